@@ -1,0 +1,51 @@
+import type { ErrnoName } from "../network-sim/errors.ts";
+
+/** rp2 and esp8266: MicroPython's internal errno, Linux numbering (py/mperrno.h). */
+export const LINUX_ERRNO: Record<ErrnoName, number> = {
+  EPERM: 1,
+  EBADF: 9,
+  EAGAIN: 11,
+  ENOMEM: 12,
+  EINVAL: 22,
+  ENFILE: 23,
+  EOPNOTSUPP: 95,
+  EADDRINUSE: 98,
+  ECONNABORTED: 103,
+  ECONNRESET: 104,
+  ENOBUFS: 105,
+  EISCONN: 106,
+  ENOTCONN: 107,
+  ETIMEDOUT: 110,
+  ECONNREFUSED: 111,
+  EHOSTUNREACH: 113,
+  EALREADY: 114,
+  EINPROGRESS: 115,
+};
+
+/** ESP32: ESP-IDF's newlib sys/errno.h numbering. */
+export const NEWLIB_ERRNO: Record<ErrnoName, number> = {
+  ...LINUX_ERRNO,
+  EADDRINUSE: 112,
+  ECONNABORTED: 113,
+  EISCONN: 127,
+  ENOTCONN: 128,
+  ETIMEDOUT: 116,
+  EHOSTUNREACH: 118,
+  EALREADY: 120,
+  EINPROGRESS: 119,
+};
+
+/**
+ * The names MicroPython's errorcode table knows (py/moderrno.c); only these print as
+ * `[Errno N] NAME`, any other number prints bare (`OSError: 106`).
+ */
+const NAMED_IN_FIRMWARE: ReadonlySet<ErrnoName> = new Set<ErrnoName>([
+  "EPERM", "EBADF", "EAGAIN", "ENOMEM", "EINVAL", "EOPNOTSUPP", "EADDRINUSE", "ECONNABORTED",
+  "ECONNRESET", "ENOBUFS", "ENOTCONN", "ETIMEDOUT", "ECONNREFUSED", "EHOSTUNREACH", "EALREADY",
+  "EINPROGRESS",
+]);
+
+/** errno number → name for the numbers that print as `[Errno N] NAME` on a board with this numbering. */
+export function errorcodeTable(table: Record<ErrnoName, number>): Record<number, string> {
+  return Object.fromEntries([...NAMED_IN_FIRMWARE].map((name) => [table[name], name]));
+}

@@ -1,0 +1,196 @@
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import {
+  newQuickJSAsyncWASMModuleFromVariant,
+  newVariant,
+  RELEASE_ASYNC,
+  type AsyncFunctionImplementation,
+  type QuickJSAsyncContext,
+  type QuickJSAsyncWASMModule,
+  type QuickJSHandle,
+} from "quickjs-emscripten";
+import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "../host-api.ts";
+import { formatTraceback, type GuestError } from "./traceback.ts";
+import type { CompiledScript } from "./transpile.ts";
+
+const GUEST_LIBRARY_FILE = "boardsim:guest";
+const ENTRY_FILE = "main.js";
+
+let wasm: Promise<WebAssembly.Module> | undefined;
+/** QuickJS's WebAssembly, compiled once per process; each board instantiates its own copy. */
+function compiledWasm(): Promise<WebAssembly.Module> {
+  const require = createRequire(import.meta.url);
+  // Node has WebAssembly at run time; @types/node only declares its types, not the value.
+  const { compile } = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module> } }).WebAssembly;
+  return (wasm ??= readFile(require.resolve("@jitl/quickjs-wasmfile-release-asyncify/wasm")).then(compile));
+}
+
+let guestLibrary: Promise<string> | undefined;
+/** The guest library (./guest) as one script, bundled once per process. */
+function guestLibrarySource(): Promise<string> {
+  return (guestLibrary ??= build({
+    entryPoints: [fileURLToPath(new URL("./guest/index.ts", import.meta.url))],
+    bundle: true,
+    format: "iife",
+    platform: "neutral",
+    target: "es2020",
+    write: false,
+    logLevel: "silent",
+    charset: "utf8",
+  }).then((result) => result.outputFiles[0]!.text));
+}
+
+export interface QuickJsOptions {
+  /** Bytes the script may allocate beyond what the runtime and guest library use: the board's heap. */
+  heapBytes: number;
+  /** The `config` module: the script's editable settings. */
+  config: Record<string, HostValue>;
+}
+
+/**
+ * Runs one TS/JS script in its own QuickJS instance (asyncify build): the guest blocks in a
+ * host call while the host awaits real I/O. One WebAssembly instance per board, because an
+ * instance can only hold one suspended call.
+ */
+export class QuickJsEngine implements GuestEngine {
+  private constructor(
+    private readonly module: QuickJSAsyncWASMModule,
+    private readonly script: CompiledScript,
+    private readonly library: string,
+    private readonly options: QuickJsOptions,
+  ) {}
+
+  static async create(script: CompiledScript, options: QuickJsOptions): Promise<QuickJsEngine> {
+    const variant = newVariant(RELEASE_ASYNC, { wasmModule: await compiledWasm() });
+    const [module, library] = await Promise.all([newQuickJSAsyncWASMModuleFromVariant(variant), guestLibrarySource()]);
+    return new QuickJsEngine(module, script, library, options);
+  }
+
+  async run(host: GuestHost): Promise<RunOutcome> {
+    // The context owns its runtime: disposing a runtime's contexts separately trips quickjs-emscripten's host-ref bookkeeping.
+    const ctx = this.module.newContext();
+    const runtime = ctx.runtime;
+    try {
+      this.installHost(ctx, host);
+      ctx.unwrapResult(ctx.evalCode(this.library, GUEST_LIBRARY_FILE)).dispose();
+      const exports = ctx
+        .unwrapResult(ctx.evalCode("Object.fromEntries(Object.entries(__modules).map(([k, v]) => [k, Object.keys(v)]))"))
+        .consume((h) => ctx.dump(h) as Record<string, string[]>);
+      runtime.setModuleLoader((name) => this.moduleSource(name, exports));
+      const used = runtime.computeMemoryUsage().consume((h) => ctx.dump(h) as { memory_used_size: number });
+      runtime.setMemoryLimit(used.memory_used_size + this.options.heapBytes);
+
+      const result = await ctx.evalCodeAsync(this.script.code, ENTRY_FILE, { type: "module" });
+      if (result.error) return this.raised(ctx.dump(result.error) as GuestError, result.error);
+      const state = ctx.getPromiseState(result.value);
+      result.value.dispose();
+      if (state.type === "rejected") return this.raised(ctx.dump(state.error) as GuestError, state.error);
+      if (state.type === "fulfilled" && state.value.alive) state.value.dispose();
+      return { kind: "finished" };
+    } finally {
+      ctx.dispose();
+    }
+  }
+
+  dispose(): void {}
+
+  private raised(error: GuestError, handle: QuickJSHandle): RunOutcome {
+    if (process.env.BOARDSIM_DEBUG) console.error("guest error", error);
+    handle.dispose();
+    const normalized: GuestError = typeof error === "object" && error !== null ? error : { name: "Exception", message: String(error), stack: "" };
+    const { pyType, lines } = formatTraceback(normalized, this.script, ENTRY_FILE);
+    return { kind: "raised", pyType, traceback: lines };
+  }
+
+  private moduleSource(name: string, exports: Record<string, string[]>): string | { error: Error } {
+    if (name === "config") {
+      const keys = Object.keys(this.options.config);
+      return `const m = ${JSON.stringify(this.options.config)}; export default m; export const { ${keys.join(", ")} } = m;`;
+    }
+    const keys = exports[name];
+    if (!keys) return { error: Object.assign(new Error(`no module named '${name}'`), { name: "ImportError" }) };
+    return `const m = globalThis.__modules[${JSON.stringify(name)}]; export default m; export const { ${keys.join(", ")} } = m;`;
+  }
+
+  private installHost(ctx: QuickJSAsyncContext, host: GuestHost): void {
+    const api = ctx.newObject();
+    for (const name of host.functionNames) {
+      // A host function that returns at once does not suspend the guest; only promises do.
+      const implementation = (...handles: QuickJSHandle[]) => {
+        const args = handles.map((h) => fromGuest(ctx, h));
+        let result: HostValue | Promise<HostValue>;
+        try {
+          result = host.call(name, args);
+        } catch (error) {
+          throw guestError(error);
+        }
+        if (result instanceof Promise) {
+          return result.then(
+            (value) => toGuest(ctx, value),
+            (error) => {
+              throw guestError(error);
+            },
+          );
+        }
+        return toGuest(ctx, result);
+      };
+      const fn = ctx.newAsyncifiedFunction(name, implementation as AsyncFunctionImplementation);
+      ctx.setProp(api, name, fn);
+      fn.dispose();
+    }
+    ctx.setProp(ctx.global, "__host", api);
+    api.dispose();
+  }
+}
+
+/** Errors cross into the sandbox as name + message; the guest library rebuilds the Python exception. */
+function guestError(error: unknown): Error {
+  const e =
+    error instanceof GuestException
+      ? error
+      : new GuestException("RuntimeError", [`boardsim internal error: ${(error as Error)?.message ?? String(error)}`]);
+  return Object.assign(new Error(JSON.stringify({ pyType: e.pyType, pyArgs: e.pyArgs })), { name: "GuestException" });
+}
+
+function toGuest(ctx: QuickJSAsyncContext, value: HostValue): QuickJSHandle {
+  if (value === null || value === undefined) return ctx.null;
+  switch (typeof value) {
+    case "boolean":
+      return value ? ctx.true : ctx.false;
+    case "number":
+      return ctx.newNumber(value);
+    case "string":
+      return ctx.newString(value);
+  }
+  if (value instanceof Uint8Array) return ctx.newArrayBuffer(value.slice().buffer);
+  const container = Array.isArray(value) ? ctx.newArray() : ctx.newObject();
+  for (const [key, item] of Object.entries(value)) {
+    const handle = toGuest(ctx, item as HostValue);
+    ctx.setProp(container, Array.isArray(value) ? Number(key) : key, handle);
+    handle.dispose();
+  }
+  return container;
+}
+
+function fromGuest(ctx: QuickJSAsyncContext, handle: QuickJSHandle): HostValue {
+  const type = ctx.typeof(handle);
+  if (type === "number") return ctx.getNumber(handle);
+  if (type === "string") return ctx.getString(handle);
+  if (type === "object" && isArrayBuffer(ctx, handle)) {
+    const lifetime = ctx.getArrayBuffer(handle);
+    const copy = new Uint8Array(lifetime.value);
+    lifetime.dispose();
+    return copy;
+  }
+  return (ctx.dump(handle) ?? null) as HostValue;
+}
+
+/** The guest library passes binary data as a bare ArrayBuffer: a byteLength but no length. */
+function isArrayBuffer(ctx: QuickJSAsyncContext, handle: QuickJSHandle): boolean {
+  return (
+    ctx.getProp(handle, "byteLength").consume((h) => ctx.typeof(h) === "number") &&
+    ctx.getProp(handle, "length").consume((h) => ctx.typeof(h) === "undefined")
+  );
+}

@@ -1,0 +1,53 @@
+/** The Python builtins a chapter script uses: print, len, str, repr, bytes, tuple and the exceptions. */
+import { bytes, utf8Encode } from "./bytes.ts";
+import { EXCEPTIONS, tuple } from "./exceptions.ts";
+import { call } from "./host.ts";
+import { repr, str } from "./repr.ts";
+
+const PRINT_KEYWORDS = new Set(["sep", "end"]);
+
+/** Python's keyword arguments arrive as a trailing options object: `print("x", { end: "" })`. */
+function isPrintKeywords(value: unknown): value is { sep?: string; end?: string } {
+  if (value === null || typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  const keys = Object.keys(value);
+  return keys.length > 0 && keys.every((k) => PRINT_KEYWORDS.has(k));
+}
+
+export function print(...args: unknown[]): void {
+  const options = args.length > 0 && isPrintKeywords(args[args.length - 1]) ? (args.pop() as { sep?: string; end?: string }) : {};
+  call("write", args.map(str).join(options.sep ?? " ") + (options.end ?? "\n"));
+}
+
+export function len(value: unknown): number {
+  if (typeof value === "string") return Array.from(value).length;
+  if (Array.isArray(value) || value instanceof Uint8Array) return value.length;
+  if (value instanceof Map || value instanceof Set) return value.size;
+  if (value !== null && typeof value === "object") return Object.keys(value).length;
+  throw new TypeError(`object of type '${typeName(value)}' has no len()`);
+}
+
+export function typeName(value: unknown): string {
+  if (value === null || value === undefined) return "NoneType";
+  if (typeof value === "boolean") return "bool";
+  if (typeof value === "number") return Number.isInteger(value) ? "int" : "float";
+  if (typeof value === "string") return "str";
+  if (value instanceof bytes || value instanceof Uint8Array) return "bytes";
+  if (Array.isArray(value)) return "list";
+  if (typeof value === "function") return "function";
+  return "dict";
+}
+
+/** Installs the builtins as non-enumerable globals. */
+export function installBuiltins(): void {
+  const globals: Record<string, unknown> = { print, len, str, repr, bytes, tuple, ...EXCEPTIONS };
+  for (const [name, value] of Object.entries(globals)) {
+    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true });
+  }
+  // str.encode(), so `"Hello".encode()` gives bytes as in Python.
+  Object.defineProperty(String.prototype, "encode", {
+    value(this: string) {
+      return utf8Encode(this);
+    },
+    configurable: true,
+  });
+}

@@ -1,0 +1,26 @@
+/**
+ * The guest library, bundled into one script and run in each board's sandbox before the user's
+ * script: installs the builtins and registers the Python-style modules the script imports.
+ */
+import { installBuiltins } from "./builtins.ts";
+import { errorcodes } from "./exceptions.ts";
+import { boardInfo, call } from "./host.ts";
+import network from "./network.ts";
+import socket from "./socket.ts";
+import time from "./time.ts";
+
+Object.assign(errorcodes, boardInfo.errorcode);
+installBuiltins();
+
+/** Called at the top of every loop body of the user's script (see loop-ticks.ts). */
+let ticks = 0;
+function __tick(): void {
+  if (++ticks >= 256) {
+    ticks = 0;
+    call("poll");
+  }
+}
+
+const modules: Record<string, unknown> = { network, socket, time };
+Object.defineProperty(globalThis, "__modules", { value: modules });
+Object.defineProperty(globalThis, "__tick", { value: __tick });

@@ -1,0 +1,74 @@
+/** MicroPython's socket module: TCP sockets of the simulated board. */
+import { bytes, toArrayBuffer, toBuffer } from "./bytes.ts";
+import { callable } from "./callable.ts";
+import { tuple } from "./exceptions.ts";
+import { boardInfo, call } from "./host.ts";
+import { typeName } from "./builtins.ts";
+
+const { AF_INET = 2, SOCK_STREAM = 1 } = boardInfo.socket;
+
+/** An (ip, port) tuple as the firmware checks it (mp_obj_get_array_fixed_n). */
+function address(addr: unknown): [string, number] {
+  if (!Array.isArray(addr)) throw new TypeError(`object '${typeName(addr)}' isn't a tuple or list`);
+  if (addr.length !== 2) throw new TypeError("tuple/list has wrong length");
+  const [host, port] = addr;
+  if (typeof port !== "number" || !Number.isInteger(port)) throw new TypeError(`can't convert ${typeName(port)} to int`);
+  return [String(host), port];
+}
+
+class socket {
+  private readonly fd: number;
+  constructor(af: number = AF_INET, type: number = SOCK_STREAM, proto: number = 0, fd?: number) {
+    this.fd = fd ?? call<number>("socketNew", af, type, proto);
+  }
+  bind(addr: unknown): void {
+    call("socketBind", this.fd, ...address(addr));
+  }
+  listen(backlog?: number): void {
+    call("socketListen", this.fd, backlog ?? null);
+  }
+  accept(): [socket, [string, number]] {
+    const [fd, ip, port] = call<[number, string, number]>("socketAccept", this.fd);
+    return tuple<unknown>(new socket(AF_INET, SOCK_STREAM, 0, fd), tuple<unknown>(ip, port)) as [socket, [string, number]];
+  }
+  /** Returns how many bytes the board took, which can be fewer than given. */
+  send(data: unknown): number {
+    return call<number>("socketSend", this.fd, toArrayBuffer(toBuffer(data)));
+  }
+  sendall(data: unknown): void {
+    let rest = toBuffer(data);
+    while (rest.length > 0) rest = rest.subarray(call<number>("socketSend", this.fd, toArrayBuffer(rest)));
+  }
+  write(data: unknown): number {
+    return this.send(data);
+  }
+  recv(bufsize: number): bytes {
+    return new bytes(call<ArrayBuffer>("socketRecv", this.fd, bufsize));
+  }
+  read(size?: number): bytes {
+    return this.recv(size ?? 4096);
+  }
+  close(): void {
+    call("socketClose", this.fd);
+  }
+  setsockopt(level: number, option: number, value: unknown): void {
+    call("socketSetsockopt", this.fd, level, option, typeof value === "number" ? value : null);
+  }
+  settimeout(seconds: number | null): void {
+    call("socketSetTimeout", this.fd, seconds === null || seconds === undefined ? null : seconds * 1000);
+  }
+  setblocking(flag: boolean): void {
+    call("socketSetTimeout", this.fd, flag ? null : 0);
+  }
+  makefile(): this {
+    return this;
+  }
+  __repr__(): string {
+    return `<socket>`;
+  }
+}
+
+export default {
+  ...boardInfo.socket,
+  socket: callable(socket),
+};

@@ -1,0 +1,41 @@
+/**
+ * The simulation's time source. Everything that waits (association delay, DHCP, time.sleep,
+ * socket timeouts) goes through a Clock, so a virtual clock can replace real time without
+ * touching the models.
+ */
+export interface Clock {
+  /** Milliseconds since the clock started; monotonic. */
+  now(): number;
+  /** Runs `fn` after `ms` milliseconds. Returns a function that cancels it. */
+  setTimer(ms: number, fn: () => void): () => void;
+}
+
+/** Wall-clock time, for runs that talk to real sockets. */
+export class RealClock implements Clock {
+  private readonly origin = performance.now();
+
+  now(): number {
+    return performance.now() - this.origin;
+  }
+
+  setTimer(ms: number, fn: () => void): () => void {
+    const handle = setTimeout(fn, Math.max(0, ms));
+    return () => clearTimeout(handle);
+  }
+}
+
+/** Resolves after `ms` on `clock`; rejects with the signal's reason if aborted first. */
+export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      cancel();
+      reject(signal!.reason);
+    };
+    const cancel = clock.setTimer(ms, () => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    });
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,139 @@
+/**
+ * Types of the guest API that boardsim scripts run against (docs: README, "Writing your own script").
+ * Names mirror MicroPython; Python tuples are arrays, keyword arguments an options object.
+ * Reference this file from a script's tsconfig ("types") or with a triple-slash directive.
+ */
+
+/** A Python bytes value: prints as b'...'. */
+declare class bytes extends Uint8Array {
+  /** UTF-8 text; raises UnicodeError for invalid UTF-8. */
+  decode(): string;
+}
+
+interface String {
+  /** Python's str.encode(): the UTF-8 bytes. */
+  encode(): bytes;
+}
+
+/** Prints like MicroPython: None/True/False, b'...', tuples as (a, b). */
+declare function print(...args: unknown[]): void;
+declare function print(...argsThenOptions: [...unknown[], { sep?: string; end?: string }]): void;
+declare function len(value: string | ArrayLike<unknown> | object): number;
+declare function str(value: unknown): string;
+declare function repr(value: unknown): string;
+declare function tuple<T>(...items: T[]): T[];
+
+declare class BaseException extends Error {
+  constructor(...args: unknown[]);
+  readonly args: unknown[];
+}
+declare class Exception extends BaseException {}
+declare class KeyboardInterrupt extends BaseException {}
+declare class SystemExit extends BaseException {}
+declare class ArithmeticError extends Exception {}
+declare class ZeroDivisionError extends ArithmeticError {}
+declare class AssertionError extends Exception {}
+declare class AttributeError extends Exception {}
+declare class ImportError extends Exception {}
+declare class LookupError extends Exception {}
+declare class IndexError extends LookupError {}
+declare class KeyError extends LookupError {}
+declare class MemoryError extends Exception {}
+declare class NameError extends Exception {}
+declare class RuntimeError extends Exception {}
+declare class NotImplementedError extends RuntimeError {}
+declare class StopIteration extends Exception {}
+declare class ValueError extends Exception {}
+declare class UnicodeError extends ValueError {}
+declare class OSError extends Exception {
+  /** The board's errno number, or null when raised with a message. */
+  readonly errno: number | null;
+}
+
+declare module "network" {
+  type IfconfigTuple = [ip: string, netmask: string, gateway: string, dns: string];
+  interface WLAN {
+    /** active() → current state; active(x) → None, or the new state on ESP32. */
+    active(on?: boolean): boolean | null;
+    connect(ssid: string, key?: string): void;
+    disconnect(): void;
+    /** The board's status code (network.STAT_*). */
+    status(param?: string): number;
+    isconnected(): boolean;
+    ifconfig(): IfconfigTuple;
+  }
+  interface WLANConstructor {
+    (itf?: number): WLAN;
+    new (itf?: number): WLAN;
+    readonly IF_STA: number;
+    readonly IF_AP: number;
+  }
+  const network: {
+    readonly STA_IF: number;
+    readonly AP_IF: number;
+    readonly WLAN: WLANConstructor;
+    readonly [constant: string]: unknown;
+  };
+  export default network;
+}
+
+declare module "socket" {
+  type Address = [host: string, port: number];
+  interface Socket {
+    bind(addr: Address): void;
+    listen(backlog?: number): void;
+    /** Blocks until a client connects: [connection, [ip, port]]. */
+    accept(): [Socket, Address];
+    /** Returns how many bytes the board took (can be fewer on Pico W and ESP8266). */
+    send(data: string | Uint8Array): number;
+    sendall(data: string | Uint8Array): void;
+    write(data: string | Uint8Array): number;
+    /** Blocks until data arrives; b'' once the peer has closed. */
+    recv(bufsize: number): bytes;
+    read(size?: number): bytes;
+    close(): void;
+    setsockopt(level: number, option: number, value: number): void;
+    /** Seconds; null blocks forever, 0 is non-blocking. */
+    settimeout(seconds: number | null): void;
+    setblocking(flag: boolean): void;
+    makefile(): Socket;
+  }
+  interface SocketConstructor {
+    (af?: number, type?: number, proto?: number): Socket;
+    new (af?: number, type?: number, proto?: number): Socket;
+  }
+  const socket: {
+    readonly socket: SocketConstructor;
+    readonly AF_INET: number;
+    readonly SOCK_STREAM: number;
+    readonly SOL_SOCKET: number;
+    readonly SO_REUSEADDR: number;
+    readonly [constant: string]: unknown;
+  };
+  export default socket;
+}
+
+declare module "time" {
+  const time: {
+    /** Seconds; blocks the script. */
+    sleep(seconds: number): void;
+    sleep_ms(ms: number): void;
+    sleep_us(us: number): void;
+    ticks_ms(): number;
+    ticks_us(): number;
+    ticks_add(ticks: number, delta: number): number;
+    ticks_diff(end: number, start: number): number;
+    time(): number;
+  };
+  export default time;
+}
+
+/** The script's editable settings, from the command line (--ssid, --password, --host, --port). */
+declare module "config" {
+  const config: { ssid: string; password: string; host: string; port: number };
+  export const ssid: string;
+  export const password: string;
+  export const host: string;
+  export const port: number;
+  export default config;
+}
