@@ -29,9 +29,9 @@ async function main(): Promise<void> {
           .option("log-level", { choices: ["trace", "debug", "info", "warn", "error", "silent"], default: "info" })
           .conflicts("role", "script")
           .check((argv) => {
-            if (!argv.role && !argv.script) throw new Error("give --role server|client or --script FILE");
+            if (!argv.role && !argv.script) throw new UsageError("give --role server|client or --script FILE");
             if (argv.port !== undefined && (!Number.isInteger(argv.port) || argv.port < 1 || argv.port > 65535)) {
-              throw new Error(`--port must be a whole number from 1 to 65535, not '${argv.port}'`);
+              throw new UsageError(`--port must be a whole number from 1 to 65535, not '${argv.port}'`);
             }
             return true;
           })
@@ -60,7 +60,8 @@ async function main(): Promise<void> {
     .strict()
     .fail((message, error) => {
       if (error && !(error instanceof UsageError)) throw error;
-      fail(message ?? error.message, EXIT.usage);
+      // yargs words some errors over several lines; a usage error is one line.
+      fail(`${(message ?? error.message).replace(/\s*\n\s*/g, " ")} (see boardsim --help)`, EXIT.usage);
     })
     .help()
     .parseAsync();

@@ -173,8 +173,7 @@ export class Board implements GuestHost {
         return null;
       },
       /** Called from the script's loops: lets timers and sockets move while guest code spins. */
-      poll: (): null | Promise<null> =>
-        performance.now() - this.lastYield < YIELD_EVERY_MS ? null : new Promise((resolve) => setImmediate(() => resolve(null))),
+      poll: (): null | Promise<null> => (performance.now() - this.lastYield < YIELD_EVERY_MS ? null : nextTurn(this.calls.signal)),
       sleepMs: (ms: number): Promise<null> => sleep(clock, ms, this.calls.signal).then(() => null),
       ticksMs: (): number => Math.floor(clock.now()),
       epochSeconds: (): number => Math.floor((this.bootEpochMs + clock.now()) / 1000),
@@ -234,4 +233,19 @@ export class Board implements GuestHost {
       },
     };
   }
+}
+
+/** Resolves on the event loop's next turn, or rejects when the signal aborts first. */
+function nextTurn(signal: AbortSignal): Promise<null> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearImmediate(turn);
+      reject(signal.reason);
+    };
+    const turn = setImmediate(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(null);
+    });
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
 }

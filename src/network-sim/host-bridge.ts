@@ -124,10 +124,11 @@ export class HostBridge {
 }
 
 async function listenNear(server: net.Server, host: string, wanted: number): Promise<number> {
-  for (let port = wanted; port < wanted + PORT_SEARCH && port <= 65535; port++) {
-    if (await tryListen(server, host, port)) return port;
+  let listening = false;
+  for (let port = wanted; !listening && port < wanted + PORT_SEARCH && port <= 65535; port++) {
+    listening = await tryListen(server, host, port);
   }
-  await tryListen(server, host, 0);
+  if (!listening) await tryListen(server, host, 0);
   return (server.address() as net.AddressInfo).port;
 }
 

@@ -97,7 +97,6 @@ export class QuickJsEngine implements GuestEngine {
   dispose(): void {}
 
   private raised(error: GuestError, handle: QuickJSHandle): RunOutcome {
-    if (process.env.BOARDSIM_DEBUG) console.error("guest error", error);
     handle.dispose();
     const normalized: GuestError = typeof error === "object" && error !== null ? error : { name: "Exception", message: String(error), stack: "" };
     const { pyType, lines } = formatTraceback(normalized, this.script, ENTRY_FILE);

@@ -1,0 +1,128 @@
+import { describe, expect, it } from "vitest";
+import { runScript } from "../../../test/support/run-script.ts";
+
+/** What the board's console shows for a script. */
+async function consoleOf(source: string): Promise<string> {
+  const { output, outcome } = await runScript(source);
+  expect(outcome).toEqual({ kind: "finished" });
+  return output;
+}
+
+describe("print formats values like MicroPython", () => {
+  it("prints None, booleans, numbers and strings separated by one space", async () => {
+    expect(await consoleOf(`print(null, undefined, true, false, 42, -7, "text")`)).toBe("None None True False 42 -7 text\n");
+  });
+
+  it("prints floats as the boards' single-precision %.7g", async () => {
+    expect(await consoleOf(`print(2.5, 1/3, 0.1, 123456.789, 12345678.5, 0.00001, -1.5e-7)`)).toBe(
+      "2.5 0.3333333 0.1 123456.8 1.234568e+07 1e-05 -1.5e-07\n",
+    );
+  });
+
+  it("prints bytes as b'...' with Python's escapes and quote choice", async () => {
+    const out = await consoleOf(`
+      print(bytes.from([104, 105, 10, 13, 9, 0, 255, 92]));
+      print("it's".encode());
+      print("say \\"hi\\" it's".encode());
+      print(new bytes(0));
+    `);
+    expect(out).toBe(`b'hi\\n\\r\\t\\x00\\xff\\\\'\nb"it's"\nb'say "hi" it\\'s'\nb''\n`);
+  });
+
+  it("prints tuples as (a, b), one-tuples as (a,), arrays as lists, strings inside them quoted", async () => {
+    expect(await consoleOf(`print(tuple("192.168.1.5", 52344), tuple("x"), ["a", 1, [true]], tuple())`)).toBe(
+      "('192.168.1.5', 52344) ('x',) ['a', 1, [True]] ()\n",
+    );
+  });
+
+  it("takes sep and end keyword arguments as a trailing options object", async () => {
+    expect(await consoleOf(`print("Connection WiFi", { end: "" }); print(".", { end: "" }); print(""); print(1, 2, { sep: "-" })`)).toBe(
+      "Connection WiFi.\n1-2\n",
+    );
+  });
+
+  it("round-trips UTF-8 through str.encode() and bytes.decode(), and len counts what Python counts", async () => {
+    expect(await consoleOf(`const b = "héllo".encode(); print(len(b), b.decode(), len("héllo"))`)).toBe("6 héllo 5\n");
+  });
+});
+
+describe("exceptions", () => {
+  it("OSError prints [Errno N] NAME from the board's table; other numbers bare", async () => {
+    expect(await consoleOf(`print(new OSError(104)); print(new OSError(106)); print(new OSError("Wifi Internal Error"))`)).toBe(
+      "[Errno 104] ECONNRESET\n106\nWifi Internal Error\n",
+    );
+  });
+
+  it("a bare catch catches the board's exceptions, with errno and args", async () => {
+    const out = await consoleOf(`
+      import socket from "socket";
+      const s = socket.socket();
+      s.close();
+      try { s.recv(10); } catch (e) { print(e instanceof OSError, (e as OSError).errno, (e as OSError).args); }
+      try { s.send(123 as never); } catch (e) { print(e); }
+    `);
+    expect(out).toBe("True 9 [9]\nobject with buffer protocol required\n");
+  });
+
+  it("an uncaught exception prints a MicroPython traceback with the script's own TS lines", async () => {
+    const { output, outcome } = await runScript(
+      [
+        "import socket from 'socket';",
+        "type Conn = ReturnType<typeof socket.socket>;",
+        "function readFrom(conn: Conn): void {",
+        "  conn.recv(1024);",
+        "}",
+        "const s = socket.socket();",
+        "readFrom(s);",
+      ].join("\n"),
+    );
+    expect(outcome.kind).toBe("raised");
+    expect(output).toBe(
+      [
+        "Traceback (most recent call last):",
+        '  File "main.ts", line 7, in <module>',
+        '  File "main.ts", line 4, in readFrom',
+        "OSError: [Errno 107] ENOTCONN",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("turns JS errors into their Python kinds", async () => {
+    expect((await runScript(`notDefined();`)).output).toMatch(/NameError: name 'notDefined' isn't defined\n$/);
+    expect((await runScript(`let w: any = null; w.disconnect();`)).output).toMatch(/AttributeError: 'NoneType' object has no attribute 'disconnect'\n$/);
+  });
+});
+
+describe("time", () => {
+  it("sleep blocks the script for at least the time asked", async () => {
+    const out = await consoleOf(`
+      import time from "time";
+      const start = time.ticks_ms();
+      time.sleep(0.2);
+      time.sleep_ms(50);
+      const waited = time.ticks_diff(time.ticks_ms(), start);
+      print(waited >= 250, waited < 5000);
+    `);
+    expect(out).toBe("True True\n");
+  });
+
+  it("ticks_diff handles wrap-around like the firmware", async () => {
+    expect(await consoleOf(`import time from "time"; print(time.ticks_diff(5, 2**30 - 5), time.ticks_add(2**30 - 1, 2))`)).toBe("10 1\n");
+  });
+});
+
+describe("the sandbox", () => {
+  it("reaches nothing of Node: no require, process, fs or host globals", async () => {
+    const out = await consoleOf(`
+      const g = globalThis as any;
+      print(typeof g.require, typeof g.process, typeof g.Buffer, typeof g.__host, typeof g.setTimeout);
+    `);
+    expect(out).toBe("undefined undefined undefined undefined undefined\n");
+  });
+
+  it("cannot import Node modules or anything the board does not have", async () => {
+    await expect(runScript(`import fs from "fs"; print(fs);`)).rejects.toThrow(/main.ts:1:\d+: Could not resolve "fs"/);
+    await expect(runScript(`import nothing from "nothing"; print(nothing);`)).rejects.toThrow(/Could not resolve "nothing"/);
+  });
+});

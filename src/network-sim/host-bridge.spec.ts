@@ -1,0 +1,67 @@
+import net from "node:net";
+import { randomBytes } from "node:crypto";
+import pino from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import { HostBridge, type Forward, type NetSocketLink } from "./host-bridge.ts";
+
+const log = pino({ level: "silent" });
+const opened: (Forward | net.Server | net.Socket)[] = [];
+afterEach(() => {
+  for (const h of opened.splice(0)) "destroy" in h ? h.destroy() : h.close();
+});
+
+function connect(port: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: "127.0.0.1", port }, () => resolve(socket));
+    socket.on("error", reject);
+    opened.push(socket);
+  });
+}
+
+/** A forward whose accepted links arrive through a promise. */
+async function forwardOnce(port: number, receiveWindow = 6400) {
+  let accepted!: (link: NetSocketLink) => void;
+  const link = new Promise<NetSocketLink>((resolve) => (accepted = resolve));
+  const forward = await new HostBridge(log).forward(["192.168.1.100", port], "192.168.1.2", { sendBuffer: 6400, receiveWindow }, accepted);
+  opened.push(forward);
+  return { forward, link };
+}
+
+describe("HostBridge", () => {
+  it("takes the next free port when the wanted one is in use", async () => {
+    const blocker = net.createServer();
+    opened.push(blocker);
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const taken = (blocker.address() as net.AddressInfo).port;
+    const { forward } = await forwardOnce(taken);
+    expect(forward.hostPort).not.toBe(taken);
+    expect(forward.hostPort).toBeGreaterThan(taken);
+  });
+
+  it("shows the board the PC's LAN address and the client's real port", async () => {
+    const { forward, link } = await forwardOnce(0);
+    const client = await connect(forward.hostPort);
+    expect((await link).remote).toEqual(["192.168.1.2", client.localPort]);
+  });
+
+  it("stops reading the PC's socket while the board's window is full, then delivers every byte in order", async () => {
+    const { forward, link: linkPromise } = await forwardOnce(0, 6400);
+    const client = await connect(forward.hostPort);
+    const payload = randomBytes(4 * 1024 * 1024);
+    client.end(payload);
+    const link = await linkPromise;
+
+    // Wait until the window has filled; the link must then have paused the real socket.
+    while (link.inbound.size < link.inbound.capacity) await link.inbound.wait();
+    expect(link.inbound.size).toBeLessThan(link.inbound.capacity + 65536);
+
+    const received: Uint8Array[] = [];
+    for (;;) {
+      const chunk = await link.inbound.read(1024);
+      if (chunk.length === 0) break;
+      expect(link.inbound.size).toBeLessThan(link.inbound.capacity + 65536);
+      received.push(chunk);
+    }
+    expect(Buffer.concat(received).equals(payload)).toBe(true);
+  });
+});

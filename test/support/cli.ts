@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../bin/boardsim.js");
+
+export interface LogLine {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
+
+export interface CliRun {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves once stdout contains `text`. */
+  printed(text: string): Promise<void>;
+  /** Resolves with the first JSON log line (run with --log-format json) that matches. */
+  logged(match: (line: LogLine) => boolean): Promise<LogLine>;
+  exit: Promise<number | null>;
+}
+
+/** Starts `boardsim ARGS` as a real process. */
+export function startCli(args: string[]): CliRun {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  const waiters: (() => void)[] = [];
+  const wake = () => waiters.splice(0).forEach((w) => w());
+  child.stdout!.on("data", (c: Buffer) => ((out += c.toString("utf8")), wake()));
+  child.stderr!.on("data", (c: Buffer) => ((err += c.toString("utf8")), wake()));
+  const exit = new Promise<number | null>((resolve) => child.on("close", (code) => (wake(), resolve(code))));
+  let exited = false;
+  void exit.then(() => (exited = true));
+
+  async function until<T>(find: () => T | undefined, what: string): Promise<T> {
+    for (;;) {
+      const found = find();
+      if (found !== undefined) return found;
+      if (exited) throw new Error(`boardsim exited before ${what}\nstdout:\n${out}\nstderr:\n${err}`);
+      await new Promise<void>((resolve) => waiters.push(resolve));
+    }
+  }
+  const logLines = () =>
+    err
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as LogLine);
+
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    printed: (text) => until(() => (out.includes(text) ? true : undefined), `printing ${JSON.stringify(text)}`).then(() => {}),
+    logged: (match) => until(() => logLines().find(match), "the expected log line"),
+    exit,
+  };
+}
+
+/** A TCP client on loopback that collects what it receives. */
+export async function connectClient(port: number): Promise<{ socket: net.Socket; received(bytes: number): Promise<Buffer> }> {
+  const socket = net.connect({ host: "127.0.0.1", port });
+  await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+  let buffer = Buffer.alloc(0);
+  const waiters: (() => void)[] = [];
+  socket.on("data", (chunk: Buffer) => {
+    buffer = Buffer.concat([buffer, chunk]);
+    waiters.splice(0).forEach((w) => w());
+  });
+  socket.on("close", () => waiters.splice(0).forEach((w) => w()));
+  return {
+    socket,
+    /** Resolves with the next `bytes` bytes received. */
+    async received(bytes: number): Promise<Buffer> {
+      while (buffer.length < bytes) {
+        if (socket.destroyed || socket.readableEnded) throw new Error(`connection closed after ${buffer.length} of ${bytes} bytes`);
+        await new Promise<void>((resolve) => waiters.push(resolve));
+      }
+      const out = buffer.subarray(0, bytes);
+      buffer = buffer.subarray(bytes);
+      return out;
+    },
+  };
+}
