@@ -210,13 +210,14 @@ export class Board implements GuestHost {
       },
       socketListen: (id: number, backlog: number | null): Promise<null> =>
         this.socket(id).listen(backlog ?? profile.socket.defaultBacklog).then(() => null),
-      socketAccept: async (id: number): Promise<HostValue> => {
-        const conn = await this.socket(id).accept(this.calls.signal);
-        const [ip, port] = conn.remote!;
-        return [this.addSocket(conn), ip, port];
+      socketAccept: (id: number): HostValue | Promise<HostValue> => {
+        const accepted = (conn: TcpSocket): HostValue => [this.addSocket(conn), ...conn.remote!];
+        const conn = this.socket(id).accept(this.calls.signal);
+        return conn instanceof Promise ? conn.then(accepted) : accepted(conn);
       },
-      socketSend: (id: number, data: Uint8Array): Promise<number> => this.socket(id).send(data, this.calls.signal),
-      socketRecv: (id: number, size: number): Promise<Uint8Array> => this.socket(id).recv(size, this.calls.signal),
+      socketSend: (id: number, data: Uint8Array): number | Promise<number> => this.socket(id).send(data, this.calls.signal),
+      socketSendAll: (id: number, data: Uint8Array): number | Promise<number> => this.socket(id).send(data, this.calls.signal, true),
+      socketRecv: (id: number, size: number): Uint8Array | Promise<Uint8Array> => this.socket(id).recv(size, this.calls.signal),
       socketClose: (id: number): null => {
         this.sockets.get(id)?.close();
         return null;
