@@ -60,7 +60,22 @@ declare module "network" {
     /** The board's status code (network.STAT_*). */
     status(param?: string): number;
     isconnected(): boolean;
+    /** The AP interface: the stations joined, [[mac]]. */
+    status(param: "stations"): [bytes][];
+    /** Signal strength of the AP the station is on, dBm. */
+    status(param: "rssi"): number;
     ifconfig(): IfconfigTuple;
+    /** Sets a static address: no DHCP from now on. */
+    ifconfig(config: IfconfigTuple): null;
+    /** ipconfig("addr4") → [ip, mask]; "gw4" → ip; "dhcp4" → bool. */
+    ipconfig(key: string): unknown;
+    /** ipconfig({ addr4: "192.168.1.50/24", gw4: "192.168.1.1" }) sets a static address; { dhcp4: true } goes back to DHCP. */
+    ipconfig(settings: { addr4?: string | [string, string]; gw4?: string; dhcp4?: boolean }): null;
+    /** config("essid"), config("mac"), config("channel") query; config({ essid, password, channel }) sets (AP interface). */
+    config(key: string): unknown;
+    config(settings: { [key: string]: unknown }): null;
+    /** The access points in range: [ssid, bssid, channel, RSSI, security, hidden (count on Pico W)]. */
+    scan(): [ssid: bytes, bssid: bytes, channel: number, rssi: number, security: number, hidden: number | boolean][];
   }
   interface WLANConstructor {
     (itf?: number): WLAN;
@@ -72,6 +87,8 @@ declare module "network" {
     readonly STA_IF: number;
     readonly AP_IF: number;
     readonly WLAN: WLANConstructor;
+    /** network.ipconfig("dns"): the DNS server. */
+    ipconfig(key: "dns"): string;
     readonly [constant: string]: unknown;
   };
   export default network;
@@ -81,6 +98,12 @@ declare module "socket" {
   type Address = [host: string, port: number];
   interface Socket {
     bind(addr: Address): void;
+    /** Blocks until connected (TCP); sets the default destination (UDP). */
+    connect(addr: Address): void;
+    /** UDP: sends one datagram; returns its length. */
+    sendto(data: string | Uint8Array, addr: Address): number;
+    /** UDP: the next datagram, at most bufsize bytes of it, and its sender. */
+    recvfrom(bufsize: number): [bytes, Address];
     listen(backlog?: number): void;
     /** Blocks until a client connects: [connection, [ip, port]]. */
     accept(): [Socket, Address];
@@ -106,6 +129,7 @@ declare module "socket" {
     readonly socket: SocketConstructor;
     readonly AF_INET: number;
     readonly SOCK_STREAM: number;
+    readonly SOCK_DGRAM: number;
     readonly SOL_SOCKET: number;
     readonly SO_REUSEADDR: number;
     readonly [constant: string]: unknown;

@@ -1,6 +1,8 @@
 import { LINUX_ERRNO } from "./errno.ts";
 import type { BoardProfile } from "./profile.ts";
 
+const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+
 /** Raspberry Pi Pico W: rp2 port, cyw43 WiFi, MicroPython's raw-lwIP sockets (extmod/modlwip.c). */
 export const picoW: BoardProfile = {
   id: "pico_w",
@@ -43,6 +45,24 @@ export const picoW: BoardProfile = {
       realistic: { associateMs: 2500, dhcpMs: 1000, noApMs: 2500, authFailMs: 2200 },
       fast: { associateMs: 0, dhcpMs: 0, noApMs: 0, authFailMs: 0 },
     },
+    scanInactiveError: "EPERM",
+    // cyw43 IE-parse bitmask: +1 privacy, +2 WPA IE, +4 RSN IE (cyw43 src/cyw43_ll.c:570-587).
+    scanSecurity: { open: 0, wpa2: 5, "wpa-wpa2": 7 },
+    scanLastField: 1, // times the BSSID was seen in the scan, not "hidden"
+    retryMs: null, // cyw43 does not retry a failed join (pico-sdk#1195)
+    dhcpRetrySeconds: [2, 4, 8, 16, 32, 60], // lwIP 2.2 dhcp.c
+    ap: {
+      // main.c: "PICO" + 2 bytes of the flash unique id; the simulated board has no flash id, so its MAC stands in.
+      defaultSsid: (mac) => `PICO${hex(mac.subarray(4)).toUpperCase()}`,
+      defaultPassword: "picoW123",
+      security: "wpa2",
+      channel: 3,
+      poolFirst: 16, // shared/netutils/dhcpserver.h DHCPS_BASE_IP 16, DHCPS_MAX_IP 8
+      poolSize: 8,
+      leaseSeconds: 24 * 3600,
+      status: { up: 3, down: 0 },
+      mac: (staMac) => staMac, // cyw43: STA and AP share one MAC
+    },
   },
   socket: {
     constants: {
@@ -67,5 +87,7 @@ export const picoW: BoardProfile = {
     receiveWindow: 6400,
     defaultBacklog: 2,
     setsockoptWarning: "Warning: lwip.setsockopt() not implemented",
+    // modlwip LWIP_INCOMING_PACKET_QUEUE_LEN is 4 in v1.29; whether v1.23 already queued 4 is UNVERIFIED.
+    udpReceiveQueue: 4,
   },
 };

@@ -1,3 +1,4 @@
+import type { Security } from "../network-sim/access-point.ts";
 import type { ErrnoName } from "../network-sim/errors.ts";
 
 /** Where a station interface is in joining a network; each board reports it with its own status() codes. */
@@ -57,6 +58,18 @@ export interface BoardProfile {
     /** ifconfig() once active but before DHCP has bound. */
     ifconfigUnbound: IfconfigTuple;
     timing: Record<TimingProfileName, WlanTiming>;
+    /** scan() on an inactive interface: an errno, or a message string (`STA must be active`). */
+    scanInactiveError: ErrnoName | string;
+    /** scan() tuple: the security field for each kind of AP. */
+    scanSecurity: Record<Security, number>;
+    /** scan() tuple's 6th field: Pico W's seen-count (1), ESP32's `False`, ESP8266's hidden flag 0. */
+    scanLastField: number | boolean;
+    /** After a failed join, retry every this many ms (ESP32, ESP8266); null gives up (Pico W). */
+    retryMs: number | null;
+    /** DHCP client's wait between unanswered DISCOVERs, seconds; the last value repeats. */
+    dhcpRetrySeconds: readonly number[];
+    /** The AP interface (network.AP_IF) as the firmware sets it up. */
+    ap: SoftApProfile;
   };
   socket: {
     constants: Record<string, number>;
@@ -70,5 +83,24 @@ export interface BoardProfile {
     defaultBacklog: number;
     /** What setsockopt() prints for an option the port does not implement. */
     setsockoptWarning: string;
+    /** UDP datagrams queued per socket before new ones are dropped. */
+    udpReceiveQueue: number;
   };
+}
+
+/** The board's own access point (AP_IF): the firmware's defaults. */
+export interface SoftApProfile {
+  /** Default SSID, from the board's MAC (stands in for the flash id where the firmware uses that). */
+  defaultSsid(mac: Uint8Array): string;
+  defaultPassword: string;
+  security: Security;
+  channel: number;
+  /** Its DHCP server: first address (last octet) and how many, lease time. AP address is 192.168.4.1. */
+  poolFirst: number;
+  poolSize: number;
+  leaseSeconds: number;
+  /** status() of the AP interface when up and when down; null where it returns None (ESP32). */
+  status: { up: number; down: number } | null;
+  /** The MAC the AP interface uses, from the station MAC. */
+  mac(staMac: Uint8Array): Uint8Array;
 }

@@ -1,3 +1,4 @@
+import dgram from "node:dgram";
 import net from "node:net";
 import type { Logger } from "pino";
 import type { SocketAddress } from "./address.ts";
@@ -100,15 +101,16 @@ export class HostBridge {
     hostIp: string,
     buffers: LinkBuffers,
     onConnection: (link: NetSocketLink) => void,
+    wantedPort = board[1],
   ): Promise<Forward> {
     const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
       const port = socket.remotePort ?? 0;
       this.log.info({ from: `${socket.remoteAddress}:${port}`, to: `${board[0]}:${board[1]}` }, `connection from ${socket.remoteAddress}:${port}`);
       onConnection(new NetSocketLink(socket, [hostIp, port], buffers));
     });
-    const hostPort = await listenNear(server, this.bindAddress, board[1]);
-    if (hostPort !== board[1]) {
-      this.log.warn({ wanted: board[1], hostPort }, `${this.bindAddress}:${board[1]} is in use; using ${this.bindAddress}:${hostPort} instead`);
+    const hostPort = await listenNear(server, this.bindAddress, wantedPort);
+    if (hostPort !== wantedPort) {
+      this.log.warn({ wanted: wantedPort, hostPort }, `${this.bindAddress}:${wantedPort} is in use; using ${this.bindAddress}:${hostPort} instead`);
     }
     this.log.info(
       { hostPort, boardAddress: `${board[0]}:${board[1]}` },
@@ -121,6 +123,79 @@ export class HostBridge {
       },
     };
   }
+
+  /**
+   * A board's connection leaving the LAN: a real TCP connection from this PC to `address` (NAT).
+   * The board sees `remote` as its peer. A refusal is the RST lwIP reports as ECONNRESET.
+   */
+  connect(address: string, remote: SocketAddress, buffers: LinkBuffers, signal?: AbortSignal): Promise<NetSocketLink> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const socket = net.connect({ host: address, port: remote[1], allowHalfOpen: true, noDelay: true });
+      const onAbort = () => {
+        socket.destroy();
+        reject(signal!.reason);
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      socket.once("connect", () => {
+        signal?.removeEventListener("abort", onAbort);
+        socket.removeAllListeners("error");
+        this.log.info({ to: `${address}:${remote[1]}`, as: remote.join(":") }, `connection out to ${address}:${remote[1]}`);
+        resolve(new NetSocketLink(socket, remote, buffers));
+      });
+      socket.once("error", (error: NodeJS.ErrnoException) => {
+        signal?.removeEventListener("abort", onAbort);
+        reject(new NetError(error.code === "ECONNREFUSED" ? "ECONNRESET" : error.code === "ETIMEDOUT" ? "ECONNABORTED" : "EHOSTUNREACH"));
+      });
+    });
+  }
+
+  /**
+   * A board's UDP socket on the PC: a real UDP socket on bindAddress near `board`'s port. What it
+   * receives goes to `onMessage` (the PC's port and address); send() is the board's datagram leaving the LAN.
+   */
+  async udp(board: SocketAddress, onMessage: (data: Uint8Array, port: number, address: string) => void): Promise<UdpForward> {
+    const socket = dgram.createSocket("udp4");
+    socket.on("message", (msg, rinfo) => onMessage(new Uint8Array(msg), rinfo.port, rinfo.address));
+    socket.on("error", (error) => this.log.warn({ error: error.message }, `UDP ${board.join(":")}: ${error.message}`));
+    let hostPort = 0;
+    for (let port = board[1]; hostPort === 0 && port < board[1] + PORT_SEARCH && port <= 65535; port++) {
+      if (await tryBind(socket, this.bindAddress, port)) hostPort = port;
+    }
+    if (hostPort === 0) {
+      await tryBind(socket, this.bindAddress, 0);
+      hostPort = socket.address().port;
+    }
+    this.log.info({ hostPort, boardAddress: board.join(":") }, `forward udp ${this.bindAddress}:${hostPort} → ${board.join(":")}`);
+    return {
+      hostPort,
+      send: (data, port, address) => socket.send(data, port, address),
+      close: () => socket.close(),
+    };
+  }
+}
+
+export interface UdpForward {
+  readonly hostPort: number;
+  send(data: Uint8Array, port: number, address: string): void;
+  close(): void;
+}
+
+function tryBind(socket: dgram.Socket, address: string, port: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      socket.off("listening", onListening);
+      if (error.code === "EADDRINUSE" || error.code === "EACCES") resolve(false);
+      else reject(error);
+    };
+    const onListening = () => {
+      socket.off("error", onError);
+      resolve(true);
+    };
+    socket.once("error", onError);
+    socket.once("listening", onListening);
+    socket.bind({ address, port, exclusive: true });
+  });
 }
 
 async function listenNear(server: net.Server, host: string, wanted: number): Promise<number> {

@@ -1,11 +1,21 @@
 import type { Logger } from "pino";
 import type { BoardProfile } from "../boards/profile.ts";
+import type { AccessPoint } from "./access-point.ts";
 import type { SocketAddress } from "./address.ts";
+import { blockingCall, settledOrAborted } from "./blocking.ts";
 import type { Clock } from "./clock.ts";
 import { NetError } from "./errors.ts";
 import type { Forward } from "./host-bridge.ts";
-import type { Lan } from "./lan.ts";
+import type { Lan, LanHost } from "./lan.ts";
+import type { PortTable } from "./port-table.ts";
 import type { TcpLink } from "./tcp-link.ts";
+import type { UdpSocket } from "./udp-socket.ts";
+
+/** Which network a packet for an address leaves on, and the board's own address there. */
+export interface Route {
+  net: AccessPoint;
+  localIp: string;
+}
 
 /** What a socket needs from the board it lives on. */
 export interface SocketHost {
@@ -18,9 +28,18 @@ export interface SocketHost {
   /** Claims a local port; false when another open socket holds it. */
   claimPort(port: number, socket: TcpSocket): boolean;
   releasePort(port: number, socket: TcpSocket): void;
+  /** Claims a free port from the ephemeral range for a connecting socket. */
+  ephemeralPort(socket: TcpSocket): number;
+  udpPorts: PortTable<UdpSocket>;
+  /** The board as the LAN sees it. */
+  lanHost: LanHost;
+  /** The way to `ip`; null when the board has no network that leads there. */
+  route(ip: string): Route | null;
+  /** The PC port a listening board port is forwarded from (--forward), the board port by default. */
+  hostPort(boardPort: number): number;
 }
 
-type State = "new" | "bound" | "listening" | "connected" | "closed";
+type State = "new" | "bound" | "listening" | "connecting" | "connected" | "closed";
 
 /** lwIP's send() waits until this much buffer is free before writing a short count. */
 const MIN_SEND_SPACE = 16;
@@ -76,8 +95,57 @@ export class TcpSocket {
     this.state = "listening";
     const { lan, profile } = this.host;
     const shown: SocketAddress = [this.local[0] === "0.0.0.0" ? (this.host.localIp() ?? "0.0.0.0") : this.local[0], this.local[1]];
-    this.forward = await lan.bridge.forward(shown, lan.hostIp, profile.socket, (link) => this.enqueue(link));
+    this.forward = await lan.bridge.forward(shown, lan.hostIp, profile.socket, (link) => this.enqueue(link), this.host.hostPort(this.local[1]));
     if ((this.state as State) === "closed") this.forward.close(); // closed while the forward opened
+  }
+
+  /** A connection from another board on the LAN; false when this socket is not listening. */
+  offer(link: TcpLink): boolean {
+    if (this.state !== "listening") return false;
+    this.enqueue(link);
+    return true;
+  }
+
+  /**
+   * Connects to `ip:port`: a board on the LAN (in memory), or out through the PC. Blocks until
+   * established, up to the timeout; non-blocking raises EINPROGRESS and connects in the background.
+   */
+  async connect(ip: string, port: number, signal?: AbortSignal): Promise<void> {
+    this.assertOpen();
+    if (this.state === "connecting") throw new NetError("EALREADY");
+    if (this.state === "connected" || this.state === "listening") throw new NetError("EISCONN");
+    const route = this.host.route(ip);
+    if (!route) throw new NetError("EHOSTUNREACH");
+    const local: SocketAddress = [route.localIp, this.local?.[1] ?? this.host.ephemeralPort(this)];
+    this.local = local;
+    this.state = "connecting";
+    const attempt = new AbortController();
+    let outcome: TcpLink | NetError | null = null;
+    const pending = this.host.lan.connectTcp(route.net, this.host.lanHost, local, [ip, port], attempt.signal).then(
+      (link) => {
+        outcome = link;
+        if (this.state === "connecting") [this.link, this.state] = [link, "connected"];
+        else link.abort(); // closed while connecting
+      },
+      (error: unknown) => {
+        outcome = error instanceof NetError ? error : new NetError("ECONNABORTED");
+        if (this.state === "connecting") this.state = "bound";
+      },
+    );
+    if (this.timeoutMs === 0) throw new NetError("EINPROGRESS");
+    try {
+      await this.waitFor(
+        () => {
+          if (outcome instanceof NetError) throw outcome;
+          return outcome;
+        },
+        (s) => settledOrAborted(pending, s),
+        signal,
+      );
+    } catch (error) {
+      attempt.abort(error);
+      throw error;
+    }
   }
 
   async accept(signal?: AbortSignal): Promise<TcpSocket> {
@@ -166,31 +234,17 @@ export class TcpSocket {
    * Runs a blocking operation with the socket's timeout: `tryNow` returns a result or null when
    * it would block; `wait` resolves when it is worth trying again.
    */
-  private async waitFor<T>(
-    tryNow: () => T | null,
-    wait: (signal: AbortSignal) => Promise<void>,
-    signal?: AbortSignal,
-  ): Promise<T> {
-    const { clock } = this.host;
-    const deadline = this.timeoutMs === null ? null : clock.now() + this.timeoutMs;
-    for (;;) {
-      this.assertOpen();
-      const result = tryNow();
-      if (result !== null) return result;
-      if (this.timeoutMs === 0) throw new NetError("EAGAIN");
-      const attempt = new AbortController();
-      const onOuterAbort = () => attempt.abort(signal!.reason);
-      signal?.addEventListener("abort", onOuterAbort, { once: true });
-      if (signal?.aborted) attempt.abort(signal.reason);
-      const cancelTimer =
-        deadline === null ? null : clock.setTimer(deadline - clock.now(), () => attempt.abort(new NetError("ETIMEDOUT")));
-      try {
-        await wait(attempt.signal);
-      } finally {
-        cancelTimer?.();
-        signal?.removeEventListener("abort", onOuterAbort);
-      }
-    }
+  private waitFor<T>(tryNow: () => T | null, wait: (signal: AbortSignal) => Promise<void>, signal?: AbortSignal): Promise<T> {
+    return blockingCall(
+      this.host.clock,
+      this.timeoutMs,
+      () => {
+        this.assertOpen();
+        return tryNow();
+      },
+      wait,
+      signal,
+    );
   }
 
   private connectedLink(): TcpLink {

@@ -20,8 +20,15 @@ export interface ScriptRun {
   done: Promise<RunOutcome>;
 }
 
+export interface StartOptions {
+  /** A LAN shared with other boards; a fresh one (real clock) by default. */
+  lan?: Lan;
+  /** The board's name on the LAN. */
+  name?: string;
+}
+
 /** Starts `source` (a TS script) on a virtual board in this process, fast WiFi timing, real time. */
-export async function startScript(source: string, boardId = "pico_w", fileName = "main.ts"): Promise<ScriptRun> {
+export async function startScript(source: string, boardId = "pico_w", fileName = "main.ts", opts: StartOptions = {}): Promise<ScriptRun> {
   const dir = await mkdtemp(path.join(tmpdir(), "boardsim-test-"));
   const file = path.join(dir, fileName);
   await writeFile(file, source);
@@ -31,8 +38,9 @@ export async function startScript(source: string, boardId = "pico_w", fileName =
   const log = pino({ level: "silent" });
   const board = new Board({
     profile,
-    lan: new Lan({ clock: new RealClock(), log }),
+    lan: opts.lan ?? new Lan({ clock: new RealClock(), log }),
     log,
+    name: opts.name,
     timing: "fast",
     console: (chunk) => {
       text += chunk;

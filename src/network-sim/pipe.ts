@@ -1,0 +1,18 @@
+/**
+ * One direction of a connection inside the LAN: the segments one end sends, on their way to the
+ * other end. A fault (delay, loss, reset) or the capture wraps a Pipe and passes segments on.
+ */
+export interface Pipe {
+  data(chunk: Uint8Array): void;
+  fin(): void;
+  rst(): void;
+}
+
+/** A Pipe that reports every segment to `see` before passing it on. */
+export function tap(next: Pipe, see: (segment: { kind: "data"; chunk: Uint8Array } | { kind: "fin" | "rst" }) => void): Pipe {
+  return {
+    data: (chunk) => (see({ kind: "data", chunk }), next.data(chunk)),
+    fin: () => (see({ kind: "fin" }), next.fin()),
+    rst: () => (see({ kind: "rst" }), next.rst()),
+  };
+}
