@@ -2,7 +2,8 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { boardIds } from "../boards/index.ts";
 import { EXIT, UsageError } from "./exit-codes.ts";
-import { runBoard, type Role } from "./run.ts";
+import { parseForward } from "./lab-file.ts";
+import { runBoard, runLab, type Role } from "./run.ts";
 
 function fail(message: string, code: number): never {
   process.stderr.write(`boardsim: ${message}\n`);
@@ -27,12 +28,16 @@ async function main(): Promise<void> {
           .option("profile", { choices: ["realistic", "fast"] as const, default: "realistic" as const, describe: "WiFi timing: the real board's, or no delays" })
           .option("log-format", { choices: ["pretty", "json"] as const, default: "pretty" as const, describe: "how stderr shows the simulator's events" })
           .option("log-level", { choices: ["trace", "debug", "info", "warn", "error", "silent"], default: "info" })
+          .option("expose", { type: "boolean", default: false, describe: "forward the board's ports on 0.0.0.0 (phones on your network), not 127.0.0.1" })
+          .option("forward", { type: "string", array: true, default: [] as string[], describe: "HOSTPORT:BOARDPORT: reach board port BOARDPORT at PC port HOSTPORT" })
           .conflicts("role", "script")
           .check((argv) => {
             if (!argv.role && !argv.script) throw new UsageError("give --role server|client or --script FILE");
             if (argv.port !== undefined && (!Number.isInteger(argv.port) || argv.port < 1 || argv.port > 65535)) {
               throw new UsageError(`--port must be a whole number from 1 to 65535, not '${argv.port}'`);
             }
+            const bad = argv.forward.find((spec) => !parseForward(String(spec)));
+            if (bad !== undefined) throw new UsageError(`--forward must be HOSTPORT:BOARDPORT, e.g. 9000:8000, not '${bad}'`);
             return true;
           })
           .example("boardsim run --board pico_w --role server", "the chapter's server on a virtual Pico W, reachable at 127.0.0.1:8000")
@@ -50,13 +55,39 @@ async function main(): Promise<void> {
             profile: argv.profile,
             logFormat: argv["log-format"],
             logLevel: argv["log-level"],
+            expose: argv.expose,
+            forwards: new Map(argv.forward.map((spec) => parseForward(String(spec))!.reverse() as [number, number])),
           },
           (text) => process.stdout.write(text),
         );
         process.exit(code);
       },
     )
-    .demandCommand(1, "give a command: run")
+    .command(
+      "lab <file>",
+      "start several boards on one LAN from a YAML or JSON file",
+      (y) =>
+        y
+          .positional("file", { type: "string", demandOption: true, describe: "the lab file" })
+          .option("profile", { choices: ["realistic", "fast"] as const, default: "realistic" as const, describe: "WiFi timing, unless the file sets it" })
+          .option("expose", { type: "boolean", default: false, describe: "forward the boards' ports on 0.0.0.0, not 127.0.0.1" })
+          .option("log-format", { choices: ["pretty", "json"] as const, default: "pretty" as const })
+          .option("log-level", { choices: ["trace", "debug", "info", "warn", "error", "silent"], default: "info" })
+          .example("boardsim lab lab.yaml", "a Pico W server and two clients on one virtual WiFi"),
+      async (argv) => {
+        const code = await runLab(
+          argv.file,
+          { profile: argv.profile, expose: argv.expose, logFormat: argv["log-format"], logLevel: argv["log-level"] },
+          (text) => process.stdout.write(text),
+        ).catch((error: unknown) => {
+          // A mistake in the file is not a command-line mistake: no "see --help".
+          if (error instanceof UsageError) fail(error.message, EXIT.usage);
+          throw error;
+        });
+        process.exit(code);
+      },
+    )
+    .demandCommand(1, "give a command: run, lab")
     .strict()
     .fail((message, error) => {
       if (error && !(error instanceof UsageError)) throw error;
