@@ -1,7 +1,12 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
+import { Capture } from "../src/network-sim/capture.ts";
 import { RealClock } from "../src/network-sim/clock.ts";
 import { Lan } from "../src/network-sim/lan.ts";
+import { readPcap } from "./support/pcap.ts";
 import { startScript, type ScriptRun } from "./support/run-script.ts";
 
 /** Joins `ssid` and waits for an address: the preamble of every board script here. */
@@ -206,8 +211,10 @@ describe("boards talking over the LAN, in memory", () => {
 });
 
 describe("UDP inside the LAN", () => {
-  it("echo between two boards with sendto/recvfrom", async () => {
+  it("echo between two boards with sendto/recvfrom (and in the capture)", async () => {
     const lan = newLan();
+    const pcap = path.join(await mkdtemp(path.join(tmpdir(), "boardsim-udp-")), "udp.pcap");
+    lan.capture = new Capture(pcap, (ip) => lan.macOf(ip));
     const server = await startScript(
       `${join()}
        const s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
@@ -232,5 +239,11 @@ describe("UDP inside the LAN", () => {
     );
     expect(await finished(client)).toBe("9\n(b'ping', ('192.168.1.100', 5005))\n");
     expect(await finished(server)).toBe("udp at 192.168.1.100\nfrom ('192.168.1.101', 49152) b'ping'\n");
+    lan.capture.close();
+    const udp = readPcap(pcap).filter((p) => p.proto === "udp" && p.dstPort !== 67 && p.srcPort !== 67);
+    expect(udp.map((p) => `${p.src}:${p.srcPort} → ${p.dst}:${p.dstPort} ${p.payload.toString()}`)).toEqual([
+      "192.168.1.101:49152 → 192.168.1.100:5005 ping-long",
+      "192.168.1.100:5005 → 192.168.1.101:49152 ping",
+    ]);
   });
 });

@@ -30,6 +30,7 @@ async function main(): Promise<void> {
           .option("log-level", { choices: ["trace", "debug", "info", "warn", "error", "silent"], default: "info" })
           .option("expose", { type: "boolean", default: false, describe: "forward the board's ports on 0.0.0.0 (phones on your network), not 127.0.0.1" })
           .option("forward", { type: "string", array: true, default: [] as string[], describe: "HOSTPORT:BOARDPORT: reach board port BOARDPORT at PC port HOSTPORT" })
+          .option("pcap", { type: "string", describe: "write the LAN's traffic to FILE (pcap, opens in Wireshark)" })
           .conflicts("role", "script")
           .check((argv) => {
             if (!argv.role && !argv.script) throw new UsageError("give --role server|client or --script FILE");
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
             logFormat: argv["log-format"],
             logLevel: argv["log-level"],
             expose: argv.expose,
+            pcap: argv.pcap,
             forwards: new Map(argv.forward.map((spec) => parseForward(String(spec))!.reverse() as [number, number])),
           },
           (text) => process.stdout.write(text),
@@ -71,13 +73,14 @@ async function main(): Promise<void> {
           .positional("file", { type: "string", demandOption: true, describe: "the lab file" })
           .option("profile", { choices: ["realistic", "fast"] as const, default: "realistic" as const, describe: "WiFi timing, unless the file sets it" })
           .option("expose", { type: "boolean", default: false, describe: "forward the boards' ports on 0.0.0.0, not 127.0.0.1" })
+          .option("pcap", { type: "string", describe: "write the LAN's traffic to FILE (pcap, opens in Wireshark)" })
           .option("log-format", { choices: ["pretty", "json"] as const, default: "pretty" as const })
           .option("log-level", { choices: ["trace", "debug", "info", "warn", "error", "silent"], default: "info" })
           .example("boardsim lab lab.yaml", "a Pico W server and two clients on one virtual WiFi"),
       async (argv) => {
         const code = await runLab(
           argv.file,
-          { profile: argv.profile, expose: argv.expose, logFormat: argv["log-format"], logLevel: argv["log-level"] },
+          { profile: argv.profile, expose: argv.expose, pcap: argv.pcap, logFormat: argv["log-format"], logLevel: argv["log-level"] },
           (text) => process.stdout.write(text),
         ).catch((error: unknown) => {
           // A mistake in the file is not a command-line mistake: no "see --help".

@@ -9,6 +9,7 @@ import { compileScript, ScriptError } from "../emulator/quickjs/transpile.ts";
 import { createLogger, type LogFormat } from "../log.ts";
 import { RealClock } from "../network-sim/clock.ts";
 import type { AccessPointConfig } from "../network-sim/access-point.ts";
+import { Capture } from "../network-sim/capture.ts";
 import { HostBridge } from "../network-sim/host-bridge.ts";
 import { Lan } from "../network-sim/lan.ts";
 import { EXIT, UsageError } from "./exit-codes.ts";
@@ -28,6 +29,7 @@ export interface RunOptions {
   logFormat: LogFormat;
   logLevel: string;
   expose?: boolean;
+  pcap?: string;
   /** --forward: board port → PC port. */
   forwards?: Map<number, number>;
 }
@@ -55,6 +57,8 @@ export interface NetworkOptions {
   logLevel: string;
   /** Bind forwarded ports on 0.0.0.0 instead of 127.0.0.1. */
   expose?: boolean;
+  /** Write the LAN's traffic to this pcap file. */
+  pcap?: string | undefined;
   accessPoints?: AccessPointConfig[] | undefined;
 }
 
@@ -69,6 +73,8 @@ async function runBoards(specs: LabBoard[], net: NetworkOptions, consoleFor: (sp
     accessPoints: net.accessPoints,
     bridge: new HostBridge(rootLog, net.expose ? "0.0.0.0" : "127.0.0.1"),
   });
+  if (net.pcap) lan.capture = openCapture(net.pcap, lan);
+  if (net.pcap) rootLog.info({ pcap: net.pcap }, `capturing the LAN's traffic to ${net.pcap}`);
   const boards = await Promise.all(
     specs.map(async (spec, i) => {
       const profile = BOARDS[spec.board];
@@ -113,6 +119,15 @@ async function runBoards(specs: LabBoard[], net: NetworkOptions, consoleFor: (sp
     return raised.every((o) => o.pyType === "KeyboardInterrupt") ? EXIT.interrupted : EXIT.raised;
   } finally {
     process.off("SIGINT", onSigint);
+    lan.capture?.close();
+  }
+}
+
+function openCapture(file: string, lan: Lan): Capture {
+  try {
+    return new Capture(file, (ip) => lan.macOf(ip));
+  } catch (error) {
+    throw new UsageError(`cannot write pcap file '${file}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
 }
 

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { SocketAddress } from "./address.ts";
 import { ByteQueue } from "./byte-queue.ts";
 import { NetError } from "./errors.ts";
+import type { Segment } from "./pipe.ts";
 import type { TcpLink } from "./tcp-link.ts";
 
 export interface LinkBuffers {
@@ -15,6 +16,8 @@ export interface LinkBuffers {
 export class NetSocketLink implements TcpLink {
   readonly inbound: ByteQueue;
   failure: NetError | null = null;
+  /** Sees the connection's segments (the capture): sent by the board, or by the real peer. */
+  observer: ((fromBoard: boolean, segment: Segment) => void) | null = null;
 
   constructor(
     private readonly socket: net.Socket,
@@ -25,11 +28,16 @@ export class NetSocketLink implements TcpLink {
     // The board's receive window is the only buffer: when it is full, stop reading the
     // real socket so the kernel's window closes and the PC's sender blocks.
     socket.on("data", (chunk: Buffer) => {
+      this.observer?.(false, { kind: "data", chunk });
       if (!this.inbound.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length))) socket.pause();
     });
     this.inbound.onDrain = () => socket.resume();
-    socket.on("end", () => this.inbound.end());
+    socket.on("end", () => {
+      this.observer?.(false, { kind: "fin" });
+      this.inbound.end();
+    });
     socket.on("error", () => {
+      this.observer?.(false, { kind: "rst" });
       this.failure = new NetError("ECONNRESET");
       this.inbound.fail(this.failure);
     });
@@ -62,14 +70,18 @@ export class NetSocketLink implements TcpLink {
   }
 
   write(data: Uint8Array): void {
-    if (!this.socket.destroyed) this.socket.write(data);
+    if (this.socket.destroyed) return;
+    this.observer?.(true, { kind: "data", chunk: data });
+    this.socket.write(data);
   }
 
   end(): void {
+    if (!this.socket.writableEnded) this.observer?.(true, { kind: "fin" });
     this.socket.end();
   }
 
   abort(): void {
+    if (!this.socket.destroyed) this.observer?.(true, { kind: "rst" });
     this.socket.resetAndDestroy();
   }
 }

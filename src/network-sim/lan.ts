@@ -1,11 +1,13 @@
 import type { Logger } from "pino";
 import { AccessPoint, defaultAccessPointConfig, type AccessPointConfig } from "./access-point.ts";
 import type { SocketAddress } from "./address.ts";
+import type { Capture } from "./capture.ts";
 import { sleep, type Clock } from "./clock.ts";
 import type { Lease } from "./dhcp.ts";
 import { NetError } from "./errors.ts";
-import { HostBridge, type LinkBuffers } from "./host-bridge.ts";
+import { HostBridge, type LinkBuffers, type NetSocketLink } from "./host-bridge.ts";
 import { MemoryLink } from "./memory-link.ts";
+import { tap } from "./pipe.ts";
 import type { TcpLink } from "./tcp-link.ts";
 
 /**
@@ -13,6 +15,8 @@ import type { TcpLink } from "./tcp-link.ts";
  * (micropython-facts.md §4.3, ≈18 s, ECONNABORTED). ESP32's figure is UNVERIFIED; the same is used.
  */
 const SYN_GIVE_UP_MS = 18_000;
+/** The PC's MAC in a capture (locally administered: 02:…). */
+const PC_MAC = Uint8Array.of(0x02, 0x50, 0x43, 0x00, 0x00, 0x02);
 
 /** A board's network stack as the LAN sees it: where connections and datagrams for its address land. */
 export interface LanHost {
@@ -48,6 +52,8 @@ export class Lan {
   readonly accessPoints: AccessPoint[];
   readonly hostIp: string;
   readonly bridge: HostBridge;
+  /** --pcap: where the LAN's traffic is written, when it is. */
+  capture: Capture | null = null;
 
   constructor(opts: LanOptions) {
     this.clock = opts.clock;
@@ -98,13 +104,26 @@ export class Lan {
   /** Opens a TCP connection from `from` at `local` on network `net` to `remote`. */
   async connectTcp(net: AccessPoint, from: LanHost, local: SocketAddress, remote: SocketAddress, signal?: AbortSignal): Promise<TcpLink> {
     const destination = this.resolve(net, remote[0]);
-    if (destination.kind === "pc") return this.bridge.connect(destination.address, remote, from.linkBuffers, signal);
+    if (destination.kind === "pc") {
+      const link = await this.bridge.connect(destination.address, remote, from.linkBuffers, signal);
+      const flow = this.capture?.tcpOpen(local, remote);
+      if (flow) link.observer = (fromBoard, segment) => flow.segment(fromBoard, segment);
+      return link;
+    }
     if (destination.kind === "nowhere") {
       await sleep(this.clock, SYN_GIVE_UP_MS, signal);
       throw new NetError("ECONNABORTED");
     }
     const [mine, theirs] = MemoryLink.pair(local, from.linkBuffers, remote, destination.host.linkBuffers);
-    if (!destination.host.acceptTcp(remote[1], theirs)) throw new NetError("ECONNRESET"); // nothing listens: RST
+    if (!destination.host.acceptTcp(remote[1], theirs)) {
+      this.capture?.tcpRefused(local, remote);
+      throw new NetError("ECONNRESET"); // nothing listens: RST
+    }
+    const flow = this.capture?.tcpOpen(local, remote);
+    if (flow) {
+      mine.out = tap(mine.out, (segment) => flow.segment(true, segment));
+      theirs.out = tap(theirs.out, (segment) => flow.segment(false, segment));
+    }
     this.log.debug({ from: local.join(":"), to: remote.join(":") }, `connection ${local.join(":")} → ${remote.join(":")}`);
     return mine;
   }
@@ -114,6 +133,7 @@ export class Lan {
    * the real address when it must leave through the PC (the sender's bridge socket sends it), else null.
    */
   sendUdp(net: AccessPoint, from: LanHost, source: SocketAddress, to: SocketAddress, data: Uint8Array): string | null {
+    this.capture?.udp(source, to, data);
     const deliver = (host: LanHost) => queueMicrotask(() => host.receiveUdp(to[1], source, data));
     if (to[0] === "255.255.255.255" || to[0] === net.broadcast) {
       for (const [, host] of net.hostsExcept(from)) deliver(host);
@@ -122,5 +142,22 @@ export class Lan {
     const destination = this.resolve(net, to[0]);
     if (destination.kind === "board") deliver(destination.host);
     return destination.kind === "pc" ? destination.address : null;
+  }
+
+  /** A connection from the PC to a board's listening socket at `server`: captured from here on. */
+  fromPc(link: NetSocketLink, server: SocketAddress): NetSocketLink {
+    const flow = this.capture?.tcpOpen(link.remote, server);
+    if (flow) link.observer = (fromBoard, segment) => flow.segment(!fromBoard, segment);
+    return link;
+  }
+
+  /** The hardware address behind `ip`, for the capture: a board, an AP (its BSSID), else the PC. */
+  macOf(ip: string): Uint8Array {
+    for (const ap of this.accessPoints) {
+      const host = ap.hostAt(ip);
+      if (host) return host.mac;
+      if (ap.config.gateway === ip) return ap.config.bssid;
+    }
+    return PC_MAC;
   }
 }

@@ -8,8 +8,11 @@ export interface Pipe {
   rst(): void;
 }
 
+/** What passes through a Pipe, as one value. */
+export type Segment = { kind: "data"; chunk: Uint8Array } | { kind: "fin" } | { kind: "rst" };
+
 /** A Pipe that reports every segment to `see` before passing it on. */
-export function tap(next: Pipe, see: (segment: { kind: "data"; chunk: Uint8Array } | { kind: "fin" | "rst" }) => void): Pipe {
+export function tap(next: Pipe, see: (segment: Segment) => void): Pipe {
   return {
     data: (chunk) => (see({ kind: "data", chunk }), next.data(chunk)),
     fin: () => (see({ kind: "fin" }), next.fin()),

@@ -95,7 +95,7 @@ export class TcpSocket {
     this.state = "listening";
     const { lan, profile } = this.host;
     const shown: SocketAddress = [this.local[0] === "0.0.0.0" ? (this.host.localIp() ?? "0.0.0.0") : this.local[0], this.local[1]];
-    this.forward = await lan.bridge.forward(shown, lan.hostIp, profile.socket, (link) => this.enqueue(link), this.host.hostPort(this.local[1]));
+    this.forward = await lan.bridge.forward(shown, lan.hostIp, profile.socket, (link) => this.enqueue(lan.fromPc(link, shown)), this.host.hostPort(this.local[1]));
     if ((this.state as State) === "closed") this.forward.close(); // closed while the forward opened
   }
 

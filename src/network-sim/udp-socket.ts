@@ -39,7 +39,11 @@ export class UdpSocket {
     if (!this.host.udpPorts.claim(bound, this)) throw new NetError("EADDRINUSE");
     this.local = [ip === "" ? "0.0.0.0" : ip, bound];
     const { lan } = this.host;
-    this.forward = lan.bridge.udp(this.local, (data, port, address) => this.deliver(data, [address === "127.0.0.1" ? lan.hostIp : address, port]));
+    this.forward = lan.bridge.udp(this.local, (data, port, address) => {
+      const from: SocketAddress = [address === "127.0.0.1" ? lan.hostIp : address, port];
+      lan.capture?.udp(from, [this.host.localIp() ?? this.local![0], this.local![1]], data);
+      this.deliver(data, from);
+    });
   }
 
   /** Sets the default destination of send() and the only source recv() accepts. */

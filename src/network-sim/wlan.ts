@@ -173,6 +173,7 @@ export class Wlan {
     const { mac, hostname, log, profile } = this.opts;
     const lease = ap.dhcp.lease(formatMac(mac), hostname);
     if (!lease) {
+      this.opts.lan.capture?.dhcpUnanswered(mac);
       const backoff = profile.wlan.dhcpRetrySeconds;
       const seconds = backoff[Math.min(tries, backoff.length - 1)]!;
       log.warn({ ssid: ap.ssid, retryInSeconds: seconds }, `DHCP: no address offered on "${ap.ssid}" (pool exhausted); retrying in ${seconds} s`);
@@ -180,6 +181,7 @@ export class Wlan {
       return;
     }
     this.lease = lease;
+    this.opts.lan.capture?.dhcp(mac, hostname, lease.ip, ap.config);
     log.info(
       { ip: lease.ip, mac: lease.mac, hostname, leaseSeconds: ap.dhcp.leaseSeconds, leases: ap.dhcp.table() },
       `DHCP lease ${lease.ip} for ${hostname}`,
@@ -193,6 +195,7 @@ export class Wlan {
     this.cancelRenewal?.();
     this.cancelRenewal = this.opts.clock.setTimer((ap.dhcp.leaseSeconds * 1000) / 2, () => {
       const lease = ap.dhcp.lease(formatMac(this.opts.mac), this.opts.hostname);
+      if (lease) this.opts.lan.capture?.dhcp(this.opts.mac, this.opts.hostname, lease.ip, ap.config, true);
       if (lease) this.opts.log.info({ ip: lease.ip, expiresAt: lease.expiresAt }, `DHCP renewed ${lease.ip}`);
       this.scheduleRenewal(ap);
     });
