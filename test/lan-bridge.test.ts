@@ -46,6 +46,43 @@ describe("a board's traffic leaving the LAN through the PC", () => {
     }
   });
 
+  it("UDP from the PC: a board's bound port is reachable on 127.0.0.1, and its reply comes back", async () => {
+    const logged: { msg: string; hostPort?: number }[] = [];
+    let onLog = () => {};
+    const log = pino({ level: "info" }, { write: (line: string) => (logged.push(JSON.parse(line)), onLog()) });
+    const forwarded = new Promise<number>((resolve) => {
+      onLog = () => {
+        const line = logged.find((l) => l.msg.startsWith("forward udp"));
+        if (line) resolve(line.hostPort!);
+      };
+    });
+    const lan = new Lan({ clock: new RealClock(), log });
+    const board = await startScript(
+      `${join}
+       const s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+       s.bind(["0.0.0.0", 5005]);
+       const [data, addr] = s.recvfrom(100);
+       print(addr, data);
+       s.sendto(b_upper(data), addr);
+       function b_upper(d: Uint8Array) { return d.map((c) => c - 32); }`,
+      "pico_w",
+      "udp-board.ts",
+      { lan },
+    );
+    const hostPort = await forwarded;
+    const pc = dgram.createSocket("udp4");
+    await new Promise<void>((resolve) => pc.bind(0, "127.0.0.1", resolve));
+    try {
+      const reply = new Promise<Buffer>((resolve) => pc.once("message", resolve));
+      pc.send("ping", hostPort, "127.0.0.1");
+      expect((await reply).toString()).toBe("PING");
+      expect(await board.done).toEqual({ kind: "finished" });
+      expect(board.output()).toBe(`('192.168.1.2', ${pc.address().port}) b'ping'\n`);
+    } finally {
+      pc.close();
+    }
+  });
+
   it("TCP to an address outside the LAN goes out through the PC (NAT); a closed port answers RST: ECONNRESET", async () => {
     const server = net.createServer((socket) => socket.end("hello from the PC"));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -181,7 +181,7 @@ export class HostBridge {
     this.log.info({ hostPort, boardAddress: board.join(":") }, `forward udp ${this.bindAddress}:${hostPort} → ${board.join(":")}`);
     return {
       hostPort,
-      send: (data, port, address) => socket.send(data, port, address),
+      send: (data, port, address) => new Promise<void>((resolve) => socket.send(data, port, address, () => resolve())),
       close: () => socket.close(),
     };
   }
@@ -189,7 +189,8 @@ export class HostBridge {
 
 export interface UdpForward {
   readonly hostPort: number;
-  send(data: Uint8Array, port: number, address: string): void;
+  /** Resolves once the datagram has left. */
+  send(data: Uint8Array, port: number, address: string): Promise<void>;
   close(): void;
 }
 

@@ -24,6 +24,8 @@ export class UdpSocket {
   private readonly queue: Datagram[] = [];
   private readonly arrived = new Notifier();
   private forward: Promise<UdpForward> | null = null;
+  /** Datagrams on their way out through the PC: close() lets them leave first, as the firmware's stack would. */
+  private outbox: Promise<void> = Promise.resolve();
   private closed = false;
 
   constructor(private readonly host: SocketHost) {}
@@ -39,7 +41,7 @@ export class UdpSocket {
     if (!this.host.udpPorts.claim(bound, this)) throw new NetError("EADDRINUSE");
     this.local = [ip === "" ? "0.0.0.0" : ip, bound];
     const { lan } = this.host;
-    this.forward = lan.bridge.udp(this.local, (data, port, address) => {
+    this.forward = lan.bridge.udp([this.host.localIp() ?? this.local[0], bound], (data, port, address) => {
       const from: SocketAddress = [address === "127.0.0.1" ? lan.hostIp : address, port];
       lan.capture?.udp(from, [this.host.localIp() ?? this.local![0], this.local![1]], data);
       this.deliver(data, from);
@@ -57,7 +59,10 @@ export class UdpSocket {
     const route = this.host.route(ip);
     if (!route) throw new NetError("EHOSTUNREACH");
     const out = this.host.lan.sendUdp(route.net, this.host.lanHost, [route.localIp, local[1]], [ip, port], data);
-    if (out !== null) void this.forward!.then((f) => f.send(data, port, out));
+    if (out !== null) {
+      const forward = this.forward!;
+      this.outbox = this.outbox.then(() => forward.then((f) => f.send(data, port, out))).catch(() => {});
+    }
     return data.length;
   }
 
@@ -97,7 +102,8 @@ export class UdpSocket {
     if (this.closed) return;
     this.closed = true;
     if (this.local) this.host.udpPorts.release(this.local[1], this);
-    void this.forward?.then((f) => f.close(), () => {});
+    const forward = this.forward;
+    void this.outbox.then(() => forward?.then((f) => f.close())).catch(() => {});
     this.arrived.notify();
   }
 
