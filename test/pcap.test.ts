@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -5,6 +6,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { connectClient, startCli, type CliRun } from "./support/cli.ts";
 import { describeTcp, readPcap } from "./support/pcap.ts";
 
+const LAB = path.join(path.dirname(new URL(import.meta.url).pathname), "../examples/lab.yaml");
+const HAS_TSHARK = spawnSync("tshark", ["-v"]).status === 0;
 const running: CliRun[] = [];
 afterEach(() => {
   for (const run of running.splice(0)) run.child.kill("SIGKILL");
@@ -59,7 +62,7 @@ describe("--pcap FILE", () => {
 
   it("captures a lab's board-to-board connection, the refused first attempt included", async () => {
     const file = await pcapPath();
-    const run = startCli(["lab", path.join(path.dirname(new URL(import.meta.url).pathname), "../examples/lab.yaml"), "--pcap", file, "--log-format", "json"]);
+    const run = startCli(["lab", LAB, "--pcap", file, "--log-format", "json"]);
     running.push(run);
     expect(await run.exit).toBe(0);
     const tcp = readPcap(file).filter((p) => p.proto === "tcp").map(describeTcp);
@@ -76,5 +79,27 @@ describe("--pcap FILE", () => {
     ]);
     expect(flow).toContain(`${client} → ${board} PSH,ACK "hello from 192.168.1.101\\n"`);
     expect(flow.filter((l) => l.endsWith("FIN,ACK"))).toHaveLength(2);
+  });
+
+  it.skipIf(!HAS_TSHARK)("Wireshark (tshark) reads it: DHCP decoded, checksums valid, the handshake and the closing as the chapter shows them", async () => {
+    const file = await pcapPath();
+    const run = startCli(["lab", LAB, "--pcap", file]);
+    running.push(run);
+    expect(await run.exit).toBe(0);
+    const checks = ["tcp", "ip", "udp"].flatMap((p) => ["-o", `${p}.check_checksum:TRUE`]);
+    const fields = ["_ws.col.Protocol", "ip.checksum.status", "tcp.checksum.status", "udp.checksum.status", "_ws.col.Info"].flatMap((f) => ["-e", f]);
+    const out = spawnSync("tshark", ["-r", file, ...checks, "-T", "fields", ...fields], { encoding: "utf8" });
+    expect(out.status).toBe(0);
+    const rows = out.stdout.trim().split("\n").map((l) => l.split("\t"));
+    expect(rows.every(([, ...statuses]) => statuses.slice(0, 3).every((s) => s === "" || s === "1"))).toBe(true);
+    expect(rows.filter(([proto]) => proto === "DHCP").map((r) => r[4]!.split(" - ")[0]!.replace(/\s+/g, " ").trim()).slice(0, 4)).toEqual([
+      "DHCP Discover",
+      "DHCP Offer",
+      "DHCP Request",
+      "DHCP ACK",
+    ]);
+    const flags = rows.filter(([proto]) => proto === "TCP").map((r) => /\[([A-Z, ]+)\]/.exec(r[4]!)![1]);
+    expect(flags.slice(2, 6)).toEqual(["SYN", "SYN, ACK", "ACK", "PSH, ACK"]);
+    expect(flags.filter((f) => f === "FIN, ACK")).toHaveLength(2);
   });
 });
