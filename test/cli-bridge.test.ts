@@ -1,17 +1,8 @@
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { connectClient, startCli, type CliRun } from "./support/cli.ts";
+import { boardsim, connectClient, killStarted } from "./support/cli.ts";
 
-const running: CliRun[] = [];
-afterEach(() => {
-  for (const run of running.splice(0)) run.child.kill("SIGKILL");
-});
-
-function boardsim(...args: string[]): CliRun {
-  const run = startCli([...args, "--log-format", "json"]);
-  running.push(run);
-  return run;
-}
+afterEach(killStarted);
 
 /** A port that was free a moment ago. */
 async function freePort(): Promise<number> {
@@ -25,7 +16,7 @@ async function freePort(): Promise<number> {
 describe("host bridge modes", () => {
   it("--forward HOSTPORT:BOARDPORT: the board's port 8000 is reached at the PC port given", async () => {
     const hostPort = await freePort();
-    const run = boardsim("run", "--board", "pico_w", "--role", "server", "--profile", "fast", "--forward", `${hostPort}:8000`);
+    const run = boardsim("run", "--board", "pico_w", "--role", "server", "--profile", "fast", "--forward", `${hostPort}:8000`, "--log-format", "json");
     const forward = await run.logged((l) => l.msg.startsWith("forward "));
     expect(forward.msg).toBe(`forward 127.0.0.1:${hostPort} → 192.168.1.100:8000`);
     const client = await connectClient(hostPort);
@@ -35,7 +26,7 @@ describe("host bridge modes", () => {
   });
 
   it("--expose binds 0.0.0.0 and warns that the whole network can reach the board", async () => {
-    const run = boardsim("run", "--board", "pico_w", "--role", "server", "--profile", "fast", "--expose");
+    const run = boardsim("run", "--board", "pico_w", "--role", "server", "--profile", "fast", "--expose", "--log-format", "json");
     const warning = await run.logged((l) => l.level === 40 && l.msg.startsWith("--expose"));
     expect(warning.msg).toMatch(/0\.0\.0\.0/);
     const forward = await run.logged((l) => l.msg.startsWith("forward "));
@@ -47,8 +38,7 @@ describe("host bridge modes", () => {
   });
 
   it("a malformed --forward is a usage error: one line, exit 2", async () => {
-    const run = startCli(["run", "--board", "pico_w", "--role", "server", "--forward", "9000-8000"]);
-    running.push(run);
+    const run = boardsim("run", "--board", "pico_w", "--role", "server", "--forward", "9000-8000");
     expect(await run.exit).toBe(2);
     expect(run.stderr()).toMatch(/^boardsim: --forward must be HOSTPORT:BOARDPORT, e\.g\. 9000:8000, not '9000-8000'/);
     expect(run.stderr().trim().split("\n")).toHaveLength(1);

@@ -3,19 +3,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { startCli, type CliRun } from "./support/cli.ts";
+import { boardsim, killStarted } from "./support/cli.ts";
 
 const EXAMPLES = path.join(path.dirname(fileURLToPath(import.meta.url)), "../examples");
-const running: CliRun[] = [];
-afterEach(() => {
-  for (const run of running.splice(0)) run.child.kill("SIGKILL");
-});
-
-function boardsim(...args: string[]): CliRun {
-  const run = startCli(args);
-  running.push(run);
-  return run;
-}
+afterEach(killStarted);
 
 async function labFile(text: string, name = "lab.yaml"): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), "boardsim-lab-"));

@@ -48,8 +48,32 @@ const echoClient = (server: string, message: string, ssid?: string, key?: string
   c.close();
 `;
 
+/** A board that listens on port 8000, prints "listening", accepts one connection as `conn`, then runs `then`. */
+const acceptOne = (then: string) => `${join()}
+  const s = socket.socket();
+  s.bind(["0.0.0.0", 8000]);
+  s.listen(1);
+  print("listening");
+  const [conn] = s.accept();
+  ${then}`;
+
+/** A board that connects `c` to the first board's port 8000, then runs `then`. */
+const connectToFirst = (then: string) => `${join()}
+  const c = socket.socket();
+  c.connect(["192.168.1.100", 8000]);
+  ${then}`;
+
 function newLan(): Lan {
   return new Lan({ clock: new RealClock(), log: pino({ level: "silent" }) });
+}
+
+/** Starts acceptOne(serverThen) on one board, and once it listens, connectToFirst(clientThen) on another. */
+async function serverAndClient(serverThen: string, clientThen: string): Promise<{ server: ScriptRun; client: ScriptRun }> {
+  const lan = newLan();
+  const server = await startScript(acceptOne(serverThen), "pico_w", "server.ts", { lan, name: "server" });
+  await server.printed("listening\n");
+  const client = await startScript(connectToFirst(clientThen), "pico_w", "client.ts", { lan, name: "client" });
+  return { server, client };
 }
 
 async function finished(run: ScriptRun): Promise<string> {
@@ -134,33 +158,16 @@ describe("boards talking over the LAN, in memory", () => {
   });
 
   it("a server that closes with unread data resets the connection; the client's recv raises ECONNRESET", async () => {
-    const lan = newLan();
-    const server = await startScript(
-      `${join()}
-       const s = socket.socket();
-       s.bind(["0.0.0.0", 8000]);
-       s.listen(1);
-       print("listening");
-       const [conn] = s.accept();
+    const { server, client } = await serverAndClient(
+      `
        while (conn.recv(1).length === 0) {}
        print("closing with data unread");
        conn.close();`,
-      "pico_w",
-      "server.ts",
-      { lan, name: "server" },
-    );
-    await server.printed("listening\n");
-    const client = await startScript(
-      `${join()}
-       const c = socket.socket();
-       c.connect(["192.168.1.100", 8000]);
+      `
        c.send("ab");
        try { c.recv(10); } catch (e) { print("recv:", e); }
        try { c.send("x"); } catch (e) { print("send:", e); }
        try { c.send("x"); } catch (e) { print("send:", e); }`,
-      "pico_w",
-      "client.ts",
-      { lan, name: "client" },
     );
     // As on the host path: the reset is reported once by recv and once by send, then the socket is dead.
     expect(await finished(client)).toBe("recv: [Errno 104] ECONNRESET\nsend: [Errno 104] ECONNRESET\nsend: [Errno 9] EBADF\n");
@@ -168,36 +175,19 @@ describe("boards talking over the LAN, in memory", () => {
   });
 
   it("backpressure: a Pico W send() into a full window returns a short count", async () => {
-    const lan = newLan();
-    const server = await startScript(
-      `${join()}
-       const s = socket.socket();
-       s.bind(["0.0.0.0", 8000]);
-       s.listen(1);
-       print("listening");
-       const [conn] = s.accept();
+    const { server, client } = await serverAndClient(
+      `
        print("accepted");
        time.sleep(0.2);
        let total = 0;
        for (;;) { const d = conn.recv(4096); if (d.length === 0) break; total += d.length; }
        print("received", total);`,
-      "pico_w",
-      "server.ts",
-      { lan, name: "server" },
-    );
-    await server.printed("listening\n");
-    const client = await startScript(
-      `${join()}
-       const c = socket.socket();
-       c.connect(["192.168.1.100", 8000]);
+      `
        const big = "x".repeat(20000);
        const counts = [c.send(big), c.send(big), c.send(big)];
        print("sent", counts);
        c.sendall(big);
        c.close();`,
-      "pico_w",
-      "client.ts",
-      { lan, name: "client" },
     );
     // 6400 bytes fill the server's window, 6400 more the client's send buffer; then send() blocks
     // until the server reads, and returns what fits.

@@ -3,15 +3,12 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { connectClient, startCli, type CliRun } from "./support/cli.ts";
+import { boardsim, connectClient, killStarted } from "./support/cli.ts";
 import { describeTcp, readPcap } from "./support/pcap.ts";
 
 const LAB = path.join(path.dirname(new URL(import.meta.url).pathname), "../examples/lab.yaml");
 const HAS_TSHARK = spawnSync("tshark", ["-v"]).status === 0;
-const running: CliRun[] = [];
-afterEach(() => {
-  for (const run of running.splice(0)) run.child.kill("SIGKILL");
-});
+afterEach(killStarted);
 
 async function pcapPath(): Promise<string> {
   return path.join(await mkdtemp(path.join(tmpdir(), "boardsim-pcap-")), "lan.pcap");
@@ -20,8 +17,7 @@ async function pcapPath(): Promise<string> {
 describe("--pcap FILE", () => {
   it("captures DHCP and a PC client's connection to the board: SYN, SYN-ACK, ACK, data both ways, FIN", async () => {
     const file = await pcapPath();
-    const run = startCli(["run", "--board", "pico_w", "--role", "server", "--profile", "fast", "--pcap", file, "--log-format", "json"]);
-    running.push(run);
+    const run = boardsim("run", "--board", "pico_w", "--role", "server", "--profile", "fast", "--pcap", file, "--log-format", "json");
     await run.printed("accepting.....\n");
     const port = (await run.logged((l) => l.msg.startsWith("forward "))).hostPort as number;
     const client = await connectClient(port);
@@ -62,8 +58,7 @@ describe("--pcap FILE", () => {
 
   it("captures a lab's board-to-board connection, the refused first attempt included", async () => {
     const file = await pcapPath();
-    const run = startCli(["lab", LAB, "--pcap", file, "--log-format", "json"]);
-    running.push(run);
+    const run = boardsim("lab", LAB, "--pcap", file, "--log-format", "json");
     expect(await run.exit).toBe(0);
     const tcp = readPcap(file).filter((p) => p.proto === "tcp").map(describeTcp);
     const client = /^(192\.168\.1\.101:\d+) → 192\.168\.1\.100:8000 SYN$/.exec(tcp.find((l) => l.endsWith(" SYN") && !l.includes(":49152 "))!)![1]!;
@@ -83,8 +78,7 @@ describe("--pcap FILE", () => {
 
   it.skipIf(!HAS_TSHARK)("Wireshark (tshark) reads it: DHCP decoded, checksums valid, the handshake and the closing as the chapter shows them", async () => {
     const file = await pcapPath();
-    const run = startCli(["lab", LAB, "--pcap", file]);
-    running.push(run);
+    const run = boardsim("lab", LAB, "--pcap", file);
     expect(await run.exit).toBe(0);
     const checks = ["tcp", "ip", "udp"].flatMap((p) => ["-o", `${p}.check_checksum:TRUE`]);
     const fields = ["_ws.col.Protocol", "ip.checksum.status", "tcp.checksum.status", "udp.checksum.status", "_ws.col.Info"].flatMap((f) => ["-e", f]);

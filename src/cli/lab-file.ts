@@ -6,18 +6,11 @@ import type { TimingProfileName } from "../boards/profile.ts";
 import { defaultAccessPointConfig, type AccessPointConfig, type Security } from "../network-sim/access-point.ts";
 import { isIPv4 } from "../network-sim/address.ts";
 import { UsageError } from "./exit-codes.ts";
-import type { Role } from "./run.ts";
+import type { BoardRun, Role } from "./run.ts";
 
 /** One board of a lab: which board, what it runs, its script's settings and its port forwards. */
-export interface LabBoard {
+export interface LabBoard extends BoardRun {
   name: string;
-  board: string;
-  role?: Role;
-  script?: string;
-  ssid: string;
-  password: string;
-  host: string;
-  port?: number;
   /** Board port → PC port. */
   forwards: Map<number, number>;
 }

@@ -17,7 +17,8 @@ import { readLabFile, type LabBoard } from "./lab-file.ts";
 
 export type Role = "server" | "client";
 
-export interface RunOptions {
+/** What runs on one board: which board, which script, the script's settings (its config module). */
+export interface BoardRun {
   board: string;
   role?: Role;
   script?: string;
@@ -25,6 +26,9 @@ export interface RunOptions {
   password: string;
   host: string;
   port?: number;
+}
+
+export interface RunOptions extends BoardRun {
   profile: TimingProfileName;
   logFormat: LogFormat;
   logLevel: string;

@@ -1,4 +1,5 @@
 import dgram from "node:dgram";
+import type { EventEmitter } from "node:events";
 import net from "node:net";
 import type { Logger } from "pino";
 import type { SocketAddress } from "./address.ts";
@@ -120,7 +121,8 @@ export class HostBridge {
       this.log.info({ from: `${socket.remoteAddress}:${port}`, to: `${board[0]}:${board[1]}` }, `connection from ${socket.remoteAddress}:${port}`);
       onConnection(new NetSocketLink(socket, [hostIp, port], buffers));
     });
-    const hostPort = await listenNear(server, this.bindAddress, wantedPort);
+    await bindNear((port) => startListening(server, () => server.listen({ host: this.bindAddress, port, exclusive: true })), wantedPort);
+    const hostPort = (server.address() as net.AddressInfo).port;
     if (hostPort !== wantedPort) {
       this.log.warn({ wanted: wantedPort, hostPort }, `${this.bindAddress}:${wantedPort} is in use; using ${this.bindAddress}:${hostPort} instead`);
     }
@@ -170,14 +172,8 @@ export class HostBridge {
     const socket = dgram.createSocket("udp4");
     socket.on("message", (msg, rinfo) => onMessage(new Uint8Array(msg), rinfo.port, rinfo.address));
     socket.on("error", (error) => this.log.warn({ error: error.message }, `UDP ${board.join(":")}: ${error.message}`));
-    let hostPort = 0;
-    for (let port = board[1]; hostPort === 0 && port < board[1] + PORT_SEARCH && port <= 65535; port++) {
-      if (await tryBind(socket, this.bindAddress, port)) hostPort = port;
-    }
-    if (hostPort === 0) {
-      await tryBind(socket, this.bindAddress, 0);
-      hostPort = socket.address().port;
-    }
+    await bindNear((port) => startListening(socket, () => socket.bind({ address: this.bindAddress, port, exclusive: true })), board[1]);
+    const hostPort = socket.address().port;
     this.log.info({ hostPort, boardAddress: board.join(":") }, `forward udp ${this.bindAddress}:${hostPort} → ${board.join(":")}`);
     return {
       hostPort,
@@ -194,45 +190,28 @@ export interface UdpForward {
   close(): void;
 }
 
-function tryBind(socket: dgram.Socket, address: string, port: number): Promise<boolean> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => {
-      socket.off("listening", onListening);
-      if (error.code === "EADDRINUSE" || error.code === "EACCES") resolve(false);
-      else reject(error);
-    };
-    const onListening = () => {
-      socket.off("error", onError);
-      resolve(true);
-    };
-    socket.once("error", onError);
-    socket.once("listening", onListening);
-    socket.bind({ address, port, exclusive: true });
-  });
-}
-
-async function listenNear(server: net.Server, host: string, wanted: number): Promise<number> {
-  let listening = false;
-  for (let port = wanted; !listening && port < wanted + PORT_SEARCH && port <= 65535; port++) {
-    listening = await tryListen(server, host, port);
+/** Tries `wanted`, then the next ports up, then whatever the OS gives; `tryPort` resolves false when a port is taken. */
+async function bindNear(tryPort: (port: number) => Promise<boolean>, wanted: number): Promise<void> {
+  for (let port = wanted; port < wanted + PORT_SEARCH && port <= 65535; port++) {
+    if (await tryPort(port)) return;
   }
-  if (!listening) await tryListen(server, host, 0);
-  return (server.address() as net.AddressInfo).port;
+  await tryPort(0);
 }
 
-function tryListen(server: net.Server, host: string, port: number): Promise<boolean> {
+/** Runs `start` (listen or bind) on `emitter`; false when the port is taken, true once it listens. */
+function startListening(emitter: EventEmitter, start: () => void): Promise<boolean> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
-      server.off("listening", onListening);
+      emitter.off("listening", onListening);
       if (error.code === "EADDRINUSE" || error.code === "EACCES") resolve(false);
       else reject(error);
     };
     const onListening = () => {
-      server.off("error", onError);
+      emitter.off("error", onError);
       resolve(true);
     };
-    server.once("error", onError);
-    server.once("listening", onListening);
-    server.listen({ host, port, exclusive: true });
+    emitter.once("error", onError);
+    emitter.once("listening", onListening);
+    start();
   });
 }

@@ -84,3 +84,17 @@ export async function connectClient(port: number): Promise<{ socket: net.Socket;
     },
   };
 }
+
+const started: CliRun[] = [];
+
+/** Starts `boardsim ARGS` and remembers it for killStarted(). */
+export function boardsim(...args: string[]): CliRun {
+  const run = startCli(args);
+  started.push(run);
+  return run;
+}
+
+/** Kills every boardsim that boardsim() started and is still running: `afterEach(killStarted)`. */
+export function killStarted(): void {
+  for (const run of started.splice(0)) run.child.kill("SIGKILL");
+}
