@@ -103,5 +103,8 @@ export const esp32: BoardProfile = {
     dnsFailureErrno: -202,
     // SYNMAXRTX 12 with a 1.5 s RTO; the total is UNVERIFIED, taken as Pico W's ~18 s.
     synTimeoutMs: 18_000,
+    // CONFIG_LWIP_MAX_SOCKETS 10: the next socket() raises ENFILE (board-numbers.md §3).
+    maxSockets: 10,
+    socketsExhausted: "ENFILE",
   },
 };

@@ -69,5 +69,8 @@ export const esp8266: BoardProfile = {
     receiveWindow: 5840,
     // SYN retries come from SDK registers: UNVERIFIED, taken as lwIP's ~18 s.
     synTimeoutMs: 18_000,
+    // PCBs come from the heap (MEMP_MEM_MALLOC); about 5 in practice, UNVERIFIED. tcp_new → ENOMEM.
+    maxSockets: 5,
+    socketsExhausted: "ENOMEM",
   },
 };

@@ -57,5 +57,8 @@ export const picoW: BoardProfile = {
     receiveWindow: 6400,
     // TCP_SYNMAXRTX 6 × a fixed 3 s RTO in SYN_SENT ≈ 18 s (board-numbers.md §3, derived).
     synTimeoutMs: 18_000,
+    // MEMP_NUM_TCP_PCB 5 (lwIP default): tcp_new fails, socket() raises ENOMEM.
+    maxSockets: 5,
+    socketsExhausted: "ENOMEM",
   },
 };

@@ -87,6 +87,9 @@ export interface BoardProfile {
     dnsFailureErrno: number;
     /** connect() to an address nobody answers: SYN retries until ECONNABORTED. */
     synTimeoutMs: number;
+    /** How many TCP sockets can be open at once, and what socket() raises beyond that. */
+    maxSockets: number;
+    socketsExhausted: ErrnoName;
   };
   /** A built-in screen (the mPython board's 128×64 OLED). */
   display?: { width: number; height: number };

@@ -15,6 +15,7 @@ const COLUMNS: [heading: string, value: (p: BoardProfile) => string][] = [
   ["SOL_SOCKET", (p) => String(p.socket.constants.SOL_SOCKET)],
   ["send()", (p) => (p.socket.partialSend ? `short, ≤${p.socket.sendBuffer} B` : "all")],
   ["heap", (p) => `${Math.round(p.heapBytes / 1024)} KB`],
+  ["sockets", (p) => String(p.socket.maxSockets)],
   ["display", (p) => (p.display ? `${p.display.width}×${p.display.height} OLED` : "-")],
 ];
 

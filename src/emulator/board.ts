@@ -234,6 +234,8 @@ export class Board implements GuestHost {
 
       socketNew: (_af: number, type: number): number => {
         if (type !== profile.socket.constants.SOCK_STREAM) throw new NetError("EOPNOTSUPP");
+        const open = [...this.sockets.values()].filter((s) => !s.isClosed).length;
+        if (open >= profile.socket.maxSockets) throw new NetError(profile.socket.socketsExhausted);
         return this.addSocket(new TcpSocket(this.socketHost));
       },
       socketBind: (id: number, ip: string, port: number): null => {

@@ -118,6 +118,23 @@ describe.each([
   });
 });
 
+describe.each([
+  // micropython-facts.md §2.
+  ["pico_w", ["0.0.0.0", "255.255.255.0", "192.168.0.1", "8.8.8.8"]],
+  ["esp32", ["0.0.0.0", "0.0.0.0", "0.0.0.0", "0.0.0.0"]],
+  ["esp8266", ["0.0.0.0", "0.0.0.0", "0.0.0.0", "208.67.222.222"]],
+])("ifconfig() on %s once active, before DHCP", (board, expected) => {
+  it("is the firmware's placeholder tuple", () => {
+    const profile = BOARDS[board]!;
+    const clock = new ManualClock();
+    const log = pino({ level: "silent" });
+    const wlan = new Wlan({ lan: new Lan({ clock, log }), clock, log, profile, timing: profile.wlan.timing.realistic, mac: Uint8Array.of(...profile.macOui, 1, 2, 3), hostname: profile.hostname });
+    wlan.setActive(true);
+    wlan.connect("boardsim-lab", "micropython");
+    expect(wlan.ifconfig()).toEqual(expected);
+  });
+});
+
 describe("after a failed join", () => {
   const appears = (clock: ManualClock, lan: Lan) => lan.accessPoints.push(new AccessPoint(defaultAccessPointConfig({ ssid: "late-net" }), clock));
 
