@@ -120,11 +120,23 @@ conn.close()
   return { child, next, exit };
 }
 
+/** Runs `test` with a Python server (see pythonServer) and the port it listens on; stops it afterwards. */
+async function withPythonServer(
+  expectedGreeting: number,
+  reply: string,
+  test: (py: ReturnType<typeof pythonServer>, port: number) => Promise<void>,
+): Promise<void> {
+  const py = pythonServer(expectedGreeting, reply);
+  try {
+    await test(py, Number(await py.next()));
+  } finally {
+    py.child.kill();
+  }
+}
+
 describe("boardsim run --board esp8266 --role client, against a Python socket server", () => {
   it("sends Hello and its line, echoes, prints 'Close socket'", async () => {
-    const py = pythonServer(19, "ping from python\n");
-    try {
-      const port = Number(await py.next());
+    await withPythonServer(19, "ping from python\n", async (py, port) => {
       const run = boardsim("run", "--board", "esp8266", "--role", "client", "--port", String(port));
       expect(await py.next()).toBe("b'HelloThis is my IP.'");
       expect(await py.next()).toBe("b'ping from python\\n'");
@@ -136,9 +148,7 @@ describe("boardsim run --board esp8266 --role client, against a Python socket se
         "Close socket",
         "",
       ]);
-    } finally {
-      py.child.kill();
-    }
+    });
   });
 });
 
@@ -163,9 +173,7 @@ async function oledFrame(run: CliRun, n: number): Promise<Oled> {
 
 describe("boardsim run --board mpython", () => {
   it("client (against Python): wifi class output, greeting, echo, the message on the OLED, 'close socket'", async () => {
-    const py = pythonServer(34, "Hi board");
-    try {
-      const port = Number(await py.next());
+    await withPythonServer(34, "Hi board", async (py, port) => {
       const run = boardsim("run", "--board", "mpython", "--role", "client", "--port", String(port));
       expect(await py.next()).toBe("b'hello MicroPython, I am TCP Client'");
       expect(await py.next()).toBe("b'Hi board'");
@@ -174,9 +182,7 @@ describe("boardsim run --board mpython", () => {
       const [frame] = oledFrames(run);
       expect(frame!.readText(0, 0, DISPCHAR_CELL)).toBe("Hi board");
       expect(frame!.pixels.subarray(128 * 16).every((p) => p === 0)).toBe(true);
-    } finally {
-      py.child.kill();
-    }
+    });
   });
 
   it("server: OLED shows IP:port and 'accepting.....', then each received text; echo; serves the next client; Ctrl-C → disconnect WiFi...", async () => {
