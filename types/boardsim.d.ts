@@ -61,6 +61,11 @@ declare module "network" {
     status(param?: string): number;
     isconnected(): boolean;
     ifconfig(): IfconfigTuple;
+    /**
+     * Blocks for a scan: [ssid, bssid, channel, RSSI, security, hidden] per network. The security
+     * code and the sixth field are the board's (Pico W: 5 and a seen-count; ESP32: 3 and False).
+     */
+    scan(): [ssid: bytes, bssid: bytes, channel: number, rssi: number, security: number, hidden: boolean | number][];
   }
   interface WLANConstructor {
     (itf?: number): WLAN;
@@ -81,6 +86,12 @@ declare module "socket" {
   type Address = [host: string, port: number];
   interface Socket {
     bind(addr: Address): void;
+    /**
+     * Blocks until connected. 192.168.1.2 is the PC: port P there is 127.0.0.1:P. A closed port
+     * raises OSError ECONNRESET, no WiFi EHOSTUNREACH; a hostname raises ValueError on Pico W and
+     * ESP8266, and is looked up on ESP32 (OSError -202 when it fails).
+     */
+    connect(addr: Address): void;
     listen(backlog?: number): void;
     /** Blocks until a client connects: [connection, [ip, port]]. */
     accept(): [Socket, Address];
@@ -136,4 +147,42 @@ declare module "config" {
   export const host: string;
   export const port: number;
   export default config;
+}
+
+/** The labplus mPython board's module (only on `--board mpython`; elsewhere the import fails). */
+declare module "mpython" {
+  interface Station {
+    active(on?: boolean): boolean | null;
+    connect(ssid: string, key?: string): void;
+    disconnect(): void;
+    status(param?: string): number;
+    isconnected(): boolean;
+    ifconfig(): [ip: string, netmask: string, gateway: string, dns: string];
+  }
+  interface Wifi {
+    /** The station interface (network.WLAN(network.STA_IF)). */
+    readonly sta: Station;
+    /** Scans, connects, prints a dot every 500 ms; OSError after `timeout` seconds without an address. */
+    connectWiFi(ssid: string, passwd: string, timeout?: number): void;
+    /** Leaves the network and prints `disconnect WiFi...`. */
+    disconnectWiFi(): void;
+  }
+  /** The 128×64 OLED: draw into the framebuffer, then show(). Colour 1 lit, 0 dark. */
+  interface Oled {
+    fill(color: number): void;
+    pixel(x: number, y: number, color: number): void;
+    fill_rect(x: number, y: number, w: number, h: number, color: number): void;
+    hline(x: number, y: number, w: number, color: number): void;
+    vline(x: number, y: number, h: number, color: number): void;
+    rect(x: number, y: number, w: number, h: number, color: number): void;
+    /** 8×8-pixel characters. */
+    text(text: unknown, x: number, y: number, color?: number): void;
+    /** labplus's 16-pixel-high text lines (y = 0, 16, 32, 48). */
+    DispChar(text: unknown, x: number, y: number): void;
+    show(): void;
+  }
+  export const wifi: { (): Wifi; new (): Wifi };
+  export const oled: Oled;
+  const mpython: { wifi: typeof wifi; oled: Oled };
+  export default mpython;
 }

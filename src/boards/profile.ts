@@ -1,3 +1,4 @@
+import type { Security } from "../network-sim/access-point.ts";
 import type { ErrnoName } from "../network-sim/errors.ts";
 
 /** Where a station interface is in joining a network; each board reports it with its own status() codes. */
@@ -22,6 +23,13 @@ export interface WlanTiming {
   noApMs: number;
   /** connect() until a wrong key is reported. */
   authFailMs: number;
+  /** How long scan() blocks. */
+  scanMs: number;
+  /**
+   * After a failed join, how often the driver tries again (ESP-IDF and the ESP8266 SDK retry for
+   * ever, picking up an access point that appears later); null when it gives up (cyw43).
+   */
+  retryMs: number | null;
 }
 
 export type IfconfigTuple = readonly [ip: string, netmask: string, gateway: string, dns: string];
@@ -57,6 +65,9 @@ export interface BoardProfile {
     /** ifconfig() once active but before DHCP has bound. */
     ifconfigUnbound: IfconfigTuple;
     timing: Record<TimingProfileName, WlanTiming>;
+    /** scan() tuples: the security field per kind of network, and the sixth field (hidden flag, or Pico W's seen-count). */
+    scanSecurity: Record<Security, number>;
+    scanSixthField: boolean | number;
   };
   socket: {
     constants: Record<string, number>;
@@ -70,5 +81,18 @@ export interface BoardProfile {
     defaultBacklog: number;
     /** What setsockopt() prints for an option the port does not implement. */
     setsockoptWarning: string;
+    /** ESP32 resolves a hostname in connect(); the lwIP raw-API ports raise ValueError: invalid arguments. */
+    resolvesHostnames: boolean;
+    /** The bare OSError number of a failed name lookup (-2 lwIP raw API, -202 ESP-IDF EAI_FAIL). */
+    dnsFailureErrno: number;
+    /** connect() to an address nobody answers: SYN retries until ECONNABORTED. */
+    synTimeoutMs: number;
+    /** How many TCP sockets can be open at once, and what socket() raises beyond that. */
+    maxSockets: number;
+    socketsExhausted: ErrnoName;
   };
+  /** A built-in screen (the mPython board's 128×64 OLED). */
+  display?: { width: number; height: number };
+  /** Modules the vendor's firmware adds beside network/socket/time (e.g. `mpython`). */
+  vendorModules?: readonly string[];
 }

@@ -1,6 +1,7 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { boardIds } from "../boards/index.ts";
+import { boardsTable } from "./boards.ts";
 import { EXIT, UsageError } from "./exit-codes.ts";
 import { runBoard, type Role } from "./run.ts";
 
@@ -22,11 +23,11 @@ async function main(): Promise<void> {
           .option("script", { type: "string", describe: "run your own .ts/.js script instead" })
           .option("ssid", { type: "string", default: "boardsim-lab", describe: "the WiFi name the script joins" })
           .option("password", { type: "string", default: "micropython", describe: "the WiFi password the script uses" })
-          .option("host", { type: "string", default: "192.168.1.2", describe: "server address for --role client (192.168.1.2 is this PC)" })
-          .option("port", { type: "number", describe: "board-side port (server: 8000, client: 8888)" })
+          .option("host", { type: "string", default: "192.168.1.2", describe: "the server --role client connects to (192.168.1.2 is this PC: its port P is 127.0.0.1:P)" })
+          .option("port", { type: "number", describe: "server: the port the board listens on (reachable at 127.0.0.1:N); client: the server's port [default: server 8000, client 8888]" })
           .option("profile", { choices: ["realistic", "fast"] as const, default: "realistic" as const, describe: "WiFi timing: the real board's, or no delays" })
           .option("log-format", { choices: ["pretty", "json"] as const, default: "pretty" as const, describe: "how stderr shows the simulator's events" })
-          .option("log-level", { choices: ["trace", "debug", "info", "warn", "error", "silent"], default: "info" })
+          .option("log-level", { choices: ["trace", "debug", "info", "warn", "error", "silent"], default: "info", describe: "how much the simulator says on stderr" })
           .conflicts("role", "script")
           .check((argv) => {
             if (!argv.role && !argv.script) throw new UsageError("give --role server|client or --script FILE");
@@ -35,8 +36,13 @@ async function main(): Promise<void> {
             }
             return true;
           })
-          .example("boardsim run --board pico_w --role server", "the chapter's server on a virtual Pico W, reachable at 127.0.0.1:8000")
-          .example("boardsim run --board pico_w --role server --password wrong", "watch it fail to join the WiFi"),
+          .example("boardsim run --board pico_w --role server", "the chapter's server on a virtual Pico W, reachable at 127.0.0.1:8000 (try: nc 127.0.0.1 8000)")
+          .example("boardsim run --board esp32 --role client", "the chapter's client: connects to a server on this PC at 127.0.0.1:8888 (start one first: nc -l 8888)")
+          .example("boardsim run --board mpython --role server --port 5001", "the mPython tutorial's server; its OLED is drawn on stderr")
+          .example("boardsim run --board esp8266 --role client --host 192.168.1.2 --port 5003", "connect to a Python server on this PC's port 5003")
+          .example("boardsim run --board pico_w --role server --password wrong", "watch it fail to join the WiFi")
+          .example("boardsim run --board esp32 --script ./my_server.ts --profile fast", "your own script (.ts or .js), WiFi joined without delays")
+          .epilogue("Boards: pico_w, esp32, esp8266, mpython (details: boardsim boards). Exit codes: 0 the script ended, 1 it raised, 2 bad usage or input, 70 internal error, 130 Ctrl-C."),
       async (argv) => {
         const code = await runBoard(
           {
@@ -56,7 +62,10 @@ async function main(): Promise<void> {
         process.exit(code);
       },
     )
-    .demandCommand(1, "give a command: run")
+    .command("boards", "list the boards and their key profile values", {}, () => {
+      process.stdout.write(boardsTable());
+    })
+    .demandCommand(1, "give a command: run, boards")
     .strict()
     .fail((message, error) => {
       if (error && !(error instanceof UsageError)) throw error;

@@ -7,6 +7,7 @@ import { FirmwareError, NetError } from "../network-sim/errors.ts";
 import type { Lan } from "../network-sim/lan.ts";
 import { TcpSocket, type SocketHost } from "../network-sim/tcp-socket.ts";
 import { Wlan } from "../network-sim/wlan.ts";
+import { DISPCHAR_CELL, Oled, TEXT_CELL } from "./devices/oled.ts";
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "./host-api.ts";
 
 export interface BoardOptions {
@@ -30,6 +31,8 @@ const YIELD_EVERY_MS = 10;
 export class Board implements GuestHost {
   readonly profile: BoardProfile;
   readonly sta: Wlan;
+  /** The built-in screen, on boards that have one: what the script last drew (shown or not). */
+  readonly oled: Oled | null;
   readonly functionNames: readonly string[];
   private readonly opts: BoardOptions;
   private readonly sockets = new Map<number, TcpSocket>();
@@ -73,6 +76,7 @@ export class Board implements GuestHost {
         if (this.ports.get(port) === socket) this.ports.delete(port);
       },
     };
+    this.oled = profile.display ? new Oled(profile.display.width, profile.display.height) : null;
     this.api = this.hostFunctions();
     this.functionNames = Object.keys(this.api);
   }
@@ -152,6 +156,21 @@ export class Board implements GuestHost {
     return id;
   }
 
+  /** connect()'s address: a numeric IP, or a name where the firmware resolves names (ESP32). */
+  private connectAddress(host: string): string {
+    if (isIPv4(host)) return host;
+    if (!this.profile.socket.resolvesHostnames) throw new FirmwareError("ValueError", "invalid arguments");
+    // The simulated router's DNS has no names to give (no internet behind it); the lookup fails
+    // at once (a real router may take its DNS timeout: UNVERIFIED).
+    this.opts.log.warn({ host }, `DNS: no address for "${host}"`);
+    throw new GuestException("OSError", [this.profile.socket.dnsFailureErrno]);
+  }
+
+  private screen(): Oled {
+    if (!this.oled) throw new FirmwareError("OSError", "boardsim: this board has no display");
+    return this.oled;
+  }
+
   private wlan(itf: number): Wlan {
     if (itf === 0) return this.sta;
     throw new FirmwareError("OSError", "boardsim: the AP interface is not simulated yet");
@@ -167,6 +186,7 @@ export class Board implements GuestHost {
         errorcode: errorcodeTable(profile.errno),
         socket: profile.socket.constants,
         network: profile.wlan.constants,
+        modules: [...(profile.vendorModules ?? [])],
       }),
       write: (text: string): null => {
         this.opts.console(text);
@@ -198,9 +218,24 @@ export class Board implements GuestHost {
       },
       wlanIsConnected: (itf: number): boolean => this.wlan(itf).isConnected(),
       wlanIfconfig: (itf: number): HostValue => [...this.wlan(itf).ifconfig()],
+      /** (ssid, bssid, channel, RSSI, security, hidden-or-count) per network, after the scan's time. */
+      wlanScan: async (itf: number): Promise<HostValue> => {
+        const found = this.wlan(itf).scan();
+        await sleep(clock, profile.wlan.timing[this.opts.timing].scanMs, this.calls.signal);
+        return found.map(({ config }) => [
+          new TextEncoder().encode(config.ssid),
+          config.bssid.slice(),
+          config.channel,
+          config.rssi,
+          profile.wlan.scanSecurity[config.security],
+          profile.wlan.scanSixthField,
+        ]);
+      },
 
       socketNew: (_af: number, type: number): number => {
         if (type !== profile.socket.constants.SOCK_STREAM) throw new NetError("EOPNOTSUPP");
+        const open = [...this.sockets.values()].filter((s) => !s.isClosed).length;
+        if (open >= profile.socket.maxSockets) throw new NetError(profile.socket.socketsExhausted);
         return this.addSocket(new TcpSocket(this.socketHost));
       },
       socketBind: (id: number, ip: string, port: number): null => {
@@ -210,6 +245,10 @@ export class Board implements GuestHost {
       },
       socketListen: (id: number, backlog: number | null): Promise<null> =>
         this.socket(id).listen(backlog ?? profile.socket.defaultBacklog).then(() => null),
+      socketConnect: async (id: number, host: string, port: number): Promise<null> => {
+        await this.socket(id).connect(this.connectAddress(host), port, this.calls.signal);
+        return null;
+      },
       socketAccept: async (id: number): Promise<HostValue> => {
         const conn = await this.socket(id).accept(this.calls.signal);
         const [ip, port] = conn.remote!;
@@ -229,6 +268,18 @@ export class Board implements GuestHost {
         this.socket(id);
         const known = Object.entries(profile.socket.constants).some(([name, value]) => /^(SO_|TCP_|IP_)/.test(name) && value === option);
         if (!known) this.opts.console(profile.socket.setsockoptWarning + "\n");
+        return null;
+      },
+
+      oledFill: (color: number): null => (this.screen().fill(color), null),
+      oledPixel: (x: number, y: number, color: number): null => (this.screen().pixel(x, y, color), null),
+      oledFillRect: (x: number, y: number, w: number, h: number, color: number): null => (this.screen().fillRect(x, y, w, h, color), null),
+      oledText: (text: string, x: number, y: number, color: number): null => (this.screen().drawText(text, x, y, color, TEXT_CELL), null),
+      oledDispChar: (text: string, x: number, y: number): null => (this.screen().drawText(text, x, y, 1, DISPCHAR_CELL), null),
+      /** show(): the frame goes to the simulator's log, drawn for a terminal and as base64 pixels for tools. */
+      oledShow: (): null => {
+        const screen = this.screen();
+        this.opts.log.info({ oled: Buffer.from(screen.pixels).toString("base64") }, `OLED\n${screen.render()}`);
         return null;
       },
     };

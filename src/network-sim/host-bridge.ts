@@ -121,6 +121,40 @@ export class HostBridge {
       },
     };
   }
+
+  /**
+   * The board connects out to the PC: a real connection to bindAddress:port, shown to the board
+   * as `remote` (the PC's LAN address). A closed port answers with RST, which lwIP (all three
+   * boards) raises as ECONNRESET.
+   */
+  connect(remote: SocketAddress, buffers: LinkBuffers, signal?: AbortSignal): Promise<NetSocketLink> {
+    const target = `${this.bindAddress}:${remote[1]}`;
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const socket = net.connect({ host: this.bindAddress, port: remote[1], allowHalfOpen: true, noDelay: true });
+      const settle = () => {
+        signal?.removeEventListener("abort", onAbort);
+        socket.off("connect", onConnect).off("error", onError);
+      };
+      const onAbort = () => {
+        settle();
+        socket.destroy();
+        reject(signal!.reason);
+      };
+      const onConnect = () => {
+        settle();
+        this.log.info({ to: `${remote[0]}:${remote[1]}`, via: target, localPort: socket.localPort }, `connected to ${remote[0]}:${remote[1]} (${target})`);
+        resolve(new NetSocketLink(socket, remote, buffers));
+      };
+      const onError = (error: NodeJS.ErrnoException) => {
+        settle();
+        this.log.warn({ to: `${remote[0]}:${remote[1]}`, via: target, code: error.code }, `connection to ${target} failed (${error.code}): the board sees a reset`);
+        reject(new NetError("ECONNRESET"));
+      };
+      socket.once("connect", onConnect).once("error", onError);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
 }
 
 async function listenNear(server: net.Server, host: string, wanted: number): Promise<number> {

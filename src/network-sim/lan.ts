@@ -1,7 +1,11 @@
 import type { Logger } from "pino";
 import { AccessPoint, defaultAccessPointConfig, type AccessPointConfig } from "./access-point.ts";
 import type { Clock } from "./clock.ts";
-import { HostBridge } from "./host-bridge.ts";
+import type { SocketAddress } from "./address.ts";
+import { sleep } from "./clock.ts";
+import { NetError } from "./errors.ts";
+import { HostBridge, type LinkBuffers } from "./host-bridge.ts";
+import type { TcpLink } from "./tcp-link.ts";
 
 export interface LanOptions {
   clock: Clock;
@@ -31,5 +35,17 @@ export class Lan {
 
   findAccessPoint(ssid: string): AccessPoint | undefined {
     return this.accessPoints.find((ap) => ap.ssid === ssid);
+  }
+
+  /**
+   * Opens a TCP connection from a board to `remote`. The PC's address goes out through the host
+   * bridge; any other address (another board: the multi-board LAN plugs in here) has nobody
+   * answering yet, so the SYNs go unanswered until `synTimeoutMs`, then ECONNABORTED.
+   */
+  async connect(remote: SocketAddress, buffers: LinkBuffers, synTimeoutMs: number, signal?: AbortSignal): Promise<TcpLink> {
+    if (remote[0] === this.hostIp) return this.bridge.connect(remote, buffers, signal);
+    this.log.warn({ to: `${remote[0]}:${remote[1]}` }, `nothing answers at ${remote[0]}:${remote[1]}`);
+    await sleep(this.clock, synTimeoutMs, signal);
+    throw new NetError("ECONNABORTED");
   }
 }

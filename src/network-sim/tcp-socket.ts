@@ -20,10 +20,13 @@ export interface SocketHost {
   releasePort(port: number, socket: TcpSocket): void;
 }
 
-type State = "new" | "bound" | "listening" | "connected" | "closed";
+type State = "new" | "bound" | "listening" | "connecting" | "connected" | "closed";
 
 /** lwIP's send() waits until this much buffer is free before writing a short count. */
 const MIN_SEND_SPACE = 16;
+
+/** lwIP's first ephemeral port (TCP_LOCAL_PORT_RANGE_START 0xc000). */
+const EPHEMERAL_PORT_START = 0xc000;
 
 /**
  * A board's TCP socket, MicroPython semantics: blocking calls wait (up to settimeout()), a
@@ -39,6 +42,10 @@ export class TcpSocket {
   private readonly acceptQueue: TcpLink[] = [];
   private acceptWaiter: (() => void) | null = null;
   private failureReported = false;
+  /** Aborts a connect() still in progress when the socket is closed. */
+  private connecting: AbortController | null = null;
+  /** A non-blocking connect() that failed in the background: the next call raises it. */
+  private connectFailure: NetError | null = null;
 
   constructor(
     private readonly host: SocketHost,
@@ -78,6 +85,53 @@ export class TcpSocket {
     const shown: SocketAddress = [this.local[0] === "0.0.0.0" ? (this.host.localIp() ?? "0.0.0.0") : this.local[0], this.local[1]];
     this.forward = await lan.bridge.forward(shown, lan.hostIp, profile.socket, (link) => this.enqueue(link));
     if ((this.state as State) === "closed") this.forward.close(); // closed while the forward opened
+  }
+
+  /**
+   * Connects to ip:port over the LAN. Blocks until established (or settimeout() expires:
+   * ETIMEDOUT); a non-blocking socket raises EINPROGRESS and completes in the background.
+   */
+  async connect(ip: string, port: number, signal?: AbortSignal): Promise<void> {
+    this.assertOpen();
+    if (this.state === "connected") throw new NetError("EISCONN");
+    if (this.state === "connecting") throw new NetError("EALREADY");
+    if (this.state === "listening") throw new NetError("EINVAL");
+    const from = this.host.localIp();
+    if (!from) throw new NetError("EHOSTUNREACH"); // tcp_connect: ERR_RTE, no route without a link
+    if (!this.local) this.local = [from, this.claimEphemeralPort()];
+    this.state = "connecting";
+    const { lan, clock, profile } = this.host;
+    const attempt = new AbortController();
+    this.connecting = attempt;
+    const pending = lan.connect([ip, port], profile.socket, profile.socket.synTimeoutMs, attempt.signal).then(
+      (link) => {
+        this.connecting = null;
+        if (this.state !== "connecting") return link.abort();
+        this.link = link;
+        this.state = "connected";
+      },
+      (error: unknown) => {
+        this.connecting = null;
+        if (this.state === "connecting") this.state = "bound";
+        throw error;
+      },
+    );
+    if (this.timeoutMs === 0) {
+      pending.catch((error: unknown) => {
+        if (error instanceof NetError) this.connectFailure = error;
+      });
+      throw new NetError("EINPROGRESS");
+    }
+    const onAbort = () => attempt.abort(signal!.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    const cancelTimer = this.timeoutMs === null ? null : clock.setTimer(this.timeoutMs, () => attempt.abort(new NetError("ETIMEDOUT")));
+    try {
+      await pending;
+    } finally {
+      cancelTimer?.();
+      signal?.removeEventListener("abort", onAbort);
+    }
   }
 
   async accept(signal?: AbortSignal): Promise<TcpSocket> {
@@ -129,6 +183,7 @@ export class TcpSocket {
     if (this.state === "closed") return;
     if (this.local) this.host.releasePort(this.local[1], this);
     this.forward?.close();
+    this.connecting?.abort(new NetError("EBADF"));
     for (const pending of this.acceptQueue.splice(0)) pending.abort();
     if (this.link) {
       // lwIP's tcp_close answers with RST when received data was never read.
@@ -195,8 +250,19 @@ export class TcpSocket {
 
   private connectedLink(): TcpLink {
     this.assertOpen();
+    const failure = this.connectFailure;
+    this.connectFailure = null;
+    if (failure) throw failure;
+    if (this.state === "connecting") throw new NetError("EAGAIN");
     if (this.state !== "connected" || !this.link) throw new NetError("ENOTCONN");
     return this.link;
+  }
+
+  private claimEphemeralPort(): number {
+    for (let port = EPHEMERAL_PORT_START; port <= 0xffff; port++) {
+      if (this.host.claimPort(port, this)) return port;
+    }
+    throw new NetError("EADDRINUSE");
   }
 
   private raiseFailure(link: TcpLink): void {

@@ -51,6 +51,7 @@ export class Wlan {
       this.schedule(timing.noApMs, () => {
         this.state = "no_ap_found";
         log.warn({ ssid }, `WiFi: no access point named "${ssid}"`);
+        this.retry(ssid, key);
       });
       return;
     }
@@ -58,15 +59,17 @@ export class Wlan {
       this.schedule(timing.authFailMs, () => {
         this.state = "wrong_password";
         log.warn({ ssid }, `WiFi: wrong password for "${ssid}"`);
+        this.retry(ssid, key);
       });
       return;
     }
-    this.schedule(timing.associateMs, () => {
-      this.ap = ap;
-      this.state = "no_ip";
-      log.info({ ssid, bssid: formatMac(ap.config.bssid) }, `WiFi associated with "${ssid}"`);
-      this.schedule(timing.dhcpMs, () => this.bindLease(ap));
-    });
+    this.associate(ap);
+  }
+
+  /** The networks on the air, as a scan finds them. */
+  scan(): AccessPoint[] {
+    if (!this.isActive) throw inactiveError(this.opts.profile.wlan.connectInactiveError);
+    return [...this.opts.lan.accessPoints];
   }
 
   disconnect(): void {
@@ -93,6 +96,30 @@ export class Wlan {
   /** The address sockets use; null while the board has no working link. */
   get ip(): string | null {
     return this.state === "got_ip" && this.lease ? this.lease.ip : null;
+  }
+
+  private associate(ap: AccessPoint): void {
+    const { timing, log } = this.opts;
+    this.schedule(timing.associateMs, () => {
+      this.ap = ap;
+      this.state = "no_ip";
+      log.info({ ssid: ap.ssid, bssid: formatMac(ap.config.bssid) }, `WiFi associated with "${ap.ssid}"`);
+      this.schedule(timing.dhcpMs, () => this.bindLease(ap));
+    });
+  }
+
+  /**
+   * ESP-IDF and the ESP8266 SDK keep trying after a failed join, status() still showing the last
+   * failure, and join once the network is there; cyw43 gives up (retryMs null).
+   */
+  private retry(ssid: string, key: string): void {
+    const { retryMs } = this.opts.timing;
+    if (retryMs === null) return;
+    this.schedule(retryMs, () => {
+      const ap = this.opts.lan.findAccessPoint(ssid);
+      if (ap?.accepts(key)) this.associate(ap);
+      else this.retry(ssid, key);
+    });
   }
 
   private bindLease(ap: AccessPoint): void {

@@ -21,7 +21,12 @@ export interface ScriptRun {
 }
 
 /** Starts `source` (a TS script) on a virtual board in this process, fast WiFi timing, real time. */
-export async function startScript(source: string, boardId = "pico_w", fileName = "main.ts"): Promise<ScriptRun> {
+export async function startScript(
+  source: string,
+  boardId = "pico_w",
+  fileName = "main.ts",
+  config: Partial<Record<"ssid" | "password" | "host" | "port", string | number>> = {},
+): Promise<ScriptRun> {
   const dir = await mkdtemp(path.join(tmpdir(), "boardsim-test-"));
   const file = path.join(dir, fileName);
   await writeFile(file, source);
@@ -44,7 +49,7 @@ export async function startScript(source: string, boardId = "pico_w", fileName =
   });
   const engine = await QuickJsEngine.create(await compileScript(file, fileName), {
     heapBytes: profile.heapBytes,
-    config: { ssid: "boardsim-lab", password: "micropython", host: "192.168.1.2", port: 8000 },
+    config: { ssid: "boardsim-lab", password: "micropython", host: "192.168.1.2", port: 8000, ...config },
   });
   const done = board.run(engine).finally(() => {
     board.shutdown();

@@ -1,4 +1,5 @@
 /** MicroPython's network module: WLAN interfaces backed by the simulated WiFi. */
+import { bytes } from "./bytes.ts";
 import { callable } from "./callable.ts";
 import { tuple } from "./exceptions.ts";
 import { boardInfo, call } from "./host.ts";
@@ -26,6 +27,12 @@ class WLAN {
   }
   isconnected(): boolean {
     return call("wlanIsConnected", this.itf);
+  }
+  /** Blocks for the scan's time: (ssid, bssid, channel, RSSI, security, hidden) per network, as this board words them. */
+  scan(): unknown[][] {
+    return call<unknown[][]>("wlanScan", this.itf).map(([ssid, bssid, ...rest]) =>
+      tuple(new bytes(ssid as ArrayBuffer), new bytes(bssid as ArrayBuffer), ...rest),
+    );
   }
   ifconfig(): string[] {
     return tuple(...call<string[]>("wlanIfconfig", this.itf));

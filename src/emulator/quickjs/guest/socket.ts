@@ -24,6 +24,10 @@ class socket {
   bind(addr: unknown): void {
     call("socketBind", this.fd, ...address(addr));
   }
+  /** Blocks until connected (or settimeout() expires); a hostname works only where the firmware resolves names. */
+  connect(addr: unknown): void {
+    call("socketConnect", this.fd, ...address(addr));
+  }
   listen(backlog?: number): void {
     call("socketListen", this.fd, backlog ?? null);
   }
