@@ -1,17 +1,7 @@
-import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { boardsim, connectClient, killStarted } from "./support/cli.ts";
+import { boardsim, connectClient, freePort, killStarted } from "./support/cli.ts";
 
 afterEach(killStarted);
-
-/** A port that was free a moment ago. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe("host bridge modes", () => {
   it("--forward HOSTPORT:BOARDPORT: the board's port 8000 is reached at the PC port given", async () => {

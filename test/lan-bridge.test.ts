@@ -6,6 +6,7 @@ import { BOARDS } from "../src/boards/index.ts";
 import { defaultAccessPointConfig } from "../src/network-sim/access-point.ts";
 import { RealClock } from "../src/network-sim/clock.ts";
 import { Lan } from "../src/network-sim/lan.ts";
+import { freePort } from "./support/cli.ts";
 import { startScript } from "./support/run-script.ts";
 
 const join = `
@@ -87,10 +88,7 @@ describe("a board's traffic leaving the LAN through the PC", () => {
     const server = net.createServer((socket) => socket.end("hello from the PC"));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const open = (server.address() as net.AddressInfo).port;
-    const closedServer = net.createServer();
-    await new Promise<void>((resolve) => closedServer.listen(0, "127.0.0.1", resolve));
-    const closed = (closedServer.address() as net.AddressInfo).port;
-    await new Promise((resolve) => closedServer.close(resolve));
+    const closed = await freePort();
     try {
       const out = await finished(`${join}
         const c = socket.socket();

@@ -48,6 +48,23 @@ const echoClient = (server: string, message: string, ssid?: string, key?: string
   c.close();
 `;
 
+/** A board that brings its access point up with `setup`, then greets one client on port 8000 and echoes one message. */
+const apServer = (setup: string) => `
+  import network from "network";
+  import socket from "socket";
+  const ap = network.WLAN(network.AP_IF);
+  ${setup}
+  print("ap", ap.ifconfig(), ap.status());
+  const s = socket.socket();
+  s.bind(["0.0.0.0", 8000]);
+  s.listen(1);
+  const [conn, addr] = s.accept();
+  print("client", addr, ap.isconnected(), ap.status("stations").length);
+  conn.send("I am Server");
+  conn.send(conn.recv(1024));
+  conn.close();
+`;
+
 /** A board that listens on port 8000, prints "listening", accepts one connection as `conn`, then runs `then`. */
 const acceptOne = (then: string) => `${join()}
   const s = socket.socket();
@@ -111,33 +128,112 @@ describe("boards talking over the LAN, in memory", () => {
     expect(served).toContain("got b'from two'");
   });
 
-  it("through one board's own access point (AP_IF, 192.168.4.1)", async () => {
+  it("three kinds of board: a Pico W server, an ESP32 and an ESP8266 client, each with its own errno and MAC", async () => {
     const lan = newLan();
-    const server = await startScript(
+    const server = await startScript(echoServer(2), "pico_w", "server.ts", { lan, name: "server" });
+    await server.printed("server at 192.168.1.100\n");
+    const clients = await Promise.all(
+      (["esp32", "esp8266"] as const).map((board) =>
+        startScript(
+          echoClient("192.168.1.100", `from ${board}`).replace(
+            "const c = socket.socket();",
+            `const d = socket.socket();
+             try { d.connect(["192.168.1.100", 8001]); } catch (e) { print(e); }
+             const c = socket.socket();`,
+          ),
+          board,
+          `${board}.ts`,
+          { lan, name: board },
+        ),
+      ),
+    );
+    const [esp32, esp8266] = await Promise.all(clients.map(finished));
+    // Nothing listens on 8001: the LAN answers RST, ECONNRESET (104 in both numberings).
+    expect(esp32!.replace(/^me .*\n/m, "")).toBe("[Errno 104] ECONNRESET\nb'I am Server'\nb'from esp32'\nb''\n");
+    expect(esp8266!.replace(/^me .*\n/m, "")).toBe("[Errno 104] ECONNRESET\nb'I am Server'\nb'from esp8266'\nb''\n");
+    expect([esp32, esp8266].map((o) => /^me (\S+)$/m.exec(o!)![1]).sort()).toEqual(["192.168.1.101", "192.168.1.102"]);
+    const served = await finished(server);
+    expect(served).toContain("got b'from esp32'");
+    expect(served).toContain("got b'from esp8266'");
+    // Each board's DHCP lease is under its own vendor's MAC.
+    const macs = lan.leases()["boardsim-lab"]!.map((lease) => lease.mac.slice(0, 8)).sort();
+    expect(macs).toEqual(["24:0a:c4", "28:cd:c1", "5c:cf:7f"]);
+  });
+
+  it("the mPython tutorial's enable_APWiFi: a WPA/WPA2 AP on channel 10 that a board joins with the password only", async () => {
+    const lan = newLan();
+    const ap = await startScript(
+      `import { wifi } from "mpython";
+       import time from "time";
+       const w = wifi();
+       w.enable_APWiFi("mpython-ap", "12345678");
+       print("up", w.ap.ifconfig()[0]);
+       while (!w.ap.isconnected()) time.sleep_ms(5);
+       print("joined");
+       try { time.sleep(60); } catch { w.disable_APWiFi(); }`,
+      "mpython",
+      "ap.ts",
+      { lan, name: "mpython" },
+    );
+    await ap.printed("up 192.168.4.1\n");
+    const [entry] = lan.accessPoints.filter((a) => a.ssid === "mpython-ap");
+    expect([entry?.config.security, entry?.config.channel]).toEqual(["wpa-wpa2", 10]);
+    const wrongKey = await startScript(`${join("mpython-ap", "wrong")}`, "pico_w", "wrong.ts", { lan, name: "wrong" });
+    await expect.poll(() => wrongKey.board.sta.status()).toBe(-3); // Pico W: STAT_WRONG_PASSWORD
+    wrongKey.board.interrupt();
+    await wrongKey.done;
+    const station = await startScript(`${join("mpython-ap", "12345678")} print(wlan.ifconfig()[0]); time.sleep(60);`, "pico_w", "station.ts", { lan, name: "station" });
+    await station.printed("192.168.4.2\n");
+    await ap.printed("joined\n");
+    ap.board.interrupt(); // the script's except: takes the AP down
+    expect(await finished(ap)).toBe("up 192.168.4.1\njoined\ndisable AP WiFi...\n");
+    await expect.poll(() => station.board.sta.isConnected()).toBe(false);
+    station.board.interrupt();
+    await station.done;
+  });
+
+  it("an ESP8266's AP defaults: SSID MicroPython-<last 3 bytes of its AP MAC>, key micropythoN, AP MAC = STA MAC | 0x02", async () => {
+    const lan = newLan();
+    const ap = await startScript(
       `import network from "network";
-       import socket from "socket";
+       import time from "time";
+       const hex = (mac: Uint8Array) => Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("");
        const ap = network.WLAN(network.AP_IF);
-       ap.config({ essid: "pico-ap", password: "secret123" });
        ap.active(true);
-       print("ap", ap.ifconfig(), ap.status());
-       const s = socket.socket();
-       s.bind(["0.0.0.0", 8000]);
-       s.listen(1);
-       const [conn, addr] = s.accept();
-       print("client", addr, ap.isconnected(), ap.status("stations").length);
-       conn.send("I am Server");
-       conn.send(conn.recv(1024));
-       conn.close();`,
-      "pico_w",
+       const sta = network.WLAN(network.STA_IF);
+       print(ap.config("essid"), hex(ap.config("mac") as Uint8Array), hex(sta.config("mac") as Uint8Array), ap.status());
+       while (!ap.isconnected()) time.sleep_ms(5);
+       print("stations", ap.status("stations").length);
+       time.sleep(60);`,
+      "esp8266",
       "ap.ts",
       { lan, name: "ap" },
     );
+    await ap.printed("\n");
+    const [essid, apMac, staMac, status] = ap.output().trim().split(" ");
+    expect(essid).toBe(`MicroPython-${apMac!.slice(6)}`);
+    expect(apMac).toBe((parseInt(staMac!.slice(0, 2), 16) | 0x02).toString(16).padStart(2, "0") + staMac!.slice(2));
+    expect(status).toBe("-1");
+    const station = await startScript(`${join(essid, "micropythoN")} print(wlan.ifconfig()[0]); time.sleep(60);`, "pico_w", "station.ts", { lan, name: "station" });
+    await station.printed("192.168.4.2\n");
+    await ap.printed("stations 1\n");
+    for (const run of [station, ap]) {
+      run.board.interrupt();
+      await run.done;
+    }
+  });
+
+  it.each([
+    { ap: "pico_w", setup: `ap.config({ essid: "the-ap", password: "secret123" }); ap.active(true);`, station: "pico_w", ip: "192.168.4.16", status: "3" },
+    // ESP32: the AP's status() is None; the IDF DHCP server leases from .2.
+    { ap: "esp32", setup: `ap.active(true); ap.config({ essid: "the-ap", password: "secret123", authmode: network.AUTH_WPA_WPA2_PSK });`, station: "esp8266", ip: "192.168.4.2", status: "None" },
+  ])("through a $ap's own access point (AP_IF, 192.168.4.1), joined by a $station", async ({ ap, setup, station, ip, status }) => {
+    const lan = newLan();
+    const server = await startScript(apServer(setup), ap, "ap.ts", { lan, name: "ap" });
     await server.printed("ap (");
-    const client = await startScript(echoClient("192.168.4.1", "via ap", "pico-ap", "secret123"), "pico_w", "client.ts", { lan, name: "client" });
-    expect(await finished(client)).toBe("me 192.168.4.16\nb'I am Server'\nb'via ap'\nb''\n");
-    expect(await finished(server)).toBe(
-      "ap ('192.168.4.1', '255.255.255.0', '192.168.4.1', '192.168.4.1') 3\nclient ('192.168.4.16', 49152) True 1\n",
-    );
+    const client = await startScript(echoClient("192.168.4.1", "via ap", "the-ap", "secret123"), station, "client.ts", { lan, name: "client" });
+    expect(await finished(client)).toBe(`me ${ip}\nb'I am Server'\nb'via ap'\nb''\n`);
+    expect(await finished(server)).toBe(`ap ('192.168.4.1', '255.255.255.0', '192.168.4.1', '192.168.4.1') ${status}\nclient ('${ip}', 49152) True 1\n`);
   });
 
   it("connecting to a board where nothing listens is reset: ECONNRESET", async () => {

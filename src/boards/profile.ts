@@ -23,6 +23,13 @@ export interface WlanTiming {
   noApMs: number;
   /** connect() until a wrong key is reported. */
   authFailMs: number;
+  /** How long scan() blocks. */
+  scanMs: number;
+  /**
+   * After a failed join, how often the driver tries again (ESP-IDF and the ESP8266 SDK retry for
+   * ever, picking up an access point that appears later); null when it gives up (cyw43).
+   */
+  retryMs: number | null;
 }
 
 export type IfconfigTuple = readonly [ip: string, netmask: string, gateway: string, dns: string];
@@ -63,9 +70,7 @@ export interface BoardProfile {
     /** scan() tuple: the security field for each kind of AP. */
     scanSecurity: Record<Security, number>;
     /** scan() tuple's 6th field: Pico W's seen-count (1), ESP32's `False`, ESP8266's hidden flag 0. */
-    scanLastField: number | boolean;
-    /** After a failed join, retry every this many ms (ESP32, ESP8266); null gives up (Pico W). */
-    retryMs: number | null;
+    scanSixthField: number | boolean;
     /** DHCP client's wait between unanswered DISCOVERs, seconds; the last value repeats. */
     dhcpRetrySeconds: readonly number[];
     /** The AP interface (network.AP_IF) as the firmware sets it up. */
@@ -85,7 +90,20 @@ export interface BoardProfile {
     setsockoptWarning: string;
     /** UDP datagrams queued per socket before new ones are dropped. */
     udpReceiveQueue: number;
+    /** ESP32 resolves a hostname in connect()/sendto(); the lwIP raw-API ports raise ValueError: invalid arguments. */
+    resolvesHostnames: boolean;
+    /** The bare OSError number of a failed name lookup (-2 lwIP raw API, -202 ESP-IDF EAI_FAIL). */
+    dnsFailureErrno: number;
+    /** connect() to an address nobody answers: SYN retries until ECONNABORTED. */
+    synTimeoutMs: number;
+    /** How many TCP sockets can be open at once, and what socket() raises beyond that. */
+    maxSockets: number;
+    socketsExhausted: ErrnoName;
   };
+  /** A built-in screen (the mPython board's 128×64 OLED). */
+  display?: { width: number; height: number };
+  /** Modules the vendor's firmware adds beside network/socket/time (e.g. `mpython`). */
+  vendorModules?: readonly string[];
 }
 
 /** The board's own access point (AP_IF): the firmware's defaults. */

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { errorcodeTable } from "../boards/errno.ts";
 import type { BoardProfile, TimingProfileName } from "../boards/profile.ts";
 import type { IfconfigTuple } from "../boards/profile.ts";
+import type { Security } from "../network-sim/access-point.ts";
 import { ipToNumber, isIPv4, numberToIp, type SocketAddress } from "../network-sim/address.ts";
 import { sleep } from "../network-sim/clock.ts";
 import { FirmwareError, NetError } from "../network-sim/errors.ts";
@@ -13,6 +14,7 @@ import type { TcpLink } from "../network-sim/tcp-link.ts";
 import { TcpSocket, type Route, type SocketHost } from "../network-sim/tcp-socket.ts";
 import { UdpSocket } from "../network-sim/udp-socket.ts";
 import { Wlan } from "../network-sim/wlan.ts";
+import { DISPCHAR_CELL, Oled, TEXT_CELL } from "./devices/oled.ts";
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "./host-api.ts";
 
 export interface BoardOptions {
@@ -44,6 +46,8 @@ export class Board implements GuestHost, LanHost {
   readonly sta: Wlan;
   /** The AP interface (network.AP_IF). */
   readonly ap: SoftAp;
+  /** The built-in screen, on boards that have one: what the script last drew (shown or not). */
+  readonly oled: Oled | null;
   readonly functionNames: readonly string[];
   private readonly opts: BoardOptions;
   private readonly sockets = new Map<number, TcpSocket | UdpSocket>();
@@ -90,6 +94,7 @@ export class Board implements GuestHost, LanHost {
       route: (ip) => this.route(ip),
       hostPort: (boardPort) => opts.forwards?.get(boardPort) ?? boardPort,
     };
+    this.oled = profile.display ? new Oled(profile.display.width, profile.display.height) : null;
     this.api = this.hostFunctions();
     this.functionNames = Object.keys(this.api);
   }
@@ -258,17 +263,45 @@ export class Board implements GuestHost, LanHost {
       if (itf === 1 && (key === "essid" || key === "ssid")) ap.ssid = String(value);
       else if (itf === 1 && (key === "password" || key === "key")) ap.password = String(value);
       else if (itf === 1 && key === "channel") ap.channel = Number(value);
-      else if (itf === 1 && (key === "security" || key === "authmode")) ap.security = value === 0 ? "open" : this.ap.settings.security;
+      else if (itf === 1 && (key === "security" || key === "authmode")) ap.security = this.apSecurity(Number(value));
       else throw new FirmwareError("ValueError", "unknown config param");
     }
     if (Object.keys(ap).length > 0) this.ap.configure(ap);
     return null;
   }
 
+  /**
+   * config(authmode=n) on the AP: 0 is open; the ESP ports number the rest as their scan() does
+   * (3 WPA2, 4 WPA/WPA2); any other mode (Pico W's SEC_* bit sets) is taken as WPA2.
+   */
+  private apSecurity(mode: number): Security {
+    if (mode === 0) return "open";
+    const kinds = Object.entries(this.profile.wlan.scanSecurity) as [Security, number][];
+    return kinds.find(([, code]) => code === mode)?.[0] ?? "wpa2";
+  }
+
   private addSocket(socket: TcpSocket | UdpSocket): number {
     const id = this.nextSocketId++;
     this.sockets.set(id, socket);
     return id;
+  }
+
+  /**
+   * An address for connect()/sendto(): a numeric IP, or a name where the firmware resolves names
+   * (ESP32); the lwIP raw-API ports parse numbers only.
+   */
+  private address(host: string): string {
+    if (isIPv4(host)) return host;
+    if (!this.profile.socket.resolvesHostnames) throw new FirmwareError("ValueError", "invalid arguments");
+    // The simulated router's DNS has no names to give, so the lookup fails at once (a real router
+    // may take its DNS timeout: UNVERIFIED).
+    this.opts.log.warn({ host }, `DNS: no address for "${host}"`);
+    throw new GuestException("OSError", [this.profile.socket.dnsFailureErrno]);
+  }
+
+  private screen(): Oled {
+    if (!this.oled) throw new FirmwareError("OSError", "boardsim: this board has no display");
+    return this.oled;
   }
 
   private wlan(itf: number): Wlan | SoftAp {
@@ -285,6 +318,7 @@ export class Board implements GuestHost, LanHost {
         errorcode: errorcodeTable(profile.errno),
         socket: profile.socket.constants,
         network: profile.wlan.constants,
+        modules: [...(profile.vendorModules ?? [])],
       }),
       write: (text: string): null => {
         this.opts.console(text);
@@ -327,14 +361,14 @@ export class Board implements GuestHost, LanHost {
       /** scan(): blocks for one scan, then the APs this board hears, in its tuple format. */
       wlanScan: async (): Promise<HostValue> => {
         this.sta.scan(); // raises when inactive, before the wait
-        await sleep(clock, this.sta.timing.noApMs, this.calls.signal);
+        await sleep(clock, this.sta.timing.scanMs, this.calls.signal);
         return this.sta.scan().map(({ ap, rssi }) => [
           new TextEncoder().encode(ap.ssid),
           ap.config.bssid,
           ap.config.channel,
           rssi,
           profile.wlan.scanSecurity[ap.config.security],
-          profile.wlan.scanLastField,
+          profile.wlan.scanSixthField,
         ]);
       },
       /** config('key') queries; config({ key: value }) sets (the AP's essid, password, channel, security). */
@@ -345,18 +379,19 @@ export class Board implements GuestHost, LanHost {
         const { SOCK_STREAM, SOCK_DGRAM } = profile.socket.constants;
         if (type === SOCK_DGRAM) return this.addSocket(new UdpSocket(this.socketHost));
         if (type !== SOCK_STREAM) throw new NetError("EOPNOTSUPP");
+        // TCP PCBs (lwIP raw API) or socket descriptors (ESP32) run out; UDP has its own pool.
+        const open = [...this.sockets.values()].filter((s) => s instanceof TcpSocket && !s.isClosed).length;
+        if (open >= profile.socket.maxSockets) throw new NetError(profile.socket.socketsExhausted);
         return this.addSocket(new TcpSocket(this.socketHost));
       },
-      socketConnect: (id: number, ip: string, port: number): null | Promise<null> => {
-        if (!isIPv4(ip)) throw new FirmwareError("ValueError", "invalid arguments");
+      socketConnect: (id: number, host: string, port: number): null | Promise<null> => {
+        const ip = this.address(host);
         const socket = this.socket(id);
         if (socket instanceof UdpSocket) return socket.connect(ip, port), null;
         return socket.connect(ip, port, this.calls.signal).then(() => null);
       },
-      socketSendto: (id: number, data: Uint8Array, ip: string, port: number): number => {
-        if (!isIPv4(ip)) throw new FirmwareError("ValueError", "invalid arguments");
-        return this.udp(id).sendto(data, ip, port);
-      },
+      socketSendto: (id: number, data: Uint8Array, host: string, port: number): number =>
+        this.udp(id).sendto(data, this.address(host), port),
       socketRecvfrom: async (id: number, size: number): Promise<HostValue> => {
         const { data, from } = await this.udp(id).recvfrom(size, this.calls.signal);
         return [data, from[0], from[1]];
@@ -393,6 +428,18 @@ export class Board implements GuestHost, LanHost {
         this.socket(id);
         const known = Object.entries(profile.socket.constants).some(([name, value]) => /^(SO_|TCP_|IP_)/.test(name) && value === option);
         if (!known) this.opts.console(profile.socket.setsockoptWarning + "\n");
+        return null;
+      },
+
+      oledFill: (color: number): null => (this.screen().fill(color), null),
+      oledPixel: (x: number, y: number, color: number): null => (this.screen().pixel(x, y, color), null),
+      oledFillRect: (x: number, y: number, w: number, h: number, color: number): null => (this.screen().fillRect(x, y, w, h, color), null),
+      oledText: (text: string, x: number, y: number, color: number): null => (this.screen().drawText(text, x, y, color, TEXT_CELL), null),
+      oledDispChar: (text: string, x: number, y: number): null => (this.screen().drawText(text, x, y, 1, DISPCHAR_CELL), null),
+      /** show(): the frame goes to the simulator's log, drawn for a terminal and as base64 pixels for tools. */
+      oledShow: (): null => {
+        const screen = this.screen();
+        this.opts.log.info({ oled: Buffer.from(screen.pixels).toString("base64") }, `OLED\n${screen.render()}`);
         return null;
       },
     };

@@ -139,28 +139,37 @@ export class HostBridge {
   }
 
   /**
-   * A board's connection leaving the LAN: a real TCP connection from this PC to `address` (NAT).
-   * The board sees `remote` as its peer. A refusal is the RST lwIP reports as ECONNRESET.
+   * A board's connection leaving the LAN: a real TCP connection from this PC to `address` (the PC
+   * itself, or NAT to anywhere else). The board sees `remote` as its peer. A refusal is the RST
+   * lwIP reports as ECONNRESET (all three boards).
    */
   connect(address: string, remote: SocketAddress, buffers: LinkBuffers, signal?: AbortSignal): Promise<NetSocketLink> {
+    const target = `${address}:${remote[1]}`;
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
       const socket = net.connect({ host: address, port: remote[1], allowHalfOpen: true, noDelay: true });
+      const settle = () => {
+        signal?.removeEventListener("abort", onAbort);
+        socket.off("connect", onConnect).off("error", onError);
+      };
       const onAbort = () => {
+        settle();
         socket.destroy();
         reject(signal!.reason);
       };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      socket.once("connect", () => {
-        signal?.removeEventListener("abort", onAbort);
-        socket.removeAllListeners("error");
-        this.log.info({ to: `${address}:${remote[1]}`, as: remote.join(":") }, `connection out to ${address}:${remote[1]}`);
+      const onConnect = () => {
+        settle();
+        this.log.info({ to: remote.join(":"), via: target, localPort: socket.localPort }, `connected to ${remote.join(":")} (${target})`);
         resolve(new NetSocketLink(socket, remote, buffers));
-      });
-      socket.once("error", (error: NodeJS.ErrnoException) => {
-        signal?.removeEventListener("abort", onAbort);
-        reject(new NetError(error.code === "ECONNREFUSED" ? "ECONNRESET" : error.code === "ETIMEDOUT" ? "ECONNABORTED" : "EHOSTUNREACH"));
-      });
+      };
+      const onError = (error: NodeJS.ErrnoException) => {
+        settle();
+        const seen = error.code === "ECONNREFUSED" ? "ECONNRESET" : error.code === "ETIMEDOUT" ? "ECONNABORTED" : "EHOSTUNREACH";
+        this.log.warn({ to: remote.join(":"), via: target, code: error.code }, `connection to ${target} failed (${error.code}): the board sees ${seen}`);
+        reject(new NetError(seen));
+      };
+      socket.once("connect", onConnect).once("error", onError);
+      signal?.addEventListener("abort", onAbort, { once: true });
     });
   }
 

@@ -10,11 +10,6 @@ import { MemoryLink } from "./memory-link.ts";
 import { tap } from "./pipe.ts";
 import type { TcpLink } from "./tcp-link.ts";
 
-/**
- * A SYN nobody answers: lwIP 2.2 retransmits it 6 times, 3 s apart, then aborts the connection
- * (micropython-facts.md §4.3, ≈18 s, ECONNABORTED). ESP32's figure is UNVERIFIED; the same is used.
- */
-const SYN_GIVE_UP_MS = 18_000;
 /** The PC's MAC in a capture (locally administered: 02:…). */
 const PC_MAC = Uint8Array.of(0x02, 0x50, 0x43, 0x00, 0x00, 0x02);
 
@@ -101,8 +96,18 @@ export class Lan {
     return { kind: "nowhere" };
   }
 
-  /** Opens a TCP connection from `from` at `local` on network `net` to `remote`. */
-  async connectTcp(net: AccessPoint, from: LanHost, local: SocketAddress, remote: SocketAddress, signal?: AbortSignal): Promise<TcpLink> {
+  /**
+   * Opens a TCP connection from `from` at `local` on network `net` to `remote`. Where nobody
+   * answers, the SYNs go unanswered until the board's `synTimeoutMs`, then ECONNABORTED.
+   */
+  async connectTcp(
+    net: AccessPoint,
+    from: LanHost,
+    local: SocketAddress,
+    remote: SocketAddress,
+    synTimeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<TcpLink> {
     const destination = this.resolve(net, remote[0]);
     if (destination.kind === "pc") {
       const link = await this.bridge.connect(destination.address, remote, from.linkBuffers, signal);
@@ -111,7 +116,8 @@ export class Lan {
       return link;
     }
     if (destination.kind === "nowhere") {
-      await sleep(this.clock, SYN_GIVE_UP_MS, signal);
+      this.log.warn({ to: remote.join(":") }, `nothing answers at ${remote.join(":")}`);
+      await sleep(this.clock, synTimeoutMs, signal);
       throw new NetError("ECONNABORTED");
     }
     const [mine, theirs] = MemoryLink.pair(local, from.linkBuffers, remote, destination.host.linkBuffers);

@@ -58,6 +58,10 @@ export class TcpSocket {
   private readonly acceptQueue: TcpLink[] = [];
   private acceptWaiter: (() => void) | null = null;
   private failureReported = false;
+  /** Aborts a connect() still in progress when the socket is closed. */
+  private connecting: AbortController | null = null;
+  /** A non-blocking connect() that failed in the background: the next call raises it. */
+  private connectFailure: NetError | null = null;
 
   constructor(
     private readonly host: SocketHost,
@@ -120,16 +124,22 @@ export class TcpSocket {
     this.local = local;
     this.state = "connecting";
     const attempt = new AbortController();
+    this.connecting = attempt;
+    const { lan, lanHost, profile } = this.host;
     let outcome: TcpLink | NetError | null = null;
-    const pending = this.host.lan.connectTcp(route.net, this.host.lanHost, local, [ip, port], attempt.signal).then(
+    const pending = lan.connectTcp(route.net, lanHost, local, [ip, port], profile.socket.synTimeoutMs, attempt.signal).then(
       (link) => {
         outcome = link;
+        this.connecting = null;
         if (this.state === "connecting") [this.link, this.state] = [link, "connected"];
         else link.abort(); // closed while connecting
       },
       (error: unknown) => {
         outcome = error instanceof NetError ? error : new NetError("ECONNABORTED");
-        if (this.state === "connecting") this.state = "bound";
+        this.connecting = null;
+        if (this.state !== "connecting") return;
+        this.state = "bound";
+        if (this.timeoutMs === 0) this.connectFailure = outcome; // the next call raises it
       },
     );
     if (this.timeoutMs === 0) throw new NetError("EINPROGRESS");
@@ -197,6 +207,7 @@ export class TcpSocket {
     if (this.state === "closed") return;
     if (this.local) this.host.releasePort(this.local[1], this);
     this.forward?.close();
+    this.connecting?.abort(new NetError("EBADF"));
     for (const pending of this.acceptQueue.splice(0)) pending.abort();
     if (this.link) {
       // lwIP's tcp_close answers with RST when received data was never read.
@@ -249,6 +260,10 @@ export class TcpSocket {
 
   private connectedLink(): TcpLink {
     this.assertOpen();
+    const failure = this.connectFailure;
+    this.connectFailure = null;
+    if (failure) throw failure;
+    if (this.state === "connecting") throw new NetError("EAGAIN");
     if (this.state !== "connected" || !this.link) throw new NetError("ENOTCONN");
     return this.link;
   }

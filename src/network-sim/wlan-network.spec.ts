@@ -8,7 +8,10 @@ import { Lan, type LanHost } from "./lan.ts";
 import { Wlan } from "./wlan.ts";
 
 /** A profile that retries failed joins every 2.45 s, as ESP32 does (board-numbers.md §1c). */
-const retrying: BoardProfile = { ...picoW, wlan: { ...picoW.wlan, retryMs: 2450 } };
+const retrying: BoardProfile = {
+  ...picoW,
+  wlan: { ...picoW.wlan, timing: { ...picoW.wlan.timing, realistic: { ...picoW.wlan.timing.realistic, retryMs: 2450 } } },
+};
 const { associateMs, dhcpMs, noApMs } = picoW.wlan.timing.realistic;
 const JOIN_MS = associateMs + dhcpMs;
 

@@ -152,9 +152,12 @@ export class Wlan {
     this.schedule(timing.associateMs, () => this.associate(ap));
   }
 
-  /** ESP32 and ESP8266 keep trying for ever; the Pico W gives up after one scan. */
+  /**
+   * ESP-IDF and the ESP8266 SDK keep trying for ever, status() still showing the last failure, and
+   * join once the network is there; the Pico W (cyw43) gives up after one scan.
+   */
   private retryLater(): void {
-    const { retryMs } = this.opts.profile.wlan;
+    const { retryMs } = this.opts.timing;
     if (retryMs !== null && this.target) this.schedule(retryMs, () => this.attempt());
   }
 
@@ -214,7 +217,7 @@ export class Wlan {
     this.leave();
     this.target = target;
     // Pico W: the link goes down (status 0, UNVERIFIED which code cyw43 shows after a vanished AP).
-    if (this.opts.profile.wlan.retryMs !== null && target) {
+    if (this.opts.timing.retryMs !== null && target) {
       this.state = "connecting";
       this.attempt();
     }

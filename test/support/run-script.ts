@@ -25,6 +25,8 @@ export interface StartOptions {
   lan?: Lan;
   /** The board's name on the LAN. */
   name?: string;
+  /** What the script's `config` module holds, beside the defaults. */
+  config?: Partial<Record<"ssid" | "password" | "host" | "port", string | number>>;
 }
 
 /** Starts `source` (a TS script) on a virtual board in this process, fast WiFi timing, real time. */
@@ -52,7 +54,7 @@ export async function startScript(source: string, boardId = "pico_w", fileName =
   });
   const engine = await QuickJsEngine.create(await compileScript(file, fileName), {
     heapBytes: profile.heapBytes,
-    config: { ssid: "boardsim-lab", password: "micropython", host: "192.168.1.2", port: 8000 },
+    config: { ssid: "boardsim-lab", password: "micropython", host: "192.168.1.2", port: 8000, ...opts.config },
   });
   const done = board.run(engine).finally(() => {
     board.shutdown();

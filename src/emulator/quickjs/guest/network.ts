@@ -44,6 +44,8 @@ class WLAN {
     return call("wlanIsConnected", this.itf);
   }
   /** ifconfig() → (ip, mask, gw, dns); ifconfig((ip, mask, gw, dns)) sets a static address. */
+  ifconfig(): string[];
+  ifconfig(config: string[]): null;
   ifconfig(config?: string[]): string[] | null {
     if (config !== undefined) return call("wlanIfconfig", this.itf, Array.from(config, String));
     return tuple(...call<string[]>("wlanIfconfig", this.itf, null));
@@ -60,9 +62,9 @@ class WLAN {
     if (typeof keyOrSettings !== "string") throw new TypeError("must query one param");
     return pythonValue(call("wlanConfig", this.itf, keyOrSettings, null));
   }
-  /** [(ssid, bssid, channel, RSSI, security, hidden-or-count), ...] in the board's own format. */
-  scan(): unknown[] {
-    return (call<unknown[]>("wlanScan") as unknown[]).map(pythonValue);
+  /** Blocks for the scan's time: [(ssid, bssid, channel, RSSI, security, hidden-or-count), ...] in the board's own format. */
+  scan(): unknown[][] {
+    return call<unknown[]>("wlanScan").map((entry) => pythonValue(entry) as unknown[]);
   }
 }
 

@@ -24,7 +24,10 @@ class socket {
   bind(addr: unknown): void {
     call("socketBind", this.fd, ...address(addr));
   }
-  /** Blocks until connected; a board on the LAN, or out through the PC. */
+  /**
+   * Blocks until connected (or settimeout() expires): a board on the LAN, or out through the PC.
+   * A hostname works only where the firmware resolves names.
+   */
   connect(addr: unknown): void {
     call("socketConnect", this.fd, ...address(addr));
   }
