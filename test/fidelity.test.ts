@@ -1,21 +1,12 @@
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { listenServer } from "./support/cli.ts";
+import { freePort, listenServer } from "./support/cli.ts";
 import { runScript, startScript } from "./support/run-script.ts";
 
 const servers: net.Server[] = [];
 afterEach(() => {
   for (const server of servers.splice(0)) server.close();
 });
-
-/** A loopback port nothing listens on (it just closed). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** The script: each failure the chapter can meet, printed as `label: Type: message`, then the socket semantics. */
 function fidelityScript(peerPort: number, deadPort: number): string {
@@ -88,7 +79,7 @@ describe.each([
       await conn.received(5);
       conn.socket.end("bye");
     });
-    const { output, outcome } = await runScript(fidelityScript(peer.port, await closedPort()), board);
+    const { output, outcome } = await runScript(fidelityScript(peer.port, await freePort()), board);
     expect(outcome).toEqual({ kind: "finished" });
     expect(output.split("\n")).toEqual([
       `WiFi down: ${wifiDown}`,

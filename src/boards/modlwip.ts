@@ -29,4 +29,6 @@ export const MODLWIP_SOCKET = {
   resolvesHostnames: false,
   // lwip_getaddrinfo_cb reports a failed lookup as -2.
   dnsFailureErrno: -2,
+  // LWIP_INCOMING_PACKET_QUEUE_LEN is 4 in v1.29; whether v1.23 already queued 4 is UNVERIFIED.
+  udpReceiveQueue: 4,
 } as const;

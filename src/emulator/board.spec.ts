@@ -91,4 +91,21 @@ describe("connect() to a LAN address nobody answers", () => {
     clock.advance(2000);
     await failed;
   });
+
+  it("non-blocking: EINPROGRESS, EAGAIN while the SYNs go out, then the next call raises the failure", async () => {
+    const { board, clock, fd } = await joinedBoard("pico_w");
+    board.call("socketSetTimeout", [fd, 0]);
+    await expect(board.call("socketConnect", [fd, "192.168.1.50", 80])).rejects.toMatchObject({ pyArgs: [115] });
+    await expect(board.call("socketRecv", [fd, 10])).rejects.toMatchObject({ pyArgs: [11] });
+    clock.advance(BOARDS.pico_w!.socket.synTimeoutMs);
+    await new Promise((resolve) => setImmediate(resolve)); // let the failed attempt settle
+    await expect(board.call("socketRecv", [fd, 10])).rejects.toMatchObject({ pyArgs: [103] });
+  });
+
+  it("close() ends a connect() still in progress", async () => {
+    const { board, fd } = await joinedBoard("pico_w");
+    const connecting = board.call("socketConnect", [fd, "192.168.1.50", 80]) as Promise<unknown>;
+    board.call("socketClose", [fd]);
+    await expect(connecting).rejects.toMatchObject({ pyType: "OSError", pyArgs: [9] });
+  });
 });

@@ -1,11 +1,21 @@
 import type { Logger } from "pino";
 import type { BoardProfile } from "../boards/profile.ts";
+import type { AccessPoint } from "./access-point.ts";
 import type { SocketAddress } from "./address.ts";
+import { blockingCall, settledOrAborted } from "./blocking.ts";
 import type { Clock } from "./clock.ts";
 import { NetError } from "./errors.ts";
 import type { Forward } from "./host-bridge.ts";
-import type { Lan } from "./lan.ts";
+import type { Lan, LanHost } from "./lan.ts";
+import type { PortTable } from "./port-table.ts";
 import type { TcpLink } from "./tcp-link.ts";
+import type { UdpSocket } from "./udp-socket.ts";
+
+/** Which network a packet for an address leaves on, and the board's own address there. */
+export interface Route {
+  net: AccessPoint;
+  localIp: string;
+}
 
 /** What a socket needs from the board it lives on. */
 export interface SocketHost {
@@ -18,15 +28,21 @@ export interface SocketHost {
   /** Claims a local port; false when another open socket holds it. */
   claimPort(port: number, socket: TcpSocket): boolean;
   releasePort(port: number, socket: TcpSocket): void;
+  /** Claims a free port from the ephemeral range for a connecting socket. */
+  ephemeralPort(socket: TcpSocket): number;
+  udpPorts: PortTable<UdpSocket>;
+  /** The board as the LAN sees it. */
+  lanHost: LanHost;
+  /** The way to `ip`; null when the board has no network that leads there. */
+  route(ip: string): Route | null;
+  /** The PC port a listening board port is forwarded from (--forward), the board port by default. */
+  hostPort(boardPort: number): number;
 }
 
 type State = "new" | "bound" | "listening" | "connecting" | "connected" | "closed";
 
 /** lwIP's send() waits until this much buffer is free before writing a short count. */
 const MIN_SEND_SPACE = 16;
-
-/** lwIP's first ephemeral port (TCP_LOCAL_PORT_RANGE_START 0xc000). */
-const EPHEMERAL_PORT_START = 0xc000;
 
 /**
  * A board's TCP socket, MicroPython semantics: blocking calls wait (up to settimeout()), a
@@ -83,54 +99,62 @@ export class TcpSocket {
     this.state = "listening";
     const { lan, profile } = this.host;
     const shown: SocketAddress = [this.local[0] === "0.0.0.0" ? (this.host.localIp() ?? "0.0.0.0") : this.local[0], this.local[1]];
-    this.forward = await lan.bridge.forward(shown, lan.hostIp, profile.socket, (link) => this.enqueue(link));
+    this.forward = await lan.bridge.forward(shown, lan.hostIp, profile.socket, (link) => this.enqueue(lan.fromPc(link, shown)), this.host.hostPort(this.local[1]));
     if ((this.state as State) === "closed") this.forward.close(); // closed while the forward opened
   }
 
+  /** A connection from another board on the LAN; false when this socket is not listening. */
+  offer(link: TcpLink): boolean {
+    if (this.state !== "listening") return false;
+    this.enqueue(link);
+    return true;
+  }
+
   /**
-   * Connects to ip:port over the LAN. Blocks until established (or settimeout() expires:
-   * ETIMEDOUT); a non-blocking socket raises EINPROGRESS and completes in the background.
+   * Connects to `ip:port`: a board on the LAN (in memory), or out through the PC. Blocks until
+   * established, up to the timeout; non-blocking raises EINPROGRESS and connects in the background.
    */
   async connect(ip: string, port: number, signal?: AbortSignal): Promise<void> {
     this.assertOpen();
-    if (this.state === "connected") throw new NetError("EISCONN");
     if (this.state === "connecting") throw new NetError("EALREADY");
-    if (this.state === "listening") throw new NetError("EINVAL");
-    const from = this.host.localIp();
-    if (!from) throw new NetError("EHOSTUNREACH"); // tcp_connect: ERR_RTE, no route without a link
-    if (!this.local) this.local = [from, this.claimEphemeralPort()];
+    if (this.state === "connected" || this.state === "listening") throw new NetError("EISCONN");
+    const route = this.host.route(ip);
+    if (!route) throw new NetError("EHOSTUNREACH");
+    const local: SocketAddress = [route.localIp, this.local?.[1] ?? this.host.ephemeralPort(this)];
+    this.local = local;
     this.state = "connecting";
-    const { lan, clock, profile } = this.host;
     const attempt = new AbortController();
     this.connecting = attempt;
-    const pending = lan.connect([ip, port], profile.socket, profile.socket.synTimeoutMs, attempt.signal).then(
+    const { lan, lanHost, profile } = this.host;
+    let outcome: TcpLink | NetError | null = null;
+    const pending = lan.connectTcp(route.net, lanHost, local, [ip, port], profile.socket.synTimeoutMs, attempt.signal).then(
       (link) => {
+        outcome = link;
         this.connecting = null;
-        if (this.state !== "connecting") return link.abort();
-        this.link = link;
-        this.state = "connected";
+        if (this.state === "connecting") [this.link, this.state] = [link, "connected"];
+        else link.abort(); // closed while connecting
       },
       (error: unknown) => {
+        outcome = error instanceof NetError ? error : new NetError("ECONNABORTED");
         this.connecting = null;
-        if (this.state === "connecting") this.state = "bound";
-        throw error;
+        if (this.state !== "connecting") return;
+        this.state = "bound";
+        if (this.timeoutMs === 0) this.connectFailure = outcome; // the next call raises it
       },
     );
-    if (this.timeoutMs === 0) {
-      pending.catch((error: unknown) => {
-        if (error instanceof NetError) this.connectFailure = error;
-      });
-      throw new NetError("EINPROGRESS");
-    }
-    const onAbort = () => attempt.abort(signal!.reason);
-    signal?.addEventListener("abort", onAbort, { once: true });
-    if (signal?.aborted) onAbort();
-    const cancelTimer = this.timeoutMs === null ? null : clock.setTimer(this.timeoutMs, () => attempt.abort(new NetError("ETIMEDOUT")));
+    if (this.timeoutMs === 0) throw new NetError("EINPROGRESS");
     try {
-      await pending;
-    } finally {
-      cancelTimer?.();
-      signal?.removeEventListener("abort", onAbort);
+      await this.waitFor(
+        () => {
+          if (outcome instanceof NetError) throw outcome;
+          return outcome;
+        },
+        (s) => settledOrAborted(pending, s),
+        signal,
+      );
+    } catch (error) {
+      attempt.abort(error);
+      throw error;
     }
   }
 
@@ -221,31 +245,17 @@ export class TcpSocket {
    * Runs a blocking operation with the socket's timeout: `tryNow` returns a result or null when
    * it would block; `wait` resolves when it is worth trying again.
    */
-  private async waitFor<T>(
-    tryNow: () => T | null,
-    wait: (signal: AbortSignal) => Promise<void>,
-    signal?: AbortSignal,
-  ): Promise<T> {
-    const { clock } = this.host;
-    const deadline = this.timeoutMs === null ? null : clock.now() + this.timeoutMs;
-    for (;;) {
-      this.assertOpen();
-      const result = tryNow();
-      if (result !== null) return result;
-      if (this.timeoutMs === 0) throw new NetError("EAGAIN");
-      const attempt = new AbortController();
-      const onOuterAbort = () => attempt.abort(signal!.reason);
-      signal?.addEventListener("abort", onOuterAbort, { once: true });
-      if (signal?.aborted) attempt.abort(signal.reason);
-      const cancelTimer =
-        deadline === null ? null : clock.setTimer(deadline - clock.now(), () => attempt.abort(new NetError("ETIMEDOUT")));
-      try {
-        await wait(attempt.signal);
-      } finally {
-        cancelTimer?.();
-        signal?.removeEventListener("abort", onOuterAbort);
-      }
-    }
+  private waitFor<T>(tryNow: () => T | null, wait: (signal: AbortSignal) => Promise<void>, signal?: AbortSignal): Promise<T> {
+    return blockingCall(
+      this.host.clock,
+      this.timeoutMs,
+      () => {
+        this.assertOpen();
+        return tryNow();
+      },
+      wait,
+      signal,
+    );
   }
 
   private connectedLink(): TcpLink {
@@ -256,13 +266,6 @@ export class TcpSocket {
     if (this.state === "connecting") throw new NetError("EAGAIN");
     if (this.state !== "connected" || !this.link) throw new NetError("ENOTCONN");
     return this.link;
-  }
-
-  private claimEphemeralPort(): number {
-    for (let port = EPHEMERAL_PORT_START; port <= 0xffff; port++) {
-      if (this.host.claimPort(port, this)) return port;
-    }
-    throw new NetError("EADDRINUSE");
   }
 
   private raiseFailure(link: TcpLink): void {
