@@ -1,11 +1,21 @@
 import type { Logger } from "pino";
 import type { BoardProfile } from "../boards/profile.ts";
+import type { AccessPoint } from "./access-point.ts";
 import type { SocketAddress } from "./address.ts";
+import { blockingCall, settledOrAborted } from "./blocking.ts";
 import type { Clock } from "./clock.ts";
 import { NetError } from "./errors.ts";
 import type { Forward } from "./host-bridge.ts";
-import type { Lan } from "./lan.ts";
+import type { Lan, LanHost } from "./lan.ts";
+import type { PortTable } from "./port-table.ts";
 import type { TcpLink } from "./tcp-link.ts";
+import type { UdpSocket } from "./udp-socket.ts";
+
+/** Which network a packet for an address leaves on, and the board's own address there. */
+export interface Route {
+  net: AccessPoint;
+  localIp: string;
+}
 
 /** What a socket needs from the board it lives on. */
 export interface SocketHost {
@@ -18,9 +28,18 @@ export interface SocketHost {
   /** Claims a local port; false when another open socket holds it. */
   claimPort(port: number, socket: TcpSocket): boolean;
   releasePort(port: number, socket: TcpSocket): void;
+  /** Claims a free port from the ephemeral range for a connecting socket. */
+  ephemeralPort(socket: TcpSocket): number;
+  udpPorts: PortTable<UdpSocket>;
+  /** The board as the LAN sees it. */
+  lanHost: LanHost;
+  /** The way to `ip`; null when the board has no network that leads there. */
+  route(ip: string): Route | null;
+  /** The PC port a listening board port is forwarded from (--forward), the board port by default. */
+  hostPort(boardPort: number): number;
 }
 
-type State = "new" | "bound" | "listening" | "connected" | "closed";
+type State = "new" | "bound" | "listening" | "connecting" | "connected" | "closed";
 
 /** lwIP's send() waits until this much buffer is free before writing a short count. */
 const MIN_SEND_SPACE = 16;
@@ -39,6 +58,10 @@ export class TcpSocket {
   private readonly acceptQueue: TcpLink[] = [];
   private acceptWaiter: (() => void) | null = null;
   private failureReported = false;
+  /** Aborts a connect() still in progress when the socket is closed. */
+  private connecting: AbortController | null = null;
+  /** A non-blocking connect() that failed in the background: the next call raises it. */
+  private connectFailure: NetError | null = null;
 
   constructor(
     private readonly host: SocketHost,
@@ -76,15 +99,70 @@ export class TcpSocket {
     this.state = "listening";
     const { lan, profile } = this.host;
     const shown: SocketAddress = [this.local[0] === "0.0.0.0" ? (this.host.localIp() ?? "0.0.0.0") : this.local[0], this.local[1]];
-    this.forward = await lan.bridge.forward(shown, lan.hostIp, profile.socket, (link) => this.enqueue(link));
+    this.forward = await lan.bridge.forward(shown, lan.hostIp, profile.socket, (link) => this.enqueue(lan.fromPc(link, shown)), this.host.hostPort(this.local[1]));
     if ((this.state as State) === "closed") this.forward.close(); // closed while the forward opened
+  }
+
+  /** A connection from another board on the LAN; false when this socket is not listening. */
+  offer(link: TcpLink): boolean {
+    if (this.state !== "listening") return false;
+    this.enqueue(link);
+    return true;
+  }
+
+  /**
+   * Connects to `ip:port`: a board on the LAN (in memory), or out through the PC. Blocks until
+   * established, up to the timeout; non-blocking raises EINPROGRESS and connects in the background.
+   */
+  async connect(ip: string, port: number, signal?: AbortSignal): Promise<void> {
+    this.assertOpen();
+    if (this.state === "connecting") throw new NetError("EALREADY");
+    if (this.state === "connected" || this.state === "listening") throw new NetError("EISCONN");
+    const route = this.host.route(ip);
+    if (!route) throw new NetError("EHOSTUNREACH");
+    const local: SocketAddress = [route.localIp, this.local?.[1] ?? this.host.ephemeralPort(this)];
+    this.local = local;
+    this.state = "connecting";
+    const attempt = new AbortController();
+    this.connecting = attempt;
+    const { lan, lanHost, profile } = this.host;
+    let outcome: TcpLink | NetError | null = null;
+    const pending = lan.connectTcp(route.net, lanHost, local, [ip, port], profile.socket.synTimeoutMs, attempt.signal).then(
+      (link) => {
+        outcome = link;
+        this.connecting = null;
+        if (this.state === "connecting") [this.link, this.state] = [link, "connected"];
+        else link.abort(); // closed while connecting
+      },
+      (error: unknown) => {
+        outcome = error instanceof NetError ? error : new NetError("ECONNABORTED");
+        this.connecting = null;
+        if (this.state !== "connecting") return;
+        this.state = "bound";
+        if (this.timeoutMs === 0) this.connectFailure = outcome; // the next call raises it
+      },
+    );
+    if (this.timeoutMs === 0) throw new NetError("EINPROGRESS");
+    try {
+      await this.waitFor(
+        () => {
+          if (outcome instanceof NetError) throw outcome;
+          return outcome;
+        },
+        (s) => settledOrAborted(pending, s),
+        signal,
+      );
+    } catch (error) {
+      attempt.abort(error);
+      throw error;
+    }
   }
 
   accept(signal?: AbortSignal): TcpSocket | Promise<TcpSocket> {
     this.assertOpen();
     if (this.state !== "listening") throw new NetError("EINVAL");
     const accepted = (link: TcpLink) => new TcpSocket(this.host, link, this.local!);
-    const link = this.blocking(
+    const link = this.waitFor(
       () => this.acceptQueue.shift() ?? null,
       (s) => this.waitForIncoming(s),
       signal,
@@ -101,7 +179,7 @@ export class TcpSocket {
     if (data.length === 0) return 0;
     const partial = !all;
     let sent = 0;
-    return this.blocking(
+    return this.waitFor(
       () => {
         this.raiseFailure(link);
         const left = data.length - sent;
@@ -120,7 +198,7 @@ export class TcpSocket {
   /** Up to `max` bytes as they arrived; empty once the peer has closed. */
   recv(max: number, signal?: AbortSignal): Uint8Array | Promise<Uint8Array> {
     const link = this.connectedLink();
-    return this.blocking(
+    return this.waitFor(
       () => link.inbound.tryRead(max),
       (s) => link.inbound.wait(s),
       signal,
@@ -131,6 +209,7 @@ export class TcpSocket {
     if (this.state === "closed") return;
     if (this.local) this.host.releasePort(this.local[1], this);
     this.forward?.close();
+    this.connecting?.abort(new NetError("EBADF"));
     for (const pending of this.acceptQueue.splice(0)) pending.abort();
     if (this.link) {
       // lwIP's tcp_close answers with RST when received data was never read.
@@ -166,46 +245,27 @@ export class TcpSocket {
 
   /**
    * Runs a blocking operation with the socket's timeout: `tryNow` returns a result or null when
-   * it would block; `wait` resolves when it is worth trying again. When the first try succeeds the
-   * result is returned directly, so the guest does not suspend at all (the common, fast case).
+   * it would block; `wait` resolves when it is worth trying again.
    */
-  private blocking<T>(tryNow: () => T | null, wait: (signal: AbortSignal) => Promise<void>, signal?: AbortSignal): T | Promise<T> {
-    this.assertOpen();
-    const result = tryNow();
-    if (result !== null) return result;
-    if (this.timeoutMs === 0) throw new NetError("EAGAIN");
-    return this.waitFor(tryNow, wait, signal);
-  }
-
-  private async waitFor<T>(
-    tryNow: () => T | null,
-    wait: (signal: AbortSignal) => Promise<void>,
-    signal?: AbortSignal,
-  ): Promise<T> {
-    const { clock } = this.host;
-    const deadline = this.timeoutMs === null ? null : clock.now() + this.timeoutMs;
-    for (;;) {
-      this.assertOpen();
-      const result = tryNow();
-      if (result !== null) return result;
-      if (this.timeoutMs === 0) throw new NetError("EAGAIN");
-      const attempt = new AbortController();
-      const onOuterAbort = () => attempt.abort(signal!.reason);
-      signal?.addEventListener("abort", onOuterAbort, { once: true });
-      if (signal?.aborted) attempt.abort(signal.reason);
-      const cancelTimer =
-        deadline === null ? null : clock.setTimer(deadline - clock.now(), () => attempt.abort(new NetError("ETIMEDOUT")));
-      try {
-        await wait(attempt.signal);
-      } finally {
-        cancelTimer?.();
-        signal?.removeEventListener("abort", onOuterAbort);
-      }
-    }
+  private waitFor<T>(tryNow: () => T | null, wait: (signal: AbortSignal) => Promise<void>, signal?: AbortSignal): T | Promise<T> {
+    return blockingCall(
+      this.host.clock,
+      this.timeoutMs,
+      () => {
+        this.assertOpen();
+        return tryNow();
+      },
+      wait,
+      signal,
+    );
   }
 
   private connectedLink(): TcpLink {
     this.assertOpen();
+    const failure = this.connectFailure;
+    this.connectFailure = null;
+    if (failure) throw failure;
+    if (this.state === "connecting") throw new NetError("EAGAIN");
     if (this.state !== "connected" || !this.link) throw new NetError("ENOTCONN");
     return this.link;
   }

@@ -20,8 +20,17 @@ export interface ScriptRun {
   done: Promise<RunOutcome>;
 }
 
+export interface StartOptions {
+  /** A LAN shared with other boards; a fresh one (real clock) by default. */
+  lan?: Lan;
+  /** The board's name on the LAN. */
+  name?: string;
+  /** What the script's `config` module holds, beside the defaults. */
+  config?: Partial<Record<"ssid" | "password" | "host" | "port", string | number>>;
+}
+
 /** Starts `source` (a TS script) on a virtual board in this process, fast WiFi timing, real time. */
-export async function startScript(source: string, boardId = "pico_w", fileName = "main.ts"): Promise<ScriptRun> {
+export async function startScript(source: string, boardId = "pico_w", fileName = "main.ts", opts: StartOptions = {}): Promise<ScriptRun> {
   const dir = await mkdtemp(path.join(tmpdir(), "boardsim-test-"));
   const file = path.join(dir, fileName);
   await writeFile(file, source);
@@ -31,8 +40,9 @@ export async function startScript(source: string, boardId = "pico_w", fileName =
   const log = pino({ level: "silent" });
   const board = new Board({
     profile,
-    lan: new Lan({ clock: new RealClock(), log }),
+    lan: opts.lan ?? new Lan({ clock: new RealClock(), log }),
     log,
+    name: opts.name,
     timing: "fast",
     console: (chunk) => {
       text += chunk;
@@ -44,7 +54,7 @@ export async function startScript(source: string, boardId = "pico_w", fileName =
   });
   const engine = await QuickJsEngine.create(await compileScript(file, fileName), {
     heapBytes: profile.heapBytes,
-    config: { ssid: "boardsim-lab", password: "micropython", host: "192.168.1.2", port: 8000 },
+    config: { ssid: "boardsim-lab", password: "micropython", host: "192.168.1.2", port: 8000, ...opts.config },
   });
   const done = board.run(engine).finally(() => {
     board.shutdown();

@@ -35,6 +35,8 @@ export interface BoardInfo {
   errorcode: Record<string, string>;
   socket: Record<string, number>;
   network: Record<string, number>;
+  /** Vendor modules this board's firmware has (e.g. "mpython"). */
+  modules: string[];
 }
 
 export const boardInfo = call<BoardInfo>("boardInfo");
