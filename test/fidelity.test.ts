@@ -42,12 +42,14 @@ function fidelityScript(peerPort: number, deadPort: number): string {
 
 describe.each([
   // What each board raises and returns (micropython-facts.md §3-4; board-numbers.md §3 for buffers).
+  // The big send comes right after send('Hello'), whose 5 bytes are not acknowledged yet: lwIP's
+  // tcp_sndbuf only grows back on ACK, so the raw-API ports take TCP_SND_BUF - 5.
   {
     board: "pico_w",
     wifiDown: "OSError: [Errno 113] EHOSTUNREACH",
     hostname: "ValueError: invalid arguments",
     inUse: "OSError: [Errno 98] EADDRINUSE",
-    bigSend: 6400,
+    bigSend: 6400 - 5,
   },
   {
     board: "esp32",
@@ -61,7 +63,7 @@ describe.each([
     wifiDown: "OSError: [Errno 113] EHOSTUNREACH",
     hostname: "ValueError: invalid arguments",
     inUse: "OSError: [Errno 98] EADDRINUSE",
-    bigSend: 2920,
+    bigSend: 2920 - 5,
   },
   {
     board: "mpython",

@@ -403,18 +403,21 @@ export class Board implements GuestHost, LanHost {
       },
       socketListen: (id: number, backlog: number | null): Promise<null> =>
         this.tcp(id).listen(backlog ?? profile.socket.defaultBacklog).then(() => null),
-      socketAccept: async (id: number): Promise<HostValue> => {
-        const conn = await this.tcp(id).accept(this.calls.signal);
-        const [ip, port] = conn.remote!;
-        return [this.addSocket(conn), ip, port];
+      socketAccept: (id: number): HostValue | Promise<HostValue> => {
+        const accepted = (conn: TcpSocket): HostValue => [this.addSocket(conn), ...conn.remote!];
+        const conn = this.tcp(id).accept(this.calls.signal);
+        return conn instanceof Promise ? conn.then(accepted) : accepted(conn);
       },
       socketSend: (id: number, data: Uint8Array): number | Promise<number> => {
         const socket = this.socket(id);
         return socket instanceof UdpSocket ? socket.send(data) : socket.send(data, this.calls.signal);
       },
-      socketRecv: async (id: number, size: number): Promise<Uint8Array> => {
+      socketSendAll: (id: number, data: Uint8Array): number | Promise<number> => this.tcp(id).send(data, this.calls.signal, true),
+      socketRecv: (id: number, size: number): Uint8Array | Promise<Uint8Array> => {
         const socket = this.socket(id);
-        return socket instanceof UdpSocket ? (await socket.recvfrom(size, this.calls.signal)).data : socket.recv(size, this.calls.signal);
+        if (socket instanceof TcpSocket) return socket.recv(size, this.calls.signal);
+        const datagram = socket.recvfrom(size, this.calls.signal);
+        return datagram instanceof Promise ? datagram.then((d) => d.data) : datagram.data;
       },
       socketClose: (id: number): null => {
         this.sockets.get(id)?.close();

@@ -5,8 +5,23 @@ import { NetError } from "./errors.ts";
  * A blocking socket operation with the socket's timeout (null: forever, 0: non-blocking, else ms):
  * `tryNow` returns a result or null when it would block; `wait` resolves when it is worth trying
  * again. Non-blocking raises EAGAIN, an expired timeout ETIMEDOUT, an abort its reason.
+ * When the first try succeeds the result comes back directly, not as a promise, so the guest
+ * does not suspend at all: the common case on a busy connection, and much the cheaper one.
  */
-export async function blockingCall<T>(
+export function blockingCall<T>(
+  clock: Clock,
+  timeoutMs: number | null,
+  tryNow: () => T | null,
+  wait: (signal: AbortSignal) => Promise<void>,
+  signal?: AbortSignal,
+): T | Promise<T> {
+  const result = tryNow();
+  if (result !== null) return result;
+  if (timeoutMs === 0) throw new NetError("EAGAIN");
+  return waitUntilReady(clock, timeoutMs, tryNow, wait, signal);
+}
+
+async function waitUntilReady<T>(
   clock: Clock,
   timeoutMs: number | null,
   tryNow: () => T | null,

@@ -17,6 +17,8 @@ export interface LinkBuffers {
 export class NetSocketLink implements TcpLink {
   readonly inbound: ByteQueue;
   failure: NetError | null = null;
+  private unflushed = 0;
+  private readonly spaceWaiters = new Set<() => void>();
   /** Sees the connection's segments (the capture): sent by the board, or by the real peer. */
   observer: ((fromBoard: boolean, segment: Segment) => void) | null = null;
 
@@ -42,30 +44,29 @@ export class NetSocketLink implements TcpLink {
       this.failure = new NetError("ECONNRESET");
       this.inbound.fail(this.failure);
     });
-    socket.on("close", () => this.inbound.end());
+    socket.on("close", () => {
+      this.inbound.end();
+      this.wakeSpaceWaiters();
+    });
   }
 
   sendSpace(): number {
     if (this.socket.destroyed) return this.buffers.sendBuffer;
-    return Math.max(0, this.buffers.sendBuffer - this.socket.writableLength);
+    return Math.max(0, this.buffers.sendBuffer - this.unflushed);
   }
 
   waitForSendSpace(signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
+      const onAbort = () => {
+        this.spaceWaiters.delete(done);
+        reject(signal!.reason);
+      };
       const done = () => {
-        this.socket.off("drain", done);
-        this.socket.off("close", done);
         signal?.removeEventListener("abort", onAbort);
         resolve();
       };
-      const onAbort = () => {
-        this.socket.off("drain", done);
-        this.socket.off("close", done);
-        reject(signal!.reason);
-      };
-      this.socket.once("drain", done);
-      this.socket.once("close", done);
+      this.spaceWaiters.add(done);
       signal?.addEventListener("abort", onAbort, { once: true });
     });
   }
@@ -73,7 +74,18 @@ export class NetSocketLink implements TcpLink {
   write(data: Uint8Array): void {
     if (this.socket.destroyed) return;
     this.observer?.(true, { kind: "data", chunk: data });
-    this.socket.write(data);
+    // The board's send buffer holds what the kernel has not taken yet; the write callback frees it.
+    this.unflushed += data.length;
+    this.socket.write(data, () => {
+      this.unflushed -= data.length;
+      this.wakeSpaceWaiters();
+    });
+  }
+
+  private wakeSpaceWaiters(): void {
+    const waiters = [...this.spaceWaiters];
+    this.spaceWaiters.clear();
+    for (const waiter of waiters) waiter();
   }
 
   end(): void {

@@ -158,43 +158,45 @@ export class TcpSocket {
     }
   }
 
-  async accept(signal?: AbortSignal): Promise<TcpSocket> {
+  accept(signal?: AbortSignal): TcpSocket | Promise<TcpSocket> {
     this.assertOpen();
     if (this.state !== "listening") throw new NetError("EINVAL");
-    const link = await this.waitFor(
+    const accepted = (link: TcpLink) => new TcpSocket(this.host, link, this.local!);
+    const link = this.waitFor(
       () => this.acceptQueue.shift() ?? null,
       (s) => this.waitForIncoming(s),
       signal,
     );
-    return new TcpSocket(this.host, link, this.local!);
+    return link instanceof Promise ? link.then(accepted) : accepted(link);
   }
 
-  /** Sends what the board's send buffer takes: everything (ESP32) or a possibly short count (lwIP raw API). */
-  async send(data: Uint8Array, signal?: AbortSignal): Promise<number> {
+  /**
+   * Sends what the board's send buffer takes: everything (ESP32, and sendall() everywhere) or a
+   * possibly short count (send() on the lwIP raw-API ports).
+   */
+  send(data: Uint8Array, signal?: AbortSignal, all = !this.host.profile.socket.partialSend): number | Promise<number> {
     const link = this.connectedLink();
     if (data.length === 0) return 0;
+    const partial = !all;
     let sent = 0;
-    while (sent < data.length) {
-      const left = data.length - sent;
-      const space = await this.waitFor(
-        () => {
-          this.raiseFailure(link);
-          const free = link.sendSpace();
-          return free >= Math.min(MIN_SEND_SPACE, left) ? free : null;
-        },
-        (s) => link.waitForSendSpace(s),
-        signal,
-      );
-      const n = Math.min(space, left);
-      link.write(data.subarray(sent, sent + n));
-      sent += n;
-      if (this.host.profile.socket.partialSend) break;
-    }
-    return sent;
+    return this.waitFor(
+      () => {
+        this.raiseFailure(link);
+        const left = data.length - sent;
+        const free = link.sendSpace();
+        if (free < Math.min(MIN_SEND_SPACE, left)) return null;
+        const n = Math.min(free, left);
+        link.write(data.subarray(sent, sent + n));
+        sent += n;
+        return partial || sent === data.length ? sent : null;
+      },
+      (s) => link.waitForSendSpace(s),
+      signal,
+    );
   }
 
   /** Up to `max` bytes as they arrived; empty once the peer has closed. */
-  async recv(max: number, signal?: AbortSignal): Promise<Uint8Array> {
+  recv(max: number, signal?: AbortSignal): Uint8Array | Promise<Uint8Array> {
     const link = this.connectedLink();
     return this.waitFor(
       () => link.inbound.tryRead(max),
@@ -245,7 +247,7 @@ export class TcpSocket {
    * Runs a blocking operation with the socket's timeout: `tryNow` returns a result or null when
    * it would block; `wait` resolves when it is worth trying again.
    */
-  private waitFor<T>(tryNow: () => T | null, wait: (signal: AbortSignal) => Promise<void>, signal?: AbortSignal): Promise<T> {
+  private waitFor<T>(tryNow: () => T | null, wait: (signal: AbortSignal) => Promise<void>, signal?: AbortSignal): T | Promise<T> {
     return blockingCall(
       this.host.clock,
       this.timeoutMs,

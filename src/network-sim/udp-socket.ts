@@ -72,7 +72,7 @@ export class UdpSocket {
   }
 
   /** The next datagram, at most `max` bytes of it, and who sent it. */
-  recvfrom(max: number, signal?: AbortSignal): Promise<Datagram> {
+  recvfrom(max: number, signal?: AbortSignal): Datagram | Promise<Datagram> {
     return blockingCall(
       this.host.clock,
       this.timeoutMs,

@@ -52,8 +52,7 @@ class socket {
     return call<number>("socketSend", this.fd, toArrayBuffer(toBuffer(data)));
   }
   sendall(data: unknown): void {
-    let rest = toBuffer(data);
-    while (rest.length > 0) rest = rest.subarray(call<number>("socketSend", this.fd, toArrayBuffer(rest)));
+    call("socketSendAll", this.fd, toArrayBuffer(toBuffer(data)));
   }
   write(data: unknown): number {
     return this.send(data);
