@@ -1,6 +1,6 @@
 import { access } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { packageRoot } from "../package-root.ts";
 import { BOARDS } from "../boards/index.ts";
 import type { TimingProfileName } from "../boards/profile.ts";
 import { Board } from "../emulator/board.ts";
@@ -149,7 +149,7 @@ function prefixLines(prefix: string, out: (text: string) => void): (text: string
 async function loadScript(opts: { board: string; role?: Role | undefined; script?: string | undefined }) {
   const file = opts.script
     ? path.resolve(opts.script)
-    : fileURLToPath(new URL(`../scripts/${opts.board}/${opts.role ?? "server"}.ts`, import.meta.url));
+    : path.join(packageRoot(), "src/scripts", opts.board, `${opts.role ?? "server"}.ts`);
   try {
     await access(file);
   } catch {

@@ -239,8 +239,11 @@ export class Wlan {
     if (!this.opts.profile.wlan.keepsIpOnDisconnect) this.lease = null;
   }
 
+  /** Runs a step of joining after `ms`; a step that takes no time (the fast profile) happens at once. */
   private schedule(ms: number, step: () => void): void {
     this.cancelJoin?.();
+    this.cancelJoin = null;
+    if (ms <= 0) return step();
     this.cancelJoin = this.opts.clock.setTimer(ms, () => {
       this.cancelJoin = null;
       step();
