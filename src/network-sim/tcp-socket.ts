@@ -99,7 +99,7 @@ export class TcpSocket {
     this.state = "listening";
     const { lan, profile } = this.host;
     const shown: SocketAddress = [this.local[0] === "0.0.0.0" ? (this.host.localIp() ?? "0.0.0.0") : this.local[0], this.local[1]];
-    this.forward = await lan.bridge.forward(shown, lan.hostIp, profile.socket, (link) => this.enqueue(lan.fromPc(link, shown)), this.host.hostPort(this.local[1]));
+    this.forward = await lan.bridge.forward(shown, lan.hostIp, profile.socket, (link) => this.enqueue(lan.fromPc(link, shown, this.host.lanHost.name)), this.host.hostPort(this.local[1]));
     if ((this.state as State) === "closed") this.forward.close(); // closed while the forward opened
   }
 
@@ -218,6 +218,12 @@ export class TcpSocket {
     }
     this.state = "closed";
     this.acceptWaiter?.();
+  }
+
+  /** The board goes away (reset): the connection is dropped with RST, then the socket closes. */
+  reset(): void {
+    this.link?.abort();
+    this.close();
   }
 
   private enqueue(link: TcpLink): void {
