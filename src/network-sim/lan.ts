@@ -126,7 +126,8 @@ export class Lan {
   ): Promise<TcpLink> {
     const destination = this.resolve(net, remote[0]);
     const to = destination.kind === "board" ? destination.host.name : destination.kind === "pc" ? "pc" : null;
-    let verdict = this.faults?.verdict({ from: from.name, to, remote }) ?? null;
+    const attempt = { from: from.name, to, remote };
+    let verdict = this.faults?.verdict(attempt) ?? null;
     if (verdict === "refused") {
       this.capture?.tcpRefused(local, remote);
       throw new NetError("ECONNRESET");
@@ -135,6 +136,8 @@ export class Lan {
     // Another device holds the sender's address (IP conflict): the answers go to it, never to the sender.
     const impostor = net.hostAt(local[0]);
     if (impostor && impostor !== from) verdict = "no_answer";
+    const handshakeMs = verdict === null && destination.kind !== "nowhere" ? (this.faults?.connectDelay(attempt) ?? 0) : 0;
+    if (handshakeMs > 0) await sleep(this.clock, handshakeMs, signal);
     if (destination.kind === "pc" && verdict === null) {
       const link = await this.bridge.connect(destination.address, remote, from.linkBuffers, signal);
       const flow = this.capture?.tcpOpen(local, remote);
