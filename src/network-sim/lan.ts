@@ -136,10 +136,11 @@ export class Lan {
     // Another device holds the sender's address (IP conflict): the answers go to it, never to the sender.
     const impostor = net.hostAt(local[0]);
     if (impostor && impostor !== from) verdict = "no_answer";
+    // A handshake's round trip (the realistic WiFi hop): at least that long, also while a real connect runs.
     const handshakeMs = verdict === null && destination.kind !== "nowhere" ? (this.faults?.connectDelay(attempt) ?? 0) : 0;
-    if (handshakeMs > 0) await sleep(this.clock, handshakeMs, signal);
+    const handshake = handshakeMs > 0 ? sleep(this.clock, handshakeMs, signal) : null;
     if (destination.kind === "pc" && verdict === null) {
-      const link = await this.bridge.connect(destination.address, remote, from.linkBuffers, signal);
+      const [link] = await Promise.all([this.bridge.connect(destination.address, remote, from.linkBuffers, signal), handshake]);
       const flow = this.capture?.tcpOpen(local, remote);
       if (flow) link.observer = (fromBoard, segment) => flow.segment(fromBoard, segment);
       this.faults?.opened(socketConnection(link, true, [local, remote], [from.name, "pc"], this.clock.now()));
@@ -150,6 +151,7 @@ export class Lan {
       await sleep(this.clock, synTimeoutMs, signal);
       throw new NetError("ECONNABORTED");
     }
+    await handshake;
     const [mine, theirs] = MemoryLink.pair(local, from.linkBuffers, remote, destination.host.linkBuffers);
     if (!destination.host.acceptTcp(remote[1], theirs)) {
       this.capture?.tcpRefused(local, remote);
