@@ -1,7 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import {
   newQuickJSAsyncWASMModuleFromVariant,
   newVariant,
@@ -35,7 +34,7 @@ let guestLibrary: Promise<string> | undefined;
 /** The guest library (./guest) as one script: prebuilt in the bundle, else bundled once per process. */
 function guestLibrarySource(): Promise<string> {
   if (typeof BOARDSIM_GUEST_LIBRARY === "string") return Promise.resolve(BOARDSIM_GUEST_LIBRARY);
-  return (guestLibrary ??= build({
+  return (guestLibrary ??= import("esbuild").then(({ build }) => build({
     entryPoints: [fileURLToPath(new URL("./guest/index.ts", import.meta.url))],
     bundle: true,
     format: "iife",
@@ -44,7 +43,7 @@ function guestLibrarySource(): Promise<string> {
     write: false,
     logLevel: "silent",
     charset: "utf8",
-  }).then((result) => result.outputFiles[0]!.text));
+  })).then((result) => result.outputFiles[0]!.text));
 }
 
 export interface QuickJsOptions {
@@ -178,7 +177,11 @@ function toGuest(ctx: QuickJSAsyncContext, value: HostValue): QuickJSHandle {
     case "string":
       return ctx.newString(value);
   }
-  if (value instanceof Uint8Array) return ctx.newArrayBuffer(value.slice().buffer);
+  if (value instanceof Uint8Array) {
+    // newArrayBuffer copies: pass the buffer itself unless the bytes are a view into a larger one.
+    const whole = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength;
+    return ctx.newArrayBuffer((whole ? value : value.slice()).buffer as ArrayBuffer);
+  }
   const container = Array.isArray(value) ? ctx.newArray() : ctx.newObject();
   for (const [key, item] of Object.entries(value)) {
     const handle = toGuest(ctx, item as HostValue);
