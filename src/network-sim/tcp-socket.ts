@@ -257,7 +257,7 @@ export class TcpSocket {
    * Runs a blocking operation with the socket's timeout: `tryNow` returns a result or null when
    * it would block; `wait` resolves when it is worth trying again.
    */
-  private waitFor<T>(tryNow: () => T | null, wait: (signal: AbortSignal) => Promise<void>, signal?: AbortSignal): T | Promise<T> {
+  private waitFor<T>(tryNow: () => T | null, wait: (signal?: AbortSignal) => Promise<void>, signal?: AbortSignal): T | Promise<T> {
     return blockingCall(
       this.host.clock,
       this.timeoutMs,
