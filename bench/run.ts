@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import { tenMinuteScenario } from "../src/testing/index.ts";
 import { boardsimServer, plainNodeServer, timeToOutput } from "./cold-start.ts";
 import { echoScript, echoThroughput, pingPong } from "./echo.ts";
+import { engineCosts, type EngineCosts } from "./engine-costs.ts";
 import { REAL_BOARDS, realisticRun, type RealisticFigures } from "./realistic.ts";
 import { machine, median, nativeEchoServer, percentile, repeat, scriptFile, startBoard } from "./support.ts";
 
@@ -159,6 +160,8 @@ for (const [name, row] of [
   process.stderr.write(`bench: ${name}…\n`);
   await row();
 }
+process.stderr.write("bench: engine costs…\n");
+const costs: EngineCosts = await engineCosts(RUNS);
 
 console.log(`boardsim benchmarks — ${machine()}`);
 console.log(
@@ -168,4 +171,9 @@ console.log(`real boards: shared/docs/board-numbers.md ${Object.entries(REAL_BOA
 console.log("| benchmark | boardsim | native Node / reference | ratio | target |");
 console.log("|---|---|---|---|---|");
 for (const r of rows) console.log(`| ${r.what} | ${r.board} | ${r.native} | ${r.ratio} | ${r.target} |`);
+console.log(
+  `\nWhat bounds rows 1, 2 and 4, the QuickJS engine on a stand-in host (medians): an empty loop iteration ${fmt(costs.loop, 2)} µs; ` +
+    `a host call returning a number ${fmt(costs.call)} µs; recv(4096) ${fmt(costs.recv)} µs; sendall of 4 KiB ${fmt(costs.sendall)} µs; ` +
+    `a call that suspends the guest ${fmt(costs.suspend)} µs; a QuickJS instance ${fmt(costs.instanceMs)} ms; an empty script's run (context, host functions, guest library) ${fmt(costs.emptyRunMs)} ms.`,
+);
 console.log(`\n(the whole run took ${fmt((performance.now() - started) / 1000, 0)} s)`);
