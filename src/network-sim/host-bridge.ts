@@ -14,6 +14,7 @@ export interface LinkBuffers {
 export class NetSocketLink implements TcpLink {
   readonly inbound: ByteQueue;
   failure: NetError | null = null;
+  private readonly spaceWaiters = new Set<() => void>();
 
   constructor(
     private readonly socket: net.Socket,
@@ -44,24 +45,30 @@ export class NetSocketLink implements TcpLink {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
       const done = () => {
-        this.socket.off("drain", done);
+        this.spaceWaiters.delete(done);
         this.socket.off("close", done);
         signal?.removeEventListener("abort", onAbort);
         resolve();
       };
       const onAbort = () => {
-        this.socket.off("drain", done);
+        this.spaceWaiters.delete(done);
         this.socket.off("close", done);
         reject(signal!.reason);
       };
-      this.socket.once("drain", done);
+      this.spaceWaiters.add(done);
       this.socket.once("close", done);
       signal?.addEventListener("abort", onAbort, { once: true });
     });
   }
 
   write(data: Uint8Array): void {
-    if (!this.socket.destroyed) this.socket.write(data);
+    // Space frees as each write reaches the kernel. 'drain' alone is not enough: Node emits it
+    // only after a write() returned false, which never happens below its 16 KiB highWaterMark.
+    if (!this.socket.destroyed) this.socket.write(data, () => this.wakeSpaceWaiters());
+  }
+
+  private wakeSpaceWaiters(): void {
+    for (const waiter of [...this.spaceWaiters]) waiter();
   }
 
   end(): void {
