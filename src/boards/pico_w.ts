@@ -66,6 +66,12 @@ export const picoW: BoardProfile = {
     sendBuffer: 6400,
     receiveWindow: 6400,
     defaultBacklog: 2,
+    // lwIP opt.h defaults, not overridden by rp2's lwipopts.h (board-numbers.md §3). TIME-WAIT PCBs
+    // are not counted: tcp_alloc() reclaims the oldest of them before it fails.
+    tcpPcbs: 5,
+    listenPcbs: 8,
+    // modlwip: tcp_new() / tcp_listen_with_backlog() returning NULL → OSError(ENOMEM).
+    outOfPcbsError: "ENOMEM",
     setsockoptWarning: "Warning: lwip.setsockopt() not implemented",
   },
 };

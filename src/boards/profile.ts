@@ -68,6 +68,15 @@ export interface BoardProfile {
     receiveWindow: number;
     /** listen() with no argument. */
     defaultBacklog: number;
+    /**
+     * Active TCP PCBs (lwIP MEMP_NUM_TCP_PCB): unlistened sockets, accepted connections and those
+     * waiting in an accept queue all take one. A connection that finds none waits (its SYN is dropped).
+     */
+    tcpPcbs: number;
+    /** Listening PCBs (MEMP_NUM_TCP_PCB_LISTEN): how many sockets can listen at once. */
+    listenPcbs: number;
+    /** What socket() and listen() raise when no PCB is free. */
+    outOfPcbsError: ErrnoName;
     /** What setsockopt() prints for an option the port does not implement. */
     setsockoptWarning: string;
   };

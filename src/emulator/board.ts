@@ -72,6 +72,11 @@ export class Board implements GuestHost {
       releasePort: (port, socket) => {
         if (this.ports.get(port) === socket) this.ports.delete(port);
       },
+      pcbsInUse: () => sum(this.sockets.values(), (s) => s.pcbs),
+      listeningSockets: () => sum(this.sockets.values(), (s) => (s.isListening ? 1 : 0)),
+      pcbReleased: () => {
+        for (const socket of this.sockets.values()) socket.admitWaiting();
+      },
     };
     this.api = this.hostFunctions();
     this.functionNames = Object.keys(this.api);
@@ -102,8 +107,9 @@ export class Board implements GuestHost {
 
   /** Closes every socket and leaves the network: the board is switched off. */
   shutdown(): void {
-    for (const socket of this.sockets.values()) socket.close();
+    const sockets = [...this.sockets.values()];
     this.sockets.clear();
+    for (const socket of sockets) socket.close();
     this.sta.setActive(false);
   }
 
@@ -201,6 +207,7 @@ export class Board implements GuestHost {
 
       socketNew: (_af: number, type: number): number => {
         if (type !== profile.socket.constants.SOCK_STREAM) throw new NetError("EOPNOTSUPP");
+        if (this.socketHost.pcbsInUse() >= profile.socket.tcpPcbs) throw new NetError(profile.socket.outOfPcbsError);
         return this.addSocket(new TcpSocket(this.socketHost));
       },
       socketBind: (id: number, ip: string, port: number): null => {
@@ -218,7 +225,10 @@ export class Board implements GuestHost {
       socketSend: (id: number, data: Uint8Array): Promise<number> => this.socket(id).send(data, this.calls.signal),
       socketRecv: (id: number, size: number): Promise<Uint8Array> => this.socket(id).recv(size, this.calls.signal),
       socketClose: (id: number): null => {
-        this.sockets.get(id)?.close();
+        // Forget it first, so its PCB no longer counts when close() lets waiting connections in.
+        const socket = this.sockets.get(id);
+        this.sockets.delete(id);
+        socket?.close();
         return null;
       },
       socketSetTimeout: (id: number, ms: number | null): null => {
@@ -233,6 +243,12 @@ export class Board implements GuestHost {
       },
     };
   }
+}
+
+function sum<T>(items: Iterable<T>, count: (item: T) => number): number {
+  let total = 0;
+  for (const item of items) total += count(item);
+  return total;
 }
 
 /** Resolves on the event loop's next turn, or rejects when the signal aborts first. */
