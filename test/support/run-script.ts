@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { Writable } from "node:stream";
 import pino from "pino";
 import { BOARDS } from "../../src/boards/index.ts";
 import { Board } from "../../src/emulator/board.ts";
@@ -10,12 +11,22 @@ import { compileScript } from "../../src/emulator/quickjs/transpile.ts";
 import { RealClock } from "../../src/network-sim/clock.ts";
 import { Lan } from "../../src/network-sim/lan.ts";
 
+export interface LogLine {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
+
 export interface ScriptRun {
   board: Board;
   /** Everything the board printed so far. */
   output(): string;
   /** Resolves once the console shows `text`. */
   printed(text: string): Promise<void>;
+  /** Resolves with the first simulator log line (info and above) that matches. */
+  logged(match: (line: LogLine) => boolean): Promise<LogLine>;
+  /** The simulator's log lines so far. */
+  logs(): LogLine[];
   /** The run's end; the board is shut down by then. */
   done: Promise<RunOutcome>;
 }
@@ -28,7 +39,24 @@ export async function startScript(source: string, boardId = "pico_w", fileName =
   const profile = BOARDS[boardId]!;
   let text = "";
   const watchers: { text: string; resolve: () => void }[] = [];
-  const log = pino({ level: "silent" });
+  const logLines: LogLine[] = [];
+  const logWatchers: { match: (line: LogLine) => boolean; resolve: (line: LogLine) => void }[] = [];
+  const log = pino(
+    { level: "info", base: undefined },
+    new Writable({
+      write(chunk: Buffer, _encoding, next) {
+        for (const text of chunk.toString("utf8").split("\n").filter(Boolean)) {
+          const line = JSON.parse(text) as LogLine;
+          logLines.push(line);
+          for (const w of logWatchers.filter((w) => w.match(line))) {
+            logWatchers.splice(logWatchers.indexOf(w), 1);
+            w.resolve(line);
+          }
+        }
+        next();
+      },
+    }),
+  );
   const board = new Board({
     profile,
     lan: new Lan({ clock: new RealClock(), log }),
@@ -54,6 +82,11 @@ export async function startScript(source: string, boardId = "pico_w", fileName =
     board,
     output: () => text,
     printed: (wanted) => (text.includes(wanted) ? Promise.resolve() : new Promise((resolve) => watchers.push({ text: wanted, resolve }))),
+    logged: (match) => {
+      const found = logLines.find(match);
+      return found ? Promise.resolve(found) : new Promise((resolve) => logWatchers.push({ match, resolve }));
+    },
+    logs: () => logLines,
     done,
   };
 }
