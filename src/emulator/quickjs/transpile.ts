@@ -1,6 +1,7 @@
 import path from "node:path";
 import { build, type BuildFailure } from "esbuild";
 import { TraceMap } from "@jridgewell/trace-mapping";
+import { insertCatchHooks } from "./catch-hooks.ts";
 import { insertLoopTicks } from "./loop-ticks.ts";
 
 /** Modules the board provides; everything else a script imports must be its own file. */
@@ -45,7 +46,7 @@ export async function compileScript(file: string, displayName = path.relative(pr
     });
     const code = result.outputFiles.find((f) => f.path.endsWith(".js"))!.text;
     const map = result.outputFiles.find((f) => f.path.endsWith(".map"))!.text;
-    return { code: insertLoopTicks(code), map: new TraceMap(map, outfile), sourcePath: path.resolve(file), displayName };
+    return { code: insertCatchHooks(insertLoopTicks(code)), map: new TraceMap(map, outfile), sourcePath: path.resolve(file), displayName };
   } catch (error) {
     const failure = error as Partial<BuildFailure>;
     const first = failure.errors?.[0];

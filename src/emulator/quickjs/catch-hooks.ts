@@ -1,0 +1,23 @@
+import { parse } from "acorn";
+import { simple } from "acorn-walk";
+
+/**
+ * Starts every `catch (e) {` body with `e = __caught(e);`, so a script catches the engine's own
+ * failures as the board's Python exceptions (QuickJS's "out of memory" as MemoryError). Nothing is
+ * added on new lines, so source-map line numbers stay right.
+ */
+export function insertCatchHooks(code: string): string {
+  const ast = parse(code, { ecmaVersion: "latest", sourceType: "module" });
+  const edits: { at: number; text: string }[] = [];
+  simple(ast, {
+    CatchClause(node) {
+      if (node.param?.type !== "Identifier") return;
+      const name = node.param.name;
+      edits.push({ at: node.body.start + 1, text: `${name} = __caught(${name});` });
+    },
+  });
+  edits.sort((a, b) => b.at - a.at);
+  let out = code;
+  for (const { at, text } of edits) out = out.slice(0, at) + text + out.slice(at);
+  return out;
+}
