@@ -1,7 +1,8 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { boardIds } from "../boards/index.ts";
-import { EXIT, UsageError } from "./exit-codes.ts";
+import { parseDuration } from "./duration.ts";
+import { EXIT, ScriptInputError, UsageError } from "./exit-codes.ts";
 import { runBoard, type Role } from "./run.ts";
 
 function fail(message: string, code: number): never {
@@ -27,11 +28,15 @@ async function main(): Promise<void> {
           .option("profile", { choices: ["realistic", "fast"] as const, default: "realistic" as const, describe: "WiFi timing: the real board's, or no delays" })
           .option("log-format", { choices: ["pretty", "json"] as const, default: "pretty" as const, describe: "how stderr shows the simulator's events" })
           .option("log-level", { choices: ["trace", "debug", "info", "warn", "error", "silent"], default: "info" })
+          .option("timeout", { type: "string", describe: "stop the board after this long, exit 124 (500ms, 30s, 2m, 1h; a bare number is seconds)" })
           .conflicts("role", "script")
           .check((argv) => {
             if (!argv.role && !argv.script) throw new UsageError("give --role server|client or --script FILE");
             if (argv.port !== undefined && (!Number.isInteger(argv.port) || argv.port < 1 || argv.port > 65535)) {
               throw new UsageError(`--port must be a whole number from 1 to 65535, not '${argv.port}'`);
+            }
+            if (argv.timeout !== undefined && parseDuration(argv.timeout) === null) {
+              throw new UsageError(`--timeout must be a duration like 500ms, 30s, 2m or 1h, not '${argv.timeout}'`);
             }
             return true;
           })
@@ -50,6 +55,7 @@ async function main(): Promise<void> {
             profile: argv.profile,
             logFormat: argv["log-format"],
             logLevel: argv["log-level"],
+            timeoutMs: argv.timeout === undefined ? undefined : parseDuration(argv.timeout)!,
           },
           (text) => process.stdout.write(text),
         );
@@ -60,6 +66,7 @@ async function main(): Promise<void> {
     .strict()
     .fail((message, error) => {
       if (error && !(error instanceof UsageError)) throw error;
+      if (error instanceof ScriptInputError) fail(error.message, EXIT.usage); // about the script, not the flags: no --help hint
       // yargs words some errors over several lines; a usage error is one line.
       fail(`${(message ?? error.message).replace(/\s*\n\s*/g, " ")} (see boardsim --help)`, EXIT.usage);
     })

@@ -1,4 +1,5 @@
-import { access } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { BOARDS } from "../boards/index.ts";
@@ -9,7 +10,7 @@ import { compileScript, ScriptError } from "../emulator/quickjs/transpile.ts";
 import { createLogger, type LogFormat } from "../log.ts";
 import { RealClock } from "../network-sim/clock.ts";
 import { Lan } from "../network-sim/lan.ts";
-import { EXIT, UsageError } from "./exit-codes.ts";
+import { EXIT, ScriptInputError, UsageError } from "./exit-codes.ts";
 
 export type Role = "server" | "client";
 
@@ -24,6 +25,8 @@ export interface RunOptions {
   profile: TimingProfileName;
   logFormat: LogFormat;
   logLevel: string;
+  /** Stop the board after this many milliseconds (--timeout). */
+  timeoutMs?: number;
 }
 
 /** The chapter's default ports: the board serves on 8000, the PC's Processing tool listens on 8888. */
@@ -54,14 +57,20 @@ export async function runBoard(opts: RunOptions, stdout: (text: string) => void)
     board.interrupt();
   };
   process.on("SIGINT", onSigint);
+  const timeout = deadline(opts.timeoutMs);
   try {
     board.boot();
-    const outcome = await board.run(engine);
+    const outcome = await Promise.race([board.run(engine), timeout.reached]);
+    if (outcome === "timeout") {
+      log.warn({ timeoutMs: opts.timeoutMs }, `--timeout: stopped the board after ${opts.timeoutMs} ms`);
+      return EXIT.timeout;
+    }
     if (interrupts > 0) return EXIT.interrupted;
     if (outcome.kind === "finished") return EXIT.ok;
     return outcome.pyType === "KeyboardInterrupt" ? EXIT.interrupted : EXIT.raised;
   } finally {
     process.off("SIGINT", onSigint);
+    timeout.cancel();
     board.shutdown();
     engine.dispose();
   }
@@ -72,16 +81,25 @@ async function loadScript(opts: RunOptions) {
     ? path.resolve(opts.script)
     : fileURLToPath(new URL(`../scripts/${opts.board}/${opts.role ?? "server"}.ts`, import.meta.url));
   try {
-    await access(file);
-  } catch {
-    throw new UsageError(
-      opts.script ? `cannot read script '${opts.script}'` : `no ${opts.role} script for board '${opts.board}' yet`,
-    );
+    if ((await stat(file)).isDirectory()) throw new ScriptInputError(`cannot read script '${opts.script}': it is a directory`);
+    await access(file, constants.R_OK);
+  } catch (error) {
+    if (error instanceof ScriptInputError) throw error;
+    const reason = (error as NodeJS.ErrnoException).code === "EACCES" ? "permission denied" : "no such file";
+    throw new ScriptInputError(opts.script ? `cannot read script '${opts.script}': ${reason}` : `no ${opts.role} script for board '${opts.board}' yet`);
   }
   try {
     return await compileScript(file);
   } catch (error) {
-    if (error instanceof ScriptError) throw new UsageError(error.message);
+    if (error instanceof ScriptError) throw new ScriptInputError(error.message);
     throw error;
   }
+}
+
+/** Resolves with "timeout" after `ms` (never when ms is undefined); the board is stopped, not asked. */
+function deadline(ms: number | undefined): { reached: Promise<"timeout">; cancel(): void } {
+  if (ms === undefined) return { reached: new Promise(() => {}), cancel: () => {} };
+  let timer!: NodeJS.Timeout;
+  const reached = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), ms)));
+  return { reached, cancel: () => clearTimeout(timer) };
 }
