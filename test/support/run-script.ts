@@ -36,6 +36,16 @@ export async function startScript(source: string, boardId = "pico_w", fileName =
   const dir = await mkdtemp(path.join(tmpdir(), "boardsim-test-"));
   const file = path.join(dir, fileName);
   await writeFile(file, source);
+  return startFile(file, boardId, { port: 8000 }, fileName);
+}
+
+/** Starts the script in `file` (e.g. a chapter script) on a virtual board; `config` overrides the config module's defaults. */
+export async function startFile(
+  file: string,
+  boardId = "pico_w",
+  config: Partial<Record<"ssid" | "password" | "host" | "port", string | number>> = {},
+  displayName = path.basename(file),
+): Promise<ScriptRun> {
   const profile = BOARDS[boardId]!;
   let text = "";
   const watchers: { text: string; resolve: () => void }[] = [];
@@ -70,9 +80,9 @@ export async function startScript(source: string, boardId = "pico_w", fileName =
       }
     },
   });
-  const engine = await QuickJsEngine.create(await compileScript(file, fileName), {
+  const engine = await QuickJsEngine.create(await compileScript(file, displayName), {
     heapBytes: profile.heapBytes,
-    config: { ssid: "boardsim-lab", password: "micropython", host: "192.168.1.2", port: 8000 },
+    config: { ssid: "boardsim-lab", password: "micropython", host: "192.168.1.2", port: 8000, ...config },
   });
   const done = board.run(engine).finally(() => {
     board.shutdown();

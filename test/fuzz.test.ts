@@ -1,0 +1,119 @@
+import net from "node:net";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { startFile } from "./support/run-script.ts";
+
+/**
+ * Random bytes, floods and abrupt disconnects (RST) from host clients into each board's chapter
+ * server. Seeded and bounded: FUZZ_SEED=n reproduces a run; the seed is in every failure message.
+ * A board joins by adding its chapter server here.
+ */
+const CHAPTER_SERVERS = [{ board: "pico_w", script: "../src/scripts/pico_w/server.ts" }];
+const ROUNDS = 12;
+const SEED = Number(process.env.FUZZ_SEED ?? 20240602);
+
+/** mulberry32: a small seeded PRNG. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+class Peer {
+  readonly socket: net.Socket;
+  received = Buffer.alloc(0);
+  reset = false;
+  readonly closed: Promise<void>;
+  private waiters: (() => void)[] = [];
+
+  constructor(port: number) {
+    this.socket = net.connect({ host: "127.0.0.1", port });
+    this.socket.on("data", (c: Buffer) => {
+      this.received = Buffer.concat([this.received, c]);
+      this.wake();
+    });
+    this.socket.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "ECONNRESET" && e.code !== "EPIPE") throw e;
+      this.reset = true;
+    });
+    this.closed = new Promise((resolve) => this.socket.on("close", () => (this.wake(), resolve())));
+  }
+
+  connected(): Promise<void> {
+    return new Promise((resolve, reject) => this.socket.once("connect", resolve).once("error", reject));
+  }
+
+  /** Resolves once `bytes` bytes have arrived (or the connection is gone). */
+  async receivedAtLeast(bytes: number): Promise<void> {
+    while (this.received.length < bytes && !this.socket.destroyed) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  private wake(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+}
+
+describe.each(CHAPTER_SERVERS)("fuzzing the $board chapter server", ({ board, script }) => {
+  it(`${ROUNDS} seeded rounds of random bytes, floods, extra clients and RSTs`, async () => {
+    const random = prng(SEED);
+    const pick = (n: number) => Math.floor(random() * n);
+    for (let round = 0; round < ROUNDS; round++) {
+      const context = `seed ${SEED}, round ${round}`;
+      const run = await startFile(fileURLToPath(new URL(script, import.meta.url)), board, { port: 0 });
+      const port = (await run.logged((l) => l.msg.startsWith("forward "))).hostPort as number;
+      await run.printed("accepting.....\n");
+      const client = new Peer(port);
+      await client.connected();
+      await client.receivedAtLeast(11);
+      expect(client.received.subarray(0, 11).toString(), context).toBe("I am Server");
+
+      const extras: Peer[] = [];
+      const sent: Buffer[] = [];
+      const steps = 1 + pick(6);
+      for (let step = 0; step < steps; step++) {
+        const action = pick(3);
+        if (action === 0) {
+          const chunk = Buffer.from(Array.from({ length: 1 + pick(8192) }, () => pick(256)));
+          client.socket.write(chunk);
+          sent.push(chunk);
+        } else if (action === 1) {
+          // Flood without reading; the board's window and send buffer push back, nothing is lost.
+          const flood = Buffer.alloc(16 * 1024 + pick(48 * 1024), pick(256));
+          client.socket.write(flood);
+          sent.push(flood);
+        } else {
+          const extra = new Peer(port);
+          extras.push(extra);
+          if (pick(2) === 0) extra.socket.resetAndDestroy();
+          else extra.socket.write("are you there?");
+        }
+      }
+
+      const abrupt = pick(3) === 0;
+      const expected = Buffer.concat([Buffer.from("I am Server"), ...sent]);
+      if (abrupt) {
+        client.socket.resetAndDestroy();
+      } else {
+        await client.receivedAtLeast(expected.length);
+        client.socket.end();
+      }
+      expect(await run.done, context).toEqual({ kind: "finished" });
+      await Promise.all([client.closed, ...extras.map((e) => (e.socket.destroy(), e.closed))]);
+
+      const lastLine = run.output().trimEnd().split("\n").at(-1);
+      if (abrupt) {
+        expect(lastLine, context).toMatch(/^(Close TCP-Server, please reset\.|close socket)$/);
+      } else {
+        expect(lastLine, context).toBe("close socket");
+        expect(client.received.equals(expected), `${context}: echo differs`).toBe(true);
+      }
+      // The chapter server accepts one client: the others never hear a byte from it.
+      for (const extra of extras) expect(extra.received.length, context).toBe(0);
+    }
+  }, 120_000);
+});
