@@ -1,3 +1,4 @@
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runScript } from "./support/run-script.ts";
 
@@ -39,6 +40,14 @@ describe("the sandbox: a script cannot reach the PC", () => {
   it("imports of Node modules fail at load time with file:line:col", async () => {
     for (const name of ["fs", "node:child_process", "os", "net", "process", "module"]) {
       await expect(runScript(`import m from "${name}"; print(m);`)).rejects.toThrow(/main\.ts:1:\d+: Could not resolve/);
+    }
+  });
+
+  it("files of the PC cannot ride into the bundle as imports (.json, .txt, no extension)", async () => {
+    for (const file of [path.resolve("package.json"), path.resolve("README.md"), "/etc/hostname"]) {
+      await expect(runScript(`import data from "${file}"; print(data);`)).rejects.toThrow(
+        `main.ts:1:18: cannot import ${file}: a board script imports only .ts and .js files`,
+      );
     }
   });
 

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { build, type BuildFailure } from "esbuild";
+import { build, type BuildFailure, type Plugin } from "esbuild";
 import { TraceMap } from "@jridgewell/trace-mapping";
 import { insertCatchHooks } from "./catch-hooks.ts";
 import { insertLoopTicks } from "./loop-ticks.ts";
@@ -17,6 +17,19 @@ export interface CompiledScript {
   /** The name tracebacks show for the entry file. */
   displayName: string;
 }
+
+/**
+ * Only code joins the bundle. esbuild would also inline .json and .txt files, letting a script
+ * carry any such file of the PC into the sandbox; a board script reads no PC files.
+ */
+const CODE_ONLY: Plugin = {
+  name: "boardsim-code-only",
+  setup(b) {
+    b.onLoad({ filter: /.*/ }, (args) =>
+      /\.(m|c)?[jt]sx?$/.test(args.path) ? undefined : { errors: [{ text: `cannot import ${args.path}: a board script imports only .ts and .js files` }] },
+    );
+  },
+};
 
 /** A script that cannot run: unreadable, or a syntax or type-stripping error. Carries file:line:col. */
 export class ScriptError extends Error {
@@ -41,6 +54,7 @@ export async function compileScript(file: string, displayName = path.relative(pr
       sourcesContent: false,
       outfile,
       external: [...GUEST_MODULES],
+      plugins: [CODE_ONLY],
       logLevel: "silent",
       charset: "utf8",
     });
