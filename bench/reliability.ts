@@ -56,19 +56,25 @@ async function echoThroughput(mebibytes: number): Promise<void> {
   await run.done;
 }
 
-async function connectCloseFigures(cycles: number): Promise<void> {
+async function connectCloseFigures(cycles: number, checkpoints: number): Promise<void> {
   const run = await startScript(ACCEPT_CLOSE_SERVER);
   const port = await forwardedPort(run);
-  await connectCloseCycles(port, 50);
-  run.logs().splice(0); // the harness keeps every log line; do not count those as growth
+  await connectCloseCycles(port, 1000); // warm up: the first connections grow pools that later ones reuse
   const baseline = activeResources();
-  const before = memory();
+  const heap: number[] = [memory().heapUsedMB];
+  const rss: number[] = [memory().rssMB];
   const start = performance.now();
-  await connectCloseCycles(port, cycles);
+  for (let i = 0; i < checkpoints; i++) {
+    await connectCloseCycles(port, cycles / checkpoints);
+    run.logs().splice(0); // the harness keeps every log line; those are not the simulator's memory
+    heap.push(memory().heapUsedMB);
+    rss.push(memory().rssMB);
+  }
   const seconds = (performance.now() - start) / 1000;
   const grown = await settledGrowth(baseline);
-  const after = memory();
-  console.log(`${cycles} connect/close cycles: ${seconds.toFixed(1)} s; handles grown: ${JSON.stringify(grown)}; heap ${before.heapUsedMB} → ${after.heapUsedMB} MB, RSS ${before.rssMB} → ${after.rssMB} MB`);
+  console.log(
+    `${cycles} connect/close cycles: ${seconds.toFixed(1)} s; handles grown: ${JSON.stringify(grown)}; heap MB every ${cycles / checkpoints}: ${heap.join(" ")}; RSS MB: ${rss.join(" ")}`,
+  );
   await stop(run);
 }
 
@@ -136,7 +142,7 @@ async function cliInterruptLatency(rounds: number, spinMs: number): Promise<void
 
 if (!(globalThis as { gc?: unknown }).gc) console.log("(run with node --expose-gc for heap figures after a full GC)");
 await echoThroughput(64);
-await connectCloseFigures(10_000);
+await connectCloseFigures(10_000, 4);
 await bootFigures(1000);
 await interruptLatency(50);
 await cliInterruptLatency(10, 1000);

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { setFlagsFromString } from "node:v8";
 import { build } from "esbuild";
 import {
   newQuickJSAsyncWASMModuleFromVariant,
@@ -26,6 +27,10 @@ const ENTRY_FILE = "main.js";
 let wasm: Promise<WebAssembly.Module> | undefined;
 /** QuickJS's WebAssembly, compiled once per process; each board instantiates its own copy. */
 function compiledWasm(): Promise<WebAssembly.Module> {
+  // Baseline (Liftoff) code only: V8's optimising tier-up of the asyncified interpreter blocked the
+  // event loop for 0.3-1.3 s after start, which delayed Ctrl-C and sockets; Liftoff-only is also
+  // faster for runs this short (docs/reliability.md, "Ctrl-C latency").
+  setFlagsFromString("--liftoff-only");
   const require = createRequire(import.meta.url);
   // Node has WebAssembly at run time; @types/node only declares its types, not the value.
   const { compile } = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module> } }).WebAssembly;
