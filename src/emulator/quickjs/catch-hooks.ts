@@ -1,5 +1,6 @@
 import { parse } from "acorn";
 import { simple } from "acorn-walk";
+import { applyInsertions, type Insertion } from "./source-edits.ts";
 
 /**
  * Starts every `catch (e) {` body with `e = __caught(e);`, so a script catches the engine's own
@@ -8,7 +9,7 @@ import { simple } from "acorn-walk";
  */
 export function insertCatchHooks(code: string): string {
   const ast = parse(code, { ecmaVersion: "latest", sourceType: "module" });
-  const edits: { at: number; text: string }[] = [];
+  const edits: Insertion[] = [];
   simple(ast, {
     CatchClause(node) {
       if (node.param?.type !== "Identifier") return;
@@ -16,8 +17,5 @@ export function insertCatchHooks(code: string): string {
       edits.push({ at: node.body.start + 1, text: `${name} = __caught(${name});` });
     },
   });
-  edits.sort((a, b) => b.at - a.at);
-  let out = code;
-  for (const { at, text } of edits) out = out.slice(0, at) + text + out.slice(at);
-  return out;
+  return applyInsertions(code, edits);
 }
