@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the reliability figures of docs/reliability.md that are measurements, not pass/fail
+ * `npm run bench:reliability`: the reliability figures of docs/reliability.md that are measurements, not pass/fail
  * (throughput, memory, Ctrl-C latency). Runs with --expose-gc so heap figures are after a full GC.
  */
 import { createHash, randomBytes } from "node:crypto";

@@ -1,6 +1,7 @@
 import net from "node:net";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { BOARDS } from "../src/boards/index.ts";
 import { startFile } from "./support/run-script.ts";
 
 /**
@@ -8,8 +9,10 @@ import { startFile } from "./support/run-script.ts";
  * server. Seeded and bounded: FUZZ_SEED=n reproduces a run; the seed is in every failure message.
  * A board joins by adding its chapter server here.
  */
-const CHAPTER_SERVERS = [{ board: "pico_w", script: "../src/scripts/pico_w/server.ts" }];
-const ROUNDS = 12;
+const CHAPTER_SERVERS = ["pico_w", "esp32", "esp8266"].map((board) => ({ board, script: `../src/scripts/${board}/server.ts` }));
+// The mPython server decodes what it receives as UTF-8 and greets nobody: random bytes end it with
+// UnicodeError by design; it needs its own oracle (docs/reliability.md, pending).
+const ROUNDS = 8;
 const SEED = Number(process.env.FUZZ_SEED ?? 20240602);
 
 /** mulberry32: a small seeded PRNG. */
@@ -22,6 +25,36 @@ function prng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** The bytes a `print(data)` line shows (MicroPython's b'...' repr), or null for any other line. */
+function bytesPrinted(line: string): Buffer | null {
+  const quoted = /^b(['"])(.*)\1$/.exec(line);
+  if (!quoted) return null;
+  const body = quoted[2]!;
+  const out: number[] = [];
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] !== "\\") {
+      out.push(body.charCodeAt(i));
+      continue;
+    }
+    const escaped = body[++i]!;
+    if (escaped === "x") out.push(parseInt(body.slice(i + 1, (i += 2) + 1), 16));
+    else out.push({ n: 10, r: 13, t: 9 }[escaped] ?? escaped.charCodeAt(0));
+  }
+  return Buffer.from(out);
+}
+
+/** Everything the chapter server printed as received. */
+function boardReceived(output: string): Buffer {
+  return Buffer.concat(output.split("\n").map(bytesPrinted).filter((b) => b !== null));
+}
+
+/** Whether `part` is `whole` with some bytes left out, order kept (what short send()s do to an echo). */
+function isSubsequence(part: Buffer, whole: Buffer): boolean {
+  let j = 0;
+  for (let i = 0; i < whole.length && j < part.length; i++) if (whole[i] === part[j]) j++;
+  return j === part.length;
 }
 
 class Peer {
@@ -59,12 +92,14 @@ class Peer {
 }
 
 describe.each(CHAPTER_SERVERS)("fuzzing the $board chapter server", ({ board, script }) => {
+  const { partialSend } = BOARDS[board]!.socket;
   it(`${ROUNDS} seeded rounds of random bytes, floods, extra clients and RSTs`, async () => {
     const random = prng(SEED);
     const pick = (n: number) => Math.floor(random() * n);
     for (let round = 0; round < ROUNDS; round++) {
       const context = `seed ${SEED}, round ${round}`;
-      const run = await startFile(fileURLToPath(new URL(script, import.meta.url)), board, { port: 0 });
+      if (process.env.FUZZ_DEBUG) console.log(context);
+      const run = await startFile(fileURLToPath(new URL(script, import.meta.url)), board, { config: { port: 0 } });
       const port = (await run.logged((l) => l.msg.startsWith("forward "))).hostPort as number;
       await run.printed("accepting.....\n");
       const client = new Peer(port);
@@ -95,11 +130,11 @@ describe.each(CHAPTER_SERVERS)("fuzzing the $board chapter server", ({ board, sc
       }
 
       const abrupt = pick(3) === 0;
-      const expected = Buffer.concat([Buffer.from("I am Server"), ...sent]);
+      const payload = Buffer.concat(sent);
       if (abrupt) {
         client.socket.resetAndDestroy();
       } else {
-        await client.receivedAtLeast(expected.length);
+        await run.until((output) => boardReceived(output).length >= payload.length);
         client.socket.end();
       }
       expect(await run.done, context).toEqual({ kind: "finished" });
@@ -110,7 +145,14 @@ describe.each(CHAPTER_SERVERS)("fuzzing the $board chapter server", ({ board, sc
         expect(lastLine, context).toMatch(/^(Close TCP-Server, please reset\.|close socket)$/);
       } else {
         expect(lastLine, context).toBe("close socket");
-        expect(client.received.equals(expected), `${context}: echo differs`).toBe(true);
+        // The board received every byte, in order; its print(data) lines show them.
+        expect(boardReceived(run.output()).equals(payload), `${context}: the board received other bytes`).toBe(true);
+        // The chapter script ignores send()'s count: where the board's send() is short (lwIP raw
+        // API, a full send buffer) bytes are left out of the echo, as on the real board. Nothing
+        // is ever changed, reordered or invented.
+        const echo = client.received.subarray(11);
+        if (partialSend) expect(isSubsequence(echo, payload), `${context}: the echo is not the payload with bytes left out`).toBe(true);
+        else expect(echo.equals(payload), `${context}: the echo differs`).toBe(true);
       }
       // The chapter server accepts one client: the others never hear a byte from it.
       for (const extra of extras) expect(extra.received.length, context).toBe(0);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { activeResources, ACCEPT_CLOSE_SERVER, bootBoards, connectCloseCycles, settledGrowth } from "./support/hygiene.ts";
 import { startScript, type ScriptRun } from "./support/run-script.ts";
 
-// `npm run bench` runs the same with a full GC between and reports heap and RSS (docs/reliability.md).
+// `npm run bench:reliability` runs the same with a full GC between and reports heap and RSS (docs/reliability.md).
 const CYCLES = 10_000;
 const BOARDS = 1000;
 

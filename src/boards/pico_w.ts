@@ -1,4 +1,6 @@
 import { LINUX_ERRNO } from "./errno.ts";
+import { hex } from "./mac.ts";
+import { MODLWIP_SOCKET } from "./modlwip.ts";
 import type { BoardProfile } from "./profile.ts";
 
 /** Raspberry Pi Pico W: rp2 port, cyw43 WiFi, MicroPython's raw-lwIP sockets (extmod/modlwip.c). */
@@ -40,38 +42,42 @@ export const picoW: BoardProfile = {
     ifconfigUnbound: ["0.0.0.0", "255.255.255.0", "192.168.0.1", "8.8.8.8"],
     timing: {
       // Median 3.5 s to GOT_IP (pico-sdk#1165, #912). Time to NONET/BADAUTH is UNVERIFIED: one scan.
-      realistic: { associateMs: 2500, dhcpMs: 1000, noApMs: 2500, authFailMs: 2200 },
-      fast: { associateMs: 0, dhcpMs: 0, noApMs: 0, authFailMs: 0 },
+      // A missing SSID is reported after a single scan and cyw43 does not retry (pico-sdk#1195).
+      // Scan duration UNVERIFIED: the same as one failed join.
+      realistic: { associateMs: 2500, dhcpMs: 1000, noApMs: 2500, authFailMs: 2200, scanMs: 2500, retryMs: null },
+      fast: { associateMs: 0, dhcpMs: 0, noApMs: 0, authFailMs: 0, scanMs: 0, retryMs: null },
+    },
+    scanInactiveError: "EPERM",
+    // cyw43 IE-parse bitmask: +1 privacy, +2 WPA IE, +4 RSN IE (cyw43 src/cyw43_ll.c:570-587).
+    scanSecurity: { open: 0, wpa2: 5, "wpa-wpa2": 7 },
+    scanSixthField: 1, // times the BSSID was seen in the scan, not "hidden" (network_cyw43.c)
+    dhcpRetrySeconds: [2, 4, 8, 16, 32, 60], // lwIP 2.2 dhcp.c
+    ap: {
+      // main.c: "PICO" + 2 bytes of the flash unique id; the simulated board has no flash id, so its MAC stands in.
+      defaultSsid: (mac) => `PICO${hex(mac.subarray(4)).toUpperCase()}`,
+      defaultPassword: "picoW123",
+      security: "wpa2",
+      channel: 3,
+      poolFirst: 16, // shared/netutils/dhcpserver.h DHCPS_BASE_IP 16, DHCPS_MAX_IP 8
+      poolSize: 8,
+      leaseSeconds: 24 * 3600,
+      status: { up: 3, down: 0 },
+      mac: (staMac) => staMac, // cyw43: STA and AP share one MAC
     },
   },
   socket: {
-    constants: {
-      AF_INET: 2,
-      AF_INET6: 10,
-      SOCK_STREAM: 1,
-      SOCK_DGRAM: 2,
-      SOCK_RAW: 3,
-      SOL_SOCKET: 1,
-      SO_REUSEADDR: 4,
-      SO_BROADCAST: 32,
-      IPPROTO_IP: 0,
-      IPPROTO_TCP: 6,
-      TCP_NODELAY: 64,
-      IP_ADD_MEMBERSHIP: 1024,
-      IP_DROP_MEMBERSHIP: 1025,
-      MSG_PEEK: 1,
-      MSG_DONTWAIT: 2,
-    },
-    partialSend: true,
+    ...MODLWIP_SOCKET,
+    // TCP_SND_BUF and TCP_WND are both 8×MSS(800) (lwipopts_common.h).
     sendBuffer: 6400,
     receiveWindow: 6400,
-    defaultBacklog: 2,
+    // TCP_SYNMAXRTX 6 × a fixed 3 s RTO in SYN_SENT ≈ 18 s (board-numbers.md §3, derived).
+    synTimeoutMs: 18_000,
+    // MEMP_NUM_TCP_PCB 5 (lwIP default): tcp_new fails, socket() raises ENOMEM.
+    maxSockets: 5,
+    socketsExhausted: "ENOMEM",
     // lwIP opt.h defaults, not overridden by rp2's lwipopts.h (board-numbers.md §3). TIME-WAIT PCBs
     // are not counted: tcp_alloc() reclaims the oldest of them before it fails.
     tcpPcbs: 5,
     listenPcbs: 8,
-    // modlwip: tcp_new() / tcp_listen_with_backlog() returning NULL → OSError(ENOMEM).
-    outOfPcbsError: "ENOMEM",
-    setsockoptWarning: "Warning: lwip.setsockopt() not implemented",
   },
 };

@@ -1,3 +1,4 @@
+import type { Security } from "../network-sim/access-point.ts";
 import type { ErrnoName } from "../network-sim/errors.ts";
 
 /** Where a station interface is in joining a network; each board reports it with its own status() codes. */
@@ -22,6 +23,13 @@ export interface WlanTiming {
   noApMs: number;
   /** connect() until a wrong key is reported. */
   authFailMs: number;
+  /** How long scan() blocks. */
+  scanMs: number;
+  /**
+   * After a failed join, how often the driver tries again (ESP-IDF and the ESP8266 SDK retry for
+   * ever, picking up an access point that appears later); null when it gives up (cyw43).
+   */
+  retryMs: number | null;
 }
 
 export type IfconfigTuple = readonly [ip: string, netmask: string, gateway: string, dns: string];
@@ -57,6 +65,16 @@ export interface BoardProfile {
     /** ifconfig() once active but before DHCP has bound. */
     ifconfigUnbound: IfconfigTuple;
     timing: Record<TimingProfileName, WlanTiming>;
+    /** scan() on an inactive interface: an errno, or a message string (`STA must be active`). */
+    scanInactiveError: ErrnoName | string;
+    /** scan() tuple: the security field for each kind of AP. */
+    scanSecurity: Record<Security, number>;
+    /** scan() tuple's 6th field: Pico W's seen-count (1), ESP32's `False`, ESP8266's hidden flag 0. */
+    scanSixthField: number | boolean;
+    /** DHCP client's wait between unanswered DISCOVERs, seconds; the last value repeats. */
+    dhcpRetrySeconds: readonly number[];
+    /** The AP interface (network.AP_IF) as the firmware sets it up. */
+    ap: SoftApProfile;
   };
   socket: {
     constants: Record<string, number>;
@@ -69,15 +87,51 @@ export interface BoardProfile {
     /** listen() with no argument. */
     defaultBacklog: number;
     /**
-     * Active TCP PCBs (lwIP MEMP_NUM_TCP_PCB): unlistened sockets, accepted connections and those
-     * waiting in an accept queue all take one. A connection that finds none waits (its SYN is dropped).
+     * Active TCP PCBs (lwIP MEMP_NUM_TCP_PCB / ESP-IDF's MAX_ACTIVE_TCP): connections, accepted or
+     * waiting to be, take one each. An incoming connection that finds none waits (its SYN is dropped
+     * and the client retries). socket() is limited separately by maxSockets.
      */
     tcpPcbs: number;
-    /** Listening PCBs (MEMP_NUM_TCP_PCB_LISTEN): how many sockets can listen at once. */
+    /** Listening PCBs (MEMP_NUM_TCP_PCB_LISTEN): one more listen() raises ENOMEM. */
     listenPcbs: number;
-    /** What socket() and listen() raise when no PCB is free. */
-    outOfPcbsError: ErrnoName;
+    /**
+     * An established connection beyond listen(backlog) not yet accept()ed: "reset" (modlwip's accept
+     * queue is full: RST) or "wait" (lwIP's sockets API drops the SYN until accept() makes room).
+     */
+    backlogOverflow: "reset" | "wait";
     /** What setsockopt() prints for an option the port does not implement. */
     setsockoptWarning: string;
+    /** UDP datagrams queued per socket before new ones are dropped. */
+    udpReceiveQueue: number;
+    /** ESP32 resolves a hostname in connect()/sendto(); the lwIP raw-API ports raise ValueError: invalid arguments. */
+    resolvesHostnames: boolean;
+    /** The bare OSError number of a failed name lookup (-2 lwIP raw API, -202 ESP-IDF EAI_FAIL). */
+    dnsFailureErrno: number;
+    /** connect() to an address nobody answers: SYN retries until ECONNABORTED. */
+    synTimeoutMs: number;
+    /** How many TCP sockets can be open at once, and what socket() raises beyond that. */
+    maxSockets: number;
+    socketsExhausted: ErrnoName;
   };
+  /** A built-in screen (the mPython board's 128×64 OLED). */
+  display?: { width: number; height: number };
+  /** Modules the vendor's firmware adds beside network/socket/time (e.g. `mpython`). */
+  vendorModules?: readonly string[];
+}
+
+/** The board's own access point (AP_IF): the firmware's defaults. */
+export interface SoftApProfile {
+  /** Default SSID, from the board's MAC (stands in for the flash id where the firmware uses that). */
+  defaultSsid(mac: Uint8Array): string;
+  defaultPassword: string;
+  security: Security;
+  channel: number;
+  /** Its DHCP server: first address (last octet) and how many, lease time. AP address is 192.168.4.1. */
+  poolFirst: number;
+  poolSize: number;
+  leaseSeconds: number;
+  /** status() of the AP interface when up and when down; null where it returns None (ESP32). */
+  status: { up: number; down: number } | null;
+  /** The MAC the AP interface uses, from the station MAC. */
+  mac(staMac: Uint8Array): Uint8Array;
 }

@@ -1,9 +1,11 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { boardIds } from "../boards/index.ts";
+import { boardsTable } from "./boards.ts";
 import { parseDuration } from "./duration.ts";
 import { EXIT, ScriptInputError, UsageError } from "./exit-codes.ts";
-import { runBoard, type Role } from "./run.ts";
+import { parseForward } from "./lab-file.ts";
+import { runBoard, runLab, type Role } from "./run.ts";
 
 function fail(message: string, code: number): never {
   process.stderr.write(`boardsim: ${message}\n`);
@@ -23,11 +25,14 @@ async function main(): Promise<void> {
           .option("script", { type: "string", describe: "run your own .ts/.js script instead" })
           .option("ssid", { type: "string", default: "boardsim-lab", describe: "the WiFi name the script joins" })
           .option("password", { type: "string", default: "micropython", describe: "the WiFi password the script uses" })
-          .option("host", { type: "string", default: "192.168.1.2", describe: "server address for --role client (192.168.1.2 is this PC)" })
-          .option("port", { type: "number", describe: "board-side port (server: 8000, client: 8888)" })
+          .option("host", { type: "string", default: "192.168.1.2", describe: "the server --role client connects to (192.168.1.2 is this PC: its port P is 127.0.0.1:P)" })
+          .option("port", { type: "number", describe: "server: the port the board listens on (reachable at 127.0.0.1:N); client: the server's port [default: server 8000, client 8888]" })
           .option("profile", { choices: ["realistic", "fast"] as const, default: "realistic" as const, describe: "WiFi timing: the real board's, or no delays" })
           .option("log-format", { choices: ["pretty", "json"] as const, default: "pretty" as const, describe: "how stderr shows the simulator's events" })
-          .option("log-level", { choices: ["trace", "debug", "info", "warn", "error", "silent"], default: "info" })
+          .option("log-level", { choices: ["trace", "debug", "info", "warn", "error", "silent"], default: "info", describe: "how much the simulator says on stderr" })
+          .option("expose", { type: "boolean", default: false, describe: "forward the board's ports on 0.0.0.0 (phones on your network), not 127.0.0.1" })
+          .option("forward", { type: "string", array: true, default: [] as string[], describe: "HOSTPORT:BOARDPORT: reach board port BOARDPORT at PC port HOSTPORT" })
+          .option("pcap", { type: "string", describe: "write the LAN's traffic to FILE (pcap, opens in Wireshark)" })
           .option("timeout", { type: "string", describe: "stop the board after this long, exit 124 (500ms, 30s, 2m, 1h; a bare number is seconds)" })
           .conflicts("role", "script")
           .check((argv) => {
@@ -38,10 +43,19 @@ async function main(): Promise<void> {
             if (argv.timeout !== undefined && parseDuration(argv.timeout) === null) {
               throw new UsageError(`--timeout must be a duration like 500ms, 30s, 2m or 1h, not '${argv.timeout}'`);
             }
+            const bad = argv.forward.find((spec) => !parseForward(String(spec)));
+            if (bad !== undefined) throw new UsageError(`--forward must be HOSTPORT:BOARDPORT, e.g. 9000:8000, not '${bad}'`);
             return true;
           })
-          .example("boardsim run --board pico_w --role server", "the chapter's server on a virtual Pico W, reachable at 127.0.0.1:8000")
-          .example("boardsim run --board pico_w --role server --password wrong", "watch it fail to join the WiFi"),
+          .example("boardsim run --board pico_w --role server", "the chapter's server on a virtual Pico W, reachable at 127.0.0.1:8000 (try: nc 127.0.0.1 8000)")
+          .example("boardsim run --board esp32 --role client", "the chapter's client: connects to a server on this PC at 127.0.0.1:8888 (start one first: nc -l 8888)")
+          .example("boardsim run --board mpython --role server --port 5001", "the mPython tutorial's server; its OLED is drawn on stderr")
+          .example("boardsim run --board esp8266 --role client --host 192.168.1.2 --port 5003", "connect to a Python server on this PC's port 5003")
+          .example("boardsim run --board pico_w --role server --password wrong", "watch it fail to join the WiFi")
+          .example("boardsim run --board esp32 --script ./my_server.ts --profile fast", "your own script (.ts or .js), WiFi joined without delays")
+          .example("boardsim run --board pico_w --role server --forward 9000:8000 --pcap run.pcap", "reach board port 8000 at 127.0.0.1:9000; the LAN's traffic goes to run.pcap for Wireshark")
+          .example("boardsim run --board esp32 --role server --expose", "reachable from phones on your network (binds 0.0.0.0)")
+          .epilogue("Boards: pico_w, esp32, esp8266, mpython (details: boardsim boards). Exit codes: 0 the script ended, 1 it raised, 2 bad usage or input, 70 internal error, 124 --timeout, 130 Ctrl-C."),
       async (argv) => {
         const code = await runBoard(
           {
@@ -55,6 +69,9 @@ async function main(): Promise<void> {
             profile: argv.profile,
             logFormat: argv["log-format"],
             logLevel: argv["log-level"],
+            expose: argv.expose,
+            pcap: argv.pcap,
+            forwards: new Map(argv.forward.map((spec) => parseForward(String(spec))!.reverse() as [number, number])),
             timeoutMs: argv.timeout === undefined ? undefined : parseDuration(argv.timeout)!,
           },
           (text) => process.stdout.write(text),
@@ -62,7 +79,35 @@ async function main(): Promise<void> {
         process.exit(code);
       },
     )
-    .demandCommand(1, "give a command: run")
+    .command(
+      "lab <file>",
+      "start several boards on one LAN from a YAML or JSON file",
+      (y) =>
+        y
+          .positional("file", { type: "string", demandOption: true, describe: "the lab file" })
+          .option("profile", { choices: ["realistic", "fast"] as const, default: "realistic" as const, describe: "WiFi timing, unless the file sets it" })
+          .option("expose", { type: "boolean", default: false, describe: "forward the boards' ports on 0.0.0.0, not 127.0.0.1" })
+          .option("pcap", { type: "string", describe: "write the LAN's traffic to FILE (pcap, opens in Wireshark)" })
+          .option("log-format", { choices: ["pretty", "json"] as const, default: "pretty" as const, describe: "how stderr shows the simulator's events" })
+          .option("log-level", { choices: ["trace", "debug", "info", "warn", "error", "silent"], default: "info", describe: "how much the simulator says on stderr" })
+          .example("boardsim lab lab.yaml", "a Pico W server and two clients on one virtual WiFi"),
+      async (argv) => {
+        const code = await runLab(
+          argv.file,
+          { profile: argv.profile, expose: argv.expose, pcap: argv.pcap, logFormat: argv["log-format"], logLevel: argv["log-level"] },
+          (text) => process.stdout.write(text),
+        ).catch((error: unknown) => {
+          // A mistake in the file is not a command-line mistake: no "see --help".
+          if (error instanceof UsageError) fail(error.message, EXIT.usage);
+          throw error;
+        });
+        process.exit(code);
+      },
+    )
+    .command("boards", "list the boards and their key profile values", {}, () => {
+      process.stdout.write(boardsTable());
+    })
+    .demandCommand(1, "give a command: run, lab, boards")
     .strict()
     .fail((message, error) => {
       if (error && !(error instanceof UsageError)) throw error;

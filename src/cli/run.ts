@@ -9,12 +9,17 @@ import { QuickJsEngine } from "../emulator/quickjs/engine.ts";
 import { compileScript, ScriptError } from "../emulator/quickjs/transpile.ts";
 import { createLogger, type LogFormat } from "../log.ts";
 import { RealClock } from "../network-sim/clock.ts";
+import type { AccessPointConfig } from "../network-sim/access-point.ts";
+import { Capture } from "../network-sim/capture.ts";
+import { HostBridge } from "../network-sim/host-bridge.ts";
 import { Lan } from "../network-sim/lan.ts";
 import { EXIT, ScriptInputError, UsageError } from "./exit-codes.ts";
+import { readLabFile, type LabBoard } from "./lab-file.ts";
 
 export type Role = "server" | "client";
 
-export interface RunOptions {
+/** What runs on one board: which board, which script, the script's settings (its config module). */
+export interface BoardRun {
   board: string;
   role?: Role;
   script?: string;
@@ -22,10 +27,17 @@ export interface RunOptions {
   password: string;
   host: string;
   port?: number;
+}
+
+export interface RunOptions extends BoardRun {
   profile: TimingProfileName;
   logFormat: LogFormat;
   logLevel: string;
-  /** Stop the board after this many milliseconds (--timeout). */
+  expose?: boolean;
+  pcap?: string;
+  /** --forward: board port → PC port. */
+  forwards?: Map<number, number>;
+  /** Stop the boards after this many milliseconds (--timeout). */
   timeoutMs?: number;
 }
 
@@ -34,49 +46,119 @@ const DEFAULT_PORT: Record<Role, number> = { server: 8000, client: 8888 };
 
 /** Boots a board, runs its script to the end and returns the exit code. */
 export async function runBoard(opts: RunOptions, stdout: (text: string) => void): Promise<number> {
-  const profile = BOARDS[opts.board];
-  if (!profile) throw new UsageError(`unknown board '${opts.board}'`);
-  const script = await loadScript(opts);
-  const log = createLogger(opts.logFormat, opts.logLevel).child({ board: profile.id });
-  const lan = new Lan({ clock: new RealClock(), log });
-  const board = new Board({ profile, lan, log, timing: opts.profile, console: stdout });
-  const engine = await QuickJsEngine.create(script, {
-    heapBytes: profile.heapBytes,
-    config: {
-      ssid: opts.ssid,
-      password: opts.password,
-      host: opts.host,
-      port: opts.port ?? DEFAULT_PORT[opts.role ?? "server"],
-    },
+  const board: LabBoard = { ...opts, name: opts.board, forwards: opts.forwards ?? new Map() };
+  return runBoards([board], { ...opts, accessPoints: undefined }, () => stdout);
+}
+
+/** `boardsim lab FILE`: every board of the file on one LAN, each console line prefixed with the board's name. */
+export async function runLab(file: string, opts: NetworkOptions, stdout: (text: string) => void): Promise<number> {
+  const lab = await readLabFile(file);
+  const width = Math.max(...lab.boards.map((b) => b.name.length));
+  return runBoards(lab.boards, { ...opts, profile: lab.profile ?? opts.profile, accessPoints: lab.accessPoints }, (b) => prefixLines(`${b.name.padEnd(width)} | `, stdout));
+}
+
+/** What the LAN of a run looks like, beyond its boards. */
+export interface NetworkOptions {
+  profile: TimingProfileName;
+  logFormat: LogFormat;
+  logLevel: string;
+  /** Bind forwarded ports on 0.0.0.0 instead of 127.0.0.1. */
+  expose?: boolean;
+  /** Write the LAN's traffic to this pcap file. */
+  pcap?: string | undefined;
+  accessPoints?: AccessPointConfig[] | undefined;
+  /** Stop the boards after this many milliseconds (--timeout). */
+  timeoutMs?: number | undefined;
+}
+
+/** Boots the boards on one LAN, runs their scripts to the end (Ctrl-C interrupts all) and returns the exit code. */
+async function runBoards(specs: LabBoard[], net: NetworkOptions, consoleFor: (spec: LabBoard) => (text: string) => void): Promise<number> {
+  const scripts = await Promise.all(specs.map((spec) => loadScript(spec)));
+  const rootLog = createLogger(net.logFormat, net.logLevel);
+  if (net.expose) rootLog.warn("--expose: the boards' ports are open on 0.0.0.0, to every machine on your network");
+  const lan = new Lan({
+    clock: new RealClock(),
+    log: rootLog,
+    accessPoints: net.accessPoints,
+    bridge: new HostBridge(rootLog, net.expose ? "0.0.0.0" : "127.0.0.1"),
   });
+  if (net.pcap) lan.capture = openCapture(net.pcap, lan);
+  if (net.pcap) rootLog.info({ pcap: net.pcap }, `capturing the LAN's traffic to ${net.pcap}`);
+  const boards = await Promise.all(
+    specs.map(async (spec, i) => {
+      const profile = BOARDS[spec.board];
+      if (!profile) throw new UsageError(`unknown board '${spec.board}'`);
+      const log = rootLog.child({ board: spec.name });
+      const board = new Board({ profile, lan, log, timing: net.profile, console: consoleFor(spec), name: spec.name, forwards: spec.forwards });
+      const engine = await QuickJsEngine.create(scripts[i]!, {
+        heapBytes: profile.heapBytes,
+        config: {
+          ssid: spec.ssid,
+          password: spec.password,
+          host: spec.host,
+          port: spec.port ?? DEFAULT_PORT[spec.role ?? "server"],
+        },
+      });
+      return { board, engine };
+    }),
+  );
 
   let interrupts = 0;
   const onSigint = () => {
     if (++interrupts > 1) process.exit(EXIT.interrupted);
-    log.info("Ctrl-C: KeyboardInterrupt raised in the script (Ctrl-C again to quit at once)");
-    board.interrupt();
+    rootLog.info("Ctrl-C: KeyboardInterrupt raised in the script (Ctrl-C again to quit at once)");
+    for (const { board } of boards) board.interrupt();
   };
   process.on("SIGINT", onSigint);
-  const timeout = deadline(opts.timeoutMs);
+  const timeout = deadline(net.timeoutMs);
   try {
-    board.boot();
-    const outcome = await Promise.race([board.run(engine), timeout.reached]);
-    if (outcome === "timeout") {
-      log.warn({ timeoutMs: opts.timeoutMs }, `--timeout: stopped the board after ${opts.timeoutMs} ms`);
+    const run = Promise.all(
+      boards.map(async ({ board, engine }) => {
+        try {
+          board.boot();
+          return await board.run(engine);
+        } finally {
+          board.shutdown();
+          engine.dispose();
+        }
+      }),
+    );
+    const outcomes = await Promise.race([run, timeout.reached]);
+    if (outcomes === "timeout") {
+      rootLog.warn({ timeoutMs: net.timeoutMs }, `--timeout: stopped the board after ${net.timeoutMs} ms`);
       return EXIT.timeout;
     }
     if (interrupts > 0) return EXIT.interrupted;
-    if (outcome.kind === "finished") return EXIT.ok;
-    return outcome.pyType === "KeyboardInterrupt" ? EXIT.interrupted : EXIT.raised;
+    const raised = outcomes.filter((o) => o.kind === "raised");
+    if (raised.length === 0) return EXIT.ok;
+    return raised.every((o) => o.pyType === "KeyboardInterrupt") ? EXIT.interrupted : EXIT.raised;
   } finally {
     process.off("SIGINT", onSigint);
     timeout.cancel();
-    board.shutdown();
-    engine.dispose();
+    lan.capture?.close();
   }
 }
 
-async function loadScript(opts: RunOptions) {
+function openCapture(file: string, lan: Lan): Capture {
+  try {
+    return new Capture(file, (ip) => lan.macOf(ip));
+  } catch (error) {
+    throw new UsageError(`cannot write pcap file '${file}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+/** A console that starts every line with `prefix`. */
+function prefixLines(prefix: string, out: (text: string) => void): (text: string) => void {
+  let atLineStart = true;
+  return (text) => {
+    if (text === "") return;
+    const body = text.replace(/\n(?!$)/g, `\n${prefix}`);
+    out((atLineStart ? prefix : "") + body);
+    atLineStart = text.endsWith("\n");
+  };
+}
+
+async function loadScript(opts: { board: string; role?: Role | undefined; script?: string | undefined }) {
   const file = opts.script
     ? path.resolve(opts.script)
     : fileURLToPath(new URL(`../scripts/${opts.board}/${opts.role ?? "server"}.ts`, import.meta.url));
@@ -96,7 +178,7 @@ async function loadScript(opts: RunOptions) {
   }
 }
 
-/** Resolves with "timeout" after `ms` (never when ms is undefined); the board is stopped, not asked. */
+/** Resolves with "timeout" after `ms` (never when ms is undefined); the boards are stopped, not asked. */
 function deadline(ms: number | undefined): { reached: Promise<"timeout">; cancel(): void } {
   if (ms === undefined) return { reached: new Promise(() => {}), cancel: () => {} };
   let timer!: NodeJS.Timeout;

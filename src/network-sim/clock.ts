@@ -19,7 +19,13 @@ export class RealClock implements Clock {
   }
 
   setTimer(ms: number, fn: () => void): () => void {
-    const handle = setTimeout(fn, Math.max(0, ms));
+    // Node timers may fire up to a millisecond early by performance.now(); a sleep never returns early.
+    const due = this.now() + ms;
+    let handle: NodeJS.Timeout;
+    const arm = (delay: number) => {
+      handle = setTimeout(() => (this.now() >= due ? fn() : arm(due - this.now())), Math.max(0, delay));
+    };
+    arm(ms);
     return () => clearTimeout(handle);
   }
 }

@@ -1,8 +1,11 @@
+import dgram from "node:dgram";
+import type { EventEmitter } from "node:events";
 import net from "node:net";
 import type { Logger } from "pino";
 import type { SocketAddress } from "./address.ts";
 import { ByteQueue } from "./byte-queue.ts";
 import { NetError } from "./errors.ts";
+import type { Segment } from "./pipe.ts";
 import type { TcpLink } from "./tcp-link.ts";
 
 export interface LinkBuffers {
@@ -14,7 +17,10 @@ export interface LinkBuffers {
 export class NetSocketLink implements TcpLink {
   readonly inbound: ByteQueue;
   failure: NetError | null = null;
+  private unflushed = 0;
   private readonly spaceWaiters = new Set<() => void>();
+  /** Sees the connection's segments (the capture): sent by the board, or by the real peer. */
+  observer: ((fromBoard: boolean, segment: Segment) => void) | null = null;
 
   constructor(
     private readonly socket: net.Socket,
@@ -25,57 +31,70 @@ export class NetSocketLink implements TcpLink {
     // The board's receive window is the only buffer: when it is full, stop reading the
     // real socket so the kernel's window closes and the PC's sender blocks.
     socket.on("data", (chunk: Buffer) => {
+      this.observer?.(false, { kind: "data", chunk });
       if (!this.inbound.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length))) socket.pause();
     });
     this.inbound.onDrain = () => socket.resume();
-    socket.on("end", () => this.inbound.end());
+    socket.on("end", () => {
+      this.observer?.(false, { kind: "fin" });
+      this.inbound.end();
+    });
     socket.on("error", () => {
+      this.observer?.(false, { kind: "rst" });
       this.failure = new NetError("ECONNRESET");
       this.inbound.fail(this.failure);
     });
-    socket.on("close", () => this.inbound.end());
+    socket.on("close", () => {
+      this.inbound.end();
+      this.wakeSpaceWaiters();
+    });
   }
 
   sendSpace(): number {
     if (this.socket.destroyed) return this.buffers.sendBuffer;
-    return Math.max(0, this.buffers.sendBuffer - this.socket.writableLength);
+    return Math.max(0, this.buffers.sendBuffer - this.unflushed);
   }
 
   waitForSendSpace(signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const done = () => {
+      const onAbort = () => {
         this.spaceWaiters.delete(done);
-        this.socket.off("close", done);
+        reject(signal!.reason);
+      };
+      const done = () => {
         signal?.removeEventListener("abort", onAbort);
         resolve();
       };
-      const onAbort = () => {
-        this.spaceWaiters.delete(done);
-        this.socket.off("close", done);
-        reject(signal!.reason);
-      };
       this.spaceWaiters.add(done);
-      this.socket.once("close", done);
       signal?.addEventListener("abort", onAbort, { once: true });
     });
   }
 
   write(data: Uint8Array): void {
-    // Space frees as each write reaches the kernel. 'drain' alone is not enough: Node emits it
-    // only after a write() returned false, which never happens below its 16 KiB highWaterMark.
-    if (!this.socket.destroyed) this.socket.write(data, () => this.wakeSpaceWaiters());
+    if (this.socket.destroyed) return;
+    this.observer?.(true, { kind: "data", chunk: data });
+    // The board's send buffer holds what the kernel has not taken yet; the write callback frees it.
+    this.unflushed += data.length;
+    this.socket.write(data, () => {
+      this.unflushed -= data.length;
+      this.wakeSpaceWaiters();
+    });
   }
 
   private wakeSpaceWaiters(): void {
-    for (const waiter of [...this.spaceWaiters]) waiter();
+    const waiters = [...this.spaceWaiters];
+    this.spaceWaiters.clear();
+    for (const waiter of waiters) waiter();
   }
 
   end(): void {
+    if (!this.socket.writableEnded) this.observer?.(true, { kind: "fin" });
     this.socket.end();
   }
 
   abort(): void {
+    if (!this.socket.destroyed) this.observer?.(true, { kind: "rst" });
     this.socket.resetAndDestroy();
   }
 }
@@ -107,15 +126,17 @@ export class HostBridge {
     hostIp: string,
     buffers: LinkBuffers,
     onConnection: (link: NetSocketLink) => void,
+    wantedPort = board[1],
   ): Promise<Forward> {
     const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
       const port = socket.remotePort ?? 0;
       this.log.info({ from: `${socket.remoteAddress}:${port}`, to: `${board[0]}:${board[1]}` }, `connection from ${socket.remoteAddress}:${port}`);
       onConnection(new NetSocketLink(socket, [hostIp, port], buffers));
     });
-    const hostPort = await listenNear(server, this.bindAddress, board[1]);
-    if (hostPort !== board[1]) {
-      this.log.warn({ wanted: board[1], hostPort }, `${this.bindAddress}:${board[1]} is in use; using ${this.bindAddress}:${hostPort} instead`);
+    await bindNear((port) => startListening(server, () => server.listen({ host: this.bindAddress, port, exclusive: true })), wantedPort);
+    const hostPort = (server.address() as net.AddressInfo).port;
+    if (hostPort !== wantedPort) {
+      this.log.warn({ wanted: wantedPort, hostPort }, `${this.bindAddress}:${wantedPort} is in use; using ${this.bindAddress}:${hostPort} instead`);
     }
     this.log.info(
       { hostPort, boardAddress: `${board[0]}:${board[1]}` },
@@ -128,30 +149,90 @@ export class HostBridge {
       },
     };
   }
-}
 
-async function listenNear(server: net.Server, host: string, wanted: number): Promise<number> {
-  let listening = false;
-  for (let port = wanted; !listening && port < wanted + PORT_SEARCH && port <= 65535; port++) {
-    listening = await tryListen(server, host, port);
+  /**
+   * A board's connection leaving the LAN: a real TCP connection from this PC to `address` (the PC
+   * itself, or NAT to anywhere else). The board sees `remote` as its peer. A refusal is the RST
+   * lwIP reports as ECONNRESET (all three boards).
+   */
+  connect(address: string, remote: SocketAddress, buffers: LinkBuffers, signal?: AbortSignal): Promise<NetSocketLink> {
+    const target = `${address}:${remote[1]}`;
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const socket = net.connect({ host: address, port: remote[1], allowHalfOpen: true, noDelay: true });
+      const settle = () => {
+        signal?.removeEventListener("abort", onAbort);
+        socket.off("connect", onConnect).off("error", onError);
+      };
+      const onAbort = () => {
+        settle();
+        socket.destroy();
+        reject(signal!.reason);
+      };
+      const onConnect = () => {
+        settle();
+        this.log.info({ to: remote.join(":"), via: target, localPort: socket.localPort }, `connected to ${remote.join(":")} (${target})`);
+        resolve(new NetSocketLink(socket, remote, buffers));
+      };
+      const onError = (error: NodeJS.ErrnoException) => {
+        settle();
+        const seen = error.code === "ECONNREFUSED" ? "ECONNRESET" : error.code === "ETIMEDOUT" ? "ECONNABORTED" : "EHOSTUNREACH";
+        this.log.warn({ to: remote.join(":"), via: target, code: error.code }, `connection to ${target} failed (${error.code}): the board sees ${seen}`);
+        reject(new NetError(seen));
+      };
+      socket.once("connect", onConnect).once("error", onError);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
   }
-  if (!listening) await tryListen(server, host, 0);
-  return (server.address() as net.AddressInfo).port;
+
+  /**
+   * A board's UDP socket on the PC: a real UDP socket on bindAddress near `board`'s port. What it
+   * receives goes to `onMessage` (the PC's port and address); send() is the board's datagram leaving the LAN.
+   */
+  async udp(board: SocketAddress, onMessage: (data: Uint8Array, port: number, address: string) => void): Promise<UdpForward> {
+    const socket = dgram.createSocket("udp4");
+    socket.on("message", (msg, rinfo) => onMessage(new Uint8Array(msg), rinfo.port, rinfo.address));
+    socket.on("error", (error) => this.log.warn({ error: error.message }, `UDP ${board.join(":")}: ${error.message}`));
+    await bindNear((port) => startListening(socket, () => socket.bind({ address: this.bindAddress, port, exclusive: true })), board[1]);
+    const hostPort = socket.address().port;
+    this.log.info({ hostPort, boardAddress: board.join(":") }, `forward udp ${this.bindAddress}:${hostPort} → ${board.join(":")}`);
+    return {
+      hostPort,
+      send: (data, port, address) => new Promise<void>((resolve) => socket.send(data, port, address, () => resolve())),
+      close: () => socket.close(),
+    };
+  }
 }
 
-function tryListen(server: net.Server, host: string, port: number): Promise<boolean> {
+export interface UdpForward {
+  readonly hostPort: number;
+  /** Resolves once the datagram has left. */
+  send(data: Uint8Array, port: number, address: string): Promise<void>;
+  close(): void;
+}
+
+/** Tries `wanted`, then the next ports up, then whatever the OS gives; `tryPort` resolves false when a port is taken. */
+async function bindNear(tryPort: (port: number) => Promise<boolean>, wanted: number): Promise<void> {
+  for (let port = wanted; port < wanted + PORT_SEARCH && port <= 65535; port++) {
+    if (await tryPort(port)) return;
+  }
+  await tryPort(0);
+}
+
+/** Runs `start` (listen or bind) on `emitter`; false when the port is taken, true once it listens. */
+function startListening(emitter: EventEmitter, start: () => void): Promise<boolean> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
-      server.off("listening", onListening);
+      emitter.off("listening", onListening);
       if (error.code === "EADDRINUSE" || error.code === "EACCES") resolve(false);
       else reject(error);
     };
     const onListening = () => {
-      server.off("error", onError);
+      emitter.off("error", onError);
       resolve(true);
     };
-    server.once("error", onError);
-    server.once("listening", onListening);
-    server.listen({ host, port, exclusive: true });
+    emitter.once("error", onError);
+    emitter.once("listening", onListening);
+    start();
   });
 }

@@ -1,7 +1,30 @@
 import type { Logger } from "pino";
 import { AccessPoint, defaultAccessPointConfig, type AccessPointConfig } from "./access-point.ts";
-import type { Clock } from "./clock.ts";
-import { HostBridge } from "./host-bridge.ts";
+import type { SocketAddress } from "./address.ts";
+import type { Capture } from "./capture.ts";
+import { sleep, type Clock } from "./clock.ts";
+import type { Lease } from "./dhcp.ts";
+import { NetError } from "./errors.ts";
+import { HostBridge, type LinkBuffers, type NetSocketLink } from "./host-bridge.ts";
+import { MemoryLink } from "./memory-link.ts";
+import { tap } from "./pipe.ts";
+import type { TcpLink } from "./tcp-link.ts";
+
+/** The PC's MAC in a capture (locally administered: 02:…). */
+const PC_MAC = Uint8Array.of(0x02, 0x50, 0x43, 0x00, 0x00, 0x02);
+
+/** A board's network stack as the LAN sees it: where connections and datagrams for its address land. */
+export interface LanHost {
+  readonly name: string;
+  readonly mac: Uint8Array;
+  readonly linkBuffers: LinkBuffers;
+  /** A connection for `localPort`; false when nothing listens there (the LAN answers RST). */
+  acceptTcp(localPort: number, link: TcpLink): boolean;
+  receiveUdp(localPort: number, from: SocketAddress, data: Uint8Array): void;
+}
+
+/** Where a packet for an address goes from one network: a board on it, the PC (its real address), or nowhere. */
+export type Destination = { kind: "board"; host: LanHost } | { kind: "pc"; address: string } | { kind: "nowhere" };
 
 export interface LanOptions {
   clock: Clock;
@@ -13,13 +36,19 @@ export interface LanOptions {
   bridge?: HostBridge;
 }
 
-/** The simulated WiFi LAN: its access points, the PC's place on it, and the bridge to real sockets. */
+/**
+ * The simulated WiFi LAN: the access points on the air (each with its network and DHCP server), the
+ * PC's place on it, and the bridge to real sockets. Boards register on a network under their address
+ * once they have one; traffic between boards stays in memory.
+ */
 export class Lan {
   readonly clock: Clock;
   readonly log: Logger;
   readonly accessPoints: AccessPoint[];
   readonly hostIp: string;
   readonly bridge: HostBridge;
+  /** --pcap: where the LAN's traffic is written, when it is. */
+  capture: Capture | null = null;
 
   constructor(opts: LanOptions) {
     this.clock = opts.clock;
@@ -31,5 +60,110 @@ export class Lan {
 
   findAccessPoint(ssid: string): AccessPoint | undefined {
     return this.accessPoints.find((ap) => ap.ssid === ssid);
+  }
+
+  /** An AP comes on the air. */
+  addAccessPoint(config: AccessPointConfig): AccessPoint {
+    const ap = new AccessPoint(config, this.clock);
+    this.accessPoints.push(ap);
+    this.log.info({ ssid: ap.ssid, channel: config.channel }, `access point "${ap.ssid}" on the air`);
+    return ap;
+  }
+
+  /** An AP goes off the air: its stations lose their link. */
+  removeAccessPoint(ap: AccessPoint): void {
+    const index = this.accessPoints.indexOf(ap);
+    if (index < 0) return;
+    this.accessPoints.splice(index, 1);
+    this.log.info({ ssid: ap.ssid }, `access point "${ap.ssid}" off the air`);
+    ap.goOffAir();
+  }
+
+  /** Every AP's lease table, by SSID. */
+  leases(): Record<string, Lease[]> {
+    return Object.fromEntries(this.accessPoints.map((ap) => [ap.ssid, ap.dhcp.table()]));
+  }
+
+  /**
+   * Where `ip` is, seen from network `net`: a board on it; the PC itself (hostIp → 127.0.0.1); any
+   * address outside the LAN through the PC's own network (NAT) when `net` is a router with an uplink.
+   */
+  resolve(net: AccessPoint, ip: string): Destination {
+    const host = net.hostAt(ip);
+    if (host) return { kind: "board", host };
+    if (net.config.uplink && ip === this.hostIp) return { kind: "pc", address: "127.0.0.1" };
+    if (net.config.uplink && !net.contains(ip)) return { kind: "pc", address: ip };
+    return { kind: "nowhere" };
+  }
+
+  /**
+   * Opens a TCP connection from `from` at `local` on network `net` to `remote`. Where nobody
+   * answers, the SYNs go unanswered until the board's `synTimeoutMs`, then ECONNABORTED.
+   */
+  async connectTcp(
+    net: AccessPoint,
+    from: LanHost,
+    local: SocketAddress,
+    remote: SocketAddress,
+    synTimeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<TcpLink> {
+    const destination = this.resolve(net, remote[0]);
+    if (destination.kind === "pc") {
+      const link = await this.bridge.connect(destination.address, remote, from.linkBuffers, signal);
+      const flow = this.capture?.tcpOpen(local, remote);
+      if (flow) link.observer = (fromBoard, segment) => flow.segment(fromBoard, segment);
+      return link;
+    }
+    if (destination.kind === "nowhere") {
+      this.log.warn({ to: remote.join(":") }, `nothing answers at ${remote.join(":")}`);
+      await sleep(this.clock, synTimeoutMs, signal);
+      throw new NetError("ECONNABORTED");
+    }
+    const [mine, theirs] = MemoryLink.pair(local, from.linkBuffers, remote, destination.host.linkBuffers);
+    if (!destination.host.acceptTcp(remote[1], theirs)) {
+      this.capture?.tcpRefused(local, remote);
+      throw new NetError("ECONNRESET"); // nothing listens: RST
+    }
+    const flow = this.capture?.tcpOpen(local, remote);
+    if (flow) {
+      mine.out = tap(mine.out, (segment) => flow.segment(true, segment));
+      theirs.out = tap(theirs.out, (segment) => flow.segment(false, segment));
+    }
+    this.log.debug({ from: local.join(":"), to: remote.join(":") }, `connection ${local.join(":")} → ${remote.join(":")}`);
+    return mine;
+  }
+
+  /**
+   * Sends a datagram on network `net`: to a board, or to every other host for a broadcast. Returns
+   * the real address when it must leave through the PC (the sender's bridge socket sends it), else null.
+   */
+  sendUdp(net: AccessPoint, from: LanHost, source: SocketAddress, to: SocketAddress, data: Uint8Array): string | null {
+    this.capture?.udp(source, to, data);
+    const deliver = (host: LanHost) => queueMicrotask(() => host.receiveUdp(to[1], source, data));
+    if (to[0] === "255.255.255.255" || to[0] === net.broadcast) {
+      for (const [, host] of net.hostsExcept(from)) deliver(host);
+      return null;
+    }
+    const destination = this.resolve(net, to[0]);
+    if (destination.kind === "board") deliver(destination.host);
+    return destination.kind === "pc" ? destination.address : null;
+  }
+
+  /** A connection from the PC to a board's listening socket at `server`: captured from here on. */
+  fromPc(link: NetSocketLink, server: SocketAddress): NetSocketLink {
+    const flow = this.capture?.tcpOpen(link.remote, server);
+    if (flow) link.observer = (fromBoard, segment) => flow.segment(!fromBoard, segment);
+    return link;
+  }
+
+  /** The hardware address behind `ip`, for the capture: a board, an AP (its BSSID), else the PC. */
+  macOf(ip: string): Uint8Array {
+    for (const ap of this.accessPoints) {
+      const host = ap.hostAt(ip);
+      if (host) return host.mac;
+      if (ap.config.gateway === ip) return ap.config.bssid;
+    }
+    return PC_MAC;
   }
 }

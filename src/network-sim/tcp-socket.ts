@@ -1,11 +1,21 @@
 import type { Logger } from "pino";
 import type { BoardProfile } from "../boards/profile.ts";
+import type { AccessPoint } from "./access-point.ts";
 import type { SocketAddress } from "./address.ts";
+import { blockingCall, settledOrAborted } from "./blocking.ts";
 import type { Clock } from "./clock.ts";
 import { NetError } from "./errors.ts";
 import type { Forward } from "./host-bridge.ts";
-import type { Lan } from "./lan.ts";
+import type { Lan, LanHost } from "./lan.ts";
+import type { PortTable } from "./port-table.ts";
 import type { TcpLink } from "./tcp-link.ts";
+import type { UdpSocket } from "./udp-socket.ts";
+
+/** Which network a packet for an address leaves on, and the board's own address there. */
+export interface Route {
+  net: AccessPoint;
+  localIp: string;
+}
 
 /** What a socket needs from the board it lives on. */
 export interface SocketHost {
@@ -22,11 +32,20 @@ export interface SocketHost {
   pcbsInUse(): number;
   /** Sockets listening now (see BoardProfile.socket.listenPcbs). */
   listeningSockets(): number;
-  /** A socket gave its PCB back: connections that found none may get in now. */
-  pcbReleased(): void;
+  /** A PCB or an accept-queue slot was freed: connections that found no room may get in now. */
+  roomFreed(): void;
+  /** Claims a free port from the ephemeral range for a connecting socket. */
+  ephemeralPort(socket: TcpSocket): number;
+  udpPorts: PortTable<UdpSocket>;
+  /** The board as the LAN sees it. */
+  lanHost: LanHost;
+  /** The way to `ip`; null when the board has no network that leads there. */
+  route(ip: string): Route | null;
+  /** The PC port a listening board port is forwarded from (--forward), the board port by default. */
+  hostPort(boardPort: number): number;
 }
 
-type State = "new" | "bound" | "listening" | "connected" | "closed";
+type State = "new" | "bound" | "listening" | "connecting" | "connected" | "closed";
 
 /** lwIP's send() waits until this much buffer is free before writing a short count. */
 const MIN_SEND_SPACE = 16;
@@ -43,11 +62,15 @@ export class TcpSocket {
   private link: TcpLink | null = null;
   private forward: Forward | null = null;
   private readonly acceptQueue: TcpLink[] = [];
-  /** Connections that arrived while no PCB was free: on the real board their SYNs are dropped and retried. */
-  private readonly waitingForPcb: TcpLink[] = [];
+  /** Connections the board has no room for yet: the real board drops their SYNs and the clients retry. */
+  private readonly waiting: TcpLink[] = [];
   private backlog = 1;
   private acceptWaiter: (() => void) | null = null;
   private failureReported = false;
+  /** Aborts a connect() still in progress when the socket is closed. */
+  private connecting: AbortController | null = null;
+  /** A non-blocking connect() that failed in the background: the next call raises it. */
+  private connectFailure: NetError | null = null;
 
   constructor(
     private readonly host: SocketHost,
@@ -92,12 +115,13 @@ export class TcpSocket {
     this.assertOpen();
     if (this.state === "listening") return;
     const { lan, profile, log } = this.host;
-    if (this.host.listeningSockets() >= profile.socket.listenPcbs) throw new NetError(profile.socket.outOfPcbsError);
-    // modlwip keeps max(1, backlog) accepted-but-not-yet-accept()ed connections.
+    // tcp_listen_with_backlog() finds no listening PCB: modlwip and the ESP32's sockets both raise ENOMEM.
+    if (this.host.listeningSockets() >= profile.socket.listenPcbs) throw new NetError("ENOMEM");
+    // At least one connection may wait for accept(), as in modlwip and lwIP.
     this.backlog = Math.max(1, backlog);
     const local = this.local;
     this.state = "listening";
-    this.host.pcbReleased(); // tcp_listen() swaps the full PCB for a small listening one
+    this.host.roomFreed(); // tcp_listen() swaps the full PCB for a small listening one
     if (!local) {
       // UNVERIFIED (derived from modlwip/lwIP code, no capture): listen() on an unbound socket
       // succeeds and listens on port 0, which no client can reach; accept() waits for ever.
@@ -112,47 +136,104 @@ export class TcpSocket {
       return;
     }
     const shown: SocketAddress = [local[0] === "0.0.0.0" ? (boardIp ?? "0.0.0.0") : local[0], local[1]];
-    this.forward = await lan.bridge.forward(shown, lan.hostIp, profile.socket, (link) => this.enqueue(link));
+    this.forward = await lan.bridge.forward(shown, lan.hostIp, profile.socket, (link) => this.enqueue(lan.fromPc(link, shown)), this.host.hostPort(local[1]));
     if ((this.state as State) === "closed") this.forward.close(); // closed while the forward opened
   }
 
-  async accept(signal?: AbortSignal): Promise<TcpSocket> {
+  /** A connection from another board on the LAN; false when this socket is not listening. */
+  offer(link: TcpLink): boolean {
+    if (this.state !== "listening") return false;
+    this.enqueue(link);
+    return true;
+  }
+
+  /**
+   * Connects to `ip:port`: a board on the LAN (in memory), or out through the PC. Blocks until
+   * established, up to the timeout; non-blocking raises EINPROGRESS and connects in the background.
+   */
+  async connect(ip: string, port: number, signal?: AbortSignal): Promise<void> {
+    this.assertOpen();
+    if (this.state === "connecting") throw new NetError("EALREADY");
+    if (this.state === "connected" || this.state === "listening") throw new NetError("EISCONN");
+    const route = this.host.route(ip);
+    if (!route) throw new NetError("EHOSTUNREACH");
+    const local: SocketAddress = [route.localIp, this.local?.[1] ?? this.host.ephemeralPort(this)];
+    this.local = local;
+    this.state = "connecting";
+    const attempt = new AbortController();
+    this.connecting = attempt;
+    const { lan, lanHost, profile } = this.host;
+    let outcome: TcpLink | NetError | null = null;
+    const pending = lan.connectTcp(route.net, lanHost, local, [ip, port], profile.socket.synTimeoutMs, attempt.signal).then(
+      (link) => {
+        outcome = link;
+        this.connecting = null;
+        if (this.state === "connecting") [this.link, this.state] = [link, "connected"];
+        else link.abort(); // closed while connecting
+      },
+      (error: unknown) => {
+        outcome = error instanceof NetError ? error : new NetError("ECONNABORTED");
+        this.connecting = null;
+        if (this.state !== "connecting") return;
+        this.state = "bound";
+        if (this.timeoutMs === 0) this.connectFailure = outcome; // the next call raises it
+      },
+    );
+    if (this.timeoutMs === 0) throw new NetError("EINPROGRESS");
+    try {
+      await this.waitFor(
+        () => {
+          if (outcome instanceof NetError) throw outcome;
+          return outcome;
+        },
+        (s) => settledOrAborted(pending, s),
+        signal,
+      );
+    } catch (error) {
+      attempt.abort(error);
+      throw error;
+    }
+  }
+
+  accept(signal?: AbortSignal): TcpSocket | Promise<TcpSocket> {
     this.assertOpen();
     if (this.state !== "listening") throw new NetError("EINVAL");
-    const link = await this.waitFor(
+    const accepted = (link: TcpLink) => new TcpSocket(this.host, link, this.local!);
+    const link = this.waitFor(
       () => this.acceptQueue.shift() ?? null,
       (s) => this.waitForIncoming(s),
       signal,
     );
-    return new TcpSocket(this.host, link, this.local!);
+    return link instanceof Promise ? link.then(accepted) : accepted(link);
   }
 
-  /** Sends what the board's send buffer takes: everything (ESP32) or a possibly short count (lwIP raw API). */
-  async send(data: Uint8Array, signal?: AbortSignal): Promise<number> {
+  /**
+   * Sends what the board's send buffer takes: everything (ESP32, and sendall() everywhere) or a
+   * possibly short count (send() on the lwIP raw-API ports).
+   */
+  send(data: Uint8Array, signal?: AbortSignal, all = !this.host.profile.socket.partialSend): number | Promise<number> {
     const link = this.connectedLink();
     if (data.length === 0) return 0;
+    const partial = !all;
     let sent = 0;
-    while (sent < data.length) {
-      const left = data.length - sent;
-      const space = await this.waitFor(
-        () => {
-          this.raiseFailure(link);
-          const free = link.sendSpace();
-          return free >= Math.min(MIN_SEND_SPACE, left) ? free : null;
-        },
-        (s) => link.waitForSendSpace(s),
-        signal,
-      );
-      const n = Math.min(space, left);
-      link.write(data.subarray(sent, sent + n));
-      sent += n;
-      if (this.host.profile.socket.partialSend) break;
-    }
-    return sent;
+    return this.waitFor(
+      () => {
+        this.raiseFailure(link);
+        const left = data.length - sent;
+        const free = link.sendSpace();
+        if (free < Math.min(MIN_SEND_SPACE, left)) return null;
+        const n = Math.min(free, left);
+        link.write(data.subarray(sent, sent + n));
+        sent += n;
+        return partial || sent === data.length ? sent : null;
+      },
+      (s) => link.waitForSendSpace(s),
+      signal,
+    );
   }
 
   /** Up to `max` bytes as they arrived; empty once the peer has closed. */
-  async recv(max: number, signal?: AbortSignal): Promise<Uint8Array> {
+  recv(max: number, signal?: AbortSignal): Uint8Array | Promise<Uint8Array> {
     const link = this.connectedLink();
     return this.waitFor(
       () => link.inbound.tryRead(max),
@@ -165,7 +246,8 @@ export class TcpSocket {
     if (this.state === "closed") return;
     if (this.local) this.host.releasePort(this.local[1], this);
     this.forward?.close();
-    for (const pending of [...this.acceptQueue.splice(0), ...this.waitingForPcb.splice(0)]) pending.abort();
+    this.connecting?.abort(new NetError("EBADF"));
+    for (const pending of [...this.acceptQueue.splice(0), ...this.waiting.splice(0)]) pending.abort();
     if (this.link) {
       // lwIP's tcp_close answers with RST when received data was never read.
       if (this.link.inbound.size > 0) this.link.abort();
@@ -173,12 +255,12 @@ export class TcpSocket {
     }
     this.state = "closed";
     this.acceptWaiter?.();
-    this.host.pcbReleased();
+    this.host.roomFreed();
   }
 
-  /** Lets in connections that were waiting for a PCB, now that one may be free. */
+  /** Lets in connections that were waiting, now that a PCB or a queue slot may be free. */
   admitWaiting(): void {
-    for (const link of this.waitingForPcb.splice(0)) {
+    for (const link of this.waiting.splice(0)) {
       // A peer that gave up while waiting has ended its side without sending anything: forget it.
       if (link.inbound.readable && link.inbound.size === 0) link.abort();
       else this.enqueue(link);
@@ -192,12 +274,15 @@ export class TcpSocket {
     if (this.host.pcbsInUse() >= profile.socket.tcpPcbs) {
       // lwIP's tcp_alloc() fails: the SYN is dropped unanswered and the client retries it.
       log.info({ from, pcbs: profile.socket.tcpPcbs }, `connection from ${from} waits: all ${profile.socket.tcpPcbs} TCP PCBs in use`);
-      this.waitingForPcb.push(link);
+      this.waiting.push(link);
       return;
     }
     if (this.acceptQueue.length >= this.backlog) {
-      // modlwip's accept callback finds no free slot and returns ERR_BUF; lwIP aborts with RST.
-      // UNVERIFIED reading: lwIP 2.x counts only half-open connections against its own backlog.
+      if (profile.socket.backlogOverflow === "wait") {
+        log.info({ from, backlog: this.backlog }, `connection from ${from} waits: accept queue full (backlog ${this.backlog})`);
+        this.waiting.push(link);
+        return;
+      }
       log.info({ from, backlog: this.backlog }, `connection from ${from} reset: accept queue full (backlog ${this.backlog})`);
       link.abort();
       return;
@@ -227,35 +312,25 @@ export class TcpSocket {
    * Runs a blocking operation with the socket's timeout: `tryNow` returns a result or null when
    * it would block; `wait` resolves when it is worth trying again.
    */
-  private async waitFor<T>(
-    tryNow: () => T | null,
-    wait: (signal: AbortSignal) => Promise<void>,
-    signal?: AbortSignal,
-  ): Promise<T> {
-    const { clock } = this.host;
-    const deadline = this.timeoutMs === null ? null : clock.now() + this.timeoutMs;
-    for (;;) {
-      this.assertOpen();
-      const result = tryNow();
-      if (result !== null) return result;
-      if (this.timeoutMs === 0) throw new NetError("EAGAIN");
-      const attempt = new AbortController();
-      const onOuterAbort = () => attempt.abort(signal!.reason);
-      signal?.addEventListener("abort", onOuterAbort, { once: true });
-      if (signal?.aborted) attempt.abort(signal.reason);
-      const cancelTimer =
-        deadline === null ? null : clock.setTimer(deadline - clock.now(), () => attempt.abort(new NetError("ETIMEDOUT")));
-      try {
-        await wait(attempt.signal);
-      } finally {
-        cancelTimer?.();
-        signal?.removeEventListener("abort", onOuterAbort);
-      }
-    }
+  private waitFor<T>(tryNow: () => T | null, wait: (signal: AbortSignal) => Promise<void>, signal?: AbortSignal): T | Promise<T> {
+    return blockingCall(
+      this.host.clock,
+      this.timeoutMs,
+      () => {
+        this.assertOpen();
+        return tryNow();
+      },
+      wait,
+      signal,
+    );
   }
 
   private connectedLink(): TcpLink {
     this.assertOpen();
+    const failure = this.connectFailure;
+    this.connectFailure = null;
+    if (failure) throw failure;
+    if (this.state === "connecting") throw new NetError("EAGAIN");
     if (this.state !== "connected" || !this.link) throw new NetError("ENOTCONN");
     return this.link;
   }

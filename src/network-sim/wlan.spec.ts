@@ -1,6 +1,8 @@
 import pino from "pino";
 import { describe, expect, it } from "vitest";
+import { BOARDS } from "../boards/index.ts";
 import { picoW } from "../boards/pico_w.ts";
+import { defaultAccessPointConfig } from "./access-point.ts";
 import { ManualClock } from "../../test/support/manual-clock.ts";
 import { Lan } from "./lan.ts";
 import { Wlan } from "./wlan.ts";
@@ -80,5 +82,68 @@ describe("joining the embedded network (Pico W)", () => {
     a.wlan.connect("boardsim-lab", "micropython");
     clock.advance(10_000);
     expect(a.wlan.ifconfig()[0]).toBe("192.168.1.100");
+  });
+});
+
+/** status() each time it changes while joining, sampled every 50 ms for 20 s of realistic timing. */
+function statusSequence(boardId: string, ssid: string, key: string, lan?: (lan: Lan) => void): number[] {
+  const profile = BOARDS[boardId]!;
+  const clock = new ManualClock();
+  const log = pino({ level: "silent" });
+  const network = new Lan({ clock, log });
+  const wlan = new Wlan({ lan: network, clock, log, profile, timing: profile.wlan.timing.realistic, mac: Uint8Array.of(...profile.macOui, 1, 2, 3), hostname: profile.hostname });
+  wlan.setActive(true);
+  wlan.connect(ssid, key);
+  const seen = [wlan.status()];
+  for (let t = 0; t < 20_000; t += 50) {
+    if (t === 10_000) lan?.(network);
+    clock.advance(50);
+    if (wlan.status() !== seen[seen.length - 1]) seen.push(wlan.status());
+  }
+  return seen;
+}
+
+describe.each([
+  // Expected codes per micropython-facts.md §1.2 and board-numbers.md §1a/1c.
+  { board: "pico_w", success: [1, 2, 3], wrongPassword: [1, -3], missingAp: [1, -2] },
+  { board: "esp32", success: [1001, 1010], wrongPassword: [1001, 202], missingAp: [1001, 201] },
+  { board: "esp8266", success: [1, 5], wrongPassword: [1, 4], missingAp: [1, 3] },
+  // labplus firmware predates v1.22: STAT_CONNECTING while a connect is requested, whatever failed.
+  { board: "mpython", success: [1001, 1010], wrongPassword: [1001], missingAp: [1001] },
+])("status() while joining on $board", ({ board, success, wrongPassword, missingAp }) => {
+  it("success, wrong password, missing AP", () => {
+    expect(statusSequence(board, "boardsim-lab", "micropython")).toEqual(success);
+    expect(statusSequence(board, "boardsim-lab", "wrong-key")).toEqual(wrongPassword);
+    expect(statusSequence(board, "late-net", "micropython")).toEqual(missingAp);
+  });
+});
+
+describe.each([
+  // micropython-facts.md §2.
+  ["pico_w", ["0.0.0.0", "255.255.255.0", "192.168.0.1", "8.8.8.8"]],
+  ["esp32", ["0.0.0.0", "0.0.0.0", "0.0.0.0", "0.0.0.0"]],
+  ["esp8266", ["0.0.0.0", "0.0.0.0", "0.0.0.0", "208.67.222.222"]],
+])("ifconfig() on %s once active, before DHCP", (board, expected) => {
+  it("is the firmware's placeholder tuple", () => {
+    const profile = BOARDS[board]!;
+    const clock = new ManualClock();
+    const log = pino({ level: "silent" });
+    const wlan = new Wlan({ lan: new Lan({ clock, log }), clock, log, profile, timing: profile.wlan.timing.realistic, mac: Uint8Array.of(...profile.macOui, 1, 2, 3), hostname: profile.hostname });
+    wlan.setActive(true);
+    wlan.connect("boardsim-lab", "micropython");
+    expect(wlan.ifconfig()).toEqual(expected);
+  });
+});
+
+describe("after a failed join", () => {
+  const appears = (lan: Lan) => lan.addAccessPoint(defaultAccessPointConfig({ ssid: "late-net" }));
+
+  it("ESP32 and ESP8266 keep retrying and join a network that comes up later", () => {
+    expect(statusSequence("esp32", "late-net", "micropython", appears)).toEqual([1001, 201, 1001, 1010]);
+    expect(statusSequence("esp8266", "late-net", "micropython", appears)).toEqual([1, 3, 1, 5]);
+  });
+
+  it("the Pico W gives up after one scan", () => {
+    expect(statusSequence("pico_w", "late-net", "micropython", appears)).toEqual([1, -2]);
   });
 });

@@ -59,10 +59,17 @@ export function startCli(args: string[]): CliRun {
   };
 }
 
-/** A TCP client on loopback that collects what it receives. */
-export async function connectClient(port: number): Promise<{ socket: net.Socket; received(bytes: number): Promise<Buffer> }> {
-  const socket = net.connect({ host: "127.0.0.1", port });
-  await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+/** What one end of a loopback connection has received, read in exact amounts. */
+export interface Collected {
+  socket: net.Socket;
+  /** Resolves with the next `bytes` bytes received. */
+  received(bytes: number): Promise<Buffer>;
+  /** Resolves once the peer has closed its side. */
+  ended: Promise<void>;
+}
+
+/** Collects what `socket` receives. */
+export function collect(socket: net.Socket): Collected {
   let buffer = Buffer.alloc(0);
   const waiters: (() => void)[] = [];
   socket.on("data", (chunk: Buffer) => {
@@ -70,9 +77,10 @@ export async function connectClient(port: number): Promise<{ socket: net.Socket;
     waiters.splice(0).forEach((w) => w());
   });
   socket.on("close", () => waiters.splice(0).forEach((w) => w()));
+  const ended = new Promise<void>((resolve) => socket.once("end", resolve).once("close", resolve));
   return {
     socket,
-    /** Resolves with the next `bytes` bytes received. */
+    ended,
     async received(bytes: number): Promise<Buffer> {
       while (buffer.length < bytes) {
         if (socket.destroyed || socket.readableEnded) throw new Error(`connection closed after ${buffer.length} of ${bytes} bytes`);
@@ -83,4 +91,43 @@ export async function connectClient(port: number): Promise<{ socket: net.Socket;
       return out;
     },
   };
+}
+
+/** A TCP client on loopback that collects what it receives. */
+export async function connectClient(port: number): Promise<Collected> {
+  const socket = net.connect({ host: "127.0.0.1", port });
+  await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+  return collect(socket);
+}
+
+/** A loopback port nothing listens on: it was free a moment ago. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A TCP server on a free loopback port; `connection` resolves with its first accepted connection. */
+export async function listenServer(): Promise<{ server: net.Server; port: number; connection: Promise<Collected> }> {
+  let accepted!: (c: Collected) => void;
+  const connection = new Promise<Collected>((resolve) => (accepted = resolve));
+  const server = net.createServer((socket) => accepted(collect(socket)));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { server, port: (server.address() as net.AddressInfo).port, connection };
+}
+
+const started: CliRun[] = [];
+
+/** Starts `boardsim ARGS` and remembers it for killStarted(). */
+export function boardsim(...args: string[]): CliRun {
+  const run = startCli(args);
+  started.push(run);
+  return run;
+}
+
+/** Kills every boardsim that boardsim() started and is still running: `afterEach(killStarted)`. */
+export function killStarted(): void {
+  for (const run of started.splice(0)) run.child.kill("SIGKILL");
 }

@@ -23,6 +23,8 @@ export interface ScriptRun {
   output(): string;
   /** Resolves once the console shows `text`. */
   printed(text: string): Promise<void>;
+  /** Resolves once `done(everything printed so far)` holds. */
+  until(done: (output: string) => boolean): Promise<void>;
   /** Resolves with the first simulator log line (info and above) that matches. */
   logged(match: (line: LogLine) => boolean): Promise<LogLine>;
   /** The simulator's log lines so far. */
@@ -31,24 +33,28 @@ export interface ScriptRun {
   done: Promise<RunOutcome>;
 }
 
+export interface StartOptions {
+  /** A LAN shared with other boards; a fresh one (real clock) by default. */
+  lan?: Lan;
+  /** The board's name on the LAN. */
+  name?: string;
+  /** What the script's `config` module holds, beside the defaults. */
+  config?: Partial<Record<"ssid" | "password" | "host" | "port", string | number>>;
+}
+
 /** Starts `source` (a TS script) on a virtual board in this process, fast WiFi timing, real time. */
-export async function startScript(source: string, boardId = "pico_w", fileName = "main.ts"): Promise<ScriptRun> {
+export async function startScript(source: string, boardId = "pico_w", fileName = "main.ts", opts: StartOptions = {}): Promise<ScriptRun> {
   const dir = await mkdtemp(path.join(tmpdir(), "boardsim-test-"));
   const file = path.join(dir, fileName);
   await writeFile(file, source);
-  return startFile(file, boardId, { port: 8000 }, fileName);
+  return startFile(file, boardId, opts, fileName);
 }
 
-/** Starts the script in `file` (e.g. a chapter script) on a virtual board; `config` overrides the config module's defaults. */
-export async function startFile(
-  file: string,
-  boardId = "pico_w",
-  config: Partial<Record<"ssid" | "password" | "host" | "port", string | number>> = {},
-  displayName = path.basename(file),
-): Promise<ScriptRun> {
+/** Starts the script in `file` (e.g. a chapter script) on a virtual board in this process. */
+export async function startFile(file: string, boardId = "pico_w", opts: StartOptions = {}, displayName = path.basename(file)): Promise<ScriptRun> {
   const profile = BOARDS[boardId]!;
   let text = "";
-  const watchers: { text: string; resolve: () => void }[] = [];
+  const watchers: { done: (output: string) => boolean; resolve: () => void }[] = [];
   const logLines: LogLine[] = [];
   const logWatchers: { match: (line: LogLine) => boolean; resolve: (line: LogLine) => void }[] = [];
   const log = pino(
@@ -69,12 +75,13 @@ export async function startFile(
   );
   const board = new Board({
     profile,
-    lan: new Lan({ clock: new RealClock(), log }),
+    lan: opts.lan ?? new Lan({ clock: new RealClock(), log }),
     log,
+    name: opts.name,
     timing: "fast",
     console: (chunk) => {
       text += chunk;
-      for (const w of watchers.filter((w) => text.includes(w.text))) {
+      for (const w of watchers.filter((w) => w.done(text))) {
         watchers.splice(watchers.indexOf(w), 1);
         w.resolve();
       }
@@ -82,8 +89,10 @@ export async function startFile(
   });
   const engine = await QuickJsEngine.create(await compileScript(file, displayName), {
     heapBytes: profile.heapBytes,
-    config: { ssid: "boardsim-lab", password: "micropython", host: "192.168.1.2", port: 8000, ...config },
+    config: { ssid: "boardsim-lab", password: "micropython", host: "192.168.1.2", port: 8000, ...opts.config },
   });
+  const until = (done: (output: string) => boolean) =>
+    done(text) ? Promise.resolve() : new Promise<void>((resolve) => watchers.push({ done, resolve }));
   const done = board.run(engine).finally(() => {
     board.shutdown();
     engine.dispose();
@@ -91,7 +100,8 @@ export async function startFile(
   return {
     board,
     output: () => text,
-    printed: (wanted) => (text.includes(wanted) ? Promise.resolve() : new Promise((resolve) => watchers.push({ text: wanted, resolve }))),
+    printed: (wanted) => until((output) => output.includes(wanted)),
+    until,
     logged: (match) => {
       const found = logLines.find(match);
       return found ? Promise.resolve(found) : new Promise((resolve) => logWatchers.push({ match, resolve }));

@@ -13,6 +13,7 @@ import {
   type QuickJSHandle,
 } from "quickjs-emscripten";
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "../host-api.ts";
+import { NATIVE_HELPERS } from "./native.ts";
 import { formatTraceback, type GuestError } from "./traceback.ts";
 import type { CompiledScript } from "./transpile.ts";
 
@@ -152,7 +153,17 @@ export class QuickJsEngine implements GuestEngine {
     return `const m = globalThis.__modules[${JSON.stringify(name)}]; export default m; export const { ${keys.join(", ")} } = m;`;
   }
 
+  /** `__host`: the board's host API; `__native`: the engine's own helpers (native.ts). */
   private installHost(ctx: QuickJSAsyncContext, host: GuestHost): void {
+    const natives: GuestHost = {
+      functionNames: Object.keys(NATIVE_HELPERS),
+      call: (name, args) => (NATIVE_HELPERS[name] as (...a: readonly HostValue[]) => HostValue)(...args),
+    };
+    this.installFunctions(ctx, "__native", natives);
+    this.installFunctions(ctx, "__host", host);
+  }
+
+  private installFunctions(ctx: QuickJSAsyncContext, globalName: string, host: GuestHost): void {
     const api = ctx.newObject();
     for (const name of host.functionNames) {
       // A host function that returns at once does not suspend the guest; only promises do.
@@ -179,7 +190,7 @@ export class QuickJsEngine implements GuestEngine {
       ctx.setProp(api, name, fn);
       fn.dispose();
     }
-    ctx.setProp(ctx.global, "__host", api);
+    ctx.setProp(ctx.global, globalName, api);
     api.dispose();
   }
 }

@@ -5,7 +5,7 @@ import { insertCatchHooks } from "./catch-hooks.ts";
 import { insertLoopTicks } from "./loop-ticks.ts";
 
 /** Modules the board provides; everything else a script imports must be its own file. */
-export const GUEST_MODULES = ["network", "socket", "time", "config"] as const;
+export const GUEST_MODULES = ["network", "socket", "time", "config", "mpython"] as const;
 
 export interface CompiledScript {
   /** ES module code for the sandbox. */

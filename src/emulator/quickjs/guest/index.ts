@@ -5,6 +5,7 @@
 import { installBuiltins } from "./builtins.ts";
 import { caught, errorcodes } from "./exceptions.ts";
 import { boardInfo, call } from "./host.ts";
+import mpython from "./mpython.ts";
 import network from "./network.ts";
 import socket from "./socket.ts";
 import time from "./time.ts";
@@ -22,6 +23,8 @@ function __tick(): void {
 }
 
 const modules: Record<string, unknown> = { network, socket, time };
+// Only a board whose firmware ships the module can import it; elsewhere: ImportError.
+if (boardInfo.modules.includes("mpython")) modules.mpython = mpython;
 Object.defineProperty(globalThis, "__modules", { value: modules });
 Object.defineProperty(globalThis, "__tick", { value: __tick });
 Object.defineProperty(globalThis, "__caught", { value: caught });

@@ -1,0 +1,138 @@
+import { NEWLIB_ERRNO } from "./errno.ts";
+import { hex, macPlus } from "./mac.ts";
+import type { BoardProfile } from "./profile.ts";
+
+/**
+ * ESP32 (ESP32-WROVER of the Freenove kit) on the generic firmware: ESP-IDF WiFi driver and
+ * lwIP BSD sockets (ports/esp32/modsocket.c). Facts: micropython-facts.md, board-numbers.md.
+ */
+export const esp32: BoardProfile = {
+  id: "esp32",
+  name: "Generic ESP32 module",
+  banner: "MicroPython v1.23.0 on 2024-06-02; Generic ESP32 module with ESP32",
+  hostname: "mpy-esp32",
+  // Espressif OUI seen in an issue log (facts §1.12).
+  macOui: [0x24, 0x0a, 0xc4],
+  // Without PSRAM: the split heap totals ~111,936 B after its first growth (v1.21+, #13219).
+  // A SPIRAM firmware on the WROVER would have ~4 MB; which build students flash is UNVERIFIED.
+  heapBytes: 111_936,
+  errno: NEWLIB_ERRNO,
+  wlan: {
+    // network_wlan_status() since v1.22: the last disconnect reason (201 no AP, 202 auth) stays
+    // visible while the driver keeps retrying; associated but no IP yet still reads 1001.
+    status: {
+      idle: 1000,
+      connecting: 1001,
+      no_ip: 1001,
+      got_ip: 1010,
+      no_ap_found: 201,
+      wrong_password: 202,
+      connect_fail: 203,
+    },
+    constants: {
+      STAT_IDLE: 1000,
+      STAT_CONNECTING: 1001,
+      STAT_GOT_IP: 1010,
+      STAT_BEACON_TIMEOUT: 200,
+      STAT_NO_AP_FOUND: 201,
+      STAT_WRONG_PASSWORD: 202,
+      STAT_ASSOC_FAIL: 203,
+      STAT_HANDSHAKE_TIMEOUT: 204,
+      STAT_NO_AP_FOUND_W_COMPATIBLE_SECURITY: 210,
+      STAT_NO_AP_FOUND_IN_AUTHMODE_THRESHOLD: 211,
+      STAT_NO_AP_FOUND_IN_RSSI_THRESHOLD: 212,
+      AUTH_OPEN: 0,
+      AUTH_WEP: 1,
+      AUTH_WPA_PSK: 2,
+      AUTH_WPA2_PSK: 3,
+      AUTH_WPA_WPA2_PSK: 4,
+      AUTH_WPA2_ENTERPRISE: 5,
+      AUTH_WPA3_PSK: 6,
+      AUTH_WPA2_WPA3_PSK: 7,
+      PM_NONE: 0,
+      PM_PERFORMANCE: 1,
+      PM_POWERSAVE: 2,
+    },
+    activeReturnsState: true,
+    connectInactiveError: "Wifi Not Started",
+    // Whether disconnect() clears the address at once is UNVERIFIED; esp_netif drops it on the
+    // disconnect event, so the address goes.
+    keepsIpOnDisconnect: false,
+    // esp_netif ip_info is zero until DHCP binds (facts §2, derived, UNVERIFIED by capture).
+    ifconfigInactive: ["0.0.0.0", "0.0.0.0", "0.0.0.0", "0.0.0.0"],
+    ifconfigUnbound: ["0.0.0.0", "0.0.0.0", "0.0.0.0", "0.0.0.0"],
+    timing: {
+      // Median 1.8 s to GOT_IP (board-numbers.md §7); reason 201 about every 2.45 s while the
+      // driver retries (#4992); auth failure (202/205) about 2.4 s after the attempt (#11625).
+      // Scan duration UNVERIFIED (an all-channel active scan, ~2 s).
+      realistic: { associateMs: 1200, dhcpMs: 600, noApMs: 2400, authFailMs: 2400, scanMs: 2000, retryMs: 2450 },
+      fast: { associateMs: 0, dhcpMs: 0, noApMs: 0, authFailMs: 0, scanMs: 0, retryMs: 100 },
+    },
+    scanInactiveError: "STA must be active",
+    // wifi_auth_mode_t (WPA2_PSK 3, WPA_WPA2_PSK 4); the sixth field is always False (network_wlan.c scan).
+    scanSecurity: { open: 0, wpa2: 3, "wpa-wpa2": 4 },
+    scanSixthField: false,
+    // IDF's DHCP_REQUEST_TIMEOUT_SEQUENCE: 0.5, 1, 2, 4, 4, … s (board-numbers.md §1d).
+    dhcpRetrySeconds: [0.5, 1, 2, 4],
+    ap: {
+      // IDF's default AP: "ESP_" + the last 3 bytes of the AP MAC, open (facts §1.13, UNVERIFIED);
+      // the channel is UNVERIFIED (1).
+      defaultSsid: (mac) => `ESP_${hex(mac.subarray(3)).toUpperCase()}`,
+      defaultPassword: "",
+      security: "open",
+      channel: 1,
+      // IDF dhcpserver: AP address + 1, 100 addresses (.2-.101), 120 min (board-numbers.md §5).
+      poolFirst: 2,
+      poolSize: 100,
+      leaseSeconds: 7200,
+      status: null, // the AP interface's status() returns None
+      mac: (staMac) => macPlus(staMac, 1), // base MAC + 1 (facts §1.12)
+    },
+  },
+  socket: {
+    // ports/esp32/modsocket.c, values from lwIP's sockets.h: SOL_SOCKET differs from modlwip's 1.
+    constants: {
+      AF_INET: 2,
+      AF_INET6: 10,
+      SOCK_STREAM: 1,
+      SOCK_DGRAM: 2,
+      SOCK_RAW: 3,
+      SOL_SOCKET: 4095,
+      SO_REUSEADDR: 4,
+      SO_BROADCAST: 32,
+      SO_BINDTODEVICE: 4107,
+      IPPROTO_IP: 0,
+      IPPROTO_TCP: 6,
+      IPPROTO_UDP: 17,
+      TCP_NODELAY: 1,
+      IP_ADD_MEMBERSHIP: 3,
+      MSG_PEEK: 1,
+      MSG_DONTWAIT: 8,
+    },
+    // send() loops lwip_write until all is written (modsocket.c:711-739).
+    partialSend: false,
+    // CONFIG_LWIP_TCP_SND_BUF_DEFAULT / TCP_WND_DEFAULT 5760 (4×MSS 1440).
+    sendBuffer: 5760,
+    receiveWindow: 5760,
+    defaultBacklog: 2,
+    // CONFIG_LWIP_MAX_ACTIVE_TCP: MicroPython's sdkconfig.base sets 12 (TIME-WAIT PCBs count on the
+    // ESP32, which boardsim does not model); CONFIG_LWIP_MAX_LISTENING_TCP 16 (board-numbers.md §3).
+    tcpPcbs: 12,
+    listenPcbs: 16,
+    // lwip_listen() with TCP_LISTEN_BACKLOG: the netconn layer holds established connections against
+    // the backlog and further SYNs are dropped until accept() takes one. UNVERIFIED on hardware; the
+    // accept mailbox (6) overflowing with RST is not reached while the backlog is below it.
+    backlogOverflow: "wait",
+    setsockoptWarning: "Warning: lwip.setsockopt() option not implemented",
+    // CONFIG_LWIP_UDP_RECVMBOX_SIZE default 6 (IDF Kconfig; UNVERIFIED for MicroPython's sdkconfig).
+    udpReceiveQueue: 6,
+    resolvesHostnames: true,
+    // EAI_FAIL 202, negated.
+    dnsFailureErrno: -202,
+    // SYNMAXRTX 12 with a 1.5 s RTO; the total is UNVERIFIED, taken as Pico W's ~18 s.
+    synTimeoutMs: 18_000,
+    // CONFIG_LWIP_MAX_SOCKETS 10: the next socket() raises ENFILE (board-numbers.md §3).
+    maxSockets: 10,
+    socketsExhausted: "ENFILE",
+  },
+};

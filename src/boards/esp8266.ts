@@ -1,0 +1,98 @@
+import { LINUX_ERRNO } from "./errno.ts";
+import { hex } from "./mac.ts";
+import { MODLWIP_SOCKET } from "./modlwip.ts";
+import type { BoardProfile } from "./profile.ts";
+
+/** ESP8266: NONOS SDK WiFi, MicroPython's raw-lwIP sockets (extmod/modlwip.c) on the SDK's lwIP 1.4. */
+export const esp8266: BoardProfile = {
+  id: "esp8266",
+  name: "ESP module",
+  banner: "MicroPython v1.23.0 on 2024-06-02; ESP module with ESP8266",
+  hostname: "mpy-esp8266",
+  // Espressif OUI (facts §1.12).
+  macOui: [0x5c, 0xcf, 0x7f],
+  // Static heap[38 KiB]: GC total 37,952 B, ~35 KB free at startup (board-numbers.md §4).
+  heapBytes: 37_952,
+  errno: LINUX_ERRNO,
+  wlan: {
+    // wifi_station_get_connect_status(): CONNECTING until GOT_IP. A wrong password usually reads
+    // as CONNECT_FAIL (4), not WRONG_PASSWORD (2) (#12315, esp8266/Arduino#8233).
+    status: {
+      idle: 0,
+      connecting: 1,
+      no_ip: 1,
+      got_ip: 5,
+      wrong_password: 4,
+      no_ap_found: 3,
+      connect_fail: 4,
+    },
+    constants: {
+      STAT_IDLE: 0,
+      STAT_CONNECTING: 1,
+      STAT_WRONG_PASSWORD: 2,
+      STAT_NO_AP_FOUND: 3,
+      STAT_CONNECT_FAIL: 4,
+      STAT_GOT_IP: 5,
+      AUTH_OPEN: 0,
+      AUTH_WEP: 1,
+      AUTH_WPA_PSK: 2,
+      AUTH_WPA2_PSK: 3,
+      AUTH_WPA_WPA2_PSK: 4,
+      MODE_11B: 1,
+      MODE_11G: 2,
+      MODE_11N: 3,
+      PM_NONE: 0,
+      PM_PERFORMANCE: 2,
+      PM_POWERSAVE: 1,
+    },
+    activeReturnsState: false,
+    // wifi_station_set_config fails while the STA is off; the exact condition is UNVERIFIED.
+    connectInactiveError: "Cannot set STA config",
+    // UNVERIFIED: the SDK drops the station address with the link.
+    keepsIpOnDisconnect: false,
+    // lwIP 1.4's OpenDNS default shows as the DNS before DHCP (observed, facts §2).
+    ifconfigInactive: ["0.0.0.0", "0.0.0.0", "0.0.0.0", "208.67.222.222"],
+    ifconfigUnbound: ["0.0.0.0", "0.0.0.0", "0.0.0.0", "208.67.222.222"],
+    timing: {
+      // Median 3 s to GOT_IP; a scan takes about 2.5 s (ESP8266_RTOS_SDK#475). The SDK keeps
+      // scanning after a failure (arduino-pico#2952); its period is UNVERIFIED, one scan.
+      realistic: { associateMs: 2000, dhcpMs: 1000, noApMs: 2500, authFailMs: 2500, scanMs: 2500, retryMs: 2500 },
+      fast: { associateMs: 0, dhcpMs: 0, noApMs: 0, authFailMs: 0, scanMs: 0, retryMs: 100 },
+    },
+    scanInactiveError: "STA must be active",
+    // SDK AUTH_* (WPA2_PSK 3, WPA_WPA2_PSK 4); the sixth field is is_hidden 0/1.
+    scanSecurity: { open: 0, wpa2: 3, "wpa-wpa2": 4 },
+    scanSixthField: 0,
+    // lwIP 1.4's DISCOVER backoff (2, 4, 8, … 60 s); the SDK's DHCP_MAXRTX register is UNVERIFIED.
+    dhcpRetrySeconds: [2, 4, 8, 16, 32, 60],
+    ap: {
+      // inisetup.py on first boot: "MicroPython-" + the AP MAC's last 3 bytes, key "micropythoN",
+      // WPA/WPA2 (facts §1.13). Channel UNVERIFIED: 1, as in the facts' scan sample of such an AP.
+      defaultSsid: (mac) => `MicroPython-${hex(mac.subarray(3))}`,
+      defaultPassword: "micropythoN",
+      security: "wpa-wpa2",
+      channel: 1,
+      // NONOS dhcpserver: .2-.101, 120 min (board-numbers.md §5).
+      poolFirst: 2,
+      poolSize: 100,
+      leaseSeconds: 7200,
+      status: { up: -1, down: -1 }, // the AP interface's status() is always -1 (network_wlan.c)
+      mac: (staMac) => Uint8Array.of(staMac[0]! | 0x02, ...staMac.subarray(1)), // facts §1.12
+    },
+  },
+  socket: {
+    ...MODLWIP_SOCKET,
+    // TCP_SND_BUF 2×MSS(1460) (esp-open-lwip); TCP_WND is an SDK register, 4×MSS assumed (UNVERIFIED).
+    sendBuffer: 2920,
+    receiveWindow: 5840,
+    // SYN retries come from SDK registers: UNVERIFIED, taken as lwIP's ~18 s.
+    synTimeoutMs: 18_000,
+    // PCBs come from the heap (MEMP_MEM_MALLOC); about 5 in practice, UNVERIFIED. tcp_new → ENOMEM.
+    // MEMP_NUM_TCP_PCB reads 5 (an SDK register); MEMP_NUM_TCP_PCB_LISTEN 2 (board-numbers.md §3).
+    // With MEMP_MEM_MALLOC raw-API PCBs are heap-bound in practice: 5 is UNVERIFIED.
+    tcpPcbs: 5,
+    listenPcbs: 2,
+    maxSockets: 5,
+    socketsExhausted: "ENOMEM",
+  },
+};

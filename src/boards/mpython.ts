@@ -1,0 +1,29 @@
+import { esp32 } from "./esp32.ts";
+import type { BoardProfile } from "./profile.ts";
+
+/**
+ * labplus mPython board (掌控板): an ESP32 with a 128×64 OLED, running labplus's own firmware
+ * build, which adds the `mpython` module (the `wifi` helper class, `oled`). Everything the
+ * firmware does not change is the ESP32's.
+ */
+export const mpython: BoardProfile = {
+  ...esp32,
+  id: "mpython",
+  // MICROPY_HW_BOARD_NAME "mpython" (labplus-cn/mpython mpconfigboard.h); version and date as a
+  // published REPL log of the labplus firmware shows them.
+  name: "mpython",
+  banner: "MicroPython v2.1.2 on 2020-11-18; mpython with ESP32",
+  // labplus v2.x predates network.hostname() (v1.20): the IDF default name, UNVERIFIED.
+  hostname: "espressif",
+  wlan: {
+    ...esp32.wlan,
+    // The firmware predates v1.22's status() (UNVERIFIED which upstream it is based on): while a
+    // connect is requested it reads STAT_CONNECTING, whatever the last failure was.
+    status: { ...esp32.wlan.status, no_ap_found: 1001, wrong_password: 1001, connect_fail: 1001 },
+    constants: Object.fromEntries(
+      Object.entries(esp32.wlan.constants).filter(([name]) => !/^STAT_NO_AP_FOUND_|^AUTH_WPA3|^AUTH_WPA2_WPA3/.test(name)),
+    ),
+  },
+  display: { width: 128, height: 64 },
+  vendorModules: ["mpython"],
+};
