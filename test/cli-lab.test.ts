@@ -37,7 +37,7 @@ describe("boardsim lab FILE", () => {
   it.each([
     ["boards: [", /^boardsim: .*lab\.yaml: not valid YAML or JSON: /],
     ["boards: []", /lab\.yaml: boards: give at least one board$/],
-    ["bords: []", /lab\.yaml: the file: unknown key 'bords' \(known: profile, access_points, boards\)$/],
+    ["bords: []", /lab\.yaml: the file: unknown key 'bords' \(known: profile, access_points, boards, faults\)$/],
     ["boards:\n  - board: esp33\n    role: server", /lab\.yaml: boards\[0\]\.board: unknown board 'esp33' \(known: pico_w/],
     ["boards:\n  - board: pico_w", /lab\.yaml: boards\[0\]: give either role \(server\|client\) or script/],
     ["boards:\n  - { board: pico_w, role: server }\n  - { board: pico_w, role: server }", /lab\.yaml: boards\[1\]\.name: 'pico_w' is used twice/],

@@ -74,6 +74,7 @@ export const esp32: BoardProfile = {
     scanSixthField: false,
     // IDF's DHCP_REQUEST_TIMEOUT_SEQUENCE: 0.5, 1, 2, 4, 4, … s (board-numbers.md §1d).
     dhcpRetrySeconds: [0.5, 1, 2, 4],
+    dhcpChecksAddress: true, // LWIP_DHCP_DOES_ARP_CHECK, on by default in IDF (board-numbers.md §1d)
     ap: {
       // IDF's default AP: "ESP_" + the last 3 bytes of the AP MAC, open (facts §1.13, UNVERIFIED);
       // the channel is UNVERIFIED (1).

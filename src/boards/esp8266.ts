@@ -65,6 +65,7 @@ export const esp8266: BoardProfile = {
     scanSixthField: 0,
     // lwIP 1.4's DISCOVER backoff (2, 4, 8, … 60 s); the SDK's DHCP_MAXRTX register is UNVERIFIED.
     dhcpRetrySeconds: [2, 4, 8, 16, 32, 60],
+    dhcpChecksAddress: true, // esp-open-lwip: DHCP_DOES_ARP_CHECK = LWIP_DHCP && LWIP_ARP (board-numbers.md §1d)
     ap: {
       // inisetup.py on first boot: "MicroPython-" + the AP MAC's last 3 bytes, key "micropythoN",
       // WPA/WPA2 (facts §1.13). Channel UNVERIFIED: 1, as in the facts' scan sample of such an AP.

@@ -52,6 +52,7 @@ export const picoW: BoardProfile = {
     scanSecurity: { open: 0, wpa2: 5, "wpa-wpa2": 7 },
     scanSixthField: 1, // times the BSSID was seen in the scan, not "hidden" (network_cyw43.c)
     dhcpRetrySeconds: [2, 4, 8, 16, 32, 60], // lwIP 2.2 dhcp.c
+    dhcpChecksAddress: false, // LWIP_DHCP_DOES_ACD_CHECK 0 "to speed DHCP up" (board-numbers.md §1d)
     ap: {
       // main.c: "PICO" + 2 bytes of the flash unique id; the simulated board has no flash id, so its MAC stands in.
       defaultSsid: (mac) => `PICO${hex(mac.subarray(4)).toUpperCase()}`,

@@ -71,6 +71,11 @@ export interface BoardProfile {
     scanSecurity: Record<Security, number>;
     /** scan() tuple's 6th field: Pico W's seen-count (1), ESP32's `False`, ESP8266's hidden flag 0. */
     scanSixthField: number | boolean;
+    /**
+     * The DHCP client ARP-probes an offered address and declines it when another host answers
+     * (then waits 10 s and asks again); without the check it takes a conflicting address.
+     */
+    dhcpChecksAddress: boolean;
     /** DHCP client's wait between unanswered DISCOVERs, seconds; the last value repeats. */
     dhcpRetrySeconds: readonly number[];
     /** The AP interface (network.AP_IF) as the firmware sets it up. */

@@ -5,6 +5,7 @@ import { BOARDS } from "../boards/index.ts";
 import type { TimingProfileName } from "../boards/profile.ts";
 import { defaultAccessPointConfig, type AccessPointConfig, type Security } from "../network-sim/access-point.ts";
 import { isIPv4 } from "../network-sim/address.ts";
+import { FaultSpecError, parseFault } from "../network-sim/faults/spec.ts";
 import { UsageError } from "./exit-codes.ts";
 import type { BoardRun, Role } from "./run.ts";
 
@@ -20,11 +21,13 @@ export interface LabSpec {
   profile?: TimingProfileName;
   accessPoints: AccessPointConfig[];
   boards: LabBoard[];
+  /** Fault specs (docs/faults.md), applied from the start. */
+  faults: string[];
 }
 
 type Fields = Record<string, unknown>;
 
-const TOP_KEYS = ["profile", "access_points", "boards"];
+const TOP_KEYS = ["profile", "access_points", "boards", "faults"];
 const AP_KEYS = ["ssid", "password", "security", "channel", "rssi", "rssi_by_board"];
 const BOARD_KEYS = ["name", "board", "role", "script", "ssid", "password", "host", "port", "forward"];
 const SECURITIES: Security[] = ["open", "wpa2", "wpa-wpa2"];
@@ -65,7 +68,18 @@ export async function readLabFile(file: string): Promise<LabSpec> {
     if (names.has(b.name)) fail(`boards[${i}].name`, `'${b.name}' is used twice; each board needs its own name`);
     names.add(b.name);
   });
-  return { profile: profile as TimingProfileName | undefined, accessPoints, boards };
+  const faultList = top.faults === undefined ? [] : list(top.faults, "faults", fail);
+  const faults = faultList.map((spec, i) => {
+    if (typeof spec !== "string") fail(`faults[${i}]`, `must be a fault spec like "latency:ms=200", not ${JSON.stringify(spec)}`);
+    try {
+      parseFault(spec as string);
+    } catch (error) {
+      if (error instanceof FaultSpecError) fail(`faults[${i}]`, error.message);
+      throw error;
+    }
+    return spec as string;
+  });
+  return { profile: profile as TimingProfileName | undefined, accessPoints, boards, faults };
 }
 
 type Fail = (where: string, message: string) => never;

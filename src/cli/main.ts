@@ -5,6 +5,7 @@ import { boardsTable } from "./boards.ts";
 import { parseDuration } from "./duration.ts";
 import { EXIT, ScriptInputError, UsageError } from "./exit-codes.ts";
 import { parseForward } from "./lab-file.ts";
+import { FaultSpecError, parseFault } from "../network-sim/faults/spec.ts";
 import { runBoard, runLab, type Role } from "./run.ts";
 
 function fail(message: string, code: number): never {
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
           .option("forward", { type: "string", array: true, default: [] as string[], describe: "HOSTPORT:BOARDPORT: reach board port BOARDPORT at PC port HOSTPORT" })
           .option("pcap", { type: "string", describe: "write the LAN's traffic to FILE (pcap, opens in Wireshark)" })
           .option("timeout", { type: "string", describe: "stop the board after this long, exit 124 (500ms, 30s, 2m, 1h; a bare number is seconds)" })
+          .option("fault", { type: "string", array: true, default: [] as string[], describe: "inject a fault: NAME[:KEY=VALUE,...], e.g. latency:ms=200 or ap_off:at=30s (repeatable; docs/faults.md)" })
           .conflicts("role", "script")
           .check((argv) => {
             if (!argv.role && !argv.script) throw new UsageError("give --role server|client or --script FILE");
@@ -45,6 +47,14 @@ async function main(): Promise<void> {
             }
             const bad = argv.forward.find((spec) => !parseForward(String(spec)));
             if (bad !== undefined) throw new UsageError(`--forward must be HOSTPORT:BOARDPORT, e.g. 9000:8000, not '${bad}'`);
+            for (const spec of argv.fault) {
+              try {
+                parseFault(String(spec));
+              } catch (error) {
+                if (error instanceof FaultSpecError) throw new UsageError(`--fault: ${error.message}`);
+                throw error;
+              }
+            }
             return true;
           })
           .example("boardsim run --board pico_w --role server", "the chapter's server on a virtual Pico W, reachable at 127.0.0.1:8000 (try: nc 127.0.0.1 8000)")
@@ -55,6 +65,8 @@ async function main(): Promise<void> {
           .example("boardsim run --board esp32 --script ./my_server.ts --profile fast", "your own script (.ts or .js), WiFi joined without delays")
           .example("boardsim run --board pico_w --role server --forward 9000:8000 --pcap run.pcap", "reach board port 8000 at 127.0.0.1:9000; the LAN's traffic goes to run.pcap for Wireshark")
           .example("boardsim run --board esp32 --role server --expose", "reachable from phones on your network (binds 0.0.0.0)")
+          .example("boardsim run --board esp32 --role client --fault refused", "the server refuses: the script's connect() raises ECONNRESET")
+          .example("boardsim run --board pico_w --role server --fault latency:ms=300,jitter=50ms", "a slow link between the PC and the board")
           .epilogue("Boards: pico_w, esp32, esp8266, mpython (details: boardsim boards). Exit codes: 0 the script ended, 1 it raised, 2 bad usage or input, 70 internal error, 124 --timeout, 130 Ctrl-C."),
       async (argv) => {
         const code = await runBoard(
@@ -73,6 +85,7 @@ async function main(): Promise<void> {
             pcap: argv.pcap,
             forwards: new Map(argv.forward.map((spec) => parseForward(String(spec))!.reverse() as [number, number])),
             timeoutMs: argv.timeout === undefined ? undefined : parseDuration(argv.timeout)!,
+            faults: argv.fault.map(String),
           },
           (text) => process.stdout.write(text),
         );

@@ -1,16 +1,20 @@
 import { constants } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import type { Logger } from "pino";
+import { packageRoot } from "../package-root.ts";
 import { BOARDS } from "../boards/index.ts";
 import type { TimingProfileName } from "../boards/profile.ts";
 import { Board } from "../emulator/board.ts";
+import type { GuestEngine, HostValue, RunOutcome } from "../emulator/host-api.ts";
 import { QuickJsEngine } from "../emulator/quickjs/engine.ts";
-import { compileScript, ScriptError } from "../emulator/quickjs/transpile.ts";
+import { compileScript, ScriptError, type CompiledScript } from "../emulator/quickjs/transpile.ts";
 import { createLogger, type LogFormat } from "../log.ts";
 import { RealClock } from "../network-sim/clock.ts";
 import type { AccessPointConfig } from "../network-sim/access-point.ts";
 import { Capture } from "../network-sim/capture.ts";
+import { Faults } from "../network-sim/faults/faults.ts";
+import { FaultSpecError, parseFault } from "../network-sim/faults/spec.ts";
 import { HostBridge } from "../network-sim/host-bridge.ts";
 import { Lan } from "../network-sim/lan.ts";
 import { EXIT, ScriptInputError, UsageError } from "./exit-codes.ts";
@@ -39,6 +43,8 @@ export interface RunOptions extends BoardRun {
   forwards?: Map<number, number>;
   /** Stop the boards after this many milliseconds (--timeout). */
   timeoutMs?: number;
+  /** --fault SPEC: faults on the LAN (docs/faults.md). */
+  faults?: string[];
 }
 
 /** The chapter's default ports: the board serves on 8000, the PC's Processing tool listens on 8888. */
@@ -54,7 +60,8 @@ export async function runBoard(opts: RunOptions, stdout: (text: string) => void)
 export async function runLab(file: string, opts: NetworkOptions, stdout: (text: string) => void): Promise<number> {
   const lab = await readLabFile(file);
   const width = Math.max(...lab.boards.map((b) => b.name.length));
-  return runBoards(lab.boards, { ...opts, profile: lab.profile ?? opts.profile, accessPoints: lab.accessPoints }, (b) => prefixLines(`${b.name.padEnd(width)} | `, stdout));
+  const net = { ...opts, profile: lab.profile ?? opts.profile, accessPoints: lab.accessPoints, faults: lab.faults };
+  return runBoards(lab.boards, net, (b) => prefixLines(`${b.name.padEnd(width)} | `, stdout));
 }
 
 /** What the LAN of a run looks like, beyond its boards. */
@@ -69,6 +76,8 @@ export interface NetworkOptions {
   accessPoints?: AccessPointConfig[] | undefined;
   /** Stop the boards after this many milliseconds (--timeout). */
   timeoutMs?: number | undefined;
+  /** Fault specs (docs/faults.md), applied from the start. */
+  faults?: string[] | undefined;
 }
 
 /** Boots the boards on one LAN, runs their scripts to the end (Ctrl-C interrupts all) and returns the exit code. */
@@ -84,44 +93,29 @@ async function runBoards(specs: LabBoard[], net: NetworkOptions, consoleFor: (sp
   });
   if (net.pcap) lan.capture = openCapture(net.pcap, lan);
   if (net.pcap) rootLog.info({ pcap: net.pcap }, `capturing the LAN's traffic to ${net.pcap}`);
-  const boards = await Promise.all(
-    specs.map(async (spec, i) => {
-      const profile = BOARDS[spec.board];
-      if (!profile) throw new UsageError(`unknown board '${spec.board}'`);
-      const log = rootLog.child({ board: spec.name });
-      const board = new Board({ profile, lan, log, timing: net.profile, console: consoleFor(spec), name: spec.name, forwards: spec.forwards });
-      const engine = await QuickJsEngine.create(scripts[i]!, {
-        heapBytes: profile.heapBytes,
-        config: {
-          ssid: spec.ssid,
-          password: spec.password,
-          host: spec.host,
-          port: spec.port ?? DEFAULT_PORT[spec.role ?? "server"],
-        },
-      });
-      return { board, engine };
-    }),
-  );
+  if (net.faults?.length) lan.faults = faultsFrom(net.faults, lan);
+  for (const spec of specs) if (!BOARDS[spec.board]) throw new UsageError(`unknown board '${spec.board}'`);
+  /** The board each spec runs on now (a reset boots a new one). */
+  const boards = new Map<LabBoard, Board>();
 
   let interrupts = 0;
   const onSigint = () => {
     if (++interrupts > 1) process.exit(EXIT.interrupted);
     rootLog.info("Ctrl-C: KeyboardInterrupt raised in the script (Ctrl-C again to quit at once)");
-    for (const { board } of boards) board.interrupt();
+    for (const board of boards.values()) board.interrupt();
   };
   process.on("SIGINT", onSigint);
   const timeout = deadline(net.timeoutMs);
   try {
     const run = Promise.all(
-      boards.map(async ({ board, engine }) => {
-        try {
-          board.boot();
-          return await board.run(engine);
-        } finally {
-          board.shutdown();
-          engine.dispose();
-        }
-      }),
+      specs.map((spec, i) =>
+        runOnLan(spec, scripts[i]!, lan, {
+          timing: net.profile,
+          log: rootLog.child({ board: spec.name }),
+          console: consoleFor(spec),
+          onBoot: (board) => boards.set(spec, board),
+        }),
+      ),
     );
     const outcomes = await Promise.race([run, timeout.reached]);
     if (outcomes === "timeout") {
@@ -137,6 +131,80 @@ async function runBoards(specs: LabBoard[], net: NetworkOptions, consoleFor: (sp
     timeout.cancel();
     lan.capture?.close();
   }
+}
+
+export interface BootOptions {
+  timing: TimingProfileName;
+  log: Logger;
+  console: (text: string) => void;
+  /** time.time()'s start, fixed in tests. */
+  bootEpochMs?: number;
+  /** Called with each Board as it boots (again after a reset). */
+  onBoot?: (board: Board) => void;
+}
+
+/**
+ * Boots `spec`'s board on `lan` and runs its script to the end. After a reset (a fault) the board
+ * boots again and runs the script from the start, as a real board runs main.py after a reset.
+ * Board faults (heap, sockets) apply at each boot. The CLI and the testing API both start boards here.
+ */
+export async function runOnLan(spec: LabBoard, script: CompiledScript, lan: Lan, opts: BootOptions): Promise<RunOutcome> {
+  const base = BOARDS[spec.board];
+  if (!base) throw new UsageError(`unknown board '${spec.board}'`);
+  for (;;) {
+    const setup = lan.faults?.setup({ name: spec.name, profile: base, heapBytes: base.heapBytes }) ?? { profile: base, heapBytes: base.heapBytes };
+    lan.clock.guestRunning?.(1); // booting is work: simulated time waits for it
+    let board: Board;
+    let engine: GuestEngine;
+    try {
+      const { profile } = setup;
+      board = new Board({ profile, lan, log: opts.log, timing: opts.timing, console: opts.console, name: spec.name, forwards: spec.forwards, bootEpochMs: opts.bootEpochMs });
+      engine = await createEngine(script, setup.heapBytes, scriptConfig(spec));
+      opts.onBoot?.(board);
+      board.boot();
+    } catch (error) {
+      lan.clock.guestRunning?.(-1);
+      throw error;
+    }
+    const current = board;
+    const unregister = lan.faults?.register({ name: spec.name, reset: () => current.halt() });
+    const running = board.run(engine);
+    lan.clock.guestRunning?.(-1);
+    let outcome: RunOutcome;
+    try {
+      outcome = await running;
+    } finally {
+      unregister?.();
+      board.shutdown();
+      engine.dispose();
+    }
+    if (outcome.kind !== "reset") return outcome;
+    opts.log.info("reset: the board reboots");
+  }
+}
+
+/** The engine that runs a script: one place, so every way of starting a board runs the same engines. */
+function createEngine(script: CompiledScript, heapBytes: number, config: Record<string, HostValue>): Promise<GuestEngine> {
+  return QuickJsEngine.create(script, { heapBytes, config });
+}
+
+/** The script's `config` module: the settings the command line or lab file gives it. */
+export function scriptConfig(spec: BoardRun): Record<string, HostValue> {
+  return { ssid: spec.ssid, password: spec.password, host: spec.host, port: spec.port ?? DEFAULT_PORT[spec.role ?? "server"] };
+}
+
+/** Fault specs on `lan`, or a one-line usage error for the first bad one. */
+export function faultsFrom(specs: string[], lan: Lan, seed?: number): Faults {
+  const faults = new Faults(lan, seed);
+  for (const spec of specs) {
+    try {
+      faults.add(parseFault(spec));
+    } catch (error) {
+      if (error instanceof FaultSpecError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+  return faults;
 }
 
 function openCapture(file: string, lan: Lan): Capture {
@@ -158,10 +226,10 @@ function prefixLines(prefix: string, out: (text: string) => void): (text: string
   };
 }
 
-async function loadScript(opts: { board: string; role?: Role | undefined; script?: string | undefined }) {
+export async function loadScript(opts: { board: string; role?: Role | undefined; script?: string | undefined }, displayName?: string) {
   const file = opts.script
     ? path.resolve(opts.script)
-    : fileURLToPath(new URL(`../scripts/${opts.board}/${opts.role ?? "server"}.ts`, import.meta.url));
+    : path.join(packageRoot(), "src/scripts", opts.board, `${opts.role ?? "server"}.ts`);
   try {
     if ((await stat(file)).isDirectory()) throw new ScriptInputError(`cannot read script '${opts.script}': it is a directory`);
     await access(file, constants.R_OK);
@@ -171,7 +239,7 @@ async function loadScript(opts: { board: string; role?: Role | undefined; script
     throw new ScriptInputError(opts.script ? `cannot read script '${opts.script}': ${reason}` : `no ${opts.role} script for board '${opts.board}' yet`);
   }
   try {
-    return await compileScript(file);
+    return await compileScript(file, displayName);
   } catch (error) {
     if (error instanceof ScriptError) throw new ScriptInputError(error.message);
     throw error;

@@ -30,6 +30,8 @@ export interface BoardOptions {
   name?: string;
   /** --forward: PC port for a listening board port, when not the same number. */
   forwards?: ReadonlyMap<number, number>;
+  /** What time.time() counts from (ms since 1970); now by default, fixed in tests so runs repeat. */
+  bootEpochMs?: number;
 }
 
 /** How long guest code may run before a polling host call lets the event loop take a turn. */
@@ -60,7 +62,12 @@ export class Board implements GuestHost, LanHost {
   private pendingCalls = 0;
   private interruptPending = false;
   private lastYield = performance.now();
-  private readonly bootEpochMs = Date.now();
+  private readonly bootEpochMs: number;
+  /** Whether the guest is running code now (not blocked in a host call): the clock is told. */
+  private guestRunning = false;
+  /** Set by halt(): the run ends as if the power went, and no host call answers any more. */
+  private halted: ((outcome: RunOutcome) => void) | null = null;
+  private isHalted = false;
 
   constructor(opts: BoardOptions) {
     this.opts = opts;
@@ -68,6 +75,7 @@ export class Board implements GuestHost, LanHost {
     const { profile, lan, log } = opts;
     const clock = lan.clock;
     this.name = opts.name ?? profile.id;
+    this.bootEpochMs = opts.bootEpochMs ?? Date.now();
     this.mac = opts.mac ?? Uint8Array.of(...profile.macOui, ...nameHash(this.name));
     this.sta = new Wlan({
       lan,
@@ -131,9 +139,32 @@ export class Board implements GuestHost, LanHost {
 
   /** Runs a script to its end; an uncaught exception prints its traceback on the console. */
   async run(engine: GuestEngine): Promise<RunOutcome> {
-    const outcome = await engine.run(this);
-    if (outcome.kind === "raised") this.opts.console(outcome.traceback.join("\n") + "\n");
-    return outcome;
+    const halted = new Promise<RunOutcome>((resolve) => (this.halted = resolve));
+    this.setGuestRunning(true);
+    try {
+      const outcome = await Promise.race([engine.run(this), halted]);
+      if (outcome.kind === "raised") this.opts.console(outcome.traceback.join("\n") + "\n");
+      return outcome;
+    } finally {
+      this.setGuestRunning(false);
+    }
+  }
+
+  /**
+   * The reset button: the script stops where it is (no exception it could catch, nothing printed)
+   * and run() ends with { kind: "reset" }; sockets are dropped with RST. The caller boots a new Board.
+   */
+  halt(): void {
+    if (this.isHalted) return;
+    this.isHalted = true;
+    this.halted?.({ kind: "reset" });
+    this.shutdown(true);
+  }
+
+  private setGuestRunning(running: boolean): void {
+    if (running === this.guestRunning) return;
+    this.guestRunning = running;
+    this.opts.lan.clock.guestRunning?.(running ? 1 : -1);
   }
 
   /** Ctrl-C: raises KeyboardInterrupt in the script, in the call it is blocked in or at its next one. */
@@ -147,11 +178,15 @@ export class Board implements GuestHost, LanHost {
     calls.abort(new GuestException("KeyboardInterrupt", []));
   }
 
-  /** Closes every socket and leaves the network: the board is switched off. */
-  shutdown(): void {
+  /** Closes every socket (with RST when `reset`) and leaves the network: the board is switched off. */
+  shutdown(reset = false): void {
+    // Empty the table first: a closing socket frees room that must not let queued connections in.
     const sockets = [...this.sockets.values()];
     this.sockets.clear();
-    for (const socket of sockets) socket.close();
+    for (const socket of sockets) {
+      if (reset && socket instanceof TcpSocket) socket.reset();
+      else socket.close();
+    }
     this.sta.setActive(false);
     this.ap.setActive(false);
   }
@@ -159,6 +194,7 @@ export class Board implements GuestHost, LanHost {
   call(name: string, args: readonly HostValue[]): HostValue | Promise<HostValue> {
     const fn = this.api[name] as ((...a: readonly HostValue[]) => HostValue | Promise<HostValue>) | undefined;
     if (!fn) throw new GuestException("RuntimeError", [`no host function ${name}`]);
+    if (this.isHalted) return new Promise<HostValue>(() => {}); // a halted board never answers
     if (this.interruptPending) {
       this.interruptPending = false;
       throw new GuestException("KeyboardInterrupt", []);
@@ -173,6 +209,7 @@ export class Board implements GuestHost, LanHost {
 
   private async settle(pending: Promise<HostValue>): Promise<HostValue> {
     this.pendingCalls++;
+    this.setGuestRunning(false);
     try {
       return await pending;
     } catch (error) {
@@ -180,6 +217,8 @@ export class Board implements GuestHost, LanHost {
     } finally {
       this.pendingCalls--;
       this.lastYield = performance.now();
+      if (this.isHalted) await new Promise(() => {}); // the guest never hears back
+      this.setGuestRunning(true);
     }
   }
 
@@ -335,7 +374,10 @@ export class Board implements GuestHost, LanHost {
         return null;
       },
       /** Called from the script's loops: lets timers and sockets move while guest code spins. */
-      poll: (): null | Promise<null> => (performance.now() - this.lastYield < YIELD_EVERY_MS ? null : nextTurn(this.calls.signal)),
+      poll: (): null | Promise<null> => {
+        if (clock.busyLoop) return clock.busyLoop(this.calls.signal).then(() => null);
+        return performance.now() - this.lastYield < YIELD_EVERY_MS ? null : nextTurn(this.calls.signal);
+      },
       sleepMs: (ms: number): Promise<null> => sleep(clock, ms, this.calls.signal).then(() => null),
       ticksMs: (): number => Math.floor(clock.now()),
       epochSeconds: (): number => Math.floor((this.bootEpochMs + clock.now()) / 1000),

@@ -38,6 +38,8 @@ export const MIN_RSSI = -90;
 export class AccessPoint {
   readonly dhcp: DhcpServer;
   private readonly hosts = new Map<string, LanHost>();
+  /** Addresses a device holds statically (an IP conflict): later hosts at them are not reachable there. */
+  private readonly claimed = new Set<string>();
   private readonly goneListeners = new Set<() => void>();
 
   constructor(
@@ -81,7 +83,17 @@ export class AccessPoint {
 
   /** `host` is reachable at `ip` on this network. */
   attach(ip: string, host: LanHost): void {
+    if (!this.claimed.has(ip)) this.hosts.set(ip, host);
+  }
+
+  /** A device holds `ip` whoever else takes it: it answers ARP for it, so traffic for `ip` reaches it. */
+  claim(ip: string, host: LanHost): () => void {
     this.hosts.set(ip, host);
+    this.claimed.add(ip);
+    return () => {
+      this.claimed.delete(ip);
+      this.detach(ip, host);
+    };
   }
 
   detach(ip: string, host: LanHost): void {

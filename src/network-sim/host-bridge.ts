@@ -5,7 +5,8 @@ import type { Logger } from "pino";
 import type { SocketAddress } from "./address.ts";
 import { ByteQueue } from "./byte-queue.ts";
 import { NetError } from "./errors.ts";
-import type { Segment } from "./pipe.ts";
+import { Notifier } from "./notifier.ts";
+import type { Pipe, Segment } from "./pipe.ts";
 import type { TcpLink } from "./tcp-link.ts";
 
 export interface LinkBuffers {
@@ -17,10 +18,35 @@ export interface LinkBuffers {
 export class NetSocketLink implements TcpLink {
   readonly inbound: ByteQueue;
   failure: NetError | null = null;
+  /** What the kernel has not taken yet: it holds the board's send buffer (lwIP frees it on ACK). */
   private unflushed = 0;
-  private readonly spaceWaiters = new Set<() => void>();
+  private readonly sendSpaceFreed = new Notifier();
   /** Sees the connection's segments (the capture): sent by the board, or by the real peer. */
   observer: ((fromBoard: boolean, segment: Segment) => void) | null = null;
+  /** The board's segments on their way to the real socket; faults wrap it. */
+  out: Pipe = {
+    data: (chunk) =>
+      this.socket.write(chunk, () => {
+        this.unflushed -= chunk.length;
+        this.sendSpaceFreed.notify();
+      }),
+    fin: () => this.socket.end(),
+    rst: () => this.socket.resetAndDestroy(),
+  };
+  /** The real peer's segments on their way to the board's receive window; faults wrap it. */
+  incoming: Pipe = {
+    // The board's receive window is the only buffer: when it is full, stop reading the
+    // real socket so the kernel's window closes and the PC's sender blocks.
+    data: (chunk) => {
+      if (!this.inbound.push(chunk)) this.socket.pause();
+    },
+    fin: () => this.inbound.end(),
+    rst: () => {
+      if (this.failure) return;
+      this.failure = new NetError("ECONNRESET");
+      this.inbound.fail(this.failure);
+    },
+  };
 
   constructor(
     private readonly socket: net.Socket,
@@ -28,25 +54,22 @@ export class NetSocketLink implements TcpLink {
     private readonly buffers: LinkBuffers,
   ) {
     this.inbound = new ByteQueue(buffers.receiveWindow);
-    // The board's receive window is the only buffer: when it is full, stop reading the
-    // real socket so the kernel's window closes and the PC's sender blocks.
     socket.on("data", (chunk: Buffer) => {
       this.observer?.(false, { kind: "data", chunk });
-      if (!this.inbound.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length))) socket.pause();
+      this.incoming.data(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
     });
     this.inbound.onDrain = () => socket.resume();
     socket.on("end", () => {
       this.observer?.(false, { kind: "fin" });
-      this.inbound.end();
+      this.incoming.fin();
     });
     socket.on("error", () => {
       this.observer?.(false, { kind: "rst" });
-      this.failure = new NetError("ECONNRESET");
-      this.inbound.fail(this.failure);
+      this.incoming.rst();
     });
     socket.on("close", () => {
       this.inbound.end();
-      this.wakeSpaceWaiters();
+      this.sendSpaceFreed.notify();
     });
   }
 
@@ -56,46 +79,25 @@ export class NetSocketLink implements TcpLink {
   }
 
   waitForSendSpace(signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const onAbort = () => {
-        this.spaceWaiters.delete(done);
-        reject(signal!.reason);
-      };
-      const done = () => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      };
-      this.spaceWaiters.add(done);
-      signal?.addEventListener("abort", onAbort, { once: true });
-    });
+    return this.sendSpaceFreed.wait(signal);
   }
 
   write(data: Uint8Array): void {
     if (this.socket.destroyed) return;
     this.observer?.(true, { kind: "data", chunk: data });
-    // The board's send buffer holds what the kernel has not taken yet; the write callback frees it.
     this.unflushed += data.length;
-    this.socket.write(data, () => {
-      this.unflushed -= data.length;
-      this.wakeSpaceWaiters();
-    });
-  }
-
-  private wakeSpaceWaiters(): void {
-    const waiters = [...this.spaceWaiters];
-    this.spaceWaiters.clear();
-    for (const waiter of waiters) waiter();
+    this.out.data(data);
   }
 
   end(): void {
-    if (!this.socket.writableEnded) this.observer?.(true, { kind: "fin" });
-    this.socket.end();
+    if (this.socket.writableEnded) return;
+    this.observer?.(true, { kind: "fin" });
+    this.out.fin();
   }
 
   abort(): void {
     if (!this.socket.destroyed) this.observer?.(true, { kind: "rst" });
-    this.socket.resetAndDestroy();
+    this.out.rst();
   }
 }
 

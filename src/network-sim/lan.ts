@@ -5,6 +5,8 @@ import type { Capture } from "./capture.ts";
 import { sleep, type Clock } from "./clock.ts";
 import type { Lease } from "./dhcp.ts";
 import { NetError } from "./errors.ts";
+import { memoryConnection, socketConnection } from "./faults/connections.ts";
+import type { Faults } from "./faults/faults.ts";
 import { HostBridge, type LinkBuffers, type NetSocketLink } from "./host-bridge.ts";
 import { MemoryLink } from "./memory-link.ts";
 import { tap } from "./pipe.ts";
@@ -49,6 +51,13 @@ export class Lan {
   readonly bridge: HostBridge;
   /** --pcap: where the LAN's traffic is written, when it is. */
   capture: Capture | null = null;
+  /** The faults in effect on this LAN, when any are. */
+  faults: Faults | null = null;
+  /**
+   * The PC as a host inside the simulation (virtual time: in-memory peers that play the PC side);
+   * null when the PC is the real one, reached through the bridge.
+   */
+  pc: LanHost | null = null;
 
   constructor(opts: LanOptions) {
     this.clock = opts.clock;
@@ -79,6 +88,13 @@ export class Lan {
     ap.goOffAir();
   }
 
+  /** An AP that went off the air comes back (the same network, leases and all). */
+  restoreAccessPoint(ap: AccessPoint): void {
+    if (this.accessPoints.includes(ap)) return;
+    this.accessPoints.push(ap);
+    this.log.info({ ssid: ap.ssid }, `access point "${ap.ssid}" back on the air`);
+  }
+
   /** Every AP's lease table, by SSID. */
   leases(): Record<string, Lease[]> {
     return Object.fromEntries(this.accessPoints.map((ap) => [ap.ssid, ap.dhcp.table()]));
@@ -91,8 +107,8 @@ export class Lan {
   resolve(net: AccessPoint, ip: string): Destination {
     const host = net.hostAt(ip);
     if (host) return { kind: "board", host };
-    if (net.config.uplink && ip === this.hostIp) return { kind: "pc", address: "127.0.0.1" };
-    if (net.config.uplink && !net.contains(ip)) return { kind: "pc", address: ip };
+    if (net.config.uplink && ip === this.hostIp) return this.pc ? { kind: "board", host: this.pc } : { kind: "pc", address: "127.0.0.1" };
+    if (net.config.uplink && !net.contains(ip)) return this.pc ? { kind: "nowhere" } : { kind: "pc", address: ip }; // a virtual lab has no Internet
     return { kind: "nowhere" };
   }
 
@@ -109,13 +125,24 @@ export class Lan {
     signal?: AbortSignal,
   ): Promise<TcpLink> {
     const destination = this.resolve(net, remote[0]);
-    if (destination.kind === "pc") {
+    const to = destination.kind === "board" ? destination.host.name : destination.kind === "pc" ? "pc" : null;
+    let verdict = this.faults?.verdict({ from: from.name, to, remote }) ?? null;
+    if (verdict === "refused") {
+      this.capture?.tcpRefused(local, remote);
+      throw new NetError("ECONNRESET");
+    }
+    if (verdict === "unreachable") throw new NetError("EHOSTUNREACH");
+    // Another device holds the sender's address (IP conflict): the answers go to it, never to the sender.
+    const impostor = net.hostAt(local[0]);
+    if (impostor && impostor !== from) verdict = "no_answer";
+    if (destination.kind === "pc" && verdict === null) {
       const link = await this.bridge.connect(destination.address, remote, from.linkBuffers, signal);
       const flow = this.capture?.tcpOpen(local, remote);
       if (flow) link.observer = (fromBoard, segment) => flow.segment(fromBoard, segment);
+      this.faults?.opened(socketConnection(link, true, [local, remote], [from.name, "pc"], this.clock.now()));
       return link;
     }
-    if (destination.kind === "nowhere") {
+    if (destination.kind !== "board" || verdict === "no_answer") {
       this.log.warn({ to: remote.join(":") }, `nothing answers at ${remote.join(":")}`);
       await sleep(this.clock, synTimeoutMs, signal);
       throw new NetError("ECONNABORTED");
@@ -130,6 +157,7 @@ export class Lan {
       mine.out = tap(mine.out, (segment) => flow.segment(true, segment));
       theirs.out = tap(theirs.out, (segment) => flow.segment(false, segment));
     }
+    this.faults?.opened(memoryConnection(mine, theirs, [from.name, destination.host.name], this.clock.now()));
     this.log.debug({ from: local.join(":"), to: remote.join(":") }, `connection ${local.join(":")} → ${remote.join(":")}`);
     return mine;
   }
@@ -151,9 +179,10 @@ export class Lan {
   }
 
   /** A connection from the PC to a board's listening socket at `server`: captured from here on. */
-  fromPc(link: NetSocketLink, server: SocketAddress): NetSocketLink {
+  fromPc(link: NetSocketLink, server: SocketAddress, board: string): NetSocketLink {
     const flow = this.capture?.tcpOpen(link.remote, server);
     if (flow) link.observer = (fromBoard, segment) => flow.segment(!fromBoard, segment);
+    this.faults?.opened(socketConnection(link, false, [link.remote, server], ["pc", board], this.clock.now()));
     return link;
   }
 

@@ -24,6 +24,9 @@ export class MemoryLink implements TcpLink {
   /** The board closed its socket: data arriving now is answered with RST, as lwIP does. */
   private closed = false;
   private readonly space = new Notifier();
+  /** Bytes sent but not arrived yet (a fault delays them): they count against the peer's window. */
+  private inFlight = 0;
+  private flushing = false;
 
   constructor(
     readonly local: SocketAddress,
@@ -37,8 +40,10 @@ export class MemoryLink implements TcpLink {
   /** Segments from the peer arriving at this end. */
   readonly arrive: Pipe = {
     data: (chunk) => {
+      this.peer.inFlight -= chunk.length;
       if (this.closed) return this.abort();
       this.inbound.push(chunk);
+      this.peer.flush();
     },
     fin: () => this.inbound.end(),
     rst: () => {
@@ -84,15 +89,20 @@ export class MemoryLink implements TcpLink {
 
   /** Moves from the send buffer what the peer's window takes, then the FIN once all data is out. */
   private flush(): void {
+    if (this.flushing) return; // a segment arriving synchronously calls back in; the loop below goes on
+    this.flushing = true;
     const window = this.peer.inbound;
-    while (this.unsent.length > 0 && !this.failure && window.size < window.capacity) {
+    const room = () => window.capacity - window.size - this.inFlight;
+    while (this.unsent.length > 0 && !this.failure && room() > 0) {
       const chunk = this.unsent[0]!;
-      const n = Math.min(chunk.length, window.capacity - window.size);
+      const n = Math.min(chunk.length, room());
       if (n === chunk.length) this.unsent.shift();
       else this.unsent[0] = chunk.subarray(n);
       this.unsentBytes -= n;
+      this.inFlight += n;
       this.out.data(chunk.subarray(0, n));
     }
+    this.flushing = false;
     if (this.finPending && this.unsent.length === 0 && !this.failure) {
       this.finPending = false;
       this.out.fin();

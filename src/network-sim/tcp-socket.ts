@@ -136,7 +136,7 @@ export class TcpSocket {
       return;
     }
     const shown: SocketAddress = [local[0] === "0.0.0.0" ? (boardIp ?? "0.0.0.0") : local[0], local[1]];
-    this.forward = await lan.bridge.forward(shown, lan.hostIp, profile.socket, (link) => this.enqueue(lan.fromPc(link, shown)), this.host.hostPort(local[1]));
+    this.forward = await lan.bridge.forward(shown, lan.hostIp, profile.socket, (link) => this.enqueue(lan.fromPc(link, shown, this.host.lanHost.name)), this.host.hostPort(local[1]));
     if ((this.state as State) === "closed") this.forward.close(); // closed while the forward opened
   }
 
@@ -265,6 +265,12 @@ export class TcpSocket {
       if (link.inbound.readable && link.inbound.size === 0) link.abort();
       else this.enqueue(link);
     }
+  }
+
+  /** The board goes away (reset): the connection is dropped with RST, then the socket closes. */
+  reset(): void {
+    this.link?.abort();
+    this.close();
   }
 
   private enqueue(link: TcpLink): void {

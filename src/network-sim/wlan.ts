@@ -179,8 +179,17 @@ export class Wlan {
       this.opts.lan.capture?.dhcpUnanswered(mac);
       const backoff = profile.wlan.dhcpRetrySeconds;
       const seconds = backoff[Math.min(tries, backoff.length - 1)]!;
-      log.warn({ ssid: ap.ssid, retryInSeconds: seconds }, `DHCP: no address offered on "${ap.ssid}" (pool exhausted); retrying in ${seconds} s`);
+      const why = ap.dhcp.answering ? "pool exhausted" : "no answer";
+      log.warn({ ssid: ap.ssid, retryInSeconds: seconds }, `DHCP: no address offered on "${ap.ssid}" (${why}); retrying in ${seconds} s`);
       this.schedule(seconds * 1000, () => this.requestLease(ap, tries + 1));
+      return;
+    }
+    const holder = ap.hostAt(lease.ip);
+    if (holder && holder !== this.opts.host && profile.wlan.dhcpChecksAddress) {
+      // lwIP's dhcp_decline: the address answered an ARP probe; ask again after DHCP_REQUEST_BACKOFF (10 s).
+      log.warn({ ip: lease.ip }, `DHCP: ${lease.ip} is already in use (ARP answered): declined`);
+      ap.dhcp.decline(lease.mac, lease.ip);
+      this.schedule(10_000, () => this.requestLease(ap, 0));
       return;
     }
     this.lease = lease;
@@ -239,8 +248,11 @@ export class Wlan {
     if (!this.opts.profile.wlan.keepsIpOnDisconnect) this.lease = null;
   }
 
+  /** Runs a step of joining after `ms`; a step that takes no time (the fast profile) happens at once. */
   private schedule(ms: number, step: () => void): void {
     this.cancelJoin?.();
+    this.cancelJoin = null;
+    if (ms <= 0) return step();
     this.cancelJoin = this.opts.clock.setTimer(ms, () => {
       this.cancelJoin = null;
       step();

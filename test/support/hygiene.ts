@@ -115,7 +115,7 @@ export async function bootBoards(count: number, boardId = "pico_w"): Promise<voi
     const engine = await QuickJsEngine.create(script, { heapBytes: profile.heapBytes, config: {} });
     try {
       const outcome = await board.run(engine);
-      if (outcome.kind !== "finished") throw new Error(`board ${i} raised ${outcome.pyType}`);
+      if (outcome.kind !== "finished") throw new Error(`board ${i} ended: ${JSON.stringify(outcome)}`);
     } finally {
       board.shutdown();
       engine.dispose();

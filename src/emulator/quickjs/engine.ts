@@ -38,9 +38,13 @@ function compiledWasm(): Promise<WebAssembly.Module> {
   return (wasm ??= readFile(require.resolve("@jitl/quickjs-wasmfile-release-asyncify/wasm")).then(compile));
 }
 
+/** The guest library, inlined by tools/build.mjs into the CLI bundle; undefined when running from source. */
+declare const BOARDSIM_GUEST_LIBRARY: string | undefined;
+
 let guestLibrary: Promise<string> | undefined;
-/** The guest library (./guest) as one script, bundled once per process. */
+/** The guest library (./guest) as one script: prebuilt in the bundle, else bundled once per process. */
 function guestLibrarySource(): Promise<string> {
+  if (typeof BOARDSIM_GUEST_LIBRARY === "string") return Promise.resolve(BOARDSIM_GUEST_LIBRARY);
   return (guestLibrary ??= build({
     entryPoints: [fileURLToPath(new URL("./guest/index.ts", import.meta.url))],
     bundle: true,
