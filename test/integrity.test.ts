@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { BOARDS } from "../src/boards/index.ts";
-import { startScript, type ScriptRun } from "./support/run-script.ts";
+import { startScript, type ScriptRun, type StartOptions } from "./support/run-script.ts";
 
 const running: ScriptRun[] = [];
 const sockets: net.Socket[] = [];
@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 
 /** A board-side echo server: serves one connection after another until the client closes, recv/sendall. */
-async function echoServer(backlog: number): Promise<{ run: ScriptRun; port: number }> {
+async function echoServer(backlog: number, opts: StartOptions = {}): Promise<{ run: ScriptRun; port: number }> {
   const run = await startScript(`
     import socket from "socket";
     const s = socket.socket();
@@ -35,7 +35,7 @@ async function echoServer(backlog: number): Promise<{ run: ScriptRun; port: numb
       }
       conn.close();
     }
-  `);
+  `, "pico_w", "main.ts", opts);
   running.push(run);
   const forward = await run.logged((l) => l.msg.startsWith("forward "));
   return { run, port: forward.hostPort as number };
@@ -75,27 +75,33 @@ async function logCount(run: ScriptRun, pattern: RegExp, count: number): Promise
   while (countLogs(run, pattern) < count) await run.logged((l) => pattern.test(l.msg) && countLogs(run, pattern) >= count);
 }
 
+/** Streams `total` random bytes through the echo server at `port`; resolves with both SHA-256 digests and the byte count back. */
+async function echoDigests(port: number, total: number): Promise<{ sent: string; received: string; bytes: number }> {
+  const client = await connect(port);
+  const sent = createHash("sha256");
+  const received = createHash("sha256");
+  let bytes = 0;
+  client.socket.on("data", (c: Buffer) => {
+    received.update(c);
+    bytes += c.length;
+  });
+  for (let offset = 0; offset < total; offset += 1 << 20) {
+    const chunk = randomBytes(Math.min(1 << 20, total - offset));
+    sent.update(chunk);
+    if (!client.socket.write(chunk)) await new Promise((resolve) => client.socket.once("drain", resolve));
+  }
+  client.socket.end();
+  await client.result;
+  return { sent: sent.digest("hex"), received: received.digest("hex"), bytes };
+}
+
 describe("data integrity through a board-side echo server over the host bridge", () => {
   it("64 MiB of random bytes come back byte-exact (SHA-256)", async () => {
     const { run, port } = await echoServer(1);
-    const client = await connect(port);
     const total = 64 * 1024 * 1024;
-    const sent = createHash("sha256");
-    const received = createHash("sha256");
-    let receivedBytes = 0;
-    client.socket.on("data", (c: Buffer) => {
-      received.update(c);
-      receivedBytes += c.length;
-    });
-    for (let offset = 0; offset < total; offset += 1 << 20) {
-      const chunk = randomBytes(1 << 20);
-      sent.update(chunk);
-      if (!client.socket.write(chunk)) await new Promise((resolve) => client.socket.once("drain", resolve));
-    }
-    client.socket.end();
-    await client.result;
-    expect(receivedBytes).toBe(total);
-    expect(received.digest("hex")).toBe(sent.digest("hex"));
+    const { sent, received, bytes } = await echoDigests(port, total);
+    expect(bytes).toBe(total);
+    expect(received).toBe(sent);
     await run.printed("connected\n");
   }, 120_000);
 });
