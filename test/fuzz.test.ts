@@ -2,6 +2,7 @@ import net from "node:net";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { BOARDS } from "../src/boards/index.ts";
+import { seededRandom } from "../src/network-sim/random.ts";
 import { startFile } from "./support/run-script.ts";
 
 /**
@@ -14,18 +15,6 @@ const CHAPTER_SERVERS = ["pico_w", "esp32", "esp8266"].map((board) => ({ board, 
 // UnicodeError by design; it needs its own oracle (docs/reliability.md, pending).
 const ROUNDS = 8;
 const SEED = Number(process.env.FUZZ_SEED ?? 20240602);
-
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The bytes a `print(data)` line shows (MicroPython's b'...' repr), or null for any other line. */
 function bytesPrinted(line: string): Buffer | null {
@@ -94,7 +83,7 @@ class Peer {
 describe.each(CHAPTER_SERVERS)("fuzzing the $board chapter server", ({ board, script }) => {
   const { partialSend } = BOARDS[board]!.socket;
   it(`${ROUNDS} seeded rounds of random bytes, floods, extra clients and RSTs`, async () => {
-    const random = prng(SEED);
+    const random = seededRandom(SEED);
     const pick = (n: number) => Math.floor(random() * n);
     for (let round = 0; round < ROUNDS; round++) {
       const context = `seed ${SEED}, round ${round}`;
