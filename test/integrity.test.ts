@@ -104,6 +104,19 @@ describe("data integrity through a board-side echo server over the host bridge",
     expect(received).toBe(sent);
     await run.printed("connected\n");
   }, 120_000);
+
+  // Smaller payloads: each fault holds the data on purpose (the bandwidth cap is the point of it).
+  it.each([
+    ["slicer:size=512,variation=400,delay=0", 4 << 20],
+    ["slicer:size=64,variation=60,delay=1ms", 128 << 10],
+    ["bandwidth:rate=16M", 8 << 20],
+    ["latency:ms=5,jitter=4ms", 4 << 20],
+  ])("under --fault %s, %i random bytes come back byte-exact", async (fault, total) => {
+    const { port } = await echoServer(1, { faults: [fault] });
+    const { sent, received, bytes } = await echoDigests(port, total);
+    expect(bytes).toBe(total);
+    expect(received).toBe(sent);
+  }, 60_000);
 });
 
 describe("50 concurrent host clients against the Pico W's listen backlog and PCB limits", () => {

@@ -81,6 +81,9 @@ export interface NetworkOptions {
 }
 
 /** Boots the boards on one LAN, runs their scripts to the end (Ctrl-C interrupts all) and returns the exit code. */
+/** How long boardsim waits, after the scripts end, for their connections to send what they were given. */
+const DRAIN_MS = 3000;
+
 async function runBoards(specs: LabBoard[], net: NetworkOptions, consoleFor: (spec: LabBoard) => (text: string) => void): Promise<number> {
   const scripts = await Promise.all(specs.map((spec) => loadScript(spec)));
   const rootLog = createLogger(net.logFormat, net.logLevel);
@@ -129,6 +132,7 @@ async function runBoards(specs: LabBoard[], net: NetworkOptions, consoleFor: (sp
   } finally {
     process.off("SIGINT", onSigint);
     timeout.cancel();
+    await lan.bridge.drain(DRAIN_MS);
     lan.capture?.close();
   }
 }

@@ -10,6 +10,7 @@ import { QuickJsEngine } from "../../src/emulator/quickjs/engine.ts";
 import { compileScript } from "../../src/emulator/quickjs/transpile.ts";
 import { RealClock } from "../../src/network-sim/clock.ts";
 import { Lan } from "../../src/network-sim/lan.ts";
+import { faultsFrom } from "../../src/cli/run.ts";
 
 export interface LogLine {
   level: number;
@@ -40,6 +41,8 @@ export interface StartOptions {
   name?: string;
   /** What the script's `config` module holds, beside the defaults. */
   config?: Partial<Record<"ssid" | "password" | "host" | "port", string | number>>;
+  /** Faults (`--fault` specs) on the fresh LAN; not with `lan`. */
+  faults?: string[];
 }
 
 /** Starts `source` (a TS script) on a virtual board in this process, fast WiFi timing, real time. */
@@ -73,9 +76,11 @@ export async function startFile(file: string, boardId = "pico_w", opts: StartOpt
       },
     }),
   );
+  const lan = opts.lan ?? new Lan({ clock: new RealClock(), log });
+  if (opts.faults) lan.faults = faultsFrom(opts.faults, lan);
   const board = new Board({
     profile,
-    lan: opts.lan ?? new Lan({ clock: new RealClock(), log }),
+    lan,
     log,
     name: opts.name,
     timing: "fast",
