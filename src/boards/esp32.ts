@@ -119,6 +119,14 @@ export const esp32: BoardProfile = {
     sendBuffer: 5760,
     receiveWindow: 5760,
     defaultBacklog: 2,
+    // CONFIG_LWIP_MAX_ACTIVE_TCP: MicroPython's sdkconfig.base sets 12 (TIME-WAIT PCBs count on the
+    // ESP32, which boardsim does not model); CONFIG_LWIP_MAX_LISTENING_TCP 16 (board-numbers.md §3).
+    tcpPcbs: 12,
+    listenPcbs: 16,
+    // lwip_listen() with TCP_LISTEN_BACKLOG: the netconn layer holds established connections against
+    // the backlog and further SYNs are dropped until accept() takes one. UNVERIFIED on hardware; the
+    // accept mailbox (6) overflowing with RST is not reached while the backlog is below it.
+    backlogOverflow: "wait",
     setsockoptWarning: "Warning: lwip.setsockopt() option not implemented",
     // CONFIG_LWIP_UDP_RECVMBOX_SIZE default 6 (IDF Kconfig; UNVERIFIED for MicroPython's sdkconfig).
     udpReceiveQueue: 6,

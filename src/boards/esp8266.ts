@@ -92,6 +92,10 @@ export const esp8266: BoardProfile = {
     // SYN retries come from SDK registers: UNVERIFIED, taken as lwIP's ~18 s.
     synTimeoutMs: 18_000,
     // PCBs come from the heap (MEMP_MEM_MALLOC); about 5 in practice, UNVERIFIED. tcp_new → ENOMEM.
+    // MEMP_NUM_TCP_PCB reads 5 (an SDK register); MEMP_NUM_TCP_PCB_LISTEN 2 (board-numbers.md §3).
+    // With MEMP_MEM_MALLOC raw-API PCBs are heap-bound in practice: 5 is UNVERIFIED.
+    tcpPcbs: 5,
+    listenPcbs: 2,
     maxSockets: 5,
     socketsExhausted: "ENOMEM",
   },

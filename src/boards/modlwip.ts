@@ -24,6 +24,10 @@ export const MODLWIP_SOCKET = {
   partialSend: true,
   // MICROPY_PY_SOCKET_LISTEN_BACKLOG_DEFAULT (py/mpconfig.h).
   defaultBacklog: 2,
+  // modlwip's accept callback finds its max(1, backlog) slots full, returns ERR_BUF and lwIP aborts
+  // the connection with RST (board-numbers.md §3). UNVERIFIED reading: lwIP 2.x counts only
+  // half-open connections against its own backlog, so modlwip's queue is what refuses.
+  backlogOverflow: "reset",
   setsockoptWarning: "Warning: lwip.setsockopt() not implemented",
   // ipaddr_aton only: a hostname in connect()/bind() is rejected before any lookup.
   resolvesHostnames: false,

@@ -80,5 +80,9 @@ export const picoW: BoardProfile = {
     // MEMP_NUM_TCP_PCB 5 (lwIP default): tcp_new fails, socket() raises ENOMEM.
     maxSockets: 5,
     socketsExhausted: "ENOMEM",
+    // lwIP opt.h defaults, not overridden by rp2's lwipopts.h (board-numbers.md §3). TIME-WAIT PCBs
+    // are not counted: tcp_alloc() reclaims the oldest of them before it fails.
+    tcpPcbs: 5,
+    listenPcbs: 8,
   },
 };

@@ -103,6 +103,19 @@ export interface BoardProfile {
     receiveWindow: number;
     /** listen() with no argument. */
     defaultBacklog: number;
+    /**
+     * Active TCP PCBs (lwIP MEMP_NUM_TCP_PCB / ESP-IDF's MAX_ACTIVE_TCP): connections, accepted or
+     * waiting to be, take one each. An incoming connection that finds none waits (its SYN is dropped
+     * and the client retries). socket() is limited separately by maxSockets.
+     */
+    tcpPcbs: number;
+    /** Listening PCBs (MEMP_NUM_TCP_PCB_LISTEN): one more listen() raises ENOMEM. */
+    listenPcbs: number;
+    /**
+     * An established connection beyond listen(backlog) not yet accept()ed: "reset" (modlwip's accept
+     * queue is full: RST) or "wait" (lwIP's sockets API drops the SYN until accept() makes room).
+     */
+    backlogOverflow: "reset" | "wait";
     /** What setsockopt() prints for an option the port does not implement. */
     setsockoptWarning: string;
     /** UDP datagrams queued per socket before new ones are dropped. */

@@ -2,7 +2,8 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { boardIds } from "../boards/index.ts";
 import { boardsTable } from "./boards.ts";
-import { EXIT, UsageError } from "./exit-codes.ts";
+import { parseDuration } from "./duration.ts";
+import { EXIT, ScriptInputError, UsageError } from "./exit-codes.ts";
 import { parseForward } from "./lab-file.ts";
 import { FaultSpecError, parseFault } from "../network-sim/faults/spec.ts";
 import { runBoard, runLab, type Role } from "./run.ts";
@@ -33,12 +34,16 @@ async function main(): Promise<void> {
           .option("expose", { type: "boolean", default: false, describe: "forward the board's ports on 0.0.0.0 (phones on your network), not 127.0.0.1" })
           .option("forward", { type: "string", array: true, default: [] as string[], describe: "HOSTPORT:BOARDPORT: reach board port BOARDPORT at PC port HOSTPORT" })
           .option("pcap", { type: "string", describe: "write the LAN's traffic to FILE (pcap, opens in Wireshark)" })
+          .option("timeout", { type: "string", describe: "stop the board after this long, exit 124 (500ms, 30s, 2m, 1h; a bare number is seconds)" })
           .option("fault", { type: "string", array: true, default: [] as string[], describe: "inject a fault: NAME[:KEY=VALUE,...], e.g. latency:ms=200 or ap_off:at=30s (repeatable; docs/faults.md)" })
           .conflicts("role", "script")
           .check((argv) => {
             if (!argv.role && !argv.script) throw new UsageError("give --role server|client or --script FILE");
             if (argv.port !== undefined && (!Number.isInteger(argv.port) || argv.port < 1 || argv.port > 65535)) {
               throw new UsageError(`--port must be a whole number from 1 to 65535, not '${argv.port}'`);
+            }
+            if (argv.timeout !== undefined && parseDuration(argv.timeout) === null) {
+              throw new UsageError(`--timeout must be a duration like 500ms, 30s, 2m or 1h, not '${argv.timeout}'`);
             }
             const bad = argv.forward.find((spec) => !parseForward(String(spec)));
             if (bad !== undefined) throw new UsageError(`--forward must be HOSTPORT:BOARDPORT, e.g. 9000:8000, not '${bad}'`);
@@ -62,7 +67,7 @@ async function main(): Promise<void> {
           .example("boardsim run --board esp32 --role server --expose", "reachable from phones on your network (binds 0.0.0.0)")
           .example("boardsim run --board esp32 --role client --fault refused", "the server refuses: the script's connect() raises ECONNRESET")
           .example("boardsim run --board pico_w --role server --fault latency:ms=300,jitter=50ms", "a slow link between the PC and the board")
-          .epilogue("Boards: pico_w, esp32, esp8266, mpython (details: boardsim boards). Exit codes: 0 the script ended, 1 it raised, 2 bad usage or input, 70 internal error, 130 Ctrl-C."),
+          .epilogue("Boards: pico_w, esp32, esp8266, mpython (details: boardsim boards). Exit codes: 0 the script ended, 1 it raised, 2 bad usage or input, 70 internal error, 124 --timeout, 130 Ctrl-C."),
       async (argv) => {
         const code = await runBoard(
           {
@@ -79,6 +84,7 @@ async function main(): Promise<void> {
             expose: argv.expose,
             pcap: argv.pcap,
             forwards: new Map(argv.forward.map((spec) => parseForward(String(spec))!.reverse() as [number, number])),
+            timeoutMs: argv.timeout === undefined ? undefined : parseDuration(argv.timeout)!,
             faults: argv.fault.map(String),
           },
           (text) => process.stdout.write(text),
@@ -118,6 +124,7 @@ async function main(): Promise<void> {
     .strict()
     .fail((message, error) => {
       if (error && !(error instanceof UsageError)) throw error;
+      if (error instanceof ScriptInputError) fail(error.message, EXIT.usage); // about the script, not the flags: no --help hint
       // yargs words some errors over several lines; a usage error is one line.
       fail(`${(message ?? error.message).replace(/\s*\n\s*/g, " ")} (see boardsim --help)`, EXIT.usage);
     })

@@ -1,4 +1,5 @@
-import { access } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "pino";
 import { packageRoot } from "../package-root.ts";
@@ -17,7 +18,7 @@ import { FaultSpecError, parseFault } from "../network-sim/faults/spec.ts";
 import { wifiLink } from "../network-sim/faults/wifi-link.ts";
 import { HostBridge } from "../network-sim/host-bridge.ts";
 import { Lan } from "../network-sim/lan.ts";
-import { EXIT, UsageError } from "./exit-codes.ts";
+import { EXIT, ScriptInputError, UsageError } from "./exit-codes.ts";
 import { readLabFile, type LabBoard } from "./lab-file.ts";
 
 export type Role = "server" | "client";
@@ -41,6 +42,8 @@ export interface RunOptions extends BoardRun {
   pcap?: string;
   /** --forward: board port → PC port. */
   forwards?: Map<number, number>;
+  /** Stop the boards after this many milliseconds (--timeout). */
+  timeoutMs?: number;
   /** --fault SPEC: faults on the LAN (docs/faults.md). */
   faults?: string[];
 }
@@ -72,11 +75,16 @@ export interface NetworkOptions {
   /** Write the LAN's traffic to this pcap file. */
   pcap?: string | undefined;
   accessPoints?: AccessPointConfig[] | undefined;
+  /** Stop the boards after this many milliseconds (--timeout). */
+  timeoutMs?: number | undefined;
   /** Fault specs (docs/faults.md), applied from the start. */
   faults?: string[] | undefined;
 }
 
 /** Boots the boards on one LAN, runs their scripts to the end (Ctrl-C interrupts all) and returns the exit code. */
+/** How long boardsim waits, after the scripts end, for their connections to send what they were given. */
+const DRAIN_MS = 3000;
+
 async function runBoards(specs: LabBoard[], net: NetworkOptions, consoleFor: (spec: LabBoard) => (text: string) => void): Promise<number> {
   const scripts = await Promise.all(specs.map((spec) => loadScript(spec)));
   const rootLog = createLogger(net.logFormat, net.logLevel);
@@ -101,8 +109,9 @@ async function runBoards(specs: LabBoard[], net: NetworkOptions, consoleFor: (sp
     for (const board of boards.values()) board.interrupt();
   };
   process.on("SIGINT", onSigint);
+  const timeout = deadline(net.timeoutMs);
   try {
-    const outcomes = await Promise.all(
+    const run = Promise.all(
       specs.map((spec, i) =>
         runOnLan(spec, scripts[i]!, lan, {
           timing: net.profile,
@@ -112,12 +121,19 @@ async function runBoards(specs: LabBoard[], net: NetworkOptions, consoleFor: (sp
         }),
       ),
     );
+    const outcomes = await Promise.race([run, timeout.reached]);
+    if (outcomes === "timeout") {
+      rootLog.warn({ timeoutMs: net.timeoutMs }, `--timeout: stopped the board after ${net.timeoutMs} ms`);
+      return EXIT.timeout;
+    }
     if (interrupts > 0) return EXIT.interrupted;
     const raised = outcomes.filter((o) => o.kind === "raised");
     if (raised.length === 0) return EXIT.ok;
     return raised.every((o) => o.pyType === "KeyboardInterrupt") ? EXIT.interrupted : EXIT.raised;
   } finally {
     process.off("SIGINT", onSigint);
+    timeout.cancel();
+    await lan.bridge.drain(DRAIN_MS);
     lan.capture?.close();
   }
 }
@@ -225,16 +241,25 @@ export async function loadScript(opts: { board: string; role?: Role | undefined;
     ? path.resolve(opts.script)
     : path.join(packageRoot(), "src/scripts", opts.board, `${opts.role ?? "server"}.ts`);
   try {
-    await access(file);
-  } catch {
-    throw new UsageError(
-      opts.script ? `cannot read script '${opts.script}'` : `no ${opts.role} script for board '${opts.board}' yet`,
-    );
+    if ((await stat(file)).isDirectory()) throw new ScriptInputError(`cannot read script '${opts.script}': it is a directory`);
+    await access(file, constants.R_OK);
+  } catch (error) {
+    if (error instanceof ScriptInputError) throw error;
+    const reason = (error as NodeJS.ErrnoException).code === "EACCES" ? "permission denied" : "no such file";
+    throw new ScriptInputError(opts.script ? `cannot read script '${opts.script}': ${reason}` : `no ${opts.role} script for board '${opts.board}' yet`);
   }
   try {
     return await compileScript(file, displayName);
   } catch (error) {
-    if (error instanceof ScriptError) throw new UsageError(error.message);
+    if (error instanceof ScriptError) throw new ScriptInputError(error.message);
     throw error;
   }
+}
+
+/** Resolves with "timeout" after `ms` (never when ms is undefined); the boards are stopped, not asked. */
+function deadline(ms: number | undefined): { reached: Promise<"timeout">; cancel(): void } {
+  if (ms === undefined) return { reached: new Promise(() => {}), cancel: () => {} };
+  let timer!: NodeJS.Timeout;
+  const reached = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), ms)));
+  return { reached, cancel: () => clearTimeout(timer) };
 }

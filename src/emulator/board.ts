@@ -101,6 +101,11 @@ export class Board implements GuestHost, LanHost {
       lanHost: this,
       route: (ip) => this.route(ip),
       hostPort: (boardPort) => opts.forwards?.get(boardPort) ?? boardPort,
+      pcbsInUse: () => sum(this.tcpSockets(), (s) => s.pcbs),
+      listeningSockets: () => sum(this.tcpSockets(), (s) => (s.isListening ? 1 : 0)),
+      roomFreed: () => {
+        for (const socket of this.tcpSockets()) socket.admitWaiting();
+      },
     };
     this.oled = profile.display ? new Oled(profile.display.width, profile.display.height) : null;
     this.api = this.hostFunctions();
@@ -175,11 +180,13 @@ export class Board implements GuestHost, LanHost {
 
   /** Closes every socket (with RST when `reset`) and leaves the network: the board is switched off. */
   shutdown(reset = false): void {
-    for (const socket of this.sockets.values()) {
+    // Empty the table first: a closing socket frees room that must not let queued connections in.
+    const sockets = [...this.sockets.values()];
+    this.sockets.clear();
+    for (const socket of sockets) {
       if (reset && socket instanceof TcpSocket) socket.reset();
       else socket.close();
     }
-    this.sockets.clear();
     this.sta.setActive(false);
     this.ap.setActive(false);
   }
@@ -318,6 +325,10 @@ export class Board implements GuestHost, LanHost {
     return kinds.find(([, code]) => code === mode)?.[0] ?? "wpa2";
   }
 
+  private *tcpSockets(): Iterable<TcpSocket> {
+    for (const socket of this.sockets.values()) if (socket instanceof TcpSocket) yield socket;
+  }
+
   private addSocket(socket: TcpSocket | UdpSocket): number {
     const id = this.nextSocketId++;
     this.sockets.set(id, socket);
@@ -445,7 +456,11 @@ export class Board implements GuestHost, LanHost {
       socketListen: (id: number, backlog: number | null): Promise<null> =>
         this.tcp(id).listen(backlog ?? profile.socket.defaultBacklog).then(() => null),
       socketAccept: (id: number): HostValue | Promise<HostValue> => {
-        const accepted = (conn: TcpSocket): HostValue => [this.addSocket(conn), ...conn.remote!];
+        const accepted = (conn: TcpSocket): HostValue => {
+          const fd = this.addSocket(conn);
+          this.socketHost.roomFreed(); // the connection left the accept queue
+          return [fd, ...conn.remote!];
+        };
         const conn = this.tcp(id).accept(this.calls.signal);
         return conn instanceof Promise ? conn.then(accepted) : accepted(conn);
       },
@@ -461,7 +476,10 @@ export class Board implements GuestHost, LanHost {
         return datagram instanceof Promise ? datagram.then((d) => d.data) : datagram.data;
       },
       socketClose: (id: number): null => {
-        this.sockets.get(id)?.close();
+        // Forget it first, so its PCB no longer counts when close() lets waiting connections in.
+        const socket = this.sockets.get(id);
+        this.sockets.delete(id);
+        socket?.close();
         return null;
       },
       socketSetTimeout: (id: number, ms: number | null): null => {
@@ -488,6 +506,12 @@ export class Board implements GuestHost, LanHost {
       },
     };
   }
+}
+
+function sum<T>(items: Iterable<T>, count: (item: T) => number): number {
+  let total = 0;
+  for (const item of items) total += count(item);
+  return total;
 }
 
 /** A stable MAC tail per board name, so each board on a LAN gets its own MAC and DHCP lease. */

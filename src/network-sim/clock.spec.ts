@@ -18,3 +18,17 @@ describe("RealClock", () => {
     await expect(pending).rejects.toThrow("KeyboardInterrupt");
   });
 });
+
+describe("RealClock ordering", () => {
+  it("fires timers due together in the order they were set, and earlier ones first", async () => {
+    const clock = new RealClock();
+    const fired: string[] = [];
+    const done = new Promise<void>((resolve) => clock.setTimer(6, () => (fired.push("last"), resolve())));
+    for (const name of ["a", "b", "c"]) clock.setTimer(3, () => fired.push(name));
+    clock.setTimer(1, () => fired.push("first"));
+    const cancel = clock.setTimer(2, () => fired.push("cancelled"));
+    cancel();
+    await done;
+    expect(fired).toEqual(["first", "a", "b", "c", "last"]);
+  });
+});

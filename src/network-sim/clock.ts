@@ -1,3 +1,5 @@
+import { TimerQueue } from "./timer-queue.ts";
+
 /**
  * The simulation's time source. Everything that waits (association delay, DHCP, time.sleep,
  * socket timeouts) goes through a Clock, so a virtual clock can replace real time without
@@ -20,23 +22,41 @@ export interface Clock {
   busyLoop?(signal: AbortSignal): Promise<void>;
 }
 
-/** Wall-clock time, for runs that talk to real sockets. */
+/**
+ * Wall-clock time, for runs that talk to real sockets. Its timers fire in order (the earliest first,
+ * ties in the order set) and never early: Node's own may fire up to a millisecond early by
+ * performance.now(), and a sleep must not return before its time.
+ */
 export class RealClock implements Clock {
   private readonly origin = performance.now();
+  private readonly timers = new TimerQueue();
+  private armed: { at: number; handle: NodeJS.Timeout } | null = null;
 
   now(): number {
     return performance.now() - this.origin;
   }
 
   setTimer(ms: number, fn: () => void): () => void {
-    // Node timers may fire up to a millisecond early by performance.now(); a sleep never returns early.
-    const due = this.now() + ms;
-    let handle: NodeJS.Timeout;
-    const arm = (delay: number) => {
-      handle = setTimeout(() => (this.now() >= due ? fn() : arm(due - this.now())), Math.max(0, delay));
+    const cancel = this.timers.add(this.now() + Math.max(0, ms), fn);
+    this.arm();
+    return () => {
+      cancel();
+      this.arm();
     };
-    arm(ms);
-    return () => clearTimeout(handle);
+  }
+
+  /** Keeps one Node timer set for the earliest queued timer (none when the queue is empty). */
+  private arm(): void {
+    const next = this.timers.peek();
+    if (this.armed && this.armed.at === next?.at) return;
+    if (this.armed) clearTimeout(this.armed.handle);
+    this.armed = next ? { at: next.at, handle: setTimeout(() => this.fire(), Math.max(0, next.at - this.now())) } : null;
+  }
+
+  private fire(): void {
+    this.armed = null;
+    for (let next = this.timers.peek(); next && next.at <= this.now(); next = this.timers.peek()) this.timers.shift()!.fn();
+    this.arm();
   }
 }
 

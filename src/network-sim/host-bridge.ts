@@ -130,10 +130,32 @@ const PORT_SEARCH = 100;
  * listening sockets.
  */
 export class HostBridge {
+  /** The real TCP connections boards have now, to let them finish sending before boardsim exits. */
+  private readonly sockets = new Set<net.Socket>();
+
   constructor(
     private readonly log: Logger,
     readonly bindAddress = "127.0.0.1",
   ) {}
+
+  /**
+   * Resolves once every connection has sent all the boards gave it, its FIN included (data can
+   * still be on its way through a fault's pipe when a script ends), or after `maxMs`.
+   */
+  async drain(maxMs: number): Promise<void> {
+    const sending = [...this.sockets].filter((s) => !s.writableFinished);
+    if (sending.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const finished = sending.map((s) => new Promise((resolve) => s.once("finish", resolve).once("close", resolve)));
+    await Promise.race([Promise.all(finished), new Promise((resolve) => (timer = setTimeout(resolve, maxMs)))]);
+    clearTimeout(timer);
+  }
+
+  private link(socket: net.Socket, remote: SocketAddress, buffers: LinkBuffers): NetSocketLink {
+    this.sockets.add(socket);
+    socket.once("close", () => this.sockets.delete(socket));
+    return new NetSocketLink(socket, remote, buffers);
+  }
 
   /**
    * Listens on bindAddress:port (or the next free port) and hands each accepted connection to
@@ -149,7 +171,7 @@ export class HostBridge {
     const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
       const port = socket.remotePort ?? 0;
       this.log.info({ from: `${socket.remoteAddress}:${port}`, to: `${board[0]}:${board[1]}` }, `connection from ${socket.remoteAddress}:${port}`);
-      onConnection(new NetSocketLink(socket, [hostIp, port], buffers));
+      onConnection(this.link(socket, [hostIp, port], buffers));
     });
     await bindNear((port) => startListening(server, () => server.listen({ host: this.bindAddress, port, exclusive: true })), wantedPort);
     const hostPort = (server.address() as net.AddressInfo).port;
@@ -190,7 +212,7 @@ export class HostBridge {
       const onConnect = () => {
         settle();
         this.log.info({ to: remote.join(":"), via: target, localPort: socket.localPort }, `connected to ${remote.join(":")} (${target})`);
-        resolve(new NetSocketLink(socket, remote, buffers));
+        resolve(this.link(socket, remote, buffers));
       };
       const onError = (error: NodeJS.ErrnoException) => {
         settle();

@@ -28,6 +28,12 @@ export interface SocketHost {
   /** Claims a local port; false when another open socket holds it. */
   claimPort(port: number, socket: TcpSocket): boolean;
   releasePort(port: number, socket: TcpSocket): void;
+  /** TCP PCBs the board's sockets hold now (see BoardProfile.socket.tcpPcbs). */
+  pcbsInUse(): number;
+  /** Sockets listening now (see BoardProfile.socket.listenPcbs). */
+  listeningSockets(): number;
+  /** A PCB or an accept-queue slot was freed: connections that found no room may get in now. */
+  roomFreed(): void;
   /** Claims a free port from the ephemeral range for a connecting socket. */
   ephemeralPort(socket: TcpSocket): number;
   udpPorts: PortTable<UdpSocket>;
@@ -56,6 +62,9 @@ export class TcpSocket {
   private link: TcpLink | null = null;
   private forward: Forward | null = null;
   private readonly acceptQueue: TcpLink[] = [];
+  /** Connections the board has no room for yet: the real board drops their SYNs and the clients retry. */
+  private readonly waiting: TcpLink[] = [];
+  private backlog = 1;
   private acceptWaiter: (() => void) | null = null;
   private failureReported = false;
   /** Aborts a connect() still in progress when the socket is closed. */
@@ -83,6 +92,16 @@ export class TcpSocket {
     return this.state === "closed";
   }
 
+  get isListening(): boolean {
+    return this.state === "listening";
+  }
+
+  /** PCBs this socket holds: one until it listens or closes; a listener, one per unaccepted connection. */
+  get pcbs(): number {
+    if (this.state === "listening") return this.acceptQueue.length;
+    return this.state === "closed" ? 0 : 1;
+  }
+
   bind(ip: string, port: number): void {
     this.assertOpen();
     if (this.state !== "new") throw new NetError("EINVAL");
@@ -92,14 +111,32 @@ export class TcpSocket {
   }
 
   /** Starts listening; resolves once the PC-side forward is open, so clients can connect right away. */
-  async listen(_backlog: number): Promise<void> {
+  async listen(backlog: number): Promise<void> {
     this.assertOpen();
     if (this.state === "listening") return;
-    if (this.state !== "bound" || !this.local) throw new NetError("EINVAL");
+    const { lan, profile, log } = this.host;
+    // tcp_listen_with_backlog() finds no listening PCB: modlwip and the ESP32's sockets both raise ENOMEM.
+    if (this.host.listeningSockets() >= profile.socket.listenPcbs) throw new NetError("ENOMEM");
+    // At least one connection may wait for accept(), as in modlwip and lwIP.
+    this.backlog = Math.max(1, backlog);
+    const local = this.local;
     this.state = "listening";
-    const { lan, profile } = this.host;
-    const shown: SocketAddress = [this.local[0] === "0.0.0.0" ? (this.host.localIp() ?? "0.0.0.0") : this.local[0], this.local[1]];
-    this.forward = await lan.bridge.forward(shown, lan.hostIp, profile.socket, (link) => this.enqueue(lan.fromPc(link, shown, this.host.lanHost.name)), this.host.hostPort(this.local[1]));
+    this.host.roomFreed(); // tcp_listen() swaps the full PCB for a small listening one
+    if (!local) {
+      // UNVERIFIED (derived from modlwip/lwIP code, no capture): listen() on an unbound socket
+      // succeeds and listens on port 0, which no client can reach; accept() waits for ever.
+      log.warn("listen() before bind(): the socket listens on port 0 and no client can reach it");
+      return;
+    }
+    const boardIp = this.host.localIp();
+    if (local[0] !== "0.0.0.0" && local[0] !== boardIp) {
+      // UNVERIFIED: lwIP's tcp_bind() does not check that the address is the board's own, so bind and
+      // listen succeed; packets for the board's real address never match the socket.
+      log.warn({ bound: local[0] }, `listening on ${local[0]}:${local[1]}, which is not this board's address: no client can reach it`);
+      return;
+    }
+    const shown: SocketAddress = [local[0] === "0.0.0.0" ? (boardIp ?? "0.0.0.0") : local[0], local[1]];
+    this.forward = await lan.bridge.forward(shown, lan.hostIp, profile.socket, (link) => this.enqueue(lan.fromPc(link, shown, this.host.lanHost.name)), this.host.hostPort(local[1]));
     if ((this.state as State) === "closed") this.forward.close(); // closed while the forward opened
   }
 
@@ -214,7 +251,7 @@ export class TcpSocket {
     if (this.local) this.host.releasePort(this.local[1], this);
     this.forward?.close();
     this.connecting?.abort(new NetError("EBADF"));
-    for (const pending of this.acceptQueue.splice(0)) pending.abort();
+    for (const pending of [...this.acceptQueue.splice(0), ...this.waiting.splice(0)]) pending.abort();
     if (this.link) {
       // lwIP's tcp_close answers with RST when received data was never read.
       if (this.link.inbound.size > 0) this.link.abort();
@@ -222,6 +259,16 @@ export class TcpSocket {
     }
     this.state = "closed";
     this.acceptWaiter?.();
+    this.host.roomFreed();
+  }
+
+  /** Lets in connections that were waiting, now that a PCB or a queue slot may be free. */
+  admitWaiting(): void {
+    for (const link of this.waiting.splice(0)) {
+      // A peer that gave up while waiting has ended its side without sending anything: forget it.
+      if (link.inbound.readable && link.inbound.size === 0) link.abort();
+      else this.enqueue(link);
+    }
   }
 
   /** The board goes away (reset): the connection is dropped with RST, then the socket closes. */
@@ -232,6 +279,24 @@ export class TcpSocket {
 
   private enqueue(link: TcpLink): void {
     if (this.state !== "listening") return link.abort();
+    const { profile, log } = this.host;
+    const from = `${link.remote[0]}:${link.remote[1]}`;
+    if (this.host.pcbsInUse() >= profile.socket.tcpPcbs) {
+      // lwIP's tcp_alloc() fails: the SYN is dropped unanswered and the client retries it.
+      log.info({ from, pcbs: profile.socket.tcpPcbs }, `connection from ${from} waits: all ${profile.socket.tcpPcbs} TCP PCBs in use`);
+      this.waiting.push(link);
+      return;
+    }
+    if (this.acceptQueue.length >= this.backlog) {
+      if (profile.socket.backlogOverflow === "wait") {
+        log.info({ from, backlog: this.backlog }, `connection from ${from} waits: accept queue full (backlog ${this.backlog})`);
+        this.waiting.push(link);
+        return;
+      }
+      log.info({ from, backlog: this.backlog }, `connection from ${from} reset: accept queue full (backlog ${this.backlog})`);
+      link.abort();
+      return;
+    }
     this.acceptQueue.push(link);
     const waiter = this.acceptWaiter;
     this.acceptWaiter = null;

@@ -1,12 +1,6 @@
 import { sleep, type Clock } from "./clock.ts";
 import { Notifier } from "./notifier.ts";
-
-interface Timer {
-  at: number;
-  seq: number;
-  fn: () => void;
-  cancelled: boolean;
-}
+import { TimerQueue } from "./timer-queue.ts";
 
 /**
  * Simulated time a guest's busy loop takes per 256 iterations (one `poll`): about 4 µs an iteration,
@@ -25,8 +19,7 @@ export type RunResult = "done" | "limit" | "idle";
  */
 export class VirtualClock implements Clock {
   private time = 0;
-  private readonly timers: Timer[] = [];
-  private seq = 0;
+  private readonly timers = new TimerQueue();
   private running = 0;
   private readonly idle = new Notifier();
 
@@ -35,19 +28,7 @@ export class VirtualClock implements Clock {
   }
 
   setTimer(ms: number, fn: () => void): () => void {
-    const timer: Timer = { at: this.time + Math.max(0, ms), seq: this.seq++, fn, cancelled: false };
-    let low = 0;
-    let high = this.timers.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      const t = this.timers[mid]!;
-      if (t.at < timer.at || (t.at === timer.at && t.seq < timer.seq)) low = mid + 1;
-      else high = mid;
-    }
-    this.timers.splice(low, 0, timer);
-    return () => {
-      timer.cancelled = true;
-    };
+    return this.timers.add(this.time + Math.max(0, ms), fn);
   }
 
   guestRunning(delta: 1 | -1): void {
@@ -68,7 +49,7 @@ export class VirtualClock implements Clock {
     for (;;) {
       await this.settle();
       if (done()) return "done";
-      const next = this.nextTimer();
+      const next = this.timers.peek();
       if (!next) return "idle";
       if (next.at > deadline) {
         this.time = deadline;
@@ -85,11 +66,6 @@ export class VirtualClock implements Clock {
     const end = this.time + ms;
     await this.runUntil(() => false, ms);
     this.time = end;
-  }
-
-  private nextTimer(): Timer | undefined {
-    while (this.timers[0]?.cancelled) this.timers.shift();
-    return this.timers[0];
   }
 
   /** Resolves once every guest is blocked and the promise reactions of what just happened have run. */

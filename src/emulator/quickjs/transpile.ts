@@ -1,6 +1,6 @@
 import path from "node:path";
 import { statSync } from "node:fs";
-import type { BuildFailure } from "esbuild";
+import type { BuildFailure, Plugin } from "esbuild";
 import { TraceMap } from "@jridgewell/trace-mapping";
 import { packageRoot } from "../../package-root.ts";
 
@@ -17,6 +17,19 @@ export interface CompiledScript {
   /** The name tracebacks show for the entry file. */
   displayName: string;
 }
+
+/**
+ * Only code joins the bundle. esbuild would also inline .json and .txt files, letting a script
+ * carry any such file of the PC into the sandbox; a board script reads no PC files.
+ */
+const CODE_ONLY: Plugin = {
+  name: "boardsim-code-only",
+  setup(b) {
+    b.onLoad({ filter: /.*/ }, (args) =>
+      /\.(m|c)?[jt]sx?$/.test(args.path) ? undefined : { errors: [{ text: `cannot import ${args.path}: a board script imports only .ts and .js files` }] },
+    );
+  },
+};
 
 /** A script that cannot run: unreadable, or a syntax or type-stripping error. Carries file:line:col. */
 export class ScriptError extends Error {
@@ -75,7 +88,7 @@ async function build(file: string, displayName: string, inputs: Map<string, stri
   }
 }
 
-/** A script bundled for the sandbox: module code with loop ticks, and its source map (as text). */
+/** A script bundled for the sandbox: module code with loop ticks and catch hooks, and its source map (as text). */
 export interface BundledScript {
   code: string;
   map: string;
@@ -89,7 +102,7 @@ const outfileFor = (file: string) => path.join(path.dirname(file), "__boardsim_o
 
 /** Bundles `file` and its imports with esbuild (loaded on first use: a prebuilt run never needs it); `onRead` sees each file read. */
 export async function bundleScript(file: string, onRead: (file: string) => void = () => {}): Promise<BundledScript> {
-  const [{ build }, { insertLoopTicks }] = await Promise.all([import("esbuild"), import("./loop-ticks.ts")]);
+  const [{ build }, { insertLoopTicks }, { insertCatchHooks }] = await Promise.all([import("esbuild"), import("./loop-ticks.ts"), import("./catch-hooks.ts")]);
   const result = await build({
     entryPoints: [file],
     bundle: true,
@@ -103,11 +116,11 @@ export async function bundleScript(file: string, onRead: (file: string) => void 
     external: [...GUEST_MODULES],
     logLevel: "silent",
     charset: "utf8",
-    plugins: [{ name: "watch-reads", setup: (b) => b.onLoad({ filter: /.*/ }, (args) => void onRead(args.path)) }],
+    plugins: [{ name: "watch-reads", setup: (b) => b.onLoad({ filter: /.*/ }, (args) => void onRead(args.path)) }, CODE_ONLY],
   });
   const code = result.outputFiles.find((f) => f.path.endsWith(".js"))!.text;
   const map = result.outputFiles.find((f) => f.path.endsWith(".map"))!.text;
-  return { code: insertLoopTicks(code), map };
+  return { code: insertCatchHooks(insertLoopTicks(code)), map };
 }
 
 function compiledScript(bundled: BundledScript, file: string, displayName: string): CompiledScript {
