@@ -5,11 +5,10 @@ import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import pino from "pino";
-import { BOARDS } from "../src/boards/index.ts";
-import { Board } from "../src/emulator/board.ts";
-import { QuickJsEngine } from "../src/emulator/quickjs/engine.ts";
+import type { TimingProfileName } from "../src/boards/profile.ts";
+import { runOnLan, type BoardRun } from "../src/cli/run.ts";
+import type { RunOutcome } from "../src/emulator/host-api.ts";
 import { compileScript } from "../src/emulator/quickjs/transpile.ts";
-import type { HostValue, RunOutcome } from "../src/emulator/host-api.ts";
 import { RealClock } from "../src/network-sim/clock.ts";
 import { Lan } from "../src/network-sim/lan.ts";
 
@@ -41,13 +40,22 @@ export interface BenchBoard {
   /** The PC-side port the board's listening socket was forwarded to. */
   hostPort: Promise<number>;
   done: Promise<RunOutcome>;
+  /** Resolves with the console's text once it matches `pattern`. */
+  printed(pattern: RegExp): Promise<RegExpMatchArray>;
+}
+
+export interface BenchBoardOptions {
+  board?: string;
+  timing?: TimingProfileName;
+  config?: Partial<BoardRun>;
 }
 
 /**
- * Starts a script on an in-process Pico W (fast WiFi timing, console discarded) and reports the
- * host port its listening socket is forwarded to.
+ * Starts a script on an in-process board (a Pico W with fast WiFi timing unless told otherwise) the
+ * way the CLI does (runOnLan, real clock, real sockets), and reports the host port its listening
+ * socket is forwarded to.
  */
-export async function startBoard(scriptFile: string, config: Record<string, HostValue> = {}): Promise<BenchBoard> {
+export async function startBoard(scriptFile: string, opts: BenchBoardOptions = {}): Promise<BenchBoard> {
   let forwarded!: (port: number) => void;
   const hostPort = new Promise<number>((resolve) => (forwarded = resolve));
   const logSink = new Writable({
@@ -59,17 +67,29 @@ export async function startBoard(scriptFile: string, config: Record<string, Host
     },
   });
   const log = pino({ level: "info" }, logSink);
-  const profile = BOARDS.pico_w!;
-  const board = new Board({ profile, lan: new Lan({ clock: new RealClock(), log }), log, timing: "fast", console: () => {} });
-  const engine = await QuickJsEngine.create(await compileScript(scriptFile), {
-    heapBytes: profile.heapBytes,
-    config: { ssid: "boardsim-lab", password: "micropython", host: "192.168.1.2", port: 0, ...config },
+  let output = "";
+  const watchers = new Set<() => void>();
+  const board = opts.board ?? "pico_w";
+  const spec = { name: board, board, script: scriptFile, ssid: "boardsim-lab", password: "micropython", host: "192.168.1.2", port: 0, forwards: new Map(), ...opts.config };
+  const done = runOnLan(spec, await compileScript(scriptFile), new Lan({ clock: new RealClock(), log }), {
+    timing: opts.timing ?? "fast",
+    log,
+    console: (text) => {
+      output += text;
+      for (const watch of [...watchers]) watch();
+    },
   });
-  const done = board.run(engine).finally(() => {
-    board.shutdown();
-    engine.dispose();
-  });
-  return { hostPort, done };
+  const printed = (pattern: RegExp) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const watch = () => {
+        const match = output.match(pattern);
+        if (match) watchers.delete(watch), resolve(match);
+      };
+      watchers.add(watch);
+      watch();
+      done.then(() => watchers.has(watch) && reject(new Error(`the board never printed ${pattern}:\n${output}`)));
+    });
+  return { hostPort, done, printed };
 }
 
 /** Writes a script to a temporary file. */
@@ -94,6 +114,9 @@ export async function connect(port: number): Promise<net.Socket> {
   return socket;
 }
 
+/** How long a read waits for the next data before the benchmark fails instead of hanging. */
+const STALL_MS = 30_000;
+
 /** Reads exactly `bytes` bytes (or fewer if the peer closes). */
 export function reader(socket: net.Socket): (bytes: number) => Promise<Buffer> {
   let buffered: Buffer[] = [];
@@ -106,7 +129,12 @@ export function reader(socket: net.Socket): (bytes: number) => Promise<Buffer> {
   });
   socket.on("close", () => wake?.());
   return async (bytes) => {
-    while (size < bytes && !socket.destroyed) await new Promise<void>((resolve) => (wake = resolve));
+    while (size < bytes && !socket.destroyed) {
+      await new Promise<void>((resolve, reject) => {
+        const stalled = setTimeout(() => reject(new Error(`no data for ${STALL_MS / 1000} s (${size} of ${bytes} bytes)`)), STALL_MS);
+        wake = () => (clearTimeout(stalled), resolve());
+      });
+    }
     const all = Buffer.concat(buffered);
     const out = all.subarray(0, bytes);
     buffered = [all.subarray(bytes)];

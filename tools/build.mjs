@@ -1,5 +1,8 @@
-// Bundles the CLI into dist/boardsim.mjs (with the guest library inlined), so `boardsim` starts
-// without compiling TypeScript at run time. Run by `npm ci` (prepare) and `npm test`.
+// Bundles the CLI into dist/boardsim.mjs, with the guest library and the chapter's scripts
+// (src/scripts) prebuilt inside, so `boardsim` starts without compiling TypeScript or starting
+// esbuild at run time. Run by `npm ci` (prepare) and `npm test`.
+import { readdirSync, rmSync } from "node:fs";
+import path from "node:path";
 import { build } from "esbuild";
 
 const guest = await build({
@@ -12,6 +15,19 @@ const guest = await build({
   charset: "utf8",
 });
 
+// The chapter's scripts, bundled exactly as a run would (transpile.ts's bundleScript).
+const compiler = "dist/.transpile.mjs";
+await build({ entryPoints: ["src/emulator/quickjs/transpile.ts"], outfile: compiler, bundle: true, format: "esm", platform: "node", packages: "external", logLevel: "warning" });
+const { bundleScript } = await import(path.resolve(compiler));
+rmSync(compiler);
+const chapterScripts = {};
+for (const board of readdirSync("src/scripts", { withFileTypes: true }).filter((d) => d.isDirectory())) {
+  for (const file of readdirSync(path.join("src/scripts", board.name)).filter((f) => f.endsWith(".ts"))) {
+    const script = path.join("src/scripts", board.name, file);
+    chapterScripts[script] = await bundleScript(path.resolve(script));
+  }
+}
+
 await build({
   entryPoints: ["src/cli/main.ts"],
   outfile: "dist/boardsim.mjs",
@@ -19,8 +35,12 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  packages: "external",
+  // Pure-JS dependencies go into the bundle (one file loads far faster than yargs' many modules);
+  // packages with native binaries or WebAssembly files stay in node_modules.
+  external: ["esbuild", "quickjs-emscripten"],
+  // The bundled CommonJS packages require() Node's built-ins.
+  banner: { js: 'import { createRequire as __boardsimRequire } from "node:module"; const require = __boardsimRequire(import.meta.url);' },
   charset: "utf8",
-  define: { BOARDSIM_GUEST_LIBRARY: JSON.stringify(guest.outputFiles[0].text) },
+  define: { BOARDSIM_GUEST_LIBRARY: JSON.stringify(guest.outputFiles[0].text), BOARDSIM_CHAPTER_SCRIPTS: JSON.stringify(chapterScripts) },
   logLevel: "warning",
 });

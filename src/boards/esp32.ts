@@ -65,8 +65,11 @@ export const esp32: BoardProfile = {
       // Median 1.8 s to GOT_IP (board-numbers.md §7); reason 201 about every 2.45 s while the
       // driver retries (#4992); auth failure (202/205) about 2.4 s after the attempt (#11625).
       // Scan duration UNVERIFIED (an all-channel active scan, ~2 s).
-      realistic: { associateMs: 1200, dhcpMs: 600, noApMs: 2400, authFailMs: 2400, scanMs: 2000, retryMs: 2450 },
-      fast: { associateMs: 0, dhcpMs: 0, noApMs: 0, authFailMs: 0, scanMs: 0, retryMs: 100 },
+      // Link: 0.7-1.2 MB/s single TCP, window-bound (5760 B / ~5 ms, #19592; board-numbers.md §7):
+      // the middle, 950 kB/s; RTT 5 ms (TCP connect measured at 5.3 ms on average, #12819).
+      // MSS 1440 (CONFIG_LWIP_TCP_MSS).
+      realistic: { associateMs: 1200, dhcpMs: 600, noApMs: 2400, authFailMs: 2400, scanMs: 2000, retryMs: 2450, link: { bytesPerSecond: 950_000, rttMs: 5, mss: 1440 } },
+      fast: { associateMs: 0, dhcpMs: 0, noApMs: 0, authFailMs: 0, scanMs: 0, retryMs: 100, link: null },
     },
     scanInactiveError: "STA must be active",
     // wifi_auth_mode_t (WPA2_PSK 3, WPA_WPA2_PSK 4); the sixth field is always False (network_wlan.c scan).

@@ -56,8 +56,11 @@ export const esp8266: BoardProfile = {
     timing: {
       // Median 3 s to GOT_IP; a scan takes about 2.5 s (ESP8266_RTOS_SDK#475). The SDK keeps
       // scanning after a failure (arduino-pico#2952); its period is UNVERIFIED, one scan.
-      realistic: { associateMs: 2000, dhcpMs: 1000, noApMs: 2500, authFailMs: 2500, scanMs: 2500, retryMs: 2500 },
-      fast: { associateMs: 0, dhcpMs: 0, noApMs: 0, authFailMs: 0, scanMs: 0, retryMs: 100 },
+      // Link: 0.1-0.3 MB/s for MicroPython is UNVERIFIED (board-numbers.md §7; Arduino measures
+      // 140-290 kB/s, §2): the middle, 200 kB/s; RTT 5 ms (§2, no sleep).
+      // MSS 1460 (esp-open-lwip).
+      realistic: { associateMs: 2000, dhcpMs: 1000, noApMs: 2500, authFailMs: 2500, scanMs: 2500, retryMs: 2500, link: { bytesPerSecond: 200_000, rttMs: 5, mss: 1460 } },
+      fast: { associateMs: 0, dhcpMs: 0, noApMs: 0, authFailMs: 0, scanMs: 0, retryMs: 100, link: null },
     },
     scanInactiveError: "STA must be active",
     // SDK AUTH_* (WPA2_PSK 3, WPA_WPA2_PSK 4); the sixth field is is_hidden 0/1.

@@ -44,8 +44,12 @@ export const picoW: BoardProfile = {
       // Median 3.5 s to GOT_IP (pico-sdk#1165, #912). Time to NONET/BADAUTH is UNVERIFIED: one scan.
       // A missing SSID is reported after a single scan and cyw43 does not retry (pico-sdk#1195).
       // Scan duration UNVERIFIED: the same as one failed join.
-      realistic: { associateMs: 2500, dhcpMs: 1000, noApMs: 2500, authFailMs: 2200, scanMs: 2500, retryMs: null },
-      fast: { associateMs: 0, dhcpMs: 0, noApMs: 0, authFailMs: 0, scanMs: 0, retryMs: null },
+      // Link: 0.6-0.75 MB/s single TCP (board-numbers.md §2, §7: "dl/ul around 750/600 kB/s" with
+      // Pico W's lwIP settings, measured on stm32, UNVERIFIED on a Pico W): the middle, 675 kB/s;
+      // RTT about 5 ms with power saving kept busy (#19629, CYW43439).
+      // MSS 800 (lwipopts_common.h).
+      realistic: { associateMs: 2500, dhcpMs: 1000, noApMs: 2500, authFailMs: 2200, scanMs: 2500, retryMs: null, link: { bytesPerSecond: 675_000, rttMs: 5, mss: 800 } },
+      fast: { associateMs: 0, dhcpMs: 0, noApMs: 0, authFailMs: 0, scanMs: 0, retryMs: null, link: null },
     },
     scanInactiveError: "EPERM",
     // cyw43 IE-parse bitmask: +1 privacy, +2 WPA IE, +4 RSN IE (cyw43 src/cyw43_ll.c:570-587).

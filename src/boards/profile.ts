@@ -30,6 +30,18 @@ export interface WlanTiming {
    * ever, picking up an access point that appears later); null when it gives up (cyw43).
    */
   retryMs: number | null;
+  /** The WiFi hop every TCP connection of the board crosses; null: unshaped (as fast as the PC). */
+  link: LinkTiming | null;
+}
+
+/** A board's WiFi hop as one TCP connection sees it (applied by src/network-sim/faults/wifi-link.ts). */
+export interface LinkTiming {
+  /** Single-connection TCP throughput, bytes per second, in each direction. */
+  bytesPerSecond: number;
+  /** Round trip over the hop, ms: each segment takes half of it, connect() the whole of it. */
+  rttMs: number;
+  /** TCP_MSS: the largest segment, bytes; the hop carries data in segments of this size. */
+  mss: number;
 }
 
 export type IfconfigTuple = readonly [ip: string, netmask: string, gateway: string, dns: string];

@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { parse as parseYaml } from "yaml";
 import { BOARDS } from "../boards/index.ts";
 import type { TimingProfileName } from "../boards/profile.ts";
 import { defaultAccessPointConfig, type AccessPointConfig, type Security } from "../network-sim/access-point.ts";
@@ -45,7 +44,8 @@ export async function readLabFile(file: string): Promise<LabSpec> {
   }
   let doc: unknown;
   try {
-    doc = parseYaml(text); // JSON is YAML too
+    // Loaded here: only `boardsim lab` needs it, and start-up time matters.
+    doc = (await import("yaml")).parse(text); // JSON is YAML too
   } catch (error) {
     throw new UsageError(`${file}: not valid YAML or JSON: ${(error as Error).message.split("\n")[0]}`);
   }

@@ -15,6 +15,7 @@ import type { AccessPointConfig } from "../network-sim/access-point.ts";
 import { Capture } from "../network-sim/capture.ts";
 import { Faults } from "../network-sim/faults/faults.ts";
 import { FaultSpecError, parseFault } from "../network-sim/faults/spec.ts";
+import { wifiLink } from "../network-sim/faults/wifi-link.ts";
 import { HostBridge } from "../network-sim/host-bridge.ts";
 import { Lan } from "../network-sim/lan.ts";
 import { EXIT, ScriptInputError, UsageError } from "./exit-codes.ts";
@@ -155,6 +156,11 @@ export interface BootOptions {
 export async function runOnLan(spec: LabBoard, script: CompiledScript, lan: Lan, opts: BootOptions): Promise<RunOutcome> {
   const base = BOARDS[spec.board];
   if (!base) throw new UsageError(`unknown board '${spec.board}'`);
+  const link = base.wlan.timing[opts.timing].link;
+  if (link) {
+    lan.faults ??= new Faults(lan);
+    lan.faults.add({ text: `WiFi hop of ${spec.name}`, fault: wifiLink(link), targets: { at: 0, for: null, board: spec.name, directions: ["upstream", "downstream"], probability: 1 }, quiet: true });
+  }
   for (;;) {
     const setup = lan.faults?.setup({ name: spec.name, profile: base, heapBytes: base.heapBytes }) ?? { profile: base, heapBytes: base.heapBytes };
     lan.clock.guestRunning?.(1); // booting is work: simulated time waits for it

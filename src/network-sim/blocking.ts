@@ -12,7 +12,7 @@ export function blockingCall<T>(
   clock: Clock,
   timeoutMs: number | null,
   tryNow: () => T | null,
-  wait: (signal: AbortSignal) => Promise<void>,
+  wait: (signal?: AbortSignal) => Promise<void>,
   signal?: AbortSignal,
 ): T | Promise<T> {
   const result = tryNow();
@@ -25,7 +25,7 @@ async function waitUntilReady<T>(
   clock: Clock,
   timeoutMs: number | null,
   tryNow: () => T | null,
-  wait: (signal: AbortSignal) => Promise<void>,
+  wait: (signal?: AbortSignal) => Promise<void>,
   signal?: AbortSignal,
 ): Promise<T> {
   const deadline = timeoutMs === null ? null : clock.now() + timeoutMs;
@@ -33,28 +33,32 @@ async function waitUntilReady<T>(
     const result = tryNow();
     if (result !== null) return result;
     if (timeoutMs === 0) throw new NetError("EAGAIN");
+    if (deadline === null) {
+      await wait(signal); // no timeout to add: the caller's signal is all that can end the wait
+      continue;
+    }
     const attempt = new AbortController();
     const onOuterAbort = () => attempt.abort(signal!.reason);
     signal?.addEventListener("abort", onOuterAbort, { once: true });
     if (signal?.aborted) attempt.abort(signal.reason);
-    const cancelTimer = deadline === null ? null : clock.setTimer(deadline - clock.now(), () => attempt.abort(new NetError("ETIMEDOUT")));
+    const cancelTimer = clock.setTimer(deadline - clock.now(), () => attempt.abort(new NetError("ETIMEDOUT")));
     try {
       await wait(attempt.signal);
     } finally {
-      cancelTimer?.();
+      cancelTimer();
       signal?.removeEventListener("abort", onOuterAbort);
     }
   }
 }
 
 /** Resolves when `promise` settles (either way), rejects if `signal` aborts first. */
-export function settledOrAborted(promise: Promise<unknown>, signal: AbortSignal): Promise<void> {
+export function settledOrAborted(promise: Promise<unknown>, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => reject(signal!.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
     const done = () => {
-      signal.removeEventListener("abort", onAbort);
+      signal?.removeEventListener("abort", onAbort);
       resolve();
     };
     promise.then(done, done);

@@ -33,7 +33,7 @@ export class DhcpServer {
       return existing;
     }
     const taken = new Set([...this.leases.values()].filter((l) => l.expiresAt > now).map((l) => l.ip));
-    for (let n = ipToNumber(this.poolStart); n <= ipToNumber(this.poolEnd); n++) {
+    for (let n = ipToNumber(this.poolStart), end = ipToNumber(this.poolEnd); n <= end; n++) {
       const ip = numberToIp(n);
       if (taken.has(ip)) continue;
       for (const [oldMac, old] of this.leases) if (old.ip === ip) this.leases.delete(oldMac);

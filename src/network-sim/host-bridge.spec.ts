@@ -64,4 +64,29 @@ describe("HostBridge", () => {
     }
     expect(Buffer.concat(received).equals(payload)).toBe(true);
   });
+
+  it("counts the bytes a fault still holds against the window: the PC's socket waits while they are on their way", async () => {
+    const { forward, link: linkPromise } = await forwardOnce(0, 6400);
+    const client = await connect(forward.hostPort);
+    const payload = randomBytes(1024 * 1024);
+    client.end(payload);
+    const link = await linkPromise;
+    // A fault that holds every segment for a turn of the event loop, as a delay does.
+    let held = 0;
+    let mostHeld = 0;
+    const next = link.incoming;
+    link.incoming = {
+      data: (chunk) => {
+        held += chunk.length;
+        mostHeld = Math.max(mostHeld, held);
+        setImmediate(() => ((held -= chunk.length), next.data(chunk)));
+      },
+      fin: () => setImmediate(() => next.fin()),
+      rst: () => next.rst(),
+    };
+    const received: Uint8Array[] = [];
+    for (let chunk = await link.inbound.read(4096); chunk.length > 0; chunk = await link.inbound.read(4096)) received.push(chunk);
+    expect(Buffer.concat(received).equals(payload)).toBe(true);
+    expect(mostHeld).toBeLessThan(6400 + 65536); // the window and at most one read from the kernel
+  });
 });

@@ -33,15 +33,25 @@ export class NetSocketLink implements TcpLink {
     fin: () => this.socket.end(),
     rst: () => this.socket.resetAndDestroy(),
   };
+  /** Bytes read from the real socket that a fault still holds (delayed): they count against the window. */
+  private inFlight = 0;
+  /** The board's side has seen FIN or RST: whatever still comes is not held back. */
+  private inboundDone = false;
   /** The real peer's segments on their way to the board's receive window; faults wrap it. */
   incoming: Pipe = {
     // The board's receive window is the only buffer: when it is full, stop reading the
     // real socket so the kernel's window closes and the PC's sender blocks.
     data: (chunk) => {
+      this.inFlight -= chunk.length;
       if (!this.inbound.push(chunk)) this.socket.pause();
+      else if (this.windowHasRoom()) this.socket.resume();
     },
-    fin: () => this.inbound.end(),
+    fin: () => {
+      this.inboundDone = true;
+      this.inbound.end();
+    },
     rst: () => {
+      this.inboundDone = true;
       if (this.failure) return;
       this.failure = new NetError("ECONNRESET");
       this.inbound.fail(this.failure);
@@ -56,7 +66,9 @@ export class NetSocketLink implements TcpLink {
     this.inbound = new ByteQueue(buffers.receiveWindow);
     socket.on("data", (chunk: Buffer) => {
       this.observer?.(false, { kind: "data", chunk });
+      this.inFlight += chunk.length;
       this.incoming.data(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+      if (!this.windowHasRoom()) socket.pause();
     });
     this.inbound.onDrain = () => socket.resume();
     socket.on("end", () => {
@@ -71,6 +83,10 @@ export class NetSocketLink implements TcpLink {
       this.inbound.end();
       this.sendSpaceFreed.notify();
     });
+  }
+
+  private windowHasRoom(): boolean {
+    return this.inboundDone || this.inbound.size + this.inFlight < this.buffers.receiveWindow;
   }
 
   sendSpace(): number {

@@ -126,7 +126,8 @@ export class Lan {
   ): Promise<TcpLink> {
     const destination = this.resolve(net, remote[0]);
     const to = destination.kind === "board" ? destination.host.name : destination.kind === "pc" ? "pc" : null;
-    let verdict = this.faults?.verdict({ from: from.name, to, remote }) ?? null;
+    const attempt = { from: from.name, to, remote };
+    let verdict = this.faults?.verdict(attempt) ?? null;
     if (verdict === "refused") {
       this.capture?.tcpRefused(local, remote);
       throw new NetError("ECONNRESET");
@@ -135,8 +136,11 @@ export class Lan {
     // Another device holds the sender's address (IP conflict): the answers go to it, never to the sender.
     const impostor = net.hostAt(local[0]);
     if (impostor && impostor !== from) verdict = "no_answer";
+    // A handshake's round trip (the realistic WiFi hop): at least that long, also while a real connect runs.
+    const handshakeMs = verdict === null && destination.kind !== "nowhere" ? (this.faults?.connectDelay(attempt) ?? 0) : 0;
+    const handshake = handshakeMs > 0 ? sleep(this.clock, handshakeMs, signal) : null;
     if (destination.kind === "pc" && verdict === null) {
-      const link = await this.bridge.connect(destination.address, remote, from.linkBuffers, signal);
+      const [link] = await Promise.all([this.bridge.connect(destination.address, remote, from.linkBuffers, signal), handshake]);
       const flow = this.capture?.tcpOpen(local, remote);
       if (flow) link.observer = (fromBoard, segment) => flow.segment(fromBoard, segment);
       this.faults?.opened(socketConnection(link, true, [local, remote], [from.name, "pc"], this.clock.now()));
@@ -147,6 +151,7 @@ export class Lan {
       await sleep(this.clock, synTimeoutMs, signal);
       throw new NetError("ECONNABORTED");
     }
+    await handshake;
     const [mine, theirs] = MemoryLink.pair(local, from.linkBuffers, remote, destination.host.linkBuffers);
     if (!destination.host.acceptTcp(remote[1], theirs)) {
       this.capture?.tcpRefused(local, remote);

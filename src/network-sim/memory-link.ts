@@ -24,7 +24,7 @@ export class MemoryLink implements TcpLink {
   /** The board closed its socket: data arriving now is answered with RST, as lwIP does. */
   private closed = false;
   private readonly space = new Notifier();
-  /** Bytes sent but not arrived yet (a fault delays them): they count against the peer's window. */
+  /** Bytes sent but not arrived yet (a fault delays them): they count against the peer's window and this send buffer. */
   private inFlight = 0;
   private flushing = false;
 
@@ -56,7 +56,8 @@ export class MemoryLink implements TcpLink {
   };
 
   sendSpace(): number {
-    return Math.max(0, this.buffers.sendBuffer - this.unsentBytes);
+    // lwIP frees send buffer on ACK: bytes still on their way hold it too.
+    return Math.max(0, this.buffers.sendBuffer - this.unsentBytes - this.inFlight);
   }
 
   waitForSendSpace(signal?: AbortSignal): Promise<void> {

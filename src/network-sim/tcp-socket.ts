@@ -218,14 +218,18 @@ export class TcpSocket {
     let sent = 0;
     return this.waitFor(
       () => {
-        this.raiseFailure(link);
-        const left = data.length - sent;
-        const free = link.sendSpace();
-        if (free < Math.min(MIN_SEND_SPACE, left)) return null;
-        const n = Math.min(free, left);
-        link.write(data.subarray(sent, sent + n));
-        sent += n;
-        return partial || sent === data.length ? sent : null;
+        // An in-memory link may free its buffer at once (the peer's window takes it): write on
+        // while there is room, since no wake-up would follow.
+        for (;;) {
+          this.raiseFailure(link);
+          const left = data.length - sent;
+          const free = link.sendSpace();
+          if (free < Math.min(MIN_SEND_SPACE, left)) return null;
+          const n = Math.min(free, left);
+          link.write(data.subarray(sent, sent + n));
+          sent += n;
+          if (partial || sent === data.length) return sent;
+        }
       },
       (s) => link.waitForSendSpace(s),
       signal,
@@ -318,7 +322,7 @@ export class TcpSocket {
    * Runs a blocking operation with the socket's timeout: `tryNow` returns a result or null when
    * it would block; `wait` resolves when it is worth trying again.
    */
-  private waitFor<T>(tryNow: () => T | null, wait: (signal: AbortSignal) => Promise<void>, signal?: AbortSignal): T | Promise<T> {
+  private waitFor<T>(tryNow: () => T | null, wait: (signal?: AbortSignal) => Promise<void>, signal?: AbortSignal): T | Promise<T> {
     return blockingCall(
       this.host.clock,
       this.timeoutMs,

@@ -2,7 +2,6 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
-import { build } from "esbuild";
 import {
   newQuickJSAsyncWASMModuleFromVariant,
   newVariant,
@@ -45,7 +44,7 @@ let guestLibrary: Promise<string> | undefined;
 /** The guest library (./guest) as one script: prebuilt in the bundle, else bundled once per process. */
 function guestLibrarySource(): Promise<string> {
   if (typeof BOARDSIM_GUEST_LIBRARY === "string") return Promise.resolve(BOARDSIM_GUEST_LIBRARY);
-  return (guestLibrary ??= build({
+  return (guestLibrary ??= import("esbuild").then(({ build }) => build({
     entryPoints: [fileURLToPath(new URL("./guest/index.ts", import.meta.url))],
     bundle: true,
     format: "iife",
@@ -54,7 +53,7 @@ function guestLibrarySource(): Promise<string> {
     write: false,
     logLevel: "silent",
     charset: "utf8",
-  }).then((result) => result.outputFiles[0]!.text));
+  })).then((result) => result.outputFiles[0]!.text));
 }
 
 export interface QuickJsOptions {
@@ -181,6 +180,7 @@ export class QuickJsEngine implements GuestEngine {
           throw guestError(error);
         }
         if (result instanceof Promise) {
+          skipNextStackCapture();
           return result.then(
             (value) => toGuest(ctx, value),
             (error) => {
@@ -197,6 +197,17 @@ export class QuickJsEngine implements GuestEngine {
     ctx.setProp(ctx.global, globalName, api);
     api.dispose();
   }
+}
+
+/**
+ * quickjs-emscripten records each suspension of the guest as an Error for its debug messages, and
+ * capturing that Error's stack costs ~20 µs, a sixth of a round trip (docs/benchmarks.md). No one
+ * reads it: stack capture is off until the current synchronous run (the suspension) is over.
+ */
+function skipNextStackCapture(): void {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  queueMicrotask(() => (Error.stackTraceLimit = limit));
 }
 
 /** Errors cross into the sandbox as name + message; the guest library rebuilds the Python exception. */
@@ -218,7 +229,11 @@ function toGuest(ctx: QuickJSAsyncContext, value: HostValue): QuickJSHandle {
     case "string":
       return ctx.newString(value);
   }
-  if (value instanceof Uint8Array) return ctx.newArrayBuffer(value.slice().buffer);
+  if (value instanceof Uint8Array) {
+    // newArrayBuffer copies: pass the buffer itself unless the bytes are a view into a larger one.
+    const whole = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength;
+    return ctx.newArrayBuffer((whole ? value : value.slice()).buffer as ArrayBuffer);
+  }
   const container = Array.isArray(value) ? ctx.newArray() : ctx.newObject();
   for (const [key, item] of Object.entries(value)) {
     const handle = toGuest(ctx, item as HostValue);

@@ -1,5 +1,13 @@
+import type { Clock } from "../clock.ts";
+import type { Pipe } from "../pipe.ts";
 import type { FaultType } from "./fault.ts";
 import { timedPipe } from "./timed-pipe.ts";
+
+/** A Pipe that carries at most `rate` bytes a second: each data segment waits for the ones before it. */
+export function bandwidthPipe(next: Pipe, clock: Clock, rate: number, active: () => boolean): Pipe {
+  const msFor = (bytes: number) => (bytes * 1000) / rate;
+  return timedPipe(next, clock, (s, now, previousDue) => Math.max(now, previousDue) + (s.kind === "data" ? msFor(s.chunk.length) : 0), active);
+}
 
 /** Toxiproxy's bandwidth: the link carries at most `rate` bytes a second; the sender's buffer fills behind it. */
 export const bandwidth: FaultType = {
@@ -9,13 +17,8 @@ export const bandwidth: FaultType = {
   params: { rate: "bytes" },
   create: ({ rate = 1024 }) => ({
     start: (scope) => {
-      const msFor = (bytes: number) => (bytes * 1000) / Number(rate);
       scope.onConnection((c) => {
-        for (const d of scope.directions) {
-          c.wrap(d, (next) =>
-            timedPipe(next, scope.clock, (s, now, previousDue) => Math.max(now, previousDue) + (s.kind === "data" ? msFor(s.chunk.length) : 0), () => scope.active),
-          );
-        }
+        for (const d of scope.directions) c.wrap(d, (next) => bandwidthPipe(next, scope.clock, Number(rate), () => scope.active));
       });
     },
   }),

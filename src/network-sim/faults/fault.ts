@@ -85,6 +85,8 @@ export interface FaultScope {
   readonly active: boolean;
   /** Connection attempts in scope end this way instead. */
   onConnect(verdict: ConnectVerdict): () => void;
+  /** Connection attempts in scope take `ms` longer before they connect (a handshake's round trip). */
+  delayConnect(ms: number): () => void;
   /** Calls `fn` for each connection in scope: the ones open now and each new one. */
   onConnection(fn: (connection: Connection) => void): () => void;
   /** The access points in scope (ssid=; else every AP that is not a board's own). */

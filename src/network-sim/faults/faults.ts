@@ -28,6 +28,8 @@ export interface PlacedFault {
   text: string;
   fault: Fault;
   targets: FaultTargets;
+  /** Logged at debug level only: part of the timing profile, not a fault the user asked for. */
+  quiet?: boolean;
 }
 
 /** A connection attempt as the LAN is about to make it. */
@@ -49,6 +51,7 @@ interface Rule<T> {
 export class Faults {
   readonly random: Random;
   private readonly verdicts: { matches(a: ConnectAttempt): boolean; verdict: ConnectVerdict; probability: number }[] = [];
+  private readonly delays: { matches(a: ConnectAttempt): boolean; ms: number }[] = [];
   private readonly connectionRules: (Rule<Connection> & { probability: number })[] = [];
   private readonly setupRules: Rule<BoardSetup>[] = [];
   private readonly open = new Set<Connection>();
@@ -65,17 +68,18 @@ export class Faults {
   add(placed: PlacedFault): void {
     const { targets, text } = placed;
     const log = this.lan.log.child({ fault: text });
+    const say = (message: string) => (placed.quiet ? log.debug(message) : log.info(message));
     const undo: (() => void)[] = [];
     let active = true;
     const start = () => {
-      log.info(`fault ${text}: on`);
+      say(`fault ${text}: on`);
       const stop = placed.fault.start(this.scope(targets, log, undo, () => active));
       if (stop) undo.push(stop);
       if (targets.for !== null) {
         this.lan.clock.setTimer(targets.for, () => {
           active = false;
           for (const u of undo.splice(0).reverse()) u();
-          log.info(`fault ${text}: off`);
+          say(`fault ${text}: off`);
         });
       }
     };
@@ -89,6 +93,11 @@ export class Faults {
       if (rule.matches(attempt) && this.hits(rule.probability)) return rule.verdict;
     }
     return null;
+  }
+
+  /** How much longer a connection attempt takes before it connects, ms. */
+  connectDelay(attempt: ConnectAttempt): number {
+    return this.delays.reduce((sum, rule) => sum + (rule.matches(attempt) ? rule.ms : 0), 0);
   }
 
   /** A connection is established: faults in scope wrap it. */
@@ -152,6 +161,7 @@ export class Faults {
         return isActive();
       },
       onConnect: (verdict) => remember(this.verdicts, { matches: attemptMatches, verdict, probability: targets.probability }),
+      delayConnect: (ms) => remember(this.delays, { matches: attemptMatches, ms }),
       onConnection: (fn) => {
         for (const c of this.open) if (connectionMatches(c) && this.hits(targets.probability)) fn(c);
         return remember(this.connectionRules, { matches: connectionMatches, fn, probability: targets.probability });

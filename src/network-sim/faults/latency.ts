@@ -1,5 +1,12 @@
+import type { Clock } from "../clock.ts";
+import type { Pipe } from "../pipe.ts";
 import type { FaultType } from "./fault.ts";
 import { timedPipe } from "./timed-pipe.ts";
+
+/** A Pipe where every segment arrives `delay()` ms later, in order. */
+export function latencyPipe(next: Pipe, clock: Clock, delay: () => number, active: () => boolean): Pipe {
+  return timedPipe(next, clock, (_s, now) => now + delay(), active);
+}
 
 /** Toxiproxy's latency: every segment arrives `ms` later, ± up to `jitter` (seeded), in order. */
 export const latency: FaultType = {
@@ -11,7 +18,7 @@ export const latency: FaultType = {
     start: (scope) => {
       const delay = () => Math.max(0, Number(ms) + (scope.random() * 2 - 1) * Number(jitter));
       scope.onConnection((c) => {
-        for (const d of scope.directions) c.wrap(d, (next) => timedPipe(next, scope.clock, (_s, now) => now + delay(), () => scope.active));
+        for (const d of scope.directions) c.wrap(d, (next) => latencyPipe(next, scope.clock, delay, () => scope.active));
       });
     },
   }),

@@ -1,0 +1,87 @@
+/**
+ * Row 4, run in a child process of its own (`node --expose-gc --import tsx bench/fleet.ts N`) so
+ * its memory is measured alone: N boards on one LAN in simulated time, half servers and half
+ * clients that each exchange a message with their server. Prints one JSON line.
+ */
+import { Lab, type LabBoard } from "../src/testing/index.ts";
+import { scriptFile } from "./support.ts";
+
+const SERVER = `
+import config from "config";
+import network from "network";
+import socket from "socket";
+import time from "time";
+const wlan = network.WLAN(network.STA_IF);
+wlan.active(true);
+wlan.ifconfig([config.host, "255.255.0.0", "10.0.0.1", "10.0.0.1"]);
+wlan.connect(config.ssid, config.password);
+while (!wlan.isconnected()) time.sleep_ms(10);
+const s = socket.socket();
+s.bind(["0.0.0.0", 8000]);
+s.listen(1);
+print("ready");
+const [conn] = s.accept();
+conn.send(conn.recv(64));
+conn.close();
+while (true) time.sleep(3600);
+`;
+
+const CLIENT = `
+import config from "config";
+import network from "network";
+import socket from "socket";
+import time from "time";
+const wlan = network.WLAN(network.STA_IF);
+wlan.active(true);
+wlan.connect(config.ssid, config.password);
+while (!wlan.isconnected()) time.sleep_ms(10);
+print("ready");
+for (;;) {
+  const s = socket.socket();
+  try {
+    s.connect([config.host, 8000]);
+    s.send("hello from " + wlan.ifconfig()[0]);
+    print("echoed", s.recv(64));
+    s.close();
+    break;
+  } catch (e) {
+    s.close();
+    time.sleep_ms(50); // the server is not listening yet
+  }
+}
+while (true) time.sleep(3600);
+`;
+
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+const rss = () => (gc(), gc(), process.memoryUsage().rss);
+const n = Number(process.argv[2] ?? 100);
+const serverIp = (i: number) => `10.0.${1 + Math.floor(i / 200)}.${10 + (i % 200)}`;
+const lan = { gateway: "10.0.0.1", netmask: "255.255.0.0", dns: "10.0.0.1", dhcpPool: ["10.0.100.1", "10.0.199.254"] as const };
+
+const [serverFile, clientFile] = await Promise.all([scriptFile("fleet-server.ts", SERVER), scriptFile("fleet-client.ts", CLIENT)]);
+
+// Warm-up: one pair boots and exchanges, so what every process loads once is not counted per board.
+const warm = new Lab({ timing: "fast", accessPoints: [lan] });
+await warm.addBoard({ name: "s", board: "pico_w", script: serverFile, host: serverIp(0) });
+const warmClient = await warm.addBoard({ name: "c", board: "esp32", script: clientFile, host: serverIp(0) });
+await warmClient.waitFor("echoed");
+warm.close();
+await warm.advance(1);
+
+const before = rss();
+const started = performance.now();
+const lab = new Lab({ timing: "fast", accessPoints: [lan] });
+const boards: LabBoard[] = [];
+for (let i = 0; i < n / 2; i++) {
+  boards.push(await lab.addBoard({ name: `server-${i}`, board: "pico_w", script: serverFile, host: serverIp(i) }));
+  boards.push(await lab.addBoard({ name: `client-${i}`, board: "esp32", script: clientFile, host: serverIp(i) }));
+}
+await lab.until(() => boards.every((b) => b.output().includes("ready")), { within: 60_000 });
+const bootMs = performance.now() - started;
+const clients = boards.filter((b) => b.name.startsWith("client"));
+await lab.until(() => clients.every((b) => b.output().includes("echoed")), { within: 60_000 });
+const totalMs = performance.now() - started;
+const after = rss();
+lab.close();
+
+console.log(JSON.stringify({ n, bootMsPerBoard: bootMs / n, exchangeMs: totalMs - bootMs, rssMiBPerBoard: (after - before) / n / 2 ** 20, simulatedMs: lab.now() }));

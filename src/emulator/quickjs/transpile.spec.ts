@@ -1,0 +1,34 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { compileScript } from "./transpile.ts";
+
+async function scriptDir(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), "boardsim-transpile-"));
+  for (const [name, text] of Object.entries(files)) await writeFile(path.join(dir, name), text);
+  return dir;
+}
+
+describe("compileScript", () => {
+  it("compiles a script once while none of its files changes, again after an imported file changed", async () => {
+    const dir = await scriptDir({ "main.ts": `import { greeting } from "./greeting.ts";\nprint(greeting);`, "greeting.ts": `export const greeting = "hello";` });
+    const main = path.join(dir, "main.ts");
+    const first = await compileScript(main);
+    expect(first.code).toContain('"hello"');
+    expect(await compileScript(main)).toBe(first);
+    await writeFile(path.join(dir, "greeting.ts"), `export const greeting = "hello again";`);
+    const second = await compileScript(main);
+    expect(second).not.toBe(first);
+    expect(second.code).toContain('"hello again"');
+  });
+
+  it("reports a broken script every time, and compiles it once it is fixed", async () => {
+    const dir = await scriptDir({ "main.ts": `print(;` });
+    const main = path.join(dir, "main.ts");
+    await expect(compileScript(main)).rejects.toThrow(/main\.ts:1:7: /);
+    await expect(compileScript(main)).rejects.toThrow(/main\.ts:1:7: /);
+    await writeFile(main, `print("fixed");`);
+    expect((await compileScript(main)).code).toContain('"fixed"');
+  });
+});
