@@ -1,9 +1,11 @@
-import { access } from "node:fs/promises";
+import { access, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { BOARDS } from "../boards/index.ts";
 import type { TimingProfileName } from "../boards/profile.ts";
 import { Board } from "../emulator/board.ts";
+import type { GuestEngine } from "../emulator/host-api.ts";
+import { MicroPythonEngine } from "../emulator/micropython/engine.ts";
 import { QuickJsEngine } from "../emulator/quickjs/engine.ts";
 import { compileScript, ScriptError } from "../emulator/quickjs/transpile.ts";
 import { createLogger, type LogFormat } from "../log.ts";
@@ -33,19 +35,10 @@ const DEFAULT_PORT: Record<Role, number> = { server: 8000, client: 8888 };
 export async function runBoard(opts: RunOptions, stdout: (text: string) => void): Promise<number> {
   const profile = BOARDS[opts.board];
   if (!profile) throw new UsageError(`unknown board '${opts.board}'`);
-  const script = await loadScript(opts);
   const log = createLogger(opts.logFormat, opts.logLevel).child({ board: profile.id });
   const lan = new Lan({ clock: new RealClock(), log });
   const board = new Board({ profile, lan, log, timing: opts.profile, console: stdout });
-  const engine = await QuickJsEngine.create(script, {
-    heapBytes: profile.heapBytes,
-    config: {
-      ssid: opts.ssid,
-      password: opts.password,
-      host: opts.host,
-      port: opts.port ?? DEFAULT_PORT[opts.role ?? "server"],
-    },
-  });
+  const engine = await createEngine(opts, profile.heapBytes);
 
   let interrupts = 0;
   const onSigint = () => {
@@ -65,6 +58,26 @@ export async function runBoard(opts: RunOptions, stdout: (text: string) => void)
     board.shutdown();
     engine.dispose();
   }
+}
+
+/** The engine by the script's extension: .py runs in MicroPython, .ts/.js (and the built-in roles) in QuickJS. */
+async function createEngine(opts: RunOptions, heapBytes: number): Promise<GuestEngine> {
+  if (opts.script && path.extname(opts.script).toLowerCase() === ".py") {
+    const source = await readFile(opts.script, "utf8").catch(() => {
+      throw new UsageError(`cannot read script '${opts.script}'`);
+    });
+    // A syntax error is the script's to report: MicroPython prints its traceback and it exits 1, as on the board.
+    return MicroPythonEngine.create({ source, fileName: opts.script }, { heapBytes });
+  }
+  return QuickJsEngine.create(await loadScript(opts), {
+    heapBytes,
+    config: {
+      ssid: opts.ssid,
+      password: opts.password,
+      host: opts.host,
+      port: opts.port ?? DEFAULT_PORT[opts.role ?? "server"],
+    },
+  });
 }
 
 async function loadScript(opts: RunOptions) {

@@ -5,6 +5,7 @@ import pino from "pino";
 import { BOARDS } from "../../src/boards/index.ts";
 import { Board } from "../../src/emulator/board.ts";
 import type { RunOutcome } from "../../src/emulator/host-api.ts";
+import { MicroPythonEngine } from "../../src/emulator/micropython/engine.ts";
 import { QuickJsEngine } from "../../src/emulator/quickjs/engine.ts";
 import { compileScript } from "../../src/emulator/quickjs/transpile.ts";
 import { RealClock } from "../../src/network-sim/clock.ts";
@@ -20,7 +21,7 @@ export interface ScriptRun {
   done: Promise<RunOutcome>;
 }
 
-/** Starts `source` (a TS script) on a virtual board in this process, fast WiFi timing, real time. */
+/** Starts `source` (TS, or Python when `fileName` ends in .py) on a virtual board in this process, fast WiFi timing, real time. */
 export async function startScript(
   source: string,
   boardId = "pico_w",
@@ -47,10 +48,12 @@ export async function startScript(
       }
     },
   });
-  const engine = await QuickJsEngine.create(await compileScript(file, fileName), {
-    heapBytes: profile.heapBytes,
-    config: { ssid: "boardsim-lab", password: "micropython", host: "192.168.1.2", port: 8000, ...config },
-  });
+  const engine = fileName.endsWith(".py")
+    ? await MicroPythonEngine.create({ source, fileName }, { heapBytes: profile.heapBytes })
+    : await QuickJsEngine.create(await compileScript(file, fileName), {
+        heapBytes: profile.heapBytes,
+        config: { ssid: "boardsim-lab", password: "micropython", host: "192.168.1.2", port: 8000, ...config },
+      });
   const done = board.run(engine).finally(() => {
     board.shutdown();
     engine.dispose();
@@ -64,8 +67,8 @@ export async function startScript(
 }
 
 /** Runs `source` to its end and returns what it printed and how it ended. */
-export async function runScript(source: string, boardId = "pico_w"): Promise<{ output: string; outcome: RunOutcome }> {
-  const run = await startScript(source, boardId);
+export async function runScript(source: string, boardId = "pico_w", fileName = "main.ts"): Promise<{ output: string; outcome: RunOutcome }> {
+  const run = await startScript(source, boardId, fileName);
   const outcome = await run.done;
   return { output: run.output(), outcome };
 }

@@ -1,0 +1,100 @@
+import { readdir, readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+import { GuestException, type GuestEngine, type GuestHost, type RunOutcome } from "../host-api.ts";
+import type { HostReply, HostRequest, WorkerInput } from "./protocol.ts";
+
+const GUEST_DIR = new URL("./guest/", import.meta.url);
+
+let wasm: Promise<WebAssembly.Module> | undefined;
+/** MicroPython's WebAssembly, compiled once per process; each board's worker instantiates its own. */
+function compiledWasm(): Promise<WebAssembly.Module> {
+  const require = createRequire(import.meta.url);
+  const { compile } = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module> } }).WebAssembly;
+  return (wasm ??= readFile(require.resolve("@micropython/micropython-webassembly-pyscript/micropython.wasm")).then(compile));
+}
+
+let library: Promise<Record<string, string>> | undefined;
+/** The guest library (./guest/*.py): the board's modules, written in Python, read once per process. */
+function guestLibrary(): Promise<Record<string, string>> {
+  return (library ??= readdir(GUEST_DIR).then(async (names) =>
+    Object.fromEntries(
+      await Promise.all(names.filter((n) => n.endsWith(".py")).map(async (n) => [n, await readFile(new URL(n, GUEST_DIR), "utf8")])),
+    ),
+  ));
+}
+
+export interface PythonScript {
+  source: string;
+  /** The file name tracebacks show: the script's path as given on the command line. */
+  fileName: string;
+}
+
+export interface MicroPythonOptions {
+  /** The board's heap: what the script may allocate (MemoryError beyond). */
+  heapBytes: number;
+}
+
+/**
+ * Runs one .py script, unchanged, in MicroPython compiled to WebAssembly, in a worker thread of
+ * its own. The worker blocks on each host call while this thread runs it on the Board.
+ */
+export class MicroPythonEngine implements GuestEngine {
+  private worker: Worker | undefined;
+
+  private constructor(
+    private readonly wasm: WebAssembly.Module,
+    private readonly library: Record<string, string>,
+    private readonly script: PythonScript,
+    private readonly options: MicroPythonOptions,
+  ) {}
+
+  static async create(script: PythonScript, options: MicroPythonOptions): Promise<MicroPythonEngine> {
+    const [module, library] = await Promise.all([compiledWasm(), guestLibrary()]);
+    return new MicroPythonEngine(module, library, script, options);
+  }
+
+  run(host: GuestHost): Promise<RunOutcome> {
+    const signal = new Int32Array(new SharedArrayBuffer(4));
+    const { port1, port2 } = new MessageChannel();
+    const input: WorkerInput = {
+      wasm: this.wasm,
+      signal,
+      port: port2,
+      library: this.library,
+      source: this.script.source,
+      fileName: this.script.fileName,
+      heapBytes: this.options.heapBytes,
+    };
+    const worker = new Worker(new URL("./worker-entry.mjs", import.meta.url), { workerData: input, transferList: [port2] });
+    this.worker = worker;
+    port1.on("message", async ({ name, args }: HostRequest) => {
+      port1.postMessage(await answer(host, name, args));
+      Atomics.store(signal, 0, 1);
+      Atomics.notify(signal, 0);
+    });
+    return new Promise<RunOutcome>((resolve, reject) => {
+      worker.once("message", resolve);
+      worker.once("error", reject);
+      worker.once("exit", (code) => reject(new Error(`MicroPython worker exited (${code}) before the script ended`)));
+    }).finally(() => {
+      port1.close();
+      void worker.terminate();
+      this.worker = undefined;
+    });
+  }
+
+  dispose(): void {
+    void this.worker?.terminate();
+  }
+}
+
+/** Runs one host call; a GuestException (or any failure) becomes the reply the worker raises in Python. */
+async function answer(host: GuestHost, name: string, args: HostRequest["args"]): Promise<HostReply> {
+  try {
+    return { value: await host.call(name, args) };
+  } catch (error) {
+    if (error instanceof GuestException) return { error: { pyType: error.pyType, pyArgs: error.pyArgs } };
+    return { error: { pyType: "RuntimeError", pyArgs: [`boardsim internal error: ${(error as Error)?.message ?? String(error)}`] } };
+  }
+}
