@@ -12,7 +12,7 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { connectClient, listenServer, startCli, type CliRun } from "./support/cli.ts";
+import { boardsim, connectClient, killStarted, listenServer, type CliRun } from "./support/cli.ts";
 
 const REFERENCE = "/work/shared/reference/freenove";
 const present = existsSync(REFERENCE);
@@ -21,10 +21,7 @@ if (!present) console.warn(`skipping the chapter's .py scripts: ${REFERENCE} is 
 /** The chapter's client scripts connect to this fixed port (their `port` line is left as it is). */
 const CLIENT_PORT = 8888;
 
-const running: CliRun[] = [];
-afterEach(() => {
-  for (const run of running.splice(0)) run.child.kill("SIGKILL");
-});
+afterEach(killStarted);
 
 /** The reference script with only its ssid, password and host lines set to the virtual network, in a temp dir. */
 async function editedScript(board: string, file: string): Promise<string> {
@@ -37,10 +34,9 @@ async function editedScript(board: string, file: string): Promise<string> {
   return path.join(dir, file);
 }
 
-function boardsim(...args: string[]): CliRun {
-  const run = startCli([...args, "--profile", "fast", "--log-format", "json"]);
-  running.push(run);
-  return run;
+/** `boardsim ARGS` with fast WiFi timing and JSON logs. */
+function runCli(...args: string[]): CliRun {
+  return boardsim(...args, "--profile", "fast", "--log-format", "json");
 }
 
 /**
@@ -71,7 +67,7 @@ async function serveOnce(run: CliRun): Promise<void> {
 async function clientOnce(args: string[]): Promise<CliRun> {
   const peer = await listenServer(CLIENT_PORT);
   try {
-    const run = boardsim(...args);
+    const run = runCli(...args);
     const conn = await peer.connection;
     expect((await conn.received(19)).toString()).toBe("HelloThis is my IP.");
     conn.socket.write(PAYLOAD);
@@ -92,9 +88,9 @@ const SCRIPTS = [
 
 describe.skipIf(!present).each(SCRIPTS)("the chapter's scripts on %s, run unchanged", (board, serverFile, clientFile) => {
   it(`${serverFile}: the same console as --role server, byte-exact echo, exit 0`, async () => {
-    const py = boardsim("run", "--board", board, "--script", await editedScript(board, serverFile));
+    const py = runCli("run", "--board", board, "--script", await editedScript(board, serverFile));
     await serveOnce(py);
-    const ts = boardsim("run", "--board", board, "--role", "server");
+    const ts = runCli("run", "--board", board, "--role", "server");
     await serveOnce(ts);
     expect(normalized(py.stdout())).toEqual(normalized(ts.stdout()));
     expect(py.stdout()).toContain("b'hello board\\r\\n\\x00\\xff'\nclose socket\n");
@@ -110,7 +106,7 @@ describe.skipIf(!present).each(SCRIPTS)("the chapter's scripts on %s, run unchan
 
 describe.skipIf(!present)("the chapter's Pico W server script, stopped with Ctrl-C", () => {
   it("KeyboardInterrupt lands in its bare except: 'Close TCP-Server, please reset.', exit 130, as with --role server", async () => {
-    const py = boardsim("run", "--board", "pico_w", "--script", await editedScript("pico_w", "30.2_TCP_as_Server.py"));
+    const py = runCli("run", "--board", "pico_w", "--script", await editedScript("pico_w", "30.2_TCP_as_Server.py"));
     await py.printed("accepting.....\n");
     py.child.kill("SIGINT");
     expect(await py.exit).toBe(130);
@@ -120,7 +116,7 @@ describe.skipIf(!present)("the chapter's Pico W server script, stopped with Ctrl
 
 describe("boardsim run --script FILE.py", () => {
   it("examples/tcp_server.py on an ESP32: welcome, echo, 'client left', exit 0", async () => {
-    const run = boardsim("run", "--board", "esp32", "--script", "examples/tcp_server.py");
+    const run = runCli("run", "--board", "esp32", "--script", "examples/tcp_server.py");
     await run.printed("listening on 192.168.1.100 port 8000\n");
     const client = await connectClient((await run.logged((l) => l.msg.startsWith("forward "))).hostPort as number);
     expect((await client.received(8)).toString()).toBe("welcome\n");
@@ -134,7 +130,7 @@ describe("boardsim run --script FILE.py", () => {
   it("examples/tcp_client.py on an ESP8266 against a server on the PC: greeting, upper-cased echo, exit 0", async () => {
     const peer = await listenServer(CLIENT_PORT);
     try {
-      const run = boardsim("run", "--board", "esp8266", "--script", "examples/tcp_client.py");
+      const run = runCli("run", "--board", "esp8266", "--script", "examples/tcp_client.py");
       const conn = await peer.connection;
       expect((await conn.received(21)).toString()).toBe("hello from the board\n");
       conn.socket.write("ping");
@@ -151,7 +147,7 @@ describe("boardsim run --script FILE.py", () => {
     const dir = await mkdtemp(path.join(tmpdir(), "boardsim-py-"));
     const file = path.join(dir, "broken.py");
     await writeFile(file, "import socket\nwhile True\n    pass\n");
-    const run = boardsim("run", "--board", "pico_w", "--script", file);
+    const run = runCli("run", "--board", "pico_w", "--script", file);
     expect(await run.exit).toBe(1);
     expect(run.stdout()).toMatch(new RegExp(`Traceback \\(most recent call last\\):\\n  File "${file}", line 2\\nSyntaxError: invalid syntax\\n$`));
   });

@@ -60,10 +60,23 @@ declare module "network" {
     /** The board's status code (network.STAT_*). */
     status(param?: string): number;
     isconnected(): boolean;
+    /** The AP interface: the stations joined, [[mac]]. */
+    status(param: "stations"): [bytes][];
+    /** Signal strength of the AP the station is on, dBm. */
+    status(param: "rssi"): number;
     ifconfig(): IfconfigTuple;
+    /** Sets a static address: no DHCP from now on. */
+    ifconfig(config: IfconfigTuple): null;
+    /** ipconfig("addr4") → [ip, mask]; "gw4" → ip; "dhcp4" → bool. */
+    ipconfig(key: string): unknown;
+    /** ipconfig({ addr4: "192.168.1.50/24", gw4: "192.168.1.1" }) sets a static address; { dhcp4: true } goes back to DHCP. */
+    ipconfig(settings: { addr4?: string | [string, string]; gw4?: string; dhcp4?: boolean }): null;
+    /** config("essid"), config("mac"), config("channel") query; config({ essid, password, channel }) sets (AP interface). */
+    config(key: string): unknown;
+    config(settings: { [key: string]: unknown }): null;
     /**
-     * Blocks for a scan: [ssid, bssid, channel, RSSI, security, hidden] per network. The security
-     * code and the sixth field are the board's (Pico W: 5 and a seen-count; ESP32: 3 and False).
+     * Blocks for a scan: the access points in range, [ssid, bssid, channel, RSSI, security, hidden].
+     * The security code and the sixth field are the board's (Pico W: 5 and a seen-count; ESP32: 3 and False).
      */
     scan(): [ssid: bytes, bssid: bytes, channel: number, rssi: number, security: number, hidden: boolean | number][];
   }
@@ -77,6 +90,8 @@ declare module "network" {
     readonly STA_IF: number;
     readonly AP_IF: number;
     readonly WLAN: WLANConstructor;
+    /** network.ipconfig("dns"): the DNS server. */
+    ipconfig(key: "dns"): string;
     readonly [constant: string]: unknown;
   };
   export default network;
@@ -87,11 +102,16 @@ declare module "socket" {
   interface Socket {
     bind(addr: Address): void;
     /**
-     * Blocks until connected. 192.168.1.2 is the PC: port P there is 127.0.0.1:P. A closed port
-     * raises OSError ECONNRESET, no WiFi EHOSTUNREACH; a hostname raises ValueError on Pico W and
-     * ESP8266, and is looked up on ESP32 (OSError -202 when it fails).
+     * TCP: blocks until connected: a board on the LAN, or 192.168.1.2, the PC (port P there is
+     * 127.0.0.1:P), or any other address out through the PC. A closed port raises OSError
+     * ECONNRESET, no WiFi EHOSTUNREACH; a hostname raises ValueError on Pico W and ESP8266, and is
+     * looked up on ESP32 (OSError -202 when it fails). UDP: sets the default destination.
      */
     connect(addr: Address): void;
+    /** UDP: sends one datagram; returns its length. */
+    sendto(data: string | Uint8Array, addr: Address): number;
+    /** UDP: the next datagram, at most bufsize bytes of it, and its sender. */
+    recvfrom(bufsize: number): [bytes, Address];
     listen(backlog?: number): void;
     /** Blocks until a client connects: [connection, [ip, port]]. */
     accept(): [Socket, Address];
@@ -117,6 +137,7 @@ declare module "socket" {
     readonly socket: SocketConstructor;
     readonly AF_INET: number;
     readonly SOCK_STREAM: number;
+    readonly SOCK_DGRAM: number;
     readonly SOL_SOCKET: number;
     readonly SO_REUSEADDR: number;
     readonly [constant: string]: unknown;
@@ -166,6 +187,10 @@ declare module "mpython" {
     connectWiFi(ssid: string, passwd: string, timeout?: number): void;
     /** Leaves the network and prints `disconnect WiFi...`. */
     disconnectWiFi(): void;
+    /** The board becomes an access point (192.168.4.1): WPA/WPA2 with a password, else open; channel 10 by default. */
+    enable_APWiFi(essid: string, password?: string, channel?: number): void;
+    /** Takes the access point down and prints `disable AP WiFi...`. */
+    disable_APWiFi(): void;
   }
   /** The 128×64 OLED: draw into the framebuffer, then show(). Colour 1 lit, 0 dark. */
   interface Oled {

@@ -1,4 +1,5 @@
 import { NEWLIB_ERRNO } from "./errno.ts";
+import { hex, macPlus } from "./mac.ts";
 import type { BoardProfile } from "./profile.ts";
 
 /**
@@ -67,9 +68,27 @@ export const esp32: BoardProfile = {
       realistic: { associateMs: 1200, dhcpMs: 600, noApMs: 2400, authFailMs: 2400, scanMs: 2000, retryMs: 2450 },
       fast: { associateMs: 0, dhcpMs: 0, noApMs: 0, authFailMs: 0, scanMs: 0, retryMs: 100 },
     },
-    // wifi_auth_mode_t (WPA2_PSK 3); the sixth field is always False (network_wlan.c scan).
-    scanSecurity: { open: 0, wpa2: 3 },
+    scanInactiveError: "STA must be active",
+    // wifi_auth_mode_t (WPA2_PSK 3, WPA_WPA2_PSK 4); the sixth field is always False (network_wlan.c scan).
+    scanSecurity: { open: 0, wpa2: 3, "wpa-wpa2": 4 },
     scanSixthField: false,
+    // IDF's DHCP_REQUEST_TIMEOUT_SEQUENCE: 0.5, 1, 2, 4, 4, … s (board-numbers.md §1d).
+    dhcpRetrySeconds: [0.5, 1, 2, 4],
+    dhcpChecksAddress: true, // LWIP_DHCP_DOES_ARP_CHECK, on by default in IDF (board-numbers.md §1d)
+    ap: {
+      // IDF's default AP: "ESP_" + the last 3 bytes of the AP MAC, open (facts §1.13, UNVERIFIED);
+      // the channel is UNVERIFIED (1).
+      defaultSsid: (mac) => `ESP_${hex(mac.subarray(3)).toUpperCase()}`,
+      defaultPassword: "",
+      security: "open",
+      channel: 1,
+      // IDF dhcpserver: AP address + 1, 100 addresses (.2-.101), 120 min (board-numbers.md §5).
+      poolFirst: 2,
+      poolSize: 100,
+      leaseSeconds: 7200,
+      status: null, // the AP interface's status() returns None
+      mac: (staMac) => macPlus(staMac, 1), // base MAC + 1 (facts §1.12)
+    },
   },
   socket: {
     // ports/esp32/modsocket.c, values from lwIP's sockets.h: SOL_SOCKET differs from modlwip's 1.
@@ -97,7 +116,17 @@ export const esp32: BoardProfile = {
     sendBuffer: 5760,
     receiveWindow: 5760,
     defaultBacklog: 2,
+    // CONFIG_LWIP_MAX_ACTIVE_TCP: MicroPython's sdkconfig.base sets 12 (TIME-WAIT PCBs count on the
+    // ESP32, which boardsim does not model); CONFIG_LWIP_MAX_LISTENING_TCP 16 (board-numbers.md §3).
+    tcpPcbs: 12,
+    listenPcbs: 16,
+    // lwip_listen() with TCP_LISTEN_BACKLOG: the netconn layer holds established connections against
+    // the backlog and further SYNs are dropped until accept() takes one. UNVERIFIED on hardware; the
+    // accept mailbox (6) overflowing with RST is not reached while the backlog is below it.
+    backlogOverflow: "wait",
     setsockoptWarning: "Warning: lwip.setsockopt() option not implemented",
+    // CONFIG_LWIP_UDP_RECVMBOX_SIZE default 6 (IDF Kconfig; UNVERIFIED for MicroPython's sdkconfig).
+    udpReceiveQueue: 6,
     resolvesHostnames: true,
     // EAI_FAIL 202, negated.
     dnsFailureErrno: -202,

@@ -1,4 +1,5 @@
 import { LINUX_ERRNO } from "./errno.ts";
+import { hex } from "./mac.ts";
 import { MODLWIP_SOCKET } from "./modlwip.ts";
 import type { BoardProfile } from "./profile.ts";
 
@@ -58,9 +59,27 @@ export const esp8266: BoardProfile = {
       realistic: { associateMs: 2000, dhcpMs: 1000, noApMs: 2500, authFailMs: 2500, scanMs: 2500, retryMs: 2500 },
       fast: { associateMs: 0, dhcpMs: 0, noApMs: 0, authFailMs: 0, scanMs: 0, retryMs: 100 },
     },
-    // SDK AUTH_* (WPA2_PSK 3); the sixth field is is_hidden 0/1.
-    scanSecurity: { open: 0, wpa2: 3 },
+    scanInactiveError: "STA must be active",
+    // SDK AUTH_* (WPA2_PSK 3, WPA_WPA2_PSK 4); the sixth field is is_hidden 0/1.
+    scanSecurity: { open: 0, wpa2: 3, "wpa-wpa2": 4 },
     scanSixthField: 0,
+    // lwIP 1.4's DISCOVER backoff (2, 4, 8, … 60 s); the SDK's DHCP_MAXRTX register is UNVERIFIED.
+    dhcpRetrySeconds: [2, 4, 8, 16, 32, 60],
+    dhcpChecksAddress: true, // esp-open-lwip: DHCP_DOES_ARP_CHECK = LWIP_DHCP && LWIP_ARP (board-numbers.md §1d)
+    ap: {
+      // inisetup.py on first boot: "MicroPython-" + the AP MAC's last 3 bytes, key "micropythoN",
+      // WPA/WPA2 (facts §1.13). Channel UNVERIFIED: 1, as in the facts' scan sample of such an AP.
+      defaultSsid: (mac) => `MicroPython-${hex(mac.subarray(3))}`,
+      defaultPassword: "micropythoN",
+      security: "wpa-wpa2",
+      channel: 1,
+      // NONOS dhcpserver: .2-.101, 120 min (board-numbers.md §5).
+      poolFirst: 2,
+      poolSize: 100,
+      leaseSeconds: 7200,
+      status: { up: -1, down: -1 }, // the AP interface's status() is always -1 (network_wlan.c)
+      mac: (staMac) => Uint8Array.of(staMac[0]! | 0x02, ...staMac.subarray(1)), // facts §1.12
+    },
   },
   socket: {
     ...MODLWIP_SOCKET,
@@ -70,6 +89,10 @@ export const esp8266: BoardProfile = {
     // SYN retries come from SDK registers: UNVERIFIED, taken as lwIP's ~18 s.
     synTimeoutMs: 18_000,
     // PCBs come from the heap (MEMP_MEM_MALLOC); about 5 in practice, UNVERIFIED. tcp_new → ENOMEM.
+    // MEMP_NUM_TCP_PCB reads 5 (an SDK register); MEMP_NUM_TCP_PCB_LISTEN 2 (board-numbers.md §3).
+    // With MEMP_MEM_MALLOC raw-API PCBs are heap-bound in practice: 5 is UNVERIFIED.
+    tcpPcbs: 5,
+    listenPcbs: 2,
     maxSockets: 5,
     socketsExhausted: "ENOMEM",
   },

@@ -24,9 +24,15 @@ export const MODLWIP_SOCKET = {
   partialSend: true,
   // MICROPY_PY_SOCKET_LISTEN_BACKLOG_DEFAULT (py/mpconfig.h).
   defaultBacklog: 2,
+  // modlwip's accept callback finds its max(1, backlog) slots full, returns ERR_BUF and lwIP aborts
+  // the connection with RST (board-numbers.md §3). UNVERIFIED reading: lwIP 2.x counts only
+  // half-open connections against its own backlog, so modlwip's queue is what refuses.
+  backlogOverflow: "reset",
   setsockoptWarning: "Warning: lwip.setsockopt() not implemented",
   // ipaddr_aton only: a hostname in connect()/bind() is rejected before any lookup.
   resolvesHostnames: false,
   // lwip_getaddrinfo_cb reports a failed lookup as -2.
   dnsFailureErrno: -2,
+  // LWIP_INCOMING_PACKET_QUEUE_LEN is 4 in v1.29; whether v1.23 already queued 4 is UNVERIFIED.
+  udpReceiveQueue: 4,
 } as const;

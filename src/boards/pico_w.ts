@@ -1,4 +1,5 @@
 import { LINUX_ERRNO } from "./errno.ts";
+import { hex } from "./mac.ts";
 import { MODLWIP_SOCKET } from "./modlwip.ts";
 import type { BoardProfile } from "./profile.ts";
 
@@ -46,9 +47,24 @@ export const picoW: BoardProfile = {
       realistic: { associateMs: 2500, dhcpMs: 1000, noApMs: 2500, authFailMs: 2200, scanMs: 2500, retryMs: null },
       fast: { associateMs: 0, dhcpMs: 0, noApMs: 0, authFailMs: 0, scanMs: 0, retryMs: null },
     },
-    // cyw43 IE bitmask: WPA2 = RSN(4) + privacy(1); sixth field counts sightings (network_cyw43.c).
-    scanSecurity: { open: 0, wpa2: 5 },
-    scanSixthField: 1,
+    scanInactiveError: "EPERM",
+    // cyw43 IE-parse bitmask: +1 privacy, +2 WPA IE, +4 RSN IE (cyw43 src/cyw43_ll.c:570-587).
+    scanSecurity: { open: 0, wpa2: 5, "wpa-wpa2": 7 },
+    scanSixthField: 1, // times the BSSID was seen in the scan, not "hidden" (network_cyw43.c)
+    dhcpRetrySeconds: [2, 4, 8, 16, 32, 60], // lwIP 2.2 dhcp.c
+    dhcpChecksAddress: false, // LWIP_DHCP_DOES_ACD_CHECK 0 "to speed DHCP up" (board-numbers.md §1d)
+    ap: {
+      // main.c: "PICO" + 2 bytes of the flash unique id; the simulated board has no flash id, so its MAC stands in.
+      defaultSsid: (mac) => `PICO${hex(mac.subarray(4)).toUpperCase()}`,
+      defaultPassword: "picoW123",
+      security: "wpa2",
+      channel: 3,
+      poolFirst: 16, // shared/netutils/dhcpserver.h DHCPS_BASE_IP 16, DHCPS_MAX_IP 8
+      poolSize: 8,
+      leaseSeconds: 24 * 3600,
+      status: { up: 3, down: 0 },
+      mac: (staMac) => staMac, // cyw43: STA and AP share one MAC
+    },
   },
   socket: {
     ...MODLWIP_SOCKET,
@@ -60,5 +76,9 @@ export const picoW: BoardProfile = {
     // MEMP_NUM_TCP_PCB 5 (lwIP default): tcp_new fails, socket() raises ENOMEM.
     maxSockets: 5,
     socketsExhausted: "ENOMEM",
+    // lwIP opt.h defaults, not overridden by rp2's lwipopts.h (board-numbers.md §3). TIME-WAIT PCBs
+    // are not counted: tcp_alloc() reclaims the oldest of them before it fails.
+    tcpPcbs: 5,
+    listenPcbs: 8,
   },
 };

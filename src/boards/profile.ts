@@ -65,9 +65,21 @@ export interface BoardProfile {
     /** ifconfig() once active but before DHCP has bound. */
     ifconfigUnbound: IfconfigTuple;
     timing: Record<TimingProfileName, WlanTiming>;
-    /** scan() tuples: the security field per kind of network, and the sixth field (hidden flag, or Pico W's seen-count). */
+    /** scan() on an inactive interface: an errno, or a message string (`STA must be active`). */
+    scanInactiveError: ErrnoName | string;
+    /** scan() tuple: the security field for each kind of AP. */
     scanSecurity: Record<Security, number>;
-    scanSixthField: boolean | number;
+    /** scan() tuple's 6th field: Pico W's seen-count (1), ESP32's `False`, ESP8266's hidden flag 0. */
+    scanSixthField: number | boolean;
+    /**
+     * The DHCP client ARP-probes an offered address and declines it when another host answers
+     * (then waits 10 s and asks again); without the check it takes a conflicting address.
+     */
+    dhcpChecksAddress: boolean;
+    /** DHCP client's wait between unanswered DISCOVERs, seconds; the last value repeats. */
+    dhcpRetrySeconds: readonly number[];
+    /** The AP interface (network.AP_IF) as the firmware sets it up. */
+    ap: SoftApProfile;
   };
   socket: {
     constants: Record<string, number>;
@@ -79,9 +91,24 @@ export interface BoardProfile {
     receiveWindow: number;
     /** listen() with no argument. */
     defaultBacklog: number;
+    /**
+     * Active TCP PCBs (lwIP MEMP_NUM_TCP_PCB / ESP-IDF's MAX_ACTIVE_TCP): connections, accepted or
+     * waiting to be, take one each. An incoming connection that finds none waits (its SYN is dropped
+     * and the client retries). socket() is limited separately by maxSockets.
+     */
+    tcpPcbs: number;
+    /** Listening PCBs (MEMP_NUM_TCP_PCB_LISTEN): one more listen() raises ENOMEM. */
+    listenPcbs: number;
+    /**
+     * An established connection beyond listen(backlog) not yet accept()ed: "reset" (modlwip's accept
+     * queue is full: RST) or "wait" (lwIP's sockets API drops the SYN until accept() makes room).
+     */
+    backlogOverflow: "reset" | "wait";
     /** What setsockopt() prints for an option the port does not implement. */
     setsockoptWarning: string;
-    /** ESP32 resolves a hostname in connect(); the lwIP raw-API ports raise ValueError: invalid arguments. */
+    /** UDP datagrams queued per socket before new ones are dropped. */
+    udpReceiveQueue: number;
+    /** ESP32 resolves a hostname in connect()/sendto(); the lwIP raw-API ports raise ValueError: invalid arguments. */
     resolvesHostnames: boolean;
     /** The bare OSError number of a failed name lookup (-2 lwIP raw API, -202 ESP-IDF EAI_FAIL). */
     dnsFailureErrno: number;
@@ -95,4 +122,21 @@ export interface BoardProfile {
   display?: { width: number; height: number };
   /** Modules the vendor's firmware adds beside network/socket/time (e.g. `mpython`). */
   vendorModules?: readonly string[];
+}
+
+/** The board's own access point (AP_IF): the firmware's defaults. */
+export interface SoftApProfile {
+  /** Default SSID, from the board's MAC (stands in for the flash id where the firmware uses that). */
+  defaultSsid(mac: Uint8Array): string;
+  defaultPassword: string;
+  security: Security;
+  channel: number;
+  /** Its DHCP server: first address (last octet) and how many, lease time. AP address is 192.168.4.1. */
+  poolFirst: number;
+  poolSize: number;
+  leaseSeconds: number;
+  /** status() of the AP interface when up and when down; null where it returns None (ESP32). */
+  status: { up: number; down: number } | null;
+  /** The MAC the AP interface uses, from the station MAC. */
+  mac(staMac: Uint8Array): Uint8Array;
 }

@@ -6,6 +6,8 @@ export const EXIT = {
   raised: 1,
   /** Bad usage or input: unknown board, bad flag, unreadable or broken script. */
   usage: 2,
+  /** Stopped by --timeout (the code GNU timeout uses). */
+  timeout: 124,
   /** A fault inside boardsim itself. */
   internal: 70,
   /** Stopped with Ctrl-C. */
@@ -19,3 +21,6 @@ export class UsageError extends Error {
     this.name = "UsageError";
   }
 }
+
+/** A script that cannot run (missing, unreadable, broken): a usage error about the file, not the flags. */
+export class ScriptInputError extends UsageError {}

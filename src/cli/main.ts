@@ -2,8 +2,11 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { boardIds } from "../boards/index.ts";
 import { boardsTable } from "./boards.ts";
-import { EXIT, UsageError } from "./exit-codes.ts";
-import { runBoard, type Role } from "./run.ts";
+import { parseDuration } from "./duration.ts";
+import { EXIT, ScriptInputError, UsageError } from "./exit-codes.ts";
+import { parseForward } from "./lab-file.ts";
+import { FaultSpecError, parseFault } from "../network-sim/faults/spec.ts";
+import { runBoard, runLab, type Role } from "./run.ts";
 
 function fail(message: string, code: number): never {
   process.stderr.write(`boardsim: ${message}\n`);
@@ -28,11 +31,29 @@ async function main(): Promise<void> {
           .option("profile", { choices: ["realistic", "fast"] as const, default: "realistic" as const, describe: "WiFi timing: the real board's, or no delays" })
           .option("log-format", { choices: ["pretty", "json"] as const, default: "pretty" as const, describe: "how stderr shows the simulator's events" })
           .option("log-level", { choices: ["trace", "debug", "info", "warn", "error", "silent"], default: "info", describe: "how much the simulator says on stderr" })
+          .option("expose", { type: "boolean", default: false, describe: "forward the board's ports on 0.0.0.0 (phones on your network), not 127.0.0.1" })
+          .option("forward", { type: "string", array: true, default: [] as string[], describe: "HOSTPORT:BOARDPORT: reach board port BOARDPORT at PC port HOSTPORT" })
+          .option("pcap", { type: "string", describe: "write the LAN's traffic to FILE (pcap, opens in Wireshark)" })
+          .option("timeout", { type: "string", describe: "stop the board after this long, exit 124 (500ms, 30s, 2m, 1h; a bare number is seconds)" })
+          .option("fault", { type: "string", array: true, default: [] as string[], describe: "inject a fault: NAME[:KEY=VALUE,...], e.g. latency:ms=200 or ap_off:at=30s (repeatable; docs/faults.md)" })
           .conflicts("role", "script")
           .check((argv) => {
             if (!argv.role && !argv.script) throw new UsageError("give --role server|client or --script FILE");
             if (argv.port !== undefined && (!Number.isInteger(argv.port) || argv.port < 1 || argv.port > 65535)) {
               throw new UsageError(`--port must be a whole number from 1 to 65535, not '${argv.port}'`);
+            }
+            if (argv.timeout !== undefined && parseDuration(argv.timeout) === null) {
+              throw new UsageError(`--timeout must be a duration like 500ms, 30s, 2m or 1h, not '${argv.timeout}'`);
+            }
+            const bad = argv.forward.find((spec) => !parseForward(String(spec)));
+            if (bad !== undefined) throw new UsageError(`--forward must be HOSTPORT:BOARDPORT, e.g. 9000:8000, not '${bad}'`);
+            for (const spec of argv.fault) {
+              try {
+                parseFault(String(spec));
+              } catch (error) {
+                if (error instanceof FaultSpecError) throw new UsageError(`--fault: ${error.message}`);
+                throw error;
+              }
             }
             return true;
           })
@@ -43,7 +64,11 @@ async function main(): Promise<void> {
           .example("boardsim run --board pico_w --role server --password wrong", "watch it fail to join the WiFi")
           .example("boardsim run --board pico_w --script 30.2_TCP_as_Server.py", "the chapter's .py file itself, as you would flash it (set its ssid/password to boardsim-lab/micropython)")
           .example("boardsim run --board esp32 --script ./my_server.ts --profile fast", "your own script (.py, .ts or .js), WiFi joined without delays")
-          .epilogue("Boards: pico_w, esp32, esp8266, mpython (details: boardsim boards). Exit codes: 0 the script ended, 1 it raised, 2 bad usage or input, 70 internal error, 130 Ctrl-C."),
+          .example("boardsim run --board pico_w --role server --forward 9000:8000 --pcap run.pcap", "reach board port 8000 at 127.0.0.1:9000; the LAN's traffic goes to run.pcap for Wireshark")
+          .example("boardsim run --board esp32 --role server --expose", "reachable from phones on your network (binds 0.0.0.0)")
+          .example("boardsim run --board esp32 --role client --fault refused", "the server refuses: the script's connect() raises ECONNRESET")
+          .example("boardsim run --board pico_w --role server --fault latency:ms=300,jitter=50ms", "a slow link between the PC and the board")
+          .epilogue("Boards: pico_w, esp32, esp8266, mpython (details: boardsim boards). Exit codes: 0 the script ended, 1 it raised, 2 bad usage or input, 70 internal error, 124 --timeout, 130 Ctrl-C."),
       async (argv) => {
         const code = await runBoard(
           {
@@ -57,19 +82,50 @@ async function main(): Promise<void> {
             profile: argv.profile,
             logFormat: argv["log-format"],
             logLevel: argv["log-level"],
+            expose: argv.expose,
+            pcap: argv.pcap,
+            forwards: new Map(argv.forward.map((spec) => parseForward(String(spec))!.reverse() as [number, number])),
+            timeoutMs: argv.timeout === undefined ? undefined : parseDuration(argv.timeout)!,
+            faults: argv.fault.map(String),
           },
           (text) => process.stdout.write(text),
         );
         process.exit(code);
       },
     )
+    .command(
+      "lab <file>",
+      "start several boards on one LAN from a YAML or JSON file",
+      (y) =>
+        y
+          .positional("file", { type: "string", demandOption: true, describe: "the lab file" })
+          .option("profile", { choices: ["realistic", "fast"] as const, default: "realistic" as const, describe: "WiFi timing, unless the file sets it" })
+          .option("expose", { type: "boolean", default: false, describe: "forward the boards' ports on 0.0.0.0, not 127.0.0.1" })
+          .option("pcap", { type: "string", describe: "write the LAN's traffic to FILE (pcap, opens in Wireshark)" })
+          .option("log-format", { choices: ["pretty", "json"] as const, default: "pretty" as const, describe: "how stderr shows the simulator's events" })
+          .option("log-level", { choices: ["trace", "debug", "info", "warn", "error", "silent"], default: "info", describe: "how much the simulator says on stderr" })
+          .example("boardsim lab lab.yaml", "a Pico W server and two clients on one virtual WiFi"),
+      async (argv) => {
+        const code = await runLab(
+          argv.file,
+          { profile: argv.profile, expose: argv.expose, pcap: argv.pcap, logFormat: argv["log-format"], logLevel: argv["log-level"] },
+          (text) => process.stdout.write(text),
+        ).catch((error: unknown) => {
+          // A mistake in the file is not a command-line mistake: no "see --help".
+          if (error instanceof UsageError) fail(error.message, EXIT.usage);
+          throw error;
+        });
+        process.exit(code);
+      },
+    )
     .command("boards", "list the boards and their key profile values", {}, () => {
       process.stdout.write(boardsTable());
     })
-    .demandCommand(1, "give a command: run, boards")
+    .demandCommand(1, "give a command: run, lab, boards")
     .strict()
     .fail((message, error) => {
       if (error && !(error instanceof UsageError)) throw error;
+      if (error instanceof ScriptInputError) fail(error.message, EXIT.usage); // about the script, not the flags: no --help hint
       // yargs words some errors over several lines; a usage error is one line.
       fail(`${(message ?? error.message).replace(/\s*\n\s*/g, " ")} (see boardsim --help)`, EXIT.usage);
     })

@@ -1,4 +1,5 @@
 import pino from "pino";
+import type { HostValue } from "./host-api.ts";
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../test/support/manual-clock.ts";
 import { BOARDS } from "../boards/index.ts";
@@ -90,5 +91,24 @@ describe("connect() to a LAN address nobody answers", () => {
     const failed = expect(connecting).rejects.toMatchObject({ pyType: "OSError", pyArgs: [110] });
     clock.advance(2000);
     await failed;
+  });
+
+  it("non-blocking: EINPROGRESS, EAGAIN while the SYNs go out, then the next call raises the failure", async () => {
+    const { board, clock, fd } = await joinedBoard("pico_w");
+    board.call("socketSetTimeout", [fd, 0]);
+    // A host call raises either at once or through its promise; the guest sees both the same way.
+    const attempt = (name: string, args: HostValue[]) => Promise.resolve().then(() => board.call(name, args));
+    await expect(attempt("socketConnect", [fd, "192.168.1.50", 80])).rejects.toMatchObject({ pyArgs: [115] });
+    await expect(attempt("socketRecv", [fd, 10])).rejects.toMatchObject({ pyArgs: [11] });
+    clock.advance(BOARDS.pico_w!.socket.synTimeoutMs);
+    await new Promise((resolve) => setImmediate(resolve)); // let the failed attempt settle
+    await expect(attempt("socketRecv", [fd, 10])).rejects.toMatchObject({ pyArgs: [103] });
+  });
+
+  it("close() ends a connect() still in progress", async () => {
+    const { board, fd } = await joinedBoard("pico_w");
+    const connecting = board.call("socketConnect", [fd, "192.168.1.50", 80]) as Promise<unknown>;
+    board.call("socketClose", [fd]);
+    await expect(connecting).rejects.toMatchObject({ pyType: "OSError", pyArgs: [9] });
   });
 });

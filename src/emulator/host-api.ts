@@ -34,7 +34,9 @@ export interface GuestHost {
 /** How a guest run ended. */
 export type RunOutcome =
   | { kind: "finished" }
-  | { kind: "raised"; pyType: string; traceback: string[] };
+  | { kind: "raised"; pyType: string; traceback: string[] }
+  /** The board was reset (Board.halt) while the script ran. */
+  | { kind: "reset" };
 
 /** A script ready to run: the engine-specific code plus what tracebacks need. */
 export interface GuestEngine {

@@ -8,6 +8,16 @@ export interface Clock {
   now(): number;
   /** Runs `fn` after `ms` milliseconds. Returns a function that cancels it. */
   setTimer(ms: number, fn: () => void): () => void;
+  /**
+   * Virtual clocks only: a guest engine starts (+1) or stops (-1) running code, e.g. blocks in a
+   * host call. A virtual clock moves only while no guest runs.
+   */
+  guestRunning?(delta: 1 | -1): void;
+  /**
+   * Virtual clocks only: a guest spinning in a loop (256 iterations, see loop-ticks.ts) pauses here,
+   * and the loop's CPU time passes as simulated time; without it, real time passes by itself.
+   */
+  busyLoop?(signal: AbortSignal): Promise<void>;
 }
 
 /** Wall-clock time, for runs that talk to real sockets. */

@@ -12,6 +12,8 @@ export interface Lease {
 /** A DHCP server for one access point: a pool of addresses, one lease per MAC. */
 export class DhcpServer {
   private readonly leases = new Map<string, Lease>();
+  /** False while the server does not answer at all (a fault): every request goes unanswered. */
+  answering = true;
 
   constructor(
     private readonly clock: Clock,
@@ -22,6 +24,7 @@ export class DhcpServer {
 
   /** Leases an address to `mac`: the one it had before if any, else the lowest free one; null when the pool is exhausted. */
   lease(mac: string, hostname: string): Lease | null {
+    if (!this.answering) return null;
     const now = this.clock.now();
     const expiresAt = now + this.leaseSeconds * 1000;
     const existing = this.leases.get(mac);
@@ -39,6 +42,20 @@ export class DhcpServer {
       return lease;
     }
     return null;
+  }
+
+  /** The client gives its address back (or a phantom lease ends). */
+  release(mac: string): void {
+    this.leases.delete(mac);
+  }
+
+  /**
+   * The client found `ip` in use (ARP) and declined it: the address is kept out of the pool for
+   * the lease time, as a DHCP server does with a declined address.
+   */
+  decline(mac: string, ip: string): void {
+    this.leases.delete(mac);
+    this.leases.set(`declined ${ip}`, { ip, mac: "declined", hostname: "", expiresAt: this.clock.now() + this.leaseSeconds * 1000 });
   }
 
   /** The current lease table, oldest address first. */

@@ -1,8 +1,12 @@
+import dgram from "node:dgram";
+import type { EventEmitter } from "node:events";
 import net from "node:net";
 import type { Logger } from "pino";
 import type { SocketAddress } from "./address.ts";
 import { ByteQueue } from "./byte-queue.ts";
 import { NetError } from "./errors.ts";
+import { Notifier } from "./notifier.ts";
+import type { Pipe, Segment } from "./pipe.ts";
 import type { TcpLink } from "./tcp-link.ts";
 
 export interface LinkBuffers {
@@ -14,6 +18,35 @@ export interface LinkBuffers {
 export class NetSocketLink implements TcpLink {
   readonly inbound: ByteQueue;
   failure: NetError | null = null;
+  /** What the kernel has not taken yet: it holds the board's send buffer (lwIP frees it on ACK). */
+  private unflushed = 0;
+  private readonly sendSpaceFreed = new Notifier();
+  /** Sees the connection's segments (the capture): sent by the board, or by the real peer. */
+  observer: ((fromBoard: boolean, segment: Segment) => void) | null = null;
+  /** The board's segments on their way to the real socket; faults wrap it. */
+  out: Pipe = {
+    data: (chunk) =>
+      this.socket.write(chunk, () => {
+        this.unflushed -= chunk.length;
+        this.sendSpaceFreed.notify();
+      }),
+    fin: () => this.socket.end(),
+    rst: () => this.socket.resetAndDestroy(),
+  };
+  /** The real peer's segments on their way to the board's receive window; faults wrap it. */
+  incoming: Pipe = {
+    // The board's receive window is the only buffer: when it is full, stop reading the
+    // real socket so the kernel's window closes and the PC's sender blocks.
+    data: (chunk) => {
+      if (!this.inbound.push(chunk)) this.socket.pause();
+    },
+    fin: () => this.inbound.end(),
+    rst: () => {
+      if (this.failure) return;
+      this.failure = new NetError("ECONNRESET");
+      this.inbound.fail(this.failure);
+    },
+  };
 
   constructor(
     private readonly socket: net.Socket,
@@ -21,55 +54,50 @@ export class NetSocketLink implements TcpLink {
     private readonly buffers: LinkBuffers,
   ) {
     this.inbound = new ByteQueue(buffers.receiveWindow);
-    // The board's receive window is the only buffer: when it is full, stop reading the
-    // real socket so the kernel's window closes and the PC's sender blocks.
     socket.on("data", (chunk: Buffer) => {
-      if (!this.inbound.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length))) socket.pause();
+      this.observer?.(false, { kind: "data", chunk });
+      this.incoming.data(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
     });
     this.inbound.onDrain = () => socket.resume();
-    socket.on("end", () => this.inbound.end());
-    socket.on("error", () => {
-      this.failure = new NetError("ECONNRESET");
-      this.inbound.fail(this.failure);
+    socket.on("end", () => {
+      this.observer?.(false, { kind: "fin" });
+      this.incoming.fin();
     });
-    socket.on("close", () => this.inbound.end());
+    socket.on("error", () => {
+      this.observer?.(false, { kind: "rst" });
+      this.incoming.rst();
+    });
+    socket.on("close", () => {
+      this.inbound.end();
+      this.sendSpaceFreed.notify();
+    });
   }
 
   sendSpace(): number {
     if (this.socket.destroyed) return this.buffers.sendBuffer;
-    return Math.max(0, this.buffers.sendBuffer - this.socket.writableLength);
+    return Math.max(0, this.buffers.sendBuffer - this.unflushed);
   }
 
   waitForSendSpace(signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const done = () => {
-        this.socket.off("drain", done);
-        this.socket.off("close", done);
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      };
-      const onAbort = () => {
-        this.socket.off("drain", done);
-        this.socket.off("close", done);
-        reject(signal!.reason);
-      };
-      this.socket.once("drain", done);
-      this.socket.once("close", done);
-      signal?.addEventListener("abort", onAbort, { once: true });
-    });
+    return this.sendSpaceFreed.wait(signal);
   }
 
   write(data: Uint8Array): void {
-    if (!this.socket.destroyed) this.socket.write(data);
+    if (this.socket.destroyed) return;
+    this.observer?.(true, { kind: "data", chunk: data });
+    this.unflushed += data.length;
+    this.out.data(data);
   }
 
   end(): void {
-    this.socket.end();
+    if (this.socket.writableEnded) return;
+    this.observer?.(true, { kind: "fin" });
+    this.out.fin();
   }
 
   abort(): void {
-    this.socket.resetAndDestroy();
+    if (!this.socket.destroyed) this.observer?.(true, { kind: "rst" });
+    this.out.rst();
   }
 }
 
@@ -100,15 +128,17 @@ export class HostBridge {
     hostIp: string,
     buffers: LinkBuffers,
     onConnection: (link: NetSocketLink) => void,
+    wantedPort = board[1],
   ): Promise<Forward> {
     const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
       const port = socket.remotePort ?? 0;
       this.log.info({ from: `${socket.remoteAddress}:${port}`, to: `${board[0]}:${board[1]}` }, `connection from ${socket.remoteAddress}:${port}`);
       onConnection(new NetSocketLink(socket, [hostIp, port], buffers));
     });
-    const hostPort = await listenNear(server, this.bindAddress, board[1]);
-    if (hostPort !== board[1]) {
-      this.log.warn({ wanted: board[1], hostPort }, `${this.bindAddress}:${board[1]} is in use; using ${this.bindAddress}:${hostPort} instead`);
+    await bindNear((port) => startListening(server, () => server.listen({ host: this.bindAddress, port, exclusive: true })), wantedPort);
+    const hostPort = (server.address() as net.AddressInfo).port;
+    if (hostPort !== wantedPort) {
+      this.log.warn({ wanted: wantedPort, hostPort }, `${this.bindAddress}:${wantedPort} is in use; using ${this.bindAddress}:${hostPort} instead`);
     }
     this.log.info(
       { hostPort, boardAddress: `${board[0]}:${board[1]}` },
@@ -123,15 +153,15 @@ export class HostBridge {
   }
 
   /**
-   * The board connects out to the PC: a real connection to bindAddress:port, shown to the board
-   * as `remote` (the PC's LAN address). A closed port answers with RST, which lwIP (all three
-   * boards) raises as ECONNRESET.
+   * A board's connection leaving the LAN: a real TCP connection from this PC to `address` (the PC
+   * itself, or NAT to anywhere else). The board sees `remote` as its peer. A refusal is the RST
+   * lwIP reports as ECONNRESET (all three boards).
    */
-  connect(remote: SocketAddress, buffers: LinkBuffers, signal?: AbortSignal): Promise<NetSocketLink> {
-    const target = `${this.bindAddress}:${remote[1]}`;
+  connect(address: string, remote: SocketAddress, buffers: LinkBuffers, signal?: AbortSignal): Promise<NetSocketLink> {
+    const target = `${address}:${remote[1]}`;
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const socket = net.connect({ host: this.bindAddress, port: remote[1], allowHalfOpen: true, noDelay: true });
+      const socket = net.connect({ host: address, port: remote[1], allowHalfOpen: true, noDelay: true });
       const settle = () => {
         signal?.removeEventListener("abort", onAbort);
         socket.off("connect", onConnect).off("error", onError);
@@ -143,42 +173,68 @@ export class HostBridge {
       };
       const onConnect = () => {
         settle();
-        this.log.info({ to: `${remote[0]}:${remote[1]}`, via: target, localPort: socket.localPort }, `connected to ${remote[0]}:${remote[1]} (${target})`);
+        this.log.info({ to: remote.join(":"), via: target, localPort: socket.localPort }, `connected to ${remote.join(":")} (${target})`);
         resolve(new NetSocketLink(socket, remote, buffers));
       };
       const onError = (error: NodeJS.ErrnoException) => {
         settle();
-        this.log.warn({ to: `${remote[0]}:${remote[1]}`, via: target, code: error.code }, `connection to ${target} failed (${error.code}): the board sees a reset`);
-        reject(new NetError("ECONNRESET"));
+        const seen = error.code === "ECONNREFUSED" ? "ECONNRESET" : error.code === "ETIMEDOUT" ? "ECONNABORTED" : "EHOSTUNREACH";
+        this.log.warn({ to: remote.join(":"), via: target, code: error.code }, `connection to ${target} failed (${error.code}): the board sees ${seen}`);
+        reject(new NetError(seen));
       };
       socket.once("connect", onConnect).once("error", onError);
       signal?.addEventListener("abort", onAbort, { once: true });
     });
   }
-}
 
-async function listenNear(server: net.Server, host: string, wanted: number): Promise<number> {
-  let listening = false;
-  for (let port = wanted; !listening && port < wanted + PORT_SEARCH && port <= 65535; port++) {
-    listening = await tryListen(server, host, port);
+  /**
+   * A board's UDP socket on the PC: a real UDP socket on bindAddress near `board`'s port. What it
+   * receives goes to `onMessage` (the PC's port and address); send() is the board's datagram leaving the LAN.
+   */
+  async udp(board: SocketAddress, onMessage: (data: Uint8Array, port: number, address: string) => void): Promise<UdpForward> {
+    const socket = dgram.createSocket("udp4");
+    socket.on("message", (msg, rinfo) => onMessage(new Uint8Array(msg), rinfo.port, rinfo.address));
+    socket.on("error", (error) => this.log.warn({ error: error.message }, `UDP ${board.join(":")}: ${error.message}`));
+    await bindNear((port) => startListening(socket, () => socket.bind({ address: this.bindAddress, port, exclusive: true })), board[1]);
+    const hostPort = socket.address().port;
+    this.log.info({ hostPort, boardAddress: board.join(":") }, `forward udp ${this.bindAddress}:${hostPort} → ${board.join(":")}`);
+    return {
+      hostPort,
+      send: (data, port, address) => new Promise<void>((resolve) => socket.send(data, port, address, () => resolve())),
+      close: () => socket.close(),
+    };
   }
-  if (!listening) await tryListen(server, host, 0);
-  return (server.address() as net.AddressInfo).port;
 }
 
-function tryListen(server: net.Server, host: string, port: number): Promise<boolean> {
+export interface UdpForward {
+  readonly hostPort: number;
+  /** Resolves once the datagram has left. */
+  send(data: Uint8Array, port: number, address: string): Promise<void>;
+  close(): void;
+}
+
+/** Tries `wanted`, then the next ports up, then whatever the OS gives; `tryPort` resolves false when a port is taken. */
+async function bindNear(tryPort: (port: number) => Promise<boolean>, wanted: number): Promise<void> {
+  for (let port = wanted; port < wanted + PORT_SEARCH && port <= 65535; port++) {
+    if (await tryPort(port)) return;
+  }
+  await tryPort(0);
+}
+
+/** Runs `start` (listen or bind) on `emitter`; false when the port is taken, true once it listens. */
+function startListening(emitter: EventEmitter, start: () => void): Promise<boolean> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
-      server.off("listening", onListening);
+      emitter.off("listening", onListening);
       if (error.code === "EADDRINUSE" || error.code === "EACCES") resolve(false);
       else reject(error);
     };
     const onListening = () => {
-      server.off("error", onError);
+      emitter.off("error", onError);
       resolve(true);
     };
-    server.once("error", onError);
-    server.once("listening", onListening);
-    server.listen({ host, port, exclusive: true });
+    emitter.once("error", onError);
+    emitter.once("listening", onListening);
+    start();
   });
 }

@@ -1,11 +1,21 @@
 import type { Logger } from "pino";
 import type { BoardProfile } from "../boards/profile.ts";
+import type { AccessPoint } from "./access-point.ts";
 import type { SocketAddress } from "./address.ts";
+import { blockingCall, settledOrAborted } from "./blocking.ts";
 import type { Clock } from "./clock.ts";
 import { NetError } from "./errors.ts";
 import type { Forward } from "./host-bridge.ts";
-import type { Lan } from "./lan.ts";
+import type { Lan, LanHost } from "./lan.ts";
+import type { PortTable } from "./port-table.ts";
 import type { TcpLink } from "./tcp-link.ts";
+import type { UdpSocket } from "./udp-socket.ts";
+
+/** Which network a packet for an address leaves on, and the board's own address there. */
+export interface Route {
+  net: AccessPoint;
+  localIp: string;
+}
 
 /** What a socket needs from the board it lives on. */
 export interface SocketHost {
@@ -18,15 +28,27 @@ export interface SocketHost {
   /** Claims a local port; false when another open socket holds it. */
   claimPort(port: number, socket: TcpSocket): boolean;
   releasePort(port: number, socket: TcpSocket): void;
+  /** TCP PCBs the board's sockets hold now (see BoardProfile.socket.tcpPcbs). */
+  pcbsInUse(): number;
+  /** Sockets listening now (see BoardProfile.socket.listenPcbs). */
+  listeningSockets(): number;
+  /** A PCB or an accept-queue slot was freed: connections that found no room may get in now. */
+  roomFreed(): void;
+  /** Claims a free port from the ephemeral range for a connecting socket. */
+  ephemeralPort(socket: TcpSocket): number;
+  udpPorts: PortTable<UdpSocket>;
+  /** The board as the LAN sees it. */
+  lanHost: LanHost;
+  /** The way to `ip`; null when the board has no network that leads there. */
+  route(ip: string): Route | null;
+  /** The PC port a listening board port is forwarded from (--forward), the board port by default. */
+  hostPort(boardPort: number): number;
 }
 
 type State = "new" | "bound" | "listening" | "connecting" | "connected" | "closed";
 
 /** lwIP's send() waits until this much buffer is free before writing a short count. */
 const MIN_SEND_SPACE = 16;
-
-/** lwIP's first ephemeral port (TCP_LOCAL_PORT_RANGE_START 0xc000). */
-const EPHEMERAL_PORT_START = 0xc000;
 
 /**
  * A board's TCP socket, MicroPython semantics: blocking calls wait (up to settimeout()), a
@@ -40,6 +62,9 @@ export class TcpSocket {
   private link: TcpLink | null = null;
   private forward: Forward | null = null;
   private readonly acceptQueue: TcpLink[] = [];
+  /** Connections the board has no room for yet: the real board drops their SYNs and the clients retry. */
+  private readonly waiting: TcpLink[] = [];
+  private backlog = 1;
   private acceptWaiter: (() => void) | null = null;
   private failureReported = false;
   /** Aborts a connect() still in progress when the socket is closed. */
@@ -67,6 +92,16 @@ export class TcpSocket {
     return this.state === "closed";
   }
 
+  get isListening(): boolean {
+    return this.state === "listening";
+  }
+
+  /** PCBs this socket holds: one until it listens or closes; a listener, one per unaccepted connection. */
+  get pcbs(): number {
+    if (this.state === "listening") return this.acceptQueue.length;
+    return this.state === "closed" ? 0 : 1;
+  }
+
   bind(ip: string, port: number): void {
     this.assertOpen();
     if (this.state !== "new") throw new NetError("EINVAL");
@@ -76,101 +111,129 @@ export class TcpSocket {
   }
 
   /** Starts listening; resolves once the PC-side forward is open, so clients can connect right away. */
-  async listen(_backlog: number): Promise<void> {
+  async listen(backlog: number): Promise<void> {
     this.assertOpen();
     if (this.state === "listening") return;
-    if (this.state !== "bound" || !this.local) throw new NetError("EINVAL");
+    const { lan, profile, log } = this.host;
+    // tcp_listen_with_backlog() finds no listening PCB: modlwip and the ESP32's sockets both raise ENOMEM.
+    if (this.host.listeningSockets() >= profile.socket.listenPcbs) throw new NetError("ENOMEM");
+    // At least one connection may wait for accept(), as in modlwip and lwIP.
+    this.backlog = Math.max(1, backlog);
+    const local = this.local;
     this.state = "listening";
-    const { lan, profile } = this.host;
-    const shown: SocketAddress = [this.local[0] === "0.0.0.0" ? (this.host.localIp() ?? "0.0.0.0") : this.local[0], this.local[1]];
-    this.forward = await lan.bridge.forward(shown, lan.hostIp, profile.socket, (link) => this.enqueue(link));
+    this.host.roomFreed(); // tcp_listen() swaps the full PCB for a small listening one
+    if (!local) {
+      // UNVERIFIED (derived from modlwip/lwIP code, no capture): listen() on an unbound socket
+      // succeeds and listens on port 0, which no client can reach; accept() waits for ever.
+      log.warn("listen() before bind(): the socket listens on port 0 and no client can reach it");
+      return;
+    }
+    const boardIp = this.host.localIp();
+    if (local[0] !== "0.0.0.0" && local[0] !== boardIp) {
+      // UNVERIFIED: lwIP's tcp_bind() does not check that the address is the board's own, so bind and
+      // listen succeed; packets for the board's real address never match the socket.
+      log.warn({ bound: local[0] }, `listening on ${local[0]}:${local[1]}, which is not this board's address: no client can reach it`);
+      return;
+    }
+    const shown: SocketAddress = [local[0] === "0.0.0.0" ? (boardIp ?? "0.0.0.0") : local[0], local[1]];
+    this.forward = await lan.bridge.forward(shown, lan.hostIp, profile.socket, (link) => this.enqueue(lan.fromPc(link, shown, this.host.lanHost.name)), this.host.hostPort(local[1]));
     if ((this.state as State) === "closed") this.forward.close(); // closed while the forward opened
   }
 
+  /** A connection from another board on the LAN; false when this socket is not listening. */
+  offer(link: TcpLink): boolean {
+    if (this.state !== "listening") return false;
+    this.enqueue(link);
+    return true;
+  }
+
   /**
-   * Connects to ip:port over the LAN. Blocks until established (or settimeout() expires:
-   * ETIMEDOUT); a non-blocking socket raises EINPROGRESS and completes in the background.
+   * Connects to `ip:port`: a board on the LAN (in memory), or out through the PC. Blocks until
+   * established, up to the timeout; non-blocking raises EINPROGRESS and connects in the background.
    */
   async connect(ip: string, port: number, signal?: AbortSignal): Promise<void> {
     this.assertOpen();
-    if (this.state === "connected") throw new NetError("EISCONN");
     if (this.state === "connecting") throw new NetError("EALREADY");
-    if (this.state === "listening") throw new NetError("EINVAL");
-    const from = this.host.localIp();
-    if (!from) throw new NetError("EHOSTUNREACH"); // tcp_connect: ERR_RTE, no route without a link
-    if (!this.local) this.local = [from, this.claimEphemeralPort()];
+    if (this.state === "connected" || this.state === "listening") throw new NetError("EISCONN");
+    const route = this.host.route(ip);
+    if (!route) throw new NetError("EHOSTUNREACH");
+    const local: SocketAddress = [route.localIp, this.local?.[1] ?? this.host.ephemeralPort(this)];
+    this.local = local;
     this.state = "connecting";
-    const { lan, clock, profile } = this.host;
     const attempt = new AbortController();
     this.connecting = attempt;
-    const pending = lan.connect([ip, port], profile.socket, profile.socket.synTimeoutMs, attempt.signal).then(
+    const { lan, lanHost, profile } = this.host;
+    let outcome: TcpLink | NetError | null = null;
+    const pending = lan.connectTcp(route.net, lanHost, local, [ip, port], profile.socket.synTimeoutMs, attempt.signal).then(
       (link) => {
+        outcome = link;
         this.connecting = null;
-        if (this.state !== "connecting") return link.abort();
-        this.link = link;
-        this.state = "connected";
+        if (this.state === "connecting") [this.link, this.state] = [link, "connected"];
+        else link.abort(); // closed while connecting
       },
       (error: unknown) => {
+        outcome = error instanceof NetError ? error : new NetError("ECONNABORTED");
         this.connecting = null;
-        if (this.state === "connecting") this.state = "bound";
-        throw error;
+        if (this.state !== "connecting") return;
+        this.state = "bound";
+        if (this.timeoutMs === 0) this.connectFailure = outcome; // the next call raises it
       },
     );
-    if (this.timeoutMs === 0) {
-      pending.catch((error: unknown) => {
-        if (error instanceof NetError) this.connectFailure = error;
-      });
-      throw new NetError("EINPROGRESS");
-    }
-    const onAbort = () => attempt.abort(signal!.reason);
-    signal?.addEventListener("abort", onAbort, { once: true });
-    if (signal?.aborted) onAbort();
-    const cancelTimer = this.timeoutMs === null ? null : clock.setTimer(this.timeoutMs, () => attempt.abort(new NetError("ETIMEDOUT")));
+    if (this.timeoutMs === 0) throw new NetError("EINPROGRESS");
     try {
-      await pending;
-    } finally {
-      cancelTimer?.();
-      signal?.removeEventListener("abort", onAbort);
+      await this.waitFor(
+        () => {
+          if (outcome instanceof NetError) throw outcome;
+          return outcome;
+        },
+        (s) => settledOrAborted(pending, s),
+        signal,
+      );
+    } catch (error) {
+      attempt.abort(error);
+      throw error;
     }
   }
 
-  async accept(signal?: AbortSignal): Promise<TcpSocket> {
+  accept(signal?: AbortSignal): TcpSocket | Promise<TcpSocket> {
     this.assertOpen();
     if (this.state !== "listening") throw new NetError("EINVAL");
-    const link = await this.waitFor(
+    const accepted = (link: TcpLink) => new TcpSocket(this.host, link, this.local!);
+    const link = this.waitFor(
       () => this.acceptQueue.shift() ?? null,
       (s) => this.waitForIncoming(s),
       signal,
     );
-    return new TcpSocket(this.host, link, this.local!);
+    return link instanceof Promise ? link.then(accepted) : accepted(link);
   }
 
-  /** Sends what the board's send buffer takes: everything (ESP32) or a possibly short count (lwIP raw API). */
-  async send(data: Uint8Array, signal?: AbortSignal): Promise<number> {
+  /**
+   * Sends what the board's send buffer takes: everything (ESP32, and sendall() everywhere) or a
+   * possibly short count (send() on the lwIP raw-API ports).
+   */
+  send(data: Uint8Array, signal?: AbortSignal, all = !this.host.profile.socket.partialSend): number | Promise<number> {
     const link = this.connectedLink();
     if (data.length === 0) return 0;
+    const partial = !all;
     let sent = 0;
-    while (sent < data.length) {
-      const left = data.length - sent;
-      const space = await this.waitFor(
-        () => {
-          this.raiseFailure(link);
-          const free = link.sendSpace();
-          return free >= Math.min(MIN_SEND_SPACE, left) ? free : null;
-        },
-        (s) => link.waitForSendSpace(s),
-        signal,
-      );
-      const n = Math.min(space, left);
-      link.write(data.subarray(sent, sent + n));
-      sent += n;
-      if (this.host.profile.socket.partialSend) break;
-    }
-    return sent;
+    return this.waitFor(
+      () => {
+        this.raiseFailure(link);
+        const left = data.length - sent;
+        const free = link.sendSpace();
+        if (free < Math.min(MIN_SEND_SPACE, left)) return null;
+        const n = Math.min(free, left);
+        link.write(data.subarray(sent, sent + n));
+        sent += n;
+        return partial || sent === data.length ? sent : null;
+      },
+      (s) => link.waitForSendSpace(s),
+      signal,
+    );
   }
 
   /** Up to `max` bytes as they arrived; empty once the peer has closed. */
-  async recv(max: number, signal?: AbortSignal): Promise<Uint8Array> {
+  recv(max: number, signal?: AbortSignal): Uint8Array | Promise<Uint8Array> {
     const link = this.connectedLink();
     return this.waitFor(
       () => link.inbound.tryRead(max),
@@ -184,7 +247,7 @@ export class TcpSocket {
     if (this.local) this.host.releasePort(this.local[1], this);
     this.forward?.close();
     this.connecting?.abort(new NetError("EBADF"));
-    for (const pending of this.acceptQueue.splice(0)) pending.abort();
+    for (const pending of [...this.acceptQueue.splice(0), ...this.waiting.splice(0)]) pending.abort();
     if (this.link) {
       // lwIP's tcp_close answers with RST when received data was never read.
       if (this.link.inbound.size > 0) this.link.abort();
@@ -192,10 +255,44 @@ export class TcpSocket {
     }
     this.state = "closed";
     this.acceptWaiter?.();
+    this.host.roomFreed();
+  }
+
+  /** Lets in connections that were waiting, now that a PCB or a queue slot may be free. */
+  admitWaiting(): void {
+    for (const link of this.waiting.splice(0)) {
+      // A peer that gave up while waiting has ended its side without sending anything: forget it.
+      if (link.inbound.readable && link.inbound.size === 0) link.abort();
+      else this.enqueue(link);
+    }
+  }
+
+  /** The board goes away (reset): the connection is dropped with RST, then the socket closes. */
+  reset(): void {
+    this.link?.abort();
+    this.close();
   }
 
   private enqueue(link: TcpLink): void {
     if (this.state !== "listening") return link.abort();
+    const { profile, log } = this.host;
+    const from = `${link.remote[0]}:${link.remote[1]}`;
+    if (this.host.pcbsInUse() >= profile.socket.tcpPcbs) {
+      // lwIP's tcp_alloc() fails: the SYN is dropped unanswered and the client retries it.
+      log.info({ from, pcbs: profile.socket.tcpPcbs }, `connection from ${from} waits: all ${profile.socket.tcpPcbs} TCP PCBs in use`);
+      this.waiting.push(link);
+      return;
+    }
+    if (this.acceptQueue.length >= this.backlog) {
+      if (profile.socket.backlogOverflow === "wait") {
+        log.info({ from, backlog: this.backlog }, `connection from ${from} waits: accept queue full (backlog ${this.backlog})`);
+        this.waiting.push(link);
+        return;
+      }
+      log.info({ from, backlog: this.backlog }, `connection from ${from} reset: accept queue full (backlog ${this.backlog})`);
+      link.abort();
+      return;
+    }
     this.acceptQueue.push(link);
     const waiter = this.acceptWaiter;
     this.acceptWaiter = null;
@@ -221,31 +318,17 @@ export class TcpSocket {
    * Runs a blocking operation with the socket's timeout: `tryNow` returns a result or null when
    * it would block; `wait` resolves when it is worth trying again.
    */
-  private async waitFor<T>(
-    tryNow: () => T | null,
-    wait: (signal: AbortSignal) => Promise<void>,
-    signal?: AbortSignal,
-  ): Promise<T> {
-    const { clock } = this.host;
-    const deadline = this.timeoutMs === null ? null : clock.now() + this.timeoutMs;
-    for (;;) {
-      this.assertOpen();
-      const result = tryNow();
-      if (result !== null) return result;
-      if (this.timeoutMs === 0) throw new NetError("EAGAIN");
-      const attempt = new AbortController();
-      const onOuterAbort = () => attempt.abort(signal!.reason);
-      signal?.addEventListener("abort", onOuterAbort, { once: true });
-      if (signal?.aborted) attempt.abort(signal.reason);
-      const cancelTimer =
-        deadline === null ? null : clock.setTimer(deadline - clock.now(), () => attempt.abort(new NetError("ETIMEDOUT")));
-      try {
-        await wait(attempt.signal);
-      } finally {
-        cancelTimer?.();
-        signal?.removeEventListener("abort", onOuterAbort);
-      }
-    }
+  private waitFor<T>(tryNow: () => T | null, wait: (signal: AbortSignal) => Promise<void>, signal?: AbortSignal): T | Promise<T> {
+    return blockingCall(
+      this.host.clock,
+      this.timeoutMs,
+      () => {
+        this.assertOpen();
+        return tryNow();
+      },
+      wait,
+      signal,
+    );
   }
 
   private connectedLink(): TcpLink {
@@ -256,13 +339,6 @@ export class TcpSocket {
     if (this.state === "connecting") throw new NetError("EAGAIN");
     if (this.state !== "connected" || !this.link) throw new NetError("ENOTCONN");
     return this.link;
-  }
-
-  private claimEphemeralPort(): number {
-    for (let port = EPHEMERAL_PORT_START; port <= 0xffff; port++) {
-      if (this.host.claimPort(port, this)) return port;
-    }
-    throw new NetError("EADDRINUSE");
   }
 
   private raiseFailure(link: TcpLink): void {

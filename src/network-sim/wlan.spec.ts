@@ -2,7 +2,7 @@ import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { BOARDS } from "../boards/index.ts";
 import { picoW } from "../boards/pico_w.ts";
-import { AccessPoint, defaultAccessPointConfig } from "./access-point.ts";
+import { defaultAccessPointConfig } from "./access-point.ts";
 import { ManualClock } from "../../test/support/manual-clock.ts";
 import { Lan } from "./lan.ts";
 import { Wlan } from "./wlan.ts";
@@ -86,7 +86,7 @@ describe("joining the embedded network (Pico W)", () => {
 });
 
 /** status() each time it changes while joining, sampled every 50 ms for 20 s of realistic timing. */
-function statusSequence(boardId: string, ssid: string, key: string, lan?: (clock: ManualClock, lan: Lan) => void): number[] {
+function statusSequence(boardId: string, ssid: string, key: string, lan?: (lan: Lan) => void): number[] {
   const profile = BOARDS[boardId]!;
   const clock = new ManualClock();
   const log = pino({ level: "silent" });
@@ -96,7 +96,7 @@ function statusSequence(boardId: string, ssid: string, key: string, lan?: (clock
   wlan.connect(ssid, key);
   const seen = [wlan.status()];
   for (let t = 0; t < 20_000; t += 50) {
-    if (t === 10_000) lan?.(clock, network);
+    if (t === 10_000) lan?.(network);
     clock.advance(50);
     if (wlan.status() !== seen[seen.length - 1]) seen.push(wlan.status());
   }
@@ -136,7 +136,7 @@ describe.each([
 });
 
 describe("after a failed join", () => {
-  const appears = (clock: ManualClock, lan: Lan) => lan.accessPoints.push(new AccessPoint(defaultAccessPointConfig({ ssid: "late-net" }), clock));
+  const appears = (lan: Lan) => lan.addAccessPoint(defaultAccessPointConfig({ ssid: "late-net" }));
 
   it("ESP32 and ESP8266 keep retrying and join a network that comes up later", () => {
     expect(statusSequence("esp32", "late-net", "micropython", appears)).toEqual([1001, 201, 1001, 1010]);

@@ -100,6 +100,15 @@ export async function connectClient(port: number): Promise<Collected> {
   return collect(socket);
 }
 
+/** A loopback port nothing listens on: it was free a moment ago. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 /** A TCP server on a loopback port (a free one by default); `connection` resolves with its first accepted connection. */
 export async function listenServer(port = 0): Promise<{ server: net.Server; port: number; connection: Promise<Collected> }> {
   let accepted!: (c: Collected) => void;
@@ -107,4 +116,18 @@ export async function listenServer(port = 0): Promise<{ server: net.Server; port
   const server = net.createServer((socket) => accepted(collect(socket)));
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, "127.0.0.1", resolve));
   return { server, port: (server.address() as net.AddressInfo).port, connection };
+}
+
+const started: CliRun[] = [];
+
+/** Starts `boardsim ARGS` and remembers it for killStarted(). */
+export function boardsim(...args: string[]): CliRun {
+  const run = startCli(args);
+  started.push(run);
+  return run;
+}
+
+/** Kills every boardsim that boardsim() started and is still running: `afterEach(killStarted)`. */
+export function killStarted(): void {
+  for (const run of started.splice(0)) run.child.kill("SIGKILL");
 }

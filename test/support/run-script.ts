@@ -1,15 +1,20 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { Writable } from "node:stream";
 import pino from "pino";
 import { BOARDS } from "../../src/boards/index.ts";
+import { loadScript } from "../../src/cli/run.ts";
 import { Board } from "../../src/emulator/board.ts";
 import type { RunOutcome } from "../../src/emulator/host-api.ts";
-import { MicroPythonEngine } from "../../src/emulator/micropython/engine.ts";
-import { QuickJsEngine } from "../../src/emulator/quickjs/engine.ts";
-import { compileScript } from "../../src/emulator/quickjs/transpile.ts";
 import { RealClock } from "../../src/network-sim/clock.ts";
 import { Lan } from "../../src/network-sim/lan.ts";
+
+export interface LogLine {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
 
 export interface ScriptRun {
   board: Board;
@@ -17,43 +22,74 @@ export interface ScriptRun {
   output(): string;
   /** Resolves once the console shows `text`. */
   printed(text: string): Promise<void>;
+  /** Resolves once `done(everything printed so far)` holds. */
+  until(done: (output: string) => boolean): Promise<void>;
+  /** Resolves with the first simulator log line (info and above) that matches. */
+  logged(match: (line: LogLine) => boolean): Promise<LogLine>;
+  /** The simulator's log lines so far. */
+  logs(): LogLine[];
   /** The run's end; the board is shut down by then. */
   done: Promise<RunOutcome>;
 }
 
+export interface StartOptions {
+  /** A LAN shared with other boards; a fresh one (real clock) by default. */
+  lan?: Lan;
+  /** The board's name on the LAN. */
+  name?: string;
+  /** What the script's `config` module holds, beside the defaults. */
+  config?: Partial<Record<"ssid" | "password" | "host" | "port", string | number>>;
+}
+
 /** Starts `source` (TS, or Python when `fileName` ends in .py) on a virtual board in this process, fast WiFi timing, real time. */
-export async function startScript(
-  source: string,
-  boardId = "pico_w",
-  fileName = "main.ts",
-  config: Partial<Record<"ssid" | "password" | "host" | "port", string | number>> = {},
-): Promise<ScriptRun> {
+export async function startScript(source: string, boardId = "pico_w", fileName = "main.ts", opts: StartOptions = {}): Promise<ScriptRun> {
   const dir = await mkdtemp(path.join(tmpdir(), "boardsim-test-"));
   const file = path.join(dir, fileName);
   await writeFile(file, source);
+  return startFile(file, boardId, opts, fileName);
+}
+
+/** Starts the script in `file` (e.g. a chapter script) on a virtual board in this process. */
+export async function startFile(file: string, boardId = "pico_w", opts: StartOptions = {}, displayName = path.basename(file)): Promise<ScriptRun> {
   const profile = BOARDS[boardId]!;
   let text = "";
-  const watchers: { text: string; resolve: () => void }[] = [];
-  const log = pino({ level: "silent" });
+  const watchers: { done: (output: string) => boolean; resolve: () => void }[] = [];
+  const logLines: LogLine[] = [];
+  const logWatchers: { match: (line: LogLine) => boolean; resolve: (line: LogLine) => void }[] = [];
+  const log = pino(
+    { level: "info", base: undefined },
+    new Writable({
+      write(chunk: Buffer, _encoding, next) {
+        for (const text of chunk.toString("utf8").split("\n").filter(Boolean)) {
+          const line = JSON.parse(text) as LogLine;
+          logLines.push(line);
+          for (const w of logWatchers.filter((w) => w.match(line))) {
+            logWatchers.splice(logWatchers.indexOf(w), 1);
+            w.resolve(line);
+          }
+        }
+        next();
+      },
+    }),
+  );
   const board = new Board({
     profile,
-    lan: new Lan({ clock: new RealClock(), log }),
+    lan: opts.lan ?? new Lan({ clock: new RealClock(), log }),
     log,
+    name: opts.name,
     timing: "fast",
     console: (chunk) => {
       text += chunk;
-      for (const w of watchers.filter((w) => text.includes(w.text))) {
+      for (const w of watchers.filter((w) => w.done(text))) {
         watchers.splice(watchers.indexOf(w), 1);
         w.resolve();
       }
     },
   });
-  const engine = fileName.endsWith(".py")
-    ? await MicroPythonEngine.create({ source, fileName }, { heapBytes: profile.heapBytes })
-    : await QuickJsEngine.create(await compileScript(file, fileName), {
-        heapBytes: profile.heapBytes,
-        config: { ssid: "boardsim-lab", password: "micropython", host: "192.168.1.2", port: 8000, ...config },
-      });
+  const script = await loadScript({ board: boardId, script: file }, displayName);
+  const engine = await script.createEngine(profile.heapBytes, { ssid: "boardsim-lab", password: "micropython", host: "192.168.1.2", port: 8000, ...opts.config });
+  const until = (done: (output: string) => boolean) =>
+    done(text) ? Promise.resolve() : new Promise<void>((resolve) => watchers.push({ done, resolve }));
   const done = board.run(engine).finally(() => {
     board.shutdown();
     engine.dispose();
@@ -61,7 +97,13 @@ export async function startScript(
   return {
     board,
     output: () => text,
-    printed: (wanted) => (text.includes(wanted) ? Promise.resolve() : new Promise((resolve) => watchers.push({ text: wanted, resolve }))),
+    printed: (wanted) => until((output) => output.includes(wanted)),
+    until,
+    logged: (match) => {
+      const found = logLines.find(match);
+      return found ? Promise.resolve(found) : new Promise((resolve) => logWatchers.push({ match, resolve }));
+    },
+    logs: () => logLines,
     done,
   };
 }

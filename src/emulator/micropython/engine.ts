@@ -1,10 +1,22 @@
 import { readdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import path from "node:path";
 import { Worker } from "node:worker_threads";
-import { GuestException, type GuestEngine, type GuestHost, type RunOutcome } from "../host-api.ts";
+import { packageRoot } from "../../package-root.ts";
+import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "../host-api.ts";
 import type { HostReply, HostRequest, WorkerInput } from "./protocol.ts";
 
-const GUEST_DIR = new URL("./guest/", import.meta.url);
+/** The guest library's folder; src/ ships with the package, so the CLI bundle in dist/ reads it there too. */
+const GUEST_DIR = path.join(packageRoot(), "src/emulator/micropython/guest");
+
+/** The worker's entry in the CLI bundle (dist/, set by tools/build.mjs); undefined when running from source. */
+declare const BOARDSIM_MICROPYTHON_WORKER: string | undefined;
+
+/** The worker's entry: the bundled worker beside the CLI bundle, or the TypeScript source through tsx. */
+function workerFile(): string {
+  const entry = typeof BOARDSIM_MICROPYTHON_WORKER === "string" ? BOARDSIM_MICROPYTHON_WORKER : "src/emulator/micropython/worker-entry.mjs";
+  return path.join(packageRoot(), entry);
+}
 
 let wasm: Promise<WebAssembly.Module> | undefined;
 /** MicroPython's WebAssembly, compiled once per process; each board's worker instantiates its own. */
@@ -19,7 +31,7 @@ let library: Promise<Record<string, string>> | undefined;
 function guestLibrary(): Promise<Record<string, string>> {
   return (library ??= readdir(GUEST_DIR).then(async (names) =>
     Object.fromEntries(
-      await Promise.all(names.filter((n) => n.endsWith(".py")).map(async (n) => [n, await readFile(new URL(n, GUEST_DIR), "utf8")])),
+      await Promise.all(names.filter((n) => n.endsWith(".py")).map(async (n) => [n, await readFile(path.join(GUEST_DIR, n), "utf8")])),
     ),
   ));
 }
@@ -33,6 +45,8 @@ export interface PythonScript {
 export interface MicroPythonOptions {
   /** The board's heap: what the script may allocate (MemoryError beyond). */
   heapBytes: number;
+  /** The `config` module: the settings the command line or lab file gives the script, as in a TS script. */
+  config: Record<string, HostValue>;
 }
 
 /**
@@ -65,8 +79,9 @@ export class MicroPythonEngine implements GuestEngine {
       source: this.script.source,
       fileName: this.script.fileName,
       heapBytes: this.options.heapBytes,
+      config: this.options.config,
     };
-    const worker = new Worker(new URL("./worker-entry.mjs", import.meta.url), { workerData: input, transferList: [port2] });
+    const worker = new Worker(workerFile(), { workerData: input, transferList: [port2] });
     this.worker = worker;
     port1.on("message", async ({ name, args }: HostRequest) => {
       port1.postMessage(await answer(host, name, args));

@@ -13,6 +13,8 @@ export interface WorkerInput {
   source: string;
   fileName: string;
   heapBytes: number;
+  /** The script's `config` module's values. */
+  config: Record<string, HostValue>;
 }
 
 export interface HostRequest {

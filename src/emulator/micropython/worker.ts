@@ -152,6 +152,8 @@ const mp = await loadMicroPython({
 });
 mp.FS.mkdir("/boardsim");
 for (const [name, source] of Object.entries(input.library)) mp.FS.writeFile(`/boardsim/${name}`, source);
+// `import config`: the settings from the command line or lab file, as the TS engine's config module has them.
+mp.FS.writeFile("/boardsim/config.py", `from json import loads\nglobals().update(loads(${JSON.stringify(JSON.stringify(input.config))}))\ndel loads\n`);
 mp.registerJsModule("_boardsim_js", bridge);
 mp.globals.set("_script", input.source);
 mp.globals.set("_name", input.fileName);

@@ -1,5 +1,6 @@
 import { parse } from "acorn";
 import { simple } from "acorn-walk";
+import { applyInsertions, type Insertion } from "./source-edits.ts";
 
 /**
  * Wraps every loop body in `{__tick(); …}` so a busy loop still hands the event loop a turn:
@@ -8,7 +9,7 @@ import { simple } from "acorn-walk";
  */
 export function insertLoopTicks(code: string): string {
   const ast = parse(code, { ecmaVersion: "latest", sourceType: "module" });
-  const edits: { at: number; text: string }[] = [];
+  const edits: Insertion[] = [];
   const wrap = (node: { body: { start: number; end: number } }) => {
     edits.push({ at: node.body.start, text: "{__tick();" }, { at: node.body.end, text: "}" });
   };
@@ -19,8 +20,5 @@ export function insertLoopTicks(code: string): string {
     ForInStatement: wrap,
     ForOfStatement: wrap,
   });
-  edits.sort((a, b) => b.at - a.at);
-  let out = code;
-  for (const { at, text } of edits) out = out.slice(0, at) + text + out.slice(at);
-  return out;
+  return applyInsertions(code, edits);
 }

@@ -1,6 +1,7 @@
 import path from "node:path";
-import { build, type BuildFailure } from "esbuild";
+import { build, type BuildFailure, type Plugin } from "esbuild";
 import { TraceMap } from "@jridgewell/trace-mapping";
+import { insertCatchHooks } from "./catch-hooks.ts";
 import { insertLoopTicks } from "./loop-ticks.ts";
 
 /** Modules the board provides; everything else a script imports must be its own file. */
@@ -16,6 +17,19 @@ export interface CompiledScript {
   /** The name tracebacks show for the entry file. */
   displayName: string;
 }
+
+/**
+ * Only code joins the bundle. esbuild would also inline .json and .txt files, letting a script
+ * carry any such file of the PC into the sandbox; a board script reads no PC files.
+ */
+const CODE_ONLY: Plugin = {
+  name: "boardsim-code-only",
+  setup(b) {
+    b.onLoad({ filter: /.*/ }, (args) =>
+      /\.(m|c)?[jt]sx?$/.test(args.path) ? undefined : { errors: [{ text: `cannot import ${args.path}: a board script imports only .ts and .js files` }] },
+    );
+  },
+};
 
 /** A script that cannot run: unreadable, or a syntax or type-stripping error. Carries file:line:col. */
 export class ScriptError extends Error {
@@ -40,12 +54,13 @@ export async function compileScript(file: string, displayName = path.relative(pr
       sourcesContent: false,
       outfile,
       external: [...GUEST_MODULES],
+      plugins: [CODE_ONLY],
       logLevel: "silent",
       charset: "utf8",
     });
     const code = result.outputFiles.find((f) => f.path.endsWith(".js"))!.text;
     const map = result.outputFiles.find((f) => f.path.endsWith(".map"))!.text;
-    return { code: insertLoopTicks(code), map: new TraceMap(map, outfile), sourcePath: path.resolve(file), displayName };
+    return { code: insertCatchHooks(insertLoopTicks(code)), map: new TraceMap(map, outfile), sourcePath: path.resolve(file), displayName };
   } catch (error) {
     const failure = error as Partial<BuildFailure>;
     const first = failure.errors?.[0];

@@ -45,6 +45,15 @@ class wifi:
         self.sta.active(False)
         print("disconnect WiFi...")
 
+    def enable_APWiFi(self, essid, password="", channel=10):
+        # The board becomes an access point: WPA/WPA2 (authmode 4) with a password, else open.
+        self.ap.active(True)
+        self.ap.config(essid=essid, password=password, authmode=4 if password else 0, channel=channel)
+
+    def disable_APWiFi(self):
+        self.ap.active(False)
+        print("disable AP WiFi...")
+
 
 class _Oled:
     # The 128x64 OLED: drawing goes to a framebuffer, show() puts it on the screen.

@@ -1,4 +1,4 @@
-# MicroPython's socket module: TCP sockets of the simulated board.
+# MicroPython's socket module: TCP and UDP sockets of the simulated board.
 from _host import buffer, call, info
 
 for _name, _value in info["socket"].items():
@@ -38,9 +38,16 @@ class socket:
         return call("socketSend", self._fd, buffer(data))
 
     def sendall(self, data):
-        rest = memoryview(data.encode() if isinstance(data, str) else data)
-        while len(rest):
-            rest = rest[call("socketSend", self._fd, buffer(rest)):]
+        call("socketSendAll", self._fd, buffer(data))
+
+    def sendto(self, data, addr):
+        # UDP: one datagram; returns its length
+        return call("socketSendto", self._fd, buffer(data), *_address(addr))
+
+    def recvfrom(self, bufsize):
+        # UDP: the next datagram (at most bufsize bytes of it) and its sender: (data, (ip, port))
+        data, ip, port = call("socketRecvfrom", self._fd, bufsize)
+        return data, (ip, port)
 
     def write(self, data):
         return self.send(data)

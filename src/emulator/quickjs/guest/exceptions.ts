@@ -83,3 +83,19 @@ export function exceptionFromHost(error: unknown): unknown {
   if (pyType === "TypeError") return new TypeError(String(pyArgs[0]));
   return new (EXCEPTIONS[pyType] ?? RuntimeError)(...pyArgs);
 }
+
+/**
+ * What a script's `catch (e)` sees (see catch-hooks.ts): QuickJS's own InternalErrors become the
+ * exceptions MicroPython raises in their place, keeping the stack of where they happened.
+ */
+export function caught(error: unknown): unknown {
+  if (!(error instanceof Error) || error.name !== "InternalError") return error;
+  const python = /out of memory/.test(error.message)
+    ? new MemoryError("memory allocation failed")
+    : /stack overflow/.test(error.message)
+      ? new RuntimeError("maximum recursion depth exceeded")
+      : null;
+  if (!python) return error;
+  Object.defineProperty(python, "stack", { value: error.stack, configurable: true, writable: true });
+  return python;
+}

@@ -1,21 +1,33 @@
 /**
- * The host functions the engine installs as `__host`, captured here and removed from the global
- * scope so user scripts only reach the simulator through the Python-style modules.
+ * The functions the engine installs as `__host` (the board) and `__native` (engine helpers),
+ * captured here and removed from the global scope so user scripts only reach the simulator
+ * through the Python-style modules.
  */
 import { exceptionFromHost } from "./exceptions.ts";
 
 type HostFunction = (...args: unknown[]) => unknown;
-const g = globalThis as unknown as { __host?: Record<string, HostFunction> };
+const g = globalThis as unknown as { __host?: Record<string, HostFunction>; __native?: Record<string, HostFunction> };
 const functions = g.__host!;
+const natives = g.__native!;
 delete g.__host;
+delete g.__native;
 
-/** Calls a host function; a GuestException thrown by the host becomes the Python exception it names. */
-export function call<T = unknown>(name: string, ...args: unknown[]): T {
+function invoke<T>(table: Record<string, HostFunction>, name: string, args: unknown[]): T {
   try {
-    return functions[name]!(...args) as T;
+    return table[name]!(...args) as T;
   } catch (error) {
     throw exceptionFromHost(error);
   }
+}
+
+/** Calls a host function; a GuestException thrown by the host becomes the Python exception it names. */
+export function call<T = unknown>(name: string, ...args: unknown[]): T {
+  return invoke(functions, name, args);
+}
+
+/** Calls one of the engine's native helpers (src/emulator/quickjs/native.ts). */
+export function native<T = unknown>(name: string, ...args: unknown[]): T {
+  return invoke(natives, name, args);
 }
 
 export interface BoardInfo {

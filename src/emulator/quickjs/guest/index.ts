@@ -3,7 +3,7 @@
  * script: installs the builtins and registers the Python-style modules the script imports.
  */
 import { installBuiltins } from "./builtins.ts";
-import { errorcodes } from "./exceptions.ts";
+import { caught, errorcodes } from "./exceptions.ts";
 import { boardInfo, call } from "./host.ts";
 import mpython from "./mpython.ts";
 import network from "./network.ts";
@@ -27,3 +27,4 @@ const modules: Record<string, unknown> = { network, socket, time };
 if (boardInfo.modules.includes("mpython")) modules.mpython = mpython;
 Object.defineProperty(globalThis, "__modules", { value: modules });
 Object.defineProperty(globalThis, "__tick", { value: __tick });
+Object.defineProperty(globalThis, "__caught", { value: caught });

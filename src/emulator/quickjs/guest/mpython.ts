@@ -1,6 +1,6 @@
 /**
  * The labplus mPython board's own module (labplus-cn/mpython, modules/mpython.py), the parts the
- * chapter uses: the `wifi` helper class and the `oled` screen.
+ * chapter uses: the `wifi` helper class (station and AP) and the `oled` screen.
  */
 import { print } from "./builtins.ts";
 import { callable } from "./callable.ts";
@@ -60,6 +60,18 @@ class wifi {
     if (this.sta.isconnected()) this.sta.disconnect();
     this.sta.active(false);
     print("disconnect WiFi...");
+  }
+
+  /** The board becomes an access point: WPA/WPA2 (authmode 4) with a password, else open. */
+  enable_APWiFi(essid: string, password = "", channel = 10): void {
+    this.ap.active(true);
+    const authmode = password ? 4 : 0;
+    this.ap.config({ essid, password, authmode, channel });
+  }
+
+  disable_APWiFi(): void {
+    this.ap.active(false);
+    print("disable AP WiFi...");
   }
 }
 

@@ -4,6 +4,20 @@ import { callable } from "./callable.ts";
 import { tuple } from "./exceptions.ts";
 import { boardInfo, call } from "./host.ts";
 
+type Settings = Record<string, unknown>;
+
+/** Python's keyword arguments arrive as one trailing plain object: `config({ essid: "x" })`. */
+function isKeywords(value: unknown): value is Settings {
+  return value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/** Host values back as Python values: lists of values as tuples, binary data as bytes. */
+function pythonValue(value: unknown): unknown {
+  if (value instanceof ArrayBuffer) return new bytes(value);
+  if (Array.isArray(value)) return tuple(...value.map(pythonValue));
+  return value;
+}
+
 const STA_IF = 0;
 const AP_IF = 1;
 
@@ -23,19 +37,34 @@ class WLAN {
     call("wlanDisconnect", this.itf);
   }
   status(param?: string): unknown {
-    return call("wlanStatus", this.itf, param ?? null);
+    const value = call<unknown>("wlanStatus", this.itf, param ?? null);
+    return param === "stations" ? (value as unknown[]).map(pythonValue) : value;
   }
   isconnected(): boolean {
     return call("wlanIsConnected", this.itf);
   }
-  /** Blocks for the scan's time: (ssid, bssid, channel, RSSI, security, hidden) per network, as this board words them. */
-  scan(): unknown[][] {
-    return call<unknown[][]>("wlanScan", this.itf).map(([ssid, bssid, ...rest]) =>
-      tuple(new bytes(ssid as ArrayBuffer), new bytes(bssid as ArrayBuffer), ...rest),
-    );
+  /** ifconfig() → (ip, mask, gw, dns); ifconfig((ip, mask, gw, dns)) sets a static address. */
+  ifconfig(): string[];
+  ifconfig(config: string[]): null;
+  ifconfig(config?: string[]): string[] | null {
+    if (config !== undefined) return call("wlanIfconfig", this.itf, Array.from(config, String));
+    return tuple(...call<string[]>("wlanIfconfig", this.itf, null));
   }
-  ifconfig(): string[] {
-    return tuple(...call<string[]>("wlanIfconfig", this.itf));
+  /** ipconfig('addr4') queries one key; ipconfig({ addr4: "192.168.1.50/24", gw4: "192.168.1.1" }) sets. */
+  ipconfig(keyOrSettings: string | Settings): unknown {
+    if (isKeywords(keyOrSettings)) return call("wlanIpconfig", this.itf, null, keyOrSettings);
+    if (typeof keyOrSettings !== "string") throw new TypeError("must query one param");
+    return pythonValue(call("wlanIpconfig", this.itf, keyOrSettings, null));
+  }
+  /** config('essid') queries one key; config({ essid: "x", password: "y" }) sets. */
+  config(keyOrSettings: string | Settings): unknown {
+    if (isKeywords(keyOrSettings)) return call("wlanConfig", this.itf, null, keyOrSettings);
+    if (typeof keyOrSettings !== "string") throw new TypeError("must query one param");
+    return pythonValue(call("wlanConfig", this.itf, keyOrSettings, null));
+  }
+  /** Blocks for the scan's time: [(ssid, bssid, channel, RSSI, security, hidden-or-count), ...] in the board's own format. */
+  scan(): unknown[][] {
+    return call<unknown[]>("wlanScan").map((entry) => pythonValue(entry) as unknown[]);
   }
 }
 
@@ -44,4 +73,8 @@ export default {
   STA_IF,
   AP_IF,
   WLAN: callable(WLAN),
+  /** network.ipconfig('dns'): the station's DNS server. */
+  ipconfig(key: string): unknown {
+    return call("wlanIpconfig", STA_IF, key, null);
+  },
 };

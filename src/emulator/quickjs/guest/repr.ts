@@ -1,5 +1,7 @@
 /** MicroPython's str() and repr() for the values a script prints. */
+import { toArrayBuffer } from "./bytes.ts";
 import { TUPLE } from "./exceptions.ts";
+import { native } from "./host.ts";
 
 export function str(value: unknown): string {
   if (typeof value === "string") return value;
@@ -15,12 +17,12 @@ export function repr(value: unknown): string {
   if (value === false) return "False";
   if (typeof value === "number") return formatNumber(value);
   if (typeof value === "bigint") return value.toString();
-  if (typeof value === "string") return quote(value, false);
-  if (value instanceof Uint8Array) return "b" + quote(value, true);
+  if (typeof value === "string") return native("quote", value);
+  if (value instanceof Uint8Array) return native("quote", toArrayBuffer(value));
   if (typeof value === "function") return `<function ${value.name || "<lambda>"}>`;
   const custom = (value as { __repr__?: () => string }).__repr__;
   if (typeof custom === "function") return custom.call(value);
-  if (value instanceof Error) return `${value.name}(${(value as { args?: unknown[] }).args?.map(repr).join(", ") ?? quote(value.message, false)})`;
+  if (value instanceof Error) return `${value.name}(${(value as { args?: unknown[] }).args?.map(repr).join(", ") ?? repr(value.message)})`;
   if (Array.isArray(value)) {
     const items = value.map(repr);
     if ((value as { [TUPLE]?: boolean })[TUPLE]) return items.length === 1 ? `(${items[0]},)` : `(${items.join(", ")})`;
@@ -28,7 +30,7 @@ export function repr(value: unknown): string {
   }
   if (value instanceof Map) return `{${[...value].map(([k, v]) => `${repr(k)}: ${repr(v)}`).join(", ")}}`;
   if (value instanceof Set) return value.size === 0 ? "set()" : `{${[...value].map(repr).join(", ")}}`;
-  return `{${Object.entries(value as object).map(([k, v]) => `${quote(k, false)}: ${repr(v)}`).join(", ")}}`;
+  return `{${Object.entries(value as object).map(([k, v]) => `${repr(k)}: ${repr(v)}`).join(", ")}}`;
 }
 
 /**
@@ -51,21 +53,4 @@ function formatNumber(n: number): string {
 
 function trimZeros(s: string): string {
   return s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
-}
-
-/** Quotes like mp_str_print_quoted: single quotes unless the text has ' and no ". */
-function quote(value: string | Uint8Array, isBytes: boolean): string {
-  const codes = typeof value === "string" ? Array.from(value, (c) => c.codePointAt(0)!) : Array.from(value);
-  const hasSingle = codes.includes(0x27);
-  const q = hasSingle && !codes.includes(0x22) ? 0x22 : 0x27;
-  let out = String.fromCharCode(q);
-  for (const c of codes) {
-    if (c === q || c === 0x5c) out += "\\" + String.fromCharCode(c);
-    else if (c >= 0x20 && c !== 0x7f && (!isBytes || c < 0x80)) out += String.fromCodePoint(c);
-    else if (c === 0x0a) out += "\\n";
-    else if (c === 0x0d) out += "\\r";
-    else if (c === 0x09) out += "\\t";
-    else out += "\\x" + c.toString(16).padStart(2, "0");
-  }
-  return out + String.fromCharCode(q);
 }

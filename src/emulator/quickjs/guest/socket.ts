@@ -24,9 +24,21 @@ class socket {
   bind(addr: unknown): void {
     call("socketBind", this.fd, ...address(addr));
   }
-  /** Blocks until connected (or settimeout() expires); a hostname works only where the firmware resolves names. */
+  /**
+   * Blocks until connected (or settimeout() expires): a board on the LAN, or out through the PC.
+   * A hostname works only where the firmware resolves names.
+   */
   connect(addr: unknown): void {
     call("socketConnect", this.fd, ...address(addr));
+  }
+  /** UDP: sends one datagram, returns its length. */
+  sendto(data: unknown, addr: unknown): number {
+    return call<number>("socketSendto", this.fd, toArrayBuffer(toBuffer(data)), ...address(addr));
+  }
+  /** UDP: the next datagram (at most bufsize bytes of it) and its sender: (data, (ip, port)). */
+  recvfrom(bufsize: number): [bytes, [string, number]] {
+    const [data, ip, port] = call<[ArrayBuffer, string, number]>("socketRecvfrom", this.fd, bufsize);
+    return tuple<unknown>(new bytes(data), tuple<unknown>(ip, port)) as [bytes, [string, number]];
   }
   listen(backlog?: number): void {
     call("socketListen", this.fd, backlog ?? null);
@@ -40,8 +52,7 @@ class socket {
     return call<number>("socketSend", this.fd, toArrayBuffer(toBuffer(data)));
   }
   sendall(data: unknown): void {
-    let rest = toBuffer(data);
-    while (rest.length > 0) rest = rest.subarray(call<number>("socketSend", this.fd, toArrayBuffer(rest)));
+    call("socketSendAll", this.fd, toArrayBuffer(toBuffer(data)));
   }
   write(data: unknown): number {
     return this.send(data);

@@ -1,0 +1,116 @@
+import { once } from "node:events";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { Writable } from "node:stream";
+import pino from "pino";
+import { BOARDS } from "../src/boards/index.ts";
+import { Board } from "../src/emulator/board.ts";
+import { QuickJsEngine } from "../src/emulator/quickjs/engine.ts";
+import { compileScript } from "../src/emulator/quickjs/transpile.ts";
+import type { HostValue, RunOutcome } from "../src/emulator/host-api.ts";
+import { RealClock } from "../src/network-sim/clock.ts";
+import { Lan } from "../src/network-sim/lan.ts";
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Runs `measure` once to warm up, then `runs` times; returns the measured values. */
+export async function repeat(runs: number, measure: () => Promise<number>): Promise<number[]> {
+  await measure();
+  const values: number[] = [];
+  for (let i = 0; i < runs; i++) values.push(await measure());
+  return values;
+}
+
+export function machine(): string {
+  const cpus = os.cpus();
+  return `${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+}
+
+export interface BenchBoard {
+  /** The PC-side port the board's listening socket was forwarded to. */
+  hostPort: Promise<number>;
+  done: Promise<RunOutcome>;
+}
+
+/**
+ * Starts a script on an in-process Pico W (fast WiFi timing, console discarded) and reports the
+ * host port its listening socket is forwarded to.
+ */
+export async function startBoard(scriptFile: string, config: Record<string, HostValue> = {}): Promise<BenchBoard> {
+  let forwarded!: (port: number) => void;
+  const hostPort = new Promise<number>((resolve) => (forwarded = resolve));
+  const logSink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      for (const line of chunk.toString().split("\n")) {
+        if (line.includes('"hostPort"')) forwarded((JSON.parse(line) as { hostPort: number }).hostPort);
+      }
+      callback();
+    },
+  });
+  const log = pino({ level: "info" }, logSink);
+  const profile = BOARDS.pico_w!;
+  const board = new Board({ profile, lan: new Lan({ clock: new RealClock(), log }), log, timing: "fast", console: () => {} });
+  const engine = await QuickJsEngine.create(await compileScript(scriptFile), {
+    heapBytes: profile.heapBytes,
+    config: { ssid: "boardsim-lab", password: "micropython", host: "192.168.1.2", port: 0, ...config },
+  });
+  const done = board.run(engine).finally(() => {
+    board.shutdown();
+    engine.dispose();
+  });
+  return { hostPort, done };
+}
+
+/** Writes a script to a temporary file. */
+export async function scriptFile(name: string, source: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "boardsim-bench-"));
+  const file = path.join(dir, name);
+  await writeFile(file, source);
+  return file;
+}
+
+/** A native Node echo server on loopback, the baseline. */
+export async function nativeEchoServer(): Promise<{ port: number; close(): void }> {
+  const server = net.createServer({ noDelay: true }, (socket) => socket.pipe(socket));
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return { port: (server.address() as net.AddressInfo).port, close: () => server.close() };
+}
+
+export async function connect(port: number): Promise<net.Socket> {
+  const socket = net.connect({ host: "127.0.0.1", port, noDelay: true });
+  await once(socket, "connect");
+  return socket;
+}
+
+/** Reads exactly `bytes` bytes (or fewer if the peer closes). */
+export function reader(socket: net.Socket): (bytes: number) => Promise<Buffer> {
+  let buffered: Buffer[] = [];
+  let size = 0;
+  let wake: (() => void) | null = null;
+  socket.on("data", (chunk: Buffer) => {
+    buffered.push(chunk);
+    size += chunk.length;
+    wake?.();
+  });
+  socket.on("close", () => wake?.());
+  return async (bytes) => {
+    while (size < bytes && !socket.destroyed) await new Promise<void>((resolve) => (wake = resolve));
+    const all = Buffer.concat(buffered);
+    const out = all.subarray(0, bytes);
+    buffered = [all.subarray(bytes)];
+    size = buffered[0]!.length;
+    return out;
+  };
+}

@@ -1,0 +1,62 @@
+import type { Clock } from "./clock.ts";
+import { NetError } from "./errors.ts";
+
+/**
+ * A blocking socket operation with the socket's timeout (null: forever, 0: non-blocking, else ms):
+ * `tryNow` returns a result or null when it would block; `wait` resolves when it is worth trying
+ * again. Non-blocking raises EAGAIN, an expired timeout ETIMEDOUT, an abort its reason.
+ * When the first try succeeds the result comes back directly, not as a promise, so the guest
+ * does not suspend at all: the common case on a busy connection, and much the cheaper one.
+ */
+export function blockingCall<T>(
+  clock: Clock,
+  timeoutMs: number | null,
+  tryNow: () => T | null,
+  wait: (signal: AbortSignal) => Promise<void>,
+  signal?: AbortSignal,
+): T | Promise<T> {
+  const result = tryNow();
+  if (result !== null) return result;
+  if (timeoutMs === 0) throw new NetError("EAGAIN");
+  return waitUntilReady(clock, timeoutMs, tryNow, wait, signal);
+}
+
+async function waitUntilReady<T>(
+  clock: Clock,
+  timeoutMs: number | null,
+  tryNow: () => T | null,
+  wait: (signal: AbortSignal) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<T> {
+  const deadline = timeoutMs === null ? null : clock.now() + timeoutMs;
+  for (;;) {
+    const result = tryNow();
+    if (result !== null) return result;
+    if (timeoutMs === 0) throw new NetError("EAGAIN");
+    const attempt = new AbortController();
+    const onOuterAbort = () => attempt.abort(signal!.reason);
+    signal?.addEventListener("abort", onOuterAbort, { once: true });
+    if (signal?.aborted) attempt.abort(signal.reason);
+    const cancelTimer = deadline === null ? null : clock.setTimer(deadline - clock.now(), () => attempt.abort(new NetError("ETIMEDOUT")));
+    try {
+      await wait(attempt.signal);
+    } finally {
+      cancelTimer?.();
+      signal?.removeEventListener("abort", onOuterAbort);
+    }
+  }
+}
+
+/** Resolves when `promise` settles (either way), rejects if `signal` aborts first. */
+export function settledOrAborted(promise: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    const done = () => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    };
+    promise.then(done, done);
+  });
+}

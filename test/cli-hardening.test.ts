@@ -1,0 +1,140 @@
+import { chmod, mkdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startCli, type CliRun } from "./support/cli.ts";
+import { listeningAddresses } from "./support/listening.ts";
+
+const running: CliRun[] = [];
+afterEach(() => {
+  for (const run of running.splice(0)) run.child.kill("SIGKILL");
+});
+
+function boardsim(...args: string[]): CliRun {
+  const run = startCli(args);
+  running.push(run);
+  return run;
+}
+
+const dir = path.join(tmpdir(), `boardsim-cli-${process.pid}`);
+const scripts: Record<string, string> = {
+  "syntax.ts": `import time from "time";\nconst x = ;\n`,
+  "bad-import.ts": `import socket from "socket";\nimport helper from "./helper";\nprint(helper);\n`,
+  "types.ts": `const n: number = "not a number";\nprint(n);\n`,
+  "throws.ts": `function connect(): void {\n  throw new OSError(104);\n}\n\nconnect();\n`,
+  "spin.ts": `print("spinning");\nwhile (true) {}\n`,
+  "joined.ts": [
+    `import network from "network";`,
+    `import time from "time";`,
+    `const wlan = network.WLAN(network.STA_IF);`,
+    `wlan.active(true);`,
+    `wlan.connect("boardsim-lab", "micropython");`,
+    `while (!wlan.isconnected()) time.sleep_ms(10);`,
+    `print("joined");`,
+    `while (true) time.sleep(1);`,
+  ].join("\n"),
+};
+beforeAll(async () => {
+  await mkdir(dir, { recursive: true });
+  for (const [name, source] of Object.entries(scripts)) await writeFile(path.join(dir, name), source);
+  await mkdir(path.join(dir, "a-directory.ts"), { recursive: true });
+  await writeFile(path.join(dir, "unreadable.ts"), `print("hi")`);
+  await chmod(path.join(dir, "unreadable.ts"), 0o000);
+});
+const script = (name: string) => path.join(dir, name);
+
+/** Each bad input: the arguments and the one line stderr must show. All exit with 2. */
+const BAD_INPUTS: [args: string[], message: RegExp][] = [
+  [["run", "--board", "nope", "--role", "server"], /Invalid values: Argument: board, Given: "nope", Choices: "pico_w"/],
+  [["run", "--board", "pico_w", "--role", "both"], /Invalid values: Argument: role, Given: "both"/],
+  [["run", "--board", "pico_w"], /give --role server\|client or --script FILE/],
+  [["run", "--role", "server"], /Missing required argument: board/],
+  [["run", "--board", "pico_w", "--role", "server", "--script", script("spin.ts")], /Arguments role and script are mutually exclusive/],
+  [["run", "--board", "pico_w", "--role", "server", "--port", "70000"], /--port must be a whole number from 1 to 65535, not '70000'/],
+  [["run", "--board", "pico_w", "--role", "server", "--port", "0"], /--port must be a whole number from 1 to 65535, not '0'/],
+  [["run", "--board", "pico_w", "--role", "server", "--port", "80.5"], /--port must be a whole number from 1 to 65535, not '80.5'/],
+  [["run", "--board", "pico_w", "--role", "server", "--port", "http"], /--port must be a whole number from 1 to 65535, not 'NaN'/],
+  [["run", "--board", "pico_w", "--role", "server", "--profile", "slow"], /Invalid values: Argument: profile, Given: "slow"/],
+  [["run", "--board", "pico_w", "--role", "server", "--log-format", "xml"], /Invalid values: Argument: log-format, Given: "xml"/],
+  [["run", "--board", "pico_w", "--role", "server", "--log-level", "loud"], /Invalid values: Argument: log-level, Given: "loud"/],
+  [["run", "--board", "pico_w", "--role", "server", "--timeout", "soon"], /--timeout must be a duration like 500ms, 30s, 2m or 1h, not 'soon'/],
+  [["run", "--board", "pico_w", "--role", "server", "--timeout=-5s"], /--timeout must be a duration/],
+  [["run", "--board", "pico_w", "--role", "server", "--frobnicate"], /Unknown argument: frobnicate/],
+  [["fly"], /Unknown argument: fly/],
+  [[], /give a command: run/],
+  [["run", "--board", "pico_w", "--script", "no-such-file.ts"], /^boardsim: cannot read script 'no-such-file.ts': no such file$/],
+  [["run", "--board", "pico_w", "--script", script("a-directory.ts")], /cannot read script '.*a-directory\.ts': it is a directory/],
+  [["run", "--board", "pico_w", "--script", script("syntax.ts")], /syntax\.ts:2:11: Unexpected ";"$/],
+  [["run", "--board", "pico_w", "--script", script("bad-import.ts")], /bad-import\.ts:2:20: Could not resolve "\.\/helper"$/],
+];
+
+describe("bad input: one line on stderr, exit 2, never a stack trace", () => {
+  it.each(BAD_INPUTS.map(([args, message]) => [args.join(" ") || "(no arguments)", args, message] as const))(
+    "boardsim %s",
+    async (_shown, args, message) => {
+      const run = boardsim(...args);
+      expect(await run.exit).toBe(2);
+      const lines = run.stderr().trim().split("\n");
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^boardsim: /);
+      expect(lines[0]).toMatch(message);
+      expect(run.stdout()).toBe("");
+    },
+  );
+
+  it.skipIf(process.getuid?.() === 0)("an unreadable script", async () => {
+    const run = boardsim("run", "--board", "pico_w", "--script", script("unreadable.ts"));
+    expect(await run.exit).toBe(2);
+    expect(run.stderr()).toMatch(/^boardsim: cannot read script '.*unreadable\.ts': permission denied\n$/);
+  });
+
+  it("type errors are not bad input: like the board, only what runs matters", async () => {
+    const run = boardsim("run", "--board", "pico_w", "--script", script("types.ts"));
+    expect(await run.exit).toBe(0);
+    expect(run.stdout()).toMatch(/\nnot a number\n$/);
+  });
+});
+
+describe("a script that fails or never ends", () => {
+  it("an uncaught exception: MicroPython traceback at the script's own lines on stdout, exit 1, stderr clean", async () => {
+    const run = boardsim("run", "--board", "pico_w", "--script", script("throws.ts"));
+    expect(await run.exit).toBe(1);
+    const file = path.relative(process.cwd(), script("throws.ts"));
+    expect(run.stdout()).toMatch(
+      new RegExp(`\\nTraceback \\(most recent call last\\):\\n  File "${file}", line 5, in <module>\\n  File "${file}", line 2, in connect\\nOSError: \\[Errno 104\\] ECONNRESET\\n$`),
+    );
+    expect(run.stderr()).toBe("");
+  });
+
+  it("--timeout stops an endless loop: exit 124 and one warning", async () => {
+    const run = boardsim("run", "--board", "pico_w", "--script", script("spin.ts"), "--timeout", "300ms", "--log-format", "json");
+    expect(await run.exit).toBe(124);
+    expect(run.stdout()).toMatch(/\nspinning\n$/);
+    const warning = await run.logged((l) => l.level === 40);
+    expect(warning.msg).toBe("--timeout: stopped the board after 300 ms");
+  });
+
+  it("Ctrl-C stops an endless loop: KeyboardInterrupt traceback at the loop's line, exit 130", async () => {
+    const run = boardsim("run", "--board", "pico_w", "--script", script("spin.ts"));
+    await run.printed("spinning\n");
+    run.child.kill("SIGINT");
+    expect(await run.exit).toBe(130);
+    const file = path.relative(process.cwd(), script("spin.ts"));
+    expect(run.stdout()).toMatch(new RegExp(`\\nspinning\\nTraceback \\(most recent call last\\):\\n  File "${file}", line 2, in <module>\\nKeyboardInterrupt: \\n$`));
+  });
+});
+
+describe("safe defaults", () => {
+  it("nothing listens that the script did not ask for: no socket after joining the WiFi", async () => {
+    const run = boardsim("run", "--board", "pico_w", "--script", script("joined.ts"), "--profile", "fast");
+    await run.printed("joined\n");
+    expect(await listeningAddresses(run.child.pid!)).toEqual([]);
+  });
+
+  it("the chapter server's forward listens on 127.0.0.1 only, and only that", async () => {
+    const run = boardsim("run", "--board", "pico_w", "--role", "server", "--profile", "fast", "--log-format", "json");
+    await run.printed("accepting.....\n");
+    const forward = await run.logged((l) => l.msg.startsWith("forward "));
+    expect(await listeningAddresses(run.child.pid!)).toEqual([`127.0.0.1:${forward.hostPort}`]);
+  });
+});

@@ -1,0 +1,61 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { boardsim, killStarted } from "./support/cli.ts";
+
+const EXAMPLES = path.join(path.dirname(fileURLToPath(import.meta.url)), "../examples");
+afterEach(killStarted);
+
+async function labFile(text: string, name = "lab.yaml"): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), "boardsim-lab-"));
+  const file = path.join(dir, name);
+  await writeFile(file, text);
+  return file;
+}
+
+describe("boardsim lab FILE", () => {
+  it("runs the chapter's Pico W server and a client board on one LAN, each console line prefixed with the board's name", async () => {
+    const run = boardsim("lab", path.join(EXAMPLES, "lab.yaml"), "--log-format", "json");
+    expect(await run.exit).toBe(0);
+    const lines = run.stdout().trimEnd().split("\n");
+    expect(lines.every((l) => /^(server  |client-1) \| /.test(l))).toBe(true);
+    const server = lines.filter((l) => l.startsWith("server")).map((l) => l.slice(11));
+    const client = lines.filter((l) => l.startsWith("client-1")).map((l) => l.slice(11));
+    expect(server.slice(-5)).toEqual([
+      "Server IP: 192.168.1.100 \tPort: 8000",
+      "accepting.....",
+      expect.stringMatching(/^\('192\.168\.1\.101', 4915\d\) connected$/),
+      "b'hello from 192.168.1.101\\n'",
+      "close socket",
+    ]);
+    expect(client.slice(-2)).toEqual(["b'I am Server'", "b'hello from 192.168.1.101\\n'"]);
+    expect(client).toContain("my address: 192.168.1.101");
+  });
+
+  it.each([
+    ["boards: [", /^boardsim: .*lab\.yaml: not valid YAML or JSON: /],
+    ["boards: []", /lab\.yaml: boards: give at least one board$/],
+    ["bords: []", /lab\.yaml: the file: unknown key 'bords' \(known: profile, access_points, boards, faults\)$/],
+    ["boards:\n  - board: esp33\n    role: server", /lab\.yaml: boards\[0\]\.board: unknown board 'esp33' \(known: pico_w/],
+    ["boards:\n  - board: pico_w", /lab\.yaml: boards\[0\]: give either role \(server\|client\) or script/],
+    ["boards:\n  - { board: pico_w, role: server }\n  - { board: pico_w, role: server }", /lab\.yaml: boards\[1\]\.name: 'pico_w' is used twice/],
+    ["boards:\n  - { board: pico_w, role: server, forward: ['9000-8000'] }", /lab\.yaml: boards\[0\]\.forward\[0\]: must be "HOSTPORT:BOARDPORT"/],
+    ["boards:\n  - { board: pico_w, role: server, port: 0 }", /lab\.yaml: boards\[0\]\.port: must be a whole number from 1 to 65535, not 0$/],
+    ["access_points:\n  - { ssid: x, security: wep }\nboards:\n  - { board: pico_w, role: server }", /access_points\[0\]\.security: must be one of open, wpa2, wpa-wpa2, not 'wep'$/],
+    ['{"profile": "slow", "boards": []}', /lab\.yaml: profile: must be realistic or fast, not "slow"$/],
+  ])("a bad file (%j) → one line on stderr, exit 2", async (text, message) => {
+    const run = boardsim("lab", await labFile(text));
+    expect(await run.exit).toBe(2);
+    expect(run.stderr().trim()).toMatch(message);
+    expect(run.stderr().trim().split("\n")).toHaveLength(1);
+    expect(run.stdout()).toBe("");
+  });
+
+  it("a missing file → one line, exit 2", async () => {
+    const run = boardsim("lab", "no-such-lab.yaml");
+    expect(await run.exit).toBe(2);
+    expect(run.stderr()).toBe("boardsim: cannot read lab file 'no-such-lab.yaml'\n");
+  });
+});

@@ -1,0 +1,97 @@
+import { spawnSync } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { boardsim, connectClient, killStarted } from "./support/cli.ts";
+import { describeTcp, readPcap } from "./support/pcap.ts";
+
+const LAB = path.join(path.dirname(new URL(import.meta.url).pathname), "../examples/lab.yaml");
+const HAS_TSHARK = spawnSync("tshark", ["-v"]).status === 0;
+afterEach(killStarted);
+
+async function pcapPath(): Promise<string> {
+  return path.join(await mkdtemp(path.join(tmpdir(), "boardsim-pcap-")), "lan.pcap");
+}
+
+describe("--pcap FILE", () => {
+  it("captures DHCP and a PC client's connection to the board: SYN, SYN-ACK, ACK, data both ways, FIN", async () => {
+    const file = await pcapPath();
+    const run = boardsim("run", "--board", "pico_w", "--role", "server", "--profile", "fast", "--pcap", file, "--log-format", "json");
+    await run.printed("accepting.....\n");
+    const port = (await run.logged((l) => l.msg.startsWith("forward "))).hostPort as number;
+    const client = await connectClient(port);
+    const pcPort = client.socket.localPort!;
+    expect((await client.received(11)).toString()).toBe("I am Server");
+    client.socket.write("hi\n");
+    expect((await client.received(3)).toString()).toBe("hi\n");
+    client.socket.end();
+    expect(await run.exit).toBe(0);
+
+    const packets = readPcap(file);
+    const dhcp = packets.filter((p) => p.proto === "udp" && p.dstPort === 67);
+    expect(dhcp.length).toBeGreaterThanOrEqual(2); // DISCOVER, REQUEST
+    expect(packets.some((p) => p.proto === "udp" && p.srcPort === 67 && p.dst === "192.168.1.100")).toBe(true); // OFFER/ACK
+
+    const pc = `192.168.1.2:${pcPort}`;
+    const board = "192.168.1.100:8000";
+    const tcp = packets.filter((p) => p.proto === "tcp").map(describeTcp);
+    expect(tcp.slice(0, 3)).toEqual([`${pc} → ${board} SYN`, `${board} → ${pc} SYN,ACK`, `${pc} → ${board} ACK`]);
+    const order = [
+      `${board} → ${pc} PSH,ACK "I am Server"`,
+      `${pc} → ${board} PSH,ACK "hi\\n"`,
+      `${board} → ${pc} PSH,ACK "hi\\n"`,
+      `${pc} → ${board} FIN,ACK`,
+      `${board} → ${pc} FIN,ACK`,
+    ];
+    const positions = order.map((line) => tcp.indexOf(line));
+    expect(positions.every((p) => p > 2)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+
+    // Sequence numbers follow the stream: each side's data starts right after its SYN.
+    const tcpPackets = packets.filter((p) => p.proto === "tcp");
+    const [syn, synAck] = tcpPackets;
+    const greeting = tcpPackets.find((p) => p.payload.toString() === "I am Server")!;
+    expect(greeting.seq).toBe(synAck!.seq + 1);
+    expect(greeting.ack).toBe(syn!.seq + 1);
+  });
+
+  it("captures a lab's board-to-board connection", async () => {
+    const file = await pcapPath();
+    const run = boardsim("lab", LAB, "--pcap", file, "--log-format", "json");
+    expect(await run.exit).toBe(0);
+    const tcp = readPcap(file).filter((p) => p.proto === "tcp").map(describeTcp);
+    const client = /^(192\.168\.1\.101:\d+) → 192\.168\.1\.100:8000 SYN$/.exec(tcp[0]!)![1]!;
+    const board = "192.168.1.100:8000";
+    const flow = tcp.filter((l) => l.includes(client));
+    expect(flow.slice(0, 4)).toEqual([
+      `${client} → ${board} SYN`,
+      `${board} → ${client} SYN,ACK`,
+      `${client} → ${board} ACK`,
+      `${board} → ${client} PSH,ACK "I am Server"`,
+    ]);
+    expect(flow).toContain(`${client} → ${board} PSH,ACK "hello from 192.168.1.101\\n"`);
+    expect(flow.filter((l) => l.endsWith("FIN,ACK"))).toHaveLength(2);
+  });
+
+  it.skipIf(!HAS_TSHARK)("Wireshark (tshark) reads it: DHCP decoded, checksums valid, the handshake and the closing as the chapter shows them", async () => {
+    const file = await pcapPath();
+    const run = boardsim("lab", LAB, "--pcap", file);
+    expect(await run.exit).toBe(0);
+    const checks = ["tcp", "ip", "udp"].flatMap((p) => ["-o", `${p}.check_checksum:TRUE`]);
+    const fields = ["_ws.col.Protocol", "ip.checksum.status", "tcp.checksum.status", "udp.checksum.status", "_ws.col.Info"].flatMap((f) => ["-e", f]);
+    const out = spawnSync("tshark", ["-r", file, ...checks, "-T", "fields", ...fields], { encoding: "utf8" });
+    expect(out.status).toBe(0);
+    const rows = out.stdout.trim().split("\n").map((l) => l.split("\t"));
+    expect(rows.every(([, ...statuses]) => statuses.slice(0, 3).every((s) => s === "" || s === "1"))).toBe(true);
+    expect(rows.filter(([proto]) => proto === "DHCP").map((r) => r[4]!.split(" - ")[0]!.replace(/\s+/g, " ").trim()).slice(0, 4)).toEqual([
+      "DHCP Discover",
+      "DHCP Offer",
+      "DHCP Request",
+      "DHCP ACK",
+    ]);
+    const flags = rows.filter(([proto]) => proto === "TCP").map((r) => /\[([A-Z, ]+)\]/.exec(r[4]!)![1]);
+    expect(flags.slice(0, 4)).toEqual(["SYN", "SYN, ACK", "ACK", "PSH, ACK"]);
+    expect(flags.filter((f) => f === "FIN, ACK")).toHaveLength(2);
+  });
+});
