@@ -107,7 +107,8 @@ export class MicroPythonEngine implements GuestEngine {
 /** Runs one host call; a GuestException (or any failure) becomes the reply the worker raises in Python. */
 async function answer(host: GuestHost, name: string, args: HostRequest["args"]): Promise<HostReply> {
   try {
-    return { value: await host.call(name, args) };
+    const result = host.call(name, args);
+    return { value: await result, instant: !(result instanceof Promise) };
   } catch (error) {
     if (error instanceof GuestException) return { error: { pyType: error.pyType, pyArgs: error.pyArgs } };
     return { error: { pyType: "RuntimeError", pyArgs: [`boardsim internal error: ${(error as Error)?.message ?? String(error)}`] } };

@@ -22,6 +22,7 @@ export interface HostRequest {
   args: HostValue[];
 }
 
-export type HostReply = { value: HostValue } | { error: { pyType: string; pyArgs: readonly HostValue[] } };
+/** `instant`: the host answered at once, so no time passed (a real clock's poll between event-loop turns). */
+export type HostReply = { value: HostValue; instant: boolean } | { error: { pyType: string; pyArgs: readonly HostValue[] } };
 
 export type WorkerOutcome = RunOutcome;

@@ -63,6 +63,10 @@ def run():
     except SystemExit:
         pass
     except BaseException as exc:
+        # After a MemoryError the heap may be full: the held spare makes room to format the traceback.
+        global _ballast
+        _ballast = None
+        _host.collect()
         _host.finish("raised", type(exc).__name__, _traceback(exc))
         return
     _host.finish("finished", "", "")
