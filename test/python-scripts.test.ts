@@ -12,7 +12,7 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { boardsim, connectClient, killStarted, listenServer, type CliRun } from "./support/cli.ts";
+import { boardsim, connectClient, killStarted, listenServer, startCli, type CliRun } from "./support/cli.ts";
 
 const REFERENCE = "/work/shared/reference/freenove";
 const present = existsSync(REFERENCE);
@@ -150,5 +150,19 @@ describe("boardsim run --script FILE.py", () => {
     const run = runCli("run", "--board", "pico_w", "--script", file);
     expect(await run.exit).toBe(1);
     expect(run.stdout()).toMatch(new RegExp(`Traceback \\(most recent call last\\):\\n  File "${file}", line 2\\nSyntaxError: invalid syntax\\n$`));
+  });
+});
+
+/** The CLI bundle `npm test` builds first (tools/build.mjs); bin/boardsim.js runs it when it is fresh. */
+const BUNDLE = new URL("../dist/boardsim.mjs", import.meta.url).pathname;
+
+describe.skipIf(!existsSync(BUNDLE))("the prebuilt CLI bundle (dist/boardsim.mjs)", () => {
+  it("runs a .py script in its bundled MicroPython worker (dist/micropython-worker.mjs): WiFi, heap, exit 0", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "boardsim-py-"));
+    const file = path.join(dir, "hello.py");
+    await writeFile(file, 'import gc, network, time\nw = network.WLAN(network.STA_IF)\nw.active(True)\nw.connect("boardsim-lab", "micropython")\nwhile not w.isconnected():\n    time.sleep_ms(50)\nprint(w.ifconfig()[0], gc.mem_free() > 30000)\n');
+    const run = startCli(["run", "--board", "esp8266", "--script", file, "--profile", "fast"], BUNDLE);
+    expect(await run.exit).toBe(0);
+    expect(run.stdout()).toBe("MicroPython v1.23.0 on 2024-06-02; ESP module with ESP8266\nType \"help()\" for more information.\n192.168.1.100 True\n");
   });
 });

@@ -22,9 +22,9 @@ export interface CliRun {
   exit: Promise<number | null>;
 }
 
-/** Starts `boardsim ARGS` as a real process. */
-export function startCli(args: string[]): CliRun {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+/** Starts `boardsim ARGS` as a real process (bin/boardsim.js, or another entry such as the bundle). */
+export function startCli(args: string[], entry = BIN): CliRun {
+  const child = spawn(process.execPath, [entry, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
   const waiters: (() => void)[] = [];
