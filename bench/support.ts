@@ -6,9 +6,8 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import pino from "pino";
 import type { TimingProfileName } from "../src/boards/profile.ts";
-import { runOnLan, type BoardRun } from "../src/cli/run.ts";
+import { loadScript, runOnLan, type BoardRun } from "../src/cli/run.ts";
 import type { RunOutcome } from "../src/emulator/host-api.ts";
-import { compileScript } from "../src/emulator/quickjs/transpile.ts";
 import { RealClock } from "../src/network-sim/clock.ts";
 import { Lan } from "../src/network-sim/lan.ts";
 
@@ -71,7 +70,7 @@ export async function startBoard(scriptFile: string, opts: BenchBoardOptions = {
   const watchers = new Set<() => void>();
   const board = opts.board ?? "pico_w";
   const spec = { name: board, board, script: scriptFile, ssid: "boardsim-lab", password: "micropython", host: "192.168.1.2", port: 0, forwards: new Map(), ...opts.config };
-  const done = runOnLan(spec, await compileScript(scriptFile), new Lan({ clock: new RealClock(), log }), {
+  const done = runOnLan(spec, await loadScript(spec), new Lan({ clock: new RealClock(), log }), {
     timing: opts.timing ?? "fast",
     log,
     console: (text) => {

@@ -34,6 +34,47 @@ describe("boardsim lab FILE", () => {
     expect(client).toContain("my address: 192.168.1.101");
   });
 
+  it("a .py board in a lab: the chapter's TS server and a MicroPython client that takes host and port from the lab file (import config)", async () => {
+    const file = await labFile(`profile: fast
+boards:
+  - name: server
+    board: pico_w
+    role: server
+  - name: py
+    board: esp32
+    script: client.py
+    host: 192.168.1.100
+    port: 8000
+`);
+    await writeFile(
+      path.join(path.dirname(file), "client.py"),
+      `import config, network, socket, time
+w = network.WLAN(network.STA_IF)
+w.active(True)
+w.connect(config.ssid, config.password)
+while not w.isconnected():
+    time.sleep(0.1)
+while True:
+    s = socket.socket()
+    try:
+        s.connect((config.host, config.port))
+        break
+    except OSError:
+        s.close()
+        time.sleep(1)
+print(s.recv(1024))
+s.send("hello from .py\\n")
+print(s.recv(1024))
+s.close()
+`,
+    );
+    const run = boardsim("lab", file);
+    expect(await run.exit).toBe(0);
+    const lines = run.stdout().trimEnd().split("\n");
+    expect(lines.filter((l) => l.startsWith("py ")).slice(-2)).toEqual(["py     | b'I am Server'", "py     | b'hello from .py\\n'"]);
+    expect(lines).toContain("server | b'hello from .py\\n'");
+  });
+
   it.each([
     ["boards: [", /^boardsim: .*lab\.yaml: not valid YAML or JSON: /],
     ["boards: []", /lab\.yaml: boards: give at least one board$/],

@@ -1,53 +1,76 @@
 // The examples of docs/testing.md, as they appear there: a student's client script under failures.
-import { expect, it } from "vitest";
-import { Lab } from "boardsim/testing";
+// Each runs against the TS client and against its MicroPython twin, and both must print the same.
+import { afterEach, describe, expect, it } from "vitest";
+import { Lab as TestingLab, type LabOptions } from "boardsim/testing";
 
-const client = new URL("../examples/reconnecting-client.ts", import.meta.url).pathname;
+const CLIENTS = ["../examples/reconnecting-client.ts", "../examples/reconnecting-client.py"].map((file) => new URL(file, import.meta.url).pathname);
 
-it("a server that is not listening: connect() fails with ECONNRESET, the script says so", async () => {
-  const lab = new Lab();
-  const board = await lab.addBoard({ board: "pico_w", script: client, port: 8888 });
-  await board.waitFor("could not connect");
-  expect(board).toHavePrinted("could not connect: [Errno 104] ECONNRESET");
+/** The guide's Lab, remembered so that each example's consoles can be compared between the two clients. */
+const labs: TestingLab[] = [];
+class Lab extends TestingLab {
+  constructor(opts?: LabOptions) {
+    super(opts);
+    labs.push(this);
+  }
+}
+/** Each example's consoles, one per client. */
+const consoles = new Map<string, string[][]>();
+afterEach(({ task }) => {
+  const lines = labs.splice(0).flatMap((lab) => [...lab.boards.values()].map((board) => board.lines()));
+  consoles.set(task.name, [...(consoles.get(task.name) ?? []), ...lines]);
 });
 
-it("a server that closes mid-stream: the script reads b'' and reconnects", async () => {
-  const lab = new Lab();
-  const server = lab.pc.listen(8888);
-  const board = await lab.addBoard({ board: "esp32", script: client, port: 8888 });
-  const first = await lab.until(server.accept());
-  await lab.until(first.readUntil("hello"));
-  first.end();
-  await board.waitFor("server closed");
-  const second = await lab.until(server.accept());
-  expect(await lab.until(second.readUntil("hello"))).toBe("hello\n");
+describe.each(CLIENTS)("%s", (client) => {
+  it("a server that is not listening: connect() fails with ECONNRESET, the script says so", async () => {
+    const lab = new Lab();
+    const board = await lab.addBoard({ board: "pico_w", script: client, port: 8888 });
+    await board.waitFor("could not connect");
+    expect(board).toHavePrinted("could not connect: [Errno 104] ECONNRESET");
+  });
+
+  it("a server that closes mid-stream: the script reads b'' and reconnects", async () => {
+    const lab = new Lab();
+    const server = lab.pc.listen(8888);
+    const board = await lab.addBoard({ board: "esp32", script: client, port: 8888 });
+    const first = await lab.until(server.accept());
+    await lab.until(first.readUntil("hello"));
+    first.end();
+    await board.waitFor("server closed");
+    const second = await lab.until(server.accept());
+    expect(await lab.until(second.readUntil("hello"))).toBe("hello\n");
+  });
+
+  it("a wrong WiFi password: the script never gets an address and gives up", async () => {
+    const lab = new Lab({ faults: ["wrong_password"] });
+    const board = await lab.addBoard({ board: "esp32", script: client, port: 8888 });
+    await board.finished();
+    expect(board).toHavePrinted("no WiFi: status 202");
+  });
+
+  it("WiFi dropping: the script notices and connects again once the WiFi is back", async () => {
+    const lab = new Lab({ faults: ["ap_off:at=20s,for=15s"] });
+    const server = lab.pc.listen(8888);
+    const board = await lab.addBoard({ board: "esp32", script: client, port: 8888 });
+    await board.waitFor("WiFi lost");
+    await board.waitFor(/connected to 192\.168\.1\.2[^]*connected to 192\.168\.1\.2/);
+    expect(server.connections).toHaveLength(2);
+    expect(lab.now()).toBeGreaterThan(35_000);
+  });
+
+  it("a slow link: each reply takes the round trip the latency adds", async () => {
+    const lab = new Lab({ faults: ["latency:ms=400"] });
+    const server = lab.pc.listen(8888);
+    const board = await lab.addBoard({ board: "esp32", script: client, port: 8888 });
+    const conn = await lab.until(server.accept());
+    await lab.until(conn.readUntil("hello"));
+    await conn.send("ping\n");
+    await board.waitFor("got b'ping\\n' after 805 ms"); // 400 ms each way, plus the WiFi hop's 5 ms round trip
+  });
 });
 
-it("a wrong WiFi password: the script never gets an address and gives up", async () => {
-  const lab = new Lab({ faults: ["wrong_password"] });
-  const board = await lab.addBoard({ board: "esp32", script: client, port: 8888 });
-  await board.finished();
-  expect(board).toHavePrinted("no WiFi: status 202");
-});
-
-it("WiFi dropping: the script notices and connects again once the WiFi is back", async () => {
-  const lab = new Lab({ faults: ["ap_off:at=20s,for=15s"] });
-  const server = lab.pc.listen(8888);
-  const board = await lab.addBoard({ board: "esp32", script: client, port: 8888 });
-  await board.waitFor("WiFi lost");
-  await board.waitFor(/connected to 192\.168\.1\.2[^]*connected to 192\.168\.1\.2/);
-  expect(server.connections).toHaveLength(2);
-  expect(lab.now()).toBeGreaterThan(35_000);
-});
-
-it("a slow link: each reply takes the round trip the latency adds", async () => {
-  const lab = new Lab({ faults: ["latency:ms=400"] });
-  const server = lab.pc.listen(8888);
-  const board = await lab.addBoard({ board: "esp32", script: client, port: 8888 });
-  const conn = await lab.until(server.accept());
-  await lab.until(conn.readUntil("hello"));
-  await conn.send("ping\n");
-  await board.waitFor("got b'ping\\n' after 805 ms"); // 400 ms each way, plus the WiFi hop's 5 ms round trip
+it("the MicroPython client printed what the TS client printed, line for line, in every example", () => {
+  expect(consoles.size).toBe(5);
+  for (const [example, [ts, py]] of consoles) expect(py, example).toEqual(ts);
 });
 
 it("README: reports a refused connection", async () => {

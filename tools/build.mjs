@@ -1,9 +1,12 @@
 // Bundles the CLI into dist/boardsim.mjs, with the guest library and the chapter's scripts
-// (src/scripts) prebuilt inside, so `boardsim` starts without compiling TypeScript or starting
+// (src/scripts) prebuilt inside, and the MicroPython engine's worker thread into
+// dist/micropython-worker.mjs, so `boardsim` starts without compiling TypeScript or starting
 // esbuild at run time. Run by `npm ci` (prepare) and `npm test`.
 import { readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
+
+const MICROPYTHON_WORKER = "dist/micropython-worker.mjs";
 
 const guest = await build({
   entryPoints: ["src/emulator/quickjs/guest/index.ts"],
@@ -28,19 +31,23 @@ for (const board of readdirSync("src/scripts", { withFileTypes: true }).filter((
   }
 }
 
+const node = { bundle: true, format: "esm", platform: "node", target: "node20", charset: "utf8", logLevel: "warning" };
+
+await build({ ...node, entryPoints: ["src/emulator/micropython/worker.ts"], outfile: MICROPYTHON_WORKER, packages: "external" });
+
 await build({
+  ...node,
   entryPoints: ["src/cli/main.ts"],
   outfile: "dist/boardsim.mjs",
-  bundle: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
   // Pure-JS dependencies go into the bundle (one file loads far faster than yargs' many modules);
   // packages with native binaries or WebAssembly files stay in node_modules.
-  external: ["esbuild", "quickjs-emscripten"],
+  external: ["esbuild", "quickjs-emscripten", "@micropython/micropython-webassembly-pyscript"],
   // The bundled CommonJS packages require() Node's built-ins.
   banner: { js: 'import { createRequire as __boardsimRequire } from "node:module"; const require = __boardsimRequire(import.meta.url);' },
-  charset: "utf8",
-  define: { BOARDSIM_GUEST_LIBRARY: JSON.stringify(guest.outputFiles[0].text), BOARDSIM_CHAPTER_SCRIPTS: JSON.stringify(chapterScripts) },
-  logLevel: "warning",
+  define: {
+    BOARDSIM_GUEST_LIBRARY: JSON.stringify(guest.outputFiles[0].text),
+    BOARDSIM_CHAPTER_SCRIPTS: JSON.stringify(chapterScripts),
+    // The worker's entry, from the package's folder (src/package-root.ts): the .py guest library stays in src/.
+    BOARDSIM_MICROPYTHON_WORKER: JSON.stringify(MICROPYTHON_WORKER),
+  },
 });

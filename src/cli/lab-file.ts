@@ -145,7 +145,7 @@ function labBoard(entry: unknown, where: string, baseDir: string, fail: Fail): L
   const role = text(fields, "role", where, fail);
   const script = text(fields, "script", where, fail);
   if (role !== undefined && role !== "server" && role !== "client") fail(`${where}.role`, `must be server or client, not '${role}'`);
-  if ((role === undefined) === (script === undefined)) fail(where, "give either role (server|client) or script (a .ts/.js file)");
+  if ((role === undefined) === (script === undefined)) fail(where, "give either role (server|client) or script (a .py, .ts or .js file)");
   const host = text(fields, "host", where, fail) ?? "192.168.1.2";
   if (!isIPv4(host)) fail(`${where}.host`, `must be an IPv4 address, not '${host}'`);
   const forwards = new Map<number, number>();

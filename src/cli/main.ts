@@ -23,7 +23,7 @@ async function main(): Promise<void> {
         y
           .option("board", { choices: boardIds(), demandOption: true, describe: "which board to simulate" })
           .option("role", { choices: ["server", "client"] as const, describe: "run the chapter's TCP server or client script" })
-          .option("script", { type: "string", describe: "run your own .ts/.js script instead" })
+          .option("script", { type: "string", describe: "run your own script instead: .py (MicroPython, unchanged from the board) or .ts/.js" })
           .option("ssid", { type: "string", default: "boardsim-lab", describe: "the WiFi name the script joins" })
           .option("password", { type: "string", default: "micropython", describe: "the WiFi password the script uses" })
           .option("host", { type: "string", default: "192.168.1.2", describe: "the server --role client connects to (192.168.1.2 is this PC: its port P is 127.0.0.1:P)" })
@@ -62,7 +62,8 @@ async function main(): Promise<void> {
           .example("boardsim run --board mpython --role server --port 5001", "the mPython tutorial's server; its OLED is drawn on stderr")
           .example("boardsim run --board esp8266 --role client --host 192.168.1.2 --port 5003", "connect to a Python server on this PC's port 5003")
           .example("boardsim run --board pico_w --role server --password wrong", "watch it fail to join the WiFi")
-          .example("boardsim run --board esp32 --script ./my_server.ts --profile fast", "your own script (.ts or .js), WiFi joined without delays")
+          .example("boardsim run --board pico_w --script 30.2_TCP_as_Server.py", "the chapter's .py file itself, as you would flash it (set its ssid/password to boardsim-lab/micropython)")
+          .example("boardsim run --board esp32 --script ./my_server.ts --profile fast", "your own script (.py, .ts or .js), WiFi joined without delays")
           .example("boardsim run --board pico_w --role server --forward 9000:8000 --pcap run.pcap", "reach board port 8000 at 127.0.0.1:9000; the LAN's traffic goes to run.pcap for Wireshark")
           .example("boardsim run --board esp32 --role server --expose", "reachable from phones on your network (binds 0.0.0.0)")
           .example("boardsim run --board esp32 --role client --fault refused", "the server refuses: the script's connect() raises ECONNRESET")

@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { access, stat } from "node:fs/promises";
+import { access, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "pino";
 import { packageRoot } from "../package-root.ts";
@@ -7,8 +7,9 @@ import { BOARDS } from "../boards/index.ts";
 import type { TimingProfileName } from "../boards/profile.ts";
 import { Board } from "../emulator/board.ts";
 import type { GuestEngine, HostValue, RunOutcome } from "../emulator/host-api.ts";
+import { MicroPythonEngine } from "../emulator/micropython/engine.ts";
 import { QuickJsEngine } from "../emulator/quickjs/engine.ts";
-import { compileScript, ScriptError, type CompiledScript } from "../emulator/quickjs/transpile.ts";
+import { compileScript, ScriptError } from "../emulator/quickjs/transpile.ts";
 import { createLogger, type LogFormat } from "../log.ts";
 import { RealClock } from "../network-sim/clock.ts";
 import type { AccessPointConfig } from "../network-sim/access-point.ts";
@@ -153,7 +154,7 @@ export interface BootOptions {
  * boots again and runs the script from the start, as a real board runs main.py after a reset.
  * Board faults (heap, sockets) apply at each boot. The CLI and the testing API both start boards here.
  */
-export async function runOnLan(spec: LabBoard, script: CompiledScript, lan: Lan, opts: BootOptions): Promise<RunOutcome> {
+export async function runOnLan(spec: LabBoard, script: GuestScript, lan: Lan, opts: BootOptions): Promise<RunOutcome> {
   const base = BOARDS[spec.board];
   if (!base) throw new UsageError(`unknown board '${spec.board}'`);
   const link = base.wlan.timing[opts.timing].link;
@@ -169,7 +170,7 @@ export async function runOnLan(spec: LabBoard, script: CompiledScript, lan: Lan,
     try {
       const { profile } = setup;
       board = new Board({ profile, lan, log: opts.log, timing: opts.timing, console: opts.console, name: spec.name, forwards: spec.forwards, bootEpochMs: opts.bootEpochMs });
-      engine = await createEngine(script, setup.heapBytes, scriptConfig(spec));
+      engine = await script.createEngine(setup.heapBytes, scriptConfig(spec));
       opts.onBoot?.(board);
       board.boot();
     } catch (error) {
@@ -191,11 +192,6 @@ export async function runOnLan(spec: LabBoard, script: CompiledScript, lan: Lan,
     if (outcome.kind !== "reset") return outcome;
     opts.log.info("reset: the board reboots");
   }
-}
-
-/** The engine that runs a script: one place, so every way of starting a board runs the same engines. */
-function createEngine(script: CompiledScript, heapBytes: number, config: Record<string, HostValue>): Promise<GuestEngine> {
-  return QuickJsEngine.create(script, { heapBytes, config });
 }
 
 /** The script's `config` module: the settings the command line or lab file gives it. */
@@ -236,7 +232,18 @@ function prefixLines(prefix: string, out: (text: string) => void): (text: string
   };
 }
 
-export async function loadScript(opts: { board: string; role?: Role | undefined; script?: string | undefined }, displayName?: string) {
+/** A loaded script: each boot (again after a reset) runs it in a fresh engine. */
+export interface GuestScript {
+  createEngine(heapBytes: number, config: Record<string, HostValue>): Promise<GuestEngine>;
+}
+
+/**
+ * Reads and checks a script once. The one place that picks the engine, by the file's extension, so
+ * the CLI, labs and the testing API run the same engines: a .py file runs unchanged in MicroPython,
+ * anything else (.ts/.js, the chapter's ports) is compiled for QuickJS. `displayName` is the name
+ * tracebacks show (the path as given by default).
+ */
+export async function loadScript(opts: { board: string; role?: Role | undefined; script?: string | undefined }, displayName?: string): Promise<GuestScript> {
   const file = opts.script
     ? path.resolve(opts.script)
     : path.join(packageRoot(), "src/scripts", opts.board, `${opts.role ?? "server"}.ts`);
@@ -248,8 +255,14 @@ export async function loadScript(opts: { board: string; role?: Role | undefined;
     const reason = (error as NodeJS.ErrnoException).code === "EACCES" ? "permission denied" : "no such file";
     throw new ScriptInputError(opts.script ? `cannot read script '${opts.script}': ${reason}` : `no ${opts.role} script for board '${opts.board}' yet`);
   }
+  if (path.extname(file).toLowerCase() === ".py") {
+    // A syntax error is the script's to report: MicroPython prints its traceback and it exits 1, as on the board.
+    const python = { source: await readFile(file, "utf8"), fileName: displayName ?? opts.script! };
+    return { createEngine: (heapBytes, config) => MicroPythonEngine.create(python, { heapBytes, config }) };
+  }
   try {
-    return await compileScript(file, displayName);
+    const compiled = await compileScript(file, displayName);
+    return { createEngine: (heapBytes, config) => QuickJsEngine.create(compiled, { heapBytes, config }) };
   } catch (error) {
     if (error instanceof ScriptError) throw new ScriptInputError(error.message);
     throw error;

@@ -41,6 +41,8 @@ export interface BoardSpec {
   role?: Role;
   script?: string;
   source?: string;
+  /** The file name `source` is saved as, which tracebacks show; `.py` runs it in MicroPython (default: `<name>.ts`). */
+  fileName?: string;
   /** The script's `config` module (defaults as on the command line). */
   ssid?: string;
   password?: string;
@@ -104,11 +106,12 @@ export class Lab {
     const name = spec.name ?? spec.board;
     if (this.boards.has(name)) throw new Error(`the lab already has a board named '${name}'`);
     let file = spec.script;
-    if (spec.source !== undefined) {
-      file = path.join(await mkdtemp(path.join(tmpdir(), "boardsim-lab-")), `${name}.ts`);
-      await writeFile(file, spec.source);
+    const fileName = spec.source !== undefined ? (spec.fileName ?? `${name}.ts`) : undefined;
+    if (fileName !== undefined) {
+      file = path.join(await mkdtemp(path.join(tmpdir(), "boardsim-lab-")), fileName);
+      await writeFile(file, spec.source!);
     }
-    const script = await loadScript({ board: spec.board, role: spec.role, script: file }, spec.source !== undefined ? `${name}.ts` : undefined);
+    const script = await loadScript({ board: spec.board, role: spec.role, script: file }, fileName);
     const board = new LabBoard(this, name);
     this.boards.set(name, board);
     board.start(

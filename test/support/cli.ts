@@ -22,9 +22,9 @@ export interface CliRun {
   exit: Promise<number | null>;
 }
 
-/** Starts `boardsim ARGS` as a real process. */
-export function startCli(args: string[]): CliRun {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+/** Starts `boardsim ARGS` as a real process (bin/boardsim.js, or another entry such as the bundle). */
+export function startCli(args: string[], entry = BIN): CliRun {
+  const child = spawn(process.execPath, [entry, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
   const waiters: (() => void)[] = [];
@@ -109,12 +109,12 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** A TCP server on a free loopback port; `connection` resolves with its first accepted connection. */
-export async function listenServer(): Promise<{ server: net.Server; port: number; connection: Promise<Collected> }> {
+/** A TCP server on a loopback port (a free one by default); `connection` resolves with its first accepted connection. */
+export async function listenServer(port = 0): Promise<{ server: net.Server; port: number; connection: Promise<Collected> }> {
   let accepted!: (c: Collected) => void;
   const connection = new Promise<Collected>((resolve) => (accepted = resolve));
   const server = net.createServer((socket) => accepted(collect(socket)));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, "127.0.0.1", resolve));
   return { server, port: (server.address() as net.AddressInfo).port, connection };
 }
 

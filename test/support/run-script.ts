@@ -4,10 +4,9 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import pino from "pino";
 import { BOARDS } from "../../src/boards/index.ts";
+import { loadScript } from "../../src/cli/run.ts";
 import { Board } from "../../src/emulator/board.ts";
 import type { RunOutcome } from "../../src/emulator/host-api.ts";
-import { QuickJsEngine } from "../../src/emulator/quickjs/engine.ts";
-import { compileScript } from "../../src/emulator/quickjs/transpile.ts";
 import { RealClock } from "../../src/network-sim/clock.ts";
 import { Lan } from "../../src/network-sim/lan.ts";
 import { faultsFrom } from "../../src/cli/run.ts";
@@ -45,7 +44,7 @@ export interface StartOptions {
   faults?: string[];
 }
 
-/** Starts `source` (a TS script) on a virtual board in this process, fast WiFi timing, real time. */
+/** Starts `source` (TS, or Python when `fileName` ends in .py) on a virtual board in this process, fast WiFi timing, real time. */
 export async function startScript(source: string, boardId = "pico_w", fileName = "main.ts", opts: StartOptions = {}): Promise<ScriptRun> {
   const dir = await mkdtemp(path.join(tmpdir(), "boardsim-test-"));
   const file = path.join(dir, fileName);
@@ -92,10 +91,8 @@ export async function startFile(file: string, boardId = "pico_w", opts: StartOpt
       }
     },
   });
-  const engine = await QuickJsEngine.create(await compileScript(file, displayName), {
-    heapBytes: profile.heapBytes,
-    config: { ssid: "boardsim-lab", password: "micropython", host: "192.168.1.2", port: 8000, ...opts.config },
-  });
+  const script = await loadScript({ board: boardId, script: file }, displayName);
+  const engine = await script.createEngine(profile.heapBytes, { ssid: "boardsim-lab", password: "micropython", host: "192.168.1.2", port: 8000, ...opts.config });
   const until = (done: (output: string) => boolean) =>
     done(text) ? Promise.resolve() : new Promise<void>((resolve) => watchers.push({ done, resolve }));
   const done = board.run(engine).finally(() => {
@@ -117,8 +114,8 @@ export async function startFile(file: string, boardId = "pico_w", opts: StartOpt
 }
 
 /** Runs `source` to its end and returns what it printed and how it ended. */
-export async function runScript(source: string, boardId = "pico_w"): Promise<{ output: string; outcome: RunOutcome }> {
-  const run = await startScript(source, boardId);
+export async function runScript(source: string, boardId = "pico_w", fileName = "main.ts"): Promise<{ output: string; outcome: RunOutcome }> {
+  const run = await startScript(source, boardId, fileName);
   const outcome = await run.done;
   return { output: run.output(), outcome };
 }

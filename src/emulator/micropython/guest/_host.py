@@ -1,0 +1,101 @@
+# The bridge to the simulator: every module of the board calls the host API through call().
+# Values cross as JSON; bytes cross as (address, length) in the Python heap, read and written by
+# the worker directly, so big buffers need no extra copies.
+import json
+import uctypes
+
+
+def _bridge(js):
+    # js (the worker's functions) stays in this closure: scripts cannot reach it to get at Node.
+    # Each is looked up once: every lookup of a JS attribute allocates a proxy.
+    js_call, js_reply, js_blob, js_finish, js_collect = js.call, js.reply, js.blob, js.finish, js.collect
+    js_pause, js_resume = js.pause, js.resume
+
+    def blob(index, length):
+        buf = bytearray(length)
+        if length:
+            js_blob(index, uctypes.addressof(buf))
+        return bytes(buf)
+
+    def decode(value):
+        if isinstance(value, list):
+            return [decode(v) for v in value]
+        if isinstance(value, dict):
+            if "__b" in value:
+                return blob(*value["__b"])
+            return {k: decode(v) for k, v in value.items()}
+        return value
+
+    def call(name, *args):
+        # The bridge's own work is not the script's: the worker does not count it as busy time.
+        js_pause()
+        try:
+            length = js_call(name, json.dumps(args))
+            buf = bytearray(length)
+            js_reply(uctypes.addressof(buf))
+            reply = json.loads(buf)
+            if "e" in reply:
+                raise exception(*reply["e"])
+            return decode(reply["v"])
+        finally:
+            js_resume()
+
+    def finish(outcome, py_type, text):
+        js_finish(outcome, py_type, text)
+
+    def collect():
+        js_collect()
+
+    return call, finish, collect
+
+
+call, finish, collect = _bridge(__import__("_boardsim_js"))
+
+
+def buffer(data):
+    """A bytes-like argument: str as UTF-8, anything with the buffer protocol as it is."""
+    if isinstance(data, str):
+        data = data.encode()
+    try:
+        mv = memoryview(data)
+    except TypeError:
+        raise TypeError("object with buffer protocol required")
+    return {"__b": [uctypes.addressof(mv) if len(mv) else 0, len(mv)]}
+
+
+info = call("boardInfo")
+_errorcode = {int(k): v for k, v in info["errorcode"].items()}
+
+
+_NativeOSError = OSError
+
+
+class OSError(_NativeOSError):
+    # The interpreter names errno values by Linux numbering; where this board numbers or names
+    # them differently (ESP32's newlib), str() and the traceback line use the board's table.
+    def __str__(self):
+        name = _errorcode.get(self.args[0])
+        return "[Errno %d] %s" % (self.args[0], name) if name else str(self.args[0])
+
+    def __repr__(self):
+        return "OSError: " + self.__str__()
+
+
+def _native_name(errno):
+    try:
+        return str(_NativeOSError(errno)).split("] ", 1)[1]
+    except IndexError:
+        return None
+
+
+def oserror(errno):
+    if _errorcode.get(errno) == _native_name(errno):
+        return _NativeOSError(errno)
+    return OSError(errno)
+
+
+def exception(py_type, args):
+    if py_type == "OSError" and len(args) == 1 and isinstance(args[0], int):
+        return oserror(args[0])
+    import builtins
+    return getattr(builtins, py_type, RuntimeError)(*args)

@@ -1,0 +1,28 @@
+/** What the MicroPython worker and the main thread say to each other. */
+import type { MessagePort } from "node:worker_threads";
+import type { HostValue, RunOutcome } from "../host-api.ts";
+
+export interface WorkerInput {
+  /** The interpreter's WebAssembly, compiled once per process. */
+  wasm: WebAssembly.Module;
+  /** [0]: set to 1 by the main thread when a host call's reply is on the port. */
+  signal: Int32Array;
+  port: MessagePort;
+  /** The guest library's .py files by name. */
+  library: Record<string, string>;
+  source: string;
+  fileName: string;
+  heapBytes: number;
+  /** The script's `config` module's values. */
+  config: Record<string, HostValue>;
+}
+
+export interface HostRequest {
+  name: string;
+  args: HostValue[];
+}
+
+/** `instant`: the host answered at once, so no time passed (a real clock's poll between event-loop turns). */
+export type HostReply = { value: HostValue; instant: boolean } | { error: { pyType: string; pyArgs: readonly HostValue[] } };
+
+export type WorkerOutcome = RunOutcome;
