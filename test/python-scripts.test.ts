@@ -11,10 +11,12 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { boardsim, connectClient, killStarted, listenServer, startCli, type CliRun } from "./support/cli.ts";
 
-const REFERENCE = "/work/shared/reference/freenove";
+/** shared/ sits beside the repository (as in CI's fresh clone). */
+const REFERENCE = fileURLToPath(new URL("../../shared/reference/freenove", import.meta.url));
 const present = existsSync(REFERENCE);
 if (!present) console.warn(`skipping the chapter's .py scripts: ${REFERENCE} is not on this machine`);
 
