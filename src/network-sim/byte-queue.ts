@@ -1,4 +1,5 @@
 import { NetError } from "./errors.ts";
+import { Notifier } from "./notifier.ts";
 
 /**
  * The receive side of one TCP direction: bytes that arrived and wait for recv().
@@ -12,7 +13,7 @@ export class ByteQueue {
   private ended = false;
   private error: NetError | null = null;
   private errorDelivered = false;
-  private waiter: (() => void) | null = null;
+  private readonly changed = new Notifier();
   /** Called when the queue falls below capacity after push() returned false. */
   onDrain: (() => void) | null = null;
   private full = false;
@@ -29,7 +30,7 @@ export class ByteQueue {
     if (chunk.length > 0) {
       this.chunks.push(chunk);
       this.buffered += chunk.length;
-      this.wake();
+      this.changed.notify();
     }
     this.full = this.buffered >= this.capacity;
     return !this.full;
@@ -38,14 +39,14 @@ export class ByteQueue {
   /** The peer closed its side: after the buffered bytes, reads return an empty chunk. */
   end(): void {
     this.ended = true;
-    this.wake();
+    this.changed.notify();
   }
 
   /** The connection failed: after the buffered bytes, the next read throws it once, then reads return empty. */
   fail(error: NetError): void {
     if (this.ended || this.error) return;
     this.error = error;
-    this.wake();
+    this.changed.notify();
   }
 
   /** Whether a read would return without waiting. */
@@ -75,19 +76,7 @@ export class ByteQueue {
 
   /** Resolves when a read would not block. */
   wait(signal?: AbortSignal): Promise<void> {
-    if (this.readable) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const onAbort = () => {
-        this.waiter = null;
-        reject(signal!.reason);
-      };
-      this.waiter = () => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-    });
+    return this.readable ? Promise.resolve() : this.changed.wait(signal);
   }
 
   private take(max: number): Uint8Array {
@@ -110,11 +99,5 @@ export class ByteQueue {
       this.onDrain?.();
     }
     return out;
-  }
-
-  private wake(): void {
-    const waiter = this.waiter;
-    this.waiter = null;
-    waiter?.();
   }
 }

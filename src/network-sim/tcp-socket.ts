@@ -5,6 +5,7 @@ import type { SocketAddress } from "./address.ts";
 import { blockingCall, settledOrAborted } from "./blocking.ts";
 import type { Clock } from "./clock.ts";
 import { NetError } from "./errors.ts";
+import { Notifier } from "./notifier.ts";
 import type { Forward } from "./host-bridge.ts";
 import type { Lan, LanHost } from "./lan.ts";
 import type { PortTable } from "./port-table.ts";
@@ -65,7 +66,7 @@ export class TcpSocket {
   /** Connections the board has no room for yet: the real board drops their SYNs and the clients retry. */
   private readonly waiting: TcpLink[] = [];
   private backlog = 1;
-  private acceptWaiter: (() => void) | null = null;
+  private readonly incoming = new Notifier();
   private failureReported = false;
   /** Aborts a connect() still in progress when the socket is closed. */
   private connecting: AbortController | null = null;
@@ -201,7 +202,7 @@ export class TcpSocket {
     const accepted = (link: TcpLink) => new TcpSocket(this.host, link, this.local!);
     const link = this.waitFor(
       () => this.acceptQueue.shift() ?? null,
-      (s) => this.waitForIncoming(s),
+      (s) => this.incoming.wait(s),
       signal,
     );
     return link instanceof Promise ? link.then(accepted) : accepted(link);
@@ -258,7 +259,7 @@ export class TcpSocket {
       else this.link.end();
     }
     this.state = "closed";
-    this.acceptWaiter?.();
+    this.incoming.notify();
     this.host.roomFreed();
   }
 
@@ -298,24 +299,7 @@ export class TcpSocket {
       return;
     }
     this.acceptQueue.push(link);
-    const waiter = this.acceptWaiter;
-    this.acceptWaiter = null;
-    waiter?.();
-  }
-
-  private waitForIncoming(signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const onAbort = () => {
-        this.acceptWaiter = null;
-        reject(signal!.reason);
-      };
-      this.acceptWaiter = () => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-    });
+    this.incoming.notify();
   }
 
   /**
