@@ -41,6 +41,12 @@ describe("print formats values like MicroPython", () => {
     );
   });
 
+  it("raises UnicodeError for invalid UTF-8 in bytes.decode(), and decodes valid text after it", async () => {
+    expect(await consoleOf(`try { bytes.from([0xff]).decode(); } catch (e) { print(e instanceof UnicodeError); } print("héllo".encode().decode())`)).toBe(
+      "True\nhéllo\n",
+    );
+  });
+
   it("round-trips UTF-8 through str.encode() and bytes.decode(), and len counts what Python counts", async () => {
     expect(await consoleOf(`const b = "héllo".encode(); print(len(b), b.decode(), len("héllo"))`)).toBe("6 héllo 5\n");
   });
