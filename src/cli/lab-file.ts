@@ -25,7 +25,7 @@ type Fields = Record<string, unknown>;
 
 const TOP_KEYS = ["profile", "access_points", "boards", "faults"];
 const AP_KEYS = ["ssid", "password", "security", "channel", "rssi", "rssi_by_board"];
-const BOARD_KEYS = ["name", "board", "role", "script", "ssid", "password", "host", "port", "forward"];
+const BOARD_KEYS = ["name", "board", "role", "script", "ssid", "password", "host", "port", "forward", "flash"];
 const SECURITIES: Security[] = ["open", "wpa2", "wpa-wpa2"];
 
 /**
@@ -144,6 +144,7 @@ function labBoard(entry: unknown, where: string, baseDir: string, fail: Fail): L
   if (role !== undefined && role !== "server" && role !== "client") fail(`${where}.role`, `must be server or client, not '${role}'`);
   if ((role === undefined) === (script === undefined)) fail(where, "give either role (server|client) or script (a .py, .ts or .js file)");
   const host = text(fields, "host", where, fail) ?? "192.168.1.2";
+  const flash = text(fields, "flash", where, fail);
   if (!isIPv4(host)) fail(`${where}.host`, `must be an IPv4 address, not '${host}'`);
   const forwards = new Map<number, number>();
   const forwardList = fields.forward === undefined ? [] : list(fields.forward, `${where}.forward`, fail);
@@ -162,6 +163,8 @@ function labBoard(entry: unknown, where: string, baseDir: string, fail: Fail): L
     host,
     port: integer(fields, "port", where, 1, 65535, fail),
     forwards,
+    // The folder of the board's filesystem (when it boots to its REPL), relative to the lab file.
+    flash: flash === undefined ? undefined : path.resolve(baseDir, flash),
   };
 }
 
