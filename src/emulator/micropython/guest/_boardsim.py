@@ -22,7 +22,8 @@ def setup(source, name, heap_bytes):
     global _script
     sys.modules["time"] = sys.modules["utime"] = _time
     sys.modules["gc"] = _gc
-    # The interpreter's bridges to JavaScript would reach Node itself: not importable by scripts.
+    # The interpreter's bridges to JavaScript: a board has none. (Hiding them is for fidelity; what
+    # they reach is powerless: the worker runs the glue in a realm of its own, realm.ts.)
     for module in ("js", "jsffi", "_boardsim_js"):
         sys.modules[module] = _Blocked()
     import socket
