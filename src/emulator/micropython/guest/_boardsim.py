@@ -40,6 +40,10 @@ def _trim_heap(heap_bytes, source_bytes):
     global _ballast
     _gc.collect()
     spare = _gc.mem_free() + source_bytes - heap_bytes
+    if spare > _gc.mem_free():
+        # The source alone leaves less than the board's heap: compiling it needs more still (its
+        # parse tree and bytecode). UNVERIFIED: the board's exact point of failure; its exception.
+        raise MemoryError("memory allocation failed")
     if spare > 0:
         _ballast = bytearray(spare)
 
@@ -49,6 +53,9 @@ def _traceback(exc):
     sys.print_exception(exc, out)
     lines = out.getvalue().rstrip("\n").split("\n")
     keep = [l for l in lines if not (l.startswith('  File "') and l[8:].startswith(_OURS))]
+    if len(keep) == 2:
+        # No frame of the script's: the firmware prints the exception line alone (py/obj.c, mp_obj_print_exception).
+        keep = keep[1:]
     return "\n".join(keep)
 
 
@@ -56,8 +63,8 @@ def run():
     global _script
     source, name, heap_bytes = _script
     _script = None
-    _trim_heap(heap_bytes, len(source))
     try:
+        _trim_heap(heap_bytes, len(source))
         code = compile(source, name, "exec")
         del source
         exec(code, {"__name__": "__main__"})
