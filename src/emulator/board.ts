@@ -162,7 +162,8 @@ export class Board implements GuestHost, LanHost, BoardContext {
   }
 
   call(name: string, args: readonly HostValue[]): HostValue | Promise<HostValue> {
-    const fn = this.api[name] as ((...a: readonly HostValue[]) => HostValue | Promise<HostValue>) | undefined;
+    // Own names only: a script can send any name ("constructor", "__proto__").
+    const fn = (Object.hasOwn(this.api, name) ? this.api[name as keyof typeof this.api] : undefined) as ((...a: readonly HostValue[]) => HostValue | Promise<HostValue>) | undefined;
     if (!fn) throw new GuestException("RuntimeError", [`no host function ${name}`]);
     if (this.isHalted) return new Promise<HostValue>(() => {}); // a halted board never answers
     if (this.interruptPending) {
