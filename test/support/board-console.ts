@@ -11,8 +11,8 @@ import { BoardSerial } from "../../src/emulator/console/board-serial.ts";
 import { FlashDir } from "../../src/emulator/flash-dir.ts";
 import type { RunOutcome } from "../../src/emulator/host-api.ts";
 import { MicroPythonEngine } from "../../src/emulator/micropython/engine.ts";
-import { RealClock } from "../../src/network-sim/clock.ts";
-import { HostBridge } from "../../src/network-sim/host-bridge.ts";
+import { RealClock } from "../../src/network-sim/clock/clock.ts";
+import { HostBridge } from "../../src/network-sim/pc/host-bridge.ts";
 import { Lan } from "../../src/network-sim/lan.ts";
 
 export interface ConsoleRun {
