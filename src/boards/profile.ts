@@ -134,6 +134,8 @@ export interface BoardProfile {
   };
   /** The filesystem on the board's flash (a folder on the PC: src/emulator/flash-dir.ts). */
   flash: FlashProfile;
+  /** What help() with no argument prints (the port's help.c). */
+  helpText: string;
   /**
    * USB-serial auto-reset circuit (ESP dev boards: DTR/RTS drive EN and IO0, as esptool expects);
    * the Pico W's USB CDC has none.

@@ -14,6 +14,7 @@ export function modbuiltins(board: BoardContext) {
       network: board.profile.wlan.constants,
       modules: [...(board.profile.vendorModules ?? [])],
       console: board.serial !== null,
+      help: board.profile.helpText,
     }),
     write: (text: string): null => {
       board.console(text);
