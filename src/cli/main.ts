@@ -7,6 +7,17 @@ import { EXIT, ScriptInputError, UsageError } from "./exit-codes.ts";
 import { parseForward } from "./lab-file.ts";
 import { FaultSpecError, parseFault } from "../network-sim/faults/spec.ts";
 import { runBoard, runLab, type Role } from "./run.ts";
+import { blockingWriter, drained, endOnBrokenPipe } from "../console/stdio.ts";
+
+/** The boards' console: lossless and back-pressured (a full pipe makes print wait). */
+const stdout = blockingWriter(process.stdout);
+endOnBrokenPipe(process.stdout, (code) => process.exit(code), EXIT.brokenPipe);
+
+/** Exits once the console's last bytes are out (stdout on a pipe is asynchronous). */
+async function exitAfterOutput(code: number): Promise<never> {
+  await drained(process.stdout);
+  process.exit(code);
+}
 
 function fail(message: string, code: number): never {
   process.stderr.write(`boardsim: ${message}\n`);
@@ -88,9 +99,9 @@ async function main(): Promise<void> {
             timeoutMs: argv.timeout === undefined ? undefined : parseDuration(argv.timeout)!,
             faults: argv.fault.map(String),
           },
-          (text) => process.stdout.write(text),
+          stdout,
         );
-        process.exit(code);
+        await exitAfterOutput(code);
       },
     )
     .command(
@@ -109,13 +120,13 @@ async function main(): Promise<void> {
         const code = await runLab(
           argv.file,
           { profile: argv.profile, expose: argv.expose, pcap: argv.pcap, logFormat: argv["log-format"], logLevel: argv["log-level"] },
-          (text) => process.stdout.write(text),
+          stdout,
         ).catch((error: unknown) => {
           // A mistake in the file is not a command-line mistake: no "see --help".
           if (error instanceof UsageError) fail(error.message, EXIT.usage);
           throw error;
         });
-        process.exit(code);
+        await exitAfterOutput(code);
       },
     )
     .command("boards", "list the boards and their key profile values", {}, () => {

@@ -53,13 +53,13 @@ export interface RunOptions extends BoardRun {
 const DEFAULT_PORT: Record<Role, number> = { server: 8000, client: 8888 };
 
 /** Boots a board, runs its script to the end and returns the exit code. */
-export async function runBoard(opts: RunOptions, stdout: (text: string) => void): Promise<number> {
+export async function runBoard(opts: RunOptions, stdout: (text: string) => void | Promise<void>): Promise<number> {
   const board: LabBoard = { ...opts, name: opts.board, forwards: opts.forwards ?? new Map() };
   return runBoards([board], { ...opts, accessPoints: undefined }, () => stdout);
 }
 
 /** `boardsim lab FILE`: every board of the file on one LAN, each console line prefixed with the board's name. */
-export async function runLab(file: string, opts: NetworkOptions, stdout: (text: string) => void): Promise<number> {
+export async function runLab(file: string, opts: NetworkOptions, stdout: (text: string) => void | Promise<void>): Promise<number> {
   const lab = await readLabFile(file);
   const width = Math.max(...lab.boards.map((b) => b.name.length));
   const net = { ...opts, profile: lab.profile ?? opts.profile, accessPoints: lab.accessPoints, faults: lab.faults };
@@ -86,7 +86,7 @@ export interface NetworkOptions {
 /** How long boardsim waits, after the scripts end, for their connections to send what they were given. */
 const DRAIN_MS = 3000;
 
-async function runBoards(specs: LabBoard[], net: NetworkOptions, consoleFor: (spec: LabBoard) => (text: string) => void): Promise<number> {
+async function runBoards(specs: LabBoard[], net: NetworkOptions, consoleFor: (spec: LabBoard) => (text: string) => void | Promise<void>): Promise<number> {
   const scripts = await Promise.all(specs.map((spec) => loadScript(spec)));
   const rootLog = createLogger(net.logFormat, net.logLevel);
   if (net.expose) rootLog.warn("--expose: the boards' ports are open on 0.0.0.0, to every machine on your network");
@@ -142,7 +142,7 @@ async function runBoards(specs: LabBoard[], net: NetworkOptions, consoleFor: (sp
 export interface BootOptions {
   timing: TimingProfileName;
   log: Logger;
-  console: (text: string) => void;
+  console: (text: string) => void | Promise<void>;
   /** time.time()'s start, fixed in tests. */
   bootEpochMs?: number;
   /** Called with each Board as it boots (again after a reset). */
@@ -222,13 +222,14 @@ function openCapture(file: string, lan: Lan): Capture {
 }
 
 /** A console that starts every line with `prefix`. */
-function prefixLines(prefix: string, out: (text: string) => void): (text: string) => void {
+function prefixLines(prefix: string, out: (text: string) => void | Promise<void>): (text: string) => void | Promise<void> {
   let atLineStart = true;
   return (text) => {
     if (text === "") return;
     const body = text.replace(/\n(?!$)/g, `\n${prefix}`);
-    out((atLineStart ? prefix : "") + body);
+    const wasAtLineStart = atLineStart;
     atLineStart = text.endsWith("\n");
+    return out((wasAtLineStart ? prefix : "") + body);
   };
 }
 

@@ -22,8 +22,8 @@ export interface BoardOptions {
   lan: Lan;
   log: Logger;
   timing: TimingProfileName;
-  /** The board's serial console (stdout in the CLI). */
-  console: (text: string) => void;
+  /** The board's serial console (stdout in the CLI). A promise: the console is full, print waits for it (USB CDC back-pressure). */
+  console: (text: string) => void | Promise<void>;
   /** Station MAC; the profile's OUI and a hash of the board's name when omitted. */
   mac?: Uint8Array;
   /** The board's name on the LAN (lab files name each board); the profile id by default. */
@@ -369,9 +369,9 @@ export class Board implements GuestHost, LanHost {
         network: profile.wlan.constants,
         modules: [...(profile.vendorModules ?? [])],
       }),
-      write: (text: string): null => {
-        this.opts.console(text);
-        return null;
+      write: (text: string): null | Promise<null> => {
+        const full = this.opts.console(text);
+        return full ? full.then(() => null) : null;
       },
       /** Called from the script's loops: lets timers and sockets move while guest code spins. */
       poll: (): null | Promise<null> => {
