@@ -52,7 +52,8 @@ export function endOnBrokenPipe(out: NodeJS.WritableStream, exit: (code: number)
  * The board's console on this terminal (the default): output back-pressured to stdout; input to the
  * board. On a terminal, stdin is in raw mode as in `mpremote repl`: every key goes to the board
  * (Ctrl-C is the board's KeyboardInterrupt), Ctrl-] leaves (`onLeave`), and the terminal is restored
- * on every way out. Piped stdin goes to the board as it is, so `input()` reads it.
+ * on every way out. Piped stdin goes to the board line by line with Enter as a terminal sends it
+ * (CR), so `input()` and the REPL read it; its end calls `onEnd`.
  */
 export class StdioConsole {
   private readonly stopOutput: () => void;
@@ -61,6 +62,7 @@ export class StdioConsole {
   constructor(
     private readonly device: SerialDevice,
     onLeave: () => void,
+    onEnd: () => void = () => {},
     private readonly stdin: NodeJS.ReadStream = process.stdin,
     stdout: NodeJS.WritableStream = process.stdout,
   ) {
@@ -72,11 +74,13 @@ export class StdioConsole {
     };
     process.on("exit", this.restore);
     stdin.on("data", (data: Buffer) => {
-      const leave = raw ? data.indexOf(CTRL_RIGHT_BRACKET) : -1;
+      if (!raw) return this.device.write(Uint8Array.from(data, (b) => (b === 0x0a ? 0x0d : b)));
+      const leave = data.indexOf(CTRL_RIGHT_BRACKET);
       if (leave < 0) return this.device.write(data);
       if (leave > 0) this.device.write(data.subarray(0, leave));
       onLeave();
     });
+    stdin.on("end", onEnd);
     stdin.resume();
   }
 
