@@ -15,7 +15,7 @@ export interface ConsoleTransport {
  * stdio: `onLeave` is Ctrl-] on a terminal, `onEnd` the end of piped input. Bad input (a PTY
  * path that is not ours, a port in use) throws a UsageError.
  */
-export async function openConsole(spec: SerialSpec, device: SerialDevice, log: Logger, events: { onLeave: () => void; onEnd: () => void }): Promise<ConsoleTransport> {
+export async function attachTransport(spec: SerialSpec, device: SerialDevice, log: Logger, events: { onLeave: () => void; onEnd: () => void }): Promise<ConsoleTransport> {
   switch (spec.kind) {
     case "stdio":
       return new StdioConsole(device, events.onLeave, events.onEnd);
