@@ -8,6 +8,7 @@ import { parseForward } from "./lab-file.ts";
 import { FaultSpecError, parseFault } from "../network-sim/faults/spec.ts";
 import { runBoard, runLab, type Role } from "./run.ts";
 import { blockingWriter, drained, endOnBrokenPipe } from "../console/stdio.ts";
+import { parseSerial, SERIAL_USAGE } from "../console/serial-spec.ts";
 
 /** The boards' console: lossless and back-pressured (a full pipe makes print wait). */
 const stdout = blockingWriter(process.stdout);
@@ -34,7 +35,8 @@ async function main(): Promise<void> {
         y
           .option("board", { choices: boardIds(), demandOption: true, describe: "which board to simulate" })
           .option("role", { choices: ["server", "client"] as const, describe: "run the chapter's TCP server or client script" })
-          .option("script", { type: "string", describe: "run your own script instead: .py (MicroPython, unchanged from the board) or .ts/.js" })
+          .option("script", { type: "string", describe: "run your own script instead: .py (MicroPython, unchanged from the board; on a terminal it runs as main.py, then the REPL) or .ts/.js" })
+          .option("flash", { type: "string", describe: "the folder that holds the board's filesystem [default: $XDG_DATA_HOME/boardsim/BOARD, else ~/.local/share/boardsim/BOARD]" })
           .option("ssid", { type: "string", default: "boardsim-lab", describe: "the WiFi name the script joins" })
           .option("password", { type: "string", default: "micropython", describe: "the WiFi password the script uses" })
           .option("host", { type: "string", default: "192.168.1.2", describe: "the server --role client connects to (192.168.1.2 is this PC: its port P is 127.0.0.1:P)" })
@@ -47,9 +49,11 @@ async function main(): Promise<void> {
           .option("pcap", { type: "string", describe: "write the LAN's traffic to FILE (pcap, opens in Wireshark)" })
           .option("timeout", { type: "string", describe: "stop the board after this long, exit 124 (500ms, 30s, 2m, 1h; a bare number is seconds)" })
           .option("fault", { type: "string", array: true, default: [] as string[], describe: "inject a fault: NAME[:KEY=VALUE,...], e.g. latency:ms=200 or ap_off:at=30s (repeatable; docs/faults.md)" })
+          .option("serial", { type: "string", describe: "where the board's console is: stdio, pty (a pseudo-terminal, its path on stderr), pty:PATH (plus a link at PATH), rfc2217:PORT (mpremote connect rfc2217://localhost:PORT)" })
           .conflicts("role", "script")
+          .conflicts("role", "serial")
           .check((argv) => {
-            if (!argv.role && !argv.script) throw new UsageError("give --role server|client or --script FILE");
+            if (argv.serial !== undefined && !parseSerial(argv.serial)) throw new UsageError(`--serial must be ${SERIAL_USAGE}, not '${argv.serial}'`);
             if (argv.port !== undefined && (!Number.isInteger(argv.port) || argv.port < 1 || argv.port > 65535)) {
               throw new UsageError(`--port must be a whole number from 1 to 65535, not '${argv.port}'`);
             }
@@ -68,6 +72,7 @@ async function main(): Promise<void> {
             }
             return true;
           })
+          .example("boardsim run --board esp32", "boot a virtual ESP32 to its REPL (>>>), its filesystem in a folder of this PC (--flash DIR)")
           .example("boardsim run --board pico_w --role server", "the chapter's server on a virtual Pico W, reachable at 127.0.0.1:8000 (try: nc 127.0.0.1 8000)")
           .example("boardsim run --board esp32 --role client", "the chapter's client: connects to a server on this PC at 127.0.0.1:8888 (start one first: nc -l 8888)")
           .example("boardsim run --board mpython --role server --port 5001", "the mPython tutorial's server; its OLED is drawn on stderr")
@@ -77,6 +82,8 @@ async function main(): Promise<void> {
           .example("boardsim run --board esp32 --script ./my_server.ts --profile fast", "your own script (.py, .ts or .js), WiFi joined without delays")
           .example("boardsim run --board pico_w --role server --forward 9000:8000 --pcap run.pcap", "reach board port 8000 at 127.0.0.1:9000; the LAN's traffic goes to run.pcap for Wireshark")
           .example("boardsim run --board esp32 --role server --expose", "reachable from phones on your network (binds 0.0.0.0)")
+          .example("boardsim run --board esp32 --serial pty:/tmp/ttyBOARD", "the board's REPL on a pseudo-terminal: picocom /tmp/ttyBOARD, mpremote connect /tmp/ttyBOARD, Thonny")
+          .example("boardsim run --board esp32 --serial rfc2217:2217", "the REPL for mpremote connect rfc2217://localhost:2217 (DTR/RTS reset the ESP32 as on a dev board)")
           .example("boardsim run --board esp32 --role client --fault refused", "the server refuses: the script's connect() raises ECONNRESET")
           .example("boardsim run --board pico_w --role server --fault latency:ms=300,jitter=50ms", "a slow link between the PC and the board")
           .epilogue("Boards: pico_w, esp32, esp8266, mpython (details: boardsim boards). Exit codes: 0 the script ended, 1 it raised, 2 bad usage or input, 70 internal error, 124 --timeout, 130 Ctrl-C."),
@@ -90,6 +97,11 @@ async function main(): Promise<void> {
             password: argv.password,
             host: argv.host,
             port: argv.port,
+            // No script: the board boots to its REPL; a .py script on a terminal runs as main.py, then the REPL.
+            // With --serial the console is elsewhere, so a .py script always ends at the REPL there.
+            console: !argv.role && (!argv.script || (/\.py$/i.test(argv.script) && (process.stdin.isTTY === true || argv.serial !== undefined))),
+            serial: argv.serial === undefined ? undefined : parseSerial(argv.serial)!,
+            flash: argv.flash,
             profile: argv.profile,
             logFormat: argv["log-format"],
             logLevel: argv["log-level"],

@@ -6,6 +6,10 @@ import { packageRoot } from "../package-root.ts";
 import { BOARDS } from "../boards/index.ts";
 import type { TimingProfileName } from "../boards/profile.ts";
 import { Board } from "../emulator/board.ts";
+import { BoardSerial } from "../emulator/console/board-serial.ts";
+import { defaultFlashDir, FlashDir } from "../emulator/flash-dir.ts";
+import { attachTransport, type ConsoleTransport } from "../console/attach-transport.ts";
+import type { SerialSpec } from "../console/serial-spec.ts";
 import type { GuestEngine, HostValue, RunOutcome } from "../emulator/host-api.ts";
 import { MicroPythonEngine } from "../emulator/micropython/engine.ts";
 import { QuickJsEngine } from "../emulator/quickjs/engine.ts";
@@ -33,6 +37,12 @@ export interface BoardRun {
   password: string;
   host: string;
   port?: number;
+  /** The board boots to its REPL with its console on stdin/stdout (no --role, no --script, or a .py script on a terminal). */
+  console?: boolean;
+  /** --flash / `flash:`: the folder that holds the board's filesystem; a per-board default under the user's data folder. */
+  flash?: string | undefined;
+  /** --serial / `serial:`: where the console is (stdin/stdout when absent). */
+  serial?: SerialSpec | undefined;
 }
 
 export interface RunOptions extends BoardRun {
@@ -87,8 +97,9 @@ export interface NetworkOptions {
 const DRAIN_MS = 3000;
 
 async function runBoards(specs: LabBoard[], net: NetworkOptions, consoleFor: (spec: LabBoard) => (text: string) => void | Promise<void>): Promise<number> {
-  const scripts = await Promise.all(specs.map((spec) => loadScript(spec)));
+  const scripts = await Promise.all(specs.map((spec) => (spec.console ? loadFirmware(spec) : loadScript(spec))));
   const rootLog = createLogger(net.logFormat, net.logLevel);
+  const consoles = new Map(specs.filter((spec) => spec.console).map((spec) => [spec, openConsole(spec, rootLog)] as const));
   if (net.expose) rootLog.warn("--expose: the boards' ports are open on 0.0.0.0, to every machine on your network");
   const lan = new Lan({
     clock: new RealClock(),
@@ -111,7 +122,14 @@ async function runBoards(specs: LabBoard[], net: NetworkOptions, consoleFor: (sp
   };
   process.on("SIGINT", onSigint);
   const timeout = deadline(net.timeoutMs);
+  let leave!: () => void;
+  const left = new Promise<"left">((resolve) => (leave = () => resolve("left")));
+  const transports: ConsoleTransport[] = [];
   try {
+    // Each board's console where its spec says (stdio by default): a PTY or port that cannot be had is a usage error.
+    for (const [spec, { serial }] of consoles) {
+      transports.push(await attachTransport(spec.serial ?? { kind: "stdio" }, serial, rootLog.child({ board: spec.name }), { onLeave: leave, onEnd: () => serial.close() }));
+    }
     const run = Promise.all(
       specs.map((spec, i) =>
         runOnLan(spec, scripts[i]!, lan, {
@@ -119,10 +137,12 @@ async function runBoards(specs: LabBoard[], net: NetworkOptions, consoleFor: (sp
           log: rootLog.child({ board: spec.name }),
           console: consoleFor(spec),
           onBoot: (board) => boards.set(spec, board),
+          ...consoles.get(spec),
         }),
       ),
     );
-    const outcomes = await Promise.race([run, timeout.reached]);
+    const outcomes = await Promise.race([run, timeout.reached, left]);
+    if (outcomes === "left") return EXIT.ok;
     if (outcomes === "timeout") {
       rootLog.warn({ timeoutMs: net.timeoutMs }, `--timeout: stopped the board after ${net.timeoutMs} ms`);
       return EXIT.timeout;
@@ -132,6 +152,7 @@ async function runBoards(specs: LabBoard[], net: NetworkOptions, consoleFor: (sp
     if (raised.length === 0) return EXIT.ok;
     return raised.every((o) => o.pyType === "KeyboardInterrupt") ? EXIT.interrupted : EXIT.raised;
   } finally {
+    for (const transport of transports) transport.close();
     process.off("SIGINT", onSigint);
     timeout.cancel();
     await lan.bridge.drain(DRAIN_MS);
@@ -147,6 +168,10 @@ export interface BootOptions {
   bootEpochMs?: number;
   /** Called with each Board as it boots (again after a reset). */
   onBoot?: (board: Board) => void;
+  /** The board's console port: the board boots to its REPL (hard and soft resets keep it). */
+  serial?: BoardSerial;
+  /** The board's flash filesystem. */
+  flash?: FlashDir;
 }
 
 /**
@@ -162,28 +187,46 @@ export async function runOnLan(spec: LabBoard, script: GuestScript, lan: Lan, op
     lan.faults ??= new Faults(lan);
     lan.faults.add({ text: `WiFi hop of ${spec.name}`, fault: wifiLink(link), targets: { at: 0, for: null, board: spec.name, directions: ["upstream", "downstream"], probability: 1 }, quiet: true });
   }
+  const { serial, flash } = opts;
+  let firstBoot = true;
   for (;;) {
     const setup = lan.faults?.setup({ name: spec.name, profile: base, heapBytes: base.heapBytes }) ?? { profile: base, heapBytes: base.heapBytes };
     lan.clock.guestRunning?.(1); // booting is work: simulated time waits for it
     let board: Board;
     let engine: GuestEngine;
+    const console = serial ? serialConsole(serial) : opts.console;
     try {
       const { profile } = setup;
-      board = new Board({ profile, lan, log: opts.log, timing: opts.timing, console: opts.console, name: spec.name, forwards: spec.forwards, bootEpochMs: opts.bootEpochMs });
+      board = new Board({ profile, lan, log: opts.log, timing: opts.timing, console, name: spec.name, forwards: spec.forwards, bootEpochMs: opts.bootEpochMs, serial, flash, onMachineReset: () => board.halt() });
       engine = await script.createEngine(setup.heapBytes, scriptConfig(spec));
       opts.onBoot?.(board);
-      board.boot();
+      if (serial) {
+        serial.rawRepl = false; // a hard reset starts the friendly REPL (pyexec_mode_kind's initial value)
+        serial.onInterrupt = () => board.interrupt();
+        serial.onResetPin = () => board.halt();
+        if (firstBoot && flash?.formatted && profile.flash.firstBootMessage) console(profile.flash.firstBootMessage + "\n");
+      } else board.boot();
+      firstBoot = false;
     } catch (error) {
       lan.clock.guestRunning?.(-1);
       throw error;
     }
     const current = board;
     const unregister = lan.faults?.register({ name: spec.name, reset: () => current.halt() });
-    const running = board.run(engine);
-    lan.clock.guestRunning?.(-1);
     let outcome: RunOutcome;
     try {
-      outcome = await running;
+      for (;;) {
+        const running = board.run(engine);
+        lan.clock.guestRunning?.(-1);
+        outcome = await running;
+        engine.dispose();
+        if (outcome.kind !== "soft-reset") break;
+        // ports/esp32/main.c:197, ports/rp2/main.c:209: printed before the interpreter starts again.
+        console("MPY: soft reboot\n");
+        board.softReset();
+        lan.clock.guestRunning?.(1);
+        engine = await script.createEngine(setup.heapBytes, scriptConfig(spec));
+      }
     } finally {
       unregister?.();
       board.shutdown();
@@ -192,6 +235,12 @@ export async function runOnLan(spec: LabBoard, script: GuestScript, lan: Lan, op
     if (outcome.kind !== "reset") return outcome;
     opts.log.info("reset: the board reboots");
   }
+}
+
+/** The Board's console text (its own messages, a TS script's prints) on the serial port, "\n" as "\r\n". */
+function serialConsole(serial: BoardSerial): (text: string) => void {
+  const encoder = new TextEncoder();
+  return (text) => void serial.print(encoder.encode(text.replace(/\r?\n/g, "\r\n")));
 }
 
 /** The script's `config` module: the settings the command line or lab file gives it. */
@@ -268,6 +317,39 @@ export async function loadScript(opts: { board: string; role?: Role | undefined;
     if (error instanceof ScriptError) throw new ScriptInputError(error.message);
     throw error;
   }
+}
+
+/** A board's console port and flash folder; the folder is named on stderr. A folder it cannot use is a usage error. */
+function openConsole(spec: LabBoard, log: Logger): { serial: BoardSerial; flash: FlashDir } {
+  const profile = BOARDS[spec.board]!;
+  const dir = spec.flash ?? defaultFlashDir(spec.name);
+  let flash: FlashDir;
+  try {
+    flash = new FlashDir(dir, profile.flash);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "EACCES" || code === "EROFS" ? "not writable" : code ? code : (error as Error).message.replace(/^.*: /, "");
+    throw new UsageError(`cannot use flash folder '${dir}': ${reason}`);
+  }
+  log.info({ flash: flash.root }, `${spec.name}'s flash filesystem: ${flash.root}${flash.formatted ? " (new)" : ""}`);
+  return { serial: new BoardSerial(profile.serialAutoReset), flash };
+}
+
+/**
+ * The board's own firmware: boots to its REPL (boot.py, main.py, >>>). A .py `script` runs as
+ * main.py instead of the flash's.
+ */
+async function loadFirmware(spec: BoardRun): Promise<GuestScript> {
+  let main: string | null = null;
+  if (spec.script) {
+    if (path.extname(spec.script).toLowerCase() !== ".py") throw new ScriptInputError(`cannot run '${spec.script}' as main.py: the board's console runs .py scripts`);
+    await loadScript(spec); // the same checks and messages as a script run
+    main = await readFile(path.resolve(spec.script), "utf8");
+  }
+  const banner = BOARDS[spec.board]!.banner;
+  return {
+    createEngine: (heapBytes, config) => MicroPythonEngine.create({ source: "", fileName: "main.py" }, { heapBytes, config, board: { banner, main } }),
+  };
 }
 
 /** Resolves with "timeout" after `ms` (never when ms is undefined); the boards are stopped, not asked. */

@@ -14,7 +14,11 @@ import type { TcpLink } from "../network-sim/tcp-link.ts";
 import { TcpSocket, type Route, type SocketHost } from "../network-sim/tcp-socket.ts";
 import { UdpSocket } from "../network-sim/udp-socket.ts";
 import { Wlan } from "../network-sim/wlan.ts";
+import type { BoardSerial } from "./console/board-serial.ts";
 import { DISPCHAR_CELL, Oled, TEXT_CELL } from "./devices/oled.ts";
+import type { FlashDir } from "./flash-dir.ts";
+import { CONSOLE_CALLS, consoleHostFunctions } from "./host/console.ts";
+import { flashHostFunctions } from "./host/vfs_flash.ts";
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "./host-api.ts";
 
 export interface BoardOptions {
@@ -32,6 +36,12 @@ export interface BoardOptions {
   forwards?: ReadonlyMap<number, number>;
   /** What time.time() counts from (ms since 1970); now by default, fixed in tests so runs repeat. */
   bootEpochMs?: number;
+  /** The console port, when the board boots to its REPL (it outlives the Board: resets keep it). */
+  serial?: BoardSerial;
+  /** The flash filesystem, when the board has one mounted. */
+  flash?: FlashDir;
+  /** machine.reset(): the runner reboots the board. */
+  onMachineReset?: () => void;
 }
 
 /** How long guest code may run before a polling host call lets the event loop take a turn. */
@@ -180,6 +190,21 @@ export class Board implements GuestHost, LanHost {
 
   /** Closes every socket (with RST when `reset`) and leaves the network: the board is switched off. */
   shutdown(reset = false): void {
+    this.closeSockets(reset);
+    this.sta.setActive(false);
+    this.ap.setActive(false);
+  }
+
+  /**
+   * Soft reset: the heap is swept, so every socket's finaliser closes it (gc_sweep_all, ports/rp2/main.c:229,
+   * ports/esp32/main.c:190); the WiFi interfaces stay as they are (no deinit of the driver there).
+   */
+  softReset(): void {
+    this.closeSockets(false);
+    this.interruptPending = false;
+  }
+
+  private closeSockets(reset: boolean): void {
     // Empty the table first: a closing socket frees room that must not let queued connections in.
     const sockets = [...this.sockets.values()];
     this.sockets.clear();
@@ -187,14 +212,13 @@ export class Board implements GuestHost, LanHost {
       if (reset && socket instanceof TcpSocket) socket.reset();
       else socket.close();
     }
-    this.sta.setActive(false);
-    this.ap.setActive(false);
   }
 
   call(name: string, args: readonly HostValue[]): HostValue | Promise<HostValue> {
     const fn = this.api[name] as ((...a: readonly HostValue[]) => HostValue | Promise<HostValue>) | undefined;
     if (!fn) throw new GuestException("RuntimeError", [`no host function ${name}`]);
     if (this.isHalted) return new Promise<HostValue>(() => {}); // a halted board never answers
+    if (!CONSOLE_CALLS.has(name)) this.opts.serial?.running();
     if (this.interruptPending) {
       this.interruptPending = false;
       throw new GuestException("KeyboardInterrupt", []);
@@ -359,15 +383,18 @@ export class Board implements GuestHost, LanHost {
 
   /** The host API: every function a guest engine may call, by name. */
   private hostFunctions() {
-    const { profile } = this;
-    const clock = this.opts.lan.clock;
+    const { profile, opts } = this;
+    const clock = opts.lan.clock;
     return {
+      ...(opts.flash ? flashHostFunctions(opts.flash) : {}),
+      ...(opts.serial ? consoleHostFunctions(opts.serial, () => this.calls.signal, () => opts.onMachineReset?.()) : {}),
       boardInfo: (): HostValue => ({
         board: profile.id,
         errorcode: errorcodeTable(profile.errno),
         socket: profile.socket.constants,
         network: profile.wlan.constants,
         modules: [...(profile.vendorModules ?? [])],
+        console: opts.serial !== undefined,
       }),
       write: (text: string): null | Promise<null> => {
         const full = this.opts.console(text);

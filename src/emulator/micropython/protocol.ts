@@ -1,6 +1,7 @@
 /** What the MicroPython worker and the main thread say to each other. */
 import type { MessagePort } from "node:worker_threads";
 import type { HostValue, RunOutcome } from "../host-api.ts";
+import type { BoardBoot } from "./board-repl.ts";
 
 export interface WorkerInput {
   /** The interpreter's WebAssembly, compiled once per process. */
@@ -15,6 +16,8 @@ export interface WorkerInput {
   heapBytes: number;
   /** The script's `config` module's values. */
   config: Record<string, HostValue>;
+  /** The board boots to its REPL (board-repl.ts) instead of running one script. */
+  board?: BoardBoot;
 }
 
 export interface HostRequest {

@@ -5,6 +5,7 @@
  */
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import type { HostValue } from "../host-api.ts";
+import { bootFirmware } from "./board-repl.ts";
 import type { HostReply, WorkerInput, WorkerOutcome } from "./protocol.ts";
 
 const input = workerData as WorkerInput;
@@ -103,12 +104,22 @@ function onConsoleByte(data: Uint8Array): void {
   consoleBytes.push(...data);
   if (data.includes(10) || consoleBytes.length >= 256) flushConsole();
 }
+let consoleSink = (bytes: Uint8Array) => raiseIfInterrupted(hostCall("write", [decoder.decode(bytes, { stream: true })]));
 function flushConsole(): void {
   if (consoleBytes.length === 0) return;
-  const text = decoder.decode(Uint8Array.from(consoleBytes), { stream: true });
+  const bytes = Uint8Array.from(consoleBytes);
   consoleBytes = [];
-  raiseIfInterrupted(hostCall("write", [text]));
+  consoleSink(bytes);
 }
+
+/** sys.stdin, when the board has a console: one byte at a time from it (null: the PC closed it, or Ctrl-C). */
+function stdinByte(): number | null {
+  flushConsole();
+  const reply = hostCall("serialRead", [1, false]);
+  raiseIfInterrupted(reply);
+  return "value" in reply && (reply.value as Uint8Array).length > 0 ? (reply.value as Uint8Array)[0]! : null;
+}
+let softResetRequested = false;
 
 function memory(): Uint8Array {
   return new Uint8Array(wasm.memory.buffer);
@@ -203,6 +214,11 @@ const bridge = {
     lookup.dict ??= dict;
     deeper?.();
   },
+  /** machine.soft_reset() (true), or whether it was called (false). */
+  softReset(request: boolean): boolean {
+    if (request) softResetRequested = true;
+    return softResetRequested;
+  },
   finish(kind: string, pyType: string, traceback: string): void {
     flushConsole();
     outcome = kind === "raised" ? { kind: "raised", pyType, traceback: traceback.split("\n") } : { kind: "finished" };
@@ -231,6 +247,7 @@ const mp = await loadMicroPython({
   linebuffer: false,
   stdout: onConsoleByte,
   stderr: onConsoleByte,
+  ...(input.board ? { stdin: stdinByte } : {}),
 });
 mp.registerJsModule("_boardsim_js", bridge);
 callDepthAddress = findCallDepth();
@@ -249,6 +266,12 @@ mp.runPython(
 );
 capHeap();
 scriptStarted = true;
-mp.runPython("_boardsim.run()");
-flushConsole();
-parentPort!.postMessage(outcome ?? { kind: "finished" });
+if (input.board) {
+  const takeSoftReset = () => [softResetRequested, (softResetRequested = false)][0]!;
+  const context = { mp, hostCall, flushConsole, raiseIfInterrupted, takeSoftReset, setConsoleSink: (sink: typeof consoleSink) => (consoleSink = sink) };
+  parentPort!.postMessage(bootFirmware(context, input.board));
+} else {
+  mp.runPython("_boardsim.run()");
+  flushConsole();
+  parentPort!.postMessage(outcome ?? { kind: "finished" });
+}
