@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
 
 /** Debian's Python, which sees python3-serial (the first python3 on PATH may be a build that does not). */
 export const PYTHON = "/usr/bin/python3";
@@ -9,6 +10,19 @@ export function runPython(code: string, args: string[] = [], timeoutMs = 60_000)
     execFile(PYTHON, ["-c", code, ...args], { timeout: timeoutMs, encoding: "utf8" }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${error.message}\n${stderr}`));
       else resolve(stdout);
+    });
+  });
+}
+
+/** mpremote from ../shared beside the repository (as in CI's clone), run with Debian's Python. */
+export const MPREMOTE = fileURLToPath(new URL("../../../shared/tools/mpremote/mpremote.py", import.meta.url));
+
+/** Runs `mpremote ARGS`; resolves with stdout (CRs removed), rejects with its output. */
+export function mpremote(args: string[], timeoutMs = 120_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(PYTHON, [MPREMOTE, ...args], { timeout: timeoutMs, encoding: "utf8" }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`mpremote ${args.join(" ")}: ${error.message}\n${stdout}\n${stderr}`));
+      else resolve(stdout.replace(/\r/g, ""));
     });
   });
 }
