@@ -64,6 +64,7 @@ export class PtyConsole {
     this.master.on("error", () => {}); // EIO when closing: nothing a user can act on
     this.unsubscribe = device.onOutput((data) => this.send(data));
     if (link) {
+      process.on("exit", this.removeLink); // also when boardsim ends through process.exit
       try {
         unlinkIfOurs(link);
         symlinkSync(this.path, link);
@@ -82,8 +83,13 @@ export class PtyConsole {
     if (this.paused) this.device.setOutputReady(true);
     this.master.destroy(); // closes the master fd
     closeSync(this.slaveFd);
-    if (this.link && readLink(this.link) === this.path) unlinkSync(this.link);
+    this.removeLink();
+    process.off("exit", this.removeLink);
   }
+
+  private readonly removeLink = (): void => {
+    if (this.link && readLink(this.link) === this.path) unlinkSync(this.link);
+  };
 
   private send(data: Uint8Array): void {
     if (this.closed) return;
