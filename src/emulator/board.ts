@@ -219,7 +219,7 @@ export class Board implements GuestHost, LanHost {
     if (!fn) throw new GuestException("RuntimeError", [`no host function ${name}`]);
     if (this.isHalted) return new Promise<HostValue>(() => {}); // a halted board never answers
     if (!CONSOLE_CALLS.has(name)) this.opts.serial?.running();
-    if (this.interruptPending) {
+    if (this.interruptPending && !CONSOLE_CALLS.has(name)) {
       this.interruptPending = false;
       throw new GuestException("KeyboardInterrupt", []);
     }
@@ -387,7 +387,7 @@ export class Board implements GuestHost, LanHost {
     const clock = opts.lan.clock;
     return {
       ...(opts.flash ? flashHostFunctions(opts.flash) : {}),
-      ...(opts.serial ? consoleHostFunctions(opts.serial, () => this.calls.signal, () => opts.onMachineReset?.()) : {}),
+      ...(opts.serial ? consoleHostFunctions(opts.serial, () => this.calls.signal, () => opts.onMachineReset?.(), () => (this.interruptPending = false)) : {}),
       boardInfo: (): HostValue => ({
         board: profile.id,
         errorcode: errorcodeTable(profile.errno),

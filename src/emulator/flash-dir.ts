@@ -74,10 +74,20 @@ export class FlashDir {
       at = path.join(at, part);
       const last = i === parts.length - 1;
       const kind = this.kind(at);
-      if (kind === null && (mustExist || !last)) throw fsError(LFS.ENOENT);
+      // Something the board cannot see (a symbolic link, a device) cannot be created over either.
+      if (kind === null && (mustExist || !last || this.exists(at))) throw fsError(LFS.ENOENT);
       if (kind === "file" && !last) throw fsError(LFS.ENOTDIR);
     }
     return at;
+  }
+
+  private exists(pcPath: string): boolean {
+    try {
+      fs.lstatSync(pcPath);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** What the board sees at a PC path: a file, a directory, or nothing (missing, a link, a device). */
@@ -122,9 +132,10 @@ export class FlashDir {
     if (kind === "file" && mode.includes("x")) throw fsError(LFS.EEXIST);
     if (kind === null || mode.includes("w")) {
       if (kind === null) this.needBlocks(1);
-      fs.writeFileSync(at, new Uint8Array(), { flag: "w" });
+      const { O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW } = fs.constants;
+      fs.closeSync(fs.openSync(at, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW));
     }
-    return fs.statSync(at).size;
+    return fs.lstatSync(at).size;
   }
 
   read(boardPath: string, offset: number, size: number): Uint8Array {
@@ -141,7 +152,7 @@ export class FlashDir {
   /** Writes at `offset`; a write that would not fit on the flash raises ENOSPC and writes nothing. */
   write(boardPath: string, offset: number, data: Uint8Array): number {
     const at = this.resolve(boardPath, true);
-    const size = fs.statSync(at).size;
+    const size = fs.lstatSync(at).size;
     const end = Math.max(size, offset + data.length);
     const grow = this.fileBlocks(end) - this.fileBlocks(size);
     if (grow > 0) this.needBlocks(grow);

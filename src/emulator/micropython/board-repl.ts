@@ -26,6 +26,70 @@ const PYEXEC_FORCED_EXIT = 0x100;
 const RAW_PASTE_WINDOW = 256 / 2;
 const RAW_PROMPT = "raw REPL; CTRL-B to exit\r\n";
 
+/**
+ * The console's input in this worker: bytes the REPL fetched from the board's port and has not
+ * used yet are read first by running code (input(), sys.stdin), as they would be from the port's
+ * receive buffer; the REPL fetches many at a time, so a paste of code and its input works.
+ */
+export class ConsoleInput {
+  readonly pending: number[] = [];
+  /** Output held back while the REPL is about to read: it goes with the read (the prompt, then the wait). */
+  private held: number[] | null = null;
+
+  constructor(
+    private readonly hostCall: (name: string, args: HostValue[]) => HostReply,
+    private readonly flushConsole: () => void,
+    private readonly raiseIfInterrupted: (reply: HostReply) => void,
+  ) {}
+
+  /** From now until the REPL reads, output waits to go with that read. */
+  holdOutput(): void {
+    this.held ??= [];
+  }
+
+  /** The console's output (after the filter). */
+  send(bytes: Uint8Array): void {
+    if (this.held) this.held.push(...bytes);
+    else this.raiseIfInterrupted(this.hostCall("serialWrite", [bytes]));
+  }
+
+  /**
+   * The REPL's next byte; null when the PC closed the console. What it printed last (the prompt)
+   * goes in the same host call as the read, so the board is at its prompt once the PC sees it.
+   */
+  readRepl(): number | null {
+    if (this.pending.length === 0) {
+      this.holdOutput();
+      this.flushConsole();
+      const output = Uint8Array.from(this.held ?? []);
+      this.held = null;
+      const reply = this.hostCall("serialRead", [4096, true, output]);
+      if ("error" in reply) return CTRL_C; // the CLI's Ctrl-C (SIGINT) at the prompt: a key like any other
+      const bytes = reply.value as Uint8Array;
+      if (bytes.length === 0) return null;
+      this.pending.push(...bytes);
+    }
+    return this.pending.shift()!;
+  }
+
+  /**
+   * sys.stdin (and input(), which reads it): one byte for running code; null at the console's end
+   * or on Ctrl-C (the KeyboardInterrupt is then raised), as while code runs Ctrl-C interrupts.
+   */
+  readStdin(): number | null {
+    if (this.pending.length > 0) {
+      const c = this.pending.shift()!;
+      if (c !== CTRL_C) return c;
+      this.raiseIfInterrupted({ error: { pyType: "KeyboardInterrupt", pyArgs: [] } });
+      return null;
+    }
+    this.flushConsole();
+    const reply = this.hostCall("serialRead", [1, false, null]);
+    this.raiseIfInterrupted(reply);
+    return "value" in reply && (reply.value as Uint8Array).length > 0 ? (reply.value as Uint8Array)[0]! : null;
+  }
+}
+
 export interface WorkerContext {
   mp: MicroPython;
   hostCall(name: string, args: HostValue[]): HostReply;
@@ -37,6 +101,7 @@ export interface WorkerContext {
   raiseIfInterrupted(reply: HostReply): void;
   /** machine.soft_reset() was called (and clears the request). */
   takeSoftReset(): boolean;
+  input: ConsoleInput;
 }
 
 export interface BoardBoot {
@@ -51,7 +116,7 @@ const latin1 = new TextDecoder("latin1");
 
 export function bootFirmware(ctx: WorkerContext, boot: BoardBoot): WorkerOutcome {
   const { mp } = ctx;
-  const out = new ConsoleFilter((bytes) => ctx.raiseIfInterrupted(ctx.hostCall("serialWrite", [bytes])), boot.banner);
+  const out = new ConsoleFilter((bytes) => ctx.input.send(bytes), boot.banner);
   ctx.setConsoleSink((bytes) => out.write(bytes));
   const mode = (raw: boolean | null) => {
     const reply = ctx.hostCall("serialMode", [raw]);
@@ -76,21 +141,13 @@ export function bootFirmware(ctx: WorkerContext, boot: BoardBoot): WorkerOutcome
   if (raw) mp.replProcessChar(CTRL_A);
   ctx.flushConsole();
   out.quiet = false;
+  ctx.input.holdOutput(); // the prompt goes out with the REPL's first read: from then on Ctrl-C is a key
   out.write(encoder.encode(raw ? RAW_PROMPT + ">" : `${boot.banner}\r\nType "help()" for more information.\r\n>>> `));
 
   /** The raw REPL's line, as pyexec.c keeps it: Ctrl-E 'A' then Ctrl-A asks for raw-paste mode. */
   let rawLine: number[] = [];
-  const pending: number[] = [];
-  const read = (): number | null => {
-    if (pending.length === 0) {
-      ctx.flushConsole();
-      const reply = ctx.hostCall("serialRead", [4096, true]);
-      const bytes = "value" in reply ? (reply.value as Uint8Array) : new Uint8Array();
-      if (bytes.length === 0) return null; // the PC closed the console
-      pending.push(...bytes);
-    }
-    return pending.shift()!;
-  };
+  const { pending } = ctx.input;
+  const read = () => ctx.input.readRepl();
   const feed = (c: number): number => {
     const ret = mp.replProcessChar(c) as number;
     if (out.sawRawPrompt()) raw = true;

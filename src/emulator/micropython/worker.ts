@@ -5,7 +5,7 @@
  */
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import type { HostValue } from "../host-api.ts";
-import { bootFirmware } from "./board-repl.ts";
+import { bootFirmware, ConsoleInput } from "./board-repl.ts";
 import type { HostReply, WorkerInput, WorkerOutcome } from "./protocol.ts";
 
 const input = workerData as WorkerInput;
@@ -112,13 +112,8 @@ function flushConsole(): void {
   consoleSink(bytes);
 }
 
-/** sys.stdin, when the board has a console: one byte at a time from it (null: the PC closed it, or Ctrl-C). */
-function stdinByte(): number | null {
-  flushConsole();
-  const reply = hostCall("serialRead", [1, false]);
-  raiseIfInterrupted(reply);
-  return "value" in reply && (reply.value as Uint8Array).length > 0 ? (reply.value as Uint8Array)[0]! : null;
-}
+/** sys.stdin, when the board has a console. */
+const consoleInput = input.board ? new ConsoleInput(hostCall, flushConsole, raiseIfInterrupted) : null;
 let softResetRequested = false;
 
 function memory(): Uint8Array {
@@ -247,7 +242,7 @@ const mp = await loadMicroPython({
   linebuffer: false,
   stdout: onConsoleByte,
   stderr: onConsoleByte,
-  ...(input.board ? { stdin: stdinByte } : {}),
+  ...(consoleInput ? { stdin: () => consoleInput.readStdin() } : {}),
 });
 mp.registerJsModule("_boardsim_js", bridge);
 callDepthAddress = findCallDepth();
@@ -268,7 +263,7 @@ capHeap();
 scriptStarted = true;
 if (input.board) {
   const takeSoftReset = () => [softResetRequested, (softResetRequested = false)][0]!;
-  const context = { mp, hostCall, flushConsole, raiseIfInterrupted, takeSoftReset, setConsoleSink: (sink: typeof consoleSink) => (consoleSink = sink) };
+  const context = { mp, hostCall, flushConsole, raiseIfInterrupted, takeSoftReset, input: consoleInput!, setConsoleSink: (sink: typeof consoleSink) => (consoleSink = sink) };
   parentPort!.postMessage(bootFirmware(context, input.board));
 } else {
   mp.runPython("_boardsim.run()");

@@ -27,7 +27,7 @@ def input(prompt=None):
         sys.stdout.write(str(prompt))
     line = bytearray()
     while True:
-        data = _host.call("serialRead", 1, False)
+        data = sys.stdin.buffer.read(1)
         if not data:
             raise EOFError
         c = data[0]

@@ -164,7 +164,7 @@ class Flash:
     def stat(self, path):
         path = self._abs(path)
         if path.startswith(_LIBRARY):
-            return self._library.stat(path[len(_LIBRARY) :])
+            return self._library.stat(path[len(_LIBRARY) - 1 :])
         return tuple(_call("flashStat", path))
 
     def statvfs(self, path):
@@ -175,5 +175,5 @@ class Flash:
             mode = "r"
         path = self._abs(path)
         if path.startswith(_LIBRARY):
-            return self._library.open(path[len(_LIBRARY) :], mode)
+            return self._library.open(path[len(_LIBRARY) - 1 :], mode)
         return _File(path, mode, _call("flashOpen", path, mode))
