@@ -4,19 +4,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { PtyConsole } from "../src/console/pty.ts";
 import { FakeSerial } from "./support/fake-serial.ts";
-import { runPython } from "./support/python.ts";
-
-/** pyserial opens the port as it opens /dev/ttyACM0: termios, a baud-rate change, then bytes both ways. */
-const PYSERIAL_ROUND_TRIP = `
-import serial, sys
-s = serial.Serial(sys.argv[1], 115200, timeout=10)
-s.baudrate = 9600
-s.write(b"hello\\xff\\x00\\n")
-print(s.read(8).hex())
-s.write(b"\\x01")
-print(s.read(27))
-s.close()
-`;
+import { PYSERIAL_ROUND_TRIP, runPython } from "./support/python.ts";
 
 describe("--serial pty", () => {
   const opened: PtyConsole[] = [];

@@ -2,7 +2,7 @@ import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { Rfc2217Server } from "../src/console/rfc2217.ts";
 import { FakeSerial } from "./support/fake-serial.ts";
-import { runPython } from "./support/python.ts";
+import { PYSERIAL_ROUND_TRIP, runPython } from "./support/python.ts";
 
 describe("--serial rfc2217", () => {
   const servers: Rfc2217Server[] = [];
@@ -16,19 +16,7 @@ describe("--serial rfc2217", () => {
 
   it("pyserial's serial_for_url opens it (Telnet and COM-port options agreed), bytes pass unchanged both ways, 0xff included", async () => {
     const { device, url } = await serve();
-    const out = await runPython(
-      `
-import serial, sys
-s = serial.serial_for_url(sys.argv[1], baudrate=115200, timeout=10)
-s.baudrate = 9600
-s.write(b"hello\\xff\\x00\\n")
-print(s.read(8).hex())
-s.write(b"\\x01")
-print(s.read(27))
-s.close()
-`,
-      [url],
-    );
+    const out = await runPython(PYSERIAL_ROUND_TRIP, [url]);
     expect(out.split("\n")[0]).toBe("68656c6c6fff000a");
     expect(out).toContain("b'raw REPL; CTRL-B to exit\\r\\n>'");
     expect(device.text()).toBe("hello\xff\x00\n\x01");

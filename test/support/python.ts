@@ -26,3 +26,18 @@ export function mpremote(args: string[], timeoutMs = 120_000): Promise<string> {
     });
   });
 }
+
+/**
+ * pyserial opens the port (serial_for_url: a device path or rfc2217://), changes the baud rate, sends
+ * bytes that need care (0xff, NUL, LF) and Ctrl-A; prints the 8 bytes echoed (hex), then the 27 after.
+ */
+export const PYSERIAL_ROUND_TRIP = `
+import serial, sys
+s = serial.serial_for_url(sys.argv[1], baudrate=115200, timeout=10)
+s.baudrate = 9600
+s.write(b"hello\\xff\\x00\\n")
+print(s.read(8).hex())
+s.write(b"\\x01")
+print(s.read(27))
+s.close()
+`;
