@@ -5,15 +5,15 @@ import type { TimingProfileName } from "../boards/profile.ts";
 import { defaultAccessPointConfig, type AccessPointConfig, type Security } from "../network-sim/access-point.ts";
 import { isIPv4 } from "../network-sim/address.ts";
 import { FaultSpecError, parseFault } from "../network-sim/faults/spec.ts";
-import { parseSerial, SERIAL_USAGE } from "../console/serial-spec.ts";
+import { parseSerial, SERIAL_USAGE, type SerialSpec } from "../console/serial-spec.ts";
 import { UsageError } from "./exit-codes.ts";
-import type { BoardRun, Role } from "./run.ts";
+import type { LanBoard } from "../runtime/boot.ts";
+import type { Role } from "../runtime/script.ts";
 
 /** One board of a lab: which board, what it runs, its script's settings and its port forwards. */
-export interface LabBoard extends BoardRun {
-  name: string;
-  /** Board port → PC port. */
-  forwards: Map<number, number>;
+/** One board of a run or lab: where it is on the LAN, and where its console is (--serial / `serial:`; stdin/stdout when absent). */
+export interface LabBoard extends LanBoard {
+  serial?: SerialSpec | undefined;
 }
 
 export interface LabSpec {
@@ -175,6 +175,7 @@ function labBoard(entry: unknown, where: string, baseDir: string, fail: Fail): L
     forwards,
     console,
     serial,
+    // The folder of the board's filesystem, relative to the lab file.
     flash: flash === undefined ? undefined : path.resolve(baseDir, flash),
   };
 }

@@ -13,7 +13,7 @@ export interface ConsoleTransport {
 /**
  * Puts `device` (a board's console port) where `spec` says and tells the user where on `log`.
  * stdio: `onLeave` is Ctrl-] on a terminal, `onEnd` the end of piped input. Bad input (a PTY
- * path that is not ours, a port in use) throws a UsageError.
+ * path that is not ours, a port in use) throws an InputError.
  */
 export async function attachTransport(spec: SerialSpec, device: SerialDevice, log: Logger, events: { onLeave: () => void; onEnd: () => void }): Promise<ConsoleTransport> {
   switch (spec.kind) {

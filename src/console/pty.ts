@@ -2,7 +2,7 @@ import { closeSync, lstatSync, readlinkSync, symlinkSync, unlinkSync, write } fr
 import { createRequire } from "node:module";
 import path from "node:path";
 import tty from "node:tty";
-import { UsageError } from "../cli/exit-codes.ts";
+import { InputError } from "../runtime/errors.ts";
 import type { SerialDevice } from "../emulator/serial-device.ts";
 
 /** What @lydell/node-pty's prebuilt binding gives: openpty(3)'s two ends and the slave's path. */
@@ -70,7 +70,7 @@ export class PtyConsole {
         symlinkSync(this.path, link);
       } catch (error) {
         this.close();
-        throw new UsageError(`--serial pty:${link}: cannot create the link: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+        throw new InputError(`--serial pty:${link}: cannot create the link: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       }
     }
   }
@@ -151,7 +151,7 @@ function loadBinding(): PtyBinding {
   try {
     return require(`@lydell/node-pty-${process.platform}-${process.arch}/pty.node`) as PtyBinding;
   } catch {
-    throw new UsageError(`--serial pty: no pseudo-terminal support for ${process.platform}-${process.arch} (use --serial rfc2217:PORT)`);
+    throw new InputError(`--serial pty: no pseudo-terminal support for ${process.platform}-${process.arch} (use --serial rfc2217:PORT)`);
   }
 }
 
@@ -176,11 +176,11 @@ function checkLinkPath(link: string): void {
   } catch {
     exists = false;
   }
-  if (exists && !isPtyLink(link)) throw new UsageError(`--serial pty:${link}: '${link}' exists and is not a boardsim PTY link; remove it or choose another path`);
+  if (exists && !isPtyLink(link)) throw new InputError(`--serial pty:${link}: '${link}' exists and is not a boardsim PTY link; remove it or choose another path`);
   try {
     lstatSync(path.dirname(path.resolve(link)));
   } catch {
-    throw new UsageError(`--serial pty:${link}: no such folder '${path.dirname(link)}'`);
+    throw new InputError(`--serial pty:${link}: no such folder '${path.dirname(link)}'`);
   }
 }
 

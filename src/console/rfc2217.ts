@@ -1,5 +1,5 @@
 import net from "node:net";
-import { UsageError } from "../cli/exit-codes.ts";
+import { InputError } from "../runtime/errors.ts";
 import type { SerialDevice } from "../emulator/serial-device.ts";
 import { forwardOutput } from "./forward-output.ts";
 import { DO, DONT, IAC, SB, SE, TelnetDecoder, WILL, WONT, escapeIac } from "./telnet.ts";
@@ -45,12 +45,12 @@ export class Rfc2217Server {
     server.on("connection", (socket) => this.accept(socket));
   }
 
-  /** Listens on 127.0.0.1:port (0: a free port); a port in use is a UsageError. */
+  /** Listens on 127.0.0.1:port (0: a free port); a port in use is an InputError. */
   static async listen(device: SerialDevice, port: number): Promise<Rfc2217Server> {
     const server = net.createServer();
     await new Promise<void>((resolve, reject) => {
       server.once("error", (error: NodeJS.ErrnoException) =>
-        reject(new UsageError(`--serial rfc2217:${port}: ${error.code === "EADDRINUSE" ? "port in use on 127.0.0.1" : `cannot listen (${error.code ?? error.message})`}`)),
+        reject(new InputError(`--serial rfc2217:${port}: ${error.code === "EADDRINUSE" ? "port in use on 127.0.0.1" : `cannot listen (${error.code ?? error.message})`}`)),
       );
       server.listen(port, "127.0.0.1", () => resolve());
     });

@@ -50,7 +50,7 @@ export class FlashDir {
     } catch {
       exists = undefined;
     }
-    if (exists && !exists.isDirectory()) throw new Error(`--flash ${dir}: not a folder`);
+    if (exists && !exists.isDirectory()) throw Object.assign(new Error("not a folder"), { code: "ENOTDIR" });
     this.formatted = !exists;
     if (!exists) {
       fs.mkdirSync(this.root, { recursive: true });

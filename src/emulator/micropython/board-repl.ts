@@ -13,7 +13,7 @@
  */
 import type { MicroPython } from "@micropython/micropython-webassembly-pyscript";
 import type { HostValue } from "../host-api.ts";
-import type { HostReply, WorkerOutcome } from "./protocol.ts";
+import type { BoardBoot, HostReply, WorkerOutcome } from "./protocol.ts";
 
 const CTRL_A = 0x01;
 const CTRL_B = 0x02;
@@ -104,12 +104,6 @@ export interface WorkerContext {
   input: ConsoleInput;
 }
 
-export interface BoardBoot {
-  /** The board's banner line (the profile's), printed where the firmware prints its own. */
-  banner: string;
-  /** --script: its source runs as main.py; null: main.py from the flash. */
-  main: string | null;
-}
 
 const encoder = new TextEncoder();
 const latin1 = new TextDecoder("latin1");

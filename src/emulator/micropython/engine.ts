@@ -4,8 +4,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { packageRoot } from "../../package-root.ts";
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "../host-api.ts";
-import type { BoardBoot } from "./board-repl.ts";
-import type { HostReply, HostRequest, WorkerInput } from "./protocol.ts";
+import type { BoardBoot, HostReply, HostRequest, WorkerInput } from "./protocol.ts";
 
 /** The guest library's folder; src/ ships with the package, so the CLI bundle in dist/ reads it there too. */
 const GUEST_DIR = path.join(packageRoot(), "src/emulator/micropython/guest");

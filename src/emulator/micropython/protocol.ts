@@ -1,7 +1,6 @@
 /** What the MicroPython worker and the main thread say to each other. */
 import type { MessagePort } from "node:worker_threads";
 import type { HostValue, RunOutcome } from "../host-api.ts";
-import type { BoardBoot } from "./board-repl.ts";
 
 export interface WorkerInput {
   /** The interpreter's WebAssembly, compiled once per process. */
@@ -18,6 +17,14 @@ export interface WorkerInput {
   config: Record<string, HostValue>;
   /** The board boots to its REPL (board-repl.ts) instead of running one script. */
   board?: BoardBoot;
+}
+
+/** A board that boots to its REPL (board-repl.ts). */
+export interface BoardBoot {
+  /** The board's banner line (the profile's), printed where the firmware prints its own. */
+  banner: string;
+  /** --script: its source runs as main.py; null: main.py from the flash. */
+  main: string | null;
 }
 
 export interface HostRequest {
