@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,5 +35,16 @@ describe("boardsim run --board B, no script: the board's REPL on stdin/stdout", 
     const { stderr, code } = await runPiped(["run", "--board", "esp32", "--flash", BIN], "");
     expect(stderr.split("\n")).toEqual([`boardsim: cannot use flash folder '${BIN}': not a folder (see boardsim --help)`, ""]);
     expect(code).toBe(2);
+  });
+});
+
+describe("boardsim run --script F.py without a console", () => {
+  it("imports the .py files beside the script (secrets.py), and exits as today", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "boardsim-script-"));
+    writeFileSync(path.join(dir, "secrets.py"), "PASSWORD = 'hunter2'\n");
+    writeFileSync(path.join(dir, "app.py"), "import secrets\nprint(secrets.PASSWORD)\n");
+    const { stdout, code } = await runPiped(["run", "--board", "esp32", "--script", path.join(dir, "app.py")], "");
+    expect(stdout).toContain("hunter2\n");
+    expect(code).toBe(0);
   });
 });

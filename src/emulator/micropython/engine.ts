@@ -40,6 +40,8 @@ export interface PythonScript {
   source: string;
   /** The file name tracebacks show: the script's path as given on the command line. */
   fileName: string;
+  /** The other .py files of the script's folder (secrets.py, a helper module): importable as on the board's flash. */
+  modules?: Record<string, string>;
 }
 
 export interface MicroPythonOptions {
@@ -82,6 +84,7 @@ export class MicroPythonEngine implements GuestEngine {
       fileName: this.script.fileName,
       heapBytes: this.options.heapBytes,
       config: this.options.config,
+      modules: this.script.modules ?? {},
       ...(this.options.board ? { board: this.options.board } : {}),
     };
     const worker = new Worker(workerFile(), { workerData: input, transferList: [port2] });
@@ -91,10 +94,12 @@ export class MicroPythonEngine implements GuestEngine {
       Atomics.store(signal, 0, 1);
       Atomics.notify(signal, 0);
     });
-    return new Promise<RunOutcome>((resolve, reject) => {
+    return new Promise<RunOutcome>((resolve) => {
       worker.once("message", resolve);
-      worker.once("error", reject);
-      worker.once("exit", (code) => reject(new Error(`MicroPython worker exited (${code}) before the script ended`)));
+      // The worker's own end (out of memory, an error outside the interpreter) is this board's fatal
+      // error, never the process's: other boards run on.
+      worker.once("error", (error) => resolve(fatal(error?.name ?? "")));
+      worker.once("exit", (code) => resolve(fatal(`exit ${code}`)));
     }).finally(() => {
       port1.close();
       void worker.terminate();
@@ -105,6 +110,10 @@ export class MicroPythonEngine implements GuestEngine {
   dispose(): void {
     void this.worker?.terminate();
   }
+}
+
+function fatal(cause: string): RunOutcome {
+  return { kind: "raised", pyType: "RuntimeError", traceback: [`RuntimeError: fatal error (${cause})`] };
 }
 
 /** Runs one host call; a GuestException (or any failure) becomes the reply the worker raises in Python. */

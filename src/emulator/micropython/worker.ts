@@ -251,6 +251,7 @@ mp.FS.mkdir("/boardsim");
 for (const [name, source] of Object.entries(input.library)) mp.FS.writeFile(`/boardsim/${name}`, source);
 // `import config`: the settings from the command line or lab file, as the TS engine's config module has them.
 mp.FS.writeFile("/boardsim/config.py", `from json import loads\nglobals().update(loads(${JSON.stringify(JSON.stringify(input.config))}))\ndel loads\n`);
+for (const [name, source] of Object.entries(input.modules)) mp.FS.writeFile(`/${name}`, source);
 mp.globals.set("_script", input.source);
 mp.globals.set("_name", input.fileName);
 mp.runPython(
@@ -269,7 +270,8 @@ try {
   // Something unwound the interpreter itself: a wasm trap (memory the script corrupted through
   // uctypes), or an exception of the glue's JavaScript the script reached. Its state is lost: the
   // board stops with a fatal error, as firmware does on a hard fault; the process and other boards go on.
-  outcome = { kind: "raised", pyType: "RuntimeError", traceback: ["Traceback (most recent call last):", `RuntimeError: fatal error (${sandboxed.describe(error)})`] };
+  const cause = sandboxed.describe(error);
+  outcome = { kind: "raised", pyType: "RuntimeError", traceback: [`RuntimeError: fatal error${cause ? ` (${cause})` : ""}`] };
 }
 flushConsole();
 parentPort!.postMessage(outcome ?? { kind: "finished" });
