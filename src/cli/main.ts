@@ -114,11 +114,7 @@ async function main(): Promise<void> {
             faults: argv.fault.map(String),
           },
           stdout,
-        ).catch((error: unknown) => {
-          // A console that cannot be had (PTY path, port in use) is not a command-line mistake: no "see --help".
-          if (error instanceof UsageError) fail(error.message, EXIT.usage);
-          throw error;
-        });
+        );
         await exitAfterOutput(code);
       },
     )
