@@ -72,6 +72,9 @@ interface RawFunction {
   guestError(error: unknown): Error;
 }
 
+/** JSObject class id of an ArrayBuffer in this build, read once per process from one the guest made (calibrate). */
+let arrayBufferClass = -1;
+
 const UTF8 = new TextEncoder();
 const UTF8_DECODER = new TextDecoder();
 
@@ -82,8 +85,6 @@ export class RawHostCalls {
   private readonly functions = new Map<number, RawFunction>();
   private nextId = FIRST_RAW_ID;
   private heap32: Int32Array<ArrayBufferLike> = new Int32Array(0);
-  /** JSObject class id of an ArrayBuffer, read from one the guest made (see calibrate). */
-  private arrayBufferClass = -1;
 
   constructor(module: QuickJSAsyncWASMModule) {
     const internals = module as unknown as { module: EmscriptenModule; ffi: Ffi };
@@ -108,7 +109,7 @@ export class RawHostCalls {
   /** Sets `globalThis[globalName]` to an object with one raw function per host function name. */
   install(ctx: QuickJSAsyncContext, globalName: string, host: GuestHost, open: () => boolean, guestError: (error: unknown) => Error): void {
     const ctxPtr = (ctx as unknown as { ctx: { value: number } }).ctx.value;
-    if (this.arrayBufferClass < 0) this.calibrate(ctx, ctxPtr);
+    if (arrayBufferClass < 0) this.calibrate(ctx, ctxPtr);
     const api = ctx.newObject();
     for (const name of host.functionNames) {
       const id = this.nextId++;
@@ -177,7 +178,7 @@ export class RawHostCalls {
       case TAGS.stringRope:
         return this.readString(ctxPtr, value);
       case TAGS.object:
-        if (this.classId(low) === this.arrayBufferClass) return this.readArrayBuffer(ctxPtr, value);
+        if (this.classId(low) === arrayBufferClass) return this.readArrayBuffer(ctxPtr, value);
         return this.dump(ctxPtr, value);
     }
     if (tag < TAG_FIRST || tag >= TAG_FLOAT64) return this.ffi.QTS_GetFloat64(ctxPtr, value);
@@ -273,7 +274,7 @@ export class RawHostCalls {
     const [buffer, plain, array] = ["new ArrayBuffer(1)", "({})", "[]"].map(read) as [number, number, number];
     const int = ctx.unwrapResult(ctx.evalCode("-5")).consume((h) => this.int32()[h.value >> 2]);
     if (new Set([buffer, plain, array]).size !== 3 || int !== -5) throw new Error("boardsim: unsupported quickjs-emscripten build (JSValue layout)");
-    this.arrayBufferClass = buffer;
+    arrayBufferClass = buffer;
   }
 
   private fromGuestProbe(_ctxPtr: number, handle: QuickJSHandle): number {
