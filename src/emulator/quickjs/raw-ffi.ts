@@ -109,7 +109,7 @@ export class RawHostCalls {
   /** Sets `globalThis[globalName]` to an object with one raw function per host function name. */
   install(ctx: QuickJSAsyncContext, globalName: string, host: GuestHost, open: () => boolean, guestError: (error: unknown) => Error): void {
     const ctxPtr = (ctx as unknown as { ctx: { value: number } }).ctx.value;
-    if (arrayBufferClass < 0) this.calibrate(ctx, ctxPtr);
+    if (arrayBufferClass < 0) this.calibrate(ctx);
     const api = ctx.newObject();
     for (const name of host.functionNames) {
       const id = this.nextId++;
@@ -269,15 +269,16 @@ export class RawHostCalls {
    * Finds the class id ArrayBuffers have in this build, and checks the layout assumptions on
    * values whose answer is known; a mismatch means the pinned build changed.
    */
-  private calibrate(ctx: QuickJSAsyncContext, ctxPtr: number): void {
-    const read = (code: string) => ctx.unwrapResult(ctx.evalCode(code)).consume((h) => this.fromGuestProbe(ctxPtr, h));
+  private calibrate(ctx: QuickJSAsyncContext): void {
+    const read = (code: string) => ctx.unwrapResult(ctx.evalCode(code)).consume((h) => this.objectClass(h));
     const [buffer, plain, array] = ["new ArrayBuffer(1)", "({})", "[]"].map(read) as [number, number, number];
     const int = ctx.unwrapResult(ctx.evalCode("-5")).consume((h) => this.int32()[h.value >> 2]);
     if (new Set([buffer, plain, array]).size !== 3 || int !== -5) throw new Error("boardsim: unsupported quickjs-emscripten build (JSValue layout)");
     arrayBufferClass = buffer;
   }
 
-  private fromGuestProbe(_ctxPtr: number, handle: QuickJSHandle): number {
+  /** The class id of the object a handle holds; -1 for a value that is not an object. */
+  private objectClass(handle: QuickJSHandle): number {
     const heap = this.int32();
     if (heap[(handle.value >> 2) + 1] !== TAGS.object) return -1;
     return this.classId(heap[handle.value >> 2]!);
