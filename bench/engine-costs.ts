@@ -75,7 +75,7 @@ function standInHost(report: (text: string) => void): GuestHost {
     socketNew: () => 1,
     socketRecv: () => data,
     socketSendAll: (_id: number, sent: Uint8Array) => sent.length,
-    sleepMs: () => Promise.resolve(null),
+    timeSleep: () => Promise.resolve(null),
     write: (text: string) => (report(text), null),
   };
   return { functionNames: Object.keys(fns), call: (name, args) => (fns[name] as (...a: readonly HostValue[]) => HostValue)(...args) };
