@@ -1,5 +1,6 @@
 import type { Security } from "../network-sim/access-point.ts";
 import type { ErrnoName } from "../network-sim/errors.ts";
+import type { PortProfile } from "./port.ts";
 
 /** Where a station interface is in joining a network; each board reports it with its own status() codes. */
 export type WlanState =
@@ -134,6 +135,8 @@ export interface BoardProfile {
   display?: { width: number; height: number };
   /** Modules the vendor's firmware adds beside network/socket/time (e.g. `mpython`). */
   vendorModules?: readonly string[];
+  /** The port's identity, clock and machine peripherals (port.ts). */
+  port: PortProfile;
 }
 
 /** The board's own access point (AP_IF): the firmware's defaults. */

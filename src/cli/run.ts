@@ -6,12 +6,13 @@ import { packageRoot } from "../package-root.ts";
 import { BOARDS } from "../boards/index.ts";
 import type { TimingProfileName } from "../boards/profile.ts";
 import { Board } from "../emulator/board.ts";
+import { Peripherals } from "../emulator/devices/peripherals.ts";
 import type { GuestEngine, HostValue, RunOutcome } from "../emulator/host-api.ts";
 import { MicroPythonEngine } from "../emulator/micropython/engine.ts";
 import { QuickJsEngine } from "../emulator/quickjs/engine.ts";
 import { compileScript, ScriptError } from "../emulator/quickjs/transpile.ts";
 import { createLogger, type LogFormat } from "../log.ts";
-import { RealClock } from "../network-sim/clock.ts";
+import { RealClock, sleep } from "../network-sim/clock.ts";
 import type { AccessPointConfig } from "../network-sim/access-point.ts";
 import { Capture } from "../network-sim/capture.ts";
 import { Faults } from "../network-sim/faults/faults.ts";
@@ -147,6 +148,8 @@ export interface BootOptions {
   bootEpochMs?: number;
   /** Called with each Board as it boots (again after a reset). */
   onBoot?: (board: Board) => void;
+  /** The board's pins and what is wired to them (tests set inputs there); kept across resets. */
+  peripherals?: Peripherals;
 }
 
 /**
@@ -162,6 +165,7 @@ export async function runOnLan(spec: LabBoard, script: GuestScript, lan: Lan, op
     lan.faults ??= new Faults(lan);
     lan.faults.add({ text: `WiFi hop of ${spec.name}`, fault: wifiLink(link), targets: { at: 0, for: null, board: spec.name, directions: ["upstream", "downstream"], probability: 1 }, quiet: true });
   }
+  const peripherals = opts.peripherals ?? new Peripherals();
   for (;;) {
     const setup = lan.faults?.setup({ name: spec.name, profile: base, heapBytes: base.heapBytes }) ?? { profile: base, heapBytes: base.heapBytes };
     lan.clock.guestRunning?.(1); // booting is work: simulated time waits for it
@@ -169,7 +173,7 @@ export async function runOnLan(spec: LabBoard, script: GuestScript, lan: Lan, op
     let engine: GuestEngine;
     try {
       const { profile } = setup;
-      board = new Board({ profile, lan, log: opts.log, timing: opts.timing, console: opts.console, name: spec.name, forwards: spec.forwards, bootEpochMs: opts.bootEpochMs });
+      board = new Board({ profile, lan, log: opts.log, timing: opts.timing, console: opts.console, name: spec.name, forwards: spec.forwards, bootEpochMs: opts.bootEpochMs, peripherals });
       engine = await script.createEngine(setup.heapBytes, scriptConfig(spec));
       opts.onBoot?.(board);
       board.boot();
@@ -190,8 +194,16 @@ export async function runOnLan(spec: LabBoard, script: GuestScript, lan: Lan, op
       engine.dispose();
     }
     if (outcome.kind !== "reset") return outcome;
+    const asleep = peripherals.wakeAfterMs;
+    peripherals.wakeAfterMs = null;
+    if (asleep !== null) await deepSleep(lan, asleep);
     opts.log.info("reset: the board reboots");
   }
+}
+
+/** machine.deepsleep(ms): the board is off until the time is up (for ever without a time). */
+function deepSleep(lan: Lan, ms: number): Promise<void> {
+  return Number.isFinite(ms) ? sleep(lan.clock, ms) : new Promise(() => {});
 }
 
 /** The script's `config` module: the settings the command line or lab file gives it. */

@@ -15,6 +15,10 @@ import { TcpSocket, type Route, type SocketHost } from "../network-sim/tcp-socke
 import { UdpSocket } from "../network-sim/udp-socket.ts";
 import { Wlan } from "../network-sim/wlan.ts";
 import { DISPCHAR_CELL, Oled, TEXT_CELL } from "./devices/oled.ts";
+import { Peripherals } from "./devices/peripherals.ts";
+import type { PortContext } from "./host/context.ts";
+import { portHostFunctions } from "./host/index.ts";
+import { Scheduler } from "./host/scheduler.ts";
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "./host-api.ts";
 
 export interface BoardOptions {
@@ -32,6 +36,8 @@ export interface BoardOptions {
   forwards?: ReadonlyMap<number, number>;
   /** What time.time() counts from (ms since 1970); now by default, fixed in tests so runs repeat. */
   bootEpochMs?: number;
+  /** The pins and what is wired to them; kept across resets by the caller (a new set by default). */
+  peripherals?: Peripherals;
 }
 
 /** How long guest code may run before a polling host call lets the event loop take a turn. */
@@ -51,7 +57,14 @@ export class Board implements GuestHost, LanHost {
   /** The built-in screen, on boards that have one: what the script last drew (shown or not). */
   readonly oled: Oled | null;
   readonly functionNames: readonly string[];
+  /** Pins, ADC, PWM, sensors: what tests see and set (devices/peripherals.ts). */
+  readonly peripherals: Peripherals;
+  /** Timer and Pin.irq callbacks due in the script (host/scheduler.ts). */
+  readonly scheduler = new Scheduler();
   private readonly opts: BoardOptions;
+  /** machine.RTC().datetime(x) moves the board's clock by this much. */
+  private rtcOffsetMs = 0;
+  private readonly shutdownHooks: (() => void)[] = [];
   private readonly sockets = new Map<number, TcpSocket | UdpSocket>();
   private readonly ports = new PortTable<TcpSocket>();
   private readonly udpPorts = new PortTable<UdpSocket>();
@@ -108,7 +121,8 @@ export class Board implements GuestHost, LanHost {
       },
     };
     this.oled = profile.display ? new Oled(profile.display.width, profile.display.height) : null;
-    this.api = this.hostFunctions();
+    this.peripherals = opts.peripherals ?? new Peripherals();
+    this.api = { ...this.hostFunctions(), ...this.portFunctions() };
     this.functionNames = Object.keys(this.api);
   }
 
@@ -178,8 +192,37 @@ export class Board implements GuestHost, LanHost {
     calls.abort(new GuestException("KeyboardInterrupt", []));
   }
 
+  /** Whether callbacks wait for the script (the engine tells the guest with each host reply). */
+  scheduled(): boolean {
+    return this.scheduler.pending;
+  }
+
+  /** The port modules' host calls (src/emulator/host), with what they reach of this board. */
+  private portFunctions() {
+    const { peripherals } = this;
+    const resetCause = peripherals.resetCause ?? this.profile.port.resetCauses.powerOn;
+    peripherals.resetCause = null;
+    const ctx: PortContext = {
+      profile: this.profile,
+      clock: this.opts.lan.clock,
+      log: this.opts.log,
+      mac: this.mac,
+      peripherals,
+      scheduler: this.scheduler,
+      signal: () => this.calls.signal,
+      reset: () => this.halt(),
+      console: (text) => this.opts.console(text),
+      rtcNowMs: () => this.bootEpochMs + this.opts.lan.clock.now() + this.rtcOffsetMs,
+      setRtcMs: (ms) => (this.rtcOffsetMs = ms - this.bootEpochMs - this.opts.lan.clock.now()),
+      onShutdown: (fn) => this.shutdownHooks.push(fn),
+    };
+    return portHostFunctions(ctx, resetCause);
+  }
+
   /** Closes every socket (with RST when `reset`) and leaves the network: the board is switched off. */
   shutdown(reset = false): void {
+    for (const hook of this.shutdownHooks.splice(0)) hook();
+    this.scheduler.clear();
     // Empty the table first: a closing socket frees room that must not let queued connections in.
     const sockets = [...this.sockets.values()];
     this.sockets.clear();
@@ -367,7 +410,8 @@ export class Board implements GuestHost, LanHost {
         errorcode: errorcodeTable(profile.errno),
         socket: profile.socket.constants,
         network: profile.wlan.constants,
-        modules: [...(profile.vendorModules ?? [])],
+        modules: [...(profile.vendorModules ?? []), ...profile.port.frozen],
+        port: portInfo(profile),
       }),
       write: (text: string): null => {
         this.opts.console(text);
@@ -378,9 +422,7 @@ export class Board implements GuestHost, LanHost {
         if (clock.busyLoop) return clock.busyLoop(this.calls.signal).then(() => null);
         return performance.now() - this.lastYield < YIELD_EVERY_MS ? null : nextTurn(this.calls.signal);
       },
-      sleepMs: (ms: number): Promise<null> => sleep(clock, ms, this.calls.signal).then(() => null),
       ticksMs: (): number => Math.floor(clock.now()),
-      epochSeconds: (): number => Math.floor((this.bootEpochMs + clock.now()) / 1000),
 
       wlanActive: (itf: number, on: boolean | null): boolean | null => {
         const wlan = this.wlan(itf);
@@ -506,6 +548,23 @@ export class Board implements GuestHost, LanHost {
       },
     };
   }
+}
+
+/** What the guest libraries adapt sys, os and machine from (sys.platform, os.uname(), Pin constants, ...). */
+function portInfo(profile: BoardProfile): HostValue {
+  const { port } = profile;
+  return {
+    platform: port.platform,
+    release: port.release,
+    version: profile.banner.replace(/^MicroPython /, "").replace(/;.*/, ""),
+    unameVersion: port.unameVersion,
+    machine: profile.banner.replace(/^[^;]*; /, ""),
+    mpy: port.mpy,
+    pin: port.pins.constants,
+    resetCauses: port.resetCauses.constants,
+    adcRead: port.adc.readBits !== null,
+    timerIdOptional: port.timer.idOptional,
+  };
 }
 
 function sum<T>(items: Iterable<T>, count: (item: T) => number): number {

@@ -177,7 +177,9 @@ const bridge = {
     const json =
       "error" in answer
         ? JSON.stringify({ e: [answer.error.pyType, answer.error.pyArgs] })
-        : JSON.stringify({ v: answer.value }, (_key, value) => (value instanceof Uint8Array ? { __b: [blobs.push(value) - 1, value.length] } : value));
+        : JSON.stringify({ v: answer.value, ...(answer.scheduled ? { s: 1 } : {}) }, (_key, value) =>
+            value instanceof Uint8Array ? { __b: [blobs.push(value) - 1, value.length] } : value,
+          );
     reply = new TextEncoder().encode(json);
     return reply.length;
   },
