@@ -181,5 +181,6 @@ export const esp32: BoardProfile = {
     // Hardware timers 0-3 (two groups of two); the id is required (machine_timer.c:91).
     timer: { ids: [0, 1, 2, 3], invalidError: "invalid timer", idOptional: false },
     frozen: ["dht", "ds18x20", "neopixel", "onewire", "upysh"], // ports/esp32/boards/manifest.py
+    modules: ["esp", "esp32"],
   },
 };

@@ -137,5 +137,6 @@ export const esp8266: BoardProfile = {
     },
     timer: { ids: [-1], invalidError: "Timer doesn't exist", idOptional: true }, // only the virtual timer -1 (UNVERIFIED text)
     frozen: ["dht", "ds18x20", "neopixel", "onewire"], // ports/esp8266/boards/manifest.py
+    modules: ["esp"],
   },
 };

@@ -139,5 +139,6 @@ export const picoW: BoardProfile = {
     // machine_timer.c:120: only the virtual timer -1 ("Timer doesn't exist"), the default.
     timer: { ids: [-1], invalidError: "Timer doesn't exist", idOptional: true },
     frozen: ["onewire", "ds18x20", "dht", "neopixel"], // ports/rp2/boards/manifest.py
+    modules: ["rp2"],
   },
 };

@@ -29,6 +29,8 @@ export interface PortProfile {
   timer: TimerProfile;
   /** Python libraries frozen into the firmware (the board's v1.23 manifest.py), besides networking. */
   frozen: readonly string[];
+  /** The port's own modules (esp, esp32, rp2). */
+  modules: readonly string[];
 }
 
 export interface PinsProfile {

@@ -410,7 +410,7 @@ export class Board implements GuestHost, LanHost {
         errorcode: errorcodeTable(profile.errno),
         socket: profile.socket.constants,
         network: profile.wlan.constants,
-        modules: [...(profile.vendorModules ?? []), ...profile.port.frozen],
+        modules: [...(profile.vendorModules ?? []), ...profile.port.frozen, ...profile.port.modules],
         port: portInfo(profile),
       }),
       write: (text: string): null => {
@@ -563,7 +563,7 @@ function portInfo(profile: BoardProfile): HostValue {
     pin: port.pins.constants,
     resetCauses: port.resetCauses.constants,
     adcRead: port.adc.readBits !== null,
-    timerIdOptional: port.timer.idOptional,
+    frozen: [...port.frozen, ...(port.platform === "rp2" ? ["rp2"] : [])], // rp2.py is frozen too (ports/rp2/modules)
   };
 }
 

@@ -20,17 +20,56 @@ class _Blocked:
 def setup(source, name, heap_bytes):
     """Before the heap is capped: the board's modules in place of the interpreter's, the script held."""
     global _script
-    sys.modules["time"] = sys.modules["utime"] = _time
-    sys.modules["gc"] = _gc
+    import _os
+    import _sys
+    # The board's modules under the firmware's names (and its u-prefixed aliases): their repr
+    # shows that name, never this library's file.
+    for module, names in ((_time, ("time", "utime")), (_gc, ("gc",)), (_sys, ("sys", "usys")), (_os, ("os", "uos"))):
+        _as_builtin(module, names[0])
+        for alias in names:
+            sys.modules[alias] = module
     # The interpreter's bridges to JavaScript would reach Node itself: not importable by scripts.
     for module in ("js", "jsffi", "_boardsim_js"):
         sys.modules[module] = _Blocked()
     import socket
     sys.modules["usocket"] = socket
-    if "mpython" not in _host.info["modules"]:
-        import os
-        os.remove("/boardsim/mpython.py")
+    # Modules only some boards' firmware has (vendor, port and frozen ones): elsewhere ImportError.
+    import os
+    for module in _OPTIONAL:
+        if module not in _host.info["modules"]:
+            os.remove("/boardsim/%s.py" % module)
+    _import_as_firmware()
     _script = (source, name, heap_bytes)
+
+
+# Guest modules that exist only where a board's profile lists them.
+_OPTIONAL = ("mpython", "esp", "esp32", "rp2", "dht", "ds18x20", "onewire", "neopixel", "upysh")
+
+
+def _import_as_firmware():
+    # A module of this library imports as the firmware's: a frozen one shows its .frozen/ path,
+    # a built-in (C) one no file at all (py/builtinimport.c).
+    import builtins
+    frozen = _host.info["port"]["frozen"]
+    original = builtins.__import__
+
+    def _import(name, *args):
+        module = original(name, *args)
+        where = getattr(module, "__file__", "")
+        if where.startswith("/boardsim/"):
+            base = where[10:-3]
+            if base in frozen:
+                module.__file__ = ".frozen/" + base + ".py"
+            else:
+                del module.__file__
+        return module
+
+    builtins.__import__ = _import
+
+
+def _as_builtin(module, name):
+    module.__name__ = name
+    del module.__file__
 
 
 def _trim_heap(heap_bytes, source_bytes):
@@ -43,12 +82,19 @@ def _trim_heap(heap_bytes, source_bytes):
         _ballast = bytearray(spare)
 
 
-def _traceback(exc):
+def traceback(exc):
     out = io.StringIO()
     sys.print_exception(exc, out)
     lines = out.getvalue().rstrip("\n").split("\n")
     keep = [l for l in lines if not (l.startswith('  File "') and l[8:].startswith(_OURS))]
     return "\n".join(keep)
+
+
+def _keep_running_callbacks():
+    # After the script the board sits at its REPL, where running timers still call back: so
+    # does the virtual board, until its timers stop (Ctrl-C or a reset end it).
+    while _host.call("timersRunning"):
+        _host.call("machineLightsleep", None)
 
 
 def run():
@@ -60,6 +106,7 @@ def run():
         code = compile(source, name, "exec")
         del source
         exec(code, {"__name__": "__main__"})
+        _keep_running_callbacks()
     except SystemExit:
         pass
     except BaseException as exc:
@@ -67,6 +114,6 @@ def run():
         global _ballast
         _ballast = None
         _host.collect()
-        _host.finish("raised", type(exc).__name__, _traceback(exc))
+        _host.finish("raised", type(exc).__name__, traceback(exc))
         return
     _host.finish("finished", "", "")

@@ -36,9 +36,12 @@ def _bridge(js):
             reply = json.loads(buf)
             if "e" in reply:
                 raise exception(*reply["e"])
-            return decode(reply["v"])
+            value = decode(reply["v"])
         finally:
             js_resume()
+        if "s" in reply:
+            run_scheduled()
+        return value
 
     def finish(outcome, py_type, text):
         js_finish(outcome, py_type, text)
@@ -61,6 +64,48 @@ def buffer(data):
     except TypeError:
         raise TypeError("object with buffer protocol required")
     return {"__b": [uctypes.addressof(mv) if len(mv) else 0, len(mv)]}
+
+
+# Callbacks the board schedules (Timer, Pin.irq), run as the firmware's scheduler runs them
+# (py/scheduler.c): after the host call in progress, one at a time, never nested; an exception
+# in one is printed and the script goes on (mp_call_function_1_protected).
+_handlers = {}
+_next_handler = [1]
+_in_callback = [False]
+
+
+def handler(fn, arg):
+    """Registers fn(arg) as a callback the board can schedule; returns its id."""
+    key = _next_handler[0]
+    _next_handler[0] += 1
+    _handlers[key] = (fn, arg)
+    return key
+
+
+def drop_handler(key):
+    _handlers.pop(key, None)
+
+
+def can_run_callbacks():
+    return not _in_callback[0]
+
+
+def run_scheduled():
+    if _in_callback[0]:
+        return
+    _in_callback[0] = True
+    try:
+        for key, _ in call("schedTake"):
+            fn, arg = _handlers.get(key, (None, None))
+            if fn is None:
+                continue
+            try:
+                fn(arg)
+            except Exception as exc:
+                import _boardsim
+                print(_boardsim.traceback(exc))
+    finally:
+        _in_callback[0] = False
 
 
 info = call("boardInfo")
