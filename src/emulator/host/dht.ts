@@ -10,7 +10,7 @@ import { resolvePin } from "./machine_pin.ts";
 
 export function dht(ctx: PortContext): HostFunctions {
   return {
-    dhtMeasure: (pin: number | string): HostValue => {
+    dhtMeasure: (pin: HostValue): HostValue => {
       const reading = ctx.peripherals.dht.get(resolvePin(ctx, pin) as number);
       if (!reading) throw new NetError("ETIMEDOUT");
       return [reading.temperature, reading.humidity];

@@ -24,12 +24,12 @@ export function romCode(pin: number, index: number): Uint8Array {
 }
 
 export function ds18x20(ctx: PortContext): HostFunctions {
-  const sensors = (pin: number | string) => ctx.peripherals.ds18x20.get(resolvePin(ctx, pin) as number) ?? [];
+  const sensors = (pin: HostValue) => ctx.peripherals.ds18x20.get(resolvePin(ctx, pin) as number) ?? [];
   return {
     /** OneWire.scan(): the ROM codes on the bus. */
-    onewireScan: (pin: number | string): HostValue => sensors(pin).map((_, i) => romCode(resolvePin(ctx, pin) as number, i)),
+    onewireScan: (pin: HostValue): HostValue => sensors(pin).map((_, i) => romCode(resolvePin(ctx, pin) as number, i)),
     /** DS18X20.read_temp(rom): the temperature of the sensor with that ROM code; None when no sensor answers (UNVERIFIED: the library's CRC check raises). */
-    ds18x20Read: (pin: number | string, rom: Uint8Array): number | null => {
+    ds18x20Read: (pin: HostValue, rom: Uint8Array): number | null => {
       const gpio = resolvePin(ctx, pin) as number;
       const index = sensors(pin).findIndex((_, i) => romCode(gpio, i).every((b, j) => b === rom[j]));
       return index < 0 ? null : sensors(pin)[index]!;

@@ -17,9 +17,12 @@ export function machineAdc(ctx: PortContext): HostFunctions {
     /** ADC(id): the key its reading is kept under (a GPIO number, or rp2/ESP8266's channel), and its repr. */
     adcInit: (id: HostValue, isPin: boolean): HostValue => {
       if (isPin) {
+        // ESP8266 numbers its ADC only: a Pin is not a number (machine_adc.c mp_obj_get_int)
+        if (adc.pins.length === 0) throw new FirmwareError("TypeError", "can't convert Pin to int");
         const key = resolvePin(ctx, id);
-        if (typeof key !== "number" || (!adc.pins.includes(key) && !adc.channels.includes(key))) {
-          throw new FirmwareError("ValueError", adc.pins.length ? "Pin doesn't have ADC capabilities" : adc.invalidError.replace("%d", String(id)));
+        if (typeof key !== "number" || !adc.pins.includes(key)) {
+          // rp2 machine_adc.c:98; ESP32 machine_adc.c:192
+          throw new FirmwareError("ValueError", adc.channels.length ? "Pin doesn't have ADC capabilities" : adc.invalidError);
         }
         return pinOrChannel(key);
       }

@@ -9,9 +9,10 @@ import type { HostFunctions, PortContext } from "./context.ts";
 
 type PinKey = number | string;
 
-/** Pin(id): a GPIO number, or a name the board has; the board's own error otherwise. */
+/** Pin(id): a GPIO number, a name the board has, or a Pin object ({ pin: handle }); the board's own error otherwise. */
 export function resolvePin(ctx: PortContext, id: HostValue): PinKey {
   const { pins } = ctx.profile.port;
+  if (id !== null && typeof id === "object" && "pin" in id) return pinKey(id.pin as number);
   if (typeof id === "number" && Number.isInteger(id)) {
     if (pins.ids.includes(id)) return id;
     throw new FirmwareError("ValueError", pins.invalidPin);
@@ -28,6 +29,19 @@ export function resolvePin(ctx: PortContext, id: HostValue): PinKey {
 export function pinLabel(ctx: PortContext, key: PinKey): string {
   if (ctx.profile.port.pins.repr === "number") return `Pin(${key})`;
   return typeof key === "number" ? `GPIO${key}` : key;
+}
+
+/**
+ * The guest holds a pin as a number: its GPIO, or 100 + n for the external pin EXT_GPIOn (the Pico W's
+ * WiFi-chip pins). A number, not the name: a string kept from a host reply was found corrupted after
+ * a collection in the MicroPython engine (see the report of issue 12).
+ */
+const EXT_BASE = 100;
+export function pinHandle(key: PinKey): number {
+  return typeof key === "number" ? key : EXT_BASE + Number(key.replace("EXT_GPIO", ""));
+}
+export function pinKey(handle: number): PinKey {
+  return handle >= EXT_BASE ? `EXT_GPIO${handle - EXT_BASE}` : handle;
 }
 
 export function machinePin(ctx: PortContext): HostFunctions {
@@ -49,7 +63,7 @@ export function machinePin(ctx: PortContext): HostFunctions {
     const irq = irqs.get(key);
     if (!irq) return;
     const edge = level ? pins.constants.IRQ_RISING! : pins.constants.IRQ_FALLING!;
-    if (irq.trigger & edge) ctx.scheduler.schedule(irq.handler, typeof key === "number" ? key : String(key));
+    if (irq.trigger & edge) ctx.scheduler.schedule(irq.handler, pinHandle(key));
   });
 
   return {
@@ -71,16 +85,22 @@ export function machinePin(ctx: PortContext): HostFunctions {
         pulls.set(key, pullNames.get(pull) ?? "");
       }
       if (value !== null) drive(key, value);
-      return key;
+      return pinHandle(key);
     },
     /** value(): the level; value(x): drives it (on an input the latch holds it for later). */
-    pinValue: (key: PinKey, value: number | null): number | null => {
+    pinValue: (handle: number | string, value: number | null): number | null => {
+      const key = typeof handle === "number" ? pinKey(handle) : handle;
       if (value === null) return ctx.peripherals.level(key);
       drive(key, value);
       return null;
     },
-    pinToggle: (key: PinKey): null => (drive(key, ctx.peripherals.level(key) ? 0 : 1), null),
-    pinRepr: (key: PinKey): string => {
+    pinToggle: (handle: number): null => {
+      const key = pinKey(handle);
+      drive(key, ctx.peripherals.level(key) ? 0 : 1);
+      return null;
+    },
+    pinRepr: (handle: number): string => {
+      const key = pinKey(handle);
       if (pins.repr === "number") return `Pin(${key})`;
       // rp2 (machine_pin.c:199-243): a pin never configured is still in its reset function
       // (funcsel 31, NULL) with the pad's pull-down: UNVERIFIED on hardware, derived from RP2040 reset values.
@@ -91,7 +111,8 @@ export function machinePin(ctx: PortContext): HostFunctions {
       return `Pin(GPIO${key}, mode=${state.mode}${pull ? `, pull=${pull}` : ""})`;
     },
     /** irq(handler, trigger): the handler (the guest's callback id) runs scheduled on each edge; null removes it. */
-    pinIrq: (key: PinKey, handler: number | null, trigger: number): null => {
+    pinIrq: (handle: number, handler: number | null, trigger: number): null => {
+      const key = pinKey(handle);
       if (typeof key === "string") throw new FirmwareError("ValueError", "expecting a regular GPIO Pin"); // rp2 machine_pin.c:471
       if (handler === null) irqs.delete(key);
       else irqs.set(key, { handler, trigger });

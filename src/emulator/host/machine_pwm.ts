@@ -4,6 +4,7 @@
  * refuses, and its text, are profile data.
  */
 import { FirmwareError } from "../../network-sim/errors.ts";
+import type { HostValue } from "../host-api.ts";
 import type { HostFunctions, PortContext } from "./context.ts";
 import { pinLabel, resolvePin } from "./machine_pin.ts";
 
@@ -15,7 +16,7 @@ export function machinePwm(ctx: PortContext): HostFunctions {
   };
   return {
     /** PWM(pin, freq=, duty_u16=): the GPIO it drives. */
-    pwmInit: (id: number | string, freq: number | null, duty: number | null): number => {
+    pwmInit: (id: HostValue, freq: number | null, duty: number | null): number => {
       const gpio = resolvePin(ctx, id);
       if (typeof gpio !== "number" || pwm.unsupportedPins.includes(gpio)) throw new FirmwareError("ValueError", pwm.unsupportedError.replace("%d", String(gpio)));
       const state = ctx.peripherals.pwm.get(gpio) ?? { freq: pwm.defaultFreq, duty: 0 };

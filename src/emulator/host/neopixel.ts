@@ -2,12 +2,13 @@
  * The frozen neopixel module's write() (machine.bitstream to WS2812 LEDs): the colours land in the
  * board's Peripherals, where tests read them, and in the log.
  */
+import type { HostValue } from "../host-api.ts";
 import type { HostFunctions, PortContext } from "./context.ts";
 import { pinLabel, resolvePin } from "./machine_pin.ts";
 
 export function neopixel(ctx: PortContext): HostFunctions {
   return {
-    neopixelWrite: (pin: number | string, pixels: readonly (readonly number[])[]): null => {
+    neopixelWrite: (pin: HostValue, pixels: readonly (readonly number[])[]): null => {
       const gpio = resolvePin(ctx, pin) as number;
       ctx.peripherals.neopixels.set(gpio, pixels.map((p) => [...p]));
       ctx.log.info({ neopixel: gpio, pixels }, `NeoPixel ${pinLabel(ctx, gpio)} ${JSON.stringify(pixels)}`);

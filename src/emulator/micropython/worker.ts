@@ -165,13 +165,14 @@ let reply = new Uint8Array();
 let blobs: Uint8Array[] = [];
 let outcome: WorkerOutcome | undefined;
 const bridge = {
-  call(name: string, argsJson: string): number {
+  /** `collect` false: not a safe point to collect garbage (an instance under construction, see _host.py). */
+  call(name: string, argsJson: string, collect = true): number {
     const args = JSON.parse(argsJson, (_key, value) =>
       value !== null && typeof value === "object" && "__b" in value ? memory().slice(value.__b[0], value.__b[0] + value.__b[1]) : value,
     ) as HostValue[];
     flushConsole();
     // Not while the library is imported at start-up: a collection there corrupted the heap (cause not found).
-    if (scriptStarted) collectGarbage();
+    if (scriptStarted && collect) collectGarbage();
     const answer = hostCall(name, args);
     blobs = [];
     const json =

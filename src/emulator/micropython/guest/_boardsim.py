@@ -11,10 +11,7 @@ import _time
 _OURS = ("/boardsim/", "<stdin>")
 _ballast = None
 _script = None
-
-
-class _Blocked:
-    pass
+_globals = None
 
 
 def setup(source, name, heap_bytes):
@@ -28,16 +25,16 @@ def setup(source, name, heap_bytes):
         _as_builtin(module, names[0])
         for alias in names:
             sys.modules[alias] = module
-    # The interpreter's bridges to JavaScript would reach Node itself: not importable by scripts.
-    for module in ("js", "jsffi", "_boardsim_js"):
-        sys.modules[module] = _Blocked()
     import socket
     sys.modules["usocket"] = socket
+    # Built into the firmware (C), so importing it costs a script no heap: loaded before the heap is the board's.
+    import machine
     # Modules only some boards' firmware has (vendor, port and frozen ones): elsewhere ImportError.
     import os
     for module in _OPTIONAL:
         if module not in _host.info["modules"]:
             os.remove("/boardsim/%s.py" % module)
+    _host.format_exception = traceback
     _import_as_firmware()
     _script = (source, name, heap_bytes)
 
@@ -47,24 +44,48 @@ _OPTIONAL = ("mpython", "esp", "esp32", "rp2", "dht", "ds18x20", "onewire", "neo
 
 
 def _import_as_firmware():
-    # A module of this library imports as the firmware's: a frozen one shows its .frozen/ path,
-    # a built-in (C) one no file at all (py/builtinimport.c).
+    # Modules of this library import as the firmware's: a frozen one shows its .frozen/ path, a
+    # built-in (C) one no file at all (py/builtinimport.c). Its private modules (and the
+    # interpreter's bridges to JavaScript, which would reach Node) are not in sys.modules and
+    # import only into the library's own modules: for a script, ImportError as on the board.
     import builtins
+    import os
+
     frozen = _host.info["port"]["frozen"]
+    library = set(n[:-3] for n in os.listdir("/boardsim"))
+    private = {}
+    for name in list(sys.modules):
+        if name.startswith("_") or name in ("js", "jsffi"):
+            private[name] = sys.modules.pop(name)
+    for name in ("js", "jsffi", "_boardsim_js"):
+        private[name] = None
     original = builtins.__import__
+    loading = [0]
 
     def _import(name, *args):
-        module = original(name, *args)
+        if name in private:
+            if loading[0] == 0 or private[name] is None:
+                raise ImportError("no module named '%s'" % name)
+            return private[name]
+        if name not in library or name in sys.modules:
+            return original(name, *args)
+        loading[0] += 1
+        try:
+            module = original(name, *args)
+        finally:
+            loading[0] -= 1
         where = getattr(module, "__file__", "")
         if where.startswith("/boardsim/"):
-            base = where[10:-3]
-            if base in frozen:
-                module.__file__ = ".frozen/" + base + ".py"
+            if name in frozen:
+                module.__file__ = ".frozen/" + name + ".py"
             else:
                 del module.__file__
         return module
 
     builtins.__import__ = _import
+    for name, module in list(sys.modules.items()):
+        if getattr(module, "__file__", "").startswith("/boardsim/"):
+            del module.__file__  # loaded at start-up: built into the firmware
 
 
 def _as_builtin(module, name):
@@ -105,7 +126,11 @@ def run():
     try:
         code = compile(source, name, "exec")
         del source
-        exec(code, {"__name__": "__main__"})
+        # Held here too: while the script calls into a library module, only C locals (which the
+        # collector cannot scan here) would hold its globals.
+        global _globals
+        _globals = {"__name__": "__main__"}
+        exec(code, _globals)
         _keep_running_callbacks()
     except SystemExit:
         pass

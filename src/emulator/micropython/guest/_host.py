@@ -30,7 +30,7 @@ def _bridge(js):
         # The bridge's own work is not the script's: the worker does not count it as busy time.
         js_pause()
         try:
-            length = js_call(name, json.dumps(args))
+            length = js_call(name, json.dumps(args), _constructing[0] == 0)
             buf = bytearray(length)
             js_reply(uctypes.addressof(buf))
             reply = json.loads(buf)
@@ -50,6 +50,25 @@ def _bridge(js):
         js_collect()
 
     return call, finish, collect
+
+
+# The worker collects garbage at host calls, but not while an instance is being constructed with
+# arguments: the interpreter holds the __init__ arguments in a heap block only C refers to
+# (py/objtype.c mp_obj_instance_make_new: m_new ... m_del), which a collection would free and
+# m_del then free again under its next owner. Guest classes that call the host from __init__
+# are @constructor. (A script's own class whose __init__ makes a host call is not covered.)
+_constructing = [0]
+
+
+def constructor(init):
+    def __init__(*args, **kwargs):
+        _constructing[0] += 1
+        try:
+            init(*args, **kwargs)
+        finally:
+            _constructing[0] -= 1
+
+    return __init__
 
 
 call, finish, collect = _bridge(__import__("_boardsim_js"))
@@ -86,6 +105,10 @@ def drop_handler(key):
     _handlers.pop(key, None)
 
 
+# Set by _boardsim: an exception as the board prints it.
+format_exception = repr
+
+
 def can_run_callbacks():
     return not _in_callback[0]
 
@@ -102,8 +125,7 @@ def run_scheduled():
             try:
                 fn(arg)
             except Exception as exc:
-                import _boardsim
-                print(_boardsim.traceback(exc))
+                print(format_exception(exc))
     finally:
         _in_callback[0] = False
 

@@ -18,4 +18,17 @@ implementation = _make(
 # MICROPY_PY_SYS_PATH_DEFAULT: "" then frozen modules, then /lib (the ports' mpconfigport.h)
 path = ["", ".frozen", "/lib"]
 argv = []
-del _name, _make, _info, _port
+
+
+def _printer(host):
+    # print_exception() as the board prints a traceback: without this library's frames.
+    def print_exception(exc, file=None):
+        (stdout if file is None else file).write(host.format_exception(exc) + "\n")
+
+    return print_exception
+
+
+import _host
+
+print_exception = _printer(_host)
+del _name, _make, _info, _port, _printer, _host

@@ -10,7 +10,7 @@ class DHTBase:
         self.buf = bytearray(5)
 
     def measure(self):
-        temperature, humidity = _call("dhtMeasure", self.pin._key)
+        temperature, humidity = _call("dhtMeasure", {"pin": self.pin._key})
         self._pack(temperature, humidity)
         self.buf[4] = (self.buf[0] + self.buf[1] + self.buf[2] + self.buf[3]) & 0xFF
 
@@ -34,8 +34,8 @@ class DHT22(DHTBase):
         self.buf[2], self.buf[3] = (t >> 8) | (0x80 if temperature < 0 else 0), t & 0xFF
 
     def humidity(self):
-        return (self.buf[0] << 8 | self.buf[1]) * 0.1
+        return (self.buf[0] << 8 | self.buf[1]) / 10
 
     def temperature(self):
-        t = ((self.buf[2] & 0x7F) << 8 | self.buf[3]) * 0.1
+        t = ((self.buf[2] & 0x7F) << 8 | self.buf[3]) / 10
         return -t if self.buf[2] & 0x80 else t

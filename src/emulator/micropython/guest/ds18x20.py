@@ -17,7 +17,7 @@ class DS18X20:
         pass
 
     def read_temp(self, rom):
-        temperature = _call("ds18x20Read", self.ow.pin._key, _buffer(rom))
+        temperature = _call("ds18x20Read", {"pin": self.ow.pin._key}, _buffer(rom))
         if temperature is None:
             raise Exception("CRC error")  # the library's check of a scratchpad nobody answered
         return round(temperature * 16) / 16

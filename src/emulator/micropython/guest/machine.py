@@ -1,10 +1,15 @@
 # MicroPython's machine module (ports/<port>/modmachine.c and machine_*.c, v1.23.0): every rule
 # (valid pins, errors, clock, reset) is the host's (src/emulator/host); this adapts arguments and values.
-from _host import call as _call, handler as _handler, drop_handler as _drop_handler, info as _info
+from _host import call as _call, constructor as _constructor, handler as _handler, drop_handler as _drop_handler, info as _info
 
 _port = _info["port"]
 for _name, _value in _port["resetCauses"].items():
     globals()[_name] = _value
+
+
+def _pin(x):
+    # a Pin object crosses as its handle; anything else as the script gave it
+    return {"pin": x._key} if isinstance(x, Pin) else x
 
 
 def _int(x):
@@ -14,6 +19,7 @@ def _int(x):
 
 
 class _IRQ:
+    @_constructor
     def __init__(self, trigger):
         self._trigger = trigger
 
@@ -25,8 +31,9 @@ class _IRQ:
 
 
 class Pin:
+    @_constructor
     def __init__(self, id, mode=None, pull=None, *, value=None, **kwargs):
-        self._key = _call("pinInit", id._key if isinstance(id, Pin) else id, _opt(mode), _opt(pull), _opt(value))
+        self._key = _call("pinInit", _pin(id), _opt(mode), _opt(pull), _opt(value))
         self._irq = None
 
     def init(self, mode=None, pull=None, *, value=None, **kwargs):
@@ -77,8 +84,9 @@ for _name, _value in _port["pin"].items():
 
 
 class ADC:
+    @_constructor
     def __init__(self, id, *, atten=None):
-        self._key, self._repr = _call("adcInit", id._key if isinstance(id, Pin) else id, isinstance(id, Pin))
+        self._key, self._repr = _call("adcInit", _pin(id), isinstance(id, Pin))
 
     def read_u16(self):
         return _call("adcRead", self._key, False)
@@ -98,9 +106,9 @@ if _port["adcRead"]:
 
 
 class PWM:
+    @_constructor
     def __init__(self, dest, *, freq=None, duty_u16=None, duty_ns=None, duty=None, **kwargs):
-        pin = dest._key if isinstance(dest, Pin) else dest
-        self._pin = _call("pwmInit", pin, None if freq is None else _int(freq), None)
+        self._pin = _call("pwmInit", _pin(dest), None if freq is None else _int(freq), None)
         self._set_duty(duty_u16, duty_ns, duty)
 
     def _set_duty(self, duty_u16, duty_ns, duty):
@@ -139,6 +147,7 @@ class PWM:
 
 
 class RTC:
+    @_constructor
     def __init__(self, *args):
         if args:
             raise TypeError("function takes 0 positional arguments but %d were given" % len(args))
@@ -164,6 +173,7 @@ class Timer:
     ONE_SHOT = 0
     PERIODIC = 1
 
+    @_constructor
     def __init__(self, id=_NO_ID, *args, **kwargs):
         _call("timerCheck", None if id is _NO_ID else _int(id))
         self._handle = _next_timer[0]

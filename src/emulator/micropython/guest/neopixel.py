@@ -1,11 +1,12 @@
 # The frozen neopixel driver (micropython-lib drivers/neopixel, documented API): WS2812 LEDs on a
 # pin; write() shows the colours, which tests read from the board and the log records.
-from _host import call as _call
+from _host import call as _call, constructor as _constructor
 
 
 class NeoPixel:
     ORDER = (1, 0, 2, 3)
 
+    @_constructor
     def __init__(self, pin, n, bpp=3, timing=1):
         self.pin = pin
         self.n = n
@@ -31,4 +32,4 @@ class NeoPixel:
             self[i] = v
 
     def write(self):
-        _call("neopixelWrite", self.pin._key, [list(self[i]) for i in range(self.n)])
+        _call("neopixelWrite", {"pin": self.pin._key}, [list(self[i]) for i in range(self.n)])

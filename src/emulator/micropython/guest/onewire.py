@@ -1,6 +1,6 @@
 # The frozen onewire driver (micropython-lib drivers/onewire, documented API): a OneWire bus on a
 # pin. The devices on it are the DS18X20 sensors a test or lab file put there (ds18x20.py reads them).
-from _host import call as _call
+from _host import call as _call, constructor as _constructor
 
 
 class OneWireError(Exception):
@@ -12,6 +12,7 @@ class OneWire:
     MATCH_ROM = 0x55
     SKIP_ROM = 0xCC
 
+    @_constructor
     def __init__(self, pin):
         self.pin = pin
         self.pin.init(pin.OPEN_DRAIN, pin.PULL_UP)
@@ -45,7 +46,7 @@ class OneWire:
         pass
 
     def scan(self):
-        return [bytearray(rom) for rom in _call("onewireScan", self.pin._key)]
+        return [bytearray(rom) for rom in _call("onewireScan", {"pin": self.pin._key})]
 
     def crc8(self, data):
         # Dallas/Maxim CRC-8 (polynomial x^8 + x^5 + x^4 + 1)
