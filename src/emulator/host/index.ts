@@ -36,5 +36,7 @@ export function portHostFunctions(ctx: PortContext, resetCause: number): HostFun
     },
     /** The callbacks due now, [handler, arg] each, for the guest to run. */
     schedTake: () => ctx.scheduler.take(),
+    /** Whether callbacks are due (the TS guest asks after its calls once it has a callback). */
+    schedPending: (): boolean => ctx.scheduler.pending,
   };
 }
