@@ -3,6 +3,7 @@
  * from .py scripts through the testing API. Expected values cite the firmware source (paths
  * relative to the micropython repository at tag v1.23.0) or say how they are derived.
  */
+import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { Lab, type LabBoard } from "../src/testing/index.ts";
 
@@ -129,7 +130,8 @@ for pin in ("LED", 40, "D4", "GP28"):
   });
 
   it("value/on/off/toggle: the level tests see and the log records; an input reads what the test puts on it", async () => {
-    const lab = new Lab({ timing: "fast" });
+    const logged: { msg: string; pin?: unknown; value?: unknown }[] = [];
+    const lab = new Lab({ timing: "fast", log: pino({ level: "info" }, { write: (line: string) => void logged.push(JSON.parse(line)) }) });
     const b = await lab.addBoard({
       name: "b",
       board: "pico_w",
@@ -154,6 +156,7 @@ print("pressed at", time.ticks_ms() // 100 * 100)
     lab.at(500, () => b.setPin(15, 1));
     await b.finished();
     expect(b.lines().slice(2)).toEqual(["1", "0 0", "button 0", "pressed at 500"]);
+    expect(logged.filter((l) => l.pin !== undefined).map((l) => l.msg)).toEqual(["EXT_GPIO0 = 1", "EXT_GPIO0 = 0", "EXT_GPIO0 = 1"]);
   });
 
   it.each(BOARDS)("%s: Pin.irq() handlers run at the script's next host call after the edge (a sleep wakes for them)", async (board) => {
@@ -422,5 +425,50 @@ time.sleep("x")
     // a script that names an internal module sees it refused as the firmware would: nothing else may show one
     expect(out.replace(/no module named '\w+'/g, "").match(INTERNAL)).toBeNull();
     expect(b.result).toMatchObject({ kind: "raised", pyType: "TypeError" });
+  });
+});
+
+describe("the same port modules from a TS script (machine, time, sys)", () => {
+  it.each([
+    ["pico_w", "-1", 26, "rp2", "1717286400", "(1970, 1, 1, 0, 0, 0, 3, 1)", "Pin(GPIO2, mode=OUT) 1", "<ADC channel=0> 1234"],
+    ["esp32", "0", 34, "esp32", "770601600", "(2000, 1, 1, 0, 0, 0, 5, 1)", "Pin(2) 1", "ADC(Pin(34), atten=0) 1234"],
+  ])("%s: sys.platform, the epoch, Pin, ADC, RTC, a Timer on the board's clock", async (board, timer, adcPin, platform, now, epoch, pin, adc) => {
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({
+      name: "b",
+      board,
+      source: `import machine from "machine";
+import time from "time";
+import sys from "sys";
+print(sys.platform, time.time(), time.gmtime(0));
+const led = machine.Pin(2, machine.Pin.OUT);
+led.on();
+print(led, led.value());
+const calls: number[] = [];
+const t = machine.Timer(${timer}, { period: 100, mode: machine.Timer.PERIODIC, callback: () => calls.push(time.ticks_ms()) });
+time.sleep(1);
+t.deinit();
+print(calls.length, calls[0]);
+const rtc = machine.RTC();
+rtc.datetime([2030, 1, 2, 0, 3, 4, 5, 0]);
+print(rtc.datetime(), time.localtime());
+print(machine.ADC(${adcPin}), machine.ADC(${adcPin}).read_u16());
+try {
+  machine.Pin(99);
+} catch (e) {
+  print(repr(e));
+}`,
+    });
+    b.setAdc(adcPin, 1234);
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual([
+      `${platform} ${now} ${epoch}`,
+      pin,
+      "10 100",
+      "(2030, 1, 2, 2, 3, 4, 5, 0) (2030, 1, 2, 3, 4, 5, 2, 2)",
+      adc,
+      "ValueError('invalid pin')",
+    ]);
+    expect(b.pin(2)).toEqual({ mode: "OUT", value: 1 });
   });
 });
