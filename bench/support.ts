@@ -6,9 +6,10 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import pino from "pino";
 import type { TimingProfileName } from "../src/boards/profile.ts";
-import { loadScript, runOnLan, type BoardRun } from "../src/cli/run.ts";
+import { runOnLan, type BoardRun } from "../src/runtime/boot.ts";
+import { loadScript } from "../src/runtime/script.ts";
 import type { RunOutcome } from "../src/emulator/host-api.ts";
-import { RealClock } from "../src/network-sim/clock.ts";
+import { RealClock } from "../src/network-sim/clock/clock.ts";
 import { Lan } from "../src/network-sim/lan.ts";
 
 export function median(values: number[]): number {

@@ -1,28 +1,62 @@
 import type { Logger } from "pino";
 import type { BoardProfile } from "../../boards/profile.ts";
-import type { Clock } from "../../network-sim/clock.ts";
+import type { Clock } from "../../network-sim/clock/clock.ts";
+import type { SoftAp } from "../../network-sim/wifi/soft-ap.ts";
+import type { Wlan } from "../../network-sim/wifi/wlan.ts";
+import type { BoardSerial } from "../console/board-serial.ts";
+import type { Oled } from "../devices/oled.ts";
 import type { Peripherals } from "../devices/peripherals.ts";
+import type { FlashDir } from "../flash-dir.ts";
 import type { HostValue } from "../host-api.ts";
+import type { HostModuleName, HostName } from "./table.ts";
 import type { Scheduler } from "./scheduler.ts";
+import type { SocketTable } from "./socket-table.ts";
 
-/** What the port modules' host calls (machine_*.ts, modtime.ts) reach of their Board. */
-export interface PortContext {
+/** What a firmware module's host calls see of their board. */
+export interface BoardContext {
   readonly profile: BoardProfile;
-  readonly clock: Clock;
-  readonly log: Logger;
+  readonly name: string;
   readonly mac: Uint8Array;
+  readonly log: Logger;
+  readonly clock: Clock;
+  readonly sta: Wlan;
+  /** The AP interface (network.AP_IF). */
+  readonly ap: SoftAp;
+  /** The built-in screen, on boards that have one. */
+  readonly oled: Oled | null;
+  readonly sockets: SocketTable;
+  /** What time.time() counts from (ms since 1970). */
+  readonly bootEpochMs: number;
+  /** The board's serial console. */
+  readonly console: (text: string) => void;
+  /** Aborted by Ctrl-C: every blocking call waits on it. */
+  readonly signal: AbortSignal;
+  /** performance.now() when the guest last let the event loop take a turn. */
+  readonly lastYield: number;
+  /** The console port, when the board boots to its REPL. */
+  readonly serial: BoardSerial | null;
+  /** The flash filesystem, when one is mounted. */
+  readonly flash: FlashDir | null;
+  /** Drops a Ctrl-C that came after the code ended (the REPL reads again). */
+  clearInterrupt(): void;
+  /** machine.reset(): the runner boots the board again. */
+  machineReset(): void;
+  /** Pins, ADC, PWM and sensors: what the script drives and what tests set (kept across resets). */
   readonly peripherals: Peripherals;
+  /** Callbacks (Timer, Pin.irq) due in the script. */
   readonly scheduler: Scheduler;
-  /** Aborts when Ctrl-C (or a reset) ends the script's blocking call. */
-  signal(): AbortSignal;
-  /** The board stops here and boots again (machine.reset, deepsleep). */
-  reset(): void;
-  console(text: string): void;
-  /** The RTC: ms since 1970, as the board's clock reads now; setting it moves the board's clock. */
+  /** machine.reset_cause() of this boot. */
+  readonly resetCause: number;
+  /** The RTC: ms since 1970 as the board's clock reads now; setting it moves the board's clock. */
   rtcNowMs(): number;
   setRtcMs(ms: number): void;
   /** Called when the board stops (reset, power off): timers end there. */
   onShutdown(fn: () => void): void;
 }
 
-export type HostFunctions = Record<string, (...args: never[]) => HostValue | Promise<HostValue>>;
+/** A host function takes the guest's plain values; each checks what it was given. */
+export type HostFunction = (...args: never[]) => HostValue | Promise<HostValue>;
+
+/** One firmware module's host calls: exactly the names the table lists for it (each module checks with `satisfies`). */
+export type HostCalls<M extends HostModuleName> = Record<HostName<M>, HostFunction>;
+export type HostModule<M extends HostModuleName> = (board: BoardContext) => HostCalls<M>;

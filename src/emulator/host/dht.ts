@@ -5,15 +5,15 @@
  */
 import { NetError } from "../../network-sim/errors.ts";
 import type { HostValue } from "../host-api.ts";
-import type { HostFunctions, PortContext } from "./context.ts";
+import type { BoardContext, HostCalls } from "./context.ts";
 import { resolvePin } from "./machine_pin.ts";
 
-export function dht(ctx: PortContext): HostFunctions {
+export function dht(ctx: BoardContext) {
   return {
     dhtMeasure: (pin: HostValue): HostValue => {
       const reading = ctx.peripherals.dht.get(resolvePin(ctx, pin) as number);
       if (!reading) throw new NetError("ETIMEDOUT");
       return [reading.temperature, reading.humidity];
     },
-  };
+  } satisfies HostCalls<"dht">;
 }

@@ -3,7 +3,7 @@
  * test or lab file put on a pin, each with a ROM code (family 0x28) and a temperature.
  */
 import type { HostValue } from "../host-api.ts";
-import type { HostFunctions, PortContext } from "./context.ts";
+import type { BoardContext, HostCalls } from "./context.ts";
 import { resolvePin } from "./machine_pin.ts";
 
 /** The ROM code of sensor `index` on `pin`: family 0x28, a serial, and its Dallas CRC-8. */
@@ -23,7 +23,7 @@ export function romCode(pin: number, index: number): Uint8Array {
   return rom;
 }
 
-export function ds18x20(ctx: PortContext): HostFunctions {
+export function ds18x20(ctx: BoardContext) {
   const sensors = (pin: HostValue) => ctx.peripherals.ds18x20.get(resolvePin(ctx, pin) as number) ?? [];
   return {
     /** OneWire.scan(): the ROM codes on the bus. */
@@ -34,5 +34,5 @@ export function ds18x20(ctx: PortContext): HostFunctions {
       const index = sensors(pin).findIndex((_, i) => romCode(gpio, i).every((b, j) => b === rom[j]));
       return index < 0 ? null : sensors(pin)[index]!;
     },
-  };
+  } satisfies HostCalls<"ds18x20">;
 }

@@ -5,13 +5,13 @@
  */
 import { FirmwareError } from "../../network-sim/errors.ts";
 import type { HostValue } from "../host-api.ts";
-import type { HostFunctions, PortContext } from "./context.ts";
+import type { BoardContext, HostCalls } from "./context.ts";
 import { resolvePin } from "./machine_pin.ts";
 
 /** rp2's on-chip temperature sensor (channel 4) reads 0.706 V at 27 °C (RP2040 datasheet 4.9.5), on a 3.3 V scale. */
 const RP2_TEMP_SENSOR_U16 = Math.round((0.706 / 3.3) * 65535);
 
-export function machineAdc(ctx: PortContext): HostFunctions {
+export function machineAdc(ctx: BoardContext) {
   const { adc } = ctx.profile.port;
   return {
     /** ADC(id): the key its reading is kept under (a GPIO number, or rp2/ESP8266's channel), and its repr. */
@@ -36,7 +36,7 @@ export function machineAdc(ctx: PortContext): HostFunctions {
       if (!raw || adc.readBits === null) return u16;
       return adc.readBits === 10 ? Math.round((u16 * 1024) / 65535) : u16 >> (16 - adc.readBits);
     },
-  };
+  } satisfies HostCalls<"machine_adc">;
 
   /** Readings are kept by GPIO number where the board has one (rp2's channels 0-3 are GPIO 26-29), else by channel. */
   function pinOrChannel(id: number): HostValue {

@@ -5,12 +5,12 @@
  */
 import { FirmwareError } from "../../network-sim/errors.ts";
 import type { HostValue } from "../host-api.ts";
-import type { HostFunctions, PortContext } from "./context.ts";
+import type { BoardContext, HostCalls } from "./context.ts";
 
 type PinKey = number | string;
 
 /** Pin(id): a GPIO number, a name the board has, or a Pin object ({ pin: handle }); the board's own error otherwise. */
-export function resolvePin(ctx: PortContext, id: HostValue): PinKey {
+export function resolvePin(ctx: BoardContext, id: HostValue): PinKey {
   const { pins } = ctx.profile.port;
   if (id !== null && typeof id === "object" && "pin" in id) return pinKey(id.pin as number);
   if (typeof id === "number" && Number.isInteger(id)) {
@@ -26,7 +26,7 @@ export function resolvePin(ctx: PortContext, id: HostValue): PinKey {
 }
 
 /** The name a pin goes by in reprs and logs: `Pin(2)`, or rp2's `GPIO2` / `EXT_GPIO0`. */
-export function pinLabel(ctx: PortContext, key: PinKey): string {
+export function pinLabel(ctx: BoardContext, key: PinKey): string {
   if (ctx.profile.port.pins.repr === "number") return `Pin(${key})`;
   return typeof key === "number" ? `GPIO${key}` : key;
 }
@@ -44,7 +44,7 @@ export function pinKey(handle: number): PinKey {
   return handle >= EXT_BASE ? `EXT_GPIO${handle - EXT_BASE}` : handle;
 }
 
-export function machinePin(ctx: PortContext): HostFunctions {
+export function machinePin(ctx: BoardContext) {
   const { pins } = ctx.profile.port;
   const modeNames = new Map(Object.entries(pins.constants).filter(([n]) => ["IN", "OUT", "OPEN_DRAIN", "ALT"].includes(n)).map(([n, v]) => [v, n]));
   const pullNames = new Map(Object.entries(pins.constants).filter(([n]) => n.startsWith("PULL_")).map(([n, v]) => [v, n]));
@@ -118,5 +118,5 @@ export function machinePin(ctx: PortContext): HostFunctions {
       else irqs.set(key, { handler, trigger });
       return null;
     },
-  };
+  } satisfies HostCalls<"machine_pin">;
 }

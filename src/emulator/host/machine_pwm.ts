@@ -5,10 +5,10 @@
  */
 import { FirmwareError } from "../../network-sim/errors.ts";
 import type { HostValue } from "../host-api.ts";
-import type { HostFunctions, PortContext } from "./context.ts";
+import type { BoardContext, HostCalls } from "./context.ts";
 import { pinLabel, resolvePin } from "./machine_pin.ts";
 
-export function machinePwm(ctx: PortContext): HostFunctions {
+export function machinePwm(ctx: BoardContext) {
   const { pwm } = ctx.profile.port;
   const log = (gpio: number) => {
     const state = ctx.peripherals.pwm.get(gpio)!;
@@ -46,7 +46,7 @@ export function machinePwm(ctx: PortContext): HostFunctions {
       if (ctx.peripherals.pwm.delete(gpio)) ctx.log.info({ pwm: gpio, freq: 0, duty_u16: 0 }, `PWM ${pinLabel(ctx, gpio)} off`);
       return null;
     },
-  };
+  } satisfies HostCalls<"machine_pwm">;
 
   function active(gpio: number) {
     const state = ctx.peripherals.pwm.get(gpio);

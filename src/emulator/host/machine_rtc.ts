@@ -5,10 +5,10 @@
  * (rp2 0, ESP32 µs, ESP8266 ms). ntptime.settime() sets the clock through this call.
  */
 import type { HostValue } from "../host-api.ts";
-import type { HostFunctions, PortContext } from "./context.ts";
+import type { BoardContext, HostCalls } from "./context.ts";
 import { MS_1970_TO_2000, secondsSince2000, structTime2000 } from "./timeutils.ts";
 
-export function machineRtc(ctx: PortContext): HostFunctions {
+export function machineRtc(ctx: BoardContext) {
   const { rtcSubseconds } = ctx.profile.port;
   return {
     rtcDatetime: (fields: readonly number[] | null): HostValue => {
@@ -24,5 +24,5 @@ export function machineRtc(ctx: PortContext): HostFunctions {
       ctx.log.info({ rtc: [y, mo, d, h, mi, s] }, `RTC set to ${y}-${mo}-${d} ${h}:${mi}:${s}`);
       return null;
     },
-  };
+  } satisfies HostCalls<"machine_rtc">;
 }

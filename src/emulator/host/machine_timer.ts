@@ -4,9 +4,9 @@
  * (mp_sched_schedule). Which ids exist is the profile's.
  */
 import { FirmwareError } from "../../network-sim/errors.ts";
-import type { HostFunctions, PortContext } from "./context.ts";
+import type { BoardContext, HostCalls } from "./context.ts";
 
-export function machineTimer(ctx: PortContext): HostFunctions {
+export function machineTimer(ctx: BoardContext) {
   const { timer } = ctx.profile.port;
   const running = new Map<number, () => void>();
   const stop = (handle: number) => {
@@ -40,5 +40,5 @@ export function machineTimer(ctx: PortContext): HostFunctions {
     timerDeinit: (handle: number): null => (stop(handle), null),
     /** Whether any timer runs: after the script ends, the board's REPL would still run their callbacks. */
     timersRunning: (): boolean => running.size > 0,
-  };
+  } satisfies HostCalls<"machine_timer">;
 }

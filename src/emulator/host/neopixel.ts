@@ -3,10 +3,10 @@
  * board's Peripherals, where tests read them, and in the log.
  */
 import type { HostValue } from "../host-api.ts";
-import type { HostFunctions, PortContext } from "./context.ts";
+import type { BoardContext, HostCalls } from "./context.ts";
 import { pinLabel, resolvePin } from "./machine_pin.ts";
 
-export function neopixel(ctx: PortContext): HostFunctions {
+export function neopixel(ctx: BoardContext) {
   return {
     neopixelWrite: (pin: HostValue, pixels: readonly (readonly number[])[]): null => {
       const gpio = resolvePin(ctx, pin) as number;
@@ -14,5 +14,5 @@ export function neopixel(ctx: PortContext): HostFunctions {
       ctx.log.info({ neopixel: gpio, pixels }, `NeoPixel ${pinLabel(ctx, gpio)} ${JSON.stringify(pixels)}`);
       return null;
     },
-  };
+  } satisfies HostCalls<"neopixel">;
 }

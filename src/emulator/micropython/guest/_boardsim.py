@@ -34,7 +34,7 @@ def setup(source, name, heap_bytes):
     for module in _OPTIONAL:
         if module not in _host.info["modules"]:
             os.remove("/boardsim/%s.py" % module)
-    _host.format_exception = traceback
+    _host.format_exception = _traceback
     _import_as_firmware()
     _script = (source, name, heap_bytes)
 
@@ -54,8 +54,9 @@ def _import_as_firmware():
     frozen = _host.info["port"]["frozen"]
     library = set(n[:-3] for n in os.listdir("/boardsim"))
     private = {}
+    # (_boardsim and _board stay: the worker's REPL imports them)
     for name in list(sys.modules):
-        if name.startswith("_") or name in ("js", "jsffi"):
+        if (name.startswith("_") or name in ("js", "jsffi")) and name not in ("_boardsim", "_board"):
             private[name] = sys.modules.pop(name)
     for name in ("js", "jsffi", "_boardsim_js"):
         private[name] = None
@@ -99,15 +100,22 @@ def _trim_heap(heap_bytes, source_bytes):
     global _ballast
     _gc.collect()
     spare = _gc.mem_free() + source_bytes - heap_bytes
+    if spare > _gc.mem_free():
+        # The source alone leaves less than the board's heap: compiling it needs more still (its
+        # parse tree and bytecode). UNVERIFIED: the board's exact point of failure; its exception.
+        raise MemoryError("memory allocation failed")
     if spare > 0:
         _ballast = bytearray(spare)
 
 
-def traceback(exc):
+def _traceback(exc):
     out = io.StringIO()
     sys.print_exception(exc, out)
     lines = out.getvalue().rstrip("\n").split("\n")
     keep = [l for l in lines if not (l.startswith('  File "') and l[8:].startswith(_OURS))]
+    if len(keep) == 2:
+        # No frame of the script's: the firmware prints the exception line alone (py/obj.c, mp_obj_print_exception).
+        keep = keep[1:]
     return "\n".join(keep)
 
 
@@ -122,8 +130,8 @@ def run():
     global _script
     source, name, heap_bytes = _script
     _script = None
-    _trim_heap(heap_bytes, len(source))
     try:
+        _trim_heap(heap_bytes, len(source))
         code = compile(source, name, "exec")
         del source
         # Held here too: while the script calls into a library module, only C locals (which the
@@ -133,12 +141,15 @@ def run():
         exec(code, _globals)
         _keep_running_callbacks()
     except SystemExit:
-        pass
+        if _host.soft_reset_requested():
+            # machine.soft_reset(): the runner starts the interpreter again (runtime/boot.ts)
+            _host.finish("soft-reset", "", "")
+            return
     except BaseException as exc:
         # After a MemoryError the heap may be full: the held spare makes room to format the traceback.
         global _ballast
         _ballast = None
         _host.collect()
-        _host.finish("raised", type(exc).__name__, traceback(exc))
+        _host.finish("raised", type(exc).__name__, _traceback(exc))
         return
     _host.finish("finished", "", "")

@@ -49,7 +49,15 @@ def _bridge(js):
     def collect():
         js_collect()
 
-    return call, finish, collect
+    def soft_reset():
+        # machine.soft_reset(): the board soft-resets once the SystemExit it raises ends the code.
+        js_soft_reset(True)
+
+    def soft_reset_requested():
+        return js_soft_reset(False)
+
+    js_soft_reset = js.softReset
+    return call, finish, collect, soft_reset, soft_reset_requested
 
 
 # The worker collects garbage at host calls, but not while an instance is being constructed with
@@ -71,7 +79,7 @@ def constructor(init):
     return __init__
 
 
-call, finish, collect = _bridge(__import__("_boardsim_js"))
+call, finish, collect, soft_reset, soft_reset_requested = _bridge(__import__("_boardsim_js"))
 
 
 def buffer(data):

@@ -1,6 +1,6 @@
 # MicroPython's machine module (ports/<port>/modmachine.c and machine_*.c, v1.23.0): every rule
 # (valid pins, errors, clock, reset) is the host's (src/emulator/host); this adapts arguments and values.
-from _host import call as _call, constructor as _constructor, handler as _handler, drop_handler as _drop_handler, info as _info
+from _host import call as _call, soft_reset as _soft_reset, constructor as _constructor, handler as _handler, drop_handler as _drop_handler, info as _info
 
 _port = _info["port"]
 for _name, _value in _port["resetCauses"].items():
@@ -210,11 +210,14 @@ def freq(hz=None):
 
 
 def reset():
+    # The board restarts and runs its script again (main.py on a board with its console); the call never returns.
     _call("machineReset")
 
 
 def soft_reset():
-    _call("machineSoftReset")
+    # modmachine.c machine_soft_reset: pyexec_system_exit = PYEXEC_FORCED_EXIT, then SystemExit.
+    _soft_reset()
+    raise SystemExit
 
 
 def reset_cause():

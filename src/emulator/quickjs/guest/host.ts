@@ -3,6 +3,7 @@
  * captured here and removed from the global scope so user scripts only reach the simulator
  * through the Python-style modules.
  */
+import type { HostName } from "../../host/table.ts";
 import { exceptionFromHost } from "./exceptions.ts";
 
 type HostFunction = (...args: unknown[]) => unknown;
@@ -25,7 +26,7 @@ function invoke<T>(table: Record<string, HostFunction>, name: string, args: unkn
  * Once the script has a callback (Timer, Pin.irq), due ones run after the call, as the firmware's
  * scheduler runs them (one at a time, never nested; an exception in one is printed).
  */
-export function call<T = unknown>(name: string, ...args: unknown[]): T {
+export function call<T = unknown>(name: HostName, ...args: unknown[]): T {
   const value = invoke<T>(functions, name, args);
   if (handlers.size > 0 && !inCallback && invoke<boolean>(functions, "schedPending", [])) runScheduled();
   return value;

@@ -130,7 +130,6 @@ export default {
   unique_id: (): unknown => call("machineUniqueId"),
   freq: (hz?: number): number | null => call("machineFreq", hz ?? null),
   reset: (): void => void call("machineReset"),
-  soft_reset: (): void => void call("machineSoftReset"),
   reset_cause: (): number => call("machineResetCause"),
   idle: (): void => void call("poll"),
   lightsleep: (ms?: number): void => void call("machineLightsleep", ms ?? null),

@@ -1,0 +1,278 @@
+import dgram from "node:dgram";
+import type { EventEmitter } from "node:events";
+import net from "node:net";
+import type { Logger } from "pino";
+import type { SocketAddress } from "../address.ts";
+import { ByteQueue } from "../tcp/byte-queue.ts";
+import { NetError } from "../errors.ts";
+import { Notifier } from "../notifier.ts";
+import type { Pipe, Segment } from "../tcp/pipe.ts";
+import type { TcpLink } from "../tcp/tcp-link.ts";
+
+export interface LinkBuffers {
+  sendBuffer: number;
+  receiveWindow: number;
+}
+
+/** A board-side connection backed by a real TCP socket on the PC. */
+export class NetSocketLink implements TcpLink {
+  readonly inbound: ByteQueue;
+  failure: NetError | null = null;
+  /** What the kernel has not taken yet: it holds the board's send buffer (lwIP frees it on ACK). */
+  private unflushed = 0;
+  private readonly sendSpaceFreed = new Notifier();
+  /** Sees the connection's segments (the capture): sent by the board, or by the real peer. */
+  observer: ((fromBoard: boolean, segment: Segment) => void) | null = null;
+  /** The board's segments on their way to the real socket; faults wrap it. */
+  out: Pipe = {
+    data: (chunk) =>
+      this.socket.write(chunk, () => {
+        this.unflushed -= chunk.length;
+        this.sendSpaceFreed.notify();
+      }),
+    fin: () => this.socket.end(),
+    rst: () => this.socket.resetAndDestroy(),
+  };
+  /** Bytes read from the real socket that a fault still holds (delayed): they count against the window. */
+  private inFlight = 0;
+  /** The board's side has seen FIN or RST: whatever still comes is not held back. */
+  private inboundDone = false;
+  /** The real peer's segments on their way to the board's receive window; faults wrap it. */
+  incoming: Pipe = {
+    // The board's receive window is the only buffer: when it is full, stop reading the
+    // real socket so the kernel's window closes and the PC's sender blocks.
+    data: (chunk) => {
+      this.inFlight -= chunk.length;
+      if (!this.inbound.push(chunk)) this.socket.pause();
+      else if (this.windowHasRoom()) this.socket.resume();
+    },
+    fin: () => {
+      this.inboundDone = true;
+      this.inbound.end();
+    },
+    rst: () => {
+      this.inboundDone = true;
+      if (this.failure) return;
+      this.failure = new NetError("ECONNRESET");
+      this.inbound.fail(this.failure);
+    },
+  };
+
+  constructor(
+    private readonly socket: net.Socket,
+    readonly remote: SocketAddress,
+    private readonly buffers: LinkBuffers,
+  ) {
+    this.inbound = new ByteQueue(buffers.receiveWindow);
+    socket.on("data", (chunk: Buffer) => {
+      this.observer?.(false, { kind: "data", chunk });
+      this.inFlight += chunk.length;
+      this.incoming.data(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+      if (!this.windowHasRoom()) socket.pause();
+    });
+    this.inbound.onDrain = () => socket.resume();
+    socket.on("end", () => {
+      this.observer?.(false, { kind: "fin" });
+      this.incoming.fin();
+    });
+    socket.on("error", () => {
+      this.observer?.(false, { kind: "rst" });
+      this.incoming.rst();
+    });
+    socket.on("close", () => {
+      this.inbound.end();
+      this.sendSpaceFreed.notify();
+    });
+  }
+
+  private windowHasRoom(): boolean {
+    return this.inboundDone || this.inbound.size + this.inFlight < this.buffers.receiveWindow;
+  }
+
+  sendSpace(): number {
+    if (this.socket.destroyed) return this.buffers.sendBuffer;
+    return Math.max(0, this.buffers.sendBuffer - this.unflushed);
+  }
+
+  waitForSendSpace(signal?: AbortSignal): Promise<void> {
+    return this.sendSpaceFreed.wait(signal);
+  }
+
+  write(data: Uint8Array): void {
+    if (this.socket.destroyed) return;
+    this.observer?.(true, { kind: "data", chunk: data });
+    this.unflushed += data.length;
+    this.out.data(data);
+  }
+
+  end(): void {
+    if (this.socket.writableEnded) return;
+    this.observer?.(true, { kind: "fin" });
+    this.out.fin();
+  }
+
+  abort(): void {
+    if (!this.socket.destroyed) this.observer?.(true, { kind: "rst" });
+    this.out.rst();
+  }
+}
+
+export interface Forward {
+  readonly hostPort: number;
+  close(): void;
+}
+
+/** How many ports above the wanted one to try before letting the OS choose. */
+const PORT_SEARCH = 100;
+
+/**
+ * The PC side of the simulation: real TCP listeners on this machine that forward into boards'
+ * listening sockets.
+ */
+export class HostBridge {
+  /** The real TCP connections boards have now, to let them finish sending before boardsim exits. */
+  private readonly sockets = new Set<net.Socket>();
+
+  constructor(
+    private readonly log: Logger,
+    readonly bindAddress = "127.0.0.1",
+  ) {}
+
+  /**
+   * Resolves once every connection has sent all the boards gave it, its FIN included (data can
+   * still be on its way through a fault's pipe when a script ends), or after `maxMs`.
+   */
+  async drain(maxMs: number): Promise<void> {
+    const sending = [...this.sockets].filter((s) => !s.writableFinished);
+    if (sending.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const finished = sending.map((s) => new Promise((resolve) => s.once("finish", resolve).once("close", resolve)));
+    await Promise.race([Promise.all(finished), new Promise((resolve) => (timer = setTimeout(resolve, maxMs)))]);
+    clearTimeout(timer);
+  }
+
+  private link(socket: net.Socket, remote: SocketAddress, buffers: LinkBuffers): NetSocketLink {
+    this.sockets.add(socket);
+    socket.once("close", () => this.sockets.delete(socket));
+    return new NetSocketLink(socket, remote, buffers);
+  }
+
+  /**
+   * Listens on bindAddress:port (or the next free port) and hands each accepted connection to
+   * `onConnection` as a link whose peer address is `hostIp` (the PC as seen from the LAN).
+   */
+  async forward(
+    board: SocketAddress,
+    hostIp: string,
+    buffers: LinkBuffers,
+    onConnection: (link: NetSocketLink) => void,
+    wantedPort = board[1],
+  ): Promise<Forward> {
+    const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
+      const port = socket.remotePort ?? 0;
+      this.log.info({ from: `${socket.remoteAddress}:${port}`, to: `${board[0]}:${board[1]}` }, `connection from ${socket.remoteAddress}:${port}`);
+      onConnection(this.link(socket, [hostIp, port], buffers));
+    });
+    await bindNear((port) => startListening(server, () => server.listen({ host: this.bindAddress, port, exclusive: true })), wantedPort);
+    const hostPort = (server.address() as net.AddressInfo).port;
+    if (hostPort !== wantedPort) {
+      this.log.warn({ wanted: wantedPort, hostPort }, `${this.bindAddress}:${wantedPort} is in use; using ${this.bindAddress}:${hostPort} instead`);
+    }
+    this.log.info(
+      { hostPort, boardAddress: `${board[0]}:${board[1]}` },
+      `forward ${this.bindAddress}:${hostPort} → ${board[0]}:${board[1]}`,
+    );
+    return {
+      hostPort,
+      close: () => {
+        server.close();
+      },
+    };
+  }
+
+  /**
+   * A board's connection leaving the LAN: a real TCP connection from this PC to `address` (the PC
+   * itself, or NAT to anywhere else). The board sees `remote` as its peer. A refusal is the RST
+   * lwIP reports as ECONNRESET (all three boards).
+   */
+  connect(address: string, remote: SocketAddress, buffers: LinkBuffers, signal?: AbortSignal): Promise<NetSocketLink> {
+    const target = `${address}:${remote[1]}`;
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const socket = net.connect({ host: address, port: remote[1], allowHalfOpen: true, noDelay: true });
+      const settle = () => {
+        signal?.removeEventListener("abort", onAbort);
+        socket.off("connect", onConnect).off("error", onError);
+      };
+      const onAbort = () => {
+        settle();
+        socket.destroy();
+        reject(signal!.reason);
+      };
+      const onConnect = () => {
+        settle();
+        this.log.info({ to: remote.join(":"), via: target, localPort: socket.localPort }, `connected to ${remote.join(":")} (${target})`);
+        resolve(this.link(socket, remote, buffers));
+      };
+      const onError = (error: NodeJS.ErrnoException) => {
+        settle();
+        const seen = error.code === "ECONNREFUSED" ? "ECONNRESET" : error.code === "ETIMEDOUT" ? "ECONNABORTED" : "EHOSTUNREACH";
+        this.log.warn({ to: remote.join(":"), via: target, code: error.code }, `connection to ${target} failed (${error.code}): the board sees ${seen}`);
+        reject(new NetError(seen));
+      };
+      socket.once("connect", onConnect).once("error", onError);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  /**
+   * A board's UDP socket on the PC: a real UDP socket on bindAddress near `board`'s port. What it
+   * receives goes to `onMessage` (the PC's port and address); send() is the board's datagram leaving the LAN.
+   */
+  async udp(board: SocketAddress, onMessage: (data: Uint8Array, port: number, address: string) => void): Promise<UdpForward> {
+    const socket = dgram.createSocket("udp4");
+    socket.on("message", (msg, rinfo) => onMessage(new Uint8Array(msg), rinfo.port, rinfo.address));
+    socket.on("error", (error) => this.log.warn({ error: error.message }, `UDP ${board.join(":")}: ${error.message}`));
+    await bindNear((port) => startListening(socket, () => socket.bind({ address: this.bindAddress, port, exclusive: true })), board[1]);
+    const hostPort = socket.address().port;
+    this.log.info({ hostPort, boardAddress: board.join(":") }, `forward udp ${this.bindAddress}:${hostPort} → ${board.join(":")}`);
+    return {
+      hostPort,
+      send: (data, port, address) => new Promise<void>((resolve) => socket.send(data, port, address, () => resolve())),
+      close: () => socket.close(),
+    };
+  }
+}
+
+export interface UdpForward {
+  readonly hostPort: number;
+  /** Resolves once the datagram has left. */
+  send(data: Uint8Array, port: number, address: string): Promise<void>;
+  close(): void;
+}
+
+/** Tries `wanted`, then the next ports up, then whatever the OS gives; `tryPort` resolves false when a port is taken. */
+async function bindNear(tryPort: (port: number) => Promise<boolean>, wanted: number): Promise<void> {
+  for (let port = wanted; port < wanted + PORT_SEARCH && port <= 65535; port++) {
+    if (await tryPort(port)) return;
+  }
+  await tryPort(0);
+}
+
+/** Runs `start` (listen or bind) on `emitter`; false when the port is taken, true once it listens. */
+function startListening(emitter: EventEmitter, start: () => void): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      emitter.off("listening", onListening);
+      if (error.code === "EADDRINUSE" || error.code === "EACCES") resolve(false);
+      else reject(error);
+    };
+    const onListening = () => {
+      emitter.off("error", onError);
+      resolve(true);
+    };
+    emitter.once("error", onError);
+    emitter.once("listening", onListening);
+    start();
+  });
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { ByteQueue } from "./byte-queue.ts";
+import { NetError } from "../errors.ts";
+
+describe("ByteQueue", () => {
+  it("returns what has arrived, up to the size asked, across chunks", async () => {
+    const q = new ByteQueue(100);
+    q.push(Uint8Array.of(1, 2, 3));
+    q.push(Uint8Array.of(4, 5));
+    expect(await q.read(4)).toEqual(Uint8Array.of(1, 2, 3, 4));
+    expect(await q.read(10)).toEqual(Uint8Array.of(5));
+    expect(q.tryRead(10)).toBeNull();
+  });
+
+  it("says when the window is full and calls onDrain once the reader makes room", async () => {
+    const q = new ByteQueue(4);
+    let drained = 0;
+    q.onDrain = () => drained++;
+    expect(q.push(Uint8Array.of(1, 2))).toBe(true);
+    expect(q.push(Uint8Array.of(3, 4, 5))).toBe(false);
+    await q.read(1);
+    expect(drained).toBe(0);
+    await q.read(1);
+    expect(drained).toBe(1);
+  });
+
+  it("gives buffered data, then empty reads after end()", async () => {
+    const q = new ByteQueue(10);
+    const pending = q.read(10);
+    q.push(Uint8Array.of(7));
+    expect(await pending).toEqual(Uint8Array.of(7));
+    q.end();
+    expect(await q.read(10)).toEqual(new Uint8Array(0));
+    expect(await q.read(10)).toEqual(new Uint8Array(0));
+  });
+
+  it("raises a failure once, after the data before it, then reads empty", async () => {
+    const q = new ByteQueue(10);
+    q.push(Uint8Array.of(1));
+    q.fail(new NetError("ECONNRESET"));
+    expect(await q.read(10)).toEqual(Uint8Array.of(1));
+    await expect(q.read(10)).rejects.toMatchObject({ code: "ECONNRESET" });
+    expect(await q.read(10)).toEqual(new Uint8Array(0));
+  });
+
+  it("stops waiting when the signal aborts", async () => {
+    const q = new ByteQueue(10);
+    const abort = new AbortController();
+    const pending = q.read(10, abort.signal);
+    abort.abort(new Error("interrupted"));
+    await expect(pending).rejects.toThrow("interrupted");
+  });
+});

@@ -1,0 +1,103 @@
+import { NetError } from "../errors.ts";
+import { Notifier } from "../notifier.ts";
+
+/**
+ * The receive side of one TCP direction: bytes that arrived and wait for recv().
+ * Bounded like a TCP receive window: push() reports when the window is full so the sender
+ * pauses, and onDrain tells it to resume once the reader has made room.
+ */
+export class ByteQueue {
+  private chunks: Uint8Array[] = [];
+  private head = 0; // bytes already consumed from chunks[0]
+  private buffered = 0;
+  private ended = false;
+  private error: NetError | null = null;
+  private errorDelivered = false;
+  private readonly changed = new Notifier();
+  /** Called when the queue falls below capacity after push() returned false. */
+  onDrain: (() => void) | null = null;
+  private full = false;
+
+  constructor(readonly capacity: number) {}
+
+  get size(): number {
+    return this.buffered;
+  }
+
+  /** Appends data. Returns false when the window is full and the sender should pause. */
+  push(chunk: Uint8Array): boolean {
+    if (this.ended || this.error) return false;
+    if (chunk.length > 0) {
+      this.chunks.push(chunk);
+      this.buffered += chunk.length;
+      this.changed.notify();
+    }
+    this.full = this.buffered >= this.capacity;
+    return !this.full;
+  }
+
+  /** The peer closed its side: after the buffered bytes, reads return an empty chunk. */
+  end(): void {
+    this.ended = true;
+    this.changed.notify();
+  }
+
+  /** The connection failed: after the buffered bytes, the next read throws it once, then reads return empty. */
+  fail(error: NetError): void {
+    if (this.ended || this.error) return;
+    this.error = error;
+    this.changed.notify();
+  }
+
+  /** Whether a read would return without waiting. */
+  get readable(): boolean {
+    return this.buffered > 0 || this.ended || this.error !== null;
+  }
+
+  /** Takes up to `max` bytes now; null when nothing has arrived yet (a read would block). */
+  tryRead(max: number): Uint8Array | null {
+    if (this.buffered > 0) return this.take(max);
+    if (this.error && !this.errorDelivered) {
+      this.errorDelivered = true;
+      throw this.error;
+    }
+    if (this.ended || this.error) return new Uint8Array(0);
+    return null;
+  }
+
+  /** Waits for data, end or error, then takes up to `max` bytes. */
+  async read(max: number, signal?: AbortSignal): Promise<Uint8Array> {
+    for (;;) {
+      const chunk = this.tryRead(max);
+      if (chunk) return chunk;
+      await this.wait(signal);
+    }
+  }
+
+  /** Resolves when a read would not block. */
+  wait(signal?: AbortSignal): Promise<void> {
+    return this.readable ? Promise.resolve() : this.changed.wait(signal);
+  }
+
+  private take(max: number): Uint8Array {
+    const out = new Uint8Array(Math.min(max, this.buffered));
+    let filled = 0;
+    while (filled < out.length) {
+      const chunk = this.chunks[0]!;
+      const n = Math.min(chunk.length - this.head, out.length - filled);
+      out.set(chunk.subarray(this.head, this.head + n), filled);
+      filled += n;
+      this.head += n;
+      if (this.head === chunk.length) {
+        this.chunks.shift();
+        this.head = 0;
+      }
+    }
+    this.buffered -= filled;
+    if (this.full && this.buffered < this.capacity) {
+      this.full = false;
+      this.onDrain?.();
+    }
+    return out;
+  }
+}

@@ -1,0 +1,267 @@
+import type { Logger } from "pino";
+import type { BoardProfile, IfconfigTuple, WlanState, WlanTiming } from "../../boards/profile.ts";
+import type { AccessPoint } from "./access-point.ts";
+import { formatMac } from "../address.ts";
+import type { Clock } from "../clock/clock.ts";
+import type { ErrnoName } from "../../boards/errno.ts";
+import { FirmwareError, NetError } from "../errors.ts";
+import type { Lease } from "./dhcp.ts";
+import type { Lan } from "../lan.ts";
+import type { LanHost } from "../lan-host.ts";
+
+export interface WlanOptions {
+  lan: Lan;
+  clock: Clock;
+  log: Logger;
+  profile: BoardProfile;
+  timing: WlanTiming;
+  mac: Uint8Array;
+  hostname: string;
+  /** The board as the LAN sees it: registered on the network under its address once it has one. */
+  host?: LanHost;
+}
+
+/** An access point as one scan saw it. */
+export interface ScanResult {
+  ap: AccessPoint;
+  rssi: number;
+}
+
+/**
+ * A board's station interface: active → connect → associate → DHCP, on the board's clock and
+ * timing profile. Failures (no AP, out of range, wrong key, no DHCP answer) and the retries after
+ * them follow the profile; status() codes, return values and errors come from it too.
+ */
+export class Wlan {
+  private state: WlanState = "idle";
+  private isActive = false;
+  private lease: Lease | null = null;
+  private ap: AccessPoint | null = null;
+  private everActive = false;
+  private cancelJoin: (() => void) | null = null;
+  private cancelRenewal: (() => void) | null = null;
+  private stopWatchingAp: (() => void) | null = null;
+  /** The network connect() asked for, kept while the board retries. */
+  private target: { ssid: string; key: string } | null = null;
+  /** ifconfig((ip, mask, gw, dns)): a static address instead of DHCP. */
+  private staticConfig: IfconfigTuple | null = null;
+
+  constructor(private readonly opts: WlanOptions) {}
+
+  get active(): boolean {
+    return this.isActive;
+  }
+
+  get timing(): WlanTiming {
+    return this.opts.timing;
+  }
+
+  /** The board's name on the LAN (for per-board signal strength). */
+  private get name(): string {
+    return this.opts.host?.name ?? this.opts.hostname;
+  }
+
+  setActive(on: boolean): void {
+    if (!on && this.isActive) this.leave();
+    this.isActive = on;
+    this.everActive ||= on;
+  }
+
+  connect(ssid: string, key: string): void {
+    if (!this.isActive) throw inactiveError(this.opts.profile.wlan.connectInactiveError);
+    this.leave();
+    this.target = { ssid, key };
+    this.state = "connecting";
+    this.attempt();
+  }
+
+  disconnect(): void {
+    this.leave();
+  }
+
+  /** The access points this board hears now, strongest first. */
+  scan(): ScanResult[] {
+    if (!this.isActive) throw inactiveError(this.opts.profile.wlan.scanInactiveError);
+    return this.opts.lan.accessPoints
+      .filter((ap) => ap.audibleTo(this.name))
+      .map((ap) => ({ ap, rssi: ap.rssiFor(this.name) }))
+      .sort((a, b) => b.rssi - a.rssi);
+  }
+
+  status(): number {
+    return this.opts.profile.wlan.status[this.state];
+  }
+
+  isConnected(): boolean {
+    return this.state === "got_ip";
+  }
+
+  ifconfig(): IfconfigTuple {
+    const { wlan } = this.opts.profile;
+    if (this.staticConfig) return this.staticConfig;
+    if (this.lease && this.ap && (this.state === "got_ip" || wlan.keepsIpOnDisconnect)) {
+      const { netmask, gateway, dns } = this.ap.config;
+      return [this.lease.ip, netmask, gateway, dns];
+    }
+    return this.everActive ? wlan.ifconfigUnbound : wlan.ifconfigInactive;
+  }
+
+  /** ifconfig((ip, mask, gw, dns)): a fixed address from now on, no DHCP; null goes back to DHCP. */
+  setStatic(config: IfconfigTuple | null): void {
+    const wasUp = this.state === "got_ip" && this.ap;
+    if (wasUp && this.opts.host) this.ap!.detach(this.ip!, this.opts.host);
+    this.staticConfig = config;
+    if (wasUp && config) this.bindAddress(this.ap!);
+    else if (wasUp) this.requestLease(this.ap!, 0);
+  }
+
+  get usesDhcp(): boolean {
+    return this.staticConfig === null;
+  }
+
+  /** The address sockets use; null while the board has no working link. */
+  get ip(): string | null {
+    if (this.state !== "got_ip") return null;
+    return this.staticConfig?.[0] ?? this.lease?.ip ?? null;
+  }
+
+  /** The network the board is on, while it has an address there. */
+  get network(): AccessPoint | null {
+    return this.state === "got_ip" ? this.ap : null;
+  }
+
+  /** One join attempt: find the AP, authenticate, associate; on failure retry if the board does. */
+  private attempt(): void {
+    const { timing, lan, log } = this.opts;
+    const { ssid, key } = this.target!;
+    const ap = lan.accessPoints.find((candidate) => candidate.ssid === ssid && candidate.audibleTo(this.name));
+    if (!ap) {
+      this.schedule(timing.noApMs, () => {
+        this.state = "no_ap_found";
+        log.warn({ ssid }, `WiFi: no access point named "${ssid}" in range`);
+        this.retryLater();
+      });
+      return;
+    }
+    if (!ap.accepts(key)) {
+      this.schedule(timing.authFailMs, () => {
+        this.state = "wrong_password";
+        log.warn({ ssid }, `WiFi: wrong password for "${ssid}"`);
+        this.retryLater();
+      });
+      return;
+    }
+    this.schedule(timing.associateMs, () => this.associate(ap));
+  }
+
+  /**
+   * ESP-IDF and the ESP8266 SDK keep trying for ever, status() still showing the last failure, and
+   * join once the network is there; the Pico W (cyw43) gives up after one scan.
+   */
+  private retryLater(): void {
+    const { retryMs } = this.opts.timing;
+    if (retryMs !== null && this.target) this.schedule(retryMs, () => this.attempt());
+  }
+
+  private associate(ap: AccessPoint): void {
+    const { log, timing } = this.opts;
+    this.ap = ap;
+    this.state = "no_ip";
+    this.stopWatchingAp = ap.onGone(() => this.lostAp(ap));
+    log.info({ ssid: ap.ssid, bssid: formatMac(ap.config.bssid) }, `WiFi associated with "${ap.ssid}"`);
+    if (this.staticConfig) this.bindAddress(ap);
+    else this.schedule(timing.dhcpMs, () => this.requestLease(ap, 0));
+  }
+
+  /** DHCP DISCOVER/REQUEST; an unanswered one (pool exhausted) is retried with the board's backoff. */
+  private requestLease(ap: AccessPoint, tries: number): void {
+    const { mac, hostname, log, profile } = this.opts;
+    const lease = ap.dhcp.lease(formatMac(mac), hostname);
+    if (!lease) {
+      this.opts.lan.capture?.dhcpUnanswered(mac);
+      const backoff = profile.wlan.dhcpRetrySeconds;
+      const seconds = backoff[Math.min(tries, backoff.length - 1)]!;
+      const why = ap.dhcp.answering ? "pool exhausted" : "no answer";
+      log.warn({ ssid: ap.ssid, retryInSeconds: seconds }, `DHCP: no address offered on "${ap.ssid}" (${why}); retrying in ${seconds} s`);
+      this.schedule(seconds * 1000, () => this.requestLease(ap, tries + 1));
+      return;
+    }
+    const holder = ap.hostAt(lease.ip);
+    if (holder && holder !== this.opts.host && profile.wlan.dhcpChecksAddress) {
+      // lwIP's dhcp_decline: the address answered an ARP probe; ask again after DHCP_REQUEST_BACKOFF (10 s).
+      log.warn({ ip: lease.ip }, `DHCP: ${lease.ip} is already in use (ARP answered): declined`);
+      ap.dhcp.decline(lease.mac, lease.ip);
+      this.schedule(10_000, () => this.requestLease(ap, 0));
+      return;
+    }
+    this.lease = lease;
+    this.opts.lan.capture?.dhcp(mac, hostname, lease.ip, ap.config);
+    log.info(
+      { ip: lease.ip, mac: lease.mac, hostname, leaseSeconds: ap.dhcp.leaseSeconds, leases: ap.dhcp.table() },
+      `DHCP lease ${lease.ip} for ${hostname}`,
+    );
+    this.bindAddress(ap);
+    this.scheduleRenewal(ap);
+  }
+
+  /** Renews at T1 (half the lease), as DHCP clients do; the server extends the same address. */
+  private scheduleRenewal(ap: AccessPoint): void {
+    this.cancelRenewal?.();
+    this.cancelRenewal = this.opts.clock.setTimer((ap.dhcp.leaseSeconds * 1000) / 2, () => {
+      const lease = ap.dhcp.lease(formatMac(this.opts.mac), this.opts.hostname);
+      if (lease) this.opts.lan.capture?.dhcp(this.opts.mac, this.opts.hostname, lease.ip, ap.config, true);
+      if (lease) this.opts.log.info({ ip: lease.ip, expiresAt: lease.expiresAt }, `DHCP renewed ${lease.ip}`);
+      this.scheduleRenewal(ap);
+    });
+  }
+
+  private bindAddress(ap: AccessPoint): void {
+    this.state = "got_ip";
+    if (this.opts.host) ap.attach(this.ip!, this.opts.host);
+  }
+
+  /** The AP went off the air: the link drops; a retrying board looks for it again. */
+  private lostAp(ap: AccessPoint): void {
+    if (this.ap !== ap) return;
+    this.opts.log.warn({ ssid: ap.ssid }, `WiFi: lost "${ap.ssid}"`);
+    const target = this.target;
+    this.leave();
+    this.target = target;
+    // Pico W: the link goes down (status 0, UNVERIFIED which code cyw43 shows after a vanished AP).
+    if (this.opts.timing.retryMs !== null && target) {
+      this.state = "connecting";
+      this.attempt();
+    }
+  }
+
+  private leave(): void {
+    this.cancelJoin?.();
+    this.cancelJoin = null;
+    this.cancelRenewal?.();
+    this.cancelRenewal = null;
+    this.stopWatchingAp?.();
+    this.stopWatchingAp = null;
+    this.target = null;
+    if (this.state === "got_ip") {
+      if (this.opts.host) this.ap?.detach(this.ip!, this.opts.host);
+      this.opts.log.info("WiFi disconnected");
+    }
+    this.state = "idle";
+    if (!this.opts.profile.wlan.keepsIpOnDisconnect) this.lease = null;
+  }
+
+  /** Runs a step of joining after `ms`; a step that takes no time (the fast profile) happens at once. */
+  private schedule(ms: number, step: () => void): void {
+    this.cancelJoin?.();
+    this.cancelJoin = null;
+    if (ms <= 0) return step();
+    this.cancelJoin = this.opts.clock.setTimer(ms, () => {
+      this.cancelJoin = null;
+      step();
+    });
+  }
+}
+
+export function inactiveError(error: ErrnoName | string): Error {
+  return /^E[A-Z]+$/.test(error) ? new NetError(error as ErrnoName) : new FirmwareError("OSError", error);
+}

@@ -1,0 +1,145 @@
+import type { Logger } from "pino";
+import { BOARDS } from "../boards/index.ts";
+import type { TimingProfileName } from "../boards/profile.ts";
+import { Board } from "../emulator/board.ts";
+import type { BoardSerial } from "../emulator/console/board-serial.ts";
+import { Peripherals } from "../emulator/devices/peripherals.ts";
+import type { FlashDir } from "../emulator/flash-dir.ts";
+import type { GuestEngine, HostValue, RunOutcome } from "../emulator/host-api.ts";
+import { sleep } from "../network-sim/clock/clock.ts";
+import { Faults } from "../network-sim/faults/faults.ts";
+import { wifiLink } from "../network-sim/faults/wifi-link.ts";
+import type { Lan } from "../network-sim/lan.ts";
+import { InputError } from "./errors.ts";
+import type { GuestScript, Role } from "./script.ts";
+
+/** What runs on one board: which board, which script, the script's settings (its config module). */
+export interface BoardRun {
+  board: string;
+  role?: Role;
+  script?: string;
+  ssid: string;
+  password: string;
+  host: string;
+  port?: number;
+  /** The board boots to its REPL with a console (no --role, no --script, or a .py script on a terminal). */
+  console?: boolean;
+  /** --flash / `flash:`: the folder that holds the board's filesystem; a per-board default under the user's data folder. */
+  flash?: string | undefined;
+}
+
+/** One board on a LAN: its name there and its port forwards (board port → PC port). */
+export interface LanBoard extends BoardRun {
+  name: string;
+  forwards: Map<number, number>;
+}
+
+/** The chapter's default ports: the board serves on 8000, the PC's Processing tool listens on 8888. */
+const DEFAULT_PORT: Record<Role, number> = { server: 8000, client: 8888 };
+
+export interface BootOptions {
+  timing: TimingProfileName;
+  log: Logger;
+  console: (text: string) => void;
+  /** time.time()'s start, fixed in tests. */
+  bootEpochMs?: number;
+  /** Called with each Board as it boots (again after a reset). */
+  onBoot?: (board: Board) => void;
+  /** The board's console port: the board boots to its REPL (hard and soft resets keep it). */
+  serial?: BoardSerial | undefined;
+  /** The board's flash filesystem. */
+  flash?: FlashDir | undefined;
+  /** The board's pins and what is wired to them (tests set inputs there); kept across resets. */
+  peripherals?: Peripherals;
+}
+
+/**
+ * Boots `spec`'s board on `lan` and runs its script to the end. After a reset (a fault) the board
+ * boots again and runs the script from the start, as a real board runs main.py after a reset.
+ * Board faults (heap, sockets) apply at each boot. The CLI, the testing API and the bench all start boards here.
+ */
+export async function runOnLan(spec: LanBoard, script: GuestScript, lan: Lan, opts: BootOptions): Promise<RunOutcome> {
+  const base = BOARDS[spec.board];
+  if (!base) throw new InputError(`unknown board '${spec.board}'`);
+  const link = base.wlan.timing[opts.timing].link;
+  if (link) {
+    faultsOn(lan).add({ text: `WiFi hop of ${spec.name}`, fault: wifiLink(link), targets: { at: 0, for: null, board: spec.name, directions: ["upstream", "downstream"], probability: 1 }, quiet: true });
+  }
+  const { serial, flash } = opts;
+  const peripherals = opts.peripherals ?? new Peripherals();
+  let firstBoot = true;
+  for (;;) {
+    const setup = lan.faults?.setup({ name: spec.name, profile: base, heapBytes: base.heapBytes }) ?? { profile: base, heapBytes: base.heapBytes };
+    lan.clock.guestRunning?.(1); // booting is work: simulated time waits for it
+    let board: Board;
+    let engine: GuestEngine;
+    const console = serial ? serialConsole(serial) : opts.console;
+    try {
+      const { profile } = setup;
+      const onMachineReset = () => board.halt();
+      board = new Board({ profile, lan, log: opts.log, timing: opts.timing, console, name: spec.name, forwards: spec.forwards, bootEpochMs: opts.bootEpochMs, serial, flash, onMachineReset, peripherals });
+      engine = await script.createEngine(setup.heapBytes, scriptConfig(spec));
+      opts.onBoot?.(board);
+      if (serial) {
+        serial.rawRepl = false; // a hard reset starts the friendly REPL (pyexec_mode_kind's initial value)
+        serial.onInterrupt = () => board.interrupt();
+        serial.onResetPin = () => board.halt();
+        // inisetup.py's message, on the boot that formats the flash
+        if (firstBoot && flash?.formatted && profile.flash.firstBootMessage) console(profile.flash.firstBootMessage + "\n");
+      } else board.boot();
+      firstBoot = false;
+    } catch (error) {
+      lan.clock.guestRunning?.(-1);
+      throw error;
+    }
+    const current = board;
+    const unregister = lan.faults?.register({ name: spec.name, reset: () => current.halt() });
+    let outcome: RunOutcome;
+    try {
+      for (;;) {
+        const running = board.run(engine);
+        lan.clock.guestRunning?.(-1);
+        outcome = await running;
+        if (outcome.kind !== "soft-reset") break;
+        // ports/esp32/main.c:197, ports/rp2/main.c:209; then the interpreter starts again on the same board.
+        engine.dispose();
+        console("MPY: soft reboot\n");
+        board.softReset();
+        lan.clock.guestRunning?.(1);
+        engine = await script.createEngine(setup.heapBytes, scriptConfig(spec));
+      }
+    } finally {
+      unregister?.();
+      board.shutdown();
+      engine.dispose();
+    }
+    if (outcome.kind !== "reset") return outcome;
+    const asleep = peripherals.wakeAfterMs;
+    peripherals.wakeAfterMs = null;
+    if (asleep !== null) await deepSleep(lan, asleep);
+    opts.log.info("reset: the board reboots");
+  }
+}
+
+/** machine.deepsleep(ms): the board is off until the time is up (for ever without a time). */
+function deepSleep(lan: Lan, ms: number): Promise<void> {
+  return Number.isFinite(ms) ? sleep(lan.clock, ms) : new Promise(() => {});
+}
+
+/** The LAN's faults, started when it has none yet. */
+function faultsOn(lan: Lan): Faults {
+  if (lan.faults instanceof Faults) return lan.faults;
+  if (lan.faults) throw new Error("the LAN's hooks are not boardsim's faults");
+  return (lan.faults = new Faults(lan));
+}
+
+/** The Board's own console text (its messages, a TS script's prints) on the serial port, "\n" as "\r\n". */
+function serialConsole(serial: BoardSerial): (text: string) => void {
+  const encoder = new TextEncoder();
+  return (text) => void serial.print(encoder.encode(text.replace(/\r?\n/g, "\r\n")));
+}
+
+/** The script's `config` module: the settings the command line or lab file gives it. */
+export function scriptConfig(spec: BoardRun): Record<string, HostValue> {
+  return { ssid: spec.ssid, password: spec.password, host: spec.host, port: spec.port ?? DEFAULT_PORT[spec.role ?? "server"] };
+}
