@@ -404,7 +404,7 @@ for m in mods:
     print(repr(m), dir(m))
 print(sys.implementation, sys.version, sys.platform, sys.path, os.uname(), list(sys.modules))
 print(repr(machine.Pin(2)), repr(machine.RTC()), repr(machine.Timer), repr(time.sleep))
-for name in ("_host", "_boardsim", "js", "jsffi", "_time"):
+for name in ("_host", "js", "jsffi", "_time"):
     try:
         __import__(name)
     except ImportError as e:

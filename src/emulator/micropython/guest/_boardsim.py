@@ -54,9 +54,8 @@ def _import_as_firmware():
     frozen = _host.info["port"]["frozen"]
     library = set(n[:-3] for n in os.listdir("/boardsim"))
     private = {}
-    # (_boardsim and _board stay: the worker's REPL imports them)
     for name in list(sys.modules):
-        if (name.startswith("_") or name in ("js", "jsffi")) and name not in ("_boardsim", "_board"):
+        if name.startswith("_") or name in ("js", "jsffi"):
             private[name] = sys.modules.pop(name)
     for name in ("js", "jsffi", "_boardsim_js"):
         private[name] = None
@@ -65,7 +64,8 @@ def _import_as_firmware():
 
     def _import(name, *args):
         if name in private:
-            if loading[0] == 0 or private[name] is None:
+            # _boardsim and _board stay importable: the worker's REPL code imports them at its top level
+            if (loading[0] == 0 and name not in ("_boardsim", "_board")) or private[name] is None:
                 raise ImportError("no module named '%s'" % name)
             return private[name]
         if name not in library or name in sys.modules:
