@@ -263,6 +263,10 @@ print(calls)
   ])("%s: only the virtual timer exists", async (board, error) => {
     expect(await printed(board, `import machine\ntry:\n    machine.Timer(0)\nexcept Exception as e:\n    print(type(e).__name__, e)\n`)).toEqual([error]);
   });
+
+  it("esp32: any id is a hardware timer (masked, machine_timer.c:92-93), but the id is required (:91)", async () => {
+    expect(await printed("esp32", `import machine\nmachine.Timer(-1)\ntry:\n    machine.Timer()\nexcept Exception as e:\n    print(type(e).__name__, e)\n`)).toEqual(["TypeError function missing 1 required positional arguments"]);
+  });
 });
 
 describe("machine's functions (item 5)", () => {

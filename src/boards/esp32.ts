@@ -190,8 +190,9 @@ export const esp32: BoardProfile = {
       maxFreq: 40_000_000,
       freqError: "frequency must be from 1Hz to 40MHz", // machine_pwm.c:508
     },
-    // Hardware timers 0-3 (two groups of two); the id is required (machine_timer.c:91).
-    timer: { ids: [0, 1, 2, 3], invalidError: "invalid timer", idOptional: false },
+    // Hardware timers: any id is masked to group (id >> 1) & 1, index id & 1, so -1 is timer 3
+    // (machine_timer.c:92-93); the id is required (machine_timer.c:91, mp_arg_check_num).
+    timer: { ids: null, invalidError: "function missing 1 required positional arguments", idOptional: false },
     frozen: ["dht", "ds18x20", "neopixel", "onewire", "upysh"], // ports/esp32/boards/manifest.py
     modules: ["esp", "esp32"],
   },

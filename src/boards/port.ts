@@ -72,8 +72,8 @@ export interface PwmProfile {
 }
 
 export interface TimerProfile {
-  /** Timer ids the port accepts (-1: the virtual timer), and the message for others. */
-  ids: readonly number[];
+  /** Timer ids the port accepts (-1: the virtual timer), null for any, and the message for others. */
+  ids: readonly number[] | null;
   invalidError: string;
   /** Timer() with no id allowed (rp2, ESP8266 take -1 by default). */
   idOptional: boolean;

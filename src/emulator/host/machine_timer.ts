@@ -19,7 +19,8 @@ export function machineTimer(ctx: BoardContext) {
   return {
     /** Timer(id): checks the id exists on this board. */
     timerCheck: (id: number | null): null => {
-      if (id === null ? !timer.idOptional : !timer.ids.includes(id)) throw new FirmwareError("ValueError", timer.invalidError);
+      if (id === null && !timer.idOptional) throw new FirmwareError("TypeError", timer.invalidError);
+      if (id !== null && timer.ids !== null && !timer.ids.includes(id)) throw new FirmwareError("ValueError", timer.invalidError);
       return null;
     },
     /** init(mode=, period=ms, callback=): `handle` is the guest's timer, `handler` its callback's id (null: none). */

@@ -75,17 +75,9 @@ def newfile(path):
 
 class Man:
     def __repr__(self):
-        return """
-upysh is intended to be imported using:
-from upysh import *
-
-To see this help text again, type "man".
-
-upysh commands:
-clear, ls, ls(...), head(...), cat(...), newfile(...)
-cp('src', 'dest'), mv('old', 'new'), rm(...)
-pwd, cd(...), mkdir(...), rmdir(...)
-"""
+        return "\nupysh: shell commands for the board's files (from upysh import *)\n" \
+            "ls, ls('dir'), pwd, cd('dir'), cat('f'), head('f', n), newfile('f'),\n" \
+            "cp('from', 'to'), mv('old', 'new'), rm('f'), mkdir('d'), rmdir('d'), clear, man\n"
 
 
 def cp(s, t):
