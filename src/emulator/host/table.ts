@@ -10,7 +10,7 @@
  */
 export const HOST_TABLE = {
   modbuiltins: ["boardInfo", "write", "poll"],
-  modtime: ["sleepMs", "ticksMs", "timeTime", "timeTimeNs", "timeLocaltime", "timeMktime"],
+  modtime: ["timeSleep", "ticksMs", "ticksUs", "ticksAdd", "ticksDiff", "timeTime", "timeTimeNs", "timeLocaltime", "timeMktime"],
   modnetwork: ["wlanActive", "wlanConnect", "wlanDisconnect", "wlanStatus", "wlanIsConnected", "wlanIfconfig", "wlanIpconfig", "wlanScan", "wlanConfig"],
   modsocket: [
     "socketNew",
