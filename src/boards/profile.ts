@@ -1,4 +1,5 @@
 import type { ErrnoName } from "./errno.ts";
+import type { PortProfile } from "./port.ts";
 
 /** How an access point is secured: open, WPA2-PSK, or WPA/WPA2-PSK mixed mode. */
 export type Security = "open" | "wpa2" | "wpa-wpa2";
@@ -145,6 +146,8 @@ export interface BoardProfile {
   display?: { width: number; height: number };
   /** Modules the vendor's firmware adds beside network/socket/time (e.g. `mpython`). */
   vendorModules?: readonly string[];
+  /** The port's identity, clock and machine peripherals (port.ts). */
+  port: PortProfile;
 }
 
 /** The board's own access point (AP_IF): the firmware's defaults. */
