@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { boardIds } from "../boards/index.ts";
@@ -7,6 +9,7 @@ import { EXIT, ScriptInputError, UsageError } from "./exit-codes.ts";
 import { parseForward } from "./lab-file.ts";
 import { FaultSpecError, parseFault } from "../network-sim/faults/spec.ts";
 import { runBoard, runLab, type Role } from "./run.ts";
+import { packageRoot } from "../package-root.ts";
 
 function fail(message: string, code: number): never {
   process.stderr.write(`boardsim: ${message}\n`);
@@ -130,6 +133,8 @@ async function main(): Promise<void> {
       fail(`${(message ?? error.message).replace(/\s*\n\s*/g, " ")} (see boardsim --help)`, EXIT.usage);
     })
     .help()
+    // yargs looks for package.json beside the entry script, which the bundle in dist/ is not.
+    .version((JSON.parse(readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version: string }).version)
     .parseAsync();
 }
 

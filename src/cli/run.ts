@@ -147,6 +147,8 @@ export interface BootOptions {
   bootEpochMs?: number;
   /** Called with each Board as it boots (again after a reset). */
   onBoot?: (board: Board) => void;
+  /** True once the board is switched off: a halt then ends the run instead of booting again. */
+  switchedOff?: () => boolean;
 }
 
 /**
@@ -187,9 +189,9 @@ export async function runOnLan(spec: LabBoard, script: GuestScript, lan: Lan, op
     } finally {
       unregister?.();
       board.shutdown();
-      engine.dispose();
+      await engine.dispose();
     }
-    if (outcome.kind !== "reset") return outcome;
+    if (outcome.kind !== "reset" || opts.switchedOff?.()) return outcome;
     opts.log.info("reset: the board reboots");
   }
 }

@@ -139,6 +139,7 @@ export class Board implements GuestHost, LanHost {
 
   /** Runs a script to its end; an uncaught exception prints its traceback on the console. */
   async run(engine: GuestEngine): Promise<RunOutcome> {
+    if (this.isHalted) return { kind: "reset" }; // switched off while it booted
     const halted = new Promise<RunOutcome>((resolve) => (this.halted = resolve));
     this.setGuestRunning(true);
     try {

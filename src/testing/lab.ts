@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pino, { type Logger } from "pino";
@@ -62,13 +62,18 @@ export interface Within {
  * way every run.
  */
 export class Lab {
+  /** @internal */
   readonly clock = new VirtualClock();
+  /** @internal */
   readonly lan: Lan;
   /** The PC (192.168.1.2): listen() for boards to connect to, connect() to a board's server. */
   readonly pc: PcPeers;
+  /** @internal */
   readonly faults: Faults;
   readonly boards = new Map<string, LabBoard>();
   private readonly timing: TimingProfileName;
+  private readonly runs: Promise<unknown>[] = [];
+  private closed = false;
 
   constructor(opts: LabOptions = {}) {
     const log = opts.log ?? pino({ level: "silent" });
@@ -104,17 +109,23 @@ export class Lab {
   /** Boots a board and starts its script; the script runs as the test waits. */
   async addBoard(spec: BoardSpec): Promise<LabBoard> {
     const name = spec.name ?? spec.board;
+    if (this.closed) throw new Error("the lab is closed");
     if (this.boards.has(name)) throw new Error(`the lab already has a board named '${name}'`);
     let file = spec.script;
     const fileName = spec.source !== undefined ? (spec.fileName ?? `${name}.ts`) : undefined;
-    if (fileName !== undefined) {
-      file = path.join(await mkdtemp(path.join(tmpdir(), "boardsim-lab-")), fileName);
-      await writeFile(file, spec.source!);
+    // `source` is saved where the engines read scripts from, and removed once read (compiled, or
+    // the .py text taken): nothing is left in the temp folder, closed or not.
+    const dir = fileName !== undefined ? await mkdtemp(path.join(tmpdir(), "boardsim-lab-")) : undefined;
+    let script;
+    try {
+      if (dir !== undefined) await writeFile((file = path.join(dir, fileName!)), spec.source!);
+      script = await loadScript({ board: spec.board, role: spec.role, script: file }, fileName);
+    } finally {
+      if (dir !== undefined) await rm(dir, { recursive: true, force: true });
     }
-    const script = await loadScript({ board: spec.board, role: spec.role, script: file }, fileName);
     const board = new LabBoard(this, name);
     this.boards.set(name, board);
-    board.start(
+    const run = board.start(
       runOnLan(
         {
           name,
@@ -129,9 +140,17 @@ export class Lab {
         },
         script,
         this.lan,
-        { timing: this.timing, log: this.lan.log.child({ board: name }), console: (text) => board.write(text), bootEpochMs: LAB_EPOCH_MS, onBoot: (b) => board.booted(b) },
+        {
+          timing: this.timing,
+          log: this.lan.log.child({ board: name }),
+          console: (text) => board.write(text),
+          bootEpochMs: LAB_EPOCH_MS,
+          onBoot: (b) => board.booted(b),
+          switchedOff: () => this.closed,
+        },
       ),
     );
+    this.runs.push(run);
     return board;
   }
 
@@ -147,8 +166,11 @@ export class Lab {
     const within = opts.within ?? DEFAULT_WITHIN_MS;
     const result = await this.clock.runUntil(done, within);
     if (result !== "done") {
-      const why = result === "limit" ? `not within ${within / 1000} s of simulated time` : `never: every board is blocked and no timer is left (at ${this.now() / 1000} s)`;
-      throw new Error(`${opts.what ?? "the awaited event"} happened ${why}\n${this.consoles()}`);
+      const why =
+        result === "limit"
+          ? `it did not happen within ${within / 1000} s of simulated time`
+          : `it cannot happen any more: every board is blocked and no timer is left (at ${this.now() / 1000} s)`;
+      throw new Error(`waited for ${opts.what ?? "the awaited event"}: ${why}\n${this.consoles()}`);
     }
     return promise ? await promise : (undefined as T);
   }
@@ -158,9 +180,15 @@ export class Lab {
     return this.clock.advance(ms);
   }
 
-  /** Switches every board off. */
-  close(): void {
+  /**
+   * Switches every board off (their scripts stop where they are; no reboot) and releases what they
+   * hold: sockets, and a .py board's MicroPython worker thread, gone once this resolves. Call it at
+   * the end of each test (e.g. in afterEach).
+   */
+  async close(): Promise<void> {
+    this.closed = true;
     for (const board of this.boards.values()) board.board?.halt();
+    await Promise.allSettled(this.runs);
   }
 
   private consoles(): string {
@@ -201,12 +229,12 @@ export class LabBoard {
   /** Runs the simulation until the console shows `text` (or matches a RegExp). */
   async waitFor(text: string | RegExp, opts: Within = {}): Promise<void> {
     const seen = () => (typeof text === "string" ? this.text.includes(text) : text.test(this.text));
-    await this.lab.until(seen, { ...opts, what: `${this.name} printing ${text}` });
+    await this.lab.until(seen, { ...opts, what: `${this.name} to print ${typeof text === "string" ? JSON.stringify(text) : text}` });
   }
 
   /** Runs the simulation until the script ends; how it ended. */
   async finished(opts: Within = {}): Promise<RunOutcome> {
-    await this.lab.until(() => this.outcome !== null, { ...opts, what: `${this.name}'s script ending` });
+    await this.lab.until(() => this.outcome !== null, { ...opts, what: `${this.name}'s script to end` });
     return this.outcome!;
   }
 
@@ -216,8 +244,8 @@ export class LabBoard {
   }
 
   /** @internal */
-  start(run: Promise<RunOutcome>): void {
-    run.then((outcome) => (this.outcome = outcome)).catch((error: unknown) => (this.outcome = { kind: "raised", pyType: "boardsim internal error", traceback: [String(error)] }));
+  start(run: Promise<RunOutcome>): Promise<unknown> {
+    return run.then((outcome) => (this.outcome = outcome)).catch((error: unknown) => (this.outcome = { kind: "raised", pyType: "boardsim internal error", traceback: [String(error)] }));
   }
 
   /** @internal */
