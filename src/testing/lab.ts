@@ -12,13 +12,15 @@ import { Faults, type PlacedFault } from "../network-sim/faults/faults.ts";
 import { parseFault } from "../network-sim/faults/spec.ts";
 import { Lan } from "../network-sim/lan.ts";
 import { OfflineBridge } from "../network-sim/offline-bridge.ts";
-import { PcPeers } from "../network-sim/pc-peers.ts";
+import { PcPeers, PcWait } from "../network-sim/pc-peers.ts";
 import { VirtualClock } from "../network-sim/virtual-clock.ts";
 
 /** time.time() in a lab: 2024-06-02 00:00:00 UTC (the firmware's build date), so runs repeat. */
 const LAB_EPOCH_MS = Date.UTC(2024, 5, 2);
 /** How much simulated time a wait may take before it gives up. */
 const DEFAULT_WITHIN_MS = 10 * 60_000;
+/** Real time after which a PC-side wait awaited while the simulation stands still gets a hint. */
+const HINT_AFTER_MS = 2000;
 
 export interface LabOptions {
   /** The access points on the air (each field as in a lab file's; defaults: the embedded network). */
@@ -74,6 +76,10 @@ export class Lab {
   private readonly timing: TimingProfileName;
   private readonly runs: Promise<unknown>[] = [];
   private closed = false;
+  /** How many times the simulation was run (until, advance), and the PC-side waits it was run for. */
+  private simulations = 0;
+  private readonly driven = new WeakSet<PcWait<unknown>>();
+  private hinted = false;
 
   constructor(opts: LabOptions = {}) {
     const log = opts.log ?? pino({ level: "silent" });
@@ -84,6 +90,7 @@ export class Lab {
       bridge: new OfflineBridge(log),
     });
     this.pc = new PcPeers(this.lan);
+    this.pc.awaited = (what, wait) => this.hintIfStill(what, wait);
     this.lan.pc = this.pc;
     this.faults = new Faults(this.lan, opts.seed);
     this.lan.faults = this.faults;
@@ -159,6 +166,8 @@ export class Lab {
    * simulated ms (10 minutes by default). Throws when the time is up, or when nothing more can happen.
    */
   async until<T>(what: Promise<T> | (() => boolean), opts: Within & { what?: string } = {}): Promise<T> {
+    this.simulations++;
+    if (what instanceof PcWait) this.driven.add(what);
     let settled = false;
     const promise = typeof what === "function" ? null : what.finally(() => (settled = true));
     promise?.catch(() => {});
@@ -177,7 +186,26 @@ export class Lab {
 
   /** Lets `ms` of simulated time pass. */
   advance(ms: number): Promise<void> {
+    this.simulations++;
     return this.clock.advance(ms);
+  }
+
+  /**
+   * `await server.accept()` alone never settles: nothing runs simulated time. When a PC-side wait
+   * is awaited and the simulation has not run since (real time decides only when to say so), one
+   * warning on stderr names the fix.
+   */
+  private hintIfStill(what: string, wait: PcWait<unknown>): void {
+    if (this.hinted || this.driven.has(wait)) return;
+    const seen = this.simulations;
+    setTimeout(() => {
+      if (this.hinted || wait.settled || this.closed || this.driven.has(wait) || this.simulations !== seen) return;
+      this.hinted = true;
+      process.emitWarning(
+        `${what} is still waiting: simulated time runs only inside lab.until(), board.waitFor(), board.finished() and lab.advance(). Write \`await lab.until(${what})\`.`,
+        { code: "BOARDSIM_NOT_RUNNING" },
+      );
+    }, HINT_AFTER_MS).unref();
   }
 
   /**
