@@ -1,5 +1,5 @@
 import { describe, expect, it, onTestFinished } from "vitest";
-import { Lab } from "boardsim/vitest";
+import { Lab, parseFault } from "boardsim/vitest";
 
 /** Joins the WiFi (polling status like the chapter), then runs `then`. */
 const joined = (then: string) => `
@@ -292,5 +292,15 @@ describe("the 10-minute scenario", () => {
     expect(result.connections).toBe(10);
     expect(result.console.match(/^wifi down at/gm)).toHaveLength(10);
     expect(result.echoes).toBeGreaterThan(400);
+  });
+});
+
+describe("one duration grammar: a bare number is seconds in a fault spec, as in --timeout", () => {
+  it("ap_off:at=2,for=3 is the WiFi gone from 2 s to 5 s; latency's ms= counts a bare number in milliseconds, as its name says", () => {
+    const off = parseFault("ap_off:at=2,for=3");
+    expect([off.targets.at, off.targets.for]).toEqual([2000, 3000]);
+    expect(parseFault("ap_off:at=1.5m").targets.at).toBe(90_000);
+    expect(() => parseFault("latency:ms=0.3s")).not.toThrow();
+    expect(() => parseFault("latency:ms=fast")).toThrow("ms must be milliseconds, or a duration like 250ms or 2s, not 'fast'");
   });
 });

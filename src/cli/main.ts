@@ -4,7 +4,7 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { boardIds } from "../boards/index.ts";
 import { boardsTable } from "./boards.ts";
-import { parseDuration } from "./duration.ts";
+import { parseDuration } from "../duration.ts";
 import { EXIT, UsageError } from "./exit-codes.ts";
 import { InputError, ScriptInputError } from "../runtime/errors.ts";
 import { parseForward } from "./lab-file.ts";
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
             for (const flag of ["expect-text", "fail-text"] as const) {
               if (argv[flag] === "") throw new UsageError(`--${flag} needs a text to look for on the console`);
             }
-            if (argv.timeout !== undefined && parseDuration(argv.timeout) === null) {
+            if (argv.timeout !== undefined && !parseDuration(argv.timeout)) {
               throw new UsageError(`--timeout must be a duration like 500ms, 30s, 2m or 1h, not '${argv.timeout}'`);
             }
             const bad = argv.forward.find((spec) => !parseForward(String(spec)));
