@@ -15,6 +15,7 @@ import { TcpSocket, type Route, type SocketHost } from "../network-sim/tcp-socke
 import { UdpSocket } from "../network-sim/udp-socket.ts";
 import { Wlan } from "../network-sim/wlan.ts";
 import { DISPCHAR_CELL, Oled, TEXT_CELL } from "./devices/oled.ts";
+import { OledLog } from "./devices/oled-log.ts";
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "./host-api.ts";
 
 export interface BoardOptions {
@@ -50,6 +51,8 @@ export class Board implements GuestHost, LanHost {
   readonly ap: SoftAp;
   /** The built-in screen, on boards that have one: what the script last drew (shown or not). */
   readonly oled: Oled | null;
+  /** The OLED's frames on the log (src/emulator/devices/oled-log.ts), from the first show(). */
+  private oledLog: OledLog | null = null;
   readonly functionNames: readonly string[];
   private readonly opts: BoardOptions;
   private readonly sockets = new Map<number, TcpSocket | UdpSocket>();
@@ -181,6 +184,7 @@ export class Board implements GuestHost, LanHost {
 
   /** Closes every socket (with RST when `reset`) and leaves the network: the board is switched off. */
   shutdown(reset = false): void {
+    this.oledLog?.stop();
     // Empty the table first: a closing socket frees room that must not let queued connections in.
     const sockets = [...this.sockets.values()];
     this.sockets.clear();
@@ -501,8 +505,8 @@ export class Board implements GuestHost, LanHost {
       oledDispChar: (text: string, x: number, y: number): null => (this.screen().drawText(text, x, y, 1, DISPCHAR_CELL), null),
       /** show(): the frame goes to the simulator's log, drawn for a terminal and as base64 pixels for tools. */
       oledShow: (): null => {
-        const screen = this.screen();
-        this.opts.log.info({ oled: Buffer.from(screen.pixels).toString("base64") }, `OLED\n${screen.render()}`);
+        this.oledLog ??= new OledLog(this.screen(), this.opts.log, this.opts.lan.clock);
+        this.oledLog.show();
         return null;
       },
     };

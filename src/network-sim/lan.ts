@@ -140,7 +140,15 @@ export class Lan {
     const handshakeMs = verdict === null && destination.kind !== "nowhere" ? (this.faults?.connectDelay(attempt) ?? 0) : 0;
     const handshake = handshakeMs > 0 ? sleep(this.clock, handshakeMs, signal) : null;
     if (destination.kind === "pc" && verdict === null) {
-      const [link] = await Promise.all([this.bridge.connect(destination.address, remote, from.linkBuffers, signal), handshake]);
+      const log = this.log.child({ board: from.name });
+      const [link] = await Promise.all([
+        this.bridge.connect(destination.address, remote, from.linkBuffers, signal, log).catch((error: unknown) => {
+          // The PC's RST, drawn as the board would have received it.
+          if (error instanceof NetError && error.code === "ECONNRESET") this.capture?.tcpRefused(local, remote);
+          throw error;
+        }),
+        handshake,
+      ]);
       const flow = this.capture?.tcpOpen(local, remote);
       if (flow) link.observer = (fromBoard, segment) => flow.segment(fromBoard, segment);
       this.faults?.opened(socketConnection(link, true, [local, remote], [from.name, "pc"], this.clock.now()));

@@ -195,11 +195,16 @@ export class Wlan {
     this.lease = lease;
     this.opts.lan.capture?.dhcp(mac, hostname, lease.ip, ap.config);
     log.info(
-      { ip: lease.ip, mac: lease.mac, hostname, leaseSeconds: ap.dhcp.leaseSeconds, leases: ap.dhcp.table() },
+      { ip: lease.ip, mac: lease.mac, hostname, leaseSeconds: ap.dhcp.leaseSeconds, expiresAt: this.timeOf(lease.expiresAt), leases: ap.dhcp.table().map((l) => ({ ...l, expiresAt: this.timeOf(l.expiresAt) })) },
       `DHCP lease ${lease.ip} for ${hostname}`,
     );
     this.bindAddress(ap);
     this.scheduleRenewal(ap);
+  }
+
+  /** A time on the LAN's clock as the log shows it: an ISO date and time, as a DHCP server's lease table has it. */
+  private timeOf(clockMs: number): string {
+    return new Date(Date.now() + clockMs - this.opts.clock.now()).toISOString();
   }
 
   /** Renews at T1 (half the lease), as DHCP clients do; the server extends the same address. */
@@ -208,7 +213,7 @@ export class Wlan {
     this.cancelRenewal = this.opts.clock.setTimer((ap.dhcp.leaseSeconds * 1000) / 2, () => {
       const lease = ap.dhcp.lease(formatMac(this.opts.mac), this.opts.hostname);
       if (lease) this.opts.lan.capture?.dhcp(this.opts.mac, this.opts.hostname, lease.ip, ap.config, true);
-      if (lease) this.opts.log.info({ ip: lease.ip, expiresAt: lease.expiresAt }, `DHCP renewed ${lease.ip}`);
+      if (lease) this.opts.log.info({ ip: lease.ip, expiresAt: this.timeOf(lease.expiresAt) }, `DHCP renewed ${lease.ip}`);
       this.scheduleRenewal(ap);
     });
   }
