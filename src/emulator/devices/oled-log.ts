@@ -10,13 +10,27 @@ const FRAMES_PER_SECOND = 4;
  * last picture of a burst is drawn when its turn comes, so the log always ends on what the screen shows.
  */
 export class OledLog {
+  private static readonly logs = new WeakMap<Oled, OledLog>();
+
+  /** The log of `oled`'s frames, made at its first show(). */
+  static of(oled: Oled, log: Logger, clock: Clock): OledLog {
+    let frames = OledLog.logs.get(oled);
+    if (!frames) OledLog.logs.set(oled, (frames = new OledLog(oled, log, clock)));
+    return frames;
+  }
+
+  /** The board is off: the frame still waiting, if any, is drawn now. */
+  static stop(oled: Oled): void {
+    OledLog.logs.get(oled)?.stop();
+  }
+
   private drawn = "";
   private lastAt = -Infinity;
   private pending: (() => void) | null = null;
   /** The picture of the latest show(), which the next draw shows. */
   private readonly shown: Oled;
 
-  constructor(
+  private constructor(
     private readonly oled: Oled,
     private readonly log: Logger,
     private readonly clock: Clock,
@@ -36,8 +50,7 @@ export class OledLog {
     });
   }
 
-  /** The board is off: a frame still waiting is drawn now. */
-  stop(): void {
+  private stop(): void {
     if (!this.pending) return;
     this.pending();
     this.pending = null;
