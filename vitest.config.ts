@@ -10,6 +10,7 @@ export default defineConfig({
   },
   test: {
     include: ["src/**/*.spec.ts", "test/**/*.test.ts"],
+    globalSetup: ["test/support/temp-root.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },
