@@ -12,9 +12,6 @@ import { MemoryLink } from "./memory-link.ts";
 import { tap } from "./pipe.ts";
 import type { TcpLink } from "./tcp-link.ts";
 
-/** The PC's MAC in a capture (locally administered: 02:…). */
-const PC_MAC = Uint8Array.of(0x02, 0x50, 0x43, 0x00, 0x00, 0x02);
-
 /** A board's network stack as the LAN sees it: where connections and datagrams for its address land. */
 export interface LanHost {
   readonly name: string;
@@ -200,12 +197,12 @@ export class Lan {
   }
 
   /** The hardware address behind `ip`, for the capture: a board, an AP (its BSSID), else the PC. */
-  macOf(ip: string): Uint8Array {
+  macOf(ip: string): Uint8Array | null {
     for (const ap of this.accessPoints) {
       const host = ap.hostAt(ip);
       if (host) return host.mac;
       if (ap.config.gateway === ip) return ap.config.bssid;
     }
-    return PC_MAC;
+    return null;
   }
 }

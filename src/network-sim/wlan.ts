@@ -168,15 +168,18 @@ export class Wlan {
     this.stopWatchingAp = ap.onGone(() => this.lostAp(ap));
     log.info({ ssid: ap.ssid, bssid: formatMac(ap.config.bssid) }, `WiFi associated with "${ap.ssid}"`);
     if (this.staticConfig) this.bindAddress(ap);
-    else this.schedule(timing.dhcpMs, () => this.requestLease(ap, 0));
+    else {
+      this.opts.lan.capture?.dhcpDiscover(this.opts.mac, this.opts.hostname);
+      this.schedule(timing.dhcpMs, () => this.requestLease(ap, 0));
+    }
   }
 
   /** DHCP DISCOVER/REQUEST; an unanswered one (pool exhausted) is retried with the board's backoff. */
   private requestLease(ap: AccessPoint, tries: number): void {
     const { mac, hostname, log, profile } = this.opts;
+    if (tries > 0) this.opts.lan.capture?.dhcpDiscover(mac, hostname); // the first went out at association
     const lease = ap.dhcp.lease(formatMac(mac), hostname);
     if (!lease) {
-      this.opts.lan.capture?.dhcpUnanswered(mac);
       const backoff = profile.wlan.dhcpRetrySeconds;
       const seconds = backoff[Math.min(tries, backoff.length - 1)]!;
       const why = ap.dhcp.answering ? "pool exhausted" : "no answer";

@@ -101,7 +101,8 @@ export function faultsFrom(specs: string[], lan: Lan, seed?: number): Faults {
 
 function openCapture(file: string, lan: Lan): Capture {
   try {
-    return new Capture(file, (ip) => lan.macOf(ip));
+    const epochMs = Date.now() - lan.clock.now();
+    return new Capture(file, (ip) => lan.macOf(ip), () => epochMs + lan.clock.now());
   } catch (error) {
     throw new InputError(`cannot write pcap file '${file}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
