@@ -26,7 +26,7 @@ afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-it("closing 10 labs of .py and TS boards leaves threads, handles and temp folders at their baseline", async () => {
+it("closing 6 labs of .py and TS boards leaves threads, handles and temp folders at their baseline", async () => {
   process.env.TMPDIR = tmp; // the labs' temp folders go here, where nobody else writes
   const runOne = async () => {
     const lab = new Lab({ timing: "fast" });
@@ -39,7 +39,7 @@ it("closing 10 labs of .py and TS boards leaves threads, handles and temp folder
   };
   await runOne(); // warm-up: the wasm module and compiled scripts are cached per process
   const baseline = { threads: threads(), resources: activeResources(), rss: rss() };
-  for (let i = 0; i < 10; i++) {
+  for (let i = 0; i < 6; i++) {
     const { py, ts } = await runOne();
     // Switched off, not reset: one boot, the script did not run again.
     expect([py.boots, ts.boots]).toEqual([1, 1]);
@@ -49,9 +49,9 @@ it("closing 10 labs of .py and TS boards leaves threads, handles and temp folder
   expect(threads()).toBe(baseline.threads);
   expect(await settledGrowth(baseline.resources)).toEqual({});
   expect(readdirSync(tmp).filter((f) => f.startsWith("boardsim-"))).toEqual([]); // (tsx, running the sources, keeps its cache here)
-  // Ten leaked MicroPython workers would hold ~290 MB; a released one holds nothing.
+  // Six leaked MicroPython workers would hold ~175 MB; a released one holds nothing.
   expect(rss() - baseline.rss).toBeLessThan(100 * 1024 * 1024);
-});
+}, 180_000);
 
 it("a closed lab takes no new boards", async () => {
   const lab = new Lab();

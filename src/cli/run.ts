@@ -5,6 +5,7 @@ import { startRealLan, type NetworkOptions } from "../runtime/real-lan.ts";
 import { EXIT } from "./exit-codes.ts";
 import { ConsoleVerdict } from "./expect-text.ts";
 import { readLabFile, type LabBoard } from "./lab-file.ts";
+import { attachStdio } from "./stdio-console.ts";
 
 export interface RunOptions extends BoardRun {
   profile: TimingProfileName;
@@ -25,9 +26,9 @@ export interface RunOptions extends BoardRun {
 }
 
 /** Boots a board, runs its script to the end and returns the exit code. */
-export async function runBoard(opts: RunOptions, stdout: (text: string) => void): Promise<number> {
+export async function runBoard(opts: RunOptions, stdout: (data: string | Uint8Array) => void): Promise<number> {
   const board: LabBoard = { ...opts, name: opts.board, forwards: opts.forwards ?? new Map() };
-  return runBoards([board], { ...opts, accessPoints: undefined }, () => stdout, new ConsoleVerdict(opts.expectText, opts.failText));
+  return runBoards([board], { ...opts, accessPoints: undefined }, () => stdout, stdout, new ConsoleVerdict(opts.expectText, opts.failText));
 }
 
 /** `boardsim lab FILE`: every board of the file on one LAN, each console line prefixed with the board's name. */
@@ -43,6 +44,7 @@ async function runBoards(
   specs: LabBoard[],
   net: NetworkOptions,
   consoleFor: (spec: LabBoard) => (text: string) => void,
+  stdoutBytes?: (data: Uint8Array) => void,
   verdict = new ConsoleVerdict(undefined, undefined),
 ): Promise<number> {
   const run = await startRealLan(specs, net, (spec) => verdict.watch(consoleFor(spec)));
@@ -54,8 +56,12 @@ async function runBoards(
   };
   process.on("SIGINT", onSigint);
   const timeout = deadline(net.timeoutMs);
+  let leave!: () => void;
+  const left = new Promise<"left">((resolve) => (leave = () => resolve("left")));
+  const detach = stdoutBytes ? [...run.consoles.values()].map(({ serial }) => attachStdio(serial, stdoutBytes, leave)) : [];
   try {
-    const outcomes = await Promise.race([run.outcomes, timeout.reached, verdict.decided]);
+    const outcomes = await Promise.race([run.outcomes, timeout.reached, left, verdict.decided]);
+    if (outcomes === "left") return EXIT.ok;
     if (!Array.isArray(outcomes) && outcomes !== "timeout") {
       run.log.info(outcomes.why);
       return outcomes.code;
@@ -71,6 +77,7 @@ async function runBoards(
     if (unmet) run.log.warn(unmet.why);
     return unmet?.code ?? code;
   } finally {
+    for (const off of detach) off();
     process.off("SIGINT", onSigint);
     timeout.cancel();
     await run.close();

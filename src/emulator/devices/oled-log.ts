@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Clock } from "../../network-sim/clock.ts";
+import type { Clock } from "../../network-sim/clock/clock.ts";
 import { Oled } from "./oled.ts";
 
 /** At most this many OLED frames a second on stderr: a script that streams text shows every few ms. */

@@ -4,7 +4,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { packageRoot } from "../../package-root.ts";
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "../host-api.ts";
-import type { HostReply, HostRequest, WorkerInput } from "./protocol.ts";
+import type { BoardBoot, HostReply, HostRequest, WorkerInput } from "./protocol.ts";
 
 /** The guest library's folder; src/ ships with the package, so the CLI bundle in dist/ reads it there too. */
 const GUEST_DIR = path.join(packageRoot(), "src/emulator/micropython/guest");
@@ -47,6 +47,8 @@ export interface MicroPythonOptions {
   heapBytes: number;
   /** The `config` module: the settings the command line or lab file gives the script, as in a TS script. */
   config: Record<string, HostValue>;
+  /** The board boots to its REPL with the flash mounted (the script, if any, runs as main.py). */
+  board?: BoardBoot;
 }
 
 /**
@@ -80,6 +82,7 @@ export class MicroPythonEngine implements GuestEngine {
       fileName: this.script.fileName,
       heapBytes: this.options.heapBytes,
       config: this.options.config,
+      ...(this.options.board ? { board: this.options.board } : {}),
     };
     const worker = new Worker(workerFile(), { workerData: input, transferList: [port2] });
     this.worker = worker;
@@ -88,10 +91,12 @@ export class MicroPythonEngine implements GuestEngine {
       Atomics.store(signal, 0, 1);
       Atomics.notify(signal, 0);
     });
-    return new Promise<RunOutcome>((resolve, reject) => {
+    return new Promise<RunOutcome>((resolve) => {
       worker.once("message", resolve);
-      worker.once("error", reject);
-      worker.once("exit", (code) => reject(new Error(`MicroPython worker exited (${code}) before the script ended`)));
+      // The worker's own end (out of memory, an error outside the interpreter) is this board's fatal
+      // error, never the process's: other boards run on.
+      worker.once("error", (error) => resolve(fatal(error?.name ?? "")));
+      worker.once("exit", (code) => resolve(fatal(`exit ${code}`)));
     }).finally(() => {
       port1.close();
       void worker.terminate();
@@ -102,6 +107,10 @@ export class MicroPythonEngine implements GuestEngine {
   async dispose(): Promise<void> {
     await this.worker?.terminate();
   }
+}
+
+function fatal(cause: string): RunOutcome {
+  return { kind: "raised", pyType: "RuntimeError", traceback: [`RuntimeError: fatal error (${cause})`] };
 }
 
 /** Runs one host call; a GuestException (or any failure) becomes the reply the worker raises in Python. */

@@ -1,9 +1,8 @@
 import { closeSync, openSync, writeSync } from "node:fs";
-import { ipToNumber } from "./address.ts";
-import type { SocketAddress } from "./address.ts";
-import type { AccessPointConfig } from "./access-point.ts";
-import { PC_MAC } from "./pc-peers.ts";
-import type { Segment } from "./pipe.ts";
+import { ipToNumber } from "../address.ts";
+import type { SocketAddress } from "../address.ts";
+import type { AccessPointConfig } from "../wifi/access-point.ts";
+import type { Segment } from "../tcp/pipe.ts";
 
 /** pcap global header: magic, v2.4, no zone, no sigfigs, snaplen 65535, LINKTYPE_ETHERNET. */
 const LINKTYPE_ETHERNET = 1;
@@ -30,13 +29,15 @@ export class Capture {
   private lastUs = 0;
 
   /**
-   * `macOf` names the hardware address behind an IP on the LAN now (null: nobody there); `now` is
-   * the LAN's clock in ms since 1970, the frames' timestamps.
+   * `macOf` names the hardware address behind an IP on the LAN now (null: nobody there; then the
+   * PC's, `pcMac`: the PC itself or beyond it); `now` is the LAN's clock in ms since 1970, the
+   * frames' timestamps.
    */
   constructor(
     readonly file: string,
     private readonly macOf: (ip: string) => Uint8Array | null,
     private readonly now: () => number,
+    private readonly pcMac: Uint8Array,
   ) {
     this.fd = openSync(file, "w");
     const header = Buffer.alloc(24);
@@ -120,7 +121,7 @@ export class Capture {
   private mac(ip: string): Uint8Array {
     const now = this.macOf(ip);
     if (now) this.learned.set(ip, now);
-    return now ?? this.learned.get(ip) ?? PC_MAC; // nobody on the LAN: the PC, or beyond it
+    return now ?? this.learned.get(ip) ?? this.pcMac;
   }
 
   private frame(srcMac: Uint8Array, dstMac: Uint8Array, packet: Buffer): void {
