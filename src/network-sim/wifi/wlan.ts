@@ -43,6 +43,8 @@ export class Wlan {
   private stopWatchingAp: (() => void) | null = null;
   /** The network connect() asked for, kept while the board retries. */
   private target: { ssid: string; key: string } | null = null;
+  /** The wrong password was reported on stderr for this connect(). */
+  private saidWrongPassword = false;
   /** ifconfig((ip, mask, gw, dns)): a static address instead of DHCP. */
   private staticConfig: IfconfigTuple | null = null;
 
@@ -71,6 +73,7 @@ export class Wlan {
     if (!this.isActive) throw inactiveError(this.opts.profile.wlan.connectInactiveError);
     this.leave();
     this.target = { ssid, key };
+    this.saidWrongPassword = false;
     this.state = "connecting";
     this.attempt();
   }
@@ -146,7 +149,12 @@ export class Wlan {
     if (!ap.accepts(key)) {
       this.schedule(timing.authFailMs, () => {
         this.state = "wrong_password";
-        log.warn({ ssid }, `WiFi: wrong password for "${ssid}"`);
+        // Said once per connect(): a retrying board (ESP32, ESP8266) fails again every few seconds, and
+        // its script often prints nothing about it, as on the real board.
+        const retries = timing.retryMs !== null;
+        if (this.saidWrongPassword) log.debug({ ssid }, `WiFi: wrong password for "${ssid}"`);
+        else log.warn({ ssid }, `WiFi: wrong password for "${ssid}"${retries ? ": the board keeps retrying, and the console may show nothing about it (as on the real board)" : ""}`);
+        this.saidWrongPassword = true;
         this.retryLater();
       });
       return;
