@@ -146,7 +146,7 @@ export class Lan {
       return link;
     }
     if (destination.kind !== "board" || verdict === "no_answer") {
-      this.log.warn({ to: remote.join(":") }, `nothing answers at ${remote.join(":")}`);
+      this.log.warn({ board: from.name, to: remote.join(":") }, `nothing answers at ${remote.join(":")}`);
       await sleep(this.clock, synTimeoutMs, signal);
       throw new NetError("ECONNABORTED");
     }
