@@ -86,10 +86,13 @@ describe("WiFi faults", () => {
   });
 
   it("dhcp_pool_exhausted: a new board gets no address (ESP32 stays at 1001)", async () => {
-    const { b } = await labWith(["dhcp_pool_exhausted"], "esp32", statusWatcher(10));
+    const { lab, b } = await labWith(["dhcp_pool_exhausted"], "esp32", statusWatcher(10));
     await b.finished();
     expect(b.lines().slice(2)).toEqual(["0 1001 0.0.0.0", "done"]);
-    expect(b.board).not.toBeNull();
+    // The DHCP server's table: every lease belongs to the fault's filler, none to b.
+    const leases = Object.values(lab.lan.leases()).flat();
+    expect(leases.length).toBeGreaterThan(0);
+    expect(leases.filter((lease) => lease.hostname === b.board!.profile.hostname)).toEqual([]);
   });
 
   it("ip_conflict: ESP32 declines the taken address and gets the next one 10 s later", async () => {

@@ -183,6 +183,8 @@ declare module "mpython" {
   interface Wifi {
     /** The station interface (network.WLAN(network.STA_IF)). */
     readonly sta: Station;
+    /** The access point interface (network.WLAN(network.AP_IF)), which enable_APWiFi() configures. */
+    readonly ap: Station;
     /** Scans, connects, prints a dot every 500 ms; OSError after `timeout` seconds without an address. */
     connectWiFi(ssid: string, passwd: string, timeout?: number): void;
     /** Leaves the network and prints `disconnect WiFi...`. */

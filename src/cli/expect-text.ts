@@ -37,22 +37,28 @@ export class ConsoleVerdict {
   }
 
   /** Watches one board's console; `out` still gets every piece. */
-  watch(out: (text: string) => void): (text: string) => void {
+  watch(out: (text: string) => void | Promise<void>): (text: string) => void | Promise<void> {
     if (!this.active) return out;
     const longest = Math.max(...this.texts.map((t) => t.text.length));
     let tail = "";
     return (piece) => {
-      out(piece);
-      if (this.done) return;
-      const seen = tail + piece;
-      const found = this.texts
-        .map((t) => ({ ...t, at: seen.indexOf(t.text) }))
-        .filter((t) => t.at >= 0)
-        .sort((a, b) => a.at - b.at)[0];
-      tail = longest > 1 ? seen.slice(-(longest - 1)) : "";
-      if (!found) return;
-      this.done = true;
-      this.decide({ code: found.code, why: `${found.flag}: the console printed ${JSON.stringify(found.text)}` });
+      const written = out(piece);
+      this.look(piece, tail);
+      tail = longest > 1 ? (tail + piece).slice(-(longest - 1)) : "";
+      return written;
     };
+  }
+
+  /** Decides on the first text found in `tail + piece` (the tail: what may hold the start of a text). */
+  private look(piece: string, tail: string): void {
+    if (this.done) return;
+    const seen = tail + piece;
+    const found = this.texts
+      .map((t) => ({ ...t, at: seen.indexOf(t.text) }))
+      .filter((t) => t.at >= 0)
+      .sort((a, b) => a.at - b.at)[0];
+    if (!found) return;
+    this.done = true;
+    this.decide({ code: found.code, why: `${found.flag}: the console printed ${JSON.stringify(found.text)}` });
   }
 }

@@ -6,12 +6,24 @@ import { boardIds } from "../boards/index.ts";
 import { boardsTable } from "./boards.ts";
 import { parseDuration } from "../duration.ts";
 import { EXIT, UsageError } from "./exit-codes.ts";
-import { InputError, ScriptInputError } from "../runtime/errors.ts";
+import { InputError } from "../runtime/errors.ts";
 import { parseForward } from "./lab-file.ts";
 import { FaultSpecError, parseFault } from "../network-sim/faults/parse.ts";
 import { runBoard, runLab } from "./run.ts";
 import type { Role } from "../runtime/script.ts";
 import { packageRoot } from "../package-root.ts";
+import { blockingWriter, drained, endOnBrokenPipe } from "../console/stdio.ts";
+import { parseSerial, SERIAL_USAGE } from "../console/serial-spec.ts";
+
+/** The boards' console: lossless and back-pressured (a full pipe makes print wait). */
+const stdout = blockingWriter(process.stdout);
+endOnBrokenPipe(process.stdout, (code) => process.exit(code), EXIT.brokenPipe);
+
+/** Exits once the console's last bytes are out (stdout on a pipe is asynchronous). */
+async function exitAfterOutput(code: number): Promise<never> {
+  await drained(process.stdout);
+  process.exit(code);
+}
 
 /** A port number as typed: 1 to 65535, digits only; null otherwise. */
 function parsePort(text: string): number | null {
@@ -50,8 +62,11 @@ async function main(): Promise<void> {
           .option("expect-text", { type: "string", describe: "exit 0 as soon as the console prints this text (1 if the script ends without it)" })
           .option("fail-text", { type: "string", describe: "exit 1 as soon as the console prints this text" })
           .option("fault", { type: "string", array: true, default: [] as string[], describe: "inject a fault: NAME[:KEY=VALUE,...], e.g. latency:ms=200 or ap_off:at=30s (repeatable; docs/faults.md)" })
+          .option("serial", { type: "string", describe: "where the board's console is: stdio, pty (a pseudo-terminal, its path on stderr), pty:PATH (plus a link at PATH), rfc2217:PORT (mpremote connect rfc2217://localhost:PORT)" })
           .conflicts("role", "script")
+          .conflicts("role", "serial")
           .check((argv) => {
+            if (argv.serial !== undefined && !parseSerial(argv.serial)) throw new UsageError(`--serial must be ${SERIAL_USAGE}, not '${argv.serial}'`);
             if (argv.port !== undefined && parsePort(argv.port) === null) {
               throw new UsageError(argv.port === "" ? "--port needs a value: a whole number from 1 to 65535" : `--port must be a whole number from 1 to 65535, not '${argv.port}'`);
             }
@@ -83,6 +98,8 @@ async function main(): Promise<void> {
           .example("boardsim run --board esp32 --script ./my_server.ts --profile fast", "your own script (.py, .ts or .js), WiFi joined without delays")
           .example("boardsim run --board pico_w --role server --forward 9000:8000 --pcap run.pcap", "reach board port 8000 at 127.0.0.1:9000; the LAN's traffic goes to run.pcap for Wireshark")
           .example("boardsim run --board esp32 --role server --expose", "reachable from phones on your network (binds 0.0.0.0)")
+          .example("boardsim run --board esp32 --serial pty:/tmp/ttyBOARD", "the board's REPL on a pseudo-terminal: picocom /tmp/ttyBOARD, mpremote connect /tmp/ttyBOARD, Thonny")
+          .example("boardsim run --board esp32 --serial rfc2217:2217", "the REPL for mpremote connect rfc2217://localhost:2217 (DTR/RTS reset the ESP32 as on a dev board)")
           .example("boardsim run --board esp32 --role client --fault refused", "the server refuses: the script's connect() raises ECONNRESET")
           .example("boardsim run --board esp32 --script main.py --expect-text 'connected' --fail-text 'Error' --timeout 60s", "grade a script: exit 0 once it prints 'connected', 1 on 'Error' or if it ends first, 124 after 60 s")
           .example("boardsim run --board pico_w --role server --fault latency:ms=300,jitter=50ms", "a slow link between the PC and the board")
@@ -98,7 +115,9 @@ async function main(): Promise<void> {
             host: argv.host,
             port: argv.port === undefined ? undefined : parsePort(argv.port)!,
             // No script: the board boots to its REPL; a .py script on a terminal runs as main.py, then the REPL.
-            console: !argv.role && (!argv.script || (/\.py$/i.test(argv.script) && process.stdin.isTTY === true)),
+            // With --serial the console is elsewhere, so a .py script always ends at the REPL there.
+            console: !argv.role && (!argv.script || (/\.py$/i.test(argv.script) && (process.stdin.isTTY === true || argv.serial !== undefined))),
+            serial: argv.serial === undefined ? undefined : parseSerial(argv.serial)!,
             flash: argv.flash,
             profile: argv.profile,
             logFormat: argv["log-format"],
@@ -111,9 +130,9 @@ async function main(): Promise<void> {
             expectText: argv["expect-text"],
             failText: argv["fail-text"],
           },
-          (text) => process.stdout.write(text),
+          stdout,
         );
-        process.exit(code);
+        await exitAfterOutput(code);
       },
     )
     .command(
@@ -132,13 +151,13 @@ async function main(): Promise<void> {
         const code = await runLab(
           argv.file,
           { profile: argv.profile, expose: argv.expose, pcap: argv.pcap, logFormat: argv["log-format"], logLevel: argv["log-level"] },
-          (text) => process.stdout.write(text),
+          stdout,
         ).catch((error: unknown) => {
           // A mistake in the file is not a command-line mistake: no "see --help".
           if (error instanceof UsageError || error instanceof InputError) fail(error.message, EXIT.usage);
           throw error;
         });
-        process.exit(code);
+        await exitAfterOutput(code);
       },
     )
     .command("boards", "list the boards and their key profile values", {}, () => {
@@ -148,7 +167,7 @@ async function main(): Promise<void> {
     .strict()
     .fail((message, error) => {
       if (error && !(error instanceof UsageError || error instanceof InputError)) throw error;
-      if (error instanceof ScriptInputError) fail(error.message, EXIT.usage); // about the script, not the flags: no --help hint
+      if (error instanceof InputError) fail(error.message, EXIT.usage); // about a file or a value, not the flags' syntax: no --help hint
       // yargs words some errors over several lines; a usage error is one line.
       fail(`${(message ?? error.message).replace(/\s*\n\s*/g, " ")} (see boardsim --help)`, EXIT.usage);
     })

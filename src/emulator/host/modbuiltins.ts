@@ -1,4 +1,5 @@
 import { errorcodeTable } from "../../boards/errno.ts";
+import { abortableWait } from "../../network-sim/clock/abortable-wait.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 
 /** How long guest code may run before a polling host call lets the event loop take a turn. */
@@ -15,9 +16,9 @@ export function modbuiltins(board: BoardContext) {
       modules: [...(board.profile.vendorModules ?? [])],
       console: board.serial !== null,
     }),
-    write: (text: string): null => {
-      board.console(text);
-      return null;
+    write: (text: string): null | Promise<null> => {
+      const full = board.console(text);
+      return full ? full.then(() => null) : null;
     },
     /** Called from the script's loops: lets timers and sockets move while guest code spins. */
     poll: (): null | Promise<null> => {
@@ -29,15 +30,8 @@ export function modbuiltins(board: BoardContext) {
 
 /** Resolves on the event loop's next turn, or rejects when the signal aborts first. */
 function nextTurn(signal: AbortSignal): Promise<null> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearImmediate(turn);
-      reject(signal.reason);
-    };
-    const turn = setImmediate(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve(null);
-    });
-    signal.addEventListener("abort", onAbort, { once: true });
+  return abortableWait(signal, (resolve) => {
+    const turn = setImmediate(() => resolve(null));
+    return () => clearImmediate(turn);
   });
 }

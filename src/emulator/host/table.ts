@@ -10,7 +10,7 @@
  */
 export const HOST_TABLE = {
   modbuiltins: ["boardInfo", "write", "poll"],
-  modtime: ["sleepMs", "ticksMs", "epochSeconds"],
+  modtime: ["timeSleep", "ticksMs", "ticksUs", "ticksAdd", "ticksDiff", "epochSeconds"],
   modnetwork: ["wlanActive", "wlanConnect", "wlanDisconnect", "wlanStatus", "wlanIsConnected", "wlanIfconfig", "wlanIpconfig", "wlanScan", "wlanConfig"],
   modsocket: [
     "socketNew",

@@ -8,6 +8,7 @@ import { NetError } from "../errors.ts";
 import { Notifier } from "../notifier.ts";
 import type { Pipe, Segment } from "../tcp/pipe.ts";
 import type { TcpLink } from "../tcp/tcp-link.ts";
+import { abortableWait } from "../clock/abortable-wait.ts";
 
 export interface LinkBuffers {
   sendBuffer: number;
@@ -201,18 +202,9 @@ export class HostBridge {
    */
   connect(address: string, remote: SocketAddress, buffers: LinkBuffers, signal?: AbortSignal, log: Logger = this.log): Promise<NetSocketLink> {
     const target = `${address}:${remote[1]}`;
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
+    return abortableWait(signal, (resolve, reject) => {
       const socket = net.connect({ host: address, port: remote[1], allowHalfOpen: true, noDelay: true });
-      const settle = () => {
-        signal?.removeEventListener("abort", onAbort);
-        socket.off("connect", onConnect).off("error", onError);
-      };
-      const onAbort = () => {
-        settle();
-        socket.destroy();
-        reject(signal!.reason);
-      };
+      const settle = () => socket.off("connect", onConnect).off("error", onError);
       const onConnect = () => {
         settle();
         log.info({ to: remote.join(":"), via: target, localPort: socket.localPort }, `connected to ${remote.join(":")} (${target})`);
@@ -225,7 +217,10 @@ export class HostBridge {
         reject(new NetError(seen));
       };
       socket.once("connect", onConnect).once("error", onError);
-      signal?.addEventListener("abort", onAbort, { once: true });
+      return () => {
+        settle();
+        socket.destroy();
+      };
     });
   }
 

@@ -215,6 +215,9 @@ export class TcpSocket {
   /** Up to `max` bytes as they arrived; empty once the peer has closed. */
   recv(max: number, signal?: AbortSignal): Uint8Array | Promise<Uint8Array> {
     const link = this.connectedLink();
+    // Data waiting: the common case on a busy connection answers without building the wait.
+    const ready = link.inbound.tryRead(max);
+    if (ready !== null) return ready;
     return this.waitFor(
       () => link.inbound.tryRead(max),
       (s) => link.inbound.wait(s),

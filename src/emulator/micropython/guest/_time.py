@@ -1,36 +1,34 @@
-# MicroPython's time module (imported as `time`): the board's clock; ticks wrap like the firmware's.
+# MicroPython's time module (imported as `time`): each function is the host's
+# (src/emulator/host/modtime.ts), which checks the arguments and wraps the ticks.
 from _host import call
-
-_TICKS_PERIOD = 1 << 30
-_TICKS_HALF = _TICKS_PERIOD // 2
 
 
 def sleep(seconds):
-    call("sleepMs", seconds * 1000)
+    call("timeSleep", seconds, "s")
 
 
 def sleep_ms(ms):
-    call("sleepMs", ms)
+    call("timeSleep", ms, "ms")
 
 
 def sleep_us(us):
-    call("sleepMs", us / 1000)
+    call("timeSleep", us, "us")
 
 
 def ticks_ms():
-    return call("ticksMs") % _TICKS_PERIOD
+    return call("ticksMs")
 
 
 def ticks_us():
-    return int(call("ticksMs") * 1000) % _TICKS_PERIOD
+    return call("ticksUs")
 
 
 def ticks_add(ticks, delta):
-    return (ticks + delta) % _TICKS_PERIOD
+    return call("ticksAdd", ticks, delta)
 
 
 def ticks_diff(end, start):
-    return (end - start + _TICKS_HALF) % _TICKS_PERIOD - _TICKS_HALF
+    return call("ticksDiff", end, start)
 
 
 def time():

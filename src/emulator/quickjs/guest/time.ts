@@ -1,35 +1,27 @@
-/** MicroPython's time module. The host clock is the board's; ticks wrap like the firmware's. */
+/** MicroPython's time module: each function is the host's (src/emulator/host/modtime.ts), which checks and wraps. */
 import { call } from "./host.ts";
-
-const TICKS_PERIOD = 2 ** 30;
-const TICKS_HALF = TICKS_PERIOD / 2;
-
-function seconds(value: unknown): number {
-  if (typeof value !== "number") throw new TypeError(`can't convert ${typeof value === "string" ? "str" : "NoneType"} to float`);
-  return value;
-}
 
 export default {
   sleep(s: number): void {
-    call("sleepMs", seconds(s) * 1000);
+    call("timeSleep", s, "s");
   },
   sleep_ms(ms: number): void {
-    call("sleepMs", seconds(ms));
+    call("timeSleep", ms, "ms");
   },
   sleep_us(us: number): void {
-    call("sleepMs", seconds(us) / 1000);
+    call("timeSleep", us, "us");
   },
   ticks_ms(): number {
-    return call<number>("ticksMs") % TICKS_PERIOD;
+    return call<number>("ticksMs");
   },
   ticks_us(): number {
-    return Math.floor(call<number>("ticksMs") * 1000) % TICKS_PERIOD;
+    return call<number>("ticksUs");
   },
   ticks_add(ticks: number, delta: number): number {
-    return (((ticks + delta) % TICKS_PERIOD) + TICKS_PERIOD) % TICKS_PERIOD;
+    return call<number>("ticksAdd", ticks, delta);
   },
   ticks_diff(end: number, start: number): number {
-    return ((((end - start + TICKS_HALF) % TICKS_PERIOD) + TICKS_PERIOD) % TICKS_PERIOD) - TICKS_HALF;
+    return call<number>("ticksDiff", end, start);
   },
   time(): number {
     return call<number>("epochSeconds");
