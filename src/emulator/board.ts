@@ -14,6 +14,7 @@ import { Wlan } from "../network-sim/wifi/wlan.ts";
 import { Oled } from "./devices/oled.ts";
 import { Peripherals } from "./devices/peripherals.ts";
 import { Scheduler } from "./host/scheduler.ts";
+import { OledLog } from "./devices/oled-log.ts";
 import type { BoardContext, HostFunction } from "./host/context.ts";
 import { hostFunctions } from "./host/functions.ts";
 import { CONSOLE_CALLS } from "./host/mphalport.ts";
@@ -146,6 +147,7 @@ export class Board implements GuestHost, LanHost, BoardContext {
 
   /** Runs a script to its end; an uncaught exception prints its traceback on the console. */
   async run(engine: GuestEngine): Promise<RunOutcome> {
+    if (this.isHalted) return { kind: "reset" }; // switched off while it booted
     const halted = new Promise<RunOutcome>((resolve) => (this.halted = resolve));
     this.setGuestRunning(true);
     try {
@@ -224,6 +226,7 @@ export class Board implements GuestHost, LanHost, BoardContext {
   shutdown(reset = false): void {
     for (const hook of this.shutdownHooks.splice(0)) hook();
     this.scheduler.clear();
+    if (this.oled) OledLog.stop(this.oled);
     this.sockets.closeAll(reset);
     this.sta.setActive(false);
     this.ap.setActive(false);

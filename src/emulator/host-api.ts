@@ -45,5 +45,6 @@ export type RunOutcome =
 /** A script ready to run: the engine-specific code plus what tracebacks need. */
 export interface GuestEngine {
   run(host: GuestHost): Promise<RunOutcome>;
-  dispose(): void;
+  /** Frees what the engine holds (the MicroPython worker thread: resolved once it has exited). */
+  dispose(): void | Promise<void>;
 }

@@ -45,6 +45,8 @@ export interface BootOptions {
   bootEpochMs?: number;
   /** Called with each Board as it boots (again after a reset). */
   onBoot?: (board: Board) => void;
+  /** True once the board is switched off: a halt then ends the run instead of booting again. */
+  switchedOff?: () => boolean;
   /** The board's console port: the board boots to its REPL (hard and soft resets keep it). */
   serial?: BoardSerial | undefined;
   /** The board's flash filesystem. */
@@ -113,9 +115,9 @@ export async function runOnLan(spec: LanBoard, script: GuestScript, lan: Lan, op
     } finally {
       unregister?.();
       board.shutdown();
-      engine.dispose();
+      await engine.dispose();
     }
-    if (outcome.kind !== "reset") return outcome;
+    if (outcome.kind !== "reset" || opts.switchedOff?.()) return outcome;
     const asleep = peripherals.wakeAfterMs;
     peripherals.wakeAfterMs = null;
     if (asleep !== null) await deepSleep(lan, asleep);

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pino, { type Logger } from "pino";
@@ -15,13 +15,15 @@ import { Faults, type PlacedFault } from "../network-sim/faults/faults.ts";
 import { parseFault } from "../network-sim/faults/parse.ts";
 import { Lan } from "../network-sim/lan.ts";
 import { OfflineBridge } from "../network-sim/pc/offline-bridge.ts";
-import { PcPeers } from "../network-sim/pc/pc-peers.ts";
+import { PcPeers, PcWait } from "../network-sim/pc/pc-peers.ts";
 import { VirtualClock } from "../network-sim/clock/virtual-clock.ts";
 
 /** time.time() in a lab: 2024-06-02 00:00:00 UTC (the firmware's build date), so runs repeat. */
 const LAB_EPOCH_MS = Date.UTC(2024, 5, 2);
 /** How much simulated time a wait may take before it gives up. */
 const DEFAULT_WITHIN_MS = 10 * 60_000;
+/** Real time after which a PC-side wait awaited while the simulation stands still gets a hint. */
+const HINT_AFTER_MS = 2000;
 
 export interface LabOptions {
   /** The access points on the air (each field as in a lab file's; defaults: the embedded network). */
@@ -65,13 +67,22 @@ export interface Within {
  * way every run.
  */
 export class Lab {
+  /** @internal */
   readonly clock = new VirtualClock();
+  /** @internal */
   readonly lan: Lan;
   /** The PC (192.168.1.2): listen() for boards to connect to, connect() to a board's server. */
   readonly pc: PcPeers;
+  /** @internal */
   readonly faults: Faults;
   readonly boards = new Map<string, LabBoard>();
   private readonly timing: TimingProfileName;
+  private readonly runs: Promise<unknown>[] = [];
+  private closed = false;
+  /** How many times the simulation was run (until, advance), and the PC-side waits it was run for. */
+  private simulations = 0;
+  private readonly driven = new WeakSet<PcWait<unknown>>();
+  private hinted = false;
 
   constructor(opts: LabOptions = {}) {
     const log = opts.log ?? pino({ level: "silent" });
@@ -82,6 +93,7 @@ export class Lab {
       bridge: new OfflineBridge(log),
     });
     this.pc = new PcPeers(this.lan);
+    this.pc.awaited = (what, wait) => this.hintIfStill(what, wait);
     this.lan.pc = this.pc;
     this.faults = new Faults(this.lan, opts.seed);
     this.lan.faults = this.faults;
@@ -107,17 +119,23 @@ export class Lab {
   /** Boots a board and starts its script; the script runs as the test waits. */
   async addBoard(spec: BoardSpec): Promise<LabBoard> {
     const name = spec.name ?? spec.board;
+    if (this.closed) throw new Error("the lab is closed");
     if (this.boards.has(name)) throw new Error(`the lab already has a board named '${name}'`);
     let file = spec.script;
     const fileName = spec.source !== undefined ? (spec.fileName ?? `${name}.ts`) : undefined;
-    if (fileName !== undefined) {
-      file = path.join(await mkdtemp(path.join(tmpdir(), "boardsim-lab-")), fileName);
-      await writeFile(file, spec.source!);
+    // `source` is saved where the engines read scripts from, and removed once read (compiled, or
+    // the .py text taken): nothing is left in the temp folder, closed or not.
+    const dir = fileName !== undefined ? await mkdtemp(path.join(tmpdir(), "boardsim-lab-")) : undefined;
+    let script;
+    try {
+      if (dir !== undefined) await writeFile((file = path.join(dir, fileName!)), spec.source!);
+      script = await loadScript({ board: spec.board, role: spec.role, script: file }, fileName);
+    } finally {
+      if (dir !== undefined) await rm(dir, { recursive: true, force: true });
     }
-    const script = await loadScript({ board: spec.board, role: spec.role, script: file }, fileName);
     const board = new LabBoard(this, name, spec.board);
     this.boards.set(name, board);
-    board.start(
+    const run = board.start(
       runOnLan(
         {
           name,
@@ -132,9 +150,18 @@ export class Lab {
         },
         script,
         this.lan,
-        { timing: this.timing, log: this.lan.log.child({ board: name }), console: (text) => board.write(text), bootEpochMs: LAB_EPOCH_MS, onBoot: (b) => board.booted(b), peripherals: board.peripherals },
+        {
+          timing: this.timing,
+          log: this.lan.log.child({ board: name }),
+          console: (text) => board.write(text),
+          bootEpochMs: LAB_EPOCH_MS,
+          onBoot: (b) => board.booted(b),
+          peripherals: board.peripherals,
+          switchedOff: () => this.closed,
+        },
       ),
     );
+    this.runs.push(run);
     return board;
   }
 
@@ -143,6 +170,8 @@ export class Lab {
    * simulated ms (10 minutes by default). Throws when the time is up, or when nothing more can happen.
    */
   async until<T>(what: Promise<T> | (() => boolean), opts: Within & { what?: string } = {}): Promise<T> {
+    this.simulations++;
+    if (what instanceof PcWait) this.driven.add(what);
     let settled = false;
     const promise = typeof what === "function" ? null : what.finally(() => (settled = true));
     promise?.catch(() => {});
@@ -150,20 +179,48 @@ export class Lab {
     const within = opts.within ?? DEFAULT_WITHIN_MS;
     const result = await this.clock.runUntil(done, within);
     if (result !== "done") {
-      const why = result === "limit" ? `not within ${within / 1000} s of simulated time` : `never: every board is blocked and no timer is left (at ${this.now() / 1000} s)`;
-      throw new Error(`${opts.what ?? "the awaited event"} happened ${why}\n${this.consoles()}`);
+      const why =
+        result === "limit"
+          ? `it did not happen within ${within / 1000} s of simulated time`
+          : `it cannot happen any more: every board is blocked and no timer is left (at ${this.now() / 1000} s)`;
+      throw new Error(`waited for ${opts.what ?? "the awaited event"}: ${why}\n${this.consoles()}`);
     }
     return promise ? await promise : (undefined as T);
   }
 
   /** Lets `ms` of simulated time pass. */
   advance(ms: number): Promise<void> {
+    this.simulations++;
     return this.clock.advance(ms);
   }
 
-  /** Switches every board off. */
-  close(): void {
+  /**
+   * `await server.accept()` alone never settles: nothing runs simulated time. When a PC-side wait
+   * is awaited and the simulation has not run since (real time decides only when to say so), one
+   * warning on stderr names the fix.
+   */
+  private hintIfStill(what: string, wait: PcWait<unknown>): void {
+    if (this.hinted || this.driven.has(wait)) return;
+    const seen = this.simulations;
+    setTimeout(() => {
+      if (this.hinted || wait.settled || this.closed || this.driven.has(wait) || this.simulations !== seen) return;
+      this.hinted = true;
+      process.emitWarning(
+        `${what} is still waiting: simulated time runs only inside lab.until(), board.waitFor(), board.finished() and lab.advance(). Write \`await lab.until(${what})\`.`,
+        { code: "BOARDSIM_NOT_RUNNING" },
+      );
+    }, HINT_AFTER_MS).unref();
+  }
+
+  /**
+   * Switches every board off (their scripts stop where they are; no reboot) and releases what they
+   * hold: sockets, and a .py board's MicroPython worker thread, gone once this resolves. Call it at
+   * the end of each test (e.g. in afterEach).
+   */
+  async close(): Promise<void> {
+    this.closed = true;
     for (const board of this.boards.values()) board.board?.halt();
+    await Promise.allSettled(this.runs);
   }
 
   private consoles(): string {
@@ -248,12 +305,12 @@ export class LabBoard {
   /** Runs the simulation until the console shows `text` (or matches a RegExp). */
   async waitFor(text: string | RegExp, opts: Within = {}): Promise<void> {
     const seen = () => (typeof text === "string" ? this.text.includes(text) : text.test(this.text));
-    await this.lab.until(seen, { ...opts, what: `${this.name} printing ${text}` });
+    await this.lab.until(seen, { ...opts, what: `${this.name} to print ${typeof text === "string" ? JSON.stringify(text) : text}` });
   }
 
   /** Runs the simulation until the script ends; how it ended. */
   async finished(opts: Within = {}): Promise<RunOutcome> {
-    await this.lab.until(() => this.outcome !== null, { ...opts, what: `${this.name}'s script ending` });
+    await this.lab.until(() => this.outcome !== null, { ...opts, what: `${this.name}'s script to end` });
     return this.outcome!;
   }
 
@@ -263,8 +320,8 @@ export class LabBoard {
   }
 
   /** @internal */
-  start(run: Promise<RunOutcome>): void {
-    run.then((outcome) => (this.outcome = outcome)).catch((error: unknown) => (this.outcome = { kind: "raised", pyType: "boardsim internal error", traceback: [String(error)] }));
+  start(run: Promise<RunOutcome>): Promise<unknown> {
+    return run.then((outcome) => (this.outcome = outcome)).catch((error: unknown) => (this.outcome = { kind: "raised", pyType: "boardsim internal error", traceback: [String(error)] }));
   }
 
   /** @internal */

@@ -107,8 +107,8 @@ export class MicroPythonEngine implements GuestEngine {
     });
   }
 
-  dispose(): void {
-    void this.worker?.terminate();
+  async dispose(): Promise<void> {
+    await this.worker?.terminate();
   }
 }
 
