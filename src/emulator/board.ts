@@ -14,6 +14,9 @@ import type { TcpLink } from "../network-sim/tcp-link.ts";
 import { TcpSocket, type Route, type SocketHost } from "../network-sim/tcp-socket.ts";
 import { UdpSocket } from "../network-sim/udp-socket.ts";
 import { Wlan } from "../network-sim/wlan.ts";
+import type { HostContext } from "./host/host-context.ts";
+import { modselect } from "./host/modselect.ts";
+import { modsocket } from "./host/modsocket.ts";
 import { DISPCHAR_CELL, Oled, TEXT_CELL } from "./devices/oled.ts";
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "./host-api.ts";
 
@@ -57,6 +60,7 @@ export class Board implements GuestHost, LanHost {
   private readonly udpPorts = new PortTable<UdpSocket>();
   private readonly socketHost: SocketHost;
   private readonly api: Record<string, (...args: never[]) => HostValue | Promise<HostValue>>;
+  private readonly modsocket: ReturnType<typeof modsocket>;
   private nextSocketId = 1;
   private calls = new AbortController();
   private pendingCalls = 0;
@@ -108,7 +112,17 @@ export class Board implements GuestHost, LanHost {
       },
     };
     this.oled = profile.display ? new Oled(profile.display.width, profile.display.height) : null;
-    this.api = this.hostFunctions();
+    const context: HostContext = {
+      profile,
+      lan,
+      clock,
+      log,
+      signal: () => this.calls.signal,
+      socket: (fd) => this.sockets.get(fd),
+      write: (text) => opts.console(text),
+    };
+    this.modsocket = modsocket(context);
+    this.api = { ...this.hostFunctions(), ...this.modsocket.hostFunctions, ...modselect(context) };
     this.functionNames = Object.keys(this.api);
   }
 
@@ -342,10 +356,9 @@ export class Board implements GuestHost, LanHost {
   private address(host: string): string {
     if (isIPv4(host)) return host;
     if (!this.profile.socket.resolvesHostnames) throw new FirmwareError("ValueError", "invalid arguments");
-    // The simulated router's DNS has no names to give, so the lookup fails at once (a real router
-    // may take its DNS timeout: UNVERIFIED).
-    this.opts.log.warn({ host }, `DNS: no address for "${host}"`);
-    throw new GuestException("OSError", [this.profile.socket.dnsFailureErrno]);
+    // The simulated router's DNS answers from its hosts table; an unknown name fails at once (a real
+    // router may take its DNS timeout: UNVERIFIED).
+    return this.modsocket.lookup(host);
   }
 
   private screen(): Oled {
@@ -368,6 +381,7 @@ export class Board implements GuestHost, LanHost {
         socket: profile.socket.constants,
         network: profile.wlan.constants,
         modules: [...(profile.vendorModules ?? [])],
+        notFrozen: [...(profile.notFrozen ?? [])],
       }),
       write: (text: string): null => {
         this.opts.console(text);

@@ -3,6 +3,7 @@ import { blockingCall } from "./blocking.ts";
 import { NetError } from "./errors.ts";
 import type { UdpForward } from "./host-bridge.ts";
 import { Notifier } from "./notifier.ts";
+import type { PollState } from "./poll-state.ts";
 import type { SocketHost } from "./tcp-socket.ts";
 
 interface Datagram {
@@ -105,6 +106,14 @@ export class UdpSocket {
     const forward = this.forward;
     void this.outbox.then(() => forward?.then((f) => f.close())).catch(() => {});
     this.arrived.notify();
+  }
+
+  pollState(): PollState {
+    return { kind: "udp", state: this.closed ? "closed" : this.local ? "bound" : "new", incoming: this.queue.length > 0, sendSpace: Infinity };
+  }
+
+  changed(_write: boolean, signal: AbortSignal): Promise<void> {
+    return this.arrived.wait(signal);
   }
 
   private ensureBound(): SocketAddress {

@@ -239,7 +239,10 @@ lookup.key = wasm.malloc(key.length);
 memory().set(key, lookup.key);
 lookup.out = wasm.malloc(12);
 mp.FS.mkdir("/boardsim");
-for (const [name, source] of Object.entries(input.library)) mp.FS.writeFile(`/boardsim/${name}`, source);
+for (const [name, source] of Object.entries(input.library)) {
+  if (name.includes("/")) mp.FS.mkdirTree(`/boardsim/${name.slice(0, name.lastIndexOf("/"))}`);
+  mp.FS.writeFile(`/boardsim/${name}`, source);
+}
 // `import config`: the settings from the command line or lab file, as the TS engine's config module has them.
 mp.FS.writeFile("/boardsim/config.py", `from json import loads\nglobals().update(loads(${JSON.stringify(JSON.stringify(input.config))}))\ndel loads\n`);
 mp.globals.set("_script", input.source);

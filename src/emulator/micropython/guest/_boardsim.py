@@ -26,10 +26,19 @@ def setup(source, name, heap_bytes):
     for module in ("js", "jsffi", "_boardsim_js"):
         sys.modules[module] = _Blocked()
     import socket
+    import select
+    import asyncio
     sys.modules["usocket"] = socket
+    sys.modules["uselect"] = select
+    # The interpreter's own asyncio is the browser's: the board's replaces it.
+    sys.modules["asyncio"] = sys.modules["uasyncio"] = asyncio
+    import os
     if "mpython" not in _host.info["modules"]:
-        import os
         os.remove("/boardsim/mpython.py")
+    for package in _host.info["notFrozen"]:
+        for name in os.listdir("/boardsim/" + package):
+            os.remove("/boardsim/%s/%s" % (package, name))
+        os.rmdir("/boardsim/" + package)
     _script = (source, name, heap_bytes)
 
 
