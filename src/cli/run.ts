@@ -47,6 +47,8 @@ export interface RunOptions extends BoardRun {
   timeoutMs?: number;
   /** --fault SPEC: faults on the LAN (docs/faults.md). */
   faults?: string[];
+  /** --hosts NAME=IP: the router's DNS names. */
+  hosts?: Record<string, string>;
 }
 
 /** The chapter's default ports: the board serves on 8000, the PC's Processing tool listens on 8888. */
@@ -62,7 +64,7 @@ export async function runBoard(opts: RunOptions, stdout: (text: string) => void)
 export async function runLab(file: string, opts: NetworkOptions, stdout: (text: string) => void): Promise<number> {
   const lab = await readLabFile(file);
   const width = Math.max(...lab.boards.map((b) => b.name.length));
-  const net = { ...opts, profile: lab.profile ?? opts.profile, accessPoints: lab.accessPoints, faults: lab.faults };
+  const net = { ...opts, profile: lab.profile ?? opts.profile, accessPoints: lab.accessPoints, faults: lab.faults, hosts: { ...lab.hosts, ...opts.hosts } };
   return runBoards(lab.boards, net, (b) => prefixLines(`${b.name.padEnd(width)} | `, stdout));
 }
 
@@ -80,6 +82,8 @@ export interface NetworkOptions {
   timeoutMs?: number | undefined;
   /** Fault specs (docs/faults.md), applied from the start. */
   faults?: string[] | undefined;
+  /** The router's DNS names (--hosts NAME=IP, a lab file's hosts:). */
+  hosts?: Record<string, string> | undefined;
 }
 
 /** Boots the boards on one LAN, runs their scripts to the end (Ctrl-C interrupts all) and returns the exit code. */
@@ -94,6 +98,7 @@ async function runBoards(specs: LabBoard[], net: NetworkOptions, consoleFor: (sp
     clock: new RealClock(),
     log: rootLog,
     accessPoints: net.accessPoints,
+    hosts: net.hosts,
     bridge: new HostBridge(rootLog, net.expose ? "0.0.0.0" : "127.0.0.1"),
   });
   if (net.pcap) lan.capture = openCapture(net.pcap, lan);

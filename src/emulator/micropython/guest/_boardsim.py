@@ -27,18 +27,16 @@ def setup(source, name, heap_bytes):
         sys.modules[module] = _Blocked()
     import socket
     import select
-    import asyncio
     sys.modules["usocket"] = socket
     sys.modules["uselect"] = select
-    # The interpreter's own asyncio is the browser's: the board's replaces it.
-    sys.modules["asyncio"] = sys.modules["uasyncio"] = asyncio
+    # The interpreter's own asyncio (the browser's) is frozen; ours, first on sys.path, replaces it.
+    sys.modules.pop("asyncio", None)
     import os
     if "mpython" not in _host.info["modules"]:
         os.remove("/boardsim/mpython.py")
+    # Out of the import path (a name with a dot is never imported), so mip can install its own.
     for package in _host.info["notFrozen"]:
-        for name in os.listdir("/boardsim/" + package):
-            os.remove("/boardsim/%s/%s" % (package, name))
-        os.rmdir("/boardsim/" + package)
+        os.rename("/boardsim/" + package, "/boardsim/" + package + ".notfrozen")
     _script = (source, name, heap_bytes)
 
 
@@ -50,6 +48,36 @@ def _trim_heap(heap_bytes, source_bytes):
     spare = _gc.mem_free() + source_bytes - heap_bytes
     if spare > 0:
         _ballast = bytearray(spare)
+
+
+# The firmware's frozen Python libraries run from flash: importing one costs the script no heap.
+# Here they compile into the heap, so the held spare is let go for the import and taken back after.
+_FROZEN = ("asyncio", "uasyncio", "requests", "urequests", "ntptime", "umqtt", "mip")
+_native_import = __import__
+
+
+def _import(name, *args):
+    global _ballast
+    if name.split(".")[0] not in _FROZEN or name in sys.modules or _ballast is None:
+        return _native_import(name, *args)
+    _gc.collect()
+    free_before = _gc.mem_free()
+    _ballast = None
+    _gc.collect()
+    # Taken back at the next host call: a collection right after the compile, still inside the
+    # import, corrupted the script's strings (a value only C code held, as at start-up).
+    _host.defer(lambda: _retake(free_before))
+    return _host.untimed(_native_import, name, *args)
+
+
+def _retake(free_before):
+    global _ballast
+    _gc.collect()
+    spare = _gc.mem_free() - free_before
+    try:
+        _ballast = bytearray(spare) if spare > 0 else None
+    except MemoryError:
+        pass  # too fragmented to hold it all: the script gets a little more
 
 
 def _traceback(exc):
@@ -65,6 +93,8 @@ def run():
     source, name, heap_bytes = _script
     _script = None
     _trim_heap(heap_bytes, len(source))
+    import builtins
+    builtins.__import__ = _import
     try:
         code = compile(source, name, "exec")
         del source

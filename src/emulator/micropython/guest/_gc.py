@@ -9,6 +9,7 @@ _GROWTH_ALLOWANCE = 128 * 1024 * 1024
 
 
 def mem_free():
+    _host.run_deferred()  # the heap as the board has it, after an import of a frozen library
     return _native.mem_free() - _GROWTH_ALLOWANCE
 
 

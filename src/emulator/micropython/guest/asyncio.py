@@ -139,7 +139,7 @@ class Task:
         for task, gen in self._waiters:
             _loop.wake(task, gen)
         if exc is not None and not self._waiters and not self._awaited and not isinstance(exc, CancelledError):
-            _unretrieved(self, exc)
+            Loop().call_exception_handler({"message": "Task exception wasn't retrieved", "future": self, "exception": exc})
         self._waiters = []
 
     def __iter__(self):
@@ -362,6 +362,16 @@ class Stream:
         self.s.close()
         yield from ()
 
+    # uasyncio v2's names, which v1.23 keeps (extmod/asyncio/stream.py: aclose, awrite, awritestr)
+    aclose = wait_closed
+
+    def awrite(self, buf, off=0, sz=-1):
+        buf = bytes(buf, "utf-8") if isinstance(buf, str) else buf
+        self.write(buf[off:] if sz < 0 else buf[off : off + sz])
+        yield from self.drain()
+
+    awritestr = awrite
+
     def __aenter__(self):
         return self._self()
 
@@ -435,6 +445,8 @@ def start_server(cb, host, port, backlog=5):
 
 
 class Loop:
+    _handler = None
+
     def create_task(self, coro):
         return create_task(coro)
 
@@ -442,17 +454,35 @@ class Loop:
         return _loop.run_until(_task(aw))
 
     def run_forever(self):
-        _loop.run_until(Task(_forever()))
+        global _stop
+        _stop = Task(_forever())
+        _loop.run_until(_stop)
 
     def stop(self):
-        pass
+        if _stop is not None and not _stop.done():
+            _stop._finish(None, None)
 
     def close(self):
         pass
 
+    def set_exception_handler(self, handler):
+        Loop._handler = handler
+
+    def get_exception_handler(self):
+        return Loop._handler
+
+    def default_exception_handler(self, context):
+        _unretrieved(context["future"], context["exception"])
+
+    def call_exception_handler(self, context):
+        (Loop._handler or (lambda loop, c: Loop.default_exception_handler(loop, c)))(self, context)
+
+
+_stop = None
+
 
 def _forever():
-    yield None
+    yield None  # never woken: run_forever() ends when stop() finishes this task
 
 
 def get_event_loop(*args):

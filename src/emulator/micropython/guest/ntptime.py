@@ -17,6 +17,10 @@ def _ntp_delta():
     return 3155673600 if epoch == 2000 else 2208988800
 
 
+# A module setting, as in the firmware's ntptime: scripts change it for a local-time offset.
+NTP_DELTA = _ntp_delta()
+
+
 def time():
     query = bytearray(48)
     query[0] = 0x1B  # LI 0, version 3, mode 3 (client)
@@ -28,7 +32,7 @@ def time():
         msg = s.recv(48)
     finally:
         s.close()
-    return struct.unpack("!I", msg[40:44])[0] - _ntp_delta()  # transmit timestamp, whole seconds
+    return struct.unpack("!I", msg[40:44])[0] - NTP_DELTA  # transmit timestamp, whole seconds
 
 
 def settime():
