@@ -11,3 +11,10 @@ export function macPlus(mac: Uint8Array, n: number): Uint8Array {
   }
   return out;
 }
+
+/** A board's station MAC: its OUI and a stable tail hashed from its name, so each board on a LAN gets its own MAC and DHCP lease. */
+export function stationMac(oui: readonly number[], name: string): Uint8Array {
+  let h = 0x811c9dc5; // FNV-1a
+  for (const ch of name) h = Math.imul(h ^ ch.codePointAt(0)!, 0x01000193) >>> 0;
+  return Uint8Array.of(...oui, (h >>> 16) & 255, (h >>> 8) & 255, h & 255);
+}

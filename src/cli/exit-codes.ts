@@ -21,6 +21,3 @@ export class UsageError extends Error {
     this.name = "UsageError";
   }
 }
-
-/** A script that cannot run (missing, unreadable, broken): a usage error about the file, not the flags. */
-export class ScriptInputError extends UsageError {}

@@ -7,14 +7,11 @@ import { isIPv4 } from "../network-sim/address.ts";
 import { parseHostEntry } from "../network-sim/dns.ts";
 import { FaultSpecError, parseFault } from "../network-sim/faults/spec.ts";
 import { UsageError } from "./exit-codes.ts";
-import type { BoardRun, Role } from "./run.ts";
+import type { LanBoard } from "../runtime/boot.ts";
+import type { Role } from "../runtime/script.ts";
 
 /** One board of a lab: which board, what it runs, its script's settings and its port forwards. */
-export interface LabBoard extends BoardRun {
-  name: string;
-  /** Board port → PC port. */
-  forwards: Map<number, number>;
-}
+export type LabBoard = LanBoard;
 
 export interface LabSpec {
   /** The file's WiFi timing; the command line's when absent. */

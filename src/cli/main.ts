@@ -4,10 +4,12 @@ import { hideBin } from "yargs/helpers";
 import { boardIds } from "../boards/index.ts";
 import { boardsTable } from "./boards.ts";
 import { parseDuration } from "./duration.ts";
-import { EXIT, ScriptInputError, UsageError } from "./exit-codes.ts";
+import { EXIT, UsageError } from "./exit-codes.ts";
+import { InputError, ScriptInputError } from "../runtime/errors.ts";
 import { parseForward } from "./lab-file.ts";
 import { FaultSpecError, parseFault } from "../network-sim/faults/spec.ts";
-import { runBoard, runLab, type Role } from "./run.ts";
+import { runBoard, runLab } from "./run.ts";
+import type { Role } from "../runtime/script.ts";
 
 function fail(message: string, code: number): never {
   process.stderr.write(`boardsim: ${message}\n`);
@@ -123,7 +125,7 @@ async function main(): Promise<void> {
           (text) => process.stdout.write(text),
         ).catch((error: unknown) => {
           // A mistake in the file is not a command-line mistake: no "see --help".
-          if (error instanceof UsageError) fail(error.message, EXIT.usage);
+          if (error instanceof UsageError || error instanceof InputError) fail(error.message, EXIT.usage);
           throw error;
         });
         process.exit(code);
@@ -135,7 +137,7 @@ async function main(): Promise<void> {
     .demandCommand(1, "give a command: run, lab, boards")
     .strict()
     .fail((message, error) => {
-      if (error && !(error instanceof UsageError)) throw error;
+      if (error && !(error instanceof UsageError || error instanceof InputError)) throw error;
       if (error instanceof ScriptInputError) fail(error.message, EXIT.usage); // about the script, not the flags: no --help hint
       // yargs words some errors over several lines; a usage error is one line.
       fail(`${(message ?? error.message).replace(/\s*\n\s*/g, " ")} (see boardsim --help)`, EXIT.usage);
@@ -150,6 +152,6 @@ function hostsFrom(specs: readonly (string | number)[]): Record<string, string> 
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof UsageError) fail(error.message, EXIT.usage);
+  if (error instanceof UsageError || error instanceof InputError) fail(error.message, EXIT.usage);
   fail(`internal error: ${(error as Error)?.stack ?? String(error)}`, EXIT.internal);
 });

@@ -4,12 +4,12 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import pino from "pino";
 import { BOARDS } from "../../src/boards/index.ts";
-import { loadScript } from "../../src/cli/run.ts";
+import { loadScript } from "../../src/runtime/script.ts";
 import { Board } from "../../src/emulator/board.ts";
 import type { RunOutcome } from "../../src/emulator/host-api.ts";
 import { RealClock } from "../../src/network-sim/clock.ts";
 import { Lan } from "../../src/network-sim/lan.ts";
-import { faultsFrom } from "../../src/cli/run.ts";
+import { faultsFrom } from "../../src/runtime/real-lan.ts";
 
 export interface LogLine {
   level: number;

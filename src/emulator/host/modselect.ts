@@ -1,7 +1,7 @@
 import { NetError } from "../../network-sim/errors.ts";
 import type { PollState } from "../../network-sim/poll-state.ts";
 import type { HostValue } from "../host-api.ts";
-import type { HostContext } from "./host-context.ts";
+import type { BoardContext, HostCalls } from "./context.ts";
 
 /** py/stream.h: MP_STREAM_POLL_RD/WR/ERR/HUP/NVAL, the values select.POLLIN… have on every port. */
 export const POLLIN = 0x01;
@@ -50,14 +50,14 @@ function esp32Events(s: PollState, events: number): number {
 }
 
 /** select/poll's host calls: one call waits on a whole set of sockets, in the board's clock. */
-export function modselect(ctx: HostContext) {
-  const rules = ctx.profile.socket.module === "esp32" ? esp32Events : modlwipEvents;
+export function modselect(board: BoardContext) {
+  const rules = board.profile.socket.module === "esp32" ? esp32Events : modlwipEvents;
 
   const revents = (fd: number, events: number): number => {
     // UNVERIFIED: nothing types on the console of a running script, so stdin is never readable; it
     // is always writable (the firmware's stdio poll reports POLLOUT when asked).
     if (fd === STDIN) return events & POLLOUT;
-    const socket = ctx.socket(fd);
+    const socket = board.sockets.find(fd);
     return socket ? rules(socket.pollState(), events) : POLLNVAL;
   };
 
@@ -71,28 +71,28 @@ export function modselect(ctx: HostContext) {
       const check = () => entries.map(([fd, events]) => revents(fd, events));
       const now = check();
       if (now.some((r) => r !== 0) || timeoutMs === 0) return now;
-      return waitReady(ctx, entries, timeoutMs, check);
+      return waitReady(board, entries, timeoutMs, check);
     },
-  };
+  } satisfies HostCalls<"modselect">;
 }
 
 async function waitReady(
-  ctx: HostContext,
+  board: BoardContext,
   entries: readonly (readonly [number, number])[],
   timeoutMs: number | null,
   check: () => number[],
 ): Promise<HostValue> {
-  const outer = ctx.signal();
-  const deadline = timeoutMs === null ? null : ctx.clock.now() + timeoutMs;
+  const outer = board.signal;
+  const deadline = timeoutMs === null ? null : board.clock.now() + timeoutMs;
   for (;;) {
     const round = new AbortController();
     const onAbort = () => round.abort(outer.reason);
     outer.addEventListener("abort", onAbort, { once: true });
     if (outer.aborted) round.abort(outer.reason);
     const expired = new NetError("ETIMEDOUT");
-    const cancelTimer = deadline === null ? () => {} : ctx.clock.setTimer(Math.max(0, deadline - ctx.clock.now()), () => round.abort(expired));
+    const cancelTimer = deadline === null ? () => {} : board.clock.setTimer(Math.max(0, deadline - board.clock.now()), () => round.abort(expired));
     const waits = entries.flatMap(([fd, events]) => {
-      const socket = ctx.socket(fd);
+      const socket = board.sockets.find(fd);
       return socket ? [socket.changed((events & POLLOUT) !== 0, round.signal)] : [];
     });
     if (waits.length === 0) waits.push(new Promise((_, reject) => round.signal.addEventListener("abort", () => reject(round.signal.reason), { once: true })));

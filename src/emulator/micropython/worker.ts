@@ -6,6 +6,7 @@
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import type { HostValue } from "../host-api.ts";
 import type { HostReply, WorkerInput, WorkerOutcome } from "./protocol.ts";
+import { loadSandboxedMicroPython, type WasmExports } from "./realm.ts";
 
 const input = workerData as WorkerInput;
 const { signal, port } = input;
@@ -28,13 +29,6 @@ const POLL_EVERY_CALLS = 1024;
  */
 const POLL_PAUSE_AFTER_INSTANT_MS = 5;
 
-interface WasmExports {
-  memory: { buffer: ArrayBuffer };
-  malloc(size: number): number;
-  free(ptr: number): void;
-  mp_sched_keyboard_interrupt(): void;
-  proxy_c_to_js_lookup_attr(ref: number, attr: number, out: number): void;
-}
 let wasm!: WasmExports;
 let heapMayGrow = true;
 /** The script's work is counted from its start, except the bridge's own (host calls, collections). */
@@ -43,31 +37,10 @@ let inBridge = false;
 let calls = 0;
 let nextPollAt = 0;
 
-type Imports = { env: Record<string, (...args: number[]) => unknown> };
-// Node has WebAssembly at run time; @types/node only declares its types, not the value.
-const webAssembly = (globalThis as unknown as { WebAssembly: { instantiate: unknown } }).WebAssembly;
-const instantiate = webAssembly.instantiate as (m: WebAssembly.Module, i: Imports) => Promise<{ exports: unknown }>;
-// The interpreter's glue instantiates its WebAssembly itself; this takes the module the main thread
-// compiled, and wraps two of its imports:
-// - emscripten's setjmp/longjmp helpers (invoke_*) run around nearly every C call the VM makes,
-//   so they are where a busy loop still notices Ctrl-C (see poll());
-// - once the heap is capped, the wasm memory may not grow, so malloc() cannot add Python heap.
-webAssembly.instantiate = async (_bytes: unknown, imports: Imports) => {
-  const { env } = imports;
-  for (const [name, fn] of Object.entries(env)) {
-    if (name.startsWith("invoke_")) {
-      env[name] = (...args: number[]) => {
-        if (scriptStarted && !inBridge && ++calls >= POLL_EVERY_CALLS) poll();
-        return fn(...args);
-      };
-    }
-  }
-  const resize = env.emscripten_resize_heap!;
-  env.emscripten_resize_heap = (size: number) => (heapMayGrow ? resize(size) : 0);
-  const instance = await instantiate.call(webAssembly, input.wasm, imports);
-  wasm = instance.exports as WasmExports;
-  return { instance, module: input.wasm };
-};
+/** emscripten's setjmp/longjmp helpers (invoke_*) run around nearly every C call the VM makes, so they are where a busy loop still notices Ctrl-C. */
+function onInvoke(): void {
+  if (scriptStarted && !inBridge && ++calls >= POLL_EVERY_CALLS) poll();
+}
 
 function hostCall(name: string, args: HostValue[]): HostReply {
   Atomics.store(signal, 0, 0);
@@ -99,9 +72,9 @@ function poll(): void {
 // other host call so the order of output and effects is kept.
 const decoder = new TextDecoder();
 let consoleBytes: number[] = [];
-function onConsoleByte(data: Uint8Array): void {
-  consoleBytes.push(...data);
-  if (data.includes(10) || consoleBytes.length >= 256) flushConsole();
+function onConsoleByte(byte: number): void {
+  consoleBytes.push(byte);
+  if (byte === 10 || consoleBytes.length >= 256) flushConsole();
 }
 function flushConsole(): void {
   if (consoleBytes.length === 0) return;
@@ -111,7 +84,7 @@ function flushConsole(): void {
 }
 
 function memory(): Uint8Array {
-  return new Uint8Array(wasm.memory.buffer);
+  return new Uint8Array(sandboxed.buffer());
 }
 
 // Garbage collection. The webassembly port collects only when its outermost call from JavaScript
@@ -126,20 +99,21 @@ function memory(): Uint8Array {
 // makes a host call) is not on the Python stack; such scripts could lose it.
 let callDepthAddress = -1;
 const depthSnapshots: Int32Array[] = [];
-/** The dict (its proxy, held so that JavaScript never releases it), a C string of a key to look up, and 12 bytes for the (unused) result. */
-const lookup: { dict: { _ref: number } | null; key: number; out: number } = { dict: null, key: 0, out: 0 };
+/** The __main__ dict (its proxy's reference; the glue holds the proxy), a C string of a key to look up, and 12 bytes for the (unused) result. */
+const lookup = { dict: 0, key: 0, out: 0 };
 
 /** The port's static data: everything below the first malloc() block. */
 function staticData(): Int32Array {
   const heapStart = wasm.malloc(4);
   wasm.free(heapStart);
-  return new Int32Array(wasm.memory.buffer.slice(0, heapStart & ~3));
+  return new Int32Array(sandboxed.buffer(), 0, heapStart >> 2).slice();
 }
 
 /** The address of external_call_depth: the one word of static data that is 0, 1 and 2 at those call depths. */
 function findCallDepth(): number {
   depthSnapshots.push(staticData());
-  mp.runPython("import _boardsim_js\n_boardsim_js.probe(lambda: _boardsim_js.probe(None, None), {})\ndel _boardsim_js");
+  // Called from Python (depth 1), then from Python that JavaScript called (depth 2).
+  mp.runPython("import _boardsim_js, js\n_boardsim_js.probe()\njs.Array.of(0).forEach(lambda *_: _boardsim_js.probe())\ndel _boardsim_js, js");
   const [top, one, two] = depthSnapshots;
   const found = [];
   for (let i = 0; i < top!.length; i++) if (top![i] === 0 && one![i] === 1 && two![i] === 2) found.push(i * 4);
@@ -149,12 +123,12 @@ function findCallDepth(): number {
 
 function collectGarbage(): void {
   // A fresh view each time: the memory may have grown (before the heap is capped).
-  const depth = () => new Int32Array(wasm.memory.buffer, callDepthAddress, 1);
+  const depth = () => new Int32Array(sandboxed.buffer(), callDepthAddress, 1);
   const saved = depth()[0]!;
   const wasInBridge = inBridge;
   inBridge = true; // no Ctrl-C check in there: it would be raised in the lookup, and lost
   depth()[0] = 0;
-  wasm.proxy_c_to_js_lookup_attr(lookup.dict!._ref, lookup.key, lookup.out);
+  wasm.proxy_c_to_js_lookup_attr(lookup.dict, lookup.key, lookup.out);
   depth()[0] = saved;
   inBridge = wasInBridge;
 }
@@ -164,15 +138,33 @@ function collectGarbage(): void {
 let reply = new Uint8Array();
 let blobs: Uint8Array[] = [];
 let outcome: WorkerOutcome | undefined;
+/** A bridge argument: anything but what `check` accepts is refused (the script can call the bridge itself). */
+function checked<T>(value: unknown, check: (v: unknown) => v is T): T {
+  if (!check(value)) throw new TypeError("invalid bridge argument");
+  return value;
+}
+const isString = (v: unknown): v is string => typeof v === "string";
+const isIndex = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** Bytes the script named by (address, length): a copy, within the memory. */
+function bytesAt(span: unknown): Uint8Array {
+  if (!Array.isArray(span) || span.length !== 2 || !isIndex(span[0]) || !isIndex(span[1])) throw new TypeError("invalid bridge argument");
+  const heap = memory();
+  if (span[0] + span[1] > heap.length) throw new RangeError("outside the heap");
+  return heap.slice(span[0], span[0] + span[1]);
+}
+
+// Every argument is a primitive (realm.ts guarantees it) and checked here: scripts can reach these.
 const bridge = {
-  call(name: string, argsJson: string): number {
-    const args = JSON.parse(argsJson, (_key, value) =>
-      value !== null && typeof value === "object" && "__b" in value ? memory().slice(value.__b[0], value.__b[0] + value.__b[1]) : value,
+  call(name: unknown, argsJson: unknown): number {
+    const args = JSON.parse(checked(argsJson, isString), (_key, value) =>
+      value !== null && typeof value === "object" && Object.hasOwn(value, "__b") ? bytesAt(value.__b) : value,
     ) as HostValue[];
+    if (!Array.isArray(args)) throw new TypeError("invalid bridge argument");
     flushConsole();
     // Not while the library is imported at start-up: a collection there corrupted the heap (cause not found).
     if (scriptStarted) collectGarbage();
-    const answer = hostCall(name, args);
+    const answer = hostCall(checked(name, isString), args);
     blobs = [];
     const json =
       "error" in answer
@@ -181,11 +173,11 @@ const bridge = {
     reply = new TextEncoder().encode(json);
     return reply.length;
   },
-  reply(address: number): void {
-    memory().set(reply, address);
+  reply(address: unknown): void {
+    memory().set(reply, checked(address, isIndex));
   },
-  blob(index: number, address: number): void {
-    memory().set(blobs[index]!, address);
+  blob(index: unknown, address: unknown): void {
+    memory().set(blobs[checked(index, isIndex)]!, checked(address, isIndex));
   },
   collect(): void {
     collectGarbage();
@@ -197,15 +189,16 @@ const bridge = {
   resume(): void {
     inBridge = false;
   },
-  /** Depth probe (findCallDepth): called at depth 1 with a callback to call at depth 2, and the dict collections look up. */
-  probe(deeper: (() => void) | null, dict: { _ref: number } | null): void {
-    depthSnapshots.push(staticData());
-    lookup.dict ??= dict;
-    deeper?.();
+  /** Depth probe (findCallDepth), at start-up only. */
+  probe(): void {
+    if (callDepthAddress === -1) depthSnapshots.push(staticData());
   },
-  finish(kind: string, pyType: string, traceback: string): void {
+  finish(kind: unknown, pyType: unknown, traceback: unknown): void {
     flushConsole();
-    outcome = kind === "raised" ? { kind: "raised", pyType, traceback: traceback.split("\n") } : { kind: "finished" };
+    outcome =
+      kind === "raised"
+        ? { kind: "raised", pyType: checked(pyType, isString), traceback: checked(traceback, isString).split("\n") }
+        : { kind: "finished" };
   },
 };
 
@@ -225,19 +218,23 @@ function capHeap(): void {
   }
 }
 
-const { loadMicroPython } = await import("@micropython/micropython-webassembly-pyscript");
-const mp = await loadMicroPython({
-  heapsize: input.heapBytes + LIBRARY_ALLOWANCE,
-  linebuffer: false,
-  stdout: onConsoleByte,
-  stderr: onConsoleByte,
+const sandboxed = await loadSandboxedMicroPython(input.heapBytes + LIBRARY_ALLOWANCE, {
+  wasm: input.wasm,
+  onInvoke,
+  // Once the heap is capped, the wasm memory may not grow, so malloc() cannot add Python heap.
+  mayGrowHeap: () => heapMayGrow,
+  consoleByte: onConsoleByte,
+  glueMessage: (text) => console.error(text),
 });
-mp.registerJsModule("_boardsim_js", bridge);
+const mp = sandboxed.mp;
+wasm = sandboxed.exports;
+sandboxed.registerJsModule("_boardsim_js", bridge);
 callDepthAddress = findCallDepth();
 const key = new TextEncoder().encode("__name__\0"); // an interned name: the lookup allocates nothing
 lookup.key = wasm.malloc(key.length);
 memory().set(key, lookup.key);
 lookup.out = wasm.malloc(12);
+lookup.dict = (mp.globals as unknown as { __dict__: { _ref: number } }).__dict__._ref;
 mp.FS.mkdir("/boardsim");
 for (const [name, source] of Object.entries(input.library)) {
   if (name.includes("/")) mp.FS.mkdirTree(`/boardsim/${name.slice(0, name.lastIndexOf("/"))}`);
@@ -251,7 +248,15 @@ mp.runPython(
   `import sys\nsys.path.insert(0, "/boardsim")\nimport _boardsim\n_boardsim.setup(_script, _name, ${input.heapBytes})\ndel _script, _name`,
 );
 capHeap();
+sandboxed.lockdown();
 scriptStarted = true;
-mp.runPython("_boardsim.run()");
+try {
+  mp.runPython("_boardsim.run()");
+} catch (error) {
+  // Something unwound the interpreter itself: a wasm trap (memory the script corrupted through
+  // uctypes), or an exception of the glue's JavaScript the script reached. Its state is lost: the
+  // board stops with a fatal error, as firmware does on a hard fault; the process and other boards go on.
+  outcome = { kind: "raised", pyType: "RuntimeError", traceback: ["Traceback (most recent call last):", `RuntimeError: fatal error (${sandboxed.describe(error)})`] };
+}
 flushConsole();
 parentPort!.postMessage(outcome ?? { kind: "finished" });

@@ -3,6 +3,7 @@
  * captured here and removed from the global scope so user scripts only reach the simulator
  * through the Python-style modules.
  */
+import type { HostName } from "../../host/table.ts";
 import { exceptionFromHost } from "./exceptions.ts";
 
 type HostFunction = (...args: unknown[]) => unknown;
@@ -21,7 +22,7 @@ function invoke<T>(table: Record<string, HostFunction>, name: string, args: unkn
 }
 
 /** Calls a host function; a GuestException thrown by the host becomes the Python exception it names. */
-export function call<T = unknown>(name: string, ...args: unknown[]): T {
+export function call<T = unknown>(name: HostName, ...args: unknown[]): T {
   return invoke(functions, name, args);
 }
 

@@ -1,0 +1,42 @@
+import type { Logger } from "pino";
+import type { BoardProfile } from "../../boards/profile.ts";
+import type { Clock } from "../../network-sim/clock.ts";
+import type { Lan } from "../../network-sim/lan.ts";
+import type { SoftAp } from "../../network-sim/soft-ap.ts";
+import type { Wlan } from "../../network-sim/wlan.ts";
+import type { Oled } from "../devices/oled.ts";
+import type { HostValue } from "../host-api.ts";
+import type { HostModuleName, HostName } from "./table.ts";
+import type { SocketTable } from "./socket-table.ts";
+
+/** What a firmware module's host calls see of their board. */
+export interface BoardContext {
+  readonly profile: BoardProfile;
+  readonly name: string;
+  readonly mac: Uint8Array;
+  readonly log: Logger;
+  readonly clock: Clock;
+  /** The LAN it is on (its router's DNS: getaddrinfo). */
+  readonly lan: Lan;
+  readonly sta: Wlan;
+  /** The AP interface (network.AP_IF). */
+  readonly ap: SoftAp;
+  /** The built-in screen, on boards that have one. */
+  readonly oled: Oled | null;
+  readonly sockets: SocketTable;
+  /** What time.time() counts from (ms since 1970). */
+  readonly bootEpochMs: number;
+  /** The board's serial console. */
+  readonly console: (text: string) => void;
+  /** Aborted by Ctrl-C: every blocking call waits on it. */
+  readonly signal: AbortSignal;
+  /** performance.now() when the guest last let the event loop take a turn. */
+  readonly lastYield: number;
+}
+
+/** A host function takes the guest's plain values; each checks what it was given. */
+export type HostFunction = (...args: never[]) => HostValue | Promise<HostValue>;
+
+/** One firmware module's host calls: exactly the names the table lists for it (each module checks with `satisfies`). */
+export type HostCalls<M extends HostModuleName> = Record<HostName<M>, HostFunction>;
+export type HostModule<M extends HostModuleName> = (board: BoardContext) => HostCalls<M>;

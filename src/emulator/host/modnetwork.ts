@@ -1,0 +1,149 @@
+import type { IfconfigTuple } from "../../boards/profile.ts";
+import type { Security } from "../../network-sim/access-point.ts";
+import { ipToNumber, isIPv4, numberToIp } from "../../network-sim/address.ts";
+import { sleep } from "../../network-sim/clock.ts";
+import { FirmwareError } from "../../network-sim/errors.ts";
+import type { SoftAp, SoftApSettings } from "../../network-sim/soft-ap.ts";
+import type { Wlan } from "../../network-sim/wlan.ts";
+import type { HostValue } from "../host-api.ts";
+import type { BoardContext, HostCalls } from "./context.ts";
+
+type Changes = { readonly [key: string]: HostValue };
+
+/** MicroPython's network module: WLAN(STA_IF) and WLAN(AP_IF) (extmod/network_cyw43.c, ports/esp32/network_wlan.c). */
+export function modnetwork(board: BoardContext) {
+  const { profile } = board;
+  const wlan = (itf: number): Wlan | SoftAp => (itf === 0 ? board.sta : board.ap);
+  return {
+    wlanActive: (itf: number, on: boolean | null): boolean | null => {
+      if (on === null) return wlan(itf).active;
+      wlan(itf).setActive(on);
+      return profile.wlan.activeReturnsState ? on : null;
+    },
+    wlanConnect: (itf: number, ssid: string, key: string): null => {
+      wlan(itf).connect(ssid, key);
+      return null;
+    },
+    wlanDisconnect: (itf: number): null => {
+      wlan(itf).disconnect();
+      return null;
+    },
+    wlanStatus: (itf: number, param: string | null): HostValue => {
+      if (param === "stations" && itf === 1) return board.ap.stations().map((mac) => [mac]);
+      if (param === "rssi" && itf === 0) return board.sta.network?.rssiFor(board.name) ?? 0;
+      if (param !== null) throw new FirmwareError("ValueError", "unknown status param");
+      return wlan(itf).status();
+    },
+    wlanIsConnected: (itf: number): boolean => wlan(itf).isConnected(),
+    wlanIfconfig: (itf: number, config: readonly string[] | null): HostValue => {
+      if (config !== null) wlan(itf).setStatic(ifconfigTuple(config));
+      return config === null ? [...wlan(itf).ifconfig()] : null;
+    },
+    /** ipconfig('addr4' | 'gw4' | 'dhcp4' | 'has_dhcp4' | 'dns'), or ipconfig(addr4=, gw4=, dhcp4=). */
+    wlanIpconfig: (itf: number, key: string | null, changes: Changes | null): HostValue =>
+      key !== null ? ipconfigQuery(board, wlan(itf), itf, key) : ipconfigSet(board.sta, changes ?? {}),
+    /** scan(): blocks for one scan, then the APs this board hears, in its tuple format. */
+    wlanScan: async (): Promise<HostValue> => {
+      board.sta.scan(); // raises when inactive, before the wait
+      await sleep(board.clock, board.sta.timing.scanMs, board.signal);
+      return board.sta.scan().map(({ ap, rssi }) => [
+        new TextEncoder().encode(ap.ssid),
+        ap.config.bssid,
+        ap.config.channel,
+        rssi,
+        profile.wlan.scanSecurity[ap.config.security],
+        profile.wlan.scanSixthField,
+      ]);
+    },
+    /** config('key') queries; config({ key: value }) sets (the AP's essid, password, channel, security). */
+    wlanConfig: (itf: number, key: string | null, changes: Changes | null): HostValue =>
+      key !== null ? configQuery(board, itf, key) : configSet(board, itf, changes ?? {}),
+  } satisfies HostCalls<"modnetwork">;
+}
+
+function ipconfigQuery(board: BoardContext, itf: Wlan | SoftAp, index: number, key: string): HostValue {
+  const [ip, netmask, gateway, dns] = itf.ifconfig();
+  switch (key) {
+    case "addr4":
+      return [ip, netmask];
+    case "gw4":
+      return gateway;
+    case "dns":
+      return dns;
+    case "dhcp4":
+      return index === 0 && board.sta.usesDhcp;
+    case "has_dhcp4":
+      return index === 0 && board.sta.usesDhcp && board.sta.ip !== null;
+  }
+  throw new FirmwareError("ValueError", "unexpected key");
+}
+
+/** ipconfig(addr4='ip/len' or (ip, mask), gw4=ip, dhcp4=bool) on the station interface. */
+function ipconfigSet(sta: Wlan, changes: Changes): null {
+  let [ip, netmask, gateway, dns] = sta.ifconfig();
+  for (const [key, value] of Object.entries(changes)) {
+    if (key === "dhcp4") {
+      if (value) sta.setStatic(null);
+    } else if (key === "addr4" && typeof value === "string") {
+      const [address, prefix] = value.split("/");
+      ip = address!;
+      if (prefix !== undefined) netmask = numberToIp(Number(prefix) === 0 ? 0 : (0xffffffff << (32 - Number(prefix))) >>> 0);
+    } else if (key === "addr4" && Array.isArray(value)) {
+      [ip, netmask] = value as [string, string];
+    } else if (key === "gw4" && typeof value === "string") {
+      gateway = value;
+    } else throw new FirmwareError("ValueError", "unexpected key");
+  }
+  if (Object.keys(changes).some((key) => key !== "dhcp4")) {
+    ipToNumber(netmask); // a malformed prefix or mask fails here
+    sta.setStatic(ifconfigTuple([ip, netmask, gateway, dns]));
+  }
+  return null;
+}
+
+function configQuery(board: BoardContext, itf: number, key: string): HostValue {
+  switch (key) {
+    case "mac":
+      return itf === 0 ? board.mac : board.ap.mac;
+    case "essid":
+    case "ssid":
+      return itf === 0 ? (board.sta.network?.ssid ?? "") : board.ap.settings.ssid;
+    case "channel":
+      return itf === 0 ? (board.sta.network?.config.channel ?? 0) : board.ap.settings.channel;
+    case "hostname":
+      return board.profile.hostname;
+  }
+  throw new FirmwareError("ValueError", "unknown config param");
+}
+
+function configSet(board: BoardContext, itf: number, changes: Changes): null {
+  const ap: Partial<SoftApSettings> = {};
+  for (const [key, value] of Object.entries(changes)) {
+    if (key === "pm" || key === "txpower") continue; // power management and TX power are not simulated
+    if (itf === 1 && (key === "essid" || key === "ssid")) ap.ssid = String(value);
+    else if (itf === 1 && (key === "password" || key === "key")) ap.password = String(value);
+    else if (itf === 1 && key === "channel") ap.channel = Number(value);
+    else if (itf === 1 && (key === "security" || key === "authmode")) ap.security = apSecurity(board, Number(value));
+    else throw new FirmwareError("ValueError", "unknown config param");
+  }
+  if (Object.keys(ap).length > 0) board.ap.configure(ap);
+  return null;
+}
+
+/**
+ * config(authmode=n) on the AP: 0 is open; the ESP ports number the rest as their scan() does
+ * (3 WPA2, 4 WPA/WPA2); any other mode (Pico W's SEC_* bit sets) is taken as WPA2.
+ */
+function apSecurity(board: BoardContext, mode: number): Security {
+  if (mode === 0) return "open";
+  const kinds = Object.entries(board.profile.wlan.scanSecurity) as [Security, number][];
+  return kinds.find(([, code]) => code === mode)?.[0] ?? "wpa2";
+}
+
+/** ifconfig()'s 4-tuple argument, checked like the firmware's. */
+function ifconfigTuple(config: readonly string[]): IfconfigTuple {
+  if (config.length !== 4 || !config.every((part) => typeof part === "string" && isIPv4(part))) {
+    throw new FirmwareError("ValueError", "invalid arguments");
+  }
+  return [config[0]!, config[1]!, config[2]!, config[3]!];
+}

@@ -1,0 +1,102 @@
+import type { SocketAddress } from "../../network-sim/address.ts";
+import { NetError } from "../../network-sim/errors.ts";
+import { PortTable } from "../../network-sim/port-table.ts";
+import type { TcpLink } from "../../network-sim/tcp-link.ts";
+import { TcpSocket, type SocketHost } from "../../network-sim/tcp-socket.ts";
+import { UdpSocket } from "../../network-sim/udp-socket.ts";
+
+/** The board's sockets by descriptor, and its TCP and UDP ports: what modsocket's calls work on. */
+export class SocketTable {
+  /** What every socket of the board is given: the board's network, ports and limits. */
+  readonly host: SocketHost;
+  private readonly sockets = new Map<number, TcpSocket | UdpSocket>();
+  private readonly ports = new PortTable<TcpSocket>();
+  private readonly udpPorts = new PortTable<UdpSocket>();
+  private nextId = 1;
+
+  constructor(host: Omit<SocketHost, "claimPort" | "releasePort" | "ephemeralPort" | "udpPorts" | "pcbsInUse" | "listeningSockets" | "roomFreed">) {
+    this.host = {
+      ...host,
+      claimPort: (port, socket) => this.ports.claim(port, socket),
+      releasePort: (port, socket) => this.ports.release(port, socket),
+      ephemeralPort: (socket) => this.ports.claimEphemeral(socket),
+      udpPorts: this.udpPorts,
+      pcbsInUse: () => sum(this.tcpSockets(), (s) => s.pcbs),
+      listeningSockets: () => sum(this.tcpSockets(), (s) => (s.isListening ? 1 : 0)),
+      roomFreed: () => {
+        for (const socket of this.tcpSockets()) socket.admitWaiting();
+      },
+    };
+  }
+
+  add(socket: TcpSocket | UdpSocket): number {
+    const id = this.nextId++;
+    this.sockets.set(id, socket);
+    return id;
+  }
+
+  /** The open socket with this id, or undefined once closed (select reports POLLNVAL). */
+  find(id: number): TcpSocket | UdpSocket | undefined {
+    return this.sockets.get(id);
+  }
+
+  get(id: number): TcpSocket | UdpSocket {
+    const socket = this.sockets.get(id);
+    if (!socket) throw new NetError("EBADF");
+    return socket;
+  }
+
+  tcp(id: number): TcpSocket {
+    const socket = this.get(id);
+    if (socket instanceof UdpSocket) throw new NetError("EOPNOTSUPP");
+    return socket;
+  }
+
+  udp(id: number): UdpSocket {
+    const socket = this.get(id);
+    if (socket instanceof TcpSocket) throw new NetError("ENOTCONN"); // sendto/recvfrom on a stream socket
+    return socket;
+  }
+
+  /** TCP sockets not yet closed: what counts against the profile's maxSockets. */
+  openTcp(): number {
+    return sum(this.tcpSockets(), (s) => (s.isClosed ? 0 : 1));
+  }
+
+  close(id: number): void {
+    // Forget it first, so its PCB no longer counts when close() lets waiting connections in.
+    const socket = this.sockets.get(id);
+    this.sockets.delete(id);
+    socket?.close();
+  }
+
+  /** Closes every socket, with RST when `reset` (the board is switched off). */
+  closeAll(reset: boolean): void {
+    // Empty the table first: a closing socket frees room that must not let queued connections in.
+    const sockets = [...this.sockets.values()];
+    this.sockets.clear();
+    for (const socket of sockets) {
+      if (reset && socket instanceof TcpSocket) socket.reset();
+      else socket.close();
+    }
+  }
+
+  /** A connection for a listening port; false when nothing listens there. */
+  acceptTcp(localPort: number, link: TcpLink): boolean {
+    return this.ports.get(localPort)?.offer(link) ?? false;
+  }
+
+  receiveUdp(localPort: number, from: SocketAddress, data: Uint8Array): void {
+    this.udpPorts.get(localPort)?.deliver(data, from);
+  }
+
+  private *tcpSockets(): Iterable<TcpSocket> {
+    for (const socket of this.sockets.values()) if (socket instanceof TcpSocket) yield socket;
+  }
+}
+
+function sum<T>(items: Iterable<T>, count: (item: T) => number): number {
+  let total = 0;
+  for (const item of items) total += count(item);
+  return total;
+}

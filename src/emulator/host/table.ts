@@ -1,0 +1,40 @@
+/**
+ * The host-call table: every function a guest library may call, grouped by the firmware module it
+ * serves (named as MicroPython names its C files: modsocket.c, modtime.c, ...). Each group is one
+ * file in this folder that implements exactly these names (the compiler checks it). No imports: the
+ * TS guest library, type-checked without Node, reads `HostName` from here; a test checks every name
+ * the .py guest calls.
+ *
+ * A new firmware module: a file `mod<name>.ts` here and its entry below (and in index.ts's
+ * MODULES, which the compiler asks for).
+ */
+export const HOST_TABLE = {
+  modbuiltins: ["boardInfo", "write", "poll"],
+  modtime: ["sleepMs", "ticksMs", "epochSeconds"],
+  modnetwork: ["wlanActive", "wlanConnect", "wlanDisconnect", "wlanStatus", "wlanIsConnected", "wlanIfconfig", "wlanIpconfig", "wlanScan", "wlanConfig"],
+  modsocket: [
+    "socketNew",
+    "socketConnect",
+    "socketSendto",
+    "socketRecvfrom",
+    "socketBind",
+    "socketListen",
+    "socketAccept",
+    "socketSend",
+    "socketSendAll",
+    "socketRecv",
+    "socketClose",
+    "socketSetTimeout",
+    "socketSetsockopt",
+    "socketGetaddrinfo",
+    "socketRead",
+    "socketReadline",
+    "socketWrite",
+    "socketRepr",
+  ],
+  modselect: ["selectPoll"],
+  moddisplay: ["oledFill", "oledPixel", "oledFillRect", "oledText", "oledDispChar", "oledShow"],
+} as const;
+
+export type HostModuleName = keyof typeof HOST_TABLE;
+export type HostName<M extends HostModuleName = HostModuleName> = (typeof HOST_TABLE)[M][number];

@@ -1,0 +1,234 @@
+/**
+ * The realm the interpreter's JavaScript glue runs in, so that a script reaches nothing of Node.
+ *
+ * The webassembly port gives Python the glue's JavaScript: `import js` is its globalThis, `jsffi`
+ * turns Python functions into JavaScript ones, every JavaScript object Python ever saw sits in a
+ * table on globalThis (`proxy_js_ref`), and `uctypes` can forge a reference to any entry. Hiding
+ * modules in sys.modules is no boundary. So the glue runs in a `node:vm` context of its own whose
+ * global holds only ECMAScript's built-ins and what the glue needs, with code generation from
+ * strings and WebAssembly compilation turned off: from anything Python reaches, `.constructor`
+ * leads to that context's Function, which cannot compile code (EvalError), and there is no
+ * `process`, `require` or `import()` to find.
+ *
+ * The rules this file keeps (docs/ARCHITECTURE.md, "Sandbox"):
+ * - No object of the worker's own realm is ever handed into the context (its `.constructor` would
+ *   be that realm's Function, which compiles code). Functions the context calls are wrapped by
+ *   functions made INSIDE the context; the outer function stays in their closure.
+ * - Outer functions take and return primitives only, and never throw into the context (an outer
+ *   Error would reach Python): `guard` checks both and turns a failure into a TypeError made inside.
+ * - The context's built-ins are frozen once the glue is loaded, and the global's names of them
+ *   fixed, so Python cannot plant hooks the worker or V8 would call (`Error.prepareStackTrace`,
+ *   `Promise.prototype.then`, the `buffer` getter of the WebAssembly memory).
+ * - The worker never awaits a promise of the context once Python has run (`await` calls `then`).
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import vm from "node:vm";
+import type { MicroPython, MicroPythonOptions } from "@micropython/micropython-webassembly-pyscript";
+
+type Primitive = string | number | boolean | null | undefined;
+/** A function the context may call: primitives in, a primitive (or nothing) out. */
+export type OuterFunction = (...args: Primitive[]) => Primitive | void;
+
+export interface WasmExports {
+  memory: object;
+  malloc(size: number): number;
+  free(ptr: number): void;
+  mp_sched_keyboard_interrupt(): void;
+  proxy_c_to_js_lookup_attr(ref: number, attr: number, out: number): void;
+}
+
+export interface RealmOptions {
+  /** The interpreter's WebAssembly, compiled on the main thread (the context may not compile any). */
+  wasm: WebAssembly.Module;
+  /** Called before each of emscripten's invoke_* helpers: nearly every C call of the VM. */
+  onInvoke(): void;
+  /** Whether the wasm memory may still grow. */
+  mayGrowHeap(): boolean;
+  /** One byte the interpreter wrote to stdout or stderr. */
+  consoleByte(byte: number): void;
+  /** A message of the glue's own (console.error): an emscripten abort or warning. */
+  glueMessage(text: string): void;
+}
+
+export interface SandboxedMicroPython {
+  mp: MicroPython;
+  exports: WasmExports;
+  /** The wasm memory's current buffer (read through the getter captured before any Python ran). */
+  buffer(): ArrayBuffer;
+  /** Registers a JS module for Python whose functions are wrappers, made inside, of `functions`. */
+  registerJsModule(name: string, functions: Record<string, OuterFunction>): void;
+  /** Freezes the context's built-ins: call once the glue's setup is done, before untrusted Python runs. */
+  lockdown(): void;
+  /** A short text for what the context threw (a wasm trap's message, else the error's name), read inside. */
+  describe(error: unknown): string;
+}
+
+const GLUE_PACKAGE = "@micropython/micropython-webassembly-pyscript";
+
+/**
+ * The glue (an ES module) as a script for the context: an async function body returning
+ * loadMicroPython. Each edit must match exactly as often as expected in the pinned version.
+ */
+function glueScript(): string {
+  let source = readFileSync(createRequire(import.meta.url).resolve(GLUE_PACKAGE), "utf8");
+  const edit = (pattern: RegExp, replacement: string, count: number) => {
+    const found = source.match(pattern)?.length ?? 0;
+    if (found !== count) throw new Error(`${GLUE_PACKAGE}: expected ${count} × ${pattern} in micropython.mjs, found ${found}`);
+    source = source.replace(pattern, replacement);
+  };
+  edit(/export default _createMicroPythonModule;/g, "", 1);
+  edit(/export async function loadMicroPython\(/g, "async function loadMicroPython(", 1);
+  // No module URL in a script; the context has no `URL` either (the glue catches that).
+  edit(/import\.meta\.url/g, '""', 4);
+  // Dynamic import(): only in branches for Node, but an import() would reject with an Error of the
+  // worker's realm, so none is left in the code.
+  edit(/(?<![\w$.])import\(/g, "(void 0)(", 4);
+  // Only the line-buffered console (not used) needs a TextDecoder; without one the glue decodes UTF-8 itself.
+  edit(/Module\._textDecoder=new TextDecoder,/g, "", 1);
+  return `(async () => {\n${source}\nreturn loadMicroPython;\n})()`;
+}
+
+/**
+ * Made inside the context: the wrappers and the glue's environment. `failed` is what a guarded
+ * outer function returns instead of throwing.
+ */
+const INSIDE = `"use strict";
+(function inside(failed, hooks, wasmModule) {
+  const wrap = (outer) => function () {
+    const result = outer(...arguments);
+    if (result === failed) throw new TypeError("invalid arguments");
+    return result;
+  };
+  const onInvoke = wrap(hooks.onInvoke), mayGrowHeap = wrap(hooks.mayGrowHeap), consoleByte = wrap(hooks.consoleByte);
+  const glueMessage = wrap(hooks.glueMessage);
+  let exports = null;
+  // The glue's environment check: a worker (no fetch, no XMLHttpRequest; the wasm comes below).
+  globalThis.WorkerGlobalScope = function WorkerGlobalScope() {};
+  const say = function () { glueMessage(Array.prototype.join.call(arguments, " ")); };
+  globalThis.console = { log: say, error: say, warn: say, info: say, debug: say };
+  globalThis.crypto = { getRandomValues(array) { for (let i = 0; i < array.length; i++) array[i] = Math.random() * 0x100000000; return array; } };
+  globalThis.fetch = function fetch() { return null; };
+  // The glue instantiates its wasm through instantiateStreaming(fetch(...)): this takes the module
+  // the main thread compiled and wraps two imports (see worker.ts).
+  WebAssembly.instantiateStreaming = async function instantiateStreaming(_response, imports) {
+    const env = imports.env;
+    for (const name of Object.keys(env)) {
+      if (name.startsWith("invoke_")) {
+        const call = env[name];
+        env[name] = function () { onInvoke(); return call(...arguments); };
+      }
+    }
+    const resize = env.emscripten_resize_heap;
+    env.emscripten_resize_heap = function (size) { return mayGrowHeap() === true ? resize(size) : 0; };
+    const instance = await WebAssembly.instantiate(wasmModule, imports);
+    exports = instance.exports;
+    return { instance };
+  };
+  const bufferOf = Object.getOwnPropertyDescriptor(WebAssembly.Memory.prototype, "buffer").get;
+  return {
+    options(heapsize) {
+      const sink = function (bytes) { consoleByte(bytes[0]); };
+      return { heapsize, linebuffer: false, stdout: sink, stderr: sink };
+    },
+    loaded() {
+      delete globalThis.fetch;
+      delete globalThis.loadMicroPython;
+      return exports;
+    },
+    buffer() { return Reflect.apply(bufferOf, exports.memory, []); },
+    describe(error) {
+      try { return error instanceof WebAssembly.RuntimeError ? String(error.message) : error instanceof Error ? String(error.name) : "error"; } catch { return "error"; }
+    },
+    module(functions) {
+      const module = Object.create(null);
+      for (const name of Object.keys(functions)) module[name] = wrap(functions[name]);
+      return Object.freeze(module);
+    },
+    lockdown(names) {
+      const seen = new WeakSet();
+      const harden = (value) => {
+        if ((typeof value !== "object" && typeof value !== "function") || value === null || seen.has(value)) return;
+        seen.add(value);
+        Object.freeze(value);
+        harden(Object.getPrototypeOf(value));
+        for (const key of Reflect.ownKeys(value)) {
+          const d = Object.getOwnPropertyDescriptor(value, key);
+          if ("value" in d) harden(d.value);
+          else { harden(d.get); harden(d.set); }
+        }
+      };
+      Object.defineProperty(Error, "prepareStackTrace", { value: undefined, writable: false, configurable: false });
+      for (const name of names) if (name !== "globalThis") harden(globalThis[name]);
+    },
+  };
+})`;
+
+const isPrimitive = (value: unknown): value is Primitive => value === null || (typeof value !== "object" && typeof value !== "function");
+
+export async function loadSandboxedMicroPython(heapsize: number, options: RealmOptions): Promise<SandboxedMicroPython> {
+  const FAILED = Symbol("failed");
+  /** An outer function as the context may call it: primitives only, failures as FAILED, never a throw. */
+  const guard =
+    (fn: OuterFunction) =>
+    (...args: unknown[]): unknown => {
+      try {
+        if (!args.every(isPrimitive)) return FAILED;
+        const result = fn(...args);
+        return isPrimitive(result) ? result : undefined;
+      } catch {
+        return FAILED;
+      }
+    };
+  const sandbox = Object.create(null) as object;
+  const context = vm.createContext(sandbox, { name: "micropython", codeGeneration: { strings: false, wasm: false } });
+  /** The built-ins, by the names the context's global starts with. */
+  const builtins = vm.runInContext("Object.getOwnPropertyNames(globalThis)", context) as string[];
+  const hooks = Object.create(null) as Record<string, unknown>;
+  hooks.onInvoke = guard(() => options.onInvoke());
+  hooks.mayGrowHeap = guard(() => options.mayGrowHeap());
+  hooks.consoleByte = guard((byte) => {
+    if (typeof byte === "number") options.consoleByte(byte);
+  });
+  hooks.glueMessage = guard((text) => options.glueMessage(String(text)));
+  // Called once, with outer arguments: the hooks object is read by the context only while this
+  // function runs (it keeps the wrapped functions, not the object).
+  const inside = (vm.runInContext(INSIDE, context) as (failed: symbol, hooks: object, wasm: WebAssembly.Module) => Inside)(FAILED, hooks, options.wasm);
+  const loadMicroPython = (await (vm.runInContext(glueScript(), context, { filename: "micropython.mjs" }) as Promise<unknown>)) as (
+    options: MicroPythonOptions,
+  ) => Promise<MicroPython>;
+  const mp = await loadMicroPython(inside.options(heapsize));
+  const exports = inside.loaded();
+  return {
+    mp,
+    exports,
+    buffer: () => inside.buffer(),
+    describe: (error) => {
+      const text = inside.describe(error);
+      return typeof text === "string" ? text.slice(0, 200) : "error";
+    },
+    registerJsModule: (name, functions) => {
+      const guarded = Object.create(null) as Record<string, unknown>;
+      for (const [key, fn] of Object.entries(functions)) guarded[key] = guard(fn);
+      mp.registerJsModule(name, inside.module(guarded));
+    },
+    lockdown: () => {
+      inside.lockdown(builtins);
+      // The global's names of the built-ins stay bound to them (V8 reads globalThis.Error.prepareStackTrace).
+      for (const name of builtins.filter((n) => n !== "globalThis")) {
+        const descriptor = Object.getOwnPropertyDescriptor(sandbox, name);
+        if (descriptor?.configurable === false) continue;
+        Object.defineProperty(sandbox, name, { value: vm.runInContext(`globalThis[${JSON.stringify(name)}]`, context), writable: false, configurable: false });
+      }
+    },
+  };
+}
+
+interface Inside {
+  options(heapsize: number): MicroPythonOptions;
+  loaded(): WasmExports;
+  buffer(): ArrayBuffer;
+  describe(error: unknown): unknown;
+  module(functions: Record<string, unknown>): object;
+  lockdown(names: string[]): void;
+}

@@ -1,0 +1,90 @@
+import type { Logger } from "pino";
+import { BOARDS } from "../boards/index.ts";
+import type { TimingProfileName } from "../boards/profile.ts";
+import { Board } from "../emulator/board.ts";
+import type { GuestEngine, HostValue, RunOutcome } from "../emulator/host-api.ts";
+import { Faults } from "../network-sim/faults/faults.ts";
+import { wifiLink } from "../network-sim/faults/wifi-link.ts";
+import type { Lan } from "../network-sim/lan.ts";
+import { InputError } from "./errors.ts";
+import type { GuestScript, Role } from "./script.ts";
+
+/** What runs on one board: which board, which script, the script's settings (its config module). */
+export interface BoardRun {
+  board: string;
+  role?: Role;
+  script?: string;
+  ssid: string;
+  password: string;
+  host: string;
+  port?: number;
+}
+
+/** One board on a LAN: its name there and its port forwards (board port → PC port). */
+export interface LanBoard extends BoardRun {
+  name: string;
+  forwards: Map<number, number>;
+}
+
+/** The chapter's default ports: the board serves on 8000, the PC's Processing tool listens on 8888. */
+const DEFAULT_PORT: Record<Role, number> = { server: 8000, client: 8888 };
+
+export interface BootOptions {
+  timing: TimingProfileName;
+  log: Logger;
+  console: (text: string) => void;
+  /** time.time()'s start, fixed in tests. */
+  bootEpochMs?: number;
+  /** Called with each Board as it boots (again after a reset). */
+  onBoot?: (board: Board) => void;
+}
+
+/**
+ * Boots `spec`'s board on `lan` and runs its script to the end. After a reset (a fault) the board
+ * boots again and runs the script from the start, as a real board runs main.py after a reset.
+ * Board faults (heap, sockets) apply at each boot. The CLI, the testing API and the bench all start boards here.
+ */
+export async function runOnLan(spec: LanBoard, script: GuestScript, lan: Lan, opts: BootOptions): Promise<RunOutcome> {
+  const base = BOARDS[spec.board];
+  if (!base) throw new InputError(`unknown board '${spec.board}'`);
+  const link = base.wlan.timing[opts.timing].link;
+  if (link) {
+    lan.faults ??= new Faults(lan);
+    lan.faults.add({ text: `WiFi hop of ${spec.name}`, fault: wifiLink(link), targets: { at: 0, for: null, board: spec.name, directions: ["upstream", "downstream"], probability: 1 }, quiet: true });
+  }
+  for (;;) {
+    const setup = lan.faults?.setup({ name: spec.name, profile: base, heapBytes: base.heapBytes }) ?? { profile: base, heapBytes: base.heapBytes };
+    lan.clock.guestRunning?.(1); // booting is work: simulated time waits for it
+    let board: Board;
+    let engine: GuestEngine;
+    try {
+      const { profile } = setup;
+      board = new Board({ profile, lan, log: opts.log, timing: opts.timing, console: opts.console, name: spec.name, forwards: spec.forwards, bootEpochMs: opts.bootEpochMs });
+      engine = await script.createEngine(setup.heapBytes, scriptConfig(spec));
+      opts.onBoot?.(board);
+      board.boot();
+    } catch (error) {
+      lan.clock.guestRunning?.(-1);
+      throw error;
+    }
+    const current = board;
+    const unregister = lan.faults?.register({ name: spec.name, reset: () => current.halt() });
+    const running = board.run(engine);
+    lan.clock.guestRunning?.(-1);
+    let outcome: RunOutcome;
+    try {
+      outcome = await running;
+    } finally {
+      unregister?.();
+      board.shutdown();
+      engine.dispose();
+    }
+    if (outcome.kind !== "reset") return outcome;
+    opts.log.info("reset: the board reboots");
+  }
+}
+
+/** The script's `config` module: the settings the command line or lab file gives it. */
+export function scriptConfig(spec: BoardRun): Record<string, HostValue> {
+  return { ssid: spec.ssid, password: spec.password, host: spec.host, port: spec.port ?? DEFAULT_PORT[spec.role ?? "server"] };
+}

@@ -1,0 +1,111 @@
+import type { TimingProfileName } from "../boards/profile.ts";
+import { BOARDS } from "../boards/index.ts";
+import type { Board } from "../emulator/board.ts";
+import type { RunOutcome } from "../emulator/host-api.ts";
+import { createLogger, type LogFormat } from "../log.ts";
+import type { AccessPointConfig } from "../network-sim/access-point.ts";
+import { Capture } from "../network-sim/capture.ts";
+import { RealClock } from "../network-sim/clock.ts";
+import { Faults } from "../network-sim/faults/faults.ts";
+import { FaultSpecError, parseFault } from "../network-sim/faults/spec.ts";
+import { HostBridge } from "../network-sim/host-bridge.ts";
+import { Lan } from "../network-sim/lan.ts";
+import type { Logger } from "pino";
+import { runOnLan, type LanBoard } from "./boot.ts";
+import { InputError } from "./errors.ts";
+import { loadScript } from "./script.ts";
+
+/** What the LAN of a run looks like, beyond its boards. */
+export interface NetworkOptions {
+  profile: TimingProfileName;
+  logFormat: LogFormat;
+  logLevel: string;
+  /** Bind forwarded ports on 0.0.0.0 instead of 127.0.0.1. */
+  expose?: boolean;
+  /** Write the LAN's traffic to this pcap file. */
+  pcap?: string | undefined;
+  accessPoints?: AccessPointConfig[] | undefined;
+  /** Stop the boards after this many milliseconds (--timeout). */
+  timeoutMs?: number | undefined;
+  /** Fault specs (docs/faults.md), applied from the start. */
+  faults?: string[] | undefined;
+  /** The router's DNS names (--hosts NAME=IP, a lab file's hosts:). */
+  hosts?: Record<string, string> | undefined;
+}
+
+/** Boards running on a LAN in real time, with real sockets on this PC. */
+export interface RealLanRun {
+  log: Logger;
+  /** Every board's outcome, once every script has ended. */
+  outcomes: Promise<RunOutcome[]>;
+  /** Ctrl-C on every board: KeyboardInterrupt in each script. */
+  interrupt(): void;
+  /** Lets connections send what they were given, then closes the capture. */
+  close(): Promise<void>;
+}
+
+/** How long boardsim waits, after the scripts end, for their connections to send what they were given. */
+const DRAIN_MS = 3000;
+
+/** Boots the boards on one LAN in real time (real sockets, real clock) and starts their scripts. */
+export async function startRealLan(specs: LanBoard[], net: NetworkOptions, consoleFor: (spec: LanBoard) => (text: string) => void): Promise<RealLanRun> {
+  const scripts = await Promise.all(specs.map((spec) => loadScript(spec)));
+  const rootLog = createLogger(net.logFormat, net.logLevel);
+  if (net.expose) rootLog.warn("--expose: the boards' ports are open on 0.0.0.0, to every machine on your network");
+  const lan = new Lan({
+    clock: new RealClock(),
+    log: rootLog,
+    accessPoints: net.accessPoints,
+    hosts: net.hosts,
+    bridge: new HostBridge(rootLog, net.expose ? "0.0.0.0" : "127.0.0.1"),
+  });
+  if (net.pcap) lan.capture = openCapture(net.pcap, lan);
+  if (net.pcap) rootLog.info({ pcap: net.pcap }, `capturing the LAN's traffic to ${net.pcap}`);
+  if (net.faults?.length) lan.faults = faultsFrom(net.faults, lan);
+  for (const spec of specs) if (!BOARDS[spec.board]) throw new InputError(`unknown board '${spec.board}'`);
+  /** The board each spec runs on now (a reset boots a new one). */
+  const boards = new Map<LanBoard, Board>();
+  const outcomes = Promise.all(
+    specs.map((spec, i) =>
+      runOnLan(spec, scripts[i]!, lan, {
+        timing: net.profile,
+        log: rootLog.child({ board: spec.name }),
+        console: consoleFor(spec),
+        onBoot: (board) => boards.set(spec, board),
+      }),
+    ),
+  );
+  return {
+    log: rootLog,
+    outcomes,
+    interrupt: () => {
+      for (const board of boards.values()) board.interrupt();
+    },
+    close: async () => {
+      await lan.bridge.drain(DRAIN_MS);
+      lan.capture?.close();
+    },
+  };
+}
+
+/** Fault specs on `lan`, or a one-line InputError for the first bad one. */
+export function faultsFrom(specs: string[], lan: Lan, seed?: number): Faults {
+  const faults = new Faults(lan, seed);
+  for (const spec of specs) {
+    try {
+      faults.add(parseFault(spec));
+    } catch (error) {
+      if (error instanceof FaultSpecError) throw new InputError(error.message);
+      throw error;
+    }
+  }
+  return faults;
+}
+
+function openCapture(file: string, lan: Lan): Capture {
+  try {
+    return new Capture(file, (ip) => lan.macOf(ip));
+  } catch (error) {
+    throw new InputError(`cannot write pcap file '${file}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}

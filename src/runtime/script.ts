@@ -1,0 +1,48 @@
+import { constants } from "node:fs";
+import { access, readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { packageRoot } from "../package-root.ts";
+import type { GuestEngine, HostValue } from "../emulator/host-api.ts";
+import { MicroPythonEngine } from "../emulator/micropython/engine.ts";
+import { QuickJsEngine } from "../emulator/quickjs/engine.ts";
+import { compileScript, ScriptError } from "../emulator/quickjs/transpile.ts";
+import { ScriptInputError } from "./errors.ts";
+
+export type Role = "server" | "client";
+
+/** A loaded script: each boot (again after a reset) runs it in a fresh engine. */
+export interface GuestScript {
+  createEngine(heapBytes: number, config: Record<string, HostValue>): Promise<GuestEngine>;
+}
+
+/**
+ * Reads and checks a script once. The one place that picks the engine, by the file's extension, so
+ * the CLI, labs and the testing API run the same engines: a .py file runs unchanged in MicroPython,
+ * anything else (.ts/.js, the chapter's ports) is compiled for QuickJS. `displayName` is the name
+ * tracebacks show (the path as given by default).
+ */
+export async function loadScript(opts: { board: string; role?: Role | undefined; script?: string | undefined }, displayName?: string): Promise<GuestScript> {
+  const file = opts.script
+    ? path.resolve(opts.script)
+    : path.join(packageRoot(), "src/scripts", opts.board, `${opts.role ?? "server"}.ts`);
+  try {
+    if ((await stat(file)).isDirectory()) throw new ScriptInputError(`cannot read script '${opts.script}': it is a directory`);
+    await access(file, constants.R_OK);
+  } catch (error) {
+    if (error instanceof ScriptInputError) throw error;
+    const reason = (error as NodeJS.ErrnoException).code === "EACCES" ? "permission denied" : "no such file";
+    throw new ScriptInputError(opts.script ? `cannot read script '${opts.script}': ${reason}` : `no ${opts.role} script for board '${opts.board}' yet`);
+  }
+  if (path.extname(file).toLowerCase() === ".py") {
+    // A syntax error is the script's to report: MicroPython prints its traceback and it exits 1, as on the board.
+    const python = { source: await readFile(file, "utf8"), fileName: displayName ?? opts.script! };
+    return { createEngine: (heapBytes, config) => MicroPythonEngine.create(python, { heapBytes, config }) };
+  }
+  try {
+    const compiled = await compileScript(file, displayName);
+    return { createEngine: (heapBytes, config) => QuickJsEngine.create(compiled, { heapBytes, config }) };
+  } catch (error) {
+    if (error instanceof ScriptError) throw new ScriptInputError(error.message);
+    throw error;
+  }
+}
