@@ -606,3 +606,42 @@ except OSError as e:
     ]);
   });
 });
+
+describe("the TS guest: getaddrinfo, select and the stream methods from the same host rules", () => {
+  const JOIN_TS = `import network from "network";
+import socket from "socket";
+import select from "select";
+import time from "time";
+const wlan = network.WLAN(network.STA_IF);
+wlan.active(true);
+wlan.connect("boardsim-lab", "micropython");
+while (!wlan.isconnected()) time.sleep_ms(100);
+`;
+  it.each([
+    ["pico_w", "[(2, 1, 0, '', ('192.168.1.2', 8888))]", "<socket state=3 timeout=-1 incoming=0 off=0>"],
+    ["esp32", "[(2, 1, 0, 'pc.lan', ('192.168.1.2', 8888))]", "<socket>"],
+  ])("%s: getaddrinfo, repr, poll on a connected socket, readline and read(n)", async (board, addrinfo, shown) => {
+    const lab = new Lab({ timing: "fast", hosts: { "pc.lan": "192.168.1.2" } });
+    const server = lab.pc.listen(8888);
+    const b = await lab.addBoard({
+      name: "ts",
+      board,
+      source: `${JOIN_TS}const ai = socket.getaddrinfo("pc.lan", 8888);
+print(ai);
+const s = socket.socket();
+s.connect(ai[0][4]);
+print(s);
+const p = select.poll();
+p.register(s, select.POLLIN);
+print(p.poll(0).length);
+const ready = p.poll();
+print(ready[0][1], s.readline(), s.read(3));
+`,
+    });
+    const conn = await lab.until(server.accept());
+    await lab.advance(100);
+    await lab.until(conn.send("line one\nabcdef"));
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual([addrinfo, shown, "0", "1 b'line one\\n' b'abc'"]);
+  });
+});

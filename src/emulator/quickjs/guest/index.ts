@@ -7,6 +7,7 @@ import { caught, errorcodes } from "./exceptions.ts";
 import { boardInfo, call } from "./host.ts";
 import mpython from "./mpython.ts";
 import network from "./network.ts";
+import select from "./select.ts";
 import socket from "./socket.ts";
 import time from "./time.ts";
 
@@ -22,7 +23,7 @@ function __tick(): void {
   }
 }
 
-const modules: Record<string, unknown> = { network, socket, time };
+const modules: Record<string, unknown> = { network, socket, select, time };
 // Only a board whose firmware ships the module can import it; elsewhere: ImportError.
 if (boardInfo.modules.includes("mpython")) modules.mpython = mpython;
 Object.defineProperty(globalThis, "__modules", { value: modules });
