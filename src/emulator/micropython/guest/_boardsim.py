@@ -53,7 +53,7 @@ def _trim_heap(heap_bytes, source_bytes):
 # The firmware's frozen Python libraries run from flash: importing one costs the script no heap.
 # Here they compile into the heap, so the held spare is let go for the import and taken back after.
 _FROZEN = ("asyncio", "uasyncio", "requests", "urequests", "ntptime", "umqtt", "mip")
-_native_import = __import__
+_native_import = None  # the __import__ in place when the script starts
 
 
 def _import(name, *args):
@@ -94,6 +94,8 @@ def run():
     _script = None
     _trim_heap(heap_bytes, len(source))
     import builtins
+    global _native_import
+    _native_import = builtins.__import__
     builtins.__import__ = _import
     try:
         code = compile(source, name, "exec")
