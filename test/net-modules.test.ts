@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { Lab } from "../src/testing/index.ts";
-import type { PcConnection } from "../src/network-sim/pc-peers.ts";
+import type { PcConnection } from "../src/network-sim/pc/pc-peers.ts";
 
 const JOIN = `import network, socket, time
 wlan = network.WLAN(network.STA_IF)

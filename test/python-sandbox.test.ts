@@ -26,16 +26,26 @@ def code(fn, text):
 /** A JsProxy at any index of the glue's proxy table, forged in memory with uctypes. */
 const FORGE = `
 import uctypes, sys
+sys.modules.pop("js", None)
+import js
+real = js.Object  # a JsProxy: its type, then its index in the table
 def forge(ref):
-    sys.modules.pop("js", None)
-    import js
-    fake = bytearray(uctypes.bytearray_at(id(js), 8))
+    fake = bytearray(uctypes.bytearray_at(id(real), 8))
     fake[4:8] = ref.to_bytes(4, "little")
     holder = [None]
     items = uctypes.bytearray_at(id(holder) + 12, 4)
     items_at = int.from_bytes(items, "little")
     uctypes.bytearray_at(items_at, 4)[:] = uctypes.addressof(fake).to_bytes(4, "little")
     return holder[0]
+`;
+
+/** The bridge's functions, found in the glue's proxy table (as JsProxy objects). */
+const BRIDGE = `import sys
+sys.modules.pop("js", None)
+import js
+def has(o, name):
+    return type(o).__name__ == "JsProxy" and js.Object.keys(o).includes(name)
+b = [js.proxy_js_ref[i] for i in range(js.proxy_js_ref.length) if has(js.proxy_js_ref[i], "call")][0]
 `;
 
 const ATTEMPTS: Record<string, string> = {
@@ -56,17 +66,20 @@ const ATTEMPTS: Record<string, string> = {
   "async function constructor": `import sys\ndel sys.modules["js"]\nimport js\nF = js.Object.getPrototypeOf(js.loadMicroPython).constructor\nuse(F("return process"))`,
   "the emscripten Module object": `import sys\ndel sys.modules["js"]\nimport js\nuse(code(js.Module.ccall, "return process"))`,
   "a mounted host file system": `import sys\ndel sys.modules["js"]\nimport js\nfs = js.Module.FS\nfs.mkdir("/host")\nfs.mount(fs.filesystems.NODEFS, js.Object.fromEntries([["root", "${"/"}"]]), "/host")\nopen("/host" + P, "w").write("x")`,
-  "the proxy table on globalThis": `import sys\ndel sys.modules["js"]\nimport js\nfor i in range(js.proxy_js_ref.length):\n    o = js.proxy_js_ref[i]\n    try:\n        use(code(o, "return process"))\n    except Exception:\n        pass\nraise OSError("not reached")`,
+  "the proxy table on globalThis": `import sys\ndel sys.modules["js"]\nimport js\nfor i in range(js.proxy_js_ref.length):\n    o = js.proxy_js_ref[i]\n    if type(o).__name__ != "JsProxy":\n        continue\n    try:\n        use(code(o, "return process"))\n    except Exception:\n        pass\nraise OSError("not reached")`,
   "import _boardsim_js after del": `import sys\ndel sys.modules["_boardsim_js"]\nimport _boardsim_js\nuse(code(_boardsim_js.call, "return process"))`,
-  "_boardsim_js via the proxy table": `import sys\ndel sys.modules["js"]\nimport js\nb = [js.proxy_js_ref[i] for i in range(js.proxy_js_ref.length) if js.Object.keys(js.proxy_js_ref[i] or js.Object()).includes("call")][0]\nuse(code(b.call, "return process"))`,
-  "a host-side error object from the bridge": `import sys\ndel sys.modules["js"]\nimport js\nb = [js.proxy_js_ref[i] for i in range(js.proxy_js_ref.length) if js.Object.keys(js.proxy_js_ref[i] or js.Object()).includes("reply")][0]\ntry:\n    b.reply(-1)\nexcept Exception as e:\n    use(code(e.args[0], "return process"))\nraise OSError("no error")`,
-  "bridge arguments with hostile toString": `import sys\ndel sys.modules["js"]\nimport js\nb = [js.proxy_js_ref[i] for i in range(js.proxy_js_ref.length) if js.Object.keys(js.proxy_js_ref[i] or js.Object()).includes("call")][0]\nclass S:\n    def __str__(self):\n        return "write"\nb.call(S(), S())\nraise OSError("accepted")`,
+  "_boardsim_js via the proxy table": `${BRIDGE}use(code(b.call, "return process"))`,
+  "a host-side error object from the bridge": `${BRIDGE}try:\n    b.reply(-1)\nexcept Exception as e:\n    use(code(e.args[0], "return process"))\nraise OSError("no error")`,
+  "bridge arguments with hostile toString": `${BRIDGE}class S:\n    def __str__(self):\n        return "write"\nb.call(S(), S())\nraise OSError("accepted")`,
   "Error.prepareStackTrace (a V8 hook)": `import sys\ndel sys.modules["js"]\nimport js\ndef pst(err, trace):\n    for i in range(trace.length):\n        f = trace[i].getFunction()\n        if f:\n            use(code(f, "return process"))\n    return ""\njs.Error.prepareStackTrace = pst\nimport socket\nsocket.socket().close()\njs.Error("x").stack\nraise OSError("no frame reached")`,
   "replacing the global Error": `import sys\ndel sys.modules["js"]\nimport js\njs.globalThis.Error = js.Object.fromEntries(js.Array.of(js.Array.of("prepareStackTrace", lambda e, t: use(code(t[1].getFunction(), "return process")))))\njs.Array.of(1).at(js.Symbol())\nraise OSError("no frame reached")`,
   "Promise.then hijack": `import sys\ndel sys.modules["js"]\nimport js\ndef then(resolve, reject):\n    use(code(resolve, "return process"))\njs.Promise.prototype.then = then\nimport socket\nsocket.socket().close()\nraise OSError("not called")`,
-  "uctypes: forged proxy refs 0..63, their process": `${FORGE}\nfor ref in range(64):\n    try:\n        use(forge(ref).process)\n    except AttributeError:\n        pass\nraise OSError("nothing reached")`,
+  "uctypes: a forged ref to each object in the table, its process": `${FORGE}\nfor ref in range(js.proxy_js_ref.length):\n    if type(js.proxy_js_ref[ref]).__name__ != "JsProxy":\n        continue\n    try:\n        use(forge(ref).process)\n    except AttributeError:\n        pass\nraise OSError("nothing reached")`,
   "uctypes: a forged ref's constructor chain": `${FORGE}\nuse(code(forge(1), "return process"))`,
   "uctypes: forged globalThis.require": `${FORGE}\nuse(forge(0).require("process"))`,
+  "uctypes: a forged ref to each bridge function": `${FORGE}\n${BRIDGE}\nbref = [r for r in range(js.proxy_js_ref.length) if has(js.proxy_js_ref[r], "call")][0]\nfor name in ("call", "reply", "blob", "finish"):\n    try:\n        use(getattr(forge(bref), name).process)\n    except AttributeError:\n        pass\nuse(code(forge(bref).call, "return process"))`,
+  "bridge: reply() far outside the heap": `${BRIDGE}\nb.reply(2 ** 40)\nraise OSError("accepted")`,
+  "bridge: call() with bytes outside the heap": `${BRIDGE}\nb.call("write", '[{"__b": [0, 1000000000]}]')\nraise OSError("accepted")`,
   "attribute walk: __class__ / __dict__ of _host": `import _host\nfor name, v in _host.__dict__.items():\n    for attr in ("process", "constructor"):\n        try:\n            use(getattr(v, attr))\n        except Exception:\n            pass\nraise OSError("nothing reached")`,
   "attribute walk: __class__.__bases__ of the blocked js": `import js\nt = js.__class__\nfor b in t.__bases__:\n    use(b.process)`,
   "_boardsim module: its sys, its blocked modules": `import _boardsim\nm = _boardsim.sys.modules\nfor k in ("js", "jsffi", "_boardsim_js"):\n    m.pop(k)\nimport js\nuse(js.process)`,
@@ -90,6 +103,12 @@ describe("the .py sandbox: a script cannot reach the PC", () => {
     if (process.env.SHOW) console.log(i, _name, JSON.stringify(output.split("\n").slice(-3)));
     expect(existsSync(marker)).toBe(false);
     expect(outcome.kind, output).toBe("raised");
-    expect(output).toMatch(/^Traceback \(most recent call last\):\n(.*\n)*\w+(: .*)?\n$/);
+    // A traceback, or the exception line alone (the interpreter's fatal error: the script broke it).
+    expect(output).toMatch(/^(Traceback \(most recent call last\):\n(.*\n)*)?\w+(: .*)?\n$/);
+  });
+
+  it("host calls by names the host API does not own (Object.prototype's) are refused", async () => {
+    const { output } = await runScript(`import _host\nfor name in ("constructor", "__proto__", "toString", "hasOwnProperty"):\n    try:\n        print(_host.call(name, 5))\n    except RuntimeError as e:\n        print(e)\n`, "esp32", "main.py");
+    expect(output).toBe(["constructor", "__proto__", "toString", "hasOwnProperty"].map((n) => `no host function ${n}\n`).join(""));
   });
 });

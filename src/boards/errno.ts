@@ -1,4 +1,26 @@
-import type { ErrnoName } from "../network-sim/errors.ts";
+/**
+ * Network failures by symbolic name. The simulator raises these (NetError); each board profile turns the
+ * name into its own errno number and printed form (Linux numbers on rp2/esp8266, newlib on ESP32).
+ */
+export type ErrnoName =
+  | "EPERM"
+  | "EBADF"
+  | "EAGAIN"
+  | "ENOMEM"
+  | "EINVAL"
+  | "ENFILE"
+  | "EOPNOTSUPP"
+  | "EADDRINUSE"
+  | "ECONNABORTED"
+  | "ECONNRESET"
+  | "ENOBUFS"
+  | "EISCONN"
+  | "ENOTCONN"
+  | "ETIMEDOUT"
+  | "ECONNREFUSED"
+  | "EHOSTUNREACH"
+  | "EALREADY"
+  | "EINPROGRESS";
 
 /** rp2 and esp8266: MicroPython's internal errno, Linux numbering (py/mperrno.h). */
 export const LINUX_ERRNO: Record<ErrnoName, number> = {

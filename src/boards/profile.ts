@@ -1,5 +1,7 @@
-import type { Security } from "../network-sim/access-point.ts";
-import type { ErrnoName } from "../network-sim/errors.ts";
+import type { ErrnoName } from "./errno.ts";
+
+/** How an access point is secured: open, WPA2-PSK, or WPA/WPA2-PSK mixed mode. */
+export type Security = "open" | "wpa2" | "wpa-wpa2";
 
 /** Where a station interface is in joining a network; each board reports it with its own status() codes. */
 export type WlanState =

@@ -7,7 +7,7 @@ import { parseDuration } from "./duration.ts";
 import { EXIT, UsageError } from "./exit-codes.ts";
 import { InputError, ScriptInputError } from "../runtime/errors.ts";
 import { parseForward } from "./lab-file.ts";
-import { FaultSpecError, parseFault } from "../network-sim/faults/spec.ts";
+import { FaultSpecError, parseFault } from "../network-sim/faults/parse.ts";
 import { runBoard, runLab } from "./run.ts";
 import type { Role } from "../runtime/script.ts";
 

@@ -2,14 +2,15 @@ import type { Logger } from "pino";
 import { stationMac } from "../boards/mac.ts";
 import type { BoardProfile, TimingProfileName } from "../boards/profile.ts";
 import type { SocketAddress } from "../network-sim/address.ts";
-import type { Clock } from "../network-sim/clock.ts";
+import type { Clock } from "../network-sim/clock/clock.ts";
 import { FirmwareError, NetError } from "../network-sim/errors.ts";
-import type { LinkBuffers } from "../network-sim/host-bridge.ts";
-import type { Lan, LanHost } from "../network-sim/lan.ts";
-import { SoftAp } from "../network-sim/soft-ap.ts";
-import type { TcpLink } from "../network-sim/tcp-link.ts";
-import type { Route } from "../network-sim/tcp-socket.ts";
-import { Wlan } from "../network-sim/wlan.ts";
+import type { LinkBuffers } from "../network-sim/pc/host-bridge.ts";
+import type { Lan } from "../network-sim/lan.ts";
+import type { LanHost } from "../network-sim/lan-host.ts";
+import { SoftAp } from "../network-sim/wifi/soft-ap.ts";
+import type { TcpLink } from "../network-sim/tcp/tcp-link.ts";
+import type { Route } from "../network-sim/socket-host.ts";
+import { Wlan } from "../network-sim/wifi/wlan.ts";
 import { Oled } from "./devices/oled.ts";
 import type { BoardContext, HostFunction } from "./host/context.ts";
 import { hostFunctions } from "./host/functions.ts";
@@ -163,7 +164,8 @@ export class Board implements GuestHost, LanHost, BoardContext {
   }
 
   call(name: string, args: readonly HostValue[]): HostValue | Promise<HostValue> {
-    const fn = this.api[name] as ((...a: readonly HostValue[]) => HostValue | Promise<HostValue>) | undefined;
+    // Own names only: a script can send any name ("constructor", "__proto__").
+    const fn = (Object.hasOwn(this.api, name) ? this.api[name as keyof typeof this.api] : undefined) as ((...a: readonly HostValue[]) => HostValue | Promise<HostValue>) | undefined;
     if (!fn) throw new GuestException("RuntimeError", [`no host function ${name}`]);
     if (this.isHalted) return new Promise<HostValue>(() => {}); // a halted board never answers
     if (this.interruptPending) {

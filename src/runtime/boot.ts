@@ -49,8 +49,7 @@ export async function runOnLan(spec: LanBoard, script: GuestScript, lan: Lan, op
   if (!base) throw new InputError(`unknown board '${spec.board}'`);
   const link = base.wlan.timing[opts.timing].link;
   if (link) {
-    lan.faults ??= new Faults(lan);
-    lan.faults.add({ text: `WiFi hop of ${spec.name}`, fault: wifiLink(link), targets: { at: 0, for: null, board: spec.name, directions: ["upstream", "downstream"], probability: 1 }, quiet: true });
+    faultsOn(lan).add({ text: `WiFi hop of ${spec.name}`, fault: wifiLink(link), targets: { at: 0, for: null, board: spec.name, directions: ["upstream", "downstream"], probability: 1 }, quiet: true });
   }
   for (;;) {
     const setup = lan.faults?.setup({ name: spec.name, profile: base, heapBytes: base.heapBytes }) ?? { profile: base, heapBytes: base.heapBytes };
@@ -82,6 +81,13 @@ export async function runOnLan(spec: LanBoard, script: GuestScript, lan: Lan, op
     if (outcome.kind !== "reset") return outcome;
     opts.log.info("reset: the board reboots");
   }
+}
+
+/** The LAN's faults, started when it has none yet. */
+function faultsOn(lan: Lan): Faults {
+  if (lan.faults instanceof Faults) return lan.faults;
+  if (lan.faults) throw new Error("the LAN's hooks are not boardsim's faults");
+  return (lan.faults = new Faults(lan));
 }
 
 /** The script's `config` module: the settings the command line or lab file gives it. */

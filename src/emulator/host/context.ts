@@ -1,9 +1,9 @@
 import type { Logger } from "pino";
 import type { BoardProfile } from "../../boards/profile.ts";
-import type { Clock } from "../../network-sim/clock.ts";
+import type { Clock } from "../../network-sim/clock/clock.ts";
 import type { Lan } from "../../network-sim/lan.ts";
-import type { SoftAp } from "../../network-sim/soft-ap.ts";
-import type { Wlan } from "../../network-sim/wlan.ts";
+import type { SoftAp } from "../../network-sim/wifi/soft-ap.ts";
+import type { Wlan } from "../../network-sim/wifi/wlan.ts";
 import type { Oled } from "../devices/oled.ts";
 import type { HostValue } from "../host-api.ts";
 import type { HostModuleName, HostName } from "./table.ts";

@@ -1,4 +1,4 @@
-import { sleep } from "../../network-sim/clock.ts";
+import { sleep } from "../../network-sim/clock/clock.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 
 /** MicroPython's time module (extmod/modtime.c): the board's clock. */

@@ -90,10 +90,12 @@ export class MicroPythonEngine implements GuestEngine {
       Atomics.store(signal, 0, 1);
       Atomics.notify(signal, 0);
     });
-    return new Promise<RunOutcome>((resolve, reject) => {
+    return new Promise<RunOutcome>((resolve) => {
       worker.once("message", resolve);
-      worker.once("error", reject);
-      worker.once("exit", (code) => reject(new Error(`MicroPython worker exited (${code}) before the script ended`)));
+      // The worker's own end (out of memory, an error outside the interpreter) is this board's fatal
+      // error, never the process's: other boards run on.
+      worker.once("error", (error) => resolve(fatal(error?.name ?? "")));
+      worker.once("exit", (code) => resolve(fatal(`exit ${code}`)));
     }).finally(() => {
       port1.close();
       void worker.terminate();
@@ -104,6 +106,10 @@ export class MicroPythonEngine implements GuestEngine {
   dispose(): void {
     void this.worker?.terminate();
   }
+}
+
+function fatal(cause: string): RunOutcome {
+  return { kind: "raised", pyType: "RuntimeError", traceback: [`RuntimeError: fatal error (${cause})`] };
 }
 
 /** Runs one host call; a GuestException (or any failure) becomes the reply the worker raises in Python. */

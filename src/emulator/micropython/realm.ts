@@ -60,7 +60,7 @@ export interface SandboxedMicroPython {
   registerJsModule(name: string, functions: Record<string, OuterFunction>): void;
   /** Freezes the context's built-ins: call once the glue's setup is done, before untrusted Python runs. */
   lockdown(): void;
-  /** A short text for what the context threw (a wasm trap's message, else the error's name), read inside. */
+  /** A short text for what the context threw (a wasm trap's message, an error's name, else ""), read inside. */
   describe(error: unknown): string;
 }
 
@@ -138,7 +138,7 @@ const INSIDE = `"use strict";
     },
     buffer() { return Reflect.apply(bufferOf, exports.memory, []); },
     describe(error) {
-      try { return error instanceof WebAssembly.RuntimeError ? String(error.message) : error instanceof Error ? String(error.name) : "error"; } catch { return "error"; }
+      try { return error instanceof WebAssembly.RuntimeError ? String(error.message) : error instanceof Error ? String(error.name) : ""; } catch { return ""; }
     },
     module(functions) {
       const module = Object.create(null);
@@ -205,7 +205,7 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
     buffer: () => inside.buffer(),
     describe: (error) => {
       const text = inside.describe(error);
-      return typeof text === "string" ? text.slice(0, 200) : "error";
+      return typeof text === "string" ? text.slice(0, 200) : "";
     },
     registerJsModule: (name, functions) => {
       const guarded = Object.create(null) as Record<string, unknown>;

@@ -256,7 +256,8 @@ try {
   // Something unwound the interpreter itself: a wasm trap (memory the script corrupted through
   // uctypes), or an exception of the glue's JavaScript the script reached. Its state is lost: the
   // board stops with a fatal error, as firmware does on a hard fault; the process and other boards go on.
-  outcome = { kind: "raised", pyType: "RuntimeError", traceback: ["Traceback (most recent call last):", `RuntimeError: fatal error (${sandboxed.describe(error)})`] };
+  const cause = sandboxed.describe(error);
+  outcome = { kind: "raised", pyType: "RuntimeError", traceback: [`RuntimeError: fatal error${cause ? ` (${cause})` : ""}`] };
 }
 flushConsole();
 parentPort!.postMessage(outcome ?? { kind: "finished" });

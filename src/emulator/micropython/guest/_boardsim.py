@@ -22,7 +22,8 @@ def setup(source, name, heap_bytes):
     global _script
     sys.modules["time"] = sys.modules["utime"] = _time
     sys.modules["gc"] = _gc
-    # The interpreter's bridges to JavaScript would reach Node itself: not importable by scripts.
+    # The interpreter's bridges to JavaScript: a board has none. (Hiding them is for fidelity; what
+    # they reach is powerless: the worker runs the glue in a realm of its own, realm.ts.)
     for module in ("js", "jsffi", "_boardsim_js"):
         sys.modules[module] = _Blocked()
     import socket
@@ -46,6 +47,10 @@ def _trim_heap(heap_bytes, source_bytes):
     global _ballast
     _gc.collect()
     spare = _gc.mem_free() + source_bytes - heap_bytes
+    if spare > _gc.mem_free():
+        # The source alone leaves less than the board's heap: compiling it needs more still (its
+        # parse tree and bytecode). UNVERIFIED: the board's exact point of failure; its exception.
+        raise MemoryError("memory allocation failed")
     if spare > 0:
         _ballast = bytearray(spare)
 
@@ -70,6 +75,14 @@ def _import(name, *args):
     return _host.untimed(_native_import, name, *args)
 
 
+def _import_frozen_without_heap():
+    global _native_import
+    import builtins
+
+    _native_import = builtins.__import__
+    builtins.__import__ = _import
+
+
 def _retake(free_before):
     global _ballast
     _gc.collect()
@@ -85,6 +98,9 @@ def _traceback(exc):
     sys.print_exception(exc, out)
     lines = out.getvalue().rstrip("\n").split("\n")
     keep = [l for l in lines if not (l.startswith('  File "') and l[8:].startswith(_OURS))]
+    if len(keep) == 2:
+        # No frame of the script's: the firmware prints the exception line alone (py/obj.c, mp_obj_print_exception).
+        keep = keep[1:]
     return "\n".join(keep)
 
 
@@ -92,12 +108,9 @@ def run():
     global _script
     source, name, heap_bytes = _script
     _script = None
-    _trim_heap(heap_bytes, len(source))
-    import builtins
-    global _native_import
-    _native_import = builtins.__import__
-    builtins.__import__ = _import
     try:
+        _trim_heap(heap_bytes, len(source))
+        _import_frozen_without_heap()
         code = compile(source, name, "exec")
         del source
         exec(code, {"__name__": "__main__"})
