@@ -374,7 +374,7 @@ async def handle(reader, writer):
         line = await reader.readline()
         if not line:
             break
-        writer.write(b"echo " + line)
+        writer.write("echo " + line.decode())  # a str, as tutorials write it
         await writer.drain()
     writer.close()
     await writer.wait_closed()
@@ -483,6 +483,11 @@ try:
     requests.get("https://192.168.1.2/")
 except OSError as e:
     print(e)
+import ssl
+try:
+    ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).wrap_socket(socket.socket())
+except OSError as e:
+    print(e)
 `,
       { lab },
     );
@@ -492,7 +497,7 @@ except OSError as e:
     conn.end();
     await b.finished();
     expect(request).toBe('POST /log HTTP/1.0\r\nHost: 192.168.1.2\r\nContent-Type: application/json\r\nContent-Length: 8\r\nConnection: close\r\n\r\n{"a": 1}');
-    expect(b.lines().slice(2)).toEqual(["201 ok", "TLS (https) is not simulated: use http://"]);
+    expect(b.lines().slice(2)).toEqual(["201 ok", "TLS (https) is not simulated: use http://", "TLS is not simulated: use plain TCP (http://, MQTT without ssl)"]);
   });
 
   it.each(BOARDS)("%s: ntptime.time() asks an NTP server (a board answering on UDP 123) and returns seconds since the board's epoch", async (board) => {

@@ -346,7 +346,15 @@ class Stream:
                 return line
 
     def write(self, buf):
-        self.out += bytes(buf)
+        # Written at once where the socket takes it (a str too, as socket.write takes one); the rest
+        # waits for drain().
+        buf = buf.encode() if isinstance(buf, str) else bytes(buf)
+        if not self.out:
+            n = self.s.write(buf)
+            if n == len(buf):
+                return
+            buf = buf[n or 0 :]
+        self.out += buf
 
     def drain(self):
         while self.out:
