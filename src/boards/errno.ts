@@ -67,7 +67,14 @@ const NAMED_IN_FIRMWARE: ReadonlySet<ErrnoName> = new Set<ErrnoName>([
   "EINPROGRESS",
 ]);
 
+/**
+ * The filesystem's errno names in that table (py/moderrno.c MICROPY_PY_ERRNO_LIST): the same numbers
+ * in Linux and newlib numbering. ENOSPC (28), ENOTDIR (20) and ENOTEMPTY (39) are not in it: they print bare.
+ */
+export const FS_ERRNO = { ENOENT: 2, EIO: 5, EACCES: 13, EEXIST: 17, ENODEV: 19, EISDIR: 21 } as const;
+
 /** errno number → name for the numbers that print as `[Errno N] NAME` on a board with this numbering. */
 export function errorcodeTable(table: Record<ErrnoName, number>): Record<number, string> {
-  return Object.fromEntries([...NAMED_IN_FIRMWARE].map((name) => [table[name], name]));
+  const named = [...NAMED_IN_FIRMWARE].map((name) => [table[name], name]);
+  return Object.fromEntries([...named, ...Object.entries(FS_ERRNO).map(([name, errno]) => [errno, name])]);
 }

@@ -138,6 +138,13 @@ export interface BoardProfile {
     maxSockets: number;
     socketsExhausted: ErrnoName;
   };
+  /** The filesystem on the board's flash (a folder on the PC: src/emulator/flash-dir.ts). */
+  flash: FlashProfile;
+  /**
+   * USB-serial auto-reset circuit (ESP dev boards: DTR/RTS drive EN and IO0, as esptool expects);
+   * the Pico W's USB CDC has none.
+   */
+  serialAutoReset: boolean;
   /** A built-in screen (the mPython board's 128×64 OLED). */
   display?: { width: number; height: number };
   /** Packages of the guest library this firmware does not freeze (its v1.23 manifest), e.g. `umqtt` on rp2. */
@@ -161,4 +168,16 @@ export interface SoftApProfile {
   status: { up: number; down: number } | null;
   /** The MAC the AP interface uses, from the station MAC. */
   mac(staMac: Uint8Array): Uint8Array;
+}
+
+/** The board's filesystem as the firmware formats and fills it on its first boot. */
+export interface FlashProfile {
+  /** Size of the filesystem: statvfs() and ENOSPC. */
+  bytes: number;
+  /** LittleFS block size (statvfs f_bsize); files take whole blocks. */
+  blockBytes: number;
+  /** What the firmware prints on the first boot of an erased flash (inisetup.py), or null. */
+  firstBootMessage: string | null;
+  /** Files the firmware writes on that first boot. */
+  firstBootFiles: Readonly<Record<string, string>>;
 }

@@ -14,6 +14,7 @@ import type { Logger } from "pino";
 import { runOnLan, type LanBoard } from "./boot.ts";
 import { InputError } from "./errors.ts";
 import { loadScript } from "./script.ts";
+import { loadFirmware, openConsole, type BoardConsole } from "./board-console.ts";
 
 /** What the LAN of a run looks like, beyond its boards. */
 export interface NetworkOptions {
@@ -42,6 +43,8 @@ export interface RealLanRun {
   interrupt(): void;
   /** Lets connections send what they were given, then closes the capture. */
   close(): Promise<void>;
+  /** The console ports of the boards that boot to their REPL, by board name. */
+  consoles: Map<string, BoardConsole>;
 }
 
 /** How long boardsim waits, after the scripts end, for their connections to send what they were given. */
@@ -49,8 +52,9 @@ const DRAIN_MS = 3000;
 
 /** Boots the boards on one LAN in real time (real sockets, real clock) and starts their scripts. */
 export async function startRealLan(specs: LanBoard[], net: NetworkOptions, consoleFor: (spec: LanBoard) => (text: string) => void): Promise<RealLanRun> {
-  const scripts = await Promise.all(specs.map((spec) => loadScript(spec)));
+  const scripts = await Promise.all(specs.map((spec) => (spec.console ? loadFirmware(spec) : loadScript(spec))));
   const rootLog = createLogger(net.logFormat, net.logLevel);
+  const consoles = new Map(specs.filter((spec) => spec.console).map((spec) => [spec.name, openConsole(spec, rootLog)] as const));
   if (net.expose) rootLog.warn("--expose: the boards' ports are open on 0.0.0.0, to every machine on your network");
   const lan = new Lan({
     clock: new RealClock(),
@@ -72,11 +76,13 @@ export async function startRealLan(specs: LanBoard[], net: NetworkOptions, conso
         log: rootLog.child({ board: spec.name }),
         console: consoleFor(spec),
         onBoot: (board) => boards.set(spec, board),
+        ...consoles.get(spec.name),
       }),
     ),
   );
   return {
     log: rootLog,
+    consoles,
     outcomes,
     interrupt: () => {
       for (const board of boards.values()) board.interrupt();

@@ -4,7 +4,9 @@ import type { Clock } from "../../network-sim/clock/clock.ts";
 import type { Lan } from "../../network-sim/lan.ts";
 import type { SoftAp } from "../../network-sim/wifi/soft-ap.ts";
 import type { Wlan } from "../../network-sim/wifi/wlan.ts";
+import type { BoardSerial } from "../console/board-serial.ts";
 import type { Oled } from "../devices/oled.ts";
+import type { FlashDir } from "../flash-dir.ts";
 import type { HostValue } from "../host-api.ts";
 import type { HostModuleName, HostName } from "./table.ts";
 import type { SocketTable } from "./socket-table.ts";
@@ -32,6 +34,14 @@ export interface BoardContext {
   readonly signal: AbortSignal;
   /** performance.now() when the guest last let the event loop take a turn. */
   readonly lastYield: number;
+  /** The console port, when the board boots to its REPL. */
+  readonly serial: BoardSerial | null;
+  /** The flash filesystem, when one is mounted. */
+  readonly flash: FlashDir | null;
+  /** Drops a Ctrl-C that came after the code ended (the REPL reads again). */
+  clearInterrupt(): void;
+  /** machine.reset(): the runner boots the board again. */
+  machineReset(): void;
 }
 
 /** A host function takes the guest's plain values; each checks what it was given. */

@@ -14,6 +14,7 @@ export function modbuiltins(board: BoardContext) {
       network: board.profile.wlan.constants,
       modules: [...(board.profile.vendorModules ?? [])],
       notFrozen: [...(board.profile.notFrozen ?? [])],
+      console: board.serial !== null,
     }),
     write: (text: string): null => {
       board.console(text);

@@ -70,10 +70,18 @@ def _bridge(js):
         finally:
             js_resume()
 
-    return call, finish, collect, untimed
+    def soft_reset():
+        # machine.soft_reset(): the board soft-resets once the SystemExit it raises ends the code.
+        js_soft_reset(True)
+
+    def soft_reset_requested():
+        return js_soft_reset(False)
+
+    js_soft_reset = js.softReset
+    return call, finish, collect, untimed, soft_reset, soft_reset_requested
 
 
-call, finish, collect, untimed = _bridge(__import__("_boardsim_js"))
+call, finish, collect, untimed, soft_reset, soft_reset_requested = _bridge(__import__("_boardsim_js"))
 
 
 def buffer(data):
