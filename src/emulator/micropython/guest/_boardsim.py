@@ -84,13 +84,16 @@ def _import_frozen_without_heap():
 
 
 def _retake(free_before):
+    # Held again in 1 KiB pieces: after a compile the free heap may have no block that large.
     global _ballast
     _gc.collect()
-    spare = _gc.mem_free() - free_before
+    held = []
     try:
-        _ballast = bytearray(spare) if spare > 0 else None
+        while _gc.mem_free() > free_before + 1024:
+            held.append(bytearray(1000))
     except MemoryError:
-        pass  # too fragmented to hold it all: the script gets a little more
+        pass
+    _ballast = held or None
 
 
 def _traceback(exc):
