@@ -650,3 +650,19 @@ print(ready[0][1], s.readline(), s.read(3));
     expect(b.lines().slice(2)).toEqual([addrinfo, shown, "0", "1 b'line one\\n' b'abc'"]);
   });
 });
+
+describe("frozen libraries cost the script no heap, as from the firmware's flash", () => {
+  it("esp8266 (38 KB heap): asyncio, requests and umqtt import, and gc.mem_free() stays within 1 KiB", async () => {
+    const lines = await output(
+      "esp8266",
+      `import gc
+gc.collect()
+before = gc.mem_free()
+import asyncio, requests, umqtt.simple
+gc.collect()
+print(abs(gc.mem_free() - before) <= 1024, before > 30000)
+`,
+    );
+    expect(lines).toEqual(["True True"]);
+  });
+});
