@@ -84,16 +84,13 @@ def _import_frozen_without_heap():
 
 
 def _retake(free_before):
-    # Held again in 1 KiB pieces: after a compile the free heap may have no block that large.
     global _ballast
     _gc.collect()
-    held = []
+    spare = _gc.mem_free() - free_before
     try:
-        while _gc.mem_free() > free_before + 1024:
-            held.append(bytearray(1000))
+        _ballast = bytearray(spare) if spare > 0 else None
     except MemoryError:
-        pass
-    _ballast = held or None
+        pass  # no single block that large after the compile: the script gets the spare (UNVERIFIED cost)
 
 
 def _traceback(exc):
