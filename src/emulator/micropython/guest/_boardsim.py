@@ -11,6 +11,7 @@ import _time
 _OURS = ("/boardsim/", "<stdin>")
 _ballast = None
 _script = None
+_globals = None
 
 
 class _Blocked:
@@ -113,7 +114,11 @@ def run():
         _import_frozen_without_heap()
         code = compile(source, name, "exec")
         del source
-        exec(code, {"__name__": "__main__"})
+        # Held here too: while the script calls into a library module (requests, asyncio: Python
+        # that makes host calls), only C locals, which the collector cannot scan, would hold its globals.
+        global _globals
+        _globals = {"__name__": "__main__"}
+        exec(code, _globals)
     except SystemExit:
         pass
     except BaseException as exc:
