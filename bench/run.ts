@@ -9,6 +9,7 @@ import { tenMinuteScenario } from "../src/testing/index.ts";
 import { boardsimServer, plainNodeServer, timeToOutput } from "./cold-start.ts";
 import { echoScript, echoThroughput, pingPong } from "./echo.ts";
 import { engineCosts, type EngineCosts } from "./engine-costs.ts";
+import { mpremoteRuns } from "./mpremote.ts";
 import { REAL_BOARDS, realisticRun, type RealisticFigures } from "./realistic.ts";
 import { machine, median, nativeEchoServer, percentile, repeat, scriptFile, startBoard } from "./support.ts";
 
@@ -149,6 +150,18 @@ async function realisticRows(): Promise<void> {
   }
 }
 
+/**
+ * Row 7: mpremote against a virtual ESP32 over RFC 2217. The real board's figures are computed from
+ * its 115200-baud UART (11.52 kB/s), not measured (board-numbers.md has none): `exec` sends ~60
+ * bytes and reads ~40 (line time ≈ 9 ms; a real ESP32's soft reset, which mpremote asks for first,
+ * adds its reboot, UNVERIFIED ≈ 0.3-0.5 s); `fs cp` of 100 kB of text sends ≥ 100 kB (≥ 8.7 s).
+ */
+async function mpremoteRows(): Promise<void> {
+  const { execMs, copyMs } = await mpremoteRuns(RUNS);
+  rows.push({ what: "7. mpremote exec \"print(1)\" over RFC 2217, whole command (ms)", board: fmt(median(execMs), 0), native: "≥ 9 ms line time + soft reset (ESP32, 115200 baud, computed)", ratio: "", target: "" });
+  rows.push({ what: "7. mpremote fs cp of 100 kB text over RFC 2217 (s)", board: fmt(median(copyMs) / 1000, 1), native: "≥ 8.7 s (ESP32, 115200 baud line rate, computed)", ratio: `${fmt(median(copyMs) / 1000 / 8.7, 2)}×`, target: "" });
+}
+
 for (const [name, row] of [
   ["echo throughput", throughputRows],
   ["ping-pong", pingPongRow],
@@ -156,6 +169,7 @@ for (const [name, row] of [
   ["fleets", fleetRows],
   ["cold start", coldStartRow],
   ["realistic profile", realisticRows],
+  ["mpremote", mpremoteRows],
 ] as const) {
   process.stderr.write(`bench: ${name}…\n`);
   await row();

@@ -5,11 +5,23 @@ import { boardIds } from "../boards/index.ts";
 import { boardsTable } from "./boards.ts";
 import { parseDuration } from "./duration.ts";
 import { EXIT, UsageError } from "./exit-codes.ts";
-import { InputError, ScriptInputError } from "../runtime/errors.ts";
+import { InputError } from "../runtime/errors.ts";
 import { parseForward } from "./lab-file.ts";
 import { FaultSpecError, parseFault } from "../network-sim/faults/parse.ts";
 import { runBoard, runLab } from "./run.ts";
 import type { Role } from "../runtime/script.ts";
+import { blockingWriter, drained, endOnBrokenPipe } from "../console/stdio.ts";
+import { parseSerial, SERIAL_USAGE } from "../console/serial-spec.ts";
+
+/** The boards' console: lossless and back-pressured (a full pipe makes print wait). */
+const stdout = blockingWriter(process.stdout);
+endOnBrokenPipe(process.stdout, (code) => process.exit(code), EXIT.brokenPipe);
+
+/** Exits once the console's last bytes are out (stdout on a pipe is asynchronous). */
+async function exitAfterOutput(code: number): Promise<never> {
+  await drained(process.stdout);
+  process.exit(code);
+}
 
 function fail(message: string, code: number): never {
   process.stderr.write(`boardsim: ${message}\n`);
@@ -41,8 +53,11 @@ async function main(): Promise<void> {
           .option("pcap", { type: "string", describe: "write the LAN's traffic to FILE (pcap, opens in Wireshark)" })
           .option("timeout", { type: "string", describe: "stop the board after this long, exit 124 (500ms, 30s, 2m, 1h; a bare number is seconds)" })
           .option("fault", { type: "string", array: true, default: [] as string[], describe: "inject a fault: NAME[:KEY=VALUE,...], e.g. latency:ms=200 or ap_off:at=30s (repeatable; docs/faults.md)" })
+          .option("serial", { type: "string", describe: "where the board's console is: stdio, pty (a pseudo-terminal, its path on stderr), pty:PATH (plus a link at PATH), rfc2217:PORT (mpremote connect rfc2217://localhost:PORT)" })
           .conflicts("role", "script")
+          .conflicts("role", "serial")
           .check((argv) => {
+            if (argv.serial !== undefined && !parseSerial(argv.serial)) throw new UsageError(`--serial must be ${SERIAL_USAGE}, not '${argv.serial}'`);
             if (argv.port !== undefined && (!Number.isInteger(argv.port) || argv.port < 1 || argv.port > 65535)) {
               throw new UsageError(`--port must be a whole number from 1 to 65535, not '${argv.port}'`);
             }
@@ -73,6 +88,8 @@ async function main(): Promise<void> {
           .example("boardsim run --board esp32 --script ./my_server.ts --profile fast", "your own script (.py, .ts or .js), WiFi joined without delays")
           .example("boardsim run --board pico_w --role server --forward 9000:8000 --pcap run.pcap", "reach board port 8000 at 127.0.0.1:9000; the LAN's traffic goes to run.pcap for Wireshark")
           .example("boardsim run --board esp32 --role server --expose", "reachable from phones on your network (binds 0.0.0.0)")
+          .example("boardsim run --board esp32 --serial pty:/tmp/ttyBOARD", "the board's REPL on a pseudo-terminal: picocom /tmp/ttyBOARD, mpremote connect /tmp/ttyBOARD, Thonny")
+          .example("boardsim run --board esp32 --serial rfc2217:2217", "the REPL for mpremote connect rfc2217://localhost:2217 (DTR/RTS reset the ESP32 as on a dev board)")
           .example("boardsim run --board esp32 --role client --fault refused", "the server refuses: the script's connect() raises ECONNRESET")
           .example("boardsim run --board pico_w --role server --fault latency:ms=300,jitter=50ms", "a slow link between the PC and the board")
           .epilogue("Boards: pico_w, esp32, esp8266, mpython (details: boardsim boards). Exit codes: 0 the script ended, 1 it raised, 2 bad usage or input, 70 internal error, 124 --timeout, 130 Ctrl-C."),
@@ -87,7 +104,9 @@ async function main(): Promise<void> {
             host: argv.host,
             port: argv.port,
             // No script: the board boots to its REPL; a .py script on a terminal runs as main.py, then the REPL.
-            console: !argv.role && (!argv.script || (/\.py$/i.test(argv.script) && process.stdin.isTTY === true)),
+            // With --serial the console is elsewhere, so a .py script always ends at the REPL there.
+            console: !argv.role && (!argv.script || (/\.py$/i.test(argv.script) && (process.stdin.isTTY === true || argv.serial !== undefined))),
+            serial: argv.serial === undefined ? undefined : parseSerial(argv.serial)!,
             flash: argv.flash,
             profile: argv.profile,
             logFormat: argv["log-format"],
@@ -99,9 +118,9 @@ async function main(): Promise<void> {
             faults: argv.fault.map(String),
             hosts: hostsFrom(argv.hosts),
           },
-          (text) => process.stdout.write(text),
+          stdout,
         );
-        process.exit(code);
+        await exitAfterOutput(code);
       },
     )
     .command(
@@ -126,13 +145,13 @@ async function main(): Promise<void> {
         const code = await runLab(
           argv.file,
           { profile: argv.profile, expose: argv.expose, pcap: argv.pcap, logFormat: argv["log-format"], logLevel: argv["log-level"], hosts: hostsFrom(argv.hosts) },
-          (text) => process.stdout.write(text),
+          stdout,
         ).catch((error: unknown) => {
           // A mistake in the file is not a command-line mistake: no "see --help".
           if (error instanceof UsageError || error instanceof InputError) fail(error.message, EXIT.usage);
           throw error;
         });
-        process.exit(code);
+        await exitAfterOutput(code);
       },
     )
     .command("boards", "list the boards and their key profile values", {}, () => {
@@ -142,7 +161,7 @@ async function main(): Promise<void> {
     .strict()
     .fail((message, error) => {
       if (error && !(error instanceof UsageError || error instanceof InputError)) throw error;
-      if (error instanceof ScriptInputError) fail(error.message, EXIT.usage); // about the script, not the flags: no --help hint
+      if (error instanceof InputError) fail(error.message, EXIT.usage); // about a file or a value, not the flags' syntax: no --help hint
       // yargs words some errors over several lines; a usage error is one line.
       fail(`${(message ?? error.message).replace(/\s*\n\s*/g, " ")} (see boardsim --help)`, EXIT.usage);
     })

@@ -4,9 +4,12 @@ import type { BoardRun } from "../runtime/boot.ts";
 import { startRealLan, type NetworkOptions } from "../runtime/real-lan.ts";
 import { EXIT } from "./exit-codes.ts";
 import { readLabFile, type LabBoard } from "./lab-file.ts";
-import { attachStdio } from "./stdio-console.ts";
+import { attachTransport, type ConsoleTransport } from "../console/attach-transport.ts";
+import type { SerialSpec } from "../console/serial-spec.ts";
 
 export interface RunOptions extends BoardRun {
+  /** --serial: where the console is (stdin/stdout when absent). */
+  serial?: SerialSpec | undefined;
   profile: TimingProfileName;
   logFormat: LogFormat;
   logLevel: string;
@@ -23,13 +26,13 @@ export interface RunOptions extends BoardRun {
 }
 
 /** Boots a board, runs its script to the end and returns the exit code. */
-export async function runBoard(opts: RunOptions, stdout: (data: string | Uint8Array) => void): Promise<number> {
+export async function runBoard(opts: RunOptions, stdout: (text: string) => void | Promise<void>): Promise<number> {
   const board: LabBoard = { ...opts, name: opts.board, forwards: opts.forwards ?? new Map() };
-  return runBoards([board], { ...opts, accessPoints: undefined }, () => stdout, stdout);
+  return runBoards([board], { ...opts, accessPoints: undefined }, () => stdout);
 }
 
 /** `boardsim lab FILE`: every board of the file on one LAN, each console line prefixed with the board's name. */
-export async function runLab(file: string, opts: NetworkOptions, stdout: (text: string) => void): Promise<number> {
+export async function runLab(file: string, opts: NetworkOptions, stdout: (text: string) => void | Promise<void>): Promise<number> {
   const lab = await readLabFile(file);
   const width = Math.max(...lab.boards.map((b) => b.name.length));
   const net = { ...opts, profile: lab.profile ?? opts.profile, accessPoints: lab.accessPoints, faults: lab.faults, hosts: { ...lab.hosts, ...opts.hosts } };
@@ -37,12 +40,7 @@ export async function runLab(file: string, opts: NetworkOptions, stdout: (text: 
 }
 
 /** Boots the boards on one LAN, runs their scripts to the end (Ctrl-C interrupts all) and returns the exit code. */
-async function runBoards(
-  specs: LabBoard[],
-  net: NetworkOptions,
-  consoleFor: (spec: LabBoard) => (text: string) => void,
-  stdoutBytes?: (data: Uint8Array) => void,
-): Promise<number> {
+async function runBoards(specs: LabBoard[], net: NetworkOptions, consoleFor: (spec: LabBoard) => (text: string) => void | Promise<void>): Promise<number> {
   const run = await startRealLan(specs, net, consoleFor);
   let interrupts = 0;
   const onSigint = () => {
@@ -54,8 +52,14 @@ async function runBoards(
   const timeout = deadline(net.timeoutMs);
   let leave!: () => void;
   const left = new Promise<"left">((resolve) => (leave = () => resolve("left")));
-  const detach = stdoutBytes ? [...run.consoles.values()].map(({ serial }) => attachStdio(serial, stdoutBytes, leave)) : [];
+  const transports: ConsoleTransport[] = [];
   try {
+    // Each board's console where its spec says (stdio by default): a PTY or port that cannot be had is bad input.
+    for (const spec of specs) {
+      const { serial } = run.consoles.get(spec.name) ?? {};
+      if (!serial) continue;
+      transports.push(await attachTransport(spec.serial ?? { kind: "stdio" }, serial, run.log.child({ board: spec.name }), { onLeave: leave, onEnd: () => serial.close() }));
+    }
     const outcomes = await Promise.race([run.outcomes, timeout.reached, left]);
     if (outcomes === "left") return EXIT.ok;
     if (outcomes === "timeout") {
@@ -67,7 +71,7 @@ async function runBoards(
     if (raised.length === 0) return EXIT.ok;
     return raised.every((o) => o.pyType === "KeyboardInterrupt") ? EXIT.interrupted : EXIT.raised;
   } finally {
-    for (const off of detach) off();
+    for (const transport of transports) transport.close();
     process.off("SIGINT", onSigint);
     timeout.cancel();
     await run.close();
@@ -75,13 +79,14 @@ async function runBoards(
 }
 
 /** A console that starts every line with `prefix`. */
-function prefixLines(prefix: string, out: (text: string) => void): (text: string) => void {
+function prefixLines(prefix: string, out: (text: string) => void | Promise<void>): (text: string) => void | Promise<void> {
   let atLineStart = true;
   return (text) => {
     if (text === "") return;
     const body = text.replace(/\n(?!$)/g, `\n${prefix}`);
-    out((atLineStart ? prefix : "") + body);
+    const wasAtLineStart = atLineStart;
     atLineStart = text.endsWith("\n");
+    return out((wasAtLineStart ? prefix : "") + body);
   };
 }
 

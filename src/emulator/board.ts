@@ -25,8 +25,8 @@ export interface BoardOptions {
   lan: Lan;
   log: Logger;
   timing: TimingProfileName;
-  /** The board's serial console (stdout in the CLI). */
-  console: (text: string) => void;
+  /** The board's serial console (stdout in the CLI). A promise: the console is full, print waits for it (USB CDC back-pressure). */
+  console: (text: string) => void | Promise<void>;
   /** Station MAC; the profile's OUI and a hash of the board's name when omitted. */
   mac?: Uint8Array;
   /** The board's name on the LAN (lab files name each board); the profile id by default. */
@@ -55,7 +55,7 @@ export class Board implements GuestHost, LanHost, BoardContext {
   readonly log: Logger;
   readonly clock: Clock;
   readonly lan: Lan;
-  readonly console: (text: string) => void;
+  readonly console: (text: string) => void | Promise<void>;
   readonly bootEpochMs: number;
   readonly sta: Wlan;
   /** The AP interface (network.AP_IF). */

@@ -38,7 +38,7 @@ const DEFAULT_PORT: Record<Role, number> = { server: 8000, client: 8888 };
 export interface BootOptions {
   timing: TimingProfileName;
   log: Logger;
-  console: (text: string) => void;
+  console: (text: string) => void | Promise<void>;
   /** time.time()'s start, fixed in tests. */
   bootEpochMs?: number;
   /** Called with each Board as it boots (again after a reset). */
@@ -77,6 +77,7 @@ export async function runOnLan(spec: LanBoard, script: GuestScript, lan: Lan, op
       opts.onBoot?.(board);
       if (serial) {
         serial.rawRepl = false; // a hard reset starts the friendly REPL (pyexec_mode_kind's initial value)
+        serial.started = false;
         serial.onInterrupt = () => board.interrupt();
         serial.onResetPin = () => board.halt();
         // inisetup.py's message, on the boot that formats the flash
@@ -100,6 +101,7 @@ export async function runOnLan(spec: LanBoard, script: GuestScript, lan: Lan, op
         engine.dispose();
         console("MPY: soft reboot\n");
         board.softReset();
+        if (serial) serial.started = false;
         lan.clock.guestRunning?.(1);
         engine = await script.createEngine(setup.heapBytes, scriptConfig(spec));
       }
@@ -121,9 +123,9 @@ function faultsOn(lan: Lan): Faults {
 }
 
 /** The Board's own console text (its messages, a TS script's prints) on the serial port, "\n" as "\r\n". */
-function serialConsole(serial: BoardSerial): (text: string) => void {
+function serialConsole(serial: BoardSerial): (text: string) => void | Promise<void> {
   const encoder = new TextEncoder();
-  return (text) => void serial.print(encoder.encode(text.replace(/\r?\n/g, "\r\n")));
+  return (text) => serial.print(encoder.encode(text.replace(/\r?\n/g, "\r\n")))?.then(() => {});
 }
 
 /** The script's `config` module: the settings the command line or lab file gives it. */

@@ -51,7 +51,7 @@ export interface RealLanRun {
 const DRAIN_MS = 3000;
 
 /** Boots the boards on one LAN in real time (real sockets, real clock) and starts their scripts. */
-export async function startRealLan(specs: LanBoard[], net: NetworkOptions, consoleFor: (spec: LanBoard) => (text: string) => void): Promise<RealLanRun> {
+export async function startRealLan(specs: LanBoard[], net: NetworkOptions, consoleFor: (spec: LanBoard) => (text: string) => void | Promise<void>): Promise<RealLanRun> {
   const scripts = await Promise.all(specs.map((spec) => (spec.console ? loadFirmware(spec) : loadScript(spec))));
   const rootLog = createLogger(net.logFormat, net.logLevel);
   const consoles = new Map(specs.filter((spec) => spec.console).map((spec) => [spec.name, openConsole(spec, rootLog)] as const));

@@ -29,7 +29,8 @@ export interface BoardContext {
   /** What time.time() counts from (ms since 1970). */
   readonly bootEpochMs: number;
   /** The board's serial console. */
-  readonly console: (text: string) => void;
+  /** The console; a promise while it is full (USB CDC back-pressure): print waits for it. */
+  readonly console: (text: string) => void | Promise<void>;
   /** Aborted by Ctrl-C: every blocking call waits on it. */
   readonly signal: AbortSignal;
   /** performance.now() when the guest last let the event loop take a turn. */

@@ -16,9 +16,9 @@ export function modbuiltins(board: BoardContext) {
       notFrozen: [...(board.profile.notFrozen ?? [])],
       console: board.serial !== null,
     }),
-    write: (text: string): null => {
-      board.console(text);
-      return null;
+    write: (text: string): null | Promise<null> => {
+      const full = board.console(text);
+      return full ? full.then(() => null) : null;
     },
     /** Called from the script's loops: lets timers and sockets move while guest code spins. */
     poll: (): null | Promise<null> => {

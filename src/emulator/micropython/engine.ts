@@ -42,6 +42,8 @@ export interface PythonScript {
   source: string;
   /** The file name tracebacks show: the script's path as given on the command line. */
   fileName: string;
+  /** The other .py files of the script's folder (secrets.py, a helper module): importable as on the board's flash. */
+  modules?: Record<string, string>;
 }
 
 export interface MicroPythonOptions {
@@ -84,6 +86,7 @@ export class MicroPythonEngine implements GuestEngine {
       fileName: this.script.fileName,
       heapBytes: this.options.heapBytes,
       config: this.options.config,
+      modules: this.script.modules ?? {},
       ...(this.options.board ? { board: this.options.board } : {}),
     };
     const worker = new Worker(workerFile(), { workerData: input, transferList: [port2] });

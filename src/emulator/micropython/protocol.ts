@@ -15,6 +15,8 @@ export interface WorkerInput {
   heapBytes: number;
   /** The script's `config` module's values. */
   config: Record<string, HostValue>;
+  /** The other .py files of the script's folder, by name: in the root, where `import` finds them. */
+  modules: Record<string, string>;
   /** The board boots to its REPL (board-repl.ts) instead of running one script. */
   board?: BoardBoot;
 }

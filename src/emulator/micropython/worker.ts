@@ -254,6 +254,7 @@ for (const [name, source] of Object.entries(input.library)) {
 }
 // `import config`: the settings from the command line or lab file, as the TS engine's config module has them.
 mp.FS.writeFile("/boardsim/config.py", `from json import loads\nglobals().update(loads(${JSON.stringify(JSON.stringify(input.config))}))\ndel loads\n`);
+for (const [name, source] of Object.entries(input.modules)) mp.FS.writeFile(`/${name}`, source);
 mp.globals.set("_script", input.source);
 mp.globals.set("_name", input.fileName);
 mp.runPython(

@@ -14,8 +14,9 @@ def mount():
     import _flash
 
     library = vfs.VfsPosix("/boardsim")
+    beside_script = vfs.VfsPosix("/")
     vfs.umount("/")
-    vfs.mount(_flash.Flash(library), "/")
+    vfs.mount(_flash.Flash(library, beside_script), "/")
     os.chdir("/")
     builtins.input = input
 
