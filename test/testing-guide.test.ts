@@ -1,7 +1,7 @@
 // The examples of docs/testing.md, as they appear there: a student's client script under failures.
 // Each runs against the TS client and against its MicroPython twin, and both must print the same.
 import { afterEach, describe, expect, it } from "vitest";
-import { Lab as TestingLab, type LabOptions } from "boardsim/testing";
+import { Lab as TestingLab, type LabOptions } from "boardsim/vitest";
 
 const CLIENTS = ["../examples/reconnecting-client.ts", "../examples/reconnecting-client.py"].map((file) => new URL(file, import.meta.url).pathname);
 
@@ -15,9 +15,11 @@ class Lab extends TestingLab {
 }
 /** Each example's consoles, one per client. */
 const consoles = new Map<string, string[][]>();
-afterEach(({ task }) => {
-  const lines = labs.splice(0).flatMap((lab) => [...lab.boards.values()].map((board) => board.lines()));
+afterEach(async ({ task }) => {
+  const closing = labs.splice(0);
+  const lines = closing.flatMap((lab) => [...lab.boards.values()].map((board) => board.lines()));
   consoles.set(task.name, [...(consoles.get(task.name) ?? []), ...lines]);
+  await Promise.all(closing.map((lab) => lab.close()));
 });
 
 describe.each(CLIENTS)("%s", (client) => {

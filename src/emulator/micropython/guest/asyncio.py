@@ -2,6 +2,7 @@
 # tasks are generators run by one scheduler on the board's clock; when no task can run, one host call
 # (select's) waits for the next timer or socket, so runs in simulated time repeat exactly.
 import sys
+import _host
 from _host import call
 import select as _select
 import socket as _socket
@@ -153,11 +154,9 @@ class Task:
 
 def _unretrieved(task, exc):
     # asyncio's default exception handler (docs: Loop.default_exception_handler)
-    import _boardsim
-
     print("Task exception wasn't retrieved")
     print("future:", task, "coro=", task.coro)
-    print(_boardsim._traceback(exc))
+    print(_host.format_exception(exc))
 
 
 def create_task(coro):
