@@ -139,7 +139,9 @@ def _import_frozen_without_heap():
     global _native_import
     import builtins
 
-    _native_import = builtins.__import__
+    # The name, not builtins.__import__: reading the attribute gives the interpreter's own import,
+    # while the name sees the firmware-names hook set earlier (stored in the builtins override dict).
+    _native_import = __import__
     builtins.__import__ = _import
 
 
