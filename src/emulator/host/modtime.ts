@@ -29,9 +29,10 @@ export function modtime(board: BoardContext) {
     timeSleep: async (value: HostValue, unit: keyof typeof MS_PER_UNIT, wakeForCallbacks = false): Promise<number> => {
       const ms = (unit === "s" ? float(value) : unit === "left" ? Number(value) : int(value)) * MS_PER_UNIT[unit];
       const start = board.clock.now();
-      const slept = sleep(board.clock, ms, board.signal);
-      await (wakeForCallbacks ? Promise.race([slept, board.scheduler.whenScheduled()]) : slept);
-      return Math.max(0, ms - (board.clock.now() - start));
+      const slept = sleep(board.clock, ms, board.signal).then(() => false);
+      const woken = await (wakeForCallbacks ? Promise.race([slept, board.scheduler.whenScheduled().then(() => true)]) : slept);
+      // What is left only when a callback cut it short (a full sleep may differ from `ms` by float rounding).
+      return woken ? Math.max(0, ms - (board.clock.now() - start)) : 0;
     },
     ticksMs: (): number => Math.floor(board.clock.now()) % TICKS_PERIOD,
     ticksUs: (): number => Math.floor(board.clock.now() * 1000) % TICKS_PERIOD,
