@@ -12,6 +12,8 @@ const SRC = path.join(path.dirname(fileURLToPath(import.meta.url)), "../src");
 const LAYERS: Record<string, number> = {
   cli: 5,
   testing: 5,
+  /** The console transports: used by the CLI, they drive an emulator's SerialDevice. */
+  console: 4.5,
   runtime: 4,
   emulator: 3,
   "network-sim": 2,

@@ -10,7 +10,7 @@ const PROMPT = 'Type "help()" for more information.\r\n>>> ';
 const banner = (board: string) => `${BOARDS[board]!.banner}\r\n${PROMPT}`;
 
 let runs: ConsoleRun[] = [];
-async function boot(board = "pico_w", opts: { flashDir?: string; main?: string } = {}): Promise<ConsoleRun> {
+async function boot(board = "pico_w", opts: Parameters<typeof bootBoard>[1] = {}): Promise<ConsoleRun> {
   const run = await bootBoard(board, opts);
   runs.push(run);
   return run;
@@ -57,13 +57,14 @@ describe("boot", () => {
     expect(await repl(run, "x")).toBe("x\r\n42\r\n");
   });
 
-  it("a --script runs as main.py, and files beside it in the flash import", async () => {
-    const run = await boot("pico_w", { main: "import helper\nprint(helper.VALUE)\n" });
-    await run.take(">>> ");
+  it("a --script runs as main.py; the .py files beside it import (secrets.py), the flash's first", async () => {
+    const run = await boot("pico_w", { main: "import secrets\nprint(secrets.SSID)\nimport helper\nprint(helper.VALUE)\n", modules: { "secrets.py": "SSID = 'lab'\n" } });
+    expect(await run.take(">>> ")).toContain("lab\r\nTraceback (most recent call last):\r\n");
+    expect(await repl(run, "import os; os.listdir()")).toContain("[]\r\n"); // they are not on the flash
     // First boot: no helper yet, so main.py raised; write one and soft-reset.
     await repl(run, "f = open('helper.py', 'w'); f.write('VALUE = 7\\n'); f.close()");
     run.type("\x04");
-    expect(await run.take(">>> ")).toBe(`\r\nMPY: soft reboot\r\n7\r\n${banner("pico_w")}`);
+    expect(await run.take(">>> ")).toBe(`\r\nMPY: soft reboot\r\nlab\r\n7\r\n${banner("pico_w")}`);
   });
 });
 
@@ -204,7 +205,16 @@ describe("REPL", () => {
     expect(await run.take("import ")).toBe("impoimport ".slice(0, "impo".length) + "rt ");
   });
 
-  it("input() reads a line from the console", async () => {
+  it("help() prints the port's text (ports/esp8266/help.c), help(obj) the VM's", async () => {
+    const run = await boot("esp8266");
+    await run.take(">>> ");
+    const text = await repl(run, "help()");
+    expect(text).toBe(`help()\r\n${BOARDS.esp8266!.helpText.replace(/\n/g, "\r\n")}`);
+    expect(text).toContain("Welcome to MicroPython!\r\n");
+    expect(await repl(run, "help(len)")).toContain("object <function> is of type function\r\n");
+  });
+
+    it("input() reads a line from the console", async () => {
     const run = await boot("pico_w");
     await run.take(">>> ");
     run.type("name = input('name? ')\rAda\r");

@@ -1,7 +1,7 @@
 // The examples of docs/testing.md, as they appear there: a student's client script under failures.
 // Each runs against the TS client and against its MicroPython twin, and both must print the same.
-import { describe, expect, it } from "vitest";
-import { Lab as TestingLab, type LabOptions } from "boardsim/testing";
+import { afterEach, describe, expect, it } from "vitest";
+import { Lab as TestingLab, type LabOptions } from "boardsim/vitest";
 
 const CLIENTS = ["../examples/reconnecting-client.ts", "../examples/reconnecting-client.py"].map((file) => new URL(file, import.meta.url).pathname);
 
@@ -13,8 +13,14 @@ class Lab extends TestingLab {
     labs.push(this);
   }
 }
-/** The boards' console lines of every Lab made since the last call. */
-const printed = () => labs.splice(0).flatMap((lab) => [...lab.boards.values()].map((board) => board.lines()));
+/** Closes every Lab made since the last call; the consoles of their boards. */
+async function closeLabs(): Promise<string[][]> {
+  const closing = labs.splice(0);
+  const lines = closing.flatMap((lab) => [...lab.boards.values()].map((board) => board.lines()));
+  await Promise.all(closing.map((lab) => lab.close()));
+  return lines;
+}
+afterEach(async () => void (await closeLabs()));
 
 /** Generous: each example runs twice, and a .py board boots slower on a loaded machine. */
 const BOUND_MS = 120_000;
@@ -27,7 +33,7 @@ function example(name: string, body: (client: string) => Promise<void>): void {
       const consoles: string[][][] = [];
       for (const client of CLIENTS) {
         await body(client);
-        consoles.push(printed());
+        consoles.push(await closeLabs());
       }
       expect(consoles[1], "the MicroPython client's console").toEqual(consoles[0]);
     },

@@ -12,6 +12,8 @@ export const EXIT = {
   internal: 70,
   /** Stopped with Ctrl-C. */
   interrupted: 130,
+  /** The console's reader went away (`| head`): ended quietly, 128 + SIGPIPE as a shell reports it. */
+  brokenPipe: 141,
 } as const;
 
 /** A problem with what the user asked for: one line on stderr, exit code 2. */

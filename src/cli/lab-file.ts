@@ -6,12 +6,16 @@ import type { Security } from "../boards/profile.ts";
 import { defaultAccessPointConfig, type AccessPointConfig } from "../network-sim/wifi/access-point.ts";
 import { isIPv4 } from "../network-sim/address.ts";
 import { FaultSpecError, parseFault } from "../network-sim/faults/parse.ts";
+import { parseSerial, SERIAL_USAGE, type SerialSpec } from "../console/serial-spec.ts";
 import { UsageError } from "./exit-codes.ts";
 import type { LanBoard } from "../runtime/boot.ts";
 import type { Role } from "../runtime/script.ts";
 
 /** One board of a lab: which board, what it runs, its script's settings and its port forwards. */
-export type LabBoard = LanBoard;
+/** One board of a run or lab: where it is on the LAN, and where its console is (--serial / `serial:`; stdin/stdout when absent). */
+export interface LabBoard extends LanBoard {
+  serial?: SerialSpec | undefined;
+}
 
 export interface LabSpec {
   /** The file's WiFi timing; the command line's when absent. */
@@ -26,7 +30,7 @@ type Fields = Record<string, unknown>;
 
 const TOP_KEYS = ["profile", "access_points", "boards", "faults"];
 const AP_KEYS = ["ssid", "password", "security", "channel", "rssi", "rssi_by_board"];
-const BOARD_KEYS = ["name", "board", "role", "script", "ssid", "password", "host", "port", "forward"];
+const BOARD_KEYS = ["name", "board", "role", "script", "ssid", "password", "host", "port", "forward", "serial", "flash"];
 const SECURITIES: Security[] = ["open", "wpa2", "wpa-wpa2"];
 
 /**
@@ -143,7 +147,14 @@ function labBoard(entry: unknown, where: string, baseDir: string, fail: Fail): L
   const role = text(fields, "role", where, fail);
   const script = text(fields, "script", where, fail);
   if (role !== undefined && role !== "server" && role !== "client") fail(`${where}.role`, `must be server or client, not '${role}'`);
-  if ((role === undefined) === (script === undefined)) fail(where, "give either role (server|client) or script (a .py, .ts or .js file)");
+  const serialText = text(fields, "serial", where, fail);
+  const serial = serialText === undefined ? undefined : (parseSerial(serialText) ?? fail(`${where}.serial`, `must be ${SERIAL_USAGE}, not '${serialText}'`));
+  const flash = text(fields, "flash", where, fail);
+  // A console means the board's firmware: its REPL after boot.py/main.py (or after a .py script).
+  const console = serial !== undefined;
+  if (console && (role !== undefined || (script !== undefined && !/\.py$/i.test(script)))) fail(`${where}.serial`, "the console is the board's REPL: give a .py script or none, not role or a .ts/.js script");
+  if (role !== undefined && script !== undefined) fail(where, "give either role (server|client) or script (a .py, .ts or .js file), not both");
+  if (role === undefined && script === undefined && !console) fail(where, "give either role (server|client) or script (a .py, .ts or .js file), or serial (the board's REPL)");
   const host = text(fields, "host", where, fail) ?? "192.168.1.2";
   if (!isIPv4(host)) fail(`${where}.host`, `must be an IPv4 address, not '${host}'`);
   const forwards = new Map<number, number>();
@@ -163,6 +174,10 @@ function labBoard(entry: unknown, where: string, baseDir: string, fail: Fail): L
     host,
     port: integer(fields, "port", where, 1, 65535, fail),
     forwards,
+    console,
+    serial,
+    // The folder of the board's filesystem, relative to the lab file.
+    flash: flash === undefined ? undefined : path.resolve(baseDir, flash),
   };
 }
 

@@ -3,10 +3,14 @@ import type { LogFormat } from "../log.ts";
 import type { BoardRun } from "../runtime/boot.ts";
 import { startRealLan, type NetworkOptions } from "../runtime/real-lan.ts";
 import { EXIT } from "./exit-codes.ts";
+import { ConsoleVerdict } from "./expect-text.ts";
 import { readLabFile, type LabBoard } from "./lab-file.ts";
-import { attachStdio } from "./stdio-console.ts";
+import { attachTransport, type ConsoleTransport } from "../console/attach-transport.ts";
+import type { SerialSpec } from "../console/serial-spec.ts";
 
 export interface RunOptions extends BoardRun {
+  /** --serial: where the console is (stdin/stdout when absent). */
+  serial?: SerialSpec | undefined;
   profile: TimingProfileName;
   logFormat: LogFormat;
   logLevel: string;
@@ -18,16 +22,20 @@ export interface RunOptions extends BoardRun {
   timeoutMs?: number;
   /** --fault SPEC: faults on the LAN (docs/faults.md). */
   faults?: string[];
+  /** --expect-text T: exit 0 as soon as a console shows T. */
+  expectText?: string | undefined;
+  /** --fail-text T: exit 1 as soon as a console shows T. */
+  failText?: string | undefined;
 }
 
 /** Boots a board, runs its script to the end and returns the exit code. */
-export async function runBoard(opts: RunOptions, stdout: (data: string | Uint8Array) => void): Promise<number> {
+export async function runBoard(opts: RunOptions, stdout: (text: string) => void | Promise<void>): Promise<number> {
   const board: LabBoard = { ...opts, name: opts.board, forwards: opts.forwards ?? new Map() };
-  return runBoards([board], { ...opts, accessPoints: undefined }, () => stdout, stdout);
+  return runBoards([board], { ...opts, accessPoints: undefined }, () => stdout, new ConsoleVerdict(opts.expectText, opts.failText));
 }
 
 /** `boardsim lab FILE`: every board of the file on one LAN, each console line prefixed with the board's name. */
-export async function runLab(file: string, opts: NetworkOptions, stdout: (text: string) => void): Promise<number> {
+export async function runLab(file: string, opts: NetworkOptions, stdout: (text: string) => void | Promise<void>): Promise<number> {
   const lab = await readLabFile(file);
   const width = Math.max(...lab.boards.map((b) => b.name.length));
   const net = { ...opts, profile: lab.profile ?? opts.profile, accessPoints: lab.accessPoints, faults: lab.faults };
@@ -38,10 +46,10 @@ export async function runLab(file: string, opts: NetworkOptions, stdout: (text: 
 async function runBoards(
   specs: LabBoard[],
   net: NetworkOptions,
-  consoleFor: (spec: LabBoard) => (text: string) => void,
-  stdoutBytes?: (data: Uint8Array) => void,
+  consoleFor: (spec: LabBoard) => (text: string) => void | Promise<void>,
+  verdict = new ConsoleVerdict(undefined, undefined),
 ): Promise<number> {
-  const run = await startRealLan(specs, net, consoleFor);
+  const run = await startRealLan(specs, net, (spec) => verdict.watch(consoleFor(spec)));
   let interrupts = 0;
   const onSigint = () => {
     if (++interrupts > 1) process.exit(EXIT.interrupted);
@@ -52,20 +60,32 @@ async function runBoards(
   const timeout = deadline(net.timeoutMs);
   let leave!: () => void;
   const left = new Promise<"left">((resolve) => (leave = () => resolve("left")));
-  const detach = stdoutBytes ? [...run.consoles.values()].map(({ serial }) => attachStdio(serial, stdoutBytes, leave)) : [];
+  const transports: ConsoleTransport[] = [];
   try {
-    const outcomes = await Promise.race([run.outcomes, timeout.reached, left]);
+    // Each board's console where its spec says (stdio by default): a PTY or port that cannot be had is bad input.
+    for (const spec of specs) {
+      const { serial } = run.consoles.get(spec.name) ?? {};
+      if (!serial) continue;
+      transports.push(await attachTransport(spec.serial ?? { kind: "stdio" }, serial, run.log.child({ board: spec.name }), { onLeave: leave, onEnd: () => serial.close() }));
+    }
+    const outcomes = await Promise.race([run.outcomes, timeout.reached, left, verdict.decided]);
     if (outcomes === "left") return EXIT.ok;
+    if (!Array.isArray(outcomes) && outcomes !== "timeout") {
+      run.log.info(outcomes.why);
+      return outcomes.code;
+    }
     if (outcomes === "timeout") {
       run.log.warn({ timeoutMs: net.timeoutMs }, `--timeout: stopped the board after ${net.timeoutMs} ms`);
       return EXIT.timeout;
     }
     if (interrupts > 0) return EXIT.interrupted;
     const raised = outcomes.filter((o) => o.kind === "raised");
-    if (raised.length === 0) return EXIT.ok;
-    return raised.every((o) => o.pyType === "KeyboardInterrupt") ? EXIT.interrupted : EXIT.raised;
+    const code = raised.length === 0 ? EXIT.ok : raised.every((o) => o.pyType === "KeyboardInterrupt") ? EXIT.interrupted : EXIT.raised;
+    const unmet = verdict.whenEnded(code);
+    if (unmet) run.log.warn(unmet.why);
+    return unmet?.code ?? code;
   } finally {
-    for (const off of detach) off();
+    for (const transport of transports) transport.close();
     process.off("SIGINT", onSigint);
     timeout.cancel();
     await run.close();
@@ -73,13 +93,14 @@ async function runBoards(
 }
 
 /** A console that starts every line with `prefix`. */
-function prefixLines(prefix: string, out: (text: string) => void): (text: string) => void {
+function prefixLines(prefix: string, out: (text: string) => void | Promise<void>): (text: string) => void | Promise<void> {
   let atLineStart = true;
   return (text) => {
     if (text === "") return;
     const body = text.replace(/\n(?!$)/g, `\n${prefix}`);
-    out((atLineStart ? prefix : "") + body);
+    const wasAtLineStart = atLineStart;
     atLineStart = text.endsWith("\n");
+    return out((wasAtLineStart ? prefix : "") + body);
   };
 }
 

@@ -7,7 +7,7 @@ import { defaultFlashDir, FlashDir } from "../emulator/flash-dir.ts";
 import { MicroPythonEngine } from "../emulator/micropython/engine.ts";
 import type { LanBoard, BoardRun } from "./boot.ts";
 import { InputError, ScriptInputError } from "./errors.ts";
-import { loadScript, type GuestScript } from "./script.ts";
+import { loadScript, scriptNeighbours, type GuestScript } from "./script.ts";
 
 /** A board's console port and its flash. */
 export interface BoardConsole {
@@ -37,13 +37,15 @@ export function openConsole(spec: LanBoard, log: Logger): BoardConsole {
  */
 export async function loadFirmware(spec: BoardRun): Promise<GuestScript> {
   let main: string | null = null;
+  let modules: Record<string, string> = {};
   if (spec.script) {
     if (path.extname(spec.script).toLowerCase() !== ".py") throw new ScriptInputError(`cannot run '${spec.script}' as main.py: it is not a .py file`);
     await loadScript(spec); // the same checks and messages as a script run
     main = await readFile(path.resolve(spec.script), "utf8");
+    modules = await scriptNeighbours(path.resolve(spec.script));
   }
   const banner = BOARDS[spec.board]!.banner;
   return {
-    createEngine: (heapBytes, config) => MicroPythonEngine.create({ source: "", fileName: "main.py" }, { heapBytes, config, board: { banner, main } }),
+    createEngine: (heapBytes, config) => MicroPythonEngine.create({ source: "", fileName: "main.py", modules }, { heapBytes, config, board: { banner, main } }),
   };
 }

@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { access, readFile, stat } from "node:fs/promises";
+import { access, lstat, readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { packageRoot } from "../package-root.ts";
 import type { GuestEngine, HostValue } from "../emulator/host-api.ts";
@@ -33,9 +33,12 @@ export async function loadScript(opts: { board: string; role?: Role | undefined;
     const reason = (error as NodeJS.ErrnoException).code === "EACCES" ? "permission denied" : "no such file";
     throw new ScriptInputError(opts.script ? `cannot read script '${opts.script}': ${reason}` : `no ${opts.role} script for board '${opts.board}' yet`);
   }
+  if (!/\.(py|(m|c)?[jt]sx?)$/i.test(file)) {
+    throw new ScriptInputError(`cannot run '${opts.script}': a board script is a .py file (MicroPython, as on the board) or a .ts/.js file`);
+  }
   if (path.extname(file).toLowerCase() === ".py") {
     // A syntax error is the script's to report: MicroPython prints its traceback and it exits 1, as on the board.
-    const python = { source: await readFile(file, "utf8"), fileName: displayName ?? opts.script! };
+    const python = { source: await readFile(file, "utf8"), fileName: displayName ?? opts.script!, modules: await scriptNeighbours(file) };
     return { createEngine: (heapBytes, config) => MicroPythonEngine.create(python, { heapBytes, config }) };
   }
   try {
@@ -45,4 +48,23 @@ export async function loadScript(opts: { board: string; role?: Role | undefined;
     if (error instanceof ScriptError) throw new ScriptInputError(error.message);
     throw error;
   }
+}
+
+/** At most this many of a script's neighbours, each at most this big, go with it (a folder of downloads is not a project). */
+const NEIGHBOURS_MAX = 64;
+const NEIGHBOUR_BYTES_MAX = 256 * 1024;
+
+/**
+ * The other .py files in the script's folder (secrets.py, a helper module): on the board they
+ * would be on the flash beside main.py, so `import secrets` works. Regular files only (no links).
+ */
+export async function scriptNeighbours(file: string): Promise<Record<string, string>> {
+  const dir = path.dirname(file);
+  const modules: Record<string, string> = {};
+  const names = (await readdir(dir)).filter((name) => name.endsWith(".py") && name !== path.basename(file) && !name.includes("/")).sort();
+  for (const name of names.slice(0, NEIGHBOURS_MAX)) {
+    const st = await lstat(path.join(dir, name)).catch(() => null);
+    if (st?.isFile() && st.size <= NEIGHBOUR_BYTES_MAX) modules[name] = await readFile(path.join(dir, name), "utf8");
+  }
+  return modules;
 }

@@ -31,7 +31,7 @@ export interface ConsoleRun {
 }
 
 /** Boots `boardId` to its REPL in this process, its console a BoardSerial, its flash in a temporary folder (or `flashDir`). */
-export async function bootBoard(boardId = "pico_w", opts: { flashDir?: string; main?: string } = {}): Promise<ConsoleRun> {
+export async function bootBoard(boardId = "pico_w", opts: { flashDir?: string; main?: string; modules?: Record<string, string> } = {}): Promise<ConsoleRun> {
   const profile = BOARDS[boardId]!;
   const flashDir = opts.flashDir ?? path.join(await mkdtemp(path.join(tmpdir(), "boardsim-flash-")), "flash");
   const logLines: Record<string, unknown>[] = [];
@@ -55,7 +55,7 @@ export async function bootBoard(boardId = "pico_w", opts: { flashDir?: string; m
   });
   const script: GuestScript = {
     createEngine: (heapBytes, config) =>
-      MicroPythonEngine.create({ source: "", fileName: "main.py" }, { heapBytes, config, board: { banner: profile.banner, main: opts.main ?? null } }),
+      MicroPythonEngine.create({ source: "", fileName: "main.py", modules: opts.modules ?? {} }, { heapBytes, config, board: { banner: profile.banner, main: opts.main ?? null } }),
   };
   let current: Board | undefined;
   let ended = false;

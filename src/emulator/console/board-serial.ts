@@ -25,6 +25,11 @@ export class BoardSerial implements SerialDevice {
   private closed = false;
   /** The firmware's pyexec mode (friendly or raw REPL): a C global that survives soft resets, not hard ones. */
   rawRepl = false;
+  /**
+   * The interpreter is up (boot.py is next). Before, a Ctrl-C waits in the queue like any key, as
+   * in the firmware's receive buffer while it starts: the interrupt character is not set yet.
+   */
+  started = false;
 
   /** Ctrl-C while code runs: the Board raises KeyboardInterrupt. Set by the runner for each boot. */
   onInterrupt: () => void = () => {};
@@ -38,7 +43,7 @@ export class BoardSerial implements SerialDevice {
 
   write(data: Uint8Array): void {
     for (const byte of data) {
-      if (byte === CTRL_C && !this.atPrompt) this.onInterrupt();
+      if (byte === CTRL_C && this.started && !this.atPrompt) this.onInterrupt();
       else this.input.push(byte);
     }
     this.wake();
@@ -110,7 +115,7 @@ export class BoardSerial implements SerialDevice {
    * A Ctrl-C that arrived just before, while the REPL still held the line, interrupts now.
    */
   running(): void {
-    if (!this.atPrompt) return;
+    if (!this.atPrompt || !this.started) return;
     this.atPrompt = false;
     const at = this.input.indexOf(CTRL_C);
     if (at >= 0) {

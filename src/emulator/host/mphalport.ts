@@ -30,6 +30,7 @@ export function mphalport(board: BoardContext) {
     serialWrite: (data: Uint8Array): null | Promise<null> => serial().print(data),
     /** The firmware's pyexec mode: read with null, set with true (raw REPL) or false (friendly). */
     serialMode: (raw: boolean | null): HostValue => {
+      serial().started = true; // the first call of the firmware's boot (board-repl.ts)
       if (raw !== null) serial().rawRepl = raw;
       return { raw: serial().rawRepl, closed: serial().isClosed };
     },

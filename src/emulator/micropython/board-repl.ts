@@ -186,8 +186,9 @@ function rawPaste(out: ConsoleFilter, read: () => number | null, feed: (c: numbe
     if (c === CTRL_C || c === CTRL_D) {
       out.send(Uint8Array.of(CTRL_D));
       if (c === CTRL_C) {
-        // KeyboardInterrupt while reading: printed as the raw REPL prints an exception, then its prompt.
-        out.write(encoder.encode("\x04Traceback (most recent call last):\r\nKeyboardInterrupt: \r\n\x04>"));
+        // KeyboardInterrupt raised by the reader (no traceback: traceback_data = NULL), printed
+        // between parse_compile_execute's two \x04, then the raw REPL's prompt.
+        out.write(encoder.encode("\x04KeyboardInterrupt: \r\n\x04>"));
         return 0;
       }
       break;

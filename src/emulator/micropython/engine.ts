@@ -40,6 +40,8 @@ export interface PythonScript {
   source: string;
   /** The file name tracebacks show: the script's path as given on the command line. */
   fileName: string;
+  /** The other .py files of the script's folder (secrets.py, a helper module): importable as on the board's flash. */
+  modules?: Record<string, string>;
 }
 
 export interface MicroPythonOptions {
@@ -82,6 +84,7 @@ export class MicroPythonEngine implements GuestEngine {
       fileName: this.script.fileName,
       heapBytes: this.options.heapBytes,
       config: this.options.config,
+      modules: this.script.modules ?? {},
       ...(this.options.board ? { board: this.options.board } : {}),
     };
     const worker = new Worker(workerFile(), { workerData: input, transferList: [port2] });
@@ -104,8 +107,8 @@ export class MicroPythonEngine implements GuestEngine {
     });
   }
 
-  dispose(): void {
-    void this.worker?.terminate();
+  async dispose(): Promise<void> {
+    await this.worker?.terminate();
   }
 }
 
@@ -117,7 +120,8 @@ function fatal(cause: string): RunOutcome {
 async function answer(host: GuestHost, name: string, args: HostRequest["args"]): Promise<HostReply> {
   try {
     const result = host.call(name, args);
-    return { value: await result, instant: !(result instanceof Promise) };
+    const value = await result;
+    return { value, instant: !(result instanceof Promise), ...(host.scheduled?.() ? { scheduled: true } : {}) };
   } catch (error) {
     if (error instanceof GuestException) return { error: { pyType: error.pyType, pyArgs: error.pyArgs } };
     return { error: { pyType: "RuntimeError", pyArgs: [`boardsim internal error: ${(error as Error)?.message ?? String(error)}`] } };

@@ -15,6 +15,8 @@ export interface WorkerInput {
   heapBytes: number;
   /** The script's `config` module's values. */
   config: Record<string, HostValue>;
+  /** The other .py files of the script's folder, by name: in the root, where `import` finds them. */
+  modules: Record<string, string>;
   /** The board boots to its REPL (board-repl.ts) instead of running one script. */
   board?: BoardBoot;
 }
@@ -33,6 +35,7 @@ export interface HostRequest {
 }
 
 /** `instant`: the host answered at once, so no time passed (a real clock's poll between event-loop turns). */
-export type HostReply = { value: HostValue; instant: boolean } | { error: { pyType: string; pyArgs: readonly HostValue[] } };
+/** `scheduled`: callbacks are due, the guest runs them after this call (host/scheduler.ts). */
+export type HostReply = ({ value: HostValue; instant: boolean } | { error: { pyType: string; pyArgs: readonly HostValue[] } }) & { scheduled?: boolean };
 
 export type WorkerOutcome = RunOutcome;

@@ -114,9 +114,26 @@ _LIBRARY = "/boardsim/"
 class Flash:
     # `library`: the board's modules (the firmware's built-in and frozen ones), found by import
     # under /boardsim/ as before the flash was mounted, but not a folder of the flash.
-    def __init__(self, library):
+    # `beside_script`: the other .py files of a --script's folder, read where the flash has no such file.
+    def __init__(self, library, beside_script):
         self._cwd = "/"
         self._library = library
+        self._beside = beside_script
+
+    def _beside_script(self, path, mode="r"):
+        # Only top-level .py files, only for reading, only where the flash has none.
+        if path.count("/") != 1 or not path.endswith(".py") or "w" in mode or "a" in mode or "+" in mode:
+            return None
+        try:
+            _call("flashStat", path)
+            return None
+        except OSError:
+            pass
+        try:
+            self._beside.stat(path)
+            return self._beside
+        except OSError:
+            return None
 
     def _abs(self, path):
         if not path.startswith("/"):
@@ -165,6 +182,9 @@ class Flash:
         path = self._abs(path)
         if path.startswith(_LIBRARY):
             return self._library.stat(path[len(_LIBRARY) - 1 :])
+        beside = self._beside_script(path)
+        if beside:
+            return beside.stat(path)
         return tuple(_call("flashStat", path))
 
     def statvfs(self, path):
@@ -176,4 +196,7 @@ class Flash:
         path = self._abs(path)
         if path.startswith(_LIBRARY):
             return self._library.open(path[len(_LIBRARY) - 1 :], mode)
+        beside = self._beside_script(path, mode)
+        if beside:
+            return beside.open(path, mode)
         return _File(path, mode, _call("flashOpen", path, mode))

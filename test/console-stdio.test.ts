@@ -1,0 +1,52 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), "../bin/boardsim.js");
+const dir = mkdtempSync(path.join(tmpdir(), "boardsim-stdio-"));
+
+/** Runs `boardsim run --script` (a .py file) with its stdout into the shell pipeline `reader`; resolves with the pipeline's stdout, boardsim's stderr and exit code. */
+function pipeInto(source: string, reader: string, ext = "py"): Promise<{ out: string; err: string; code: string }> {
+  const script = path.join(dir, `s${Math.random().toString(36).slice(2)}.${ext}`);
+  writeFileSync(script, source);
+  const errFile = `${script}.err`;
+  const pipeline = `'${process.execPath}' '${BIN}' run --board pico_w --script '${script}' --profile fast --log-level warn 2>'${errFile}' | ${reader}; echo "exit=\${PIPESTATUS[0]}"; cat '${errFile}' >&2`;
+  return new Promise((resolve, reject) =>
+    execFile("bash", ["-c", pipeline], { timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) return reject(error);
+      const code = /exit=(\d+)\n$/.exec(stdout)?.[1] ?? "?";
+      resolve({ out: stdout.replace(/exit=\d+\n$/, ""), err: stderr, code });
+    }),
+  );
+}
+
+describe("the console on stdout (issue 14: lossless, back-pressured)", () => {
+  it.each([
+    ["py", `line = "x" * 1023\nfor i in range(1024):\n    print(line)\n`],
+    ["ts", `const line = "x".repeat(1023);\nfor (let i = 0; i < 1024; i++) print(line);\n`],
+  ])("1 MB printed (.%s) into a reader that starts late arrives whole before boardsim exits", async (ext, source) => {
+    const { out, code } = await pipeInto(source, "(sleep 1; wc -c)", ext);
+    expect(Number(out.trim())).toBeGreaterThanOrEqual(1024 * 1024); // the banner, then 1024 lines of 1024 bytes
+    expect(code).toBe("0");
+  });
+
+  it.each([
+    ["py", `line = "y" * 1023\nfor i in range(200):\n    print(line)\nraise ValueError("late")\n`],
+    ["ts", `const line = "y".repeat(1023);\nfor (let i = 0; i < 200; i++) print(line);\nthrow new ValueError("late");\n`],
+  ])("a traceback after 200 kB of output (.%s) arrives, and the exit code is the script's", async (ext, source) => {
+    const { out, code } = await pipeInto(source, "(sleep 1; cat)", ext);
+    expect(out.split("y".repeat(1023)).length - 1).toBe(200);
+    expect(out).toMatch(/Traceback \(most recent call last\):\n(.*\n)+ValueError: late\n$/);
+    expect(code).toBe("1");
+  });
+
+  it("a reader that leaves early (| head -c 100) ends boardsim quietly: no Node stack, exit 141 like SIGPIPE", async () => {
+    const { out, err, code } = await pipeInto(`line = "z" * 100\nwhile True:\n    print(line)\n`, "head -c 100");
+    expect(out.length).toBe(100);
+    expect(err).not.toMatch(/Error|    at /);
+    expect(code).toBe("141");
+  });
+});

@@ -1,0 +1,71 @@
+import { execFile } from "node:child_process";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { startCli, type CliRun } from "./support/cli.ts";
+import { PYTHON, runPython } from "./support/python.ts";
+
+/**
+ * mpremote's own test suite (../shared/tools/mpremote/tests, from the MicroPython repository) against
+ * a virtual board, over each transport, as `run-mpremote-tests.sh -t DEVICE` runs it against a real
+ * one. docs/console.md lists every test's result and why the others do not pass yet.
+ */
+const SHARED_MPREMOTE = fileURLToPath(new URL("../../shared/tools/mpremote", import.meta.url));
+/** The tests that pass on every transport; the test fails if one of them does not. */
+const PASSING = ["test_errno.sh", "test_eval_exec_run.sh"];
+const SUITE_MS = 15 * 60_000;
+
+const work = mkdtempSync(path.join(tmpdir(), "boardsim-mpremote-"));
+const runs: CliRun[] = [];
+afterAll(() => runs.forEach((r) => r.child.kill("SIGKILL")));
+
+/** A writable copy of mpremote and its tests, and a PATH whose python3 is Debian's (which has pyserial). */
+function suiteCopy(name: string): { tests: string; pathEnv: string } {
+  const root = path.join(work, name);
+  cpSync(SHARED_MPREMOTE, root, { recursive: true });
+  chmodSync(root, 0o755);
+  const shim = path.join(work, `${name}-bin`);
+  mkdirSync(shim);
+  symlinkSync(PYTHON, path.join(shim, "python3"));
+  return { tests: path.join(root, "tests"), pathEnv: `${shim}:${process.env.PATH}` };
+}
+
+/** Runs the suite against `device`; resolves with each test's verdict (OK, FAIL, CRASH, skip) and the whole output. */
+function runSuite(device: string, name: string): Promise<{ verdicts: Record<string, string>; output: string }> {
+  const { tests, pathEnv } = suiteCopy(name);
+  return new Promise((resolve, reject) =>
+    execFile("bash", ["./run-mpremote-tests.sh", "-t", device], { cwd: tests, env: { ...process.env, PATH: pathEnv }, timeout: SUITE_MS, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) return reject(new Error(`${error.message}\n${stdout}\n${stderr}`));
+      const verdicts: Record<string, string> = {};
+      for (const m of stdout.matchAll(/^\.\/(test_\w+\.sh): (OK|FAIL|CRASH|skip)$/gm)) verdicts[m[1]!] = m[2]!;
+      resolve({ verdicts, output: stdout });
+    }),
+  );
+}
+
+async function boot(board: string, serial: string): Promise<string> {
+  const run = startCli(["run", "--board", board, "--profile", "fast", "--serial", serial, "--flash", mkdtempSync(path.join(work, "flash-")), "--log-format", "json"]);
+  runs.push(run);
+  const line = await run.logged((l) => typeof l.serial === "string");
+  const where = (line.link as string | undefined) ?? (line.serial as string);
+  await runPython(`import serial, sys\ns = serial.serial_for_url(sys.argv[1], timeout=60)\ns.write(b"\\r")\ns.read_until(b">>> ")`, [where]);
+  return where;
+}
+
+describe.concurrent("mpremote's own test suite", () => {
+  it.each([
+    ["RFC 2217", "esp32", "rfc2217:0"],
+    ["a PTY", "esp32", `pty:${path.join(work, "ttyBOARD")}`],
+  ])(
+    "over %s: the tests listed in docs/console.md as passing pass",
+    async (transport, board, serial) => {
+      const device = await boot(board, serial);
+      const { verdicts, output } = await runSuite(device, transport.replace(/\W/g, ""));
+      console.log(`mpremote suite over ${transport}: ${JSON.stringify(verdicts)}`);
+      for (const test of PASSING) expect(verdicts[test], `${test} over ${transport}\n${output}`).toBe("OK");
+    },
+    SUITE_MS,
+  );
+});
