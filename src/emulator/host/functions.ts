@@ -16,7 +16,7 @@ import { machinePwm } from "./machine_pwm.ts";
 import { machineRtc } from "./machine_rtc.ts";
 import { machineTimer } from "./machine_timer.ts";
 import { neopixel } from "./neopixel.ts";
-import { schedulerCalls } from "./scheduler.ts";
+import { schedulerCalls } from "./scheduler-calls.ts";
 import type { HostModuleName, HostName } from "./table.ts";
 
 /** Every module of the table (table.ts), by name. */

@@ -1,5 +1,3 @@
-import type { BoardContext, HostCalls } from "./context.ts";
-
 /**
  * Callbacks the board schedules for the script (Timer, Pin.irq), like MicroPython's
  * mp_sched_schedule(): they queue here and the guest runs them at its next host call (every host
@@ -43,14 +41,4 @@ export class Scheduler {
     this.queue = [];
     this.wake = null;
   }
-}
-
-/** The host calls the guests run due callbacks with (py/scheduler.c's mp_handle_pending, guest side). */
-export function schedulerCalls(board: BoardContext) {
-  return {
-    /** The callbacks due now, [handler, arg] each, for the guest to run. */
-    schedTake: () => board.scheduler.take(),
-    /** Whether callbacks are due (the TS guest asks after its calls once it has a callback). */
-    schedPending: (): boolean => board.scheduler.pending,
-  } satisfies HostCalls<"scheduler">;
 }
