@@ -20,6 +20,25 @@ export function echoScript(readSize: number): string {
   `;
 }
 
+/** The same echo server as a .py script, for the MicroPython engine. */
+export function pythonEchoScript(readSize: number): string {
+  return [
+    "import socket",
+    "s = socket.socket()",
+    "s.bind(('0.0.0.0', 0))",
+    "s.listen(1)",
+    "conn, addr = s.accept()",
+    "while True:",
+    `    data = conn.recv(${readSize})`,
+    "    if not data:",
+    "        break",
+    "    conn.sendall(data)",
+    "conn.close()",
+    "s.close()",
+    "",
+  ].join("\n");
+}
+
 /**
  * Sends `payloadBytes` to an echo server and reads them back, the same client for every server.
  * Returns MB/s of echoed payload; checks the bytes came back intact.

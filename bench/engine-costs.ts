@@ -1,9 +1,10 @@
 /**
- * What bounds rows 1, 2 and 4 (docs/benchmarks.md): the QuickJS engine's own costs, measured on a
+ * What bounds rows 1, 2 and 4 (docs/benchmarks.md): each engine's own costs, measured on a
  * stand-in host so no network is involved. Microseconds per guest operation, milliseconds per board.
  */
+import { MicroPythonEngine } from "../src/emulator/micropython/engine.ts";
 import { QuickJsEngine } from "../src/emulator/quickjs/engine.ts";
-import type { GuestHost, HostValue } from "../src/emulator/host-api.ts";
+import type { GuestEngine, GuestHost, HostValue } from "../src/emulator/host-api.ts";
 import { compileScript } from "../src/emulator/quickjs/transpile.ts";
 import { median, scriptFile } from "./support.ts";
 
@@ -24,6 +25,34 @@ print(JSON.stringify({
   suspend: timed(${N / 4}, (n) => { for (let i = 0; i < n; i++) time.sleep_ms(0); }),
 }));
 `;
+
+/** The same calls from a .py script (the stand-in host's ticks_ms counts microseconds). */
+const PY_CALLS = `
+import time, socket, json
+s = socket.socket()
+data = bytes(4096)
+def timed(n, body):
+    t = time.ticks_ms()
+    body(n)
+    return (time.ticks_ms() - t) / n
+def calls(n):
+    for i in range(n):
+        time.ticks_ms()
+def recvs(n):
+    for i in range(n):
+        s.recv(4096)
+def sends(n):
+    for i in range(n):
+        s.sendall(data)
+print(json.dumps({"call": timed(${N / 4}, calls), "recv": timed(${N / 4}, recvs), "sendall": timed(${N / 4}, sends)}))
+`;
+
+export interface PythonCosts {
+  /** µs: a host call returning a number (ticks_ms), recv(4096), sendall of 4 KiB: today each is one message round trip to the main thread. */
+  call: number;
+  recv: number;
+  sendall: number;
+}
 
 export interface EngineCosts {
   /** µs: an empty loop iteration, a host call returning a number, recv(4096), sendall of 4 KiB, a call that suspends the guest. */
@@ -46,10 +75,29 @@ function standInHost(report: (text: string) => void): GuestHost {
     socketNew: () => 1,
     socketRecv: () => data,
     socketSendAll: (_id: number, sent: Uint8Array) => sent.length,
-    sleepMs: () => Promise.resolve(null),
+    timeSleep: () => Promise.resolve(null),
     write: (text: string) => (report(text), null),
   };
   return { functionNames: Object.keys(fns), call: (name, args) => (fns[name] as (...a: readonly HostValue[]) => HostValue)(...args) };
+}
+
+/** Runs one engine on the stand-in host; returns what the script printed. */
+async function printedBy(engine: GuestEngine): Promise<string> {
+  let printed = "";
+  await engine.run(standInHost((text) => (printed += text)));
+  engine.dispose();
+  return printed;
+}
+
+export async function pythonCosts(runs: number): Promise<PythonCosts> {
+  const samples: PythonCosts[] = [];
+  for (let i = 0; i <= runs; i++) {
+    const engine = await MicroPythonEngine.create({ source: PY_CALLS, fileName: "calls.py" }, { heapBytes: 1 << 20, config: {} });
+    const printed = await printedBy(engine);
+    if (i > 0) samples.push(JSON.parse(printed) as PythonCosts);
+  }
+  const med = (key: keyof PythonCosts) => median(samples.map((s) => s[key]));
+  return { call: med("call"), recv: med("recv"), sendall: med("sendall") };
 }
 
 export async function engineCosts(runs: number): Promise<EngineCosts> {
@@ -57,9 +105,7 @@ export async function engineCosts(runs: number): Promise<EngineCosts> {
   const empty = await compileScript(await scriptFile("empty.ts", ""));
   const samples: Omit<EngineCosts, "instanceMs" | "emptyRunMs">[] = [];
   for (let i = 0; i <= runs; i++) {
-    const engine = await QuickJsEngine.create(calls, { heapBytes: 1 << 24, config: {} });
-    let printed = "";
-    await engine.run(standInHost((text) => (printed += text)));
+    const printed = await printedBy(await QuickJsEngine.create(calls, { heapBytes: 1 << 24, config: {} }));
     if (i > 0) samples.push(JSON.parse(printed));
   }
   const boards = 20;

@@ -1,6 +1,6 @@
 /**
- * Row 4, run in a child process of its own (`node --expose-gc --import tsx bench/fleet.ts N`) so
- * its memory is measured alone: N boards on one LAN in simulated time, half servers and half
+ * Row 4, run in a child process of its own (`node --expose-gc --import tsx bench/fleet.ts N [ts|py]`)
+ * so its memory is measured alone: N boards on one LAN in simulated time, half servers and half
  * clients that each exchange a message with their server. Prints one JSON line.
  */
 import { Lab, type LabBoard } from "../src/testing/index.ts";
@@ -52,13 +52,60 @@ for (;;) {
 while (true) time.sleep(3600);
 `;
 
+const PY_SERVER = `
+import config, network, socket, time
+wlan = network.WLAN(network.STA_IF)
+wlan.active(True)
+wlan.ifconfig((config.host, "255.255.0.0", "10.0.0.1", "10.0.0.1"))
+wlan.connect(config.ssid, config.password)
+while not wlan.isconnected():
+    time.sleep_ms(10)
+s = socket.socket()
+s.bind(("0.0.0.0", 8000))
+s.listen(1)
+print("ready")
+conn, addr = s.accept()
+conn.send(conn.recv(64))
+conn.close()
+while True:
+    time.sleep(3600)
+`;
+
+const PY_CLIENT = `
+import config, network, socket, time
+wlan = network.WLAN(network.STA_IF)
+wlan.active(True)
+wlan.connect(config.ssid, config.password)
+while not wlan.isconnected():
+    time.sleep_ms(10)
+print("ready")
+while True:
+    s = socket.socket()
+    try:
+        s.connect((config.host, 8000))
+        s.send("hello from " + wlan.ifconfig()[0])
+        print("echoed", s.recv(64))
+        s.close()
+        break
+    except OSError:
+        s.close()
+        time.sleep_ms(50)  # the server is not listening yet
+while True:
+    time.sleep(3600)
+`;
+
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const rss = () => (gc(), gc(), process.memoryUsage().rss);
 const n = Number(process.argv[2] ?? 100);
+const language = process.argv[3] === "py" ? "py" : "ts";
 const serverIp = (i: number) => `10.0.${1 + Math.floor(i / 200)}.${10 + (i % 200)}`;
 const lan = { gateway: "10.0.0.1", netmask: "255.255.0.0", dns: "10.0.0.1", dhcpPool: ["10.0.100.1", "10.0.199.254"] as const };
 
-const [serverFile, clientFile] = await Promise.all([scriptFile("fleet-server.ts", SERVER), scriptFile("fleet-client.ts", CLIENT)]);
+const [serverFile, clientFile] = await Promise.all(
+  language === "ts"
+    ? [scriptFile("fleet-server.ts", SERVER), scriptFile("fleet-client.ts", CLIENT)]
+    : [scriptFile("fleet-server.py", PY_SERVER), scriptFile("fleet-client.py", PY_CLIENT)],
+);
 
 // Warm-up: one pair boots and exchanges, so what every process loads once is not counted per board.
 const warm = new Lab({ timing: "fast", accessPoints: [lan] });
@@ -85,3 +132,5 @@ const after = rss();
 lab.close();
 
 console.log(JSON.stringify({ n, bootMsPerBoard: bootMs / n, exchangeMs: totalMs - bootMs, rssMiBPerBoard: (after - before) / n / 2 ** 20, simulatedMs: lab.now() }));
+// .py boards' worker threads would keep the process alive once the figures are out.
+process.exit();

@@ -3,6 +3,7 @@
  * (throughput, memory, Ctrl-C latency). Runs with --expose-gc so heap figures are after a full GC.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -119,6 +120,7 @@ async function interruptLatency(rounds: number): Promise<void> {
  */
 async function cliInterruptLatency(rounds: number, spinMs: number): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), "boardsim-bench-"));
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, "spin.ts");
   await writeFile(
     file,

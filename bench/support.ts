@@ -1,5 +1,6 @@
 import { once } from "node:events";
 import { mkdtemp, writeFile } from "node:fs/promises";
+import { rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -95,6 +96,7 @@ export async function startBoard(scriptFile: string, opts: BenchBoardOptions = {
 /** Writes a script to a temporary file. */
 export async function scriptFile(name: string, source: string): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "boardsim-bench-"));
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, name);
   await writeFile(file, source);
   return file;

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// Entry point. Runs the prebuilt bundle (dist/, made by `npm ci` and `npm test`) when it is newer
-// than every source file; otherwise the TypeScript sources through tsx, so an edit is never stale.
-import { readdirSync, statSync } from "node:fs";
+// Entry point. An installed package has only the built JavaScript (dist/) and runs it. In a dev
+// checkout (src/cli/ present) the bundle runs when it is newer than every source file, otherwise the
+// TypeScript sources through tsx, so an edit is never stale; BOARDSIM_FROM_SOURCE=1 forces the sources.
+import { existsSync, readdirSync, statSync } from "node:fs";
 
 const root = new URL("../", import.meta.url);
 const bundle = new URL("dist/boardsim.mjs", root);
+const sources = new URL("src/cli/", root);
 
 function newestSource(dir) {
   let newest = 0;
@@ -15,11 +17,17 @@ function newestSource(dir) {
   return newest;
 }
 
-let bundleTime = 0;
-try {
-  bundleTime = statSync(bundle).mtimeMs;
-} catch {}
-if (bundleTime > newestSource(new URL("src/", root))) {
+function bundleIsCurrent() {
+  if (!existsSync(sources)) return true;
+  if (process.env.BOARDSIM_FROM_SOURCE === "1") return false;
+  try {
+    return statSync(bundle).mtimeMs > newestSource(new URL("src/", root));
+  } catch {
+    return false;
+  }
+}
+
+if (bundleIsCurrent()) {
   await import(bundle.href);
 } else {
   const { register } = await import("tsx/esm/api");

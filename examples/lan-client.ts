@@ -1,5 +1,5 @@
 // A small TCP client for a lab: joins the WiFi, connects to config.host:config.port (another board
-// on the LAN; retried while that board is still booting), prints the greeting, sends a line, prints the echo.
+// on the LAN; tried 5 times), prints the greeting, sends a line, prints the echo.
 import network from "network";
 import socket from "socket";
 import time from "time";
@@ -11,11 +11,15 @@ wlan.connect(config.ssid, config.password);
 while (!wlan.isconnected()) time.sleep(0.1);
 print("my address:", wlan.ifconfig()[0]);
 
+// The server may still be booting, or already gone (the chapter's server serves one client): try 5
+// times, each connect given 2 s (without a timeout, a connect nobody answers takes the board's 18 s of SYN retries).
 let s = socket.socket();
-for (;;) {
+let connected = false;
+for (let tries = 1; tries <= 5 && !connected; tries++) {
   try {
+    s.settimeout(2);
     s.connect([config.host, config.port]);
-    break;
+    connected = true;
   } catch (e) {
     print("server not ready:", e);
     s.close();
@@ -23,7 +27,12 @@ for (;;) {
     s = socket.socket();
   }
 }
-print(s.recv(1024));
-s.send("hello from " + wlan.ifconfig()[0] + "\n");
-print(s.recv(1024));
+s.settimeout(null);
+if (connected) {
+  print(s.recv(1024));
+  s.send("hello from " + wlan.ifconfig()[0] + "\n");
+  print(s.recv(1024));
+} else {
+  print("no server: gave up after 5 tries");
+}
 s.close();

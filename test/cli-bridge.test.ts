@@ -8,7 +8,7 @@ describe("host bridge modes", () => {
     const hostPort = await freePort();
     const run = boardsim("run", "--board", "pico_w", "--role", "server", "--profile", "fast", "--forward", `${hostPort}:8000`, "--log-format", "json");
     const forward = await run.logged((l) => l.msg.startsWith("forward "));
-    expect(forward.msg).toBe(`forward 127.0.0.1:${hostPort} → 192.168.1.100:8000`);
+    expect(forward.msg).toBe(`forward 127.0.0.1:${hostPort} → 192.168.1.100:8000: reach the board at 127.0.0.1:${hostPort} (192.168.1.100 exists only on the simulated WiFi)`);
     const client = await connectClient(hostPort);
     expect((await client.received(11)).toString()).toBe("I am Server");
     client.socket.end();
@@ -20,7 +20,7 @@ describe("host bridge modes", () => {
     const warning = await run.logged((l) => l.level === 40 && l.msg.startsWith("--expose"));
     expect(warning.msg).toMatch(/0\.0\.0\.0/);
     const forward = await run.logged((l) => l.msg.startsWith("forward "));
-    expect(forward.msg).toMatch(/^forward 0\.0\.0\.0:\d+ → 192\.168\.1\.100:8000$/);
+    expect(forward.msg).toMatch(/^forward 0\.0\.0\.0:\d+ → 192\.168\.1\.100:8000: reach the board at this PC.s address:\d+ /);
     const client = await connectClient(forward.hostPort as number); // loopback reaches a 0.0.0.0 listener
     expect((await client.received(11)).toString()).toBe("I am Server");
     client.socket.end();

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { Lab } from "../src/testing/index.ts";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { Lab, parseFault } from "boardsim/vitest";
 
 /** Joins the WiFi (polling status like the chapter), then runs `then`. */
 const joined = (then: string) => `
@@ -30,6 +30,7 @@ print("done");`;
 
 async function labWith(faults: string[], board: string, source: string) {
   const lab = new Lab({ faults });
+  onTestFinished(() => lab.close());
   const b = await lab.addBoard({ name: "b", board, source });
   return { lab, b };
 }
@@ -37,6 +38,7 @@ async function labWith(faults: string[], board: string, source: string) {
 describe("WiFi faults", () => {
   it("wrong_password: the chapter's server keeps printing its wait line; Pico W status -3", async () => {
     const lab = new Lab({ faults: ["wrong_password"] });
+    onTestFinished(() => lab.close());
     const server = await lab.addBoard({ board: "pico_w", role: "server" });
     await lab.advance(10_000);
     expect(server.lines().filter((l) => l === "Connect to a wireless network...").length).toBe(11); // at 0, 1, …, 10 s
@@ -60,6 +62,7 @@ describe("WiFi faults", () => {
 
   it("weak_signal: scan() and status('rssi') show the level; below -90 dBm the AP is out of range", async () => {
     const lab = new Lab({ faults: ["weak_signal:rssi=-82,board=near", "weak_signal:rssi=-95,board=far"] });
+    onTestFinished(() => lab.close());
     const near = await lab.addBoard({ name: "near", board: "esp32", source: joined(`print(wlan.status("rssi"), wlan.scan()[0][3]);`) });
     const far = await lab.addBoard({ name: "far", board: "esp32", source: statusWatcher(5) });
     await near.finished();
@@ -83,10 +86,13 @@ describe("WiFi faults", () => {
   });
 
   it("dhcp_pool_exhausted: a new board gets no address (ESP32 stays at 1001)", async () => {
-    const { b } = await labWith(["dhcp_pool_exhausted"], "esp32", statusWatcher(10));
+    const { lab, b } = await labWith(["dhcp_pool_exhausted"], "esp32", statusWatcher(10));
     await b.finished();
     expect(b.lines().slice(2)).toEqual(["0 1001 0.0.0.0", "done"]);
-    expect(b.board).not.toBeNull();
+    // The DHCP server's table: every lease belongs to the fault's filler, none to b.
+    const leases = Object.values(lab.lan.leases()).flat();
+    expect(leases.length).toBeGreaterThan(0);
+    expect(leases.filter((lease) => lease.hostname === b.board!.profile.hostname)).toEqual([]);
   });
 
   it("ip_conflict: ESP32 declines the taken address and gets the next one 10 s later", async () => {
@@ -97,6 +103,7 @@ describe("WiFi faults", () => {
 
   it("ip_conflict: a Pico W takes the address and then cannot connect (SYN answers go to the other device)", async () => {
     const lab = new Lab({ faults: ["ip_conflict"] });
+    onTestFinished(() => lab.close());
     lab.pc.listen(8888);
     const b = await lab.addBoard({ board: "pico_w", source: joined(`print(wlan.ifconfig()[0]); const s = socket.socket(); try { s.connect(["192.168.1.2", 8888]); } catch (e) { print(e, time.ticks_ms()); }`) });
     await b.finished();
@@ -107,6 +114,7 @@ describe("WiFi faults", () => {
 /** The chapter's client (Freenove 29.1/30.1) against the PC at 192.168.1.2:8888. */
 async function chapterClient(faults: string[], board = "esp32", serve?: (lab: Lab) => void) {
   const lab = new Lab({ faults });
+  onTestFinished(() => lab.close());
   serve?.(lab);
   const client = await lab.addBoard({ name: "client", board, role: "client" });
   return { lab, client };
@@ -155,6 +163,7 @@ describe("TCP faults", () => {
   it("latency with jitter: each round trip takes twice the delay, within the jitter; same seed, same times", async () => {
     const run = async () => {
       const lab = new Lab({ faults: ["latency:ms=150,jitter=20ms"], seed: 7 });
+      onTestFinished(() => lab.close());
       const server = lab.pc.listen(8888);
       void (async () => {
         const c = await server.accept();
@@ -173,6 +182,7 @@ describe("TCP faults", () => {
 
   it("bandwidth: 10 kB from the PC arrive at the rate", async () => {
     const lab = new Lab({ faults: ["bandwidth:rate=1k,direction=downstream"] });
+    onTestFinished(() => lab.close());
     const server = lab.pc.listen(8888);
     void server.accept().then(async (c) => (await c.send("y".repeat(10 * 1024)), c.end()));
     const b = await lab.addBoard({ board: "esp32", source: joined(`const s = socket.socket(); s.connect(["192.168.1.2", 8888]); const t0 = time.ticks_ms(); let n = 0; for (let d = s.recv(4096); len(d) > 0; d = s.recv(4096)) n += len(d); print(n, time.ticks_diff(time.ticks_ms(), t0));`) });
@@ -182,6 +192,7 @@ describe("TCP faults", () => {
 
   it("slicer: recv() returns the greeting a few bytes at a time", async () => {
     const lab = new Lab({ faults: ["slicer:size=4,delay=10ms,direction=downstream"] });
+    onTestFinished(() => lab.close());
     pcServer(lab, "I am the PC!");
     const b = await lab.addBoard({ board: "pico_w", source: joined(`const s = socket.socket(); s.connect(["192.168.1.2", 8888]); s.settimeout(1); try { while (true) print(s.recv(1024)); } catch (e) { print(e); }`) });
     await b.finished();
@@ -203,6 +214,7 @@ describe("TCP faults", () => {
 
   it("half_close: the script reads b'' but its own sends still reach the PC", async () => {
     const lab = new Lab({ faults: ["half_close:after=1s"] });
+    onTestFinished(() => lab.close());
     const server = lab.pc.listen(8888);
     const b = await lab.addBoard({ board: "esp32", source: joined(`const s = socket.socket(); s.connect(["192.168.1.2", 8888]); print(s.recv(10)); s.send("still here"); s.close();`) });
     const c = await lab.until(server.accept());
@@ -213,6 +225,7 @@ describe("TCP faults", () => {
 
   it("stall: recv() times out while the link stalls, and the data arrives once it ends", async () => {
     const lab = new Lab({ faults: ["stall:at=5s,for=10s"] });
+    onTestFinished(() => lab.close());
     const server = lab.pc.listen(8888);
     void server.accept().then(async (c) => {
       await c.send("one");
@@ -227,6 +240,7 @@ describe("TCP faults", () => {
   it("probability and port narrow a fault: only some connections to port 8888 are refused, the same ones every run", async () => {
     const run = async () => {
       const lab = new Lab({ faults: ["refused:port=8888,probability=0.5"], seed: 3 });
+      onTestFinished(() => lab.close());
       lab.pc.listen(8888);
       lab.pc.listen(9999);
       const b = await lab.addBoard({ board: "esp32", source: joined(`for (const port of [8888, 8888, 8888, 8888, 8888, 8888, 9999, 9999]) { const s = socket.socket(); try { s.connect(["192.168.1.2", port]); print(port, "ok"); } catch (e) { print(port, e); } s.close(); }`) });
@@ -259,6 +273,7 @@ describe("board faults", () => {
 
   it("reset: the chapter server stops mid-session, reboots (banner again) and waits for a client again; the PC sees a reset", async () => {
     const lab = new Lab({ faults: ["reset:at=20s"] });
+    onTestFinished(() => lab.close());
     const server = await lab.addBoard({ name: "server", board: "esp32", role: "server" });
     await server.waitFor("accepting.....");
     const pc = await lab.until(lab.pc.connect("192.168.1.100", 8000));
@@ -274,11 +289,21 @@ describe("board faults", () => {
 
 describe("the 10-minute scenario", () => {
   it("an ESP32 client rejoins and reconnects after each of nine WiFi drops", async () => {
-    const { tenMinuteScenario } = await import("../src/testing/index.ts");
+    const { tenMinuteScenario } = await import("boardsim/vitest");
     const result = await tenMinuteScenario();
     expect(result.simulatedMs).toBe(600_000);
     expect(result.connections).toBe(10);
     expect(result.console.match(/^wifi down at/gm)).toHaveLength(10);
     expect(result.echoes).toBeGreaterThan(400);
+  });
+});
+
+describe("one duration grammar: a bare number is seconds in a fault spec, as in --timeout", () => {
+  it("ap_off:at=2,for=3 is the WiFi gone from 2 s to 5 s; latency's ms= counts a bare number in milliseconds, as its name says", () => {
+    const off = parseFault("ap_off:at=2,for=3");
+    expect([off.targets.at, off.targets.for]).toEqual([2000, 3000]);
+    expect(parseFault("ap_off:at=1.5m").targets.at).toBe(90_000);
+    expect(() => parseFault("latency:ms=0.3s")).not.toThrow();
+    expect(() => parseFault("latency:ms=fast")).toThrow("ms must be milliseconds, or a duration like 250ms or 2s, not 'fast'");
   });
 });

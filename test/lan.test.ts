@@ -5,7 +5,7 @@ import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { Capture } from "../src/network-sim/capture/capture.ts";
 import { RealClock } from "../src/network-sim/clock/clock.ts";
-import { Lan } from "../src/network-sim/lan.ts";
+import { Lan, PC_MAC } from "../src/network-sim/lan.ts";
 import { readPcap } from "./support/pcap.ts";
 import { startScript, type ScriptRun } from "./support/run-script.ts";
 
@@ -300,7 +300,7 @@ describe("UDP inside the LAN", () => {
   it("echo between two boards with sendto/recvfrom (and in the capture)", async () => {
     const lan = newLan();
     const pcap = path.join(await mkdtemp(path.join(tmpdir(), "boardsim-udp-")), "udp.pcap");
-    lan.capture = new Capture(pcap, (ip) => lan.macOf(ip));
+    lan.capture = new Capture(pcap, (ip) => lan.macOf(ip), () => lan.clock.now(), PC_MAC);
     const server = await startScript(
       `${join()}
        const s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);

@@ -3,8 +3,8 @@
  * testing API: UDP between a .py board and a TS board, scan() tuples, an access point, static
  * addresses, busy loops and sleeps on the virtual clock, and runs that repeat exactly.
  */
-import { describe, expect, it } from "vitest";
-import { Lab } from "../src/testing/index.ts";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { Lab } from "boardsim/vitest";
 
 /** Joins the lab's WiFi (Python). */
 const JOIN_PY = `import network, socket, time
@@ -33,6 +33,7 @@ function addPython(lab: Lab, name: string, board: string, source: string) {
 describe("UDP between a .py board and a TS board", () => {
   it("the .py board echoes a TS board's datagram with recvfrom/sendto", async () => {
     const lab = new Lab({ timing: "fast" });
+    onTestFinished(() => lab.close());
     const server = await addPython(lab, "py", "esp32", `${JOIN_PY}s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("0.0.0.0", 5005))
 print("udp at", wlan.ifconfig()[0])
@@ -58,6 +59,7 @@ print(c.recvfrom(100));`,
 describe("network from a .py script, as the TS guest library has it", () => {
   it.each(["pico_w", "esp32", "esp8266"])("%s: scan() prints the same tuples as from TS", async (board) => {
     const lab = new Lab({ timing: "fast", accessPoints: [{ ssid: "boardsim-lab", password: "micropython" }, { ssid: "guest", security: "open", channel: 11 }] });
+    onTestFinished(() => lab.close());
     const py = await addPython(lab, "py", board, `import network\nw = network.WLAN(network.STA_IF)\nw.active(True)\nfor ap in w.scan():\n    print(ap)\n`);
     const ts = await lab.addBoard({ name: "ts", board, source: `import network from "network";\nconst w = network.WLAN(network.STA_IF);\nw.active(true);\nfor (const ap of w.scan()) print(ap);` });
     await py.finished();
@@ -69,6 +71,7 @@ describe("network from a .py script, as the TS guest library has it", () => {
 
   it("an access point on a .py board (AP_IF, config(essid=, password=)) that a TS board joins", async () => {
     const lab = new Lab({ timing: "fast" });
+    onTestFinished(() => lab.close());
     const ap = await addPython(lab, "ap", "esp32", `import network, time
 ap = network.WLAN(network.AP_IF)
 ap.active(True)
@@ -92,6 +95,7 @@ print("stations", len(ap.status("stations")), type(ap.status("stations")[0][0]))
 
   it("a static address with ifconfig((ip, mask, gw, dns)); ipconfig('addr4') and network.ipconfig('dns') read it back", async () => {
     const lab = new Lab({ timing: "fast" });
+    onTestFinished(() => lab.close());
     const b = await addPython(lab, "b", "pico_w", `${JOIN_PY}wlan.ifconfig(("192.168.1.50", "255.255.255.0", "192.168.1.1", "8.8.8.8"))
 print(wlan.ifconfig())
 print(wlan.ipconfig("addr4"), network.ipconfig("dns"))
@@ -130,6 +134,7 @@ print("counted", time.ticks_diff(time.ticks_ms(), t))
 
   async function timedRun() {
     const lab = new Lab();
+    onTestFinished(() => lab.close());
     const b = await addPython(lab, "b", "pico_w", TIMED);
     const outcome = await b.finished();
     return { outcome, lines: b.lines().slice(2), now: lab.now() };
@@ -151,6 +156,7 @@ print("counted", time.ticks_diff(time.ticks_ms(), t))
 
   it("garbage is collected while the script runs: 20,000 host calls and their allocations fit an ESP8266's heap", async () => {
     const lab = new Lab();
+    onTestFinished(() => lab.close());
     const b = await addPython(lab, "b", "esp8266", `import gc, time
 gc.collect()
 start = gc.mem_free()

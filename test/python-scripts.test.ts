@@ -1,6 +1,6 @@
 /**
  * .py scripts through the CLI: the project's examples, a syntax error, and the chapter's own .py
- * files. One file, so the tests that need the PC's port 8888 (the scripts' fixed port) run in turn.
+ * files.
  * Still to come with issue 5's testing API: its fault tests run against a .py script as well.
  *
  * The chapter's own .py files, unchanged but for their ssid, password and host lines, run on
@@ -11,26 +11,26 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { boardsim, connectClient, killStarted, listenServer, startCli, type CliRun } from "./support/cli.ts";
+import { sharedFolder } from "./support/shared.ts";
 
-/** shared/ sits beside the repository (as in CI's fresh clone). */
-const REFERENCE = fileURLToPath(new URL("../../shared/reference/freenove", import.meta.url));
-const present = existsSync(REFERENCE);
-if (!present) console.warn(`skipping the chapter's .py scripts: ${REFERENCE} is not on this machine`);
+const REFERENCE = sharedFolder("reference/freenove", "the chapter's .py scripts") ?? "";
+const present = REFERENCE !== "";
 
-/** The chapter's client scripts connect to this fixed port (their `port` line is left as it is). */
-const CLIENT_PORT = 8888;
 
 afterEach(killStarted);
 
-/** The reference script with only its ssid, password and host lines set to the virtual network, in a temp dir. */
-async function editedScript(board: string, file: string): Promise<string> {
+/**
+ * The reference script with only its ssid, password and host lines set to the virtual network (and,
+ * for a client, its port line to the PC's free port the test listens on), in a temp dir.
+ */
+async function editedScript(board: string, file: string, port?: number): Promise<string> {
   const source = (await readFile(path.join(REFERENCE, board, file), "utf8"))
     .replace(/^(ssidRouter\s*=\s*)"[^"]*"/m, '$1"boardsim-lab"')
     .replace(/^(passwordRouter\s*=\s*)"[^"]*"/m, '$1"micropython"')
-    .replace(/^(host\s*=\s*)"[^"]*"/m, '$1"192.168.1.2"');
+    .replace(/^(host\s*=\s*)"[^"]*"/m, '$1"192.168.1.2"')
+    .replace(/^(port\s*=\s*)\d+/m, (line, prefix: string) => (port === undefined ? line : `${prefix}${port}`));
   const dir = await mkdtemp(path.join(tmpdir(), "boardsim-ref-"));
   await writeFile(path.join(dir, file), source);
   return path.join(dir, file);
@@ -65,18 +65,18 @@ async function serveOnce(run: CliRun): Promise<void> {
   expect(await run.exit).toBe(0);
 }
 
-/** The PC as the chapter's server on 127.0.0.1:8888: the board's greeting, one echoed payload, close. */
-async function clientOnce(args: string[]): Promise<CliRun> {
-  const peer = await listenServer(CLIENT_PORT);
+/** The PC as the chapter's server on a free port: the board's greeting, one echoed payload, close. */
+async function clientOnce(args: (port: number) => Promise<string[]>): Promise<CliRun & { port: number }> {
+  const peer = await listenServer(0);
   try {
-    const run = runCli(...args);
+    const run = runCli(...(await args(peer.port)));
     const conn = await peer.connection;
     expect((await conn.received(19)).toString()).toBe("HelloThis is my IP.");
     conn.socket.write(PAYLOAD);
     expect((await conn.received(PAYLOAD.length)).equals(PAYLOAD)).toBe(true);
     conn.socket.end();
     expect(await run.exit).toBe(0);
-    return run;
+    return Object.assign(run, { port: peer.port });
   } finally {
     peer.server.close();
   }
@@ -99,10 +99,11 @@ describe.skipIf(!present).each(SCRIPTS)("the chapter's scripts on %s, run unchan
   });
 
   it(`${clientFile}: the same console as --role client against a server on the PC, exit 0`, async () => {
-    const py = await clientOnce(["run", "--board", board, "--script", await editedScript(board, clientFile)]);
-    const ts = await clientOnce(["run", "--board", board, "--role", "client", "--port", String(CLIENT_PORT)]);
-    expect(normalized(py.stdout())).toEqual(normalized(ts.stdout()));
-    expect(py.stdout()).toContain(`TCP Connected to: 192.168.1.2 : ${CLIENT_PORT}\nb'hello board\\r\\n\\x00\\xff'\nClose socket\n`);
+    const py = await clientOnce(async (port) => ["run", "--board", board, "--script", await editedScript(board, clientFile, port)]);
+    const ts = await clientOnce(async (port) => ["run", "--board", board, "--role", "client", "--port", String(port)]);
+    const samePort = (run: CliRun & { port: number }) => normalized(run.stdout().replaceAll(`: ${run.port}\n`, ": PORT\n"));
+    expect(samePort(py)).toEqual(samePort(ts));
+    expect(py.stdout()).toContain(`TCP Connected to: 192.168.1.2 : ${py.port}\nb'hello board\\r\\n\\x00\\xff'\nClose socket\n`);
   });
 });
 
@@ -130,9 +131,13 @@ describe("boardsim run --script FILE.py", () => {
   });
 
   it("examples/tcp_client.py on an ESP8266 against a server on the PC: greeting, upper-cased echo, exit 0", async () => {
-    const peer = await listenServer(CLIENT_PORT);
+    const peer = await listenServer(0);
     try {
-      const run = runCli("run", "--board", "esp8266", "--script", "examples/tcp_client.py");
+      // The example's server port, 8888, becomes the free port the PC listens on.
+      const dir = await mkdtemp(path.join(tmpdir(), "boardsim-example-"));
+      const script = path.join(dir, "tcp_client.py");
+      await writeFile(script, (await readFile("examples/tcp_client.py", "utf8")).replace('("192.168.1.2", 8888)', `("192.168.1.2", ${peer.port})`));
+      const run = runCli("run", "--board", "esp8266", "--script", script);
       const conn = await peer.connection;
       expect((await conn.received(21)).toString()).toBe("hello from the board\n");
       conn.socket.write("ping");

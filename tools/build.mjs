@@ -1,10 +1,15 @@
-// Bundles the CLI into dist/boardsim.mjs, with the guest library and the chapter's scripts
-// (src/scripts) prebuilt inside, and the MicroPython engine's worker thread into
-// dist/micropython-worker.mjs, so `boardsim` starts without compiling TypeScript or starting
-// esbuild at run time. Run by `npm ci` (prepare) and `npm test`.
-import { readdirSync, rmSync } from "node:fs";
+// Bundles the CLI into dist/boardsim.mjs and the library (boardsim, boardsim/testing,
+// boardsim/vitest) into dist/testing.mjs and dist/vitest.mjs, with the guest library and the
+// chapter's scripts (src/scripts) prebuilt inside, the MicroPython engine's worker thread into
+// dist/micropython-worker.mjs, and the library's declarations into dist/types/: installed, boardsim
+// runs as plain JavaScript, in any test runner, without compiling TypeScript or starting esbuild at
+// run time. Run by `npm test` and before `npm pack`/`npm publish` (prepack).
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
+
+rmSync("dist/types", { recursive: true, force: true });
 
 const MICROPYTHON_WORKER = "dist/micropython-worker.mjs";
 
@@ -35,6 +40,27 @@ const node = { bundle: true, format: "esm", platform: "node", target: "node20", 
 
 await build({ ...node, entryPoints: ["src/emulator/micropython/worker.ts"], outfile: MICROPYTHON_WORKER, packages: "external" });
 
+const defines = {
+  BOARDSIM_GUEST_LIBRARY: JSON.stringify(guest.outputFiles[0].text),
+  BOARDSIM_CHAPTER_SCRIPTS: JSON.stringify(chapterScripts),
+  // The worker's entry, from the package's folder (src/package-root.ts): the .py guest library stays in src/.
+  BOARDSIM_MICROPYTHON_WORKER: JSON.stringify(MICROPYTHON_WORKER),
+};
+
+// The library: dependencies stay in node_modules (an application bundles or dedupes them itself).
+await build({ ...node, entryPoints: ["src/testing/index.ts"], outfile: "dist/testing.mjs", packages: "external", define: defines });
+// boardsim/vitest re-exports the library's own file, so both entries share one Lab class.
+const library = { name: "library", setup: (b) => b.onResolve({ filter: /^\.\/index\.ts$/ }, () => ({ path: "./testing.mjs", external: true })) };
+await build({ ...node, entryPoints: ["src/testing/vitest.ts"], outfile: "dist/vitest.mjs", packages: "external", plugins: [library] });
+
+// Declarations of the library's public types (members marked @internal left out), with the import
+// paths a user's TypeScript resolves (.js, not the sources' .ts).
+execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.types.json"], { stdio: "inherit" });
+for (const file of readdirSync("dist/types", { recursive: true }).filter((f) => f.endsWith(".d.ts"))) {
+  const target = path.join("dist/types", file);
+  writeFileSync(target, readFileSync(target, "utf8").replace(/((?:from|import)\s*\(?\s*"\.{1,2}\/[^"]*)\.ts"/g, '$1.js"'));
+}
+
 await build({
   ...node,
   entryPoints: ["src/cli/main.ts"],
@@ -44,10 +70,5 @@ await build({
   external: ["esbuild", "quickjs-emscripten", "@micropython/micropython-webassembly-pyscript"],
   // The bundled CommonJS packages require() Node's built-ins.
   banner: { js: 'import { createRequire as __boardsimRequire } from "node:module"; const require = __boardsimRequire(import.meta.url);' },
-  define: {
-    BOARDSIM_GUEST_LIBRARY: JSON.stringify(guest.outputFiles[0].text),
-    BOARDSIM_CHAPTER_SCRIPTS: JSON.stringify(chapterScripts),
-    // The worker's entry, from the package's folder (src/package-root.ts): the .py guest library stays in src/.
-    BOARDSIM_MICROPYTHON_WORKER: JSON.stringify(MICROPYTHON_WORKER),
-  },
+  define: defines,
 });

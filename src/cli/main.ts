@@ -1,14 +1,17 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { boardIds } from "../boards/index.ts";
 import { boardsTable } from "./boards.ts";
-import { parseDuration } from "./duration.ts";
+import { parseDuration } from "../duration.ts";
 import { EXIT, UsageError } from "./exit-codes.ts";
 import { InputError } from "../runtime/errors.ts";
 import { parseForward } from "./lab-file.ts";
 import { FaultSpecError, parseFault } from "../network-sim/faults/parse.ts";
 import { runBoard, runLab } from "./run.ts";
 import type { Role } from "../runtime/script.ts";
+import { packageRoot } from "../package-root.ts";
 import { blockingWriter, drained, endOnBrokenPipe } from "../console/stdio.ts";
 import { parseSerial, SERIAL_USAGE } from "../console/serial-spec.ts";
 
@@ -20,6 +23,12 @@ endOnBrokenPipe(process.stdout, (code) => process.exit(code), EXIT.brokenPipe);
 async function exitAfterOutput(code: number): Promise<never> {
   await drained(process.stdout);
   process.exit(code);
+}
+
+/** A port number as typed: 1 to 65535, digits only; null otherwise. */
+function parsePort(text: string): number | null {
+  const port = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  return port >= 1 && port <= 65535 ? port : null;
 }
 
 function fail(message: string, code: number): never {
@@ -42,7 +51,7 @@ async function main(): Promise<void> {
           .option("ssid", { type: "string", default: "boardsim-lab", describe: "the WiFi name the script joins" })
           .option("password", { type: "string", default: "micropython", describe: "the WiFi password the script uses" })
           .option("host", { type: "string", default: "192.168.1.2", describe: "the server --role client connects to (192.168.1.2 is this PC: its port P is 127.0.0.1:P)" })
-          .option("port", { type: "number", describe: "server: the port the board listens on (reachable at 127.0.0.1:N); client: the server's port [default: server 8000, client 8888]" })
+          .option("port", { type: "string", describe: "server: the port the board listens on (reachable at 127.0.0.1:N); client: the server's port [default: server 8000, client 8888]" })
           .option("profile", { choices: ["realistic", "fast"] as const, default: "realistic" as const, describe: "WiFi timing: the real board's, or no delays" })
           .option("log-format", { choices: ["pretty", "json"] as const, default: "pretty" as const, describe: "how stderr shows the simulator's events" })
           .option("log-level", { choices: ["trace", "debug", "info", "warn", "error", "silent"], default: "info", describe: "how much the simulator says on stderr" })
@@ -50,16 +59,21 @@ async function main(): Promise<void> {
           .option("forward", { type: "string", array: true, default: [] as string[], describe: "HOSTPORT:BOARDPORT: reach board port BOARDPORT at PC port HOSTPORT" })
           .option("pcap", { type: "string", describe: "write the LAN's traffic to FILE (pcap, opens in Wireshark)" })
           .option("timeout", { type: "string", describe: "stop the board after this long, exit 124 (500ms, 30s, 2m, 1h; a bare number is seconds)" })
+          .option("expect-text", { type: "string", describe: "exit 0 as soon as the console prints this text (1 if the script ends without it)" })
+          .option("fail-text", { type: "string", describe: "exit 1 as soon as the console prints this text" })
           .option("fault", { type: "string", array: true, default: [] as string[], describe: "inject a fault: NAME[:KEY=VALUE,...], e.g. latency:ms=200 or ap_off:at=30s (repeatable; docs/faults.md)" })
           .option("serial", { type: "string", describe: "where the board's console is: stdio, pty (a pseudo-terminal, its path on stderr), pty:PATH (plus a link at PATH), rfc2217:PORT (mpremote connect rfc2217://localhost:PORT)" })
           .conflicts("role", "script")
           .conflicts("role", "serial")
           .check((argv) => {
             if (argv.serial !== undefined && !parseSerial(argv.serial)) throw new UsageError(`--serial must be ${SERIAL_USAGE}, not '${argv.serial}'`);
-            if (argv.port !== undefined && (!Number.isInteger(argv.port) || argv.port < 1 || argv.port > 65535)) {
-              throw new UsageError(`--port must be a whole number from 1 to 65535, not '${argv.port}'`);
+            if (argv.port !== undefined && parsePort(argv.port) === null) {
+              throw new UsageError(argv.port === "" ? "--port needs a value: a whole number from 1 to 65535" : `--port must be a whole number from 1 to 65535, not '${argv.port}'`);
             }
-            if (argv.timeout !== undefined && parseDuration(argv.timeout) === null) {
+            for (const flag of ["expect-text", "fail-text"] as const) {
+              if (argv[flag] === "") throw new UsageError(`--${flag} needs a text to look for on the console`);
+            }
+            if (argv.timeout !== undefined && !parseDuration(argv.timeout)) {
               throw new UsageError(`--timeout must be a duration like 500ms, 30s, 2m or 1h, not '${argv.timeout}'`);
             }
             const bad = argv.forward.find((spec) => !parseForward(String(spec)));
@@ -87,8 +101,9 @@ async function main(): Promise<void> {
           .example("boardsim run --board esp32 --serial pty:/tmp/ttyBOARD", "the board's REPL on a pseudo-terminal: picocom /tmp/ttyBOARD, mpremote connect /tmp/ttyBOARD, Thonny")
           .example("boardsim run --board esp32 --serial rfc2217:2217", "the REPL for mpremote connect rfc2217://localhost:2217 (DTR/RTS reset the ESP32 as on a dev board)")
           .example("boardsim run --board esp32 --role client --fault refused", "the server refuses: the script's connect() raises ECONNRESET")
+          .example("boardsim run --board esp32 --script main.py --expect-text 'connected' --fail-text 'Error' --timeout 60s", "grade a script: exit 0 once it prints 'connected', 1 on 'Error' or if it ends first, 124 after 60 s")
           .example("boardsim run --board pico_w --role server --fault latency:ms=300,jitter=50ms", "a slow link between the PC and the board")
-          .epilogue("Boards: pico_w, esp32, esp8266, mpython (details: boardsim boards). Exit codes: 0 the script ended, 1 it raised, 2 bad usage or input, 70 internal error, 124 --timeout, 130 Ctrl-C."),
+          .epilogue("Boards: pico_w, esp32, esp8266, mpython (details: boardsim boards). Exit codes: 0 the script ended (or printed --expect-text), 1 it raised (or printed --fail-text, or ended without --expect-text), 2 bad usage or input, 70 internal error, 124 --timeout, 130 Ctrl-C."),
       async (argv) => {
         const code = await runBoard(
           {
@@ -98,7 +113,7 @@ async function main(): Promise<void> {
             ssid: argv.ssid,
             password: argv.password,
             host: argv.host,
-            port: argv.port,
+            port: argv.port === undefined ? undefined : parsePort(argv.port)!,
             // No script: the board boots to its REPL; a .py script on a terminal runs as main.py, then the REPL.
             // With --serial the console is elsewhere, so a .py script always ends at the REPL there.
             console: !argv.role && (!argv.script || (/\.py$/i.test(argv.script) && (process.stdin.isTTY === true || argv.serial !== undefined))),
@@ -112,6 +127,8 @@ async function main(): Promise<void> {
             forwards: new Map(argv.forward.map((spec) => parseForward(String(spec))!.reverse() as [number, number])),
             timeoutMs: argv.timeout === undefined ? undefined : parseDuration(argv.timeout)!,
             faults: argv.fault.map(String),
+            expectText: argv["expect-text"],
+            failText: argv["fail-text"],
           },
           stdout,
         );
@@ -155,6 +172,8 @@ async function main(): Promise<void> {
       fail(`${(message ?? error.message).replace(/\s*\n\s*/g, " ")} (see boardsim --help)`, EXIT.usage);
     })
     .help()
+    // yargs looks for package.json beside the entry script, which the bundle in dist/ is not.
+    .version((JSON.parse(readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version: string }).version)
     .parseAsync();
 }
 

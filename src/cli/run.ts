@@ -3,6 +3,7 @@ import type { LogFormat } from "../log.ts";
 import type { BoardRun } from "../runtime/boot.ts";
 import { startRealLan, type NetworkOptions } from "../runtime/real-lan.ts";
 import { EXIT } from "./exit-codes.ts";
+import { ConsoleVerdict } from "./expect-text.ts";
 import { readLabFile, type LabBoard } from "./lab-file.ts";
 import { attachTransport, type ConsoleTransport } from "../console/attach-transport.ts";
 import type { SerialSpec } from "../console/serial-spec.ts";
@@ -21,12 +22,16 @@ export interface RunOptions extends BoardRun {
   timeoutMs?: number;
   /** --fault SPEC: faults on the LAN (docs/faults.md). */
   faults?: string[];
+  /** --expect-text T: exit 0 as soon as a console shows T. */
+  expectText?: string | undefined;
+  /** --fail-text T: exit 1 as soon as a console shows T. */
+  failText?: string | undefined;
 }
 
 /** Boots a board, runs its script to the end and returns the exit code. */
 export async function runBoard(opts: RunOptions, stdout: (text: string) => void | Promise<void>): Promise<number> {
   const board: LabBoard = { ...opts, name: opts.board, forwards: opts.forwards ?? new Map() };
-  return runBoards([board], { ...opts, accessPoints: undefined }, () => stdout);
+  return runBoards([board], { ...opts, accessPoints: undefined }, () => stdout, new ConsoleVerdict(opts.expectText, opts.failText));
 }
 
 /** `boardsim lab FILE`: every board of the file on one LAN, each console line prefixed with the board's name. */
@@ -38,8 +43,13 @@ export async function runLab(file: string, opts: NetworkOptions, stdout: (text: 
 }
 
 /** Boots the boards on one LAN, runs their scripts to the end (Ctrl-C interrupts all) and returns the exit code. */
-async function runBoards(specs: LabBoard[], net: NetworkOptions, consoleFor: (spec: LabBoard) => (text: string) => void | Promise<void>): Promise<number> {
-  const run = await startRealLan(specs, net, consoleFor);
+async function runBoards(
+  specs: LabBoard[],
+  net: NetworkOptions,
+  consoleFor: (spec: LabBoard) => (text: string) => void | Promise<void>,
+  verdict = new ConsoleVerdict(undefined, undefined),
+): Promise<number> {
+  const run = await startRealLan(specs, net, (spec) => verdict.watch(consoleFor(spec)));
   let interrupts = 0;
   const onSigint = () => {
     if (++interrupts > 1) process.exit(EXIT.interrupted);
@@ -58,16 +68,22 @@ async function runBoards(specs: LabBoard[], net: NetworkOptions, consoleFor: (sp
       if (!serial) continue;
       transports.push(await attachTransport(spec.serial ?? { kind: "stdio" }, serial, run.log.child({ board: spec.name }), { onLeave: leave, onEnd: () => serial.close() }));
     }
-    const outcomes = await Promise.race([run.outcomes, timeout.reached, left]);
+    const outcomes = await Promise.race([run.outcomes, timeout.reached, left, verdict.decided]);
     if (outcomes === "left") return EXIT.ok;
+    if (!Array.isArray(outcomes) && outcomes !== "timeout") {
+      run.log.info(outcomes.why);
+      return outcomes.code;
+    }
     if (outcomes === "timeout") {
       run.log.warn({ timeoutMs: net.timeoutMs }, `--timeout: stopped the board after ${net.timeoutMs} ms`);
       return EXIT.timeout;
     }
     if (interrupts > 0) return EXIT.interrupted;
     const raised = outcomes.filter((o) => o.kind === "raised");
-    if (raised.length === 0) return EXIT.ok;
-    return raised.every((o) => o.pyType === "KeyboardInterrupt") ? EXIT.interrupted : EXIT.raised;
+    const code = raised.length === 0 ? EXIT.ok : raised.every((o) => o.pyType === "KeyboardInterrupt") ? EXIT.interrupted : EXIT.raised;
+    const unmet = verdict.whenEnded(code);
+    if (unmet) run.log.warn(unmet.why);
+    return unmet?.code ?? code;
   } finally {
     for (const transport of transports) transport.close();
     process.off("SIGINT", onSigint);

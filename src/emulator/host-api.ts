@@ -29,6 +29,8 @@ export interface GuestHost {
   /** Names the engine must expose to the guest library. */
   readonly functionNames: readonly string[];
   call(name: string, args: readonly HostValue[]): HostValue | Promise<HostValue>;
+  /** Whether callbacks (Timer, Pin.irq) are due: the guest runs them after the call it is in. */
+  scheduled?(): boolean;
 }
 
 /** How a guest run ended. */
@@ -43,5 +45,6 @@ export type RunOutcome =
 /** A script ready to run: the engine-specific code plus what tracebacks need. */
 export interface GuestEngine {
   run(host: GuestHost): Promise<RunOutcome>;
-  dispose(): void;
+  /** Frees what the engine holds (the MicroPython worker thread: resolved once it has exited). */
+  dispose(): void | Promise<void>;
 }

@@ -1,4 +1,5 @@
 import type { Clock } from "./clock/clock.ts";
+import { abortableWait } from "./clock/abortable-wait.ts";
 import { NetError } from "./errors.ts";
 
 /**
@@ -53,14 +54,11 @@ async function waitUntilReady<T>(
 
 /** Resolves when `promise` settles (either way), rejects if `signal` aborts first. */
 export function settledOrAborted(promise: Promise<unknown>, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => reject(signal!.reason);
-    signal?.addEventListener("abort", onAbort, { once: true });
-    const done = () => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    };
-    promise.then(done, done);
+  return abortableWait(signal, (resolve) => {
+    promise.then(
+      () => resolve(),
+      () => resolve(),
+    );
+    return () => {};
   });
 }

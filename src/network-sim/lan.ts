@@ -131,14 +131,22 @@ export class Lan {
     const handshakeMs = verdict === null && destination.kind !== "nowhere" ? (this.faults?.connectDelay(attempt) ?? 0) : 0;
     const handshake = handshakeMs > 0 ? sleep(this.clock, handshakeMs, signal) : null;
     if (destination.kind === "pc" && verdict === null) {
-      const [link] = await Promise.all([this.bridge.connect(destination.address, remote, from.linkBuffers, signal), handshake]);
+      const log = this.log.child({ board: from.name });
+      const [link] = await Promise.all([
+        this.bridge.connect(destination.address, remote, from.linkBuffers, signal, log).catch((error: unknown) => {
+          // The PC's RST, drawn as the board would have received it.
+          if (error instanceof NetError && error.code === "ECONNRESET") this.capture?.tcpRefused(local, remote);
+          throw error;
+        }),
+        handshake,
+      ]);
       const flow = this.capture?.tcpOpen(local, remote);
       if (flow) link.observer = (fromBoard, segment) => flow.segment(fromBoard, segment);
       this.faults?.opened(socketConnection(link, true, [local, remote], [from.name, "pc"], this.clock.now()));
       return link;
     }
     if (destination.kind !== "board" || verdict === "no_answer") {
-      this.log.warn({ to: remote.join(":") }, `nothing answers at ${remote.join(":")}`);
+      this.log.warn({ board: from.name, to: remote.join(":") }, `nothing answers at ${remote.join(":")}`);
       await sleep(this.clock, synTimeoutMs, signal);
       throw new NetError("ECONNABORTED");
     }
@@ -183,12 +191,12 @@ export class Lan {
   }
 
   /** The hardware address behind `ip`, for the capture: a board, an AP (its BSSID), else the PC. */
-  macOf(ip: string): Uint8Array {
+  macOf(ip: string): Uint8Array | null {
     for (const ap of this.accessPoints) {
       const host = ap.hostAt(ip);
       if (host) return host.mac;
       if (ap.config.gateway === ip) return ap.config.bssid;
     }
-    return PC_MAC;
+    return null;
   }
 }

@@ -1,20 +1,14 @@
+import { abortableWait } from "./clock/abortable-wait.ts";
+
 /** Wakes everyone waiting for "something changed" (send space, a datagram); waits are abortable. */
 export class Notifier {
   private readonly waiters = new Set<() => void>();
 
   wait(signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const onAbort = () => {
-        this.waiters.delete(wake);
-        reject(signal!.reason);
-      };
-      const wake = () => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      };
+    return abortableWait(signal, (resolve) => {
+      const wake = () => resolve();
       this.waiters.add(wake);
-      signal?.addEventListener("abort", onAbort, { once: true });
+      return () => this.waiters.delete(wake);
     });
   }
 

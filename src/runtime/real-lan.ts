@@ -9,7 +9,7 @@ import { RealClock } from "../network-sim/clock/clock.ts";
 import { Faults } from "../network-sim/faults/faults.ts";
 import { FaultSpecError, parseFault } from "../network-sim/faults/parse.ts";
 import { HostBridge } from "../network-sim/pc/host-bridge.ts";
-import { Lan } from "../network-sim/lan.ts";
+import { Lan, PC_MAC } from "../network-sim/lan.ts";
 import type { Logger } from "pino";
 import { runOnLan, type LanBoard } from "./boot.ts";
 import { InputError } from "./errors.ts";
@@ -107,7 +107,8 @@ export function faultsFrom(specs: string[], lan: Lan, seed?: number): Faults {
 
 function openCapture(file: string, lan: Lan): Capture {
   try {
-    return new Capture(file, (ip) => lan.macOf(ip));
+    const epochMs = Date.now() - lan.clock.now();
+    return new Capture(file, (ip) => lan.macOf(ip), () => epochMs + lan.clock.now(), PC_MAC);
   } catch (error) {
     throw new InputError(`cannot write pcap file '${file}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }

@@ -33,6 +33,9 @@ export async function loadScript(opts: { board: string; role?: Role | undefined;
     const reason = (error as NodeJS.ErrnoException).code === "EACCES" ? "permission denied" : "no such file";
     throw new ScriptInputError(opts.script ? `cannot read script '${opts.script}': ${reason}` : `no ${opts.role} script for board '${opts.board}' yet`);
   }
+  if (!/\.(py|(m|c)?[jt]sx?)$/i.test(file)) {
+    throw new ScriptInputError(`cannot run '${opts.script}': a board script is a .py file (MicroPython, as on the board) or a .ts/.js file`);
+  }
   if (path.extname(file).toLowerCase() === ".py") {
     // A syntax error is the script's to report: MicroPython prints its traceback and it exits 1, as on the board.
     const python = { source: await readFile(file, "utf8"), fileName: displayName ?? opts.script!, modules: await scriptNeighbours(file) };

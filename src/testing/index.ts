@@ -1,9 +1,8 @@
 /**
- * boardsim/testing: unit tests for board scripts against simulated failures, in simulated time
- * (docs/testing.md). Importing it also adds the vitest matchers toHavePrinted and toShowOnOled.
+ * boardsim/testing (also the package's main entry, `boardsim`): unit tests for board scripts
+ * against simulated failures, in simulated time (docs/testing.md). Plain Node, any test runner;
+ * boardsim/vitest adds vitest's matchers.
  */
-import "./matchers.ts";
-
 export { Lab, LabBoard, type BoardSpec, type LabOptions, type Within } from "./lab.ts";
 export { tenMinuteScenario, type ScenarioResult } from "./scenario.ts";
 export { PcConnection, PcServer } from "../network-sim/pc/pc-peers.ts";

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pino, { type Logger } from "pino";
@@ -6,20 +6,24 @@ import type { TimingProfileName } from "../boards/profile.ts";
 import { runOnLan } from "../runtime/boot.ts";
 import { loadScript, type Role } from "../runtime/script.ts";
 import type { Board } from "../emulator/board.ts";
+import { BOARDS } from "../boards/index.ts";
 import { DISPCHAR_CELL } from "../emulator/devices/oled.ts";
+import { Peripherals, type PinState, type PwmState } from "../emulator/devices/peripherals.ts";
 import type { RunOutcome } from "../emulator/host-api.ts";
 import { defaultAccessPointConfig, type AccessPointConfig } from "../network-sim/wifi/access-point.ts";
 import { Faults, type PlacedFault } from "../network-sim/faults/faults.ts";
 import { parseFault } from "../network-sim/faults/parse.ts";
 import { Lan } from "../network-sim/lan.ts";
 import { OfflineBridge } from "../network-sim/pc/offline-bridge.ts";
-import { PcPeers } from "../network-sim/pc/pc-peers.ts";
+import { PcPeers, PcWait } from "../network-sim/pc/pc-peers.ts";
 import { VirtualClock } from "../network-sim/clock/virtual-clock.ts";
 
 /** time.time() in a lab: 2024-06-02 00:00:00 UTC (the firmware's build date), so runs repeat. */
 const LAB_EPOCH_MS = Date.UTC(2024, 5, 2);
 /** How much simulated time a wait may take before it gives up. */
 const DEFAULT_WITHIN_MS = 10 * 60_000;
+/** Real time after which a PC-side wait awaited while the simulation stands still gets a hint. */
+const HINT_AFTER_MS = 2000;
 
 export interface LabOptions {
   /** The access points on the air (each field as in a lab file's; defaults: the embedded network). */
@@ -63,13 +67,22 @@ export interface Within {
  * way every run.
  */
 export class Lab {
+  /** @internal */
   readonly clock = new VirtualClock();
+  /** @internal */
   readonly lan: Lan;
   /** The PC (192.168.1.2): listen() for boards to connect to, connect() to a board's server. */
   readonly pc: PcPeers;
+  /** @internal */
   readonly faults: Faults;
   readonly boards = new Map<string, LabBoard>();
   private readonly timing: TimingProfileName;
+  private readonly runs: Promise<unknown>[] = [];
+  private closed = false;
+  /** How many times the simulation was run (until, advance), and the PC-side waits it was run for. */
+  private simulations = 0;
+  private readonly driven = new WeakSet<PcWait<unknown>>();
+  private hinted = false;
 
   constructor(opts: LabOptions = {}) {
     const log = opts.log ?? pino({ level: "silent" });
@@ -80,6 +93,7 @@ export class Lab {
       bridge: new OfflineBridge(log),
     });
     this.pc = new PcPeers(this.lan);
+    this.pc.awaited = (what, wait) => this.hintIfStill(what, wait);
     this.lan.pc = this.pc;
     this.faults = new Faults(this.lan, opts.seed);
     this.lan.faults = this.faults;
@@ -105,17 +119,23 @@ export class Lab {
   /** Boots a board and starts its script; the script runs as the test waits. */
   async addBoard(spec: BoardSpec): Promise<LabBoard> {
     const name = spec.name ?? spec.board;
+    if (this.closed) throw new Error("the lab is closed");
     if (this.boards.has(name)) throw new Error(`the lab already has a board named '${name}'`);
     let file = spec.script;
     const fileName = spec.source !== undefined ? (spec.fileName ?? `${name}.ts`) : undefined;
-    if (fileName !== undefined) {
-      file = path.join(await mkdtemp(path.join(tmpdir(), "boardsim-lab-")), fileName);
-      await writeFile(file, spec.source!);
+    // `source` is saved where the engines read scripts from, and removed once read (compiled, or
+    // the .py text taken): nothing is left in the temp folder, closed or not.
+    const dir = fileName !== undefined ? await mkdtemp(path.join(tmpdir(), "boardsim-lab-")) : undefined;
+    let script;
+    try {
+      if (dir !== undefined) await writeFile((file = path.join(dir, fileName!)), spec.source!);
+      script = await loadScript({ board: spec.board, role: spec.role, script: file }, fileName);
+    } finally {
+      if (dir !== undefined) await rm(dir, { recursive: true, force: true });
     }
-    const script = await loadScript({ board: spec.board, role: spec.role, script: file }, fileName);
-    const board = new LabBoard(this, name);
+    const board = new LabBoard(this, name, spec.board);
     this.boards.set(name, board);
-    board.start(
+    const run = board.start(
       runOnLan(
         {
           name,
@@ -130,9 +150,18 @@ export class Lab {
         },
         script,
         this.lan,
-        { timing: this.timing, log: this.lan.log.child({ board: name }), console: (text) => board.write(text), bootEpochMs: LAB_EPOCH_MS, onBoot: (b) => board.booted(b) },
+        {
+          timing: this.timing,
+          log: this.lan.log.child({ board: name }),
+          console: (text) => board.write(text),
+          bootEpochMs: LAB_EPOCH_MS,
+          onBoot: (b) => board.booted(b),
+          peripherals: board.peripherals,
+          switchedOff: () => this.closed,
+        },
       ),
     );
+    this.runs.push(run);
     return board;
   }
 
@@ -141,6 +170,8 @@ export class Lab {
    * simulated ms (10 minutes by default). Throws when the time is up, or when nothing more can happen.
    */
   async until<T>(what: Promise<T> | (() => boolean), opts: Within & { what?: string } = {}): Promise<T> {
+    this.simulations++;
+    if (what instanceof PcWait) this.driven.add(what);
     let settled = false;
     const promise = typeof what === "function" ? null : what.finally(() => (settled = true));
     promise?.catch(() => {});
@@ -148,20 +179,48 @@ export class Lab {
     const within = opts.within ?? DEFAULT_WITHIN_MS;
     const result = await this.clock.runUntil(done, within);
     if (result !== "done") {
-      const why = result === "limit" ? `not within ${within / 1000} s of simulated time` : `never: every board is blocked and no timer is left (at ${this.now() / 1000} s)`;
-      throw new Error(`${opts.what ?? "the awaited event"} happened ${why}\n${this.consoles()}`);
+      const why =
+        result === "limit"
+          ? `it did not happen within ${within / 1000} s of simulated time`
+          : `it cannot happen any more: every board is blocked and no timer is left (at ${this.now() / 1000} s)`;
+      throw new Error(`waited for ${opts.what ?? "the awaited event"}: ${why}\n${this.consoles()}`);
     }
     return promise ? await promise : (undefined as T);
   }
 
   /** Lets `ms` of simulated time pass. */
   advance(ms: number): Promise<void> {
+    this.simulations++;
     return this.clock.advance(ms);
   }
 
-  /** Switches every board off. */
-  close(): void {
+  /**
+   * `await server.accept()` alone never settles: nothing runs simulated time. When a PC-side wait
+   * is awaited and the simulation has not run since (real time decides only when to say so), one
+   * warning on stderr names the fix.
+   */
+  private hintIfStill(what: string, wait: PcWait<unknown>): void {
+    if (this.hinted || this.driven.has(wait)) return;
+    const seen = this.simulations;
+    setTimeout(() => {
+      if (this.hinted || wait.settled || this.closed || this.driven.has(wait) || this.simulations !== seen) return;
+      this.hinted = true;
+      process.emitWarning(
+        `${what} is still waiting: simulated time runs only inside lab.until(), board.waitFor(), board.finished() and lab.advance(). Write \`await lab.until(${what})\`.`,
+        { code: "BOARDSIM_NOT_RUNNING" },
+      );
+    }, HINT_AFTER_MS).unref();
+  }
+
+  /**
+   * Switches every board off (their scripts stop where they are; no reboot) and releases what they
+   * hold: sockets, and a .py board's MicroPython worker thread, gone once this resolves. Call it at
+   * the end of each test (e.g. in afterEach).
+   */
+  async close(): Promise<void> {
+    this.closed = true;
     for (const board of this.boards.values()) board.board?.halt();
+    await Promise.allSettled(this.runs);
   }
 
   private consoles(): string {
@@ -178,10 +237,54 @@ export class LabBoard {
   private text = "";
   private outcome: RunOutcome | null = null;
 
+  /** Its pins and what is wired to them; kept across resets, as the wiring is. */
+  readonly peripherals = new Peripherals();
+
   constructor(
     private readonly lab: Lab,
     readonly name: string,
+    private readonly type: string,
   ) {}
+
+  /** A pin as the script configured and drives it (a GPIO number or a name the board has, like the Pico W's "LED"); null if never set up. */
+  pin(id: number | string): PinState | null {
+    return this.peripherals.pins.get(this.pinKey(id)) ?? null;
+  }
+
+  /** The outside world puts `level` on an input pin (a button); the script's Pin.irq() sees the edge. */
+  setPin(id: number | string, level: 0 | 1): void {
+    this.peripherals.setInput(id === "BOOTSEL" ? id : this.pinKey(id), level);
+  }
+
+  /** What ADC(id).read_u16() reads (0-65535): a GPIO number, or the channel on boards that number them (ESP8266's 0). */
+  setAdc(id: number, u16: number): void {
+    const { adc } = BOARDS[this.type]!.port;
+    this.peripherals.adc.set(adc.pins.length > 0 && adc.channels.length > 0 && id < adc.pins.length ? adc.pins[id]! : id, u16);
+  }
+
+  /** A DHT11/DHT22 on pin `id`: what dht's measure() reads. */
+  setDht(id: number, temperature: number, humidity: number): void {
+    this.peripherals.dht.set(this.pinKey(id) as number, { temperature, humidity });
+  }
+
+  /** DS18X20 sensors on the OneWire bus on pin `id`, each one's temperature (°C). */
+  setDs18x20(id: number, temperatures: number[]): void {
+    this.peripherals.ds18x20.set(this.pinKey(id) as number, temperatures);
+  }
+
+  /** PWM on a pin as the script set it (freq Hz, duty as duty_u16), null when off. */
+  pwm(id: number | string): PwmState | null {
+    return this.peripherals.pwm.get(this.pinKey(id) as number) ?? null;
+  }
+
+  /** The colours last written to the NeoPixels on a pin, [r, g, b] each. */
+  neopixels(id: number): number[][] {
+    return this.peripherals.neopixels.get(id) ?? [];
+  }
+
+  private pinKey(id: number | string): number | string {
+    return typeof id === "string" ? (BOARDS[this.type]!.port.pins.names[id] ?? id) : id;
+  }
 
   /** Everything the console showed so far. */
   output(): string {
@@ -202,12 +305,12 @@ export class LabBoard {
   /** Runs the simulation until the console shows `text` (or matches a RegExp). */
   async waitFor(text: string | RegExp, opts: Within = {}): Promise<void> {
     const seen = () => (typeof text === "string" ? this.text.includes(text) : text.test(this.text));
-    await this.lab.until(seen, { ...opts, what: `${this.name} printing ${text}` });
+    await this.lab.until(seen, { ...opts, what: `${this.name} to print ${typeof text === "string" ? JSON.stringify(text) : text}` });
   }
 
   /** Runs the simulation until the script ends; how it ended. */
   async finished(opts: Within = {}): Promise<RunOutcome> {
-    await this.lab.until(() => this.outcome !== null, { ...opts, what: `${this.name}'s script ending` });
+    await this.lab.until(() => this.outcome !== null, { ...opts, what: `${this.name}'s script to end` });
     return this.outcome!;
   }
 
@@ -217,8 +320,8 @@ export class LabBoard {
   }
 
   /** @internal */
-  start(run: Promise<RunOutcome>): void {
-    run.then((outcome) => (this.outcome = outcome)).catch((error: unknown) => (this.outcome = { kind: "raised", pyType: "boardsim internal error", traceback: [String(error)] }));
+  start(run: Promise<RunOutcome>): Promise<unknown> {
+    return run.then((outcome) => (this.outcome = outcome)).catch((error: unknown) => (this.outcome = { kind: "raised", pyType: "boardsim internal error", traceback: [String(error)] }));
   }
 
   /** @internal */

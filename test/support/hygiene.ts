@@ -1,5 +1,5 @@
 /** Resource-hygiene drivers shared by the test (smaller counts) and `npm run bench` (the full ones). */
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -99,9 +99,13 @@ const BOOT_SCRIPT = `
 let bootScript: Promise<CompiledScript> | undefined;
 async function compiledBootScript(): Promise<CompiledScript> {
   return (bootScript ??= (async () => {
-    const file = path.join(await mkdtemp(path.join(tmpdir(), "boardsim-hygiene-")), "boot.ts");
-    await writeFile(file, BOOT_SCRIPT);
-    return compileScript(file, "boot.ts");
+    const dir = await mkdtemp(path.join(tmpdir(), "boardsim-hygiene-"));
+    try {
+      await writeFile(path.join(dir, "boot.ts"), BOOT_SCRIPT);
+      return await compileScript(path.join(dir, "boot.ts"), "boot.ts");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   })());
 }
 

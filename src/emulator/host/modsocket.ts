@@ -77,6 +77,10 @@ export function modsocket(board: BoardContext) {
  */
 function address(board: BoardContext, host: string): string {
   if (isIPv4(host)) return host;
+  if (/^\*+$/.test(host)) {
+    // The chapter's scripts ship with host = "********" for the student to fill in.
+    board.log.warn({ host }, `the script connects to "${host}": set its host to the PC's address on the simulated WiFi, 192.168.1.2 (the chapter leaves it for you to fill in)`);
+  }
   if (!board.profile.socket.resolvesHostnames) throw new FirmwareError("ValueError", "invalid arguments");
   // The simulated router's DNS has no names to give, so the lookup fails at once (a real router
   // may take its DNS timeout: UNVERIFIED).

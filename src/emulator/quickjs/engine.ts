@@ -6,13 +6,13 @@ import {
   newQuickJSAsyncWASMModuleFromVariant,
   newVariant,
   RELEASE_ASYNC,
-  type AsyncFunctionImplementation,
   type QuickJSAsyncContext,
   type QuickJSAsyncWASMModule,
   type QuickJSHandle,
 } from "quickjs-emscripten";
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "../host-api.ts";
 import { NATIVE_HELPERS } from "./native.ts";
+import { RawHostCalls } from "./raw-ffi.ts";
 import { formatTraceback, type GuestError } from "./traceback.ts";
 import type { CompiledScript } from "./transpile.ts";
 
@@ -71,12 +71,16 @@ export interface QuickJsOptions {
 export class QuickJsEngine implements GuestEngine {
   private hostOpen = true;
 
+  private readonly raw: RawHostCalls;
+
   private constructor(
     private readonly module: QuickJSAsyncWASMModule,
     private readonly script: CompiledScript,
     private readonly library: string,
     private readonly options: QuickJsOptions,
-  ) {}
+  ) {
+    this.raw = new RawHostCalls(module);
+  }
 
   static async create(script: CompiledScript, options: QuickJsOptions): Promise<QuickJsEngine> {
     const variant = newVariant(RELEASE_ASYNC, { wasmModule: await compiledWasm() });
@@ -167,47 +171,8 @@ export class QuickJsEngine implements GuestEngine {
   }
 
   private installFunctions(ctx: QuickJSAsyncContext, globalName: string, host: GuestHost): void {
-    const api = ctx.newObject();
-    for (const name of host.functionNames) {
-      // A host function that returns at once does not suspend the guest; only promises do.
-      const implementation = (...handles: QuickJSHandle[]) => {
-        if (!this.hostOpen) throw guestError(new GuestException("RuntimeError", ["the script has ended"]));
-        const args = handles.map((h) => fromGuest(ctx, h));
-        let result: HostValue | Promise<HostValue>;
-        try {
-          result = host.call(name, args);
-        } catch (error) {
-          throw guestError(error);
-        }
-        if (result instanceof Promise) {
-          skipNextStackCapture();
-          return result.then(
-            (value) => toGuest(ctx, value),
-            (error) => {
-              throw guestError(error);
-            },
-          );
-        }
-        return toGuest(ctx, result);
-      };
-      const fn = ctx.newAsyncifiedFunction(name, implementation as AsyncFunctionImplementation);
-      ctx.setProp(api, name, fn);
-      fn.dispose();
-    }
-    ctx.setProp(ctx.global, globalName, api);
-    api.dispose();
+    this.raw.install(ctx, globalName, host, () => this.hostOpen, guestError);
   }
-}
-
-/**
- * quickjs-emscripten records each suspension of the guest as an Error for its debug messages, and
- * capturing that Error's stack costs ~20 µs, a sixth of a round trip (docs/benchmarks.md). No one
- * reads it: stack capture is off until the current synchronous run (the suspension) is over.
- */
-function skipNextStackCapture(): void {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  queueMicrotask(() => (Error.stackTraceLimit = limit));
 }
 
 /** Errors cross into the sandbox as name + message; the guest library rebuilds the Python exception. */
@@ -217,49 +182,4 @@ function guestError(error: unknown): Error {
       ? error
       : new GuestException("RuntimeError", [`boardsim internal error: ${(error as Error)?.message ?? String(error)}`]);
   return Object.assign(new Error(JSON.stringify({ pyType: e.pyType, pyArgs: e.pyArgs })), { name: "GuestException" });
-}
-
-function toGuest(ctx: QuickJSAsyncContext, value: HostValue): QuickJSHandle {
-  if (value === null || value === undefined) return ctx.null;
-  switch (typeof value) {
-    case "boolean":
-      return value ? ctx.true : ctx.false;
-    case "number":
-      return ctx.newNumber(value);
-    case "string":
-      return ctx.newString(value);
-  }
-  if (value instanceof Uint8Array) {
-    // newArrayBuffer copies: pass the buffer itself unless the bytes are a view into a larger one.
-    const whole = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength;
-    return ctx.newArrayBuffer((whole ? value : value.slice()).buffer as ArrayBuffer);
-  }
-  const container = Array.isArray(value) ? ctx.newArray() : ctx.newObject();
-  for (const [key, item] of Object.entries(value)) {
-    const handle = toGuest(ctx, item as HostValue);
-    ctx.setProp(container, Array.isArray(value) ? Number(key) : key, handle);
-    handle.dispose();
-  }
-  return container;
-}
-
-function fromGuest(ctx: QuickJSAsyncContext, handle: QuickJSHandle): HostValue {
-  const type = ctx.typeof(handle);
-  if (type === "number") return ctx.getNumber(handle);
-  if (type === "string") return ctx.getString(handle);
-  if (type === "object" && isArrayBuffer(ctx, handle)) {
-    const lifetime = ctx.getArrayBuffer(handle);
-    const copy = new Uint8Array(lifetime.value);
-    lifetime.dispose();
-    return copy;
-  }
-  return (ctx.dump(handle) ?? null) as HostValue;
-}
-
-/** The guest library passes binary data as a bare ArrayBuffer: a byteLength but no length. */
-function isArrayBuffer(ctx: QuickJSAsyncContext, handle: QuickJSHandle): boolean {
-  return (
-    ctx.getProp(handle, "byteLength").consume((h) => ctx.typeof(h) === "number") &&
-    ctx.getProp(handle, "length").consume((h) => ctx.typeof(h) === "undefined")
-  );
 }

@@ -14,6 +14,7 @@ const TCP = { FIN: 1, SYN: 2, RST: 4, PSH: 8, ACK: 16 } as const;
 const MSS = 1460;
 const BROADCAST_MAC = Uint8Array.of(255, 255, 255, 255, 255, 255);
 
+
 /**
  * The LAN's traffic as a standard pcap file that Wireshark opens: the simulation has no packets,
  * so they are synthesised from what happens (DHCP exchanges, TCP connections opening, data, FIN,
@@ -23,11 +24,20 @@ export class Capture {
   private readonly fd: number;
   private ipId = 0;
   private flows = 0;
+  /** The MAC last seen behind each IP, as a switch learns them: a board that left the WiFi keeps its own in its last frames. */
+  private readonly learned = new Map<string, Uint8Array>();
+  private lastUs = 0;
 
-  /** `macOf` names the hardware address behind an IP on the LAN. */
+  /**
+   * `macOf` names the hardware address behind an IP on the LAN now (null: nobody there; then the
+   * PC's, `pcMac`: the PC itself or beyond it); `now` is the LAN's clock in ms since 1970, the
+   * frames' timestamps.
+   */
   constructor(
     readonly file: string,
-    private readonly macOf: (ip: string) => Uint8Array,
+    private readonly macOf: (ip: string) => Uint8Array | null,
+    private readonly now: () => number,
+    private readonly pcMac: Uint8Array,
   ) {
     this.fd = openSync(file, "w");
     const header = Buffer.alloc(24);
@@ -56,39 +66,39 @@ export class Capture {
   }
 
   udp(from: SocketAddress, to: SocketAddress, data: Uint8Array): void {
-    this.udpFrame(this.macOf(from[0]), this.macOf(to[0]), from, to, data);
+    this.udpFrame(this.mac(from[0]), this.mac(to[0]), from, to, data);
   }
 
-  /** A client getting `ip` from the AP's DHCP server: DISCOVER, OFFER, REQUEST, ACK (a renewal: REQUEST, ACK). */
+  /** A client's DHCP DISCOVER, when its DHCP starts; the answer (dhcp()) comes when the server's does. */
+  dhcpDiscover(mac: Uint8Array, hostname: string): void {
+    this.udpFrame(mac, BROADCAST_MAC, ["0.0.0.0", 68], ["255.255.255.255", 67], bootp(1, xid(mac), mac, "0.0.0.0", "0.0.0.0", [[53, [1]], [12, [...Buffer.from(hostname)]]]));
+  }
+
+  /** The rest of a client getting `ip` from the AP's DHCP server: OFFER, REQUEST, ACK (a renewal: REQUEST, ACK). */
   dhcp(mac: Uint8Array, hostname: string, ip: string, ap: AccessPointConfig, renewal = false): void {
-    const xid = (mac[3]! << 24) | (mac[4]! << 16) | (mac[5]! << 8) | (this.flows++ & 255);
+    this.learned.set(ip, mac);
     const client = (type: number, ciaddr: string) =>
-      this.udpFrame(mac, BROADCAST_MAC, ["0.0.0.0", 68], ["255.255.255.255", 67], bootp(1, xid, mac, ciaddr, "0.0.0.0", [[53, [type]], [50, ip4(ip)], [54, ip4(ap.gateway)], [12, [...Buffer.from(hostname)]]]));
+      this.udpFrame(mac, BROADCAST_MAC, ["0.0.0.0", 68], ["255.255.255.255", 67], bootp(1, xid(mac), mac, ciaddr, "0.0.0.0", [[53, [type]], [50, ip4(ip)], [54, ip4(ap.gateway)], [12, [...Buffer.from(hostname)]]]));
     const server = (type: number) =>
-      this.udpFrame(ap.bssid, mac, [ap.gateway, 67], [ip, 68], bootp(2, xid, mac, "0.0.0.0", ip, [[53, [type]], [54, ip4(ap.gateway)], [51, u32(ap.leaseSeconds)], [1, ip4(ap.netmask)], [3, ip4(ap.gateway)], [6, ip4(ap.dns)]]));
-    if (!renewal) {
-      client(1, "0.0.0.0"); // DISCOVER
-      server(2); // OFFER
-    }
+      this.udpFrame(ap.bssid, mac, [ap.gateway, 67], [ip, 68], bootp(2, xid(mac), mac, "0.0.0.0", ip, [[53, [type]], [54, ip4(ap.gateway)], [51, u32(ap.leaseSeconds)], [1, ip4(ap.netmask)], [3, ip4(ap.gateway)], [6, ip4(ap.dns)]]));
+    if (!renewal) server(2); // OFFER
     client(3, renewal ? ip : "0.0.0.0"); // REQUEST
     server(5); // ACK
   }
 
-  /** A DISCOVER nobody answers (the pool is exhausted). */
-  dhcpUnanswered(mac: Uint8Array): void {
-    this.udpFrame(mac, BROADCAST_MAC, ["0.0.0.0", 68], ["255.255.255.255", 67], bootp(1, this.flows++, mac, "0.0.0.0", "0.0.0.0", [[53, [1]]]));
-  }
-
   /** One TCP segment from `from` to `to`. */
   tcp(from: SocketAddress, to: SocketAddress, seq: number, ack: number, flags: number, payload: Uint8Array = new Uint8Array(0)): void {
-    const header = Buffer.alloc(20);
+    // A SYN announces the MSS the capture segments data at (option 2, RFC 9293 §3.7.1).
+    const options = flags & TCP.SYN ? Buffer.from([2, 4, MSS >> 8, MSS & 255]) : Buffer.alloc(0);
+    const header = Buffer.alloc(20 + options.length);
     header.writeUInt16BE(from[1], 0);
     header.writeUInt16BE(to[1], 2);
     header.writeUInt32BE(seq >>> 0, 4);
     header.writeUInt32BE(flags & TCP.ACK ? ack >>> 0 : 0, 8);
-    header[12] = 5 << 4;
+    header[12] = (header.length / 4) << 4;
     header[13] = flags;
     header.writeUInt16BE(65535, 14);
+    header.set(options, 20);
     const segment = Buffer.concat([header, payload]);
     segment.writeUInt16BE(transportChecksum(from[0], to[0], PROTO_TCP, segment), 16);
     this.ip(from[0], to[0], PROTO_TCP, segment);
@@ -105,7 +115,13 @@ export class Capture {
   }
 
   private ip(src: string, dst: string, proto: number, payload: Buffer): void {
-    this.frame(this.macOf(src), this.macOf(dst), ipPacket(++this.ipId, src, dst, proto, payload));
+    this.frame(this.mac(src), this.mac(dst), ipPacket(++this.ipId, src, dst, proto, payload));
+  }
+
+  private mac(ip: string): Uint8Array {
+    const now = this.macOf(ip);
+    if (now) this.learned.set(ip, now);
+    return now ?? this.learned.get(ip) ?? this.pcMac;
   }
 
   private frame(srcMac: Uint8Array, dstMac: Uint8Array, packet: Buffer): void {
@@ -113,10 +129,11 @@ export class Capture {
     ethernet.set(dstMac, 0);
     ethernet.set(srcMac, 6);
     ethernet.writeUInt16BE(ETHERTYPE_IPV4, 12);
-    const now = Date.now();
+    // The LAN's clock, in µs; frames of one moment (a handshake) 1 µs apart, so their order shows.
+    const us = (this.lastUs = Math.max(Math.round(this.now() * 1000), this.lastUs + 1));
     const record = Buffer.alloc(16);
-    record.writeUInt32LE(Math.floor(now / 1000), 0);
-    record.writeUInt32LE((now % 1000) * 1000, 4);
+    record.writeUInt32LE(Math.floor(us / 1e6), 0);
+    record.writeUInt32LE(us % 1e6, 4);
     record.writeUInt32LE(14 + packet.length, 8);
     record.writeUInt32LE(14 + packet.length, 12);
     writeSync(this.fd, Buffer.concat([record, ethernet, packet]));
@@ -219,5 +236,7 @@ function bootp(op: 1 | 2, xid: number, mac: Uint8Array, ciaddr: string, yiaddr: 
   return Buffer.concat([fixed, Buffer.from([...encoded, 255])]);
 }
 
+/** A client's DHCP transaction id, the same in each message of its exchange (from its MAC). */
+const xid = (mac: Uint8Array) => ((mac[2]! << 24) | (mac[3]! << 16) | (mac[4]! << 8) | mac[5]!) >>> 0;
 const ip4 = (ip: string) => [...Buffer.from(ip.split(".").map(Number))];
 const u32 = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];

@@ -23,10 +23,15 @@ describe("RealClock ordering", () => {
   it("fires timers due together in the order they were set, and earlier ones first", async () => {
     const clock = new RealClock();
     const fired: string[] = [];
-    const done = new Promise<void>((resolve) => clock.setTimer(6, () => (fired.push("last"), resolve())));
-    for (const name of ["a", "b", "c"]) clock.setTimer(3, () => fired.push(name));
-    clock.setTimer(1, () => fired.push("first"));
-    const cancel = clock.setTimer(2, () => fired.push("cancelled"));
+    // Due times count from one start, 100 ms apart: the order holds however slowly these lines run,
+    // up to 100 ms between them (a generous bound on a loaded machine; the test takes 300 ms).
+    const start = clock.now();
+    const after = (ms: number, fn: () => void) => clock.setTimer(start + ms - clock.now(), fn);
+    const done = new Promise<void>((resolve) => after(300, () => (fired.push("last"), resolve())));
+    const tie = start + 200 - clock.now(); // one delay for the three: due together, or each a moment after the one set before
+    for (const name of ["a", "b", "c"]) clock.setTimer(tie, () => fired.push(name));
+    after(100, () => fired.push("first"));
+    const cancel = after(150, () => fired.push("cancelled"));
     cancel();
     await done;
     expect(fired).toEqual(["first", "a", "b", "c", "last"]);

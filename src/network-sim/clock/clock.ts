@@ -1,3 +1,4 @@
+import { abortableWait } from "./abortable-wait.ts";
 import { TimerQueue } from "./timer-queue.ts";
 
 /**
@@ -62,16 +63,5 @@ export class RealClock implements Clock {
 
 /** Resolves after `ms` on `clock`; rejects with the signal's reason if aborted first. */
 export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      cancel();
-      reject(signal!.reason);
-    };
-    const cancel = clock.setTimer(ms, () => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    });
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+  return abortableWait(signal, (resolve) => clock.setTimer(ms, () => resolve()));
 }

@@ -35,7 +35,7 @@ export function connectFault(name: string, verdict: ConnectVerdict, summary: str
   return { name, kind: "tcp", summary, params: {}, create: () => ({ start: (scope) => void scope.onConnect(verdict) }) };
 }
 
-export type ParamKind = "duration" | "bytes" | "count" | "rssi" | "ip" | "text" | "probability";
+export type ParamKind = "duration" | "milliseconds" | "bytes" | "count" | "rssi" | "ip" | "text" | "probability";
 export type FaultParams = Record<string, number | string>;
 
 /** Everything a fault acts on, narrowed to its targets (board=, port=, peer=, ssid=, direction=, probability=). */

@@ -13,7 +13,7 @@ export const latency: FaultType = {
   name: "latency",
   kind: "tcp",
   summary: "each segment arrives ms later (± jitter), in order",
-  params: { ms: "duration", jitter: "duration" },
+  params: { ms: "milliseconds", jitter: "duration" },
   create: ({ ms = 100, jitter = 0 }) => ({
     start: (scope) => {
       const delay = () => Math.max(0, Number(ms) + (scope.random() * 2 - 1) * Number(jitter));

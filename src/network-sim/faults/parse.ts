@@ -1,3 +1,4 @@
+import { parseDuration } from "../../duration.ts";
 import { isIPv4 } from "../address.ts";
 import { FAULT_TYPES } from "./catalogue.ts";
 import type { Direction, FaultParams, FaultType, ParamKind } from "./fault.ts";
@@ -25,6 +26,7 @@ const COMMON: Record<string, ParamKind> = {
 
 const HOW: Record<ParamKind, string> = {
   duration: "a duration like 250ms, 2s, 1.5m or 1h",
+  milliseconds: "milliseconds, or a duration like 250ms or 2s",
   bytes: "a byte count like 1024, 4k or 1M",
   count: "a whole number from 1 up",
   rssi: "a signal level in dBm from -120 to 0",
@@ -33,16 +35,15 @@ const HOW: Record<ParamKind, string> = {
   probability: "a probability from 0 to 1",
 };
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, "": 1 };
 const SIZES: Record<string, number> = { "": 1, k: 1024, M: 1024 * 1024 };
 
 /** One parameter's value, or null when it is not of its kind. */
 function value(kind: ParamKind, text: string): number | string | null {
   switch (kind) {
-    case "duration": {
-      const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text);
-      return m ? Number(m[1]) * UNITS[m[2] ?? ""]! : null;
-    }
+    case "duration":
+      return parseDuration(text);
+    case "milliseconds": // a key named after its unit (latency's ms=300): a bare number counts in it
+      return /^\d+(\.\d+)?$/.test(text) ? Number(text) : parseDuration(text);
     case "bytes": {
       const m = /^(\d+)(k|M)?$/.exec(text);
       return m ? Number(m[1]) * SIZES[m[2] ?? ""]! : null;

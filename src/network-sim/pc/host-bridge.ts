@@ -8,6 +8,7 @@ import { NetError } from "../errors.ts";
 import { Notifier } from "../notifier.ts";
 import type { Pipe, Segment } from "../tcp/pipe.ts";
 import type { TcpLink } from "../tcp/tcp-link.ts";
+import { abortableWait } from "../clock/abortable-wait.ts";
 
 export interface LinkBuffers {
   sendBuffer: number;
@@ -159,7 +160,8 @@ export class HostBridge {
 
   /**
    * Listens on bindAddress:port (or the next free port) and hands each accepted connection to
-   * `onConnection` as a link whose peer address is `hostIp` (the PC as seen from the LAN).
+   * `onConnection` as a link whose peer address is `hostIp` (the PC as seen from the LAN). `log` is
+   * the board's, so its lines name the board.
    */
   async forward(
     board: SocketAddress,
@@ -167,20 +169,23 @@ export class HostBridge {
     buffers: LinkBuffers,
     onConnection: (link: NetSocketLink) => void,
     wantedPort = board[1],
+    log: Logger = this.log,
   ): Promise<Forward> {
     const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
       const port = socket.remotePort ?? 0;
-      this.log.info({ from: `${socket.remoteAddress}:${port}`, to: `${board[0]}:${board[1]}` }, `connection from ${socket.remoteAddress}:${port}`);
+      log.info({ from: `${socket.remoteAddress}:${port}`, to: `${board[0]}:${board[1]}` }, `connection from ${socket.remoteAddress}:${port}`);
       onConnection(this.link(socket, [hostIp, port], buffers));
     });
     await bindNear((port) => startListening(server, () => server.listen({ host: this.bindAddress, port, exclusive: true })), wantedPort);
     const hostPort = (server.address() as net.AddressInfo).port;
     if (hostPort !== wantedPort) {
-      this.log.warn({ wanted: wantedPort, hostPort }, `${this.bindAddress}:${wantedPort} is in use; using ${this.bindAddress}:${hostPort} instead`);
+      log.warn({ wanted: wantedPort, hostPort }, `${this.bindAddress}:${wantedPort} is in use; using ${this.bindAddress}:${hostPort} instead`);
     }
-    this.log.info(
+    // Where to connect is what the user needs most: still shown with --log-level warn.
+    const level = log.isLevelEnabled("info") ? "info" : "warn";
+    log[level](
       { hostPort, boardAddress: `${board[0]}:${board[1]}` },
-      `forward ${this.bindAddress}:${hostPort} → ${board[0]}:${board[1]}`,
+      `forward ${this.bindAddress}:${hostPort} → ${board[0]}:${board[1]}: reach the board at ${this.bindAddress === "0.0.0.0" ? "this PC's address" : this.bindAddress}:${hostPort} (${board[0]} exists only on the simulated WiFi)`,
     );
     return {
       hostPort,
@@ -195,33 +200,27 @@ export class HostBridge {
    * itself, or NAT to anywhere else). The board sees `remote` as its peer. A refusal is the RST
    * lwIP reports as ECONNRESET (all three boards).
    */
-  connect(address: string, remote: SocketAddress, buffers: LinkBuffers, signal?: AbortSignal): Promise<NetSocketLink> {
+  connect(address: string, remote: SocketAddress, buffers: LinkBuffers, signal?: AbortSignal, log: Logger = this.log): Promise<NetSocketLink> {
     const target = `${address}:${remote[1]}`;
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
+    return abortableWait(signal, (resolve, reject) => {
       const socket = net.connect({ host: address, port: remote[1], allowHalfOpen: true, noDelay: true });
-      const settle = () => {
-        signal?.removeEventListener("abort", onAbort);
-        socket.off("connect", onConnect).off("error", onError);
-      };
-      const onAbort = () => {
-        settle();
-        socket.destroy();
-        reject(signal!.reason);
-      };
+      const settle = () => socket.off("connect", onConnect).off("error", onError);
       const onConnect = () => {
         settle();
-        this.log.info({ to: remote.join(":"), via: target, localPort: socket.localPort }, `connected to ${remote.join(":")} (${target})`);
+        log.info({ to: remote.join(":"), via: target, localPort: socket.localPort }, `connected to ${remote.join(":")} (${target})`);
         resolve(this.link(socket, remote, buffers));
       };
       const onError = (error: NodeJS.ErrnoException) => {
         settle();
         const seen = error.code === "ECONNREFUSED" ? "ECONNRESET" : error.code === "ETIMEDOUT" ? "ECONNABORTED" : "EHOSTUNREACH";
-        this.log.warn({ to: remote.join(":"), via: target, code: error.code }, `connection to ${target} failed (${error.code}): the board sees ${seen}`);
+        log.warn({ to: remote.join(":"), via: target, code: error.code }, `connection to ${target} failed (${error.code}): the board sees ${seen}`);
         reject(new NetError(seen));
       };
       socket.once("connect", onConnect).once("error", onError);
-      signal?.addEventListener("abort", onAbort, { once: true });
+      return () => {
+        settle();
+        socket.destroy();
+      };
     });
   }
 
@@ -229,13 +228,13 @@ export class HostBridge {
    * A board's UDP socket on the PC: a real UDP socket on bindAddress near `board`'s port. What it
    * receives goes to `onMessage` (the PC's port and address); send() is the board's datagram leaving the LAN.
    */
-  async udp(board: SocketAddress, onMessage: (data: Uint8Array, port: number, address: string) => void): Promise<UdpForward> {
+  async udp(board: SocketAddress, onMessage: (data: Uint8Array, port: number, address: string) => void, log: Logger = this.log): Promise<UdpForward> {
     const socket = dgram.createSocket("udp4");
     socket.on("message", (msg, rinfo) => onMessage(new Uint8Array(msg), rinfo.port, rinfo.address));
-    socket.on("error", (error) => this.log.warn({ error: error.message }, `UDP ${board.join(":")}: ${error.message}`));
+    socket.on("error", (error) => log.warn({ error: error.message }, `UDP ${board.join(":")}: ${error.message}`));
     await bindNear((port) => startListening(socket, () => socket.bind({ address: this.bindAddress, port, exclusive: true })), board[1]);
     const hostPort = socket.address().port;
-    this.log.info({ hostPort, boardAddress: board.join(":") }, `forward udp ${this.bindAddress}:${hostPort} → ${board.join(":")}`);
+    log.info({ hostPort, boardAddress: board.join(":") }, `forward udp ${this.bindAddress}:${hostPort} → ${board.join(":")}`);
     return {
       hostPort,
       send: (data, port, address) => new Promise<void>((resolve) => socket.send(data, port, address, () => resolve())),

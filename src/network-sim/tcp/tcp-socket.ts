@@ -112,7 +112,7 @@ export class TcpSocket {
       return;
     }
     const shown: SocketAddress = [local[0] === "0.0.0.0" ? (boardIp ?? "0.0.0.0") : local[0], local[1]];
-    this.forward = await lan.bridge.forward(shown, lan.hostIp, profile.socket, (link) => this.enqueue(lan.fromPc(link, shown, this.host.lanHost.name)), this.host.hostPort(local[1]));
+    this.forward = await lan.bridge.forward(shown, lan.hostIp, profile.socket, (link) => this.enqueue(lan.fromPc(link, shown, this.host.lanHost.name)), this.host.hostPort(local[1]), this.host.log);
     if ((this.state as State) === "closed") this.forward.close(); // closed while the forward opened
   }
 
@@ -215,6 +215,9 @@ export class TcpSocket {
   /** Up to `max` bytes as they arrived; empty once the peer has closed. */
   recv(max: number, signal?: AbortSignal): Uint8Array | Promise<Uint8Array> {
     const link = this.connectedLink();
+    // Data waiting: the common case on a busy connection answers without building the wait.
+    const ready = link.inbound.tryRead(max);
+    if (ready !== null) return ready;
     return this.waitFor(
       () => link.inbound.tryRead(max),
       (s) => link.inbound.wait(s),

@@ -51,7 +51,7 @@ export class UdpSocket {
       const from: SocketAddress = [address === "127.0.0.1" ? lan.hostIp : address, port];
       lan.capture?.udp(from, [this.host.localIp() ?? this.local![0], this.local![1]], data);
       this.deliver(data, from);
-    });
+    }, this.host.log);
   }
 
   /** Sets the default destination of send() and the only source recv() accepts. */

@@ -43,6 +43,8 @@ export class Wlan {
   private stopWatchingAp: (() => void) | null = null;
   /** The network connect() asked for, kept while the board retries. */
   private target: { ssid: string; key: string } | null = null;
+  /** The wrong password was reported on stderr for this connect(). */
+  private saidWrongPassword = false;
   /** ifconfig((ip, mask, gw, dns)): a static address instead of DHCP. */
   private staticConfig: IfconfigTuple | null = null;
 
@@ -71,6 +73,7 @@ export class Wlan {
     if (!this.isActive) throw inactiveError(this.opts.profile.wlan.connectInactiveError);
     this.leave();
     this.target = { ssid, key };
+    this.saidWrongPassword = false;
     this.state = "connecting";
     this.attempt();
   }
@@ -146,7 +149,12 @@ export class Wlan {
     if (!ap.accepts(key)) {
       this.schedule(timing.authFailMs, () => {
         this.state = "wrong_password";
-        log.warn({ ssid }, `WiFi: wrong password for "${ssid}"`);
+        // Said once per connect(): a retrying board (ESP32, ESP8266) fails again every few seconds, and
+        // its script often prints nothing about it, as on the real board.
+        const retries = timing.retryMs !== null;
+        if (this.saidWrongPassword) log.debug({ ssid }, `WiFi: wrong password for "${ssid}"`);
+        else log.warn({ ssid }, `WiFi: wrong password for "${ssid}"${retries ? ": the board keeps retrying, and the console may show nothing about it (as on the real board)" : ""}`);
+        this.saidWrongPassword = true;
         this.retryLater();
       });
       return;
@@ -170,15 +178,18 @@ export class Wlan {
     this.stopWatchingAp = ap.onGone(() => this.lostAp(ap));
     log.info({ ssid: ap.ssid, bssid: formatMac(ap.config.bssid) }, `WiFi associated with "${ap.ssid}"`);
     if (this.staticConfig) this.bindAddress(ap);
-    else this.schedule(timing.dhcpMs, () => this.requestLease(ap, 0));
+    else {
+      this.opts.lan.capture?.dhcpDiscover(this.opts.mac, this.opts.hostname);
+      this.schedule(timing.dhcpMs, () => this.requestLease(ap, 0));
+    }
   }
 
   /** DHCP DISCOVER/REQUEST; an unanswered one (pool exhausted) is retried with the board's backoff. */
   private requestLease(ap: AccessPoint, tries: number): void {
     const { mac, hostname, log, profile } = this.opts;
+    if (tries > 0) this.opts.lan.capture?.dhcpDiscover(mac, hostname); // the first went out at association
     const lease = ap.dhcp.lease(formatMac(mac), hostname);
     if (!lease) {
-      this.opts.lan.capture?.dhcpUnanswered(mac);
       const backoff = profile.wlan.dhcpRetrySeconds;
       const seconds = backoff[Math.min(tries, backoff.length - 1)]!;
       const why = ap.dhcp.answering ? "pool exhausted" : "no answer";
@@ -197,11 +208,16 @@ export class Wlan {
     this.lease = lease;
     this.opts.lan.capture?.dhcp(mac, hostname, lease.ip, ap.config);
     log.info(
-      { ip: lease.ip, mac: lease.mac, hostname, leaseSeconds: ap.dhcp.leaseSeconds, leases: ap.dhcp.table() },
+      { ip: lease.ip, mac: lease.mac, hostname, leaseSeconds: ap.dhcp.leaseSeconds, expiresAt: this.timeOf(lease.expiresAt), leases: ap.dhcp.table().map((l) => ({ ...l, expiresAt: this.timeOf(l.expiresAt) })) },
       `DHCP lease ${lease.ip} for ${hostname}`,
     );
     this.bindAddress(ap);
     this.scheduleRenewal(ap);
+  }
+
+  /** A time on the LAN's clock as the log shows it: an ISO date and time, as a DHCP server's lease table has it. */
+  private timeOf(clockMs: number): string {
+    return new Date(Date.now() + clockMs - this.opts.clock.now()).toISOString();
   }
 
   /** Renews at T1 (half the lease), as DHCP clients do; the server extends the same address. */
@@ -210,7 +226,7 @@ export class Wlan {
     this.cancelRenewal = this.opts.clock.setTimer((ap.dhcp.leaseSeconds * 1000) / 2, () => {
       const lease = ap.dhcp.lease(formatMac(this.opts.mac), this.opts.hostname);
       if (lease) this.opts.lan.capture?.dhcp(this.opts.mac, this.opts.hostname, lease.ip, ap.config, true);
-      if (lease) this.opts.log.info({ ip: lease.ip, expiresAt: lease.expiresAt }, `DHCP renewed ${lease.ip}`);
+      if (lease) this.opts.log.info({ ip: lease.ip, expiresAt: this.timeOf(lease.expiresAt) }, `DHCP renewed ${lease.ip}`);
       this.scheduleRenewal(ap);
     });
   }

@@ -1,37 +1,60 @@
-# MicroPython's time module (imported as `time`): the board's clock; ticks wrap like the firmware's.
-from _host import call
+# MicroPython's time module (imported as `time`): each function is the host's
+# (src/emulator/host/modtime.ts), which checks the arguments, wraps the ticks and knows the board's
+# epoch and calendar. A sleep wakes for scheduled callbacks (Timer, Pin.irq), runs them, sleeps on.
+from _host import call as _call, can_run_callbacks as _can_run
 
-_TICKS_PERIOD = 1 << 30
-_TICKS_HALF = _TICKS_PERIOD // 2
+
+def _sleep(value, unit):
+    left = _call("timeSleep", value, unit, _can_run())
+    while left > 0:
+        left = _call("timeSleep", left, "left", _can_run())
 
 
 def sleep(seconds):
-    call("sleepMs", seconds * 1000)
+    _sleep(seconds, "s")
 
 
 def sleep_ms(ms):
-    call("sleepMs", ms)
+    _sleep(ms, "ms")
 
 
 def sleep_us(us):
-    call("sleepMs", us / 1000)
+    _sleep(us, "us")
 
 
 def ticks_ms():
-    return call("ticksMs") % _TICKS_PERIOD
+    return _call("ticksMs")
 
 
 def ticks_us():
-    return int(call("ticksMs") * 1000) % _TICKS_PERIOD
+    return _call("ticksUs")
+
+
+ticks_cpu = ticks_us
 
 
 def ticks_add(ticks, delta):
-    return (ticks + delta) % _TICKS_PERIOD
+    return _call("ticksAdd", ticks, delta)
 
 
 def ticks_diff(end, start):
-    return (end - start + _TICKS_HALF) % _TICKS_PERIOD - _TICKS_HALF
+    return _call("ticksDiff", end, start)
 
 
 def time():
-    return call("epochSeconds")
+    return _call("timeTime")
+
+
+def time_ns():
+    return int(_call("timeTimeNs"))
+
+
+def localtime(secs=None):
+    return tuple(_call("timeLocaltime", secs))
+
+
+gmtime = localtime
+
+
+def mktime(t):
+    return _call("timeMktime", list(t) if isinstance(t, (tuple, list)) else t)

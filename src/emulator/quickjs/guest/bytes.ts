@@ -28,7 +28,11 @@ export function toBuffer(value: unknown): Uint8Array {
   throw new TypeError("object with buffer protocol required");
 }
 
-/** A fresh ArrayBuffer holding exactly these bytes, for passing to the host. */
+/**
+ * An ArrayBuffer holding exactly these bytes, for passing to the host: the bytes' own buffer when
+ * they fill it (the host copies what it is given, never keeps the guest's buffer), else a copy.
+ */
 export function toArrayBuffer(data: Uint8Array): ArrayBuffer {
+  if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength) return data.buffer as ArrayBuffer;
   return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
 }

@@ -1,37 +1,51 @@
-/** MicroPython's time module. The host clock is the board's; ticks wrap like the firmware's. */
-import { call } from "./host.ts";
+/** MicroPython's time module: each function is the host's (src/emulator/host/modtime.ts), which checks and wraps. */
+import { tuple } from "./exceptions.ts";
+import { call, canRunCallbacks } from "./host.ts";
 
-const TICKS_PERIOD = 2 ** 30;
-const TICKS_HALF = TICKS_PERIOD / 2;
-
-function seconds(value: unknown): number {
-  if (typeof value !== "number") throw new TypeError(`can't convert ${typeof value === "string" ? "str" : "NoneType"} to float`);
-  return value;
+/** A sleep wakes for scheduled callbacks (Timer, Pin.irq), runs them after the call, sleeps on. */
+function sleepFor(value: number, unit: "s" | "ms" | "us"): void {
+  let left = call<number>("timeSleep", value, unit, canRunCallbacks());
+  while (left > 0) left = call<number>("timeSleep", left, "left", canRunCallbacks());
 }
 
 export default {
   sleep(s: number): void {
-    call("sleepMs", seconds(s) * 1000);
+    sleepFor(s, "s");
   },
   sleep_ms(ms: number): void {
-    call("sleepMs", seconds(ms));
+    sleepFor(ms, "ms");
   },
   sleep_us(us: number): void {
-    call("sleepMs", seconds(us) / 1000);
+    sleepFor(us, "us");
   },
   ticks_ms(): number {
-    return call<number>("ticksMs") % TICKS_PERIOD;
+    return call<number>("ticksMs");
   },
   ticks_us(): number {
-    return Math.floor(call<number>("ticksMs") * 1000) % TICKS_PERIOD;
+    return call<number>("ticksUs");
   },
   ticks_add(ticks: number, delta: number): number {
-    return (((ticks + delta) % TICKS_PERIOD) + TICKS_PERIOD) % TICKS_PERIOD;
+    return call<number>("ticksAdd", ticks, delta);
   },
   ticks_diff(end: number, start: number): number {
-    return ((((end - start + TICKS_HALF) % TICKS_PERIOD) + TICKS_PERIOD) % TICKS_PERIOD) - TICKS_HALF;
+    return call<number>("ticksDiff", end, start);
   },
+  /** Seconds since the board's epoch: 1970 on rp2, 2000 on the ESP ports. */
   time(): number {
-    return call<number>("epochSeconds");
+    return call<number>("timeTime");
+  },
+  /** Nanoseconds since the board's epoch, as a bigint (beyond a double's exact integers). */
+  time_ns(): bigint {
+    return BigInt(call<string>("timeTimeNs"));
+  },
+  /** (year, month, mday, hour, minute, second, weekday, yearday); now without an argument. */
+  localtime(secs: number | null = null): number[] {
+    return tuple(...call<number[]>("timeLocaltime", secs));
+  },
+  gmtime(secs: number | null = null): number[] {
+    return tuple(...call<number[]>("timeLocaltime", secs));
+  },
+  mktime(t: number[]): number {
+    return call<number>("timeMktime", Array.isArray(t) ? Array.from(t) : t);
   },
 };

@@ -1,0 +1,82 @@
+import { newQuickJSAsyncWASMModuleFromVariant, newVariant, RELEASE_ASYNC, type QuickJSAsyncContext } from "quickjs-emscripten";
+import { describe, expect, it } from "vitest";
+import type { HostValue } from "../host-api.ts";
+import { RawHostCalls } from "./raw-ffi.ts";
+
+/** A QuickJS context whose global `h` holds the given host functions, bound raw. */
+async function sandbox(functions: Record<string, (...args: HostValue[]) => HostValue | Promise<HostValue>>): Promise<QuickJSAsyncContext> {
+  const module = await newQuickJSAsyncWASMModuleFromVariant(newVariant(RELEASE_ASYNC, {}));
+  const raw = new RawHostCalls(module);
+  const ctx = module.newContext();
+  const host = { functionNames: Object.keys(functions), call: (name: string, args: readonly HostValue[]) => functions[name]!(...args) };
+  raw.install(ctx, "h", host, () => true, (error) => Object.assign(new Error((error as Error).message), { name: "HostError" }));
+  return ctx;
+}
+
+async function evaluate(ctx: QuickJSAsyncContext, code: string): Promise<unknown> {
+  const result = ctx.unwrapResult(await ctx.evalCodeAsync(code));
+  return result.consume((h) => ctx.dump(h));
+}
+
+describe("raw host calls over the QuickJS FFI", () => {
+  it("passes the guest's values to the host as HostValues", async () => {
+    let seen: HostValue[] = [];
+    const ctx = await sandbox({ take: (...args) => ((seen = args), null) });
+    await evaluate(
+      ctx,
+      `let rope = "ab"; for (let i = 0; i < 3; i++) rope += "c" + i;
+       h.take(1, -5, 2 ** 31, 1.5, -0.25, true, false, null, undefined, "héllo ✓", rope,
+              new Uint8Array([0, 1, 255]).buffer, new ArrayBuffer(0), [1, "x", [true]], { a: 1, b: "two" })`,
+    );
+    expect(seen).toEqual([
+      1, -5, 2 ** 31, 1.5, -0.25, true, false, null, null, "héllo ✓", "abc0c1c2",
+      Uint8Array.of(0, 1, 255), new Uint8Array(0), [1, "x", [true]], { a: 1, b: "two" },
+    ]);
+    ctx.dispose();
+  });
+
+  it("returns the host's values to the guest as their JS equivalents", async () => {
+    const values: HostValue[] = [7, -7, 2 ** 40, 0.5, true, false, null, "", "héllo ✓", Uint8Array.of(9, 0, 8), new Uint8Array(0), Uint8Array.of(1, 2, 3, 4).subarray(1, 3), [1, "x", Uint8Array.of(5)], { k: [null] }];
+    const ctx = await sandbox({ give: (i) => values[i as number]! });
+    const described = await evaluate(
+      ctx,
+      `const show = (v) => v instanceof ArrayBuffer ? { bytes: [...new Uint8Array(v)] } : Array.isArray(v) ? v.map(show) : v;
+       JSON.stringify(Array.from({ length: ${values.length} }, (_, i) => { const v = h.give(i); return [typeof v, show(v)]; }))`,
+    );
+    expect(JSON.parse(described as string)).toEqual([
+      ["number", 7], ["number", -7], ["number", 2 ** 40], ["number", 0.5], ["boolean", true], ["boolean", false], ["object", null],
+      ["string", ""], ["string", "héllo ✓"], ["object", { bytes: [9, 0, 8] }], ["object", { bytes: [] }], ["object", { bytes: [2, 3] }],
+      ["object", [1, "x", { bytes: [5] }]], ["object", { k: [null] }],
+    ]);
+    ctx.dispose();
+  });
+
+  it("suspends the guest on a promise and resumes it with the value; the host function runs once per call", async () => {
+    let calls = 0;
+    const ctx = await sandbox({
+      later: (n) => {
+        calls++;
+        return new Promise((resolve) => setImmediate(() => resolve(Uint8Array.of(n as number, n as number))));
+      },
+    });
+    const sum = await evaluate(ctx, `let s = 0; for (let i = 1; i <= 50; i++) s += new Uint8Array(h.later(i))[1]; s`);
+    expect(sum).toBe((50 * 51) / 2);
+    expect(calls).toBe(50);
+    ctx.dispose();
+  });
+
+  it("raises what the host throws or rejects with as an Error in the guest", async () => {
+    const ctx = await sandbox({
+      fails: () => {
+        throw new Error("sync failure");
+      },
+      rejects: () => Promise.reject(new Error("async failure")),
+    });
+    const caught = await evaluate(
+      ctx,
+      `const out = []; for (const f of [h.fails, h.rejects]) { try { f(); } catch (e) { out.push(e.name + ": " + e.message); } } out.join("; ")`,
+    );
+    expect(caught).toBe("HostError: sync failure; HostError: async failure");
+    ctx.dispose();
+  });
+});

@@ -1,0 +1,306 @@
+/**
+ * Host calls straight over quickjs-emscripten's FFI (the WebAssembly exports of its module),
+ * instead of the library's per-call wrappers (a Scope, a Lifetime per argument, a generator that
+ * checks for promises): those were ~95 % of a host call's cost (docs/benchmarks.md).
+ *
+ * The FFI is marked unstable, so package.json pins quickjs-emscripten exactly; raw-ffi.spec.ts
+ * checks every conversion below against that build. What this relies on:
+ * - the `qts_host_call_function` import calls `Module.callbacks.callFunction(asyncify, ctx,
+ *   this_ptr, argc, argv, host_ref_id)` and frees the JSValue* it returns (NULL: undefined);
+ *   `Module.callbacks.freeHostRef(asyncify, rt, id)` when the function object is finalised;
+ * - a JSValue is 8 bytes, NaN-boxed (wasm32): the tag is the high word (TAGS below), an int or
+ *   bool the low word, and an object's low word points to its JSObject, class id at byte 6;
+ * - on asyncify's rewind the import is called again: `handleSleep` then returns the value stored
+ *   at suspension, so the host function must not run a second time;
+ * - `QTS_NewArrayBuffer` takes ownership of its malloc'd block (freed with the buffer);
+ *   `QTS_GetArrayBuffer` returns a malloc'd copy the caller frees.
+ */
+import type { QuickJSAsyncContext, QuickJSAsyncWASMModule, QuickJSHandle } from "quickjs-emscripten";
+import { GuestException, type GuestHost, type HostValue } from "../host-api.ts";
+
+/** JSValue tags (the high word), quickjs.h of the pinned build. */
+const TAGS = { int: 0, bool: 1, null: 2, undefined: 3, string: -7, stringRope: -6, object: -1 } as const;
+/** Tags from here up to JS_TAG_FLOAT64 are not floats; a double is stored offset below/above them. */
+const TAG_FIRST = -9;
+const TAG_FLOAT64 = 8;
+/** Offset of `class_id` in a JSObject (after the GC header's ref count and flag bytes). */
+const CLASS_ID_OFFSET = 6;
+/** Host ref ids of raw functions: the library allocates its own upwards from INT32_MIN. */
+const FIRST_RAW_ID = 0x40000000;
+const ASYNCIFY_NORMAL = 0;
+
+type Asyncify = { handleSleep(start: (wakeUp: (value: number) => void) => void): number };
+type CallFunction = (asyncify: Asyncify | undefined, ctx: number, thisPtr: number, argc: number, argv: number, id: number) => number;
+type FreeHostRef = (asyncify: unknown, rt: number, id: number) => void;
+
+/** The parts of the emscripten module this file uses. */
+interface EmscriptenModule {
+  HEAPU8: Uint8Array;
+  _malloc(bytes: number): number;
+  _free(ptr: number): void;
+  Asyncify: { state: number };
+  callbacks: { callFunction: CallFunction; freeHostRef: FreeHostRef };
+}
+
+/** The FFI functions this file calls: all numbers in, numbers out (no ccall marshalling). */
+interface Ffi {
+  QTS_NewFunction(ctx: number, name: string, length: number, isConstructor: boolean, hostRefId: number): number;
+  QTS_SetProp(ctx: number, obj: number, key: number, value: number): void;
+  QTS_FreeValuePointer(ctx: number, value: number): void;
+  QTS_DupValuePointer(ctx: number, value: number): number;
+  QTS_NewFloat64(ctx: number, value: number): number;
+  QTS_GetFloat64(ctx: number, value: number): number;
+  QTS_NewString(ctx: number, chars: number): number;
+  QTS_GetString(ctx: number, value: number): number;
+  QTS_FreeCString(ctx: number, chars: number): void;
+  QTS_NewArrayBuffer(ctx: number, block: number, length: number): number;
+  QTS_GetArrayBuffer(ctx: number, value: number): number;
+  QTS_GetArrayBufferLength(ctx: number, value: number): number;
+  QTS_Dump(ctx: number, value: number): number;
+  QTS_Throw(ctx: number, error: number): number;
+}
+
+/** A host function as the guest calls it, with its context. */
+interface RawFunction {
+  name: string;
+  host: GuestHost;
+  ctx: QuickJSAsyncContext;
+  ctxPtr: number;
+  /** Whether host calls are answered (false while the engine reads a finished script's error). */
+  open(): boolean;
+  /** Turns a host error into the Error the guest library rebuilds its exception from. */
+  guestError(error: unknown): Error;
+}
+
+/** JSObject class id of an ArrayBuffer in this build, read once per process from one the guest made (calibrate). */
+let arrayBufferClass = -1;
+
+const UTF8 = new TextEncoder();
+const UTF8_DECODER = new TextDecoder();
+
+/** The raw host-call binding of one QuickJS WebAssembly module (one board). */
+export class RawHostCalls {
+  private readonly em: EmscriptenModule;
+  private readonly ffi: Ffi;
+  private readonly functions = new Map<number, RawFunction>();
+  private nextId = FIRST_RAW_ID;
+  private heap32: Int32Array<ArrayBufferLike> = new Int32Array(0);
+
+  constructor(module: QuickJSAsyncWASMModule) {
+    const internals = module as unknown as { module: EmscriptenModule; ffi: Ffi };
+    this.em = internals.module;
+    this.ffi = internals.ffi;
+    const callbacks = this.em.callbacks;
+    const libraryCall = callbacks.callFunction;
+    const libraryFree = callbacks.freeHostRef;
+    callbacks.callFunction = (asyncify, ctx, thisPtr, argc, argv, id) => {
+      const fn = this.functions.get(id);
+      if (!fn) return libraryCall(asyncify, ctx, thisPtr, argc, argv, id);
+      // Rewinding after a suspension: handleSleep hands back the result stored then.
+      if (this.em.Asyncify.state !== ASYNCIFY_NORMAL) return asyncify!.handleSleep(() => {});
+      return this.call(fn, argc, argv, asyncify!);
+    };
+    callbacks.freeHostRef = (asyncify, rt, id) => {
+      if (this.functions.delete(id)) return;
+      libraryFree(asyncify, rt, id);
+    };
+  }
+
+  /** Sets `globalThis[globalName]` to an object with one raw function per host function name. */
+  install(ctx: QuickJSAsyncContext, globalName: string, host: GuestHost, open: () => boolean, guestError: (error: unknown) => Error): void {
+    const ctxPtr = (ctx as unknown as { ctx: { value: number } }).ctx.value;
+    if (arrayBufferClass < 0) this.calibrate(ctx);
+    const api = ctx.newObject();
+    for (const name of host.functionNames) {
+      const id = this.nextId++;
+      this.functions.set(id, { name, host, ctx, ctxPtr, open, guestError });
+      const fn = this.ffi.QTS_NewFunction(ctxPtr, name, 0, false, id);
+      ctx.newString(name).consume((key) => this.ffi.QTS_SetProp(ctxPtr, api.value, key.value, fn));
+      this.ffi.QTS_FreeValuePointer(ctxPtr, fn);
+    }
+    ctx.setProp(ctx.global, globalName, api);
+    api.dispose();
+  }
+
+  /** One host call: arguments read from the guest's stack, the result written back as a JSValue*. */
+  private call(fn: RawFunction, argc: number, argv: number, asyncify: Asyncify): number {
+    if (!fn.open()) return this.throwInGuest(fn, new GuestException("RuntimeError", ["the script has ended"]));
+    let result: HostValue | Promise<HostValue>;
+    try {
+      const args: HostValue[] = new Array(argc);
+      for (let i = 0; i < argc; i++) args[i] = this.fromGuest(fn.ctxPtr, argv + 8 * i);
+      result = fn.host.call(fn.name, args);
+    } catch (error) {
+      return this.throwInGuest(fn, error);
+    }
+    if (!(result instanceof Promise)) return this.toGuestOrThrow(fn, result);
+    // The guest suspends (asyncify unwinds) until the promise settles, then resumes with the value.
+    return asyncify.handleSleep((wakeUp) => {
+      result.then(
+        (value) => wakeUp(this.toGuestOrThrow(fn, value)),
+        (error) => wakeUp(this.throwInGuest(fn, error)),
+      );
+    });
+  }
+
+  private toGuestOrThrow(fn: RawFunction, value: HostValue): number {
+    try {
+      return this.toGuest(fn, value);
+    } catch (error) {
+      return this.throwInGuest(fn, error);
+    }
+  }
+
+  /** Raises the error in the guest: the host function returns JS_EXCEPTION. */
+  private throwInGuest(fn: RawFunction, error: unknown): number {
+    return fn.ctx.newError(fn.guestError(error)).consume((handle) => this.ffi.QTS_Throw(fn.ctxPtr, handle.value));
+  }
+
+  private int32(): Int32Array {
+    const buffer = this.em.HEAPU8.buffer;
+    if (this.heap32.buffer !== buffer) this.heap32 = new Int32Array(buffer);
+    return this.heap32;
+  }
+
+  private fromGuest(ctxPtr: number, value: number): HostValue {
+    const heap = this.int32();
+    const low = heap[value >> 2]!;
+    const tag = heap[(value >> 2) + 1]!;
+    switch (tag) {
+      case TAGS.int:
+        return low;
+      case TAGS.bool:
+        return low !== 0;
+      case TAGS.null:
+      case TAGS.undefined:
+        return null;
+      case TAGS.string:
+      case TAGS.stringRope:
+        return this.readString(ctxPtr, value);
+      case TAGS.object:
+        if (this.classId(low) === arrayBufferClass) return this.readArrayBuffer(ctxPtr, value);
+        return this.dump(ctxPtr, value);
+    }
+    if (tag < TAG_FIRST || tag >= TAG_FLOAT64) return this.ffi.QTS_GetFloat64(ctxPtr, value);
+    return this.dump(ctxPtr, value); // symbols, big integers: as the library's dump shows them
+  }
+
+  private classId(object: number): number {
+    const heap = this.em.HEAPU8;
+    return heap[object + CLASS_ID_OFFSET]! | (heap[object + CLASS_ID_OFFSET + 1]! << 8);
+  }
+
+  private readString(ctxPtr: number, value: number): string {
+    const chars = this.ffi.QTS_GetString(ctxPtr, value);
+    const text = this.cString(chars);
+    this.ffi.QTS_FreeCString(ctxPtr, chars);
+    return text;
+  }
+
+  private cString(chars: number): string {
+    const heap = this.em.HEAPU8;
+    return UTF8_DECODER.decode(heap.subarray(chars, heap.indexOf(0, chars)));
+  }
+
+  private readArrayBuffer(ctxPtr: number, value: number): Uint8Array {
+    const length = this.ffi.QTS_GetArrayBufferLength(ctxPtr, value);
+    if (length === 0) return new Uint8Array(0);
+    const copy = this.ffi.QTS_GetArrayBuffer(ctxPtr, value);
+    if (copy === 0) return new Uint8Array(0);
+    const bytes = this.em.HEAPU8.slice(copy, copy + length);
+    this.em._free(copy);
+    return bytes;
+  }
+
+  private dump(ctxPtr: number, value: number): HostValue {
+    const chars = this.ffi.QTS_Dump(ctxPtr, value);
+    const json = this.cString(chars);
+    this.ffi.QTS_FreeCString(ctxPtr, chars);
+    try {
+      return (JSON.parse(json) as HostValue) ?? null;
+    } catch {
+      return json;
+    }
+  }
+
+  private toGuest(fn: RawFunction, value: HostValue): number {
+    switch (typeof value) {
+      case "number":
+        return (value | 0) === value && !Object.is(value, -0) ? this.jsValue(TAGS.int, value) : this.ffi.QTS_NewFloat64(fn.ctxPtr, value);
+      case "boolean":
+        return this.jsValue(TAGS.bool, value ? 1 : 0);
+      case "string":
+        return this.newString(fn.ctxPtr, value);
+    }
+    if (value === null || value === undefined) return this.jsValue(TAGS.null, 0);
+    if (value instanceof Uint8Array) {
+      // The block becomes the ArrayBuffer's own storage, freed with it.
+      const block = this.em._malloc(Math.max(1, value.length));
+      this.em.HEAPU8.set(value, block);
+      return this.ffi.QTS_NewArrayBuffer(fn.ctxPtr, block, value.length);
+    }
+    // Arrays and objects are rare (accept's tuple, ifconfig): the library builds them.
+    const handle = containerToGuest(fn.ctx, value);
+    const copy = this.ffi.QTS_DupValuePointer(fn.ctxPtr, handle.value);
+    handle.dispose();
+    return copy;
+  }
+
+  /** A JSValue* holding an immediate value; the C side frees it after reading it. */
+  private jsValue(tag: number, low: number): number {
+    const ptr = this.em._malloc(8);
+    const heap = this.int32();
+    heap[ptr >> 2] = low;
+    heap[(ptr >> 2) + 1] = tag;
+    return ptr;
+  }
+
+  private newString(ctxPtr: number, text: string): number {
+    const room = text.length * 3 + 1;
+    const chars = this.em._malloc(room);
+    const { written } = UTF8.encodeInto(text, this.em.HEAPU8.subarray(chars, chars + room - 1));
+    this.em.HEAPU8[chars + written] = 0;
+    const result = this.ffi.QTS_NewString(ctxPtr, chars);
+    this.em._free(chars);
+    return result;
+  }
+
+  /**
+   * Finds the class id ArrayBuffers have in this build, and checks the layout assumptions on
+   * values whose answer is known; a mismatch means the pinned build changed.
+   */
+  private calibrate(ctx: QuickJSAsyncContext): void {
+    const read = (code: string) => ctx.unwrapResult(ctx.evalCode(code)).consume((h) => this.objectClass(h));
+    const [buffer, plain, array] = ["new ArrayBuffer(1)", "({})", "[]"].map(read) as [number, number, number];
+    const int = ctx.unwrapResult(ctx.evalCode("-5")).consume((h) => this.int32()[h.value >> 2]);
+    if (new Set([buffer, plain, array]).size !== 3 || int !== -5) throw new Error("boardsim: unsupported quickjs-emscripten build (JSValue layout)");
+    arrayBufferClass = buffer;
+  }
+
+  /** The class id of the object a handle holds; -1 for a value that is not an object. */
+  private objectClass(handle: QuickJSHandle): number {
+    const heap = this.int32();
+    if (heap[(handle.value >> 2) + 1] !== TAGS.object) return -1;
+    return this.classId(heap[handle.value >> 2]!);
+  }
+}
+
+function containerToGuest(ctx: QuickJSAsyncContext, value: HostValue): QuickJSHandle {
+  if (value === null || typeof value !== "object") {
+    if (typeof value === "number") return ctx.newNumber(value);
+    if (typeof value === "string") return ctx.newString(value);
+    if (typeof value === "boolean") return value ? ctx.true : ctx.false;
+    return ctx.null;
+  }
+  if (value instanceof Uint8Array) {
+    const whole = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength;
+    return ctx.newArrayBuffer((whole ? value : value.slice()).buffer as ArrayBuffer);
+  }
+  const container = Array.isArray(value) ? ctx.newArray() : ctx.newObject();
+  for (const [key, item] of Object.entries(value)) {
+    const handle = containerToGuest(ctx, item as HostValue);
+    ctx.setProp(container, Array.isArray(value) ? Number(key) : key, handle);
+    handle.dispose();
+  }
+  return container;
+}

@@ -1,0 +1,35 @@
+// What a test author sees from boardsim/testing when a wait goes wrong.
+import { expect, it, onTestFinished } from "vitest";
+import { Lab } from "boardsim/testing";
+
+it("a wait that runs out of simulated time says what it waited for, and for how long", async () => {
+  const lab = new Lab({ timing: "fast" });
+  onTestFinished(() => lab.close());
+  const board = await lab.addBoard({ board: "esp32", source: `import time from "time"; while (true) { print("tick"); time.sleep(1); }` });
+  await expect(board.waitFor("never", { within: 5000 })).rejects.toThrow(/^waited for esp32 to print "never": it did not happen within 5 s of simulated time\n--- esp32 console ---\n/);
+});
+
+it("a wait for what cannot happen any more says so at once", async () => {
+  const lab = new Lab({ timing: "fast" });
+  onTestFinished(() => lab.close());
+  const board = await lab.addBoard({ board: "esp32", source: `print("bye")` });
+  await board.finished();
+  await expect(board.waitFor(/again/)).rejects.toThrow(/^waited for esp32 to print \/again\/: it cannot happen any more: every board is blocked and no timer is left/);
+});
+
+it("awaiting a PC-side wait without lab.until gets a hint on stderr naming the fix", async () => {
+  const lab = new Lab({ timing: "fast" });
+  onTestFinished(() => lab.close());
+  const server = lab.pc.listen(8888);
+  const warned = new Promise<Error>((resolve) => process.once("warning", resolve));
+  const accepted = server.accept();
+  void accepted.then(() => {}); // what `await server.accept()` does: nothing runs the simulation
+  const warning = await warned;
+  expect(warning.message).toBe(
+    "server.accept() is still waiting: simulated time runs only inside lab.until(), board.waitFor(), board.finished() and lab.advance(). Write `await lab.until(server.accept())`.",
+  );
+  // Run by the lab, the same wait settles.
+  await lab.addBoard({ board: "esp32", role: "client" });
+  const conn = await lab.until(accepted);
+  expect(await lab.until(conn.readUntil("Hello"))).toContain("Hello");
+});
