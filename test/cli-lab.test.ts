@@ -78,7 +78,7 @@ s.close()
   it.each([
     ["boards: [", /^boardsim: .*lab\.yaml: not valid YAML or JSON: /],
     ["boards: []", /lab\.yaml: boards: give at least one board$/],
-    ["bords: []", /lab\.yaml: the file: unknown key 'bords' \(known: profile, access_points, boards, faults\)$/],
+    ["bords: []", /lab\.yaml: the file: unknown key 'bords' \(known: profile, access_points, boards, faults, hosts\)$/],
     ["boards:\n  - board: esp33\n    role: server", /lab\.yaml: boards\[0\]\.board: unknown board 'esp33' \(known: pico_w/],
     ["boards:\n  - board: pico_w", /lab\.yaml: boards\[0\]: give either role \(server\|client\) or script/],
     ["boards:\n  - { board: pico_w, role: server }\n  - { board: pico_w, role: server }", /lab\.yaml: boards\[1\]\.name: 'pico_w' is used twice/],
@@ -86,6 +86,7 @@ s.close()
     ["boards:\n  - { board: pico_w, role: server, port: 0 }", /lab\.yaml: boards\[0\]\.port: must be a whole number from 1 to 65535, not 0$/],
     ["access_points:\n  - { ssid: x, security: wep }\nboards:\n  - { board: pico_w, role: server }", /access_points\[0\]\.security: must be one of open, wpa2, wpa-wpa2, not 'wep'$/],
     ['{"profile": "slow", "boards": []}', /lab\.yaml: profile: must be realistic or fast, not "slow"$/],
+    ["hosts: { broker: nowhere }\nboards:\n  - { board: pico_w, role: server }", /lab\.yaml: hosts\.broker: must map a host name to an IPv4 address, e\.g\. broker\.local: 192\.168\.1\.2, not "nowhere"$/],
   ])("a bad file (%j) → one line on stderr, exit 2", async (text, message) => {
     const run = boardsim("lab", await labFile(text));
     expect(await run.exit).toBe(2);

@@ -121,7 +121,14 @@ declare module "socket" {
     write(data: string | Uint8Array): number;
     /** Blocks until data arrives; b'' once the peer has closed. */
     recv(bufsize: number): bytes;
-    read(size?: number): bytes;
+    /** read(n) waits for n bytes or the end, read() for the end; null (None) when non-blocking with nothing to read. */
+    read(size?: number): bytes | null;
+    /** Reads into buf (at most nbytes); returns the count, or null when non-blocking with nothing to read. */
+    readinto(buf: Uint8Array, nbytes?: number): number | null;
+    /** Bytes up to and including "\n", at most limit of them. */
+    readline(limit?: number): bytes | null;
+    /** The socket's number on the board (what select/poll keys it by). */
+    readonly fd: number;
     close(): void;
     setsockopt(level: number, option: number, value: number): void;
     /** Seconds; null blocks forever, 0 is non-blocking. */

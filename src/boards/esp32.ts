@@ -142,6 +142,7 @@ export const esp32: BoardProfile = {
     },
   },
   socket: {
+    module: "esp32",
     // ports/esp32/modsocket.c, values from lwIP's sockets.h: SOL_SOCKET differs from modlwip's 1.
     constants: {
       AF_INET: 2,

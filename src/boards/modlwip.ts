@@ -3,6 +3,7 @@
  * constants (modlwip.c globals), send() semantics and messages they share.
  */
 export const MODLWIP_SOCKET = {
+  module: "modlwip",
   constants: {
     AF_INET: 2,
     AF_INET6: 10,

@@ -10,6 +10,8 @@ export const picoW: BoardProfile = {
   banner: "MicroPython v1.23.0 on 2024-06-02; Raspberry Pi Pico W with RP2040",
   hostname: "PicoW",
   macOui: [0x28, 0xcd, 0xc1],
+  // ports/rp2/boards/RPI_PICO_W/manifest.py (v1.23.0) freezes bundle-networking and asyncio but not umqtt.
+  notFrozen: ["umqtt"],
   // v1.20+ uses all RAM after .bss; ~190 KB reported, exact figure UNVERIFIED (board-numbers.md §4).
   heapBytes: 192 * 1024,
   // MICROPY_HW_FLASH_STORAGE_BYTES (848 * 1024), ports/rp2/boards/RPI_PICO_W/mpconfigboard.h:5 (v1.23.0);

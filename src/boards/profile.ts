@@ -97,6 +97,12 @@ export interface BoardProfile {
     ap: SoftApProfile;
   };
   socket: {
+    /**
+     * Which socket module the firmware runs: extmod/modlwip.c (lwIP raw API: rp2, esp8266) or
+     * ports/esp32/modsocket.c (lwIP BSD sockets). getaddrinfo's tuples, repr and select/poll's
+     * readiness rules follow it (src/emulator/host/).
+     */
+    module: "modlwip" | "esp32";
     constants: Record<string, number>;
     /** lwIP raw-API ports return a short count from send() when the send buffer is short; ESP32 loops. */
     partialSend: boolean;
@@ -144,6 +150,8 @@ export interface BoardProfile {
   serialAutoReset: boolean;
   /** A built-in screen (the mPython board's 128×64 OLED). */
   display?: { width: number; height: number };
+  /** Packages of the guest library this firmware does not freeze (its v1.23 manifest), e.g. `umqtt` on rp2. */
+  notFrozen?: readonly string[];
   /** Modules the vendor's firmware adds beside network/socket/time (e.g. `mpython`). */
   vendorModules?: readonly string[];
   /** The port's identity, clock and machine peripherals (port.ts). */

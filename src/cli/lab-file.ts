@@ -5,6 +5,7 @@ import type { TimingProfileName } from "../boards/profile.ts";
 import type { Security } from "../boards/profile.ts";
 import { defaultAccessPointConfig, type AccessPointConfig } from "../network-sim/wifi/access-point.ts";
 import { isIPv4 } from "../network-sim/address.ts";
+import { parseHostEntry } from "../network-sim/dns.ts";
 import { FaultSpecError, parseFault } from "../network-sim/faults/parse.ts";
 import { parseSerial, SERIAL_USAGE, type SerialSpec } from "../console/serial-spec.ts";
 import { UsageError } from "./exit-codes.ts";
@@ -24,11 +25,13 @@ export interface LabSpec {
   boards: LabBoard[];
   /** Fault specs (docs/faults.md), applied from the start. */
   faults: string[];
+  /** The router's DNS names: name → IPv4 address. */
+  hosts: Record<string, string>;
 }
 
 type Fields = Record<string, unknown>;
 
-const TOP_KEYS = ["profile", "access_points", "boards", "faults"];
+const TOP_KEYS = ["profile", "access_points", "boards", "faults", "hosts"];
 const AP_KEYS = ["ssid", "password", "security", "channel", "rssi", "rssi_by_board"];
 const BOARD_KEYS = ["name", "board", "role", "script", "ssid", "password", "host", "port", "forward", "serial", "flash"];
 const SECURITIES: Security[] = ["open", "wpa2", "wpa-wpa2"];
@@ -81,7 +84,12 @@ export async function readLabFile(file: string): Promise<LabSpec> {
     }
     return spec as string;
   });
-  return { profile: profile as TimingProfileName | undefined, accessPoints, boards, faults };
+  const hosts: Record<string, string> = {};
+  for (const [name, ip] of Object.entries(top.hosts === undefined ? {} : object(top.hosts, "hosts", fail))) {
+    if (!parseHostEntry(`${name}=${String(ip)}`)) fail(`hosts.${name}`, `must map a host name to an IPv4 address, e.g. broker.local: 192.168.1.2, not ${JSON.stringify(ip)}`);
+    hosts[name] = String(ip);
+  }
+  return { profile: profile as TimingProfileName | undefined, accessPoints, boards, faults, hosts };
 }
 
 type Fail = (where: string, message: string) => never;

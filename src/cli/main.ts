@@ -1,3 +1,4 @@
+import { parseHostEntry } from "../network-sim/dns.ts";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import yargs from "yargs";
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
           .option("log-level", { choices: ["trace", "debug", "info", "warn", "error", "silent"], default: "info", describe: "how much the simulator says on stderr" })
           .option("expose", { type: "boolean", default: false, describe: "forward the board's ports on 0.0.0.0 (phones on your network), not 127.0.0.1" })
           .option("forward", { type: "string", array: true, default: [] as string[], describe: "HOSTPORT:BOARDPORT: reach board port BOARDPORT at PC port HOSTPORT" })
+          .option("hosts", { type: "string", array: true, default: [] as string[], describe: "NAME=IP: the simulated router's DNS answers NAME with IP (getaddrinfo, ESP32 connect); repeatable" })
           .option("pcap", { type: "string", describe: "write the LAN's traffic to FILE (pcap, opens in Wireshark)" })
           .option("timeout", { type: "string", describe: "stop the board after this long, exit 124 (500ms, 30s, 2m, 1h; a bare number is seconds)" })
           .option("expect-text", { type: "string", describe: "exit 0 as soon as the console prints this text (1 if the script ends without it)" })
@@ -76,6 +78,8 @@ async function main(): Promise<void> {
             if (argv.timeout !== undefined && !parseDuration(argv.timeout)) {
               throw new UsageError(`--timeout must be a duration like 500ms, 30s, 2m or 1h, not '${argv.timeout}'`);
             }
+            const badHost = argv.hosts.find((spec) => !parseHostEntry(String(spec)));
+            if (badHost !== undefined) throw new UsageError(`--hosts must be NAME=IP, e.g. broker.local=192.168.1.2, not '${badHost}'`);
             const bad = argv.forward.find((spec) => !parseForward(String(spec)));
             if (bad !== undefined) throw new UsageError(`--forward must be HOSTPORT:BOARDPORT, e.g. 9000:8000, not '${bad}'`);
             for (const spec of argv.fault) {
@@ -127,6 +131,7 @@ async function main(): Promise<void> {
             forwards: new Map(argv.forward.map((spec) => parseForward(String(spec))!.reverse() as [number, number])),
             timeoutMs: argv.timeout === undefined ? undefined : parseDuration(argv.timeout)!,
             faults: argv.fault.map(String),
+            hosts: hostsFrom(argv.hosts),
             expectText: argv["expect-text"],
             failText: argv["fail-text"],
           },
@@ -144,13 +149,19 @@ async function main(): Promise<void> {
           .option("profile", { choices: ["realistic", "fast"] as const, default: "realistic" as const, describe: "WiFi timing, unless the file sets it" })
           .option("expose", { type: "boolean", default: false, describe: "forward the boards' ports on 0.0.0.0, not 127.0.0.1" })
           .option("pcap", { type: "string", describe: "write the LAN's traffic to FILE (pcap, opens in Wireshark)" })
+          .option("hosts", { type: "string", array: true, default: [] as string[], describe: "NAME=IP: the simulated router's DNS answers NAME with IP (getaddrinfo, ESP32 connect); repeatable" })
           .option("log-format", { choices: ["pretty", "json"] as const, default: "pretty" as const, describe: "how stderr shows the simulator's events" })
           .option("log-level", { choices: ["trace", "debug", "info", "warn", "error", "silent"], default: "info", describe: "how much the simulator says on stderr" })
+          .check((argv) => {
+            const badHost = argv.hosts.find((spec) => !parseHostEntry(String(spec)));
+            if (badHost !== undefined) throw new UsageError(`--hosts must be NAME=IP, e.g. broker.local=192.168.1.2, not '${badHost}'`);
+            return true;
+          })
           .example("boardsim lab lab.yaml", "a Pico W server and two clients on one virtual WiFi"),
       async (argv) => {
         const code = await runLab(
           argv.file,
-          { profile: argv.profile, expose: argv.expose, pcap: argv.pcap, logFormat: argv["log-format"], logLevel: argv["log-level"] },
+          { profile: argv.profile, expose: argv.expose, pcap: argv.pcap, logFormat: argv["log-format"], logLevel: argv["log-level"], hosts: hostsFrom(argv.hosts) },
           stdout,
         ).catch((error: unknown) => {
           // A mistake in the file is not a command-line mistake: no "see --help".
@@ -175,6 +186,11 @@ async function main(): Promise<void> {
     // yargs looks for package.json beside the entry script, which the bundle in dist/ is not.
     .version((JSON.parse(readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version: string }).version)
     .parseAsync();
+}
+
+/** --hosts NAME=IP entries (already checked) as a table. */
+function hostsFrom(specs: readonly (string | number)[]): Record<string, string> {
+  return Object.fromEntries(specs.map((spec) => parseHostEntry(String(spec))!));
 }
 
 main().catch((error: unknown) => {

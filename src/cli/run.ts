@@ -22,6 +22,8 @@ export interface RunOptions extends BoardRun {
   timeoutMs?: number;
   /** --fault SPEC: faults on the LAN (docs/faults.md). */
   faults?: string[];
+  /** --hosts NAME=IP: the router's DNS names. */
+  hosts?: Record<string, string>;
   /** --expect-text T: exit 0 as soon as a console shows T. */
   expectText?: string | undefined;
   /** --fail-text T: exit 1 as soon as a console shows T. */
@@ -38,7 +40,7 @@ export async function runBoard(opts: RunOptions, stdout: (text: string) => void 
 export async function runLab(file: string, opts: NetworkOptions, stdout: (text: string) => void | Promise<void>): Promise<number> {
   const lab = await readLabFile(file);
   const width = Math.max(...lab.boards.map((b) => b.name.length));
-  const net = { ...opts, profile: lab.profile ?? opts.profile, accessPoints: lab.accessPoints, faults: lab.faults };
+  const net = { ...opts, profile: lab.profile ?? opts.profile, accessPoints: lab.accessPoints, faults: lab.faults, hosts: { ...lab.hosts, ...opts.hosts } };
   return runBoards(lab.boards, net, (b) => prefixLines(`${b.name.padEnd(width)} | `, stdout));
 }
 

@@ -59,6 +59,7 @@ export class Board implements GuestHost, LanHost, BoardContext {
   readonly mac: Uint8Array;
   readonly log: Logger;
   readonly clock: Clock;
+  readonly lan: Lan;
   readonly console: (text: string) => void | Promise<void>;
   readonly bootEpochMs: number;
   readonly sta: Wlan;
@@ -96,6 +97,7 @@ export class Board implements GuestHost, LanHost, BoardContext {
     this.profile = profile;
     this.log = log;
     this.clock = lan.clock;
+    this.lan = lan;
     this.console = opts.console;
     this.name = opts.name ?? profile.id;
     this.bootEpochMs = opts.bootEpochMs ?? Date.now();

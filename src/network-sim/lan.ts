@@ -1,3 +1,4 @@
+import { Dns } from "./dns.ts";
 import type { Logger } from "pino";
 import { AccessPoint, defaultAccessPointConfig, type AccessPointConfig } from "./wifi/access-point.ts";
 import type { SocketAddress } from "./address.ts";
@@ -27,6 +28,8 @@ export interface LanOptions {
   /** The PC's address on the LAN: what a board sees as the peer of a forwarded connection. */
   hostIp?: string;
   bridge?: HostBridge;
+  /** The router's DNS names (lab file `hosts:`, --hosts). */
+  hosts?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -40,6 +43,8 @@ export class Lan {
   readonly accessPoints: AccessPoint[];
   readonly hostIp: string;
   readonly bridge: HostBridge;
+  /** The names the router's DNS answers. */
+  readonly dns: Dns;
   /** --pcap: where the LAN's traffic is written, when it is. */
   capture: Capture | null = null;
   /** The faults in effect on this LAN, when any are: what the LAN asks them. */
@@ -56,6 +61,7 @@ export class Lan {
     this.accessPoints = (opts.accessPoints ?? [defaultAccessPointConfig()]).map((c) => new AccessPoint(c, opts.clock));
     this.hostIp = opts.hostIp ?? "192.168.1.2";
     this.bridge = opts.bridge ?? new HostBridge(opts.log);
+    this.dns = new Dns(opts.hosts);
   }
 
   findAccessPoint(ssid: string): AccessPoint | undefined {

@@ -30,6 +30,8 @@ export interface NetworkOptions {
   timeoutMs?: number | undefined;
   /** Fault specs (docs/faults.md), applied from the start. */
   faults?: string[] | undefined;
+  /** The router's DNS names (--hosts NAME=IP, a lab file's hosts:). */
+  hosts?: Record<string, string> | undefined;
 }
 
 /** Boards running on a LAN in real time, with real sockets on this PC. */
@@ -58,6 +60,7 @@ export async function startRealLan(specs: LanBoard[], net: NetworkOptions, conso
     clock: new RealClock(),
     log: rootLog,
     accessPoints: net.accessPoints,
+    hosts: net.hosts,
     bridge: new HostBridge(rootLog, net.expose ? "0.0.0.0" : "127.0.0.1"),
   });
   if (net.pcap) lan.capture = openCapture(net.pcap, lan);

@@ -36,6 +36,8 @@ export interface LabOptions {
   faults?: (string | PlacedFault)[];
   /** Where the simulator's log goes; silent by default. */
   log?: Logger;
+  /** The router's DNS names: name → IPv4 address (as a lab file's hosts:). */
+  hosts?: Record<string, string>;
 }
 
 export interface BoardSpec {
@@ -90,6 +92,7 @@ export class Lab {
       clock: this.clock,
       log,
       accessPoints: opts.accessPoints?.map((ap) => defaultAccessPointConfig(ap)),
+      hosts: opts.hosts,
       bridge: new OfflineBridge(log),
     });
     this.pc = new PcPeers(this.lan);

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { BoardProfile } from "../../boards/profile.ts";
 import type { Clock } from "../../network-sim/clock/clock.ts";
+import type { Lan } from "../../network-sim/lan.ts";
 import type { SoftAp } from "../../network-sim/wifi/soft-ap.ts";
 import type { Wlan } from "../../network-sim/wifi/wlan.ts";
 import type { BoardSerial } from "../console/board-serial.ts";
@@ -19,6 +20,8 @@ export interface BoardContext {
   readonly mac: Uint8Array;
   readonly log: Logger;
   readonly clock: Clock;
+  /** The LAN it is on (its router's DNS: getaddrinfo). */
+  readonly lan: Lan;
   readonly sta: Wlan;
   /** The AP interface (network.AP_IF). */
   readonly ap: SoftAp;

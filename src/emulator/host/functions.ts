@@ -2,6 +2,7 @@ import type { BoardContext, HostFunction, HostModule } from "./context.ts";
 import { moddisplay } from "./moddisplay.ts";
 import { modbuiltins } from "./modbuiltins.ts";
 import { modnetwork } from "./modnetwork.ts";
+import { modselect } from "./modselect.ts";
 import { modsocket } from "./modsocket.ts";
 import { modmachine } from "./modmachine.ts";
 import { modtime } from "./modtime.ts";
@@ -24,6 +25,7 @@ const MODULES: { [M in HostModuleName]: HostModule<M> } = {
   modtime,
   modnetwork,
   modsocket,
+  modselect,
   moddisplay,
   vfs_lfs,
   mphalport,

@@ -15,6 +15,7 @@ export function modbuiltins(board: BoardContext) {
       socket: board.profile.socket.constants,
       network: board.profile.wlan.constants,
       modules: [...(board.profile.vendorModules ?? []), ...board.profile.port.frozen, ...board.profile.port.modules],
+      notFrozen: [...(board.profile.notFrozen ?? [])],
       console: board.serial !== null,
       help: board.profile.helpText,
       port: portInfo(board.profile),

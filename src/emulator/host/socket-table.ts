@@ -36,6 +36,11 @@ export class SocketTable {
     return id;
   }
 
+  /** The open socket with this id, or undefined once closed (select reports POLLNVAL). */
+  find(id: number): TcpSocket | UdpSocket | undefined {
+    return this.sockets.get(id);
+  }
+
   get(id: number): TcpSocket | UdpSocket {
     const socket = this.sockets.get(id);
     if (!socket) throw new NetError("EBADF");

@@ -119,7 +119,8 @@ export function bootFirmware(ctx: WorkerContext, boot: BoardBoot): WorkerOutcome
   let raw = mode(null).raw;
 
   // The library's spare heap is held back, as before a script (_boardsim.run), so the board's heap is free.
-  mp.runPython("import _boardsim\n_boardsim._trim_heap(_boardsim._script[2], 0)\n_boardsim._script = None");
+  // Frozen libraries (asyncio, requests, ...) then import without costing the board's heap, as from flash.
+  mp.runPython("import _boardsim\n_boardsim._trim_heap(_boardsim._script[2], 0)\n_boardsim._script = None\n_boardsim._import_frozen_without_heap()");
   // main.c (ports/rp2/main.c:180-192, ports/esp32/main.c:143-150): boot.py, then main.py only in the friendly REPL.
   mp.runPython("import _board\n_board.mount()");
   const softReset = () => (ctx.flushConsole(), { kind: "soft-reset" }) as WorkerOutcome;

@@ -27,11 +27,13 @@ function compiledWasm(): Promise<WebAssembly.Module> {
 }
 
 let library: Promise<Record<string, string>> | undefined;
-/** The guest library (./guest/*.py): the board's modules, written in Python, read once per process. */
+/** The guest library (./guest, packages as folders): the board's modules, written in Python, read once per process. */
 function guestLibrary(): Promise<Record<string, string>> {
-  return (library ??= readdir(GUEST_DIR).then(async (names) =>
+  return (library ??= readdir(GUEST_DIR, { recursive: true }).then(async (names) =>
     Object.fromEntries(
-      await Promise.all(names.filter((n) => n.endsWith(".py")).map(async (n) => [n, await readFile(path.join(GUEST_DIR, n), "utf8")])),
+      await Promise.all(
+        names.filter((n) => n.endsWith(".py")).map(async (n) => [n.split(path.sep).join("/"), await readFile(path.join(GUEST_DIR, n), "utf8")]),
+      ),
     ),
   ));
 }

@@ -253,7 +253,10 @@ memory().set(key, lookup.key);
 lookup.out = wasm.malloc(12);
 lookup.dict = (mp.globals as unknown as { __dict__: { _ref: number } }).__dict__._ref;
 mp.FS.mkdir("/boardsim");
-for (const [name, source] of Object.entries(input.library)) mp.FS.writeFile(`/boardsim/${name}`, source);
+for (const [name, source] of Object.entries(input.library)) {
+  if (name.includes("/")) mp.FS.mkdirTree(`/boardsim/${name.slice(0, name.lastIndexOf("/"))}`);
+  mp.FS.writeFile(`/boardsim/${name}`, source);
+}
 // `import config`: the settings from the command line or lab file, as the TS engine's config module has them.
 mp.FS.writeFile("/boardsim/config.py", `from json import loads\nglobals().update(loads(${JSON.stringify(JSON.stringify(input.config))}))\ndel loads\n`);
 for (const [name, source] of Object.entries(input.modules)) mp.FS.writeFile(`/${name}`, source);

@@ -3,6 +3,7 @@ import { blockingCall, settledOrAborted } from "../blocking.ts";
 import { NetError } from "../errors.ts";
 import { Notifier } from "../notifier.ts";
 import type { Forward } from "../pc/host-bridge.ts";
+import type { PollState } from "../poll-state.ts";
 import type { TcpLink } from "./tcp-link.ts";
 import type { NetHost } from "../socket-host.ts";
 
@@ -42,6 +43,8 @@ export class TcpSocket {
   private readonly waiting: TcpLink[] = [];
   private backlog = 1;
   private readonly incoming = new Notifier();
+  /** Connected, failed to connect, or closed: select/poll waiting on this socket look again. */
+  private readonly stateChanged = new Notifier();
   private failureReported = false;
   /** Aborts a connect() still in progress when the socket is closed. */
   private connecting: AbortController | null = null;
@@ -146,10 +149,12 @@ export class TcpSocket {
         this.connecting = null;
         if (this.state === "connecting") [this.link, this.state] = [link, "connected"];
         else link.abort(); // closed while connecting
+        this.stateChanged.notify();
       },
       (error: unknown) => {
         outcome = error instanceof NetError ? error : new NetError("ECONNABORTED");
         this.connecting = null;
+        this.stateChanged.notify();
         if (this.state !== "connecting") return;
         this.state = "bound";
         if (this.timeoutMs === 0) this.connectFailure = outcome; // the next call raises it
@@ -238,7 +243,30 @@ export class TcpSocket {
     }
     this.state = "closed";
     this.incoming.notify();
+    this.stateChanged.notify();
     this.host.roomFreed();
+  }
+
+  pollState(): PollState {
+    const state = this.state;
+    const link = this.link;
+    if (state === "listening") return { kind: "tcp", state, incoming: this.acceptQueue.length > 0, sendSpace: 0 };
+    if (state === "connected" && link) {
+      const base = { kind: "tcp" as const, incoming: link.inbound.size > 0, sendSpace: link.failure ? 0 : link.sendSpace() };
+      if (link.failure) return { ...base, state: link.failure.code === "ECONNRESET" ? "reset" : "failed" };
+      return { ...base, state: link.inbound.readable && link.inbound.size === 0 ? "peer_closed" : "connected" };
+    }
+    // A socket that is not connected yet has its whole (empty) send buffer.
+    const failed = state === "bound" && this.connectFailure !== null;
+    return { kind: "tcp", state: failed ? "failed" : state, incoming: false, sendSpace: this.host.profile.socket.sendBuffer };
+  }
+
+  changed(write: boolean, signal: AbortSignal): Promise<void> {
+    const waits = [this.incoming.wait(signal), this.stateChanged.wait(signal)];
+    const link = this.link;
+    if (link && !link.inbound.readable) waits.push(link.inbound.wait(signal));
+    if (link && write && link.sendSpace() === 0) waits.push(link.waitForSendSpace(signal));
+    return Promise.race(waits);
   }
 
   /** Lets in connections that were waiting, now that a PCB or a queue slot may be free. */

@@ -3,6 +3,7 @@ import { blockingCall } from "../blocking.ts";
 import { NetError } from "../errors.ts";
 import type { UdpForward } from "../pc/host-bridge.ts";
 import { Notifier } from "../notifier.ts";
+import type { PollState } from "../poll-state.ts";
 import type { PortTable } from "../port-table.ts";
 import type { NetHost } from "../socket-host.ts";
 
@@ -111,6 +112,14 @@ export class UdpSocket {
     const forward = this.forward;
     void this.outbox.then(() => forward?.then((f) => f.close())).catch(() => {});
     this.arrived.notify();
+  }
+
+  pollState(): PollState {
+    return { kind: "udp", state: this.closed ? "closed" : this.local ? "bound" : "new", incoming: this.queue.length > 0, sendSpace: Infinity };
+  }
+
+  changed(_write: boolean, signal: AbortSignal): Promise<void> {
+    return this.arrived.wait(signal);
   }
 
   private ensureBound(): SocketAddress {

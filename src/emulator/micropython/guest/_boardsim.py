@@ -26,11 +26,18 @@ def setup(source, name, heap_bytes):
         for alias in names:
             sys.modules[alias] = module
     import socket
+    import select
     sys.modules["usocket"] = socket
+    sys.modules["uselect"] = select
+    # The interpreter's own asyncio (the browser's) is frozen; ours, first on sys.path, replaces it.
+    sys.modules.pop("asyncio", None)
     # Built into the firmware (C), so importing it costs a script no heap: loaded before the heap is the board's.
     import machine
     # Modules only some boards' firmware has (vendor, port and frozen ones): elsewhere ImportError.
     import os
+    # Out of the import path (a name with a dot is never imported), so mip can install its own.
+    for package in _host.info["notFrozen"]:
+        os.rename("/boardsim/" + package, "/boardsim/" + package + ".notfrozen")
     for module in _OPTIONAL:
         if module not in _host.info["modules"]:
             os.remove("/boardsim/%s.py" % module)
@@ -108,6 +115,44 @@ def _trim_heap(heap_bytes, source_bytes):
         _ballast = bytearray(spare)
 
 
+# The firmware's frozen Python libraries run from flash: importing one costs the script no heap.
+# Here they compile into the heap, so the held spare is let go for the import and taken back after.
+_FROZEN = ("asyncio", "uasyncio", "requests", "urequests", "ntptime", "umqtt", "mip")
+_native_import = None  # the __import__ in place when the script starts
+
+
+def _import(name, *args):
+    global _ballast
+    if name.split(".")[0] not in _FROZEN or name in sys.modules or _ballast is None:
+        return _native_import(name, *args)
+    _gc.collect()
+    free_before = _gc.mem_free()
+    _ballast = None
+    _gc.collect()
+    # Taken back at the next host call: a collection right after the compile, still inside the
+    # import, corrupted the script's strings (a value only C code held, as at start-up).
+    _host.defer(lambda: _retake(free_before))
+    return _host.untimed(_native_import, name, *args)
+
+
+def _import_frozen_without_heap():
+    global _native_import
+    import builtins
+
+    _native_import = builtins.__import__
+    builtins.__import__ = _import
+
+
+def _retake(free_before):
+    global _ballast
+    _gc.collect()
+    spare = _gc.mem_free() - free_before
+    try:
+        _ballast = bytearray(spare) if spare > 0 else None
+    except MemoryError:
+        pass  # no single block that large after the compile: the script gets the spare (UNVERIFIED cost)
+
+
 def _traceback(exc):
     out = io.StringIO()
     sys.print_exception(exc, out)
@@ -132,6 +177,7 @@ def run():
     _script = None
     try:
         _trim_heap(heap_bytes, len(source))
+        _import_frozen_without_heap()
         code = compile(source, name, "exec")
         del source
         # Held here too: while the script calls into a library module, only C locals (which the

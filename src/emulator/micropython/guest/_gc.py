@@ -3,12 +3,13 @@
 # (128 MiB, ports/webassembly/main.c), to mem_free(); the worker never lets the heap grow.
 from gc import disable, enable, isenabled, mem_alloc, threshold
 import gc as _native
-from _host import collect as _collect
+from _host import collect as _collect, run_deferred as _run_deferred
 
 _GROWTH_ALLOWANCE = 128 * 1024 * 1024
 
 
 def mem_free():
+    _run_deferred()  # the heap as the board has it, after an import of a frozen library
     return _native.mem_free() - _GROWTH_ALLOWANCE
 
 

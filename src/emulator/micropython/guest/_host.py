@@ -5,6 +5,20 @@ import json
 import uctypes
 
 
+# Work that must wait for a host call of the script, where collecting garbage is safe (see defer()).
+deferred = []
+
+
+def defer(fn):
+    """Runs fn at the script's next host call: where the worker may collect garbage anyway."""
+    deferred.append(fn)
+
+
+def run_deferred():
+    while deferred:
+        deferred.pop()()
+
+
 def _bridge(js):
     # js (the worker's functions) stays in this closure: scripts cannot reach it to get at Node.
     # Each is looked up once: every lookup of a JS attribute allocates a proxy.
@@ -30,6 +44,7 @@ def _bridge(js):
         # The bridge's own work is not the script's: the worker does not count it as busy time.
         js_pause()
         try:
+            run_deferred()
             length = js_call(name, json.dumps(args), _constructing[0] == 0)
             buf = bytearray(length)
             js_reply(uctypes.addressof(buf))
@@ -49,6 +64,15 @@ def _bridge(js):
     def collect():
         js_collect()
 
+    def untimed(fn, *args):
+        # The firmware's own frozen code (an import of one of its libraries): not the script's busy
+        # time, so no poll call, and so no collection while C code (the compiler) holds objects.
+        js_pause()
+        try:
+            return fn(*args)
+        finally:
+            js_resume()
+
     def soft_reset():
         # machine.soft_reset(): the board soft-resets once the SystemExit it raises ends the code.
         js_soft_reset(True)
@@ -57,7 +81,7 @@ def _bridge(js):
         return js_soft_reset(False)
 
     js_soft_reset = js.softReset
-    return call, finish, collect, soft_reset, soft_reset_requested
+    return call, finish, collect, untimed, soft_reset, soft_reset_requested
 
 
 # The worker collects garbage at host calls, but not while an instance is being constructed with
@@ -79,7 +103,7 @@ def constructor(init):
     return __init__
 
 
-call, finish, collect, soft_reset, soft_reset_requested = _bridge(__import__("_boardsim_js"))
+call, finish, collect, untimed, soft_reset, soft_reset_requested = _bridge(__import__("_boardsim_js"))
 
 
 def buffer(data):

@@ -1,8 +1,23 @@
-# MicroPython's socket module: TCP and UDP sockets of the simulated board.
+# MicroPython's socket module: TCP and UDP sockets of the simulated board. The rules (lookups, stream
+# loops, repr) are the host's (src/emulator/host/modsocket.ts); this module only adapts values.
 from _host import buffer, call, info
 
 for _name, _value in info["socket"].items():
     globals()[_name] = _value
+
+
+def _int(value):
+    # mp_obj_get_int (py/obj.c): an int or a bool, else TypeError
+    if not isinstance(value, int):
+        raise TypeError("can't convert %s to int" % type(value).__name__)
+    return value
+
+
+def _str(value):
+    # mp_obj_str_get_str (py/objstr.c v1.23.0 line 2351)
+    if not isinstance(value, str):
+        raise TypeError("can't convert '%s' object to str implicitly" % type(value).__name__)
+    return value
 
 
 def _address(addr):
@@ -12,14 +27,22 @@ def _address(addr):
     if len(addr) != 2:
         raise TypeError("tuple/list has wrong length")
     host, port = addr
-    if not isinstance(port, int):
-        raise TypeError("can't convert %s to int" % type(port).__name__)
-    return str(host), port
+    return _str(host), _int(port)
+
+
+def getaddrinfo(host, port, af=0, type=0, proto=0, flags=0):
+    # [(family, type, proto, canonname, (ip, port))]; a str port is the host's to judge (ESP32 takes "80")
+    port = port if isinstance(port, str) else _int(port)
+    result = call("socketGetaddrinfo", _str(host), port, _int(af), _int(type), _int(proto), _int(flags))
+    return [(f, t, p, c, (a[0], a[1])) for f, t, p, c, a in result]
 
 
 class socket:
     def __init__(self, af=AF_INET, type=SOCK_STREAM, proto=0, fd=None):
-        self._fd = call("socketNew", af, type, proto) if fd is None else fd
+        self._fd = call("socketNew", _int(af), _int(type), _int(proto)) if fd is None else fd
+
+    def __repr__(self):
+        return call("socketRepr", self._fd)
 
     def bind(self, addr):
         call("socketBind", self._fd, *_address(addr))
@@ -28,7 +51,7 @@ class socket:
         call("socketConnect", self._fd, *_address(addr))
 
     def listen(self, backlog=None):
-        call("socketListen", self._fd, backlog)
+        call("socketListen", self._fd, None if backlog is None else _int(backlog))
 
     def accept(self):
         fd, ip, port = call("socketAccept", self._fd)
@@ -46,23 +69,39 @@ class socket:
 
     def recvfrom(self, bufsize):
         # UDP: the next datagram (at most bufsize bytes of it) and its sender: (data, (ip, port))
-        data, ip, port = call("socketRecvfrom", self._fd, bufsize)
+        data, ip, port = call("socketRecvfrom", self._fd, _int(bufsize))
         return data, (ip, port)
 
-    def write(self, data):
-        return self.send(data)
-
     def recv(self, bufsize):
-        return call("socketRecv", self._fd, bufsize)
+        return call("socketRecv", self._fd, _int(bufsize))
 
-    def read(self, size=4096):
-        return self.recv(size)
+    # The stream methods (py/stream.c): read(n) waits for n bytes or the end, read() for the end;
+    # a non-blocking socket with nothing to give returns None.
+    def read(self, size=-1):
+        return call("socketRead", self._fd, -1 if size is None else _int(size))
+
+    def readinto(self, buf, nbytes=None):
+        mv = memoryview(buf)
+        n = len(mv) if nbytes is None else min(_int(nbytes), len(mv))
+        data = call("socketRead", self._fd, n)
+        if data is None:
+            return None
+        mv[: len(data)] = data
+        return len(data)
+
+    def readline(self, limit=-1):
+        return call("socketReadline", self._fd, _int(limit))
+
+    def write(self, data):
+        return call("socketWrite", self._fd, buffer(data))
 
     def close(self):
         call("socketClose", self._fd)
 
     def setsockopt(self, level, option, value):
-        call("socketSetsockopt", self._fd, level, option, value if isinstance(value, int) else None)
+        if not isinstance(value, int):
+            buffer(value)  # a bytes-like value (IP_ADD_MEMBERSHIP's mreq), else TypeError
+        call("socketSetsockopt", self._fd, _int(level), _int(option), value if isinstance(value, int) else None)
 
     def settimeout(self, seconds):
         call("socketSetTimeout", self._fd, None if seconds is None else seconds * 1000)
@@ -70,7 +109,8 @@ class socket:
     def setblocking(self, flag):
         call("socketSetTimeout", self._fd, None if flag else 0)
 
-    def makefile(self, *args, **kwargs):
+    def makefile(self, mode="rb", buffering=0):
+        # Both socket modules return the socket itself (modlwip.c lwip_socket_makefile, esp32 socket_makefile).
         return self
 
     def __enter__(self):

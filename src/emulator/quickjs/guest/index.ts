@@ -8,6 +8,7 @@ import { boardInfo, call } from "./host.ts";
 import machine from "./machine.ts";
 import mpython from "./mpython.ts";
 import network from "./network.ts";
+import select from "./select.ts";
 import socket from "./socket.ts";
 import sys from "./sys.ts";
 import time from "./time.ts";
@@ -24,7 +25,7 @@ function __tick(): void {
   }
 }
 
-const modules: Record<string, unknown> = { network, socket, time, machine, sys };
+const modules: Record<string, unknown> = { network, socket, select, time, machine, sys };
 // Only a board whose firmware ships the module can import it; elsewhere: ImportError.
 if (boardInfo.modules.includes("mpython")) modules.mpython = mpython;
 Object.defineProperty(globalThis, "__modules", { value: modules });

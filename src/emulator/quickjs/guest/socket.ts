@@ -16,8 +16,29 @@ function address(addr: unknown): [string, number] {
   return [String(host), port];
 }
 
+/** The descriptor select/poll hands the host for a socket; undefined for anything else. */
+export function socketFd(obj: unknown): number | undefined {
+  return obj instanceof socket ? obj.fd : undefined;
+}
+
+function int(value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value)) throw new TypeError(`can't convert ${typeName(value)} to int`);
+  return value;
+}
+
+/**
+ * getaddrinfo(host, port[, af, type, proto, flags]): the firmware's list of 5-tuples; names come
+ * from the simulated router's DNS (src/emulator/host/modsocket.ts has the rules per board).
+ */
+function getaddrinfo(host: unknown, port: unknown, af = 0, type = 0, proto = 0, flags = 0): unknown[] {
+  if (typeof host !== "string") throw new TypeError(`can't convert '${typeName(host)}' object to str implicitly`);
+  const p = typeof port === "string" ? port : int(port);
+  const found = call<[number, number, number, string, [string, number]][]>("socketGetaddrinfo", host, p, int(af), int(type), int(proto), int(flags));
+  return found.map(([f, t, pr, c, a]) => tuple<unknown>(f, t, pr, c, tuple<unknown>(a[0], a[1])));
+}
+
 class socket {
-  private readonly fd: number;
+  readonly fd: number;
   constructor(af: number = AF_INET, type: number = SOCK_STREAM, proto: number = 0, fd?: number) {
     this.fd = fd ?? call<number>("socketNew", af, type, proto);
   }
@@ -54,14 +75,28 @@ class socket {
   sendall(data: unknown): void {
     call("socketSendAll", this.fd, toArrayBuffer(toBuffer(data)));
   }
-  write(data: unknown): number {
-    return this.send(data);
+  /** write(buf): everything (blocking), or what the buffer took / null when non-blocking (py/stream.c). */
+  write(data: unknown): number | null {
+    return call<number | null>("socketWrite", this.fd, toArrayBuffer(toBuffer(data)));
   }
   recv(bufsize: number): bytes {
     return new bytes(call<ArrayBuffer>("socketRecv", this.fd, bufsize));
   }
-  read(size?: number): bytes {
-    return this.recv(size ?? 4096);
+  /** read(n) waits for n bytes or the end, read() for the end; null (None) when non-blocking with nothing to read. */
+  read(size?: number): bytes | null {
+    const data = call<ArrayBuffer | null>("socketRead", this.fd, size ?? -1);
+    return data === null ? null : new bytes(data);
+  }
+  readinto(buf: Uint8Array, nbytes?: number): number | null {
+    const data = call<ArrayBuffer | null>("socketRead", this.fd, Math.min(nbytes ?? buf.length, buf.length));
+    if (data === null) return null;
+    buf.set(new Uint8Array(data));
+    return data.byteLength;
+  }
+  /** readline(): bytes up to and including "\n" (mp_stream_unbuffered_readline). */
+  readline(limit?: number): bytes | null {
+    const data = call<ArrayBuffer | null>("socketReadline", this.fd, limit ?? -1);
+    return data === null ? null : new bytes(data);
   }
   close(): void {
     call("socketClose", this.fd);
@@ -79,11 +114,12 @@ class socket {
     return this;
   }
   __repr__(): string {
-    return `<socket>`;
+    return call<string>("socketRepr", this.fd);
   }
 }
 
 export default {
   ...boardInfo.socket,
   socket: callable(socket),
+  getaddrinfo,
 };

@@ -1,0 +1,668 @@
+/**
+ * The firmware's network modules from .py scripts, per board, in simulated time: socket.getaddrinfo
+ * and the stream methods, select.poll/select.select, asyncio, and the frozen requests, ntptime,
+ * umqtt and mip. Each expectation cites the firmware source (MicroPython v1.23.0) it follows.
+ */
+import { describe, expect, it } from "vitest";
+import { Lab } from "../src/testing/index.ts";
+import type { PcConnection } from "../src/network-sim/pc/pc-peers.ts";
+
+const JOIN = `import network, socket, time
+wlan = network.WLAN(network.STA_IF)
+wlan.active(True)
+wlan.connect("boardsim-lab", "micropython")
+while not wlan.isconnected():
+    time.sleep_ms(100)
+`;
+
+const BOARDS = ["pico_w", "esp32", "esp8266"] as const;
+const LWIP = ["pico_w", "esp8266"] as const;
+
+async function runPy(board: string, body: string, opts: { hosts?: Record<string, string>; lab?: Lab } = {}) {
+  const lab = opts.lab ?? new Lab({ timing: "fast", hosts: opts.hosts });
+  const b = await lab.addBoard({ name: "py", board, fileName: "main.py", source: JOIN + body });
+  return { lab, board: b };
+}
+
+/** Runs to the end; the lines after the banner. */
+async function output(board: string, body: string, hosts?: Record<string, string>): Promise<string[]> {
+  const { board: b } = await runPy(board, body, { hosts });
+  await b.finished();
+  return b.lines().slice(2);
+}
+
+/** All bytes a PC connection receives until the board closes. */
+async function allBytes(conn: PcConnection): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  for (;;) {
+    const chunk = await conn.recv();
+    if (chunk.length === 0) return Buffer.concat(parts);
+    parts.push(chunk);
+  }
+}
+
+describe("socket.getaddrinfo", () => {
+  it.each(LWIP)("%s: one (AF_INET, SOCK_STREAM, 0, '', addr) tuple; unknown names OSError -2 (modlwip.c lwip_getaddrinfo, lines 1746-1813)", async (board) => {
+    const lines = await output(
+      board,
+      `print(socket.getaddrinfo("192.168.1.2", 80))
+print(socket.getaddrinfo("broker.local", 1883))
+try:
+    socket.getaddrinfo("micropython.org", 80)
+except OSError as e:
+    print("OSError", e.errno)
+try:
+    socket.getaddrinfo("", 80)
+except OSError as e:
+    print("OSError", e.errno)
+print(socket.getaddrinfo("10.0.0.1", 53, 0, socket.SOCK_DGRAM))
+`,
+      { "broker.local": "192.168.1.2" },
+    );
+    expect(lines).toEqual([
+      "[(2, 1, 0, '', ('192.168.1.2', 80))]",
+      "[(2, 1, 0, '', ('192.168.1.2', 1883))]",
+      "OSError -2",
+      "OSError -16", // lwIP dns_gethostbyname: an empty name is ERR_ARG
+      "Warning: unsupported getaddrinfo constraints",
+      "[(2, 1, 0, '', ('10.0.0.1', 53))]",
+    ]);
+  });
+
+  it("esp32: lwIP's getaddrinfo echoes type and canonname; unknown names OSError -202 (esp32 modsocket.c lines 215-262, 920-975)", async () => {
+    const lines = await output(
+      "esp32",
+      `print(socket.getaddrinfo("broker.local", "1883"))
+print(socket.getaddrinfo("192.168.1.2", 123, 0, socket.SOCK_DGRAM))
+print(socket.getaddrinfo("", 80))
+for host, port in (("micropython.org", 80), ("192.168.1.2", 70000)):
+    try:
+        socket.getaddrinfo(host, port)
+    except OSError as e:
+        print(e)
+`,
+      { "broker.local": "192.168.1.2" },
+    );
+    expect(lines).toEqual([
+      "[(2, 1, 0, 'broker.local', ('192.168.1.2', 1883))]",
+      "[(2, 2, 0, '192.168.1.2', ('192.168.1.2', 123))]",
+      "[(2, 1, 0, '0.0.0.0', ('0.0.0.0', 80))]",
+      "-202",
+      "-201", // EAI_SERVICE
+    ]);
+  });
+
+  it.each(BOARDS)("%s: wrong types raise the firmware's TypeError (mp_obj_str_get_str, mp_obj_get_int)", async (board) => {
+    const lines = await output(
+      board,
+      `for args in ((80, 80), ("1.2.3.4", None), ("1.2.3.4", 80, "x")):
+    try:
+        socket.getaddrinfo(*args)
+    except TypeError as e:
+        print(e)
+`,
+    );
+    expect(lines).toEqual(["can't convert 'int' object to str implicitly", "can't convert NoneType to int", "can't convert str to int"]);
+  });
+
+  it("esp32: connect() resolves a name from the router's hosts table (modsocket.c line 270)", async () => {
+    const lab = new Lab({ timing: "fast", hosts: { "server.lan": "192.168.1.2" } });
+    const server = lab.pc.listen(8888);
+    const { board } = await runPy("esp32", `s = socket.socket()\ns.connect(("server.lan", 8888))\ns.write(b"hi")\ns.close()\n`, { lab });
+    const conn = await lab.until(server.accept());
+    expect((await lab.until(allBytes(conn))).toString()).toBe("hi");
+    expect(await board.finished()).toEqual({ kind: "finished" });
+  });
+});
+
+describe("socket stream methods (py/stream.c)", () => {
+  it.each(BOARDS)("%s: makefile() is the socket; readline, read(n), readinto, read() to the end; write returns the count", async (board) => {
+    const lab = new Lab({ timing: "fast" });
+    const server = lab.pc.listen(8888);
+    const { board: b } = await runPy(
+      board,
+      `s = socket.socket()
+s.connect(("192.168.1.2", 8888))
+f = s.makefile("rwb", 0)
+print(f is s)
+print(s.write("GET / HTTP/1.0\\r\\n\\r\\n"))
+print(f.readline())
+print(s.read(5))
+buf = bytearray(4)
+print(s.readinto(buf), buf)
+print(s.read())
+print(s.read(), s.readline())
+s.close()
+`,
+      { lab },
+    );
+    const conn = await lab.until(server.accept());
+    await lab.until(conn.readUntil("\r\n\r\n"));
+    await lab.until(conn.send("HTTP/1.0 200 OK\r\n"));
+    await lab.until(conn.send("ab"));
+    await lab.advance(100);
+    await lab.until(conn.send("cdefghij-rest"));
+    conn.end();
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual(["True", "18", "b'HTTP/1.0 200 OK\\r\\n'", "b'abcde'", "4 bytearray(b'fghi')", "b'j-rest'", "b'' b''"]);
+  });
+
+  it.each(BOARDS)("%s: non-blocking read(), readline() and readinto() return None with nothing to read; recv() raises EAGAIN", async (board) => {
+    const lab = new Lab({ timing: "fast" });
+    lab.pc.listen(8888);
+    const lines = await (async () => {
+      const { board: b } = await runPy(
+        board,
+        `s = socket.socket()
+s.connect(("192.168.1.2", 8888))
+s.setblocking(False)
+print(s.read(), s.read(10), s.readline(), s.readinto(bytearray(3)))
+try:
+    s.recv(10)
+except OSError as e:
+    print(e)
+`,
+        { lab },
+      );
+      await b.finished();
+      return b.lines().slice(2);
+    })();
+    expect(lines).toEqual(["None None None None", "[Errno 11] EAGAIN"]);
+  });
+
+  it.each([
+    ["pico_w", ["<socket state=0 timeout=-1 incoming=0 off=0>", "<socket state=1 timeout=2000 incoming=0 off=0>", "<socket state=5 timeout=0 incoming=0 off=0>"]],
+    ["esp8266", ["<socket state=0 timeout=-1 incoming=0 off=0>", "<socket state=1 timeout=2000 incoming=0 off=0>", "<socket state=5 timeout=0 incoming=0 off=0>"]],
+    ["esp32", ["<socket>", "<socket>", "<socket>"]],
+  ])("%s: repr as the firmware prints it (modlwip.c line 846; esp32's type has no print)", async (board, expected) => {
+    const lines = await output(
+      board,
+      `s = socket.socket()
+print(repr(s))
+s.settimeout(2)
+s.bind(("", 80))
+s.listen(1)
+print(repr(s))
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.setblocking(False)
+print(repr(u))
+`,
+    );
+    expect(lines).toEqual(expected);
+  });
+});
+
+describe("select (extmod/modselect.c)", () => {
+  it.each(BOARDS)("%s: poll() on a listening socket waits in simulated time and wakes for a connection", async (board) => {
+    const lab = new Lab({ timing: "fast" });
+    const { board: b } = await runPy(
+      board,
+      `import select
+srv = socket.socket()
+srv.bind(("0.0.0.0", 8000))
+srv.listen(1)
+p = select.poll()
+p.register(srv, select.POLLIN)
+t = time.ticks_ms()
+print(p.poll(250), time.ticks_diff(time.ticks_ms(), t) // 10 * 10)
+print("waiting")
+ready = p.poll()
+print(ready[0][0] is srv, ready[0][1], time.ticks_diff(time.ticks_ms(), t))
+c, addr = srv.accept()
+p.register(c, select.POLLIN)
+p.unregister(srv)
+print(p.poll(1000)[0][1])
+print(c.recv(10))
+print([ev for obj, ev in p.poll(1000)], c.recv(10))
+c.close()
+print(p.poll(0)[0][1])
+`,
+      { lab },
+    );
+    await b.waitFor("waiting");
+    await lab.advance(1000);
+    const conn = await lab.until(lab.pc.connect("192.168.1.100", 8000));
+    await lab.until(conn.send("ping"));
+    await lab.advance(10);
+    conn.end();
+    await b.finished();
+    const lines = b.lines().slice(2);
+    expect(lines[0]).toBe("[] 250"); // the timeout, exactly, in the board's clock
+    expect(lines[2]).toMatch(/^True 1 1\d\d\d$/); // POLLIN once the PC connected, about 1 s later
+    expect(lines.slice(3)).toEqual(["1", "b'ping'", "[1] b''", "32"]); // POLLNVAL once closed
+  });
+
+  it.each([
+    ["pico_w", ["[16]", "[20]", "[4]"]],
+    ["esp8266", ["[16]", "[20]", "[4]"]],
+    ["esp32", ["[16]", "[20]", "[4]"]],
+  ])("%s: a new TCP socket reports POLLHUP; POLLOUT when asked; UDP is writable", async (board, expected) => {
+    const lines = await output(
+      board,
+      `import select
+s = socket.socket()
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for obj, mask in ((s, select.POLLIN), (s, select.POLLIN | select.POLLOUT), (u, select.POLLOUT)):
+    p = select.poll()
+    p.register(obj, mask)
+    print([ev for o, ev in p.poll(0)])
+`,
+    );
+    expect(lines).toEqual(expected);
+  });
+
+  it.each(BOARDS)("%s: select.select() on a UDP socket: readable when a datagram waits; ([], [], []) after the timeout", async (board) => {
+    const lab = new Lab({ timing: "fast" });
+    const echo = await lab.addBoard({
+      name: "peer",
+      board: "esp32",
+      fileName: "peer.py",
+      source: `${JOIN}u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\nu.bind(("", 7000))\nd, a = u.recvfrom(100)\nu.sendto(d, a)\n`,
+    });
+    await echo.waitFor(/^/);
+    const { board: b } = await runPy(
+      board,
+      `import select
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind(("", 7001))
+t = time.ticks_ms()
+print(select.select([u], [], [], 0.5), time.ticks_diff(time.ticks_ms(), t) // 10 * 10)
+u.sendto(b"hello", ("192.168.1.100", 7000))
+r, w, x = select.select([u], [], [], 5)
+print(r[0] is u, w, x, u.recvfrom(10)[0])
+`,
+      { lab },
+    );
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual(["([], [], []) 500", "True [] [] b'hello'"]);
+  });
+
+  it.each(BOARDS)("%s: bad input fails as the firmware does", async (board) => {
+    const lines = await output(
+      board,
+      `import select
+p = select.poll()
+s = socket.socket()
+for f in (lambda: p.modify(s, select.POLLIN), lambda: p.register(42), lambda: p.register(s, "x"), lambda: select.select(1, [], [])):
+    try:
+        f()
+    except Exception as e:
+        print(type(e).__name__, e)
+p.unregister(s)
+print(repr(p))
+`,
+    );
+    expect(lines).toEqual([
+      "OSError [Errno 2] ENOENT", // modselect.c poll_modify
+      "OSError stream operation not supported", // py/stream.c mp_get_stream_raise
+      "TypeError can't convert str to int",
+      "TypeError object 'int' isn't a tuple or list",
+      "<poll>",
+    ]);
+  });
+
+  // (A new TCP socket would come back anyway: modlwip adds POLLHUP whatever the mask, even 0.)
+  it("ipoll() with flags=1 reports an object once, until modify() (FLAG_ONESHOT)", async () => {
+    const lines = await output(
+      "pico_w",
+      `import select
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+p = select.poll()
+p.register(s, select.POLLOUT)
+print(list((o is s, e) for o, e in p.ipoll(0, 1)))
+print(list(p.ipoll(0, 1)))
+p.modify(s, select.POLLOUT)
+print(len(list(p.ipoll(0))))
+`,
+    );
+    expect(lines).toEqual(["[(True, 4)]", "[]", "1"]);
+  });
+
+  it("Ctrl-C ends a poll() that waits for ever with KeyboardInterrupt", async () => {
+    const { lab, board } = await runPy("esp32", `import select\np = select.poll()\nprint("polling")\np.poll()\n`);
+    await board.waitFor("polling");
+    await lab.advance(5000);
+    board.board!.interrupt();
+    const outcome = await board.finished();
+    expect(outcome).toMatchObject({ kind: "raised", pyType: "KeyboardInterrupt" });
+  });
+});
+
+describe("asyncio on the board's clock", () => {
+  it.each(BOARDS)("%s: tasks, sleep_ms, gather, wait_for, Event and Lock run in simulated time, the same each run", async (board) => {
+    const body = `import asyncio, uasyncio
+print(uasyncio.sleep_ms is asyncio.sleep_ms)
+t0 = time.ticks_ms()
+def now():
+    return time.ticks_diff(time.ticks_ms(), t0)
+async def worker(name, ms, n):
+    for i in range(n):
+        await asyncio.sleep_ms(ms)
+        print(name, i, round(now(), -1))  # the library's own Python costs the busy loop's 1 ms per ~200 steps
+    return name
+async def waiter(ev, lock):
+    await ev.wait()
+    async with lock:
+        print("event seen", round(now(), -1))
+async def main():
+    ev = asyncio.Event()
+    lock = asyncio.Lock()
+    w = asyncio.create_task(waiter(ev, lock))
+    print(await asyncio.gather(worker("a", 100, 3), worker("b", 160, 2)))
+    ev.set()
+    await w
+    try:
+        await asyncio.wait_for(asyncio.sleep(10), 0.5)
+    except asyncio.TimeoutError:
+        print("timeout", round(now(), -1))
+    return "done"
+print(asyncio.run(main()))
+`;
+    const first = await output(board, body);
+    expect(first).toEqual(["True", "a 0 100", "b 0 160", "a 1 200", "a 2 300", "b 1 320", "['a', 'b']", "event seen 320", "timeout 820", "done"]);
+    expect(await output(board, body)).toEqual(first);
+  });
+
+  it.each(BOARDS)("%s: start_server echoes lines to a PC client with StreamReader.readline and StreamWriter.write/drain", async (board) => {
+    const lab = new Lab({ timing: "fast" });
+    const { board: b } = await runPy(
+      board,
+      `import asyncio
+async def handle(reader, writer):
+    print("client", writer.get_extra_info("peername")[0])
+    while True:
+        line = await reader.readline()
+        if not line:
+            break
+        writer.write("echo " + line.decode())  # a str, as tutorials write it
+        await writer.drain()
+    writer.close()
+    await writer.wait_closed()
+    print("closed")
+async def main():
+    server = await asyncio.start_server(handle, "0.0.0.0", 8000)
+    print("serving")
+    await asyncio.sleep(5)
+    server.close()
+asyncio.run(main())
+`,
+      { lab },
+    );
+    await b.waitFor("serving");
+    const conn = await lab.until(lab.pc.connect("192.168.1.100", 8000));
+    await lab.until(conn.send("one\ntw"));
+    await lab.advance(50);
+    await lab.until(conn.send("o\n"));
+    await lab.until(conn.readUntil("echo two\n"));
+    conn.end();
+    await b.finished();
+    expect(conn.text).toBe("echo one\necho two\n");
+    expect(b.lines().slice(2)).toEqual(["serving", "client 192.168.1.2", "closed"]);
+  });
+
+  it.each(BOARDS)("%s: open_connection to a PC server; readexactly raises EOFError at the end", async (board) => {
+    const lab = new Lab({ timing: "fast" });
+    const server = lab.pc.listen(9000);
+    const { board: b } = await runPy(
+      board,
+      `import asyncio
+async def main():
+    r, w = await asyncio.open_connection("192.168.1.2", 9000)
+    w.write(b"hello")
+    await w.drain()
+    print(await r.readexactly(3), await r.read(100))
+    try:
+        await r.readexactly(1)
+    except EOFError:
+        print("EOF")
+    w.close()
+asyncio.run(main())
+`,
+      { lab },
+    );
+    const conn = await lab.until(server.accept());
+    await lab.until(conn.readUntil("hello"));
+    await lab.until(conn.send("abcdef"));
+    await lab.advance(10);
+    conn.end();
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual(["b'abc' b'def'", "EOF"]);
+  });
+
+  it("an exception in a task nobody awaits is printed as the firmware's handler does", async () => {
+    const lines = await output(
+      "pico_w",
+      `import asyncio
+async def boom():
+    raise ValueError("bad")
+async def main():
+    asyncio.create_task(boom())
+    await asyncio.sleep_ms(10)
+    print("main goes on")
+asyncio.run(main())
+`,
+    );
+    expect(lines[0]).toBe("Task exception wasn't retrieved");
+    expect(lines[1]).toMatch(/^future: <Task> coro= <generator object 'boom' at [0-9a-f]+>$/);
+    expect(lines.slice(2)).toEqual(["Traceback (most recent call last):", '  File "main.py", line 9, in boom', "ValueError: bad", "main goes on"]);
+  });
+});
+
+describe("frozen network libraries", () => {
+  it.each(BOARDS)("%s: requests.get sends an HTTP/1.0 request; status, headers, text and json() of the reply; urequests is the same", async (board) => {
+    const lab = new Lab({ timing: "fast", hosts: { "api.lan": "192.168.1.2" } });
+    const server = lab.pc.listen(8080);
+    const { board: b } = await runPy(
+      board,
+      `import requests, urequests
+r = urequests.get("http://api.lan:8080/v1/data?x=1", headers={"X-Key": "k"})
+print(r.status_code, r.reason, r.headers["Content-Type"])
+print(r.json()["temp"])
+r.close()
+`,
+      { lab },
+    );
+    const conn = await lab.until(server.accept());
+    const request = await lab.until(conn.readUntil("\r\n\r\n"));
+    await lab.until(conn.send('HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n{"temp": 21.5}'));
+    conn.end();
+    await b.finished();
+    expect(request).toBe("GET /v1/data?x=1 HTTP/1.0\r\nHost: api.lan\r\nX-Key: k\r\nConnection: close\r\n\r\n");
+    expect(b.lines().slice(2)).toEqual(["200 b'OK' application/json", "21.5"]);
+  });
+
+  it("requests.post(json=...) sends the body with its length; https fails with one clear line", async () => {
+    const lab = new Lab({ timing: "fast" });
+    const server = lab.pc.listen(80);
+    const { board: b } = await runPy(
+      "esp32",
+      `import requests
+r = requests.post("http://192.168.1.2/log", json={"a": 1})
+print(r.status_code, r.text)
+try:
+    requests.get("https://192.168.1.2/")
+except OSError as e:
+    print(e)
+import ssl
+try:
+    ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).wrap_socket(socket.socket())
+except OSError as e:
+    print(e)
+`,
+      { lab },
+    );
+    const conn = await lab.until(server.accept());
+    const request = await lab.until(conn.readUntil('{"a": 1}'));
+    await lab.until(conn.send("HTTP/1.0 201 Created\r\n\r\nok"));
+    conn.end();
+    await b.finished();
+    expect(request).toBe('POST /log HTTP/1.0\r\nHost: 192.168.1.2\r\nContent-Type: application/json\r\nContent-Length: 8\r\nConnection: close\r\n\r\n{"a": 1}');
+    expect(b.lines().slice(2)).toEqual(["201 ok", "TLS (https) is not simulated: use http://", "TLS is not simulated: use plain TCP (http://, MQTT without ssl)"]);
+  });
+
+  it.each(BOARDS)("%s: ntptime.time() asks an NTP server (a board answering on UDP 123) and returns seconds since the board's epoch", async (board) => {
+    const lab = new Lab({ timing: "fast", hosts: { "pool.ntp.org": "192.168.1.100" } });
+    // An SNTP responder (RFC 4330): transmit timestamp 3913056000 = 2024-01-01 00:00:00 UTC.
+    const ntp = await lab.addBoard({
+      name: "ntp",
+      board: "esp32",
+      fileName: "ntp.py",
+      source: `${JOIN}import struct
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind(("", 123))
+q, a = u.recvfrom(48)
+print("query", q[0], len(q))
+u.sendto(bytes([0x1C]) + bytes(39) + struct.pack("!II", 3913056000, 0), a)
+`,
+    });
+    await ntp.waitFor(/^/);
+    const { board: b } = await runPy(board, `import ntptime\nprint(ntptime.time())\n`, { lab });
+    await b.finished();
+    await ntp.finished();
+    expect(ntp.lines().slice(2)).toEqual(["query 27 48"]); // 0x1B: LI 0, VN 3, mode 3
+    // 2024-01-01 from 1970 (1704067200) or from 2000 (757382400), whichever epoch the board's time module has.
+    expect(["1704067200", "757382400"]).toContain(b.lines()[2]);
+  });
+
+  it("ntptime.time() with no answer raises ETIMEDOUT after ntptime.timeout", async () => {
+    const lines = await output("pico_w", `import ntptime\nntptime.host = "192.168.1.77"\nt = time.ticks_ms()\ntry:\n    ntptime.time()\nexcept OSError as e:\n    print(e, time.ticks_diff(time.ticks_ms(), t) // 10 * 10)\n`);
+    expect(lines).toEqual(["[Errno 110] ETIMEDOUT 1000"]);
+  });
+
+  it.each(["esp32", "esp8266"])("%s: umqtt.simple speaks MQTT 3.1.1: CONNECT, SUBSCRIBE, PUBLISH both ways, DISCONNECT", async (board) => {
+    const lab = new Lab({ timing: "fast", hosts: { "broker.local": "192.168.1.2" } });
+    const broker = lab.pc.listen(1883);
+    const { board: b } = await runPy(
+      board,
+      `from umqtt.simple import MQTTClient
+c = MQTTClient("dev1", "broker.local", keepalive=60)
+c.set_callback(lambda t, m: print("got", t, m))
+print(c.connect())
+c.subscribe(b"led")
+c.publish(b"temp", b"21")
+c.wait_msg()
+c.disconnect()
+`,
+      { lab },
+    );
+    const conn = await lab.until(broker.accept());
+    const received: number[] = [];
+    const take = async (n: number) => {
+      while (received.length < n) received.push(...(await lab.until(conn.recv())));
+      return Buffer.from(received.splice(0, n));
+    };
+    // CONNECT: remaining length 16; "MQTT", level 4, clean session, keep alive 60; client id "dev1"
+    expect((await take(18)).toString("hex")).toBe("1010" + "00044d515454" + "04" + "02" + "003c" + "000464657631");
+    await lab.until(conn.send(Uint8Array.of(0x20, 2, 0, 0))); // CONNACK, accepted
+    expect((await take(10)).toString("hex")).toBe("8208000100036c656400"); // SUBSCRIBE pid 1 "led" QoS 0
+    await lab.until(conn.send(Uint8Array.of(0x90, 3, 0, 1, 0))); // SUBACK
+    expect((await take(10)).toString("hex")).toBe("3008000474656d703231"); // PUBLISH "temp" "21"
+    await lab.until(conn.send(Uint8Array.of(0x30, 7, 0, 3, ...Buffer.from("led"), ...Buffer.from("on")))); // PUBLISH "led" "on"
+    expect((await take(2)).toString("hex")).toBe("e000"); // DISCONNECT
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual(["0", "got b'led' b'on'"]);
+  });
+
+  it("umqtt: a refused CONNACK raises MQTTException with the return code; the Pico W has no umqtt frozen", async () => {
+    const lab = new Lab({ timing: "fast" });
+    const broker = lab.pc.listen(1883);
+    const { board: b } = await runPy("esp32", `from umqtt.simple import MQTTClient, MQTTException\ntry:\n    MQTTClient("x", "192.168.1.2").connect()\nexcept MQTTException as e:\n    print("refused", e)\n`, { lab });
+    const conn = await lab.until(broker.accept());
+    await lab.until(conn.recv());
+    await lab.until(conn.send(Uint8Array.of(0x20, 2, 0, 5))); // not authorised
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual(["refused 5"]);
+    expect(await output("pico_w", `try:\n    import umqtt.simple\nexcept ImportError as e:\n    print(e)\n`)).toEqual(["no module named 'umqtt'"]);
+  });
+
+  it.each(BOARDS)("%s: mip installs a package served on the PC (package.json + file) and it imports; the internet is a clear error", async (board) => {
+    const lab = new Lab({ timing: "fast" });
+    const server = lab.pc.listen(8000);
+    const { board: b } = await runPy(
+      board,
+      `import mip, sys
+sys.path.append("/lib")
+mip.install("http://192.168.1.2:8000/hello")
+import hello
+print(hello.greet())
+try:
+    mip.install("github:org/repo")
+except OSError as e:
+    print(e)
+`,
+      { lab },
+    );
+    const serve = async (path: string, body: string) => {
+      const conn = await lab.until(server.accept());
+      expect(await lab.until(conn.readUntil("\r\n\r\n"))).toMatch(new RegExp(`^GET ${path} HTTP/1.0\r\n`));
+      await lab.until(conn.send(`HTTP/1.0 200 OK\r\n\r\n${body}`));
+      conn.end();
+    };
+    await serve("/hello/package.json", '{"urls": [["hello.py", "hello.py"]], "version": "1.0"}');
+    await serve("/hello/hello.py", "def greet():\n    return 'hi from mip'\n");
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual([
+      "Installing http://192.168.1.2:8000/hello (latest) from https://micropython.org/pi/v2 to /lib",
+      "Copying: /lib/hello.py",
+      "Done",
+      "hi from mip",
+      "Installing github:org/repo (latest) from https://micropython.org/pi/v2 to /lib",
+      "mip: github:org/repo is on the internet, which is not simulated; serve the package on this PC and give its http:// address",
+    ]);
+  });
+});
+
+describe("the TS guest: getaddrinfo, select and the stream methods from the same host rules", () => {
+  const JOIN_TS = `import network from "network";
+import socket from "socket";
+import select from "select";
+import time from "time";
+const wlan = network.WLAN(network.STA_IF);
+wlan.active(true);
+wlan.connect("boardsim-lab", "micropython");
+while (!wlan.isconnected()) time.sleep_ms(100);
+`;
+  it.each([
+    ["pico_w", "[(2, 1, 0, '', ('192.168.1.2', 8888))]", "<socket state=3 timeout=-1 incoming=0 off=0>"],
+    ["esp32", "[(2, 1, 0, 'pc.lan', ('192.168.1.2', 8888))]", "<socket>"],
+  ])("%s: getaddrinfo, repr, poll on a connected socket, readline and read(n)", async (board, addrinfo, shown) => {
+    const lab = new Lab({ timing: "fast", hosts: { "pc.lan": "192.168.1.2" } });
+    const server = lab.pc.listen(8888);
+    const b = await lab.addBoard({
+      name: "ts",
+      board,
+      source: `${JOIN_TS}const ai = socket.getaddrinfo("pc.lan", 8888);
+print(ai);
+const s = socket.socket();
+s.connect(ai[0][4]);
+print(s);
+const p = select.poll();
+p.register(s, select.POLLIN);
+print(p.poll(0).length);
+const ready = p.poll();
+print(ready[0][1], s.readline(), s.read(3));
+`,
+    });
+    const conn = await lab.until(server.accept());
+    await lab.advance(100);
+    await lab.until(conn.send("line one\nabcdef"));
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual([addrinfo, shown, "0", "1 b'line one\\n' b'abc'"]);
+  });
+});
+
+describe("frozen libraries cost the script no heap, as from the firmware's flash", () => {
+  it("esp8266 (38 KB heap): asyncio, requests and umqtt import, and gc.mem_free() stays within 1 KiB", async () => {
+    const lines = await output(
+      "esp8266",
+      `import gc
+gc.collect()
+before = gc.mem_free()
+import asyncio, requests, umqtt.simple
+gc.collect()
+print(abs(gc.mem_free() - before) <= 1024, before > 30000)
+`,
+    );
+    expect(lines).toEqual(["True True"]);
+  });
+});
