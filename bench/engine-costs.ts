@@ -34,7 +34,7 @@ data = bytes(4096)
 def timed(n, body):
     t = time.ticks_ms()
     body(n)
-    return time.ticks_diff(time.ticks_ms(), t) / n
+    return (time.ticks_ms() - t) / n
 def calls(n):
     for i in range(n):
         time.ticks_ms()

@@ -205,7 +205,16 @@ describe("REPL", () => {
     expect(await run.take("import ")).toBe("impoimport ".slice(0, "impo".length) + "rt ");
   });
 
-  it("input() reads a line from the console", async () => {
+  it("help() prints the port's text (ports/esp8266/help.c), help(obj) the VM's", async () => {
+    const run = await boot("esp8266");
+    await run.take(">>> ");
+    const text = await repl(run, "help()");
+    expect(text).toBe(`help()\r\n${BOARDS.esp8266!.helpText.replace(/\n/g, "\r\n")}`);
+    expect(text).toContain("Welcome to MicroPython!\r\n");
+    expect(await repl(run, "help(len)")).toContain("object <function> is of type function\r\n");
+  });
+
+    it("input() reads a line from the console", async () => {
     const run = await boot("pico_w");
     await run.take(">>> ");
     run.type("name = input('name? ')\rAda\r");

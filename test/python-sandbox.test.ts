@@ -108,7 +108,8 @@ describe("the .py sandbox: a script cannot reach the PC", () => {
   });
 
   it("host calls by names the host API does not own (Object.prototype's) are refused", async () => {
-    const { output } = await runScript(`import _host\nfor name in ("constructor", "__proto__", "toString", "hasOwnProperty"):\n    try:\n        print(_host.call(name, 5))\n    except RuntimeError as e:\n        print(e)\n`, "esp32", "main.py");
+    // _host is not importable from a script; the call it exports is still reachable through a library module
+    const { output } = await runScript(`import time\nfor name in ("constructor", "__proto__", "toString", "hasOwnProperty"):\n    try:\n        print(time._call(name, 5))\n    except RuntimeError as e:\n        print(e)\n`, "esp32", "main.py");
     expect(output).toBe(["constructor", "__proto__", "toString", "hasOwnProperty"].map((n) => `no host function ${n}\n`).join(""));
   });
 });

@@ -155,9 +155,81 @@ declare module "time" {
     ticks_us(): number;
     ticks_add(ticks: number, delta: number): number;
     ticks_diff(end: number, start: number): number;
+    /** Seconds since the board's epoch: 1970 on the Pico W (rp2), 2000 on the ESP boards. */
     time(): number;
+    time_ns(): bigint;
+    /** (year, month, mday, hour, minute, second, weekday 0=Monday, yearday); now without an argument. */
+    localtime(secs?: number | null): number[];
+    gmtime(secs?: number | null): number[];
+    /** The inverse of localtime(): seconds since the board's epoch. */
+    mktime(t: number[]): number;
   };
   export default time;
+}
+
+declare module "machine" {
+  type PinId = number | string | Pin;
+  interface Pin {
+    /** value() reads the level; value(x) drives it. */
+    value(x?: unknown): number | null;
+    on(): void;
+    off(): void;
+    toggle(): void;
+    init(mode?: number | null, pull?: number | null, options?: { value?: number }): void;
+    /** The handler runs after the edge, at the script's next call into the board (a sleep wakes for it). */
+    irq(handler?: ((pin: Pin) => void) | null, trigger?: number): void;
+  }
+  interface ADC {
+    read_u16(): number;
+    /** ESP32 (12 bits) and ESP8266 (10 bits) only. */
+    read(): number;
+  }
+  interface PWM {
+    freq(value?: number): number | null;
+    duty_u16(value?: number): number | null;
+    deinit(): void;
+  }
+  interface RTC {
+    /** (year, month, day, weekday, hours, minutes, seconds, subseconds); datetime(t) sets the board's clock. */
+    datetime(t?: number[]): number[] | null;
+  }
+  type TimerOptions = { mode?: number; period?: number; freq?: number; callback?: (t: Timer) => void };
+  interface Timer {
+    init(options: TimerOptions): void;
+    deinit(): void;
+  }
+  type Ctor<A extends unknown[], T> = { (...args: A): T; new (...args: A): T };
+  const machine: {
+    /** Pin(2, Pin.OUT), Pin("LED", Pin.OUT) on the Pico W; the board's own ValueError for pins it has not. */
+    readonly Pin: Ctor<[id: PinId, mode?: number | null, pull?: number | null, options?: { value?: number }], Pin> & { readonly [constant: string]: number };
+    readonly ADC: Ctor<[id: PinId], ADC>;
+    readonly PWM: Ctor<[dest: PinId, options?: { freq?: number; duty_u16?: number }], PWM>;
+    readonly RTC: Ctor<[], RTC>;
+    /** Timer(-1) on the Pico W and ESP8266, Timer(0..3) on the ESP32. */
+    readonly Timer: Ctor<[id?: number | TimerOptions, options?: TimerOptions], Timer> & { readonly ONE_SHOT: number; readonly PERIODIC: number };
+    unique_id(): bytes;
+    freq(hz?: number): number | null;
+    /** The board restarts and runs the script again. */
+    reset(): void;
+    soft_reset(): void;
+    reset_cause(): number;
+    idle(): void;
+    lightsleep(ms?: number): void;
+    /** The board is off for `ms`, then boots with reset_cause() DEEPSLEEP_RESET. */
+    deepsleep(ms?: number): void;
+    readonly [constant: string]: unknown;
+  };
+  export default machine;
+}
+
+declare module "sys" {
+  const sys: {
+    /** "rp2", "esp32" or "esp8266". */
+    readonly platform: string;
+    readonly version: string;
+    readonly implementation: { name: string; version: [number, number, number, string]; _machine: string; _mpy: number };
+  };
+  export default sys;
 }
 
 /** The script's editable settings, from the command line (--ssid, --password, --host, --port). */

@@ -28,6 +28,42 @@ export const esp32: BoardProfile = {
     },
   },
   serialAutoReset: true,
+  // ports/esp32/help.c (v1.23.0); labplus's mpython firmware: the same, UNVERIFIED
+  helpText: [
+    "Welcome to MicroPython on the ESP32!",
+    "",
+    "For online docs please visit http://docs.micropython.org/",
+    "",
+    "For access to the hardware use the 'machine' module:",
+    "",
+    "import machine",
+    "pin12 = machine.Pin(12, machine.Pin.OUT)",
+    "pin12.value(1)",
+    "pin13 = machine.Pin(13, machine.Pin.IN, machine.Pin.PULL_UP)",
+    "print(pin13.value())",
+    "i2c = machine.I2C(scl=machine.Pin(21), sda=machine.Pin(22))",
+    "i2c.scan()",
+    "i2c.writeto(addr, b'1234')",
+    "i2c.readfrom(addr, 4)",
+    "",
+    "Basic WiFi configuration:",
+    "",
+    "import network",
+    "sta_if = network.WLAN(network.STA_IF); sta_if.active(True)",
+    "sta_if.scan()                             # Scan for available access points",
+    "sta_if.connect(\"<AP_name>\", \"<password>\") # Connect to an AP",
+    "sta_if.isconnected()                      # Check for successful connection",
+    "",
+    "Control commands:",
+    "  CTRL-A        -- on a blank line, enter raw REPL mode",
+    "  CTRL-B        -- on a blank line, enter normal REPL mode",
+    "  CTRL-C        -- interrupt a running program",
+    "  CTRL-D        -- on a blank line, do a soft reset of the board",
+    "  CTRL-E        -- on a blank line, enter paste mode",
+    "",
+    "For further help on a specific object, type help(obj)",
+    "For a list of available modules, type help('modules')",
+  ].join("\n") + "\n",
   errno: NEWLIB_ERRNO,
   wlan: {
     // network_wlan_status() since v1.22: the last disconnect reason (201 no AP, 202 auth) stays
@@ -150,5 +186,50 @@ export const esp32: BoardProfile = {
     // CONFIG_LWIP_MAX_SOCKETS 10: the next socket() raises ENFILE (board-numbers.md §3).
     maxSockets: 10,
     socketsExhausted: "ENFILE",
+  },
+  // MicroPython v1.23.0 ports/esp32 (paths relative to the micropython repository at tag v1.23.0).
+  port: {
+    platform: "esp32",
+    release: "1.23.0",
+    unameVersion: "v1.23.0 on 2024-06-02", // extmod/modos.c:107; the esp32 port defines no MICROPY_BUILD_TYPE
+    mpy: 6 | ((3 | (10 << 2)) << 8), // MPY v6.3, MP_NATIVE_ARCH_XTENSAWIN (py/persistentcode.h)
+    epochYear: 2000, // MICROPY_EPOCH_IS_1970 not set (shared/timeutils/timeutils.h:89)
+    rtcSubseconds: "us", // ports/esp32/machine_rtc.c: tuple[7] = tv.tv_usec
+    freqHz: 160_000_000, // CONFIG_ESP_DEFAULT_CPU_FREQ_MHZ 160 (ports/esp32/boards/sdkconfig.base)
+    freqChoices: { hz: [20_000_000, 40_000_000, 80_000_000, 160_000_000, 240_000_000], error: "frequency must be 20MHz, 40MHz, 80Mhz, 160MHz or 240MHz" }, // modmachine.c:103-111
+    uniqueIdBytes: 6, // the base MAC (esp_efuse_mac_get_default)
+    // ports/esp32/modmachine.c:84-88, 190-215: esp_restart() reads back as SOFT_RESET.
+    resetCauses: { powerOn: 1, reset: 5, deepsleep: 4, constants: { PWRON_RESET: 1, HARD_RESET: 2, WDT_RESET: 3, DEEPSLEEP_RESET: 4, SOFT_RESET: 5 } },
+    pins: {
+      // ports/esp32/machine_pin.h (CONFIG_IDF_TARGET_ESP32, no SPIRAM: 16 and 17 usable)
+      ids: [...Array.from({ length: 24 }, (_, i) => i), 25, 26, 27, 32, 33, 34, 35, 36, 37, 38, 39],
+      names: {}, // the generic board has no named pins: a string is "invalid pin"
+      // machine_pin.c:52-53, 371-379 (ESP-IDF gpio_mode_t / gpio_int_type_t values)
+      constants: { IN: 1, OUT: 3, OPEN_DRAIN: 7, PULL_UP: 2, PULL_DOWN: 1, IRQ_RISING: 1, IRQ_FALLING: 2, WAKE_LOW: 4, WAKE_HIGH: 5 },
+      repr: "number", // machine_pin.c:133
+      inputOnlyFrom: 34, // GPIO_FIRST_NON_OUTPUT: "pin can only be input" (machine_pin.c:189)
+      invalidPin: "invalid pin", // machine_pin.c:123
+      unknownName: "invalid pin",
+    },
+    adc: {
+      // ports/esp32/machine_adc.c madcs: ADC1 on 32-39, ADC2 on 0, 2, 4, 12-15, 25-27
+      pins: [32, 33, 34, 35, 36, 37, 38, 39, 0, 2, 4, 12, 13, 14, 15, 25, 26, 27],
+      channels: [],
+      readBits: 12, // read(): the raw value at the default 12-bit width
+      invalidError: "invalid pin", // machine_adc.c:192
+      repr: "ADC(Pin({pin}), atten=0)", // machine_adc.c:147 (ATTN_0DB by default)
+    },
+    pwm: {
+      unsupportedPins: [34, 35, 36, 37, 38, 39], // input-only pins
+      unsupportedError: "PWM not supported on Pin(%d)", // machine_pwm.c:206
+      defaultFreq: 5000, // PWM_FREQ (machine_pwm.c:77)
+      maxFreq: 40_000_000,
+      freqError: "frequency must be from 1Hz to 40MHz", // machine_pwm.c:508
+    },
+    // Hardware timers: any id is masked to group (id >> 1) & 1, index id & 1, so -1 is timer 3
+    // (machine_timer.c:92-93); the id is required (machine_timer.c:91, mp_arg_check_num).
+    timer: { ids: null, invalidError: "function missing 1 required positional arguments", idOptional: false },
+    frozen: ["dht", "ds18x20", "neopixel", "onewire", "upysh"], // ports/esp32/boards/manifest.py
+    modules: ["esp", "esp32"],
   },
 };

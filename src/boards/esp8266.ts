@@ -26,6 +26,34 @@ export const esp8266: BoardProfile = {
     },
   },
   serialAutoReset: true,
+  // ports/esp8266/help.c (v1.23.0)
+  helpText: [
+    "Welcome to MicroPython!",
+    "",
+    "For online docs please visit http://docs.micropython.org/",
+    "",
+    "For diagnostic information to include in bug reports execute 'import port_diag'.",
+    "",
+    "Basic WiFi configuration:",
+    "",
+    "import network",
+    "sta_if = network.WLAN(network.STA_IF); sta_if.active(True)",
+    "sta_if.scan()                             # Scan for available access points",
+    "sta_if.connect(\"<AP_name>\", \"<key>\") # Connect to an AP",
+    "sta_if.isconnected()                      # Check for successful connection",
+    "# Change name/password of ESP8266's AP:",
+    "ap_if = network.WLAN(network.AP_IF)",
+    "ap_if.config(ssid=\"<AP_NAME>\", security=network.AUTH_WPA_WPA2_PSK, key=\"<key>\")",
+    "",
+    "Control commands:",
+    "  CTRL-A        -- on a blank line, enter raw REPL mode",
+    "  CTRL-B        -- on a blank line, enter normal REPL mode",
+    "  CTRL-C        -- interrupt a running program",
+    "  CTRL-D        -- on a blank line, do a soft reset of the board",
+    "  CTRL-E        -- on a blank line, enter paste mode",
+    "",
+    "For further help on a specific object, type help(obj)",
+  ].join("\n") + "\n",
   errno: LINUX_ERRNO,
   wlan: {
     // wifi_station_get_connect_status(): CONNECTING until GOT_IP. A wrong password usually reads
@@ -111,5 +139,45 @@ export const esp8266: BoardProfile = {
     listenPcbs: 2,
     maxSockets: 5,
     socketsExhausted: "ENOMEM",
+  },
+  // MicroPython v1.23.0 ports/esp8266 (paths relative to the micropython repository at tag v1.23.0).
+  port: {
+    platform: "esp8266",
+    release: "1.23.0",
+    unameVersion: "v1.23.0 on 2024-06-02", // extmod/modos.c:107 (no build type on this port)
+    mpy: 6 | ((3 | (9 << 2)) << 8), // MPY v6.3, MP_NATIVE_ARCH_XTENSA (py/persistentcode.h)
+    epochYear: 2000,
+    rtcSubseconds: "ms", // ports/esp8266/machine_rtc.c:143 (msecs % 1000)
+    freqHz: 80_000_000, // system_get_cpu_freq() after boot
+    freqChoices: { hz: [80_000_000, 160_000_000], error: "frequency can only be either 80Mhz or 160MHz" }, // modmachine.c:68
+    uniqueIdBytes: 4, // system_get_chip_id()
+    // SDK rst_reason: DEFAULT 0, WDT 1, SOFT_RESTART 4, DEEP_SLEEP_AWAKE 5, EXT_SYS 6 (modmachine.c:56-60)
+    resetCauses: { powerOn: 0, reset: 4, deepsleep: 5, constants: { PWRON_RESET: 0, HARD_RESET: 6, DEEPSLEEP_RESET: 5, WDT_RESET: 1, SOFT_RESET: 4 } },
+    pins: {
+      ids: [0, 1, 2, 3, 4, 5, 9, 10, 12, 13, 14, 15, 16], // pyb_pin_obj (machine_pin.c:67-86)
+      names: {},
+      constants: { IN: 0, OUT: 1, OPEN_DRAIN: 2, PULL_UP: 1, IRQ_RISING: 1, IRQ_FALLING: 2 },
+      repr: "number", // machine_pin.c:249
+      inputOnlyFrom: null,
+      invalidPin: "invalid pin", // machine_pin.c:140
+      unknownName: "invalid pin",
+    },
+    adc: {
+      pins: [],
+      channels: [0, 1], // ADC(0): the TOUT pin; ADC(1): VCC
+      readBits: 10, // read(): 0-1024 (machine_adc.c)
+      invalidError: "ADC(%d) doesn't exist", // machine_adc.c:67
+      repr: "ADC({channel})",
+    },
+    pwm: {
+      unsupportedPins: [16],
+      unsupportedError: "PWM not supported on pin %d", // machine_pwm.c:71
+      defaultFreq: 500, // UNVERIFIED: pwm.c's default period 2000 us
+      maxFreq: 1000,
+      freqError: "freq too large", // UNVERIFIED: the SDK PWM clamps; chosen as an error
+    },
+    timer: { ids: [-1], invalidError: "Timer doesn't exist", idOptional: true }, // only the virtual timer -1 (UNVERIFIED text)
+    frozen: ["dht", "ds18x20", "neopixel", "onewire"], // ports/esp8266/boards/manifest.py
+    modules: ["esp"],
   },
 };

@@ -17,6 +17,43 @@ export const picoW: BoardProfile = {
   // (ports/rp2/modules/_boot.py).
   flash: { bytes: 848 * 1024, blockBytes: 4096, firstBootMessage: null, firstBootFiles: {} },
   serialAutoReset: false,
+  // ports/rp2/help.c (v1.23.0)
+  helpText: [
+    "Welcome to MicroPython!",
+    "",
+    "For online docs please visit http://docs.micropython.org/",
+    "",
+    "For access to the hardware use the 'machine' module.  RP2 specific commands",
+    "are in the 'rp2' module.",
+    "",
+    "Quick overview of some objects:",
+    "  machine.Pin(pin) -- get a pin, eg machine.Pin(0)",
+    "  machine.Pin(pin, m, [p]) -- get a pin and configure it for IO mode m, pull mode p",
+    "    methods: init(..), value([v]), high(), low(), irq(handler)",
+    "  machine.ADC(pin) -- make an analog object from a pin",
+    "    methods: read_u16()",
+    "  machine.PWM(pin) -- make a PWM object from a pin",
+    "    methods: deinit(), freq([f]), duty_u16([d]), duty_ns([d])",
+    "  machine.I2C(id) -- create an I2C object (id=0,1)",
+    "    methods: readfrom(addr, buf, stop=True), writeto(addr, buf, stop=True)",
+    "             readfrom_mem(addr, memaddr, arg), writeto_mem(addr, memaddr, arg)",
+    "  machine.SPI(id, baudrate=1000000) -- create an SPI object (id=0,1)",
+    "    methods: read(nbytes, write=0x00), write(buf), write_readinto(wr_buf, rd_buf)",
+    "  machine.Timer(freq, callback) -- create a software timer object",
+    "    eg: machine.Timer(freq=1, callback=lambda t:print(t))",
+    "",
+    "Pins are numbered 0-29, and 26-29 have ADC capabilities",
+    "Pin IO modes are: Pin.IN, Pin.OUT, Pin.ALT",
+    "Pin pull modes are: Pin.PULL_UP, Pin.PULL_DOWN",
+    "",
+    "Useful control commands:",
+    "  CTRL-C -- interrupt a running program",
+    "  CTRL-D -- on a blank line, do a soft reset of the board",
+    "  CTRL-E -- on a blank line, enter paste mode",
+    "",
+    "For further help on a specific object, type help(obj)",
+    "For a list of available modules, type help('modules')",
+  ].join("\n") + "\n",
   errno: LINUX_ERRNO,
   wlan: {
     // cyw43 link status (cyw43.h): JOIN 1, NOIP 2, UP 3, FAIL -1, NONET -2, BADAUTH -3.
@@ -89,5 +126,61 @@ export const picoW: BoardProfile = {
     // are not counted: tcp_alloc() reclaims the oldest of them before it fails.
     tcpPcbs: 5,
     listenPcbs: 8,
+  },
+  // MicroPython v1.23.0 ports/rp2 (paths below relative to the micropython repository at tag v1.23.0).
+  port: {
+    platform: "rp2", // ports/rp2/mpconfigport.h MICROPY_PY_SYS_PLATFORM
+    release: "1.23.0",
+    // extmod/modos.c:107 adds MICROPY_BUILD_TYPE (ports/rp2/CMakeLists.txt:491: compiler id, version,
+    // MinSizeRel); the compiler version of the official build is UNVERIFIED (13.2.1 chosen).
+    unameVersion: "v1.23.0 on 2024-06-02 (GNU 13.2.1 MinSizeRel)",
+    mpy: 6 | ((3 | (4 << 2)) << 8), // MPY v6.3, MP_NATIVE_ARCH_ARMV6M (py/persistentcode.h)
+    epochYear: 1970, // ports/rp2/mpconfigport.h:103 MICROPY_EPOCH_IS_1970
+    rtcSubseconds: "zero", // ports/rp2/machine_rtc.c:87 (subseconds always 0)
+    freqHz: 125_000_000, // RP2040 default system clock (pico-sdk); freq(hz) is checked by set_sys_clock_khz
+    freqChoices: null,
+    uniqueIdBytes: 8, // pico_get_unique_board_id: the flash's 64-bit id (ports/rp2/modmachine.c:58)
+    // ports/rp2/modmachine.c:47-78: only PWRON_RESET and WDT_RESET; machine.reset() reboots through
+    // the watchdog, so the next boot reads WDT_RESET. Deepsleep is a lightsleep on rp2 (no reset): UNVERIFIED, chosen as WDT.
+    resetCauses: { powerOn: 1, reset: 3, deepsleep: 3, constants: { PWRON_RESET: 1, WDT_RESET: 3 } },
+    pins: {
+      ids: Array.from({ length: 30 }, (_, i) => i), // NUM_BANK0_GPIOS 30 (machine_pin.c:191)
+      // ports/rp2/boards/RPI_PICO_W/pins.csv: GPn board names, GPIOn cpu names, the WiFi chip's pins.
+      names: {
+        ...Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`GPIO${i}`, i])),
+        ...Object.fromEntries([...Array.from({ length: 23 }, (_, i) => i), 26, 27, 28].map((i) => [`GP${i}`, i])),
+        LED: "EXT_GPIO0",
+        WL_GPIO0: "EXT_GPIO0",
+        WL_GPIO1: "EXT_GPIO1",
+        WL_GPIO2: "EXT_GPIO2",
+        EXT_GPIO0: "EXT_GPIO0",
+        EXT_GPIO1: "EXT_GPIO1",
+        EXT_GPIO2: "EXT_GPIO2",
+      },
+      // machine_pin.c:41-45, 506-513 (GPIO_IRQ_EDGE_FALL 4, RISE 8 from pico-sdk)
+      constants: { IN: 0, OUT: 1, OPEN_DRAIN: 2, ALT: 3, PULL_UP: 1, PULL_DOWN: 2, IRQ_FALLING: 4, IRQ_RISING: 8 },
+      repr: "rp2", // machine_pin.c:199-243
+      inputOnlyFrom: null,
+      invalidPin: "invalid pin", // machine_pin.c:196
+      unknownName: 'unknown named pin "%s"', // machine_pin.c:188
+    },
+    adc: {
+      pins: [26, 27, 28, 29], // ports/rp2/machine_adc.c:34
+      channels: [0, 1, 2, 3, 4], // 4: the temperature sensor (ADC.CORE_TEMP)
+      readBits: null, // read_u16() only
+      invalidError: "invalid channel", // machine_adc.c:82; a Pin without ADC: "Pin doesn't have ADC capabilities"
+      repr: "<ADC channel={channel}>", // machine_adc.c:62
+    },
+    pwm: {
+      unsupportedPins: [],
+      unsupportedError: "",
+      defaultFreq: 0, // UNVERIFIED: the slice's freq before freq() is set; chosen 0
+      maxFreq: 62_500_000, // div16 < 16 at 125 MHz / 2: "freq too large" (machine_pwm.c:231)
+      freqError: "freq too large",
+    },
+    // machine_timer.c:120: only the virtual timer -1 ("Timer doesn't exist"), the default.
+    timer: { ids: [-1], invalidError: "Timer doesn't exist", idOptional: true },
+    frozen: ["onewire", "ds18x20", "dht", "neopixel"], // ports/rp2/boards/manifest.py
+    modules: ["rp2"],
   },
 };

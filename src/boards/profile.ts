@@ -1,4 +1,5 @@
 import type { ErrnoName } from "./errno.ts";
+import type { PortProfile } from "./port.ts";
 
 /** How an access point is secured: open, WPA2-PSK, or WPA/WPA2-PSK mixed mode. */
 export type Security = "open" | "wpa2" | "wpa-wpa2";
@@ -134,6 +135,8 @@ export interface BoardProfile {
   };
   /** The filesystem on the board's flash (a folder on the PC: src/emulator/flash-dir.ts). */
   flash: FlashProfile;
+  /** What help() with no argument prints (the port's help.c). */
+  helpText: string;
   /**
    * USB-serial auto-reset circuit (ESP dev boards: DTR/RTS drive EN and IO0, as esptool expects);
    * the Pico W's USB CDC has none.
@@ -143,6 +146,8 @@ export interface BoardProfile {
   display?: { width: number; height: number };
   /** Modules the vendor's firmware adds beside network/socket/time (e.g. `mpython`). */
   vendorModules?: readonly string[];
+  /** The port's identity, clock and machine peripherals (port.ts). */
+  port: PortProfile;
 }
 
 /** The board's own access point (AP_IF): the firmware's defaults. */

@@ -12,6 +12,8 @@ import type { TcpLink } from "../network-sim/tcp/tcp-link.ts";
 import type { Route } from "../network-sim/socket-host.ts";
 import { Wlan } from "../network-sim/wifi/wlan.ts";
 import { Oled } from "./devices/oled.ts";
+import { Peripherals } from "./devices/peripherals.ts";
+import { Scheduler } from "./host/scheduler.ts";
 import { OledLog } from "./devices/oled-log.ts";
 import type { BoardContext, HostFunction } from "./host/context.ts";
 import { hostFunctions } from "./host/functions.ts";
@@ -42,6 +44,8 @@ export interface BoardOptions {
   flash?: FlashDir;
   /** machine.reset(): the runner reboots the board. */
   onMachineReset?: () => void;
+  /** The pins and what is wired to them; kept across resets by the runner (a new set by default). */
+  peripherals?: Peripherals;
 }
 
 /**
@@ -67,6 +71,15 @@ export class Board implements GuestHost, LanHost, BoardContext {
   readonly serial: BoardSerial | null;
   readonly flash: FlashDir | null;
   lastYield = performance.now();
+  /** Pins, ADC, PWM, sensors: what tests see and set (devices/peripherals.ts). */
+  readonly peripherals: Peripherals;
+  /** Timer and Pin.irq callbacks due in the script (host/scheduler.ts). */
+  readonly scheduler = new Scheduler();
+  /** machine.reset_cause() of this boot. */
+  readonly resetCause: number;
+  /** machine.RTC().datetime(x) moves the board's clock by this much. */
+  private rtcOffsetMs = 0;
+  private readonly shutdownHooks: (() => void)[] = [];
   private readonly onMachineReset: () => void;
   private readonly api: Record<string, HostFunction>;
   private calls = new AbortController();
@@ -96,6 +109,9 @@ export class Board implements GuestHost, LanHost, BoardContext {
     this.serial = opts.serial ?? null;
     this.flash = opts.flash ?? null;
     this.onMachineReset = opts.onMachineReset ?? (() => {});
+    this.peripherals = opts.peripherals ?? new Peripherals();
+    this.resetCause = this.peripherals.resetCause ?? profile.port.resetCauses.powerOn;
+    this.peripherals.resetCause = null;
     this.api = hostFunctions(this);
     this.functionNames = Object.keys(this.api);
   }
@@ -179,6 +195,24 @@ export class Board implements GuestHost, LanHost, BoardContext {
     this.onMachineReset();
   }
 
+  /** The RTC: ms since 1970 as the board's clock reads now. */
+  rtcNowMs(): number {
+    return this.bootEpochMs + this.clock.now() + this.rtcOffsetMs;
+  }
+
+  setRtcMs(ms: number): void {
+    this.rtcOffsetMs = ms - this.bootEpochMs - this.clock.now();
+  }
+
+  onShutdown(fn: () => void): void {
+    this.shutdownHooks.push(fn);
+  }
+
+  /** Whether callbacks wait for the script (the engine tells the guest with each host reply). */
+  scheduled(): boolean {
+    return this.scheduler.pending;
+  }
+
   /**
    * Soft reset: the heap is swept, so every socket's finaliser closes it (gc_sweep_all,
    * ports/rp2/main.c:229, ports/esp32/main.c:190); the WiFi interfaces stay as they are.
@@ -190,6 +224,8 @@ export class Board implements GuestHost, LanHost, BoardContext {
 
   /** Closes every socket (with RST when `reset`) and leaves the network: the board is switched off. */
   shutdown(reset = false): void {
+    for (const hook of this.shutdownHooks.splice(0)) hook();
+    this.scheduler.clear();
     if (this.oled) OledLog.stop(this.oled);
     this.sockets.closeAll(reset);
     this.sta.setActive(false);

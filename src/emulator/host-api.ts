@@ -29,6 +29,8 @@ export interface GuestHost {
   /** Names the engine must expose to the guest library. */
   readonly functionNames: readonly string[];
   call(name: string, args: readonly HostValue[]): HostValue | Promise<HostValue>;
+  /** Whether callbacks (Timer, Pin.irq) are due: the guest runs them after the call it is in. */
+  scheduled?(): boolean;
 }
 
 /** How a guest run ended. */

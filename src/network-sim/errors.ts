@@ -17,7 +17,7 @@ export class NetError extends Error {
  */
 export class FirmwareError extends Error {
   constructor(
-    readonly pyType: "OSError" | "ValueError" | "TypeError" | "RuntimeError",
+    readonly pyType: "OSError" | "ValueError" | "TypeError" | "RuntimeError" | "OverflowError",
     message: string,
   ) {
     super(message);

@@ -3,8 +3,10 @@ import { BOARDS } from "../boards/index.ts";
 import type { TimingProfileName } from "../boards/profile.ts";
 import { Board } from "../emulator/board.ts";
 import type { BoardSerial } from "../emulator/console/board-serial.ts";
+import { Peripherals } from "../emulator/devices/peripherals.ts";
 import type { FlashDir } from "../emulator/flash-dir.ts";
 import type { GuestEngine, HostValue, RunOutcome } from "../emulator/host-api.ts";
+import { sleep } from "../network-sim/clock/clock.ts";
 import { Faults } from "../network-sim/faults/faults.ts";
 import { wifiLink } from "../network-sim/faults/wifi-link.ts";
 import type { Lan } from "../network-sim/lan.ts";
@@ -49,6 +51,8 @@ export interface BootOptions {
   serial?: BoardSerial | undefined;
   /** The board's flash filesystem. */
   flash?: FlashDir | undefined;
+  /** The board's pins and what is wired to them (tests set inputs there); kept across resets. */
+  peripherals?: Peripherals;
 }
 
 /**
@@ -64,6 +68,7 @@ export async function runOnLan(spec: LanBoard, script: GuestScript, lan: Lan, op
     faultsOn(lan).add({ text: `WiFi hop of ${spec.name}`, fault: wifiLink(link), targets: { at: 0, for: null, board: spec.name, directions: ["upstream", "downstream"], probability: 1 }, quiet: true });
   }
   const { serial, flash } = opts;
+  const peripherals = opts.peripherals ?? new Peripherals();
   let firstBoot = true;
   for (;;) {
     const setup = lan.faults?.setup({ name: spec.name, profile: base, heapBytes: base.heapBytes }) ?? { profile: base, heapBytes: base.heapBytes };
@@ -74,7 +79,7 @@ export async function runOnLan(spec: LanBoard, script: GuestScript, lan: Lan, op
     try {
       const { profile } = setup;
       const onMachineReset = () => board.halt();
-      board = new Board({ profile, lan, log: opts.log, timing: opts.timing, console, name: spec.name, forwards: spec.forwards, bootEpochMs: opts.bootEpochMs, serial, flash, onMachineReset });
+      board = new Board({ profile, lan, log: opts.log, timing: opts.timing, console, name: spec.name, forwards: spec.forwards, bootEpochMs: opts.bootEpochMs, serial, flash, onMachineReset, peripherals });
       engine = await script.createEngine(setup.heapBytes, scriptConfig(spec));
       opts.onBoot?.(board);
       if (serial) {
@@ -113,8 +118,16 @@ export async function runOnLan(spec: LanBoard, script: GuestScript, lan: Lan, op
       await engine.dispose();
     }
     if (outcome.kind !== "reset" || opts.switchedOff?.()) return outcome;
+    const asleep = peripherals.wakeAfterMs;
+    peripherals.wakeAfterMs = null;
+    if (asleep !== null) await deepSleep(lan, asleep);
     opts.log.info("reset: the board reboots");
   }
+}
+
+/** machine.deepsleep(ms): the board is off until the time is up (for ever without a time). */
+function deepSleep(lan: Lan, ms: number): Promise<void> {
+  return Number.isFinite(ms) ? sleep(lan.clock, ms) : new Promise(() => {});
 }
 
 /** The LAN's faults, started when it has none yet. */

@@ -6,7 +6,9 @@ import type { TimingProfileName } from "../boards/profile.ts";
 import { runOnLan } from "../runtime/boot.ts";
 import { loadScript, type Role } from "../runtime/script.ts";
 import type { Board } from "../emulator/board.ts";
+import { BOARDS } from "../boards/index.ts";
 import { DISPCHAR_CELL } from "../emulator/devices/oled.ts";
+import { Peripherals, type PinState, type PwmState } from "../emulator/devices/peripherals.ts";
 import type { RunOutcome } from "../emulator/host-api.ts";
 import { defaultAccessPointConfig, type AccessPointConfig } from "../network-sim/wifi/access-point.ts";
 import { Faults, type PlacedFault } from "../network-sim/faults/faults.ts";
@@ -131,7 +133,7 @@ export class Lab {
     } finally {
       if (dir !== undefined) await rm(dir, { recursive: true, force: true });
     }
-    const board = new LabBoard(this, name);
+    const board = new LabBoard(this, name, spec.board);
     this.boards.set(name, board);
     const run = board.start(
       runOnLan(
@@ -154,6 +156,7 @@ export class Lab {
           console: (text) => board.write(text),
           bootEpochMs: LAB_EPOCH_MS,
           onBoot: (b) => board.booted(b),
+          peripherals: board.peripherals,
           switchedOff: () => this.closed,
         },
       ),
@@ -234,10 +237,54 @@ export class LabBoard {
   private text = "";
   private outcome: RunOutcome | null = null;
 
+  /** Its pins and what is wired to them; kept across resets, as the wiring is. */
+  readonly peripherals = new Peripherals();
+
   constructor(
     private readonly lab: Lab,
     readonly name: string,
+    private readonly type: string,
   ) {}
+
+  /** A pin as the script configured and drives it (a GPIO number or a name the board has, like the Pico W's "LED"); null if never set up. */
+  pin(id: number | string): PinState | null {
+    return this.peripherals.pins.get(this.pinKey(id)) ?? null;
+  }
+
+  /** The outside world puts `level` on an input pin (a button); the script's Pin.irq() sees the edge. */
+  setPin(id: number | string, level: 0 | 1): void {
+    this.peripherals.setInput(id === "BOOTSEL" ? id : this.pinKey(id), level);
+  }
+
+  /** What ADC(id).read_u16() reads (0-65535): a GPIO number, or the channel on boards that number them (ESP8266's 0). */
+  setAdc(id: number, u16: number): void {
+    const { adc } = BOARDS[this.type]!.port;
+    this.peripherals.adc.set(adc.pins.length > 0 && adc.channels.length > 0 && id < adc.pins.length ? adc.pins[id]! : id, u16);
+  }
+
+  /** A DHT11/DHT22 on pin `id`: what dht's measure() reads. */
+  setDht(id: number, temperature: number, humidity: number): void {
+    this.peripherals.dht.set(this.pinKey(id) as number, { temperature, humidity });
+  }
+
+  /** DS18X20 sensors on the OneWire bus on pin `id`, each one's temperature (°C). */
+  setDs18x20(id: number, temperatures: number[]): void {
+    this.peripherals.ds18x20.set(this.pinKey(id) as number, temperatures);
+  }
+
+  /** PWM on a pin as the script set it (freq Hz, duty as duty_u16), null when off. */
+  pwm(id: number | string): PwmState | null {
+    return this.peripherals.pwm.get(this.pinKey(id) as number) ?? null;
+  }
+
+  /** The colours last written to the NeoPixels on a pin, [r, g, b] each. */
+  neopixels(id: number): number[][] {
+    return this.peripherals.neopixels.get(id) ?? [];
+  }
+
+  private pinKey(id: number | string): number | string {
+    return typeof id === "string" ? (BOARDS[this.type]!.port.pins.names[id] ?? id) : id;
+  }
 
   /** Everything the console showed so far. */
   output(): string {

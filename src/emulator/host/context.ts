@@ -5,9 +5,11 @@ import type { SoftAp } from "../../network-sim/wifi/soft-ap.ts";
 import type { Wlan } from "../../network-sim/wifi/wlan.ts";
 import type { BoardSerial } from "../console/board-serial.ts";
 import type { Oled } from "../devices/oled.ts";
+import type { Peripherals } from "../devices/peripherals.ts";
 import type { FlashDir } from "../flash-dir.ts";
 import type { HostValue } from "../host-api.ts";
 import type { HostModuleName, HostName } from "./table.ts";
+import type { Scheduler } from "./scheduler.ts";
 import type { SocketTable } from "./socket-table.ts";
 
 /** What a firmware module's host calls see of their board. */
@@ -40,6 +42,17 @@ export interface BoardContext {
   clearInterrupt(): void;
   /** machine.reset(): the runner boots the board again. */
   machineReset(): void;
+  /** Pins, ADC, PWM and sensors: what the script drives and what tests set (kept across resets). */
+  readonly peripherals: Peripherals;
+  /** Callbacks (Timer, Pin.irq) due in the script. */
+  readonly scheduler: Scheduler;
+  /** machine.reset_cause() of this boot. */
+  readonly resetCause: number;
+  /** The RTC: ms since 1970 as the board's clock reads now; setting it moves the board's clock. */
+  rtcNowMs(): number;
+  setRtcMs(ms: number): void;
+  /** Called when the board stops (reset, power off): timers end there. */
+  onShutdown(fn: () => void): void;
 }
 
 /** A host function takes the guest's plain values; each checks what it was given. */

@@ -1,4 +1,5 @@
 import { errorcodeTable } from "../../boards/errno.ts";
+import type { BoardProfile } from "../../boards/profile.ts";
 import { abortableWait } from "../../network-sim/clock/abortable-wait.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 
@@ -13,8 +14,10 @@ export function modbuiltins(board: BoardContext) {
       errorcode: errorcodeTable(board.profile.errno),
       socket: board.profile.socket.constants,
       network: board.profile.wlan.constants,
-      modules: [...(board.profile.vendorModules ?? [])],
+      modules: [...(board.profile.vendorModules ?? []), ...board.profile.port.frozen, ...board.profile.port.modules],
       console: board.serial !== null,
+      help: board.profile.helpText,
+      port: portInfo(board.profile),
     }),
     write: (text: string): null | Promise<null> => {
       const full = board.console(text);
@@ -26,6 +29,23 @@ export function modbuiltins(board: BoardContext) {
       return performance.now() - board.lastYield < YIELD_EVERY_MS ? null : nextTurn(board.signal);
     },
   } satisfies HostCalls<"modbuiltins">;
+}
+
+/** What the guest libraries adapt sys, os and machine from (sys.platform, os.uname(), Pin constants, ...). */
+function portInfo(profile: BoardProfile) {
+  const { port } = profile;
+  return {
+    platform: port.platform,
+    release: port.release,
+    version: profile.banner.replace(/^MicroPython /, "").replace(/;.*/, ""),
+    unameVersion: port.unameVersion,
+    machine: profile.banner.replace(/^[^;]*; /, ""),
+    mpy: port.mpy,
+    pin: port.pins.constants,
+    resetCauses: port.resetCauses.constants,
+    adcRead: port.adc.readBits !== null,
+    frozen: [...port.frozen, ...(port.platform === "rp2" ? ["rp2"] : [])], // rp2.py is frozen too (ports/rp2/modules)
+  };
 }
 
 /** Resolves on the event loop's next turn, or rejects when the signal aborts first. */

@@ -1,12 +1,42 @@
+/**
+ * The machine module's functions (ports/<port>/modmachine.c, v1.23.0): reset, unique_id, freq,
+ * reset_cause, lightsleep and deepsleep (the board is off for the time, then boots again and runs
+ * its script from the start with reset_cause() DEEPSLEEP_RESET). Pins, ADC, PWM, RTC and timers
+ * are machine_*.ts; the rest is micropython/guest/machine.py.
+ */
+import { sleep } from "../../network-sim/clock/clock.ts";
+import { FirmwareError } from "../../network-sim/errors.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 
-/** MicroPython's machine module: what needs the board itself (the rest is micropython/guest/machine.py). */
 export function modmachine(board: BoardContext) {
+  const { port } = board.profile;
+  let freq = port.freqHz;
   return {
     /** machine.reset(): the board restarts (the runner boots it again); this call never returns. */
     machineReset: (): Promise<null> => {
+      board.peripherals.resetCause = port.resetCauses.reset;
       board.machineReset();
       return new Promise(() => {});
     },
+    /** The chip's id: on ESP32 its MAC; elsewhere derived from the MAC (a simulated board has no flash or chip id). */
+    machineUniqueId: (): Uint8Array => Uint8Array.from({ length: port.uniqueIdBytes }, (_, i) => board.mac[(i + 12 - port.uniqueIdBytes) % 6]! ^ (i >= 6 ? 0x5a : 0)),
+    machineFreq: (hz: number | null): number | null => {
+      if (hz === null) return freq;
+      if (port.freqChoices && !port.freqChoices.hz.includes(Math.floor(hz / 1e6) * 1e6)) throw new FirmwareError("ValueError", port.freqChoices.error);
+      freq = hz;
+      return null;
+    },
+    machineResetCause: (): number => board.resetCause,
+    /** deepsleep([ms]): the board is off for `ms` (for ever without), then boots with DEEPSLEEP_RESET. */
+    machineDeepsleep: (ms: number | null): Promise<null> => {
+      board.peripherals.resetCause = port.resetCauses.deepsleep;
+      board.peripherals.wakeAfterMs = ms ?? Number.POSITIVE_INFINITY;
+      board.log.info({ ms }, "machine.deepsleep()");
+      board.machineReset();
+      return new Promise(() => {});
+    },
+    /** lightsleep([ms]) / the REPL's wait: the script pauses; a scheduled callback ends the wait. */
+    machineLightsleep: (ms: number | null): Promise<null> =>
+      (ms === null ? board.scheduler.whenScheduled() : Promise.race([sleep(board.clock, ms, board.signal), board.scheduler.whenScheduled()])).then(() => null),
   } satisfies HostCalls<"modmachine">;
 }

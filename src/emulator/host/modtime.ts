@@ -2,30 +2,60 @@ import { sleep } from "../../network-sim/clock/clock.ts";
 import { FirmwareError } from "../../network-sim/errors.ts";
 import type { HostValue } from "../host-api.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
+import { MS_1970_TO_2000, mktime2000, since2000, sinceEpoch, structTime2000 } from "./timeutils.ts";
 
 /** ticks_ms()/ticks_us() wrap at 2^30 (MICROPY_PY_TIME_TICKS_PERIOD, extmod/modtime.c). */
 const TICKS_PERIOD = 2 ** 30;
 const TICKS_HALF = TICKS_PERIOD / 2;
-const MS_PER_UNIT = { s: 1000, ms: 1, us: 0.001 } as const;
+/** "left": the rest of a sleep cut short for callbacks, in ms as the host returned it. */
+const MS_PER_UNIT = { s: 1000, ms: 1, us: 0.001, left: 1 } as const;
 
 /**
- * MicroPython's time module (extmod/modtime.c): the board's clock, the argument checks and the
- * ticks arithmetic, once for both guest libraries.
+ * MicroPython's time module (extmod/modtime.c and each port's modtime.c, v1.23.0): the board's
+ * clock, the argument checks and the ticks arithmetic, once for both guest libraries. The RTC reads
+ * as seconds since the port's epoch (rp2 1970, ESP ports 2000); struct times are computed as the
+ * firmware's shared/timeutils does. gmtime() and localtime() are one function.
  */
 export function modtime(board: BoardContext) {
+  const { epochYear } = board.profile.port;
+  const epochMs = () => board.rtcNowMs() - (epochYear === 2000 ? MS_1970_TO_2000 : 0);
   return {
-    /** time.sleep(s) takes a float (mp_obj_get_float), sleep_ms()/sleep_us() an int (mp_obj_get_int). */
-    timeSleep: (value: HostValue, unit: keyof typeof MS_PER_UNIT): Promise<null> => {
-      const amount = unit === "s" ? float(value) : int(value);
-      return sleep(board.clock, amount * MS_PER_UNIT[unit], board.signal).then(() => null);
+    /**
+     * time.sleep(s) takes a float (mp_obj_get_float), sleep_ms()/sleep_us() an int (mp_obj_get_int).
+     * With `wakeForCallbacks` a scheduled callback cuts the sleep short (the firmware runs them while
+     * it waits: mp_hal_delay_ms polls events): returns the ms still to sleep, which the guest sleeps
+     * as unit "left" after running them.
+     */
+    timeSleep: async (value: HostValue, unit: keyof typeof MS_PER_UNIT, wakeForCallbacks = false): Promise<number> => {
+      const ms = (unit === "s" ? float(value) : unit === "left" ? Number(value) : int(value)) * MS_PER_UNIT[unit];
+      const start = board.clock.now();
+      const slept = sleep(board.clock, ms, board.signal);
+      await (wakeForCallbacks ? Promise.race([slept, board.scheduler.whenScheduled()]) : slept);
+      return Math.max(0, ms - (board.clock.now() - start));
     },
     ticksMs: (): number => Math.floor(board.clock.now()) % TICKS_PERIOD,
     ticksUs: (): number => Math.floor(board.clock.now() * 1000) % TICKS_PERIOD,
-    /** ticks_add(): the sum, wrapped into the ticks period. */
-    ticksAdd: (ticks: HostValue, delta: HostValue): number => wrap(int(ticks) + int(delta)),
+    /** ticks_add(): the sum, wrapped into the ticks period; a delta of half the period or more overflows (modtime.c:183-188). */
+    ticksAdd: (ticks: HostValue, delta: HostValue): number => {
+      const d = int(delta);
+      if (d <= -TICKS_HALF || d >= TICKS_HALF) throw new FirmwareError("OverflowError", "ticks interval overflow");
+      return wrap(int(ticks) + d);
+    },
     /** ticks_diff(): the signed distance from start to end, in (-period/2, period/2]. */
     ticksDiff: (end: HostValue, start: HostValue): number => wrap(int(end) - int(start) + TICKS_HALF) - TICKS_HALF,
-    epochSeconds: (): number => Math.floor((board.bootEpochMs + board.clock.now()) / 1000),
+    /** time.time(): whole seconds since the epoch. */
+    timeTime: (): number => Math.floor(epochMs() / 1000),
+    /** time.time_ns(), as a decimal string: it is beyond a double's exact integers. */
+    timeTimeNs: (): string => (BigInt(Math.floor(epochMs())) * 1_000_000n).toString(),
+    /** gmtime/localtime([secs]): the 8-tuple; now when secs is None. */
+    timeLocaltime: (secs: HostValue): HostValue => structTime2000(since2000(secs === null ? Math.floor(epochMs() / 1000) : int(secs), epochYear)),
+    /** mktime(tuple): its first six fields, normalised, as seconds since the epoch. */
+    timeMktime: (fields: HostValue): number => {
+      if (!Array.isArray(fields)) throw new FirmwareError("TypeError", `object '${pythonType(fields as HostValue)}' isn't a tuple or list`);
+      if (fields.length < 8 || fields.length > 9) throw new FirmwareError("TypeError", "mktime needs a tuple of length 8 or 9"); // modtime.c:87
+      const [y, mo, d, h, mi, s] = fields.slice(0, 6).map((v) => int(v as HostValue)) as [number, number, number, number, number, number];
+      return sinceEpoch(mktime2000(y, mo, d, h, mi, s), epochYear);
+    },
   } satisfies HostCalls<"modtime">;
 }
 

@@ -10,7 +10,7 @@
  */
 export const HOST_TABLE = {
   modbuiltins: ["boardInfo", "write", "poll"],
-  modtime: ["timeSleep", "ticksMs", "ticksUs", "ticksAdd", "ticksDiff", "epochSeconds"],
+  modtime: ["timeSleep", "ticksMs", "ticksUs", "ticksAdd", "ticksDiff", "timeTime", "timeTimeNs", "timeLocaltime", "timeMktime"],
   modnetwork: ["wlanActive", "wlanConnect", "wlanDisconnect", "wlanStatus", "wlanIsConnected", "wlanIfconfig", "wlanIpconfig", "wlanScan", "wlanConfig"],
   modsocket: [
     "socketNew",
@@ -30,7 +30,16 @@ export const HOST_TABLE = {
   moddisplay: ["oledFill", "oledPixel", "oledFillRect", "oledText", "oledDispChar", "oledShow"],
   vfs_lfs: ["flashStat", "flashIlistdir", "flashOpen", "flashRead", "flashWrite", "flashMkdir", "flashRemove", "flashRename", "flashStatvfs", "flashIsDir"],
   mphalport: ["serialRead", "serialWrite", "serialMode", "serialUnread"],
-  modmachine: ["machineReset"],
+  modmachine: ["machineReset", "machineUniqueId", "machineFreq", "machineResetCause", "machineDeepsleep", "machineLightsleep"],
+  machine_pin: ["pinInit", "pinValue", "pinToggle", "pinRepr", "pinIrq"],
+  machine_adc: ["adcInit", "adcRead"],
+  machine_pwm: ["pwmInit", "pwmFreq", "pwmDuty", "pwmDeinit"],
+  machine_rtc: ["rtcDatetime"],
+  machine_timer: ["timerCheck", "timerInit", "timerDeinit", "timersRunning"],
+  scheduler: ["schedTake", "schedPending"],
+  dht: ["dhtMeasure"],
+  ds18x20: ["onewireScan", "ds18x20Read"],
+  neopixel: ["neopixelWrite"],
 } as const;
 
 export type HostModuleName = keyof typeof HOST_TABLE;

@@ -120,7 +120,8 @@ function fatal(cause: string): RunOutcome {
 async function answer(host: GuestHost, name: string, args: HostRequest["args"]): Promise<HostReply> {
   try {
     const result = host.call(name, args);
-    return { value: await result, instant: !(result instanceof Promise) };
+    const value = await result;
+    return { value, instant: !(result instanceof Promise), ...(host.scheduled?.() ? { scheduled: true } : {}) };
   } catch (error) {
     if (error instanceof GuestException) return { error: { pyType: error.pyType, pyArgs: error.pyArgs } };
     return { error: { pyType: "RuntimeError", pyArgs: [`boardsim internal error: ${(error as Error)?.message ?? String(error)}`] } };

@@ -35,6 +35,7 @@ export interface HostRequest {
 }
 
 /** `instant`: the host answered at once, so no time passed (a real clock's poll between event-loop turns). */
-export type HostReply = { value: HostValue; instant: boolean } | { error: { pyType: string; pyArgs: readonly HostValue[] } };
+/** `scheduled`: callbacks are due, the guest runs them after this call (host/scheduler.ts). */
+export type HostReply = ({ value: HostValue; instant: boolean } | { error: { pyType: string; pyArgs: readonly HostValue[] } }) & { scheduled?: boolean };
 
 export type WorkerOutcome = RunOutcome;

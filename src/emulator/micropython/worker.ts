@@ -162,20 +162,23 @@ function bytesAt(span: unknown): Uint8Array {
 
 // Every argument is a primitive (realm.ts guarantees it) and checked here: scripts can reach these.
 const bridge = {
-  call(name: unknown, argsJson: unknown): number {
+  /** `collect` false: not a safe point to collect garbage (an instance under construction, see _host.py). */
+  call(name: unknown, argsJson: unknown, collect: unknown = true): number {
     const args = JSON.parse(checked(argsJson, isString), (_key, value) =>
       value !== null && typeof value === "object" && Object.hasOwn(value, "__b") ? bytesAt(value.__b) : value,
     ) as HostValue[];
     if (!Array.isArray(args)) throw new TypeError("invalid bridge argument");
     flushConsole();
     // Not while the library is imported at start-up: a collection there corrupted the heap (cause not found).
-    if (scriptStarted) collectGarbage();
+    if (scriptStarted && collect !== false) collectGarbage();
     const answer = hostCall(checked(name, isString), args);
     blobs = [];
     const json =
       "error" in answer
         ? JSON.stringify({ e: [answer.error.pyType, answer.error.pyArgs] })
-        : JSON.stringify({ v: answer.value }, (_key, value) => (value instanceof Uint8Array ? { __b: [blobs.push(value) - 1, value.length] } : value));
+        : JSON.stringify({ v: answer.value, ...(answer.scheduled ? { s: 1 } : {}) }, (_key, value) =>
+            value instanceof Uint8Array ? { __b: [blobs.push(value) - 1, value.length] } : value,
+          );
     reply = new TextEncoder().encode(json);
     return reply.length;
   },
@@ -209,7 +212,9 @@ const bridge = {
     outcome =
       kind === "raised"
         ? { kind: "raised", pyType: checked(pyType, isString), traceback: checked(traceback, isString).split("\n") }
-        : { kind: "finished" };
+        : kind === "soft-reset"
+          ? { kind: "soft-reset" }
+          : { kind: "finished" };
   },
 };
 

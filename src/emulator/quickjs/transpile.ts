@@ -5,7 +5,7 @@ import { TraceMap } from "@jridgewell/trace-mapping";
 import { packageRoot } from "../../package-root.ts";
 
 /** Modules the board provides; everything else a script imports must be its own file. */
-export const GUEST_MODULES = ["network", "socket", "time", "config", "mpython"] as const;
+export const GUEST_MODULES = ["network", "socket", "time", "config", "mpython", "machine", "sys"] as const;
 
 export interface CompiledScript {
   /** ES module code for the sandbox. */

@@ -19,6 +19,17 @@ def mount():
     vfs.mount(_flash.Flash(library, beside_script), "/")
     os.chdir("/")
     builtins.input = input
+    builtins.help = _help_with(builtins.help)
+
+
+def _help_with(native):
+    # py/builtinhelp.c: help() alone prints the port's text (ports/*/help.c); help(obj) is the VM's own.
+    def help(*args):
+        if args:
+            return native(*args)
+        sys.stdout.write(_host.info["help"])
+
+    return help
 
 
 def input(prompt=None):

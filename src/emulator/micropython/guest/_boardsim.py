@@ -11,27 +11,87 @@ import _time
 _OURS = ("/boardsim/", "<stdin>")
 _ballast = None
 _script = None
-
-
-class _Blocked:
-    pass
+_globals = None
 
 
 def setup(source, name, heap_bytes):
     """Before the heap is capped: the board's modules in place of the interpreter's, the script held."""
     global _script
-    sys.modules["time"] = sys.modules["utime"] = _time
-    sys.modules["gc"] = _gc
-    # The interpreter's bridges to JavaScript: a board has none. (Hiding them is for fidelity; what
-    # they reach is powerless: the worker runs the glue in a realm of its own, realm.ts.)
-    for module in ("js", "jsffi", "_boardsim_js"):
-        sys.modules[module] = _Blocked()
+    import _os
+    import _sys
+    # The board's modules under the firmware's names (and its u-prefixed aliases): their repr
+    # shows that name, never this library's file.
+    for module, names in ((_time, ("time", "utime")), (_gc, ("gc",)), (_sys, ("sys", "usys")), (_os, ("os", "uos"))):
+        _as_builtin(module, names[0])
+        for alias in names:
+            sys.modules[alias] = module
     import socket
     sys.modules["usocket"] = socket
-    if "mpython" not in _host.info["modules"]:
-        import os
-        os.remove("/boardsim/mpython.py")
+    # Built into the firmware (C), so importing it costs a script no heap: loaded before the heap is the board's.
+    import machine
+    # Modules only some boards' firmware has (vendor, port and frozen ones): elsewhere ImportError.
+    import os
+    for module in _OPTIONAL:
+        if module not in _host.info["modules"]:
+            os.remove("/boardsim/%s.py" % module)
+    _host.format_exception = _traceback
+    _import_as_firmware()
     _script = (source, name, heap_bytes)
+
+
+# Guest modules that exist only where a board's profile lists them.
+_OPTIONAL = ("mpython", "esp", "esp32", "rp2", "dht", "ds18x20", "onewire", "neopixel", "upysh")
+
+
+def _import_as_firmware():
+    # Modules of this library import as the firmware's: a frozen one shows its .frozen/ path, a
+    # built-in (C) one no file at all (py/builtinimport.c). Its private modules (and the
+    # interpreter's bridges to JavaScript, which would reach Node) are not in sys.modules and
+    # import only into the library's own modules: for a script, ImportError as on the board.
+    import builtins
+    import os
+
+    frozen = _host.info["port"]["frozen"]
+    library = set(n[:-3] for n in os.listdir("/boardsim"))
+    private = {}
+    for name in list(sys.modules):
+        if name.startswith("_") or name in ("js", "jsffi"):
+            private[name] = sys.modules.pop(name)
+    for name in ("js", "jsffi", "_boardsim_js"):
+        private[name] = None
+    original = builtins.__import__
+    loading = [0]
+
+    def _import(name, *args):
+        if name in private:
+            # _boardsim and _board stay importable: the worker's REPL code imports them at its top level
+            if (loading[0] == 0 and name not in ("_boardsim", "_board")) or private[name] is None:
+                raise ImportError("no module named '%s'" % name)
+            return private[name]
+        if name not in library or name in sys.modules:
+            return original(name, *args)
+        loading[0] += 1
+        try:
+            module = original(name, *args)
+        finally:
+            loading[0] -= 1
+        where = getattr(module, "__file__", "")
+        if where.startswith("/boardsim/"):
+            if name in frozen:
+                module.__file__ = ".frozen/" + name + ".py"
+            else:
+                del module.__file__
+        return module
+
+    builtins.__import__ = _import
+    for name, module in list(sys.modules.items()):
+        if getattr(module, "__file__", "").startswith("/boardsim/"):
+            del module.__file__  # loaded at start-up: built into the firmware
+
+
+def _as_builtin(module, name):
+    module.__name__ = name
+    del module.__file__
 
 
 def _trim_heap(heap_bytes, source_bytes):
@@ -59,6 +119,13 @@ def _traceback(exc):
     return "\n".join(keep)
 
 
+def _keep_running_callbacks():
+    # After the script the board sits at its REPL, where running timers still call back: so
+    # does the virtual board, until its timers stop (Ctrl-C or a reset end it).
+    while _host.call("timersRunning"):
+        _host.call("machineLightsleep", None)
+
+
 def run():
     global _script
     source, name, heap_bytes = _script
@@ -67,9 +134,17 @@ def run():
         _trim_heap(heap_bytes, len(source))
         code = compile(source, name, "exec")
         del source
-        exec(code, {"__name__": "__main__"})
+        # Held here too: while the script calls into a library module, only C locals (which the
+        # collector cannot scan here) would hold its globals.
+        global _globals
+        _globals = {"__name__": "__main__"}
+        exec(code, _globals)
+        _keep_running_callbacks()
     except SystemExit:
-        pass
+        if _host.soft_reset_requested():
+            # machine.soft_reset(): the runner starts the interpreter again (runtime/boot.ts)
+            _host.finish("soft-reset", "", "")
+            return
     except BaseException as exc:
         # After a MemoryError the heap may be full: the held spare makes room to format the traceback.
         global _ballast

@@ -3,7 +3,7 @@
 # (128 MiB, ports/webassembly/main.c), to mem_free(); the worker never lets the heap grow.
 from gc import disable, enable, isenabled, mem_alloc, threshold
 import gc as _native
-import _host
+from _host import collect as _collect
 
 _GROWTH_ALLOWANCE = 128 * 1024 * 1024
 
@@ -15,4 +15,4 @@ def mem_free():
 def collect():
     # The port's own collect() only asks for a collection; the worker runs it (see worker.ts).
     _native.collect()
-    _host.collect()
+    _collect()

@@ -30,15 +30,18 @@ def _bridge(js):
         # The bridge's own work is not the script's: the worker does not count it as busy time.
         js_pause()
         try:
-            length = js_call(name, json.dumps(args))
+            length = js_call(name, json.dumps(args), _constructing[0] == 0)
             buf = bytearray(length)
             js_reply(uctypes.addressof(buf))
             reply = json.loads(buf)
             if "e" in reply:
                 raise exception(*reply["e"])
-            return decode(reply["v"])
+            value = decode(reply["v"])
         finally:
             js_resume()
+        if "s" in reply:
+            run_scheduled()
+        return value
 
     def finish(outcome, py_type, text):
         js_finish(outcome, py_type, text)
@@ -57,6 +60,25 @@ def _bridge(js):
     return call, finish, collect, soft_reset, soft_reset_requested
 
 
+# The worker collects garbage at host calls, but not while an instance is being constructed with
+# arguments: the interpreter holds the __init__ arguments in a heap block only C refers to
+# (py/objtype.c mp_obj_instance_make_new: m_new ... m_del), which a collection would free and
+# m_del then free again under its next owner. Guest classes that call the host from __init__
+# are @constructor. (A script's own class whose __init__ makes a host call is not covered.)
+_constructing = [0]
+
+
+def constructor(init):
+    def __init__(*args, **kwargs):
+        _constructing[0] += 1
+        try:
+            init(*args, **kwargs)
+        finally:
+            _constructing[0] -= 1
+
+    return __init__
+
+
 call, finish, collect, soft_reset, soft_reset_requested = _bridge(__import__("_boardsim_js"))
 
 
@@ -69,6 +91,51 @@ def buffer(data):
     except TypeError:
         raise TypeError("object with buffer protocol required")
     return {"__b": [uctypes.addressof(mv) if len(mv) else 0, len(mv)]}
+
+
+# Callbacks the board schedules (Timer, Pin.irq), run as the firmware's scheduler runs them
+# (py/scheduler.c): after the host call in progress, one at a time, never nested; an exception
+# in one is printed and the script goes on (mp_call_function_1_protected).
+_handlers = {}
+_next_handler = [1]
+_in_callback = [False]
+
+
+def handler(fn, arg):
+    """Registers fn(arg) as a callback the board can schedule; returns its id."""
+    key = _next_handler[0]
+    _next_handler[0] += 1
+    _handlers[key] = (fn, arg)
+    return key
+
+
+def drop_handler(key):
+    _handlers.pop(key, None)
+
+
+# Set by _boardsim: an exception as the board prints it.
+format_exception = repr
+
+
+def can_run_callbacks():
+    return not _in_callback[0]
+
+
+def run_scheduled():
+    if _in_callback[0]:
+        return
+    _in_callback[0] = True
+    try:
+        for key, _ in call("schedTake"):
+            fn, arg = _handlers.get(key, (None, None))
+            if fn is None:
+                continue
+            try:
+                fn(arg)
+            except Exception as exc:
+                print(format_exception(exc))
+    finally:
+        _in_callback[0] = False
 
 
 info = call("boardInfo")

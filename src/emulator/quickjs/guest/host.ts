@@ -21,9 +21,49 @@ function invoke<T>(table: Record<string, HostFunction>, name: string, args: unkn
   }
 }
 
-/** Calls a host function; a GuestException thrown by the host becomes the Python exception it names. */
+/**
+ * Calls a host function; a GuestException thrown by the host becomes the Python exception it names.
+ * Once the script has a callback (Timer, Pin.irq), due ones run after the call, as the firmware's
+ * scheduler runs them (one at a time, never nested; an exception in one is printed).
+ */
 export function call<T = unknown>(name: HostName, ...args: unknown[]): T {
-  return invoke(functions, name, args);
+  const value = invoke<T>(functions, name, args);
+  if (handlers.size > 0 && !inCallback && invoke<boolean>(functions, "schedPending", [])) runScheduled();
+  return value;
+}
+
+const handlers = new Map<number, () => void>();
+let nextHandler = 1;
+let inCallback = false;
+
+/** Registers a callback the board can schedule; its id for the host. */
+export function handler(fn: () => void): number {
+  handlers.set(nextHandler, fn);
+  return nextHandler++;
+}
+
+export function dropHandler(id: number | null): void {
+  if (id !== null) handlers.delete(id);
+}
+
+export function canRunCallbacks(): boolean {
+  return handlers.size > 0 && !inCallback;
+}
+
+function runScheduled(): void {
+  inCallback = true;
+  try {
+    for (const [id] of invoke<[number, unknown][]>(functions, "schedTake", [])) {
+      try {
+        handlers.get(id)?.();
+      } catch (error) {
+        if (!(error instanceof Error) || error.name === "KeyboardInterrupt") throw error;
+        invoke(functions, "write", [`${error.name}: ${error.message}\n`]);
+      }
+    }
+  } finally {
+    inCallback = false;
+  }
 }
 
 /** Calls one of the engine's native helpers (src/emulator/quickjs/native.ts). */
@@ -38,6 +78,18 @@ export interface BoardInfo {
   network: Record<string, number>;
   /** Vendor modules this board's firmware has (e.g. "mpython"). */
   modules: string[];
+  /** The port's identity and machine constants (Board's portInfo). */
+  port: {
+    platform: string;
+    release: string;
+    version: string;
+    unameVersion: string;
+    machine: string;
+    mpy: number;
+    pin: Record<string, number>;
+    resetCauses: Record<string, number>;
+    adcRead: boolean;
+  };
 }
 
 export const boardInfo = call<BoardInfo>("boardInfo");

@@ -5,9 +5,11 @@
 import { installBuiltins } from "./builtins.ts";
 import { caught, errorcodes } from "./exceptions.ts";
 import { boardInfo, call } from "./host.ts";
+import machine from "./machine.ts";
 import mpython from "./mpython.ts";
 import network from "./network.ts";
 import socket from "./socket.ts";
+import sys from "./sys.ts";
 import time from "./time.ts";
 
 Object.assign(errorcodes, boardInfo.errorcode);
@@ -22,7 +24,7 @@ function __tick(): void {
   }
 }
 
-const modules: Record<string, unknown> = { network, socket, time };
+const modules: Record<string, unknown> = { network, socket, time, machine, sys };
 // Only a board whose firmware ships the module can import it; elsewhere: ImportError.
 if (boardInfo.modules.includes("mpython")) modules.mpython = mpython;
 Object.defineProperty(globalThis, "__modules", { value: modules });

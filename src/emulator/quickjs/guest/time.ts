@@ -1,15 +1,22 @@
 /** MicroPython's time module: each function is the host's (src/emulator/host/modtime.ts), which checks and wraps. */
-import { call } from "./host.ts";
+import { tuple } from "./exceptions.ts";
+import { call, canRunCallbacks } from "./host.ts";
+
+/** A sleep wakes for scheduled callbacks (Timer, Pin.irq), runs them after the call, sleeps on. */
+function sleepFor(value: number, unit: "s" | "ms" | "us"): void {
+  let left = call<number>("timeSleep", value, unit, canRunCallbacks());
+  while (left > 0) left = call<number>("timeSleep", left, "left", canRunCallbacks());
+}
 
 export default {
   sleep(s: number): void {
-    call("timeSleep", s, "s");
+    sleepFor(s, "s");
   },
   sleep_ms(ms: number): void {
-    call("timeSleep", ms, "ms");
+    sleepFor(ms, "ms");
   },
   sleep_us(us: number): void {
-    call("timeSleep", us, "us");
+    sleepFor(us, "us");
   },
   ticks_ms(): number {
     return call<number>("ticksMs");
@@ -23,7 +30,22 @@ export default {
   ticks_diff(end: number, start: number): number {
     return call<number>("ticksDiff", end, start);
   },
+  /** Seconds since the board's epoch: 1970 on rp2, 2000 on the ESP ports. */
   time(): number {
-    return call<number>("epochSeconds");
+    return call<number>("timeTime");
+  },
+  /** Nanoseconds since the board's epoch, as a bigint (beyond a double's exact integers). */
+  time_ns(): bigint {
+    return BigInt(call<string>("timeTimeNs"));
+  },
+  /** (year, month, mday, hour, minute, second, weekday, yearday); now without an argument. */
+  localtime(secs: number | null = null): number[] {
+    return tuple(...call<number[]>("timeLocaltime", secs));
+  },
+  gmtime(secs: number | null = null): number[] {
+    return tuple(...call<number[]>("timeLocaltime", secs));
+  },
+  mktime(t: number[]): number {
+    return call<number>("timeMktime", Array.isArray(t) ? Array.from(t) : t);
   },
 };

@@ -1,0 +1,80 @@
+/**
+ * What a board's port of MicroPython says about itself and its chip, as data: sys/os identity,
+ * the time module's epoch, machine's pins, ADC, PWM, timers, reset causes, frozen libraries.
+ * The shared code in src/emulator/host reads it; sources are cited in each board's profile.
+ */
+export interface PortProfile {
+  /** sys.platform, and os.uname()'s sysname and nodename (MICROPY_PY_SYS_PLATFORM). */
+  platform: string;
+  /** os.uname().release (MICROPY_VERSION_STRING); sys.implementation.version is its numbers and ''. */
+  release: string;
+  /** os.uname().version: MICROPY_GIT_TAG " on " MICROPY_BUILD_DATE and the build type where the port adds one. */
+  unameVersion: string;
+  /** sys.implementation._mpy: MPY_VERSION | (MPY_SUB_VERSION | arch << 2) << 8 (py/persistentcode.h). */
+  mpy: number;
+  /** time.time()'s epoch (MICROPY_EPOCH_IS_1970, shared/timeutils/timeutils.h). */
+  epochYear: 1970 | 2000;
+  /** What RTC.datetime()[7] holds: rp2 always 0, ESP32 microseconds, ESP8266 milliseconds. */
+  rtcSubseconds: "zero" | "us" | "ms";
+  /** machine.freq() after boot, Hz, and the values freq(hz) accepts (null: any; the message otherwise). */
+  freqHz: number;
+  freqChoices: { hz: readonly number[]; error: string } | null;
+  /** machine.unique_id() length in bytes (rp2: flash id, ESP32: MAC, ESP8266: chip id). */
+  uniqueIdBytes: number;
+  /** machine.reset_cause() after power-on, machine.reset(), deepsleep; the constants machine has. */
+  resetCauses: { powerOn: number; reset: number; deepsleep: number; constants: Record<string, number> };
+  pins: PinsProfile;
+  adc: AdcProfile;
+  pwm: PwmProfile;
+  timer: TimerProfile;
+  /** Python libraries frozen into the firmware (the board's v1.23 manifest.py), besides networking. */
+  frozen: readonly string[];
+  /** The port's own modules (esp, esp32, rp2). */
+  modules: readonly string[];
+}
+
+export interface PinsProfile {
+  /** GPIO numbers Pin(n) accepts. */
+  ids: readonly number[];
+  /** Names Pin("X") accepts, and the GPIO (or external pin name) each is. */
+  names: Record<string, number | string>;
+  /** machine.Pin's constants (IN, OUT, PULL_UP, IRQ_RISING, ...). */
+  constants: Record<string, number>;
+  /** repr: "number" is `Pin(2)` (ESP ports); "rp2" is `Pin(GPIO2, mode=OUT)` (ports/rp2/machine_pin.c). */
+  repr: "number" | "rp2";
+  /** GPIOs from this number up are input-only (ESP32: 34), null when none. */
+  inputOnlyFrom: number | null;
+  /** The exception and text for a bad id: a number, a name. */
+  invalidPin: string;
+  unknownName: string;
+}
+
+export interface AdcProfile {
+  /** ADC(id) accepts these pins (GPIO numbers) and these channel numbers (rp2's 0-4). */
+  pins: readonly number[];
+  channels: readonly number[];
+  /** The raw read() width in bits where the port has read() (ESP32 12, ESP8266 10), null where it has only read_u16(). */
+  readBits: number | null;
+  invalidError: string;
+  /** repr with {pin} / {channel}. */
+  repr: string;
+}
+
+export interface PwmProfile {
+  /** Pins PWM cannot drive (others can), and the message. */
+  unsupportedPins: readonly number[];
+  unsupportedError: string;
+  /** freq() when the PWM is created without one, Hz. */
+  defaultFreq: number;
+  /** Largest frequency, Hz, and the error beyond it. */
+  maxFreq: number;
+  freqError: string;
+}
+
+export interface TimerProfile {
+  /** Timer ids the port accepts (-1: the virtual timer), null for any, and the message for others. */
+  ids: readonly number[] | null;
+  invalidError: string;
+  /** Timer() with no id allowed (rp2, ESP8266 take -1 by default). */
+  idOptional: boolean;
+}

@@ -1,0 +1,48 @@
+/**
+ * machine.ADC (ports/<port>/machine_adc.c, v1.23.0): which pins or channels a board has, and the
+ * reading a test or lab file set for it (read_u16 scale; 0 when nothing is wired). read() is the
+ * raw value where the port has it (ESP32 12 bits, ESP8266 10 bits).
+ */
+import { FirmwareError } from "../../network-sim/errors.ts";
+import type { HostValue } from "../host-api.ts";
+import type { BoardContext, HostCalls } from "./context.ts";
+import { resolvePin } from "./machine_pin.ts";
+
+/** rp2's on-chip temperature sensor (channel 4) reads 0.706 V at 27 °C (RP2040 datasheet 4.9.5), on a 3.3 V scale. */
+const RP2_TEMP_SENSOR_U16 = Math.round((0.706 / 3.3) * 65535);
+
+export function machineAdc(ctx: BoardContext) {
+  const { adc } = ctx.profile.port;
+  return {
+    /** ADC(id): the key its reading is kept under (a GPIO number, or rp2/ESP8266's channel), and its repr. */
+    adcInit: (id: HostValue, isPin: boolean): HostValue => {
+      if (isPin) {
+        // ESP8266 numbers its ADC only: a Pin is not a number (machine_adc.c mp_obj_get_int)
+        if (adc.pins.length === 0) throw new FirmwareError("TypeError", "can't convert Pin to int");
+        const key = resolvePin(ctx, id);
+        if (typeof key !== "number" || !adc.pins.includes(key)) {
+          // rp2 machine_adc.c:98; ESP32 machine_adc.c:192
+          throw new FirmwareError("ValueError", adc.channels.length ? "Pin doesn't have ADC capabilities" : adc.invalidError);
+        }
+        return pinOrChannel(key);
+      }
+      if (typeof id !== "number") throw new FirmwareError("TypeError", `can't convert ${typeof id === "string" ? "str" : "NoneType"} to int`);
+      if (adc.pins.includes(id) || adc.channels.includes(id)) return pinOrChannel(id);
+      throw new FirmwareError("ValueError", adc.invalidError.replace("%d", String(id)));
+    },
+    /** read_u16() (raw false), or read(): the raw value in the port's width (ESP8266: 0-1024, machine_adc.c). */
+    adcRead: (key: number, raw: boolean): number => {
+      const u16 = ctx.peripherals.adc.get(key) ?? (ctx.profile.port.platform === "rp2" && key === 4 ? RP2_TEMP_SENSOR_U16 : 0);
+      if (!raw || adc.readBits === null) return u16;
+      return adc.readBits === 10 ? Math.round((u16 * 1024) / 65535) : u16 >> (16 - adc.readBits);
+    },
+  } satisfies HostCalls<"machine_adc">;
+
+  /** Readings are kept by GPIO number where the board has one (rp2's channels 0-3 are GPIO 26-29), else by channel. */
+  function pinOrChannel(id: number): HostValue {
+    const rp2Channel = adc.pins.length > 0 && adc.channels.length > 0;
+    const channel = rp2Channel && adc.pins.includes(id) ? adc.pins.indexOf(id) : id;
+    const key = rp2Channel && channel < adc.pins.length ? adc.pins[channel]! : id;
+    return [key, adc.repr.replace("{pin}", String(id)).replace("{channel}", String(channel))];
+  }
+}

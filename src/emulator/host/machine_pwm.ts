@@ -1,0 +1,66 @@
+/**
+ * machine.PWM (ports/<port>/machine_pwm.c, v1.23.0): frequency and duty per pin, kept as duty_u16 in the
+ * board's Peripherals (tests read it) and logged on each change. Which pins and frequencies a port
+ * refuses, and its text, are profile data.
+ */
+import { FirmwareError } from "../../network-sim/errors.ts";
+import type { HostValue } from "../host-api.ts";
+import type { BoardContext, HostCalls } from "./context.ts";
+import { pinLabel, resolvePin } from "./machine_pin.ts";
+
+export function machinePwm(ctx: BoardContext) {
+  const { pwm } = ctx.profile.port;
+  const log = (gpio: number) => {
+    const state = ctx.peripherals.pwm.get(gpio)!;
+    ctx.log.info({ pwm: gpio, freq: state.freq, duty_u16: state.duty }, `PWM ${pinLabel(ctx, gpio)} freq=${state.freq} duty_u16=${state.duty}`);
+  };
+  return {
+    /** PWM(pin, freq=, duty_u16=): the GPIO it drives. */
+    pwmInit: (id: HostValue, freq: number | null, duty: number | null): number => {
+      const gpio = resolvePin(ctx, id);
+      if (typeof gpio !== "number" || pwm.unsupportedPins.includes(gpio)) throw new FirmwareError("ValueError", pwm.unsupportedError.replace("%d", String(gpio)));
+      const state = ctx.peripherals.pwm.get(gpio) ?? { freq: pwm.defaultFreq, duty: 0 };
+      ctx.peripherals.pwm.set(gpio, state);
+      if (freq !== null) setFreq(state, freq);
+      if (duty !== null) state.duty = checkDuty(duty);
+      log(gpio);
+      return gpio;
+    },
+    /** freq() reads, freq(hz) sets. */
+    pwmFreq: (gpio: number, freq: number | null): number | null => {
+      const state = active(gpio);
+      if (freq === null) return state.freq;
+      setFreq(state, freq);
+      log(gpio);
+      return null;
+    },
+    /** duty_u16() reads, duty_u16(x) sets (0-65535). */
+    pwmDuty: (gpio: number, duty: number | null): number | null => {
+      const state = active(gpio);
+      if (duty === null) return state.duty;
+      state.duty = checkDuty(duty);
+      log(gpio);
+      return null;
+    },
+    pwmDeinit: (gpio: number): null => {
+      if (ctx.peripherals.pwm.delete(gpio)) ctx.log.info({ pwm: gpio, freq: 0, duty_u16: 0 }, `PWM ${pinLabel(ctx, gpio)} off`);
+      return null;
+    },
+  } satisfies HostCalls<"machine_pwm">;
+
+  function active(gpio: number) {
+    const state = ctx.peripherals.pwm.get(gpio);
+    if (!state) throw new FirmwareError("RuntimeError", "PWM inactive"); // esp32 machine_pwm.c:298; UNVERIFIED on the other ports
+    return state;
+  }
+
+  function setFreq(state: { freq: number }, freq: number): void {
+    if (freq <= 0 || freq > pwm.maxFreq) throw new FirmwareError("ValueError", pwm.freqError);
+    state.freq = freq;
+  }
+
+  function checkDuty(duty: number): number {
+    if (duty < 0 || duty > 65535) throw new FirmwareError("ValueError", "duty_u16 must be from 0 to 65535"); // esp32 machine_pwm.c:327; UNVERIFIED elsewhere
+    return duty;
+  }
+}

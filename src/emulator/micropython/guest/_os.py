@@ -1,0 +1,16 @@
+# The os module (imported as `os`): the interpreter's own file functions, and uname() as the board's
+# (extmod/modos.c:97-108).
+from os import *
+from _attrtuple import make as _make
+from _host import info as _info
+
+_port = _info["port"]
+_uname = _make(
+    ("sysname", "nodename", "release", "version", "machine"),
+    (_port["platform"], _port["platform"], _port["release"], _port["unameVersion"], _port["machine"]),
+)
+del _make, _info, _port
+
+
+def uname():
+    return _uname

@@ -1,0 +1,137 @@
+/**
+ * MicroPython's machine module for TS scripts (ports/<port>/modmachine.c, machine_*.c, v1.23.0):
+ * every rule (valid pins, errors, clock, resets) is the host's (src/emulator/host); this adapts
+ * arguments and values, as the .py guest's machine.py does.
+ */
+import { callable } from "./callable.ts";
+import { AttributeError, tuple, ValueError } from "./exceptions.ts";
+import { boardInfo, call, dropHandler, handler } from "./host.ts";
+
+const { port } = boardInfo;
+type PinId = number | string | Pin;
+/** A Pin object crosses as its handle; anything else as the script gave it. */
+const pinArg = (id: PinId): unknown => (id instanceof Pin ? { pin: id.handle } : id);
+
+class Pin {
+  static readonly [constant: string]: unknown;
+  /** @internal the host's handle of this pin */
+  readonly handle: number;
+  private irqHandler: number | null = null;
+
+  constructor(id: PinId, mode: number | null = null, pull: number | null = null, options: { value?: number } = {}) {
+    this.handle = call<number>("pinInit", pinArg(id), mode, pull, options.value ?? null);
+  }
+  init(mode: number | null = null, pull: number | null = null, options: { value?: number } = {}): void {
+    call("pinInit", { pin: this.handle }, mode, pull, options.value ?? null);
+  }
+  /** value() reads the level; value(x) drives it. */
+  value(x?: unknown): number | null {
+    return call("pinValue", this.handle, x === undefined || x === null ? null : x ? 1 : 0);
+  }
+  on(): void {
+    call("pinValue", this.handle, 1);
+  }
+  off(): void {
+    call("pinValue", this.handle, 0);
+  }
+  toggle(): void {
+    call("pinToggle", this.handle);
+  }
+  /** irq(handler, trigger): the handler runs, scheduled, after the edge (see host.ts). */
+  irq(fn: ((pin: Pin) => void) | null = null, trigger: number = (Pin.IRQ_FALLING as number) | (Pin.IRQ_RISING as number)): void {
+    dropHandler(this.irqHandler);
+    this.irqHandler = fn ? handler(() => fn(this)) : null;
+    call("pinIrq", this.handle, this.irqHandler, trigger);
+  }
+  __repr__(): string {
+    return call<string>("pinRepr", this.handle);
+  }
+}
+Object.assign(Pin, port.pin);
+
+class ADC {
+  private readonly key: number;
+  private readonly text: string;
+  constructor(id: PinId) {
+    [this.key, this.text] = call<[number, string]>("adcInit", pinArg(id), id instanceof Pin);
+  }
+  read_u16(): number {
+    return call("adcRead", this.key, false);
+  }
+  /** The raw reading in the port's width (ESP32 12 bits, ESP8266 10 bits); rp2 has no read(). */
+  read(): number {
+    if (!port.adcRead) throw new AttributeError("'ADC' object has no attribute 'read'");
+    return call("adcRead", this.key, true);
+  }
+  __repr__(): string {
+    return this.text;
+  }
+}
+
+class PWM {
+  private readonly pin: number;
+  constructor(dest: PinId, options: { freq?: number; duty_u16?: number } = {}) {
+    this.pin = call<number>("pwmInit", pinArg(dest), options.freq ?? null, null);
+    if (options.duty_u16 !== undefined) this.duty_u16(options.duty_u16);
+  }
+  freq(value?: number): number | null {
+    return call("pwmFreq", this.pin, value ?? null);
+  }
+  duty_u16(value?: number): number | null {
+    return call("pwmDuty", this.pin, value ?? null);
+  }
+  deinit(): void {
+    call("pwmDeinit", this.pin);
+  }
+}
+
+class RTC {
+  /** datetime() → (year, month, day, weekday, hours, minutes, seconds, subseconds); datetime(t) sets the board's clock. */
+  datetime(t?: number[]): number[] | null {
+    if (t === undefined) return tuple(...call<number[]>("rtcDatetime", null));
+    if (t.length !== 8) throw new ValueError(`requested length 8 but object has length ${t.length}`);
+    return call("rtcDatetime", Array.from(t));
+  }
+}
+
+let nextTimer = 1;
+class Timer {
+  static readonly ONE_SHOT = 0;
+  static readonly PERIODIC = 1;
+  private readonly handle = nextTimer++;
+  private callback: number | null = null;
+
+  constructor(id?: number | { mode?: number; period?: number; freq?: number; callback?: (t: Timer) => void }, options?: { mode?: number; period?: number; freq?: number; callback?: (t: Timer) => void }) {
+    const opts = typeof id === "object" ? id : options;
+    call("timerCheck", typeof id === "number" ? id : null);
+    if (opts) this.init(opts);
+  }
+  init(options: { mode?: number; period?: number; freq?: number; callback?: (t: Timer) => void }): void {
+    this.deinit();
+    const periodMs = options.freq !== undefined ? 1000 / options.freq : (options.period ?? 1000);
+    const fn = options.callback;
+    this.callback = fn ? handler(() => fn(this)) : null;
+    call("timerInit", this.handle, (options.mode ?? Timer.PERIODIC) === Timer.PERIODIC, periodMs, this.callback);
+  }
+  deinit(): void {
+    call("timerDeinit", this.handle);
+    dropHandler(this.callback);
+    this.callback = null;
+  }
+}
+
+export default {
+  ...port.resetCauses,
+  Pin: callable(Pin),
+  ADC: callable(ADC),
+  PWM: callable(PWM),
+  RTC: callable(RTC),
+  Timer: callable(Timer),
+  unique_id: (): unknown => call("machineUniqueId"),
+  freq: (hz?: number): number | null => call("machineFreq", hz ?? null),
+  reset: (): void => void call("machineReset"),
+  reset_cause: (): number => call("machineResetCause"),
+  idle: (): void => void call("poll"),
+  lightsleep: (ms?: number): void => void call("machineLightsleep", ms ?? null),
+  deepsleep: (ms?: number): void => void call("machineDeepsleep", ms ?? null),
+};

@@ -1,0 +1,478 @@
+/**
+ * Issue 12, items 5-8: the port modules as each board's MicroPython v1.23.0 firmware has them,
+ * from .py scripts through the testing API. Expected values cite the firmware source (paths
+ * relative to the micropython repository at tag v1.23.0) or say how they are derived.
+ */
+import pino from "pino";
+import { describe, expect, it } from "vitest";
+import { Lab, type LabBoard } from "../src/testing/index.ts";
+
+/** Runs `source` as main.py on a fresh `board` in a lab; the board, once its script has ended. */
+async function run(board: string, source: string, lab = new Lab({ timing: "fast" })): Promise<LabBoard> {
+  const b = await lab.addBoard({ name: "b", board, fileName: "main.py", source });
+  await b.finished();
+  return b;
+}
+
+/** The script's output, without the banner. */
+async function printed(board: string, source: string): Promise<string[]> {
+  return (await run(board, source)).lines().slice(2);
+}
+
+const BOARDS = ["pico_w", "esp32", "esp8266"] as const;
+
+describe("sys and os as the board (item 6)", () => {
+  // py/modsys.c:58 (version), :65-79 (implementation); extmod/modos.c:97-108 (uname);
+  // _mpy = MPY_VERSION 6 | (MPY_SUB_VERSION 3 | arch << 2) << 8 (py/persistentcode.h: ARMV6M 4, XTENSA 9, XTENSAWIN 10).
+  it.each([
+    ["pico_w", "rp2", "Raspberry Pi Pico W with RP2040", 4870, "v1.23.0 on 2024-06-02 (GNU 13.2.1 MinSizeRel)"],
+    ["esp32", "esp32", "Generic ESP32 module with ESP32", 11014, "v1.23.0 on 2024-06-02"],
+    ["esp8266", "esp8266", "ESP module with ESP8266", 9990, "v1.23.0 on 2024-06-02"],
+  ])("%s: sys.platform, sys.implementation, sys.version, os.uname()", async (board, platform, machine, mpy, version) => {
+    expect(await printed(board, `import sys, os\nprint(sys.platform)\nprint(sys.implementation)\nprint(sys.implementation.version, sys.implementation._machine == sys.implementation[2])\nprint(sys.version)\nprint(os.uname())\nprint(os.uname().machine)\nprint(sys.path)\n`)).toEqual([
+      platform,
+      `(name='micropython', version=(1, 23, 0, ''), _machine='${machine}', _mpy=${mpy})`,
+      "(1, 23, 0, '') True",
+      "3.4.0; MicroPython v1.23.0 on 2024-06-02",
+      `(sysname='${platform}', nodename='${platform}', release='1.23.0', version='${version}', machine='${machine}')`,
+      machine,
+      "['', '.frozen', '/lib']",
+    ]);
+  });
+
+  it.each([
+    ["pico_w", 192 * 1024],
+    ["esp32", 111_936],
+    ["esp8266", 37_952],
+  ])("%s: gc.mem_free() is about the board's heap, and importing machine costs none of it (a C module on the board)", async (board, heap) => {
+    const [before, after] = (await printed(board, `import gc\nf = gc.mem_free()\nimport machine\nprint(f)\nprint(gc.mem_free())\n`)).map(Number);
+    expect(before - after).toBeLessThan(256); // the name's slot in the script's globals
+    expect(before).toBeGreaterThan(heap * 0.95);
+    expect(before).toBeLessThanOrEqual(heap);
+  });
+});
+
+describe("time with each port's epoch (item 6)", () => {
+  // The lab's clock starts at 2024-06-02 00:00:00 UTC. rp2 counts from 1970 (ports/rp2/mpconfigport.h:103
+  // MICROPY_EPOCH_IS_1970); esp32/esp8266 from 2000 (shared/timeutils/timeutils.h:89-97).
+  it.each([
+    ["pico_w", 1717286400, "(1970, 1, 1, 0, 0, 0, 3, 1)"],
+    ["esp32", 770601600, "(2000, 1, 1, 0, 0, 0, 5, 1)"],
+    ["esp8266", 770601600, "(2000, 1, 1, 0, 0, 0, 5, 1)"],
+  ])("%s: time(), gmtime(0), localtime(), mktime(), time_ns()", async (board, now, epoch) => {
+    expect(
+      await printed(board, `import time
+print(time.time())
+print(time.gmtime(0))
+print(time.localtime())
+print(time.mktime(time.localtime()) == time.time())
+print(time.time_ns() // 1000000000 == time.time())
+print(time.mktime((2024, 2, 30, 0, 0, 0, 0, 0)) == time.mktime((2024, 3, 1, 0, 0, 0, 0, 0)))
+print(time.gmtime(time.mktime((2024, 12, 31, 23, 59, 60, 0, 0))))
+`),
+    ).toEqual([
+      String(now),
+      epoch,
+      "(2024, 6, 2, 0, 0, 0, 6, 154)", // a Sunday (weekday 6, Monday is 0), day 154 of a leap year
+      "True",
+      "True",
+      "True", // timeutils_mktime_2000 normalises the date (timeutils.c:148-196)
+      "(2025, 1, 1, 0, 0, 0, 2, 1)",
+    ]);
+  });
+
+  it("bad arguments raise the firmware's exceptions (extmod/modtime.c, py/obj.c mp_obj_get_int)", async () => {
+    expect(
+      await printed("esp32", `import time
+for f in (lambda: time.localtime(1.5), lambda: time.mktime((1, 2)), lambda: time.mktime(5), lambda: time.sleep("1"), lambda: time.ticks_add(0, 1 << 29), lambda: time.sleep_ms(1.5)):
+    try:
+        f()
+    except Exception as e:
+        print(type(e).__name__, e)
+print(time.ticks_diff(time.ticks_add(5, -10), 5))
+`),
+    ).toEqual([
+      "TypeError can't convert float to int",
+      "TypeError mktime needs a tuple of length 8 or 9",
+      "TypeError object 'int' isn't a tuple or list",
+      "TypeError can't convert str to float",
+      "OverflowError ticks interval overflow",
+      "TypeError can't convert float to int",
+      "-10",
+    ]);
+  });
+});
+
+describe("machine.Pin (item 5)", () => {
+  it.each([
+    // ports/rp2/machine_pin.c:199-243 (repr), :188 and :196 (errors); pins.csv: "LED" is EXT_GPIO0
+    ["pico_w", ["Pin(GPIO2, mode=OUT)", "Pin(GPIO3, mode=IN, pull=PULL_UP)", "Pin(EXT_GPIO0, mode=OUT)", "ValueError invalid pin", 'ValueError unknown named pin "D4"', "Pin(GPIO28, mode=OUT)"]],
+    // ports/esp32/machine_pin.c:133 (repr), :123 (errors)
+    ["esp32", ["Pin(2)", "Pin(3)", "ValueError invalid pin", "ValueError invalid pin", "ValueError invalid pin", "ValueError invalid pin"]],
+    // ports/esp8266/machine_pin.c:249 (repr), :140 (errors)
+    ["esp8266", ["Pin(2)", "Pin(3)", "ValueError invalid pin", "ValueError invalid pin", "ValueError invalid pin", "ValueError invalid pin"]],
+  ])("%s: repr, named pins and the errors for pins the board has not", async (board, expected) => {
+    expect(
+      await printed(board, `from machine import Pin
+print(Pin(2, Pin.OUT))
+print(Pin(3, Pin.IN, Pin.PULL_UP))
+for pin in ("LED", 40, "D4", "GP28"):
+    try:
+        print(Pin(pin, Pin.OUT))
+    except Exception as e:
+        print(type(e).__name__, e)
+`),
+    ).toEqual(expected);
+  });
+
+  it("esp32: an input-only pin refuses OUT (machine_pin.c:189, GPIO_FIRST_NON_OUTPUT 34)", async () => {
+    expect(await printed("esp32", `from machine import Pin\ntry:\n    Pin(34, Pin.OUT)\nexcept ValueError as e:\n    print(e)\nprint(Pin(34, Pin.IN).value())\n`)).toEqual(["pin can only be input", "0"]);
+  });
+
+  it("value/on/off/toggle: the level tests see and the log records; an input reads what the test puts on it", async () => {
+    const logged: { msg: string; pin?: unknown; value?: unknown }[] = [];
+    const lab = new Lab({ timing: "fast", log: pino({ level: "info" }, { write: (line: string) => void logged.push(JSON.parse(line)) }) });
+    const b = await lab.addBoard({
+      name: "b",
+      board: "pico_w",
+      fileName: "main.py",
+      source: `from machine import Pin
+import time
+led = Pin("LED", Pin.OUT)
+led.on()
+print(led.value())
+led.toggle()
+print(led(), led.value())
+led.value(1)
+button = Pin(15, Pin.IN, Pin.PULL_UP)
+print("button", button.value())
+while button.value() == 0:
+    time.sleep_ms(10)
+print("pressed at", time.ticks_ms() // 100 * 100)
+`,
+    });
+    await b.waitFor("button 0\n");
+    expect(b.pin("LED")).toEqual({ mode: "OUT", value: 1 });
+    lab.at(500, () => b.setPin(15, 1));
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual(["1", "0 0", "button 0", "pressed at 500"]);
+    expect(logged.filter((l) => l.pin !== undefined).map((l) => l.msg)).toEqual(["EXT_GPIO0 = 1", "EXT_GPIO0 = 0", "EXT_GPIO0 = 1"]);
+  });
+
+  it.each(BOARDS)("%s: Pin.irq() handlers run at the script's next host call after the edge (a sleep wakes for them)", async (board) => {
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({
+      name: "b",
+      board,
+      fileName: "main.py",
+      source: `from machine import Pin
+import time
+presses = []
+def pressed(pin):
+    presses.append((pin, pin.value(), time.ticks_ms()))
+button = Pin(4, Pin.IN)
+button.irq(handler=pressed, trigger=Pin.IRQ_RISING)
+time.sleep(1)
+print(presses)
+`,
+    });
+    lab.at(250, () => b.setPin(4, 1));
+    lab.at(300, () => b.setPin(4, 0)); // a falling edge: not a trigger
+    await b.finished();
+    const pin = board === "pico_w" ? "Pin(GPIO4, mode=IN)" : "Pin(4)";
+    expect(b.lines().slice(2)).toEqual([`[(${pin}, 1, 250)]`]);
+  });
+});
+
+describe("machine.ADC, PWM, RTC, Timer (item 5)", () => {
+  it.each([
+    // rp2: read_u16 only (machine_adc.c); channel 4 is the temperature sensor; GPIO 26 is channel 0
+    ["pico_w", "ADC(26)", ["<ADC channel=0>", "40000", "False", "14021", "ValueError Pin doesn't have ADC capabilities"]],
+    // esp32: read() is the 12-bit raw value (machine_adc.c:210); GPIO 4 and 2 are ADC2 channels
+    ["esp32", "ADC(Pin(34))", ["ADC(Pin(34), atten=0)", "40000", "2500", "0", "ADC(Pin(2), atten=0)"]],
+    // esp8266: ADC(0) only; read() 0-1024 (machine_adc.c:43-80)
+    ["esp8266", "ADC(0)", ["ADC(0)", "40000", "625", "ValueError ADC(4) doesn't exist", "TypeError can't convert Pin to int"]],
+  ])("%s: the reading a test set, read_u16() and read(), and the board's errors", async (board, make, expected) => {
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({
+      name: "b",
+      board,
+      fileName: "main.py",
+      source: `from machine import ADC, Pin
+adc = ${make}
+print(adc)
+print(adc.read_u16())
+print(adc.read() if hasattr(adc, "read") else False)
+for f in (lambda: ADC(4).read_u16(), lambda: ADC(Pin(2))):
+    try:
+        print(f())
+    except Exception as e:
+        print(type(e).__name__, e)
+`,
+    });
+    b.setAdc(board === "esp8266" ? 0 : board === "pico_w" ? 26 : 34, 40000);
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual(expected);
+  });
+
+  it("PWM: frequency and duty visible to tests; duty_ns from the period", async () => {
+    const b = await run("esp32", `from machine import Pin, PWM\npwm = PWM(Pin(2), freq=1000)\npwm.duty_u16(32768)\nprint(pwm.freq(), pwm.duty_u16())\npwm.duty_ns(250000)\nprint(pwm.duty_u16())\n`);
+    expect(b.lines().slice(2)).toEqual(["1000 32768", "16383"]);
+    expect(b.pwm(2)).toEqual({ freq: 1000, duty: 16383 });
+  });
+
+  it.each([
+    ["pico_w", "0"], // ports/rp2/machine_rtc.c:87: subseconds always 0
+    ["esp32", "500000"], // ports/esp32/machine_rtc.c: tv_usec
+    ["esp8266", "500"], // ports/esp8266/machine_rtc.c:143: ms
+  ])("%s: RTC.datetime() sets the clock time.time() reads; the weekday given is ignored", async (board, sub) => {
+    const lines = await printed(board, `import machine, time
+rtc = machine.RTC()
+rtc.datetime((2025, 3, 14, 0, 15, 9, 26, 0))
+print(rtc.datetime()[:7], time.localtime()[:6])
+time.sleep_ms(500)
+print(rtc.datetime()[7])
+`);
+    expect(lines).toEqual(["(2025, 3, 14, 4, 15, 9, 26) (2025, 3, 14, 15, 9, 26)", sub]);
+  });
+
+  it.each(BOARDS)("%s: a periodic Timer calls back on the board's clock while the script sleeps", async (board) => {
+    const id = board === "esp32" ? "0" : "-1"; // ESP32 has hardware timers 0-3 only; rp2/ESP8266 the virtual -1
+    expect(
+      await printed(board, `import machine, time
+calls = []
+t = machine.Timer(${id})
+t.init(period=100, mode=machine.Timer.PERIODIC, callback=lambda t: calls.append(time.ticks_ms()))
+time.sleep(1)
+t.deinit()
+one = machine.Timer(${id}, mode=machine.Timer.ONE_SHOT, period=50, callback=lambda t: calls.append("once"))
+time.sleep_ms(200)
+print(calls)
+`),
+    ).toEqual(["[100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 'once']"]);
+  });
+
+  it("a callback's exception is printed and the script goes on (py/scheduler.c:111 mp_call_function_1_protected)", async () => {
+    const lines = await printed("pico_w", `import machine, time\nt = machine.Timer(period=10, mode=machine.Timer.ONE_SHOT, callback=lambda t: 1 / 0)\ntime.sleep_ms(50)\nprint("still here")\n`);
+    expect(lines).toEqual(["Traceback (most recent call last):", '  File "main.py", line 2, in <lambda>', "ZeroDivisionError: divide by zero", "still here"]);
+  });
+
+  it.each([
+    ["pico_w", "ValueError Timer doesn't exist"], // ports/rp2/machine_timer.c:120
+    ["esp8266", "ValueError Timer doesn't exist"],
+  ])("%s: only the virtual timer exists", async (board, error) => {
+    expect(await printed(board, `import machine\ntry:\n    machine.Timer(0)\nexcept Exception as e:\n    print(type(e).__name__, e)\n`)).toEqual([error]);
+  });
+
+  it("esp32: any id is a hardware timer (masked, machine_timer.c:92-93), but the id is required (:91)", async () => {
+    expect(await printed("esp32", `import machine\nmachine.Timer(-1)\ntry:\n    machine.Timer()\nexcept Exception as e:\n    print(type(e).__name__, e)\n`)).toEqual(["TypeError function missing 1 required positional arguments"]);
+  });
+});
+
+describe("machine's functions (item 5)", () => {
+  it.each([
+    ["pico_w", "8 125000000 1 1"], // unique_id: 64-bit flash id; 125 MHz; PWRON_RESET 1 (ports/rp2/modmachine.c:47)
+    ["esp32", "6 160000000 1 1"], // the MAC; 160 MHz; PWRON_RESET 1 (ports/esp32/modmachine.c:84)
+    ["esp8266", "4 80000000 0 0"], // chip id; 80 MHz; REASON_DEFAULT_RST 0 (ports/esp8266/modmachine.c:56)
+  ])("%s: unique_id(), freq(), reset_cause() after power-on", async (board, expected) => {
+    expect(await printed(board, `import machine\nprint(len(machine.unique_id()), machine.freq(), machine.reset_cause(), machine.PWRON_RESET)\n`)).toEqual([expected]);
+  });
+
+  it.each([
+    ["esp32", "ValueError frequency must be 20MHz, 40MHz, 80Mhz, 160MHz or 240MHz", "240000000"], // modmachine.c:109-111
+    ["esp8266", "ValueError frequency can only be either 80Mhz or 160MHz", "160000000"], // modmachine.c:69
+  ])("%s: freq(hz) takes only the chip's frequencies", async (board, error, ok) => {
+    const hz = board === "esp32" ? 240_000_000 : 160_000_000;
+    expect(await printed(board, `import machine\ntry:\n    machine.freq(100000000)\nexcept Exception as e:\n    print(type(e).__name__, e)\nmachine.freq(${hz})\nprint(machine.freq())\n`)).toEqual([error, ok]);
+  });
+
+  it.each([
+    ["pico_w", 3], // machine.reset() reboots through the watchdog: WDT_RESET (modmachine.c:71-78)
+    ["esp32", 5], // esp_restart(): SOFT_RESET
+    ["esp8266", 4], // REASON_SOFT_RESTART
+  ])("%s: machine.reset() boots the board again and runs the script from the start", async (board, cause) => {
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({ name: "b", board, fileName: "main.py", source: `import machine\nprint("cause", machine.reset_cause())\nif machine.reset_cause() == machine.PWRON_RESET:\n    machine.reset()\nprint("done")\n` });
+    await b.finished();
+    expect(b.boots).toBe(2);
+    expect(b.lines().filter((l) => !l.startsWith("MicroPython") && !l.startsWith("Type"))).toEqual([`cause ${b.board!.profile.port.resetCauses.powerOn}`, `cause ${cause}`, "done"]);
+  });
+
+  it("deepsleep(ms): the board is off for the time, then boots with DEEPSLEEP_RESET (ports/esp32/modmachine.c:209)", async () => {
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({ name: "b", board: "esp32", fileName: "main.py", source: `import machine, time\nprint(machine.reset_cause(), time.ticks_ms())\nif machine.reset_cause() != machine.DEEPSLEEP_RESET:\n    machine.deepsleep(5000)\n` });
+    await b.finished();
+    expect(b.lines().filter((l) => /^\d/.test(l))).toEqual(["1 0", "4 5000"]);
+  });
+
+  it("soft_reset() prints the firmware's line and runs the script again (ports/rp2/main.c: MPY: soft reboot)", async () => {
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({ name: "b", board: "pico_w", fileName: "main.py", source: `import machine, time\ntime.sleep_ms(10)\nprint("run", machine.reset_cause())\nif machine.Pin(5, machine.Pin.IN).value() == 0:\n    machine.soft_reset()\n` });
+    await b.waitFor("MPY: soft reboot\n");
+    b.setPin(5, 1);
+    await b.finished();
+    expect(b.boots).toBe(1); // the same board: the interpreter starts again (runtime/boot.ts)
+    expect(b.lines().filter((l) => !/^(MicroPython|Type)/.test(l))).toEqual(["run 1", "MPY: soft reboot", "run 1"]);
+  });
+});
+
+describe("the board's modules and frozen libraries (items 4 and 5)", () => {
+  it.each([
+    // ports/rp2/boards/manifest.py and RPI_PICO_W; ports/esp32/boards/manifest.py (upysh); ports/esp8266/boards/manifest.py
+    ["pico_w", "rp2 dht ds18x20 onewire neopixel", "esp esp32 upysh"],
+    ["esp32", "esp esp32 dht ds18x20 onewire neopixel upysh", "rp2"],
+    ["esp8266", "esp dht ds18x20 onewire neopixel", "esp32 rp2 upysh"],
+  ])("%s: has %s; not %s", async (board, present, absent) => {
+    const names = [...present.split(" "), ...absent.split(" ")];
+    const lines = await printed(board, `for name in ${JSON.stringify(names)}:\n    try:\n        m = __import__(name)\n        print(name, "ok")\n    except ImportError as e:\n        print(e)\n`);
+    // upysh prints its help when imported
+    expect(lines.filter((l) => / ok$|^no module/.test(l))).toEqual([...present.split(" ").map((n) => `${n} ok`), ...absent.split(" ").map((n) => `no module named '${n}'`)]);
+  });
+
+  it("frozen modules show their .frozen path, built-in ones none (v1.23 frozen manifests)", async () => {
+    expect(await printed("esp32", `import dht, machine, esp, time\nprint(dht, machine, esp, time)\n`)).toEqual(["<module 'dht' from '.frozen/dht.py'> <module 'machine'> <module 'esp'> <module 'time'>"]);
+  });
+
+  it.each(BOARDS)("%s: dht and ds18x20 read what the test set; neopixel's colours reach the test", async (board) => {
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({
+      name: "b",
+      board,
+      fileName: "main.py",
+      source: `import dht, ds18x20, onewire, neopixel, time
+from machine import Pin
+d = dht.DHT22(Pin(4))
+d.measure()
+print(d.temperature(), d.humidity())
+d11 = dht.DHT11(Pin(5))
+d11.measure()
+print(d11.temperature(), d11.humidity())
+ds = ds18x20.DS18X20(onewire.OneWire(Pin(12)))
+roms = ds.scan()
+ds.convert_temp()
+time.sleep_ms(750)
+print(len(roms), [ds.read_temp(r) for r in roms], hex(roms[0][0]), ds.ow.crc8(roms[0]))
+np = neopixel.NeoPixel(Pin(13), 2)
+np[0] = (255, 0, 0)
+np[1] = (0, 8, 16)
+np.write()
+try:
+    dht.DHT11(Pin(14)).measure()
+except OSError as e:
+    print(e)
+`,
+    });
+    b.setDht(4, -3.26, 48.16);
+    b.setDht(5, 21.7, 40);
+    b.setDs18x20(12, [21.5, 19.03]);
+    await b.finished();
+    const etimedout = board === "esp32" ? "[Errno 116] ETIMEDOUT" : "[Errno 110] ETIMEDOUT";
+    expect(b.lines().slice(2)).toEqual(["-3.3 48.2", "21 40", "2 [21.5, 19.0] 0x28 0", etimedout]);
+    expect(b.neopixels(13)).toEqual([
+      [255, 0, 0],
+      [0, 8, 16],
+    ]);
+  });
+
+  it("esp32: esp and esp32 calls tutorials make", async () => {
+    expect(await printed("esp32", `import esp, esp32\nesp.osdebug(None)\nprint(esp.flash_size(), esp.LOG_INFO)\nnvs = esp32.NVS("app")\nnvs.set_i32("boots", 3)\nprint(nvs.get_i32("boots"))\ntry:\n    nvs.get_i32("nope")\nexcept OSError as e:\n    print(e)\n`)).toEqual([
+      "4194304 3",
+      "3",
+      "-4354",
+    ]);
+  });
+
+  it("pico_w: rp2.country() and rp2.bootsel_button() (ports/rp2/modrp2.c:92-96)", async () => {
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({ name: "b", board: "pico_w", fileName: "main.py", source: `import rp2, time\nrp2.country("GB")\nprint(rp2.country(), rp2.bootsel_button())\nwhile not rp2.bootsel_button():\n    time.sleep_ms(10)\nprint("pressed")\n` });
+    lab.at(100, () => b.setPin("BOOTSEL", 1));
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual(["GB 0", "pressed"]);
+  });
+});
+
+describe("no boardsim internals reach a script (item 7)", () => {
+  const INTERNAL = /_host|_boardsim|_time\b|_gc\b|_sys\b|_os\b|_attrtuple|\/boardsim\/|Emscripten|JS with|webassembly|pyscript|jsffi|\bjs\b|stream operation not supported/;
+
+  it.each(BOARDS)("%s: reprs, dir() of every module, tracebacks and import errors show only the firmware's names", async (board) => {
+    const b = await run(
+      board,
+      `import sys, os, time, gc, machine, socket, network
+mods = [sys, os, time, gc, machine, socket, network]
+for name in ("dht", "ds18x20", "onewire", "neopixel", "upysh", "esp", "esp32", "rp2"):
+    try:
+        mods.append(__import__(name))
+    except ImportError:
+        pass
+for m in mods:
+    print(repr(m), dir(m))
+print(sys.implementation, sys.version, sys.platform, sys.path, os.uname(), list(sys.modules))
+print(repr(machine.Pin(2)), repr(machine.RTC()), repr(machine.Timer), repr(time.sleep))
+for name in ("_host", "js", "jsffi", "_time"):
+    try:
+        __import__(name)
+    except ImportError as e:
+        print(e)
+def boom():
+    machine.Pin(99)
+try:
+    boom()
+except ValueError as e:
+    sys.print_exception(e)
+time.sleep("x")
+`,
+    );
+    const out = b.output();
+    expect(out).toContain("no module named '_host'");
+    expect(out).toContain("no module named 'js'");
+    expect(out).toContain("TypeError: can't convert str to float");
+    // a script that names an internal module sees it refused as the firmware would: nothing else may show one
+    expect(out.replace(/no module named '\w+'/g, "").match(INTERNAL)).toBeNull();
+    expect(b.result).toMatchObject({ kind: "raised", pyType: "TypeError" });
+  });
+});
+
+describe("the same port modules from a TS script (machine, time, sys)", () => {
+  it.each([
+    ["pico_w", "-1", 26, "rp2", "1717286400", "(1970, 1, 1, 0, 0, 0, 3, 1)", "Pin(GPIO2, mode=OUT) 1", "<ADC channel=0> 1234"],
+    ["esp32", "0", 34, "esp32", "770601600", "(2000, 1, 1, 0, 0, 0, 5, 1)", "Pin(2) 1", "ADC(Pin(34), atten=0) 1234"],
+  ])("%s: sys.platform, the epoch, Pin, ADC, RTC, a Timer on the board's clock", async (board, timer, adcPin, platform, now, epoch, pin, adc) => {
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({
+      name: "b",
+      board,
+      source: `import machine from "machine";
+import time from "time";
+import sys from "sys";
+print(sys.platform, time.time(), time.gmtime(0));
+const led = machine.Pin(2, machine.Pin.OUT);
+led.on();
+print(led, led.value());
+const calls: number[] = [];
+const t = machine.Timer(${timer}, { period: 100, mode: machine.Timer.PERIODIC, callback: () => calls.push(time.ticks_ms()) });
+time.sleep(1);
+t.deinit();
+print(calls.length, calls[0]);
+const rtc = machine.RTC();
+rtc.datetime([2030, 1, 2, 0, 3, 4, 5, 0]);
+print(rtc.datetime(), time.localtime());
+print(machine.ADC(${adcPin}), machine.ADC(${adcPin}).read_u16());
+try {
+  machine.Pin(99);
+} catch (e) {
+  print(repr(e));
+}`,
+    });
+    b.setAdc(adcPin, 1234);
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual([
+      `${platform} ${now} ${epoch}`,
+      pin,
+      "10 100",
+      "(2030, 1, 2, 2, 3, 4, 5, 0) (2030, 1, 2, 3, 4, 5, 2, 2)",
+      adc,
+      "ValueError('invalid pin')",
+    ]);
+    expect(b.pin(2)).toEqual({ mode: "OUT", value: 1 });
+  });
+});
