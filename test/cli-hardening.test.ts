@@ -53,7 +53,7 @@ const BAD_INPUTS: [args: string[], message: RegExp][] = [
   [["run", "--board", "pico_w", "--role", "server", "--port", "70000"], /--port must be a whole number from 1 to 65535, not '70000'/],
   [["run", "--board", "pico_w", "--role", "server", "--port", "0"], /--port must be a whole number from 1 to 65535, not '0'/],
   [["run", "--board", "pico_w", "--role", "server", "--port", "80.5"], /--port must be a whole number from 1 to 65535, not '80.5'/],
-  [["run", "--board", "pico_w", "--role", "server", "--port", "http"], /--port must be a whole number from 1 to 65535, not 'NaN'/],
+  [["run", "--board", "pico_w", "--role", "server", "--port", "http"], /--port must be a whole number from 1 to 65535, not 'http'/],
   [["run", "--board", "pico_w", "--role", "server", "--profile", "slow"], /Invalid values: Argument: profile, Given: "slow"/],
   [["run", "--board", "pico_w", "--role", "server", "--log-format", "xml"], /Invalid values: Argument: log-format, Given: "xml"/],
   [["run", "--board", "pico_w", "--role", "server", "--log-level", "loud"], /Invalid values: Argument: log-level, Given: "loud"/],

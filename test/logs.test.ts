@@ -42,12 +42,12 @@ describe("each line about a board names it", () => {
   });
 
   it("--log-level warn still says where to connect, with the board's name", async () => {
-    const run = boardsim("run", "--board", "pico_w", "--role", "server", "--profile", "fast", "--log-level", "warn");
+    const run = boardsim("run", "--board", "pico_w", "--role", "server", "--profile", "fast", "--log-level", "warn", "--port", String(await closedPort()));
     await run.printed("accepting.....");
     while (!run.stderr().includes("\n")) await new Promise((resolve) => run.child.stderr!.once("data", resolve));
     const lines = run.stderr().trim().split("\n");
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/WARN: pico_w: forward 127\.0\.0\.1:(\d+) → 192\.168\.1\.100:8000: reach the board at 127\.0\.0\.1:\1 \(192\.168\.1\.100 exists only on the simulated WiFi\)$/);
+    expect(lines[0]).toMatch(/WARN: pico_w: forward 127\.0\.0\.1:(\d+) → 192\.168\.1\.100:\d+: reach the board at 127\.0\.0\.1:\1 \(192\.168\.1\.100 exists only on the simulated WiFi\)$/);
   });
 });
 
