@@ -13,6 +13,7 @@ import {
 } from "quickjs-emscripten";
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "../host-api.ts";
 import { NATIVE_HELPERS } from "./native.ts";
+import { SLICE_MESSAGE, TimeSlice } from "./time-slice.ts";
 import { formatTraceback, type GuestError } from "./traceback.ts";
 import type { CompiledScript } from "./transpile.ts";
 
@@ -70,6 +71,7 @@ export interface QuickJsOptions {
  */
 export class QuickJsEngine implements GuestEngine {
   private hostOpen = true;
+  private slice = new TimeSlice();
 
   private constructor(
     private readonly module: QuickJSAsyncWASMModule,
@@ -100,6 +102,8 @@ export class QuickJsEngine implements GuestEngine {
       const used = runtime.computeMemoryUsage().consume((h) => ctx.dump(h) as { memory_used_size: number });
       runtime.setMemoryLimit(used.memory_used_size + this.options.heapBytes);
       runtime.setMaxStackSize(GUEST_STACK_BYTES);
+      this.slice = new TimeSlice();
+      runtime.setInterruptHandler(this.slice.interrupt);
 
       const result = await this.evaluate(ctx);
       if (result === "host stack exhausted") {
@@ -141,7 +145,11 @@ export class QuickJsEngine implements GuestEngine {
     this.hostOpen = false;
     const error = ctx.dump(handle) as GuestError;
     handle.dispose();
-    const normalized: GuestError = typeof error === "object" && error !== null ? error : { name: "Exception", message: String(error), stack: "" };
+    const normalized: GuestError = this.slice.exceeded
+      ? { name: "RuntimeError", message: SLICE_MESSAGE, stack: (error as GuestError | null)?.stack ?? "" } // QuickJS's own "interrupted" error: its stack is the script's
+      : typeof error === "object" && error !== null
+        ? error
+        : { name: "Exception", message: String(error), stack: "" };
     const { pyType, lines } = formatTraceback(normalized, this.script, ENTRY_FILE);
     return { kind: "raised", pyType, traceback: lines };
   }
@@ -172,6 +180,7 @@ export class QuickJsEngine implements GuestEngine {
       // A host function that returns at once does not suspend the guest; only promises do.
       const implementation = (...handles: QuickJSHandle[]) => {
         if (!this.hostOpen) throw guestError(new GuestException("RuntimeError", ["the script has ended"]));
+        this.slice.renew();
         const args = handles.map((h) => fromGuest(ctx, h));
         let result: HostValue | Promise<HostValue>;
         try {
@@ -182,8 +191,12 @@ export class QuickJsEngine implements GuestEngine {
         if (result instanceof Promise) {
           skipNextStackCapture();
           return result.then(
-            (value) => toGuest(ctx, value),
+            (value) => {
+              this.slice.renew();
+              return toGuest(ctx, value);
+            },
             (error) => {
+              this.slice.renew();
               throw guestError(error);
             },
           );
