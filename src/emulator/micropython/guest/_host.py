@@ -30,7 +30,11 @@ def _bridge(js):
         # The bridge's own work is not the script's: the worker does not count it as busy time.
         js_pause()
         try:
-            length = js_call(name, json.dumps(args))
+            text = json.dumps(args)
+            if "nan" in text or "inf" in text:
+                # JSON has no NaN or infinity: they cross tagged, for the host to refuse as the firmware does.
+                text = json.dumps(_tag_floats(args))
+            length = js_call(name, text)
             buf = bytearray(length)
             js_reply(uctypes.addressof(buf))
             reply = json.loads(buf)
@@ -47,6 +51,14 @@ def _bridge(js):
         js_collect()
 
     return call, finish, collect
+
+
+def _tag_floats(value):
+    if isinstance(value, float) and (value != value or value in (float("inf"), -float("inf"))):
+        return {"__f": str(value)}
+    if isinstance(value, (list, tuple)):
+        return [_tag_floats(v) for v in value]
+    return value
 
 
 call, finish, collect = _bridge(__import__("_boardsim_js"))
