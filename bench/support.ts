@@ -9,7 +9,7 @@ import type { TimingProfileName } from "../src/boards/profile.ts";
 import { runOnLan, type BoardRun } from "../src/runtime/boot.ts";
 import { loadScript } from "../src/runtime/script.ts";
 import type { RunOutcome } from "../src/emulator/host-api.ts";
-import { RealClock } from "../src/network-sim/clock.ts";
+import { RealClock } from "../src/network-sim/clock/clock.ts";
 import { Lan } from "../src/network-sim/lan.ts";
 
 export function median(values: number[]): number {

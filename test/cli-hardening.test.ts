@@ -47,7 +47,7 @@ const script = (name: string) => path.join(dir, name);
 const BAD_INPUTS: [args: string[], message: RegExp][] = [
   [["run", "--board", "nope", "--role", "server"], /Invalid values: Argument: board, Given: "nope", Choices: "pico_w"/],
   [["run", "--board", "pico_w", "--role", "both"], /Invalid values: Argument: role, Given: "both"/],
-  [["run", "--board", "pico_w"], /give --role server\|client or --script FILE/],
+  [["run", "--board", "pico_w", "--flash", script("unreadable.ts")], /cannot use flash folder '.*unreadable\.ts': not a folder/],
   [["run", "--role", "server"], /Missing required argument: board/],
   [["run", "--board", "pico_w", "--role", "server", "--script", script("spin.ts")], /Arguments role and script are mutually exclusive/],
   [["run", "--board", "pico_w", "--role", "server", "--port", "70000"], /--port must be a whole number from 1 to 65535, not '70000'/],

@@ -85,7 +85,7 @@ describe("boardsim run --board pico_w --role server", () => {
 describe("bad input", () => {
   it.each([
     [["run", "--board", "nope", "--role", "server"], /^boardsim: Invalid values: Argument: board, Given: "nope"/],
-    [["run", "--board", "pico_w"], /^boardsim: give --role server\|client or --script FILE/],
+    [["run", "--board", "pico_w", "--flash", "package.json"], /^boardsim: cannot use flash folder 'package.json': not a folder$/m],
     [["run", "--board", "pico_w", "--role", "server", "--port", "70000"], /^boardsim: --port must be a whole number from 1 to 65535/],
     [["run", "--board", "pico_w", "--script", "no-such-file.ts"], /^boardsim: cannot read script 'no-such-file.ts'/],
   ])("boardsim %j → one line on stderr, exit 2", async (args, message) => {

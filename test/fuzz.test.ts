@@ -2,7 +2,7 @@ import net from "node:net";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { BOARDS } from "../src/boards/index.ts";
-import { seededRandom } from "../src/network-sim/random.ts";
+import { seededRandom } from "../src/network-sim/faults/random.ts";
 import { startFile } from "./support/run-script.ts";
 
 /**

@@ -4,8 +4,8 @@
  * 2^31 ms timers wait in steps instead of firing every millisecond.
  */
 import { describe, expect, it } from "vitest";
-import { RealClock } from "../src/network-sim/clock.ts";
-import { TimerQueue } from "../src/network-sim/timer-queue.ts";
+import { RealClock } from "../src/network-sim/clock/clock.ts";
+import { TimerQueue } from "../src/network-sim/clock/timer-queue.ts";
 import { runScript, startScript } from "./support/run-script.ts";
 
 describe("times that are no numbers", () => {

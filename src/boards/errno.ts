@@ -1,4 +1,26 @@
-import type { ErrnoName } from "../network-sim/errors.ts";
+/**
+ * Network failures by symbolic name. The simulator raises these (NetError); each board profile turns the
+ * name into its own errno number and printed form (Linux numbers on rp2/esp8266, newlib on ESP32).
+ */
+export type ErrnoName =
+  | "EPERM"
+  | "EBADF"
+  | "EAGAIN"
+  | "ENOMEM"
+  | "EINVAL"
+  | "ENFILE"
+  | "EOPNOTSUPP"
+  | "EADDRINUSE"
+  | "ECONNABORTED"
+  | "ECONNRESET"
+  | "ENOBUFS"
+  | "EISCONN"
+  | "ENOTCONN"
+  | "ETIMEDOUT"
+  | "ECONNREFUSED"
+  | "EHOSTUNREACH"
+  | "EALREADY"
+  | "EINPROGRESS";
 
 /** rp2 and esp8266: MicroPython's internal errno, Linux numbering (py/mperrno.h). */
 export const LINUX_ERRNO: Record<ErrnoName, number> = {
@@ -45,7 +67,14 @@ const NAMED_IN_FIRMWARE: ReadonlySet<ErrnoName> = new Set<ErrnoName>([
   "EINPROGRESS",
 ]);
 
+/**
+ * The filesystem's errno names in that table (py/moderrno.c MICROPY_PY_ERRNO_LIST): the same numbers
+ * in Linux and newlib numbering. ENOSPC (28), ENOTDIR (20) and ENOTEMPTY (39) are not in it: they print bare.
+ */
+export const FS_ERRNO = { ENOENT: 2, EIO: 5, EACCES: 13, EEXIST: 17, ENODEV: 19, EISDIR: 21 } as const;
+
 /** errno number → name for the numbers that print as `[Errno N] NAME` on a board with this numbering. */
 export function errorcodeTable(table: Record<ErrnoName, number>): Record<number, string> {
-  return Object.fromEntries([...NAMED_IN_FIRMWARE].map((name) => [table[name], name]));
+  const named = [...NAMED_IN_FIRMWARE].map((name) => [table[name], name]);
+  return Object.fromEntries([...named, ...Object.entries(FS_ERRNO).map(([name, errno]) => [errno, name])]);
 }

@@ -16,6 +16,18 @@ export const esp32: BoardProfile = {
   // Without PSRAM: the split heap totals ~111,936 B after its first growth (v1.21+, #13219).
   // A SPIRAM firmware on the WROVER would have ~4 MB; which build students flash is UNVERIFIED.
   heapBytes: 111_936,
+  // The "vfs" partition, 0x200000 bytes (ports/esp32/partitions-4MiB.csv:7, v1.23.0), LittleFS2;
+  // inisetup.py (v1.23.0) prints its message and writes boot.py on the first boot.
+  flash: {
+    bytes: 0x200000,
+    blockBytes: 4096,
+    firstBootMessage: "Performing initial setup",
+    firstBootFiles: {
+      "boot.py":
+        "# This file is executed on every boot (including wake-boot from deepsleep)\n#import esp\n#esp.osdebug(None)\n#import webrepl\n#webrepl.start()\n",
+    },
+  },
+  serialAutoReset: true,
   errno: NEWLIB_ERRNO,
   wlan: {
     // network_wlan_status() since v1.22: the last disconnect reason (201 no AP, 202 auth) stays

@@ -13,6 +13,19 @@ export const esp8266: BoardProfile = {
   macOui: [0x5c, 0xcf, 0x7f],
   // Static heap[38 KiB]: GC total 37,952 B, ~35 KB free at startup (board-numbers.md §4).
   heapBytes: 37_952,
+  // A 4 MiB module: flashbdev.py (v1.23.0) starts at sector 256 and leaves 20 KiB for the SDK:
+  // (4 MiB - 20480) // 4096 - 256 = 763 blocks, LittleFS2. inisetup.py (v1.23.0) prints its
+  // message and writes boot.py on the first boot.
+  flash: {
+    bytes: 763 * 4096,
+    blockBytes: 4096,
+    firstBootMessage: "Performing initial setup",
+    firstBootFiles: {
+      "boot.py":
+        "# This file is executed on every boot (including wake-boot from deepsleep)\n#import esp\n#esp.osdebug(None)\nimport os, machine\n#os.dupterm(None, 1) # disable REPL on UART(0)\nimport gc\n#import webrepl\n#webrepl.start()\ngc.collect()\n",
+    },
+  },
+  serialAutoReset: true,
   errno: LINUX_ERRNO,
   wlan: {
     // wifi_station_get_connect_status(): CONNECTING until GOT_IP. A wrong password usually reads

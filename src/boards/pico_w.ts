@@ -12,6 +12,11 @@ export const picoW: BoardProfile = {
   macOui: [0x28, 0xcd, 0xc1],
   // v1.20+ uses all RAM after .bss; ~190 KB reported, exact figure UNVERIFIED (board-numbers.md §4).
   heapBytes: 192 * 1024,
+  // MICROPY_HW_FLASH_STORAGE_BYTES (848 * 1024), ports/rp2/boards/RPI_PICO_W/mpconfigboard.h:5 (v1.23.0);
+  // _boot.py formats it as LittleFS2 (block 4096) and writes no file: the Pico W starts empty
+  // (ports/rp2/modules/_boot.py).
+  flash: { bytes: 848 * 1024, blockBytes: 4096, firstBootMessage: null, firstBootFiles: {} },
+  serialAutoReset: false,
   errno: LINUX_ERRNO,
   wlan: {
     // cyw43 link status (cyw43.h): JOIN 1, NOIP 2, UP 3, FAIL -1, NONET -2, BADAUTH -3.

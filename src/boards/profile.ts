@@ -1,5 +1,7 @@
-import type { Security } from "../network-sim/access-point.ts";
-import type { ErrnoName } from "../network-sim/errors.ts";
+import type { ErrnoName } from "./errno.ts";
+
+/** How an access point is secured: open, WPA2-PSK, or WPA/WPA2-PSK mixed mode. */
+export type Security = "open" | "wpa2" | "wpa-wpa2";
 
 /** Where a station interface is in joining a network; each board reports it with its own status() codes. */
 export type WlanState =
@@ -130,6 +132,13 @@ export interface BoardProfile {
     maxSockets: number;
     socketsExhausted: ErrnoName;
   };
+  /** The filesystem on the board's flash (a folder on the PC: src/emulator/flash-dir.ts). */
+  flash: FlashProfile;
+  /**
+   * USB-serial auto-reset circuit (ESP dev boards: DTR/RTS drive EN and IO0, as esptool expects);
+   * the Pico W's USB CDC has none.
+   */
+  serialAutoReset: boolean;
   /** A built-in screen (the mPython board's 128×64 OLED). */
   display?: { width: number; height: number };
   /** Modules the vendor's firmware adds beside network/socket/time (e.g. `mpython`). */
@@ -151,4 +160,16 @@ export interface SoftApProfile {
   status: { up: number; down: number } | null;
   /** The MAC the AP interface uses, from the station MAC. */
   mac(staMac: Uint8Array): Uint8Array;
+}
+
+/** The board's filesystem as the firmware formats and fills it on its first boot. */
+export interface FlashProfile {
+  /** Size of the filesystem: statvfs() and ENOSPC. */
+  bytes: number;
+  /** LittleFS block size (statvfs f_bsize); files take whole blocks. */
+  blockBytes: number;
+  /** What the firmware prints on the first boot of an erased flash (inisetup.py), or null. */
+  firstBootMessage: string | null;
+  /** Files the firmware writes on that first boot. */
+  firstBootFiles: Readonly<Record<string, string>>;
 }

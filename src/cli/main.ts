@@ -6,7 +6,7 @@ import { parseDuration } from "./duration.ts";
 import { EXIT, UsageError } from "./exit-codes.ts";
 import { InputError, ScriptInputError } from "../runtime/errors.ts";
 import { parseForward } from "./lab-file.ts";
-import { FaultSpecError, parseFault } from "../network-sim/faults/spec.ts";
+import { FaultSpecError, parseFault } from "../network-sim/faults/parse.ts";
 import { runBoard, runLab } from "./run.ts";
 import type { Role } from "../runtime/script.ts";
 
@@ -25,7 +25,8 @@ async function main(): Promise<void> {
         y
           .option("board", { choices: boardIds(), demandOption: true, describe: "which board to simulate" })
           .option("role", { choices: ["server", "client"] as const, describe: "run the chapter's TCP server or client script" })
-          .option("script", { type: "string", describe: "run your own script instead: .py (MicroPython, unchanged from the board) or .ts/.js" })
+          .option("script", { type: "string", describe: "run your own script instead: .py (MicroPython, unchanged from the board; on a terminal it runs as main.py, then the REPL) or .ts/.js" })
+          .option("flash", { type: "string", describe: "the folder that holds the board's filesystem [default: $XDG_DATA_HOME/boardsim/BOARD, else ~/.local/share/boardsim/BOARD]" })
           .option("ssid", { type: "string", default: "boardsim-lab", describe: "the WiFi name the script joins" })
           .option("password", { type: "string", default: "micropython", describe: "the WiFi password the script uses" })
           .option("host", { type: "string", default: "192.168.1.2", describe: "the server --role client connects to (192.168.1.2 is this PC: its port P is 127.0.0.1:P)" })
@@ -40,7 +41,6 @@ async function main(): Promise<void> {
           .option("fault", { type: "string", array: true, default: [] as string[], describe: "inject a fault: NAME[:KEY=VALUE,...], e.g. latency:ms=200 or ap_off:at=30s (repeatable; docs/faults.md)" })
           .conflicts("role", "script")
           .check((argv) => {
-            if (!argv.role && !argv.script) throw new UsageError("give --role server|client or --script FILE");
             if (argv.port !== undefined && (!Number.isInteger(argv.port) || argv.port < 1 || argv.port > 65535)) {
               throw new UsageError(`--port must be a whole number from 1 to 65535, not '${argv.port}'`);
             }
@@ -59,6 +59,7 @@ async function main(): Promise<void> {
             }
             return true;
           })
+          .example("boardsim run --board esp32", "boot a virtual ESP32 to its REPL (>>>), its filesystem in a folder of this PC (--flash DIR)")
           .example("boardsim run --board pico_w --role server", "the chapter's server on a virtual Pico W, reachable at 127.0.0.1:8000 (try: nc 127.0.0.1 8000)")
           .example("boardsim run --board esp32 --role client", "the chapter's client: connects to a server on this PC at 127.0.0.1:8888 (start one first: nc -l 8888)")
           .example("boardsim run --board mpython --role server --port 5001", "the mPython tutorial's server; its OLED is drawn on stderr")
@@ -81,6 +82,9 @@ async function main(): Promise<void> {
             password: argv.password,
             host: argv.host,
             port: argv.port,
+            // No script: the board boots to its REPL; a .py script on a terminal runs as main.py, then the REPL.
+            console: !argv.role && (!argv.script || (/\.py$/i.test(argv.script) && process.stdin.isTTY === true)),
+            flash: argv.flash,
             profile: argv.profile,
             logFormat: argv["log-format"],
             logLevel: argv["log-level"],

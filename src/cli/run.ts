@@ -4,6 +4,7 @@ import type { BoardRun } from "../runtime/boot.ts";
 import { startRealLan, type NetworkOptions } from "../runtime/real-lan.ts";
 import { EXIT } from "./exit-codes.ts";
 import { readLabFile, type LabBoard } from "./lab-file.ts";
+import { attachStdio } from "./stdio-console.ts";
 
 export interface RunOptions extends BoardRun {
   profile: TimingProfileName;
@@ -20,9 +21,9 @@ export interface RunOptions extends BoardRun {
 }
 
 /** Boots a board, runs its script to the end and returns the exit code. */
-export async function runBoard(opts: RunOptions, stdout: (text: string) => void): Promise<number> {
+export async function runBoard(opts: RunOptions, stdout: (data: string | Uint8Array) => void): Promise<number> {
   const board: LabBoard = { ...opts, name: opts.board, forwards: opts.forwards ?? new Map() };
-  return runBoards([board], { ...opts, accessPoints: undefined }, () => stdout);
+  return runBoards([board], { ...opts, accessPoints: undefined }, () => stdout, stdout);
 }
 
 /** `boardsim lab FILE`: every board of the file on one LAN, each console line prefixed with the board's name. */
@@ -34,7 +35,12 @@ export async function runLab(file: string, opts: NetworkOptions, stdout: (text: 
 }
 
 /** Boots the boards on one LAN, runs their scripts to the end (Ctrl-C interrupts all) and returns the exit code. */
-async function runBoards(specs: LabBoard[], net: NetworkOptions, consoleFor: (spec: LabBoard) => (text: string) => void): Promise<number> {
+async function runBoards(
+  specs: LabBoard[],
+  net: NetworkOptions,
+  consoleFor: (spec: LabBoard) => (text: string) => void,
+  stdoutBytes?: (data: Uint8Array) => void,
+): Promise<number> {
   const run = await startRealLan(specs, net, consoleFor);
   let interrupts = 0;
   const onSigint = () => {
@@ -44,8 +50,12 @@ async function runBoards(specs: LabBoard[], net: NetworkOptions, consoleFor: (sp
   };
   process.on("SIGINT", onSigint);
   const timeout = deadline(net.timeoutMs);
+  let leave!: () => void;
+  const left = new Promise<"left">((resolve) => (leave = () => resolve("left")));
+  const detach = stdoutBytes ? [...run.consoles.values()].map(({ serial }) => attachStdio(serial, stdoutBytes, leave)) : [];
   try {
-    const outcomes = await Promise.race([run.outcomes, timeout.reached]);
+    const outcomes = await Promise.race([run.outcomes, timeout.reached, left]);
+    if (outcomes === "left") return EXIT.ok;
     if (outcomes === "timeout") {
       run.log.warn({ timeoutMs: net.timeoutMs }, `--timeout: stopped the board after ${net.timeoutMs} ms`);
       return EXIT.timeout;
@@ -55,6 +65,7 @@ async function runBoards(specs: LabBoard[], net: NetworkOptions, consoleFor: (sp
     if (raised.length === 0) return EXIT.ok;
     return raised.every((o) => o.pyType === "KeyboardInterrupt") ? EXIT.interrupted : EXIT.raised;
   } finally {
+    for (const off of detach) off();
     process.off("SIGINT", onSigint);
     timeout.cancel();
     await run.close();

@@ -2,18 +2,22 @@ import type { Logger } from "pino";
 import { stationMac } from "../boards/mac.ts";
 import type { BoardProfile, TimingProfileName } from "../boards/profile.ts";
 import type { SocketAddress } from "../network-sim/address.ts";
-import type { Clock } from "../network-sim/clock.ts";
+import type { Clock } from "../network-sim/clock/clock.ts";
 import { FirmwareError, NetError } from "../network-sim/errors.ts";
-import type { LinkBuffers } from "../network-sim/host-bridge.ts";
-import type { Lan, LanHost } from "../network-sim/lan.ts";
-import { SoftAp } from "../network-sim/soft-ap.ts";
-import type { TcpLink } from "../network-sim/tcp-link.ts";
-import type { Route } from "../network-sim/tcp-socket.ts";
-import { Wlan } from "../network-sim/wlan.ts";
+import type { LinkBuffers } from "../network-sim/pc/host-bridge.ts";
+import type { Lan } from "../network-sim/lan.ts";
+import type { LanHost } from "../network-sim/lan-host.ts";
+import { SoftAp } from "../network-sim/wifi/soft-ap.ts";
+import type { TcpLink } from "../network-sim/tcp/tcp-link.ts";
+import type { Route } from "../network-sim/socket-host.ts";
+import { Wlan } from "../network-sim/wifi/wlan.ts";
 import { Oled } from "./devices/oled.ts";
 import type { BoardContext, HostFunction } from "./host/context.ts";
 import { hostFunctions } from "./host/functions.ts";
+import { CONSOLE_CALLS } from "./host/mphalport.ts";
 import { SocketTable } from "./host/socket-table.ts";
+import type { BoardSerial } from "./console/board-serial.ts";
+import type { FlashDir } from "./flash-dir.ts";
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "./host-api.ts";
 
 export interface BoardOptions {
@@ -31,6 +35,12 @@ export interface BoardOptions {
   forwards?: ReadonlyMap<number, number>;
   /** What time.time() counts from (ms since 1970); now by default, fixed in tests so runs repeat. */
   bootEpochMs?: number;
+  /** The console port, when the board boots to its REPL (it outlives the Board: resets keep it). */
+  serial?: BoardSerial;
+  /** The flash filesystem, when the board has one mounted. */
+  flash?: FlashDir;
+  /** machine.reset(): the runner reboots the board. */
+  onMachineReset?: () => void;
 }
 
 /**
@@ -53,7 +63,10 @@ export class Board implements GuestHost, LanHost, BoardContext {
   readonly oled: Oled | null;
   readonly sockets: SocketTable;
   readonly functionNames: readonly string[];
+  readonly serial: BoardSerial | null;
+  readonly flash: FlashDir | null;
   lastYield = performance.now();
+  private readonly onMachineReset: () => void;
   private readonly api: Record<string, HostFunction>;
   private calls = new AbortController();
   private pendingCalls = 0;
@@ -79,6 +92,9 @@ export class Board implements GuestHost, LanHost, BoardContext {
     const hostPort = (boardPort: number) => opts.forwards?.get(boardPort) ?? boardPort;
     this.sockets = new SocketTable({ lan, clock: this.clock, log, profile, localIp: () => this.sta.ip, lanHost: this, route: (ip) => this.route(ip), hostPort });
     this.oled = profile.display ? new Oled(profile.display.width, profile.display.height) : null;
+    this.serial = opts.serial ?? null;
+    this.flash = opts.flash ?? null;
+    this.onMachineReset = opts.onMachineReset ?? (() => {});
     this.api = hostFunctions(this);
     this.functionNames = Object.keys(this.api);
   }
@@ -153,6 +169,23 @@ export class Board implements GuestHost, LanHost, BoardContext {
     calls.abort(new GuestException("KeyboardInterrupt", []));
   }
 
+  clearInterrupt(): void {
+    this.interruptPending = false;
+  }
+
+  machineReset(): void {
+    this.onMachineReset();
+  }
+
+  /**
+   * Soft reset: the heap is swept, so every socket's finaliser closes it (gc_sweep_all,
+   * ports/rp2/main.c:229, ports/esp32/main.c:190); the WiFi interfaces stay as they are.
+   */
+  softReset(): void {
+    this.sockets.closeAll(false);
+    this.interruptPending = false;
+  }
+
   /** Closes every socket (with RST when `reset`) and leaves the network: the board is switched off. */
   shutdown(reset = false): void {
     this.sockets.closeAll(reset);
@@ -165,7 +198,9 @@ export class Board implements GuestHost, LanHost, BoardContext {
     const fn = (Object.hasOwn(this.api, name) ? this.api[name as keyof typeof this.api] : undefined) as ((...a: readonly HostValue[]) => HostValue | Promise<HostValue>) | undefined;
     if (!fn) throw new GuestException("RuntimeError", [`no host function ${name}`]);
     if (this.isHalted) return new Promise<HostValue>(() => {}); // a halted board never answers
-    if (this.interruptPending) {
+    const consoleCall = CONSOLE_CALLS.has(name);
+    if (!consoleCall) this.serial?.running();
+    if (this.interruptPending && !consoleCall) {
       this.interruptPending = false;
       throw new GuestException("KeyboardInterrupt", []);
     }

@@ -36,7 +36,9 @@ export type RunOutcome =
   | { kind: "finished" }
   | { kind: "raised"; pyType: string; traceback: string[] }
   /** The board was reset (Board.halt) while the script ran. */
-  | { kind: "reset" };
+  | { kind: "reset" }
+  /** Soft reset (Ctrl-D at the REPL, machine.soft_reset()): the runner starts the interpreter again on the same Board. */
+  | { kind: "soft-reset" };
 
 /** A script ready to run: the engine-specific code plus what tracebacks need. */
 export interface GuestEngine {

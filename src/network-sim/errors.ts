@@ -1,27 +1,9 @@
-/**
- * Network failures by symbolic name. The simulator raises these; each board profile turns the
- * name into its own errno number and printed form (Linux numbers on rp2/esp8266, newlib on ESP32).
- */
-export type ErrnoName =
-  | "EPERM"
-  | "EBADF"
-  | "EAGAIN"
-  | "ENOMEM"
-  | "EINVAL"
-  | "ENFILE"
-  | "EOPNOTSUPP"
-  | "EADDRINUSE"
-  | "ECONNABORTED"
-  | "ECONNRESET"
-  | "ENOBUFS"
-  | "EISCONN"
-  | "ENOTCONN"
-  | "ETIMEDOUT"
-  | "ECONNREFUSED"
-  | "EHOSTUNREACH"
-  | "EALREADY"
-  | "EINPROGRESS";
+import type { ErrnoName } from "../boards/errno.ts";
 
+/**
+ * A network failure by its symbolic name (boards/errno.ts); each board profile turns the name into
+ * its own errno number and printed form.
+ */
 export class NetError extends Error {
   constructor(readonly code: ErrnoName) {
     super(code);

@@ -1,29 +1,20 @@
 import type { Logger } from "pino";
-import { AccessPoint, defaultAccessPointConfig, type AccessPointConfig } from "./access-point.ts";
+import { AccessPoint, defaultAccessPointConfig, type AccessPointConfig } from "./wifi/access-point.ts";
 import type { SocketAddress } from "./address.ts";
-import type { Capture } from "./capture.ts";
-import { sleep, type Clock } from "./clock.ts";
-import type { Lease } from "./dhcp.ts";
+import type { Capture } from "./capture/capture.ts";
+import { sleep, type Clock } from "./clock/clock.ts";
+import type { Lease } from "./wifi/dhcp.ts";
 import { NetError } from "./errors.ts";
-import { memoryConnection, socketConnection } from "./faults/connections.ts";
-import type { Faults } from "./faults/faults.ts";
-import { HostBridge, type LinkBuffers, type NetSocketLink } from "./host-bridge.ts";
-import { MemoryLink } from "./memory-link.ts";
-import { tap } from "./pipe.ts";
-import type { TcpLink } from "./tcp-link.ts";
+import { memoryConnection, socketConnection } from "./tcp/connections.ts";
+import type { LanHooks } from "./lan-hooks.ts";
+import type { LanHost } from "./lan-host.ts";
+import { HostBridge, type NetSocketLink } from "./pc/host-bridge.ts";
+import { MemoryLink } from "./tcp/memory-link.ts";
+import { tap } from "./tcp/pipe.ts";
+import type { TcpLink } from "./tcp/tcp-link.ts";
 
-/** The PC's MAC in a capture (locally administered: 02:…). */
-const PC_MAC = Uint8Array.of(0x02, 0x50, 0x43, 0x00, 0x00, 0x02);
-
-/** A board's network stack as the LAN sees it: where connections and datagrams for its address land. */
-export interface LanHost {
-  readonly name: string;
-  readonly mac: Uint8Array;
-  readonly linkBuffers: LinkBuffers;
-  /** A connection for `localPort`; false when nothing listens there (the LAN answers RST). */
-  acceptTcp(localPort: number, link: TcpLink): boolean;
-  receiveUdp(localPort: number, from: SocketAddress, data: Uint8Array): void;
-}
+/** The PC's MAC on the LAN, as the capture shows it (locally administered: 02:…). */
+export const PC_MAC = Uint8Array.of(0x02, 0x50, 0x43, 0x00, 0x00, 0x02);
 
 /** Where a packet for an address goes from one network: a board on it, the PC (its real address), or nowhere. */
 export type Destination = { kind: "board"; host: LanHost } | { kind: "pc"; address: string } | { kind: "nowhere" };
@@ -51,8 +42,8 @@ export class Lan {
   readonly bridge: HostBridge;
   /** --pcap: where the LAN's traffic is written, when it is. */
   capture: Capture | null = null;
-  /** The faults in effect on this LAN, when any are. */
-  faults: Faults | null = null;
+  /** The faults in effect on this LAN, when any are: what the LAN asks them. */
+  faults: LanHooks | null = null;
   /**
    * The PC as a host inside the simulation (virtual time: in-memory peers that play the PC side);
    * null when the PC is the real one, reached through the bridge.

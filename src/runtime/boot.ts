@@ -2,6 +2,8 @@ import type { Logger } from "pino";
 import { BOARDS } from "../boards/index.ts";
 import type { TimingProfileName } from "../boards/profile.ts";
 import { Board } from "../emulator/board.ts";
+import type { BoardSerial } from "../emulator/console/board-serial.ts";
+import type { FlashDir } from "../emulator/flash-dir.ts";
 import type { GuestEngine, HostValue, RunOutcome } from "../emulator/host-api.ts";
 import { Faults } from "../network-sim/faults/faults.ts";
 import { wifiLink } from "../network-sim/faults/wifi-link.ts";
@@ -18,6 +20,10 @@ export interface BoardRun {
   password: string;
   host: string;
   port?: number;
+  /** The board boots to its REPL with a console (no --role, no --script, or a .py script on a terminal). */
+  console?: boolean;
+  /** --flash / `flash:`: the folder that holds the board's filesystem; a per-board default under the user's data folder. */
+  flash?: string | undefined;
 }
 
 /** One board on a LAN: its name there and its port forwards (board port → PC port). */
@@ -37,6 +43,10 @@ export interface BootOptions {
   bootEpochMs?: number;
   /** Called with each Board as it boots (again after a reset). */
   onBoot?: (board: Board) => void;
+  /** The board's console port: the board boots to its REPL (hard and soft resets keep it). */
+  serial?: BoardSerial | undefined;
+  /** The board's flash filesystem. */
+  flash?: FlashDir | undefined;
 }
 
 /**
@@ -49,31 +59,50 @@ export async function runOnLan(spec: LanBoard, script: GuestScript, lan: Lan, op
   if (!base) throw new InputError(`unknown board '${spec.board}'`);
   const link = base.wlan.timing[opts.timing].link;
   if (link) {
-    lan.faults ??= new Faults(lan);
-    lan.faults.add({ text: `WiFi hop of ${spec.name}`, fault: wifiLink(link), targets: { at: 0, for: null, board: spec.name, directions: ["upstream", "downstream"], probability: 1 }, quiet: true });
+    faultsOn(lan).add({ text: `WiFi hop of ${spec.name}`, fault: wifiLink(link), targets: { at: 0, for: null, board: spec.name, directions: ["upstream", "downstream"], probability: 1 }, quiet: true });
   }
+  const { serial, flash } = opts;
+  let firstBoot = true;
   for (;;) {
     const setup = lan.faults?.setup({ name: spec.name, profile: base, heapBytes: base.heapBytes }) ?? { profile: base, heapBytes: base.heapBytes };
     lan.clock.guestRunning?.(1); // booting is work: simulated time waits for it
     let board: Board;
     let engine: GuestEngine;
+    const console = serial ? serialConsole(serial) : opts.console;
     try {
       const { profile } = setup;
-      board = new Board({ profile, lan, log: opts.log, timing: opts.timing, console: opts.console, name: spec.name, forwards: spec.forwards, bootEpochMs: opts.bootEpochMs });
+      const onMachineReset = () => board.halt();
+      board = new Board({ profile, lan, log: opts.log, timing: opts.timing, console, name: spec.name, forwards: spec.forwards, bootEpochMs: opts.bootEpochMs, serial, flash, onMachineReset });
       engine = await script.createEngine(setup.heapBytes, scriptConfig(spec));
       opts.onBoot?.(board);
-      board.boot();
+      if (serial) {
+        serial.rawRepl = false; // a hard reset starts the friendly REPL (pyexec_mode_kind's initial value)
+        serial.onInterrupt = () => board.interrupt();
+        serial.onResetPin = () => board.halt();
+        // inisetup.py's message, on the boot that formats the flash
+        if (firstBoot && flash?.formatted && profile.flash.firstBootMessage) console(profile.flash.firstBootMessage + "\n");
+      } else board.boot();
+      firstBoot = false;
     } catch (error) {
       lan.clock.guestRunning?.(-1);
       throw error;
     }
     const current = board;
     const unregister = lan.faults?.register({ name: spec.name, reset: () => current.halt() });
-    const running = board.run(engine);
-    lan.clock.guestRunning?.(-1);
     let outcome: RunOutcome;
     try {
-      outcome = await running;
+      for (;;) {
+        const running = board.run(engine);
+        lan.clock.guestRunning?.(-1);
+        outcome = await running;
+        if (outcome.kind !== "soft-reset") break;
+        // ports/esp32/main.c:197, ports/rp2/main.c:209; then the interpreter starts again on the same board.
+        engine.dispose();
+        console("MPY: soft reboot\n");
+        board.softReset();
+        lan.clock.guestRunning?.(1);
+        engine = await script.createEngine(setup.heapBytes, scriptConfig(spec));
+      }
     } finally {
       unregister?.();
       board.shutdown();
@@ -82,6 +111,19 @@ export async function runOnLan(spec: LanBoard, script: GuestScript, lan: Lan, op
     if (outcome.kind !== "reset") return outcome;
     opts.log.info("reset: the board reboots");
   }
+}
+
+/** The LAN's faults, started when it has none yet. */
+function faultsOn(lan: Lan): Faults {
+  if (lan.faults instanceof Faults) return lan.faults;
+  if (lan.faults) throw new Error("the LAN's hooks are not boardsim's faults");
+  return (lan.faults = new Faults(lan));
+}
+
+/** The Board's own console text (its messages, a TS script's prints) on the serial port, "\n" as "\r\n". */
+function serialConsole(serial: BoardSerial): (text: string) => void {
+  const encoder = new TextEncoder();
+  return (text) => void serial.print(encoder.encode(text.replace(/\r?\n/g, "\r\n")));
 }
 
 /** The script's `config` module: the settings the command line or lab file gives it. */

@@ -3,17 +3,18 @@ import { BOARDS } from "../boards/index.ts";
 import type { Board } from "../emulator/board.ts";
 import type { RunOutcome } from "../emulator/host-api.ts";
 import { createLogger, type LogFormat } from "../log.ts";
-import type { AccessPointConfig } from "../network-sim/access-point.ts";
-import { Capture } from "../network-sim/capture.ts";
-import { RealClock } from "../network-sim/clock.ts";
+import type { AccessPointConfig } from "../network-sim/wifi/access-point.ts";
+import { Capture } from "../network-sim/capture/capture.ts";
+import { RealClock } from "../network-sim/clock/clock.ts";
 import { Faults } from "../network-sim/faults/faults.ts";
-import { FaultSpecError, parseFault } from "../network-sim/faults/spec.ts";
-import { HostBridge } from "../network-sim/host-bridge.ts";
+import { FaultSpecError, parseFault } from "../network-sim/faults/parse.ts";
+import { HostBridge } from "../network-sim/pc/host-bridge.ts";
 import { Lan } from "../network-sim/lan.ts";
 import type { Logger } from "pino";
 import { runOnLan, type LanBoard } from "./boot.ts";
 import { InputError } from "./errors.ts";
 import { loadScript } from "./script.ts";
+import { loadFirmware, openConsole, type BoardConsole } from "./board-console.ts";
 
 /** What the LAN of a run looks like, beyond its boards. */
 export interface NetworkOptions {
@@ -40,6 +41,8 @@ export interface RealLanRun {
   interrupt(): void;
   /** Lets connections send what they were given, then closes the capture. */
   close(): Promise<void>;
+  /** The console ports of the boards that boot to their REPL, by board name. */
+  consoles: Map<string, BoardConsole>;
 }
 
 /** How long boardsim waits, after the scripts end, for their connections to send what they were given. */
@@ -47,8 +50,9 @@ const DRAIN_MS = 3000;
 
 /** Boots the boards on one LAN in real time (real sockets, real clock) and starts their scripts. */
 export async function startRealLan(specs: LanBoard[], net: NetworkOptions, consoleFor: (spec: LanBoard) => (text: string) => void): Promise<RealLanRun> {
-  const scripts = await Promise.all(specs.map((spec) => loadScript(spec)));
+  const scripts = await Promise.all(specs.map((spec) => (spec.console ? loadFirmware(spec) : loadScript(spec))));
   const rootLog = createLogger(net.logFormat, net.logLevel);
+  const consoles = new Map(specs.filter((spec) => spec.console).map((spec) => [spec.name, openConsole(spec, rootLog)] as const));
   if (net.expose) rootLog.warn("--expose: the boards' ports are open on 0.0.0.0, to every machine on your network");
   const lan = new Lan({
     clock: new RealClock(),
@@ -69,11 +73,13 @@ export async function startRealLan(specs: LanBoard[], net: NetworkOptions, conso
         log: rootLog.child({ board: spec.name }),
         console: consoleFor(spec),
         onBoot: (board) => boards.set(spec, board),
+        ...consoles.get(spec.name),
       }),
     ),
   );
   return {
     log: rootLog,
+    consoles,
     outcomes,
     interrupt: () => {
       for (const board of boards.values()) board.interrupt();

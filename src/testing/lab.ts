@@ -8,13 +8,13 @@ import { loadScript, type Role } from "../runtime/script.ts";
 import type { Board } from "../emulator/board.ts";
 import { DISPCHAR_CELL } from "../emulator/devices/oled.ts";
 import type { RunOutcome } from "../emulator/host-api.ts";
-import { defaultAccessPointConfig, type AccessPointConfig } from "../network-sim/access-point.ts";
+import { defaultAccessPointConfig, type AccessPointConfig } from "../network-sim/wifi/access-point.ts";
 import { Faults, type PlacedFault } from "../network-sim/faults/faults.ts";
-import { parseFault } from "../network-sim/faults/spec.ts";
+import { parseFault } from "../network-sim/faults/parse.ts";
 import { Lan } from "../network-sim/lan.ts";
-import { OfflineBridge } from "../network-sim/offline-bridge.ts";
-import { PcPeers } from "../network-sim/pc-peers.ts";
-import { VirtualClock } from "../network-sim/virtual-clock.ts";
+import { OfflineBridge } from "../network-sim/pc/offline-bridge.ts";
+import { PcPeers } from "../network-sim/pc/pc-peers.ts";
+import { VirtualClock } from "../network-sim/clock/virtual-clock.ts";
 
 /** time.time() in a lab: 2024-06-02 00:00:00 UTC (the firmware's build date), so runs repeat. */
 const LAB_EPOCH_MS = Date.UTC(2024, 5, 2);

@@ -1,4 +1,4 @@
-import type { PcServer } from "../network-sim/pc-peers.ts";
+import type { PcServer } from "../network-sim/pc/pc-peers.ts";
 import { Lab } from "./lab.ts";
 
 /** A client that keeps a TCP connection to the PC alive across WiFi drops: ping, echo, reconnect. */

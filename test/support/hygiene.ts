@@ -8,7 +8,7 @@ import { BOARDS } from "../../src/boards/index.ts";
 import { Board } from "../../src/emulator/board.ts";
 import { QuickJsEngine } from "../../src/emulator/quickjs/engine.ts";
 import { compileScript, type CompiledScript } from "../../src/emulator/quickjs/transpile.ts";
-import { RealClock } from "../../src/network-sim/clock.ts";
+import { RealClock } from "../../src/network-sim/clock/clock.ts";
 import { Lan } from "../../src/network-sim/lan.ts";
 
 export type ResourceCounts = Record<string, number>;

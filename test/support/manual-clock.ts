@@ -1,4 +1,4 @@
-import type { Clock } from "../../src/network-sim/clock.ts";
+import type { Clock } from "../../src/network-sim/clock/clock.ts";
 
 /** A clock that only moves when the test says so, for stepping the WiFi model through its states. */
 export class ManualClock implements Clock {

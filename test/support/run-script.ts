@@ -7,7 +7,7 @@ import { BOARDS } from "../../src/boards/index.ts";
 import { loadScript } from "../../src/runtime/script.ts";
 import { Board } from "../../src/emulator/board.ts";
 import type { RunOutcome } from "../../src/emulator/host-api.ts";
-import { RealClock } from "../../src/network-sim/clock.ts";
+import { RealClock } from "../../src/network-sim/clock/clock.ts";
 import { Lan } from "../../src/network-sim/lan.ts";
 import { faultsFrom } from "../../src/runtime/real-lan.ts";
 

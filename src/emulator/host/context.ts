@@ -1,9 +1,11 @@
 import type { Logger } from "pino";
 import type { BoardProfile } from "../../boards/profile.ts";
-import type { Clock } from "../../network-sim/clock.ts";
-import type { SoftAp } from "../../network-sim/soft-ap.ts";
-import type { Wlan } from "../../network-sim/wlan.ts";
+import type { Clock } from "../../network-sim/clock/clock.ts";
+import type { SoftAp } from "../../network-sim/wifi/soft-ap.ts";
+import type { Wlan } from "../../network-sim/wifi/wlan.ts";
+import type { BoardSerial } from "../console/board-serial.ts";
 import type { Oled } from "../devices/oled.ts";
+import type { FlashDir } from "../flash-dir.ts";
 import type { HostValue } from "../host-api.ts";
 import type { HostModuleName, HostName } from "./table.ts";
 import type { SocketTable } from "./socket-table.ts";
@@ -29,6 +31,14 @@ export interface BoardContext {
   readonly signal: AbortSignal;
   /** performance.now() when the guest last let the event loop take a turn. */
   readonly lastYield: number;
+  /** The console port, when the board boots to its REPL. */
+  readonly serial: BoardSerial | null;
+  /** The flash filesystem, when one is mounted. */
+  readonly flash: FlashDir | null;
+  /** Drops a Ctrl-C that came after the code ended (the REPL reads again). */
+  clearInterrupt(): void;
+  /** machine.reset(): the runner boots the board again. */
+  machineReset(): void;
 }
 
 /** A host function takes the guest's plain values; each checks what it was given. */

@@ -13,6 +13,7 @@ export function modbuiltins(board: BoardContext) {
       socket: board.profile.socket.constants,
       network: board.profile.wlan.constants,
       modules: [...(board.profile.vendorModules ?? [])],
+      console: board.serial !== null,
     }),
     write: (text: string): null => {
       board.console(text);

@@ -1,10 +1,9 @@
-import type { IfconfigTuple } from "../../boards/profile.ts";
-import type { Security } from "../../network-sim/access-point.ts";
+import type { IfconfigTuple, Security } from "../../boards/profile.ts";
 import { ipToNumber, isIPv4, numberToIp } from "../../network-sim/address.ts";
-import { sleep } from "../../network-sim/clock.ts";
+import { sleep } from "../../network-sim/clock/clock.ts";
 import { FirmwareError } from "../../network-sim/errors.ts";
-import type { SoftAp, SoftApSettings } from "../../network-sim/soft-ap.ts";
-import type { Wlan } from "../../network-sim/wlan.ts";
+import type { SoftAp, SoftApSettings } from "../../network-sim/wifi/soft-ap.ts";
+import type { Wlan } from "../../network-sim/wifi/wlan.ts";
 import type { HostValue } from "../host-api.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 

@@ -1,8 +1,8 @@
 import { milliseconds } from "./arguments.ts";
 import { isIPv4 } from "../../network-sim/address.ts";
 import { FirmwareError, NetError } from "../../network-sim/errors.ts";
-import { TcpSocket } from "../../network-sim/tcp-socket.ts";
-import { UdpSocket } from "../../network-sim/udp-socket.ts";
+import { TcpSocket } from "../../network-sim/tcp/tcp-socket.ts";
+import { UdpSocket } from "../../network-sim/udp/udp-socket.ts";
 import { GuestException, type HostValue } from "../host-api.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 

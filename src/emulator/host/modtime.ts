@@ -1,4 +1,4 @@
-import { sleep } from "../../network-sim/clock.ts";
+import { sleep } from "../../network-sim/clock/clock.ts";
 import { milliseconds } from "./arguments.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 

@@ -1,20 +1,21 @@
 import type { SocketAddress } from "../../network-sim/address.ts";
 import { NetError } from "../../network-sim/errors.ts";
 import { PortTable } from "../../network-sim/port-table.ts";
-import type { TcpLink } from "../../network-sim/tcp-link.ts";
-import { TcpSocket, type SocketHost } from "../../network-sim/tcp-socket.ts";
-import { UdpSocket } from "../../network-sim/udp-socket.ts";
+import type { TcpLink } from "../../network-sim/tcp/tcp-link.ts";
+import { TcpSocket, type SocketHost } from "../../network-sim/tcp/tcp-socket.ts";
+import { UdpSocket, type UdpHost } from "../../network-sim/udp/udp-socket.ts";
+import type { NetHost } from "../../network-sim/socket-host.ts";
 
 /** The board's sockets by descriptor, and its TCP and UDP ports: what modsocket's calls work on. */
 export class SocketTable {
   /** What every socket of the board is given: the board's network, ports and limits. */
-  readonly host: SocketHost;
+  readonly host: SocketHost & UdpHost;
   private readonly sockets = new Map<number, TcpSocket | UdpSocket>();
   private readonly ports = new PortTable<TcpSocket>();
   private readonly udpPorts = new PortTable<UdpSocket>();
   private nextId = 1;
 
-  constructor(host: Omit<SocketHost, "claimPort" | "releasePort" | "ephemeralPort" | "udpPorts" | "pcbsInUse" | "listeningSockets" | "roomFreed">) {
+  constructor(host: NetHost) {
     this.host = {
       ...host,
       claimPort: (port, socket) => this.ports.claim(port, socket),

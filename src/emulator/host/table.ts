@@ -28,6 +28,9 @@ export const HOST_TABLE = {
     "socketSetsockopt",
   ],
   moddisplay: ["oledFill", "oledPixel", "oledFillRect", "oledText", "oledDispChar", "oledShow"],
+  vfs_lfs: ["flashStat", "flashIlistdir", "flashOpen", "flashRead", "flashWrite", "flashMkdir", "flashRemove", "flashRename", "flashStatvfs", "flashIsDir"],
+  mphalport: ["serialRead", "serialWrite", "serialMode", "serialUnread"],
+  modmachine: ["machineReset"],
 } as const;
 
 export type HostModuleName = keyof typeof HOST_TABLE;

@@ -4,7 +4,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { packageRoot } from "../../package-root.ts";
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "../host-api.ts";
-import type { HostReply, HostRequest, WorkerInput } from "./protocol.ts";
+import type { BoardBoot, HostReply, HostRequest, WorkerInput } from "./protocol.ts";
 
 /** The guest library's folder; src/ ships with the package, so the CLI bundle in dist/ reads it there too. */
 const GUEST_DIR = path.join(packageRoot(), "src/emulator/micropython/guest");
@@ -47,6 +47,8 @@ export interface MicroPythonOptions {
   heapBytes: number;
   /** The `config` module: the settings the command line or lab file gives the script, as in a TS script. */
   config: Record<string, HostValue>;
+  /** The board boots to its REPL with the flash mounted (the script, if any, runs as main.py). */
+  board?: BoardBoot;
 }
 
 /**
@@ -80,6 +82,7 @@ export class MicroPythonEngine implements GuestEngine {
       fileName: this.script.fileName,
       heapBytes: this.options.heapBytes,
       config: this.options.config,
+      ...(this.options.board ? { board: this.options.board } : {}),
     };
     const worker = new Worker(workerFile(), { workerData: input, transferList: [port2] });
     this.worker = worker;

@@ -15,6 +15,16 @@ export interface WorkerInput {
   heapBytes: number;
   /** The script's `config` module's values. */
   config: Record<string, HostValue>;
+  /** The board boots to its REPL (board-repl.ts) instead of running one script. */
+  board?: BoardBoot;
+}
+
+/** A board that boots to its REPL (board-repl.ts). */
+export interface BoardBoot {
+  /** The board's banner line (the profile's), printed where the firmware prints its own. */
+  banner: string;
+  /** --script: its source runs as main.py; null: main.py from the flash. */
+  main: string | null;
 }
 
 export interface HostRequest {

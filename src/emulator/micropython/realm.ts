@@ -47,6 +47,8 @@ export interface RealmOptions {
   mayGrowHeap(): boolean;
   /** One byte the interpreter wrote to stdout or stderr. */
   consoleByte(byte: number): void;
+  /** sys.stdin's next byte (null: none, its end); null here: the glue's own stdin. */
+  stdinByte: (() => number | null) | null;
   /** A message of the glue's own (console.error): an emscripten abort or warning. */
   glueMessage(text: string): void;
 }
@@ -101,6 +103,7 @@ const INSIDE = `"use strict";
     return result;
   };
   const onInvoke = wrap(hooks.onInvoke), mayGrowHeap = wrap(hooks.mayGrowHeap), consoleByte = wrap(hooks.consoleByte);
+  const stdinByte = hooks.stdinByte ? wrap(hooks.stdinByte) : null;
   const glueMessage = wrap(hooks.glueMessage);
   let exports = null;
   // The glue's environment check: a worker (no fetch, no XMLHttpRequest; the wasm comes below).
@@ -129,7 +132,8 @@ const INSIDE = `"use strict";
   return {
     options(heapsize) {
       const sink = function (bytes) { consoleByte(bytes[0]); };
-      return { heapsize, linebuffer: false, stdout: sink, stderr: sink };
+      const stdin = stdinByte ? { stdin: function () { return stdinByte(); } } : {};
+      return { heapsize, linebuffer: false, stdout: sink, stderr: sink, ...stdin };
     },
     loaded() {
       delete globalThis.fetch;
@@ -191,6 +195,8 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
     if (typeof byte === "number") options.consoleByte(byte);
   });
   hooks.glueMessage = guard((text) => options.glueMessage(String(text)));
+  const { stdinByte } = options;
+  hooks.stdinByte = stdinByte ? guard(() => stdinByte()) : null;
   // Called once, with outer arguments: the hooks object is read by the context only while this
   // function runs (it keeps the wrapped functions, not the object).
   const inside = (vm.runInContext(INSIDE, context) as (failed: symbol, hooks: object, wasm: WebAssembly.Module) => Inside)(FAILED, hooks, options.wasm);

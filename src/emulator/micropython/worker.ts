@@ -5,6 +5,7 @@
  */
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import type { HostValue } from "../host-api.ts";
+import { bootFirmware, ConsoleInput } from "./board-repl.ts";
 import type { HostReply, WorkerInput, WorkerOutcome } from "./protocol.ts";
 import { loadSandboxedMicroPython, type WasmExports } from "./realm.ts";
 
@@ -76,12 +77,17 @@ function onConsoleByte(byte: number): void {
   consoleBytes.push(byte);
   if (byte === 10 || consoleBytes.length >= 256) flushConsole();
 }
+let consoleSink = (bytes: Uint8Array) => raiseIfInterrupted(hostCall("write", [decoder.decode(bytes, { stream: true })]));
 function flushConsole(): void {
   if (consoleBytes.length === 0) return;
-  const text = decoder.decode(Uint8Array.from(consoleBytes), { stream: true });
+  const bytes = Uint8Array.from(consoleBytes);
   consoleBytes = [];
-  raiseIfInterrupted(hostCall("write", [text]));
+  consoleSink(bytes);
 }
+
+/** sys.stdin, when the board has a console. */
+const consoleInput = input.board ? new ConsoleInput(hostCall, flushConsole, raiseIfInterrupted) : null;
+let softResetRequested = false;
 
 function memory(): Uint8Array {
   return new Uint8Array(sandboxed.buffer());
@@ -202,6 +208,11 @@ const bridge = {
   probe(): void {
     if (callDepthAddress === -1) depthSnapshots.push(staticData());
   },
+  /** machine.soft_reset() (true), or whether it was called (false). */
+  softReset(request: unknown): boolean {
+    if (request === true) softResetRequested = true;
+    return softResetRequested;
+  },
   finish(kind: unknown, pyType: unknown, traceback: unknown): void {
     flushConsole();
     outcome =
@@ -233,6 +244,7 @@ const sandboxed = await loadSandboxedMicroPython(input.heapBytes + LIBRARY_ALLOW
   // Once the heap is capped, the wasm memory may not grow, so malloc() cannot add Python heap.
   mayGrowHeap: () => heapMayGrow,
   consoleByte: onConsoleByte,
+  stdinByte: consoleInput ? () => consoleInput.readStdin() : null,
   glueMessage: (text) => console.error(text),
 });
 const mp = sandboxed.mp;
@@ -257,7 +269,11 @@ capHeap();
 sandboxed.lockdown();
 scriptStarted = true;
 try {
-  mp.runPython("_boardsim.run()");
+  if (input.board) {
+    const takeSoftReset = () => [softResetRequested, (softResetRequested = false)][0]!;
+    const context = { mp, hostCall, flushConsole, raiseIfInterrupted, takeSoftReset, input: consoleInput!, setConsoleSink: (sink: typeof consoleSink) => (consoleSink = sink) };
+    outcome = bootFirmware(context, input.board);
+  } else mp.runPython("_boardsim.run()");
 } catch (error) {
   // Something unwound the interpreter itself: a wasm trap (memory the script corrupted through
   // uctypes), or an exception of the glue's JavaScript the script reached. Its state is lost: the

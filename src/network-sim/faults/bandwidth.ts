@@ -1,5 +1,5 @@
-import type { Clock } from "../clock.ts";
-import type { Pipe } from "../pipe.ts";
+import type { Clock } from "../clock/clock.ts";
+import type { Pipe } from "../tcp/pipe.ts";
 import type { FaultType } from "./fault.ts";
 import { timedPipe } from "./timed-pipe.ts";
 

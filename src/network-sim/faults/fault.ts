@@ -1,11 +1,11 @@
 import type { Logger } from "pino";
-import type { BoardProfile } from "../../boards/profile.ts";
-import type { AccessPoint } from "../access-point.ts";
-import type { SocketAddress } from "../address.ts";
-import type { Clock } from "../clock.ts";
+import type { AccessPoint } from "../wifi/access-point.ts";
+import type { Clock } from "../clock/clock.ts";
 import type { Lan } from "../lan.ts";
-import type { Pipe } from "../pipe.ts";
-import type { Random } from "../random.ts";
+import type { BoardHandle, BoardSetup, Connection, ConnectVerdict, Direction } from "../lan-hooks.ts";
+import type { Random } from "./random.ts";
+
+export type { BoardHandle, BoardSetup, Connection, ConnectVerdict, Direction };
 
 /**
  * One fault of the catalogue, like one of Toxiproxy's toxics: started on a lab (at its `at` time),
@@ -39,39 +39,6 @@ export function connectFault(name: string, verdict: ConnectVerdict, summary: str
 
 export type ParamKind = "duration" | "bytes" | "count" | "rssi" | "ip" | "text" | "probability";
 export type FaultParams = Record<string, number | string>;
-
-/** Toxiproxy's directions: upstream is what the connecting side sends, downstream what it receives. */
-export type Direction = "upstream" | "downstream";
-
-/** How a connection attempt ends instead of connecting. */
-export type ConnectVerdict = "refused" | "unreachable" | "no_answer";
-
-/** One TCP connection on the LAN, as faults see it. */
-export interface Connection {
-  readonly client: SocketAddress;
-  readonly server: SocketAddress;
-  /** The names of the hosts at its ends (a board's name, or "pc"). */
-  readonly hosts: readonly [client: string, server: string];
-  /** Clock time it was established. */
-  readonly openedAt: number;
-  /** Puts `wrapper` in front of the segments going one way; it passes them on to `next` (or not). */
-  wrap(direction: Direction, wrapper: (next: Pipe) => Pipe): void;
-  /** Resets both ends now (each sees ECONNRESET). */
-  reset(): void;
-}
-
-/** A board as faults see it: its name, and the reset button. */
-export interface BoardHandle {
-  readonly name: string;
-  reset(): void;
-}
-
-/** What a board boots with: board faults (heap, sockets) change it. */
-export interface BoardSetup {
-  readonly name: string;
-  profile: BoardProfile;
-  heapBytes: number;
-}
 
 /** Everything a fault acts on, narrowed to its targets (board=, port=, peer=, ssid=, direction=, probability=). */
 export interface FaultScope {

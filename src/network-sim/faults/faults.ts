@@ -1,7 +1,8 @@
 import type { Lan } from "../lan.ts";
-import { tap } from "../pipe.ts";
-import { seededRandom, type Random } from "../random.ts";
-import type { BoardHandle, BoardSetup, Connection, ConnectVerdict, Direction, Fault, FaultScope } from "./fault.ts";
+import { tap } from "../tcp/pipe.ts";
+import { seededRandom, type Random } from "./random.ts";
+import type { BoardHandle, BoardSetup, ConnectAttempt, Connection, ConnectVerdict, Direction, LanHooks } from "../lan-hooks.ts";
+import type { Fault, FaultScope } from "./fault.ts";
 
 /** Where and when a fault acts: the parameters every fault takes. */
 export interface FaultTargets {
@@ -32,13 +33,6 @@ export interface PlacedFault {
   quiet?: boolean;
 }
 
-/** A connection attempt as the LAN is about to make it. */
-export interface ConnectAttempt {
-  from: string;
-  to: string | null;
-  remote: readonly [string, number];
-}
-
 interface Rule<T> {
   matches(value: T): boolean;
   fn: (value: T) => void;
@@ -48,7 +42,7 @@ interface Rule<T> {
  * The faults of one LAN: it starts and stops them on the LAN's clock and answers the LAN's questions
  * (does this connect succeed? who wraps this new connection? what does this board boot with?).
  */
-export class Faults {
+export class Faults implements LanHooks {
   readonly random: Random;
   private readonly verdicts: { matches(a: ConnectAttempt): boolean; verdict: ConnectVerdict; probability: number }[] = [];
   private readonly delays: { matches(a: ConnectAttempt): boolean; ms: number }[] = [];

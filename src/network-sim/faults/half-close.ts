@@ -1,4 +1,4 @@
-import type { Segment } from "../pipe.ts";
+import type { Segment } from "../tcp/pipe.ts";
 import type { FaultType } from "./fault.ts";
 import { deliver } from "./timed-pipe.ts";
 

@@ -1,4 +1,4 @@
-import type { Pipe } from "../pipe.ts";
+import type { Pipe } from "../tcp/pipe.ts";
 import type { FaultType } from "./fault.ts";
 
 /**

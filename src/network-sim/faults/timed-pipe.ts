@@ -1,5 +1,5 @@
-import type { Clock } from "../clock.ts";
-import type { Pipe, Segment } from "../pipe.ts";
+import type { Clock } from "../clock/clock.ts";
+import type { Pipe, Segment } from "../tcp/pipe.ts";
 
 /**
  * A Pipe that passes each segment on at the time `dueAt` gives (from now and when the previous one

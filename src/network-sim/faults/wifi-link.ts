@@ -1,5 +1,5 @@
 import type { LinkTiming } from "../../boards/profile.ts";
-import type { Pipe } from "../pipe.ts";
+import type { Pipe } from "../tcp/pipe.ts";
 import { bandwidthPipe } from "./bandwidth.ts";
 import type { Fault } from "./fault.ts";
 import { latencyPipe } from "./latency.ts";

@@ -50,7 +50,15 @@ def _bridge(js):
     def collect():
         js_collect()
 
-    return call, finish, collect
+    def soft_reset():
+        # machine.soft_reset(): the board soft-resets once the SystemExit it raises ends the code.
+        js_soft_reset(True)
+
+    def soft_reset_requested():
+        return js_soft_reset(False)
+
+    js_soft_reset = js.softReset
+    return call, finish, collect, soft_reset, soft_reset_requested
 
 
 def _tag_floats(value):
@@ -61,7 +69,7 @@ def _tag_floats(value):
     return value
 
 
-call, finish, collect = _bridge(__import__("_boardsim_js"))
+call, finish, collect, soft_reset, soft_reset_requested = _bridge(__import__("_boardsim_js"))
 
 
 def buffer(data):

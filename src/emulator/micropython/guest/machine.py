@@ -28,6 +28,19 @@ class Pin:
 
 
 def reset():
-    # The board restarts: the script stops here, as it would on the board.
+    # The board restarts: the script stops here, as it would on the board. With a console the
+    # board then boots again (banner, boot.py, main.py); without one boardsim ends the run.
+    import _host
+
+    if _host.info.get("console"):
+        _host.call("machineReset")
+    raise SystemExit
+
+
+def soft_reset():
+    # modmachine.c machine_soft_reset: pyexec_system_exit = PYEXEC_FORCED_EXIT, then SystemExit.
+    import _host
+
+    _host.soft_reset()
     raise SystemExit
 

@@ -1,10 +1,11 @@
 import pino from "pino";
 import { describe, expect, it } from "vitest";
-import { ManualClock } from "../../test/support/manual-clock.ts";
-import { picoW } from "../boards/pico_w.ts";
-import type { BoardProfile } from "../boards/profile.ts";
+import { ManualClock } from "../../../test/support/manual-clock.ts";
+import { picoW } from "../../boards/pico_w.ts";
+import type { BoardProfile } from "../../boards/profile.ts";
 import { defaultAccessPointConfig, type AccessPointConfig } from "./access-point.ts";
-import { Lan, type LanHost } from "./lan.ts";
+import { Lan } from "../lan.ts";
+import type { LanHost } from "../lan-host.ts";
 import { Wlan } from "./wlan.ts";
 
 /** A profile that retries failed joins every 2.45 s, as ESP32 does (board-numbers.md §1c). */

@@ -1,6 +1,6 @@
-import type { SocketAddress } from "./address.ts";
+import type { SocketAddress } from "../address.ts";
 import type { ByteQueue } from "./byte-queue.ts";
-import type { NetError } from "./errors.ts";
+import type { NetError } from "../errors.ts";
 
 /**
  * One established TCP connection as a board's socket sees it. The far end may be a real socket

@@ -1,5 +1,5 @@
 import { sleep, type Clock } from "./clock.ts";
-import { Notifier } from "./notifier.ts";
+import { Notifier } from "../notifier.ts";
 import { TimerQueue } from "./timer-queue.ts";
 
 /**

@@ -1,5 +1,5 @@
-import { NetError } from "./errors.ts";
-import { Notifier } from "./notifier.ts";
+import { NetError } from "../errors.ts";
+import { Notifier } from "../notifier.ts";
 
 /**
  * The receive side of one TCP direction: bytes that arrived and wait for recv().

@@ -2,12 +2,12 @@ import dgram from "node:dgram";
 import type { EventEmitter } from "node:events";
 import net from "node:net";
 import type { Logger } from "pino";
-import type { SocketAddress } from "./address.ts";
-import { ByteQueue } from "./byte-queue.ts";
-import { NetError } from "./errors.ts";
-import { Notifier } from "./notifier.ts";
-import type { Pipe, Segment } from "./pipe.ts";
-import type { TcpLink } from "./tcp-link.ts";
+import type { SocketAddress } from "../address.ts";
+import { ByteQueue } from "../tcp/byte-queue.ts";
+import { NetError } from "../errors.ts";
+import { Notifier } from "../notifier.ts";
+import type { Pipe, Segment } from "../tcp/pipe.ts";
+import type { TcpLink } from "../tcp/tcp-link.ts";
 
 export interface LinkBuffers {
   sendBuffer: number;

@@ -1,5 +1,5 @@
-import { ipToNumber, numberToIp } from "./address.ts";
-import type { Clock } from "./clock.ts";
+import { ipToNumber, numberToIp } from "../address.ts";
+import type { Clock } from "../clock/clock.ts";
 
 export interface Lease {
   readonly ip: string;

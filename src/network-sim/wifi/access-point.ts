@@ -1,10 +1,8 @@
-import { ipToNumber } from "./address.ts";
-import type { Clock } from "./clock.ts";
+import type { Security } from "../../boards/profile.ts";
+import { ipToNumber } from "../address.ts";
+import type { Clock } from "../clock/clock.ts";
 import { DhcpServer } from "./dhcp.ts";
-import type { LanHost } from "./lan.ts";
-
-/** How the AP is secured: open, WPA2-PSK, or WPA/WPA2-PSK mixed mode. */
-export type Security = "open" | "wpa2" | "wpa-wpa2";
+import type { LanHost } from "../lan-host.ts";
 
 export interface AccessPointConfig {
   ssid: string;

@@ -1,8 +1,8 @@
 import { closeSync, openSync, writeSync } from "node:fs";
-import { ipToNumber } from "./address.ts";
-import type { SocketAddress } from "./address.ts";
-import type { AccessPointConfig } from "./access-point.ts";
-import type { Segment } from "./pipe.ts";
+import { ipToNumber } from "../address.ts";
+import type { SocketAddress } from "../address.ts";
+import type { AccessPointConfig } from "../wifi/access-point.ts";
+import type { Segment } from "../tcp/pipe.ts";
 
 /** pcap global header: magic, v2.4, no zone, no sigfigs, snaplen 65535, LINKTYPE_ETHERNET. */
 const LINKTYPE_ETHERNET = 1;

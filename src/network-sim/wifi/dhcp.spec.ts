@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ManualClock } from "../../test/support/manual-clock.ts";
+import { ManualClock } from "../../../test/support/manual-clock.ts";
 import { DhcpServer } from "./dhcp.ts";
 
 describe("DhcpServer", () => {

@@ -1,9 +1,15 @@
-import type { SocketAddress } from "./address.ts";
-import { blockingCall } from "./blocking.ts";
-import { NetError } from "./errors.ts";
-import type { UdpForward } from "./host-bridge.ts";
-import { Notifier } from "./notifier.ts";
-import type { SocketHost } from "./tcp-socket.ts";
+import type { SocketAddress } from "../address.ts";
+import { blockingCall } from "../blocking.ts";
+import { NetError } from "../errors.ts";
+import type { UdpForward } from "../pc/host-bridge.ts";
+import { Notifier } from "../notifier.ts";
+import type { PortTable } from "../port-table.ts";
+import type { NetHost } from "../socket-host.ts";
+
+/** What a UDP socket needs from the board it lives on. */
+export interface UdpHost extends NetHost {
+  udpPorts: PortTable<UdpSocket>;
+}
 
 interface Datagram {
   data: Uint8Array;
@@ -28,7 +34,7 @@ export class UdpSocket {
   private outbox: Promise<void> = Promise.resolve();
   private closed = false;
 
-  constructor(private readonly host: SocketHost) {}
+  constructor(private readonly host: UdpHost) {}
 
   get isClosed(): boolean {
     return this.closed;

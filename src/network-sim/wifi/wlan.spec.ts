@@ -1,10 +1,10 @@
 import pino from "pino";
 import { describe, expect, it } from "vitest";
-import { BOARDS } from "../boards/index.ts";
-import { picoW } from "../boards/pico_w.ts";
+import { BOARDS } from "../../boards/index.ts";
+import { picoW } from "../../boards/pico_w.ts";
 import { defaultAccessPointConfig } from "./access-point.ts";
-import { ManualClock } from "../../test/support/manual-clock.ts";
-import { Lan } from "./lan.ts";
+import { ManualClock } from "../../../test/support/manual-clock.ts";
+import { Lan } from "../lan.ts";
 import { Wlan } from "./wlan.ts";
 
 function picoStation(mac = Uint8Array.of(0x28, 0xcd, 0xc1, 1, 2, 3), clock = new ManualClock(), lan?: Lan) {

@@ -1,31 +1,13 @@
-import type { Logger } from "pino";
-import type { BoardProfile } from "../boards/profile.ts";
-import type { AccessPoint } from "./access-point.ts";
-import type { SocketAddress } from "./address.ts";
-import { blockingCall, settledOrAborted } from "./blocking.ts";
-import type { Clock } from "./clock.ts";
-import { NetError } from "./errors.ts";
-import { Notifier } from "./notifier.ts";
-import type { Forward } from "./host-bridge.ts";
-import type { Lan, LanHost } from "./lan.ts";
-import type { PortTable } from "./port-table.ts";
+import type { SocketAddress } from "../address.ts";
+import { blockingCall, settledOrAborted } from "../blocking.ts";
+import { NetError } from "../errors.ts";
+import { Notifier } from "../notifier.ts";
+import type { Forward } from "../pc/host-bridge.ts";
 import type { TcpLink } from "./tcp-link.ts";
-import type { UdpSocket } from "./udp-socket.ts";
+import type { NetHost } from "../socket-host.ts";
 
-/** Which network a packet for an address leaves on, and the board's own address there. */
-export interface Route {
-  net: AccessPoint;
-  localIp: string;
-}
-
-/** What a socket needs from the board it lives on. */
-export interface SocketHost {
-  lan: Lan;
-  clock: Clock;
-  log: Logger;
-  profile: BoardProfile;
-  /** The board's current address, null while it has no link. */
-  localIp(): string | null;
+/** What a TCP socket needs from the board it lives on. */
+export interface SocketHost extends NetHost {
   /** Claims a local port; false when another open socket holds it. */
   claimPort(port: number, socket: TcpSocket): boolean;
   releasePort(port: number, socket: TcpSocket): void;
@@ -37,13 +19,6 @@ export interface SocketHost {
   roomFreed(): void;
   /** Claims a free port from the ephemeral range for a connecting socket. */
   ephemeralPort(socket: TcpSocket): number;
-  udpPorts: PortTable<UdpSocket>;
-  /** The board as the LAN sees it. */
-  lanHost: LanHost;
-  /** The way to `ip`; null when the board has no network that leads there. */
-  route(ip: string): Route | null;
-  /** The PC port a listening board port is forwarded from (--forward), the board port by default. */
-  hostPort(boardPort: number): number;
 }
 
 type State = "new" | "bound" | "listening" | "connecting" | "connected" | "closed";

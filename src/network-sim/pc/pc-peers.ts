@@ -1,10 +1,9 @@
-import type { SocketAddress } from "./address.ts";
-import { NetError } from "./errors.ts";
-import type { Lan, LanHost } from "./lan.ts";
-import type { TcpLink } from "./tcp-link.ts";
+import type { SocketAddress } from "../address.ts";
+import { NetError } from "../errors.ts";
+import { PC_MAC, type Lan } from "../lan.ts";
+import type { LanHost } from "../lan-host.ts";
+import type { TcpLink } from "../tcp/tcp-link.ts";
 
-/** The PC's MAC on the LAN (locally administered), as the capture shows it. */
-const PC_MAC = Uint8Array.of(0x02, 0x50, 0x43, 0x00, 0x00, 0x02);
 /** A PC's socket buffers: much larger than a board's, so the board is the bottleneck as in real life. */
 const PC_BUFFERS = { sendBuffer: 256 * 1024, receiveWindow: 256 * 1024 };
 /** Linux gives up on unanswered SYNs after about 127 s (tcp_syn_retries 6). */

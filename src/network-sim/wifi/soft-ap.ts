@@ -1,9 +1,11 @@
 import type { Logger } from "pino";
-import type { BoardProfile, IfconfigTuple } from "../boards/profile.ts";
-import type { AccessPoint, Security } from "./access-point.ts";
-import { numberToIp, ipToNumber } from "./address.ts";
-import { FirmwareError } from "./errors.ts";
-import type { Lan, LanHost } from "./lan.ts";
+import type { BoardProfile, IfconfigTuple } from "../../boards/profile.ts";
+import type { Security } from "../../boards/profile.ts";
+import type { AccessPoint } from "./access-point.ts";
+import { numberToIp, ipToNumber } from "../address.ts";
+import { FirmwareError } from "../errors.ts";
+import type { Lan } from "../lan.ts";
+import type { LanHost } from "../lan-host.ts";
 
 /** Where every firmware puts its own AP: 192.168.4.1/24, also gateway and DNS for its stations. */
 const AP_ADDRESS = "192.168.4.1";

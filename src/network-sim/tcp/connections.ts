@@ -1,10 +1,10 @@
 import type { SocketAddress } from "../address.ts";
-import type { NetSocketLink } from "../host-bridge.ts";
-import type { MemoryLink } from "../memory-link.ts";
-import type { Connection, Direction } from "./fault.ts";
-import type { Pipe } from "../pipe.ts";
+import type { NetSocketLink } from "../pc/host-bridge.ts";
+import type { MemoryLink } from "./memory-link.ts";
+import type { Connection, Direction } from "../lan-hooks.ts";
+import type { Pipe } from "./pipe.ts";
 
-/** A connection inside the LAN (board to board, or board and a PC peer in virtual time) for faults. */
+/** A connection inside the LAN (board to board, or board and a PC peer in virtual time) for the LAN's hooks. */
 export function memoryConnection(client: MemoryLink, server: MemoryLink, hosts: [string, string], openedAt: number): Connection {
   const toServer = client.out;
   const toClient = server.out;

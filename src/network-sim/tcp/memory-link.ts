@@ -1,8 +1,8 @@
-import type { SocketAddress } from "./address.ts";
+import type { SocketAddress } from "../address.ts";
 import { ByteQueue } from "./byte-queue.ts";
-import { NetError } from "./errors.ts";
-import type { LinkBuffers } from "./host-bridge.ts";
-import { Notifier } from "./notifier.ts";
+import { NetError } from "../errors.ts";
+import type { LinkBuffers } from "../pc/host-bridge.ts";
+import { Notifier } from "../notifier.ts";
 import type { Pipe } from "./pipe.ts";
 import type { TcpLink } from "./tcp-link.ts";
 

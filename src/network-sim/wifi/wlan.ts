@@ -1,11 +1,13 @@
 import type { Logger } from "pino";
-import type { BoardProfile, IfconfigTuple, WlanState, WlanTiming } from "../boards/profile.ts";
+import type { BoardProfile, IfconfigTuple, WlanState, WlanTiming } from "../../boards/profile.ts";
 import type { AccessPoint } from "./access-point.ts";
-import { formatMac } from "./address.ts";
-import type { Clock } from "./clock.ts";
-import { FirmwareError, NetError, type ErrnoName } from "./errors.ts";
+import { formatMac } from "../address.ts";
+import type { Clock } from "../clock/clock.ts";
+import type { ErrnoName } from "../../boards/errno.ts";
+import { FirmwareError, NetError } from "../errors.ts";
 import type { Lease } from "./dhcp.ts";
-import type { Lan, LanHost } from "./lan.ts";
+import type { Lan } from "../lan.ts";
+import type { LanHost } from "../lan-host.ts";
 
 export interface WlanOptions {
   lan: Lan;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ByteQueue } from "./byte-queue.ts";
-import { NetError } from "./errors.ts";
+import { NetError } from "../errors.ts";
 
 describe("ByteQueue", () => {
   it("returns what has arrived, up to the size asked, across chunks", async () => {

@@ -1,0 +1,38 @@
+import type { BoardSerial } from "../console/board-serial.ts";
+import { GuestException, type HostValue } from "../host-api.ts";
+import type { BoardContext, HostCalls } from "./context.ts";
+
+/** The console's host calls: they do not count as running code (BoardSerial.running). */
+export const CONSOLE_CALLS: ReadonlySet<string> = new Set(["serialRead", "serialWrite", "serialMode", "serialUnread"]);
+
+/**
+ * The board's console, as the ports' mphalport.c serves stdin/stdout (guest side: the worker's
+ * REPL loop, micropython/board-repl.ts, and sys.stdin/input()).
+ */
+export function mphalport(board: BoardContext) {
+  const serial = (): BoardSerial => {
+    if (!board.serial) throw new GuestException("OSError", [19]); // ENODEV: a script run has no console to read
+    return board.serial;
+  };
+  return {
+    /**
+     * Prints `output` (the prompt), then up to `max` bytes the PC typed; waits for one. `repl`: the
+     * REPL reads (Ctrl-C is a key from here on), and a Ctrl-C that came after the code ended is
+     * dropped, as pyexec.c does (mp_hal_set_interrupt_char(-1); mp_handle_pending(false)).
+     */
+    serialRead: async (max: number, repl: boolean, output: Uint8Array | null): Promise<Uint8Array> => {
+      if (repl) board.clearInterrupt();
+      const printed = output && output.length > 0 ? serial().print(output) : null;
+      const read = serial().read(max, repl, board.signal);
+      await printed;
+      return read;
+    },
+    serialWrite: (data: Uint8Array): null | Promise<null> => serial().print(data),
+    /** The firmware's pyexec mode: read with null, set with true (raw REPL) or false (friendly). */
+    serialMode: (raw: boolean | null): HostValue => {
+      if (raw !== null) serial().rawRepl = raw;
+      return { raw: serial().rawRepl, closed: serial().isClosed };
+    },
+    serialUnread: (data: Uint8Array): null => (serial().unread(data), null),
+  } satisfies HostCalls<"mphalport">;
+}

@@ -1,0 +1,272 @@
+/**
+ * The board's boot and REPL, in the MicroPython worker: boot.py, main.py, then the firmware's own
+ * event-driven REPL (shared/runtime/pyexec.c, through the port's replInit/replProcessChar), fed
+ * with the bytes of the board's console (BoardSerial on the main thread, read by host calls).
+ *
+ * The REPL's C code is the firmware's: friendly REPL, readline (history, auto-indent, tab
+ * completion), paste mode, raw REPL. What the webassembly port cannot do, this file does around it:
+ * - raw-paste mode (pyexec.c do_reader_stdin reads stdin, which this port does not have): the
+ *   protocol runs here and the code is then run by the raw REPL itself;
+ * - the board's banner in place of the port's, and "\n" → "\r\n" as the ports' cooked stdout does
+ *   (shared/runtime/stdout_helpers.c);
+ * - soft reset (PYEXEC_FORCED_EXIT): this worker ends and the runner starts a fresh interpreter.
+ */
+import type { MicroPython } from "@micropython/micropython-webassembly-pyscript";
+import type { HostValue } from "../host-api.ts";
+import type { BoardBoot, HostReply, WorkerOutcome } from "./protocol.ts";
+
+const CTRL_A = 0x01;
+const CTRL_B = 0x02;
+const CTRL_C = 0x03;
+const CTRL_D = 0x04;
+const CTRL_E = 0x05;
+/** pyexec.h PYEXEC_FORCED_EXIT: Ctrl-D at the REPL asks for a soft reset. */
+const PYEXEC_FORCED_EXIT = 0x100;
+/** MICROPY_REPL_STDIN_BUFFER_MAX (pyexec.c:195, not overridden by rp2/esp32/esp8266): raw-paste's window is half. */
+const RAW_PASTE_WINDOW = 256 / 2;
+const RAW_PROMPT = "raw REPL; CTRL-B to exit\r\n";
+
+/**
+ * The console's input in this worker: bytes the REPL fetched from the board's port and has not
+ * used yet are read first by running code (input(), sys.stdin), as they would be from the port's
+ * receive buffer; the REPL fetches many at a time, so a paste of code and its input works.
+ */
+export class ConsoleInput {
+  readonly pending: number[] = [];
+  /** Output held back while the REPL is about to read: it goes with the read (the prompt, then the wait). */
+  private held: number[] | null = null;
+
+  constructor(
+    private readonly hostCall: (name: string, args: HostValue[]) => HostReply,
+    private readonly flushConsole: () => void,
+    private readonly raiseIfInterrupted: (reply: HostReply) => void,
+  ) {}
+
+  /** From now until the REPL reads, output waits to go with that read. */
+  holdOutput(): void {
+    this.held ??= [];
+  }
+
+  /** The console's output (after the filter). */
+  send(bytes: Uint8Array): void {
+    if (this.held) this.held.push(...bytes);
+    else this.raiseIfInterrupted(this.hostCall("serialWrite", [bytes]));
+  }
+
+  /**
+   * The REPL's next byte; null when the PC closed the console. What it printed last (the prompt)
+   * goes in the same host call as the read, so the board is at its prompt once the PC sees it.
+   */
+  readRepl(): number | null {
+    if (this.pending.length === 0) {
+      this.holdOutput();
+      this.flushConsole();
+      const output = Uint8Array.from(this.held ?? []);
+      this.held = null;
+      const reply = this.hostCall("serialRead", [4096, true, output]);
+      if ("error" in reply) return CTRL_C; // the CLI's Ctrl-C (SIGINT) at the prompt: a key like any other
+      const bytes = reply.value as Uint8Array;
+      if (bytes.length === 0) return null;
+      this.pending.push(...bytes);
+    }
+    return this.pending.shift()!;
+  }
+
+  /**
+   * sys.stdin (and input(), which reads it): one byte for running code; null at the console's end
+   * or on Ctrl-C (the KeyboardInterrupt is then raised), as while code runs Ctrl-C interrupts.
+   */
+  readStdin(): number | null {
+    if (this.pending.length > 0) {
+      const c = this.pending.shift()!;
+      if (c !== CTRL_C) return c;
+      this.raiseIfInterrupted({ error: { pyType: "KeyboardInterrupt", pyArgs: [] } });
+      return null;
+    }
+    this.flushConsole();
+    const reply = this.hostCall("serialRead", [1, false, null]);
+    this.raiseIfInterrupted(reply);
+    return "value" in reply && (reply.value as Uint8Array).length > 0 ? (reply.value as Uint8Array)[0]! : null;
+  }
+}
+
+export interface WorkerContext {
+  mp: MicroPython;
+  hostCall(name: string, args: HostValue[]): HostReply;
+  /** Sends what print() collected so far (through the console sink). */
+  flushConsole(): void;
+  /** Where console bytes go once collected. */
+  setConsoleSink(sink: (bytes: Uint8Array) => void): void;
+  /** A KeyboardInterrupt reply outside Python's own calls: scheduled in the VM. */
+  raiseIfInterrupted(reply: HostReply): void;
+  /** machine.soft_reset() was called (and clears the request). */
+  takeSoftReset(): boolean;
+  input: ConsoleInput;
+}
+
+
+const encoder = new TextEncoder();
+const latin1 = new TextDecoder("latin1");
+
+export function bootFirmware(ctx: WorkerContext, boot: BoardBoot): WorkerOutcome {
+  const { mp } = ctx;
+  const out = new ConsoleFilter((bytes) => ctx.input.send(bytes), boot.banner);
+  ctx.setConsoleSink((bytes) => out.write(bytes));
+  const mode = (raw: boolean | null) => {
+    const reply = ctx.hostCall("serialMode", [raw]);
+    return "value" in reply ? (reply.value as { raw: boolean; closed: boolean }) : { raw: false, closed: false };
+  };
+  let raw = mode(null).raw;
+
+  // The library's spare heap is held back, as before a script (_boardsim.run), so the board's heap is free.
+  mp.runPython("import _boardsim\n_boardsim._trim_heap(_boardsim._script[2], 0)\n_boardsim._script = None");
+  // main.c (ports/rp2/main.c:180-192, ports/esp32/main.c:143-150): boot.py, then main.py only in the friendly REPL.
+  mp.runPython("import _board\n_board.mount()");
+  const softReset = () => (ctx.flushConsole(), { kind: "soft-reset" }) as WorkerOutcome;
+  mp.globals.set("_main", boot.main);
+  if (mp.runPython("_board.run_file('boot.py')")) return softReset();
+  if (!raw && mp.runPython("_board.run_file('main.py', _main)")) return softReset();
+  mp.runPython("del _main");
+
+  out.quiet = true;
+  mp.replInit(); // prints the port's banner: the board's is printed instead
+  ctx.flushConsole();
+  out.learnPortBanner();
+  if (raw) mp.replProcessChar(CTRL_A);
+  ctx.flushConsole();
+  out.quiet = false;
+  ctx.input.holdOutput(); // the prompt goes out with the REPL's first read: from then on Ctrl-C is a key
+  out.write(encoder.encode(raw ? RAW_PROMPT + ">" : `${boot.banner}\r\nType "help()" for more information.\r\n>>> `));
+
+  /** The raw REPL's line, as pyexec.c keeps it: Ctrl-E 'A' then Ctrl-A asks for raw-paste mode. */
+  let rawLine: number[] = [];
+  const { pending } = ctx.input;
+  const read = () => ctx.input.readRepl();
+  const feed = (c: number): number => {
+    const ret = mp.replProcessChar(c) as number;
+    if (out.sawRawPrompt()) raw = true;
+    return ret;
+  };
+
+  for (;;) {
+    const c = read();
+    if (c === null) {
+      ctx.flushConsole();
+      return { kind: "finished" };
+    }
+    let ret: number;
+    if (raw && c === CTRL_A && rawLine.length === 2 && rawLine[0] === CTRL_E && rawLine[1] === 0x41) {
+      ret = rawPaste(out, read, feed);
+    } else {
+      if (raw && c === CTRL_B) raw = false;
+      ret = feed(c);
+    }
+    if (raw) rawLine = c === CTRL_A || c === CTRL_B || c === CTRL_C || c === CTRL_D ? [] : [...rawLine.slice(0, 2), c];
+    if (ret & PYEXEC_FORCED_EXIT || ctx.takeSoftReset()) {
+      mode(raw);
+      if (pending.length > 0) ctx.hostCall("serialUnread", [Uint8Array.from(pending)]);
+      return softReset();
+    }
+  }
+}
+
+/**
+ * Raw-paste mode (pyexec.c:262-292, mp_reader_stdin_readbyte): "R\x01", the window size and a
+ * first window; then code bytes, with \x01 each time a window has been taken, until Ctrl-D,
+ * acknowledged with \x04. The code then runs in the raw REPL, whose "OK" raw-paste does not print.
+ */
+function rawPaste(out: ConsoleFilter, read: () => number | null, feed: (c: number) => number): number {
+  feed(CTRL_C); // clears the raw REPL's line (Ctrl-E 'A'), prints nothing
+  out.send(Uint8Array.of(0x52, 0x01, RAW_PASTE_WINDOW & 0xff, RAW_PASTE_WINDOW >> 8, 0x01));
+  const code: number[] = [];
+  let windowRemain = RAW_PASTE_WINDOW;
+  for (;;) {
+    const c = read();
+    if (c === null) return 0;
+    if (c === CTRL_C || c === CTRL_D) {
+      out.send(Uint8Array.of(CTRL_D));
+      if (c === CTRL_C) {
+        // KeyboardInterrupt while reading: printed as the raw REPL prints an exception, then its prompt.
+        out.write(encoder.encode("\x04Traceback (most recent call last):\r\nKeyboardInterrupt: \r\n\x04>"));
+        return 0;
+      }
+      break;
+    }
+    code.push(c);
+    if (--windowRemain === 0) {
+      out.send(Uint8Array.of(0x01));
+      windowRemain = RAW_PASTE_WINDOW;
+    }
+  }
+  for (const c of code) feed(c);
+  out.dropNext("OK");
+  return feed(CTRL_D);
+}
+
+/**
+ * The console's bytes on their way out: the board's banner for the port's, "\n" as "\r\n", no
+ * frames of boardsim's own library in tracebacks. Passes bytes on unchanged otherwise.
+ */
+class ConsoleFilter {
+  quiet = false;
+  private portBanner: string | null = null;
+  private lastByte = 0;
+  private recent = "";
+  private drop = "";
+  private captured = "";
+
+  constructor(
+    private readonly sink: (bytes: Uint8Array) => void,
+    private readonly banner: string,
+  ) {}
+
+  /** What replInit printed: "\r\n<port banner>\r\nType ...": remembered, so that Ctrl-B prints the board's. */
+  learnPortBanner(): void {
+    const line = this.captured.split("\r\n").find((l) => l.startsWith("MicroPython "));
+    this.portBanner = line ?? null;
+    this.captured = "";
+    this.recent = "";
+  }
+
+  /** Drops `text` if it is what comes next (raw-paste's code runs in the raw REPL without its "OK"). */
+  dropNext(text: string): void {
+    this.drop = text;
+  }
+
+  sawRawPrompt(): boolean {
+    const seen = this.recent.includes(RAW_PROMPT);
+    if (seen) this.recent = "";
+    return seen;
+  }
+
+  /** Bytes of the protocol itself (raw-paste's flow control): out as they are. */
+  send(bytes: Uint8Array): void {
+    this.sink(bytes);
+  }
+
+  write(bytes: Uint8Array): void {
+    let text = latin1.decode(bytes);
+    if (this.quiet) {
+      this.captured += text;
+      this.recent = (this.recent + text).slice(-64);
+      return;
+    }
+    if (this.drop) {
+      const n = Math.min(this.drop.length, text.length);
+      if (text.slice(0, n) === this.drop.slice(0, n)) {
+        text = text.slice(n);
+        this.drop = this.drop.slice(n);
+      } else this.drop = "";
+    }
+    if (this.portBanner) text = text.split(this.portBanner).join(this.banner);
+    text = text.replace(/^ {2}File "\/boardsim\/[^\n]*\n/gm, "");
+    let cooked = "";
+    for (const ch of text) {
+      if (ch === "\n" && this.lastByte !== 0x0d) cooked += "\r";
+      cooked += ch;
+      this.lastByte = ch.charCodeAt(0);
+    }
+    this.recent = (this.recent + cooked).slice(-64);
+    if (cooked) this.sink(Uint8Array.from(cooked, (ch) => ch.charCodeAt(0)));
+  }
+}

@@ -1,0 +1,68 @@
+# The board's boot sequence and console, as the firmware's main.c and pyexec.c run them: the
+# flash mounted at "/", boot.py, then main.py (the REPL itself runs in the worker, board-repl.ts).
+import sys
+import _host
+
+_NativeOSError = OSError
+
+
+def mount():
+    """Mounts the flash at "/" (keeping the board's library where it is) and makes input() read the console."""
+    import vfs
+    import os
+    import builtins
+    import _flash
+
+    library = vfs.VfsPosix("/boardsim")
+    vfs.umount("/")
+    vfs.mount(_flash.Flash(library), "/")
+    os.chdir("/")
+    builtins.input = input
+
+
+def input(prompt=None):
+    # builtins.input (py/modbuiltins.c mp_builtin_input): the prompt, then one line as readline()
+    # edits it; Ctrl-D on an empty line raises EOFError. Ctrl-C interrupts (the host raises it).
+    if prompt is not None:
+        sys.stdout.write(str(prompt))
+    line = bytearray()
+    while True:
+        data = sys.stdin.buffer.read(1)
+        if not data:
+            raise EOFError
+        c = data[0]
+        if c == 13 or c == 10:
+            sys.stdout.write("\r\n")
+            return line.decode()
+        if c == 4 and not line:
+            raise EOFError
+        if c in (8, 127):
+            if line:
+                line.pop()
+                sys.stdout.write("\b \b")
+        elif c >= 32:
+            line.append(c)
+            sys.stdout.buffer.write(data)
+
+
+def run_file(name, source=None):
+    """pyexec_file_if_exists (shared/runtime/pyexec.c:689): runs the file in __main__'s globals if
+    it exists; an exception prints its traceback. Returns True when the board must soft-reset."""
+    import __main__
+
+    if source is None:
+        try:
+            with open(name) as f:
+                source = f.read()
+        except _NativeOSError:
+            return False
+    try:
+        exec(compile(source, name, "exec"), __main__.__dict__)
+    except SystemExit:
+        # pyexec.c:146-149: SystemExit ends the file; machine.soft_reset() makes it a soft reset.
+        return _host.soft_reset_requested()
+    except BaseException as exc:
+        import _boardsim
+
+        print(_boardsim._traceback(exc))
+    return False

@@ -1,0 +1,179 @@
+# The board's flash filesystem: a VFS object mounted at "/", as the firmware's _boot.py mounts its
+# LittleFS there (ports/rp2/modules/_boot.py, ports/esp32/modules/_boot.py). The files are in a
+# folder on the PC; the host does the work there (src/emulator/flash-dir.ts) and raises the
+# board's OSError. Paths reach it absolute: this object keeps the current directory.
+import io
+import _host
+
+_call = _host.call
+
+
+class _File(io.IOBase):
+    # io.IOBase gives this class the stream protocol, so import and exec read it like a file.
+    def __init__(self, path, mode, size):
+        self._path = path
+        self._text = "b" not in mode
+        self._read = "r" in mode or "+" in mode
+        self._write = "r" not in mode or "+" in mode
+        self._append = "a" in mode
+        self._pos = size if self._append else 0
+        self._closed = False
+
+    def _check(self, ok):
+        if self._closed or not ok:
+            raise OSError(9)  # EBADF, as a closed or write-only LittleFS file gives
+
+    def readinto(self, buf):
+        self._check(self._read)
+        data = _call("flashRead", self._path, self._pos, len(buf))
+        buf[: len(data)] = data
+        self._pos += len(data)
+        return len(data)
+
+    def read(self, size=-1):
+        self._check(self._read)
+        if size is None or size < 0:
+            size = _call("flashStat", self._path)[6] - self._pos
+        data = _call("flashRead", self._path, self._pos, max(0, size))
+        self._pos += len(data)
+        return data.decode() if self._text else data
+
+    def readline(self):
+        self._check(self._read)
+        line = b""
+        while True:
+            chunk = _call("flashRead", self._path, self._pos, 64)
+            if not chunk:
+                break
+            nl = chunk.find(b"\n")
+            if nl >= 0:
+                chunk = chunk[: nl + 1]
+            line += chunk
+            self._pos += len(chunk)
+            if nl >= 0:
+                break
+        return line.decode() if self._text else line
+
+    def readlines(self):
+        return list(self)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+    def write(self, data):
+        self._check(self._write)
+        if self._append:
+            self._pos = _call("flashStat", self._path)[6]
+        n = _call("flashWrite", self._path, self._pos, _host.buffer(data))
+        self._pos += n
+        return n
+
+    def seek(self, offset, whence=0):
+        self._check(True)
+        if whence == 1:
+            offset += self._pos
+        elif whence == 2:
+            offset += _call("flashStat", self._path)[6]
+        self._pos = max(0, offset)
+        return self._pos
+
+    def tell(self):
+        return self._pos
+
+    def flush(self):
+        pass
+
+    def close(self):
+        self._closed = True
+
+    def ioctl(self, request, arg):
+        # MP_STREAM_FLUSH (1), MP_STREAM_SEEK (2), MP_STREAM_CLOSE (4): nothing is buffered here.
+        if request == 4:
+            self.close()
+        return 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        self._closed = True
+
+
+_LIBRARY = "/boardsim/"
+
+
+class Flash:
+    # `library`: the board's modules (the firmware's built-in and frozen ones), found by import
+    # under /boardsim/ as before the flash was mounted, but not a folder of the flash.
+    def __init__(self, library):
+        self._cwd = "/"
+        self._library = library
+
+    def _abs(self, path):
+        if not path.startswith("/"):
+            path = self._cwd.rstrip("/") + "/" + path
+        return path
+
+    def mount(self, readonly, mkfs):
+        pass
+
+    def umount(self):
+        pass
+
+    def ilistdir(self, path):
+        for entry in _call("flashIlistdir", self._abs(path)):
+            yield tuple(entry)
+
+    def chdir(self, path):
+        path = self._abs(path)
+        if not _call("flashIsDir", path):
+            raise OSError(20)  # ENOTDIR
+        parts = []
+        for part in path.split("/"):
+            if part == "..":
+                if parts:
+                    parts.pop()
+            elif part and part != ".":
+                parts.append(part)
+        self._cwd = "/" + "/".join(parts)
+
+    def getcwd(self):
+        return self._cwd
+
+    def mkdir(self, path):
+        _call("flashMkdir", self._abs(path))
+
+    def remove(self, path):
+        _call("flashRemove", self._abs(path))
+
+    def rmdir(self, path):
+        _call("flashRemove", self._abs(path))
+
+    def rename(self, old, new):
+        _call("flashRename", self._abs(old), self._abs(new))
+
+    def stat(self, path):
+        path = self._abs(path)
+        if path.startswith(_LIBRARY):
+            return self._library.stat(path[len(_LIBRARY) - 1 :])
+        return tuple(_call("flashStat", path))
+
+    def statvfs(self, path):
+        return tuple(_call("flashStatvfs"))
+
+    def open(self, path, mode):
+        if mode == "":
+            mode = "r"
+        path = self._abs(path)
+        if path.startswith(_LIBRARY):
+            return self._library.open(path[len(_LIBRARY) - 1 :], mode)
+        return _File(path, mode, _call("flashOpen", path, mode))

@@ -1,0 +1,253 @@
+import { existsSync, readFileSync, symlinkSync, writeFileSync, mkdtempSync, mkdirSync } from "node:fs";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { BOARDS } from "../src/boards/index.ts";
+import { bootBoard, type ConsoleRun } from "./support/board-console.ts";
+
+const PROMPT = 'Type "help()" for more information.\r\n>>> ';
+const banner = (board: string) => `${BOARDS[board]!.banner}\r\n${PROMPT}`;
+
+let runs: ConsoleRun[] = [];
+async function boot(board = "pico_w", opts: { flashDir?: string; main?: string } = {}): Promise<ConsoleRun> {
+  const run = await bootBoard(board, opts);
+  runs.push(run);
+  return run;
+}
+afterEach(async () => {
+  for (const run of runs) {
+    run.serial.close();
+    run.board()?.halt();
+  }
+  runs = [];
+});
+
+/** Types a line at the friendly REPL and returns what it printed up to the next prompt (echo included). */
+async function repl(run: ConsoleRun, line: string): Promise<string> {
+  run.type(line + "\r");
+  return (await run.take(">>> ")).slice(0, -">>> ".length);
+}
+
+describe("boot", () => {
+  it("ESP32's first boot formats the flash, writes the firmware's boot.py, then shows the banner and >>>", async () => {
+    const run = await boot("esp32");
+    expect(await run.take(">>> ")).toBe(`Performing initial setup\r\n${banner("esp32")}`);
+    // ports/esp32/modules/inisetup.py (v1.23.0)
+    expect(readFileSync(path.join(run.flashDir, "boot.py"), "utf8")).toBe(
+      "# This file is executed on every boot (including wake-boot from deepsleep)\n#import esp\n#esp.osdebug(None)\n#import webrepl\n#webrepl.start()\n",
+    );
+  });
+
+  it("the Pico W starts with an empty flash and no setup message", async () => {
+    const run = await boot("pico_w");
+    expect(await run.take(">>> ")).toBe(banner("pico_w"));
+    expect(await repl(run, "import os; os.listdir()")).toBe("import os; os.listdir()\r\n[]\r\n");
+  });
+
+  it("runs boot.py, then main.py in __main__'s globals, then the REPL; a traceback from main.py names the file", async () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), "boardsim-flash-")), "flash");
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, "boot.py"), "print('boot')\n");
+    writeFileSync(path.join(dir, "main.py"), "x = 42\nprint('main')\n1/0\n");
+    const run = await boot("esp8266", { flashDir: dir });
+    expect(await run.take(">>> ")).toBe(
+      `boot\r\nmain\r\nTraceback (most recent call last):\r\n  File "main.py", line 3, in <module>\r\nZeroDivisionError: divide by zero\r\n${banner("esp8266")}`,
+    );
+    expect(await repl(run, "x")).toBe("x\r\n42\r\n");
+  });
+
+  it("a --script runs as main.py, and files beside it in the flash import", async () => {
+    const run = await boot("pico_w", { main: "import helper\nprint(helper.VALUE)\n" });
+    await run.take(">>> ");
+    // First boot: no helper yet, so main.py raised; write one and soft-reset.
+    await repl(run, "f = open('helper.py', 'w'); f.write('VALUE = 7\\n'); f.close()");
+    run.type("\x04");
+    expect(await run.take(">>> ")).toBe(`\r\nMPY: soft reboot\r\n7\r\n${banner("pico_w")}`);
+  });
+});
+
+describe("flash filesystem", () => {
+  it("writes, appends and reads files that are files in the flash folder, and lists and stats them", async () => {
+    const run = await boot("pico_w");
+    await run.take(">>> ");
+    await repl(run, "f = open('data.txt', 'w'); f.write('one\\n'); f.close()");
+    await repl(run, "f = open('data.txt', 'a'); f.write('two\\n'); f.close()");
+    expect(readFileSync(path.join(run.flashDir, "data.txt"), "utf8")).toBe("one\ntwo\n");
+    expect(await repl(run, "open('data.txt').readlines()")).toContain("['one\\n', 'two\\n']\r\n");
+    await repl(run, "import os; os.mkdir('lib'); os.rename('data.txt', 'lib/d.txt')");
+    expect(readFileSync(path.join(run.flashDir, "lib", "d.txt"), "utf8")).toBe("one\ntwo\n");
+    expect(await repl(run, "list(os.ilistdir('/'))")).toContain("[('lib', 16384, 0, 0)]\r\n");
+    expect(await repl(run, "os.stat('lib/d.txt')[0], os.stat('lib/d.txt')[6]")).toContain("(32768, 8)\r\n");
+    await repl(run, "os.remove('lib/d.txt'); os.rmdir('lib')");
+    expect(await repl(run, "os.listdir()")).toContain("[]\r\n");
+  });
+
+  it("raises the firmware's OSErrors: ENOENT, EEXIST by name, LittleFS's ENOTEMPTY (39) bare", async () => {
+    const run = await boot("esp32");
+    await run.take(">>> ");
+    expect(await repl(run, "open('missing.txt')")).toContain("OSError: [Errno 2] ENOENT\r\n");
+    await repl(run, "import os; os.mkdir('d'); open('d/x', 'w').close()");
+    expect(await repl(run, "os.mkdir('d')")).toContain("OSError: [Errno 17] EEXIST\r\n");
+    expect(await repl(run, "os.rmdir('d')")).toContain("OSError: 39\r\n");
+    expect(await repl(run, "open('d')")).toContain("OSError: [Errno 21] EISDIR\r\n");
+  });
+
+  it("statvfs gives the board's flash size, and a full flash raises ENOSPC (28) without writing", async () => {
+    const run = await boot("pico_w");
+    await run.take(">>> ");
+    // 848 KiB in 4096-byte blocks (RPI_PICO_W/mpconfigboard.h); the superblock pair is in use.
+    expect(await repl(run, "import os; os.statvfs('/')")).toContain("(4096, 4096, 212, 210, 210, 0, 0, 0, 0, 255)\r\n");
+    await repl(run, "f = open('big', 'wb'); b = bytes(4096)");
+    expect(await repl(run, "[f.write(b) for i in range(300)]")).toContain("OSError: 28\r\n");
+    // 210 blocks free: the file took them all, the write that found none wrote nothing.
+    expect(await repl(run, "f.close(); os.stat('big')[6]")).toContain(`${210 * 4096}\r\n`);
+    expect(await repl(run, "os.statvfs('/')[3]")).toContain("0\r\n");
+  });
+
+  it("imports /x.py, /lib/x.py and packages, with the firmware's sys.path", async () => {
+    const run = await boot("esp32");
+    await run.take(">>> ");
+    expect(await repl(run, "import sys; sys.path[-3:]")).toContain("['', '.frozen', '/lib']\r\n");
+    await repl(run, "import os; os.mkdir('lib'); os.mkdir('lib/pkg')");
+    await repl(run, "open('top.py', 'w').write('A = 1\\n'); open('lib/inlib.py', 'w').write('B = 2\\n')");
+    await repl(run, "open('lib/pkg/__init__.py', 'w').write('from .sub import C\\n'); open('lib/pkg/sub.py', 'w').write('C = 3\\n')");
+    expect(await repl(run, "import top, inlib, pkg; top.A, inlib.B, pkg.C")).toContain("(1, 2, 3)\r\n");
+  });
+
+  it("nothing outside the flash folder is reachable: .. stops at the root, symlinks out are not files", async () => {
+    const outside = mkdtempSync(path.join(tmpdir(), "boardsim-outside-"));
+    writeFileSync(path.join(outside, "secret.txt"), "SECRET");
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), "boardsim-flash-")), "flash");
+    mkdirSync(dir);
+    symlinkSync(path.join(outside, "secret.txt"), path.join(dir, "link.txt"));
+    symlinkSync(outside, path.join(dir, "linkdir"));
+    const run = await boot("pico_w", { flashDir: dir });
+    await run.take(">>> ");
+    expect(await repl(run, "open('link.txt').read()")).toContain("OSError: [Errno 2] ENOENT\r\n");
+    expect(await repl(run, "open('link.txt', 'w').write('X')")).toContain("OSError: [Errno 2] ENOENT\r\n");
+    expect(await repl(run, "open('linkdir/secret.txt').read()")).toContain("OSError: [Errno 2] ENOENT\r\n");
+    expect(await repl(run, "open('linkdir/new.txt', 'w')")).toContain("OSError: [Errno 2] ENOENT\r\n");
+    await repl(run, "open('../../escape.txt', 'w').write('E')");
+    expect(await repl(run, "import os; sorted(os.listdir('/'))")).toContain("['escape.txt']\r\n");
+    expect(readFileSync(path.join(outside, "secret.txt"), "utf8")).toBe("SECRET");
+    expect(existsSync(path.join(outside, "new.txt"))).toBe(false);
+    expect(existsSync(path.join(path.dirname(dir), "escape.txt"))).toBe(false);
+    expect(readFileSync(path.join(dir, "escape.txt"), "utf8")).toBe("E");
+    expect(run.output()).not.toContain("SECRET");
+  });
+
+  it("files survive a soft reset, a hard reset and a new boardsim on the same folder", async () => {
+    const run = await boot("pico_w");
+    await run.take(">>> ");
+    await repl(run, "open('keep.txt', 'w').write('kept')");
+    run.type("\x04");
+    await run.take(">>> ");
+    expect(await repl(run, "open('keep.txt').read()")).toContain("'kept'\r\n");
+    run.type("import machine; machine.reset()\r");
+    await run.take(banner("pico_w"));
+    expect(await repl(run, "open('keep.txt').read()")).toContain("'kept'\r\n");
+    const again = await boot("pico_w", { flashDir: run.flashDir });
+    await again.take(">>> ");
+    expect(await repl(again, "open('keep.txt').read()")).toContain("'kept'\r\n");
+  });
+});
+
+describe("REPL", () => {
+  it("raw REPL: the banner, OK, output, \\x04, the error, \\x04, > — byte for byte", async () => {
+    const run = await boot("esp32");
+    await run.take(">>> ");
+    run.type("\r\x03\x03\x01");
+    expect(await run.take("raw REPL; CTRL-B to exit\r\n>")).toBe("\r\n>>> \r\n>>> \r\n>>> \r\nraw REPL; CTRL-B to exit\r\n>");
+    run.type("print('hi')\x04");
+    expect(await run.take("\x04>")).toBe("OKhi\r\n\x04\x04>");
+    run.type("1/0\x04");
+    expect(await run.take("\x04>")).toBe('OK\x04Traceback (most recent call last):\r\n  File "<stdin>", line 1, in <module>\r\nZeroDivisionError: divide by zero\r\n\x04>');
+    // Ctrl-D on an empty line soft-resets and stays in the raw REPL (main.py is not run there).
+    run.type("\x04");
+    expect(await run.take("raw REPL; CTRL-B to exit\r\n>")).toBe("OK\r\nMPY: soft reboot\r\nraw REPL; CTRL-B to exit\r\n>");
+    run.type("\x02");
+    expect(await run.take(">>> ")).toBe(`\r\n${banner("esp32")}`);
+  });
+
+  it("raw-paste mode: R\\x01, the 128-byte window, \\x01 per window taken, \\x04 at the end, then the output", async () => {
+    const run = await boot("pico_w");
+    await run.take(">>> ");
+    run.type("\x01");
+    await run.take("raw REPL; CTRL-B to exit\r\n>");
+    run.type("\x05A\x01");
+    expect(await run.take("\x01\x80\x00\x01")).toBe("R\x01\x80\x00\x01");
+    const code = `x = ${"1 + ".repeat(40)}1\nprint(x)\n`; // 171 bytes: one window and then some
+    run.type(code);
+    expect(await run.take("\x01")).toBe("\x01");
+    run.type("\x04");
+    expect(await run.take("\x04>")).toBe("\x0441\r\n\x04\x04>");
+  });
+
+  it("paste mode: === prompts, the code runs at Ctrl-D", async () => {
+    const run = await boot("pico_w");
+    await run.take(">>> ");
+    run.type("\x05for i in range(2):\r    print(i)\r\x04");
+    expect(await run.take(">>> ")).toBe("\r\npaste mode; Ctrl-C to cancel, Ctrl-D to finish\r\n=== for i in range(2):\r\n===     print(i)\r\n=== \r\n0\r\n1\r\n>>> ");
+  });
+
+  it("friendly REPL: continuation lines with auto-indent, tab completion", async () => {
+    const run = await boot("pico_w");
+    await run.take(">>> ");
+    run.type("def f():\r");
+    expect(await run.take("...     ")).toBe("def f():\r\n...     ");
+    // Each Enter on an empty continuation line takes one level of indent off; then it runs.
+    run.type("return 5\r\r\r\r");
+    await run.take(">>> ");
+    expect(await repl(run, "f()")).toBe("f()\r\n5\r\n");
+    run.type("impo\t");
+    expect(await run.take("import ")).toBe("impoimport ".slice(0, "impo".length) + "rt ");
+  });
+
+  it("input() reads a line from the console", async () => {
+    const run = await boot("pico_w");
+    await run.take(">>> ");
+    run.type("name = input('name? ')\rAda\r");
+    expect(await run.take(">>> ")).toBe("name = input('name? ')\r\nname? Ada\r\n>>> ");
+    expect(await repl(run, "name")).toBe("name\r\n'Ada'\r\n");
+  });
+
+  it("Ctrl-C at a blocking accept() gives the firmware's KeyboardInterrupt traceback", async () => {
+    const run = await boot("pico_w");
+    await run.take(">>> ");
+    await repl(run, "import socket; s = socket.socket(); s.bind(('', 8000)); s.listen(1)");
+    run.type("s.accept()\r");
+    await run.take("s.accept()\r\n");
+    await run.hostPort(8000);
+    run.type("\x03");
+    expect(await run.take(">>> ")).toBe('Traceback (most recent call last):\r\n  File "<stdin>", line 1, in <module>\r\nKeyboardInterrupt: \r\n>>> ');
+  });
+
+  it("Ctrl-D soft-reboots: a PC client of the board's server sees its connection end, main.py runs again", async () => {
+    const run = await boot("pico_w", { main: "print('main ran')\n" });
+    await run.take(">>> ");
+    await repl(run, "import socket; s = socket.socket(); s.bind(('', 8000)); s.listen(1)");
+    const port = await run.hostPort(8000);
+    const client = net.connect(port, "127.0.0.1");
+    const closed = new Promise<string>((resolve) => {
+      client.on("end", () => resolve("end"));
+      client.on("error", (e) => resolve((e as NodeJS.ErrnoException).code ?? "error"));
+    });
+    await new Promise((resolve) => client.once("connect", resolve));
+    await repl(run, "c, a = s.accept()");
+    run.type("\x04");
+    expect(await run.take(">>> ")).toBe(`\r\nMPY: soft reboot\r\nmain ran\r\n${banner("pico_w")}`);
+    expect(["end", "ECONNRESET"]).toContain(await closed);
+    client.destroy();
+  });
+
+  it("machine.soft_reset() soft-reboots, machine.reset() reboots with the banner", async () => {
+    const run = await boot("esp32");
+    await run.take(">>> ");
+    run.type("import machine; machine.soft_reset()\r");
+    expect(await run.take(">>> ")).toBe(`import machine; machine.soft_reset()\r\nMPY: soft reboot\r\n${banner("esp32")}`);
+    run.type("import machine; machine.reset()\r");
+    await run.take("machine.reset()\r\n");
+    expect(await run.take(">>> ")).toBe(banner("esp32"));
+  });
+});
