@@ -15,6 +15,25 @@ async function pcapPath(): Promise<string> {
 }
 
 describe("--pcap FILE", () => {
+  it.each([
+    ["SIGTERM", 143],
+    ["SIGHUP", 129],
+  ] as const)("%s ends the run in order: exit %i, the capture complete, the PC's connection closed", async (signal, code) => {
+    const file = await pcapPath();
+    const run = boardsim("run", "--board", "pico_w", "--role", "server", "--profile", "fast", "--pcap", file, "--log-format", "json");
+    await run.printed("accepting.....\n");
+    const port = (await run.logged((l) => l.msg.startsWith("forward "))).hostPort as number;
+    const client = await connectClient(port);
+    const pcPort = client.socket.localPort!;
+    expect((await client.received(11)).toString()).toBe("I am Server");
+    run.child.kill(signal);
+    expect(await run.exit).toBe(code);
+    await client.ended;
+    expect(run.stderr()).toContain(`${signal}: stopped the boards`);
+    const tcp = readPcap(file).filter((p) => p.proto === "tcp").map(describeTcp);
+    expect(tcp).toContain(`192.168.1.100:8000 → 192.168.1.2:${pcPort} PSH,ACK "I am Server"`);
+  });
+
   it("captures DHCP and a PC client's connection to the board: SYN, SYN-ACK, ACK, data both ways, FIN", async () => {
     const file = await pcapPath();
     const run = boardsim("run", "--board", "pico_w", "--role", "server", "--profile", "fast", "--pcap", file, "--log-format", "json");

@@ -1,3 +1,4 @@
+import os from "node:os";
 import type { TimingProfileName } from "../boards/profile.ts";
 import type { LogFormat } from "../log.ts";
 import type { BoardRun } from "../runtime/boot.ts";
@@ -49,13 +50,22 @@ async function runBoards(
     run.interrupt();
   };
   process.on("SIGINT", onSigint);
+  // SIGTERM (kill, a service manager) and SIGHUP (the terminal closed) end the run the orderly
+  // way --timeout does: the finally below drains connections, closes forwards and the capture.
+  let onTerminate!: (signal: NodeJS.Signals) => void;
+  const terminated = new Promise<NodeJS.Signals>((resolve) => (onTerminate = resolve));
+  for (const signal of TERMINATING) process.on(signal, onTerminate);
   const timeout = deadline(net.timeoutMs);
   let leave!: () => void;
   const left = new Promise<"left">((resolve) => (leave = () => resolve("left")));
   const detach = stdoutBytes ? [...run.consoles.values()].map(({ serial }) => attachStdio(serial, stdoutBytes, leave)) : [];
   try {
-    const outcomes = await Promise.race([run.outcomes, timeout.reached, left]);
+    const outcomes = await Promise.race([run.outcomes, timeout.reached, left, terminated]);
     if (outcomes === "left") return EXIT.ok;
+    if (typeof outcomes === "string" && outcomes !== "timeout") {
+      run.log.warn(`${outcomes}: stopped the boards`);
+      return 128 + os.constants.signals[outcomes];
+    }
     if (outcomes === "timeout") {
       run.log.warn({ timeoutMs: net.timeoutMs }, `--timeout: stopped the board after ${net.timeoutMs} ms`);
       return EXIT.timeout;
@@ -67,10 +77,13 @@ async function runBoards(
   } finally {
     for (const off of detach) off();
     process.off("SIGINT", onSigint);
+    for (const signal of TERMINATING) process.off(signal, onTerminate);
     timeout.cancel();
     await run.close();
   }
 }
+
+const TERMINATING = ["SIGTERM", "SIGHUP"] as const;
 
 /** A console that starts every line with `prefix`. */
 function prefixLines(prefix: string, out: (text: string) => void): (text: string) => void {
