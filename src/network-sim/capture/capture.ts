@@ -20,14 +20,18 @@ const BROADCAST_MAC = Uint8Array.of(255, 255, 255, 255, 255, 255);
  * RST, UDP datagrams) with consistent sequence numbers, so Wireshark follows the streams.
  */
 export class Capture {
-  private readonly fd: number;
+  private fd: number | null;
   private ipId = 0;
   private flows = 0;
 
-  /** `macOf` names the hardware address behind an IP on the LAN. */
+  /**
+   * `macOf` names the hardware address behind an IP on the LAN; `onWriteError` hears, once, that a
+   * write failed (a full disk): the capture stops there, the boards run on.
+   */
   constructor(
     readonly file: string,
     private readonly macOf: (ip: string) => Uint8Array,
+    private readonly onWriteError: (error: NodeJS.ErrnoException) => void = () => {},
   ) {
     this.fd = openSync(file, "w");
     const header = Buffer.alloc(24);
@@ -36,11 +40,22 @@ export class Capture {
     header.writeUInt16LE(4, 6);
     header.writeUInt32LE(65535, 16);
     header.writeUInt32LE(LINKTYPE_ETHERNET, 20);
-    writeSync(this.fd, header);
+    this.write(header);
   }
 
   close(): void {
-    closeSync(this.fd);
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+
+  private write(data: Buffer): void {
+    if (this.fd === null) return;
+    try {
+      writeSync(this.fd, data);
+    } catch (error) {
+      this.close();
+      this.onWriteError(error as NodeJS.ErrnoException);
+    }
   }
 
   /** A TCP connection opening: SYN, SYN-ACK, ACK. Its segments go to the returned flow. */
@@ -119,7 +134,7 @@ export class Capture {
     record.writeUInt32LE((now % 1000) * 1000, 4);
     record.writeUInt32LE(14 + packet.length, 8);
     record.writeUInt32LE(14 + packet.length, 12);
-    writeSync(this.fd, Buffer.concat([record, ethernet, packet]));
+    this.write(Buffer.concat([record, ethernet, packet]));
   }
 }
 
