@@ -4,7 +4,7 @@ import { boardIds } from "../boards/index.ts";
 import { boardsTable } from "./boards.ts";
 import { parseDuration } from "./duration.ts";
 import { EXIT, UsageError } from "./exit-codes.ts";
-import { InputError, ScriptInputError } from "../runtime/errors.ts";
+import { InputError } from "../runtime/errors.ts";
 import { parseForward } from "./lab-file.ts";
 import { FaultSpecError, parseFault } from "../network-sim/faults/parse.ts";
 import { runBoard, runLab } from "./run.ts";
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     .strict()
     .fail((message, error) => {
       if (error && !(error instanceof UsageError || error instanceof InputError)) throw error;
-      if (error instanceof ScriptInputError) fail(error.message, EXIT.usage); // about the script, not the flags: no --help hint
+      if (error instanceof InputError) fail(error.message, EXIT.usage); // about a file or a value, not the flags' syntax: no --help hint
       // yargs words some errors over several lines; a usage error is one line.
       fail(`${(message ?? error.message).replace(/\s*\n\s*/g, " ")} (see boardsim --help)`, EXIT.usage);
     })
