@@ -30,10 +30,16 @@ describe("boardsim run --fault", () => {
   });
 
   it.each([
-    ["latency:ms=abc", "fault 'latency:ms=abc': ms must be a duration like 250ms, 2s, 1.5m or 1h, not 'abc'"],
+    ["latency:ms=abc", "fault 'latency:ms=abc': ms must be a duration like 250ms, 2s, 1.5m or 1h, up to a year, not 'abc'"],
+    // Degenerate parameters: a fault that would spin or never act.
+    ["flapping:every=0,down=0", "fault 'flapping:every=0,down=0': down must be more than 0 and less than every"],
+    ["flapping:every=1s,down=2s", "fault 'flapping:every=1s,down=2s': down must be more than 0 and less than every"],
+    ["bandwidth:rate=0", "fault 'bandwidth:rate=0': rate must be at least 1 byte a second"],
+    ["slicer:size=0", "fault 'slicer:size=0': size must be at least 1 byte"],
+    ["latency:jitter=99999999999h", "fault 'latency:jitter=99999999999h': jitter must be a duration like 250ms, 2s, 1.5m or 1h, up to a year, not '99999999999h'"],
     ["nope", "fault 'nope': unknown fault 'nope' (known: wrong_password, ap_off,"],
     ["latency:speed=2", "fault 'latency:speed=2': unknown parameter 'speed' (latency takes ms, jitter; every fault takes at, for, board,"],
-    ["heap_limit", "fault 'heap_limit': give bytes=… (a byte count like 1024, 4k or 1M)"],
+    ["heap_limit", "fault 'heap_limit': give bytes=… (a byte count like 1024, 4k or 1M, up to 1024M)"],
     ["stall:direction=sideways", "fault 'stall:direction=sideways': direction must be upstream, downstream or both, not 'sideways'"],
   ])("--fault %s: one line, exit 2", async (spec, message) => {
     const run = boardsim("run", "--board", "esp32", "--role", "client", "--fault", spec);
@@ -63,6 +69,6 @@ describe("faults in a lab file", () => {
     const file = await labFile("faults: [\"latency:ms=\"]\nboards:\n  - board: esp32\n    role: client\n");
     const run = boardsim("lab", file);
     expect(await run.exit).toBe(2);
-    expect(run.stderr().trimEnd()).toBe(`boardsim: ${file}: faults[0]: fault 'latency:ms=': ms must be a duration like 250ms, 2s, 1.5m or 1h, not ''`);
+    expect(run.stderr().trimEnd()).toBe(`boardsim: ${file}: faults[0]: fault 'latency:ms=': ms must be a duration like 250ms, 2s, 1.5m or 1h, up to a year, not ''`);
   });
 });

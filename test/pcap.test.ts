@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -15,6 +15,39 @@ async function pcapPath(): Promise<string> {
 }
 
 describe("--pcap FILE", () => {
+  it("a full disk (/dev/full: ENOSPC) stops the capture with one warning; the board runs to its end", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "boardsim-pcap-"));
+    const script = path.join(dir, "join.ts");
+    await writeFile(
+      script,
+      `import network from "network";\nimport time from "time";\nconst w = network.WLAN(network.STA_IF);\nw.active(true);\nw.connect("boardsim-lab", "micropython");\nwhile (!w.isconnected()) time.sleep_ms(20);\nprint("joined", w.ifconfig()[0]);\n`,
+    );
+    const run = boardsim("run", "--board", "esp32", "--script", script, "--profile", "fast", "--pcap", "/dev/full");
+    expect(await run.exit).toBe(0);
+    expect(run.stdout()).toMatch(/joined 192\.168\.1\.\d+\n$/);
+    expect(run.stderr().split("\n").filter((l) => l.includes("--pcap: cannot write /dev/full (ENOSPC)"))).toHaveLength(1);
+    expect(run.stderr()).not.toMatch(/\n\s+at /);
+  });
+
+  it.each([
+    ["SIGTERM", 143],
+    ["SIGHUP", 129],
+  ] as const)("%s ends the run in order: exit %i, the capture complete, the PC's connection closed", async (signal, code) => {
+    const file = await pcapPath();
+    const run = boardsim("run", "--board", "pico_w", "--role", "server", "--profile", "fast", "--pcap", file, "--log-format", "json");
+    await run.printed("accepting.....\n");
+    const port = (await run.logged((l) => l.msg.startsWith("forward "))).hostPort as number;
+    const client = await connectClient(port);
+    const pcPort = client.socket.localPort!;
+    expect((await client.received(11)).toString()).toBe("I am Server");
+    run.child.kill(signal);
+    expect(await run.exit).toBe(code);
+    await client.ended;
+    expect(run.stderr()).toContain(`${signal}: stopped the boards`);
+    const tcp = readPcap(file).filter((p) => p.proto === "tcp").map(describeTcp);
+    expect(tcp).toContain(`192.168.1.100:8000 → 192.168.1.2:${pcPort} PSH,ACK "I am Server"`);
+  });
+
   it("captures DHCP and a PC client's connection to the board: SYN, SYN-ACK, ACK, data both ways, FIN", async () => {
     const file = await pcapPath();
     const run = boardsim("run", "--board", "pico_w", "--role", "server", "--profile", "fast", "--pcap", file, "--log-format", "json");

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runScript } from "./support/run-script.ts";
+import { SLICE_MESSAGE } from "../src/emulator/quickjs/time-slice.ts";
+import { runScript, startScript } from "./support/run-script.ts";
 
 /** Ways out a script might try at run time, each printing what it reached. */
 const ESCAPES: Record<string, [source: string, printed: string]> = {
@@ -73,6 +74,23 @@ describe("the sandbox: a script cannot reach the PC", () => {
     const { output, outcome } = await runScript(`throw { name: "X", get message(): string { while (true) {} } };`);
     expect(outcome.kind).toBe("raised");
     expect(output).toMatch(/^Traceback \(most recent call last\):\n/);
+  });
+});
+
+describe("code the loop ticks cannot reach ends after its slice; the process and other boards go on", () => {
+  it.each([
+    ["indirect eval", `(0, eval)("while (true) {}");`],
+    ["Function constructor", `Function("for (;;) {}")();`],
+    ["catastrophic regular expression", `print(/^(a+)+$/.test("a".repeat(40) + "b"));`],
+  ])("%s", async (_name, loop) => {
+    const beside = await startScript(`import time from "time";\nfor (let i = 0; i < 3; i++) { time.sleep_ms(20); print("tick", i); }`, "pico_w", "beside.ts");
+    const { output, outcome } = await runScript(`print("start");\n${loop}\nprint("not reached");\n`);
+    expect(outcome).toMatchObject({ kind: "raised", pyType: "RuntimeError" });
+    expect(output).toBe(
+      `start\nTraceback (most recent call last):\n  File "main.ts", line 2, in <module>\nRuntimeError: ${SLICE_MESSAGE}\n`,
+    );
+    expect(await beside.done).toEqual({ kind: "finished" });
+    expect(beside.output()).toBe("tick 0\ntick 1\ntick 2\n");
   });
 });
 

@@ -1,3 +1,4 @@
+import os from "node:os";
 import type { TimingProfileName } from "../boards/profile.ts";
 import type { LogFormat } from "../log.ts";
 import type { BoardRun } from "../runtime/boot.ts";
@@ -59,6 +60,11 @@ async function runBoards(
     run.interrupt();
   };
   process.on("SIGINT", onSigint);
+  // SIGTERM (kill, a service manager) and SIGHUP (the terminal closed) end the run the orderly
+  // way --timeout does: the finally below drains connections, closes forwards and the capture.
+  let onTerminate!: (signal: NodeJS.Signals) => void;
+  const terminated = new Promise<NodeJS.Signals>((resolve) => (onTerminate = resolve));
+  for (const signal of TERMINATING) process.on(signal, onTerminate);
   const timeout = deadline(net.timeoutMs);
   let leave!: () => void;
   const left = new Promise<"left">((resolve) => (leave = () => resolve("left")));
@@ -70,8 +76,12 @@ async function runBoards(
       if (!serial) continue;
       transports.push(await attachTransport(spec.serial ?? { kind: "stdio" }, serial, run.log.child({ board: spec.name }), { onLeave: leave, onEnd: () => serial.close() }));
     }
-    const outcomes = await Promise.race([run.outcomes, timeout.reached, left, verdict.decided]);
+    const outcomes = await Promise.race([run.outcomes, timeout.reached, left, verdict.decided, terminated]);
     if (outcomes === "left") return EXIT.ok;
+    if (typeof outcomes === "string" && outcomes !== "timeout") {
+      run.log.warn(`${outcomes}: stopped the boards`);
+      return 128 + os.constants.signals[outcomes];
+    }
     if (!Array.isArray(outcomes) && outcomes !== "timeout") {
       run.log.info(outcomes.why);
       return outcomes.code;
@@ -89,10 +99,13 @@ async function runBoards(
   } finally {
     for (const transport of transports) transport.close();
     process.off("SIGINT", onSigint);
+    for (const signal of TERMINATING) process.off(signal, onTerminate);
     timeout.cancel();
     await run.close();
   }
 }
+
+const TERMINATING = ["SIGTERM", "SIGHUP"] as const;
 
 /** A console that starts every line with `prefix`. */
 function prefixLines(prefix: string, out: (text: string) => void | Promise<void>): (text: string) => void | Promise<void> {

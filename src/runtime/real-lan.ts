@@ -63,7 +63,7 @@ export async function startRealLan(specs: LanBoard[], net: NetworkOptions, conso
     hosts: net.hosts,
     bridge: new HostBridge(rootLog, net.expose ? "0.0.0.0" : "127.0.0.1"),
   });
-  if (net.pcap) lan.capture = openCapture(net.pcap, lan);
+  if (net.pcap) lan.capture = openCapture(net.pcap, lan, rootLog);
   if (net.pcap) rootLog.info({ pcap: net.pcap }, `capturing the LAN's traffic to ${net.pcap}`);
   if (net.faults?.length) lan.faults = faultsFrom(net.faults, lan);
   for (const spec of specs) if (!BOARDS[spec.board]) throw new InputError(`unknown board '${spec.board}'`);
@@ -108,10 +108,16 @@ export function faultsFrom(specs: string[], lan: Lan, seed?: number): Faults {
   return faults;
 }
 
-function openCapture(file: string, lan: Lan): Capture {
+function openCapture(file: string, lan: Lan, log: Logger): Capture {
   try {
     const epochMs = Date.now() - lan.clock.now();
-    return new Capture(file, (ip) => lan.macOf(ip), () => epochMs + lan.clock.now(), PC_MAC);
+    return new Capture(
+      file,
+      (ip) => lan.macOf(ip),
+      () => epochMs + lan.clock.now(),
+      PC_MAC,
+      (error) => log.warn({ pcap: file, code: error.code }, `--pcap: cannot write ${file} (${error.code ?? error.message}): capture stopped, the boards run on`),
+    );
   } catch (error) {
     throw new InputError(`cannot write pcap file '${file}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }

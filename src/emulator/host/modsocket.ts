@@ -1,3 +1,4 @@
+import { milliseconds } from "./arguments.ts";
 import { isIPv4 } from "../../network-sim/address.ts";
 import { FirmwareError, NetError } from "../../network-sim/errors.ts";
 import { TcpSocket } from "../../network-sim/tcp/tcp-socket.ts";
@@ -66,7 +67,7 @@ export function modsocket(board: BoardContext) {
       return null;
     },
     socketSetTimeout: (id: number, ms: number | null): null => {
-      sockets.get(id).timeoutMs = ms;
+      sockets.get(id).timeoutMs = ms === null ? null : milliseconds(ms);
       return null;
     },
     socketSetsockopt: (id: number, _level: number, option: number): null => {

@@ -1,6 +1,7 @@
 import { sleep } from "../../network-sim/clock/clock.ts";
 import { FirmwareError } from "../../network-sim/errors.ts";
 import type { HostValue } from "../host-api.ts";
+import { milliseconds } from "./arguments.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 import { MS_1970_TO_2000, mktime2000, since2000, sinceEpoch, structTime2000 } from "./timeutils.ts";
 
@@ -27,7 +28,8 @@ export function modtime(board: BoardContext) {
      * as unit "left" after running them.
      */
     timeSleep: async (value: HostValue, unit: keyof typeof MS_PER_UNIT, wakeForCallbacks = false): Promise<number> => {
-      const ms = (unit === "s" ? float(value) : unit === "left" ? Number(value) : int(value)) * MS_PER_UNIT[unit];
+      // milliseconds(): NaN, infinities and delays past the clock's range raise as the firmware's int() does.
+      const ms = milliseconds((unit === "s" ? float(value) : unit === "left" ? Number(value) : int(value)) * MS_PER_UNIT[unit]);
       const start = board.clock.now();
       const slept = sleep(board.clock, ms, board.signal).then(() => false);
       const woken = await (wakeForCallbacks ? Promise.race([slept, board.scheduler.whenScheduled().then(() => true)]) : slept);

@@ -152,6 +152,9 @@ function checked<T>(value: unknown, check: (v: unknown) => v is T): T {
 const isString = (v: unknown): v is string => typeof v === "string";
 const isIndex = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 
+/** A float JSON cannot carry, as _host.py tags it ({"__f": str(value)}). */
+const NON_FINITE: Record<string, number> = { nan: NaN, inf: Infinity, "-inf": -Infinity };
+
 /** Bytes the script named by (address, length): a copy, within the memory. */
 function bytesAt(span: unknown): Uint8Array {
   if (!Array.isArray(span) || span.length !== 2 || !isIndex(span[0]) || !isIndex(span[1])) throw new TypeError("invalid bridge argument");
@@ -165,7 +168,13 @@ const bridge = {
   /** `collect` false: not a safe point to collect garbage (an instance under construction, see _host.py). */
   call(name: unknown, argsJson: unknown, collect: unknown = true): number {
     const args = JSON.parse(checked(argsJson, isString), (_key, value) =>
-      value !== null && typeof value === "object" && Object.hasOwn(value, "__b") ? bytesAt(value.__b) : value,
+      value !== null && typeof value === "object"
+        ? Object.hasOwn(value, "__b")
+          ? bytesAt(value.__b)
+          : Object.hasOwn(value, "__f")
+            ? NON_FINITE[value.__f as string] ?? NaN
+            : value
+        : value,
     ) as HostValue[];
     if (!Array.isArray(args)) throw new TypeError("invalid bridge argument");
     flushConsole();

@@ -13,6 +13,7 @@ import {
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "../host-api.ts";
 import { NATIVE_HELPERS } from "./native.ts";
 import { RawHostCalls } from "./raw-ffi.ts";
+import { SLICE_MESSAGE, TimeSlice } from "./time-slice.ts";
 import { formatTraceback, type GuestError } from "./traceback.ts";
 import type { CompiledScript } from "./transpile.ts";
 
@@ -70,6 +71,7 @@ export interface QuickJsOptions {
  */
 export class QuickJsEngine implements GuestEngine {
   private hostOpen = true;
+  private slice = new TimeSlice();
 
   private readonly raw: RawHostCalls;
 
@@ -104,6 +106,8 @@ export class QuickJsEngine implements GuestEngine {
       const used = runtime.computeMemoryUsage().consume((h) => ctx.dump(h) as { memory_used_size: number });
       runtime.setMemoryLimit(used.memory_used_size + this.options.heapBytes);
       runtime.setMaxStackSize(GUEST_STACK_BYTES);
+      this.slice = new TimeSlice();
+      runtime.setInterruptHandler(this.slice.interrupt);
 
       const result = await this.evaluate(ctx);
       if (result === "host stack exhausted") {
@@ -145,7 +149,11 @@ export class QuickJsEngine implements GuestEngine {
     this.hostOpen = false;
     const error = ctx.dump(handle) as GuestError;
     handle.dispose();
-    const normalized: GuestError = typeof error === "object" && error !== null ? error : { name: "Exception", message: String(error), stack: "" };
+    const normalized: GuestError = this.slice.exceeded
+      ? { name: "RuntimeError", message: SLICE_MESSAGE, stack: (error as GuestError | null)?.stack ?? "" } // QuickJS's own "interrupted" error: its stack is the script's
+      : typeof error === "object" && error !== null
+        ? error
+        : { name: "Exception", message: String(error), stack: "" };
     const { pyType, lines } = formatTraceback(normalized, this.script, ENTRY_FILE);
     return { kind: "raised", pyType, traceback: lines };
   }
@@ -171,7 +179,18 @@ export class QuickJsEngine implements GuestEngine {
   }
 
   private installFunctions(ctx: QuickJSAsyncContext, globalName: string, host: GuestHost): void {
-    this.raw.install(ctx, globalName, host, () => this.hostOpen, guestError);
+    // Every host call (and each promise's settling) renews the time slice: only guest code that
+    // calls nothing for the slice's length is stopped by the interrupt handler.
+    const renewing: GuestHost = {
+      functionNames: host.functionNames,
+      scheduled: host.scheduled?.bind(host),
+      call: (name, args) => {
+        this.slice.renew();
+        const result = host.call(name, args);
+        return result instanceof Promise ? result.finally(() => this.slice.renew()) : result;
+      },
+    };
+    this.raw.install(ctx, globalName, renewing, () => this.hostOpen, guestError);
   }
 }
 

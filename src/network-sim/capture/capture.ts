@@ -21,7 +21,7 @@ const BROADCAST_MAC = Uint8Array.of(255, 255, 255, 255, 255, 255);
  * RST, UDP datagrams) with consistent sequence numbers, so Wireshark follows the streams.
  */
 export class Capture {
-  private readonly fd: number;
+  private fd: number | null;
   private ipId = 0;
   private flows = 0;
   /** The MAC last seen behind each IP, as a switch learns them: a board that left the WiFi keeps its own in its last frames. */
@@ -31,13 +31,15 @@ export class Capture {
   /**
    * `macOf` names the hardware address behind an IP on the LAN now (null: nobody there; then the
    * PC's, `pcMac`: the PC itself or beyond it); `now` is the LAN's clock in ms since 1970, the
-   * frames' timestamps.
+   * frames' timestamps; `onWriteError` hears, once, that a write failed (a full disk): the capture
+   * stops there, the boards run on.
    */
   constructor(
     readonly file: string,
     private readonly macOf: (ip: string) => Uint8Array | null,
     private readonly now: () => number,
     private readonly pcMac: Uint8Array,
+    private readonly onWriteError: (error: NodeJS.ErrnoException) => void = () => {},
   ) {
     this.fd = openSync(file, "w");
     const header = Buffer.alloc(24);
@@ -46,11 +48,22 @@ export class Capture {
     header.writeUInt16LE(4, 6);
     header.writeUInt32LE(65535, 16);
     header.writeUInt32LE(LINKTYPE_ETHERNET, 20);
-    writeSync(this.fd, header);
+    this.write(header);
   }
 
   close(): void {
-    closeSync(this.fd);
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+
+  private write(data: Buffer): void {
+    if (this.fd === null) return;
+    try {
+      writeSync(this.fd, data);
+    } catch (error) {
+      this.close();
+      this.onWriteError(error as NodeJS.ErrnoException);
+    }
   }
 
   /** A TCP connection opening: SYN, SYN-ACK, ACK. Its segments go to the returned flow. */
@@ -136,7 +149,7 @@ export class Capture {
     record.writeUInt32LE(us % 1e6, 4);
     record.writeUInt32LE(14 + packet.length, 8);
     record.writeUInt32LE(14 + packet.length, 12);
-    writeSync(this.fd, Buffer.concat([record, ethernet, packet]));
+    this.write(Buffer.concat([record, ethernet, packet]));
   }
 }
 

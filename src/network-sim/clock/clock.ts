@@ -28,6 +28,8 @@ export interface Clock {
  * ties in the order set) and never early: Node's own may fire up to a millisecond early by
  * performance.now(), and a sleep must not return before its time.
  */
+const MAX_NODE_TIMER_MS = 2 ** 31 - 1;
+
 export class RealClock implements Clock {
   private readonly origin = performance.now();
   private readonly timers = new TimerQueue();
@@ -51,7 +53,10 @@ export class RealClock implements Clock {
     const next = this.timers.peek();
     if (this.armed && this.armed.at === next?.at) return;
     if (this.armed) clearTimeout(this.armed.handle);
-    this.armed = next ? { at: next.at, handle: setTimeout(() => this.fire(), Math.max(0, next.at - this.now())) } : null;
+    // Node's timers hold at most 2^31-1 ms (a longer delay fires after 1 ms, with a warning): a
+    // longer wait is armed in steps, fire() re-arming until it is due.
+    const delay = next ? Math.min(MAX_NODE_TIMER_MS, Math.max(0, next.at - this.now())) : 0;
+    this.armed = next ? { at: next.at, handle: setTimeout(() => this.fire(), delay) } : null;
   }
 
   private fire(): void {

@@ -18,6 +18,8 @@ export class TimerQueue {
 
   /** Adds a timer due at `at`; returns a function that cancels it. */
   add(at: number, fn: () => void): () => void {
+    // A time that is no number would sort to the head and never come due, holding every timer behind it.
+    if (!Number.isFinite(at)) throw new RangeError(`timer at ${at}`);
     const timer: Entry = { at, fn, seq: this.seq++, cancelled: false };
     let low = 0;
     let high = this.timers.length;

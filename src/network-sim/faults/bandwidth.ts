@@ -15,6 +15,7 @@ export const bandwidth: FaultType = {
   kind: "tcp",
   summary: "at most rate bytes per second",
   params: { rate: "bytes" },
+  check: ({ rate = 1024 }) => (Number(rate) > 0 ? undefined : "rate must be at least 1 byte a second"),
   create: ({ rate = 1024 }) => ({
     start: (scope) => {
       scope.onConnection((c) => {

@@ -27,6 +27,8 @@ export interface FaultType {
   required?: readonly string[];
   /** The directions when the spec names none (both by default). */
   defaultDirections?: readonly Direction[];
+  /** What makes a set of parameters unusable (a fault that would spin or never act), as one phrase. */
+  check?(params: FaultParams): string | undefined;
   create(params: FaultParams): Fault;
 }
 

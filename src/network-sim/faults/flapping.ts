@@ -6,6 +6,8 @@ export const flapping: FaultType = {
   kind: "wifi",
   summary: "every `every`, the AP is gone for `down`",
   params: { every: "duration", down: "duration" },
+  check: ({ every = 30_000, down = 5_000 }) =>
+    Number(down) > 0 && Number(down) < Number(every) ? undefined : "down must be more than 0 and less than every",
   create: ({ every = 30_000, down = 5_000 }) => ({
     start: (scope) => {
       const aps = scope.accessPoints();

@@ -25,9 +25,9 @@ const COMMON: Record<string, ParamKind> = {
 };
 
 const HOW: Record<ParamKind, string> = {
-  duration: "a duration like 250ms, 2s, 1.5m or 1h",
-  milliseconds: "milliseconds, or a duration like 250ms or 2s",
-  bytes: "a byte count like 1024, 4k or 1M",
+  duration: "a duration like 250ms, 2s, 1.5m or 1h, up to a year",
+  milliseconds: "milliseconds, or a duration like 250ms or 2s, up to a year",
+  bytes: "a byte count like 1024, 4k or 1M, up to 1024M",
   count: "a whole number from 1 up",
   rssi: "a signal level in dBm from -120 to 0",
   ip: "an IPv4 address",
@@ -35,21 +35,27 @@ const HOW: Record<ParamKind, string> = {
   probability: "a probability from 0 to 1",
 };
 
+/** Bounds that keep every time and size a plain number (digits alone could make Infinity). */
+const MAX_DURATION_MS = 365 * 24 * 3_600_000;
+const MAX_BYTES = 1024 * 1024 * 1024;
+
+const withinAYear = (ms: number | null): number | null => (ms !== null && ms <= MAX_DURATION_MS ? ms : null);
 const SIZES: Record<string, number> = { "": 1, k: 1024, M: 1024 * 1024 };
 
 /** One parameter's value, or null when it is not of its kind. */
 function value(kind: ParamKind, text: string): number | string | null {
   switch (kind) {
     case "duration":
-      return parseDuration(text);
+      return withinAYear(parseDuration(text));
     case "milliseconds": // a key named after its unit (latency's ms=300): a bare number counts in it
-      return /^\d+(\.\d+)?$/.test(text) ? Number(text) : parseDuration(text);
+      return withinAYear(/^\d+(\.\d+)?$/.test(text) ? Number(text) : parseDuration(text));
     case "bytes": {
       const m = /^(\d+)(k|M)?$/.exec(text);
-      return m ? Number(m[1]) * SIZES[m[2] ?? ""]! : null;
+      const bytes = m ? Number(m[1]) * SIZES[m[2] ?? ""]! : NaN;
+      return bytes <= MAX_BYTES ? bytes : null;
     }
     case "count":
-      return /^[1-9]\d*$/.test(text) ? Number(text) : null;
+      return /^[1-9]\d{0,8}$/.test(text) ? Number(text) : null;
     case "rssi":
       return /^-?\d+$/.test(text) && Number(text) >= -120 && Number(text) <= 0 ? Number(text) : null;
     case "ip":
@@ -89,6 +95,8 @@ export function parseFault(spec: string): PlacedFault {
     (key in type.params ? own : common)[key] = parsed;
   }
   for (const key of type.required ?? []) if (!(key in own)) fail(`give ${key}=… (${HOW[type.params[key]!]})`);
+  const problem = type.check?.(own);
+  if (problem) fail(problem);
   return { text: spec, fault: type.create(own), targets: targets(type, common, fail) };
 }
 

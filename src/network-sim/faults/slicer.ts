@@ -10,6 +10,7 @@ export const slicer: FaultType = {
   kind: "tcp",
   summary: "data in segments of about size bytes (± variation), delay apart",
   params: { size: "bytes", variation: "bytes", delay: "duration" },
+  check: ({ size = 1 }) => (Number(size) > 0 ? undefined : "size must be at least 1 byte"),
   create: ({ size = 1, variation = 0, delay = 1 }) => ({
     start: (scope) => {
       const pieceSize = () => Math.max(1, Math.round(Number(size) + (scope.random() * 2 - 1) * Number(variation)));

@@ -189,15 +189,25 @@ export class TcpSocket {
   }
 
   /**
-   * Sends what the board's send buffer takes: everything (ESP32, and sendall() everywhere) or a
-   * possibly short count (send() on the lwIP raw-API ports).
+   * Sends what the board's send buffer takes. `all` (sendall()): everything, or the socket's error.
+   * Otherwise send(): on the lwIP raw-API ports one write of what fits (modlwip.c,
+   * lwip_tcp_send); on ESP32 it writes on until all is sent or it would block past the socket's
+   * timeout, then returns the count so far, raising EAGAIN/ETIMEDOUT only when nothing was sent
+   * (ports/esp32/modsocket.c, _socket_send). A send either took bytes and says how many, or took
+   * none and raised: a retry never sends the same bytes twice.
    */
-  send(data: Uint8Array, signal?: AbortSignal, all = !this.host.profile.socket.partialSend): number | Promise<number> {
+  send(data: Uint8Array, signal?: AbortSignal, all = false): number | Promise<number> {
     const link = this.connectedLink();
     if (data.length === 0) return 0;
-    const partial = !all;
+    const partial = !all && this.host.profile.socket.partialSend;
     let sent = 0;
-    return this.waitFor(
+    const tookSome = (error: unknown): number => {
+      if (!all && sent > 0 && error instanceof NetError && (error.code === "EAGAIN" || error.code === "ETIMEDOUT")) return sent;
+      throw error;
+    };
+    let result: number | Promise<number>;
+    try {
+      result = this.waitFor(
       () => {
         // An in-memory link may free its buffer at once (the peer's window takes it): write on
         // while there is room, since no wake-up would follow.
@@ -215,6 +225,10 @@ export class TcpSocket {
       (s) => link.waitForSendSpace(s),
       signal,
     );
+    } catch (error) {
+      return tookSome(error);
+    }
+    return result instanceof Promise ? result.catch(tookSome) : result;
   }
 
   /** Up to `max` bytes as they arrived; empty once the peer has closed. */

@@ -45,7 +45,11 @@ def _bridge(js):
         js_pause()
         try:
             run_deferred()
-            length = js_call(name, json.dumps(args), _constructing[0] == 0)
+            text = json.dumps(args)
+            if "nan" in text or "inf" in text:
+                # JSON has no NaN or infinity: they cross tagged, for the host to refuse as the firmware does.
+                text = json.dumps(_tag_floats(args))
+            length = js_call(name, text, _constructing[0] == 0)
             buf = bytearray(length)
             js_reply(uctypes.addressof(buf))
             reply = json.loads(buf)
@@ -101,6 +105,14 @@ def constructor(init):
             _constructing[0] -= 1
 
     return __init__
+
+
+def _tag_floats(value):
+    if isinstance(value, float) and (value != value or value in (float("inf"), -float("inf"))):
+        return {"__f": str(value)}
+    if isinstance(value, (list, tuple)):
+        return [_tag_floats(v) for v in value]
+    return value
 
 
 call, finish, collect, untimed, soft_reset, soft_reset_requested = _bridge(__import__("_boardsim_js"))

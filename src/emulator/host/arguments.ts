@@ -1,0 +1,25 @@
+import { GuestException, type HostValue } from "../host-api.ts";
+
+/** The Python type name of a value as it crosses the host-call protocol (JSON's kinds). */
+function pyTypeName(value: HostValue): string {
+  if (value === null || value === undefined) return "NoneType";
+  if (typeof value === "string") return "str";
+  if (typeof value === "boolean") return "bool";
+  if (value instanceof Uint8Array) return "bytes";
+  if (Array.isArray(value)) return "list";
+  return typeof value === "number" ? "int" : "dict";
+}
+
+/**
+ * A time in milliseconds from a script (time.sleep, settimeout). The firmware converts it to an
+ * integer: a non-number is TypeError (py/obj.c, mp_obj_get_int: "can't convert %s to int"); NaN
+ * and infinities raise what int() raises for them (py/objint.c, mp_obj_new_int_from_float).
+ * UNVERIFIED: the C ports cast the float without a check; a time that is no number would put a
+ * timer nowhere in the board's clock, so it is refused as int() would.
+ */
+export function milliseconds(value: HostValue): number {
+  if (typeof value !== "number") throw new GuestException("TypeError", [`can't convert ${pyTypeName(value)} to int`]);
+  if (Number.isNaN(value)) throw new GuestException("ValueError", ["can't convert NaN to int"]);
+  if (!Number.isFinite(value)) throw new GuestException("OverflowError", ["can't convert inf to int"]);
+  return value;
+}

@@ -1,0 +1,68 @@
+/**
+ * A non-blocking send() either takes bytes and returns how many, or takes none and raises EAGAIN:
+ * a script that retries what send() did not take delivers every byte exactly once.
+ */
+import net from "node:net";
+import { describe, expect, it } from "vitest";
+import { startScript } from "./support/run-script.ts";
+
+
+/** A PC server that keeps everything one client sends until it closes. */
+async function sink(): Promise<{ port: number; received: Promise<Buffer>; close(): void }> {
+  let done!: (data: Buffer) => void;
+  const received = new Promise<Buffer>((resolve) => (done = resolve));
+  const server = net.createServer((socket) => {
+    const chunks: Buffer[] = [];
+    socket.on("data", (c) => chunks.push(c)).on("end", () => done(Buffer.concat(chunks)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { port: (server.address() as net.AddressInfo).port, received, close: () => server.close() };
+}
+
+describe("non-blocking send(): a count or EAGAIN, never both", () => {
+  it.each([
+    ["esp32", 32768],
+    ["pico_w", 32768],
+    ["esp8266", 12288],
+  ])("%s: every byte arrives once when the script retries what send() left (%i bytes)", async (board, SIZE) => {
+    const pc = await sink();
+    try {
+      const run = await startScript(
+        `import network, socket, time
+wlan = network.WLAN(network.STA_IF)
+wlan.active(True)
+wlan.connect("boardsim-lab", "micropython")
+while wlan.ifconfig()[0] == "0.0.0.0":
+    time.sleep_ms(20)
+s = socket.socket()
+s.connect(("192.168.1.2", ${pc.port}))
+s.setblocking(False)
+data = bytearray(${SIZE})
+for i in range(${SIZE}):
+    data[i] = i % 251
+view = memoryview(data)
+off = 0
+while off < len(data):
+    try:
+        off += s.send(view[off:off + 8192])
+    except OSError as e:
+        if e.args[0] != 11:
+            raise
+        time.sleep_ms(2)
+s.setblocking(True)
+s.close()
+print("sent", off)
+`,
+        board,
+        "main.py",
+      );
+      expect(await run.done).toEqual({ kind: "finished" });
+      expect(run.output()).toBe(`sent ${SIZE}\n`);
+      const got = await pc.received;
+      expect(got.length).toBe(SIZE);
+      expect(got.equals(Buffer.from(Array.from({ length: SIZE }, (_, i) => i % 251)))).toBe(true);
+    } finally {
+      pc.close();
+    }
+  });
+});
