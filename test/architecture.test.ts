@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -59,5 +60,21 @@ describe("the import graph of src/", () => {
   it("has no cycle between files", () => {
     const found = cycles(graph).map((cycle) => cycle.join(" ↔ "));
     expect(found).toEqual([]);
+  });
+});
+
+describe("the size of the emulator's files (issue 13: one concept per file)", () => {
+  const lines = (file: string) => readFileSync(path.join(SRC, file), "utf8").split("\n").length - 1;
+
+  it("keeps Board to its lifecycle and routing: src/emulator/board.ts ≤ 200 lines", () => {
+    expect(lines("emulator/board.ts")).toBeLessThanOrEqual(200);
+  });
+
+  it("keeps each firmware module's host calls small: no src/emulator/host/*.ts over 250 lines", () => {
+    const big = readdirSync(path.join(SRC, "emulator/host"))
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => `emulator/host/${f}`)
+      .filter((f) => lines(f) > 250);
+    expect(big).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import net from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
-import { freePort, listenServer } from "./support/cli.ts";
+import { afterEach, describe, expect, it, onTestFinished } from "vitest";
+import { closedPort, listenServer } from "./support/cli.ts";
 import { runScript, startScript } from "./support/run-script.ts";
 
 const servers: net.Server[] = [];
@@ -81,7 +81,9 @@ describe.each([
       await conn.received(5);
       conn.socket.end("bye");
     });
-    const { output, outcome } = await runScript(fidelityScript(peer.port, await freePort()), board);
+    const dead = await closedPort();
+    onTestFinished(dead.release);
+    const { output, outcome } = await runScript(fidelityScript(peer.port, dead.port), board);
     expect(outcome).toEqual({ kind: "finished" });
     expect(output.split("\n")).toEqual([
       `WiFi down: ${wifiDown}`,

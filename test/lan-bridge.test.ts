@@ -1,12 +1,12 @@
 import dgram from "node:dgram";
 import net from "node:net";
 import pino from "pino";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { BOARDS } from "../src/boards/index.ts";
 import { defaultAccessPointConfig } from "../src/network-sim/wifi/access-point.ts";
 import { RealClock } from "../src/network-sim/clock/clock.ts";
 import { Lan } from "../src/network-sim/lan.ts";
-import { freePort } from "./support/cli.ts";
+import { closedPort } from "./support/cli.ts";
 import { startScript } from "./support/run-script.ts";
 
 const join = `
@@ -88,7 +88,8 @@ describe("a board's traffic leaving the LAN through the PC", () => {
     const server = net.createServer((socket) => socket.end("hello from the PC"));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const open = (server.address() as net.AddressInfo).port;
-    const closed = await freePort();
+    const { port: closed, release } = await closedPort();
+    onTestFinished(release);
     try {
       const out = await finished(`${join}
         const c = socket.socket();

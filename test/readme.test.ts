@@ -116,7 +116,7 @@ it("the board as client against the README's Python server: the greeting, ping e
 it("the small lab file, and the README's big one, both end", async () => {
   const small = start(["npx", ...quoted("boardsim lab examples/lab.yaml")]);
   expect(await small.exit, small.err()).toBe(0);
-  const big = block("## Several boards on one WiFi", "yaml").replace('"9000:8000"', `"${await freePort()}:8000"`);
+  const big = block("## Several boards on one WiFi", "yaml").replace('"9000:8000"', '"0:8000"'); // any free PC port
   writeFileSync(path.join(clone, "big.yaml"), big);
   copyFileSync(path.join(clone, "examples/lan-client.ts"), path.join(clone, "lan-client.ts"));
   const run = start(["npx", "boardsim", "lab", "big.yaml"]);

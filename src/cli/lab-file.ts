@@ -189,10 +189,10 @@ function labBoard(entry: unknown, where: string, baseDir: string, fail: Fail): L
   };
 }
 
-/** "HOSTPORT:BOARDPORT" → [hostPort, boardPort]; null when malformed. */
+/** "HOSTPORT:BOARDPORT" → [hostPort, boardPort]; null when malformed. HOSTPORT 0: any free PC port (the log says which). */
 export function parseForward(spec: string): [number, number] | null {
   const match = /^(\d{1,5}):(\d{1,5})$/.exec(spec);
   if (!match) return null;
-  const ports = [Number(match[1]), Number(match[2])] as [number, number];
-  return ports.every((p) => p >= 1 && p <= 65535) ? ports : null;
+  const [hostPort, boardPort] = [Number(match[1]), Number(match[2])];
+  return hostPort <= 65535 && boardPort >= 1 && boardPort <= 65535 ? [hostPort, boardPort] : null;
 }

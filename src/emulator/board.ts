@@ -1,15 +1,13 @@
 import type { Logger } from "pino";
 import { stationMac } from "../boards/mac.ts";
-import type { BoardProfile, TimingProfileName } from "../boards/profile.ts";
+import type { BoardProfile } from "../boards/profile.ts";
 import type { SocketAddress } from "../network-sim/address.ts";
 import type { Clock } from "../network-sim/clock/clock.ts";
-import { FirmwareError, NetError } from "../network-sim/errors.ts";
 import type { LinkBuffers } from "../network-sim/pc/host-bridge.ts";
 import type { Lan } from "../network-sim/lan.ts";
 import type { LanHost } from "../network-sim/lan-host.ts";
 import { SoftAp } from "../network-sim/wifi/soft-ap.ts";
 import type { TcpLink } from "../network-sim/tcp/tcp-link.ts";
-import type { Route } from "../network-sim/socket-host.ts";
 import { Wlan } from "../network-sim/wifi/wlan.ts";
 import { Oled } from "./devices/oled.ts";
 import { Peripherals } from "./devices/peripherals.ts";
@@ -21,37 +19,15 @@ import { CONSOLE_CALLS } from "./host/mphalport.ts";
 import { SocketTable } from "./host/socket-table.ts";
 import type { BoardSerial } from "./console/board-serial.ts";
 import type { FlashDir } from "./flash-dir.ts";
+import type { BoardOptions } from "./board-options.ts";
+import { HostCallGate, type GuestCall } from "./host-call-gate.ts";
+import { route } from "./route.ts";
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "./host-api.ts";
 
-export interface BoardOptions {
-  profile: BoardProfile;
-  lan: Lan;
-  log: Logger;
-  timing: TimingProfileName;
-  /** The board's serial console (stdout in the CLI). A promise: the console is full, print waits for it (USB CDC back-pressure). */
-  console: (text: string) => void | Promise<void>;
-  /** Station MAC; the profile's OUI and a hash of the board's name when omitted. */
-  mac?: Uint8Array;
-  /** The board's name on the LAN (lab files name each board); the profile id by default. */
-  name?: string;
-  /** --forward: PC port for a listening board port, when not the same number. */
-  forwards?: ReadonlyMap<number, number>;
-  /** What time.time() counts from (ms since 1970); now by default, fixed in tests so runs repeat. */
-  bootEpochMs?: number;
-  /** The console port, when the board boots to its REPL (it outlives the Board: resets keep it). */
-  serial?: BoardSerial;
-  /** The flash filesystem, when the board has one mounted. */
-  flash?: FlashDir;
-  /** machine.reset(): the runner reboots the board. */
-  onMachineReset?: () => void;
-  /** The pins and what is wired to them; kept across resets by the runner (a new set by default). */
-  peripherals?: Peripherals;
-}
-
 /**
- * One virtual board: its lifecycle, the settling of its script's host calls (blocking, Ctrl-C,
- * reset) and its place on the LAN. The host calls themselves are the firmware modules' (host/).
- * Errors from the simulator leave here as the board's own Python exceptions.
+ * One virtual board: its lifecycle, the routing of its script's host calls (through its
+ * HostCallGate: Ctrl-C, settling, halting) and its place on the LAN. The host calls themselves are
+ * the firmware modules' (host/).
  */
 export class Board implements GuestHost, LanHost, BoardContext {
   readonly profile: BoardProfile;
@@ -71,7 +47,6 @@ export class Board implements GuestHost, LanHost, BoardContext {
   readonly functionNames: readonly string[];
   readonly serial: BoardSerial | null;
   readonly flash: FlashDir | null;
-  lastYield = performance.now();
   /** Pins, ADC, PWM, sensors: what tests see and set (devices/peripherals.ts). */
   readonly peripherals: Peripherals;
   /** Timer and Pin.irq callbacks due in the script (host/scheduler.ts). */
@@ -83,20 +58,16 @@ export class Board implements GuestHost, LanHost, BoardContext {
   private readonly shutdownHooks: (() => void)[] = [];
   private readonly onMachineReset: () => void;
   private readonly api: Record<string, HostFunction>;
-  private calls = new AbortController();
-  private pendingCalls = 0;
-  private interruptPending = false;
-  /** Whether the guest is running code now (not blocked in a host call): the clock is told. */
-  private guestRunning = false;
-  /** Set by halt(): the run ends as if the power went, and no host call answers any more. */
+  private readonly gate: HostCallGate;
+  /** Set by run(): halt() ends the run as if the power went. */
   private halted: ((outcome: RunOutcome) => void) | null = null;
-  private isHalted = false;
 
   constructor(opts: BoardOptions) {
     const { profile, lan, log } = opts;
     this.profile = profile;
     this.log = log;
     this.clock = lan.clock;
+    this.gate = new HostCallGate(this.clock, profile.errno);
     this.lan = lan;
     this.console = opts.console;
     this.name = opts.name ?? profile.id;
@@ -106,7 +77,7 @@ export class Board implements GuestHost, LanHost, BoardContext {
     this.sta = new Wlan({ lan, clock: this.clock, log, profile, timing, mac: this.mac, hostname: profile.hostname, host: this });
     this.ap = new SoftAp(lan, log, profile, this.mac, this);
     const hostPort = (boardPort: number) => opts.forwards?.get(boardPort) ?? boardPort;
-    this.sockets = new SocketTable({ lan, clock: this.clock, log, profile, localIp: () => this.sta.ip, lanHost: this, route: (ip) => this.route(ip), hostPort });
+    this.sockets = new SocketTable({ lan, clock: this.clock, log, profile, localIp: () => this.sta.ip, lanHost: this, route: (ip) => route(this.ap, this.sta, ip), hostPort });
     this.oled = profile.display ? new Oled(profile.display.width, profile.display.height) : null;
     this.serial = opts.serial ?? null;
     this.flash = opts.flash ?? null;
@@ -120,7 +91,10 @@ export class Board implements GuestHost, LanHost, BoardContext {
 
   /** Aborted by Ctrl-C: every blocking host call waits on it. */
   get signal(): AbortSignal {
-    return this.calls.signal;
+    return this.gate.signal;
+  }
+  get lastYield(): number {
+    return this.gate.lastYield;
   }
 
   // As a LanHost: its buffers and what arrives for its ports.
@@ -134,14 +108,6 @@ export class Board implements GuestHost, LanHost, BoardContext {
     this.sockets.receiveUdp(localPort, from, data);
   }
 
-  /** The network a packet for `ip` leaves on: the one whose subnet holds it, else the station's gateway. */
-  private route(ip: string): Route | null {
-    for (const itf of [this.ap, this.sta]) {
-      if (itf.network && itf.ip && itf.network.contains(ip)) return { net: itf.network, localIp: itf.ip };
-    }
-    return this.sta.network && this.sta.ip ? { net: this.sta.network, localIp: this.sta.ip } : null;
-  }
-
   /** Prints the firmware banner, as the console shows after a reset. */
   boot(): void {
     this.console(`${this.profile.banner}\nType "help()" for more information.\n`);
@@ -149,15 +115,15 @@ export class Board implements GuestHost, LanHost, BoardContext {
 
   /** Runs a script to its end; an uncaught exception prints its traceback on the console. */
   async run(engine: GuestEngine): Promise<RunOutcome> {
-    if (this.isHalted) return { kind: "reset" }; // switched off while it booted
+    if (this.gate.isHalted) return { kind: "reset" }; // switched off while it booted
     const halted = new Promise<RunOutcome>((resolve) => (this.halted = resolve));
-    this.setGuestRunning(true);
+    this.gate.setGuestRunning(true);
     try {
       const outcome = await Promise.race([engine.run(this), halted]);
       if (outcome.kind === "raised") this.console(outcome.traceback.join("\n") + "\n");
       return outcome;
     } finally {
-      this.setGuestRunning(false);
+      this.gate.setGuestRunning(false);
     }
   }
 
@@ -166,31 +132,18 @@ export class Board implements GuestHost, LanHost, BoardContext {
    * and run() ends with { kind: "reset" }; sockets are dropped with RST. The caller boots a new Board.
    */
   halt(): void {
-    if (this.isHalted) return;
-    this.isHalted = true;
+    if (this.gate.isHalted) return;
+    this.gate.halt();
     this.halted?.({ kind: "reset" });
     this.shutdown(true);
   }
 
-  private setGuestRunning(running: boolean): void {
-    if (running === this.guestRunning) return;
-    this.guestRunning = running;
-    this.clock.guestRunning?.(running ? 1 : -1);
-  }
-
   /** Ctrl-C: raises KeyboardInterrupt in the script, in the call it is blocked in or at its next one. */
   interrupt(): void {
-    if (this.pendingCalls === 0) {
-      this.interruptPending = true;
-      return;
-    }
-    const calls = this.calls;
-    this.calls = new AbortController();
-    calls.abort(new GuestException("KeyboardInterrupt", []));
+    this.gate.interrupt();
   }
-
   clearInterrupt(): void {
-    this.interruptPending = false;
+    this.gate.clearInterrupt();
   }
 
   machineReset(): void {
@@ -221,7 +174,7 @@ export class Board implements GuestHost, LanHost, BoardContext {
    */
   softReset(): void {
     this.sockets.closeAll(false);
-    this.interruptPending = false;
+    this.gate.clearInterrupt();
   }
 
   /** Closes every socket (with RST when `reset`) and leaves the network: the board is switched off. */
@@ -236,41 +189,11 @@ export class Board implements GuestHost, LanHost, BoardContext {
 
   call(name: string, args: readonly HostValue[]): HostValue | Promise<HostValue> {
     // Own names only: a script can send any name ("constructor", "__proto__").
-    const fn = (Object.hasOwn(this.api, name) ? this.api[name as keyof typeof this.api] : undefined) as ((...a: readonly HostValue[]) => HostValue | Promise<HostValue>) | undefined;
+    const fn = Object.hasOwn(this.api, name) ? (this.api[name] as GuestCall) : undefined;
     if (!fn) throw new GuestException("RuntimeError", [`no host function ${name}`]);
-    if (this.isHalted) return new Promise<HostValue>(() => {}); // a halted board never answers
+    if (this.gate.isHalted) return new Promise<HostValue>(() => {}); // a halted board never answers
     const consoleCall = CONSOLE_CALLS.has(name);
     if (!consoleCall) this.serial?.running();
-    if (this.interruptPending && !consoleCall) {
-      this.interruptPending = false;
-      throw new GuestException("KeyboardInterrupt", []);
-    }
-    try {
-      const result = fn(...args);
-      return result instanceof Promise ? this.settle(result) : result;
-    } catch (error) {
-      throw this.asGuestException(error);
-    }
-  }
-
-  private async settle(pending: Promise<HostValue>): Promise<HostValue> {
-    this.pendingCalls++;
-    this.setGuestRunning(false);
-    try {
-      return await pending;
-    } catch (error) {
-      throw this.asGuestException(error);
-    } finally {
-      this.pendingCalls--;
-      this.lastYield = performance.now();
-      if (this.isHalted) await new Promise(() => {}); // the guest never hears back
-      this.setGuestRunning(true);
-    }
-  }
-
-  private asGuestException(error: unknown): unknown {
-    if (error instanceof NetError) return new GuestException("OSError", [this.profile.errno[error.code]]);
-    if (error instanceof FirmwareError) return new GuestException(error.pyType, [error.message]);
-    return error;
+    return this.gate.call(fn, args, !consoleCall);
   }
 }

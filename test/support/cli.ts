@@ -100,13 +100,23 @@ export async function connectClient(port: number): Promise<Collected> {
   return collect(socket);
 }
 
-/** A loopback port nothing listens on: it was free a moment ago. */
-export async function freePort(): Promise<number> {
+/**
+ * A loopback port that refuses connections and stays so until release(): the local end of a live
+ * connection. No listener holds it (a SYN to it is answered with RST) and nothing else can bind it,
+ * unlike a port found free and closed again (check-then-use).
+ */
+export async function closedPort(): Promise<{ port: number; release: () => void }> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  const client = net.connect({ host: "127.0.0.1", port: (server.address() as net.AddressInfo).port });
+  await new Promise<void>((resolve, reject) => client.once("connect", resolve).once("error", reject));
+  return {
+    port: client.localPort!,
+    release: () => {
+      client.destroy();
+      server.close();
+    },
+  };
 }
 
 /** A TCP server on a loopback port (a free one by default); `connection` resolves with its first accepted connection. */

@@ -178,7 +178,7 @@ export class HostBridge {
     });
     await bindNear((port) => startListening(server, () => server.listen({ host: this.bindAddress, port, exclusive: true })), wantedPort);
     const hostPort = (server.address() as net.AddressInfo).port;
-    if (hostPort !== wantedPort) {
+    if (wantedPort !== 0 && hostPort !== wantedPort) {
       log.warn({ wanted: wantedPort, hostPort }, `${this.bindAddress}:${wantedPort} is in use; using ${this.bindAddress}:${hostPort} instead`);
     }
     // Where to connect is what the user needs most: still shown with --log-level warn.

@@ -1,0 +1,32 @@
+import type { Logger } from "pino";
+import type { BoardProfile, TimingProfileName } from "../boards/profile.ts";
+import type { Lan } from "../network-sim/lan.ts";
+import type { BoardSerial } from "./console/board-serial.ts";
+import type { Peripherals } from "./devices/peripherals.ts";
+import type { FlashDir } from "./flash-dir.ts";
+
+/** What a Board is made of: its profile, its LAN and what the runner keeps across resets. */
+export interface BoardOptions {
+  profile: BoardProfile;
+  lan: Lan;
+  log: Logger;
+  timing: TimingProfileName;
+  /** The board's serial console (stdout in the CLI). A promise: the console is full, print waits for it (USB CDC back-pressure). */
+  console: (text: string) => void | Promise<void>;
+  /** Station MAC; the profile's OUI and a hash of the board's name when omitted. */
+  mac?: Uint8Array;
+  /** The board's name on the LAN (lab files name each board); the profile id by default. */
+  name?: string;
+  /** --forward: PC port for a listening board port, when not the same number. */
+  forwards?: ReadonlyMap<number, number>;
+  /** What time.time() counts from (ms since 1970); now by default, fixed in tests so runs repeat. */
+  bootEpochMs?: number;
+  /** The console port, when the board boots to its REPL (it outlives the Board: resets keep it). */
+  serial?: BoardSerial;
+  /** The flash filesystem, when the board has one mounted. */
+  flash?: FlashDir;
+  /** machine.reset(): the runner reboots the board. */
+  onMachineReset?: () => void;
+  /** The pins and what is wired to them; kept across resets by the runner (a new set by default). */
+  peripherals?: Peripherals;
+}

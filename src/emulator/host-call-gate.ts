@@ -1,0 +1,99 @@
+import type { Clock } from "../network-sim/clock/clock.ts";
+import { FirmwareError, NetError } from "../network-sim/errors.ts";
+import type { BoardProfile } from "../boards/profile.ts";
+import { GuestException, type HostValue } from "./host-api.ts";
+
+/** A host call as the guest makes it: plain values in, a value (or a promise of one) out. */
+export type GuestCall = (...a: readonly HostValue[]) => HostValue | Promise<HostValue>;
+
+/**
+ * What every host call of one board passes through: Ctrl-C (raised in the call the script is
+ * blocked in, or at its next one), settling of blocking calls (the clock is told whether the guest
+ * runs), halting (a board switched off never answers), and simulator errors turned into the board's
+ * own Python exceptions.
+ */
+export class HostCallGate {
+  /** performance.now() when the guest last let the event loop take a turn (a blocking call settled). */
+  lastYield = performance.now();
+  private calls = new AbortController();
+  private pendingCalls = 0;
+  private interruptPending = false;
+  /** Whether the guest is running code now (not blocked in a host call): the clock is told. */
+  private guestRunning = false;
+  private halted = false;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly errno: BoardProfile["errno"],
+  ) {}
+
+  /** Aborted by Ctrl-C: every blocking host call waits on it. */
+  get signal(): AbortSignal {
+    return this.calls.signal;
+  }
+
+  get isHalted(): boolean {
+    return this.halted;
+  }
+
+  /** From now on no host call answers (the board was switched off). */
+  halt(): void {
+    this.halted = true;
+  }
+
+  setGuestRunning(running: boolean): void {
+    if (running === this.guestRunning) return;
+    this.guestRunning = running;
+    this.clock.guestRunning?.(running ? 1 : -1);
+  }
+
+  /** Ctrl-C: raises KeyboardInterrupt in the script, in the call it is blocked in or at its next one. */
+  interrupt(): void {
+    if (this.pendingCalls === 0) {
+      this.interruptPending = true;
+      return;
+    }
+    const calls = this.calls;
+    this.calls = new AbortController();
+    calls.abort(new GuestException("KeyboardInterrupt", []));
+  }
+
+  clearInterrupt(): void {
+    this.interruptPending = false;
+  }
+
+  /** Runs one host call of a board not halted; `interruptible` is false for console calls, which a pending Ctrl-C does not stop. */
+  call(fn: GuestCall, args: readonly HostValue[], interruptible: boolean): HostValue | Promise<HostValue> {
+    if (this.interruptPending && interruptible) {
+      this.interruptPending = false;
+      throw new GuestException("KeyboardInterrupt", []);
+    }
+    try {
+      const result = fn(...args);
+      return result instanceof Promise ? this.settle(result) : result;
+    } catch (error) {
+      throw this.asGuestException(error);
+    }
+  }
+
+  private async settle(pending: Promise<HostValue>): Promise<HostValue> {
+    this.pendingCalls++;
+    this.setGuestRunning(false);
+    try {
+      return await pending;
+    } catch (error) {
+      throw this.asGuestException(error);
+    } finally {
+      this.pendingCalls--;
+      this.lastYield = performance.now();
+      if (this.halted) await new Promise(() => {}); // the guest never hears back
+      this.setGuestRunning(true);
+    }
+  }
+
+  private asGuestException(error: unknown): unknown {
+    if (error instanceof NetError) return new GuestException("OSError", [this.errno[error.code]]);
+    if (error instanceof FirmwareError) return new GuestException(error.pyType, [error.message]);
+    return error;
+  }
+}
