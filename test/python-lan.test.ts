@@ -150,9 +150,15 @@ print("counted", time.ticks_diff(time.ticks_ms(), t))
     expect(now).toBeGreaterThanOrEqual(3000 + counted);
   });
 
+  // Two runs of TIMED, each a busy loop of 1000 simulated ms that makes two host calls a pass
+  // (ticks_ms, and ticks_diff: the ticks rule lives once, on the host). Its wall time is the
+  // machine's speed, not the simulation's: 44 s measured on the shared, loaded 2-core machine
+  // (over vitest's 30 s), hence a generous bound; what is asserted is only that the runs are
+  // identical. The cost of one .py host call is measured in `npm run bench` (bench/engine-costs.ts),
+  // where speed targets belong.
   it("runs the same way every time: the same lines, the same simulated time", async () => {
     expect(await timedRun()).toEqual(await timedRun());
-  });
+  }, 180_000);
 
   it("garbage is collected while the script runs: 20,000 host calls and their allocations fit an ESP8266's heap", async () => {
     const lab = new Lab();
