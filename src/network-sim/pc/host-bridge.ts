@@ -36,6 +36,10 @@ export class NetSocketLink implements TcpLink {
   };
   /** Bytes read from the real socket that a fault still holds (delayed): they count against the window. */
   private inFlight = 0;
+  /** The real peer sent FIN or RST: it is on its way to the board through `incoming`. */
+  private peerClosed = false;
+  /** The peer's RST has been passed on: a later socket error is the same reset. */
+  private resetSent = false;
   /** The board's side has seen FIN or RST: whatever still comes is not held back. */
   private inboundDone = false;
   /** The real peer's segments on their way to the board's receive window; faults wrap it. */
@@ -73,17 +77,32 @@ export class NetSocketLink implements TcpLink {
     });
     this.inbound.onDrain = () => socket.resume();
     socket.on("end", () => {
-      this.observer?.(false, { kind: "fin" });
-      this.incoming.fin();
+      this.peerClosed = true;
+      // libuv reports a peer's RST that follows data (SO_LINGER 0) as EOF too (the hang-up after a
+      // partial read, uv__stream_io): an empty write tells them apart, since the kernel fails it
+      // on a reset connection and takes it on a half-closed one.
+      if (socket.writableEnded || socket.destroyed) return this.peerSent({ kind: "fin" });
+      socket.write(new Uint8Array(0), (error) => this.peerSent({ kind: error ? "rst" : "fin" }));
     });
     socket.on("error", () => {
-      this.observer?.(false, { kind: "rst" });
-      this.incoming.rst();
+      this.peerClosed = true;
+      if (!this.resetSent) this.peerSent({ kind: "rst" }); // else the empty write's failure, sent already
     });
     socket.on("close", () => {
-      this.inbound.end();
+      // The peer's FIN or RST travels the incoming pipe behind its data (a WiFi hop delays all
+      // three alike); ending the board's stream here would overtake them. Only a close boardsim
+      // caused (the board's own RST) ends it at once.
+      if (!this.peerClosed) this.inbound.end();
       this.sendSpaceFreed.notify();
     });
+  }
+
+  /** The real peer's FIN or RST, on its way to the board behind its data. */
+  private peerSent(segment: Segment): void {
+    this.observer?.(false, segment);
+    if (segment.kind === "fin") return this.incoming.fin();
+    this.resetSent = true;
+    this.incoming.rst();
   }
 
   private windowHasRoom(): boolean {
