@@ -105,3 +105,26 @@ print("still running")
     ]);
   });
 });
+
+describe("a port beyond 65535 in an address tuple", () => {
+  const BIND_70000 = `
+import socket
+a = socket.socket()
+try:
+    a.bind(("", 70000))
+    print("bound")
+    b = socket.socket()
+    b.bind(("", 4464))
+except OSError as e:
+    print("OSError", e.errno)
+`;
+  it("modlwip (Pico W) keeps the low 16 bits, as tcp_bind's u16_t does: 70000 is port 4464", async () => {
+    const { output } = await runScript(BIND_70000, "pico_w", "main.py");
+    expect(output).toBe("bound\nOSError 98\n");
+  });
+
+  it("ESP32: lwip_getaddrinfo refuses it, OSError(-201) (EAI_SERVICE)", async () => {
+    const { output } = await runScript(BIND_70000, "esp32", "main.py");
+    expect(output).toBe("OSError -201\n");
+  });
+});
