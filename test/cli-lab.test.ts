@@ -85,6 +85,8 @@ s.close()
     ["boards:\n  - { board: pico_w, role: server, forward: ['9000-8000'] }", /lab\.yaml: boards\[0\]\.forward\[0\]: must be "HOSTPORT:BOARDPORT"/],
     ["boards:\n  - { board: pico_w, role: server, port: 0 }", /lab\.yaml: boards\[0\]\.port: must be a whole number from 1 to 65535, not 0$/],
     ["access_points:\n  - { ssid: x, security: wep }\nboards:\n  - { board: pico_w, role: server }", /access_points\[0\]\.security: must be one of open, wpa2, wpa-wpa2, not 'wep'$/],
+    ["access_points:\n  - { ssid: x, channel: zz }\nboards:\n  - { board: pico_w, role: server }", /access_points\[0\]\.channel: must be a whole number from 1 to 14, not "zz"$/],
+    [`access_points:\n  - { ssid: ${"s".repeat(100_000)} }\nboards:\n  - { board: pico_w, role: server }`, /access_points\[0\]\.ssid: must be at most 32 bytes \(the WiFi limit\), not 100000$/],
     ['{"profile": "slow", "boards": []}', /lab\.yaml: profile: must be realistic or fast, not "slow"$/],
     ["hosts: { broker: nowhere }\nboards:\n  - { board: pico_w, role: server }", /lab\.yaml: hosts\.broker: must map a host name to an IPv4 address, e\.g\. broker\.local: 192\.168\.1\.2, not "nowhere"$/],
   ])("a bad file (%j) → one line on stderr, exit 2", async (text, message) => {

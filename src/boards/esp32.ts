@@ -187,6 +187,9 @@ export const esp32: BoardProfile = {
     // CONFIG_LWIP_MAX_SOCKETS 10: the next socket() raises ENFILE (board-numbers.md §3).
     maxSockets: 10,
     socketsExhausted: "ENFILE",
+    // CONFIG_LWIP_MAX_UDP_PCBS 16 (board-numbers.md §3); UDP sockets also take descriptors, so
+    // maxSockets (ENFILE) is reached first.
+    udpPcbs: 16,
   },
   // MicroPython v1.23.0 ports/esp32 (paths relative to the micropython repository at tag v1.23.0).
   port: {

@@ -139,6 +139,8 @@ export const esp8266: BoardProfile = {
     listenPcbs: 2,
     maxSockets: 5,
     socketsExhausted: "ENOMEM",
+    // MEMP_NUM_UDP_PCB 4 (esp-open-lwip include/lwipopts.h, board-numbers.md §3); udp_new() → ENOMEM.
+    udpPcbs: 4,
   },
   // MicroPython v1.23.0 ports/esp8266 (paths relative to the micropython repository at tag v1.23.0).
   port: {

@@ -124,6 +124,9 @@ export const picoW: BoardProfile = {
     // MEMP_NUM_TCP_PCB 5 (lwIP default): tcp_new fails, socket() raises ENOMEM.
     maxSockets: 5,
     socketsExhausted: "ENOMEM",
+    // MEMP_NUM_UDP_PCB is 4 + 1 for the mDNS responder (board-numbers.md §3, lwipopts_common.h): 4 left
+    // for scripts. Whether DHCP's and DNS's own PCBs take some of those 4 is UNVERIFIED; we leave 4.
+    udpPcbs: 4,
     // lwIP opt.h defaults, not overridden by rp2's lwipopts.h (board-numbers.md §3). TIME-WAIT PCBs
     // are not counted: tcp_alloc() reclaims the oldest of them before it fails.
     tcpPcbs: 5,

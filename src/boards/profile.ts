@@ -138,6 +138,11 @@ export interface BoardProfile {
     /** How many TCP sockets can be open at once, and what socket() raises beyond that. */
     maxSockets: number;
     socketsExhausted: ErrnoName;
+    /**
+     * UDP PCBs a script can hold (lwIP MEMP_NUM_UDP_PCB / ESP-IDF CONFIG_LWIP_MAX_UDP_PCBS): on the
+     * raw-API ports the next socket(SOCK_DGRAM) raises ENOMEM; ESP32's descriptors (maxSockets) run out first.
+     */
+    udpPcbs: number;
   };
   /** The filesystem on the board's flash (a folder on the PC: src/emulator/flash-dir.ts). */
   flash: FlashProfile;

@@ -134,6 +134,8 @@ function accessPoint(entry: unknown, where: string, fail: Fail): AccessPointConf
   for (const board of Object.keys(rssiByBoard ?? {})) integer(rssiByBoard!, board, `${where}.rssi_by_board`, -120, 0, fail);
   const overrides: Partial<AccessPointConfig> = {};
   const ssid = text(fields, "ssid", where, fail);
+  // IEEE 802.11 carries at most 32 bytes of SSID; the firmware's config(essid=) keeps only those.
+  if (ssid !== undefined && Buffer.byteLength(ssid) > 32) fail(`${where}.ssid`, `must be at most 32 bytes (the WiFi limit), not ${Buffer.byteLength(ssid)}`);
   const password = text(fields, "password", where, fail);
   const channel = integer(fields, "channel", where, 1, 14, fail);
   const rssi = integer(fields, "rssi", where, -120, 0, fail);

@@ -16,6 +16,8 @@ import { packageRoot } from "../package-root.ts";
 import { blockingWriter, drained, endOnBrokenPipe } from "../console/stdio.ts";
 import { parseSerial, SERIAL_USAGE } from "../console/serial-spec.ts";
 
+/** --pcap with an empty value (`--pcap ""`, a shell variable left unset) would capture nothing without a word. */
+const PCAP_NEEDS_FILE = "--pcap needs a file name to write the capture to, e.g. --pcap run.pcap";
 /** The boards' console: lossless and back-pressured (a full pipe makes print wait). */
 const stdout = blockingWriter(process.stdout);
 endOnBrokenPipe(process.stdout, (code) => process.exit(code), EXIT.brokenPipe);
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
           .conflicts("role", "script")
           .conflicts("role", "serial")
           .check((argv) => {
+            if (argv.pcap === "") throw new UsageError(PCAP_NEEDS_FILE);
             if (argv.serial !== undefined && !parseSerial(argv.serial)) throw new UsageError(`--serial must be ${SERIAL_USAGE}, not '${argv.serial}'`);
             if (argv.port !== undefined && parsePort(argv.port) === null) {
               throw new UsageError(argv.port === "" ? "--port needs a value: a whole number from 1 to 65535" : `--port must be a whole number from 1 to 65535, not '${argv.port}'`);
@@ -153,6 +156,7 @@ async function main(): Promise<void> {
           .option("log-format", { choices: ["pretty", "json"] as const, default: "pretty" as const, describe: "how stderr shows the simulator's events" })
           .option("log-level", { choices: ["trace", "debug", "info", "warn", "error", "silent"], default: "info", describe: "how much the simulator says on stderr" })
           .check((argv) => {
+            if (argv.pcap === "") throw new UsageError(PCAP_NEEDS_FILE);
             const badHost = argv.hosts.find((spec) => !parseHostEntry(String(spec)));
             if (badHost !== undefined) throw new UsageError(`--hosts must be NAME=IP, e.g. broker.local=192.168.1.2, not '${badHost}'`);
             return true;

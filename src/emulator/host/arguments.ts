@@ -23,3 +23,10 @@ export function milliseconds(value: HostValue): number {
   if (!Number.isFinite(value)) throw new GuestException("OverflowError", ["can't convert inf to int"]);
   return value;
 }
+
+/** An int argument the firmware reads with mp_obj_get_int (py/obj.c): anything else is its TypeError. */
+export function integer(value: HostValue): number {
+  if (typeof value === "number" && !Number.isInteger(value)) throw new GuestException("TypeError", ["can't convert float to int"]);
+  if (typeof value !== "number") throw new GuestException("TypeError", [`can't convert ${pyTypeName(value)} to int`]);
+  return value;
+}

@@ -5,6 +5,7 @@ import { FirmwareError } from "../../network-sim/errors.ts";
 import type { SoftAp, SoftApSettings } from "../../network-sim/wifi/soft-ap.ts";
 import type { Wlan } from "../../network-sim/wifi/wlan.ts";
 import type { HostValue } from "../host-api.ts";
+import { integer } from "./arguments.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 
 type Changes = { readonly [key: string]: HostValue };
@@ -119,14 +120,22 @@ function configSet(board: BoardContext, itf: number, changes: Changes): null {
   const ap: Partial<SoftApSettings> = {};
   for (const [key, value] of Object.entries(changes)) {
     if (key === "pm" || key === "txpower") continue; // power management and TX power are not simulated
-    if (itf === 1 && (key === "essid" || key === "ssid")) ap.ssid = String(value);
+    // The ports copy at most 32 bytes of the SSID (esp32/esp8266 network_wlan.c
+    // `len = MIN(len, sizeof(cfg.ap.ssid))`, cyw43_wifi_ap_set_ssid's MIN(len, sizeof(ap_ssid))).
+    if (itf === 1 && (key === "essid" || key === "ssid")) ap.ssid = firstBytes(String(value), 32);
     else if (itf === 1 && (key === "password" || key === "key")) ap.password = String(value);
-    else if (itf === 1 && key === "channel") ap.channel = Number(value);
+    else if (itf === 1 && key === "channel") ap.channel = integer(value); // mp_obj_get_int on every port
     else if (itf === 1 && (key === "security" || key === "authmode")) ap.security = apSecurity(board, Number(value));
     else throw new FirmwareError("ValueError", "unknown config param");
   }
   if (Object.keys(ap).length > 0) board.ap.configure(ap);
   return null;
+}
+
+/** The text of the first `max` UTF-8 bytes of `text` (a character cut in two is dropped). */
+function firstBytes(text: string, max: number): string {
+  const bytes = new TextEncoder().encode(text);
+  return bytes.length <= max ? text : new TextDecoder().decode(bytes.subarray(0, max)).replace(/\uFFFD$/, "");
 }
 
 /**

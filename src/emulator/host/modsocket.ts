@@ -19,27 +19,33 @@ export function modsocket(board: BoardContext) {
   return {
     socketNew: (_af: number, type: number): number => {
       const { SOCK_STREAM, SOCK_DGRAM } = profile.socket.constants;
-      if (type === SOCK_DGRAM) return sockets.add(new UdpSocket(sockets.host));
-      if (type !== SOCK_STREAM) throw new NetError("EOPNOTSUPP");
-      // TCP PCBs (lwIP raw API) or socket descriptors (ESP32) run out; UDP has its own pool.
-      if (sockets.openTcp() >= profile.socket.maxSockets) throw new NetError(profile.socket.socketsExhausted);
+      if (type !== SOCK_STREAM && type !== SOCK_DGRAM) throw new NetError("EOPNOTSUPP");
+      const { maxSockets, udpPcbs, socketsExhausted } = profile.socket;
+      // ESP32: one descriptor table for TCP and UDP (lwip_socket, CONFIG_LWIP_MAX_SOCKETS → ENFILE).
+      // lwIP raw API: tcp_new()/udp_new() fail on their own pools and modlwip raises ENOMEM
+      // (extmod/modlwip.c lwip_socket_make_new: `if (socket->pcb.tcp == NULL) mp_raise_OSError(MP_ENOMEM)`).
+      if (esp32 && sockets.open() >= maxSockets) throw new NetError(socketsExhausted);
+      if (type === SOCK_DGRAM) {
+        if (sockets.open(UdpSocket) >= udpPcbs) throw new NetError(socketsExhausted);
+        return sockets.add(new UdpSocket(sockets.host));
+      }
+      if (sockets.open(TcpSocket) >= maxSockets) throw new NetError(socketsExhausted);
       return sockets.add(new TcpSocket(sockets.host));
     },
     socketConnect: (id: number, host: string, port: number): null | Promise<null> => {
       const ip = address(board, host);
       const socket = sockets.get(id);
-      if (socket instanceof UdpSocket) return socket.connect(ip, port), null;
-      return socket.connect(ip, port, board.signal).then(() => null);
+      if (socket instanceof UdpSocket) return socket.connect(ip, portOf(board, port))?.then(() => null) ?? null;
+      return socket.connect(ip, portOf(board, port), board.signal).then(() => null);
     },
-    socketSendto: (id: number, data: Uint8Array, host: string, port: number): number => sockets.udp(id).sendto(data, address(board, host), port),
+    socketSendto: (id: number, data: Uint8Array, host: string, port: number): number | Promise<number> => sockets.udp(id).sendto(data, address(board, host), portOf(board, port)),
     socketRecvfrom: async (id: number, size: number): Promise<HostValue> => {
       const { data, from } = await sockets.udp(id).recvfrom(size, board.signal);
       return [data, from[0], from[1]];
     },
-    socketBind: (id: number, ip: string, port: number): null => {
+    socketBind: (id: number, ip: string, port: number): null | Promise<null> => {
       if (ip !== "" && !isIPv4(ip)) throw new FirmwareError("ValueError", "invalid arguments");
-      sockets.get(id).bind(ip, port);
-      return null;
+      return sockets.get(id).bind(ip, portOf(board, port))?.then(() => null) ?? null;
     },
     socketListen: (id: number, backlog: number | null): Promise<null> => sockets.tcp(id).listen(backlog ?? profile.socket.defaultBacklog).then(() => null),
     socketAccept: (id: number): HostValue | Promise<HostValue> => {
@@ -146,6 +152,19 @@ function address(board: BoardContext, host: string): string {
   }
   if (!board.profile.socket.resolvesHostnames) throw new FirmwareError("ValueError", "invalid arguments");
   return lookup(board, host);
+}
+
+/**
+ * The port of an address tuple as the firmware takes it. modlwip gives mp_obj_get_int's value
+ * (lib/netutils/netutils.c netutils_parse_inet_addr) to tcp_bind/udp_bind/tcp_connect, whose port is
+ * a u16_t: 70000 becomes 4464, no error. ESP32 passes it as text to lwip_getaddrinfo, which refuses
+ * anything outside 0..65535 with EAI_SERVICE 201 (lwIP api/netdb.c, include/lwip/netdb.h), raised as
+ * OSError(-201) (ports/esp32/modsocket.c _getaddrinfo_inner: "instead of raising gaierror ... negative").
+ */
+function portOf(board: BoardContext, port: number): number {
+  if (board.profile.socket.module !== "esp32") return port & 0xffff;
+  if (port < 0 || port > 0xffff) throw new GuestException("OSError", [-201]);
+  return port;
 }
 
 /**

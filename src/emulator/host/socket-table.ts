@@ -59,9 +59,9 @@ export class SocketTable {
     return socket;
   }
 
-  /** TCP sockets not yet closed: what counts against the profile's maxSockets. */
-  openTcp(): number {
-    return sum(this.tcpSockets(), (s) => (s.isClosed ? 0 : 1));
+  /** Sockets not yet closed, of one kind or (no kind) all: what counts against the profile's limits. */
+  open(kind?: typeof TcpSocket | typeof UdpSocket): number {
+    return sum(this.sockets.values(), (s) => (s.isClosed || (kind && !(s instanceof kind)) ? 0 : 1));
   }
 
   close(id: number): void {

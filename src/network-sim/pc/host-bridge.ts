@@ -250,8 +250,13 @@ export class HostBridge {
   async udp(board: SocketAddress, onMessage: (data: Uint8Array, port: number, address: string) => void, log: Logger = this.log): Promise<UdpForward> {
     const socket = dgram.createSocket("udp4");
     socket.on("message", (msg, rinfo) => onMessage(new Uint8Array(msg), rinfo.port, rinfo.address));
+    try {
+      await bindNear((port) => startListening(socket, () => socket.bind({ address: this.bindAddress, port, exclusive: true })), board[1]);
+    } catch (error) {
+      socket.close(); // e.g. EMFILE: the caller tells the board
+      throw error;
+    }
     socket.on("error", (error) => log.warn({ error: error.message }, `UDP ${board.join(":")}: ${error.message}`));
-    await bindNear((port) => startListening(socket, () => socket.bind({ address: this.bindAddress, port, exclusive: true })), board[1]);
     const hostPort = socket.address().port;
     log.info({ hostPort, boardAddress: board.join(":") }, `forward udp ${this.bindAddress}:${hostPort} → ${board.join(":")}`);
     return {

@@ -41,28 +41,46 @@ export class UdpSocket {
     return this.closed;
   }
 
-  bind(ip: string, port: number): void {
+  /** Resolves once the socket's port is also open on the PC; the board's errno when the PC has no socket left. */
+  bind(ip: string, port: number): Promise<void> {
     this.assertOpen();
     if (this.local) throw new NetError("EINVAL");
     const bound = port === 0 ? this.host.udpPorts.claimEphemeral(this) : port;
     if (!this.host.udpPorts.claim(bound, this)) throw new NetError("EADDRINUSE");
-    this.local = [ip === "" ? "0.0.0.0" : ip, bound];
-    const { lan } = this.host;
-    this.forward = lan.bridge.udp([this.host.localIp() ?? this.local[0], bound], (data, port, address) => {
+    const local: SocketAddress = [ip === "" ? "0.0.0.0" : ip, bound];
+    this.local = local;
+    const { lan, log, profile } = this.host;
+    this.forward = lan.bridge.udp([this.host.localIp() ?? local[0], bound], (data, port, address) => {
       const from: SocketAddress = [address === "127.0.0.1" ? lan.hostIp : address, port];
-      lan.capture?.udp(from, [this.host.localIp() ?? this.local![0], this.local![1]], data);
+      lan.capture?.udp(from, [this.host.localIp() ?? local[0], local[1]], data);
       this.deliver(data, from);
-    }, this.host.log);
+    }, log);
+    return this.forward.then(
+      () => {},
+      (error: NodeJS.ErrnoException) => {
+        // The PC ran out (EMFILE/ENFILE): to the board it is the stack's own pool running dry, so it
+        // raises what its socket() raises then (ENOMEM raw lwIP, ENFILE ESP32). UNVERIFIED choice.
+        this.host.udpPorts.release(bound, this);
+        this.local = null;
+        this.forward = null;
+        const errno = profile.socket.socketsExhausted;
+        log.warn({ port: bound, code: error.code }, `no UDP socket left on the PC for port ${bound} (${error.code ?? error.message}): the board sees ${errno}`);
+        throw new NetError(errno);
+      },
+    );
   }
 
   /** Sets the default destination of send() and the only source recv() accepts. */
-  connect(ip: string, port: number): void {
-    this.ensureBound();
+  connect(ip: string, port: number): void | Promise<void> {
+    this.assertOpen();
+    if (!this.local) return this.bind("0.0.0.0", 0).then(() => this.connect(ip, port));
     this.peer = [ip, port];
   }
 
-  sendto(data: Uint8Array, ip: string, port: number): number {
-    const local = this.ensureBound();
+  sendto(data: Uint8Array, ip: string, port: number): number | Promise<number> {
+    this.assertOpen();
+    if (!this.local) return this.bind("0.0.0.0", 0).then(() => this.sendto(data, ip, port));
+    const local = this.local;
     const route = this.host.route(ip);
     if (!route) throw new NetError("EHOSTUNREACH");
     const out = this.host.lan.sendUdp(route.net, this.host.lanHost, [route.localIp, local[1]], [ip, port], data);
@@ -73,7 +91,7 @@ export class UdpSocket {
     return data.length;
   }
 
-  send(data: Uint8Array): number {
+  send(data: Uint8Array): number | Promise<number> {
     if (!this.peer) throw new NetError("ENOTCONN");
     return this.sendto(data, ...this.peer);
   }
@@ -120,12 +138,6 @@ export class UdpSocket {
 
   changed(_write: boolean, signal: AbortSignal): Promise<void> {
     return this.arrived.wait(signal);
-  }
-
-  private ensureBound(): SocketAddress {
-    this.assertOpen();
-    if (!this.local) this.bind("0.0.0.0", 0);
-    return this.local!;
   }
 
   private assertOpen(): void {
