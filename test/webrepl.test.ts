@@ -184,7 +184,7 @@ describe("WebREPL", () => {
     expect(Buffer.concat(got)).toEqual(other);
   });
 
-  it("ESP8266: a wrong password is denied and the connection closed; start() reads PASS from /webrepl_cfg.py", async () => {
+  it("ESP8266: a wrong password is denied and the connection closed; start() reads PASS from /webrepl_cfg.py; soft reset ends a client", async () => {
     const run = await boot("esp8266");
     writeFileSync(path.join(run.flashDir, "webrepl_cfg.py"), "PASS = 'abcd'\n");
     const port = await startWebRepl(run, "import webrepl; webrepl.start()");
@@ -197,6 +197,15 @@ describe("WebREPL", () => {
     await second.take("Password: ");
     second.send("abcd\r");
     expect((await second.take(">>> ")).toString()).toBe("\r\nWebREPL connected\r\n>>> ");
+    // Ctrl-D: the soft reset closes the server's sockets, so the client sees its connection end.
+    run.type("\x04");
+    await run.take("MPY: soft reboot");
+    await second.ended();
+  });
+
+  it("mPython (an ESP32 firmware) has webrepl too", async () => {
+    const run = await boot("mpython");
+    expect(await repl(run, "import webrepl; webrepl.start(password='pw12')")).toContain("Started webrepl in normal mode\r\n");
   });
 
   it("the Pico W's firmware has no WebREPL: ImportError", async () => {
