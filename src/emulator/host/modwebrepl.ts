@@ -21,7 +21,7 @@ export function modwebrepl(board: BoardContext) {
     webreplStart: async (port: number, password: string): Promise<string | null> => {
       const serial = board.serial;
       if (!serial) throw new GuestException("OSError", [19]); // ENODEV: a script run has no console to share
-      // modwebrepl.c's password buffer holds 9 characters: a longer one is a ValueError.
+      // extmod/modwebrepl.c: webrepl_passwd[10], so more than 9 characters is an empty ValueError.
       if (password.length > 9) throw new GuestException("ValueError", []);
       stop();
       const { sockets } = board;

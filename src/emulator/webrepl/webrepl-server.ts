@@ -49,7 +49,7 @@ export class WebReplSession {
       const reply = handshakeReply(request);
       if (!reply) return;
       this.send(latin1(reply));
-      // The firmware asks for the password first (docs: "WebREPL ... prompts for a password").
+      // extmod/modwebrepl.c: passwd_prompt, then connected_prompt or denied_prompt (v1.23.0).
       this.sendText("Password: ");
       for (;;) {
         const data = await this.conn.recv(4096);
