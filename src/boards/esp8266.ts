@@ -179,7 +179,8 @@ export const esp8266: BoardProfile = {
       freqError: "freq too large", // UNVERIFIED: the SDK PWM clamps; chosen as an error
     },
     timer: { ids: [-1], invalidError: "Timer doesn't exist", idOptional: true }, // only the virtual timer -1 (UNVERIFIED text)
-    frozen: ["dht", "ds18x20", "neopixel", "onewire"], // ports/esp8266/boards/manifest.py
+    // webrepl: as on ESP32 (MICROPY_PY_WEBREPL (1) in ports/esp8266/mpconfigport.h).
+    frozen: ["dht", "ds18x20", "neopixel", "onewire", "webrepl"], // ports/esp8266/boards/manifest.py
     modules: ["esp"],
   },
 };

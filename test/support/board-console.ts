@@ -59,7 +59,7 @@ export async function bootBoard(boardId = "pico_w", opts: { flashDir?: string; m
   };
   let current: Board | undefined;
   let ended = false;
-  const spec = { name: boardId, board: boardId, ssid: "boardsim-lab", password: "micropython", host: "192.168.1.2", forwards: new Map([[8000, 0]]) };
+  const spec = { name: boardId, board: boardId, ssid: "boardsim-lab", password: "micropython", host: "192.168.1.2", forwards: new Map([[8000, 0], [8266, 0]]) };
   const done = runOnLan(spec, script, lan, { timing: "fast", log, console: () => {}, serial, flash: new FlashDir(flashDir, profile.flash), onBoot: (b) => (current = b) });
   void done.finally(() => ((ended = true), wake.splice(0).forEach((w) => w())));
   const until = async <T>(find: () => T | undefined, what: string): Promise<T> => {

@@ -6,6 +6,7 @@ import { modselect } from "./modselect.ts";
 import { modsocket } from "./modsocket.ts";
 import { modmachine } from "./modmachine.ts";
 import { modtime } from "./modtime.ts";
+import { modwebrepl } from "./modwebrepl.ts";
 import { mphalport } from "./mphalport.ts";
 import { vfs_lfs } from "./vfs_lfs.ts";
 import { dht } from "./dht.ts";
@@ -39,6 +40,7 @@ const MODULES: { [M in HostModuleName]: HostModule<M> } = {
   dht,
   ds18x20,
   neopixel,
+  modwebrepl,
 };
 
 /** The host API of one board: every function a guest engine may call, by name. */

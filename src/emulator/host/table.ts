@@ -46,6 +46,7 @@ export const HOST_TABLE = {
   dht: ["dhtMeasure"],
   ds18x20: ["onewireScan", "ds18x20Read"],
   neopixel: ["neopixelWrite"],
+  modwebrepl: ["webreplStart", "webreplStop"],
 } as const;
 
 export type HostModuleName = keyof typeof HOST_TABLE;

@@ -47,7 +47,7 @@ def setup(source, name, heap_bytes):
 
 
 # Guest modules that exist only where a board's profile lists them.
-_OPTIONAL = ("mpython", "esp", "esp32", "rp2", "dht", "ds18x20", "onewire", "neopixel", "upysh")
+_OPTIONAL = ("mpython", "esp", "esp32", "rp2", "dht", "ds18x20", "onewire", "neopixel", "upysh", "webrepl")
 
 
 def _import_as_firmware():

@@ -1,0 +1,181 @@
+import type { Logger } from "pino";
+import type { TcpSocket } from "../../network-sim/tcp/tcp-socket.ts";
+import type { FlashDir } from "../flash-dir.ts";
+import type { SerialDevice } from "../serial-device.ts";
+import { FrameReader, frame, handshakeReply, OP_BINARY, OP_CLOSE, OP_PING, OP_PONG, OP_TEXT } from "./websocket.ts";
+
+/**
+ * WebREPL's file records (docs.micropython.org "WebREPL" and the official client's protocol): a
+ * binary message "WA", op, flags, offset u64, size u32, name length u16, name[64], little-endian.
+ */
+const HEADER_BYTES = 82;
+const PUT_FILE = 1;
+const GET_FILE = 2;
+/** Bytes per GET chunk (each sent as u16 length + data after the client's request byte). UNVERIFIED: the firmware's buffer size. */
+const GET_CHUNK = 1024;
+
+const latin1 = (text: string) => Buffer.from(text, "latin1");
+const status = (code: number) => Uint8Array.from([0x57, 0x42, code & 0xff, code >> 8]); // "WB" + u16 status
+
+/** One client's WebREPL session: password, then the console, and file get/put, over one WebSocket. */
+export class WebReplSession {
+  private readonly frames = new FrameReader();
+  private sending: Promise<unknown> = Promise.resolve();
+  private loggedIn = false;
+  private typed = "";
+  private unsubscribe: (() => void) | null = null;
+  /** Binary bytes of a file record not yet used. */
+  private record = Buffer.alloc(0);
+  private put: { name: string; offset: number; left: number } | null = null;
+  private get: { data: Uint8Array; offset: number; done: boolean } | null = null;
+
+  constructor(
+    private readonly conn: TcpSocket,
+    private readonly password: string,
+    private readonly serial: SerialDevice,
+    private readonly flash: FlashDir | null,
+    private readonly log: Logger,
+  ) {}
+
+  /** Serves the connection until either side closes it. */
+  async run(): Promise<void> {
+    try {
+      let request = "";
+      while (!request.includes("\r\n\r\n")) {
+        const data = await this.conn.recv(1024);
+        if (data.length === 0) return;
+        request += Buffer.from(data).toString("latin1");
+      }
+      const reply = handshakeReply(request);
+      if (!reply) return;
+      this.send(latin1(reply));
+      // extmod/modwebrepl.c: passwd_prompt, then connected_prompt or denied_prompt (v1.23.0).
+      this.sendText("Password: ");
+      for (;;) {
+        const data = await this.conn.recv(4096);
+        if (data.length === 0) return;
+        for (const { opcode, payload } of this.frames.push(data)) {
+          if (opcode === OP_CLOSE) return this.send(frame(OP_CLOSE, new Uint8Array()));
+          if (opcode === OP_PING) this.send(frame(OP_PONG, payload));
+          else if (!this.loggedIn) this.login(payload);
+          else if (opcode === OP_BINARY) this.fileBytes(payload);
+          else if (opcode === OP_TEXT) this.serial.write(payload);
+        }
+        if (this.conn.isClosed) return;
+      }
+    } catch {
+      // The connection failed or the board reset: nothing to tell, the client sees its end.
+    } finally {
+      this.unsubscribe?.();
+      await this.sending.catch(() => {});
+      this.conn.close();
+    }
+  }
+
+  private login(payload: Buffer): void {
+    this.typed += payload.toString("latin1");
+    const end = this.typed.search(/[\r\n]/);
+    if (end < 0) return;
+    if (this.typed.slice(0, end) !== this.password) {
+      this.log.info("WebREPL: access denied");
+      this.sendText("\r\nAccess denied\r\n");
+      void this.sending.then(() => this.conn.close());
+      return;
+    }
+    this.loggedIn = true;
+    this.log.info("WebREPL connected");
+    this.sendText("\r\nWebREPL connected\r\n>>> ");
+    // dupterm: the console's output goes to the WebSocket too, as to the serial port.
+    this.unsubscribe = this.serial.onOutput((data) => this.send(frame(OP_TEXT, data)));
+  }
+
+  /** Binary messages: a file record's header, a PUT's data, or a GET's next-chunk requests. */
+  private fileBytes(payload: Buffer): void {
+    let bytes: Buffer = payload;
+    while (bytes.length > 0) {
+      if (this.put) {
+        const chunk = bytes.subarray(0, this.put.left);
+        bytes = bytes.subarray(chunk.length);
+        this.flashWrite(chunk);
+      } else if (this.get) {
+        bytes = bytes.subarray(1); // each byte asks for the next chunk
+        this.nextChunk();
+      } else {
+        this.record = Buffer.concat([this.record, bytes]);
+        bytes = Buffer.alloc(0);
+        if (this.record.length < HEADER_BYTES) return;
+        const header = this.record.subarray(0, HEADER_BYTES);
+        bytes = this.record.subarray(HEADER_BYTES);
+        this.record = Buffer.alloc(0);
+        this.startRecord(header);
+      }
+    }
+  }
+
+  private startRecord(header: Buffer): void {
+    if (header.toString("latin1", 0, 2) !== "WA" || !this.flash) return this.reply(1);
+    const op = header[2];
+    const size = header.readUInt32LE(12);
+    const name = header.toString("utf8", 18, 18 + Math.min(64, header.readUInt16LE(16)));
+    try {
+      if (op === PUT_FILE) {
+        this.flash.open(name, "wb");
+        this.put = { name, offset: 0, left: size };
+        this.reply(0);
+        if (size === 0) this.endPut();
+      } else if (op === GET_FILE) {
+        const total = this.flash.open(name, "rb");
+        this.get = { data: this.flash.read(name, 0, total), offset: 0, done: false };
+        this.reply(0);
+      } else this.reply(1);
+    } catch {
+      this.reply(1); // UNVERIFIED: the status code the firmware sends for a file it cannot open
+    }
+    this.log.info({ op: op === PUT_FILE ? "put" : op === GET_FILE ? "get" : op, file: name }, "WebREPL file transfer");
+  }
+
+  private flashWrite(chunk: Buffer): void {
+    const put = this.put!;
+    try {
+      this.flash!.write(put.name, put.offset, chunk);
+    } catch {
+      this.put = null;
+      return this.reply(1); // ENOSPC and the like
+    }
+    put.offset += chunk.length;
+    put.left -= chunk.length;
+    if (put.left === 0) this.endPut();
+  }
+
+  private endPut(): void {
+    this.put = null;
+    this.reply(0);
+  }
+
+  private nextChunk(): void {
+    const get = this.get!;
+    const chunk = get.data.subarray(get.offset, get.offset + GET_CHUNK);
+    get.offset += chunk.length;
+    const length = Uint8Array.from([chunk.length & 0xff, chunk.length >> 8]);
+    // A zero length ends the file; the final status follows it.
+    if (chunk.length === 0) {
+      this.get = null;
+      return this.send(frame(OP_BINARY, Buffer.concat([length, status(0)])));
+    }
+    this.send(frame(OP_BINARY, Buffer.concat([length, chunk])));
+  }
+
+  /** A "WB" status record: 0 done, otherwise failed. */
+  private reply(code: number): void {
+    this.send(frame(OP_BINARY, status(code)));
+  }
+
+  private sendText(text: string): void {
+    this.send(frame(OP_TEXT, latin1(text)));
+  }
+
+  private send(data: Uint8Array): void {
+    // In order, each waiting for the board's send buffer (a slow client slows the console).
+    this.sending = this.sending.then(() => (this.conn.isClosed ? 0 : this.conn.send(data, undefined, true))).catch(() => {});
+  }
+}

@@ -1,0 +1,215 @@
+import { createHash, randomBytes } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { bootBoard, type ConsoleRun } from "./support/board-console.ts";
+
+let runs: ConsoleRun[] = [];
+let clients: net.Socket[] = [];
+afterEach(() => {
+  for (const client of clients) client.destroy();
+  for (const run of runs) {
+    run.serial.close();
+    run.board()?.halt();
+  }
+  runs = [];
+  clients = [];
+});
+
+async function boot(board: string): Promise<ConsoleRun> {
+  const run = await bootBoard(board);
+  runs.push(run);
+  await run.take(">>> ");
+  return run;
+}
+
+async function repl(run: ConsoleRun, line: string): Promise<string> {
+  run.type(line + "\r");
+  return (await run.take(">>> ")).slice(0, -">>> ".length);
+}
+
+/** A WebSocket client written from RFC 6455: masked frames out, a byte stream of payloads in. */
+class WsClient {
+  private raw = Buffer.alloc(0);
+  /** Text and binary payloads received, in order, as one stream. */
+  private data = Buffer.alloc(0);
+  private wake: (() => void) | null = null;
+  closed = false;
+
+  private constructor(private readonly socket: net.Socket) {
+    socket.on("data", (chunk) => {
+      this.raw = Buffer.concat([this.raw, chunk]);
+      this.parse();
+      this.wake?.();
+    });
+    socket.on("close", () => ((this.closed = true), this.wake?.()));
+  }
+
+  static async open(port: number): Promise<{ client: WsClient; accept: string }> {
+    const socket = net.connect(port, "127.0.0.1");
+    clients.push(socket);
+    await new Promise((resolve) => socket.once("connect", resolve));
+    const key = randomBytes(16).toString("base64");
+    socket.write(`GET / HTTP/1.1\r\nHost: board\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    const client = new WsClient(socket);
+    const head = await client.until(() => {
+      const end = client.raw.indexOf("\r\n\r\n");
+      return end < 0 ? undefined : end;
+    });
+    const response = client.raw.subarray(0, head).toString("latin1");
+    client.raw = client.raw.subarray(head + 4);
+    client.upgraded = true;
+    client.parse();
+    expect(response).toMatch(/^HTTP\/1\.1 101 /);
+    const expected = createHash("sha1").update(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest("base64");
+    return { client, accept: /Sec-WebSocket-Accept: (\S+)/i.exec(response)?.[1] === expected ? "ok" : response };
+  }
+
+  /** The HTTP response is read: what follows are frames. */
+  private upgraded = false;
+  private parse(): void {
+    if (!this.upgraded) return;
+    for (;;) {
+      const b = this.raw;
+      if (b.length < 2) return;
+      let length = b[1]! & 0x7f;
+      let at = 2;
+      if (length === 126) {
+        if (b.length < 4) return;
+        length = b.readUInt16BE(2);
+        at = 4;
+      }
+      if (b.length < at + length) return;
+      this.data = Buffer.concat([this.data, b.subarray(at, at + length)]);
+      this.raw = b.subarray(at + length);
+    }
+  }
+
+  async until<T>(find: () => T | undefined): Promise<T> {
+    for (;;) {
+      const found = find();
+      if (found !== undefined) return found;
+      if (this.closed) throw new Error(`closed; received ${JSON.stringify(this.data.toString("latin1"))}`);
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+
+  /** Waits for `text` and returns what came up to and including it. */
+  async take(text: string | Buffer): Promise<Buffer> {
+    const at = await this.until(() => {
+      const i = this.data.indexOf(text);
+      return i < 0 ? undefined : i + Buffer.from(text).length;
+    });
+    const taken = this.data.subarray(0, at);
+    this.data = this.data.subarray(at);
+    return taken;
+  }
+
+  async takeBytes(n: number): Promise<Buffer> {
+    await this.until(() => (this.data.length >= n ? true : undefined));
+    const taken = this.data.subarray(0, n);
+    this.data = this.data.subarray(n);
+    return taken;
+  }
+
+  send(payload: string | Buffer, binary = false): void {
+    const data = Buffer.from(payload);
+    const mask = randomBytes(4);
+    const header = data.length < 126 ? Buffer.from([binary ? 0x82 : 0x81, 0x80 | data.length]) : Buffer.from([binary ? 0x82 : 0x81, 0x80 | 126, data.length >> 8, data.length & 0xff]);
+    const masked = Buffer.from(data.map((byte, i) => byte ^ mask[i & 3]!));
+    this.socket.write(Buffer.concat([header, mask, masked]));
+  }
+
+  async ended(): Promise<void> {
+    await new Promise<void>((resolve) => (this.closed ? resolve() : this.socket.once("close", () => resolve())));
+  }
+}
+
+/** webrepl_cli.py's record header: "<2sBBQLH64s". */
+function record(op: number, size: number, name: string): Buffer {
+  const rec = Buffer.alloc(82);
+  rec.write("WA", 0, "latin1");
+  rec[2] = op;
+  rec.writeUInt32LE(size, 12);
+  rec.writeUInt16LE(name.length, 16);
+  rec.write(name, 18, "utf8");
+  return rec;
+}
+const WB_OK = Buffer.from([0x57, 0x42, 0, 0]);
+
+async function startWebRepl(run: ConsoleRun, start: string): Promise<number> {
+  const printed = await repl(run, start);
+  expect(printed).toContain("Started webrepl in normal mode\r\n");
+  expect(printed).toMatch(/WebREPL server started on http:\/\/\d+\.\d+\.\d+\.\d+:8266\/\r\n/);
+  return run.hostPort(8266);
+}
+
+describe("WebREPL", () => {
+  it("ESP32: password prompt, the REPL over the WebSocket (and on the serial port), put and get of a file", async () => {
+    const run = await boot("esp32");
+    const port = await startWebRepl(run, "import webrepl; webrepl.start(password='secret')");
+    const { client, accept } = await WsClient.open(port);
+    expect(accept).toBe("ok");
+    expect((await client.take("Password: ")).toString()).toBe("Password: ");
+    client.send("secret\r");
+    expect((await client.take(">>> ")).toString()).toBe("\r\nWebREPL connected\r\n>>> ");
+    client.send("print(1+1)\r");
+    expect((await client.take(">>> ")).toString()).toBe("print(1+1)\r\n2\r\n>>> ");
+    expect(await run.take(">>> ")).toBe("print(1+1)\r\n2\r\n>>> "); // dupterm: the serial port sees it too
+
+    // put (webrepl_cli.py splits the header in two writes), then the file on the flash folder
+    const bytes = randomBytes(3000);
+    const rec = record(1, bytes.length, "data.bin");
+    client.send(rec.subarray(0, 10), true);
+    client.send(rec.subarray(10), true);
+    expect(await client.takeBytes(4)).toEqual(WB_OK);
+    for (let at = 0; at < bytes.length; at += 1024) client.send(bytes.subarray(at, at + 1024), true);
+    expect(await client.takeBytes(4)).toEqual(WB_OK);
+    expect(readFileSync(path.join(run.flashDir, "data.bin"))).toEqual(bytes);
+
+    // get of a file put on the flash folder
+    const other = randomBytes(2500);
+    writeFileSync(path.join(run.flashDir, "other.bin"), other);
+    client.send(record(2, 0, "other.bin"), true);
+    expect(await client.takeBytes(4)).toEqual(WB_OK);
+    const got: Buffer[] = [];
+    for (;;) {
+      client.send(Buffer.from([0]), true);
+      const size = (await client.takeBytes(2)).readUInt16LE(0);
+      if (size === 0) break;
+      got.push(await client.takeBytes(size));
+    }
+    expect(await client.takeBytes(4)).toEqual(WB_OK);
+    expect(Buffer.concat(got)).toEqual(other);
+  });
+
+  it("ESP8266: a wrong password is denied and the connection closed; start() reads PASS from /webrepl_cfg.py; soft reset ends a client", async () => {
+    const run = await boot("esp8266");
+    writeFileSync(path.join(run.flashDir, "webrepl_cfg.py"), "PASS = 'abcd'\n");
+    const port = await startWebRepl(run, "import webrepl; webrepl.start()");
+    const { client } = await WsClient.open(port);
+    await client.take("Password: ");
+    client.send("wrong\r");
+    expect((await client.take("\r\nAccess denied\r\n")).toString()).toBe("\r\nAccess denied\r\n");
+    await client.ended();
+    const second = (await WsClient.open(port)).client;
+    await second.take("Password: ");
+    second.send("abcd\r");
+    expect((await second.take(">>> ")).toString()).toBe("\r\nWebREPL connected\r\n>>> ");
+    // Ctrl-D: the soft reset closes the server's sockets, so the client sees its connection end.
+    run.type("\x04");
+    await run.take("MPY: soft reboot");
+    await second.ended();
+  });
+
+  it("mPython (an ESP32 firmware) has webrepl too", async () => {
+    const run = await boot("mpython");
+    expect(await repl(run, "import webrepl; webrepl.start(password='pw12')")).toContain("Started webrepl in normal mode\r\n");
+  });
+
+  it("the Pico W's firmware has no WebREPL: ImportError", async () => {
+    const run = await boot("pico_w");
+    expect(await repl(run, "import webrepl")).toContain("ImportError: no module named 'webrepl'\r\n");
+  });
+});
