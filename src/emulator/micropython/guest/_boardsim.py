@@ -59,7 +59,7 @@ def _import_as_firmware():
     import os
 
     frozen = _host.info["port"]["frozen"]
-    library = set(n[:-3] for n in os.listdir("/boardsim"))
+    library = set(n[:-3] if n.endswith(".py") else n for n in os.listdir("/boardsim"))
     private = {}
     for name in list(sys.modules):
         if name.startswith("_") or name in ("js", "jsffi"):
@@ -75,19 +75,22 @@ def _import_as_firmware():
             if (loading[0] == 0 and name not in ("_boardsim", "_board")) or private[name] is None:
                 raise ImportError("no module named '%s'" % name)
             return private[name]
-        if name not in library or name in sys.modules:
+        package = name.split(".")[0]
+        if package not in library or name in sys.modules:
             return original(name, *args)
         loading[0] += 1
         try:
             module = original(name, *args)
         finally:
             loading[0] -= 1
-        where = getattr(module, "__file__", "")
-        if where.startswith("/boardsim/"):
-            if name in frozen:
-                module.__file__ = ".frozen/" + name + ".py"
-            else:
-                del module.__file__
+        # a package's submodule (umqtt.simple) too: frozen as .frozen/umqtt/simple.py
+        for loaded in (sys.modules.get(package), sys.modules.get(name)):
+            where = getattr(loaded, "__file__", "")
+            if where.startswith("/boardsim/"):
+                if package in frozen:
+                    loaded.__file__ = ".frozen/" + where[len("/boardsim/"):]
+                else:
+                    del loaded.__file__
         return module
 
     builtins.__import__ = _import

@@ -1,9 +1,8 @@
 # MicroPython's asyncio (also `uasyncio`), written from its documented API (docs/library/asyncio.rst):
 # tasks are generators run by one scheduler on the board's clock; when no task can run, one host call
 # (select's) waits for the next timer or socket, so runs in simulated time repeat exactly.
-import sys
-import _host
-from _host import call
+import _host as _bridge  # format_exception is set after this module loads
+from _host import call as _call
 import select as _select
 import socket as _socket
 
@@ -19,7 +18,7 @@ class TimeoutError(Exception):
 
 
 def _now():
-    return call("ticksMs")
+    return _call("ticksMs")
 
 
 class _Loop:
@@ -156,7 +155,7 @@ def _unretrieved(task, exc):
     # asyncio's default exception handler (docs: Loop.default_exception_handler)
     print("Task exception wasn't retrieved")
     print("future:", task, "coro=", task.coro)
-    print(_host.format_exception(exc))
+    print(_bridge.format_exception(exc))
 
 
 def create_task(coro):

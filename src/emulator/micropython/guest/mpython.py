@@ -2,7 +2,7 @@
 # network and display calls.
 import network
 import time
-from _host import call
+from _host import call as _call
 
 
 class wifi:
@@ -58,19 +58,19 @@ class wifi:
 class _Oled:
     # The 128x64 OLED: drawing goes to a framebuffer, show() puts it on the screen.
     def fill(self, color):
-        call("oledFill", color)
+        _call("oledFill", color)
 
     def pixel(self, x, y, color):
-        call("oledPixel", x, y, color)
+        _call("oledPixel", x, y, color)
 
     def fill_rect(self, x, y, w, h, color):
-        call("oledFillRect", x, y, w, h, color)
+        _call("oledFillRect", x, y, w, h, color)
 
     def hline(self, x, y, w, color):
-        call("oledFillRect", x, y, w, 1, color)
+        _call("oledFillRect", x, y, w, 1, color)
 
     def vline(self, x, y, h, color):
-        call("oledFillRect", x, y, 1, h, color)
+        _call("oledFillRect", x, y, 1, h, color)
 
     def rect(self, x, y, w, h, color):
         self.hline(x, y, w, color)
@@ -80,14 +80,14 @@ class _Oled:
 
     def text(self, text, x, y, color=1):
         # framebuf text: 8x8 cells
-        call("oledText", str(text), x, y, color)
+        _call("oledText", str(text), x, y, color)
 
     def DispChar(self, text, x, y, *args, **kwargs):
         # labplus's text call: 16-pixel-high lines
-        call("oledDispChar", str(text), x, y)
+        _call("oledDispChar", str(text), x, y)
 
     def show(self):
-        call("oledShow")
+        _call("oledShow")
 
 
 oled = _Oled()

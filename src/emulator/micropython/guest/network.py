@@ -1,10 +1,11 @@
 # MicroPython's network module: WLAN interfaces (station and access point) backed by the simulated WiFi.
-from _host import call, info
+from _host import call as _call, info as _info
 
 STA_IF = 0
 AP_IF = 1
-for _name, _value in info["network"].items():
+for _name, _value in _info["network"].items():
     globals()[_name] = _value
+del _name, _value
 
 
 def _tuples(value):
@@ -17,10 +18,10 @@ def _query_or_set(name, itf, args, kwargs):
     if kwargs:
         if args:
             raise TypeError("either pos or kw args are allowed")
-        return call(name, itf, None, kwargs)
+        return _call(name, itf, None, kwargs)
     if len(args) != 1:
         raise TypeError("must query one param")
-    return _tuples(call(name, itf, str(args[0]), None))
+    return _tuples(_call(name, itf, str(args[0]), None))
 
 
 class WLAN:
@@ -32,31 +33,31 @@ class WLAN:
 
     def active(self, *is_active):
         # active() -> bool; active(x) -> None, or the new state on ESP32
-        return call("wlanActive", self._itf, bool(is_active[0]) if is_active else None)
+        return _call("wlanActive", self._itf, bool(is_active[0]) if is_active else None)
 
     def connect(self, ssid=None, key=None, **kwargs):
-        call("wlanConnect", self._itf, str(ssid), "" if key is None else str(key))
+        _call("wlanConnect", self._itf, str(ssid), "" if key is None else str(key))
 
     def disconnect(self):
-        call("wlanDisconnect", self._itf)
+        _call("wlanDisconnect", self._itf)
 
     def status(self, param=None):
         # status() -> code; status("rssi"); status("stations") on the AP: [(mac,), ...]
-        value = call("wlanStatus", self._itf, param)
+        value = _call("wlanStatus", self._itf, param)
         return [_tuples(s) for s in value] if param == "stations" else value
 
     def isconnected(self):
-        return call("wlanIsConnected", self._itf)
+        return _call("wlanIsConnected", self._itf)
 
     def scan(self):
         # Blocks for one scan: [(ssid, bssid, channel, RSSI, security, hidden-or-count), ...] in the board's format
-        return [_tuples(entry) for entry in call("wlanScan", self._itf)]
+        return [_tuples(entry) for entry in _call("wlanScan", self._itf)]
 
     def ifconfig(self, config=None):
         # ifconfig() -> (ip, mask, gw, dns); ifconfig((ip, mask, gw, dns)) sets a static address
         if config is None:
-            return _tuples(call("wlanIfconfig", self._itf, None))
-        call("wlanIfconfig", self._itf, [str(part) for part in config])
+            return _tuples(_call("wlanIfconfig", self._itf, None))
+        _call("wlanIfconfig", self._itf, [str(part) for part in config])
 
     def ipconfig(self, *args, **kwargs):
         # ipconfig('addr4') queries one key; ipconfig(addr4='192.168.1.50/24', gw4='192.168.1.1') sets
@@ -69,4 +70,4 @@ class WLAN:
 
 def ipconfig(key):
     # network.ipconfig('dns'): the station's DNS server
-    return call("wlanIpconfig", STA_IF, key, None)
+    return _call("wlanIpconfig", STA_IF, key, None)

@@ -1,8 +1,8 @@
 # MicroPython's select module (extmod/modselect.c): poll objects and select() over the board's
 # sockets and sys.stdin. One host call waits on the whole set in the board's clock; which events a
 # socket reports is the host's rule per firmware (src/emulator/host/modselect.ts).
-import sys
-from _host import call
+import sys as _stdio
+from _host import call as _call
 
 POLLIN = 0x01
 POLLOUT = 0x04
@@ -16,7 +16,7 @@ def _fd(obj):
     fd = getattr(obj, "_fd", None)
     if isinstance(fd, int):
         return fd
-    if obj is sys.stdin or obj is sys.stdout:
+    if obj is _stdio.stdin or obj is _stdio.stdout:
         return -1
     raise OSError("stream operation not supported")
 
@@ -29,7 +29,7 @@ def _int(value):
 
 def _wait(entries, timeout_ms):
     # entries: [[obj, events], ...] -> the revents of each
-    return call("selectPoll", [[_fd(o), e] for o, e in entries], timeout_ms)
+    return _call("selectPoll", [[_fd(o), e] for o, e in entries], timeout_ms)
 
 
 class poll:

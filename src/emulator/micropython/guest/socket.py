@@ -1,9 +1,10 @@
 # MicroPython's socket module: TCP and UDP sockets of the simulated board. The rules (lookups, stream
 # loops, repr) are the host's (src/emulator/host/modsocket.ts); this module only adapts values.
-from _host import buffer, call, info
+from _host import buffer as _buffer, call as _call, info as _info
 
-for _name, _value in info["socket"].items():
+for _name, _value in _info["socket"].items():
     globals()[_name] = _value
+del _name, _value
 
 
 def _int(value):
@@ -33,81 +34,81 @@ def _address(addr):
 def getaddrinfo(host, port, af=0, type=0, proto=0, flags=0):
     # [(family, type, proto, canonname, (ip, port))]; a str port is the host's to judge (ESP32 takes "80")
     port = port if isinstance(port, str) else _int(port)
-    result = call("socketGetaddrinfo", _str(host), port, _int(af), _int(type), _int(proto), _int(flags))
+    result = _call("socketGetaddrinfo", _str(host), port, _int(af), _int(type), _int(proto), _int(flags))
     return [(f, t, p, c, (a[0], a[1])) for f, t, p, c, a in result]
 
 
 class socket:
     def __init__(self, af=AF_INET, type=SOCK_STREAM, proto=0, fd=None):
-        self._fd = call("socketNew", _int(af), _int(type), _int(proto)) if fd is None else fd
+        self._fd = _call("socketNew", _int(af), _int(type), _int(proto)) if fd is None else fd
 
     def __repr__(self):
-        return call("socketRepr", self._fd)
+        return _call("socketRepr", self._fd)
 
     def bind(self, addr):
-        call("socketBind", self._fd, *_address(addr))
+        _call("socketBind", self._fd, *_address(addr))
 
     def connect(self, addr):
-        call("socketConnect", self._fd, *_address(addr))
+        _call("socketConnect", self._fd, *_address(addr))
 
     def listen(self, backlog=None):
-        call("socketListen", self._fd, None if backlog is None else _int(backlog))
+        _call("socketListen", self._fd, None if backlog is None else _int(backlog))
 
     def accept(self):
-        fd, ip, port = call("socketAccept", self._fd)
+        fd, ip, port = _call("socketAccept", self._fd)
         return socket(AF_INET, SOCK_STREAM, 0, fd), (ip, port)
 
     def send(self, data):
-        return call("socketSend", self._fd, buffer(data))
+        return _call("socketSend", self._fd, _buffer(data))
 
     def sendall(self, data):
-        call("socketSendAll", self._fd, buffer(data))
+        _call("socketSendAll", self._fd, _buffer(data))
 
     def sendto(self, data, addr):
         # UDP: one datagram; returns its length
-        return call("socketSendto", self._fd, buffer(data), *_address(addr))
+        return _call("socketSendto", self._fd, _buffer(data), *_address(addr))
 
     def recvfrom(self, bufsize):
         # UDP: the next datagram (at most bufsize bytes of it) and its sender: (data, (ip, port))
-        data, ip, port = call("socketRecvfrom", self._fd, _int(bufsize))
+        data, ip, port = _call("socketRecvfrom", self._fd, _int(bufsize))
         return data, (ip, port)
 
     def recv(self, bufsize):
-        return call("socketRecv", self._fd, _int(bufsize))
+        return _call("socketRecv", self._fd, _int(bufsize))
 
     # The stream methods (py/stream.c): read(n) waits for n bytes or the end, read() for the end;
     # a non-blocking socket with nothing to give returns None.
     def read(self, size=-1):
-        return call("socketRead", self._fd, -1 if size is None else _int(size))
+        return _call("socketRead", self._fd, -1 if size is None else _int(size))
 
     def readinto(self, buf, nbytes=None):
         mv = memoryview(buf)
         n = len(mv) if nbytes is None else min(_int(nbytes), len(mv))
-        data = call("socketRead", self._fd, n)
+        data = _call("socketRead", self._fd, n)
         if data is None:
             return None
         mv[: len(data)] = data
         return len(data)
 
     def readline(self, limit=-1):
-        return call("socketReadline", self._fd, _int(limit))
+        return _call("socketReadline", self._fd, _int(limit))
 
     def write(self, data):
-        return call("socketWrite", self._fd, buffer(data))
+        return _call("socketWrite", self._fd, _buffer(data))
 
     def close(self):
-        call("socketClose", self._fd)
+        _call("socketClose", self._fd)
 
     def setsockopt(self, level, option, value):
         if not isinstance(value, int):
-            buffer(value)  # a bytes-like value (IP_ADD_MEMBERSHIP's mreq), else TypeError
-        call("socketSetsockopt", self._fd, _int(level), _int(option), value if isinstance(value, int) else None)
+            _buffer(value)  # a bytes-like value (IP_ADD_MEMBERSHIP's mreq), else TypeError
+        _call("socketSetsockopt", self._fd, _int(level), _int(option), value if isinstance(value, int) else None)
 
     def settimeout(self, seconds):
-        call("socketSetTimeout", self._fd, None if seconds is None else seconds * 1000)
+        _call("socketSetTimeout", self._fd, None if seconds is None else seconds * 1000)
 
     def setblocking(self, flag):
-        call("socketSetTimeout", self._fd, None if flag else 0)
+        _call("socketSetTimeout", self._fd, None if flag else 0)
 
     def makefile(self, mode="rb", buffering=0):
         # Both socket modules return the socket itself (modlwip.c lwip_socket_makefile, esp32 socket_makefile).
