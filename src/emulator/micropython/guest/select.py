@@ -16,7 +16,9 @@ def _fd(obj):
     fd = getattr(obj, "_fd", None)
     if isinstance(fd, int):
         return fd
-    if obj is sys.stdin or obj is sys.stdout:
+    # The console, also as bytes (sys.stdin.buffer: mpremote's mount polls it); the firmware's
+    # stdio objects share one ioctl (shared/runtime/sys_stdio_mphal.c, stdio_ioctl).
+    if obj is sys.stdin or obj is sys.stdout or obj is sys.stdin.buffer or obj is sys.stdout.buffer:
         return -1
     raise OSError("stream operation not supported")
 
