@@ -107,11 +107,13 @@ describe("a script that fails or never ends", () => {
   });
 
   it("--timeout stops an endless loop: exit 124 and one warning", async () => {
-    const run = boardsim("run", "--board", "pico_w", "--script", script("spin.ts"), "--timeout", "300ms", "--log-format", "json");
+    // --timeout counts real time from the start, boot included: 5 s leaves a loaded machine room to
+    // boot the board and reach the loop before it fires.
+    const run = boardsim("run", "--board", "pico_w", "--script", script("spin.ts"), "--timeout", "5s", "--log-format", "json");
     expect(await run.exit).toBe(124);
     expect(run.stdout()).toMatch(/\nspinning\n$/);
     const warning = await run.logged((l) => l.level === 40);
-    expect(warning.msg).toBe("--timeout: stopped the board after 300 ms");
+    expect(warning.msg).toBe("--timeout: stopped the board after 5000 ms");
   });
 
   it("Ctrl-C stops an endless loop: KeyboardInterrupt traceback at the loop's line, exit 130", async () => {

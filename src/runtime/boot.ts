@@ -115,7 +115,14 @@ export async function runOnLan(spec: LanBoard, script: GuestScript, lan: Lan, op
     } finally {
       unregister?.();
       board.shutdown();
-      await engine.dispose();
+      // Ending the engine (a .py board's worker thread) takes real time: simulated time waits for it,
+      // or a lab would see every board blocked while a reset is under way.
+      lan.clock.guestRunning?.(1);
+      try {
+        await engine.dispose();
+      } finally {
+        lan.clock.guestRunning?.(-1);
+      }
     }
     if (outcome.kind !== "reset" || opts.switchedOff?.()) return outcome;
     const asleep = peripherals.wakeAfterMs;

@@ -26,7 +26,7 @@ const COMMON: Record<string, ParamKind> = {
 
 const HOW: Record<ParamKind, string> = {
   duration: "a duration like 250ms, 2s, 1.5m or 1h, up to a year",
-  milliseconds: "milliseconds, or a duration like 250ms or 2s, up to a year",
+  milliseconds: "milliseconds, or a duration like 250ms or 2s",
   bytes: "a byte count like 1024, 4k or 1M, up to 1024M",
   count: "a whole number from 1 up",
   rssi: "a signal level in dBm from -120 to 0",
