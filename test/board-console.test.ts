@@ -222,6 +222,13 @@ describe("REPL", () => {
     expect(await repl(run, "name")).toBe("name\r\n'Ada'\r\n");
   });
 
+  it("select.poll() takes sys.stdin.buffer, as mpremote mount's reader registers it (no OSError)", async () => {
+    const run = await boot("pico_w");
+    await run.take(">>> ");
+    const code = "import select, sys; p = select.poll(); p.register(sys.stdin.buffer, select.POLLIN); print(p.poll(0))";
+    expect(await repl(run, code)).toBe(`${code}\r\n[]\r\n`);
+  });
+
   it("Ctrl-C at a blocking accept() gives the firmware's KeyboardInterrupt traceback", async () => {
     const run = await boot("pico_w");
     await run.take(">>> ");

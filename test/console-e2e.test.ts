@@ -90,6 +90,33 @@ print(s.read_until(b">>> ").decode())
     expect(await mpremote(["connect", where, "exec", "print('still here')"])).toBe("still here\n");
   });
 
+  it("Ctrl-C while the board boots and while it soft-reboots (mpremote's first \\r\\x03): a key for the REPL, the board answers, SIGTERM exits 143", async () => {
+    const run = startCli(["run", "--board", "esp32", "--profile", "fast", "--serial", "rfc2217:0", "--flash", mkdtempSync(path.join(dir, "early-")), "--log-format", "json"]);
+    runs.push(run);
+    const port = Number(((await run.logged((l) => typeof l.serial === "string")).serial as string).split(":").pop());
+    const client = net.connect(port, "127.0.0.1");
+    let seen = "";
+    client.on("data", (d: Buffer) => (seen += d.toString("latin1")));
+    const until = (text: string) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => (seen.includes(text) ? (client.off("data", check), resolve()) : undefined);
+        client.on("data", check);
+        client.once("close", () => reject(new Error(`console closed before ${JSON.stringify(text)}; saw ${JSON.stringify(seen)}`)));
+        check();
+      });
+    client.write("\r\x03"); // at once: the firmware has not set its interrupt character yet (main.c runs boot.py first)
+    await until(">>> ");
+    client.write("\x04\x03"); // soft reboot, and Ctrl-C while the new interpreter starts
+    await until("MPY: soft reboot\r\n");
+    seen = "";
+    client.write("print(6*7)\r");
+    await until("42\r\n>>> ");
+    run.child.kill("SIGTERM");
+    expect(await run.exit).toBe(143);
+    expect(run.stderr()).not.toMatch(/internal error|    at /);
+    client.destroy();
+  });
+
   it("bad input: a PTY path that exists and is not ours, and an RFC 2217 port in use, are one line and exit 2", async () => {
     const taken = path.join(dir, "taken.txt");
     writeFileSync(taken, "not a tty");

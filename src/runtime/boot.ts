@@ -84,7 +84,7 @@ export async function runOnLan(spec: LanBoard, script: GuestScript, lan: Lan, op
       opts.onBoot?.(board);
       if (serial) {
         serial.rawRepl = false; // a hard reset starts the friendly REPL (pyexec_mode_kind's initial value)
-        serial.started = false;
+        serial.booting();
         serial.onInterrupt = () => board.interrupt();
         serial.onResetPin = () => board.halt();
         // inisetup.py's message, on the boot that formats the flash
@@ -108,7 +108,7 @@ export async function runOnLan(spec: LanBoard, script: GuestScript, lan: Lan, op
         engine.dispose();
         console("MPY: soft reboot\n");
         board.softReset();
-        if (serial) serial.started = false;
+        serial?.booting();
         lan.clock.guestRunning?.(1);
         engine = await script.createEngine(setup.heapBytes, scriptConfig(spec));
       }

@@ -31,6 +31,21 @@ describe("BoardSerial", () => {
     expect(serial.read(10, false, never)).toEqual(bytes("x"));
   });
 
+  it("a Ctrl-C that came with the Ctrl-D of a soft reboot stays a key for the new interpreter's REPL", async () => {
+    const serial = new BoardSerial(false);
+    let interrupts = 0;
+    serial.onInterrupt = () => interrupts++;
+    serial.started = true;
+    const atPrompt = serial.read(1, true, never);
+    serial.write(bytes("\x04\x03"));
+    expect(await atPrompt).toEqual(bytes("\x04")); // the REPL soft-reboots on it
+    serial.booting();
+    serial.started = true; // the new interpreter's first call
+    serial.running(); // boot.py's host calls
+    expect(interrupts).toBe(0);
+    expect(serial.read(10, true, never)).toEqual(bytes("\x03"));
+  });
+
   it("blocks the board's prints while the transport is not ready", async () => {
     const serial = new BoardSerial(false);
     const seen: string[] = [];

@@ -31,6 +31,17 @@ export class BoardSerial implements SerialDevice {
    */
   started = false;
 
+  /**
+   * A new interpreter starts (hard or soft reset): until it runs code, a Ctrl-C is a byte in the
+   * receive buffer like any other, also one that came with the Ctrl-D of a soft reboot (the REPL
+   * then reads it as a key), as the firmware's interrupt character is set only while code runs
+   * (shared/runtime/pyexec.c: mp_hal_set_interrupt_char(CHAR_CTRL_C) around the execution).
+   */
+  booting(): void {
+    this.started = false;
+    this.atPrompt = false;
+  }
+
   /** Ctrl-C while code runs: the Board raises KeyboardInterrupt. Set by the runner for each boot. */
   onInterrupt: () => void = () => {};
   /** The reset circuit fired (EN released): the runner reboots the board. */

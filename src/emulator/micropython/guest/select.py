@@ -16,7 +16,9 @@ def _fd(obj):
     fd = getattr(obj, "_fd", None)
     if isinstance(fd, int):
         return fd
-    if obj is _stdio.stdin or obj is _stdio.stdout:
+    # The console, also as bytes (sys.stdin.buffer: mpremote's mount polls it); the firmware's
+    # stdio objects share one ioctl (shared/runtime/sys_stdio_mphal.c, stdio_ioctl).
+    if obj in (_stdio.stdin, _stdio.stdout, _stdio.stdin.buffer, _stdio.stdout.buffer):
         return -1
     raise OSError("stream operation not supported")
 
