@@ -4,15 +4,14 @@
  * The chapter's Pico W server prints the 11 bytes, then sees the reset (ECONNRESET), not a close.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { boardsim, connectClient, freePort, killStarted } from "./support/cli.ts";
+import { boardsim, connectClient, killStarted } from "./support/cli.ts";
 
 afterEach(killStarted);
 
 describe("a reset from the PC stays a reset, after the data it followed", () => {
   it.each(["fast", "realistic"])("--profile %s: the script gets the 11 bytes, then the reset", async (profile) => {
-    const hostPort = await freePort();
-    const run = boardsim("run", "--board", "pico_w", "--role", "server", "--profile", profile, "--forward", `${hostPort}:8000`, "--log-format", "json");
-    await run.logged((l) => l.msg.startsWith("forward "));
+    const run = boardsim("run", "--board", "pico_w", "--role", "server", "--profile", profile, "--forward", "0:8000", "--log-format", "json");
+    const hostPort = (await run.logged((l) => l.msg.startsWith("forward "))).hostPort as number;
     const client = await connectClient(hostPort);
     expect((await client.received(11)).toString()).toBe("I am Server");
     client.socket.write("hello board");

@@ -25,7 +25,7 @@ export function modwebrepl(board: BoardContext) {
       if (password.length > 9) throw new GuestException("ValueError", []);
       stop();
       const { sockets } = board;
-      if (sockets.openTcp() >= board.profile.socket.maxSockets) throw new NetError(board.profile.socket.socketsExhausted);
+      if (sockets.open(TcpSocket) >= board.profile.socket.maxSockets) throw new NetError(board.profile.socket.socketsExhausted);
       const socket = new TcpSocket(sockets.host);
       const id = sockets.add(socket);
       listener = id;
