@@ -30,7 +30,7 @@ describe("boardsim run --fault", () => {
   });
 
   it.each([
-    ["latency:ms=abc", "fault 'latency:ms=abc': ms must be a duration like 250ms, 2s, 1.5m or 1h, up to a year, not 'abc'"],
+    ["latency:ms=abc", "fault 'latency:ms=abc': ms must be milliseconds, or a duration like 250ms or 2s, not 'abc'"],
     // Degenerate parameters: a fault that would spin or never act.
     ["flapping:every=0,down=0", "fault 'flapping:every=0,down=0': down must be more than 0 and less than every"],
     ["flapping:every=1s,down=2s", "fault 'flapping:every=1s,down=2s': down must be more than 0 and less than every"],
@@ -69,6 +69,6 @@ describe("faults in a lab file", () => {
     const file = await labFile("faults: [\"latency:ms=\"]\nboards:\n  - board: esp32\n    role: client\n");
     const run = boardsim("lab", file);
     expect(await run.exit).toBe(2);
-    expect(run.stderr().trimEnd()).toBe(`boardsim: ${file}: faults[0]: fault 'latency:ms=': ms must be a duration like 250ms, 2s, 1.5m or 1h, up to a year, not ''`);
+    expect(run.stderr().trimEnd()).toBe(`boardsim: ${file}: faults[0]: fault 'latency:ms=': ms must be milliseconds, or a duration like 250ms or 2s, not ''`);
   });
 });

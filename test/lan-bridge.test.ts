@@ -48,16 +48,7 @@ describe("a board's traffic leaving the LAN through the PC", () => {
   });
 
   it("UDP from the PC: a board's bound port is reachable on 127.0.0.1, and its reply comes back", async () => {
-    const logged: { msg: string; hostPort?: number }[] = [];
-    let onLog = () => {};
-    const log = pino({ level: "info" }, { write: (line: string) => (logged.push(JSON.parse(line)), onLog()) });
-    const forwarded = new Promise<number>((resolve) => {
-      onLog = () => {
-        const line = logged.find((l) => l.msg.startsWith("forward udp"));
-        if (line) resolve(line.hostPort!);
-      };
-    });
-    const lan = new Lan({ clock: new RealClock(), log });
+    const lan = new Lan({ clock: new RealClock(), log: pino({ level: "silent" }) });
     const board = await startScript(
       `${join}
        const s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
@@ -70,7 +61,8 @@ describe("a board's traffic leaving the LAN through the PC", () => {
       "udp-board.ts",
       { lan },
     );
-    const hostPort = await forwarded;
+    // The bridge logs the forward on the board's logger (with its name), as it does every bridge line.
+    const hostPort = (await board.logged((l) => l.msg.startsWith("forward udp"))).hostPort as number;
     const pc = dgram.createSocket("udp4");
     await new Promise<void>((resolve) => pc.bind(0, "127.0.0.1", resolve));
     try {
