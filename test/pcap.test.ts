@@ -107,6 +107,50 @@ describe("--pcap FILE", () => {
     expect(flow.filter((l) => l.endsWith("FIN,ACK"))).toHaveLength(2);
   });
 
+  it("draws ARP (each board's announcement after DHCP, who-has before the first SYN), each board's MSS and its free receive room as the window", async () => {
+    const file = await pcapPath();
+    const run = boardsim("lab", LAB, "--pcap", file, "--log-format", "json");
+    expect(await run.exit).toBe(0);
+    const packets = readPcap(file);
+    const arp = packets.filter((p) => p.proto === "arp");
+    // Gratuitous ARP: sender = target = the bound address, broadcast.
+    for (const ip of ["192.168.1.100", "192.168.1.101"]) {
+      expect(arp.some((p) => p.arpOp === 1 && p.src === ip && p.dst === ip && p.ethDst === "ff:ff:ff:ff:ff:ff")).toBe(true);
+    }
+    const firstSyn = packets.findIndex((p) => p.proto === "tcp" && p.flags === "SYN" && p.src === "192.168.1.101");
+    const whoHas = packets.findIndex((p) => p.arpOp === 1 && p.src === "192.168.1.101" && p.dst === "192.168.1.100");
+    const isAt = packets.findIndex((p) => p.arpOp === 2 && p.src === "192.168.1.100" && p.dst === "192.168.1.101");
+    expect(whoHas).toBeGreaterThan(-1);
+    expect([whoHas < isAt, isAt < firstSyn]).toEqual([true, true]);
+    expect(packets[isAt]!.senderMac).toBe(packets.find((p) => p.proto === "tcp" && p.src === "192.168.1.100")!.ethSrc);
+    expect(arp.filter((p) => p.arpOp === 1 && p.src === "192.168.1.101" && p.dst === "192.168.1.100")).toHaveLength(1); // cached after
+    // Pico W: TCP_MSS 800, TCP_WND 6400 (lwipopts_common.h), both ends boards.
+    const syn = packets[firstSyn]!;
+    const synAck = packets.find((p) => p.proto === "tcp" && p.flags === "SYN,ACK" && p.dstPort === syn.srcPort)!;
+    expect([syn.mss, syn.window, synAck.mss, synAck.window]).toEqual([800, 6400, 800, 6400]);
+    const flow = packets.filter((p) => p.proto === "tcp" && (p.srcPort === syn.srcPort || p.dstPort === syn.srcPort));
+    expect(flow.every((p) => p.window! <= 6400)).toBe(true);
+  });
+
+  it("draws the unanswered SYN (each after an unanswered ARP who-has) and lwIP's retransmissions, 3 s apart, until connect() gives up", { timeout: 90_000 }, async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "boardsim-pcap-"));
+    const file = path.join(dir, "lan.pcap");
+    const script = path.join(dir, "nobody.ts");
+    await writeFile(
+      script,
+      `import network from "network";\nimport socket from "socket";\nimport time from "time";\nconst w = network.WLAN(network.STA_IF);\nw.active(true);\nw.connect("boardsim-lab", "micropython");\nwhile (!w.isconnected()) time.sleep_ms(20);\nconst s = socket.socket();\ns.settimeout(7);\ntry { s.connect(["192.168.1.250", 80]); } catch (e) { print("gave up", e); }\n`,
+    );
+    const run = boardsim("run", "--board", "pico_w", "--script", script, "--profile", "fast", "--pcap", file);
+    expect(await run.exit).toBe(0);
+    expect(run.stdout()).toMatch(/gave up/);
+    const syns = readPcap(file).filter((p) => p.proto === "tcp" && p.dst === "192.168.1.250");
+    expect(syns.map((p) => p.flags)).toEqual(["SYN", "SYN", "SYN"]); // at 0, 3 and 6 s of the 7 s timeout
+    expect(new Set(syns.map((p) => p.seq)).size).toBe(1);
+    expect(syns.slice(1).map((p, i) => Math.round(p.time - syns[i]!.time))).toEqual([3, 3]);
+    const arp = readPcap(file).filter((p) => p.proto === "arp" && (p.src === "192.168.1.250" || p.dst === "192.168.1.250"));
+    expect(arp.map((p) => p.arpOp)).toEqual([1, 1, 1]); // nobody answers
+  });
+
   it.skipIf(!HAS_TSHARK)("Wireshark (tshark) reads it: DHCP decoded, checksums valid, the handshake and the closing as the chapter shows them", async () => {
     const file = await pcapPath();
     const run = boardsim("lab", LAB, "--pcap", file);
@@ -126,5 +170,8 @@ describe("--pcap FILE", () => {
     const flags = rows.filter(([proto]) => proto === "TCP").map((r) => /\[([A-Z, ]+)\]/.exec(r[4]!)![1]);
     expect(flags.slice(0, 4)).toEqual(["SYN", "SYN, ACK", "ACK", "PSH, ACK"]);
     expect(flags.filter((f) => f === "FIN, ACK")).toHaveLength(2);
+    expect(rows.filter(([proto]) => proto === "ARP").length).toBeGreaterThanOrEqual(4); // two announcements, who-has, is-at
+    const malformed = spawnSync("tshark", ["-r", file, "-Y", "_ws.malformed", "-T", "fields", "-e", "frame.number"], { encoding: "utf8" });
+    expect([malformed.status, malformed.stdout.trim()]).toEqual([0, ""]);
   });
 });

@@ -14,6 +14,9 @@ import { MemoryLink } from "./tcp/memory-link.ts";
 import { tap } from "./tcp/pipe.ts";
 import type { TcpLink } from "./tcp/tcp-link.ts";
 
+/** lwIP's SYN retransmission interval (see connectTcp). */
+const SYN_RTO_MS = 3000;
+
 /** The PC's MAC on the LAN, as the capture shows it (locally administered: 02:…). */
 export const PC_MAC = Uint8Array.of(0x02, 0x50, 0x43, 0x00, 0x00, 0x02);
 
@@ -146,14 +149,23 @@ export class Lan {
         }),
         handshake,
       ]);
-      const flow = this.capture?.tcpOpen(local, remote);
+      const flow = this.capture?.tcpOpen(local, remote, [() => link.inbound.room, undefined]);
       if (flow) link.observer = (fromBoard, segment) => flow.segment(fromBoard, segment);
       this.faults?.opened(socketConnection(link, true, [local, remote], [from.name, "pc"], this.clock.now()));
       return link;
     }
     if (destination.kind !== "board" || verdict === "no_answer") {
       this.log.warn({ board: from.name, to: remote.join(":") }, `nothing answers at ${remote.join(":")}`);
-      await sleep(this.clock, synTimeoutMs, signal);
+      const syn = this.capture?.tcpUnanswered(local, remote);
+      // lwIP retransmits the SYN each RTO; in SYN_SENT the RTO does not double (tcp_slowtmr, lwIP
+      // src/core/tcp.c), and starts at 3 s (tcp_alloc: sv = 3000 / TCP_SLOW_INTERVAL). ESP-IDF's
+      // CONFIG_LWIP_TCP_RTO_TIME may differ: UNVERIFIED, 3 s for every board.
+      let waited = 0;
+      for (; waited + SYN_RTO_MS < synTimeoutMs; waited += SYN_RTO_MS) {
+        await sleep(this.clock, SYN_RTO_MS, signal);
+        syn?.synAgain();
+      }
+      await sleep(this.clock, synTimeoutMs - waited, signal);
       throw new NetError("ECONNABORTED");
     }
     await handshake;
@@ -162,7 +174,7 @@ export class Lan {
       this.capture?.tcpRefused(local, remote);
       throw new NetError("ECONNRESET"); // nothing listens: RST
     }
-    const flow = this.capture?.tcpOpen(local, remote);
+    const flow = this.capture?.tcpOpen(local, remote, [() => mine.inbound.room, () => theirs.inbound.room]);
     if (flow) {
       mine.out = tap(mine.out, (segment) => flow.segment(true, segment));
       theirs.out = tap(theirs.out, (segment) => flow.segment(false, segment));
@@ -190,10 +202,19 @@ export class Lan {
 
   /** A connection from the PC to a board's listening socket at `server`: captured from here on. */
   fromPc(link: NetSocketLink, server: SocketAddress, board: string): NetSocketLink {
-    const flow = this.capture?.tcpOpen(link.remote, server);
+    const flow = this.capture?.tcpOpen(link.remote, server, [undefined, () => link.inbound.room]);
     if (flow) link.observer = (fromBoard, segment) => flow.segment(!fromBoard, segment);
     this.faults?.opened(socketConnection(link, false, [link.remote, server], ["pc", board], this.clock.now()));
     return link;
+  }
+
+  /** The TCP_MSS of the board at `ip`, for the capture; null: no board there. */
+  mssOf(ip: string): number | null {
+    for (const ap of this.accessPoints) {
+      const mss = ap.hostAt(ip)?.mss;
+      if (mss !== undefined) return mss;
+    }
+    return null;
   }
 
   /** The hardware address behind `ip`, for the capture: a board, an AP (its BSSID), else the PC. */
