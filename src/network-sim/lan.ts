@@ -12,10 +12,8 @@ import type { LanHost } from "./lan-host.ts";
 import { HostBridge, type NetSocketLink } from "./pc/host-bridge.ts";
 import { MemoryLink } from "./tcp/memory-link.ts";
 import { tap } from "./tcp/pipe.ts";
+import { unansweredSyn, type SynSchedule } from "./tcp/syn-retries.ts";
 import type { TcpLink } from "./tcp/tcp-link.ts";
-
-/** lwIP's SYN retransmission interval (see connectTcp). */
-const SYN_RTO_MS = 3000;
 
 /** The PC's MAC on the LAN, as the capture shows it (locally administered: 02:…). */
 export const PC_MAC = Uint8Array.of(0x02, 0x50, 0x43, 0x00, 0x00, 0x02);
@@ -114,14 +112,14 @@ export class Lan {
 
   /**
    * Opens a TCP connection from `from` at `local` on network `net` to `remote`. Where nobody
-   * answers, the SYNs go unanswered until the board's `synTimeoutMs`, then ECONNABORTED.
+   * answers, the sender's SYN retries run out (`syn`), then ECONNABORTED.
    */
   async connectTcp(
     net: AccessPoint,
     from: LanHost,
     local: SocketAddress,
     remote: SocketAddress,
-    synTimeoutMs: number,
+    syn: SynSchedule,
     signal?: AbortSignal,
   ): Promise<TcpLink> {
     const destination = this.resolve(net, remote[0]);
@@ -156,16 +154,8 @@ export class Lan {
     }
     if (destination.kind !== "board" || verdict === "no_answer") {
       this.log.warn({ board: from.name, to: remote.join(":") }, `nothing answers at ${remote.join(":")}`);
-      const syn = this.capture?.tcpUnanswered(local, remote);
-      // lwIP retransmits the SYN each RTO; in SYN_SENT the RTO does not double (tcp_slowtmr, lwIP
-      // src/core/tcp.c), and starts at 3 s (tcp_alloc: sv = 3000 / TCP_SLOW_INTERVAL). ESP-IDF's
-      // CONFIG_LWIP_TCP_RTO_TIME may differ: UNVERIFIED, 3 s for every board.
-      let waited = 0;
-      for (; waited + SYN_RTO_MS < synTimeoutMs; waited += SYN_RTO_MS) {
-        await sleep(this.clock, SYN_RTO_MS, signal);
-        syn?.synAgain();
-      }
-      await sleep(this.clock, synTimeoutMs - waited, signal);
+      const flow = this.capture?.tcpUnanswered(local, remote);
+      await unansweredSyn(this.clock, syn, () => flow?.synAgain(), signal);
       throw new NetError("ECONNABORTED");
     }
     await handshake;
