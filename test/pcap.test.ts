@@ -132,23 +132,42 @@ describe("--pcap FILE", () => {
     expect(flow.every((p) => p.window! <= 6400)).toBe(true);
   });
 
-  it("draws the unanswered SYN (each after an unanswered ARP who-has) and lwIP's retransmissions, 3 s apart, until connect() gives up", { timeout: 90_000 }, async () => {
+  /** Runs `connect(address)` with settimeout(4) on `board` (and `--fault`s), returns the capture's packets. */
+  async function unansweredConnect(board: string, address: string, faults: string[] = []) {
     const dir = await mkdtemp(path.join(tmpdir(), "boardsim-pcap-"));
     const file = path.join(dir, "lan.pcap");
     const script = path.join(dir, "nobody.ts");
     await writeFile(
       script,
-      `import network from "network";\nimport socket from "socket";\nimport time from "time";\nconst w = network.WLAN(network.STA_IF);\nw.active(true);\nw.connect("boardsim-lab", "micropython");\nwhile (!w.isconnected()) time.sleep_ms(20);\nconst s = socket.socket();\ns.settimeout(7);\ntry { s.connect(["192.168.1.250", 80]); } catch (e) { print("gave up", e); }\n`,
+      `import network from "network";\nimport socket from "socket";\nimport time from "time";\nconst w = network.WLAN(network.STA_IF);\nw.active(true);\nw.connect("boardsim-lab", "micropython");\nwhile (!w.isconnected()) time.sleep_ms(20);\nconst s = socket.socket();\ns.settimeout(4);\ntry { s.connect(${address}); } catch (e) { print("gave up", e); }\n`,
     );
-    const run = boardsim("run", "--board", "pico_w", "--script", script, "--profile", "fast", "--pcap", file);
+    const run = boardsim("run", "--board", board, "--script", script, "--profile", "fast", "--pcap", file, ...faults.flatMap((f) => ["--fault", f]));
     expect(await run.exit).toBe(0);
-    expect(run.stdout()).toMatch(/gave up/);
-    const syns = readPcap(file).filter((p) => p.proto === "tcp" && p.dst === "192.168.1.250");
-    expect(syns.map((p) => p.flags)).toEqual(["SYN", "SYN", "SYN"]); // at 0, 3 and 6 s of the 7 s timeout
-    expect(new Set(syns.map((p) => p.seq)).size).toBe(1);
-    expect(syns.slice(1).map((p, i) => Math.round(p.time - syns[i]!.time))).toEqual([3, 3]);
-    const arp = readPcap(file).filter((p) => p.proto === "arp" && (p.src === "192.168.1.250" || p.dst === "192.168.1.250"));
-    expect(arp.map((p) => p.arpOp)).toEqual([1, 1, 1]); // nobody answers
+    expect(run.stdout()).toMatch(/gave up \[Errno 1\d+\] ETIMEDOUT/);
+    return readPcap(file);
+  }
+
+  it("draws lwIP's SYN retransmissions to a host that drops them (syn_timeout): ESP32 every 1.5 s, Pico W every 3 s", { timeout: 90_000 }, async () => {
+    for (const [board, rto] of [["esp32", 1.5], ["pico_w", 3]] as const) {
+      const packets = await unansweredConnect(board, `["192.168.1.2", 9]`, ["syn_timeout"]);
+      const syns = packets.filter((p) => p.proto === "tcp" && p.dst === "192.168.1.2");
+      // Within the script's 4 s: the SYN at 0 and each retransmission (same sequence number) one RTO later.
+      expect(syns.map((p) => p.flags)).toEqual(Array.from({ length: Math.floor(4 / rto) + 1 }, () => "SYN"));
+      expect(new Set(syns.map((p) => p.seq)).size).toBe(1);
+      expect(syns.slice(1).map((p, i) => Math.round((p.time - syns[i]!.time) * 10) / 10)).toEqual(syns.slice(1).map(() => rto));
+      // The PC answered ARP once; its MAC is the SYNs' destination.
+      const arp = packets.filter((p) => p.proto === "arp" && p.dst === "192.168.1.2");
+      expect(arp.map((p) => p.arpOp)).toEqual([1]);
+      expect(packets.filter((p) => p.arpOp === 2 && p.src === "192.168.1.2").map((p) => p.senderMac)).toEqual([syns[0]!.ethDst]);
+    }
+  });
+
+  it("to an address nobody holds only the ARP who-has goes out, once per SYN try (lwIP queues the SYN)", { timeout: 90_000 }, async () => {
+    const packets = await unansweredConnect("pico_w", `["192.168.1.250", 80]`);
+    expect(packets.filter((p) => p.proto === "tcp" && p.dst === "192.168.1.250")).toEqual([]);
+    const arp = packets.filter((p) => p.proto === "arp" && p.dst === "192.168.1.250");
+    expect(arp.map((p) => [p.arpOp, p.ethDst])).toEqual([1, 1].map((op) => [op, "ff:ff:ff:ff:ff:ff"])); // at 0 and 3 s of the 4 s timeout
+    expect(Math.round(arp[1]!.time - arp[0]!.time)).toBe(3);
   });
 
   it.skipIf(!HAS_TSHARK)("Wireshark (tshark) reads it: DHCP decoded, checksums valid, the handshake and the closing as the chapter shows them", async () => {

@@ -96,7 +96,10 @@ export class Capture {
     this.flow(client, server).refused();
   }
 
-  /** A SYN nobody answers; the returned flow's `synAgain()` draws each retransmission. */
+  /**
+   * A SYN nobody answers; the returned flow's `synAgain()` draws each retransmission. To an address
+   * nobody holds on the board's subnet only the ARP who-has goes out (see resolveMac).
+   */
   tcpUnanswered(client: SocketAddress, server: SocketAddress): TcpFlow {
     const flow = this.flow(client, server);
     flow.synAgain();
@@ -114,7 +117,7 @@ export class Capture {
   }
 
   udp(from: SocketAddress, to: SocketAddress, data: Uint8Array): void {
-    this.resolveMac(from[0], to[0]);
+    if (!this.resolveMac(from[0], to[0])) return;
     this.udpFrame(this.mac(from[0]), this.mac(to[0]), from, to, data);
   }
 
@@ -157,17 +160,21 @@ export class Capture {
 
   /**
    * Before the first frame from `src` to `dst` on one subnet: `src` asks who has `dst` (broadcast)
-   * and `dst`'s holder answers, when there is one; both keep the other's MAC (etharp_input learns the asker's).
+   * and `dst`'s holder answers, when there is one; both keep the other's MAC (etharp_input learns the
+   * asker's). False when nobody answers: lwIP keeps the frame in its ARP queue (etharp_query, lwIP
+   * src/core/ipv4/etharp.c), so only the who-has goes out, again for each frame it tries to send
+   * (lwIP also repeats it each second while the entry is pending, etharp_tmr: not drawn).
    */
-  private resolveMac(src: string, dst: string): void {
+  private resolveMac(src: string, dst: string): boolean {
     const mask = this.netmasks.get(src) ?? this.netmasks.get(dst);
-    if (mask === undefined || src === dst || ((ipToNumber(src) ^ ipToNumber(dst)) & mask) !== 0) return;
-    if ((ipToNumber(dst) | mask) >>> 0 === 0xffffffff || this.arpKnown.has(`${src}>${dst}`)) return;
+    if (mask === undefined || src === dst || ((ipToNumber(src) ^ ipToNumber(dst)) & mask) !== 0) return true;
+    if ((ipToNumber(dst) | mask) >>> 0 === 0xffffffff || this.arpKnown.has(`${src}>${dst}`)) return true;
     const srcMac = this.mac(src);
     this.arp(1, srcMac, src, ZERO_MAC, dst, BROADCAST_MAC);
-    if (this.lan.macOf(dst) === null && dst !== this.lan.hostIp) return; // nobody there: asked again before each frame
+    if (this.lan.macOf(dst) === null && dst !== this.lan.hostIp) return false;
     this.arpKnown.add(`${src}>${dst}`).add(`${dst}>${src}`);
     this.arp(2, this.mac(dst), dst, srcMac, src, srcMac);
+    return true;
   }
 
   /** One ARP frame (RFC 826): request (1) or reply (2). */
@@ -215,7 +222,7 @@ export class Capture {
   }
 
   private ip(src: string, dst: string, proto: number, payload: Buffer): void {
-    this.resolveMac(src, dst);
+    if (!this.resolveMac(src, dst)) return;
     this.frame(this.mac(src), this.mac(dst), ipPacket(++this.ipId, src, dst, proto, payload));
   }
 
