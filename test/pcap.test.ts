@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { boardsim, connectClient, killStarted } from "./support/cli.ts";
 import { describeTcp, readPcap } from "./support/pcap.ts";
 
@@ -168,6 +168,61 @@ describe("--pcap FILE", () => {
     const arp = packets.filter((p) => p.proto === "arp" && p.dst === "192.168.1.250");
     expect(arp.map((p) => [p.arpOp, p.ethDst])).toEqual([1, 1].map((op) => [op, "ff:ff:ff:ff:ff:ff"])); // at 0 and 3 s of the 4 s timeout
     expect(Math.round(arp[1]!.time - arp[0]!.time)).toBe(3);
+  });
+
+  it("the board's window closes to 0 while its script does not read and the PC keeps sending, and opens again as it reads", { timeout: 120_000 }, async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "boardsim-pcap-"));
+    const file = path.join(dir, "lan.pcap");
+    const script = path.join(dir, "slow_reader.py");
+    await writeFile(
+      script,
+      [
+        "import network, socket, time",
+        "w = network.WLAN(network.STA_IF); w.active(True); w.connect('boardsim-lab', 'micropython')",
+        "while not w.isconnected(): time.sleep_ms(20)",
+        "s = socket.socket(); s.bind(('0.0.0.0', 8000)); s.listen(2)",
+        "c, _ = s.accept()",
+        "s.accept()  # the test's second connection says: read now",
+        "n = 0",
+        "while True:",
+        "    b = c.recv(1024)",
+        "    if not b: break",
+        "    n += len(b)",
+        "print('read', n)",
+        "",
+      ].join("\n"),
+    );
+    const run = boardsim("run", "--board", "pico_w", "--script", script, "--profile", "fast", "--pcap", file, "--log-format", "json");
+    const port = (await run.logged((l) => l.msg.startsWith("forward "))).hostPort as number;
+    const sender = await connectClient(port);
+    const pcPort = sender.socket.localPort!;
+    sender.socket.end(Buffer.alloc(20_000, "x")); // 3 × the Pico W's TCP_WND (6400)
+    const boardAcks = () => readPcap(file).filter((p) => p.proto === "tcp" && p.srcPort === 8000 && p.dstPort === pcPort);
+    await vi.waitFor(() => expect(boardAcks().some((p) => p.window === 0)).toBe(true), { timeout: 60_000, interval: 100 });
+    const trigger = await connectClient(port);
+    expect(await run.exit).toBe(0);
+    trigger.socket.destroy();
+    expect(run.stdout()).toMatch(/read 20000\n$/);
+
+    const flow = readPcap(file).filter((p) => p.proto === "tcp" && [p.srcPort, p.dstPort].includes(pcPort));
+    const fromPc = flow.filter((p) => p.srcPort === pcPort);
+    expect(fromPc.reduce((sum, p) => sum + p.payload.length, 0)).toBe(20_000);
+    expect(fromPc.every((p) => p.payload.length <= 800)).toBe(true); // the Pico W's MSS
+    const windows = flow.filter((p) => p.srcPort === 8000).map((p) => p.window!);
+    const closed = windows.indexOf(0);
+    expect(windows[0]).toBe(6400); // SYN-ACK: the whole TCP_WND
+    expect(windows.slice(0, closed + 1).every((w, i) => i === 0 || w <= windows[i - 1]!)).toBe(true); // shrinks to 0 as data waits
+    // The PC never sends beyond the window the board announced last (each board ACK acknowledges all).
+    let window = 0;
+    let sent = 0;
+    for (const p of flow) {
+      if (p.srcPort === 8000) [window, sent] = [p.window!, 0];
+      else expect((sent += p.payload.length)).toBeLessThanOrEqual(window);
+    }
+    // After a zero window the board's next segment, before any more data, is a window update.
+    const afterZero = flow.slice(flow.findIndex((p) => p.srcPort === 8000 && p.window === 0) + 1);
+    const update = afterZero.find((p) => p.srcPort === 8000 || p.payload.length > 0)!;
+    expect([update.srcPort, update.payload.length, update.window! > 0]).toEqual([8000, 0, true]);
   });
 
   it.skipIf(!HAS_TSHARK)("Wireshark (tshark) reads it: DHCP decoded, checksums valid, the handshake and the closing as the chapter shows them", async () => {

@@ -255,6 +255,8 @@ export type Windows = [(() => number) | undefined, (() => number) | undefined];
 export class TcpFlow {
   /** Next sequence number of [client, server]. */
   private readonly next: [number, number];
+  /** The window each end announced last. */
+  private readonly announced: [number, number] = [OPEN_WINDOW, OPEN_WINDOW];
 
   /** `mss`: the smaller of both ends' MSS, the largest data segment either sends. */
   constructor(
@@ -292,17 +294,24 @@ export class TcpFlow {
     this.capture.tcp(this.client, this.server, this.next[0], 0, TCP.SYN);
   }
 
-  /** A segment from one end with both ends' current sequence numbers and the sender's window. */
-  private send(fromClient: boolean, flags: number, payload?: Uint8Array): void {
+  /** A segment from one end with both ends' current sequence numbers and the sender's window (less `queued`). */
+  private send(fromClient: boolean, flags: number, payload?: Uint8Array, queued = 0): void {
     const [from, to] = fromClient ? [this.client, this.server] : [this.server, this.client];
     const me = fromClient ? 0 : 1;
-    this.capture.tcp(from, to, this.next[me], this.next[1 - me], flags, payload, this.window(me));
+    this.announced[me] = Math.max(0, this.window(me) - queued);
+    this.capture.tcp(from, to, this.next[me], this.next[1 - me], flags, payload, this.announced[me]);
   }
 
-  /** A segment one end sent: data (then the other end's ACK), FIN (and its ACK), or RST. */
+  /**
+   * A segment one end sent: data (then the other end's ACK), FIN (and its ACK), or RST. Segments are
+   * seen on their way, before the receiver queues them: its ACK announces the room they leave.
+   */
   segment(fromClient: boolean, segment: Segment): void {
-    const me = fromClient ? 0 : 1;
+    const [me, peer] = fromClient ? ([0, 1] as const) : ([1, 0] as const);
     if (segment.kind === "rst") return this.send(fromClient, TCP.RST | TCP.ACK);
+    // Data after a zero window: the receiver announced the room its reader made (lwIP's tcp_recved
+    // sends that window update; Wireshark shows "TCP Window Update").
+    if (segment.kind === "data" && this.announced[peer] === 0 && this.window(peer) > 0) this.send(!fromClient, TCP.ACK);
     if (segment.kind === "fin") {
       this.send(fromClient, TCP.FIN | TCP.ACK);
       this.next[me] += 1;
@@ -313,7 +322,7 @@ export class TcpFlow {
         this.next[me] += piece.length;
       }
     }
-    this.send(!fromClient, TCP.ACK);
+    this.send(!fromClient, TCP.ACK, undefined, segment.kind === "data" ? segment.chunk.length : 0);
   }
 }
 
