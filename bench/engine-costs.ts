@@ -69,7 +69,8 @@ export interface EngineCosts {
 function standInHost(report: (text: string) => void): GuestHost {
   const data = new Uint8Array(4096);
   const fns: Record<string, (...args: never[]) => HostValue | Promise<HostValue>> = {
-    boardInfo: () => ({ board: "bench", errorcode: {}, socket: { AF_INET: 2, SOCK_STREAM: 1 }, network: {}, modules: [] }),
+    boardInfo: () => ({ board: "bench", errorcode: {}, socket: { AF_INET: 2, SOCK_STREAM: 1 }, network: {}, modules: [],
+      port: { platform: "bench", release: "", version: "", unameVersion: "", machine: "bench", mpy: 6, pin: {}, resetCauses: {}, adcRead: true } }),
     poll: () => null,
     ticksMs: () => performance.now() * 1000,
     socketNew: () => 1,

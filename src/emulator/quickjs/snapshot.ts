@@ -21,15 +21,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { webcrypto } from "node:crypto";
 import { setFlagsFromString } from "node:v8";
-import {
-  Lifetime,
-  newQuickJSAsyncWASMModuleFromVariant,
-  newVariant,
-  QuickJSAsyncContext,
-  QuickJSAsyncRuntime,
-  RELEASE_ASYNC,
-  type QuickJSAsyncWASMModule,
-} from "quickjs-emscripten";
+import { Lifetime, QuickJSAsyncContext, QuickJSAsyncRuntime, QuickJSAsyncWASMModule, RELEASE_ASYNC } from "quickjs-emscripten";
 import type { GuestHost, HostValue } from "../host-api.ts";
 import { NATIVE_HELPERS } from "./native.ts";
 import { RawHostCalls } from "./raw-ffi.ts";
@@ -58,7 +50,7 @@ export interface Snapshot {
 }
 
 /** One board's QuickJS: its WebAssembly instance and raw host-call binding. */
-export interface Instance {
+export interface BoardInstance {
   module: QuickJSAsyncWASMModule;
   raw: RawHostCalls;
 }
@@ -72,30 +64,60 @@ export const NATIVES: GuestHost = {
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
 }
+type WasmImports = Record<string, Record<string, unknown>>;
+interface WasmInstance {
+  readonly exports: Record<string, unknown>;
+}
 // Node has WebAssembly at run time; @types/node only declares its types, not the values.
-const { compile, Memory } = (globalThis as unknown as {
-  WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module>; Memory: new (size: { initial: number; maximum: number }) => WasmMemory };
+const { compile, Instance, Memory } = (globalThis as unknown as {
+  WebAssembly: {
+    compile(bytes: Uint8Array): Promise<WebAssembly.Module>;
+    Instance: new (module: WebAssembly.Module, imports: WasmImports) => WasmInstance;
+    Memory: new (size: { initial: number; maximum: number }) => WasmMemory;
+  };
 }).WebAssembly;
 
-let wasm: Promise<{ module: WebAssembly.Module; stackTop: number }> | undefined;
-/** QuickJS's WebAssembly, compiled once per process; each board instantiates its own copy. */
-function compiledWasm() {
-  // Baseline (Liftoff) code only: V8's optimising tier-up of the asyncified interpreter blocked the
-  // event loop for 0.3-1.3 s after start, which delayed Ctrl-C and sockets; Liftoff-only is also
-  // faster for runs this short (docs/reliability.md, "Ctrl-C latency").
-  setFlagsFromString("--liftoff-only");
-  const require = createRequire(import.meta.url);
-  return (wasm ??= readFile(require.resolve("@jitl/quickjs-wasmfile-release-asyncify/wasm")).then(async (bytes) => {
-    const small = smallMemoryWasm(bytes);
-    return { module: await compile(small.bytes), stackTop: small.stackTop };
-  }));
+type Emscripten = ConstructorParameters<typeof QuickJSAsyncWASMModule>[0];
+/** The build's emscripten module factory (ESM: a function), with the options used here. */
+type ModuleLoader = (options: {
+  wasmMemory: WasmMemory;
+  instantiateWasm(imports: WasmImports, receive: (instance: WasmInstance) => void): WasmInstance["exports"];
+}) => Promise<Emscripten>;
+type AsyncFfi = Awaited<ReturnType<typeof RELEASE_ASYNC.importFFI>>;
+
+let build: Promise<{ wasm: WebAssembly.Module; stackTop: number; loader: ModuleLoader; Ffi: AsyncFfi }> | undefined;
+/**
+ * QuickJS's WebAssembly, compiled once per process (each board instantiates its own copy), and
+ * the build's emscripten loader and FFI class, imported once (quickjs-emscripten's
+ * `newQuickJSAsyncWASMModuleFromVariant` imports them again for every instance).
+ */
+function quickJsBuild() {
+  return (build ??= (async () => {
+    // Baseline (Liftoff) code only: V8's optimising tier-up of the asyncified interpreter blocked the
+    // event loop for 0.3-1.3 s after start, which delayed Ctrl-C and sockets; Liftoff-only is also
+    // faster for runs this short (docs/reliability.md, "Ctrl-C latency").
+    setFlagsFromString("--liftoff-only");
+    const require = createRequire(import.meta.url);
+    const small = smallMemoryWasm(await readFile(require.resolve("@jitl/quickjs-wasmfile-release-asyncify/wasm")));
+    const [wasm, loader, Ffi] = await Promise.all([compile(small.bytes), RELEASE_ASYNC.importModuleLoader(), RELEASE_ASYNC.importFFI()]);
+    return { wasm, stackTop: small.stackTop, loader: loader as unknown as ModuleLoader, Ffi };
+  })());
 }
 
 /** A new QuickJS instance with `pages` of memory (at least what its static data and C stack need). */
-async function newInstance(pages?: number): Promise<Instance & { memory: WasmMemory }> {
-  const { module: wasmModule, stackTop } = await compiledWasm();
+async function newInstance(pages?: number): Promise<BoardInstance & { memory: WasmMemory }> {
+  const { wasm, stackTop, loader, Ffi } = await quickJsBuild();
   const memory = new Memory({ initial: pages ?? Math.ceil(stackTop / PAGE), maximum: MAX_PAGES });
-  const module = await newQuickJSAsyncWASMModuleFromVariant(newVariant(RELEASE_ASYNC, { wasmModule, wasmMemory: memory as never }));
+  const em = await loader({
+    wasmMemory: memory,
+    instantiateWasm: (imports, receive) => {
+      const instance = new Instance(wasm, imports);
+      receive(instance);
+      return instance.exports;
+    },
+  });
+  em.type = "async";
+  const module = new QuickJSAsyncWASMModule(em, new Ffi(em));
   return { module, raw: new RawHostCalls(module), memory };
 }
 
@@ -171,7 +193,7 @@ function changedChunks(heap: Uint8Array, fresh: Uint32Array | null): Uint32Array
 }
 
 /** A board's instance with the snapshot's runtime and context in it, as its own objects. */
-export async function restore(snapshot: Snapshot): Promise<Instance & { ctx: QuickJSAsyncContext }> {
+export async function restore(snapshot: Snapshot): Promise<BoardInstance & { ctx: QuickJSAsyncContext }> {
   const instance = await newInstance(snapshot.pages);
   const heap = new Uint8Array(instance.memory.buffer);
   snapshot.chunks.forEach((chunk, i) => heap.set(snapshot.bytes.subarray(i * CHUNK, (i + 1) * CHUNK), chunk * CHUNK));
