@@ -19,7 +19,6 @@
  */
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { webcrypto } from "node:crypto";
 import { setFlagsFromString } from "node:v8";
 import { Lifetime, QuickJSAsyncContext, QuickJSAsyncRuntime, QuickJSAsyncWASMModule, RELEASE_ASYNC } from "quickjs-emscripten";
 import type { GuestHost, HostValue } from "../host-api.ts";
@@ -38,8 +37,8 @@ const MAX_PAGES = 32768;
 export interface Snapshot {
   /** Memory size when taken, in pages: the board's memory starts at this. */
   pages: number;
-  /** Indexes of the CHUNK-sized pieces of memory that differ from a fresh instance's, and their bytes. */
-  chunks: Uint32Array;
+  /** Where the memory differs from a fresh instance's: [address, end) ranges, CHUNK-aligned, and their bytes in order. */
+  ranges: [number, number][];
   bytes: Uint8Array;
   rt: number;
   ctx: number;
@@ -162,12 +161,21 @@ async function takeSnapshot(info: HostValue, functionNames: readonly string[], l
   randomStateOffset ??= findRandomState(module, ctx);
 
   const heap = new Uint8Array(memory.buffer);
-  const chunks = changedChunks(heap, fresh);
-  const bytes = new Uint8Array(chunks.length * CHUNK);
-  chunks.forEach((chunk, i) => bytes.set(heap.subarray(chunk * CHUNK, (chunk + 1) * CHUNK), i * CHUNK));
+  const ranges: [number, number][] = [];
+  for (const chunk of changedChunks(heap, fresh)) {
+    const last = ranges.at(-1);
+    if (last && last[1] === chunk * CHUNK) last[1] += CHUNK;
+    else ranges.push([chunk * CHUNK, (chunk + 1) * CHUNK]);
+  }
+  const bytes = new Uint8Array(ranges.reduce((sum, [start, end]) => sum + end - start, 0));
+  let at = 0;
+  for (const [start, end] of ranges) {
+    bytes.set(heap.subarray(start, end), at);
+    at += end - start;
+  }
   const internals = ctx as unknown as { ctx: { value: number }; rt: { value: number } };
   // The template instance is dropped here, its context never freed: the snapshot holds it.
-  return { pages: memory.buffer.byteLength / PAGE, chunks, bytes, rt: internals.rt.value, ctx: internals.ctx.value, librarySize, exports };
+  return { pages: memory.buffer.byteLength / PAGE, ranges, bytes, rt: internals.rt.value, ctx: internals.ctx.value, librarySize, exports };
 }
 
 /** Indexes of the chunks of `heap` that are not zero, or (given a fresh instance's) not zero in either. */
@@ -196,7 +204,11 @@ function changedChunks(heap: Uint8Array, fresh: Uint32Array | null): Uint32Array
 export async function restore(snapshot: Snapshot): Promise<BoardInstance & { ctx: QuickJSAsyncContext }> {
   const instance = await newInstance(snapshot.pages);
   const heap = new Uint8Array(instance.memory.buffer);
-  snapshot.chunks.forEach((chunk, i) => heap.set(snapshot.bytes.subarray(i * CHUNK, (i + 1) * CHUNK), chunk * CHUNK));
+  let at = 0;
+  for (const [start, end] of snapshot.ranges) {
+    heap.set(snapshot.bytes.subarray(at, at + end - start), start);
+    at += end - start;
+  }
   seedRandom(heap, snapshot.ctx);
   return { ...instance, ctx: wrap(instance.module, snapshot.rt, snapshot.ctx) };
 }
@@ -257,10 +269,13 @@ function findRandomState(module: QuickJSAsyncWASMModule, ctx: QuickJSAsyncContex
   return offset * 8;
 }
 
-/** A fresh random, non-zero xorshift64* state for the board's context. */
+/**
+ * A fresh random, non-zero xorshift64* state for the board's context. From the host's Math.random:
+ * a script's Math.random is no better on the board either (QuickJS seeds it from the clock).
+ */
 function seedRandom(heap: Uint8Array, ctxPtr: number): void {
-  const seed = new BigUint64Array(1);
-  do webcrypto.getRandomValues(seed);
-  while (seed[0] === 0n);
-  new DataView(heap.buffer).setBigUint64(ctxPtr + randomStateOffset!, seed[0]!, true);
+  const view = new DataView(heap.buffer);
+  const at = ctxPtr + randomStateOffset!;
+  view.setUint32(at, Math.random() * 2 ** 32, true);
+  view.setUint32(at + 4, Math.random() * 2 ** 32 || 1, true);
 }
