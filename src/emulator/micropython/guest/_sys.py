@@ -29,6 +29,49 @@ def _printer(host):
 
 
 import _host
+import io as _io
 
+
+class _StdoutBuffer(_io.IOBase):
+    # sys.stdout.buffer: bytes to the console as they are, where text (print, sys.stdout.write)
+    # has "\n" sent as "\r\n" (shared/runtime/sys_stdio_mphal.c: stdio_buffer_write calls
+    # mp_hal_stdout_tx_strn, stdio_write mp_hal_stdout_tx_strn_cooked). This interpreter writes both
+    # through one path, so the bytes are marked raw around the write. mpremote's mount sends its
+    # binary records this way.
+    def __init__(self, native, raw):
+        self._native = native
+        self._raw = raw
+
+    def write(self, *args):
+        self._raw(True)
+        try:
+            return self._native.write(*args)
+        finally:
+            self._raw(False)
+
+    def __getattr__(self, name):
+        return getattr(self._native, name)
+
+    def __repr__(self):
+        return repr(self._native)
+
+
+class TextIOWrapper(_io.IOBase):
+    # sys.stdout: the interpreter's own, with the raw .buffer above.
+    def __init__(self, native, buffer):
+        self._native = native
+        self.buffer = buffer
+
+    def write(self, *args):
+        return self._native.write(*args)
+
+    def __getattr__(self, name):
+        return getattr(self._native, name)
+
+    def __repr__(self):
+        return repr(self._native)
+
+
+stdout = TextIOWrapper(_native.stdout, _StdoutBuffer(_native.stdout.buffer, _host.raw_output))
 print_exception = _printer(_host)
-del _name, _make, _info, _port, _printer, _host
+del _name, _make, _info, _port, _printer, _host, _io, TextIOWrapper, _StdoutBuffer
