@@ -35,6 +35,7 @@ export const HOST_TABLE = {
   modselect: ["selectPoll"],
   moddisplay: ["oledFill", "oledPixel", "oledFillRect", "oledText", "oledDispChar", "oledShow"],
   vfs_lfs: ["flashStat", "flashIlistdir", "flashOpen", "flashRead", "flashWrite", "flashMkdir", "flashRemove", "flashRename", "flashStatvfs", "flashIsDir"],
+  vfs_fat: ["fatStart", "fatResume"],
   mphalport: ["serialRead", "serialWrite", "serialMode", "serialUnread"],
   modmachine: ["machineReset", "machineUniqueId", "machineFreq", "machineResetCause", "machineDeepsleep", "machineLightsleep"],
   machine_pin: ["pinInit", "pinValue", "pinToggle", "pinRepr", "pinIrq"],

@@ -1,0 +1,15 @@
+# The vfs module (extmod/modvfs.c, v1.23.0): the interpreter's own, with the firmware's VfsFat
+# (every board's port builds MICROPY_VFS_FAT: ports/esp32/esp32_common.cmake, ports/rp2 and the
+# 2 MiB+ esp8266 mpconfigport) and mount() taking a block device.
+from vfs import *
+from vfs import mount as _mount
+from _vfs_fat import VfsFat
+
+
+def mount(fsobj, mount_point, *, readonly=False, mkfs=False):
+    # extmod/vfs.c:219-227: an object without mount() is a block device: the filesystem on it is
+    # detected (mp_vfs_autodetect, vfs.c:162). UNVERIFIED: LittleFS on a script's block device is
+    # not detected here; FAT, the firmware's fallback, is taken.
+    if not hasattr(fsobj, "mount"):
+        fsobj = VfsFat(fsobj)
+    _mount(fsobj, mount_point, readonly=readonly, mkfs=mkfs)

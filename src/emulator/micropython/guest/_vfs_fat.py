@@ -1,0 +1,185 @@
+# os.VfsFat / vfs.VfsFat (extmod/vfs_fat.c, vfs_fat_file.c). The FAT driver is the host's; the block
+# device is the script's object, so this class carries out the driver's requests on it
+# (readblocks, writeblocks, ioctl, as extmod/vfs_blockdev.c calls them) and keeps the driver's
+# state of the volume and of each open file between calls.
+import io
+import _host
+
+_call = _host.call
+
+
+def _run(bdev, op, state, fil, *args):
+    step = _call("fatStart", op, state, fil, *args)
+    while step[0] != "done":
+        kind, a, b, token = step
+        if kind == "read":
+            buf = bytearray(b)
+            bdev.readblocks(a, buf)
+            step = _call("fatResume", token, _host.buffer(buf))
+        elif kind == "write":
+            bdev.writeblocks(a, bytearray(b))
+            step = _call("fatResume", token, None)
+        else:
+            step = _call("fatResume", token, bdev.ioctl(a, b))
+    return step[1:]
+
+
+def _check(value, errno):
+    if errno is not None:
+        raise _host.oserror(errno)
+    return value
+
+
+class _File(io.IOBase):
+    # io.IOBase gives the stream protocol, so import and exec read it like the firmware's file.
+    def __init__(self, vfs, fil):
+        self._vfs = vfs
+        self._fil = fil
+
+    def _do(self, op, *args):
+        value, self._vfs._state, self._fil, errno = _run(self._vfs._bdev, op, self._vfs._state, self._fil, *args)
+        return _check(value, errno)
+
+    def _out(self, data):
+        return data
+
+    def readinto(self, buf):
+        data = self._do("read", len(buf))
+        buf[: len(data)] = data
+        return len(data)
+
+    def read(self, size=-1):
+        if size is None or size < 0:
+            size = max(0, self._fil["objsize"] - self._fil["fptr"])
+        return self._out(self._do("read", size))
+
+    def readline(self, size=-1):
+        # mp_stream_unbuffered_readline: up to and including "\n"
+        line = b""
+        while size < 0 or len(line) < size:
+            chunk = self._do("read", 64 if size < 0 else min(64, size - len(line)))
+            if not chunk:
+                break
+            nl = chunk.find(b"\n")
+            if nl >= 0:
+                self._do("seek", nl + 1 - len(chunk), 1)
+                line += chunk[: nl + 1]
+                break
+            line += chunk
+        return self._out(line)
+
+    def readlines(self):
+        return list(self)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+    def write(self, data):
+        return self._do("write", _host.buffer(data))
+
+    def seek(self, offset, whence=0):
+        return self._do("seek", offset, whence)
+
+    def tell(self):
+        return self._do("seek", 0, 1)
+
+    def flush(self):
+        self._do("flush")
+
+    def close(self):
+        self._do("close")
+
+    def ioctl(self, request, arg):
+        # MP_STREAM_FLUSH (1), MP_STREAM_CLOSE (4)
+        if request == 1:
+            self.flush()
+        elif request == 4:
+            self.close()
+        return 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __repr__(self):
+        return "<io.%s %x>" % (type(self).__name__, id(self))
+
+
+class FileIO(_File):
+    pass
+
+
+class TextIOWrapper(_File):
+    def _out(self, data):
+        return data.decode()
+
+
+class VfsFat:
+    @_host.constructor
+    def __init__(self, bdev):
+        bdev.readblocks  # mp_vfs_blockdev_init (extmod/vfs_blockdev.c:33) needs it
+        self._bdev = bdev
+        self._state = None
+        self._do("new", hasattr(bdev, "writeblocks"))
+
+    def _do(self, op, *args):
+        value, self._state, _, errno = _run(self._bdev, op, self._state, None, *args)
+        return _check(value, errno)
+
+    @staticmethod
+    def mkfs(bdev):
+        bdev.readblocks
+        value, _, _, errno = _run(bdev, "mkfs", None, None, hasattr(bdev, "writeblocks"))
+        _check(value, errno)
+
+    # vfs.mount() calls this while only C holds its new mount-table entry (extmod/vfs.c:229-237):
+    # no garbage collection in its host call, the guard a constructor's calls have.
+    @_host.constructor
+    def mount(self, readonly, mkfs):
+        self._do("mount", bool(readonly), bool(mkfs))
+
+    def umount(self):
+        # vfs_fat.c:402: the volume stays mounted inside, so its methods still work
+        pass
+
+    def ilistdir(self, path=""):
+        # Read at once, not as a generator: os.listdir() builds its list in C while iterating.
+        as_bytes = isinstance(path, bytes)
+        entries = self._do("ilistdir", path.decode() if as_bytes else path)
+        return iter([(name.encode() if as_bytes else name, kind, inode, size) for name, kind, inode, size in entries])
+
+    def mkdir(self, path):
+        self._do("mkdir", path)
+
+    def rmdir(self, path):
+        self._do("rmdir", path)
+
+    def remove(self, path):
+        self._do("remove", path)
+
+    def rename(self, old, new):
+        self._do("rename", old, new)
+
+    def chdir(self, path):
+        self._do("chdir", path)
+
+    def getcwd(self):
+        return self._do("getcwd")
+
+    def stat(self, path):
+        return tuple(self._do("stat", path))
+
+    def statvfs(self, path):
+        return tuple(self._do("statvfs"))
+
+    def open(self, path, mode="r"):
+        value, self._state, fil, errno = _run(self._bdev, "open", self._state, None, path, mode)
+        return (TextIOWrapper if _check(value, errno) else FileIO)(self, fil)
