@@ -80,10 +80,14 @@ def _import_as_firmware():
         if package not in library or name in sys.modules:
             return original(name, *args)
         loading[0] += 1
+        if loading[0] == 1:
+            sys.path.insert(0, "/boardsim")
         try:
             module = original(name, *args)
         finally:
             loading[0] -= 1
+            if loading[0] == 0:
+                sys.path.remove("/boardsim")
         # a package's submodule (umqtt.simple) too: frozen as .frozen/umqtt/simple.py
         for loaded in (sys.modules.get(package), sys.modules.get(name)):
             where = getattr(loaded, "__file__", "")
@@ -95,6 +99,10 @@ def _import_as_firmware():
         return module
 
     builtins.__import__ = _import
+    # The script's sys.path is the one the importer reads (so sys.path.append works), as the
+    # firmware starts it (MICROPY_PY_SYS_PATH_DEFAULT in the ports' mpconfigport.h): "", frozen
+    # modules, /lib. This library's folder is on it only while one of its modules loads.
+    sys.path[:] = ["", ".frozen", "/lib"]
     for name, module in list(sys.modules.items()):
         if getattr(module, "__file__", "").startswith("/boardsim/"):
             del module.__file__  # loaded at start-up: built into the firmware

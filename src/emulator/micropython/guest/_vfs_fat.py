@@ -24,6 +24,11 @@ def _run(bdev, op, state, fil, *args):
     return step[1:]
 
 
+# For a file only C holds: while extmod/vfs_reader.c reads a module's file for import, its
+# buffer is referenced from C alone, so those reads make no garbage collection (see _host.constructor).
+_run_held = _host.constructor(_run)
+
+
 def _check(value, errno):
     if errno is not None:
         raise _host.oserror(errno)
@@ -35,9 +40,11 @@ class _File(io.IOBase):
     def __init__(self, vfs, fil):
         self._vfs = vfs
         self._fil = fil
+        self._held = False
 
     def _do(self, op, *args):
-        value, self._vfs._state, self._fil, errno = _run(self._vfs._bdev, op, self._vfs._state, self._fil, *args)
+        run = _run_held if self._held else _run
+        value, self._vfs._state, self._fil, errno = run(self._vfs._bdev, op, self._vfs._state, self._fil, *args)
         return _check(value, errno)
 
     def _out(self, data):
@@ -96,8 +103,11 @@ class _File(io.IOBase):
         self._do("close")
 
     def ioctl(self, request, arg):
-        # MP_STREAM_FLUSH (1), MP_STREAM_CLOSE (4)
-        if request == 1:
+        # MP_STREAM_FLUSH (1), MP_STREAM_CLOSE (4); MP_STREAM_GET_BUFFER_SIZE (11) comes only from
+        # the reader that import uses (extmod/vfs_reader.c), which then holds this file in C.
+        if request == 11:
+            self._held = True
+        elif request == 1:
             self.flush()
         elif request == 4:
             self.close()
