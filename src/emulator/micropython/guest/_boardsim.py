@@ -22,10 +22,12 @@ def setup(source, name, heap_bytes):
     import _vfs
     # The board's modules under the firmware's names (and its u-prefixed aliases): their repr
     # shows that name, never this library's file.
-    for module, names in ((_time, ("time", "utime")), (_gc, ("gc",)), (_sys, ("sys", "usys")), (_os, ("os", "uos")), (_vfs, ("vfs",))):
+    for module, names in ((_time, ("time", "utime")), (_gc, ("gc",)), (_sys, ("sys", "usys")), (_os, ("os", "uos"))):
         _as_builtin(module, names[0])
         for alias in names:
             sys.modules[alias] = module
+    _as_builtin(_vfs, "vfs")
+    sys.modules["vfs"] = _vfs
     import socket
     import select
     sys.modules["usocket"] = socket
