@@ -24,8 +24,10 @@ def _run(bdev, op, state, fil, *args):
     return step[1:]
 
 
-# For a file only C holds: while extmod/vfs_reader.c reads a module's file for import, its
-# buffer is referenced from C alone, so those reads make no garbage collection (see _host.constructor).
+# While C holds objects the collector cannot see, a host call must not collect garbage (see
+# _host.constructor): the VfsFat methods run inside extmod/vfs.c's functions (os.stat, open,
+# os.listdir, os.mount ...; a collection there corrupted the heap), and a file is read by
+# extmod/vfs_reader.c for import. A file's own methods, called from Python, collect as usual.
 _run_held = _host.constructor(_run)
 
 
@@ -141,7 +143,7 @@ class VfsFat:
         self._do("new", hasattr(bdev, "writeblocks"))
 
     def _do(self, op, *args):
-        value, self._state, _, errno = _run(self._bdev, op, self._state, None, *args)
+        value, self._state, _, errno = _run_held(self._bdev, op, self._state, None, *args)
         return _check(value, errno)
 
     @staticmethod
@@ -150,9 +152,7 @@ class VfsFat:
         value, _, _, errno = _run(bdev, "mkfs", None, None, hasattr(bdev, "writeblocks"))
         _check(value, errno)
 
-    # vfs.mount() calls this while only C holds its new mount-table entry (extmod/vfs.c:229-237):
-    # no garbage collection in its host call, the guard a constructor's calls have.
-    @_host.constructor
+    # vfs.mount() calls this while only C holds its new mount-table entry (extmod/vfs.c:229-237).
     def mount(self, readonly, mkfs):
         self._do("mount", bool(readonly), bool(mkfs))
 
@@ -191,5 +191,5 @@ class VfsFat:
         return tuple(self._do("statvfs"))
 
     def open(self, path, mode="r"):
-        value, self._state, fil, errno = _run(self._bdev, "open", self._state, None, path, mode)
+        value, self._state, fil, errno = _run_held(self._bdev, "open", self._state, None, path, mode)
         return (TextIOWrapper if _check(value, errno) else FileIO)(self, fil)
