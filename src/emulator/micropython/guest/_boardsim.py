@@ -73,6 +73,9 @@ def _import_as_firmware():
     loading = [0]
 
     def _import(name, *args):
+        # A safe point to collect garbage (the interpreter's pending collection, if any): the
+        # import's own host calls may not (a VfsFat's stat, a module file's reads, see _vfs_fat).
+        _host.collect()
         if name in private:
             # _boardsim and _board stay importable: the worker's REPL code imports them at its top level
             if (loading[0] == 0 and name not in ("_boardsim", "_board")) or private[name] is None:

@@ -17,7 +17,9 @@ def _run(bdev, op, state, fil, *args):
             bdev.readblocks(a, buf)
             step = _call("fatResume", token, _host.buffer(buf))
         elif kind == "write":
-            bdev.writeblocks(a, bytearray(b))
+            # UNVERIFIED: the firmware hands over a bytearray (extmod/vfs_blockdev.c:87); bytes
+            # here, one copy of up to 4 KiB less on the board's heap.
+            bdev.writeblocks(a, b)
             step = _call("fatResume", token, None)
         else:
             step = _call("fatResume", token, bdev.ioctl(a, b))
@@ -25,10 +27,11 @@ def _run(bdev, op, state, fil, *args):
 
 
 # While C holds objects the collector cannot see, a host call must not collect garbage (see
-# _host.constructor): the VfsFat methods run inside extmod/vfs.c's functions (os.stat, open,
-# os.listdir, os.mount ...; a collection there corrupted the heap), and a file is read by
-# extmod/vfs_reader.c for import. A file's own methods, called from Python, collect as usual.
+# _host.constructor): os.mount() holds its new mount-table entry (extmod/vfs.c:229-237); under
+# os.stat() a collection corrupted the heap (UNVERIFIED which object: mpremote's cp broke without
+# this); and a module's file is read for import by extmod/vfs_reader.c, whose buffer only C holds.
 _run_held = _host.constructor(_run)
+_HELD = ("mount", "stat")
 
 
 def _check(value, errno):
@@ -143,7 +146,7 @@ class VfsFat:
         self._do("new", hasattr(bdev, "writeblocks"))
 
     def _do(self, op, *args):
-        value, self._state, _, errno = _run_held(self._bdev, op, self._state, None, *args)
+        value, self._state, _, errno = (_run_held if op in _HELD else _run)(self._bdev, op, self._state, None, *args)
         return _check(value, errno)
 
     @staticmethod
@@ -152,7 +155,6 @@ class VfsFat:
         value, _, _, errno = _run(bdev, "mkfs", None, None, hasattr(bdev, "writeblocks"))
         _check(value, errno)
 
-    # vfs.mount() calls this while only C holds its new mount-table entry (extmod/vfs.c:229-237).
     def mount(self, readonly, mkfs):
         self._do("mount", bool(readonly), bool(mkfs))
 
@@ -191,5 +193,5 @@ class VfsFat:
         return tuple(self._do("statvfs"))
 
     def open(self, path, mode="r"):
-        value, self._state, fil, errno = _run_held(self._bdev, "open", self._state, None, path, mode)
+        value, self._state, fil, errno = _run(self._bdev, "open", self._state, None, path, mode)
         return (TextIOWrapper if _check(value, errno) else FileIO)(self, fil)
