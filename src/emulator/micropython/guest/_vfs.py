@@ -12,4 +12,8 @@ def mount(fsobj, mount_point, *, readonly=False, mkfs=False):
     # not detected here; FAT, the firmware's fallback, is taken.
     if not hasattr(fsobj, "mount"):
         fsobj = VfsFat(fsobj)
+    if isinstance(fsobj, VfsFat):
+        # Its mount work (a mkfs too) runs here, where garbage may be collected: inside the
+        # interpreter's mount() it could not (see _vfs_fat._HELD).
+        fsobj._premount(readonly, mkfs)
     _mount(fsobj, mount_point, readonly=readonly, mkfs=mkfs)

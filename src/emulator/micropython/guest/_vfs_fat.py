@@ -27,7 +27,7 @@ def _run(bdev, op, state, fil, *args):
 
 
 # While C holds objects the collector cannot see, a host call must not collect garbage (see
-# _host.constructor): os.mount() holds its new mount-table entry (extmod/vfs.c:229-237); under
+# _host.constructor): vfs.mount() holds its new mount-table entry (extmod/vfs.c:229-237); under
 # os.stat() a collection corrupted the heap (UNVERIFIED which object: mpremote's cp broke without
 # this); and a module's file is read for import by extmod/vfs_reader.c, whose buffer only C holds.
 _run_held = _host.constructor(_run)
@@ -143,6 +143,7 @@ class VfsFat:
         bdev.readblocks  # mp_vfs_blockdev_init (extmod/vfs_blockdev.c:33) needs it
         self._bdev = bdev
         self._state = None
+        self._premounted = False
         self._do("new", hasattr(bdev, "writeblocks"))
 
     def _do(self, op, *args):
@@ -156,7 +157,16 @@ class VfsFat:
         _check(value, errno)
 
     def mount(self, readonly, mkfs):
-        self._do("mount", bool(readonly), bool(mkfs))
+        # vfs.mount() (_vfs.py) has done the work already, before C held its mount-table entry.
+        if self._premounted:
+            self._premounted = False
+        else:
+            self._do("mount", bool(readonly), bool(mkfs))
+
+    def _premount(self, readonly, mkfs):
+        value, self._state, _, errno = _run(self._bdev, "mount", self._state, None, bool(readonly), bool(mkfs))
+        _check(value, errno)
+        self._premounted = True
 
     def umount(self):
         # vfs_fat.c:402: the volume stays mounted inside, so its methods still work
