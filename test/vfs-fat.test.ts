@@ -96,7 +96,7 @@ function has(tool: string): boolean {
 
 describe("os.VfsFat on a RAM block device", () => {
   it("formats, mounts and keeps files as the firmware's FAT does", async () => {
-    const { output } = await runScript(SCRIPT, "esp32", "main.py");
+    const { output } = await runScript(SCRIPT, "pico_w", "main.py");
     const lines = output.split("\n");
     const line = (key: string) => lines.find((l) => l.startsWith(key + " "))?.slice(key.length + 1);
     expect(line("names")).toBe("True");

@@ -3,8 +3,8 @@
  * ../fat (FatFs's behaviour, lib/oofatfs/ff.c). The block device is the script's Python object,
  * so the guest (micropython/guest/_vfs_fat.py) pumps each operation: fatStart begins it, and
  * every reply is either a block request for the guest to carry out and answer with fatResume,
- * or ["done", result, volume, file, errno]. The volume's and open files' driver state (FatFs's
- * FATFS and FIL objects) is kept by the guest's objects and handed back with each call.
+ * or ["done", result, errno]. The driver state of each VfsFat object and each open file (FatFs's
+ * FATFS and FIL objects) is kept here, under the id the guest's object holds.
  */
 import { Disk, FatError, FR, type FResult, type Io } from "../fat/disk.ts";
 import { AM_DIR } from "../fat/dir.ts";
@@ -46,6 +46,8 @@ const ENOTDIR = 20, EISDIR = 21, ENOSPC = 28;
 const NAME_MAX = 255;
 /** A call the guest leaves unfinished (its block device raised) is dropped after this many newer ones. */
 const MAX_PENDING = 8;
+/** Volumes and open files kept: the oldest go beyond this (guest objects a soft reset dropped). */
+const MAX_KEPT = 256;
 
 class OsError extends Error {
   constructor(readonly errno: number) {
@@ -53,9 +55,17 @@ class OsError extends Error {
   }
 }
 
-type Result = { value: HostValue; fil?: Fil };
+type Result = { value: HostValue };
 
 export function vfs_fat(board: BoardContext) {
+  const volumes = new Map<number, VfsState>();
+  const files = new Map<number, Fil>();
+  let nextId = 1;
+  const keep = <T>(map: Map<number, T>, value: T): number => {
+    if (map.size >= MAX_KEPT) map.delete(map.keys().next().value!);
+    map.set(nextId, value);
+    return nextId++;
+  };
   /** ff.c Fsid: each mount's id. */
   let fsid = 0;
 
@@ -134,7 +144,7 @@ export function vfs_fat(board: BoardContext) {
     switch (op) {
       case "new":
         yield* make(disk, state);
-        return { value: null };
+        return { value: keep(volumes, state) };
       case "mkfs": // vfs_fat.c:103
         yield* make(disk, state);
         yield* format(disk, state, [FM_FAT | FM_SFD, FM_FAT32]);
@@ -199,11 +209,11 @@ export function vfs_fat(board: BoardContext) {
         const vol = yield* volume(disk, state, (mode & ~FA_READ) !== 0);
         const opened = yield* fOpen(vol, str(0), mode, fattime());
         if (mode & FA_OPEN_ALWAYS) yield* fLseek(vol, opened, opened.objsize);
-        return { value: text, fil: opened };
+        return { value: [text, keep(files, opened)] };
       }
       case "read": {
         const [vol, fp] = file();
-        return { value: yield* fRead(vol, fp, Number(args[0])), fil: fp };
+        return { value: yield* fRead(vol, fp, Number(args[0])) };
       }
       case "write": {
         const [vol, fp] = file();
@@ -211,7 +221,7 @@ export function vfs_fat(board: BoardContext) {
         const written = yield* fWrite(vol, fp, data);
         // vfs_fat_file.c:91: fewer bytes than asked means the disk is full.
         if (written !== data.length) throw new OsError(ENOSPC);
-        return { value: written, fil: fp };
+        return { value: written };
       }
       case "seek": {
         // vfs_fat_file.c:102: from the start, the position or the end; the offset is FatFs's unsigned FSIZE_t.
@@ -219,42 +229,37 @@ export function vfs_fat(board: BoardContext) {
         const [offset, whence] = [Number(args[0]), Number(args[1])];
         const base = whence === 1 ? fp.fptr : whence === 2 ? fp.objsize : 0;
         if (whence >= 0 && whence <= 2) yield* fLseek(vol, fp, (base + offset) >>> 0);
-        return { value: fp.fptr, fil: fp };
+        return { value: fp.fptr };
       }
       case "flush": {
         const [vol, fp] = file();
         yield* fSync(vol, fp, fattime());
-        return { value: null, fil: fp };
+        return { value: null };
       }
       case "close": {
         // vfs_fat_file.c:130: closing a closed file does nothing.
-        if (!fil || fil.id === 0) return { value: null, fil: fil ?? undefined };
+        if (!fil || fil.id === 0) return { value: null };
         const [vol, fp] = file();
         yield* fClose(vol, fp, fattime());
-        return { value: null, fil: fp };
+        return { value: null };
       }
       default:
         throw new GuestException("AttributeError", [op]);
     }
   }
 
-  /** An operation waiting for the guest's block device, with the state it works on. */
-  interface Pending {
-    gen: Io<Result>;
-    state: VfsState;
-    fil: Fil | null;
-  }
-  const pending = new Map<number, Pending>();
+  /** An operation waiting for the guest's block device. */
+  const pending = new Map<number, Io<Result>>();
   let nextToken = 1;
 
   /** Runs an operation until it asks for a block or ends; FatFs's errors become the errno the firmware raises. */
-  function advance(token: number, op: Pending, input: HostValue): HostValue {
+  function advance(token: number, gen: Io<Result>, input: HostValue): HostValue {
     let errno: number | null = null;
     let result: Result = { value: null };
     try {
-      const next = op.gen.next(input);
+      const next = gen.next(input);
       if (!next.done) {
-        pending.set(token, op);
+        pending.set(token, gen);
         return [...next.value, token] as HostValue;
       }
       result = next.value;
@@ -264,22 +269,25 @@ export function vfs_fat(board: BoardContext) {
       else throw e;
     }
     pending.delete(token);
-    return ["done", result.value, op.state as unknown as HostValue, (result.fil ?? op.fil) as unknown as HostValue, errno];
+    return ["done", result.value, errno];
   }
 
   return {
-    fatStart: (name: string, state: HostValue, fil: HostValue, ...args: HostValue[]): HostValue => {
-      const vfs: VfsState = state === null ? { fs: null, noFs: false, writable: Boolean(args[0]) } : (state as unknown as VfsState);
-      const file = fil === null ? null : (fil as unknown as Fil);
+    /** An operation of the VfsFat `volume` (null: a new one; `writable` first among the args) or of its open `file`. */
+    fatStart: (name: string, volume: number | null, file: number | null, ...args: HostValue[]): HostValue => {
+      const state = volume === null ? { fs: null, noFs: false, writable: Boolean(args[0]) } : volumes.get(volume);
+      const fil = file === null ? null : files.get(file) ?? null;
+      if (!state) throw new GuestException("OSError", [5]); // EIO: a VfsFat from before MAX_KEPT newer ones
+      if (name === "close" && file !== null) files.delete(file);
       // An operation the guest left unfinished (its block device raised) is dropped.
       for (const old of [...pending.keys()].slice(0, Math.max(0, pending.size - MAX_PENDING + 1))) pending.delete(old);
       const token = nextToken++;
-      return advance(token, { gen: operation(name, vfs, file, args), state: vfs, fil: file }, null);
+      return advance(token, operation(name, state, fil, args), null);
     },
     fatResume: (token: number, value: HostValue): HostValue => {
-      const op = pending.get(token);
-      if (!op) throw new GuestException("OSError", [5]); // EIO: an operation that was dropped
-      return advance(token, op, value);
+      const gen = pending.get(token);
+      if (!gen) throw new GuestException("OSError", [5]); // EIO: an operation that was dropped
+      return advance(token, gen, value);
     },
   } satisfies HostCalls<"vfs_fat">;
 }

@@ -1,19 +1,21 @@
 # os.VfsFat / vfs.VfsFat (extmod/vfs_fat.c, vfs_fat_file.c). The FAT driver is the host's; the block
 # device is the script's object, so this class carries out the driver's requests on it
-# (readblocks, writeblocks, ioctl, as extmod/vfs_blockdev.c calls them) and keeps the driver's
-# state of the volume and of each open file between calls.
+# (readblocks, writeblocks, ioctl, as extmod/vfs_blockdev.c calls them). The driver's state of
+# the volume and of each open file is the host's, under the ids these objects hold.
 import io
 import _host
 
 _call = _host.call
 
 
-def _run(bdev, op, state, fil, *args):
-    step = _call("fatStart", op, state, fil, *args)
+def _run(bdev, op, volume, file, *args):
+    step = _call("fatStart", op, volume, file, *args)
+    buf = None
     while step[0] != "done":
         kind, a, b, token = step
         if kind == "read":
-            buf = bytearray(b)
+            if buf is None or len(buf) != b:
+                buf = bytearray(b)
             bdev.readblocks(a, buf)
             step = _call("fatResume", token, _host.buffer(buf))
         elif kind == "write":
@@ -23,7 +25,9 @@ def _run(bdev, op, state, fil, *args):
             step = _call("fatResume", token, None)
         else:
             step = _call("fatResume", token, bdev.ioctl(a, b))
-    return step[1:]
+    if step[2] is not None:
+        raise _host.oserror(step[2])
+    return step[1]
 
 
 # While C holds objects the collector cannot see, a host call must not collect garbage (see
@@ -34,23 +38,15 @@ _run_held = _host.constructor(_run)
 _HELD = ("mount", "stat")
 
 
-def _check(value, errno):
-    if errno is not None:
-        raise _host.oserror(errno)
-    return value
-
-
 class _File(io.IOBase):
     # io.IOBase gives the stream protocol, so import and exec read it like the firmware's file.
-    def __init__(self, vfs, fil):
+    def __init__(self, vfs, file):
         self._vfs = vfs
-        self._fil = fil
+        self._file = file
         self._held = False
 
     def _do(self, op, *args):
-        run = _run_held if self._held else _run
-        value, self._vfs._state, self._fil, errno = run(self._vfs._bdev, op, self._vfs._state, self._fil, *args)
-        return _check(value, errno)
+        return (_run_held if self._held else _run)(self._vfs._bdev, op, self._vfs._id, self._file, *args)
 
     def _out(self, data):
         return data
@@ -62,7 +58,7 @@ class _File(io.IOBase):
 
     def read(self, size=-1):
         if size is None or size < 0:
-            size = max(0, self._fil["objsize"] - self._fil["fptr"])
+            size = 0x7FFFFFFF  # the rest (FatFs's f_read stops at the end)
         return self._out(self._do("read", size))
 
     def readline(self, size=-1):
@@ -142,19 +138,16 @@ class VfsFat:
     def __init__(self, bdev):
         bdev.readblocks  # mp_vfs_blockdev_init (extmod/vfs_blockdev.c:33) needs it
         self._bdev = bdev
-        self._state = None
         self._premounted = False
-        self._do("new", hasattr(bdev, "writeblocks"))
+        self._id = _run(bdev, "new", None, None, hasattr(bdev, "writeblocks"))
 
     def _do(self, op, *args):
-        value, self._state, _, errno = (_run_held if op in _HELD else _run)(self._bdev, op, self._state, None, *args)
-        return _check(value, errno)
+        return (_run_held if op in _HELD else _run)(self._bdev, op, self._id, None, *args)
 
     @staticmethod
     def mkfs(bdev):
         bdev.readblocks
-        value, _, _, errno = _run(bdev, "mkfs", None, None, hasattr(bdev, "writeblocks"))
-        _check(value, errno)
+        _run(bdev, "mkfs", None, None, hasattr(bdev, "writeblocks"))
 
     def mount(self, readonly, mkfs):
         # vfs.mount() (_vfs.py) has done the work already, before C held its mount-table entry.
@@ -164,8 +157,7 @@ class VfsFat:
             self._do("mount", bool(readonly), bool(mkfs))
 
     def _premount(self, readonly, mkfs):
-        value, self._state, _, errno = _run(self._bdev, "mount", self._state, None, bool(readonly), bool(mkfs))
-        _check(value, errno)
+        _run(self._bdev, "mount", self._id, None, bool(readonly), bool(mkfs))
         self._premounted = True
 
     def umount(self):
@@ -203,5 +195,5 @@ class VfsFat:
         return tuple(self._do("statvfs"))
 
     def open(self, path, mode="r"):
-        value, self._state, fil, errno = _run(self._bdev, "open", self._state, None, path, mode)
-        return (TextIOWrapper if _check(value, errno) else FileIO)(self, fil)
+        text, file = _run(self._bdev, "open", self._id, None, path, mode)
+        return (TextIOWrapper if text else FileIO)(self, file)
