@@ -77,12 +77,14 @@ function onConsoleByte(byte: number): void {
   consoleBytes.push(byte);
   if (byte === 10 || consoleBytes.length >= 256) flushConsole();
 }
-let consoleSink = (bytes: Uint8Array) => raiseIfInterrupted(hostCall("write", [decoder.decode(bytes, { stream: true })]));
+/** sys.stdout.buffer is writing: its bytes go out as they are, not cooked as text (see _sys.py). */
+let rawOutput = false;
+let consoleSink = (bytes: Uint8Array, _raw: boolean) => raiseIfInterrupted(hostCall("write", [decoder.decode(bytes, { stream: true })]));
 function flushConsole(): void {
   if (consoleBytes.length === 0) return;
   const bytes = Uint8Array.from(consoleBytes);
   consoleBytes = [];
-  consoleSink(bytes);
+  consoleSink(bytes, rawOutput);
 }
 
 /** sys.stdin, when the board has a console. */
@@ -178,6 +180,7 @@ const bridge = {
     ) as HostValue[];
     if (!Array.isArray(args)) throw new TypeError("invalid bridge argument");
     flushConsole();
+    consoleInput?.returnPending();
     // Not while the library is imported at start-up: a collection there corrupted the heap (cause not found).
     if (scriptStarted && collect !== false) collectGarbage();
     const answer = hostCall(checked(name, isString), args);
@@ -210,6 +213,11 @@ const bridge = {
   /** Depth probe (findCallDepth), at start-up only. */
   probe(): void {
     if (callDepthAddress === -1) depthSnapshots.push(staticData());
+  },
+  /** Around a write of sys.stdout.buffer: what was printed before is text, what comes until false is raw bytes. */
+  rawOutput(on: unknown): void {
+    flushConsole();
+    rawOutput = on === true;
   },
   /** machine.soft_reset() (true), or whether it was called (false). */
   softReset(request: unknown): boolean {

@@ -84,8 +84,12 @@ def _bridge(js):
     def soft_reset_requested():
         return js_soft_reset(False)
 
-    js_soft_reset = js.softReset
-    return call, finish, collect, untimed, soft_reset, soft_reset_requested
+    def raw_output(on):
+        # sys.stdout.buffer writes between True and False: bytes as they are, not cooked text.
+        js_raw_output(on)
+
+    js_soft_reset, js_raw_output = js.softReset, js.rawOutput
+    return call, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output
 
 
 # The worker collects garbage at host calls, but not while an instance is being constructed with
@@ -116,7 +120,7 @@ def _tag_floats(value):
     return value
 
 
-call, finish, collect, untimed, soft_reset, soft_reset_requested = _bridge(__import__("_boardsim_js"))
+call, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output = _bridge(__import__("_boardsim_js"))
 
 
 def buffer(data):
