@@ -3,7 +3,20 @@
 # 2 MiB+ esp8266 mpconfigport) and mount() taking a block device.
 from vfs import *
 from vfs import mount as _mount
-from _vfs_fat import VfsFat
+
+
+def _fat():
+    # Loaded on first use: built into the firmware (C), it costs the board's heap nothing there,
+    # and the ESP8266's heap has no room for it at start-up here.
+    from _vfs_fat import VfsFat
+
+    return VfsFat
+
+
+def __getattr__(name):
+    if name == "VfsFat":
+        return _fat()
+    raise AttributeError(name)
 
 
 def mount(fsobj, mount_point, *, readonly=False, mkfs=False):
@@ -11,8 +24,8 @@ def mount(fsobj, mount_point, *, readonly=False, mkfs=False):
     # detected (mp_vfs_autodetect, vfs.c:162). UNVERIFIED: LittleFS on a script's block device is
     # not detected here; FAT, the firmware's fallback, is taken.
     if not hasattr(fsobj, "mount"):
-        fsobj = VfsFat(fsobj)
-    if isinstance(fsobj, VfsFat):
+        fsobj = _fat()(fsobj)
+    if hasattr(fsobj, "_premount"):  # a VfsFat
         # Its mount work (a mkfs too) runs here, where garbage may be collected: inside the
         # interpreter's mount() it could not (see _vfs_fat._HELD).
         fsobj._premount(readonly, mkfs)

@@ -2,7 +2,7 @@
 # device is the script's object, so this class carries out the driver's requests on it
 # (readblocks, writeblocks, ioctl, as extmod/vfs_blockdev.c calls them). The driver's state of
 # the volume and of each open file is the host's, under the ids these objects hold.
-import io
+from _stream import LineStream
 import _host
 
 _call = _host.call
@@ -38,8 +38,8 @@ _run_held = _host.constructor(_run)
 _HELD = ("mount", "stat")
 
 
-class _File(io.IOBase):
-    # io.IOBase gives the stream protocol, so import and exec read it like the firmware's file.
+class _File(LineStream):
+    # LineStream (an IOBase of io) gives the stream protocol, so import and exec read it like the firmware's file.
     def __init__(self, vfs, file):
         self._vfs = vfs
         self._file = file
@@ -76,18 +76,6 @@ class _File(io.IOBase):
             line += chunk
         return self._out(line)
 
-    def readlines(self):
-        return list(self)
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        line = self.readline()
-        if not line:
-            raise StopIteration
-        return line
-
     def write(self, data):
         return self._do("write", _host.buffer(data))
 
@@ -114,11 +102,6 @@ class _File(io.IOBase):
             self.close()
         return 0
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     def __repr__(self):
         return "<io.%s %x>" % (type(self).__name__, id(self))
