@@ -13,10 +13,14 @@ def _fat():
     return VfsFat
 
 
-def __getattr__(name):
-    if name == "VfsFat":
-        return _fat()
-    raise AttributeError(name)
+class VfsFat:
+    # The firmware's class (extmod/vfs_fat.c), its work in _vfs_fat, loaded by the first use.
+    def __new__(cls, bdev):
+        return _fat()(bdev)
+
+    @staticmethod
+    def mkfs(bdev):
+        _fat().mkfs(bdev)
 
 
 def mount(fsobj, mount_point, *, readonly=False, mkfs=False):
