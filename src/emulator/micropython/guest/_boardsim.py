@@ -74,21 +74,6 @@ def _import_as_firmware():
     loading = [0]
 
     def _import(name, *args):
-        # Before an import that no other import is running: a safe point to collect garbage (the
-        # interpreter's pending collection, if any), as the import's own host calls may not (a
-        # VfsFat's stat, a module file's reads, see _vfs_fat). Inside an import it corrupted
-        # the heap (see _import_frozen_without_heap).
-        if importing[0] == 0:
-            _host.collect()
-        importing[0] += 1
-        try:
-            return _import_one(name, *args)
-        finally:
-            importing[0] -= 1
-
-    importing = [0]
-
-    def _import_one(name, *args):
         if name in private:
             # _boardsim and _board stay importable: the worker's REPL code imports them at its top level
             if (loading[0] == 0 and name not in ("_boardsim", "_board")) or private[name] is None:
