@@ -46,6 +46,7 @@ export const HOST_TABLE = {
   dht: ["dhtMeasure"],
   ds18x20: ["onewireScan", "ds18x20Read"],
   neopixel: ["neopixelWrite"],
+  vfs_fat: ["fatStart", "fatResume"],
   modwebrepl: ["webreplStart", "webreplStop"],
 } as const;
 

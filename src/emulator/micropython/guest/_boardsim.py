@@ -20,12 +20,15 @@ def setup(source, name, heap_bytes):
     import _micropython
     import _os
     import _sys
+    import _vfs
     # The board's modules under the firmware's names (and its u-prefixed aliases): their repr
     # shows that name, never this library's file.
     for module, names in ((_time, ("time", "utime")), (_gc, ("gc",)), (_sys, ("sys", "usys")), (_os, ("os", "uos")), (_micropython, ("micropython",))):
         _as_builtin(module, names[0])
         for alias in names:
             sys.modules[alias] = module
+    _as_builtin(_vfs, "vfs")
+    sys.modules["vfs"] = _vfs
     import socket
     import select
     sys.modules["usocket"] = socket
@@ -80,10 +83,14 @@ def _import_as_firmware():
         if package not in library or name in sys.modules:
             return original(name, *args)
         loading[0] += 1
+        if loading[0] == 1:
+            sys.path.insert(0, "/boardsim")
         try:
             module = original(name, *args)
         finally:
             loading[0] -= 1
+            if loading[0] == 0:
+                sys.path.remove("/boardsim")
         # a package's submodule (umqtt.simple) too: frozen as .frozen/umqtt/simple.py
         for loaded in (sys.modules.get(package), sys.modules.get(name)):
             where = getattr(loaded, "__file__", "")
@@ -95,6 +102,10 @@ def _import_as_firmware():
         return module
 
     builtins.__import__ = _import
+    # The script's sys.path is the one the importer reads (so sys.path.append works), as the
+    # firmware starts it (MICROPY_PY_SYS_PATH_DEFAULT in the ports' mpconfigport.h): "", frozen
+    # modules, /lib. This library's folder is on it only while one of its modules loads.
+    sys.path[:] = ["", ".frozen", "/lib"]
     for name, module in list(sys.modules.items()):
         if getattr(module, "__file__", "").startswith("/boardsim/"):
             del module.__file__  # loaded at start-up: built into the firmware

@@ -101,10 +101,11 @@ _constructing = [0]
 
 
 def constructor(init):
+    # Also for any call during which C alone holds objects (returns what it returns).
     def __init__(*args, **kwargs):
         _constructing[0] += 1
         try:
-            init(*args, **kwargs)
+            return init(*args, **kwargs)
         finally:
             _constructing[0] -= 1
 

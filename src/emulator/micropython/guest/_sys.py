@@ -15,8 +15,6 @@ implementation = _make(
     ("name", "version", "_machine", "_mpy"),
     ("micropython", tuple(int(n) for n in _port["release"].split(".")) + ("",), _port["machine"], _port["mpy"]),
 )
-# MICROPY_PY_SYS_PATH_DEFAULT: "" then frozen modules, then /lib (the ports' mpconfigport.h)
-path = ["", ".frozen", "/lib"]
 argv = []
 
 
