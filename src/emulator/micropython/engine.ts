@@ -4,6 +4,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { packageRoot } from "../../package-root.ts";
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "../host-api.ts";
+import { createDataChannel, serveDataCalls } from "./data-channel.ts";
 import type { BoardBoot, HostReply, HostRequest, WorkerInput } from "./protocol.ts";
 
 /** The guest library's folder; src/ ships with the package, so the CLI bundle in dist/ reads it there too. */
@@ -77,10 +78,12 @@ export class MicroPythonEngine implements GuestEngine {
   run(host: GuestHost): Promise<RunOutcome> {
     const signal = new Int32Array(new SharedArrayBuffer(4));
     const { port1, port2 } = new MessageChannel();
+    const data = createDataChannel();
     const input: WorkerInput = {
       wasm: this.wasm,
       signal,
       port: port2,
+      data,
       library: this.library,
       source: this.script.source,
       fileName: this.script.fileName,
@@ -96,6 +99,7 @@ export class MicroPythonEngine implements GuestEngine {
       Atomics.store(signal, 0, 1);
       Atomics.notify(signal, 0);
     });
+    const stopDataCalls = serveDataCalls(data, (name, args) => answer(host, name, args));
     return new Promise<RunOutcome>((resolve) => {
       worker.once("message", resolve);
       // The worker's own end (out of memory, an error outside the interpreter) is this board's fatal
@@ -103,6 +107,7 @@ export class MicroPythonEngine implements GuestEngine {
       worker.once("error", (error) => resolve(fatal(error?.name ?? "")));
       worker.once("exit", (code) => resolve(fatal(`exit ${code}`)));
     }).finally(() => {
+      stopDataCalls();
       port1.close();
       void worker.terminate();
       this.worker = undefined;

@@ -1,6 +1,7 @@
 /** What the MicroPython worker and the main thread say to each other. */
 import type { MessagePort } from "node:worker_threads";
 import type { HostValue, RunOutcome } from "../host-api.ts";
+import type { DataChannel } from "./data-channel.ts";
 
 export interface WorkerInput {
   /** The interpreter's WebAssembly, compiled once per process. */
@@ -8,6 +9,8 @@ export interface WorkerInput {
   /** [0]: set to 1 by the main thread when a host call's reply is on the port. */
   signal: Int32Array;
   port: MessagePort;
+  /** Socket data calls: shared memory and a doorbell instead of messages (data-channel.ts). */
+  data: DataChannel;
   /** The guest library's .py files by name. */
   library: Record<string, string>;
   source: string;
