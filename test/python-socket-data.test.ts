@@ -1,0 +1,99 @@
+/**
+ * A .py board's socket data (recv, sendall) crosses from the worker through shared memory
+ * (src/emulator/micropython/data-channel.ts): every byte arrives once and in order, with or without a
+ * fault on the way, and a big recv() takes no more of the board's heap than the bytes it returns.
+ */
+import { randomBytes } from "node:crypto";
+import net from "node:net";
+import { describe, expect, it } from "vitest";
+import { startScript } from "./support/run-script.ts";
+
+const MIB = 1 << 20;
+
+/** A PC server that sends `payload` to the one board that connects and keeps what comes back until the board closes. */
+async function pcServer(payload: Buffer): Promise<{ port: number; received: Promise<Buffer>; close(): void }> {
+  let done!: (data: Buffer) => void;
+  const received = new Promise<Buffer>((resolve) => (done = resolve));
+  const server = net.createServer((socket) => {
+    const chunks: Buffer[] = [];
+    const finish = () => done(Buffer.concat(chunks));
+    // A board that fails resets the connection: what arrived until then is the result.
+    socket.on("data", (c) => chunks.push(c)).on("end", finish).on("error", finish);
+    socket.end(payload);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { port: (server.address() as net.AddressInfo).port, received, close: () => server.close() };
+}
+
+const JOIN = `import network, socket, time
+wlan = network.WLAN(network.STA_IF)
+wlan.active(True)
+wlan.connect("boardsim-lab", "micropython")
+while wlan.ifconfig()[0] == "0.0.0.0":
+    time.sleep_ms(20)
+`;
+
+describe(".py socket data", () => {
+  it.each([[[] as string[]], [["latency:ms=10,jitter=5ms"]], [["slicer:size=700,variation=500,delay=0ms"]]])(
+    "a pico_w echoes 1 MiB from a PC back in order (faults %j)",
+    async (faults) => {
+      const payload = randomBytes(MIB);
+      const pc = await pcServer(payload);
+      try {
+        const run = await startScript(
+          `${JOIN}s = socket.socket()
+s.connect(("192.168.1.2", ${pc.port}))
+total = 0
+while True:
+    data = s.recv(4096)
+    if not data:
+        break
+    s.sendall(data)
+    total += len(data)
+s.close()
+print("echoed", total)
+`,
+          "pico_w",
+          "main.py",
+          { faults },
+        );
+        expect(await run.done).toEqual({ kind: "finished" });
+        expect(run.output()).toBe(`echoed ${MIB}\n`);
+        const back = await pc.received;
+        expect(back.length).toBe(MIB);
+        expect(back.equals(payload)).toBe(true);
+      } finally {
+        pc.close();
+      }
+    },
+    120_000,
+  );
+
+  it("recv(65536) in a loop reads a 1 MiB stream on a pico_w without MemoryError", async () => {
+    const payload = Buffer.alloc(MIB, 7);
+    const pc = await pcServer(payload);
+    try {
+      const run = await startScript(
+        `${JOIN}s = socket.socket()
+s.connect(("192.168.1.2", ${pc.port}))
+total = 0
+sevens = 0
+while True:
+    data = s.recv(65536)
+    if not data:
+        break
+    total += len(data)
+    sevens += data.count(b"\\x07")
+s.close()
+print("read", total, sevens)
+`,
+        "pico_w",
+        "main.py",
+      );
+      expect(await run.done).toEqual({ kind: "finished" });
+      expect(run.output()).toBe(`read ${MIB} ${MIB}\n`);
+    } finally {
+      pc.close();
+    }
+  }, 120_000);
+});
