@@ -4,7 +4,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { packageRoot } from "../../package-root.ts";
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "../host-api.ts";
-import { createDataChannel, serveDataCalls } from "./data-channel.ts";
+import { createDataChannel, DataChannelHost } from "./data-channel.ts";
 import type { BoardBoot, HostReply, HostRequest, WorkerInput } from "./protocol.ts";
 
 /** The guest library's folder; src/ ships with the package, so the CLI bundle in dist/ reads it there too. */
@@ -94,20 +94,23 @@ export class MicroPythonEngine implements GuestEngine {
     };
     const worker = new Worker(workerFile(), { workerData: input, transferList: [port2] });
     this.worker = worker;
+    const channel = new DataChannelHost(data, host, (name, args) => answer(host, name, args));
     port1.on("message", async ({ name, args }: HostRequest) => {
+      channel.settle(name);
       port1.postMessage(await answer(host, name, args));
       Atomics.store(signal, 0, 1);
       Atomics.notify(signal, 0);
     });
-    const stopDataCalls = serveDataCalls(data, (name, args) => answer(host, name, args));
+    channel.serve();
     return new Promise<RunOutcome>((resolve) => {
-      worker.once("message", resolve);
+      // What the script sent last goes out before the run's end closes its sockets.
+      worker.once("message", (outcome: RunOutcome) => resolve((channel.settle(""), outcome)));
       // The worker's own end (out of memory, an error outside the interpreter) is this board's fatal
       // error, never the process's: other boards run on.
       worker.once("error", (error) => resolve(fatal(error?.name ?? "")));
       worker.once("exit", (code) => resolve(fatal(`exit ${code}`)));
     }).finally(() => {
-      stopDataCalls();
+      channel.stop();
       port1.close();
       void worker.terminate();
       this.worker = undefined;

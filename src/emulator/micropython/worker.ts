@@ -144,6 +144,8 @@ function collectGarbage(): void {
 // Python an (address, length) in its heap, to Python the index of a blob it then copies in.
 let reply = new Uint8Array();
 let blobs: Uint8Array[] = [];
+/** The bytes the last recv data call read, for `take`. */
+let received: Uint8Array = new Uint8Array();
 let outcome: WorkerOutcome | undefined;
 /** A bridge argument: anything but what `check` accepts is refused (the script can call the bridge itself). */
 function checked<T>(value: unknown, check: (v: unknown) => v is T): T {
@@ -212,18 +214,27 @@ const bridge = {
     if (!isIndex(op) || op >= DATA_CALLS.length || !isIndex(fd) || !isIndex(size) || size > DATA_BYTES) throw new TypeError("invalid bridge argument");
     const span = bytesSpan(address, length);
     if (span.length > DATA_BYTES) throw new TypeError("invalid bridge argument");
-    input.data.data.set(memory().subarray(span.address, span.address + span.length));
-    flushConsole();
-    if (scriptStarted && collect !== false) collectGarbage();
-    const answer = dataCall(input.data, op, fd, size, span.length);
+    const answer = dataCall(
+      input.data,
+      op,
+      fd,
+      size,
+      span.length,
+      (into) => into.set(memory().subarray(span.address, span.address + span.length)),
+      () => {
+        flushConsole();
+        if (scriptStarted && collect !== false) collectGarbage();
+      },
+    );
     if ("reply" in answer) return -encodeReply(answer.reply);
+    received = answer.from;
     return answer.value * 2 + (answer.scheduled ? 1 : 0);
   },
   /** What a recv data call read, into the bytes object Python made for it (its one copy into the heap). */
   take(address: unknown, length: unknown): void {
     const span = bytesSpan(address, length);
-    if (span.length > DATA_BYTES) throw new TypeError("invalid bridge argument");
-    memory().set(input.data.data.subarray(0, span.length), span.address);
+    if (span.length !== received.length) throw new TypeError("invalid bridge argument");
+    memory().set(received, span.address);
   },
   reply(address: unknown): void {
     memory().set(reply, checked(address, isIndex));
