@@ -6,9 +6,21 @@
 import { randomBytes } from "node:crypto";
 import net from "node:net";
 import { describe, expect, it } from "vitest";
+import { Lab } from "../src/testing/index.ts";
+import type { PcConnection } from "../src/network-sim/pc/pc-peers.ts";
 import { startScript } from "./support/run-script.ts";
 
 const MIB = 1 << 20;
+
+/** All bytes a PC connection of the lab receives until the board closes. */
+async function allBytes(conn: PcConnection): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  for (;;) {
+    const chunk = await conn.recv();
+    if (chunk.length === 0) return Buffer.concat(parts);
+    parts.push(chunk);
+  }
+}
 
 /** A PC server that sends `payload` to the one board that connects and keeps what comes back until the board closes. */
 async function pcServer(payload: Buffer): Promise<{ port: number; received: Promise<Buffer>; close(): void }> {
@@ -96,4 +108,50 @@ print("read", total, sevens)
       pc.close();
     }
   }, 120_000);
+
+  it("in simulated time an echo repeats exactly: the same lines, the same bytes, the same simulated time", async () => {
+    const payload = Buffer.from(Array.from({ length: 64 * 1024 }, (_, i) => (i * 7) % 251));
+    const run = async () => {
+      const lab = new Lab({ timing: "fast" });
+      try {
+        const server = lab.pc.listen(8888);
+        const board = await lab.addBoard({
+          name: "py",
+          board: "pico_w",
+          fileName: "main.py",
+          source: `${JOIN}s = socket.socket()
+s.connect(("192.168.1.2", 8888))
+t = time.ticks_ms()
+total = 0
+while True:
+    data = s.recv(1000)
+    if not data:
+        break
+    s.sendall(data)
+    total += len(data)
+    if total % 8192 < len(data):
+        print(total, time.ticks_diff(time.ticks_ms(), t))
+s.close()
+print("echoed", total)
+`,
+        });
+        const conn = await lab.until(server.accept());
+        const back = allBytes(conn);
+        for (let at = 0; at < payload.length; at += 3000) {
+          await lab.until(conn.send(payload.subarray(at, at + 3000)));
+          await lab.advance(1);
+        }
+        conn.end();
+        const echoed = await lab.until(back);
+        expect(await board.finished()).toEqual({ kind: "finished" });
+        return { lines: board.lines().slice(2), same: echoed.equals(payload), now: lab.now() };
+      } finally {
+        await lab.close();
+      }
+    };
+    const first = await run();
+    expect(first.same).toBe(true);
+    expect(first.lines.at(-1)).toBe(`echoed ${payload.length}`);
+    expect(await run()).toEqual(first);
+  }, 180_000);
 });
