@@ -5,10 +5,9 @@
 import { MicroPythonEngine } from "../src/emulator/micropython/engine.ts";
 import { QuickJsEngine } from "../src/emulator/quickjs/engine.ts";
 import type { GuestEngine, GuestHost, HostValue } from "../src/emulator/host-api.ts";
-import { compileScript } from "../src/emulator/quickjs/transpile.ts";
-import { modbuiltins } from "../src/emulator/host/modbuiltins.ts";
-import type { BoardContext } from "../src/emulator/host/context.ts";
 import { BOARDS } from "../src/boards/index.ts";
+import { boardInfo } from "../src/emulator/host/modbuiltins.ts";
+import { compileScript } from "../src/emulator/quickjs/transpile.ts";
 import { median, scriptFile } from "./support.ts";
 
 const N = 20_000;
@@ -76,8 +75,7 @@ export interface EngineCosts {
 function standInHost(report: (text: string) => void, streams = false): GuestHost {
   const data = new Uint8Array(4096);
   const fns: Record<string, (...args: never[]) => HostValue | Promise<HostValue>> = {
-    // A real board's tables: the .py guest library reads more of them than the TS one.
-    boardInfo: () => modbuiltins({ profile: BOARDS.pico_w!, serial: null } as unknown as BoardContext).boardInfo(),
+    boardInfo: () => boardInfo(BOARDS.pico_w!, false),
     poll: () => null,
     ticksMs: () => performance.now() * 1000,
     socketNew: () => 1,
