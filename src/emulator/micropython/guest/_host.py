@@ -78,7 +78,13 @@ def _bridge(js):
                 value, scheduled = r >> 1, r & 1
                 if op == RECV:
                     # The bytes object is made at its final size and filled in place: the data's one copy into the heap.
-                    out = bytes(value)
+                    try:
+                        out = bytes(value)
+                    except MemoryError:
+                        # gc_alloc collects and tries again before it fails (py/gc.c); here a
+                        # collection can only run at a host call's safe point, as js_collect does.
+                        js_collect()
+                        out = bytes(value)
                     if value:
                         js_take(uctypes.addressof(out), value)
                     value = out
