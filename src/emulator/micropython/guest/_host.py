@@ -163,12 +163,7 @@ def recv(fd, size):
 
 def send(op, name, fd, data):
     """send, sendall, write (op, and the host call's name for data too big for one data call)."""
-    if isinstance(data, str):
-        data = data.encode()
-    try:
-        mv = memoryview(data)
-    except TypeError:
-        raise TypeError("object with buffer protocol required")
+    mv = _view(data)
     if len(mv) <= DATA_BYTES:
         return _data(op, fd, 0, mv)
     return call(name, fd, {"__b": [uctypes.addressof(mv), len(mv)]})
@@ -176,13 +171,17 @@ def send(op, name, fd, data):
 
 def buffer(data):
     """A bytes-like argument: str as UTF-8, anything with the buffer protocol as it is."""
+    mv = _view(data)
+    return {"__b": [uctypes.addressof(mv) if len(mv) else 0, len(mv)]}
+
+
+def _view(data):
     if isinstance(data, str):
         data = data.encode()
     try:
-        mv = memoryview(data)
+        return memoryview(data)
     except TypeError:
         raise TypeError("object with buffer protocol required")
-    return {"__b": [uctypes.addressof(mv) if len(mv) else 0, len(mv)]}
 
 
 # Callbacks the board schedules (Timer, Pin.irq), run as the firmware's scheduler runs them
