@@ -27,15 +27,17 @@ async function pcServer(payload: Buffer): Promise<{ port: number; received: Prom
   return { port: (server.address() as net.AddressInfo).port, received, close: () => server.close() };
 }
 
-/** A .py client: joins the WiFi, connects to the PC's `port`, runs `body` on each recv(size) until the end, then prints `done` and `total`. */
-function client(port: number, size: number, body: string, done: string): string {
-  return `import network, socket, time
+const JOIN = `import network, socket, time
 wlan = network.WLAN(network.STA_IF)
 wlan.active(True)
 wlan.connect("boardsim-lab", "micropython")
 while not wlan.isconnected():
     time.sleep_ms(20)
-s = socket.socket()
+`;
+
+/** A .py client: joins the WiFi, connects to the PC's `port`, runs `body` on each recv(size) until the end, then prints `done` and `total`. */
+function client(port: number, size: number, body: string, done: string): string {
+  return `${JOIN}s = socket.socket()
 s.connect(("192.168.1.2", ${port}))
 t = time.ticks_ms()
 total = 0
@@ -113,4 +115,29 @@ describe(".py socket data", () => {
     expect(first.lines.at(-1)).toBe(`echoed ${payload.length}`);
     expect(await run()).toEqual(first);
   }, 180_000);
+
+  it("Ctrl-C ends a recv() that waits for data with KeyboardInterrupt", async () => {
+    // A PC server that accepts and sends nothing.
+    const server = net.createServer((socket) => socket.on("error", () => {}));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (server.address() as net.AddressInfo).port;
+      const script = `${JOIN}s = socket.socket()
+s.connect(("192.168.1.2", ${port}))
+print("waiting")
+try:
+    s.recv(100)
+except KeyboardInterrupt:
+    print("interrupted")
+s.close()
+`;
+      const run = await startScript(script, "pico_w", "main.py");
+      await run.printed("waiting\n");
+      run.board.interrupt();
+      expect(await run.done).toEqual({ kind: "finished" });
+      expect(run.output()).toBe("waiting\ninterrupted\n");
+    } finally {
+      server.close();
+    }
+  }, 120_000);
 });
