@@ -3,6 +3,7 @@
 # the worker directly, so big buffers need no extra copies.
 import json
 import uctypes
+from gc import collect as _native_collect  # the interpreter's: only asks for a collection (see _gc.py)
 
 
 # Work that must wait for a host call of the script, where collecting garbage is safe (see defer()).
@@ -82,7 +83,8 @@ def _bridge(js):
                         out = bytes(value)
                     except MemoryError:
                         # gc_alloc collects and tries again before it fails (py/gc.c); here a
-                        # collection can only run at a host call's safe point, as js_collect does.
+                        # collection is asked for, then run at the bridge's safe point (as gc.collect()).
+                        _native_collect()
                         js_collect()
                         out = bytes(value)
                     if value:
