@@ -86,8 +86,10 @@ export type DataReply = { value: number; scheduled: boolean; from: Uint8Array } 
 
 /**
  * One data call from the script: recv served from the read-ahead, a send kept in the send buffer,
- * else a call to the main thread (`payload` copies a send's bytes into the given view; `beforeCall`
- * runs first when a call or a buffered send is made, for the console's pending output).
+ * else a call to the main thread (`payload` copies a send's bytes into the given view). `beforeCall`
+ * runs first when a call or a buffered send is made: the console's pending output goes out before
+ * the data (program order), and garbage is collected there, so a loop of read-ahead recvs and
+ * buffered sends frees its old bytes objects.
  */
 export function dataCall(channel: DataChannel, op: number, fd: number, size: number, length: number, payload: (into: Uint8Array) => void, beforeCall: () => void): DataReply {
   const { words, data, ahead, sends } = channel;

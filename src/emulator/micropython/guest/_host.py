@@ -1,6 +1,7 @@
 # The bridge to the simulator: every module of the board calls the host API through call().
 # Values cross as JSON; bytes cross as (address, length) in the Python heap, read and written by
-# the worker directly, so big buffers need no extra copies.
+# the worker directly, so big buffers need no extra copies. Socket data (recv, send, sendall,
+# write) crosses without JSON through data() (the worker's data-channel.ts).
 import json
 import uctypes
 from gc import collect as _native_collect  # the interpreter's: only asks for a collection (see _gc.py)
@@ -83,7 +84,10 @@ def _bridge(js):
                         out = bytes(value)
                     except MemoryError:
                         # gc_alloc collects and tries again before it fails (py/gc.c); here a
-                        # collection is asked for, then run at the bridge's safe point (as gc.collect()).
+                        # collection is asked for, then run at the bridge's safe point (as gc.collect()),
+                        # never while an instance is constructed (see _constructing).
+                        if _constructing[0]:
+                            raise
                         _native_collect()
                         js_collect()
                         out = bytes(value)
