@@ -17,13 +17,12 @@ import type { BoardContext, HostFunction } from "./host/context.ts";
 import { hostFunctions } from "./host/functions.ts";
 import { CONSOLE_CALLS } from "./host/mphalport.ts";
 import { SocketTable } from "./host/socket-table.ts";
-import { socketStreams } from "./host/socket-streams.ts";
 import type { BoardSerial } from "./console/board-serial.ts";
 import type { FlashDir } from "./flash-dir.ts";
 import type { BoardOptions } from "./board-options.ts";
 import { HostCallGate, type GuestCall } from "./host-call-gate.ts";
 import { route } from "./route.ts";
-import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome, type SocketStreams } from "./host-api.ts";
+import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "./host-api.ts";
 
 /**
  * One virtual board: its lifecycle, the routing of its script's host calls (through its
@@ -45,7 +44,6 @@ export class Board implements GuestHost, LanHost, BoardContext {
   /** The built-in screen, on boards that have one: what the script last drew (shown or not). */
   readonly oled: Oled | null;
   readonly sockets: SocketTable;
-  readonly streams: SocketStreams;
   readonly functionNames: readonly string[];
   readonly serial: BoardSerial | null;
   readonly flash: FlashDir | null;
@@ -80,7 +78,6 @@ export class Board implements GuestHost, LanHost, BoardContext {
     this.ap = new SoftAp(lan, log, profile, this.mac, this);
     const hostPort = (boardPort: number) => opts.forwards?.get(boardPort) ?? boardPort;
     this.sockets = new SocketTable({ lan, clock: this.clock, log, profile, localIp: () => this.sta.ip, lanHost: this, route: (ip) => route(this.ap, this.sta, ip), hostPort });
-    this.streams = socketStreams(this.sockets);
     this.oled = profile.display ? new Oled(profile.display.width, profile.display.height) : null;
     this.serial = opts.serial ?? null;
     this.flash = opts.flash ?? null;
@@ -92,6 +89,7 @@ export class Board implements GuestHost, LanHost, BoardContext {
     this.functionNames = Object.keys(this.api);
   }
 
+  get streams(): SocketTable["streams"] { return this.sockets.streams; } // TCP data the .py engine moves in shared memory
   /** Aborted by Ctrl-C: every blocking host call waits on it. */
   get signal(): AbortSignal {
     return this.gate.signal;

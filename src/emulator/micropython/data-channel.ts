@@ -20,7 +20,7 @@
  * So data moves only at the board's own host calls, never on the main thread's timing: in virtual
  * time a run repeats exactly. Every host call (data or control) starts with settle().
  */
-import type { HostReply } from "./protocol.ts";
+import type { DataChannel, HostReply } from "./protocol.ts";
 import type { GuestHost, HostValue } from "../host-api.ts";
 
 /** The calls that may go this way, by index: _host.py names them by number. */
@@ -64,13 +64,6 @@ const JSON_REPLY = 1;
 
 /** Host calls that never read, send on or close a socket: the read-ahead and send room stay valid across them. */
 const NEUTRAL = new Set(["write", "poll"]);
-
-export interface DataChannel {
-  words: Int32Array;
-  data: Uint8Array;
-  ahead: Uint8Array;
-  sends: Uint8Array;
-}
 
 export function createDataChannel(): DataChannel {
   const buffer = new SharedArrayBuffer(WORDS * 4 + DATA_BYTES + AHEAD_BYTES + SEND_BYTES);

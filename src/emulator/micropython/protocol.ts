@@ -1,7 +1,6 @@
 /** What the MicroPython worker and the main thread say to each other. */
 import type { MessagePort } from "node:worker_threads";
 import type { HostValue, RunOutcome } from "../host-api.ts";
-import type { DataChannel } from "./data-channel.ts";
 
 export interface WorkerInput {
   /** The interpreter's WebAssembly, compiled once per process. */
@@ -42,3 +41,11 @@ export interface HostRequest {
 export type HostReply = ({ value: HostValue; instant: boolean } | { error: { pyType: string; pyArgs: readonly HostValue[] } }) & { scheduled?: boolean };
 
 export type WorkerOutcome = RunOutcome;
+
+/** One board's shared memory for socket data (data-channel.ts): Int32 words and three byte regions. */
+export interface DataChannel {
+  words: Int32Array;
+  data: Uint8Array;
+  ahead: Uint8Array;
+  sends: Uint8Array;
+}
