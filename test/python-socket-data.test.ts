@@ -1,8 +1,7 @@
 /**
  * A .py board's socket data (recv, sendall) crosses from the worker through shared memory
  * (src/emulator/micropython/data-channel.ts): every byte arrives once and in order, with or without a
- * fault on the way, in simulated time the same way every run, and a big recv() takes no more of
- * the board's heap than the bytes it returns.
+ * fault on the way, in simulated time the same way every run, and Ctrl-C ends a waiting recv().
  */
 import { randomBytes } from "node:crypto";
 import net from "node:net";
@@ -71,17 +70,6 @@ describe(".py socket data", () => {
     },
     120_000,
   );
-
-  it("recv(65536) in a loop reads a 1 MiB stream on a pico_w without MemoryError", async () => {
-    const pc = await pcServer(Buffer.alloc(MIB, 7));
-    try {
-      const run = await startScript(client(pc.port, 65536, 'assert data.count(b"\\x07") == len(data)', "read"), "pico_w", "main.py");
-      expect(await run.done).toEqual({ kind: "finished" });
-      expect(run.output()).toBe(`read ${MIB}\n`);
-    } finally {
-      pc.close();
-    }
-  }, 120_000);
 
   it("in simulated time an echo repeats exactly: the same lines, the same bytes, the same simulated time", async () => {
     const payload = "abcdefghijklmnopqrstuvwxyz0123456789".repeat(2000);
