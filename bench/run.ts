@@ -195,8 +195,15 @@ for (const [what, ts, py] of [
   ["recv(4096) with data waiting", costs.recv, pyCosts.recv],
   ["sendall of 4 KiB with room", costs.sendall, pyCosts.sendall],
 ] as const) {
-  rows.push({ what: `7. per call, stand-in host: ${what} (µs), TS / .py`, board: `${fmt(ts, 2)} / ${fmt(py, 1)}`, native: "", ratio: "", target: what.startsWith("a host") ? ".py ≤ 10 µs (data calls)" : "" });
+  rows.push({ what: `7. per call, stand-in host: ${what} (µs), TS / .py`, board: `${fmt(ts, 2)} / ${fmt(py, 1)}`, native: "", ratio: "", target: "" });
 }
+rows.push({
+  what: "7. .py data call from shared memory, stand-in host: recv(4096) read ahead / sendall of 4 KiB buffered (µs, one call in 4)",
+  board: `${fmt(pyCosts.aheadRecv, 1)} / ${fmt(pyCosts.bufferedSendall, 1)}`,
+  native: "",
+  ratio: "",
+  target: "≤ 10 µs",
+});
 
 console.log(`boardsim benchmarks — ${machine()}; load average (1 min) ${fmt(loadAtStart, 2)} at the start, ${fmt(os.loadavg()[0]!, 2)} at the end`);
 console.log(

@@ -89,6 +89,7 @@ export class Board implements GuestHost, LanHost, BoardContext {
     this.functionNames = Object.keys(this.api);
   }
 
+  get streams(): SocketTable["streams"] { return this.sockets.streams; } // TCP data the .py engine moves in shared memory
   /** Aborted by Ctrl-C: every blocking host call waits on it. */
   get signal(): AbortSignal {
     return this.gate.signal;

@@ -8,6 +8,8 @@ export interface WorkerInput {
   /** [0]: set to 1 by the main thread when a host call's reply is on the port. */
   signal: Int32Array;
   port: MessagePort;
+  /** Socket data calls: shared memory and a doorbell instead of messages (data-channel.ts). */
+  data: DataChannel;
   /** The guest library's .py files by name. */
   library: Record<string, string>;
   source: string;
@@ -39,3 +41,11 @@ export interface HostRequest {
 export type HostReply = ({ value: HostValue; instant: boolean } | { error: { pyType: string; pyArgs: readonly HostValue[] } }) & { scheduled?: boolean };
 
 export type WorkerOutcome = RunOutcome;
+
+/** One board's shared memory for socket data (data-channel.ts): Int32 words and three byte regions. */
+export interface DataChannel {
+  words: Int32Array;
+  data: Uint8Array;
+  ahead: Uint8Array;
+  sends: Uint8Array;
+}

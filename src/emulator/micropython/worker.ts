@@ -6,6 +6,7 @@
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import type { HostValue } from "../host-api.ts";
 import { bootFirmware, ConsoleInput } from "./board-repl.ts";
+import { DATA_BYTES, DATA_CALLS, dataCall } from "./data-channel.ts";
 import type { HostReply, WorkerInput, WorkerOutcome } from "./protocol.ts";
 import { loadSandboxedMicroPython, type WasmExports } from "./realm.ts";
 
@@ -145,6 +146,8 @@ function collectGarbage(): void {
 // Python an (address, length) in its heap, to Python the index of a blob it then copies in.
 let reply = new Uint8Array();
 let blobs: Uint8Array[] = [];
+/** The bytes the last recv data call read, for `take`. */
+let received: Uint8Array = new Uint8Array();
 let outcome: WorkerOutcome | undefined;
 /** A bridge argument: anything but what `check` accepts is refused (the script can call the bridge itself). */
 function checked<T>(value: unknown, check: (v: unknown) => v is T): T {
@@ -157,12 +160,31 @@ const isIndex = (v: unknown): v is number => Number.isSafeInteger(v) && (v as nu
 /** A float JSON cannot carry, as _host.py tags it ({"__f": str(value)}). */
 const NON_FINITE: Record<string, number> = { nan: NaN, inf: Infinity, "-inf": -Infinity };
 
-/** Bytes the script named by (address, length): a copy, within the memory. */
+/** An (address, length) the script named: checked to lie within the memory. */
+function bytesSpan(address: unknown, length: unknown): { address: number; length: number } {
+  if (!isIndex(address) || !isIndex(length)) throw new TypeError("invalid bridge argument");
+  if (address + length > sandboxed.buffer().byteLength) throw new RangeError("outside the heap");
+  return { address, length };
+}
+
+/** Bytes the script named by [address, length]: a copy, within the memory. */
 function bytesAt(span: unknown): Uint8Array {
-  if (!Array.isArray(span) || span.length !== 2 || !isIndex(span[0]) || !isIndex(span[1])) throw new TypeError("invalid bridge argument");
-  const heap = memory();
-  if (span[0] + span[1] > heap.length) throw new RangeError("outside the heap");
-  return heap.slice(span[0], span[0] + span[1]);
+  if (!Array.isArray(span) || span.length !== 2) throw new TypeError("invalid bridge argument");
+  const { address, length } = bytesSpan(span[0], span[1]);
+  return memory().slice(address, address + length);
+}
+
+/** A host call's reply as JSON for _host.py to read with `reply` (bytes as blobs it copies with `blob`); returns its length. */
+function encodeReply(answer: HostReply): number {
+  blobs = [];
+  const json =
+    "error" in answer
+      ? JSON.stringify({ e: [answer.error.pyType, answer.error.pyArgs] })
+      : JSON.stringify({ v: answer.value, ...(answer.scheduled ? { s: 1 } : {}) }, (_key, value) =>
+          value instanceof Uint8Array ? { __b: [blobs.push(value) - 1, value.length] } : value,
+        );
+  reply = new TextEncoder().encode(json);
+  return reply.length;
 }
 
 // Every argument is a primitive (realm.ts guarantees it) and checked here: scripts can reach these.
@@ -183,16 +205,39 @@ const bridge = {
     consoleInput?.returnPending();
     // Not while the library is imported at start-up: a collection there corrupted the heap (cause not found).
     if (scriptStarted && collect !== false) collectGarbage();
-    const answer = hostCall(checked(name, isString), args);
-    blobs = [];
-    const json =
-      "error" in answer
-        ? JSON.stringify({ e: [answer.error.pyType, answer.error.pyArgs] })
-        : JSON.stringify({ v: answer.value, ...(answer.scheduled ? { s: 1 } : {}) }, (_key, value) =>
-            value instanceof Uint8Array ? { __b: [blobs.push(value) - 1, value.length] } : value,
-          );
-    reply = new TextEncoder().encode(json);
-    return reply.length;
+    return encodeReply(hostCall(checked(name, isString), args));
+  },
+  /**
+   * A socket data call (data-channel.ts), no JSON: op (its index in DATA_CALLS), socket, recv's
+   * size, and for a send the bytes at `address`. Returns value × 2 + (callbacks due), the value a
+   * count or how many bytes `take` will copy; or, for None and exceptions, minus the length of a
+   * JSON reply as `call` gives one.
+   */
+  data(op: unknown, fd: unknown, size: unknown, address: unknown, length: unknown, collect: unknown = true): number {
+    if (!isIndex(op) || op >= DATA_CALLS.length || !isIndex(fd) || !isIndex(size) || size > DATA_BYTES) throw new TypeError("invalid bridge argument");
+    const span = bytesSpan(address, length);
+    if (span.length > DATA_BYTES) throw new TypeError("invalid bridge argument");
+    const answer = dataCall(
+      input.data,
+      op,
+      fd,
+      size,
+      span.length,
+      (into) => into.set(memory().subarray(span.address, span.address + span.length)),
+      () => {
+        flushConsole();
+        if (scriptStarted && collect !== false) collectGarbage();
+      },
+    );
+    if ("reply" in answer) return -encodeReply(answer.reply);
+    received = answer.from;
+    return answer.value * 2 + (answer.scheduled ? 1 : 0);
+  },
+  /** What a recv data call read, into the bytes object Python made for it (its one copy into the heap). */
+  take(address: unknown, length: unknown): void {
+    const span = bytesSpan(address, length);
+    if (span.length !== received.length) throw new TypeError("invalid bridge argument");
+    memory().set(received, span.address);
   },
   reply(address: unknown): void {
     memory().set(reply, checked(address, isIndex));

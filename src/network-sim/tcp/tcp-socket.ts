@@ -245,6 +245,32 @@ export class TcpSocket {
     );
   }
 
+  // A guest engine that moves socket data in shared memory (.py boards, micropython/data-channel.ts)
+  // reads ahead and buffers sends between host calls with these; what it moves is what recv() and
+  // send() would have moved at that moment.
+
+  /** Copies the next received bytes into `into` without taking them; 0 unless connected. */
+  peekReceived(into: Uint8Array): number {
+    return this.state === "connected" && this.link ? this.link.inbound.peek(into) : 0;
+  }
+
+  /** The script read `n` of the peeked bytes. */
+  consumeReceived(n: number): void {
+    if (this.state === "connected") this.link?.inbound.discard(n);
+  }
+
+  /** Bytes one send() would take now whole, without waiting: 0 unless connected and not failed. */
+  sendRoom(): number {
+    const link = this.link;
+    return this.state === "connected" && link && !link.failure ? link.sendSpace() : 0;
+  }
+
+  /** A send the script made within sendRoom(); dropped if the connection failed since (lwIP loses its send buffer on RST). */
+  sendBuffered(data: Uint8Array): void {
+    const link = this.link;
+    if (this.state === "connected" && link && !link.failure) link.write(data);
+  }
+
   close(): void {
     if (this.state === "closed") return;
     if (this.local) this.host.releasePort(this.local[1], this);
