@@ -44,14 +44,19 @@ describe("short sends come only from modelled causes: none under --profile fast"
     expect(got.subarray(11).equals(PAYLOAD)).toBe(true);
   }, 120_000);
 
-  it.skipIf(!REFERENCE)("pico_w, the chapter's own .py server: all 200,000 bytes come back", async () => {
-    const source = (await readFile(path.join(REFERENCE!, "pico_w", "30.2_TCP_as_Server.py"), "utf8"))
+  // The ESP8266's ended early before (the script's bare except printed "Close TCP-Server, please
+  // reset."): its heap's free bytes were scattered holes, and a MemoryError came (_boardsim.py).
+  it.skipIf(!REFERENCE).each([
+    ["pico_w", "30.2_TCP_as_Server.py"],
+    ["esp8266", "29.2_TCP_as_Server.py"],
+  ])("%s, the chapter's own .py server (%s): all 200,000 bytes come back", async (board, file) => {
+    const source = (await readFile(path.join(REFERENCE!, board, file), "utf8"))
       .replace(/^(ssidRouter\s*=\s*)"[^"]*"/m, '$1"boardsim-lab"')
       .replace(/^(passwordRouter\s*=\s*)"[^"]*"/m, '$1"micropython"');
     const dir = await mkdtemp(path.join(tmpdir(), "boardsim-short-sends-"));
     try {
       await writeFile(path.join(dir, "main.py"), source);
-      const got = await streamThrough(["--board", "pico_w", "--script", path.join(dir, "main.py")]);
+      const got = await streamThrough(["--board", board, "--script", path.join(dir, "main.py")]);
       expect(got.length).toBe(11 + SIZE);
       expect(got.subarray(11).equals(PAYLOAD)).toBe(true);
     } finally {
