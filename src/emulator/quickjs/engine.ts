@@ -23,12 +23,6 @@ const GUEST_LIBRARY_FILE = "boardsim:guest";
  * exhausts the WebAssembly stack, which would end the whole run with a host RangeError.
  */
 const GUEST_STACK_BYTES = 32 * 1024;
-/**
- * Room above the heap limit to read an uncaught error: after a memory bomb the heap can still be
- * full of what the script let go (QuickJS frees it at its next collection), and reading the error
- * then failed, so the board printed "Exception: null" with no line.
- */
-const TRACEBACK_BYTES = 1024 * 1024;
 const ENTRY_FILE = "main.js";
 
 let wasm: Promise<WebAssembly.Module> | undefined;
@@ -77,7 +71,6 @@ export interface QuickJsOptions {
  */
 export class QuickJsEngine implements GuestEngine {
   private hostOpen = true;
-  private memoryLimit = -1;
   private slice = new TimeSlice();
 
   private readonly raw: RawHostCalls;
@@ -111,8 +104,7 @@ export class QuickJsEngine implements GuestEngine {
         .consume((h) => ctx.dump(h) as Record<string, string[]>);
       runtime.setModuleLoader((name) => this.moduleSource(name, exports));
       const used = runtime.computeMemoryUsage().consume((h) => ctx.dump(h) as { memory_used_size: number });
-      this.memoryLimit = used.memory_used_size + this.options.heapBytes;
-      runtime.setMemoryLimit(this.memoryLimit);
+      runtime.setMemoryLimit(used.memory_used_size + this.options.heapBytes);
       runtime.setMaxStackSize(GUEST_STACK_BYTES);
       this.slice = new TimeSlice();
       runtime.setInterruptHandler(this.slice.interrupt);
@@ -155,7 +147,6 @@ export class QuickJsEngine implements GuestEngine {
     // Reading the error can run the script's own getters; they get no host calls (and so cannot
     // block or loop on the board) while the traceback is taken.
     this.hostOpen = false;
-    ctx.runtime.setMemoryLimit(this.memoryLimit + TRACEBACK_BYTES);
     const error = ctx.dump(handle) as GuestError;
     handle.dispose();
     const normalized: GuestError = this.slice.exceeded
