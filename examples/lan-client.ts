@@ -12,7 +12,7 @@ while (!wlan.isconnected()) time.sleep(0.1);
 print("my address:", wlan.ifconfig()[0]);
 
 // The server may still be booting, or already gone (the chapter's server serves one client): try 5
-// times, each connect given 2 s (without a timeout, a connect nobody answers takes the board's 18 s of SYN retries).
+// times, each connect given 2 s (without a timeout, a connect nobody answers takes the board's 18.5 s of SYN retries).
 let s = socket.socket();
 let connected = false;
 for (let tries = 1; tries <= 5 && !connected; tries++) {
