@@ -44,7 +44,7 @@ export function openConsole(spec: LanBoard, log: Logger): BoardConsole {
  */
 export async function loadFirmware(spec: BoardRun): Promise<GuestScript> {
   let main: string | null = null;
-  let modules: Record<string, string> = {};
+  let modules: Record<string, Uint8Array> = {};
   if (spec.script) {
     if (path.extname(spec.script).toLowerCase() !== ".py") throw new ScriptInputError(`cannot run '${spec.script}' as main.py: it is not a .py file`);
     await loadScript(spec); // the same checks and messages as a script run

@@ -40,11 +40,12 @@ function guestLibrary(): Promise<Record<string, string>> {
 }
 
 export interface PythonScript {
-  source: string;
+  /** The file's bytes as they are (the board's lexer takes invalid UTF-8 as it is), or text. */
+  source: string | Uint8Array;
   /** The file name tracebacks show: the script's path as given on the command line. */
   fileName: string;
   /** The other .py files of the script's folder (secrets.py, a helper module): importable as on the board's flash. */
-  modules?: Record<string, string>;
+  modules?: Record<string, string | Uint8Array>;
 }
 
 export interface MicroPythonOptions {

@@ -12,13 +12,13 @@ export interface WorkerInput {
   data: DataChannel;
   /** The guest library's .py files by name. */
   library: Record<string, string>;
-  source: string;
+  source: string | Uint8Array;
   fileName: string;
   heapBytes: number;
   /** The script's `config` module's values. */
   config: Record<string, HostValue>;
   /** The other .py files of the script's folder, by name: in the root, where `import` finds them. */
-  modules: Record<string, string>;
+  modules: Record<string, string | Uint8Array>;
   /** The board boots to its REPL (board-repl.ts) instead of running one script. */
   board?: BoardBoot;
 }

@@ -322,11 +322,19 @@ for (const [name, source] of Object.entries(input.library)) {
 // `import config`: the settings from the command line or lab file, as the TS engine's config module has them.
 mp.FS.writeFile("/boardsim/config.py", `from json import loads\nglobals().update(loads(${JSON.stringify(JSON.stringify(input.config))}))\ndel loads\n`);
 for (const [name, source] of Object.entries(input.modules)) mp.FS.writeFile(`/${name}`, source);
-mp.globals.set("_script", input.source);
 mp.globals.set("_name", input.fileName);
+// The file's bytes reach the compiler as they are: MicroPython's lexer (py/lexer.c, v1.23) does not
+// check UTF-8, so a Latin-1 "ü" stays the byte 0xfc in a string literal, as on the board.
+let source = "_script";
+if (typeof input.source === "string") mp.globals.set("_script", input.source);
+else {
+  mp.FS.writeFile("/boardsim/.source", input.source);
+  source = `open("/boardsim/.source", "rb").read()`;
+}
 mp.runPython(
-  `import sys\nsys.path.insert(0, "/boardsim")\nimport _boardsim\n_boardsim.setup(_script, _name, ${input.heapBytes})\ndel _script, _name`,
+  `import sys\nsys.path.insert(0, "/boardsim")\nimport _boardsim\n_script = ${source}\n_boardsim.setup(_script, _name, ${input.heapBytes})\ndel _script, _name`,
 );
+if (typeof input.source !== "string") mp.FS.unlink("/boardsim/.source");
 capHeap();
 sandboxed.lockdown();
 scriptStarted = true;

@@ -19,18 +19,24 @@ export interface LinkBuffers {
 export class NetSocketLink implements TcpLink {
   readonly inbound: ByteQueue;
   failure: NetError | null = null;
-  /** What the kernel has not taken yet: it holds the board's send buffer (lwIP frees it on ACK). */
-  private unflushed = 0;
+  /**
+   * The board's bytes a fault's pipe still holds (a WiFi hop, a bandwidth limit): with those the
+   * real socket has not handed to the kernel (`writableLength`: the PC's window is closed), they
+   * are what is unacknowledged, so they hold the board's send buffer (lwIP frees it on ACK).
+   * Bytes the kernel has taken free it at once, not when Node's write callback runs: that needs
+   * an event-loop turn, which a guest looping on ready data denies, so the buffer filled and
+   * send() returned short counts no modelled cause explained (docs/reliability.md).
+   */
+  private inPipe = 0;
   private readonly sendSpaceFreed = new Notifier();
   /** Sees the connection's segments (the capture): sent by the board, or by the real peer. */
   observer: ((fromBoard: boolean, segment: Segment) => void) | null = null;
   /** The board's segments on their way to the real socket; faults wrap it. */
   out: Pipe = {
-    data: (chunk) =>
-      this.socket.write(chunk, () => {
-        this.unflushed -= chunk.length;
-        this.sendSpaceFreed.notify();
-      }),
+    data: (chunk) => {
+      this.inPipe -= chunk.length;
+      this.socket.write(chunk, () => this.sendSpaceFreed.notify());
+    },
     fin: () => this.socket.end(),
     rst: () => this.socket.resetAndDestroy(),
   };
@@ -147,7 +153,7 @@ export class NetSocketLink implements TcpLink {
 
   sendSpace(): number {
     if (this.socket.destroyed) return this.buffers.sendBuffer;
-    return Math.max(0, this.buffers.sendBuffer - this.unflushed);
+    return Math.max(0, this.buffers.sendBuffer - this.inPipe - this.socket.writableLength);
   }
 
   waitForSendSpace(signal?: AbortSignal): Promise<void> {
@@ -157,7 +163,7 @@ export class NetSocketLink implements TcpLink {
   write(data: Uint8Array): void {
     if (this.socket.destroyed) return;
     this.observer?.(true, { kind: "data", chunk: data });
-    this.unflushed += data.length;
+    this.inPipe += data.length;
     this.out.data(data);
   }
 
