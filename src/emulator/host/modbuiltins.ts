@@ -45,6 +45,7 @@ function portInfo(profile: BoardProfile) {
     pin: port.pins.constants,
     resetCauses: port.resetCauses.constants,
     adcRead: port.adc.readBits !== null,
+    tls: port.tls,
     frozen: [...port.frozen, ...(port.platform === "rp2" ? ["rp2"] : [])], // rp2.py is frozen too (ports/rp2/modules)
   };
 }

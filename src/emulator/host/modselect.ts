@@ -2,6 +2,9 @@ import { NetError } from "../../network-sim/errors.ts";
 import type { PollState } from "../../network-sim/poll-state.ts";
 import type { HostValue } from "../host-api.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
+import { TcpSocket } from "../../network-sim/tcp/tcp-socket.ts";
+import { tlsOf, type TlsStream } from "../../network-sim/tls/tls-stream.ts";
+import { sslPollState } from "./modtls.ts";
 
 /** py/stream.h: MP_STREAM_POLL_RD/WR/ERR/HUP/NVAL, the values select.POLLIN… have on every port. */
 export const POLLIN = 0x01;
@@ -49,6 +52,24 @@ function esp32Events(s: PollState, events: number): number {
   return ret;
 }
 
+/**
+ * An SSL socket (modtls_mbedtls.c v1.23.0 socket_ioctl MP_STREAM_POLL, lines 675-716): POLLNVAL
+ * after an error; readable with plaintext or an end/error to report; writable once the handshake
+ * is done. A non-blocking read/write that found the handshake unfinished (poll_mask) waits for it
+ * before either direction shows; before any such call the socket's own writability shows. axTLS
+ * (modtls_axtls.c 382-401) passes the poll to the socket, whose bytes Node's TLS reads at once.
+ */
+function sslEvents(stream: TlsStream, events: number, socketEvents: number): number {
+  const { failed, waitingHandshake } = sslPollState(stream);
+  if (failed) return POLLNVAL;
+  let ret = socketEvents & ~(POLLIN | POLLOUT);
+  if (events & POLLIN && (stream.readable || stream.ended || stream.failure)) ret |= POLLIN;
+  const settled = stream.handshakeDone || stream.failure !== null;
+  const writable = settled ? stream.writable || stream.failure !== null : !waitingHandshake && (socketEvents & POLLOUT) !== 0;
+  if (events & POLLOUT && writable) ret |= POLLOUT;
+  return ret;
+}
+
 /** select/poll's host calls: one call waits on a whole set of sockets, in the board's clock. */
 export function modselect(board: BoardContext) {
   const rules = board.profile.socket.module === "esp32" ? esp32Events : modlwipEvents;
@@ -58,7 +79,10 @@ export function modselect(board: BoardContext) {
     // is always writable (the firmware's stdio poll reports POLLOUT when asked).
     if (fd === STDIN) return events & POLLOUT;
     const socket = board.sockets.find(fd);
-    return socket ? rules(socket.pollState(), events) : POLLNVAL;
+    if (!socket) return POLLNVAL;
+    const ssl = socket instanceof TcpSocket ? tlsOf(socket) : undefined;
+    const own = rules(socket.pollState(), events);
+    return ssl ? sslEvents(ssl, events, own) : own;
   };
 
   return {
@@ -93,7 +117,10 @@ async function waitReady(
     const cancelTimer = deadline === null ? () => {} : board.clock.setTimer(Math.max(0, deadline - board.clock.now()), () => round.abort(expired));
     const waits = entries.flatMap(([fd, events]) => {
       const socket = board.sockets.find(fd);
-      return socket ? [socket.changed((events & POLLOUT) !== 0, round.signal)] : [];
+      if (!socket) return [];
+      const ssl = socket instanceof TcpSocket ? tlsOf(socket) : undefined;
+      const own = socket.changed((events & POLLOUT) !== 0, round.signal);
+      return ssl ? [own, ssl.whenChanged(round.signal)] : [own];
     });
     if (waits.length === 0) waits.push(new Promise((_, reject) => round.signal.addEventListener("abort", () => reject(round.signal.reason), { once: true })));
     try {

@@ -1,0 +1,281 @@
+import { createPrivateKey, X509Certificate } from "node:crypto";
+import { isIPv4 } from "../../network-sim/address.ts";
+import { blockingCall } from "../../network-sim/blocking.ts";
+import { FirmwareError, NetError } from "../../network-sim/errors.ts";
+import { startTls, tlsOf, type PeerCertificates, type TlsFailure, type TlsStream } from "../../network-sim/tls/tls-stream.ts";
+import { GuestException, type HostValue } from "../host-api.ts";
+import { readLoop, type ReadResult } from "./modsocket.ts";
+import type { BoardContext, HostCalls } from "./context.ts";
+
+/** extmod/modtls_mbedtls.c v1.23.0 lines 764-768: MBEDTLS_SSL_VERIFY_NONE/OPTIONAL/REQUIRED. */
+const CERT_NONE = 0;
+/** CERT_OPTIONAL (1): the check runs and its result is only kept, so the handshake goes on as with CERT_NONE. */
+const CERT_REQUIRED = 2;
+
+/** Mbed TLS 3.x error codes (include/mbedtls/ssl.h, x509.h) and their names as lib/mbedtls_errors prints them. */
+const MBEDTLS = {
+  eof: [-0x7280, "MBEDTLS_ERR_SSL_CONN_EOF"],
+  alert: [-0x7780, "MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE"],
+  record: [-0x7200, "MBEDTLS_ERR_SSL_INVALID_RECORD"],
+  handshake: [-0x6a80, "MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE"],
+} as const;
+
+/**
+ * mbedtls_x509_crt_verify_info's lines (library/x509_crt.c x509_crt_verify_strings, in its order)
+ * for the flags the board can set here.
+ */
+const VERIFY_STRINGS: readonly [number, string][] = [
+  [0x01, "The certificate validity has expired"],
+  [0x04, "The certificate Common Name (CN) does not match with the expected CN"],
+  [0x08, "The certificate is not correctly signed by the trusted CA"],
+  [0x40, "Certificate was missing"],
+  [0x0200, "The certificate validity starts in the future"],
+];
+
+/** axTLS's SSL_ERROR_* codes and names (extmod/modtls_axtls.c v1.23.0 lines 80-106). */
+const AXTLS_CONN_LOST = [-256, "CONN_LOST"] as const;
+const AXTLS_INVALID_HANDSHAKE = [-260, "INVALID_HANDSHAKE"] as const;
+/** What axTLS offers (TLS 1.2 at most, RSA key exchange): lib/axtls ssl/tls1.c's cipher table. */
+const AXTLS_CIPHERS = "AES128-SHA:AES256-SHA:AES128-SHA256:AES256-SHA256";
+
+/** The script's side of one SSLSocket: what the firmware keeps besides the TLS session. */
+interface SslState {
+  stream: TlsStream;
+  /** mbedTLS: the error a read/write met; later calls raise it again, poll says POLLNVAL (lines 586-588, 676). */
+  lastError: GuestException | null;
+  /** mbedTLS poll_mask: a non-blocking call during the handshake waits for the other direction (lines 600-606, 683-714). */
+  waitingHandshake: boolean;
+}
+
+const states = new WeakMap<TlsStream, SslState>();
+
+/**
+ * The firmware's `tls` module (extmod/modtls_mbedtls.c on rp2 and ESP32, modtls_axtls.c on the
+ * ESP8266; the frozen `ssl` wraps it): the TLS runs on the PC (Node's tls) over the board's TCP
+ * socket; this module gives it the firmware's checks, errors and stream behaviour.
+ */
+export function modtls(board: BoardContext) {
+  const { tls: library } = board.profile.port;
+  const mbedtls = library.library === "mbedtls";
+
+  /** The firmware's exception for a failed handshake (mbedtls_raise_error / ssl_raise_error). */
+  const handshakeError = (failure: TlsFailure): Error => {
+    if (failure.kind === "net") return failure.error; // -errno through mbedTLS, back to OSError(errno): lines 113-119
+    if (failure.kind === "verify") {
+      // lines 543-551: ValueError with mbedtls_x509_crt_verify_info(buf, size, "\n", flags)
+      return new FirmwareError("ValueError", VERIFY_STRINGS.filter(([flag]) => failure.flags & flag).map(([, text]) => `\n${text}\n`).join(""));
+    }
+    if (mbedtls) return new GuestException("OSError", [...MBEDTLS[failure.kind]]);
+    // UNVERIFIED: axTLS's code for a peer's alert or bad records; a lost connection is CONN_LOST.
+    return new GuestException("OSError", [...(failure.kind === "eof" ? AXTLS_CONN_LOST : AXTLS_INVALID_HANDSHAKE)]);
+  };
+
+  const state = (fd: number): SslState => {
+    const stream = tlsOf(board.sockets.tcp(fd));
+    const s = stream && states.get(stream);
+    if (!s) throw new NetError("EBADF");
+    return s;
+  };
+
+  /** The socket's own timeout for a TLS wait; a non-blocking socket handshakes without one (mp_event_wait_ms loop, lines 524-531). */
+  const waitLimit = (s: SslState): number | null => (s.stream.tcp.timeoutMs === 0 ? null : s.stream.tcp.timeoutMs);
+
+  /** mbedTLS: an error met after the handshake is -errno (socket_read/socket_write *errcode = ret); it sticks. */
+  const sticky = (s: SslState, error: unknown): never => {
+    if (!mbedtls || !(error instanceof NetError)) throw error;
+    s.lastError = new GuestException("OSError", [-board.profile.errno[error.code]]);
+    throw s.lastError;
+  };
+
+  /** One read of plaintext: data, empty at the end, EAGAIN when non-blocking and nothing is there. */
+  const readOnce = (s: SslState, max: number): Uint8Array | Promise<Uint8Array> => {
+    if (s.lastError) throw s.lastError;
+    s.waitingHandshake = false;
+    const { stream } = s;
+    const tryNow = (): Uint8Array | null => {
+      const data = stream.take(max);
+      if (data) return data;
+      if (stream.failure) {
+        if (!stream.handshakeDone || stream.failure.kind !== "net") throw handshakeError(stream.failure);
+        return sticky(s, stream.failure.error);
+      }
+      if (stream.ended === "clean" || (stream.ended && !mbedtls)) return new Uint8Array(0); // PEER_CLOSE_NOTIFY / axTLS CONN_LOST: EOF
+      if (stream.ended) {
+        // The peer closed TCP without close_notify: mbedtls_ssl_read gives MBEDTLS_ERR_SSL_CONN_EOF (line 616).
+        s.lastError = new GuestException("OSError", [MBEDTLS.eof[0]]);
+        throw s.lastError;
+      }
+      return null;
+    };
+    if (stream.tcp.timeoutMs === 0) {
+      const now = tryNow();
+      if (now) return now;
+      if (!stream.handshakeDone) s.waitingHandshake = true;
+      throw new NetError("EAGAIN");
+    }
+    try {
+      const result = blockingCall(board.clock, waitLimit(s), tryNow, (signal) => stream.whenChanged(signal), board.signal);
+      return result instanceof Promise ? result.catch((error: unknown) => sticky(s, error)) : result;
+    } catch (error) {
+      return sticky(s, error);
+    }
+  };
+
+  const handshake = (s: SslState): null | Promise<null> => {
+    const { stream } = s;
+    const done = (): true | null => {
+      if (stream.failure) throw handshakeError(stream.failure);
+      return stream.handshakeDone ? true : null;
+    };
+    const result = blockingCall(board.clock, waitLimit(s), done, (signal) => stream.whenChanged(signal), board.signal);
+    const closeOnError = (error: unknown): never => {
+      stream.close(); // mbedtls_ssl_free; the script's socket stays open (o->sock = MP_OBJ_NULL)
+      throw error;
+    };
+    return result instanceof Promise ? result.then(() => null, closeOnError) : null;
+  };
+
+  return {
+    /** SSLContext.load_cert_chain(cert, key): the key is parsed first, then the certificate (lines 347-373). */
+    tlsLoadCertChain: (cert: Uint8Array, key: Uint8Array): null => {
+      if (!mbedtls) return null; // axTLS keeps both and parses them at wrap_socket (modtls_axtls.c 179-182, 254-266)
+      parseKey(key);
+      parseCertificates(cert);
+      return null;
+    },
+    /** SSLContext.load_verify_locations(cadata) (lines 383-401). */
+    tlsLoadVerifyLocations: (cadata: Uint8Array): null => {
+      parseCertificates(cadata);
+      return null;
+    },
+    /**
+     * ssl_socket_make_new (lines 483-554; axTLS 230-299): wraps the TCP socket `fd`; with
+     * `handshake` the call returns once the handshake is done, or raises its error.
+     */
+    tlsWrap: (fd: number, server: boolean, hostname: string | null, verify: number, cadata: Uint8Array | null, cert: Uint8Array | null, key: Uint8Array | null, doHandshake: boolean): null | Promise<null> => {
+      const tcp = board.sockets.tcp(fd);
+      if (mbedtls && verify === CERT_REQUIRED && hostname === null && !server) throw new FirmwareError("ValueError", "CERT_REQUIRED requires server_hostname");
+      if (!mbedtls && key !== null) {
+        parseKey(key);
+        parseCertificates(cert ?? new Uint8Array(0));
+      }
+      const ca = cadata === null ? [] : parseCertificates(cadata);
+      const checked = mbedtls ? verify : CERT_NONE; // axTLS: CERT_NONE is the only mode (modtls_axtls.c 163-176)
+      const stream = startTls(tcp, {
+        clock: board.clock,
+        server,
+        hostname: hostname !== null && !isIPv4(hostname) ? hostname : null,
+        cert: cert && Buffer.from(cert),
+        key: key && Buffer.from(key),
+        requestCert: server && checked !== CERT_NONE,
+        ciphers: mbedtls ? null : AXTLS_CIPHERS,
+        verify: (peer) => (checked === CERT_REQUIRED ? verifyFlags(peer, ca, server ? null : hostname, board.rtcNowMs()) : 0),
+      });
+      const s: SslState = { stream, lastError: null, waitingHandshake: false };
+      states.set(stream, s);
+      // axTLS does a server's handshake on the first read or write (ssl_server_new, line 270).
+      if (!doHandshake || (!mbedtls && server)) return null;
+      return handshake(s);
+    },
+    tlsRead: (fd: number, size: number): Promise<ReadResult> => {
+      const s = state(fd);
+      return readLoop((max) => readOnce(s, max), size, false);
+    },
+    tlsReadline: (fd: number, limit: number): Promise<ReadResult> => {
+      const s = state(fd);
+      return readLoop((max) => readOnce(s, max), limit, true);
+    },
+    /**
+     * write(buf): all of it (mp_stream_write). Non-blocking: None during the handshake (WANT_READ,
+     * lines 636-643) or while the send side is full.
+     */
+    tlsWrite: async (fd: number, data: Uint8Array): Promise<number | null> => {
+      const s = state(fd);
+      if (s.lastError) throw s.lastError;
+      s.waitingHandshake = false;
+      const { stream } = s;
+      if (stream.tcp.timeoutMs === 0 && !stream.failure && !stream.writable) {
+        if (!stream.handshakeDone) s.waitingHandshake = true;
+        return null;
+      }
+      if (!stream.handshakeDone) await handshake(s);
+      if (stream.failure?.kind === "net") sticky(s, stream.failure.error);
+      try {
+        await stream.write(data);
+      } catch (error) {
+        sticky(s, error);
+      }
+      return data.length;
+    },
+    /** close(): frees the session (no close_notify) and closes the socket (MP_STREAM_CLOSE, lines 668-674). */
+    tlsClose: (fd: number): null => {
+      const tcp = board.sockets.find(fd);
+      if (tcp) tlsOf(tcp)?.close();
+      board.sockets.close(fd);
+      return null;
+    },
+    /** SSLSocket.cipher() (lines 571-580): the suite as mbedTLS names it, and the version. */
+    tlsCipher: (fd: number): HostValue => {
+      const [name, version] = state(fd).stream.cipher();
+      return [name.replace(/_/g, "-"), version];
+    },
+  } satisfies HostCalls<"modtls">;
+}
+
+/** What poll() needs of an SSL socket beyond its stream: a sticky error, a non-blocking call waiting on the handshake. */
+export function sslPollState(stream: TlsStream): { failed: boolean; waitingHandshake: boolean } {
+  const s = states.get(stream);
+  return { failed: s?.lastError != null, waitingHandshake: s?.waitingHandshake ?? false };
+}
+
+/** The flags mbedTLS's certificate check sets (x509_crt_verify_chain), with the board's RTC as the time. */
+function verifyFlags(peer: PeerCertificates, ca: readonly X509Certificate[], hostname: string | null, nowMs: number): number {
+  const cert = peer.cert;
+  if (!cert) return 0x40;
+  let flags = 0;
+  if (Date.parse(cert.validTo) < nowMs) flags |= 0x01;
+  if (Date.parse(cert.validFrom) > nowMs) flags |= 0x0200;
+  if (hostname !== null && cert.checkHost(hostname) === undefined && cert.checkIP(hostname) === undefined) flags |= 0x04;
+  if (!trusted(cert, peer.chain, ca)) flags |= 0x08;
+  return flags;
+}
+
+/** Signed by a loaded CA, directly or through the chain the peer sent (a loaded self-signed certificate is trusted). */
+function trusted(cert: X509Certificate, chain: readonly X509Certificate[], ca: readonly X509Certificate[]): boolean {
+  let current = cert;
+  for (let depth = 0; depth <= chain.length; depth++) {
+    if (ca.some((c) => c.raw.equals(current.raw) || (current.checkIssued(c) && current.verify(c.publicKey)))) return true;
+    const next = chain.find((c) => !c.raw.equals(current.raw) && current.checkIssued(c) && current.verify(c.publicKey));
+    if (!next) return false;
+    current = next;
+  }
+  return false;
+}
+
+/** Certificates in PEM (one or more) or DER; anything else is the firmware's `invalid cert` (lines 109-110, 366, 389). */
+function parseCertificates(data: Uint8Array): X509Certificate[] {
+  const text = Buffer.from(data).toString("latin1");
+  const pems = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g);
+  try {
+    return pems ? pems.map((pem) => new X509Certificate(pem)) : [new X509Certificate(Buffer.from(data))];
+  } catch {
+    throw new FirmwareError("ValueError", "invalid cert");
+  }
+}
+
+/** A private key in PEM or DER; else `invalid key` (lines 107-108, 358; axTLS line 259). */
+function parseKey(data: Uint8Array): void {
+  const buffer = Buffer.from(data);
+  const pem = buffer.includes("-----BEGIN");
+  try {
+    if (pem) createPrivateKey(buffer);
+    else createPrivateKey({ key: buffer, format: "der", type: "pkcs8" });
+  } catch {
+    try {
+      if (!pem) createPrivateKey({ key: buffer, format: "der", type: "pkcs1" });
+      else throw new Error();
+    } catch {
+      throw new FirmwareError("ValueError", "invalid key");
+    }
+  }
+}
