@@ -235,7 +235,7 @@ function verifyFlags(peer: PeerCertificates, ca: readonly X509Certificate[], hos
   let flags = 0;
   if (Date.parse(cert.validTo) < nowMs) flags |= 0x01;
   if (Date.parse(cert.validFrom) > nowMs) flags |= 0x0200;
-  if (hostname !== null && cert.checkHost(hostname) === undefined && cert.checkIP(hostname) === undefined) flags |= 0x04;
+  if (hostname !== null && (isIPv4(hostname) ? cert.checkIP(hostname) : cert.checkHost(hostname)) === undefined) flags |= 0x04;
   if (!trusted(cert, peer.chain, ca)) flags |= 0x08;
   return flags;
 }

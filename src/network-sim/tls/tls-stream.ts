@@ -170,10 +170,10 @@ export class TlsStream {
   private classify(error: Error & { code?: string }): TlsFailure {
     if (this.netError) return { kind: "net", error: this.netError };
     if (error instanceof NetError) return { kind: "net", error };
-    if (this.wire.eof) return { kind: "eof" };
     const code = error.code ?? "";
     if (/ALERT/.test(code)) return { kind: "alert" };
     if (/WRONG_VERSION_NUMBER|RECORD|PACKET_LENGTH|HTTP_REQUEST|HTTPS_PROXY/.test(code)) return { kind: "record" };
+    if (this.wire.eof) return { kind: "eof" };
     return { kind: "handshake" };
   }
 }
