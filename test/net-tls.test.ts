@@ -4,9 +4,9 @@
  * endpoint and the wire carries TLS records. Expectations cite extmod/modtls_mbedtls.c and
  * modtls_axtls.c (MicroPython v1.23.0) and micropython-lib's ssl 0.2.1 (frozen by bundle-networking).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { Lab } from "../src/testing/index.ts";
-import { makeCertificates, readUntil, tlsServer, type TestCertificates } from "./support/tls-peer.ts";
+import { makeCertificates, readUntil, tlsClient, tlsServer, type TestCertificates } from "./support/tls-peer.ts";
 
 const JOIN = `import network, socket, ssl, time
 wlan = network.WLAN(network.STA_IF)
@@ -56,7 +56,7 @@ s.close()
     const request = await lab.until(readUntil(tls, "\r\n\r\n"));
     expect(request).toBe("GET / HTTP/1.0\r\n\r\n");
     tls.end("HTTP/1.0 200 OK\r\n\r\nHello from the PC");
-    expect(await lab.until(b.finished())).toEqual({ kind: "finished" });
+    expect(await b.finished()).toEqual({ kind: "finished" });
     expect(b.lines().slice(2)).toEqual(["<SSLSocket>", "18", "b'HTTP/1.0 200 OK\\r\\n'", "b'\\r\\nHello from the PC'"]);
     // The first bytes the board sent: a TLS handshake record (22) of TLS 1.x, not the request.
     expect([wire[0]![0], wire[0]![1]]).toEqual([0x16, 0x03]);
@@ -118,7 +118,7 @@ attempt(CA, "server.lan")
 `,
     );
     const requests = await serveTls(lab, server, 4);
-    expect(await lab.until(b.finished())).toEqual({ kind: "finished" });
+    expect(await b.finished()).toEqual({ kind: "finished" });
     expect(b.lines().slice(2)).toEqual([
       "2 0 0", // modtls_mbedtls.c lines 251-256; micropython-lib ssl.py SSLContext.__init__ sets CERT_NONE
       "0 1 2 True",
@@ -160,7 +160,7 @@ describe("handshake and stream errors", () => {
     await lab.until(new Promise<void>((resolve) => tls.once("secure", resolve)));
     await lab.until(new Promise<void>((resolve) => tls.write("hello", () => resolve())));
     cut.end(); // FIN without close_notify
-    expect(await lab.until(b.finished())).toEqual({ kind: "finished" });
+    expect(await b.finished()).toEqual({ kind: "finished" });
     const mbedtls = board !== "esp8266";
     expect(b.lines().slice(2)).toEqual(
       mbedtls
@@ -177,5 +177,144 @@ describe("handshake and stream errors", () => {
             "b''", // axTLS: SSL_ERROR_CONN_LOST is the end of the stream (line 327)
           ],
     );
+  });
+});
+
+describe("non-blocking SSL sockets and select", () => {
+  it.each(BOARDS)("%s: MicroPython's https_client_nonblocking flow: write None during the handshake, poll until ready, read None with nothing there", async (board) => {
+    const { lab, server, board: b } = await boardWith(
+      board,
+      `import select
+from errno import EINPROGRESS
+s = socket.socket()
+s.setblocking(False)
+try:
+    s.connect(("192.168.1.2", 8443))
+except OSError as e:
+    print("connect", e.errno == EINPROGRESS)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+s = ctx.wrap_socket(s, server_hostname="server.lan", do_handshake_on_connect=False)
+s.setblocking(False)
+poller = select.poll()
+poller.register(s, select.POLLOUT)
+data = b"GET / HTTP/1.0\\r\\n\\r\\n"
+wrote = []
+while data:
+    poller.poll()
+    n = s.write(data)
+    wrote.append(n)
+    if n is not None:
+        data = data[n:]
+print("first write", wrote[0], "last write", wrote[-1])
+print("nothing yet", s.read(10))
+poller.modify(s, select.POLLIN)
+print("events", poller.poll(5000)[0][1])
+print(s.read(100))
+r, w, x = select.select([s], [], [], 5)
+print("select", len(r), s.read(100))
+s.close()
+print("closed", poller.poll(0)[0][1])
+`,
+    );
+    const conn = await lab.until(server.accept());
+    const tls = tlsServer(lab, conn, certs);
+    expect(await lab.until(readUntil(tls, "\r\n\r\n"))).toBe("GET / HTTP/1.0\r\n\r\n");
+    expect(tls.servername).toBe("server.lan"); // server_hostname goes out as SNI
+    await lab.advance(100);
+    tls.end("HTTP/1.0 200 OK\r\n\r\nhi");
+    expect(await b.finished()).toEqual({ kind: "finished" });
+    expect(b.lines().slice(2)).toEqual([
+      "connect True",
+      "first write None last write 18", // modtls_mbedtls.c socket_write: WANT_READ during the handshake → EAGAIN → None
+      "nothing yet None",
+      "events 1",
+      "b'HTTP/1.0 200 OK\\r\\n\\r\\nhi'",
+      "select 1 b''", // the peer's close_notify: end of stream
+      "closed 32", // POLLNVAL: the socket is closed
+    ]);
+  });
+});
+
+describe("server side", () => {
+  it.each(BOARDS)("%s: ssl.wrap_socket(server_side=True, key=, cert=) serves a PC TLS client", async (board) => {
+    const { lab, board: b } = await boardWith(
+      board,
+      `KEY = b${JSON.stringify(certs.key)}
+CERT = b${JSON.stringify(certs.cert)}
+srv = socket.socket()
+srv.bind(("0.0.0.0", 8443))
+srv.listen(1)
+print("listening")
+c, addr = srv.accept()
+t = ssl.wrap_socket(c, server_side=True, key=KEY, cert=CERT)
+print(t.readline())
+t.write(b"pong\\n")
+t.close()
+srv.close()
+`,
+    );
+    await b.waitFor("listening");
+    const conn = await lab.until(lab.pc.connect("192.168.1.100", 8443));
+    const tls = tlsClient(lab, conn);
+    tls.on("error", () => {});
+    await lab.until(new Promise<void>((resolve) => tls.once("secureConnect", resolve)));
+    expect(tls.getPeerX509Certificate()?.subject).toBe("CN=server.lan");
+    expect(tls.getProtocol()).toBe("TLSv1.2"); // neither library enables TLS 1.3 in v1.23
+    tls.write("ping\n");
+    expect(await lab.until(readUntil(tls, "pong\n"))).toBe("pong\n");
+    expect(await b.finished()).toEqual({ kind: "finished" });
+    expect(b.lines().slice(2)).toEqual(["listening", "b'ping\\n'"]);
+  });
+});
+
+describe("requests and umqtt over TLS", () => {
+  it.each(BOARDS)("%s: requests.get('https://…') connects to 443, sends the name as SNI and Host, reads the answer", async (board) => {
+    const lab = new Lab({ timing: "fast", hosts: { "server.lan": "192.168.1.2" } });
+    const server = lab.pc.listen(443);
+    const b = await lab.addBoard({ name: "py", board, fileName: "main.py", source: JOIN + `import requests\nr = requests.get("https://server.lan/data")\nprint(r.status_code, r.text)\n` });
+    const conn = await lab.until(server.accept());
+    const tls = tlsServer(lab, conn, certs);
+    const request = await lab.until(readUntil(tls, "\r\n\r\n"));
+    expect(request).toBe("GET /data HTTP/1.0\r\nHost: server.lan\r\nConnection: close\r\n\r\n");
+    expect(tls.servername).toBe("server.lan");
+    tls.end("HTTP/1.0 200 OK\r\n\r\n21.5");
+    expect(await b.finished()).toEqual({ kind: "finished" });
+    expect(b.lines().slice(2)).toEqual(["200 21.5"]);
+  });
+
+  it("esp32: umqtt.simple with ssl=SSLContext connects to 8883 and speaks MQTT inside TLS; ssl_params= is not v1.23's API", async () => {
+    const lab = new Lab({ timing: "fast" });
+    const server = lab.pc.listen(8883);
+    const b = await lab.addBoard({
+      name: "py",
+      board: "esp32",
+      fileName: "main.py",
+      source:
+        JOIN +
+        `from umqtt.simple import MQTTClient
+try:
+    MQTTClient("x", "192.168.1.2", ssl_params={})
+except TypeError as e:
+    print("TypeError:", e)
+c = MQTTClient("board", "192.168.1.2", ssl=ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT))
+print(c.port)
+c.connect()
+c.publish(b"t", b"hello")
+c.disconnect()
+`,
+    });
+    const conn = await lab.until(server.accept());
+    const tls = tlsServer(lab, conn, certs);
+    const received: Buffer[] = [];
+    tls.on("data", (chunk: Buffer) => {
+      received.push(chunk);
+      if (chunk[0] === 0x10) tls.write(Buffer.from([0x20, 2, 0, 0])); // CONNACK, accepted
+    });
+    expect(await b.finished()).toEqual({ kind: "finished" });
+    const bytes = Buffer.concat(received);
+    expect(bytes.subarray(0, 1)[0]).toBe(0x10); // CONNECT
+    expect(bytes.includes("MQTT")).toBe(true);
+    expect(bytes.includes("hello")).toBe(true);
+    expect(b.lines().slice(2)).toEqual(["TypeError: unexpected keyword argument 'ssl_params'", "8883"]);
   });
 });

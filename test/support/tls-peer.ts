@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Duplex } from "node:stream";
-import { createSecureContext, TLSSocket } from "node:tls";
+import { connect, createSecureContext, TLSSocket } from "node:tls";
 import type { PcConnection } from "../../src/network-sim/pc/pc-peers.ts";
 import { activityHold } from "../../src/network-sim/clock/activity-hold.ts";
 import type { Lab } from "../../src/testing/index.ts";
@@ -87,4 +87,9 @@ export function readUntil(socket: TLSSocket, wanted: string): Promise<string> {
     socket.once("end", () => done(resolve, text));
     socket.once("error", (error) => done(reject, error));
   });
+}
+
+/** A TLS client session on a PC connection (as `openssl s_client` or curl -k would run it). */
+export function tlsClient(lab: Lab, conn: PcConnection, options: { cert?: string; key?: string } = {}): TLSSocket {
+  return connect({ socket: pcStream(lab, conn), rejectUnauthorized: false, cert: options.cert, key: options.key });
 }

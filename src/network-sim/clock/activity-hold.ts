@@ -1,7 +1,7 @@
 import type { Clock } from "./clock.ts";
 
 /** Event-loop turns without activity after which the work is taken as done. */
-const QUIET_TURNS = 3;
+const QUIET_TURNS = 4;
 
 /**
  * Holds a virtual clock still while work that no guest or timer drives goes on (Node's TLS turning

@@ -17,11 +17,12 @@ _globals = None
 def setup(source, name, heap_bytes):
     """Before the heap is capped: the board's modules in place of the interpreter's, the script held."""
     global _script
+    import _errno
     import _os
     import _sys
     # The board's modules under the firmware's names (and its u-prefixed aliases): their repr
     # shows that name, never this library's file.
-    for module, names in ((_time, ("time", "utime")), (_gc, ("gc",)), (_sys, ("sys", "usys")), (_os, ("os", "uos"))):
+    for module, names in ((_time, ("time", "utime")), (_gc, ("gc",)), (_sys, ("sys", "usys")), (_os, ("os", "uos")), (_errno, ("errno", "uerrno"))):
         _as_builtin(module, names[0])
         for alias in names:
             sys.modules[alias] = module

@@ -96,7 +96,11 @@ class _SSLSocket:
     def readline(self, limit=-1):
         return _call("tlsReadline", self._fd, _int(limit))
 
-    def write(self, data):
+    def write(self, data, size=None, offset=0):
+        # mp_stream_write_obj (py/stream.c): write(buf[, max_len[, offset]])
+        if size is not None or offset:
+            data = memoryview(data)[_int(offset) :]
+            data = data if size is None else data[: _int(size)]
         return _call("tlsWrite", self._fd, _buffer(data))
 
     def setblocking(self, flag):
