@@ -236,7 +236,9 @@ print("closed", poller.poll(0)[0][1])
 });
 
 describe("server side", () => {
-  it.each(BOARDS)("%s: ssl.wrap_socket(server_side=True, key=, cert=) serves a PC TLS client", async (board) => {
+  // The ESP8266 is left out: a script holding a 2048-bit key and its certificate as text does not
+  // compile in its heap (MemoryError), and axTLS needs the key from a file or bytes anyway.
+  it.each(MBEDTLS)("%s: ssl.wrap_socket(server_side=True, key=, cert=) serves a PC TLS client", async (board) => {
     const { lab, board: b } = await boardWith(
       board,
       `KEY = b${JSON.stringify(certs.key)}

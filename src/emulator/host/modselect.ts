@@ -3,15 +3,9 @@ import type { PollState } from "../../network-sim/poll-state.ts";
 import type { HostValue } from "../host-api.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 import { TcpSocket } from "../../network-sim/tcp/tcp-socket.ts";
-import { tlsOf, type TlsStream } from "../../network-sim/tls/tls-stream.ts";
-import { sslPollState } from "./modtls.ts";
+import { sslChanged, sslPollEvents } from "./modtls.ts";
+import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT } from "./stream-poll.ts";
 
-/** py/stream.h: MP_STREAM_POLL_RD/WR/ERR/HUP/NVAL, the values select.POLLIN… have on every port. */
-export const POLLIN = 0x01;
-export const POLLOUT = 0x04;
-export const POLLERR = 0x08;
-export const POLLHUP = 0x10;
-export const POLLNVAL = 0x20;
 
 /** The descriptor the guest passes for sys.stdin. */
 const STDIN = -1;
@@ -52,24 +46,6 @@ function esp32Events(s: PollState, events: number): number {
   return ret;
 }
 
-/**
- * An SSL socket (modtls_mbedtls.c v1.23.0 socket_ioctl MP_STREAM_POLL, lines 675-716): POLLNVAL
- * after an error; readable with plaintext or an end/error to report; writable once the handshake
- * is done. A non-blocking read/write that found the handshake unfinished (poll_mask) waits for it
- * before either direction shows; before any such call the socket's own writability shows. axTLS
- * (modtls_axtls.c 382-401) passes the poll to the socket, whose bytes Node's TLS reads at once.
- */
-function sslEvents(stream: TlsStream, events: number, socketEvents: number): number {
-  const { failed, waitingHandshake } = sslPollState(stream);
-  if (failed) return POLLNVAL;
-  let ret = socketEvents & ~(POLLIN | POLLOUT);
-  if (events & POLLIN && (stream.readable || stream.ended || stream.failure)) ret |= POLLIN;
-  const settled = stream.handshakeDone || stream.failure !== null;
-  const writable = settled ? stream.writable || stream.failure !== null : !waitingHandshake && (socketEvents & POLLOUT) !== 0;
-  if (events & POLLOUT && writable) ret |= POLLOUT;
-  return ret;
-}
-
 /** select/poll's host calls: one call waits on a whole set of sockets, in the board's clock. */
 export function modselect(board: BoardContext) {
   const rules = board.profile.socket.module === "esp32" ? esp32Events : modlwipEvents;
@@ -80,9 +56,8 @@ export function modselect(board: BoardContext) {
     if (fd === STDIN) return events & POLLOUT;
     const socket = board.sockets.find(fd);
     if (!socket) return POLLNVAL;
-    const ssl = socket instanceof TcpSocket ? tlsOf(socket) : undefined;
     const own = rules(socket.pollState(), events);
-    return ssl ? sslEvents(ssl, events, own) : own;
+    return (socket instanceof TcpSocket ? sslPollEvents(socket, events, own) : null) ?? own;
   };
 
   return {
@@ -118,9 +93,9 @@ async function waitReady(
     const waits = entries.flatMap(([fd, events]) => {
       const socket = board.sockets.find(fd);
       if (!socket) return [];
-      const ssl = socket instanceof TcpSocket ? tlsOf(socket) : undefined;
       const own = socket.changed((events & POLLOUT) !== 0, round.signal);
-      return ssl ? [own, ssl.whenChanged(round.signal)] : [own];
+      const ssl = socket instanceof TcpSocket ? sslChanged(socket, round.signal) : null;
+      return ssl ? [own, ssl] : [own];
     });
     if (waits.length === 0) waits.push(new Promise((_, reject) => round.signal.addEventListener("abort", () => reject(round.signal.reason), { once: true })));
     try {

@@ -2,10 +2,12 @@ import { createPrivateKey, X509Certificate } from "node:crypto";
 import { isIPv4 } from "../../network-sim/address.ts";
 import { blockingCall } from "../../network-sim/blocking.ts";
 import { FirmwareError, NetError } from "../../network-sim/errors.ts";
-import { startTls, tlsOf, type PeerCertificates, type TlsFailure, type TlsStream } from "../../network-sim/tls/tls-stream.ts";
+import { TcpSocket } from "../../network-sim/tcp/tcp-socket.ts";
+import { TlsStream, type PeerCertificates, type TlsFailure, type TlsOptions } from "../../network-sim/tls/tls-stream.ts";
 import { GuestException, type HostValue } from "../host-api.ts";
 import { readLoop, type ReadResult } from "./modsocket.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
+import { POLLIN, POLLNVAL, POLLOUT } from "./stream-poll.ts";
 
 /** extmod/modtls_mbedtls.c v1.23.0 lines 764-768: MBEDTLS_SSL_VERIFY_NONE/OPTIONAL/REQUIRED. */
 const CERT_NONE = 0;
@@ -40,14 +42,22 @@ const AXTLS_CIPHERS = "AES128-SHA:AES256-SHA:AES128-SHA256:AES256-SHA256";
 
 /** The script's side of one SSLSocket: what the firmware keeps besides the TLS session. */
 interface SslState {
-  stream: TlsStream;
+  tcp: TcpSocket;
+  options: TlsOptions;
+  /** The session, from the first call that needs it: mbedTLS sends nothing until the handshake is asked for. */
+  started: TlsStream | null;
   /** mbedTLS: the error a read/write met; later calls raise it again, poll says POLLNVAL (lines 586-588, 676). */
   lastError: GuestException | null;
   /** mbedTLS poll_mask: a non-blocking call during the handshake waits for the other direction (lines 600-606, 683-714). */
   waitingHandshake: boolean;
 }
 
-const states = new WeakMap<TlsStream, SslState>();
+/** SSL sockets by the TCP socket they wrap: the socket calls and select/poll find them there. */
+const sessions = new WeakMap<TcpSocket, SslState>();
+
+function streamOf(s: SslState): TlsStream {
+  return (s.started ??= new TlsStream(s.tcp, s.options));
+}
 
 /**
  * The firmware's `tls` module (extmod/modtls_mbedtls.c on rp2 and ESP32, modtls_axtls.c on the
@@ -71,14 +81,13 @@ export function modtls(board: BoardContext) {
   };
 
   const state = (fd: number): SslState => {
-    const stream = tlsOf(board.sockets.tcp(fd));
-    const s = stream && states.get(stream);
+    const s = sessions.get(board.sockets.tcp(fd));
     if (!s) throw new NetError("EBADF");
     return s;
   };
 
   /** The socket's own timeout for a TLS wait; a non-blocking socket handshakes without one (mp_event_wait_ms loop, lines 524-531). */
-  const waitLimit = (s: SslState): number | null => (s.stream.tcp.timeoutMs === 0 ? null : s.stream.tcp.timeoutMs);
+  const waitLimit = (s: SslState): number | null => (s.tcp.timeoutMs === 0 ? null : s.tcp.timeoutMs);
 
   /** mbedTLS: an error met after the handshake is -errno (socket_read/socket_write *errcode = ret); it sticks. */
   const sticky = (s: SslState, error: unknown): never => {
@@ -91,7 +100,7 @@ export function modtls(board: BoardContext) {
   const readOnce = (s: SslState, max: number): Uint8Array | Promise<Uint8Array> => {
     if (s.lastError) throw s.lastError;
     s.waitingHandshake = false;
-    const { stream } = s;
+    const stream = streamOf(s);
     const tryNow = (): Uint8Array | null => {
       const data = stream.take(max);
       if (data) return data;
@@ -122,7 +131,7 @@ export function modtls(board: BoardContext) {
   };
 
   const handshake = (s: SslState): null | Promise<null> => {
-    const { stream } = s;
+    const stream = streamOf(s);
     const done = (): true | null => {
       if (stream.failure) throw handshakeError(stream.failure);
       return stream.handshakeDone ? true : null;
@@ -144,7 +153,7 @@ export function modtls(board: BoardContext) {
       }
       const ca = cadata === null ? [] : parseCertificates(cadata);
       const checked = mbedtls ? verify : CERT_NONE; // axTLS: CERT_NONE is the only mode (modtls_axtls.c 163-176)
-      const stream = startTls(tcp, {
+      const options: TlsOptions = {
         clock: board.clock,
         server,
         hostname: hostname !== null && !isIPv4(hostname) ? hostname : null,
@@ -153,9 +162,9 @@ export function modtls(board: BoardContext) {
         requestCert: server && checked !== CERT_NONE,
         ciphers: mbedtls ? null : AXTLS_CIPHERS,
         verify: (peer) => (checked === CERT_REQUIRED ? verifyFlags(peer, ca, server ? null : hostname, board.rtcNowMs()) : 0),
-      });
-      const s: SslState = { stream, lastError: null, waitingHandshake: false };
-      states.set(stream, s);
+      };
+      const s: SslState = { tcp, options, started: null, lastError: null, waitingHandshake: false };
+      sessions.set(tcp, s);
       // axTLS does a server's handshake on the first read or write (ssl_server_new, line 270).
       if (!doHandshake || (!mbedtls && server)) return null;
       return handshake(s);
@@ -178,7 +187,7 @@ export function modtls(board: BoardContext) {
      * ssl_socket_make_new (lines 483-554; axTLS 230-299): wraps the TCP socket `fd`; with
      * `handshake` the call returns once the handshake is done, or raises its error.
      */
-    tlsWrap: (...a: Parameters<typeof wrap>) => { try { const r = wrap(...a); return r instanceof Promise ? r.catch((e) => { console.log("wrap async err", e); throw e; }) : r; } catch (e) { console.log("wrap err", e); throw e; } },
+    tlsWrap: wrap,
     tlsRead: (fd: number, size: number): Promise<ReadResult> => {
       const s = state(fd);
       return readLoop((max) => readOnce(s, max), size, false);
@@ -195,8 +204,8 @@ export function modtls(board: BoardContext) {
       const s = state(fd);
       if (s.lastError) throw s.lastError;
       s.waitingHandshake = false;
-      const { stream } = s;
-      if (stream.tcp.timeoutMs === 0 && !stream.failure && !stream.writable) {
+      const stream = streamOf(s);
+      if (s.tcp.timeoutMs === 0 && !stream.failure && !stream.writable) {
         if (!stream.handshakeDone) s.waitingHandshake = true;
         return null;
       }
@@ -212,22 +221,43 @@ export function modtls(board: BoardContext) {
     /** close(): frees the session (no close_notify) and closes the socket (MP_STREAM_CLOSE, lines 668-674). */
     tlsClose: (fd: number): null => {
       const tcp = board.sockets.find(fd);
-      if (tcp) tlsOf(tcp)?.close();
+      if (tcp instanceof TcpSocket) sessions.get(tcp)?.started?.close();
       board.sockets.close(fd);
       return null;
     },
     /** SSLSocket.cipher() (lines 571-580): the suite as mbedTLS names it, and the version. */
     tlsCipher: (fd: number): HostValue => {
-      const [name, version] = state(fd).stream.cipher();
+      const [name, version] = streamOf(state(fd)).cipher();
       return [name.replace(/_/g, "-"), version];
     },
   } satisfies HostCalls<"modtls">;
 }
 
-/** What poll() needs of an SSL socket beyond its stream: a sticky error, a non-blocking call waiting on the handshake. */
-export function sslPollState(stream: TlsStream): { failed: boolean; waitingHandshake: boolean } {
-  const s = states.get(stream);
-  return { failed: s?.lastError != null, waitingHandshake: s?.waitingHandshake ?? false };
+/**
+ * What poll() says of an SSL socket, from `own`, the events of the TCP socket under it (socket_ioctl
+ * MP_STREAM_POLL, lines 675-716): POLLNVAL after an error; readable with plaintext or an end or a
+ * failure to report; writable once the handshake is done. A non-blocking read/write that found the
+ * handshake unfinished (poll_mask) waits for it before either direction shows; before the session
+ * starts, the socket's own events show. axTLS (modtls_axtls.c 382-401) passes the poll to the
+ * socket, whose bytes Node's TLS reads at once: the same rules. null: `tcp` carries no SSL socket.
+ */
+export function sslPollEvents(tcp: TcpSocket, events: number, own: number): number | null {
+  const s = sessions.get(tcp);
+  if (!s) return null;
+  if (s.lastError) return POLLNVAL;
+  const stream = s.started;
+  if (!stream) return own;
+  let ret = own & ~(POLLIN | POLLOUT);
+  if (events & POLLIN && (stream.readable || stream.ended || stream.failure)) ret |= POLLIN;
+  const settled = stream.handshakeDone || stream.failure !== null;
+  const writable = settled ? stream.writable || stream.failure !== null : !s.waitingHandshake && (own & POLLOUT) !== 0;
+  if (events & POLLOUT && writable) ret |= POLLOUT;
+  return ret;
+}
+
+/** Resolves when the SSL session on `tcp` changed (null when it has none yet): select/poll look again. */
+export function sslChanged(tcp: TcpSocket, signal: AbortSignal): Promise<void> | null {
+  return sessions.get(tcp)?.started?.whenChanged(signal) ?? null;
 }
 
 /** The flags mbedTLS's certificate check sets (x509_crt_verify_chain), with the board's RTC as the time. */

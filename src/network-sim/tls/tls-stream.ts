@@ -139,7 +139,7 @@ export class TlsStream {
 
   /** The negotiated cipher suite (IANA name) and protocol version. */
   cipher(): [string, string] {
-    return [this.socket.getCipher().standardName, this.socket.getProtocol() ?? ""];
+    return [this.socket.getCipher()?.standardName ?? "", this.socket.getProtocol() ?? ""];
   }
 
   /** Drops the session without a close_notify (neither board library sends one on close). */
@@ -176,17 +176,4 @@ export class TlsStream {
     if (this.wire.eof) return { kind: "eof" };
     return { kind: "handshake" };
   }
-}
-
-/** A TLS session's stream by its TCP socket: select/poll and the socket calls find it there. */
-const streams = new WeakMap<TcpSocket, TlsStream>();
-
-export function tlsOf(tcp: TcpSocket | object): TlsStream | undefined {
-  return streams.get(tcp as TcpSocket);
-}
-
-export function startTls(tcp: TcpSocket, options: TlsOptions): TlsStream {
-  const stream = new TlsStream(tcp, options);
-  streams.set(tcp, stream);
-  return stream;
 }
