@@ -17,15 +17,23 @@ _globals = None
 def setup(source, name, heap_bytes):
     """Before the heap is capped: the board's modules in place of the interpreter's, the script held."""
     global _script
-    import _errno
     import _os
     import _sys
     # The board's modules under the firmware's names (and its u-prefixed aliases): their repr
     # shows that name, never this library's file.
-    for module, names in ((_time, ("time", "utime")), (_gc, ("gc",)), (_sys, ("sys", "usys")), (_os, ("os", "uos")), (_errno, ("errno", "uerrno"))):
+    for module, names in ((_time, ("time", "utime")), (_gc, ("gc",)), (_sys, ("sys", "usys")), (_os, ("os", "uos"))):
         _as_builtin(module, names[0])
         for alias in names:
             sys.modules[alias] = module
+    import errno
+
+    # The interpreter's errno has Linux's numbers, the rp2 and ESP8266 ones; the ESP32's differ
+    # (newlib: EINPROGRESS 119), so there the board's own table replaces it.
+    if any(getattr(errno, name, None) != int(code) for code, name in _host.info["errorcode"].items()):
+        import _errno
+
+        _as_builtin(_errno, "errno")
+        _REPLACED["errno"] = _REPLACED["uerrno"] = _errno
     import socket
     import select
     sys.modules["usocket"] = socket
@@ -46,6 +54,10 @@ def setup(source, name, heap_bytes):
     _import_as_firmware()
     _script = (source, name, heap_bytes)
 
+
+# Built-in modules of the interpreter that this board's firmware has otherwise (import finds a
+# built-in before sys.modules, so the import hook answers for them).
+_REPLACED = {}
 
 # Guest modules that exist only where a board's profile lists them.
 _OPTIONAL = ("mpython", "esp", "esp32", "rp2", "dht", "ds18x20", "onewire", "neopixel", "upysh", "webrepl")
@@ -71,6 +83,8 @@ def _import_as_firmware():
     loading = [0]
 
     def _import(name, *args):
+        if name in _REPLACED:
+            return _REPLACED[name]
         if name in private:
             # _boardsim and _board stay importable: the worker's REPL code imports them at its top level
             if (loading[0] == 0 and name not in ("_boardsim", "_board")) or private[name] is None:
