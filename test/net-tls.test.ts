@@ -320,3 +320,44 @@ c.disconnect()
     expect(b.lines().slice(2)).toEqual(["TypeError: unexpected keyword argument 'ssl_params'", "8883"]);
   });
 });
+
+describe("bad input", () => {
+  it.each(BOARDS)("%s: wrong types and values raise the firmware's exceptions", async (board) => {
+    const { board: b } = await boardWith(
+      board,
+      `import tls
+def show(f):
+    try:
+        f()
+        print("ok")
+    except Exception as e:
+        print(type(e).__name__ + ":", e)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+show(lambda: tls.SSLContext("x"))
+show(lambda: ssl.SSLContext())
+show(lambda: ctx.load_cert_chain(1, 2))
+show(lambda: ctx.load_cert_chain(b"junk", b"junk"))
+show(lambda: ctx.load_verify_locations(cadata=b"junk"))
+show(lambda: setattr(ctx, "verify_mode", "x"))
+show(lambda: ssl.wrap_socket(42))
+show(lambda: ctx.wrap_socket(socket.socket(), server_hostname=5))
+show(lambda: tls.SSLContext(tls.PROTOCOL_TLS_CLIENT).wrap_socket(socket.socket(), True))
+show(lambda: ssl.wrap_socket(socket.socket()))
+`,
+    );
+    await b.finished();
+    const axtls = board === "esp8266";
+    expect(b.lines().slice(2)).toEqual([
+      "TypeError: can't convert str to int", // mp_obj_get_int (modtls_mbedtls.c line 209)
+      "TypeError: function takes 1 positional arguments but 0 were given", // mp_arg_check_num (line 206)
+      "TypeError: can't convert 'int' object to str implicitly", // mp_obj_str_get_data (line 349)
+      axtls ? "ok" : "ValueError: invalid key", // lines 107-108, 358; axTLS parses them at wrap_socket
+      axtls ? "AttributeError: 'SSLContext' object has no attribute 'load_verify_locations'" : "ValueError: invalid cert", // lines 109-110, 389
+      axtls ? "ok" : "TypeError: can't convert str to int", // ssl_context_attr (line 281); axTLS stores nothing
+      "OSError: stream operation not supported", // mp_get_stream_raise (line 487)
+      "TypeError: can't convert 'int' object to str implicitly", // mp_obj_str_get_str (line 510)
+      "TypeError: extra positional arguments given", // mp_arg_parse_all: keyword-only flags
+      `OSError: [Errno ${board === "esp32" ? 128 : 107}] ENOTCONN`, // the handshake's first send: -errno through mbedTLS (lines 113-119)
+    ]);
+  });
+});

@@ -34,8 +34,11 @@ def _data(value):
 
 class SSLContext:
     # ssl_context_make_new (lines 205-264): a client checks the server's certificate by default
-    def __init__(self, protocol):
-        self._server = _int(protocol) == PROTOCOL_TLS_SERVER
+    def __init__(self, *args):
+        # mp_arg_check_num(n_args, n_kw, 1, 1, false)
+        if len(args) != 1:
+            raise TypeError("function takes 1 positional arguments but %d were given" % len(args))
+        self._server = _int(args[0]) == PROTOCOL_TLS_SERVER
         self._verify = CERT_REQUIRED if _mbedtls and not self._server else CERT_NONE
         self._cadata = self._cert = self._key = None
 
@@ -45,9 +48,9 @@ class SSLContext:
 
     @verify_mode.setter
     def verify_mode(self, value):
-        value = _int(value)
+        # axTLS keeps nothing: CERT_NONE is its only mode (modtls_axtls.c lines 171-175)
         if _mbedtls:
-            self._verify = value
+            self._verify = _int(value)
 
     def load_cert_chain(self, certfile, keyfile):
         key, cert = _data(keyfile), _data(certfile)
@@ -61,7 +64,9 @@ class SSLContext:
             _call("tlsLoadVerifyLocations", cadata)
             self._cadata = cadata
 
-    def wrap_socket(self, sock, *, server_side=False, do_handshake_on_connect=True, server_hostname=None):
+    def wrap_socket(self, sock, *args, server_side=False, do_handshake_on_connect=True, server_hostname=None):
+        if args:
+            raise TypeError("extra positional arguments given")  # mp_arg_parse_all: the flags are keyword-only
         fd = getattr(sock, "_fd", None)
         if not isinstance(fd, int) or getattr(sock, "_ssl", False):
             raise OSError("stream operation not supported")  # mp_get_stream_raise (py/stream.c)
