@@ -1,4 +1,4 @@
-import { errorcodeTable } from "../../boards/errno.ts";
+import { errorcodeTable, LINUX_ERRNO } from "../../boards/errno.ts";
 import type { BoardProfile } from "../../boards/profile.ts";
 import { abortableWait } from "../../network-sim/clock/abortable-wait.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
@@ -27,6 +27,7 @@ export function boardInfo(profile: BoardProfile, console: boolean) {
   return {
     board: profile.id,
     errorcode: errorcodeTable(profile.errno),
+    ownErrno: profile.errno.EINPROGRESS !== LINUX_ERRNO.EINPROGRESS, // the interpreter's errno module has Linux's numbers
     socket: profile.socket.constants,
     network: profile.wlan.constants,
     modules: [...(profile.vendorModules ?? []), ...profile.port.frozen, ...profile.port.modules],

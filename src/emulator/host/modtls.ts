@@ -1,13 +1,13 @@
-import { createPrivateKey, X509Certificate } from "node:crypto";
 import { isIPv4 } from "../../network-sim/address.ts";
 import { blockingCall } from "../../network-sim/blocking.ts";
 import { FirmwareError, NetError } from "../../network-sim/errors.ts";
 import { TcpSocket } from "../../network-sim/tcp/tcp-socket.ts";
-import { TlsStream, type PeerCertificates, type TlsFailure, type TlsOptions } from "../../network-sim/tls/tls-stream.ts";
+import { TlsStream, type TlsFailure, type TlsOptions } from "../../network-sim/tls/tls-stream.ts";
 import { GuestException, type HostValue } from "../host-api.ts";
 import { readLoop, type ReadResult } from "./modsocket.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 import { POLLIN, POLLNVAL, POLLOUT } from "./stream-poll.ts";
+import { parseCertificates, parseKey, verifyFlags, VERIFY_STRINGS } from "./x509_crt.ts";
 
 /** extmod/modtls_mbedtls.c v1.23.0 lines 764-768: MBEDTLS_SSL_VERIFY_NONE/OPTIONAL/REQUIRED. */
 const CERT_NONE = 0;
@@ -21,18 +21,6 @@ const MBEDTLS = {
   record: [-0x7200, "MBEDTLS_ERR_SSL_INVALID_RECORD"],
   handshake: [-0x6a80, "MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE"],
 } as const;
-
-/**
- * mbedtls_x509_crt_verify_info's lines (library/x509_crt.c x509_crt_verify_strings, in its order)
- * for the flags the board can set here.
- */
-const VERIFY_STRINGS: readonly [number, string][] = [
-  [0x01, "The certificate validity has expired"],
-  [0x04, "The certificate Common Name (CN) does not match with the expected CN"],
-  [0x08, "The certificate is not correctly signed by the trusted CA"],
-  [0x40, "Certificate was missing"],
-  [0x0200, "The certificate validity starts in the future"],
-];
 
 /** axTLS's SSL_ERROR_* codes and names (extmod/modtls_axtls.c v1.23.0 lines 80-106). */
 const AXTLS_CONN_LOST = [-256, "CONN_LOST"] as const;
@@ -258,56 +246,4 @@ export function sslPollEvents(tcp: TcpSocket, events: number, own: number): numb
 /** Resolves when the SSL session on `tcp` changed (null when it has none yet): select/poll look again. */
 export function sslChanged(tcp: TcpSocket, signal: AbortSignal): Promise<void> | null {
   return sessions.get(tcp)?.started?.whenChanged(signal) ?? null;
-}
-
-/** The flags mbedTLS's certificate check sets (x509_crt_verify_chain), with the board's RTC as the time. */
-function verifyFlags(peer: PeerCertificates, ca: readonly X509Certificate[], hostname: string | null, nowMs: number): number {
-  const cert = peer.cert;
-  if (!cert) return 0x40;
-  let flags = 0;
-  if (Date.parse(cert.validTo) < nowMs) flags |= 0x01;
-  if (Date.parse(cert.validFrom) > nowMs) flags |= 0x0200;
-  if (hostname !== null && (isIPv4(hostname) ? cert.checkIP(hostname) : cert.checkHost(hostname)) === undefined) flags |= 0x04;
-  if (!trusted(cert, peer.chain, ca)) flags |= 0x08;
-  return flags;
-}
-
-/** Signed by a loaded CA, directly or through the chain the peer sent (a loaded self-signed certificate is trusted). */
-function trusted(cert: X509Certificate, chain: readonly X509Certificate[], ca: readonly X509Certificate[]): boolean {
-  let current = cert;
-  for (let depth = 0; depth <= chain.length; depth++) {
-    if (ca.some((c) => c.raw.equals(current.raw) || (current.checkIssued(c) && current.verify(c.publicKey)))) return true;
-    const next = chain.find((c) => !c.raw.equals(current.raw) && current.checkIssued(c) && current.verify(c.publicKey));
-    if (!next) return false;
-    current = next;
-  }
-  return false;
-}
-
-/** Certificates in PEM (one or more) or DER; anything else is the firmware's `invalid cert` (lines 109-110, 366, 389). */
-function parseCertificates(data: Uint8Array): X509Certificate[] {
-  const text = Buffer.from(data).toString("latin1");
-  const pems = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g);
-  try {
-    return pems ? pems.map((pem) => new X509Certificate(pem)) : [new X509Certificate(Buffer.from(data))];
-  } catch {
-    throw new FirmwareError("ValueError", "invalid cert");
-  }
-}
-
-/** A private key in PEM or DER; else `invalid key` (lines 107-108, 358; axTLS line 259). */
-function parseKey(data: Uint8Array): void {
-  const buffer = Buffer.from(data);
-  const pem = buffer.includes("-----BEGIN");
-  try {
-    if (pem) createPrivateKey(buffer);
-    else createPrivateKey({ key: buffer, format: "der", type: "pkcs8" });
-  } catch {
-    try {
-      if (!pem) createPrivateKey({ key: buffer, format: "der", type: "pkcs1" });
-      else throw new Error();
-    } catch {
-      throw new FirmwareError("ValueError", "invalid key");
-    }
-  }
 }

@@ -25,11 +25,9 @@ def setup(source, name, heap_bytes):
         _as_builtin(module, names[0])
         for alias in names:
             sys.modules[alias] = module
-    import errno
-
     # The interpreter's errno has Linux's numbers, the rp2 and ESP8266 ones; the ESP32's differ
     # (newlib: EINPROGRESS 119), so there the board's own table replaces it.
-    if any(getattr(errno, name, None) != int(code) for code, name in _host.info["errorcode"].items()):
+    if _host.info["ownErrno"]:
         import _errno
 
         _as_builtin(_errno, "errno")
