@@ -329,6 +329,29 @@ print(len(list(p.ipoll(0))))
 });
 
 describe("asyncio on the board's clock", () => {
+  it("wait_for waits for the cancelled task's clean-up before TimeoutError (extmod/asyncio/funcs.py v1.23.0 lines 48-51)", async () => {
+    const lines = await output(
+      "pico_w",
+      `import asyncio
+async def slow():
+    try:
+        await asyncio.sleep(10)
+    except asyncio.CancelledError:
+        await asyncio.sleep_ms(200)
+        print("clean-up done", time.ticks_ms() - t0)
+        raise
+async def main():
+    try:
+        await asyncio.wait_for(slow(), 0.5)
+    except asyncio.TimeoutError:
+        print("TimeoutError", time.ticks_ms() - t0)
+t0 = time.ticks_ms()
+asyncio.run(main())
+`,
+    );
+    expect(lines).toEqual(["clean-up done 700", "TimeoutError 700"]);
+  });
+
   it.each(BOARDS)("%s: tasks, sleep_ms, gather, wait_for, Event and Lock run in simulated time, the same each run", async (board) => {
     const body = `import asyncio, uasyncio
 print(uasyncio.sleep_ms is asyncio.sleep_ms)

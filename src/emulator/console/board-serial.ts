@@ -1,3 +1,4 @@
+import { Notifier } from "../../network-sim/notifier.ts";
 import type { SerialDevice } from "../serial-device.ts";
 
 /** Ctrl-C: the interrupt character while code runs (pyexec.c sets it with mp_hal_set_interrupt_char). */
@@ -16,6 +17,8 @@ export class BoardSerial implements SerialDevice {
   private input: number[] = [];
   private readonly outputListeners = new Set<(data: Uint8Array) => void>();
   private reader: (() => void) | null = null;
+  /** Bytes arrived or the PC closed its end: select/poll on sys.stdin look again. */
+  private readonly inputChanged = new Notifier();
   private outputReady = true;
   private readonly readyWaiters: (() => void)[] = [];
   private lines = { dtr: false, rts: false };
@@ -92,6 +95,16 @@ export class BoardSerial implements SerialDevice {
     return this.closed && this.input.length === 0;
   }
 
+  /** A read would not wait: bytes are queued, or the PC closed its end (the read gives the end). */
+  get readable(): boolean {
+    return this.input.length > 0 || this.closed;
+  }
+
+  /** Resolves when bytes arrive or the PC closes its end. */
+  whenInput(signal: AbortSignal): Promise<void> {
+    return this.inputChanged.wait(signal);
+  }
+
   /** The board prints: resolves at once, or once the transport reads again (back-pressure). */
   print(data: Uint8Array): null | Promise<null> {
     for (const listener of this.outputListeners) listener(data);
@@ -141,6 +154,7 @@ export class BoardSerial implements SerialDevice {
   }
 
   private wake(): void {
+    if (this.input.length > 0 || this.closed) this.inputChanged.notify();
     if (this.input.length > 0 || this.closed) this.reader?.();
   }
 }

@@ -51,9 +51,9 @@ export function modselect(board: BoardContext) {
   const rules = board.profile.socket.module === "esp32" ? esp32Events : modlwipEvents;
 
   const revents = (fd: number, events: number): number => {
-    // UNVERIFIED: nothing types on the console of a running script, so stdin is never readable; it
-    // is always writable (the firmware's stdio poll reports POLLOUT when asked).
-    if (fd === STDIN) return events & POLLOUT;
+    // The ports' mp_hal_stdio_poll (ports/rp2/mphalport.c, ports/esp32/mphalport.c): POLLIN when the
+    // stdin ring buffer holds bytes, POLLOUT always. A run without a console never has input.
+    if (fd === STDIN) return (events & POLLOUT) | (events & POLLIN && board.serial?.readable ? POLLIN : 0);
     const socket = board.sockets.find(fd);
     if (!socket) return POLLNVAL;
     const own = rules(socket.pollState(), events);
@@ -92,6 +92,7 @@ async function waitReady(
     const cancelTimer = deadline === null ? () => {} : board.clock.setTimer(Math.max(0, deadline - board.clock.now()), () => round.abort(expired));
     const waits = entries.flatMap(([fd, events]) => {
       const socket = board.sockets.find(fd);
+      if (fd === STDIN) return events & POLLIN && board.serial ? [board.serial.whenInput(round.signal)] : [];
       if (!socket) return [];
       const own = socket.changed((events & POLLOUT) !== 0, round.signal);
       const ssl = socket instanceof TcpSocket ? sslChanged(socket, round.signal) : null;
