@@ -132,7 +132,24 @@ export function modtls(board: BoardContext) {
     return result instanceof Promise ? result.then(() => null, closeOnError) : null;
   };
 
-  const wrap = (fd: number, server: boolean, hostname: string | null, verify: number, cadata: Uint8Array | null, cert: Uint8Array | null, key: Uint8Array | null, doHandshake: boolean): null | Promise<null> => {
+  return {
+    /** SSLContext.load_cert_chain(cert, key): the key is parsed first, then the certificate (lines 347-373). */
+    tlsLoadCertChain: (cert: Uint8Array, key: Uint8Array): null => {
+      if (!mbedtls) return null; // axTLS keeps both and parses them at wrap_socket (modtls_axtls.c 179-182, 254-266)
+      parseKey(key);
+      parseCertificates(cert);
+      return null;
+    },
+    /** SSLContext.load_verify_locations(cadata) (lines 383-401). */
+    tlsLoadVerifyLocations: (cadata: Uint8Array): null => {
+      parseCertificates(cadata);
+      return null;
+    },
+    /**
+     * ssl_socket_make_new (lines 483-554; axTLS 230-299): wraps the TCP socket `fd`; with
+     * `handshake` the call returns once the handshake is done, or raises its error.
+     */
+    tlsWrap: (fd: number, server: boolean, hostname: string | null, verify: number, cadata: Uint8Array | null, cert: Uint8Array | null, key: Uint8Array | null, doHandshake: boolean): null | Promise<null> => {
       const tcp = board.sockets.tcp(fd);
       if (mbedtls && verify === CERT_REQUIRED && hostname === null && !server) throw new FirmwareError("ValueError", "CERT_REQUIRED requires server_hostname");
       if (!mbedtls && key !== null) {
@@ -156,26 +173,7 @@ export function modtls(board: BoardContext) {
       // axTLS does a server's handshake on the first read or write (ssl_server_new, line 270).
       if (!doHandshake || (!mbedtls && server)) return null;
       return handshake(s);
-    };
-
-  return {
-    /** SSLContext.load_cert_chain(cert, key): the key is parsed first, then the certificate (lines 347-373). */
-    tlsLoadCertChain: (cert: Uint8Array, key: Uint8Array): null => {
-      if (!mbedtls) return null; // axTLS keeps both and parses them at wrap_socket (modtls_axtls.c 179-182, 254-266)
-      parseKey(key);
-      parseCertificates(cert);
-      return null;
     },
-    /** SSLContext.load_verify_locations(cadata) (lines 383-401). */
-    tlsLoadVerifyLocations: (cadata: Uint8Array): null => {
-      parseCertificates(cadata);
-      return null;
-    },
-    /**
-     * ssl_socket_make_new (lines 483-554; axTLS 230-299): wraps the TCP socket `fd`; with
-     * `handshake` the call returns once the handshake is done, or raises its error.
-     */
-    tlsWrap: wrap,
     tlsRead: (fd: number, size: number): Promise<ReadResult> => {
       const s = state(fd);
       return readLoop((max) => readOnce(s, max), size, false);
