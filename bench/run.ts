@@ -208,6 +208,6 @@ console.log("|---|---|---|---|---|");
 for (const r of rows) console.log(`| ${r.what} | ${r.board} | ${r.native} | ${r.ratio} | ${r.target} |`);
 console.log(
   `\nWhat else bounds rows 1, 2 and 4, the QuickJS engine on a stand-in host (medians): an empty loop iteration ${fmt(costs.loop, 2)} µs; ` +
-    `a call that suspends the guest ${fmt(costs.suspend)} µs; a QuickJS instance ${fmt(costs.instanceMs)} ms; an empty script's run (context, host functions, guest library) ${fmt(costs.emptyRunMs)} ms.`,
+    `a call that suspends the guest ${fmt(costs.suspend)} µs; a board's QuickJS start with an empty script (an instance from the guest library's snapshot, host functions, the run) ${fmt(costs.bootMs)} ms.`,
 );
 console.log(`\n(the whole run took ${fmt((performance.now() - started) / 1000, 0)} s)`);

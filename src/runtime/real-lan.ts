@@ -113,7 +113,7 @@ function openCapture(file: string, lan: Lan, log: Logger): Capture {
     const epochMs = Date.now() - lan.clock.now();
     return new Capture(
       file,
-      (ip) => lan.macOf(ip),
+      lan,
       () => epochMs + lan.clock.now(),
       PC_MAC,
       (error) => log.warn({ pcap: file, code: error.code }, `--pcap: cannot write ${file} (${error.code ?? error.message}): capture stopped, the boards run on`),

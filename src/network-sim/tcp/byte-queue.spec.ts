@@ -24,6 +24,15 @@ describe("ByteQueue", () => {
     expect(drained).toBe(1);
   });
 
+  it("room, the window the capture announces, is the free space: 0 while full (a push may overfill), back after a read", async () => {
+    const q = new ByteQueue(4);
+    expect(q.room).toBe(4);
+    q.push(Uint8Array.of(1, 2, 3, 4, 5));
+    expect(q.room).toBe(0);
+    await q.read(3);
+    expect(q.room).toBe(2);
+  });
+
   it("gives buffered data, then empty reads after end()", async () => {
     const q = new ByteQueue(10);
     const pending = q.read(10);

@@ -20,6 +20,11 @@ export class ByteQueue {
 
   constructor(readonly capacity: number) {}
 
+  /** Free room: what the receiver would announce as its TCP window (0 when full). */
+  get room(): number {
+    return Math.max(0, this.capacity - this.size);
+  }
+
   get size(): number {
     return this.buffered;
   }

@@ -4,6 +4,7 @@ import { NetError } from "../errors.ts";
 import { Notifier } from "../notifier.ts";
 import type { Forward } from "../pc/host-bridge.ts";
 import type { PollState } from "../poll-state.ts";
+import { lwipSynSchedule } from "./syn-retries.ts";
 import type { TcpLink } from "./tcp-link.ts";
 import type { NetHost } from "../socket-host.ts";
 
@@ -143,7 +144,7 @@ export class TcpSocket {
     this.connecting = attempt;
     const { lan, lanHost, profile } = this.host;
     let outcome: TcpLink | NetError | null = null;
-    const pending = lan.connectTcp(route.net, lanHost, local, [ip, port], profile.socket.synTimeoutMs, attempt.signal).then(
+    const pending = lan.connectTcp(route.net, lanHost, local, [ip, port], lwipSynSchedule(profile.socket.syn), attempt.signal).then(
       (link) => {
         outcome = link;
         this.connecting = null;
