@@ -254,6 +254,16 @@ describe("REPL", () => {
     expect(await run.take(">>> ")).toContain("KeyboardInterrupt: \r\n");
   });
 
+  it("select on sys.stdin: readable once the PC types (mp_hal_stdio_poll), not before", async () => {
+    const run = await boot("esp32");
+    await run.take(">>> ");
+    const code = "import select, sys; p = select.poll(); p.register(sys.stdin, select.POLLIN); print(p.poll(0)); r = p.poll(); print(r[0][1], sys.stdin.read(1))";
+    run.type(code + "\r");
+    expect(await run.take("[]\r\n")).toBe(`${code}\r\n[]\r\n`);
+    run.type("x");
+    expect(await run.take(">>> ")).toBe("1 x\r\n>>> ");
+  });
+
   it("Ctrl-C at a blocking accept() gives the firmware's KeyboardInterrupt traceback", async () => {
     const run = await boot("pico_w");
     await run.take(">>> ");

@@ -182,5 +182,7 @@ export const esp8266: BoardProfile = {
     // webrepl: as on ESP32 (MICROPY_PY_WEBREPL (1) in ports/esp8266/mpconfigport.h).
     frozen: ["dht", "ds18x20", "neopixel", "onewire", "webrepl"], // ports/esp8266/boards/manifest.py
     modules: ["esp"],
+    // ports/esp8266: MICROPY_SSL_AXTLS (mpconfigport.h:60, 128); axTLS has no MBEDTLS_VERSION.
+    tls: { library: "axtls" },
   },
 };

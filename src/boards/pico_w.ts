@@ -188,5 +188,7 @@ export const picoW: BoardProfile = {
     timer: { ids: [-1], invalidError: "Timer doesn't exist", idOptional: true },
     frozen: ["onewire", "ds18x20", "dht", "neopixel"], // ports/rp2/boards/manifest.py
     modules: ["rp2"],
+    // ports/rp2/mpconfigport.h:154 MICROPY_SSL_MBEDTLS; lib/mbedtls at v1.23.0 is Mbed TLS 3.5.1 (UNVERIFIED: read from the submodule's release, not a board).
+    tls: { library: "mbedtls", version: "Mbed TLS 3.5.1" },
   },
 };

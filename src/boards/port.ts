@@ -31,6 +31,8 @@ export interface PortProfile {
   frozen: readonly string[];
   /** The port's own modules (esp, esp32, rp2). */
   modules: readonly string[];
+  /** The TLS library behind the `tls`/`ssl` modules (MICROPY_SSL_MBEDTLS or MICROPY_SSL_AXTLS) and tls.MBEDTLS_VERSION. */
+  tls: { library: "mbedtls"; version: string } | { library: "axtls" };
 }
 
 export interface PinsProfile {

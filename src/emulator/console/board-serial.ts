@@ -1,3 +1,4 @@
+import { Notifier } from "../../network-sim/notifier.ts";
 import type { SerialDevice } from "../serial-device.ts";
 
 /** Ctrl-C: the interrupt character while code runs (pyexec.c sets it with mp_hal_set_interrupt_char). */
@@ -16,8 +17,8 @@ export class BoardSerial implements SerialDevice {
   private input: number[] = [];
   private readonly outputListeners = new Set<(data: Uint8Array) => void>();
   private reader: (() => void) | null = null;
-  /** select.poll() on sys.stdin, waiting for a byte. */
-  private readonly readableWaiters = new Set<() => void>();
+  /** Bytes arrived or the PC closed its end: select/poll on sys.stdin look again. */
+  private readonly inputChanged = new Notifier();
   private outputReady = true;
   private readonly readyWaiters: (() => void)[] = [];
   private lines = { dtr: false, rts: false };
@@ -101,6 +102,16 @@ export class BoardSerial implements SerialDevice {
     return this.closed && this.input.length === 0;
   }
 
+  /** A read would not wait: bytes are queued, or the PC closed its end (the read gives the end). */
+  get readable(): boolean {
+    return this.input.length > 0 || this.closed;
+  }
+
+  /** Resolves when bytes arrive or the PC closes its end. */
+  whenInput(signal: AbortSignal): Promise<void> {
+    return this.inputChanged.wait(signal);
+  }
+
   /** The board prints: resolves at once, or once the transport reads again (back-pressure). */
   print(data: Uint8Array): null | Promise<null> {
     for (const listener of this.outputListeners) listener(data);
@@ -152,32 +163,8 @@ export class BoardSerial implements SerialDevice {
     this.wake();
   }
 
-  /** A byte waits to be read (the ports' mp_hal_stdio_poll: MP_STREAM_POLL_RD when the stdin ring buffer has one). */
-  get readable(): boolean {
-    return this.input.length > 0;
-  }
-
-  /** Resolves once a byte waits to be read (at once if one does); rejects when `signal` aborts. */
-  whenReadable(signal: AbortSignal): Promise<void> {
-    if (this.readable) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const done = () => {
-        this.readableWaiters.delete(done);
-        signal.removeEventListener("abort", onAbort);
-        resolve();
-      };
-      const onAbort = () => {
-        this.readableWaiters.delete(done);
-        reject(signal.reason);
-      };
-      if (signal.aborted) return onAbort();
-      signal.addEventListener("abort", onAbort, { once: true });
-      this.readableWaiters.add(done);
-    });
-  }
-
   private wake(): void {
+    if (this.input.length > 0 || this.closed) this.inputChanged.notify();
     if (this.input.length > 0 || this.closed) this.reader?.();
-    if (this.input.length > 0) for (const done of [...this.readableWaiters]) done();
   }
 }

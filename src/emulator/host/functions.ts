@@ -3,6 +3,7 @@ import { moddisplay } from "./moddisplay.ts";
 import { modbuiltins } from "./modbuiltins.ts";
 import { modnetwork } from "./modnetwork.ts";
 import { modselect } from "./modselect.ts";
+import { modtls } from "./modtls.ts";
 import { modsocket } from "./modsocket.ts";
 import { modmachine } from "./modmachine.ts";
 import { modtime } from "./modtime.ts";
@@ -28,6 +29,7 @@ const MODULES: { [M in HostModuleName]: HostModule<M> } = {
   modnetwork,
   modsocket,
   modselect,
+  modtls,
   moddisplay,
   vfs_lfs,
   vfs_fat,

@@ -1,4 +1,4 @@
-import { errorcodeTable } from "../../boards/errno.ts";
+import { errorcodeTable, LINUX_ERRNO } from "../../boards/errno.ts";
 import type { BoardProfile } from "../../boards/profile.ts";
 import { abortableWait } from "../../network-sim/clock/abortable-wait.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
@@ -27,6 +27,7 @@ export function boardInfo(profile: BoardProfile, console: boolean) {
   return {
     board: profile.id,
     errorcode: errorcodeTable(profile.errno),
+    ownErrno: profile.errno.EINPROGRESS !== LINUX_ERRNO.EINPROGRESS, // the interpreter's errno module has Linux's numbers
     socket: profile.socket.constants,
     network: profile.wlan.constants,
     modules: [...(profile.vendorModules ?? []), ...profile.port.frozen, ...profile.port.modules],
@@ -50,6 +51,7 @@ function portInfo(profile: BoardProfile) {
     pin: port.pins.constants,
     resetCauses: port.resetCauses.constants,
     adcRead: port.adc.readBits !== null,
+    tls: port.tls,
     frozen: [...port.frozen, ...(port.platform === "rp2" ? ["rp2"] : [])], // rp2.py is frozen too (ports/rp2/modules)
   };
 }

@@ -2,13 +2,10 @@ import { NetError } from "../../network-sim/errors.ts";
 import type { PollState } from "../../network-sim/poll-state.ts";
 import type { HostValue } from "../host-api.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
+import { TcpSocket } from "../../network-sim/tcp/tcp-socket.ts";
+import { sslChanged, sslPollEvents } from "./modtls.ts";
+import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT } from "./stream-poll.ts";
 
-/** py/stream.h: MP_STREAM_POLL_RD/WR/ERR/HUP/NVAL, the values select.POLLIN… have on every port. */
-export const POLLIN = 0x01;
-export const POLLOUT = 0x04;
-export const POLLERR = 0x08;
-export const POLLHUP = 0x10;
-export const POLLNVAL = 0x20;
 
 /** The descriptor the guest passes for sys.stdin. */
 const STDIN = -1;
@@ -55,11 +52,13 @@ export function modselect(board: BoardContext) {
 
   const revents = (fd: number, events: number): number => {
     // The console (shared/runtime/sys_stdio_mphal.c stdio_ioctl → the ports' mp_hal_stdio_poll,
-    // ports/esp32/mphalport.c, ports/rp2/mphalport.c): readable while a received byte waits,
-    // always writable. A script run without a console never has one.
+    // ports/esp32/mphalport.c, ports/rp2/mphalport.c): POLLIN when the stdin ring buffer holds bytes,
+    // POLLOUT always. A script run without a console never has input.
     if (fd === STDIN) return (events & POLLOUT) | (events & POLLIN && board.serial?.readable ? POLLIN : 0);
     const socket = board.sockets.find(fd);
-    return socket ? rules(socket.pollState(), events) : POLLNVAL;
+    if (!socket) return POLLNVAL;
+    const own = rules(socket.pollState(), events);
+    return (socket instanceof TcpSocket ? sslPollEvents(socket, events, own) : null) ?? own;
   };
 
   return {
@@ -93,9 +92,12 @@ async function waitReady(
     const expired = new NetError("ETIMEDOUT");
     const cancelTimer = deadline === null ? () => {} : board.clock.setTimer(Math.max(0, deadline - board.clock.now()), () => round.abort(expired));
     const waits = entries.flatMap(([fd, events]) => {
-      if (fd === STDIN) return events & POLLIN && board.serial ? [board.serial.whenReadable(round.signal)] : [];
       const socket = board.sockets.find(fd);
-      return socket ? [socket.changed((events & POLLOUT) !== 0, round.signal)] : [];
+      if (fd === STDIN) return events & POLLIN && board.serial ? [board.serial.whenInput(round.signal)] : [];
+      if (!socket) return [];
+      const own = socket.changed((events & POLLOUT) !== 0, round.signal);
+      const ssl = socket instanceof TcpSocket ? sslChanged(socket, round.signal) : null;
+      return ssl ? [own, ssl] : [own];
     });
     if (waits.length === 0) waits.push(new Promise((_, reject) => round.signal.addEventListener("abort", () => reject(round.signal.reason), { once: true })));
     try {

@@ -10,7 +10,7 @@ import type { BoardContext, HostCalls } from "./context.ts";
 const READALL_STEP = 256;
 
 /** What a read gives back: bytes, or null where the firmware's stream returns None (nothing yet, non-blocking). */
-type ReadResult = Uint8Array | null;
+export type ReadResult = Uint8Array | null;
 
 /** MicroPython's socket module (extmod/modlwip.c on lwIP ports, ports/esp32's modsocket.c): TCP and UDP. */
 export function modsocket(board: BoardContext) {
@@ -108,9 +108,9 @@ export function modsocket(board: BoardContext) {
       return [[AF_INET, SOCK_STREAM, 0, "", [lookup(board, host), portIn]]];
     },
     /** read([n]) / readinto(buf[, n]): n < 0 reads to the end of the stream; null is the firmware's None. */
-    socketRead: (fd: number, size: number): Promise<ReadResult> => readLoop(board, sockets.get(fd), size, false),
+    socketRead: (fd: number, size: number): Promise<ReadResult> => socketReadLoop(board, sockets.get(fd), size, false),
     /** readline([limit]): bytes up to and including "\n" (mp_stream_unbuffered_readline). */
-    socketReadline: (fd: number, limit: number): Promise<ReadResult> => readLoop(board, sockets.get(fd), limit, true),
+    socketReadline: (fd: number, limit: number): Promise<ReadResult> => socketReadLoop(board, sockets.get(fd), limit, true),
     /**
      * write(buf): mp_stream_write writes everything (blocking); non-blocking, what the buffer took,
      * or null when nothing (py/stream.c lines 243-262).
@@ -186,12 +186,17 @@ function readOnce(board: BoardContext, s: TcpSocket | UdpSocket, max: number): U
   return d instanceof Promise ? d.then((x) => x.data) : d.data;
 }
 
+function socketReadLoop(board: BoardContext, s: TcpSocket | UdpSocket, size: number, line: boolean): Promise<ReadResult> {
+  return readLoop((max) => readOnce(board, s, max), size, line, s instanceof UdpSocket);
+}
+
 /**
- * py/stream.c mp_stream_rw/stream_readall/stream_unbuffered_readline: reads until `size` bytes
- * (-1: end of stream; `line`: up to and including "\n"), or end of stream. EAGAIN (non-blocking)
- * ends it with what was read, or null when nothing was; other errors raise, losing what was read.
+ * py/stream.c mp_stream_rw/stream_readall/stream_unbuffered_readline over one stream's `read`:
+ * reads until `size` bytes (-1: end of stream; `line`: up to and including "\n"), or end of
+ * stream. EAGAIN (non-blocking) ends it with what was read, or null when nothing was; other errors
+ * raise, losing what was read. A `datagram` stream gives one read.
  */
-async function readLoop(board: BoardContext, s: TcpSocket | UdpSocket, size: number, line: boolean): Promise<ReadResult> {
+export async function readLoop(read: (max: number) => Uint8Array | Promise<Uint8Array>, size: number, line: boolean, datagram = false): Promise<ReadResult> {
   const parts: Uint8Array[] = [];
   let total = 0;
   for (;;) {
@@ -199,7 +204,7 @@ async function readLoop(board: BoardContext, s: TcpSocket | UdpSocket, size: num
     const want = line ? 1 : size < 0 ? READALL_STEP : size - total;
     let chunk: Uint8Array;
     try {
-      chunk = await readOnce(board, s, want);
+      chunk = await read(want);
     } catch (error) {
       if (error instanceof NetError && error.code === "EAGAIN") return total === 0 ? null : concat(parts, total);
       throw error;
@@ -208,7 +213,7 @@ async function readLoop(board: BoardContext, s: TcpSocket | UdpSocket, size: num
     parts.push(chunk);
     total += chunk.length;
     if (line && chunk[0] === 0x0a) break;
-    if (s instanceof UdpSocket && !line) break; // a datagram is one read
+    if (datagram && !line) break; // a datagram is one read
   }
   return concat(parts, total);
 }

@@ -197,7 +197,7 @@ export class TcpSocket {
    * (ports/esp32/modsocket.c, _socket_send). A send either took bytes and says how many, or took
    * none and raised: a retry never sends the same bytes twice.
    */
-  send(data: Uint8Array, signal?: AbortSignal, all = false): number | Promise<number> {
+  send(data: Uint8Array, signal?: AbortSignal, all = false, timeoutMs = this.timeoutMs): number | Promise<number> {
     const link = this.connectedLink();
     if (data.length === 0) return 0;
     const partial = !all && this.host.profile.socket.partialSend;
@@ -225,6 +225,7 @@ export class TcpSocket {
       },
       (s) => link.waitForSendSpace(s),
       signal,
+      timeoutMs,
     );
     } catch (error) {
       return tookSome(error);
@@ -232,8 +233,11 @@ export class TcpSocket {
     return result instanceof Promise ? result.catch(tookSome) : result;
   }
 
-  /** Up to `max` bytes as they arrived; empty once the peer has closed. */
-  recv(max: number, signal?: AbortSignal): Uint8Array | Promise<Uint8Array> {
+  /**
+   * Up to `max` bytes as they arrived; empty once the peer has closed. `timeoutMs` other than the
+   * socket's: a TLS layer reading for itself (ssl.wrap_socket) whatever the script set.
+   */
+  recv(max: number, signal?: AbortSignal, timeoutMs = this.timeoutMs): Uint8Array | Promise<Uint8Array> {
     const link = this.connectedLink();
     // Data waiting: the common case on a busy connection answers without building the wait.
     const ready = link.inbound.tryRead(max);
@@ -242,6 +246,7 @@ export class TcpSocket {
       () => link.inbound.tryRead(max),
       (s) => link.inbound.wait(s),
       signal,
+      timeoutMs,
     );
   }
 
@@ -353,10 +358,10 @@ export class TcpSocket {
    * Runs a blocking operation with the socket's timeout: `tryNow` returns a result or null when
    * it would block; `wait` resolves when it is worth trying again.
    */
-  private waitFor<T>(tryNow: () => T | null, wait: (signal?: AbortSignal) => Promise<void>, signal?: AbortSignal): T | Promise<T> {
+  private waitFor<T>(tryNow: () => T | null, wait: (signal?: AbortSignal) => Promise<void>, signal?: AbortSignal, timeoutMs = this.timeoutMs): T | Promise<T> {
     return blockingCall(
       this.host.clock,
-      this.timeoutMs,
+      timeoutMs,
       () => {
         this.assertOpen();
         return tryNow();

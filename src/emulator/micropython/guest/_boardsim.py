@@ -32,6 +32,13 @@ def setup(source, name, heap_bytes):
             sys.modules[alias] = module
     _as_builtin(_vfs, "vfs")
     sys.modules["vfs"] = _vfs
+    # The interpreter's errno has Linux's numbers, the rp2 and ESP8266 ones; the ESP32's differ
+    # (newlib: EINPROGRESS 119), so there the board's own table replaces it.
+    if _host.info["ownErrno"]:
+        import _errno
+
+        _as_builtin(_errno, "errno")
+        _REPLACED["errno"] = _REPLACED["uerrno"] = _errno
     import socket
     import select
     sys.modules["usocket"] = socket
@@ -52,6 +59,10 @@ def setup(source, name, heap_bytes):
     _import_as_firmware()
     _script = (source, name, heap_bytes)
 
+
+# Built-in modules of the interpreter that this board's firmware has otherwise (import finds a
+# built-in before sys.modules, so the import hook answers for them).
+_REPLACED = {}
 
 # Guest modules that exist only where a board's profile lists them.
 _OPTIONAL = ("mpython", "esp", "esp32", "rp2", "dht", "ds18x20", "onewire", "neopixel", "upysh", "webrepl")
@@ -77,6 +88,8 @@ def _import_as_firmware():
     loading = [0]
 
     def _import(name, *args):
+        if name in _REPLACED:
+            return _REPLACED[name]
         if name in private:
             # _boardsim and _board stay importable: the worker's REPL code imports them at its top level
             if (loading[0] == 0 and name not in ("_boardsim", "_board")) or private[name] is None:

@@ -197,7 +197,14 @@ def wait_for(aw, timeout):
         task._waiters.append((me, me._gen))
         yield ("sleep", int(timeout * 1000))
     if not task.done():
+        # extmod/asyncio/funcs.py v1.23.0 lines 48-51: the cancel reaches the task and wait_for waits
+        # for it to end (its clean-up may take time) before TimeoutError; what it raised is dropped.
         task.cancel()
+        task._awaited = True
+        if not task.done():
+            me = _loop.current
+            task._waiters.append((me, me._gen))
+            yield None
         raise TimeoutError
     return task.result()
 

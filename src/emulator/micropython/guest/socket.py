@@ -16,7 +16,9 @@ def _int(value):
 
 
 def _str(value):
-    # mp_obj_str_get_str (py/objstr.c v1.23.0 line 2351)
+    # mp_obj_str_get_str (py/objstr.c v1.23.0 line 2371): a str, or bytes taken as its text
+    if isinstance(value, bytes):
+        return value.decode()
     if not isinstance(value, str):
         raise TypeError("can't convert '%s' object to str implicitly" % type(value).__name__)
     return value

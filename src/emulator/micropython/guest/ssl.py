@@ -1,28 +1,46 @@
-# The ssl module the firmware has (mbedTLS): importable, but nothing on the virtual LAN speaks TLS,
-# so wrapping a socket fails with one clear line.
-PROTOCOL_TLS_CLIENT = 0
-PROTOCOL_TLS_SERVER = 1
-CERT_NONE = 0
-CERT_OPTIONAL = 1
-CERT_REQUIRED = 2
+# The frozen ssl module (micropython-lib python-stdlib/ssl 0.2.1, which bundle-networking freezes
+# into every v1.23 board): CPython's names over the built-in tls module. Its SSLContext starts with
+# CERT_NONE whatever the protocol; str arguments of load_cert_chain/load_verify_locations are file
+# names on the board's file system.
+import tls
+from tls import *
 
-_NOT_SIMULATED = "TLS is not simulated: use plain TCP (http://, MQTT without ssl)"
+
+def _read(name):
+    with open(name, "rb") as f:
+        return f.read()
 
 
 class SSLContext:
-    def __init__(self, protocol):
-        self.protocol = protocol
-        self.verify_mode = CERT_NONE
+    def __init__(self, *args):
+        self._context = tls.SSLContext(*args)
+        self._context.verify_mode = CERT_NONE
+
+    @property
+    def verify_mode(self):
+        return self._context.verify_mode
+
+    @verify_mode.setter
+    def verify_mode(self, value):
+        self._context.verify_mode = value
 
     def load_cert_chain(self, certfile, keyfile):
-        pass
+        certfile = _read(certfile) if isinstance(certfile, str) else certfile
+        keyfile = _read(keyfile) if isinstance(keyfile, str) else keyfile
+        self._context.load_cert_chain(certfile, keyfile)
 
     def load_verify_locations(self, cafile=None, cadata=None):
-        pass
+        self._context.load_verify_locations(_read(cafile) if cafile else cadata)
 
     def wrap_socket(self, sock, server_side=False, do_handshake_on_connect=True, server_hostname=None):
-        raise OSError(_NOT_SIMULATED)
+        return self._context.wrap_socket(sock, server_side=server_side, do_handshake_on_connect=do_handshake_on_connect, server_hostname=server_hostname)
 
 
 def wrap_socket(sock, server_side=False, key=None, cert=None, cert_reqs=CERT_NONE, cadata=None, server_hostname=None, do_handshake=True):
-    raise OSError(_NOT_SIMULATED)
+    context = SSLContext(PROTOCOL_TLS_SERVER if server_side else PROTOCOL_TLS_CLIENT)
+    if cert or key:
+        context.load_cert_chain(cert, key)
+    if cadata:
+        context.load_verify_locations(cadata=cadata)
+    context.verify_mode = cert_reqs
+    return context.wrap_socket(sock, server_side=server_side, do_handshake_on_connect=do_handshake, server_hostname=server_hostname)

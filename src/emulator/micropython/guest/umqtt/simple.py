@@ -9,7 +9,7 @@ class MQTTException(Exception):
 
 
 class MQTTClient:
-    def __init__(self, client_id, server, port=0, user=None, password=None, keepalive=0, ssl=None, ssl_params={}):
+    def __init__(self, client_id, server, port=0, user=None, password=None, keepalive=0, ssl=None):
         if port == 0:
             port = 8883 if ssl else 1883
         self.client_id = client_id
@@ -69,7 +69,8 @@ class MQTTClient:
         addr = socket.getaddrinfo(self.server, self.port)[0][-1]
         self.sock.connect(addr)
         if self.ssl:
-            raise OSError("TLS (MQTT over SSL) is not simulated: use ssl=False")
+            # umqtt.simple 1.4.0: `ssl` is an SSLContext (ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT))
+            self.sock = self.ssl.wrap_socket(self.sock, server_hostname=self.server)
         # CONNECT (§3.1): protocol name "MQTT", level 4, flags, keep alive; then the payload
         flags = 0x02 if clean_session else 0
         length = 10 + 2 + len(self.client_id)
