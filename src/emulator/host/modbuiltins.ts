@@ -1,4 +1,4 @@
-import { errorcodeTable } from "../../boards/errno.ts";
+import { oserrorTexts } from "../../boards/errno.ts";
 import type { BoardProfile } from "../../boards/profile.ts";
 import { abortableWait } from "../../network-sim/clock/abortable-wait.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
@@ -11,7 +11,7 @@ export function modbuiltins(board: BoardContext) {
   return {
     boardInfo: () => ({
       board: board.profile.id,
-      errorcode: errorcodeTable(board.profile.errno),
+      oserror: oserrorTexts(board.profile.errno),
       socket: board.profile.socket.constants,
       network: board.profile.wlan.constants,
       modules: [...(board.profile.vendorModules ?? []), ...board.profile.port.frozen, ...board.profile.port.modules],

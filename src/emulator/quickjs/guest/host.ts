@@ -73,7 +73,8 @@ export function native<T = unknown>(name: string, ...args: unknown[]): T {
 
 export interface BoardInfo {
   board: string;
-  errorcode: Record<string, string>;
+  /** str(OSError(n)) for each number the board names. */
+  oserror: Record<string, string>;
   socket: Record<string, number>;
   network: Record<string, number>;
   /** Vendor modules this board's firmware has (e.g. "mpython"). */

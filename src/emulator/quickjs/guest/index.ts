@@ -3,7 +3,7 @@
  * script: installs the builtins and registers the Python-style modules the script imports.
  */
 import { installBuiltins } from "./builtins.ts";
-import { caught, errorcodes } from "./exceptions.ts";
+import { caught, oserrorTexts } from "./exceptions.ts";
 import { boardInfo, call } from "./host.ts";
 import machine from "./machine.ts";
 import mpython from "./mpython.ts";
@@ -13,7 +13,7 @@ import socket from "./socket.ts";
 import sys from "./sys.ts";
 import time from "./time.ts";
 
-Object.assign(errorcodes, boardInfo.errorcode);
+Object.assign(oserrorTexts, boardInfo.oserror);
 installBuiltins();
 
 /** Called at the top of every loop body of the user's script (see loop-ticks.ts). */
