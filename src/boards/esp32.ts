@@ -179,7 +179,6 @@ export const esp32: BoardProfile = {
     setsockoptWarning: "Warning: lwip.setsockopt() option not implemented",
     // CONFIG_LWIP_UDP_RECVMBOX_SIZE default 6 (IDF Kconfig; UNVERIFIED for MicroPython's sdkconfig).
     udpReceiveQueue: 6,
-    resolvesHostnames: true,
     // EAI_FAIL 202, negated.
     dnsFailureErrno: -202,
     // SYNMAXRTX 12 with a 1.5 s RTO; the total is UNVERIFIED, taken as Pico W's ~18 s.

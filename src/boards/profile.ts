@@ -100,7 +100,7 @@ export interface BoardProfile {
     /**
      * Which socket module the firmware runs: extmod/modlwip.c (lwIP raw API: rp2, esp8266) or
      * ports/esp32/modsocket.c (lwIP BSD sockets). getaddrinfo's tuples, repr and select/poll's
-     * readiness rules follow it (src/emulator/host/).
+     * readiness rules, and how an address tuple is read (names resolved on ESP32: host/netutils.ts) follow it.
      */
     module: "modlwip" | "esp32";
     constants: Record<string, number>;
@@ -129,8 +129,6 @@ export interface BoardProfile {
     setsockoptWarning: string;
     /** UDP datagrams queued per socket before new ones are dropped. */
     udpReceiveQueue: number;
-    /** ESP32 resolves a hostname in connect()/sendto(); the lwIP raw-API ports raise ValueError: invalid arguments. */
-    resolvesHostnames: boolean;
     /** The bare OSError number of a failed name lookup (-2 lwIP raw API, -202 ESP-IDF EAI_FAIL). */
     dnsFailureErrno: number;
     /** connect() to an address nobody answers: SYN retries until ECONNABORTED. */

@@ -7,13 +7,16 @@ import { typeName } from "./builtins.ts";
 
 const { AF_INET = 2, SOCK_STREAM = 1 } = boardInfo.socket;
 
-/** An (ip, port) tuple as the firmware checks it (mp_obj_get_array_fixed_n). */
-function address(addr: unknown): [string, number] {
-  if (!Array.isArray(addr)) throw new TypeError(`object '${typeName(addr)}' isn't a tuple or list`);
-  if (addr.length !== 2) throw new TypeError("tuple/list has wrong length");
-  const [host, port] = addr;
-  if (typeof port !== "number" || !Number.isInteger(port)) throw new TypeError(`can't convert ${typeName(port)} to int`);
-  return [String(host), port];
+/**
+ * (ip, port) as it is, for the host to check as the port does (src/emulator/host/netutils.ts): an
+ * array as a list of its items, anything else by its type's name. A bytes host crosses as its text
+ * (an array's items cross as JSON).
+ */
+function address(addr: unknown): unknown {
+  if (!Array.isArray(addr)) return { __t: typeName(addr) };
+  return addr.map((v: unknown) =>
+    typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : v instanceof Uint8Array ? String.fromCharCode(...v) : { __t: typeName(v) },
+  );
 }
 
 /** The descriptor select/poll hands the host for a socket; undefined for anything else. */
@@ -43,18 +46,18 @@ class socket {
     this.fd = fd ?? call<number>("socketNew", af, type, proto);
   }
   bind(addr: unknown): void {
-    call("socketBind", this.fd, ...address(addr));
+    call("socketBind", this.fd, address(addr));
   }
   /**
    * Blocks until connected (or settimeout() expires): a board on the LAN, or out through the PC.
    * A hostname works only where the firmware resolves names.
    */
   connect(addr: unknown): void {
-    call("socketConnect", this.fd, ...address(addr));
+    call("socketConnect", this.fd, address(addr));
   }
   /** UDP: sends one datagram, returns its length. */
   sendto(data: unknown, addr: unknown): number {
-    return call<number>("socketSendto", this.fd, toArrayBuffer(toBuffer(data)), ...address(addr));
+    return call<number>("socketSendto", this.fd, toArrayBuffer(toBuffer(data)), address(addr));
   }
   /** UDP: the next datagram (at most bufsize bytes of it) and its sender: (data, (ip, port)). */
   recvfrom(bufsize: number): [bytes, [string, number]] {
