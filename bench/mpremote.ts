@@ -3,7 +3,7 @@
  * own process, as a user runs it): `mpremote exec "print(1)"` round trip and `mpremote fs cp` of 100 kB.
  */
 import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -51,5 +51,7 @@ export async function mpremoteRuns(runs: number): Promise<MpremoteFigures> {
     return { execMs, copyMs };
   } finally {
     child.kill("SIGKILL");
+    await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once("exit", resolve)));
+    rmSync(dir, { recursive: true, force: true });
   }
 }

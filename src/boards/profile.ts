@@ -103,7 +103,8 @@ export interface BoardProfile {
      * readiness rules, and how an address tuple is read (names resolved on ESP32: host/netutils.ts) follow it.
      */
     module: "modlwip" | "esp32";
-    constants: Record<string, number>;
+    /** The socket module's constants; these five on every port (types/boardsim.d.ts declares them). */
+    constants: Record<string, number> & Record<"AF_INET" | "SOCK_STREAM" | "SOCK_DGRAM" | "SOL_SOCKET" | "SO_REUSEADDR", number>;
     /** lwIP raw-API ports return a short count from send() when the send buffer is short; ESP32 loops. */
     partialSend: boolean;
     /** TCP_SND_BUF, bytes. */

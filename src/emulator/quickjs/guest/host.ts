@@ -75,7 +75,7 @@ export interface BoardInfo {
   board: string;
   /** str(OSError(n)) for each number the board names. */
   oserror: Record<string, string>;
-  socket: Record<string, number>;
+  socket: Record<string, number> & Record<"AF_INET" | "SOCK_STREAM" | "SOCK_DGRAM" | "SOL_SOCKET" | "SO_REUSEADDR", number>;
   network: Record<string, number>;
   /** Vendor modules this board's firmware has (e.g. "mpython"). */
   modules: string[];

@@ -33,11 +33,13 @@ function int(value: unknown): number {
  * getaddrinfo(host, port[, af, type, proto, flags]): the firmware's list of 5-tuples; names come
  * from the simulated router's DNS (src/emulator/host/modsocket.ts has the rules per board).
  */
-function getaddrinfo(host: unknown, port: unknown, af = 0, type = 0, proto = 0, flags = 0): unknown[] {
+type AddrInfo = [family: number, type: number, proto: number, canonname: string, address: [string, number]];
+
+function getaddrinfo(host: unknown, port: unknown, af = 0, type = 0, proto = 0, flags = 0): AddrInfo[] {
   if (typeof host !== "string") throw new TypeError(`can't convert '${typeName(host)}' object to str implicitly`);
   const p = typeof port === "string" ? port : int(port);
-  const found = call<[number, number, number, string, [string, number]][]>("socketGetaddrinfo", host, p, int(af), int(type), int(proto), int(flags));
-  return found.map(([f, t, pr, c, a]) => tuple<unknown>(f, t, pr, c, tuple<unknown>(a[0], a[1])));
+  const found = call<AddrInfo[]>("socketGetaddrinfo", host, p, int(af), int(type), int(proto), int(flags));
+  return found.map(([f, t, pr, c, a]) => tuple<unknown>(f, t, pr, c, tuple<unknown>(a[0], a[1])) as AddrInfo);
 }
 
 class socket {
