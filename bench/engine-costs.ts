@@ -5,6 +5,8 @@
 import { MicroPythonEngine } from "../src/emulator/micropython/engine.ts";
 import { QuickJsEngine } from "../src/emulator/quickjs/engine.ts";
 import type { GuestEngine, GuestHost, HostValue } from "../src/emulator/host-api.ts";
+import { BOARDS } from "../src/boards/index.ts";
+import { boardInfo } from "../src/emulator/host/modbuiltins.ts";
 import { compileScript } from "../src/emulator/quickjs/transpile.ts";
 import { median, scriptFile } from "./support.ts";
 
@@ -69,7 +71,7 @@ export interface EngineCosts {
 function standInHost(report: (text: string) => void): GuestHost {
   const data = new Uint8Array(4096);
   const fns: Record<string, (...args: never[]) => HostValue | Promise<HostValue>> = {
-    boardInfo: () => ({ board: "bench", errorcode: {}, socket: { AF_INET: 2, SOCK_STREAM: 1 }, network: {}, modules: [] }),
+    boardInfo: () => boardInfo(BOARDS.pico_w!, false),
     poll: () => null,
     ticksMs: () => performance.now() * 1000,
     socketNew: () => 1,

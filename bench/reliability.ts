@@ -3,10 +3,8 @@
  * (throughput, memory, Ctrl-C latency). Runs with --expose-gc so heap figures are after a full GC.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import net from "node:net";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import {
   ACCEPT_CLOSE_SERVER,
@@ -17,6 +15,7 @@ import {
   settledGrowth,
 } from "../test/support/hygiene.ts";
 import { startCli } from "../test/support/cli.ts";
+import { tempDir } from "./support.ts";
 import { startScript, type ScriptRun } from "../test/support/run-script.ts";
 
 async function forwardedPort(run: ScriptRun): Promise<number> {
@@ -119,8 +118,7 @@ async function interruptLatency(rounds: number): Promise<void> {
  * is printed. `spinMs`: how long the script spins before it says "ready" (and the signal is sent).
  */
 async function cliInterruptLatency(rounds: number, spinMs: number): Promise<void> {
-  const dir = await mkdtemp(path.join(tmpdir(), "boardsim-bench-"));
-  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  const dir = await tempDir();
   const file = path.join(dir, "spin.ts");
   await writeFile(
     file,

@@ -93,10 +93,20 @@ export async function startBoard(scriptFile: string, opts: BenchBoardOptions = {
   return { hostPort, done, printed };
 }
 
+/** Temporary folders of this run, removed when the process exits (one listener for all). */
+const tempDirs: string[] = [];
+process.once("exit", () => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** A new temporary folder, removed when the process exits. */
+export async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "boardsim-bench-"));
+  tempDirs.push(dir);
+  return dir;
+}
+
 /** Writes a script to a temporary file. */
 export async function scriptFile(name: string, source: string): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "boardsim-bench-"));
-  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  const dir = await tempDir();
   const file = path.join(dir, name);
   await writeFile(file, source);
   return file;

@@ -9,17 +9,7 @@ const YIELD_EVERY_MS = 10;
 /** What every guest library needs: the board's tables, print() to the console, and a yield from busy loops. */
 export function modbuiltins(board: BoardContext) {
   return {
-    boardInfo: () => ({
-      board: board.profile.id,
-      oserror: oserrorTexts(board.profile.errno),
-      socket: board.profile.socket.constants,
-      network: board.profile.wlan.constants,
-      modules: [...(board.profile.vendorModules ?? []), ...board.profile.port.frozen, ...board.profile.port.modules],
-      notFrozen: [...(board.profile.notFrozen ?? [])],
-      console: board.serial !== null,
-      help: board.profile.helpText,
-      port: portInfo(board.profile),
-    }),
+    boardInfo: () => boardInfo(board.profile, board.serial !== null),
     write: (text: string): null | Promise<null> => {
       const full = board.console(text);
       return full ? full.then(() => null) : null;
@@ -30,6 +20,21 @@ export function modbuiltins(board: BoardContext) {
       return performance.now() - board.lastYield < YIELD_EVERY_MS ? null : nextTurn(board.signal);
     },
   } satisfies HostCalls<"modbuiltins">;
+}
+
+/** The board's tables every guest library starts from; `console`: the board has a serial console (REPL). */
+export function boardInfo(profile: BoardProfile, console: boolean) {
+  return {
+    board: profile.id,
+    oserror: oserrorTexts(profile.errno),
+    socket: profile.socket.constants,
+    network: profile.wlan.constants,
+    modules: [...(profile.vendorModules ?? []), ...profile.port.frozen, ...profile.port.modules],
+    notFrozen: [...(profile.notFrozen ?? [])],
+    console,
+    help: profile.helpText,
+    port: portInfo(profile),
+  };
 }
 
 /** What the guest libraries adapt sys, os and machine from (sys.platform, os.uname(), Pin constants, ...). */
