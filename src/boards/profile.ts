@@ -37,6 +37,14 @@ export interface WlanTiming {
   link: LinkTiming | null;
 }
 
+/**
+ * The "fast" timing profile of every board: each step at once, the WiFi hop unshaped; a driver that
+ * retries does so every 100 ms (so a test sees the retry without waiting the board's period).
+ */
+export function fastTiming(retries: boolean): WlanTiming {
+  return { associateMs: 0, dhcpMs: 0, noApMs: 0, authFailMs: 0, scanMs: 0, retryMs: retries ? 100 : null, link: null };
+}
+
 /** A board's WiFi hop as one TCP connection sees it (applied by src/network-sim/faults/wifi-link.ts). */
 export interface LinkTiming {
   /** Single-connection TCP throughput, bytes per second, in each direction. */
