@@ -3,11 +3,11 @@
  * own process, as a user runs it): `mpremote exec "print(1)"` round trip and `mpremote fs cp` of 100 kB.
  */
 import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { tempDir } from "./support.ts";
 
 const run = promisify(execFile);
 const PYTHON = "/usr/bin/python3";
@@ -26,7 +26,7 @@ async function timed(args: string[]): Promise<number> {
 }
 
 export async function mpremoteRuns(runs: number): Promise<MpremoteFigures> {
-  const dir = mkdtempSync(path.join(tmpdir(), "boardsim-bench-mpremote-"));
+  const dir = await tempDir();
   const child = spawn(process.execPath, [BIN, "run", "--board", "esp32", "--profile", "fast", "--serial", "rfc2217:0", "--flash", dir, "--log-format", "json"], { stdio: ["ignore", "ignore", "pipe"] });
   try {
     const url = await new Promise<string>((resolve, reject) => {
@@ -51,7 +51,5 @@ export async function mpremoteRuns(runs: number): Promise<MpremoteFigures> {
     return { execMs, copyMs };
   } finally {
     child.kill("SIGKILL");
-    await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once("exit", resolve)));
-    rmSync(dir, { recursive: true, force: true });
   }
 }
