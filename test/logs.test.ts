@@ -14,7 +14,7 @@ afterEach(killStarted);
 
 describe("each line about a board names it", () => {
   it("the forward of a board's port, and a refused connection to the PC", async () => {
-    const server = boardsim("run", "--board", "pico_w", "--role", "server", "--profile", "fast", "--log-format", "json", "--port", String(await refusingPort()));
+    const server = boardsim("run", "--board", "pico_w", "--role", "server", "--profile", "fast", "--log-format", "json", "--forward", "0:8000");
     const forward = await server.logged((l) => l.msg.startsWith("forward "));
     expect(forward.board).toBe("pico_w");
     const client = boardsim("run", "--board", "esp32", "--role", "client", "--profile", "fast", "--log-format", "json", "--port", String(await refusingPort()));
@@ -24,7 +24,7 @@ describe("each line about a board names it", () => {
   });
 
   it("--log-level warn still says where to connect, with the board's name", async () => {
-    const run = boardsim("run", "--board", "pico_w", "--role", "server", "--profile", "fast", "--log-level", "warn", "--port", String(await refusingPort()));
+    const run = boardsim("run", "--board", "pico_w", "--role", "server", "--profile", "fast", "--log-level", "warn", "--forward", "0:8000");
     await run.printed("accepting.....");
     while (!run.stderr().includes("\n")) await new Promise((resolve) => run.child.stderr!.once("data", resolve));
     const lines = run.stderr().trim().split("\n");
@@ -34,7 +34,7 @@ describe("each line about a board names it", () => {
 });
 
 it("the DHCP lease's expiry is a time of day, not a clock offset", async () => {
-  const run = boardsim("run", "--board", "esp32", "--role", "server", "--profile", "fast", "--log-format", "json", "--port", String(await refusingPort()));
+  const run = boardsim("run", "--board", "esp32", "--role", "server", "--profile", "fast", "--log-format", "json", "--forward", "0:8000");
   const lease = await run.logged((l) => l.msg.startsWith("DHCP lease"));
   const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
   expect(lease.expiresAt).toMatch(iso);
