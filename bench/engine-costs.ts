@@ -50,10 +50,14 @@ print(json.dumps({"call": timed(${N / 4}, calls), "recv": timed(${N / 4}, recvs)
 `;
 
 export interface PythonCosts {
-  /** µs: a host call returning a number (ticks_ms), recv(4096), sendall of 4 KiB: today each is one message round trip to the main thread. */
+  /** µs: a host call returning a number (ticks_ms), a message round trip to the main thread. */
   call: number;
+  /** µs: recv(4096) and sendall of 4 KiB as data calls (shared memory, one round trip each: a host without SocketStreams). */
   recv: number;
   sendall: number;
+  /** µs: the same with the host's SocketStreams: 16 KiB read ahead and 16 KiB of send room per call, so one call in four. */
+  aheadRecv: number;
+  bufferedSendall: number;
 }
 
 export interface EngineCosts {
@@ -63,12 +67,11 @@ export interface EngineCosts {
   recv: number;
   sendall: number;
   suspend: number;
-  /** ms: a QuickJS WebAssembly instance; running an empty script (context, host functions, guest library). */
-  instanceMs: number;
-  emptyRunMs: number;
+  /** ms: a board's QuickJS start and an empty script's run (the instance from the guest library's snapshot, host functions). */
+  bootMs: number;
 }
 
-function standInHost(report: (text: string) => void): GuestHost {
+function standInHost(report: (text: string) => void, streams = false): GuestHost {
   const data = new Uint8Array(4096);
   const fns: Record<string, (...args: never[]) => HostValue | Promise<HostValue>> = {
     boardInfo: () => boardInfo(BOARDS.pico_w!, false),
@@ -80,43 +83,53 @@ function standInHost(report: (text: string) => void): GuestHost {
     timeSleep: () => Promise.resolve(null),
     write: (text: string) => (report(text), null),
   };
-  return { functionNames: Object.keys(fns), call: (name, args) => (fns[name] as (...a: readonly HostValue[]) => HostValue)(...args) };
+  const call = (name: string, args: readonly HostValue[]) => (fns[name] as (...a: readonly HostValue[]) => HostValue)(...args);
+  if (!streams) return { functionNames: Object.keys(fns), call };
+  // Always more data waiting and room to send, as on a busy connection.
+  const waiting = new Uint8Array(1 << 16);
+  return {
+    functionNames: Object.keys(fns),
+    call,
+    streams: { peek: (_fd, into) => (into.set(waiting.subarray(0, into.length)), into.length), consume: () => {}, sendRoom: () => 1 << 16, send: () => {} },
+  };
 }
 
 /** Runs one engine on the stand-in host; returns what the script printed. */
-async function printedBy(engine: GuestEngine): Promise<string> {
+async function printedBy(engine: GuestEngine, streams = false): Promise<string> {
   let printed = "";
-  await engine.run(standInHost((text) => (printed += text)));
+  await engine.run(standInHost((text) => (printed += text), streams));
   engine.dispose();
   return printed;
 }
 
 export async function pythonCosts(runs: number): Promise<PythonCosts> {
-  const samples: PythonCosts[] = [];
+  type Sample = Pick<PythonCosts, "call" | "recv" | "sendall">;
+  const samples: [Sample, Sample][] = [];
   for (let i = 0; i <= runs; i++) {
-    const engine = await MicroPythonEngine.create({ source: PY_CALLS, fileName: "calls.py" }, { heapBytes: 1 << 20, config: {} });
-    const printed = await printedBy(engine);
-    if (i > 0) samples.push(JSON.parse(printed) as PythonCosts);
+    const run = async (streams: boolean) => {
+      const engine = await MicroPythonEngine.create({ source: PY_CALLS, fileName: "calls.py" }, { heapBytes: 1 << 20, config: {} });
+      return JSON.parse(await printedBy(engine, streams)) as Sample;
+    };
+    const sample: [Sample, Sample] = [await run(false), await run(true)];
+    if (i > 0) samples.push(sample);
   }
-  const med = (key: keyof PythonCosts) => median(samples.map((s) => s[key]));
-  return { call: med("call"), recv: med("recv"), sendall: med("sendall") };
+  const med = (which: 0 | 1, key: keyof Sample) => median(samples.map((s) => s[which][key]));
+  return { call: med(0, "call"), recv: med(0, "recv"), sendall: med(0, "sendall"), aheadRecv: med(1, "recv"), bufferedSendall: med(1, "sendall") };
 }
 
 export async function engineCosts(runs: number): Promise<EngineCosts> {
   const calls = await compileScript(await scriptFile("calls.ts", CALLS));
   const empty = await compileScript(await scriptFile("empty.ts", ""));
-  const samples: Omit<EngineCosts, "instanceMs" | "emptyRunMs">[] = [];
+  const samples: Omit<EngineCosts, "bootMs">[] = [];
   for (let i = 0; i <= runs; i++) {
     const printed = await printedBy(await QuickJsEngine.create(calls, { heapBytes: 1 << 24, config: {} }));
     if (i > 0) samples.push(JSON.parse(printed));
   }
+  // The snapshot for the stand-in host's board exists by now (the runs above took it).
   const boards = 20;
-  let started = performance.now();
-  const engines = await Promise.all(Array.from({ length: boards }, () => QuickJsEngine.create(empty, { heapBytes: 1 << 20, config: {} })));
-  const instanceMs = (performance.now() - started) / boards;
-  started = performance.now();
-  for (const engine of engines) await engine.run(standInHost(() => {}));
-  const emptyRunMs = (performance.now() - started) / boards;
+  const started = performance.now();
+  for (let i = 0; i < boards; i++) await (await QuickJsEngine.create(empty, { heapBytes: 1 << 20, config: {} })).run(standInHost(() => {}));
+  const bootMs = (performance.now() - started) / boards;
   const med = (key: keyof (typeof samples)[number]) => median(samples.map((s) => s[key]));
-  return { loop: med("loop"), call: med("call"), recv: med("recv"), sendall: med("sendall"), suspend: med("suspend"), instanceMs, emptyRunMs };
+  return { loop: med("loop"), call: med("call"), recv: med("recv"), sendall: med("sendall"), suspend: med("suspend"), bootMs };
 }

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,7 +20,8 @@ function runPiped(args: string[], input: string): Promise<{ stdout: string; stde
 
 describe("boardsim run --board B, no script: the board's REPL on stdin/stdout", () => {
   it("boots to >>>, runs piped lines, keeps files in --flash DIR (named on stderr), exits 0 at the input's end", async () => {
-    const flash = path.join(mkdtempSync(path.join(tmpdir(), "boardsim-cli-")), "flash");
+    const folder = mkdtempSync(path.join(tmpdir(), "boardsim-cli-"));
+    const flash = path.join(folder, "flash");
     const { stdout, stderr, code } = await runPiped(["run", "--board", "pico_w", "--flash", flash, "--log-format", "json"], "print(1+1)\nopen('note.txt', 'w').write('hi')\n");
     expect(stdout).toBe(
       'MicroPython v1.23.0 on 2024-06-02; Raspberry Pi Pico W with RP2040\r\nType "help()" for more information.\r\n' +
@@ -29,11 +30,20 @@ describe("boardsim run --board B, no script: the board's REPL on stdin/stdout", 
     expect(readFileSync(path.join(flash, "note.txt"), "utf8")).toBe("hi");
     expect(stderr).toContain(`"flash":"${flash}"`);
     expect(code).toBe(0);
+    rmSync(folder, { recursive: true, force: true });
   });
 
   it("a flash folder that is a file: one line, exit 2", async () => {
     const { stderr, code } = await runPiped(["run", "--board", "esp32", "--flash", BIN], "");
     expect(stderr.split("\n")).toEqual([`boardsim: cannot use flash folder '${BIN}': not a folder`, ""]);
+    expect(code).toBe(2);
+  });
+
+  it("a flash folder that cannot be created (under /proc/sys, where mkdir says ENOENT): one line, exit 2, no hang", async () => {
+    // Node's recursive mkdir loops for ever there; a folder without write permission is "not writable" the same way
+    const dir = "/proc/sys/kernel/boardsim-flash/esp32";
+    const { stderr, code } = await runPiped(["run", "--board", "esp32", "--flash", dir], "");
+    expect(stderr.split("\n")).toEqual([`boardsim: cannot use flash folder '${dir}': cannot be created there`, ""]);
     expect(code).toBe(2);
   });
 });

@@ -229,6 +229,31 @@ describe("REPL", () => {
     expect(await repl(run, code)).toBe(`${code}\r\n[]\r\n`);
   });
 
+  it("sys.stdout.buffer writes bytes as they are (LF, 0xff), print()'s text has LF as CR LF, in program order", async () => {
+    const run = await boot("pico_w");
+    await run.take(">>> ");
+    // shared/runtime/sys_stdio_mphal.c: stdio_write cooks, stdio_buffer_write does not (mpremote mount's records)
+    const code = "import sys; print('a'); sys.stdout.buffer.write(b'\\x18\\x0a\\xff\\n'); sys.stdout.buffer.write(b'xyz', 2); print('b')";
+    // (the REPL prints each expression statement's value: write's count, 4 and 2)
+    expect(await repl(run, code)).toBe(`${code}\r\na\r\n\x18\n\xff\n4\r\nxy2\r\nb\r\n`);
+  });
+
+  it("select.poll() of sys.stdin.buffer wakes when a byte comes; after micropython.kbd_intr(-1) Ctrl-C is data", async () => {
+    const run = await boot("pico_w");
+    await run.take(">>> ");
+    const code =
+      "import select, sys, micropython; p = select.poll(); p.register(sys.stdin.buffer, select.POLLIN); micropython.kbd_intr(-1); print('ready'); print(p.poll(60000)); print(sys.stdin.buffer.read(2)); micropython.kbd_intr(3)";
+    run.type(code + "\r");
+    await run.take("ready\r\n");
+    run.type("\x03A");
+    expect(await run.take(">>> ")).toBe("[(<io.FileIO 0>, 1)]\r\nb'\\x03A'\r\n>>> ");
+    // the REPL's next execution has Ctrl-C as its interrupt character again (pyexec.c)
+    run.type("import time; time.sleep(60)\r");
+    await run.take("time.sleep(60)\r\n");
+    run.type("\x03");
+    expect(await run.take(">>> ")).toContain("KeyboardInterrupt: \r\n");
+  });
+
   it("Ctrl-C at a blocking accept() gives the firmware's KeyboardInterrupt traceback", async () => {
     const run = await boot("pico_w");
     await run.take(">>> ");

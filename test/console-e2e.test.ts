@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { startCli, type CliRun } from "./support/cli.ts";
 import { mpremote, runPython } from "./support/python.ts";
 
@@ -28,6 +28,7 @@ async function boot(board: string, serial: string): Promise<{ run: CliRun; where
 afterEach(() => {
   for (const run of runs.splice(0)) run.child.kill("SIGKILL");
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("the board's console for PC tools (real mpremote and pyserial)", () => {
   it.each([
@@ -42,6 +43,17 @@ describe("the board's console for PC tools (real mpremote and pyserial)", () => 
     const sums = await mpremote(["connect", where, "exec", "import hashlib, binascii; print(binascii.hexlify(hashlib.sha256(open('data.bin','rb').read()).digest()).decode())"]);
     const { createHash } = await import("node:crypto");
     expect(sums.trim()).toBe(createHash("sha256").update(Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7) & 0xff))).digest("hex"));
+  });
+
+  it("mpremote mount DIR, then import mymodule: the PC's folder is the board's /remote, read and written over the console", async () => {
+    const { where } = await boot("pico_w", `pty:${path.join(dir, "ttyMOUNT")}`);
+    const folder = mkdtempSync(path.join(dir, "mount-"));
+    writeFileSync(path.join(folder, "mymodule.py"), "def hello():\n    return 'hello from the PC'\n");
+    const code = "import os, mymodule; print(os.getcwd(), mymodule.hello()); open('note.txt', 'w').write('from the board\\n')";
+    const out = await mpremote(["connect", where, "mount", folder, "exec", code]);
+    // mpremote's own line comes before or after the board's, as Python buffers its stdout (PYTHONUNBUFFERED)
+    expect(out.split("\n").sort()).toEqual(["", "/remote hello from the PC", `Local directory ${folder} is mounted at /remote`]);
+    expect(readFileSync(path.join(folder, "note.txt"), "utf8")).toBe("from the board\n");
   });
 
   it("two boards of a lab, each with its own PTY, answer mpremote at the same time", async () => {

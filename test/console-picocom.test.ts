@@ -1,11 +1,12 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import net from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { startCli, type CliRun } from "./support/cli.ts";
-import { runPython } from "./support/python.ts";
+import { MPREMOTE, PYTHON, runPython } from "./support/python.ts";
 
 const exec = promisify(execFile);
 const dir = mkdtempSync(path.join(tmpdir(), "boardsim-picocom-"));
@@ -15,28 +16,35 @@ const runs: CliRun[] = [];
 afterAll(async () => {
   runs.forEach((r) => r.child.kill("SIGKILL"));
   await exec("tmux", [...TMUX, "kill-server"]).catch(() => {});
+  rmSync(dir, { recursive: true, force: true });
 });
 
 const tmux = (...args: string[]) => exec("tmux", [...TMUX, ...args]);
-const screen = async () => (await tmux("capture-pane", "-p", "-t", "picocom")).stdout;
+const screen = async (session = "picocom") => (await tmux("capture-pane", "-p", "-t", session)).stdout;
 
-/** Resolves once picocom's screen matches `pattern` (polls the pane: tmux has no event for it). */
-async function shows(pattern: RegExp): Promise<string> {
+/** Resolves once the terminal's screen matches `pattern` (polls the pane: tmux has no event for it). */
+async function shows(pattern: RegExp, session = "picocom"): Promise<string> {
   for (let tries = 0; tries < 300; tries++) {
-    const text = await screen();
+    const text = await screen(session);
     if (pattern.test(text)) return text;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`picocom never showed ${pattern}:\n${await screen()}`);
+  throw new Error(`${session} never showed ${pattern}:\n${await screen(session)}`);
+}
+
+/** Boots a Pico W with its console on a PTY link in this test's folder; resolves once it answers with >>>. */
+async function bootPico(name: string): Promise<{ run: CliRun; link: string }> {
+  const link = path.join(dir, name);
+  const run = startCli(["run", "--board", "pico_w", "--profile", "fast", "--serial", `pty:${link}`, "--flash", path.join(dir, `${name}-flash`), "--log-format", "json"]);
+  runs.push(run);
+  await run.logged((l) => l.link === link);
+  await runPython(`import serial, sys\ns = serial.Serial(sys.argv[1], timeout=60)\ns.write(b"\\r")\ns.read_until(b">>> ")`, [link]);
+  return { run, link };
 }
 
 describe("picocom on the board's PTY", () => {
   it("the REPL in picocom: Ctrl-C typed at a blocking accept() gives the firmware's KeyboardInterrupt traceback", async () => {
-    const link = path.join(dir, "ttyPICO");
-    const run = startCli(["run", "--board", "pico_w", "--profile", "fast", "--serial", `pty:${link}`, "--flash", path.join(dir, "flash"), "--log-format", "json"]);
-    runs.push(run);
-    await run.logged((l) => l.link === link);
-    await runPython(`import serial, sys\ns = serial.Serial(sys.argv[1], timeout=60)\ns.write(b"\\r")\ns.read_until(b">>> ")`, [link]);
+    const { run, link } = await bootPico("ttyPICO");
 
     await tmux("new-session", "-d", "-s", "picocom", "-x", "120", "-y", "40", `picocom -q -b 115200 ${link}`);
     await tmux("send-keys", "-t", "picocom", "Enter");
@@ -50,5 +58,42 @@ describe("picocom on the board's PTY", () => {
     await tmux("send-keys", "-t", "picocom", "C-c");
     const text = await shows(/^KeyboardInterrupt:\n>>>$/m);
     expect(text).toMatch(/^>>> s\.accept\(\)\nTraceback \(most recent call last\):\n  File "<stdin>", line 1, in <module>\nKeyboardInterrupt:\n>>>$/m);
+  }, 90_000);
+
+  it("Ctrl-D typed in picocom soft-reboots the board (MPY: soft reboot, the banner, >>>); a PC client of its server sees the connection reset", async () => {
+    const { run, link } = await bootPico("ttyRESET");
+    await tmux("new-session", "-d", "-s", "reset", "-x", "120", "-y", "40", `picocom -q -b 115200 ${link}`);
+    await tmux("send-keys", "-t", "reset", "-l", "import socket; s = socket.socket(); s.bind(('', 8000)); s.listen(1)");
+    await tmux("send-keys", "-t", "reset", "Enter");
+    const forward = await run.logged((l) => typeof l.boardAddress === "string" && l.boardAddress.endsWith(":8000") && typeof l.hostPort === "number");
+    const client = net.connect(forward.hostPort as number, "127.0.0.1");
+    const ended = new Promise<string>((resolve) => {
+      client.on("end", () => resolve("end"));
+      client.on("error", (e) => resolve((e as NodeJS.ErrnoException).code ?? "error"));
+    });
+    await new Promise((r) => client.once("connect", r));
+    await tmux("send-keys", "-t", "reset", "-l", "c, a = s.accept()");
+    await tmux("send-keys", "-t", "reset", "Enter");
+    await shows(/^>>> c, a = s\.accept\(\)\n>>>$/m, "reset");
+    await tmux("send-keys", "-t", "reset", "C-d");
+    const text = await shows(/^MPY: soft reboot\nMicroPython v1\.\d+\.\d+ on [^\n]+; Raspberry Pi Pico W with RP2040\nType "help\(\)" for more information\.\n>>>$/m, "reset");
+    expect(text).toContain(">>> c, a = s.accept()\n>>>\nMPY: soft reboot\n");
+    // the firmware's soft reset closes every socket (the board's RST reaches the PC as a reset or an end)
+    expect(["end", "ECONNRESET"]).toContain(await ended);
+    client.destroy();
+  }, 90_000);
+
+  it("mpremote repl in a terminal: connected, then the banner and >>> (Ctrl-B), code runs, Ctrl-] leaves", async () => {
+    const { link } = await bootPico("ttyREPL");
+    await tmux("new-session", "-d", "-s", "repl", "-x", "120", "-y", "40", `${PYTHON} ${MPREMOTE} connect ${link} repl`);
+    await shows(/^Use Ctrl-] or Ctrl-x to exit this shell$/m, "repl");
+    await tmux("send-keys", "-t", "repl", "C-b");
+    await shows(/^MicroPython v1\.\d+\.\d+ on [^\n]+; Raspberry Pi Pico W with RP2040\nType "help\(\)" for more information\.\n>>>$/m, "repl");
+    await tmux("send-keys", "-t", "repl", "-l", "print(6*7)");
+    await tmux("send-keys", "-t", "repl", "Enter");
+    await shows(/^>>> print\(6\*7\)\n42\n>>>$/m, "repl");
+    await tmux("send-keys", "-t", "repl", "C-]");
+    for (let tries = 0; tries < 300 && (await tmux("list-panes", "-t", "repl").then(() => true, () => false)); tries++) await new Promise((r) => setTimeout(r, 100));
+    await expect(tmux("list-panes", "-t", "repl")).rejects.toThrow(); // mpremote ended: its tmux session closed
   }, 90_000);
 });

@@ -107,7 +107,7 @@ describe("WiFi faults", () => {
     lab.pc.listen(8888);
     const b = await lab.addBoard({ board: "pico_w", source: joined(`print(wlan.ifconfig()[0]); const s = socket.socket(); try { s.connect(["192.168.1.2", 8888]); } catch (e) { print(e, time.ticks_ms()); }`) });
     await b.finished();
-    expect(b.lines().slice(2)).toEqual(["192.168.1.100", "[Errno 103] ECONNABORTED 21500"]);
+    expect(b.lines().slice(2)).toEqual(["192.168.1.100", "[Errno 103] ECONNABORTED 22000"]); // joined at 3.5 s, then 18.5 s of SYN retries
   });
 });
 
@@ -154,7 +154,7 @@ describe("TCP faults", () => {
   it("syn_timeout: ECONNABORTED after the SYN retries, ETIMEDOUT with settimeout()", async () => {
     const { b } = await connectError(["syn_timeout"], "pico_w");
     await b.finished();
-    expect(b.lines().at(-1)).toBe("[Errno 103] ECONNABORTED 103 18000");
+    expect(b.lines().at(-1)).toBe("[Errno 103] ECONNABORTED 103 18500"); // 6 × 3 s, then lwIP's next 0.5 s tick (syn-retries.ts)
     const { b: timed } = await connectError(["syn_timeout"], "esp32", "s.settimeout(5);");
     await timed.finished();
     expect(timed.lines().at(-1)).toBe("[Errno 116] ETIMEDOUT 116 5000");

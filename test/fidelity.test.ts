@@ -42,14 +42,16 @@ function fidelityScript(peerPort: number, deadPort: number): string {
 
 describe.each([
   // What each board raises and returns (micropython-facts.md §3-4; board-numbers.md §3 for buffers).
-  // The big send comes right after send('Hello'), whose 5 bytes are not acknowledged yet: lwIP's
-  // tcp_sndbuf only grows back on ACK, so the raw-API ports take TCP_SND_BUF - 5.
+  // The big send comes right after send('Hello'). lwIP's tcp_sndbuf grows back on ACK, so a real
+  // raw-API board, 5 ms from the PC, takes TCP_SND_BUF - 5; the fast timing these runs use has no
+  // round trip: the PC's kernel has taken the 5 bytes at once, so the send takes the whole buffer
+  // (issue 14 item 6: the buffer is held by modelled causes only; the realistic hop holds them).
   {
     board: "pico_w",
     wifiDown: "OSError: [Errno 113] EHOSTUNREACH",
     hostname: "ValueError: invalid arguments",
     inUse: "OSError: [Errno 98] EADDRINUSE",
-    bigSend: 6400 - 5,
+    bigSend: 6400,
   },
   {
     board: "esp32",
@@ -63,7 +65,7 @@ describe.each([
     wifiDown: "OSError: [Errno 113] EHOSTUNREACH",
     hostname: "ValueError: invalid arguments",
     inUse: "OSError: [Errno 98] EADDRINUSE",
-    bigSend: 2920 - 5,
+    bigSend: 2920,
   },
   {
     board: "mpython",

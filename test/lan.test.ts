@@ -300,7 +300,7 @@ describe("UDP inside the LAN", () => {
   it("echo between two boards with sendto/recvfrom (and in the capture)", async () => {
     const lan = newLan();
     const pcap = path.join(await mkdtemp(path.join(tmpdir(), "boardsim-udp-")), "udp.pcap");
-    lan.capture = new Capture(pcap, (ip) => lan.macOf(ip), () => lan.clock.now(), PC_MAC);
+    lan.capture = new Capture(pcap, lan, () => lan.clock.now(), PC_MAC);
     const server = await startScript(
       `${join()}
        const s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);

@@ -158,6 +158,18 @@ describe("boardsim run --script FILE.py", () => {
     expect(await run.exit).toBe(1);
     expect(run.stdout()).toMatch(new RegExp(`Traceback \\(most recent call last\\):\\n  File "${file}", line 2\\nSyntaxError: invalid syntax\\n$`));
   });
+
+  it("a file that is not UTF-8 (Latin-1) runs with its bytes as they are, as MicroPython v1.23's lexer takes them", async () => {
+    // py/lexer.c does not check UTF-8 (micropython#17855: invalid UTF-8 strings from a source file;
+    // the check proposed in micropython#17862 came after v1.23). Before, boardsim read the file as
+    // UTF-8 and each bad byte became U+FFFD (b'Gr\xef\xbf\xbd\xef\xbf\xbde').
+    const dir = await mkdtemp(path.join(tmpdir(), "boardsim-py-"));
+    const file = path.join(dir, "latin1.py");
+    await writeFile(file, Buffer.from('# caf\xe9\ns = "Gr\xfc\xdfe"\nprint(len(s), s.encode())\n', "latin1"));
+    const run = runCli("run", "--board", "pico_w", "--script", file);
+    expect(await run.exit).toBe(0);
+    expect(run.stdout().split("\n").at(-2)).toBe("5 b'Gr\\xfc\\xdfe'");
+  });
 });
 
 /** The CLI bundle `npm test` builds first (tools/build.mjs); bin/boardsim.js runs it when it is fresh. */

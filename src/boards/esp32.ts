@@ -181,8 +181,9 @@ export const esp32: BoardProfile = {
     udpReceiveQueue: 6,
     // EAI_FAIL 202, negated.
     dnsFailureErrno: -202,
-    // SYNMAXRTX 12 with a 1.5 s RTO; the total is UNVERIFIED, taken as Pico W's ~18 s.
-    synTimeoutMs: 18_000,
+    // IDF's lwIP Kconfig with LWIP_TCP_HIGH_SPEED_RETRANSMISSION (default y): CONFIG_LWIP_TCP_SYNMAXRTX
+    // 12, CONFIG_LWIP_TCP_RTO_TIME 1500 ms; MicroPython's sdkconfig.base sets neither (board-numbers.md §3).
+    syn: { rtoMs: 1500, retransmissions: 12 },
     // CONFIG_LWIP_MAX_SOCKETS 10: the next socket() raises ENFILE (board-numbers.md §3).
     maxSockets: 10,
     socketsExhausted: "ENFILE",

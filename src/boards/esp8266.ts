@@ -130,8 +130,8 @@ export const esp8266: BoardProfile = {
     // TCP_SND_BUF 2×MSS(1460) (esp-open-lwip); TCP_WND is an SDK register, 4×MSS assumed (UNVERIFIED).
     sendBuffer: 2920,
     receiveWindow: 5840,
-    // SYN retries come from SDK registers: UNVERIFIED, taken as lwIP's ~18 s.
-    synTimeoutMs: 18_000,
+    // SYN retries come from SDK registers: UNVERIFIED, taken as lwIP's defaults (6 × 3 s).
+    syn: { rtoMs: 3000, retransmissions: 6 },
     // PCBs come from the heap (MEMP_MEM_MALLOC); about 5 in practice, UNVERIFIED. tcp_new → ENOMEM.
     // MEMP_NUM_TCP_PCB reads 5 (an SDK register); MEMP_NUM_TCP_PCB_LISTEN 2 (board-numbers.md §3).
     // With MEMP_MEM_MALLOC raw-API PCBs are heap-bound in practice: 5 is UNVERIFIED.

@@ -119,8 +119,9 @@ export const picoW: BoardProfile = {
     // TCP_SND_BUF and TCP_WND are both 8×MSS(800) (lwipopts_common.h).
     sendBuffer: 6400,
     receiveWindow: 6400,
-    // TCP_SYNMAXRTX 6 × a fixed 3 s RTO in SYN_SENT ≈ 18 s (board-numbers.md §3, derived).
-    synTimeoutMs: 18_000,
+    // lwIP's defaults, which neither lwipopts_common.h nor ports/rp2's lwipopts.h override:
+    // TCP_SYNMAXRTX 6, LWIP_TCP_RTO_TIME 3000 ms (lwIP src/include/lwip/opt.h; board-numbers.md §3).
+    syn: { rtoMs: 3000, retransmissions: 6 },
     // MEMP_NUM_TCP_PCB 5 (lwIP default): tcp_new fails, socket() raises ENOMEM.
     maxSockets: 5,
     socketsExhausted: "ENOMEM",

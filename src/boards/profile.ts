@@ -140,8 +140,12 @@ export interface BoardProfile {
     udpReceiveQueue: number;
     /** The bare OSError number of a failed name lookup (-2 lwIP raw API, -202 ESP-IDF EAI_FAIL). */
     dnsFailureErrno: number;
-    /** connect() to an address nobody answers: SYN retries until ECONNABORTED. */
-    synTimeoutMs: number;
+    /**
+     * connect() to an address nobody answers: lwIP resends the SYN every `rtoMs` (its initial RTO,
+     * LWIP_TCP_RTO_TIME; no doubling in SYN_SENT), `retransmissions` times (TCP_SYNMAXRTX), then
+     * aborts: ECONNABORTED (src/network-sim/tcp/syn-retries.ts).
+     */
+    syn: { rtoMs: number; retransmissions: number };
     /** How many TCP sockets can be open at once, and what socket() raises beyond that. */
     maxSockets: number;
     socketsExhausted: ErrnoName;

@@ -89,6 +89,7 @@ export class Board implements GuestHost, LanHost, BoardContext {
     this.functionNames = Object.keys(this.api);
   }
 
+  get streams(): SocketTable["streams"] { return this.sockets.streams; } // TCP data the .py engine moves in shared memory
   /** Aborted by Ctrl-C: every blocking host call waits on it. */
   get signal(): AbortSignal {
     return this.gate.signal;
@@ -98,9 +99,9 @@ export class Board implements GuestHost, LanHost, BoardContext {
   }
 
   // As a LanHost: its buffers and what arrives for its ports.
-  get linkBuffers(): LinkBuffers {
-    return this.profile.socket;
-  }
+  get linkBuffers(): LinkBuffers { return this.profile.socket; }
+  /** The port's lwIP TCP_MSS (the profile's realistic link cites it), whatever the timing profile. */
+  get mss(): number | undefined { return this.profile.wlan.timing.realistic.link?.mss; }
   acceptTcp(localPort: number, link: TcpLink): boolean {
     return this.sockets.acceptTcp(localPort, link);
   }

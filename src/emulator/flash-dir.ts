@@ -53,7 +53,7 @@ export class FlashDir {
     if (exists && !exists.isDirectory()) throw Object.assign(new Error("not a folder"), { code: "ENOTDIR" });
     this.formatted = !exists;
     if (!exists) {
-      fs.mkdirSync(this.root, { recursive: true });
+      makeFolders(this.root);
       for (const [name, text] of Object.entries(profile.firstBootFiles)) fs.writeFileSync(path.join(this.root, name), text);
     }
     fs.accessSync(this.root, fs.constants.R_OK | fs.constants.W_OK);
@@ -236,4 +236,14 @@ export class FlashDir {
     walk(this.root);
     return used;
   }
+}
+
+/**
+ * mkdir -p, one level at a time: Node's `recursive` mkdir loops for ever where mkdir answers ENOENT
+ * under a folder that exists (a pseudo file system such as /proc/sys); here that ENOENT is thrown.
+ */
+function makeFolders(dir: string): void {
+  const parent = path.dirname(dir);
+  if (parent !== dir && !fs.existsSync(parent)) makeFolders(parent);
+  fs.mkdirSync(dir);
 }

@@ -31,6 +31,24 @@ export interface GuestHost {
   call(name: string, args: readonly HostValue[]): HostValue | Promise<HostValue>;
   /** Whether callbacks (Timer, Pin.irq) are due: the guest runs them after the call it is in. */
   scheduled?(): boolean;
+  /** TCP data an engine may move between host calls (the .py engine's shared memory); without it, every recv and send is a call. */
+  readonly streams?: SocketStreams;
+}
+
+/**
+ * A board's TCP sockets as an engine reads ahead and buffers sends between host calls. The engine
+ * calls these only at the board's host calls (before one runs, after one answered), never on its
+ * own timing, so what moves and when is the same as if each recv and send had been a call.
+ */
+export interface SocketStreams {
+  /** Copies the socket's next received bytes into `into` without taking them: how many (0: none, or not a connected TCP socket). */
+  peek(fd: number, into: Uint8Array): number;
+  /** The script read `n` of the peeked bytes. */
+  consume(fd: number, n: number): void;
+  /** Bytes one send would take now, whole and without waiting (0: none, or not a connected TCP socket). */
+  sendRoom(fd: number): number;
+  /** A send the script made within sendRoom(), in order. */
+  send(fd: number, data: Uint8Array): void;
 }
 
 /** How a guest run ended. */

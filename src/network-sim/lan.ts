@@ -12,6 +12,7 @@ import type { LanHost } from "./lan-host.ts";
 import { HostBridge, type NetSocketLink } from "./pc/host-bridge.ts";
 import { MemoryLink } from "./tcp/memory-link.ts";
 import { tap } from "./tcp/pipe.ts";
+import { unansweredSyn, type SynSchedule } from "./tcp/syn-retries.ts";
 import type { TcpLink } from "./tcp/tcp-link.ts";
 
 /** The PC's MAC on the LAN, as the capture shows it (locally administered: 02:…). */
@@ -111,14 +112,14 @@ export class Lan {
 
   /**
    * Opens a TCP connection from `from` at `local` on network `net` to `remote`. Where nobody
-   * answers, the SYNs go unanswered until the board's `synTimeoutMs`, then ECONNABORTED.
+   * answers, the sender's SYN retries run out (`syn`), then ECONNABORTED.
    */
   async connectTcp(
     net: AccessPoint,
     from: LanHost,
     local: SocketAddress,
     remote: SocketAddress,
-    synTimeoutMs: number,
+    syn: SynSchedule,
     signal?: AbortSignal,
   ): Promise<TcpLink> {
     const destination = this.resolve(net, remote[0]);
@@ -146,14 +147,15 @@ export class Lan {
         }),
         handshake,
       ]);
-      const flow = this.capture?.tcpOpen(local, remote);
+      const flow = this.capture?.tcpOpen(local, remote, [() => link.inbound.room, undefined]);
       if (flow) link.observer = (fromBoard, segment) => flow.segment(fromBoard, segment);
       this.faults?.opened(socketConnection(link, true, [local, remote], [from.name, "pc"], this.clock.now()));
       return link;
     }
     if (destination.kind !== "board" || verdict === "no_answer") {
       this.log.warn({ board: from.name, to: remote.join(":") }, `nothing answers at ${remote.join(":")}`);
-      await sleep(this.clock, synTimeoutMs, signal);
+      const flow = this.capture?.tcpUnanswered(local, remote);
+      await unansweredSyn(this.clock, syn, () => flow?.synAgain(), signal);
       throw new NetError("ECONNABORTED");
     }
     await handshake;
@@ -162,7 +164,7 @@ export class Lan {
       this.capture?.tcpRefused(local, remote);
       throw new NetError("ECONNRESET"); // nothing listens: RST
     }
-    const flow = this.capture?.tcpOpen(local, remote);
+    const flow = this.capture?.tcpOpen(local, remote, [() => mine.inbound.room, () => theirs.inbound.room]);
     if (flow) {
       mine.out = tap(mine.out, (segment) => flow.segment(true, segment));
       theirs.out = tap(theirs.out, (segment) => flow.segment(false, segment));
@@ -190,10 +192,19 @@ export class Lan {
 
   /** A connection from the PC to a board's listening socket at `server`: captured from here on. */
   fromPc(link: NetSocketLink, server: SocketAddress, board: string): NetSocketLink {
-    const flow = this.capture?.tcpOpen(link.remote, server);
+    const flow = this.capture?.tcpOpen(link.remote, server, [undefined, () => link.inbound.room]);
     if (flow) link.observer = (fromBoard, segment) => flow.segment(!fromBoard, segment);
     this.faults?.opened(socketConnection(link, false, [link.remote, server], ["pc", board], this.clock.now()));
     return link;
+  }
+
+  /** The TCP_MSS of the board at `ip`, for the capture; null: no board there. */
+  mssOf(ip: string): number | null {
+    for (const ap of this.accessPoints) {
+      const mss = ap.hostAt(ip)?.mss;
+      if (mss !== undefined) return mss;
+    }
+    return null;
   }
 
   /** The hardware address behind `ip`, for the capture: a board, an AP (its BSSID), else the PC. */

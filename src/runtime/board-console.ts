@@ -24,7 +24,14 @@ export function openConsole(spec: LanBoard, log: Logger): BoardConsole {
     flash = new FlashDir(dir, profile.flash);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === "EACCES" || code === "EROFS" || code === "EPERM" ? "not writable" : code === "ENOTDIR" ? "not a folder" : (code ?? (error as Error).message);
+    const reason =
+      code === "EACCES" || code === "EROFS" || code === "EPERM"
+        ? "not writable"
+        : code === "ENOTDIR"
+          ? "not a folder"
+          : code === "ENOENT"
+            ? "cannot be created there"
+            : (code ?? (error as Error).message);
     throw new InputError(`cannot use flash folder '${dir}': ${reason}`);
   }
   log.info({ flash: flash.root }, `${spec.name}'s flash filesystem: ${flash.root}${flash.formatted ? " (new)" : ""}`);
@@ -37,7 +44,7 @@ export function openConsole(spec: LanBoard, log: Logger): BoardConsole {
  */
 export async function loadFirmware(spec: BoardRun): Promise<GuestScript> {
   let main: string | null = null;
-  let modules: Record<string, string> = {};
+  let modules: Record<string, Uint8Array> = {};
   if (spec.script) {
     if (path.extname(spec.script).toLowerCase() !== ".py") throw new ScriptInputError(`cannot run '${spec.script}' as main.py: it is not a .py file`);
     await loadScript(spec); // the same checks and messages as a script run

@@ -15,6 +15,7 @@ import { runOnLan, type LanBoard } from "./boot.ts";
 import { InputError } from "./errors.ts";
 import { loadScript } from "./script.ts";
 import { loadFirmware, openConsole, type BoardConsole } from "./board-console.ts";
+import { pythonBoardsWarning } from "./python-memory.ts";
 
 /** What the LAN of a run looks like, beyond its boards. */
 export interface NetworkOptions {
@@ -56,6 +57,8 @@ export async function startRealLan(specs: LanBoard[], net: NetworkOptions, conso
   const rootLog = createLogger(net.logFormat, net.logLevel);
   const consoles = new Map(specs.filter((spec) => spec.console).map((spec) => [spec.name, openConsole(spec, rootLog)] as const));
   if (net.expose) rootLog.warn("--expose: the boards' ports are open on 0.0.0.0, to every machine on your network");
+  const memory = pythonBoardsWarning(specs.filter((spec) => spec.console || /\.py$/i.test(spec.script ?? "")).length);
+  if (memory) rootLog.warn(memory);
   const lan = new Lan({
     clock: new RealClock(),
     log: rootLog,
@@ -113,7 +116,7 @@ function openCapture(file: string, lan: Lan, log: Logger): Capture {
     const epochMs = Date.now() - lan.clock.now();
     return new Capture(
       file,
-      (ip) => lan.macOf(ip),
+      lan,
       () => epochMs + lan.clock.now(),
       PC_MAC,
       (error) => log.warn({ pcap: file, code: error.code }, `--pcap: cannot write ${file} (${error.code ?? error.message}): capture stopped, the boards run on`),

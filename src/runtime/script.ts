@@ -38,7 +38,7 @@ export async function loadScript(opts: { board: string; role?: Role | undefined;
   }
   if (path.extname(file).toLowerCase() === ".py") {
     // A syntax error is the script's to report: MicroPython prints its traceback and it exits 1, as on the board.
-    const python = { source: await readFile(file, "utf8"), fileName: displayName ?? opts.script!, modules: await scriptNeighbours(file) };
+    const python = { source: new Uint8Array(await readFile(file)), fileName: displayName ?? opts.script!, modules: await scriptNeighbours(file) };
     return { createEngine: (heapBytes, config) => MicroPythonEngine.create(python, { heapBytes, config }) };
   }
   try {
@@ -58,13 +58,13 @@ const NEIGHBOUR_BYTES_MAX = 256 * 1024;
  * The other .py files in the script's folder (secrets.py, a helper module): on the board they
  * would be on the flash beside main.py, so `import secrets` works. Regular files only (no links).
  */
-export async function scriptNeighbours(file: string): Promise<Record<string, string>> {
+export async function scriptNeighbours(file: string): Promise<Record<string, Uint8Array>> {
   const dir = path.dirname(file);
-  const modules: Record<string, string> = {};
+  const modules: Record<string, Uint8Array> = {};
   const names = (await readdir(dir)).filter((name) => name.endsWith(".py") && name !== path.basename(file) && !name.includes("/")).sort();
   for (const name of names.slice(0, NEIGHBOURS_MAX)) {
     const st = await lstat(path.join(dir, name)).catch(() => null);
-    if (st?.isFile() && st.size <= NEIGHBOUR_BYTES_MAX) modules[name] = await readFile(path.join(dir, name), "utf8");
+    if (st?.isFile() && st.size <= NEIGHBOUR_BYTES_MAX) modules[name] = new Uint8Array(await readFile(path.join(dir, name)));
   }
   return modules;
 }

@@ -15,6 +15,8 @@ export class BoardSerial implements SerialDevice {
   private input: number[] = [];
   private readonly outputListeners = new Set<(data: Uint8Array) => void>();
   private reader: (() => void) | null = null;
+  /** select.poll() on sys.stdin, waiting for a byte. */
+  private readonly readableWaiters = new Set<() => void>();
   private outputReady = true;
   private readonly readyWaiters: (() => void)[] = [];
   private lines = { dtr: false, rts: false };
@@ -39,6 +41,7 @@ export class BoardSerial implements SerialDevice {
   booting(): void {
     this.started = false;
     this.atPrompt = false;
+    this.interruptChar = CTRL_C;
   }
 
   /** Ctrl-C while code runs: the Board raises KeyboardInterrupt. Set by the runner for each boot. */
@@ -51,9 +54,15 @@ export class BoardSerial implements SerialDevice {
     private readonly autoReset: boolean,
   ) {}
 
+  /**
+   * The interrupt character while code runs: Ctrl-C, or what micropython.kbd_intr() set (-1: none,
+   * so mpremote's mount can receive 0x03 as data). pyexec.c sets Ctrl-C again for each execution.
+   */
+  interruptChar = CTRL_C;
+
   write(data: Uint8Array): void {
     for (const byte of data) {
-      if (byte === CTRL_C && this.started && !this.atPrompt) this.onInterrupt();
+      if (byte === this.interruptChar && this.started && !this.atPrompt) this.onInterrupt();
       else this.input.push(byte);
     }
     this.wake();
@@ -105,6 +114,8 @@ export class BoardSerial implements SerialDevice {
    */
   read(max: number, repl: boolean, signal: AbortSignal): Uint8Array | Promise<Uint8Array> {
     this.atPrompt = repl;
+    // pyexec.c: mp_hal_set_interrupt_char(CHAR_CTRL_C) before each execution (the REPL reads between them).
+    if (repl) this.interruptChar = CTRL_C;
     if (this.input.length > 0 || this.closed) return Uint8Array.from(this.input.splice(0, max));
     return new Promise<Uint8Array>((resolve, reject) => {
       const onAbort = () => {
@@ -127,7 +138,7 @@ export class BoardSerial implements SerialDevice {
   running(): void {
     if (!this.atPrompt || !this.started) return;
     this.atPrompt = false;
-    const at = this.input.indexOf(CTRL_C);
+    const at = this.input.indexOf(this.interruptChar);
     if (at >= 0) {
       this.input.splice(at, 1);
       this.onInterrupt();
@@ -137,9 +148,35 @@ export class BoardSerial implements SerialDevice {
   /** Bytes the firmware took but did not use before a soft reset: the next boot reads them first. */
   unread(data: Uint8Array): void {
     this.input.unshift(...data);
+    this.wake();
+  }
+
+  /** A byte waits to be read (the ports' mp_hal_stdio_poll: MP_STREAM_POLL_RD when the stdin ring buffer has one). */
+  get readable(): boolean {
+    return this.input.length > 0;
+  }
+
+  /** Resolves once a byte waits to be read (at once if one does); rejects when `signal` aborts. */
+  whenReadable(signal: AbortSignal): Promise<void> {
+    if (this.readable) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const done = () => {
+        this.readableWaiters.delete(done);
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        this.readableWaiters.delete(done);
+        reject(signal.reason);
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.readableWaiters.add(done);
+    });
   }
 
   private wake(): void {
     if (this.input.length > 0 || this.closed) this.reader?.();
+    if (this.input.length > 0) for (const done of [...this.readableWaiters]) done();
   }
 }

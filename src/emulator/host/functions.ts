@@ -8,6 +8,7 @@ import { modmachine } from "./modmachine.ts";
 import { modtime } from "./modtime.ts";
 import { modwebrepl } from "./modwebrepl.ts";
 import { mphalport } from "./mphalport.ts";
+import { vfs_fat } from "./vfs_fat.ts";
 import { vfs_lfs } from "./vfs_lfs.ts";
 import { dht } from "./dht.ts";
 import { ds18x20 } from "./ds18x20.ts";
@@ -29,6 +30,7 @@ const MODULES: { [M in HostModuleName]: HostModule<M> } = {
   modselect,
   moddisplay,
   vfs_lfs,
+  vfs_fat,
   mphalport,
   modmachine,
   machine_pin: machinePin,

@@ -54,9 +54,10 @@ export function modselect(board: BoardContext) {
   const rules = board.profile.socket.module === "esp32" ? esp32Events : modlwipEvents;
 
   const revents = (fd: number, events: number): number => {
-    // UNVERIFIED: nothing types on the console of a running script, so stdin is never readable; it
-    // is always writable (the firmware's stdio poll reports POLLOUT when asked).
-    if (fd === STDIN) return events & POLLOUT;
+    // The console (shared/runtime/sys_stdio_mphal.c stdio_ioctl → the ports' mp_hal_stdio_poll,
+    // ports/esp32/mphalport.c, ports/rp2/mphalport.c): readable while a received byte waits,
+    // always writable. A script run without a console never has one.
+    if (fd === STDIN) return (events & POLLOUT) | (events & POLLIN && board.serial?.readable ? POLLIN : 0);
     const socket = board.sockets.find(fd);
     return socket ? rules(socket.pollState(), events) : POLLNVAL;
   };
@@ -92,6 +93,7 @@ async function waitReady(
     const expired = new NetError("ETIMEDOUT");
     const cancelTimer = deadline === null ? () => {} : board.clock.setTimer(Math.max(0, deadline - board.clock.now()), () => round.abort(expired));
     const waits = entries.flatMap(([fd, events]) => {
+      if (fd === STDIN) return events & POLLIN && board.serial ? [board.serial.whenReadable(round.signal)] : [];
       const socket = board.sockets.find(fd);
       return socket ? [socket.changed((events & POLLOUT) !== 0, round.signal)] : [];
     });

@@ -35,5 +35,14 @@ export function mphalport(board: BoardContext) {
       return { raw: serial().rawRepl, closed: serial().isClosed };
     },
     serialUnread: (data: Uint8Array): null => (serial().unread(data), null),
+    /**
+     * micropython.kbd_intr(c) (py/modmicropython.c → shared/runtime/interrupt_char.c
+     * mp_hal_set_interrupt_char): the byte that raises KeyboardInterrupt while code runs, -1 none.
+     * Without a console (a script run) there is nothing to set.
+     */
+    serialInterruptChar: (c: number): null => {
+      if (board.serial) board.serial.interruptChar = c;
+      return null;
+    },
   } satisfies HostCalls<"mphalport">;
 }

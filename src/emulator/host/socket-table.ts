@@ -5,6 +5,7 @@ import type { TcpLink } from "../../network-sim/tcp/tcp-link.ts";
 import { TcpSocket, type SocketHost } from "../../network-sim/tcp/tcp-socket.ts";
 import { UdpSocket, type UdpHost } from "../../network-sim/udp/udp-socket.ts";
 import type { NetHost } from "../../network-sim/socket-host.ts";
+import type { SocketStreams } from "../host-api.ts";
 
 /** The board's sockets by descriptor, and its TCP and UDP ports: what modsocket's calls work on. */
 export class SocketTable {
@@ -14,6 +15,13 @@ export class SocketTable {
   private readonly ports = new PortTable<TcpSocket>();
   private readonly udpPorts = new PortTable<UdpSocket>();
   private nextId = 1;
+  /** The TCP sockets as an engine moves their data between host calls (host-api.ts SocketStreams). */
+  readonly streams: SocketStreams = {
+    peek: (fd, into) => this.connected(fd)?.peekReceived(into) ?? 0,
+    consume: (fd, n) => this.connected(fd)?.consumeReceived(n),
+    sendRoom: (fd) => this.connected(fd)?.sendRoom() ?? 0,
+    send: (fd, data) => this.connected(fd)?.sendBuffered(data),
+  };
 
   constructor(host: NetHost) {
     this.host = {
@@ -57,6 +65,11 @@ export class SocketTable {
     const socket = this.get(id);
     if (socket instanceof TcpSocket) throw new NetError("ENOTCONN"); // sendto/recvfrom on a stream socket
     return socket;
+  }
+
+  private connected(id: number): TcpSocket | undefined {
+    const socket = this.sockets.get(id);
+    return socket instanceof TcpSocket ? socket : undefined;
   }
 
   /** Sockets not yet closed, of one kind or (no kind) all: what counts against the profile's limits. */

@@ -35,7 +35,7 @@ export const HOST_TABLE = {
   modselect: ["selectPoll"],
   moddisplay: ["oledFill", "oledPixel", "oledFillRect", "oledText", "oledDispChar", "oledShow"],
   vfs_lfs: ["flashStat", "flashIlistdir", "flashOpen", "flashRead", "flashWrite", "flashMkdir", "flashRemove", "flashRename", "flashStatvfs", "flashIsDir"],
-  mphalport: ["serialRead", "serialWrite", "serialMode", "serialUnread"],
+  mphalport: ["serialRead", "serialWrite", "serialMode", "serialUnread", "serialInterruptChar"],
   modmachine: ["machineReset", "machineUniqueId", "machineFreq", "machineResetCause", "machineDeepsleep", "machineLightsleep"],
   machine_pin: ["pinInit", "pinValue", "pinToggle", "pinRepr", "pinIrq"],
   machine_adc: ["adcInit", "adcRead"],
@@ -46,6 +46,7 @@ export const HOST_TABLE = {
   dht: ["dhtMeasure"],
   ds18x20: ["onewireScan", "ds18x20Read"],
   neopixel: ["neopixelWrite"],
+  vfs_fat: ["fatStart", "fatResume"],
   modwebrepl: ["webreplStart", "webreplStop"],
 } as const;
 

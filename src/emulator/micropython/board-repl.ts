@@ -8,7 +8,8 @@
  * - raw-paste mode (pyexec.c do_reader_stdin reads stdin, which this port does not have): the
  *   protocol runs here and the code is then run by the raw REPL itself;
  * - the board's banner in place of the port's, and "\n" → "\r\n" as the ports' cooked stdout does
- *   (shared/runtime/stdout_helpers.c);
+ *   (shared/runtime/stdout_helpers.c), for text only: sys.stdout.buffer's bytes go out unchanged
+ *   (shared/runtime/sys_stdio_mphal.c: stdio_write cooks, stdio_buffer_write does not);
  * - soft reset (PYEXEC_FORCED_EXIT): this worker ends and the runner starts a fresh interpreter.
  */
 import type { MicroPython } from "@micropython/micropython-webassembly-pyscript";
@@ -28,7 +29,7 @@ const RAW_PROMPT = "raw REPL; CTRL-B to exit\r\n";
  * receive buffer; the REPL fetches many at a time, so a paste of code and its input works.
  */
 export class ConsoleInput {
-  readonly pending: number[] = [];
+  private readonly pending: number[] = [];
   /** Output held back while the REPL is about to read: it goes with the read (the prompt, then the wait). */
   private held: number[] | null = null;
 
@@ -69,6 +70,16 @@ export class ConsoleInput {
   }
 
   /**
+   * Before a host call of running code: bytes the REPL fetched and did not use go back to the
+   * port, where the board sees them (select.poll() of sys.stdin) and reads them next.
+   */
+  returnPending(): void {
+    if (this.pending.length === 0) return;
+    this.raiseIfInterrupted(this.hostCall("serialUnread", [Uint8Array.from(this.pending)]));
+    this.pending.length = 0;
+  }
+
+  /**
    * sys.stdin (and input(), which reads it): one byte for running code; null at the console's end
    * or on Ctrl-C (the KeyboardInterrupt is then raised), as while code runs Ctrl-C interrupts.
    */
@@ -91,8 +102,8 @@ export interface WorkerContext {
   hostCall(name: string, args: HostValue[]): HostReply;
   /** Sends what print() collected so far (through the console sink). */
   flushConsole(): void;
-  /** Where console bytes go once collected. */
-  setConsoleSink(sink: (bytes: Uint8Array) => void): void;
+  /** Where console bytes go once collected; `raw`: sys.stdout.buffer's, not cooked. */
+  setConsoleSink(sink: (bytes: Uint8Array, raw: boolean) => void): void;
   /** A KeyboardInterrupt reply outside Python's own calls: scheduled in the VM. */
   raiseIfInterrupted(reply: HostReply): void;
   /** machine.soft_reset() was called (and clears the request). */
@@ -107,7 +118,7 @@ const latin1 = new TextDecoder("latin1");
 export function bootFirmware(ctx: WorkerContext, boot: BoardBoot): WorkerOutcome {
   const { mp } = ctx;
   const out = new ConsoleFilter((bytes) => ctx.input.send(bytes), boot.banner);
-  ctx.setConsoleSink((bytes) => out.write(bytes));
+  ctx.setConsoleSink((bytes, raw) => (raw ? out.send(bytes) : out.write(bytes)));
   const mode = (raw: boolean | null) => {
     const reply = ctx.hostCall("serialMode", [raw]);
     return "value" in reply ? (reply.value as { raw: boolean; closed: boolean }) : { raw: false, closed: false };
@@ -137,7 +148,6 @@ export function bootFirmware(ctx: WorkerContext, boot: BoardBoot): WorkerOutcome
 
   /** The raw REPL's line, as pyexec.c keeps it: Ctrl-E 'A' then Ctrl-A asks for raw-paste mode. */
   let rawLine: number[] = [];
-  const { pending } = ctx.input;
   const read = () => ctx.input.readRepl();
   const feed = (c: number): number => {
     const ret = mp.replProcessChar(c) as number;
@@ -161,7 +171,7 @@ export function bootFirmware(ctx: WorkerContext, boot: BoardBoot): WorkerOutcome
     if (raw) rawLine = c === CTRL_A || c === CTRL_B || c === CTRL_C || c === CTRL_D ? [] : [...rawLine.slice(0, 2), c];
     if (ret & PYEXEC_FORCED_EXIT || ctx.takeSoftReset()) {
       mode(raw);
-      if (pending.length > 0) ctx.hostCall("serialUnread", [Uint8Array.from(pending)]);
+      ctx.input.returnPending();
       return softReset();
     }
   }

@@ -4,6 +4,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { packageRoot } from "../../package-root.ts";
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "../host-api.ts";
+import { createDataChannel, DataChannelHost } from "./data-channel.ts";
 import type { BoardBoot, HostReply, HostRequest, WorkerInput } from "./protocol.ts";
 
 /** The guest library's folder; src/ ships with the package, so the CLI bundle in dist/ reads it there too. */
@@ -39,11 +40,12 @@ function guestLibrary(): Promise<Record<string, string>> {
 }
 
 export interface PythonScript {
-  source: string;
+  /** The file's bytes as they are (the board's lexer takes invalid UTF-8 as it is), or text. */
+  source: string | Uint8Array;
   /** The file name tracebacks show: the script's path as given on the command line. */
   fileName: string;
   /** The other .py files of the script's folder (secrets.py, a helper module): importable as on the board's flash. */
-  modules?: Record<string, string>;
+  modules?: Record<string, string | Uint8Array>;
 }
 
 export interface MicroPythonOptions {
@@ -77,10 +79,12 @@ export class MicroPythonEngine implements GuestEngine {
   run(host: GuestHost): Promise<RunOutcome> {
     const signal = new Int32Array(new SharedArrayBuffer(4));
     const { port1, port2 } = new MessageChannel();
+    const data = createDataChannel();
     const input: WorkerInput = {
       wasm: this.wasm,
       signal,
       port: port2,
+      data,
       library: this.library,
       source: this.script.source,
       fileName: this.script.fileName,
@@ -91,18 +95,23 @@ export class MicroPythonEngine implements GuestEngine {
     };
     const worker = new Worker(workerFile(), { workerData: input, transferList: [port2] });
     this.worker = worker;
+    const channel = new DataChannelHost(data, host, (name, args) => answer(host, name, args));
     port1.on("message", async ({ name, args }: HostRequest) => {
+      channel.settle(name);
       port1.postMessage(await answer(host, name, args));
       Atomics.store(signal, 0, 1);
       Atomics.notify(signal, 0);
     });
+    channel.serve();
     return new Promise<RunOutcome>((resolve) => {
-      worker.once("message", resolve);
+      // What the script sent last goes out before the run's end closes its sockets.
+      worker.once("message", (outcome: RunOutcome) => resolve((channel.settle(""), outcome)));
       // The worker's own end (out of memory, an error outside the interpreter) is this board's fatal
       // error, never the process's: other boards run on.
       worker.once("error", (error) => resolve(fatal(error?.name ?? "")));
       worker.once("exit", (code) => resolve(fatal(`exit ${code}`)));
     }).finally(() => {
+      channel.stop();
       port1.close();
       void worker.terminate();
       this.worker = undefined;

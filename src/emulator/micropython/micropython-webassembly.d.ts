@@ -10,7 +10,7 @@ declare module "@micropython/micropython-webassembly-pyscript" {
     stdin?: () => number | null;
   }
   export interface MicroPython {
-    FS: { mkdir(path: string): void; mkdirTree(path: string): void; writeFile(path: string, data: string): void };
+    FS: { mkdir(path: string): void; mkdirTree(path: string): void; writeFile(path: string, data: string | Uint8Array): void; unlink(path: string): void };
     globals: { set(key: string, value: unknown): void };
     registerJsModule(name: string, module: object): void;
     runPython(code: string): unknown;

@@ -8,15 +8,17 @@ export interface WorkerInput {
   /** [0]: set to 1 by the main thread when a host call's reply is on the port. */
   signal: Int32Array;
   port: MessagePort;
+  /** Socket data calls: shared memory and a doorbell instead of messages (data-channel.ts). */
+  data: DataChannel;
   /** The guest library's .py files by name. */
   library: Record<string, string>;
-  source: string;
+  source: string | Uint8Array;
   fileName: string;
   heapBytes: number;
   /** The script's `config` module's values. */
   config: Record<string, HostValue>;
   /** The other .py files of the script's folder, by name: in the root, where `import` finds them. */
-  modules: Record<string, string>;
+  modules: Record<string, string | Uint8Array>;
   /** The board boots to its REPL (board-repl.ts) instead of running one script. */
   board?: BoardBoot;
 }
@@ -39,3 +41,11 @@ export interface HostRequest {
 export type HostReply = ({ value: HostValue; instant: boolean } | { error: { pyType: string; pyArgs: readonly HostValue[] } }) & { scheduled?: boolean };
 
 export type WorkerOutcome = RunOutcome;
+
+/** One board's shared memory for socket data (data-channel.ts): Int32 words and three byte regions. */
+export interface DataChannel {
+  words: Int32Array;
+  data: Uint8Array;
+  ahead: Uint8Array;
+  sends: Uint8Array;
+}

@@ -6,6 +6,7 @@
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import type { HostValue } from "../host-api.ts";
 import { bootFirmware, ConsoleInput } from "./board-repl.ts";
+import { DATA_BYTES, DATA_CALLS, dataCall } from "./data-channel.ts";
 import type { HostReply, WorkerInput, WorkerOutcome } from "./protocol.ts";
 import { loadSandboxedMicroPython, type WasmExports } from "./realm.ts";
 
@@ -77,12 +78,14 @@ function onConsoleByte(byte: number): void {
   consoleBytes.push(byte);
   if (byte === 10 || consoleBytes.length >= 256) flushConsole();
 }
-let consoleSink = (bytes: Uint8Array) => raiseIfInterrupted(hostCall("write", [decoder.decode(bytes, { stream: true })]));
+/** sys.stdout.buffer is writing: its bytes go out as they are, not cooked as text (see _sys.py). */
+let rawOutput = false;
+let consoleSink = (bytes: Uint8Array, _raw: boolean) => raiseIfInterrupted(hostCall("write", [decoder.decode(bytes, { stream: true })]));
 function flushConsole(): void {
   if (consoleBytes.length === 0) return;
   const bytes = Uint8Array.from(consoleBytes);
   consoleBytes = [];
-  consoleSink(bytes);
+  consoleSink(bytes, rawOutput);
 }
 
 /** sys.stdin, when the board has a console. */
@@ -143,6 +146,8 @@ function collectGarbage(): void {
 // Python an (address, length) in its heap, to Python the index of a blob it then copies in.
 let reply = new Uint8Array();
 let blobs: Uint8Array[] = [];
+/** The bytes the last recv data call read, for `take`. */
+let received: Uint8Array = new Uint8Array();
 let outcome: WorkerOutcome | undefined;
 /** A bridge argument: anything but what `check` accepts is refused (the script can call the bridge itself). */
 function checked<T>(value: unknown, check: (v: unknown) => v is T): T {
@@ -155,12 +160,31 @@ const isIndex = (v: unknown): v is number => Number.isSafeInteger(v) && (v as nu
 /** A float JSON cannot carry, as _host.py tags it ({"__f": str(value)}). */
 const NON_FINITE: Record<string, number> = { nan: NaN, inf: Infinity, "-inf": -Infinity };
 
-/** Bytes the script named by (address, length): a copy, within the memory. */
+/** An (address, length) the script named: checked to lie within the memory. */
+function bytesSpan(address: unknown, length: unknown): { address: number; length: number } {
+  if (!isIndex(address) || !isIndex(length)) throw new TypeError("invalid bridge argument");
+  if (address + length > sandboxed.buffer().byteLength) throw new RangeError("outside the heap");
+  return { address, length };
+}
+
+/** Bytes the script named by [address, length]: a copy, within the memory. */
 function bytesAt(span: unknown): Uint8Array {
-  if (!Array.isArray(span) || span.length !== 2 || !isIndex(span[0]) || !isIndex(span[1])) throw new TypeError("invalid bridge argument");
-  const heap = memory();
-  if (span[0] + span[1] > heap.length) throw new RangeError("outside the heap");
-  return heap.slice(span[0], span[0] + span[1]);
+  if (!Array.isArray(span) || span.length !== 2) throw new TypeError("invalid bridge argument");
+  const { address, length } = bytesSpan(span[0], span[1]);
+  return memory().slice(address, address + length);
+}
+
+/** A host call's reply as JSON for _host.py to read with `reply` (bytes as blobs it copies with `blob`); returns its length. */
+function encodeReply(answer: HostReply): number {
+  blobs = [];
+  const json =
+    "error" in answer
+      ? JSON.stringify({ e: [answer.error.pyType, answer.error.pyArgs] })
+      : JSON.stringify({ v: answer.value, ...(answer.scheduled ? { s: 1 } : {}) }, (_key, value) =>
+          value instanceof Uint8Array ? { __b: [blobs.push(value) - 1, value.length] } : value,
+        );
+  reply = new TextEncoder().encode(json);
+  return reply.length;
 }
 
 // Every argument is a primitive (realm.ts guarantees it) and checked here: scripts can reach these.
@@ -178,18 +202,42 @@ const bridge = {
     ) as HostValue[];
     if (!Array.isArray(args)) throw new TypeError("invalid bridge argument");
     flushConsole();
+    consoleInput?.returnPending();
     // Not while the library is imported at start-up: a collection there corrupted the heap (cause not found).
     if (scriptStarted && collect !== false) collectGarbage();
-    const answer = hostCall(checked(name, isString), args);
-    blobs = [];
-    const json =
-      "error" in answer
-        ? JSON.stringify({ e: [answer.error.pyType, answer.error.pyArgs] })
-        : JSON.stringify({ v: answer.value, ...(answer.scheduled ? { s: 1 } : {}) }, (_key, value) =>
-            value instanceof Uint8Array ? { __b: [blobs.push(value) - 1, value.length] } : value,
-          );
-    reply = new TextEncoder().encode(json);
-    return reply.length;
+    return encodeReply(hostCall(checked(name, isString), args));
+  },
+  /**
+   * A socket data call (data-channel.ts), no JSON: op (its index in DATA_CALLS), socket, recv's
+   * size, and for a send the bytes at `address`. Returns value × 2 + (callbacks due), the value a
+   * count or how many bytes `take` will copy; or, for None and exceptions, minus the length of a
+   * JSON reply as `call` gives one.
+   */
+  data(op: unknown, fd: unknown, size: unknown, address: unknown, length: unknown, collect: unknown = true): number {
+    if (!isIndex(op) || op >= DATA_CALLS.length || !isIndex(fd) || !isIndex(size) || size > DATA_BYTES) throw new TypeError("invalid bridge argument");
+    const span = bytesSpan(address, length);
+    if (span.length > DATA_BYTES) throw new TypeError("invalid bridge argument");
+    const answer = dataCall(
+      input.data,
+      op,
+      fd,
+      size,
+      span.length,
+      (into) => into.set(memory().subarray(span.address, span.address + span.length)),
+      () => {
+        flushConsole();
+        if (scriptStarted && collect !== false) collectGarbage();
+      },
+    );
+    if ("reply" in answer) return -encodeReply(answer.reply);
+    received = answer.from;
+    return answer.value * 2 + (answer.scheduled ? 1 : 0);
+  },
+  /** What a recv data call read, into the bytes object Python made for it (its one copy into the heap). */
+  take(address: unknown, length: unknown): void {
+    const span = bytesSpan(address, length);
+    if (span.length !== received.length) throw new TypeError("invalid bridge argument");
+    memory().set(received, span.address);
   },
   reply(address: unknown): void {
     memory().set(reply, checked(address, isIndex));
@@ -210,6 +258,11 @@ const bridge = {
   /** Depth probe (findCallDepth), at start-up only. */
   probe(): void {
     if (callDepthAddress === -1) depthSnapshots.push(staticData());
+  },
+  /** Around a write of sys.stdout.buffer: what was printed before is text, what comes until false is raw bytes. */
+  rawOutput(on: unknown): void {
+    flushConsole();
+    rawOutput = on === true;
   },
   /** machine.soft_reset() (true), or whether it was called (false). */
   softReset(request: unknown): boolean {
@@ -269,11 +322,19 @@ for (const [name, source] of Object.entries(input.library)) {
 // `import config`: the settings from the command line or lab file, as the TS engine's config module has them.
 mp.FS.writeFile("/boardsim/config.py", `from json import loads\nglobals().update(loads(${JSON.stringify(JSON.stringify(input.config))}))\ndel loads\n`);
 for (const [name, source] of Object.entries(input.modules)) mp.FS.writeFile(`/${name}`, source);
-mp.globals.set("_script", input.source);
 mp.globals.set("_name", input.fileName);
+// The file's bytes reach the compiler as they are: MicroPython's lexer (py/lexer.c, v1.23) does not
+// check UTF-8, so a Latin-1 "ü" stays the byte 0xfc in a string literal, as on the board.
+let source = "_script";
+if (typeof input.source === "string") mp.globals.set("_script", input.source);
+else {
+  mp.FS.writeFile("/boardsim/.source", input.source);
+  source = `open("/boardsim/.source", "rb").read()`;
+}
 mp.runPython(
-  `import sys\nsys.path.insert(0, "/boardsim")\nimport _boardsim\n_boardsim.setup(_script, _name, ${input.heapBytes})\ndel _script, _name`,
+  `import sys\nsys.path.insert(0, "/boardsim")\nimport _boardsim\n_script = ${source}\n_boardsim.setup(_script, _name, ${input.heapBytes})\ndel _script, _name`,
 );
+if (typeof input.source !== "string") mp.FS.unlink("/boardsim/.source");
 capHeap();
 sandboxed.lockdown();
 scriptStarted = true;

@@ -1,42 +1,17 @@
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { setFlagsFromString } from "node:v8";
-import {
-  newQuickJSAsyncWASMModuleFromVariant,
-  newVariant,
-  RELEASE_ASYNC,
-  type QuickJSAsyncContext,
-  type QuickJSAsyncWASMModule,
-  type QuickJSHandle,
-} from "quickjs-emscripten";
+import type { QuickJSAsyncContext, QuickJSHandle } from "quickjs-emscripten";
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "../host-api.ts";
-import { NATIVE_HELPERS } from "./native.ts";
-import { RawHostCalls } from "./raw-ffi.ts";
+import { NATIVES, restore, snapshotFor, type Snapshot } from "./snapshot.ts";
 import { SLICE_MESSAGE, TimeSlice } from "./time-slice.ts";
 import { formatTraceback, type GuestError } from "./traceback.ts";
 import type { CompiledScript } from "./transpile.ts";
 
-const GUEST_LIBRARY_FILE = "boardsim:guest";
 /**
  * QuickJS's own stack limit. Deep recursion must hit it (RuntimeError in the script) before it
  * exhausts the WebAssembly stack, which would end the whole run with a host RangeError.
  */
 const GUEST_STACK_BYTES = 32 * 1024;
 const ENTRY_FILE = "main.js";
-
-let wasm: Promise<WebAssembly.Module> | undefined;
-/** QuickJS's WebAssembly, compiled once per process; each board instantiates its own copy. */
-function compiledWasm(): Promise<WebAssembly.Module> {
-  // Baseline (Liftoff) code only: V8's optimising tier-up of the asyncified interpreter blocked the
-  // event loop for 0.3-1.3 s after start, which delayed Ctrl-C and sockets; Liftoff-only is also
-  // faster for runs this short (docs/reliability.md, "Ctrl-C latency").
-  setFlagsFromString("--liftoff-only");
-  const require = createRequire(import.meta.url);
-  // Node has WebAssembly at run time; @types/node only declares its types, not the value.
-  const { compile } = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module> } }).WebAssembly;
-  return (wasm ??= readFile(require.resolve("@jitl/quickjs-wasmfile-release-asyncify/wasm")).then(compile));
-}
 
 /** The guest library, inlined by tools/build.mjs into the CLI bundle; undefined when running from source. */
 declare const BOARDSIM_GUEST_LIBRARY: string | undefined;
@@ -67,44 +42,43 @@ export interface QuickJsOptions {
 /**
  * Runs one TS/JS script in its own QuickJS instance (asyncify build): the guest blocks in a
  * host call while the host awaits real I/O. One WebAssembly instance per board, because an
- * instance can only hold one suspended call.
+ * instance can only hold one suspended call; it starts from a snapshot of the guest library
+ * booted for the board's kind (snapshot.ts).
  */
 export class QuickJsEngine implements GuestEngine {
   private hostOpen = true;
   private slice = new TimeSlice();
 
-  private readonly raw: RawHostCalls;
-
   private constructor(
-    private readonly module: QuickJSAsyncWASMModule,
     private readonly script: CompiledScript,
     private readonly library: string,
     private readonly options: QuickJsOptions,
-  ) {
-    this.raw = new RawHostCalls(module);
-  }
+  ) {}
 
   static async create(script: CompiledScript, options: QuickJsOptions): Promise<QuickJsEngine> {
-    const variant = newVariant(RELEASE_ASYNC, { wasmModule: await compiledWasm() });
-    const [module, library] = await Promise.all([newQuickJSAsyncWASMModuleFromVariant(variant), guestLibrarySource()]);
-    return new QuickJsEngine(module, script, library, options);
+    return new QuickJsEngine(script, await guestLibrarySource(), options);
   }
 
   async run(host: GuestHost): Promise<RunOutcome> {
     this.hostOpen = true;
-    // The context owns its runtime: disposing a runtime's contexts separately trips quickjs-emscripten's host-ref bookkeeping.
-    const ctx = this.module.newContext();
+    let snapshot: Snapshot;
+    try {
+      // The first host call, as the guest library's own first call was (a pending Ctrl-C raises here).
+      snapshot = await snapshotFor(await host.call("boardInfo", []), host.functionNames, this.library);
+    } catch (error) {
+      if (!(error instanceof GuestException)) throw error;
+      const { pyType, lines } = formatTraceback({ name: error.pyType, message: "", stack: "" }, this.script, ENTRY_FILE);
+      return { kind: "raised", pyType, traceback: lines };
+    }
+    const { raw, ctx } = await restore(snapshot);
     const runtime = ctx.runtime;
     let wrecked = false;
     try {
-      this.installHost(ctx, host);
-      ctx.unwrapResult(ctx.evalCode(this.library, GUEST_LIBRARY_FILE)).dispose();
-      const exports = ctx
-        .unwrapResult(ctx.evalCode("Object.fromEntries(Object.entries(__modules).map(([k, v]) => [k, Object.keys(v)]))"))
-        .consume((h) => ctx.dump(h) as Record<string, string[]>);
-      runtime.setModuleLoader((name) => this.moduleSource(name, exports));
-      const used = runtime.computeMemoryUsage().consume((h) => ctx.dump(h) as { memory_used_size: number });
-      runtime.setMemoryLimit(used.memory_used_size + this.options.heapBytes);
+      // The same order as the snapshot's template installed them (snapshot.ts): the same ids.
+      raw.bind(ctx, this.renewing(NATIVES), () => this.hostOpen, guestError);
+      raw.bind(ctx, this.renewing(host), () => this.hostOpen, guestError);
+      runtime.setModuleLoader((name) => this.moduleSource(name, snapshot.exports));
+      runtime.setMemoryLimit(snapshot.librarySize + this.options.heapBytes);
       runtime.setMaxStackSize(GUEST_STACK_BYTES);
       this.slice = new TimeSlice();
       runtime.setInterruptHandler(this.slice.interrupt);
@@ -168,20 +142,12 @@ export class QuickJsEngine implements GuestEngine {
     return `const m = globalThis.__modules[${JSON.stringify(name)}]; export default m; export const { ${keys.join(", ")} } = m;`;
   }
 
-  /** `__host`: the board's host API; `__native`: the engine's own helpers (native.ts). */
-  private installHost(ctx: QuickJSAsyncContext, host: GuestHost): void {
-    const natives: GuestHost = {
-      functionNames: Object.keys(NATIVE_HELPERS),
-      call: (name, args) => (NATIVE_HELPERS[name] as (...a: readonly HostValue[]) => HostValue)(...args),
-    };
-    this.installFunctions(ctx, "__native", natives);
-    this.installFunctions(ctx, "__host", host);
-  }
-
-  private installFunctions(ctx: QuickJSAsyncContext, globalName: string, host: GuestHost): void {
-    // Every host call (and each promise's settling) renews the time slice: only guest code that
-    // calls nothing for the slice's length is stopped by the interrupt handler.
-    const renewing: GuestHost = {
+  /**
+   * Every host call (and each promise's settling) renews the time slice: only guest code that
+   * calls nothing for the slice's length is stopped by the interrupt handler.
+   */
+  private renewing(host: GuestHost): GuestHost {
+    return {
       functionNames: host.functionNames,
       scheduled: host.scheduled?.bind(host),
       call: (name, args) => {
@@ -190,7 +156,6 @@ export class QuickJsEngine implements GuestEngine {
         return result instanceof Promise ? result.finally(() => this.slice.renew()) : result;
       },
     };
-    this.raw.install(ctx, globalName, renewing, () => this.hostOpen, guestError);
   }
 }
 

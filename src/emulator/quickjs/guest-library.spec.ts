@@ -98,6 +98,16 @@ describe("exceptions", () => {
     expect((await runScript(`notDefined();`)).output).toMatch(/NameError: name 'notDefined' isn't defined\n$/);
     expect((await runScript(`let w: any = null; w.disconnect();`)).output).toMatch(/AttributeError: 'NoneType' object has no attribute 'disconnect'\n$/);
   });
+
+  it("a socket's misspelt method raises the firmware's AttributeError, not the engine's 'not a function'", async () => {
+    const { output } = await runScript(`import socket from "socket";\nconst s: any = socket.socket();\nprint(s.fd >= 0);\ns.conect(["192.168.1.1", 80]);`);
+    expect(output).toMatch(/^True\nTraceback \(most recent call last\):\n  File "main.ts", line 4, in <module>\nAttributeError: 'socket' object has no attribute 'conect'\n$/);
+  });
+
+  it("a module's missing name raises the firmware's AttributeError", async () => {
+    const { output } = await runScript(`import time from "time";\nconst t: any = time;\nt.sleep_msec(10);`);
+    expect(output).toMatch(/AttributeError: 'module' object has no attribute 'sleep_msec'\n$/);
+  });
 });
 
 describe("time", () => {

@@ -58,6 +58,7 @@ interface Ffi {
   QTS_GetArrayBufferLength(ctx: number, value: number): number;
   QTS_Dump(ctx: number, value: number): number;
   QTS_Throw(ctx: number, error: number): number;
+  QTS_GetGlobalObject(ctx: number): number;
 }
 
 /** A host function as the guest calls it, with its context. */
@@ -108,18 +109,36 @@ export class RawHostCalls {
 
   /** Sets `globalThis[globalName]` to an object with one raw function per host function name. */
   install(ctx: QuickJSAsyncContext, globalName: string, host: GuestHost, open: () => boolean, guestError: (error: unknown) => Error): void {
-    const ctxPtr = (ctx as unknown as { ctx: { value: number } }).ctx.value;
     if (arrayBufferClass < 0) this.calibrate(ctx);
+    const ctxPtr = contextPointer(ctx);
+    const ids = this.bind(ctx, host, open, guestError);
     const api = ctx.newObject();
-    for (const name of host.functionNames) {
-      const id = this.nextId++;
-      this.functions.set(id, { name, host, ctx, ctxPtr, open, guestError });
-      const fn = this.ffi.QTS_NewFunction(ctxPtr, name, 0, false, id);
+    host.functionNames.forEach((name, i) => {
+      const fn = this.ffi.QTS_NewFunction(ctxPtr, name, 0, false, ids[i]!);
       ctx.newString(name).consume((key) => this.ffi.QTS_SetProp(ctxPtr, api.value, key.value, fn));
       this.ffi.QTS_FreeValuePointer(ctxPtr, fn);
-    }
-    ctx.setProp(ctx.global, globalName, api);
+    });
+    // Not `ctx.global`: the context object would keep a reference to the global object, which a
+    // snapshot of this memory (snapshot.ts) would then carry with no owner to free it.
+    const global = this.ffi.QTS_GetGlobalObject(ctxPtr);
+    ctx.newString(globalName).consume((key) => this.ffi.QTS_SetProp(ctxPtr, global, key.value, api.value));
+    this.ffi.QTS_FreeValuePointer(ctxPtr, global);
     api.dispose();
+  }
+
+  /**
+   * Answers the guest's calls to `host`'s functions; returns their ids. A board restored from a
+   * snapshot (snapshot.ts) already holds the template's function objects: binding the same hosts
+   * in the same order as the template's `install` gives them the same ids.
+   */
+  bind(ctx: QuickJSAsyncContext, host: GuestHost, open: () => boolean, guestError: (error: unknown) => Error): number[] {
+    if (arrayBufferClass < 0) throw new Error("boardsim: raw host calls bound before any were installed");
+    const ctxPtr = contextPointer(ctx);
+    return host.functionNames.map((name) => {
+      const id = this.nextId++;
+      this.functions.set(id, { name, host, ctx, ctxPtr, open, guestError });
+      return id;
+    });
   }
 
   /** One host call: arguments read from the guest's stack, the result written back as a JSValue*. */
@@ -283,6 +302,10 @@ export class RawHostCalls {
     if (heap[(handle.value >> 2) + 1] !== TAGS.object) return -1;
     return this.classId(heap[handle.value >> 2]!);
   }
+}
+
+function contextPointer(ctx: QuickJSAsyncContext): number {
+  return (ctx as unknown as { ctx: { value: number } }).ctx.value;
 }
 
 function containerToGuest(ctx: QuickJSAsyncContext, value: HostValue): QuickJSHandle {

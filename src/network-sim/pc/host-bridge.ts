@@ -19,23 +19,37 @@ export interface LinkBuffers {
 export class NetSocketLink implements TcpLink {
   readonly inbound: ByteQueue;
   failure: NetError | null = null;
-  /** What the kernel has not taken yet: it holds the board's send buffer (lwIP frees it on ACK). */
-  private unflushed = 0;
+  /**
+   * The board's bytes a fault's pipe still holds (a WiFi hop, a bandwidth limit): with those the
+   * real socket has not handed to the kernel (`writableLength`: the PC's window is closed), they
+   * are what is unacknowledged, so they hold the board's send buffer (lwIP frees it on ACK).
+   * Bytes the kernel has taken free it at once, not when Node's write callback runs: that needs
+   * an event-loop turn, which a guest looping on ready data denies, so the buffer filled and
+   * send() returned short counts no modelled cause explained (docs/reliability.md).
+   */
+  private inPipe = 0;
   private readonly sendSpaceFreed = new Notifier();
   /** Sees the connection's segments (the capture): sent by the board, or by the real peer. */
   observer: ((fromBoard: boolean, segment: Segment) => void) | null = null;
   /** The board's segments on their way to the real socket; faults wrap it. */
   out: Pipe = {
-    data: (chunk) =>
-      this.socket.write(chunk, () => {
-        this.unflushed -= chunk.length;
-        this.sendSpaceFreed.notify();
-      }),
+    data: (chunk) => {
+      this.inPipe -= chunk.length;
+      this.socket.write(chunk, () => this.sendSpaceFreed.notify());
+    },
     fin: () => this.socket.end(),
     rst: () => this.socket.resetAndDestroy(),
   };
   /** Bytes read from the real socket that a fault still holds (delayed): they count against the window. */
   private inFlight = 0;
+  /**
+   * Bytes read from the real socket beyond the board's window: a real sender would not have sent
+   * them yet, so they go on (and into the capture) only as the window opens.
+   */
+  private held: Uint8Array[] = [];
+  /** The real peer's FIN, waiting behind the held bytes. */
+  private heldFin = false;
+  private pumping = false;
   /** The real peer sent FIN or RST: it is on its way to the board through `incoming`. */
   private peerClosed = false;
   /** The peer's RST has been passed on: a later socket error is the same reset. */
@@ -48,8 +62,8 @@ export class NetSocketLink implements TcpLink {
     // real socket so the kernel's window closes and the PC's sender blocks.
     data: (chunk) => {
       this.inFlight -= chunk.length;
-      if (!this.inbound.push(chunk)) this.socket.pause();
-      else if (this.windowHasRoom()) this.socket.resume();
+      this.inbound.push(chunk);
+      this.pump();
     },
     fin: () => {
       this.inboundDone = true;
@@ -70,12 +84,10 @@ export class NetSocketLink implements TcpLink {
   ) {
     this.inbound = new ByteQueue(buffers.receiveWindow);
     socket.on("data", (chunk: Buffer) => {
-      this.observer?.(false, { kind: "data", chunk });
-      this.inFlight += chunk.length;
-      this.incoming.data(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
-      if (!this.windowHasRoom()) socket.pause();
+      this.held.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+      this.pump();
     });
-    this.inbound.onDrain = () => socket.resume();
+    this.inbound.onDrain = () => this.pump();
     socket.on("end", () => {
       this.peerClosed = true;
       // libuv reports a peer's RST that follows data (SO_LINGER 0) as EOF too (the hang-up after a
@@ -97,21 +109,51 @@ export class NetSocketLink implements TcpLink {
     });
   }
 
-  /** The real peer's FIN or RST, on its way to the board behind its data. */
+  /**
+   * The real peer's FIN, on its way to the board behind its data; or its RST, which drops what the
+   * window held back (a real sender discards its unsent data when it resets).
+   */
   private peerSent(segment: Segment): void {
+    if (segment.kind === "fin") {
+      this.heldFin = true;
+      return this.pump();
+    }
+    this.held = [];
     this.observer?.(false, segment);
-    if (segment.kind === "fin") return this.incoming.fin();
     this.resetSent = true;
     this.incoming.rst();
   }
 
-  private windowHasRoom(): boolean {
-    return this.inboundDone || this.inbound.size + this.inFlight < this.buffers.receiveWindow;
+  /**
+   * Passes on as much of the held bytes as the board's window takes (all once the board's side is
+   * done), then the held FIN; reads the real socket only while nothing is held, so the kernel's
+   * window closes and the PC's sender blocks.
+   */
+  private pump(): void {
+    if (this.pumping) return; // a piece delivered at once calls back through incoming.data
+    this.pumping = true;
+    const room = () => (this.inboundDone ? Infinity : this.buffers.receiveWindow - this.inbound.size - this.inFlight);
+    for (let free = room(); this.held.length > 0 && free > 0; free = room()) {
+      const head = this.held[0]!;
+      const piece = head.length <= free ? this.held.shift()! : head.subarray(0, free);
+      if (piece !== head) this.held[0] = head.subarray(free);
+      this.observer?.(false, { kind: "data", chunk: piece });
+      this.inFlight += piece.length;
+      this.incoming.data(piece);
+    }
+    this.pumping = false;
+    if (this.held.length === 0 && this.heldFin) {
+      this.heldFin = false;
+      this.observer?.(false, { kind: "fin" });
+      this.incoming.fin();
+    }
+    if (this.held.length > 0 || room() <= 0) this.socket.pause();
+    else this.socket.resume();
   }
 
   sendSpace(): number {
     if (this.socket.destroyed) return this.buffers.sendBuffer;
-    return Math.max(0, this.buffers.sendBuffer - this.unflushed);
+    return Math.max(0, this.buffers.sendBuffer - this.inPipe - this.socket.writableLength);
   }
 
   waitForSendSpace(signal?: AbortSignal): Promise<void> {
@@ -121,7 +163,7 @@ export class NetSocketLink implements TcpLink {
   write(data: Uint8Array): void {
     if (this.socket.destroyed) return;
     this.observer?.(true, { kind: "data", chunk: data });
-    this.unflushed += data.length;
+    this.inPipe += data.length;
     this.out.data(data);
   }
 

@@ -2,12 +2,16 @@ import type { SocketAddress } from "../address.ts";
 import { NetError } from "../errors.ts";
 import { PC_MAC, type Lan } from "../lan.ts";
 import type { LanHost } from "../lan-host.ts";
+import type { SynSchedule } from "../tcp/syn-retries.ts";
 import type { TcpLink } from "../tcp/tcp-link.ts";
 
 /** A PC's socket buffers: much larger than a board's, so the board is the bottleneck as in real life. */
 const PC_BUFFERS = { sendBuffer: 256 * 1024, receiveWindow: 256 * 1024 };
-/** Linux gives up on unanswered SYNs after about 127 s (tcp_syn_retries 6). */
-const PC_SYN_TIMEOUT_MS = 127_000;
+/**
+ * Linux resends an unanswered SYN after 1, 2, 4, … s (TCP_TIMEOUT_INIT 1 s, doubling) and gives up
+ * 127 s in (tcp_syn_retries 6; Linux net/ipv4/tcp_timer.c, ip-sysctl.rst).
+ */
+const PC_SYN: SynSchedule = { retransmitsAt: [1, 3, 7, 15, 31, 63].map((s) => s * 1000), givesUpAt: 127_000 };
 
 /**
  * What the PC side of a lab waits for (a connection, bytes). It settles only while the lab runs
@@ -176,7 +180,7 @@ export class PcPeers implements LanHost {
   private async open(ip: string, port: number): Promise<PcConnection> {
     const net = this.lan.accessPoints.find((ap) => ap.config.uplink);
     if (!net) throw new NetError("EHOSTUNREACH"); // the router is off the air
-    const link = await this.lan.connectTcp(net, this, [this.lan.hostIp, this.nextPort++], [ip, port], PC_SYN_TIMEOUT_MS);
+    const link = await this.lan.connectTcp(net, this, [this.lan.hostIp, this.nextPort++], [ip, port], PC_SYN);
     return new PcConnection(link, this.watch);
   }
 

@@ -12,6 +12,22 @@ describe("ByteQueue", () => {
     expect(q.tryRead(10)).toBeNull();
   });
 
+  it("peek() copies the next bytes across chunks without taking them; discard() takes them and reopens the window", async () => {
+    const q = new ByteQueue(5);
+    let drained = 0;
+    q.onDrain = () => drained++;
+    q.push(Uint8Array.of(1, 2, 3));
+    q.push(Uint8Array.of(4, 5));
+    const into = new Uint8Array(4);
+    expect(q.peek(into)).toBe(4);
+    expect(into).toEqual(Uint8Array.of(1, 2, 3, 4));
+    expect(q.size).toBe(5);
+    q.discard(4);
+    expect(drained).toBe(1);
+    expect(await q.read(10)).toEqual(Uint8Array.of(5));
+    expect(q.peek(into)).toBe(0);
+  });
+
   it("says when the window is full and calls onDrain once the reader makes room", async () => {
     const q = new ByteQueue(4);
     let drained = 0;
@@ -22,6 +38,15 @@ describe("ByteQueue", () => {
     expect(drained).toBe(0);
     await q.read(1);
     expect(drained).toBe(1);
+  });
+
+  it("room, the window the capture announces, is the free space: 0 while full (a push may overfill), back after a read", async () => {
+    const q = new ByteQueue(4);
+    expect(q.room).toBe(4);
+    q.push(Uint8Array.of(1, 2, 3, 4, 5));
+    expect(q.room).toBe(0);
+    await q.read(3);
+    expect(q.room).toBe(2);
   });
 
   it("gives buffered data, then empty reads after end()", async () => {

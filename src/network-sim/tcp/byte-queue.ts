@@ -20,6 +20,11 @@ export class ByteQueue {
 
   constructor(readonly capacity: number) {}
 
+  /** Free room: what the receiver would announce as its TCP window (0 when full). */
+  get room(): number {
+    return Math.max(0, this.capacity - this.size);
+  }
+
   get size(): number {
     return this.buffered;
   }
@@ -79,13 +84,38 @@ export class ByteQueue {
     return this.readable ? Promise.resolve() : this.changed.wait(signal);
   }
 
+  /** Copies the next bytes into `into` without taking them; returns how many. */
+  peek(into: Uint8Array): number {
+    let filled = 0;
+    let head = this.head;
+    for (const chunk of this.chunks) {
+      if (filled === into.length) break;
+      const n = Math.min(chunk.length - head, into.length - filled);
+      into.set(chunk.subarray(head, head + n), filled);
+      filled += n;
+      head = 0;
+    }
+    return filled;
+  }
+
+  /** Drops the next `n` bytes (at most what is buffered): a reader took them from a peek(). */
+  discard(n: number): void {
+    this.consume(Math.min(n, this.buffered), null);
+  }
+
   private take(max: number): Uint8Array {
     const out = new Uint8Array(Math.min(max, this.buffered));
+    this.consume(out.length, out);
+    return out;
+  }
+
+  /** Takes `count` buffered bytes, into `out` if given. */
+  private consume(count: number, out: Uint8Array | null): void {
     let filled = 0;
-    while (filled < out.length) {
+    while (filled < count) {
       const chunk = this.chunks[0]!;
-      const n = Math.min(chunk.length - this.head, out.length - filled);
-      out.set(chunk.subarray(this.head, this.head + n), filled);
+      const n = Math.min(chunk.length - this.head, count - filled);
+      out?.set(chunk.subarray(this.head, this.head + n), filled);
       filled += n;
       this.head += n;
       if (this.head === chunk.length) {
@@ -98,6 +128,5 @@ export class ByteQueue {
       this.full = false;
       this.onDrain?.();
     }
-    return out;
   }
 }

@@ -4,6 +4,7 @@ import { NetError } from "../errors.ts";
 import { Notifier } from "../notifier.ts";
 import type { Forward } from "../pc/host-bridge.ts";
 import type { PollState } from "../poll-state.ts";
+import { lwipSynSchedule } from "./syn-retries.ts";
 import type { TcpLink } from "./tcp-link.ts";
 import type { NetHost } from "../socket-host.ts";
 
@@ -143,7 +144,7 @@ export class TcpSocket {
     this.connecting = attempt;
     const { lan, lanHost, profile } = this.host;
     let outcome: TcpLink | NetError | null = null;
-    const pending = lan.connectTcp(route.net, lanHost, local, [ip, port], profile.socket.synTimeoutMs, attempt.signal).then(
+    const pending = lan.connectTcp(route.net, lanHost, local, [ip, port], lwipSynSchedule(profile.socket.syn), attempt.signal).then(
       (link) => {
         outcome = link;
         this.connecting = null;
@@ -242,6 +243,32 @@ export class TcpSocket {
       (s) => link.inbound.wait(s),
       signal,
     );
+  }
+
+  // A guest engine that moves socket data in shared memory (.py boards, micropython/data-channel.ts)
+  // reads ahead and buffers sends between host calls with these; what it moves is what recv() and
+  // send() would have moved at that moment.
+
+  /** Copies the next received bytes into `into` without taking them; 0 unless connected. */
+  peekReceived(into: Uint8Array): number {
+    return this.state === "connected" && this.link ? this.link.inbound.peek(into) : 0;
+  }
+
+  /** The script read `n` of the peeked bytes. */
+  consumeReceived(n: number): void {
+    if (this.state === "connected") this.link?.inbound.discard(n);
+  }
+
+  /** Bytes one send() would take now whole, without waiting: 0 unless connected and not failed. */
+  sendRoom(): number {
+    const link = this.link;
+    return this.state === "connected" && link && !link.failure ? link.sendSpace() : 0;
+  }
+
+  /** A send the script made within sendRoom(); dropped if the connection failed since (lwIP loses its send buffer on RST). */
+  sendBuffered(data: Uint8Array): void {
+    const link = this.link;
+    if (this.state === "connected" && link && !link.failure) link.write(data);
   }
 
   close(): void {

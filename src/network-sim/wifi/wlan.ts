@@ -199,6 +199,7 @@ export class Wlan {
     }
     const holder = ap.hostAt(lease.ip);
     if (holder && holder !== this.opts.host && profile.wlan.dhcpChecksAddress) {
+      this.opts.lan.capture?.arpProbe(mac, lease.ip);
       // lwIP's dhcp_decline: the address answered an ARP probe; ask again after DHCP_REQUEST_BACKOFF (10 s).
       log.warn({ ip: lease.ip }, `DHCP: ${lease.ip} is already in use (ARP answered): declined`);
       ap.dhcp.decline(lease.mac, lease.ip);
@@ -206,7 +207,7 @@ export class Wlan {
       return;
     }
     this.lease = lease;
-    this.opts.lan.capture?.dhcp(mac, hostname, lease.ip, ap.config);
+    this.opts.lan.capture?.dhcp(mac, hostname, lease.ip, ap.config, false, profile.wlan.dhcpChecksAddress);
     log.info(
       { ip: lease.ip, mac: lease.mac, hostname, leaseSeconds: ap.dhcp.leaseSeconds, expiresAt: this.timeOf(lease.expiresAt), leases: ap.dhcp.table().map((l) => ({ ...l, expiresAt: this.timeOf(l.expiresAt) })) },
       `DHCP lease ${lease.ip} for ${hostname}`,

@@ -10,6 +10,7 @@ import _time
 
 _OURS = ("/boardsim/", "<stdin>")
 _ballast = None
+_reserved = None
 _script = None
 _globals = None
 
@@ -17,14 +18,20 @@ _globals = None
 def setup(source, name, heap_bytes):
     """Before the heap is capped: the board's modules in place of the interpreter's, the script held."""
     global _script
+    # The board's heap in one block, taken before the library's modules scatter theirs over the heap.
+    _reserve(heap_bytes)
+    import _micropython
     import _os
     import _sys
+    import _vfs
     # The board's modules under the firmware's names (and its u-prefixed aliases): their repr
     # shows that name, never this library's file.
-    for module, names in ((_time, ("time", "utime")), (_gc, ("gc",)), (_sys, ("sys", "usys")), (_os, ("os", "uos"))):
+    for module, names in ((_time, ("time", "utime")), (_gc, ("gc",)), (_sys, ("sys", "usys")), (_os, ("os", "uos")), (_micropython, ("micropython",))):
         _as_builtin(module, names[0])
         for alias in names:
             sys.modules[alias] = module
+    _as_builtin(_vfs, "vfs")
+    sys.modules["vfs"] = _vfs
     import socket
     import select
     sys.modules["usocket"] = socket
@@ -79,10 +86,14 @@ def _import_as_firmware():
         if package not in library or name in sys.modules:
             return original(name, *args)
         loading[0] += 1
+        if loading[0] == 1:
+            sys.path.insert(0, "/boardsim")
         try:
             module = original(name, *args)
         finally:
             loading[0] -= 1
+            if loading[0] == 0:
+                sys.path.remove("/boardsim")
         # a package's submodule (umqtt.simple) too: frozen as .frozen/umqtt/simple.py
         for loaded in (sys.modules.get(package), sys.modules.get(name)):
             where = getattr(loaded, "__file__", "")
@@ -94,6 +105,10 @@ def _import_as_firmware():
         return module
 
     builtins.__import__ = _import
+    # The script's sys.path is the one the importer reads (so sys.path.append works), as the
+    # firmware starts it (MICROPY_PY_SYS_PATH_DEFAULT in the ports' mpconfigport.h): "", frozen
+    # modules, /lib. This library's folder is on it only while one of its modules loads.
+    sys.path[:] = ["", ".frozen", "/lib"]
     for name, module in list(sys.modules.items()):
         if getattr(module, "__file__", "").startswith("/boardsim/"):
             del module.__file__  # loaded at start-up: built into the firmware
@@ -108,14 +123,54 @@ def _trim_heap(heap_bytes, source_bytes):
     # What the library left free beyond the board's heap is held, so the script finds the board's
     # heap free (the source text does not count: a board's lexer reads it from flash).
     global _ballast
-    _gc.collect()
-    spare = _gc.mem_free() + source_bytes - heap_bytes
-    if spare > _gc.mem_free():
+    if source_bytes > heap_bytes:
         # The source alone leaves less than the board's heap: compiling it needs more still (its
         # parse tree and bytecode). UNVERIFIED: the board's exact point of failure; its exception.
         raise MemoryError("memory allocation failed")
-    if spare > 0:
-        _ballast = bytearray(spare)
+    _ballast = _hold_all_but(heap_bytes - source_bytes)
+
+
+# A board's heap is nearly empty after boot, so its free bytes are one block (an ESP8266 script
+# allocates bytearray(12288) out of ~35 KB free). Here the library's modules leave holes all over
+# the heap (ESP8266: 37 KB free, the largest block 6 KB): the allocator is first-fit, so the holes
+# are filled and the free bytes left are those of one block, reserved before the library loaded.
+def _hold_all_but(keep_free):
+    """Holds all free memory but `keep_free` bytes, those in one block (`_reserved`, else the largest found)."""
+    return _host.untimed(_hold, keep_free)  # the simulator's work, not the script's busy time
+
+
+def _hold(keep_free):
+    if _reserved is None:
+        _reserve(keep_free)
+    held = _fill(None, 0)  # every hole around the reserved block
+    _reserve(0)  # let go (stored and cleared in their own frames: no stale reference left on this one)
+    _gc.collect()
+    return _fill(_fill(held, keep_free), keep_free)  # the second takes what the first's failed tries left
+
+
+def _reserve(size):
+    global _reserved
+    _reserved = None
+    while size >= 16 and _reserved is None:
+        try:
+            _reserved = bytearray(size)
+        except MemoryError:
+            size = size * 7 // 8
+
+
+def _fill(held, keep_free):
+    # Pieces, largest first, each in the lowest hole it fits, until `keep_free` bytes are free: a
+    # chain of 2-tuples (one 16-byte block each, so even the smallest hole is taken).
+    size = _gc.mem_free() - keep_free
+    while size >= 16:
+        try:
+            held = (held, bytearray(size - 32) if size >= 64 else None)
+        except MemoryError:
+            size //= 2
+        else:
+            size = min(size, _gc.mem_free() - keep_free)
+    _gc.collect()
+    return held
 
 
 # The firmware's frozen Python libraries run from flash: importing one costs the script no heap.
@@ -151,11 +206,7 @@ def _import_frozen_without_heap():
 def _retake(free_before):
     global _ballast
     _gc.collect()
-    spare = _gc.mem_free() - free_before
-    try:
-        _ballast = bytearray(spare) if spare > 0 else None
-    except MemoryError:
-        pass  # no single block that large after the compile: the script gets the spare (UNVERIFIED cost)
+    _ballast = _hold_all_but(free_before)
 
 
 def _traceback(exc):

@@ -2,14 +2,14 @@
 # LittleFS there (ports/rp2/modules/_boot.py, ports/esp32/modules/_boot.py). The files are in a
 # folder on the PC; the host does the work there (src/emulator/flash-dir.ts) and raises the
 # board's OSError. Paths reach it absolute: this object keeps the current directory.
-import io
+from _stream import LineStream
 import _host
 
 _call = _host.call
 
 
-class _File(io.IOBase):
-    # io.IOBase gives this class the stream protocol, so import and exec read it like a file.
+class _File(LineStream):
+    # LineStream (an IOBase of io) gives this class the stream protocol, so import and exec read it like a file.
     def __init__(self, path, mode, size):
         self._path = path
         self._text = "b" not in mode
@@ -54,18 +54,6 @@ class _File(io.IOBase):
                 break
         return line.decode() if self._text else line
 
-    def readlines(self):
-        return list(self)
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        line = self.readline()
-        if not line:
-            raise StopIteration
-        return line
-
     def write(self, data):
         self._check(self._write)
         if self._append:
@@ -98,11 +86,6 @@ class _File(io.IOBase):
             self.close()
         return 0
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     def __del__(self):
         self._closed = True

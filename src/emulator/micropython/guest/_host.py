@@ -1,8 +1,10 @@
 # The bridge to the simulator: every module of the board calls the host API through call().
 # Values cross as JSON; bytes cross as (address, length) in the Python heap, read and written by
-# the worker directly, so big buffers need no extra copies.
+# the worker directly, so big buffers need no extra copies. Socket data (recv, send, sendall,
+# write) crosses without JSON through data() (the worker's data-channel.ts).
 import json
 import uctypes
+from gc import collect as _native_collect  # the interpreter's: only asks for a collection (see _gc.py)
 
 
 # Work that must wait for a host call of the script, where collecting garbage is safe (see defer()).
@@ -24,6 +26,7 @@ def _bridge(js):
     # Each is looked up once: every lookup of a JS attribute allocates a proxy.
     js_call, js_reply, js_blob, js_finish, js_collect = js.call, js.reply, js.blob, js.finish, js.collect
     js_pause, js_resume = js.pause, js.resume
+    js_data, js_take = js.data, js.take
 
     def blob(index, length):
         buf = bytearray(length)
@@ -49,16 +52,51 @@ def _bridge(js):
             if "nan" in text or "inf" in text:
                 # JSON has no NaN or infinity: they cross tagged, for the host to refuse as the firmware does.
                 text = json.dumps(_tag_floats(args))
-            length = js_call(name, text, _constructing[0] == 0)
-            buf = bytearray(length)
-            js_reply(uctypes.addressof(buf))
-            reply = json.loads(buf)
-            if "e" in reply:
-                raise exception(*reply["e"])
-            value = decode(reply["v"])
+            value, scheduled = read_reply(js_call(name, text, _constructing[0] == 0))
         finally:
             js_resume()
-        if "s" in reply:
+        if scheduled:
+            run_scheduled()
+        return value
+
+    def read_reply(length):
+        buf = bytearray(length)
+        js_reply(uctypes.addressof(buf))
+        reply = json.loads(buf)
+        if "e" in reply:
+            raise exception(*reply["e"])
+        return decode(reply["v"]), "s" in reply
+
+    def data(op, fd, size, mv):
+        # A socket data call without JSON (data-channel.ts): ints in, a count or the bytes read out.
+        js_pause()
+        try:
+            run_deferred()
+            address = uctypes.addressof(mv) if mv is not None and len(mv) else 0
+            r = js_data(op, fd, size, address, 0 if mv is None else len(mv), _constructing[0] == 0)
+            if r < 0:
+                value, scheduled = read_reply(-r)
+            else:
+                value, scheduled = r >> 1, r & 1
+                if op == RECV:
+                    # The bytes object is made at its final size and filled in place: the data's one copy into the heap.
+                    try:
+                        out = bytes(value)
+                    except MemoryError:
+                        # gc_alloc collects and tries again before it fails (py/gc.c); here a
+                        # collection is asked for, then run at the bridge's safe point (as gc.collect()),
+                        # never while an instance is constructed (see _constructing).
+                        if _constructing[0]:
+                            raise
+                        _native_collect()
+                        js_collect()
+                        out = bytes(value)
+                    if value:
+                        js_take(uctypes.addressof(out), value)
+                    value = out
+        finally:
+            js_resume()
+        if scheduled:
             run_scheduled()
         return value
 
@@ -84,8 +122,12 @@ def _bridge(js):
     def soft_reset_requested():
         return js_soft_reset(False)
 
-    js_soft_reset = js.softReset
-    return call, finish, collect, untimed, soft_reset, soft_reset_requested
+    def raw_output(on):
+        # sys.stdout.buffer writes between True and False: bytes as they are, not cooked text.
+        js_raw_output(on)
+
+    js_soft_reset, js_raw_output = js.softReset, js.rawOutput
+    return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output
 
 
 # The worker collects garbage at host calls, but not while an instance is being constructed with
@@ -97,10 +139,11 @@ _constructing = [0]
 
 
 def constructor(init):
+    # Also for any call during which C alone holds objects (returns what it returns).
     def __init__(*args, **kwargs):
         _constructing[0] += 1
         try:
-            init(*args, **kwargs)
+            return init(*args, **kwargs)
         finally:
             _constructing[0] -= 1
 
@@ -115,18 +158,41 @@ def _tag_floats(value):
     return value
 
 
-call, finish, collect, untimed, soft_reset, soft_reset_requested = _bridge(__import__("_boardsim_js"))
+# Socket data calls by number (data-channel.ts DATA_CALLS), and the most bytes one can carry.
+RECV, SEND, SENDALL, WRITE = 0, 1, 2, 3
+DATA_BYTES = 65536
+
+call, _data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output = _bridge(__import__("_boardsim_js"))
+
+
+def recv(fd, size):
+    """socket.recv(size): bytes, read straight into a bytes object of the length received."""
+    if 0 <= size <= DATA_BYTES:
+        return _data(RECV, fd, size, None)
+    return call("socketRecv", fd, size)
+
+
+def send(op, name, fd, data):
+    """send, sendall, write (op, and the host call's name for data too big for one data call)."""
+    mv = _view(data)
+    if len(mv) <= DATA_BYTES:
+        return _data(op, fd, 0, mv)
+    return call(name, fd, {"__b": [uctypes.addressof(mv), len(mv)]})
 
 
 def buffer(data):
     """A bytes-like argument: str as UTF-8, anything with the buffer protocol as it is."""
+    mv = _view(data)
+    return {"__b": [uctypes.addressof(mv) if len(mv) else 0, len(mv)]}
+
+
+def _view(data):
     if isinstance(data, str):
         data = data.encode()
     try:
-        mv = memoryview(data)
+        return memoryview(data)
     except TypeError:
         raise TypeError("object with buffer protocol required")
-    return {"__b": [uctypes.addressof(mv) if len(mv) else 0, len(mv)]}
 
 
 # Callbacks the board schedules (Timer, Pin.irq), run as the firmware's scheduler runs them

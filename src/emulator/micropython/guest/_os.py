@@ -1,6 +1,7 @@
-# The os module (imported as `os`): the interpreter's own file functions, and uname() as the board's
-# (extmod/modos.c:97-108).
+# The os module (imported as `os`): the interpreter's own file functions, mount() and VfsFat as the
+# vfs module has them (extmod/modos.c:203-206), and uname() as the board's (extmod/modos.c:97-108).
 from os import *
+from _vfs import mount, VfsFat
 from _attrtuple import make as _make
 from _host import info as _info
 
@@ -14,3 +15,4 @@ del _make, _info, _port
 
 def uname():
     return _uname
+

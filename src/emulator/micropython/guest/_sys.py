@@ -15,8 +15,6 @@ implementation = _make(
     ("name", "version", "_machine", "_mpy"),
     ("micropython", tuple(int(n) for n in _port["release"].split(".")) + ("",), _port["machine"], _port["mpy"]),
 )
-# MICROPY_PY_SYS_PATH_DEFAULT: "" then frozen modules, then /lib (the ports' mpconfigport.h)
-path = ["", ".frozen", "/lib"]
 argv = []
 
 
@@ -29,6 +27,38 @@ def _printer(host):
 
 
 import _host
+import io as _io
 
+
+class FileIO(_io.IOBase):
+    # sys.stdout and sys.stdout.buffer as the firmware has them (shared/runtime/sys_stdio_mphal.c
+    # v1.23.0: type FileIO, printed "<io.FileIO 1>", the buffer "<io.FileIO 0>", its fd unused).
+    # The buffer's bytes go to the console as they are, where text (print, sys.stdout.write) has
+    # "\n" sent as "\r\n" (stdio_buffer_write calls mp_hal_stdout_tx_strn, stdio_write
+    # mp_hal_stdout_tx_strn_cooked). This interpreter writes both through one path, so the
+    # buffer's writes are marked raw (`raw`). mpremote's mount sends its binary records this way.
+    def __init__(self, native, fd, raw=None):
+        self._native = native
+        self._number = fd  # (not _fd: select takes an int _fd for a socket)
+        self._raw = raw
+
+    def write(self, *args):
+        if self._raw is None:
+            return self._native.write(*args)
+        self._raw(True)
+        try:
+            return self._native.write(*args)
+        finally:
+            self._raw(False)
+
+    def __getattr__(self, name):
+        return getattr(self._native, name)
+
+    def __repr__(self):
+        return "<io.FileIO %d>" % self._number
+
+
+stdout = FileIO(_native.stdout, 1)
+stdout.buffer = FileIO(_native.stdout.buffer, 0, _host.raw_output)
 print_exception = _printer(_host)
-del _name, _make, _info, _port, _printer, _host
+del _name, _make, _info, _port, _printer, _host, _io, FileIO

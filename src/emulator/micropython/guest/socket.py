@@ -1,6 +1,7 @@
 # MicroPython's socket module: TCP and UDP sockets of the simulated board. The rules (lookups, stream
 # loops, repr) are the host's (src/emulator/host/modsocket.ts); this module only adapts values.
-from _host import buffer as _buffer, call as _call, info as _info
+from _host import buffer as _buffer, call as _call, info as _info, recv as _recv, send as _send
+from _host import SEND as _SEND, SENDALL as _SENDALL, WRITE as _WRITE
 
 for _name, _value in _info["socket"].items():
     globals()[_name] = _value
@@ -65,10 +66,10 @@ class socket:
         return socket(AF_INET, SOCK_STREAM, 0, fd), (ip, port)
 
     def send(self, data):
-        return _call("socketSend", self._fd, _buffer(data))
+        return _send(_SEND, "socketSend", self._fd, data)
 
     def sendall(self, data):
-        _call("socketSendAll", self._fd, _buffer(data))
+        _send(_SENDALL, "socketSendAll", self._fd, data)
 
     def sendto(self, data, addr):
         # UDP: one datagram; returns its length
@@ -80,7 +81,7 @@ class socket:
         return data, (ip, port)
 
     def recv(self, bufsize):
-        return _call("socketRecv", self._fd, _int(bufsize))
+        return _recv(self._fd, _int(bufsize))
 
     # The stream methods (py/stream.c): read(n) waits for n bytes or the end, read() for the end;
     # a non-blocking socket with nothing to give returns None.
@@ -100,7 +101,7 @@ class socket:
         return _call("socketReadline", self._fd, _int(limit))
 
     def write(self, data):
-        return _call("socketWrite", self._fd, _buffer(data))
+        return _send(_WRITE, "socketWrite", self._fd, data)
 
     def close(self):
         _call("socketClose", self._fd)

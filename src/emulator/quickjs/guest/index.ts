@@ -2,6 +2,7 @@
  * The guest library, bundled into one script and run in each board's sandbox before the user's
  * script: installs the builtins and registers the Python-style modules the script imports.
  */
+import { strictAttributes } from "./attributes.ts";
 import { installBuiltins } from "./builtins.ts";
 import { caught, oserrorTexts } from "./exceptions.ts";
 import { boardInfo, call } from "./host.ts";
@@ -28,6 +29,8 @@ function __tick(): void {
 const modules: Record<string, unknown> = { network, socket, select, time, machine, sys };
 // Only a board whose firmware ships the module can import it; elsewhere: ImportError.
 if (boardInfo.modules.includes("mpython")) modules.mpython = mpython;
+// A name a module lacks raises the firmware's AttributeError (docs/micropython-facts.md: rp2's network.AUTH_WPA_WPA2_PSK).
+for (const name of Object.keys(modules)) modules[name] = strictAttributes(modules[name] as object, "module");
 Object.defineProperty(globalThis, "__modules", { value: modules });
 Object.defineProperty(globalThis, "__tick", { value: __tick });
 Object.defineProperty(globalThis, "__caught", { value: caught });

@@ -1,0 +1,222 @@
+/**
+ * Socket data of a .py board in shared memory instead of messages and JSON: one SharedArrayBuffer
+ * per board, used by the worker (the script's side) and the main thread (the Board's side).
+ *
+ * - **Data calls.** recv, send, sendall and write of up to DATA_BYTES cross as Int32 words (call,
+ *   socket, size) and bytes; the worker rings a doorbell (Atomics.notify) and sleeps in
+ *   Atomics.wait, the main thread waits on the same word with Atomics.waitAsync and runs the call on
+ *   the Board as it runs any host call. Control calls (connect, accept, WiFi, ...) stay messages.
+ * - **Read-ahead.** After answering a data call on a TCP socket the main thread copies that
+ *   socket's next queued bytes into the AHEAD region without taking them (SocketStreams.peek): the
+ *   script's next recv() calls read them with no call at all. They stay in the socket's queue
+ *   (so its receive window, select() and close()'s RST see them) until the board's next host call,
+ *   where the main thread first takes what the script read.
+ * - **Sends.** Likewise the main thread publishes how much that socket's send buffer takes now
+ *   (SocketStreams.sendRoom); send()/sendall()/write() within it are kept in the SENDS region, one
+ *   record per call, and the main thread hands them to the socket in order before the board's next
+ *   host call runs (a close() after sendall() sends the data first). Each record is one write, the
+ *   segments pcap and the faults see, as when each send was a call.
+ *
+ * So data moves only at the board's own host calls, never on the main thread's timing: in virtual
+ * time a run repeats exactly. Every host call (data or control) starts with settle().
+ */
+import type { DataChannel, HostReply } from "./protocol.ts";
+import type { GuestHost, HostValue } from "../host-api.ts";
+
+/** The calls that may go this way, by index: _host.py names them by number. */
+export const DATA_CALLS = ["socketRecv", "socketSend", "socketSendAll", "socketWrite"] as const;
+const RECV = 0;
+
+/** Bytes one data call can carry either way; bigger sends and reads take the JSON path. */
+export const DATA_BYTES = 64 * 1024;
+/** The read-ahead and the buffered sends: bounded so that the script's allocations between two host calls (where garbage is collected) stay small. */
+const AHEAD_BYTES = 16 * 1024;
+const SEND_BYTES = 16 * 1024;
+const MAX_SENDS = 64;
+
+// Int32 words at the start of the buffer.
+const STATE = 0;
+const OP = 1;
+const FD = 2;
+/** recv: the most bytes to read. */
+const SIZE = 3;
+/** Request: bytes to send in DATA. Reply: the result (a count, or the bytes read into DATA), or a JSON reply's length. */
+const LENGTH = 4;
+/** Reply: FAST (LENGTH is the value; SCHEDULED says callbacks are due) or JSON_REPLY (DATA holds a HostReply). */
+const KIND = 5;
+const SCHEDULED = 6;
+/** Read-ahead: the socket, and its unread bytes AHEAD[start, end). */
+const AHEAD_FD = 7;
+const AHEAD_START = 8;
+const AHEAD_END = 9;
+/** Buffered sends: the socket, the bytes it takes now, the bytes and records kept, then each record's length. */
+const SEND_FD = 10;
+const SEND_ROOM = 11;
+const SEND_USED = 12;
+const SEND_COUNT = 13;
+const SEND_LENGTHS = 16;
+const WORDS = SEND_LENGTHS + MAX_SENDS;
+
+const REQUEST = 1;
+const REPLIED = 2;
+const FAST = 0;
+const JSON_REPLY = 1;
+
+/** Host calls that never read, send on or close a socket: the read-ahead and send room stay valid across them. */
+const NEUTRAL = new Set(["write", "poll"]);
+
+export function createDataChannel(): DataChannel {
+  const buffer = new SharedArrayBuffer(WORDS * 4 + DATA_BYTES + AHEAD_BYTES + SEND_BYTES);
+  let at = WORDS * 4;
+  const region = (size: number) => new Uint8Array(buffer, (at += size) - size, size);
+  return { words: new Int32Array(buffer, 0, WORDS), data: region(DATA_BYTES), ahead: region(AHEAD_BYTES), sends: region(SEND_BYTES) };
+}
+
+// ---- The worker's side.
+
+/** A data call's answer: a number (a count, or how many bytes `from` holds for the script), or a whole reply. */
+export type DataReply = { value: number; scheduled: boolean; from: Uint8Array } | { reply: HostReply };
+
+/**
+ * One data call from the script: recv served from the read-ahead, a send kept in the send buffer,
+ * else a call to the main thread (`payload` copies a send's bytes into the given view). `beforeCall`
+ * runs first when a call or a buffered send is made: the console's pending output goes out before
+ * the data (program order), and garbage is collected there, so a loop of read-ahead recvs and
+ * buffered sends frees its old bytes objects.
+ */
+export function dataCall(channel: DataChannel, op: number, fd: number, size: number, length: number, payload: (into: Uint8Array) => void, beforeCall: () => void): DataReply {
+  const { words, data, ahead, sends } = channel;
+  if (op === RECV && size > 0 && words[AHEAD_FD] === fd) {
+    const start = words[AHEAD_START]!;
+    const n = Math.min(size, words[AHEAD_END]! - start);
+    if (n > 0) {
+      words[AHEAD_START] = start + n;
+      return { value: n, scheduled: false, from: ahead.subarray(start, start + n) };
+    }
+  }
+  beforeCall();
+  if (op !== RECV && length > 0 && words[SEND_FD] === fd) {
+    const used = words[SEND_USED]!;
+    const count = words[SEND_COUNT]!;
+    if (used + length <= words[SEND_ROOM]! && count < MAX_SENDS) {
+      payload(sends.subarray(used, used + length));
+      words[SEND_LENGTHS + count] = length;
+      words[SEND_COUNT] = count + 1;
+      words[SEND_USED] = used + length;
+      return { value: length, scheduled: false, from: data.subarray(0, 0) };
+    }
+  }
+  words[OP] = op;
+  words[FD] = fd;
+  words[SIZE] = size;
+  words[LENGTH] = length;
+  payload(data.subarray(0, length));
+  Atomics.store(words, STATE, REQUEST);
+  Atomics.notify(words, STATE);
+  Atomics.wait(words, STATE, REQUEST);
+  const result = words[LENGTH]!;
+  if (words[KIND] === FAST) return { value: result, scheduled: words[SCHEDULED] === 1, from: data.subarray(0, op === RECV ? result : 0) };
+  return { reply: JSON.parse(new TextDecoder().decode(data.subarray(0, result))) as HostReply };
+}
+
+// ---- The main thread's side.
+
+/** Atomics.waitAsync (Node 20 has it; the project's TypeScript lib predates it). */
+const waitAsync = (Atomics as unknown as { waitAsync(array: Int32Array, index: number, value: number): { async: boolean; value: Promise<string> | string } }).waitAsync;
+
+/**
+ * The Board's side of one board's channel: settle() before each of its host calls, serve() for
+ * the data calls. `answer` runs a host call as the port's messages are run (engine.ts).
+ */
+export class DataChannelHost {
+  /** AHEAD_START when the main thread last took what the script read. */
+  private taken = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly channel: DataChannel,
+    private readonly host: GuestHost,
+    private readonly answer: (name: string, args: HostValue[]) => Promise<HostReply>,
+  ) {}
+
+  /**
+   * Before a host call `name` runs (and when the run ends): the buffered sends go to their socket
+   * in order, the bytes the script read ahead are taken from its queue, and a call that may read,
+   * send on or close a socket ends the read-ahead and the send room.
+   */
+  settle(name: string): void {
+    const streams = this.host.streams;
+    if (!streams) return;
+    const { words, sends } = this.channel;
+    const fd = words[SEND_FD]!;
+    for (let i = 0, at = 0; i < words[SEND_COUNT]!; i++) {
+      const length = words[SEND_LENGTHS + i]!;
+      streams.send(fd, sends.slice(at, (at += length)));
+    }
+    words[SEND_COUNT] = 0;
+    words[SEND_USED] = 0;
+    const read = words[AHEAD_START]! - this.taken;
+    if (read > 0) streams.consume(words[AHEAD_FD]!, read);
+    this.taken = words[AHEAD_START]!;
+    if (NEUTRAL.has(name)) {
+      words[SEND_ROOM] = Math.min(streams.sendRoom(fd), SEND_BYTES);
+    } else {
+      words[AHEAD_START] = words[AHEAD_END] = this.taken = 0;
+      words[SEND_ROOM] = 0;
+    }
+  }
+
+  /** After a data call on socket `fd` answered: its next bytes to read ahead, and its send room. */
+  private lend(fd: number): void {
+    const streams = this.host.streams;
+    if (!streams) return;
+    const { words, ahead } = this.channel;
+    words[AHEAD_FD] = fd;
+    words[AHEAD_START] = this.taken = 0;
+    words[AHEAD_END] = streams.peek(fd, ahead);
+    words[SEND_FD] = fd;
+    words[SEND_ROOM] = Math.min(streams.sendRoom(fd), SEND_BYTES);
+  }
+
+  /** Answers the worker's data calls until stop(). */
+  serve(): void {
+    void this.loop();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    Atomics.notify(this.channel.words, STATE);
+  }
+
+  private async loop(): Promise<void> {
+    const { words, data } = this.channel;
+    while (!this.stopped) {
+      const state = Atomics.load(words, STATE);
+      if (state !== REQUEST) {
+        const waited = waitAsync(words, STATE, state);
+        if (waited.async) await waited.value;
+        continue;
+      }
+      const name = DATA_CALLS[words[OP]!] ?? "";
+      const fd = words[FD]!;
+      this.settle(name);
+      const args: HostValue[] = name === "socketRecv" ? [fd, words[SIZE]!] : [fd, data.slice(0, words[LENGTH]!)];
+      const reply = name ? await this.answer(name, args) : { error: { pyType: "TypeError", pyArgs: ["invalid bridge argument"] } };
+      if (this.stopped) return;
+      if ("value" in reply && (typeof reply.value === "number" || reply.value instanceof Uint8Array)) {
+        const { value } = reply;
+        if (value instanceof Uint8Array) data.set(value);
+        words[LENGTH] = typeof value === "number" ? value : value.length;
+        words[KIND] = FAST;
+        words[SCHEDULED] = reply.scheduled ? 1 : 0;
+      } else {
+        // None (a non-blocking write that took nothing) or an exception: rare, so JSON.
+        words[LENGTH] = new TextEncoder().encodeInto(JSON.stringify(reply), data).written;
+        words[KIND] = JSON_REPLY;
+      }
+      this.lend(fd);
+      Atomics.store(words, STATE, REPLIED);
+      Atomics.notify(words, STATE);
+    }
+  }
+}

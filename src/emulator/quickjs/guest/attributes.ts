@@ -1,0 +1,24 @@
+/** Python's attribute lookup on a guest object: a name it lacks raises AttributeError, as the firmware does. */
+import { AttributeError } from "./exceptions.ts";
+
+/**
+ * Names the engine itself probes (a thenable check, JSON, the guest library's `__repr__`/`__str__`
+ * hooks) read as absent instead of raising: they are not the script's typos.
+ */
+const PROBES = new Set(["then", "toJSON"]);
+
+/**
+ * `obj` behind a Proxy whose missing string attributes raise the firmware's text (py/runtime.c,
+ * mp_load_method: "'%s' object has no attribute '%q'"), so `s.conect()` says what the board says
+ * instead of the engine's "not a function".
+ */
+export function strictAttributes<T extends object>(obj: T, typeName: string): T {
+  return new Proxy(obj, {
+    get(target, name, receiver) {
+      if (typeof name === "string" && !(name in target) && !name.startsWith("__") && !PROBES.has(name)) {
+        throw new AttributeError(`'${typeName}' object has no attribute '${name}'`);
+      }
+      return Reflect.get(target, name, receiver);
+    },
+  });
+}

@@ -1,0 +1,281 @@
+/**
+ * Snapshot boot: QuickJS compiling the guest library (18 KB) for every board was most of a TS
+ * board's boot (docs/benchmarks.md, "Boot per board"). A template instance runs the library once
+ * per board kind (the library asks the board for its tables, `boardInfo`, as it starts); a board
+ * then gets a fresh WebAssembly instance of the same compiled module, the template's memory
+ * copied in, and its own runtime settings on top (engine.ts: memory limit, interrupt handler,
+ * module loader, host functions) and its own Math.random seed.
+ *
+ * What lives where, in the pinned build (quickjs-emscripten 0.32.0, package.json):
+ * - in WebAssembly memory, copied: QuickJS's runtime and context, the library's objects,
+ *   malloc's state and the sbrk break (so a board's memory is at least the template's size);
+ * - in WebAssembly globals, not copied: the C stack pointer and asyncify's state. The snapshot is
+ *   taken between calls, where they are at their start values in every instance;
+ * - in the emscripten module's JavaScript, per instance: asyncify's bookkeeping and the C-to-host
+ *   callbacks, looked up by runtime and context pointer, so each board wraps the template's
+ *   pointers in its own runtime and context objects (`restore`), which register them;
+ * - the raw host functions' ids are in the template's function objects: raw-ffi.ts's `bind`
+ *   gives a board's hosts the same ids.
+ */
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { setFlagsFromString } from "node:v8";
+import { Lifetime, QuickJSAsyncContext, QuickJSAsyncRuntime, QuickJSAsyncWASMModule, RELEASE_ASYNC } from "quickjs-emscripten";
+import type { GuestHost, HostValue } from "../host-api.ts";
+import { NATIVE_HELPERS } from "./native.ts";
+import { RawHostCalls } from "./raw-ffi.ts";
+import { smallMemoryWasm } from "./wasm-memory.ts";
+
+const GUEST_LIBRARY_FILE = "boardsim:guest";
+const PAGE = 65536;
+/** Copy granularity: the OS page, so memory the template never touched stays untouched (RSS). */
+const CHUNK = 4096;
+/** The memory import's maximum in the build (2 GiB). */
+const MAX_PAGES = 32768;
+
+/** A booted guest library, ready to copy into a board's instance. */
+export interface Snapshot {
+  /** Memory size when taken, in pages: the board's memory starts at this. */
+  pages: number;
+  /** Where the memory differs from a fresh instance's: [address, end) ranges, CHUNK-aligned, and their bytes in order. */
+  ranges: [number, number][];
+  bytes: Uint8Array;
+  rt: number;
+  ctx: number;
+  /** Bytes the runtime used after the library ran: the board's heap comes on top. */
+  librarySize: number;
+  /** Each guest module's export names (the module loader's source for `import x from "socket"`). */
+  exports: Record<string, string[]>;
+}
+
+/** One board's QuickJS: its WebAssembly instance and raw host-call binding. */
+export interface BoardInstance {
+  module: QuickJSAsyncWASMModule;
+  raw: RawHostCalls;
+}
+
+/** The engine's helpers, bound first in every instance (template and board: the same ids). */
+export const NATIVES: GuestHost = {
+  functionNames: Object.keys(NATIVE_HELPERS),
+  call: (name, args) => (NATIVE_HELPERS[name] as (...a: readonly HostValue[]) => HostValue)(...args),
+};
+
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+type WasmImports = Record<string, Record<string, unknown>>;
+interface WasmInstance {
+  readonly exports: Record<string, unknown>;
+}
+// Node has WebAssembly at run time; @types/node only declares its types, not the values.
+const { compile, Instance, Memory } = (globalThis as unknown as {
+  WebAssembly: {
+    compile(bytes: Uint8Array): Promise<WebAssembly.Module>;
+    Instance: new (module: WebAssembly.Module, imports: WasmImports) => WasmInstance;
+    Memory: new (size: { initial: number; maximum: number }) => WasmMemory;
+  };
+}).WebAssembly;
+
+type Emscripten = ConstructorParameters<typeof QuickJSAsyncWASMModule>[0];
+/** The build's emscripten module factory (ESM: a function), with the options used here. */
+type ModuleLoader = (options: {
+  wasmMemory: WasmMemory;
+  instantiateWasm(imports: WasmImports, receive: (instance: WasmInstance) => void): WasmInstance["exports"];
+}) => Promise<Emscripten>;
+type AsyncFfi = Awaited<ReturnType<typeof RELEASE_ASYNC.importFFI>>;
+
+let build: Promise<{ wasm: WebAssembly.Module; stackTop: number; loader: ModuleLoader; Ffi: AsyncFfi }> | undefined;
+/**
+ * QuickJS's WebAssembly, compiled once per process (each board instantiates its own copy), and
+ * the build's emscripten loader and FFI class, imported once (quickjs-emscripten's
+ * `newQuickJSAsyncWASMModuleFromVariant` imports them again for every instance).
+ */
+function quickJsBuild() {
+  return (build ??= (async () => {
+    // Baseline (Liftoff) code only: V8's optimising tier-up of the asyncified interpreter blocked the
+    // event loop for 0.3-1.3 s after start, which delayed Ctrl-C and sockets; Liftoff-only is also
+    // faster for runs this short (docs/reliability.md, "Ctrl-C latency").
+    setFlagsFromString("--liftoff-only");
+    const require = createRequire(import.meta.url);
+    const small = smallMemoryWasm(await readFile(require.resolve("@jitl/quickjs-wasmfile-release-asyncify/wasm")));
+    const [wasm, loader, Ffi] = await Promise.all([compile(small.bytes), RELEASE_ASYNC.importModuleLoader(), RELEASE_ASYNC.importFFI()]);
+    return { wasm, stackTop: small.stackTop, loader: loader as unknown as ModuleLoader, Ffi };
+  })());
+}
+
+/** A new QuickJS instance with `pages` of memory (at least what its static data and C stack need). */
+async function newInstance(pages?: number): Promise<BoardInstance & { memory: WasmMemory }> {
+  const { wasm, stackTop, loader, Ffi } = await quickJsBuild();
+  const memory = new Memory({ initial: pages ?? Math.ceil(stackTop / PAGE), maximum: MAX_PAGES });
+  const em = await loader({
+    wasmMemory: memory,
+    instantiateWasm: (imports, receive) => {
+      const instance = new Instance(wasm, imports);
+      receive(instance);
+      return instance.exports;
+    },
+  });
+  em.type = "async";
+  const module = new QuickJSAsyncWASMModule(em, new Ffi(em));
+  return { module, raw: new RawHostCalls(module), memory };
+}
+
+const snapshots = new Map<string, Promise<Snapshot>>();
+
+/**
+ * The snapshot for a board whose `boardInfo` is `info` and whose host has `functionNames`: taken
+ * once per process for each such board kind.
+ */
+export function snapshotFor(info: HostValue, functionNames: readonly string[], library: string): Promise<Snapshot> {
+  const key = JSON.stringify([info, functionNames]);
+  let snapshot = snapshots.get(key);
+  if (!snapshot) {
+    snapshot = takeSnapshot(info, functionNames, library);
+    snapshots.set(key, snapshot);
+    snapshot.catch(() => snapshots.delete(key));
+  }
+  return snapshot;
+}
+
+async function takeSnapshot(info: HostValue, functionNames: readonly string[], library: string): Promise<Snapshot> {
+  const { module, raw, memory } = await newInstance();
+  const fresh = changedChunks(new Uint8Array(memory.buffer), null);
+  const ctx = module.newContext();
+  const open = () => true;
+  const hostError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
+  // The library's only host call while it starts is boardInfo (guest/host.ts).
+  const template: GuestHost = {
+    functionNames,
+    call: (name) => {
+      if (name === "boardInfo") return info;
+      throw new Error(`boardsim: the guest library called ${name} while it started`);
+    },
+  };
+  raw.install(ctx, "__native", NATIVES, open, hostError);
+  raw.install(ctx, "__host", template, open, hostError);
+  ctx.unwrapResult(ctx.evalCode(library, GUEST_LIBRARY_FILE)).dispose();
+  const exports = ctx
+    .unwrapResult(ctx.evalCode("Object.fromEntries(Object.entries(__modules).map(([k, v]) => [k, Object.keys(v)]))"))
+    .consume((h) => ctx.dump(h) as Record<string, string[]>);
+  const librarySize = ctx.runtime.computeMemoryUsage().consume((h) => (ctx.dump(h) as { memory_used_size: number }).memory_used_size);
+  randomStateOffset ??= findRandomState(module, ctx);
+
+  const heap = new Uint8Array(memory.buffer);
+  const ranges: [number, number][] = [];
+  for (const chunk of changedChunks(heap, fresh)) {
+    const last = ranges.at(-1);
+    if (last && last[1] === chunk * CHUNK) last[1] += CHUNK;
+    else ranges.push([chunk * CHUNK, (chunk + 1) * CHUNK]);
+  }
+  const bytes = new Uint8Array(ranges.reduce((sum, [start, end]) => sum + end - start, 0));
+  let at = 0;
+  for (const [start, end] of ranges) {
+    bytes.set(heap.subarray(start, end), at);
+    at += end - start;
+  }
+  const internals = ctx as unknown as { ctx: { value: number }; rt: { value: number } };
+  // The template instance is dropped here, its context never freed: the snapshot holds it.
+  return { pages: memory.buffer.byteLength / PAGE, ranges, bytes, rt: internals.rt.value, ctx: internals.ctx.value, librarySize, exports };
+}
+
+/** Indexes of the chunks of `heap` that are not zero, or (given a fresh instance's) not zero in either. */
+function changedChunks(heap: Uint8Array, fresh: Uint32Array | null): Uint32Array {
+  const words = new Uint32Array(heap.buffer, 0, heap.byteLength / 4);
+  const wordsPerChunk = CHUNK / 4;
+  const freshSet = new Set(fresh);
+  const found: number[] = [];
+  for (let chunk = 0; chunk < heap.byteLength / CHUNK; chunk++) {
+    if (freshSet.has(chunk)) {
+      found.push(chunk);
+      continue;
+    }
+    const end = (chunk + 1) * wordsPerChunk;
+    for (let w = chunk * wordsPerChunk; w < end; w++) {
+      if (words[w] !== 0) {
+        found.push(chunk);
+        break;
+      }
+    }
+  }
+  return Uint32Array.from(found);
+}
+
+/** A board's instance with the snapshot's runtime and context in it, as its own objects. */
+export async function restore(snapshot: Snapshot): Promise<BoardInstance & { ctx: QuickJSAsyncContext }> {
+  const instance = await newInstance(snapshot.pages);
+  const heap = new Uint8Array(instance.memory.buffer);
+  let at = 0;
+  for (const [start, end] of snapshot.ranges) {
+    heap.set(snapshot.bytes.subarray(at, at + end - start), start);
+    at += end - start;
+  }
+  seedRandom(heap, snapshot.ctx);
+  return { ...instance, ctx: wrap(instance.module, snapshot.rt, snapshot.ctx) };
+}
+
+/** quickjs-emscripten's runtime and context objects around existing pointers, as its `newContext` makes them. */
+function wrap(module: QuickJSAsyncWASMModule, rtPtr: number, ctxPtr: number): QuickJSAsyncContext {
+  type Args = ConstructorParameters<typeof QuickJSAsyncRuntime>[0];
+  const { module: em, ffi, callbacks } = module as unknown as Args;
+  const rt = new Lifetime(rtPtr as Args["rt"]["value"], undefined, (ptr) => {
+    callbacks.deleteRuntime(ptr);
+    ffi.QTS_FreeRuntime(ptr);
+  });
+  const runtime = new QuickJSAsyncRuntime({ module: em, ffi, rt, callbacks });
+  const contexts = (runtime as unknown as { contextMap: Map<number, QuickJSAsyncContext> }).contextMap;
+  const ctx = new Lifetime(ctxPtr as ReturnType<typeof ffi.QTS_NewContext>, undefined, (ptr) => {
+    contexts.delete(ptr);
+    callbacks.deleteContext(ptr);
+    ffi.QTS_FreeContext(ptr);
+  });
+  const context = new QuickJSAsyncContext({ module: em, ctx, ffi, rt, ownedLifetimes: [runtime], runtime, callbacks });
+  contexts.set(ctxPtr, context);
+  runtime.context = context;
+  return context;
+}
+
+/**
+ * Math.random: QuickJS keeps a xorshift64* state per context (`random_state`, seeded from the
+ * clock in JS_NewContext, quickjs.c js_random_init), which the snapshot would give every board.
+ * Its offset in JSContext is found once, on the template: the word whose xorshift64* step
+ * predicts the value Math.random() returns and becomes the state it leaves.
+ */
+let randomStateOffset: number | undefined;
+const SEARCH_BYTES = 2048;
+const MASK64 = (1n << 64n) - 1n;
+
+function xorshift64(x: bigint): bigint {
+  x ^= x >> 12n;
+  x ^= (x << 25n) & MASK64;
+  x ^= x >> 27n;
+  return x;
+}
+
+function findRandomState(module: QuickJSAsyncWASMModule, ctx: QuickJSAsyncContext): number {
+  const em = (module as unknown as { module: { HEAPU8: Uint8Array } }).module;
+  const ctxPtr = (ctx as unknown as { ctx: { value: number } }).ctx.value;
+  const view = () => new DataView(em.HEAPU8.buffer, ctxPtr, SEARCH_BYTES);
+  const before = view();
+  const states = Array.from({ length: SEARCH_BYTES / 8 }, (_, i) => before.getBigUint64(i * 8, true));
+  const value = ctx.unwrapResult(ctx.evalCode("Math.random()")).consume((h) => ctx.getNumber(h));
+  const after = view();
+  const offset = states.findIndex((state, i) => {
+    if (state === 0n) return false;
+    const next = xorshift64(state);
+    const bits = ((next * 0x2545f4914f6cdd1dn) & MASK64) >> 12n;
+    return after.getBigUint64(i * 8, true) === next && Number(bits) / 2 ** 52 === value;
+  });
+  if (offset < 0) throw new Error("boardsim: unsupported quickjs-emscripten build (Math.random state)");
+  return offset * 8;
+}
+
+/**
+ * A fresh random, non-zero xorshift64* state for the board's context. From the host's Math.random:
+ * a script's Math.random is no better on the board either (QuickJS seeds it from the clock).
+ */
+function seedRandom(heap: Uint8Array, ctxPtr: number): void {
+  const view = new DataView(heap.buffer);
+  const at = ctxPtr + randomStateOffset!;
+  view.setUint32(at, Math.random() * 2 ** 32, true);
+  view.setUint32(at + 4, Math.random() * 2 ** 32 || 1, true);
+}

@@ -1,0 +1,80 @@
+/**
+ * QuickJS's WebAssembly with a memory import that starts small. The build asks for 16 MiB
+ * (256 pages) up front; a board needs the static data, the 5 MiB C stack above it and what its
+ * heap has grown to (about 6 MiB). V8 counts every instance's memory as external memory and runs
+ * its GC by that count, so with 1,000 boards the 16 MiB floor alone made it collect ~116 times
+ * (docs/benchmarks.md). The binary is patched in place: the import's minimum drops to one page,
+ * and each instance gets a `WebAssembly.Memory` of the size it needs (snapshot.ts).
+ */
+
+/** The patched binary, and the first address above the C stack: a fresh instance needs memory up to here. */
+export interface SmallMemoryWasm {
+  bytes: Uint8Array;
+  stackTop: number;
+}
+
+const SECTION_IMPORT = 2;
+const SECTION_GLOBAL = 6;
+const KIND_MEMORY = 2;
+const I32_CONST = 0x41;
+
+export function smallMemoryWasm(original: Uint8Array): SmallMemoryWasm {
+  const bytes = Uint8Array.prototype.slice.call(original);
+  let at = 8; // magic and version
+  const u32 = () => {
+    let value = 0;
+    let shift = 0;
+    let byte: number;
+    do {
+      byte = bytes[at++]!;
+      value |= (byte & 0x7f) << shift;
+      shift += 7;
+    } while (byte & 0x80);
+    return value >>> 0;
+  };
+  const skipName = () => {
+    const length = u32();
+    at += length;
+  };
+  let patched = false;
+  let stackTop = -1;
+  while (at < bytes.length) {
+    const id = bytes[at++]!;
+    const size = u32();
+    const end = at + size;
+    if (id === SECTION_IMPORT) {
+      for (let count = u32(); count > 0; count--) {
+        skipName();
+        skipName();
+        const kind = bytes[at++]!;
+        if (kind !== KIND_MEMORY) {
+          if (kind === 0) u32(); // function: its type
+          else if (kind === 1) (at++, limits()); // table: element type, limits
+          else at += 2; // global: value type, mutability
+          continue;
+        }
+        const flags = bytes[at++]!;
+        // The minimum, rewritten as 1 in the same number of LEB128 bytes (padding is valid LEB128).
+        const start = at;
+        u32();
+        for (let i = start; i < at; i++) bytes[i] = i === start ? (at - start > 1 ? 0x81 : 0x01) : i === at - 1 ? 0x00 : 0x80;
+        if (flags & 1) u32();
+        patched = true;
+      }
+    } else if (id === SECTION_GLOBAL) {
+      // Emscripten's first global is __stack_pointer, `i32.const` of the stack's top (it grows down).
+      u32();
+      at += 2; // i32, mutable
+      if (bytes[at++] === I32_CONST) stackTop = u32();
+    }
+    at = end;
+  }
+  if (!patched || stackTop <= 0) throw new Error("boardsim: unsupported quickjs-emscripten build (memory import)");
+  return { bytes, stackTop };
+
+  function limits() {
+    const flags = bytes[at++]!;
+    u32();
+    if (flags & 1) u32();
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * A .py board's socket data (recv, sendall) crosses from the worker through shared memory
+ * (src/emulator/micropython/data-channel.ts): every byte arrives once and in order, with or without a
+ * fault on the way, in simulated time the same way every run, and Ctrl-C ends a waiting recv().
+ */
+import { randomBytes } from "node:crypto";
+import net from "node:net";
+import { describe, expect, it } from "vitest";
+import { Lab } from "../src/testing/index.ts";
+import { startScript } from "./support/run-script.ts";
+
+const MIB = 1 << 20;
+
+/** A PC server that sends `payload` to the one board that connects and keeps what comes back until the board closes. */
+async function pcServer(payload: Buffer): Promise<{ port: number; received: Promise<Buffer>; close(): void }> {
+  let done!: (data: Buffer) => void;
+  const received = new Promise<Buffer>((resolve) => (done = resolve));
+  const server = net.createServer((socket) => {
+    const chunks: Buffer[] = [];
+    const finish = () => done(Buffer.concat(chunks));
+    // A board that fails resets the connection: what arrived until then is the result.
+    socket.on("data", (c) => chunks.push(c)).on("end", finish).on("error", finish);
+    socket.end(payload);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { port: (server.address() as net.AddressInfo).port, received, close: () => server.close() };
+}
+
+const JOIN = `import network, socket, time
+wlan = network.WLAN(network.STA_IF)
+wlan.active(True)
+wlan.connect("boardsim-lab", "micropython")
+while not wlan.isconnected():
+    time.sleep_ms(20)
+`;
+
+/** A .py client: joins the WiFi, connects to the PC's `port`, runs `body` on each recv(size) until the end, then prints `done` and `total`. */
+function client(port: number, size: number, body: string, done: string): string {
+  return `${JOIN}s = socket.socket()
+s.connect(("192.168.1.2", ${port}))
+t = time.ticks_ms()
+total = 0
+while True:
+    data = s.recv(${size})
+    if not data:
+        break
+${body.replace(/^/gm, "    ")}
+    total += len(data)
+s.close()
+print("${done}", total)
+`;
+}
+
+describe(".py socket data", () => {
+  it.each([[[] as string[]], [["latency:ms=10,jitter=5ms"]], [["slicer:size=700,variation=500,delay=0ms"]]])(
+    "a pico_w echoes 1 MiB from a PC back in order (faults %j)",
+    async (faults) => {
+      const payload = randomBytes(MIB);
+      const pc = await pcServer(payload);
+      try {
+        const run = await startScript(client(pc.port, 4096, "s.sendall(data)", "echoed"), "pico_w", "main.py", { faults });
+        expect(await run.done).toEqual({ kind: "finished" });
+        expect(run.output()).toBe(`echoed ${MIB}\n`);
+        const back = await pc.received;
+        expect(back.length).toBe(MIB);
+        expect(back.equals(payload)).toBe(true);
+      } finally {
+        pc.close();
+      }
+    },
+    120_000,
+  );
+
+  it("in simulated time an echo repeats exactly: the same lines, the same bytes, the same simulated time", async () => {
+    const payload = "abcdefghijklmnopqrstuvwxyz0123456789".repeat(2000);
+    const run = async () => {
+      const lab = new Lab({ timing: "fast" });
+      try {
+        const server = lab.pc.listen(8888);
+        const board = await lab.addBoard({
+          name: "py",
+          board: "pico_w",
+          fileName: "main.py",
+          source: client(8888, 1000, "s.sendall(data)\nif (total + len(data)) % 8192 < len(data):\n    print(total + len(data), time.ticks_diff(time.ticks_ms(), t))", "echoed"),
+        });
+        const conn = await lab.until(server.accept());
+        const back = conn.readAll();
+        for (let at = 0; at < payload.length; at += 3000) {
+          await lab.until(conn.send(payload.slice(at, at + 3000)));
+          await lab.advance(1);
+        }
+        conn.end();
+        const echoed = await lab.until(back);
+        expect(await board.finished()).toEqual({ kind: "finished" });
+        return { lines: board.lines().slice(2), same: echoed === payload, now: lab.now() };
+      } finally {
+        await lab.close();
+      }
+    };
+    const first = await run();
+    expect(first.same).toBe(true);
+    expect(first.lines.length).toBeGreaterThan(5);
+    expect(first.lines.at(-1)).toBe(`echoed ${payload.length}`);
+    expect(await run()).toEqual(first);
+  }, 180_000);
+
+  it("Ctrl-C ends a recv() that waits for data with KeyboardInterrupt", async () => {
+    // A PC server that accepts and sends nothing.
+    const server = net.createServer((socket) => socket.on("error", () => {}));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (server.address() as net.AddressInfo).port;
+      const script = `${JOIN}s = socket.socket()
+s.connect(("192.168.1.2", ${port}))
+print("waiting")
+try:
+    s.recv(100)
+except KeyboardInterrupt:
+    print("interrupted")
+s.close()
+`;
+      const run = await startScript(script, "pico_w", "main.py");
+      await run.printed("waiting\n");
+      run.board.interrupt();
+      expect(await run.done).toEqual({ kind: "finished" });
+      expect(run.output()).toBe("waiting\ninterrupted\n");
+    } finally {
+      server.close();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,137 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { runScript } from "./support/run-script.ts";
+
+/**
+ * os.VfsFat / vfs.VfsFat on a block device the script makes (extmod/vfs_fat.c): what a script sees,
+ * and the image it leaves, checked by the PC's own FAT tools (dosfstools' fsck.fat, mtools' mdir).
+ */
+const RAMDISK = `
+import os, vfs
+
+class RAMBlockDev:
+    def __init__(self, block_size, num_blocks):
+        self.block_size = block_size
+        self.data = bytearray(block_size * num_blocks)
+
+    def readblocks(self, block_num, buf):
+        for i in range(len(buf)):
+            buf[i] = self.data[block_num * self.block_size + i]
+
+    def writeblocks(self, block_num, buf):
+        for i in range(len(buf)):
+            self.data[block_num * self.block_size + i] = buf[i]
+
+    def ioctl(self, op, arg):
+        if op == 4:
+            return len(self.data) // self.block_size
+        if op == 5:
+            return self.block_size
+
+def err(fn, *args, **kwargs):
+    try:
+        fn(*args, **kwargs)
+        return "no error"
+    except OSError as e:
+        return e.errno
+`;
+
+const SCRIPT = `${RAMDISK}
+bdev = RAMBlockDev(512, 50)
+os.VfsFat.mkfs(bdev)
+print("names", vfs.VfsFat is os.VfsFat)
+print("boot", bytes(bdev.data[54:62]), bdev.data[13], bdev.data[16], bdev.data[510:512])
+os.mount(bdev, "/ramdisk")
+print("statvfs", os.statvfs("/ramdisk"))
+os.chdir("/ramdisk")
+print("cwd", os.getcwd())
+with open("a.txt", "w") as f:
+    print("wrote", f.write("hello\\n"))
+with open("a.txt", "a") as f:
+    f.write("world\\n")
+print("read", repr(open("a.txt").read()), repr(open("a.txt", "rb").read(5)))
+os.mkdir("sub")
+with open("sub/Long Name.txt", "wb") as f:
+    f.write(b"x" * 1000)
+print("ilistdir", list(os.ilistdir()), list(os.ilistdir("sub")))
+print("stat", os.stat("a.txt")[0], os.stat("a.txt")[6], os.stat("sub")[0], os.stat("sub/LONG name.TXT")[6])
+os.rename("a.txt", "sub/b.txt")
+print("renamed", os.listdir(), sorted(os.listdir("sub")))
+print("errors", err(open, "nope"), err(os.mkdir, "sub"), err(os.rmdir, "sub"), err(os.remove, "sub"), err(os.rmdir, "sub/b.txt"), err(os.rename, "sub/b.txt", "sub"))
+f = open("big", "wb")
+print("full", err(f.write, b"y" * 10000))
+f.close()
+print("big", os.stat("big")[6], os.statvfs(".")[3])
+os.remove("big")
+print("freed", os.statvfs(".")[3])
+with open("mod.py", "w") as f:
+    f.write("print('imported from the ramdisk')\\n")
+import mod
+os.chdir("/")
+os.umount("/ramdisk")
+print("umounted", "ramdisk" in os.listdir("/"))
+os.mount(bdev, "/ramdisk")
+print("remounted", sorted(os.listdir("/ramdisk")), repr(open("/ramdisk/sub/b.txt").read()))
+os.umount("/ramdisk")
+os.mount(bdev, "/ro", readonly=True)
+print("readonly", err(open, "/ro/new", "w"), err(os.mkdir, "/ro/d"), os.listdir("/ro/sub"))
+blank = RAMBlockDev(512, 50)
+print("blank", err(os.mount, blank, "/blank"))
+vfs.mount(vfs.VfsFat(blank), "/blank", mkfs=True)
+print("mkfs=True", os.listdir("/blank"), os.statvfs("/blank")[2])
+os.umount("/blank")
+del blank
+import binascii, gc
+for at in range(0, len(bdev.data), 512):
+    print("image", binascii.hexlify(bdev.data[at : at + 512]).decode())
+    gc.collect()
+`;
+
+function has(tool: string): boolean {
+  return spawnSync("sh", ["-c", `command -v ${tool}`]).status === 0;
+}
+
+describe("os.VfsFat on a RAM block device", () => {
+  it("formats, mounts and keeps files as the firmware's FAT does", async () => {
+    const { output } = await runScript(SCRIPT, "pico_w", "main.py");
+    const lines = output.split("\n");
+    const line = (key: string) => lines.find((l) => l.startsWith(key + " "))?.slice(key.length + 1);
+    expect(line("names")).toBe("True");
+    // f_mkfs for 50 x 512 bytes: FAT12, one sector per cluster, one FAT (ff.c:5383)
+    expect(line("boot")).toBe("b'FAT     ' 1 1 bytearray(b'U\\xaa')");
+    expect(line("statvfs")).toBe("(512, 512, 16, 16, 16, 0, 0, 0, 0, 255)");
+    expect(line("cwd")).toBe("/ramdisk");
+    expect(line("wrote")).toBe("6");
+    expect(line("read")).toBe("'hello\\nworld\\n' b'hello'");
+    expect(line("ilistdir")).toBe("[('a.txt', 32768, 0, 12), ('sub', 16384, 0, 0)] [('Long Name.txt', 32768, 0, 1000)]");
+    expect(line("stat")).toBe("32768 12 16384 1000");
+    expect(line("renamed")).toBe("['sub'] ['Long Name.txt', 'b.txt']");
+    // ENOENT, EEXIST, EACCES (not empty: FR_DENIED), EISDIR, ENOTDIR, EISDIR (rename onto a directory)
+    expect(line("errors")).toBe("2 17 13 21 20 21");
+    // 16 clusters: 4 in use, so 12 x 512 bytes fit; the rest is ENOSPC (vfs_fat_file.c:91)
+    expect(line("full")).toBe("28");
+    expect(line("big")).toBe("6144 0");
+    expect(line("freed")).toBe("12");
+    expect(lines).toContain("imported from the ramdisk");
+    expect(line("umounted")).toBe("False");
+    expect(line("remounted")).toBe("['mod.py', 'sub'] 'hello\\nworld\\n'");
+    expect(line("readonly")).toBe("30 30 ['Long Name.txt', 'b.txt']");
+    expect(line("blank")).toBe("19"); // ENODEV: no filesystem to detect
+    expect(line("mkfs=True")).toBe("[] 16");
+
+    // The image as the PC's FAT tools read it.
+    const image = Buffer.from(lines.filter((l) => l.startsWith("image ")).map((l) => l.slice(6)).join(""), "hex");
+    expect(image.length).toBe(50 * 512);
+    const dir = mkdtempSync(path.join(tmpdir(), "boardsim-fat-"));
+    const file = path.join(dir, "ramdisk.img");
+    writeFileSync(file, image);
+    if (has("fsck.fat")) expect(spawnSync("fsck.fat", ["-n", file]).status).toBe(0);
+    if (has("mdir")) {
+      const listing = execFileSync("mdir", ["-i", file, "-b", "-/", "::"], { env: { ...process.env, MTOOLS_SKIP_CHECK: "1" } }).toString();
+      expect(listing.split("\n").filter(Boolean).sort()).toEqual(["::/mod.py", "::/sub/", "::/sub/Long Name.txt", "::/sub/b.txt"]);
+    }
+  }, 120_000);
+});
