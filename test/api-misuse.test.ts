@@ -46,7 +46,7 @@ describe("wrong use of the socket API raises the Pico W's own exceptions", () =>
     ).toEqual([
       "ValueError invalid arguments",
       "TypeError object 'str' isn't a tuple or list",
-      "TypeError tuple/list has wrong length",
+      "ValueError requested length 2 but object has length 1",
       "TypeError can't convert str to int",
       "OSError [Errno 98] EADDRINUSE",
       "OSError [Errno 22] EINVAL",

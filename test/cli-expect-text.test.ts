@@ -3,12 +3,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startCli, type CliRun } from "./support/cli.ts";
+import { boardsim as start, killStarted } from "./support/cli.ts";
 
-const running: CliRun[] = [];
-afterEach(() => {
-  for (const run of running.splice(0)) run.child.kill("SIGKILL");
-});
+afterEach(killStarted);
 
 const dir = mkdtempSync(path.join(tmpdir(), "boardsim-expect-"));
 function script(name: string, source: string): string {
@@ -18,11 +15,7 @@ function script(name: string, source: string): string {
 const COUNTER = script("counter.py", "import time\nn = 0\nwhile True:\n    n += 1\n    print('round', n)\n    if n == 3:\n        print('Err' + 'or: sensor')\n    time.sleep_ms(50)\n");
 const SHORT = script("short.ts", `print("started");\n`);
 
-function boardsim(...args: string[]): CliRun {
-  const run = startCli(["run", "--board", "esp32", "--profile", "fast", "--log-format", "json", ...args]);
-  running.push(run);
-  return run;
-}
+const boardsim = (...args: string[]) => start("run", "--board", "esp32", "--profile", "fast", "--log-format", "json", ...args);
 
 describe("boardsim run --expect-text / --fail-text", () => {
   it("--expect-text: exit 0 as soon as the console prints it, even split over two prints", async () => {

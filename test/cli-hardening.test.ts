@@ -2,19 +2,10 @@ import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startCli, type CliRun } from "./support/cli.ts";
+import { boardsim, killStarted } from "./support/cli.ts";
 import { listeningAddresses } from "./support/listening.ts";
 
-const running: CliRun[] = [];
-afterEach(() => {
-  for (const run of running.splice(0)) run.child.kill("SIGKILL");
-});
-
-function boardsim(...args: string[]): CliRun {
-  const run = startCli(args);
-  running.push(run);
-  return run;
-}
+afterEach(killStarted);
 
 const dir = path.join(tmpdir(), `boardsim-cli-${process.pid}`);
 const scripts: Record<string, string> = {

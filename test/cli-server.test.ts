@@ -1,17 +1,9 @@
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { connectClient, startCli, type CliRun } from "./support/cli.ts";
+import { boardsim as start, connectClient, killStarted, type CliRun } from "./support/cli.ts";
 
-const running: CliRun[] = [];
-afterEach(() => {
-  for (const run of running.splice(0)) run.child.kill("SIGKILL");
-});
-
-function boardsim(...args: string[]): CliRun {
-  const run = startCli([...args, "--log-format", "json"]);
-  running.push(run);
-  return run;
-}
+afterEach(killStarted);
+const boardsim = (...args: string[]) => start(...args, "--log-format", "json");
 
 /** The PC-side port the board's listening socket was forwarded to, from the simulator's log. */
 async function forwardedPort(run: CliRun): Promise<number> {
@@ -89,8 +81,7 @@ describe("bad input", () => {
     [["run", "--board", "pico_w", "--role", "server", "--port", "70000"], /^boardsim: --port must be a whole number from 1 to 65535/],
     [["run", "--board", "pico_w", "--script", "no-such-file.ts"], /^boardsim: cannot read script 'no-such-file.ts'/],
   ])("boardsim %j → one line on stderr, exit 2", async (args, message) => {
-    const run = startCli(args);
-    running.push(run);
+    const run = start(...args);
     expect(await run.exit).toBe(2);
     expect(run.stderr()).toMatch(message);
     expect(run.stderr().trim().split("\n")).toHaveLength(1);

@@ -1,6 +1,5 @@
 // What the simulator says on stderr: which board each line is about, colours, times, OLED frames.
 import { spawn } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
@@ -8,41 +7,24 @@ import pino from "pino";
 import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { Lab } from "boardsim/testing";
 import { useColor } from "../src/log.ts";
-import { startCli, type CliRun } from "./support/cli.ts";
+import { boardsim, killStarted, refusingPort } from "./support/cli.ts";
 
 const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), "../bin/boardsim.js");
-const running: CliRun[] = [];
-afterEach(() => {
-  for (const run of running.splice(0)) run.child.kill("SIGKILL");
-});
-function boardsim(...args: string[]): CliRun {
-  const run = startCli(args);
-  running.push(run);
-  return run;
-}
-
-/** A port nothing listens on (the OS gave it, then it was closed again). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+afterEach(killStarted);
 
 describe("each line about a board names it", () => {
   it("the forward of a board's port, and a refused connection to the PC", async () => {
-    const server = boardsim("run", "--board", "pico_w", "--role", "server", "--profile", "fast", "--log-format", "json", "--port", String(await closedPort()));
+    const server = boardsim("run", "--board", "pico_w", "--role", "server", "--profile", "fast", "--log-format", "json", "--forward", "0:8000");
     const forward = await server.logged((l) => l.msg.startsWith("forward "));
     expect(forward.board).toBe("pico_w");
-    const client = boardsim("run", "--board", "esp32", "--role", "client", "--profile", "fast", "--log-format", "json", "--port", String(await closedPort()));
+    const client = boardsim("run", "--board", "esp32", "--role", "client", "--profile", "fast", "--log-format", "json", "--port", String(await refusingPort()));
     const failed = await client.logged((l) => l.msg.startsWith("connection to 127.0.0.1:"));
     expect(failed.board).toBe("esp32");
     expect(failed.msg).toMatch(/failed \(ECONNREFUSED\): the board sees ECONNRESET$/);
   });
 
   it("--log-level warn still says where to connect, with the board's name", async () => {
-    const run = boardsim("run", "--board", "pico_w", "--role", "server", "--profile", "fast", "--log-level", "warn", "--port", String(await closedPort()));
+    const run = boardsim("run", "--board", "pico_w", "--role", "server", "--profile", "fast", "--log-level", "warn", "--forward", "0:8000");
     await run.printed("accepting.....");
     while (!run.stderr().includes("\n")) await new Promise((resolve) => run.child.stderr!.once("data", resolve));
     const lines = run.stderr().trim().split("\n");
@@ -52,7 +34,7 @@ describe("each line about a board names it", () => {
 });
 
 it("the DHCP lease's expiry is a time of day, not a clock offset", async () => {
-  const run = boardsim("run", "--board", "esp32", "--role", "server", "--profile", "fast", "--log-format", "json", "--port", String(await closedPort()));
+  const run = boardsim("run", "--board", "esp32", "--role", "server", "--profile", "fast", "--log-format", "json", "--forward", "0:8000");
   const lease = await run.logged((l) => l.msg.startsWith("DHCP lease"));
   const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
   expect(lease.expiresAt).toMatch(iso);

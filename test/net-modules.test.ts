@@ -6,21 +6,15 @@
 import { describe, expect, it } from "vitest";
 import { Lab } from "../src/testing/index.ts";
 import type { PcConnection } from "../src/network-sim/pc/pc-peers.ts";
+import { JOIN_PY, JOIN_TS } from "./support/join.ts";
 
-const JOIN = `import network, socket, time
-wlan = network.WLAN(network.STA_IF)
-wlan.active(True)
-wlan.connect("boardsim-lab", "micropython")
-while not wlan.isconnected():
-    time.sleep_ms(100)
-`;
 
 const BOARDS = ["pico_w", "esp32", "esp8266"] as const;
 const LWIP = ["pico_w", "esp8266"] as const;
 
 async function runPy(board: string, body: string, opts: { hosts?: Record<string, string>; lab?: Lab } = {}) {
   const lab = opts.lab ?? new Lab({ timing: "fast", hosts: opts.hosts });
-  const b = await lab.addBoard({ name: "py", board, fileName: "main.py", source: JOIN + body });
+  const b = await lab.addBoard({ name: "py", board, fileName: "main.py", source: JOIN_PY + body });
   return { lab, board: b };
 }
 
@@ -257,7 +251,7 @@ for obj, mask in ((s, select.POLLIN), (s, select.POLLIN | select.POLLOUT), (u, s
       name: "peer",
       board: "esp32",
       fileName: "peer.py",
-      source: `${JOIN}u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\nu.bind(("", 7000))\nd, a = u.recvfrom(100)\nu.sendto(d, a)\n`,
+      source: `${JOIN_PY}u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\nu.bind(("", 7000))\nd, a = u.recvfrom(100)\nu.sendto(d, a)\n`,
     });
     await echo.waitFor(/^/);
     const { board: b } = await runPy(
@@ -521,7 +515,7 @@ print(r.status_code, r.text)
       name: "ntp",
       board: "esp32",
       fileName: "ntp.py",
-      source: `${JOIN}import struct
+      source: `${JOIN_PY}import struct
 u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 u.bind(("", 123))
 q, a = u.recvfrom(48)
@@ -627,15 +621,6 @@ except OSError as e:
 });
 
 describe("the TS guest: getaddrinfo, select and the stream methods from the same host rules", () => {
-  const JOIN_TS = `import network from "network";
-import socket from "socket";
-import select from "select";
-import time from "time";
-const wlan = network.WLAN(network.STA_IF);
-wlan.active(true);
-wlan.connect("boardsim-lab", "micropython");
-while (!wlan.isconnected()) time.sleep_ms(100);
-`;
   it.each([
     ["pico_w", "[(2, 1, 0, '', ('192.168.1.2', 8888))]", "<socket state=3 timeout=-1 incoming=0 off=0>"],
     ["esp32", "[(2, 1, 0, 'pc.lan', ('192.168.1.2', 8888))]", "<socket>"],

@@ -4,7 +4,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, expect, it } from "vitest";
-import { boardsim, killStarted } from "./support/cli.ts";
+import { boardsim, killStarted, refusingPort } from "./support/cli.ts";
 
 afterEach(killStarted);
 const dir = mkdtempSync(path.join(tmpdir(), "boardsim-pcap-"));
@@ -61,15 +61,6 @@ function frames(file: string): Frame[] {
 }
 const SYN = 2, RST = 4, FIN = 1, ACK = 16;
 
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 it("a board that left the WiFi keeps its own MAC in its last frames; a SYN carries the MSS; times only go forward", async () => {
   const server = net.createServer((socket) => socket.resume());
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -103,7 +94,7 @@ wlan.disconnect(); s.close(); print("left");`,
 
 it("a refused connection to the PC is a SYN answered by RST-ACK; DHCP's DISCOVER goes out when DHCP starts, the OFFER when the server answers", async () => {
   const file = path.join(dir, "refused.pcap");
-  const run = boardsim("run", "--board", "esp32", "--role", "client", "--port", String(await closedPort()), "--pcap", file);
+  const run = boardsim("run", "--board", "esp32", "--role", "client", "--port", String(await refusingPort()), "--pcap", file);
   await run.printed("TCP close, please reset!");
   expect(await run.exit).toBe(0);
   const all = frames(file);

@@ -5,25 +5,7 @@
  */
 import { describe, expect, it, onTestFinished } from "vitest";
 import { Lab } from "boardsim/vitest";
-
-/** Joins the lab's WiFi (Python). */
-const JOIN_PY = `import network, socket, time
-wlan = network.WLAN(network.STA_IF)
-wlan.active(True)
-wlan.connect("boardsim-lab", "micropython")
-while not wlan.isconnected():
-    time.sleep_ms(100)
-`;
-
-/** Joins the lab's WiFi (TS). */
-const JOIN_TS = `import network from "network";
-import socket from "socket";
-import time from "time";
-const wlan = network.WLAN(network.STA_IF);
-wlan.active(true);
-wlan.connect("boardsim-lab", "micropython");
-while (!wlan.isconnected()) time.sleep_ms(100);
-`;
+import { JOIN_PY, JOIN_TS } from "./support/join.ts";
 
 /** Boots a board running `source` as the .py file `name`.py (the board's name on the LAN is `name`). */
 function addPython(lab: Lab, name: string, board: string, source: string) {

@@ -4,7 +4,6 @@
 // from the README, so the README cannot drift from what works.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -68,14 +67,6 @@ function start(args: string[], input?: string): Run {
   };
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 beforeAll(() => {
   clone = mkdtempSync(path.join(tmpdir(), "boardsim-readme-"));
   expect(README).toContain("git clone https://github.com/boardsim/boardsim.git\ncd boardsim\nnpm ci\n");
@@ -98,17 +89,16 @@ it("quick start and the chapter with nc: the console, where to connect, the echo
 }, 120_000);
 
 it("the board as client against the README's Python server: the greeting, ping echoed, Close socket", async () => {
-  const port = await freePort(); // the README's 8888, made a free port
-  writeFileSync(path.join(clone, "server.py"), block("A Python server", "python").replace("8888", String(port)));
+  // The README's 8888 made port 0: the OS picks a free port, which the server prints first.
+  const server = block("A Python server", "python").replace("8888", "0").replace("s.listen(1)\n", "s.listen(1)\nprint(s.getsockname()[1], flush=True)\n");
+  expect(server).toContain("print(s.getsockname()[1], flush=True)");
+  writeFileSync(path.join(clone, "server.py"), server);
   const real = start(quoted("python3 server.py"));
-  // Listening once the port cannot be bound any more (no connection: the server accepts only one).
-  await new Promise<void>(function poll(resolve) {
-    const check = net.createServer().once("error", () => resolve());
-    check.listen(port, "127.0.0.1", () => check.close(() => setImmediate(poll, resolve)));
-  });
-  const board = start(["npx", ...quoted("boardsim run --board esp32 --role client"), "--port", String(port)]);
+  await real.until(() => /^\d+\n/.test(real.out()));
+  const port = /^(\d+)\n/.exec(real.out())![1]!;
+  const board = start(["npx", ...quoted("boardsim run --board esp32 --role client"), "--port", port]);
   expect(await real.exit).toBe(0);
-  expect(real.out()).toBe("b'HelloThis is my IP.'\nb'ping'\n");
+  expect(real.out()).toBe(`${port}\nb'HelloThis is my IP.'\nb'ping'\n`);
   expect(await board.exit).toBe(0);
   expect(board.out()).toContain("Close socket");
 }, 120_000);

@@ -57,13 +57,13 @@ declare module "network" {
     active(on?: boolean): boolean | null;
     connect(ssid: string, key?: string): void;
     disconnect(): void;
-    /** The board's status code (network.STAT_*). */
-    status(param?: string): number;
-    isconnected(): boolean;
     /** The AP interface: the stations joined, [[mac]]. */
     status(param: "stations"): [bytes][];
     /** Signal strength of the AP the station is on, dBm. */
     status(param: "rssi"): number;
+    /** The board's status code (network.STAT_*). */
+    status(param?: string): number;
+    isconnected(): boolean;
     ifconfig(): IfconfigTuple;
     /** Sets a static address: no DHCP from now on. */
     ifconfig(config: IfconfigTuple): null;
@@ -118,7 +118,8 @@ declare module "socket" {
     /** Returns how many bytes the board took (can be fewer on Pico W and ESP8266). */
     send(data: string | Uint8Array): number;
     sendall(data: string | Uint8Array): void;
-    write(data: string | Uint8Array): number;
+    /** Everything (blocking); non-blocking, what the buffer took, or null (None) when nothing. */
+    write(data: string | Uint8Array): number | null;
     /** Blocks until data arrives; b'' once the peer has closed. */
     recv(bufsize: number): bytes;
     /** read(n) waits for n bytes or the end, read() for the end; null (None) when non-blocking with nothing to read. */
@@ -142,6 +143,8 @@ declare module "socket" {
   }
   const socket: {
     readonly socket: SocketConstructor;
+    /** [[family, type, proto, canonname, [ip, port]]]: a name from the router's DNS (--hosts); a str port on ESP32 only. */
+    getaddrinfo(host: string, port: number | string, af?: number, type?: number, proto?: number, flags?: number): [family: number, type: number, proto: number, canonname: string, address: Address][];
     readonly AF_INET: number;
     readonly SOCK_STREAM: number;
     readonly SOCK_DGRAM: number;

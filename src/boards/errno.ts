@@ -73,7 +73,16 @@ const NAMED_IN_FIRMWARE: ReadonlySet<ErrnoName> = new Set<ErrnoName>([
  */
 export const FS_ERRNO = { ENOENT: 2, EIO: 5, EACCES: 13, EEXIST: 17, ENODEV: 19, EISDIR: 21 } as const;
 
-/** errno number → name for the numbers that print as `[Errno N] NAME` on a board with this numbering. */
+/**
+ * str(OSError(n)) on a board with this numbering, for every number its errorcode table names:
+ * py/objexcept.c (v1.23.0 lines 184-188) mp_obj_exception_print prints "[Errno %d] %q" with py/moderrno.c mp_errno_to_str's
+ * name; any other number prints bare, as str(n) (the guests print those themselves).
+ */
+export function oserrorTexts(table: Record<ErrnoName, number>): Record<number, string> {
+  return Object.fromEntries(Object.entries(errorcodeTable(table)).map(([errno, name]) => [errno, `[Errno ${errno}] ${name}`]));
+}
+
+/** errno.errorcode (py/moderrno.c): number → name, for every number the firmware names. */
 export function errorcodeTable(table: Record<ErrnoName, number>): Record<number, string> {
   const named = [...NAMED_IN_FIRMWARE].map((name) => [table[name], name]);
   return Object.fromEntries([...named, ...Object.entries(FS_ERRNO).map(([name, errno]) => [errno, name])]);

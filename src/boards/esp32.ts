@@ -1,6 +1,6 @@
 import { NEWLIB_ERRNO } from "./errno.ts";
 import { hex, macPlus } from "./mac.ts";
-import type { BoardProfile } from "./profile.ts";
+import { fastTiming, type BoardProfile } from "./profile.ts";
 
 /**
  * ESP32 (ESP32-WROVER of the Freenove kit) on the generic firmware: ESP-IDF WiFi driver and
@@ -117,7 +117,7 @@ export const esp32: BoardProfile = {
       // the middle, 950 kB/s; RTT 5 ms (TCP connect measured at 5.3 ms on average, #12819).
       // MSS 1440 (CONFIG_LWIP_TCP_MSS).
       realistic: { associateMs: 1200, dhcpMs: 600, noApMs: 2400, authFailMs: 2400, scanMs: 2000, retryMs: 2450, link: { bytesPerSecond: 950_000, rttMs: 5, mss: 1440 } },
-      fast: { associateMs: 0, dhcpMs: 0, noApMs: 0, authFailMs: 0, scanMs: 0, retryMs: 100, link: null },
+      fast: fastTiming(true),
     },
     scanInactiveError: "STA must be active",
     // wifi_auth_mode_t (WPA2_PSK 3, WPA_WPA2_PSK 4); the sixth field is always False (network_wlan.c scan).
@@ -179,7 +179,6 @@ export const esp32: BoardProfile = {
     setsockoptWarning: "Warning: lwip.setsockopt() option not implemented",
     // CONFIG_LWIP_UDP_RECVMBOX_SIZE default 6 (IDF Kconfig; UNVERIFIED for MicroPython's sdkconfig).
     udpReceiveQueue: 6,
-    resolvesHostnames: true,
     // EAI_FAIL 202, negated.
     dnsFailureErrno: -202,
     // IDF's lwIP Kconfig with LWIP_TCP_HIGH_SPEED_RETRANSMISSION (default y): CONFIG_LWIP_TCP_SYNMAXRTX

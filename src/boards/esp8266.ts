@@ -1,7 +1,7 @@
 import { LINUX_ERRNO } from "./errno.ts";
 import { hex } from "./mac.ts";
 import { MODLWIP_SOCKET } from "./modlwip.ts";
-import type { BoardProfile } from "./profile.ts";
+import { fastTiming, type BoardProfile } from "./profile.ts";
 
 /** ESP8266: NONOS SDK WiFi, MicroPython's raw-lwIP sockets (extmod/modlwip.c) on the SDK's lwIP 1.4. */
 export const esp8266: BoardProfile = {
@@ -101,7 +101,7 @@ export const esp8266: BoardProfile = {
       // 140-290 kB/s, §2): the middle, 200 kB/s; RTT 5 ms (§2, no sleep).
       // MSS 1460 (esp-open-lwip).
       realistic: { associateMs: 2000, dhcpMs: 1000, noApMs: 2500, authFailMs: 2500, scanMs: 2500, retryMs: 2500, link: { bytesPerSecond: 200_000, rttMs: 5, mss: 1460 } },
-      fast: { associateMs: 0, dhcpMs: 0, noApMs: 0, authFailMs: 0, scanMs: 0, retryMs: 100, link: null },
+      fast: fastTiming(true),
     },
     scanInactiveError: "STA must be active",
     // SDK AUTH_* (WPA2_PSK 3, WPA_WPA2_PSK 4); the sixth field is is_hidden 0/1.

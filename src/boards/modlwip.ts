@@ -30,8 +30,6 @@ export const MODLWIP_SOCKET = {
   // half-open connections against its own backlog, so modlwip's queue is what refuses.
   backlogOverflow: "reset",
   setsockoptWarning: "Warning: lwip.setsockopt() not implemented",
-  // ipaddr_aton only: a hostname in connect()/bind() is rejected before any lookup.
-  resolvesHostnames: false,
   // lwip_getaddrinfo_cb reports a failed lookup as -2.
   dnsFailureErrno: -2,
   // LWIP_INCOMING_PACKET_QUEUE_LEN is 4 in v1.29; whether v1.23 already queued 4 is UNVERIFIED.

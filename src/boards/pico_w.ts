@@ -1,7 +1,7 @@
 import { LINUX_ERRNO } from "./errno.ts";
 import { hex } from "./mac.ts";
 import { MODLWIP_SOCKET } from "./modlwip.ts";
-import type { BoardProfile } from "./profile.ts";
+import { fastTiming, type BoardProfile } from "./profile.ts";
 
 /** Raspberry Pi Pico W: rp2 port, cyw43 WiFi, MicroPython's raw-lwIP sockets (extmod/modlwip.c). */
 export const picoW: BoardProfile = {
@@ -93,7 +93,7 @@ export const picoW: BoardProfile = {
       // RTT about 5 ms with power saving kept busy (#19629, CYW43439).
       // MSS 800 (lwipopts_common.h).
       realistic: { associateMs: 2500, dhcpMs: 1000, noApMs: 2500, authFailMs: 2200, scanMs: 2500, retryMs: null, link: { bytesPerSecond: 675_000, rttMs: 5, mss: 800 } },
-      fast: { associateMs: 0, dhcpMs: 0, noApMs: 0, authFailMs: 0, scanMs: 0, retryMs: null, link: null },
+      fast: fastTiming(false),
     },
     scanInactiveError: "EPERM",
     // cyw43 IE-parse bitmask: +1 privacy, +2 WPA IE, +4 RSN IE (cyw43 src/cyw43_ll.c:570-587).

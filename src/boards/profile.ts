@@ -37,6 +37,14 @@ export interface WlanTiming {
   link: LinkTiming | null;
 }
 
+/**
+ * The "fast" timing profile of every board: each step at once, the WiFi hop unshaped; a driver that
+ * retries does so every 100 ms (so a test sees the retry without waiting the board's period).
+ */
+export function fastTiming(retries: boolean): WlanTiming {
+  return { associateMs: 0, dhcpMs: 0, noApMs: 0, authFailMs: 0, scanMs: 0, retryMs: retries ? 100 : null, link: null };
+}
+
 /** A board's WiFi hop as one TCP connection sees it (applied by src/network-sim/faults/wifi-link.ts). */
 export interface LinkTiming {
   /** Single-connection TCP throughput, bytes per second, in each direction. */
@@ -100,10 +108,11 @@ export interface BoardProfile {
     /**
      * Which socket module the firmware runs: extmod/modlwip.c (lwIP raw API: rp2, esp8266) or
      * ports/esp32/modsocket.c (lwIP BSD sockets). getaddrinfo's tuples, repr and select/poll's
-     * readiness rules follow it (src/emulator/host/).
+     * readiness rules, and how an address tuple is read (names resolved on ESP32: host/netutils.ts) follow it.
      */
     module: "modlwip" | "esp32";
-    constants: Record<string, number>;
+    /** The socket module's constants; these five on every port (types/boardsim.d.ts declares them). */
+    constants: Record<string, number> & Record<"AF_INET" | "SOCK_STREAM" | "SOCK_DGRAM" | "SOL_SOCKET" | "SO_REUSEADDR", number>;
     /** lwIP raw-API ports return a short count from send() when the send buffer is short; ESP32 loops. */
     partialSend: boolean;
     /** TCP_SND_BUF, bytes. */
@@ -129,8 +138,6 @@ export interface BoardProfile {
     setsockoptWarning: string;
     /** UDP datagrams queued per socket before new ones are dropped. */
     udpReceiveQueue: number;
-    /** ESP32 resolves a hostname in connect()/sendto(); the lwIP raw-API ports raise ValueError: invalid arguments. */
-    resolvesHostnames: boolean;
     /** The bare OSError number of a failed name lookup (-2 lwIP raw API, -202 ESP-IDF EAI_FAIL). */
     dnsFailureErrno: number;
     /**

@@ -77,7 +77,7 @@ describe("connect() to a LAN address nobody answers", () => {
     ["esp32", 113],
   ])("on %s fails with ECONNABORTED (errno %i) 18.5 s in, once the SYN retries run out", async (boardId, errno) => {
     const { board, clock, fd } = await joinedBoard(boardId);
-    const connecting = board.call("socketConnect", [fd, "192.168.1.50", 80]) as Promise<unknown>;
+    const connecting = board.call("socketConnect", [fd, ["192.168.1.50", 80]]) as Promise<unknown>;
     const failed = expect(connecting).rejects.toMatchObject({ pyType: "OSError", pyArgs: [errno] });
     clock.advance(GIVES_UP_MS - 1);
     let settled = false;
@@ -91,7 +91,7 @@ describe("connect() to a LAN address nobody answers", () => {
   it("raises ETIMEDOUT first when the script set a timeout", async () => {
     const { board, clock, fd } = await joinedBoard("pico_w");
     board.call("socketSetTimeout", [fd, 2000]);
-    const connecting = board.call("socketConnect", [fd, "192.168.1.50", 80]) as Promise<unknown>;
+    const connecting = board.call("socketConnect", [fd, ["192.168.1.50", 80]]) as Promise<unknown>;
     const failed = expect(connecting).rejects.toMatchObject({ pyType: "OSError", pyArgs: [110] });
     clock.advance(2000);
     await failed;
@@ -102,7 +102,7 @@ describe("connect() to a LAN address nobody answers", () => {
     board.call("socketSetTimeout", [fd, 0]);
     // A host call raises either at once or through its promise; the guest sees both the same way.
     const attempt = (name: string, args: HostValue[]) => Promise.resolve().then(() => board.call(name, args));
-    await expect(attempt("socketConnect", [fd, "192.168.1.50", 80])).rejects.toMatchObject({ pyArgs: [115] });
+    await expect(attempt("socketConnect", [fd, ["192.168.1.50", 80]])).rejects.toMatchObject({ pyArgs: [115] });
     await expect(attempt("socketRecv", [fd, 10])).rejects.toMatchObject({ pyArgs: [11] });
     clock.advance(GIVES_UP_MS);
     await new Promise((resolve) => setImmediate(resolve)); // let the failed attempt settle
@@ -111,7 +111,7 @@ describe("connect() to a LAN address nobody answers", () => {
 
   it("close() ends a connect() still in progress", async () => {
     const { board, fd } = await joinedBoard("pico_w");
-    const connecting = board.call("socketConnect", [fd, "192.168.1.50", 80]) as Promise<unknown>;
+    const connecting = board.call("socketConnect", [fd, ["192.168.1.50", 80]]) as Promise<unknown>;
     board.call("socketClose", [fd]);
     await expect(connecting).rejects.toMatchObject({ pyType: "OSError", pyArgs: [9] });
   });

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { onTestFinished } from "vitest";
 
 const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../bin/boardsim.js");
 
@@ -117,6 +118,13 @@ export async function closedPort(): Promise<{ port: number; release: () => void 
       server.close();
     },
   };
+}
+
+/** closedPort() for the current test: released when it ends. */
+export async function refusingPort(): Promise<number> {
+  const { port, release } = await closedPort();
+  onTestFinished(release);
+  return port;
 }
 
 /** A TCP server on a loopback port (a free one by default); `connection` resolves with its first accepted connection. */

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -47,9 +47,16 @@ export interface StartOptions {
 /** Starts `source` (TS, or Python when `fileName` ends in .py) on a virtual board in this process, fast WiFi timing, real time. */
 export async function startScript(source: string, boardId = "pico_w", fileName = "main.ts", opts: StartOptions = {}): Promise<ScriptRun> {
   const dir = await mkdtemp(path.join(tmpdir(), "boardsim-test-"));
+  const removeDir = () => rm(dir, { recursive: true, force: true });
   const file = path.join(dir, fileName);
   await writeFile(file, source);
-  return startFile(file, boardId, opts, fileName);
+  // Removed once the run ends, also where no test run's temp root would take it (the bench).
+  const run = await startFile(file, boardId, opts, fileName).catch(async (error: unknown) => {
+    await removeDir();
+    throw error;
+  });
+  void run.done.then(removeDir, removeDir);
+  return run;
 }
 
 /** Starts the script in `file` (e.g. a chapter script) on a virtual board in this process. */

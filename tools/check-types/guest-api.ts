@@ -15,12 +15,12 @@ type Api<T> = Exclude<keyof T, `__${string}`>;
 type SameKeys<A, B> = [Exclude<Api<A>, Api<B>>, Exclude<Api<B>, Api<A>>] extends [never, never] ? true : { onlyIn: [Exclude<Api<A>, Api<B>>, Exclude<Api<B>, Api<A>>] };
 const same = <T extends true>(_: T) => {};
 
-// The time module is what its declaration says it is ...
+// Each module is what its declaration says it is ...
 time satisfies typeof declaredTime;
-// ... and every module has no more and no fewer members than declared, down to the objects scripts
-// get from it. Not yet `satisfies` for network, socket and mpython: callable() drops the classes'
-// statics (WLAN.IF_STA), the board's constants are added at run time, and the guest types
-// status() as unknown.
+network satisfies typeof declaredNetwork;
+socket satisfies typeof declaredSocket;
+mpython satisfies typeof declaredMpython;
+// ... and has no more and no fewer members than declared, down to the objects scripts get from it.
 same<SameKeys<typeof time, typeof declaredTime>>(true);
 same<SameKeys<ReturnType<typeof mpython.wifi>, ReturnType<typeof declaredMpython.wifi>>>(true);
 same<SameKeys<typeof mpython.oled, typeof declaredMpython.oled>>(true);

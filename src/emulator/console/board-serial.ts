@@ -1,8 +1,7 @@
 import { Notifier } from "../../network-sim/notifier.ts";
 import type { SerialDevice } from "../serial-device.ts";
-
-/** Ctrl-C: the interrupt character while code runs (pyexec.c sets it with mp_hal_set_interrupt_char). */
-const CTRL_C = 0x03;
+// Ctrl-C: the interrupt character while code runs (pyexec.c sets it with mp_hal_set_interrupt_char).
+import { CTRL_C } from "./control-chars.ts";
 
 /**
  * The board's console port (UART0 on the ESP boards, USB CDC on the Pico W), one per board for

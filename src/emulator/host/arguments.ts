@@ -1,13 +1,18 @@
 import { GuestException, type HostValue } from "../host-api.ts";
 
-/** The Python type name of a value as it crosses the host-call protocol (JSON's kinds). */
-function pyTypeName(value: HostValue): string {
+/**
+ * The Python type name of a value as it crosses the host-call protocol (JSON's kinds); a value of
+ * another type crosses as `{ __t: name }` where its name is all the host needs (socket addresses).
+ */
+export function pyTypeName(value: HostValue): string {
   if (value === null || value === undefined) return "NoneType";
   if (typeof value === "string") return "str";
   if (typeof value === "boolean") return "bool";
   if (value instanceof Uint8Array) return "bytes";
   if (Array.isArray(value)) return "list";
-  return typeof value === "number" ? "int" : "dict";
+  if (typeof value === "number") return Number.isInteger(value) ? "int" : "float";
+  const tagged = (value as { __t?: HostValue }).__t;
+  return typeof tagged === "string" ? tagged : "dict";
 }
 
 /**
@@ -24,9 +29,9 @@ export function milliseconds(value: HostValue): number {
   return value;
 }
 
-/** An int argument the firmware reads with mp_obj_get_int (py/obj.c): anything else is its TypeError. */
+/** An int argument the firmware reads with mp_obj_get_int (py/obj.c: False and True are 0 and 1): anything else is its TypeError. */
 export function integer(value: HostValue): number {
-  if (typeof value === "number" && !Number.isInteger(value)) throw new GuestException("TypeError", ["can't convert float to int"]);
-  if (typeof value !== "number") throw new GuestException("TypeError", [`can't convert ${pyTypeName(value)} to int`]);
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (typeof value !== "number" || !Number.isInteger(value)) throw new GuestException("TypeError", [`can't convert ${pyTypeName(value)} to int`]);
   return value;
 }

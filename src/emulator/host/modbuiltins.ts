@@ -1,4 +1,4 @@
-import { errorcodeTable, LINUX_ERRNO } from "../../boards/errno.ts";
+import { errorcodeTable, LINUX_ERRNO, oserrorTexts } from "../../boards/errno.ts";
 import type { BoardProfile } from "../../boards/profile.ts";
 import { abortableWait } from "../../network-sim/clock/abortable-wait.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
@@ -26,7 +26,8 @@ export function modbuiltins(board: BoardContext) {
 export function boardInfo(profile: BoardProfile, console: boolean) {
   return {
     board: profile.id,
-    errorcode: errorcodeTable(profile.errno),
+    oserror: oserrorTexts(profile.errno),
+    errorcode: errorcodeTable(profile.errno), // the errno module where the board's numbers are not the interpreter's
     ownErrno: profile.errno.EINPROGRESS !== LINUX_ERRNO.EINPROGRESS, // the interpreter's errno module has Linux's numbers
     socket: profile.socket.constants,
     network: profile.wlan.constants,

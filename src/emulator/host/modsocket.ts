@@ -1,6 +1,6 @@
 import { milliseconds } from "./arguments.ts";
-import { isIPv4 } from "../../network-sim/address.ts";
-import { FirmwareError, NetError } from "../../network-sim/errors.ts";
+import { esp32Getaddrinfo, inetAddress, lookup } from "./netutils.ts";
+import { NetError } from "../../network-sim/errors.ts";
 import { TcpSocket } from "../../network-sim/tcp/tcp-socket.ts";
 import { UdpSocket } from "../../network-sim/udp/udp-socket.ts";
 import { GuestException, type HostValue } from "../host-api.ts";
@@ -32,21 +32,18 @@ export function modsocket(board: BoardContext) {
       if (sockets.open(TcpSocket) >= maxSockets) throw new NetError(socketsExhausted);
       return sockets.add(new TcpSocket(sockets.host));
     },
-    socketConnect: (id: number, host: string, port: number): null | Promise<null> => {
-      const ip = address(board, host);
+    socketConnect: (id: number, addr: HostValue): null | Promise<null> => {
+      const [ip, port] = inetAddress(board, addr, "connect");
       const socket = sockets.get(id);
-      if (socket instanceof UdpSocket) return socket.connect(ip, portOf(board, port))?.then(() => null) ?? null;
-      return socket.connect(ip, portOf(board, port), board.signal).then(() => null);
+      if (socket instanceof UdpSocket) return socket.connect(ip, port)?.then(() => null) ?? null;
+      return socket.connect(ip, port, board.signal).then(() => null);
     },
-    socketSendto: (id: number, data: Uint8Array, host: string, port: number): number | Promise<number> => sockets.udp(id).sendto(data, address(board, host), portOf(board, port)),
+    socketSendto: (id: number, data: Uint8Array, addr: HostValue): number | Promise<number> => sockets.udp(id).sendto(data, ...inetAddress(board, addr, "sendto")),
     socketRecvfrom: async (id: number, size: number): Promise<HostValue> => {
       const { data, from } = await sockets.udp(id).recvfrom(size, board.signal);
       return [data, from[0], from[1]];
     },
-    socketBind: (id: number, ip: string, port: number): null | Promise<null> => {
-      if (ip !== "" && !isIPv4(ip)) throw new FirmwareError("ValueError", "invalid arguments");
-      return sockets.get(id).bind(ip, portOf(board, port))?.then(() => null) ?? null;
-    },
+    socketBind: (id: number, addr: HostValue): null | Promise<null> => sockets.get(id).bind(...inetAddress(board, addr, "bind"))?.then(() => null) ?? null,
     socketListen: (id: number, backlog: number | null): Promise<null> => sockets.tcp(id).listen(backlog ?? profile.socket.defaultBacklog).then(() => null),
     socketAccept: (id: number): HostValue | Promise<HostValue> => {
       const accepted = (conn: TcpSocket): HostValue => {
@@ -92,11 +89,7 @@ export function modsocket(board: BoardContext) {
     socketGetaddrinfo: (host: string, portIn: number | string, family: number, type: number, proto: number, flags: number): HostValue => {
       const { AF_INET, SOCK_STREAM } = profile.socket.constants as { AF_INET: number; SOCK_STREAM: number };
       if (esp32) {
-        // The port goes to lwIP as text (an int is formatted first); lwIP's netdb.c takes digits
-        // only, 0..65535, else EAI_SERVICE (201, negated by modsocket.c line 250).
-        const port = typeof portIn === "number" ? portIn : /^\d+$/.test(portIn) ? Number(portIn) : -1;
-        if (port < 0 || port > 0xffff) throw new GuestException("OSError", [-201]);
-        const ip = host === "" ? "0.0.0.0" : lookup(board, host);
+        const [ip, port] = esp32Getaddrinfo(board, host, String(portIn));
         return [[AF_INET, type === 0 ? SOCK_STREAM : type, proto, host === "" ? "0.0.0.0" : host, [ip, port]]];
       }
       // mp_obj_get_int(port_in): a str port is a TypeError on the lwIP raw-API ports.
@@ -138,45 +131,6 @@ export function modsocket(board: BoardContext) {
       return `<socket state=${modlwipState(st)} timeout=${timeout} incoming=${st?.incoming ? "20010a40" : "0"} off=0>`;
     },
   } satisfies HostCalls<"modsocket">;
-}
-
-/**
- * An address for connect()/sendto(): a numeric IP, or a name where the firmware resolves names
- * (ESP32); the lwIP raw-API ports parse numbers only.
- */
-function address(board: BoardContext, host: string): string {
-  if (isIPv4(host)) return host;
-  if (/^\*+$/.test(host)) {
-    // The chapter's scripts ship with host = "********" for the student to fill in.
-    board.log.warn({ host }, `the script connects to "${host}": set its host to the PC's address on the simulated WiFi, 192.168.1.2 (the chapter leaves it for you to fill in)`);
-  }
-  if (!board.profile.socket.resolvesHostnames) throw new FirmwareError("ValueError", "invalid arguments");
-  return lookup(board, host);
-}
-
-/**
- * The port of an address tuple as the firmware takes it. modlwip gives mp_obj_get_int's value
- * (lib/netutils/netutils.c netutils_parse_inet_addr) to tcp_bind/udp_bind/tcp_connect, whose port is
- * a u16_t: 70000 becomes 4464, no error. ESP32 passes it as text to lwip_getaddrinfo, which refuses
- * anything outside 0..65535 with EAI_SERVICE 201 (lwIP api/netdb.c, include/lwip/netdb.h), raised as
- * OSError(-201) (ports/esp32/modsocket.c _getaddrinfo_inner: "instead of raising gaierror ... negative").
- */
-function portOf(board: BoardContext, port: number): number {
-  if (board.profile.socket.module !== "esp32") return port & 0xffff;
-  if (port < 0 || port > 0xffff) throw new GuestException("OSError", [-201]);
-  return port;
-}
-
-/**
- * A name as the simulated router's DNS resolves it (its hosts table); an unknown name fails at once
- * with the board's lookup error (a real router may take its DNS timeout: UNVERIFIED).
- */
-export function lookup(board: BoardContext, host: string): string {
-  if (isIPv4(host)) return host;
-  const ip = board.lan.dns.resolve(host);
-  if (ip !== null) return ip;
-  board.log.warn({ host }, `DNS: no address for "${host}" (add it with --hosts ${host}=IP or the lab file's hosts:)`);
-  throw new GuestException("OSError", [board.profile.socket.dnsFailureErrno]);
 }
 
 /** One read of at most `max` bytes as the port's stream read does: a datagram, or what the TCP queue has. */

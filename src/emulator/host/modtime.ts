@@ -1,7 +1,7 @@
 import { sleep } from "../../network-sim/clock/clock.ts";
 import { FirmwareError } from "../../network-sim/errors.ts";
 import type { HostValue } from "../host-api.ts";
-import { milliseconds } from "./arguments.ts";
+import { milliseconds, pyTypeName } from "./arguments.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 import { MS_1970_TO_2000, mktime2000, since2000, sinceEpoch, structTime2000 } from "./timeutils.ts";
 
@@ -54,7 +54,7 @@ export function modtime(board: BoardContext) {
     timeLocaltime: (secs: HostValue): HostValue => structTime2000(since2000(secs === null ? Math.floor(epochMs() / 1000) : int(secs), epochYear)),
     /** mktime(tuple): its first six fields, normalised, as seconds since the epoch. */
     timeMktime: (fields: HostValue): number => {
-      if (!Array.isArray(fields)) throw new FirmwareError("TypeError", `object '${pythonType(fields as HostValue)}' isn't a tuple or list`);
+      if (!Array.isArray(fields)) throw new FirmwareError("TypeError", `object '${pyTypeName(fields as HostValue)}' isn't a tuple or list`);
       if (fields.length < 8 || fields.length > 9) throw new FirmwareError("TypeError", "mktime needs a tuple of length 8 or 9"); // modtime.c:87
       const [y, mo, d, h, mi, s] = fields.slice(0, 6).map((v) => int(v as HostValue)) as [number, number, number, number, number, number];
       return sinceEpoch(mktime2000(y, mo, d, h, mi, s), epochYear);
@@ -69,23 +69,14 @@ function wrap(ticks: number): number {
 /** mp_obj_get_float: a number (bool counts as int), else TypeError "can't convert T to float". */
 function float(value: HostValue): number {
   if (typeof value === "boolean") return Number(value);
-  if (typeof value !== "number") throw new FirmwareError("TypeError", `can't convert ${pythonType(value)} to float`);
+  if (typeof value !== "number") throw new FirmwareError("TypeError", `can't convert ${pyTypeName(value)} to float`);
   return value;
 }
 
 /** mp_obj_get_int: an integer (bool counts), else TypeError "can't convert T to int". */
 function int(value: HostValue): number {
   if (typeof value === "boolean") return Number(value);
-  if (typeof value !== "number" || !Number.isInteger(value)) throw new FirmwareError("TypeError", `can't convert ${pythonType(value)} to int`);
+  if (typeof value !== "number" || !Number.isInteger(value)) throw new FirmwareError("TypeError", `can't convert ${pyTypeName(value)} to int`);
   return value;
 }
 
-/** The Python type name of a value as it crossed from the guest. */
-export function pythonType(value: HostValue): string {
-  if (value === null) return "NoneType";
-  if (typeof value === "string") return "str";
-  if (typeof value === "number") return Number.isInteger(value) ? "int" : "float";
-  if (typeof value === "boolean") return "bool";
-  if (value instanceof Uint8Array) return "bytes";
-  return Array.isArray(value) ? "list" : "dict";
-}

@@ -15,12 +15,8 @@
 import type { MicroPython } from "@micropython/micropython-webassembly-pyscript";
 import type { HostValue } from "../host-api.ts";
 import type { BoardBoot, HostReply, WorkerOutcome } from "./protocol.ts";
+import { CTRL_A, CTRL_B, CTRL_C, CTRL_D, CTRL_E } from "../console/control-chars.ts";
 
-const CTRL_A = 0x01;
-const CTRL_B = 0x02;
-const CTRL_C = 0x03;
-const CTRL_D = 0x04;
-const CTRL_E = 0x05;
 /** pyexec.h PYEXEC_FORCED_EXIT: Ctrl-D at the REPL asks for a soft reset. */
 const PYEXEC_FORCED_EXIT = 0x100;
 /** MICROPY_REPL_STDIN_BUFFER_MAX (pyexec.c:195, not overridden by rp2/esp32/esp8266): raw-paste's window is half. */

@@ -241,7 +241,8 @@ def run_scheduled():
 
 
 info = call("boardInfo")
-_errorcode = {int(k): v for k, v in info["errorcode"].items()}
+# str(OSError(n)) for each number this board names, as the host made it.
+_oserror_text = {int(k): v for k, v in info["oserror"].items()}
 
 
 _NativeOSError = OSError
@@ -249,24 +250,16 @@ _NativeOSError = OSError
 
 class OSError(_NativeOSError):
     # The interpreter names errno values by Linux numbering; where this board numbers or names
-    # them differently (ESP32's newlib), str() and the traceback line use the board's table.
+    # them differently (ESP32's newlib), str() and the traceback line are the board's text.
     def __str__(self):
-        name = _errorcode.get(self.args[0])
-        return "[Errno %d] %s" % (self.args[0], name) if name else str(self.args[0])
+        return _oserror_text.get(self.args[0], str(self.args[0]))
 
     def __repr__(self):
         return "OSError: " + self.__str__()
 
 
-def _native_name(errno):
-    try:
-        return str(_NativeOSError(errno)).split("] ", 1)[1]
-    except IndexError:
-        return None
-
-
 def oserror(errno):
-    if _errorcode.get(errno) == _native_name(errno):
+    if str(OSError(errno)) == str(_NativeOSError(errno)):
         return _NativeOSError(errno)
     return OSError(errno)
 

@@ -25,13 +25,19 @@ def _str(value):
 
 
 def _address(addr):
-    # (ip, port) as the firmware checks it (mp_obj_get_array_fixed_n)
-    if not isinstance(addr, (tuple, list)):
-        raise TypeError("object '%s' isn't a tuple or list" % type(addr).__name__)
-    if len(addr) != 2:
-        raise TypeError("tuple/list has wrong length")
-    host, port = addr
-    return _str(host), _int(port)
+    # (ip, port) as it is, for the host to check as the port does (src/emulator/host/netutils.ts):
+    # a tuple or list as a list of its items, anything else by its type's name.
+    if isinstance(addr, (tuple, list)):
+        return [_item(v) for v in addr]
+    return {"__t": type(addr).__name__}
+
+
+def _item(value):
+    if isinstance(value, (str, int)):
+        return value
+    if isinstance(value, bytes):
+        return _buffer(value)
+    return {"__t": type(value).__name__}
 
 
 def getaddrinfo(host, port, af=0, type=0, proto=0, flags=0):
@@ -49,10 +55,10 @@ class socket:
         return _call("socketRepr", self._fd)
 
     def bind(self, addr):
-        _call("socketBind", self._fd, *_address(addr))
+        _call("socketBind", self._fd, _address(addr))
 
     def connect(self, addr):
-        _call("socketConnect", self._fd, *_address(addr))
+        _call("socketConnect", self._fd, _address(addr))
 
     def listen(self, backlog=None):
         _call("socketListen", self._fd, None if backlog is None else _int(backlog))
@@ -69,7 +75,7 @@ class socket:
 
     def sendto(self, data, addr):
         # UDP: one datagram; returns its length
-        return _call("socketSendto", self._fd, _buffer(data), *_address(addr))
+        return _call("socketSendto", self._fd, _buffer(data), _address(addr))
 
     def recvfrom(self, bufsize):
         # UDP: the next datagram (at most bufsize bytes of it) and its sender: (data, (ip, port))

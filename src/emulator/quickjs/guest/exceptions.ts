@@ -42,8 +42,8 @@ export class StopIteration extends Exception {}
 export class ValueError extends Exception {}
 export class UnicodeError extends ValueError {}
 
-/** Numbers the board's errorcode table names; filled in once the board is known. */
-export const errorcodes: Record<string, string> = {};
+/** str(OSError(n)) for each number the board names, as the host made it (boardInfo.oserror). */
+export const oserrorTexts: Record<string, string> = {};
 
 export class OSError extends Exception {
   /** e.errno: the first argument when it is a number. */
@@ -52,11 +52,7 @@ export class OSError extends Exception {
   }
   override get message(): string {
     const errno = this.errno;
-    if (errno !== null && this.args.length === 1) {
-      const name = errorcodes[errno];
-      return name ? `[Errno ${errno}] ${name}` : String(errno);
-    }
-    return super.message;
+    return (errno !== null && this.args.length === 1 && oserrorTexts[errno]) || super.message;
   }
 }
 

@@ -73,8 +73,9 @@ export function native<T = unknown>(name: string, ...args: unknown[]): T {
 
 export interface BoardInfo {
   board: string;
-  errorcode: Record<string, string>;
-  socket: Record<string, number>;
+  /** str(OSError(n)) for each number the board names. */
+  oserror: Record<string, string>;
+  socket: Record<string, number> & Record<"AF_INET" | "SOCK_STREAM" | "SOCK_DGRAM" | "SOL_SOCKET" | "SO_REUSEADDR", number>;
   network: Record<string, number>;
   /** Vendor modules this board's firmware has (e.g. "mpython"). */
   modules: string[];

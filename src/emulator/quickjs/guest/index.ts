@@ -4,7 +4,7 @@
  */
 import { strictAttributes } from "./attributes.ts";
 import { installBuiltins } from "./builtins.ts";
-import { caught, errorcodes } from "./exceptions.ts";
+import { caught, oserrorTexts } from "./exceptions.ts";
 import { boardInfo, call } from "./host.ts";
 import machine from "./machine.ts";
 import mpython from "./mpython.ts";
@@ -14,7 +14,7 @@ import socket from "./socket.ts";
 import sys from "./sys.ts";
 import time from "./time.ts";
 
-Object.assign(errorcodes, boardInfo.errorcode);
+Object.assign(oserrorTexts, boardInfo.oserror);
 installBuiltins();
 
 /** Called at the top of every loop body of the user's script (see loop-ticks.ts). */

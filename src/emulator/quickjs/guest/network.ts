@@ -5,6 +5,8 @@ import { tuple } from "./exceptions.ts";
 import { boardInfo, call } from "./host.ts";
 
 type Settings = Record<string, unknown>;
+type IfconfigTuple = [ip: string, netmask: string, gateway: string, dns: string];
+type ScanEntry = [ssid: bytes, bssid: bytes, channel: number, rssi: number, security: number, hidden: boolean | number];
 
 /** Python's keyword arguments arrive as one trailing plain object: `config({ essid: "x" })`. */
 function isKeywords(value: unknown): value is Settings {
@@ -36,6 +38,9 @@ class WLAN {
   disconnect(): void {
     call("wlanDisconnect", this.itf);
   }
+  status(param: "stations"): [bytes][];
+  status(param: "rssi"): number;
+  status(param?: string): number;
   status(param?: string): unknown {
     const value = call<unknown>("wlanStatus", this.itf, param ?? null);
     return param === "stations" ? (value as unknown[]).map(pythonValue) : value;
@@ -44,27 +49,31 @@ class WLAN {
     return call("wlanIsConnected", this.itf);
   }
   /** ifconfig() → (ip, mask, gw, dns); ifconfig((ip, mask, gw, dns)) sets a static address. */
-  ifconfig(): string[];
+  ifconfig(): IfconfigTuple;
   ifconfig(config: string[]): null;
-  ifconfig(config?: string[]): string[] | null {
+  ifconfig(config?: string[]): IfconfigTuple | null {
     if (config !== undefined) return call("wlanIfconfig", this.itf, Array.from(config, String));
-    return tuple(...call<string[]>("wlanIfconfig", this.itf, null));
+    return tuple(...call<string[]>("wlanIfconfig", this.itf, null)) as IfconfigTuple;
   }
   /** ipconfig('addr4') queries one key; ipconfig({ addr4: "192.168.1.50/24", gw4: "192.168.1.1" }) sets. */
+  ipconfig(key: string): unknown;
+  ipconfig(settings: Settings): null;
   ipconfig(keyOrSettings: string | Settings): unknown {
     if (isKeywords(keyOrSettings)) return call("wlanIpconfig", this.itf, null, keyOrSettings);
     if (typeof keyOrSettings !== "string") throw new TypeError("must query one param");
     return pythonValue(call("wlanIpconfig", this.itf, keyOrSettings, null));
   }
   /** config('essid') queries one key; config({ essid: "x", password: "y" }) sets. */
+  config(key: string): unknown;
+  config(settings: Settings): null;
   config(keyOrSettings: string | Settings): unknown {
     if (isKeywords(keyOrSettings)) return call("wlanConfig", this.itf, null, keyOrSettings);
     if (typeof keyOrSettings !== "string") throw new TypeError("must query one param");
     return pythonValue(call("wlanConfig", this.itf, keyOrSettings, null));
   }
   /** Blocks for the scan's time: [(ssid, bssid, channel, RSSI, security, hidden-or-count), ...] in the board's own format. */
-  scan(): unknown[][] {
-    return call<unknown[]>("wlanScan").map((entry) => pythonValue(entry) as unknown[]);
+  scan(): ScanEntry[] {
+    return call<unknown[]>("wlanScan").map((entry) => pythonValue(entry) as ScanEntry);
   }
 }
 
@@ -74,7 +83,7 @@ export default {
   AP_IF,
   WLAN: callable(WLAN),
   /** network.ipconfig('dns'): the station's DNS server. */
-  ipconfig(key: string): unknown {
+  ipconfig(key: "dns"): string {
     return call("wlanIpconfig", STA_IF, key, null);
   },
 };

@@ -8,13 +8,16 @@ import { strictAttributes } from "./attributes.ts";
 
 const { AF_INET = 2, SOCK_STREAM = 1 } = boardInfo.socket;
 
-/** An (ip, port) tuple as the firmware checks it (mp_obj_get_array_fixed_n). */
-function address(addr: unknown): [string, number] {
-  if (!Array.isArray(addr)) throw new TypeError(`object '${typeName(addr)}' isn't a tuple or list`);
-  if (addr.length !== 2) throw new TypeError("tuple/list has wrong length");
-  const [host, port] = addr;
-  if (typeof port !== "number" || !Number.isInteger(port)) throw new TypeError(`can't convert ${typeName(port)} to int`);
-  return [String(host), port];
+/**
+ * (ip, port) as it is, for the host to check as the port does (src/emulator/host/netutils.ts): an
+ * array as a list of its items, anything else by its type's name. A bytes host crosses as its text
+ * (an array's items cross as JSON).
+ */
+function address(addr: unknown): unknown {
+  if (!Array.isArray(addr)) return { __t: typeName(addr) };
+  return addr.map((v: unknown) =>
+    typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : v instanceof Uint8Array ? String.fromCharCode(...v) : { __t: typeName(v) },
+  );
 }
 
 /** The descriptor select/poll hands the host for a socket; undefined for anything else. */
@@ -31,11 +34,13 @@ function int(value: unknown): number {
  * getaddrinfo(host, port[, af, type, proto, flags]): the firmware's list of 5-tuples; names come
  * from the simulated router's DNS (src/emulator/host/modsocket.ts has the rules per board).
  */
-function getaddrinfo(host: unknown, port: unknown, af = 0, type = 0, proto = 0, flags = 0): unknown[] {
+type AddrInfo = [family: number, type: number, proto: number, canonname: string, address: [string, number]];
+
+function getaddrinfo(host: unknown, port: unknown, af = 0, type = 0, proto = 0, flags = 0): AddrInfo[] {
   if (typeof host !== "string") throw new TypeError(`can't convert '${typeName(host)}' object to str implicitly`);
   const p = typeof port === "string" ? port : int(port);
-  const found = call<[number, number, number, string, [string, number]][]>("socketGetaddrinfo", host, p, int(af), int(type), int(proto), int(flags));
-  return found.map(([f, t, pr, c, a]) => tuple<unknown>(f, t, pr, c, tuple<unknown>(a[0], a[1])));
+  const found = call<AddrInfo[]>("socketGetaddrinfo", host, p, int(af), int(type), int(proto), int(flags));
+  return found.map(([f, t, pr, c, a]) => tuple<unknown>(f, t, pr, c, tuple<unknown>(a[0], a[1])) as AddrInfo);
 }
 
 class socket {
@@ -45,18 +50,18 @@ class socket {
     return strictAttributes(this, "socket");
   }
   bind(addr: unknown): void {
-    call("socketBind", this.fd, ...address(addr));
+    call("socketBind", this.fd, address(addr));
   }
   /**
    * Blocks until connected (or settimeout() expires): a board on the LAN, or out through the PC.
    * A hostname works only where the firmware resolves names.
    */
   connect(addr: unknown): void {
-    call("socketConnect", this.fd, ...address(addr));
+    call("socketConnect", this.fd, address(addr));
   }
   /** UDP: sends one datagram, returns its length. */
   sendto(data: unknown, addr: unknown): number {
-    return call<number>("socketSendto", this.fd, toArrayBuffer(toBuffer(data)), ...address(addr));
+    return call<number>("socketSendto", this.fd, toArrayBuffer(toBuffer(data)), address(addr));
   }
   /** UDP: the next datagram (at most bufsize bytes of it) and its sender: (data, (ip, port)). */
   recvfrom(bufsize: number): [bytes, [string, number]] {

@@ -1,0 +1,135 @@
+/**
+ * The address argument of socket.bind/connect/sendto, `(ip, port)`, checked and read as the board's
+ * socket module does (v1.23.0): lib/netutils's netutils_parse_inet_addr, modlwip.c's
+ * lwip_parse_inet_addr and the ESP32 modsocket.c's _socket_getaddrinfo. The guests pass the argument
+ * as it is (a tuple or list as a list, anything else by its type's name: arguments.ts pyTypeName).
+ */
+import { integer, pyTypeName } from "./arguments.ts";
+import { GuestException, type HostValue } from "../host-api.ts";
+import type { BoardContext } from "./context.ts";
+
+export type AddressUse = "bind" | "connect" | "sendto";
+
+/** The (ip, port) a bind/connect/sendto address argument names on this board, or the port's exception. */
+export function inetAddress(board: BoardContext, addr: HostValue, use: AddressUse): [ip: string, port: number] {
+  const [host, port] = pair(addr);
+  if (use !== "bind" && typeof host === "string") warnPlaceholder(board, host);
+  if (board.profile.socket.module !== "esp32") {
+    // modlwip.c lines 378-395 (lwip_parse_inet_addr): "" is IP_ADDR_ANY, else ipaddr_aton or
+    // ValueError (no name lookup); the port is mp_obj_get_int's, a u16_t for tcp_bind/udp_bind/tcp_connect
+    // (70000 is 4464). UNVERIFIED: what connect() to IP_ADDR_ANY does; the LAN finds nobody there.
+    const text = strData(host);
+    const ip = text === "" ? "0.0.0.0" : ip4addrAton(text);
+    if (ip === null) throw invalidArguments();
+    return [ip, integer(port) & 0xffff];
+  }
+  if (use === "sendto") {
+    // esp32 modsocket.c line 756 (socket_sendto): netutils_parse_inet_addr, no name lookup; the port
+    // through lwip_htons, so a u16_t.
+    const text = strData(host);
+    return [netutilsParseIpv4(text), integer(port) & 0xffff];
+  }
+  // esp32 modsocket.c lines 215-268 (_socket_getaddrinfo, _getaddrinfo_inner): an integer port (bool
+  // included: mp_obj_is_integer) is formatted with "%s"; host then port must be str (or bytes).
+  const portText = typeof port === "number" && Number.isInteger(port) ? String(port) : typeof port === "boolean" ? (port ? "True" : "False") : null;
+  const hostText = strData(host);
+  return esp32Getaddrinfo(board, hostText, portText ?? strData(port));
+}
+
+/**
+ * ESP32's _getaddrinfo_inner on a host and port text: "" is 0.0.0.0; lwIP's lwip_getaddrinfo
+ * (api/netdb.c) reads the port with atoi(), refused with EAI_SERVICE (201, raised negated: modsocket.c
+ * line 250) unless 0..65535 and, when 0, written with a leading '0'; then the name.
+ */
+export function esp32Getaddrinfo(board: BoardContext, host: string, port: string): [ip: string, port: number] {
+  const number = atoi(port);
+  if ((number === 0 && !port.startsWith("0")) || number < 0 || number > 0xffff) throw new GuestException("OSError", [-201]);
+  return [lookup(board, host === "" ? "0.0.0.0" : host), number];
+}
+
+/**
+ * A name as the simulated router's DNS resolves it (its hosts table), a numeric address as it is;
+ * an unknown name fails at once with the board's lookup error (a real router may take its DNS
+ * timeout: UNVERIFIED).
+ */
+export function lookup(board: BoardContext, host: string): string {
+  const ip = ip4addrAton(host) ?? board.lan.dns.resolve(host);
+  if (ip !== null) return ip;
+  board.log.warn({ host }, `DNS: no address for "${host}" (add it with --hosts ${host}=IP or the lab file's hosts:)`);
+  throw new GuestException("OSError", [board.profile.socket.dnsFailureErrno]);
+}
+
+/** The chapter's scripts ship with host = "********" for the student to fill in: say what to put there. */
+function warnPlaceholder(board: BoardContext, host: string): void {
+  if (!/^\*+$/.test(host)) return;
+  board.log.warn({ host }, `the script connects to "${host}": set its host to the PC's address on the simulated WiFi, 192.168.1.2 (the chapter leaves it for you to fill in)`);
+}
+
+/** py/obj.c mp_obj_get_array_fixed_n (lines 421-447), as ports with MICROPY_ERROR_REPORTING NORMAL or above word it. */
+function pair(addr: HostValue): readonly HostValue[] {
+  if (!Array.isArray(addr)) throw new GuestException("TypeError", [`object '${pyTypeName(addr)}' isn't a tuple or list`]);
+  if (addr.length !== 2) throw new GuestException("ValueError", [`requested length 2 but object has length ${addr.length}`]);
+  return addr;
+}
+
+/** py/objstr.c mp_obj_str_get_data / mp_obj_str_get_str: str or bytes as text, else bad_implicit_conversion (line 2345). */
+function strData(value: HostValue): string {
+  if (typeof value === "string") return value;
+  if (value instanceof Uint8Array) return String.fromCharCode(...value);
+  throw new GuestException("TypeError", [`can't convert '${pyTypeName(value)}' object to str implicitly`]);
+}
+
+function invalidArguments(): GuestException {
+  return new GuestException("ValueError", ["invalid arguments"]);
+}
+
+/**
+ * shared/netutils/netutils.c netutils_parse_ipv4_addr (lines 57-84): four parts split at '.', each
+ * `val * 10 + c - '0'` whatever its characters are, kept to a byte; any other shape is ValueError.
+ */
+function netutilsParseIpv4(text: string): string {
+  if (text === "") return "0.0.0.0";
+  const parts = text.split(".");
+  if (parts.length !== 4) throw invalidArguments();
+  return parts.map((part) => [...part].reduce((val, c) => (Math.imul(val, 10) + c.charCodeAt(0) - 48) >>> 0, 0) & 0xff).join(".");
+}
+
+/**
+ * lwIP's ip4addr_aton (core/ipv4/ip4_addr.c), the BSD inet_aton: 1 to 4 parts, each decimal, octal
+ * (leading 0) or hex (0x); the last part fills the remaining bytes (a.b.c.d, a.b.c, a.b, a); trailing
+ * white space is allowed. null where it refuses the text.
+ */
+export function ip4addrAton(text: string): string | null {
+  const parts: number[] = [];
+  let at = 0;
+  for (;;) {
+    if (!/[0-9]/.test(text[at] ?? "")) return null;
+    let base = 10;
+    if (text[at] === "0") {
+      at++;
+      if (text[at] === "x" || text[at] === "X") (base = 16), at++;
+      else base = 8;
+    }
+    let val = 0;
+    for (; at < text.length; at++) {
+      const digit = parseInt(text[at]!, 16);
+      if (Number.isNaN(digit) || (base !== 16 && !/[0-9]/.test(text[at]!))) break;
+      val = (Math.imul(val, base) + (base === 8 ? (text.charCodeAt(at) - 48) : digit)) >>> 0;
+    }
+    parts.push(val);
+    if (text[at] !== ".") break;
+    if (parts.length === 4) return null;
+    at++;
+  }
+  if (at < text.length && !/^\s/.test(text.slice(at))) return null;
+  const last = parts.pop()!;
+  if (parts.some((p) => p > 0xff) || last >= 2 ** (8 * (4 - parts.length))) return null;
+  const bytes = [...parts, ...[0, 0, 0, 0].slice(parts.length).map((_, i, rest) => (last >>> (8 * (rest.length - 1 - i))) & 0xff)];
+  return bytes.join(".");
+}
+
+/** C's atoi: leading white space, an optional sign, then digits (none: 0). */
+function atoi(text: string): number {
+  const m = /^\s*([+-]?\d+)/.exec(text);
+  return m ? Number(m[1]) : 0;
+}
