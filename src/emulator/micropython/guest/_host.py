@@ -183,7 +183,13 @@ def send(op, name, fd, data):
 def buffer(data):
     """A bytes-like argument: str as UTF-8, anything with the buffer protocol as it is."""
     mv = _view(data)
+    # Held until the next one: the host reads the bytes during the call this argument goes to, and
+    # the bridge may collect garbage first (a str's encoding has no other reference).
+    _buffer_held[0] = mv
     return {"__b": [uctypes.addressof(mv) if len(mv) else 0, len(mv)]}
+
+
+_buffer_held = [None]
 
 
 def _view(data):
