@@ -24,7 +24,7 @@ const screen = async (session = "picocom") => (await tmux("capture-pane", "-p", 
 
 /** Resolves once the terminal's screen matches `pattern` (polls the pane: tmux has no event for it). */
 async function shows(pattern: RegExp, session = "picocom"): Promise<string> {
-  for (let tries = 0; tries < 300; tries++) {
+  for (let tries = 0; tries < 800; tries++) {
     const text = await screen(session);
     if (pattern.test(text)) return text;
     await new Promise((r) => setTimeout(r, 100));
@@ -47,8 +47,12 @@ describe("picocom on the board's PTY", () => {
     const { run, link } = await bootPico("ttyPICO");
 
     await tmux("new-session", "-d", "-s", "picocom", "-x", "120", "-y", "40", `picocom -q -b 115200 ${link}`);
-    await tmux("send-keys", "-t", "picocom", "Enter");
-    await shows(/^>>>$/m); // tmux drops trailing spaces
+    // Enter until the prompt shows, as a user would: picocom may not have opened the port yet for the first one
+    for (let tries = 0; !/^>>>$/m.test(await screen("picocom")); tries++) { // tmux drops trailing spaces
+      if (tries === 800) throw new Error(`picocom never showed >>>:\n${await screen("picocom")}`);
+      if (tries % 10 === 0) await tmux("send-keys", "-t", "picocom", "Enter");
+      await new Promise((r) => setTimeout(r, 100));
+    }
     await tmux("send-keys", "-t", "picocom", "-l", "import socket; s = socket.socket(); s.bind(('', 8000)); s.listen(1)");
     await tmux("send-keys", "-t", "picocom", "Enter");
     await run.logged((l) => typeof l.boardAddress === "string" && l.boardAddress.endsWith(":8000"));
