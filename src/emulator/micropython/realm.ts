@@ -25,6 +25,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import vm from "node:vm";
 import type { MicroPython, MicroPythonOptions } from "@micropython/micropython-webassembly-pyscript";
+import { snapshotMemory } from "./memory-snapshot.ts";
 
 type Primitive = string | number | boolean | null | undefined;
 /** A function the context may call: primitives in, a primitive (or nothing) out. */
@@ -232,13 +233,11 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
       return typeof text === "string" ? text.slice(0, 200) : "";
     },
     snapshot: () => {
-      const memory = new Uint8Array(inside.buffer()).slice();
+      const memory = snapshotMemory(() => inside.buffer());
       inside.saveProxies();
       return {
         restore: () => {
-          const now = new Uint8Array(inside.buffer());
-          if (now.length !== memory.length) throw new Error("MicroPython: the memory grew after the snapshot");
-          now.set(memory);
+          memory.restore();
           inside.restoreProxies();
         },
       };
