@@ -341,9 +341,10 @@ sandboxed.lockdown();
 scriptStarted = true;
 if (input.board) prepareFirmware(mp);
 
-// Soft reset. The firmware keeps running on the same chip: it re-inits the heap and the
-// interpreter and runs boot.py again (ports/rp2/main.c:80-229 and ports/esp32/main.c:110-197,
-// the soft_reset loop), in milliseconds. Here the interpreter's whole state as it is now (the
+// Soft reset. The firmware keeps running on the same chip: it sweeps the heap, re-inits the
+// interpreter and runs _boot.py and boot.py again (ports/rp2/main.c main(): the `for (;;)` loop of
+// mp_init() ... soft_reset_exit: gc_sweep_all(), mp_deinit(); ports/esp32/main.c mp_task(): the
+// same between `soft_reset:` and `goto soft_reset`), in milliseconds. Here the interpreter's whole state as it is now (the
 // board's library loaded, nothing of the script run yet) is kept and brought back at each soft
 // reset: no module, global, object or heap block of the last run is left, and the worker, its
 // WebAssembly instance and the library are not made again. The glue's FinalizationRegistry
