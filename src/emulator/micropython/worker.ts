@@ -342,9 +342,9 @@ scriptStarted = true;
 if (input.board) prepareFirmware(mp);
 
 // Soft reset. The firmware keeps running on the same chip: it sweeps the heap, re-inits the
-// interpreter and runs _boot.py and boot.py again (ports/rp2/main.c main(): the `for (;;)` loop of
-// mp_init() ... soft_reset_exit: gc_sweep_all(), mp_deinit(); ports/esp32/main.c mp_task(): the
-// same between `soft_reset:` and `goto soft_reset`), in milliseconds. Here the interpreter's whole state as it is now (the
+// interpreter and runs _boot.py and boot.py again (v1.23.0 ports/rp2/main.c:149-229, the
+// `for (;;)` loop from mp_init() to gc_sweep_all() and mp_deinit(); ports/esp32/main.c:124-210,
+// `soft_reset:` to `goto soft_reset`), in milliseconds. Here the interpreter's whole state as it is now (the
 // board's library loaded, nothing of the script run yet) is kept and brought back at each soft
 // reset: no module, global, object or heap block of the last run is left, and the worker, its
 // WebAssembly instance and the library are not made again. The glue's FinalizationRegistry
