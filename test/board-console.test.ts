@@ -310,6 +310,15 @@ describe("REPL", () => {
     }
   });
 
+  it("the board's library cannot be written: a write there goes to the flash (no such folder: ENOENT), and a soft reset imports the library's module", async () => {
+    const run = await boot("esp32");
+    await run.take(">>> ");
+    expect(await repl(run, "open('/boardsim/requests.py', 'w')")).toContain("OSError: [Errno 2] ENOENT\r\n");
+    run.type("\x04");
+    await run.take(">>> ");
+    expect(await repl(run, "import requests; requests.get")).toMatch(/<function get at 0x[0-9a-f]+>\r\n$/);
+  });
+
   it("machine.soft_reset() soft-reboots, machine.reset() reboots with the banner", async () => {
     const run = await boot("esp32");
     await run.take(">>> ");

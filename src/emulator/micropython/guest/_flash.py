@@ -177,7 +177,8 @@ class Flash:
         if mode == "":
             mode = "r"
         path = self._abs(path)
-        if path.startswith(_LIBRARY):
+        # The library is read only (import reads it); a write goes to the flash, as on the board.
+        if path.startswith(_LIBRARY) and not ("w" in mode or "a" in mode or "+" in mode):
             return self._library.open(path[len(_LIBRARY) - 1 :], mode)
         beside = self._beside_script(path, mode)
         if beside:
