@@ -2,6 +2,10 @@
 # LittleFS there (ports/rp2/modules/_boot.py, ports/esp32/modules/_boot.py). The files are in a
 # folder on the PC; the host does the work there (src/emulator/flash-dir.ts) and raises the
 # board's OSError. Paths reach it absolute: this object keeps the current directory.
+# Imported before the firmware's os and vfs replace the interpreter's: `os` and `vfs` here are
+# the interpreter's own, whose VfsPosix reaches its in-memory files (the library), never the PC.
+import os
+import vfs
 from _stream import LineStream
 import _host
 
@@ -94,14 +98,28 @@ class _File(LineStream):
 _LIBRARY = "/boardsim/"
 
 
+def mount(library_loading):
+    """Mounts the board's flash at "/" in place of the interpreter's own files (every run: a
+    script run's flash is a fresh one in memory, a console's the --flash folder).
+    `library_loading()`: whether one of the library's modules is being imported."""
+    flash = Flash(vfs.VfsPosix("/boardsim"), vfs.VfsPosix("/"), library_loading)
+    vfs.umount("/")
+    vfs.mount(flash, "/")
+    os.chdir("/")
+
+
 class Flash:
     # `library`: the board's modules (the firmware's built-in and frozen ones), found by import
-    # under /boardsim/ as before the flash was mounted, but not a folder of the flash.
+    # under /boardsim/ while one of them loads, but not a folder of the flash.
     # `beside_script`: the other .py files of a --script's folder, read where the flash has no such file.
-    def __init__(self, library, beside_script):
+    def __init__(self, library, beside_script, library_loading):
         self._cwd = "/"
         self._library = library
         self._beside = beside_script
+        self._library_loading = library_loading
+
+    def _in_library(self, path):
+        return path.startswith(_LIBRARY) and self._library_loading()
 
     def _beside_script(self, path, mode="r"):
         # Only top-level .py files, only for reading, only where the flash has none.
@@ -163,7 +181,7 @@ class Flash:
 
     def stat(self, path):
         path = self._abs(path)
-        if path.startswith(_LIBRARY):
+        if self._in_library(path):
             return self._library.stat(path[len(_LIBRARY) - 1 :])
         beside = self._beside_script(path)
         if beside:
@@ -177,7 +195,7 @@ class Flash:
         if mode == "":
             mode = "r"
         path = self._abs(path)
-        if path.startswith(_LIBRARY):
+        if self._in_library(path):
             return self._library.open(path[len(_LIBRARY) - 1 :], mode)
         beside = self._beside_script(path, mode)
         if beside:
