@@ -44,6 +44,27 @@ describe("a script run's flash", () => {
     );
   });
 
+  it("esp8266 (38 KB heap): a module the script writes imports, from / and /lib; a loop of appends frees its garbage", async () => {
+    const { output, outcome } = await runScript(
+      `import os, gc
+os.mkdir("/lib")
+for where in ("helper.py", "/lib/deep.py"):
+    with open(where, "w") as f:
+        f.write("NAME = %r\\n" % where)
+import helper, deep
+print(helper.NAME, deep.NAME)
+for i in range(2000):
+    with open("log.txt", "a") as f:
+        f.write("line %d\\n" % i)
+print(os.stat("log.txt")[6], gc.mem_free() > 20000)
+`,
+      "esp8266",
+      "main.py",
+    );
+    expect(outcome).toEqual({ kind: "finished" });
+    expect(output).toBe("helper.py /lib/deep.py\n" + "18890 True\n");
+  });
+
   it("is the board's only: the interpreter's and boardsim's files are not there, nor the PC's cwd or temp folder", async () => {
     const work = mkdtempSync(path.join(tmpdir(), "boardsim-flash-cwd-"));
     const temp = mkdtempSync(path.join(tmpdir(), "boardsim-flash-tmp-"));

@@ -10,11 +10,16 @@ from _stream import LineStream
 import _host
 
 _call = _host.call
+# For calls under which C alone may hold objects the collector cannot see (see _host.constructor):
+# import's stat() and open() (its path buffers, py/builtinimport.c) and the reads of a module's
+# file (extmod/vfs_reader.c's buffer). No garbage is collected in these calls.
+_held = _host.constructor(_call)
 
 
 class _File(LineStream):
     # LineStream (an IOBase of io) gives this class the stream protocol, so import and exec read it like a file.
     def __init__(self, path, mode, size):
+        self._call = _call
         self._path = path
         self._text = "b" not in mode
         self._read = "r" in mode or "+" in mode
@@ -29,7 +34,7 @@ class _File(LineStream):
 
     def readinto(self, buf):
         self._check(self._read)
-        data = _call("flashRead", self._path, self._pos, len(buf))
+        data = self._call("flashRead", self._path, self._pos, len(buf))
         buf[: len(data)] = data
         self._pos += len(data)
         return len(data)
@@ -86,7 +91,11 @@ class _File(LineStream):
 
     def ioctl(self, request, arg):
         # MP_STREAM_FLUSH (1), MP_STREAM_SEEK (2), MP_STREAM_CLOSE (4): nothing is buffered here.
-        if request == 4:
+        # MP_STREAM_GET_BUFFER_SIZE (11) comes only from the reader that import uses
+        # (extmod/vfs_reader.c), which then holds this file in C.
+        if request == 11:
+            self._call = _held
+        elif request == 4:
             self.close()
         return 0
 
@@ -126,7 +135,7 @@ class Flash:
         if path.count("/") != 1 or not path.endswith(".py") or "w" in mode or "a" in mode or "+" in mode:
             return None
         try:
-            _call("flashStat", path)
+            _held("flashStat", path)
             return None
         except OSError:
             pass
@@ -148,8 +157,8 @@ class Flash:
         pass
 
     def ilistdir(self, path):
-        for entry in _call("flashIlistdir", self._abs(path)):
-            yield tuple(entry)
+        # Read at once, not as a generator: os.listdir() builds its list in C while iterating.
+        return iter([tuple(entry) for entry in _call("flashIlistdir", self._abs(path))])
 
     def chdir(self, path):
         path = self._abs(path)
@@ -181,12 +190,16 @@ class Flash:
 
     def stat(self, path):
         path = self._abs(path)
-        if self._in_library(path):
+        if self._library_loading():
+            # The library's modules import only each other and built-in ones: no host call (and
+            # no collection) in the middle of their import.
+            if not path.startswith(_LIBRARY):
+                raise OSError(2)  # ENOENT
             return self._library.stat(path[len(_LIBRARY) - 1 :])
         beside = self._beside_script(path)
         if beside:
             return beside.stat(path)
-        return tuple(_call("flashStat", path))
+        return tuple(_held("flashStat", path))
 
     def statvfs(self, path):
         return tuple(_call("flashStatvfs"))
@@ -200,4 +213,4 @@ class Flash:
         beside = self._beside_script(path, mode)
         if beside:
             return beside.open(path, mode)
-        return _File(path, mode, _call("flashOpen", path, mode))
+        return _File(path, mode, _held("flashOpen", path, mode))

@@ -2,6 +2,7 @@
 # ESP8266). The TLS runs on the host over the board's TCP socket and the firmware's rules (checks,
 # errors, blocking) are the host's (src/emulator/host/modtls.ts); this module only adapts values.
 from _host import buffer as _buffer, call as _call, info as _info
+from _stream import HostStream as _HostStream, _int
 
 _library = _info["port"]["tls"]
 _mbedtls = _library["library"] == "mbedtls"
@@ -14,13 +15,6 @@ if _mbedtls:
     CERT_OPTIONAL = 1
     CERT_REQUIRED = 2
     MBEDTLS_VERSION = _library["version"]
-
-
-def _int(value):
-    # mp_obj_get_int (py/obj.c)
-    if not isinstance(value, int):
-        raise TypeError("can't convert %s to int" % type(value).__name__)
-    return value
 
 
 def _data(value):
@@ -75,9 +69,11 @@ class SSLContext:
         return _SSLSocket(sock, fd)
 
 
-class _SSLSocket:
+class _SSLSocket(_HostStream):
     # The SSLSocket type (lines 719-751): the stream methods only, no send/recv
     _ssl = True
+    _READ = "tlsRead"
+    _READLINE = "tlsReadline"
 
     def __init__(self, sock, fd):
         self._sock = sock
@@ -85,21 +81,6 @@ class _SSLSocket:
 
     def __repr__(self):
         return "<SSLSocket>"
-
-    def read(self, size=-1):
-        return _call("tlsRead", self._fd, -1 if size is None else _int(size))
-
-    def readinto(self, buf, nbytes=None):
-        mv = memoryview(buf)
-        n = len(mv) if nbytes is None else min(_int(nbytes), len(mv))
-        data = _call("tlsRead", self._fd, n)
-        if data is None:
-            return None
-        mv[: len(data)] = data
-        return len(data)
-
-    def readline(self, limit=-1):
-        return _call("tlsReadline", self._fd, _int(limit))
 
     def write(self, data, size=None, offset=0):
         # mp_stream_write_obj (py/stream.c): write(buf[, max_len[, offset]])
