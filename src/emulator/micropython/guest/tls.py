@@ -34,7 +34,7 @@ class SSLContext:
             raise TypeError("function takes 1 positional arguments but %d were given" % len(args))
         self._server = _int(args[0]) == PROTOCOL_TLS_SERVER
         self._verify = CERT_REQUIRED if _mbedtls and not self._server else CERT_NONE
-        self._cadata = self._cert = self._key = None
+        self._cadata = self._cert = self._key = self._ciphers = None
 
     @property
     def verify_mode(self):
@@ -58,6 +58,17 @@ class SSLContext:
             _call("tlsLoadVerifyLocations", cadata)
             self._cadata = cadata
 
+        def get_ciphers(self):
+            return _call("tlsGetCiphers")
+
+        def set_ciphers(self, ciphersuite):
+            # The names the host judges as they are: a str or bytes, else the item's type.
+            if isinstance(ciphersuite, (tuple, list)):
+                ciphersuite = [n if isinstance(n, str) else _buffer(n) if isinstance(n, bytes) else {"__t": type(n).__name__} for n in ciphersuite]
+            else:
+                ciphersuite = {"__t": type(ciphersuite).__name__}
+            self._ciphers = _call("tlsSetCiphers", ciphersuite)
+
     def wrap_socket(self, sock, *args, server_side=False, do_handshake_on_connect=True, server_hostname=None):
         if args:
             raise TypeError("extra positional arguments given")  # mp_arg_parse_all: the flags are keyword-only
@@ -65,7 +76,7 @@ class SSLContext:
         if not isinstance(fd, int) or getattr(sock, "_ssl", False):
             raise OSError("stream operation not supported")  # mp_get_stream_raise (py/stream.c)
         host = None if server_hostname is None else _data(server_hostname).decode()
-        _call("tlsWrap", fd, bool(server_side), host, self._verify, self._cadata, self._cert, self._key, bool(do_handshake_on_connect))
+        _call("tlsWrap", fd, bool(server_side), host, self._verify, self._cadata, self._cert, self._key, bool(do_handshake_on_connect), self._ciphers)
         return _SSLSocket(sock, fd)
 
 
