@@ -18,7 +18,6 @@ import { hostFunctions } from "./host/functions.ts";
 import { CONSOLE_CALLS } from "./host/mphalport.ts";
 import { SocketTable } from "./host/socket-table.ts";
 import type { BoardSerial } from "./console/board-serial.ts";
-import type { Flash } from "./flash.ts";
 import { MemoryFlash } from "./flash-memory.ts";
 import type { BoardOptions } from "./board-options.ts";
 import { HostCallGate, type GuestCall } from "./host-call-gate.ts";
@@ -47,7 +46,7 @@ export class Board implements GuestHost, LanHost, BoardContext {
   readonly sockets: SocketTable;
   readonly functionNames: readonly string[];
   readonly serial: BoardSerial | null;
-  readonly flash: Flash;
+  readonly flash: BoardContext["flash"];
   /** Pins, ADC, PWM, sensors: what tests see and set (devices/peripherals.ts). */
   readonly peripherals: Peripherals;
   /** Timer and Pin.irq callbacks due in the script (host/scheduler.ts). */

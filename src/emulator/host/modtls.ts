@@ -7,8 +7,7 @@ import { GuestException, type HostValue } from "../host-api.ts";
 import { readLoop, type ReadResult } from "./modsocket.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 import { POLLIN, POLLNVAL, POLLOUT } from "./stream-poll.ts";
-import { pyTypeName } from "./arguments.ts";
-import { MBEDTLS_CIPHERSUITES, opensslCiphers } from "./ssl_ciphersuites.ts";
+import { mbedtlsCiphers, opensslCiphers, setCiphers } from "./ssl_ciphersuites.ts";
 import { parseCertificates, parseKey, verifyFlags, VERIFY_STRINGS } from "./x509_crt.ts";
 
 /** extmod/modtls_mbedtls.c v1.23.0 lines 764-768: MBEDTLS_SSL_VERIFY_NONE/OPTIONAL/REQUIRED. */
@@ -22,7 +21,6 @@ const MBEDTLS = {
   alert: [-0x7780, "MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE"],
   record: [-0x7200, "MBEDTLS_ERR_SSL_INVALID_RECORD"],
   handshake: [-0x6a80, "MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE"],
-  badConfig: [-0x5e80, "MBEDTLS_ERR_SSL_BAD_CONFIG"],
 } as const;
 
 /** axTLS's SSL_ERROR_* codes and names (extmod/modtls_axtls.c v1.23.0 lines 80-106). */
@@ -148,28 +146,11 @@ export function modtls(board: BoardContext) {
       parseCertificates(cadata);
       return null;
     },
-    /** SSLContext.get_ciphers() (lines 305-314): mbedtls_ssl_list_ciphersuites()'s names. */
-    tlsGetCiphers: (): string[] => MBEDTLS_CIPHERSUITES.map(([name]) => name),
+    tlsGetCiphers: (): string[] => mbedtlsCiphers(), // SSLContext.get_ciphers/set_ciphers (lines 305-345): ssl_ciphersuites.ts
+    tlsSetCiphers: (ciphersuite: HostValue): string[] => setCiphers(ciphersuite),
     /**
-     * SSLContext.set_ciphers(ciphersuite) (lines 316-345): a tuple or list (mp_obj_get_array), not
-     * empty, of names the board's mbedTLS knows, each read with mp_obj_str_get_str; else
-     * OSError(MBEDTLS_ERR_SSL_BAD_CONFIG). Returns the names, which wrap_socket then offers alone.
-     */
-    tlsSetCiphers: (ciphersuite: HostValue): string[] => {
-      if (!Array.isArray(ciphersuite)) throw new GuestException("TypeError", [`object '${pyTypeName(ciphersuite)}' isn't a tuple or list`]); // py/obj.c:432
-      if (ciphersuite.length === 0) throw new GuestException("OSError", [...MBEDTLS.badConfig]);
-      return ciphersuite.map((item) => {
-        const name = typeof item === "string" ? item : item instanceof Uint8Array ? Buffer.from(item).toString("utf8") : null;
-        // mp_obj_str_get_str (py/objstr.c): a str or bytes, else its TypeError
-        if (name === null) throw new GuestException("TypeError", [`can't convert '${pyTypeName(item)}' object to str implicitly`]);
-        if (opensslCiphers([name]) === undefined) throw new GuestException("OSError", [...MBEDTLS.badConfig]);
-        return name;
-      });
-    },
-    /**
-     * ssl_socket_make_new (lines 483-554; axTLS 230-299): wraps the TCP socket `fd`; with
-     * `handshake` the call returns once the handshake is done, or raises its error. `ciphers`:
-     * set_ciphers()'s names, the only suites offered.
+     * ssl_socket_make_new (lines 483-554; axTLS 230-299): wraps the TCP socket `fd` (offering only
+     * set_ciphers()'s `ciphers`); with `handshake` it returns after the handshake, or its error.
      */
     tlsWrap: (fd: number, server: boolean, hostname: string | null, verify: number, cadata: Uint8Array | null, cert: Uint8Array | null, key: Uint8Array | null, doHandshake: boolean, ciphers: string[] | null = null): null | Promise<null> => {
       const tcp = board.sockets.tcp(fd);

@@ -1,3 +1,6 @@
+import { GuestException, type HostValue } from "../host-api.ts";
+import { pyTypeName } from "./arguments.ts";
+
 /**
  * The cipher suites of the boards' Mbed TLS, by the names mbedTLS gives them (what
  * SSLContext.get_ciphers() lists and set_ciphers() takes), each with OpenSSL's name for it: the
@@ -36,4 +39,29 @@ export function opensslCiphers(names: readonly string[]): string | undefined {
   const known = new Map(MBEDTLS_CIPHERSUITES);
   const openssl = names.map((name) => known.get(name));
   return openssl.every((name) => name !== undefined) ? openssl.join(":") : undefined;
+}
+
+/** SSLContext.get_ciphers() (modtls_mbedtls.c v1.23.0 lines 305-314): mbedtls_ssl_list_ciphersuites()'s names. */
+export function mbedtlsCiphers(): string[] {
+  return MBEDTLS_CIPHERSUITES.map(([name]) => name);
+}
+
+/** MBEDTLS_ERR_SSL_BAD_CONFIG, as mbedtls_raise_error names it (lib/mbedtls_errors). */
+const BAD_CONFIG = () => new GuestException("OSError", [-0x5e80, "MBEDTLS_ERR_SSL_BAD_CONFIG"]);
+
+/**
+ * SSLContext.set_ciphers(ciphersuite) (lines 316-345): a tuple or list (mp_obj_get_array), not
+ * empty, of names the board's mbedTLS knows, each read with mp_obj_str_get_str; else
+ * OSError(MBEDTLS_ERR_SSL_BAD_CONFIG). Returns the names, which wrap_socket then offers alone.
+ */
+export function setCiphers(ciphersuite: HostValue): string[] {
+  if (!Array.isArray(ciphersuite)) throw new GuestException("TypeError", [`object '${pyTypeName(ciphersuite)}' isn't a tuple or list`]); // py/obj.c:432
+  if (ciphersuite.length === 0) throw BAD_CONFIG(); // line 325
+  return ciphersuite.map((item) => {
+    const name = typeof item === "string" ? item : item instanceof Uint8Array ? Buffer.from(item).toString("utf8") : null;
+    // mp_obj_str_get_str (py/objstr.c): a str or bytes, else its TypeError
+    if (name === null) throw new GuestException("TypeError", [`can't convert '${pyTypeName(item)}' object to str implicitly`]);
+    if (opensslCiphers([name]) === undefined) throw BAD_CONFIG(); // line 334: mbedtls_ssl_get_ciphersuite_id gives 0
+    return name;
+  });
 }
