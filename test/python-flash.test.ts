@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { Lab } from "../src/testing/index.ts";
 import { killStarted, startCli } from "./support/cli.ts";
 import { runScript } from "./support/run-script.ts";
 
@@ -63,6 +64,23 @@ print(os.stat("log.txt")[6], gc.mem_free() > 20000)
     );
     expect(outcome).toEqual({ kind: "finished" });
     expect(output).toBe("helper.py /lib/deep.py\n" + "18890 True\n");
+  });
+
+  it("testing API: the flash outlives machine.reset() within the run, as a board's does; each run starts fresh", async () => {
+    const source = `import os, machine
+print("boot", os.listdir("/"))
+if "count.txt" not in os.listdir("/"):
+    open("count.txt", "w").write("1")
+    machine.reset()
+print("count", open("count.txt").read())
+`;
+    for (let run = 0; run < 2; run++) {
+      const lab = new Lab({ timing: "fast" });
+      const b = await lab.addBoard({ name: "b", board: "esp32", fileName: "main.py", source });
+      expect(await b.finished()).toEqual({ kind: "finished" });
+      expect(b.boots).toBe(2);
+      expect(b.lines().filter((l) => !/^(MicroPython|Type)/.test(l))).toEqual(["boot ['boot.py']", "boot ['boot.py', 'count.txt']", "count 1"]);
+    }
   });
 
   it("is the board's only: the interpreter's and boardsim's files are not there, nor the PC's cwd or temp folder", async () => {

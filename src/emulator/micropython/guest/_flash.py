@@ -1,7 +1,7 @@
 # The board's flash filesystem: a VFS object mounted at "/", as the firmware's _boot.py mounts its
-# LittleFS there (ports/rp2/modules/_boot.py, ports/esp32/modules/_boot.py). The files are in a
-# folder on the PC; the host does the work there (src/emulator/flash-dir.ts) and raises the
-# board's OSError. Paths reach it absolute: this object keeps the current directory.
+# LittleFS there (ports/rp2/modules/_boot.py, ports/esp32/modules/_boot.py). The host does the
+# work (src/emulator/flash.ts; the files in a PC folder or in memory) and raises the board's
+# OSError. Paths reach it absolute: this object keeps the current directory.
 # Imported before the firmware's os and vfs replace the interpreter's: `os` and `vfs` here are
 # the interpreter's own, whose VfsPosix reaches its in-memory files (the library), never the PC.
 import os

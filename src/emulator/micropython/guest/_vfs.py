@@ -4,7 +4,7 @@
 from vfs import *
 from vfs import mount as _mount
 
-del VfsPosix  # the host's files: not in the boards' firmware (extmod/modvfs.c, MICROPY_VFS_POSIX off)
+del VfsPosix  # the interpreter's own files: not in the boards' firmware (extmod/modvfs.c:54-56, MICROPY_VFS_POSIX off)
 
 
 def _fat():
