@@ -136,7 +136,7 @@ export function bootFirmware(ctx: WorkerContext, boot: BoardBoot): WorkerOutcome
   let raw = mode(null).raw;
 
   // main.c (ports/rp2/main.c:180-192, ports/esp32/main.c:143-150): boot.py, then main.py only in the friendly REPL.
-  mp.runPython("import _board\n_board.mount()");
+  mp.runPython("import _board\n_board.attach_console()");
   const softReset = () => (ctx.flushConsole(), { kind: "soft-reset" }) as WorkerOutcome;
   mp.globals.set("_main", boot.main);
   if (mp.runPython("_board.run_file('boot.py')")) return softReset();
