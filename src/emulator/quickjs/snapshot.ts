@@ -72,7 +72,7 @@ const { compile, Instance, Memory } = (globalThis as unknown as {
   WebAssembly: {
     compile(bytes: Uint8Array): Promise<WebAssembly.Module>;
     Instance: new (module: WebAssembly.Module, imports: WasmImports) => WasmInstance;
-    Memory: new (size: { initial: number; maximum: number }) => WasmMemory;
+    Memory: new (size: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
   };
 }).WebAssembly;
 
@@ -103,10 +103,10 @@ function quickJsBuild() {
   })());
 }
 
-/** A new QuickJS instance with `pages` of memory (at least what its static data and C stack need). */
+/** A new QuickJS instance with `pages` of memory (at least what its static data and C stack need); shared: see wasm-memory.ts. */
 async function newInstance(pages?: number): Promise<BoardInstance & { memory: WasmMemory }> {
   const { wasm, stackTop, loader, Ffi } = await quickJsBuild();
-  const memory = new Memory({ initial: pages ?? Math.ceil(stackTop / PAGE), maximum: MAX_PAGES });
+  const memory = new Memory({ initial: pages ?? Math.ceil(stackTop / PAGE), maximum: MAX_PAGES, shared: true });
   const em = await loader({
     wasmMemory: memory,
     instantiateWasm: (imports, receive) => {
