@@ -98,8 +98,11 @@ function quickJsBuild() {
     setFlagsFromString("--liftoff-only");
     const require = createRequire(import.meta.url);
     const small = smallMemoryWasm(await readFile(require.resolve("@jitl/quickjs-wasmfile-release-asyncify/wasm")));
-    const [wasm, loader, Ffi] = await Promise.all([compile(small.bytes), RELEASE_ASYNC.importModuleLoader(), RELEASE_ASYNC.importFFI()]);
-    return { wasm, stackTop: small.stackTop, loader: loader as unknown as ModuleLoader, Ffi };
+    // The CommonJS build of the loader: the ES module one runs `await import("node:module")` in every
+    // instance, a trip through the ES module loader (and its hooks' thread under tsx) per board.
+    const loader = require("@jitl/quickjs-wasmfile-release-asyncify/emscripten-module") as ModuleLoader;
+    const [wasm, Ffi] = await Promise.all([compile(small.bytes), RELEASE_ASYNC.importFFI()]);
+    return { wasm, stackTop: small.stackTop, loader, Ffi };
   })());
 }
 
