@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import type { QuickJSAsyncContext, QuickJSHandle } from "quickjs-emscripten";
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "../host-api.ts";
+import { consoleText } from "./native.ts";
 import { NATIVES, restore, snapshotFor, type Snapshot } from "./snapshot.ts";
 import { SLICE_MESSAGE, TimeSlice } from "./time-slice.ts";
 import { formatTraceback, type GuestError } from "./traceback.ts";
@@ -152,7 +153,7 @@ export class QuickJsEngine implements GuestEngine {
       scheduled: host.scheduled?.bind(host),
       call: (name, args) => {
         this.slice.renew();
-        const result = host.call(name, args);
+        const result = host.call(name, name === "write" ? consoleText(args) : args);
         return result instanceof Promise ? result.finally(() => this.slice.renew()) : result;
       },
     };
