@@ -23,11 +23,11 @@ import { setFlagsFromString } from "node:v8";
 import { Lifetime, QuickJSAsyncContext, QuickJSAsyncRuntime, QuickJSAsyncWASMModule, RELEASE_ASYNC } from "quickjs-emscripten";
 import type { GuestHost, HostValue } from "../host-api.ts";
 import { NATIVE_HELPERS } from "./native.ts";
+import { BoardHeap, PAGE } from "./board-heap.ts";
 import { RawHostCalls } from "./raw-ffi.ts";
 import { smallMemoryWasm } from "./wasm-memory.ts";
 
 const GUEST_LIBRARY_FILE = "boardsim:guest";
-const PAGE = 65536;
 /** Copy granularity: the OS page, so memory the template never touched stays untouched (RSS). */
 const CHUNK = 4096;
 /** The memory import's maximum in the build (2 GiB). */
@@ -42,8 +42,6 @@ export interface Snapshot {
   bytes: Uint8Array;
   rt: number;
   ctx: number;
-  /** Bytes the runtime used after the library ran: the board's heap comes on top. */
-  librarySize: number;
   /** Each guest module's export names (the module loader's source for `import x from "socket"`). */
   exports: Record<string, string[]>;
 }
@@ -60,8 +58,17 @@ export const NATIVES: GuestHost = {
   call: (name, args) => (NATIVE_HELPERS[name] as (...a: readonly HostValue[]) => HostValue)(...args),
 };
 
+/** A board's helpers: the template's, and what its own heap says. */
+export function nativesOf(heap: BoardHeap): GuestHost {
+  return {
+    functionNames: NATIVES.functionNames,
+    call: (name, args) => (name === "allocationFailed" ? heap.takeFailure() : NATIVES.call(name, args)),
+  };
+}
+
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
 }
 type WasmImports = Record<string, Record<string, unknown>>;
 interface WasmInstance {
@@ -103,10 +110,13 @@ function quickJsBuild() {
   })());
 }
 
-/** A new QuickJS instance with `pages` of memory (at least what its static data and C stack need). */
-async function newInstance(pages?: number): Promise<BoardInstance & { memory: WasmMemory }> {
+/**
+ * A new QuickJS instance: the template's memory starts at what its static data and C stack need and
+ * grows; a board's has `fixedPages`, for good (board-heap.ts).
+ */
+async function newInstance(fixedPages?: number): Promise<BoardInstance & { memory: WasmMemory }> {
   const { wasm, stackTop, loader, Ffi } = await quickJsBuild();
-  const memory = new Memory({ initial: pages ?? Math.ceil(stackTop / PAGE), maximum: MAX_PAGES });
+  const memory = new Memory({ initial: fixedPages ?? Math.ceil(stackTop / PAGE), maximum: fixedPages ?? MAX_PAGES });
   const em = await loader({
     wasmMemory: memory,
     instantiateWasm: (imports, receive) => {
@@ -157,7 +167,6 @@ async function takeSnapshot(info: HostValue, functionNames: readonly string[], l
   const exports = ctx
     .unwrapResult(ctx.evalCode("Object.fromEntries(Object.entries(__modules).map(([k, v]) => [k, Object.keys(v)]))"))
     .consume((h) => ctx.dump(h) as Record<string, string[]>);
-  const librarySize = ctx.runtime.computeMemoryUsage().consume((h) => (ctx.dump(h) as { memory_used_size: number }).memory_used_size);
   randomStateOffset ??= findRandomState(module, ctx);
 
   const heap = new Uint8Array(memory.buffer);
@@ -175,7 +184,7 @@ async function takeSnapshot(info: HostValue, functionNames: readonly string[], l
   }
   const internals = ctx as unknown as { ctx: { value: number }; rt: { value: number } };
   // The template instance is dropped here, its context never freed: the snapshot holds it.
-  return { pages: memory.buffer.byteLength / PAGE, ranges, bytes, rt: internals.rt.value, ctx: internals.ctx.value, librarySize, exports };
+  return { pages: memory.buffer.byteLength / PAGE, ranges, bytes, rt: internals.rt.value, ctx: internals.ctx.value, exports };
 }
 
 /** Indexes of the chunks of `heap` that are not zero, or (given a fresh instance's) not zero in either. */
@@ -200,17 +209,20 @@ function changedChunks(heap: Uint8Array, fresh: Uint32Array | null): Uint32Array
   return Uint32Array.from(found);
 }
 
-/** A board's instance with the snapshot's runtime and context in it, as its own objects. */
-export async function restore(snapshot: Snapshot): Promise<BoardInstance & { ctx: QuickJSAsyncContext }> {
-  const instance = await newInstance(snapshot.pages);
-  const heap = new Uint8Array(instance.memory.buffer);
+/** A board's instance with the snapshot's runtime and context in it, as its own objects, and `heapBytes` free for the script. */
+export async function restore(snapshot: Snapshot, heapBytes: number): Promise<BoardInstance & { ctx: QuickJSAsyncContext; heap: BoardHeap }> {
+  const instance = await newInstance(BoardHeap.pages(snapshot.pages, heapBytes));
+  const memory = new Uint8Array(instance.memory.buffer);
   let at = 0;
   for (const [start, end] of snapshot.ranges) {
-    heap.set(snapshot.bytes.subarray(at, at + end - start), start);
+    memory.set(snapshot.bytes.subarray(at, at + end - start), start);
     at += end - start;
   }
-  seedRandom(heap, snapshot.ctx);
-  return { ...instance, ctx: wrap(instance.module, snapshot.rt, snapshot.ctx) };
+  seedRandom(memory, snapshot.ctx);
+  const heap = new BoardHeap((instance.module as unknown as { module: ConstructorParameters<typeof BoardHeap>[0] }).module, instance.memory);
+  heap.reserve(heapBytes);
+  instance.raw.heap = heap;
+  return { ...instance, ctx: wrap(instance.module, snapshot.rt, snapshot.ctx), heap };
 }
 
 /** quickjs-emscripten's runtime and context objects around existing pointers, as its `newContext` makes them. */

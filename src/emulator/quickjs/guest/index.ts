@@ -4,8 +4,8 @@
  */
 import { strictAttributes } from "./attributes.ts";
 import { installBuiltins } from "./builtins.ts";
-import { caught, oserrorTexts } from "./exceptions.ts";
-import { boardInfo, call } from "./host.ts";
+import { caught, MemoryError, oserrorTexts } from "./exceptions.ts";
+import { boardInfo, call, native } from "./host.ts";
 import machine from "./machine.ts";
 import mpython from "./mpython.ts";
 import network from "./network.ts";
@@ -26,6 +26,18 @@ function __tick(): void {
   }
 }
 
+/**
+ * At the top of every catch block of the user's script (see catch-hooks.ts). QuickJS throws null
+ * when a full heap has no room even for its out-of-memory error (quickjs.c, JS_ThrowError2): the
+ * board asked its heap whether an allocation had just failed. Asking also clears that answer, so a
+ * script's own later `throw null` stays null.
+ */
+function __caught(error: unknown): unknown {
+  if (error === null) return native<boolean>("allocationFailed") ? new MemoryError("memory allocation failed") : error;
+  if (error instanceof Error && error.name === "InternalError") native("allocationFailed");
+  return caught(error);
+}
+
 const modules: Record<string, unknown> = { network, socket, select, time, machine, sys };
 // Only a board whose firmware ships the module can import it; elsewhere: ImportError.
 if (boardInfo.modules.includes("mpython")) modules.mpython = mpython;
@@ -33,4 +45,4 @@ if (boardInfo.modules.includes("mpython")) modules.mpython = mpython;
 for (const name of Object.keys(modules)) modules[name] = strictAttributes(modules[name] as object, "module");
 Object.defineProperty(globalThis, "__modules", { value: modules });
 Object.defineProperty(globalThis, "__tick", { value: __tick });
-Object.defineProperty(globalThis, "__caught", { value: caught });
+Object.defineProperty(globalThis, "__caught", { value: __caught });

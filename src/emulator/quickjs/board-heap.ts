@@ -1,0 +1,114 @@
+/**
+ * The board's heap inside its QuickJS instance (issue 14). QuickJS's own memory limit cannot be
+ * it in this build: under Emscripten its js_def_malloc_usable_size returns 0 (quickjs.c, bellard
+ * 2025-09-13, `#elif defined(EMSCRIPTEN) return 0;`), so the runtime counts every block as its
+ * 8-byte MALLOC_OVERHEAD whatever its size; the limit stopped only a single allocation larger
+ * than the whole heap, and an ESP8266 script (37 KB heap) held 27 MB in 8 KiB Uint8Arrays.
+ *
+ * So the limit is malloc's own. The board's WebAssembly memory has a fixed size (it cannot grow),
+ * and once the snapshot is in it every free byte is taken except one block of the board's heap
+ * size, which is then let go: whatever the guest allocates (QuickJS's objects, array buffers,
+ * strings, the host's answers in raw-ffi.ts) comes out of that block, and past it malloc fails
+ * and QuickJS raises its out-of-memory error, which the guest library turns into MemoryError.
+ * Two blocks are kept aside for the host: asyncify's buffer for a suspended host call, and a spare
+ * the host lets go to raise MemoryError in a full heap.
+ */
+import { GuestException } from "../host-api.ts";
+
+export const PAGE = 65536;
+/** Asyncify's buffer: the glue mallocs 12 + ASYNCIFY_STACK_SIZE (81,920) bytes at each suspension and frees it on resuming. */
+const SUSPEND_BYTES = 12 + 81_920;
+/** Enough for the host's error object and the guest library's exception made from it. */
+const SPARE_BYTES = 4096;
+/** Sizes the free memory is taken in, largest first: the last (1 byte) takes malloc's smallest chunk. */
+const FILL_SIZES = [PAGE, 4096, 256, 16, 1];
+
+interface Malloc {
+  _malloc(bytes: number): number;
+  _free(ptr: number): void;
+}
+
+/** What an uncaught null stands for when an allocation had just failed (traceback.ts makes it MemoryError). */
+export const OUT_OF_MEMORY = { name: "InternalError", message: "out of memory", stack: "" };
+
+/** MicroPython's text when an allocation fails (py/malloc.c, m_malloc_fail). */
+export function memoryError(bytes: number): GuestException {
+  return new GuestException("MemoryError", [`memory allocation failed, allocating ${bytes} bytes`]);
+}
+
+export class BoardHeap {
+  private suspendBlock = 0;
+  private spare = 0;
+  private failed = false;
+
+  /** Memory pages for a snapshot of `snapshotPages` and a heap of `heapBytes` (the rest of the last pages is taken). */
+  static pages(snapshotPages: number, heapBytes: number): number {
+    return snapshotPages + Math.ceil((heapBytes + SUSPEND_BYTES + SPARE_BYTES) / PAGE) + 1;
+  }
+
+  /** `memory` was made with its maximum at its initial size: a growth request means malloc found no room. */
+  constructor(
+    private readonly em: Malloc,
+    memory: object,
+  ) {
+    Object.defineProperty(memory, "grow", {
+      value: () => {
+        this.failed = true;
+        throw new RangeError("the board's heap is full");
+      },
+    });
+  }
+
+  /** Leaves exactly `heapBytes` free for the guest (and the host's two blocks held). */
+  reserve(heapBytes: number): void {
+    this.suspendBlock = this.em._malloc(SUSPEND_BYTES);
+    this.spare = this.em._malloc(SPARE_BYTES);
+    const heap = this.em._malloc(heapBytes);
+    if (!this.suspendBlock || !this.spare || !heap) throw new Error("boardsim: the board's memory has no room for its heap");
+    for (const size of FILL_SIZES) while (this.em._malloc(size) !== 0);
+    this.em._free(heap);
+    this.failed = false;
+  }
+
+  /** A block for the host's answer; MemoryError in the guest when the heap is full. */
+  allocate(bytes: number): number {
+    const ptr = this.em._malloc(bytes);
+    if (ptr === 0) throw memoryError(bytes);
+    return ptr;
+  }
+
+  /** Before the host raises an error in the guest: the spare makes room for it in a full heap. */
+  releaseSpare(): void {
+    if (this.spare === 0) return;
+    this.em._free(this.spare);
+    this.spare = 0;
+  }
+
+  /** At each host call: the spare is taken back once there is room again. */
+  restock(): void {
+    if (this.spare !== 0) return;
+    const failed = this.failed;
+    this.spare = this.em._malloc(SPARE_BYTES);
+    this.failed = failed;
+  }
+
+  /** Before the guest suspends: asyncify's buffer gets the block kept for it. False: none is kept (the template). */
+  beforeSuspend(): boolean {
+    if (this.suspendBlock === 0) return false;
+    this.em._free(this.suspendBlock);
+    this.suspendBlock = 0;
+    return true;
+  }
+
+  /** After asyncify freed its buffer on resuming: its block is kept again (nothing allocated in between). */
+  afterResume(): void {
+    this.suspendBlock = this.em._malloc(SUSPEND_BYTES);
+  }
+
+  /** Whether an allocation failed for lack of room since last asked. */
+  takeFailure(): boolean {
+    const failed = this.failed;
+    this.failed = false;
+    return failed;
+  }
+}
