@@ -70,9 +70,13 @@ export class BoardHeap {
     this.failed = false;
   }
 
-  /** A block for the host's answer; MemoryError in the guest when the heap is full. */
+  /** A block for the host's answer (from the spare when the heap is full); MemoryError in the guest when there is none. */
   allocate(bytes: number): number {
-    const ptr = this.em._malloc(bytes);
+    let ptr = this.em._malloc(bytes);
+    if (ptr === 0 && this.spare !== 0) {
+      this.releaseSpare();
+      ptr = this.em._malloc(bytes);
+    }
     if (ptr === 0) throw memoryError(bytes);
     return ptr;
   }
@@ -105,10 +109,15 @@ export class BoardHeap {
     this.suspendBlock = this.em._malloc(SUSPEND_BYTES);
   }
 
-  /** Whether an allocation failed for lack of room since last asked. */
+  /**
+   * Whether an allocation failed for lack of room since last asked. If one did, the spare is let go:
+   * the guest gets room to make its MemoryError and start its catch block (restocked at the next
+   * host call that finds room), as MicroPython keeps an emergency exception for a full heap.
+   */
   takeFailure(): boolean {
     const failed = this.failed;
     this.failed = false;
+    if (failed) this.releaseSpare();
     return failed;
   }
 }

@@ -66,6 +66,12 @@ function runScheduled(): void {
   }
 }
 
+/**
+ * Whether an allocation failed since last asked (native.ts). Called as it is, with no arguments
+ * to gather: it must work in a heap too full for the guest library's own allocations.
+ */
+export const allocationFailed = natives.allocationFailed as () => boolean;
+
 /** Calls one of the engine's native helpers (src/emulator/quickjs/native.ts). */
 export function native<T = unknown>(name: string, ...args: unknown[]): T {
   return invoke(natives, name, args);

@@ -4,8 +4,8 @@
  */
 import { strictAttributes } from "./attributes.ts";
 import { installBuiltins } from "./builtins.ts";
-import { caught, MemoryError, oserrorTexts } from "./exceptions.ts";
-import { boardInfo, call, native } from "./host.ts";
+import { caught, oserrorTexts, outOfMemory } from "./exceptions.ts";
+import { allocationFailed, boardInfo, call } from "./host.ts";
 import machine from "./machine.ts";
 import mpython from "./mpython.ts";
 import network from "./network.ts";
@@ -27,14 +27,15 @@ function __tick(): void {
 }
 
 /**
- * At the top of every catch block of the user's script (see catch-hooks.ts). QuickJS throws null
- * when a full heap has no room even for its out-of-memory error (quickjs.c, JS_ThrowError2): the
- * board asked its heap whether an allocation had just failed. Asking also clears that answer, so a
- * script's own later `throw null` stays null.
+ * At the top of every catch block of the user's script (see catch-hooks.ts). First, allocating
+ * nothing, it asks whether an allocation just failed, which also gives the guest room to go on in a
+ * full heap (board-heap.ts). QuickJS throws null when a full heap had no room even for its
+ * out-of-memory error (quickjs.c, JS_ThrowError2); asking on every catch keeps a script's own later
+ * `throw null` a null.
  */
 function __caught(error: unknown): unknown {
-  if (error === null) return native<boolean>("allocationFailed") ? new MemoryError("memory allocation failed") : error;
-  if (error instanceof Error && error.name === "InternalError") native("allocationFailed");
+  const failed = allocationFailed();
+  if (error === null) return failed ? outOfMemory() : error;
   return caught(error);
 }
 
