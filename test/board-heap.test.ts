@@ -69,6 +69,17 @@ describe("a TS script's allocations count against the board's heap", () => {
   });
 });
 
+describe("garbage is collected before the heap is full, as MicroPython collects then retries (py/gc.c, gc_alloc)", () => {
+  it("ESP8266: 20,000 pairs of objects that point at each other (cycles, which reference counts never free)", async () => {
+    const { output, outcome } = await runScript(
+      `let i = 0;\nfor (; i < 20000; i++) { const a: any = { i }; const b: any = { a }; a.b = b; }\nprint("done", i);\n`,
+      "esp8266",
+    );
+    expect(outcome).toEqual({ kind: "finished" });
+    expect(output).toBe("done 20000\n");
+  });
+});
+
 describe("a full heap in a catch block: the board's MemoryError, never a bare null", () => {
   it("the catch sees MemoryError with the hoard still in scope, can report it, and let go", async () => {
     const { output, outcome } = await runScript(

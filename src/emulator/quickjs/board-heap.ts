@@ -22,6 +22,9 @@ const SUSPEND_BYTES = 12 + 81_920;
 const SPARE_BYTES = 4096;
 /** Sizes the free memory is taken in, largest first: the last (1 byte) takes malloc's smallest chunk. */
 const FILL_SIZES = [PAGE, 4096, 256, 16, 1];
+/** QuickJS counts a block as 8 bytes here (MALLOC_OVERHEAD); a collection comes after heap / 256 new blocks (ESP8266: ~150). */
+const COUNTED_BLOCK_BYTES = 8;
+const GC_BLOCKS_PER_HEAP_BYTE = 256;
 
 interface Malloc {
   _malloc(bytes: number): number;
@@ -46,14 +49,23 @@ export class BoardHeap {
     return snapshotPages + Math.ceil((heapBytes + SUSPEND_BYTES + SPARE_BYTES) / PAGE) + 1;
   }
 
-  /** `memory` was made with its maximum at its initial size: a growth request means malloc found no room. */
+  private readonly words: Int32Array;
+  private gcEvery = 0;
+
+  /**
+   * `memory` was made with its maximum at its initial size: a growth request means malloc found no
+   * room. `gc` locates QuickJS's block count and collection threshold (snapshot.ts, findGcFields).
+   */
   constructor(
-    private readonly em: Malloc,
+    private readonly em: Malloc & { HEAPU8: Uint8Array },
     memory: object,
+    private readonly gc: { size: number; threshold: number },
   ) {
+    this.words = new Int32Array(em.HEAPU8.buffer);
     Object.defineProperty(memory, "grow", {
       value: () => {
         this.failed = true;
+        this.words[gc.threshold >> 2] = 0; // a collection at the next object made
         throw new RangeError("the board's heap is full");
       },
     });
@@ -68,32 +80,64 @@ export class BoardHeap {
     for (const size of FILL_SIZES) while (this.em._malloc(size) !== 0);
     this.em._free(heap);
     this.failed = false;
+    this.gcEvery = (heapBytes / GC_BLOCKS_PER_HEAP_BYTE) * COUNTED_BLOCK_BYTES;
+    this.pace();
   }
 
-  /** A block for the host's answer (from the spare when the heap is full); MemoryError in the guest when there is none. */
+  /** A block for the host's answer; MemoryError in the guest when the heap has no room for it. */
   allocate(bytes: number): number {
-    let ptr = this.em._malloc(bytes);
-    if (ptr === 0 && this.spare !== 0) {
-      this.releaseSpare();
-      ptr = this.em._malloc(bytes);
-    }
+    const ptr = this.em._malloc(bytes);
     if (ptr === 0) throw memoryError(bytes);
     return ptr;
   }
 
-  /** Before the host raises an error in the guest: the spare makes room for it in a full heap. */
-  releaseSpare(): void {
+  /**
+   * Before the host raises an error in the guest: in a heap too full for the error, the spare
+   * makes room. Only then: the spare given to a guest that goes on allocating would be filled.
+   */
+  roomForError(): void {
+    if (this.spare === 0) return;
+    const failed = this.failed;
+    const room = this.em._malloc(SPARE_BYTES);
+    this.failed = failed;
+    if (room !== 0) this.em._free(room);
+    else this.releaseSpare();
+  }
+
+  private releaseSpare(): void {
     if (this.spare === 0) return;
     this.em._free(this.spare);
     this.spare = 0;
   }
 
-  /** At each host call: the spare is taken back once there is room again. */
-  restock(): void {
+  /**
+   * At each host call: the next collection is paced, and the spare is taken back once the heap has
+   * room for it twice over (the guest keeps the room it was given to handle its MemoryError).
+   */
+  atHostCall(): void {
+    this.pace();
     if (this.spare !== 0) return;
     const failed = this.failed;
-    this.spare = this.em._malloc(SPARE_BYTES);
+    const room = this.em._malloc(2 * SPARE_BYTES);
+    if (room !== 0) {
+      this.em._free(room);
+      this.spare = this.em._malloc(SPARE_BYTES);
+    }
     this.failed = failed;
+  }
+
+  /**
+   * MicroPython collects when an allocation finds no room, then retries it (py/gc.c, gc_alloc);
+   * QuickJS frees most garbage at once (reference counts) but collects cycles only when its count
+   * of blocks passes a threshold (quickjs.c js_trigger_gc), which it sets to 1.5 × its count after
+   * each collection: with the library's thousands of blocks, far more than a board's heap holds. So
+   * at each host call (a loop's tick reaches the host every 64 iterations) the next collection is
+   * brought to within a fraction of the heap's worth of blocks, and a failed allocation asks for
+   * one at once (the script's MemoryError is raised; its retry finds the cycles collected).
+   */
+  private pace(): void {
+    const next = this.words[this.gc.size >> 2]! + this.gcEvery;
+    if ((this.words[this.gc.threshold >> 2]! >>> 0) > next) this.words[this.gc.threshold >> 2] = next;
   }
 
   /** Before the guest suspends: asyncify's buffer gets the block kept for it. False: none is kept (the template). */

@@ -151,7 +151,7 @@ export class RawHostCalls {
   /** One host call: arguments read from the guest's stack, the result written back as a JSValue*. */
   private call(fn: RawFunction, argc: number, argv: number, asyncify: Asyncify): number {
     if (!fn.open()) return this.throwInGuest(fn, new GuestException("RuntimeError", ["the script has ended"]));
-    this.heap?.restock();
+    this.heap?.atHostCall();
     let result: HostValue | Promise<HostValue>;
     try {
       const args: HostValue[] = new Array(argc);
@@ -181,7 +181,7 @@ export class RawHostCalls {
 
   /** Raises the error in the guest: the host function returns JS_EXCEPTION. */
   private throwInGuest(fn: RawFunction, error: unknown): number {
-    this.heap?.releaseSpare();
+    this.heap?.roomForError();
     return fn.ctx.newError(fn.guestError(error)).consume((handle) => this.ffi.QTS_Throw(fn.ctxPtr, handle.value));
   }
 

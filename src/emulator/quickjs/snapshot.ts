@@ -151,6 +151,7 @@ async function takeSnapshot(info: HostValue, functionNames: readonly string[], l
   const { module, raw, memory } = await newInstance();
   const fresh = changedChunks(new Uint8Array(memory.buffer), null);
   const ctx = module.newContext();
+  gcFields ??= findGcFields(module, ctx);
   const open = () => true;
   const hostError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
   // The library's only host call while it starts is boardInfo (guest/host.ts).
@@ -219,7 +220,10 @@ export async function restore(snapshot: Snapshot, heapBytes: number): Promise<Bo
     at += end - start;
   }
   seedRandom(memory, snapshot.ctx);
-  const heap = new BoardHeap((instance.module as unknown as { module: ConstructorParameters<typeof BoardHeap>[0] }).module, instance.memory);
+  const heap = new BoardHeap((instance.module as unknown as { module: ConstructorParameters<typeof BoardHeap>[0] }).module, instance.memory, {
+    size: snapshot.rt + gcFields!.size,
+    threshold: snapshot.rt + gcFields!.threshold,
+  });
   heap.reserve(heapBytes);
   instance.raw.heap = heap;
   return { ...instance, ctx: wrap(instance.module, snapshot.rt, snapshot.ctx), heap };
@@ -244,6 +248,34 @@ function wrap(module: QuickJSAsyncWASMModule, rtPtr: number, ctxPtr: number): Qu
   contexts.set(ctxPtr, context);
   runtime.context = context;
   return context;
+}
+
+/**
+ * Where QuickJS keeps, in its JSRuntime, `malloc_state.malloc_size` (what it counts as allocated:
+ * 8 bytes a block in this build, board-heap.ts) and `malloc_gc_threshold` (a collection runs when
+ * an object is made and the count passes it: quickjs.c js_trigger_gc), as offsets from the
+ * runtime's address. Found once, on the template's fresh runtime: the memory limit is set to a
+ * marker and found (malloc_size is the word before it and is 8 × malloc_count, the word before
+ * that), and the threshold is the one word after it holding its start value, 256 KiB.
+ */
+let gcFields: { size: number; threshold: number } | undefined;
+const LIMIT_MARKER = 0x7abcdef1;
+const GC_THRESHOLD_START = 256 * 1024;
+const RUNTIME_SEARCH_WORDS = 64;
+
+function findGcFields(module: QuickJSAsyncWASMModule, ctx: QuickJSAsyncContext): { size: number; threshold: number } {
+  const em = (module as unknown as { module: { HEAPU8: Uint8Array } }).module;
+  const rtPtr = (ctx as unknown as { rt: { value: number } }).rt.value;
+  const words = () => new Int32Array(em.HEAPU8.buffer, rtPtr, RUNTIME_SEARCH_WORDS);
+  ctx.runtime.setMemoryLimit(LIMIT_MARKER);
+  const limit = words().indexOf(LIMIT_MARKER);
+  ctx.runtime.setMemoryLimit(-1);
+  const runtime = words();
+  const thresholds = [...runtime.keys()].filter((i) => i > limit && runtime[i] === GC_THRESHOLD_START);
+  if (limit < 2 || runtime[limit - 1] !== 8 * runtime[limit - 2]! || runtime[limit - 1] === 0 || thresholds.length !== 1) {
+    throw new Error("boardsim: unsupported quickjs-emscripten build (malloc state)");
+  }
+  return { size: (limit - 1) * 4, threshold: thresholds[0]! * 4 };
 }
 
 /**

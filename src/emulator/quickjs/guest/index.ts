@@ -5,7 +5,7 @@
 import { strictAttributes } from "./attributes.ts";
 import { installBuiltins } from "./builtins.ts";
 import { caught, oserrorTexts, outOfMemory } from "./exceptions.ts";
-import { allocationFailed, boardInfo, call } from "./host.ts";
+import { allocationFailed, boardInfo, call, pace } from "./host.ts";
 import machine from "./machine.ts";
 import mpython from "./mpython.ts";
 import network from "./network.ts";
@@ -17,13 +17,17 @@ import time from "./time.ts";
 Object.assign(oserrorTexts, boardInfo.oserror);
 installBuiltins();
 
-/** Called at the top of every loop body of the user's script (see loop-ticks.ts). */
+/**
+ * Called at the top of every loop body of the user's script (see loop-ticks.ts): every 256th
+ * iteration polls the board, every 64th reaches the host so that a loop making cyclic garbage gets
+ * it collected before the heap fills (board-heap.ts).
+ */
 let ticks = 0;
 function __tick(): void {
   if (++ticks >= 256) {
     ticks = 0;
     call("poll");
-  }
+  } else if ((ticks & 63) === 0) pace();
 }
 
 /**
