@@ -3,8 +3,8 @@
  * board's boot (docs/benchmarks.md, "Boot per board"). A template instance runs the library once
  * per board kind (the library asks the board for its tables, `boardInfo`, as it starts); a board
  * then gets a fresh WebAssembly instance of the same compiled module, the template's memory
- * copied in, and its own runtime settings on top (engine.ts: memory limit, interrupt handler,
- * module loader, host functions) and its own Math.random seed.
+ * copied in, its heap (board-heap.ts: the memory has a fixed size), its own runtime settings on
+ * top (engine.ts: interrupt handler, module loader, host functions) and its own Math.random seed.
  *
  * What lives where, in the pinned build (quickjs-emscripten 0.32.0, package.json):
  * - in WebAssembly memory, copied: QuickJS's runtime and context, the library's objects,
