@@ -7,8 +7,10 @@ import { runScript, startScript } from "./support/run-script.ts";
  * limit counted every block as 8 bytes in this build, so small allocations went past it (an
  * ESP8266, 37 KB of heap, held 27 MB in 8 KiB arrays). Each hoard below keeps allocating until
  * MemoryError, then lets go and allocates again; `held` is the payload it kept, which cannot
- * exceed the heap (blocks have overhead on top).
+ * exceed the room a TS board has: its heap × 1.5, as QuickJS's objects and code are bigger than
+ * MicroPython's (quickjs/board-heap.ts). Blocks have overhead on top.
  */
+const ROOM = 1.5;
 const HOARDS: Record<string, string> = {
   "1 KiB typed arrays": "new Uint8Array(1024)",
   "16 KiB typed arrays": "new Uint8Array(16 * 1024)",
@@ -42,7 +44,7 @@ function hoarder(item: string): string {
 }
 
 describe("a TS script's allocations count against the board's heap", () => {
-  it.each(Object.keys(BOARDS))("%s: 1 KiB typed arrays until MemoryError hold less than the heap; the script carries on", async (board) => {
+  it.each(Object.keys(BOARDS))("%s: 1 KiB typed arrays until MemoryError hold less than its room; the script carries on", async (board) => {
     const { output, outcome } = await runScript(hoarder(HOARDS["1 KiB typed arrays"]!), board);
     expect(outcome).toEqual({ kind: "finished" });
     const [error, held, again] = output.trimEnd().split("\n");
@@ -50,11 +52,11 @@ describe("a TS script's allocations count against the board's heap", () => {
     expect(again).toBe("again 1024");
     const bytes = Number(held!.split(" ")[1]) * 1024;
     const heap = BOARDS[board]!.heapBytes;
-    expect(bytes).toBeLessThan(heap);
-    expect(bytes).toBeGreaterThan(heap / 2);
+    expect(bytes).toBeLessThan(heap * ROOM);
+    expect(bytes).toBeGreaterThan(heap);
   });
 
-  it.each(Object.keys(HOARDS))("ESP8266, %s: held stays under the 37,952-byte heap; a board beside keeps running", async (name) => {
+  it.each(Object.keys(HOARDS))("ESP8266, %s: held stays under 1.5 × the 37,952-byte heap; a board beside keeps running", async (name) => {
     const beside = await startScript(`import time from "time";\nfor (let i = 0; i < 3; i++) { time.sleep_ms(20); print("tick", i); }`, "pico_w", "beside.ts");
     const { output, outcome } = await runScript(hoarder(HOARDS[name]!), "esp8266");
     expect(outcome).toEqual({ kind: "finished" });
@@ -62,7 +64,7 @@ describe("a TS script's allocations count against the board's heap", () => {
     expect(lines[0]).toMatch(/^MemoryError\('memory allocation failed(, allocating \d+ bytes)?'\)$/);
     expect(lines[2]).toBe("again 1024");
     const held = Number(lines[1]!.split(" ")[1]) * PAYLOAD[name]!;
-    expect(held).toBeLessThan(BOARDS.esp8266!.heapBytes);
+    expect(held).toBeLessThan(BOARDS.esp8266!.heapBytes * ROOM);
     expect(held).toBeGreaterThan(0);
     expect(await beside.done).toEqual({ kind: "finished" });
     expect(beside.output()).toBe("tick 0\ntick 1\ntick 2\n");

@@ -234,10 +234,15 @@ export class RawHostCalls {
   private readArrayBuffer(ctxPtr: number, value: number): Uint8Array {
     const length = this.ffi.QTS_GetArrayBufferLength(ctxPtr, value);
     if (length === 0) return new Uint8Array(0);
-    const copy = this.ffi.QTS_GetArrayBuffer(ctxPtr, value);
-    if (copy === 0) throw memoryError(length);
-    const bytes = this.em.HEAPU8.slice(copy, copy + length);
-    this.em._free(copy);
+    const read = () => {
+      const copy = this.ffi.QTS_GetArrayBuffer(ctxPtr, value);
+      if (copy === 0) return null;
+      const bytes = this.em.HEAPU8.slice(copy, copy + length);
+      this.em._free(copy);
+      return bytes;
+    };
+    const bytes = this.heap ? this.heap.hostCopy(read) : read();
+    if (bytes === null) throw memoryError(length);
     return bytes;
   }
 
