@@ -31,7 +31,7 @@ const FILL_SIZES = [PAGE, 4096, 256, 16, 1];
 const QUICKJS_ROOM = 1.5;
 /** QuickJS counts a block as 8 bytes here (MALLOC_OVERHEAD); a collection comes after heap / 256 new blocks (ESP8266: ~150). */
 const COUNTED_BLOCK_BYTES = 8;
-const GC_BLOCKS_PER_HEAP_BYTE = 256;
+const GC_HEAP_FRACTION = 256;
 
 interface Malloc {
   _malloc(bytes: number): number;
@@ -41,7 +41,7 @@ interface Malloc {
 /** What an uncaught null stands for when an allocation had just failed (traceback.ts makes it MemoryError). */
 export const OUT_OF_MEMORY = { name: "InternalError", message: "out of memory", stack: "" };
 
-/** MicroPython's text when an allocation fails (py/malloc.c, m_malloc_fail). */
+/** MicroPython's text when an allocation fails (py/runtime.c v1.23.0, m_malloc_fail, line 1643). */
 export function memoryError(bytes: number): GuestException {
   return new GuestException("MemoryError", [`memory allocation failed, allocating ${bytes} bytes`]);
 }
@@ -92,7 +92,7 @@ export class BoardHeap {
     for (const size of FILL_SIZES) while (this.em._malloc(size) !== 0);
     this.em._free(heap);
     this.failed = false;
-    this.gcEvery = (heapBytes / GC_BLOCKS_PER_HEAP_BYTE) * COUNTED_BLOCK_BYTES;
+    this.gcEvery = Math.floor(heapBytes / GC_HEAP_FRACTION) * COUNTED_BLOCK_BYTES;
     this.pace();
   }
 
