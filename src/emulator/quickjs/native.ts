@@ -66,6 +66,13 @@ export const NATIVE_HELPERS: Record<string, (...args: never[]) => HostValue> = {
     const q = codes.includes(0x27) && !codes.includes(0x22) ? 0x22 : 0x27;
     return String.fromCharCode(q) + codes.map((c) => quoted(c, q, false)).join("") + String.fromCharCode(q);
   },
+  /**
+   * Whether an allocation failed since last asked: QuickJS throws null when it has no room even
+   * for its out-of-memory error. A board answers from its heap (snapshot.ts, nativesOf).
+   */
+  allocationFailed: (): boolean => false,
+  /** Nothing: reaching the host is what paces the board's next collection (board-heap.ts). */
+  pace: (): null => null,
   utf8Encode: (text: string): Uint8Array => UTF8_ENCODER.encode(text),
   /** bytes.decode(): invalid UTF-8 raises UnicodeError, as on the board. */
   utf8Decode: (data: Uint8Array): string => {

@@ -72,6 +72,14 @@ function runScheduled(): void {
   }
 }
 
+/**
+ * Whether an allocation failed since last asked (native.ts). Called as it is, with no arguments
+ * to gather: it must work in a heap too full for the guest library's own allocations.
+ */
+export const allocationFailed = natives.allocationFailed as () => boolean;
+/** Reaches the host and nothing else: the board paces its next collection at each host call (board-heap.ts). */
+export const pace = natives.pace as () => void;
+
 /** Calls one of the engine's native helpers (src/emulator/quickjs/native.ts). */
 export function native<T = unknown>(name: string, ...args: unknown[]): T {
   return invoke(natives, name, args);
