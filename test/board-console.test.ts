@@ -310,6 +310,19 @@ describe("REPL", () => {
     }
   });
 
+  it("a soft reset stops the last run's timers and pin IRQs: their callbacks never run in the next one", async () => {
+    // soft_reset_exit: soft_timer_deinit + machine_pin_deinit (ports/rp2/main.c:219-223), then mp_init's empty scheduler queue
+    const run = await boot("pico_w");
+    await run.take(">>> ");
+    await repl(run, "from machine import Timer; t = Timer(period=20, mode=Timer.PERIODIC, callback=lambda t: print('old timer'))");
+    expect(await repl(run, "import time; time.sleep_ms(100)")).toContain("old timer");
+    run.type("\x04");
+    expect(await run.take(">>> ")).toBe(`\r\nMPY: soft reboot\r\n${banner("pico_w")}`);
+    // the new run's first callback: had the old timer lived on, it would call this one
+    await repl(run, "from machine import Pin; p = Pin(2, Pin.IN); p.irq(lambda p: print('new irq'))");
+    expect(await repl(run, "import time; time.sleep_ms(200); print('slept')")).toBe("import time; time.sleep_ms(200); print('slept')\r\nslept\r\n");
+  });
+
   it("the board's library cannot be written: a write there goes to the flash (no such folder: ENOENT), and a soft reset imports the library's module", async () => {
     const run = await boot("esp32");
     await run.take(">>> ");

@@ -55,7 +55,7 @@ export class Board implements GuestHost, LanHost, BoardContext {
   readonly resetCause: number;
   /** machine.RTC().datetime(x) moves the board's clock by this much. */
   private rtcOffsetMs = 0;
-  private readonly shutdownHooks: (() => void)[] = [];
+  private readonly deinitHooks: (() => void)[] = [];
   private readonly onMachineReset: () => void;
   private readonly api: Record<string, HostFunction>;
   private readonly gate: HostCallGate;
@@ -91,12 +91,8 @@ export class Board implements GuestHost, LanHost, BoardContext {
 
   get streams(): SocketTable["streams"] { return this.sockets.streams; } // TCP data the .py engine moves in shared memory
   /** Aborted by Ctrl-C: every blocking host call waits on it. */
-  get signal(): AbortSignal {
-    return this.gate.signal;
-  }
-  get lastYield(): number {
-    return this.gate.lastYield;
-  }
+  get signal(): AbortSignal { return this.gate.signal; }
+  get lastYield(): number { return this.gate.lastYield; }
 
   // As a LanHost: its buffers and what arrives for its ports.
   get linkBuffers(): LinkBuffers { return this.profile.socket; }
@@ -160,8 +156,8 @@ export class Board implements GuestHost, LanHost, BoardContext {
     this.rtcOffsetMs = ms - this.bootEpochMs - this.clock.now();
   }
 
-  onShutdown(fn: () => void): void {
-    this.shutdownHooks.push(fn);
+  onDeinit(fn: () => void): void {
+    this.deinitHooks.push(fn);
   }
 
   /** Whether callbacks wait for the script (the engine tells the guest with each host reply). */
@@ -171,16 +167,19 @@ export class Board implements GuestHost, LanHost, BoardContext {
 
   /**
    * Soft reset: the heap is swept, so every socket's finaliser closes it (gc_sweep_all,
-   * ports/rp2/main.c:229, ports/esp32/main.c:190); the WiFi interfaces stay as they are.
+   * ports/rp2/main.c:229, ports/esp32/main.c:190); the ports' peripherals are deinitialised and
+   * mp_init empties the scheduler's queue; the WiFi interfaces stay as they are.
    */
   softReset(): void {
     this.sockets.closeAll(false);
     this.gate.clearInterrupt();
+    this.deinitHooks.forEach((hook) => hook());
+    this.scheduler.clear();
   }
 
   /** Closes every socket (with RST when `reset`) and leaves the network: the board is switched off. */
   shutdown(reset = false): void {
-    for (const hook of this.shutdownHooks.splice(0)) hook();
+    this.deinitHooks.forEach((hook) => hook());
     this.scheduler.clear();
     if (this.oled) OledLog.stop(this.oled);
     this.sockets.closeAll(reset);

@@ -54,8 +54,11 @@ export interface BoardContext {
   /** The RTC: ms since 1970 as the board's clock reads now; setting it moves the board's clock. */
   rtcNowMs(): number;
   setRtcMs(ms: number): void;
-  /** Called when the board stops (reset, power off): timers end there. */
-  onShutdown(fn: () => void): void;
+  /**
+   * Called at each soft reset and when the board stops (reset, power off): the ports' deinit of
+   * their peripherals, e.g. timers and pin IRQs (soft_reset_exit in ports/rp2/main.c, esp32/main.c).
+   */
+  onDeinit(fn: () => void): void;
 }
 
 /** A host function takes the guest's plain values; each checks what it was given. */

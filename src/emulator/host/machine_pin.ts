@@ -59,6 +59,8 @@ export function machinePin(ctx: BoardContext) {
     if (state.mode !== "IN" && old !== state.value) ctx.log.info({ pin: key, value: state.value }, `${pinLabel(ctx, key)} = ${state.value}`);
   };
 
+  // machine_pin_deinit (rp2 main.c:219), machine_pins_deinit (esp32 main.c:202), pin_init0 (esp8266 main.c:64): no IRQ handler is left.
+  ctx.onDeinit(() => irqs.clear());
   ctx.peripherals.boot((key, level) => {
     const irq = irqs.get(key);
     if (!irq) return;

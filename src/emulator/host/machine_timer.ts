@@ -13,7 +13,9 @@ export function machineTimer(ctx: BoardContext) {
     running.get(handle)?.();
     running.delete(handle);
   };
-  ctx.onShutdown(() => {
+  // rp2's soft_timer_deinit, esp32's machine_timer_deinit_all (main.c, v1.23.0 lines 223 and 179).
+  // UNVERIFIED: ESP8266's mp_reset leaves its os_timers armed (their callbacks swept): stopped here too.
+  ctx.onDeinit(() => {
     for (const handle of [...running.keys()]) stop(handle);
   });
   return {
