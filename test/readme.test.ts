@@ -2,20 +2,21 @@
 // clone, without the network: `git archive HEAD` stands for `git clone`, and `npm ci --offline`
 // installs from the npm cache the repository's own `npm ci` filled). Each command run here is quoted
 // from the README, so the README cannot drift from what works.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, type ChildProcess } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { killChild, spawnChild } from "./support/children.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const README = readFileSync(path.join(ROOT, "README.md"), "utf8");
 let clone: string;
 const started: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of started.splice(0)) child.kill("SIGKILL");
-});
+// npx runs boardsim as a child of its own: the kill takes the whole process group (a failed or
+// timed-out test left `boardsim lab` running when only npx was killed).
+afterEach(() => started.splice(0).forEach(killChild));
 
 /** A command of the README, checked to be there word for word. */
 function quoted(command: string): string[] {
@@ -41,7 +42,7 @@ interface Run {
 
 function start(args: string[], input?: string): Run {
   const [cmd, ...rest] = args;
-  const child = spawn(cmd!, rest, { cwd: clone, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+  const child = spawnChild(cmd!, rest, { cwd: clone, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
   started.push(child);
   let out = "";
   let err = "";
