@@ -22,11 +22,15 @@ afterAll(async () => {
 const tmux = (...args: string[]) => exec("tmux", [...TMUX, ...args]);
 const screen = async (session = "picocom") => (await tmux("capture-pane", "-p", "-t", session)).stdout;
 
-/** Resolves once the terminal's screen matches `pattern` (polls the pane: tmux has no event for it). */
-async function shows(pattern: RegExp, session = "picocom"): Promise<string> {
+/**
+ * Resolves once the terminal's screen matches `pattern` (polls the pane: tmux has no event for it);
+ * `nudge` runs every 10th look (e.g. Enter, as a user presses it until the prompt shows).
+ */
+async function shows(pattern: RegExp, session = "picocom", nudge?: () => Promise<unknown>): Promise<string> {
   for (let tries = 0; tries < 800; tries++) {
     const text = await screen(session);
     if (pattern.test(text)) return text;
+    if (nudge && tries % 10 === 0) await nudge();
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${session} never showed ${pattern}:\n${await screen(session)}`);
@@ -47,12 +51,8 @@ describe("picocom on the board's PTY", () => {
     const { run, link } = await bootPico("ttyPICO");
 
     await tmux("new-session", "-d", "-s", "picocom", "-x", "120", "-y", "40", `picocom -q -b 115200 ${link}`);
-    // Enter until the prompt shows, as a user would: picocom may not have opened the port yet for the first one
-    for (let tries = 0; !/^>>>$/m.test(await screen("picocom")); tries++) { // tmux drops trailing spaces
-      if (tries === 800) throw new Error(`picocom never showed >>>:\n${await screen("picocom")}`);
-      if (tries % 10 === 0) await tmux("send-keys", "-t", "picocom", "Enter");
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // Enter until the prompt shows, as a user would: picocom may not have opened the port yet for the first one (tmux drops trailing spaces)
+    await shows(/^>>>$/m, "picocom", () => tmux("send-keys", "-t", "picocom", "Enter"));
     await tmux("send-keys", "-t", "picocom", "-l", "import socket; s = socket.socket(); s.bind(('', 8000)); s.listen(1)");
     await tmux("send-keys", "-t", "picocom", "Enter");
     await run.logged((l) => typeof l.boardAddress === "string" && l.boardAddress.endsWith(":8000"));

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { boardsim, connectClient, killStarted } from "./support/cli.ts";
-import { describeTcp, readPcap } from "./support/pcap.ts";
+import { describeTcp, greetedByCapturedServer, readPcap } from "./support/pcap.ts";
 
 const LAB = path.join(path.dirname(new URL(import.meta.url).pathname), "../examples/lab.yaml");
 const HAS_TSHARK = spawnSync("tshark", ["-v"]).status === 0;
@@ -34,12 +34,7 @@ describe("--pcap FILE", () => {
     ["SIGHUP", 129],
   ] as const)("%s ends the run in order: exit %i, the capture complete, the PC's connection closed", async (signal, code) => {
     const file = await pcapPath();
-    const run = boardsim("run", "--board", "pico_w", "--role", "server", "--profile", "fast", "--pcap", file, "--log-format", "json");
-    await run.printed("accepting.....\n");
-    const port = (await run.logged((l) => l.msg.startsWith("forward "))).hostPort as number;
-    const client = await connectClient(port);
-    const pcPort = client.socket.localPort!;
-    expect((await client.received(11)).toString()).toBe("I am Server");
+    const { run, client, pcPort } = await greetedByCapturedServer(file);
     run.child.kill(signal);
     expect(await run.exit).toBe(code);
     await client.ended;
@@ -50,12 +45,7 @@ describe("--pcap FILE", () => {
 
   it("captures DHCP and a PC client's connection to the board: SYN, SYN-ACK, ACK, data both ways, FIN", async () => {
     const file = await pcapPath();
-    const run = boardsim("run", "--board", "pico_w", "--role", "server", "--profile", "fast", "--pcap", file, "--log-format", "json");
-    await run.printed("accepting.....\n");
-    const port = (await run.logged((l) => l.msg.startsWith("forward "))).hostPort as number;
-    const client = await connectClient(port);
-    const pcPort = client.socket.localPort!;
-    expect((await client.received(11)).toString()).toBe("I am Server");
+    const { run, client, pcPort } = await greetedByCapturedServer(file);
     client.socket.write("hi\n");
     expect((await client.received(3)).toString()).toBe("hi\n");
     client.socket.end();
