@@ -62,7 +62,7 @@ describe("picocom on the board's PTY", () => {
     await tmux("send-keys", "-t", "picocom", "C-c");
     const text = await shows(/^KeyboardInterrupt:\n>>>$/m);
     expect(text).toMatch(/^>>> s\.accept\(\)\nTraceback \(most recent call last\):\n  File "<stdin>", line 1, in <module>\nKeyboardInterrupt:\n>>>$/m);
-  }, 90_000);
+  });
 
   it("Ctrl-D typed in picocom soft-reboots the board (MPY: soft reboot, the banner, >>>); a PC client of its server sees the connection reset", async () => {
     const { run, link } = await bootPico("ttyRESET");
@@ -85,7 +85,7 @@ describe("picocom on the board's PTY", () => {
     // the firmware's soft reset closes every socket (the board's RST reaches the PC as a reset or an end)
     expect(["end", "ECONNRESET"]).toContain(await ended);
     client.destroy();
-  }, 90_000);
+  });
 
   it("mpremote repl in a terminal: connected, then the banner and >>> (Ctrl-B), code runs, Ctrl-] leaves", async () => {
     const { link } = await bootPico("ttyREPL");
@@ -99,5 +99,5 @@ describe("picocom on the board's PTY", () => {
     await tmux("send-keys", "-t", "repl", "C-]");
     for (let tries = 0; tries < 300 && (await tmux("list-panes", "-t", "repl").then(() => true, () => false)); tries++) await new Promise((r) => setTimeout(r, 100));
     await expect(tmux("list-panes", "-t", "repl")).rejects.toThrow(); // mpremote ended: its tmux session closed
-  }, 90_000);
+  });
 });

@@ -137,7 +137,7 @@ describe("--pcap FILE", () => {
     return readPcap(file);
   }
 
-  it("draws lwIP's SYN retransmissions to a host that drops them (syn_timeout): ESP32 every 1.5 s, Pico W every 3 s", { timeout: 90_000 }, async () => {
+  it("draws lwIP's SYN retransmissions to a host that drops them (syn_timeout): ESP32 every 1.5 s, Pico W every 3 s", async () => {
     for (const [board, rto] of [["esp32", 1.5], ["pico_w", 3]] as const) {
       const packets = await unansweredConnect(board, `["192.168.1.2", 9]`, ["syn_timeout"]);
       const syns = packets.filter((p) => p.proto === "tcp" && p.dst === "192.168.1.2");
@@ -152,7 +152,7 @@ describe("--pcap FILE", () => {
     }
   });
 
-  it("to an address nobody holds only the ARP who-has goes out, once per SYN try (lwIP queues the SYN)", { timeout: 90_000 }, async () => {
+  it("to an address nobody holds only the ARP who-has goes out, once per SYN try (lwIP queues the SYN)", async () => {
     const packets = await unansweredConnect("pico_w", `["192.168.1.250", 80]`);
     expect(packets.filter((p) => p.proto === "tcp" && p.dst === "192.168.1.250")).toEqual([]);
     const arp = packets.filter((p) => p.proto === "arp" && p.dst === "192.168.1.250");
@@ -160,7 +160,7 @@ describe("--pcap FILE", () => {
     expect(Math.round(arp[1]!.time - arp[0]!.time)).toBe(3);
   });
 
-  it("the board's window closes to 0 while its script does not read and the PC keeps sending, and opens again as it reads", { timeout: 120_000 }, async () => {
+  it("the board's window closes to 0 while its script does not read and the PC keeps sending, and opens again as it reads", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "boardsim-pcap-"));
     const file = path.join(dir, "lan.pcap");
     const script = path.join(dir, "slow_reader.py");

@@ -87,7 +87,7 @@ it("quick start and the chapter with nc: the console, where to connect, the echo
   expect(client.out()).toBe("I am Serverhello\n");
   expect(await board.exit).toBe(0);
   expect(board.out()).toContain("b'hello\\n'\nclose socket\n");
-}, 120_000);
+});
 
 it("the board as client against the README's Python server: the greeting, ping echoed, Close socket", async () => {
   // The README's 8888 made port 0: the OS picks a free port, which the server prints first.
@@ -102,7 +102,7 @@ it("the board as client against the README's Python server: the greeting, ping e
   expect(real.out()).toBe(`${port}\nb'HelloThis is my IP.'\nb'ping'\n`);
   expect(await board.exit).toBe(0);
   expect(board.out()).toContain("Close socket");
-}, 120_000);
+});
 
 it("the small lab file, and the README's big one, both end", async () => {
   const small = start(["npx", ...quoted("boardsim lab examples/lab.yaml")]);
