@@ -22,18 +22,21 @@ export function spawnChild(command: string, args: string[], options: SpawnOption
 
 /** Kills `child`'s process group (SIGKILL): the child and everything it started. */
 export function killChild(child: ChildProcess): void {
-  const pid = child.pid;
-  if (pid === undefined || !groups.delete(pid)) return;
+  if (child.pid !== undefined) killGroup(child.pid);
+}
+
+/** Kills every process group spawnChild() started that is still running. */
+export function killChildren(): void {
+  for (const pid of [...groups]) killGroup(pid);
+}
+
+function killGroup(pid: number): void {
+  if (!groups.delete(pid)) return; // not ours, or its leader has ended
   try {
     process.kill(-pid, "SIGKILL");
   } catch {
     // ESRCH: the whole group has ended already
   }
-}
-
-/** Kills every process group spawnChild() started that is still running. */
-export function killChildren(): void {
-  for (const pid of [...groups]) killChild({ pid } as ChildProcess);
 }
 
 /**
