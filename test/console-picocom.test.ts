@@ -36,6 +36,16 @@ async function shows(pattern: RegExp, session = "picocom", nudge?: () => Promise
   throw new Error(`${session} never showed ${pattern}:\n${await screen(session)}`);
 }
 
+/**
+ * picocom on `link` in a new tmux session; resolves once it shows the board's prompt. Enter is
+ * pressed until it does, as a user would: keys typed before picocom has opened the port are lost
+ * (a run at load 14 waited 90 s for a listen() that was never typed). tmux drops trailing spaces.
+ */
+async function picocom(session: string, link: string): Promise<void> {
+  await tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", `picocom -q -b 115200 ${link}`);
+  await shows(/^>>>$/m, session, () => tmux("send-keys", "-t", session, "Enter"));
+}
+
 /** Boots a Pico W with its console on a PTY link in this test's folder; resolves once it answers with >>>. */
 async function bootPico(name: string): Promise<{ run: CliRun; link: string }> {
   const link = path.join(dir, name);
@@ -50,9 +60,7 @@ describe("picocom on the board's PTY", () => {
   it("the REPL in picocom: Ctrl-C typed at a blocking accept() gives the firmware's KeyboardInterrupt traceback", async () => {
     const { run, link } = await bootPico("ttyPICO");
 
-    await tmux("new-session", "-d", "-s", "picocom", "-x", "120", "-y", "40", `picocom -q -b 115200 ${link}`);
-    // Enter until the prompt shows, as a user would: picocom may not have opened the port yet for the first one (tmux drops trailing spaces)
-    await shows(/^>>>$/m, "picocom", () => tmux("send-keys", "-t", "picocom", "Enter"));
+    await picocom("picocom", link);
     await tmux("send-keys", "-t", "picocom", "-l", "import socket; s = socket.socket(); s.bind(('', 8000)); s.listen(1)");
     await tmux("send-keys", "-t", "picocom", "Enter");
     await run.logged((l) => typeof l.boardAddress === "string" && l.boardAddress.endsWith(":8000"));
@@ -66,7 +74,7 @@ describe("picocom on the board's PTY", () => {
 
   it("Ctrl-D typed in picocom soft-reboots the board (MPY: soft reboot, the banner, >>>); a PC client of its server sees the connection reset", async () => {
     const { run, link } = await bootPico("ttyRESET");
-    await tmux("new-session", "-d", "-s", "reset", "-x", "120", "-y", "40", `picocom -q -b 115200 ${link}`);
+    await picocom("reset", link);
     await tmux("send-keys", "-t", "reset", "-l", "import socket; s = socket.socket(); s.bind(('', 8000)); s.listen(1)");
     await tmux("send-keys", "-t", "reset", "Enter");
     const forward = await run.logged((l) => typeof l.boardAddress === "string" && l.boardAddress.endsWith(":8000") && typeof l.hostPort === "number");
