@@ -361,3 +361,52 @@ show(lambda: ssl.wrap_socket(socket.socket()))
     ]);
   });
 });
+
+describe("tls.SSLContext cipher suites (modtls_mbedtls.c lines 305-345)", () => {
+  it.each(MBEDTLS)("%s: get_ciphers() lists mbedTLS's suites, set_ciphers() offers only those given, bad lists raise the firmware's errors", async (board) => {
+    const { lab, server, board: b } = await boardWith(
+      board,
+      `import tls
+ctx = tls.SSLContext(tls.PROTOCOL_TLS_CLIENT)
+ctx.verify_mode = tls.CERT_NONE
+c = ctx.get_ciphers()
+print(len(c), c[0], c[-1])
+for bad in ([], ["TLS-NOPE"], ("TLS-RSA-WITH-AES-128-CBC-SHA", 5), "TLS-RSA-WITH-AES-128-CBC-SHA"):
+    try:
+        ctx.set_ciphers(bad)
+    except Exception as e:
+        print(type(e).__name__, e)
+ctx.set_ciphers(("TLS-ECDHE-RSA-WITH-AES-128-CBC-SHA",))
+s = socket.socket()
+s.connect(("192.168.1.2", 8443))
+t = ctx.wrap_socket(s, server_hostname="server.lan")
+print(t.cipher())
+t.write(b"GET / HTTP/1.0\\r\\n\\r\\n")
+print(t.read())
+t.close()
+`,
+    );
+    const conn = await lab.until(server.accept());
+    const tls = tlsServer(lab, conn, certs);
+    expect(await lab.until(readUntil(tls, "\r\n\r\n"))).toBe("GET / HTTP/1.0\r\n\r\n");
+    // The PC's side agreed on the one suite the board offered (its first choice would be AES-256-GCM).
+    expect(tls.getCipher().standardName).toBe("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA");
+    tls.end("HTTP/1.0 200 OK\r\n\r\nok");
+    expect(await b.finished()).toEqual({ kind: "finished" });
+    expect(b.lines().slice(2)).toEqual([
+      "18 TLS-ECDHE-ECDSA-WITH-AES-256-GCM-SHA384 TLS-RSA-WITH-AES-128-CBC-SHA",
+      "OSError (-24192, 'MBEDTLS_ERR_SSL_BAD_CONFIG')", // an empty list (line 325)
+      "OSError (-24192, 'MBEDTLS_ERR_SSL_BAD_CONFIG')", // a name mbedTLS does not know (line 334)
+      "TypeError can't convert 'int' object to str implicitly", // mp_obj_str_get_str
+      "TypeError object 'str' isn't a tuple or list", // mp_obj_get_array (py/obj.c:432)
+      "('TLS-ECDHE-RSA-WITH-AES-128-CBC-SHA', 'TLSv1.2')",
+      "b'HTTP/1.0 200 OK\\r\\n\\r\\nok'",
+    ]);
+  });
+
+  it("esp8266: axTLS's SSLContext has neither (modtls_axtls.c lines 212-215)", async () => {
+    const { board: b } = await boardWith("esp8266", `import tls\nctx = tls.SSLContext(tls.PROTOCOL_TLS_CLIENT)\nprint(hasattr(ctx, "get_ciphers"), hasattr(ctx, "set_ciphers"))\n`);
+    expect(await b.finished()).toEqual({ kind: "finished" });
+    expect(b.lines().slice(2)).toEqual(["False False"]);
+  });
+});

@@ -3,7 +3,7 @@ import type { BoardProfile, TimingProfileName } from "../boards/profile.ts";
 import type { Lan } from "../network-sim/lan.ts";
 import type { BoardSerial } from "./console/board-serial.ts";
 import type { Peripherals } from "./devices/peripherals.ts";
-import type { FlashDir } from "./flash-dir.ts";
+import type { Flash } from "./flash.ts";
 
 /** What a Board is made of: its profile, its LAN and what the runner keeps across resets. */
 export interface BoardOptions {
@@ -23,8 +23,8 @@ export interface BoardOptions {
   bootEpochMs?: number;
   /** The console port, when the board boots to its REPL (it outlives the Board: resets keep it). */
   serial?: BoardSerial;
-  /** The flash filesystem, when the board has one mounted. */
-  flash?: FlashDir;
+  /** The flash filesystem (a fresh one in memory by default); the runner keeps it across resets. */
+  flash?: Flash;
   /** machine.reset(): the runner reboots the board. */
   onMachineReset?: () => void;
   /** The pins and what is wired to them; kept across resets by the runner (a new set by default). */

@@ -18,7 +18,7 @@ import { hostFunctions } from "./host/functions.ts";
 import { CONSOLE_CALLS } from "./host/mphalport.ts";
 import { SocketTable } from "./host/socket-table.ts";
 import type { BoardSerial } from "./console/board-serial.ts";
-import type { FlashDir } from "./flash-dir.ts";
+import { MemoryFlash } from "./flash-memory.ts";
 import type { BoardOptions } from "./board-options.ts";
 import { HostCallGate, type GuestCall } from "./host-call-gate.ts";
 import { route } from "./route.ts";
@@ -46,7 +46,7 @@ export class Board implements GuestHost, LanHost, BoardContext {
   readonly sockets: SocketTable;
   readonly functionNames: readonly string[];
   readonly serial: BoardSerial | null;
-  readonly flash: FlashDir | null;
+  readonly flash: BoardContext["flash"];
   /** Pins, ADC, PWM, sensors: what tests see and set (devices/peripherals.ts). */
   readonly peripherals: Peripherals;
   /** Timer and Pin.irq callbacks due in the script (host/scheduler.ts). */
@@ -80,7 +80,7 @@ export class Board implements GuestHost, LanHost, BoardContext {
     this.sockets = new SocketTable({ lan, clock: this.clock, log, profile, localIp: () => this.sta.ip, lanHost: this, route: (ip) => route(this.ap, this.sta, ip), hostPort });
     this.oled = profile.display ? new Oled(profile.display.width, profile.display.height) : null;
     this.serial = opts.serial ?? null;
-    this.flash = opts.flash ?? null;
+    this.flash = opts.flash ?? new MemoryFlash(profile.flash);
     this.onMachineReset = opts.onMachineReset ?? (() => {});
     this.peripherals = opts.peripherals ?? new Peripherals();
     this.resetCause = this.peripherals.resetCause ?? profile.port.resetCauses.powerOn;

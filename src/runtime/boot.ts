@@ -4,7 +4,8 @@ import type { TimingProfileName } from "../boards/profile.ts";
 import { Board } from "../emulator/board.ts";
 import type { BoardSerial } from "../emulator/console/board-serial.ts";
 import { Peripherals } from "../emulator/devices/peripherals.ts";
-import type { FlashDir } from "../emulator/flash-dir.ts";
+import type { Flash } from "../emulator/flash.ts";
+import { MemoryFlash } from "../emulator/flash-memory.ts";
 import type { GuestEngine, HostValue, RunOutcome } from "../emulator/host-api.ts";
 import { sleep } from "../network-sim/clock/clock.ts";
 import { Faults } from "../network-sim/faults/faults.ts";
@@ -49,8 +50,8 @@ export interface BootOptions {
   switchedOff?: () => boolean;
   /** The board's console port: the board boots to its REPL (hard and soft resets keep it). */
   serial?: BoardSerial | undefined;
-  /** The board's flash filesystem. */
-  flash?: FlashDir | undefined;
+  /** The board's flash filesystem: a fresh one in memory for this run by default (a script run's). */
+  flash?: Flash | undefined;
   /** The board's pins and what is wired to them (tests set inputs there); kept across resets. */
   peripherals?: Peripherals;
 }
@@ -67,7 +68,9 @@ export async function runOnLan(spec: LanBoard, script: GuestScript, lan: Lan, op
   if (link) {
     faultsOn(lan).add({ text: `WiFi hop of ${spec.name}`, fault: wifiLink(link), targets: { at: 0, for: null, board: spec.name, directions: ["upstream", "downstream"], probability: 1 }, quiet: true });
   }
-  const { serial, flash } = opts;
+  const { serial } = opts;
+  // A script run's board has its own flash too, kept across its resets, as a real board's.
+  const flash = opts.flash ?? new MemoryFlash(base.flash);
   const peripherals = opts.peripherals ?? new Peripherals();
   let firstBoot = true;
   for (;;) {

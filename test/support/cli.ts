@@ -24,9 +24,9 @@ export interface CliRun {
   exit: Promise<number | null>;
 }
 
-/** Starts `boardsim ARGS` as a real process (bin/boardsim.js, or another entry such as the bundle). */
-export function startCli(args: string[], entry = BIN): CliRun {
-  const child = spawnChild(process.execPath, [entry, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+/** Starts `boardsim ARGS` as a real process (bin/boardsim.js, or another entry such as the bundle), in `where`'s folder and environment. */
+export function startCli(args: string[], entry = BIN, where: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliRun {
+  const child = spawnChild(process.execPath, [entry, ...args], { stdio: ["ignore", "pipe", "pipe"], ...where });
   let out = "";
   let err = "";
   const waiters: (() => void)[] = [];

@@ -7,7 +7,7 @@ import type { Wlan } from "../../network-sim/wifi/wlan.ts";
 import type { BoardSerial } from "../console/board-serial.ts";
 import type { Oled } from "../devices/oled.ts";
 import type { Peripherals } from "../devices/peripherals.ts";
-import type { FlashDir } from "../flash-dir.ts";
+import type { Flash } from "../flash.ts";
 import type { HostValue } from "../host-api.ts";
 import type { HostModuleName, HostName } from "./table.ts";
 import type { Scheduler } from "./scheduler.ts";
@@ -39,8 +39,8 @@ export interface BoardContext {
   readonly lastYield: number;
   /** The console port, when the board boots to its REPL. */
   readonly serial: BoardSerial | null;
-  /** The flash filesystem, when one is mounted. */
-  readonly flash: FlashDir | null;
+  /** The flash filesystem (mounted at "/" in the .py engine). */
+  readonly flash: Flash;
   /** Drops a Ctrl-C that came after the code ended (the REPL reads again). */
   clearInterrupt(): void;
   /** machine.reset(): the runner boots the board again. */

@@ -7,6 +7,7 @@ import { GuestException, type HostValue } from "../host-api.ts";
 import { readLoop, type ReadResult } from "./modsocket.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 import { POLLIN, POLLNVAL, POLLOUT } from "./stream-poll.ts";
+import { mbedtlsCiphers, opensslCiphers, setCiphers } from "./ssl_ciphersuites.ts";
 import { parseCertificates, parseKey, verifyFlags, VERIFY_STRINGS } from "./x509_crt.ts";
 
 /** extmod/modtls_mbedtls.c v1.23.0 lines 764-768: MBEDTLS_SSL_VERIFY_NONE/OPTIONAL/REQUIRED. */
@@ -145,11 +146,13 @@ export function modtls(board: BoardContext) {
       parseCertificates(cadata);
       return null;
     },
+    tlsGetCiphers: (): string[] => mbedtlsCiphers(), // SSLContext.get_ciphers/set_ciphers (lines 305-345): ssl_ciphersuites.ts
+    tlsSetCiphers: (ciphersuite: HostValue): string[] => setCiphers(ciphersuite),
     /**
-     * ssl_socket_make_new (lines 483-554; axTLS 230-299): wraps the TCP socket `fd`; with
-     * `handshake` the call returns once the handshake is done, or raises its error.
+     * ssl_socket_make_new (lines 483-554; axTLS 230-299): wraps the TCP socket `fd` (offering only
+     * set_ciphers()'s `ciphers`); with `handshake` it returns after the handshake, or its error.
      */
-    tlsWrap: (fd: number, server: boolean, hostname: string | null, verify: number, cadata: Uint8Array | null, cert: Uint8Array | null, key: Uint8Array | null, doHandshake: boolean): null | Promise<null> => {
+    tlsWrap: (fd: number, server: boolean, hostname: string | null, verify: number, cadata: Uint8Array | null, cert: Uint8Array | null, key: Uint8Array | null, doHandshake: boolean, ciphers: string[] | null = null): null | Promise<null> => {
       const tcp = board.sockets.tcp(fd);
       if (mbedtls && verify === CERT_REQUIRED && hostname === null && !server) throw new FirmwareError("ValueError", "CERT_REQUIRED requires server_hostname");
       if (!mbedtls && key !== null) {
@@ -165,7 +168,7 @@ export function modtls(board: BoardContext) {
         cert: cert && Buffer.from(cert),
         key: key && Buffer.from(key),
         requestCert: server && checked !== CERT_NONE,
-        ciphers: mbedtls ? null : AXTLS_CIPHERS,
+        ciphers: mbedtls ? (ciphers && opensslCiphers(ciphers)) ?? null : AXTLS_CIPHERS,
         verify: (peer) => (checked === CERT_REQUIRED ? verifyFlags(peer, ca, server ? null : hostname, board.rtcNowMs()) : 0),
       };
       const s: SslState = { tcp, options, started: null, lastError: null, waitingHandshake: false };

@@ -33,7 +33,7 @@ export const HOST_TABLE = {
     "socketRepr",
   ],
   modselect: ["selectPoll"],
-  modtls: ["tlsLoadCertChain", "tlsLoadVerifyLocations", "tlsWrap", "tlsRead", "tlsReadline", "tlsWrite", "tlsClose", "tlsCipher"],
+  modtls: ["tlsLoadCertChain", "tlsLoadVerifyLocations", "tlsWrap", "tlsRead", "tlsReadline", "tlsWrite", "tlsClose", "tlsCipher", "tlsGetCiphers", "tlsSetCiphers"],
   moddisplay: ["oledFill", "oledPixel", "oledFillRect", "oledText", "oledDispChar", "oledShow"],
   vfs_lfs: ["flashStat", "flashIlistdir", "flashOpen", "flashRead", "flashWrite", "flashMkdir", "flashRemove", "flashRename", "flashStatvfs", "flashIsDir"],
   mphalport: ["serialRead", "serialWrite", "serialMode", "serialUnread", "serialInterruptChar"],

@@ -1,17 +1,13 @@
-import { GuestException, type HostValue } from "../host-api.ts";
-import type { FlashDir } from "../flash-dir.ts";
+import type { HostValue } from "../host-api.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 
 /**
  * The board's flash filesystem, LittleFS as extmod/vfs_lfsx.c serves it (guest side:
  * micropython/guest/_flash.py, a VFS mounted at "/" as the firmware's _boot.py mounts its
- * LittleFS). The work happens on the PC folder, confined to it by FlashDir.
+ * LittleFS). The work happens in the board's Flash (flash.ts): a PC folder or memory.
  */
 export function vfs_lfs(board: BoardContext) {
-  const flash = (): FlashDir => {
-    if (!board.flash) throw new GuestException("OSError", [19]); // ENODEV: no filesystem mounted (a script run)
-    return board.flash;
-  };
+  const flash = () => board.flash;
   return {
     flashStat: (path: string): HostValue => flash().stat(path),
     flashIlistdir: (path: string): HostValue => flash().ilistdir(path),

@@ -129,7 +129,7 @@ export function bootFirmware(ctx: WorkerContext, boot: BoardBoot): WorkerOutcome
   // Frozen libraries (asyncio, requests, ...) then import without costing the board's heap, as from flash.
   mp.runPython("import _boardsim\n_boardsim._trim_heap(_boardsim._script[2], 0)\n_boardsim._script = None\n_boardsim._import_frozen_without_heap()");
   // main.c (ports/rp2/main.c:180-192, ports/esp32/main.c:143-150): boot.py, then main.py only in the friendly REPL.
-  mp.runPython("import _board\n_board.mount()");
+  mp.runPython("import _board\n_board.attach_console()");
   const softReset = () => (ctx.flushConsole(), { kind: "soft-reset" }) as WorkerOutcome;
   mp.globals.set("_main", boot.main);
   if (mp.runPython("_board.run_file('boot.py')")) return softReset();

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { TcpSocket } from "../../network-sim/tcp/tcp-socket.ts";
-import type { FlashDir } from "../flash-dir.ts";
+import type { Flash } from "../flash.ts";
 import type { SerialDevice } from "../serial-device.ts";
 import { FrameReader, frame, handshakeReply, OP_BINARY, OP_CLOSE, OP_PING, OP_PONG, OP_TEXT } from "./websocket.ts";
 
@@ -33,7 +33,7 @@ export class WebReplSession {
     private readonly conn: TcpSocket,
     private readonly password: string,
     private readonly serial: SerialDevice,
-    private readonly flash: FlashDir | null,
+    private readonly flash: Flash | null,
     private readonly log: Logger,
   ) {}
 

@@ -6,18 +6,10 @@ import _host
 _NativeOSError = OSError
 
 
-def mount():
-    """Mounts the flash at "/" (keeping the board's library where it is) and makes input() read the console."""
-    import vfs
-    import os
+def attach_console():
+    """Makes input() read the console and help() print the port's text."""
     import builtins
-    import _flash
 
-    library = vfs.VfsPosix("/boardsim")
-    beside_script = vfs.VfsPosix("/")
-    vfs.umount("/")
-    vfs.mount(_flash.Flash(library, beside_script), "/")
-    os.chdir("/")
     builtins.input = input
     builtins.help = _help_with(builtins.help)
 

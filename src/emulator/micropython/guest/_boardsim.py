@@ -20,6 +20,7 @@ def setup(source, name, heap_bytes):
     global _script
     # The board's heap in one block, taken before the library's modules scatter theirs over the heap.
     _reserve(heap_bytes)
+    import _flash
     import _micropython
     import _os
     import _sys
@@ -57,12 +58,16 @@ def setup(source, name, heap_bytes):
             os.remove("/boardsim/%s.py" % module)
     _host.format_exception = _traceback
     _import_as_firmware()
+    _flash.mount(lambda: _loading[0] > 0)
     _script = (source, name, heap_bytes)
 
 
 # Built-in modules of the interpreter that this board's firmware has otherwise (import finds a
 # built-in before sys.modules, so the import hook answers for them).
 _REPLACED = {}
+
+# How many of this library's modules are loading now: only then are its files readable.
+_loading = [0]
 
 # Guest modules that exist only where a board's profile lists them.
 _OPTIONAL = ("mpython", "esp", "esp32", "rp2", "dht", "ds18x20", "onewire", "neopixel", "upysh", "webrepl")
@@ -85,7 +90,7 @@ def _import_as_firmware():
     for name in ("js", "jsffi", "_boardsim_js"):
         private[name] = None
     original = builtins.__import__
-    loading = [0]
+    loading = _loading
 
     def _import(name, *args):
         if name in _REPLACED:

@@ -1,16 +1,25 @@
 # The board's flash filesystem: a VFS object mounted at "/", as the firmware's _boot.py mounts its
-# LittleFS there (ports/rp2/modules/_boot.py, ports/esp32/modules/_boot.py). The files are in a
-# folder on the PC; the host does the work there (src/emulator/flash-dir.ts) and raises the
-# board's OSError. Paths reach it absolute: this object keeps the current directory.
+# LittleFS there (ports/rp2/modules/_boot.py, ports/esp32/modules/_boot.py). The host does the
+# work (src/emulator/flash.ts; the files in a PC folder or in memory) and raises the board's
+# OSError. Paths reach it absolute: this object keeps the current directory.
+# Imported before the firmware's os and vfs replace the interpreter's: `os` and `vfs` here are
+# the interpreter's own, whose VfsPosix reaches its in-memory files (the library), never the PC.
+import os
+import vfs
 from _stream import LineStream
 import _host
 
 _call = _host.call
+# For calls under which C alone may hold objects the collector cannot see (see _host.constructor):
+# import's stat() and open() (its path buffers, py/builtinimport.c) and the reads of a module's
+# file (extmod/vfs_reader.c's buffer). No garbage is collected in these calls.
+_held = _host.constructor(_call)
 
 
 class _File(LineStream):
     # LineStream (an IOBase of io) gives this class the stream protocol, so import and exec read it like a file.
     def __init__(self, path, mode, size):
+        self._call = _call
         self._path = path
         self._text = "b" not in mode
         self._read = "r" in mode or "+" in mode
@@ -25,7 +34,7 @@ class _File(LineStream):
 
     def readinto(self, buf):
         self._check(self._read)
-        data = _call("flashRead", self._path, self._pos, len(buf))
+        data = self._call("flashRead", self._path, self._pos, len(buf))
         buf[: len(data)] = data
         self._pos += len(data)
         return len(data)
@@ -82,7 +91,11 @@ class _File(LineStream):
 
     def ioctl(self, request, arg):
         # MP_STREAM_FLUSH (1), MP_STREAM_SEEK (2), MP_STREAM_CLOSE (4): nothing is buffered here.
-        if request == 4:
+        # MP_STREAM_GET_BUFFER_SIZE (11) comes only from the reader that import uses
+        # (extmod/vfs_reader.c), which then holds this file in C.
+        if request == 11:
+            self._call = _held
+        elif request == 4:
             self.close()
         return 0
 
@@ -94,21 +107,35 @@ class _File(LineStream):
 _LIBRARY = "/boardsim/"
 
 
+def mount(library_loading):
+    """Mounts the board's flash at "/" in place of the interpreter's own files (every run: a
+    script run's flash is a fresh one in memory, a console's the --flash folder).
+    `library_loading()`: whether one of the library's modules is being imported."""
+    flash = Flash(vfs.VfsPosix("/boardsim"), vfs.VfsPosix("/"), library_loading)
+    vfs.umount("/")
+    vfs.mount(flash, "/")
+    os.chdir("/")
+
+
 class Flash:
     # `library`: the board's modules (the firmware's built-in and frozen ones), found by import
-    # under /boardsim/ as before the flash was mounted, but not a folder of the flash.
+    # under /boardsim/ while one of them loads, but not a folder of the flash.
     # `beside_script`: the other .py files of a --script's folder, read where the flash has no such file.
-    def __init__(self, library, beside_script):
+    def __init__(self, library, beside_script, library_loading):
         self._cwd = "/"
         self._library = library
         self._beside = beside_script
+        self._library_loading = library_loading
+
+    def _in_library(self, path):
+        return path.startswith(_LIBRARY) and self._library_loading()
 
     def _beside_script(self, path, mode="r"):
         # Only top-level .py files, only for reading, only where the flash has none.
         if path.count("/") != 1 or not path.endswith(".py") or "w" in mode or "a" in mode or "+" in mode:
             return None
         try:
-            _call("flashStat", path)
+            _held("flashStat", path)
             return None
         except OSError:
             pass
@@ -130,8 +157,8 @@ class Flash:
         pass
 
     def ilistdir(self, path):
-        for entry in _call("flashIlistdir", self._abs(path)):
-            yield tuple(entry)
+        # Read at once, not as a generator: os.listdir() builds its list in C while iterating.
+        return iter([tuple(entry) for entry in _call("flashIlistdir", self._abs(path))])
 
     def chdir(self, path):
         path = self._abs(path)
@@ -163,12 +190,16 @@ class Flash:
 
     def stat(self, path):
         path = self._abs(path)
-        if path.startswith(_LIBRARY):
+        if self._library_loading():
+            # The library's modules import only each other and built-in ones: no host call (and
+            # no collection) in the middle of their import.
+            if not path.startswith(_LIBRARY):
+                raise OSError(2)  # ENOENT
             return self._library.stat(path[len(_LIBRARY) - 1 :])
         beside = self._beside_script(path)
         if beside:
             return beside.stat(path)
-        return tuple(_call("flashStat", path))
+        return tuple(_held("flashStat", path))
 
     def statvfs(self, path):
         return tuple(_call("flashStatvfs"))
@@ -177,9 +208,9 @@ class Flash:
         if mode == "":
             mode = "r"
         path = self._abs(path)
-        if path.startswith(_LIBRARY):
+        if self._in_library(path):
             return self._library.open(path[len(_LIBRARY) - 1 :], mode)
         beside = self._beside_script(path, mode)
         if beside:
             return beside.open(path, mode)
-        return _File(path, mode, _call("flashOpen", path, mode))
+        return _File(path, mode, _held("flashOpen", path, mode))

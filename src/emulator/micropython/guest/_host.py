@@ -47,7 +47,8 @@ def _bridge(js):
         # The bridge's own work is not the script's: the worker does not count it as busy time.
         js_pause()
         try:
-            run_deferred()
+            if _constructing[0] == 0:
+                run_deferred()  # it may collect garbage: not while C alone holds objects (see constructor)
             text = json.dumps(args)
             if "nan" in text or "inf" in text:
                 # JSON has no NaN or infinity: they cross tagged, for the host to refuse as the firmware does.
@@ -71,7 +72,8 @@ def _bridge(js):
         # A socket data call without JSON (data-channel.ts): ints in, a count or the bytes read out.
         js_pause()
         try:
-            run_deferred()
+            if _constructing[0] == 0:
+                run_deferred()  # it may collect garbage: not while C alone holds objects (see constructor)
             address = uctypes.addressof(mv) if mv is not None and len(mv) else 0
             r = js_data(op, fd, size, address, 0 if mv is None else len(mv), _constructing[0] == 0)
             if r < 0:

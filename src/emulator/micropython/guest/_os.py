@@ -2,6 +2,9 @@
 # vfs module has them (extmod/modos.c:203-206), and uname() as the board's (extmod/modos.c:97-108).
 from os import *
 from _vfs import mount, VfsFat
+# The interpreter's VfsPosix (its own files): the boards' ports build none (MICROPY_VFS_POSIX is
+# the unix and webassembly ports'), so their os has none (extmod/modos.c:214-216, v1.23.0).
+del VfsPosix
 from _attrtuple import make as _make
 from _host import info as _info
 

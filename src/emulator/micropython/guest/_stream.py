@@ -1,6 +1,39 @@
-# What the firmware's file objects share as streams (py/stream.c: readlines(), iteration by
-# line, `with` closing them), for the guest's file classes, which give readline() and close().
+# What the firmware's streams share (py/stream.c): for files, readlines(), iteration by line and
+# `with` closing them (LineStream); for sockets and TLS sockets, read/readinto/readline, whose
+# work (waiting, the end, non-blocking None) is the host's (HostStream).
 import io
+from _host import call as _call
+
+
+def _int(value):
+    # mp_obj_get_int (py/obj.c), as py/stream.c takes sizes: an int or a bool, else TypeError
+    if not isinstance(value, int):
+        raise TypeError("can't convert %s to int" % type(value).__name__)
+    return value
+
+
+class HostStream:
+    # A stream whose bytes the host reads: `_fd` is its number there, `_READ` and `_READLINE` its
+    # host calls (modsocket.ts, modtls.ts), both over the host's one read loop (readLoop).
+
+    # read(n) waits for n bytes or the end, read() for the end (mp_stream_read); a non-blocking
+    # stream with nothing to give returns None.
+    def read(self, size=-1):
+        return _call(self._READ, self._fd, -1 if size is None else _int(size))
+
+    # readinto(buf[, nbytes]) (mp_stream_readinto): at most len(buf) bytes, their count or None.
+    def readinto(self, buf, nbytes=None):
+        mv = memoryview(buf)
+        n = len(mv) if nbytes is None else min(_int(nbytes), len(mv))
+        data = _call(self._READ, self._fd, n)
+        if data is None:
+            return None
+        mv[: len(data)] = data
+        return len(data)
+
+    # readline([limit]) (mp_stream_unbuffered_readline): up to and including "\n".
+    def readline(self, limit=-1):
+        return _call(self._READLINE, self._fd, _int(limit))
 
 
 class LineStream(io.IOBase):

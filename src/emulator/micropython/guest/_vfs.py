@@ -4,6 +4,8 @@
 from vfs import *
 from vfs import mount as _mount
 
+del VfsPosix  # the interpreter's own files: not in the boards' firmware (extmod/modvfs.c:54-56, MICROPY_VFS_POSIX off)
+
 
 def _fat():
     # Loaded on first use: built into the firmware (C), it costs the board's heap nothing there,

@@ -2,17 +2,11 @@
 # loops, repr) are the host's (src/emulator/host/modsocket.ts); this module only adapts values.
 from _host import buffer as _buffer, call as _call, info as _info, recv as _recv, send as _send
 from _host import SEND as _SEND, SENDALL as _SENDALL, WRITE as _WRITE
+from _stream import HostStream as _HostStream, _int
 
 for _name, _value in _info["socket"].items():
     globals()[_name] = _value
 del _name, _value
-
-
-def _int(value):
-    # mp_obj_get_int (py/obj.c): an int or a bool, else TypeError
-    if not isinstance(value, int):
-        raise TypeError("can't convert %s to int" % type(value).__name__)
-    return value
 
 
 def _str(value):
@@ -47,7 +41,10 @@ def getaddrinfo(host, port, af=0, type=0, proto=0, flags=0):
     return [(f, t, p, c, (a[0], a[1])) for f, t, p, c, a in result]
 
 
-class socket:
+class socket(_HostStream):
+    _READ = "socketRead"
+    _READLINE = "socketReadline"
+
     def __init__(self, af=AF_INET, type=SOCK_STREAM, proto=0, fd=None):
         self._fd = _call("socketNew", _int(af), _int(type), _int(proto)) if fd is None else fd
 
@@ -84,23 +81,6 @@ class socket:
 
     def recv(self, bufsize):
         return _recv(self._fd, _int(bufsize))
-
-    # The stream methods (py/stream.c): read(n) waits for n bytes or the end, read() for the end;
-    # a non-blocking socket with nothing to give returns None.
-    def read(self, size=-1):
-        return _call("socketRead", self._fd, -1 if size is None else _int(size))
-
-    def readinto(self, buf, nbytes=None):
-        mv = memoryview(buf)
-        n = len(mv) if nbytes is None else min(_int(nbytes), len(mv))
-        data = _call("socketRead", self._fd, n)
-        if data is None:
-            return None
-        mv[: len(data)] = data
-        return len(data)
-
-    def readline(self, limit=-1):
-        return _call("socketReadline", self._fd, _int(limit))
 
     def write(self, data):
         return _send(_WRITE, "socketWrite", self._fd, data)

@@ -2,6 +2,7 @@
 # ESP8266). The TLS runs on the host over the board's TCP socket and the firmware's rules (checks,
 # errors, blocking) are the host's (src/emulator/host/modtls.ts); this module only adapts values.
 from _host import buffer as _buffer, call as _call, info as _info
+from _stream import HostStream as _HostStream, _int
 
 _library = _info["port"]["tls"]
 _mbedtls = _library["library"] == "mbedtls"
@@ -14,13 +15,6 @@ if _mbedtls:
     CERT_OPTIONAL = 1
     CERT_REQUIRED = 2
     MBEDTLS_VERSION = _library["version"]
-
-
-def _int(value):
-    # mp_obj_get_int (py/obj.c)
-    if not isinstance(value, int):
-        raise TypeError("can't convert %s to int" % type(value).__name__)
-    return value
 
 
 def _data(value):
@@ -40,7 +34,7 @@ class SSLContext:
             raise TypeError("function takes 1 positional arguments but %d were given" % len(args))
         self._server = _int(args[0]) == PROTOCOL_TLS_SERVER
         self._verify = CERT_REQUIRED if _mbedtls and not self._server else CERT_NONE
-        self._cadata = self._cert = self._key = None
+        self._cadata = self._cert = self._key = self._ciphers = None
 
     @property
     def verify_mode(self):
@@ -64,6 +58,17 @@ class SSLContext:
             _call("tlsLoadVerifyLocations", cadata)
             self._cadata = cadata
 
+        def get_ciphers(self):
+            return _call("tlsGetCiphers")
+
+        def set_ciphers(self, ciphersuite):
+            # The names the host judges as they are: a str or bytes, else the item's type.
+            if isinstance(ciphersuite, (tuple, list)):
+                ciphersuite = [n if isinstance(n, str) else _buffer(n) if isinstance(n, bytes) else {"__t": type(n).__name__} for n in ciphersuite]
+            else:
+                ciphersuite = {"__t": type(ciphersuite).__name__}
+            self._ciphers = _call("tlsSetCiphers", ciphersuite)
+
     def wrap_socket(self, sock, *args, server_side=False, do_handshake_on_connect=True, server_hostname=None):
         if args:
             raise TypeError("extra positional arguments given")  # mp_arg_parse_all: the flags are keyword-only
@@ -71,13 +76,15 @@ class SSLContext:
         if not isinstance(fd, int) or getattr(sock, "_ssl", False):
             raise OSError("stream operation not supported")  # mp_get_stream_raise (py/stream.c)
         host = None if server_hostname is None else _data(server_hostname).decode()
-        _call("tlsWrap", fd, bool(server_side), host, self._verify, self._cadata, self._cert, self._key, bool(do_handshake_on_connect))
+        _call("tlsWrap", fd, bool(server_side), host, self._verify, self._cadata, self._cert, self._key, bool(do_handshake_on_connect), self._ciphers)
         return _SSLSocket(sock, fd)
 
 
-class _SSLSocket:
+class _SSLSocket(_HostStream):
     # The SSLSocket type (lines 719-751): the stream methods only, no send/recv
     _ssl = True
+    _READ = "tlsRead"
+    _READLINE = "tlsReadline"
 
     def __init__(self, sock, fd):
         self._sock = sock
@@ -85,21 +92,6 @@ class _SSLSocket:
 
     def __repr__(self):
         return "<SSLSocket>"
-
-    def read(self, size=-1):
-        return _call("tlsRead", self._fd, -1 if size is None else _int(size))
-
-    def readinto(self, buf, nbytes=None):
-        mv = memoryview(buf)
-        n = len(mv) if nbytes is None else min(_int(nbytes), len(mv))
-        data = _call("tlsRead", self._fd, n)
-        if data is None:
-            return None
-        mv[: len(data)] = data
-        return len(data)
-
-    def readline(self, limit=-1):
-        return _call("tlsReadline", self._fd, _int(limit))
 
     def write(self, data, size=None, offset=0):
         # mp_stream_write_obj (py/stream.c): write(buf[, max_len[, offset]])

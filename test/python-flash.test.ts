@@ -1,0 +1,131 @@
+/**
+ * A script run's filesystem (`boardsim run --script x.py`, the testing API): the board's own flash,
+ * freshly set up, in memory; never the interpreter's own files or the PC's.
+ */
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { Lab } from "../src/testing/index.ts";
+import { killStarted, startCli } from "./support/cli.ts";
+import { runScript } from "./support/run-script.ts";
+
+afterEach(killStarted);
+
+const FILES = `import os
+print("root", os.listdir("/"), os.getcwd())
+with open("notes.txt", "w") as f:
+    f.write("line 1\\n")
+print("read", repr(open("notes.txt").read()), os.stat("notes.txt")[6])
+print("listed", os.listdir())
+import vfs
+print("posix", [n for n in dir(os) + dir(vfs) if "Posix" in n])
+open("missing.txt")
+`;
+
+/** What a freshly flashed board's "/" holds: the Pico W's _boot.py formats an empty LittleFS (ports/rp2/modules/_boot.py); the ESP ports' inisetup.py writes boot.py. */
+const FRESH: Record<string, string> = { pico_w: "[]", esp32: "['boot.py']", esp8266: "['boot.py']", mpython: "['boot.py']" };
+
+describe("a script run's flash", () => {
+  it.each(Object.keys(FRESH))("%s: the fresh board's files, its errno text, and files the script writes", async (board) => {
+    const { output, outcome } = await runScript(FILES, board, "main.py");
+    expect(outcome).toMatchObject({ kind: "raised", pyType: "OSError" });
+    const listed = FRESH[board]!.replace("]", "").replace("[", "");
+    expect(output).toBe(
+      [
+        `root ${FRESH[board]} /`,
+        "read 'line 1\\n' 7",
+        `listed [${listed ? listed + ", " : ""}'notes.txt']`,
+        "posix []",
+        "Traceback (most recent call last):",
+        '  File "main.py", line 9, in <module>',
+        "OSError: [Errno 2] ENOENT",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("esp8266 (38 KB heap): a module the script writes imports, from / and /lib; a loop of appends frees its garbage", async () => {
+    const { output, outcome } = await runScript(
+      `import os, gc
+os.mkdir("/lib")
+for where in ("helper.py", "/lib/deep.py"):
+    with open(where, "w") as f:
+        f.write("NAME = %r\\n" % where)
+import helper, deep
+print(helper.NAME, deep.NAME)
+for i in range(2000):
+    with open("log.txt", "a") as f:
+        f.write("line %d\\n" % i)
+print(os.stat("log.txt")[6], gc.mem_free() > 20000)
+`,
+      "esp8266",
+      "main.py",
+    );
+    expect(outcome).toEqual({ kind: "finished" });
+    expect(output).toBe("helper.py /lib/deep.py\n" + "18890 True\n");
+  });
+
+  it("testing API: the flash outlives machine.reset() within the run, as a board's does; each run starts fresh", async () => {
+    const source = `import os, machine
+print("boot", os.listdir("/"))
+if "count.txt" not in os.listdir("/"):
+    open("count.txt", "w").write("1")
+    machine.reset()
+print("count", open("count.txt").read())
+`;
+    for (let run = 0; run < 2; run++) {
+      const lab = new Lab({ timing: "fast" });
+      const b = await lab.addBoard({ name: "b", board: "esp32", fileName: "main.py", source });
+      expect(await b.finished()).toEqual({ kind: "finished" });
+      expect(b.boots).toBe(2);
+      expect(b.lines().filter((l) => !/^(MicroPython|Type)/.test(l))).toEqual(["boot ['boot.py']", "boot ['boot.py', 'count.txt']", "count 1"]);
+    }
+  });
+
+  it("is the board's only: the interpreter's and boardsim's files are not there, nor the PC's cwd or temp folder", async () => {
+    const work = mkdtempSync(path.join(tmpdir(), "boardsim-flash-cwd-"));
+    const temp = mkdtempSync(path.join(tmpdir(), "boardsim-flash-tmp-"));
+    const data = mkdtempSync(path.join(tmpdir(), "boardsim-flash-data-"));
+    for (const dir of [work, temp]) writeFileSync(path.join(dir, "secret.txt"), "the PC's");
+    writeFileSync(
+      path.join(work, "probe.py"),
+      `import os
+print("root", os.listdir("/"))
+for p in ("secret.txt", ${JSON.stringify(path.join(temp, "secret.txt"))}, "/boardsim/_host.py", "/tmp", "/proc/self/environ"):
+    try:
+        print(p, open(p).read())
+    except OSError as e:
+        print(p, e)
+for p in (${JSON.stringify(temp)}, "/boardsim", "/tmp"):
+    try:
+        print(p, os.listdir(p))
+    except OSError as e:
+        print(p, e)
+open("written.txt", "w").write("on the board")
+print("done", os.listdir())
+`,
+    );
+    const run = startCli(["run", "--board", "pico_w", "--script", "probe.py"], undefined, { cwd: work, env: { ...process.env, TMPDIR: temp, XDG_DATA_HOME: data } });
+    expect(await run.exit).toBe(0);
+    const lines = run.stdout().split("\n").slice(2); // after the banner
+    expect(lines).toEqual([
+      "root []",
+      "secret.txt [Errno 2] ENOENT",
+      `${path.join(temp, "secret.txt")} [Errno 2] ENOENT`,
+      "/boardsim/_host.py [Errno 2] ENOENT",
+      "/tmp [Errno 2] ENOENT",
+      "/proc/self/environ [Errno 2] ENOENT",
+      `${temp} [Errno 2] ENOENT`,
+      "/boardsim [Errno 2] ENOENT",
+      "/tmp [Errno 2] ENOENT",
+      "done ['written.txt']",
+      "",
+    ]);
+    // What the board wrote stays on the board: nothing in the PC's cwd, temp or data folder (tsx's
+    // compile cache, when boardsim runs from its sources, is the only thing in the temp folder).
+    expect(readdirSync(work).sort()).toEqual(["probe.py", "secret.txt"]);
+    expect(readdirSync(temp).filter((name) => !name.startsWith("tsx-"))).toEqual(["secret.txt"]);
+    expect(readdirSync(data)).toEqual([]);
+  });
+});
