@@ -108,6 +108,9 @@ describe("a script that fails or never ends", () => {
     expect(run.stdout()).toMatch(/\nspinning\n$/);
     const warning = await run.logged((l) => l.level === 40);
     expect(warning.msg).toBe("--timeout: stopped the board after 5000 ms");
+    // One warning, and nothing worse (the spin is the board's, the stop the CLI's).
+    const logged = run.stderr().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as { level: number });
+    expect(logged.filter((l) => l.level >= 40)).toHaveLength(1);
   });
 
   it("Ctrl-C stops an endless loop: KeyboardInterrupt traceback at the loop's line, exit 130", async () => {

@@ -180,8 +180,9 @@ function modlwipState(s: { kind: string; state: string } | undefined): number {
   return states[s.state] ?? 0;
 }
 
+/** The parts as one array of its own (a recv can give a view of a queued chunk, which a .py reply message would clone whole). */
 function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
+  if (parts.length === 1 && parts[0]!.byteLength === parts[0]!.buffer.byteLength) return parts[0]!;
   const out = new Uint8Array(total);
   let at = 0;
   for (const p of parts) out.set(p, (at += p.length) - p.length);

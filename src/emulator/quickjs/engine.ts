@@ -1,7 +1,9 @@
 import { fileURLToPath } from "node:url";
 import type { QuickJSAsyncContext, QuickJSHandle } from "quickjs-emscripten";
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "../host-api.ts";
-import { NATIVES, restore, snapshotFor, type Snapshot } from "./snapshot.ts";
+import { consoleText } from "./native.ts";
+import { OUT_OF_MEMORY, type BoardHeap } from "./board-heap.ts";
+import { nativesOf, restore, snapshotFor, type Snapshot } from "./snapshot.ts";
 import { SLICE_MESSAGE, TimeSlice } from "./time-slice.ts";
 import { formatTraceback, type GuestError } from "./traceback.ts";
 import type { CompiledScript } from "./transpile.ts";
@@ -70,15 +72,14 @@ export class QuickJsEngine implements GuestEngine {
       const { pyType, lines } = formatTraceback({ name: error.pyType, message: "", stack: "" }, this.script, ENTRY_FILE);
       return { kind: "raised", pyType, traceback: lines };
     }
-    const { raw, ctx } = await restore(snapshot);
+    const { raw, ctx, heap } = await restore(snapshot, this.options.heapBytes);
     const runtime = ctx.runtime;
     let wrecked = false;
     try {
       // The same order as the snapshot's template installed them (snapshot.ts): the same ids.
-      raw.bind(ctx, this.renewing(NATIVES), () => this.hostOpen, guestError);
+      raw.bind(ctx, this.renewing(nativesOf(heap)), () => this.hostOpen, guestError);
       raw.bind(ctx, this.renewing(host), () => this.hostOpen, guestError);
       runtime.setModuleLoader((name) => this.moduleSource(name, snapshot.exports));
-      runtime.setMemoryLimit(snapshot.librarySize + this.options.heapBytes);
       runtime.setMaxStackSize(GUEST_STACK_BYTES);
       this.slice = new TimeSlice();
       runtime.setInterruptHandler(this.slice.interrupt);
@@ -90,10 +91,10 @@ export class QuickJsEngine implements GuestEngine {
         const { pyType, lines } = formatTraceback({ name: "InternalError", message: "stack overflow", stack: "" }, this.script, ENTRY_FILE);
         return { kind: "raised", pyType, traceback: lines };
       }
-      if (result.error) return this.raised(ctx, result.error);
+      if (result.error) return this.raised(ctx, result.error, heap);
       const state = ctx.getPromiseState(result.value);
       result.value.dispose();
-      if (state.type === "rejected") return this.raised(ctx, state.error);
+      if (state.type === "rejected") return this.raised(ctx, state.error, heap);
       if (state.type === "fulfilled" && state.value.alive) state.value.dispose();
       return { kind: "finished" };
     } finally {
@@ -117,7 +118,7 @@ export class QuickJsEngine implements GuestEngine {
 
   dispose(): void {}
 
-  private raised(ctx: QuickJSAsyncContext, handle: QuickJSHandle): RunOutcome {
+  private raised(ctx: QuickJSAsyncContext, handle: QuickJSHandle, heap: BoardHeap): RunOutcome {
     // Reading the error can run the script's own getters; they get no host calls (and so cannot
     // block or loop on the board) while the traceback is taken.
     this.hostOpen = false;
@@ -127,7 +128,9 @@ export class QuickJsEngine implements GuestEngine {
       ? { name: "RuntimeError", message: SLICE_MESSAGE, stack: (error as GuestError | null)?.stack ?? "" } // QuickJS's own "interrupted" error: its stack is the script's
       : typeof error === "object" && error !== null
         ? error
-        : { name: "Exception", message: String(error), stack: "" };
+        : error === null && heap.takeFailure()
+          ? OUT_OF_MEMORY
+          : { name: "Exception", message: String(error), stack: "" };
     const { pyType, lines } = formatTraceback(normalized, this.script, ENTRY_FILE);
     return { kind: "raised", pyType, traceback: lines };
   }
@@ -152,7 +155,7 @@ export class QuickJsEngine implements GuestEngine {
       scheduled: host.scheduled?.bind(host),
       call: (name, args) => {
         this.slice.renew();
-        const result = host.call(name, args);
+        const result = host.call(name, name === "write" ? consoleText(args) : args);
         return result instanceof Promise ? result.finally(() => this.slice.renew()) : result;
       },
     };

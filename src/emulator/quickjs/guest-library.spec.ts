@@ -29,6 +29,11 @@ describe("print formats values like MicroPython", () => {
     expect(out).toBe(`b'hi\\n\\r\\t\\x00\\xff\\\\'\nb"it's"\nb'say "hi" it\\'s'\nb''\n`);
   });
 
+  it("prints bytes among other values, a slice of bytes, with sep and end as given", async () => {
+    const out = await consoleOf(`print("got", bytes.from([1, 2, 39, 65]).subarray(1), 7, new bytes(0), { sep: "|", end: "!\\n" })`);
+    expect(out).toBe(`got|b"\\x02'A"|7|b''!\n`);
+  });
+
   it("prints tuples as (a, b), one-tuples as (a,), arrays as lists, strings inside them quoted", async () => {
     expect(await consoleOf(`print(tuple("192.168.1.5", 52344), tuple("x"), ["a", 1, [true]], tuple())`)).toBe(
       "('192.168.1.5', 52344) ('x',) ['a', 1, [True]] ()\n",

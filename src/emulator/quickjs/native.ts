@@ -10,8 +10,22 @@ function quoted(c: number, q: number, isBytes: boolean): string {
   return "\\x" + c.toString(16).padStart(2, "0");
 }
 
-/** Each byte as repr(bytes) writes it, between ' quotes and between " quotes. */
-const BYTE_TEXT = [0x27, 0x22].map((q) => Array.from({ length: 256 }, (_, c) => quoted(c, q, true)));
+/**
+ * Each byte as repr(bytes) writes it, between ' quotes and between " quotes: at most 4 ASCII
+ * characters, stored 4 bytes per byte value, and how many of them.
+ */
+const BYTE_TEXT = [0x27, 0x22].map((q) => {
+  const chars = new Uint8Array(256 * 4);
+  const lengths = new Uint8Array(256);
+  for (let c = 0; c < 256; c++) {
+    const text = quoted(c, q, true);
+    lengths[c] = text.length;
+    for (let i = 0; i < text.length; i++) chars[c * 4 + i] = text.charCodeAt(i);
+  }
+  return { chars, lengths };
+});
+/** Where a bytes repr is assembled: grown as needed, never shrunk (one board's print at a time). */
+let reprBuffer = Buffer.alloc(4096);
 
 /** Whether every byte prints as itself: printable ASCII, no quote, no backslash. */
 function plainBytes(data: Uint8Array): boolean {
@@ -34,15 +48,31 @@ export const NATIVE_HELPERS: Record<string, (...args: never[]) => HostValue> = {
       // The chapter server prints every chunk it receives: text goes through in one piece.
       if (plainBytes(value)) return `b'${Buffer.from(value.buffer, value.byteOffset, value.length).toString("latin1")}'`;
       const q = value.includes(0x27) && !value.includes(0x22) ? 0x22 : 0x27;
-      const table = BYTE_TEXT[q === 0x27 ? 0 : 1]!;
-      let out = "b" + String.fromCharCode(q);
-      for (const c of value) out += table[c];
-      return out + String.fromCharCode(q);
+      const { chars, lengths } = BYTE_TEXT[q === 0x27 ? 0 : 1]!;
+      if (reprBuffer.length < 4 * value.length + 3) reprBuffer = Buffer.alloc(4 * value.length + 3);
+      const out = reprBuffer;
+      out[0] = 0x62; // b
+      out[1] = q;
+      let at = 2;
+      for (let i = 0; i < value.length; i++) {
+        const c = value[i]!;
+        const length = lengths[c]!;
+        for (let k = 0; k < length; k++) out[at++] = chars[c * 4 + k]!;
+      }
+      out[at++] = q;
+      return out.toString("latin1", 0, at);
     }
     const codes = Array.from(value, (c) => c.codePointAt(0)!);
     const q = codes.includes(0x27) && !codes.includes(0x22) ? 0x22 : 0x27;
     return String.fromCharCode(q) + codes.map((c) => quoted(c, q, false)).join("") + String.fromCharCode(q);
   },
+  /**
+   * Whether an allocation failed since last asked: QuickJS throws null when it has no room even
+   * for its out-of-memory error. A board answers from its heap (snapshot.ts, nativesOf).
+   */
+  allocationFailed: (): boolean => false,
+  /** Nothing: reaching the host is what paces the board's next collection (board-heap.ts). */
+  pace: (): null => null,
   utf8Encode: (text: string): Uint8Array => UTF8_ENCODER.encode(text),
   /** bytes.decode(): invalid UTF-8 raises UnicodeError, as on the board. */
   utf8Decode: (data: Uint8Array): string => {
@@ -53,3 +83,12 @@ export const NATIVE_HELPERS: Record<string, (...args: never[]) => HostValue> = {
     }
   },
 };
+
+/**
+ * The text of the guest's `write` call: print() hands over its line as text and bytes (guest
+ * builtins.ts), the bytes written as their repr; a single text goes through as it is.
+ */
+export function consoleText(args: readonly HostValue[]): readonly HostValue[] {
+  if (args.length === 1) return args;
+  return [args.map((part) => (typeof part === "string" ? part : NATIVE_HELPERS.quote!(part as never))).join("")];
+}

@@ -17,6 +17,7 @@
  */
 import type { QuickJSAsyncContext, QuickJSAsyncWASMModule, QuickJSHandle } from "quickjs-emscripten";
 import { GuestException, type GuestHost, type HostValue } from "../host-api.ts";
+import { memoryError, type BoardHeap } from "./board-heap.ts";
 
 /** JSValue tags (the high word), quickjs.h of the pinned build. */
 const TAGS = { int: 0, bool: 1, null: 2, undefined: 3, string: -7, stringRope: -6, object: -1 } as const;
@@ -86,6 +87,8 @@ export class RawHostCalls {
   private readonly functions = new Map<number, RawFunction>();
   private nextId = FIRST_RAW_ID;
   private heap32: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  /** A board's heap (board-heap.ts): the host's blocks come out of it. None in the snapshot's template. */
+  heap: BoardHeap | null = null;
 
   constructor(module: QuickJSAsyncWASMModule) {
     const internals = module as unknown as { module: EmscriptenModule; ffi: Ffi };
@@ -97,8 +100,12 @@ export class RawHostCalls {
     callbacks.callFunction = (asyncify, ctx, thisPtr, argc, argv, id) => {
       const fn = this.functions.get(id);
       if (!fn) return libraryCall(asyncify, ctx, thisPtr, argc, argv, id);
-      // Rewinding after a suspension: handleSleep hands back the result stored then.
-      if (this.em.Asyncify.state !== ASYNCIFY_NORMAL) return asyncify!.handleSleep(() => {});
+      // Rewinding after a suspension: handleSleep hands back the result stored then (and frees asyncify's buffer).
+      if (this.em.Asyncify.state !== ASYNCIFY_NORMAL) {
+        const result = asyncify!.handleSleep(() => {});
+        this.heap?.afterResume();
+        return result;
+      }
       return this.call(fn, argc, argv, asyncify!);
     };
     callbacks.freeHostRef = (asyncify, rt, id) => {
@@ -144,11 +151,13 @@ export class RawHostCalls {
   /** One host call: arguments read from the guest's stack, the result written back as a JSValue*. */
   private call(fn: RawFunction, argc: number, argv: number, asyncify: Asyncify): number {
     if (!fn.open()) return this.throwInGuest(fn, new GuestException("RuntimeError", ["the script has ended"]));
+    this.heap?.atHostCall();
     let result: HostValue | Promise<HostValue>;
     try {
       const args: HostValue[] = new Array(argc);
       for (let i = 0; i < argc; i++) args[i] = this.fromGuest(fn.ctxPtr, argv + 8 * i);
       result = fn.host.call(fn.name, args);
+      if (result instanceof Promise) this.heap?.beforeSuspend();
     } catch (error) {
       return this.throwInGuest(fn, error);
     }
@@ -172,6 +181,7 @@ export class RawHostCalls {
 
   /** Raises the error in the guest: the host function returns JS_EXCEPTION. */
   private throwInGuest(fn: RawFunction, error: unknown): number {
+    this.heap?.roomForError();
     return fn.ctx.newError(fn.guestError(error)).consume((handle) => this.ffi.QTS_Throw(fn.ctxPtr, handle.value));
   }
 
@@ -210,7 +220,7 @@ export class RawHostCalls {
   }
 
   private readString(ctxPtr: number, value: number): string {
-    const chars = this.ffi.QTS_GetString(ctxPtr, value);
+    const chars = this.made(this.ffi.QTS_GetString(ctxPtr, value));
     const text = this.cString(chars);
     this.ffi.QTS_FreeCString(ctxPtr, chars);
     return text;
@@ -224,15 +234,20 @@ export class RawHostCalls {
   private readArrayBuffer(ctxPtr: number, value: number): Uint8Array {
     const length = this.ffi.QTS_GetArrayBufferLength(ctxPtr, value);
     if (length === 0) return new Uint8Array(0);
-    const copy = this.ffi.QTS_GetArrayBuffer(ctxPtr, value);
-    if (copy === 0) return new Uint8Array(0);
-    const bytes = this.em.HEAPU8.slice(copy, copy + length);
-    this.em._free(copy);
+    const read = () => {
+      const copy = this.ffi.QTS_GetArrayBuffer(ctxPtr, value);
+      if (copy === 0) return null;
+      const bytes = this.em.HEAPU8.slice(copy, copy + length);
+      this.em._free(copy);
+      return bytes;
+    };
+    const bytes = this.heap ? this.heap.hostCopy(read) : read();
+    if (bytes === null) throw memoryError(length);
     return bytes;
   }
 
   private dump(ctxPtr: number, value: number): HostValue {
-    const chars = this.ffi.QTS_Dump(ctxPtr, value);
+    const chars = this.made(this.ffi.QTS_Dump(ctxPtr, value));
     const json = this.cString(chars);
     this.ffi.QTS_FreeCString(ctxPtr, chars);
     try {
@@ -245,7 +260,7 @@ export class RawHostCalls {
   private toGuest(fn: RawFunction, value: HostValue): number {
     switch (typeof value) {
       case "number":
-        return (value | 0) === value && !Object.is(value, -0) ? this.jsValue(TAGS.int, value) : this.ffi.QTS_NewFloat64(fn.ctxPtr, value);
+        return (value | 0) === value && !Object.is(value, -0) ? this.jsValue(TAGS.int, value) : this.made(this.ffi.QTS_NewFloat64(fn.ctxPtr, value));
       case "boolean":
         return this.jsValue(TAGS.bool, value ? 1 : 0);
       case "string":
@@ -254,20 +269,20 @@ export class RawHostCalls {
     if (value === null || value === undefined) return this.jsValue(TAGS.null, 0);
     if (value instanceof Uint8Array) {
       // The block becomes the ArrayBuffer's own storage, freed with it.
-      const block = this.em._malloc(Math.max(1, value.length));
+      const block = this.allocate(Math.max(1, value.length));
       this.em.HEAPU8.set(value, block);
-      return this.ffi.QTS_NewArrayBuffer(fn.ctxPtr, block, value.length);
+      return this.made(this.ffi.QTS_NewArrayBuffer(fn.ctxPtr, block, value.length));
     }
     // Arrays and objects are rare (accept's tuple, ifconfig): the library builds them.
     const handle = containerToGuest(fn.ctx, value);
     const copy = this.ffi.QTS_DupValuePointer(fn.ctxPtr, handle.value);
     handle.dispose();
-    return copy;
+    return this.made(copy);
   }
 
   /** A JSValue* holding an immediate value; the C side frees it after reading it. */
   private jsValue(tag: number, low: number): number {
-    const ptr = this.em._malloc(8);
+    const ptr = this.allocate(8);
     const heap = this.int32();
     heap[ptr >> 2] = low;
     heap[(ptr >> 2) + 1] = tag;
@@ -276,12 +291,24 @@ export class RawHostCalls {
 
   private newString(ctxPtr: number, text: string): number {
     const room = text.length * 3 + 1;
-    const chars = this.em._malloc(room);
+    const chars = this.allocate(room);
     const { written } = UTF8.encodeInto(text, this.em.HEAPU8.subarray(chars, chars + room - 1));
     this.em.HEAPU8[chars + written] = 0;
     const result = this.ffi.QTS_NewString(ctxPtr, chars);
     this.em._free(chars);
-    return result;
+    return this.made(result);
+  }
+
+  /** A block in the board's heap (MemoryError in the guest when it is full). */
+  private allocate(bytes: number): number {
+    if (this.heap) return this.heap.allocate(bytes);
+    return this.em._malloc(bytes);
+  }
+
+  /** What the FFI malloc'd (a JSValue*, a C string): NULL when the heap had no room for it. */
+  private made(ptr: number): number {
+    if (ptr === 0) throw new GuestException("MemoryError", ["memory allocation failed"]);
+    return ptr;
   }
 
   /**

@@ -3,8 +3,8 @@
  * board's boot (docs/benchmarks.md, "Boot per board"). A template instance runs the library once
  * per board kind (the library asks the board for its tables, `boardInfo`, as it starts); a board
  * then gets a fresh WebAssembly instance of the same compiled module, the template's memory
- * copied in, and its own runtime settings on top (engine.ts: memory limit, interrupt handler,
- * module loader, host functions) and its own Math.random seed.
+ * copied in, its heap (board-heap.ts: the memory has a fixed size), its own runtime settings on
+ * top (engine.ts: interrupt handler, module loader, host functions) and its own Math.random seed.
  *
  * What lives where, in the pinned build (quickjs-emscripten 0.32.0, package.json):
  * - in WebAssembly memory, copied: QuickJS's runtime and context, the library's objects,
@@ -23,11 +23,11 @@ import { setFlagsFromString } from "node:v8";
 import { Lifetime, QuickJSAsyncContext, QuickJSAsyncRuntime, QuickJSAsyncWASMModule, RELEASE_ASYNC } from "quickjs-emscripten";
 import type { GuestHost, HostValue } from "../host-api.ts";
 import { NATIVE_HELPERS } from "./native.ts";
+import { BoardHeap, PAGE } from "./board-heap.ts";
 import { RawHostCalls } from "./raw-ffi.ts";
 import { smallMemoryWasm } from "./wasm-memory.ts";
 
 const GUEST_LIBRARY_FILE = "boardsim:guest";
-const PAGE = 65536;
 /** Copy granularity: the OS page, so memory the template never touched stays untouched (RSS). */
 const CHUNK = 4096;
 /** The memory import's maximum in the build (2 GiB). */
@@ -42,8 +42,6 @@ export interface Snapshot {
   bytes: Uint8Array;
   rt: number;
   ctx: number;
-  /** Bytes the runtime used after the library ran: the board's heap comes on top. */
-  librarySize: number;
   /** Each guest module's export names (the module loader's source for `import x from "socket"`). */
   exports: Record<string, string[]>;
 }
@@ -60,8 +58,17 @@ export const NATIVES: GuestHost = {
   call: (name, args) => (NATIVE_HELPERS[name] as (...a: readonly HostValue[]) => HostValue)(...args),
 };
 
+/** A board's helpers: the template's, and what its own heap says. */
+export function nativesOf(heap: BoardHeap): GuestHost {
+  return {
+    functionNames: NATIVES.functionNames,
+    call: (name, args) => (name === "allocationFailed" ? heap.takeFailure() : NATIVES.call(name, args)),
+  };
+}
+
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
 }
 type WasmImports = Record<string, Record<string, unknown>>;
 interface WasmInstance {
@@ -72,7 +79,7 @@ const { compile, Instance, Memory } = (globalThis as unknown as {
   WebAssembly: {
     compile(bytes: Uint8Array): Promise<WebAssembly.Module>;
     Instance: new (module: WebAssembly.Module, imports: WasmImports) => WasmInstance;
-    Memory: new (size: { initial: number; maximum: number }) => WasmMemory;
+    Memory: new (size: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
   };
 }).WebAssembly;
 
@@ -98,15 +105,21 @@ function quickJsBuild() {
     setFlagsFromString("--liftoff-only");
     const require = createRequire(import.meta.url);
     const small = smallMemoryWasm(await readFile(require.resolve("@jitl/quickjs-wasmfile-release-asyncify/wasm")));
-    const [wasm, loader, Ffi] = await Promise.all([compile(small.bytes), RELEASE_ASYNC.importModuleLoader(), RELEASE_ASYNC.importFFI()]);
-    return { wasm, stackTop: small.stackTop, loader: loader as unknown as ModuleLoader, Ffi };
+    // The CommonJS build of the loader: the ES module one runs `await import("node:module")` in every
+    // instance, a trip through the ES module loader (and its hooks' thread under tsx) per board.
+    const loader = require("@jitl/quickjs-wasmfile-release-asyncify/emscripten-module") as ModuleLoader;
+    const [wasm, Ffi] = await Promise.all([compile(small.bytes), RELEASE_ASYNC.importFFI()]);
+    return { wasm, stackTop: small.stackTop, loader, Ffi };
   })());
 }
 
-/** A new QuickJS instance with `pages` of memory (at least what its static data and C stack need). */
-async function newInstance(pages?: number): Promise<BoardInstance & { memory: WasmMemory }> {
+/**
+ * A new QuickJS instance: the template's memory starts at what its static data and C stack need and
+ * grows; a board's has `fixedPages`, for good (board-heap.ts). Shared: see wasm-memory.ts.
+ */
+async function newInstance(fixedPages?: number): Promise<BoardInstance & { memory: WasmMemory }> {
   const { wasm, stackTop, loader, Ffi } = await quickJsBuild();
-  const memory = new Memory({ initial: pages ?? Math.ceil(stackTop / PAGE), maximum: MAX_PAGES });
+  const memory = new Memory({ initial: fixedPages ?? Math.ceil(stackTop / PAGE), maximum: fixedPages ?? MAX_PAGES, shared: true });
   const em = await loader({
     wasmMemory: memory,
     instantiateWasm: (imports, receive) => {
@@ -141,6 +154,7 @@ async function takeSnapshot(info: HostValue, functionNames: readonly string[], l
   const { module, raw, memory } = await newInstance();
   const fresh = changedChunks(new Uint8Array(memory.buffer), null);
   const ctx = module.newContext();
+  gcFields ??= findGcFields(module, ctx);
   const open = () => true;
   const hostError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
   // The library's only host call while it starts is boardInfo (guest/host.ts).
@@ -157,7 +171,6 @@ async function takeSnapshot(info: HostValue, functionNames: readonly string[], l
   const exports = ctx
     .unwrapResult(ctx.evalCode("Object.fromEntries(Object.entries(__modules).map(([k, v]) => [k, Object.keys(v)]))"))
     .consume((h) => ctx.dump(h) as Record<string, string[]>);
-  const librarySize = ctx.runtime.computeMemoryUsage().consume((h) => (ctx.dump(h) as { memory_used_size: number }).memory_used_size);
   randomStateOffset ??= findRandomState(module, ctx);
 
   const heap = new Uint8Array(memory.buffer);
@@ -175,7 +188,7 @@ async function takeSnapshot(info: HostValue, functionNames: readonly string[], l
   }
   const internals = ctx as unknown as { ctx: { value: number }; rt: { value: number } };
   // The template instance is dropped here, its context never freed: the snapshot holds it.
-  return { pages: memory.buffer.byteLength / PAGE, ranges, bytes, rt: internals.rt.value, ctx: internals.ctx.value, librarySize, exports };
+  return { pages: memory.buffer.byteLength / PAGE, ranges, bytes, rt: internals.rt.value, ctx: internals.ctx.value, exports };
 }
 
 /** Indexes of the chunks of `heap` that are not zero, or (given a fresh instance's) not zero in either. */
@@ -200,17 +213,23 @@ function changedChunks(heap: Uint8Array, fresh: Uint32Array | null): Uint32Array
   return Uint32Array.from(found);
 }
 
-/** A board's instance with the snapshot's runtime and context in it, as its own objects. */
-export async function restore(snapshot: Snapshot): Promise<BoardInstance & { ctx: QuickJSAsyncContext }> {
-  const instance = await newInstance(snapshot.pages);
-  const heap = new Uint8Array(instance.memory.buffer);
+/** A board's instance with the snapshot's runtime and context in it, as its own objects, and `heapBytes` free for the script. */
+export async function restore(snapshot: Snapshot, heapBytes: number): Promise<BoardInstance & { ctx: QuickJSAsyncContext; heap: BoardHeap }> {
+  const instance = await newInstance(BoardHeap.pages(snapshot.pages, heapBytes));
+  const memory = new Uint8Array(instance.memory.buffer);
   let at = 0;
   for (const [start, end] of snapshot.ranges) {
-    heap.set(snapshot.bytes.subarray(at, at + end - start), start);
+    memory.set(snapshot.bytes.subarray(at, at + end - start), start);
     at += end - start;
   }
-  seedRandom(heap, snapshot.ctx);
-  return { ...instance, ctx: wrap(instance.module, snapshot.rt, snapshot.ctx) };
+  seedRandom(memory, snapshot.ctx);
+  const heap = new BoardHeap((instance.module as unknown as { module: ConstructorParameters<typeof BoardHeap>[0] }).module, instance.memory, {
+    size: snapshot.rt + gcFields!.size,
+    threshold: snapshot.rt + gcFields!.threshold,
+  });
+  heap.reserve(heapBytes);
+  instance.raw.heap = heap;
+  return { ...instance, ctx: wrap(instance.module, snapshot.rt, snapshot.ctx), heap };
 }
 
 /** quickjs-emscripten's runtime and context objects around existing pointers, as its `newContext` makes them. */
@@ -232,6 +251,34 @@ function wrap(module: QuickJSAsyncWASMModule, rtPtr: number, ctxPtr: number): Qu
   contexts.set(ctxPtr, context);
   runtime.context = context;
   return context;
+}
+
+/**
+ * Where QuickJS keeps, in its JSRuntime, `malloc_state.malloc_size` (what it counts as allocated:
+ * 8 bytes a block in this build, board-heap.ts) and `malloc_gc_threshold` (a collection runs when
+ * an object is made and the count passes it: quickjs.c js_trigger_gc), as offsets from the
+ * runtime's address. Found once, on the template's fresh runtime: the memory limit is set to a
+ * marker and found (malloc_size is the word before it and is 8 × malloc_count, the word before
+ * that), and the threshold is the one word after it holding its start value, 256 KiB.
+ */
+let gcFields: { size: number; threshold: number } | undefined;
+const LIMIT_MARKER = 0x7abcdef1;
+const GC_THRESHOLD_START = 256 * 1024;
+const RUNTIME_SEARCH_WORDS = 64;
+
+function findGcFields(module: QuickJSAsyncWASMModule, ctx: QuickJSAsyncContext): { size: number; threshold: number } {
+  const em = (module as unknown as { module: { HEAPU8: Uint8Array } }).module;
+  const rtPtr = (ctx as unknown as { rt: { value: number } }).rt.value;
+  const words = () => new Int32Array(em.HEAPU8.buffer, rtPtr, RUNTIME_SEARCH_WORDS);
+  ctx.runtime.setMemoryLimit(LIMIT_MARKER);
+  const limit = words().indexOf(LIMIT_MARKER);
+  ctx.runtime.setMemoryLimit(-1);
+  const runtime = words();
+  const thresholds = [...runtime.keys()].filter((i) => i > limit && runtime[i] === GC_THRESHOLD_START);
+  if (limit < 2 || runtime[limit - 1] !== 8 * runtime[limit - 2]! || runtime[limit - 1] === 0 || thresholds.length !== 1) {
+    throw new Error("boardsim: unsupported quickjs-emscripten build (malloc state)");
+  }
+  return { size: (limit - 1) * 4, threshold: thresholds[0]! * 4 };
 }
 
 /**

@@ -5,6 +5,14 @@
  * its GC by that count, so with 1,000 boards the 16 MiB floor alone made it collect ~116 times
  * (docs/benchmarks.md). The binary is patched in place: the import's minimum drops to one page,
  * and each instance gets a `WebAssembly.Memory` of the size it needs (snapshot.ts).
+ *
+ * The import is also marked shared. V8 leaves shared memories out of its external-memory count
+ * (`BackingStore::PerIsolateAccountingLength` is 0 for them), so boards' memories no longer start
+ * a full collection every ~10 boards, each walking every board's JavaScript objects: that made boot
+ * per board grow with N (docs/benchmarks.md, "Session 4"). Only the pages a board touches cost RSS;
+ * a dead board's memory goes with its instance at the next collection. Nothing else changes for
+ * a single-threaded instance (no atomics are used; the buffer is a SharedArrayBuffer, which
+ * TextDecoder and the typed arrays of the glue and raw-ffi.ts read as any other).
  */
 
 /** The patched binary, and the first address above the C stack: a fresh instance needs memory up to here. */
@@ -17,6 +25,8 @@ const SECTION_IMPORT = 2;
 const SECTION_GLOBAL = 6;
 const KIND_MEMORY = 2;
 const I32_CONST = 0x41;
+/** Limits flag: shared memory (the threads proposal; it requires a maximum, which the build has). */
+const SHARED = 2;
 
 export function smallMemoryWasm(original: Uint8Array): SmallMemoryWasm {
   const bytes = Uint8Array.prototype.slice.call(original);
@@ -54,6 +64,8 @@ export function smallMemoryWasm(original: Uint8Array): SmallMemoryWasm {
           continue;
         }
         const flags = bytes[at++]!;
+        if (!(flags & 1)) throw new Error("boardsim: unsupported quickjs-emscripten build (memory without a maximum)");
+        bytes[at - 1] = flags | SHARED;
         // The minimum, rewritten as 1 in the same number of LEB128 bytes (padding is valid LEB128).
         const start = at;
         u32();

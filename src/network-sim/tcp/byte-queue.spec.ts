@@ -12,6 +12,16 @@ describe("ByteQueue", () => {
     expect(q.tryRead(10)).toBeNull();
   });
 
+  it("reads within one chunk, then the rest of it with the next chunk, in order", async () => {
+    const q = new ByteQueue(100);
+    q.push(Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8));
+    expect(await q.read(3)).toEqual(Uint8Array.of(1, 2, 3));
+    expect(await q.read(3)).toEqual(Uint8Array.of(4, 5, 6));
+    q.push(Uint8Array.of(9));
+    expect(await q.read(10)).toEqual(Uint8Array.of(7, 8, 9));
+    expect(q.size).toBe(0);
+  });
+
   it("peek() copies the next bytes across chunks without taking them; discard() takes them and reopens the window", async () => {
     const q = new ByteQueue(5);
     let drained = 0;

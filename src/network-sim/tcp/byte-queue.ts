@@ -103,9 +103,20 @@ export class ByteQueue {
     this.consume(Math.min(n, this.buffered), null);
   }
 
+  /**
+   * Bytes within the first chunk come as a view of it, without a copy (the engines copy what they
+   * get into the guest; no chunk is written to once queued); bytes across chunks, as one new array.
+   */
   private take(max: number): Uint8Array {
-    const out = new Uint8Array(Math.min(max, this.buffered));
-    this.consume(out.length, out);
+    const count = Math.min(max, this.buffered);
+    const first = this.chunks[0]!;
+    if (first.length - this.head >= count) {
+      const view = first.subarray(this.head, this.head + count);
+      this.consume(count, null);
+      return view;
+    }
+    const out = new Uint8Array(count);
+    this.consume(count, out);
     return out;
   }
 

@@ -208,10 +208,14 @@ export class Wlan {
     }
     this.lease = lease;
     this.opts.lan.capture?.dhcp(mac, hostname, lease.ip, ap.config, false, profile.wlan.dhcpChecksAddress);
-    log.info(
-      { ip: lease.ip, mac: lease.mac, hostname, leaseSeconds: ap.dhcp.leaseSeconds, expiresAt: this.timeOf(lease.expiresAt), leases: ap.dhcp.table().map((l) => ({ ...l, expiresAt: this.timeOf(l.expiresAt) })) },
-      `DHCP lease ${lease.ip} for ${hostname}`,
-    );
+    // The whole lease table only when the line is logged: building it for every board's lease made
+    // a fleet's boot grow with its size (a silent lab's log drops the line).
+    if (log.isLevelEnabled("info")) {
+      log.info(
+        { ip: lease.ip, mac: lease.mac, hostname, leaseSeconds: ap.dhcp.leaseSeconds, expiresAt: this.timeOf(lease.expiresAt), leases: ap.dhcp.table().map((l) => ({ ...l, expiresAt: this.timeOf(l.expiresAt) })) },
+        `DHCP lease ${lease.ip} for ${hostname}`,
+      );
+    }
     this.bindAddress(ap);
     this.scheduleRenewal(ap);
   }

@@ -182,16 +182,21 @@ def send(op, name, fd, data):
     return call(name, fd, {"__b": [uctypes.addressof(mv), len(mv)]})
 
 
+class _Buffer(dict):
+    # What crosses is {"__b": [address, length]} (json.dumps prints the dict); the view rides along
+    # so the bytes stay alive as long as the argument does: through the whole call(), whose
+    # arguments the caller's frame holds until the reply. The bridge may collect garbage before
+    # the host reads them (run_deferred(), a host call made while later arguments are built), and a
+    # str's encoding has no other reference.
+    pass
+
+
 def buffer(data):
     """A bytes-like argument: str as UTF-8, anything with the buffer protocol as it is."""
     mv = _view(data)
-    # Held until the next one: the host reads the bytes during the call this argument goes to, and
-    # the bridge may collect garbage first (a str's encoding has no other reference).
-    _buffer_held[0] = mv
-    return {"__b": [uctypes.addressof(mv) if len(mv) else 0, len(mv)]}
-
-
-_buffer_held = [None]
+    arg = _Buffer(__b=[uctypes.addressof(mv) if len(mv) else 0, len(mv)])
+    arg.view = mv
+    return arg
 
 
 def _view(data):

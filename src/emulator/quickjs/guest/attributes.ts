@@ -15,10 +15,12 @@ const PROBES = new Set(["then", "toJSON"]);
 export function strictAttributes<T extends object>(obj: T, typeName: string): T {
   return new Proxy(obj, {
     get(target, name, receiver) {
-      if (typeof name === "string" && !(name in target) && !name.startsWith("__") && !PROBES.has(name)) {
+      // Every method call and `this.fd` in one comes through here: a present value costs one lookup.
+      const value = Reflect.get(target, name, receiver);
+      if (value === undefined && typeof name === "string" && !(name in target) && !name.startsWith("__") && !PROBES.has(name)) {
         throw new AttributeError(`'${typeName}' object has no attribute '${name}'`);
       }
-      return Reflect.get(target, name, receiver);
+      return value;
     },
   });
 }

@@ -1,5 +1,5 @@
 /** The Python builtins a chapter script uses: print, len, str, repr, bytes, tuple and the exceptions. */
-import { bytes, utf8Encode } from "./bytes.ts";
+import { bytes, toArrayBuffer, utf8Encode } from "./bytes.ts";
 import { EXCEPTIONS, tuple } from "./exceptions.ts";
 import { call } from "./host.ts";
 import { repr, str } from "./repr.ts";
@@ -13,9 +13,25 @@ function isPrintKeywords(value: unknown): value is { sep?: string; end?: string 
   return keys.length > 0 && keys.every((k) => PRINT_KEYWORDS.has(k));
 }
 
+/**
+ * The line goes to `write` as text, except bytes, which go as they are and the engine writes their
+ * repr (engine.ts, native.ts's quote): the chapter's server prints every chunk it receives, and its
+ * repr need not cross into the sandbox and back.
+ */
 export function print(...args: unknown[]): void {
   const options = args.length > 0 && isPrintKeywords(args[args.length - 1]) ? (args.pop() as { sep?: string; end?: string }) : {};
-  call("write", args.map(str).join(options.sep ?? " ") + (options.end ?? "\n"));
+  const sep = String(options.sep ?? " ");
+  const parts: unknown[] = [];
+  let text = "";
+  args.forEach((arg, i) => {
+    if (i > 0) text += sep;
+    if (arg instanceof Uint8Array && typeof (arg as { __str__?: unknown }).__str__ !== "function") {
+      parts.push(text, toArrayBuffer(arg));
+      text = "";
+    } else text += str(arg);
+  });
+  parts.push(text + String(options.end ?? "\n"));
+  call("write", ...parts);
 }
 
 export function len(value: unknown): number {

@@ -86,12 +86,29 @@ export function exceptionFromHost(error: unknown): unknown {
  */
 export function caught(error: unknown): unknown {
   if (!(error instanceof Error) || error.name !== "InternalError") return error;
-  const python = /out of memory/.test(error.message)
-    ? new MemoryError("memory allocation failed")
-    : /stack overflow/.test(error.message)
-      ? new RuntimeError("maximum recursion depth exceeded")
-      : null;
-  if (!python) return error;
+  if (/out of memory/.test(error.message)) {
+    const python = outOfMemory();
+    if (python !== EMERGENCY_MEMORY_ERROR) Object.defineProperty(python, "stack", { value: error.stack, configurable: true, writable: true });
+    return python;
+  }
+  if (!/stack overflow/.test(error.message)) return error;
+  const python = new RuntimeError("maximum recursion depth exceeded");
   Object.defineProperty(python, "stack", { value: error.stack, configurable: true, writable: true });
   return python;
+}
+
+/**
+ * Made while the library starts: a full heap may have no room for a new MemoryError, and then
+ * MicroPython raises its preallocated one (py/objexcept.c, mp_obj_exception_make_new:
+ * mp_emergency_exception_obj).
+ */
+const EMERGENCY_MEMORY_ERROR = new MemoryError("memory allocation failed");
+
+/** The MemoryError for an allocation QuickJS could not make (it does not say how many bytes it wanted). */
+export function outOfMemory(): MemoryError {
+  try {
+    return new MemoryError("memory allocation failed");
+  } catch {
+    return EMERGENCY_MEMORY_ERROR;
+  }
 }

@@ -4,8 +4,8 @@
  */
 import { strictAttributes } from "./attributes.ts";
 import { installBuiltins } from "./builtins.ts";
-import { caught, oserrorTexts } from "./exceptions.ts";
-import { boardInfo, call } from "./host.ts";
+import { caught, oserrorTexts, outOfMemory } from "./exceptions.ts";
+import { allocationFailed, boardInfo, call, pace } from "./host.ts";
 import machine from "./machine.ts";
 import mpython from "./mpython.ts";
 import network from "./network.ts";
@@ -17,13 +17,30 @@ import time from "./time.ts";
 Object.assign(oserrorTexts, boardInfo.oserror);
 installBuiltins();
 
-/** Called at the top of every loop body of the user's script (see loop-ticks.ts). */
+/**
+ * Called at the top of every loop body of the user's script (see loop-ticks.ts): every 256th
+ * iteration polls the board, every 64th reaches the host so that a loop making cyclic garbage gets
+ * it collected before the heap fills (board-heap.ts).
+ */
 let ticks = 0;
 function __tick(): void {
   if (++ticks >= 256) {
     ticks = 0;
     call("poll");
-  }
+  } else if ((ticks & 63) === 0) pace();
+}
+
+/**
+ * At the top of every catch block of the user's script (see catch-hooks.ts). First, allocating
+ * nothing, it asks whether an allocation just failed, which also gives the guest room to go on in a
+ * full heap (board-heap.ts). QuickJS throws null when a full heap had no room even for its
+ * out-of-memory error (quickjs.c, JS_ThrowError2); asking on every catch keeps a script's own later
+ * `throw null` a null.
+ */
+function __caught(error: unknown): unknown {
+  const failed = allocationFailed();
+  if (error === null) return failed ? outOfMemory() : error;
+  return caught(error);
 }
 
 const modules: Record<string, unknown> = { network, socket, select, time, machine, sys };
@@ -33,4 +50,4 @@ if (boardInfo.modules.includes("mpython")) modules.mpython = mpython;
 for (const name of Object.keys(modules)) modules[name] = strictAttributes(modules[name] as object, "module");
 Object.defineProperty(globalThis, "__modules", { value: modules });
 Object.defineProperty(globalThis, "__tick", { value: __tick });
-Object.defineProperty(globalThis, "__caught", { value: caught });
+Object.defineProperty(globalThis, "__caught", { value: __caught });

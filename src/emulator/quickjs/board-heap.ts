@@ -1,0 +1,196 @@
+/**
+ * The board's heap inside its QuickJS instance (issue 14). QuickJS's own memory limit cannot be
+ * it in this build: under Emscripten its js_def_malloc_usable_size returns 0 (quickjs.c, bellard
+ * 2025-09-13, `#elif defined(EMSCRIPTEN) return 0;`), so the runtime counts every block as its
+ * 8-byte MALLOC_OVERHEAD whatever its size; the limit stopped only a single allocation larger
+ * than the whole heap, and an ESP8266 script (37 KB heap) held 27 MB in 8 KiB Uint8Arrays.
+ *
+ * So the limit is malloc's own. The board's WebAssembly memory has a fixed size (it cannot grow),
+ * and once the snapshot is in it every free byte is taken except one block of the board's heap
+ * size, which is then let go: whatever the guest allocates (QuickJS's objects, array buffers,
+ * strings, the host's answers in raw-ffi.ts) comes out of that block, and past it malloc fails
+ * and QuickJS raises its out-of-memory error, which the guest library turns into MemoryError.
+ * Two blocks are kept aside for the host: asyncify's buffer for a suspended host call, and a spare
+ * the host lets go to raise MemoryError in a full heap.
+ */
+import { GuestException } from "../host-api.ts";
+
+export const PAGE = 65536;
+/** Asyncify's buffer: the glue mallocs 12 + ASYNCIFY_STACK_SIZE (81,920) bytes at each suspension and frees it on resuming. */
+const SUSPEND_BYTES = 12 + 81_920;
+/** Enough for the host's error object and the guest library's exception made from it. */
+const SPARE_BYTES = 4096;
+/** Sizes the free memory is taken in, largest first: the last (1 byte) takes malloc's smallest chunk. */
+const FILL_SIZES = [PAGE, 4096, 256, 16, 1];
+/**
+ * QuickJS's objects and bytecode take more room than MicroPython's: the same WiFi-and-sockets
+ * script left a 25,000-byte block free on the .py ESP8266 and 10,351 on the TS one with the same
+ * heap (UNVERIFIED beyond that script). So a TS board gets its heap × 1.5, for a script to hold
+ * about what the .py one holds on the board.
+ */
+const QUICKJS_ROOM = 1.5;
+/** QuickJS counts a block as 8 bytes here (MALLOC_OVERHEAD); a collection comes after heap / 256 new blocks (ESP8266: ~150). */
+const COUNTED_BLOCK_BYTES = 8;
+const GC_HEAP_FRACTION = 256;
+
+interface Malloc {
+  _malloc(bytes: number): number;
+  _free(ptr: number): void;
+}
+
+/** What an uncaught null stands for when an allocation had just failed (traceback.ts makes it MemoryError). */
+export const OUT_OF_MEMORY = { name: "InternalError", message: "out of memory", stack: "" };
+
+/** MicroPython's text when an allocation fails (py/runtime.c v1.23.0, m_malloc_fail, line 1643). */
+export function memoryError(bytes: number): GuestException {
+  return new GuestException("MemoryError", [`memory allocation failed, allocating ${bytes} bytes`]);
+}
+
+export class BoardHeap {
+  private suspendBlock = 0;
+  private spare = 0;
+  private failed = false;
+
+  /** Memory pages for a snapshot of `snapshotPages` and a heap of `heapBytes` (the rest of the last pages is taken). */
+  static pages(snapshotPages: number, heapBytes: number): number {
+    return snapshotPages + Math.ceil((BoardHeap.room(heapBytes) + SUSPEND_BYTES + SPARE_BYTES) / PAGE) + 1;
+  }
+
+  /** The free bytes a TS script gets for a board heap of `heapBytes`. */
+  static room(heapBytes: number): number {
+    return Math.round(heapBytes * QUICKJS_ROOM);
+  }
+
+  private readonly words: Int32Array;
+  private gcEvery = 0;
+
+  /**
+   * `memory` was made with its maximum at its initial size: a growth request means malloc found no
+   * room. `gc` locates QuickJS's block count and collection threshold (snapshot.ts, findGcFields).
+   */
+  constructor(
+    private readonly em: Malloc & { HEAPU8: Uint8Array },
+    memory: object,
+    private readonly gc: { size: number; threshold: number },
+  ) {
+    this.words = new Int32Array(em.HEAPU8.buffer);
+    Object.defineProperty(memory, "grow", {
+      value: () => {
+        this.failed = true;
+        this.words[gc.threshold >> 2] = 0; // a collection at the next object made
+        throw new RangeError("the board's heap is full");
+      },
+    });
+  }
+
+  /** Leaves exactly the room for `heapBytes` free for the guest (and the host's two blocks held). */
+  reserve(heapBytes: number): void {
+    this.suspendBlock = this.em._malloc(SUSPEND_BYTES);
+    this.spare = this.em._malloc(SPARE_BYTES);
+    const heap = this.em._malloc(BoardHeap.room(heapBytes));
+    if (!this.suspendBlock || !this.spare || !heap) throw new Error("boardsim: the board's memory has no room for its heap");
+    for (const size of FILL_SIZES) while (this.em._malloc(size) !== 0);
+    this.em._free(heap);
+    this.failed = false;
+    this.gcEvery = Math.floor(heapBytes / GC_HEAP_FRACTION) * COUNTED_BLOCK_BYTES;
+    this.pace();
+  }
+
+  /** A block for the host's answer; MemoryError in the guest when the heap has no room for it. */
+  allocate(bytes: number): number {
+    const ptr = this.em._malloc(bytes);
+    if (ptr === 0) throw memoryError(bytes);
+    return ptr;
+  }
+
+  /**
+   * Before the host raises an error in the guest: in a heap too full for the error, the spare
+   * makes room. Only then: the spare given to a guest that goes on allocating would be filled.
+   */
+  roomForError(): void {
+    if (this.spare === 0) return;
+    const failed = this.failed;
+    const room = this.em._malloc(SPARE_BYTES);
+    this.failed = failed;
+    if (room !== 0) this.em._free(room);
+    else this.releaseSpare();
+  }
+
+  private releaseSpare(): void {
+    if (this.spare === 0) return;
+    this.em._free(this.spare);
+    this.spare = 0;
+  }
+
+  /**
+   * At each host call: the next collection is paced, and the spare is taken back once the heap has
+   * room for it twice over (the guest keeps the room it was given to handle its MemoryError).
+   */
+  atHostCall(): void {
+    this.pace();
+    if (this.spare !== 0) return;
+    const failed = this.failed;
+    const room = this.em._malloc(2 * SPARE_BYTES);
+    if (room !== 0) {
+      this.em._free(room);
+      this.spare = this.em._malloc(SPARE_BYTES);
+    }
+    this.failed = failed;
+  }
+
+  /**
+   * MicroPython collects when an allocation finds no room, then retries it (py/gc.c, gc_alloc);
+   * QuickJS frees most garbage at once (reference counts) but collects cycles only when its count
+   * of blocks passes a threshold (quickjs.c js_trigger_gc), which it sets to 1.5 × its count after
+   * each collection: with the library's thousands of blocks, far more than a board's heap holds. So
+   * at each host call (a loop's tick reaches the host every 64 iterations) the next collection is
+   * brought to within a fraction of the heap's worth of blocks, and a failed allocation asks for
+   * one at once (the script's MemoryError is raised; its retry finds the cycles collected).
+   */
+  private pace(): void {
+    const next = this.words[this.gc.size >> 2]! + this.gcEvery;
+    if ((this.words[this.gc.threshold >> 2]! >>> 0) > next) this.words[this.gc.threshold >> 2] = next;
+  }
+
+  /**
+   * Runs `copy`, which mallocs a temporary copy of guest bytes for the host to read and frees it
+   * (null: no room). The board reads a buffer in place, so that copy must not fail for lack of
+   * heap: in a full heap it gets the block kept for asyncify, free until the guest suspends.
+   */
+  hostCopy<T>(copy: () => T | null): T | null {
+    const failed = this.failed;
+    let result = copy();
+    if (result === null && this.suspendBlock !== 0) {
+      this.em._free(this.suspendBlock);
+      result = copy();
+      this.suspendBlock = this.em._malloc(SUSPEND_BYTES);
+    }
+    this.failed = failed;
+    return result;
+  }
+
+  /** Before the guest suspends: asyncify's buffer gets the block kept for it. False: none is kept (the template). */
+  beforeSuspend(): boolean {
+    if (this.suspendBlock === 0) return false;
+    this.em._free(this.suspendBlock);
+    this.suspendBlock = 0;
+    return true;
+  }
+
+  /** After asyncify freed its buffer on resuming: its block is kept again (nothing allocated in between). */
+  afterResume(): void {
+    this.suspendBlock = this.em._malloc(SUSPEND_BYTES);
+  }
+
+  /**
+   * Whether an allocation failed for lack of room since last asked. If one did, the spare is let go:
+   * the guest gets room to make its MemoryError and start its catch block (restocked at the next
+   * host call that finds room), as MicroPython keeps an emergency exception for a full heap.
+   */
+  takeFailure(): boolean {
+    const failed = this.failed;
+    this.failed = false;
+    if (failed) this.releaseSpare();
+    return failed;
+  }
+}
