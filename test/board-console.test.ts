@@ -293,6 +293,32 @@ describe("REPL", () => {
     client.destroy();
   });
 
+  it("a soft reset starts the interpreter afresh: no global, module or sys.path entry of the last run, the heap as free as after boot", async () => {
+    // ports/rp2/main.c and ports/esp32/main.c, soft_reset: gc_init and mp_init again, boot.py again.
+    const run = await boot("pico_w");
+    await run.take(">>> ");
+    const free = await repl(run, "import gc; gc.collect(); gc.mem_free()");
+    await repl(run, "f = open('m.py', 'w'); f.write('print(\"m runs\")\\n'); f.close()");
+    expect(await repl(run, "import m, sys; x = bytearray(8192); sys.path.append('/x')")).toContain("m runs");
+    for (let i = 0; i < 2; i++) {
+      run.type("\x04");
+      expect(await run.take(">>> ")).toBe(`\r\nMPY: soft reboot\r\n${banner("pico_w")}`);
+      expect(await repl(run, "import gc; gc.collect(); gc.mem_free()")).toBe(free);
+      expect(await repl(run, "x")).toContain("NameError: name 'x' isn't defined");
+      expect(await repl(run, "import sys; '/x' in sys.path")).toBe("import sys; '/x' in sys.path\r\nFalse\r\n");
+      expect(await repl(run, "import m; x = 1; sys.path.append('/x')")).toBe("import m; x = 1; sys.path.append('/x')\r\nm runs\r\n");
+    }
+  });
+
+  it("the board's library cannot be written: a write there goes to the flash (no such folder: ENOENT), and a soft reset imports the library's module", async () => {
+    const run = await boot("esp32");
+    await run.take(">>> ");
+    expect(await repl(run, "open('/boardsim/requests.py', 'w')")).toContain("OSError: [Errno 2] ENOENT\r\n");
+    run.type("\x04");
+    await run.take(">>> ");
+    expect(await repl(run, "import requests; requests.get")).toMatch(/<function get at 0x[0-9a-f]+>\r\n$/);
+  });
+
   it("machine.soft_reset() soft-reboots, machine.reset() reboots with the banner", async () => {
     const run = await boot("esp32");
     await run.take(">>> ");

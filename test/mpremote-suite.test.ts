@@ -14,7 +14,7 @@ import { PYTHON, runPython } from "./support/python.ts";
  */
 const SHARED_MPREMOTE = fileURLToPath(new URL("../../shared/tools/mpremote", import.meta.url));
 /** The tests that pass on every transport; the test fails if one of them does not. */
-const PASSING = ["test_errno.sh", "test_eval_exec_run.sh", "test_mount.sh", "test_recursive_cp.sh"];
+const PASSING = ["test_errno.sh", "test_eval_exec_run.sh", "test_filesystem.sh", "test_fs_tree.sh", "test_mip_local_install.sh", "test_mount.sh", "test_recursive_cp.sh"];
 const SUITE_MS = 15 * 60_000;
 
 const work = mkdtempSync(path.join(tmpdir(), "boardsim-mpremote-"));

@@ -57,7 +57,7 @@ export type RunOutcome =
   | { kind: "raised"; pyType: string; traceback: string[] }
   /** The board was reset (Board.halt) while the script ran. */
   | { kind: "reset" }
-  /** Soft reset (Ctrl-D at the REPL, machine.soft_reset()): the runner starts the interpreter again on the same Board. */
+  /** Soft reset (Ctrl-D at the REPL, machine.soft_reset()): the runner calls run() again on the same Board, and the engine starts its interpreter afresh. */
   | { kind: "soft-reset" };
 
 /** A script ready to run: the engine-specific code plus what tracebacks need. */

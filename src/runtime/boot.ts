@@ -107,13 +107,11 @@ export async function runOnLan(spec: LanBoard, script: GuestScript, lan: Lan, op
         lan.clock.guestRunning?.(-1);
         outcome = await running;
         if (outcome.kind !== "soft-reset") break;
-        // ports/esp32/main.c:197, ports/rp2/main.c:209; then the interpreter starts again on the same board.
-        engine.dispose();
+        // ports/esp32/main.c:197, ports/rp2/main.c:209; then the same engine boots its interpreter again on the same board.
         console("MPY: soft reboot\n");
         board.softReset();
         serial?.booting();
         lan.clock.guestRunning?.(1);
-        engine = await script.createEngine(setup.heapBytes, scriptConfig(spec));
       }
     } finally {
       unregister?.();

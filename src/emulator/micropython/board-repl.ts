@@ -10,7 +10,8 @@
  * - the board's banner in place of the port's, and "\n" → "\r\n" as the ports' cooked stdout does
  *   (shared/runtime/stdout_helpers.c), for text only: sys.stdout.buffer's bytes go out unchanged
  *   (shared/runtime/sys_stdio_mphal.c: stdio_write cooks, stdio_buffer_write does not);
- * - soft reset (PYEXEC_FORCED_EXIT): this worker ends and the runner starts a fresh interpreter.
+ * - soft reset (PYEXEC_FORCED_EXIT): bootFirmware returns, the worker brings the interpreter back to
+ *   its state before the first boot (worker.ts) and runs bootFirmware again when the runner says.
  */
 import type { MicroPython } from "@micropython/micropython-webassembly-pyscript";
 import type { HostValue } from "../host-api.ts";
@@ -115,6 +116,15 @@ export interface WorkerContext {
 const encoder = new TextEncoder();
 const latin1 = new TextDecoder("latin1");
 
+/**
+ * Before the first boot: the library's spare heap is held back, as before a script
+ * (_boardsim.run), so the board's heap is free; frozen libraries (asyncio, requests, ...) then
+ * import without costing the board's heap, as from flash.
+ */
+export function prepareFirmware(mp: MicroPython): void {
+  mp.runPython("import _boardsim\n_boardsim._trim_heap(_boardsim._script[2], 0)\n_boardsim._script = None\n_boardsim._import_frozen_without_heap()");
+}
+
 export function bootFirmware(ctx: WorkerContext, boot: BoardBoot): WorkerOutcome {
   const { mp } = ctx;
   const out = new ConsoleFilter((bytes) => ctx.input.send(bytes), boot.banner);
@@ -125,9 +135,6 @@ export function bootFirmware(ctx: WorkerContext, boot: BoardBoot): WorkerOutcome
   };
   let raw = mode(null).raw;
 
-  // The library's spare heap is held back, as before a script (_boardsim.run), so the board's heap is free.
-  // Frozen libraries (asyncio, requests, ...) then import without costing the board's heap, as from flash.
-  mp.runPython("import _boardsim\n_boardsim._trim_heap(_boardsim._script[2], 0)\n_boardsim._script = None\n_boardsim._import_frozen_without_heap()");
   // main.c (ports/rp2/main.c:180-192, ports/esp32/main.c:143-150): boot.py, then main.py only in the friendly REPL.
   mp.runPython("import _board\n_board.attach_console()");
   const softReset = () => (ctx.flushConsole(), { kind: "soft-reset" }) as WorkerOutcome;

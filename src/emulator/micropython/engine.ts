@@ -1,7 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { Worker } from "node:worker_threads";
+import { type MessagePort, Worker } from "node:worker_threads";
 import { packageRoot } from "../../package-root.ts";
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "../host-api.ts";
 import { createDataChannel, DataChannelHost } from "./data-channel.ts";
@@ -59,10 +59,18 @@ export interface MicroPythonOptions {
 
 /**
  * Runs one .py script, unchanged, in MicroPython compiled to WebAssembly, in a worker thread of
- * its own. The worker blocks on each host call while this thread runs it on the Board.
+ * its own. The worker blocks on each host call while this thread runs it on the Board. After a
+ * soft reset the worker stays: it has put the interpreter back as it was before the first run
+ * (worker.ts), and the next run() lets it boot again.
  */
 export class MicroPythonEngine implements GuestEngine {
   private worker: Worker | undefined;
+  private port: MessagePort | undefined;
+  /** [0]: a host call's reply is on the port; [1]: the worker may run again after a soft reset. */
+  private readonly signal = new Int32Array(new SharedArrayBuffer(8));
+  private readonly data = createDataChannel();
+  /** The run in progress: its host, its data channel, and how it ends. */
+  private current: { host: GuestHost; channel: DataChannelHost; end(outcome: RunOutcome): void } | undefined;
 
   private constructor(
     private readonly wasm: WebAssembly.Module,
@@ -77,14 +85,24 @@ export class MicroPythonEngine implements GuestEngine {
   }
 
   run(host: GuestHost): Promise<RunOutcome> {
-    const signal = new Int32Array(new SharedArrayBuffer(4));
+    return new Promise<RunOutcome>((end) => {
+      const channel = new DataChannelHost(this.data, host, (name, args) => answer(host, name, args));
+      this.current = { host, channel, end };
+      channel.serve();
+      if (this.worker) {
+        Atomics.store(this.signal, 1, 1);
+        Atomics.notify(this.signal, 1);
+      } else this.start();
+    });
+  }
+
+  private start(): void {
     const { port1, port2 } = new MessageChannel();
-    const data = createDataChannel();
     const input: WorkerInput = {
       wasm: this.wasm,
-      signal,
+      signal: this.signal,
       port: port2,
-      data,
+      data: this.data,
       library: this.library,
       source: this.script.source,
       fileName: this.script.fileName,
@@ -95,31 +113,42 @@ export class MicroPythonEngine implements GuestEngine {
     };
     const worker = new Worker(workerFile(), { workerData: input, transferList: [port2] });
     this.worker = worker;
-    const channel = new DataChannelHost(data, host, (name, args) => answer(host, name, args));
+    this.port = port1;
     port1.on("message", async ({ name, args }: HostRequest) => {
-      channel.settle(name);
-      port1.postMessage(await answer(host, name, args));
-      Atomics.store(signal, 0, 1);
-      Atomics.notify(signal, 0);
+      const run = this.current;
+      if (!run) return;
+      run.channel.settle(name);
+      port1.postMessage(await answer(run.host, name, args));
+      Atomics.store(this.signal, 0, 1);
+      Atomics.notify(this.signal, 0);
     });
-    channel.serve();
-    return new Promise<RunOutcome>((resolve) => {
-      // What the script sent last goes out before the run's end closes its sockets.
-      worker.once("message", (outcome: RunOutcome) => resolve((channel.settle(""), outcome)));
-      // The worker's own end (out of memory, an error outside the interpreter) is this board's fatal
-      // error, never the process's: other boards run on.
-      worker.once("error", (error) => resolve(fatal(error?.name ?? "")));
-      worker.once("exit", (code) => resolve(fatal(`exit ${code}`)));
-    }).finally(() => {
-      channel.stop();
-      port1.close();
-      void worker.terminate();
-      this.worker = undefined;
+    // What the script sent last goes out before the run's end closes its sockets.
+    worker.on("message", (outcome: RunOutcome) => this.finish(outcome, true));
+    // The worker's own end (out of memory, an error outside the interpreter) is this board's fatal
+    // error, never the process's: other boards run on.
+    worker.once("error", (error) => this.finish(fatal(error?.name ?? ""), false));
+    worker.once("exit", (code) => {
+      if (this.worker === worker) this.worker = undefined;
+      this.finish(fatal(`exit ${code}`), false);
     });
   }
 
+  private finish(outcome: RunOutcome, settle: boolean): void {
+    const run = this.current;
+    if (!run) return;
+    this.current = undefined;
+    if (settle) run.channel.settle("");
+    run.channel.stop();
+    if (outcome.kind !== "soft-reset") void this.dispose();
+    run.end(outcome);
+  }
+
   async dispose(): Promise<void> {
-    await this.worker?.terminate();
+    const worker = this.worker;
+    this.worker = undefined;
+    this.port?.close();
+    this.port = undefined;
+    await worker?.terminate();
   }
 }
 

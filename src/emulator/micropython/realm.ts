@@ -25,6 +25,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import vm from "node:vm";
 import type { MicroPython, MicroPythonOptions } from "@micropython/micropython-webassembly-pyscript";
+import { snapshotMemory } from "./memory-snapshot.ts";
 
 type Primitive = string | number | boolean | null | undefined;
 /** A function the context may call: primitives in, a primitive (or nothing) out. */
@@ -64,6 +65,12 @@ export interface SandboxedMicroPython {
   lockdown(): void;
   /** A short text for what the context threw (a wasm trap's message, an error's name, else ""), read inside. */
   describe(error: unknown): string;
+  /**
+   * The interpreter as it is now: its memory and the glue's tables of the JavaScript objects
+   * Python holds (proxy_js_ref ..., whose ids live in that memory). `restore()` brings both back.
+   * Take it with no Python running and after the memory has stopped growing (the heap capped).
+   */
+  snapshot(): { restore(): void };
 }
 
 const GLUE_PACKAGE = "@micropython/micropython-webassembly-pyscript";
@@ -129,6 +136,8 @@ const INSIDE = `"use strict";
     return { instance };
   };
   const bufferOf = Object.getOwnPropertyDescriptor(WebAssembly.Memory.prototype, "buffer").get;
+  // Copies of the glue's proxy tables (proxy_js_init) at the snapshot, held here where Python cannot reach them.
+  let proxies = null;
   return {
     options(heapsize) {
       const sink = function (bytes) { consoleByte(bytes[0]); };
@@ -141,6 +150,16 @@ const INSIDE = `"use strict";
       return exports;
     },
     buffer() { return Reflect.apply(bufferOf, exports.memory, []); },
+    saveProxies() {
+      proxies = { ref: proxy_js_ref.slice(), next: proxy_js_ref_next, refMap: new Map(proxy_js_ref_map), map: new Map(proxy_js_map), existing: proxy_js_existing.slice() };
+    },
+    restoreProxies() {
+      globalThis.proxy_js_ref = proxies.ref.slice();
+      globalThis.proxy_js_ref_next = proxies.next;
+      globalThis.proxy_js_ref_map = new Map(proxies.refMap);
+      globalThis.proxy_js_map = new Map(proxies.map);
+      globalThis.proxy_js_existing = proxies.existing.slice();
+    },
     describe(error) {
       try { return error instanceof WebAssembly.RuntimeError ? String(error.message) : error instanceof Error ? String(error.name) : ""; } catch { return ""; }
     },
@@ -213,6 +232,16 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
       const text = inside.describe(error);
       return typeof text === "string" ? text.slice(0, 200) : "";
     },
+    snapshot: () => {
+      const memory = snapshotMemory(() => inside.buffer());
+      inside.saveProxies();
+      return {
+        restore: () => {
+          memory.restore();
+          inside.restoreProxies();
+        },
+      };
+    },
     registerJsModule: (name, functions) => {
       const guarded = Object.create(null) as Record<string, unknown>;
       for (const [key, fn] of Object.entries(functions)) guarded[key] = guard(fn);
@@ -235,6 +264,8 @@ interface Inside {
   loaded(): WasmExports;
   buffer(): ArrayBuffer;
   describe(error: unknown): unknown;
+  saveProxies(): void;
+  restoreProxies(): void;
   module(functions: Record<string, unknown>): object;
   lockdown(names: string[]): void;
 }

@@ -5,7 +5,7 @@
  */
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import type { HostValue } from "../host-api.ts";
-import { bootFirmware, ConsoleInput } from "./board-repl.ts";
+import { bootFirmware, ConsoleInput, prepareFirmware } from "./board-repl.ts";
 import { DATA_BYTES, DATA_CALLS, dataCall } from "./data-channel.ts";
 import type { HostReply, WorkerInput, WorkerOutcome } from "./protocol.ts";
 import { loadSandboxedMicroPython, type WasmExports } from "./realm.ts";
@@ -89,7 +89,8 @@ function flushConsole(): void {
 }
 
 /** sys.stdin, when the board has a console. */
-const consoleInput = input.board ? new ConsoleInput(hostCall, flushConsole, raiseIfInterrupted) : null;
+const newConsoleInput = () => (input.board ? new ConsoleInput(hostCall, flushConsole, raiseIfInterrupted) : null);
+let consoleInput = newConsoleInput();
 let softResetRequested = false;
 
 function memory(): Uint8Array {
@@ -302,7 +303,7 @@ const sandboxed = await loadSandboxedMicroPython(input.heapBytes + LIBRARY_ALLOW
   // Once the heap is capped, the wasm memory may not grow, so malloc() cannot add Python heap.
   mayGrowHeap: () => heapMayGrow,
   consoleByte: onConsoleByte,
-  stdinByte: consoleInput ? () => consoleInput.readStdin() : null,
+  stdinByte: consoleInput ? () => consoleInput!.readStdin() : null,
   glueMessage: (text) => console.error(text),
 });
 const mp = sandboxed.mp;
@@ -338,18 +339,60 @@ if (typeof input.source !== "string") mp.FS.unlink("/boardsim/.source");
 capHeap();
 sandboxed.lockdown();
 scriptStarted = true;
-try {
-  if (input.board) {
-    const takeSoftReset = () => [softResetRequested, (softResetRequested = false)][0]!;
-    const context = { mp, hostCall, flushConsole, raiseIfInterrupted, takeSoftReset, input: consoleInput!, setConsoleSink: (sink: typeof consoleSink) => (consoleSink = sink) };
-    outcome = bootFirmware(context, input.board);
-  } else mp.runPython("_boardsim.run()");
-} catch (error) {
-  // Something unwound the interpreter itself: a wasm trap (memory the script corrupted through
-  // uctypes), or an exception of the glue's JavaScript the script reached. Its state is lost: the
-  // board stops with a fatal error, as firmware does on a hard fault; the process and other boards go on.
-  const cause = sandboxed.describe(error);
-  outcome = { kind: "raised", pyType: "RuntimeError", traceback: [`RuntimeError: fatal error${cause ? ` (${cause})` : ""}`] };
+if (input.board) prepareFirmware(mp);
+
+// Soft reset. The firmware keeps running on the same chip: it sweeps the heap, re-inits the
+// interpreter and runs _boot.py and boot.py again (v1.23.0 ports/rp2/main.c:149-229, the
+// `for (;;)` loop from mp_init() to gc_sweep_all() and mp_deinit(); ports/esp32/main.c:124-210,
+// `soft_reset:` to `goto soft_reset`), in milliseconds. Here the interpreter's whole state as it is now (the
+// board's library loaded, nothing of the script run yet) is kept and brought back at each soft
+// reset: no module, global, object or heap block of the last run is left, and the worker, its
+// WebAssembly instance and the library are not made again. The glue's FinalizationRegistry
+// callbacks (which free ids in that state) run only from this thread's event loop, which it
+// never returns to while the interpreter lives.
+const start = sandboxed.snapshot();
+for (;;) {
+  const result = runOnce();
+  if (result.kind !== "soft-reset") {
+    parentPort!.postMessage(result);
+    break;
+  }
+  start.restore();
+  resetBridge();
+  Atomics.store(signal, 1, 0);
+  parentPort!.postMessage(result);
+  Atomics.wait(signal, 1, 0); // until the runner runs the board again (engine.ts)
 }
-flushConsole();
-parentPort!.postMessage(outcome ?? { kind: "finished" });
+
+function runOnce(): WorkerOutcome {
+  try {
+    if (input.board) {
+      const takeSoftReset = () => [softResetRequested, (softResetRequested = false)][0]!;
+      const context = { mp, hostCall, flushConsole, raiseIfInterrupted, takeSoftReset, input: consoleInput!, setConsoleSink: (sink: typeof consoleSink) => (consoleSink = sink) };
+      outcome = bootFirmware(context, input.board);
+    } else mp.runPython("_boardsim.run()");
+  } catch (error) {
+    // Something unwound the interpreter itself: a wasm trap (memory the script corrupted through
+    // uctypes), or an exception of the glue's JavaScript the script reached. Its state is lost: the
+    // board stops with a fatal error, as firmware does on a hard fault; the process and other boards go on.
+    const cause = sandboxed.describe(error);
+    outcome = { kind: "raised", pyType: "RuntimeError", traceback: [`RuntimeError: fatal error${cause ? ` (${cause})` : ""}`] };
+  }
+  flushConsole();
+  return outcome ?? { kind: "finished" };
+}
+
+/** This side of the bridge as at the start: nothing of the last run's console, calls or replies. */
+function resetBridge(): void {
+  consoleBytes = [];
+  decoder.decode();
+  rawOutput = false;
+  softResetRequested = false;
+  calls = 0;
+  nextPollAt = 0;
+  outcome = undefined;
+  reply = new Uint8Array();
+  blobs = [];
+  received = new Uint8Array();
+  consoleInput = newConsoleInput();
+}
