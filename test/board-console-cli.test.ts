@@ -1,20 +1,20 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { spawnChild } from "./support/children.ts";
 
 const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), "../bin/boardsim.js");
 
 /** `boardsim ARGS` with `input` piped to its stdin; resolves with what it printed and its exit code. */
 function runPiped(args: string[], input: string): Promise<{ stdout: string; stderr: string; code: number | null }> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawnChild(process.execPath, [BIN, ...args], { stdio: ["pipe", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
-  child.stdout.on("data", (c: Buffer) => (stdout += c.toString("latin1")));
-  child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
-  child.stdin.end(input);
+  child.stdout!.on("data", (c: Buffer) => (stdout += c.toString("latin1")));
+  child.stderr!.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+  child.stdin!.end(input);
   return new Promise((resolve) => child.on("close", (code) => resolve({ stdout, stderr, code })));
 }
 

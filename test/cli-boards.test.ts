@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import type net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { Oled, DISPCHAR_CELL } from "../src/emulator/devices/oled.ts";
+import { spawnChild } from "./support/children.ts";
 import { connectClient, listenServer, startCli, type CliRun } from "./support/cli.ts";
 
 // What each real board prints (micropython-facts.md §5; the chapter scripts' own prints).
@@ -113,7 +113,7 @@ while len(echo) < ${Buffer.byteLength(reply)}:
 print(repr(echo), flush=True)
 conn.close()
 `;
-  const child = spawn("python3", ["-c", code], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawnChild("python3", ["-c", code], { stdio: ["ignore", "pipe", "inherit"] });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   const next = async () => ((await lines.next()).value as string);
   const exit = new Promise<number | null>((resolve) => child.on("close", resolve));

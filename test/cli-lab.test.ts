@@ -75,6 +75,25 @@ s.close()
     expect(lines).toContain("server | b'hello from .py\\n'");
   });
 
+  it("the boards get their addresses in the file's order, whichever joins first (the server a client is told of is there)", async () => {
+    const join = (wait: number) => `import network from "network";
+import time from "time";
+import config from "config";
+time.sleep(${wait}); // a board that takes longer to boot
+const wlan = network.WLAN(network.STA_IF);
+wlan.active(true);
+wlan.connect(config.ssid, config.password);
+while (!wlan.isconnected()) time.sleep(0.1);
+print("my address:", wlan.ifconfig()[0]);
+`;
+    const file = await labFile("profile: fast\nboards:\n  - { name: late, board: esp32, script: late.ts }\n  - { name: early, board: pico_w, script: early.ts }\n");
+    await writeFile(path.join(path.dirname(file), "late.ts"), join(2));
+    await writeFile(path.join(path.dirname(file), "early.ts"), join(0));
+    const run = boardsim("lab", file, "--log-format", "json");
+    expect(await run.exit).toBe(0);
+    expect(run.stdout().split("\n").filter((l) => l.includes("my address"))).toEqual(["early | my address: 192.168.1.101", "late  | my address: 192.168.1.100"]);
+  });
+
   it.each([
     ["boards: [", /^boardsim: .*lab\.yaml: not valid YAML or JSON: /],
     ["boards: []", /lab\.yaml: boards: give at least one board$/],

@@ -1,26 +1,23 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { execChild } from "./support/children.ts";
 
 const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), "../bin/boardsim.js");
 const dir = mkdtempSync(path.join(tmpdir(), "boardsim-stdio-"));
 
 /** Runs `boardsim run --script` (a .py file) with its stdout into the shell pipeline `reader`; resolves with the pipeline's stdout, boardsim's stderr and exit code. */
-function pipeInto(source: string, reader: string, ext = "py"): Promise<{ out: string; err: string; code: string }> {
+async function pipeInto(source: string, reader: string, ext = "py"): Promise<{ out: string; err: string; code: string }> {
   const script = path.join(dir, `s${Math.random().toString(36).slice(2)}.${ext}`);
   writeFileSync(script, source);
   const errFile = `${script}.err`;
   const pipeline = `'${process.execPath}' '${BIN}' run --board pico_w --script '${script}' --profile fast --log-level warn 2>'${errFile}' | ${reader}; echo "exit=\${PIPESTATUS[0]}"; cat '${errFile}' >&2`;
-  return new Promise((resolve, reject) =>
-    execFile("bash", ["-c", pipeline], { timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) return reject(error);
-      const code = /exit=(\d+)\n$/.exec(stdout)?.[1] ?? "?";
-      resolve({ out: stdout.replace(/exit=\d+\n$/, ""), err: stderr, code });
-    }),
-  );
+  // A hang guard only: the whole pipeline (boardsim and the reader) is killed after it.
+  const { stdout, stderr } = await execChild("bash", ["-c", pipeline], { timeoutMs: 120_000 });
+  const code = /exit=(\d+)\n$/.exec(stdout)?.[1] ?? "?";
+  return { out: stdout.replace(/exit=\d+\n$/, ""), err: stderr, code };
 }
 
 describe("the console on stdout (issue 14: lossless, back-pressured)", () => {

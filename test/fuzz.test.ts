@@ -150,5 +150,5 @@ describe.each(CHAPTER_SERVERS)("fuzzing the $board chapter server", ({ board, sc
       // The chapter server accepts one client: the others never hear a byte from it.
       for (const extra of extras) expect(extra.received.length, context).toBe(0);
     }
-  }, 120_000);
+  });
 });

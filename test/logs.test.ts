@@ -1,5 +1,4 @@
 // What the simulator says on stderr: which board each line is about, colours, times, OLED frames.
-import { spawn } from "node:child_process";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
@@ -7,6 +6,7 @@ import pino from "pino";
 import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { Lab } from "boardsim/testing";
 import { useColor } from "../src/log.ts";
+import { spawnChild } from "./support/children.ts";
 import { boardsim, killStarted, refusingPort } from "./support/cli.ts";
 
 const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), "../bin/boardsim.js");
@@ -57,12 +57,12 @@ describe("colours: NO_COLOR and FORCE_COLOR", () => {
   it("FORCE_COLOR colours stderr in a pipe; NO_COLOR keeps it plain", async () => {
     const stderrWith = (env: NodeJS.ProcessEnv) =>
       new Promise<string>((resolve) => {
-        const child = spawn(process.execPath, [BIN, "run", "--board", "esp32", "--role", "client", "--profile", "fast", "--fault", "refused"], {
+        const child = spawnChild(process.execPath, [BIN, "run", "--board", "esp32", "--role", "client", "--profile", "fast", "--fault", "refused"], {
           env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...env },
           stdio: ["ignore", "ignore", "pipe"],
         });
         let err = "";
-        child.stderr.on("data", (c: Buffer) => (err += c.toString()));
+        child.stderr!.on("data", (c: Buffer) => (err += c.toString()));
         child.on("close", () => resolve(err));
       });
     expect(await stderrWith({ FORCE_COLOR: "1" })).toContain("\x1b[");

@@ -1,9 +1,9 @@
-import { execFile } from "node:child_process";
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { execChild } from "./support/children.ts";
 import { startCli, type CliRun } from "./support/cli.ts";
 import { PYTHON, runPython } from "./support/python.ts";
 
@@ -47,16 +47,14 @@ function suiteEnv(pathEnv: string): NodeJS.ProcessEnv {
 }
 
 /** Runs the suite against `device`; resolves with each test's verdict (OK, FAIL, CRASH, skip) and the whole output. */
-function runSuite(device: string, name: string): Promise<{ verdicts: Record<string, string>; output: string }> {
+async function runSuite(device: string, name: string): Promise<{ verdicts: Record<string, string>; output: string }> {
   const { tests, pathEnv } = suiteCopy(name);
-  return new Promise((resolve, reject) =>
-    execFile("bash", ["./run-mpremote-tests.sh", "-t", device], { cwd: tests, env: suiteEnv(pathEnv), timeout: SUITE_MS, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) return reject(new Error(`${error.message}\n${stdout}\n${stderr}`));
-      const verdicts: Record<string, string> = {};
-      for (const m of stdout.matchAll(/^\.\/(test_\w+\.sh): (OK|FAIL|CRASH|skip)$/gm)) verdicts[m[1]!] = m[2]!;
-      resolve({ verdicts, output: stdout });
-    }),
-  );
+  // The script and the mpremote processes it starts are killed together after SUITE_MS (a hang guard).
+  const { stdout, stderr, code } = await execChild("bash", ["./run-mpremote-tests.sh", "-t", device], { cwd: tests, env: suiteEnv(pathEnv), timeoutMs: SUITE_MS });
+  if (code !== 0) throw new Error(`run-mpremote-tests.sh exited ${code}\n${stdout}\n${stderr}`);
+  const verdicts: Record<string, string> = {};
+  for (const m of stdout.matchAll(/^\.\/(test_\w+\.sh): (OK|FAIL|CRASH|skip)$/gm)) verdicts[m[1]!] = m[2]!;
+  return { verdicts, output: stdout };
 }
 
 async function boot(board: string, serial: string): Promise<string> {

@@ -76,7 +76,7 @@ describe("installed in a student's folder", () => {
     const client = run(bin, ["run", "--board", "esp32", "--role", "client", "--profile", "fast", "--fault", "refused"]);
     expect(client.stdout).toContain("TCP close, please reset!");
     expect(client.code).toBe(0);
-  }, 120_000);
+  });
 
   it("boardsim/testing (and the main entry) run under node --test, without vitest", () => {
     writeFileSync(
@@ -105,7 +105,7 @@ test("a refused connection", async () => {
     const result = run(process.execPath, ["--test", "refused.test.mjs"]);
     expect(result.stdout + result.stderr).toMatch(/# pass 1/);
     expect(result.code).toBe(0);
-  }, 120_000);
+  });
 
   // A Node project's usual settings, and the strictest common ones with a bundler's resolution; lib checks on.
   it.each([

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { boardsim, connectClient, killStarted } from "./support/cli.ts";
-import { describeTcp, readPcap } from "./support/pcap.ts";
+import { describeTcp, greetedByCapturedServer, readPcap } from "./support/pcap.ts";
 
 const LAB = path.join(path.dirname(new URL(import.meta.url).pathname), "../examples/lab.yaml");
 const HAS_TSHARK = spawnSync("tshark", ["-v"]).status === 0;
@@ -34,12 +34,7 @@ describe("--pcap FILE", () => {
     ["SIGHUP", 129],
   ] as const)("%s ends the run in order: exit %i, the capture complete, the PC's connection closed", async (signal, code) => {
     const file = await pcapPath();
-    const run = boardsim("run", "--board", "pico_w", "--role", "server", "--profile", "fast", "--pcap", file, "--log-format", "json");
-    await run.printed("accepting.....\n");
-    const port = (await run.logged((l) => l.msg.startsWith("forward "))).hostPort as number;
-    const client = await connectClient(port);
-    const pcPort = client.socket.localPort!;
-    expect((await client.received(11)).toString()).toBe("I am Server");
+    const { run, client, pcPort } = await greetedByCapturedServer(file);
     run.child.kill(signal);
     expect(await run.exit).toBe(code);
     await client.ended;
@@ -50,12 +45,7 @@ describe("--pcap FILE", () => {
 
   it("captures DHCP and a PC client's connection to the board: SYN, SYN-ACK, ACK, data both ways, FIN", async () => {
     const file = await pcapPath();
-    const run = boardsim("run", "--board", "pico_w", "--role", "server", "--profile", "fast", "--pcap", file, "--log-format", "json");
-    await run.printed("accepting.....\n");
-    const port = (await run.logged((l) => l.msg.startsWith("forward "))).hostPort as number;
-    const client = await connectClient(port);
-    const pcPort = client.socket.localPort!;
-    expect((await client.received(11)).toString()).toBe("I am Server");
+    const { run, client, pcPort } = await greetedByCapturedServer(file);
     client.socket.write("hi\n");
     expect((await client.received(3)).toString()).toBe("hi\n");
     client.socket.end();
@@ -147,7 +137,7 @@ describe("--pcap FILE", () => {
     return readPcap(file);
   }
 
-  it("draws lwIP's SYN retransmissions to a host that drops them (syn_timeout): ESP32 every 1.5 s, Pico W every 3 s", { timeout: 90_000 }, async () => {
+  it("draws lwIP's SYN retransmissions to a host that drops them (syn_timeout): ESP32 every 1.5 s, Pico W every 3 s", async () => {
     for (const [board, rto] of [["esp32", 1.5], ["pico_w", 3]] as const) {
       const packets = await unansweredConnect(board, `["192.168.1.2", 9]`, ["syn_timeout"]);
       const syns = packets.filter((p) => p.proto === "tcp" && p.dst === "192.168.1.2");
@@ -162,7 +152,7 @@ describe("--pcap FILE", () => {
     }
   });
 
-  it("to an address nobody holds only the ARP who-has goes out, once per SYN try (lwIP queues the SYN)", { timeout: 90_000 }, async () => {
+  it("to an address nobody holds only the ARP who-has goes out, once per SYN try (lwIP queues the SYN)", async () => {
     const packets = await unansweredConnect("pico_w", `["192.168.1.250", 80]`);
     expect(packets.filter((p) => p.proto === "tcp" && p.dst === "192.168.1.250")).toEqual([]);
     const arp = packets.filter((p) => p.proto === "arp" && p.dst === "192.168.1.250");
@@ -170,7 +160,7 @@ describe("--pcap FILE", () => {
     expect(Math.round(arp[1]!.time - arp[0]!.time)).toBe(3);
   });
 
-  it("the board's window closes to 0 while its script does not read and the PC keeps sending, and opens again as it reads", { timeout: 120_000 }, async () => {
+  it("the board's window closes to 0 while its script does not read and the PC keeps sending, and opens again as it reads", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "boardsim-pcap-"));
     const file = path.join(dir, "lan.pcap");
     const script = path.join(dir, "slow_reader.py");

@@ -21,5 +21,5 @@ describe("a reset from the PC stays a reset, after the data it followed", () => 
     const lines = run.stdout().split("\n");
     expect(lines).toContain("b'hello board'");
     expect(lines).not.toContain("close socket");
-  }, 120_000);
+  });
 });

@@ -127,5 +127,5 @@ s.close()
     } finally {
       server.close();
     }
-  }, 120_000);
+  });
 });

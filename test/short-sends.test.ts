@@ -42,7 +42,7 @@ describe("short sends come only from modelled causes: none under --profile fast"
     expect(got.length).toBe(11 + SIZE);
     expect(got.subarray(0, 11).toString()).toBe("I am Server");
     expect(got.subarray(11).equals(PAYLOAD)).toBe(true);
-  }, 120_000);
+  });
 
   // The ESP8266's ended early before (the script's bare except printed "Close TCP-Server, please
   // reset."): its heap's free bytes were scattered holes, and a MemoryError came (_boardsim.py).
@@ -62,5 +62,5 @@ describe("short sends come only from modelled causes: none under --profile fast"
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  }, 120_000);
+  });
 });

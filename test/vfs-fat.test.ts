@@ -133,5 +133,5 @@ describe("os.VfsFat on a RAM block device", () => {
       const listing = execFileSync("mdir", ["-i", file, "-b", "-/", "::"], { env: { ...process.env, MTOOLS_SKIP_CHECK: "1" } }).toString();
       expect(listing.split("\n").filter(Boolean).sort()).toEqual(["::/mod.py", "::/sub/", "::/sub/Long Name.txt", "::/sub/b.txt"]);
     }
-  }, 120_000);
+  });
 });

@@ -1,5 +1,7 @@
 import type { TimingProfileName } from "../boards/profile.ts";
 import { BOARDS } from "../boards/index.ts";
+import { stationMac } from "../boards/mac.ts";
+import { formatMac } from "../network-sim/address.ts";
 import type { Board } from "../emulator/board.ts";
 import type { RunOutcome } from "../emulator/host-api.ts";
 import { createLogger, type LogFormat } from "../log.ts";
@@ -70,6 +72,7 @@ export async function startRealLan(specs: LanBoard[], net: NetworkOptions, conso
   if (net.pcap) rootLog.info({ pcap: net.pcap }, `capturing the LAN's traffic to ${net.pcap}`);
   if (net.faults?.length) lan.faults = faultsFrom(net.faults, lan);
   for (const spec of specs) if (!BOARDS[spec.board]) throw new InputError(`unknown board '${spec.board}'`);
+  rememberBoards(lan, specs);
   /** The board each spec runs on now (a reset boots a new one). */
   const boards = new Map<LanBoard, Board>();
   const outcomes = Promise.all(
@@ -95,6 +98,21 @@ export async function startRealLan(specs: LanBoard[], net: NetworkOptions, conso
       lan.capture?.close();
     },
   };
+}
+
+/**
+ * The access points' DHCP servers know the boards as a router knows devices it has seen before, in
+ * the order of the command line or lab file: the first board gets 192.168.1.100 whether or not it
+ * joins first. The boards start at once and in real time, so which joins first varies with the
+ * machine's load; a lab's clients find their server at the address the file gives them.
+ */
+function rememberBoards(lan: Lan, specs: LanBoard[]): void {
+  for (const ap of lan.accessPoints) {
+    for (const spec of specs) {
+      const profile = BOARDS[spec.board]!;
+      ap.dhcp.remember(formatMac(stationMac(profile.macOui, spec.name)), profile.hostname);
+    }
+  }
 }
 
 /** Fault specs on `lan`, or a one-line InputError for the first bad one. */

@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { onTestFinished } from "vitest";
+import { killChild, spawnChild } from "./children.ts";
 
 const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../bin/boardsim.js");
 
@@ -25,7 +26,7 @@ export interface CliRun {
 
 /** Starts `boardsim ARGS` as a real process (bin/boardsim.js, or another entry such as the bundle), in `where`'s folder and environment. */
 export function startCli(args: string[], entry = BIN, where: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliRun {
-  const child = spawn(process.execPath, [entry, ...args], { stdio: ["ignore", "pipe", "pipe"], ...where });
+  const child = spawnChild(process.execPath, [entry, ...args], { stdio: ["ignore", "pipe", "pipe"], ...where });
   let out = "";
   let err = "";
   const waiters: (() => void)[] = [];
@@ -147,5 +148,5 @@ export function boardsim(...args: string[]): CliRun {
 
 /** Kills every boardsim that boardsim() started and is still running: `afterEach(killStarted)`. */
 export function killStarted(): void {
-  for (const run of started.splice(0)) run.child.kill("SIGKILL");
+  for (const run of started.splice(0)) killChild(run.child);
 }

@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { expect } from "vitest";
+import { boardsim, connectClient, type CliRun, type Collected } from "./cli.ts";
 
 /** One IPv4 packet (or ARP frame) of a pcap file, decoded as far as the tests need. */
 export interface Packet {
@@ -74,4 +76,17 @@ export function readPcap(file: string): Packet[] {
 /** A TCP packet as one readable line: "192.168.1.2:5000 → 192.168.1.100:8000 SYN" (+ " 'data'"). */
 export function describeTcp(p: Packet): string {
   return `${p.src}:${p.srcPort} → ${p.dst}:${p.dstPort} ${p.flags}${p.payload.length ? ` ${JSON.stringify(p.payload.toString("latin1"))}` : ""}`;
+}
+
+/**
+ * `boardsim run` of the chapter's Pico W server capturing to `file`, and a PC client connected
+ * through the board's forward that has received the greeting; pcPort is the client's own port.
+ */
+export async function greetedByCapturedServer(file: string): Promise<{ run: CliRun; client: Collected; pcPort: number }> {
+  const run = boardsim("run", "--board", "pico_w", "--role", "server", "--profile", "fast", "--pcap", file, "--log-format", "json");
+  await run.printed("accepting.....\n");
+  const port = (await run.logged((l) => l.msg.startsWith("forward "))).hostPort as number;
+  const client = await connectClient(port);
+  expect((await client.received(11)).toString()).toBe("I am Server");
+  return { run, client, pcPort: client.socket.localPort! };
 }

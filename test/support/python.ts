@@ -1,30 +1,24 @@
-import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { execChild } from "./children.ts";
 
 /** Debian's Python, which sees python3-serial (the first python3 on PATH may be a build that does not). */
 export const PYTHON = "/usr/bin/python3";
 
 /** Runs a Python program (pyserial clients, mpremote) and resolves with its stdout; rejects with its stderr. */
-export function runPython(code: string, args: string[] = [], timeoutMs = 60_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(PYTHON, ["-c", code, ...args], { timeout: timeoutMs, encoding: "utf8" }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${error.message}\n${stderr}`));
-      else resolve(stdout);
-    });
-  });
+export async function runPython(code: string, args: string[] = [], timeoutMs = 60_000): Promise<string> {
+  const { stdout, stderr, code: exit } = await execChild(PYTHON, ["-c", code, ...args], { timeoutMs });
+  if (exit !== 0) throw new Error(`python exited ${exit}\n${stderr}`);
+  return stdout;
 }
 
 /** mpremote from ../shared beside the repository (as in CI's clone), run with Debian's Python. */
 export const MPREMOTE = fileURLToPath(new URL("../../../shared/tools/mpremote/mpremote.py", import.meta.url));
 
 /** Runs `mpremote ARGS`; resolves with stdout (CRs removed), rejects with its output. */
-export function mpremote(args: string[], timeoutMs = 120_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(PYTHON, [MPREMOTE, ...args], { timeout: timeoutMs, encoding: "utf8" }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`mpremote ${args.join(" ")}: ${error.message}\n${stdout}\n${stderr}`));
-      else resolve(stdout.replace(/\r/g, ""));
-    });
-  });
+export async function mpremote(args: string[], timeoutMs = 120_000): Promise<string> {
+  const { stdout, stderr, code } = await execChild(PYTHON, [MPREMOTE, ...args], { timeoutMs });
+  if (code !== 0) throw new Error(`mpremote ${args.join(" ")}: exited ${code}\n${stdout}\n${stderr}`);
+  return stdout.replace(/\r/g, "");
 }
 
 /**

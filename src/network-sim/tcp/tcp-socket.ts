@@ -281,6 +281,8 @@ export class TcpSocket {
     if (this.local) this.host.releasePort(this.local[1], this);
     this.forward?.close();
     this.connecting?.abort(new NetError("EBADF"));
+    // A listener's unaccepted connections are aborted: their clients get RST (modlwip.c
+    // lwip_socket_free_incoming calls tcp_abort on each; lwIP's netconn_drain does so on the ESP32).
     for (const pending of [...this.acceptQueue.splice(0), ...this.waiting.splice(0)]) pending.abort();
     if (this.link) {
       // lwIP's tcp_close answers with RST when received data was never read.

@@ -23,4 +23,14 @@ describe("DhcpServer", () => {
     expect(dhcp.lease("bb", "b")?.ip).toBe("10.0.0.10");
     expect(dhcp.table().map((l) => l.mac)).toEqual(["bb"]);
   });
+
+  it("gives a remembered device its address again, whichever comes first; a new device may take it while the owner is away", () => {
+    const dhcp = new DhcpServer(new ManualClock(), "10.0.0.10", "10.0.0.12", 3600);
+    dhcp.remember("server", "s");
+    dhcp.remember("client", "c");
+    expect(dhcp.table()).toEqual([]); // not leased until asked for
+    expect(dhcp.lease("client", "c")?.ip).toBe("10.0.0.11");
+    expect(dhcp.lease("phone", "p")?.ip).toBe("10.0.0.10");
+    expect(dhcp.lease("server", "s")?.ip).toBe("10.0.0.12");
+  });
 });

@@ -44,6 +44,23 @@ export class DhcpServer {
     return null;
   }
 
+  /**
+   * A device the server has seen before: its lease has run out, but the server offers it the same
+   * address again while no other device has taken it, the way a home router keeps its bindings
+   * (dnsmasq, in many of them, also picks a client's address from its MAC; UNVERIFIED for the
+   * routers of a classroom). Each remembered device gets the lowest address not yet bound.
+   */
+  remember(mac: string, hostname: string): void {
+    if (this.leases.has(mac)) return;
+    const bound = new Set([...this.leases.values()].map((l) => l.ip));
+    for (let n = ipToNumber(this.poolStart), end = ipToNumber(this.poolEnd); n <= end; n++) {
+      const ip = numberToIp(n);
+      if (bound.has(ip)) continue;
+      this.leases.set(mac, { ip, mac, hostname, expiresAt: this.clock.now() });
+      return;
+    }
+  }
+
   /** The client gives its address back (or a phantom lease ends). */
   release(mac: string): void {
     this.leases.delete(mac);
@@ -58,8 +75,9 @@ export class DhcpServer {
     this.leases.set(`declined ${ip}`, { ip, mac: "declined", hostname: "", expiresAt: this.clock.now() + this.leaseSeconds * 1000 });
   }
 
-  /** The current lease table, oldest address first. */
+  /** The leases in force, lowest address first. */
   table(): Lease[] {
-    return [...this.leases.values()].sort((a, b) => ipToNumber(a.ip) - ipToNumber(b.ip));
+    const now = this.clock.now();
+    return [...this.leases.values()].filter((l) => l.expiresAt > now).sort((a, b) => ipToNumber(a.ip) - ipToNumber(b.ip));
   }
 }
