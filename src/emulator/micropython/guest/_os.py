@@ -1,7 +1,7 @@
 # The os module (imported as `os`): the interpreter's own file functions, mount() and VfsFat as the
 # vfs module has them (extmod/modos.c:203-206), and uname() as the board's (extmod/modos.c:97-108).
 from os import *
-from _vfs import mount, VfsFat
+from _vfs import mount, umount, VfsFat
 # The interpreter's VfsPosix (its own files): the boards' ports build none (MICROPY_VFS_POSIX is
 # the unix and webassembly ports'), so their os has none (extmod/modos.c:214-216, v1.23.0).
 del VfsPosix

@@ -2,7 +2,9 @@
 # (every board's port builds MICROPY_VFS_FAT: ports/esp32/esp32_common.cmake, ports/rp2 and the
 # 2 MiB+ esp8266 mpconfigport) and mount() taking a block device.
 from vfs import *
-from vfs import mount as _mount
+from vfs import mount as _mount, umount as _umount
+import io
+from _host import constructor as _held
 
 del VfsPosix  # the interpreter's own files: not in the boards' firmware (extmod/modvfs.c:54-56, MICROPY_VFS_POSIX off)
 
@@ -35,4 +37,75 @@ def mount(fsobj, mount_point, *, readonly=False, mkfs=False):
         # Its mount work (a mkfs too) runs here, where garbage may be collected: inside the
         # interpreter's mount() it could not (see _vfs_fat._HELD).
         fsobj._premount(readonly, mkfs)
+    elif not isinstance(fsobj, _ScriptVfs):
+        fsobj = _ScriptVfs(fsobj)
+        _script_vfs.append(fsobj)
     _mount(fsobj, mount_point, readonly=readonly, mkfs=mkfs)
+
+
+def umount(mount_point):
+    # By its mount point, or by the object the script mounted (extmod/vfs.c mp_vfs_umount).
+    for i, fs in enumerate(_script_vfs):
+        if fs._fs is mount_point or fs is mount_point:
+            mount_point = _script_vfs.pop(i)
+            break
+    _umount(mount_point)
+
+
+# A filesystem written in Python (mpremote mount's RemoteFS, a script's own): import calls its
+# stat() and open() and the parser reads the module's file while C alone holds the objects it works
+# on (py/builtinimport.c, extmod/vfs_reader.c), and the board collects garbage at host calls (the
+# file's own reads make them: mpremote's go over the console). So those calls run with no
+# collection, and the file import opens (the one its reader asks the buffer size of,
+# MP_STREAM_GET_BUFFER_SIZE) is read whole before the parser starts.
+_script_vfs = []
+
+
+class _ScriptVfs:
+    def __init__(self, fs):
+        self._fs = fs
+
+    def __getattr__(self, name):
+        return getattr(self._fs, name)
+
+    def stat(self, path):
+        return _held(self._fs.stat)(path)
+
+    def open(self, path, mode):
+        return _ScriptFile(_held(self._fs.open)(path, mode))
+
+
+class _ScriptFile(io.IOBase):
+    def __init__(self, f):
+        self._f = f
+        self._whole = None
+        self._pos = 0
+
+    def __getattr__(self, name):
+        return getattr(self._f, name)
+
+    def readinto(self, buf):
+        if self._whole is None:
+            return self._f.readinto(buf)
+        n = min(len(buf), len(self._whole) - self._pos)
+        buf[:n] = self._whole[self._pos : self._pos + n]
+        self._pos += n
+        return n
+
+    def write(self, buf):
+        return self._f.write(buf)
+
+    def ioctl(self, request, arg):
+        if request == 11 and self._whole is None:
+            self._whole = _held(_read_whole)(self._f)
+        return self._f.ioctl(request, arg)
+
+
+def _read_whole(f):
+    chunks = []
+    buf = bytearray(256)
+    while True:
+        n = f.readinto(buf)
+        if not n:
+            return b"".join(chunks)
+        chunks.append(bytes(buf[:n]))
