@@ -323,6 +323,16 @@ describe("REPL", () => {
     expect(await repl(run, "import time; time.sleep_ms(200); print('slept')")).toBe("import time; time.sleep_ms(200); print('slept')\r\nslept\r\n");
   });
 
+  it("Timer callbacks run while the REPL waits for a key, and it still reads what is typed next", async () => {
+    // mp_hal_stdin_rx_chr waits in mp_event_wait_indefinite, which runs scheduled callbacks (ports/rp2/mphalport.c:149, py/scheduler.c:259)
+    const run = await boot("pico_w");
+    await run.take(">>> ");
+    await repl(run, "from machine import Timer; n = [0]");
+    run.type("t = Timer(period=10, mode=Timer.PERIODIC, callback=lambda t: n.append(print('tick')) if len(n) < 4 else t.deinit())\r");
+    expect(await run.take("tick\r\ntick\r\ntick\r\n")).toBe("t = Timer(period=10, mode=Timer.PERIODIC, callback=lambda t: n.append(print('tick')) if len(n) < 4 else t.deinit())\r\n>>> tick\r\ntick\r\ntick\r\n");
+    expect(await repl(run, "len(n)")).toBe("len(n)\r\n4\r\n");
+  });
+
   it("the board's library cannot be written: a write there goes to the flash (no such folder: ENOENT), and a soft reset imports the library's module", async () => {
     const run = await boot("esp32");
     await run.take(">>> ");

@@ -18,14 +18,23 @@ export function mphalport(board: BoardContext) {
     /**
      * Prints `output` (the prompt), then up to `max` bytes the PC typed; waits for one. `repl`: the
      * REPL reads (Ctrl-C is a key from here on), and a Ctrl-C that came after the code ended is
-     * dropped, as pyexec.c does (mp_hal_set_interrupt_char(-1); mp_handle_pending(false)).
+     * dropped, as pyexec.c does (mp_hal_set_interrupt_char(-1); mp_handle_pending(false)); null
+     * when Timer or Pin.irq callbacks are due first: the REPL's wait for a key runs them
+     * (mp_hal_stdin_rx_chr's mp_event_wait_indefinite, ports/rp2/mphalport.c:149 and
+     * py/scheduler.c:259; MICROPY_EVENT_POLL_HOOK, ports/esp32/mphalport.c:124; v1.23.0).
      */
-    serialRead: async (max: number, repl: boolean, output: Uint8Array | null): Promise<Uint8Array> => {
+    serialRead: async (max: number, repl: boolean, output: Uint8Array | null): Promise<Uint8Array | null> => {
       if (repl) board.clearInterrupt();
       const printed = output && output.length > 0 ? serial().print(output) : null;
-      const read = serial().read(max, repl, board.signal);
+      const due = new AbortController();
+      const read = serial().read(max, repl, repl ? AbortSignal.any([board.signal, due.signal]) : board.signal);
       await printed;
-      return read;
+      if (!repl || !(read instanceof Promise)) return read;
+      read.catch(() => {}); // given up below: the bytes stay queued for the next read
+      const callbacks = board.scheduler.whenScheduled().then(() => null);
+      const first = await Promise.race([read, callbacks]);
+      if (first === null) due.abort();
+      return first;
     },
     serialWrite: (data: Uint8Array): null | Promise<null> => serial().print(data),
     /** The firmware's pyexec mode: read with null, set with true (raw REPL) or false (friendly). */

@@ -38,6 +38,8 @@ export class ConsoleInput {
     private readonly hostCall: (name: string, args: HostValue[]) => HostReply,
     private readonly flushConsole: () => void,
     private readonly raiseIfInterrupted: (reply: HostReply) => void,
+    /** Runs the Timer and Pin.irq callbacks that are due (the script's scheduler). */
+    private readonly runCallbacks: () => void,
   ) {}
 
   /** From now until the REPL reads, output waits to go with that read. */
@@ -54,15 +56,20 @@ export class ConsoleInput {
   /**
    * The REPL's next byte; null when the PC closed the console. What it printed last (the prompt)
    * goes in the same host call as the read, so the board is at its prompt once the PC sees it.
+   * Callbacks that come due while it waits run there, as the firmware's wait for a key runs them.
    */
   readRepl(): number | null {
-    if (this.pending.length === 0) {
+    while (this.pending.length === 0) {
       this.holdOutput();
       this.flushConsole();
       const output = Uint8Array.from(this.held ?? []);
       this.held = null;
       const reply = this.hostCall("serialRead", [4096, true, output]);
       if ("error" in reply) return CTRL_C; // the CLI's Ctrl-C (SIGINT) at the prompt: a key like any other
+      if (reply.value === null) {
+        this.runCallbacks();
+        continue;
+      }
       const bytes = reply.value as Uint8Array;
       if (bytes.length === 0) return null;
       this.pending.push(...bytes);

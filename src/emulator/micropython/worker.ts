@@ -89,7 +89,8 @@ function flushConsole(): void {
 }
 
 /** sys.stdin, when the board has a console. */
-const newConsoleInput = () => (input.board ? new ConsoleInput(hostCall, flushConsole, raiseIfInterrupted) : null);
+const newConsoleInput = () =>
+  input.board ? new ConsoleInput(hostCall, flushConsole, raiseIfInterrupted, () => mp.runPython("_board.run_callbacks()")) : null;
 let consoleInput = newConsoleInput();
 let softResetRequested = false;
 

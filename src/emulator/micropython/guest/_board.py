@@ -70,3 +70,8 @@ def run_file(name, source=None):
 
         print(_boardsim._traceback(exc))
     return False
+
+
+def run_callbacks():
+    # The REPL waits for a key: Timer and Pin.irq callbacks due meanwhile run there (board-repl.ts).
+    _host.run_scheduled()
