@@ -96,9 +96,11 @@ class _ScriptFile(io.IOBase):
         return self._f.write(buf)
 
     def ioctl(self, request, arg):
+        # Import's reader closes the file (MP_STREAM_CLOSE) once the parser is done, before the compiler
+        # runs on the parse tree only C holds: no collection in that call either.
         if request == 11 and self._whole is None:
             self._whole = _held(_read_whole)(self._f)
-        return self._f.ioctl(request, arg)
+        return _held(self._f.ioctl)(request, arg)
 
 
 def _read_whole(f):
