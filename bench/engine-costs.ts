@@ -75,6 +75,9 @@ function standInHost(report: (text: string) => void, streams = false): GuestHost
   const data = new Uint8Array(4096);
   const fns: Record<string, (...args: never[]) => HostValue | Promise<HostValue>> = {
     boardInfo: () => boardInfo(BOARDS.pico_w!, false),
+    // The .py boot's chdir("/") on the flash; its wait for Timers at the script's end.
+    flashIsDir: () => true,
+    timersRunning: () => false,
     poll: () => null,
     ticksMs: () => performance.now() * 1000,
     socketNew: () => 1,
