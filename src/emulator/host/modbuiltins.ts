@@ -22,8 +22,22 @@ export function modbuiltins(board: BoardContext) {
   } satisfies HostCalls<"modbuiltins">;
 }
 
-/** The board's tables every guest library starts from; `console`: the board has a serial console (REPL). */
+const infos = new WeakMap<BoardProfile, Map<boolean, ReturnType<typeof makeBoardInfo>>>();
+
+/**
+ * The board's tables every guest library starts from; `console`: the board has a serial console
+ * (REPL). Made once per profile: every board of a fleet asks at boot, and the QuickJS engine keys
+ * its snapshot on the object (quickjs/snapshot.ts). Nothing changes it once made.
+ */
 export function boardInfo(profile: BoardProfile, console: boolean) {
+  let byConsole = infos.get(profile);
+  if (!byConsole) infos.set(profile, (byConsole = new Map()));
+  let info = byConsole.get(console);
+  if (!info) byConsole.set(console, (info = makeBoardInfo(profile, console)));
+  return info;
+}
+
+function makeBoardInfo(profile: BoardProfile, console: boolean) {
   return {
     board: profile.id,
     oserror: oserrorTexts(profile.errno),

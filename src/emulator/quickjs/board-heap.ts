@@ -39,6 +39,13 @@ interface Malloc {
 }
 
 /** What an uncaught null stands for when an allocation had just failed (traceback.ts makes it MemoryError). */
+/**
+ * What the memory's `grow` throws: emscripten's resize catches and drops it (and tries up to three
+ * sizes per failed malloc), so one error made once spares a stack capture per try; a board's
+ * `reserve` alone fails five mallocs on purpose.
+ */
+const HEAP_FULL = new RangeError("the board's heap is full");
+
 export const OUT_OF_MEMORY = { name: "InternalError", message: "out of memory", stack: "" };
 
 /** MicroPython's text when an allocation fails (py/runtime.c v1.23.0, m_malloc_fail, line 1643). */
@@ -78,7 +85,7 @@ export class BoardHeap {
       value: () => {
         this.failed = true;
         this.words[gc.threshold >> 2] = 0; // a collection at the next object made
-        throw new RangeError("the board's heap is full");
+        throw HEAP_FULL;
       },
     });
   }

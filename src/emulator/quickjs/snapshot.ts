@@ -140,7 +140,7 @@ const snapshots = new Map<string, Promise<Snapshot>>();
  * once per process for each such board kind.
  */
 export function snapshotFor(info: HostValue, functionNames: readonly string[], library: string): Promise<Snapshot> {
-  const key = JSON.stringify([info, functionNames]);
+  const key = `${infoKey(info)}\n${functionNames.join(",")}`;
   let snapshot = snapshots.get(key);
   if (!snapshot) {
     snapshot = takeSnapshot(info, functionNames, library);
@@ -148,6 +148,16 @@ export function snapshotFor(info: HostValue, functionNames: readonly string[], l
     snapshot.catch(() => snapshots.delete(key));
   }
   return snapshot;
+}
+
+/** Each board info's text, made once per object (a board profile's info is one object: modbuiltins.ts). */
+const infoKeys = new WeakMap<object, string>();
+
+function infoKey(info: HostValue): string {
+  if (typeof info !== "object" || info === null) return JSON.stringify(info);
+  let key = infoKeys.get(info);
+  if (key === undefined) infoKeys.set(info, (key = JSON.stringify(info)));
+  return key;
 }
 
 async function takeSnapshot(info: HostValue, functionNames: readonly string[], library: string): Promise<Snapshot> {
