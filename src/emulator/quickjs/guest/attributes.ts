@@ -13,14 +13,26 @@ const PROBES = new Set(["then", "toJSON"]);
  * instead of the engine's "not a function".
  */
 export function strictAttributes<T extends object>(obj: T, typeName: string): T {
-  return new Proxy(obj, {
+  return new Proxy(obj, strictHandler(typeName) as ProxyHandler<T>);
+}
+
+/**
+ * The same for every instance of a class, with no cost on the names it has: a Proxy at the end of
+ * its prototype chain, which a lookup reaches only when the instance and its class lack the name
+ * (a socket's `recv` and `this.fd` in it no longer pass a trap in the interpreter).
+ */
+export function strictInstances(cls: { prototype: object }, typeName: string): void {
+  Object.setPrototypeOf(cls.prototype, new Proxy(Object.getPrototypeOf(cls.prototype) as object, strictHandler(typeName)));
+}
+
+function strictHandler(typeName: string): ProxyHandler<object> {
+  return {
     get(target, name, receiver) {
-      // Every method call and `this.fd` in one comes through here: a present value costs one lookup.
       const value = Reflect.get(target, name, receiver);
       if (value === undefined && typeof name === "string" && !(name in target) && !name.startsWith("__") && !PROBES.has(name)) {
         throw new AttributeError(`'${typeName}' object has no attribute '${name}'`);
       }
       return value;
     },
-  });
+  };
 }

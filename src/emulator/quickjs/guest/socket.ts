@@ -4,7 +4,7 @@ import { callable } from "./callable.ts";
 import { tuple } from "./exceptions.ts";
 import { boardInfo, call } from "./host.ts";
 import { typeName } from "./builtins.ts";
-import { strictAttributes } from "./attributes.ts";
+import { strictInstances } from "./attributes.ts";
 
 const { AF_INET = 2, SOCK_STREAM = 1 } = boardInfo.socket;
 
@@ -47,7 +47,6 @@ class socket {
   readonly fd: number;
   constructor(af: number = AF_INET, type: number = SOCK_STREAM, proto: number = 0, fd?: number) {
     this.fd = fd ?? call<number>("socketNew", af, type, proto);
-    return strictAttributes(this, "socket");
   }
   bind(addr: unknown): void {
     call("socketBind", this.fd, address(addr));
@@ -124,6 +123,8 @@ class socket {
     return call<string>("socketRepr", this.fd);
   }
 }
+
+strictInstances(socket, "socket");
 
 export default {
   ...boardInfo.socket,
