@@ -12,20 +12,25 @@ function quoted(c: number, q: number, isBytes: boolean): string {
 
 /**
  * Each byte as repr(bytes) writes it, between ' quotes and between " quotes: at most 4 ASCII
- * characters, stored 4 bytes per byte value, and how many of them.
+ * characters, packed into one little-endian word per byte value, and how many of them.
  */
 const BYTE_TEXT = [0x27, 0x22].map((q) => {
-  const chars = new Uint8Array(256 * 4);
+  const chars = new Uint32Array(256);
   const lengths = new Uint8Array(256);
   for (let c = 0; c < 256; c++) {
     const text = quoted(c, q, true);
     lengths[c] = text.length;
-    for (let i = 0; i < text.length; i++) chars[c * 4 + i] = text.charCodeAt(i);
+    for (let i = 0; i < text.length; i++) chars[c] = (chars[c]! | (text.charCodeAt(i) << (8 * i))) >>> 0;
   }
   return { chars, lengths };
 });
-/** Where a bytes repr is assembled: grown as needed, never shrunk (one board's print at a time). */
+/**
+ * Where a bytes repr is assembled: grown as needed, never shrunk (one board's print at a time).
+ * Each byte's text is written as a whole word and the next overwrites what was past its length,
+ * so the buffer keeps 3 bytes to spare.
+ */
 let reprBuffer = Buffer.alloc(4096);
+let reprView = new DataView(reprBuffer.buffer, reprBuffer.byteOffset, reprBuffer.length);
 
 /** Whether every byte prints as itself: printable ASCII, no quote, no backslash. */
 function plainBytes(data: Uint8Array): boolean {
@@ -49,15 +54,19 @@ export const NATIVE_HELPERS: Record<string, (...args: never[]) => HostValue> = {
       if (plainBytes(value)) return `b'${Buffer.from(value.buffer, value.byteOffset, value.length).toString("latin1")}'`;
       const q = value.includes(0x27) && !value.includes(0x22) ? 0x22 : 0x27;
       const { chars, lengths } = BYTE_TEXT[q === 0x27 ? 0 : 1]!;
-      if (reprBuffer.length < 4 * value.length + 3) reprBuffer = Buffer.alloc(4 * value.length + 3);
+      if (reprBuffer.length < 4 * value.length + 6) {
+        reprBuffer = Buffer.alloc(4 * value.length + 6);
+        reprView = new DataView(reprBuffer.buffer, reprBuffer.byteOffset, reprBuffer.length);
+      }
       const out = reprBuffer;
+      const view = reprView;
       out[0] = 0x62; // b
       out[1] = q;
       let at = 2;
       for (let i = 0; i < value.length; i++) {
         const c = value[i]!;
-        const length = lengths[c]!;
-        for (let k = 0; k < length; k++) out[at++] = chars[c * 4 + k]!;
+        view.setUint32(at, chars[c]!, true);
+        at += lengths[c]!;
       }
       out[at++] = q;
       return out.toString("latin1", 0, at);
