@@ -160,16 +160,16 @@ export class BoardHeap {
   }
 
   /**
-   * Runs `copy`, which mallocs a temporary copy of guest bytes for the host to read and frees it
+   * Runs `copy(arg)`, which mallocs a temporary copy of guest bytes for the host to read and frees it
    * (null: no room). The board reads a buffer in place, so that copy must not fail for lack of
    * heap: in a full heap it gets the block kept for asyncify, free until the guest suspends.
    */
-  hostCopy<T>(copy: () => T | null): T | null {
+  hostCopy<T, A>(copy: (arg: A) => T | null, arg: A): T | null {
     const failed = this.failed;
-    let result = copy();
+    let result = copy(arg);
     if (result === null && this.suspendBlock !== 0) {
       this.em._free(this.suspendBlock);
-      result = copy();
+      result = copy(arg);
       this.suspendBlock = this.em._malloc(SUSPEND_BYTES);
     }
     this.failed = failed;

@@ -234,17 +234,21 @@ export class RawHostCalls {
   private readArrayBuffer(ctxPtr: number, value: number): Uint8Array {
     const length = this.ffi.QTS_GetArrayBufferLength(ctxPtr, value);
     if (length === 0) return new Uint8Array(0);
-    const read = () => {
-      const copy = this.ffi.QTS_GetArrayBuffer(ctxPtr, value);
-      if (copy === 0) return null;
-      const bytes = this.em.HEAPU8.slice(copy, copy + length);
-      this.em._free(copy);
-      return bytes;
-    };
-    const bytes = this.heap ? this.heap.hostCopy(read) : read();
+    // No closure per call: this runs for every send.
+    const buffer = { ctxPtr, value, length };
+    const bytes = this.heap ? this.heap.hostCopy(this.copyOut, buffer) : this.copyOut(buffer);
     if (bytes === null) throw memoryError(length);
     return bytes;
   }
+
+  /** Copies an ArrayBuffer's bytes out of the guest (null: no room for QuickJS's temporary copy). */
+  private readonly copyOut = ({ ctxPtr, value, length }: { ctxPtr: number; value: number; length: number }): Uint8Array | null => {
+    const copy = this.ffi.QTS_GetArrayBuffer(ctxPtr, value);
+    if (copy === 0) return null;
+    const bytes = this.em.HEAPU8.slice(copy, copy + length);
+    this.em._free(copy);
+    return bytes;
+  };
 
   private dump(ctxPtr: number, value: number): HostValue {
     const chars = this.made(this.ffi.QTS_Dump(ctxPtr, value));

@@ -132,8 +132,7 @@ export class NetSocketLink implements TcpLink {
   private pump(): void {
     if (this.pumping) return; // a piece delivered at once calls back through incoming.data
     this.pumping = true;
-    const room = () => (this.inboundDone ? Infinity : this.buffers.receiveWindow - this.inbound.size - this.inFlight);
-    for (let free = room(); this.held.length > 0 && free > 0; free = room()) {
+    for (let free = this.room(); this.held.length > 0 && free > 0; free = this.room()) {
       const head = this.held[0]!;
       const piece = head.length <= free ? this.held.shift()! : head.subarray(0, free);
       if (piece !== head) this.held[0] = head.subarray(free);
@@ -147,8 +146,13 @@ export class NetSocketLink implements TcpLink {
       this.observer?.(false, { kind: "fin" });
       this.incoming.fin();
     }
-    if (this.held.length > 0 || room() <= 0) this.socket.pause();
+    if (this.held.length > 0 || this.room() <= 0) this.socket.pause();
     else this.socket.resume();
+  }
+
+  /** What the board's window takes now. */
+  private room(): number {
+    return this.inboundDone ? Infinity : this.buffers.receiveWindow - this.inbound.size - this.inFlight;
   }
 
   sendSpace(): number {

@@ -202,10 +202,6 @@ export class TcpSocket {
     if (data.length === 0) return 0;
     const partial = !all && this.host.profile.socket.partialSend;
     let sent = 0;
-    const tookSome = (error: unknown): number => {
-      if (!all && sent > 0 && error instanceof NetError && (error.code === "EAGAIN" || error.code === "ETIMEDOUT")) return sent;
-      throw error;
-    };
     let result: number | Promise<number>;
     try {
       result = this.waitFor(
@@ -228,9 +224,9 @@ export class TcpSocket {
       timeoutMs,
     );
     } catch (error) {
-      return tookSome(error);
+      return tookSome(error, all, sent);
     }
-    return result instanceof Promise ? result.catch(tookSome) : result;
+    return result instanceof Promise ? result.catch((error: unknown) => tookSome(error, all, sent)) : result;
   }
 
   /**
@@ -393,4 +389,10 @@ export class TcpSocket {
   private assertOpen(): void {
     if (this.state === "closed") throw new NetError("EBADF");
   }
+}
+
+/** send() that took some bytes before it would block past its timeout returns their count (see TcpSocket.send). */
+function tookSome(error: unknown, all: boolean, sent: number): number {
+  if (!all && sent > 0 && error instanceof NetError && (error.code === "EAGAIN" || error.code === "ETIMEDOUT")) return sent;
+  throw error;
 }
