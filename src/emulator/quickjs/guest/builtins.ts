@@ -21,7 +21,8 @@ function isPrintKeywords(value: unknown): value is { sep?: string; end?: string 
 export function print(...args: unknown[]): void {
   const options = args.length > 0 && isPrintKeywords(args[args.length - 1]) ? (args.pop() as { sep?: string; end?: string }) : {};
   const sep = String(options.sep ?? " ");
-  const parts: unknown[] = [];
+  // call's arguments, its name first: applied, not spread (see call in host.ts).
+  const parts: unknown[] = ["write"];
   let text = "";
   args.forEach((arg, i) => {
     if (i > 0) text += sep;
@@ -31,7 +32,7 @@ export function print(...args: unknown[]): void {
     } else text += str(arg);
   });
   parts.push(text + String(options.end ?? "\n"));
-  call("write", ...parts);
+  (call as (...a: unknown[]) => void).apply(undefined, parts);
 }
 
 export function len(value: unknown): number {

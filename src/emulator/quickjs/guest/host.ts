@@ -15,7 +15,7 @@ delete g.__native;
 
 function invoke<T>(table: Record<string, HostFunction>, name: string, args: unknown[]): T {
   try {
-    return table[name]!(...args) as T;
+    return table[name]!.apply(undefined, args) as T;
   } catch (error) {
     throw exceptionFromHost(error);
   }
@@ -29,8 +29,9 @@ function invoke<T>(table: Record<string, HostFunction>, name: string, args: unkn
 export function call<T = unknown>(name: HostName, ...args: unknown[]): T {
   let value: T;
   // invoke() inlined: every host call of the script comes through here, one interpreted frame less.
+  // apply, not a spread: QuickJS spreads through the iterator protocol (≈ 1.5 µs a call on a quiet machine).
   try {
-    value = functions[name]!(...args) as T;
+    value = functions[name]!.apply(undefined, args) as T;
   } catch (error) {
     throw exceptionFromHost(error);
   }
