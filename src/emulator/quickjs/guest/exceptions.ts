@@ -77,7 +77,7 @@ export function exceptionFromHost(error: unknown): unknown {
   if (e?.name !== "GuestException" || typeof e.message !== "string") return error;
   const { pyType, pyArgs } = JSON.parse(e.message) as { pyType: string; pyArgs: unknown[] };
   if (pyType === "TypeError") return new TypeError(String(pyArgs[0]));
-  return new (EXCEPTIONS[pyType] ?? RuntimeError)(...pyArgs);
+  return Reflect.construct(EXCEPTIONS[pyType] ?? RuntimeError, pyArgs) as BaseException; // not a spread: see call in host.ts
 }
 
 /**
