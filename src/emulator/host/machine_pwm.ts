@@ -17,7 +17,10 @@ export function machinePwm(ctx: BoardContext) {
   const stop = (gpio: number) => {
     if (ctx.peripherals.pwm.delete(gpio)) ctx.log.info({ pwm: gpio, freq: 0, duty_u16: 0 }, `PWM ${pinLabel(ctx, gpio)} off`);
   };
-  if (pwm.stopsAtSoftReset) ctx.onDeinit(() => [...ctx.peripherals.pwm.keys()].forEach(stop));
+  // Only a soft reset: a script that ends leaves its PWM running (the board sits at its REPL).
+  ctx.onDeinit((softReset) => {
+    if (softReset && pwm.stopsAtSoftReset) [...ctx.peripherals.pwm.keys()].forEach(stop);
+  });
   return {
     /** PWM(pin, freq=, duty_u16=): the GPIO it drives. */
     pwmInit: (id: HostValue, freq: number | null, duty: number | null): number => {
