@@ -36,12 +36,12 @@ let heapMayGrow = true;
 /** The script's work is counted from its start, except the bridge's own (host calls, collections). */
 let scriptStarted = false;
 let inBridge = false;
-let calls = 0;
 let nextPollAt = 0;
 
-/** emscripten's setjmp/longjmp helpers (invoke_*) run around nearly every C call the VM makes, so they are where a busy loop still notices Ctrl-C. */
-function onInvoke(): void {
-  if (scriptStarted && !inBridge && ++calls >= POLL_EVERY_CALLS) poll();
+/** Whether the VM's C calls count as the script's work now (realm.ts counts them). */
+function setInBridge(on: boolean): void {
+  inBridge = on;
+  sandboxed.countInvokes(scriptStarted && !inBridge);
 }
 
 function hostCall(name: string, args: HostValue[]): HostReply {
@@ -61,8 +61,11 @@ function raiseIfInterrupted(reply: HostReply): void {
   if ("error" in reply && reply.error.pyType === "KeyboardInterrupt") wasm.mp_sched_keyboard_interrupt();
 }
 
+/**
+ * emscripten's setjmp/longjmp helpers (invoke_*) run around nearly every C call the VM makes, so
+ * they are where a busy loop still notices Ctrl-C: this runs once every POLL_EVERY_CALLS of them.
+ */
 function poll(): void {
-  calls = 0;
   if (performance.now() < nextPollAt) return;
   flushConsole();
   const reply = hostCall("poll", []);
@@ -137,11 +140,11 @@ function collectGarbage(): void {
   const depth = () => new Int32Array(sandboxed.buffer(), callDepthAddress, 1);
   const saved = depth()[0]!;
   const wasInBridge = inBridge;
-  inBridge = true; // no Ctrl-C check in there: it would be raised in the lookup, and lost
+  setInBridge(true); // no Ctrl-C check in there: it would be raised in the lookup, and lost
   depth()[0] = 0;
   wasm.proxy_c_to_js_lookup_attr(lookup.dict, lookup.key, lookup.out);
   depth()[0] = saved;
-  inBridge = wasInBridge;
+  setInBridge(wasInBridge);
 }
 
 // The Python side of the bridge (_host.py) calls these. Bytes cross as {"__b": [...]}: from
@@ -252,10 +255,10 @@ const bridge = {
   },
   /** Around a host call's Python side (_host.call): its work is not counted as the script's. */
   pause(): void {
-    inBridge = true;
+    setInBridge(true);
   },
   resume(): void {
-    inBridge = false;
+    setInBridge(false);
   },
   /** Depth probe (findCallDepth), at start-up only. */
   probe(): void {
@@ -300,7 +303,8 @@ function capHeap(): void {
 
 const sandboxed = await loadSandboxedMicroPython(input.heapBytes + LIBRARY_ALLOWANCE, {
   wasm: input.wasm,
-  onInvoke,
+  onInvokes: poll,
+  invokesPerCall: POLL_EVERY_CALLS,
   // Once the heap is capped, the wasm memory may not grow, so malloc() cannot add Python heap.
   mayGrowHeap: () => heapMayGrow,
   consoleByte: onConsoleByte,
@@ -340,6 +344,7 @@ if (typeof input.source !== "string") mp.FS.unlink("/boardsim/.source");
 capHeap();
 sandboxed.lockdown();
 scriptStarted = true;
+setInBridge(false);
 if (input.board) prepareFirmware(mp);
 
 // Soft reset. The firmware keeps running on the same chip: it sweeps the heap, re-inits the
@@ -389,7 +394,7 @@ function resetBridge(): void {
   decoder.decode();
   rawOutput = false;
   softResetRequested = false;
-  calls = 0;
+  sandboxed.countInvokes(!inBridge, true);
   nextPollAt = 0;
   outcome = undefined;
   reply = new Uint8Array();
