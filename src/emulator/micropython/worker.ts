@@ -6,7 +6,7 @@
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import type { HostValue } from "../host-api.ts";
 import { bootFirmware, ConsoleInput, prepareFirmware } from "./board-repl.ts";
-import { DATA_BYTES, DATA_CALLS, dataCall } from "./data-channel.ts";
+import { controlCall, DATA_BYTES, DATA_CALLS, dataCall } from "./data-channel.ts";
 import type { HostReply, WorkerInput, WorkerOutcome } from "./protocol.ts";
 import { loadSandboxedMicroPython, type WasmExports } from "./realm.ts";
 
@@ -44,9 +44,12 @@ function setInBridge(on: boolean): void {
   sandboxed.countInvokes(scriptStarted && !inBridge);
 }
 
+/** A host call: by the data channel's doorbell, or by the port when the request or its reply is too big for it. */
 function hostCall(name: string, args: HostValue[]): HostReply {
   Atomics.store(signal, 0, 0);
-  port.postMessage({ name, args });
+  const sent = controlCall(input.data, { name, args });
+  if (typeof sent === "object") return sent;
+  if (sent === "too big") port.postMessage({ name, args });
   Atomics.wait(signal, 0, 0);
   for (;;) {
     const received = receiveMessageOnPort(port);
@@ -135,21 +138,22 @@ function findCallDepth(): number {
   return found[0]!;
 }
 
+let depthView = new Int32Array();
 function collectGarbage(): void {
-  // A fresh view each time: the memory may have grown (before the heap is capped).
-  const depth = () => new Int32Array(sandboxed.buffer(), callDepthAddress, 1);
-  const saved = depth()[0]!;
+  // A new view once the memory has grown (before the heap is capped): the old buffer is detached.
+  if (depthView.length === 0) depthView = new Int32Array(sandboxed.buffer(), callDepthAddress, 1);
+  const saved = depthView[0]!;
   const wasInBridge = inBridge;
   setInBridge(true); // no Ctrl-C check in there: it would be raised in the lookup, and lost
-  depth()[0] = 0;
+  depthView[0] = 0;
   wasm.proxy_c_to_js_lookup_attr(lookup.dict, lookup.key, lookup.out);
-  depth()[0] = saved;
+  if (depthView.length === 0) depthView = new Int32Array(sandboxed.buffer(), callDepthAddress, 1);
+  depthView[0] = saved;
   setInBridge(wasInBridge);
 }
 
 // The Python side of the bridge (_host.py) calls these. Bytes cross as {"__b": [...]}: from
 // Python an (address, length) in its heap, to Python the index of a blob it then copies in.
-let reply = new Uint8Array();
 let blobs: Uint8Array[] = [];
 /** The bytes the last recv data call read, for `take`. */
 let received: Uint8Array = new Uint8Array();
@@ -179,23 +183,27 @@ function bytesAt(span: unknown): Uint8Array {
   return memory().slice(address, address + length);
 }
 
-/** A host call's reply as JSON for _host.py to read with `reply` (bytes as blobs it copies with `blob`); returns its length. */
-function encodeReply(answer: HostReply): number {
+/** A host call's reply as JSON for _host.py (bytes as blobs it copies with `blob`). */
+function encodeReply(answer: HostReply): string {
   blobs = [];
-  const json =
-    "error" in answer
-      ? JSON.stringify({ e: [answer.error.pyType, answer.error.pyArgs] })
-      : JSON.stringify({ v: answer.value, ...(answer.scheduled ? { s: 1 } : {}) }, (_key, value) =>
-          value instanceof Uint8Array ? { __b: [blobs.push(value) - 1, value.length] } : value,
-        );
-  reply = new TextEncoder().encode(json);
-  return reply.length;
+  return "error" in answer
+    ? JSON.stringify({ e: [answer.error.pyType, answer.error.pyArgs] })
+    : JSON.stringify({ v: answer.value, ...(answer.scheduled ? { s: 1 } : {}) }, (_key, value) =>
+        value instanceof Uint8Array ? { __b: [blobs.push(value) - 1, value.length] } : value,
+      );
 }
+
+/** Integer values the bridge returns as value × 2 + (callbacks due), a number Python reads with no JSON (the glue converts integers through 32 bits). */
+const FAST_LIMIT = 2 ** 29;
 
 // Every argument is a primitive (realm.ts guarantees it) and checked here: scripts can reach these.
 const bridge = {
-  /** `collect` false: not a safe point to collect garbage (an instance under construction, see _host.py). */
-  call(name: unknown, argsJson: unknown, collect: unknown = true): number {
+  /**
+   * `collect` false: not a safe point to collect garbage (an instance under construction, see
+   * _host.py). Returns an integer value as value × 2 + (callbacks due), with the script's work
+   * counted again from here (as `resume`); anything else as a JSON reply, still paused.
+   */
+  call(name: unknown, argsJson: unknown, collect: unknown = true): number | string {
     const args = JSON.parse(checked(argsJson, isString), (_key, value) =>
       value !== null && typeof value === "object"
         ? Object.hasOwn(value, "__b")
@@ -210,15 +218,20 @@ const bridge = {
     consoleInput?.returnPending();
     // Not while the library is imported at start-up: a collection there corrupted the heap (cause not found).
     if (scriptStarted && collect !== false) collectGarbage();
-    return encodeReply(hostCall(checked(name, isString), args));
+    const answer = hostCall(checked(name, isString), args);
+    if ("value" in answer && Number.isInteger(answer.value) && Math.abs(answer.value as number) < FAST_LIMIT) {
+      setInBridge(false);
+      return (answer.value as number) * 2 + (answer.scheduled ? 1 : 0);
+    }
+    return encodeReply(answer);
   },
   /**
    * A socket data call (data-channel.ts), no JSON: op (its index in DATA_CALLS), socket, recv's
    * size, and for a send the bytes at `address`. Returns value × 2 + (callbacks due), the value a
-   * count or how many bytes `take` will copy; or, for None and exceptions, minus the length of a
-   * JSON reply as `call` gives one.
+   * count or how many bytes `take` will copy; or, for None and exceptions, a JSON reply as `call`
+   * gives one.
    */
-  data(op: unknown, fd: unknown, size: unknown, address: unknown, length: unknown, collect: unknown = true): number {
+  data(op: unknown, fd: unknown, size: unknown, address: unknown, length: unknown, collect: unknown = true): number | string {
     if (!isIndex(op) || op >= DATA_CALLS.length || !isIndex(fd) || !isIndex(size) || size > DATA_BYTES) throw new TypeError("invalid bridge argument");
     const span = bytesSpan(address, length);
     if (span.length > DATA_BYTES) throw new TypeError("invalid bridge argument");
@@ -234,7 +247,7 @@ const bridge = {
         if (scriptStarted && collect !== false) collectGarbage();
       },
     );
-    if ("reply" in answer) return -encodeReply(answer.reply);
+    if ("reply" in answer) return encodeReply(answer.reply);
     received = answer.from;
     return answer.value * 2 + (answer.scheduled ? 1 : 0);
   },
@@ -243,9 +256,6 @@ const bridge = {
     const span = bytesSpan(address, length);
     if (span.length !== received.length) throw new TypeError("invalid bridge argument");
     memory().set(received, span.address);
-  },
-  reply(address: unknown): void {
-    memory().set(reply, checked(address, isIndex));
   },
   blob(index: unknown, address: unknown): void {
     memory().set(blobs[checked(index, isIndex)]!, checked(address, isIndex));
@@ -397,7 +407,6 @@ function resetBridge(): void {
   sandboxed.countInvokes(!inBridge, true);
   nextPollAt = 0;
   outcome = undefined;
-  reply = new Uint8Array();
   blobs = [];
   received = new Uint8Array();
   consoleInput = newConsoleInput();
