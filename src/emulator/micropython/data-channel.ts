@@ -17,22 +17,15 @@
  *   host call runs (a close() after sendall() sends the data first). Each record is one write, the
  *   segments pcap and the faults see, as when each send was a call.
  *
- * - **Control calls.** Any other host call rings the same doorbell, its request and reply
- *   serialized (node:v8, the serializer postMessage uses) in DATA: a thread wake-up with no
- *   MessagePort around it. One that does not fit goes by the port (engine.ts).
- *
  * So data moves only at the board's own host calls, never on the main thread's timing: in virtual
  * time a run repeats exactly. Every host call (data or control) starts with settle().
  */
-import { deserialize, serialize } from "node:v8";
-import type { DataChannel, HostReply, HostRequest } from "./protocol.ts";
+import type { DataChannel, HostReply } from "./protocol.ts";
 import type { GuestHost, HostValue } from "../host-api.ts";
 
 /** The calls that may go this way, by index: _host.py names them by number. */
 export const DATA_CALLS = ["socketRecv", "socketSend", "socketSendAll", "socketWrite"] as const;
 const RECV = 0;
-/** The OP of a control call. */
-const CONTROL = DATA_CALLS.length;
 
 /** Bytes one data call can carry either way; bigger sends and reads take the JSON path. */
 export const DATA_BYTES = 64 * 1024;
@@ -49,7 +42,7 @@ const FD = 2;
 const SIZE = 3;
 /** Request: bytes to send in DATA. Reply: the result (a count, or the bytes read into DATA), or a JSON reply's length. */
 const LENGTH = 4;
-/** Reply: FAST (LENGTH is the value; SCHEDULED says callbacks are due), JSON_REPLY (DATA holds a HostReply), SERIALIZED (a control call's, v8) or ON_PORT. */
+/** Reply: FAST (LENGTH is the value; SCHEDULED says callbacks are due) or JSON_REPLY (DATA holds a HostReply). */
 const KIND = 5;
 const SCHEDULED = 6;
 /** Read-ahead: the socket, and its unread bytes AHEAD[start, end). */
@@ -68,8 +61,6 @@ const REQUEST = 1;
 const REPLIED = 2;
 const FAST = 0;
 const JSON_REPLY = 1;
-const SERIALIZED = 2;
-const ON_PORT = 3;
 
 /** Host calls that never read, send on or close a socket: the read-ahead and send room stay valid across them. */
 const NEUTRAL = new Set(["write", "poll"]);
@@ -115,36 +106,17 @@ export function dataCall(channel: DataChannel, op: number, fd: number, size: num
       return { value: length, scheduled: false, from: data.subarray(0, 0) };
     }
   }
+  words[OP] = op;
   words[FD] = fd;
   words[SIZE] = size;
-  payload(data.subarray(0, length));
-  ring(channel, op, length);
-  const result = words[LENGTH]!;
-  if (words[KIND] === FAST) return { value: result, scheduled: words[SCHEDULED] === 1, from: data.subarray(0, op === RECV ? result : 0) };
-  return { reply: JSON.parse(new TextDecoder().decode(data.subarray(0, result))) as HostReply };
-}
-
-/** Sends the request in DATA (`length` bytes) and sleeps until the reply is there. */
-function ring({ words }: DataChannel, op: number, length: number): void {
-  words[OP] = op;
   words[LENGTH] = length;
+  payload(data.subarray(0, length));
   Atomics.store(words, STATE, REQUEST);
   Atomics.notify(words, STATE);
   Atomics.wait(words, STATE, REQUEST);
-}
-
-/**
- * A control call: its reply, or "port" when the reply came by the port (too big for DATA), or
- * "too big" when the request is: then it goes by the port. (Both sides deserialize a copy: v8's
- * deserialize makes byte arrays views of its input, which the next call would overwrite.)
- */
-export function controlCall(channel: DataChannel, request: HostRequest): HostReply | "port" | "too big" {
-  const bytes = serialize(request);
-  if (bytes.length > DATA_BYTES) return "too big";
-  channel.data.set(bytes);
-  ring(channel, CONTROL, bytes.length);
-  const { words, data } = channel;
-  return words[KIND] === ON_PORT ? "port" : (deserialize(data.slice(0, words[LENGTH]!)) as HostReply);
+  const result = words[LENGTH]!;
+  if (words[KIND] === FAST) return { value: result, scheduled: words[SCHEDULED] === 1, from: data.subarray(0, op === RECV ? result : 0) };
+  return { reply: JSON.parse(new TextDecoder().decode(data.subarray(0, result))) as HostReply };
 }
 
 // ---- The main thread's side.
@@ -165,8 +137,6 @@ export class DataChannelHost {
     private readonly channel: DataChannel,
     private readonly host: GuestHost,
     private readonly answer: (name: string, args: HostValue[]) => Promise<HostReply>,
-    /** Sends a control call's reply too big for DATA by the port. */
-    private readonly postReply: (reply: HostReply) => void,
   ) {}
 
   /**
@@ -227,10 +197,6 @@ export class DataChannelHost {
         if (waited.async) await waited.value;
         continue;
       }
-      if (words[OP] === CONTROL) {
-        if (!(await this.control())) return;
-        continue;
-      }
       const name = DATA_CALLS[words[OP]!] ?? "";
       const fd = words[FD]!;
       this.settle(name);
@@ -252,26 +218,5 @@ export class DataChannelHost {
       Atomics.store(words, STATE, REPLIED);
       Atomics.notify(words, STATE);
     }
-  }
-
-  /** Answers a control call; false once stopped. */
-  private async control(): Promise<boolean> {
-    const { words, data } = this.channel;
-    const { name, args } = deserialize(data.slice(0, words[LENGTH]!)) as HostRequest;
-    this.settle(name);
-    const reply = await this.answer(name, args);
-    if (this.stopped) return false;
-    const bytes = serialize(reply);
-    if (bytes.length <= DATA_BYTES) {
-      data.set(bytes);
-      words[LENGTH] = bytes.length;
-      words[KIND] = SERIALIZED;
-    } else {
-      this.postReply(reply);
-      words[KIND] = ON_PORT;
-    }
-    Atomics.store(words, STATE, REPLIED);
-    Atomics.notify(words, STATE);
-    return true;
   }
 }

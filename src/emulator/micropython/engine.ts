@@ -86,7 +86,7 @@ export class MicroPythonEngine implements GuestEngine {
 
   run(host: GuestHost): Promise<RunOutcome> {
     return new Promise<RunOutcome>((end) => {
-      const channel = new DataChannelHost(this.data, host, (name, args) => answer(host, name, args), (reply) => this.reply(reply));
+      const channel = new DataChannelHost(this.data, host, (name, args) => answer(host, name, args));
       this.current = { host, channel, end };
       channel.serve();
       if (this.worker) {
@@ -118,7 +118,9 @@ export class MicroPythonEngine implements GuestEngine {
       const run = this.current;
       if (!run) return;
       run.channel.settle(name);
-      this.reply(await answer(run.host, name, args));
+      port1.postMessage(await answer(run.host, name, args));
+      Atomics.store(this.signal, 0, 1);
+      Atomics.notify(this.signal, 0);
     });
     // What the script sent last goes out before the run's end closes its sockets.
     worker.on("message", (outcome: RunOutcome) => this.finish(outcome, true));
@@ -129,13 +131,6 @@ export class MicroPythonEngine implements GuestEngine {
       if (this.worker === worker) this.worker = undefined;
       this.finish(fatal(`exit ${code}`), false);
     });
-  }
-
-  /** A host call's reply by the port: the worker reads it once [0] is set. */
-  private reply(reply: HostReply): void {
-    this.port?.postMessage(reply);
-    Atomics.store(this.signal, 0, 1);
-    Atomics.notify(this.signal, 0);
   }
 
   private finish(outcome: RunOutcome, settle: boolean): void {

@@ -6,7 +6,7 @@
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import type { HostValue } from "../host-api.ts";
 import { bootFirmware, ConsoleInput, prepareFirmware } from "./board-repl.ts";
-import { controlCall, DATA_BYTES, DATA_CALLS, dataCall } from "./data-channel.ts";
+import { DATA_BYTES, DATA_CALLS, dataCall } from "./data-channel.ts";
 import type { HostReply, WorkerInput, WorkerOutcome } from "./protocol.ts";
 import { loadSandboxedMicroPython, type WasmExports } from "./realm.ts";
 
@@ -44,12 +44,9 @@ function setInBridge(on: boolean): void {
   sandboxed.countInvokes(scriptStarted && !inBridge);
 }
 
-/** A host call: by the data channel's doorbell, or by the port when the request or its reply is too big for it. */
 function hostCall(name: string, args: HostValue[]): HostReply {
   Atomics.store(signal, 0, 0);
-  const sent = controlCall(input.data, { name, args });
-  if (typeof sent === "object") return sent;
-  if (sent === "too big") port.postMessage({ name, args });
+  port.postMessage({ name, args });
   Atomics.wait(signal, 0, 0);
   for (;;) {
     const received = receiveMessageOnPort(port);
