@@ -137,7 +137,7 @@ const INSIDE = `"use strict";
     for (const name of Object.keys(env)) {
       if (name.startsWith("invoke_")) {
         const call = env[name];
-        if (name.length > "invoke_".length + 7) throw new Error("MicroPython: an invoke_ helper with more than 6 arguments: " + name);
+        if (name.length > "invoke_".length + 6) throw new Error("MicroPython: an invoke_ helper with more than 6 arguments: " + name);
         // Up to 6 arguments (invoke_iiiiii); no spread: this runs around nearly every C call.
         env[name] = function (a, b, c, d, e, f) {
           if (counting && --invokesLeft === 0) { invokesLeft = invokesPerCall; onInvokes(); }
