@@ -323,6 +323,20 @@ describe("REPL", () => {
     expect(await repl(run, "import time; time.sleep_ms(200); print('slept')")).toBe("import time; time.sleep_ms(200); print('slept')\r\nslept\r\n");
   });
 
+  it.each([
+    ["pico_w", 15, true], // ports/rp2/main.c:218, machine_pwm_deinit_all
+    ["esp32", 2, true], // ports/esp32/main.c:200, machine_pwm_deinit_all
+    ["esp8266", 2, false], // ports/esp8266/main.c:89-96: soft_reset stops no PWM (UNVERIFIED beyond the source)
+  ] as const)("%s: a soft reset stops the last run's PWM (pin %s) where the port deinitialises it: %s", async (board, pin, stops) => {
+    const run = await boot(board);
+    await run.take(">>> ");
+    await repl(run, `from machine import Pin, PWM; p = PWM(Pin(${pin}), freq=1000, duty_u16=32768)`);
+    expect(run.board().peripherals.pwm.get(pin)).toEqual({ freq: 1000, duty: 32768 });
+    run.type("\x04");
+    expect(await run.take(">>> ")).toBe(`\r\nMPY: soft reboot\r\n${banner(board)}`);
+    expect(run.board().peripherals.pwm.get(pin)).toEqual(stops ? undefined : { freq: 1000, duty: 32768 });
+  });
+
   it("Timer callbacks run while the REPL waits for a key, and it still reads what is typed next", async () => {
     // mp_hal_stdin_rx_chr waits in mp_event_wait_indefinite, which runs scheduled callbacks (ports/rp2/mphalport.c:149, py/scheduler.c:259)
     const run = await boot("pico_w");

@@ -229,6 +229,7 @@ export const esp32: BoardProfile = {
       defaultFreq: 5000, // PWM_FREQ (machine_pwm.c:77)
       maxFreq: 40_000_000,
       freqError: "frequency must be from 1Hz to 40MHz", // machine_pwm.c:508
+      stopsAtSoftReset: true, // main.c:200, machine_pwm_deinit_all
     },
     // Hardware timers: any id is masked to group (id >> 1) & 1, index id & 1, so -1 is timer 3
     // (machine_timer.c:92-93); the id is required (machine_timer.c:91, mp_arg_check_num).

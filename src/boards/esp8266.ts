@@ -177,6 +177,9 @@ export const esp8266: BoardProfile = {
       defaultFreq: 500, // UNVERIFIED: pwm.c's default period 2000 us
       maxFreq: 1000,
       freqError: "freq too large", // UNVERIFIED: the SDK PWM clamps; chosen as an error
+      // main.c:89-96 soft_reset() (gc_sweep_all, mp_reset: pin_init0 clears pin IRQs only) stops no
+      // PWM: it keeps driving its pin (UNVERIFIED beyond the source)
+      stopsAtSoftReset: false,
     },
     timer: { ids: [-1], invalidError: "Timer doesn't exist", idOptional: true }, // only the virtual timer -1 (UNVERIFIED text)
     // webrepl: as on ESP32 (MICROPY_PY_WEBREPL (1) in ports/esp8266/mpconfigport.h).

@@ -183,6 +183,7 @@ export const picoW: BoardProfile = {
       defaultFreq: 0, // UNVERIFIED: the slice's freq before freq() is set; chosen 0
       maxFreq: 62_500_000, // div16 < 16 at 125 MHz / 2: "freq too large" (machine_pwm.c:231)
       freqError: "freq too large",
+      stopsAtSoftReset: true, // main.c:218, machine_pwm_deinit_all: each slice disabled
     },
     // machine_timer.c:120: only the virtual timer -1 ("Timer doesn't exist"), the default.
     timer: { ids: [-1], invalidError: "Timer doesn't exist", idOptional: true },

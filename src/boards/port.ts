@@ -71,6 +71,8 @@ export interface PwmProfile {
   /** Largest frequency, Hz, and the error beyond it. */
   maxFreq: number;
   freqError: string;
+  /** A soft reset stops every PWM (rp2's and esp32's soft_reset_exit call machine_pwm_deinit_all). */
+  stopsAtSoftReset: boolean;
 }
 
 export interface TimerProfile {

@@ -55,7 +55,7 @@ export class Board implements GuestHost, LanHost, BoardContext {
   readonly resetCause: number;
   /** machine.RTC().datetime(x) moves the board's clock by this much. */
   private rtcOffsetMs = 0;
-  private readonly deinitHooks: (() => void)[] = [];
+  private readonly deinitHooks: ((softReset: boolean) => void)[] = [];
   private readonly onMachineReset: () => void;
   private readonly api: Record<string, HostFunction>;
   private readonly gate: HostCallGate;
@@ -156,7 +156,7 @@ export class Board implements GuestHost, LanHost, BoardContext {
     this.rtcOffsetMs = ms - this.bootEpochMs - this.clock.now();
   }
 
-  onDeinit(fn: () => void): void {
+  onDeinit(fn: (softReset: boolean) => void): void {
     this.deinitHooks.push(fn);
   }
 
@@ -173,13 +173,13 @@ export class Board implements GuestHost, LanHost, BoardContext {
   softReset(): void {
     this.sockets.closeAll(false);
     this.gate.clearInterrupt();
-    this.deinitHooks.forEach((hook) => hook());
+    this.deinitHooks.forEach((hook) => hook(true));
     this.scheduler.clear();
   }
 
   /** Closes every socket (with RST when `reset`) and leaves the network: the board is switched off. */
   shutdown(reset = false): void {
-    this.deinitHooks.forEach((hook) => hook());
+    this.deinitHooks.forEach((hook) => hook(false));
     this.scheduler.clear();
     if (this.oled) OledLog.stop(this.oled);
     this.sockets.closeAll(reset);

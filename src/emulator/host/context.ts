@@ -57,8 +57,9 @@ export interface BoardContext {
   /**
    * Called at each soft reset and when the board stops (reset, power off): the ports' deinit of
    * their peripherals, e.g. timers and pin IRQs (soft_reset_exit in ports/rp2/main.c, esp32/main.c).
+   * `softReset` tells the two apart: outputs such as a PWM keep what the script left when it ends.
    */
-  onDeinit(fn: () => void): void;
+  onDeinit(fn: (softReset: boolean) => void): void;
 }
 
 /** A host function takes the guest's plain values; each checks what it was given. */

@@ -14,6 +14,13 @@ export function machinePwm(ctx: BoardContext) {
     const state = ctx.peripherals.pwm.get(gpio)!;
     ctx.log.info({ pwm: gpio, freq: state.freq, duty_u16: state.duty }, `PWM ${pinLabel(ctx, gpio)} freq=${state.freq} duty_u16=${state.duty}`);
   };
+  const stop = (gpio: number) => {
+    if (ctx.peripherals.pwm.delete(gpio)) ctx.log.info({ pwm: gpio, freq: 0, duty_u16: 0 }, `PWM ${pinLabel(ctx, gpio)} off`);
+  };
+  // Only a soft reset: a script that ends leaves its PWM running (the board sits at its REPL).
+  ctx.onDeinit((softReset) => {
+    if (softReset && pwm.stopsAtSoftReset) [...ctx.peripherals.pwm.keys()].forEach(stop);
+  });
   return {
     /** PWM(pin, freq=, duty_u16=): the GPIO it drives. */
     pwmInit: (id: HostValue, freq: number | null, duty: number | null): number => {
@@ -43,7 +50,7 @@ export function machinePwm(ctx: BoardContext) {
       return null;
     },
     pwmDeinit: (gpio: number): null => {
-      if (ctx.peripherals.pwm.delete(gpio)) ctx.log.info({ pwm: gpio, freq: 0, duty_u16: 0 }, `PWM ${pinLabel(ctx, gpio)} off`);
+      stop(gpio);
       return null;
     },
   } satisfies HostCalls<"machine_pwm">;

@@ -38,17 +38,21 @@ def mount(fsobj, mount_point, *, readonly=False, mkfs=False):
         # interpreter's mount() it could not (see _vfs_fat._HELD).
         fsobj._premount(readonly, mkfs)
     elif not isinstance(fsobj, _ScriptVfs):
-        fsobj = _ScriptVfs(fsobj)
-        _script_vfs.append(fsobj)
+        wrapper = _ScriptVfs(fsobj, mount_point)
+        _mount(wrapper, mount_point, readonly=readonly, mkfs=mkfs)
+        _script_vfs.append(wrapper)  # only once mounted: a mount that failed leaves nothing here
+        return
     _mount(fsobj, mount_point, readonly=readonly, mkfs=mkfs)
 
 
 def umount(mount_point):
-    # By its mount point, or by the object the script mounted (extmod/vfs.c mp_vfs_umount).
+    # By its mount point (the very string, extmod/vfs.c:276 compares it whole) or by the object the
+    # script mounted (mp_vfs_umount): either way the wrapper leaves the list with its mount.
     for i, fs in enumerate(_script_vfs):
-        if fs._fs is mount_point or fs is mount_point:
-            mount_point = _script_vfs.pop(i)
-            break
+        if fs._fs is mount_point or fs._at == mount_point:
+            _umount(fs)
+            _script_vfs.pop(i)
+            return
     _umount(mount_point)
 
 
@@ -62,11 +66,15 @@ _script_vfs = []
 
 
 class _ScriptVfs:
-    def __init__(self, fs):
+    def __init__(self, fs, at):
         self._fs = fs
+        self._at = at
 
     def __getattr__(self, name):
         return getattr(self._fs, name)
+
+    def __repr__(self):  # the script's own object, whatever shows it
+        return repr(self._fs)
 
     def stat(self, path):
         return _held(self._fs.stat)(path)
@@ -83,6 +91,9 @@ class _ScriptFile(io.IOBase):
 
     def __getattr__(self, name):
         return getattr(self._f, name)
+
+    def __repr__(self):  # open() hands the script this wrapper: it shows the script's own file
+        return repr(self._f)
 
     def readinto(self, buf):
         if self._whole is None:
