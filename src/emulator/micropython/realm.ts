@@ -42,8 +42,13 @@ export interface WasmExports {
 export interface RealmOptions {
   /** The interpreter's WebAssembly, compiled on the main thread (the context may not compile any). */
   wasm: WebAssembly.Module;
-  /** Called before each of emscripten's invoke_* helpers: nearly every C call of the VM. */
-  onInvoke(): void;
+  /**
+   * Called once every `invokesPerCall` counted invoke_* helpers of emscripten (nearly every C call
+   * of the VM), while counting is on (countInvokes). Counted inside the context: a call out of it
+   * for each helper cost more than the helper itself.
+   */
+  onInvokes(): void;
+  invokesPerCall: number;
   /** Whether the wasm memory may still grow. */
   mayGrowHeap(): boolean;
   /** One byte the interpreter wrote to stdout or stderr. */
@@ -59,6 +64,8 @@ export interface SandboxedMicroPython {
   exports: WasmExports;
   /** The wasm memory's current buffer (read through the getter captured before any Python ran). */
   buffer(): ArrayBuffer;
+  /** Whether invoke_* helpers are counted now (off at the start); `restart`: the count starts again at 0. */
+  countInvokes(on: boolean, restart?: boolean): void;
   /** Registers a JS module for Python whose functions are wrappers, made inside, of `functions`. */
   registerJsModule(name: string, functions: Record<string, OuterFunction>): void;
   /** Freezes the context's built-ins: call once the glue's setup is done, before untrusted Python runs. */
@@ -95,6 +102,9 @@ function glueScript(): string {
   edit(/(?<![\w$.])import\(/g, "(void 0)(", 4);
   // Only the line-buffered console (not used) needs a TextDecoder; without one the glue decodes UTF-8 itself.
   edit(/Module\._textDecoder=new TextDecoder,/g, "", 1);
+  // The pinned build has emscripten's ASSERTIONS on: its table lookup, run at each invoke_* helper
+  // (nearly every C call of the VM), also read the table through wasmTable.get() to compare.
+  edit(/assert\(wasmTable\.get\(funcPtr\)==func,"JavaScript-side Wasm function table mirror is out of date!"\),/g, "", 1);
   return `(async () => {\n${source}\nreturn loadMicroPython;\n})()`;
 }
 
@@ -103,16 +113,17 @@ function glueScript(): string {
  * outer function returns instead of throwing.
  */
 const INSIDE = `"use strict";
-(function inside(failed, hooks, wasmModule) {
+(function inside(failed, hooks, wasmModule, invokesPerCall) {
   const wrap = (outer) => function () {
     const result = outer(...arguments);
     if (result === failed) throw new TypeError("invalid arguments");
     return result;
   };
-  const onInvoke = wrap(hooks.onInvoke), mayGrowHeap = wrap(hooks.mayGrowHeap), consoleByte = wrap(hooks.consoleByte);
+  const onInvokes = wrap(hooks.onInvokes), mayGrowHeap = wrap(hooks.mayGrowHeap), consoleByte = wrap(hooks.consoleByte);
   const stdinByte = hooks.stdinByte ? wrap(hooks.stdinByte) : null;
   const glueMessage = wrap(hooks.glueMessage);
   let exports = null;
+  let counting = false, invokesLeft = invokesPerCall;
   // The glue's environment check: a worker (no fetch, no XMLHttpRequest; the wasm comes below).
   globalThis.WorkerGlobalScope = function WorkerGlobalScope() {};
   const say = function () { glueMessage(Array.prototype.join.call(arguments, " ")); };
@@ -126,7 +137,12 @@ const INSIDE = `"use strict";
     for (const name of Object.keys(env)) {
       if (name.startsWith("invoke_")) {
         const call = env[name];
-        env[name] = function () { onInvoke(); return call(...arguments); };
+        if (name.length > "invoke_".length + 6) throw new Error("MicroPython: an invoke_ helper with more than 6 arguments: " + name);
+        // Up to 6 arguments (invoke_iiiiii); no spread: this runs around nearly every C call.
+        env[name] = function (a, b, c, d, e, f) {
+          if (counting && --invokesLeft === 0) { invokesLeft = invokesPerCall; onInvokes(); }
+          return call(a, b, c, d, e, f);
+        };
       }
     }
     const resize = env.emscripten_resize_heap;
@@ -150,6 +166,10 @@ const INSIDE = `"use strict";
       return exports;
     },
     buffer() { return Reflect.apply(bufferOf, exports.memory, []); },
+    countInvokes(on, restart) {
+      counting = on === true;
+      if (restart === true) invokesLeft = invokesPerCall;
+    },
     saveProxies() {
       proxies = { ref: proxy_js_ref.slice(), next: proxy_js_ref_next, refMap: new Map(proxy_js_ref_map), map: new Map(proxy_js_map), existing: proxy_js_existing.slice() };
     },
@@ -208,7 +228,7 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
   /** The built-ins, by the names the context's global starts with. */
   const builtins = vm.runInContext("Object.getOwnPropertyNames(globalThis)", context) as string[];
   const hooks = Object.create(null) as Record<string, unknown>;
-  hooks.onInvoke = guard(() => options.onInvoke());
+  hooks.onInvokes = guard(() => options.onInvokes());
   hooks.mayGrowHeap = guard(() => options.mayGrowHeap());
   hooks.consoleByte = guard((byte) => {
     if (typeof byte === "number") options.consoleByte(byte);
@@ -218,7 +238,12 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
   hooks.stdinByte = stdinByte ? guard(() => stdinByte()) : null;
   // Called once, with outer arguments: the hooks object is read by the context only while this
   // function runs (it keeps the wrapped functions, not the object).
-  const inside = (vm.runInContext(INSIDE, context) as (failed: symbol, hooks: object, wasm: WebAssembly.Module) => Inside)(FAILED, hooks, options.wasm);
+  const inside = (vm.runInContext(INSIDE, context) as (failed: symbol, hooks: object, wasm: WebAssembly.Module, invokesPerCall: number) => Inside)(
+    FAILED,
+    hooks,
+    options.wasm,
+    options.invokesPerCall,
+  );
   const loadMicroPython = (await (vm.runInContext(glueScript(), context, { filename: "micropython.mjs" }) as Promise<unknown>)) as (
     options: MicroPythonOptions,
   ) => Promise<MicroPython>;
@@ -228,6 +253,7 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
     mp,
     exports,
     buffer: () => inside.buffer(),
+    countInvokes: (on, restart = false) => inside.countInvokes(on, restart),
     describe: (error) => {
       const text = inside.describe(error);
       return typeof text === "string" ? text.slice(0, 200) : "";
@@ -263,6 +289,7 @@ interface Inside {
   options(heapsize: number): MicroPythonOptions;
   loaded(): WasmExports;
   buffer(): ArrayBuffer;
+  countInvokes(on: boolean, restart: boolean): void;
   describe(error: unknown): unknown;
   saveProxies(): void;
   restoreProxies(): void;

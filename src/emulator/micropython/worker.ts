@@ -36,12 +36,12 @@ let heapMayGrow = true;
 /** The script's work is counted from its start, except the bridge's own (host calls, collections). */
 let scriptStarted = false;
 let inBridge = false;
-let calls = 0;
 let nextPollAt = 0;
 
-/** emscripten's setjmp/longjmp helpers (invoke_*) run around nearly every C call the VM makes, so they are where a busy loop still notices Ctrl-C. */
-function onInvoke(): void {
-  if (scriptStarted && !inBridge && ++calls >= POLL_EVERY_CALLS) poll();
+/** Whether the VM's C calls count as the script's work now (realm.ts counts them). */
+function setInBridge(on: boolean): void {
+  inBridge = on;
+  sandboxed.countInvokes(scriptStarted && !inBridge);
 }
 
 function hostCall(name: string, args: HostValue[]): HostReply {
@@ -61,8 +61,11 @@ function raiseIfInterrupted(reply: HostReply): void {
   if ("error" in reply && reply.error.pyType === "KeyboardInterrupt") wasm.mp_sched_keyboard_interrupt();
 }
 
+/**
+ * emscripten's setjmp/longjmp helpers (invoke_*) run around nearly every C call the VM makes, so
+ * they are where a busy loop still notices Ctrl-C: this runs once every POLL_EVERY_CALLS of them.
+ */
 function poll(): void {
-  calls = 0;
   if (performance.now() < nextPollAt) return;
   flushConsole();
   const reply = hostCall("poll", []);
@@ -132,21 +135,22 @@ function findCallDepth(): number {
   return found[0]!;
 }
 
+let depthView = new Int32Array();
 function collectGarbage(): void {
-  // A fresh view each time: the memory may have grown (before the heap is capped).
-  const depth = () => new Int32Array(sandboxed.buffer(), callDepthAddress, 1);
-  const saved = depth()[0]!;
+  // A new view once the memory has grown (before the heap is capped): the old buffer is detached.
+  if (depthView.length === 0) depthView = new Int32Array(sandboxed.buffer(), callDepthAddress, 1);
+  const saved = depthView[0]!;
   const wasInBridge = inBridge;
-  inBridge = true; // no Ctrl-C check in there: it would be raised in the lookup, and lost
-  depth()[0] = 0;
+  setInBridge(true); // no Ctrl-C check in there: it would be raised in the lookup, and lost
+  depthView[0] = 0;
   wasm.proxy_c_to_js_lookup_attr(lookup.dict, lookup.key, lookup.out);
-  depth()[0] = saved;
-  inBridge = wasInBridge;
+  if (depthView.length === 0) depthView = new Int32Array(sandboxed.buffer(), callDepthAddress, 1);
+  depthView[0] = saved;
+  setInBridge(wasInBridge);
 }
 
 // The Python side of the bridge (_host.py) calls these. Bytes cross as {"__b": [...]}: from
 // Python an (address, length) in its heap, to Python the index of a blob it then copies in.
-let reply = new Uint8Array();
 let blobs: Uint8Array[] = [];
 /** The bytes the last recv data call read, for `take`. */
 let received: Uint8Array = new Uint8Array();
@@ -176,23 +180,27 @@ function bytesAt(span: unknown): Uint8Array {
   return memory().slice(address, address + length);
 }
 
-/** A host call's reply as JSON for _host.py to read with `reply` (bytes as blobs it copies with `blob`); returns its length. */
-function encodeReply(answer: HostReply): number {
+/** A host call's reply as JSON for _host.py (bytes as blobs it copies with `blob`). */
+function encodeReply(answer: HostReply): string {
   blobs = [];
-  const json =
-    "error" in answer
-      ? JSON.stringify({ e: [answer.error.pyType, answer.error.pyArgs] })
-      : JSON.stringify({ v: answer.value, ...(answer.scheduled ? { s: 1 } : {}) }, (_key, value) =>
-          value instanceof Uint8Array ? { __b: [blobs.push(value) - 1, value.length] } : value,
-        );
-  reply = new TextEncoder().encode(json);
-  return reply.length;
+  return "error" in answer
+    ? JSON.stringify({ e: [answer.error.pyType, answer.error.pyArgs] })
+    : JSON.stringify({ v: answer.value, ...(answer.scheduled ? { s: 1 } : {}) }, (_key, value) =>
+        value instanceof Uint8Array ? { __b: [blobs.push(value) - 1, value.length] } : value,
+      );
 }
+
+/** Integer values the bridge returns as value × 2 + (callbacks due), a number Python reads with no JSON (the glue converts integers through 32 bits). */
+const FAST_LIMIT = 2 ** 29;
 
 // Every argument is a primitive (realm.ts guarantees it) and checked here: scripts can reach these.
 const bridge = {
-  /** `collect` false: not a safe point to collect garbage (an instance under construction, see _host.py). */
-  call(name: unknown, argsJson: unknown, collect: unknown = true): number {
+  /**
+   * `collect` false: not a safe point to collect garbage (an instance under construction, see
+   * _host.py). Returns an integer value as value × 2 + (callbacks due), with the script's work
+   * counted again from here (as `resume`); anything else as a JSON reply, still paused.
+   */
+  call(name: unknown, argsJson: unknown, collect: unknown = true): number | string {
     const args = JSON.parse(checked(argsJson, isString), (_key, value) =>
       value !== null && typeof value === "object"
         ? Object.hasOwn(value, "__b")
@@ -207,15 +215,20 @@ const bridge = {
     consoleInput?.returnPending();
     // Not while the library is imported at start-up: a collection there corrupted the heap (cause not found).
     if (scriptStarted && collect !== false) collectGarbage();
-    return encodeReply(hostCall(checked(name, isString), args));
+    const answer = hostCall(checked(name, isString), args);
+    if ("value" in answer && Number.isInteger(answer.value) && Math.abs(answer.value as number) < FAST_LIMIT) {
+      setInBridge(false);
+      return (answer.value as number) * 2 + (answer.scheduled ? 1 : 0);
+    }
+    return encodeReply(answer);
   },
   /**
    * A socket data call (data-channel.ts), no JSON: op (its index in DATA_CALLS), socket, recv's
    * size, and for a send the bytes at `address`. Returns value × 2 + (callbacks due), the value a
-   * count or how many bytes `take` will copy; or, for None and exceptions, minus the length of a
-   * JSON reply as `call` gives one.
+   * count or how many bytes `take` will copy; or, for None and exceptions, a JSON reply as `call`
+   * gives one.
    */
-  data(op: unknown, fd: unknown, size: unknown, address: unknown, length: unknown, collect: unknown = true): number {
+  data(op: unknown, fd: unknown, size: unknown, address: unknown, length: unknown, collect: unknown = true): number | string {
     if (!isIndex(op) || op >= DATA_CALLS.length || !isIndex(fd) || !isIndex(size) || size > DATA_BYTES) throw new TypeError("invalid bridge argument");
     const span = bytesSpan(address, length);
     if (span.length > DATA_BYTES) throw new TypeError("invalid bridge argument");
@@ -231,7 +244,7 @@ const bridge = {
         if (scriptStarted && collect !== false) collectGarbage();
       },
     );
-    if ("reply" in answer) return -encodeReply(answer.reply);
+    if ("reply" in answer) return encodeReply(answer.reply);
     received = answer.from;
     return answer.value * 2 + (answer.scheduled ? 1 : 0);
   },
@@ -241,9 +254,6 @@ const bridge = {
     if (span.length !== received.length) throw new TypeError("invalid bridge argument");
     memory().set(received, span.address);
   },
-  reply(address: unknown): void {
-    memory().set(reply, checked(address, isIndex));
-  },
   blob(index: unknown, address: unknown): void {
     memory().set(blobs[checked(index, isIndex)]!, checked(address, isIndex));
   },
@@ -252,10 +262,10 @@ const bridge = {
   },
   /** Around a host call's Python side (_host.call): its work is not counted as the script's. */
   pause(): void {
-    inBridge = true;
+    setInBridge(true);
   },
   resume(): void {
-    inBridge = false;
+    setInBridge(false);
   },
   /** Depth probe (findCallDepth), at start-up only. */
   probe(): void {
@@ -300,7 +310,8 @@ function capHeap(): void {
 
 const sandboxed = await loadSandboxedMicroPython(input.heapBytes + LIBRARY_ALLOWANCE, {
   wasm: input.wasm,
-  onInvoke,
+  onInvokes: poll,
+  invokesPerCall: POLL_EVERY_CALLS,
   // Once the heap is capped, the wasm memory may not grow, so malloc() cannot add Python heap.
   mayGrowHeap: () => heapMayGrow,
   consoleByte: onConsoleByte,
@@ -340,6 +351,7 @@ if (typeof input.source !== "string") mp.FS.unlink("/boardsim/.source");
 capHeap();
 sandboxed.lockdown();
 scriptStarted = true;
+setInBridge(false);
 if (input.board) prepareFirmware(mp);
 
 // Soft reset. The firmware keeps running on the same chip: it sweeps the heap, re-inits the
@@ -389,10 +401,9 @@ function resetBridge(): void {
   decoder.decode();
   rawOutput = false;
   softResetRequested = false;
-  calls = 0;
+  sandboxed.countInvokes(!inBridge, true);
   nextPollAt = 0;
   outcome = undefined;
-  reply = new Uint8Array();
   blobs = [];
   received = new Uint8Array();
   consoleInput = newConsoleInput();

@@ -24,7 +24,7 @@ def run_deferred():
 def _bridge(js):
     # js (the worker's functions) stays in this closure: scripts cannot reach it to get at Node.
     # Each is looked up once: every lookup of a JS attribute allocates a proxy.
-    js_call, js_reply, js_blob, js_finish, js_collect = js.call, js.reply, js.blob, js.finish, js.collect
+    js_call, js_blob, js_finish, js_collect = js.call, js.blob, js.finish, js.collect
     js_pause, js_resume = js.pause, js.resume
     js_data, js_take = js.data, js.take
 
@@ -46,6 +46,7 @@ def _bridge(js):
     def call(name, *args):
         # The bridge's own work is not the script's: the worker does not count it as busy time.
         js_pause()
+        resumed = False
         try:
             if _constructing[0] == 0:
                 run_deferred()  # it may collect garbage: not while C alone holds objects (see constructor)
@@ -53,17 +54,22 @@ def _bridge(js):
             if "nan" in text or "inf" in text:
                 # JSON has no NaN or infinity: they cross tagged, for the host to refuse as the firmware does.
                 text = json.dumps(_tag_floats(args))
-            value, scheduled = read_reply(js_call(name, text, _constructing[0] == 0))
+            r = js_call(name, text, _constructing[0] == 0)
+            if type(r) is int:
+                # An integer and the callbacks-due bit, no JSON: the worker has resumed counting.
+                resumed = True
+                value, scheduled = r >> 1, r & 1
+            else:
+                value, scheduled = read_reply(r)
         finally:
-            js_resume()
+            if not resumed:
+                js_resume()
         if scheduled:
             run_scheduled()
         return value
 
-    def read_reply(length):
-        buf = bytearray(length)
-        js_reply(uctypes.addressof(buf))
-        reply = json.loads(buf)
+    def read_reply(text):
+        reply = json.loads(text)
         if "e" in reply:
             raise exception(*reply["e"])
         return decode(reply["v"]), "s" in reply
@@ -76,8 +82,8 @@ def _bridge(js):
                 run_deferred()  # it may collect garbage: not while C alone holds objects (see constructor)
             address = uctypes.addressof(mv) if mv is not None and len(mv) else 0
             r = js_data(op, fd, size, address, 0 if mv is None else len(mv), _constructing[0] == 0)
-            if r < 0:
-                value, scheduled = read_reply(-r)
+            if type(r) is str:
+                value, scheduled = read_reply(r)
             else:
                 value, scheduled = r >> 1, r & 1
                 if op == RECV:
