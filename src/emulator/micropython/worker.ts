@@ -197,8 +197,9 @@ const FAST_LIMIT = 2 ** 29;
 const bridge = {
   /**
    * `collect` false: not a safe point to collect garbage (an instance under construction, see
-   * _host.py). Returns an integer value as value × 2 + (callbacks due), with the script's work
-   * counted again from here (as `resume`); anything else as a JSON reply, still paused.
+   * _host.py). Returns an integer value as value × 2 + (callbacks due), anything else as a JSON
+   * reply; the script's work is counted again at `resume` either way (where the poll count stood
+   * before: a simulated run's polls, and so its clock, must not move with the bridge's own work).
    */
   call(name: unknown, argsJson: unknown, collect: unknown = true): number | string {
     const args = JSON.parse(checked(argsJson, isString), (_key, value) =>
@@ -217,7 +218,6 @@ const bridge = {
     if (scriptStarted && collect !== false) collectGarbage();
     const answer = hostCall(checked(name, isString), args);
     if ("value" in answer && Number.isInteger(answer.value) && Math.abs(answer.value as number) < FAST_LIMIT) {
-      setInBridge(false);
       return (answer.value as number) * 2 + (answer.scheduled ? 1 : 0);
     }
     return encodeReply(answer);

@@ -46,7 +46,6 @@ def _bridge(js):
     def call(name, *args):
         # The bridge's own work is not the script's: the worker does not count it as busy time.
         js_pause()
-        resumed = False
         try:
             if _constructing[0] == 0:
                 run_deferred()  # it may collect garbage: not while C alone holds objects (see constructor)
@@ -56,14 +55,11 @@ def _bridge(js):
                 text = json.dumps(_tag_floats(args))
             r = js_call(name, text, _constructing[0] == 0)
             if type(r) is int:
-                # An integer and the callbacks-due bit, no JSON: the worker has resumed counting.
-                resumed = True
-                value, scheduled = r >> 1, r & 1
+                value, scheduled = r >> 1, r & 1  # an integer and the callbacks-due bit, no JSON
             else:
                 value, scheduled = read_reply(r)
         finally:
-            if not resumed:
-                js_resume()
+            js_resume()
         if scheduled:
             run_scheduled()
         return value
