@@ -136,16 +136,19 @@ function findCallDepth(): number {
 }
 
 let depthView = new Int32Array();
-function collectGarbage(): void {
-  // A new view once the memory has grown (before the heap is capped): the old buffer is detached.
+/** external_call_depth's word; a new view once the memory has grown (before the heap is capped): the old buffer is detached. */
+function callDepth(): Int32Array {
   if (depthView.length === 0) depthView = new Int32Array(sandboxed.buffer(), callDepthAddress, 1);
-  const saved = depthView[0]!;
+  return depthView;
+}
+
+function collectGarbage(): void {
+  const saved = callDepth()[0]!;
   const wasInBridge = inBridge;
   setInBridge(true); // no Ctrl-C check in there: it would be raised in the lookup, and lost
-  depthView[0] = 0;
+  callDepth()[0] = 0;
   wasm.proxy_c_to_js_lookup_attr(lookup.dict, lookup.key, lookup.out);
-  if (depthView.length === 0) depthView = new Int32Array(sandboxed.buffer(), callDepthAddress, 1);
-  depthView[0] = saved;
+  callDepth()[0] = saved; // the collection may have grown the memory
   setInBridge(wasInBridge);
 }
 

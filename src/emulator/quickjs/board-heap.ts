@@ -38,7 +38,6 @@ interface Malloc {
   _free(ptr: number): void;
 }
 
-/** What an uncaught null stands for when an allocation had just failed (traceback.ts makes it MemoryError). */
 /**
  * What the memory's `grow` throws: emscripten's resize catches and drops it (and tries up to three
  * sizes per failed malloc), so one error made once spares a stack capture per try; a board's
@@ -46,6 +45,7 @@ interface Malloc {
  */
 const HEAP_FULL = new RangeError("the board's heap is full");
 
+/** What an uncaught null stands for when an allocation had just failed (traceback.ts makes it MemoryError). */
 export const OUT_OF_MEMORY = { name: "InternalError", message: "out of memory", stack: "" };
 
 /** MicroPython's text when an allocation fails (py/runtime.c v1.23.0, m_malloc_fail, line 1643). */
