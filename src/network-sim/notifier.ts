@@ -5,10 +5,9 @@ export class Notifier {
   private readonly waiters = new Set<() => void>();
 
   wait(signal?: AbortSignal): Promise<void> {
-    return abortableWait(signal, (resolve) => {
-      const wake = () => resolve();
-      this.waiters.add(wake);
-      return () => this.waiters.delete(wake);
+    return abortableWait<void>(signal, (resolve) => {
+      this.waiters.add(resolve);
+      return () => this.waiters.delete(resolve);
     });
   }
 

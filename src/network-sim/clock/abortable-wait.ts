@@ -6,21 +6,39 @@
 export function abortableWait<T>(signal: AbortSignal | undefined, start: (resolve: (value: T) => void, reject: (error: unknown) => void) => () => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    let settled = false;
-    const onAbort = () => {
-      settled = true;
-      cancel();
-      reject(signal!.reason);
-    };
-    const finish =
-      <A>(settle: (a: A) => void) =>
-      (a: A) => {
-        if (settled) return;
-        settled = true;
-        signal?.removeEventListener("abort", onAbort);
-        settle(a);
-      };
-    const cancel = start(finish(resolve), finish(reject));
-    if (!settled) signal?.addEventListener("abort", onAbort, { once: true });
+    // A blocked recv waits through here once per round trip: one object, no named closures (under
+    // tsx, as the benchmarks run, each named closure costs a `name` property write, ≈ 0.7 µs).
+    const wait = new Wait(signal, reject);
+    wait.cancel = start(
+      (value) => wait.finish(resolve, value),
+      (error) => wait.finish(reject, error),
+    );
+    if (!wait.settled) signal?.addEventListener("abort", wait, { once: true });
   });
+}
+
+function nothing(): void {}
+
+class Wait {
+  settled = false;
+  cancel: () => void = nothing;
+
+  constructor(
+    private readonly signal: AbortSignal | undefined,
+    private readonly reject: (error: unknown) => void,
+  ) {}
+
+  /** The signal aborted (an EventTarget listener object). */
+  handleEvent(): void {
+    this.settled = true;
+    this.cancel();
+    this.reject(this.signal!.reason);
+  }
+
+  finish<A>(settle: (a: A) => void, a: A): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.signal?.removeEventListener("abort", this);
+    settle(a);
+  }
 }
