@@ -1,5 +1,5 @@
 /** The Python builtins a chapter script uses: print, len, str, repr, bytes, tuple and the exceptions. */
-import { bytes, toArrayBuffer, utf8Encode } from "./bytes.ts";
+import { bytes, utf8Encode } from "./bytes.ts";
 import { EXCEPTIONS, tuple } from "./exceptions.ts";
 import { call, call1, call2 } from "./host.ts";
 import { repr, str } from "./repr.ts";
@@ -32,7 +32,7 @@ export function print(...args: unknown[]): void {
   if (count === 1) {
     const arg = args[0];
     if (typeof arg === "string") return call1("write", arg + end);
-    if (printsAsBytes(arg)) return call2("write", toArrayBuffer(arg), end);
+    if (printsAsBytes(arg)) return call2("write", arg, end);
   }
   // call's arguments, its name first: applied, not spread (see call in host.ts).
   const parts: unknown[] = ["write"];
@@ -41,7 +41,7 @@ export function print(...args: unknown[]): void {
     if (i > 0) text += sep;
     const arg = args[i];
     if (printsAsBytes(arg)) {
-      parts.push(text, toArrayBuffer(arg));
+      parts.push(text, arg);
       text = "";
     } else text += str(arg);
   }
