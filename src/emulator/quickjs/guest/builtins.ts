@@ -21,6 +21,11 @@ function isPrintKeywords(value: unknown): value is { sep?: string; end?: string 
  */
 export function print(...args: unknown[]): void {
   let count = args.length;
+  if (count === 1) {
+    const arg = args[0];
+    if (typeof arg === "string") return call1("write", arg + "\n");
+    if (printsAsBytes(arg)) return call2("write", arg, "\n");
+  }
   let sep = " ";
   let end = "\n";
   const last = args[count - 1];
@@ -28,11 +33,6 @@ export function print(...args: unknown[]): void {
     count--;
     sep = String(last.sep ?? " ");
     end = String(last.end ?? "\n");
-  }
-  if (count === 1) {
-    const arg = args[0];
-    if (typeof arg === "string") return call1("write", arg + end);
-    if (printsAsBytes(arg)) return call2("write", arg, end);
   }
   // call's arguments, its name first: applied, not spread (see call in host.ts).
   const parts: unknown[] = ["write"];
