@@ -12,6 +12,7 @@ export class Notifier {
   }
 
   notify(): void {
+    if (this.waiters.size === 0) return; // every chunk a socket receives or sends notifies: most have no waiter
     const waiters = [...this.waiters];
     this.waiters.clear();
     for (const wake of waiters) wake();
