@@ -41,6 +41,14 @@ describe("raw host calls over the QuickJS FFI", () => {
     ctx.dispose();
   });
 
+  it("a copy the host keeps stays as it was sent while the guest reuses its buffer", async () => {
+    const kept: Uint8Array[] = [];
+    const ctx = await sandbox({ keep: (data) => (kept.push(data as Uint8Array), null) });
+    await evaluate(ctx, `const b = new Uint8Array(1000); for (let i = 0; i < 40; i++) { b.fill(i); h.keep(b); h.keep(b.subarray(0, 100)); }`);
+    expect(kept.map((k) => [k.length, new Set(k).size, k[0]])).toEqual(Array.from({ length: 40 }, (_, i) => [[1000, 1, i], [100, 1, i]]).flat());
+    ctx.dispose();
+  });
+
   it("returns the host's values to the guest as their JS equivalents", async () => {
     const values: HostValue[] = [7, -7, 2 ** 40, 0.5, true, false, null, "", "héllo ✓", Uint8Array.of(9, 0, 8), new Uint8Array(0), Uint8Array.of(1, 2, 3, 4).subarray(1, 3), [1, "x", Uint8Array.of(5)], { k: [null] }];
     const ctx = await sandbox({ give: (i) => values[i as number]! });
