@@ -49,7 +49,7 @@ const HEAP_FULL = new RangeError("the board's heap is full");
 export const OUT_OF_MEMORY = { name: "InternalError", message: "out of memory", stack: "" };
 
 /** MicroPython's text when an allocation fails (py/runtime.c v1.23.0, m_malloc_fail, line 1643). */
-export function memoryError(bytes: number): GuestException {
+function memoryError(bytes: number): GuestException {
   return new GuestException("MemoryError", [`memory allocation failed, allocating ${bytes} bytes`]);
 }
 
@@ -157,23 +157,6 @@ export class BoardHeap {
   private pace(): void {
     const next = this.words[this.gc.size >> 2]! + this.gcEvery;
     if ((this.words[this.gc.threshold >> 2]! >>> 0) > next) this.words[this.gc.threshold >> 2] = next;
-  }
-
-  /**
-   * Runs `copy(arg)`, which mallocs a temporary copy of guest bytes for the host to read and frees it
-   * (null: no room). The board reads a buffer in place, so that copy must not fail for lack of
-   * heap: in a full heap it gets the block kept for asyncify, free until the guest suspends.
-   */
-  hostCopy<T, A>(copy: (arg: A) => T | null, arg: A): T | null {
-    const failed = this.failed;
-    let result = copy(arg);
-    if (result === null && this.suspendBlock !== 0) {
-      this.em._free(this.suspendBlock);
-      result = copy(arg);
-      this.suspendBlock = this.em._malloc(SUSPEND_BYTES);
-    }
-    this.failed = failed;
-    return result;
   }
 
   /** Before the guest suspends: asyncify's buffer gets the block kept for it. False: none is kept (the template). */

@@ -26,12 +26,26 @@ describe("raw host calls over the QuickJS FFI", () => {
       ctx,
       `let rope = "ab"; for (let i = 0; i < 3; i++) rope += "c" + i;
        h.take(1, -5, 2 ** 31, 1.5, -0.25, true, false, null, undefined, "héllo ✓", rope,
-              new Uint8Array([0, 1, 255]).buffer, new ArrayBuffer(0), [1, "x", [true]], { a: 1, b: "two" })`,
+              new Uint8Array([0, 1, 255]).buffer, new ArrayBuffer(0), [1, "x", [true]], { a: 1, b: "two" },
+              new Uint8Array([7, 8, 9, 10]).subarray(1, 3), new (class extends Uint8Array {})([4, 2]), new Uint8Array(0),
+              ...(() => { const b = new ArrayBuffer(4); const v = new Uint8Array(b); b.transfer(); return [b, v]; })(),
+              (() => { const b = new ArrayBuffer(2, { maxByteLength: 8 }); const v = new Uint8Array(b); b.resize(3); v[2] = 6; return v; })())`,
     );
     expect(seen).toEqual([
       1, -5, 2 ** 31, 1.5, -0.25, true, false, null, null, "héllo ✓", "abc0c1c2",
       Uint8Array.of(0, 1, 255), new Uint8Array(0), [1, "x", [true]], { a: 1, b: "two" },
+      Uint8Array.of(8, 9), Uint8Array.of(4, 2), new Uint8Array(0),
+      new Uint8Array(0), new Uint8Array(0), // a detached buffer and a view of it: empty
+      Uint8Array.of(0, 0, 6), // a view that tracks a resized buffer
     ]);
+    ctx.dispose();
+  });
+
+  it("a copy the host keeps stays as it was sent while the guest reuses its buffer", async () => {
+    const kept: Uint8Array[] = [];
+    const ctx = await sandbox({ keep: (data) => (kept.push(data as Uint8Array), null) });
+    await evaluate(ctx, `const b = new Uint8Array(1000); for (let i = 0; i < 40; i++) { b.fill(i); h.keep(b); h.keep(b.subarray(0, 100)); }`);
+    expect(kept.map((k) => [k.length, new Set(k).size, k[0]])).toEqual(Array.from({ length: 40 }, (_, i) => [[1000, 1, i], [100, 1, i]]).flat());
     ctx.dispose();
   });
 

@@ -13,11 +13,14 @@
  * - on asyncify's rewind the import is called again: `handleSleep` then returns the value stored
  *   at suspension, so the host function must not run a second time;
  * - `QTS_NewArrayBuffer` takes ownership of its malloc'd block (freed with the buffer);
- *   `QTS_GetArrayBuffer` returns a malloc'd copy the caller frees.
+ * - an ArrayBuffer's JSObject points to its JSArrayBuffer (byte length first, then a pointer to the
+ *   bytes), a Uint8Array's holds a pointer to its first byte and its length: the host reads both
+ *   in place (`QTS_GetArrayBuffer` mallocs a copy; a full heap had no room for it). `calibrate`
+ *   finds the offsets on buffers it made, and the build is refused if they are not found.
  */
 import type { QuickJSAsyncContext, QuickJSAsyncWASMModule, QuickJSHandle } from "quickjs-emscripten";
 import { GuestException, type GuestHost, type HostValue } from "../host-api.ts";
-import { memoryError, type BoardHeap } from "./board-heap.ts";
+import type { BoardHeap } from "./board-heap.ts";
 
 /** JSValue tags (the high word), quickjs.h of the pinned build. */
 const TAGS = { int: 0, bool: 1, null: 2, undefined: 3, string: -7, stringRope: -6, object: -1 } as const;
@@ -29,6 +32,9 @@ const CLASS_ID_OFFSET = 6;
 /** Host ref ids of raw functions: the library allocates its own upwards from INT32_MIN. */
 const FIRST_RAW_ID = 0x40000000;
 const ASYNCIFY_NORMAL = 0;
+/** See RawHostCalls.arena. */
+const ARENA_BYTES = 16384;
+const ARENA_MIN_COPY = 256;
 
 type Asyncify = { handleSleep(start: (wakeUp: (value: number) => void) => void): number };
 type CallFunction = (asyncify: Asyncify | undefined, ctx: number, thisPtr: number, argc: number, argv: number, id: number) => number;
@@ -55,8 +61,6 @@ interface Ffi {
   QTS_GetString(ctx: number, value: number): number;
   QTS_FreeCString(ctx: number, chars: number): void;
   QTS_NewArrayBuffer(ctx: number, block: number, length: number): number;
-  QTS_GetArrayBuffer(ctx: number, value: number): number;
-  QTS_GetArrayBufferLength(ctx: number, value: number): number;
   QTS_Dump(ctx: number, value: number): number;
   QTS_Throw(ctx: number, error: number): number;
   QTS_GetGlobalObject(ctx: number): number;
@@ -74,8 +78,21 @@ interface RawFunction {
   guestError(error: unknown): Error;
 }
 
-/** JSObject class id of an ArrayBuffer in this build, read once per process from one the guest made (calibrate). */
-let arrayBufferClass = -1;
+/**
+ * Where this build keeps binary data, found once per process on buffers the guest made (calibrate):
+ * class ids, and byte offsets of the fields read (all 32-bit words).
+ */
+interface BytesLayout {
+  arrayBufferClass: number;
+  uint8ArrayClass: number;
+  /** In an ArrayBuffer's JSObject: its JSArrayBuffer*; in that, the bytes' pointer (the length is at 0). */
+  bufferField: number;
+  bufferData: number;
+  /** In a Uint8Array's JSObject: the pointer to its first byte, and its length in bytes. */
+  arrayData: number;
+  arrayLength: number;
+}
+let layout: BytesLayout | null = null;
 
 const UTF8 = new TextEncoder();
 const UTF8_DECODER = new TextDecoder();
@@ -87,6 +104,14 @@ export class RawHostCalls {
   private readonly functions = new Map<number, RawFunction>();
   private nextId = FIRST_RAW_ID;
   private heap32: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  /**
+   * Where copies of the guest's bytes from ARENA_MIN_COPY to a quarter of ARENA_BYTES are cut from,
+   * as Node's Buffer pool does: a new ArrayBuffer per copy cost ≈ 1 µs (a chapter server copies two
+   * per 1 KiB echoed). A copy the host keeps (a LAN peer's receive window) holds its whole arena, at
+   * most 64 times its size; a used-up arena is never written to again.
+   */
+  private arena = new Uint8Array(0); // made at the first copy: most boards of a fleet never send
+  private arenaUsed = 0;
   /** A board's heap (board-heap.ts): the host's blocks come out of it. None in the snapshot's template. */
   heap: BoardHeap | null = null;
 
@@ -116,7 +141,7 @@ export class RawHostCalls {
 
   /** Sets `globalThis[globalName]` to an object with one raw function per host function name. */
   install(ctx: QuickJSAsyncContext, globalName: string, host: GuestHost, open: () => boolean, guestError: (error: unknown) => Error): void {
-    if (arrayBufferClass < 0) this.calibrate(ctx);
+    if (!layout) this.calibrate(ctx);
     const ctxPtr = contextPointer(ctx);
     const ids = this.bind(ctx, host, open, guestError);
     const api = ctx.newObject();
@@ -139,7 +164,7 @@ export class RawHostCalls {
    * in the same order as the template's `install` gives them the same ids.
    */
   bind(ctx: QuickJSAsyncContext, host: GuestHost, open: () => boolean, guestError: (error: unknown) => Error): number[] {
-    if (arrayBufferClass < 0) throw new Error("boardsim: raw host calls bound before any were installed");
+    if (!layout) throw new Error("boardsim: raw host calls bound before any were installed");
     const ctxPtr = contextPointer(ctx);
     return host.functionNames.map((name) => {
       const id = this.nextId++;
@@ -207,8 +232,7 @@ export class RawHostCalls {
       case TAGS.stringRope:
         return this.readString(ctxPtr, value);
       case TAGS.object:
-        if (this.classId(low) === arrayBufferClass) return this.readArrayBuffer(ctxPtr, value);
-        return this.dump(ctxPtr, value);
+        return this.readBytes(low) ?? this.dump(ctxPtr, value);
     }
     if (tag < TAG_FIRST || tag >= TAG_FLOAT64) return this.ffi.QTS_GetFloat64(ctxPtr, value);
     return this.dump(ctxPtr, value); // symbols, big integers: as the library's dump shows them
@@ -231,24 +255,32 @@ export class RawHostCalls {
     return UTF8_DECODER.decode(heap.subarray(chars, heap.indexOf(0, chars)));
   }
 
-  private readArrayBuffer(ctxPtr: number, value: number): Uint8Array {
-    const length = this.ffi.QTS_GetArrayBufferLength(ctxPtr, value);
+  /** A copy of an ArrayBuffer's or Uint8Array's bytes, read where they are; null for any other object. */
+  private readBytes(object: number): Uint8Array | null {
+    const { arrayBufferClass, uint8ArrayClass, bufferField, bufferData, arrayData, arrayLength } = layout!;
+    const words = this.int32();
+    const classId = this.classId(object);
+    let data: number;
+    let length: number;
+    if (classId === arrayBufferClass) {
+      const buffer = words[(object + bufferField) >> 2]!;
+      length = words[buffer >> 2]!; // 0 once detached
+      data = words[(buffer + bufferData) >> 2]!;
+    } else if (classId === uint8ArrayClass) {
+      data = words[(object + arrayData) >> 2]!;
+      length = words[(object + arrayLength) >> 2]!; // 0 once its buffer is detached
+    } else return null;
     if (length === 0) return new Uint8Array(0);
-    // No closure per call: this runs for every send.
-    const buffer = { ctxPtr, value, length };
-    const bytes = this.heap ? this.heap.hostCopy(this.copyOut, buffer) : this.copyOut(buffer);
-    if (bytes === null) throw memoryError(length);
-    return bytes;
+    if (length < ARENA_MIN_COPY || length > ARENA_BYTES / 4) return this.em.HEAPU8.slice(data, data + length);
+    if (this.arenaUsed + length > this.arena.length) {
+      this.arena = new Uint8Array(ARENA_BYTES);
+      this.arenaUsed = 0;
+    }
+    const copy = this.arena.subarray(this.arenaUsed, this.arenaUsed + length);
+    copy.set(this.em.HEAPU8.subarray(data, data + length));
+    this.arenaUsed += length;
+    return copy;
   }
-
-  /** Copies an ArrayBuffer's bytes out of the guest (null: no room for QuickJS's temporary copy). */
-  private readonly copyOut = ({ ctxPtr, value, length }: { ctxPtr: number; value: number; length: number }): Uint8Array | null => {
-    const copy = this.ffi.QTS_GetArrayBuffer(ctxPtr, value);
-    if (copy === 0) return null;
-    const bytes = this.em.HEAPU8.slice(copy, copy + length);
-    this.em._free(copy);
-    return bytes;
-  };
 
   private dump(ctxPtr: number, value: number): HostValue {
     const chars = this.made(this.ffi.QTS_Dump(ctxPtr, value));
@@ -316,15 +348,44 @@ export class RawHostCalls {
   }
 
   /**
-   * Finds the class id ArrayBuffers have in this build, and checks the layout assumptions on
-   * values whose answer is known; a mismatch means the pinned build changed.
+   * Finds where this build keeps binary data (BytesLayout) on buffers made here, and checks the
+   * JSValue layout on values whose answer is known; a mismatch means the pinned build changed.
    */
   private calibrate(ctx: QuickJSAsyncContext): void {
     const read = (code: string) => ctx.unwrapResult(ctx.evalCode(code)).consume((h) => this.objectClass(h));
     const [buffer, plain, array] = ["new ArrayBuffer(1)", "({})", "[]"].map(read) as [number, number, number];
     const int = ctx.unwrapResult(ctx.evalCode("-5")).consume((h) => this.int32()[h.value >> 2]);
     if (new Set([buffer, plain, array]).size !== 3 || int !== -5) throw new Error("boardsim: unsupported quickjs-emscripten build (JSValue layout)");
-    arrayBufferClass = buffer;
+    // Two samples of each, so that no field is matched by chance.
+    // The samples stay alive (`held`) while their memory is read.
+    const held: QuickJSHandle[] = [];
+    const samples = [
+      [37, 3, 20],
+      [1000, 999, 1],
+    ].map(([size, offset, length]) => {
+      const code = `{ const b = new ArrayBuffer(${size}); new Uint8Array(b).set([0xa5, 0x5a, 0xc3, 0x3c]); [b, new Uint8Array(b, ${offset}, ${length}), new (class extends Uint8Array {})(1)] }`;
+      const sample = ctx.unwrapResult(ctx.evalCode(code));
+      held.push(sample);
+      const object = (i: number) => ctx.getProp(sample, i).consume((item) => this.int32()[item.value >> 2]!);
+      return { size: size!, offset: offset!, length: length!, buffer: object(0), array: object(1), subclass: object(2) };
+    });
+    const words = this.int32();
+    const bytes = this.em.HEAPU8;
+    const word = (address: number) => words[address >> 2]!;
+    const offsets = Array.from({ length: 16 }, (_, i) => 4 * i);
+    const find = (test: (offset: number) => boolean) => offsets.find(test) ?? -1;
+    const isPattern = (at: number) => at > 0 && at + 4 <= bytes.length && bytes[at] === 0xa5 && bytes[at + 1] === 0x5a && bytes[at + 2] === 0xc3 && bytes[at + 3] === 0x3c;
+    const dataOf = (field: number, data: number, s: (typeof samples)[number]) => word(word(s.buffer + field) + data);
+    const bufferField = find((field) => samples.every((s) => word(s.buffer + field) > 0 && word(word(s.buffer + field)) === s.size));
+    const bufferData = bufferField < 0 ? -1 : find((data) => data > 0 && samples.every((s) => isPattern(dataOf(bufferField, data, s))));
+    const arrayData = bufferData < 0 ? -1 : find((at) => samples.every((s) => word(s.array + at) === dataOf(bufferField, bufferData, s) + s.offset));
+    const arrayLength = arrayData < 0 ? -1 : find((at) => at > arrayData && samples.every((s) => word(s.array + at) === s.length));
+    const uint8ArrayClass = this.classId(samples[0]!.array);
+    if (arrayLength < 0 || !samples.every((s) => this.classId(s.array) === uint8ArrayClass && this.classId(s.subclass) === uint8ArrayClass && this.classId(s.buffer) === buffer)) {
+      throw new Error("boardsim: unsupported quickjs-emscripten build (ArrayBuffer layout)");
+    }
+    held.forEach((h) => h.dispose());
+    layout = { arrayBufferClass: buffer, uint8ArrayClass, bufferField, bufferData, arrayData, arrayLength };
   }
 
   /** The class id of the object a handle holds; -1 for a value that is not an object. */

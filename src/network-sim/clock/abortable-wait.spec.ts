@@ -37,4 +37,20 @@ describe("abortableWait", () => {
     await expect(waiting).resolves.toBe(1);
     expect(cancelled).toBe(0);
   });
+  it("one abort ends every wait still on the signal, once each; a wait a cancel finishes is not aborted", async () => {
+    const controller = new AbortController();
+    const cancelled: string[] = [];
+    let finishSecond!: (value: string) => void;
+    // The first wait's cancel finishes the second before the abort reaches it.
+    const first = abortableWait(controller.signal, () => () => (cancelled.push("first"), finishSecond("finished")));
+    const second = abortableWait<string>(controller.signal, (resolve) => ((finishSecond = resolve), () => cancelled.push("second")));
+    const done = abortableWait(controller.signal, (resolve) => (setImmediate(() => resolve("early")), () => cancelled.push("done")));
+    await expect(done).resolves.toBe("early");
+    const third = abortableWait(controller.signal, () => () => cancelled.push("third"));
+    controller.abort(new Error("Ctrl-C"));
+    await expect(first).rejects.toThrow("Ctrl-C");
+    await expect(second).resolves.toBe("finished");
+    await expect(third).rejects.toThrow("Ctrl-C");
+    expect(cancelled).toEqual(["first", "third"]);
+  });
 });

@@ -89,4 +89,35 @@ describe("HostBridge", () => {
     expect(Buffer.concat(received).equals(payload)).toBe(true);
     expect(mostHeld).toBeLessThan(6400 + 65536); // the window and at most one read from the kernel
   });
+  it("a board's sends within one turn reach the PC in order, before its FIN, and leave the send buffer free", async () => {
+    const { forward, link: linkPromise } = await forwardOnce(0);
+    const client = await connect(forward.hostPort);
+    const link = await linkPromise;
+    const got: Buffer[] = [];
+    client.on("data", (chunk: Buffer) => got.push(chunk));
+    const ended = new Promise((resolve) => client.on("end", resolve));
+    const payload = randomBytes(60 * 1024);
+    for (let off = 0; off < payload.length; off += 1024) {
+      expect(link.sendSpace()).toBe(6400); // the kernel takes what is written: nothing stays unacknowledged
+      link.write(payload.subarray(off, off + 1024));
+    }
+    link.end();
+    await ended;
+    expect(Buffer.concat(got).equals(payload)).toBe(true);
+  });
+
+  it("bytes the PC's kernel does not take hold the board's send buffer", async () => {
+    const { forward, link: linkPromise } = await forwardOnce(0);
+    const client = await connect(forward.hostPort);
+    client.pause(); // the PC reads nothing: the kernel's buffers fill
+    const link = await linkPromise;
+    const piece = new Uint8Array(1024);
+    let written = 0;
+    while (link.sendSpace() === 6400 && written < 256 * 1024 * 1024) {
+      link.write(piece);
+      written += piece.length;
+      if (written % (1024 * 1024) === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(link.sendSpace()).toBeLessThan(6400);
+  });
 });

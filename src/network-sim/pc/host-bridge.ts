@@ -15,6 +15,9 @@ export interface LinkBuffers {
   receiveWindow: number;
 }
 
+/** Bytes a board's connection gathers before one write() to the real socket (see NetSocketLink.corked). */
+const CORK_BYTES = 65536;
+
 /** A board-side connection backed by a real TCP socket on the PC. */
 export class NetSocketLink implements TcpLink {
   readonly inbound: ByteQueue;
@@ -29,16 +32,38 @@ export class NetSocketLink implements TcpLink {
    */
   private inPipe = 0;
   private readonly sendSpaceFreed = new Notifier();
+  private readonly freed = () => this.sendSpaceFreed.notify();
+  /**
+   * Bytes written to the real socket since it was corked: a board sends in small pieces (a
+   * recv(1024)/send loop runs through a whole 64 KiB read of the PC's socket in one turn), and
+   * one write() system call for each cost more than the rest of the send. The socket is uncorked
+   * at the end of the turn, or once CORK_BYTES are waiting. Corked bytes count as taken by the
+   * kernel (they free the send buffer at once, as a write the kernel takes does): a socket with
+   * bytes the kernel did not take (`writableLength` beyond them) is not corked, so its backlog
+   * holds the send buffer as before.
+   */
+  private corked = 0;
+  private readonly uncork = () => {
+    if (this.corked === 0) return;
+    this.corked = 0;
+    this.socket.uncork();
+  };
   /** Sees the connection's segments (the capture): sent by the board, or by the real peer. */
   observer: ((fromBoard: boolean, segment: Segment) => void) | null = null;
   /** The board's segments on their way to the real socket; faults wrap it. */
   out: Pipe = {
     data: (chunk) => {
       this.inPipe -= chunk.length;
-      this.socket.write(chunk, () => this.sendSpaceFreed.notify());
+      this.toSocket(chunk);
     },
-    fin: () => this.socket.end(),
-    rst: () => this.socket.resetAndDestroy(),
+    fin: () => {
+      this.uncork();
+      this.socket.end();
+    },
+    rst: () => {
+      this.uncork(); // the bytes before the RST, as the board sent them
+      this.socket.resetAndDestroy();
+    },
   };
   /** Bytes read from the real socket that a fault still holds (delayed): they count against the window. */
   private inFlight = 0;
@@ -157,7 +182,18 @@ export class NetSocketLink implements TcpLink {
 
   sendSpace(): number {
     if (this.socket.destroyed) return this.buffers.sendBuffer;
-    return Math.max(0, this.buffers.sendBuffer - this.inPipe - this.socket.writableLength);
+    return Math.max(0, this.buffers.sendBuffer - this.inPipe - (this.socket.writableLength - this.corked));
+  }
+
+  private toSocket(chunk: Uint8Array): void {
+    if (this.corked === 0) {
+      if (this.socket.writableLength > 0) return void this.socket.write(chunk, this.freed);
+      this.socket.cork();
+      process.nextTick(this.uncork);
+    }
+    this.corked += chunk.length;
+    this.socket.write(chunk, this.freed);
+    if (this.corked >= CORK_BYTES) this.uncork();
   }
 
   waitForSendSpace(signal?: AbortSignal): Promise<void> {

@@ -12,6 +12,19 @@ describe("ByteQueue", () => {
     expect(q.tryRead(10)).toBeNull();
   });
 
+  it("reads across pieces of one buffer (a socket read cut at the window) and across separate buffers, in order", async () => {
+    const q = new ByteQueue(100);
+    const read = Uint8Array.from({ length: 12 }, (_, i) => i);
+    q.push(read.subarray(0, 5));
+    q.push(read.subarray(5, 9));
+    q.push(Uint8Array.of(20, 21));
+    q.push(read.subarray(9, 12)); // after another buffer: not side by side with the piece before it
+    expect(await q.read(3)).toEqual(Uint8Array.of(0, 1, 2));
+    expect(await q.read(5)).toEqual(Uint8Array.of(3, 4, 5, 6, 7));
+    expect(await q.read(3)).toEqual(Uint8Array.of(8, 20, 21));
+    expect(await q.read(10)).toEqual(Uint8Array.of(9, 10, 11));
+  });
+
   it("reads within one chunk, then the rest of it with the next chunk, in order", async () => {
     const q = new ByteQueue(100);
     q.push(Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8));

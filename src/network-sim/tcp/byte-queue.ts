@@ -105,19 +105,34 @@ export class ByteQueue {
 
   /**
    * Bytes within the first chunk come as a view of it, without a copy (the engines copy what they
-   * get into the guest; no chunk is written to once queued); bytes across chunks, as one new array.
+   * get into the guest; no chunk is written to once queued), and so do bytes across chunks that lie
+   * side by side in memory (pieces of one read of the PC's socket, cut at the window's edge); other
+   * bytes across chunks, as one new array.
    */
   private take(max: number): Uint8Array {
     const count = Math.min(max, this.buffered);
     const first = this.chunks[0]!;
-    if (first.length - this.head >= count) {
-      const view = first.subarray(this.head, this.head + count);
+    if (first.length - this.head >= count || this.adjacent(count)) {
+      const view = new Uint8Array(first.buffer, first.byteOffset + this.head, count);
       this.consume(count, null);
       return view;
     }
     const out = new Uint8Array(count);
     this.consume(count, out);
     return out;
+  }
+
+  /** Whether the next `count` bytes lie in chunks that follow one another in one buffer. */
+  private adjacent(count: number): boolean {
+    let run = this.chunks[0]!;
+    let covered = run.length - this.head;
+    for (let i = 1; covered < count && i < this.chunks.length; i++) {
+      const next = this.chunks[i]!;
+      if (next.buffer !== run.buffer || next.byteOffset !== run.byteOffset + run.length) return false;
+      covered += next.length;
+      run = next;
+    }
+    return covered >= count;
   }
 
   /** Takes `count` buffered bytes, into `out` if given. */

@@ -8,21 +8,19 @@ import { AttributeError } from "./exceptions.ts";
 const PROBES = new Set(["then", "toJSON"]);
 
 /**
- * `obj` behind a Proxy whose missing string attributes raise the firmware's text (py/runtime.c,
- * mp_load_method: "'%s' object has no attribute '%q'"), so `s.conect()` says what the board says
- * instead of the engine's "not a function".
+ * `obj` with a Proxy at the end of its prototype chain whose missing string attributes raise the
+ * firmware's text (py/runtime.c, mp_load_method: "'%s' object has no attribute '%q'"), so
+ * `s.conect()` says what the board says instead of the engine's "not a function". A lookup reaches
+ * the Proxy only when `obj` lacks the name: `time.ticks_ms` runs no interpreted trap.
  */
 export function strictAttributes<T extends object>(obj: T, typeName: string): T {
-  return new Proxy(obj, strictHandler(typeName) as ProxyHandler<T>);
+  Object.setPrototypeOf(obj, new Proxy(Object.getPrototypeOf(obj) as object, strictHandler(typeName)));
+  return obj;
 }
 
-/**
- * The same for every instance of a class, with no cost on the names it has: a Proxy at the end of
- * its prototype chain, which a lookup reaches only when the instance and its class lack the name
- * (a socket's `recv` and `this.fd` in it no longer pass a trap in the interpreter).
- */
+/** The same for every instance of a class, with no cost on the names it has (a socket's `recv` and `this.fd`). */
 export function strictInstances(cls: { prototype: object }, typeName: string): void {
-  Object.setPrototypeOf(cls.prototype, new Proxy(Object.getPrototypeOf(cls.prototype) as object, strictHandler(typeName)));
+  strictAttributes(cls.prototype, typeName);
 }
 
 function strictHandler(typeName: string): ProxyHandler<object> {

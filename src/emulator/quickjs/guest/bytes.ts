@@ -17,22 +17,16 @@ export function utf8Encode(text: string): bytes {
 }
 
 export function utf8Decode(data: Uint8Array): string {
-  return native<string>("utf8Decode", toArrayBuffer(data));
+  return native<string>("utf8Decode", data);
 }
 
-/** What send() takes: anything with the buffer protocol, str included (encoded as UTF-8). */
+/**
+ * What send() takes: anything with the buffer protocol, str included (encoded as UTF-8). A Uint8Array
+ * goes to the host as it is: the host copies its bytes (raw-ffi.ts), never keeps the guest's buffer.
+ */
 export function toBuffer(value: unknown): Uint8Array {
   if (typeof value === "string") return utf8Encode(value);
   if (value instanceof Uint8Array) return value;
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
   throw new TypeError("object with buffer protocol required");
-}
-
-/**
- * An ArrayBuffer holding exactly these bytes, for passing to the host: the bytes' own buffer when
- * they fill it (the host copies what it is given, never keeps the guest's buffer), else a copy.
- */
-export function toArrayBuffer(data: Uint8Array): ArrayBuffer {
-  if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength) return data.buffer as ArrayBuffer;
-  return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
 }

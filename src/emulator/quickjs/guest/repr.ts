@@ -1,5 +1,4 @@
 /** MicroPython's str() and repr() for the values a script prints. */
-import { toArrayBuffer } from "./bytes.ts";
 import { TUPLE } from "./exceptions.ts";
 import { native } from "./host.ts";
 
@@ -18,7 +17,7 @@ export function repr(value: unknown): string {
   if (typeof value === "number") return formatNumber(value);
   if (typeof value === "bigint") return value.toString();
   if (typeof value === "string") return native("quote", value);
-  if (value instanceof Uint8Array) return native("quote", toArrayBuffer(value));
+  if (value instanceof Uint8Array) return native("quote", value);
   if (typeof value === "function") return `<function ${value.name || "<lambda>"}>`;
   const custom = (value as { __repr__?: () => string }).__repr__;
   if (typeof custom === "function") return custom.call(value);

@@ -1,8 +1,8 @@
 /** MicroPython's socket module: TCP sockets of the simulated board. */
-import { bytes, toArrayBuffer, toBuffer } from "./bytes.ts";
+import { bytes, toBuffer } from "./bytes.ts";
 import { callable } from "./callable.ts";
 import { tuple } from "./exceptions.ts";
-import { boardInfo, call } from "./host.ts";
+import { boardInfo, call, call2 } from "./host.ts";
 import { typeName } from "./builtins.ts";
 import { strictInstances } from "./attributes.ts";
 
@@ -60,7 +60,7 @@ class socket {
   }
   /** UDP: sends one datagram, returns its length. */
   sendto(data: unknown, addr: unknown): number {
-    return call<number>("socketSendto", this.fd, toArrayBuffer(toBuffer(data)), address(addr));
+    return call<number>("socketSendto", this.fd, toBuffer(data), address(addr));
   }
   /** UDP: the next datagram (at most bufsize bytes of it) and its sender: (data, (ip, port)). */
   recvfrom(bufsize: number): [bytes, [string, number]] {
@@ -76,17 +76,17 @@ class socket {
   }
   /** Returns how many bytes the board took, which can be fewer than given. */
   send(data: unknown): number {
-    return call<number>("socketSend", this.fd, toArrayBuffer(toBuffer(data)));
+    return call2<number>("socketSend", this.fd, toBuffer(data));
   }
   sendall(data: unknown): void {
-    call("socketSendAll", this.fd, toArrayBuffer(toBuffer(data)));
+    call2("socketSendAll", this.fd, toBuffer(data));
   }
   /** write(buf): everything (blocking), or what the buffer took / null when non-blocking (py/stream.c). */
   write(data: unknown): number | null {
-    return call<number | null>("socketWrite", this.fd, toArrayBuffer(toBuffer(data)));
+    return call<number | null>("socketWrite", this.fd, toBuffer(data));
   }
   recv(bufsize: number): bytes {
-    return new bytes(call<ArrayBuffer>("socketRecv", this.fd, bufsize));
+    return new bytes(call2<ArrayBuffer>("socketRecv", this.fd, bufsize));
   }
   /** read(n) waits for n bytes or the end, read() for the end; null (None) when non-blocking with nothing to read. */
   read(size?: number): bytes | null {
