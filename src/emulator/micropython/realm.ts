@@ -49,6 +49,8 @@ export interface RealmOptions {
    */
   onInvokes(): void;
   invokesPerCall: number;
+  /** At a safe point of the VM, with a collection asked for (watchCollections): collect now (collector.ts). */
+  onSafePoint(): void;
   /** Whether the wasm memory may still grow. */
   mayGrowHeap(): boolean;
   /** One byte the interpreter wrote to stdout or stderr. */
@@ -66,6 +68,12 @@ export interface SandboxedMicroPython {
   buffer(): ArrayBuffer;
   /** Whether invoke_* helpers are counted now (off at the start); `restart`: the count starts again at 0. */
   countInvokes(on: boolean, restart?: boolean): void;
+  /** The invoke_* calls in progress, outermost first: "index,arg1,arg3;" each (start-up probes). */
+  invokeStack(): string;
+  /** Start (true) or stop (false) a log of the counted invokes; stopping returns "index,arg1,..." (start-up probes). */
+  logInvokes(on: boolean): string;
+  /** Collect at the VM's safe points from now on: the addresses, table indexes and types collector.ts found. */
+  watchCollections(found: SafePoints): void;
   /** Registers a JS module for Python whose functions are wrappers, made inside, of `functions`. */
   registerJsModule(name: string, functions: Record<string, OuterFunction>): void;
   /** Freezes the context's built-ins: call once the glue's setup is done, before untrusted Python runs. */
@@ -78,6 +86,22 @@ export interface SandboxedMicroPython {
    * Take it with no Python running and after the memory has stopped growing (the heap capped).
    */
   snapshot(): { restore(): void };
+}
+
+/** What the collector's probes found (collector.ts): byte addresses, values, table indexes, type addresses. */
+export interface SafePoints {
+  pendingFlag: number;
+  schedState: number;
+  idle: number;
+  pending: number;
+  handlePending: number;
+  callN: number;
+  call0: number;
+  callMethod: number;
+  iterNext: number;
+  funType: number;
+  genType: number;
+  exec: number;
 }
 
 const GLUE_PACKAGE = "@micropython/micropython-webassembly-pyscript";
@@ -120,10 +144,46 @@ const INSIDE = `"use strict";
     return result;
   };
   const onInvokes = wrap(hooks.onInvokes), mayGrowHeap = wrap(hooks.mayGrowHeap), consoleByte = wrap(hooks.consoleByte);
+  const onSafePoint = wrap(hooks.onSafePoint);
   const stdinByte = hooks.stdinByte ? wrap(hooks.stdinByte) : null;
   const glueMessage = wrap(hooks.glueMessage);
   let exports = null;
   let counting = false, invokesLeft = invokesPerCall;
+  // The invoke_* calls in progress, innermost last: each one's table index (the C function called),
+  // its first argument and its third (collector.ts reads them at a safe point). Typed arrays: no allocation.
+  const FRAMES = 4096;
+  let depth = 0;
+  const frameFn = new Int32Array(FRAMES), frameArg1 = new Int32Array(FRAMES), frameArg3 = new Int32Array(FRAMES);
+  // Collection at the VM's safe points (collector.ts): off (gc === null) until watchCollections().
+  let gc = null, bytes = null, words = null, ourPending = false;
+  // Start-up probes: the (index, first argument) of each counted invoke, while set.
+  let log = null;
+  // A counted invoke (only while the script's work is counted): the poll count, the safe point, the collector's flag.
+  const counted = function (index, arg1, at) {
+    if (log !== null) { log.push(index, arg1); return; }
+    if (gc !== null && index === gc.handlePending && arg1 === 1) {
+      // mp_handle_pending(true) at a branch of the VM (py/vm.c pending_exception_check).
+      if (bytes[gc.pendingFlag] !== 0 && safe(at)) onSafePoint();
+      if (ourPending) { ourPending = false; return; } // the call only this asked for is not the script's work
+    }
+    if (--invokesLeft === 0) { invokesLeft = invokesPerCall; onInvokes(); }
+    // A collection is asked for: the VM calls mp_handle_pending at its next branch (scheduler idle only: never over Ctrl-C or a callback).
+    if (gc !== null && bytes[gc.pendingFlag] !== 0 && words[gc.schedState] === gc.idle) { words[gc.schedState] = gc.pending; ourPending = true; }
+  };
+  const isType = (object, type) => (object & 3) === 0 && object > 0 && object < bytes.length && words[object >> 2] === type;
+  // Whether every invoke below the safe point at \`top\` is a plain call of Python code: no C
+  // function in between holds an object the collector cannot see (collector.ts).
+  const safe = function (top) {
+    if (top > FRAMES) return false;
+    for (let k = 0; k < top; k++) {
+      const fn = frameFn[k], arg = frameArg1[k];
+      if (fn === gc.iterNext) { if (!isType(arg, gc.genType)) return false; continue; }
+      // The outermost: the top level's call of its module code (mp_js_do_exec); above it, the VM's calls.
+      const callee = k === 0 ? (fn === gc.call0 ? arg : 0) : fn === gc.callMethod ? words[frameArg3[k] >> 2] : fn === gc.callN ? arg : 0;
+      if (callee === 0 || !(callee === gc.exec || isType(callee, gc.funType))) return false;
+    }
+    return true;
+  };
   // The glue's environment check: a worker (no fetch, no XMLHttpRequest; the wasm comes below).
   globalThis.WorkerGlobalScope = function WorkerGlobalScope() {};
   const say = function () { glueMessage(Array.prototype.join.call(arguments, " ")); };
@@ -140,8 +200,13 @@ const INSIDE = `"use strict";
         if (name.length > "invoke_".length + 6) throw new Error("MicroPython: an invoke_ helper with more than 6 arguments: " + name);
         // Up to 6 arguments (invoke_iiiiii); no spread: this runs around nearly every C call.
         env[name] = function (a, b, c, d, e, f) {
-          if (counting && --invokesLeft === 0) { invokesLeft = invokesPerCall; onInvokes(); }
-          return call(a, b, c, d, e, f);
+          const at = depth;
+          if (at < FRAMES) { frameFn[at] = a; frameArg1[at] = b; frameArg3[at] = d; }
+          depth = at + 1;
+          if (counting) counted(a, b, at);
+          const result = call(a, b, c, d, e, f);
+          depth = at; // a longjmp the glue's invoke caught returns here too; one past it skips to an outer wrapper's line
+          return result;
         };
       }
     }
@@ -168,7 +233,24 @@ const INSIDE = `"use strict";
     buffer() { return Reflect.apply(bufferOf, exports.memory, []); },
     countInvokes(on, restart) {
       counting = on === true;
-      if (restart === true) invokesLeft = invokesPerCall;
+      if (restart === true) { invokesLeft = invokesPerCall; depth = 0; ourPending = false; }
+    },
+    invokeStack() {
+      let text = "";
+      for (let k = 0; k < depth && k < FRAMES; k++) text += frameFn[k] + "," + frameArg1[k] + "," + frameArg3[k] + ";";
+      return text;
+    },
+    logInvokes(on) {
+      if (on === true) { log = []; return ""; }
+      const text = log === null ? "" : log.join(",");
+      log = null;
+      return text;
+    },
+    watchCollections(pendingFlag, schedState, idle, pending, handlePending, callN, call0, callMethod, iterNext, funType, genType, exec) {
+      const buffer = Reflect.apply(bufferOf, exports.memory, []);
+      bytes = new Uint8Array(buffer);
+      words = new Int32Array(buffer);
+      gc = { pendingFlag, schedState: schedState >> 2, idle, pending, handlePending, callN, call0, callMethod, iterNext, funType, genType, exec };
     },
     saveProxies() {
       proxies = { ref: proxy_js_ref.slice(), next: proxy_js_ref_next, refMap: new Map(proxy_js_ref_map), map: new Map(proxy_js_map), existing: proxy_js_existing.slice() };
@@ -229,6 +311,7 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
   const builtins = vm.runInContext("Object.getOwnPropertyNames(globalThis)", context) as string[];
   const hooks = Object.create(null) as Record<string, unknown>;
   hooks.onInvokes = guard(() => options.onInvokes());
+  hooks.onSafePoint = guard(() => options.onSafePoint());
   hooks.mayGrowHeap = guard(() => options.mayGrowHeap());
   hooks.consoleByte = guard((byte) => {
     if (typeof byte === "number") options.consoleByte(byte);
@@ -254,6 +337,10 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
     exports,
     buffer: () => inside.buffer(),
     countInvokes: (on, restart = false) => inside.countInvokes(on, restart),
+    invokeStack: () => String(inside.invokeStack()),
+    logInvokes: (on) => String(inside.logInvokes(on)),
+    watchCollections: (f) =>
+      inside.watchCollections(f.pendingFlag, f.schedState, f.idle, f.pending, f.handlePending, f.callN, f.call0, f.callMethod, f.iterNext, f.funType, f.genType, f.exec),
     describe: (error) => {
       const text = inside.describe(error);
       return typeof text === "string" ? text.slice(0, 200) : "";
@@ -290,6 +377,9 @@ interface Inside {
   loaded(): WasmExports;
   buffer(): ArrayBuffer;
   countInvokes(on: boolean, restart: boolean): void;
+  invokeStack(): unknown;
+  logInvokes(on: boolean): unknown;
+  watchCollections(...found: number[]): void;
   describe(error: unknown): unknown;
   saveProxies(): void;
   restoreProxies(): void;
