@@ -38,6 +38,12 @@ const BLOCK = 16;
 const BLOCKS_PER_ATB = 4;
 /** The least threshold set after a collection, in bytes: below it collections would run every few allocations. */
 const LEAST_THRESHOLD = 1024;
+/**
+ * Less free heap than this after a collection: every allocation asks for the next (threshold 0).
+ * A failed allocation cannot collect and retry here, so where the script frees much of a full heap
+ * (a hoard let go after MemoryError), the next safe point must collect before it allocates again.
+ */
+const LOW_FREE = 4096;
 
 export interface Collector {
   /** Whether the interpreter asked for a collection (gc_collect_pending). */
@@ -207,7 +213,8 @@ export function findCollector(env: Env): Collector {
   return {
     asked: () => bytes()[pendingFlag] !== 0,
     retune() {
-      autoBlocks = Math.max(LEAST_THRESHOLD / BLOCK, Math.floor(freeBlocks(new Int32Array(sandboxed.buffer()), firstArea) / 2));
+      const free = freeBlocks(new Int32Array(sandboxed.buffer()), firstArea);
+      autoBlocks = free * BLOCK < LOW_FREE ? 0 : Math.max(LEAST_THRESHOLD / BLOCK, Math.floor(free / 2));
       applyThreshold();
     },
     setScriptThreshold(value) {
