@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { bootBoard, type ConsoleRun } from "./support/board-console.ts";
 import { boardsim, killStarted } from "./support/cli.ts";
 import { runScript } from "./support/run-script.ts";
 
@@ -172,6 +173,32 @@ describe("a .py loop that makes garbage and no host call runs to its end", () =>
     expect(lines.at(-1)).toBe(`line 19999 [${Array(20).fill(19999).join(", ")}]`);
     expect(lines.filter((l) => l.startsWith("line ")).length).toBe(20000);
     expect(code).toBe(0);
+  });
+});
+
+describe("at the REPL", () => {
+  let run: ConsoleRun | undefined;
+  afterEach(async () => {
+    run?.serial.close();
+    run?.board()?.halt();
+    if (run) await rm(run.flashDir, { recursive: true, force: true });
+    run = undefined;
+  });
+
+  it("ESP8266: a typed loop of 200,000 str(i) * 10 ends; Ctrl-C stops a loop that collects, and the REPL goes on", async () => {
+    run = await bootBoard("esp8266");
+    await run.take(">>> ");
+    run.type("n = 0\rfor i in range(200000): n += len(str(i) * 10)\r\r");
+    await run.take(">>> ");
+    await run.take(">>> ");
+    run.type("n\r");
+    expect(await run.take(">>> ")).toBe("n\r\n10888900\r\n>>> ");
+    run.type("i = 0\rwhile True:\ri += 1\rs = str(i) * 50\rif i % 20000 == 0: print(i)\r\r\r\r");
+    await run.take("20000\r\n");
+    run.type("\x03");
+    expect(await run.take(">>> ")).toMatch(/KeyboardInterrupt: \r\n>>> $/);
+    run.type("i > 20000, len(s)\r");
+    expect(await run.take(">>> ")).toMatch(/\(True, \d+\)\r\n>>> $/);
   });
 });
 
