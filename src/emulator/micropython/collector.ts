@@ -60,9 +60,16 @@ interface Env {
   mp: MicroPython;
   wasm: WasmExports;
   sandboxed: SandboxedMicroPython;
-  /** The port's static data, a copy (worker.ts). */
-  staticData(): Int32Array;
+  /** external_call_depth's address (worker.ts findCallDepth): the words searched here lie near it. */
+  callDepthAddress: number;
 }
+
+/**
+ * The static data searched, in bytes either side of external_call_depth: the interpreter's state
+ * (mp_state_ctx) and ports/webassembly/main.c's statics lie within 2 KiB of it in the pinned build.
+ * A window, not all static data (300 KB): each search runs once per board, in cold code.
+ */
+const WINDOW = 16 * 1024;
 
 /** The one candidate a probe found, or a start-up failure naming it. */
 function unique(what: string, found: number[]): number {
@@ -71,35 +78,52 @@ function unique(what: string, found: number[]): number {
 }
 
 export function findCollector(env: Env): Collector {
-  const { mp, wasm, sandboxed, staticData } = env;
+  const { mp, wasm, sandboxed } = env;
+  const lo = Math.max(0, env.callDepthAddress - WINDOW);
+  /** A copy of the window: word i is at lo + 4 i. */
+  const staticData = () => new Int32Array(sandboxed.buffer(), lo, (2 * WINDOW) >> 2).slice();
   const words = () => new Int32Array(sandboxed.buffer());
   const snaps: Int32Array[] = [];
-  let stacks: string[] = [];
-  /** For each frame of each stack probe: the word its third argument points to (a call's args[0]), read then. */
-  const pointed: number[][] = [];
-  /** Ids the probe's generator passes (id() is an object's address in MicroPython). */
+  /**
+   * The invoke_* calls in progress at each stack probe, outermost first: the table index, the first
+   * argument, and the words the first and third arguments point to (an object's type; a method
+   * call's args[0]), read then.
+   */
+  const stacks: { fn: number; arg1: number; type: number; args0: number }[][] = [];
+  const logs: string[] = [];
+  /** Ids the probe's generator passes (id() is an object's address in MicroPython), each with its first word (its type). */
   const probeIds: number[] = [];
+  // The probes' functions do nothing once the probes ran (the module is gone from sys.modules by then).
+  let probing = true;
+  const probe =
+    <A extends unknown[]>(fn: (...args: A) => void) =>
+    (...args: A) =>
+      probing ? fn(...args) : undefined;
   sandboxed.registerJsModule("_boardsim_probe", {
-    snap: () => void snaps.push(staticData()),
-    stack: (...ids) => {
-      for (const id of ids) probeIds.push(Number(id));
-      const text = sandboxed.invokeStack();
-      stacks.push(text);
+    snap: probe(() => void snaps.push(staticData())),
+    stack: probe((...ids) => {
+      for (const id of ids) probeIds.push(Number(id), words()[Number(id) >> 2]!);
       const memory = words();
-      pointed.push(text.split(";").filter(Boolean).map((frame) => memory[Number(frame.split(",")[2]) >> 2]!));
-    },
-    log: (on) => {
+      const frames = sandboxed.invokeStack().split(";").filter(Boolean);
+      stacks.push(
+        frames.map((frame) => {
+          const [fn, arg1, arg3] = frame.split(",").map(Number) as [number, number, number];
+          return { fn, arg1, type: memory[arg1 >> 2]!, args0: memory[arg3 >> 2]! };
+        }),
+      );
+    }),
+    log: probe((on) => {
       if (on === true) {
         sandboxed.countInvokes(true);
         sandboxed.logInvokes(true);
       } else {
-        stacks.push(sandboxed.logInvokes(false));
+        logs.push(sandboxed.logInvokes(false));
         sandboxed.countInvokes(false);
       }
-    },
-    pend: (on) => {
+    }),
+    pend: probe((on) => {
       if (on === true) words()[schedState >> 2] = SCHED_PENDING;
-    },
+    }),
   });
   const run = (code: string) => mp.runPython(`import _boardsim_probe as _p\n${code}`);
 
@@ -112,25 +136,43 @@ export function findCollector(env: Env): Collector {
   const schedFound = [];
   for (let i = 0; i < before.length; i++) {
     if (before[i] === after[i]) continue;
-    if (before[i] === SCHED_IDLE && after[i] === SCHED_PENDING) schedFound.push(i * 4);
-    memory[i] = before[i]!;
+    if (before[i] === SCHED_IDLE && after[i] === SCHED_PENDING) schedFound.push(lo + i * 4);
+    memory[(lo >> 2) + i] = before[i]!;
   }
   const schedState = unique("the scheduler's state", schedFound);
 
-  // gc_collect_pending: the byte gc.collect() sets (the port's gc_collect) and the top level's return clears.
-  snaps.length = 0;
-  run("import gc\n_p.snap()\ngc.collect()\n_p.snap()\n_p.snap()\ndel gc");
+  // One run for the next three probes (each run costs the start-up time).
+  // gc_collect_pending: the byte gc.collect() sets (the port's gc_collect) and the top level's
+  // return clears. MP_STATE_MEM(gc_alloc_threshold): the word gc.threshold(n) sets to n / 16
+  // (py/modgc.c). The table indexes of the calls a safe point may sit under, and the types of
+  // their callees: see `plain` and `viaExec` below.
+  run(
+    [
+      "import gc",
+      "_p.snap()",
+      "gc.collect()",
+      "_p.snap()",
+      "gc.threshold(4093 * 16)",
+      "_p.snap()",
+      "gc.threshold(8191 * 16)",
+      "_p.snap()",
+      "gc.threshold(16384)",
+      "def _f(g):\n    for _ in g:\n        pass",
+      "def _g():\n    _p.stack(id(_C.m), id(_f), id(_gen))\n    yield",
+      "class _C:\n    def m(self, g):\n        _f(g)",
+      "_gen = _g()",
+      "_C().m(_gen)",
+      "exec('_p.stack()', {'_p': _p})",
+      "del gc, _f, _g, _C, _gen",
+    ].join("\n"),
+  );
   snaps.push(staticData());
-  const [s0, s1, s2, s3] = snaps.map((s) => new Uint8Array(s.buffer));
+  const [s0, s1, , s3, s4] = snaps.map((s) => new Uint8Array(s.buffer));
   const flagFound = [];
-  for (let b = 0; b < s0!.length; b++) if (s0![b] === 0 && s1![b] === 1 && s2![b] === 1 && s3![b] === 0) flagFound.push(b);
+  for (let b = 0; b < s0!.length; b++) if (s0![b] === 0 && s1![b] === 1 && s3![b] === 1 && s4![b] === 0) flagFound.push(lo + b);
   const pendingFlag = unique("the collector's pending flag", flagFound);
-
-  // MP_STATE_MEM(gc_alloc_threshold): the word gc.threshold(n) sets to n / 16 (py/modgc.c).
-  snaps.length = 0;
-  run("import gc\ngc.threshold(4093 * 16)\n_p.snap()\ngc.threshold(8191 * 16)\n_p.snap()\ngc.threshold(16384)\ndel gc");
   const thresholdFound = [];
-  for (let i = 0; i < snaps[0]!.length; i++) if (snaps[0]![i] === 4093 && snaps[1]![i] === 8191) thresholdFound.push(i * 4);
+  for (let i = 0; i < snaps[2]!.length; i++) if (snaps[2]![i] === 4093 && snaps[3]![i] === 8191) thresholdFound.push(lo + i * 4);
   const thresholdAddress = unique("the collector's threshold", thresholdFound);
 
   // The heap's first area (MP_STATE_MEM(area), py/mpstate.h mp_state_mem_area_t): next, the
@@ -140,68 +182,47 @@ export function findCollector(env: Env): Collector {
   const areaFound = [];
   for (let i = 0; i + 5 < data.length; i++) {
     const length = data[i + 2]!;
-    if (length > 0 && data[i + 1]! > 0 && data[i + 5]! - data[i + 4]! === length * BLOCKS_PER_ATB * BLOCK && data[i + 4]! > data[i + 1]!) areaFound.push(i * 4);
+    if (length > 0 && data[i + 1]! > 0 && data[i + 5]! - data[i + 4]! === length * BLOCKS_PER_ATB * BLOCK && data[i + 4]! > data[i + 1]!) areaFound.push(lo + i * 4);
   }
   const firstArea = unique("the heap's first area", areaFound);
 
-  // The table indexes of the calls a safe point may sit under, and the types of their callees.
-  stacks = [];
-  run(
-    [
-      "def _f(g):\n    for _ in g:\n        pass",
-      "def _g():\n    _p.stack(id(_C.m), id(_f), id(_gen))\n    yield",
-      "class _C:\n    def m(self, g):\n        _f(g)",
-      "_gen = _g()",
-      "_C().m(_gen)",
-      "exec('_p.stack()', {'_p': _p})",
-      "del _f, _g, _C, _gen",
-    ].join("\n"),
-  );
-  const frames = stacks.map((text) =>
-    text
-      .split(";")
-      .filter(Boolean)
-      .map((frame) => frame.split(",").map(Number) as [fn: number, arg1: number, arg3: number]),
-  );
-  const [plain, viaExec] = frames;
+  const [plain, viaExec] = stacks;
   // plain: the module's call (mp_js_do_exec: mp_call_function_0), _C().m (CALL_METHOD), _f (CALL_FUNCTION),
   // the for loop's FOR_ITER (mp_iternext_allow_raise), _p.stack (CALL_METHOD). viaExec: the module's
   // call, exec (CALL_FUNCTION: from there to the code's frame no invoke, py/builtinevex.c), _p.stack.
   if (plain?.length !== 5 || viaExec?.length !== 3) throw new Error("MicroPython: unexpected invoke stacks at the collector's probe");
-  const mem = words();
-  const [methodId, fId, genId] = probeIds;
+  const [methodId, methodType, fId, fType, genId, genType] = probeIds;
   const found: SafePoints = {
     pendingFlag,
     schedState,
     idle: SCHED_IDLE,
     pending: SCHED_PENDING,
     handlePending: -1,
-    call0: plain[0]![0],
-    callMethod: plain[1]![0],
-    callN: plain[2]![0],
-    iterNext: plain[3]![0],
-    funType: mem[fId! >> 2]!,
-    genType: mem[genId! >> 2]!,
-    exec: viaExec[1]![1],
+    call0: plain[0]!.fn,
+    callMethod: plain[1]!.fn,
+    callN: plain[2]!.fn,
+    iterNext: plain[3]!.fn,
+    funType: fType!,
+    genType: genType!,
+    exec: viaExec[1]!.arg1,
   };
   const checks = [
-    plain[4]![0] === found.callMethod,
-    pointed[0]![1] === methodId,
-    plain[2]![1] === fId,
-    plain[3]![1] === genId,
-    mem[methodId! >> 2] === found.funType,
-    mem[plain[0]![1] >> 2] === found.funType,
-    viaExec[0]![0] === found.call0 && viaExec[1]![0] === found.callN && viaExec[2]![0] === found.callMethod,
+    plain[4]!.fn === found.callMethod,
+    plain[1]!.args0 === methodId,
+    plain[2]!.arg1 === fId,
+    plain[3]!.arg1 === genId,
+    methodType === found.funType,
+    plain[0]!.type === found.funType,
+    viaExec[0]!.fn === found.call0 && viaExec[1]!.fn === found.callN && viaExec[2]!.fn === found.callMethod,
     new Set([found.call0, found.callN, found.callMethod, found.iterNext]).size === 4,
   ];
   if (checks.includes(false)) throw new Error(`MicroPython: the collector's probe found other calls than expected (${checks.join(",")})`);
 
   // mp_handle_pending: the one invoke a loop's branch adds while the scheduler's state is pending.
-  stacks = [];
-  for (const pend of [false, true]) run(`def _l():\n    _p.log(True)\n    _p.pend(${pend ? "True" : "False"})\n    for _ in (0, 1):\n        pass\n    _p.log(False)\n_l()\ndel _l`);
-  found.handlePending = handlePendingIndex(stacks[0]!, stacks[1]!);
+  run("def _l(pend):\n    _p.log(True)\n    _p.pend(pend)\n    for _ in (0, 1):\n        pass\n    _p.log(False)\n_l(False)\n_l(True)\ndel _l\nimport sys\ndel sys.modules['_boardsim_probe'], sys, _p");
+  probing = false;
+  found.handlePending = handlePendingIndex(logs[0]!, logs[1]!);
   if (new Int32Array(sandboxed.buffer())[schedState >> 2] !== SCHED_IDLE) throw new Error("MicroPython: the scheduler stayed pending after the collector's probe");
-  mp.runPython("import sys\ndel sys.modules['_boardsim_probe']\ndel sys");
 
   let scriptThreshold = -1;
   let autoBlocks = 16 * 1024 / BLOCK;

@@ -154,23 +154,34 @@ const INSIDE = `"use strict";
   const FRAMES = 4096;
   let depth = 0;
   const frameFn = new Int32Array(FRAMES), frameArg1 = new Int32Array(FRAMES), frameArg3 = new Int32Array(FRAMES);
-  // Collection at the VM's safe points (collector.ts): off (gc === null) until watchCollections().
-  let gc = null, bytes = null, words = null, ourPending = false;
+  // Collection at the VM's safe points (collector.ts), off until watchCollections(): no table
+  // index is -1, and the flag read is of a byte that stays 0.
+  let gc = null, words = null, handlePending = -1, flags = new Uint8Array(1), pendingFlag = 0, ourPending = false;
   // Start-up probes: the (index, first argument) of each counted invoke, while set.
   let log = null;
   // A counted invoke (only while the script's work is counted): the poll count, the safe point, the collector's flag.
   const counted = function (index, arg1, at) {
-    if (log !== null) { log.push(index, arg1); return; }
-    if (gc !== null && index === gc.handlePending && arg1 === 1) {
-      // mp_handle_pending(true) at a branch of the VM (py/vm.c pending_exception_check).
-      if (bytes[gc.pendingFlag] !== 0 && safe(at)) onSafePoint();
-      if (ourPending) { ourPending = false; return; } // the call only this asked for is not the script's work
+    if (index === handlePending && arg1 === 1 && atSafePoint(at)) return;
+    if (--invokesLeft === 0) {
+      if (log !== null) { log.push(index, arg1); invokesLeft = 1; return; }
+      invokesLeft = invokesPerCall;
+      onInvokes();
     }
-    if (--invokesLeft === 0) { invokesLeft = invokesPerCall; onInvokes(); }
-    // A collection is asked for: the VM calls mp_handle_pending at its next branch (scheduler idle only: never over Ctrl-C or a callback).
-    if (gc !== null && bytes[gc.pendingFlag] !== 0 && words[gc.schedState] === gc.idle) { words[gc.schedState] = gc.pending; ourPending = true; }
+    if (flags[pendingFlag] !== 0) askForSafePoint();
   };
-  const isType = (object, type) => (object & 3) === 0 && object > 0 && object < bytes.length && words[object >> 2] === type;
+  // mp_handle_pending(true) at a branch of the VM (py/vm.c pending_exception_check): collects if
+  // asked and safe; true when the call was only this file's (not the script's work, not counted).
+  const atSafePoint = function (at) {
+    if (flags[pendingFlag] !== 0 && safe(at)) onSafePoint();
+    if (!ourPending) return false;
+    ourPending = false;
+    return true;
+  };
+  // A collection is asked for: the VM calls mp_handle_pending at its next branch (scheduler idle only: never over Ctrl-C or a callback).
+  const askForSafePoint = function () {
+    if (words[gc.schedState] === gc.idle) { words[gc.schedState] = gc.pending; ourPending = true; }
+  };
+  const isType = (object, type) => (object & 3) === 0 && object > 0 && object < flags.length && words[object >> 2] === type;
   // Whether every invoke below the safe point at \`top\` is a plain call of Python code: no C
   // function in between holds an object the collector cannot see (collector.ts).
   const safe = function (top) {
@@ -198,16 +209,27 @@ const INSIDE = `"use strict";
       if (name.startsWith("invoke_")) {
         const call = env[name];
         if (name.length > "invoke_".length + 6) throw new Error("MicroPython: an invoke_ helper with more than 6 arguments: " + name);
-        // Up to 6 arguments (invoke_iiiiii); no spread: this runs around nearly every C call.
-        env[name] = function (a, b, c, d, e, f) {
-          const at = depth;
-          if (at < FRAMES) { frameFn[at] = a; frameArg1[at] = b; frameArg3[at] = d; }
-          depth = at + 1;
-          if (counting) counted(a, b, at);
-          const result = call(a, b, c, d, e, f);
-          depth = at; // a longjmp the glue's invoke caught returns here too; one past it skips to an outer wrapper's line
-          return result;
-        };
+        // Up to 6 arguments (invoke_iiiiii); no spread: this runs around nearly every C call. A
+        // helper's arguments are the table index then the C function's: a third one only from 4 on.
+        env[name] = name.length < "invoke_iiii".length
+          ? function (a, b, c) {
+            const at = depth;
+            if (at < FRAMES) { frameFn[at] = a; frameArg1[at] = b; }
+            depth = at + 1;
+            if (counting) counted(a, b, at);
+            const result = call(a, b, c);
+            depth = at; // a longjmp the glue's invoke caught returns here too; one past it skips to an outer wrapper's line
+            return result;
+          }
+          : function (a, b, c, d, e, f) {
+            const at = depth;
+            if (at < FRAMES) { frameFn[at] = a; frameArg1[at] = b; frameArg3[at] = d; }
+            depth = at + 1;
+            if (counting) counted(a, b, at);
+            const result = call(a, b, c, d, e, f);
+            depth = at;
+            return result;
+          };
       }
     }
     const resize = env.emscripten_resize_heap;
@@ -241,16 +263,19 @@ const INSIDE = `"use strict";
       return text;
     },
     logInvokes(on) {
-      if (on === true) { log = []; return ""; }
+      if (on === true) { log = []; invokesLeft = 1; return ""; }
       const text = log === null ? "" : log.join(",");
       log = null;
+      invokesLeft = invokesPerCall;
       return text;
     },
-    watchCollections(pendingFlag, schedState, idle, pending, handlePending, callN, call0, callMethod, iterNext, funType, genType, exec) {
+    watchCollections(pendingFlagAt, schedState, idle, pending, handlePendingIndex, callN, call0, callMethod, iterNext, funType, genType, exec) {
       const buffer = Reflect.apply(bufferOf, exports.memory, []);
-      bytes = new Uint8Array(buffer);
+      flags = new Uint8Array(buffer);
       words = new Int32Array(buffer);
-      gc = { pendingFlag, schedState: schedState >> 2, idle, pending, handlePending, callN, call0, callMethod, iterNext, funType, genType, exec };
+      gc = { schedState: schedState >> 2, idle, pending, callN, call0, callMethod, iterNext, funType, genType, exec };
+      pendingFlag = pendingFlagAt;
+      handlePending = handlePendingIndex;
     },
     saveProxies() {
       proxies = { ref: proxy_js_ref.slice(), next: proxy_js_ref_next, refMap: new Map(proxy_js_ref_map), map: new Map(proxy_js_map), existing: proxy_js_existing.slice() };

@@ -337,7 +337,7 @@ const mp = sandboxed.mp;
 wasm = sandboxed.exports;
 sandboxed.registerJsModule("_boardsim_js", bridge);
 callDepthAddress = findCallDepth();
-collector = findCollector({ mp, wasm, sandboxed, staticData });
+collector = findCollector({ mp, wasm, sandboxed, callDepthAddress });
 const key = new TextEncoder().encode("__name__\0"); // an interned name: the lookup allocates nothing
 lookup.key = wasm.malloc(key.length);
 memory().set(key, lookup.key);
