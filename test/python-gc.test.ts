@@ -199,6 +199,9 @@ describe("at the REPL", () => {
     expect(await run.take(">>> ")).toMatch(/KeyboardInterrupt: \r\n>>> $/);
     run.type("i > 20000, len(s)\r");
     expect(await run.take(">>> ")).toMatch(/\(True, \d+\)\r\n>>> $/);
+    // The start-up probes (collector.ts) left nothing in __main__.
+    run.type("[k for k in ('_p', '_l', '_f', '_g', '_C', '_gen') if k in globals()]\r");
+    expect(await run.take(">>> ")).toMatch(/\r\n\[\]\r\n>>> $/);
   });
 });
 

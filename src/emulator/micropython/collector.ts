@@ -167,9 +167,13 @@ export function findCollector(env: Env): Collector {
     ].join("\n"),
   );
   snaps.push(staticData());
+  const [w0, w1] = snaps;
   const [s0, s1, , s3, s4] = snaps.map((s) => new Uint8Array(s.buffer));
   const flagFound = [];
-  for (let b = 0; b < s0!.length; b++) if (s0![b] === 0 && s1![b] === 1 && s3![b] === 1 && s4![b] === 0) flagFound.push(lo + b);
+  for (let i = 0; i < w0!.length; i++) {
+    if (w0![i] === w1![i]) continue; // words first: this runs in cold code
+    for (let b = i * 4; b < i * 4 + 4; b++) if (s0![b] === 0 && s1![b] === 1 && s3![b] === 1 && s4![b] === 0) flagFound.push(lo + b);
+  }
   const pendingFlag = unique("the collector's pending flag", flagFound);
   const thresholdFound = [];
   for (let i = 0; i < snaps[2]!.length; i++) if (snaps[2]![i] === 4093 && snaps[3]![i] === 8191) thresholdFound.push(lo + i * 4);
