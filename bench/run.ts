@@ -8,8 +8,8 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { tenMinuteScenario } from "../src/testing/index.ts";
 import { boardsimServer, plainNodeServer, timeToOutput } from "./cold-start.ts";
-import { echoScript, echoThroughput, pingPong, pythonEchoScript } from "./echo.ts";
-import { engineCosts, pythonCosts, type EngineCosts, type PythonCosts } from "./engine-costs.ts";
+import { boardEchoRates, boardRtts, echoScript, echoThroughput, pingPong } from "./echo.ts";
+import { engineCosts, type EngineCosts, type PythonCosts } from "./engine-costs.ts";
 import { mpremoteRuns } from "./mpremote.ts";
 import { REAL_BOARDS, realisticRun, type RealisticFigures } from "./realistic.ts";
 import { machine, median, nativeEchoServer, percentile, repeat, scriptFile, startBoard } from "./support.ts";
@@ -44,14 +44,17 @@ const started = performance.now();
 const loadAtStart = os.loadavg()[0]!;
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
-async function boardEcho(readSize: number, language: "ts" | "py" = "ts"): Promise<number[]> {
-  const file = await scriptFile(`echo${readSize}.${language}`, language === "ts" ? echoScript(readSize) : pythonEchoScript(readSize));
-  return repeat(RUNS, async () => {
-    const board = await startBoard(file);
-    const rate = await echoThroughput(await board.hostPort, PAYLOAD);
-    await board.done;
-    return rate;
-  });
+interface PythonRows {
+  echo: number[];
+  rtts: number[];
+  costs: PythonCosts;
+}
+
+/** The .py rows, in a process without QuickJS (bench/python-rows.ts says why). */
+async function pythonRows(): Promise<PythonRows> {
+  const script = fileURLToPath(new URL("./python-rows.ts", import.meta.url));
+  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", script, String(RUNS), String(PAYLOAD), String(PINGS)], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split("\n").at(-1)!) as PythonRows;
 }
 
 async function chapterEcho(): Promise<number[]> {
@@ -75,9 +78,9 @@ async function nativeEcho(): Promise<number[]> {
 async function throughputRows(): Promise<void> {
   const native = median(await nativeEcho());
   for (const [label, rates, target] of [
-    ["echo, board recv(4096)/sendall", await boardEcho(4096), 0.25],
+    ["echo, board recv(4096)/sendall", await boardEchoRates(await scriptFile("echo4096.ts", echoScript(4096)), RUNS, PAYLOAD), 0.25],
     ["echo, chapter server (ESP32) recv(1024)+print", await chapterEcho(), 0.1],
-    ["echo, .py board recv(4096)/sendall", await boardEcho(4096, "py"), 0.12],
+    ["echo, .py board recv(4096)/sendall", py.echo, 0.12],
   ] as const) {
     const board = median(rates);
     rows.push({ what: `1. ${label} (MB/s)`, board: fmt(board), native: fmt(native), ratio: `${fmt((100 * board) / native)} %`, target: `≥ ${target * 100} %` });
@@ -89,14 +92,11 @@ async function pingPongRow(): Promise<void> {
   const nativeRtts = await pingPong(server.port, 64, PINGS);
   server.close();
   const [n50, n99] = [percentile(nativeRtts, 50), percentile(nativeRtts, 99)];
-  for (const [label, file, target] of [
-    ["", await scriptFile("echo-ping.ts", echoScript(4096)), "p50 ≤ 2×"],
-    [", .py board", await scriptFile("echo-ping.py", pythonEchoScript(4096)), "(none yet)"],
+  for (const [label, rtts, target] of [
+    ["", await boardRtts(await scriptFile("echo-ping.ts", echoScript(4096)), 64, PINGS), "p50 ≤ 2×"],
+    [", .py board", py.rtts, "(none yet)"],
   ] as const) {
-    const board = await startBoard(file);
-    const boardRtts = await pingPong(await board.hostPort, 64, PINGS);
-    await board.done;
-    const [b50, b99] = [percentile(boardRtts, 50), percentile(boardRtts, 99)];
+    const [b50, b99] = [percentile(rtts, 50), percentile(rtts, 99)];
     rows.push({ what: `2. 64 B round trip${label} p50 / p99 (µs)`, board: `${fmt(b50)} / ${fmt(b99)}`, native: `${fmt(n50)} / ${fmt(n99)}`, ratio: `${fmt(b50 / n50, 2)}× (p50)`, target });
   }
 }
@@ -175,6 +175,8 @@ async function mpremoteRows(): Promise<void> {
   rows.push({ what: "7. mpremote fs cp of 100 kB text over RFC 2217 (s)", board: fmt(median(copyMs) / 1000, 1), native: "≥ 8.7 s (ESP32, 115200 baud line rate, computed)", ratio: `${fmt(median(copyMs) / 1000 / 8.7, 2)}×`, target: "" });
 }
 
+process.stderr.write("bench: .py rows (a process of their own)…\n");
+const py = await pythonRows();
 for (const [name, row] of [
   ["echo throughput", throughputRows],
   ["ping-pong", pingPongRow],
@@ -189,7 +191,7 @@ for (const [name, row] of [
 }
 process.stderr.write("bench: engine costs…\n");
 const costs: EngineCosts = await engineCosts(RUNS);
-const pyCosts: PythonCosts = await pythonCosts(RUNS);
+const pyCosts = py.costs;
 for (const [what, ts, py] of [
   ["a host call returning a number (time.ticks_ms)", costs.call, pyCosts.call],
   ["recv(4096) with data waiting", costs.recv, pyCosts.recv],
