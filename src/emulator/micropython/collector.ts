@@ -52,6 +52,8 @@ export interface Collector {
   retune(): void;
   /** gc.threshold(n) of the script, in bytes (-1: none), as py/modgc.c stored it. */
   setScriptThreshold(bytes: number): void;
+  /** After a soft reset (the memory as at the snapshot): no threshold of the script's, the interpreter's from the heap now. */
+  reset(): void;
   /** From now on the VM's safe points collect (call once the heap is capped: the memory no longer grows). */
   watch(): void;
 }
@@ -245,6 +247,10 @@ export function findCollector(env: Env): Collector {
     setScriptThreshold(value) {
       scriptThreshold = value;
       applyThreshold();
+    },
+    reset() {
+      scriptThreshold = -1;
+      this.retune();
     },
     watch() {
       sandboxed.watchCollections(found);

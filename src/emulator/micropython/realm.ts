@@ -218,7 +218,9 @@ const INSIDE = `"use strict";
             depth = at + 1;
             if (counting) counted(a, b, at);
             const result = call(a, b, c);
-            depth = at; // a longjmp the glue's invoke caught returns here too; one past it skips to an outer wrapper's line
+            // Also after a longjmp the glue's invoke caught; one that unwinds past this wrapper
+            // leaves depth to the outer wrapper whose invoke catches it.
+            depth = at;
             return result;
           }
           : function (a, b, c, d, e, f) {

@@ -109,7 +109,7 @@ function memory(): Uint8Array {
 // all on the Python stack (pystack), which the collector scans. So the worker finds that counter
 // once, and at each host call sets it to 0 around a call into the port that allocates nothing (a
 // key lookup in a dict it holds), whose return collects if the interpreter asked for a collection
-// (every 16 KiB allocated, or a full heap).
+// (its threshold passed, see collector.ts, or a full heap).
 // Limit: a value only a C function in progress holds (a list() being built from a generator that
 // makes a host call) is not on the Python stack; such scripts could lose it.
 // The VM's own branches collect too, where no C function holds anything (collector.ts).
@@ -419,7 +419,7 @@ function resetBridge(): void {
   rawOutput = false;
   softResetRequested = false;
   sandboxed.countInvokes(!inBridge, true);
-  collector.setScriptThreshold(-1);
+  collector.reset();
   nextPollAt = 0;
   outcome = undefined;
   blobs = [];
