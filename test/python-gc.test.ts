@@ -185,7 +185,7 @@ describe("at the REPL", () => {
     run = undefined;
   });
 
-  it("ESP8266: a typed loop of 200,000 str(i) * 10 ends; Ctrl-C stops a loop that collects, and the REPL goes on", async () => {
+  it("ESP8266: a typed loop of 200,000 str(i) * 10 ends; Ctrl-C stops a loop that collects; after a soft reset gc.threshold() is -1 again", async () => {
     run = await bootBoard("esp8266");
     await run.take(">>> ");
     run.type("n = 0\rfor i in range(200000): n += len(str(i) * 10)\r\r");
@@ -202,6 +202,16 @@ describe("at the REPL", () => {
     // The start-up probes (collector.ts) left nothing in __main__.
     run.type("[k for k in ('_p', '_l', '_f', '_g', '_C', '_gen') if k in globals()]\r");
     expect(await run.take(">>> ")).toMatch(/\r\n\[\]\r\n>>> $/);
+    // A soft reset (Ctrl-D) brings the firmware's threshold back, and the typed loop still collects.
+    run.type("import gc; gc.threshold(4096); gc.threshold()\r");
+    expect(await run.take(">>> ")).toMatch(/\r\n4096\r\n>>> $/);
+    run.type("\x04");
+    await run.take(">>> ");
+    run.type("import gc; n = 0\rfor i in range(200000): n += len(str(i) * 10)\r\r");
+    await run.take(">>> ");
+    await run.take(">>> ");
+    run.type("gc.threshold(), n\r");
+    expect(await run.take(">>> ")).toMatch(/\r\n\(-1, 10888900\)\r\n>>> $/);
   });
 });
 
