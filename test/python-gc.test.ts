@@ -91,6 +91,21 @@ for r in range(R):
         total += f(r % 10)
 check("closures", total, sum(20 * (r % 10) + 190 + 190 + 20 for r in range(R)))
 
+# a bound method called in a loop, itself looping
+class Acc:
+    def __init__(self):
+        self.n = 0
+
+    def fill(self, k):
+        for i in range(k):
+            self.n += len(str(i) * 3)
+
+acc = Acc()
+fill = acc.fill
+for r in range(R):
+    fill(40)
+check("bound", acc.n, R * 210)
+
 # f(*args) and f(**kw)
 def f(*a, **k):
     return len(a) + sum(a) + len(k) + sum(len(v) for v in k.values())
@@ -216,10 +231,10 @@ describe("at the REPL", () => {
 });
 
 describe("collections while Python runs keep every value (ESP8266, small heap: many collections)", () => {
-  it("join over a generator, list(map), sorted(key), instances, closures, f(*args, **kw), generators, except, dict/set, bytes", async () => {
+  it("join over a generator, list(map), sorted(key), instances, closures, bound methods, f(*args, **kw), generators, except, dict/set, bytes", async () => {
     const { output, outcome } = await runScript(WORKLOADS, "esp8266", "main.py");
     expect(output.trimEnd().split("\n")).toEqual(
-      ["join", "map", "sorted", "instances", "closures", "star", "generator", "except", "dict", "bytes"].map((name) => `${name} ok`),
+      ["join", "map", "sorted", "instances", "closures", "bound", "star", "generator", "except", "dict", "bytes"].map((name) => `${name} ok`),
     );
     expect(outcome).toEqual({ kind: "finished" });
   });

@@ -160,12 +160,13 @@ export function findCollector(env: Env): Collector {
       "_p.snap()",
       "gc.threshold(16384)",
       "def _f(g):\n    for _ in g:\n        pass",
-      "def _g():\n    _p.stack(id(_C.m), id(_f), id(_gen))\n    yield",
-      "class _C:\n    def m(self, g):\n        _f(g)",
+      "def _g():\n    _p.stack(id(_C.m), id(_f), id(_gen), id(_bm), id(_C.n))\n    yield",
+      "class _C:\n    def m(self, g):\n        _bm(g)\n    def n(self, g):\n        _f(g)",
+      "_bm = _C().n",
       "_gen = _g()",
       "_C().m(_gen)",
       "exec('_p.stack()', {'_p': _p})",
-      "del gc, _f, _g, _C, _gen",
+      "del gc, _f, _g, _C, _bm, _gen",
     ].join("\n"),
   );
   snaps.push(staticData());
@@ -193,11 +194,12 @@ export function findCollector(env: Env): Collector {
   const firstArea = unique("the heap's first area", areaFound);
 
   const [plain, viaExec] = stacks;
-  // plain: the module's call (mp_js_do_exec: mp_call_function_0), _C().m (CALL_METHOD), _f (CALL_FUNCTION),
-  // the for loop's FOR_ITER (mp_iternext_allow_raise), _p.stack (CALL_METHOD). viaExec: the module's
-  // call, exec (CALL_FUNCTION: from there to the code's frame no invoke, py/builtinevex.c), _p.stack.
-  if (plain?.length !== 5 || viaExec?.length !== 3) throw new Error("MicroPython: unexpected invoke stacks at the collector's probe");
-  const [methodId, methodType, fId, fType, genId, genType] = probeIds;
+  // plain: the module's call (mp_js_do_exec: mp_call_function_0), _C().m (CALL_METHOD), the bound
+  // method _bm (CALL_FUNCTION), _f (CALL_FUNCTION), the for loop's FOR_ITER (mp_iternext_allow_raise),
+  // _p.stack (CALL_METHOD). viaExec: the module's call, exec (CALL_FUNCTION: from there to the
+  // code's frame no invoke, py/builtinevex.c), _p.stack.
+  if (plain?.length !== 6 || viaExec?.length !== 3) throw new Error("MicroPython: unexpected invoke stacks at the collector's probe");
+  const [methodId, methodType, fId, fType, genId, genType, boundId, boundType, nId] = probeIds;
   const found: SafePoints = {
     pendingFlag,
     schedState,
@@ -206,17 +208,19 @@ export function findCollector(env: Env): Collector {
     handlePending: -1,
     call0: plain[0]!.fn,
     callMethod: plain[1]!.fn,
-    callN: plain[2]!.fn,
-    iterNext: plain[3]!.fn,
+    callN: plain[3]!.fn,
+    iterNext: plain[4]!.fn,
     funType: fType!,
     genType: genType!,
+    boundType: boundType!,
     exec: viaExec[1]!.arg1,
   };
   const checks = [
-    plain[4]!.fn === found.callMethod,
+    plain[5]!.fn === found.callMethod,
     plain[1]!.args0 === methodId,
-    plain[2]!.arg1 === fId,
-    plain[3]!.arg1 === genId,
+    plain[2]!.fn === found.callN && plain[2]!.arg1 === boundId && words()[(boundId! >> 2) + 1] === nId,
+    plain[3]!.arg1 === fId,
+    plain[4]!.arg1 === genId,
     methodType === found.funType,
     plain[0]!.type === found.funType,
     viaExec[0]!.fn === found.call0 && viaExec[1]!.fn === found.callN && viaExec[2]!.fn === found.callMethod,

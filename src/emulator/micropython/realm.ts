@@ -101,6 +101,8 @@ export interface SafePoints {
   iterNext: number;
   funType: number;
   genType: number;
+  /** A bound method's type (py/objboundmeth.c: its meth and self follow the type). */
+  boundType: number;
   exec: number;
 }
 
@@ -182,6 +184,9 @@ const INSIDE = `"use strict";
     if (words[gc.schedState] === gc.idle) { words[gc.schedState] = gc.pending; ourPending = true; }
   };
   const isType = (object, type) => (object & 3) === 0 && object > 0 && object < flags.length && words[object >> 2] === type;
+  // A Python function, or a bound method of one (its arguments on the Python stack with
+  // MICROPY_ENABLE_PYSTACK, py/objboundmeth.c mp_call_method_self_n_kw).
+  const isPython = (callee) => isType(callee, gc.funType) || (isType(callee, gc.boundType) && isType(words[(callee >> 2) + 1], gc.funType));
   // Whether every invoke below the safe point at \`top\` is a plain call of Python code: no C
   // function in between holds an object the collector cannot see (collector.ts).
   const safe = function (top) {
@@ -191,7 +196,7 @@ const INSIDE = `"use strict";
       if (fn === gc.iterNext) { if (!isType(arg, gc.genType)) return false; continue; }
       // The outermost: the top level's call of its module code (mp_js_do_exec); above it, the VM's calls.
       const callee = k === 0 ? (fn === gc.call0 ? arg : 0) : fn === gc.callMethod ? words[frameArg3[k] >> 2] : fn === gc.callN ? arg : 0;
-      if (callee === 0 || !(callee === gc.exec || isType(callee, gc.funType))) return false;
+      if (callee === 0 || !(callee === gc.exec || isPython(callee))) return false;
     }
     return true;
   };
@@ -271,11 +276,11 @@ const INSIDE = `"use strict";
       invokesLeft = invokesPerCall;
       return text;
     },
-    watchCollections(pendingFlagAt, schedState, idle, pending, handlePendingIndex, callN, call0, callMethod, iterNext, funType, genType, exec) {
+    watchCollections(pendingFlagAt, schedState, idle, pending, handlePendingIndex, callN, call0, callMethod, iterNext, funType, genType, boundType, exec) {
       const buffer = Reflect.apply(bufferOf, exports.memory, []);
       flags = new Uint8Array(buffer);
       words = new Int32Array(buffer);
-      gc = { schedState: schedState >> 2, idle, pending, callN, call0, callMethod, iterNext, funType, genType, exec };
+      gc = { schedState: schedState >> 2, idle, pending, callN, call0, callMethod, iterNext, funType, genType, boundType, exec };
       pendingFlag = pendingFlagAt;
       handlePending = handlePendingIndex;
     },
@@ -367,7 +372,7 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
     invokeStack: () => String(inside.invokeStack()),
     logInvokes: (on) => String(inside.logInvokes(on)),
     watchCollections: (f) =>
-      inside.watchCollections(f.pendingFlag, f.schedState, f.idle, f.pending, f.handlePending, f.callN, f.call0, f.callMethod, f.iterNext, f.funType, f.genType, f.exec),
+      inside.watchCollections(f.pendingFlag, f.schedState, f.idle, f.pending, f.handlePending, f.callN, f.call0, f.callMethod, f.iterNext, f.funType, f.genType, f.boundType, f.exec),
     describe: (error) => {
       const text = inside.describe(error);
       return typeof text === "string" ? text.slice(0, 200) : "";
