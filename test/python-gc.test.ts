@@ -91,6 +91,20 @@ for r in range(R):
         total += f(r % 10)
 check("closures", total, sum(20 * (r % 10) + 190 + 190 + 20 for r in range(R)))
 
+def counter(tag):
+    def run(n):
+        t = 0
+        for i in range(n):
+            t += len(str(i) + tag)
+        return t
+    return run
+
+run = counter("ab")
+total = 0
+for r in range(R):
+    total += run(40)
+check("closure loop", total, R * 150)
+
 # a bound method called in a loop, itself looping
 class Acc:
     def __init__(self):
@@ -234,7 +248,7 @@ describe("collections while Python runs keep every value (ESP8266, small heap: m
   it("join over a generator, list(map), sorted(key), instances, closures, bound methods, f(*args, **kw), generators, except, dict/set, bytes", async () => {
     const { output, outcome } = await runScript(WORKLOADS, "esp8266", "main.py");
     expect(output.trimEnd().split("\n")).toEqual(
-      ["join", "map", "sorted", "instances", "closures", "bound", "star", "generator", "except", "dict", "bytes"].map((name) => `${name} ok`),
+      ["join", "map", "sorted", "instances", "closures", "closure loop", "bound", "star", "generator", "except", "dict", "bytes"].map((name) => `${name} ok`),
     );
     expect(outcome).toEqual({ kind: "finished" });
   });

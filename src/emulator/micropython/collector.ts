@@ -12,10 +12,11 @@
  * are all on the Python stack, which the collector scans (py/gc.c 408-412, MICROPY_ENABLE_PYSTACK).
  * It collects there only if every invoke_* call in progress below is a plain call of Python code
  * (realm.ts `safe`): the C functions between them (mp_call_function_n_kw → fun_bc_call →
- * mp_execute_bytecode, mp_iternext → mp_obj_gen_resume) hold no object only they refer to, where
- * a C builtin calling back into Python may ("".join(generator), list(map(...)), a class's
- * make_new with its argument block, f(*args)). There the collection waits for the next safe point
- * or host call.
+ * mp_execute_bytecode, through bound_meth_call or a small closure_call; mp_iternext →
+ * mp_obj_gen_resume; exec's code_execute) hold no object only they refer to, where a C builtin
+ * calling back into Python may ("".join(generator), list(map(...)), sorted(key=...)'s pivot, a
+ * class's make_new with its argument block, f(*args)). There the collection waits for the next
+ * safe point or host call.
  *
  * The port's fixed threshold (16 KiB, ports/webassembly/main.c mp_js_init) is replaced by half the
  * heap left free after each collection, so that collections are rare but leave room for what the
@@ -91,10 +92,13 @@ export function findCollector(env: Env): Collector {
    * argument, and the words the first and third arguments point to (an object's type; a method
    * call's args[0]), read then.
    */
-  const stacks: { fn: number; arg1: number; type: number; args0: number }[][] = [];
+  const stacks: { fn: number; arg1: number; arg2: number; type: number; args0: number }[][] = [];
   const logs: string[] = [];
-  /** Ids the probe's generator passes (id() is an object's address in MicroPython), each with its first word (its type). */
-  const probeIds: number[] = [];
+  /**
+   * Objects the probe's generator passes by id() (an object's address in MicroPython), with their
+   * first three words then (the type first) and the type of what the second points to.
+   */
+  const objects: { id: number; words: number[]; secondType: number }[] = [];
   // The probes' functions do nothing once the probes ran (the module is gone from sys.modules by then).
   let probing = true;
   const probe =
@@ -104,13 +108,16 @@ export function findCollector(env: Env): Collector {
   sandboxed.registerJsModule("_boardsim_probe", {
     snap: probe(() => void snaps.push(staticData())),
     stack: probe((...ids) => {
-      for (const id of ids) probeIds.push(Number(id), words()[Number(id) >> 2]!);
       const memory = words();
+      for (const id of ids) {
+        const first = Array.from(memory.subarray(Number(id) >> 2, (Number(id) >> 2) + 3));
+        objects.push({ id: Number(id), words: first, secondType: memory[first[1]! >> 2]! });
+      }
       const frames = sandboxed.invokeStack().split(";").filter(Boolean);
       stacks.push(
         frames.map((frame) => {
-          const [fn, arg1, arg3] = frame.split(",").map(Number) as [number, number, number];
-          return { fn, arg1, type: memory[arg1 >> 2]!, args0: memory[arg3 >> 2]! };
+          const [fn, arg1, arg2, arg3] = frame.split(",").map(Number) as [number, number, number, number];
+          return { fn, arg1, arg2, type: memory[arg1 >> 2]!, args0: memory[arg3 >> 2]! };
         }),
       );
     }),
@@ -160,13 +167,15 @@ export function findCollector(env: Env): Collector {
       "_p.snap()",
       "gc.threshold(16384)",
       "def _f(g):\n    for _ in g:\n        pass",
-      "def _g():\n    _p.stack(id(_C.m), id(_f), id(_gen), id(_bm), id(_C.n))\n    yield",
-      "class _C:\n    def m(self, g):\n        _bm(g)\n    def n(self, g):\n        _f(g)",
+      "def _g():\n    _p.stack(id(_C.m), id(_f), id(_gen), id(_bm), id(_C.n), id(_cl))\n    yield",
+      "class _C:\n    def m(self, g):\n        _bm(g)\n    def n(self, g):\n        _cl(g)",
+      "def _closure(f):\n    def c(g):\n        f(g)\n    return c",
+      "_cl = _closure(_f)",
       "_bm = _C().n",
       "_gen = _g()",
       "_C().m(_gen)",
       "exec('_p.stack()', {'_p': _p})",
-      "del gc, _f, _g, _C, _bm, _gen",
+      "del gc, _f, _g, _C, _closure, _cl, _bm, _gen",
     ].join("\n"),
   );
   snaps.push(staticData());
@@ -195,11 +204,12 @@ export function findCollector(env: Env): Collector {
 
   const [plain, viaExec] = stacks;
   // plain: the module's call (mp_js_do_exec: mp_call_function_0), _C().m (CALL_METHOD), the bound
-  // method _bm (CALL_FUNCTION), _f (CALL_FUNCTION), the for loop's FOR_ITER (mp_iternext_allow_raise),
-  // _p.stack (CALL_METHOD). viaExec: the module's call, exec (CALL_FUNCTION: from there to the
-  // code's frame no invoke, py/builtinevex.c), _p.stack.
-  if (plain?.length !== 6 || viaExec?.length !== 3) throw new Error("MicroPython: unexpected invoke stacks at the collector's probe");
-  const [methodId, methodType, fId, fType, genId, genType, boundId, boundType, nId] = probeIds;
+  // method _bm (CALL_FUNCTION), the closure _cl (CALL_FUNCTION), _f (CALL_FUNCTION), the for loop's
+  // FOR_ITER (mp_iternext_allow_raise), _p.stack (CALL_METHOD). viaExec: the module's call, exec
+  // (CALL_FUNCTION: from there to the code's frame no invoke, py/builtinevex.c), _p.stack.
+  if (plain?.length !== 7 || viaExec?.length !== 3) throw new Error("MicroPython: unexpected invoke stacks at the collector's probe");
+  const [method, f, gen, bound, n, closure] = objects;
+  if (!closure) throw new Error("MicroPython: unexpected objects at the collector's probe");
   const found: SafePoints = {
     pendingFlag,
     schedState,
@@ -208,20 +218,23 @@ export function findCollector(env: Env): Collector {
     handlePending: -1,
     call0: plain[0]!.fn,
     callMethod: plain[1]!.fn,
-    callN: plain[3]!.fn,
-    iterNext: plain[4]!.fn,
-    funType: fType!,
-    genType: genType!,
-    boundType: boundType!,
+    callN: plain[4]!.fn,
+    iterNext: plain[5]!.fn,
+    funType: f!.words[0]!,
+    genType: gen!.words[0]!,
+    boundType: bound!.words[0]!,
+    closureType: closure.words[0]!,
     exec: viaExec[1]!.arg1,
   };
   const checks = [
-    plain[5]!.fn === found.callMethod,
-    plain[1]!.args0 === methodId,
-    plain[2]!.fn === found.callN && plain[2]!.arg1 === boundId && words()[(boundId! >> 2) + 1] === nId,
-    plain[3]!.arg1 === fId,
-    plain[4]!.arg1 === genId,
-    methodType === found.funType,
+    plain[6]!.fn === found.callMethod,
+    plain[1]!.args0 === method!.id && plain[1]!.arg1 === 1,
+    plain[2]!.fn === found.callN && plain[2]!.arg1 === bound!.id && plain[2]!.arg2 === 1 && bound!.words[1] === n!.id,
+    // the closure: one argument, one cell (f), its fun (_closure's c) a Python function
+    plain[3]!.fn === found.callN && plain[3]!.arg1 === closure.id && plain[3]!.arg2 === 1 && closure.words[2] === 1 && closure.secondType === found.funType,
+    plain[4]!.arg1 === f!.id,
+    plain[5]!.arg1 === gen!.id,
+    [method, n].every((o) => o!.words[0] === found.funType),
     plain[0]!.type === found.funType,
     viaExec[0]!.fn === found.call0 && viaExec[1]!.fn === found.callN && viaExec[2]!.fn === found.callMethod,
     new Set([found.call0, found.callN, found.callMethod, found.iterNext]).size === 4,

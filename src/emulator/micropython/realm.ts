@@ -68,7 +68,7 @@ export interface SandboxedMicroPython {
   buffer(): ArrayBuffer;
   /** Whether invoke_* helpers are counted now (off at the start); `restart`: the count starts again at 0. */
   countInvokes(on: boolean, restart?: boolean): void;
-  /** The invoke_* calls in progress, outermost first: "index,arg1,arg3;" each (start-up probes). */
+  /** The invoke_* calls in progress, outermost first: "index,arg1,arg2,arg3;" each (start-up probes). */
   invokeStack(): string;
   /** Start (true) or stop (false) a log of the counted invokes; stopping returns "index,arg1,..." (start-up probes). */
   logInvokes(on: boolean): string;
@@ -103,6 +103,8 @@ export interface SafePoints {
   genType: number;
   /** A bound method's type (py/objboundmeth.c: its meth and self follow the type). */
   boundType: number;
+  /** A closure's type (py/objclosure.c: its fun, n_closed and cells follow the type). */
+  closureType: number;
   exec: number;
 }
 
@@ -151,11 +153,11 @@ const INSIDE = `"use strict";
   const glueMessage = wrap(hooks.glueMessage);
   let exports = null;
   let counting = false, invokesLeft = invokesPerCall;
-  // The invoke_* calls in progress, innermost last: each one's table index (the C function called),
-  // its first argument and its third (collector.ts reads them at a safe point). Typed arrays: no allocation.
+  // The invoke_* calls in progress, innermost last: each one's table index (the C function called)
+  // and its first three arguments (collector.ts reads them at a safe point). Typed arrays: no allocation.
   const FRAMES = 4096;
   let depth = 0;
-  const frameFn = new Int32Array(FRAMES), frameArg1 = new Int32Array(FRAMES), frameArg3 = new Int32Array(FRAMES);
+  const frameFn = new Int32Array(FRAMES), frameArg1 = new Int32Array(FRAMES), frameArg2 = new Int32Array(FRAMES), frameArg3 = new Int32Array(FRAMES);
   // Collection at the VM's safe points (collector.ts), off until watchCollections(): no table
   // index is -1, and the flag read is of a byte that stays 0.
   let gc = null, words = null, handlePending = -1, flags = new Uint8Array(1), pendingFlag = 0, ourPending = false;
@@ -184,9 +186,13 @@ const INSIDE = `"use strict";
     if (words[gc.schedState] === gc.idle) { words[gc.schedState] = gc.pending; ourPending = true; }
   };
   const isType = (object, type) => (object & 3) === 0 && object > 0 && object < flags.length && words[object >> 2] === type;
-  // A Python function, or a bound method of one (its arguments on the Python stack with
-  // MICROPY_ENABLE_PYSTACK, py/objboundmeth.c mp_call_method_self_n_kw).
-  const isPython = (callee) => isType(callee, gc.funType) || (isType(callee, gc.boundType) && isType(words[(callee >> 2) + 1], gc.funType));
+  // A Python function called with nArgs positional and nKw keyword arguments; or a bound method of
+  // one (its arguments on the Python stack with MICROPY_ENABLE_PYSTACK, py/objboundmeth.c
+  // mp_call_method_self_n_kw); or a closure of one whose arguments and cells fit in the C array
+  // closure_call copies from them (py/objclosure.c: more go in a heap block only C holds).
+  const isPython = (callee, nArgs, nKw) =>
+    isType(callee, gc.funType) ||
+    ((isType(callee, gc.boundType) || (isType(callee, gc.closureType) && words[(callee >> 2) + 2] + nArgs + 2 * nKw <= 5)) && isType(words[(callee >> 2) + 1], gc.funType));
   // Whether every invoke below the safe point at \`top\` is a plain call of Python code: no C
   // function in between holds an object the collector cannot see (collector.ts).
   const safe = function (top) {
@@ -194,9 +200,14 @@ const INSIDE = `"use strict";
     for (let k = 0; k < top; k++) {
       const fn = frameFn[k], arg = frameArg1[k];
       if (fn === gc.iterNext) { if (!isType(arg, gc.genType)) return false; continue; }
-      // The outermost: the top level's call of its module code (mp_js_do_exec); above it, the VM's calls.
-      const callee = k === 0 ? (fn === gc.call0 ? arg : 0) : fn === gc.callMethod ? words[frameArg3[k] >> 2] : fn === gc.callN ? arg : 0;
-      if (callee === 0 || !(callee === gc.exec || isPython(callee))) return false;
+      // The outermost: the top level's call of its module code (mp_js_do_exec: no arguments); above
+      // it, the VM's calls: mp_call_function_n_kw(fun, n_args, n_kw, args), and
+      // mp_call_method_n_kw(n_args, n_kw, args) with args[0] the callee and args[1] its self or NULL.
+      let callee = 0, nArgs = 0, nKw = 0;
+      if (k === 0) { if (fn === gc.call0) callee = arg; }
+      else if (fn === gc.callN) { callee = arg; nArgs = frameArg2[k]; nKw = frameArg3[k]; }
+      else if (fn === gc.callMethod) { callee = words[frameArg3[k] >> 2]; nArgs = arg + (words[(frameArg3[k] >> 2) + 1] !== 0 ? 1 : 0); nKw = frameArg2[k]; }
+      if (callee === 0 || !(callee === gc.exec || isPython(callee, nArgs, nKw))) return false;
     }
     return true;
   };
@@ -230,7 +241,7 @@ const INSIDE = `"use strict";
           }
           : function (a, b, c, d, e, f) {
             const at = depth;
-            if (at < FRAMES) { frameFn[at] = a; frameArg1[at] = b; frameArg3[at] = d; }
+            if (at < FRAMES) { frameFn[at] = a; frameArg1[at] = b; frameArg2[at] = c; frameArg3[at] = d; }
             depth = at + 1;
             if (counting) counted(a, b, at);
             const result = call(a, b, c, d, e, f);
@@ -266,7 +277,7 @@ const INSIDE = `"use strict";
     },
     invokeStack() {
       let text = "";
-      for (let k = 0; k < depth && k < FRAMES; k++) text += frameFn[k] + "," + frameArg1[k] + "," + frameArg3[k] + ";";
+      for (let k = 0; k < depth && k < FRAMES; k++) text += frameFn[k] + "," + frameArg1[k] + "," + frameArg2[k] + "," + frameArg3[k] + ";";
       return text;
     },
     logInvokes(on) {
@@ -276,11 +287,11 @@ const INSIDE = `"use strict";
       invokesLeft = invokesPerCall;
       return text;
     },
-    watchCollections(pendingFlagAt, schedState, idle, pending, handlePendingIndex, callN, call0, callMethod, iterNext, funType, genType, boundType, exec) {
+    watchCollections(pendingFlagAt, schedState, idle, pending, handlePendingIndex, callN, call0, callMethod, iterNext, funType, genType, boundType, closureType, exec) {
       const buffer = Reflect.apply(bufferOf, exports.memory, []);
       flags = new Uint8Array(buffer);
       words = new Int32Array(buffer);
-      gc = { schedState: schedState >> 2, idle, pending, callN, call0, callMethod, iterNext, funType, genType, boundType, exec };
+      gc = { schedState: schedState >> 2, idle, pending, callN, call0, callMethod, iterNext, funType, genType, boundType, closureType, exec };
       pendingFlag = pendingFlagAt;
       handlePending = handlePendingIndex;
     },
@@ -372,7 +383,7 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
     invokeStack: () => String(inside.invokeStack()),
     logInvokes: (on) => String(inside.logInvokes(on)),
     watchCollections: (f) =>
-      inside.watchCollections(f.pendingFlag, f.schedState, f.idle, f.pending, f.handlePending, f.callN, f.call0, f.callMethod, f.iterNext, f.funType, f.genType, f.boundType, f.exec),
+      inside.watchCollections(f.pendingFlag, f.schedState, f.idle, f.pending, f.handlePending, f.callN, f.call0, f.callMethod, f.iterNext, f.funType, f.genType, f.boundType, f.closureType, f.exec),
     describe: (error) => {
       const text = inside.describe(error);
       return typeof text === "string" ? text.slice(0, 200) : "";
