@@ -49,6 +49,8 @@ export interface RealmOptions {
    */
   onInvokes(): void;
   invokesPerCall: number;
+  /** At a safe point of the VM, with a collection asked for (watchCollections): collect now (collector.ts). */
+  onSafePoint(): void;
   /** Whether the wasm memory may still grow. */
   mayGrowHeap(): boolean;
   /** One byte the interpreter wrote to stdout or stderr. */
@@ -66,6 +68,12 @@ export interface SandboxedMicroPython {
   buffer(): ArrayBuffer;
   /** Whether invoke_* helpers are counted now (off at the start); `restart`: the count starts again at 0. */
   countInvokes(on: boolean, restart?: boolean): void;
+  /** The invoke_* calls in progress, outermost first: "index,arg1,arg2,arg3;" each (start-up probes). */
+  invokeStack(): string;
+  /** Start (true) or stop (false) a log of the counted invokes; stopping returns "index,arg1,..." (start-up probes). */
+  logInvokes(on: boolean): string;
+  /** Collect at the VM's safe points from now on: the addresses, table indexes and types collector.ts found. */
+  watchCollections(found: SafePoints): void;
   /** Registers a JS module for Python whose functions are wrappers, made inside, of `functions`. */
   registerJsModule(name: string, functions: Record<string, OuterFunction>): void;
   /** Freezes the context's built-ins: call once the glue's setup is done, before untrusted Python runs. */
@@ -78,6 +86,26 @@ export interface SandboxedMicroPython {
    * Take it with no Python running and after the memory has stopped growing (the heap capped).
    */
   snapshot(): { restore(): void };
+}
+
+/** What the collector's probes found (collector.ts): byte addresses, values, table indexes, type addresses. */
+export interface SafePoints {
+  pendingFlag: number;
+  schedState: number;
+  idle: number;
+  pending: number;
+  handlePending: number;
+  callN: number;
+  call0: number;
+  callMethod: number;
+  iterNext: number;
+  funType: number;
+  genType: number;
+  /** A bound method's type (py/objboundmeth.c: its meth and self follow the type). */
+  boundType: number;
+  /** A closure's type (py/objclosure.c: its fun, n_closed and cells follow the type). */
+  closureType: number;
+  exec: number;
 }
 
 const GLUE_PACKAGE = "@micropython/micropython-webassembly-pyscript";
@@ -120,10 +148,69 @@ const INSIDE = `"use strict";
     return result;
   };
   const onInvokes = wrap(hooks.onInvokes), mayGrowHeap = wrap(hooks.mayGrowHeap), consoleByte = wrap(hooks.consoleByte);
+  const onSafePoint = wrap(hooks.onSafePoint);
   const stdinByte = hooks.stdinByte ? wrap(hooks.stdinByte) : null;
   const glueMessage = wrap(hooks.glueMessage);
   let exports = null;
   let counting = false, invokesLeft = invokesPerCall;
+  // The invoke_* calls in progress, innermost last: each one's table index (the C function called)
+  // and its first three arguments (collector.ts reads them at a safe point). Typed arrays: no allocation.
+  const FRAMES = 4096;
+  let depth = 0;
+  const frameFn = new Int32Array(FRAMES), frameArg1 = new Int32Array(FRAMES), frameArg2 = new Int32Array(FRAMES), frameArg3 = new Int32Array(FRAMES);
+  // Collection at the VM's safe points (collector.ts), off until watchCollections(): no table
+  // index is -1, and the flag read is of a byte that stays 0.
+  let gc = null, words = null, handlePending = -1, flags = new Uint8Array(1), pendingFlag = 0, ourPending = false;
+  // Start-up probes: the (index, first argument) of each counted invoke, while set.
+  let log = null;
+  // A counted invoke (only while the script's work is counted): the poll count, the safe point, the collector's flag.
+  const counted = function (index, arg1, at) {
+    if (index === handlePending && arg1 === 1 && atSafePoint(at)) return;
+    if (--invokesLeft === 0) {
+      if (log !== null) { log.push(index, arg1); invokesLeft = 1; return; }
+      invokesLeft = invokesPerCall;
+      onInvokes();
+    }
+    if (flags[pendingFlag] !== 0) askForSafePoint();
+  };
+  // mp_handle_pending(true) at a branch of the VM (py/vm.c pending_exception_check): collects if
+  // asked and safe; true when the call was only this file's (not the script's work, not counted).
+  const atSafePoint = function (at) {
+    if (flags[pendingFlag] !== 0 && safe(at)) onSafePoint();
+    if (!ourPending) return false;
+    ourPending = false;
+    return true;
+  };
+  // A collection is asked for: the VM calls mp_handle_pending at its next branch (scheduler idle only: never over Ctrl-C or a callback).
+  const askForSafePoint = function () {
+    if (words[gc.schedState] === gc.idle) { words[gc.schedState] = gc.pending; ourPending = true; }
+  };
+  const isType = (object, type) => (object & 3) === 0 && object > 0 && object < flags.length && words[object >> 2] === type;
+  // A Python function called with nArgs positional and nKw keyword arguments; or a bound method of
+  // one (its arguments on the Python stack with MICROPY_ENABLE_PYSTACK, py/objboundmeth.c
+  // mp_call_method_self_n_kw); or a closure of one whose arguments and cells fit in the C array
+  // closure_call copies from them (py/objclosure.c: more go in a heap block only C holds).
+  const isPython = (callee, nArgs, nKw) =>
+    isType(callee, gc.funType) ||
+    ((isType(callee, gc.boundType) || (isType(callee, gc.closureType) && words[(callee >> 2) + 2] + nArgs + 2 * nKw <= 5)) && isType(words[(callee >> 2) + 1], gc.funType));
+  // Whether every invoke below the safe point at \`top\` is a plain call of Python code: no C
+  // function in between holds an object the collector cannot see (collector.ts).
+  const safe = function (top) {
+    if (top > FRAMES) return false;
+    for (let k = 0; k < top; k++) {
+      const fn = frameFn[k], arg = frameArg1[k];
+      if (fn === gc.iterNext) { if (!isType(arg, gc.genType)) return false; continue; }
+      // The outermost: the top level's call of its module code (mp_js_do_exec: no arguments); above
+      // it, the VM's calls: mp_call_function_n_kw(fun, n_args, n_kw, args), and
+      // mp_call_method_n_kw(n_args, n_kw, args) with args[0] the callee and args[1] its self or NULL.
+      let callee = 0, nArgs = 0, nKw = 0;
+      if (k === 0) { if (fn === gc.call0) callee = arg; }
+      else if (fn === gc.callN) { callee = arg; nArgs = frameArg2[k]; nKw = frameArg3[k]; }
+      else if (fn === gc.callMethod) { callee = words[frameArg3[k] >> 2]; nArgs = arg + (words[(frameArg3[k] >> 2) + 1] !== 0 ? 1 : 0); nKw = frameArg2[k]; }
+      if (callee === 0 || !(callee === gc.exec || isPython(callee, nArgs, nKw))) return false;
+    }
+    return true;
+  };
   // The glue's environment check: a worker (no fetch, no XMLHttpRequest; the wasm comes below).
   globalThis.WorkerGlobalScope = function WorkerGlobalScope() {};
   const say = function () { glueMessage(Array.prototype.join.call(arguments, " ")); };
@@ -138,11 +225,29 @@ const INSIDE = `"use strict";
       if (name.startsWith("invoke_")) {
         const call = env[name];
         if (name.length > "invoke_".length + 6) throw new Error("MicroPython: an invoke_ helper with more than 6 arguments: " + name);
-        // Up to 6 arguments (invoke_iiiiii); no spread: this runs around nearly every C call.
-        env[name] = function (a, b, c, d, e, f) {
-          if (counting && --invokesLeft === 0) { invokesLeft = invokesPerCall; onInvokes(); }
-          return call(a, b, c, d, e, f);
-        };
+        // Up to 6 arguments (invoke_iiiiii); no spread: this runs around nearly every C call. A
+        // helper's arguments are the table index then the C function's: a third one only from 4 on.
+        env[name] = name.length < "invoke_iiii".length
+          ? function (a, b, c) {
+            const at = depth;
+            if (at < FRAMES) { frameFn[at] = a; frameArg1[at] = b; }
+            depth = at + 1;
+            if (counting) counted(a, b, at);
+            const result = call(a, b, c);
+            // Also after a longjmp the glue's invoke caught; one that unwinds past this wrapper
+            // leaves depth to the outer wrapper whose invoke catches it.
+            depth = at;
+            return result;
+          }
+          : function (a, b, c, d, e, f) {
+            const at = depth;
+            if (at < FRAMES) { frameFn[at] = a; frameArg1[at] = b; frameArg2[at] = c; frameArg3[at] = d; }
+            depth = at + 1;
+            if (counting) counted(a, b, at);
+            const result = call(a, b, c, d, e, f);
+            depth = at;
+            return result;
+          };
       }
     }
     const resize = env.emscripten_resize_heap;
@@ -168,7 +273,27 @@ const INSIDE = `"use strict";
     buffer() { return Reflect.apply(bufferOf, exports.memory, []); },
     countInvokes(on, restart) {
       counting = on === true;
-      if (restart === true) invokesLeft = invokesPerCall;
+      if (restart === true) { invokesLeft = invokesPerCall; depth = 0; ourPending = false; }
+    },
+    invokeStack() {
+      let text = "";
+      for (let k = 0; k < depth && k < FRAMES; k++) text += frameFn[k] + "," + frameArg1[k] + "," + frameArg2[k] + "," + frameArg3[k] + ";";
+      return text;
+    },
+    logInvokes(on) {
+      if (on === true) { log = []; invokesLeft = 1; return ""; }
+      const text = log === null ? "" : log.join(",");
+      log = null;
+      invokesLeft = invokesPerCall;
+      return text;
+    },
+    watchCollections(pendingFlagAt, schedState, idle, pending, handlePendingIndex, callN, call0, callMethod, iterNext, funType, genType, boundType, closureType, exec) {
+      const buffer = Reflect.apply(bufferOf, exports.memory, []);
+      flags = new Uint8Array(buffer);
+      words = new Int32Array(buffer);
+      gc = { schedState: schedState >> 2, idle, pending, callN, call0, callMethod, iterNext, funType, genType, boundType, closureType, exec };
+      pendingFlag = pendingFlagAt;
+      handlePending = handlePendingIndex;
     },
     saveProxies() {
       proxies = { ref: proxy_js_ref.slice(), next: proxy_js_ref_next, refMap: new Map(proxy_js_ref_map), map: new Map(proxy_js_map), existing: proxy_js_existing.slice() };
@@ -229,6 +354,7 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
   const builtins = vm.runInContext("Object.getOwnPropertyNames(globalThis)", context) as string[];
   const hooks = Object.create(null) as Record<string, unknown>;
   hooks.onInvokes = guard(() => options.onInvokes());
+  hooks.onSafePoint = guard(() => options.onSafePoint());
   hooks.mayGrowHeap = guard(() => options.mayGrowHeap());
   hooks.consoleByte = guard((byte) => {
     if (typeof byte === "number") options.consoleByte(byte);
@@ -254,6 +380,10 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
     exports,
     buffer: () => inside.buffer(),
     countInvokes: (on, restart = false) => inside.countInvokes(on, restart),
+    invokeStack: () => String(inside.invokeStack()),
+    logInvokes: (on) => String(inside.logInvokes(on)),
+    watchCollections: (f) =>
+      inside.watchCollections(f.pendingFlag, f.schedState, f.idle, f.pending, f.handlePending, f.callN, f.call0, f.callMethod, f.iterNext, f.funType, f.genType, f.boundType, f.closureType, f.exec),
     describe: (error) => {
       const text = inside.describe(error);
       return typeof text === "string" ? text.slice(0, 200) : "";
@@ -290,6 +420,9 @@ interface Inside {
   loaded(): WasmExports;
   buffer(): ArrayBuffer;
   countInvokes(on: boolean, restart: boolean): void;
+  invokeStack(): unknown;
+  logInvokes(on: boolean): unknown;
+  watchCollections(...found: number[]): void;
   describe(error: unknown): unknown;
   saveProxies(): void;
   restoreProxies(): void;

@@ -8,6 +8,7 @@ import type { HostValue } from "../host-api.ts";
 import { bootFirmware, ConsoleInput, prepareFirmware } from "./board-repl.ts";
 import { DATA_BYTES, DATA_CALLS, dataCall } from "./data-channel.ts";
 import type { HostReply, WorkerInput, WorkerOutcome } from "./protocol.ts";
+import { type Collector, findCollector } from "./collector.ts";
 import { loadSandboxedMicroPython, type WasmExports } from "./realm.ts";
 
 const input = workerData as WorkerInput;
@@ -108,9 +109,10 @@ function memory(): Uint8Array {
 // all on the Python stack (pystack), which the collector scans. So the worker finds that counter
 // once, and at each host call sets it to 0 around a call into the port that allocates nothing (a
 // key lookup in a dict it holds), whose return collects if the interpreter asked for a collection
-// (every 16 KiB allocated, or a full heap).
+// (its threshold passed, see collector.ts, or a full heap).
 // Limit: a value only a C function in progress holds (a list() being built from a generator that
 // makes a host call) is not on the Python stack; such scripts could lose it.
+// The VM's own branches collect too, where no C function holds anything (collector.ts).
 let callDepthAddress = -1;
 const depthSnapshots: Int32Array[] = [];
 /** The __main__ dict (its proxy's reference; the glue holds the proxy), a C string of a key to look up, and 12 bytes for the (unused) result. */
@@ -142,7 +144,10 @@ function callDepth(): Int32Array {
   return depthView;
 }
 
+let collector!: Collector;
+
 function collectGarbage(): void {
+  const asked = collector.asked();
   const saved = callDepth()[0]!;
   const wasInBridge = inBridge;
   setInBridge(true); // no Ctrl-C check in there: it would be raised in the lookup, and lost
@@ -150,6 +155,7 @@ function collectGarbage(): void {
   wasm.proxy_c_to_js_lookup_attr(lookup.dict, lookup.key, lookup.out);
   callDepth()[0] = saved; // the collection may have grown the memory
   setInBridge(wasInBridge);
+  if (asked) collector.retune();
 }
 
 // The Python side of the bridge (_host.py) calls these. Bytes cross as {"__b": [...]}: from
@@ -263,6 +269,11 @@ const bridge = {
   collect(): void {
     collectGarbage();
   },
+  /** gc.threshold(n) of the script, in bytes as py/modgc.c keeps it (-1: none). */
+  gcThreshold(bytes: unknown): void {
+    if (!Number.isSafeInteger(bytes) || (bytes as number) < -1) throw new TypeError("invalid bridge argument");
+    collector.setScriptThreshold(bytes as number);
+  },
   /** Around a host call's Python side (_host.call): its work is not counted as the script's. */
   pause(): void {
     setInBridge(true);
@@ -315,6 +326,7 @@ const sandboxed = await loadSandboxedMicroPython(input.heapBytes + LIBRARY_ALLOW
   wasm: input.wasm,
   onInvokes: poll,
   invokesPerCall: POLL_EVERY_CALLS,
+  onSafePoint: () => collectGarbage(),
   // Once the heap is capped, the wasm memory may not grow, so malloc() cannot add Python heap.
   mayGrowHeap: () => heapMayGrow,
   consoleByte: onConsoleByte,
@@ -325,6 +337,7 @@ const mp = sandboxed.mp;
 wasm = sandboxed.exports;
 sandboxed.registerJsModule("_boardsim_js", bridge);
 callDepthAddress = findCallDepth();
+collector = findCollector({ mp, wasm, sandboxed, callDepthAddress });
 const key = new TextEncoder().encode("__name__\0"); // an interned name: the lookup allocates nothing
 lookup.key = wasm.malloc(key.length);
 memory().set(key, lookup.key);
@@ -352,6 +365,7 @@ mp.runPython(
 );
 if (typeof input.source !== "string") mp.FS.unlink("/boardsim/.source");
 capHeap();
+collector.watch();
 sandboxed.lockdown();
 scriptStarted = true;
 setInBridge(false);
@@ -405,6 +419,7 @@ function resetBridge(): void {
   rawOutput = false;
   softResetRequested = false;
   sandboxed.countInvokes(!inBridge, true);
+  collector.reset();
   nextPollAt = 0;
   outcome = undefined;
   blobs = [];

@@ -1,11 +1,22 @@
 # The gc module (imported as `gc`): the interpreter's own collector, with mem_free() counting the
 # board's heap only. The webassembly port adds its growth allowance, gc_get_max_new_split()
 # (128 MiB, ports/webassembly/main.c), to mem_free(); the worker never lets the heap grow.
-from gc import disable, enable, isenabled, mem_alloc, threshold
+from gc import disable, enable, isenabled, mem_alloc
 import gc as _native
-from _host import collect as _collect, run_deferred as _run_deferred
+from _host import collect as _collect, run_deferred as _run_deferred, gc_threshold as _gc_threshold
 
 _GROWTH_ALLOWANCE = 128 * 1024 * 1024
+# The script's threshold as the firmware keeps it: -1 until set (py/gc.c gc_init); the worker sets
+# the interpreter's own from the free heap and this (see collector.ts).
+_threshold = [-1]
+
+
+def threshold(*args):
+    if not args:
+        return _threshold[0]
+    _native.threshold(*args)  # the firmware's checks and rounding to 16-byte blocks (py/modgc.c)
+    _threshold[0] = _native.threshold()
+    _gc_threshold(_threshold[0])
 
 
 def mem_free():

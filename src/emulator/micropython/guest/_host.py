@@ -130,8 +130,12 @@ def _bridge(js):
         # sys.stdout.buffer writes between True and False: bytes as they are, not cooked text.
         js_raw_output(on)
 
-    js_soft_reset, js_raw_output = js.softReset, js.rawOutput
-    return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output
+    def gc_threshold(amount):
+        # gc.threshold(n): the worker keeps the script's value (see _gc.py).
+        js_gc_threshold(amount)
+
+    js_soft_reset, js_raw_output, js_gc_threshold = js.softReset, js.rawOutput, js.gcThreshold
+    return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold
 
 
 # The worker collects garbage at host calls, but not while an instance is being constructed with
@@ -166,7 +170,7 @@ def _tag_floats(value):
 RECV, SEND, SENDALL, WRITE = 0, 1, 2, 3
 DATA_BYTES = 65536
 
-call, _data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output = _bridge(__import__("_boardsim_js"))
+call, _data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold = _bridge(__import__("_boardsim_js"))
 
 
 def recv(fd, size):

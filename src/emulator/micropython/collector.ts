@@ -1,0 +1,306 @@
+/**
+ * Garbage collection at the VM's own safe points, as a board's collector runs when its heap fills
+ * (py/gc.c gc_alloc: collect, then retry).
+ *
+ * The webassembly port cannot scan the WebAssembly stack, so its gc_collect() only sets
+ * `gc_collect_pending`, and the collection runs when the outermost call from JavaScript returns
+ * (ports/webassembly/main.c, v1.27.0). The worker collects at host calls (worker.ts); this adds the
+ * VM's branches: when the flag is set while the script runs, the scheduler's state is set to
+ * pending, so at its next jump the VM calls mp_handle_pending(true) (py/vm.c 1341-1372; with no
+ * exception and no callback pending that only sets the state back to idle, py/scheduler.c). That
+ * call arrives as an invoke_* helper (realm.ts), at a bytecode boundary: the running frame's values
+ * are all on the Python stack, which the collector scans (py/gc.c 408-412, MICROPY_ENABLE_PYSTACK).
+ * It collects there only if every invoke_* call in progress below is a plain call of Python code
+ * (realm.ts `safe`): the C functions between them (mp_call_function_n_kw → fun_bc_call →
+ * mp_execute_bytecode, through bound_meth_call or a small closure_call; mp_iternext →
+ * mp_obj_gen_resume; exec's code_execute) hold no object only they refer to, where a C builtin
+ * calling back into Python may ("".join(generator), list(map(...)), sorted(key=...)'s pivot, a
+ * class's make_new with its argument block, f(*args)). There the collection waits for the next
+ * safe point or host call.
+ *
+ * The port's fixed threshold (16 KiB, ports/webassembly/main.c mp_js_init) is replaced by half the
+ * heap left free after each collection, so that collections are rare but leave room for what the
+ * script allocates before its next safe point; a threshold the script sets (gc.threshold(n)) is
+ * honoured when lower. The script sees the firmware's gc.threshold(): -1 until it sets one (py/gc.c
+ * gc_init, py/modgc.c).
+ *
+ * Every address and table index is found by a probe at start-up (the engine version is pinned):
+ * a probe that finds no unique answer stops the worker.
+ */
+import type { MicroPython } from "@micropython/micropython-webassembly-pyscript";
+import type { SafePoints, SandboxedMicroPython, WasmExports } from "./realm.ts";
+
+/** py/mpstate.h: MP_SCHED_IDLE, MP_SCHED_PENDING. */
+const SCHED_IDLE = 1;
+const SCHED_PENDING = 0;
+/** MICROPY_BYTES_PER_GC_BLOCK (py/mpconfig.h: 4 words). */
+const BLOCK = 16;
+/** py/gc.c: blocks per byte of the allocation table (2 bits each, 0 = free). */
+const BLOCKS_PER_ATB = 4;
+/** The least threshold set after a collection, in bytes: below it collections would run every few allocations. */
+const LEAST_THRESHOLD = 1024;
+/**
+ * Less free heap than this after a collection: every allocation asks for the next (threshold 0).
+ * A failed allocation cannot collect and retry here, so where the script frees much of a full heap
+ * (a hoard let go after MemoryError), the next safe point must collect before it allocates again.
+ */
+const LOW_FREE = 4096;
+
+export interface Collector {
+  /** Whether the interpreter asked for a collection (gc_collect_pending). */
+  asked(): boolean;
+  /** After a collection: the threshold from the heap left free (and the script's own). */
+  retune(): void;
+  /** gc.threshold(n) of the script, in bytes (-1: none), as py/modgc.c stored it. */
+  setScriptThreshold(bytes: number): void;
+  /** After a soft reset (the memory as at the snapshot): no threshold of the script's, the interpreter's from the heap now. */
+  reset(): void;
+  /** From now on the VM's safe points collect (call once the heap is capped: the memory no longer grows). */
+  watch(): void;
+}
+
+interface Env {
+  mp: MicroPython;
+  wasm: WasmExports;
+  sandboxed: SandboxedMicroPython;
+  /** external_call_depth's address (worker.ts findCallDepth): the words searched here lie near it. */
+  callDepthAddress: number;
+}
+
+/**
+ * The static data searched, in bytes either side of external_call_depth: the interpreter's state
+ * (mp_state_ctx) and ports/webassembly/main.c's statics lie within 2 KiB of it in the pinned build.
+ * A window, not all static data (300 KB): each search runs once per board, in cold code.
+ */
+const WINDOW = 16 * 1024;
+
+/** The one candidate a probe found, or a start-up failure naming it. */
+function unique(what: string, found: number[]): number {
+  if (found.length !== 1) throw new Error(`MicroPython: cannot find ${what} (${found.length} candidates)`);
+  return found[0]!;
+}
+
+export function findCollector(env: Env): Collector {
+  const { mp, wasm, sandboxed } = env;
+  const lo = Math.max(0, env.callDepthAddress - WINDOW);
+  /** A copy of the window: word i is at lo + 4 i. */
+  const staticData = () => new Int32Array(sandboxed.buffer(), lo, (2 * WINDOW) >> 2).slice();
+  const words = () => new Int32Array(sandboxed.buffer());
+  const snaps: Int32Array[] = [];
+  /**
+   * The invoke_* calls in progress at each stack probe, outermost first: the table index, the first
+   * argument, and the words the first and third arguments point to (an object's type; a method
+   * call's args[0]), read then.
+   */
+  const stacks: { fn: number; arg1: number; arg2: number; type: number; args0: number }[][] = [];
+  const logs: string[] = [];
+  /**
+   * Objects the probe's generator passes by id() (an object's address in MicroPython), with their
+   * first three words then (the type first) and the type of what the second points to.
+   */
+  const objects: { id: number; words: number[]; secondType: number }[] = [];
+  // The probes' functions do nothing once the probes ran (the module is gone from sys.modules by then).
+  let probing = true;
+  const probe =
+    <A extends unknown[]>(fn: (...args: A) => void) =>
+    (...args: A) =>
+      probing ? fn(...args) : undefined;
+  sandboxed.registerJsModule("_boardsim_probe", {
+    snap: probe(() => void snaps.push(staticData())),
+    stack: probe((...ids) => {
+      const memory = words();
+      for (const id of ids) {
+        const first = Array.from(memory.subarray(Number(id) >> 2, (Number(id) >> 2) + 3));
+        objects.push({ id: Number(id), words: first, secondType: memory[first[1]! >> 2]! });
+      }
+      const frames = sandboxed.invokeStack().split(";").filter(Boolean);
+      stacks.push(
+        frames.map((frame) => {
+          const [fn, arg1, arg2, arg3] = frame.split(",").map(Number) as [number, number, number, number];
+          return { fn, arg1, arg2, type: memory[arg1 >> 2]!, args0: memory[arg3 >> 2]! };
+        }),
+      );
+    }),
+    log: probe((on) => {
+      if (on === true) {
+        sandboxed.countInvokes(true);
+        sandboxed.logInvokes(true);
+      } else {
+        logs.push(sandboxed.logInvokes(false));
+        sandboxed.countInvokes(false);
+      }
+    }),
+    pend: probe((on) => {
+      if (on === true) words()[schedState >> 2] = SCHED_PENDING;
+    }),
+  });
+  const run = (code: string) => mp.runPython(`import _boardsim_probe as _p\n${code}`);
+
+  // The scheduler's state: the word mp_sched_keyboard_interrupt() turns from idle to pending
+  // (py/scheduler.c mp_sched_exception); every word it changed is put back.
+  const before = staticData();
+  wasm.mp_sched_keyboard_interrupt();
+  const after = staticData();
+  const memory = words();
+  const schedFound = [];
+  for (let i = 0; i < before.length; i++) {
+    if (before[i] === after[i]) continue;
+    if (before[i] === SCHED_IDLE && after[i] === SCHED_PENDING) schedFound.push(lo + i * 4);
+    memory[(lo >> 2) + i] = before[i]!;
+  }
+  const schedState = unique("the scheduler's state", schedFound);
+
+  // One run for the next three probes (each run costs the start-up time).
+  // gc_collect_pending: the byte gc.collect() sets (the port's gc_collect) and the top level's
+  // return clears. MP_STATE_MEM(gc_alloc_threshold): the word gc.threshold(n) sets to n / 16
+  // (py/modgc.c). The table indexes of the calls a safe point may sit under, and the types of
+  // their callees: see `plain` and `viaExec` below.
+  run(
+    [
+      "import gc",
+      "_p.snap()",
+      "gc.collect()",
+      "_p.snap()",
+      "gc.threshold(4093 * 16)",
+      "_p.snap()",
+      "gc.threshold(8191 * 16)",
+      "_p.snap()",
+      "gc.threshold(16384)",
+      "def _f(g):\n    for _ in g:\n        pass",
+      "def _g():\n    _p.stack(id(_C.m), id(_f), id(_gen), id(_bm), id(_C.n), id(_cl))\n    yield",
+      "class _C:\n    def m(self, g):\n        _bm(g)\n    def n(self, g):\n        _cl(g)",
+      "def _closure(f):\n    def c(g):\n        f(g)\n    return c",
+      "_cl = _closure(_f)",
+      "_bm = _C().n",
+      "_gen = _g()",
+      "_C().m(_gen)",
+      "exec('_p.stack()', {'_p': _p})",
+      "del gc, _f, _g, _C, _closure, _cl, _bm, _gen",
+    ].join("\n"),
+  );
+  snaps.push(staticData());
+  const [w0, w1] = snaps;
+  const [s0, s1, , s3, s4] = snaps.map((s) => new Uint8Array(s.buffer));
+  const flagFound = [];
+  for (let i = 0; i < w0!.length; i++) {
+    if (w0![i] === w1![i]) continue; // words first: this runs in cold code
+    for (let b = i * 4; b < i * 4 + 4; b++) if (s0![b] === 0 && s1![b] === 1 && s3![b] === 1 && s4![b] === 0) flagFound.push(lo + b);
+  }
+  const pendingFlag = unique("the collector's pending flag", flagFound);
+  const thresholdFound = [];
+  for (let i = 0; i < snaps[2]!.length; i++) if (snaps[2]![i] === 4093 && snaps[3]![i] === 8191) thresholdFound.push(lo + i * 4);
+  const thresholdAddress = unique("the collector's threshold", thresholdFound);
+
+  // The heap's first area (MP_STATE_MEM(area), py/mpstate.h mp_state_mem_area_t): next, the
+  // allocation table's start and length, the finaliser table's start, the pool's start and end:
+  // the pool holds 64 bytes for each byte of the table.
+  const data = staticData();
+  const areaFound = [];
+  for (let i = 0; i + 5 < data.length; i++) {
+    const length = data[i + 2]!;
+    if (length > 0 && data[i + 1]! > 0 && data[i + 5]! - data[i + 4]! === length * BLOCKS_PER_ATB * BLOCK && data[i + 4]! > data[i + 1]!) areaFound.push(lo + i * 4);
+  }
+  const firstArea = unique("the heap's first area", areaFound);
+
+  const [plain, viaExec] = stacks;
+  // plain: the module's call (mp_js_do_exec: mp_call_function_0), _C().m (CALL_METHOD), the bound
+  // method _bm (CALL_FUNCTION), the closure _cl (CALL_FUNCTION), _f (CALL_FUNCTION), the for loop's
+  // FOR_ITER (mp_iternext_allow_raise), _p.stack (CALL_METHOD). viaExec: the module's call, exec
+  // (CALL_FUNCTION: from there to the code's frame no invoke, py/builtinevex.c), _p.stack.
+  if (plain?.length !== 7 || viaExec?.length !== 3) throw new Error("MicroPython: unexpected invoke stacks at the collector's probe");
+  const [method, f, gen, bound, n, closure] = objects;
+  if (!closure) throw new Error("MicroPython: unexpected objects at the collector's probe");
+  const found: SafePoints = {
+    pendingFlag,
+    schedState,
+    idle: SCHED_IDLE,
+    pending: SCHED_PENDING,
+    handlePending: -1,
+    call0: plain[0]!.fn,
+    callMethod: plain[1]!.fn,
+    callN: plain[4]!.fn,
+    iterNext: plain[5]!.fn,
+    funType: f!.words[0]!,
+    genType: gen!.words[0]!,
+    boundType: bound!.words[0]!,
+    closureType: closure.words[0]!,
+    exec: viaExec[1]!.arg1,
+  };
+  const checks = [
+    plain[6]!.fn === found.callMethod,
+    plain[1]!.args0 === method!.id && plain[1]!.arg1 === 1,
+    plain[2]!.fn === found.callN && plain[2]!.arg1 === bound!.id && plain[2]!.arg2 === 1 && bound!.words[1] === n!.id,
+    // the closure: one argument, one cell (f), its fun (_closure's c) a Python function
+    plain[3]!.fn === found.callN && plain[3]!.arg1 === closure.id && plain[3]!.arg2 === 1 && closure.words[2] === 1 && closure.secondType === found.funType,
+    plain[4]!.arg1 === f!.id,
+    plain[5]!.arg1 === gen!.id,
+    [method, n].every((o) => o!.words[0] === found.funType),
+    plain[0]!.type === found.funType,
+    viaExec[0]!.fn === found.call0 && viaExec[1]!.fn === found.callN && viaExec[2]!.fn === found.callMethod,
+    new Set([found.call0, found.callN, found.callMethod, found.iterNext]).size === 4,
+  ];
+  if (checks.includes(false)) throw new Error(`MicroPython: the collector's probe found other calls than expected (${checks.join(",")})`);
+
+  // mp_handle_pending: the one invoke a loop's branch adds while the scheduler's state is pending.
+  run("def _l(pend):\n    _p.log(True)\n    _p.pend(pend)\n    for _ in (0, 1):\n        pass\n    _p.log(False)\n_l(False)\n_l(True)\ndel _l\nimport sys\ndel sys.modules['_boardsim_probe'], sys, _p");
+  probing = false;
+  found.handlePending = handlePendingIndex(logs[0]!, logs[1]!);
+  if (new Int32Array(sandboxed.buffer())[schedState >> 2] !== SCHED_IDLE) throw new Error("MicroPython: the scheduler stayed pending after the collector's probe");
+
+  let scriptThreshold = -1;
+  let autoBlocks = 16 * 1024 / BLOCK;
+  const bytes = () => new Uint8Array(sandboxed.buffer());
+  const applyThreshold = () => {
+    const blocks = scriptThreshold >= 0 ? Math.min(autoBlocks, scriptThreshold / BLOCK) : autoBlocks;
+    new Int32Array(sandboxed.buffer())[thresholdAddress >> 2] = blocks;
+  };
+  return {
+    asked: () => bytes()[pendingFlag] !== 0,
+    retune() {
+      const free = freeBlocks(new Int32Array(sandboxed.buffer()), firstArea);
+      autoBlocks = free * BLOCK < LOW_FREE ? 0 : Math.max(LEAST_THRESHOLD / BLOCK, Math.floor(free / 2));
+      applyThreshold();
+    },
+    setScriptThreshold(value) {
+      scriptThreshold = value;
+      applyThreshold();
+    },
+    reset() {
+      scriptThreshold = -1;
+      this.retune();
+    },
+    watch() {
+      sandboxed.watchCollections(found);
+      this.retune();
+    },
+  };
+}
+
+/**
+ * The table index of the one call (with argument 1) the pending run's log has and the other's has
+ * not; the logs' other calls are the same functions (arguments may be other addresses).
+ */
+function handlePendingIndex(idle: string, pending: string): number {
+  const a = idle.split(",").map(Number).filter((_, i) => i % 2 === 0);
+  const b = pending.split(",").map(Number);
+  const indexes = b.filter((_, i) => i % 2 === 0);
+  let at = 0;
+  while (at < a.length && a[at] === indexes[at]) at++;
+  const rest = indexes.slice(0, at).concat(indexes.slice(at + 1));
+  if (b[at * 2 + 1] !== 1 || rest.length !== a.length || rest.some((v, i) => v !== a[i])) throw new Error("MicroPython: cannot find mp_handle_pending's call");
+  return indexes[at]!;
+}
+
+/** Free blocks in every area of the heap (py/gc.c: an allocation table entry 0 is a free block). */
+function freeBlocks(memory: Int32Array, firstArea: number): number {
+  const bytes = new Uint8Array(memory.buffer);
+  let free = 0;
+  for (let area = firstArea; area !== 0; area = memory[area >> 2]!) {
+    const start = memory[(area >> 2) + 1]!;
+    const end = start + memory[(area >> 2) + 2]!;
+    for (let at = start; at < end; at++) free += FREE_IN_BYTE[bytes[at]!]!;
+  }
+  return free;
+}
+
+const FREE_IN_BYTE = Uint8Array.from({ length: 256 }, (_, byte) => [0, 2, 4, 6].filter((shift) => ((byte >> shift) & 3) === 0).length);
