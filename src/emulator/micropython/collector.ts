@@ -167,7 +167,7 @@ export function findCollector(env: Env): Collector {
       "_p.snap()",
       "gc.threshold(16384)",
       "def _f(g):\n    for _ in g:\n        pass",
-      "def _g():\n    _p.stack(id(_C.m), id(_f), id(_gen), id(_bm), id(_C.n), id(_cl))\n    yield",
+      "def _g():\n    _p.stack(id(_C.m), id(_f), id(_gen), id(_bm), id(_C.n), id(_cl), id(None))\n    yield",
       "class _C:\n    def m(self, g):\n        _bm(g)\n    def n(self, g):\n        _cl(g)",
       "def _closure(f):\n    def c(g):\n        f(g)\n    return c",
       "_cl = _closure(_f)",
@@ -208,8 +208,8 @@ export function findCollector(env: Env): Collector {
   // FOR_ITER (mp_iternext_allow_raise), _p.stack (CALL_METHOD). viaExec: the module's call, exec
   // (CALL_FUNCTION: from there to the code's frame no invoke, py/builtinevex.c), _p.stack.
   if (plain?.length !== 7 || viaExec?.length !== 3) throw new Error("MicroPython: unexpected invoke stacks at the collector's probe");
-  const [method, f, gen, bound, n, closure] = objects;
-  if (!closure) throw new Error("MicroPython: unexpected objects at the collector's probe");
+  const [method, f, gen, bound, n, closure, none] = objects;
+  if (!none) throw new Error("MicroPython: unexpected objects at the collector's probe");
   const found: SafePoints = {
     pendingFlag,
     schedState,
@@ -225,6 +225,7 @@ export function findCollector(env: Env): Collector {
     boundType: bound!.words[0]!,
     closureType: closure.words[0]!,
     exec: viaExec[1]!.arg1,
+    none: none.id, // id() of an immediate object is its word (py/obj.c mp_obj_id)
   };
   const checks = [
     plain[6]!.fn === found.callMethod,
@@ -238,6 +239,7 @@ export function findCollector(env: Env): Collector {
     plain[0]!.type === found.funType,
     viaExec[0]!.fn === found.call0 && viaExec[1]!.fn === found.callN && viaExec[2]!.fn === found.callMethod,
     new Set([found.call0, found.callN, found.callMethod, found.iterNext]).size === 4,
+    none.id !== 0 && none.id !== f!.id,
   ];
   if (checks.includes(false)) throw new Error(`MicroPython: the collector's probe found other calls than expected (${checks.join(",")})`);
 

@@ -68,6 +68,13 @@ export interface SandboxedMicroPython {
   buffer(): ArrayBuffer;
   /** Whether invoke_* helpers are counted now (off at the start); `restart`: the count starts again at 0. */
   countInvokes(on: boolean, restart?: boolean): void;
+  /**
+   * In a call from Python to JavaScript (a host call): whether no invoke_* call below the innermost
+   * (Python's call of the JavaScript function) is one known to hold an object only C refers to (a
+   * with block's __exit__ on return, a closure with its arguments in a heap block). True until
+   * watchCollections (start-up: this file's code only).
+   */
+  callerSafe(): boolean;
   /** The invoke_* calls in progress, outermost first: "index,arg1,arg2,arg3;" each (start-up probes). */
   invokeStack(): string;
   /** Start (true) or stop (false) a log of the counted invokes; stopping returns "index,arg1,..." (start-up probes). */
@@ -106,6 +113,8 @@ export interface SafePoints {
   /** A closure's type (py/objclosure.c: its fun, n_closed and cells follow the type). */
   closureType: number;
   exec: number;
+  /** None's word (an immediate object). */
+  none: number;
 }
 
 const GLUE_PACKAGE = "@micropython/micropython-webassembly-pyscript";
@@ -192,7 +201,30 @@ const INSIDE = `"use strict";
   // closure_call copies from them (py/objclosure.c: more go in a heap block only C holds).
   const isPython = (callee, nArgs, nKw) =>
     isType(callee, gc.funType) ||
-    ((isType(callee, gc.boundType) || (isType(callee, gc.closureType) && words[(callee >> 2) + 2] + nArgs + 2 * nKw <= 5)) && isType(words[(callee >> 2) + 1], gc.funType));
+    ((isType(callee, gc.boundType) || (isType(callee, gc.closureType) && !isHeapClosure(callee, nArgs, nKw))) && isType(words[(callee >> 2) + 1], gc.funType));
+  // A with block's __exit__ called with (None, None, None) (mp_call_method_n_kw's args at \`args\`,
+  // a word index): on the way out by return or jump the VM holds the return value or jump target
+  // only in a C local meanwhile (py/vm.c MP_BC_WITH_CLEANUP, v1.27.0 643-656). A plain exit looks
+  // the same: neither collects.
+  const isWithExit = (nArgs, nKw, args) => nArgs === 3 && nKw === 0 && words[args + 2] === gc.none && words[args + 3] === gc.none && words[args + 4] === gc.none;
+  // A closure whose cells and arguments do not fit closure_call's C array: they are copied to a
+  // heap block only C refers to, which it frees after the call (py/objclosure.c).
+  const isHeapClosure = (callee, nArgs, nKw) => isType(callee, gc.closureType) && words[(callee >> 2) + 2] + nArgs + 2 * nKw > 5;
+  // At a host call: whether no invoke below \`top\` is one of the calls above that hold an object
+  // only C refers to. Weaker than \`safe\` (other C callers, e.g. import, are let through as before
+  // the VM's branches collected: the board's start-up relies on collections there).
+  const noKnownHold = function (top) {
+    for (let k = 1; k < top && k < FRAMES; k++) {
+      const fn = frameFn[k];
+      if (fn === gc.callN && isHeapClosure(frameArg1[k], frameArg2[k], frameArg3[k])) return false;
+      if (fn === gc.callMethod) {
+        const args = frameArg3[k] >> 2;
+        const nArgs = frameArg1[k] + (words[args + 1] !== 0 ? 1 : 0);
+        if (isWithExit(frameArg1[k], frameArg2[k], args) || isHeapClosure(words[args], nArgs, frameArg2[k])) return false;
+      }
+    }
+    return top <= FRAMES;
+  };
   // Whether every invoke below the safe point at \`top\` is a plain call of Python code: no C
   // function in between holds an object the collector cannot see (collector.ts).
   const safe = function (top) {
@@ -206,7 +238,11 @@ const INSIDE = `"use strict";
       let callee = 0, nArgs = 0, nKw = 0;
       if (k === 0) { if (fn === gc.call0) callee = arg; }
       else if (fn === gc.callN) { callee = arg; nArgs = frameArg2[k]; nKw = frameArg3[k]; }
-      else if (fn === gc.callMethod) { callee = words[frameArg3[k] >> 2]; nArgs = arg + (words[(frameArg3[k] >> 2) + 1] !== 0 ? 1 : 0); nKw = frameArg2[k]; }
+      else if (fn === gc.callMethod) {
+        const args = frameArg3[k] >> 2;
+        if (isWithExit(arg, frameArg2[k], args)) return false;
+        callee = words[args]; nArgs = arg + (words[args + 1] !== 0 ? 1 : 0); nKw = frameArg2[k];
+      }
       if (callee === 0 || !(callee === gc.exec || isPython(callee, nArgs, nKw))) return false;
     }
     return true;
@@ -271,6 +307,7 @@ const INSIDE = `"use strict";
       return exports;
     },
     buffer() { return Reflect.apply(bufferOf, exports.memory, []); },
+    callerSafe() { return gc === null || noKnownHold(depth - 1); },
     countInvokes(on, restart) {
       counting = on === true;
       if (restart === true) { invokesLeft = invokesPerCall; depth = 0; ourPending = false; }
@@ -287,11 +324,11 @@ const INSIDE = `"use strict";
       invokesLeft = invokesPerCall;
       return text;
     },
-    watchCollections(pendingFlagAt, schedState, idle, pending, handlePendingIndex, callN, call0, callMethod, iterNext, funType, genType, boundType, closureType, exec) {
+    watchCollections(pendingFlagAt, schedState, idle, pending, handlePendingIndex, callN, call0, callMethod, iterNext, funType, genType, boundType, closureType, exec, none) {
       const buffer = Reflect.apply(bufferOf, exports.memory, []);
       flags = new Uint8Array(buffer);
       words = new Int32Array(buffer);
-      gc = { schedState: schedState >> 2, idle, pending, callN, call0, callMethod, iterNext, funType, genType, boundType, closureType, exec };
+      gc = { schedState: schedState >> 2, idle, pending, callN, call0, callMethod, iterNext, funType, genType, boundType, closureType, exec, none };
       pendingFlag = pendingFlagAt;
       handlePending = handlePendingIndex;
     },
@@ -380,10 +417,11 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
     exports,
     buffer: () => inside.buffer(),
     countInvokes: (on, restart = false) => inside.countInvokes(on, restart),
+    callerSafe: () => inside.callerSafe() === true,
     invokeStack: () => String(inside.invokeStack()),
     logInvokes: (on) => String(inside.logInvokes(on)),
     watchCollections: (f) =>
-      inside.watchCollections(f.pendingFlag, f.schedState, f.idle, f.pending, f.handlePending, f.callN, f.call0, f.callMethod, f.iterNext, f.funType, f.genType, f.boundType, f.closureType, f.exec),
+      inside.watchCollections(f.pendingFlag, f.schedState, f.idle, f.pending, f.handlePending, f.callN, f.call0, f.callMethod, f.iterNext, f.funType, f.genType, f.boundType, f.closureType, f.exec, f.none),
     describe: (error) => {
       const text = inside.describe(error);
       return typeof text === "string" ? text.slice(0, 200) : "";
@@ -420,6 +458,7 @@ interface Inside {
   loaded(): WasmExports;
   buffer(): ArrayBuffer;
   countInvokes(on: boolean, restart: boolean): void;
+  callerSafe(): unknown;
   invokeStack(): unknown;
   logInvokes(on: boolean): unknown;
   watchCollections(...found: number[]): void;

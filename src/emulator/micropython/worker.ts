@@ -109,10 +109,11 @@ function memory(): Uint8Array {
 // all on the Python stack (pystack), which the collector scans. So the worker finds that counter
 // once, and at each host call sets it to 0 around a call into the port that allocates nothing (a
 // key lookup in a dict it holds), whose return collects if the interpreter asked for a collection
-// (its threshold passed, see collector.ts, or a full heap).
-// Limit: a value only a C function in progress holds (a list() being built from a generator that
-// makes a host call) is not on the Python stack; such scripts could lose it.
-// The VM's own branches collect too, where no C function holds anything (collector.ts).
+// (its threshold passed, see collector.ts, or a full heap). A value only a C function in progress
+// holds (a list() being built from a generator that makes a host call, a with block's return
+// value while __exit__ runs) is not on the Python stack. The VM's own branches collect only when the
+// calls below are plain calls of Python code (collector.ts); a host call unless one below is known to
+// hold such a value (realm.ts callerSafe; import and constructors are left to _host.py's guards).
 let callDepthAddress = -1;
 const depthSnapshots: Int32Array[] = [];
 /** The __main__ dict (its proxy's reference; the glue holds the proxy), a C string of a key to look up, and 12 bytes for the (unused) result. */
@@ -146,8 +147,14 @@ function callDepth(): Int32Array {
 
 let collector!: Collector;
 
-function collectGarbage(): void {
-  const asked = collector.asked();
+/**
+ * Runs the collection the interpreter asked for: at a branch of the VM (`atBranch`, collector.ts
+ * found it safe), or at a host call unless a call below it is known to hold an object only C refers
+ * to (realm.ts callerSafe: a with block's __exit__ on return, a closure's heap argument block);
+ * otherwise it waits for the next safe point.
+ */
+function collectGarbage(atBranch = false): void {
+  if (!collector.asked() || (!atBranch && !sandboxed.callerSafe())) return;
   const saved = callDepth()[0]!;
   const wasInBridge = inBridge;
   setInBridge(true); // no Ctrl-C check in there: it would be raised in the lookup, and lost
@@ -155,7 +162,7 @@ function collectGarbage(): void {
   wasm.proxy_c_to_js_lookup_attr(lookup.dict, lookup.key, lookup.out);
   callDepth()[0] = saved; // the collection may have grown the memory
   setInBridge(wasInBridge);
-  if (asked) collector.retune();
+  collector.retune();
 }
 
 // The Python side of the bridge (_host.py) calls these. Bytes cross as {"__b": [...]}: from
@@ -326,7 +333,7 @@ const sandboxed = await loadSandboxedMicroPython(input.heapBytes + LIBRARY_ALLOW
   wasm: input.wasm,
   onInvokes: poll,
   invokesPerCall: POLL_EVERY_CALLS,
-  onSafePoint: () => collectGarbage(),
+  onSafePoint: () => collectGarbage(true),
   // Once the heap is capped, the wasm memory may not grow, so malloc() cannot add Python heap.
   mayGrowHeap: () => heapMayGrow,
   consoleByte: onConsoleByte,

@@ -43,7 +43,12 @@ def _bridge(js):
             return {k: decode(v) for k, v in value.items()}
         return value
 
+    # call() and data() close over one tuple, not each function: a closure called with more than
+    # five cells and arguments together copies them into a heap block only C refers to
+    # (py/objclosure.c closure_call), and the worker collects garbage in these calls only when no
+    # such block is held (see collector.ts).
     def call(name, *args):
+        js_pause, js_call, js_resume, read_reply = call_fns
         # The bridge's own work is not the script's: the worker does not count it as busy time.
         js_pause()
         try:
@@ -71,6 +76,7 @@ def _bridge(js):
         return decode(reply["v"]), "s" in reply
 
     def data(op, fd, size, mv):
+        js_pause, js_data, js_resume, read_reply, js_collect, js_take = data_fns
         # A socket data call without JSON (data-channel.ts): ints in, a count or the bytes read out.
         js_pause()
         try:
@@ -135,6 +141,8 @@ def _bridge(js):
         js_gc_threshold(amount)
 
     js_soft_reset, js_raw_output, js_gc_threshold = js.softReset, js.rawOutput, js.gcThreshold
+    call_fns = (js_pause, js_call, js_resume, read_reply)
+    data_fns = (js_pause, js_data, js_resume, read_reply, js_collect, js_take)
     return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold
 
 
