@@ -70,9 +70,8 @@ export interface SandboxedMicroPython {
   countInvokes(on: boolean, restart?: boolean): void;
   /**
    * In a call from Python to JavaScript (a host call): whether no invoke_* call below the innermost
-   * (Python's call of the JavaScript function) is one known to hold an object only C refers to (a
-   * with block's __exit__ on return, a closure with its arguments in a heap block). True until
-   * watchCollections (start-up: this file's code only).
+   * (Python's call of the JavaScript function) is a with block's __exit__ on its way out, which
+   * holds the block's return value only in C. True until watchCollections (start-up: this file's code only).
    */
   callerSafe(): boolean;
   /** The invoke_* calls in progress, outermost first: "index,arg1,arg2,arg3;" each (start-up probes). */
@@ -210,18 +209,14 @@ const INSIDE = `"use strict";
   // A closure whose cells and arguments do not fit closure_call's C array: they are copied to a
   // heap block only C refers to, which it frees after the call (py/objclosure.c).
   const isHeapClosure = (callee, nArgs, nKw) => isType(callee, gc.closureType) && words[(callee >> 2) + 2] + nArgs + 2 * nKw > 5;
-  // At a host call: whether no invoke below \`top\` is one of the calls above that hold an object
-  // only C refers to. Weaker than \`safe\` (other C callers, e.g. import, are let through as before
-  // the VM's branches collected: the board's start-up relies on collections there).
+  // At a host call: whether no invoke below \`top\` is a with block's __exit__ as above. Weaker than
+  // \`safe\`: other C callers (import, a closure's heap argument block) are let through as before the
+  // VM's branches collected; the board's start-up and the frozen libraries' imports rely on
+  // collections there (_boardsim.py _fill, _import), made through _host.call, itself such a closure
+  // when it has more than four arguments.
   const noKnownHold = function (top) {
     for (let k = 1; k < top && k < FRAMES; k++) {
-      const fn = frameFn[k];
-      if (fn === gc.callN && isHeapClosure(frameArg1[k], frameArg2[k], frameArg3[k])) return false;
-      if (fn === gc.callMethod) {
-        const args = frameArg3[k] >> 2;
-        const nArgs = frameArg1[k] + (words[args + 1] !== 0 ? 1 : 0);
-        if (isWithExit(frameArg1[k], frameArg2[k], args) || isHeapClosure(words[args], nArgs, frameArg2[k])) return false;
-      }
+      if (frameFn[k] === gc.callMethod && isWithExit(frameArg1[k], frameArg2[k], frameArg3[k] >> 2)) return false;
     }
     return top <= FRAMES;
   };

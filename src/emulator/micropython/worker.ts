@@ -112,8 +112,8 @@ function memory(): Uint8Array {
 // (its threshold passed, see collector.ts, or a full heap). A value only a C function in progress
 // holds (a list() being built from a generator that makes a host call, a with block's return
 // value while __exit__ runs) is not on the Python stack. The VM's own branches collect only when the
-// calls below are plain calls of Python code (collector.ts); a host call unless one below is known to
-// hold such a value (realm.ts callerSafe; import and constructors are left to _host.py's guards).
+// calls below are plain calls of Python code (collector.ts); a host call unless that __exit__ is
+// below (realm.ts callerSafe; constructors have _host.py's guard; other C callers are a known limit).
 let callDepthAddress = -1;
 const depthSnapshots: Int32Array[] = [];
 /** The __main__ dict (its proxy's reference; the glue holds the proxy), a C string of a key to look up, and 12 bytes for the (unused) result. */
@@ -149,9 +149,8 @@ let collector!: Collector;
 
 /**
  * Runs the collection the interpreter asked for: at a branch of the VM (`atBranch`, collector.ts
- * found it safe), or at a host call unless a call below it is known to hold an object only C refers
- * to (realm.ts callerSafe: a with block's __exit__ on return, a closure's heap argument block);
- * otherwise it waits for the next safe point.
+ * found it safe), or at a host call unless a with block's __exit__ on its way out is below it
+ * (realm.ts callerSafe); otherwise it waits for the next safe point.
  */
 function collectGarbage(atBranch = false): void {
   if (!collector.asked() || (!atBranch && !sandboxed.callerSafe())) return;
