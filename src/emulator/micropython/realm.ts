@@ -194,13 +194,6 @@ const INSIDE = `"use strict";
     if (words[gc.schedState] === gc.idle) { words[gc.schedState] = gc.pending; ourPending = true; }
   };
   const isType = (object, type) => (object & 3) === 0 && object > 0 && object < flags.length && words[object >> 2] === type;
-  // A Python function called with nArgs positional and nKw keyword arguments; or a bound method of
-  // one (its arguments on the Python stack with MICROPY_ENABLE_PYSTACK, py/objboundmeth.c
-  // mp_call_method_self_n_kw); or a closure of one whose arguments and cells fit in the C array
-  // closure_call copies from them (py/objclosure.c: more go in a heap block only C holds).
-  const isPython = (callee, nArgs, nKw) =>
-    isType(callee, gc.funType) ||
-    ((isType(callee, gc.boundType) || (isType(callee, gc.closureType) && !isHeapClosure(callee, nArgs, nKw))) && isType(words[(callee >> 2) + 1], gc.funType));
   // A with block's __exit__ called with (None, None, None) (mp_call_method_n_kw's args at \`args\`,
   // a word index): on the way out by return or jump the VM holds the return value or jump target
   // only in a C local meanwhile (py/vm.c MP_BC_WITH_CLEANUP, v1.27.0 643-656). A plain exit looks
@@ -209,6 +202,12 @@ const INSIDE = `"use strict";
   // A closure whose cells and arguments do not fit closure_call's C array: they are copied to a
   // heap block only C refers to, which it frees after the call (py/objclosure.c).
   const isHeapClosure = (callee, nArgs, nKw) => isType(callee, gc.closureType) && words[(callee >> 2) + 2] + nArgs + 2 * nKw > 5;
+  // A Python function called with nArgs positional and nKw keyword arguments; or a bound method of
+  // one (its arguments on the Python stack with MICROPY_ENABLE_PYSTACK, py/objboundmeth.c
+  // mp_call_method_self_n_kw); or a closure of one that is not a heap closure as above.
+  const isPython = (callee, nArgs, nKw) =>
+    isType(callee, gc.funType) ||
+    ((isType(callee, gc.boundType) || (isType(callee, gc.closureType) && !isHeapClosure(callee, nArgs, nKw))) && isType(words[(callee >> 2) + 1], gc.funType));
   // At a host call: whether no invoke below \`top\` is a with block's __exit__ as above. Weaker than
   // \`safe\`: other C callers (import, a closure's heap argument block) are let through as before the
   // VM's branches collected; the board's start-up and the frozen libraries' imports rely on

@@ -8,7 +8,7 @@ export function abortableWait<T>(signal: AbortSignal | undefined, start: (resolv
     if (signal?.aborted) return reject(signal.reason);
     // A blocked recv waits through here once per round trip: one object, no named closures (under
     // tsx, as the benchmarks run, each named closure costs a `name` property write, ≈ 0.7 µs).
-    const wait = new Wait(signal, reject);
+    const wait = new Wait(reject);
     wait.cancel = start(
       (value) => wait.finish(resolve, value),
       (error) => wait.finish(reject, error),
@@ -31,17 +31,14 @@ class Wait {
   cancel: () => void = nothing;
   private waits: Set<Wait> | null = null;
 
-  constructor(
-    private readonly signal: AbortSignal | undefined,
-    private readonly reject: (error: unknown) => void,
-  ) {}
+  constructor(private readonly reject: (error: unknown) => void) {}
 
   watch(signal: AbortSignal): void {
     let waits = waitsOn.get(signal);
     if (!waits) {
       const all = new Set<Wait>();
       waitsOn.set(signal, all);
-      signal.addEventListener("abort", () => [...all].forEach((w) => w.abort()), { once: true });
+      signal.addEventListener("abort", () => [...all].forEach((w) => w.abort(signal.reason)), { once: true });
       waits = all;
     }
     waits.add(this);
@@ -49,12 +46,12 @@ class Wait {
   }
 
   /** The signal aborted: the wait is cancelled, the promise rejects with its reason. */
-  private abort(): void {
+  private abort(reason: unknown): void {
     if (this.settled) return; // finished while the signal's other waits were being aborted
     this.settled = true;
     this.waits?.delete(this);
     this.cancel();
-    this.reject(this.signal!.reason);
+    this.reject(reason);
   }
 
   finish<A>(settle: (a: A) => void, a: A): void {
