@@ -30,9 +30,9 @@ const RECV = 0;
 
 /** Bytes one data call can carry either way; bigger sends and reads take the JSON path. */
 export const DATA_BYTES = 64 * 1024;
-/** The read-ahead and the buffered sends: bounded so that the script's allocations between two host calls (where garbage is collected) stay small. */
-const AHEAD_BYTES = 16 * 1024;
-const SEND_BYTES = 16 * 1024;
+/** The read-ahead and the buffered sends, at most (the socket's queue and send buffer bound them first); _host.py has the same. */
+const AHEAD_BYTES = 64 * 1024;
+const SEND_BYTES = 64 * 1024;
 const MAX_SENDS = 64;
 
 // Int32 words at the start of the buffer.

@@ -170,6 +170,7 @@ DATA_BYTES = 65536
 # read-ahead of socket ahead_fd (bytes [ahead_start, ahead_end)), the send buffer of socket
 # send_fd (send_used bytes of send_room, send_count records, their lengths).
 _MAX_SENDS = 64
+_AHEAD_BYTES = _SEND_BYTES = 65536  # data-channel.ts AHEAD_BYTES, SEND_BYTES
 _LENT = {
     "ahead_fd": uctypes.INT32 | 0,
     "ahead_start": uctypes.INT32 | 4,
@@ -183,7 +184,7 @@ _LENT = {
 _LENGTHS = 32
 _RECEIVED = _LENGTHS + 4 * _MAX_SENDS
 _AHEAD = _RECEIVED + DATA_BYTES
-_SENDS = _AHEAD + 16384
+_SENDS = _AHEAD + _AHEAD_BYTES
 _lent = _lengths = _received = _ahead = _sends = None
 
 
@@ -193,7 +194,7 @@ def _lend(address):
     _lengths = uctypes.struct(address + _LENGTHS, (uctypes.ARRAY | 0, uctypes.INT32 | _MAX_SENDS))
     _received = address + _RECEIVED
     _ahead = address + _AHEAD
-    _sends = memoryview(uctypes.bytearray_at(address + _SENDS, 16384))
+    _sends = memoryview(uctypes.bytearray_at(address + _SENDS, _SEND_BYTES))
 
 
 def _bytes_at(address, n):
