@@ -114,6 +114,8 @@ export class RawHostCalls {
   private arenaUsed = 0;
   /** A board's heap (board-heap.ts): the host's blocks come out of it. None in the snapshot's template. */
   heap: BoardHeap | null = null;
+  /** Called as the guest resumes from a suspended host call, before it runs on (the engine renews its time slice). */
+  onResume: () => void = () => {};
 
   constructor(module: QuickJSAsyncWASMModule) {
     const internals = module as unknown as { module: EmscriptenModule; ffi: Ffi };
@@ -129,6 +131,7 @@ export class RawHostCalls {
       if (this.em.Asyncify.state !== ASYNCIFY_NORMAL) {
         const result = asyncify!.handleSleep(() => {});
         this.heap?.afterResume();
+        this.onResume();
         return result;
       }
       return this.call(fn, argc, argv, asyncify!);
