@@ -36,18 +36,17 @@ export class NetSocketLink implements TcpLink {
   /**
    * Bytes written to the real socket since it was corked: a board sends in small pieces (a
    * recv(1024)/send loop runs through a whole 64 KiB read of the PC's socket in one turn), and
-   * one write() system call for each cost more than the rest of the send. So the first piece of a
-   * turn is written at once, as a real stack sends it (a round trip's answer leaves before the
-   * script loops back to its recv), and the next ones are corked until the end of the turn, or
-   * until CORK_BYTES are waiting. Corked bytes count as taken by the kernel (they free the send
-   * buffer at once, as a write the kernel takes does): a socket with bytes the kernel did not take
-   * (`writableLength` beyond them) is not corked, so its backlog holds the send buffer as before.
+   * one write() system call for each cost more than the rest of the send. The socket is uncorked
+   * at the end of the turn, or once CORK_BYTES are waiting. Corked bytes count as taken by the
+   * kernel (they free the send buffer at once, as a write the kernel takes does): a socket with
+   * bytes the kernel did not take (`writableLength` beyond them) is not corked, so its backlog
+   * holds the send buffer as before.
    */
   private corked = 0;
-  private wroteThisTurn = false;
-  private readonly endTurn = () => {
-    this.wroteThisTurn = false;
-    this.uncork();
+  private readonly uncork = () => {
+    if (this.corked === 0) return;
+    this.corked = 0;
+    this.socket.uncork();
   };
   /** Sees the connection's segments (the capture): sent by the board, or by the real peer. */
   observer: ((fromBoard: boolean, segment: Segment) => void) | null = null;
@@ -186,21 +185,11 @@ export class NetSocketLink implements TcpLink {
     return Math.max(0, this.buffers.sendBuffer - this.inPipe - (this.socket.writableLength - this.corked));
   }
 
-  private uncork(): void {
-    if (this.corked === 0) return;
-    this.corked = 0;
-    this.socket.uncork();
-  }
-
   private toSocket(chunk: Uint8Array): void {
     if (this.corked === 0) {
-      if (!this.wroteThisTurn) {
-        this.wroteThisTurn = true;
-        process.nextTick(this.endTurn);
-        return void this.socket.write(chunk, this.freed);
-      }
       if (this.socket.writableLength > 0) return void this.socket.write(chunk, this.freed);
       this.socket.cork();
+      process.nextTick(this.uncork);
     }
     this.corked += chunk.length;
     this.socket.write(chunk, this.freed);
