@@ -104,6 +104,8 @@ export class RawHostCalls {
   private readonly functions = new Map<number, RawFunction>();
   private nextId = FIRST_RAW_ID;
   private heap32: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  /** The HEAPU8 view `heap32` was made beside: the glue replaces its views when the memory grows. */
+  private heap8: Uint8Array | null = null;
   /**
    * Where copies of the guest's bytes from ARENA_MIN_COPY to a quarter of ARENA_BYTES are cut from,
    * as Node's Buffer pool does: a new ArrayBuffer per copy cost ≈ 1 µs (a chapter server copies two
@@ -114,6 +116,8 @@ export class RawHostCalls {
   private arenaUsed = 0;
   /** A board's heap (board-heap.ts): the host's blocks come out of it. None in the snapshot's template. */
   heap: BoardHeap | null = null;
+  /** Called as the guest resumes from a suspended host call, before it runs on (the engine renews its time slice). */
+  onResume: () => void = () => {};
 
   constructor(module: QuickJSAsyncWASMModule) {
     const internals = module as unknown as { module: EmscriptenModule; ffi: Ffi };
@@ -129,6 +133,7 @@ export class RawHostCalls {
       if (this.em.Asyncify.state !== ASYNCIFY_NORMAL) {
         const result = asyncify!.handleSleep(() => {});
         this.heap?.afterResume();
+        this.onResume();
         return result;
       }
       return this.call(fn, argc, argv, asyncify!);
@@ -210,9 +215,13 @@ export class RawHostCalls {
     return fn.ctx.newError(fn.guestError(error)).consume((handle) => this.ffi.QTS_Throw(fn.ctxPtr, handle.value));
   }
 
+  /** Several reads per host call: comparing the views is cheaper than reading both `buffer`s. */
   private int32(): Int32Array {
-    const buffer = this.em.HEAPU8.buffer;
-    if (this.heap32.buffer !== buffer) this.heap32 = new Int32Array(buffer);
+    const heap8 = this.em.HEAPU8;
+    if (heap8 !== this.heap8) {
+      this.heap8 = heap8;
+      this.heap32 = new Int32Array(heap8.buffer);
+    }
     return this.heap32;
   }
 
