@@ -83,7 +83,7 @@ interface RawFunction {
 }
 
 /**
- * Where this build keeps binary data, found once per process on buffers the guest made (calibrate):
+ * Where this build keeps binary data and strings, found once per process on values the guest made (calibrate):
  * class ids, and byte offsets of the fields read (all 32-bit words).
  */
 interface BytesLayout {
