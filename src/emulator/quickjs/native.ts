@@ -47,7 +47,8 @@ function bytesRepr(value: Uint8Array, newline: boolean): string {
   out[0] = 0x62; // b
   out[1] = q;
   let at = 2;
-  for (let i = 0; i < value.length; i++) {
+  const length = value.length; // not read per byte (a getter)
+  for (let i = 0; i < length; i++) {
     const word = words[value[i]!]!;
     view.setInt32(at, word & CHARS, true);
     at += 1 + ((word >> 7) & 1) + ((word >> 14) & 2);
