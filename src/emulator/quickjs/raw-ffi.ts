@@ -110,10 +110,11 @@ export class RawHostCalls {
   private readonly ffi: Ffi;
   private readonly functions = new Map<number, RawFunction>();
   private nextId = FIRST_RAW_ID;
-  /** Views of the memory, remade when emscripten replaces its HEAPU8 (the memory grew). */
-  private heapU8: Uint8Array | null = null;
   private heap32: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  /** Strings are read through it (latin1At), made with heap32. */
   private heapText: Buffer = Buffer.alloc(0);
+  /** The HEAPU8 view `heap32` was made beside: the glue replaces its views when the memory grows. */
+  private heap8: Uint8Array | null = null;
   /**
    * Where copies of the guest's bytes from ARENA_MIN_COPY to a quarter of ARENA_BYTES are cut from,
    * as Node's Buffer pool does: a new ArrayBuffer per copy cost ≈ 1 µs (a chapter server copies two
@@ -124,6 +125,8 @@ export class RawHostCalls {
   private arenaUsed = 0;
   /** A board's heap (board-heap.ts): the host's blocks come out of it. None in the snapshot's template. */
   heap: BoardHeap | null = null;
+  /** Called as the guest resumes from a suspended host call, before it runs on (the engine renews its time slice). */
+  onResume: () => void = () => {};
 
   constructor(module: QuickJSAsyncWASMModule) {
     const internals = module as unknown as { module: EmscriptenModule; ffi: Ffi };
@@ -139,6 +142,7 @@ export class RawHostCalls {
       if (this.em.Asyncify.state !== ASYNCIFY_NORMAL) {
         const result = asyncify!.handleSleep(() => {});
         this.heap?.afterResume();
+        this.onResume();
         return result;
       }
       return this.call(fn, argc, argv, asyncify!);
@@ -220,16 +224,15 @@ export class RawHostCalls {
     return fn.ctx.newError(fn.guestError(error)).consume((handle) => this.ffi.QTS_Throw(fn.ctxPtr, handle.value));
   }
 
+  /** Several reads per host call: comparing the views is cheaper than reading both `buffer`s. */
   private int32(): Int32Array {
-    if (this.heapU8 !== this.em.HEAPU8) this.newViews();
+    const heap8 = this.em.HEAPU8;
+    if (heap8 !== this.heap8) {
+      this.heap8 = heap8;
+      this.heap32 = new Int32Array(heap8.buffer);
+      this.heapText = Buffer.from(heap8.buffer);
+    }
     return this.heap32;
-  }
-
-  /** The identity check above, not `.buffer` (a getter, ≈ 2 % of a chapter server's time at a few calls per host call). */
-  private newViews(): void {
-    this.heapU8 = this.em.HEAPU8;
-    this.heap32 = new Int32Array(this.heapU8.buffer);
-    this.heapText = Buffer.from(this.heapU8.buffer);
   }
 
   private fromGuest(ctxPtr: number, value: number): HostValue {
