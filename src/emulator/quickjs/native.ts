@@ -24,6 +24,7 @@ const BYTE_TEXT = [0x27, 0x22].map((q) => {
   }
   return words;
 });
+/** A BYTE_TEXT word without its count bits. */
 const CHARS = 0x7f7f7f7f;
 /**
  * Where a bytes repr is assembled: grown as needed, never shrunk (one board's print at a time).
