@@ -22,6 +22,7 @@ export function blockingCall<T>(
   return waitUntilReady(clock, timeoutMs, tryNow, wait, signal);
 }
 
+/** Waits, then tries again, until `tryNow` has a result: its caller has just tried. */
 async function waitUntilReady<T>(
   clock: Clock,
   timeoutMs: number | null,
@@ -30,10 +31,8 @@ async function waitUntilReady<T>(
   signal?: AbortSignal,
 ): Promise<T> {
   const deadline = timeoutMs === null ? null : clock.now() + timeoutMs;
-  for (;;) {
-    const result = tryNow();
+  for (let result: T | null = null; ; result = tryNow()) {
     if (result !== null) return result;
-    if (timeoutMs === 0) throw new NetError("EAGAIN");
     if (deadline === null) {
       await wait(signal); // no timeout to add: the caller's signal is all that can end the wait
       continue;

@@ -200,6 +200,11 @@ export class TcpSocket {
   send(data: Uint8Array, signal?: AbortSignal, all = false, timeoutMs = this.timeoutMs): number | Promise<number> {
     const link = this.connectedLink();
     if (data.length === 0) return 0;
+    // Room for all of it: the common case answers without building the wait (as the loop below would).
+    if (!link.failure && link.sendSpace() >= data.length) {
+      link.write(data);
+      return data.length;
+    }
     const partial = !all && this.host.profile.socket.partialSend;
     let sent = 0;
     let result: number | Promise<number>;

@@ -1,0 +1,56 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { BOARDS } from "../../boards/index.ts";
+import { boardInfo } from "../host/modbuiltins.ts";
+import type { GuestHost, HostValue } from "../host-api.ts";
+import { QuickJsEngine } from "./engine.ts";
+import { GUEST_SLICE_MS } from "./time-slice.ts";
+import { compileScript } from "./transpile.ts";
+
+afterEach(() => vi.restoreAllMocks());
+
+/** Runs `source` on a stand-in host whose sleep blocks the guest while `elapse` ms pass on performance.now(). */
+async function runBlocking(source: string, elapse: number) {
+  const dir = await mkdtemp(path.join(tmpdir(), "boardsim-slice-"));
+  try {
+    const file = path.join(dir, "main.ts");
+    await writeFile(file, source);
+    const script = await compileScript(file);
+    let skew = 0;
+    const now = performance.now.bind(performance);
+    vi.spyOn(performance, "now").mockImplementation(() => now() + skew);
+    let printed = "";
+    const fns: Record<string, (...args: never[]) => HostValue | Promise<HostValue>> = {
+      boardInfo: () => boardInfo(BOARDS.pico_w!, false),
+      poll: () => null,
+      timersRunning: () => false,
+      // The guest is suspended in this call while the time passes.
+      timeSleep: () => new Promise((resolve) => setImmediate(() => ((skew += elapse), resolve(null)))),
+      write: (text: string) => ((printed += text), null),
+    };
+    const host: GuestHost = { functionNames: Object.keys(fns), call: (name, args) => (fns[name] as (...a: readonly HostValue[]) => HostValue)(...args) };
+    const engine = await QuickJsEngine.create(script, { heapBytes: 1 << 20, config: {} });
+    const outcome = await engine.run(host);
+    return { outcome, printed };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+describe("the guest's time slice", () => {
+  // Code from eval() has no loop ticks: only QuickJS's interrupt handler sees it run.
+  const busyAfterSleep = `
+    import time from "time";
+    time.sleep_ms(10);
+    (0, eval)("for (let i = 0; i < 300000; i++) {}");
+    print("ran on");
+  `;
+
+  it("starts afresh when the guest resumes from a call that blocked longer than the slice", async () => {
+    const { outcome, printed } = await runBlocking(busyAfterSleep, GUEST_SLICE_MS + 1000);
+    expect(printed).toBe("ran on\n");
+    expect(outcome).toEqual({ kind: "finished" });
+  });
+});
