@@ -37,11 +37,18 @@ export function machine(): string {
   return `${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
 }
 
+/**
+ * How much of a board's console `printed` looks through: its last characters. The chapter server
+ * prints ≈ 3 characters per byte it echoes (≈ 50 MB in a run), which kept whole would cost the
+ * harness collections that a real run (the console written to stdout) does not have.
+ */
+const KEPT_CHARS = 1 << 16;
+
 export interface BenchBoard {
   /** The PC-side port the board's listening socket was forwarded to. */
   hostPort: Promise<number>;
   done: Promise<RunOutcome>;
-  /** Resolves with the console's text once it matches `pattern`. */
+  /** Resolves with the console's text (its last KEPT_CHARS) once it matches `pattern`. */
   printed(pattern: RegExp): Promise<RegExpMatchArray>;
 }
 
@@ -77,7 +84,8 @@ export async function startBoard(scriptFile: string, opts: BenchBoardOptions = {
     log,
     console: (text) => {
       output += text;
-      for (const watch of [...watchers]) watch();
+      if (output.length > 16 * KEPT_CHARS) output = output.slice(-KEPT_CHARS);
+      if (watchers.size > 0) for (const watch of [...watchers]) watch();
     },
   });
   const printed = (pattern: RegExp) =>

@@ -34,6 +34,29 @@ describe("print formats values like MicroPython", () => {
     expect(out).toBe(`got|b"\\x02'A"|7|b''!\n`);
   });
 
+  it("prints every byte value, quotes, backslashes and CR LF as repr(bytes) does, alone (print(data)) and among other values", async () => {
+    // Expected: CPython's repr() of the same bytes, whose rules mp_str_print_quoted follows (py/objstr.c).
+    const all = "b'\\x00\\x01\\x02\\x03\\x04\\x05\\x06\\x07\\x08\\t\\n\\x0b\\x0c\\r\\x0e\\x0f\\x10\\x11\\x12\\x13\\x14\\x15\\x16\\x17\\x18\\x19\\x1a\\x1b\\x1c\\x1d\\x1e\\x1f !\"#$%&\\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\\x7f\\x80\\x81\\x82\\x83\\x84\\x85\\x86\\x87\\x88\\x89\\x8a\\x8b\\x8c\\x8d\\x8e\\x8f\\x90\\x91\\x92\\x93\\x94\\x95\\x96\\x97\\x98\\x99\\x9a\\x9b\\x9c\\x9d\\x9e\\x9f\\xa0\\xa1\\xa2\\xa3\\xa4\\xa5\\xa6\\xa7\\xa8\\xa9\\xaa\\xab\\xac\\xad\\xae\\xaf\\xb0\\xb1\\xb2\\xb3\\xb4\\xb5\\xb6\\xb7\\xb8\\xb9\\xba\\xbb\\xbc\\xbd\\xbe\\xbf\\xc0\\xc1\\xc2\\xc3\\xc4\\xc5\\xc6\\xc7\\xc8\\xc9\\xca\\xcb\\xcc\\xcd\\xce\\xcf\\xd0\\xd1\\xd2\\xd3\\xd4\\xd5\\xd6\\xd7\\xd8\\xd9\\xda\\xdb\\xdc\\xdd\\xde\\xdf\\xe0\\xe1\\xe2\\xe3\\xe4\\xe5\\xe6\\xe7\\xe8\\xe9\\xea\\xeb\\xec\\xed\\xee\\xef\\xf0\\xf1\\xf2\\xf3\\xf4\\xf5\\xf6\\xf7\\xf8\\xf9\\xfa\\xfb\\xfc\\xfd\\xfe\\xff'";
+    const out = await consoleOf(String.raw`
+      const all = new bytes(256);
+      for (let i = 0; i < 256; i++) all[i] = i;
+      print(all);
+      print("all:", all, { end: "|\n" });
+      print(all.subarray(39, 40));
+      print("it's \\ \"q\" \r\n".encode());
+      print("only \"double\"".encode());
+      print(bytes.from([92, 0x7f, 0x80, 0xe9]), new bytes(0));
+      print(new bytes(3000).fill(0xff).subarray(0, 2999));
+    `);
+    expect(out.split("\n")).toEqual([all, `all: ${all}|`, `b"'"`, "b'it\\'s \\\\ \"q\" \\r\\n'", "b'only \"double\"'", "b'\\\\\\x7f\\x80\\xe9' b''", `b'${"\\xff".repeat(2999)}'`, ""]);
+  });
+
+  it("prints non-ASCII text as it is: Latin-1, wider characters and emoji, alone and among other values", async () => {
+    expect(await consoleOf(`print("café"); print("ÿ", "naïve", 1); print("中文 ✓ 😀"); print("é" + "x".repeat(600))`)).toBe(
+      `café\nÿ naïve 1\n中文 ✓ 😀\né${"x".repeat(600)}\n`,
+    );
+  });
+
   it("prints tuples as (a, b), one-tuples as (a,), arrays as lists, strings inside them quoted", async () => {
     expect(await consoleOf(`print(tuple("192.168.1.5", 52344), tuple("x"), ["a", 1, [true]], tuple())`)).toBe(
       "('192.168.1.5', 52344) ('x',) ['a', 1, [True]] ()\n",

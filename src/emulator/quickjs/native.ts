@@ -12,18 +12,20 @@ function quoted(c: number, q: number, isBytes: boolean): string {
 
 /**
  * Each byte as repr(bytes) writes it, between ' quotes and between " quotes: at most 4 ASCII
- * characters, packed into one little-endian word per byte value, and how many of them.
+ * characters packed into one little-endian word, with their count (1, 2 or 4) in the bits ASCII
+ * leaves clear: bit 7 set for 2, bits 7 and 15 for 4 (one table read per byte).
  */
 const BYTE_TEXT = [0x27, 0x22].map((q) => {
-  const chars = new Uint32Array(256);
-  const lengths = new Uint8Array(256);
+  const words = new Int32Array(256);
   for (let c = 0; c < 256; c++) {
     const text = quoted(c, q, true);
-    lengths[c] = text.length;
-    for (let i = 0; i < text.length; i++) chars[c] = (chars[c]! | (text.charCodeAt(i) << (8 * i))) >>> 0;
+    for (let i = 0; i < text.length; i++) words[c]! |= text.charCodeAt(i) << (8 * i);
+    words[c]! |= text.length === 2 ? 0x80 : text.length === 4 ? 0x8080 : 0;
   }
-  return { chars, lengths };
+  return words;
 });
+/** A BYTE_TEXT word without its count bits. */
+const CHARS = 0x7f7f7f7f;
 /**
  * Where a bytes repr is assembled: grown as needed, never shrunk (one board's print at a time).
  * Each byte's text is written as a whole word and the next overwrites what was past its length,
@@ -32,10 +34,29 @@ const BYTE_TEXT = [0x27, 0x22].map((q) => {
 let reprBuffer = Buffer.alloc(4096);
 let reprView = new DataView(reprBuffer.buffer, reprBuffer.byteOffset, reprBuffer.length);
 
-/** Whether every byte prints as itself: printable ASCII, no quote, no backslash. */
-function plainBytes(data: Uint8Array): boolean {
-  for (const c of data) if (c < 0x20 || c >= 0x7f || c === 0x27 || c === 0x22 || c === 0x5c) return false;
-  return true;
+/** repr(bytes) as mp_str_print_quoted writes it (py/objstr.c), with print's "\n" after it when asked: one string made. */
+function bytesRepr(value: Uint8Array, newline: boolean): string {
+  const room = 4 * value.length + 4 + 3;
+  if (reprBuffer.length < room) {
+    reprBuffer = Buffer.alloc(room);
+    reprView = new DataView(reprBuffer.buffer, reprBuffer.byteOffset, reprBuffer.length);
+  }
+  const out = reprBuffer;
+  const view = reprView;
+  const q = value.includes(0x27) && !value.includes(0x22) ? 0x22 : 0x27;
+  const words = BYTE_TEXT[q === 0x27 ? 0 : 1]!;
+  out[0] = 0x62; // b
+  out[1] = q;
+  let at = 2;
+  const length = value.length; // not read per byte (a getter)
+  for (let i = 0; i < length; i++) {
+    const word = words[value[i]!]!;
+    view.setInt32(at, word & CHARS, true);
+    at += 1 + ((word >> 7) & 1) + ((word >> 14) & 2);
+  }
+  out[at++] = q;
+  if (newline) out[at++] = 0x0a;
+  return out.toString("latin1", 0, at);
 }
 
 const UTF8_ENCODER = new TextEncoder();
@@ -49,28 +70,7 @@ const UTF8_DECODER = new TextDecoder("utf-8", { fatal: true });
 export const NATIVE_HELPERS: Record<string, (...args: never[]) => HostValue> = {
   /** repr() of a str or bytes, as MicroPython's mp_str_print_quoted writes it. */
   quote: (value: string | Uint8Array): string => {
-    if (typeof value !== "string") {
-      // The chapter server prints every chunk it receives: text goes through in one piece.
-      if (plainBytes(value)) return `b'${Buffer.from(value.buffer, value.byteOffset, value.length).toString("latin1")}'`;
-      const q = value.includes(0x27) && !value.includes(0x22) ? 0x22 : 0x27;
-      const { chars, lengths } = BYTE_TEXT[q === 0x27 ? 0 : 1]!;
-      if (reprBuffer.length < 4 * value.length + 6) {
-        reprBuffer = Buffer.alloc(4 * value.length + 6);
-        reprView = new DataView(reprBuffer.buffer, reprBuffer.byteOffset, reprBuffer.length);
-      }
-      const out = reprBuffer;
-      const view = reprView;
-      out[0] = 0x62; // b
-      out[1] = q;
-      let at = 2;
-      for (let i = 0; i < value.length; i++) {
-        const c = value[i]!;
-        view.setUint32(at, chars[c]!, true);
-        at += lengths[c]!;
-      }
-      out[at++] = q;
-      return out.toString("latin1", 0, at);
-    }
+    if (typeof value !== "string") return bytesRepr(value, false);
     const codes = Array.from(value, (c) => c.codePointAt(0)!);
     const q = codes.includes(0x27) && !codes.includes(0x22) ? 0x22 : 0x27;
     return String.fromCharCode(q) + codes.map((c) => quoted(c, q, false)).join("") + String.fromCharCode(q);
@@ -99,5 +99,7 @@ export const NATIVE_HELPERS: Record<string, (...args: never[]) => HostValue> = {
  */
 export function consoleText(args: readonly HostValue[]): readonly HostValue[] {
   if (args.length === 1) return args;
+  // print(data): the chapter server's line for every chunk it receives.
+  if (args.length === 2 && args[0] instanceof Uint8Array && args[1] === "\n") return [bytesRepr(args[0], true)];
   return [args.map((part) => (typeof part === "string" ? part : NATIVE_HELPERS.quote!(part as never))).join("")];
 }

@@ -25,14 +25,14 @@ describe("raw host calls over the QuickJS FFI", () => {
     await evaluate(
       ctx,
       `let rope = "ab"; for (let i = 0; i < 3; i++) rope += "c" + i;
-       h.take(1, -5, 2 ** 31, 1.5, -0.25, true, false, null, undefined, "héllo ✓", rope,
+       h.take(1, -5, 2 ** 31, 1.5, -0.25, true, false, null, undefined, "héllo ✓", rope, "", "café ÿ", "Ä".repeat(3000),
               new Uint8Array([0, 1, 255]).buffer, new ArrayBuffer(0), [1, "x", [true]], { a: 1, b: "two" },
               new Uint8Array([7, 8, 9, 10]).subarray(1, 3), new (class extends Uint8Array {})([4, 2]), new Uint8Array(0),
               ...(() => { const b = new ArrayBuffer(4); const v = new Uint8Array(b); b.transfer(); return [b, v]; })(),
               (() => { const b = new ArrayBuffer(2, { maxByteLength: 8 }); const v = new Uint8Array(b); b.resize(3); v[2] = 6; return v; })())`,
     );
     expect(seen).toEqual([
-      1, -5, 2 ** 31, 1.5, -0.25, true, false, null, null, "héllo ✓", "abc0c1c2",
+      1, -5, 2 ** 31, 1.5, -0.25, true, false, null, null, "héllo ✓", "abc0c1c2", "", "café ÿ", "Ä".repeat(3000),
       Uint8Array.of(0, 1, 255), new Uint8Array(0), [1, "x", [true]], { a: 1, b: "two" },
       Uint8Array.of(8, 9), Uint8Array.of(4, 2), new Uint8Array(0),
       new Uint8Array(0), new Uint8Array(0), // a detached buffer and a view of it: empty

@@ -16,7 +16,11 @@
  * - an ArrayBuffer's JSObject points to its JSArrayBuffer (byte length first, then a pointer to the
  *   bytes), a Uint8Array's holds a pointer to its first byte and its length: the host reads both
  *   in place (`QTS_GetArrayBuffer` mallocs a copy; a full heap had no room for it). `calibrate`
- *   finds the offsets on buffers it made, and the build is refused if they are not found.
+ *   finds the offsets on buffers it made, and the build is refused if they are not found;
+ * - a string's JSValue points to its JSString: a word with its length (31 bits) and whether its
+ *   characters are 16-bit (the top bit), then its characters. 8-bit (Latin-1) ones are read in
+ *   place, up to a NUL as QTS_GetString's C string ends there (it mallocs UTF-8 for the host to
+ *   decode); `calibrate` finds the offsets too. 16-bit strings and ropes go through QTS_GetString.
  */
 import type { QuickJSAsyncContext, QuickJSAsyncWASMModule, QuickJSHandle } from "quickjs-emscripten";
 import { GuestException, type GuestHost, type HostValue } from "../host-api.ts";
@@ -79,7 +83,7 @@ interface RawFunction {
 }
 
 /**
- * Where this build keeps binary data, found once per process on buffers the guest made (calibrate):
+ * Where this build keeps binary data and strings, found once per process on values the guest made (calibrate):
  * class ids, and byte offsets of the fields read (all 32-bit words).
  */
 interface BytesLayout {
@@ -91,6 +95,9 @@ interface BytesLayout {
   /** In a Uint8Array's JSObject: the pointer to its first byte, and its length in bytes. */
   arrayData: number;
   arrayLength: number;
+  /** In a JSString: the word with its length and width, and its first character. */
+  stringLength: number;
+  stringChars: number;
 }
 let layout: BytesLayout | null = null;
 
@@ -104,6 +111,8 @@ export class RawHostCalls {
   private readonly functions = new Map<number, RawFunction>();
   private nextId = FIRST_RAW_ID;
   private heap32: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  /** Strings are read through it (latin1At), made with heap32. */
+  private heapText: Buffer = Buffer.alloc(0);
   /** The HEAPU8 view `heap32` was made beside: the glue replaces its views when the memory grows. */
   private heap8: Uint8Array | null = null;
   /**
@@ -221,6 +230,7 @@ export class RawHostCalls {
     if (heap8 !== this.heap8) {
       this.heap8 = heap8;
       this.heap32 = new Int32Array(heap8.buffer);
+      this.heapText = Buffer.from(heap8.buffer);
     }
     return this.heap32;
   }
@@ -238,6 +248,7 @@ export class RawHostCalls {
       case TAGS.undefined:
         return null;
       case TAGS.string:
+        return this.latin1At(low) ?? this.readString(ctxPtr, value);
       case TAGS.stringRope:
         return this.readString(ctxPtr, value);
       case TAGS.object:
@@ -257,6 +268,17 @@ export class RawHostCalls {
     const text = this.cString(chars);
     this.ffi.QTS_FreeCString(ctxPtr, chars);
     return text;
+  }
+
+  /** An 8-bit string's characters up to its end or a NUL (see above), read where they are; null for a 16-bit one. */
+  private latin1At(string: number): string | null {
+    const { stringLength, stringChars } = layout!;
+    const length = this.int32()[(string + stringLength) >> 2]!;
+    if (length < 0) return null; // its top bit: 16-bit characters
+    const start = string + stringChars;
+    const end = start + length;
+    const nul = length > 0 ? this.heapText.indexOf(0, start) : end;
+    return this.heapText.toString("latin1", start, nul >= 0 && nul < end ? nul : end);
   }
 
   private cString(chars: number): string {
@@ -378,6 +400,9 @@ export class RawHostCalls {
       const object = (i: number) => ctx.getProp(sample, i).consume((item) => this.int32()[item.value >> 2]!);
       return { size: size!, offset: offset!, length: length!, buffer: object(0), array: object(1), subclass: object(2) };
     });
+    // Strings: a 16-bit one (its top bit set beside its length), and 8-bit ones of two lengths.
+    const strings = ["\u4e2d\u6587", "calibr\u00e9", "x".repeat(77) + "\u00ff"].map((text) => ({ text, handle: ctx.newString(text) }));
+    held.push(...strings.map((s) => s.handle));
     const words = this.int32();
     const bytes = this.em.HEAPU8;
     const word = (address: number) => words[address >> 2]!;
@@ -393,8 +418,13 @@ export class RawHostCalls {
     if (arrayLength < 0 || !samples.every((s) => this.classId(s.array) === uint8ArrayClass && this.classId(s.subclass) === uint8ArrayClass && this.classId(s.buffer) === buffer)) {
       throw new Error("boardsim: unsupported quickjs-emscripten build (ArrayBuffer layout)");
     }
+    const [wide, ...narrow] = strings.map(({ text, handle }) => ({ text, at: word(handle.value) })) as [{ text: string; at: number }, ...{ text: string; at: number }[]];
+    const text = (at: number, length: number, encoding: "latin1" | "utf16le") => Buffer.from(bytes.subarray(at, at + length)).toString(encoding);
+    const stringLength = find((at) => narrow.every((s) => word(s.at + at) === s.text.length) && word(wide.at + at) === (wide.text.length | 0x80000000));
+    const stringChars = find((at) => at > stringLength && narrow.every((s) => text(s.at + at, s.text.length, "latin1") === s.text) && text(wide.at + at, 4, "utf16le") === wide.text);
+    if (stringLength < 0 || stringChars < 0) throw new Error("boardsim: unsupported quickjs-emscripten build (string layout)");
     held.forEach((h) => h.dispose());
-    layout = { arrayBufferClass: buffer, uint8ArrayClass, bufferField, bufferData, arrayData, arrayLength };
+    layout = { arrayBufferClass: buffer, uint8ArrayClass, bufferField, bufferData, arrayData, arrayLength, stringLength, stringChars };
   }
 
   /** The class id of the object a handle holds; -1 for a value that is not an object. */

@@ -35,7 +35,7 @@ export function call<T = unknown>(name: HostName, ...args: unknown[]): T {
   } catch (error) {
     throw exceptionFromHost(error);
   }
-  if (handlers.size > 0) afterCall();
+  if (hasHandlers) afterCall();
   return value;
 }
 
@@ -51,7 +51,7 @@ export function call0<T = unknown>(name: HostName): T {
   } catch (error) {
     throw exceptionFromHost(error);
   }
-  if (handlers.size > 0) afterCall();
+  if (hasHandlers) afterCall();
   return value;
 }
 
@@ -62,7 +62,7 @@ export function call1<T = unknown>(name: HostName, a: unknown): T {
   } catch (error) {
     throw exceptionFromHost(error);
   }
-  if (handlers.size > 0) afterCall();
+  if (hasHandlers) afterCall();
   return value;
 }
 
@@ -73,26 +73,30 @@ export function call2<T = unknown>(name: HostName, a: unknown, b: unknown): T {
   } catch (error) {
     throw exceptionFromHost(error);
   }
-  if (handlers.size > 0) afterCall();
+  if (hasHandlers) afterCall();
   return value;
 }
 
 const handlers = new Map<number, () => void>();
+/** handlers.size > 0, kept as a variable: read after every host call, where Map's size getter is a call of its own. */
+let hasHandlers = false;
 let nextHandler = 1;
 let inCallback = false;
 
 /** Registers a callback the board can schedule; its id for the host. */
 export function handler(fn: () => void): number {
   handlers.set(nextHandler, fn);
+  hasHandlers = true;
   return nextHandler++;
 }
 
 export function dropHandler(id: number | null): void {
   if (id !== null) handlers.delete(id);
+  hasHandlers = handlers.size > 0;
 }
 
 export function canRunCallbacks(): boolean {
-  return handlers.size > 0 && !inCallback;
+  return hasHandlers && !inCallback;
 }
 
 /** After a host call, once the script has callbacks: runs the due ones. */

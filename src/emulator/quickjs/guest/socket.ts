@@ -76,10 +76,10 @@ class socket {
   }
   /** Returns how many bytes the board took, which can be fewer than given. */
   send(data: unknown): number {
-    return call2<number>("socketSend", this.fd, toBuffer(data));
+    return call2<number>("socketSend", this.fd, data instanceof Uint8Array ? data : toBuffer(data)); // bytes: no call
   }
   sendall(data: unknown): void {
-    call2("socketSendAll", this.fd, toBuffer(data));
+    call2("socketSendAll", this.fd, data instanceof Uint8Array ? data : toBuffer(data));
   }
   /** write(buf): everything (blocking), or what the buffer took / null when non-blocking (py/stream.c). */
   write(data: unknown): number | null {
