@@ -8,7 +8,8 @@
  *   the Board as it runs any host call. Control calls (connect, accept, WiFi, ...) stay messages.
  * - **Read-ahead.** After answering a data call on a TCP socket the main thread copies that
  *   socket's next queued bytes into the AHEAD region without taking them (SocketStreams.peek): the
- *   script's next recv() calls read them with no call at all. They stay in the socket's queue
+ *   script's next recv() calls read them with no call at all, from the worker's copy in the
+ *   interpreter's memory (LentData: Python code alone). They stay in the socket's queue
  *   (so its receive window, select() and close()'s RST see them) until the board's next host call,
  *   where the main thread first takes what the script read.
  * - **Sends.** Likewise the main thread publishes how much that socket's send buffer takes now
@@ -29,9 +30,9 @@ const RECV = 0;
 
 /** Bytes one data call can carry either way; bigger sends and reads take the JSON path. */
 export const DATA_BYTES = 64 * 1024;
-/** The read-ahead and the buffered sends: bounded so that the script's allocations between two host calls (where garbage is collected) stay small. */
-const AHEAD_BYTES = 16 * 1024;
-const SEND_BYTES = 16 * 1024;
+/** The read-ahead and the buffered sends, at most (the socket's queue and send buffer bound them first); _host.py has the same. */
+const AHEAD_BYTES = 64 * 1024;
+const SEND_BYTES = 64 * 1024;
 const MAX_SENDS = 64;
 
 // Int32 words at the start of the buffer.
@@ -64,6 +65,7 @@ const JSON_REPLY = 1;
 
 /** Host calls that never read, send on or close a socket: the read-ahead and send room stay valid across them. */
 const NEUTRAL = new Set(["write", "poll"]);
+const endsLending = (name: string) => !NEUTRAL.has(name);
 
 export function createDataChannel(): DataChannel {
   const buffer = new SharedArrayBuffer(WORDS * 4 + DATA_BYTES + AHEAD_BYTES + SEND_BYTES);
@@ -74,49 +76,144 @@ export function createDataChannel(): DataChannel {
 
 // ---- The worker's side.
 
-/** A data call's answer: a number (a count, or how many bytes `from` holds for the script), or a whole reply. */
-export type DataReply = { value: number; scheduled: boolean; from: Uint8Array } | { reply: HostReply };
+/**
+ * The lent bytes as the script reads and writes them: a copy in the interpreter's own memory
+ * (malloc'd once, outside the Python heap), which _host.py reads and writes through uctypes, so a
+ * recv() from the read-ahead or a send within the send room is Python code alone, with no call
+ * into JavaScript. Int32 words, then the bytes of a recv data call's reply, the read-ahead, the sends.
+ */
+const L_AHEAD_FD = 0;
+const L_AHEAD_START = 1;
+const L_AHEAD_END = 2;
+const L_SEND_FD = 3;
+const L_SEND_ROOM = 4;
+const L_SEND_USED = 5;
+const L_SEND_COUNT = 6;
+/** 1 while print() output waits for its line's end: sends then take the call, which writes it first (program order). */
+const L_CONSOLE = 7;
+const L_LENGTHS = 8;
+const L_WORDS = L_LENGTHS + MAX_SENDS;
+/** Byte offsets of the regions after the words (_host.py has the same). */
+const L_RECEIVED = L_WORDS * 4;
+const L_AHEAD = L_RECEIVED + DATA_BYTES;
+const L_SENDS = L_AHEAD + AHEAD_BYTES;
+export const LENT_BYTES = L_SENDS + SEND_BYTES;
+
+/** A data call's answer: a number (a count, or how many bytes of the reply region a recv read), or a whole reply. */
+export type DataReply = { value: number; scheduled: boolean } | { reply: HostReply };
 
 /**
- * One data call from the script: recv served from the read-ahead, a send kept in the send buffer,
- * else a call to the main thread (`payload` copies a send's bytes into the given view). `beforeCall`
- * runs first when a call or a buffered send is made: the console's pending output goes out before
- * the data (program order), and garbage is collected there, so a loop of read-ahead recvs and
- * buffered sends frees its old bytes objects.
+ * The worker's end of the channel. The script's lent copy is authoritative between host calls;
+ * publish() hands what it read and sent to the shared memory before every host call (the main
+ * thread settles from there), renew() copies what the main thread lends after one. Every word the
+ * script's memory holds is checked: a script can write there with uctypes.
  */
-export function dataCall(channel: DataChannel, op: number, fd: number, size: number, length: number, payload: (into: Uint8Array) => void, beforeCall: () => void): DataReply {
-  const { words, data, ahead, sends } = channel;
-  if (op === RECV && size > 0 && words[AHEAD_FD] === fd) {
+export class LentData {
+  private view = new Int32Array();
+  private bytes = new Uint8Array();
+  /** Records of the send buffer already in the shared memory, and their bytes; the room lent (the script may not exceed it). */
+  private published = 0;
+  private publishedBytes = 0;
+  private room = 0;
+
+  constructor(
+    private readonly channel: DataChannel,
+    /** The lent copy's address in the interpreter's memory. */
+    readonly address: number,
+    private readonly memory: () => ArrayBuffer,
+  ) {
+    this.words().fill(0);
+    this.reset();
+  }
+
+  /** The words and bytes, viewed again once the memory grew (before the heap is capped). */
+  private words(): Int32Array {
+    if (this.view.length === 0) {
+      this.view = new Int32Array(this.memory(), this.address, L_WORDS);
+      this.bytes = new Uint8Array(this.memory(), this.address, LENT_BYTES);
+    }
+    return this.view;
+  }
+
+  /** Nothing lent (at the start and after a soft reset). */
+  reset(): void {
+    const w = this.words();
+    w[L_AHEAD_FD] = w[L_SEND_FD] = -1;
+    w[L_AHEAD_START] = w[L_AHEAD_END] = w[L_SEND_ROOM] = w[L_SEND_USED] = w[L_SEND_COUNT] = w[L_CONSOLE] = 0;
+    this.published = this.publishedBytes = this.room = 0;
+  }
+
+  consolePending(on: boolean): void {
+    this.words()[L_CONSOLE] = on ? 1 : 0;
+  }
+
+  /** Before a host call: the bytes the script read ahead and its new send records go to the shared memory. */
+  publish(): void {
+    const w = this.words();
+    const { words, sends } = this.channel;
+    const start = w[L_AHEAD_START]!;
+    if (start > words[AHEAD_START]! && start <= words[AHEAD_END]!) words[AHEAD_START] = start;
+    const count = Math.min(w[L_SEND_COUNT]!, MAX_SENDS);
+    for (let i = this.published; i < count; i++) {
+      const length = w[L_LENGTHS + i]!;
+      if (!(length > 0) || this.publishedBytes + length > this.room) break;
+      const at = words[SEND_USED]!;
+      sends.set(this.bytes.subarray(L_SENDS + this.publishedBytes, L_SENDS + this.publishedBytes + length), at);
+      words[SEND_LENGTHS + words[SEND_COUNT]!] = length;
+      words[SEND_COUNT]! += 1;
+      words[SEND_USED] = at + length;
+      this.publishedBytes += length;
+    }
+    this.published = Math.max(this.published, count);
+  }
+
+  /**
+   * After a host call `name` the main thread answered: a call that may read, send on or close a
+   * socket ended the lending, and a data call lent anew; the script's copy follows. After the
+   * others (write, poll: the script may be amid a recv or send there) it stays as it is.
+   */
+  renew(name: string): void {
+    if (!endsLending(name)) return;
+    const w = this.words();
+    const { words, ahead } = this.channel;
     const start = words[AHEAD_START]!;
-    const n = Math.min(size, words[AHEAD_END]! - start);
-    if (n > 0) {
-      words[AHEAD_START] = start + n;
-      return { value: n, scheduled: false, from: ahead.subarray(start, start + n) };
-    }
+    const end = words[AHEAD_END]!;
+    this.bytes.set(ahead.subarray(start, end), L_AHEAD + start);
+    w[L_AHEAD_FD] = end > start ? words[AHEAD_FD]! : -1;
+    w[L_AHEAD_START] = start;
+    w[L_AHEAD_END] = end;
+    this.room = words[SEND_ROOM]!;
+    w[L_SEND_FD] = this.room > 0 ? words[SEND_FD]! : -1;
+    w[L_SEND_ROOM] = this.room;
+    w[L_SEND_USED] = w[L_SEND_COUNT] = 0;
+    this.published = this.publishedBytes = 0;
   }
-  beforeCall();
-  if (op !== RECV && length > 0 && words[SEND_FD] === fd) {
-    const used = words[SEND_USED]!;
-    const count = words[SEND_COUNT]!;
-    if (used + length <= words[SEND_ROOM]! && count < MAX_SENDS) {
-      payload(sends.subarray(used, used + length));
-      words[SEND_LENGTHS + count] = length;
-      words[SEND_COUNT] = count + 1;
-      words[SEND_USED] = used + length;
-      return { value: length, scheduled: false, from: data.subarray(0, 0) };
+
+  /**
+   * A data call to the main thread (`payload` copies a send's bytes into the given view); a recv's
+   * bytes land in the reply region, for _host.py to make its bytes object from.
+   */
+  call(op: number, fd: number, size: number, length: number, payload: (into: Uint8Array) => void): DataReply {
+    const { words, data } = this.channel;
+    this.publish();
+    words[OP] = op;
+    words[FD] = fd;
+    words[SIZE] = size;
+    words[LENGTH] = length;
+    payload(data.subarray(0, length));
+    Atomics.store(words, STATE, REQUEST);
+    Atomics.notify(words, STATE);
+    Atomics.wait(words, STATE, REQUEST);
+    const result = words[LENGTH]!;
+    const fast = words[KIND] === FAST;
+    if (fast && op === RECV) {
+      this.words();
+      this.bytes.set(data.subarray(0, result), L_RECEIVED);
     }
+    this.renew(DATA_CALLS[op]!);
+    if (fast) return { value: result, scheduled: words[SCHEDULED] === 1 };
+    return { reply: JSON.parse(new TextDecoder().decode(data.subarray(0, result))) as HostReply };
   }
-  words[OP] = op;
-  words[FD] = fd;
-  words[SIZE] = size;
-  words[LENGTH] = length;
-  payload(data.subarray(0, length));
-  Atomics.store(words, STATE, REQUEST);
-  Atomics.notify(words, STATE);
-  Atomics.wait(words, STATE, REQUEST);
-  const result = words[LENGTH]!;
-  if (words[KIND] === FAST) return { value: result, scheduled: words[SCHEDULED] === 1, from: data.subarray(0, op === RECV ? result : 0) };
-  return { reply: JSON.parse(new TextDecoder().decode(data.subarray(0, result))) as HostReply };
 }
 
 // ---- The main thread's side.
@@ -158,7 +255,7 @@ export class DataChannelHost {
     const read = words[AHEAD_START]! - this.taken;
     if (read > 0) streams.consume(words[AHEAD_FD]!, read);
     this.taken = words[AHEAD_START]!;
-    if (NEUTRAL.has(name)) {
+    if (!endsLending(name)) {
       words[SEND_ROOM] = Math.min(streams.sendRoom(fd), SEND_BYTES);
     } else {
       words[AHEAD_START] = words[AHEAD_END] = this.taken = 0;

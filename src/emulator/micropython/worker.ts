@@ -6,7 +6,7 @@
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import type { HostValue } from "../host-api.ts";
 import { bootFirmware, ConsoleInput, prepareFirmware } from "./board-repl.ts";
-import { DATA_BYTES, DATA_CALLS, dataCall } from "./data-channel.ts";
+import { DATA_BYTES, DATA_CALLS, LENT_BYTES, LentData } from "./data-channel.ts";
 import type { HostReply, WorkerInput, WorkerOutcome } from "./protocol.ts";
 import { type Collector, findCollector } from "./collector.ts";
 import { loadSandboxedMicroPython, type WasmExports } from "./realm.ts";
@@ -14,8 +14,15 @@ import { loadSandboxedMicroPython, type WasmExports } from "./realm.ts";
 const input = workerData as WorkerInput;
 const { signal, port } = input;
 
-/** Heap for the guest library's own modules, on top of the board's (trimmed back by _boardsim.setup). */
-const LIBRARY_ALLOWANCE = 64 * 1024;
+/**
+ * Heap for the guest library's own modules, on top of the board's (trimmed back by _boardsim.setup).
+ * Enough for all of them (≈ 70 KB), so the heap stays one area: with 64 KiB the port added a
+ * second one while the library loaded (py/gc.c gc_try_add_heap doubles the heap), the trim then
+ * held that area's free half (≈ 1 MB with a 1 MiB heap) as a bytearray the collector marks word by
+ * word at every collection, and where the board's free block ended up in the second area, every
+ * large allocation first scanned all of the first (gc_alloc's first fit).
+ */
+const LIBRARY_ALLOWANCE = 128 * 1024;
 /** malloc() space left once the heap is capped: for the interpreter's and its JS glue's small buffers. */
 const MALLOC_RESERVE = 16 * 1024;
 /**
@@ -46,12 +53,16 @@ function setInBridge(on: boolean): void {
 }
 
 function hostCall(name: string, args: HostValue[]): HostReply {
+  lent.publish();
   Atomics.store(signal, 0, 0);
   port.postMessage({ name, args });
   Atomics.wait(signal, 0, 0);
   for (;;) {
     const received = receiveMessageOnPort(port);
-    if (received) return received.message as HostReply;
+    if (received) {
+      lent.renew(name);
+      return received.message as HostReply;
+    }
     // The reply is posted before the signal is set, but on a busy machine it can reach this port a moment later.
     Atomics.wait(signal, 0, 1, 1);
   }
@@ -79,7 +90,7 @@ function poll(): void {
 const decoder = new TextDecoder();
 let consoleBytes: number[] = [];
 function onConsoleByte(byte: number): void {
-  consoleBytes.push(byte);
+  if (consoleBytes.push(byte) === 1) lent.consolePending(true);
   if (byte === 10 || consoleBytes.length >= 256) flushConsole();
 }
 /** sys.stdout.buffer is writing: its bytes go out as they are, not cooked as text (see _sys.py). */
@@ -89,6 +100,7 @@ function flushConsole(): void {
   if (consoleBytes.length === 0) return;
   const bytes = Uint8Array.from(consoleBytes);
   consoleBytes = [];
+  lent.consolePending(false);
   consoleSink(bytes, rawOutput);
 }
 
@@ -167,8 +179,6 @@ function collectGarbage(atBranch = false): void {
 // The Python side of the bridge (_host.py) calls these. Bytes cross as {"__b": [...]}: from
 // Python an (address, length) in its heap, to Python the index of a blob it then copies in.
 let blobs: Uint8Array[] = [];
-/** The bytes the last recv data call read, for `take`. */
-let received: Uint8Array = new Uint8Array();
 let outcome: WorkerOutcome | undefined;
 /** A bridge argument: anything but what `check` accepts is refused (the script can call the bridge itself). */
 function checked<T>(value: unknown, check: (v: unknown) => v is T): T {
@@ -240,34 +250,24 @@ const bridge = {
   /**
    * A socket data call (data-channel.ts), no JSON: op (its index in DATA_CALLS), socket, recv's
    * size, and for a send the bytes at `address`. Returns value × 2 + (callbacks due), the value a
-   * count or how many bytes `take` will copy; or, for None and exceptions, a JSON reply as `call`
-   * gives one.
+   * count or how many bytes a recv left in the lent copy's reply region; or, for None and
+   * exceptions, a JSON reply as `call` gives one. (recv from the read-ahead and sends within the
+   * send room never come here: _host.py serves them from the lent copy.)
    */
   data(op: unknown, fd: unknown, size: unknown, address: unknown, length: unknown, collect: unknown = true): number | string {
     if (!isIndex(op) || op >= DATA_CALLS.length || !isIndex(fd) || !isIndex(size) || size > DATA_BYTES) throw new TypeError("invalid bridge argument");
     const span = bytesSpan(address, length);
     if (span.length > DATA_BYTES) throw new TypeError("invalid bridge argument");
-    const answer = dataCall(
-      input.data,
-      op,
-      fd,
-      size,
-      span.length,
-      (into) => into.set(memory().subarray(span.address, span.address + span.length)),
-      () => {
-        flushConsole();
-        if (scriptStarted && collect !== false) collectGarbage();
-      },
-    );
+    // The console's pending output goes out before the data (program order).
+    flushConsole();
+    if (scriptStarted && collect !== false) collectGarbage();
+    const answer = lent.call(op, fd, size, span.length, (into) => into.set(memory().subarray(span.address, span.address + span.length)));
     if ("reply" in answer) return encodeReply(answer.reply);
-    received = answer.from;
     return answer.value * 2 + (answer.scheduled ? 1 : 0);
   },
-  /** What a recv data call read, into the bytes object Python made for it (its one copy into the heap). */
-  take(address: unknown, length: unknown): void {
-    const span = bytesSpan(address, length);
-    if (span.length !== received.length) throw new TypeError("invalid bridge argument");
-    memory().set(received, span.address);
+  /** The lent copy's address (data-channel.ts LentData), for _host.py's uctypes views of it. */
+  lent(): number {
+    return lent.address;
   },
   blob(index: unknown, address: unknown): void {
     memory().set(blobs[checked(index, isIndex)]!, checked(address, isIndex));
@@ -344,6 +344,8 @@ wasm = sandboxed.exports;
 sandboxed.registerJsModule("_boardsim_js", bridge);
 callDepthAddress = findCallDepth();
 collector = findCollector({ mp, wasm, sandboxed, callDepthAddress });
+// Before the library loads: _host.py views it at its import.
+const lent = new LentData(input.data, wasm.malloc(LENT_BYTES), () => sandboxed.buffer());
 const key = new TextEncoder().encode("__name__\0"); // an interned name: the lookup allocates nothing
 lookup.key = wasm.malloc(key.length);
 memory().set(key, lookup.key);
@@ -415,6 +417,7 @@ function runOnce(): WorkerOutcome {
     outcome = { kind: "raised", pyType: "RuntimeError", traceback: [`RuntimeError: fatal error${cause ? ` (${cause})` : ""}`] };
   }
   flushConsole();
+  lent.publish(); // what the script sent last goes out before the run's end closes its sockets (engine.ts)
   return outcome ?? { kind: "finished" };
 }
 
@@ -429,6 +432,6 @@ function resetBridge(): void {
   nextPollAt = 0;
   outcome = undefined;
   blobs = [];
-  received = new Uint8Array();
+  lent.reset();
   consoleInput = newConsoleInput();
 }

@@ -269,7 +269,7 @@ def run():
         # After a MemoryError the heap may be full: the held spare makes room to format the traceback.
         global _ballast
         _ballast = None
-        _host.collect()
+        _gc.collect()  # asks the interpreter for the collection, then runs it (_host.collect() alone ran none unless one was due)
         _host.finish("raised", type(exc).__name__, _traceback(exc))
         return
     _host.finish("finished", "", "")

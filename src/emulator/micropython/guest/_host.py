@@ -1,7 +1,8 @@
 # The bridge to the simulator: every module of the board calls the host API through call().
 # Values cross as JSON; bytes cross as (address, length) in the Python heap, read and written by
 # the worker directly, so big buffers need no extra copies. Socket data (recv, send, sendall,
-# write) crosses without JSON through data() (the worker's data-channel.ts).
+# write) crosses without JSON through data() (the worker's data-channel.ts); what the host lends
+# (read-ahead, send room) the script reads and writes here, in the lent copy, with no call at all.
 import json
 import uctypes
 from gc import collect as _native_collect  # the interpreter's: only asks for a collection (see _gc.py)
@@ -26,7 +27,7 @@ def _bridge(js):
     # Each is looked up once: every lookup of a JS attribute allocates a proxy.
     js_call, js_blob, js_finish, js_collect = js.call, js.blob, js.finish, js.collect
     js_pause, js_resume = js.pause, js.resume
-    js_data, js_take = js.data, js.take
+    js_data = js.data
 
     def blob(index, length):
         buf = bytearray(length)
@@ -76,7 +77,7 @@ def _bridge(js):
         return decode(reply["v"]), "s" in reply
 
     def data(op, fd, size, mv):
-        js_pause, js_data, js_resume, read_reply, js_collect, js_take = data_fns
+        js_pause, js_data, js_resume, read_reply, js_collect = data_fns
         # A socket data call without JSON (data-channel.ts): ints in, a count or the bytes read out.
         js_pause()
         try:
@@ -89,21 +90,7 @@ def _bridge(js):
             else:
                 value, scheduled = r >> 1, r & 1
                 if op == RECV:
-                    # The bytes object is made at its final size and filled in place: the data's one copy into the heap.
-                    try:
-                        out = bytes(value)
-                    except MemoryError:
-                        # gc_alloc collects and tries again before it fails (py/gc.c); here a
-                        # collection is asked for, then run at the bridge's safe point (as gc.collect()),
-                        # never while an instance is constructed (see _constructing).
-                        if _constructing[0]:
-                            raise
-                        _native_collect()
-                        js_collect()
-                        out = bytes(value)
-                    if value:
-                        js_take(uctypes.addressof(out), value)
-                    value = out
+                    value = _bytes_at(_received, value)
         finally:
             js_resume()
         if scheduled:
@@ -141,8 +128,9 @@ def _bridge(js):
         js_gc_threshold(amount)
 
     js_soft_reset, js_raw_output, js_gc_threshold = js.softReset, js.rawOutput, js.gcThreshold
+    _lend(js.lent())
     call_fns = (js_pause, js_call, js_resume, read_reply)
-    data_fns = (js_pause, js_data, js_resume, read_reply, js_collect, js_take)
+    data_fns = (js_pause, js_data, js_resume, read_reply, js_collect)
     return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold
 
 
@@ -178,11 +166,68 @@ def _tag_floats(value):
 RECV, SEND, SENDALL, WRITE = 0, 1, 2, 3
 DATA_BYTES = 65536
 
+# The lent copy (data-channel.ts LentData): its words, then a recv data call's reply, the
+# read-ahead of socket ahead_fd (bytes [ahead_start, ahead_end)), the send buffer of socket
+# send_fd (send_used bytes of send_room, send_count records, their lengths).
+_MAX_SENDS = 64
+_AHEAD_BYTES = _SEND_BYTES = 65536  # data-channel.ts AHEAD_BYTES, SEND_BYTES
+_LENT = {
+    "ahead_fd": uctypes.INT32 | 0,
+    "ahead_start": uctypes.INT32 | 4,
+    "ahead_end": uctypes.INT32 | 8,
+    "send_fd": uctypes.INT32 | 12,
+    "send_room": uctypes.INT32 | 16,
+    "send_used": uctypes.INT32 | 20,
+    "send_count": uctypes.INT32 | 24,
+    "console": uctypes.INT32 | 28,
+}
+_LENGTHS = 32
+_RECEIVED = _LENGTHS + 4 * _MAX_SENDS
+_AHEAD = _RECEIVED + DATA_BYTES
+_SENDS = _AHEAD + _AHEAD_BYTES
+_lent = _lengths = _received = _ahead = _sends = None
+
+
+def _lend(address):
+    global _lent, _lengths, _received, _ahead, _sends
+    _lent = uctypes.struct(address, _LENT)
+    _lengths = uctypes.struct(address + _LENGTHS, (uctypes.ARRAY | 0, uctypes.INT32 | _MAX_SENDS))
+    _received = address + _RECEIVED
+    _ahead = address + _AHEAD
+    _sends = memoryview(uctypes.bytearray_at(address + _SENDS, _SEND_BYTES))
+
+
+def _bytes_at(address, n):
+    # One copy into the heap, hashed as it is copied (extmod/moductypes.c uctypes_struct_bytes_at:
+    # py/objstr.c mp_obj_new_bytes).
+    try:
+        return uctypes.bytes_at(address, n)
+    except MemoryError:
+        # gc_alloc collects and tries again before it fails (py/gc.c); here a collection is asked
+        # for, then run at the bridge's safe point (as gc.collect()), never while an instance is
+        # constructed (see _constructing).
+        if _constructing[0]:
+            raise
+        _native_collect()
+        collect()
+        return uctypes.bytes_at(address, n)
+
+
 call, _data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold = _bridge(__import__("_boardsim_js"))
 
 
 def recv(fd, size):
-    """socket.recv(size): bytes, read straight into a bytes object of the length received."""
+    """socket.recv(size): bytes, from the read-ahead the host lent if it holds any, else a data call."""
+    lent = _lent
+    if lent.ahead_fd == fd and size > 0 and not deferred:
+        start = lent.ahead_start
+        n = lent.ahead_end - start
+        if n > 0:
+            if n > size:
+                n = size
+            out = _bytes_at(_ahead + start, n)
+            lent.ahead_start = start + n
+            return out
     if 0 <= size <= DATA_BYTES:
         return _data(RECV, fd, size, None)
     return call("socketRecv", fd, size)
@@ -191,9 +236,22 @@ def recv(fd, size):
 def send(op, name, fd, data):
     """send, sendall, write (op, and the host call's name for data too big for one data call)."""
     mv = _view(data)
-    if len(mv) <= DATA_BYTES:
+    n = len(mv)
+    lent = _lent
+    # Kept in the send buffer the host lent, one record per call, unless print() output waits
+    # (the data call writes it first) or deferred work is due.
+    if lent.send_fd == fd and n > 0 and lent.console == 0 and not deferred:
+        used = lent.send_used
+        count = lent.send_count
+        if used + n <= lent.send_room and count < _MAX_SENDS:
+            _sends[used : used + n] = mv
+            _lengths[count] = n
+            lent.send_count = count + 1
+            lent.send_used = used + n
+            return n
+    if n <= DATA_BYTES:
         return _data(op, fd, 0, mv)
-    return call(name, fd, {"__b": [uctypes.addressof(mv), len(mv)]})
+    return call(name, fd, {"__b": [uctypes.addressof(mv), n]})
 
 
 class _Buffer(dict):
