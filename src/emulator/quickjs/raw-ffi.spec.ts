@@ -41,6 +41,21 @@ describe("raw host calls over the QuickJS FFI", () => {
     ctx.dispose();
   });
 
+  it("passes strings whole: NULs, lone surrogates and emoji in 8-bit, 16-bit and rope strings", async () => {
+    let seen: HostValue[] = [];
+    const ctx = await sandbox({ take: (...args) => ((seen = args), null) });
+    // Ropes: a concatenation of long strings that stay alive (`a`, `w`) is not copied flat.
+    await evaluate(
+      ctx,
+      `const a = "x".repeat(600), w = "中".repeat(600);
+       h.take("a\\0b", "\\0", "é\\0ÿ", "中\\0文", "a\\ud800b", "x\\udc00", "😀", a + "\\0" + a, w + "\\0" + w, a + "\\ud800" + a, a + "😀é" + a)`,
+    );
+    const x = "x".repeat(600);
+    const w = "中".repeat(600);
+    expect(seen).toEqual(["a\0b", "\0", "é\0ÿ", "中\0文", "a\ud800b", "x\udc00", "😀", `${x}\0${x}`, `${w}\0${w}`, `${x}\ud800${x}`, `${x}😀é${x}`]);
+    ctx.dispose();
+  });
+
   it("a copy the host keeps stays as it was sent while the guest reuses its buffer", async () => {
     const kept: Uint8Array[] = [];
     const ctx = await sandbox({ keep: (data) => (kept.push(data as Uint8Array), null) });
