@@ -61,6 +61,8 @@ describe("print formats values like MicroPython", () => {
     expect(await consoleOf(`print("a\\x00b"); print("é\\x00", "中\\x00文"); const a = "x".repeat(600); print(a + "\\x00" + a)`)).toBe(
       `a\x00b\né\x00 中\x00文\n${"x".repeat(600)}\x00${"x".repeat(600)}\n`,
     );
+    // Through the host and back: encode() and decode() keep it too.
+    expect(await consoleOf(`const b = "a\\x00b".encode(); print(b, len(b), repr(b.decode()), b.decode() === "a\\x00b")`)).toBe("b'a\\x00b' 3 'a\\x00b' True\n");
   });
 
   it("prints tuples as (a, b), one-tuples as (a,), arrays as lists, strings inside them quoted", async () => {

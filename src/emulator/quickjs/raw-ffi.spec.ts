@@ -65,7 +65,7 @@ describe("raw host calls over the QuickJS FFI", () => {
   });
 
   it("returns the host's values to the guest as their JS equivalents", async () => {
-    const values: HostValue[] = [7, -7, 2 ** 40, 0.5, true, false, null, "", "héllo ✓", Uint8Array.of(9, 0, 8), new Uint8Array(0), Uint8Array.of(1, 2, 3, 4).subarray(1, 3), [1, "x", Uint8Array.of(5)], { k: [null] }];
+    const values: HostValue[] = [7, -7, 2 ** 40, 0.5, true, false, null, "", "héllo ✓", "a\0b", "中\0", Uint8Array.of(9, 0, 8), new Uint8Array(0), Uint8Array.of(1, 2, 3, 4).subarray(1, 3), [1, "x", Uint8Array.of(5)], { k: [null] }];
     const ctx = await sandbox({ give: (i) => values[i as number]! });
     const described = await evaluate(
       ctx,
@@ -74,7 +74,7 @@ describe("raw host calls over the QuickJS FFI", () => {
     );
     expect(JSON.parse(described as string)).toEqual([
       ["number", 7], ["number", -7], ["number", 2 ** 40], ["number", 0.5], ["boolean", true], ["boolean", false], ["object", null],
-      ["string", ""], ["string", "héllo ✓"], ["object", { bytes: [9, 0, 8] }], ["object", { bytes: [] }], ["object", { bytes: [2, 3] }],
+      ["string", ""], ["string", "héllo ✓"], ["string", "a\0b"], ["string", "中\0"], ["object", { bytes: [9, 0, 8] }], ["object", { bytes: [] }], ["object", { bytes: [2, 3] }],
       ["object", [1, "x", { bytes: [5] }]], ["object", { k: [null] }],
     ]);
     ctx.dispose();

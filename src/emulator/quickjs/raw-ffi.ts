@@ -69,6 +69,8 @@ interface Ffi {
   QTS_NewArrayBuffer(ctx: number, block: number, length: number): number;
   QTS_Dump(ctx: number, value: number): number;
   QTS_Throw(ctx: number, error: number): number;
+  /** Evaluates `length` bytes of code (detect module 0, flags 0: a global script). */
+  QTS_Eval(ctx: number, code: number, length: number, filename: string, detectModule: number, flags: number): number;
   QTS_GetGlobalObject(ctx: number): number;
 }
 
@@ -364,11 +366,26 @@ export class RawHostCalls {
   }
 
   private newString(ctxPtr: number, text: string): number {
+    if (text.includes("\0")) return this.stringLiteral(ctxPtr, text);
     const room = text.length * 3 + 1;
     const chars = this.allocate(room);
     const { written } = UTF8.encodeInto(text, this.em.HEAPU8.subarray(chars, chars + room - 1));
     this.em.HEAPU8[chars + written] = 0;
     const result = this.ffi.QTS_NewString(ctxPtr, chars);
+    this.em._free(chars);
+    return this.made(result);
+  }
+
+  /**
+   * A string with a NUL, which QTS_NewString's C string would end at (b"a\x00b".decode() gave
+   * "a"): evaluated as its JSON literal, which holds nothing but the string.
+   */
+  private stringLiteral(ctxPtr: number, text: string): number {
+    const code = UTF8.encode(JSON.stringify(text));
+    const chars = this.allocate(code.length + 1);
+    this.em.HEAPU8.set(code, chars);
+    this.em.HEAPU8[chars + code.length] = 0;
+    const result = this.ffi.QTS_Eval(ctxPtr, chars, code.length, "<string>", 0, 0);
     this.em._free(chars);
     return this.made(result);
   }
