@@ -13,7 +13,8 @@ export function ipToNumber(ip: string): number {
 }
 
 export function numberToIp(n: number): string {
-  return [24, 16, 8, 0].map((shift) => (Math.floor(n / 2 ** shift) & 255).toString()).join(".");
+  // No array per call: a DHCP server tries one address after another (dhcp.ts, lease).
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }
 
 export function isIPv4(ip: string): boolean {

@@ -33,9 +33,16 @@ const QUICKJS_ROOM = 1.5;
 const COUNTED_BLOCK_BYTES = 8;
 const GC_HEAP_FRACTION = 256;
 
-interface Malloc {
+export interface Malloc {
   _malloc(bytes: number): number;
   _free(ptr: number): void;
+}
+
+/** Takes every free block of a memory that refuses to grow, in `sizes` (largest first, down to 1): their addresses and sizes. */
+export function takeFree(em: Malloc, sizes = FILL_SIZES): [number, number][] {
+  const blocks: [number, number][] = [];
+  for (const size of sizes) for (let ptr = em._malloc(size); ptr !== 0; ptr = em._malloc(size)) blocks.push([ptr, size]);
+  return blocks;
 }
 
 /**
@@ -96,7 +103,7 @@ export class BoardHeap {
     this.spare = this.em._malloc(SPARE_BYTES);
     const heap = this.em._malloc(BoardHeap.room(heapBytes));
     if (!this.suspendBlock || !this.spare || !heap) throw new Error("boardsim: the board's memory has no room for its heap");
-    for (const size of FILL_SIZES) while (this.em._malloc(size) !== 0);
+    takeFree(this.em);
     this.em._free(heap);
     this.failed = false;
     this.gcEvery = Math.floor(heapBytes / GC_HEAP_FRACTION) * COUNTED_BLOCK_BYTES;

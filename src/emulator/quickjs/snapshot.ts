@@ -23,7 +23,7 @@ import { setFlagsFromString } from "node:v8";
 import { Lifetime, QuickJSAsyncContext, QuickJSAsyncRuntime, QuickJSAsyncWASMModule, RELEASE_ASYNC } from "quickjs-emscripten";
 import type { GuestHost, HostValue } from "../host-api.ts";
 import { NATIVE_HELPERS } from "./native.ts";
-import { BoardHeap, PAGE } from "./board-heap.ts";
+import { BoardHeap, PAGE, takeFree, type Malloc } from "./board-heap.ts";
 import { RawHostCalls } from "./raw-ffi.ts";
 import { smallMemoryWasm } from "./wasm-memory.ts";
 
@@ -162,7 +162,8 @@ function infoKey(info: HostValue): string {
 
 async function takeSnapshot(info: HostValue, functionNames: readonly string[], library: string): Promise<Snapshot> {
   const { module, raw, memory } = await newInstance();
-  const fresh = changedChunks(new Uint8Array(memory.buffer), null);
+  // What every instance holds before any call (data segments, start-up writes): not copied.
+  const fresh = new Uint8Array(memory.buffer).slice();
   const ctx = module.newContext();
   gcFields ??= findGcFields(module, ctx);
   const open = () => true;
@@ -182,6 +183,7 @@ async function takeSnapshot(info: HostValue, functionNames: readonly string[], l
     .unwrapResult(ctx.evalCode("Object.fromEntries(Object.entries(__modules).map(([k, v]) => [k, Object.keys(v)]))"))
     .consume((h) => ctx.dump(h) as Record<string, string[]>);
   randomStateOffset ??= findRandomState(module, ctx);
+  zeroFreeMemory(module, memory);
 
   const heap = new Uint8Array(memory.buffer);
   const ranges: [number, number][] = [];
@@ -201,26 +203,46 @@ async function takeSnapshot(info: HostValue, functionNames: readonly string[], l
   return { pages: memory.buffer.byteLength / PAGE, ranges, bytes, rt: internals.rt.value, ctx: internals.ctx.value, exports };
 }
 
-/** Indexes of the chunks of `heap` that are not zero, or (given a fresh instance's) not zero in either. */
-function changedChunks(heap: Uint8Array, fresh: Uint32Array | null): Uint32Array {
+/** 16 MiB down to 1 byte, halving. */
+const HALVING_SIZES = Array.from({ length: 25 }, (_, i) => 2 ** (24 - i));
+
+/**
+ * Zeroes the template's free malloc memory and keeps it taken: compiling the library leaves freed
+ * blocks full of garbage, which every board would copy and keep resident for nothing. Each free
+ * block is taken (the memory may not grow meanwhile; halving sizes, so few blocks and few of
+ * malloc's headers) and zeroed, and stays taken in every board: pages of zeros are not copied, and
+ * a board's heap lies above the template's memory anyway (BoardHeap.pages).
+ */
+function zeroFreeMemory(module: QuickJSAsyncWASMModule, memory: WasmMemory): void {
+  const em = (module as unknown as { module: Malloc & { HEAPU8: Uint8Array } }).module;
+  Object.defineProperty(memory, "grow", {
+    configurable: true,
+    value: () => {
+      throw new RangeError("the template's memory is full");
+    },
+  });
+  try {
+    for (const [ptr, size] of takeFree(em, HALVING_SIZES)) em.HEAPU8.fill(0, ptr, ptr + size);
+  } finally {
+    delete (memory as { grow?: unknown }).grow;
+  }
+}
+/** Indexes of the chunks of `heap` that differ from `fresh` (a fresh instance's memory, zeros past its end). */
+function changedChunks(heap: Uint8Array, fresh: Uint8Array): number[] {
   const words = new Uint32Array(heap.buffer, 0, heap.byteLength / 4);
+  const freshWords = new Uint32Array(fresh.buffer, 0, fresh.byteLength / 4);
   const wordsPerChunk = CHUNK / 4;
-  const freshSet = new Set(fresh);
   const found: number[] = [];
   for (let chunk = 0; chunk < heap.byteLength / CHUNK; chunk++) {
-    if (freshSet.has(chunk)) {
-      found.push(chunk);
-      continue;
-    }
     const end = (chunk + 1) * wordsPerChunk;
     for (let w = chunk * wordsPerChunk; w < end; w++) {
-      if (words[w] !== 0) {
+      if (words[w] !== (freshWords[w] ?? 0)) {
         found.push(chunk);
         break;
       }
     }
   }
-  return Uint32Array.from(found);
+  return found;
 }
 
 /** A board's instance with the snapshot's runtime and context in it, as its own objects, and `heapBytes` free for the script. */
