@@ -57,6 +57,14 @@ describe("print formats values like MicroPython", () => {
     );
   });
 
+  it("prints a NUL character as it is, in short, wide and long strings (MicroPython's str has a length: py/objstr.c str_print)", async () => {
+    expect(await consoleOf(`print("a\\x00b"); print("é\\x00", "中\\x00文"); const a = "x".repeat(600); print(a + "\\x00" + a)`)).toBe(
+      `a\x00b\né\x00 中\x00文\n${"x".repeat(600)}\x00${"x".repeat(600)}\n`,
+    );
+    // Through the host and back: encode() and decode() keep it too.
+    expect(await consoleOf(`const b = "a\\x00b".encode(); print(b, len(b), repr(b.decode()), b.decode() === "a\\x00b")`)).toBe("b'a\\x00b' 3 'a\\x00b' True\n");
+  });
+
   it("prints tuples as (a, b), one-tuples as (a,), arrays as lists, strings inside them quoted", async () => {
     expect(await consoleOf(`print(tuple("192.168.1.5", 52344), tuple("x"), ["a", 1, [true]], tuple())`)).toBe(
       "('192.168.1.5', 52344) ('x',) ['a', 1, [True]] ()\n",

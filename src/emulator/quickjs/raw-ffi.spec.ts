@@ -41,6 +41,21 @@ describe("raw host calls over the QuickJS FFI", () => {
     ctx.dispose();
   });
 
+  it("passes strings whole: NULs, lone surrogates and emoji in 8-bit, 16-bit and rope strings", async () => {
+    let seen: HostValue[] = [];
+    const ctx = await sandbox({ take: (...args) => ((seen = args), null) });
+    // Ropes: a concatenation of long strings that stay alive (`a`, `w`) is not copied flat.
+    await evaluate(
+      ctx,
+      `const a = "x".repeat(600), w = "中".repeat(600);
+       h.take("a\\0b", "\\0", "é\\0ÿ", "中\\0文", "a\\ud800b", "x\\udc00", "😀", a + "\\0" + a, w + "\\0" + w, a + "\\ud800" + a, a + "😀é" + a)`,
+    );
+    const x = "x".repeat(600);
+    const w = "中".repeat(600);
+    expect(seen).toEqual(["a\0b", "\0", "é\0ÿ", "中\0文", "a\ud800b", "x\udc00", "😀", `${x}\0${x}`, `${w}\0${w}`, `${x}\ud800${x}`, `${x}😀é${x}`]);
+    ctx.dispose();
+  });
+
   it("a copy the host keeps stays as it was sent while the guest reuses its buffer", async () => {
     const kept: Uint8Array[] = [];
     const ctx = await sandbox({ keep: (data) => (kept.push(data as Uint8Array), null) });
@@ -50,7 +65,7 @@ describe("raw host calls over the QuickJS FFI", () => {
   });
 
   it("returns the host's values to the guest as their JS equivalents", async () => {
-    const values: HostValue[] = [7, -7, 2 ** 40, 0.5, true, false, null, "", "héllo ✓", Uint8Array.of(9, 0, 8), new Uint8Array(0), Uint8Array.of(1, 2, 3, 4).subarray(1, 3), [1, "x", Uint8Array.of(5)], { k: [null] }];
+    const values: HostValue[] = [7, -7, 2 ** 40, 0.5, true, false, null, "", "héllo ✓", "a\0b", "中\0", Uint8Array.of(9, 0, 8), new Uint8Array(0), Uint8Array.of(1, 2, 3, 4).subarray(1, 3), [1, "x", Uint8Array.of(5)], { k: [null] }];
     const ctx = await sandbox({ give: (i) => values[i as number]! });
     const described = await evaluate(
       ctx,
@@ -59,7 +74,7 @@ describe("raw host calls over the QuickJS FFI", () => {
     );
     expect(JSON.parse(described as string)).toEqual([
       ["number", 7], ["number", -7], ["number", 2 ** 40], ["number", 0.5], ["boolean", true], ["boolean", false], ["object", null],
-      ["string", ""], ["string", "héllo ✓"], ["object", { bytes: [9, 0, 8] }], ["object", { bytes: [] }], ["object", { bytes: [2, 3] }],
+      ["string", ""], ["string", "héllo ✓"], ["string", "a\0b"], ["string", "中\0"], ["object", { bytes: [9, 0, 8] }], ["object", { bytes: [] }], ["object", { bytes: [2, 3] }],
       ["object", [1, "x", { bytes: [5] }]], ["object", { k: [null] }],
     ]);
     ctx.dispose();

@@ -18,9 +18,11 @@
  *   in place (`QTS_GetArrayBuffer` mallocs a copy; a full heap had no room for it). `calibrate`
  *   finds the offsets on buffers it made, and the build is refused if they are not found;
  * - a string's JSValue points to its JSString: a word with its length (31 bits) and whether its
- *   characters are 16-bit (the top bit), then its characters. 8-bit (Latin-1) ones are read in
- *   place, up to a NUL as QTS_GetString's C string ends there (it mallocs UTF-8 for the host to
- *   decode); `calibrate` finds the offsets too. 16-bit strings and ropes go through QTS_GetString.
+ *   characters are 16-bit (the top bit), then its characters, 8-bit (Latin-1) or UTF-16: read in
+ *   place, NULs included (MicroPython's str has a length, py/objstr.c: print("a\x00b") writes
+ *   3 characters). A rope (a concatenation) has its length in the same word: it goes through
+ *   QTS_GetString, whose UTF-8 C string ends at a NUL, and through QTS_Dump's JSON when the text
+ *   came back another length. `calibrate` finds the offsets and checks the rope's length word.
  */
 import type { QuickJSAsyncContext, QuickJSAsyncWASMModule, QuickJSHandle } from "quickjs-emscripten";
 import { GuestException, type GuestHost, type HostValue } from "../host-api.ts";
@@ -67,6 +69,8 @@ interface Ffi {
   QTS_NewArrayBuffer(ctx: number, block: number, length: number): number;
   QTS_Dump(ctx: number, value: number): number;
   QTS_Throw(ctx: number, error: number): number;
+  /** Evaluates `length` bytes of code (detect module 0, flags 0: a global script). */
+  QTS_Eval(ctx: number, code: number, length: number, filename: string, detectModule: number, flags: number): number;
   QTS_GetGlobalObject(ctx: number): number;
 }
 
@@ -248,9 +252,9 @@ export class RawHostCalls {
       case TAGS.undefined:
         return null;
       case TAGS.string:
-        return this.latin1At(low) ?? this.readString(ctxPtr, value);
+        return this.stringAt(low);
       case TAGS.stringRope:
-        return this.readString(ctxPtr, value);
+        return this.ropeText(ctxPtr, value, low);
       case TAGS.object:
         return this.readBytes(low) ?? this.dump(ctxPtr, value);
     }
@@ -270,15 +274,20 @@ export class RawHostCalls {
     return text;
   }
 
-  /** An 8-bit string's characters up to its end or a NUL (see above), read where they are; null for a 16-bit one. */
-  private latin1At(string: number): string | null {
+  /** A flat string's characters, 8-bit or 16-bit (the length word's top bit), read where they are. */
+  private stringAt(string: number): string {
     const { stringLength, stringChars } = layout!;
     const length = this.int32()[(string + stringLength) >> 2]!;
-    if (length < 0) return null; // its top bit: 16-bit characters
     const start = string + stringChars;
-    const end = start + length;
-    const nul = length > 0 ? this.heapText.indexOf(0, start) : end;
-    return this.heapText.toString("latin1", start, nul >= 0 && nul < end ? nul : end);
+    if (length >= 0) return this.heapText.toString("latin1", start, start + length);
+    return this.heapText.toString("utf16le", start, start + 2 * (length & 0x7fffffff));
+  }
+
+  /** A rope's text (see above): QTS_GetString's copy unless a NUL cut it or a lone surrogate came back as U+FFFDs. */
+  private ropeText(ctxPtr: number, value: number, rope: number): string {
+    const text = this.readString(ctxPtr, value);
+    if (text.length === this.int32()[(rope + layout!.stringLength) >> 2]!) return text;
+    return this.dump(ctxPtr, value) as string;
   }
 
   private cString(chars: number): string {
@@ -357,11 +366,26 @@ export class RawHostCalls {
   }
 
   private newString(ctxPtr: number, text: string): number {
+    if (text.includes("\0")) return this.stringLiteral(ctxPtr, text);
     const room = text.length * 3 + 1;
     const chars = this.allocate(room);
     const { written } = UTF8.encodeInto(text, this.em.HEAPU8.subarray(chars, chars + room - 1));
     this.em.HEAPU8[chars + written] = 0;
     const result = this.ffi.QTS_NewString(ctxPtr, chars);
+    this.em._free(chars);
+    return this.made(result);
+  }
+
+  /**
+   * A string with a NUL, which QTS_NewString's C string would end at (b"a\x00b".decode() gave
+   * "a"): evaluated as its JSON literal, which holds nothing but the string.
+   */
+  private stringLiteral(ctxPtr: number, text: string): number {
+    const code = UTF8.encode(JSON.stringify(text));
+    const chars = this.allocate(code.length + 1);
+    this.em.HEAPU8.set(code, chars);
+    this.em.HEAPU8[chars + code.length] = 0;
+    const result = this.ffi.QTS_Eval(ctxPtr, chars, code.length, "<string>", 0, 0);
     this.em._free(chars);
     return this.made(result);
   }
@@ -403,6 +427,9 @@ export class RawHostCalls {
     // Strings: a 16-bit one (its top bit set beside its length), and 8-bit ones of two lengths.
     const strings = ["\u4e2d\u6587", "calibr\u00e9", "x".repeat(77) + "\u00ff"].map((text) => ({ text, handle: ctx.newString(text) }));
     held.push(...strings.map((s) => s.handle));
+    // And a rope: its length in the same word.
+    const rope = ctx.unwrapResult(ctx.evalCode(`(() => { const a = "x".repeat(600); return a + "y" + a; })()`));
+    held.push(rope);
     const words = this.int32();
     const bytes = this.em.HEAPU8;
     const word = (address: number) => words[address >> 2]!;
@@ -422,7 +449,8 @@ export class RawHostCalls {
     const text = (at: number, length: number, encoding: "latin1" | "utf16le") => Buffer.from(bytes.subarray(at, at + length)).toString(encoding);
     const stringLength = find((at) => narrow.every((s) => word(s.at + at) === s.text.length) && word(wide.at + at) === (wide.text.length | 0x80000000));
     const stringChars = find((at) => at > stringLength && narrow.every((s) => text(s.at + at, s.text.length, "latin1") === s.text) && text(wide.at + at, 4, "utf16le") === wide.text);
-    if (stringLength < 0 || stringChars < 0) throw new Error("boardsim: unsupported quickjs-emscripten build (string layout)");
+    const ropeLength = this.int32()[(rope.value >> 2) + 1] === TAGS.stringRope ? word(word(rope.value) + stringLength) : -1;
+    if (stringLength < 0 || stringChars < 0 || ropeLength !== 1201) throw new Error("boardsim: unsupported quickjs-emscripten build (string layout)");
     held.forEach((h) => h.dispose());
     layout = { arrayBufferClass: buffer, uint8ArrayClass, bufferField, bufferData, arrayData, arrayLength, stringLength, stringChars };
   }

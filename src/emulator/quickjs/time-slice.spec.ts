@@ -6,7 +6,7 @@ import { BOARDS } from "../../boards/index.ts";
 import { boardInfo } from "../host/modbuiltins.ts";
 import type { GuestHost, HostValue } from "../host-api.ts";
 import { QuickJsEngine } from "./engine.ts";
-import { GUEST_SLICE_MS } from "./time-slice.ts";
+import { GUEST_SLICE_MS, SLICE_MESSAGE } from "./time-slice.ts";
 import { compileScript } from "./transpile.ts";
 
 afterEach(() => vi.restoreAllMocks());
@@ -52,5 +52,12 @@ describe("the guest's time slice", () => {
     const { outcome, printed } = await runBlocking(busyAfterSleep, GUEST_SLICE_MS + 1000);
     expect(printed).toBe("ran on\n");
     expect(outcome).toEqual({ kind: "finished" });
+  });
+
+  it("still ends a loop that runs on past its slice after the resume", async () => {
+    const source = `import time from "time";\ntime.sleep_ms(10);\n(0, eval)("while (true) {}");\nprint("not reached");\n`;
+    const { outcome, printed } = await runBlocking(source, GUEST_SLICE_MS + 1000);
+    expect(printed).toBe("");
+    expect(outcome).toMatchObject({ kind: "raised", pyType: "RuntimeError", traceback: expect.arrayContaining([`RuntimeError: ${SLICE_MESSAGE}`]) });
   });
 });
