@@ -44,6 +44,8 @@ export interface Snapshot {
   ctx: number;
   /** Each guest module's export names (the module loader's source for `import x from "socket"`). */
   exports: Record<string, string[]>;
+  /** Per board heap size, the blocks BoardHeap.reserve takes in a board's memory (the same in every board of this snapshot). */
+  fills: Map<number, readonly number[]>;
 }
 
 /** One board's QuickJS: its WebAssembly instance and raw host-call binding. */
@@ -140,7 +142,7 @@ const snapshots = new Map<string, Promise<Snapshot>>();
  * once per process for each such board kind.
  */
 export function snapshotFor(info: HostValue, functionNames: readonly string[], library: string): Promise<Snapshot> {
-  const key = `${infoKey(info)}\n${functionNames.join(",")}`;
+  const key = snapshotKey(info, functionNames);
   let snapshot = snapshots.get(key);
   if (!snapshot) {
     snapshot = takeSnapshot(info, functionNames, library);
@@ -150,13 +152,20 @@ export function snapshotFor(info: HostValue, functionNames: readonly string[], l
   return snapshot;
 }
 
-/** Each board info's text, made once per object (a board profile's info is one object: modbuiltins.ts). */
-const infoKeys = new WeakMap<object, string>();
+/**
+ * Per board info object (a board profile's info is one object: modbuiltins.ts), the last key made
+ * and the names it was made from: each board has its own names array, but boards of a kind have the
+ * same names, and comparing them costs less than joining ~130 names and hashing the text again.
+ */
+const lastKeys = new WeakMap<object, { names: readonly string[]; key: string }>();
 
-function infoKey(info: HostValue): string {
-  if (typeof info !== "object" || info === null) return JSON.stringify(info);
-  let key = infoKeys.get(info);
-  if (key === undefined) infoKeys.set(info, (key = JSON.stringify(info)));
+function snapshotKey(info: HostValue, names: readonly string[]): string {
+  const make = () => `${JSON.stringify(info)}\n${names.join(",")}`;
+  if (typeof info !== "object" || info === null) return make();
+  const last = lastKeys.get(info);
+  if (last && last.names.length === names.length && last.names.every((name, i) => name === names[i])) return last.key;
+  const key = make();
+  lastKeys.set(info, { names, key });
   return key;
 }
 
@@ -200,7 +209,7 @@ async function takeSnapshot(info: HostValue, functionNames: readonly string[], l
   }
   const internals = ctx as unknown as { ctx: { value: number }; rt: { value: number } };
   // The template instance is dropped here, its context never freed: the snapshot holds it.
-  return { pages: memory.buffer.byteLength / PAGE, ranges, bytes, rt: internals.rt.value, ctx: internals.ctx.value, exports };
+  return { pages: memory.buffer.byteLength / PAGE, ranges, bytes, rt: internals.rt.value, ctx: internals.ctx.value, exports, fills: new Map() };
 }
 
 /** 16 MiB down to 1 byte, halving. */
@@ -259,7 +268,7 @@ export async function restore(snapshot: Snapshot, heapBytes: number): Promise<Bo
     size: snapshot.rt + gcFields!.size,
     threshold: snapshot.rt + gcFields!.threshold,
   });
-  heap.reserve(heapBytes);
+  snapshot.fills.set(heapBytes, heap.reserve(heapBytes, snapshot.fills.get(heapBytes)));
   instance.raw.heap = heap;
   return { ...instance, ctx: wrap(instance.module, snapshot.rt, snapshot.ctx), heap };
 }
