@@ -55,7 +55,7 @@ export interface PythonCosts {
   /** µs: recv(4096) and sendall of 4 KiB as data calls (shared memory, one round trip each: a host without SocketStreams). */
   recv: number;
   sendall: number;
-  /** µs: the same with the host's SocketStreams: 16 KiB read ahead and 16 KiB of send room per call, so one call in four. */
+  /** µs: the same with the host's SocketStreams: 64 KiB read ahead and 64 KiB of send room lent per call (data-channel.ts), so one call in 17. */
   aheadRecv: number;
   bufferedSendall: number;
 }

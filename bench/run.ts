@@ -200,7 +200,7 @@ for (const [what, ts, py] of [
   rows.push({ what: `7. per call, stand-in host: ${what} (µs), TS / .py`, board: `${fmt(ts, 2)} / ${fmt(py, 1)}`, native: "", ratio: "", target: "" });
 }
 rows.push({
-  what: "7. .py data call from shared memory, stand-in host: recv(4096) read ahead / sendall of 4 KiB buffered (µs, one call in 4)",
+  what: "7. .py data call from shared memory, stand-in host: recv(4096) read ahead / sendall of 4 KiB buffered (µs, one call in 17)",
   board: `${fmt(pyCosts.aheadRecv, 1)} / ${fmt(pyCosts.bufferedSendall, 1)}`,
   native: "",
   ratio: "",
