@@ -77,7 +77,7 @@ def _bridge(js):
         return decode(reply["v"]), "s" in reply
 
     def data(op, fd, size, mv):
-        js_pause, js_data, js_resume, read_reply, js_collect = data_fns
+        js_pause, js_data, js_resume, read_reply = data_fns
         # A socket data call without JSON (data-channel.ts): ints in, a count or the bytes read out.
         js_pause()
         try:
@@ -130,7 +130,7 @@ def _bridge(js):
     js_soft_reset, js_raw_output, js_gc_threshold = js.softReset, js.rawOutput, js.gcThreshold
     _lend(js.lent())
     call_fns = (js_pause, js_call, js_resume, read_reply)
-    data_fns = (js_pause, js_data, js_resume, read_reply, js_collect)
+    data_fns = (js_pause, js_data, js_resume, read_reply)
     return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold
 
 
