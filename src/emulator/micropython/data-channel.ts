@@ -207,7 +207,7 @@ export class LentData {
     const result = words[LENGTH]!;
     const fast = words[KIND] === FAST;
     if (fast && op === RECV) {
-      this.words();
+      this.words(); // this.bytes viewed again if the memory grew
       this.bytes.set(data.subarray(0, result), L_RECEIVED);
     }
     this.renew(DATA_CALLS[op]!);
@@ -255,9 +255,8 @@ export class DataChannelHost {
     const read = words[AHEAD_START]! - this.taken;
     if (read > 0) streams.consume(words[AHEAD_FD]!, read);
     this.taken = words[AHEAD_START]!;
-    if (!endsLending(name)) {
-      words[SEND_ROOM] = Math.min(streams.sendRoom(fd), SEND_BYTES);
-    } else {
+    // After a neutral call the worker keeps the room it was lent (LentData.renew): nothing to refresh.
+    if (endsLending(name)) {
       words[AHEAD_START] = words[AHEAD_END] = this.taken = 0;
       words[SEND_ROOM] = 0;
     }

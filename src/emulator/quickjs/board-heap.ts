@@ -109,10 +109,9 @@ export class BoardHeap {
     const heap = this.em._malloc(BoardHeap.room(heapBytes));
     if (!this.suspendBlock || !this.spare || !heap) throw new Error("boardsim: the board's memory has no room for its heap");
     if (counts) {
-      const known = counts;
-      FILL_SIZES.forEach((size, i) => {
-        for (let n = 0; n < known[i]!; n++) if (this.em._malloc(size) === 0) throw new Error("boardsim: the board's memory differs from its snapshot's");
-      });
+      for (const [i, size] of FILL_SIZES.entries()) {
+        for (let n = 0; n < counts[i]!; n++) if (this.em._malloc(size) === 0) throw new Error("boardsim: the board's memory differs from its snapshot's");
+      }
       this.words[this.gc.threshold >> 2] = 0; // as the failed mallocs of a full take leave it
     } else {
       const blocks = takeFree(this.em);

@@ -236,6 +236,7 @@ function zeroFreeMemory(module: QuickJSAsyncWASMModule, memory: WasmMemory): voi
     delete (memory as { grow?: unknown }).grow;
   }
 }
+
 /** Indexes of the chunks of `heap` that differ from `fresh` (a fresh instance's memory, zeros past its end). */
 function changedChunks(heap: Uint8Array, fresh: Uint8Array): number[] {
   const words = new Uint32Array(heap.buffer, 0, heap.byteLength / 4);
