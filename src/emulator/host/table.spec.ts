@@ -7,6 +7,7 @@ import { ManualClock } from "../../../test/support/manual-clock.ts";
 import { BOARDS } from "../../boards/index.ts";
 import { Lan } from "../../network-sim/lan.ts";
 import { Board } from "../board.ts";
+import { Peripherals } from "../devices/peripherals.ts";
 import { MODULES } from "./functions.ts";
 import { HOST_TABLE, type HostModuleName } from "./table.ts";
 
@@ -40,6 +41,21 @@ describe("the host-call table", () => {
     expect(await board.call("ticksAdd", [5, 3])).toBe(8);
     expect(await board.call("rtcDatetime", [null])).toHaveLength(8); // a module first made late
     for (const name of ["constructor", "__proto__", "toString", "hasOwnProperty"]) expect(() => board.call(name, [])).toThrow(`no host function ${name}`);
+  });
+
+  it("a reset board's late first call of a module does not take the next board's pin edges", () => {
+    const log = pino({ level: "silent" });
+    const lan = new Lan({ clock: new ManualClock(), log });
+    const peripherals = new Peripherals();
+    const options = { profile: BOARDS.esp32!, lan, log, timing: "fast" as const, console: () => {}, peripherals };
+    const { IN, IRQ_RISING } = BOARDS.esp32!.port.pins.constants;
+    const old = new Board(options);
+    old.halt(); // the reset button; its script may still be on its way to a call
+    const next = new Board(options);
+    next.call("pinIrq", [next.call("pinInit", [4, IN!, null, null]) as number, 1, IRQ_RISING!]);
+    void old.call("pinIrq", [4, 2, IRQ_RISING!]); // never answered
+    peripherals.setInput(4, 1);
+    expect(next.scheduled()).toBe(true);
   });
 
   const guests = {
