@@ -154,8 +154,8 @@ export function snapshotFor(info: HostValue, functionNames: readonly string[], l
 
 /**
  * Per board info object (a board profile's info is one object: modbuiltins.ts), the last key made
- * and the names it was made from (every Board's names are one array: host/functions.ts HOST_NAMES),
- * so boards of a kind do not join ~130 names and hash the text again.
+ * and the names it was made from: each board has its own names array, but boards of a kind have the
+ * same names, and comparing them costs less than joining ~130 names and hashing the text again.
  */
 const lastKeys = new WeakMap<object, { names: readonly string[]; key: string }>();
 
@@ -163,7 +163,7 @@ function snapshotKey(info: HostValue, names: readonly string[]): string {
   const make = () => `${JSON.stringify(info)}\n${names.join(",")}`;
   if (typeof info !== "object" || info === null) return make();
   const last = lastKeys.get(info);
-  if (last?.names === names) return last.key;
+  if (last && last.names.length === names.length && last.names.every((name, i) => name === names[i])) return last.key;
   const key = make();
   lastKeys.set(info, { names, key });
   return key;
