@@ -1,3 +1,4 @@
+import type { Writable } from "node:stream";
 import type { SerialDevice } from "../emulator/serial-device.ts";
 import { forwardOutput } from "./forward-output.ts";
 
@@ -26,7 +27,7 @@ const BATCH_CHARS = 1 << 16;
  * order. While `out` is full (on a pipe Node's stdout is asynchronous) it returns a promise, for
  * the board's print to wait on: without it a flood of prints would grow without bound.
  */
-export function batchedWriter(out: NodeJS.WritableStream & { writableNeedDrain?: boolean }): ConsoleWriter {
+export function batchedWriter(out: Writable): ConsoleWriter {
   let held = "";
   let turnEnd: NodeJS.Immediate | null = null;
   const flush = () => {
@@ -40,7 +41,9 @@ export function batchedWriter(out: NodeJS.WritableStream & { writableNeedDrain?:
     held += text;
     if (held.length >= BATCH_CHARS) flush();
     else turnEnd ??= setImmediate(flush);
-    return out.writableNeedDrain ? drainOf(out) : undefined;
+    // Full: what the OS has not taken yet (not writableNeedDrain, which stays set until the next
+    // tick although a file takes a write at once: every print after a batch would wait for it).
+    return out.writableLength >= out.writableHighWaterMark ? drainOf(out) : undefined;
   };
   return Object.assign(write, { flush });
 }
