@@ -14,6 +14,11 @@ import type { CompiledScript } from "./transpile.ts";
  */
 const GUEST_STACK_BYTES = 32 * 1024;
 const ENTRY_FILE = "main.js";
+/**
+ * Host calls done with their bytes when they return, which read them in place (raw-ffi.ts,
+ * RawBinding.borrowing): print's `write` (consoleText makes them text first) and the text helpers.
+ */
+const BORROWING: ReadonlySet<string> = new Set(["write", "quote", "utf8Decode"]);
 
 /** The guest library, inlined by tools/build.mjs into the CLI bundle; undefined when running from source. */
 declare const BOARDSIM_GUEST_LIBRARY: string | undefined;
@@ -77,8 +82,8 @@ export class QuickJsEngine implements GuestEngine {
     const { raw, ctx, heap } = await restore(snapshot, this.options.heapBytes);
     const runtime = ctx.runtime;
     // The same order as the snapshot's template installed them (snapshot.ts): the same ids.
-    raw.bind(ctx, this.renewing(nativesOf(heap)), () => this.hostOpen, guestError);
-    raw.bind(ctx, this.renewing(host), () => this.hostOpen, guestError);
+    raw.bind(ctx, this.renewing(nativesOf(heap)), () => this.hostOpen, guestError, BORROWING);
+    raw.bind(ctx, this.renewing(host), () => this.hostOpen, guestError, BORROWING);
     raw.onResume = () => this.slice.renew();
     runtime.setModuleLoader((name) => this.moduleSource(name, snapshot.exports));
     runtime.setMaxStackSize(GUEST_STACK_BYTES);

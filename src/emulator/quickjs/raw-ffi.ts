@@ -84,6 +84,8 @@ interface RawBinding {
   open(): boolean;
   /** Turns a host error into the Error the guest library rebuilds its exception from. */
   guestError(error: unknown): Error;
+  /** The functions done with their bytes arguments when they return: they get views of the guest's memory, not copies. */
+  borrowing: ReadonlySet<string>;
 }
 
 /**
@@ -105,6 +107,7 @@ interface BytesLayout {
 }
 let layout: BytesLayout | null = null;
 
+const NONE: ReadonlySet<string> = new Set();
 const UTF8 = new TextEncoder();
 const UTF8_DECODER = new TextDecoder();
 
@@ -180,13 +183,14 @@ export class RawHostCalls {
   /**
    * Answers the guest's calls to `host`'s functions; returns the first one's id. A board restored from a
    * snapshot (snapshot.ts) already holds the template's function objects: binding the same hosts
-   * in the same order as the template's `install` gives them the same ids.
+   * in the same order as the template's `install` gives them the same ids. `borrowing`: the
+   * functions that are done with their bytes arguments when they return (RawBinding.borrowing).
    */
-  bind(ctx: QuickJSAsyncContext, host: GuestHost, open: () => boolean, guestError: (error: unknown) => Error): number {
+  bind(ctx: QuickJSAsyncContext, host: GuestHost, open: () => boolean, guestError: (error: unknown) => Error, borrowing: ReadonlySet<string> = NONE): number {
     if (!layout) throw new Error("boardsim: raw host calls bound before any were installed");
     const firstId = this.nextId;
     this.nextId += host.functionNames.length;
-    this.bindings.push({ firstId, host, ctx, ctxPtr: contextPointer(ctx), open, guestError });
+    this.bindings.push({ firstId, host, ctx, ctxPtr: contextPointer(ctx), open, guestError, borrowing });
     return firstId;
   }
 
@@ -203,7 +207,8 @@ export class RawHostCalls {
     let result: HostValue | Promise<HostValue>;
     try {
       const args: HostValue[] = new Array(argc);
-      for (let i = 0; i < argc; i++) args[i] = this.fromGuest(fn.ctxPtr, argv + 8 * i);
+      const borrow = fn.borrowing.has(name);
+      for (let i = 0; i < argc; i++) args[i] = this.fromGuest(fn.ctxPtr, argv + 8 * i, borrow);
       result = fn.host.call(name, args);
       if (result instanceof Promise) this.heap?.beforeSuspend();
     } catch (error) {
@@ -244,7 +249,7 @@ export class RawHostCalls {
     return this.heap32;
   }
 
-  private fromGuest(ctxPtr: number, value: number): HostValue {
+  private fromGuest(ctxPtr: number, value: number, borrow = false): HostValue {
     const heap = this.int32();
     const low = heap[value >> 2]!;
     const tag = heap[(value >> 2) + 1]!;
@@ -261,7 +266,7 @@ export class RawHostCalls {
       case TAGS.stringRope:
         return this.ropeText(ctxPtr, value, low);
       case TAGS.object:
-        return this.readBytes(low) ?? this.dump(ctxPtr, value);
+        return this.readBytes(low, borrow) ?? this.dump(ctxPtr, value);
     }
     if (tag < TAG_FIRST || tag >= TAG_FLOAT64) return this.ffi.QTS_GetFloat64(ctxPtr, value);
     return this.dump(ctxPtr, value); // symbols, big integers: as the library's dump shows them
@@ -300,8 +305,8 @@ export class RawHostCalls {
     return UTF8_DECODER.decode(heap.subarray(chars, heap.indexOf(0, chars)));
   }
 
-  /** A copy of an ArrayBuffer's or Uint8Array's bytes, read where they are; null for any other object. */
-  private readBytes(object: number): Uint8Array | null {
+  /** A copy of an ArrayBuffer's or Uint8Array's bytes (`borrow`: a view of them), read where they are; null for any other object. */
+  private readBytes(object: number, borrow: boolean): Uint8Array | null {
     const { arrayBufferClass, uint8ArrayClass, bufferField, bufferData, arrayData, arrayLength } = layout!;
     const words = this.int32();
     const classId = this.classId(object);
@@ -316,6 +321,7 @@ export class RawHostCalls {
       length = words[(object + arrayLength) >> 2]!; // 0 once its buffer is detached
     } else return null;
     if (length === 0) return new Uint8Array(0);
+    if (borrow) return this.em.HEAPU8.subarray(data, data + length);
     if (length < ARENA_MIN_COPY || length > ARENA_BYTES / 4) return this.em.HEAPU8.slice(data, data + length);
     if (this.arenaUsed + length > this.arena.length) {
       this.arena = new Uint8Array(ARENA_BYTES);
