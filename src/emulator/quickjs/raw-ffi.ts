@@ -207,7 +207,7 @@ export class RawHostCalls {
     let result: HostValue | Promise<HostValue>;
     try {
       const args: HostValue[] = new Array(argc);
-      const borrow = fn.borrowing.has(name);
+      const borrow = argc > 0 && fn.borrowing.has(name);
       for (let i = 0; i < argc; i++) args[i] = this.fromGuest(fn.ctxPtr, argv + 8 * i, borrow);
       result = fn.host.call(name, args);
       if (result instanceof Promise) this.heap?.beforeSuspend();
