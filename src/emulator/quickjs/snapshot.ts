@@ -46,6 +46,8 @@ export interface Snapshot {
   exports: Record<string, string[]>;
   /** Per board heap size, the blocks BoardHeap.reserve takes in a board's memory (the same in every board of this snapshot). */
   fills: Map<number, readonly number[]>;
+  /** Bytes of the script compiled into the template (script-snapshots.ts), which count against a board's heap; 0 without one. */
+  scriptBytes: number;
 }
 
 /** One board's QuickJS: its WebAssembly instance and raw host-call binding. */
@@ -116,12 +118,13 @@ function quickJsBuild() {
 }
 
 /**
- * A new QuickJS instance: the template's memory starts at what its static data and C stack need and
- * grows; a board's has `fixedPages`, for good (board-heap.ts). Shared: see wasm-memory.ts.
+ * A new QuickJS instance: the template's memory starts at what its static data and C stack need, or
+ * at `pages`, and grows; a board's has `pages`, for good (board-heap.ts). Shared: see wasm-memory.ts.
  */
-async function newInstance(fixedPages?: number): Promise<BoardInstance & { memory: WasmMemory }> {
+async function newInstance(pages?: number, grows = pages === undefined): Promise<BoardInstance & { memory: WasmMemory }> {
   const { wasm, stackTop, loader, Ffi } = await quickJsBuild();
-  const memory = new Memory({ initial: fixedPages ?? Math.ceil(stackTop / PAGE), maximum: fixedPages ?? MAX_PAGES, shared: true });
+  const initial = pages ?? Math.ceil(stackTop / PAGE);
+  const memory = new Memory({ initial, maximum: grows ? MAX_PAGES : initial, shared: true });
   const em = await loader({
     wasmMemory: memory,
     instantiateWasm: (imports, receive) => {
@@ -159,7 +162,7 @@ export function snapshotFor(info: HostValue, functionNames: readonly string[], l
  */
 const lastKeys = new WeakMap<object, { names: readonly string[]; key: string }>();
 
-function snapshotKey(info: HostValue, names: readonly string[]): string {
+export function snapshotKey(info: HostValue, names: readonly string[]): string {
   const make = () => `${JSON.stringify(info)}\n${names.join(",")}`;
   if (typeof info !== "object" || info === null) return make();
   const last = lastKeys.get(info);
@@ -167,6 +170,22 @@ function snapshotKey(info: HostValue, names: readonly string[]): string {
   const key = make();
   lastKeys.set(info, { names, key });
   return key;
+}
+
+/**
+ * A script compiled into a template as the module `file` (script-snapshots.ts), its `config`
+ * module reading `__modules.config` (set by the board before it runs the script) with `configKeys`.
+ */
+export interface TemplateScript {
+  code: string;
+  file: string;
+  configKeys: readonly string[];
+}
+
+/** The source of guest module `name` (each board's `__modules` object), undefined for an unknown name. */
+export function guestModuleSource(name: string, exports: Record<string, string[]>): string | undefined {
+  const keys = exports[name];
+  return keys && `const m = globalThis.__modules[${JSON.stringify(name)}]; export default m; export const { ${keys.join(", ")} } = m;`;
 }
 
 async function takeSnapshot(info: HostValue, functionNames: readonly string[], library: string): Promise<Snapshot> {
@@ -194,6 +213,13 @@ async function takeSnapshot(info: HostValue, functionNames: readonly string[], l
   randomStateOffset ??= findRandomState(module, ctx);
   zeroFreeMemory(module, memory);
 
+  const internals = ctx as unknown as { ctx: { value: number }; rt: { value: number } };
+  // The template instance is dropped here, its context never freed: the snapshot holds it.
+  return capture(memory, fresh, internals.rt.value, internals.ctx.value, exports, 0);
+}
+
+/** A template's memory as a snapshot: what differs from `fresh`, a fresh instance's memory. */
+function capture(memory: WasmMemory, fresh: Uint8Array, rt: number, ctx: number, exports: Record<string, string[]>, scriptBytes: number): Snapshot {
   const heap = new Uint8Array(memory.buffer);
   const ranges: [number, number][] = [];
   for (const chunk of changedChunks(heap, fresh)) {
@@ -207,9 +233,66 @@ async function takeSnapshot(info: HostValue, functionNames: readonly string[], l
     bytes.set(heap.subarray(start, end), at);
     at += end - start;
   }
-  const internals = ctx as unknown as { ctx: { value: number }; rt: { value: number } };
-  // The template instance is dropped here, its context never freed: the snapshot holds it.
-  return { pages: memory.buffer.byteLength / PAGE, ranges, bytes, rt: internals.rt.value, ctx: internals.ctx.value, exports, fills: new Map() };
+  return { pages: memory.buffer.byteLength / PAGE, ranges, bytes, rt, ctx, exports, fills: new Map(), scriptBytes };
+}
+
+/**
+ * `base` with `script` compiled into it (script-snapshots.ts): a template restored from `base`, the
+ * script compiled there, taken again. Costs a copy and the compile, not the library's boot again.
+ */
+export async function withScript(base: Snapshot, script: TemplateScript): Promise<Snapshot> {
+  const { module, memory } = await newInstance(base.pages, true);
+  const fresh = new Uint8Array(memory.buffer).slice();
+  copySnapshot(base, new Uint8Array(memory.buffer));
+  const ctx = wrap(module, base.rt, base.ctx);
+  const scriptBytes = compileInto(module, memory, ctx, script, base.exports);
+  zeroFreeMemory(module, memory);
+  return capture(memory, fresh, base.rt, base.ctx, base.exports, scriptBytes);
+}
+
+function copySnapshot(snapshot: Snapshot, memory: Uint8Array): void {
+  let at = 0;
+  for (const [start, end] of snapshot.ranges) {
+    memory.set(snapshot.bytes.subarray(at, at + end - start), start);
+    at += end - start;
+  }
+}
+
+/** The wrapper whose compiling compiles the script and the modules it imports, none of them run. */
+const COMPILE_FILE = "boardsim:compile";
+
+/**
+ * Compiles `script` in the template, without running it: QuickJS compiles and resolves a module's
+ * imports at once, and runs it only when a module importing it runs (quickjs.c, __JS_evalInternal:
+ * js_resolve_module before JS_EVAL_FLAG_COMPILE_ONLY returns). Returns the bytes it took; throws
+ * if it does not compile (the board then compiles it and reports the error as it always did).
+ */
+function compileInto(module: QuickJSAsyncWASMModule, memory: WasmMemory, ctx: QuickJSAsyncContext, script: TemplateScript, exports: Record<string, string[]>): number {
+  const em = (module as unknown as { module: Malloc }).module;
+  const before = usedBytes(em, memory);
+  ctx.runtime.setModuleLoader((name) => {
+    if (name === script.file) return script.code;
+    if (name === "config") return `const m = globalThis.__modules.config; export default m; export const { ${script.configKeys.join(", ")} } = m;`;
+    return guestModuleSource(name, exports) ?? { error: new Error(`no module named '${name}'`) };
+  });
+  try {
+    ctx.unwrapResult(ctx.evalCode(`import ${JSON.stringify(script.file)};`, COMPILE_FILE, { type: "module", compileOnly: true })).dispose();
+  } finally {
+    ctx.runtime.removeModuleLoader();
+  }
+  return usedBytes(em, memory) - before;
+}
+
+/** The template's memory in use: its size less malloc's free blocks (taken to count them, then freed). */
+function usedBytes(em: Malloc, memory: WasmMemory): number {
+  Object.defineProperty(memory, "grow", { configurable: true, value: () => { throw new RangeError("counting"); } });
+  try {
+    const free = takeFree(em, HALVING_SIZES);
+    for (const [ptr] of free) em._free(ptr);
+    return memory.buffer.byteLength - free.reduce((sum, [, size]) => sum + size, 0);
+  } finally {
+    delete (memory as { grow?: unknown }).grow;
+  }
 }
 
 /** 16 MiB down to 1 byte, halving. */
@@ -259,17 +342,13 @@ function changedChunks(heap: Uint8Array, fresh: Uint8Array): number[] {
 export async function restore(snapshot: Snapshot, heapBytes: number): Promise<BoardInstance & { ctx: QuickJSAsyncContext; heap: BoardHeap }> {
   const instance = await newInstance(BoardHeap.pages(snapshot.pages, heapBytes));
   const memory = new Uint8Array(instance.memory.buffer);
-  let at = 0;
-  for (const [start, end] of snapshot.ranges) {
-    memory.set(snapshot.bytes.subarray(at, at + end - start), start);
-    at += end - start;
-  }
+  copySnapshot(snapshot, memory);
   seedRandom(memory, snapshot.ctx);
   const heap = new BoardHeap((instance.module as unknown as { module: ConstructorParameters<typeof BoardHeap>[0] }).module, instance.memory, {
     size: snapshot.rt + gcFields!.size,
     threshold: snapshot.rt + gcFields!.threshold,
   });
-  snapshot.fills.set(heapBytes, heap.reserve(heapBytes, snapshot.fills.get(heapBytes)));
+  snapshot.fills.set(heapBytes, heap.reserve(heapBytes, snapshot.fills.get(heapBytes), snapshot.scriptBytes));
   instance.raw.heap = heap;
   return { ...instance, ctx: wrap(instance.module, snapshot.rt, snapshot.ctx), heap };
 }
