@@ -3,7 +3,7 @@ import type { QuickJSAsyncContext, QuickJSHandle } from "quickjs-emscripten";
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "../host-api.ts";
 import { consoleText } from "./native.ts";
 import { BoardHeap, OUT_OF_MEMORY } from "./board-heap.ts";
-import { guestModuleSource, nativesOf, restore, snapshotFor, type Snapshot } from "./snapshot.ts";
+import { guestModuleSource, nativesOf, restore, RUN_FILE, snapshotFor, type Snapshot } from "./snapshot.ts";
 import { scriptSnapshotFor } from "./script-snapshots.ts";
 import { SLICE_MESSAGE, TimeSlice } from "./time-slice.ts";
 import { formatTraceback, type GuestError } from "./traceback.ts";
@@ -120,7 +120,7 @@ export class QuickJsEngine implements GuestEngine {
    */
   private async evaluate(ctx: QuickJSAsyncContext, code: string) {
     try {
-      return await ctx.evalCodeAsync(code, code === RUN_ENTRY ? "boardsim:run" : ENTRY_FILE, { type: "module" });
+      return await ctx.evalCodeAsync(code, code === RUN_ENTRY ? RUN_FILE : ENTRY_FILE, { type: "module" });
     } catch (error) {
       if (error instanceof RangeError && /call stack/.test(error.message)) return "host stack exhausted" as const;
       throw error;

@@ -258,38 +258,59 @@ function copySnapshot(snapshot: Snapshot, memory: Uint8Array): void {
   }
 }
 
-/** The wrapper whose compiling compiles the script and the modules it imports, none of them run. */
-const COMPILE_FILE = "boardsim:compile";
+/**
+ * The wrapper module that imports the script: compiling it in the template compiles the script and
+ * the modules it imports, none of them run; a board runs the script by running one more.
+ */
+export const RUN_FILE = "boardsim:run";
 
 /**
  * Compiles `script` in the template, without running it: QuickJS compiles and resolves a module's
  * imports at once, and runs it only when a module importing it runs (quickjs.c, __JS_evalInternal:
  * js_resolve_module before JS_EVAL_FLAG_COMPILE_ONLY returns). Returns the bytes it took; throws
  * if it does not compile (the board then compiles it and reports the error as it always did).
+ * The bytes count against a board's heap as if the board had compiled the script, less the
+ * wrapper (a second one, the same, measures it): the board compiles its own to run the script.
+ * Malloc's layout differs from a board that compiled the script itself, so the heap holds the same
+ * to within a few small blocks (256-byte arrays: the same count; 8-byte ones: 403 against 406).
  */
 function compileInto(module: QuickJSAsyncWASMModule, memory: WasmMemory, ctx: QuickJSAsyncContext, script: TemplateScript, exports: Record<string, string[]>): number {
-  const em = (module as unknown as { module: Malloc }).module;
+  const em = (module as unknown as { module: Malloc & { HEAPU8: Uint8Array } }).module;
   const before = usedBytes(em, memory);
   ctx.runtime.setModuleLoader((name) => {
     if (name === script.file) return script.code;
     if (name === "config") return `const m = globalThis.__modules.config; export default m; export const { ${script.configKeys.join(", ")} } = m;`;
     return guestModuleSource(name, exports) ?? { error: new Error(`no module named '${name}'`) };
   });
+  const compile = () => ctx.unwrapResult(ctx.evalCode(`import ${JSON.stringify(script.file)};`, RUN_FILE, { type: "module", compileOnly: true })).dispose();
   try {
-    ctx.unwrapResult(ctx.evalCode(`import ${JSON.stringify(script.file)};`, COMPILE_FILE, { type: "module", compileOnly: true })).dispose();
+    compile();
+    const compiled = usedBytes(em, memory);
+    compile();
+    return compiled - before - (usedBytes(em, memory) - compiled);
   } finally {
     ctx.runtime.removeModuleLoader();
   }
-  return usedBytes(em, memory) - before;
 }
 
-/** The template's memory in use: its size less malloc's free blocks (taken to count them, then freed). */
-function usedBytes(em: Malloc, memory: WasmMemory): number {
-  Object.defineProperty(memory, "grow", { configurable: true, value: () => { throw new RangeError("counting"); } });
+/**
+ * The template's memory in use: its size less malloc's free chunks (taken to count them, then
+ * freed). A chunk's size is in the word before the block, its low 3 bits flags (dlmalloc, the
+ * build's malloc: `head`), so the count is exact, malloc's headers included.
+ */
+function usedBytes(em: Malloc & { HEAPU8: Uint8Array }, memory: WasmMemory): number {
+  Object.defineProperty(memory, "grow", {
+    configurable: true,
+    value: () => {
+      throw new RangeError("counting");
+    },
+  });
   try {
-    const free = takeFree(em, HALVING_SIZES);
-    for (const [ptr] of free) em._free(ptr);
-    return memory.buffer.byteLength - free.reduce((sum, [, size]) => sum + size, 0);
+    const blocks = takeFree(em, HALVING_SIZES);
+    const heads = new Uint32Array(em.HEAPU8.buffer);
+    const free = blocks.reduce((sum, [ptr]) => sum + (heads[(ptr - 4) >> 2]! & ~7), 0);
+    for (const [ptr] of blocks) em._free(ptr);
+    return memory.buffer.byteLength - free;
   } finally {
     delete (memory as { grow?: unknown }).grow;
   }
