@@ -269,8 +269,8 @@ export const RUN_FILE = "boardsim:run";
  * imports at once, and runs it only when a module importing it runs (quickjs.c, __JS_evalInternal:
  * js_resolve_module before JS_EVAL_FLAG_COMPILE_ONLY returns). Returns the bytes it took; throws
  * if it does not compile (the board then compiles it and reports the error as it always did).
- * The bytes count against a board's heap as if the board had compiled the script, less the
- * wrapper (a second one, the same, measures it): the board compiles its own to run the script.
+ * The bytes count against a board's heap as if the board had compiled the script, less one
+ * wrapper (a second one, the same, measures it; the board compiles its own to run the script).
  * Malloc's layout differs from a board that compiled the script itself, so the heap holds the same
  * to within a few small blocks (256-byte arrays: the same count; 8-byte ones: 403 against 406).
  */
