@@ -30,6 +30,7 @@ import { smallMemoryWasm } from "./wasm-memory.ts";
 const GUEST_LIBRARY_FILE = "boardsim:guest";
 /** Copy granularity: the OS page, so memory the template never touched stays untouched (RSS). */
 const CHUNK = 4096;
+const ZERO_CHUNK = new Uint8Array(CHUNK);
 /** The memory import's maximum in the build (2 GiB). */
 const MAX_PAGES = 32768;
 
@@ -343,18 +344,11 @@ function zeroFreeMemory(module: QuickJSAsyncWASMModule, memory: WasmMemory): voi
 
 /** Indexes of the chunks of `heap` that differ from `fresh` (a fresh instance's memory, zeros past its end). */
 function changedChunks(heap: Uint8Array, fresh: Uint8Array): number[] {
-  const words = new Uint32Array(heap.buffer, 0, heap.byteLength / 4);
-  const freshWords = new Uint32Array(fresh.buffer, 0, fresh.byteLength / 4);
-  const wordsPerChunk = CHUNK / 4;
   const found: number[] = [];
-  for (let chunk = 0; chunk < heap.byteLength / CHUNK; chunk++) {
-    const end = (chunk + 1) * wordsPerChunk;
-    for (let w = chunk * wordsPerChunk; w < end; w++) {
-      if (words[w] !== (freshWords[w] ?? 0)) {
-        found.push(chunk);
-        break;
-      }
-    }
+  // Buffer.compare is memcmp: a word loop in JavaScript took 14-17 ms over a 7.8 MB template.
+  for (let at = 0; at < heap.byteLength; at += CHUNK) {
+    const before = at < fresh.byteLength ? fresh.subarray(at, at + CHUNK) : ZERO_CHUNK;
+    if (Buffer.compare(heap.subarray(at, at + CHUNK), before) !== 0) found.push(at / CHUNK);
   }
   return found;
 }
