@@ -24,6 +24,7 @@ import { Lifetime, QuickJSAsyncContext, QuickJSAsyncRuntime, QuickJSAsyncWASMMod
 import type { GuestHost, HostValue } from "../host-api.ts";
 import { NATIVE_HELPERS } from "./native.ts";
 import { BoardHeap, PAGE, takeFree, type Malloc } from "./board-heap.ts";
+import { lazyFfi } from "./lazy-ffi.ts";
 import { RawHostCalls } from "./raw-ffi.ts";
 import { smallMemoryWasm } from "./wasm-memory.ts";
 
@@ -135,7 +136,7 @@ async function newInstance(pages?: number, grows = pages === undefined): Promise
     },
   });
   em.type = "async";
-  const module = new QuickJSAsyncWASMModule(em, new Ffi(em));
+  const module = new QuickJSAsyncWASMModule(em, lazyFfi(Ffi, em));
   return { module, raw: new RawHostCalls(module), memory };
 }
 
