@@ -81,7 +81,8 @@ export class QuickJsEngine implements GuestEngine {
         configKeys: Object.keys(this.options.config),
       });
       // A script that takes more than the heap at compile fails there, on its own board (MemoryError).
-      snapshot = scripted && scripted.scriptBytes < BoardHeap.room(this.options.heapBytes) ? scripted : await snapshotFor(info, host.functionNames, this.library);
+      const fits = (scripted?.scriptBytes ?? Infinity) < BoardHeap.room(this.options.heapBytes);
+      snapshot = scripted && fits ? scripted : await snapshotFor(info, host.functionNames, this.library);
     } catch (error) {
       if (!(error instanceof GuestException)) throw error;
       const { pyType, lines } = formatTraceback({ name: error.pyType, message: "", stack: "" }, this.script, ENTRY_FILE);
@@ -101,8 +102,8 @@ export class QuickJsEngine implements GuestEngine {
     runtime.setInterruptHandler(this.slice.interrupt);
 
     // With the script compiled in the template, its config module reads the board's config here.
-    if (snapshot.scriptBytes > 0) ctx.unwrapResult(ctx.evalCode(`__modules.config = ${JSON.stringify(this.options.config)};`)).dispose();
-    const result = await this.evaluate(ctx, snapshot.scriptBytes > 0 ? RUN_ENTRY : this.script.code);
+    if (snapshot.scriptBytes !== undefined) ctx.unwrapResult(ctx.evalCode(`__modules.config = ${JSON.stringify(this.options.config)};`)).dispose();
+    const result = await this.evaluate(ctx, snapshot.scriptBytes !== undefined ? RUN_ENTRY : this.script.code);
     if (result === "host stack exhausted") {
       const { pyType, lines } = formatTraceback({ name: "InternalError", message: "stack overflow", stack: "" }, this.script, ENTRY_FILE);
       return { kind: "raised", pyType, traceback: lines };

@@ -48,8 +48,8 @@ export interface Snapshot {
   exports: Record<string, string[]>;
   /** Per board heap size, the blocks BoardHeap.reserve takes in a board's memory (the same in every board of this snapshot). */
   fills: Map<number, readonly number[]>;
-  /** Bytes of the script compiled into the template (script-snapshots.ts), which count against a board's heap; 0 without one. */
-  scriptBytes: number;
+  /** With a script compiled into the template (script-snapshots.ts): its bytes, which count against a board's heap. */
+  scriptBytes?: number;
 }
 
 /** One board's QuickJS: its WebAssembly instance and raw host-call binding. */
@@ -217,11 +217,11 @@ async function takeSnapshot(info: HostValue, functionNames: readonly string[], l
 
   const internals = ctx as unknown as { ctx: { value: number }; rt: { value: number } };
   // The template instance is dropped here, its context never freed: the snapshot holds it.
-  return capture(memory, fresh, internals.rt.value, internals.ctx.value, exports, 0);
+  return capture(memory, fresh, internals.rt.value, internals.ctx.value, exports);
 }
 
 /** A template's memory as a snapshot: what differs from `fresh`, a fresh instance's memory. */
-function capture(memory: WasmMemory, fresh: Uint8Array, rt: number, ctx: number, exports: Record<string, string[]>, scriptBytes: number): Snapshot {
+function capture(memory: WasmMemory, fresh: Uint8Array, rt: number, ctx: number, exports: Record<string, string[]>, scriptBytes?: number): Snapshot {
   const heap = new Uint8Array(memory.buffer);
   const ranges: [number, number][] = [];
   for (const chunk of changedChunks(heap, fresh)) {
@@ -289,7 +289,7 @@ function compileInto(module: QuickJSAsyncWASMModule, memory: WasmMemory, ctx: Qu
     compile();
     const compiled = usedBytes(em, memory);
     compile();
-    return compiled - before - (usedBytes(em, memory) - compiled);
+    return Math.max(0, compiled - before - (usedBytes(em, memory) - compiled));
   } finally {
     ctx.runtime.removeModuleLoader();
   }
