@@ -2,7 +2,7 @@
 # `with` closing them (LineStream); for sockets and TLS sockets, read/readinto/readline, whose
 # work (waiting, the end, non-blocking None) is the host's (HostStream).
 import io
-from _host import call as _call
+from _host import call as _call, writable as _writable
 
 
 def _int(value):
@@ -25,7 +25,12 @@ class HostStream:
     def readinto(self, buf, nbytes=None):
         mv = memoryview(buf)
         n = len(mv) if nbytes is None else min(_int(nbytes), len(mv))
-        data = _call(self._READ, self._fd, n)
+        return self._readinto(self._fd, mv, n)
+
+    # (fd, mv, n): n bytes into mv; a socket's come from the read-ahead or a data call (_host.readinto).
+    def _readinto(self, fd, mv, n):
+        _writable(mv)
+        data = _call(self._READ, fd, n)
         if data is None:
             return None
         mv[: len(data)] = data
