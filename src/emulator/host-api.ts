@@ -41,20 +41,14 @@ export interface GuestHost {
  * own timing, so what moves and when is the same as if each recv and send had been a call.
  */
 export interface SocketStreams {
-  /** Copies the socket's received bytes after the next `skip` into `into` without taking them: how many (0: none, or not a connected TCP socket). */
-  peek(fd: number, into: Uint8Array, skip?: number): number;
+  /** Copies the socket's next received bytes into `into` without taking them: how many (0: none, or not a connected TCP socket). */
+  peek(fd: number, into: Uint8Array): number;
   /** The script read `n` of the peeked bytes. */
   consume(fd: number, n: number): void;
   /** Bytes one send would take now, whole and without waiting (0: none, or not a connected TCP socket). */
   sendRoom(fd: number): number;
   /** A send the script made within sendRoom(), in order. */
   send(fd: number, data: Uint8Array): void;
-  /**
-   * Real time only (absent in simulated time, where data moves only at the board's host calls):
-   * calls `wake` once when bytes arrive on the socket or its send room may have grown, so the
-   * engine can lend more between calls. Returns what cancels it (null: not a connected TCP socket).
-   */
-  onMoved?(fd: number, wake: () => void): (() => void) | null;
 }
 
 /** How a guest run ended. */

@@ -11,12 +11,6 @@ export class Notifier {
     });
   }
 
-  /** Calls `wake` at the next notify(), once, without a promise; returns what cancels it. */
-  once(wake: () => void): () => void {
-    this.waiters.add(wake);
-    return () => this.waiters.delete(wake);
-  }
-
   notify(): void {
     if (this.waiters.size === 0) return; // every chunk a socket receives or sends notifies: most have no waiter
     const waiters = [...this.waiters];

@@ -16,17 +16,14 @@ export class SocketTable {
   private readonly udpPorts = new PortTable<UdpSocket>();
   private nextId = 1;
   /** The TCP sockets as an engine moves their data between host calls (host-api.ts SocketStreams). */
-  readonly streams: SocketStreams;
+  readonly streams: SocketStreams = {
+    peek: (fd, into) => this.connected(fd)?.peekReceived(into) ?? 0,
+    consume: (fd, n) => this.connected(fd)?.consumeReceived(n),
+    sendRoom: (fd) => this.connected(fd)?.sendRoom() ?? 0,
+    send: (fd, data) => this.connected(fd)?.sendBuffered(data),
+  };
 
   constructor(host: NetHost) {
-    this.streams = {
-      peek: (fd, into, skip) => this.connected(fd)?.peekReceived(into, skip) ?? 0,
-      consume: (fd, n) => this.connected(fd)?.consumeReceived(n),
-      sendRoom: (fd) => this.connected(fd)?.sendRoom() ?? 0,
-      send: (fd, data) => this.connected(fd)?.sendBuffered(data),
-      // A virtual clock (guestRunning) keeps runs reproducible: nothing moves between host calls there.
-      ...(host.clock.guestRunning ? {} : { onMoved: (fd: number, wake: () => void) => this.connected(fd)?.onMoved(wake) ?? null }),
-    };
     this.host = {
       ...host,
       claimPort: (port, socket) => this.ports.claim(port, socket),

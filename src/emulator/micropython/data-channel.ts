@@ -117,8 +117,6 @@ export class LentData {
   private published = 0;
   private publishedBytes = 0;
   private room = 0;
-  /** The read-ahead's end in the lent copy: bytes the worker copied there. */
-  private aheadEnd = 0;
 
   constructor(
     private readonly channel: DataChannel,
@@ -144,7 +142,7 @@ export class LentData {
     const w = this.words();
     w[L_AHEAD_FD] = w[L_SEND_FD] = -1;
     w[L_AHEAD_START] = w[L_AHEAD_END] = w[L_SEND_ROOM] = w[L_SEND_USED] = w[L_SEND_COUNT] = w[L_CONSOLE] = 0;
-    this.published = this.publishedBytes = this.room = this.aheadEnd = 0;
+    this.published = this.publishedBytes = this.room = 0;
   }
 
   consolePending(on: boolean): void {
@@ -156,7 +154,7 @@ export class LentData {
     const w = this.words();
     const { words, sends } = this.channel;
     const start = w[L_AHEAD_START]!;
-    if (start > words[AHEAD_START]! && start <= this.aheadEnd) words[AHEAD_START] = start;
+    if (start > words[AHEAD_START]! && start <= words[AHEAD_END]!) words[AHEAD_START] = start;
     const count = Math.min(w[L_SEND_COUNT]!, MAX_SENDS);
     for (let i = this.published; i < count; i++) {
       const length = w[L_LENGTHS + i]!;
@@ -180,14 +178,13 @@ export class LentData {
     if (!endsLending(name)) return;
     const w = this.words();
     const { words, ahead } = this.channel;
-    // AHEAD_END and SEND_ROOM atomically: in real time the main thread may raise them meanwhile (refill).
     const start = words[AHEAD_START]!;
-    const end = (this.aheadEnd = Atomics.load(words, AHEAD_END));
+    const end = words[AHEAD_END]!;
     this.bytes.set(ahead.subarray(start, end), L_AHEAD + start);
     w[L_AHEAD_FD] = end > start ? words[AHEAD_FD]! : -1;
     w[L_AHEAD_START] = start;
     w[L_AHEAD_END] = end;
-    this.room = Atomics.load(words, SEND_ROOM);
+    this.room = words[SEND_ROOM]!;
     w[L_SEND_FD] = this.room > 0 ? words[SEND_FD]! : -1;
     w[L_SEND_ROOM] = this.room;
     w[L_SEND_USED] = w[L_SEND_COUNT] = 0;
@@ -202,8 +199,6 @@ export class LentData {
   call(op: number, fd: number, size: number, length: number, payload: (into: Uint8Array) => void, readInto = this.address + L_RECEIVED): DataReply {
     const { words, data } = this.channel;
     this.publish();
-    const refilled = this.refilled(op, fd, size, length, payload, readInto);
-    if (refilled) return refilled;
     words[OP] = op;
     words[FD] = fd;
     words[SIZE] = size;
@@ -219,46 +214,6 @@ export class LentData {
     if (fast) return { value: result, scheduled: words[SCHEDULED] === 1 };
     return { reply: JSON.parse(new TextDecoder().decode(data.subarray(0, result))) as HostReply };
   }
-
-  /**
-   * Real time: what the main thread added to the lending since (DataChannelHost.refill: bytes that
-   * arrived, send room freed), copied into the lent copy; the call is answered from there if it can
-   * be, as the host would answer it at once (a recv: the bytes waiting; a readinto: all it asks; a
-   * send: all of it, one record), else null: the round trip. Nothing changes in simulated time.
-   */
-  private refilled(op: number, fd: number, size: number, length: number, payload: (into: Uint8Array) => void, readInto: number): DataReply | null {
-    const { words, ahead } = this.channel;
-    const w = this.words();
-    if (op === RECV || op === READ) {
-      if (words[AHEAD_FD] !== fd || size === 0) return null;
-      const end = Atomics.load(words, AHEAD_END);
-      if (end > this.aheadEnd) {
-        this.bytes.set(ahead.subarray(this.aheadEnd, end), L_AHEAD + this.aheadEnd);
-        this.aheadEnd = w[L_AHEAD_END] = end;
-        w[L_AHEAD_FD] = fd;
-      }
-      const start = words[AHEAD_START]!; // the script's reads, checked by publish()
-      const n = Math.min(size, end - start);
-      if (n <= 0 || (op === READ && n < size)) return null;
-      new Uint8Array(this.memory()).set(ahead.subarray(start, start + n), readInto);
-      words[AHEAD_START] = w[L_AHEAD_START] = start + n;
-      return { value: n, scheduled: false };
-    }
-    if (words[SEND_FD] !== fd || length === 0) return null;
-    this.room = Math.max(this.room, Atomics.load(words, SEND_ROOM));
-    w[L_SEND_FD] = fd;
-    w[L_SEND_ROOM] = this.room;
-    // One more record, where _host.py would write it, if the script's copy is whole (all published).
-    const count = this.published;
-    const used = this.publishedBytes;
-    if (w[L_SEND_COUNT] !== count || w[L_SEND_USED] !== used || count >= MAX_SENDS || used + length > this.room) return null;
-    payload(this.bytes.subarray(L_SENDS + used, L_SENDS + used + length));
-    w[L_LENGTHS + count] = length;
-    w[L_SEND_COUNT] = count + 1;
-    w[L_SEND_USED] = used + length;
-    this.publish();
-    return { value: length, scheduled: false };
-  }
 }
 
 // ---- The main thread's side.
@@ -273,10 +228,6 @@ const waitAsync = (Atomics as unknown as { waitAsync(array: Int32Array, index: n
 export class DataChannelHost {
   /** AHEAD_START when the main thread last took what the script read. */
   private taken = 0;
-  /** Bytes of buffered sends handed to the socket since the lending (at neutral calls). */
-  private handed = 0;
-  /** Real time: cancels the watch of the lent socket's next bytes or send room (refill). */
-  private watching: (() => void) | null = null;
   private stopped = false;
 
   constructor(
@@ -298,7 +249,6 @@ export class DataChannelHost {
     for (let i = 0, at = 0; i < words[SEND_COUNT]!; i++) {
       const length = words[SEND_LENGTHS + i]!;
       streams.send(fd, sends.slice(at, (at += length)));
-      this.handed += length;
     }
     words[SEND_COUNT] = 0;
     words[SEND_USED] = 0;
@@ -307,7 +257,6 @@ export class DataChannelHost {
     this.taken = words[AHEAD_START]!;
     // After a neutral call the worker keeps the room it was lent (LentData.renew): nothing to refresh.
     if (endsLending(name)) {
-      this.unwatch();
       words[AHEAD_START] = words[AHEAD_END] = this.taken = 0;
       words[SEND_ROOM] = 0;
     }
@@ -323,46 +272,6 @@ export class DataChannelHost {
     words[AHEAD_END] = streams.peek(fd, ahead);
     words[SEND_FD] = fd;
     words[SEND_ROOM] = Math.min(streams.sendRoom(fd), SEND_BYTES);
-    this.handed = 0;
-    this.watch(fd);
-  }
-
-  /**
-   * Real time only (streams.onMoved): while the worker runs on what it was lent, bytes that arrive
-   * on the socket are added to the read-ahead and freed send room to the room, in the shared
-   * memory, where the worker looks before it blocks on a data call (LentData.refilled): no round
-   * trip. In simulated time nothing moves between the board's host calls (the runs repeat).
-   */
-  private watch(fd: number): void {
-    this.unwatch();
-    const onMoved = this.host.streams?.onMoved;
-    if (!onMoved || this.stopped) return;
-    const watching = onMoved(fd, () =>
-      // Out of the network's own step (a push, a write), which may be part of settle().
-      queueMicrotask(() => {
-        if (this.watching !== watching) return;
-        this.refill(fd);
-        this.watch(fd);
-      }),
-    );
-    this.watching = watching;
-  }
-
-  private unwatch(): void {
-    this.watching?.();
-    this.watching = null;
-  }
-
-  private refill(fd: number): void {
-    const streams = this.host.streams!;
-    const { words, ahead } = this.channel;
-    // The queue holds the lent bytes from AHEAD[taken] on: the new ones come after AHEAD_END.
-    const end = words[AHEAD_END]!;
-    const added = streams.peek(fd, ahead.subarray(end), end - this.taken);
-    if (added > 0) Atomics.store(words, AHEAD_END, end + added);
-    // The records since the lending may total what the socket takes now plus what it was handed since.
-    const room = Math.min(streams.sendRoom(fd) + this.handed, SEND_BYTES);
-    if (room > words[SEND_ROOM]!) Atomics.store(words, SEND_ROOM, room);
   }
 
   /** Answers the worker's data calls until stop(). */
@@ -372,7 +281,6 @@ export class DataChannelHost {
 
   stop(): void {
     this.stopped = true;
-    this.unwatch();
     Atomics.notify(this.channel.words, STATE);
   }
 

@@ -200,10 +200,6 @@ export class NetSocketLink implements TcpLink {
     return this.sendSpaceFreed.wait(signal);
   }
 
-  onSendSpace(wake: () => void): () => void {
-    return this.sendSpaceFreed.once(wake);
-  }
-
   write(data: Uint8Array): void {
     if (this.socket.destroyed) return;
     this.observer?.(true, { kind: "data", chunk: data });

@@ -51,23 +51,6 @@ describe("ByteQueue", () => {
     expect(q.peek(into)).toBe(0);
   });
 
-  it("peek() after `skip` bytes copies what follows, across chunks; onChange() fires once, at the next push", () => {
-    const q = new ByteQueue(16);
-    q.push(Uint8Array.of(1, 2, 3));
-    q.discard(1);
-    let changes = 0;
-    q.onChange(() => changes++);
-    q.push(Uint8Array.of(4, 5));
-    q.push(Uint8Array.of(6));
-    expect(changes).toBe(1);
-    const into = new Uint8Array(3);
-    expect(q.peek(into, 3)).toBe(2);
-    expect(into.subarray(0, 2)).toEqual(Uint8Array.of(5, 6));
-    expect(q.peek(into, 1)).toBe(3);
-    expect(into).toEqual(Uint8Array.of(3, 4, 5));
-    expect(q.peek(into, 5)).toBe(0);
-  });
-
   it("says when the window is full and calls onDrain once the reader makes room", async () => {
     const q = new ByteQueue(4);
     let drained = 0;

@@ -84,20 +84,12 @@ export class ByteQueue {
     return this.readable ? Promise.resolve() : this.changed.wait(signal);
   }
 
-  /** Calls `wake` once at the next change (bytes pushed, the end, a failure), whether or not bytes wait now; returns what cancels it. */
-  onChange(wake: () => void): () => void {
-    return this.changed.once(wake);
-  }
-
-  /** Copies the bytes after the next `skip` into `into` without taking them; returns how many. */
-  peek(into: Uint8Array, skip = 0): number {
+  /** Copies the next bytes into `into` without taking them; returns how many. */
+  peek(into: Uint8Array): number {
     let filled = 0;
     let head = this.head;
     for (const chunk of this.chunks) {
       if (filled === into.length) break;
-      const skipped = Math.min(skip, chunk.length - head);
-      skip -= skipped;
-      head += skipped;
       const n = Math.min(chunk.length - head, into.length - filled);
       into.set(chunk.subarray(head, head + n), filled);
       filled += n;

@@ -64,10 +64,6 @@ export class MemoryLink implements TcpLink {
     return this.space.wait(signal);
   }
 
-  onSendSpace(wake: () => void): () => void {
-    return this.space.once(wake);
-  }
-
   write(data: Uint8Array): void {
     if (this.failure || this.closed || data.length === 0) return;
     this.unsent.push(data.slice());

@@ -17,8 +17,6 @@ export interface TcpLink {
   sendSpace(): number;
   /** Resolves when sendSpace() may have grown or the link failed. */
   waitForSendSpace(signal?: AbortSignal): Promise<void>;
-  /** Calls `wake` once when sendSpace() may have grown or the link failed; returns what cancels it. */
-  onSendSpace(wake: () => void): () => void;
   write(data: Uint8Array): void;
   /** Graceful close (FIN) of the board's side. */
   end(): void;

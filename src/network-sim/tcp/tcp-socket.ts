@@ -255,28 +255,9 @@ export class TcpSocket {
   // reads ahead and buffers sends between host calls with these; what it moves is what recv() and
   // send() would have moved at that moment.
 
-  /** Copies the received bytes after the next `skip` into `into` without taking them; 0 unless connected. */
-  peekReceived(into: Uint8Array, skip = 0): number {
-    return this.state === "connected" && this.link ? this.link.inbound.peek(into, skip) : 0;
-  }
-
-  /**
-   * Calls `wake` once when bytes arrive, send space may have grown, or the connection changes (the
-   * .py engine lends more between calls); returns what cancels it. Callbacks, not promises: this
-   * is armed at every data call of a busy connection.
-   */
-  onMoved(wake: () => void): () => void {
-    const link = this.link;
-    const cancels = [this.stateChanged.once(fire)];
-    if (link) cancels.push(link.inbound.onChange(fire), link.onSendSpace(fire));
-    const cancel = () => {
-      for (const c of cancels) c();
-    };
-    function fire(): void {
-      cancel();
-      wake();
-    }
-    return cancel;
+  /** Copies the next received bytes into `into` without taking them; 0 unless connected. */
+  peekReceived(into: Uint8Array): number {
+    return this.state === "connected" && this.link ? this.link.inbound.peek(into) : 0;
   }
 
   /** The script read `n` of the peeked bytes. */
