@@ -218,8 +218,11 @@ def _bytes_at(address, n):
 call, _data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold = _bridge(__import__("_boardsim_js"))
 
 
-def recv(fd, size):
-    """socket.recv(size): bytes, from the read-ahead the host lent if it holds any, else a data call."""
+def recv(stream, size):
+    """A socket's recv(size): bytes, from the read-ahead the host lent if it holds any, else a data
+    call. One frame: it is the method."""
+    size = _int(size)
+    fd = stream._fd
     w = _words
     if w[_AHEAD_FD] == fd and size > 0 and not deferred:
         start = w[_AHEAD_START]
@@ -235,9 +238,13 @@ def recv(fd, size):
     return call("socketRecv", fd, size)
 
 
-def readinto(fd, mv, n):
-    """A socket's readinto(): n bytes into mv from the read-ahead if it holds them all (what the
-    host's read would give at once), else a data call that reads into mv; the count, or None."""
+def readinto(stream, buf, nbytes=None):
+    """A socket's readinto(buf[, nbytes]) (py/stream.c stream_readinto): at most len(buf) bytes,
+    all of them from the read-ahead if it holds them (what the host's read would give at once),
+    else through a data call that reads into buf; the count, or None. One frame: it is the method."""
+    mv = memoryview(buf)
+    n = len(mv) if nbytes is None else min(_int(nbytes), len(mv))
+    fd = stream._fd
     w = _words
     if w[_AHEAD_FD] == fd and n > 0 and not deferred:
         start = w[_AHEAD_START]
@@ -250,13 +257,20 @@ def readinto(fd, mv, n):
             w[_AHEAD_START] = start + n
             return n
     writable(mv)  # the worker writes into it
-    if 0 <= n <= DATA_BYTES:
+    if n <= DATA_BYTES:
         return _data(READ, fd, n, mv)
     data = call("socketRead", fd, n)
     if data is None:
         return None
     mv[: len(data)] = data
     return len(data)
+
+
+def _int(value):
+    # mp_obj_get_int (py/obj.c), as py/stream.c takes sizes: an int or a bool, else TypeError
+    if not isinstance(value, int):
+        raise TypeError("can't convert %s to int" % type(value).__name__)
+    return value
 
 
 def writable(mv):
