@@ -13,9 +13,19 @@ export function useColor(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
   return isTTY;
 }
 
-/** The simulator's voice on stderr: readable lines by default, JSON for tools. */
-export function createLogger(format: LogFormat, level: string): Logger {
-  if (format === "json") return pino({ level, base: undefined }, pino.destination({ dest: 2, sync: true }));
+/**
+ * The simulator's voice on stderr: readable lines by default, JSON for tools. `beforeLine` runs
+ * before each line is written (the CLI writes the console output it holds first, so stdout and
+ * stderr keep their order on a terminal).
+ */
+export function createLogger(format: LogFormat, level: string, beforeLine: () => void = () => {}): Logger {
+  const hooks = {
+    logMethod(this: Logger, args: Parameters<Logger["info"]>, write: Logger["info"]) {
+      beforeLine();
+      write.apply(this, args);
+    },
+  };
+  if (format === "json") return pino({ level, base: undefined, hooks }, pino.destination({ dest: 2, sync: true }));
   const stream = pretty({
     destination: 2,
     sync: true,
@@ -25,5 +35,5 @@ export function createLogger(format: LogFormat, level: string): Logger {
     messageFormat: "{if board}{board}: {end}{msg}",
     hideObject: true,
   });
-  return pino({ level, base: undefined }, stream);
+  return pino({ level, base: undefined, hooks }, stream);
 }

@@ -20,6 +20,15 @@ async function pipeInto(source: string, reader: string, ext = "py"): Promise<{ o
   return { out: stdout.replace(/exit=\d+\n$/, ""), err: stderr, code };
 }
 
+/** Runs `boardsim run --script` (a .ts file) with stdout and stderr into one pipe, as a terminal shows them; resolves with what came through it. */
+async function mergedOutput(source: string): Promise<{ lines: string[]; code: string }> {
+  const script = path.join(dir, `m${Math.random().toString(36).slice(2)}.ts`);
+  writeFileSync(script, source);
+  const pipeline = `'${process.execPath}' '${BIN}' run --board pico_w --script '${script}' --profile fast 2>&1 | cat; echo "exit=\${PIPESTATUS[0]}"`;
+  const { stdout } = await execChild("bash", ["-c", pipeline], { timeoutMs: 120_000 });
+  return { lines: stdout.replace(/exit=\d+\n$/, "").split("\n"), code: /exit=(\d+)\n$/.exec(stdout)?.[1] ?? "?" };
+}
+
 describe("the console on stdout (issue 14: lossless, back-pressured)", () => {
   it.each([
     ["py", `line = "x" * 1023\nfor i in range(1024):\n    print(line)\n`],
@@ -45,5 +54,33 @@ describe("the console on stdout (issue 14: lossless, back-pressured)", () => {
     expect(out.length).toBe(100);
     expect(err).not.toMatch(/Error|    at /);
     expect(code).toBe("141");
+  });
+
+  it("a turn's prints go out as one write, yet in order with the log on stderr, all of them before the traceback and the exit", async () => {
+    const { lines, code } = await mergedOutput(
+      [
+        `import network from "network";`,
+        `import time from "time";`,
+        `import config from "config";`,
+        `print("before");`,
+        `const wlan = network.WLAN(network.STA_IF);`,
+        `wlan.active(true);`,
+        `wlan.connect(config.ssid, config.password);`,
+        `while (!wlan.isconnected()) time.sleep(0.1);`,
+        `print("after");`,
+        `for (let i = 0; i < 3000; i++) print("line " + i);`,
+        `throw new ValueError("late");`,
+        ``,
+      ].join("\n"),
+    );
+    const at = (pattern: RegExp) => lines.findIndex((line) => pattern.test(line));
+    expect(at(/^before$/)).toBeGreaterThan(0);
+    expect(at(/WiFi associated/)).toBeGreaterThan(at(/^before$/));
+    expect(at(/^after$/)).toBeGreaterThan(at(/DHCP lease/));
+    const printed = lines.slice(at(/^after$/) + 1, at(/^after$/) + 3001);
+    expect(printed).toEqual(Array.from({ length: 3000 }, (_, i) => `line ${i}`));
+    expect(lines[at(/^after$/) + 3001]).toBe("Traceback (most recent call last):");
+    expect(at(/^ValueError: late$/)).toBeLessThan(at(/WiFi disconnected/)); // the board's shutdown, logged after the traceback
+    expect(code).toBe("1");
   });
 });

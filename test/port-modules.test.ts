@@ -299,6 +299,15 @@ describe("machine's functions (item 5)", () => {
     expect(b.lines().filter((l) => !l.startsWith("MicroPython") && !l.startsWith("Type"))).toEqual([`cause ${b.board!.profile.port.resetCauses.powerOn}`, `cause ${cause}`, "done"]);
   });
 
+  it("a reset puts pins, PWM and NeoPixels back to their reset state, on a boot whose script never touches them too", async () => {
+    const lab = new Lab({ timing: "fast" });
+    const source = `import machine, neopixel\nif machine.reset_cause() == machine.PWRON_RESET:\n    machine.Pin(2, machine.Pin.OUT).value(1)\n    machine.PWM(machine.Pin(4), freq=1000, duty_u16=100)\n    neopixel.NeoPixel(machine.Pin(5), 1).write()\n    print(machine.Pin(2).value())\n    machine.reset()\nprint("done")\n`;
+    const b = await lab.addBoard({ name: "b", board: "esp32", fileName: "main.py", source });
+    await b.finished();
+    expect(b.lines().filter((l) => /^(1|done)$/.test(l))).toEqual(["1", "done"]);
+    expect([b.pin(2), b.pwm(4), b.neopixels(5)]).toEqual([null, null, []]);
+  });
+
   it("deepsleep(ms): the board is off for the time, then boots with DEEPSLEEP_RESET (ports/esp32/modmachine.c:209)", async () => {
     const lab = new Lab({ timing: "fast" });
     const b = await lab.addBoard({ name: "b", board: "esp32", fileName: "main.py", source: `import machine, time\nprint(machine.reset_cause(), time.ticks_ms())\nif machine.reset_cause() != machine.DEEPSLEEP_RESET:\n    machine.deepsleep(5000)\n` });

@@ -13,17 +13,22 @@ import { FaultSpecError, parseFault } from "../network-sim/faults/parse.ts";
 import { runBoard, runLab } from "./run.ts";
 import type { Role } from "../runtime/script.ts";
 import { packageRoot } from "../package-root.ts";
-import { blockingWriter, drained, endOnBrokenPipe } from "../console/stdio.ts";
+import { batchedWriter, drained, endOnBrokenPipe } from "../console/stdio.ts";
 import { parseSerial, SERIAL_USAGE } from "../console/serial-spec.ts";
 
 /** --pcap with an empty value (`--pcap ""`, a shell variable left unset) would capture nothing without a word. */
 const PCAP_NEEDS_FILE = "--pcap needs a file name to write the capture to, e.g. --pcap run.pcap";
-/** The boards' console: lossless and back-pressured (a full pipe makes print wait). */
-const stdout = blockingWriter(process.stdout);
+/**
+ * The boards' console: lossless, back-pressured (a full pipe makes print wait), a turn's prints in
+ * one write; what it holds goes out before the log writes a line and whenever the process exits.
+ */
+const stdout = batchedWriter(process.stdout);
 endOnBrokenPipe(process.stdout, (code) => process.exit(code), EXIT.brokenPipe);
+process.on("exit", stdout.flush);
 
 /** Exits once the console's last bytes are out (stdout on a pipe is asynchronous). */
 async function exitAfterOutput(code: number): Promise<never> {
+  stdout.flush();
   await drained(process.stdout);
   process.exit(code);
 }
@@ -35,6 +40,7 @@ function parsePort(text: string): number | null {
 }
 
 function fail(message: string, code: number): never {
+  stdout.flush();
   process.stderr.write(`boardsim: ${message}\n`);
   process.exit(code);
 }

@@ -8,6 +8,7 @@ import { ConsoleVerdict } from "./expect-text.ts";
 import { readLabFile, type LabBoard } from "./lab-file.ts";
 import { attachTransport, type ConsoleTransport } from "../console/attach-transport.ts";
 import type { SerialSpec } from "../console/serial-spec.ts";
+import type { ConsoleWriter } from "../console/stdio.ts";
 
 export interface RunOptions extends BoardRun {
   /** --serial: where the console is (stdin/stdout when absent). */
@@ -32,16 +33,16 @@ export interface RunOptions extends BoardRun {
 }
 
 /** Boots a board, runs its script to the end and returns the exit code. */
-export async function runBoard(opts: RunOptions, stdout: (text: string) => void | Promise<void>): Promise<number> {
+export async function runBoard(opts: RunOptions, stdout: ConsoleWriter): Promise<number> {
   const board: LabBoard = { ...opts, name: opts.board, forwards: opts.forwards ?? new Map() };
-  return runBoards([board], { ...opts, accessPoints: undefined }, () => stdout, new ConsoleVerdict(opts.expectText, opts.failText));
+  return runBoards([board], { ...opts, accessPoints: undefined, beforeLog: stdout.flush }, () => stdout, new ConsoleVerdict(opts.expectText, opts.failText));
 }
 
 /** `boardsim lab FILE`: every board of the file on one LAN, each console line prefixed with the board's name. */
-export async function runLab(file: string, opts: NetworkOptions, stdout: (text: string) => void | Promise<void>): Promise<number> {
+export async function runLab(file: string, opts: NetworkOptions, stdout: ConsoleWriter): Promise<number> {
   const lab = await readLabFile(file);
   const width = Math.max(...lab.boards.map((b) => b.name.length));
-  const net = { ...opts, profile: lab.profile ?? opts.profile, accessPoints: lab.accessPoints, faults: lab.faults, hosts: { ...lab.hosts, ...opts.hosts } };
+  const net = { ...opts, profile: lab.profile ?? opts.profile, accessPoints: lab.accessPoints, faults: lab.faults, hosts: { ...lab.hosts, ...opts.hosts }, beforeLog: stdout.flush };
   return runBoards(lab.boards, net, (b) => prefixLines(`${b.name.padEnd(width)} | `, stdout));
 }
 

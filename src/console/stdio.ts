@@ -1,27 +1,64 @@
+import type { Writable } from "node:stream";
 import type { SerialDevice } from "../emulator/serial-device.ts";
 import { forwardOutput } from "./forward-output.ts";
 
 /** Ctrl-]: leaves the console, as in `mpremote repl` (mpremote/console.py, CHAR_CTRL_RIGHT_BRACKET). */
 const CTRL_RIGHT_BRACKET = 0x1d;
 
+/** A console writer: what the boards print, in order. `flush` hands what it holds to the stream now. */
+export interface ConsoleWriter {
+  (text: string): void | Promise<void>;
+  flush(): void;
+}
+
 /**
- * A console writer for `out` that never loses output and never holds more than the stream's
- * high-water mark: it returns a promise, for the board's print to wait on, while `out` is full
- * (on a pipe Node's stdout is asynchronous: without this a flood of prints grows without bound).
+ * What one writer may hold before it writes at once: a pipe's buffer (64 KiB on Linux) takes it in
+ * one system call.
  */
-export function blockingWriter(out: NodeJS.WritableStream): (text: string) => void | Promise<void> {
-  return (text) => {
-    if (out.write(text)) return;
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        out.off("drain", done);
-        out.off("close", done);
-        resolve();
-      };
-      out.on("drain", done);
-      out.on("close", done);
-    });
+const BATCH_CHARS = 1 << 16;
+
+/**
+ * A console writer for `out` that never loses output, never holds more than the stream's
+ * high-water mark plus one batch, and writes what the boards print in one turn of the event loop
+ * as one write: a write system call per print was 16 % of the chapter server's CPU (it prints every
+ * chunk it echoes; docs/benchmarks.md). The batch is written when the turn ends (setImmediate:
+ * after the guest blocked or yielded), when it reaches BATCH_CHARS, and by `flush`, which the CLI
+ * calls before anything goes to stderr and before it exits, so the console and the log keep their
+ * order. While `out` is full (on a pipe Node's stdout is asynchronous) it returns a promise, for
+ * the board's print to wait on: without it a flood of prints would grow without bound.
+ */
+export function batchedWriter(out: Writable): ConsoleWriter {
+  let held = "";
+  let turnEnd: NodeJS.Immediate | null = null;
+  const flush = () => {
+    if (turnEnd) clearImmediate(turnEnd), (turnEnd = null);
+    if (held === "") return;
+    const text = held;
+    held = "";
+    out.write(text);
   };
+  const write = (text: string) => {
+    held += text;
+    if (held.length >= BATCH_CHARS) flush();
+    else turnEnd ??= setImmediate(flush);
+    // Full: what the OS has not taken yet (not writableNeedDrain, which stays set until the next
+    // tick although a file takes a write at once: every print after a batch would wait for it).
+    return out.writableLength >= out.writableHighWaterMark ? drainOf(out) : undefined;
+  };
+  return Object.assign(write, { flush });
+}
+
+/** Resolves when `out` can take more (or is gone). */
+function drainOf(out: NodeJS.WritableStream): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      out.off("drain", done);
+      out.off("close", done);
+      resolve();
+    };
+    out.on("drain", done);
+    out.on("close", done);
+  });
 }
 
 /** Resolves once everything written to `out` has been handed to the OS (call before process.exit). */

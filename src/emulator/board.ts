@@ -14,7 +14,7 @@ import { Peripherals } from "./devices/peripherals.ts";
 import { Scheduler } from "./host/scheduler.ts";
 import { OledLog } from "./devices/oled-log.ts";
 import type { BoardContext, HostFunction } from "./host/context.ts";
-import { hostFunctions } from "./host/functions.ts";
+import { HOST_NAMES, hostFunctions } from "./host/functions.ts";
 import { CONSOLE_CALLS } from "./host/mphalport.ts";
 import { SocketTable } from "./host/socket-table.ts";
 import type { BoardSerial } from "./console/board-serial.ts";
@@ -57,7 +57,7 @@ export class Board implements GuestHost, LanHost, BoardContext {
   private rtcOffsetMs = 0;
   private readonly deinitHooks: ((softReset: boolean) => void)[] = [];
   private readonly onMachineReset: () => void;
-  private readonly api: Record<string, HostFunction>;
+  private readonly api: (name: string) => HostFunction | undefined;
   private readonly gate: HostCallGate;
   /** Set by run(): halt() ends the run as if the power went. */
   private halted: ((outcome: RunOutcome) => void) | null = null;
@@ -85,8 +85,9 @@ export class Board implements GuestHost, LanHost, BoardContext {
     this.peripherals = opts.peripherals ?? new Peripherals();
     this.resetCause = this.peripherals.resetCause ?? profile.port.resetCauses.powerOn;
     this.peripherals.resetCause = null;
+    this.peripherals.boot();
     this.api = hostFunctions(this);
-    this.functionNames = Object.keys(this.api);
+    this.functionNames = HOST_NAMES;
   }
 
   get streams(): SocketTable["streams"] { return this.sockets.streams; } // TCP data the .py engine moves in shared memory
@@ -188,10 +189,10 @@ export class Board implements GuestHost, LanHost, BoardContext {
   }
 
   call(name: string, args: readonly HostValue[]): HostValue | Promise<HostValue> {
-    // Own names only: a script can send any name ("constructor", "__proto__").
-    const fn = Object.hasOwn(this.api, name) ? (this.api[name] as GuestCall) : undefined;
-    if (!fn) throw new GuestException("RuntimeError", [`no host function ${name}`]);
+    // Before the lookup: a module first made by a halted board would take the next board's pin edges.
     if (this.gate.isHalted) return new Promise<HostValue>(() => {}); // a halted board never answers
+    const fn = this.api(name) as GuestCall | undefined;
+    if (!fn) throw new GuestException("RuntimeError", [`no host function ${name}`]);
     const consoleCall = CONSOLE_CALLS.has(name);
     if (!consoleCall) this.serial?.running();
     return this.gate.call(fn, args, !consoleCall);

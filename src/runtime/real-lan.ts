@@ -35,6 +35,8 @@ export interface NetworkOptions {
   faults?: string[] | undefined;
   /** The router's DNS names (--hosts NAME=IP, a lab file's hosts:). */
   hosts?: Record<string, string> | undefined;
+  /** Runs before each log line (the CLI writes the console output it holds first). */
+  beforeLog?: () => void;
 }
 
 /** Boards running on a LAN in real time, with real sockets on this PC. */
@@ -56,7 +58,7 @@ const DRAIN_MS = 3000;
 /** Boots the boards on one LAN in real time (real sockets, real clock) and starts their scripts. */
 export async function startRealLan(specs: LanBoard[], net: NetworkOptions, consoleFor: (spec: LanBoard) => (text: string) => void | Promise<void>): Promise<RealLanRun> {
   const scripts = await Promise.all(specs.map((spec) => (spec.console ? loadFirmware(spec) : loadScript(spec))));
-  const rootLog = createLogger(net.logFormat, net.logLevel);
+  const rootLog = createLogger(net.logFormat, net.logLevel, net.beforeLog);
   const consoles = new Map(specs.filter((spec) => spec.console).map((spec) => [spec.name, openConsole(spec, rootLog)] as const));
   if (net.expose) rootLog.warn("--expose: the boards' ports are open on 0.0.0.0, to every machine on your network");
   const memory = pythonBoardsWarning(specs.filter((spec) => spec.console || /\.py$/i.test(spec.script ?? "")).length);

@@ -42,11 +42,16 @@ export class Peripherals {
   private listener: Listener | null = null;
 
   /** At each boot: outputs go back to reset state; the wiring (inputs, sensors) stays. */
-  boot(onInput: Listener): void {
+  boot(): void {
     this.pins.clear();
     this.pwm.clear();
     this.neopixels.clear();
-    this.listener = onInput;
+    this.listener = null;
+  }
+
+  /** The booted board's machine.Pin, told of each edge on an input. */
+  onInput(listener: Listener): void {
+    this.listener = listener;
   }
 
   /** A level on an input pin (a test pressing a button): the script's Pin.irq() sees the edge. */

@@ -20,10 +20,10 @@ import { machineRtc } from "./machine_rtc.ts";
 import { machineTimer } from "./machine_timer.ts";
 import { neopixel } from "./neopixel.ts";
 import { schedulerCalls } from "./scheduler-calls.ts";
-import type { HostModuleName, HostName } from "./table.ts";
+import { HOST_TABLE, type HostModuleName, type HostName } from "./table.ts";
 
 /** Every module of the table (table.ts), by name. */
-const MODULES: { [M in HostModuleName]: HostModule<M> } = {
+export const MODULES: { [M in HostModuleName]: HostModule<M> } = {
   modbuiltins,
   modtime,
   modnetwork,
@@ -47,9 +47,26 @@ const MODULES: { [M in HostModuleName]: HostModule<M> } = {
   modwebrepl,
 };
 
-/** The host API of one board: every function a guest engine may call, by name. */
-export function hostFunctions(board: BoardContext): Record<HostName, HostFunction> {
-  const functions = {} as Record<HostName, HostFunction>;
-  for (const module of Object.values(MODULES) as HostModule<HostModuleName>[]) Object.assign(functions, module(board));
-  return functions;
+/** Which module serves each name of the table. */
+const MODULE_OF = new Map<string, HostModuleName>(Object.entries(HOST_TABLE).flatMap(([module, names]) => names.map((name) => [name, module as HostModuleName] as const)));
+
+/** Every name of the table: what a guest engine binds. */
+export const HOST_NAMES: readonly HostName[] = [...MODULE_OF.keys()] as HostName[];
+
+/**
+ * The host API of one board: the function a guest engine calls by name (undefined: no such name).
+ * A module's functions are made at the first call of one of its names, so a board pays only for
+ * what its script uses (a fleet's boards use 4 modules of 21; every V8 collection walks every
+ * board's closures). A module registers its deinit hook when it is made: one never made has
+ * nothing to deinitialise.
+ */
+export function hostFunctions(board: BoardContext): (name: string) => HostFunction | undefined {
+  const made = new Map<HostModuleName, Record<string, HostFunction>>();
+  return (name) => {
+    const module = MODULE_OF.get(name); // a Map: a script may send any name ("constructor", "__proto__")
+    if (module === undefined) return undefined;
+    let functions = made.get(module);
+    if (!functions) made.set(module, (functions = MODULES[module](board)));
+    return functions[name];
+  };
 }

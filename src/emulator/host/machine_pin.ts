@@ -61,7 +61,7 @@ export function machinePin(ctx: BoardContext) {
 
   // machine_pin_deinit (rp2 main.c:219), machine_pins_deinit (esp32 main.c:202), pin_init0 (esp8266 main.c:64): no IRQ handler is left.
   ctx.onDeinit(() => irqs.clear());
-  ctx.peripherals.boot((key, level) => {
+  ctx.peripherals.onInput((key, level) => {
     const irq = irqs.get(key);
     if (!irq) return;
     const edge = level ? pins.constants.IRQ_RISING! : pins.constants.IRQ_FALLING!;

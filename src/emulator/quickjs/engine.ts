@@ -14,6 +14,11 @@ import type { CompiledScript } from "./transpile.ts";
  */
 const GUEST_STACK_BYTES = 32 * 1024;
 const ENTRY_FILE = "main.js";
+/**
+ * Host calls done with their bytes when they return, which read them in place (raw-ffi.ts,
+ * RawBinding.borrowing): print's `write` (consoleText makes them text first) and the text helpers.
+ */
+const BORROWING: ReadonlySet<string> = new Set(["write", "quote", "utf8Decode"]);
 
 /** The guest library, inlined by tools/build.mjs into the CLI bundle; undefined when running from source. */
 declare const BOARDSIM_GUEST_LIBRARY: string | undefined;
@@ -72,35 +77,28 @@ export class QuickJsEngine implements GuestEngine {
       const { pyType, lines } = formatTraceback({ name: error.pyType, message: "", stack: "" }, this.script, ENTRY_FILE);
       return { kind: "raised", pyType, traceback: lines };
     }
+    // Never disposed: the instance and its memory are dropped after the run (QuickJS freeing every
+    // object first, JS_FreeRuntime, cost ≈ 1.3 ms per run for nothing).
     const { raw, ctx, heap } = await restore(snapshot, this.options.heapBytes);
     const runtime = ctx.runtime;
-    let wrecked = false;
-    try {
-      // The same order as the snapshot's template installed them (snapshot.ts): the same ids.
-      raw.bind(ctx, this.renewing(nativesOf(heap)), () => this.hostOpen, guestError);
-      raw.bind(ctx, this.renewing(host), () => this.hostOpen, guestError);
-      raw.onResume = () => this.slice.renew();
-      runtime.setModuleLoader((name) => this.moduleSource(name, snapshot.exports));
-      runtime.setMaxStackSize(GUEST_STACK_BYTES);
-      this.slice = new TimeSlice();
-      runtime.setInterruptHandler(this.slice.interrupt);
+    // The same order as the snapshot's template installed them (snapshot.ts): the same ids.
+    raw.bind(ctx, this.renewing(nativesOf(heap)), () => this.hostOpen, guestError, BORROWING);
+    raw.bind(ctx, this.renewing(host), () => this.hostOpen, guestError, BORROWING);
+    raw.onResume = () => this.slice.renew();
+    runtime.setModuleLoader((name) => this.moduleSource(name, snapshot.exports));
+    runtime.setMaxStackSize(GUEST_STACK_BYTES);
+    this.slice = new TimeSlice();
+    runtime.setInterruptHandler(this.slice.interrupt);
 
-      const result = await this.evaluate(ctx);
-      if (result === "host stack exhausted") {
-        // The WebAssembly instance is unusable now; it is dropped with this engine, not disposed.
-        wrecked = true;
-        const { pyType, lines } = formatTraceback({ name: "InternalError", message: "stack overflow", stack: "" }, this.script, ENTRY_FILE);
-        return { kind: "raised", pyType, traceback: lines };
-      }
-      if (result.error) return this.raised(ctx, result.error, heap);
-      const state = ctx.getPromiseState(result.value);
-      result.value.dispose();
-      if (state.type === "rejected") return this.raised(ctx, state.error, heap);
-      if (state.type === "fulfilled" && state.value.alive) state.value.dispose();
-      return { kind: "finished" };
-    } finally {
-      if (!wrecked) ctx.dispose();
+    const result = await this.evaluate(ctx);
+    if (result === "host stack exhausted") {
+      const { pyType, lines } = formatTraceback({ name: "InternalError", message: "stack overflow", stack: "" }, this.script, ENTRY_FILE);
+      return { kind: "raised", pyType, traceback: lines };
     }
+    if (result.error) return this.raised(ctx, result.error, heap);
+    const state = ctx.getPromiseState(result.value);
+    if (state.type === "rejected") return this.raised(ctx, state.error, heap);
+    return { kind: "finished" };
   }
 
   /**
@@ -124,7 +122,6 @@ export class QuickJsEngine implements GuestEngine {
     // block or loop on the board) while the traceback is taken.
     this.hostOpen = false;
     const error = ctx.dump(handle) as GuestError;
-    handle.dispose();
     const normalized: GuestError = this.slice.exceeded
       ? { name: "RuntimeError", message: SLICE_MESSAGE, stack: (error as GuestError | null)?.stack ?? "" } // QuickJS's own "interrupted" error: its stack is the script's
       : typeof error === "object" && error !== null

@@ -74,9 +74,9 @@ interface Ffi {
   QTS_GetGlobalObject(ctx: number): number;
 }
 
-/** A host function as the guest calls it, with its context. */
-interface RawFunction {
-  name: string;
+/** A host bound to the guest: its functions have the ids from `firstId` on, in the order of its `functionNames`. */
+interface RawBinding {
+  firstId: number;
   host: GuestHost;
   ctx: QuickJSAsyncContext;
   ctxPtr: number;
@@ -84,6 +84,8 @@ interface RawFunction {
   open(): boolean;
   /** Turns a host error into the Error the guest library rebuilds its exception from. */
   guestError(error: unknown): Error;
+  /** The functions done with their bytes arguments when they return: they get views of the guest's memory, not copies. */
+  borrowing: ReadonlySet<string>;
 }
 
 /**
@@ -105,6 +107,7 @@ interface BytesLayout {
 }
 let layout: BytesLayout | null = null;
 
+const NONE: ReadonlySet<string> = new Set();
 const UTF8 = new TextEncoder();
 const UTF8_DECODER = new TextDecoder();
 
@@ -112,7 +115,8 @@ const UTF8_DECODER = new TextDecoder();
 export class RawHostCalls {
   private readonly em: EmscriptenModule;
   private readonly ffi: Ffi;
-  private readonly functions = new Map<number, RawFunction>();
+  /** One per bound host (a board binds two): not one record per function, which every board would keep. */
+  private readonly bindings: RawBinding[] = [];
   private nextId = FIRST_RAW_ID;
   private heap32: Int32Array<ArrayBufferLike> = new Int32Array(0);
   /** Strings are read through it (latin1At), made with heap32. */
@@ -140,7 +144,7 @@ export class RawHostCalls {
     const libraryCall = callbacks.callFunction;
     const libraryFree = callbacks.freeHostRef;
     callbacks.callFunction = (asyncify, ctx, thisPtr, argc, argv, id) => {
-      const fn = this.functions.get(id);
+      const fn = this.bindingOf(id);
       if (!fn) return libraryCall(asyncify, ctx, thisPtr, argc, argv, id);
       // Rewinding after a suspension: handleSleep hands back the result stored then (and frees asyncify's buffer).
       if (this.em.Asyncify.state !== ASYNCIFY_NORMAL) {
@@ -149,10 +153,10 @@ export class RawHostCalls {
         this.onResume();
         return result;
       }
-      return this.call(fn, argc, argv, asyncify!);
+      return this.call(fn, fn.host.functionNames[id - fn.firstId]!, argc, argv, asyncify!);
     };
     callbacks.freeHostRef = (asyncify, rt, id) => {
-      if (this.functions.delete(id)) return;
+      if (this.bindingOf(id)) return; // a raw function: nothing held for it
       libraryFree(asyncify, rt, id);
     };
   }
@@ -161,10 +165,10 @@ export class RawHostCalls {
   install(ctx: QuickJSAsyncContext, globalName: string, host: GuestHost, open: () => boolean, guestError: (error: unknown) => Error): void {
     if (!layout) this.calibrate(ctx);
     const ctxPtr = contextPointer(ctx);
-    const ids = this.bind(ctx, host, open, guestError);
+    const firstId = this.bind(ctx, host, open, guestError);
     const api = ctx.newObject();
     host.functionNames.forEach((name, i) => {
-      const fn = this.ffi.QTS_NewFunction(ctxPtr, name, 0, false, ids[i]!);
+      const fn = this.ffi.QTS_NewFunction(ctxPtr, name, 0, false, firstId + i);
       ctx.newString(name).consume((key) => this.ffi.QTS_SetProp(ctxPtr, api.value, key.value, fn));
       this.ffi.QTS_FreeValuePointer(ctxPtr, fn);
     });
@@ -177,29 +181,35 @@ export class RawHostCalls {
   }
 
   /**
-   * Answers the guest's calls to `host`'s functions; returns their ids. A board restored from a
+   * Answers the guest's calls to `host`'s functions; returns the first one's id. A board restored from a
    * snapshot (snapshot.ts) already holds the template's function objects: binding the same hosts
-   * in the same order as the template's `install` gives them the same ids.
+   * in the same order as the template's `install` gives them the same ids. `borrowing`: the
+   * functions that are done with their bytes arguments when they return (RawBinding.borrowing).
    */
-  bind(ctx: QuickJSAsyncContext, host: GuestHost, open: () => boolean, guestError: (error: unknown) => Error): number[] {
+  bind(ctx: QuickJSAsyncContext, host: GuestHost, open: () => boolean, guestError: (error: unknown) => Error, borrowing: ReadonlySet<string> = NONE): number {
     if (!layout) throw new Error("boardsim: raw host calls bound before any were installed");
-    const ctxPtr = contextPointer(ctx);
-    return host.functionNames.map((name) => {
-      const id = this.nextId++;
-      this.functions.set(id, { name, host, ctx, ctxPtr, open, guestError });
-      return id;
-    });
+    const firstId = this.nextId;
+    this.nextId += host.functionNames.length;
+    this.bindings.push({ firstId, host, ctx, ctxPtr: contextPointer(ctx), open, guestError, borrowing });
+    return firstId;
+  }
+
+  /** A loop, not `find`: this runs at every host call. */
+  private bindingOf(id: number): RawBinding | undefined {
+    for (const b of this.bindings) if (id >= b.firstId && id < b.firstId + b.host.functionNames.length) return b;
+    return undefined;
   }
 
   /** One host call: arguments read from the guest's stack, the result written back as a JSValue*. */
-  private call(fn: RawFunction, argc: number, argv: number, asyncify: Asyncify): number {
+  private call(fn: RawBinding, name: string, argc: number, argv: number, asyncify: Asyncify): number {
     if (!fn.open()) return this.throwInGuest(fn, new GuestException("RuntimeError", ["the script has ended"]));
     this.heap?.atHostCall();
     let result: HostValue | Promise<HostValue>;
     try {
       const args: HostValue[] = new Array(argc);
-      for (let i = 0; i < argc; i++) args[i] = this.fromGuest(fn.ctxPtr, argv + 8 * i);
-      result = fn.host.call(fn.name, args);
+      const borrow = argc > 0 && fn.borrowing.has(name);
+      for (let i = 0; i < argc; i++) args[i] = this.fromGuest(fn.ctxPtr, argv + 8 * i, borrow);
+      result = fn.host.call(name, args);
       if (result instanceof Promise) this.heap?.beforeSuspend();
     } catch (error) {
       return this.throwInGuest(fn, error);
@@ -214,7 +224,7 @@ export class RawHostCalls {
     });
   }
 
-  private toGuestOrThrow(fn: RawFunction, value: HostValue): number {
+  private toGuestOrThrow(fn: RawBinding, value: HostValue): number {
     try {
       return this.toGuest(fn, value);
     } catch (error) {
@@ -223,7 +233,7 @@ export class RawHostCalls {
   }
 
   /** Raises the error in the guest: the host function returns JS_EXCEPTION. */
-  private throwInGuest(fn: RawFunction, error: unknown): number {
+  private throwInGuest(fn: RawBinding, error: unknown): number {
     this.heap?.roomForError();
     return fn.ctx.newError(fn.guestError(error)).consume((handle) => this.ffi.QTS_Throw(fn.ctxPtr, handle.value));
   }
@@ -239,7 +249,7 @@ export class RawHostCalls {
     return this.heap32;
   }
 
-  private fromGuest(ctxPtr: number, value: number): HostValue {
+  private fromGuest(ctxPtr: number, value: number, borrow = false): HostValue {
     const heap = this.int32();
     const low = heap[value >> 2]!;
     const tag = heap[(value >> 2) + 1]!;
@@ -256,7 +266,7 @@ export class RawHostCalls {
       case TAGS.stringRope:
         return this.ropeText(ctxPtr, value, low);
       case TAGS.object:
-        return this.readBytes(low) ?? this.dump(ctxPtr, value);
+        return this.readBytes(low, borrow) ?? this.dump(ctxPtr, value);
     }
     if (tag < TAG_FIRST || tag >= TAG_FLOAT64) return this.ffi.QTS_GetFloat64(ctxPtr, value);
     return this.dump(ctxPtr, value); // symbols, big integers: as the library's dump shows them
@@ -295,8 +305,8 @@ export class RawHostCalls {
     return UTF8_DECODER.decode(heap.subarray(chars, heap.indexOf(0, chars)));
   }
 
-  /** A copy of an ArrayBuffer's or Uint8Array's bytes, read where they are; null for any other object. */
-  private readBytes(object: number): Uint8Array | null {
+  /** A copy of an ArrayBuffer's or Uint8Array's bytes (`borrow`: a view of them), read where they are; null for any other object. */
+  private readBytes(object: number, borrow: boolean): Uint8Array | null {
     const { arrayBufferClass, uint8ArrayClass, bufferField, bufferData, arrayData, arrayLength } = layout!;
     const words = this.int32();
     const classId = this.classId(object);
@@ -311,6 +321,7 @@ export class RawHostCalls {
       length = words[(object + arrayLength) >> 2]!; // 0 once its buffer is detached
     } else return null;
     if (length === 0) return new Uint8Array(0);
+    if (borrow) return this.em.HEAPU8.subarray(data, data + length);
     if (length < ARENA_MIN_COPY || length > ARENA_BYTES / 4) return this.em.HEAPU8.slice(data, data + length);
     if (this.arenaUsed + length > this.arena.length) {
       this.arena = new Uint8Array(ARENA_BYTES);
@@ -333,7 +344,7 @@ export class RawHostCalls {
     }
   }
 
-  private toGuest(fn: RawFunction, value: HostValue): number {
+  private toGuest(fn: RawBinding, value: HostValue): number {
     switch (typeof value) {
       case "number":
         return (value | 0) === value && !Object.is(value, -0) ? this.jsValue(TAGS.int, value) : this.made(this.ffi.QTS_NewFloat64(fn.ctxPtr, value));

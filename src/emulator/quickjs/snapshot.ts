@@ -154,8 +154,8 @@ export function snapshotFor(info: HostValue, functionNames: readonly string[], l
 
 /**
  * Per board info object (a board profile's info is one object: modbuiltins.ts), the last key made
- * and the names it was made from: each board has its own names array, but boards of a kind have the
- * same names, and comparing them costs less than joining ~130 names and hashing the text again.
+ * and the names it was made from: a host may make its own names array (Boards share one, other hosts
+ * such as the bench's stand-in do not), and comparing names costs less than hashing the text again.
  */
 const lastKeys = new WeakMap<object, { names: readonly string[]; key: string }>();
 

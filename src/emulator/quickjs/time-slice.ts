@@ -13,17 +13,29 @@ export const SLICE_MESSAGE = `the script ran ${GUEST_SLICE_MS / 1000} s without 
 
 export class TimeSlice {
   private since = performance.now();
+  /** A host call since the interrupt handler last looked: the slice starts afresh there. */
+  private renewed = false;
   /** Whether the guest was ended for running past its slice. */
   exceeded = false;
 
-  /** The guest reached the host, or came back from it. */
+  /**
+   * The guest reached the host, or came back from it. The clock is read at the next interrupt
+   * check instead (every few thousand instructions): a server calls the host several times per
+   * chunk, and performance.now() costs ≈ 0.1 µs on Node 20.
+   */
   renew(): void {
-    this.since = performance.now();
+    this.renewed = true;
   }
 
   /** QuickJS's interrupt handler: true ends the guest. */
   readonly interrupt = (): boolean => {
-    if (performance.now() - this.since < GUEST_SLICE_MS) return false;
+    const now = performance.now();
+    if (this.renewed) {
+      this.renewed = false;
+      this.since = now;
+      return false;
+    }
+    if (now - this.since < GUEST_SLICE_MS) return false;
     this.exceeded = true;
     return true;
   };
