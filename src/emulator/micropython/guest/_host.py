@@ -257,7 +257,7 @@ def readinto(stream, buf, nbytes=None):
             w[_AHEAD_START] = start + n
             return n
     writable(mv)  # the worker writes into it
-    if n <= DATA_BYTES:
+    if 0 <= n <= DATA_BYTES:
         return _data(READ, fd, n, mv)
     data = call("socketRead", fd, n)
     if data is None:
