@@ -257,7 +257,7 @@ def readinto(stream, buf, nbytes=None):
             w[_AHEAD_START] = start + n
             return n
     writable(mv)  # the worker writes into it
-    if 0 <= n <= DATA_BYTES:
+    if n <= DATA_BYTES and n >= 0:
         return _data(READ, fd, n, mv)
     data = call("socketRead", fd, n)
     if data is None:
