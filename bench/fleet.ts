@@ -3,8 +3,14 @@
  * so its memory is measured alone: N boards on one LAN in simulated time, half servers and half
  * clients that each exchange a message with their server. Prints one JSON line.
  */
-import { Lab, type LabBoard } from "../src/testing/index.ts";
+import type { LabBoard } from "../src/testing/index.ts";
 import { scriptFile } from "./support.ts";
+
+// The built bundle, as `import { Lab } from "boardsim/testing"` loads it (`npm run bench` builds it
+// first): run from source under tsx, every closure also carries a name (its keepNames), ≈ 10-33 KB
+// more heap per board for every collection to walk.
+const testing = new URL("../dist/testing.mjs", import.meta.url).href;
+const { Lab } = (await import(testing)) as typeof import("../src/testing/index.ts");
 
 const SERVER = `
 import config from "config";

@@ -87,16 +87,23 @@ async function throughputRows(): Promise<void> {
   }
 }
 
+/** p50 and p99 of `pings` (µs), each the median of RUNS runs after a warm-up, as every row. */
+async function roundTrip(pings: () => Promise<number[]>): Promise<[number, number]> {
+  await pings();
+  const runs: number[][] = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await pings());
+  return [median(runs.map((rtts) => percentile(rtts, 50))), median(runs.map((rtts) => percentile(rtts, 99)))];
+}
+
 async function pingPongRow(): Promise<void> {
   const server = await nativeEchoServer();
-  const nativeRtts = await pingPong(server.port, 64, PINGS);
+  const [n50, n99] = await roundTrip(() => pingPong(server.port, 64, PINGS));
   server.close();
-  const [n50, n99] = [percentile(nativeRtts, 50), percentile(nativeRtts, 99)];
-  for (const [label, rtts, target] of [
-    ["", await boardRtts(await scriptFile("echo-ping.ts", echoScript(4096)), 64, PINGS), "p50 ≤ 2×"],
-    [", .py board", py.rtts, "(none yet)"],
+  const script = await scriptFile("echo-ping.ts", echoScript(4096));
+  for (const [label, [b50, b99], target] of [
+    ["", await roundTrip(() => boardRtts(script, 64, PINGS)), "p50 ≤ 2×"],
+    [", .py board", [percentile(py.rtts, 50), percentile(py.rtts, 99)], "(none yet)"],
   ] as const) {
-    const [b50, b99] = [percentile(rtts, 50), percentile(rtts, 99)];
     rows.push({ what: `2. 64 B round trip${label} p50 / p99 (µs)`, board: `${fmt(b50)} / ${fmt(b99)}`, native: `${fmt(n50)} / ${fmt(n99)}`, ratio: `${fmt(b50 / n50, 2)}× (p50)`, target });
   }
 }
