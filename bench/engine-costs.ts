@@ -43,20 +43,30 @@ def calls(n):
 def recvs(n):
     for i in range(n):
         s.recv(4096)
+def readintos(n):
+    for i in range(n):
+        s.readinto(buf)
 def sends(n):
     for i in range(n):
         s.sendall(data)
-print(json.dumps({"call": timed(${N / 4}, calls), "recv": timed(${N / 4}, recvs), "sendall": timed(${N / 4}, sends)}))
+buf = bytearray(4096)
+print(json.dumps({"call": timed(${N / 4}, calls), "recv": timed(${N / 4}, recvs), "readinto": timed(${N / 4}, readintos), "sendall": timed(${N / 4}, sends)}))
 `;
 
 export interface PythonCosts {
   /** µs: a host call returning a number (ticks_ms), a message round trip to the main thread. */
   call: number;
-  /** µs: recv(4096) and sendall of 4 KiB as data calls (shared memory, one round trip each: a host without SocketStreams). */
+  /**
+   * µs: recv(4096), readinto of a 4 KiB bytearray and sendall of 4 KiB as data calls (shared
+   * memory, one round trip each: a host without SocketStreams). recv makes a new 4 KiB bytes object
+   * each time (the interpreter's allocator); readinto fills the same buffer: the data call alone.
+   */
   recv: number;
+  readinto: number;
   sendall: number;
   /** µs: the same with the host's SocketStreams: 64 KiB read ahead and 64 KiB of send room lent per call (data-channel.ts), so one call in 17. */
   aheadRecv: number;
+  aheadReadinto: number;
   bufferedSendall: number;
 }
 
@@ -82,6 +92,7 @@ function standInHost(report: (text: string) => void, streams = false): GuestHost
     ticksMs: () => performance.now() * 1000,
     socketNew: () => 1,
     socketRecv: () => data,
+    socketRead: () => data,
     socketSendAll: (_id: number, sent: Uint8Array) => sent.length,
     timeSleep: () => Promise.resolve(null),
     write: (text: string) => (report(text), null),
@@ -106,7 +117,7 @@ async function printedBy(engine: GuestEngine, streams = false): Promise<string> 
 }
 
 export async function pythonCosts(runs: number): Promise<PythonCosts> {
-  type Sample = Pick<PythonCosts, "call" | "recv" | "sendall">;
+  type Sample = Pick<PythonCosts, "call" | "recv" | "readinto" | "sendall">;
   const samples: [Sample, Sample][] = [];
   for (let i = 0; i <= runs; i++) {
     const run = async (streams: boolean) => {
@@ -117,7 +128,15 @@ export async function pythonCosts(runs: number): Promise<PythonCosts> {
     if (i > 0) samples.push(sample);
   }
   const med = (which: 0 | 1, key: keyof Sample) => median(samples.map((s) => s[which][key]));
-  return { call: med(0, "call"), recv: med(0, "recv"), sendall: med(0, "sendall"), aheadRecv: med(1, "recv"), bufferedSendall: med(1, "sendall") };
+  return {
+    call: med(0, "call"),
+    recv: med(0, "recv"),
+    readinto: med(0, "readinto"),
+    sendall: med(0, "sendall"),
+    aheadRecv: med(1, "recv"),
+    aheadReadinto: med(1, "readinto"),
+    bufferedSendall: med(1, "sendall"),
+  };
 }
 
 export async function engineCosts(runs: number): Promise<EngineCosts> {

@@ -122,6 +122,79 @@ describe(".py socket data", () => {
     }
   }, 60_000);
 
+  it("readinto() fills the buffer in order from the read-ahead and from data calls; a bytes buffer raises TypeError and reads nothing", async () => {
+    // readinto waits for len(buf) (or nbytes) bytes or the end (py/stream.c stream_readinto,
+    // mp_stream_rw); a read-only buffer fails mp_get_buffer_raise(..., MP_BUFFER_WRITE) before any read.
+    const script = `${JOIN}s = socket.socket()
+s.connect(("192.168.1.2", 8888))
+buf = bytearray(6)
+def show(n):
+    print(n, bytes(buf[:n]) if n else buf)
+show(s.readinto(buf, 1))
+show(s.readinto(buf, 3))
+try:
+    s.readinto(b"xxxx")
+except TypeError as e:
+    print("TypeError:", e)
+print(s.readinto(memoryview(buf)[2:], 2), buf)
+show(s.readinto(buf))
+try:
+    s.readinto(b"xx")
+except TypeError as e:
+    print("TypeError:", e)
+show(s.readinto(buf))
+show(s.readinto(buf))
+s.close()
+`;
+    const lab = new Lab({ timing: "fast" });
+    try {
+      const { board, conn } = await labClient(lab, script);
+      await lab.until(conn.send("helloworld0123"));
+      await lab.advance(50);
+      conn.end();
+      expect(await board.finished()).toEqual({ kind: "finished" });
+      expect(board.lines().slice(2)).toEqual([
+        "1 b'h'",
+        "3 b'ell'",
+        "TypeError: object with buffer protocol required",
+        "2 bytearray(b'elow\\x00\\x00')",
+        "6 b'orld01'",
+        "TypeError: object with buffer protocol required",
+        "2 b'23'",
+        "0 bytearray(b'23ld01')",
+      ]);
+    } finally {
+      await lab.close();
+    }
+  }, 60_000);
+
+  it("a pico_w echoes 1 MiB with readinto() and sendall of a memoryview, every byte in order", async () => {
+    const payload = randomBytes(MIB);
+    const pc = await pcServer(payload);
+    try {
+      const script = `${JOIN}s = socket.socket()
+s.connect(("192.168.1.2", ${pc.port}))
+buf = bytearray(1000)
+mv = memoryview(buf)
+total = 0
+while True:
+    n = s.readinto(buf)
+    if not n:
+        break
+    s.sendall(mv[:n])
+    total += n
+s.close()
+print("echoed", total)
+`;
+      const run = await startScript(script, "pico_w", "main.py", { faults: ["slicer:size=700,variation=500,delay=0ms"] });
+      expect(await run.done).toEqual({ kind: "finished" });
+      expect(run.output()).toBe(`echoed ${MIB}\n`);
+      expect((await pc.received).equals(payload)).toBe(true);
+    } finally {
+      pc.close();
+    }
+  }, 120_000);
+
   it("Ctrl-C ends a recv() that waits for data with KeyboardInterrupt", async () => {
     // A PC server that accepts and sends nothing.
     const server = net.createServer((socket) => socket.on("error", () => {}));

@@ -2,7 +2,7 @@
  * Socket data of a .py board in shared memory instead of messages and JSON: one SharedArrayBuffer
  * per board, used by the worker (the script's side) and the main thread (the Board's side).
  *
- * - **Data calls.** recv, send, sendall and write of up to DATA_BYTES cross as Int32 words (call,
+ * - **Data calls.** recv, readinto, send, sendall and write of up to DATA_BYTES cross as Int32 words (call,
  *   socket, size) and bytes; the worker rings a doorbell (Atomics.notify) and sleeps in
  *   Atomics.wait, the main thread waits on the same word with Atomics.waitAsync and runs the call on
  *   the Board as it runs any host call. Control calls (connect, accept, WiFi, ...) stay messages.
@@ -25,8 +25,10 @@ import type { DataChannel, HostReply } from "./protocol.ts";
 import type { GuestHost, HostValue } from "../host-api.ts";
 
 /** The calls that may go this way, by index: _host.py names them by number. */
-export const DATA_CALLS = ["socketRecv", "socketSend", "socketSendAll", "socketWrite"] as const;
+export const DATA_CALLS = ["socketRecv", "socketSend", "socketSendAll", "socketWrite", "socketRead"] as const;
 const RECV = 0;
+/** A socket's readinto(): its bytes go straight into the script's buffer. */
+export const READ = 4;
 
 /** Bytes one data call can carry either way; bigger sends and reads take the JSON path. */
 export const DATA_BYTES = 64 * 1024;
@@ -190,10 +192,11 @@ export class LentData {
   }
 
   /**
-   * A data call to the main thread (`payload` copies a send's bytes into the given view); a recv's
-   * bytes land in the reply region, for _host.py to make its bytes object from.
+   * A data call to the main thread (`payload` copies a send's bytes into the given view); the bytes
+   * read land at `readInto` (an address the worker checked: a readinto's buffer), else in the reply
+   * region, for _host.py to make recv's bytes object from.
    */
-  call(op: number, fd: number, size: number, length: number, payload: (into: Uint8Array) => void): DataReply {
+  call(op: number, fd: number, size: number, length: number, payload: (into: Uint8Array) => void, readInto = this.address + L_RECEIVED): DataReply {
     const { words, data } = this.channel;
     this.publish();
     words[OP] = op;
@@ -206,10 +209,7 @@ export class LentData {
     Atomics.wait(words, STATE, REQUEST);
     const result = words[LENGTH]!;
     const fast = words[KIND] === FAST;
-    if (fast && op === RECV) {
-      this.words(); // this.bytes viewed again if the memory grew
-      this.bytes.set(data.subarray(0, result), L_RECEIVED);
-    }
+    if (fast && (op === RECV || op === READ)) new Uint8Array(this.memory()).set(data.subarray(0, result), readInto);
     this.renew(DATA_CALLS[op]!);
     if (fast) return { value: result, scheduled: words[SCHEDULED] === 1 };
     return { reply: JSON.parse(new TextDecoder().decode(data.subarray(0, result))) as HostReply };
@@ -296,7 +296,8 @@ export class DataChannelHost {
       const name = DATA_CALLS[words[OP]!] ?? "";
       const fd = words[FD]!;
       this.settle(name);
-      const args: HostValue[] = name === "socketRecv" ? [fd, words[SIZE]!] : [fd, data.slice(0, words[LENGTH]!)];
+      const reads = name === "socketRecv" || name === "socketRead";
+      const args: HostValue[] = reads ? [fd, words[SIZE]!] : [fd, data.slice(0, words[LENGTH]!)];
       const reply = name ? await this.answer(name, args) : { error: { pyType: "TypeError", pyArgs: ["invalid bridge argument"] } };
       if (this.stopped) return;
       if ("value" in reply && (typeof reply.value === "number" || reply.value instanceof Uint8Array)) {

@@ -6,7 +6,7 @@
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import type { HostValue } from "../host-api.ts";
 import { bootFirmware, ConsoleInput, prepareFirmware } from "./board-repl.ts";
-import { DATA_BYTES, DATA_CALLS, LENT_BYTES, LentData } from "./data-channel.ts";
+import { DATA_BYTES, DATA_CALLS, LENT_BYTES, LentData, READ } from "./data-channel.ts";
 import type { HostReply, WorkerInput, WorkerOutcome } from "./protocol.ts";
 import { type Collector, findCollector } from "./collector.ts";
 import { loadSandboxedMicroPython, type WasmExports } from "./realm.ts";
@@ -249,19 +249,23 @@ const bridge = {
   },
   /**
    * A socket data call (data-channel.ts), no JSON: op (its index in DATA_CALLS), socket, recv's
-   * size, and for a send the bytes at `address`. Returns value × 2 + (callbacks due), the value a
-   * count or how many bytes a recv left in the lent copy's reply region; or, for None and
-   * exceptions, a JSON reply as `call` gives one. (recv from the read-ahead and sends within the
-   * send room never come here: _host.py serves them from the lent copy.)
+   * and readinto's size, and for a send the bytes at `address`, for a readinto the buffer there.
+   * Returns value × 2 + (callbacks due), the value a count or how many bytes a recv left in the
+   * lent copy's reply region; or, for None and exceptions, a JSON reply as `call` gives one. (recv
+   * and readinto from the read-ahead and sends within the send room never come here: _host.py
+   * serves them from the lent copy.)
    */
   data(op: unknown, fd: unknown, size: unknown, address: unknown, length: unknown, collect: unknown = true): number | string {
     if (!isIndex(op) || op >= DATA_CALLS.length || !isIndex(fd) || !isIndex(size) || size > DATA_BYTES) throw new TypeError("invalid bridge argument");
     const span = bytesSpan(address, length);
-    if (span.length > DATA_BYTES) throw new TypeError("invalid bridge argument");
+    const read = op === READ;
+    if (span.length > DATA_BYTES || (read && size > span.length)) throw new TypeError("invalid bridge argument");
     // The console's pending output goes out before the data (program order).
     flushConsole();
     if (scriptStarted && collect !== false) collectGarbage();
-    const answer = lent.call(op, fd, size, span.length, (into) => into.set(memory().subarray(span.address, span.address + span.length)));
+    // A readinto's bytes go to its buffer; a send's come from there.
+    const payload = read ? () => {} : (into: Uint8Array) => into.set(memory().subarray(span.address, span.address + span.length));
+    const answer = lent.call(op, fd, size, read ? 0 : span.length, payload, read ? span.address : undefined);
     if ("reply" in answer) return encodeReply(answer.reply);
     return answer.value * 2 + (answer.scheduled ? 1 : 0);
   },

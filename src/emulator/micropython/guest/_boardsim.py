@@ -167,13 +167,17 @@ def _hold(keep_free):
 
 
 def _reserve(size):
+    # The largest free block up to `size`, in steps of 1/64: with 1/8 a frozen import could leave
+    # the script kilobytes short of the free heap it had (_retake). Only failed tries: a block
+    # taken and dropped would stay until the next safe point, and the port would add heap for the
+    # next try (py/gc.c gc_try_add_heap) while the memory may still grow.
     global _reserved
     _reserved = None
     while size >= 16 and _reserved is None:
         try:
             _reserved = bytearray(size)
         except MemoryError:
-            size = size * 7 // 8
+            size -= max(16, size // 64)
 
 
 def _fill(held, keep_free):

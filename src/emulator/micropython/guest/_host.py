@@ -5,6 +5,7 @@
 # (read-ahead, send room) the script reads and writes here, in the lent copy, with no call at all.
 import json
 import uctypes
+from micropython import const
 from gc import collect as _native_collect  # the interpreter's: only asks for a collection (see _gc.py)
 
 
@@ -163,37 +164,38 @@ def _tag_floats(value):
 
 
 # Socket data calls by number (data-channel.ts DATA_CALLS), and the most bytes one can carry.
-RECV, SEND, SENDALL, WRITE = 0, 1, 2, 3
+RECV, SEND, SENDALL, WRITE, READ = 0, 1, 2, 3, 4
 DATA_BYTES = 65536
 
-# The lent copy (data-channel.ts LentData): its words, then a recv data call's reply, the
-# read-ahead of socket ahead_fd (bytes [ahead_start, ahead_end)), the send buffer of socket
-# send_fd (send_used bytes of send_room, send_count records, their lengths).
-_MAX_SENDS = 64
+# The lent copy (data-channel.ts LentData): Int32 words (the read-ahead of socket _AHEAD_FD, bytes
+# [_AHEAD_START, _AHEAD_END); the send buffer of socket _SEND_FD, _SEND_USED bytes of _SEND_ROOM in
+# _SEND_COUNT records, their lengths from _LENGTHS on), then a recv data call's reply, the
+# read-ahead, the sends. One uctypes array of words indexed by const()s (compiled in as numbers):
+# these are read at every recv and send.
+_AHEAD_FD = const(0)
+_AHEAD_START = const(1)
+_AHEAD_END = const(2)
+_SEND_FD = const(3)
+_SEND_ROOM = const(4)
+_SEND_USED = const(5)
+_SEND_COUNT = const(6)
+_CONSOLE = const(7)
+_LENGTHS = const(8)
+_MAX_SENDS = const(64)
+_WORDS = _LENGTHS + _MAX_SENDS
 _AHEAD_BYTES = _SEND_BYTES = 65536  # data-channel.ts AHEAD_BYTES, SEND_BYTES
-_LENT = {
-    "ahead_fd": uctypes.INT32 | 0,
-    "ahead_start": uctypes.INT32 | 4,
-    "ahead_end": uctypes.INT32 | 8,
-    "send_fd": uctypes.INT32 | 12,
-    "send_room": uctypes.INT32 | 16,
-    "send_used": uctypes.INT32 | 20,
-    "send_count": uctypes.INT32 | 24,
-    "console": uctypes.INT32 | 28,
-}
-_LENGTHS = 32
-_RECEIVED = _LENGTHS + 4 * _MAX_SENDS
+_RECEIVED = 4 * _WORDS
 _AHEAD = _RECEIVED + DATA_BYTES
 _SENDS = _AHEAD + _AHEAD_BYTES
-_lent = _lengths = _received = _ahead = _sends = None
+_words = _received = _ahead = _ahead_view = _sends = None
 
 
 def _lend(address):
-    global _lent, _lengths, _received, _ahead, _sends
-    _lent = uctypes.struct(address, _LENT)
-    _lengths = uctypes.struct(address + _LENGTHS, (uctypes.ARRAY | 0, uctypes.INT32 | _MAX_SENDS))
+    global _words, _received, _ahead, _ahead_view, _sends
+    _words = uctypes.struct(address, (uctypes.ARRAY | 0, uctypes.INT32 | _WORDS))
     _received = address + _RECEIVED
     _ahead = address + _AHEAD
+    _ahead_view = memoryview(uctypes.bytearray_at(_ahead, _AHEAD_BYTES))
     _sends = memoryview(uctypes.bytearray_at(address + _SENDS, _SEND_BYTES))
 
 
@@ -216,38 +218,85 @@ def _bytes_at(address, n):
 call, _data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold = _bridge(__import__("_boardsim_js"))
 
 
-def recv(fd, size):
-    """socket.recv(size): bytes, from the read-ahead the host lent if it holds any, else a data call."""
-    lent = _lent
-    if lent.ahead_fd == fd and size > 0 and not deferred:
-        start = lent.ahead_start
-        n = lent.ahead_end - start
+def recv(stream, size):
+    """A socket's recv(size): bytes, from the read-ahead the host lent if it holds any, else a data
+    call. One frame: it is the method."""
+    size = _int(size)
+    fd = stream._fd
+    w = _words
+    if w[_AHEAD_FD] == fd and size > 0 and not deferred:
+        start = w[_AHEAD_START]
+        n = w[_AHEAD_END] - start
         if n > 0:
             if n > size:
                 n = size
             out = _bytes_at(_ahead + start, n)
-            lent.ahead_start = start + n
+            w[_AHEAD_START] = start + n
             return out
     if 0 <= size <= DATA_BYTES:
         return _data(RECV, fd, size, None)
     return call("socketRecv", fd, size)
 
 
+def readinto(stream, buf, nbytes=None):
+    """A socket's readinto(buf[, nbytes]) (py/stream.c stream_readinto): at most len(buf) bytes,
+    all of them from the read-ahead if it holds them (what the host's read would give at once),
+    else through a data call that reads into buf; the count, or None. One frame: it is the method."""
+    mv = memoryview(buf)
+    n = len(mv) if nbytes is None else min(_int(nbytes), len(mv))
+    fd = stream._fd
+    w = _words
+    if w[_AHEAD_FD] == fd and n > 0 and not deferred:
+        start = w[_AHEAD_START]
+        if w[_AHEAD_END] - start >= n:
+            try:
+                mv[:n] = _ahead_view[start : start + n]
+            except TypeError:
+                writable(mv)
+                raise
+            w[_AHEAD_START] = start + n
+            return n
+    writable(mv)  # the worker writes into it
+    if n <= DATA_BYTES and n >= 0:
+        return _data(READ, fd, n, mv)
+    data = call("socketRead", fd, n)
+    if data is None:
+        return None
+    mv[: len(data)] = data
+    return len(data)
+
+
+def _int(value):
+    # mp_obj_get_int (py/obj.c), as py/stream.c takes sizes: an int or a bool, else TypeError
+    if not isinstance(value, int):
+        raise TypeError("can't convert %s to int" % type(value).__name__)
+    return value
+
+
+def writable(mv):
+    """readinto() of a read-only buffer (bytes) raises before it reads: py/stream.c stream_readinto,
+    mp_get_buffer_raise(..., MP_BUFFER_WRITE)."""
+    try:
+        mv[:0] = b""
+    except TypeError:
+        raise TypeError("object with buffer protocol required")
+
+
 def send(op, name, fd, data):
     """send, sendall, write (op, and the host call's name for data too big for one data call)."""
     mv = _view(data)
     n = len(mv)
-    lent = _lent
+    w = _words
     # Kept in the send buffer the host lent, one record per call, unless print() output waits
     # (the data call writes it first) or deferred work is due.
-    if lent.send_fd == fd and n > 0 and lent.console == 0 and not deferred:
-        used = lent.send_used
-        count = lent.send_count
-        if used + n <= lent.send_room and count < _MAX_SENDS:
+    if w[_SEND_FD] == fd and n > 0 and w[_CONSOLE] == 0 and not deferred:
+        used = w[_SEND_USED]
+        count = w[_SEND_COUNT]
+        if used + n <= w[_SEND_ROOM] and count < _MAX_SENDS:
             _sends[used : used + n] = mv
-            _lengths[count] = n
-            lent.send_count = count + 1
-            lent.send_used = used + n
+            w[_LENGTHS + count] = n
+            w[_SEND_COUNT] = count + 1
+            w[_SEND_USED] = used + n
             return n
     if n <= DATA_BYTES:
         return _data(op, fd, 0, mv)

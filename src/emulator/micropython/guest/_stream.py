@@ -2,14 +2,7 @@
 # `with` closing them (LineStream); for sockets and TLS sockets, read/readinto/readline, whose
 # work (waiting, the end, non-blocking None) is the host's (HostStream).
 import io
-from _host import call as _call
-
-
-def _int(value):
-    # mp_obj_get_int (py/obj.c), as py/stream.c takes sizes: an int or a bool, else TypeError
-    if not isinstance(value, int):
-        raise TypeError("can't convert %s to int" % type(value).__name__)
-    return value
+from _host import _int, call as _call, writable as _writable
 
 
 class HostStream:
@@ -21,10 +14,12 @@ class HostStream:
     def read(self, size=-1):
         return _call(self._READ, self._fd, -1 if size is None else _int(size))
 
-    # readinto(buf[, nbytes]) (mp_stream_readinto): at most len(buf) bytes, their count or None.
+    # readinto(buf[, nbytes]) (mp_stream_readinto): at most len(buf) bytes, their count or None
+    # (a socket's: _host.readinto).
     def readinto(self, buf, nbytes=None):
         mv = memoryview(buf)
         n = len(mv) if nbytes is None else min(_int(nbytes), len(mv))
+        _writable(mv)
         data = _call(self._READ, self._fd, n)
         if data is None:
             return None

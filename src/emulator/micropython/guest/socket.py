@@ -1,6 +1,6 @@
 # MicroPython's socket module: TCP and UDP sockets of the simulated board. The rules (lookups, stream
 # loops, repr) are the host's (src/emulator/host/modsocket.ts); this module only adapts values.
-from _host import buffer as _buffer, call as _call, info as _info, recv as _recv, send as _send
+from _host import buffer as _buffer, call as _call, info as _info, readinto as _readinto, recv as _recv, send as _send
 from _host import SEND as _SEND, SENDALL as _SENDALL, WRITE as _WRITE
 from _stream import HostStream as _HostStream, _int
 
@@ -44,6 +44,7 @@ def getaddrinfo(host, port, af=0, type=0, proto=0, flags=0):
 class socket(_HostStream):
     _READ = "socketRead"
     _READLINE = "socketReadline"
+    readinto = _readinto  # from the read-ahead, or a data call into the buffer
 
     def __init__(self, af=AF_INET, type=SOCK_STREAM, proto=0, fd=None):
         self._fd = _call("socketNew", _int(af), _int(type), _int(proto)) if fd is None else fd
@@ -79,8 +80,7 @@ class socket(_HostStream):
         data, ip, port = _call("socketRecvfrom", self._fd, _int(bufsize))
         return data, (ip, port)
 
-    def recv(self, bufsize):
-        return _recv(self._fd, _int(bufsize))
+    recv = _recv  # from the read-ahead, or a data call
 
     def write(self, data):
         return _send(_WRITE, "socketWrite", self._fd, data)
