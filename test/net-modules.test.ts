@@ -657,10 +657,11 @@ print(ready[0][1], s.readline(), s.read(3));
 
 describe("a host with a NUL: the firmware reads it as a C string, up to the NUL", () => {
   // esp32 modsocket.c v1.23.0 lines 228-244 (mp_obj_str_get_str, lwip_getaddrinfo), 954 (canonname by
-  // strlen); modlwip.c lines 1748-1781 (getaddrinfo), 382-390 (connect: ipaddr_aton).
+  // strlen); modlwip.c lines 1748-1781 (getaddrinfo), 382-390 (connect: ipaddr_aton), on the ESP8266 too.
   it.each([
     ["pico_w", "py", ["[(2, 1, 0, '', ('192.168.1.2', 8888))]", "[(2, 1, 0, '', ('10.0.0.1', 80))]", "OSError -16"]],
     ["esp32", "py", ["[(2, 1, 0, 'pc.lan', ('192.168.1.2', 8888))]", "[(2, 1, 0, '10.0.0.1', ('10.0.0.1', 80))]", "[(2, 1, 0, '0.0.0.0', ('0.0.0.0', 80))]"]],
+    ["esp8266", "py", ["[(2, 1, 0, '', ('192.168.1.2', 8888))]", "[(2, 1, 0, '', ('10.0.0.1', 80))]", "OSError -16"]],
     ["pico_w", "ts", ["[(2, 1, 0, '', ('192.168.1.2', 8888))]", "[(2, 1, 0, '', ('10.0.0.1', 80))]"]],
     ["esp32", "ts", ["[(2, 1, 0, 'pc.lan', ('192.168.1.2', 8888))]", "[(2, 1, 0, '10.0.0.1', ('10.0.0.1', 80))]"]],
   ] as const)("%s (%s): getaddrinfo and connect use the name before the NUL", async (board, engine, expected) => {
