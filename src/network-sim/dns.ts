@@ -28,8 +28,8 @@ export function parseHostEntry(spec: string): [name: string, ip: string] | null 
 
 /**
  * Why `name` → `ip` cannot be one of the router's names (--hosts, a lab file's hosts:, Lab({ hosts })),
- * or null when it can: a name a board can ask for (no NUL, no space: the firmware's C string) and an
- * IPv4 address.
+ * or null when it can: a name of letters, digits, '.' and '-' (never a NUL: a board reads a name as a
+ * C string, so could not ask for it) and an IPv4 address.
  */
 export function hostEntryProblem(name: string, ip: unknown): string | null {
   if (!/^[A-Za-z0-9.-]+$/.test(name)) return `must be a host name: letters, digits, '.' and '-', e.g. broker.local, not ${JSON.stringify(name)}`;

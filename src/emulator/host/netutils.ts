@@ -16,8 +16,9 @@ export function inetAddress(board: BoardContext, addr: HostValue, use: AddressUs
   if (use !== "bind" && typeof host === "string") warnPlaceholder(board, host);
   if (board.profile.socket.module !== "esp32") {
     // modlwip.c lines 378-395 (lwip_parse_inet_addr; v1.27.0 426-434): the text as a C string (up to
-    // a NUL), "" is IP_ADDR_ANY, else ipaddr_aton or ValueError (no name lookup); the port is mp_obj_get_int's, a u16_t for tcp_bind/udp_bind/tcp_connect
-    // (70000 is 4464). UNVERIFIED: what connect() to IP_ADDR_ANY does; the LAN finds nobody there.
+    // a NUL), "" is IP_ADDR_ANY, else ipaddr_aton or ValueError (no name lookup); the port is
+    // mp_obj_get_int's, a u16_t for tcp_bind/udp_bind/tcp_connect (70000 is 4464). UNVERIFIED: what
+    // connect() to IP_ADDR_ANY does; the LAN finds nobody there.
     const text = cString(strData(host));
     const ip = text === "" ? "0.0.0.0" : ip4addrAton(text);
     if (ip === null) throw invalidArguments();
