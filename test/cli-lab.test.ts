@@ -108,6 +108,7 @@ print("my address:", wlan.ifconfig()[0]);
     [`access_points:\n  - { ssid: ${"s".repeat(100_000)} }\nboards:\n  - { board: pico_w, role: server }`, /access_points\[0\]\.ssid: must be at most 32 bytes \(the WiFi limit\), not 100000$/],
     ['{"profile": "slow", "boards": []}', /lab\.yaml: profile: must be realistic or fast, not "slow"$/],
     ["hosts: { broker: nowhere }\nboards:\n  - { board: pico_w, role: server }", /lab\.yaml: hosts\.broker: must map a host name to an IPv4 address, e\.g\. broker\.local: 192\.168\.1\.2, not "nowhere"$/],
+    ['hosts: { "bad name": 192.168.1.2 }\nboards:\n  - { board: pico_w, role: server }', /lab\.yaml: hosts\.bad name: must be a host name: letters, digits, '\.' and '-', e\.g\. broker\.local, not "bad name"$/],
   ])("a bad file (%j) → one line on stderr, exit 2", async (text, message) => {
     const run = boardsim("lab", await labFile(text));
     expect(await run.exit).toBe(2);

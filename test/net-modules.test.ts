@@ -655,6 +655,44 @@ print(ready[0][1], s.readline(), s.read(3));
   });
 });
 
+describe("a host with a NUL: the firmware reads it as a C string, up to the NUL", () => {
+  // esp32 modsocket.c v1.23.0 lines 228-244 (mp_obj_str_get_str, lwip_getaddrinfo), 954 (canonname by
+  // strlen); modlwip.c lines 1748-1781 (getaddrinfo), 382-390 (connect: ipaddr_aton), on the ESP8266 too.
+  it.each([
+    ["pico_w", "py", ["[(2, 1, 0, '', ('192.168.1.2', 8888))]", "[(2, 1, 0, '', ('10.0.0.1', 80))]", "OSError -16"]],
+    ["esp32", "py", ["[(2, 1, 0, 'pc.lan', ('192.168.1.2', 8888))]", "[(2, 1, 0, '10.0.0.1', ('10.0.0.1', 80))]", "[(2, 1, 0, '0.0.0.0', ('0.0.0.0', 80))]"]],
+    ["esp8266", "py", ["[(2, 1, 0, '', ('192.168.1.2', 8888))]", "[(2, 1, 0, '', ('10.0.0.1', 80))]", "OSError -16"]],
+    ["pico_w", "ts", ["[(2, 1, 0, '', ('192.168.1.2', 8888))]", "[(2, 1, 0, '', ('10.0.0.1', 80))]"]],
+    ["esp32", "ts", ["[(2, 1, 0, 'pc.lan', ('192.168.1.2', 8888))]", "[(2, 1, 0, '10.0.0.1', ('10.0.0.1', 80))]"]],
+  ] as const)("%s (%s): getaddrinfo and connect use the name before the NUL", async (board, engine, expected) => {
+    const lab = new Lab({ timing: "fast", hosts: { "pc.lan": "192.168.1.2" } });
+    const server = lab.pc.listen(8888);
+    const py = `print(socket.getaddrinfo("pc.lan\\x00junk", 8888))
+print(socket.getaddrinfo("10.0.0.1\\x00junk", 80))
+try:
+    print(socket.getaddrinfo("\\x00junk", 80))
+except OSError as e:
+    print("OSError", e.errno)
+s = socket.socket()
+s.connect(("192.168.1.2\\x00junk", 8888))
+s.write(b"hi")
+s.close()
+`;
+    const ts = `${JOIN_TS}print(socket.getaddrinfo("pc.lan\\x00junk", 8888));
+print(socket.getaddrinfo("10.0.0.1\\x00junk", 80));
+const s = socket.socket();
+s.connect(["192.168.1.2\\x00junk", 8888]);
+s.write("hi");
+s.close();
+`;
+    const b = await lab.addBoard(engine === "py" ? { name: "py", board, fileName: "main.py", source: JOIN_PY + py } : { name: "ts", board, source: ts });
+    const conn = await lab.until(server.accept());
+    expect((await lab.until(allBytes(conn))).toString()).toBe("hi");
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual(expected);
+  });
+});
+
 describe("frozen libraries cost the script no heap, as from the firmware's flash", () => {
   it("esp8266 (38 KB heap): asyncio, requests and umqtt import, and gc.mem_free() stays within 1 KiB", async () => {
     const lines = await output(

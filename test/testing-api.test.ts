@@ -33,3 +33,10 @@ it("awaiting a PC-side wait without lab.until gets a hint on stderr naming the f
   const conn = await lab.until(accepted);
   expect(await lab.until(conn.readUntil("Hello"))).toContain("Hello");
 });
+
+it("a hosts name the router could not hold is refused at once, as a lab file's hosts: are", () => {
+  expect(() => new Lab({ hosts: { "pc.lan\0junk": "192.168.1.2" } })).toThrow(
+    `hosts["pc.lan\\u0000junk"]: must be a host name: letters, digits, '.' and '-', e.g. broker.local, not "pc.lan\\u0000junk"`,
+  );
+  expect(() => new Lab({ hosts: { broker: "nowhere" } })).toThrow(`hosts["broker"]: must map a host name to an IPv4 address, e.g. broker.local: 192.168.1.2, not "nowhere"`);
+});

@@ -5,7 +5,7 @@ import type { TimingProfileName } from "../boards/profile.ts";
 import type { Security } from "../boards/profile.ts";
 import { defaultAccessPointConfig, type AccessPointConfig } from "../network-sim/wifi/access-point.ts";
 import { isIPv4 } from "../network-sim/address.ts";
-import { parseHostEntry } from "../network-sim/dns.ts";
+import { hostEntryProblem } from "../network-sim/dns.ts";
 import { FaultSpecError, parseFault } from "../network-sim/faults/parse.ts";
 import { parseSerial, SERIAL_USAGE, type SerialSpec } from "../console/serial-spec.ts";
 import { UsageError } from "./exit-codes.ts";
@@ -86,7 +86,8 @@ export async function readLabFile(file: string): Promise<LabSpec> {
   });
   const hosts: Record<string, string> = {};
   for (const [name, ip] of Object.entries(top.hosts === undefined ? {} : object(top.hosts, "hosts", fail))) {
-    if (!parseHostEntry(`${name}=${String(ip)}`)) fail(`hosts.${name}`, `must map a host name to an IPv4 address, e.g. broker.local: 192.168.1.2, not ${JSON.stringify(ip)}`);
+    const problem = hostEntryProblem(name, ip);
+    if (problem !== null) fail(`hosts.${name}`, problem);
     hosts[name] = String(ip);
   }
   return { profile: profile as TimingProfileName | undefined, accessPoints, boards, faults, hosts };

@@ -22,6 +22,19 @@ export class Dns {
 
 /** `NAME=IP` as --hosts takes it; null when malformed. */
 export function parseHostEntry(spec: string): [name: string, ip: string] | null {
-  const match = /^([A-Za-z0-9.-]+)=(\d{1,3}(?:\.\d{1,3}){3})$/.exec(spec.trim());
-  return match ? [match[1]!, match[2]!] : null;
+  const match = /^([^=]*)=(.*)$/.exec(spec.trim());
+  return match && hostEntryProblem(match[1]!, match[2]!) === null ? [match[1]!, match[2]!] : null;
+}
+
+/**
+ * Why `name` → `ip` cannot be one of the router's names (--hosts, a lab file's hosts:, Lab({ hosts })),
+ * or null when it can: a name of letters, digits, '.' and '-' (never a NUL: a board reads a name as a
+ * C string, so could not ask for it) and an IPv4 address.
+ */
+export function hostEntryProblem(name: string, ip: unknown): string | null {
+  if (!/^[A-Za-z0-9.-]+$/.test(name)) return `must be a host name: letters, digits, '.' and '-', e.g. broker.local, not ${JSON.stringify(name)}`;
+  if (typeof ip !== "string" || !/^\d{1,3}(?:\.\d{1,3}){3}$/.test(ip)) {
+    return `must map a host name to an IPv4 address, e.g. broker.local: 192.168.1.2, not ${JSON.stringify(ip)}`;
+  }
+  return null;
 }

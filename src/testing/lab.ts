@@ -13,6 +13,7 @@ import type { RunOutcome } from "../emulator/host-api.ts";
 import { defaultAccessPointConfig, type AccessPointConfig } from "../network-sim/wifi/access-point.ts";
 import { Faults, type PlacedFault } from "../network-sim/faults/faults.ts";
 import { parseFault } from "../network-sim/faults/parse.ts";
+import { hostEntryProblem } from "../network-sim/dns.ts";
 import { Lan } from "../network-sim/lan.ts";
 import { OfflineBridge } from "../network-sim/pc/offline-bridge.ts";
 import { PcPeers, PcWait } from "../network-sim/pc/pc-peers.ts";
@@ -88,6 +89,10 @@ export class Lab {
 
   constructor(opts: LabOptions = {}) {
     const log = opts.log ?? pino({ level: "silent" });
+    for (const [name, ip] of Object.entries(opts.hosts ?? {})) {
+      const problem = hostEntryProblem(name, ip);
+      if (problem !== null) throw new Error(`hosts[${JSON.stringify(name)}]: ${problem}`);
+    }
     this.lan = new Lan({
       clock: this.clock,
       log,

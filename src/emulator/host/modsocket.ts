@@ -1,5 +1,5 @@
 import { milliseconds } from "./arguments.ts";
-import { esp32Getaddrinfo, inetAddress, lookup } from "./netutils.ts";
+import { cString, esp32Getaddrinfo, inetAddress, lookup } from "./netutils.ts";
 import { NetError } from "../../network-sim/errors.ts";
 import { TcpSocket } from "../../network-sim/tcp/tcp-socket.ts";
 import { UdpSocket } from "../../network-sim/udp/udp-socket.ts";
@@ -84,21 +84,24 @@ export function modsocket(board: BoardContext) {
      * modlwip.c v1.23.0 lwip_getaddrinfo (lines 1746-1813): one (AF_INET, SOCK_STREAM, 0, '', addr);
      * other constraints only warn; "" is ERR_ARG (-16) from lwIP's dns_gethostbyname.
      * esp32 modsocket.c v1.23.0 (lines 215-262, 920-975): lwIP's getaddrinfo echoes type (0 → SOCK_STREAM)
-     * and proto, canonname is the host as given; "" means 0.0.0.0; a port outside 0..65535 is EAI_SERVICE (-201).
+     * and proto, canonname is the host as looked up; "" means 0.0.0.0; a port outside 0..65535 is EAI_SERVICE (-201).
+     * Both ports read the host as a C string (modlwip.c v1.23.0 lines 1748-1781, v1.27.0 1791-1837:
+     * mp_obj_str_get_str then dns_gethostbyname), so up to its first NUL: netutils.ts cString.
      */
     socketGetaddrinfo: (host: string, portIn: number | string, family: number, type: number, proto: number, flags: number): HostValue => {
       const { AF_INET, SOCK_STREAM } = profile.socket.constants as { AF_INET: number; SOCK_STREAM: number };
       if (esp32) {
-        const [ip, port] = esp32Getaddrinfo(board, host, String(portIn));
-        return [[AF_INET, type === 0 ? SOCK_STREAM : type, proto, host === "" ? "0.0.0.0" : host, [ip, port]]];
+        const [ip, port, name] = esp32Getaddrinfo(board, host, String(portIn));
+        return [[AF_INET, type === 0 ? SOCK_STREAM : type, proto, name, [ip, port]]];
       }
       // mp_obj_get_int(port_in): a str port is a TypeError on the lwIP raw-API ports.
       if (typeof portIn !== "number") throw new GuestException("TypeError", ["can't convert str to int"]);
       if (!((family === 0 || family === AF_INET) && (type === 0 || type === SOCK_STREAM) && proto === 0 && flags === 0)) {
         board.console("Warning: unsupported getaddrinfo constraints\n");
       }
-      if (host === "") throw new GuestException("OSError", [-16]);
-      return [[AF_INET, SOCK_STREAM, 0, "", [lookup(board, host), portIn]]];
+      const name = cString(host);
+      if (name === "") throw new GuestException("OSError", [-16]);
+      return [[AF_INET, SOCK_STREAM, 0, "", [lookup(board, name), portIn]]];
     },
     /** read([n]) / readinto(buf[, n]): n < 0 reads to the end of the stream; null is the firmware's None. */
     socketRead: (fd: number, size: number): Promise<ReadResult> => socketReadLoop(board, sockets.get(fd), size, false),

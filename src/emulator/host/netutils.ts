@@ -15,17 +15,18 @@ export function inetAddress(board: BoardContext, addr: HostValue, use: AddressUs
   const [host, port] = pair(addr);
   if (use !== "bind" && typeof host === "string") warnPlaceholder(board, host);
   if (board.profile.socket.module !== "esp32") {
-    // modlwip.c lines 378-395 (lwip_parse_inet_addr): "" is IP_ADDR_ANY, else ipaddr_aton or
-    // ValueError (no name lookup); the port is mp_obj_get_int's, a u16_t for tcp_bind/udp_bind/tcp_connect
-    // (70000 is 4464). UNVERIFIED: what connect() to IP_ADDR_ANY does; the LAN finds nobody there.
-    const text = strData(host);
+    // modlwip.c lines 378-395 (lwip_parse_inet_addr; v1.27.0 426-434): the text as a C string (up to
+    // a NUL), "" is IP_ADDR_ANY, else ipaddr_aton or ValueError (no name lookup); the port is
+    // mp_obj_get_int's, a u16_t for tcp_bind/udp_bind/tcp_connect (70000 is 4464). UNVERIFIED: what
+    // connect() to IP_ADDR_ANY does; the LAN finds nobody there.
+    const text = cString(strData(host));
     const ip = text === "" ? "0.0.0.0" : ip4addrAton(text);
     if (ip === null) throw invalidArguments();
     return [ip, integer(port) & 0xffff];
   }
   if (use === "sendto") {
-    // esp32 modsocket.c line 756 (socket_sendto): netutils_parse_inet_addr, no name lookup; the port
-    // through lwip_htons, so a u16_t.
+    // esp32 modsocket.c line 756 (socket_sendto): netutils_parse_inet_addr, no name lookup, the text
+    // by its length (mp_obj_str_get_data), so past a NUL; the port through lwip_htons, so a u16_t.
     const text = strData(host);
     return [netutilsParseIpv4(text), integer(port) & 0xffff];
   }
@@ -33,18 +34,33 @@ export function inetAddress(board: BoardContext, addr: HostValue, use: AddressUs
   // included: mp_obj_is_integer) is formatted with "%s"; host then port must be str (or bytes).
   const portText = typeof port === "number" && Number.isInteger(port) ? String(port) : typeof port === "boolean" ? (port ? "True" : "False") : null;
   const hostText = strData(host);
-  return esp32Getaddrinfo(board, hostText, portText ?? strData(port));
+  const [ip, number] = esp32Getaddrinfo(board, hostText, portText ?? strData(port));
+  return [ip, number];
 }
 
 /**
- * ESP32's _getaddrinfo_inner on a host and port text: "" is 0.0.0.0; lwIP's lwip_getaddrinfo
- * (api/netdb.c) reads the port with atoi(), refused with EAI_SERVICE (201, raised negated: modsocket.c
- * line 250) unless 0..65535 and, when 0, written with a leading '0'; then the name.
+ * ESP32's _getaddrinfo_inner on a host and port text: both taken as C strings (modsocket.c v1.23.0
+ * lines 228-229, v1.27.0 231-232), then "" is 0.0.0.0; lwIP's lwip_getaddrinfo (api/netdb.c) reads
+ * the port with atoi(), refused with EAI_SERVICE (201, raised negated: modsocket.c line 250) unless
+ * 0..65535 and, when 0, written with a leading '0'; then looks the name up, and keeps it as the
+ * result's canonname (what getaddrinfo's 4th field shows).
  */
-export function esp32Getaddrinfo(board: BoardContext, host: string, port: string): [ip: string, port: number] {
-  const number = atoi(port);
-  if ((number === 0 && !port.startsWith("0")) || number < 0 || number > 0xffff) throw new GuestException("OSError", [-201]);
-  return [lookup(board, host === "" ? "0.0.0.0" : host), number];
+export function esp32Getaddrinfo(board: BoardContext, host: string, port: string): [ip: string, port: number, name: string] {
+  const portText = cString(port);
+  const number = atoi(portText);
+  if ((number === 0 && !portText.startsWith("0")) || number < 0 || number > 0xffff) throw new GuestException("OSError", [-201]);
+  const name = cString(host) || "0.0.0.0";
+  return [lookup(board, name), number, name];
+}
+
+/**
+ * What the firmware's C code sees of a str or bytes it takes with mp_obj_str_get_str (py/objstr.c
+ * v1.23.0 line 2371, v1.27.0 line 2387: the data, its length dropped, no check for a NUL): the
+ * text up to its first NUL.
+ */
+export function cString(text: string): string {
+  const end = text.indexOf("\0");
+  return end === -1 ? text : text.slice(0, end);
 }
 
 /**
