@@ -36,7 +36,7 @@ export class Board implements GuestHost, LanHost, BoardContext {
   readonly log: Logger;
   readonly clock: Clock;
   readonly lan: Lan;
-  readonly console: (text: string) => void | Promise<void>;
+  readonly console: BoardOptions["console"];
   readonly bootEpochMs: number;
   readonly sta: Wlan;
   /** The AP interface (network.AP_IF). */
@@ -159,6 +159,11 @@ export class Board implements GuestHost, LanHost, BoardContext {
 
   onDeinit(fn: (softReset: boolean) => void): void {
     this.deinitHooks.push(fn);
+  }
+
+  /** The script keeps the event loop (the engine says): what it printed goes out now, not after it. */
+  busy(): void {
+    this.console.flush?.();
   }
 
   /** Whether callbacks wait for the script (the engine tells the guest with each host reply). */
