@@ -26,13 +26,13 @@ import type { GuestHost, HostValue } from "../host-api.ts";
 
 /** The calls that may go this way, by index: _host.py names them by number. */
 export const DATA_CALLS = ["socketRecv", "socketSend", "socketSendAll", "socketWrite", "socketRead"] as const;
-const RECV = 0;
+const RECV = DATA_CALLS.indexOf("socketRecv");
 /** A socket's readinto(): its bytes go straight into the script's buffer. */
-export const READ = 4;
+export const READ = DATA_CALLS.indexOf("socketRead");
 
 /** Bytes one data call can carry either way; bigger sends and reads take the JSON path. */
 export const DATA_BYTES = 64 * 1024;
-/** The read-ahead and the buffered sends, at most (the socket's queue and send buffer bound them first); _host.py has the same. */
+/** The read-ahead and the buffered sends, at most (the socket's queue and send buffer bound them first). */
 const AHEAD_BYTES = 64 * 1024;
 const SEND_BYTES = 64 * 1024;
 const MAX_SENDS = 64;
@@ -95,7 +95,23 @@ const L_SEND_COUNT = 6;
 const L_CONSOLE = 7;
 const L_LENGTHS = 8;
 const L_WORDS = L_LENGTHS + MAX_SENDS;
-/** Byte offsets of the regions after the words (_host.py has the same). */
+/**
+ * _host.py's const()s for the words above (compiled into its bytecode as numbers, so not handed
+ * over at start-up as the regions' addresses are): data-channel.spec.ts checks they are these.
+ */
+export const HOST_PY_WORDS = {
+  _AHEAD_FD: L_AHEAD_FD,
+  _AHEAD_START: L_AHEAD_START,
+  _AHEAD_END: L_AHEAD_END,
+  _SEND_FD: L_SEND_FD,
+  _SEND_ROOM: L_SEND_ROOM,
+  _SEND_USED: L_SEND_USED,
+  _SEND_COUNT: L_SEND_COUNT,
+  _CONSOLE: L_CONSOLE,
+  _LENGTHS: L_LENGTHS,
+  _MAX_SENDS: MAX_SENDS,
+};
+/** Byte offsets of the regions after the words. */
 const L_RECEIVED = L_WORDS * 4;
 const L_AHEAD = L_RECEIVED + DATA_BYTES;
 const L_SENDS = L_AHEAD + AHEAD_BYTES;
@@ -135,6 +151,11 @@ export class LentData {
       this.bytes = new Uint8Array(this.memory(), this.address, LENT_BYTES);
     }
     return this.view;
+  }
+
+  /** Where the words, the reply region, the read-ahead and the sends start, and where the copy ends: _host.py's _lend. */
+  layout(): number[] {
+    return [0, L_RECEIVED, L_AHEAD, L_SENDS, LENT_BYTES].map((offset) => this.address + offset);
   }
 
   /** Nothing lent (at the start and after a soft reset). */

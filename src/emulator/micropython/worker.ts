@@ -269,9 +269,9 @@ const bridge = {
     if ("reply" in answer) return encodeReply(answer.reply);
     return answer.value * 2 + (answer.scheduled ? 1 : 0);
   },
-  /** The lent copy's address (data-channel.ts LentData), for _host.py's uctypes views of it. */
-  lent(): number {
-    return lent.address;
+  /** Where the lent copy's parts start (data-channel.ts LentData.layout), as JSON, for _host.py's uctypes views. */
+  lent(): string {
+    return JSON.stringify(lent.layout());
   },
   blob(index: unknown, address: unknown): void {
     memory().set(blobs[checked(index, isIndex)]!, checked(address, isIndex));

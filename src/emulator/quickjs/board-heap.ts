@@ -102,11 +102,12 @@ export class BoardHeap {
    * Returns how many blocks of each fill size it took. `counts`, returned by a board whose memory
    * was the same (same snapshot and heap): takes that many without the failed malloc that ends each
    * size, which made emscripten try to grow the memory three times (a third of reserve's time).
+   * `taken`: bytes of the room the guest already holds in the snapshot (its compiled script).
    */
-  reserve(heapBytes: number, counts?: readonly number[]): readonly number[] {
+  reserve(heapBytes: number, counts?: readonly number[], taken = 0): readonly number[] {
     this.suspendBlock = this.em._malloc(SUSPEND_BYTES);
     this.spare = this.em._malloc(SPARE_BYTES);
-    const heap = this.em._malloc(BoardHeap.room(heapBytes));
+    const heap = this.em._malloc(Math.max(1, BoardHeap.room(heapBytes) - taken));
     if (!this.suspendBlock || !this.spare || !heap) throw new Error("boardsim: the board's memory has no room for its heap");
     if (counts) {
       for (const [i, size] of FILL_SIZES.entries()) {

@@ -2,8 +2,9 @@ import { fileURLToPath } from "node:url";
 import type { QuickJSAsyncContext, QuickJSHandle } from "quickjs-emscripten";
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "../host-api.ts";
 import { consoleText } from "./native.ts";
-import { OUT_OF_MEMORY, type BoardHeap } from "./board-heap.ts";
-import { nativesOf, restore, snapshotFor, type Snapshot } from "./snapshot.ts";
+import { BoardHeap, OUT_OF_MEMORY } from "./board-heap.ts";
+import { guestModuleSource, nativesOf, restore, RUN_FILE, snapshotFor, type Snapshot } from "./snapshot.ts";
+import { scriptSnapshotFor } from "./script-snapshots.ts";
 import { SLICE_MESSAGE, TimeSlice } from "./time-slice.ts";
 import { formatTraceback, type GuestError } from "./traceback.ts";
 import type { CompiledScript } from "./transpile.ts";
@@ -14,6 +15,8 @@ import type { CompiledScript } from "./transpile.ts";
  */
 const GUEST_STACK_BYTES = 32 * 1024;
 const ENTRY_FILE = "main.js";
+/** Runs the script when a template holds it compiled (script-snapshots.ts): importing it runs it. */
+const RUN_ENTRY = `import ${JSON.stringify(ENTRY_FILE)};`;
 /**
  * Host calls done with their bytes when they return, which read them in place (raw-ffi.ts,
  * RawBinding.borrowing): print's `write` (consoleText makes them text first) and the text helpers.
@@ -71,7 +74,15 @@ export class QuickJsEngine implements GuestEngine {
     let snapshot: Snapshot;
     try {
       // The first host call, as the guest library's own first call was (a pending Ctrl-C raises here).
-      snapshot = await snapshotFor(await host.call("boardInfo", []), host.functionNames, this.library);
+      const info = await host.call("boardInfo", []);
+      const scripted = await scriptSnapshotFor(info, host.functionNames, this.library, {
+        code: this.script.code,
+        file: ENTRY_FILE,
+        configKeys: Object.keys(this.options.config),
+      });
+      // A script that takes more than the heap at compile fails there, on its own board (MemoryError).
+      const fits = (scripted?.scriptBytes ?? Infinity) < BoardHeap.room(this.options.heapBytes);
+      snapshot = scripted && fits ? scripted : await snapshotFor(info, host.functionNames, this.library);
     } catch (error) {
       if (!(error instanceof GuestException)) throw error;
       const { pyType, lines } = formatTraceback({ name: error.pyType, message: "", stack: "" }, this.script, ENTRY_FILE);
@@ -90,7 +101,9 @@ export class QuickJsEngine implements GuestEngine {
     this.slice = new TimeSlice(() => host.busy?.());
     runtime.setInterruptHandler(this.slice.interrupt);
 
-    const result = await this.evaluate(ctx);
+    // With the script compiled in the template, its config module reads the board's config here.
+    if (snapshot.scriptBytes !== undefined) ctx.unwrapResult(ctx.evalCode(`__modules.config = ${JSON.stringify(this.options.config)};`)).dispose();
+    const result = await this.evaluate(ctx, snapshot.scriptBytes !== undefined ? RUN_ENTRY : this.script.code);
     if (result === "host stack exhausted") {
       const { pyType, lines } = formatTraceback({ name: "InternalError", message: "stack overflow", stack: "" }, this.script, ENTRY_FILE);
       return { kind: "raised", pyType, traceback: lines };
@@ -106,9 +119,9 @@ export class QuickJsEngine implements GuestEngine {
    * script can catch), but some call patterns use more of the host's stack per level and exhaust
    * it first: that ends the script with the same RuntimeError, uncatchable.
    */
-  private async evaluate(ctx: QuickJSAsyncContext) {
+  private async evaluate(ctx: QuickJSAsyncContext, code: string) {
     try {
-      return await ctx.evalCodeAsync(this.script.code, ENTRY_FILE, { type: "module" });
+      return await ctx.evalCodeAsync(code, code === RUN_ENTRY ? RUN_FILE : ENTRY_FILE, { type: "module" });
     } catch (error) {
       if (error instanceof RangeError && /call stack/.test(error.message)) return "host stack exhausted" as const;
       throw error;
@@ -138,9 +151,7 @@ export class QuickJsEngine implements GuestEngine {
       const keys = Object.keys(this.options.config);
       return `const m = ${JSON.stringify(this.options.config)}; export default m; export const { ${keys.join(", ")} } = m;`;
     }
-    const keys = exports[name];
-    if (!keys) return { error: Object.assign(new Error(`no module named '${name}'`), { name: "ImportError" }) };
-    return `const m = globalThis.__modules[${JSON.stringify(name)}]; export default m; export const { ${keys.join(", ")} } = m;`;
+    return guestModuleSource(name, exports) ?? { error: Object.assign(new Error(`no module named '${name}'`), { name: "ImportError" }) };
   }
 
   /**

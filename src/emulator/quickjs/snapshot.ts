@@ -24,12 +24,14 @@ import { Lifetime, QuickJSAsyncContext, QuickJSAsyncRuntime, QuickJSAsyncWASMMod
 import type { GuestHost, HostValue } from "../host-api.ts";
 import { NATIVE_HELPERS } from "./native.ts";
 import { BoardHeap, PAGE, takeFree, type Malloc } from "./board-heap.ts";
+import { lazyFfi } from "./lazy-ffi.ts";
 import { RawHostCalls } from "./raw-ffi.ts";
 import { smallMemoryWasm } from "./wasm-memory.ts";
 
 const GUEST_LIBRARY_FILE = "boardsim:guest";
 /** Copy granularity: the OS page, so memory the template never touched stays untouched (RSS). */
 const CHUNK = 4096;
+const ZERO_CHUNK = new Uint8Array(CHUNK);
 /** The memory import's maximum in the build (2 GiB). */
 const MAX_PAGES = 32768;
 
@@ -46,6 +48,8 @@ export interface Snapshot {
   exports: Record<string, string[]>;
   /** Per board heap size, the blocks BoardHeap.reserve takes in a board's memory (the same in every board of this snapshot). */
   fills: Map<number, readonly number[]>;
+  /** With a script compiled into the template (script-snapshots.ts): its bytes, which count against a board's heap. */
+  scriptBytes?: number;
 }
 
 /** One board's QuickJS: its WebAssembly instance and raw host-call binding. */
@@ -116,12 +120,13 @@ function quickJsBuild() {
 }
 
 /**
- * A new QuickJS instance: the template's memory starts at what its static data and C stack need and
- * grows; a board's has `fixedPages`, for good (board-heap.ts). Shared: see wasm-memory.ts.
+ * A new QuickJS instance: the template's memory starts at what its static data and C stack need, or
+ * at `pages`, and grows; a board's has `pages`, for good (board-heap.ts). Shared: see wasm-memory.ts.
  */
-async function newInstance(fixedPages?: number): Promise<BoardInstance & { memory: WasmMemory }> {
+async function newInstance(pages?: number, grows = pages === undefined): Promise<BoardInstance & { memory: WasmMemory }> {
   const { wasm, stackTop, loader, Ffi } = await quickJsBuild();
-  const memory = new Memory({ initial: fixedPages ?? Math.ceil(stackTop / PAGE), maximum: fixedPages ?? MAX_PAGES, shared: true });
+  const initial = pages ?? Math.ceil(stackTop / PAGE);
+  const memory = new Memory({ initial, maximum: grows ? MAX_PAGES : initial, shared: true });
   const em = await loader({
     wasmMemory: memory,
     instantiateWasm: (imports, receive) => {
@@ -131,7 +136,7 @@ async function newInstance(fixedPages?: number): Promise<BoardInstance & { memor
     },
   });
   em.type = "async";
-  const module = new QuickJSAsyncWASMModule(em, new Ffi(em));
+  const module = new QuickJSAsyncWASMModule(em, lazyFfi(Ffi, em));
   return { module, raw: new RawHostCalls(module), memory };
 }
 
@@ -159,7 +164,7 @@ export function snapshotFor(info: HostValue, functionNames: readonly string[], l
  */
 const lastKeys = new WeakMap<object, { names: readonly string[]; key: string }>();
 
-function snapshotKey(info: HostValue, names: readonly string[]): string {
+export function snapshotKey(info: HostValue, names: readonly string[]): string {
   const make = () => `${JSON.stringify(info)}\n${names.join(",")}`;
   if (typeof info !== "object" || info === null) return make();
   const last = lastKeys.get(info);
@@ -167,6 +172,22 @@ function snapshotKey(info: HostValue, names: readonly string[]): string {
   const key = make();
   lastKeys.set(info, { names, key });
   return key;
+}
+
+/**
+ * A script compiled into a template as the module `file` (script-snapshots.ts), its `config`
+ * module reading `__modules.config` (set by the board before it runs the script) with `configKeys`.
+ */
+export interface TemplateScript {
+  code: string;
+  file: string;
+  configKeys: readonly string[];
+}
+
+/** The source of guest module `name` (each board's `__modules` object), undefined for an unknown name. */
+export function guestModuleSource(name: string, exports: Record<string, string[]>): string | undefined {
+  const keys = exports[name];
+  return keys && `const m = globalThis.__modules[${JSON.stringify(name)}]; export default m; export const { ${keys.join(", ")} } = m;`;
 }
 
 async function takeSnapshot(info: HostValue, functionNames: readonly string[], library: string): Promise<Snapshot> {
@@ -194,6 +215,13 @@ async function takeSnapshot(info: HostValue, functionNames: readonly string[], l
   randomStateOffset ??= findRandomState(module, ctx);
   zeroFreeMemory(module, memory);
 
+  const internals = ctx as unknown as { ctx: { value: number }; rt: { value: number } };
+  // The template instance is dropped here, its context never freed: the snapshot holds it.
+  return capture(memory, fresh, internals.rt.value, internals.ctx.value, exports);
+}
+
+/** A template's memory as a snapshot: what differs from `fresh`, a fresh instance's memory. */
+function capture(memory: WasmMemory, fresh: Uint8Array, rt: number, ctx: number, exports: Record<string, string[]>, scriptBytes?: number): Snapshot {
   const heap = new Uint8Array(memory.buffer);
   const ranges: [number, number][] = [];
   for (const chunk of changedChunks(heap, fresh)) {
@@ -207,9 +235,87 @@ async function takeSnapshot(info: HostValue, functionNames: readonly string[], l
     bytes.set(heap.subarray(start, end), at);
     at += end - start;
   }
-  const internals = ctx as unknown as { ctx: { value: number }; rt: { value: number } };
-  // The template instance is dropped here, its context never freed: the snapshot holds it.
-  return { pages: memory.buffer.byteLength / PAGE, ranges, bytes, rt: internals.rt.value, ctx: internals.ctx.value, exports, fills: new Map() };
+  return { pages: memory.buffer.byteLength / PAGE, ranges, bytes, rt, ctx, exports, fills: new Map(), scriptBytes };
+}
+
+/**
+ * `base` with `script` compiled into it (script-snapshots.ts): a template restored from `base`, the
+ * script compiled there, taken again. Costs a copy and the compile, not the library's boot again.
+ */
+export async function withScript(base: Snapshot, script: TemplateScript): Promise<Snapshot> {
+  const { module, memory } = await newInstance(base.pages, true);
+  const fresh = new Uint8Array(memory.buffer).slice();
+  copySnapshot(base, new Uint8Array(memory.buffer));
+  const ctx = wrap(module, base.rt, base.ctx);
+  const scriptBytes = compileInto(module, memory, ctx, script, base.exports);
+  zeroFreeMemory(module, memory);
+  return capture(memory, fresh, base.rt, base.ctx, base.exports, scriptBytes);
+}
+
+function copySnapshot(snapshot: Snapshot, memory: Uint8Array): void {
+  let at = 0;
+  for (const [start, end] of snapshot.ranges) {
+    memory.set(snapshot.bytes.subarray(at, at + end - start), start);
+    at += end - start;
+  }
+}
+
+/**
+ * The wrapper module that imports the script: compiling it in the template compiles the script and
+ * the modules it imports, none of them run; a board runs the script by running one more.
+ */
+export const RUN_FILE = "boardsim:run";
+
+/**
+ * Compiles `script` in the template, without running it: QuickJS compiles and resolves a module's
+ * imports at once, and runs it only when a module importing it runs (quickjs.c, __JS_evalInternal:
+ * js_resolve_module before JS_EVAL_FLAG_COMPILE_ONLY returns). Returns the bytes it took; throws
+ * if it does not compile (the board then compiles it and reports the error as it always did).
+ * The bytes count against a board's heap as if the board had compiled the script, less one
+ * wrapper (a second one, the same, measures it; the board compiles its own to run the script).
+ * Malloc's layout differs from a board that compiled the script itself, so the heap holds the same
+ * to within a few small blocks (256-byte arrays: the same count; 8-byte ones: 403 against 406).
+ */
+function compileInto(module: QuickJSAsyncWASMModule, memory: WasmMemory, ctx: QuickJSAsyncContext, script: TemplateScript, exports: Record<string, string[]>): number {
+  const em = (module as unknown as { module: Malloc & { HEAPU8: Uint8Array } }).module;
+  const before = usedBytes(em, memory);
+  ctx.runtime.setModuleLoader((name) => {
+    if (name === script.file) return script.code;
+    if (name === "config") return `const m = globalThis.__modules.config; export default m; export const { ${script.configKeys.join(", ")} } = m;`;
+    return guestModuleSource(name, exports) ?? { error: new Error(`no module named '${name}'`) };
+  });
+  const compile = () => ctx.unwrapResult(ctx.evalCode(`import ${JSON.stringify(script.file)};`, RUN_FILE, { type: "module", compileOnly: true })).dispose();
+  try {
+    compile();
+    const compiled = usedBytes(em, memory);
+    compile();
+    return Math.max(0, compiled - before - (usedBytes(em, memory) - compiled));
+  } finally {
+    ctx.runtime.removeModuleLoader();
+  }
+}
+
+/**
+ * The template's memory in use: its size less malloc's free chunks (taken to count them, then
+ * freed). A chunk's size is in the word before the block, its low 3 bits flags (dlmalloc, the
+ * build's malloc: `head`), so the count is exact, malloc's headers included.
+ */
+function usedBytes(em: Malloc & { HEAPU8: Uint8Array }, memory: WasmMemory): number {
+  Object.defineProperty(memory, "grow", {
+    configurable: true,
+    value: () => {
+      throw new RangeError("counting");
+    },
+  });
+  try {
+    const blocks = takeFree(em, HALVING_SIZES);
+    const heads = new Uint32Array(em.HEAPU8.buffer);
+    const free = blocks.reduce((sum, [ptr]) => sum + (heads[(ptr - 4) >> 2]! & ~7), 0);
+    for (const [ptr] of blocks) em._free(ptr);
+    return memory.buffer.byteLength - free;
+  } finally {
+    delete (memory as { grow?: unknown }).grow;
+  }
 }
 
 /** 16 MiB down to 1 byte, halving. */
@@ -239,18 +345,11 @@ function zeroFreeMemory(module: QuickJSAsyncWASMModule, memory: WasmMemory): voi
 
 /** Indexes of the chunks of `heap` that differ from `fresh` (a fresh instance's memory, zeros past its end). */
 function changedChunks(heap: Uint8Array, fresh: Uint8Array): number[] {
-  const words = new Uint32Array(heap.buffer, 0, heap.byteLength / 4);
-  const freshWords = new Uint32Array(fresh.buffer, 0, fresh.byteLength / 4);
-  const wordsPerChunk = CHUNK / 4;
   const found: number[] = [];
-  for (let chunk = 0; chunk < heap.byteLength / CHUNK; chunk++) {
-    const end = (chunk + 1) * wordsPerChunk;
-    for (let w = chunk * wordsPerChunk; w < end; w++) {
-      if (words[w] !== (freshWords[w] ?? 0)) {
-        found.push(chunk);
-        break;
-      }
-    }
+  // Buffer.compare is memcmp: a word loop in JavaScript took 14-17 ms over a 7.8 MB template.
+  for (let at = 0; at < heap.byteLength; at += CHUNK) {
+    const before = at < fresh.byteLength ? fresh.subarray(at, at + CHUNK) : ZERO_CHUNK;
+    if (Buffer.compare(heap.subarray(at, at + CHUNK), before) !== 0) found.push(at / CHUNK);
   }
   return found;
 }
@@ -259,17 +358,13 @@ function changedChunks(heap: Uint8Array, fresh: Uint8Array): number[] {
 export async function restore(snapshot: Snapshot, heapBytes: number): Promise<BoardInstance & { ctx: QuickJSAsyncContext; heap: BoardHeap }> {
   const instance = await newInstance(BoardHeap.pages(snapshot.pages, heapBytes));
   const memory = new Uint8Array(instance.memory.buffer);
-  let at = 0;
-  for (const [start, end] of snapshot.ranges) {
-    memory.set(snapshot.bytes.subarray(at, at + end - start), start);
-    at += end - start;
-  }
+  copySnapshot(snapshot, memory);
   seedRandom(memory, snapshot.ctx);
   const heap = new BoardHeap((instance.module as unknown as { module: ConstructorParameters<typeof BoardHeap>[0] }).module, instance.memory, {
     size: snapshot.rt + gcFields!.size,
     threshold: snapshot.rt + gcFields!.threshold,
   });
-  snapshot.fills.set(heapBytes, heap.reserve(heapBytes, snapshot.fills.get(heapBytes)));
+  snapshot.fills.set(heapBytes, heap.reserve(heapBytes, snapshot.fills.get(heapBytes), snapshot.scriptBytes));
   instance.raw.heap = heap;
   return { ...instance, ctx: wrap(instance.module, snapshot.rt, snapshot.ctx), heap };
 }

@@ -129,7 +129,7 @@ def _bridge(js):
         js_gc_threshold(amount)
 
     js_soft_reset, js_raw_output, js_gc_threshold = js.softReset, js.rawOutput, js.gcThreshold
-    _lend(js.lent())
+    _lend(*json.loads(js.lent()))
     call_fns = (js_pause, js_call, js_resume, read_reply)
     data_fns = (js_pause, js_data, js_resume, read_reply)
     return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold
@@ -163,15 +163,14 @@ def _tag_floats(value):
     return value
 
 
-# Socket data calls by number (data-channel.ts DATA_CALLS), and the most bytes one can carry.
+# Socket data calls by number (data-channel.ts DATA_CALLS; data-channel.spec.ts checks them).
 RECV, SEND, SENDALL, WRITE, READ = 0, 1, 2, 3, 4
-DATA_BYTES = 65536
 
 # The lent copy (data-channel.ts LentData): Int32 words (the read-ahead of socket _AHEAD_FD, bytes
 # [_AHEAD_START, _AHEAD_END); the send buffer of socket _SEND_FD, _SEND_USED bytes of _SEND_ROOM in
 # _SEND_COUNT records, their lengths from _LENGTHS on), then a recv data call's reply, the
-# read-ahead, the sends. One uctypes array of words indexed by const()s (compiled in as numbers):
-# these are read at every recv and send.
+# read-ahead, the sends. One uctypes array of words indexed by const()s (compiled in as numbers:
+# these are read at every recv and send; data-channel.spec.ts checks them against the worker's).
 _AHEAD_FD = const(0)
 _AHEAD_START = const(1)
 _AHEAD_END = const(2)
@@ -182,21 +181,19 @@ _SEND_COUNT = const(6)
 _CONSOLE = const(7)
 _LENGTHS = const(8)
 _MAX_SENDS = const(64)
-_WORDS = _LENGTHS + _MAX_SENDS
-_AHEAD_BYTES = _SEND_BYTES = 65536  # data-channel.ts AHEAD_BYTES, SEND_BYTES
-_RECEIVED = 4 * _WORDS
-_AHEAD = _RECEIVED + DATA_BYTES
-_SENDS = _AHEAD + _AHEAD_BYTES
 _words = _received = _ahead = _ahead_view = _sends = None
 
 
-def _lend(address):
-    global _words, _received, _ahead, _ahead_view, _sends
-    _words = uctypes.struct(address, (uctypes.ARRAY | 0, uctypes.INT32 | _WORDS))
-    _received = address + _RECEIVED
-    _ahead = address + _AHEAD
-    _ahead_view = memoryview(uctypes.bytearray_at(_ahead, _AHEAD_BYTES))
-    _sends = memoryview(uctypes.bytearray_at(address + _SENDS, _SEND_BYTES))
+def _lend(words, received, ahead, sends, end):
+    # Where each part of the lent copy starts, as the worker lays it out (LentData.layout); the
+    # reply region's size is the most bytes one data call carries (DATA_BYTES).
+    global _words, _received, _ahead, _ahead_view, _sends, DATA_BYTES
+    _words = uctypes.struct(words, (uctypes.ARRAY | 0, uctypes.INT32 | (received - words) // 4))
+    _received = received
+    DATA_BYTES = ahead - received
+    _ahead = ahead
+    _ahead_view = memoryview(uctypes.bytearray_at(ahead, sends - ahead))
+    _sends = memoryview(uctypes.bytearray_at(sends, end - sends))
 
 
 def _bytes_at(address, n):

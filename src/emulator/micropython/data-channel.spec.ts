@@ -1,0 +1,47 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { createDataChannel, DATA_BYTES, DATA_CALLS, HOST_PY_WORDS, LENT_BYTES, LentData } from "./data-channel.ts";
+
+// _host.py states some of the channel's numbers again: its lent words' indexes are const()s the
+// compiler puts into the bytecode as numbers (read at every recv and send), and the data calls are
+// numbered. A drift would show only as wrong bytes in behaviour tests; here it fails by name.
+const source = readFileSync(new URL("./guest/_host.py", import.meta.url), "utf8");
+
+/** _host.py's top-level assignments of integers (`A = const(1)`, `A, B = 0, 1`), by name. */
+function integers(): Map<string, { value: number; isConst: boolean }> {
+  const found = new Map<string, { value: number; isConst: boolean }>();
+  for (const [, names, values] of source.matchAll(/^(\w+(?:, \w+)*) = ((?:const\(\d+\)|\d+)(?:, (?:const\(\d+\)|\d+))*)$/gm)) {
+    const list = values!.split(", ");
+    names!.split(", ").forEach((name, i) => {
+      const text = list[i]!;
+      found.set(name, { value: Number(text.replace(/\D/g, "")), isConst: text.startsWith("const(") });
+    });
+  }
+  return found;
+}
+
+describe("_host.py mirrors the data channel (data-channel.ts)", () => {
+  const py = integers();
+
+  it("its const() word indexes and send records are LentData's, and it has no other const()", () => {
+    const consts = Object.fromEntries([...py].filter(([, v]) => v.isConst).map(([name, v]) => [name, v.value]));
+    expect(consts).toEqual(HOST_PY_WORDS);
+  });
+
+  it("its data call numbers are the calls' places in DATA_CALLS", () => {
+    const calls = { RECV: "socketRecv", SEND: "socketSend", SENDALL: "socketSendAll", WRITE: "socketWrite", READ: "socketRead" };
+    for (const [name, call] of Object.entries(calls)) expect([name, DATA_CALLS[py.get(name)?.value ?? -1]]).toEqual([name, call]);
+    expect(Object.keys(calls)).toHaveLength(DATA_CALLS.length);
+  });
+
+  it("the layout the worker hands to _lend holds every word it indexes and a reply of DATA_BYTES", () => {
+    const address = 8;
+    const [words, received, ahead, sends, end] = new LentData(createDataChannel(), address, () => new ArrayBuffer(address + LENT_BYTES)).layout();
+    expect(source).toContain("_lend(*json.loads(js.lent()))");
+    expect(words).toBe(address);
+    expect((received! - words!) / 4).toBe(HOST_PY_WORDS._LENGTHS + HOST_PY_WORDS._MAX_SENDS);
+    expect(ahead! - received!).toBe(DATA_BYTES);
+    expect(sends).toBeGreaterThan(ahead!);
+    expect(end).toBe(address + LENT_BYTES);
+  });
+});
