@@ -8,7 +8,7 @@ import type { Flash } from "./flash.ts";
 /**
  * Where a board's console text goes. A promise: the console is full, print waits for it (USB CDC
  * back-pressure). `flush`: a console that holds text for the event loop's next turn hands it on
- * now (Board.busy: the script keeps the loop).
+ * now (the QuickJS engine, while the script keeps the loop: time-slice.ts).
  */
 export type ConsoleOut = ((text: string) => void | Promise<void>) & { flush?(): void };
 

@@ -161,11 +161,6 @@ export class Board implements GuestHost, LanHost, BoardContext {
     this.deinitHooks.push(fn);
   }
 
-  /** The script keeps the event loop (the engine says): what it printed goes out now, not after it. */
-  busy(): void {
-    this.console.flush?.();
-  }
-
   /** Whether callbacks wait for the script (the engine tells the guest with each host reply). */
   scheduled(): boolean {
     return this.scheduler.pending;

@@ -98,7 +98,7 @@ export class QuickJsEngine implements GuestEngine {
     raw.onResume = () => this.slice.resumed();
     runtime.setModuleLoader((name) => this.moduleSource(name, snapshot.exports));
     runtime.setMaxStackSize(GUEST_STACK_BYTES);
-    this.slice = new TimeSlice(() => host.busy?.());
+    this.slice = new TimeSlice(() => host.console?.flush?.());
     runtime.setInterruptHandler(this.slice.interrupt);
 
     // With the script compiled in the template, its config module reads the board's config here.
