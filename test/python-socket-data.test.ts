@@ -168,6 +168,31 @@ s.close()
     }
   }, 60_000);
 
+  it("readinto(buf, -1) reads len(buf) bytes, not to the end; a read of 0 bytes returns 0 without reading, closed socket or not", async () => {
+    // nbytes is C's unsigned length capped at the buffer's, and mp_stream_rw reads nothing for 0
+    // bytes (py/stream.c: v1.23.0 stream_readinto, v1.27.0 stream_readinto_write_generic).
+    const script = `${JOIN}s = socket.socket()
+s.connect(("192.168.1.2", 8888))
+buf = bytearray(4)
+print(s.readinto(buf, -1), buf)
+print(s.readinto(bytearray(0)), s.readinto(buf, 0))
+print(s.recv(100))
+s.close()
+print(s.readinto(bytearray(0)), s.readinto(buf, 0))
+`;
+    const lab = new Lab({ timing: "fast" });
+    try {
+      const { board, conn } = await labClient(lab, script);
+      await lab.until(conn.send("0123456789"));
+      await lab.advance(50);
+      conn.end();
+      expect(await board.finished()).toEqual({ kind: "finished" });
+      expect(board.lines().slice(2)).toEqual(["4 bytearray(b'0123')", "0 0", "b'456789'", "0 0"]);
+    } finally {
+      await lab.close();
+    }
+  }, 60_000);
+
   it("a pico_w echoes 1 MiB with readinto() and sendall of a memoryview, every byte in order", async () => {
     const payload = randomBytes(MIB);
     const pc = await pcServer(payload);

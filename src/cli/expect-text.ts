@@ -1,3 +1,4 @@
+import type { ConsoleOut } from "../emulator/board-options.ts";
 import { EXIT } from "./exit-codes.ts";
 
 /** What --expect-text / --fail-text decided: the exit code and why. */
@@ -36,17 +37,18 @@ export class ConsoleVerdict {
     return { code: code === EXIT.ok ? EXIT.raised : code, why: `--expect-text: the script ended without printing ${JSON.stringify(expected.text)}` };
   }
 
-  /** Watches one board's console; `out` still gets every piece. */
-  watch(out: (text: string) => void | Promise<void>): (text: string) => void | Promise<void> {
+  /** Watches one board's console; `out` still gets every piece (and its flush). */
+  watch(out: ConsoleOut): ConsoleOut {
     if (!this.active) return out;
     const longest = Math.max(...this.texts.map((t) => t.text.length));
     let tail = "";
-    return (piece) => {
+    const watched = (piece: string) => {
       const written = out(piece);
       this.look(piece, tail);
       tail = longest > 1 ? (tail + piece).slice(-(longest - 1)) : "";
       return written;
     };
+    return Object.assign(watched, { flush: out.flush });
   }
 
   /** Decides on the first text found in `tail + piece` (the tail: what may hold the start of a text). */

@@ -9,6 +9,7 @@ import { readLabFile, type LabBoard } from "./lab-file.ts";
 import { attachTransport, type ConsoleTransport } from "../console/attach-transport.ts";
 import type { SerialSpec } from "../console/serial-spec.ts";
 import type { ConsoleWriter } from "../console/stdio.ts";
+import type { ConsoleOut } from "../emulator/board-options.ts";
 
 export interface RunOptions extends BoardRun {
   /** --serial: where the console is (stdin/stdout when absent). */
@@ -50,7 +51,7 @@ export async function runLab(file: string, opts: NetworkOptions, stdout: Console
 async function runBoards(
   specs: LabBoard[],
   net: NetworkOptions,
-  consoleFor: (spec: LabBoard) => (text: string) => void | Promise<void>,
+  consoleFor: (spec: LabBoard) => ConsoleOut,
   verdict = new ConsoleVerdict(undefined, undefined),
 ): Promise<number> {
   const run = await startRealLan(specs, net, (spec) => verdict.watch(consoleFor(spec)));
@@ -109,15 +110,16 @@ async function runBoards(
 const TERMINATING = ["SIGTERM", "SIGHUP"] as const;
 
 /** A console that starts every line with `prefix`. */
-function prefixLines(prefix: string, out: (text: string) => void | Promise<void>): (text: string) => void | Promise<void> {
+function prefixLines(prefix: string, out: ConsoleWriter): ConsoleOut {
   let atLineStart = true;
-  return (text) => {
+  const prefixed = (text: string) => {
     if (text === "") return;
     const body = text.replace(/\n(?!$)/g, `\n${prefix}`);
     const wasAtLineStart = atLineStart;
     atLineStart = text.endsWith("\n");
     return out((wasAtLineStart ? prefix : "") + body);
   };
+  return Object.assign(prefixed, { flush: out.flush });
 }
 
 /** Resolves with "timeout" after `ms` (never when ms is undefined); the boards are stopped, not asked. */

@@ -5,14 +5,21 @@ import type { BoardSerial } from "./console/board-serial.ts";
 import type { Peripherals } from "./devices/peripherals.ts";
 import type { Flash } from "./flash.ts";
 
+/**
+ * Where a board's console text goes. A promise: the console is full, print waits for it (USB CDC
+ * back-pressure). `flush`: a console that holds text for the event loop's next turn hands it on
+ * now (the QuickJS engine, while the script keeps the loop: time-slice.ts).
+ */
+export type ConsoleOut = ((text: string) => void | Promise<void>) & { flush?(): void };
+
 /** What a Board is made of: its profile, its LAN and what the runner keeps across resets. */
 export interface BoardOptions {
   profile: BoardProfile;
   lan: Lan;
   log: Logger;
   timing: TimingProfileName;
-  /** The board's serial console (stdout in the CLI). A promise: the console is full, print waits for it (USB CDC back-pressure). */
-  console: (text: string) => void | Promise<void>;
+  /** The board's serial console (stdout in the CLI). */
+  console: ConsoleOut;
   /** Station MAC; the profile's OUI and a hash of the board's name when omitted. */
   mac?: Uint8Array;
   /** The board's name on the LAN (lab files name each board); the profile id by default. */

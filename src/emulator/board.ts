@@ -36,7 +36,7 @@ export class Board implements GuestHost, LanHost, BoardContext {
   readonly log: Logger;
   readonly clock: Clock;
   readonly lan: Lan;
-  readonly console: (text: string) => void | Promise<void>;
+  readonly console: BoardOptions["console"];
   readonly bootEpochMs: number;
   readonly sta: Wlan;
   /** The AP interface (network.AP_IF). */

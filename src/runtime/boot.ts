@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { BOARDS } from "../boards/index.ts";
 import type { TimingProfileName } from "../boards/profile.ts";
 import { Board } from "../emulator/board.ts";
+import type { ConsoleOut } from "../emulator/board-options.ts";
 import type { BoardSerial } from "../emulator/console/board-serial.ts";
 import { Peripherals } from "../emulator/devices/peripherals.ts";
 import type { Flash } from "../emulator/flash.ts";
@@ -41,7 +42,7 @@ const DEFAULT_PORT: Record<Role, number> = { server: 8000, client: 8888 };
 export interface BootOptions {
   timing: TimingProfileName;
   log: Logger;
-  console: (text: string) => void | Promise<void>;
+  console: ConsoleOut;
   /** time.time()'s start, fixed in tests. */
   bootEpochMs?: number;
   /** Called with each Board as it boots (again after a reset). */

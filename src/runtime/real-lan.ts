@@ -3,6 +3,7 @@ import { BOARDS } from "../boards/index.ts";
 import { stationMac } from "../boards/mac.ts";
 import { formatMac } from "../network-sim/address.ts";
 import type { Board } from "../emulator/board.ts";
+import type { ConsoleOut } from "../emulator/board-options.ts";
 import type { RunOutcome } from "../emulator/host-api.ts";
 import { createLogger, type LogFormat } from "../log.ts";
 import type { AccessPointConfig } from "../network-sim/wifi/access-point.ts";
@@ -56,7 +57,7 @@ export interface RealLanRun {
 const DRAIN_MS = 3000;
 
 /** Boots the boards on one LAN in real time (real sockets, real clock) and starts their scripts. */
-export async function startRealLan(specs: LanBoard[], net: NetworkOptions, consoleFor: (spec: LanBoard) => (text: string) => void | Promise<void>): Promise<RealLanRun> {
+export async function startRealLan(specs: LanBoard[], net: NetworkOptions, consoleFor: (spec: LanBoard) => ConsoleOut): Promise<RealLanRun> {
   const scripts = await Promise.all(specs.map((spec) => (spec.console ? loadFirmware(spec) : loadScript(spec))));
   const rootLog = createLogger(net.logFormat, net.logLevel, net.beforeLog);
   const consoles = new Map(specs.filter((spec) => spec.console).map((spec) => [spec.name, openConsole(spec, rootLog)] as const));

@@ -95,10 +95,10 @@ export class QuickJsEngine implements GuestEngine {
     // The same order as the snapshot's template installed them (snapshot.ts): the same ids.
     raw.bind(ctx, this.renewing(nativesOf(heap)), () => this.hostOpen, guestError, BORROWING);
     raw.bind(ctx, this.renewing(host), () => this.hostOpen, guestError, BORROWING);
-    raw.onResume = () => this.slice.renew();
+    raw.onResume = () => this.slice.resumed();
     runtime.setModuleLoader((name) => this.moduleSource(name, snapshot.exports));
     runtime.setMaxStackSize(GUEST_STACK_BYTES);
-    this.slice = new TimeSlice();
+    this.slice = new TimeSlice(() => host.console?.flush?.());
     runtime.setInterruptHandler(this.slice.interrupt);
 
     // With the script compiled in the template, its config module reads the board's config here.

@@ -6,7 +6,7 @@ import { BOARDS } from "../../boards/index.ts";
 import { boardInfo } from "../host/modbuiltins.ts";
 import type { GuestHost, HostValue } from "../host-api.ts";
 import { QuickJsEngine } from "./engine.ts";
-import { GUEST_SLICE_MS, SLICE_MESSAGE } from "./time-slice.ts";
+import { BUSY_MS, GUEST_SLICE_MS, SLICE_MESSAGE, TimeSlice } from "./time-slice.ts";
 import { compileScript } from "./transpile.ts";
 
 afterEach(() => vi.restoreAllMocks());
@@ -40,6 +40,27 @@ async function runBlocking(source: string, elapse: number) {
 }
 
 describe("the guest's time slice", () => {
+  it("tells the host every BUSY_MS the guest keeps the event loop: a suspension (a turn) starts over, a call that returns at once does not", () => {
+    let now = 0;
+    vi.spyOn(performance, "now").mockImplementation(() => now);
+    const busy = vi.fn();
+    const slice = new TimeSlice(busy);
+    const at = (ms: number) => ((now = ms), slice.interrupt());
+    at(BUSY_MS - 1);
+    expect(busy).toHaveBeenCalledTimes(0);
+    at(BUSY_MS);
+    expect(busy).toHaveBeenCalledTimes(1);
+    slice.renew(); // print(), answered at once: still no turn
+    at(2 * BUSY_MS);
+    expect(busy).toHaveBeenCalledTimes(2);
+    slice.resumed(); // a sleep: the event loop turned
+    at(2 * BUSY_MS + 1);
+    at(3 * BUSY_MS);
+    expect(busy).toHaveBeenCalledTimes(2);
+    at(3 * BUSY_MS + 1);
+    expect(busy).toHaveBeenCalledTimes(3);
+  });
+
   // Code from eval() has no loop ticks: only QuickJS's interrupt handler sees it run.
   const busyAfterSleep = `
     import time from "time";

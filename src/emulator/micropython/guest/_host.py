@@ -240,7 +240,7 @@ def readinto(stream, buf, nbytes=None):
     all of them from the read-ahead if it holds them (what the host's read would give at once),
     else through a data call that reads into buf; the count, or None. One frame: it is the method."""
     mv = memoryview(buf)
-    n = len(mv) if nbytes is None else min(_int(nbytes), len(mv))
+    n = readinto_size(mv, nbytes)
     fd = stream._fd
     w = _words
     if w[_AHEAD_FD] == fd and n > 0 and not deferred:
@@ -254,13 +254,27 @@ def readinto(stream, buf, nbytes=None):
             w[_AHEAD_START] = start + n
             return n
     writable(mv)  # the worker writes into it
-    if n <= DATA_BYTES and n >= 0:
+    if n == 0:
+        return 0  # no read at all (mp_stream_rw), so 0 on a closed socket too
+    if n <= DATA_BYTES:
         return _data(READ, fd, n, mv)
     data = call("socketRead", fd, n)
     if data is None:
         return None
     mv[: len(data)] = data
     return len(data)
+
+
+def readinto_size(mv, nbytes):
+    """The bytes readinto(buf[, nbytes]) reads: nbytes taken as C's unsigned length and capped at
+    the buffer's (py/stream.c: v1.23.0 stream_readinto, v1.27.0 stream_readinto_write_generic),
+    so a negative nbytes reads len(buf), never to the end of the stream."""
+    n = len(mv)
+    if nbytes is not None:
+        nbytes = _int(nbytes)
+        if 0 <= nbytes < n:
+            n = nbytes
+    return n
 
 
 def _int(value):

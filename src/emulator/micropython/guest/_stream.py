@@ -2,7 +2,7 @@
 # `with` closing them (LineStream); for sockets and TLS sockets, read/readinto/readline, whose
 # work (waiting, the end, non-blocking None) is the host's (HostStream).
 import io
-from _host import _int, call as _call, writable as _writable
+from _host import _int, call as _call, readinto_size as _readinto_size, writable as _writable
 
 
 class HostStream:
@@ -18,8 +18,10 @@ class HostStream:
     # (a socket's: _host.readinto).
     def readinto(self, buf, nbytes=None):
         mv = memoryview(buf)
-        n = len(mv) if nbytes is None else min(_int(nbytes), len(mv))
+        n = _readinto_size(mv, nbytes)
         _writable(mv)
+        if n == 0:
+            return 0  # no read at all (mp_stream_rw)
         data = _call(self._READ, self._fd, n)
         if data is None:
             return None
