@@ -61,6 +61,37 @@ describe("the guest's time slice", () => {
     expect(busy).toHaveBeenCalledTimes(3);
   });
 
+  it("has the console hand on what the script printed while a computation keeps the event loop, before the slice ends it", async () => {
+    // Recursion has no loop ticks: the guest keeps Node's thread until the slice ends it. The CLI's
+    // console writes its batch when the event loop turns (console/stdio.ts): without the flush,
+    // "start" would reach stdout only with the traceback. At the latest the slice's last check
+    // flushes (it looks at BUSY_MS first), so this holds however slow the machine.
+    const dir = await mkdtemp(path.join(tmpdir(), "boardsim-slice-"));
+    try {
+      const file = path.join(dir, "main.ts");
+      await writeFile(file, `print("start");\nfunction spin(n: number): void { if (n > 0) { spin(n - 1); spin(n - 1); } }\nspin(60);\n`);
+      let printed = "";
+      const flushedAt: string[] = [];
+      const fns: Record<string, (...args: never[]) => HostValue> = {
+        boardInfo: () => boardInfo(BOARDS.pico_w!, false),
+        poll: () => null,
+        timersRunning: () => false,
+        write: (text: string) => ((printed += text), null),
+      };
+      const host: GuestHost = {
+        functionNames: Object.keys(fns),
+        call: (name, args) => (fns[name] as (...a: readonly HostValue[]) => HostValue)(...args),
+        console: { flush: () => void flushedAt.push(printed) },
+      };
+      const engine = await QuickJsEngine.create(await compileScript(file), { heapBytes: 1 << 20, config: {} });
+      const outcome = await engine.run(host);
+      expect(outcome).toMatchObject({ kind: "raised", pyType: "RuntimeError" });
+      expect(flushedAt[0]).toBe("start\n");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   // Code from eval() has no loop ticks: only QuickJS's interrupt handler sees it run.
   const busyAfterSleep = `
     import time from "time";
