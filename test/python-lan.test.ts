@@ -36,6 +36,34 @@ print(c.recvfrom(100));`,
     expect(client.lines().slice(2)).toEqual(["9", "(b'ping', ('192.168.1.100', 5005))"]);
     expect(server.lines().slice(2)).toEqual(["udp at 192.168.1.100", "from ('192.168.1.101', 49152) b'ping'", "4"]);
   });
+
+  it("read(n) and readinto(buf) on a UDP socket read datagram after datagram until n bytes; an array('H') takes 2 bytes per item", async () => {
+    // mp_stream_rw loops its read until the buffer is full (py/stream.c v1.27.0 lines 46-83); each
+    // read is one datagram, cut to what is still wanted (modlwip.c lwip_raw_udp_receive); readinto
+    // fills the buffer's bytes (mp_get_buffer), not its items.
+    const lab = new Lab({ timing: "fast" });
+    onTestFinished(() => lab.close());
+    const server = await addPython(lab, "py", "pico_w", `${JOIN_PY}import array
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 5005))
+print("udp at", wlan.ifconfig()[0])
+buf = bytearray(8)
+print(s.readinto(buf), buf)
+print(s.read(4))
+a = array.array("H", [0, 0])
+print(s.readinto(a), a)
+`);
+    await server.waitFor("udp at 192.168.1.100\n");
+    const client = await lab.addBoard({
+      name: "ts",
+      board: "pico_w",
+      source: `${JOIN_TS}const c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+for (const d of ["abc", "defgh", "ijklmn", "wxyz"]) c.sendto(d, ["192.168.1.100", 5005]);`,
+    });
+    expect(await client.finished()).toEqual({ kind: "finished" });
+    expect(await server.finished()).toEqual({ kind: "finished" });
+    expect(server.lines().slice(2)).toEqual(["udp at 192.168.1.100", "8 bytearray(b'abcdefgh')", "b'ijkl'", "4 array('H', [30839, 31353])"]);
+  });
 });
 
 describe("network from a .py script, as the TS guest library has it", () => {
