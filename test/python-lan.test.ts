@@ -64,6 +64,31 @@ for (const d of ["abc", "defgh", "ijklmn", "wxyz"]) c.sendto(d, ["192.168.1.100"
     expect(await server.finished()).toEqual({ kind: "finished" });
     expect(server.lines().slice(2)).toEqual(["udp at 192.168.1.100", "8 bytearray(b'abcdefgh')", "b'ijkl'", "4 array('H', [30839, 31353])"]);
   });
+
+  it("a TS board's UDP readinto(buf) and read(n) read datagram after datagram too (the same host loop)", async () => {
+    const lab = new Lab({ timing: "fast" });
+    onTestFinished(() => lab.close());
+    const server = await lab.addBoard({
+      name: "tsserver",
+      board: "esp32",
+      source: `${JOIN_TS}const s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+s.bind(["0.0.0.0", 5005]);
+print("udp at", wlan.ifconfig()[0]);
+const buf = new Uint8Array(8);
+print(s.readinto(buf), String.fromCharCode(...buf));
+print(s.read(4));`,
+    });
+    await server.waitFor("udp at 192.168.1.100\n");
+    const client = await lab.addBoard({
+      name: "ts",
+      board: "pico_w",
+      source: `${JOIN_TS}const c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+for (const d of ["abc", "defgh", "ijklmn"]) c.sendto(d, ["192.168.1.100", 5005]);`,
+    });
+    expect(await client.finished()).toEqual({ kind: "finished" });
+    expect(await server.finished()).toEqual({ kind: "finished" });
+    expect(server.lines().slice(2)).toEqual(["udp at 192.168.1.100", "8 abcdefgh", "b'ijkl'"]);
+  });
 });
 
 describe("network from a .py script, as the TS guest library has it", () => {
