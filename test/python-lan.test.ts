@@ -12,29 +12,71 @@ function addPython(lab: Lab, name: string, board: string, source: string) {
   return lab.addBoard({ name, board, fileName: `${name}.py`, source });
 }
 
+/** A .py board's UDP socket `s` bound at port 5005; it prints "udp at <its address>" once bound. */
+const UDP_SERVER_PY = `${JOIN_PY}s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 5005))
+print("udp at", wlan.ifconfig()[0])
+`;
+
+/** A TS pico_w "ts" whose UDP socket `c` runs `body`. */
+function udpClient(lab: Lab, body: string) {
+  return lab.addBoard({ name: "ts", board: "pico_w", source: `${JOIN_TS}const c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);\n${body}` });
+}
+
 describe("UDP between a .py board and a TS board", () => {
   it("the .py board echoes a TS board's datagram with recvfrom/sendto", async () => {
     const lab = new Lab({ timing: "fast" });
     onTestFinished(() => lab.close());
-    const server = await addPython(lab, "py", "esp32", `${JOIN_PY}s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("0.0.0.0", 5005))
-print("udp at", wlan.ifconfig()[0])
-data, addr = s.recvfrom(4)
+    const server = await addPython(lab, "py", "esp32", `${UDP_SERVER_PY}data, addr = s.recvfrom(4)
 print("from", addr, data)
 print(s.sendto(data, addr))
 `);
     await server.waitFor("udp at 192.168.1.100\n");
-    const client = await lab.addBoard({
-      name: "ts",
-      board: "pico_w",
-      source: `${JOIN_TS}const c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
-print(c.sendto("ping-long", ["192.168.1.100", 5005]));
-print(c.recvfrom(100));`,
-    });
+    const client = await udpClient(lab, `print(c.sendto("ping-long", ["192.168.1.100", 5005]));\nprint(c.recvfrom(100));`);
     expect(await client.finished()).toEqual({ kind: "finished" });
     expect(await server.finished()).toEqual({ kind: "finished" });
     expect(client.lines().slice(2)).toEqual(["9", "(b'ping', ('192.168.1.100', 5005))"]);
     expect(server.lines().slice(2)).toEqual(["udp at 192.168.1.100", "from ('192.168.1.101', 49152) b'ping'", "4"]);
+  });
+
+  it("read(n) and readinto(buf) on a UDP socket read datagram after datagram until n bytes; an array('H') takes 2 bytes per item", async () => {
+    // mp_stream_rw loops its read until the buffer is full (py/stream.c v1.27.0 lines 46-83); each
+    // read is one datagram, cut to what is still wanted (modlwip.c lwip_raw_udp_receive); readinto
+    // fills the buffer's bytes (mp_get_buffer), not its items.
+    const lab = new Lab({ timing: "fast" });
+    onTestFinished(() => lab.close());
+    const server = await addPython(lab, "py", "pico_w", `${UDP_SERVER_PY}import array
+buf = bytearray(8)
+print(s.readinto(buf), buf)
+print(s.read(4))
+a = array.array("H", [0, 0])
+print(s.readinto(a), a)
+`);
+    await server.waitFor("udp at 192.168.1.100\n");
+    const client = await udpClient(lab, `for (const d of ["abc", "defgh", "ijklmn", "wxyz"]) c.sendto(d, ["192.168.1.100", 5005]);`);
+    expect(await client.finished()).toEqual({ kind: "finished" });
+    expect(await server.finished()).toEqual({ kind: "finished" });
+    expect(server.lines().slice(2)).toEqual(["udp at 192.168.1.100", "8 bytearray(b'abcdefgh')", "b'ijkl'", "4 array('H', [30839, 31353])"]);
+  });
+
+  it("a TS board's UDP readinto(buf) and read(n) read datagram after datagram too (the same host loop)", async () => {
+    const lab = new Lab({ timing: "fast" });
+    onTestFinished(() => lab.close());
+    const server = await lab.addBoard({
+      name: "tsserver",
+      board: "esp32",
+      source: `${JOIN_TS}const s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+s.bind(["0.0.0.0", 5005]);
+print("udp at", wlan.ifconfig()[0]);
+const buf = new Uint8Array(8);
+print(s.readinto(buf), String.fromCharCode(...buf));
+print(s.read(4));`,
+    });
+    await server.waitFor("udp at 192.168.1.100\n");
+    const client = await udpClient(lab, `for (const d of ["abc", "defgh", "ijklmn"]) c.sendto(d, ["192.168.1.100", 5005]);`);
+    expect(await client.finished()).toEqual({ kind: "finished" });
+    expect(await server.finished()).toEqual({ kind: "finished" });
+    expect(server.lines().slice(2)).toEqual(["udp at 192.168.1.100", "8 abcdefgh", "b'ijkl'"]);
   });
 });
 

@@ -143,17 +143,24 @@ function readOnce(board: BoardContext, s: TcpSocket | UdpSocket, max: number): U
   return d instanceof Promise ? d.then((x) => x.data) : d.data;
 }
 
+/**
+ * A UDP socket's read(n)/readinto(buf) loops over datagrams too, as over TCP: each read is one
+ * datagram cut to what is still wanted, the rest of it dropped (modlwip.c lwip_socket_read →
+ * lwip_raw_udp_receive, v1.27.0 lines 1528-1542, 680-721; ESP32 socket_stream_read →
+ * lwip_recvfrom, ports/esp32/modsocket.c v1.27.0 lines 617-666, 797), until n bytes, an empty
+ * datagram (a read of 0: the end), or an error (py/stream.c v1.27.0 mp_stream_rw lines 46-83).
+ */
 function socketReadLoop(board: BoardContext, s: TcpSocket | UdpSocket, size: number, line: boolean): Promise<ReadResult> {
-  return readLoop((max) => readOnce(board, s, max), size, line, s instanceof UdpSocket);
+  return readLoop((max) => readOnce(board, s, max), size, line);
 }
 
 /**
  * py/stream.c mp_stream_rw/stream_readall/stream_unbuffered_readline over one stream's `read`:
  * reads until `size` bytes (-1: end of stream; `line`: up to and including "\n"), or end of
  * stream. EAGAIN (non-blocking) ends it with what was read, or null when nothing was; other errors
- * raise, losing what was read. A `datagram` stream gives one read.
+ * raise, losing what was read.
  */
-export async function readLoop(read: (max: number) => Uint8Array | Promise<Uint8Array>, size: number, line: boolean, datagram = false): Promise<ReadResult> {
+export async function readLoop(read: (max: number) => Uint8Array | Promise<Uint8Array>, size: number, line: boolean): Promise<ReadResult> {
   const parts: Uint8Array[] = [];
   let total = 0;
   for (;;) {
@@ -170,7 +177,6 @@ export async function readLoop(read: (max: number) => Uint8Array | Promise<Uint8
     parts.push(chunk);
     total += chunk.length;
     if (line && chunk[0] === 0x0a) break;
-    if (datagram && !line) break; // a datagram is one read
   }
   return concat(parts, total);
 }

@@ -239,7 +239,7 @@ def readinto(stream, buf, nbytes=None):
     """A socket's readinto(buf[, nbytes]) (py/stream.c stream_readinto): at most len(buf) bytes,
     all of them from the read-ahead if it holds them (what the host's read would give at once),
     else through a data call that reads into buf; the count, or None. One frame: it is the method."""
-    mv = memoryview(buf)
+    mv = memoryview(buf) if type(buf) is bytearray else byte_view(buf)
     n = readinto_size(mv, nbytes)
     fd = stream._fd
     w = _words
@@ -263,6 +263,16 @@ def readinto(stream, buf, nbytes=None):
         return None
     mv[: len(data)] = data
     return len(data)
+
+
+def byte_view(buf):
+    """A memoryview of buf's bytes: readinto fills the bytes mp_get_buffer gives (py/stream.c
+    stream_readinto), 2 per item of an array('H'), where len(memoryview) counts items. MicroPython's
+    memoryview has no cast() nor itemsize: the bytes are the distance to the view's end."""
+    mv = memoryview(buf)
+    address = uctypes.addressof(mv)
+    size = uctypes.addressof(mv[len(mv) :]) - address
+    return mv if size == len(mv) else memoryview(uctypes.bytearray_at(address, size))
 
 
 def readinto_size(mv, nbytes):

@@ -2,7 +2,7 @@
 # `with` closing them (LineStream); for sockets and TLS sockets, read/readinto/readline, whose
 # work (waiting, the end, non-blocking None) is the host's (HostStream).
 import io
-from _host import _int, call as _call, readinto_size as _readinto_size, writable as _writable
+from _host import _int, byte_view as _byte_view, call as _call, readinto_size as _readinto_size, writable as _writable
 
 
 class HostStream:
@@ -17,7 +17,7 @@ class HostStream:
     # readinto(buf[, nbytes]) (mp_stream_readinto): at most len(buf) bytes, their count or None
     # (a socket's: _host.readinto).
     def readinto(self, buf, nbytes=None):
-        mv = memoryview(buf)
+        mv = _byte_view(buf)
         n = _readinto_size(mv, nbytes)
         _writable(mv)
         if n == 0:
