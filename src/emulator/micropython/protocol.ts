@@ -10,8 +10,8 @@ export interface WorkerInput {
   port: MessagePort;
   /** Socket data calls: shared memory and a doorbell instead of messages (data-channel.ts). */
   data: DataChannel;
-  /** The guest library's .py files by name. */
-  library: Record<string, string>;
+  /** The guest library's .py files by name, as bytes. */
+  library: Record<string, Uint8Array>;
   source: string | Uint8Array;
   fileName: string;
   heapBytes: number;
