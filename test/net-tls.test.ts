@@ -64,6 +64,31 @@ s.close()
   });
 });
 
+describe("TLS write of an array", () => {
+  it("pico_w: write(a) sends all the array's bytes; write(a, off, max_len) counts bytes, not items", async () => {
+    // py/stream.c v1.27.0 stream_readinto_write_generic lines 266-286: mp_get_buffer's bytes
+    // (little-endian on the board); write(buf, max_len) or write(buf, off, max_len), in bytes.
+    const { lab, server, board: b } = await boardWith(
+      "pico_w",
+      `import array
+s = socket.socket()
+s.connect(("192.168.1.2", 8443))
+s = ssl.wrap_socket(s)
+a = array.array("H", [0x4142, 0x4344])
+print(s.write(a), s.write(a, 1, 2), s.write(b"XYZ", 1), s.write(b"\\r\\n\\r\\n"))
+print(s.read())
+s.close()
+`,
+    );
+    const conn = await lab.until(server.accept());
+    const tls = tlsServer(lab, conn, certs);
+    expect(await lab.until(readUntil(tls, "\r\n\r\n"))).toBe("BADCADX\r\n\r\n");
+    tls.end("ok");
+    expect(await b.finished()).toEqual({ kind: "finished" });
+    expect(b.lines().slice(2)).toEqual(["4 2 1 4", "b'ok'"]);
+  });
+});
+
 /** Accepts `count` connections on `server`, each answered by a TLS server that replies to one request. */
 async function serveTls(lab: Lab, server: ReturnType<Lab["pc"]["listen"]>, count: number, reply = "HTTP/1.0 200 OK\r\n\r\nsecret") {
   const requests: string[] = [];

@@ -66,6 +66,21 @@ print(os.stat("log.txt")[6], gc.mem_free() > 20000)
     expect(output).toBe("helper.py /lib/deep.py\n" + "18890 True\n");
   });
 
+  it("writing an array to a file writes all its bytes (2 per item of an array('H')), not len(array) bytes", async () => {
+    // The file's write takes mp_get_buffer's bytes (py/stream.c v1.27.0 line 266), little-endian.
+    const { output, outcome } = await runScript(
+      `import array, os
+with open("a.bin", "wb") as f:
+    print(f.write(array.array("H", [0x4142, 0x4344])))
+print(open("a.bin", "rb").read(), os.stat("a.bin")[6])
+`,
+      "pico_w",
+      "main.py",
+    );
+    expect(outcome).toEqual({ kind: "finished" });
+    expect(output).toBe("4\nb'BADC' 4\n");
+  });
+
   it("testing API: the flash outlives machine.reset() within the run, as a board's does; each run starts fresh", async () => {
     const source = `import os, machine
 print("boot", os.listdir("/"))

@@ -39,6 +39,22 @@ print(s.sendto(data, addr))
     expect(server.lines().slice(2)).toEqual(["udp at 192.168.1.100", "from ('192.168.1.101', 49152) b'ping'", "4"]);
   });
 
+  it("sendto of an array sends all its bytes as one datagram (2 per item of an array('H'))", async () => {
+    // mp_get_buffer's bytes (extmod/modlwip.c v1.27.0 lwip_socket_sendto line 1348), little-endian.
+    const lab = new Lab({ timing: "fast" });
+    onTestFinished(() => lab.close());
+    const server = await addPython(lab, "py", "pico_w", `${UDP_SERVER_PY}import array
+data, addr = s.recvfrom(4)
+print(s.sendto(array.array("H", [0x4142, 0x4344]), addr))
+`);
+    await server.waitFor("udp at 192.168.1.100\n");
+    const client = await udpClient(lab, `c.sendto("go", ["192.168.1.100", 5005]);\nprint(c.recvfrom(100));`);
+    expect(await client.finished()).toEqual({ kind: "finished" });
+    expect(await server.finished()).toEqual({ kind: "finished" });
+    expect(server.lines().slice(2)).toEqual(["udp at 192.168.1.100", "4"]);
+    expect(client.lines().slice(2)).toEqual(["(b'BADC', ('192.168.1.100', 5005))"]);
+  });
+
   it("read(n) and readinto(buf) on a UDP socket read datagram after datagram until n bytes; an array('H') takes 2 bytes per item", async () => {
     // mp_stream_rw loops its read until the buffer is full (py/stream.c v1.27.0 lines 46-83); each
     // read is one datagram, cut to what is still wanted (modlwip.c lwip_raw_udp_receive); readinto

@@ -193,6 +193,32 @@ print(s.readinto(bytearray(0)), s.readinto(buf, 0))
     }
   }, 60_000);
 
+  it("send/sendall/write of an array send all its bytes (2 per item of an array('H')), not len(array) bytes", async () => {
+    // The firmware sends the bytes mp_get_buffer gives (extmod/modlwip.c v1.27.0 lwip_socket_send
+    // line 1265, lwip_socket_sendall line 1380; py/stream.c stream_readinto_write_generic line 266),
+    // little-endian on these boards; len(memoryview) counts items.
+    const script = `${JOIN}import array
+s = socket.socket()
+s.connect(("192.168.1.2", 8888))
+a = array.array("H", [0x4142, 0x4344])
+print(s.send(a), s.write(a))
+s.sendall(array.array("i", [0x44434241]))
+s.sendall(memoryview(a)[1:])
+print(s.send(b"!"), s.write("?"))
+s.close()
+`;
+    const lab = new Lab({ timing: "fast" });
+    try {
+      const { board, conn } = await labClient(lab, script);
+      const received = conn.readAll();
+      expect(await board.finished()).toEqual({ kind: "finished" });
+      expect(board.lines().slice(2)).toEqual(["4 4", "1 1"]);
+      expect(await lab.until(received)).toBe("BADCBADCABCDDC!?");
+    } finally {
+      await lab.close();
+    }
+  }, 60_000);
+
   it("a pico_w echoes 1 MiB with readinto() and sendall of a memoryview, every byte in order", async () => {
     const payload = randomBytes(MIB);
     const pc = await pcServer(payload);

@@ -342,10 +342,16 @@ def buffer(data):
 
 
 def _view(data):
-    if isinstance(data, str):
-        data = data.encode()
-    try:
+    # The bytes mp_get_buffer gives, which the firmware sends or writes (extmod/modlwip.c v1.27.0
+    # lwip_socket_send line 1265, lwip_socket_sendto line 1348; py/stream.c line 266): 2 per item
+    # of an array('H'). str, bytes and bytearray first: their views are their bytes already.
+    t = type(data)
+    if t is str:
+        return memoryview(data.encode())
+    if t is bytes or t is bytearray:
         return memoryview(data)
+    try:
+        return byte_view(data.encode() if isinstance(data, str) else data)  # a str subclass too
     except TypeError:
         raise TypeError("object with buffer protocol required")
 
