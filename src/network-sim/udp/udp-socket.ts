@@ -12,7 +12,7 @@ export interface UdpHost extends NetHost {
   udpPorts: PortTable<UdpSocket>;
 }
 
-export interface Datagram {
+interface Datagram {
   data: Uint8Array;
   from: SocketAddress;
 }
