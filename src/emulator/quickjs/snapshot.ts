@@ -301,21 +301,11 @@ function compileInto(module: QuickJSAsyncWASMModule, memory: WasmMemory, ctx: Qu
  * build's malloc: `head`), so the count is exact, malloc's headers included.
  */
 function usedBytes(em: Malloc & { HEAPU8: Uint8Array }, memory: WasmMemory): number {
-  Object.defineProperty(memory, "grow", {
-    configurable: true,
-    value: () => {
-      throw new RangeError("counting");
-    },
-  });
-  try {
-    const blocks = takeFree(em, HALVING_SIZES);
-    const heads = new Uint32Array(em.HEAPU8.buffer);
-    const free = blocks.reduce((sum, [ptr]) => sum + (heads[(ptr - 4) >> 2]! & ~7), 0);
-    for (const [ptr] of blocks) em._free(ptr);
-    return memory.buffer.byteLength - free;
-  } finally {
-    delete (memory as { grow?: unknown }).grow;
-  }
+  const blocks = takeAllFree(em, memory);
+  const heads = new Uint32Array(em.HEAPU8.buffer);
+  const free = blocks.reduce((sum, [ptr]) => sum + (heads[(ptr - 4) >> 2]! & ~7), 0);
+  for (const [ptr] of blocks) em._free(ptr);
+  return memory.buffer.byteLength - free;
 }
 
 /** 16 MiB down to 1 byte, halving. */
@@ -330,6 +320,11 @@ const HALVING_SIZES = Array.from({ length: 25 }, (_, i) => 2 ** (24 - i));
  */
 function zeroFreeMemory(module: QuickJSAsyncWASMModule, memory: WasmMemory): void {
   const em = (module as unknown as { module: Malloc & { HEAPU8: Uint8Array } }).module;
+  for (const [ptr, size] of takeAllFree(em, memory)) em.HEAPU8.fill(0, ptr, ptr + size);
+}
+
+/** Every free block of a template's malloc, the memory not allowed to grow meanwhile (halving sizes: few blocks, few headers). */
+function takeAllFree(em: Malloc, memory: WasmMemory): [number, number][] {
   Object.defineProperty(memory, "grow", {
     configurable: true,
     value: () => {
@@ -337,7 +332,7 @@ function zeroFreeMemory(module: QuickJSAsyncWASMModule, memory: WasmMemory): voi
     },
   });
   try {
-    for (const [ptr, size] of takeFree(em, HALVING_SIZES)) em.HEAPU8.fill(0, ptr, ptr + size);
+    return takeFree(em, HALVING_SIZES);
   } finally {
     delete (memory as { grow?: unknown }).grow;
   }
