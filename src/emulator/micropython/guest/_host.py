@@ -14,12 +14,14 @@ deferred = []
 
 
 def defer(fn):
-    """Runs fn at the script's next host call: where the worker may collect garbage anyway."""
+    """Runs fn at the script's next host call where the worker may collect garbage anyway."""
     deferred.append(fn)
 
 
 def run_deferred():
-    while deferred:
+    # Not under a call whose arguments C alone holds (an import through a closure, realm.ts
+    # callerSafe): the collections fn asks for would not run, and what it holds would stay held.
+    while deferred and _may_collect():
         deferred.pop()()
 
 
@@ -128,11 +130,11 @@ def _bridge(js):
         # gc.threshold(n): the worker keeps the script's value (see _gc.py).
         js_gc_threshold(amount)
 
-    js_soft_reset, js_raw_output, js_gc_threshold = js.softReset, js.rawOutput, js.gcThreshold
+    js_soft_reset, js_raw_output, js_gc_threshold, may_collect = js.softReset, js.rawOutput, js.gcThreshold, js.mayCollect
     _lend(*json.loads(js.lent()))
     call_fns = (js_pause, js_call, js_resume, read_reply)
     data_fns = (js_pause, js_data, js_resume, read_reply)
-    return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold
+    return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, may_collect
 
 
 # The worker collects garbage at host calls, but not while an instance is being constructed with
@@ -212,7 +214,7 @@ def _bytes_at(address, n):
         return uctypes.bytes_at(address, n)
 
 
-call, _data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold = _bridge(__import__("_boardsim_js"))
+call, _data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, _may_collect = _bridge(__import__("_boardsim_js"))
 
 
 def recv(stream, size):
