@@ -343,6 +343,23 @@ def buffer(data):
     return arg
 
 
+def write_view(data, args):
+    """The bytes a stream's write(buf[, max_len]) or write(buf, off, max_len) writes
+    (mp_stream_write_obj, py/stream.c v1.23.0 stream_write_method, v1.27.0 lines 268-286): off and
+    max_len in bytes, both C's unsigned sizes: a negative off is past the end, a negative max_len
+    no limit."""
+    if not args:
+        return data
+    if len(args) > 2:
+        # MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(..., 2, 4, ...): py/argcheck.c, self counted
+        raise TypeError("function expected at most 4 arguments, got %d" % (len(args) + 2))
+    mv = _view(data)
+    off = _int(args[0]) if len(args) == 2 else 0
+    size = _int(args[-1])
+    off = len(mv) if off < 0 else off
+    return mv[off:] if size < 0 else mv[off : off + size]
+
+
 def _view(data):
     # The bytes mp_get_buffer gives, which the firmware sends or writes (extmod/modlwip.c v1.27.0
     # lwip_socket_send line 1265, lwip_socket_sendto line 1348; py/stream.c line 266): 2 per item
