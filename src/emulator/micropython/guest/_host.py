@@ -141,7 +141,8 @@ def _bridge(js):
 # arguments: the interpreter holds the __init__ arguments in a heap block only C refers to
 # (py/objtype.c mp_obj_instance_make_new: m_new ... m_del), which a collection would free and
 # m_del then free again under its next owner. Guest classes that call the host from __init__
-# are @constructor. (A script's own class whose __init__ makes a host call is not covered.)
+# are @constructor. (The worker itself refuses to collect under a class that Python code calls with
+# arguments, realm.ts callerSafe, a script's own too; this guard also covers a call from C code.)
 _constructing = [0]
 
 
