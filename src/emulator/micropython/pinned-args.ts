@@ -15,14 +15,16 @@
  * Matching is loose on purpose: a garbage block taken for one stays one collection longer; a
  * block missed is freed under C. A class's candidates: every head block whose first word is the
  * class (its __new__'s block, and its instances), or whose second word is an instance of it (its
- * __init__'s block). A closure's: every head block that starts with its cells.
+ * __init__'s block). A closure's: every head block that starts with its cells. No collection (null)
+ * under a built-in type (outside the heap: its constructor may hold what no pin finds, as list()
+ * the list it builds) or with more candidates than the pin area holds.
  */
 
 /** MICROPY_BYTES_PER_GC_BLOCK (py/mpconfig.h: 4 words). */
 const BLOCK = 16;
 /** py/gc.c: an allocation table entry (2 bits a block) of a block that starts an allocation. */
 const AT_HEAD = 1;
-/** The most cells a closure has (py/emitbc.c: the count of closed-over variables is one byte). */
+/** The most cells a closure has (py/vm.c MP_BC_MAKE_CLOSURE: their count is one byte of the bytecode). */
 const MAX_CELLS = 255;
 
 export interface ArgPins {
@@ -88,7 +90,8 @@ function candidates(words: Int32Array, firstArea: number, copiers: readonly numb
     for (let c = 0; c < copiers.length; c++) {
       const cells = cellsOf[c]!;
       if (cells === null) {
-        if (words[at] === copiers[c] || instanceOf(words[at + 1]!, copiers[c]!)) return true;
+        // (the second word the class itself: an __init__ made a classmethod, bound to the class)
+        if (words[at] === copiers[c] || words[at + 1] === copiers[c] || instanceOf(words[at + 1]!, copiers[c]!)) return true;
         continue;
       }
       let i = 0;
