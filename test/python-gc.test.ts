@@ -215,9 +215,9 @@ gc.threshold(-1)
  * block it alone holds, and frees when the callee returns (py/objclosure.c closure_call, a closure
  * with more than 5 cells and arguments; py/objtype.c mp_obj_instance_make_new, a class called with
  * arguments). Collected there, the block went to the next allocation and that free then freed a
- * live tuple of the script: the next allocations overwrote it (before the fix, each line said 1). The
- * same hole emptied the globals of a library module imported through the import hook's closure
- * (_boardsim.py _import_as_firmware: ntptime's lost settime, \`<module ''>\`).
+ * live tuple of the script: the next allocations overwrote it (with no block pinned, each line says
+ * 1). The same hole emptied the globals of a library module imported through the import hook's
+ * closure (_boardsim.py _import_as_firmware: ntptime's lost settime, \`<module ''>\`).
  */
 const HEAP_ARGS = `import gc
 
@@ -239,13 +239,21 @@ class Filled:
     def __init__(self, held, x, y):  # the instance, the method and 3 arguments: 5 words (py/objtype.c)
         fill(held)
 
+class Made:
+    def __new__(cls, held, x, y, z):  # the class and 4 arguments: 5 words (py/objtype.c)
+        fill(held)
+        return object.__new__(cls)
+
+    def __init__(self, held, x, y, z):
+        pass
+
 class Box:
     pass
 
 f = outer()
 box = Box()
 box.f = f
-for how, call in (("closure", f), ("closure(*args)", lambda held: f(*[held])), ("closure as attribute", box.f), ("class", lambda held: Filled(held, 0, 0))):
+for how, call in (("closure", f), ("closure(*args)", lambda held: f(*[held])), ("closure as attribute", box.f), ("class", lambda held: Filled(held, 0, 0)), ("class __new__", lambda held: Made(held, 0, 0, 0))):
     held = later = None
     gc.collect()
     held = [None] * (gc.mem_free() // 36 - 128)  # a tuple (32 bytes) and a slot each: nearly all the heap
@@ -256,6 +264,37 @@ for how, call in (("closure", f), ("closure(*args)", lambda held: f(*[held])), (
     for i in range(len(held)):
         bad += held[i] != (i, i, i, i)
     print(how, bad)
+`;
+
+/**
+ * Work that runs long inside such a call (a class's __init__ called with arguments, a closure of
+ * many cells), allocating 50-item lists (208 bytes, 1500 of them: many times the heap) and
+ * making host calls: its garbage is collected there, as on the board.
+ */
+const LONG_INSIDE = `import time
+
+class App:
+    def __init__(self, n):
+        i = 0
+        while i < 1500:
+            x = [i] * 50
+            time.sleep_ms(0)
+            i += 1
+        print("class done", n)
+
+def outer():
+    a = b = c = d = e = f = 1
+    def run():
+        i = 0
+        while i < 1500:
+            x = [i] * 50
+            time.sleep_ms(0)
+            i += a + b + c + d + e + f - 5
+        print("closure done", i)
+    return run
+
+App(1)
+outer()()
 `;
 
 let dir = "";
@@ -337,10 +376,16 @@ describe("collections while Python runs keep every value (ESP8266, small heap: m
   });
 });
 
-describe("a collection under a call whose arguments C holds in the heap waits (py/objclosure.c, py/objtype.c)", () => {
+describe("a collection under a call whose arguments C holds in the heap keeps that block (py/objclosure.c, py/objtype.c)", () => {
   it.each(["esp8266"])("%s: a closure of 5 cells, called plainly, with *args, as an attribute, and a class's __init__ with 3 arguments each collect inside; no tuple they made is freed", async (board) => {
     const { output, outcome } = await runScript(HEAP_ARGS, board, "main.py");
-    expect(output).toBe("closure 0\nclosure(*args) 0\nclosure as attribute 0\nclass 0\n");
+    expect(output).toBe("closure 0\nclosure(*args) 0\nclosure as attribute 0\nclass 0\nclass __new__ 0\n");
+    expect(outcome).toEqual({ kind: "finished" });
+  });
+
+  it("ESP8266: a loop of allocations and host calls inside a class's __init__ called with an argument, and inside a closure of 6 cells, runs to its end (their argument blocks pinned, pinned-args.ts)", async () => {
+    const { output, outcome } = await runScript(LONG_INSIDE, "esp8266", "main.py");
+    expect(output).toBe("class done 1\nclosure done 1500\n");
     expect(outcome).toEqual({ kind: "finished" });
   });
 });

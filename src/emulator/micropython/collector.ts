@@ -28,6 +28,7 @@
  * a probe that finds no unique answer stops the worker.
  */
 import type { MicroPython } from "@micropython/micropython-webassembly-pyscript";
+import { type ArgPins, argPins } from "./pinned-args.ts";
 import type { SafePoints, SandboxedMicroPython, WasmExports } from "./realm.ts";
 
 /** py/mpstate.h: MP_SCHED_IDLE, MP_SCHED_PENDING. */
@@ -57,6 +58,8 @@ export interface Collector {
   reset(): void;
   /** From now on the VM's safe points collect (call once the heap is capped: the memory no longer grows). */
   watch(): void;
+  /** The argument blocks C alone holds under a host call, pinned for its collections (pinned-args.ts). */
+  pins: ArgPins;
 }
 
 interface Env {
@@ -283,6 +286,7 @@ export function findCollector(env: Env): Collector {
       sandboxed.watchCollections(found);
       this.retune();
     },
+    pins: argPins(() => new Int32Array(sandboxed.buffer()), firstArea, found.closureType),
   };
 }
 

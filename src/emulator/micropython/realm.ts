@@ -69,12 +69,13 @@ export interface SandboxedMicroPython {
   /** Whether invoke_* helpers are counted now (off at the start); `restart`: the count starts again at 0. */
   countInvokes(on: boolean, restart?: boolean): void;
   /**
-   * In a call from Python to JavaScript (a host call): whether no invoke_* call below the innermost
-   * (Python's call of the JavaScript function) is a with block's __exit__ on its way out, which
-   * holds the block's return value only in C, or a call that copies its arguments to a heap block
-   * only C holds (a closure's, a class's). True until watchCollections (start-up: this file's code only).
+   * In a call from Python to JavaScript (a host call), the invoke_* calls below the innermost
+   * (Python's call of the JavaScript function): null if one is a with block's __exit__ on its way
+   * out, which holds the block's return value only in C; else the closures and classes among the
+   * callees whose calls copy their arguments to a heap block only C holds (pinned-args.ts pins
+   * those blocks). None (an empty list) until watchCollections (start-up: this file's code only).
    */
-  callerSafe(): boolean;
+  argCopiers(): number[] | null;
   /** The invoke_* calls in progress, outermost first: "index,arg1,arg2,arg3;" each (start-up probes). */
   invokeStack(): string;
   /** Start (true) or stop (false) a log of the counted invokes; stopping returns "index,arg1,..." (start-up probes). */
@@ -204,41 +205,46 @@ const INSIDE = `"use strict";
   // only in a C local meanwhile (py/vm.c MP_BC_WITH_CLEANUP, v1.27.0 643-656). A plain exit looks
   // the same: neither collects.
   const isWithExit = (nArgs, nKw, args) => nArgs === 3 && nKw === 0 && words[args + 2] === gc.none && words[args + 3] === gc.none && words[args + 4] === gc.none;
-  // A call that copies its arguments to a heap block only C refers to, and frees with m_del when
-  // the callee returns, so that a collection meanwhile frees a block that the m_del then frees again
-  // under its next owner: a closure whose cells and arguments do not fit closure_call's C array of
-  // 5 (py/objclosure.c closure_call, v1.27.0 44-58), also as a bound method's function; a class
-  // called with arguments, whose instance's __new__ and __init__ get them so
-  // (py/objtype.c mp_obj_instance_make_new, v1.27.0 322-326 and 353-358; a built-in type's
-  // constructor may hold a C buffer as str()'s vstr does). A star call's count of arguments is
-  // not known before it unpacks them: any closure or class there (\`star\`).
-  const copiesArgs = (callee, nArgs, nKw, star) => {
+  // The closure or class (0: none) whose call copies its arguments to a heap block only C refers
+  // to, and frees with m_del when the callee returns, so that a collection meanwhile frees a block
+  // that the m_del then frees again under its next owner: a closure whose cells and arguments do
+  // not fit closure_call's C array of 5 (py/objclosure.c closure_call, v1.27.0 44-58), also as a
+  // bound method's function; a class called with arguments, whose instance's __new__ and __init__
+  // get them so (py/objtype.c mp_obj_instance_make_new, v1.27.0 322-326 and 353-358; a built-in
+  // type's constructor may hold a C buffer as str()'s vstr does: pinned-args.ts refuses those). A
+  // star call's count of arguments is not known before it unpacks them: any closure or class there (\`star\`).
+  const argCopier = (callee, nArgs, nKw, star) => {
     if (isType(callee, gc.boundType)) { callee = words[(callee >> 2) + 1]; nArgs += 1; }
-    if (isType(callee, gc.closureType)) return star || words[(callee >> 2) + 2] + nArgs + 2 * nKw > 5;
-    return isType(callee, gc.typeType) && (star || nArgs + nKw > 0);
+    if (isType(callee, gc.closureType)) return star || words[(callee >> 2) + 2] + nArgs + 2 * nKw > 5 ? callee : 0;
+    return isType(callee, gc.typeType) && (star || nArgs + nKw > 0) ? callee : 0;
   };
   // A Python function called with nArgs positional and nKw keyword arguments; or a bound method of
   // one (its arguments on the Python stack with MICROPY_ENABLE_PYSTACK, py/objboundmeth.c
   // mp_call_method_self_n_kw); or a closure of one that copies no arguments as above.
   const isPython = (callee, nArgs, nKw) =>
     isType(callee, gc.funType) ||
-    ((isType(callee, gc.boundType) || (isType(callee, gc.closureType) && !copiesArgs(callee, nArgs, nKw, false))) && isType(words[(callee >> 2) + 1], gc.funType));
-  // At a host call: whether no invoke below \`top\` is a with block's __exit__ or a call that copies
-  // its arguments to the heap, both as above. Weaker than \`safe\`: other C callers (import, a C
+    ((isType(callee, gc.boundType) || (isType(callee, gc.closureType) && argCopier(callee, nArgs, nKw, false) === 0)) && isType(words[(callee >> 2) + 1], gc.funType));
+  // At a host call: null if an invoke below \`top\` is a with block's __exit__ as above, else the
+  // argument copiers below it as "address,...". Weaker than \`safe\`: other C callers (import, a C
   // builtin calling back) are let through as before the VM's branches collected; the frozen
   // libraries' imports rely on collections there (_boardsim.py _import).
-  const noKnownHold = function (top) {
-    for (let k = 1; k < top && k < FRAMES; k++) {
+  const argCopiers = function (top) {
+    if (top > FRAMES) return null;
+    let found = "";
+    for (let k = 1; k < top; k++) {
       const fn = frameFn[k], arg = frameArg1[k];
-      if (fn === gc.callN) { if (copiesArgs(arg, frameArg2[k], frameArg3[k], false)) return false; }
+      let copier = 0;
+      if (fn === gc.callN) copier = argCopier(arg, frameArg2[k], frameArg3[k], false);
       else if (fn === gc.callMethod) {
         const args = frameArg3[k] >> 2;
-        if (isWithExit(arg, frameArg2[k], args) || copiesArgs(words[args], arg + (words[args + 1] !== 0 ? 1 : 0), frameArg2[k], false)) return false;
+        if (isWithExit(arg, frameArg2[k], args)) return null;
+        copier = argCopier(words[args], arg + (words[args + 1] !== 0 ? 1 : 0), frameArg2[k], false);
       }
       // mp_call_method_n_kw_var(have_self, n_args_n_kw, args): the callee at args[0]
-      else if (fn === gc.callVar && copiesArgs(words[frameArg3[k] >> 2], 0, 0, true)) return false;
+      else if (fn === gc.callVar) copier = argCopier(words[frameArg3[k] >> 2], 0, 0, true);
+      if (copier !== 0) found += copier + ",";
     }
-    return top <= FRAMES;
+    return found;
   };
   // Whether every invoke below the safe point at \`top\` is a plain call of Python code: no C
   // function in between holds an object the collector cannot see (collector.ts).
@@ -322,7 +328,7 @@ const INSIDE = `"use strict";
       return exports;
     },
     buffer() { return Reflect.apply(bufferOf, exports.memory, []); },
-    callerSafe() { return gc === null || noKnownHold(depth - 1); },
+    argCopiers() { return gc === null ? "" : argCopiers(depth - 1); },
     countInvokes(on, restart) {
       counting = on === true;
       if (restart === true) { invokesLeft = invokesPerCall; depth = 0; ourPending = false; }
@@ -432,7 +438,10 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
     exports,
     buffer: () => inside.buffer(),
     countInvokes: (on, restart = false) => inside.countInvokes(on, restart),
-    callerSafe: () => inside.callerSafe() === true,
+    argCopiers: () => {
+      const found = inside.argCopiers();
+      return typeof found === "string" ? found.split(",").filter(Boolean).map(Number) : null;
+    },
     invokeStack: () => String(inside.invokeStack()),
     logInvokes: (on) => String(inside.logInvokes(on)),
     watchCollections: (f) =>
@@ -473,7 +482,7 @@ interface Inside {
   loaded(): WasmExports;
   buffer(): ArrayBuffer;
   countInvokes(on: boolean, restart: boolean): void;
-  callerSafe(): unknown;
+  argCopiers(): unknown;
   invokeStack(): unknown;
   logInvokes(on: boolean): unknown;
   watchCollections(...found: number[]): void;

@@ -125,8 +125,8 @@ function memory(): Uint8Array {
 // holds (a list() being built from a generator that makes a host call, a with block's return
 // value while __exit__ runs, the heap block a closure's or a class's call copies its arguments to)
 // is not on the Python stack. The VM's own branches collect only when the calls below are plain
-// calls of Python code (collector.ts); a host call unless that __exit__ or such a call is below
-// (realm.ts callerSafe; other C callers are a known limit).
+// calls of Python code (collector.ts); a host call unless that __exit__ is below, with the argument
+// blocks of such calls pinned (realm.ts argCopiers, pinned-args.ts; other C callers are a known limit).
 let callDepthAddress = -1;
 const depthSnapshots: Int32Array[] = [];
 /** The __main__ dict (its proxy's reference; the glue holds the proxy), a C string of a key to look up, and 12 bytes for the (unused) result. */
@@ -163,19 +163,30 @@ let collector!: Collector;
 
 /**
  * Runs the collection the interpreter asked for: at a branch of the VM (`atBranch`, collector.ts
- * found it safe), or at a host call unless a with block's __exit__ on its way out is below it
- * (realm.ts callerSafe); otherwise it waits for the next safe point.
+ * found it safe), or at a host call unless a with block's __exit__ on its way out is below it, with
+ * the argument blocks C holds for the calls below pinned (heldArgBlocks); otherwise it waits for
+ * the next safe point.
  */
 function collectGarbage(atBranch = false): void {
-  if (!collector.asked() || (!atBranch && !sandboxed.callerSafe())) return;
-  const saved = callDepth()[0]!;
-  const wasInBridge = inBridge;
-  setInBridge(true); // no Ctrl-C check in there: it would be raised in the lookup, and lost
-  callDepth()[0] = 0;
-  wasm.proxy_c_to_js_lookup_attr(lookup.dict, lookup.key, lookup.out);
-  callDepth()[0] = saved; // the collection may have grown the memory
-  setInBridge(wasInBridge);
+  if (!collector.asked()) return;
+  const pinned = atBranch ? [] : heldArgBlocks();
+  if (pinned === null) return;
+  collector.pins.holding(pinned, () => {
+    const saved = callDepth()[0]!;
+    const wasInBridge = inBridge;
+    setInBridge(true); // no Ctrl-C check in there: it would be raised in the lookup, and lost
+    callDepth()[0] = 0;
+    wasm.proxy_c_to_js_lookup_attr(lookup.dict, lookup.key, lookup.out);
+    callDepth()[0] = saved; // the collection may have grown the memory
+    setInBridge(wasInBridge);
+  });
   collector.retune();
+}
+
+/** At a host call: the heap blocks to pin for a collection, null if it may not run (realm.ts argCopiers, pinned-args.ts). */
+function heldArgBlocks(): number[] | null {
+  const copiers = sandboxed.argCopiers();
+  return copiers === null ? null : collector.pins.find(copiers);
 }
 
 // The Python side of the bridge (_host.py) calls these. Bytes cross as {"__b": [...]}: from
@@ -283,7 +294,12 @@ const bridge = {
   },
   /** Whether a collection may run here (_host.py runs deferred work that collects only then). */
   mayCollect(): boolean {
-    return scriptStarted && sandboxed.callerSafe();
+    return scriptStarted && heldArgBlocks() !== null;
+  },
+  /** The pin area (_host.py _pins: a bytearray's bytes), once at the library's import. */
+  pins(address: unknown, length: unknown): void {
+    const span = bytesSpan(address, length);
+    collector.pins.setArea(span.address, span.length);
   },
   /** gc.threshold(n) of the script, in bytes as py/modgc.c keeps it (-1: none). */
   gcThreshold(bytes: unknown): void {

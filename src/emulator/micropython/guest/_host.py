@@ -19,8 +19,9 @@ def defer(fn):
 
 
 def run_deferred():
-    # Not under a call whose arguments C alone holds (an import through a closure, realm.ts
-    # callerSafe): the collections fn asks for would not run, and what it holds would stay held.
+    # Only where the worker may collect (not under a with block's __exit__ on its way out, nor a
+    # call whose argument block it cannot pin, pinned-args.ts): elsewhere the collections fn asks
+    # for would not run, and what it holds would stay held.
     while deferred and _may_collect():
         deferred.pop()()
 
@@ -49,8 +50,8 @@ def _bridge(js):
 
     # call() and data() close over one tuple, not each function: a closure called with more than
     # five cells and arguments together copies them into a heap block only C refers to
-    # (py/objclosure.c closure_call), and the worker collects garbage in these calls only when no
-    # such block is held (see collector.ts).
+    # (py/objclosure.c closure_call), which the worker must find and pin at each collection in
+    # these calls (pinned-args.ts).
     def call(name, *args):
         js_pause, js_call, js_resume, read_reply = call_fns
         # The bridge's own work is not the script's: the worker does not count it as busy time.
@@ -132,6 +133,7 @@ def _bridge(js):
 
     js_soft_reset, js_raw_output, js_gc_threshold, may_collect = js.softReset, js.rawOutput, js.gcThreshold, js.mayCollect
     _lend(*json.loads(js.lent()))
+    js.pins(uctypes.addressof(_pins), len(_pins))
     call_fns = (js_pause, js_call, js_resume, read_reply)
     data_fns = (js_pause, js_data, js_resume, read_reply)
     return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, may_collect
@@ -141,8 +143,8 @@ def _bridge(js):
 # arguments: the interpreter holds the __init__ arguments in a heap block only C refers to
 # (py/objtype.c mp_obj_instance_make_new: m_new ... m_del), which a collection would free and
 # m_del then free again under its next owner. Guest classes that call the host from __init__
-# are @constructor. (The worker itself refuses to collect under a class that Python code calls with
-# arguments, realm.ts callerSafe, a script's own too; this guard also covers a call from C code.)
+# are @constructor. (Under a class that Python code calls with arguments, a script's own too, the
+# worker pins that block, pinned-args.ts; this guard also covers a call from C code.)
 _constructing = [0]
 
 
@@ -165,6 +167,11 @@ def _tag_floats(value):
         return [_tag_floats(v) for v in value]
     return value
 
+
+# Heap addresses the worker writes here for a collection at a host call, and clears after: the
+# argument blocks C alone holds (pinned-args.ts); the collector marks the blocks the words of a
+# block it reaches point to (py/gc.c gc_mark_subtree). 128 pins: more candidates, no collection.
+_pins = bytearray(4 * 128)
 
 # Socket data calls by number (data-channel.ts DATA_CALLS; data-channel.spec.ts checks them).
 RECV, SEND, SENDALL, WRITE, READ = 0, 1, 2, 3, 4

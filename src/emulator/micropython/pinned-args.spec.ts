@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { argPins } from "./pinned-args.ts";
+
+/**
+ * A heap as py/gc.c lays it out: one area (mp_state_mem_area_t at AREA: next, the allocation
+ * table's start and length, the finaliser table, the pool's start and end), 2 bits a 16-byte
+ * block in the table (1: a head, 2: a tail).
+ */
+const AREA = 16, TABLE = 64, BLOCKS = 64, POOL = 256, CLOSURE_TYPE = 0x1000, TYPE_TYPE = 0x2000;
+function heap() {
+  const words = new Int32Array(0x4000 / 4);
+  words.set([0, TABLE, BLOCKS / 4, 0, POOL, POOL + BLOCKS * 16], AREA / 4);
+  const bytes = new Uint8Array(words.buffer);
+  let next = 0;
+  /** Allocates `content` words at the next free block: its address. */
+  const alloc = (...content: number[]) => {
+    const at = POOL + next * 16;
+    const n = Math.max(1, Math.ceil(content.length / 4));
+    for (let b = next; b < next + n; b++) bytes[TABLE + (b >> 2)]! |= (b === next ? 1 : 2) << ((b & 3) * 2);
+    next += n;
+    words.set(content, at / 4);
+    return at;
+  };
+  return { words, alloc, pins: argPins(() => words, AREA, CLOSURE_TYPE) };
+}
+
+describe("argPins: the argument blocks only C holds (py/objclosure.c closure_call, py/objtype.c mp_obj_instance_make_new)", () => {
+  it("finds a closure's block by its cells, a class's by the class first (__new__) or an instance of it second (__init__)", () => {
+    const { alloc, pins } = heap();
+    pins.setArea(alloc(0, 0, 0, 0, 0, 0, 0, 0), 32);
+    const cells = [alloc(0x3000, 1), alloc(0x3000, 2)];
+    const closure = alloc(CLOSURE_TYPE, 0x4000, 2, ...cells);
+    const cls = alloc(TYPE_TYPE, 0, 0, 0);
+    const instance = alloc(cls, 0, 0, 0);
+    const closureArgs = alloc(...cells, 7, 9, 11, 13);
+    const newArgs = alloc(cls, 3, 5, 7, 9);
+    const initArgs = alloc(0x4000, instance, 3, 5, 7, 9);
+    alloc(cells[0]!, 0, 7, 9); // starts with one cell only
+    const classmethodArgs = alloc(0x4000, cls, 3); // an __init__ made a classmethod: the class second
+    expect(pins.find([closure])).toEqual([closureArgs]);
+    expect(pins.find([cls])).toEqual([instance, newArgs, initArgs, classmethodArgs]);
+    expect(pins.find([closure, cls])).toEqual([instance, closureArgs, newArgs, initArgs, classmethodArgs]);
+  });
+
+  it("holding() writes the blocks into the pin area for the collection only; a built-in type (outside the heap) or more candidates than pins: null", () => {
+    const { words, alloc, pins } = heap();
+    expect(pins.find([])).toEqual([]);
+    const cell = alloc(0x3000, 1);
+    const closure = alloc(CLOSURE_TYPE, 0x4000, 1, cell);
+    const args = [alloc(cell, 1, 2, 3, 4, 5), alloc(cell, 6, 7, 8, 9, 10), alloc(cell, 11, 12, 13, 14, 15)];
+    expect(pins.find([closure])).toBeNull(); // no pin area yet
+    const area = alloc(0, 0);
+    pins.setArea(area, 8);
+    expect(() => pins.setArea(area, 8)).toThrow(TypeError);
+    expect(pins.find([closure])).toBeNull(); // three candidates, two pins
+    expect(pins.find([0x100])).toBeNull(); // a type in static data
+    let during: number[] = [];
+    pins.holding(args.slice(0, 2), () => (during = Array.from(words.subarray(area / 4, area / 4 + 2))));
+    expect(during).toEqual(args.slice(0, 2));
+    expect(Array.from(words.subarray(area / 4, area / 4 + 2))).toEqual([0, 0]);
+  });
+});

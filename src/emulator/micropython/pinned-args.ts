@@ -1,0 +1,122 @@
+/**
+ * Pins for the heap blocks C alone holds under a host call: the argument blocks of a closure's or a
+ * class's call (realm.ts argCopiers), which a collection there would free while C still uses them.
+ *
+ * closure_call copies a closure's cells and arguments into `args2 = m_new(...)` when they do not
+ * fit its C array of 5, and m_del's it when the callee returns (py/objclosure.c, v1.27.0 51-58);
+ * mp_obj_instance_make_new does the same for a class called with arguments: [class, args...] for
+ * its __new__ (py/objtype.c, v1.27.0 322-326), [__init__, instance, args...] for its __init__
+ * (353-358). The pointer lives in a WebAssembly local, which the port's collector cannot scan.
+ * But the collector is conservative inside the heap: it marks every head block that a word of a
+ * marked block points to (py/gc.c gc_mark_subtree, v1.27.0 457-520). So the worker finds the
+ * candidate blocks by their content, writes their addresses into the pin area (a bytearray the
+ * guest library holds, _host.py _pins) for the collection, and clears it after.
+ *
+ * Matching is loose on purpose: a garbage block taken for one stays one collection longer; a
+ * block missed is freed under C. A class's candidates: every head block whose first word is the
+ * class (its __new__'s block, and its instances), or whose second word is an instance of it (its
+ * __init__'s block). A closure's: every head block that starts with its cells. No collection (null)
+ * under a built-in type (outside the heap: its constructor may hold what no pin finds, as list()
+ * the list it builds) or with more candidates than the pin area holds.
+ */
+
+/** MICROPY_BYTES_PER_GC_BLOCK (py/mpconfig.h: 4 words). */
+const BLOCK = 16;
+/** py/gc.c: an allocation table entry (2 bits a block) of a block that starts an allocation. */
+const AT_HEAD = 1;
+/** The most cells a closure has (py/vm.c MP_BC_MAKE_CLOSURE: their count is one byte of the bytecode). */
+const MAX_CELLS = 255;
+
+export interface ArgPins {
+  /** The pin area: `length` bytes at `address`, inside a heap block the guest library holds (once). */
+  setArea(address: number, length: number): void;
+  /** The candidate blocks of the calls of `copiers`, or null if they cannot all be pinned (a built-in type, too many). */
+  find(copiers: readonly number[]): number[] | null;
+  /** Runs `collect` with `blocks` pinned. */
+  holding(blocks: readonly number[], collect: () => void): void;
+}
+
+/** `firstArea`: MP_STATE_MEM(area) (collector.ts); `closureType`: a closure's type word. */
+export function argPins(memory: () => Int32Array, firstArea: number, closureType: number): ArgPins {
+  let area = -1;
+  let capacity = 0;
+  return {
+    setArea(address, length) {
+      if (area !== -1 || address % 4 !== 0) throw new TypeError("invalid bridge argument");
+      area = address;
+      capacity = length >> 2;
+    },
+    find(copiers) {
+      if (copiers.length === 0) return [];
+      if (area === -1) return null;
+      return candidates(memory(), firstArea, copiers, closureType, capacity);
+    },
+    holding(blocks, collect) {
+      if (blocks.length === 0) return collect();
+      memory().set(blocks, area >> 2);
+      try {
+        collect();
+      } finally {
+        memory().fill(0, area >> 2, (area >> 2) + blocks.length);
+      }
+    },
+  };
+}
+
+/** The heap's areas as [pool start, pool end) pairs (mp_state_mem_area_t, see collector.ts). */
+function pools(words: Int32Array, firstArea: number): number[] {
+  const found = [];
+  for (let area = firstArea; area !== 0; area = words[area >> 2]!) found.push(words[(area >> 2) + 4]!, words[(area >> 2) + 5]!);
+  return found;
+}
+
+function candidates(words: Int32Array, firstArea: number, copiers: readonly number[], closureType: number, capacity: number): number[] | null {
+  const heap = pools(words, firstArea);
+  const inHeap = (address: number) => heap.some((start, i) => i % 2 === 0 && address >= start && address < heap[i + 1]!);
+  // Per copier: a class (cells null) or a closure's cells (its words after type, fun, n_closed: py/objclosure.c mp_obj_closure_t)
+  const cellsOf: (Int32Array | null)[] = [];
+  for (const copier of copiers) {
+    if (!inHeap(copier)) return null; // a built-in type: its constructor may hold what no pin finds (realm.ts argCopier)
+    if (words[copier >> 2] !== closureType) {
+      cellsOf.push(null);
+      continue;
+    }
+    const n = words[(copier >> 2) + 2]!;
+    if (n < 1 || n > MAX_CELLS) return null;
+    cellsOf.push(words.subarray((copier >> 2) + 3, (copier >> 2) + 3 + n));
+  }
+  const instanceOf = (object: number, cls: number) => (object & 3) === 0 && object > 0 && object < words.length * 4 && words[object >> 2] === cls;
+  const matches = (at: number) => {
+    for (let c = 0; c < copiers.length; c++) {
+      const cells = cellsOf[c]!;
+      if (cells === null) {
+        // (the second word the class itself: an __init__ made a classmethod, bound to the class)
+        if (words[at] === copiers[c] || words[at + 1] === copiers[c] || instanceOf(words[at + 1]!, copiers[c]!)) return true;
+        continue;
+      }
+      let i = 0;
+      while (i < cells.length && words[at + i] === cells[i]) i++;
+      if (i === cells.length) return true;
+    }
+    return false;
+  };
+  const bytes = new Uint8Array(words.buffer);
+  const found: number[] = [];
+  for (let area = firstArea; area !== 0; area = words[area >> 2]!) {
+    const table = words[(area >> 2) + 1]!;
+    const tableEnd = table + words[(area >> 2) + 2]!;
+    const pool = words[(area >> 2) + 4]!;
+    for (let at = table; at < tableEnd; at++) {
+      const entry = bytes[at]!;
+      if (entry === 0) continue;
+      for (let j = 0; j < 4; j++) {
+        if (((entry >> (2 * j)) & 3) !== AT_HEAD) continue;
+        const block = pool + ((at - table) * 4 + j) * BLOCK;
+        if (!matches(block >> 2)) continue;
+        if (found.length === capacity) return null;
+        found.push(block);
+      }
+    }
+  }
+  return found;
+}
