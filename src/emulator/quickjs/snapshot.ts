@@ -274,7 +274,8 @@ export const RUN_FILE = "boardsim:run";
  * The bytes count against a board's heap as if the board had compiled the script, less one
  * wrapper (a second one, the same, measures it; the board compiles its own to run the script).
  * Malloc's layout differs from a board that compiled the script itself, so the heap holds the same
- * to within a few small blocks (256-byte arrays: the same count; 8-byte ones: 403 against 406).
+ * to within a few small blocks (256-byte arrays: 199 against 199 or 200, as the library's layout
+ * falls; 8-byte ones: 403 against 406).
  */
 function compileInto(module: QuickJSAsyncWASMModule, memory: WasmMemory, ctx: QuickJSAsyncContext, script: TemplateScript, exports: Record<string, string[]>): number {
   const em = (module as unknown as { module: Malloc & { HEAPU8: Uint8Array } }).module;

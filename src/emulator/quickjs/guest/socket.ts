@@ -2,7 +2,7 @@
 import { bytes, toBuffer } from "./bytes.ts";
 import { callable } from "./callable.ts";
 import { tuple } from "./exceptions.ts";
-import { boardInfo, call, call2 } from "./host.ts";
+import { boardInfo, call, call2, hostFunctions } from "./host.ts";
 import { typeName } from "./builtins.ts";
 import { strictInstances } from "./attributes.ts";
 
@@ -76,17 +76,17 @@ class socket {
   }
   /** Returns how many bytes the board took, which can be fewer than given. */
   send(data: unknown): number {
-    return call2<number>("socketSend", this.fd, data instanceof Uint8Array ? data : toBuffer(data)); // bytes: no call
+    return call2<number>(hostFunctions.socketSend, this.fd, data instanceof Uint8Array ? data : toBuffer(data)); // bytes: no call
   }
   sendall(data: unknown): void {
-    call2("socketSendAll", this.fd, data instanceof Uint8Array ? data : toBuffer(data));
+    call2(hostFunctions.socketSendAll, this.fd, data instanceof Uint8Array ? data : toBuffer(data));
   }
   /** write(buf): everything (blocking), or what the buffer took / null when non-blocking (py/stream.c). */
   write(data: unknown): number | null {
     return call<number | null>("socketWrite", this.fd, toBuffer(data));
   }
   recv(bufsize: number): bytes {
-    return new bytes(call2<ArrayBuffer>("socketRecv", this.fd, bufsize));
+    return new bytes(call2<ArrayBuffer>(hostFunctions.socketRecv, this.fd, bufsize));
   }
   /** read(n) waits for n bytes or the end, read() for the end; null (None) when non-blocking with nothing to read. */
   read(size?: number): bytes | null {
