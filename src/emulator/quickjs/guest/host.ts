@@ -40,17 +40,11 @@ export function call<T = unknown>(name: HostName, ...args: unknown[]): T {
 }
 
 /**
- * The host functions by name, for call0-call2: `hostFunctions.socketRecv` names its function in
- * the code, which QuickJS looks up by its atom; `functions[name]` makes an atom of the string
- * first, hashing it at every call (≈ 0.3 µs in the interpreter).
- */
-export const hostFunctions = functions as Readonly<Record<HostName, HostFunction>>;
-
-/**
- * call() of a host function itself (`hostFunctions.socketRecv`) with a fixed number of arguments,
- * for the calls a busy loop makes (a socket's recv and send, print, time.ticks_ms): no rest array
- * and no apply, each ≈ 0.7 µs in the interpreter on a quiet machine. The host function gets
- * exactly the arguments given, as through call().
+ * call() of a host function itself (hostFunction, looked up once) with a fixed number of arguments,
+ * for the calls a busy loop makes (print, time.ticks_ms): no rest array and no apply, each
+ * ≈ 0.7 µs in the interpreter on a quiet machine; no lookup by name either (`functions[name]` makes
+ * an atom of the string, hashing it at every call: ≈ 0.3 µs). The host function gets exactly the
+ * arguments given, as through call().
  */
 export function call0<T = unknown>(fn: HostFunction): T {
   let value: T;
@@ -86,8 +80,8 @@ export function call2<T = unknown>(fn: HostFunction, a: unknown, b: unknown): T 
 }
 
 const handlers = new Map<number, () => void>();
-/** handlers.size > 0, kept as a variable: read after every host call, where Map's size getter is a call of its own. */
-let hasHandlers = false;
+/** handlers.size > 0, kept as a variable: read after every host call, where Map's size getter is a call of its own. Read by socket.ts too. */
+export let hasHandlers = false;
 let nextHandler = 1;
 let inCallback = false;
 
@@ -107,8 +101,13 @@ export function canRunCallbacks(): boolean {
   return hasHandlers && !inCallback;
 }
 
+/** A host function itself, looked up once, for the calls a busy loop makes (socket.ts and call0-call2 say why). */
+export function hostFunction(name: HostName): HostFunction {
+  return functions[name]!;
+}
+
 /** After a host call, once the script has callbacks: runs the due ones. */
-function afterCall(): void {
+export function afterCall(): void {
   if (!inCallback && invoke<boolean>(functions, "schedPending", [])) runScheduled();
 }
 
