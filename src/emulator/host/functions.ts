@@ -62,11 +62,16 @@ export const HOST_NAMES: readonly HostName[] = [...MODULE_OF.keys()] as HostName
  */
 export function hostFunctions(board: BoardContext): (name: string) => HostFunction | undefined {
   const made = new Map<HostModuleName, Record<string, HostFunction>>();
+  const found = new Map<string, HostFunction>(); // one lookup per call for the names the script uses
   return (name) => {
+    const known = found.get(name);
+    if (known) return known;
     const module = MODULE_OF.get(name); // a Map: a script may send any name ("constructor", "__proto__")
     if (module === undefined) return undefined;
     let functions = made.get(module);
     if (!functions) made.set(module, (functions = MODULES[module](board)));
-    return functions[name];
+    const fn = functions[name];
+    if (fn) found.set(name, fn);
+    return fn;
   };
 }

@@ -51,6 +51,14 @@ describe("print formats values like MicroPython", () => {
     expect(out.split("\n")).toEqual([all, `all: ${all}|`, `b"'"`, "b'it\\'s \\\\ \"q\" \\r\\n'", "b'only \"double\"'", "b'\\\\\\x7f\\x80\\xe9' b''", `b'${"\\xff".repeat(2999)}'`, ""]);
   });
 
+  it("prints a bytes repr longer than the host's 4096-byte step whole, its quotes chosen from all of it", async () => {
+    // 9000 bytes, every value but '"', so one ' (in every 256) makes the repr use " (py/objstr.c, mp_str_print_quoted).
+    const out = await consoleOf(`const b = new bytes(9000); for (let i = 0; i < 9000; i++) b[i] = i % 256 === 0x22 ? 0x41 : i % 256; print(b); print(b.subarray(0, 4097))`);
+    const text = (c: number) => (c === 0x22 || c === 0x5c ? "\\" + String.fromCharCode(c) : c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : c === 9 ? "\\t" : c === 10 ? "\\n" : c === 13 ? "\\r" : "\\x" + c.toString(16).padStart(2, "0"));
+    const repr = (n: number) => `b"${Array.from({ length: n }, (_, i) => text(i % 256 === 0x22 ? 0x41 : i % 256)).join("")}"`;
+    expect(out).toBe(`${repr(9000)}\n${repr(4097)}\n`);
+  });
+
   it("prints non-ASCII text as it is: Latin-1, wider characters and emoji, alone and among other values", async () => {
     expect(await consoleOf(`print("café"); print("ÿ", "naïve", 1); print("中文 ✓ 😀"); print("é" + "x".repeat(600))`)).toBe(
       `café\nÿ naïve 1\n中文 ✓ 😀\né${"x".repeat(600)}\n`,

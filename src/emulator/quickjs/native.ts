@@ -11,52 +11,60 @@ function quoted(c: number, q: number, isBytes: boolean): string {
 }
 
 /**
- * Each byte as repr(bytes) writes it, between ' quotes and between " quotes: at most 4 ASCII
- * characters packed into one little-endian word, with their count (1, 2 or 4) in the bits ASCII
- * leaves clear: bit 7 set for 2, bits 7 and 15 for 4 (one table read per byte).
+ * Each byte as repr(bytes) writes it: at most 4 ASCII characters packed into one little-endian
+ * word (BYTE_CHARS) and their count (BYTE_WIDTHS); bytes b between ' quotes at b, between " quotes
+ * at 256 + b.
  */
-const BYTE_TEXT = [0x27, 0x22].map((q) => {
-  const words = new Int32Array(256);
+const BYTE_CHARS = new Int32Array(512);
+const BYTE_WIDTHS = new Uint8Array(512);
+[0x27, 0x22].forEach((q, table) => {
   for (let c = 0; c < 256; c++) {
     const text = quoted(c, q, true);
-    for (let i = 0; i < text.length; i++) words[c]! |= text.charCodeAt(i) << (8 * i);
-    words[c]! |= text.length === 2 ? 0x80 : text.length === 4 ? 0x8080 : 0;
+    for (let i = 0; i < text.length; i++) BYTE_CHARS[256 * table + c]! |= text.charCodeAt(i) << (8 * i);
+    BYTE_WIDTHS[256 * table + c] = text.length;
   }
-  return words;
 });
-/** A BYTE_TEXT word without its count bits. */
-const CHARS = 0x7f7f7f7f;
 /**
- * Where a bytes repr is assembled: grown as needed, never shrunk (one board's print at a time).
- * Each byte's text is written as a whole word and the next overwrites what was past its length,
- * so the buffer keeps 3 bytes to spare.
+ * A bytes repr is made REPR_CHUNK bytes at a time: copied into `reprInput`, written into
+ * `reprOutput` (each byte's text as a whole word, the next overwriting what was past its width).
+ * Buffers that never change let the optimised loop read and write them without reloading where
+ * they are: a 1 KiB print's text ≈ 40 % faster than reading the guest's memory in place.
  */
-let reprBuffer = Buffer.alloc(4096);
-let reprView = new DataView(reprBuffer.buffer, reprBuffer.byteOffset, reprBuffer.length);
+const REPR_CHUNK = 4096;
+const reprInput = new Uint8Array(REPR_CHUNK);
+const reprOutput = Buffer.alloc(4 * REPR_CHUNK + 8);
+const reprView = new DataView(reprOutput.buffer, reprOutput.byteOffset, reprOutput.length);
 
-/** repr(bytes) as mp_str_print_quoted writes it (py/objstr.c), with print's "\n" after it when asked: one string made. */
+/** repr(bytes) as mp_str_print_quoted writes it (py/objstr.c), with print's "\n" after it when asked. */
 function bytesRepr(value: Uint8Array, newline: boolean): string {
-  const room = 4 * value.length + 4 + 3;
-  if (reprBuffer.length < room) {
-    reprBuffer = Buffer.alloc(room);
-    reprView = new DataView(reprBuffer.buffer, reprBuffer.byteOffset, reprBuffer.length);
-  }
-  const out = reprBuffer;
-  const view = reprView;
   const q = value.includes(0x27) && !value.includes(0x22) ? 0x22 : 0x27;
-  const words = BYTE_TEXT[q === 0x27 ? 0 : 1]!;
-  out[0] = 0x62; // b
-  out[1] = q;
+  const table = q === 0x27 ? 0 : 256;
+  reprOutput[0] = 0x62; // b
+  reprOutput[1] = q;
   let at = 2;
+  let text = "";
   const length = value.length; // not read per byte (a getter)
-  for (let i = 0; i < length; i++) {
-    const word = words[value[i]!]!;
-    view.setInt32(at, word & CHARS, true);
-    at += 1 + ((word >> 7) & 1) + ((word >> 14) & 2);
+  let start = 0;
+  for (; length - start > REPR_CHUNK; start += REPR_CHUNK) {
+    reprInput.set(value.subarray(start, start + REPR_CHUNK));
+    text += reprOutput.toString("latin1", 0, reprChunk(REPR_CHUNK, table, at));
+    at = 0;
   }
-  out[at++] = q;
-  if (newline) out[at++] = 0x0a;
-  return out.toString("latin1", 0, at);
+  reprInput.set(start === 0 ? value : value.subarray(start));
+  at = reprChunk(length - start, table, at);
+  reprOutput[at++] = q;
+  if (newline) reprOutput[at++] = 0x0a;
+  return text + reprOutput.toString("latin1", 0, at);
+}
+
+/** Writes the texts of reprInput's first `n` bytes (quotes `table`) into reprOutput from `at`; returns where they end. */
+function reprChunk(n: number, table: number, at: number): number {
+  for (let i = 0; i < n; i++) {
+    const c = table + reprInput[i]!;
+    reprView.setInt32(at, BYTE_CHARS[c]!, true);
+    at += BYTE_WIDTHS[c]!;
+  }
+  return at;
 }
 
 const UTF8_ENCODER = new TextEncoder();
@@ -64,7 +72,7 @@ const UTF8_DECODER = new TextDecoder("utf-8", { fatal: true });
 
 /**
  * Helpers the guest library calls as native code: text work that is the same on every board and
- * far too slow in the sandbox's interpreter (a 1 KiB bytes repr costs ~0.5 ms there, ~5 µs here),
+ * far too slow in the sandbox's interpreter (a 1 KiB bytes repr costs ~0.5 ms there, ~3.5 µs here),
  * yet on the chapter server's hot path (`print(data)` for every chunk).
  */
 export const NATIVE_HELPERS: Record<string, (...args: never[]) => HostValue> = {

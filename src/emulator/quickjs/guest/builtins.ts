@@ -1,10 +1,11 @@
 /** The Python builtins a chapter script uses: print, len, str, repr, bytes, tuple and the exceptions. */
 import { bytes, utf8Encode } from "./bytes.ts";
 import { EXCEPTIONS, tuple } from "./exceptions.ts";
-import { call, call1, call2 } from "./host.ts";
+import { call, call1, call2, hostFunction } from "./host.ts";
 import { repr, str } from "./repr.ts";
 
 const PRINT_KEYWORDS = new Set(["sep", "end"]);
+const write = hostFunction("write");
 
 /** Python's keyword arguments arrive as a trailing options object: `print("x", { end: "" })`. */
 function isPrintKeywords(value: unknown): value is { sep?: string; end?: string } {
@@ -23,9 +24,9 @@ export function print(...args: unknown[]): void {
   let count = args.length;
   if (count === 1) {
     const arg = args[0];
-    if (typeof arg === "string") return call1("write", arg + "\n");
+    if (typeof arg === "string") return call1(write, arg + "\n");
     // printsAsBytes inlined: one interpreted call less on the chapter server's print(data).
-    if (arg instanceof Uint8Array && typeof (arg as { __str__?: unknown }).__str__ !== "function") return call2("write", arg, "\n");
+    if (arg instanceof Uint8Array && typeof (arg as { __str__?: unknown }).__str__ !== "function") return call2(write, arg, "\n");
   }
   let sep = " ";
   let end = "\n";

@@ -1,6 +1,12 @@
 /** MicroPython's time module: each function is the host's (src/emulator/host/modtime.ts), which checks and wraps. */
 import { tuple } from "./exceptions.ts";
-import { call, call0, call2, canRunCallbacks } from "./host.ts";
+import { call, call0, call2, canRunCallbacks, hostFunction } from "./host.ts";
+
+const ticksMs = hostFunction("ticksMs");
+const ticksUs = hostFunction("ticksUs");
+const ticksAdd = hostFunction("ticksAdd");
+const ticksDiff = hostFunction("ticksDiff");
+const timeTime = hostFunction("timeTime");
 
 /** A sleep wakes for scheduled callbacks (Timer, Pin.irq), runs them after the call, sleeps on. */
 function sleepFor(value: number, unit: "s" | "ms" | "us"): void {
@@ -19,20 +25,20 @@ export default {
     sleepFor(us, "us");
   },
   ticks_ms(): number {
-    return call0<number>("ticksMs");
+    return call0<number>(ticksMs);
   },
   ticks_us(): number {
-    return call0<number>("ticksUs");
+    return call0<number>(ticksUs);
   },
   ticks_add(ticks: number, delta: number): number {
-    return call2<number>("ticksAdd", ticks, delta);
+    return call2<number>(ticksAdd, ticks, delta);
   },
   ticks_diff(end: number, start: number): number {
-    return call2<number>("ticksDiff", end, start);
+    return call2<number>(ticksDiff, end, start);
   },
   /** Seconds since the board's epoch: 1970 on rp2, 2000 on the ESP ports. */
   time(): number {
-    return call0<number>("timeTime");
+    return call0<number>(timeTime);
   },
   /** Nanoseconds since the board's epoch, as a bigint (beyond a double's exact integers). */
   time_ns(): bigint {
