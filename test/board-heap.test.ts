@@ -119,6 +119,15 @@ describe("a full heap in a catch block: the board's MemoryError, never a bare nu
     expect(output).toBe('Traceback (most recent call last):\n  File "main.ts", line 5, in <module>\nMemoryError: memory allocation failed\n');
   });
 
+  it("a script that keeps its heap full still blocks: the suspended call's buffer is set aside for it", async () => {
+    const { output, outcome } = await runScript(
+      `import time from "time";\nconst hoard: object[] = [];\ntry {\n  while (true) hoard.push({ n: hoard.length });\n} catch (e) {}\ntime.sleep_ms(1);\ntime.sleep_ms(1);\nprint("slept", hoard.length > 100);\n`,
+      "esp8266",
+    );
+    expect(outcome).toEqual({ kind: "finished" });
+    expect(output).toBe("slept True\n");
+  });
+
   it("a script's own throw null stays null, also after a MemoryError was handled", async () => {
     const { output } = await runScript(
       `try { new Uint8Array(1 << 20); } catch (e) { print(repr(e)); }\ntry { throw null; } catch (e) { print(e); }\n`,

@@ -210,6 +210,54 @@ check("with host call", bad, 0)
 gc.threshold(-1)
 `;
 
+/**
+ * A collection at a host call (gc.collect()) made under a call whose arguments C copied to a heap
+ * block it alone holds, and frees when the callee returns (py/objclosure.c closure_call, a closure
+ * with more than 5 cells and arguments; py/objtype.c mp_obj_instance_make_new, a class called with
+ * arguments). Collected there, the block went to the next allocation and that free then freed a
+ * live tuple of the script: the next allocations overwrote it (before the fix, each line said 1). The
+ * same hole emptied the globals of a library module imported through the import hook's closure
+ * (_boardsim.py _import_as_firmware: ntptime's lost settime, \`<module ''>\`).
+ */
+const HEAP_ARGS = `import gc
+
+def fill(held):
+    # a collection at a host call, then 2-block tuples (16-byte blocks) in the holes of 2 blocks or
+    # more, lowest first (py/gc.c gc_alloc: first fit): one in the block it freed under C, if any
+    gc.collect()
+    for i in range(len(held)):
+        held[i] = (i, i, i, i)
+
+def outer():
+    a = b = c = d = e = 0
+    def inner(held):
+        a, b, c, d, e  # five cells and one argument: 6 words (py/objclosure.c closure_call)
+        fill(held)
+    return inner
+
+class Filled:
+    def __init__(self, held, x, y):  # the instance, the method and 3 arguments: 5 words (py/objtype.c)
+        fill(held)
+
+class Box:
+    pass
+
+f = outer()
+box = Box()
+box.f = f
+for how, call in (("closure", f), ("closure(*args)", lambda held: f(*[held])), ("closure as attribute", box.f), ("class", lambda held: Filled(held, 0, 0))):
+    held = later = None
+    gc.collect()
+    held = [None] * (gc.mem_free() // 36 - 128)  # a tuple (32 bytes) and a slot each: nearly all the heap
+    call(held)
+    # the caller's m_del freed the block it copied the arguments to: a held tuple, taken by these
+    later = [(-1, -1, -1, j) for j in range(32)]
+    bad = 0
+    for i in range(len(held)):
+        bad += held[i] != (i, i, i, i)
+    print(how, bad)
+`;
+
 let dir = "";
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "boardsim-gc-"));
@@ -285,6 +333,14 @@ describe("collections while Python runs keep every value (ESP8266, small heap: m
     expect(output.trimEnd().split("\n")).toEqual(
       ["join", "map", "sorted", "instances", "closures", "closure loop", "bound", "star", "generator", "except", "dict", "bytes", "with loop", "with host call"].map((name) => `${name} ok`),
     );
+    expect(outcome).toEqual({ kind: "finished" });
+  });
+});
+
+describe("a collection under a call whose arguments C holds in the heap waits (py/objclosure.c, py/objtype.c)", () => {
+  it.each(["esp8266"])("%s: a closure of 5 cells, called plainly, with *args, as an attribute, and a class's __init__ with 3 arguments each collect inside; no tuple they made is freed", async (board) => {
+    const { output, outcome } = await runScript(HEAP_ARGS, board, "main.py");
+    expect(output).toBe("closure 0\nclosure(*args) 0\nclosure as attribute 0\nclass 0\n");
     expect(outcome).toEqual({ kind: "finished" });
   });
 });

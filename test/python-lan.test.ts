@@ -75,6 +75,22 @@ print(s.readinto(a), a)
     expect(server.lines().slice(2)).toEqual(["udp at 192.168.1.100", "8 bytearray(b'abcdefgh')", "b'ijkl'", "4 array('H', [30839, 31353])"]);
   });
 
+  it.each([
+    ["esp32", "print(s.read(5), s.recvfrom(10)[0])\n", ["b''", "b''", "b'' b''"]],
+    ["pico_w", "", ["b''", "b'after'"]],
+  ])("%s: an empty datagram is a read of 0; on the ESP32 every later read gives 0 bytes too", async (board, more, lines) => {
+    // ports/esp32/modsocket.c v1.27.0 _socket_read_data lines 631-633, 655-657: a read of 0 marks
+    // the socket PEER_CLOSED; modlwip.c has no such state for UDP (lwip_raw_udp_receive).
+    const lab = new Lab({ timing: "fast" });
+    onTestFinished(() => lab.close());
+    const server = await addPython(lab, "py", board, `${UDP_SERVER_PY}print(s.recv(10))\nprint(s.recv(10))\n${more}`);
+    await server.waitFor("udp at 192.168.1.100\n");
+    const client = await udpClient(lab, `for (const d of ["", "after"]) c.sendto(d, ["192.168.1.100", 5005]);`);
+    expect(await client.finished()).toEqual({ kind: "finished" });
+    expect(await server.finished()).toEqual({ kind: "finished" });
+    expect(server.lines().slice(3)).toEqual(lines);
+  });
+
   it("a TS board's UDP readinto(buf) and read(n) read datagram after datagram too (the same host loop)", async () => {
     const lab = new Lab({ timing: "fast" });
     onTestFinished(() => lab.close());

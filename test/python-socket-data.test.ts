@@ -219,6 +219,30 @@ s.close()
     }
   }, 60_000);
 
+  it("write(buf, max_len) and write(buf, off, max_len) send that slice of buf and return its length", async () => {
+    // mp_stream_write_obj (py/stream.c v1.27.0 lines 268-286): both sizes are C's unsigned, so a
+    // negative off is past the end (nothing) and a negative max_len no limit.
+    const script = `${JOIN}s = socket.socket()
+s.connect(("192.168.1.2", 8888))
+print(s.write(b"abcdef", 3), s.write(b"abcdef", 2, 3), s.write("xyz", -1, 2), s.write(b"<>", 1, -1))
+try:
+    s.write(b"ab", 0, 1, 2)
+except TypeError as e:
+    print(e)
+s.close()
+`;
+    const lab = new Lab({ timing: "fast" });
+    try {
+      const { board, conn } = await labClient(lab, script);
+      const received = conn.readAll();
+      expect(await board.finished()).toEqual({ kind: "finished" });
+      expect(board.lines().slice(2)).toEqual(["3 3 0 1", "function expected at most 4 arguments, got 5"]);
+      expect(await lab.until(received)).toBe("abccde>");
+    } finally {
+      await lab.close();
+    }
+  }, 60_000);
+
   it("a pico_w echoes 1 MiB with readinto() and sendall of a memoryview, every byte in order", async () => {
     const payload = randomBytes(MIB);
     const pc = await pcServer(payload);

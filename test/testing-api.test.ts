@@ -38,5 +38,6 @@ it("a hosts name the router could not hold is refused at once, as a lab file's h
   expect(() => new Lab({ hosts: { "pc.lan\0junk": "192.168.1.2" } })).toThrow(
     `hosts["pc.lan\\u0000junk"]: must be a host name: letters, digits, '.' and '-', e.g. broker.local, not "pc.lan\\u0000junk"`,
   );
+  expect(() => new Lab({ hosts: { ["a".repeat(250) + ".lan"]: "192.168.1.2" } })).toThrow(`must be a host name of at most 253 characters, not 254`);
   expect(() => new Lab({ hosts: { broker: "nowhere" } })).toThrow(`hosts["broker"]: must map a host name to an IPv4 address, e.g. broker.local: 192.168.1.2, not "nowhere"`);
 });

@@ -127,6 +127,9 @@ export const esp8266: BoardProfile = {
   },
   socket: {
     ...MODLWIP_SOCKET,
+    // ERR_ARG is -12 in the SDK's lwIP 1.4 (include/lwip/err.h), the numbering modlwip.c v1.23.0
+    // lines 209-232 tabulate for lwIP before 1.4.1.
+    dnsNameErrno: -12,
     // TCP_SND_BUF 2×MSS(1460) (esp-open-lwip); TCP_WND is an SDK register, 4×MSS assumed (UNVERIFIED).
     sendBuffer: 2920,
     receiveWindow: 5840,

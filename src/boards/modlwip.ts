@@ -32,6 +32,8 @@ export const MODLWIP_SOCKET = {
   setsockoptWarning: "Warning: lwip.setsockopt() not implemented",
   // lwip_getaddrinfo_cb reports a failed lookup as -2.
   dnsFailureErrno: -2,
+  // ERR_ARG in lwIP 2.x (src/include/lwip/err.h), raised as it is (modlwip.c v1.23.0 lines 1785-1800).
+  dnsNameErrno: -16,
   // LWIP_INCOMING_PACKET_QUEUE_LEN is 4 in v1.29; whether v1.23 already queued 4 is UNVERIFIED.
   udpReceiveQueue: 4,
 } as const;

@@ -141,6 +141,12 @@ export interface BoardProfile {
     /** The bare OSError number of a failed name lookup (-2 lwIP raw API, -202 ESP-IDF EAI_FAIL). */
     dnsFailureErrno: number;
     /**
+     * The bare OSError number when lwIP's dns_gethostbyname refuses the name itself with ERR_ARG (an
+     * empty name on the raw-API ports, a name of DNS_MAX_NAME_LENGTH bytes or more on all): lwIP 2.x
+     * -16, the ESP8266 SDK's lwIP 1.4 -12, ESP-IDF's getaddrinfo EAI_FAIL -202.
+     */
+    dnsNameErrno: number;
+    /**
      * connect() to an address nobody answers: lwIP resends the SYN every `rtoMs` (its initial RTO,
      * LWIP_TCP_RTO_TIME; no doubling in SYN_SENT), `retransmissions` times (TCP_SYNMAXRTX), then
      * aborts: ECONNABORTED (src/network-sim/tcp/syn-retries.ts).

@@ -29,10 +29,12 @@ export function parseHostEntry(spec: string): [name: string, ip: string] | null 
 /**
  * Why `name` → `ip` cannot be one of the router's names (--hosts, a lab file's hosts:, Lab({ hosts })),
  * or null when it can: a name of letters, digits, '.' and '-' (never a NUL: a board reads a name as a
- * C string, so could not ask for it) and an IPv4 address.
+ * C string, so could not ask for it), at most 253 of them, and an IPv4 address.
  */
 export function hostEntryProblem(name: string, ip: unknown): string | null {
   if (!/^[A-Za-z0-9.-]+$/.test(name)) return `must be a host name: letters, digits, '.' and '-', e.g. broker.local, not ${JSON.stringify(name)}`;
+  // RFC 1035 2.3.4 (255 octets on the wire: 253 characters of text); lwIP refuses longer (netutils.ts lookup).
+  if (name.length > 253) return `must be a host name of at most 253 characters, not ${name.length}`;
   if (typeof ip !== "string" || !/^\d{1,3}(?:\.\d{1,3}){3}$/.test(ip)) {
     return `must map a host name to an IPv4 address, e.g. broker.local: 192.168.1.2, not ${JSON.stringify(ip)}`;
   }

@@ -2,7 +2,7 @@ import { milliseconds } from "./arguments.ts";
 import { cString, esp32Getaddrinfo, inetAddress, lookup } from "./netutils.ts";
 import { NetError } from "../../network-sim/errors.ts";
 import { TcpSocket } from "../../network-sim/tcp/tcp-socket.ts";
-import { UdpSocket } from "../../network-sim/udp/udp-socket.ts";
+import { type Datagram, UdpSocket } from "../../network-sim/udp/udp-socket.ts";
 import { GuestException, type HostValue } from "../host-api.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 
@@ -16,6 +16,32 @@ export type ReadResult = Uint8Array | null;
 export function modsocket(board: BoardContext) {
   const { profile, sockets } = board;
   const esp32 = profile.socket.module === "esp32";
+  // ESP32: a read that gives 0 bytes (an empty datagram) marks the socket PEER_CLOSED, and every
+  // later read gives 0 bytes at once (ports/esp32/modsocket.c _socket_read_data, v1.27.0 lines
+  // 631-633 and 655-657, v1.23.0 lines 624 and 649). recvfrom's address then is an unset C struct:
+  // UNVERIFIED, boardsim gives the empty datagram's sender.
+  const peerClosed = new WeakMap<UdpSocket, Datagram>();
+  const recvfrom = (s: UdpSocket, max: number): Datagram | Promise<Datagram> => {
+    const ended = peerClosed.get(s);
+    if (ended) return ended;
+    const d = s.recvfrom(max, board.signal);
+    if (!esp32) return d;
+    const mark = (x: Datagram): Datagram => (x.data.length === 0 && peerClosed.set(s, x), x);
+    return d instanceof Promise ? d.then(mark) : mark(d);
+  };
+  /**
+   * One read of at most `max` bytes as the port's stream read does: a datagram, or what the TCP
+   * queue has. A UDP socket's read(n)/readinto(buf) loops over datagrams too, as over TCP: each read is one
+   * datagram cut to what is still wanted, the rest of it dropped (modlwip.c lwip_socket_read →
+   * lwip_raw_udp_receive, v1.27.0 lines 1528-1542, 680-721; ESP32 socket_stream_read →
+   * lwip_recvfrom, ports/esp32/modsocket.c v1.27.0 lines 617-666, 797), until n bytes, an empty
+   * datagram (a read of 0: the end), or an error (py/stream.c v1.27.0 mp_stream_rw lines 46-83).
+   */
+  const readOnce = (s: TcpSocket | UdpSocket, max: number): Uint8Array | Promise<Uint8Array> => {
+    if (s instanceof TcpSocket) return s.recv(max, board.signal);
+    const d = recvfrom(s, max);
+    return d instanceof Promise ? d.then((x) => x.data) : d.data;
+  };
   return {
     socketNew: (_af: number, type: number): number => {
       const { SOCK_STREAM, SOCK_DGRAM } = profile.socket.constants;
@@ -40,7 +66,7 @@ export function modsocket(board: BoardContext) {
     },
     socketSendto: (id: number, data: Uint8Array, addr: HostValue): number | Promise<number> => sockets.udp(id).sendto(data, ...inetAddress(board, addr, "sendto")),
     socketRecvfrom: async (id: number, size: number): Promise<HostValue> => {
-      const { data, from } = await sockets.udp(id).recvfrom(size, board.signal);
+      const { data, from } = await recvfrom(sockets.udp(id), size);
       return [data, from[0], from[1]];
     },
     socketBind: (id: number, addr: HostValue): null | Promise<null> => sockets.get(id).bind(...inetAddress(board, addr, "bind"))?.then(() => null) ?? null,
@@ -59,12 +85,7 @@ export function modsocket(board: BoardContext) {
       return socket instanceof UdpSocket ? socket.send(data) : socket.send(data, board.signal);
     },
     socketSendAll: (id: number, data: Uint8Array): number | Promise<number> => sockets.tcp(id).send(data, board.signal, true),
-    socketRecv: (id: number, size: number): Uint8Array | Promise<Uint8Array> => {
-      const socket = sockets.get(id);
-      if (socket instanceof TcpSocket) return socket.recv(size, board.signal);
-      const datagram = socket.recvfrom(size, board.signal);
-      return datagram instanceof Promise ? datagram.then((d) => d.data) : datagram.data;
-    },
+    socketRecv: (id: number, size: number): Uint8Array | Promise<Uint8Array> => readOnce(sockets.get(id), size),
     socketClose: (id: number): null => {
       sockets.close(id);
       return null;
@@ -82,7 +103,7 @@ export function modsocket(board: BoardContext) {
     /**
      * getaddrinfo(host, port, af, type, proto, flags) → the firmware's list of 5-tuples (as lists).
      * modlwip.c v1.23.0 lwip_getaddrinfo (lines 1746-1813): one (AF_INET, SOCK_STREAM, 0, '', addr);
-     * other constraints only warn; "" is ERR_ARG (-16) from lwIP's dns_gethostbyname.
+     * other constraints only warn; "" is ERR_ARG from lwIP's dns_gethostbyname (the profile's dnsNameErrno).
      * esp32 modsocket.c v1.23.0 (lines 215-262, 920-975): lwIP's getaddrinfo echoes type (0 → SOCK_STREAM)
      * and proto, canonname is the host as looked up; "" means 0.0.0.0; a port outside 0..65535 is EAI_SERVICE (-201).
      * Both ports read the host as a C string (modlwip.c v1.23.0 lines 1748-1781, v1.27.0 1791-1837:
@@ -100,13 +121,13 @@ export function modsocket(board: BoardContext) {
         board.console("Warning: unsupported getaddrinfo constraints\n");
       }
       const name = cString(host);
-      if (name === "") throw new GuestException("OSError", [-16]);
+      if (name === "") throw new GuestException("OSError", [profile.socket.dnsNameErrno]);
       return [[AF_INET, SOCK_STREAM, 0, "", [lookup(board, name), portIn]]];
     },
     /** read([n]) / readinto(buf[, n]): n < 0 reads to the end of the stream; null is the firmware's None. */
-    socketRead: (fd: number, size: number): Promise<ReadResult> => socketReadLoop(board, sockets.get(fd), size, false),
+    socketRead: (fd: number, size: number): Promise<ReadResult> => readLoop((max) => readOnce(sockets.get(fd), max), size, false),
     /** readline([limit]): bytes up to and including "\n" (mp_stream_unbuffered_readline). */
-    socketReadline: (fd: number, limit: number): Promise<ReadResult> => socketReadLoop(board, sockets.get(fd), limit, true),
+    socketReadline: (fd: number, limit: number): Promise<ReadResult> => readLoop((max) => readOnce(sockets.get(fd), max), limit, true),
     /**
      * write(buf): mp_stream_write writes everything (blocking); non-blocking, what the buffer took,
      * or null when nothing (py/stream.c lines 243-262).
@@ -134,24 +155,6 @@ export function modsocket(board: BoardContext) {
       return `<socket state=${modlwipState(st)} timeout=${timeout} incoming=${st?.incoming ? "20010a40" : "0"} off=0>`;
     },
   } satisfies HostCalls<"modsocket">;
-}
-
-/** One read of at most `max` bytes as the port's stream read does: a datagram, or what the TCP queue has. */
-function readOnce(board: BoardContext, s: TcpSocket | UdpSocket, max: number): Uint8Array | Promise<Uint8Array> {
-  if (s instanceof TcpSocket) return s.recv(max, board.signal);
-  const d = s.recvfrom(max, board.signal);
-  return d instanceof Promise ? d.then((x) => x.data) : d.data;
-}
-
-/**
- * A UDP socket's read(n)/readinto(buf) loops over datagrams too, as over TCP: each read is one
- * datagram cut to what is still wanted, the rest of it dropped (modlwip.c lwip_socket_read →
- * lwip_raw_udp_receive, v1.27.0 lines 1528-1542, 680-721; ESP32 socket_stream_read →
- * lwip_recvfrom, ports/esp32/modsocket.c v1.27.0 lines 617-666, 797), until n bytes, an empty
- * datagram (a read of 0: the end), or an error (py/stream.c v1.27.0 mp_stream_rw lines 46-83).
- */
-function socketReadLoop(board: BoardContext, s: TcpSocket | UdpSocket, size: number, line: boolean): Promise<ReadResult> {
-  return readLoop((max) => readOnce(board, s, max), size, line);
 }
 
 /**

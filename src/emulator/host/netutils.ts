@@ -63,12 +63,18 @@ export function cString(text: string): string {
   return end === -1 ? text : text.slice(0, end);
 }
 
+/** lwIP's default (src/include/lwip/opt.h), which no port's lwipopts.h changes (UNVERIFIED for the ESP8266 SDK and ESP-IDF). */
+const DNS_MAX_NAME_LENGTH = 256;
+
 /**
  * A name as the simulated router's DNS resolves it (its hosts table), a numeric address as it is;
  * an unknown name fails at once with the board's lookup error (a real router may take its DNS
  * timeout: UNVERIFIED).
  */
 export function lookup(board: BoardContext, host: string): string {
+  // dns_gethostbyname checks the length before it reads an address (lwIP src/core/dns.c), so even
+  // "1.2.3.4" padded with spaces past it is refused.
+  if (Buffer.byteLength(host) >= DNS_MAX_NAME_LENGTH) throw new GuestException("OSError", [board.profile.socket.dnsNameErrno]);
   const ip = ip4addrAton(host) ?? board.lan.dns.resolve(host);
   if (ip !== null) return ip;
   board.log.warn({ host }, `DNS: no address for "${host}" (add it with --hosts ${host}=IP or the lab file's hosts:)`);

@@ -175,7 +175,9 @@ export function findCollector(env: Env): Collector {
       "_gen = _g()",
       "_C().m(_gen)",
       "exec('_p.stack()', {'_p': _p})",
-      "del gc, _f, _g, _C, _closure, _cl, _bm, _gen",
+      "def _s(*a):\n    _p.stack(id(_C), id(_s))",
+      "_s(*())",
+      "del gc, _f, _g, _C, _closure, _cl, _bm, _gen, _s",
     ].join("\n"),
   );
   snaps.push(staticData());
@@ -202,14 +204,15 @@ export function findCollector(env: Env): Collector {
   }
   const firstArea = unique("the heap's first area", areaFound);
 
-  const [plain, viaExec] = stacks;
+  const [plain, viaExec, star] = stacks;
   // plain: the module's call (mp_js_do_exec: mp_call_function_0), _C().m (CALL_METHOD), the bound
   // method _bm (CALL_FUNCTION), the closure _cl (CALL_FUNCTION), _f (CALL_FUNCTION), the for loop's
   // FOR_ITER (mp_iternext_allow_raise), _p.stack (CALL_METHOD). viaExec: the module's call, exec
-  // (CALL_FUNCTION: from there to the code's frame no invoke, py/builtinevex.c), _p.stack.
-  if (plain?.length !== 7 || viaExec?.length !== 3) throw new Error("MicroPython: unexpected invoke stacks at the collector's probe");
-  const [method, f, gen, bound, n, closure, none] = objects;
-  if (!none) throw new Error("MicroPython: unexpected objects at the collector's probe");
+  // (CALL_FUNCTION: from there to the code's frame no invoke, py/builtinevex.c), _p.stack. star:
+  // the module's call, _s(*()) (CALL_FUNCTION_VAR_KW: mp_call_method_n_kw_var, py/vm.c), _p.stack.
+  if (plain?.length !== 7 || viaExec?.length !== 3 || star?.length !== 3) throw new Error("MicroPython: unexpected invoke stacks at the collector's probe");
+  const [method, f, gen, bound, n, closure, none, cls, starred] = objects;
+  if (!starred) throw new Error("MicroPython: unexpected objects at the collector's probe");
   const found: SafePoints = {
     pendingFlag,
     schedState,
@@ -219,11 +222,13 @@ export function findCollector(env: Env): Collector {
     call0: plain[0]!.fn,
     callMethod: plain[1]!.fn,
     callN: plain[4]!.fn,
+    callVar: star[1]!.fn,
     iterNext: plain[5]!.fn,
     funType: f!.words[0]!,
     genType: gen!.words[0]!,
     boundType: bound!.words[0]!,
     closureType: closure.words[0]!,
+    typeType: cls!.words[0]!,
     exec: viaExec[1]!.arg1,
     none: none.id, // id() of an immediate object is its word (py/obj.c mp_obj_id)
   };
@@ -238,7 +243,10 @@ export function findCollector(env: Env): Collector {
     [method, n].every((o) => o!.words[0] === found.funType),
     plain[0]!.type === found.funType,
     viaExec[0]!.fn === found.call0 && viaExec[1]!.fn === found.callN && viaExec[2]!.fn === found.callMethod,
-    new Set([found.call0, found.callN, found.callMethod, found.iterNext]).size === 4,
+    // mp_call_method_n_kw_var(false, 1 positional (the starred one), args): args[0] the callee
+    star[0]!.fn === found.call0 && star[1]!.arg1 === 0 && star[1]!.arg2 === 1 && star[1]!.args0 === starred.id && star[2]!.fn === found.callMethod,
+    new Set([found.call0, found.callN, found.callMethod, found.callVar, found.iterNext]).size === 5,
+    new Set([found.funType, found.genType, found.boundType, found.closureType, found.typeType]).size === 5,
     none.id !== 0 && none.id !== f!.id,
   ];
   if (checks.includes(false)) throw new Error(`MicroPython: the collector's probe found other calls than expected (${checks.join(",")})`);

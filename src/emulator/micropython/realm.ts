@@ -71,7 +71,8 @@ export interface SandboxedMicroPython {
   /**
    * In a call from Python to JavaScript (a host call): whether no invoke_* call below the innermost
    * (Python's call of the JavaScript function) is a with block's __exit__ on its way out, which
-   * holds the block's return value only in C. True until watchCollections (start-up: this file's code only).
+   * holds the block's return value only in C, or a call that copies its arguments to a heap block
+   * only C holds (a closure's, a class's). True until watchCollections (start-up: this file's code only).
    */
   callerSafe(): boolean;
   /** The invoke_* calls in progress, outermost first: "index,arg1,arg2,arg3;" each (start-up probes). */
@@ -104,6 +105,8 @@ export interface SafePoints {
   callN: number;
   call0: number;
   callMethod: number;
+  /** mp_call_method_n_kw_var (py/runtime.c): the VM's f(*args, **kw) calls. */
+  callVar: number;
   iterNext: number;
   funType: number;
   genType: number;
@@ -111,6 +114,8 @@ export interface SafePoints {
   boundType: number;
   /** A closure's type (py/objclosure.c: its fun, n_closed and cells follow the type). */
   closureType: number;
+  /** The type of classes (mp_type_type): a class called makes an instance (py/objtype.c). */
+  typeType: number;
   exec: number;
   /** None's word (an immediate object). */
   none: number;
@@ -199,23 +204,39 @@ const INSIDE = `"use strict";
   // only in a C local meanwhile (py/vm.c MP_BC_WITH_CLEANUP, v1.27.0 643-656). A plain exit looks
   // the same: neither collects.
   const isWithExit = (nArgs, nKw, args) => nArgs === 3 && nKw === 0 && words[args + 2] === gc.none && words[args + 3] === gc.none && words[args + 4] === gc.none;
-  // A closure whose cells and arguments do not fit closure_call's C array: they are copied to a
-  // heap block only C refers to, which it frees after the call (py/objclosure.c).
-  const isHeapClosure = (callee, nArgs, nKw) => isType(callee, gc.closureType) && words[(callee >> 2) + 2] + nArgs + 2 * nKw > 5;
+  // A call that copies its arguments to a heap block only C refers to, and frees with m_del when
+  // the callee returns, so that a collection meanwhile frees a block that the m_del then frees again
+  // under its next owner: a closure whose cells and arguments do not fit closure_call's C array of
+  // 5 (py/objclosure.c closure_call, v1.27.0 44-58), also as a bound method's function; a class
+  // called with arguments, whose instance's __new__ and __init__ get them so
+  // (py/objtype.c mp_obj_instance_make_new, v1.27.0 322-326 and 353-358; a built-in type's
+  // constructor may hold a C buffer as str()'s vstr does). A star call's count of arguments is
+  // not known before it unpacks them: any closure or class there (\`star\`).
+  const copiesArgs = (callee, nArgs, nKw, star) => {
+    if (isType(callee, gc.boundType)) { callee = words[(callee >> 2) + 1]; nArgs += 1; }
+    if (isType(callee, gc.closureType)) return star || words[(callee >> 2) + 2] + nArgs + 2 * nKw > 5;
+    return isType(callee, gc.typeType) && (star || nArgs + nKw > 0);
+  };
   // A Python function called with nArgs positional and nKw keyword arguments; or a bound method of
   // one (its arguments on the Python stack with MICROPY_ENABLE_PYSTACK, py/objboundmeth.c
-  // mp_call_method_self_n_kw); or a closure of one that is not a heap closure as above.
+  // mp_call_method_self_n_kw); or a closure of one that copies no arguments as above.
   const isPython = (callee, nArgs, nKw) =>
     isType(callee, gc.funType) ||
-    ((isType(callee, gc.boundType) || (isType(callee, gc.closureType) && !isHeapClosure(callee, nArgs, nKw))) && isType(words[(callee >> 2) + 1], gc.funType));
-  // At a host call: whether no invoke below \`top\` is a with block's __exit__ as above. Weaker than
-  // \`safe\`: other C callers (import, a closure's heap argument block) are let through as before the
-  // VM's branches collected; the board's start-up and the frozen libraries' imports rely on
-  // collections there (_boardsim.py _fill, _import), made through _host.call, itself such a closure
-  // when it has more than four arguments.
+    ((isType(callee, gc.boundType) || (isType(callee, gc.closureType) && !copiesArgs(callee, nArgs, nKw, false))) && isType(words[(callee >> 2) + 1], gc.funType));
+  // At a host call: whether no invoke below \`top\` is a with block's __exit__ or a call that copies
+  // its arguments to the heap, both as above. Weaker than \`safe\`: other C callers (import, a C
+  // builtin calling back) are let through as before the VM's branches collected; the frozen
+  // libraries' imports rely on collections there (_boardsim.py _import).
   const noKnownHold = function (top) {
     for (let k = 1; k < top && k < FRAMES; k++) {
-      if (frameFn[k] === gc.callMethod && isWithExit(frameArg1[k], frameArg2[k], frameArg3[k] >> 2)) return false;
+      const fn = frameFn[k], arg = frameArg1[k];
+      if (fn === gc.callN) { if (copiesArgs(arg, frameArg2[k], frameArg3[k], false)) return false; }
+      else if (fn === gc.callMethod) {
+        const args = frameArg3[k] >> 2;
+        if (isWithExit(arg, frameArg2[k], args) || copiesArgs(words[args], arg + (words[args + 1] !== 0 ? 1 : 0), frameArg2[k], false)) return false;
+      }
+      // mp_call_method_n_kw_var(have_self, n_args_n_kw, args): the callee at args[0]
+      else if (fn === gc.callVar && copiesArgs(words[frameArg3[k] >> 2], 0, 0, true)) return false;
     }
     return top <= FRAMES;
   };
@@ -318,11 +339,11 @@ const INSIDE = `"use strict";
       invokesLeft = invokesPerCall;
       return text;
     },
-    watchCollections(pendingFlagAt, schedState, idle, pending, handlePendingIndex, callN, call0, callMethod, iterNext, funType, genType, boundType, closureType, exec, none) {
+    watchCollections(pendingFlagAt, schedState, idle, pending, handlePendingIndex, callN, call0, callMethod, callVar, iterNext, funType, genType, boundType, closureType, typeType, exec, none) {
       const buffer = Reflect.apply(bufferOf, exports.memory, []);
       flags = new Uint8Array(buffer);
       words = new Int32Array(buffer);
-      gc = { schedState: schedState >> 2, idle, pending, callN, call0, callMethod, iterNext, funType, genType, boundType, closureType, exec, none };
+      gc = { schedState: schedState >> 2, idle, pending, callN, call0, callMethod, callVar, iterNext, funType, genType, boundType, closureType, typeType, exec, none };
       pendingFlag = pendingFlagAt;
       handlePending = handlePendingIndex;
     },
@@ -415,7 +436,7 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
     invokeStack: () => String(inside.invokeStack()),
     logInvokes: (on) => String(inside.logInvokes(on)),
     watchCollections: (f) =>
-      inside.watchCollections(f.pendingFlag, f.schedState, f.idle, f.pending, f.handlePending, f.callN, f.call0, f.callMethod, f.iterNext, f.funType, f.genType, f.boundType, f.closureType, f.exec, f.none),
+      inside.watchCollections(f.pendingFlag, f.schedState, f.idle, f.pending, f.handlePending, f.callN, f.call0, f.callMethod, f.callVar, f.iterNext, f.funType, f.genType, f.boundType, f.closureType, f.typeType, f.exec, f.none),
     describe: (error) => {
       const text = inside.describe(error);
       return typeof text === "string" ? text.slice(0, 200) : "";

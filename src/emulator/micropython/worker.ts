@@ -123,9 +123,10 @@ function memory(): Uint8Array {
 // key lookup in a dict it holds), whose return collects if the interpreter asked for a collection
 // (its threshold passed, see collector.ts, or a full heap). A value only a C function in progress
 // holds (a list() being built from a generator that makes a host call, a with block's return
-// value while __exit__ runs) is not on the Python stack. The VM's own branches collect only when the
-// calls below are plain calls of Python code (collector.ts); a host call unless that __exit__ is
-// below (realm.ts callerSafe; constructors have _host.py's guard; other C callers are a known limit).
+// value while __exit__ runs, the heap block a closure's or a class's call copies its arguments to)
+// is not on the Python stack. The VM's own branches collect only when the calls below are plain
+// calls of Python code (collector.ts); a host call unless that __exit__ or such a call is below
+// (realm.ts callerSafe; other C callers are a known limit).
 let callDepthAddress = -1;
 const depthSnapshots: Int32Array[] = [];
 /** The __main__ dict (its proxy's reference; the glue holds the proxy), a C string of a key to look up, and 12 bytes for the (unused) result. */
@@ -279,6 +280,10 @@ const bridge = {
   },
   collect(): void {
     collectGarbage();
+  },
+  /** Whether a collection may run here (_host.py runs deferred work that collects only then). */
+  mayCollect(): boolean {
+    return scriptStarted && sandboxed.callerSafe();
   },
   /** gc.threshold(n) of the script, in bytes as py/modgc.c keeps it (-1: none). */
   gcThreshold(bytes: unknown): void {

@@ -10,13 +10,14 @@
  * size, which is then let go: whatever the guest allocates (QuickJS's objects, array buffers,
  * strings, the host's answers in raw-ffi.ts) comes out of that block, and past it malloc fails
  * and QuickJS raises its out-of-memory error, which the guest library turns into MemoryError.
- * Two blocks are kept aside for the host: asyncify's buffer for a suspended host call, and a spare
- * the host lets go to raise MemoryError in a full heap.
+ * Two blocks are kept aside for the host: asyncify's buffer for a suspended host call (held for the
+ * run: suspend-block.ts), and a spare the host lets go to raise MemoryError in a full heap.
  */
 import { GuestException } from "../host-api.ts";
+import type { SuspendBlock } from "./suspend-block.ts";
 
 export const PAGE = 65536;
-/** Asyncify's buffer: the glue mallocs 12 + ASYNCIFY_STACK_SIZE (81,920) bytes at each suspension and frees it on resuming. */
+/** Asyncify's buffer: the glue asks for 12 + its data size (at most ASYNCIFY_STACK_SIZE, 81,920 bytes) at each suspension. */
 const SUSPEND_BYTES = 12 + 81_920;
 /** Enough for the host's error object and the guest library's exception made from it. */
 const SPARE_BYTES = 4096;
@@ -61,7 +62,6 @@ function memoryError(bytes: number): GuestException {
 }
 
 export class BoardHeap {
-  private suspendBlock = 0;
   private spare = 0;
   private failed = false;
 
@@ -86,6 +86,7 @@ export class BoardHeap {
     private readonly em: Malloc & { HEAPU8: Uint8Array },
     memory: object,
     private readonly gc: { size: number; threshold: number },
+    private readonly suspend: SuspendBlock,
   ) {
     this.words = new Int32Array(em.HEAPU8.buffer);
     Object.defineProperty(memory, "grow", {
@@ -105,10 +106,11 @@ export class BoardHeap {
    * `taken`: bytes of the room the guest already holds in the snapshot (its compiled script).
    */
   reserve(heapBytes: number, counts?: readonly number[], taken = 0): readonly number[] {
-    this.suspendBlock = this.em._malloc(SUSPEND_BYTES);
+    const suspendBlock = this.em._malloc(SUSPEND_BYTES);
     this.spare = this.em._malloc(SPARE_BYTES);
     const heap = this.em._malloc(Math.max(1, BoardHeap.room(heapBytes) - taken));
-    if (!this.suspendBlock || !this.spare || !heap) throw new Error("boardsim: the board's memory has no room for its heap");
+    if (!suspendBlock || !this.spare || !heap) throw new Error("boardsim: the board's memory has no room for its heap");
+    this.suspend.hold(suspendBlock, SUSPEND_BYTES);
     if (counts) {
       for (const [i, size] of FILL_SIZES.entries()) {
         for (let n = 0; n < counts[i]!; n++) if (this.em._malloc(size) === 0) throw new Error("boardsim: the board's memory differs from its snapshot's");
@@ -181,17 +183,9 @@ export class BoardHeap {
     if ((this.words[this.gc.threshold >> 2]! >>> 0) > next) this.words[this.gc.threshold >> 2] = next;
   }
 
-  /** Before the guest suspends: asyncify's buffer gets the block kept for it. False: none is kept (the template). */
-  beforeSuspend(): boolean {
-    if (this.suspendBlock === 0) return false;
-    this.em._free(this.suspendBlock);
-    this.suspendBlock = 0;
-    return true;
-  }
-
-  /** After asyncify freed its buffer on resuming: its block is kept again (nothing allocated in between). */
-  afterResume(): void {
-    this.suspendBlock = this.em._malloc(SUSPEND_BYTES);
+  /** Before the guest suspends: asyncify's buffer is the block kept for it. */
+  beforeSuspend(): void {
+    this.suspend.arm();
   }
 
   /**

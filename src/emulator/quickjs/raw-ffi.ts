@@ -146,10 +146,9 @@ export class RawHostCalls {
     callbacks.callFunction = (asyncify, ctx, thisPtr, argc, argv, id) => {
       const fn = this.bindingOf(id);
       if (!fn) return libraryCall(asyncify, ctx, thisPtr, argc, argv, id);
-      // Rewinding after a suspension: handleSleep hands back the result stored then (and frees asyncify's buffer).
+      // Rewinding after a suspension: handleSleep hands back the result stored then.
       if (this.em.Asyncify.state !== ASYNCIFY_NORMAL) {
         const result = asyncify!.handleSleep(() => {});
-        this.heap?.afterResume();
         this.onResume();
         return result;
       }

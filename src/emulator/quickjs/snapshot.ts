@@ -26,6 +26,7 @@ import { NATIVE_HELPERS } from "./native.ts";
 import { BoardHeap, PAGE, takeFree, type Malloc } from "./board-heap.ts";
 import { lazyFfi } from "./lazy-ffi.ts";
 import { RawHostCalls } from "./raw-ffi.ts";
+import { SuspendBlock } from "./suspend-block.ts";
 import { smallMemoryWasm } from "./wasm-memory.ts";
 
 const GUEST_LIBRARY_FILE = "boardsim:guest";
@@ -56,6 +57,8 @@ export interface Snapshot {
 export interface BoardInstance {
   module: QuickJSAsyncWASMModule;
   raw: RawHostCalls;
+  /** Asyncify's buffer, once the board's heap sets one aside. */
+  suspend: SuspendBlock;
 }
 
 /** The engine's helpers, bound first in every instance (template and board: the same ids). */
@@ -127,17 +130,19 @@ async function newInstance(pages?: number, grows = pages === undefined): Promise
   const { wasm, stackTop, loader, Ffi } = await quickJsBuild();
   const initial = pages ?? Math.ceil(stackTop / PAGE);
   const memory = new Memory({ initial, maximum: grows ? MAX_PAGES : initial, shared: true });
+  const suspend = new SuspendBlock();
   const em = await loader({
     wasmMemory: memory,
     instantiateWasm: (imports, receive) => {
       const instance = new Instance(wasm, imports);
-      receive(instance);
+      receive({ exports: suspend.around(instance.exports) });
       return instance.exports;
     },
   });
+  suspend.check(em as unknown as Parameters<SuspendBlock["check"]>[0]);
   em.type = "async";
   const module = new QuickJSAsyncWASMModule(em, lazyFfi(Ffi, em));
-  return { module, raw: new RawHostCalls(module), memory };
+  return { module, raw: new RawHostCalls(module), memory, suspend };
 }
 
 const snapshots = new Map<string, Promise<Snapshot>>();
@@ -358,7 +363,7 @@ export async function restore(snapshot: Snapshot, heapBytes: number): Promise<Bo
   const heap = new BoardHeap((instance.module as unknown as { module: ConstructorParameters<typeof BoardHeap>[0] }).module, instance.memory, {
     size: snapshot.rt + gcFields!.size,
     threshold: snapshot.rt + gcFields!.threshold,
-  });
+  }, instance.suspend);
   snapshot.fills.set(heapBytes, heap.reserve(heapBytes, snapshot.fills.get(heapBytes), snapshot.scriptBytes));
   instance.raw.heap = heap;
   return { ...instance, ctx: wrap(instance.module, snapshot.rt, snapshot.ctx), heap };

@@ -12,7 +12,7 @@ export interface UdpHost extends NetHost {
   udpPorts: PortTable<UdpSocket>;
 }
 
-interface Datagram {
+export interface Datagram {
   data: Uint8Array;
   from: SocketAddress;
 }

@@ -209,8 +209,9 @@ def _import(name, *args):
     free_before = _gc.mem_free()
     _ballast = None
     _gc.collect()
-    # Taken back at the next host call: a collection right after the compile, still inside the
-    # import, corrupted the script's strings (a value only C code held, as at start-up).
+    # Taken back at a later host call where the worker may collect (_host.run_deferred): inside the
+    # import, C alone holds the heap block of the import hook's arguments (_import_as_firmware's
+    # closure, py/objclosure.c closure_call), which a collection there freed under C's feet.
     _host.defer(lambda: _retake(free_before))
     return _host.untimed(_native_import, name, *args)
 

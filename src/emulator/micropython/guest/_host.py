@@ -14,12 +14,14 @@ deferred = []
 
 
 def defer(fn):
-    """Runs fn at the script's next host call: where the worker may collect garbage anyway."""
+    """Runs fn at the script's next host call where the worker may collect garbage anyway."""
     deferred.append(fn)
 
 
 def run_deferred():
-    while deferred:
+    # Not under a call whose arguments C alone holds (an import through a closure, realm.ts
+    # callerSafe): the collections fn asks for would not run, and what it holds would stay held.
+    while deferred and _may_collect():
         deferred.pop()()
 
 
@@ -128,18 +130,19 @@ def _bridge(js):
         # gc.threshold(n): the worker keeps the script's value (see _gc.py).
         js_gc_threshold(amount)
 
-    js_soft_reset, js_raw_output, js_gc_threshold = js.softReset, js.rawOutput, js.gcThreshold
+    js_soft_reset, js_raw_output, js_gc_threshold, may_collect = js.softReset, js.rawOutput, js.gcThreshold, js.mayCollect
     _lend(*json.loads(js.lent()))
     call_fns = (js_pause, js_call, js_resume, read_reply)
     data_fns = (js_pause, js_data, js_resume, read_reply)
-    return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold
+    return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, may_collect
 
 
 # The worker collects garbage at host calls, but not while an instance is being constructed with
 # arguments: the interpreter holds the __init__ arguments in a heap block only C refers to
 # (py/objtype.c mp_obj_instance_make_new: m_new ... m_del), which a collection would free and
 # m_del then free again under its next owner. Guest classes that call the host from __init__
-# are @constructor. (A script's own class whose __init__ makes a host call is not covered.)
+# are @constructor. (The worker itself refuses to collect under a class that Python code calls with
+# arguments, realm.ts callerSafe, a script's own too; this guard also covers a call from C code.)
 _constructing = [0]
 
 
@@ -212,7 +215,7 @@ def _bytes_at(address, n):
         return uctypes.bytes_at(address, n)
 
 
-call, _data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold = _bridge(__import__("_boardsim_js"))
+call, _data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, _may_collect = _bridge(__import__("_boardsim_js"))
 
 
 def recv(stream, size):
@@ -339,6 +342,23 @@ def buffer(data):
     arg = _Buffer(__b=[uctypes.addressof(mv) if len(mv) else 0, len(mv)])
     arg.view = mv
     return arg
+
+
+def write_view(data, args):
+    """The bytes a stream's write(buf[, max_len]) or write(buf, off, max_len) writes
+    (mp_stream_write_obj, py/stream.c v1.23.0 stream_write_method, v1.27.0 lines 268-286): off and
+    max_len in bytes, both C's unsigned sizes: a negative off is past the end, a negative max_len
+    no limit."""
+    if not args:
+        return data
+    if len(args) > 2:
+        # MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(..., 2, 4, ...): py/argcheck.c, self counted
+        raise TypeError("function expected at most 4 arguments, got %d" % (len(args) + 2))
+    mv = _view(data)
+    off = _int(args[0]) if len(args) == 2 else 0
+    size = _int(args[-1])
+    off = len(mv) if off < 0 else off
+    return mv[off:] if size < 0 else mv[off : off + size]
 
 
 def _view(data):

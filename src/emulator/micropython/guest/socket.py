@@ -1,7 +1,7 @@
 # MicroPython's socket module: TCP and UDP sockets of the simulated board. The rules (lookups, stream
 # loops, repr) are the host's (src/emulator/host/modsocket.ts); this module only adapts values.
 from _host import buffer as _buffer, call as _call, info as _info, readinto as _readinto, recv as _recv, send as _send
-from _host import SEND as _SEND, SENDALL as _SENDALL, WRITE as _WRITE
+from _host import SEND as _SEND, SENDALL as _SENDALL, WRITE as _WRITE, write_view as _write_view
 from _stream import HostStream as _HostStream, _int
 
 for _name, _value in _info["socket"].items():
@@ -82,8 +82,8 @@ class socket(_HostStream):
 
     recv = _recv  # from the read-ahead, or a data call
 
-    def write(self, data):
-        return _send(_WRITE, "socketWrite", self._fd, data)
+    def write(self, data, *args):
+        return _send(_WRITE, "socketWrite", self._fd, _write_view(data, args))
 
     def close(self):
         _call("socketClose", self._fd)

@@ -1,7 +1,7 @@
 # MicroPython's built-in tls module (extmod/modtls_mbedtls.c v1.23.0; modtls_axtls.c on the
 # ESP8266). The TLS runs on the host over the board's TCP socket and the firmware's rules (checks,
 # errors, blocking) are the host's (src/emulator/host/modtls.ts); this module only adapts values.
-from _host import buffer as _buffer, byte_view as _byte_view, call as _call, info as _info
+from _host import buffer as _buffer, call as _call, info as _info, write_view as _write_view
 from _stream import HostStream as _HostStream, _int
 
 _library = _info["port"]["tls"]
@@ -94,16 +94,7 @@ class _SSLSocket(_HostStream):
         return "<SSLSocket>"
 
     def write(self, data, *args):
-        # mp_stream_write_obj (py/stream.c v1.27.0 lines 268-286): write(buf[, max_len]) or
-        # write(buf, off, max_len), in bytes, both C's unsigned sizes: a negative off is past the
-        # end, a negative max_len no limit.
-        if args:
-            mv = _byte_view(data)
-            off = _int(args[0]) if len(args) == 2 else 0
-            size = _int(args[-1])
-            off = len(mv) if off < 0 else off
-            data = mv[off:] if size < 0 else mv[off : off + size]
-        return _call("tlsWrite", self._fd, _buffer(data))
+        return _call("tlsWrite", self._fd, _buffer(_write_view(data, args)))
 
     def setblocking(self, flag):
         return self._sock.setblocking(flag)

@@ -78,8 +78,8 @@ export function call2<T = unknown>(name: HostName, a: unknown, b: unknown): T {
 }
 
 const handlers = new Map<number, () => void>();
-/** handlers.size > 0, kept as a variable: read after every host call, where Map's size getter is a call of its own. */
-let hasHandlers = false;
+/** handlers.size > 0, kept as a variable: read after every host call, where Map's size getter is a call of its own. Read by socket.ts too. */
+export let hasHandlers = false;
 let nextHandler = 1;
 let inCallback = false;
 
@@ -99,8 +99,13 @@ export function canRunCallbacks(): boolean {
   return hasHandlers && !inCallback;
 }
 
+/** A host function itself, for the calls a server makes per message (socket.ts says why). */
+export function hostFunction(name: HostName): HostFunction {
+  return functions[name]!;
+}
+
 /** After a host call, once the script has callbacks: runs the due ones. */
-function afterCall(): void {
+export function afterCall(): void {
   if (!inCallback && invoke<boolean>(functions, "schedPending", [])) runScheduled();
 }
 
