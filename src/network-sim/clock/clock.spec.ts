@@ -1,3 +1,4 @@
+import { readFile } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { RealClock, sleep } from "./clock.ts";
 
@@ -9,6 +10,20 @@ describe("RealClock", () => {
       await sleep(clock, 3);
       expect(clock.now() - start).toBeGreaterThanOrEqual(3);
     }
+  });
+
+  it("fires a timer due now on the event loop's next turn, not after Node's 1 ms timer (time.sleep_ms(0))", async () => {
+    const clock = new RealClock();
+    // From an I/O callback, Node runs the immediates set there before any timer: a 0 ms timer that
+    // waited for setTimeout would come after the immediate set after it.
+    const order = await new Promise<string[]>((resolve) =>
+      readFile(import.meta.filename, () => {
+        const fired: string[] = [];
+        clock.setTimer(0, () => fired.push("timer"));
+        setImmediate(() => (fired.push("immediate"), resolve(fired)));
+      }),
+    );
+    expect(order).toEqual(["timer", "immediate"]);
   });
 
   it("stops a sleep when its signal aborts, with the signal's reason", async () => {

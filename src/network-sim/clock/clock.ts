@@ -33,7 +33,7 @@ const MAX_NODE_TIMER_MS = 2 ** 31 - 1;
 export class RealClock implements Clock {
   private readonly origin = performance.now();
   private readonly timers = new TimerQueue();
-  private armed: { at: number; handle: NodeJS.Timeout } | null = null;
+  private armed: { at: number; disarm: () => void } | null = null;
 
   now(): number {
     return performance.now() - this.origin;
@@ -52,11 +52,23 @@ export class RealClock implements Clock {
   private arm(): void {
     const next = this.timers.peek();
     if (this.armed && this.armed.at === next?.at) return;
-    if (this.armed) clearTimeout(this.armed.handle);
+    this.armed?.disarm();
+    this.armed = next ? { at: next.at, disarm: this.armFor(next.at - this.now()) } : null;
+  }
+
+  /** Calls fire() in `delay` ms; returns what cancels that. */
+  private armFor(delay: number): () => void {
+    // Due already (time.sleep_ms(0), a zero timeout): the next turn of the event loop, not Node's
+    // setTimeout(0), which waits at least 1 ms. The firmware's sleep_ms(0) handles pending events
+    // and returns (ports/rp2/mphalport.c v1.27.0 152-159, ports/esp32/mphalport.c mp_hal_delay_ms).
+    if (delay <= 0) {
+      const handle = setImmediate(() => this.fire());
+      return () => clearImmediate(handle);
+    }
     // Node's timers hold at most 2^31-1 ms (a longer delay fires after 1 ms, with a warning): a
     // longer wait is armed in steps, fire() re-arming until it is due.
-    const delay = next ? Math.min(MAX_NODE_TIMER_MS, Math.max(0, next.at - this.now())) : 0;
-    this.armed = next ? { at: next.at, handle: setTimeout(() => this.fire(), delay) } : null;
+    const handle = setTimeout(() => this.fire(), Math.min(MAX_NODE_TIMER_MS, delay));
+    return () => clearTimeout(handle);
   }
 
   private fire(): void {
