@@ -49,8 +49,11 @@ def readintos(n):
 def sends(n):
     for i in range(n):
         s.sendall(data)
+def allocs(n):
+    for i in range(n):
+        bytes(4096)
 buf = bytearray(4096)
-print(json.dumps({"call": timed(${N / 4}, calls), "recv": timed(${N / 4}, recvs), "readinto": timed(${N / 4}, readintos), "sendall": timed(${N / 4}, sends)}))
+print(json.dumps({"call": timed(${N / 4}, calls), "recv": timed(${N / 4}, recvs), "readinto": timed(${N / 4}, readintos), "sendall": timed(${N / 4}, sends), "alloc": timed(${N / 4}, allocs)}))
 `;
 
 export interface PythonCosts {
@@ -68,6 +71,12 @@ export interface PythonCosts {
   aheadRecv: number;
   aheadReadinto: number;
   bufferedSendall: number;
+  /**
+   * µs: a new 4 KiB bytes object alone (bytes(4096)), no call: what recv(4096) spends in the
+   * interpreter whatever the bridge does. py/gc.c gc_alloc's first-fit search from the lowest free
+   * block, the hash every bytes object gets (py/objstr.c), its share of the collections.
+   */
+  alloc: number;
 }
 
 export interface EngineCosts {
@@ -117,7 +126,7 @@ async function printedBy(engine: GuestEngine, streams = false): Promise<string> 
 }
 
 export async function pythonCosts(runs: number): Promise<PythonCosts> {
-  type Sample = Pick<PythonCosts, "call" | "recv" | "readinto" | "sendall">;
+  type Sample = Pick<PythonCosts, "call" | "recv" | "readinto" | "sendall" | "alloc">;
   const samples: [Sample, Sample][] = [];
   for (let i = 0; i <= runs; i++) {
     const run = async (streams: boolean) => {
@@ -136,6 +145,7 @@ export async function pythonCosts(runs: number): Promise<PythonCosts> {
     aheadRecv: med(1, "recv"),
     aheadReadinto: med(1, "readinto"),
     bufferedSendall: med(1, "sendall"),
+    alloc: med(1, "alloc"),
   };
 }
 

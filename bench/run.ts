@@ -214,6 +214,13 @@ rows.push({
   target: "≤ 10 µs",
 });
 rows.push({
+  what: "7. .py a new 4 KiB bytes object alone, no call (µs; the interpreter's share of recv(4096): gc_alloc's first-fit search, the hash, collections)",
+  board: fmt(pyCosts.alloc, 1),
+  native: "",
+  ratio: "",
+  target: "",
+});
+rows.push({
   what: "7. .py readinto of a 4 KiB bytearray with data waiting, stand-in host: a data call each time / read ahead, one call in 17 (µs; recv(4096) without its new bytes object, the interpreter's allocation)",
   board: `${fmt(pyCosts.readinto, 1)} / ${fmt(pyCosts.aheadReadinto, 1)}`,
   native: "",

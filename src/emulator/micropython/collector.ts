@@ -305,14 +305,24 @@ function handlePendingIndex(idle: string, pending: string): number {
   return indexes[at]!;
 }
 
-/** Free blocks in every area of the heap (py/gc.c: an allocation table entry 0 is a free block). */
-function freeBlocks(memory: Int32Array, firstArea: number): number {
+/**
+ * Free blocks in every area of the heap (py/gc.c: an allocation table entry 0 is a free block).
+ * After each collection, so read a word (4 table bytes, 16 blocks) at a time: most of a board's
+ * heap is free then, and a zero word needs no lookup (a byte at a time cost 75-400 µs per
+ * collection in the worker, about a third of the interpreter's own sweep).
+ */
+export function freeBlocks(memory: Int32Array, firstArea: number): number {
   const bytes = new Uint8Array(memory.buffer);
   let free = 0;
   for (let area = firstArea; area !== 0; area = memory[area >> 2]!) {
-    const start = memory[(area >> 2) + 1]!;
-    const end = start + memory[(area >> 2) + 2]!;
-    for (let at = start; at < end; at++) free += FREE_IN_BYTE[bytes[at]!]!;
+    let at = memory[(area >> 2) + 1]!;
+    const end = at + memory[(area >> 2) + 2]!;
+    for (; at < end && (at & 3) !== 0; at++) free += FREE_IN_BYTE[bytes[at]!]!;
+    for (; at + 4 <= end; at += 4) {
+      const word = memory[at >> 2]!;
+      free += word === 0 ? 16 : FREE_IN_BYTE[word & 255]! + FREE_IN_BYTE[(word >> 8) & 255]! + FREE_IN_BYTE[(word >> 16) & 255]! + FREE_IN_BYTE[word >>> 24]!;
+    }
+    for (; at < end; at++) free += FREE_IN_BYTE[bytes[at]!]!;
   }
   return free;
 }
