@@ -250,10 +250,23 @@ class Made:
 class Box:
     pass
 
+def logged(tag):
+    def wrap(fn):
+        def wrapper(*a):
+            tag
+            return fn(*a)
+        return wrapper
+    return wrap
+
+class Wrapped:
+    @logged("w")  # __init__ a closure of 2 cells, which make_new calls from C: [cells, instance, 4 arguments]
+    def __init__(self, held, x, y, z):
+        fill(held)
+
 f = outer()
 box = Box()
 box.f = f
-for how, call in (("closure", f), ("closure(*args)", lambda held: f(*[held])), ("closure as attribute", box.f), ("class", lambda held: Filled(held, 0, 0)), ("class __new__", lambda held: Made(held, 0, 0, 0))):
+for how, call in (("closure", f), ("closure(*args)", lambda held: f(*[held])), ("closure as attribute", box.f), ("class", lambda held: Filled(held, 0, 0)), ("class __new__", lambda held: Made(held, 0, 0, 0)), ("class decorated __init__", lambda held: Wrapped(held, 0, 0, 0))):
     held = later = None
     gc.collect()
     held = [None] * (gc.mem_free() // 36 - 128)  # a tuple (32 bytes) and a slot each: nearly all the heap
@@ -377,9 +390,9 @@ describe("collections while Python runs keep every value (ESP8266, small heap: m
 });
 
 describe("a collection under a call whose arguments C holds in the heap keeps that block (py/objclosure.c, py/objtype.c)", () => {
-  it.each(["esp8266"])("%s: a closure of 5 cells, called plainly, with *args, as an attribute, and a class's __init__ with 3 arguments each collect inside; no tuple they made is freed", async (board) => {
+  it.each(["esp8266"])("%s: a closure of 5 cells, called plainly, with *args, as an attribute, a class's __init__ with 3 arguments, its __new__, a decorated __init__ each collect inside; no tuple they made is freed", async (board) => {
     const { output, outcome } = await runScript(HEAP_ARGS, board, "main.py");
-    expect(output).toBe("closure 0\nclosure(*args) 0\nclosure as attribute 0\nclass 0\nclass __new__ 0\n");
+    expect(output).toBe("closure 0\nclosure(*args) 0\nclosure as attribute 0\nclass 0\nclass __new__ 0\nclass decorated __init__ 0\n");
     expect(outcome).toEqual({ kind: "finished" });
   });
 

@@ -37,9 +37,11 @@ describe("argPins: the argument blocks only C holds (py/objclosure.c closure_cal
     const initArgs = alloc(0x4000, instance, 3, 5, 7, 9);
     alloc(cells[0]!, 0, 7, 9); // starts with one cell only
     const classmethodArgs = alloc(0x4000, cls, 3); // an __init__ made a classmethod: the class second
+    const wrappedInitArgs = alloc(0x5000, 0x5010, instance, 3, 5, 7); // a decorator's closure of 2 cells as __init__, called from C
+    const wrappedNewArgs = alloc(0x5000, 0x5010, 0x5020, 0x5030, cls, 3); // one of 4 cells as __new__: the class in the second block
     expect(pins.find([closure])).toEqual([closureArgs]);
-    expect(pins.find([cls])).toEqual([instance, newArgs, initArgs, classmethodArgs]);
-    expect(pins.find([closure, cls])).toEqual([instance, closureArgs, newArgs, initArgs, classmethodArgs]);
+    expect(pins.find([cls])).toEqual([instance, newArgs, initArgs, classmethodArgs, wrappedInitArgs, wrappedNewArgs]);
+    expect(pins.find([closure, cls])).toEqual([instance, closureArgs, newArgs, initArgs, classmethodArgs, wrappedInitArgs, wrappedNewArgs]);
   });
 
   it("holding() writes the blocks into the pin area for the collection only; a built-in type (outside the heap) or more candidates than pins: null", () => {

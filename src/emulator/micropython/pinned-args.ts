@@ -13,9 +13,11 @@
  * guest library holds, _host.py _pins) for the collection, and clears it after.
  *
  * Matching is loose on purpose: a garbage block taken for one stays one collection longer; a
- * block missed is freed under C. A class's candidates: every head block whose first word is the
- * class (its __new__'s block, and its instances), or whose second word is an instance of it (its
- * __init__'s block). A closure's: every head block that starts with its cells. No collection (null)
+ * block missed is freed under C. A class's candidates: every head block that holds the class or an
+ * instance of it in its first MAX_CELLS + 2 words: its __new__'s block (the class first), its
+ * __init__'s (an instance second), its instances, and the block of a closure that is its __init__ or
+ * __new__ (a decorator's wrapper, closure_call called from C: its cells, then the instance or class).
+ * A closure's: every head block that starts with its cells. No collection (null)
  * under a built-in type (outside the heap: its constructor may hold what no pin finds, as list()
  * the list it builds) or with more candidates than the pin area holds.
  */
@@ -24,6 +26,8 @@
 const BLOCK = 16;
 /** py/gc.c: an allocation table entry (2 bits a block) of a block that starts an allocation. */
 const AT_HEAD = 1;
+/** py/gc.c: the entry of a block that continues an allocation. */
+const AT_TAIL = 2;
 /** The most cells a closure has (py/vm.c MP_BC_MAKE_CLOSURE: their count is one byte of the bytecode). */
 const MAX_CELLS = 255;
 
@@ -86,12 +90,14 @@ function candidates(words: Int32Array, firstArea: number, copiers: readonly numb
     cellsOf.push(words.subarray((copier >> 2) + 3, (copier >> 2) + 3 + n));
   }
   const instanceOf = (object: number, cls: number) => (object & 3) === 0 && object > 0 && object < words.length * 4 && words[object >> 2] === cls;
-  const matches = (at: number) => {
+  /** `length`: the allocation's words. */
+  const matches = (at: number, length: number) => {
     for (let c = 0; c < copiers.length; c++) {
       const cells = cellsOf[c]!;
       if (cells === null) {
-        // (the second word the class itself: an __init__ made a classmethod, bound to the class)
-        if (words[at] === copiers[c] || words[at + 1] === copiers[c] || instanceOf(words[at + 1]!, copiers[c]!)) return true;
+        // (the class itself past the first word: an __init__ made a classmethod, or a wrapped __new__)
+        const end = at + Math.min(length, MAX_CELLS + 2);
+        for (let i = at; i < end; i++) if (words[i] === copiers[c] || instanceOf(words[i]!, copiers[c]!)) return true;
         continue;
       }
       let i = 0;
@@ -106,13 +112,18 @@ function candidates(words: Int32Array, firstArea: number, copiers: readonly numb
     const table = words[(area >> 2) + 1]!;
     const tableEnd = table + words[(area >> 2) + 2]!;
     const pool = words[(area >> 2) + 4]!;
+    const entryOf = (b: number) => (bytes[table + (b >> 2)]! >> (2 * (b & 3))) & 3;
+    const blocks = (tableEnd - table) * 4;
     for (let at = table; at < tableEnd; at++) {
       const entry = bytes[at]!;
       if (entry === 0) continue;
       for (let j = 0; j < 4; j++) {
         if (((entry >> (2 * j)) & 3) !== AT_HEAD) continue;
-        const block = pool + ((at - table) * 4 + j) * BLOCK;
-        if (!matches(block >> 2)) continue;
+        const head = (at - table) * 4 + j;
+        let end = head + 1;
+        while (end < blocks && entryOf(end) === AT_TAIL) end++;
+        const block = pool + head * BLOCK;
+        if (!matches(block >> 2, (end - head) * (BLOCK / 4))) continue;
         if (found.length === capacity) return null;
         found.push(block);
       }
