@@ -227,7 +227,7 @@ const INSIDE = `"use strict";
     ((isType(callee, gc.boundType) || (isType(callee, gc.closureType) && argCopier(callee, nArgs, nKw, false) === 0)) && isType(words[(callee >> 2) + 1], gc.funType));
   // A class's copy holds the words of the arguments its caller passed right after the class or the
   // instance (py/objtype.c v1.27.0 324-325, 355-357): \`n\` words at word index \`at\`, after a bound
-  // method's self (py/objboundmeth.c mp_call_method_self_n_kw puts it first), as "=word word...".
+  // method's self (py/objboundmeth.c mp_call_method_self_n_kw puts it first, v1.27.0 68), as "=word word...".
   const classArgs = (callee, at, n) => {
     let text = "=";
     if (isType(callee, gc.boundType)) text += words[(callee >> 2) + 2] + " ";
