@@ -243,6 +243,11 @@ class Outer:
     def __init__(self, held, x, y):  # its block and Filled's, 2 blocks each, hold different arguments
         self.inner = Filled(held, y, x)
 
+class Static:
+    @staticmethod
+    def __init__(held, x, y):  # bound to no self: [__init__, NULL, 3 arguments] (py/runtime.c mp_convert_member_lookup)
+        fill(held)
+
 class Made:
     def __new__(cls, held, x, y, z):  # the class and 4 arguments: 5 words (py/objtype.c)
         fill(held)
@@ -271,7 +276,7 @@ f = outer()
 box = Box()
 box.f = f
 box.Filled = Filled
-for how, call in (("closure", f), ("closure(*args)", lambda held: f(*[held])), ("closure as attribute", box.f), ("class", lambda held: Filled(held, 0, 0)), ("class as attribute, keywords", lambda held: box.Filled(held, y=0, x=0)), ("class(*args)", lambda held: Filled(*[held, 0, 0])), ("class in a class's __init__", lambda held: Outer(held, 0, 1)), ("class __new__", lambda held: Made(held, 0, 0, 0)), ("class decorated __init__", lambda held: Wrapped(held, 0, 0, 0))):
+for how, call in (("closure", f), ("closure(*args)", lambda held: f(*[held])), ("closure as attribute", box.f), ("class", lambda held: Filled(held, 0, 0)), ("class as attribute, keywords", lambda held: box.Filled(held, y=0, x=0)), ("class(*args)", lambda held: Filled(*[held, 0, 0])), ("class in a class's __init__", lambda held: Outer(held, 0, 1)), ("class with a staticmethod __init__", lambda held: Static(held, 0, 0)), ("class __new__", lambda held: Made(held, 0, 0, 0)), ("class decorated __init__", lambda held: Wrapped(held, 0, 0, 0))):
     held = later = None
     gc.collect()
     held = [None] * (gc.mem_free() // 36 - 128)  # a tuple (32 bytes) and a slot each: nearly all the heap
@@ -416,10 +421,10 @@ describe("collections while Python runs keep every value (ESP8266, small heap: m
 });
 
 describe("a collection under a call whose arguments C holds in the heap keeps that block (py/objclosure.c, py/objtype.c)", () => {
-  it.each(["esp8266"])("%s: a closure of 5 cells, called plainly, with *args, as an attribute, a class's __init__ with 3 arguments (plainly, as an attribute with keywords, with *args, inside another's __init__), its __new__, a decorated __init__ each collect inside; no tuple they made is freed", async (board) => {
+  it.each(["esp8266"])("%s: a closure of 5 cells, called plainly, with *args, as an attribute, a class's __init__ with 3 arguments (plainly, as an attribute with keywords, with *args, inside another's __init__, a staticmethod __init__), its __new__, a decorated __init__ each collect inside; no tuple they made is freed", async (board) => {
     const { output, outcome } = await runScript(HEAP_ARGS, board, "main.py");
     expect(output).toBe(
-      "closure 0\nclosure(*args) 0\nclosure as attribute 0\nclass 0\nclass as attribute, keywords 0\nclass(*args) 0\nclass in a class's __init__ 0\nclass __new__ 0\nclass decorated __init__ 0\n",
+      "closure 0\nclosure(*args) 0\nclosure as attribute 0\nclass 0\nclass as attribute, keywords 0\nclass(*args) 0\nclass in a class's __init__ 0\nclass with a staticmethod __init__ 0\nclass __new__ 0\nclass decorated __init__ 0\n",
     );
     expect(outcome).toEqual({ kind: "finished" });
   });

@@ -46,7 +46,7 @@ describe("argPins: the argument blocks only C holds (py/objclosure.c closure_cal
     expect(pins.find([loose(closure), loose(cls)])).toEqual([instance, closureArgs, newArgs, initArgs, classmethodArgs, wrappedInitArgs, wrappedNewArgs]);
   });
 
-  it("a class called with known arguments: only blocks where the class or an instance is followed by them, inside the allocation; not its instances, nor a list of them", () => {
+  it("a class called with known arguments: only blocks where the class, an instance or (second) NULL is followed by them, inside the allocation; not its instances, nor a list of them", () => {
     const { alloc, pins } = heap();
     pins.setArea(alloc(0, 0, 0, 0, 0, 0, 0, 0), 32);
     const cls = alloc(TYPE_TYPE, 0, 0, 0);
@@ -57,10 +57,12 @@ describe("argPins: the argument blocks only C holds (py/objclosure.c closure_cal
     const initArgs = alloc(0x4000, instance, 5, 7);
     const classmethodArgs = alloc(0x4000, cls, 5, 7);
     const wrappedInitArgs = alloc(0x5000, 0x5010, 0x5020, 0x5030, instance, 5, 7); // after 4 cells: in the second block
+    const staticInitArgs = alloc(0x4000, 0, 5, 7); // an __init__ that binds no self (a staticmethod): NULL second
+    alloc(0x4000, 0x4010, 0, 5, 7); // NULL elsewhere
     alloc(0x4000, instance, 5, 9); // other arguments
     alloc(0, 0, 0, instance); // its arguments would be past the allocation, in the next one
     alloc(5, 7);
-    expect(pins.find([{ callee: cls, args: [5, 7] }])).toEqual([newArgs, initArgs, classmethodArgs, wrappedInitArgs]);
+    expect(pins.find([{ callee: cls, args: [5, 7] }])).toEqual([newArgs, initArgs, classmethodArgs, wrappedInitArgs, staticInitArgs]);
   });
 
   it("holding() writes the blocks into the pin area for the collection only; a built-in type (outside the heap) or more candidates than pins: null", () => {

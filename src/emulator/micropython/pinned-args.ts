@@ -16,7 +16,7 @@
  * block missed is freed under C. A class's candidates: every head block that holds, in its first
  * MAX_CELLS + 2 words, the class or an instance of it followed by the call's argument words (the
  * class first: its __new__'s block; an instance second: its __init__'s, or the class for a
- * classmethod __init__; after a closure's cells: the block of a decorator's wrapper that is its
+ * classmethod __init__, NULL for one that binds no self; after a closure's cells: the block of a decorator's wrapper that is its
  * __init__ or __new__, closure_call called from C). A star call's arguments are not known: then any
  * block holding the class or an instance there, its instances too. Exact arguments keep a class's
  * live instances out (their second word is their member map's), which would else fill the pins.
@@ -107,10 +107,13 @@ function candidates(words: Int32Array, firstArea: number, copiers: readonly ArgC
     for (let c = 0; c < copiers.length; c++) {
       const cells = cellsOf[c]!;
       if (cells === null) {
-        // (the class itself past the first word: an __init__ made a classmethod, or a wrapped __new__)
+        // (the class itself past the first word: an __init__ made a classmethod, or a wrapped __new__;
+        // NULL second: an __init__ that binds no self, a staticmethod or a callable instance, py/runtime.c
+        // mp_convert_member_lookup v1.27.0 1120-1122, 1142-1144, 1158-1164; py/objtype.c 343 clears init_fn)
         const { callee: cls, args } = copiers[c]!;
         const end = at + Math.min(length - (args?.length ?? 0), MAX_CELLS + 2);
-        for (let i = at; i < end; i++) if ((words[i] === cls || instanceOf(words[i]!, cls)) && (args === null || followedBy(i, args))) return true;
+        const holds = (i: number) => words[i] === cls || instanceOf(words[i]!, cls) || (args !== null && i === at + 1 && words[i] === 0);
+        for (let i = at; i < end; i++) if (holds(i) && (args === null || followedBy(i, args))) return true;
         continue;
       }
       let i = 0;
