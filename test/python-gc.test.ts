@@ -239,6 +239,15 @@ class Filled:
     def __init__(self, held, x, y):  # the instance, the method and 3 arguments: 5 words (py/objtype.c)
         fill(held)
 
+class Outer:
+    def __init__(self, held, x, y):  # its block and Filled's, 2 blocks each, hold different arguments
+        self.inner = Filled(held, y, x)
+
+class Static:
+    @staticmethod
+    def __init__(held, x, y):  # bound to no self: [__init__, NULL, 3 arguments] (py/runtime.c mp_convert_member_lookup)
+        fill(held)
+
 class Made:
     def __new__(cls, held, x, y, z):  # the class and 4 arguments: 5 words (py/objtype.c)
         fill(held)
@@ -266,7 +275,8 @@ class Wrapped:
 f = outer()
 box = Box()
 box.f = f
-for how, call in (("closure", f), ("closure(*args)", lambda held: f(*[held])), ("closure as attribute", box.f), ("class", lambda held: Filled(held, 0, 0)), ("class __new__", lambda held: Made(held, 0, 0, 0)), ("class decorated __init__", lambda held: Wrapped(held, 0, 0, 0))):
+box.Filled = Filled
+for how, call in (("closure", f), ("closure(*args)", lambda held: f(*[held])), ("closure as attribute", box.f), ("class", lambda held: Filled(held, 0, 0)), ("class as attribute, keywords", lambda held: box.Filled(held, y=0, x=0)), ("class(*args)", lambda held: Filled(*[held, 0, 0])), ("class in a class's __init__", lambda held: Outer(held, 0, 1)), ("class with a staticmethod __init__", lambda held: Static(held, 0, 0)), ("class __new__", lambda held: Made(held, 0, 0, 0)), ("class decorated __init__", lambda held: Wrapped(held, 0, 0, 0))):
     held = later = None
     gc.collect()
     held = [None] * (gc.mem_free() // 36 - 128)  # a tuple (32 bytes) and a slot each: nearly all the heap
@@ -308,6 +318,27 @@ def outer():
 
 App(1)
 outer()()
+`;
+
+/**
+ * The same inside the __init__ of a class with 200 live instances (each one's first word is the
+ * class, py/objtype.c mp_obj_new_instance): only the blocks holding the class or an instance
+ * followed by the call's own arguments are candidates, so the host calls still collect.
+ */
+const MANY_INSTANCES = `import time
+
+class Reading:
+    def __init__(self, v, n):
+        self.v = v
+        i = 0
+        while i < n:
+            x = [v] * 50
+            time.ticks_ms()
+            i += 1
+
+keep = [Reading(i, 1) for i in range(200)]
+Reading(1, 1500)
+print("long done", len(keep), keep[199].v)
 `;
 
 let dir = "";
@@ -390,15 +421,23 @@ describe("collections while Python runs keep every value (ESP8266, small heap: m
 });
 
 describe("a collection under a call whose arguments C holds in the heap keeps that block (py/objclosure.c, py/objtype.c)", () => {
-  it.each(["esp8266"])("%s: a closure of 5 cells, called plainly, with *args, as an attribute, a class's __init__ with 3 arguments, its __new__, a decorated __init__ each collect inside; no tuple they made is freed", async (board) => {
+  it.each(["esp8266"])("%s: a closure of 5 cells, called plainly, with *args, as an attribute, a class's __init__ with 3 arguments (plainly, as an attribute with keywords, with *args, inside another's __init__, a staticmethod __init__), its __new__, a decorated __init__ each collect inside; no tuple they made is freed", async (board) => {
     const { output, outcome } = await runScript(HEAP_ARGS, board, "main.py");
-    expect(output).toBe("closure 0\nclosure(*args) 0\nclosure as attribute 0\nclass 0\nclass __new__ 0\nclass decorated __init__ 0\n");
+    expect(output).toBe(
+      "closure 0\nclosure(*args) 0\nclosure as attribute 0\nclass 0\nclass as attribute, keywords 0\nclass(*args) 0\nclass in a class's __init__ 0\nclass with a staticmethod __init__ 0\nclass __new__ 0\nclass decorated __init__ 0\n",
+    );
     expect(outcome).toEqual({ kind: "finished" });
   });
 
   it("ESP8266: a loop of allocations and host calls inside a class's __init__ called with an argument, and inside a closure of 6 cells, runs to its end (their argument blocks pinned, pinned-args.ts)", async () => {
     const { output, outcome } = await runScript(LONG_INSIDE, "esp8266", "main.py");
     expect(output).toBe("class done 1\nclosure done 1500\n");
+    expect(outcome).toEqual({ kind: "finished" });
+  });
+
+  it("ESP8266: the same inside a class's __init__(self, v, n) with 200 instances of that class alive runs to its end", async () => {
+    const { output, outcome } = await runScript(MANY_INSTANCES, "esp8266", "main.py");
+    expect(output).toBe("long done 200 199\n");
     expect(outcome).toEqual({ kind: "finished" });
   });
 });

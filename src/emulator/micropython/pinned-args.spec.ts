@@ -23,9 +23,11 @@ function heap() {
   };
   return { words, alloc, pins: argPins(() => words, AREA, CLOSURE_TYPE) };
 }
+/** A closure, or a class called with *args (its arguments not known). */
+const loose = (callee: number) => ({ callee, args: null });
 
 describe("argPins: the argument blocks only C holds (py/objclosure.c closure_call, py/objtype.c mp_obj_instance_make_new)", () => {
-  it("finds a closure's block by its cells, a class's by the class first (__new__) or an instance of it second (__init__)", () => {
+  it("finds a closure's block by its cells; a class's, called with *args, by the class first (__new__) or an instance of it second (__init__), its instances too", () => {
     const { alloc, pins } = heap();
     pins.setArea(alloc(0, 0, 0, 0, 0, 0, 0, 0), 32);
     const cells = [alloc(0x3000, 1), alloc(0x3000, 2)];
@@ -39,9 +41,28 @@ describe("argPins: the argument blocks only C holds (py/objclosure.c closure_cal
     const classmethodArgs = alloc(0x4000, cls, 3); // an __init__ made a classmethod: the class second
     const wrappedInitArgs = alloc(0x5000, 0x5010, instance, 3, 5, 7); // a decorator's closure of 2 cells as __init__, called from C
     const wrappedNewArgs = alloc(0x5000, 0x5010, 0x5020, 0x5030, cls, 3); // one of 4 cells as __new__: the class in the second block
-    expect(pins.find([closure])).toEqual([closureArgs]);
-    expect(pins.find([cls])).toEqual([instance, newArgs, initArgs, classmethodArgs, wrappedInitArgs, wrappedNewArgs]);
-    expect(pins.find([closure, cls])).toEqual([instance, closureArgs, newArgs, initArgs, classmethodArgs, wrappedInitArgs, wrappedNewArgs]);
+    expect(pins.find([loose(closure)])).toEqual([closureArgs]);
+    expect(pins.find([loose(cls)])).toEqual([instance, newArgs, initArgs, classmethodArgs, wrappedInitArgs, wrappedNewArgs]);
+    expect(pins.find([loose(closure), loose(cls)])).toEqual([instance, closureArgs, newArgs, initArgs, classmethodArgs, wrappedInitArgs, wrappedNewArgs]);
+  });
+
+  it("a class called with known arguments: only blocks where the class, an instance or (second) NULL is followed by them, inside the allocation; not its instances, nor a list of them", () => {
+    const { alloc, pins } = heap();
+    pins.setArea(alloc(0, 0, 0, 0, 0, 0, 0, 0), 32);
+    const cls = alloc(TYPE_TYPE, 0, 0, 0);
+    const instances = [alloc(cls, 0x6000, 0, 0), alloc(cls, 0x6010, 0, 0), alloc(cls, 0x6020, 0, 0)];
+    alloc(0x7000, 3, 3, ...instances); // a list of them
+    const instance = instances[0]!;
+    const newArgs = alloc(cls, 5, 7);
+    const initArgs = alloc(0x4000, instance, 5, 7);
+    const classmethodArgs = alloc(0x4000, cls, 5, 7);
+    const wrappedInitArgs = alloc(0x5000, 0x5010, 0x5020, 0x5030, instance, 5, 7); // after 4 cells: in the second block
+    const staticInitArgs = alloc(0x4000, 0, 5, 7); // an __init__ that binds no self (a staticmethod): NULL second
+    alloc(0x4000, 0x4010, 0, 5, 7); // NULL elsewhere
+    alloc(0x4000, instance, 5, 9); // other arguments
+    alloc(0, 0, 0, instance); // its arguments would be past the allocation, in the next one
+    alloc(5, 7);
+    expect(pins.find([{ callee: cls, args: [5, 7] }])).toEqual([newArgs, initArgs, classmethodArgs, wrappedInitArgs, staticInitArgs]);
   });
 
   it("holding() writes the blocks into the pin area for the collection only; a built-in type (outside the heap) or more candidates than pins: null", () => {
@@ -50,12 +71,12 @@ describe("argPins: the argument blocks only C holds (py/objclosure.c closure_cal
     const cell = alloc(0x3000, 1);
     const closure = alloc(CLOSURE_TYPE, 0x4000, 1, cell);
     const args = [alloc(cell, 1, 2, 3, 4, 5), alloc(cell, 6, 7, 8, 9, 10), alloc(cell, 11, 12, 13, 14, 15)];
-    expect(pins.find([closure])).toBeNull(); // no pin area yet
+    expect(pins.find([loose(closure)])).toBeNull(); // no pin area yet
     const area = alloc(0, 0);
     pins.setArea(area, 8);
     expect(() => pins.setArea(area, 8)).toThrow(TypeError);
-    expect(pins.find([closure])).toBeNull(); // three candidates, two pins
-    expect(pins.find([0x100])).toBeNull(); // a type in static data
+    expect(pins.find([loose(closure)])).toBeNull(); // three candidates, two pins
+    expect(pins.find([{ callee: 0x80, args: [3] }])).toBeNull(); // a type in static data (below the pool)
     let during: number[] = [];
     pins.holding(args.slice(0, 2), () => (during = Array.from(words.subarray(area / 4, area / 4 + 2))));
     expect(during).toEqual(args.slice(0, 2));

@@ -12,11 +12,14 @@
  * candidate blocks by their content, writes their addresses into the pin area (a bytearray the
  * guest library holds, _host.py _pins) for the collection, and clears it after.
  *
- * Matching is loose on purpose: a garbage block taken for one stays one collection longer; a
- * block missed is freed under C. A class's candidates: every head block that holds the class or an
- * instance of it in its first MAX_CELLS + 2 words: its __new__'s block (the class first), its
- * __init__'s (an instance second), its instances, and the block of a closure that is its __init__ or
- * __new__ (a decorator's wrapper, closure_call called from C: its cells, then the instance or class).
+ * Matching errs on the safe side: a garbage block taken for one stays one collection longer; a
+ * block missed is freed under C. A class's candidates: every head block that holds, in its first
+ * MAX_CELLS + 2 words, the class or an instance of it followed by the call's argument words (the
+ * class first: its __new__'s block; an instance second: its __init__'s, or the class for a
+ * classmethod __init__, NULL for one that binds no self; after a closure's cells: the block of a decorator's wrapper that is its
+ * __init__ or __new__, closure_call called from C). A star call's arguments are not known: then any
+ * block holding the class or an instance there, its instances too. Exact arguments keep a class's
+ * live instances out (their second word is their member map's), which would else fill the pins.
  * A closure's: every head block that starts with its cells. No collection (null)
  * under a built-in type (outside the heap: its constructor may hold what no pin finds, as list()
  * the list it builds) or with more candidates than the pin area holds.
@@ -31,11 +34,19 @@ const AT_TAIL = 2;
 /** The most cells a closure has (py/vm.c MP_BC_MAKE_CLOSURE: their count is one byte of the bytecode). */
 const MAX_CELLS = 255;
 
+/** A call below a host call that copies its arguments to a heap block (realm.ts argCopiers). */
+export interface ArgCopier {
+  /** The closure or class called. */
+  callee: number;
+  /** A class called plainly: its arguments' words, as its block holds them after the class or instance; null: a star call's (not known), or a closure. */
+  args: readonly number[] | null;
+}
+
 export interface ArgPins {
   /** The pin area: `length` bytes at `address`, inside a heap block the guest library holds (once). */
   setArea(address: number, length: number): void;
   /** The candidate blocks of the calls of `copiers`, or null if they cannot all be pinned (a built-in type, too many). */
-  find(copiers: readonly number[]): number[] | null;
+  find(copiers: readonly ArgCopier[]): number[] | null;
   /** Runs `collect` with `blocks` pinned. */
   holding(blocks: readonly number[], collect: () => void): void;
 }
@@ -74,12 +85,12 @@ function pools(words: Int32Array, firstArea: number): number[] {
   return found;
 }
 
-function candidates(words: Int32Array, firstArea: number, copiers: readonly number[], closureType: number, capacity: number): number[] | null {
+function candidates(words: Int32Array, firstArea: number, copiers: readonly ArgCopier[], closureType: number, capacity: number): number[] | null {
   const heap = pools(words, firstArea);
   const inHeap = (address: number) => heap.some((start, i) => i % 2 === 0 && address >= start && address < heap[i + 1]!);
   // Per copier: a class (cells null) or a closure's cells (its words after type, fun, n_closed: py/objclosure.c mp_obj_closure_t)
   const cellsOf: (Int32Array | null)[] = [];
-  for (const copier of copiers) {
+  for (const { callee: copier } of copiers) {
     if (!inHeap(copier)) return null; // a built-in type: its constructor may hold what no pin finds (realm.ts argCopier)
     if (words[copier >> 2] !== closureType) {
       cellsOf.push(null);
@@ -90,14 +101,19 @@ function candidates(words: Int32Array, firstArea: number, copiers: readonly numb
     cellsOf.push(words.subarray((copier >> 2) + 3, (copier >> 2) + 3 + n));
   }
   const instanceOf = (object: number, cls: number) => (object & 3) === 0 && object > 0 && object < words.length * 4 && words[object >> 2] === cls;
+  const followedBy = (i: number, args: readonly number[]) => args.every((word, j) => words[i + 1 + j] === word);
   /** `length`: the allocation's words. */
   const matches = (at: number, length: number) => {
     for (let c = 0; c < copiers.length; c++) {
       const cells = cellsOf[c]!;
       if (cells === null) {
-        // (the class itself past the first word: an __init__ made a classmethod, or a wrapped __new__)
-        const end = at + Math.min(length, MAX_CELLS + 2);
-        for (let i = at; i < end; i++) if (words[i] === copiers[c] || instanceOf(words[i]!, copiers[c]!)) return true;
+        // (the class itself past the first word: an __init__ made a classmethod, or a wrapped __new__;
+        // NULL second: an __init__ that binds no self, a staticmethod or a callable instance, py/runtime.c
+        // mp_convert_member_lookup v1.27.0 1120-1122, 1142-1144, 1158-1164; py/objtype.c 343 clears init_fn)
+        const { callee: cls, args } = copiers[c]!;
+        const end = at + Math.min(length - (args?.length ?? 0), MAX_CELLS + 2);
+        const holds = (i: number) => words[i] === cls || instanceOf(words[i]!, cls) || (args !== null && i === at + 1 && words[i] === 0);
+        for (let i = at; i < end; i++) if (holds(i) && (args === null || followedBy(i, args))) return true;
         continue;
       }
       let i = 0;

@@ -26,6 +26,7 @@ import { createRequire } from "node:module";
 import vm from "node:vm";
 import type { MicroPython, MicroPythonOptions } from "@micropython/micropython-webassembly-pyscript";
 import { snapshotMemory } from "./memory-snapshot.ts";
+import type { ArgCopier } from "./pinned-args.ts";
 
 type Primitive = string | number | boolean | null | undefined;
 /** A function the context may call: primitives in, a primitive (or nothing) out. */
@@ -75,7 +76,7 @@ export interface SandboxedMicroPython {
    * callees whose calls copy their arguments to a heap block only C holds (pinned-args.ts pins
    * those blocks). None (an empty list) until watchCollections (start-up: this file's code only).
    */
-  argCopiers(): number[] | null;
+  argCopiers(): ArgCopier[] | null;
   /** The invoke_* calls in progress, outermost first: "index,arg1,arg2,arg3;" each (start-up probes). */
   invokeStack(): string;
   /** Start (true) or stop (false) a log of the counted invokes; stopping returns "index,arg1,..." (start-up probes). */
@@ -168,10 +169,10 @@ const INSIDE = `"use strict";
   let exports = null;
   let counting = false, invokesLeft = invokesPerCall;
   // The invoke_* calls in progress, innermost last: each one's table index (the C function called)
-  // and its first three arguments (collector.ts reads them at a safe point). Typed arrays: no allocation.
+  // and its first four arguments (collector.ts reads them at a safe point). Typed arrays: no allocation.
   const FRAMES = 4096;
   let depth = 0;
-  const frameFn = new Int32Array(FRAMES), frameArg1 = new Int32Array(FRAMES), frameArg2 = new Int32Array(FRAMES), frameArg3 = new Int32Array(FRAMES);
+  const frameFn = new Int32Array(FRAMES), frameArg1 = new Int32Array(FRAMES), frameArg2 = new Int32Array(FRAMES), frameArg3 = new Int32Array(FRAMES), frameArg4 = new Int32Array(FRAMES);
   // Collection at the VM's safe points (collector.ts), off until watchCollections(): no table
   // index is -1, and the flag read is of a byte that stays 0.
   let gc = null, words = null, handlePending = -1, flags = new Uint8Array(1), pendingFlag = 0, ourPending = false;
@@ -224,25 +225,40 @@ const INSIDE = `"use strict";
   const isPython = (callee, nArgs, nKw) =>
     isType(callee, gc.funType) ||
     ((isType(callee, gc.boundType) || (isType(callee, gc.closureType) && argCopier(callee, nArgs, nKw, false) === 0)) && isType(words[(callee >> 2) + 1], gc.funType));
+  // A class's copy holds the words of the arguments its caller passed right after the class or the
+  // instance (py/objtype.c v1.27.0 324-325, 355-357): \`n\` words at word index \`at\`, after a bound
+  // method's self (py/objboundmeth.c mp_call_method_self_n_kw puts it first, v1.27.0 68), as "=word word...".
+  const classArgs = (callee, at, n) => {
+    let text = "=";
+    if (isType(callee, gc.boundType)) text += words[(callee >> 2) + 2] + " ";
+    for (let i = 0; i < n; i++) text += words[at + i] + " ";
+    return text;
+  };
   // At a host call: null if an invoke below \`top\` is a with block's __exit__ as above, else the
-  // argument copiers below it as "address,...". Weaker than \`safe\`: other C callers (import, a C
-  // builtin calling back) are let through as before the VM's branches collected; the frozen
-  // libraries' imports rely on collections there (_boardsim.py _import).
+  // argument copiers below it as "address,...", a class called plainly as "address=its argument
+  // words,". Weaker than \`safe\`: other C callers (import, a C builtin calling back) are let through
+  // as before the VM's branches collected; the frozen libraries' imports rely on collections there
+  // (_boardsim.py _import).
   const argCopiers = function (top) {
     if (top > FRAMES) return null;
     let found = "";
     for (let k = 1; k < top; k++) {
       const fn = frameFn[k], arg = frameArg1[k];
-      let copier = 0;
-      if (fn === gc.callN) copier = argCopier(arg, frameArg2[k], frameArg3[k], false);
+      // The callee, and where the arguments it gets start (a word index) and their count of words (-1: a star call's, not known)
+      let callee = 0, at = 0, n = -1, copier = 0;
+      // mp_call_function_n_kw(fun, n_args, n_kw, args)
+      if (fn === gc.callN) { callee = arg; at = frameArg4[k] >> 2; n = frameArg2[k] + 2 * frameArg3[k]; copier = argCopier(arg, frameArg2[k], frameArg3[k], false); }
       else if (fn === gc.callMethod) {
         const args = frameArg3[k] >> 2;
         if (isWithExit(arg, frameArg2[k], args)) return null;
-        copier = argCopier(words[args], arg + (words[args + 1] !== 0 ? 1 : 0), frameArg2[k], false);
+        // py/runtime.c mp_call_method_n_kw (v1.27.0 725-729): the callee gets args + 2, or args + 1 with its self
+        const self = words[args + 1] !== 0 ? 1 : 0;
+        callee = words[args]; at = args + 2 - self; n = arg + self + 2 * frameArg2[k];
+        copier = argCopier(callee, arg + self, frameArg2[k], false);
       }
       // mp_call_method_n_kw_var(have_self, n_args_n_kw, args): the callee at args[0]
       else if (fn === gc.callVar) copier = argCopier(words[frameArg3[k] >> 2], 0, 0, true);
-      if (copier !== 0) found += copier + ",";
+      if (copier !== 0) found += copier + (n !== -1 && isType(copier, gc.typeType) ? classArgs(callee, at, n) : "") + ",";
     }
     return found;
   };
@@ -298,7 +314,7 @@ const INSIDE = `"use strict";
           }
           : function (a, b, c, d, e, f) {
             const at = depth;
-            if (at < FRAMES) { frameFn[at] = a; frameArg1[at] = b; frameArg2[at] = c; frameArg3[at] = d; }
+            if (at < FRAMES) { frameFn[at] = a; frameArg1[at] = b; frameArg2[at] = c; frameArg3[at] = d; frameArg4[at] = e; }
             depth = at + 1;
             if (counting) counted(a, b, at);
             const result = call(a, b, c, d, e, f);
@@ -440,7 +456,14 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
     countInvokes: (on, restart = false) => inside.countInvokes(on, restart),
     argCopiers: () => {
       const found = inside.argCopiers();
-      return typeof found === "string" ? found.split(",").filter(Boolean).map(Number) : null;
+      if (typeof found !== "string") return null;
+      return found
+        .split(",")
+        .filter(Boolean)
+        .map((entry) => {
+          const [callee, args] = entry.split("=");
+          return { callee: Number(callee), args: args === undefined ? null : args.split(" ").filter(Boolean).map(Number) };
+        });
     },
     invokeStack: () => String(inside.invokeStack()),
     logInvokes: (on) => String(inside.logInvokes(on)),
