@@ -58,6 +58,20 @@ async function labClient(lab: Lab, source: string) {
   return { board, conn: await lab.until(server.accept()) };
 }
 
+/** A pico_w client script that sends to the lab PC, run to its end: its console lines from the
+ *  third on (as the tests here read them) and what the PC received. */
+async function sends(script: string): Promise<{ lines: string[]; received: string }> {
+  const lab = new Lab({ timing: "fast" });
+  try {
+    const { board, conn } = await labClient(lab, script);
+    const received = conn.readAll();
+    expect(await board.finished()).toEqual({ kind: "finished" });
+    return { lines: board.lines().slice(2), received: await lab.until(received) };
+  } finally {
+    await lab.close();
+  }
+}
+
 describe(".py socket data", () => {
   it.each([[[] as string[]], [["latency:ms=10,jitter=5ms"]], [["slicer:size=700,variation=500,delay=0ms"]]])(
     "a pico_w echoes 1 MiB from a PC back in order (faults %j)",
@@ -207,16 +221,7 @@ s.sendall(memoryview(a)[1:])
 print(s.send(b"!"), s.write("?"))
 s.close()
 `;
-    const lab = new Lab({ timing: "fast" });
-    try {
-      const { board, conn } = await labClient(lab, script);
-      const received = conn.readAll();
-      expect(await board.finished()).toEqual({ kind: "finished" });
-      expect(board.lines().slice(2)).toEqual(["4 4", "1 1"]);
-      expect(await lab.until(received)).toBe("BADCBADCABCDDC!?");
-    } finally {
-      await lab.close();
-    }
+    expect(await sends(script)).toEqual({ lines: ["4 4", "1 1"], received: "BADCBADCABCDDC!?" });
   }, 60_000);
 
   it("write(buf, max_len) and write(buf, off, max_len) send that slice of buf and return its length", async () => {
@@ -231,16 +236,7 @@ except TypeError as e:
     print(e)
 s.close()
 `;
-    const lab = new Lab({ timing: "fast" });
-    try {
-      const { board, conn } = await labClient(lab, script);
-      const received = conn.readAll();
-      expect(await board.finished()).toEqual({ kind: "finished" });
-      expect(board.lines().slice(2)).toEqual(["3 3 0 1", "function expected at most 4 arguments, got 5"]);
-      expect(await lab.until(received)).toBe("abccde>");
-    } finally {
-      await lab.close();
-    }
+    expect(await sends(script)).toEqual({ lines: ["3 3 0 1", "function expected at most 4 arguments, got 5"], received: "abccde>" });
   }, 60_000);
 
   it("a pico_w echoes 1 MiB with readinto() and sendall of a memoryview, every byte in order", async () => {

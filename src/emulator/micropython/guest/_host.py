@@ -268,7 +268,13 @@ def readinto(stream, buf, nbytes=None):
         return 0  # no read at all (mp_stream_rw), so 0 on a closed socket too
     if n <= DATA_BYTES:
         return _data(READ, fd, n, mv)
-    data = call("socketRead", fd, n)
+    return read_into(mv, "socketRead", fd, n)
+
+
+def read_into(mv, name, fd, n):
+    """The end of a stream's readinto (a socket's, HostStream's): the host call `name` reads up to
+    n bytes of stream fd, copied into mv; their count, or None (non-blocking, nothing there)."""
+    data = call(name, fd, n)
     if data is None:
         return None
     mv[: len(data)] = data

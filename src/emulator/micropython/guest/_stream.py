@@ -2,7 +2,7 @@
 # `with` closing them (LineStream); for sockets and TLS sockets, read/readinto/readline, whose
 # work (waiting, the end, non-blocking None) is the host's (HostStream).
 import io
-from _host import _int, byte_view as _byte_view, call as _call, readinto_size as _readinto_size, writable as _writable
+from _host import _int, byte_view as _byte_view, call as _call, read_into as _read_into, readinto_size as _readinto_size, writable as _writable
 
 
 class HostStream:
@@ -22,11 +22,7 @@ class HostStream:
         _writable(mv)
         if n == 0:
             return 0  # no read at all (mp_stream_rw)
-        data = _call(self._READ, self._fd, n)
-        if data is None:
-            return None
-        mv[: len(data)] = data
-        return len(data)
+        return _read_into(mv, self._READ, self._fd, n)
 
     # readline([limit]) (mp_stream_unbuffered_readline): up to and including "\n".
     def readline(self, limit=-1):
