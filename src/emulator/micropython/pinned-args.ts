@@ -16,13 +16,13 @@
  * block missed is freed under C. A class's candidates: every head block that holds, in its first
  * MAX_CELLS + 2 words, the class or an instance of it followed by the call's argument words (the
  * class first: its __new__'s block; an instance second: its __init__'s, or the class for a
- * classmethod __init__, NULL for one that binds no self; after a closure's cells: the block of a decorator's wrapper that is its
- * __init__ or __new__, closure_call called from C). A star call's arguments are not known: then any
- * block holding the class or an instance there, its instances too. Exact arguments keep a class's
- * live instances out (their second word is their member map's), which would else fill the pins.
- * A closure's: every head block that starts with its cells. No collection (null)
- * under a built-in type (outside the heap: its constructor may hold what no pin finds, as list()
- * the list it builds) or with more candidates than the pin area holds.
+ * classmethod __init__, NULL for one that binds no self; after a closure's cells: the block of a
+ * decorator's wrapper that is its __init__ or __new__, closure_call called from C). A star call's
+ * arguments are not known: then any block holding the class or an instance there, its instances
+ * too. Exact arguments keep a class's live instances out (their second word is their member
+ * map's), which would else fill the pins. A closure's: every head block that starts with its
+ * cells. No collection (null) under a built-in type (outside the heap: its constructor may hold
+ * what no pin finds, as list() the list it builds) or with more candidates than the pin area holds.
  */
 
 /** MICROPY_BYTES_PER_GC_BLOCK (py/mpconfig.h: 4 words). */
