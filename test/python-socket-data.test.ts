@@ -72,6 +72,21 @@ async function sends(script: string): Promise<{ lines: string[]; received: strin
   }
 }
 
+/** A pico_w client script that reads what the lab PC sends (`text`, then the end), run to its end: its console lines from the third on. */
+async function reads(script: string, text: string): Promise<string[]> {
+  const lab = new Lab({ timing: "fast" });
+  try {
+    const { board, conn } = await labClient(lab, script);
+    await lab.until(conn.send(text));
+    await lab.advance(50);
+    conn.end();
+    expect(await board.finished()).toEqual({ kind: "finished" });
+    return board.lines().slice(2);
+  } finally {
+    await lab.close();
+  }
+}
+
 describe(".py socket data", () => {
   it.each([[[] as string[]], [["latency:ms=10,jitter=5ms"]], [["slicer:size=700,variation=500,delay=0ms"]]])(
     "a pico_w echoes 1 MiB from a PC back in order (faults %j)",
@@ -160,26 +175,16 @@ show(s.readinto(buf))
 show(s.readinto(buf))
 s.close()
 `;
-    const lab = new Lab({ timing: "fast" });
-    try {
-      const { board, conn } = await labClient(lab, script);
-      await lab.until(conn.send("helloworld0123"));
-      await lab.advance(50);
-      conn.end();
-      expect(await board.finished()).toEqual({ kind: "finished" });
-      expect(board.lines().slice(2)).toEqual([
-        "1 b'h'",
-        "3 b'ell'",
-        "TypeError: object with buffer protocol required",
-        "2 bytearray(b'elow\\x00\\x00')",
-        "6 b'orld01'",
-        "TypeError: object with buffer protocol required",
-        "2 b'23'",
-        "0 bytearray(b'23ld01')",
-      ]);
-    } finally {
-      await lab.close();
-    }
+    expect(await reads(script, "helloworld0123")).toEqual([
+      "1 b'h'",
+      "3 b'ell'",
+      "TypeError: object with buffer protocol required",
+      "2 bytearray(b'elow\\x00\\x00')",
+      "6 b'orld01'",
+      "TypeError: object with buffer protocol required",
+      "2 b'23'",
+      "0 bytearray(b'23ld01')",
+    ]);
   }, 60_000);
 
   it("readinto(buf, -1) reads len(buf) bytes, not to the end; a read of 0 bytes returns 0 without reading, closed socket or not", async () => {
@@ -194,17 +199,7 @@ print(s.recv(100))
 s.close()
 print(s.readinto(bytearray(0)), s.readinto(buf, 0))
 `;
-    const lab = new Lab({ timing: "fast" });
-    try {
-      const { board, conn } = await labClient(lab, script);
-      await lab.until(conn.send("0123456789"));
-      await lab.advance(50);
-      conn.end();
-      expect(await board.finished()).toEqual({ kind: "finished" });
-      expect(board.lines().slice(2)).toEqual(["4 bytearray(b'0123')", "0 0", "b'456789'", "0 0"]);
-    } finally {
-      await lab.close();
-    }
+    expect(await reads(script, "0123456789")).toEqual(["4 bytearray(b'0123')", "0 0", "b'456789'", "0 0"]);
   }, 60_000);
 
   it("send/sendall/write of an array send all its bytes (2 per item of an array('H')), not len(array) bytes", async () => {
