@@ -103,7 +103,7 @@ export function modsocket(board: BoardContext) {
     /**
      * getaddrinfo(host, port, af, type, proto, flags) → the firmware's list of 5-tuples (as lists).
      * modlwip.c v1.23.0 lwip_getaddrinfo (lines 1746-1813): one (AF_INET, SOCK_STREAM, 0, '', addr);
-     * other constraints only warn; "" is ERR_ARG from lwIP's dns_gethostbyname (the profile's dnsNameErrno).
+     * other constraints only warn; "" is ERR_ARG from lwIP's dns_gethostbyname (netutils.ts lookup).
      * esp32 modsocket.c v1.23.0 (lines 215-262, 920-975): lwIP's getaddrinfo echoes type (0 → SOCK_STREAM)
      * and proto, canonname is the host as looked up; "" means 0.0.0.0; a port outside 0..65535 is EAI_SERVICE (-201).
      * Both ports read the host as a C string (modlwip.c v1.23.0 lines 1748-1781, v1.27.0 1791-1837:
@@ -120,9 +120,7 @@ export function modsocket(board: BoardContext) {
       if (!((family === 0 || family === AF_INET) && (type === 0 || type === SOCK_STREAM) && proto === 0 && flags === 0)) {
         board.console("Warning: unsupported getaddrinfo constraints\n");
       }
-      const name = cString(host);
-      if (name === "") throw new GuestException("OSError", [profile.socket.dnsNameErrno]);
-      return [[AF_INET, SOCK_STREAM, 0, "", [lookup(board, name), portIn]]];
+      return [[AF_INET, SOCK_STREAM, 0, "", [lookup(board, cString(host)), portIn]]];
     },
     /** read([n]) / readinto(buf[, n]): n < 0 reads to the end of the stream; null is the firmware's None. */
     socketRead: (fd: number, size: number): Promise<ReadResult> => readLoop((max) => readOnce(sockets.get(fd), max), size, false),

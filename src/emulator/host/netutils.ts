@@ -72,9 +72,10 @@ const DNS_MAX_NAME_LENGTH = 256;
  * timeout: UNVERIFIED).
  */
 export function lookup(board: BoardContext, host: string): string {
-  // dns_gethostbyname checks the length before it reads an address (lwIP src/core/dns.c), so even
-  // "1.2.3.4" padded with spaces past it is refused.
-  if (Buffer.byteLength(host) >= DNS_MAX_NAME_LENGTH) throw new GuestException("OSError", [board.profile.socket.dnsNameErrno]);
+  // dns_gethostbyname refuses an empty name and checks the length before it reads an address (lwIP
+  // src/core/dns.c), so even "1.2.3.4" padded with spaces past it is refused. (The ESP32 asks for
+  // "0.0.0.0" where its script gave "": esp32Getaddrinfo.)
+  if (host === "" || Buffer.byteLength(host) >= DNS_MAX_NAME_LENGTH) throw new GuestException("OSError", [board.profile.socket.dnsNameErrno]);
   const ip = ip4addrAton(host) ?? board.lan.dns.resolve(host);
   if (ip !== null) return ip;
   board.log.warn({ host }, `DNS: no address for "${host}" (add it with --hosts ${host}=IP or the lab file's hosts:)`);
