@@ -274,11 +274,9 @@ def readinto(stream, buf, nbytes=None):
 def read_into(mv, name, fd, n):
     """The end of a stream's readinto (a socket's, HostStream's): the host call `name` reads up to
     n bytes of stream fd, copied into mv; their count, or None (non-blocking, nothing there)."""
-    data = call(name, fd, n)
-    if data is None:
-        return None
-    mv[: len(data)] = data
-    return len(data)
+    # The worker writes the bytes read straight into mv ({"__w": ...}, worker.ts bridge.call), as
+    # the firmware reads into the buffer (py/stream.c stream_readinto): no copy of n bytes in the heap.
+    return call(name, fd, n, {"__w": [uctypes.addressof(mv), n]})
 
 
 def byte_view(buf):
