@@ -317,6 +317,10 @@ const bridge = {
     const span = bytesSpan(address, length);
     collector.pins.setArea(span.address, span.length);
   },
+  /** gc.mem_free() (_gc.py): the heap's free bytes. */
+  freeBytes(): number {
+    return collector.freeBytes();
+  },
   /** gc.threshold(n) of the script, in bytes as py/modgc.c keeps it (-1: none). */
   gcThreshold(bytes: unknown): void {
     if (!Number.isSafeInteger(bytes) || (bytes as number) < -1) throw new TypeError("invalid bridge argument");

@@ -131,12 +131,17 @@ def _bridge(js):
         # gc.threshold(n): the worker keeps the script's value (see _gc.py).
         js_gc_threshold(amount)
 
+    def free_bytes():
+        # gc.mem_free()'s count (see _gc.py), by the worker.
+        return js_free_bytes()
+
     js_soft_reset, js_raw_output, js_gc_threshold, may_collect = js.softReset, js.rawOutput, js.gcThreshold, js.mayCollect
+    js_free_bytes = js.freeBytes
     _lend(*json.loads(js.lent()))
     js.pins(uctypes.addressof(_pins), len(_pins))
     call_fns = (js_pause, js_call, js_resume, read_reply)
     data_fns = (js_pause, js_data, js_resume, read_reply)
-    return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, may_collect
+    return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, may_collect
 
 
 # The worker collects garbage at host calls, but not while an instance is being constructed with
@@ -225,7 +230,7 @@ def _bytes_at(address, n):
         return uctypes.bytes_at(address, n)
 
 
-call, _data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, _may_collect = _bridge(__import__("_boardsim_js"))
+call, _data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, _may_collect = _bridge(__import__("_boardsim_js"))
 
 
 def recv(stream, size):
