@@ -152,6 +152,46 @@ function glueScript(): string {
 }
 
 /**
+ * The glue's invoke_* helpers (its `invoke_iii(index, a1, a2)`: save the C stack, call the table's
+ * function, and on a longjmp, a number thrown, restore the stack and set the flag the C code reads),
+ * written out once per signature with the invoke frame recorded around the call. They run around
+ * nearly every C call of the VM: each its own function (its own type feedback), no spread, no
+ * layer of the glue between them and the table. Up to 5 arguments of C (invoke_iiiiii); a helper's
+ * first four are recorded (`safe`, `argCopiers`), the ones it lacks as 0.
+ */
+function invokeHelpers(): string {
+  const helpers = [];
+  for (const result of ["v", "i"]) {
+    for (let n = 0; n <= 5; n++) {
+      const args = Array.from({ length: n }, (_, i) => `a${i + 1}`);
+      const arg = (i: number) => (i <= n ? `a${i}` : "0");
+      // As before: a helper of up to 2 arguments records its first only.
+      const record = n <= 2 ? `frameArg1[at] = ${arg(1)};` : `frameArg1[at] = a1; frameArg2[at] = a2; frameArg3[at] = a3; frameArg4[at] = ${arg(4)};`;
+      helpers.push(`invoke_${result}${"i".repeat(n)}: function (${["index", ...args].join(", ")}) {
+      const at = depth;
+      if (at < FRAMES) { frameFn[at] = index; ${record} }
+      depth = at + 1;
+      if (counting) counted(index, ${n > 0 ? "a1" : "void 0"}, at);
+      const sp = stackSave();
+      try {
+        const result = (mirror[index] ?? tableEntry(index))(${args.join(", ")});
+        depth = at;
+        return result;
+      } catch (e) {
+        stackRestore(sp);
+        if (e !== e + 0) throw e;
+        setThrew(1, 0);
+        // Also after a longjmp caught here; one that unwinds past this helper leaves depth to the
+        // outer helper that catches it.
+        depth = at;
+      }
+    },`);
+    }
+  }
+  return helpers.join("\n    ");
+}
+
+/**
  * Made inside the context: the wrappers and the glue's environment. `failed` is what a guarded
  * outer function returns instead of throwing.
  */
@@ -167,6 +207,10 @@ const INSIDE = `"use strict";
   const stdinByte = hooks.stdinByte ? wrap(hooks.stdinByte) : null;
   const glueMessage = wrap(hooks.glueMessage);
   let exports = null;
+  // The wasm's function table and stack functions (the glue's own helpers use them the same way).
+  let table = null, stackSave = null, stackRestore = null, setThrew = null;
+  const mirror = [];
+  const tableEntry = (index) => (mirror[index] = table.get(index));
   let counting = false, invokesLeft = invokesPerCall;
   // The invoke_* calls in progress, innermost last: each one's table index (the C function called)
   // and its first four arguments (collector.ts reads them at a safe point). Typed arrays: no allocation.
@@ -284,6 +328,9 @@ const INSIDE = `"use strict";
     }
     return true;
   };
+  const invokes = {
+    ${invokeHelpers()}
+  };
   // The glue's environment check: a worker (no fetch, no XMLHttpRequest; the wasm comes below).
   globalThis.WorkerGlobalScope = function WorkerGlobalScope() {};
   const say = function () { glueMessage(Array.prototype.join.call(arguments, " ")); };
@@ -296,37 +343,18 @@ const INSIDE = `"use strict";
     const env = imports.env;
     for (const name of Object.keys(env)) {
       if (name.startsWith("invoke_")) {
-        const call = env[name];
-        if (name.length > "invoke_".length + 6) throw new Error("MicroPython: an invoke_ helper with more than 6 arguments: " + name);
-        // Up to 6 arguments (invoke_iiiiii); no spread: this runs around nearly every C call. A
-        // helper's arguments are the table index then the C function's: a third one only from 4 on.
-        env[name] = name.length < "invoke_iiii".length
-          ? function (a, b, c) {
-            const at = depth;
-            if (at < FRAMES) { frameFn[at] = a; frameArg1[at] = b; }
-            depth = at + 1;
-            if (counting) counted(a, b, at);
-            const result = call(a, b, c);
-            // Also after a longjmp the glue's invoke caught; one that unwinds past this wrapper
-            // leaves depth to the outer wrapper whose invoke catches it.
-            depth = at;
-            return result;
-          }
-          : function (a, b, c, d, e, f) {
-            const at = depth;
-            if (at < FRAMES) { frameFn[at] = a; frameArg1[at] = b; frameArg2[at] = c; frameArg3[at] = d; frameArg4[at] = e; }
-            depth = at + 1;
-            if (counting) counted(a, b, at);
-            const result = call(a, b, c, d, e, f);
-            depth = at;
-            return result;
-          };
+        if (!Object.hasOwn(invokes, name)) throw new Error("MicroPython: an invoke_ helper of an unexpected signature: " + name);
+        env[name] = invokes[name];
       }
     }
     const resize = env.emscripten_resize_heap;
     env.emscripten_resize_heap = function (size) { return mayGrowHeap() === true ? resize(size) : 0; };
     const instance = await WebAssembly.instantiate(wasmModule, imports);
     exports = instance.exports;
+    table = exports.__indirect_function_table;
+    stackSave = exports.emscripten_stack_get_current;
+    stackRestore = exports._emscripten_stack_restore;
+    setThrew = exports.setThrew;
     return { instance };
   };
   const bufferOf = Object.getOwnPropertyDescriptor(WebAssembly.Memory.prototype, "buffer").get;
