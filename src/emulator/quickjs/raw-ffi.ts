@@ -27,6 +27,7 @@
 import type { QuickJSAsyncContext, QuickJSAsyncWASMModule, QuickJSHandle } from "quickjs-emscripten";
 import { GuestException, type GuestHost, type HostValue } from "../host-api.ts";
 import type { BoardHeap } from "./board-heap.ts";
+import { gluedCalls, type DirectCalls } from "./direct-calls.ts";
 
 /** JSValue tags (the high word), quickjs.h of the pinned build. */
 const TAGS = { int: 0, bool: 1, null: 2, undefined: 3, string: -7, stringRope: -6, object: -1 } as const;
@@ -138,10 +139,14 @@ export class RawHostCalls {
   /** Called as the guest resumes from a suspended host call, before it runs on (the engine renews its time slice). */
   onResume: () => void = () => {};
 
-  constructor(module: QuickJSAsyncWASMModule) {
+  /** The C functions a host call uses, past the glue's wrappers where the instance's exports are known (direct-calls.ts). */
+  private readonly direct: DirectCalls;
+
+  constructor(module: QuickJSAsyncWASMModule, direct?: DirectCalls) {
     const internals = module as unknown as { module: EmscriptenModule; ffi: Ffi };
     this.em = internals.module;
     this.ffi = internals.ffi;
+    this.direct = direct ?? gluedCalls(this.em as unknown as Record<string, unknown>);
     const callbacks = this.em.callbacks;
     const libraryCall = callbacks.callFunction;
     const libraryFree = callbacks.freeHostRef;
@@ -269,7 +274,7 @@ export class RawHostCalls {
       case TAGS.object:
         return this.readBytes(low, borrow) ?? this.dump(ctxPtr, value);
     }
-    if (tag < TAG_FIRST || tag >= TAG_FLOAT64) return this.ffi.QTS_GetFloat64(ctxPtr, value);
+    if (tag < TAG_FIRST || tag >= TAG_FLOAT64) return this.direct.QTS_GetFloat64(ctxPtr, value);
     return this.dump(ctxPtr, value); // symbols, big integers: as the library's dump shows them
   }
 
@@ -349,7 +354,7 @@ export class RawHostCalls {
   private toGuest(fn: RawBinding, value: HostValue): number {
     switch (typeof value) {
       case "number":
-        return (value | 0) === value && !Object.is(value, -0) ? this.jsValue(TAGS.int, value) : this.made(this.ffi.QTS_NewFloat64(fn.ctxPtr, value));
+        return (value | 0) === value && !Object.is(value, -0) ? this.jsValue(TAGS.int, value) : this.made(this.direct.QTS_NewFloat64(fn.ctxPtr, value));
       case "boolean":
         return this.jsValue(TAGS.bool, value ? 1 : 0);
       case "string":
@@ -360,7 +365,7 @@ export class RawHostCalls {
       // The block becomes the ArrayBuffer's own storage, freed with it.
       const block = this.allocate(Math.max(1, value.length));
       this.em.HEAPU8.set(value, block);
-      return this.made(this.ffi.QTS_NewArrayBuffer(fn.ctxPtr, block, value.length));
+      return this.made(this.direct.QTS_NewArrayBuffer(fn.ctxPtr, block, value.length));
     }
     // Arrays and objects are rare (accept's tuple, ifconfig): the library builds them.
     const handle = containerToGuest(fn.ctx, value);
@@ -384,8 +389,8 @@ export class RawHostCalls {
     const chars = this.allocate(room);
     const { written } = UTF8.encodeInto(text, this.em.HEAPU8.subarray(chars, chars + room - 1));
     this.em.HEAPU8[chars + written] = 0;
-    const result = this.ffi.QTS_NewString(ctxPtr, chars);
-    this.em._free(chars);
+    const result = this.direct.QTS_NewString(ctxPtr, chars);
+    this.direct.free(chars);
     return this.made(result);
   }
 
@@ -399,14 +404,14 @@ export class RawHostCalls {
     this.em.HEAPU8.set(code, chars);
     this.em.HEAPU8[chars + code.length] = 0;
     const result = this.ffi.QTS_Eval(ctxPtr, chars, code.length, "<string>", 0, 0);
-    this.em._free(chars);
+    this.direct.free(chars);
     return this.made(result);
   }
 
   /** A block in the board's heap (MemoryError in the guest when it is full). */
   private allocate(bytes: number): number {
     if (this.heap) return this.heap.allocate(bytes);
-    return this.em._malloc(bytes);
+    return this.direct.malloc(bytes);
   }
 
   /** What the FFI malloc'd (a JSValue*, a C string): NULL when the heap had no room for it. */
