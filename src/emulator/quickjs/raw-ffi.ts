@@ -39,6 +39,8 @@ const CLASS_ID_OFFSET = 6;
 /** Host ref ids of raw functions: the library allocates its own upwards from INT32_MIN. */
 const FIRST_RAW_ID = 0x40000000;
 const ASYNCIFY_NORMAL = 0;
+/** A host function's JSValue* NULL: the C side gives the guest undefined (qts_call_function). */
+const NO_ANSWER = 0;
 /** See RawHostCalls.arena. */
 const ARENA_BYTES = 16384;
 
@@ -86,6 +88,8 @@ interface RawBinding {
   guestError(error: unknown): Error;
   /** The functions done with their bytes arguments when they return: they get views of the guest's memory, not copies. */
   borrowing: ReadonlySet<string>;
+  /** The functions whose answer the guest library drops: the guest gets undefined, no JSValue made for it (a malloc and a free in the guest). */
+  dropping: ReadonlySet<string>;
 }
 
 /**
@@ -191,14 +195,14 @@ export class RawHostCalls {
   /**
    * Answers the guest's calls to `host`'s functions; returns the first one's id. A board restored from a
    * snapshot (snapshot.ts) already holds the template's function objects: binding the same hosts
-   * in the same order as the template's `install` gives them the same ids. `borrowing`: the
-   * functions that are done with their bytes arguments when they return (RawBinding.borrowing).
+   * in the same order as the template's `install` gives them the same ids. `borrowing` and
+   * `dropping`: see RawBinding.
    */
-  bind(ctx: QuickJSAsyncContext, host: GuestHost, open: () => boolean, guestError: (error: unknown) => Error, borrowing: ReadonlySet<string> = NONE): number {
+  bind(ctx: QuickJSAsyncContext, host: GuestHost, open: () => boolean, guestError: (error: unknown) => Error, borrowing: ReadonlySet<string> = NONE, dropping: ReadonlySet<string> = NONE): number {
     if (!layout) throw new Error("boardsim: raw host calls bound before any were installed");
     const firstId = this.nextId;
     this.nextId += host.functionNames.length;
-    this.bindings.push({ firstId, host, ctx, ctxPtr: contextPointer(ctx), open, guestError, borrowing });
+    this.bindings.push({ firstId, host, ctx, ctxPtr: contextPointer(ctx), open, guestError, borrowing, dropping });
     return firstId;
   }
 
@@ -222,14 +226,18 @@ export class RawHostCalls {
     } catch (error) {
       return this.throwInGuest(fn, error);
     }
-    if (!(result instanceof Promise)) return this.toGuestOrThrow(fn, result);
+    if (!(result instanceof Promise)) return this.answer(fn, name, result);
     // The guest suspends (asyncify unwinds) until the promise settles, then resumes with the value.
     return asyncify.handleSleep((wakeUp) => {
       result.then(
-        (value) => wakeUp(this.toGuestOrThrow(fn, value)),
+        (value) => wakeUp(this.answer(fn, name, value)),
         (error) => wakeUp(this.throwInGuest(fn, error)),
       );
     });
+  }
+
+  private answer(fn: RawBinding, name: string, value: HostValue): number {
+    return fn.dropping.has(name) ? NO_ANSWER : this.toGuestOrThrow(fn, value);
   }
 
   private toGuestOrThrow(fn: RawBinding, value: HostValue): number {
