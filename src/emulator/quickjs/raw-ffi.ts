@@ -43,6 +43,12 @@ const ASYNCIFY_NORMAL = 0;
 const NO_ANSWER = 0;
 /** See RawHostCalls.arena. */
 const ARENA_BYTES = 16384;
+/**
+ * The smallest copy cut from the arena: a copy the host keeps holds its whole arena, so a script
+ * could make the host hold ARENA_BYTES per byte it queues (one-byte sends, each into a new arena);
+ * from 64 bytes on, at most 256 times what it queues. Smaller copies are V8's own (on its heap).
+ */
+const ARENA_MIN_COPY = 64;
 
 type Asyncify = { handleSleep(start: (wakeUp: (value: number) => void) => void): number };
 type CallFunction = (asyncify: Asyncify | undefined, ctx: number, thisPtr: number, argc: number, argv: number, id: number) => number;
@@ -130,13 +136,12 @@ export class RawHostCalls {
   /** The HEAPU8 view `heap32` was made beside: the glue replaces its views when the memory grows. */
   private heap8: Uint8Array | null = null;
   /**
-   * Where copies of the guest's bytes up to a quarter of ARENA_BYTES are cut from, as Node's Buffer
-   * pool does: a new ArrayBuffer per copy cost ≈ 1 µs (a chapter server copies two per 1 KiB
-   * echoed), and a copy of 64 bytes or less made by `slice` lives on V8's heap, which the real
-   * socket's write then moves to a buffer of its own (≈ 1.3 µs of a 64-byte round trip's sendall).
-   * A copy the host keeps (a LAN peer's receive window) holds its whole arena; copies queued one
-   * after another share theirs, so a queue holds at most one arena more than its bytes fill. A
-   * used-up arena is never written to again.
+   * Where copies of the guest's bytes from ARENA_MIN_COPY to a quarter of ARENA_BYTES are cut
+   * from, as Node's Buffer pool does: a new ArrayBuffer per copy cost ≈ 1 µs (a chapter server
+   * copies two per 1 KiB echoed), and a 64-byte copy made by `slice` lives on V8's heap, which the
+   * real socket's write then moves to a buffer of its own (≈ 1.3 µs of a 64-byte round trip's
+   * sendall). A copy the host keeps (a LAN peer's receive window) holds its whole arena. A used-up
+   * arena is never written to again.
    */
   private arena = new Uint8Array(0); // made at the first copy: most boards of a fleet never send
   private arenaUsed = 0;
@@ -339,7 +344,7 @@ export class RawHostCalls {
     } else return null;
     if (length === 0) return new Uint8Array(0);
     if (borrow) return this.em.HEAPU8.subarray(data, data + length);
-    if (length > ARENA_BYTES / 4) return this.em.HEAPU8.slice(data, data + length);
+    if (length < ARENA_MIN_COPY || length > ARENA_BYTES / 4) return this.em.HEAPU8.slice(data, data + length);
     if (this.arenaUsed + length > this.arena.length) {
       this.arena = new Uint8Array(ARENA_BYTES);
       this.arenaUsed = 0;
