@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
-import { connect, reader, repeat, startBoard } from "./support.ts";
+import { connect, reader, startBoard } from "./support.ts";
 
 /** A board script that echoes one client: recv(size) then sendall, until the client closes. */
 export function echoScript(readSize: number): string {
@@ -77,14 +77,12 @@ export async function pingPong(port: number, size: number, count: number, greeti
   return rtts;
 }
 
-/** Echo throughput of a board running `file` (an echo script above), `runs` times after a warm-up. */
-export function boardEchoRates(file: string, runs: number, payloadBytes: number): Promise<number[]> {
-  return repeat(runs, async () => {
-    const board = await startBoard(file);
-    const rate = await echoThroughput(await board.hostPort, payloadBytes);
-    await board.done;
-    return rate;
-  });
+/** Echo throughput of a board running `file` (an echo script above), one run on a new board. */
+export async function boardEchoRate(file: string, payloadBytes: number): Promise<number> {
+  const board = await startBoard(file);
+  const rate = await echoThroughput(await board.hostPort, payloadBytes);
+  await board.done;
+  return rate;
 }
 
 /** Round trips through a board running `file` (an echo script above), in microseconds. */

@@ -6,13 +6,16 @@
  * first, a .py loop ran 35 % slower and a collection 2× slower (docs/benchmarks.md, session 6).
  * Prints one JSON line.
  */
-import { boardEchoRates, boardRtts, pythonEchoScript } from "./echo.ts";
+import { boardEchoRate, boardRtts, echoThroughput, pythonEchoScript } from "./echo.ts";
 import { pythonCosts } from "./engine-costs.ts";
-import { scriptFile } from "./support.ts";
+import { nativeEchoServer, rounds, scriptFile } from "./support.ts";
 
 const [runs, payload, pings] = process.argv.slice(2).map(Number) as [number, number, number];
 const file = await scriptFile("echo4096.py", pythonEchoScript(4096));
-const echo = await boardEchoRates(file, runs, payload);
+// The native echo alternates with the board's in this process too: the .py row's ratio pairs them.
+const server = await nativeEchoServer();
+const { native, echo } = await rounds(runs, { native: () => echoThroughput(server.port, payload), echo: () => boardEchoRate(file, payload) });
+server.close();
 const rtts = await boardRtts(file, 64, pings);
 const costs = await pythonCosts(runs);
-console.log(JSON.stringify({ echo, rtts, costs }));
+console.log(JSON.stringify({ echo, native, rtts, costs }));

@@ -8,11 +8,11 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { tenMinuteScenario } from "../src/testing/index.ts";
 import { boardsimServer, plainNodeServer, timeToOutput } from "./cold-start.ts";
-import { boardEchoRates, boardRtts, echoScript, echoThroughput, pingPong } from "./echo.ts";
+import { boardEchoRate, boardRtts, echoScript, echoThroughput, pingPong } from "./echo.ts";
 import { engineCosts, type EngineCosts, type PythonCosts } from "./engine-costs.ts";
 import { mpremoteRuns } from "./mpremote.ts";
 import { REAL_BOARDS, realisticRun, type RealisticFigures } from "./realistic.ts";
-import { machine, median, nativeEchoServer, percentile, repeat, scriptFile, startBoard } from "./support.ts";
+import { machine, median, nativeEchoServer, pairedRatio, percentile, repeat, rounds, scriptFile, startBoard } from "./support.ts";
 
 const RUNS = 5;
 const PAYLOAD = 16 * 1024 * 1024;
@@ -46,6 +46,8 @@ const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 interface PythonRows {
   echo: number[];
+  /** The native echo's runs in the .py rows' process, alternating with `echo`. */
+  native: number[];
   rtts: number[];
   costs: PythonCosts;
 }
@@ -57,62 +59,53 @@ async function pythonRows(): Promise<PythonRows> {
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as PythonRows;
 }
 
-async function chapterEcho(): Promise<number[]> {
-  return repeat(RUNS, async () => {
-    const board = await startBoard(CHAPTER_SERVER, { board: "esp32", config: { port: 8000 } });
-    const rate = await echoThroughput(await board.hostPort, PAYLOAD, "I am Server".length);
-    await board.done;
-    return rate;
-  });
+/** One run of the chapter's server on a new board (it greets each client first). */
+async function chapterEchoRate(): Promise<number> {
+  const board = await startBoard(CHAPTER_SERVER, { board: "esp32", config: { port: 8000 } });
+  const rate = await echoThroughput(await board.hostPort, PAYLOAD, "I am Server".length);
+  await board.done;
+  return rate;
 }
 
-async function nativeEcho(): Promise<number[]> {
-  const server = await nativeEchoServer();
-  try {
-    return await repeat(RUNS, () => echoThroughput(server.port, PAYLOAD));
-  } finally {
-    server.close();
-  }
-}
-
+/** Rows 1: each board's runs alternate with the native server's; a ratio pairs each round's runs. */
 async function throughputRows(): Promise<void> {
-  const native = median(await nativeEcho());
-  for (const [label, rates, target] of [
-    ["echo, board recv(4096)/sendall", await boardEchoRates(await scriptFile("echo4096.ts", echoScript(4096)), RUNS, PAYLOAD), 0.25],
-    ["echo, chapter server (ESP32) recv(1024)+print", await chapterEcho(), 0.1],
-    ["echo, .py board recv(4096)/sendall", py.echo, 0.12],
+  const server = await nativeEchoServer();
+  const echo4096 = await scriptFile("echo4096.ts", echoScript(4096));
+  const runs = await rounds(RUNS, {
+    native: () => echoThroughput(server.port, PAYLOAD),
+    board: () => boardEchoRate(echo4096, PAYLOAD),
+    chapter: chapterEchoRate,
+  });
+  server.close();
+  for (const [label, rates, native, target] of [
+    ["echo, board recv(4096)/sendall", runs.board, runs.native, 0.25],
+    ["echo, chapter server (ESP32) recv(1024)+print", runs.chapter, runs.native, 0.1],
+    ["echo, .py board recv(4096)/sendall", py.echo, py.native, 0.12],
   ] as const) {
-    const board = median(rates);
-    rows.push({ what: `1. ${label} (MB/s)`, board: fmt(board), native: fmt(native), ratio: `${fmt((100 * board) / native)} %`, target: `≥ ${target * 100} %` });
+    rows.push({ what: `1. ${label} (MB/s)`, board: fmt(median(rates)), native: fmt(median(native)), ratio: `${fmt(100 * pairedRatio(rates, native))} %`, target: `≥ ${target * 100} %` });
   }
 }
 
-/** p50 and p99 of `pings` (µs), each the median of RUNS runs after a warm-up, as every row. */
-async function roundTrip(pings: () => Promise<number[]>): Promise<[number, number]> {
-  await pings();
-  const runs: number[][] = [];
-  for (let i = 0; i < RUNS; i++) runs.push(await pings());
-  return [median(runs.map((rtts) => percentile(rtts, 50))), median(runs.map((rtts) => percentile(rtts, 99)))];
-}
+const p50 = (rtts: number[]) => percentile(rtts, 50);
+const p99 = (rtts: number[]) => percentile(rtts, 99);
 
+/** Row 2: p50 and p99 of each run's pings, medians over the rounds; TS and native runs alternate. */
 async function pingPongRow(): Promise<void> {
   const server = await nativeEchoServer();
-  const [n50, n99] = await roundTrip(() => pingPong(server.port, 64, PINGS));
-  server.close();
   const script = await scriptFile("echo-ping.ts", echoScript(4096));
-  for (const [label, [b50, b99], target] of [
-    ["", await roundTrip(() => boardRtts(script, 64, PINGS)), "p50 ≤ 2×"],
-    [", .py board", [percentile(py.rtts, 50), percentile(py.rtts, 99)], "(none yet)"],
-  ] as const) {
-    rows.push({ what: `2. 64 B round trip${label} p50 / p99 (µs)`, board: `${fmt(b50)} / ${fmt(b99)}`, native: `${fmt(n50)} / ${fmt(n99)}`, ratio: `${fmt(b50 / n50, 2)}× (p50)`, target });
-  }
+  const runs = await rounds(RUNS, { native: () => pingPong(server.port, 64, PINGS), board: () => boardRtts(script, 64, PINGS) });
+  server.close();
+  const native = runs.native.map(p50);
+  const nativeFigures = `${fmt(median(native))} / ${fmt(median(runs.native.map(p99)))}`;
+  const board = runs.board.map(p50);
+  rows.push({ what: "2. 64 B round trip p50 / p99 (µs)", board: `${fmt(median(board))} / ${fmt(median(runs.board.map(p99)))}`, native: nativeFigures, ratio: `${fmt(pairedRatio(board, native), 2)}× (p50)`, target: "p50 ≤ 2×" });
+  rows.push({ what: "2. 64 B round trip, .py board p50 / p99 (µs, one run)", board: `${fmt(p50(py.rtts))} / ${fmt(p99(py.rtts))}`, native: nativeFigures, ratio: `${fmt(p50(py.rtts) / median(native), 2)}× (p50)`, target: "(none yet)" });
 }
 
 async function coldStartRow(): Promise<void> {
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const board = median(await repeat(RUNS, () => timeToOutput(boardsimServer(port), "accepting.....")));
-  const native = median(await repeat(RUNS, () => timeToOutput(plainNodeServer, "listening")));
-  rows.push({ what: "5. cold start to listening (ms)", board: fmt(board, 0), native: fmt(native, 0), ratio: `${fmt(board / native, 2)}×`, target: "≤ 5×" });
+  const runs = await rounds(RUNS, { board: () => timeToOutput(boardsimServer(port), "accepting....."), native: () => timeToOutput(plainNodeServer, "listening") });
+  rows.push({ what: "5. cold start to listening (ms)", board: fmt(median(runs.board), 0), native: fmt(median(runs.native), 0), ratio: `${fmt(pairedRatio(runs.board, runs.native), 2)}×`, target: "≤ 5×" });
 }
 
 async function virtualTimeRow(): Promise<void> {

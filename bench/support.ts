@@ -32,6 +32,28 @@ export async function repeat(runs: number, measure: () => Promise<number>): Prom
   return values;
 }
 
+/**
+ * Runs every one of `measures` once per round, a warm-up round then `runs` rounds, so the figures
+ * set side by side saw the same minutes of a shared machine (session 9: the native echo read 222 to
+ * 324 MB/s from one bench to the next, with each server's five runs in a block of their own).
+ */
+export async function rounds<K extends string, T>(runs: number, measures: Record<K, () => Promise<T>>): Promise<Record<K, T[]>> {
+  const names = Object.keys(measures) as K[];
+  const results = Object.fromEntries(names.map((name) => [name, [] as T[]])) as Record<K, T[]>;
+  for (let round = 0; round <= runs; round++) {
+    for (const name of names) {
+      const value = await measures[name]();
+      if (round > 0) results[name].push(value);
+    }
+  }
+  return results;
+}
+
+/** The median of each round's ratio `board[i] / base[i]` (the runs `rounds` paired). */
+export function pairedRatio(board: number[], base: number[]): number {
+  return median(board.map((value, i) => value / base[i]!));
+}
+
 export function machine(): string {
   const cpus = os.cpus();
   return `${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
