@@ -161,12 +161,13 @@ export class QuickJsEngine implements GuestEngine {
    * interrupt handler.
    */
   private renewing(host: GuestHost): GuestHost {
+    const bytesConsole = host.console?.bytes !== undefined;
     return {
       functionNames: host.functionNames,
       scheduled: host.scheduled?.bind(host),
       call: (name, args) => {
         this.slice.renew();
-        return host.call(name, name === "write" ? consoleText(args) : args);
+        return host.call(name, name === "write" ? consoleText(args, bytesConsole) : args);
       },
     };
   }
