@@ -3,7 +3,7 @@
  * (src/emulator/micropython/data-channel.ts): every byte arrives once and in order, with or without a
  * fault on the way, in simulated time the same way every run, and Ctrl-C ends a waiting recv().
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import net from "node:net";
 import { describe, expect, it } from "vitest";
 import { Lab } from "../src/testing/index.ts";
@@ -200,6 +200,21 @@ s.close()
 print(s.readinto(bytearray(0)), s.readinto(buf, 0))
 `;
     expect(await reads(script, "0123456789")).toEqual(["4 bytearray(b'0123')", "0 0", "b'456789'", "0 0"]);
+  }, 60_000);
+
+  it("readinto(buf, n) of more than 64 KiB reads straight into buf: 100 KiB into a 100 KiB bytearray on a pico_w", async () => {
+    // The firmware reads into the buffer itself (py/stream.c stream_readinto, v1.27.0
+    // stream_readinto_write_generic), so a bytearray of most of the free heap can be filled: a
+    // copy of n bytes made on the way would not fit beside it (MemoryError).
+    const text = Array.from({ length: 100 * 1024 }, (_, i) => String.fromCharCode(33 + ((i * 7 + (i >> 10)) % 90))).join("");
+    const script = `${JOIN}import hashlib, binascii
+s = socket.socket()
+s.connect(("192.168.1.2", 8888))
+buf = bytearray(${text.length})
+print(s.readinto(buf, ${text.length}), binascii.hexlify(hashlib.sha256(buf).digest()).decode())
+s.close()
+`;
+    expect(await reads(script, text)).toEqual([`${text.length} ${createHash("sha256").update(text).digest("hex")}`]);
   }, 60_000);
 
   it("send/sendall/write of an array send all its bytes (2 per item of an array('H')), not len(array) bytes", async () => {

@@ -54,6 +54,8 @@ export interface Collector {
   retune(): void;
   /** gc.threshold(n) of the script, in bytes (-1: none), as py/modgc.c stored it. */
   setScriptThreshold(bytes: number): void;
+  /** The heap's free bytes, as py/gc.c gc_info() counts them (gc.mem_free() without the port's growth allowance). */
+  freeBytes(): number;
   /** After a soft reset (the memory as at the snapshot): no threshold of the script's, the interpreter's from the heap now. */
   reset(): void;
   /** From now on the VM's safe points collect (call once the heap is capped: the memory no longer grows). */
@@ -274,6 +276,7 @@ export function findCollector(env: Env): Collector {
       autoBlocks = free * BLOCK < LOW_FREE ? 0 : Math.max(LEAST_THRESHOLD / BLOCK, Math.floor(free / 2));
       applyThreshold();
     },
+    freeBytes: () => freeBlocks(new Int32Array(sandboxed.buffer()), firstArea) * BLOCK,
     setScriptThreshold(value) {
       scriptThreshold = value;
       applyThreshold();

@@ -211,10 +211,15 @@ function bytesSpan(address: unknown, length: unknown): { address: number; length
   return { address, length };
 }
 
-/** Bytes the script named by [address, length]: a copy, within the memory. */
-function bytesAt(span: unknown): Uint8Array {
+/** An [address, length] the script named, within the memory. */
+function spanOf(span: unknown): { address: number; length: number } {
   if (!Array.isArray(span) || span.length !== 2) throw new TypeError("invalid bridge argument");
-  const { address, length } = bytesSpan(span[0], span[1]);
+  return bytesSpan(span[0], span[1]);
+}
+
+/** Bytes the script named by [address, length]: a copy. */
+function bytesAt(span: unknown): Uint8Array {
+  const { address, length } = spanOf(span);
   return memory().slice(address, address + length);
 }
 
@@ -240,21 +245,32 @@ const bridge = {
    * before: a simulated run's polls, and so its clock, must not move with the bridge's own work).
    */
   call(name: unknown, argsJson: unknown, collect: unknown = true): number | string {
+    let into = null as { address: number; length: number } | null;
     const args = JSON.parse(checked(argsJson, isString), (_key, value) =>
       value !== null && typeof value === "object"
         ? Object.hasOwn(value, "__b")
           ? bytesAt(value.__b)
           : Object.hasOwn(value, "__f")
             ? NON_FINITE[value.__f as string] ?? NaN
-            : value
+            : Object.hasOwn(value, "__w")
+              ? (into = spanOf(value.__w))
+              : value
         : value,
     ) as HostValue[];
     if (!Array.isArray(args)) throw new TypeError("invalid bridge argument");
+    // {"__w": [address, length]} last: the buffer a stream's readinto reads into (_host.read_into), not an argument of the host's.
+    if (into !== null && args.pop() !== into) throw new TypeError("invalid bridge argument");
     flushConsole();
     consoleInput?.returnPending();
     // Not while the library is imported at start-up: a collection there corrupted the heap (cause not found).
     if (scriptStarted && collect !== false) collectGarbage();
     const answer = hostCall(checked(name, isString), args);
+    if (into !== null && "value" in answer && answer.value instanceof Uint8Array) {
+      // Straight into the buffer, as the firmware reads (py/stream.c stream_readinto): no bytes object of n bytes on the way.
+      if (answer.value.length > into.length) throw new RangeError("outside the buffer");
+      memory().set(answer.value, into.address);
+      answer.value = answer.value.length;
+    }
     if ("value" in answer && Number.isInteger(answer.value) && Math.abs(answer.value as number) < FAST_LIMIT) {
       return (answer.value as number) * 2 + (answer.scheduled ? 1 : 0);
     }
@@ -300,6 +316,10 @@ const bridge = {
   pins(address: unknown, length: unknown): void {
     const span = bytesSpan(address, length);
     collector.pins.setArea(span.address, span.length);
+  },
+  /** gc.mem_free() (_gc.py): the heap's free bytes. */
+  freeBytes(): number {
+    return collector.freeBytes();
   },
   /** gc.threshold(n) of the script, in bytes as py/modgc.c keeps it (-1: none). */
   gcThreshold(bytes: unknown): void {

@@ -167,8 +167,9 @@ def _hold(keep_free):
 
 
 def _reserve(size):
-    # The largest free block up to `size`, in steps of 1/64: with 1/8 a frozen import could leave
-    # the script kilobytes short of the free heap it had (_retake). Only failed tries: a block
+    # The largest free block up to `size`, in steps of 1/1024: with 1/8 a frozen import could leave
+    # the script kilobytes short of the free heap it had (_retake), with 1/64 up to 1/64 of it
+    # (an ESP8266 script ≈ 550 bytes, as the library's own size fell). Only failed tries: a block
     # taken and dropped would stay until the next safe point, and the port would add heap for the
     # next try (py/gc.c gc_try_add_heap) while the memory may still grow.
     global _reserved
@@ -177,7 +178,7 @@ def _reserve(size):
         try:
             _reserved = bytearray(size)
         except MemoryError:
-            size -= max(16, size // 64)
+            size -= max(16, size // 1024)
 
 
 def _fill(held, keep_free):

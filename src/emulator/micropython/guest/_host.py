@@ -131,12 +131,17 @@ def _bridge(js):
         # gc.threshold(n): the worker keeps the script's value (see _gc.py).
         js_gc_threshold(amount)
 
+    def free_bytes():
+        # gc.mem_free()'s count (see _gc.py), by the worker.
+        return js_free_bytes()
+
     js_soft_reset, js_raw_output, js_gc_threshold, may_collect = js.softReset, js.rawOutput, js.gcThreshold, js.mayCollect
+    js_free_bytes = js.freeBytes
     _lend(*json.loads(js.lent()))
     js.pins(uctypes.addressof(_pins), len(_pins))
     call_fns = (js_pause, js_call, js_resume, read_reply)
     data_fns = (js_pause, js_data, js_resume, read_reply)
-    return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, may_collect
+    return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, may_collect
 
 
 # The worker collects garbage at host calls, but not while an instance is being constructed with
@@ -206,11 +211,14 @@ def _lend(words, received, ahead, sends, end):
     _sends = memoryview(uctypes.bytearray_at(sends, end - sends))
 
 
+# One copy into the heap, hashed as it is copied (extmod/moductypes.c uctypes_struct_bytes_at:
+# py/objstr.c mp_obj_new_bytes).
+_new_bytes = uctypes.bytes_at
+
+
 def _bytes_at(address, n):
-    # One copy into the heap, hashed as it is copied (extmod/moductypes.c uctypes_struct_bytes_at:
-    # py/objstr.c mp_obj_new_bytes).
     try:
-        return uctypes.bytes_at(address, n)
+        return _new_bytes(address, n)
     except MemoryError:
         # gc_alloc collects and tries again before it fails (py/gc.c); here a collection is asked
         # for, then run at the bridge's safe point (as gc.collect()), never while an instance is
@@ -222,13 +230,14 @@ def _bytes_at(address, n):
         return uctypes.bytes_at(address, n)
 
 
-call, _data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, _may_collect = _bridge(__import__("_boardsim_js"))
+call, _data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, _may_collect = _bridge(__import__("_boardsim_js"))
 
 
 def recv(stream, size):
     """A socket's recv(size): bytes, from the read-ahead the host lent if it holds any, else a data
     call. One frame: it is the method."""
-    size = _int(size)
+    if not isinstance(size, int):
+        _int(size)  # its TypeError
     fd = stream._fd
     w = _words
     if w[_AHEAD_FD] == fd and size > 0 and not deferred:
@@ -237,7 +246,10 @@ def recv(stream, size):
         if n > 0:
             if n > size:
                 n = size
-            out = _bytes_at(_ahead + start, n)
+            try:
+                out = _new_bytes(_ahead + start, n)
+            except MemoryError:
+                out = _bytes_at(_ahead + start, n)  # collects and tries again
             w[_AHEAD_START] = start + n
             return out
     if 0 <= size <= DATA_BYTES:
@@ -274,11 +286,9 @@ def readinto(stream, buf, nbytes=None):
 def read_into(mv, name, fd, n):
     """The end of a stream's readinto (a socket's, HostStream's): the host call `name` reads up to
     n bytes of stream fd, copied into mv; their count, or None (non-blocking, nothing there)."""
-    data = call(name, fd, n)
-    if data is None:
-        return None
-    mv[: len(data)] = data
-    return len(data)
+    # The worker writes the bytes read straight into mv ({"__w": ...}, worker.ts bridge.call), as
+    # the firmware reads into the buffer (py/stream.c stream_readinto): no copy of n bytes in the heap.
+    return call(name, fd, n, {"__w": [uctypes.addressof(mv), n]})
 
 
 def byte_view(buf):
@@ -319,25 +329,34 @@ def writable(mv):
         raise TypeError("object with buffer protocol required")
 
 
-def send(op, name, fd, data):
-    """send, sendall, write (op, and the host call's name for data too big for one data call)."""
-    mv = _view(data)
-    n = len(mv)
-    w = _words
-    # Kept in the send buffer the host lent, one record per call, unless print() output waits
-    # (the data call writes it first) or deferred work is due.
-    if w[_SEND_FD] == fd and n > 0 and w[_CONSOLE] == 0 and not deferred:
-        used = w[_SEND_USED]
-        count = w[_SEND_COUNT]
-        if used + n <= w[_SEND_ROOM] and count < _MAX_SENDS:
-            _sends[used : used + n] = mv
-            w[_LENGTHS + count] = n
-            w[_SEND_COUNT] = count + 1
-            w[_SEND_USED] = used + n
-            return n
-    if n <= DATA_BYTES:
-        return _data(op, fd, 0, mv)
-    return call(name, fd, {"__b": [uctypes.addressof(mv), n]})
+def sender(op, name):
+    """A socket's send, sendall or write of the bytes to send (op, and the host call's name for data
+    too big for one data call): the count sent, None for sendall (extmod/modlwip.c
+    lwip_socket_sendall). One frame: the method is this function."""
+    counts = op != SENDALL
+
+    def send(stream, data):
+        # bytes and bytearray as they are: their length is their bytes (a memoryview's counts items)
+        t = type(data)
+        mv = data if t is bytes or t is bytearray else _view(data)
+        n = len(mv)
+        fd = stream._fd
+        w = _words
+        # Kept in the send buffer the host lent, one record per call, unless print() output waits
+        # (the data call writes it first) or deferred work is due.
+        if w[_SEND_FD] == fd and n > 0 and w[_CONSOLE] == 0 and not deferred:
+            used = w[_SEND_USED]
+            count = w[_SEND_COUNT]
+            if n <= w[_SEND_ROOM] - used and count < _MAX_SENDS:
+                _sends[used : used + n] = mv
+                w[_LENGTHS + count] = n
+                w[_SEND_COUNT] = count + 1
+                w[_SEND_USED] = used + n
+                return n if counts else None
+        sent = _data(op, fd, 0, mv) if n <= DATA_BYTES else call(name, fd, {"__b": [uctypes.addressof(mv), n]})
+        return sent if counts else None
+
+    return send
 
 
 class _Buffer(dict):

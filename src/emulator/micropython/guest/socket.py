@@ -1,6 +1,6 @@
 # MicroPython's socket module: TCP and UDP sockets of the simulated board. The rules (lookups, stream
 # loops, repr) are the host's (src/emulator/host/modsocket.ts); this module only adapts values.
-from _host import buffer as _buffer, call as _call, info as _info, readinto as _readinto, recv as _recv, send as _send
+from _host import buffer as _buffer, call as _call, info as _info, readinto as _readinto, recv as _recv, sender as _sender
 from _host import SEND as _SEND, SENDALL as _SENDALL, WRITE as _WRITE, write_view as _write_view
 from _stream import HostStream as _HostStream, _int
 
@@ -41,6 +41,9 @@ def getaddrinfo(host, port, af=0, type=0, proto=0, flags=0):
     return [(f, t, p, c, (a[0], a[1])) for f, t, p, c, a in result]
 
 
+_write = _sender(_WRITE, "socketWrite")
+
+
 class socket(_HostStream):
     _READ = "socketRead"
     _READLINE = "socketReadline"
@@ -65,11 +68,9 @@ class socket(_HostStream):
         fd, ip, port = _call("socketAccept", self._fd)
         return socket(AF_INET, SOCK_STREAM, 0, fd), (ip, port)
 
-    def send(self, data):
-        return _send(_SEND, "socketSend", self._fd, data)
-
-    def sendall(self, data):
-        _send(_SENDALL, "socketSendAll", self._fd, data)
+    # Kept in the send buffer the host lent, else a data call (_host.sender)
+    send = _sender(_SEND, "socketSend")
+    sendall = _sender(_SENDALL, "socketSendAll")
 
     def sendto(self, data, addr):
         # UDP: one datagram; returns its length
@@ -83,7 +84,7 @@ class socket(_HostStream):
     recv = _recv  # from the read-ahead, or a data call
 
     def write(self, data, *args):
-        return _send(_WRITE, "socketWrite", self._fd, _write_view(data, args))
+        return _write(self, _write_view(data, args))
 
     def close(self):
         _call("socketClose", self._fd)
