@@ -24,7 +24,10 @@ export function print(...args: unknown[]): void {
   let count = args.length;
   if (count === 1) {
     const arg = args[0];
-    if (typeof arg === "string") return call1(write, arg + "\n");
+    if (typeof arg === "string") {
+      call1(write, arg + "\n"); // its answer is dropped (engine.ts DROPPING)
+      return;
+    }
     // recv's bytes (the chapter server's print(data)): its class read once instead of instanceof
     // (a global lookup and a native call) and a search of four prototypes for __str__, and the
     // host called here as call2 would (one interpreted frame less): ≈ 1 µs of ≈ 6 per print on a
