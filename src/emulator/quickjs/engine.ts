@@ -23,10 +23,11 @@ const RUN_ENTRY = `import ${JSON.stringify(ENTRY_FILE)};`;
  */
 const BORROWING: ReadonlySet<string> = new Set(["write", "quote", "utf8Decode"]);
 /**
- * Host calls whose answer the guest library drops (guest/socket.ts's sendall): the guest gets
- * undefined, and no value is made for it in the guest's heap (raw-ffi.ts, RawBinding.dropping).
+ * Host calls whose answer the guest library drops (guest/socket.ts's sendall, builtins.ts's print):
+ * the guest gets undefined, and no value is made for it in the guest's heap (raw-ffi.ts,
+ * RawBinding.dropping).
  */
-const DROPPING: ReadonlySet<string> = new Set(["socketSendAll"]);
+const DROPPING: ReadonlySet<string> = new Set(["socketSendAll", "write"]);
 
 /** The guest library, inlined by tools/build.mjs into the CLI bundle; undefined when running from source. */
 declare const BOARDSIM_GUEST_LIBRARY: string | undefined;
@@ -166,12 +167,13 @@ export class QuickJsEngine implements GuestEngine {
    * interrupt handler.
    */
   private renewing(host: GuestHost): GuestHost {
+    const bytesConsole = host.console?.bytes !== undefined;
     return {
       functionNames: host.functionNames,
       scheduled: host.scheduled?.bind(host),
       call: (name, args) => {
         this.slice.renew();
-        return host.call(name, name === "write" ? consoleText(args) : args);
+        return host.call(name, name === "write" ? consoleText(args, bytesConsole) : args);
       },
     };
   }
