@@ -60,17 +60,17 @@ export function machine(): string {
 }
 
 /**
- * How much of a board's console `printed` looks through: at least its last characters. The chapter server
+ * How much of a board's console `printed` looks through: at least its last bytes. The chapter server
  * prints ≈ 3 characters per byte it echoes (≈ 50 MB in a run), which kept whole would cost the
  * harness collections that a real run (the console written to stdout) does not have.
  */
-const KEPT_CHARS = 1 << 16;
+const KEPT_BYTES = 1 << 16;
 
 export interface BenchBoard {
   /** The PC-side port the board's listening socket was forwarded to. */
   hostPort: Promise<number>;
   done: Promise<RunOutcome>;
-  /** Resolves with the console's text (its last KEPT_CHARS) once it matches `pattern`. */
+  /** Resolves with the console's text (its last KEPT_BYTES) once it matches `pattern`. */
   printed(pattern: RegExp): Promise<RegExpMatchArray>;
 }
 
@@ -97,30 +97,33 @@ export async function startBoard(scriptFile: string, opts: BenchBoardOptions = {
     },
   });
   const log = pino({ level: "info" }, logSink);
-  // The console's last pieces, joined only when `printed` looks: a string grown at every print
-  // (and cut every 1 MB) cost ≈ 2 µs per print, a few % of the chapter server's row.
-  let pieces: string[] = [];
+  // The console's last bytes, copied as the CLI's console copies them into its batch (console/stdio.ts,
+  // which takes a print(data) line as bytes) and decoded only when `printed` looks: a string grown at
+  // every print (and cut every 1 MB) cost ≈ 2 µs per print, a few % of the chapter server's row.
+  const tail = Buffer.allocUnsafe(2 * KEPT_BYTES);
   let kept = 0;
-  const output = () => {
-    if (pieces.length > 1) pieces = [pieces.join("")];
-    return pieces[0] ?? "";
-  };
+  const output = () => tail.toString("utf8", 0, kept);
   const watchers = new Set<() => void>();
+  const keep = (data: Uint8Array) => {
+    if (data.length >= KEPT_BYTES) {
+      tail.set(data.subarray(data.length - KEPT_BYTES));
+      kept = KEPT_BYTES;
+    } else {
+      if (kept + data.length > tail.length) {
+        tail.copyWithin(0, kept - KEPT_BYTES, kept);
+        kept = KEPT_BYTES;
+      }
+      tail.set(data, kept);
+      kept += data.length;
+    }
+    if (watchers.size > 0) for (const watch of [...watchers]) watch();
+  };
   const board = opts.board ?? "pico_w";
   const spec = { name: board, board, script: scriptFile, ssid: "boardsim-lab", password: "micropython", host: "192.168.1.2", port: 0, forwards: new Map(), ...opts.config };
   const done = runOnLan(spec, await loadScript(spec), new Lan({ clock: new RealClock(), log }), {
     timing: opts.timing ?? "fast",
     log,
-    console: (text) => {
-      pieces.push(text);
-      kept += text.length;
-      if (kept > 2 * KEPT_CHARS) {
-        let from = pieces.length;
-        for (kept = 0; from > 0 && kept < KEPT_CHARS; ) kept += pieces[--from]!.length;
-        pieces = pieces.slice(from);
-      }
-      if (watchers.size > 0) for (const watch of [...watchers]) watch();
-    },
+    console: Object.assign((text: string) => keep(Buffer.from(text)), { bytes: keep }),
   });
   const printed = (pattern: RegExp) =>
     new Promise<RegExpMatchArray>((resolve, reject) => {

@@ -5,9 +5,13 @@ import { forwardOutput } from "./forward-output.ts";
 /** Ctrl-]: leaves the console, as in `mpremote repl` (mpremote/console.py, CHAR_CTRL_RIGHT_BRACKET). */
 const CTRL_RIGHT_BRACKET = 0x1d;
 
-/** A console writer: what the boards print, in order. `flush` hands what it holds to the stream now. */
+/**
+ * A console writer: what the boards print, in order, as text or as its UTF-8 bytes (lent: copied
+ * before it returns). `flush` hands what it holds to the stream now.
+ */
 export interface ConsoleWriter {
   (text: string): void | Promise<void>;
+  bytes(data: Uint8Array): void | Promise<void>;
   flush(): void;
 }
 
@@ -15,37 +19,53 @@ export interface ConsoleWriter {
  * What one writer may hold before it writes at once: a pipe's buffer (64 KiB on Linux) takes it in
  * one system call.
  */
-const BATCH_CHARS = 1 << 16;
+const BATCH_BYTES = 1 << 16;
 
 /**
  * A console writer for `out` that never loses output, never holds more than the stream's
  * high-water mark plus one batch, and writes what the boards print in one turn of the event loop
  * as one write: a write system call per print was 16 % of the chapter server's CPU (it prints every
- * chunk it echoes; docs/benchmarks.md). The batch is written when the turn ends (setImmediate:
- * after the guest blocked or yielded), when it reaches BATCH_CHARS, and by `flush`, which the CLI
- * calls before anything goes to stderr and before it exits, so the console and the log keep their
- * order. While `out` is full (on a pipe Node's stdout is asynchronous) it returns a promise, for
- * the board's print to wait on: without it a flood of prints would grow without bound.
+ * chunk it echoes; docs/benchmarks.md). The batch, the bytes of the text in order, is written when
+ * the turn ends (setImmediate: after the guest blocked or yielded), when it is full, and by
+ * `flush`, which the CLI calls before anything goes to stderr and before it exits, so the console
+ * and the log keep their order. While `out` is full (on a pipe Node's stdout is asynchronous) it
+ * returns a promise, for the board's print to wait on: without it a flood of prints would grow
+ * without bound.
  */
 export function batchedWriter(out: Writable): ConsoleWriter {
-  let held = "";
+  let batch = Buffer.allocUnsafe(BATCH_BYTES);
+  let used = 0;
   let turnEnd: NodeJS.Immediate | null = null;
   const flush = () => {
     if (turnEnd) clearImmediate(turnEnd), (turnEnd = null);
-    if (held === "") return;
-    const text = held;
-    held = "";
-    out.write(text);
+    if (used === 0) return;
+    const full = batch.subarray(0, used);
+    batch = Buffer.allocUnsafe(BATCH_BYTES); // the stream holds `full` until it is written
+    used = 0;
+    out.write(full);
   };
-  const write = (text: string) => {
-    held += text;
-    if (held.length >= BATCH_CHARS) flush();
+  /** After a piece: written now when the batch is full, else when the turn ends; a promise while `out` is full. */
+  const held = () => {
+    if (used === BATCH_BYTES) flush();
     else turnEnd ??= setImmediate(flush);
     // Full: what the OS has not taken yet (not writableNeedDrain, which stays set until the next
     // tick although a file takes a write at once: every print after a batch would wait for it).
     return out.writableLength >= out.writableHighWaterMark ? drainOf(out) : undefined;
   };
-  return Object.assign(write, { flush });
+  const write = (text: string) => {
+    const length = Buffer.byteLength(text);
+    if (used + length > BATCH_BYTES) flush();
+    if (length > BATCH_BYTES) out.write(text);
+    else used += batch.write(text, used);
+    return held();
+  };
+  const bytes = (data: Uint8Array) => {
+    if (used + data.length > BATCH_BYTES) flush();
+    if (data.length > BATCH_BYTES) out.write(Buffer.from(data));
+    else batch.set(data, used), (used += data.length);
+    return held();
+  };
+  return Object.assign(write, { bytes, flush });
 }
 
 /** Resolves when `out` can take more (or is gone). */

@@ -8,9 +8,11 @@ import type { Flash } from "./flash.ts";
 /**
  * Where a board's console text goes. A promise: the console is full, print waits for it (USB CDC
  * back-pressure). `flush`: a console that holds text for the event loop's next turn hands it on
- * now (the QuickJS engine, while the script keeps the loop: time-slice.ts).
+ * now (the QuickJS engine, while the script keeps the loop: time-slice.ts). `bytes`: a console that
+ * also takes text as its UTF-8 bytes, lent for the call only (it copies what it keeps): a TS
+ * script's print(data) line then never becomes a string (quickjs/native.ts, consoleText).
  */
-export type ConsoleOut = ((text: string) => void | Promise<void>) & { flush?(): void };
+export type ConsoleOut = ((text: string) => void | Promise<void>) & { flush?(): void; bytes?(data: Uint8Array): void | Promise<void> };
 
 /** What a Board is made of: its profile, its LAN and what the runner keeps across resets. */
 export interface BoardOptions {

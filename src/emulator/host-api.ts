@@ -32,7 +32,7 @@ export interface GuestHost {
   /** Whether callbacks (Timer, Pin.irq) are due: the guest runs them after the call it is in. */
   scheduled?(): boolean;
   /** Its console: an engine running the guest in this thread flushes it while the guest keeps the event loop (BoardOptions.console). */
-  readonly console?: { flush?(): void };
+  readonly console?: { flush?(): void; bytes?(data: Uint8Array): void | Promise<void> };
   /** TCP data an engine may move between host calls (the .py engine's shared memory); without it, every recv and send is a call. */
   readonly streams?: SocketStreams;
 }

@@ -4,6 +4,7 @@ import type { Clock } from "../../network-sim/clock/clock.ts";
 import type { Lan } from "../../network-sim/lan.ts";
 import type { SoftAp } from "../../network-sim/wifi/soft-ap.ts";
 import type { Wlan } from "../../network-sim/wifi/wlan.ts";
+import type { ConsoleOut } from "../board-options.ts";
 import type { BoardSerial } from "../console/board-serial.ts";
 import type { Oled } from "../devices/oled.ts";
 import type { Peripherals } from "../devices/peripherals.ts";
@@ -32,7 +33,7 @@ export interface BoardContext {
   readonly bootEpochMs: number;
   /** The board's serial console. */
   /** The console; a promise while it is full (USB CDC back-pressure): print waits for it. */
-  readonly console: (text: string) => void | Promise<void>;
+  readonly console: ConsoleOut;
   /** Aborted by Ctrl-C: every blocking call waits on it. */
   readonly signal: AbortSignal;
   /** performance.now() when the guest last let the event loop take a turn. */

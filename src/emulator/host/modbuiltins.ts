@@ -10,8 +10,9 @@ const YIELD_EVERY_MS = 10;
 export function modbuiltins(board: BoardContext) {
   return {
     boardInfo: () => boardInfo(board.profile, board.serial !== null),
-    write: (text: string): null | Promise<null> => {
-      const full = board.console(text);
+    /** A line of print(): text, or the bytes of a TS script's print(data) line when the console takes bytes (quickjs/native.ts, consoleText). */
+    write: (text: string | Uint8Array): null | Promise<null> => {
+      const full = typeof text === "string" ? board.console(text) : board.console.bytes!(text);
       return full ? full.then(() => null) : null;
     },
     /** Called from the script's loops: lets timers and sockets move while guest code spins. */

@@ -22,6 +22,12 @@ const RUN_ENTRY = `import ${JSON.stringify(ENTRY_FILE)};`;
  * RawBinding.borrowing): print's `write` (consoleText makes them text first) and the text helpers.
  */
 const BORROWING: ReadonlySet<string> = new Set(["write", "quote", "utf8Decode"]);
+/**
+ * Host calls whose answer the guest library drops (guest/socket.ts's sendall, builtins.ts's print):
+ * the guest gets undefined, and no value is made for it in the guest's heap (raw-ffi.ts,
+ * RawBinding.dropping).
+ */
+const DROPPING: ReadonlySet<string> = new Set(["socketSendAll", "write"]);
 
 /** The guest library, inlined by tools/build.mjs into the CLI bundle; undefined when running from source. */
 declare const BOARDSIM_GUEST_LIBRARY: string | undefined;
@@ -94,7 +100,7 @@ export class QuickJsEngine implements GuestEngine {
     const runtime = ctx.runtime;
     // The same order as the snapshot's template installed them (snapshot.ts): the same ids.
     raw.bind(ctx, this.renewing(nativesOf(heap)), () => this.hostOpen, guestError, BORROWING);
-    raw.bind(ctx, this.renewing(host), () => this.hostOpen, guestError, BORROWING);
+    raw.bind(ctx, this.renewing(host), () => this.hostOpen, guestError, BORROWING, DROPPING);
     raw.onResume = () => this.slice.resumed();
     runtime.setModuleLoader((name) => this.moduleSource(name, snapshot.exports));
     runtime.setMaxStackSize(GUEST_STACK_BYTES);
@@ -161,12 +167,13 @@ export class QuickJsEngine implements GuestEngine {
    * interrupt handler.
    */
   private renewing(host: GuestHost): GuestHost {
+    const bytesConsole = host.console?.bytes !== undefined;
     return {
       functionNames: host.functionNames,
       scheduled: host.scheduled?.bind(host),
       call: (name, args) => {
         this.slice.renew();
-        return host.call(name, name === "write" ? consoleText(args) : args);
+        return host.call(name, name === "write" ? consoleText(args, bytesConsole) : args);
       },
     };
   }

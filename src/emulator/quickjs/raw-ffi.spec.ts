@@ -64,6 +64,16 @@ describe("raw host calls over the QuickJS FFI", () => {
     ctx.dispose();
   });
 
+  it("a kept copy holds at most 256 times its size: a one-byte copy between larger ones holds no arena", async () => {
+    // Were small copies cut from the 16 KiB arena, one-byte sends each after 16 KiB of others
+    // would make the host hold 16 KiB per byte a peer's window keeps.
+    const kept: Uint8Array[] = [];
+    const ctx = await sandbox({ keep: (data) => (kept.push(data as Uint8Array), null), drop: () => null });
+    await evaluate(ctx, `const b = new Uint8Array(4096); for (let i = 0; i < 8; i++) { h.keep(b.subarray(0, 1 + i * 9)); for (let j = 0; j < 4; j++) h.drop(b); }`);
+    expect(kept.map((k) => [k.length, k.buffer.byteLength <= 256 * k.length])).toEqual(Array.from({ length: 8 }, (_, i) => [1 + i * 9, true]));
+    ctx.dispose();
+  });
+
   it("returns the host's values to the guest as their JS equivalents", async () => {
     const values: HostValue[] = [7, -7, 2 ** 40, 0.5, true, false, null, "", "héllo ✓", "a\0b", "中\0", Uint8Array.of(9, 0, 8), new Uint8Array(0), Uint8Array.of(1, 2, 3, 4).subarray(1, 3), [1, "x", Uint8Array.of(5)], { k: [null] }];
     const ctx = await sandbox({ give: (i) => values[i as number]! });

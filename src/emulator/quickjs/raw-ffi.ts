@@ -27,6 +27,7 @@
 import type { QuickJSAsyncContext, QuickJSAsyncWASMModule, QuickJSHandle } from "quickjs-emscripten";
 import { GuestException, type GuestHost, type HostValue } from "../host-api.ts";
 import type { BoardHeap } from "./board-heap.ts";
+import { gluedCalls, type DirectCalls } from "./direct-calls.ts";
 
 /** JSValue tags (the high word), quickjs.h of the pinned build. */
 const TAGS = { int: 0, bool: 1, null: 2, undefined: 3, string: -7, stringRope: -6, object: -1 } as const;
@@ -38,9 +39,16 @@ const CLASS_ID_OFFSET = 6;
 /** Host ref ids of raw functions: the library allocates its own upwards from INT32_MIN. */
 const FIRST_RAW_ID = 0x40000000;
 const ASYNCIFY_NORMAL = 0;
+/** A host function's JSValue* NULL: the C side gives the guest undefined (qts_call_function). */
+const NO_ANSWER = 0;
 /** See RawHostCalls.arena. */
 const ARENA_BYTES = 16384;
-const ARENA_MIN_COPY = 256;
+/**
+ * The smallest copy cut from the arena: a copy the host keeps holds its whole arena, so a script
+ * could make the host hold ARENA_BYTES per byte it queues (one-byte sends, each into a new arena);
+ * from 64 bytes on, at most 256 times what it queues. Smaller copies are V8's own (on its heap).
+ */
+const ARENA_MIN_COPY = 64;
 
 type Asyncify = { handleSleep(start: (wakeUp: (value: number) => void) => void): number };
 type CallFunction = (asyncify: Asyncify | undefined, ctx: number, thisPtr: number, argc: number, argv: number, id: number) => number;
@@ -86,6 +94,8 @@ interface RawBinding {
   guestError(error: unknown): Error;
   /** The functions done with their bytes arguments when they return: they get views of the guest's memory, not copies. */
   borrowing: ReadonlySet<string>;
+  /** The functions whose answer the guest library drops: the guest gets undefined, no JSValue made for it (a malloc and a free in the guest). */
+  dropping: ReadonlySet<string>;
 }
 
 /**
@@ -126,10 +136,12 @@ export class RawHostCalls {
   /** The HEAPU8 view `heap32` was made beside: the glue replaces its views when the memory grows. */
   private heap8: Uint8Array | null = null;
   /**
-   * Where copies of the guest's bytes from ARENA_MIN_COPY to a quarter of ARENA_BYTES are cut from,
-   * as Node's Buffer pool does: a new ArrayBuffer per copy cost ≈ 1 µs (a chapter server copies two
-   * per 1 KiB echoed). A copy the host keeps (a LAN peer's receive window) holds its whole arena, at
-   * most 64 times its size; a used-up arena is never written to again.
+   * Where copies of the guest's bytes from ARENA_MIN_COPY to a quarter of ARENA_BYTES are cut
+   * from, as Node's Buffer pool does: a new ArrayBuffer per copy cost ≈ 1 µs (a chapter server
+   * copies two per 1 KiB echoed), and a 64-byte copy made by `slice` lives on V8's heap, which the
+   * real socket's write then moves to a buffer of its own (≈ 1.3 µs of a 64-byte round trip's
+   * sendall). A copy the host keeps (a LAN peer's receive window) holds its whole arena. A used-up
+   * arena is never written to again.
    */
   private arena = new Uint8Array(0); // made at the first copy: most boards of a fleet never send
   private arenaUsed = 0;
@@ -138,10 +150,14 @@ export class RawHostCalls {
   /** Called as the guest resumes from a suspended host call, before it runs on (the engine renews its time slice). */
   onResume: () => void = () => {};
 
-  constructor(module: QuickJSAsyncWASMModule) {
+  /** The C functions a host call uses, past the glue's wrappers where the instance's exports are known (direct-calls.ts). */
+  private readonly direct: DirectCalls;
+
+  constructor(module: QuickJSAsyncWASMModule, direct?: DirectCalls) {
     const internals = module as unknown as { module: EmscriptenModule; ffi: Ffi };
     this.em = internals.module;
     this.ffi = internals.ffi;
+    this.direct = direct ?? gluedCalls(this.em as unknown as Record<string, unknown>);
     const callbacks = this.em.callbacks;
     const libraryCall = callbacks.callFunction;
     const libraryFree = callbacks.freeHostRef;
@@ -184,14 +200,14 @@ export class RawHostCalls {
   /**
    * Answers the guest's calls to `host`'s functions; returns the first one's id. A board restored from a
    * snapshot (snapshot.ts) already holds the template's function objects: binding the same hosts
-   * in the same order as the template's `install` gives them the same ids. `borrowing`: the
-   * functions that are done with their bytes arguments when they return (RawBinding.borrowing).
+   * in the same order as the template's `install` gives them the same ids. `borrowing` and
+   * `dropping`: see RawBinding.
    */
-  bind(ctx: QuickJSAsyncContext, host: GuestHost, open: () => boolean, guestError: (error: unknown) => Error, borrowing: ReadonlySet<string> = NONE): number {
+  bind(ctx: QuickJSAsyncContext, host: GuestHost, open: () => boolean, guestError: (error: unknown) => Error, borrowing: ReadonlySet<string> = NONE, dropping: ReadonlySet<string> = NONE): number {
     if (!layout) throw new Error("boardsim: raw host calls bound before any were installed");
     const firstId = this.nextId;
     this.nextId += host.functionNames.length;
-    this.bindings.push({ firstId, host, ctx, ctxPtr: contextPointer(ctx), open, guestError, borrowing });
+    this.bindings.push({ firstId, host, ctx, ctxPtr: contextPointer(ctx), open, guestError, borrowing, dropping });
     return firstId;
   }
 
@@ -215,14 +231,18 @@ export class RawHostCalls {
     } catch (error) {
       return this.throwInGuest(fn, error);
     }
-    if (!(result instanceof Promise)) return this.toGuestOrThrow(fn, result);
+    if (!(result instanceof Promise)) return this.answer(fn, name, result);
     // The guest suspends (asyncify unwinds) until the promise settles, then resumes with the value.
     return asyncify.handleSleep((wakeUp) => {
       result.then(
-        (value) => wakeUp(this.toGuestOrThrow(fn, value)),
+        (value) => wakeUp(this.answer(fn, name, value)),
         (error) => wakeUp(this.throwInGuest(fn, error)),
       );
     });
+  }
+
+  private answer(fn: RawBinding, name: string, value: HostValue): number {
+    return fn.dropping.has(name) ? NO_ANSWER : this.toGuestOrThrow(fn, value);
   }
 
   private toGuestOrThrow(fn: RawBinding, value: HostValue): number {
@@ -269,7 +289,7 @@ export class RawHostCalls {
       case TAGS.object:
         return this.readBytes(low, borrow) ?? this.dump(ctxPtr, value);
     }
-    if (tag < TAG_FIRST || tag >= TAG_FLOAT64) return this.ffi.QTS_GetFloat64(ctxPtr, value);
+    if (tag < TAG_FIRST || tag >= TAG_FLOAT64) return this.direct.QTS_GetFloat64(ctxPtr, value);
     return this.dump(ctxPtr, value); // symbols, big integers: as the library's dump shows them
   }
 
@@ -349,7 +369,7 @@ export class RawHostCalls {
   private toGuest(fn: RawBinding, value: HostValue): number {
     switch (typeof value) {
       case "number":
-        return (value | 0) === value && !Object.is(value, -0) ? this.jsValue(TAGS.int, value) : this.made(this.ffi.QTS_NewFloat64(fn.ctxPtr, value));
+        return (value | 0) === value && !Object.is(value, -0) ? this.jsValue(TAGS.int, value) : this.made(this.direct.QTS_NewFloat64(fn.ctxPtr, value));
       case "boolean":
         return this.jsValue(TAGS.bool, value ? 1 : 0);
       case "string":
@@ -360,7 +380,7 @@ export class RawHostCalls {
       // The block becomes the ArrayBuffer's own storage, freed with it.
       const block = this.allocate(Math.max(1, value.length));
       this.em.HEAPU8.set(value, block);
-      return this.made(this.ffi.QTS_NewArrayBuffer(fn.ctxPtr, block, value.length));
+      return this.made(this.direct.QTS_NewArrayBuffer(fn.ctxPtr, block, value.length));
     }
     // Arrays and objects are rare (accept's tuple, ifconfig): the library builds them.
     const handle = containerToGuest(fn.ctx, value);
@@ -384,8 +404,8 @@ export class RawHostCalls {
     const chars = this.allocate(room);
     const { written } = UTF8.encodeInto(text, this.em.HEAPU8.subarray(chars, chars + room - 1));
     this.em.HEAPU8[chars + written] = 0;
-    const result = this.ffi.QTS_NewString(ctxPtr, chars);
-    this.em._free(chars);
+    const result = this.direct.QTS_NewString(ctxPtr, chars);
+    this.direct.free(chars);
     return this.made(result);
   }
 
@@ -399,14 +419,14 @@ export class RawHostCalls {
     this.em.HEAPU8.set(code, chars);
     this.em.HEAPU8[chars + code.length] = 0;
     const result = this.ffi.QTS_Eval(ctxPtr, chars, code.length, "<string>", 0, 0);
-    this.em._free(chars);
+    this.direct.free(chars);
     return this.made(result);
   }
 
   /** A block in the board's heap (MemoryError in the guest when it is full). */
   private allocate(bytes: number): number {
     if (this.heap) return this.heap.allocate(bytes);
-    return this.em._malloc(bytes);
+    return this.direct.malloc(bytes);
   }
 
   /** What the FFI malloc'd (a JSValue*, a C string): NULL when the heap had no room for it. */

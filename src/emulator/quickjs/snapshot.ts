@@ -26,6 +26,7 @@ import { NATIVE_HELPERS } from "./native.ts";
 import { BoardHeap, PAGE, takeFree, type Malloc } from "./board-heap.ts";
 import { lazyFfi } from "./lazy-ffi.ts";
 import { RawHostCalls } from "./raw-ffi.ts";
+import { directCalls, exportNames, type DirectCalls, type ExportNames } from "./direct-calls.ts";
 import { SuspendBlock } from "./suspend-block.ts";
 import { smallMemoryWasm } from "./wasm-memory.ts";
 
@@ -59,6 +60,7 @@ export interface BoardInstance {
   raw: RawHostCalls;
   /** Asyncify's buffer, once the board's heap sets one aside. */
   suspend: SuspendBlock;
+  direct: DirectCalls;
 }
 
 /** The engine's helpers, bound first in every instance (template and board: the same ids). */
@@ -100,11 +102,12 @@ type ModuleLoader = (options: {
 }) => Promise<Emscripten>;
 type AsyncFfi = Awaited<ReturnType<typeof RELEASE_ASYNC.importFFI>>;
 
-let build: Promise<{ wasm: WebAssembly.Module; stackTop: number; loader: ModuleLoader; Ffi: AsyncFfi }> | undefined;
+let build: Promise<{ wasm: WebAssembly.Module; stackTop: number; loader: ModuleLoader; Ffi: AsyncFfi; names: ExportNames }> | undefined;
 /**
  * QuickJS's WebAssembly, compiled once per process (each board instantiates its own copy), and
  * the build's emscripten loader and FFI class, imported once (quickjs-emscripten's
- * `newQuickJSAsyncWASMModuleFromVariant` imports them again for every instance).
+ * `newQuickJSAsyncWASMModuleFromVariant` imports them again for every instance), and the
+ * export names of its C functions, read from the loader (direct-calls.ts).
  */
 function quickJsBuild() {
   return (build ??= (async () => {
@@ -116,9 +119,10 @@ function quickJsBuild() {
     const small = smallMemoryWasm(await readFile(require.resolve("@jitl/quickjs-wasmfile-release-asyncify/wasm")));
     // The CommonJS build of the loader: the ES module one runs `await import("node:module")` in every
     // instance, a trip through the ES module loader (and its hooks' thread under tsx) per board.
-    const loader = require("@jitl/quickjs-wasmfile-release-asyncify/emscripten-module") as ModuleLoader;
-    const [wasm, Ffi] = await Promise.all([compile(small.bytes), RELEASE_ASYNC.importFFI()]);
-    return { wasm, stackTop: small.stackTop, loader, Ffi };
+    const loaderFile = require.resolve("@jitl/quickjs-wasmfile-release-asyncify/emscripten-module");
+    const loader = require(loaderFile) as ModuleLoader;
+    const [wasm, Ffi, glue] = await Promise.all([compile(small.bytes), RELEASE_ASYNC.importFFI(), readFile(loaderFile, "utf8")]);
+    return { wasm, stackTop: small.stackTop, loader, Ffi, names: exportNames(glue) };
   })());
 }
 
@@ -127,22 +131,24 @@ function quickJsBuild() {
  * at `pages`, and grows; a board's has `pages`, for good (board-heap.ts). Shared: see wasm-memory.ts.
  */
 async function newInstance(pages?: number, grows = pages === undefined): Promise<BoardInstance & { memory: WasmMemory }> {
-  const { wasm, stackTop, loader, Ffi } = await quickJsBuild();
+  const { wasm, stackTop, loader, Ffi, names } = await quickJsBuild();
   const initial = pages ?? Math.ceil(stackTop / PAGE);
   const memory = new Memory({ initial, maximum: grows ? MAX_PAGES : initial, shared: true });
   const suspend = new SuspendBlock();
+  let exports: Record<string, unknown> = {};
   const em = await loader({
     wasmMemory: memory,
     instantiateWasm: (imports, receive) => {
-      const instance = new Instance(wasm, imports);
-      receive({ exports: suspend.around(instance.exports) });
-      return instance.exports;
+      exports = new Instance(wasm, imports).exports;
+      receive({ exports: suspend.around(exports, names) });
+      return exports;
     },
   });
   suspend.check(em as unknown as Parameters<SuspendBlock["check"]>[0]);
   em.type = "async";
   const module = new QuickJSAsyncWASMModule(em, lazyFfi(Ffi, em));
-  return { module, raw: new RawHostCalls(module), memory, suspend };
+  const direct = directCalls(exports, names);
+  return { module, raw: new RawHostCalls(module, direct), memory, suspend, direct };
 }
 
 const snapshots = new Map<string, Promise<Snapshot>>();
@@ -360,7 +366,8 @@ export async function restore(snapshot: Snapshot, heapBytes: number): Promise<Bo
   const memory = new Uint8Array(instance.memory.buffer);
   copySnapshot(snapshot, memory);
   seedRandom(memory, snapshot.ctx);
-  const heap = new BoardHeap((instance.module as unknown as { module: ConstructorParameters<typeof BoardHeap>[0] }).module, instance.memory, {
+  const { direct } = instance;
+  const heap = new BoardHeap({ _malloc: direct.malloc, _free: direct.free, HEAPU8: memory }, instance.memory, {
     size: snapshot.rt + gcFields!.size,
     threshold: snapshot.rt + gcFields!.threshold,
   }, instance.suspend);

@@ -8,27 +8,11 @@
  * its block just before a suspension, the glue's next allocation gets it, and its free of it is
  * dropped.
  */
-import { createRequire } from "node:module";
-import { readFileSync } from "node:fs";
+import type { ExportNames } from "./direct-calls.ts";
 
 type Exports = Record<string, unknown>;
 type Malloc = (bytes: number) => number;
 type Free = (ptr: number) => void;
-
-let names: { malloc: string; free: string } | undefined;
-
-/**
- * The export names of malloc and free in the pinned build (minified: the glue's own assignments
- * `_malloc=b.w`, `_free=b.N` say which). Checked on every instance: `SuspendBlock.check`.
- */
-function exportNames(): { malloc: string; free: string } {
-  if (names) return names;
-  const glue = readFileSync(createRequire(import.meta.url).resolve("@jitl/quickjs-wasmfile-release-asyncify/emscripten-module"), "utf8");
-  const malloc = /\b_malloc=\w+\.(\w+)/.exec(glue)?.[1];
-  const free = /\b_free=\w+\.(\w+)/.exec(glue)?.[1];
-  if (!malloc || !free) throw new Error("boardsim: unsupported quickjs-emscripten build (malloc and free exports)");
-  return (names = { malloc, free });
-}
 
 export class SuspendBlock {
   /** The block once the board's heap has set it aside (none in a snapshot's template), and its size. */
@@ -37,9 +21,10 @@ export class SuspendBlock {
   private armed = false;
   private calls = 0;
 
-  /** `exports` as the glue should see them: malloc and free through this block. */
-  around(exports: Exports): Exports {
-    const { malloc: mallocName, free: freeName } = exportNames();
+  /** `exports` as the glue should see them: malloc and free (export `names`, direct-calls.ts) through this block. Checked on every instance: `check`. */
+  around(exports: Exports, names: ExportNames): Exports {
+    const mallocName = names.get("malloc")!;
+    const freeName = names.get("free")!;
     const malloc = exports[mallocName] as Malloc;
     const free = exports[freeName] as Free;
     return {

@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { runScript } from "../../../test/support/run-script.ts";
 import { compileScript } from "./transpile.ts";
 
 async function scriptDir(files: Record<string, string>): Promise<string> {
@@ -30,5 +31,11 @@ describe("compileScript", () => {
     await expect(compileScript(main)).rejects.toThrow(/main\.ts:1:7: /);
     await writeFile(main, `print("fixed");`);
     expect((await compileScript(main)).code).toContain('"fixed"');
+  });
+
+  it("runs a script that starts with a #! line and loops (the loop counter goes after that line)", async () => {
+    const { output, outcome } = await runScript(`#!/usr/bin/env boardsim\nlet n = 0;\nfor (let i = 0; i < 300; i++) n += i;\nwhile (n > 44000) n -= 1000;\nprint(n);\n`);
+    expect(outcome).toEqual({ kind: "finished" });
+    expect(output).toBe("43850\n");
   });
 });

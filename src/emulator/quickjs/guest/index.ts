@@ -18,16 +18,16 @@ Object.assign(oserrorTexts, boardInfo.oserror);
 installBuiltins();
 
 /**
- * Called at the top of every loop body of the user's script (see loop-ticks.ts): every 256th
- * iteration polls the board, every 64th reaches the host so that a loop making cyclic garbage gets
- * it collected before the heap fills (board-heap.ts).
+ * Called every 64th iteration of the user's script's loops (see loop-ticks.ts): every fourth call
+ * (256 iterations) polls the board, the others reach the host so that a loop making cyclic garbage
+ * gets it collected before the heap fills (board-heap.ts).
  */
 let ticks = 0;
 function __tick(): void {
-  if (++ticks >= 256) {
+  if (++ticks >= 4) {
     ticks = 0;
     call("poll");
-  } else if ((ticks & 63) === 0) pace();
+  } else pace();
 }
 
 /**

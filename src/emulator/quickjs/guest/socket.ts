@@ -95,6 +95,7 @@ class socket {
     return sent;
   }
   sendall(data: unknown): void {
+    // The host's answer (a count) never reaches here: engine.ts's DROPPING.
     try {
       socketSendAll(this.fd, data instanceof Uint8Array ? data : toBuffer(data));
     } catch (error) {
