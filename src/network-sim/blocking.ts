@@ -19,24 +19,33 @@ export function blockingCall<T>(
   const result = tryNow();
   if (result !== null) return result;
   if (timeoutMs === 0) throw new NetError("EAGAIN");
-  return waitUntilReady(clock, timeoutMs, tryNow, wait, signal);
+  return timeoutMs === null ? retryOnWake(tryNow, wait, signal) : waitUntilReady(clock, timeoutMs, tryNow, wait, signal);
 }
 
-/** Waits, then tries again, until `tryNow` has a result: its caller has just tried. */
+/**
+ * No timeout (a blocking socket's default): waits, then tries again, until `tryNow` has a result;
+ * the caller's signal is all that can end the wait. Its own small function: an async function's
+ * suspended frame holds all its locals, and this one waits at every blocked recv of a round trip.
+ */
+async function retryOnWake<T>(tryNow: () => T | null, wait: (signal?: AbortSignal) => Promise<void>, signal?: AbortSignal): Promise<T> {
+  for (;;) {
+    await wait(signal);
+    const result = tryNow();
+    if (result !== null) return result;
+  }
+}
+
+/** The same with a timeout (ms): each wait also ends at the deadline, with ETIMEDOUT. */
 async function waitUntilReady<T>(
   clock: Clock,
-  timeoutMs: number | null,
+  timeoutMs: number,
   tryNow: () => T | null,
   wait: (signal?: AbortSignal) => Promise<void>,
   signal?: AbortSignal,
 ): Promise<T> {
-  const deadline = timeoutMs === null ? null : clock.now() + timeoutMs;
+  const deadline = clock.now() + timeoutMs;
   for (let result: T | null = null; ; result = tryNow()) {
     if (result !== null) return result;
-    if (deadline === null) {
-      await wait(signal); // no timeout to add: the caller's signal is all that can end the wait
-      continue;
-    }
     const attempt = new AbortController();
     const onOuterAbort = () => attempt.abort(signal!.reason);
     signal?.addEventListener("abort", onOuterAbort, { once: true });
