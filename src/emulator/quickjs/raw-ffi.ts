@@ -233,12 +233,31 @@ export class RawHostCalls {
     }
     if (!(result instanceof Promise)) return this.answer(fn, name, result);
     // The guest suspends (asyncify unwinds) until the promise settles, then resumes with the value.
-    return asyncify.handleSleep((wakeUp) => {
-      result.then(
-        (value) => wakeUp(this.answer(fn, name, value)),
-        (error) => wakeUp(this.throwInGuest(fn, error)),
-      );
-    });
+    this.suspended = { fn, name, result, wakeUp: null };
+    return asyncify.handleSleep(this.sleep);
+  }
+
+  // The suspended call and its callbacks: asyncify suspends one call at a time per module, and the
+  // callbacks made once, not three closures per blocking call (a 64-byte round trip blocks once).
+  private suspended: { fn: RawBinding; name: string; result: Promise<HostValue>; wakeUp: ((value: number) => void) | null } | null = null;
+  private readonly sleep = (wakeUp: (value: number) => void): void => {
+    const call = this.suspended!;
+    call.wakeUp = wakeUp;
+    call.result.then(this.onAnswer, this.onFailure);
+  };
+  private readonly onAnswer = (value: HostValue): void => {
+    const call = this.resumed();
+    call.wakeUp!(this.answer(call.fn, call.name, value));
+  };
+  private readonly onFailure = (error: unknown): void => {
+    const call = this.resumed();
+    call.wakeUp!(this.throwInGuest(call.fn, error));
+  };
+
+  private resumed(): NonNullable<RawHostCalls["suspended"]> {
+    const call = this.suspended!;
+    this.suspended = null;
+    return call;
   }
 
   private answer(fn: RawBinding, name: string, value: HostValue): number {
