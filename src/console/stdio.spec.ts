@@ -38,4 +38,22 @@ describe("batchedWriter", () => {
     stdout.flush();
     expect(text()).toBe("first\n" + long + "last\n");
   });
+
+  it("holds at most the stream's high-water mark plus one batch while the stream takes nothing, a short line per turn", async () => {
+    // A stalled reader (a pipe nobody reads): each turn's batch stays with the stream until written.
+    const held: Buffer[] = [];
+    const out = new Writable({ highWaterMark: 1024, write: (chunk: Buffer) => void held.push(chunk) });
+    const stdout = batchedWriter(out);
+    for (let line = 0; line < 10_000; line++) {
+      const full = line % 2 === 0 ? stdout(`line ${line}\n`) : stdout.bytes(Buffer.from(`line ${line}\n`));
+      if (full) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    stdout.flush();
+    const queued = (out.writableBuffer as { chunk: Buffer }[]).map((entry) => entry.chunk);
+    const memory = new Set([...held, ...queued].map((chunk) => chunk.buffer));
+    const bytes = [...memory].reduce((sum, buffer) => sum + buffer.byteLength, 0);
+    expect(out.writableLength).toBeGreaterThanOrEqual(1024);
+    expect(bytes).toBeLessThanOrEqual(1024 + (1 << 16));
+  });
 });
