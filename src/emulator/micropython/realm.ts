@@ -152,6 +152,46 @@ function glueScript(): string {
 }
 
 /**
+ * The glue's invoke_* helpers (its `invoke_iii(index, a1, a2)`: save the C stack, call the table's
+ * function, and on a longjmp, a number thrown, restore the stack and set the flag the C code reads),
+ * written out once per signature with the invoke frame recorded around the call. They run around
+ * nearly every C call of the VM: each its own function (its own type feedback), no spread, no
+ * layer of the glue between them and the table. Up to 5 arguments of C (invoke_iiiiii); a helper's
+ * first four are recorded (`safe`, `argCopiers`), the ones it lacks as 0.
+ */
+function invokeHelpers(): string {
+  const helpers = [];
+  for (const result of ["v", "i"]) {
+    for (let n = 0; n <= 5; n++) {
+      const args = Array.from({ length: n }, (_, i) => `a${i + 1}`);
+      const arg = (i: number) => (i <= n ? `a${i}` : "0");
+      // As before: a helper of up to 2 arguments records its first only.
+      const record = n <= 2 ? `frameArg1[at] = ${arg(1)};` : `frameArg1[at] = a1; frameArg2[at] = a2; frameArg3[at] = a3; frameArg4[at] = ${arg(4)};`;
+      helpers.push(`invoke_${result}${"i".repeat(n)}: function (${["index", ...args].join(", ")}) {
+      const at = depth;
+      if (at < FRAMES) { frameFn[at] = index; ${record} }
+      depth = at + 1;
+      if (counting && (index === handlePending || --invokesLeft === 0 || flags[pendingFlag] !== 0)) counted(index, ${n > 0 ? "a1" : "void 0"}, at);
+      const sp = stackSave();
+      try {
+        const result = (mirror[index] ?? tableEntry(index))(${args.join(", ")});
+        depth = at;
+        return result;
+      } catch (e) {
+        stackRestore(sp);
+        if (e !== e + 0) throw e;
+        setThrew(1, 0);
+        // Also after a longjmp caught here; one that unwinds past this helper leaves depth to the
+        // outer helper that catches it.
+        depth = at;
+      }
+    },`);
+    }
+  }
+  return helpers.join("\n    ");
+}
+
+/**
  * Made inside the context: the wrappers and the glue's environment. `failed` is what a guarded
  * outer function returns instead of throwing.
  */
@@ -167,6 +207,10 @@ const INSIDE = `"use strict";
   const stdinByte = hooks.stdinByte ? wrap(hooks.stdinByte) : null;
   const glueMessage = wrap(hooks.glueMessage);
   let exports = null;
+  // The wasm's function table and stack functions (the glue's own helpers use them the same way).
+  let table = null, stackSave = null, stackRestore = null, setThrew = null;
+  const mirror = [];
+  const tableEntry = (index) => (mirror[index] = table.get(index));
   let counting = false, invokesLeft = invokesPerCall;
   // The invoke_* calls in progress, innermost last: each one's table index (the C function called)
   // and its first four arguments (collector.ts reads them at a safe point). Typed arrays: no allocation.
@@ -178,10 +222,15 @@ const INSIDE = `"use strict";
   let gc = null, words = null, handlePending = -1, flags = new Uint8Array(1), pendingFlag = 0, ourPending = false;
   // Start-up probes: the (index, first argument) of each counted invoke, while set.
   let log = null;
-  // A counted invoke (only while the script's work is counted): the poll count, the safe point, the collector's flag.
+  // A counted invoke (only while the script's work is counted): the poll count, the safe point, the
+  // collector's flag. The helper calls this only when one of them has work, having counted the
+  // invoke already unless it is of mp_handle_pending.
   const counted = function (index, arg1, at) {
-    if (index === handlePending && arg1 === 1 && atSafePoint(at)) return;
-    if (--invokesLeft === 0) {
+    if (index === handlePending) {
+      if (arg1 === 1 && atSafePoint(at)) return;
+      --invokesLeft;
+    }
+    if (invokesLeft === 0) {
       if (log !== null) { log.push(index, arg1); invokesLeft = 1; return; }
       invokesLeft = invokesPerCall;
       onInvokes();
@@ -234,6 +283,21 @@ const INSIDE = `"use strict";
     for (let i = 0; i < n; i++) text += words[at + i] + " ";
     return text;
   };
+  // The VM's call that invoke frame k (above the outermost) makes: mp_call_function_n_kw(fun,
+  // n_args, n_kw, args), or mp_call_method_n_kw(n_args, n_kw, args) with args[0] the callee and
+  // args[1] its self or NULL (py/runtime.c v1.27.0 725-729: the callee gets args + 2, or args + 1
+  // with its self). The callee, its positional (a self counted) and keyword arguments' counts, and
+  // the word index where the arguments it gets start; null: a with block's __exit__ (isWithExit);
+  // undefined: neither call.
+  const vmCall = (k) => {
+    const fn = frameFn[k], arg = frameArg1[k];
+    if (fn === gc.callN) return { callee: arg, nArgs: frameArg2[k], nKw: frameArg3[k], at: frameArg4[k] >> 2 };
+    if (fn !== gc.callMethod) return undefined;
+    const args = frameArg3[k] >> 2;
+    if (isWithExit(arg, frameArg2[k], args)) return null;
+    const self = words[args + 1] !== 0 ? 1 : 0;
+    return { callee: words[args], nArgs: arg + self, nKw: frameArg2[k], at: args + 2 - self };
+  };
   // At a host call: null if an invoke below \`top\` is a with block's __exit__ as above, else the
   // argument copiers below it as "address,...", a class called plainly as "address=its argument
   // words,". Weaker than \`safe\`: other C callers (import, a C builtin calling back) are let through
@@ -243,22 +307,16 @@ const INSIDE = `"use strict";
     if (top > FRAMES) return null;
     let found = "";
     for (let k = 1; k < top; k++) {
-      const fn = frameFn[k], arg = frameArg1[k];
-      // The callee, and where the arguments it gets start (a word index) and their count of words (-1: a star call's, not known)
-      let callee = 0, at = 0, n = -1, copier = 0;
-      // mp_call_function_n_kw(fun, n_args, n_kw, args)
-      if (fn === gc.callN) { callee = arg; at = frameArg4[k] >> 2; n = frameArg2[k] + 2 * frameArg3[k]; copier = argCopier(arg, frameArg2[k], frameArg3[k], false); }
-      else if (fn === gc.callMethod) {
-        const args = frameArg3[k] >> 2;
-        if (isWithExit(arg, frameArg2[k], args)) return null;
-        // py/runtime.c mp_call_method_n_kw (v1.27.0 725-729): the callee gets args + 2, or args + 1 with its self
-        const self = words[args + 1] !== 0 ? 1 : 0;
-        callee = words[args]; at = args + 2 - self; n = arg + self + 2 * frameArg2[k];
-        copier = argCopier(callee, arg + self, frameArg2[k], false);
+      const call = vmCall(k);
+      if (call === null) return null;
+      let copier = 0, args = "";
+      if (call !== undefined) {
+        copier = argCopier(call.callee, call.nArgs, call.nKw, false);
+        if (copier !== 0 && isType(copier, gc.typeType)) args = classArgs(call.callee, call.at, call.nArgs + 2 * call.nKw);
       }
-      // mp_call_method_n_kw_var(have_self, n_args_n_kw, args): the callee at args[0]
-      else if (fn === gc.callVar) copier = argCopier(words[frameArg3[k] >> 2], 0, 0, true);
-      if (copier !== 0) found += copier + (n !== -1 && isType(copier, gc.typeType) ? classArgs(callee, at, n) : "") + ",";
+      // mp_call_method_n_kw_var(have_self, n_args_n_kw, args): the callee at args[0], its arguments not known before it unpacks them
+      else if (frameFn[k] === gc.callVar) copier = argCopier(words[frameArg3[k] >> 2], 0, 0, true);
+      if (copier !== 0) found += copier + args + ",";
     }
     return found;
   };
@@ -269,20 +327,14 @@ const INSIDE = `"use strict";
     for (let k = 0; k < top; k++) {
       const fn = frameFn[k], arg = frameArg1[k];
       if (fn === gc.iterNext) { if (!isType(arg, gc.genType)) return false; continue; }
-      // The outermost: the top level's call of its module code (mp_js_do_exec: no arguments); above
-      // it, the VM's calls: mp_call_function_n_kw(fun, n_args, n_kw, args), and
-      // mp_call_method_n_kw(n_args, n_kw, args) with args[0] the callee and args[1] its self or NULL.
-      let callee = 0, nArgs = 0, nKw = 0;
-      if (k === 0) { if (fn === gc.call0) callee = arg; }
-      else if (fn === gc.callN) { callee = arg; nArgs = frameArg2[k]; nKw = frameArg3[k]; }
-      else if (fn === gc.callMethod) {
-        const args = frameArg3[k] >> 2;
-        if (isWithExit(arg, frameArg2[k], args)) return false;
-        callee = words[args]; nArgs = arg + (words[args + 1] !== 0 ? 1 : 0); nKw = frameArg2[k];
-      }
-      if (callee === 0 || !(callee === gc.exec || isPython(callee, nArgs, nKw))) return false;
+      // The outermost: the top level's call of its module code (mp_js_do_exec: no arguments); above it, the VM's calls.
+      const call = k > 0 ? vmCall(k) : fn === gc.call0 ? { callee: arg, nArgs: 0, nKw: 0 } : undefined;
+      if (call == null || call.callee === 0 || !(call.callee === gc.exec || isPython(call.callee, call.nArgs, call.nKw))) return false;
     }
     return true;
+  };
+  const invokes = {
+    ${invokeHelpers()}
   };
   // The glue's environment check: a worker (no fetch, no XMLHttpRequest; the wasm comes below).
   globalThis.WorkerGlobalScope = function WorkerGlobalScope() {};
@@ -296,37 +348,18 @@ const INSIDE = `"use strict";
     const env = imports.env;
     for (const name of Object.keys(env)) {
       if (name.startsWith("invoke_")) {
-        const call = env[name];
-        if (name.length > "invoke_".length + 6) throw new Error("MicroPython: an invoke_ helper with more than 6 arguments: " + name);
-        // Up to 6 arguments (invoke_iiiiii); no spread: this runs around nearly every C call. A
-        // helper's arguments are the table index then the C function's: a third one only from 4 on.
-        env[name] = name.length < "invoke_iiii".length
-          ? function (a, b, c) {
-            const at = depth;
-            if (at < FRAMES) { frameFn[at] = a; frameArg1[at] = b; }
-            depth = at + 1;
-            if (counting) counted(a, b, at);
-            const result = call(a, b, c);
-            // Also after a longjmp the glue's invoke caught; one that unwinds past this wrapper
-            // leaves depth to the outer wrapper whose invoke catches it.
-            depth = at;
-            return result;
-          }
-          : function (a, b, c, d, e, f) {
-            const at = depth;
-            if (at < FRAMES) { frameFn[at] = a; frameArg1[at] = b; frameArg2[at] = c; frameArg3[at] = d; frameArg4[at] = e; }
-            depth = at + 1;
-            if (counting) counted(a, b, at);
-            const result = call(a, b, c, d, e, f);
-            depth = at;
-            return result;
-          };
+        if (!Object.hasOwn(invokes, name)) throw new Error("MicroPython: an invoke_ helper of an unexpected signature: " + name);
+        env[name] = invokes[name];
       }
     }
     const resize = env.emscripten_resize_heap;
     env.emscripten_resize_heap = function (size) { return mayGrowHeap() === true ? resize(size) : 0; };
     const instance = await WebAssembly.instantiate(wasmModule, imports);
     exports = instance.exports;
+    table = exports.__indirect_function_table;
+    stackSave = exports.emscripten_stack_get_current;
+    stackRestore = exports._emscripten_stack_restore;
+    setThrew = exports.setThrew;
     return { instance };
   };
   const bufferOf = Object.getOwnPropertyDescriptor(WebAssembly.Memory.prototype, "buffer").get;
