@@ -217,6 +217,41 @@ s.close()
     expect(await reads(script, text)).toEqual([`${text.length} ${createHash("sha256").update(text).digest("hex")}`]);
   }, 60_000);
 
+  it("readinto over 64 KiB: None when non-blocking with nothing there; into a memoryview slice, n capped at its length, nothing written around it; an array('H') by its bytes", async () => {
+    // py/stream.c (v1.27.0 stream_readinto_write_generic): the buffer's bytes as mp_get_buffer
+    // gives them, nbytes capped at their count; a non-blocking stream with nothing returns None.
+    const lab = new Lab({ timing: "fast" });
+    try {
+      const script = `${JOIN}import array, gc
+s = socket.socket()
+s.connect(("192.168.1.2", 8888))
+s.setblocking(False)
+print("nothing", s.readinto(bytearray(70000)))
+gc.collect()
+s.setblocking(True)
+big = bytearray(80010)
+big[:5] = big[80005:] = b"-----"
+print(s.readinto(memoryview(big)[5:80005], 90000), bytes(big[:7]), bytes(big[80003:]))
+del big
+gc.collect()
+a = array.array("H", bytearray(80000))
+print(s.readinto(a), hex(a[0]), hex(a[39999]), s.readinto(bytearray(70000)))
+s.close()
+`;
+      const { board, conn } = await labClient(lab, script);
+      await board.waitFor("nothing None\n");
+      const data = Buffer.alloc(160_100, 0x41);
+      data.fill(0x42, 80_000, 160_000);
+      data.fill(0x43, 160_000);
+      await lab.until(conn.send(data));
+      conn.end();
+      expect(await board.finished()).toEqual({ kind: "finished" });
+      expect(board.lines().slice(2)).toEqual(["nothing None", "80000 b'-----AA' b'AA-----'", "80000 0x4242 0x4242 100"]);
+    } finally {
+      await lab.close();
+    }
+  }, 60_000);
+
   it("send/sendall/write of an array send all its bytes (2 per item of an array('H')), not len(array) bytes", async () => {
     // The firmware sends the bytes mp_get_buffer gives (extmod/modlwip.c v1.27.0 lwip_socket_send
     // line 1265, lwip_socket_sendall line 1380; py/stream.c stream_readinto_write_generic line 266),

@@ -38,4 +38,22 @@ describe("batchedWriter", () => {
     stdout.flush();
     expect(text()).toBe("first\n" + long + "last\n");
   });
+
+  it("holds at most the stream's high-water mark plus one batch while the stream takes nothing, a short line per turn", async () => {
+    // A stalled reader (a pipe nobody reads): every chunk the stream is given stays with it.
+    const held: Uint8Array[] = [];
+    const out = new Writable({ highWaterMark: 1024, write: () => {} });
+    const write = out.write.bind(out) as (chunk: Uint8Array | string) => boolean;
+    out.write = ((chunk: Uint8Array | string) => (typeof chunk !== "string" && held.push(chunk), write(chunk))) as typeof out.write;
+    const stdout = batchedWriter(out);
+    for (let line = 0; line < 10_000; line++) {
+      const full = line % 2 === 0 ? stdout(`line ${line}\n`) : stdout.bytes(Buffer.from(`line ${line}\n`));
+      if (full) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    stdout.flush();
+    const bytes = [...new Set(held.map((chunk) => chunk.buffer))].reduce((sum, buffer) => sum + buffer.byteLength, 0);
+    expect(out.writableLength).toBeGreaterThanOrEqual(1024);
+    expect(bytes).toBeLessThanOrEqual(1024 + (1 << 16));
+  });
 });

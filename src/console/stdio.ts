@@ -39,8 +39,11 @@ export function batchedWriter(out: Writable): ConsoleWriter {
   const flush = () => {
     if (turnEnd) clearImmediate(turnEnd), (turnEnd = null);
     if (used === 0) return;
-    const full = batch.subarray(0, used);
-    batch = Buffer.allocUnsafe(BATCH_BYTES); // the stream holds `full` until it is written
+    // The stream holds what it is given until it is written: a full batch is handed over, a part
+    // is copied (a view would hold all BATCH_BYTES of it: with a reader that stalls, 64 KiB per
+    // turn that printed a line, until the stream's high-water mark of lines).
+    const full = used === BATCH_BYTES ? batch : Buffer.from(batch.subarray(0, used));
+    if (full === batch) batch = Buffer.allocUnsafe(BATCH_BYTES);
     used = 0;
     out.write(full);
   };

@@ -3,6 +3,8 @@ import type { BoardProfile } from "../../boards/profile.ts";
 import { abortableWait } from "../../network-sim/clock/abortable-wait.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 
+const UTF8 = new TextDecoder();
+
 /** How long guest code may run before a polling host call lets the event loop take a turn. */
 const YIELD_EVERY_MS = 10;
 
@@ -10,9 +12,13 @@ const YIELD_EVERY_MS = 10;
 export function modbuiltins(board: BoardContext) {
   return {
     boardInfo: () => boardInfo(board.profile, board.serial !== null),
-    /** A line of print(): text, or the bytes of a TS script's print(data) line when the console takes bytes (quickjs/native.ts, consoleText). */
+    /**
+     * A line of print(): text, or the bytes of a TS script's print(data) line when the console takes
+     * bytes (quickjs/native.ts, consoleText). Bytes to a console that takes text only (a .py script
+     * can call the bridge itself) go as their UTF-8 text.
+     */
     write: (text: string | Uint8Array): null | Promise<null> => {
-      const full = typeof text === "string" ? board.console(text) : board.console.bytes!(text);
+      const full = typeof text === "string" ? board.console(text) : board.console.bytes ? board.console.bytes(text) : board.console(UTF8.decode(text));
       return full ? full.then(() => null) : null;
     },
     /** Called from the script's loops: lets timers and sockets move while guest code spins. */

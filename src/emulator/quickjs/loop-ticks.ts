@@ -5,7 +5,8 @@ import { applyInsertions, type Insertion } from "./source-edits.ts";
 /**
  * The script's own loop counter: a variable of its module, so that counting is a few bytecodes in
  * the interpreter (a call of `__tick` at every iteration cost ≈ 0.5 µs, ≈ 2.5 % of a chapter
- * server's chunk).
+ * server's chunk). Its name is one the script does not use (counterName): a script's own
+ * `__ticks` would not compile beside it, or a local one would be counted.
  */
 const COUNTER = "__ticks";
 /** Iterations between two calls of the guest library's `__tick` (guest/index.ts). */
@@ -22,8 +23,9 @@ const EVERY = 64;
 export function insertLoopTicks(code: string): string {
   const ast = parse(code, { ecmaVersion: "latest", sourceType: "module", allowHashBang: true });
   const edits: Insertion[] = [];
+  const counter = counterName(code);
   const wrap = (node: { body: { start: number; end: number } }) => {
-    edits.push({ at: node.body.start, text: `{if(++${COUNTER}===${EVERY}){${COUNTER}=0;__tick();}` }, { at: node.body.end, text: "}" });
+    edits.push({ at: node.body.start, text: `{if(++${counter}===${EVERY}){${counter}=0;__tick();}` }, { at: node.body.end, text: "}" });
   };
   simple(ast, {
     WhileStatement: wrap,
@@ -34,6 +36,13 @@ export function insertLoopTicks(code: string): string {
   });
   if (edits.length === 0) return code;
   const start = code.startsWith("#!") ? code.indexOf("\n") + 1 : 0;
-  edits.push({ at: start, text: `let ${COUNTER}=0;` });
+  edits.push({ at: start, text: `let ${counter}=0;` });
   return applyInsertions(code, edits);
+}
+
+/** COUNTER, with "_" added until no part of the code holds it. */
+function counterName(code: string): string {
+  let name = COUNTER;
+  while (code.includes(name)) name += "_";
+  return name;
 }

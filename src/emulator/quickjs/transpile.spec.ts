@@ -38,4 +38,12 @@ describe("compileScript", () => {
     expect(outcome).toEqual({ kind: "finished" });
     expect(output).toBe("43850\n");
   });
+
+  it("runs a script with a variable of its own named as the loop counter, its value untouched by the count", async () => {
+    const { output, outcome } = await runScript(
+      `let __ticks = 7;\nfor (let i = 0; i < 3; i++) __ticks += 1;\nfunction f(__ticks: number) {\n  let n = 0;\n  while (n < 100) n++;\n  return __ticks;\n}\nprint(__ticks, f(5));\n`,
+    );
+    expect(outcome).toEqual({ kind: "finished" });
+    expect(output).toBe("10 5\n");
+  });
 });
