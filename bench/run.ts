@@ -12,7 +12,7 @@ import { boardEchoRate, boardRtts, echoScript, echoThroughput, pingPong } from "
 import { engineCosts, type EngineCosts, type PythonCosts } from "./engine-costs.ts";
 import { mpremoteRuns } from "./mpremote.ts";
 import { REAL_BOARDS, realisticRun, type RealisticFigures } from "./realistic.ts";
-import { machine, median, nativeEchoServer, pairedRatio, percentile, repeat, rounds, scriptFile, startBoard } from "./support.ts";
+import { machine, median, nativeEchoServer, pairedRatio, percentile, rounds, scriptFile, startBoard } from "./support.ts";
 
 const RUNS = 5;
 const PAYLOAD = 16 * 1024 * 1024;
@@ -110,14 +110,15 @@ async function coldStartRow(): Promise<void> {
 
 async function virtualTimeRow(): Promise<void> {
   let simulatedMs = 0;
-  const wall = median(
-    await repeat(RUNS, async () => {
+  const { scenario } = await rounds(RUNS, {
+    scenario: async () => {
       const result = await tenMinuteScenario();
       if (result.connections < 9) throw new Error(`the 10-minute scenario reconnected only ${result.connections} times`);
       simulatedMs = result.simulatedMs;
       return result.wallMs;
-    }),
-  );
+    },
+  });
+  const wall = median(scenario);
   rows.push({ what: "3. virtual time: 10 simulated minutes, ESP32 with WiFi drops (wall ms)", board: fmt(wall, 0), native: `${simulatedMs / 1000} s simulated`, ratio: `${fmt(simulatedMs / wall, 0)}× real time`, target: "< 1 s, ≥ 1000×" });
 }
 

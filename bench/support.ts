@@ -24,18 +24,11 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-/** Runs `measure` once to warm up, then `runs` times; returns the measured values. */
-export async function repeat(runs: number, measure: () => Promise<number>): Promise<number[]> {
-  await measure();
-  const values: number[] = [];
-  for (let i = 0; i < runs; i++) values.push(await measure());
-  return values;
-}
-
 /**
- * Runs every one of `measures` once per round, a warm-up round then `runs` rounds, so the figures
- * set side by side saw the same minutes of a shared machine (session 9: the native echo read 222 to
- * 324 MB/s from one bench to the next, with each server's five runs in a block of their own).
+ * Runs every one of `measures` once per round, a warm-up round then `runs` rounds (one measure: a
+ * warm-up run then `runs` runs), so the figures set side by side saw the same minutes of a shared
+ * machine (session 9: the native echo read 222 to 324 MB/s from one bench to the next, with each
+ * server's five runs in a block of their own).
  */
 export async function rounds<K extends string, T>(runs: number, measures: Record<K, () => Promise<T>>): Promise<Record<K, T[]>> {
   const names = Object.keys(measures) as K[];
