@@ -3,10 +3,10 @@
  * 12 + its data size (the runtime's stack limit, else 81,920 bytes) each time the guest suspends
  * and frees it as the guest resumes (its Asyncify.allocateData and handleSleep), and the board's
  * heap kept a block aside for it so that a full heap can still block (board-heap.ts): four large
- * malloc/free calls per blocked call, ≈ 0.3 µs each in a 64-byte round trip, where malloc runs cold. The glue calls malloc and free through the instance's
- * exports, so an instance's exports are handed to the glue with those two wrapped: the board arms
- * its block just before a suspension, the glue's next allocation gets it, and its free of it is
- * dropped.
+ * malloc/free calls per blocked call, ≈ 0.3 µs each in a 64-byte round trip, where malloc runs
+ * cold. The glue calls malloc and free through the instance's exports, so an instance's exports
+ * are handed to the glue with those two wrapped: the board arms its block just before a
+ * suspension, the glue's next allocation gets it, and its free of it is dropped.
  */
 import type { ExportNames } from "./direct-calls.ts";
 
