@@ -177,16 +177,19 @@ export class LentData {
     const start = w[L_AHEAD_START]!;
     if (start > words[AHEAD_START]! && start <= words[AHEAD_END]!) words[AHEAD_START] = start;
     const count = Math.min(w[L_SEND_COUNT]!, MAX_SENDS);
+    const from = this.publishedBytes;
+    let records = words[SEND_COUNT]!;
     for (let i = this.published; i < count; i++) {
       const length = w[L_LENGTHS + i]!;
       if (!(length > 0) || this.publishedBytes + length > this.room) break;
-      const at = words[SEND_USED]!;
-      sends.set(this.bytes.subarray(L_SENDS + this.publishedBytes, L_SENDS + this.publishedBytes + length), at);
-      words[SEND_LENGTHS + words[SEND_COUNT]!] = length;
-      words[SEND_COUNT]! += 1;
-      words[SEND_USED] = at + length;
+      words[SEND_LENGTHS + records++] = length;
       this.publishedBytes += length;
     }
+    // The new records' bytes follow one another here and there: one copy for them all.
+    const at = words[SEND_USED]!;
+    sends.set(this.bytes.subarray(L_SENDS + from, L_SENDS + this.publishedBytes), at);
+    words[SEND_COUNT] = records;
+    words[SEND_USED] = at + this.publishedBytes - from;
     this.published = Math.max(this.published, count);
   }
 
@@ -267,9 +270,13 @@ export class DataChannelHost {
     if (!streams) return;
     const { words, sends } = this.channel;
     const fd = words[SEND_FD]!;
-    for (let i = 0, at = 0; i < words[SEND_COUNT]!; i++) {
+    const count = words[SEND_COUNT]!;
+    // One copy of the records (the shared region is written again), each a view of it: no chunk
+    // is written to once queued (byte-queue.ts), and views side by side are read as one.
+    const kept = count > 0 ? sends.slice(0, words[SEND_USED]!) : sends;
+    for (let i = 0, at = 0; i < count; i++) {
       const length = words[SEND_LENGTHS + i]!;
-      streams.send(fd, sends.slice(at, (at += length)));
+      streams.send(fd, kept.subarray(at, (at += length)));
     }
     words[SEND_COUNT] = 0;
     words[SEND_USED] = 0;
