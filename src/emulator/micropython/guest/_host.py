@@ -193,8 +193,7 @@ _SEND_FD = const(3)
 _SEND_ROOM = const(4)
 _SEND_USED = const(5)
 _SEND_COUNT = const(6)
-_CONSOLE = const(7)
-_LENGTHS = const(8)
+_LENGTHS = const(7)
 _MAX_SENDS = const(64)
 _words = _received = _ahead = _ahead_view = _sends = None
 
@@ -343,8 +342,9 @@ def sender(op, name):
         fd = stream._fd
         w = _words
         # Kept in the send buffer the host lent, one record per call, unless print() output waits
-        # (the data call writes it first) or deferred work is due.
-        if w[_SEND_FD] == fd and n > 0 and w[_CONSOLE] == 0 and not deferred:
+        # (the worker sets _SEND_FD to -1 meanwhile: the data call writes it first) or deferred
+        # work is due.
+        if w[_SEND_FD] == fd and n > 0 and not deferred:
             used = w[_SEND_USED]
             count = w[_SEND_COUNT]
             if n <= w[_SEND_ROOM] - used and count < _MAX_SENDS:
