@@ -10,7 +10,8 @@
  * - in WebAssembly memory, copied: QuickJS's runtime and context, the library's objects,
  *   malloc's state and the sbrk break (so a board's memory is at least the template's size);
  * - in WebAssembly globals, not copied: the C stack pointer and asyncify's state. The snapshot is
- *   taken between calls, where they are at their start values in every instance;
+ *   taken between calls, where they are at their start values in every instance, and the C stack
+ *   holds nothing live (nor is it read: templateChunks);
  * - in the emscripten module's JavaScript, per instance: asyncify's bookkeeping and the C-to-host
  *   callbacks, looked up by runtime and context pointer, so each board wraps the template's
  *   pointers in its own runtime and context objects (`restore`), which register them;
@@ -36,6 +37,14 @@ const CHUNK = 4096;
 const ZERO_CHUNK = new Uint8Array(CHUNK);
 /** The memory import's maximum in the build (2 GiB). */
 const MAX_PAGES = 32768;
+/** Statics compared past the data segments' end (templateChunks). */
+const STATICS_ROOM = 65536;
+
+/** Where the build keeps what (wasm-memory.ts): its data segments end at `dataEnd`, its C stack below `stackTop`, its heap above. */
+export interface Layout {
+  stackTop: number;
+  dataEnd: number;
+}
 
 /** A booted guest library, ready to copy into a board's instance. */
 export interface Snapshot {
@@ -102,7 +111,7 @@ type ModuleLoader = (options: {
 }) => Promise<Emscripten>;
 type AsyncFfi = Awaited<ReturnType<typeof RELEASE_ASYNC.importFFI>>;
 
-let build: Promise<{ wasm: WebAssembly.Module; stackTop: number; loader: ModuleLoader; Ffi: AsyncFfi; names: ExportNames }> | undefined;
+let build: Promise<{ wasm: WebAssembly.Module; layout: Layout; loader: ModuleLoader; Ffi: AsyncFfi; names: ExportNames }> | undefined;
 /**
  * QuickJS's WebAssembly, compiled once per process (each board instantiates its own copy), and
  * the build's emscripten loader and FFI class, imported once (quickjs-emscripten's
@@ -122,7 +131,7 @@ function quickJsBuild() {
     const loaderFile = require.resolve("@jitl/quickjs-wasmfile-release-asyncify/emscripten-module");
     const loader = require(loaderFile) as ModuleLoader;
     const [wasm, Ffi, glue] = await Promise.all([compile(small.bytes), RELEASE_ASYNC.importFFI(), readFile(loaderFile, "utf8")]);
-    return { wasm, stackTop: small.stackTop, loader, Ffi, names: exportNames(glue) };
+    return { wasm, layout: { stackTop: small.stackTop, dataEnd: small.dataEnd }, loader, Ffi, names: exportNames(glue) };
   })());
 }
 
@@ -130,9 +139,9 @@ function quickJsBuild() {
  * A new QuickJS instance: the template's memory starts at what its static data and C stack need, or
  * at `pages`, and grows; a board's has `pages`, for good (board-heap.ts). Shared: see wasm-memory.ts.
  */
-async function newInstance(pages?: number, grows = pages === undefined): Promise<BoardInstance & { memory: WasmMemory }> {
-  const { wasm, stackTop, loader, Ffi, names } = await quickJsBuild();
-  const initial = pages ?? Math.ceil(stackTop / PAGE);
+async function newInstance(pages?: number, grows = pages === undefined): Promise<BoardInstance & { memory: WasmMemory; layout: Layout }> {
+  const { wasm, layout, loader, Ffi, names } = await quickJsBuild();
+  const initial = pages ?? Math.ceil(layout.stackTop / PAGE);
   const memory = new Memory({ initial, maximum: grows ? MAX_PAGES : initial, shared: true });
   const suspend = new SuspendBlock();
   let exports: Record<string, unknown> = {};
@@ -148,7 +157,7 @@ async function newInstance(pages?: number, grows = pages === undefined): Promise
   em.type = "async";
   const module = new QuickJSAsyncWASMModule(em, lazyFfi(Ffi, em));
   const direct = directCalls(exports, names);
-  return { module, raw: new RawHostCalls(module, direct), memory, suspend, direct };
+  return { module, raw: new RawHostCalls(module, direct), memory, suspend, direct, layout };
 }
 
 const snapshots = new Map<string, Promise<Snapshot>>();
@@ -202,9 +211,8 @@ export function guestModuleSource(name: string, exports: Record<string, string[]
 }
 
 async function takeSnapshot(info: HostValue, functionNames: readonly string[], library: string): Promise<Snapshot> {
-  const { module, raw, memory } = await newInstance();
-  // What every instance holds before any call (data segments, start-up writes): not copied.
-  const fresh = new Uint8Array(memory.buffer).slice();
+  const { module, raw, memory, layout } = await newInstance();
+  fresh ??= freshChunks(new Uint8Array(memory.buffer), layout);
   const ctx = module.newContext();
   gcFields ??= findGcFields(module, ctx);
   const open = () => true;
@@ -228,14 +236,14 @@ async function takeSnapshot(info: HostValue, functionNames: readonly string[], l
 
   const internals = ctx as unknown as { ctx: { value: number }; rt: { value: number } };
   // The template instance is dropped here, its context never freed: the snapshot holds it.
-  return capture(memory, fresh, internals.rt.value, internals.ctx.value, exports);
+  return capture(memory, layout, internals.rt.value, internals.ctx.value, exports);
 }
 
-/** A template's memory as a snapshot: what differs from `fresh`, a fresh instance's memory. */
-function capture(memory: WasmMemory, fresh: Uint8Array, rt: number, ctx: number, exports: Record<string, string[]>, scriptBytes?: number): Snapshot {
+/** A template's memory as a snapshot: what differs from a fresh instance's memory. */
+function capture(memory: WasmMemory, layout: Layout, rt: number, ctx: number, exports: Record<string, string[]>, scriptBytes?: number): Snapshot {
   const heap = new Uint8Array(memory.buffer);
   const ranges: [number, number][] = [];
-  for (const chunk of changedChunks(heap, fresh)) {
+  for (const chunk of changedChunks(heap, layout)) {
     const last = ranges.at(-1);
     if (last && last[1] === chunk * CHUNK) last[1] += CHUNK;
     else ranges.push([chunk * CHUNK, (chunk + 1) * CHUNK]);
@@ -254,13 +262,13 @@ function capture(memory: WasmMemory, fresh: Uint8Array, rt: number, ctx: number,
  * script compiled there, taken again. Costs a copy and the compile, not the library's boot again.
  */
 export async function withScript(base: Snapshot, script: TemplateScript): Promise<Snapshot> {
-  const { module, memory } = await newInstance(base.pages, true);
-  const fresh = new Uint8Array(memory.buffer).slice();
+  const { module, memory, layout } = await newInstance(base.pages, true);
+  fresh ??= freshChunks(new Uint8Array(memory.buffer), layout);
   copySnapshot(base, new Uint8Array(memory.buffer));
   const ctx = wrap(module, base.rt, base.ctx);
   const scriptBytes = compileInto(module, memory, ctx, script, base.exports);
   zeroFreeMemory(module, memory);
-  return capture(memory, fresh, base.rt, base.ctx, base.exports, scriptBytes);
+  return capture(memory, layout, base.rt, base.ctx, base.exports, scriptBytes);
 }
 
 function copySnapshot(snapshot: Snapshot, memory: Uint8Array): void {
@@ -349,13 +357,48 @@ function takeAllFree(em: Malloc, memory: WasmMemory): [number, number][] {
   }
 }
 
-/** Indexes of the chunks of `heap` that differ from `fresh` (a fresh instance's memory, zeros past its end). */
-function changedChunks(heap: Uint8Array, fresh: Uint8Array): number[] {
+/**
+ * Where a template's memory can differ from a fresh instance's, as [first, end) chunk indexes: the
+ * statics below the C stack and the heap above it. The 5 MiB stack between is dead when a snapshot
+ * is taken (no call is in progress), and it is not read: reading a page no one touched is a page
+ * fault too (≈ 12 µs each on the bench's VM), and copying and comparing every page of a 7.8 MB
+ * template took ≈ 3,800 of them, 45-170 ms per template (the two scripts of a fleet's first boards:
+ * ≈ 1-3 ms per board of a fleet of 100). The zeroed statics (bss) follow the data segments: a
+ * fresh instance writes them up to 3 KiB past the segments' end; STATICS_ROOM past it is compared.
+ */
+export function templateChunks(byteLength: number, layout: Layout): [number, number][] {
+  return [
+    [0, Math.ceil((layout.dataEnd + STATICS_ROOM) / CHUNK)],
+    [Math.floor(layout.stackTop / CHUNK), byteLength / CHUNK],
+  ];
+}
+
+/**
+ * A fresh instance's memory where a template can change it (templateChunks), the chunks that are not
+ * zero; zeros past its end. Read once per process: every fresh instance holds the same (start-up
+ * writes the same statics and malloc state; restore relies on that too, copying only what differs).
+ */
+let fresh: Map<number, Uint8Array> | undefined;
+
+function freshChunks(memory: Uint8Array, layout: Layout): Map<number, Uint8Array> {
+  const chunks = new Map<number, Uint8Array>();
+  for (const [first, end] of templateChunks(memory.byteLength, layout)) {
+    for (let chunk = first; chunk < end; chunk++) {
+      const bytes = memory.subarray(chunk * CHUNK, (chunk + 1) * CHUNK);
+      if (Buffer.compare(bytes, ZERO_CHUNK) !== 0) chunks.set(chunk, bytes.slice());
+    }
+  }
+  return chunks;
+}
+
+/** Indexes of the chunks of `heap` that differ from a fresh instance's. */
+function changedChunks(heap: Uint8Array, layout: Layout): number[] {
   const found: number[] = [];
   // Buffer.compare is memcmp: a word loop in JavaScript took 14-17 ms over a 7.8 MB template.
-  for (let at = 0; at < heap.byteLength; at += CHUNK) {
-    const before = at < fresh.byteLength ? fresh.subarray(at, at + CHUNK) : ZERO_CHUNK;
-    if (Buffer.compare(heap.subarray(at, at + CHUNK), before) !== 0) found.push(at / CHUNK);
+  for (const [first, end] of templateChunks(heap.byteLength, layout)) {
+    for (let chunk = first; chunk < end; chunk++) {
+      if (Buffer.compare(heap.subarray(chunk * CHUNK, (chunk + 1) * CHUNK), fresh!.get(chunk) ?? ZERO_CHUNK) !== 0) found.push(chunk);
+    }
   }
   return found;
 }
