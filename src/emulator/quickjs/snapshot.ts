@@ -57,7 +57,7 @@ export interface Snapshot {
   ctx: number;
   /** Each guest module's export names (the module loader's source for `import x from "socket"`). */
   exports: Record<string, string[]>;
-  /** Per board heap size, the blocks BoardHeap.reserve takes in a board's memory (the same in every board of this snapshot). */
+  /** Per board heap size, the mallocs BoardHeap.reserve makes in a board's memory (the same in every board of this snapshot). */
   fills: Map<number, readonly number[]>;
   /** With a script compiled into the template (script-snapshots.ts): its bytes, which count against a board's heap. */
   scriptBytes?: number;
@@ -327,31 +327,31 @@ function usedBytes(em: Malloc & { HEAPU8: Uint8Array }, memory: WasmMemory): num
   return memory.buffer.byteLength - free;
 }
 
-/** 16 MiB down to 1 byte, halving. */
-const HALVING_SIZES = Array.from({ length: 25 }, (_, i) => 2 ** (24 - i));
-
 /**
  * Zeroes the template's free malloc memory and keeps it taken: compiling the library leaves freed
  * blocks full of garbage, which every board would copy and keep resident for nothing. Each free
- * block is taken (the memory may not grow meanwhile; halving sizes, so few blocks and few of
- * malloc's headers) and zeroed, and stays taken in every board: pages of zeros are not copied, and
- * a board's heap lies above the template's memory anyway (BoardHeap.pages).
+ * block is taken (the memory may not grow meanwhile; large ones whole, so few of malloc's headers)
+ * and zeroed, and stays taken in every board: pages of zeros are not copied, and a board's heap
+ * lies above the template's memory anyway (BoardHeap.pages).
  */
 function zeroFreeMemory(module: QuickJSAsyncWASMModule, memory: WasmMemory): void {
   const em = (module as unknown as { module: Malloc & { HEAPU8: Uint8Array } }).module;
   for (const [ptr, size] of takeAllFree(em, memory)) em.HEAPU8.fill(0, ptr, ptr + size);
 }
 
-/** Every free block of a template's malloc, the memory not allowed to grow meanwhile (halving sizes: few blocks, few headers). */
+/** What a template's memory throws when asked to grow while its free blocks are taken: made once (emscripten drops it). */
+const TEMPLATE_FULL = new RangeError("the template's memory is full");
+
+/** Every free block of a template's malloc (board-heap.ts, takeFree), the memory not allowed to grow meanwhile. */
 function takeAllFree(em: Malloc, memory: WasmMemory): [number, number][] {
   Object.defineProperty(memory, "grow", {
     configurable: true,
     value: () => {
-      throw new RangeError("the template's memory is full");
+      throw TEMPLATE_FULL;
     },
   });
   try {
-    return takeFree(em, HALVING_SIZES);
+    return takeFree(em, memory.buffer.byteLength);
   } finally {
     delete (memory as { grow?: unknown }).grow;
   }
