@@ -61,6 +61,12 @@ export interface Snapshot {
   fills: Map<number, readonly number[]>;
   /** With a script compiled into the template (script-snapshots.ts): its bytes, which count against a board's heap. */
   scriptBytes?: number;
+  /**
+   * Chunks inside the blocks the template holds taken and zeroed (zeroFreeMemory) that it left as a
+   * fresh instance has them: nothing can write there (no one has the blocks), so a template made from
+   * this one need not read them (withScript).
+   */
+  idle: Set<number>;
 }
 
 /** One board's QuickJS: its WebAssembly instance and raw host-call binding. */
@@ -232,18 +238,22 @@ async function takeSnapshot(info: HostValue, functionNames: readonly string[], l
     .unwrapResult(ctx.evalCode("Object.fromEntries(Object.entries(__modules).map(([k, v]) => [k, Object.keys(v)]))"))
     .consume((h) => ctx.dump(h) as Record<string, string[]>);
   randomStateOffset ??= findRandomState(module, ctx);
-  zeroFreeMemory(module, memory);
+  const held = zeroFreeMemory(module, memory);
 
   const internals = ctx as unknown as { ctx: { value: number }; rt: { value: number } };
   // The template instance is dropped here, its context never freed: the snapshot holds it.
-  return capture(memory, layout, internals.rt.value, internals.ctx.value, exports);
+  return capture(memory, layout, internals.rt.value, internals.ctx.value, exports, { held });
 }
 
-/** A template's memory as a snapshot: what differs from a fresh instance's memory. */
-function capture(memory: WasmMemory, layout: Layout, rt: number, ctx: number, exports: Record<string, string[]>, scriptBytes?: number): Snapshot {
+/**
+ * A template's memory as a snapshot: what differs from a fresh instance's memory, not reading the
+ * `idle` chunks of its base, if any. `held`: the blocks zeroFreeMemory took, for the snapshot's own idle chunks.
+ */
+function capture(memory: WasmMemory, layout: Layout, rt: number, ctx: number, exports: Record<string, string[]>, more: { held?: [number, number][]; idle?: Set<number>; scriptBytes?: number }): Snapshot {
   const heap = new Uint8Array(memory.buffer);
   const ranges: [number, number][] = [];
-  for (const chunk of changedChunks(heap, layout)) {
+  const changed = changedChunks(heap, layout, more.idle);
+  for (const chunk of changed) {
     const last = ranges.at(-1);
     if (last && last[1] === chunk * CHUNK) last[1] += CHUNK;
     else ranges.push([chunk * CHUNK, (chunk + 1) * CHUNK]);
@@ -254,21 +264,32 @@ function capture(memory: WasmMemory, layout: Layout, rt: number, ctx: number, ex
     bytes.set(heap.subarray(start, end), at);
     at += end - start;
   }
-  return { pages: memory.buffer.byteLength / PAGE, ranges, bytes, rt, ctx, exports, fills: new Map(), scriptBytes };
+  const idle = new Set<number>();
+  for (const [ptr, size] of more.held ?? []) for (let chunk = Math.ceil(ptr / CHUNK); (chunk + 1) * CHUNK <= ptr + size; chunk++) idle.add(chunk);
+  for (const chunk of changed) idle.delete(chunk);
+  return { pages: memory.buffer.byteLength / PAGE, ranges, bytes, rt, ctx, exports, fills: new Map(), scriptBytes: more.scriptBytes, idle };
 }
+
+/**
+ * Room for a script's compile in its template, beyond the base's memory (all of which the base holds
+ * taken): enough for a chapter script's, so the memory need not grow. Grown, it grew by a fifth
+ * (emscripten's geometric step: 1.3 MB), pages the template then zeroed and read (zeroFreeMemory,
+ * capture), a page fault each (≈ 300 of them) for memory no board uses.
+ */
+const SCRIPT_ROOM_PAGES = 4;
 
 /**
  * `base` with `script` compiled into it (script-snapshots.ts): a template restored from `base`, the
  * script compiled there, taken again. Costs a copy and the compile, not the library's boot again.
  */
 export async function withScript(base: Snapshot, script: TemplateScript): Promise<Snapshot> {
-  const { module, memory, layout } = await newInstance(base.pages, true);
+  const { module, memory, layout } = await newInstance(base.pages + SCRIPT_ROOM_PAGES, true);
   fresh ??= freshChunks(new Uint8Array(memory.buffer), layout);
   copySnapshot(base, new Uint8Array(memory.buffer));
   const ctx = wrap(module, base.rt, base.ctx);
   const scriptBytes = compileInto(module, memory, ctx, script, base.exports);
   zeroFreeMemory(module, memory);
-  return capture(memory, layout, base.rt, base.ctx, base.exports, scriptBytes);
+  return capture(memory, layout, base.rt, base.ctx, base.exports, { idle: base.idle, scriptBytes });
 }
 
 function copySnapshot(snapshot: Snapshot, memory: Uint8Array): void {
@@ -334,9 +355,11 @@ function usedBytes(em: Malloc & { HEAPU8: Uint8Array }, memory: WasmMemory): num
  * and zeroed, and stays taken in every board: pages of zeros are not copied, and a board's heap
  * lies above the template's memory anyway (BoardHeap.pages).
  */
-function zeroFreeMemory(module: QuickJSAsyncWASMModule, memory: WasmMemory): void {
+function zeroFreeMemory(module: QuickJSAsyncWASMModule, memory: WasmMemory): [number, number][] {
   const em = (module as unknown as { module: Malloc & { HEAPU8: Uint8Array } }).module;
-  for (const [ptr, size] of takeAllFree(em, memory)) em.HEAPU8.fill(0, ptr, ptr + size);
+  const held = takeAllFree(em, memory);
+  for (const [ptr, size] of held) em.HEAPU8.fill(0, ptr, ptr + size);
+  return held;
 }
 
 /** What a template's memory throws when asked to grow while its free blocks are taken: made once (emscripten drops it). */
@@ -391,12 +414,13 @@ function freshChunks(memory: Uint8Array, layout: Layout): Map<number, Uint8Array
   return chunks;
 }
 
-/** Indexes of the chunks of `heap` that differ from a fresh instance's. */
-function changedChunks(heap: Uint8Array, layout: Layout): number[] {
+/** Indexes of the chunks of `heap` that differ from a fresh instance's, but for `idle` ones (not read). */
+function changedChunks(heap: Uint8Array, layout: Layout, idle?: Set<number>): number[] {
   const found: number[] = [];
   // Buffer.compare is memcmp: a word loop in JavaScript took 14-17 ms over a 7.8 MB template.
   for (const [first, end] of templateChunks(heap.byteLength, layout)) {
     for (let chunk = first; chunk < end; chunk++) {
+      if (idle?.has(chunk)) continue;
       if (Buffer.compare(heap.subarray(chunk * CHUNK, (chunk + 1) * CHUNK), fresh!.get(chunk) ?? ZERO_CHUNK) !== 0) found.push(chunk);
     }
   }
