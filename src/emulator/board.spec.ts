@@ -39,6 +39,19 @@ describe("Ctrl-C raises KeyboardInterrupt inside the script", () => {
     expect(outcome.kind).toBe("raised");
     expect(run.output()).toMatch(/Traceback \(most recent call last\):\n  File "main.ts", line 4, in <module>\nKeyboardInterrupt: \n$/);
   });
+
+  it("while it spins in a busy loop of a script with its own __tick", async () => {
+    const run = await startScript(`
+      function __tick() { return "mine"; }
+      print("spinning", __tick());
+      let n = 0;
+      while (true) { n++; }
+    `);
+    await run.printed("spinning mine\n");
+    run.board.interrupt();
+    expect(await run.done).toMatchObject({ kind: "raised", pyType: "KeyboardInterrupt" });
+    expect(run.output()).toMatch(/^spinning mine\nTraceback \(most recent call last\):\n  File "main.ts", line 5, in <module>\nKeyboardInterrupt: \n$/);
+  });
 });
 
 describe("busy polling", () => {

@@ -78,14 +78,11 @@ export class QuickJsEngine implements GuestEngine {
   async run(host: GuestHost): Promise<RunOutcome> {
     this.hostOpen = true;
     let snapshot: Snapshot;
+    const script = { code: this.script.code, file: ENTRY_FILE, configKeys: Object.keys(this.options.config) };
     try {
       // The first host call, as the guest library's own first call was (a pending Ctrl-C raises here).
       const info = await host.call("boardInfo", []);
-      const scripted = await scriptSnapshotFor(info, host.functionNames, this.library, {
-        code: this.script.code,
-        file: ENTRY_FILE,
-        configKeys: Object.keys(this.options.config),
-      });
+      const scripted = await scriptSnapshotFor(info, host.functionNames, this.library, script, this.options.heapBytes);
       // A script that takes more than the heap at compile fails there, on its own board (MemoryError).
       const fits = (scripted?.scriptBytes ?? Infinity) < BoardHeap.room(this.options.heapBytes);
       snapshot = scripted && fits ? scripted : await snapshotFor(info, host.functionNames, this.library);
@@ -96,7 +93,10 @@ export class QuickJsEngine implements GuestEngine {
     }
     // Never disposed: the instance and its memory are dropped after the run (QuickJS freeing every
     // object first, JS_FreeRuntime, cost ≈ 1.3 ms per run for nothing).
-    const { raw, ctx, heap } = await restore(snapshot, this.options.heapBytes);
+    // The script compiled in, as in its template; else (it does not compile, or fill the heap) the
+    // board compiles it as it runs it, and reports the error.
+    const compiled = await restore(snapshot, this.options.heapBytes, script);
+    const { raw, ctx, heap, scriptBytes } = compiled.scriptBytes !== undefined ? compiled : await restore(snapshot, this.options.heapBytes);
     const runtime = ctx.runtime;
     // The same order as the snapshot's template installed them (snapshot.ts): the same ids.
     raw.bind(ctx, this.renewing(nativesOf(heap)), () => this.hostOpen, guestError, BORROWING);
@@ -108,8 +108,8 @@ export class QuickJsEngine implements GuestEngine {
     runtime.setInterruptHandler(this.slice.interrupt);
 
     // With the script compiled in the template, its config module reads the board's config here.
-    if (snapshot.scriptBytes !== undefined) ctx.unwrapResult(ctx.evalCode(`__modules.config = ${JSON.stringify(this.options.config)};`)).dispose();
-    const result = await this.evaluate(ctx, snapshot.scriptBytes !== undefined ? RUN_ENTRY : this.script.code);
+    if (scriptBytes !== undefined) ctx.unwrapResult(ctx.evalCode(`__modules.config = ${JSON.stringify(this.options.config)};`)).dispose();
+    const result = await this.evaluate(ctx, scriptBytes !== undefined ? RUN_ENTRY : this.script.code);
     if (result === "host stack exhausted") {
       const { pyType, lines } = formatTraceback({ name: "InternalError", message: "stack overflow", stack: "" }, this.script, ENTRY_FILE);
       return { kind: "raised", pyType, traceback: lines };

@@ -19,13 +19,13 @@ interface Seen {
 /** In the order last seen, oldest first. */
 const seen = new Map<string, Seen>();
 
-/** The template for `script` on a board with `info` and `functionNames`, if it ran on one such board before. */
-export function scriptSnapshotFor(info: HostValue, functionNames: readonly string[], library: string, script: TemplateScript): Promise<Snapshot | undefined> | undefined {
-  const key = `${snapshotKey(info, functionNames)}\0${script.configKeys.join(",")}\0${script.code}`;
+/** The template for `script` on a board with `info`, `functionNames` and a heap of `heapBytes`, if it ran on one such board before. */
+export function scriptSnapshotFor(info: HostValue, functionNames: readonly string[], library: string, script: TemplateScript, heapBytes: number): Promise<Snapshot | undefined> | undefined {
+  const key = `${snapshotKey(info, functionNames)}\0${heapBytes}\0${script.configKeys.join(",")}\0${script.code}`;
   const entry = seen.get(key) ?? { runs: 0 };
   seen.delete(key);
   seen.set(key, entry);
   if (seen.size > SCRIPTS) seen.delete(seen.keys().next().value!);
   if (++entry.runs < 2) return undefined;
-  return (entry.snapshot ??= snapshotFor(info, functionNames, library).then((base) => withScript(base, script)).catch(() => undefined));
+  return (entry.snapshot ??= snapshotFor(info, functionNames, library).then((base) => withScript(base, script, heapBytes)).catch(() => undefined));
 }

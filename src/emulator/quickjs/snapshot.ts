@@ -271,19 +271,14 @@ function capture(memory: WasmMemory, layout: Layout, rt: number, ctx: number, ex
 }
 
 /**
- * Room for a script's compile in its template, beyond the base's memory (all of which the base holds
- * taken): enough for a chapter script's, so the memory need not grow. Grown, it grew by a fifth
- * (emscripten's geometric step: 1.3 MB), pages the template then zeroed and read (zeroFreeMemory,
- * capture), a page fault each (≈ 300 of them) for memory no board uses.
- */
-const SCRIPT_ROOM_PAGES = 4;
-
-/**
  * `base` with `script` compiled into it (script-snapshots.ts): a template restored from `base`, the
  * script compiled there, taken again. Costs a copy and the compile, not the library's boot again.
+ * Compiled in a memory of the size a board with a heap of `heapBytes` has, as that board compiles
+ * it when it has no template (restore): the same malloc layout, so the same bytes (in a larger
+ * memory, chunks split otherwise and the count differed by 8-16 bytes, one small block of heap).
  */
-export async function withScript(base: Snapshot, script: TemplateScript): Promise<Snapshot> {
-  const { module, memory, layout } = await newInstance(base.pages + SCRIPT_ROOM_PAGES, true);
+export async function withScript(base: Snapshot, script: TemplateScript, heapBytes: number): Promise<Snapshot> {
+  const { module, memory, layout } = await newInstance(BoardHeap.pages(base.pages, heapBytes));
   fresh ??= freshChunks(new Uint8Array(memory.buffer), layout);
   copySnapshot(base, new Uint8Array(memory.buffer));
   const ctx = wrap(module, base.rt, base.ctx);
@@ -313,8 +308,6 @@ export const RUN_FILE = "boardsim:run";
  * if it does not compile (the board then compiles it and reports the error as it always did).
  * The bytes count against a board's heap as if the board had compiled the script, less one
  * wrapper (a second one, the same, measures it; the board compiles its own to run the script).
- * Malloc's layout differs from a board that compiled the script itself, so the heap holds the same
- * to within a few small blocks (256-byte arrays: the same count; 8-byte ones: 403 against 406).
  */
 function compileInto(module: QuickJSAsyncWASMModule, memory: WasmMemory, ctx: QuickJSAsyncContext, script: TemplateScript, exports: Record<string, string[]>): number {
   const em = (module as unknown as { module: Malloc & { HEAPU8: Uint8Array } }).module;
@@ -427,20 +420,42 @@ function changedChunks(heap: Uint8Array, layout: Layout, idle?: Set<number>): nu
   return found;
 }
 
-/** A board's instance with the snapshot's runtime and context in it, as its own objects, and `heapBytes` free for the script. */
-export async function restore(snapshot: Snapshot, heapBytes: number): Promise<BoardInstance & { ctx: QuickJSAsyncContext; heap: BoardHeap }> {
+/**
+ * A board's instance with the snapshot's runtime and context in it, as its own objects, and
+ * `heapBytes` free for the script. `script`, for a snapshot without it: compiled in the instance
+ * before the heap is set aside, as its template compiles it (withScript), so that the board
+ * holds the same heap as the boards started from that template, to the block. `scriptBytes` is
+ * undefined when the script is not compiled in: it did not compile, or took the whole heap (the
+ * caller then restores a fresh instance, where the board compiles the script and reports why).
+ */
+export async function restore(snapshot: Snapshot, heapBytes: number, script?: TemplateScript): Promise<BoardInstance & { ctx: QuickJSAsyncContext; heap: BoardHeap; scriptBytes?: number }> {
   const instance = await newInstance(BoardHeap.pages(snapshot.pages, heapBytes));
   const memory = new Uint8Array(instance.memory.buffer);
   copySnapshot(snapshot, memory);
   seedRandom(memory, snapshot.ctx);
+  const ctx = wrap(instance.module, snapshot.rt, snapshot.ctx);
+  const compiling = script !== undefined && snapshot.scriptBytes === undefined;
+  const scriptBytes = compiling ? compiledBytes(instance.module, instance.memory, ctx, script, snapshot.exports, heapBytes) : snapshot.scriptBytes;
   const { direct } = instance;
   const heap = new BoardHeap({ _malloc: direct.malloc, _free: direct.free, HEAPU8: memory }, instance.memory, {
     size: snapshot.rt + gcFields!.size,
     threshold: snapshot.rt + gcFields!.threshold,
   }, instance.suspend);
-  snapshot.fills.set(heapBytes, heap.reserve(heapBytes, snapshot.fills.get(heapBytes), snapshot.scriptBytes));
+  // The fills counted are for the snapshot's memory as it is: a script compiled here changes it.
+  const fills = heap.reserve(heapBytes, compiling ? undefined : snapshot.fills.get(heapBytes), scriptBytes);
+  if (!compiling) snapshot.fills.set(heapBytes, fills);
   instance.raw.heap = heap;
-  return { ...instance, ctx: wrap(instance.module, snapshot.rt, snapshot.ctx), heap };
+  return { ...instance, ctx, heap, scriptBytes };
+}
+
+/** compileInto's bytes, or undefined when the script does not compile or leaves no room in a heap of `heapBytes`. */
+function compiledBytes(module: QuickJSAsyncWASMModule, memory: WasmMemory, ctx: QuickJSAsyncContext, script: TemplateScript, exports: Record<string, string[]>, heapBytes: number): number | undefined {
+  try {
+    const bytes = compileInto(module, memory, ctx, script, exports);
+    return bytes < BoardHeap.room(heapBytes) ? bytes : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** quickjs-emscripten's runtime and context objects around existing pointers, as its `newContext` makes them. */

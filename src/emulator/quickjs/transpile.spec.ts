@@ -46,4 +46,12 @@ describe("compileScript", () => {
     expect(outcome).toEqual({ kind: "finished" });
     expect(output).toBe("10 5\n");
   });
+
+  it("keeps the board's catch hook in a script with its own __caught: a full heap is still MemoryError there", async () => {
+    const { output, outcome } = await runScript(
+      `function __caught(e: unknown) { return "mine"; }\nconst held: Uint8Array[] = [];\ntry { for (;;) held.push(new Uint8Array(4096)); } catch (e) { held.length = 0; print(e instanceof MemoryError, __caught(1)); }\n`,
+    );
+    expect(outcome).toEqual({ kind: "finished" });
+    expect(output).toBe("True mine\n");
+  });
 });

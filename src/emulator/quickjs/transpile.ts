@@ -102,7 +102,7 @@ const outfileFor = (file: string) => path.join(path.dirname(file), "__boardsim_o
 
 /** Bundles `file` and its imports with esbuild (loaded on first use: a prebuilt run never needs it); `onRead` sees each file read. */
 export async function bundleScript(file: string, onRead: (file: string) => void = () => {}): Promise<BundledScript> {
-  const [{ build }, { insertLoopTicks }, { insertCatchHooks }] = await Promise.all([import("esbuild"), import("./loop-ticks.ts"), import("./catch-hooks.ts")]);
+  const [{ build }, { insertGuestHooks }] = await Promise.all([import("esbuild"), import("./guest-hooks.ts")]);
   const result = await build({
     entryPoints: [file],
     bundle: true,
@@ -120,7 +120,7 @@ export async function bundleScript(file: string, onRead: (file: string) => void 
   });
   const code = result.outputFiles.find((f) => f.path.endsWith(".js"))!.text;
   const map = result.outputFiles.find((f) => f.path.endsWith(".map"))!.text;
-  return { code: insertCatchHooks(insertLoopTicks(code)), map };
+  return { code: insertGuestHooks(code), map };
 }
 
 function compiledScript(bundled: BundledScript, file: string, displayName: string): CompiledScript {
