@@ -21,8 +21,10 @@ export const PAGE = 65536;
 const SUSPEND_BYTES = 12 + 81_920;
 /** Enough for the host's error object and the guest library's exception made from it. */
 const SPARE_BYTES = 4096;
-/** Sizes the free memory is taken in, largest first: the last (1 byte) takes malloc's smallest chunk. */
-const FILL_SIZES = [PAGE, 4096, 256, 16, 1];
+/** Free blocks from this size up are each taken whole (takeFree). */
+const WHOLE_FROM = 4096;
+/** Below it, the sizes the rest is taken in, largest first: the last (1 byte) takes malloc's smallest chunk. */
+const SMALL_SIZES = [2048, 256, 16, 1];
 /**
  * QuickJS's objects and bytecode take more room than MicroPython's: the same WiFi-and-sockets
  * script left a 25,000-byte block free on the .py ESP8266 and 10,351 on the TS one with the same
@@ -39,11 +41,60 @@ export interface Malloc {
   _free(ptr: number): void;
 }
 
-/** Takes every free block of a memory that refuses to grow, in `sizes` (largest first, down to 1): their addresses and sizes. */
-export function takeFree(em: Malloc, sizes = FILL_SIZES): [number, number][] {
+/**
+ * Takes every free block of a memory of `limit` bytes that refuses to grow: their addresses and
+ * sizes. Each free block of WHOLE_FROM bytes or more is taken whole, largest first (the largest
+ * request malloc grants, found by halving: dlmalloc hands out a block whole when what is left of it
+ * would be smaller than a block header), then the rest in SMALL_SIZES. Taken in fixed sizes, a large
+ * block was cut in a dozen pieces, each with a header on a page nothing else used; in a template
+ * those pages were copied into every board (a page fault each), in a board they were touched.
+ * `granted` gets every malloc that succeeded, in order, as its size (kept) or minus its size (a
+ * probe, freed at once): replayFree repeats them in a memory in the same state.
+ */
+export function takeFree(em: Malloc, limit: number, granted: number[] = []): [number, number][] {
   const blocks: [number, number][] = [];
-  for (const size of sizes) for (let ptr = em._malloc(size); ptr !== 0; ptr = em._malloc(size)) blocks.push([ptr, size]);
+  const grants = (size: number) => {
+    const ptr = em._malloc(size);
+    if (ptr !== 0) {
+      em._free(ptr);
+      granted.push(-size);
+    }
+    return ptr !== 0;
+  };
+  const take = (ptr: number, size: number) => {
+    blocks.push([ptr, size]);
+    granted.push(size);
+  };
+  for (let size = limit; size >= WHOLE_FROM; ) {
+    if (!grants(size)) {
+      let denied = size;
+      size = 0;
+      while (denied - size > 1) {
+        const middle = Math.floor((size + denied) / 2);
+        if (grants(middle)) size = middle;
+        else denied = middle;
+      }
+      if (size < WHOLE_FROM) break;
+    }
+    take(em._malloc(size), size);
+  }
+  for (const size of SMALL_SIZES) for (let ptr = em._malloc(size); ptr !== 0; ptr = em._malloc(size)) take(ptr, size);
   return blocks;
+}
+
+/**
+ * Repeats what takeFree did, `granted`, without its failed mallocs (each made emscripten try to grow
+ * the memory three times). The probes are repeated too: the first one granted is what moved
+ * malloc's break up to the memory's end (a request near the end fails until then, dlmalloc asking
+ * the system for whole 64 KiB steps). Returns false if a malloc failed: not a memory in that state.
+ */
+function replayFree(em: Malloc, granted: readonly number[]): boolean {
+  for (const size of granted) {
+    const ptr = em._malloc(Math.abs(size));
+    if (ptr === 0) return false;
+    if (size < 0) em._free(ptr);
+  }
+  return true;
 }
 
 /**
@@ -100,31 +151,29 @@ export class BoardHeap {
 
   /**
    * Leaves exactly the room for `heapBytes` free for the guest (and the host's two blocks held).
-   * Returns how many blocks of each fill size it took. `counts`, returned by a board whose memory
-   * was the same (same snapshot and heap): takes that many without the failed malloc that ends each
-   * size, which made emscripten try to grow the memory three times (a third of reserve's time).
+   * Returns the mallocs it made to fill the rest (takeFree's `granted`). `granted`, returned by a
+   * board whose memory was the same (same snapshot and heap): makes those again (replayFree).
    * `taken`: bytes of the room the guest already holds in the snapshot (its compiled script).
    */
-  reserve(heapBytes: number, counts?: readonly number[], taken = 0): readonly number[] {
+  reserve(heapBytes: number, granted?: readonly number[], taken = 0): readonly number[] {
     const suspendBlock = this.em._malloc(SUSPEND_BYTES);
     this.spare = this.em._malloc(SPARE_BYTES);
     const heap = this.em._malloc(Math.max(1, BoardHeap.room(heapBytes) - taken));
     if (!suspendBlock || !this.spare || !heap) throw new Error("boardsim: the board's memory has no room for its heap");
     this.suspend.hold(suspendBlock, SUSPEND_BYTES);
-    if (counts) {
-      for (const [i, size] of FILL_SIZES.entries()) {
-        for (let n = 0; n < counts[i]!; n++) if (this.em._malloc(size) === 0) throw new Error("boardsim: the board's memory differs from its snapshot's");
-      }
+    if (granted) {
+      if (!replayFree(this.em, granted)) throw new Error("boardsim: the board's memory differs from its snapshot's");
       this.words[this.gc.threshold >> 2] = 0; // as the failed mallocs of a full take leave it
     } else {
-      const blocks = takeFree(this.em);
-      counts = FILL_SIZES.map((size) => blocks.filter((block) => block[1] === size).length);
+      const made: number[] = [];
+      takeFree(this.em, this.em.HEAPU8.byteLength, made);
+      granted = made;
     }
     this.em._free(heap);
     this.failed = false;
     this.gcEvery = Math.floor(heapBytes / GC_HEAP_FRACTION) * COUNTED_BLOCK_BYTES;
     this.pace();
-    return counts;
+    return granted;
   }
 
   /** A block for the host's answer; MemoryError in the guest when the heap has no room for it. */

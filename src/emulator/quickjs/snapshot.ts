@@ -10,7 +10,8 @@
  * - in WebAssembly memory, copied: QuickJS's runtime and context, the library's objects,
  *   malloc's state and the sbrk break (so a board's memory is at least the template's size);
  * - in WebAssembly globals, not copied: the C stack pointer and asyncify's state. The snapshot is
- *   taken between calls, where they are at their start values in every instance;
+ *   taken between calls, where they are at their start values in every instance, and the C stack
+ *   holds nothing live (nor is it read: templateChunks);
  * - in the emscripten module's JavaScript, per instance: asyncify's bookkeeping and the C-to-host
  *   callbacks, looked up by runtime and context pointer, so each board wraps the template's
  *   pointers in its own runtime and context objects (`restore`), which register them;
@@ -36,6 +37,14 @@ const CHUNK = 4096;
 const ZERO_CHUNK = new Uint8Array(CHUNK);
 /** The memory import's maximum in the build (2 GiB). */
 const MAX_PAGES = 32768;
+/** Statics compared past the data segments' end (templateChunks). */
+const STATICS_ROOM = 65536;
+
+/** Where the build keeps what (wasm-memory.ts): its data segments end at `dataEnd`, its C stack below `stackTop`, its heap above. */
+export interface Layout {
+  stackTop: number;
+  dataEnd: number;
+}
 
 /** A booted guest library, ready to copy into a board's instance. */
 export interface Snapshot {
@@ -48,10 +57,16 @@ export interface Snapshot {
   ctx: number;
   /** Each guest module's export names (the module loader's source for `import x from "socket"`). */
   exports: Record<string, string[]>;
-  /** Per board heap size, the blocks BoardHeap.reserve takes in a board's memory (the same in every board of this snapshot). */
+  /** Per board heap size, the mallocs BoardHeap.reserve makes in a board's memory (the same in every board of this snapshot). */
   fills: Map<number, readonly number[]>;
   /** With a script compiled into the template (script-snapshots.ts): its bytes, which count against a board's heap. */
   scriptBytes?: number;
+  /**
+   * Chunks inside the blocks the template holds taken and zeroed (zeroFreeMemory) that it left as a
+   * fresh instance has them: nothing can write there (no one has the blocks), so a template made from
+   * this one need not read them (withScript).
+   */
+  idle: Set<number>;
 }
 
 /** One board's QuickJS: its WebAssembly instance and raw host-call binding. */
@@ -102,7 +117,7 @@ type ModuleLoader = (options: {
 }) => Promise<Emscripten>;
 type AsyncFfi = Awaited<ReturnType<typeof RELEASE_ASYNC.importFFI>>;
 
-let build: Promise<{ wasm: WebAssembly.Module; stackTop: number; loader: ModuleLoader; Ffi: AsyncFfi; names: ExportNames }> | undefined;
+let build: Promise<{ wasm: WebAssembly.Module; layout: Layout; loader: ModuleLoader; Ffi: AsyncFfi; names: ExportNames }> | undefined;
 /**
  * QuickJS's WebAssembly, compiled once per process (each board instantiates its own copy), and
  * the build's emscripten loader and FFI class, imported once (quickjs-emscripten's
@@ -122,7 +137,7 @@ function quickJsBuild() {
     const loaderFile = require.resolve("@jitl/quickjs-wasmfile-release-asyncify/emscripten-module");
     const loader = require(loaderFile) as ModuleLoader;
     const [wasm, Ffi, glue] = await Promise.all([compile(small.bytes), RELEASE_ASYNC.importFFI(), readFile(loaderFile, "utf8")]);
-    return { wasm, stackTop: small.stackTop, loader, Ffi, names: exportNames(glue) };
+    return { wasm, layout: { stackTop: small.stackTop, dataEnd: small.dataEnd }, loader, Ffi, names: exportNames(glue) };
   })());
 }
 
@@ -130,9 +145,9 @@ function quickJsBuild() {
  * A new QuickJS instance: the template's memory starts at what its static data and C stack need, or
  * at `pages`, and grows; a board's has `pages`, for good (board-heap.ts). Shared: see wasm-memory.ts.
  */
-async function newInstance(pages?: number, grows = pages === undefined): Promise<BoardInstance & { memory: WasmMemory }> {
-  const { wasm, stackTop, loader, Ffi, names } = await quickJsBuild();
-  const initial = pages ?? Math.ceil(stackTop / PAGE);
+async function newInstance(pages?: number, grows = pages === undefined): Promise<BoardInstance & { memory: WasmMemory; layout: Layout }> {
+  const { wasm, layout, loader, Ffi, names } = await quickJsBuild();
+  const initial = pages ?? Math.ceil(layout.stackTop / PAGE);
   const memory = new Memory({ initial, maximum: grows ? MAX_PAGES : initial, shared: true });
   const suspend = new SuspendBlock();
   let exports: Record<string, unknown> = {};
@@ -148,7 +163,7 @@ async function newInstance(pages?: number, grows = pages === undefined): Promise
   em.type = "async";
   const module = new QuickJSAsyncWASMModule(em, lazyFfi(Ffi, em));
   const direct = directCalls(exports, names);
-  return { module, raw: new RawHostCalls(module, direct), memory, suspend, direct };
+  return { module, raw: new RawHostCalls(module, direct), memory, suspend, direct, layout };
 }
 
 const snapshots = new Map<string, Promise<Snapshot>>();
@@ -202,9 +217,8 @@ export function guestModuleSource(name: string, exports: Record<string, string[]
 }
 
 async function takeSnapshot(info: HostValue, functionNames: readonly string[], library: string): Promise<Snapshot> {
-  const { module, raw, memory } = await newInstance();
-  // What every instance holds before any call (data segments, start-up writes): not copied.
-  const fresh = new Uint8Array(memory.buffer).slice();
+  const { module, raw, memory, layout } = await newInstance();
+  fresh ??= freshChunks(new Uint8Array(memory.buffer), layout);
   const ctx = module.newContext();
   gcFields ??= findGcFields(module, ctx);
   const open = () => true;
@@ -224,18 +238,22 @@ async function takeSnapshot(info: HostValue, functionNames: readonly string[], l
     .unwrapResult(ctx.evalCode("Object.fromEntries(Object.entries(__modules).map(([k, v]) => [k, Object.keys(v)]))"))
     .consume((h) => ctx.dump(h) as Record<string, string[]>);
   randomStateOffset ??= findRandomState(module, ctx);
-  zeroFreeMemory(module, memory);
+  const held = zeroFreeMemory(module, memory);
 
   const internals = ctx as unknown as { ctx: { value: number }; rt: { value: number } };
   // The template instance is dropped here, its context never freed: the snapshot holds it.
-  return capture(memory, fresh, internals.rt.value, internals.ctx.value, exports);
+  return capture(memory, layout, internals.rt.value, internals.ctx.value, exports, { held });
 }
 
-/** A template's memory as a snapshot: what differs from `fresh`, a fresh instance's memory. */
-function capture(memory: WasmMemory, fresh: Uint8Array, rt: number, ctx: number, exports: Record<string, string[]>, scriptBytes?: number): Snapshot {
+/**
+ * A template's memory as a snapshot: what differs from a fresh instance's memory, not reading the
+ * `idle` chunks of its base, if any. `held`: the blocks zeroFreeMemory took, for the snapshot's own idle chunks.
+ */
+function capture(memory: WasmMemory, layout: Layout, rt: number, ctx: number, exports: Record<string, string[]>, more: { held?: [number, number][]; idle?: Set<number>; scriptBytes?: number }): Snapshot {
   const heap = new Uint8Array(memory.buffer);
   const ranges: [number, number][] = [];
-  for (const chunk of changedChunks(heap, fresh)) {
+  const changed = changedChunks(heap, layout, more.idle);
+  for (const chunk of changed) {
     const last = ranges.at(-1);
     if (last && last[1] === chunk * CHUNK) last[1] += CHUNK;
     else ranges.push([chunk * CHUNK, (chunk + 1) * CHUNK]);
@@ -246,7 +264,10 @@ function capture(memory: WasmMemory, fresh: Uint8Array, rt: number, ctx: number,
     bytes.set(heap.subarray(start, end), at);
     at += end - start;
   }
-  return { pages: memory.buffer.byteLength / PAGE, ranges, bytes, rt, ctx, exports, fills: new Map(), scriptBytes };
+  const idle = new Set<number>();
+  for (const [ptr, size] of more.held ?? []) for (let chunk = Math.ceil(ptr / CHUNK); (chunk + 1) * CHUNK <= ptr + size; chunk++) idle.add(chunk);
+  for (const chunk of changed) idle.delete(chunk);
+  return { pages: memory.buffer.byteLength / PAGE, ranges, bytes, rt, ctx, exports, fills: new Map(), scriptBytes: more.scriptBytes, idle };
 }
 
 /**
@@ -257,13 +278,13 @@ function capture(memory: WasmMemory, fresh: Uint8Array, rt: number, ctx: number,
  * memory, chunks split otherwise and the count differed by 8-16 bytes, one small block of heap).
  */
 export async function withScript(base: Snapshot, script: TemplateScript, heapBytes: number): Promise<Snapshot> {
-  const { module, memory } = await newInstance(BoardHeap.pages(base.pages, heapBytes));
-  const fresh = new Uint8Array(memory.buffer).slice();
+  const { module, memory, layout } = await newInstance(BoardHeap.pages(base.pages, heapBytes));
+  fresh ??= freshChunks(new Uint8Array(memory.buffer), layout);
   copySnapshot(base, new Uint8Array(memory.buffer));
   const ctx = wrap(module, base.rt, base.ctx);
   const scriptBytes = compileInto(module, memory, ctx, script, base.exports);
   zeroFreeMemory(module, memory);
-  return capture(memory, fresh, base.rt, base.ctx, base.exports, scriptBytes);
+  return capture(memory, layout, base.rt, base.ctx, base.exports, { idle: base.idle, scriptBytes });
 }
 
 function copySnapshot(snapshot: Snapshot, memory: Uint8Array): void {
@@ -320,43 +341,81 @@ function usedBytes(em: Malloc & { HEAPU8: Uint8Array }, memory: WasmMemory): num
   return memory.buffer.byteLength - free;
 }
 
-/** 16 MiB down to 1 byte, halving. */
-const HALVING_SIZES = Array.from({ length: 25 }, (_, i) => 2 ** (24 - i));
-
 /**
  * Zeroes the template's free malloc memory and keeps it taken: compiling the library leaves freed
  * blocks full of garbage, which every board would copy and keep resident for nothing. Each free
- * block is taken (the memory may not grow meanwhile; halving sizes, so few blocks and few of
- * malloc's headers) and zeroed, and stays taken in every board: pages of zeros are not copied, and
- * a board's heap lies above the template's memory anyway (BoardHeap.pages).
+ * block is taken (the memory may not grow meanwhile; large ones whole, so few of malloc's headers)
+ * and zeroed, and stays taken in every board: pages of zeros are not copied, and a board's heap
+ * lies above the template's memory anyway (BoardHeap.pages).
  */
-function zeroFreeMemory(module: QuickJSAsyncWASMModule, memory: WasmMemory): void {
+function zeroFreeMemory(module: QuickJSAsyncWASMModule, memory: WasmMemory): [number, number][] {
   const em = (module as unknown as { module: Malloc & { HEAPU8: Uint8Array } }).module;
-  for (const [ptr, size] of takeAllFree(em, memory)) em.HEAPU8.fill(0, ptr, ptr + size);
+  const held = takeAllFree(em, memory);
+  for (const [ptr, size] of held) em.HEAPU8.fill(0, ptr, ptr + size);
+  return held;
 }
 
-/** Every free block of a template's malloc, the memory not allowed to grow meanwhile (halving sizes: few blocks, few headers). */
+/** What a template's memory throws when asked to grow while its free blocks are taken: made once (emscripten drops it). */
+const TEMPLATE_FULL = new RangeError("the template's memory is full");
+
+/** Every free block of a template's malloc (board-heap.ts, takeFree), the memory not allowed to grow meanwhile. */
 function takeAllFree(em: Malloc, memory: WasmMemory): [number, number][] {
   Object.defineProperty(memory, "grow", {
     configurable: true,
     value: () => {
-      throw new RangeError("the template's memory is full");
+      throw TEMPLATE_FULL;
     },
   });
   try {
-    return takeFree(em, HALVING_SIZES);
+    return takeFree(em, memory.buffer.byteLength);
   } finally {
     delete (memory as { grow?: unknown }).grow;
   }
 }
 
-/** Indexes of the chunks of `heap` that differ from `fresh` (a fresh instance's memory, zeros past its end). */
-function changedChunks(heap: Uint8Array, fresh: Uint8Array): number[] {
+/**
+ * Where a template's memory can differ from a fresh instance's, as [first, end) chunk indexes: the
+ * statics below the C stack and the heap above it. The 5 MiB stack between is dead when a snapshot
+ * is taken (no call is in progress), and it is not read: reading a page no one touched is a page
+ * fault too (≈ 12 µs each on the bench's VM), and copying and comparing every page of a 7.8 MB
+ * template took ≈ 3,800 of them, 45-170 ms per template (the two scripts of a fleet's first boards:
+ * ≈ 1-3 ms per board of a fleet of 100). The zeroed statics (bss) follow the data segments: a
+ * fresh instance writes them up to 3 KiB past the segments' end; STATICS_ROOM past it is compared.
+ */
+export function templateChunks(byteLength: number, layout: Layout): [number, number][] {
+  return [
+    [0, Math.ceil((layout.dataEnd + STATICS_ROOM) / CHUNK)],
+    [Math.floor(layout.stackTop / CHUNK), byteLength / CHUNK],
+  ];
+}
+
+/**
+ * A fresh instance's memory where a template can change it (templateChunks), the chunks that are not
+ * zero; zeros past its end. Read once per process: every fresh instance holds the same (start-up
+ * writes the same statics and malloc state; restore relies on that too, copying only what differs).
+ */
+let fresh: Map<number, Uint8Array> | undefined;
+
+function freshChunks(memory: Uint8Array, layout: Layout): Map<number, Uint8Array> {
+  const chunks = new Map<number, Uint8Array>();
+  for (const [first, end] of templateChunks(memory.byteLength, layout)) {
+    for (let chunk = first; chunk < end; chunk++) {
+      const bytes = memory.subarray(chunk * CHUNK, (chunk + 1) * CHUNK);
+      if (Buffer.compare(bytes, ZERO_CHUNK) !== 0) chunks.set(chunk, bytes.slice());
+    }
+  }
+  return chunks;
+}
+
+/** Indexes of the chunks of `heap` that differ from a fresh instance's, but for `idle` ones (not read). */
+function changedChunks(heap: Uint8Array, layout: Layout, idle?: Set<number>): number[] {
   const found: number[] = [];
   // Buffer.compare is memcmp: a word loop in JavaScript took 14-17 ms over a 7.8 MB template.
-  for (let at = 0; at < heap.byteLength; at += CHUNK) {
-    const before = at < fresh.byteLength ? fresh.subarray(at, at + CHUNK) : ZERO_CHUNK;
-    if (Buffer.compare(heap.subarray(at, at + CHUNK), before) !== 0) found.push(at / CHUNK);
+  for (const [first, end] of templateChunks(heap.byteLength, layout)) {
+    for (let chunk = first; chunk < end; chunk++) {
+      if (idle?.has(chunk)) continue;
+      if (Buffer.compare(heap.subarray(chunk * CHUNK, (chunk + 1) * CHUNK), fresh!.get(chunk) ?? ZERO_CHUNK) !== 0) found.push(chunk);
+    }
   }
   return found;
 }

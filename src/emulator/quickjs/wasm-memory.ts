@@ -19,10 +19,13 @@
 export interface SmallMemoryWasm {
   bytes: Uint8Array;
   stackTop: number;
+  /** The end of the data segments' bytes: the statics the binary initialises (the zeroed ones, bss, follow). */
+  dataEnd: number;
 }
 
 const SECTION_IMPORT = 2;
 const SECTION_GLOBAL = 6;
+const SECTION_DATA = 11;
 const KIND_MEMORY = 2;
 const I32_CONST = 0x41;
 /** Limits flag: shared memory (the threads proposal; it requires a maximum, which the build has). */
@@ -48,6 +51,7 @@ export function smallMemoryWasm(original: Uint8Array): SmallMemoryWasm {
   };
   let patched = false;
   let stackTop = -1;
+  let dataEnd = -1;
   while (at < bytes.length) {
     const id = bytes[at++]!;
     const size = u32();
@@ -78,11 +82,22 @@ export function smallMemoryWasm(original: Uint8Array): SmallMemoryWasm {
       u32();
       at += 2; // i32, mutable
       if (bytes[at++] === I32_CONST) stackTop = u32();
+    } else if (id === SECTION_DATA) {
+      for (let count = u32(); count > 0; count--) {
+        // Emscripten's segments are active, in memory 0 at an `i32.const` offset (flag 0); any other kind is not this build.
+        if (u32() !== 0 || bytes[at++] !== I32_CONST) throw new Error("boardsim: unsupported quickjs-emscripten build (data segments)");
+        const offset = u32();
+        at++; // end
+        const length = u32();
+        dataEnd = Math.max(dataEnd, offset + length);
+        at += length;
+      }
     }
     at = end;
   }
   if (!patched || stackTop <= 0) throw new Error("boardsim: unsupported quickjs-emscripten build (memory import)");
-  return { bytes, stackTop };
+  if (dataEnd <= 0 || dataEnd >= stackTop) throw new Error("boardsim: unsupported quickjs-emscripten build (data below the stack)");
+  return { bytes, stackTop, dataEnd };
 
   function limits() {
     const flags = bytes[at++]!;
