@@ -10,8 +10,13 @@ let root: string | undefined;
  * ≈ 80 µs each for the folder walk).
  */
 export function packageRoot(): string {
-  if (root !== undefined) return root;
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, "package.json"))) dir = path.dirname(dir);
-  return (root = dir);
+  return (root ??= packageRootFrom(path.dirname(fileURLToPath(import.meta.url))));
+}
+
+/** The nearest folder at or above `start` that holds a package.json; past the filesystem's root, an error (not a walk for ever). */
+export function packageRootFrom(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "package.json"))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`boardsim: no package.json in ${start} or any folder above it (boardsim runs from its package's folder)`);
+  }
 }
