@@ -118,7 +118,8 @@ def _import_as_firmware():
             if name in kept:
                 pass
             elif top.startswith("_") or top in ("js", "jsffi"):
-                if at_start:  # those loaded later stay, for the library's own imports
+                # those loaded later stay, for the library's own imports (but the two the REPL imports)
+                if at_start or name in ("_boardsim", "_board"):
                     private[name] = sys.modules.pop(name)
             elif top in ours and top not in builtin:
                 kept.add(name)  # frozen on the board
