@@ -114,6 +114,9 @@ describe("flash filesystem", () => {
     await repl(run, "open('top.py', 'w').write('A = 1\\n'); open('lib/inlib.py', 'w').write('B = 2\\n')");
     await repl(run, "open('lib/pkg/__init__.py', 'w').write('from .sub import C\\n'); open('lib/pkg/sub.py', 'w').write('C = 3\\n')");
     expect(await repl(run, "import top, inlib, pkg; top.A, inlib.B, pkg.C")).toContain("(1, 2, 3)\r\n");
+    // only what was loaded from .py files: the REPL's own modules and the built-in ones are not there
+    expect(await repl(run, "import time, socket; sorted(sys.modules)")).toContain("['inlib', 'pkg', 'pkg.sub', 'top']\r\n");
+    expect(await repl(run, "help('modules')")).toContain("\r\nPlus any modules on the filesystem\r\n");
   });
 
   it("nothing outside the flash folder is reachable: .. stops at the root, symlinks out are not files", async () => {

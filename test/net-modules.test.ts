@@ -370,7 +370,10 @@ asyncio.run(main())
     const [cleanUp, timeout] = lines.map((l) => Number(l.split(" ").at(-1)));
     expect(cleanUp).toBeGreaterThanOrEqual(700);
     expect(cleanUp).toBeLessThan(720);
-    expect(timeout).toBe(cleanUp);
+    // right after the clean-up, unless a busy-time poll (every POLL_EVERY_CALLS of the VM's calls,
+    // counted from the script's start) falls between the two prints
+    expect(timeout - cleanUp).toBeGreaterThanOrEqual(0);
+    expect(timeout - cleanUp).toBeLessThanOrEqual(1);
   });
 
   it.each(BOARDS)("%s: tasks, sleep_ms, gather, wait_for, Event and Lock run in simulated time, the same each run", async (board) => {

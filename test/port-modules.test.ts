@@ -328,15 +328,87 @@ describe("machine's functions (item 5)", () => {
 
 describe("the board's modules and frozen libraries (items 4 and 5)", () => {
   it.each([
-    // ports/rp2/boards/manifest.py and RPI_PICO_W; ports/esp32/boards/manifest.py (upysh); ports/esp8266/boards/manifest.py
+    // ports/rp2/boards/manifest.py and RPI_PICO_W; ports/esp32/boards/manifest.py (upysh);
+    // ports/esp8266/boards/ESP8266_GENERIC/manifest_2MiB.py (upysh, the 2 MiB+ build's manifest)
     ["pico_w", "rp2 dht ds18x20 onewire neopixel", "esp esp32 upysh"],
     ["esp32", "esp esp32 dht ds18x20 onewire neopixel upysh", "rp2"],
-    ["esp8266", "esp dht ds18x20 onewire neopixel", "esp32 rp2 upysh"],
+    ["esp8266", "esp dht ds18x20 onewire neopixel upysh", "esp32 rp2"],
   ])("%s: has %s; not %s", async (board, present, absent) => {
     const names = [...present.split(" "), ...absent.split(" ")];
     const lines = await printed(board, `for name in ${JSON.stringify(names)}:\n    try:\n        m = __import__(name)\n        print(name, "ok")\n    except ImportError as e:\n        print(e)\n`);
     // upysh prints its help when imported
     expect(lines.filter((l) => / ok$|^no module/.test(l))).toEqual([...present.split(" ").map((n) => `${n} ok`), ...absent.split(" ").map((n) => `no module named '${n}'`)]);
+  });
+
+  // py/builtinhelp.c:78-120: the built-in and frozen names, sorted, column-first in 4 columns of 18,
+  // then "Plus any modules on the filesystem". The lists: src/boards/firmware-modules.ts (cited there).
+  it.each([
+    ["pico_w", 69, "__main__          asyncio/__init__  hashlib           rp2", "_rp2 _thread aioble/__init__ bluetooth cmath lwip rp2 _boot_fat", "esp esp32 btree upysh umqtt/simple"],
+    ["esp32", 68, "__main__          bluetooth         heapq             select", "_thread esp esp32 btree cmath upysh umqtt/simple aioespnow apa106", "lwip rp2 mpython"],
+    ["esp8266", 66, "__main__          collections       machine           ssl", "esp lwip btree upysh umqtt/simple apa102 port_diag ssd1306", "cmath _thread bluetooth esp32"],
+    ["mpython", 69, "__main__          btree             io                ssl", "mpython esp esp32 cmath", "lwip rp2"],
+  ])("%s: help('modules') lists the firmware's %i modules, not the interpreter's", async (board, count, first, present, absent) => {
+    const lines = await printed(board, `help('modules')\n`);
+    expect(lines[0]).toBe(first);
+    expect(lines.at(-1)).toBe("Plus any modules on the filesystem");
+    const names = lines.slice(0, -1).join(" ").split(/ +/);
+    expect(names).toHaveLength(count);
+    expect(lines).toHaveLength(Math.ceil(count / 4) + 1);
+    expect(names).toEqual(expect.arrayContaining(present.split(" ")));
+    // the WebAssembly port's own (js, jsffi, pathlib, ...) are none of the boards'
+    for (const name of [...absent.split(" "), "js", "jsffi", "pathlib", "datetime", "logging", "tarfile/__init__", "os/path", "html/__init__"]) expect(names).not.toContain(name);
+    expect(new Set(names).size).toBe(count);
+  });
+
+  it.each([...BOARDS, "mpython"])("%s: a module the firmware lacks is ImportError unless the student's flash or /lib has it", async (board) => {
+    const lines = await printed(
+      board,
+      `import os
+for name in ("pathlib", "datetime", "tarfile", "logging", "os.path", "collections.defaultdict", "cmath", "json", "binascii"):
+    try:
+        __import__(name)
+        print(name, "ok")
+    except ImportError as e:
+        print(e)
+os.mkdir("/lib")
+with open("/lib/pathlib.py", "w") as f:
+    f.write("X = 'lib'\\n")
+with open("/datetime.py", "w") as f:
+    f.write("import json\\nX = 'flash'\\n")
+import pathlib, datetime
+print(pathlib.X, datetime.X, pathlib, datetime)
+`,
+    );
+    // ESP8266: MICROPY_PY_BUILTINS_COMPLEX 0 (ports/esp8266/mpconfigport.h:25), so no cmath
+    const cmath = board === "esp8266" ? "no module named 'cmath'" : "cmath ok";
+    expect(lines).toEqual([
+      ...["pathlib", "datetime", "tarfile", "logging", "os.path", "collections.defaultdict"].map((n) => `no module named '${n}'`),
+      cmath,
+      "json ok",
+      "binascii ok",
+      "lib flash <module 'pathlib' from '/lib/pathlib.py'> <module 'datetime' from 'datetime.py'>",
+    ]);
+  });
+
+  it.each([...BOARDS, "mpython"])("%s: sys.modules holds only modules loaded from .py, never a built-in one", async (board) => {
+    const lines = await printed(
+      board,
+      `import sys
+print(sorted(n for n in sys.modules if n != "flashbdev"))
+import os, time, gc, machine, socket, select, network, json, io, binascii, collections, micropython, usocket, utime, uos, vfs, dht, asyncio, requests
+print(sorted(sys.modules))
+print(sys.modules["dht"], io, collections, binascii, os)
+import time as t2, io as io2
+print(t2 is time, io2 is io, "path" in dir(os))
+`,
+    );
+    // py/builtinimport.c: only a module loaded from a file (frozen or the filesystem) is put in sys.modules
+    expect(lines[0]).toBe("[]");
+    expect(JSON.parse(lines[1].replace(/'/g, '"'))).toEqual(expect.arrayContaining(["asyncio", "dht", "requests"]));
+    const builtin = "os time gc machine socket select network json io binascii collections micropython usocket utime uos vfs sys usys os.path collections.defaultdict".split(" ");
+    for (const name of builtin) expect(lines[1]).not.toContain(`'${name}'`);
+    expect(lines[2]).toBe("<module 'dht' from '.frozen/dht.py'> <module 'io'> <module 'collections'> <module 'binascii'> <module 'os'>");
+    expect(lines[3]).toBe("True True False");
   });
 
   it("frozen modules show their .frozen path, built-in ones none (v1.23 frozen manifests)", async () => {

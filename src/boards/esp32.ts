@@ -1,4 +1,5 @@
 import { NEWLIB_ERRNO } from "./errno.ts";
+import { ESP32_MODULES } from "./firmware-modules.ts";
 import { hex, macPlus } from "./mac.ts";
 import { fastTiming, type BoardProfile } from "./profile.ts";
 
@@ -240,6 +241,7 @@ export const esp32: BoardProfile = {
     // ports/esp32/mpconfigport.h (the Pico W freezes webrepl.py too, but rp2 leaves _webrepl out).
     frozen: ["dht", "ds18x20", "neopixel", "onewire", "upysh", "webrepl"], // ports/esp32/boards/manifest.py
     modules: ["esp", "esp32"],
+    firmwareModules: ESP32_MODULES,
     // ports/esp32/mpconfigport.h:180 MICROPY_SSL_MBEDTLS, ESP-IDF's own mbedTLS (UNVERIFIED version: IDF v5.0.4's).
     tls: { library: "mbedtls", version: "Mbed TLS 3.4.1" },
   },

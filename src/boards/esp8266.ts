@@ -1,4 +1,5 @@
 import { LINUX_ERRNO } from "./errno.ts";
+import { ESP8266_MODULES } from "./firmware-modules.ts";
 import { hex } from "./mac.ts";
 import { MODLWIP_SOCKET } from "./modlwip.ts";
 import { fastTiming, type BoardProfile } from "./profile.ts";
@@ -186,8 +187,10 @@ export const esp8266: BoardProfile = {
     },
     timer: { ids: [-1], invalidError: "Timer doesn't exist", idOptional: true }, // only the virtual timer -1 (UNVERIFIED text)
     // webrepl: as on ESP32 (MICROPY_PY_WEBREPL (1) in ports/esp8266/mpconfigport.h).
-    frozen: ["dht", "ds18x20", "neopixel", "onewire", "webrepl"], // ports/esp8266/boards/manifest.py
+    // ports/esp8266/boards/manifest.py; upysh: boards/ESP8266_GENERIC/manifest_2MiB.py (the 2 MiB+ build)
+    frozen: ["dht", "ds18x20", "neopixel", "onewire", "webrepl", "upysh"],
     modules: ["esp"],
+    firmwareModules: ESP8266_MODULES,
     // ports/esp8266: MICROPY_SSL_AXTLS (mpconfigport.h:60, 128); axTLS has no MBEDTLS_VERSION.
     tls: { library: "axtls" },
   },

@@ -1,4 +1,5 @@
 import { LINUX_ERRNO } from "./errno.ts";
+import { PICO_W_MODULES } from "./firmware-modules.ts";
 import { hex } from "./mac.ts";
 import { MODLWIP_SOCKET } from "./modlwip.ts";
 import { fastTiming, type BoardProfile } from "./profile.ts";
@@ -189,6 +190,7 @@ export const picoW: BoardProfile = {
     timer: { ids: [-1], invalidError: "Timer doesn't exist", idOptional: true },
     frozen: ["onewire", "ds18x20", "dht", "neopixel"], // ports/rp2/boards/manifest.py
     modules: ["rp2"],
+    firmwareModules: PICO_W_MODULES,
     // ports/rp2/mpconfigport.h:154 MICROPY_SSL_MBEDTLS; lib/mbedtls at v1.23.0 is Mbed TLS 3.5.1 (UNVERIFIED: read from the submodule's release, not a board).
     tls: { library: "mbedtls", version: "Mbed TLS 3.5.1" },
   },

@@ -31,6 +31,12 @@ export interface PortProfile {
   frozen: readonly string[];
   /** The port's own modules (esp, esp32, rp2). */
   modules: readonly string[];
+  /**
+   * help('modules') (py/builtinhelp.c:78-120): the firmware's built-in (C) modules, those its
+   * config registers (MP_REGISTER_MODULE), then its frozen files as help names them ("asyncio/core").
+   * A script imports only these (and the filesystem's); built-in ones are never in sys.modules.
+   */
+  firmwareModules: { builtin: readonly string[]; frozen: readonly string[] };
   /** The TLS library behind the `tls`/`ssl` modules (MICROPY_SSL_MBEDTLS or MICROPY_SSL_AXTLS) and tls.MBEDTLS_VERSION. */
   tls: { library: "mbedtls"; version: string } | { library: "axtls" };
 }

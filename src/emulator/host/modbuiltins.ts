@@ -56,6 +56,12 @@ function makeBoardInfo(profile: BoardProfile, console: boolean) {
     notFrozen: [...(profile.notFrozen ?? [])],
     console,
     help: profile.helpText,
+    // help('modules'): sorted as mp_obj_list_sort sorts the names (byte order); the vendor's are
+    // built in (UNVERIFIED for labplus's mpython: its firmware's module list is not published).
+    helpModules: [...profile.port.firmwareModules.builtin, ...profile.port.firmwareModules.frozen, ...(profile.vendorModules ?? [])].sort(),
+    builtinModules: [...profile.port.firmwareModules.builtin, ...(profile.vendorModules ?? [])],
+    // what a script may import (the top-level names), made here: the guest's start-up cannot collect garbage
+    firmwareModules: [...new Set([...profile.port.firmwareModules.builtin, ...profile.port.firmwareModules.frozen.map((f) => f.split("/")[0]), ...(profile.vendorModules ?? [])])],
     port: portInfo(profile),
   };
 }

@@ -7,21 +7,10 @@ _NativeOSError = OSError
 
 
 def attach_console():
-    """Makes input() read the console and help() print the port's text."""
+    """Makes input() read the console."""
     import builtins
 
     builtins.input = input
-    builtins.help = _help_with(builtins.help)
-
-
-def _help_with(native):
-    # py/builtinhelp.c: help() alone prints the port's text (ports/*/help.c); help(obj) is the VM's own.
-    def help(*args):
-        if args:
-            return native(*args)
-        sys.stdout.write(_host.info["help"])
-
-    return help
 
 
 def input(prompt=None):

@@ -57,6 +57,11 @@ def setup(source, name, heap_bytes):
         if module not in _host.info["modules"]:
             os.remove("/boardsim/%s.py" % module)
     _host.format_exception = _traceback
+    global _native_help
+    import builtins
+
+    _native_help = builtins.help
+    builtins.help = _help
     _import_as_firmware()
     _flash.mount(lambda: _loading[0] > 0)
     _script = (source, name, heap_bytes)
@@ -84,15 +89,56 @@ def _import_as_firmware():
     frozen = _host.info["port"]["frozen"]
     library = set(n[:-3] if n.endswith(".py") else n for n in os.listdir("/boardsim"))
     private = {}
-    for name in list(sys.modules):
-        if name.startswith("_") or name in ("js", "jsffi"):
-            private[name] = sys.modules.pop(name)
     for name in ("js", "jsffi", "_boardsim_js"):
         private[name] = None
+    # The firmware's built-in (C) modules are never in sys.modules (py/builtinimport.c keeps only
+    # modules loaded from .py/.mpy there): the board's built-in ones are held here instead.
+    builtin = set(_host.info["builtinModules"])
+    held = _held
+    # Modules the firmware has (built-in or frozen): any other name imports only from the
+    # filesystem ("", /lib), as the interpreter's own frozen and built-in extras are not the board's.
+    ours = set(_host.info["firmwareModules"])
+
+    def is_builtin(top):
+        # "utime" too: the interpreter decides which u-aliases import (py/objmodule.c:190-200)
+        return top in builtin or (top[:1] == "u" and top[1:] in builtin)
+
+    nested = [0]  # imports of the firmware's own modules running: theirs are the interpreter's business
+    students = [0]  # imports of the student's files running: sys.modules is sorted once they end
     original = builtins.__import__
     loading = _loading
+    kept = set()  # sys.modules entries found to be the firmware's frozen ones or the student's
+
+    def hide(at_start=False):
+        # No host call in here (a file's stat): one would count the rest of an untimed import as
+        # the script's busy time (_host.call resumes the count).
+        for name in list(sys.modules):
+            dot = name.find(".")
+            top = name if dot < 0 else name[:dot]
+            if name in kept:
+                pass
+            elif top.startswith("_") or top in ("js", "jsffi"):
+                # those loaded later stay, for the library's own imports (but the two the REPL imports)
+                if at_start or name in ("_boardsim", "_board"):
+                    private[name] = sys.modules.pop(name)
+            elif top in ours and top not in builtin:
+                kept.add(name)  # frozen on the board
+            elif dot < 0 and is_builtin(top):
+                module = held[name] = sys.modules.pop(name)
+                if "__file__" in module.__dict__:
+                    del module.__file__  # the interpreter's .py half of a module C on the board (io.py)
+            else:
+                # what the interpreter's own .py modules imported (abc, ...) and its packages' parts
+                # (os.path, collections.defaultdict): the board has none
+                sys.modules.pop(name)
 
     def _import(name, *args):
+        if len(args) < 4 or not args[3]:
+            if name in held:
+                return held[name]
+            if "." in name and is_builtin(name.split(".")[0]):
+                # a C module is no package: py/builtinimport.c:454 names the dotted module
+                raise ImportError("no module named '%s'" % name)
         if name in _REPLACED:
             return _REPLACED[name]
         if name in private:
@@ -101,7 +147,39 @@ def _import_as_firmware():
                 raise ImportError("no module named '%s'" % name)
             return private[name]
         package = name.split(".")[0]
-        if package not in library or name in sys.modules:
+        if package not in library:
+            if (len(args) > 3 and args[3]) or loading[0] or nested[0] or name in kept:
+                return original(name, *args)
+            if package not in ours and not is_builtin(package):
+                return students_file(name, args)
+        elif name in sys.modules:
+            return original(name, *args)
+        before = len(sys.modules)
+        nested[0] += 1
+        try:
+            return _load(name, package, args)
+        finally:
+            nested[0] -= 1
+            if nested[0] == 0 and students[0] == 0 and len(sys.modules) != before:
+                hide()
+
+    def students_file(name, args):
+        # A module the firmware has not: only a file of the student's (the flash, /lib, mip's) may
+        # be it, so the interpreter's frozen modules are off the path (and its built-in ones, cmath
+        # where the board has none, refused). What it loads is the student's.
+        known = set(sys.modules)
+        students[0] += 1
+        try:
+            module = _from_filesystem(original, name, args)
+        finally:
+            students[0] -= 1
+            kept.update(n for n in sys.modules if n not in known)
+            if students[0] == 0 and nested[0] == 0:
+                hide()
+        return module
+
+    def _load(name, package, args):
+        if package not in library:
             return original(name, *args)
         loading[0] += 1
         if loading[0] == 1:
@@ -130,6 +208,53 @@ def _import_as_firmware():
     for name, module in list(sys.modules.items()):
         if getattr(module, "__file__", "").startswith("/boardsim/"):
             del module.__file__  # loaded at start-up: built into the firmware
+    hide(True)
+
+
+_native_help = None
+
+
+def _help(*args):
+    # py/builtinhelp.c: help() alone prints the port's text (ports/*/help.c), help('modules') the
+    # firmware's modules; help(obj) is the VM's own.
+    if not args:
+        sys.stdout.write(_host.info["help"])
+    elif args[0] == "modules":
+        _print_modules(_host.info["helpModules"])
+    else:
+        return _native_help(*args)
+
+
+def _print_modules(names):
+    # py/builtinhelp.c:88-119 (mp_help_print_modules): column-first in 4 columns 18 wide, a name
+    # wider than its column pushed to the next stop.
+    rows = (len(names) + 3) // 4
+    for i in range(rows):
+        line = names[i]
+        for j in range(i + rows, len(names), rows):
+            gap = 18 - len(names[j - rows])
+            while gap < 1:
+                gap += 18
+            line += " " * gap + names[j]
+        sys.stdout.write(line + "\n")
+    sys.stdout.write("Plus any modules on the filesystem\n")
+
+
+def _from_filesystem(original, name, args):
+    try:
+        at = sys.path.index(".frozen")
+    except ValueError:
+        at = -1
+    else:
+        del sys.path[at]
+    try:
+        module = original(name, *args)
+    finally:
+        if at >= 0 and ".frozen" not in sys.path:
+            sys.path.insert(min(at, len(sys.path)), ".frozen")
+    if "__file__" not in module.__dict__:
+        raise ImportError("no module named '%s'" % name)
+    return module
 
 
 def _as_builtin(module, name):
@@ -198,13 +323,15 @@ def _fill(held, keep_free):
 
 # The firmware's frozen Python libraries run from flash: importing one costs the script no heap.
 # Here they compile into the heap, so the held spare is let go for the import and taken back after.
-_FROZEN = ("asyncio", "uasyncio", "requests", "urequests", "ntptime", "umqtt", "mip")
+# So too the interpreter's .py halves of modules C on the boards (io, binascii, collections).
+_FROZEN = ("asyncio", "uasyncio", "requests", "urequests", "ntptime", "umqtt", "mip", "io", "binascii", "collections")
 _native_import = None  # the __import__ in place when the script starts
+_held = {}  # the board's built-in modules once imported (_import_as_firmware)
 
 
 def _import(name, *args):
     global _ballast
-    if name.split(".")[0] not in _FROZEN or name in sys.modules or _ballast is None:
+    if name.split(".")[0] not in _FROZEN or name in sys.modules or name in _held or _ballast is None:
         return _native_import(name, *args)
     _gc.collect()
     free_before = _gc.mem_free()

@@ -5,6 +5,8 @@ from _vfs import mount, umount, VfsFat
 # The interpreter's VfsPosix (its own files): the boards' ports build none (MICROPY_VFS_POSIX is
 # the unix and webassembly ports'), so their os has none (extmod/modos.c:214-216, v1.23.0).
 del VfsPosix
+# os.path: the interpreter's os is a package with one; the boards' C os module has none (extmod/modos.c).
+del path
 from _attrtuple import make as _make
 from _host import info as _info
 
