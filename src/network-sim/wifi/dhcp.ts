@@ -9,9 +9,22 @@ export interface Lease {
   expiresAt: number;
 }
 
-/** A DHCP server for one access point: a pool of addresses, one lease per MAC. */
+/**
+ * A DHCP server for one access point: a pool of addresses, one lease per MAC, one lease per address.
+ * Two cursors make a fleet's leases O(1) amortised instead of a walk of the pool per lease: below
+ * `freeFrom` every address held a lease in force when it was passed, none running out before
+ * `heldUntil` (a renewal only extends a lease); below `boundFrom` every address holds a lease,
+ * in force or not. A lease taken away moves a cursor back to its address.
+ */
 export class DhcpServer {
   private readonly leases = new Map<string, Lease>();
+  /** Address (as a number) -> key of its lease in `leases`. */
+  private readonly byAddress = new Map<number, string>();
+  private readonly first: number;
+  private readonly last: number;
+  private freeFrom: number;
+  private heldUntil = Infinity;
+  private boundFrom: number;
   /** False while the server does not answer at all (a fault): every request goes unanswered. */
   answering = true;
 
@@ -20,7 +33,10 @@ export class DhcpServer {
     readonly poolStart: string,
     readonly poolEnd: string,
     readonly leaseSeconds: number,
-  ) {}
+  ) {
+    this.first = this.freeFrom = this.boundFrom = ipToNumber(poolStart);
+    this.last = ipToNumber(poolEnd);
+  }
 
   /** Leases an address to `mac`: the one it had before if any, else the lowest free one; null when the pool is exhausted. */
   lease(mac: string, hostname: string): Lease | null {
@@ -32,15 +48,22 @@ export class DhcpServer {
       existing.expiresAt = expiresAt;
       return existing;
     }
-    const taken = new Set([...this.leases.values()].filter((l) => l.expiresAt > now).map((l) => l.ip));
-    for (let n = ipToNumber(this.poolStart), end = ipToNumber(this.poolEnd); n <= end; n++) {
-      const ip = numberToIp(n);
-      if (taken.has(ip)) continue;
-      for (const [oldMac, old] of this.leases) if (old.ip === ip) this.leases.delete(oldMac);
-      const lease: Lease = { ip, mac, hostname, expiresAt };
-      this.leases.set(mac, lease);
+    // A lease passed over may have run out since: look again from the start.
+    if (now >= this.heldUntil) [this.freeFrom, this.heldUntil] = [this.first, Infinity];
+    for (let n = this.freeFrom; n <= this.last; n++) {
+      const old = this.leaseAt(n);
+      if (old && old.expiresAt > now) {
+        this.heldUntil = Math.min(this.heldUntil, old.expiresAt);
+        continue;
+      }
+      if (old) this.remove(this.byAddress.get(n)!);
+      const lease: Lease = { ip: numberToIp(n), mac, hostname, expiresAt };
+      this.add(mac, lease);
+      this.freeFrom = n + 1;
+      this.heldUntil = Math.min(this.heldUntil, expiresAt);
       return lease;
     }
+    this.freeFrom = this.last + 1;
     return null;
   }
 
@@ -52,32 +75,53 @@ export class DhcpServer {
    */
   remember(mac: string, hostname: string): void {
     if (this.leases.has(mac)) return;
-    const bound = new Set([...this.leases.values()].map((l) => l.ip));
-    for (let n = ipToNumber(this.poolStart), end = ipToNumber(this.poolEnd); n <= end; n++) {
-      const ip = numberToIp(n);
-      if (bound.has(ip)) continue;
-      this.leases.set(mac, { ip, mac, hostname, expiresAt: this.clock.now() });
+    for (let n = this.boundFrom; n <= this.last; n++) {
+      if (this.byAddress.has(n)) continue;
+      this.add(mac, { ip: numberToIp(n), mac, hostname, expiresAt: this.clock.now() });
+      this.boundFrom = n + 1;
       return;
     }
+    this.boundFrom = this.last + 1;
   }
 
   /** The client gives its address back (or a phantom lease ends). */
   release(mac: string): void {
-    this.leases.delete(mac);
+    this.remove(mac);
   }
 
   /**
-   * The client found `ip` in use (ARP) and declined it: the address is kept out of the pool for
-   * the lease time, as a DHCP server does with a declined address.
+   * The client found `ip` (its own lease's address) in use (ARP) and declined it: the address is
+   * kept out of the pool for the lease time, as a DHCP server does with a declined address.
    */
   decline(mac: string, ip: string): void {
-    this.leases.delete(mac);
-    this.leases.set(`declined ${ip}`, { ip, mac: "declined", hostname: "", expiresAt: this.clock.now() + this.leaseSeconds * 1000 });
+    this.remove(mac);
+    this.remove(`declined ${ip}`);
+    this.add(`declined ${ip}`, { ip, mac: "declined", hostname: "", expiresAt: this.clock.now() + this.leaseSeconds * 1000 });
   }
 
   /** The leases in force, lowest address first. */
   table(): Lease[] {
     const now = this.clock.now();
     return [...this.leases.values()].filter((l) => l.expiresAt > now).sort((a, b) => ipToNumber(a.ip) - ipToNumber(b.ip));
+  }
+
+  private leaseAt(n: number): Lease | undefined {
+    const key = this.byAddress.get(n);
+    return key === undefined ? undefined : this.leases.get(key);
+  }
+
+  private add(key: string, lease: Lease): void {
+    this.leases.set(key, lease);
+    this.byAddress.set(ipToNumber(lease.ip), key);
+  }
+
+  private remove(key: string): void {
+    const lease = this.leases.get(key);
+    if (!lease) return;
+    this.leases.delete(key);
+    const n = ipToNumber(lease.ip);
+    if (this.byAddress.get(n) === key) this.byAddress.delete(n);
+    this.freeFrom = Math.min(this.freeFrom, n);
+    this.boundFrom = Math.min(this.boundFrom, n);
   }
 }
