@@ -531,6 +531,38 @@ time.sleep("x")
     expect(out.replace(/no module named '\w+'/g, "").match(INTERNAL)).toBeNull();
     expect(b.result).toMatchObject({ kind: "raised", pyType: "TypeError" });
   });
+
+  // The firmware's module tables (v1.23.0): dir() lists __class__ and a module's __dict__
+  // (py/objmodule.c:70, MICROPY_CPYTHON_COMPAT) beside them. Not simulated, so not listed: modlwip's
+  // reset, callback, print_pcbs; esp32 socket's __init__.
+  const MODULE = ["__class__", "__dict__", "__name__"];
+  const TIME = ["gmtime", "localtime", "mktime", "time", "time_ns", "sleep", "sleep_ms", "sleep_us", "ticks_ms", "ticks_us", "ticks_cpu", "ticks_add", "ticks_diff"]; // extmod/modtime.c:199-222
+  const SELECT = ["select", "poll", "POLLIN", "POLLOUT", "POLLERR", "POLLHUP"]; // extmod/modselect.c:655-665
+  const SOCKET = ["getaddrinfo", "socket", "AF_INET", "AF_INET6", "SOCK_STREAM", "SOCK_DGRAM", "SOCK_RAW", "SOL_SOCKET", "SO_REUSEADDR", "SO_BROADCAST", "IPPROTO_IP", "IP_ADD_MEMBERSHIP", "IPPROTO_TCP", "TCP_NODELAY"];
+  const MODLWIP = [...SOCKET, "IP_DROP_MEMBERSHIP"]; // extmod/modlwip.c:1824-1855
+  const ESP32_SOCKET = [...SOCKET, "IPPROTO_UDP", "SO_BINDTODEVICE"]; // ports/esp32/modsocket.c:989-1009
+  const sorted = (names: string[]) => [...MODULE, ...names].sort().join(" ");
+
+  it.each([
+    ["pico_w", MODLWIP],
+    ["esp8266", MODLWIP],
+    ["esp32", ESP32_SOCKET],
+    ["mpython", ESP32_SOCKET],
+  ])("%s: dir() of time, select and socket is the firmware's table; network, machine and sys list no helper", async (board, socket) => {
+    const lines = await printed(
+      board,
+      `import time, select, socket, network, machine, sys
+for m in (time, select, socket, network, machine, sys):
+    print(" ".join(sorted(dir(m))))
+print(network.WLAN.PM_NONE == network.WLAN.PM_NONE)
+`,
+    );
+    expect(lines.slice(0, 3)).toEqual([sorted(TIME), sorted(SELECT), sorted(socket)]);
+    // network, machine, sys: boardsim has a subset of the firmware's names; none of its own
+    expect(lines.slice(3).flatMap((line) => line.split(" ")).filter((name) => name.startsWith("_") && !MODULE.includes(name))).toEqual([]);
+    // PM_NONE is WLAN's (extmod/network_cyw43.c:551, ports/esp32/network_wlan.c:747), not the module's
+    expect([lines[3].includes("PM_NONE"), lines[6]]).toEqual([false, "True"]);
+  });
 });
 
 describe("the same port modules from a TS script (machine, time, sys)", () => {

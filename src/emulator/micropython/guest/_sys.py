@@ -61,4 +61,4 @@ class FileIO(_io.IOBase):
 stdout = FileIO(_native.stdout, 1)
 stdout.buffer = FileIO(_native.stdout.buffer, 0, _host.raw_output)
 print_exception = _printer(_host)
-del _name, _make, _info, _port, _printer, _host, _io, FileIO
+del _name, _make, _info, _port, _printer, _host, _io, FileIO, _native

@@ -3,7 +3,7 @@
 # (select's) waits for the next timer or socket, so runs in simulated time repeat exactly.
 import _host as _bridge  # format_exception is set after this module loads
 from _host import call as _call
-import select as _select
+import _modselect as _select  # its _wait (select.py lists only the firmware's names)
 import socket as _socket
 
 _POLLIN, _POLLOUT = _select.POLLIN, _select.POLLOUT

@@ -1,0 +1,248 @@
+# The machine module's code (machine.py lists its names; ports/<port>/modmachine.c and machine_*.c,
+# v1.23.0): every rule (valid pins, errors, clock, reset) is the host's (src/emulator/host); this
+# adapts arguments and values.
+from _host import call as _call, soft_reset as _soft_reset, constructor as _constructor, handler as _handler, drop_handler as _drop_handler, info as _info
+from _names import export as _export
+
+_port = _info["port"]
+_export(_port["resetCauses"], globals())
+
+
+def _pin(x):
+    # a Pin object crosses as its handle; anything else as the script gave it
+    return {"pin": x._key} if isinstance(x, Pin) else x
+
+
+def _int(x):
+    if isinstance(x, int):
+        return int(x)
+    raise TypeError("can't convert %s to int" % type(x).__name__)
+
+
+class _IRQ:
+    @_constructor
+    def __init__(self, trigger):
+        self._trigger = trigger
+
+    def trigger(self):
+        return self._trigger
+
+    def flags(self):
+        return 0
+
+
+class Pin:
+    @_constructor
+    def __init__(self, id, mode=None, pull=None, *, value=None, **kwargs):
+        self._key = _call("pinInit", _pin(id), _opt(mode), _opt(pull), _opt(value))
+        self._irq = None
+
+    def init(self, mode=None, pull=None, *, value=None, **kwargs):
+        _call("pinInit", self._key, _opt(mode), _opt(pull), _opt(value))
+
+    def value(self, x=None):
+        return _call("pinValue", self._key, None if x is None else (1 if x else 0))
+
+    def __call__(self, x=None):
+        return self.value(x)
+
+    def on(self):
+        _call("pinValue", self._key, 1)
+
+    def off(self):
+        _call("pinValue", self._key, 0)
+
+    high = on
+    low = off
+
+    def toggle(self):
+        _call("pinToggle", self._key)
+
+    def irq(self, handler=None, trigger=None, *, priority=1, wake=None, hard=False):
+        if trigger is None:
+            trigger = Pin.IRQ_FALLING | Pin.IRQ_RISING
+        if self._irq is not None:
+            _drop_handler(self._irq)
+            self._irq = None
+        if handler is not None:
+            self._irq = _handler(handler, self)
+        _call("pinIrq", self._key, self._irq, _int(trigger))
+        return _IRQ(trigger)
+
+    def __repr__(self):
+        return _call("pinRepr", self._key)
+
+    __str__ = __repr__
+
+
+def _opt(x):
+    # -1 is the firmware's "not given" for mode and pull
+    return None if x is None or x == -1 else _int(x)
+
+
+for _name, _value in _port["pin"].items():
+    setattr(Pin, _name, _value)
+
+
+class ADC:
+    @_constructor
+    def __init__(self, id, *, atten=None):
+        self._key, self._repr = _call("adcInit", _pin(id), isinstance(id, Pin))
+
+    def read_u16(self):
+        return _call("adcRead", self._key, False)
+
+    def __repr__(self):
+        return self._repr
+
+    __str__ = __repr__
+
+
+if _port["adcRead"]:
+    def _adc_read(self):
+        # the raw reading in the port's width (ESP32 12 bits, ESP8266 10 bits)
+        return _call("adcRead", self._key, True)
+
+    ADC.read = _adc_read
+
+
+class PWM:
+    @_constructor
+    def __init__(self, dest, *, freq=None, duty_u16=None, duty_ns=None, duty=None, **kwargs):
+        self._pin = _call("pwmInit", _pin(dest), None if freq is None else _int(freq), None)
+        self._set_duty(duty_u16, duty_ns, duty)
+
+    def _set_duty(self, duty_u16, duty_ns, duty):
+        if duty_u16 is not None:
+            self.duty_u16(duty_u16)
+        elif duty_ns is not None:
+            self.duty_ns(duty_ns)
+        elif duty is not None:
+            self.duty(duty)
+
+    def init(self, *, freq=None, duty_u16=None, duty_ns=None, duty=None):
+        if freq is not None:
+            self.freq(freq)
+        self._set_duty(duty_u16, duty_ns, duty)
+
+    def freq(self, value=None):
+        return _call("pwmFreq", self._pin, None if value is None else _int(value))
+
+    def duty_u16(self, value=None):
+        return _call("pwmDuty", self._pin, None if value is None else _int(value))
+
+    def duty_ns(self, value=None):
+        period_ns = 1000000000 // max(self.freq(), 1)
+        if value is None:
+            return self.duty_u16() * period_ns // 65535
+        self.duty_u16(min(65535, _int(value) * 65535 // period_ns))
+
+    def duty(self, value=None):
+        # ESP ports: 10-bit duty, 0-1023
+        if value is None:
+            return self.duty_u16() * 1023 // 65535
+        self.duty_u16(_int(value) * 65535 // 1023)
+
+    def deinit(self):
+        _call("pwmDeinit", self._pin)
+
+
+class RTC:
+    @_constructor
+    def __init__(self, *args):
+        if args:
+            raise TypeError("function takes 0 positional arguments but %d were given" % len(args))
+
+    def datetime(self, datetimetuple=None):
+        if datetimetuple is None:
+            return tuple(_call("rtcDatetime", None))
+        if not isinstance(datetimetuple, (tuple, list)):
+            raise TypeError("object '%s' isn't a tuple or list" % type(datetimetuple).__name__)
+        if len(datetimetuple) != 8:
+            raise ValueError("requested length 8 but object has length %d" % len(datetimetuple))
+        _call("rtcDatetime", [_int(v) for v in datetimetuple])
+
+    def init(self, datetimetuple):
+        self.datetime(datetimetuple)
+
+
+_NO_ID = object()
+_next_timer = [1]
+
+
+class Timer:
+    ONE_SHOT = 0
+    PERIODIC = 1
+
+    @_constructor
+    def __init__(self, id=_NO_ID, *args, **kwargs):
+        _call("timerCheck", None if id is _NO_ID else _int(id))
+        self._handle = _next_timer[0]
+        _next_timer[0] += 1
+        self._callback = None
+        if args or kwargs:
+            self.init(*args, **kwargs)
+
+    def init(self, *, mode=PERIODIC, period=-1, freq=-1, callback=None, tick_hz=1000):
+        if freq != -1:
+            period_ms = 1000 / freq
+        elif period != -1:
+            period_ms = _int(period) * 1000 / tick_hz
+        else:
+            period_ms = 1000  # UNVERIFIED: the ports' default period differs; 1 s chosen
+        self.deinit()
+        if callback is not None:
+            self._callback = _handler(callback, self)
+        _call("timerInit", self._handle, mode == Timer.PERIODIC, period_ms, self._callback)
+
+    def deinit(self):
+        _call("timerDeinit", self._handle)
+        if self._callback is not None:
+            _drop_handler(self._callback)
+            self._callback = None
+
+
+def unique_id():
+    return _call("machineUniqueId")
+
+
+def freq(hz=None):
+    return _call("machineFreq", None if hz is None else _int(hz))
+
+
+def reset():
+    # The board restarts and runs its script again (main.py on a board with its console); the call never returns.
+    _call("machineReset")
+
+
+def soft_reset():
+    # modmachine.c machine_soft_reset: pyexec_system_exit = PYEXEC_FORCED_EXIT, then SystemExit.
+    _soft_reset()
+    raise SystemExit
+
+
+def reset_cause():
+    return _call("machineResetCause")
+
+
+def idle():
+    _call("poll")
+
+
+def lightsleep(time_ms=None):
+    _call("machineLightsleep", None if time_ms is None else _int(time_ms))
+
+
+def deepsleep(time_ms=None):
+    _call("machineDeepsleep", None if time_ms is None else _int(time_ms))
+
+
+def disable_irq():
+    return 0
+
+
+def enable_irq(state=0):
+    pass
+
+
+del _name, _value
