@@ -548,20 +548,20 @@ time.sleep("x")
     ["esp8266", MODLWIP],
     ["esp32", ESP32_SOCKET],
     ["mpython", ESP32_SOCKET],
-  ])("%s: dir() of time, select and socket is the firmware's table; network, machine and sys list no helper", async (board, socket) => {
+  ])("%s: dir() of time, select and socket is the firmware's table; network, machine, sys and os list no helper", async (board, socket) => {
     const lines = await printed(
       board,
-      `import time, select, socket, network, machine, sys
-for m in (time, select, socket, network, machine, sys):
+      `import time, select, socket, network, machine, sys, os
+for m in (time, select, socket, network, machine, sys, os):
     print(" ".join(sorted(dir(m))))
 print(network.WLAN.PM_NONE == network.WLAN.PM_NONE)
 `,
     );
     expect(lines.slice(0, 3)).toEqual([sorted(TIME), sorted(SELECT), sorted(socket)]);
-    // network, machine, sys: boardsim has a subset of the firmware's names; none of its own
-    expect(lines.slice(3).flatMap((line) => line.split(" ")).filter((name) => name.startsWith("_") && !MODULE.includes(name))).toEqual([]);
+    // network, machine, sys, os: boardsim has a subset of the firmware's names; none of its own
+    expect(lines.slice(3, 7).flatMap((line) => line.split(" ")).filter((name) => name.startsWith("_") && !MODULE.includes(name))).toEqual([]);
     // PM_NONE is WLAN's (extmod/network_cyw43.c:551, ports/esp32/network_wlan.c:747), not the module's
-    expect([lines[3].includes("PM_NONE"), lines[6]]).toEqual([false, "True"]);
+    expect([lines[3].includes("PM_NONE"), lines[7]]).toEqual([false, "True"]);
   });
 });
 

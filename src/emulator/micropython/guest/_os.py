@@ -10,14 +10,19 @@ del path
 from _attrtuple import make as _make
 from _host import info as _info
 
+
+def _returning(result):
+    # the board's tuple a closure's, not a name in this module: dir(os) is the firmware's table
+    def uname():
+        return result
+
+    return uname
+
+
 _port = _info["port"]
-_uname = _make(
+uname = _returning(_make(
     ("sysname", "nodename", "release", "version", "machine"),
     (_port["platform"], _port["platform"], _port["release"], _port["unameVersion"], _port["machine"]),
-)
-del _make, _info, _port
-
-
-def uname():
-    return _uname
+))
+del _make, _info, _port, _returning
 
