@@ -83,9 +83,7 @@ export class QuickJsEngine implements GuestEngine {
       // The first host call, as the guest library's own first call was (a pending Ctrl-C raises here).
       const info = await host.call("boardInfo", []);
       const scripted = await scriptSnapshotFor(info, host.functionNames, this.library, script, this.options.heapBytes);
-      // A script that takes more than the heap at compile fails there, on its own board (MemoryError).
-      const fits = (scripted?.scriptBytes ?? Infinity) < BoardHeap.room(this.options.heapBytes);
-      snapshot = scripted && fits ? scripted : await snapshotFor(info, host.functionNames, this.library);
+      snapshot = scripted ?? (await snapshotFor(info, host.functionNames, this.library));
     } catch (error) {
       if (!(error instanceof GuestException)) throw error;
       const { pyType, lines } = formatTraceback({ name: error.pyType, message: "", stack: "" }, this.script, ENTRY_FILE);

@@ -277,12 +277,13 @@ function capture(memory: WasmMemory, layout: Layout, rt: number, ctx: number, ex
  * it when it has no template (restore): the same malloc layout, so the same bytes (in a larger
  * memory, chunks split otherwise and the count differed by 8-16 bytes, one small block of heap).
  */
-export async function withScript(base: Snapshot, script: TemplateScript, heapBytes: number): Promise<Snapshot> {
+export async function withScript(base: Snapshot, script: TemplateScript, heapBytes: number): Promise<Snapshot | undefined> {
   const { module, memory, layout } = await newInstance(BoardHeap.pages(base.pages, heapBytes));
   fresh ??= freshChunks(new Uint8Array(memory.buffer), layout);
   copySnapshot(base, new Uint8Array(memory.buffer));
   const ctx = wrap(module, base.rt, base.ctx);
-  const scriptBytes = compileInto(module, memory, ctx, script, base.exports);
+  const scriptBytes = compiledBytes(module, memory, ctx, script, base.exports, heapBytes);
+  if (scriptBytes === undefined) return undefined;
   zeroFreeMemory(module, memory);
   return capture(memory, layout, base.rt, base.ctx, base.exports, { idle: base.idle, scriptBytes });
 }
@@ -448,7 +449,11 @@ export async function restore(snapshot: Snapshot, heapBytes: number, script?: Te
   return { ...instance, ctx, heap, scriptBytes };
 }
 
-/** compileInto's bytes, or undefined when the script does not compile or leaves no room in a heap of `heapBytes`. */
+/**
+ * compileInto's bytes, or undefined when the script does not compile or leaves no room in a heap of
+ * `heapBytes`: the board then compiles it as it runs it, and reports the failure on its own board.
+ * The one check of a compiled script's size, for a board's own compile and for a template's.
+ */
 function compiledBytes(module: QuickJSAsyncWASMModule, memory: WasmMemory, ctx: QuickJSAsyncContext, script: TemplateScript, exports: Record<string, string[]>, heapBytes: number): number | undefined {
   try {
     const bytes = compileInto(module, memory, ctx, script, exports);
