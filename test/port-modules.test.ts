@@ -360,6 +360,10 @@ describe("the board's modules and frozen libraries (items 4 and 5)", () => {
     expect(new Set(names).size).toBe(count);
   });
 
+  it("help itself is named help, no helper of boardsim's (the firmware's is C: <function>)", async () => {
+    expect(await printed("pico_w", `print(help)\n`)).toEqual([expect.stringMatching(/^<function help at 0x[0-9a-f]+>$/)]);
+  });
+
   it.each([...BOARDS, "mpython"])("%s: a module the firmware lacks is ImportError unless the student's flash or /lib has it", async (board) => {
     const lines = await printed(
       board,

@@ -61,7 +61,7 @@ def setup(source, name, heap_bytes):
     import builtins
 
     _native_help = builtins.help
-    builtins.help = _help
+    builtins.help = help
     _import_as_firmware()
     _flash.mount(lambda: _loading[0] > 0)
     _script = (source, name, heap_bytes)
@@ -214,9 +214,9 @@ def _import_as_firmware():
 _native_help = None
 
 
-def _help(*args):
+def help(*args):
     # py/builtinhelp.c: help() alone prints the port's text (ports/*/help.c), help('modules') the
-    # firmware's modules; help(obj) is the VM's own.
+    # firmware's modules; help(obj) is the VM's own. Named help, so print(help) shows no helper's name.
     if not args:
         sys.stdout.write(_host.info["help"])
     elif args[0] == "modules":
