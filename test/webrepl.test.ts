@@ -208,8 +208,14 @@ describe("WebREPL", () => {
     expect(await repl(run, "import webrepl; webrepl.start(password='pw12')")).toContain("Started webrepl in normal mode\r\n");
   });
 
-  it("the Pico W's firmware has no WebREPL: ImportError", async () => {
+  it("the Pico W has webrepl too (rp2 v1.23.0 freezes it with _webrepl): a client logs in and runs a line", async () => {
     const run = await boot("pico_w");
-    expect(await repl(run, "import webrepl")).toContain("ImportError: no module named 'webrepl'\r\n");
+    const port = await startWebRepl(run, "import network; network.WLAN(network.STA_IF).active(True); import webrepl; webrepl.start(password='pico')");
+    const { client } = await WsClient.open(port);
+    await client.take("Password: ");
+    client.send("pico\r");
+    expect((await client.take(">>> ")).toString()).toBe("\r\nWebREPL connected\r\n>>> ");
+    client.send("import sys; sys.platform\r");
+    expect((await client.take(">>> ")).toString()).toBe("import sys; sys.platform\r\n'rp2'\r\n>>> ");
   });
 });

@@ -238,7 +238,7 @@ export const esp32: BoardProfile = {
     // (machine_timer.c:92-93); the id is required (machine_timer.c:91, mp_arg_check_num).
     timer: { ids: null, invalidError: "function missing 1 required positional arguments", idOptional: false },
     // webrepl: bundle-networking's require("webrepl") with its C half, MICROPY_PY_WEBREPL (1) in
-    // ports/esp32/mpconfigport.h (the Pico W freezes webrepl.py too, but rp2 leaves _webrepl out).
+    // ports/esp32/mpconfigport.h.
     frozen: ["dht", "ds18x20", "neopixel", "onewire", "upysh", "webrepl"], // ports/esp32/boards/manifest.py
     modules: ["esp", "esp32"],
     firmwareModules: ESP32_MODULES,

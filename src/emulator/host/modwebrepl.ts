@@ -5,7 +5,7 @@ import { WebReplSession } from "../webrepl/webrepl-server.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 
 /**
- * WebREPL (the ESP ports' frozen webrepl module with its C helper extmod/modwebrepl.c): a
+ * WebREPL (the frozen webrepl module with its C helper extmod/modwebrepl.c): a
  * WebSocket server on the board's LAN port, serving the console and file get/put. It runs here,
  * on the board's sockets, so it is forwarded to the PC like any server of the board, and a soft
  * reset closes it as the firmware's socket sweep does (boot.py starts it again).

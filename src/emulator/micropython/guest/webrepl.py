@@ -1,4 +1,4 @@
-# The webrepl module of the ESP ports (frozen from micropython-lib, with extmod/modwebrepl.c): its
+# The webrepl module the ports freeze (micropython-lib's, with extmod/modwebrepl.c): its
 # documented API, start(port=8266, password=None) and stop(). The WebSocket server runs on the
 # host, on the board's own sockets; this only finds the password and prints what the firmware does.
 from _host import call
