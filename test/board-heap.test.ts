@@ -1,5 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
 import { BOARDS } from "../src/boards/index.ts";
+import { boardsim, killStarted } from "./support/cli.ts";
 import { runScript, startScript } from "./support/run-script.ts";
 
 /**
@@ -134,5 +138,49 @@ describe("a full heap in a catch block: the board's MemoryError, never a bare nu
       "esp8266",
     );
     expect(output).toBe("MemoryError('memory allocation failed')\nNone\n");
+  });
+});
+
+/**
+ * A script whose text or compile is more than the room ends in MemoryError, as a compile that fills
+ * the heap does (no line of the script ran: no frame). The board compiles it in its heap, where
+ * quickjs-emscripten wrote a text it had no room for at address 0, over QuickJS's statics:
+ * "boardsim internal error: RuntimeError: memory access out of bounds", or garbage
+ * ("Exception: undefined"), or "the board's memory has no room for its heap".
+ */
+describe("a script too big for the board's heap", () => {
+  afterEach(killStarted);
+  const COMPILE_FAILED = "Traceback (most recent call last):\nMemoryError: memory allocation failed\n";
+  /** An array literal of `count` distinct strings: ≈ 29 bytes of text and ≈ 84 compiled each. */
+  const strings = (count: number) => `const parts = [${Array.from({ length: count }, (_, i) => `"p${i}-${"x".repeat(20)}"`).join(",")}];\nprint("len", parts.length);\n`;
+  const room = (board: string) => BOARDS[board]!.heapBytes * ROOM;
+
+  it.each(Object.keys(BOARDS))("%s: text 1.3 × its room ends three boards in turn in MemoryError; a board beside keeps running", async (board) => {
+    const beside = await startScript(`import time from "time";\nfor (let i = 0; i < 3; i++) { time.sleep_ms(20); print("tick", i); }`, "pico_w", "beside.ts");
+    const source = strings(Math.ceil((1.3 * room(board)) / 29));
+    for (let run = 0; run < 3; run++) {
+      const { output, outcome } = await runScript(source, board);
+      expect(output).toBe(COMPILE_FAILED);
+      expect(outcome).toMatchObject({ kind: "raised", pyType: "MemoryError" });
+    }
+    expect(await beside.done).toEqual({ kind: "finished" });
+    expect(beside.output()).toBe("tick 0\ntick 1\ntick 2\n");
+  });
+
+  it("ESP8266: one string literal of about its room runs or ends in MemoryError, whatever its length", async () => {
+    // Up to ≈ 1,500 bytes short of the room the script's compile fits, and the board's config then did not ("InternalError: out of memory" thrown at the host).
+    for (let length = room("esp8266") - 2000; length <= room("esp8266") + 200; length += 200) {
+      const { output } = await runScript(`const s = "${"x".repeat(length)}";\nprint(s.length);\n`, "esp8266");
+      expect([`${length}\n`, COMPILE_FAILED]).toContain(output);
+    }
+  });
+
+  it("from the CLI: the MemoryError on stdout, exit 1", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "boardsim-big-"));
+    await writeFile(path.join(dir, "big.ts"), strings(6000));
+    const run = boardsim("run", "--board", "esp8266", "--script", path.join(dir, "big.ts"), "--profile", "fast");
+    expect(await run.exit).toBe(1);
+    expect(run.stderr()).not.toMatch(/internal error/);
+    expect(run.stdout()).toMatch(/\nTraceback \(most recent call last\):\nMemoryError: memory allocation failed\n$/);
   });
 });

@@ -112,6 +112,24 @@ function memoryError(bytes: number): GuestException {
   return new GuestException("MemoryError", [`memory allocation failed, allocating ${bytes} bytes`]);
 }
 
+/**
+ * Makes `em`'s `_malloc` throw MemoryError where malloc returns NULL. quickjs-emscripten's own
+ * allocations call it (its ModuleMemory: evalCode's source text, a module loader's answer,
+ * newString, newArrayBuffer) and write what they asked for without a check (quickjs-emscripten-core
+ * 0.32.0, src/memory.ts, newHeapCharPointer): in an instance's memory, which cannot grow, a script
+ * longer than the room left was written at address 0, over the build's statics, and the compile
+ * then ran on them ("memory access out of bounds", or garbage). The glue's own calls (asyncify's
+ * buffer) and the host's (the exports: direct-calls.ts) are not this property and still see NULL.
+ */
+export function checkMalloc(em: Malloc): void {
+  const malloc = em._malloc;
+  em._malloc = (bytes) => {
+    const ptr = malloc(bytes);
+    if (ptr === 0) throw memoryError(bytes);
+    return ptr;
+  };
+}
+
 export class BoardHeap {
   private spare = 0;
   private failed = false;

@@ -17,6 +17,8 @@ const GUEST_STACK_BYTES = 32 * 1024;
 const ENTRY_FILE = "main.js";
 /** Runs the script when a template holds it compiled (script-snapshots.ts): importing it runs it. */
 const RUN_ENTRY = `import ${JSON.stringify(ENTRY_FILE)};`;
+/** Sets the board's config for a script compiled in a template (a script, not a module: no module of that name is made). */
+const CONFIG_FILE = "boardsim:config";
 /**
  * Host calls done with their bytes when they return, which read them in place (raw-ffi.ts,
  * RawBinding.borrowing): print's `write` (consoleText makes them text first) and the text helpers.
@@ -93,8 +95,7 @@ export class QuickJsEngine implements GuestEngine {
     // object first, JS_FreeRuntime, cost ≈ 1.3 ms per run for nothing).
     // The script compiled in, as in its template; else (it does not compile, or fill the heap) the
     // board compiles it as it runs it, and reports the error.
-    const compiled = await restore(snapshot, this.options.heapBytes, script);
-    const { raw, ctx, heap, scriptBytes } = compiled.scriptBytes !== undefined ? compiled : await restore(snapshot, this.options.heapBytes);
+    const { raw, ctx, heap, scriptBytes } = (await restore(snapshot, this.options.heapBytes, script)) ?? (await restore(snapshot, this.options.heapBytes));
     const runtime = ctx.runtime;
     // The same order as the snapshot's template installed them (snapshot.ts): the same ids.
     raw.bind(ctx, this.renewing(nativesOf(heap)), () => this.hostOpen, guestError, BORROWING);
@@ -105,29 +106,39 @@ export class QuickJsEngine implements GuestEngine {
     this.slice = new TimeSlice(() => host.console?.flush?.());
     runtime.setInterruptHandler(this.slice.interrupt);
 
-    // With the script compiled in the template, its config module reads the board's config here.
-    if (scriptBytes !== undefined) ctx.unwrapResult(ctx.evalCode(`__modules.config = ${JSON.stringify(this.options.config)};`)).dispose();
-    const result = await this.evaluate(ctx, scriptBytes !== undefined ? RUN_ENTRY : this.script.code);
-    if (result === "host stack exhausted") {
-      const { pyType, lines } = formatTraceback({ name: "InternalError", message: "stack overflow", stack: "" }, this.script, ENTRY_FILE);
-      return { kind: "raised", pyType, traceback: lines };
+    // With the script compiled in the template, its config module reads the board's config, set
+    // first: in a heap the compile all but filled, that fails as the script's first allocation would.
+    const steps: [string, string, "module" | "global"][] = scriptBytes === undefined
+      ? [[this.script.code, ENTRY_FILE, "module"]]
+      : [[`__modules.config = ${JSON.stringify(this.options.config)};`, CONFIG_FILE, "global"], [RUN_ENTRY, RUN_FILE, "module"]];
+    for (const [code, file, type] of steps) {
+      const result = await this.evaluate(ctx, code, file, type);
+      if (result === "host stack exhausted" || result === "heap full") {
+        const error = result === "heap full" ? OUT_OF_MEMORY : { name: "InternalError", message: "stack overflow", stack: "" };
+        const { pyType, lines } = formatTraceback(error, this.script, ENTRY_FILE);
+        return { kind: "raised", pyType, traceback: lines };
+      }
+      if (result.error) return this.raised(ctx, result.error, heap);
+      const state = ctx.getPromiseState(result.value);
+      if (state.type === "rejected") return this.raised(ctx, state.error, heap);
+      result.value.dispose();
     }
-    if (result.error) return this.raised(ctx, result.error, heap);
-    const state = ctx.getPromiseState(result.value);
-    if (state.type === "rejected") return this.raised(ctx, state.error, heap);
     return { kind: "finished" };
   }
 
   /**
    * Runs the script. Deep recursion normally stops at QuickJS's stack limit (a RuntimeError the
    * script can catch), but some call patterns use more of the host's stack per level and exhaust
-   * it first: that ends the script with the same RuntimeError, uncatchable.
+   * it first: that ends the script with the same RuntimeError, uncatchable. A script whose text
+   * has no room in the heap (the board compiles it there: it did not fit the heap compiled) ends
+   * as one whose compile fills it, in MemoryError (board-heap.ts, checkMalloc).
    */
-  private async evaluate(ctx: QuickJSAsyncContext, code: string) {
+  private async evaluate(ctx: QuickJSAsyncContext, code: string, file: string, type: "module" | "global") {
     try {
-      return await ctx.evalCodeAsync(code, code === RUN_ENTRY ? RUN_FILE : ENTRY_FILE, { type: "module" });
+      return await ctx.evalCodeAsync(code, file, { type });
     } catch (error) {
       if (error instanceof RangeError && /call stack/.test(error.message)) return "host stack exhausted" as const;
+      if (error instanceof GuestException && error.pyType === "MemoryError") return "heap full" as const;
       throw error;
     }
   }

@@ -24,7 +24,7 @@ import { setFlagsFromString } from "node:v8";
 import { Lifetime, QuickJSAsyncContext, QuickJSAsyncRuntime, QuickJSAsyncWASMModule, RELEASE_ASYNC } from "quickjs-emscripten";
 import type { GuestHost, HostValue } from "../host-api.ts";
 import { NATIVE_HELPERS } from "./native.ts";
-import { BoardHeap, PAGE, takeFree, type Malloc } from "./board-heap.ts";
+import { BoardHeap, checkMalloc, PAGE, takeFree, type Malloc } from "./board-heap.ts";
 import { lazyFfi } from "./lazy-ffi.ts";
 import { RawHostCalls } from "./raw-ffi.ts";
 import { directCalls, exportNames, type DirectCalls, type ExportNames } from "./direct-calls.ts";
@@ -141,11 +141,14 @@ function quickJsBuild() {
   })());
 }
 
+/** An instance's malloc and free as the host calls them (its exports: NULL when full) and its bytes. */
+type HeapMalloc = Malloc & { readonly HEAPU8: Uint8Array };
+
 /**
  * A new QuickJS instance: the template's memory starts at what its static data and C stack need, or
  * at `pages`, and grows; a board's has `pages`, for good (board-heap.ts). Shared: see wasm-memory.ts.
  */
-async function newInstance(pages?: number, grows = pages === undefined): Promise<BoardInstance & { memory: WasmMemory; layout: Layout }> {
+async function newInstance(pages?: number, grows = pages === undefined): Promise<BoardInstance & { memory: WasmMemory; layout: Layout; malloc: HeapMalloc }> {
   const { wasm, layout, loader, Ffi, names } = await quickJsBuild();
   const initial = pages ?? Math.ceil(layout.stackTop / PAGE);
   const memory = new Memory({ initial, maximum: grows ? MAX_PAGES : initial, shared: true });
@@ -160,10 +163,12 @@ async function newInstance(pages?: number, grows = pages === undefined): Promise
     },
   });
   suspend.check(em as unknown as Parameters<SuspendBlock["check"]>[0]);
+  checkMalloc(em as unknown as Malloc);
   em.type = "async";
   const module = new QuickJSAsyncWASMModule(em, lazyFfi(Ffi, em));
   const direct = directCalls(exports, names);
-  return { module, raw: new RawHostCalls(module, direct), memory, suspend, direct, layout };
+  const malloc: HeapMalloc = { _malloc: direct.malloc, _free: direct.free, get HEAPU8() { return em.HEAPU8; } };
+  return { module, raw: new RawHostCalls(module, direct), memory, suspend, direct, layout, malloc };
 }
 
 const snapshots = new Map<string, Promise<Snapshot>>();
@@ -217,7 +222,7 @@ export function guestModuleSource(name: string, exports: Record<string, string[]
 }
 
 async function takeSnapshot(info: HostValue, functionNames: readonly string[], library: string): Promise<Snapshot> {
-  const { module, raw, memory, layout } = await newInstance();
+  const { module, raw, memory, layout, malloc } = await newInstance();
   fresh ??= freshChunks(new Uint8Array(memory.buffer), layout);
   const ctx = module.newContext();
   gcFields ??= findGcFields(module, ctx);
@@ -238,7 +243,7 @@ async function takeSnapshot(info: HostValue, functionNames: readonly string[], l
     .unwrapResult(ctx.evalCode("Object.fromEntries(Object.entries(__modules).map(([k, v]) => [k, Object.keys(v)]))"))
     .consume((h) => ctx.dump(h) as Record<string, string[]>);
   randomStateOffset ??= findRandomState(module, ctx);
-  const held = zeroFreeMemory(module, memory);
+  const held = zeroFreeMemory(malloc, memory);
 
   const internals = ctx as unknown as { ctx: { value: number }; rt: { value: number } };
   // The template instance is dropped here, its context never freed: the snapshot holds it.
@@ -278,13 +283,13 @@ function capture(memory: WasmMemory, layout: Layout, rt: number, ctx: number, ex
  * memory, chunks split otherwise and the count differed by 8-16 bytes, one small block of heap).
  */
 export async function withScript(base: Snapshot, script: TemplateScript, heapBytes: number): Promise<Snapshot | undefined> {
-  const { module, memory, layout } = await newInstance(BoardHeap.pages(base.pages, heapBytes));
+  const { module, memory, layout, malloc } = await newInstance(BoardHeap.pages(base.pages, heapBytes));
   fresh ??= freshChunks(new Uint8Array(memory.buffer), layout);
   copySnapshot(base, new Uint8Array(memory.buffer));
   const ctx = wrap(module, base.rt, base.ctx);
-  const scriptBytes = compiledBytes(module, memory, ctx, script, base.exports, heapBytes);
+  const scriptBytes = compiledBytes(malloc, memory, ctx, script, base.exports, heapBytes);
   if (scriptBytes === undefined) return undefined;
-  zeroFreeMemory(module, memory);
+  zeroFreeMemory(malloc, memory);
   return capture(memory, layout, base.rt, base.ctx, base.exports, { idle: base.idle, scriptBytes });
 }
 
@@ -310,8 +315,7 @@ export const RUN_FILE = "boardsim:run";
  * The bytes count against a board's heap as if the board had compiled the script, less one
  * wrapper (a second one, the same, measures it; the board compiles its own to run the script).
  */
-function compileInto(module: QuickJSAsyncWASMModule, memory: WasmMemory, ctx: QuickJSAsyncContext, script: TemplateScript, exports: Record<string, string[]>): number {
-  const em = (module as unknown as { module: Malloc & { HEAPU8: Uint8Array } }).module;
+function compileInto(em: HeapMalloc, memory: WasmMemory, ctx: QuickJSAsyncContext, script: TemplateScript, exports: Record<string, string[]>): number {
   const before = usedBytes(em, memory);
   ctx.runtime.setModuleLoader((name) => {
     if (name === script.file) return script.code;
@@ -334,7 +338,7 @@ function compileInto(module: QuickJSAsyncWASMModule, memory: WasmMemory, ctx: Qu
  * freed). A chunk's size is in the word before the block, its low 3 bits flags (dlmalloc, the
  * build's malloc: `head`), so the count is exact, malloc's headers included.
  */
-function usedBytes(em: Malloc & { HEAPU8: Uint8Array }, memory: WasmMemory): number {
+function usedBytes(em: HeapMalloc, memory: WasmMemory): number {
   const blocks = takeAllFree(em, memory);
   const heads = new Uint32Array(em.HEAPU8.buffer);
   const free = blocks.reduce((sum, [ptr]) => sum + (heads[(ptr - 4) >> 2]! & ~7), 0);
@@ -349,8 +353,7 @@ function usedBytes(em: Malloc & { HEAPU8: Uint8Array }, memory: WasmMemory): num
  * and zeroed, and stays taken in every board: pages of zeros are not copied, and a board's heap
  * lies above the template's memory anyway (BoardHeap.pages).
  */
-function zeroFreeMemory(module: QuickJSAsyncWASMModule, memory: WasmMemory): [number, number][] {
-  const em = (module as unknown as { module: Malloc & { HEAPU8: Uint8Array } }).module;
+function zeroFreeMemory(em: HeapMalloc, memory: WasmMemory): [number, number][] {
   const held = takeAllFree(em, memory);
   for (const [ptr, size] of held) em.HEAPU8.fill(0, ptr, ptr + size);
   return held;
@@ -421,24 +424,31 @@ function changedChunks(heap: Uint8Array, layout: Layout, idle?: Set<number>): nu
   return found;
 }
 
+/** A board's instance, ready to run (restore). `scriptBytes`: its script is compiled in, and took these bytes of its heap. */
+export type RestoredBoard = BoardInstance & { ctx: QuickJSAsyncContext; heap: BoardHeap; scriptBytes?: number };
+
 /**
  * A board's instance with the snapshot's runtime and context in it, as its own objects, and
  * `heapBytes` free for the script. `script`, for a snapshot without it: compiled in the instance
  * before the heap is set aside, as its template compiles it (withScript), so that the board
- * holds the same heap as the boards started from that template, to the block. `scriptBytes` is
- * undefined when the script is not compiled in: it did not compile, or took the whole heap (the
- * caller then restores a fresh instance, where the board compiles the script and reports why).
+ * holds the same heap as the boards started from that template, to the block. Undefined when that
+ * script is not compiled in: it did not compile, or took the whole heap (the caller then restores
+ * a fresh instance, where the board compiles the script and reports why). Such an instance is not
+ * one to set a heap aside in: a compile that failed at a full memory left it as it was then (an
+ * ESP8266 compiling 71 KB of script ended in "the board's memory has no room for its heap").
  */
-export async function restore(snapshot: Snapshot, heapBytes: number, script?: TemplateScript): Promise<BoardInstance & { ctx: QuickJSAsyncContext; heap: BoardHeap; scriptBytes?: number }> {
+export async function restore(snapshot: Snapshot, heapBytes: number): Promise<RestoredBoard>;
+export async function restore(snapshot: Snapshot, heapBytes: number, script: TemplateScript): Promise<RestoredBoard | undefined>;
+export async function restore(snapshot: Snapshot, heapBytes: number, script?: TemplateScript): Promise<RestoredBoard | undefined> {
+  const compiling = script !== undefined && snapshot.scriptBytes === undefined;
   const instance = await newInstance(BoardHeap.pages(snapshot.pages, heapBytes));
   const memory = new Uint8Array(instance.memory.buffer);
   copySnapshot(snapshot, memory);
   seedRandom(memory, snapshot.ctx);
   const ctx = wrap(instance.module, snapshot.rt, snapshot.ctx);
-  const compiling = script !== undefined && snapshot.scriptBytes === undefined;
-  const scriptBytes = compiling ? compiledBytes(instance.module, instance.memory, ctx, script, snapshot.exports, heapBytes) : snapshot.scriptBytes;
-  const { direct } = instance;
-  const heap = new BoardHeap({ _malloc: direct.malloc, _free: direct.free, HEAPU8: memory }, instance.memory, {
+  const scriptBytes = compiling ? compiledBytes(instance.malloc, instance.memory, ctx, script, snapshot.exports, heapBytes) : snapshot.scriptBytes;
+  if (compiling && scriptBytes === undefined) return undefined;
+  const heap = new BoardHeap(instance.malloc, instance.memory, {
     size: snapshot.rt + gcFields!.size,
     threshold: snapshot.rt + gcFields!.threshold,
   }, instance.suspend);
@@ -454,9 +464,9 @@ export async function restore(snapshot: Snapshot, heapBytes: number, script?: Te
  * `heapBytes`: the board then compiles it as it runs it, and reports the failure on its own board.
  * The one check of a compiled script's size, for a board's own compile and for a template's.
  */
-function compiledBytes(module: QuickJSAsyncWASMModule, memory: WasmMemory, ctx: QuickJSAsyncContext, script: TemplateScript, exports: Record<string, string[]>, heapBytes: number): number | undefined {
+function compiledBytes(em: HeapMalloc, memory: WasmMemory, ctx: QuickJSAsyncContext, script: TemplateScript, exports: Record<string, string[]>, heapBytes: number): number | undefined {
   try {
-    const bytes = compileInto(module, memory, ctx, script, exports);
+    const bytes = compileInto(em, memory, ctx, script, exports);
     return bytes < BoardHeap.room(heapBytes) ? bytes : undefined;
   } catch {
     return undefined;
