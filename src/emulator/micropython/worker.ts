@@ -16,13 +16,25 @@ const { signal, port } = input;
 
 /**
  * Heap for the guest library's own modules, on top of the board's (trimmed back by _boardsim.setup).
- * Enough for all of them (≈ 70 KB), so the heap stays one area: with 64 KiB the port added a
- * second one while the library loaded (py/gc.c gc_try_add_heap doubles the heap), the trim then
- * held that area's free half (≈ 1 MB with a 1 MiB heap) as a bytearray the collector marks word by
- * word at every collection, and where the board's free block ended up in the second area, every
- * large allocation first scanned all of the first (gc_alloc's first fit).
+ * Enough for all of them (≈ 70 KB live, and one module's compilation: setup collects between its
+ * imports), so the heap stays one area: with 64 KiB the port added a second one while the library
+ * loaded (py/gc.c gc_try_add_heap doubles the heap), the trim then held that area's free half
+ * (≈ 1 MB with a 1 MiB heap) as bytearrays the collector marks word by word at every collection:
+ * a 4 KiB bytes object cost ≈ 2× (docs/benchmarks.md, session 11).
  */
 const LIBRARY_ALLOWANCE = 128 * 1024;
+
+/**
+ * The heap the interpreter is given, so that its pool holds the board's heap and the allowance:
+ * py/gc.c gc_setup_area (v1.27.0, the wasm's version) takes the allocation table (a byte per 4
+ * blocks of 16 bytes), the finaliser table (a bit per block) and a gap byte out of it, 1.5 bytes
+ * per 64; the end is rounded down to a block (gc_init). Without this the allowance shrank by 2.3 %
+ * of the board's heap (24 KB with 1 MiB) and the library spilled into a second area.
+ */
+function interpreterHeapBytes(heapBytes: number): number {
+  const tableBytes = Math.ceil((heapBytes + LIBRARY_ALLOWANCE) / 64);
+  return Math.ceil(tableBytes * 65.5) + 1 + 16;
+}
 /** malloc() space left once the heap is capped: for the interpreter's and its JS glue's small buffers. */
 const MALLOC_RESERVE = 16 * 1024;
 /**
@@ -374,7 +386,7 @@ function capHeap(): void {
   }
 }
 
-const sandboxed = await loadSandboxedMicroPython(input.heapBytes + LIBRARY_ALLOWANCE, {
+const sandboxed = await loadSandboxedMicroPython(interpreterHeapBytes(input.heapBytes), {
   wasm: input.wasm,
   onInvokes: poll,
   invokesPerCall: POLL_EVERY_CALLS,

@@ -18,6 +18,13 @@ _globals = None
 def setup(source, name, heap_bytes):
     """Before the heap is capped: the board's modules in place of the interpreter's, the script held."""
     global _script
+    # The port collects nothing inside this call unless asked (ports/webassembly/main.c gc_collect
+    # only sets a flag), so without these collections the compilers' garbage piles up: start-up
+    # then needed 112-116 KiB of the library's 128 KiB room (worker.ts), 72-80 KiB with them;
+    # past the room py/gc.c gc_alloc adds a second heap area, which every collection of the
+    # script's sweeps and marks. Here, between imports, only Python frames hold objects, as at the
+    # script's host calls.
+    _gc.collect()
     # The board's heap in one block, taken before the library's modules scatter theirs over the heap.
     _reserve(heap_bytes)
     import _flash
@@ -42,6 +49,7 @@ def setup(source, name, heap_bytes):
         _REPLACED["errno"] = _REPLACED["uerrno"] = _errno
     import socket
     import select
+    _gc.collect()  # their compilation's garbage: `import machine` next compiles the largest module
     sys.modules["usocket"] = socket
     sys.modules["uselect"] = select
     # The interpreter's own asyncio (the browser's) is frozen; ours, first on sys.path, replaces it.
