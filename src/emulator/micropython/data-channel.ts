@@ -282,12 +282,12 @@ export class DataChannelHost {
     const { words, sends } = this.channel;
     const fd = words[SEND_FD]!;
     const count = words[SEND_COUNT]!;
-    // One copy of the records (the shared region is written again), each a view of it: no chunk
-    // is written to once queued (byte-queue.ts), and views side by side are read as one.
-    const kept = count > 0 ? sends.slice(0, words[SEND_USED]!) : sends;
+    // Each record as a view of the shared region, which the worker writes again: the socket
+    // copies what it keeps (SocketStreams.send). A copy here first cost a fresh allocation of all
+    // the records at every settle, the main thread's largest cost per data call (measured).
     for (let i = 0, at = 0; i < count; i++) {
       const length = words[SEND_LENGTHS + i]!;
-      streams.send(fd, kept.subarray(at, (at += length)));
+      streams.send(fd, sends.subarray(at, (at += length)));
     }
     words[SEND_COUNT] = 0;
     words[SEND_USED] = 0;
