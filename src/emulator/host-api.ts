@@ -49,7 +49,7 @@ export interface SocketStreams {
   consume(fd: number, n: number): void;
   /** Bytes one send would take now, whole and without waiting (0: none, or not a connected TCP socket). */
   sendRoom(fd: number): number;
-  /** A send the script made within sendRoom(), in order. */
+  /** A send the script made within sendRoom(), in order; `data` is valid during this call only (the socket copies what it keeps). */
   send(fd: number, data: Uint8Array): void;
 }
 

@@ -45,6 +45,12 @@ describe("_host.py mirrors the data channel (data-channel.ts)", () => {
     expect(end).toBe(address + LENT_BYTES);
   });
 
+  it("its buffered send records start 8-byte aligned, as the worker and the main thread step through them (a copy to a misaligned record is slow)", () => {
+    // data-channel.ts nextRecord: the padding after a record of n bytes counts against the room.
+    expect(source).toContain("w[_SEND_USED] = (used + n + 7) & ~7");
+    expect(source).toContain("if n <= w[_SEND_ROOM] - used and count < _MAX_SENDS:");
+  });
+
   it("the reply region, the read-ahead and the sends start 16-byte aligned, as the heap's blocks (a copy between addresses aligned otherwise is slow)", () => {
     const address = 16;
     const [, received, ahead, sends] = new LentData(createDataChannel(), address, () => new ArrayBuffer(address + LENT_BYTES)).layout();

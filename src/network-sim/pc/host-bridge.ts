@@ -200,8 +200,10 @@ export class NetSocketLink implements TcpLink {
     return this.sendSpaceFreed.wait(signal);
   }
 
-  write(data: Uint8Array): void {
+  write(data: Uint8Array, borrowed = false): void {
     if (this.socket.destroyed) return;
+    // The real socket writes it later (and the capture and faults may hold it): not a buffer the caller reuses.
+    if (borrowed) data = data.slice();
     this.observer?.(true, { kind: "data", chunk: data });
     this.inPipe += data.length;
     this.out.data(data);

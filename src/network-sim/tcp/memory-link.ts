@@ -64,6 +64,7 @@ export class MemoryLink implements TcpLink {
     return this.space.wait(signal);
   }
 
+  /** Always a copy: the peer's recv() hands out views of what arrives, which nothing may write to. */
   write(data: Uint8Array): void {
     if (this.failure || this.closed || data.length === 0) return;
     this.unsent.push(data.slice());

@@ -17,7 +17,11 @@ export interface TcpLink {
   sendSpace(): number;
   /** Resolves when sendSpace() may have grown or the link failed. */
   waitForSendSpace(signal?: AbortSignal): Promise<void>;
-  write(data: Uint8Array): void;
+  /**
+   * Queues data to send; the link keeps it as it is (the caller does not write to it again), or
+   * a copy when `borrowed` (the caller's buffer, valid during this call only).
+   */
+  write(data: Uint8Array, borrowed?: boolean): void;
   /** Graceful close (FIN) of the board's side. */
   end(): void;
   /** Immediate teardown (RST). */

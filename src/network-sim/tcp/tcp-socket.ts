@@ -271,10 +271,13 @@ export class TcpSocket {
     return this.state === "connected" && link && !link.failure ? link.sendSpace() : 0;
   }
 
-  /** A send the script made within sendRoom(); dropped if the connection failed since (lwIP loses its send buffer on RST). */
+  /**
+   * A send the script made within sendRoom(); dropped if the connection failed since (lwIP loses
+   * its send buffer on RST). `data` is the engine's buffer, valid during this call only.
+   */
   sendBuffered(data: Uint8Array): void {
     const link = this.link;
-    if (this.state === "connected" && link && !link.failure) link.write(data);
+    if (this.state === "connected" && link && !link.failure) link.write(data, true);
   }
 
   close(): void {

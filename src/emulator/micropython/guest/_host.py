@@ -343,7 +343,8 @@ def sender(op, name):
         w = _words
         # Kept in the send buffer the host lent, one record per call, unless print() output waits
         # (the worker sets _SEND_FD to -1 meanwhile: the data call writes it first) or deferred
-        # work is due.
+        # work is due. Each record starts 8-byte aligned (_SEND_USED is where the next one may
+        # start; the padding counts against the room): a misaligned copy is a slow one.
         if w[_SEND_FD] == fd and n > 0 and not deferred:
             used = w[_SEND_USED]
             count = w[_SEND_COUNT]
@@ -351,7 +352,7 @@ def sender(op, name):
                 _sends[used : used + n] = mv
                 w[_LENGTHS + count] = n
                 w[_SEND_COUNT] = count + 1
-                w[_SEND_USED] = used + n
+                w[_SEND_USED] = (used + n + 7) & ~7
                 return n if counts else None
         sent = _data(op, fd, 0, mv) if n <= DATA_BYTES else call(name, fd, {"__b": [uctypes.addressof(mv), n]})
         return sent if counts else None
