@@ -68,3 +68,34 @@ print("sent", off)
     }
   });
 });
+
+describe("a TS script sends a str as its own UTF-8, with no encoded copy in the board's heap", () => {
+  it("ESP8266: sendall() and write() of a 30,000-character str each arrive whole (an encoded copy raised MemoryError); send() counts UTF-8 bytes", async () => {
+    const pc = await sink();
+    try {
+      const run = await startScript(
+        `import network from "network";
+import socket from "socket";
+import time from "time";
+const wlan = network.WLAN(network.STA_IF);
+wlan.active(true);
+wlan.connect("boardsim-lab", "micropython");
+while (!wlan.isconnected()) time.sleep_ms(20);
+const s = socket.socket();
+s.connect(["192.168.1.2", ${pc.port}]);
+const text = "x".repeat(30000);
+s.sendall(text);
+print("wrote", s.write(text), s.send("é!"));
+s.close();
+`,
+        "esp8266",
+      );
+      expect(await run.done).toEqual({ kind: "finished" });
+      expect(run.output()).toBe("wrote 30000 3\n");
+      const text = "x".repeat(30000);
+      expect((await pc.received).toString("utf8")).toBe(`${text}${text}é!`);
+    } finally {
+      pc.close();
+    }
+  });
+});

@@ -35,3 +35,12 @@ export function integer(value: HostValue): number {
   if (typeof value !== "number" || !Number.isInteger(value)) throw new GuestException("TypeError", [`can't convert ${pyTypeName(value)} to int`]);
   return value;
 }
+
+/**
+ * The bytes of a buffer a script hands over (send, write): a str crosses as text (the TS boards'
+ * guest library, bytes.ts toBuffer), and its buffer is its UTF-8, as a str's on the board
+ * (py/objstr.c, mp_obj_str_get_buffer).
+ */
+export function bufferOf(data: Uint8Array | string): Uint8Array {
+  return typeof data === "string" ? Buffer.from(data, "utf8") : data;
+}

@@ -1,4 +1,4 @@
-import { milliseconds } from "./arguments.ts";
+import { bufferOf, milliseconds } from "./arguments.ts";
 import { cString, esp32Getaddrinfo, inetAddress, lookup } from "./netutils.ts";
 import { NetError } from "../../network-sim/errors.ts";
 import { TcpSocket } from "../../network-sim/tcp/tcp-socket.ts";
@@ -64,7 +64,7 @@ export function modsocket(board: BoardContext) {
       if (socket instanceof UdpSocket) return socket.connect(ip, port)?.then(() => null) ?? null;
       return socket.connect(ip, port, board.signal).then(() => null);
     },
-    socketSendto: (id: number, data: Uint8Array, addr: HostValue): number | Promise<number> => sockets.udp(id).sendto(data, ...inetAddress(board, addr, "sendto")),
+    socketSendto: (id: number, data: Uint8Array | string, addr: HostValue): number | Promise<number> => sockets.udp(id).sendto(bufferOf(data), ...inetAddress(board, addr, "sendto")),
     socketRecvfrom: async (id: number, size: number): Promise<HostValue> => {
       const { data, from } = await recvfrom(sockets.udp(id), size);
       return [data, from[0], from[1]];
@@ -80,11 +80,12 @@ export function modsocket(board: BoardContext) {
       const conn = sockets.tcp(id).accept(board.signal);
       return conn instanceof Promise ? conn.then(accepted) : accepted(conn);
     },
-    socketSend: (id: number, data: Uint8Array): number | Promise<number> => {
+    socketSend: (id: number, data: Uint8Array | string): number | Promise<number> => {
       const socket = sockets.get(id);
-      return socket instanceof UdpSocket ? socket.send(data) : socket.send(data, board.signal);
+      const bytes = bufferOf(data);
+      return socket instanceof UdpSocket ? socket.send(bytes) : socket.send(bytes, board.signal);
     },
-    socketSendAll: (id: number, data: Uint8Array): number | Promise<number> => sockets.tcp(id).send(data, board.signal, true),
+    socketSendAll: (id: number, data: Uint8Array | string): number | Promise<number> => sockets.tcp(id).send(bufferOf(data), board.signal, true),
     socketRecv: (id: number, size: number): Uint8Array | Promise<Uint8Array> => readOnce(sockets.get(id), size),
     socketClose: (id: number): null => {
       sockets.close(id);
@@ -130,8 +131,9 @@ export function modsocket(board: BoardContext) {
      * write(buf): mp_stream_write writes everything (blocking); non-blocking, what the buffer took,
      * or null when nothing (py/stream.c lines 243-262).
      */
-    socketWrite: async (fd: number, data: Uint8Array): Promise<number | null> => {
+    socketWrite: async (fd: number, buffer: Uint8Array | string): Promise<number | null> => {
       const s = sockets.get(fd);
+      const data = bufferOf(buffer);
       if (!(s instanceof TcpSocket)) return s.send(data);
       try {
         return await s.send(data, board.signal, s.timeoutMs !== 0);

@@ -419,7 +419,9 @@ export class RawHostCalls {
 
   private newString(ctxPtr: number, text: string): number {
     if (text.includes("\0")) return this.stringLiteral(ctxPtr, text);
-    const room = text.length * 3 + 1;
+    // Its exact UTF-8 size, not 3 bytes a character: the block is in the board's heap beside the
+    // string QuickJS makes of it (a 16 kB decode() asked for 48 kB and raised MemoryError on the ESP8266).
+    const room = Buffer.byteLength(text, "utf8") + 1;
     const chars = this.allocate(room);
     const { written } = UTF8.encodeInto(text, this.em.HEAPU8.subarray(chars, chars + room - 1));
     this.em.HEAPU8[chars + written] = 0;

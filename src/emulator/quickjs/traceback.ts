@@ -33,7 +33,9 @@ export function pythonException(error: GuestError): { pyType: string; text: stri
 
 /**
  * A MicroPython-style traceback (outermost call first) for an uncaught error, with frames mapped
- * back to the script's own files and lines; frames of the guest library are left out.
+ * back to the script's own files and lines; frames of the guest library are left out. With no
+ * frames left, the exception line alone: the firmware prints the header only when the traceback
+ * has entries (py/obj.c mp_obj_print_exception, `if (n > 0)`, v1.23.0).
  */
 export function formatTraceback(error: GuestError, script: CompiledScript, entryFile: string): { pyType: string; lines: string[] } {
   const frames: string[] = [];
@@ -48,5 +50,6 @@ export function formatTraceback(error: GuestError, script: CompiledScript, entry
     frames.unshift(`  File "${source}", line ${pos.line}, in ${name}`);
   });
   const { pyType, text } = pythonException(error);
-  return { pyType, lines: ["Traceback (most recent call last):", ...frames, `${pyType}: ${text}`] };
+  const header = frames.length > 0 ? ["Traceback (most recent call last):"] : [];
+  return { pyType, lines: [...header, ...frames, `${pyType}: ${text}`] };
 }

@@ -1,7 +1,7 @@
 /** The Python builtins a chapter script uses: print, len, str, repr, bytes, tuple and the exceptions. */
 import { bytes, utf8Encode } from "./bytes.ts";
 import { EXCEPTIONS, exceptionFromHost, tuple } from "./exceptions.ts";
-import { afterCall, call, call1, hasHandlers, hostFunction } from "./host.ts";
+import { afterCall, call, call2, hasHandlers, hostFunction } from "./host.ts";
 import { repr, str } from "./repr.ts";
 
 const PRINT_KEYWORDS = new Set(["sep", "end"]);
@@ -25,7 +25,7 @@ export function print(...args: unknown[]): void {
   if (count === 1) {
     const arg = args[0];
     if (typeof arg === "string") {
-      call1(write, arg + "\n"); // its answer is dropped (engine.ts DROPPING)
+      call2(write, arg, "\n"); // its answer is dropped (engine.ts DROPPING)
       return;
     }
     // recv's bytes (the chapter server's print(data)): its class read once instead of instanceof
@@ -50,18 +50,16 @@ export function print(...args: unknown[]): void {
     sep = String(last.sep ?? " ");
     end = String(last.end ?? "\n");
   }
-  // call's arguments, its name first: applied, not spread (see call in host.ts).
+  // call's arguments, its name first: applied, not spread (see call in host.ts). Each text a part
+  // of its own, joined by the host: a concatenation in the guest would copy a big one in the board's
+  // heap (a rope, read through a UTF-8 copy of it there too).
   const parts: unknown[] = ["write"];
-  let text = "";
   for (let i = 0; i < count; i++) {
-    if (i > 0) text += sep;
+    if (i > 0) parts.push(sep);
     const arg = args[i];
-    if (printsAsBytes(arg)) {
-      parts.push(text, arg);
-      text = "";
-    } else text += str(arg);
+    parts.push(printsAsBytes(arg) ? arg : str(arg));
   }
-  parts.push(text + end);
+  parts.push(end);
   (call as (...a: unknown[]) => void).apply(undefined, parts);
 }
 
@@ -72,11 +70,26 @@ function printsAsBytes(value: unknown): value is Uint8Array {
 
 export function len(value: unknown): number {
   if (value instanceof Uint8Array) return value.length; // first: recv's bytes, in every loop of a server
-  if (typeof value === "string") return Array.from(value).length;
+  if (typeof value === "string") return codePoints(value);
   if (Array.isArray(value)) return value.length;
   if (value instanceof Map || value instanceof Set) return value.size;
   if (value !== null && typeof value === "object") return Object.keys(value).length;
   throw new TypeError(`object of type '${typeName(value)}' has no len()`);
+}
+
+/**
+ * A str's length in code points, as MicroPython's len of a str (py/objstrunicode.c:107, v1.23.0,
+ * utf8_charlen): the string's UTF-16 units less one per surrogate pair
+ * (a lone surrogate counts one, as Array.from counted it). Counted by the regex engine, which
+ * allocates nothing per character: Array.from made an array of every character (5,000 of them
+ * raised MemoryError on the ESP8266). An 8-bit string holds no surrogates: one native scan.
+ */
+const SURROGATE_PAIR = /[\uD800-\uDBFF][\uDC00-\uDFFF]/g;
+function codePoints(text: string): number {
+  let count = text.length;
+  SURROGATE_PAIR.lastIndex = 0;
+  while (SURROGATE_PAIR.test(text)) count--;
+  return count;
 }
 
 export function typeName(value: unknown): string {

@@ -21,11 +21,14 @@ export function utf8Decode(data: Uint8Array): string {
 }
 
 /**
- * What send() takes: anything with the buffer protocol, str included (encoded as UTF-8). A Uint8Array
- * goes to the host as it is: the host copies its bytes (raw-ffi.ts), never keeps the guest's buffer.
+ * What send() takes: anything with the buffer protocol, str included. A Uint8Array goes to the host
+ * as it is: the host copies its bytes (raw-ffi.ts), never keeps the guest's buffer. A str goes as
+ * it is too, and the host sends its UTF-8 (host/arguments.ts, bufferOf): the firmware sends a str's
+ * own bytes (py/objstr.c, mp_obj_str_get_buffer), and an encoded copy in the board's heap made a
+ * 30 kB str raise MemoryError on the ESP8266.
  */
-export function toBuffer(value: unknown): Uint8Array {
-  if (typeof value === "string") return utf8Encode(value);
+export function toBuffer(value: unknown): Uint8Array | string {
+  if (typeof value === "string") return value;
   if (value instanceof Uint8Array) return value;
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
   throw new TypeError("object with buffer protocol required");

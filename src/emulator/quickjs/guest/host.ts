@@ -57,17 +57,6 @@ export function call0<T = unknown>(fn: HostFunction): T {
   return value;
 }
 
-export function call1<T = unknown>(fn: HostFunction, a: unknown): T {
-  let value: T;
-  try {
-    value = fn(a) as T;
-  } catch (error) {
-    throw exceptionFromHost(error);
-  }
-  if (hasHandlers) afterCall();
-  return value;
-}
-
 export function call2<T = unknown>(fn: HostFunction, a: unknown, b: unknown): T {
   let value: T;
   try {
@@ -101,7 +90,7 @@ export function canRunCallbacks(): boolean {
   return hasHandlers && !inCallback;
 }
 
-/** A host function itself, looked up once, for the calls a busy loop makes (socket.ts and call0-call2 say why). */
+/** A host function itself, looked up once, for the calls a busy loop makes (socket.ts, call0 and call2 say why). */
 export function hostFunction(name: HostName): HostFunction {
   return functions[name]!;
 }
