@@ -419,6 +419,15 @@ describe("collections while Python runs keep every value (ESP8266, small heap: m
     );
     expect(outcome).toEqual({ kind: "finished" });
   });
+
+  // The heap's layout moves with a few bytes held first. With 0, 100 or 108 bytes the first with
+  // block's __exit__ after gc.threshold(64) began with ≈ 6 KB allocated since the last collection
+  // (none ran between), its own 8 KB then filled the heap where no collection may run: MemoryError.
+  it.each([100, 108])("the same after %i bytes held first", async (pad) => {
+    const { output, outcome } = await runScript(`_pad = bytearray(${pad})\n${WORKLOADS}`, "esp8266", "main.py");
+    expect(output.trimEnd().split("\n").slice(-2)).toEqual(["with loop ok", "with host call ok"]);
+    expect(outcome).toEqual({ kind: "finished" });
+  });
 });
 
 describe("a collection under a call whose arguments C holds in the heap keeps that block (py/objclosure.c, py/objtype.c)", () => {

@@ -52,8 +52,11 @@ export interface Collector {
   asked(): boolean;
   /** After a collection: the threshold from the heap left free (and the script's own). */
   retune(): void;
-  /** gc.threshold(n) of the script, in bytes (-1: none), as py/modgc.c stored it. */
-  setScriptThreshold(bytes: number): void;
+  /**
+   * gc.threshold(n) of the script, in bytes (-1: none), as py/modgc.c stored it; true when the heap
+   * allocated since the last collection already passes it (a collection is asked for then).
+   */
+  setScriptThreshold(bytes: number): boolean;
   /** The heap's free bytes, as py/gc.c gc_info() counts them (gc.mem_free() without the port's growth allowance). */
   freeBytes(): number;
   /** After a soft reset (the memory as at the snapshot): no threshold of the script's, the interpreter's from the heap now. */
@@ -197,6 +200,9 @@ export function findCollector(env: Env): Collector {
   const thresholdFound = [];
   for (let i = 0; i < snaps[2]!.length; i++) if (snaps[2]![i] === 4093 && snaps[3]![i] === 8191) thresholdFound.push(lo + i * 4);
   const thresholdAddress = unique("the collector's threshold", thresholdFound);
+  // MP_STATE_MEM(gc_alloc_amount): the blocks allocated since the last collection, the word before
+  // the threshold (py/mpstate.h v1.27.0 140-141, both size_t).
+  const amountAddress = thresholdAddress - 4;
 
   // The heap's first area (MP_STATE_MEM(area), py/mpstate.h mp_state_mem_area_t): next, the
   // allocation table's start and length, the finaliser table's start, the pool's start and end:
@@ -280,6 +286,15 @@ export function findCollector(env: Env): Collector {
     setScriptThreshold(value) {
       scriptThreshold = value;
       applyThreshold();
+      // The firmware's next allocation collects once the blocks allocated since the last collection
+      // reach the threshold (py/gc.c gc_alloc, v1.27.0 788-793). Here that allocation would only ask
+      // for one, run at the next safe point, which may lie after a stretch where none may run (a
+      // with block's __exit__ on the way out by return): its garbage and all allocated before then
+      // filled the heap (MemoryError). So the caller collects now, as the port's gc_collect() asks.
+      const memory = new Int32Array(sandboxed.buffer());
+      if (value < 0 || memory[amountAddress >> 2]! < memory[thresholdAddress >> 2]!) return false;
+      bytes()[pendingFlag] = 1;
+      return true;
     },
     reset() {
       scriptThreshold = -1;

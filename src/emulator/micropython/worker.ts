@@ -336,7 +336,7 @@ const bridge = {
   /** gc.threshold(n) of the script, in bytes as py/modgc.c keeps it (-1: none). */
   gcThreshold(bytes: unknown): void {
     if (!Number.isSafeInteger(bytes) || (bytes as number) < -1) throw new TypeError("invalid bridge argument");
-    collector.setScriptThreshold(bytes as number);
+    if (collector.setScriptThreshold(bytes as number)) collectGarbage();
   },
   /** Around a host call's Python side (_host.call): its work is not counted as the script's. */
   pause(): void {
