@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { once } from "node:events";
+import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
 import { createDataChannel, DATA_BYTES, DATA_CALLS, HOST_PY_WORDS, LENT_BYTES, LentData } from "./data-channel.ts";
 
@@ -55,5 +57,33 @@ describe("_host.py mirrors the data channel (data-channel.ts)", () => {
     const address = 16;
     const [, received, ahead, sends] = new LentData(createDataChannel(), address, () => new ArrayBuffer(address + LENT_BYTES)).layout();
     expect([received! % 16, ahead! % 16, sends! % 16]).toEqual([0, 0, 0]);
+  });
+});
+
+describe("a data call (LentData.call)", () => {
+  it("ends at its reply, not at a notify left over from the previous one", async () => {
+    const channel = createDataChannel();
+    const address = 16;
+    const memory = new ArrayBuffer(address + LENT_BYTES);
+    const lent = new LentData(channel, address, () => memory);
+    const returned = new Int32Array(new SharedArrayBuffer(4));
+    // The main thread's side (DataChannelHost.loop), in a thread of its own: once the request is
+    // there, notifies the caller's word three times (each as soon as the caller waits: a late
+    // notify of the previous reply), then replies 42. Words by index: STATE 0 (REQUEST 1,
+    // REPLIED 2), LENGTH 4, KIND 5 (FAST 0), SCHEDULED 6.
+    const host = new Worker(
+      `const { words, returned } = require("node:worker_threads").workerData;
+      while (Atomics.load(words, 0) !== 1) Atomics.wait(words, 0, Atomics.load(words, 0));
+      for (let stray = 0; stray < 3 && Atomics.load(returned, 0) === 0; ) stray += Atomics.notify(words, 0);
+      words[4] = 42; words[5] = 0; words[6] = 0;
+      Atomics.store(words, 0, 2);
+      Atomics.notify(words, 0);`,
+      { eval: true, workerData: { words: channel.words, returned } },
+    );
+    await once(host, "online");
+    const reply = lent.call(DATA_CALLS.indexOf("socketSend"), 3, 0, 5, (into) => into.set([1, 2, 3, 4, 5]));
+    Atomics.store(returned, 0, 1);
+    await host.terminate();
+    expect(reply).toEqual({ value: 42, scheduled: false });
   });
 });

@@ -245,7 +245,11 @@ export class LentData {
     payload(data.subarray(0, length));
     Atomics.store(words, STATE, REQUEST);
     Atomics.notify(words, STATE);
-    Atomics.wait(words, STATE, REQUEST);
+    // Only REPLIED ends the wait, not any notify: the main thread's notify for the previous reply
+    // can come this late (where the worker saw that reply before it slept, and the main thread
+    // was held up between its store and its notify), and ended this wait with the request's
+    // own words taken for the reply (wrong bytes; seen with the main thread slowed there).
+    while (Atomics.load(words, STATE) === REQUEST) Atomics.wait(words, STATE, REQUEST);
     const result = words[LENGTH]!;
     const fast = words[KIND] === FAST;
     if (fast && (op === RECV || op === READ)) new Uint8Array(this.memory()).set(data.subarray(0, result), readInto);
