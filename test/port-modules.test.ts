@@ -364,6 +364,10 @@ describe("the board's modules and frozen libraries (items 4 and 5)", () => {
     expect(await printed("pico_w", `print(help)\n`)).toEqual([expect.stringMatching(/^<function help at 0x[0-9a-f]+>$/)]);
   });
 
+  it("__import__ is named __import__, no helper of boardsim's (the firmware's is C: <function>, py/objfun.c)", async () => {
+    expect(await printed("esp32", `print(__import__, type(__import__))\n`)).toEqual([expect.stringMatching(/^<function __import__ at 0x[0-9a-f]+> <class 'function'>$/)]);
+  });
+
   it.each([...BOARDS, "mpython"])("%s: a module the firmware lacks is ImportError unless the student's flash or /lib has it", async (board) => {
     const lines = await printed(
       board,
@@ -637,6 +641,14 @@ print(network.WLAN.PM_NONE == network.WLAN.PM_NONE)
     expect(lines.slice(3, 7).flatMap((line) => line.split(" ")).filter((name) => name.startsWith("_") && !MODULE.includes(name))).toEqual([]);
     // PM_NONE is WLAN's (extmod/network_cyw43.c:551, ports/esp32/network_wlan.c:747), not the module's
     expect([lines[3].includes("PM_NONE"), lines[7]]).toEqual([false, "True"]);
+  });
+
+  // py/modgc.c:103-114 (threshold: MICROPY_GC_ALLOC_THRESHOLD, py/mpconfig.h:199-200, on from the core features up)
+  it.each(BOARDS)("%s: dir(gc) is the firmware's table, none of the library's helpers", async (board) => {
+    expect(await printed(board, `import gc\nprint(" ".join(sorted(dir(gc))))\nprint(gc.threshold(), gc.isenabled(), gc.mem_free() > 0)\n`)).toEqual([
+      sorted(["collect", "disable", "enable", "isenabled", "mem_free", "mem_alloc", "threshold"]),
+      "-1 True True",
+    ]);
   });
 });
 

@@ -273,8 +273,9 @@ def _import_as_firmware():
         return module
 
     builtins.__import__ = _import
-    global _search_flash
+    global _search_flash, _firmware_import
     _search_flash = search_flash
+    _firmware_import = _import
     # The script's sys.path is the one the importer reads (so sys.path.append works), as the
     # firmware starts it (MICROPY_PY_SYS_PATH_DEFAULT in the ports' mpconfigport.h): "", frozen
     # modules, /lib. This library's folder is on it only while one of its modules loads.
@@ -287,6 +288,7 @@ def _import_as_firmware():
 
 _native_help = None
 _search_flash = None
+_firmware_import = None  # the import hook of _import_as_firmware
 
 
 def help(*args):
@@ -403,7 +405,9 @@ _native_import = None  # the __import__ in place when the script starts
 _held = {}  # the board's built-in modules once imported (_import_as_firmware)
 
 
-def _import(name, *args):
+def __import__(name, *args):
+    # Named as the built-in it replaces: print(__import__) shows no helper's name (the firmware's,
+    # a C function, prints <function>, py/objfun.c; the interpreter calls only a Python hook).
     global _ballast
     if name.split(".")[0] not in _FROZEN or name in sys.modules or name in _held or _ballast is None:
         return _native_import(name, *args)
@@ -422,10 +426,8 @@ def _import_frozen_without_heap():
     global _native_import
     import builtins
 
-    # The name, not builtins.__import__: reading the attribute gives the interpreter's own import,
-    # while the name sees the firmware-names hook set earlier (stored in the builtins override dict).
-    _native_import = __import__
-    builtins.__import__ = _import
+    _native_import = _firmware_import
+    builtins.__import__ = __import__
 
 
 def _retake(free_before):
