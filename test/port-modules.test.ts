@@ -364,6 +364,10 @@ describe("the board's modules and frozen libraries (items 4 and 5)", () => {
     expect(await printed("pico_w", `print(help)\n`)).toEqual([expect.stringMatching(/^<function help at 0x[0-9a-f]+>$/)]);
   });
 
+  it("__import__ is named __import__, no helper of boardsim's (the firmware's is C: <function>, py/objfun.c)", async () => {
+    expect(await printed("esp32", `print(__import__, type(__import__))\n`)).toEqual([expect.stringMatching(/^<function __import__ at 0x[0-9a-f]+> <class 'function'>$/)]);
+  });
+
   it.each([...BOARDS, "mpython"])("%s: a module the firmware lacks is ImportError unless the student's flash or /lib has it", async (board) => {
     const lines = await printed(
       board,
@@ -413,6 +417,77 @@ print(t2 is time, io2 is io, "path" in dir(os))
     for (const name of builtin) expect(lines[1]).not.toContain(`'${name}'`);
     expect(lines[2]).toBe("<module 'dht' from '.frozen/dht.py'> <module 'io'> <module 'collections'> <module 'binascii'> <module 'os'>");
     expect(lines[3]).toBe("True True False");
+  });
+
+  // py/objmodule.c:176-200 (mp_module_get_builtin): `u` + the name of a module registered with
+  // MP_REGISTER_EXTENSIBLE_MODULE imports that built-in module (machine: extmod/modmachine.c:254), usys
+  // sys; network (extmod/modnetwork.c:179), gc, math, micropython, vfs are MP_REGISTER_MODULE: no u-name.
+  it.each(BOARDS)("%s: umachine, utime, ujson, uio, ... are the built-in modules themselves; unetwork, ugc are ImportError", async (board) => {
+    const lines = await printed(
+      board,
+      `import machine, umachine, time, utime, socket, usocket, select, uselect, os, uos, sys, usys, json, ujson, io, uio, errno, uerrno, collections, ucollections, binascii, ubinascii, struct, ustruct
+print(umachine is machine, utime is time, usocket is socket, uselect is select, uos is os, usys is sys, ujson is json, uio is io, uerrno is errno, ucollections is collections, ubinascii is binascii, ustruct is struct)
+from umachine import Pin
+print(Pin is machine.Pin, umachine, "umachine" in sys.modules)
+for name in ("unetwork", "ugc", "umath", "umicropython", "uvfs", "umachine.Pin"):
+    try:
+        __import__(name)
+        print(name, "ok")
+    except ImportError as e:
+        print(e)
+print(sorted(dir(io)))
+print(sorted(dir(collections)))
+print(sorted(dir(binascii)))
+`,
+    );
+    expect(lines).toEqual([
+      Array(12).fill("True").join(" "),
+      "True <module 'machine'> False",
+      ...["unetwork", "ugc", "umath", "umicropython", "uvfs", "umachine.Pin"].map((n) => `no module named '${n}'`),
+      // the firmware's C tables (py/modio.c:205-220, py/modcollections.c:31-40, extmod/modbinascii.c:186-197),
+      // not the interpreter's .py halves over them (io.SEEK_SET, collections.defaultdict, binascii.PAD).
+      // UNVERIFIED gap: the ESP32 has io.BufferedWriter too (ports/esp32/mpconfigport.h:79), boardsim not.
+      "['BytesIO', 'IOBase', 'StringIO', '__class__', '__dict__', '__name__', 'open']",
+      "['OrderedDict', '__class__', '__dict__', '__name__', 'deque', 'namedtuple']",
+      "['__class__', '__dict__', '__name__', 'a2b_base64', 'b2a_base64', 'crc32', 'hexlify', 'unhexlify']",
+    ]);
+  });
+
+  // py/builtinimport.c:366-413 (process_import_at_level): sys.modules first, then a built-in module
+  // that is not extensible, then the filesystem, then an extensible built-in one; a module loaded
+  // from a file is put in sys.modules (:464-467). json (extmod/modjson.c:384) and time
+  // (extmod/modtime.c:234) are extensible, gc (py/modgc.c:123) and network (extmod/modnetwork.c:179) not.
+  it.each([...BOARDS, "mpython"])("%s: the student's json.py (and /lib/time.py) shadows the built-in module and is in sys.modules; gc.py and network.py do not", async (board) => {
+    const lines = await printed(
+      board,
+      `import sys, os
+for name in ("json", "gc", "network"):
+    with open(name + ".py", "w") as f:
+        f.write("X = 'mine'\\n")
+os.mkdir("/lib")
+with open("/lib/time.py", "w") as f:
+    f.write("X = 'lib'\\n")
+import json, gc, network, time, ujson, utime
+print(json, json.X, json is sys.modules["json"])
+print(time, time.X, time is sys.modules["time"])
+print(gc, hasattr(gc, "X"), network, hasattr(network, "X"), "gc" in sys.modules, "network" in sys.modules)
+print(ujson.dumps([1]), ujson is json, utime.ticks_ms() >= 0)
+import json as again
+print(again is json)
+del sys.modules["json"]
+os.remove("json.py")
+import json
+print(json, json.dumps({}), "json" in sys.modules)
+`,
+    );
+    expect(lines).toEqual([
+      "<module 'json' from 'json.py'> mine True",
+      "<module 'time' from '/lib/time.py'> lib True",
+      "<module 'gc'> False <module 'network'> False False False",
+      "[1] False True",
+      "True",
+      "<module 'json'> {} False",
+    ]);
   });
 
   it("frozen modules show their .frozen path, built-in ones none (v1.23 frozen manifests)", async () => {
@@ -566,6 +641,14 @@ print(network.WLAN.PM_NONE == network.WLAN.PM_NONE)
     expect(lines.slice(3, 7).flatMap((line) => line.split(" ")).filter((name) => name.startsWith("_") && !MODULE.includes(name))).toEqual([]);
     // PM_NONE is WLAN's (extmod/network_cyw43.c:551, ports/esp32/network_wlan.c:747), not the module's
     expect([lines[3].includes("PM_NONE"), lines[7]]).toEqual([false, "True"]);
+  });
+
+  // py/modgc.c:103-114 (threshold: MICROPY_GC_ALLOC_THRESHOLD, py/mpconfig.h:199-200, on from the core features up)
+  it.each(BOARDS)("%s: dir(gc) is the firmware's table, none of the library's helpers", async (board) => {
+    expect(await printed(board, `import gc\nprint(" ".join(sorted(dir(gc))))\nprint(gc.threshold(), gc.isenabled(), gc.mem_free() > 0)\n`)).toEqual([
+      sorted(["collect", "disable", "enable", "isenabled", "mem_free", "mem_alloc", "threshold"]),
+      "-1 True True",
+    ]);
   });
 });
 

@@ -19,6 +19,21 @@ const COMMON_C = [
   "_onewire", "os", "platform", "random", "re", "select", "socket", "time", "tls", "uctypes", "vfs", "_webrepl", "websocket",
 ];
 
+/**
+ * The C modules registered with MP_REGISTER_EXTENSIBLE_MODULE (v1.23.0: py/modarray.c:43,
+ * py/modcollections.c:49, py/moderrno.c:102, py/modio.c:229, py/modstruct.c:276, extmod/modbinascii.c:206,
+ * modbluetooth.c:1010, modcryptolib.c:382, modhashlib.c:377, modheapq.c:121, modjson.c:384,
+ * modlwip.c:1867 / modsocket.c:655 / ports/esp32/modsocket.c:1021 (socket), modmachine.c:254,
+ * modos.c:234, modplatform.c:78, modrandom.c:258, modre.c:473, modselect.c:674, modtime.c:234,
+ * modwebsocket.c:324). A file of one's name on sys.path is imported in its place, and `u` + its
+ * name imports the built-in one (py/builtinimport.c:394-413, py/objmodule.c:176-200); every other
+ * built-in module is found before the filesystem.
+ */
+export const EXTENSIBLE_MODULES = [
+  "array", "binascii", "bluetooth", "collections", "cryptolib", "errno", "hashlib", "heapq", "io", "json", "machine",
+  "os", "platform", "random", "re", "select", "socket", "struct", "time", "websocket",
+];
+
 /** include("$(MPY_DIR)/extmod/asyncio"): extmod/asyncio/manifest.py (task.py is the C _asyncio). */
 const ASYNCIO = ["asyncio/__init__", "asyncio/core", "asyncio/event", "asyncio/funcs", "asyncio/lock", "asyncio/stream", "uasyncio"];
 

@@ -190,6 +190,26 @@ export class Flash {
     return [this.profile.blockBytes, this.profile.blockBytes, total, free, free, 0, 0, 0, 0, NAME_MAX];
   }
 
+  /**
+   * Whether import finds module `name` in one of the sys.path `entries` (relative ones from `cwd`):
+   * a directory, or a .py or .mpy file (py/builtinimport.c:98-152 stat_module, stat_top_level,
+   * v1.23.0). Frozen entries (".frozen") are the guest's, not the flash's.
+   */
+  hasModule(name: string, cwd: string, entries: string[]): boolean {
+    const kind = (boardPath: string) => {
+      try {
+        return this.kind(this.resolve(boardPath, true));
+      } catch {
+        return null;
+      }
+    };
+    return entries.some((entry) => {
+      if (typeof entry !== "string" || entry.startsWith(".frozen")) return false;
+      const base = `${entry.startsWith("/") ? "" : `${cwd}/`}${entry ? `${entry}/` : ""}${name}`;
+      return kind(base) === "dir" || kind(`${base}.py`) === "file" || kind(`${base}.mpy`) === "file";
+    });
+  }
+
   /** Checks that the path names a directory (chdir()). */
   isDir(boardPath: string): boolean {
     const at = this.resolve(boardPath, true);

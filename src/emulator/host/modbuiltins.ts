@@ -1,5 +1,6 @@
 import { errorcodeTable, LINUX_ERRNO, oserrorTexts } from "../../boards/errno.ts";
 import type { BoardProfile } from "../../boards/profile.ts";
+import { EXTENSIBLE_MODULES } from "../../boards/firmware-modules.ts";
 import { abortableWait } from "../../network-sim/clock/abortable-wait.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 
@@ -60,6 +61,7 @@ function makeBoardInfo(profile: BoardProfile, console: boolean) {
     // built in (UNVERIFIED for labplus's mpython: its firmware's module list is not published).
     helpModules: [...profile.port.firmwareModules.builtin, ...profile.port.firmwareModules.frozen, ...(profile.vendorModules ?? [])].sort(),
     builtinModules: [...profile.port.firmwareModules.builtin, ...(profile.vendorModules ?? [])],
+    extensibleModules: profile.port.firmwareModules.builtin.filter((name) => EXTENSIBLE_MODULES.includes(name)),
     // what a script may import (the top-level names), made here: the guest's start-up cannot collect garbage
     firmwareModules: [...new Set([...profile.port.firmwareModules.builtin, ...profile.port.firmwareModules.frozen.map((f) => f.split("/")[0]), ...(profile.vendorModules ?? [])])],
     port: portInfo(profile),

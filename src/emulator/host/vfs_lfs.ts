@@ -19,5 +19,7 @@ export function vfs_lfs(board: BoardContext) {
     flashRename: (from: string, to: string): null => (flash().rename(from, to), null),
     flashStatvfs: (): HostValue => flash().statvfs(),
     flashIsDir: (path: string): boolean => flash().isDir(path),
+    // 1 or 0: an integer crosses the bridge without JSON, so an import's search leaves no garbage on the heap
+    flashHasModule: (name: string, cwd: string, entries: string[]): number => (flash().hasModule(name, cwd, entries) ? 1 : 0),
   } satisfies HostCalls<"vfs_lfs">;
 }

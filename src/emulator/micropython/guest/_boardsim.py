@@ -32,12 +32,11 @@ def setup(source, name, heap_bytes):
     import _os
     import _sys
     import _vfs
-    # The board's modules under the firmware's names (and its u-prefixed aliases): their repr
-    # shows that name, never this library's file.
-    for module, names in ((_time, ("time", "utime")), (_gc, ("gc",)), (_sys, ("sys", "usys")), (_os, ("os", "uos")), (_micropython, ("micropython",))):
-        _as_builtin(module, names[0])
-        for alias in names:
-            sys.modules[alias] = module
+    # The board's modules under the firmware's names (the import hook maps the u-prefixed aliases):
+    # their repr shows that name, never this library's file.
+    for module, as_name in ((_time, "time"), (_gc, "gc"), (_sys, "sys"), (_os, "os"), (_micropython, "micropython")):
+        _as_builtin(module, as_name)
+        sys.modules[as_name] = module
     _as_builtin(_vfs, "vfs")
     sys.modules["vfs"] = _vfs
     # The interpreter's errno has Linux's numbers, the rp2 and ESP8266 ones; the ESP32's differ
@@ -46,12 +45,10 @@ def setup(source, name, heap_bytes):
         import _errno
 
         _as_builtin(_errno, "errno")
-        _REPLACED["errno"] = _REPLACED["uerrno"] = _errno
+        _REPLACED["errno"] = _errno
     import socket
     import select
     _gc.collect()  # their compilation's garbage: `import machine` next compiles the largest module
-    sys.modules["usocket"] = socket
-    sys.modules["uselect"] = select
     # The interpreter's own asyncio (the browser's) is frozen; ours, first on sys.path, replaces it.
     sys.modules.pop("asyncio", None)
     # Built into the firmware (C), so importing it costs a script no heap: loaded before the heap is the board's.
@@ -72,6 +69,7 @@ def setup(source, name, heap_bytes):
     builtins.help = help
     _import_as_firmware()
     _flash.mount(lambda: _loading[0] > 0)
+    _search_flash()  # before the heap is the board's: the script's imports need not ask the flash
     _script = (source, name, heap_bytes)
 
 
@@ -93,6 +91,7 @@ def _import_as_firmware():
     # import only into the library's own modules: for a script, ImportError as on the board.
     import builtins
     import os
+    import _flash
 
     frozen = _host.info["port"]["frozen"]
     library = set(n[:-3] if n.endswith(".py") else n for n in os.listdir("/boardsim"))
@@ -107,9 +106,21 @@ def _import_as_firmware():
     # filesystem ("", /lib), as the interpreter's own frozen and built-in extras are not the board's.
     ours = set(_host.info["firmwareModules"])
 
+    extensible = set(_host.info["extensibleModules"])
+
+    def builtin_named(top):
+        # The built-in module an import of `top` finds (py/objmodule.c:176-200): the board's own, and
+        # `u` + an extensible one's name (the built-in even where a file has that name), and usys.
+        if top in builtin:
+            return top
+        if top == "usys":
+            return "sys"
+        if top[:1] == "u" and top[1:] in extensible:
+            return top[1:]
+        return None
+
     def is_builtin(top):
-        # "utime" too: the interpreter decides which u-aliases import (py/objmodule.c:190-200)
-        return top in builtin or (top[:1] == "u" and top[1:] in builtin)
+        return builtin_named(top) is not None
 
     nested = [0]  # imports of the firmware's own modules running: theirs are the interpreter's business
     students = [0]  # imports of the student's files running: sys.modules is sorted once they end
@@ -132,9 +143,12 @@ def _import_as_firmware():
             elif top in ours and top not in builtin:
                 kept.add(name)  # frozen on the board
             elif dot < 0 and is_builtin(top):
-                module = held[name] = sys.modules.pop(name)
+                module = sys.modules.pop(name)
                 if "__file__" in module.__dict__:
-                    del module.__file__  # the interpreter's .py half of a module C on the board (io.py)
+                    # the interpreter's .py half of a module C on the board (its frozen io.py adds
+                    # SEEK_SET, ... to the C io): the board's is the C one, by its u-name
+                    module = original("u" + name)
+                held[name] = module
             else:
                 # what the interpreter's own .py modules imported (abc, ...) and its packages' parts
                 # (os.path, collections.defaultdict): the board has none
@@ -142,11 +156,26 @@ def _import_as_firmware():
 
     def _import(name, *args):
         if len(args) < 4 or not args[3]:
+            top = name.split(".")[0] if "." in name else name
+            if loading[0] == 0 and nested[0] == 0:
+                # The script's import, in the firmware's order (py/builtinimport.c:366-413): a module
+                # loaded from a file (while sys.path is not empty), a built-in one that is not
+                # extensible, a file on sys.path, an extensible built-in one.
+                if name in kept and sys.path and name in sys.modules:
+                    return original(name, *args)
+                if top in extensible and on_path(top):
+                    return students_file(name, args)
             if name in held:
                 return held[name]
-            if "." in name and is_builtin(name.split(".")[0]):
-                # a C module is no package: py/builtinimport.c:454 names the dotted module
-                raise ImportError("no module named '%s'" % name)
+            base = builtin_named(top)
+            if base is not None:
+                if top != name:
+                    # a C module is no package: py/builtinimport.c:454 names the dotted module
+                    raise ImportError("no module named '%s'" % name)
+                module = builtin_module(base, name)
+                if module is not None:
+                    return module
+                name = base
         if name in _REPLACED:
             return _REPLACED[name]
         if name in private:
@@ -170,6 +199,41 @@ def _import_as_firmware():
             nested[0] -= 1
             if nested[0] == 0 and students[0] == 0 and len(sys.modules) != before:
                 hide()
+
+    def builtin_module(base, name):
+        # The board's built-in module `base` (imported as `name`), None if not loaded yet.
+        if base in _REPLACED:
+            return _REPLACED[base]
+        module = held.get(base)
+        if module is None and base in extensible and base not in library:
+            # The interpreter's own C module by its u-name: never a file nor its .py half (io.py,
+            # collections/, binascii.py extend the C ones in the interpreter's frozen library).
+            try:
+                module = held[base] = original("u" + base)
+            except ImportError:
+                raise ImportError("no module named '%s'" % name)
+        return module
+
+    found = {}  # extensible module name: whether a file or folder on sys.path has it
+    seen = [-1, None]  # the flash's changes and sys.path that `found` is for
+
+    def on_path(top):
+        # py/builtinimport.c:117-152 (stat_top_level); no frozen module has a built-in one's name.
+        # Asked of the flash once per name until the script changes the flash or sys.path: not at
+        # each `import time` (a host call in every import made python-gc.test.ts's ESP8266
+        # workloads run out of heap, the firmware collects and retries where boardsim cannot).
+        changes = _flash.changes()
+        if seen[0] != changes or seen[1] != sys.path:
+            found.clear()
+            seen[0] = changes
+            seen[1] = list(sys.path)
+        if top not in found:
+            found[top] = _flash.has_module(top, sys.path)
+        return found[top]
+
+    def search_flash():
+        for name in extensible:
+            on_path(name)
 
     def students_file(name, args):
         # A module the firmware has not: only a file of the student's (the flash, /lib, mip's) may
@@ -209,6 +273,9 @@ def _import_as_firmware():
         return module
 
     builtins.__import__ = _import
+    global _search_flash, _firmware_import
+    _search_flash = search_flash
+    _firmware_import = _import
     # The script's sys.path is the one the importer reads (so sys.path.append works), as the
     # firmware starts it (MICROPY_PY_SYS_PATH_DEFAULT in the ports' mpconfigport.h): "", frozen
     # modules, /lib. This library's folder is on it only while one of its modules loads.
@@ -220,6 +287,8 @@ def _import_as_firmware():
 
 
 _native_help = None
+_search_flash = None
+_firmware_import = None  # the import hook of _import_as_firmware
 
 
 def help(*args):
@@ -331,13 +400,14 @@ def _fill(held, keep_free):
 
 # The firmware's frozen Python libraries run from flash: importing one costs the script no heap.
 # Here they compile into the heap, so the held spare is let go for the import and taken back after.
-# So too the interpreter's .py halves of modules C on the boards (io, binascii, collections).
-_FROZEN = ("asyncio", "uasyncio", "requests", "urequests", "ntptime", "umqtt", "mip", "io", "binascii", "collections")
+_FROZEN = ("asyncio", "uasyncio", "requests", "urequests", "ntptime", "umqtt", "mip")
 _native_import = None  # the __import__ in place when the script starts
 _held = {}  # the board's built-in modules once imported (_import_as_firmware)
 
 
-def _import(name, *args):
+def __import__(name, *args):
+    # Named as the built-in it replaces: print(__import__) shows no helper's name (the firmware's,
+    # a C function, prints <function>, py/objfun.c; the interpreter calls only a Python hook).
     global _ballast
     if name.split(".")[0] not in _FROZEN or name in sys.modules or name in _held or _ballast is None:
         return _native_import(name, *args)
@@ -356,10 +426,8 @@ def _import_frozen_without_heap():
     global _native_import
     import builtins
 
-    # The name, not builtins.__import__: reading the attribute gives the interpreter's own import,
-    # while the name sees the firmware-names hook set earlier (stored in the builtins override dict).
-    _native_import = __import__
-    builtins.__import__ = _import
+    _native_import = _firmware_import
+    builtins.__import__ = __import__
 
 
 def _retake(free_before):

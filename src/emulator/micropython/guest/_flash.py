@@ -111,10 +111,24 @@ def mount(library_loading):
     """Mounts the board's flash at "/" in place of the interpreter's own files (every run: a
     script run's flash is a fresh one in memory, a console's the --flash folder).
     `library_loading()`: whether one of the library's modules is being imported."""
-    flash = Flash(vfs.VfsPosix("/boardsim"), vfs.VfsPosix("/"), library_loading)
+    global _mounted
+    flash = _mounted = Flash(vfs.VfsPosix("/boardsim"), vfs.VfsPosix("/"), library_loading)
     vfs.umount("/")
     vfs.mount(flash, "/")
     os.chdir("/")
+
+
+_mounted = None
+
+
+def has_module(name, entries):
+    """Whether import finds module `name` in one of the sys.path `entries` on the board's flash."""
+    return _mounted.has_module(name, entries)
+
+
+def changes():
+    """How many changes (and changes of directory) the script made through the flash's functions."""
+    return _mounted._changes
 
 
 class Flash:
@@ -126,6 +140,9 @@ class Flash:
         self._library = library
         self._beside = beside_script
         self._library_loading = library_loading
+        self._changes = 0
+        # The script's neighbours, copied in at start (runtime/script.ts scriptNeighbours)
+        self._neighbours = set(entry[0] for entry in beside_script.ilistdir("/") if entry[0].endswith(".py"))
 
     def _in_library(self, path):
         return path.startswith(_LIBRARY) and self._library_loading()
@@ -150,6 +167,13 @@ class Flash:
             path = self._cwd.rstrip("/") + "/" + path
         return path
 
+    def has_module(self, name, entries):
+        # py/builtinimport.c:98-152 (stat_top_level, stat_module): a folder `name`, or name.py or
+        # name.mpy, in one of the sys.path `entries`; one host call.
+        if _call("flashHasModule", name, self._cwd, entries):
+            return True
+        return bool(self._neighbours) and "" in entries and self._cwd == "/" and name + ".py" in self._neighbours
+
     def mount(self, readonly, mkfs):
         pass
 
@@ -161,6 +185,7 @@ class Flash:
         return iter([tuple(entry) for entry in _call("flashIlistdir", self._abs(path))])
 
     def chdir(self, path):
+        self._changes += 1
         path = self._abs(path)
         if not _call("flashIsDir", path):
             raise OSError(20)  # ENOTDIR
@@ -177,15 +202,19 @@ class Flash:
         return self._cwd
 
     def mkdir(self, path):
+        self._changes += 1
         _call("flashMkdir", self._abs(path))
 
     def remove(self, path):
+        self._changes += 1
         _call("flashRemove", self._abs(path))
 
     def rmdir(self, path):
+        self._changes += 1
         _call("flashRemove", self._abs(path))
 
     def rename(self, old, new):
+        self._changes += 1
         _call("flashRename", self._abs(old), self._abs(new))
 
     def stat(self, path):
@@ -213,4 +242,6 @@ class Flash:
         beside = self._beside_script(path, mode)
         if beside:
             return beside.open(path, mode)
+        if "r" not in mode or "+" in mode:
+            self._changes += 1  # a file may be made
         return _File(path, mode, _held("flashOpen", path, mode))
