@@ -68,8 +68,14 @@ function hostCall(name: string, args: HostValue[]): HostReply {
   lent.publish();
   Atomics.store(signal, 0, 0);
   port.postMessage({ name, args });
-  Atomics.wait(signal, 0, 0);
   for (;;) {
+    // Only the set signal says the reply is posted: a notify can come before it (the engine's
+    // notify for the previous reply, held up after its store), and polling the port then spun
+    // for the whole call (a blocking accept, a sleep).
+    if (Atomics.load(signal, 0) === 0) {
+      Atomics.wait(signal, 0, 0);
+      continue;
+    }
     const received = receiveMessageOnPort(port);
     if (received) {
       lent.renew(name);
