@@ -36,11 +36,14 @@ export function integer(value: HostValue): number {
   return value;
 }
 
+const UTF8 = new TextEncoder();
+
 /**
  * The bytes of a buffer a script hands over (send, write): a str crosses as text (the TS boards'
  * guest library, bytes.ts toBuffer), and its buffer is its UTF-8, as a str's on the board
- * (py/objstr.c, mp_obj_str_get_buffer).
+ * (py/objstr.c, mp_obj_str_get_buffer), in an ArrayBuffer of its own (the sockets keep what they
+ * are given: a slice of Node's Buffer pool reached a UDP peer as the pool's other bytes).
  */
 export function bufferOf(data: Uint8Array | string): Uint8Array {
-  return typeof data === "string" ? Buffer.from(data, "utf8") : data;
+  return typeof data === "string" ? UTF8.encode(data) : data;
 }

@@ -529,8 +529,10 @@ function containerToGuest(ctx: QuickJSAsyncContext, value: HostValue): QuickJSHa
     return ctx.null;
   }
   if (value instanceof Uint8Array) {
+    // A copy unless it is its buffer's whole: a Node Buffer's slice() is a view (of the pool's
+    // 8 KiB slab for a small one), whose .buffer handed the guest the slab.
     const whole = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength;
-    return ctx.newArrayBuffer((whole ? value : value.slice()).buffer as ArrayBuffer);
+    return ctx.newArrayBuffer((whole ? value : new Uint8Array(value)).buffer as ArrayBuffer);
   }
   const container = Array.isArray(value) ? ctx.newArray() : ctx.newObject();
   for (const [key, item] of Object.entries(value)) {
