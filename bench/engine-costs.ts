@@ -96,8 +96,8 @@ function standInHost(report: (text: string) => void, streams = false): GuestHost
     boardInfo: () => boardInfo(BOARDS.pico_w!, false),
     // The .py boot's chdir("/") on the flash; its wait for Timers at the script's end.
     flashIsDir: () => true,
-    // The import order's question at boot (_flash.py has_module): no student's file shadows a module.
-    flashHasModule: () => false,
+    // The import order's question at boot (_flash.py modules_on_flash): no student's file shadows a module.
+    flashModules: () => [],
     timersRunning: () => false,
     poll: () => null,
     ticksMs: () => performance.now() * 1000,

@@ -66,6 +66,19 @@ describe("boot", () => {
     run.type("\x04");
     expect(await run.take(">>> ")).toBe(`\r\nMPY: soft reboot\r\nlab\r\n7\r\n${banner("pico_w")}`);
   });
+
+  // They stand in "/" as the flash's files would: "" comes before ".frozen" and the built-in json is
+  // extensible (py/builtinimport.c:117-152, 366-413), so a dht.py and a json.py beside the script are
+  // what it imports; a gc.py is not (gc is not extensible, py/modgc.c). (A json.py beside it was
+  // once what the library itself imported at start-up: a fatal error before the banner.)
+  it("a dht.py and a json.py beside the script shadow the frozen dht and the built-in json, after a soft reset too", async () => {
+    const mine = "X = 'mine'\n";
+    const main = "import dht, json, gc\nprint(dht, dht.X, json, json.X, hasattr(gc, 'X'))\n";
+    const run = await boot("esp32", { main, modules: { "dht.py": mine, "json.py": mine, "gc.py": mine } });
+    expect(await run.take(">>> ")).toContain("<module 'dht' from 'dht.py'> mine <module 'json' from 'json.py'> mine False\r\n");
+    run.type("\x04");
+    expect(await run.take(">>> ")).toContain("<module 'dht' from 'dht.py'> mine <module 'json' from 'json.py'> mine False\r\n");
+  });
 });
 
 describe("flash filesystem", () => {

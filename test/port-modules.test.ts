@@ -37,7 +37,8 @@ describe("sys and os as the board (item 6)", () => {
       "3.4.0; MicroPython v1.23.0 on 2024-06-02",
       `(sysname='${platform}', nodename='${platform}', release='1.23.0', version='${version}', machine='${machine}')`,
       machine,
-      "['', '.frozen', '/lib']",
+      // py/runtime.c:140-144, then /lib (ports/rp2/main.c:153, ports/esp32/main.c:130; ESP8266 /lib and /, main.c:58-59)
+      board === "esp8266" ? "['', '.frozen', '/lib', '/']" : "['', '.frozen', '/lib']",
     ]);
   });
 
@@ -415,7 +416,7 @@ print(t2 is time, io2 is io, "path" in dir(os))
     expect(JSON.parse(lines[1].replace(/'/g, '"'))).toEqual(expect.arrayContaining(["asyncio", "dht", "requests"]));
     const builtin = "os time gc machine socket select network json io binascii collections micropython usocket utime uos vfs sys usys os.path collections.defaultdict".split(" ");
     for (const name of builtin) expect(lines[1]).not.toContain(`'${name}'`);
-    expect(lines[2]).toBe("<module 'dht' from '.frozen/dht.py'> <module 'io'> <module 'collections'> <module 'binascii'> <module 'os'>");
+    expect(lines[2]).toBe("<module 'dht' from 'dht.py'> <module 'io'> <module 'collections'> <module 'binascii'> <module 'os'>");
     expect(lines[3]).toBe("True True False");
   });
 
@@ -490,8 +491,113 @@ print(json, json.dumps({}), "json" in sys.modules)
     ]);
   });
 
-  it("frozen modules show their .frozen path, built-in ones none (v1.23 frozen manifests)", async () => {
-    expect(await printed("esp32", `import dht, machine, esp, time\nprint(dht, machine, esp, time)\n`)).toEqual(["<module 'dht' from '.frozen/dht.py'> <module 'machine'> <module 'esp'> <module 'time'>"]);
+  // py/builtinimport.c:117-152 (stat_top_level): the sys.path entries in order, ".frozen" the
+  // firmware's frozen modules (:57-70); sys.path is "" and ".frozen" (py/runtime.c:140-144), then
+  // /lib (ports/rp2/main.c:153, ports/esp32/main.c:130), and on the ESP8266 /lib and /
+  // (ports/esp8266/main.c:58-59). So a file in the current directory shadows a frozen module, one
+  // in /lib does not; umqtt is frozen on the ESP32 and ESP8266 only (their manifests), not the Pico W.
+  it.each([...BOARDS, "mpython"])("%s: the student's dht.py and asyncio/ shadow the frozen modules, /lib/neopixel.py and /lib/umqtt/ only where not frozen", async (board) => {
+    const lines = await printed(
+      board,
+      `import sys, os
+os.mkdir("/lib")
+os.mkdir("/asyncio")
+os.mkdir("/lib/umqtt")
+for path in ("dht.py", "asyncio/__init__.py", "/lib/neopixel.py", "/lib/umqtt/simple.py", "requests.py"):
+    with open(path, "w") as f:
+        f.write("X = 'mine'\\n")
+import dht, asyncio, neopixel, umqtt.simple, requests
+for m in (dht, asyncio, neopixel, umqtt.simple, requests):
+    print(m, getattr(m, "X", "-"))
+print(dht is sys.modules["dht"])
+del sys.modules["dht"]
+os.remove("dht.py")
+import dht
+print(dht, hasattr(dht, "DHT11"))
+sys.path.remove(".frozen")
+del sys.modules["neopixel"]
+import neopixel
+print(neopixel)
+try:
+    import ds18x20
+except ImportError as e:
+    print(e)
+`,
+    );
+    const umqtt = board === "pico_w" ? "<module 'umqtt.simple' from '/lib/umqtt/simple.py'> mine" : "<module 'umqtt.simple' from 'umqtt/simple.py'> -";
+    expect(lines).toEqual([
+      "<module 'dht' from 'dht.py'> mine",
+      "<module 'asyncio' from 'asyncio/__init__.py'> mine",
+      "<module 'neopixel' from 'neopixel.py'> -",
+      umqtt,
+      "<module 'requests' from 'requests.py'> mine",
+      "True",
+      "<module 'dht' from 'dht.py'> True",
+      // without ".frozen" on sys.path no frozen module is found (py/builtinimport.c:57-70 only there)
+      "<module 'neopixel' from '/lib/neopixel.py'>",
+      "no module named 'ds18x20'",
+    ]);
+  });
+
+  it.each([
+    ["pico_w", "['', '.frozen', '/lib']", "<module 'json'>"],
+    ["esp32", "['', '.frozen', '/lib']", "<module 'json'>"],
+    // the entry, "/" and the name (py/builtinimport.c:131-136)
+    ["esp8266", "['', '.frozen', '/lib', '/']", "<module 'json' from '//json.py'>"],
+  ])("%s: sys.path is the port's (ESP8266: / last, ports/esp8266/main.c:59): a /json.py imports from another directory only there", async (board, path, json) => {
+    const lines = await printed(
+      board,
+      `import sys, os
+print(sys.path)
+with open("json.py", "w") as f:
+    f.write("X = 1\\n")
+with open("dht.py", "w") as f:
+    f.write("X = 1\\n")
+os.mkdir("sub")
+os.chdir("sub")
+import json, dht
+print(json)
+print(dht, hasattr(dht, "X"))
+`,
+    );
+    expect(lines).toEqual([path, json, "<module 'dht' from 'dht.py'> False"]);
+  });
+
+  // py/builtinimport.c:117-152 stat_top_level stops at the first directory of the name
+  // (MP_IMPORT_STAT_DIR); :478-495 make it a package (its __path__) and run its __init__.py only
+  // "if available": a folder without one is a namespace package, found before an extensible
+  // built-in module (:394-413) as a file is, and before a frozen one where its entry comes first.
+  it.each([...BOARDS, "mpython"])("%s: a folder without __init__.py (time/, /lib/json/, dht/) is a namespace package that shadows the module as a file does", async (board) => {
+    const lines = await printed(
+      board,
+      `import sys, os
+for path in ("/time", "/lib", "/lib/json", "/dht"):
+    os.mkdir(path)
+with open("/dht/extra.py", "w") as f:
+    f.write("X = 'mine'\\n")
+import time, json, dht, utime, ujson
+print(time, time.__path__, hasattr(time, "sleep"), time is sys.modules["time"])
+print(json, json.__path__, hasattr(json, "dumps"))
+from dht import extra
+print(dht, dht.__path__, extra.X, extra)
+print(utime.ticks_ms() >= 0, ujson.dumps([1]))
+`,
+    );
+    expect(lines).toEqual([
+      "<module 'time'> time False True",
+      "<module 'json'> /lib/json False",
+      "<module 'dht'> dht mine <module 'dht.extra' from 'dht/extra.py'>",
+      "True [1]",
+    ]);
+  });
+
+  // A frozen .mpy's __file__ is its path without ".frozen/" (py/builtinimport.c:229; "frozentest.py"
+  // in tests/ports/unix/extra_coverage.py:99-101, .exp:216); a package's is its __init__.py.
+  it("frozen modules show their manifest's path, built-in ones none (v1.23 frozen manifests)", async () => {
+    expect(await printed("esp32", `import dht, machine, esp, time, asyncio, requests, umqtt.simple\nprint(dht, machine, esp, time)\nprint(asyncio, requests, umqtt.simple)\n`)).toEqual([
+      "<module 'dht' from 'dht.py'> <module 'machine'> <module 'esp'> <module 'time'>",
+      "<module 'asyncio' from 'asyncio/__init__.py'> <module 'requests' from 'requests/__init__.py'> <module 'umqtt.simple' from 'umqtt/simple.py'>",
+    ]);
   });
 
   it.each(BOARDS)("%s: dht and ds18x20 read what the test set; neopixel's colours reach the test", async (board) => {

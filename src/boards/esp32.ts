@@ -240,6 +240,8 @@ export const esp32: BoardProfile = {
     // webrepl: bundle-networking's require("webrepl") with its C half, MICROPY_PY_WEBREPL (1) in
     // ports/esp32/mpconfigport.h.
     frozen: ["dht", "ds18x20", "neopixel", "onewire", "upysh", "webrepl"], // ports/esp32/boards/manifest.py
+    // main.c:130. mpython: UNVERIFIED, labplus's v2.x firmware is taken to have the ESP32's.
+    sysPath: ["", ".frozen", "/lib"],
     modules: ["esp", "esp32"],
     firmwareModules: ESP32_MODULES,
     // ports/esp32/mpconfigport.h:180 MICROPY_SSL_MBEDTLS, ESP-IDF's own mbedTLS (UNVERIFIED version: IDF v5.0.4's).

@@ -189,6 +189,7 @@ export const esp8266: BoardProfile = {
     // webrepl: as on ESP32 (MICROPY_PY_WEBREPL (1) in ports/esp8266/mpconfigport.h).
     // ports/esp8266/boards/manifest.py; upysh: boards/ESP8266_GENERIC/manifest_2MiB.py (the 2 MiB+ build)
     frozen: ["dht", "ds18x20", "neopixel", "onewire", "webrepl", "upysh"],
+    sysPath: ["", ".frozen", "/lib", "/"], // main.c:58-59 (mp_reset)
     modules: ["esp"],
     firmwareModules: ESP8266_MODULES,
     // ports/esp8266: MICROPY_SSL_AXTLS (mpconfigport.h:60, 128); axTLS has no MBEDTLS_VERSION.

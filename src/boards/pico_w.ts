@@ -191,6 +191,7 @@ export const picoW: BoardProfile = {
     // ports/rp2/boards/manifest.py; webrepl: boards/RPI_PICO_W/manifest.py's require("bundle-networking")
     // with its C half, MICROPY_PY_WEBREPL (1) under MICROPY_PY_NETWORK (ports/rp2/mpconfigport.h:188-189).
     frozen: ["onewire", "ds18x20", "dht", "neopixel", "webrepl"],
+    sysPath: ["", ".frozen", "/lib"], // ports/rp2/main.c:153
     modules: ["rp2"],
     firmwareModules: PICO_W_MODULES,
     // ports/rp2/mpconfigport.h:154 MICROPY_SSL_MBEDTLS; lib/mbedtls at v1.23.0 is Mbed TLS 3.5.1 (UNVERIFIED: read from the submodule's release, not a board).

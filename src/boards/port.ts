@@ -29,6 +29,11 @@ export interface PortProfile {
   timer: TimerProfile;
   /** Python libraries frozen into the firmware (the board's v1.23 manifest.py), besides networking. */
   frozen: readonly string[];
+  /**
+   * sys.path after boot: "" and ".frozen" (py/runtime.c:140-144, v1.23.0), then what the port's
+   * main.c appends at each (soft) reset.
+   */
+  sysPath: readonly string[];
   /** The port's own modules (esp, esp32, rp2). */
   modules: readonly string[];
   /**

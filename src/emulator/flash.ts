@@ -191,23 +191,26 @@ export class Flash {
   }
 
   /**
-   * Whether import finds module `name` in one of the sys.path `entries` (relative ones from `cwd`):
-   * a directory, or a .py or .mpy file (py/builtinimport.c:98-152 stat_module, stat_top_level,
-   * v1.23.0). Frozen entries (".frozen") are the guest's, not the flash's.
+   * Of the module `names`, those import's stat finds in directory `dir` (a board path): a
+   * directory of the name, or name.py or name.mpy as a file (py/builtinimport.c:98-112
+   * stat_module, v1.23.0). One listing of the directory, not three stats per name.
    */
-  hasModule(name: string, cwd: string, entries: string[]): boolean {
-    const kind = (boardPath: string) => {
-      try {
-        return this.kind(this.resolve(boardPath, true));
-      } catch {
-        return null;
-      }
-    };
-    return entries.some((entry) => {
-      if (typeof entry !== "string" || entry.startsWith(".frozen")) return false;
-      const base = `${entry.startsWith("/") ? "" : `${cwd}/`}${entry ? `${entry}/` : ""}${name}`;
-      return kind(base) === "dir" || kind(`${base}.py`) === "file" || kind(`${base}.mpy`) === "file";
-    });
+  modulesIn(dir: string, names: ReadonlySet<string>): string[] {
+    let at: string;
+    try {
+      at = this.resolve(dir, true);
+    } catch {
+      return [];
+    }
+    if (at !== this.root && this.kind(at) !== "dir") return [];
+    const found: string[] = [];
+    for (const child of this.store.names(at)) {
+      const stem = child.replace(/\.m?py$/, "");
+      if (!names.has(stem)) continue;
+      const kind = this.kind(path.join(at, child));
+      if (stem === child ? kind === "dir" : kind === "file") found.push(stem);
+    }
+    return found;
   }
 
   /** Checks that the path names a directory (chdir()). */

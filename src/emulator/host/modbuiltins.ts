@@ -62,6 +62,8 @@ function makeBoardInfo(profile: BoardProfile, console: boolean) {
     helpModules: [...profile.port.firmwareModules.builtin, ...profile.port.firmwareModules.frozen, ...(profile.vendorModules ?? [])].sort(),
     builtinModules: [...profile.port.firmwareModules.builtin, ...(profile.vendorModules ?? [])],
     extensibleModules: profile.port.firmwareModules.builtin.filter((name) => EXTENSIBLE_MODULES.includes(name)),
+    // the files the firmware freezes ("asyncio/__init__", "umqtt/simple"): a frozen module's __file__
+    frozenFiles: profile.port.firmwareModules.frozen,
     // what a script may import (the top-level names), made here: the guest's start-up cannot collect garbage
     firmwareModules: [...new Set([...profile.port.firmwareModules.builtin, ...profile.port.firmwareModules.frozen.map((f) => f.split("/")[0]), ...(profile.vendorModules ?? [])])],
     port: portInfo(profile),
@@ -82,7 +84,7 @@ function portInfo(profile: BoardProfile) {
     resetCauses: port.resetCauses.constants,
     adcRead: port.adc.readBits !== null,
     tls: port.tls,
-    frozen: [...port.frozen, ...(port.platform === "rp2" ? ["rp2"] : [])], // rp2.py is frozen too (ports/rp2/modules)
+    sysPath: port.sysPath,
   };
 }
 

@@ -35,7 +35,7 @@ export const HOST_TABLE = {
   modselect: ["selectPoll"],
   modtls: ["tlsLoadCertChain", "tlsLoadVerifyLocations", "tlsWrap", "tlsRead", "tlsReadline", "tlsWrite", "tlsClose", "tlsCipher", "tlsGetCiphers", "tlsSetCiphers"],
   moddisplay: ["oledFill", "oledPixel", "oledFillRect", "oledText", "oledDispChar", "oledShow"],
-  vfs_lfs: ["flashStat", "flashIlistdir", "flashOpen", "flashRead", "flashWrite", "flashMkdir", "flashRemove", "flashRename", "flashStatvfs", "flashIsDir", "flashHasModule"],
+  vfs_lfs: ["flashStat", "flashIlistdir", "flashOpen", "flashRead", "flashWrite", "flashMkdir", "flashRemove", "flashRename", "flashStatvfs", "flashIsDir", "flashModules"],
   mphalport: ["serialRead", "serialWrite", "serialMode", "serialUnread", "serialInterruptChar"],
   modmachine: ["machineReset", "machineUniqueId", "machineFreq", "machineResetCause", "machineDeepsleep", "machineLightsleep"],
   machine_pin: ["pinInit", "pinValue", "pinToggle", "pinRepr", "pinIrq"],

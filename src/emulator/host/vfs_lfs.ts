@@ -1,3 +1,5 @@
+import path from "node:path";
+import type { Flash } from "../flash.ts";
 import type { HostValue } from "../host-api.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 
@@ -8,6 +10,8 @@ import type { BoardContext, HostCalls } from "./context.ts";
  */
 export function vfs_lfs(board: BoardContext) {
   const flash = () => board.flash;
+  // The top-level names of the firmware's frozen modules (asyncio for asyncio/core.py ...)
+  const frozen = new Set(board.profile.port.firmwareModules.frozen.map((file) => file.split("/")[0]));
   return {
     flashStat: (path: string): HostValue => flash().stat(path),
     flashIlistdir: (path: string): HostValue => flash().ilistdir(path),
@@ -19,7 +23,34 @@ export function vfs_lfs(board: BoardContext) {
     flashRename: (from: string, to: string): null => (flash().rename(from, to), null),
     flashStatvfs: (): HostValue => flash().statvfs(),
     flashIsDir: (path: string): boolean => flash().isDir(path),
-    // 1 or 0: an integer crosses the bridge without JSON, so an import's search leaves no garbage on the heap
-    flashHasModule: (name: string, cwd: string, entries: string[]): number => (flash().hasModule(name, cwd, entries) ? 1 : 0),
+    // Of `names`, those import loads from a file of the flash: one call for them all, as the .py
+    // boot asks of every module a file may shadow.
+    flashModules: (names: string[], cwd: string, entries: string[], beside: string[]): string[] => modulesOnFlash(flash(), frozen, names, cwd, entries, beside),
   } satisfies HostCalls<"vfs_lfs">;
+}
+
+/**
+ * py/builtinimport.c:117-152 (stat_top_level, v1.23.0): the sys.path `entries` in order (relative
+ * ones from `cwd`), the first that holds a name wins: a folder of the flash, or ".frozen", the
+ * firmware's `frozen` modules (:57-70). Of `names`, those a folder of the flash has first.
+ * `beside`: the script's neighbour modules (runtime/script.ts scriptNeighbours), files in "/".
+ */
+function modulesOnFlash(flash: Flash, frozen: ReadonlySet<string>, names: string[], cwd: string, entries: string[], beside: string[]): string[] {
+  const wanted = new Set(names);
+  const found = new Set<string>();
+  for (const entry of entries) {
+    if (wanted.size === 0) break;
+    if (typeof entry !== "string" || entry.startsWith(".frozen/")) continue;
+    if (entry === ".frozen") {
+      for (const name of wanted) if (frozen.has(name)) wanted.delete(name);
+      continue;
+    }
+    const dir = path.posix.resolve(cwd, entry);
+    const held = [...flash.modulesIn(dir, wanted), ...(dir === "/" ? beside.filter((name) => wanted.has(name)) : [])];
+    for (const name of held) {
+      found.add(name);
+      wanted.delete(name);
+    }
+  }
+  return names.filter((name) => found.has(name));
 }

@@ -422,7 +422,10 @@ for (const [name, source] of Object.entries(input.library)) {
 }
 // `import config`: the settings from the command line or lab file, as the TS engine's config module has them.
 mp.FS.writeFile("/boardsim/config.py", `from json import loads\nglobals().update(loads(${JSON.stringify(JSON.stringify(input.config))}))\ndel loads\n`);
-for (const [name, source] of Object.entries(input.modules)) mp.FS.writeFile(`/${name}`, source);
+// The script's neighbours in a folder of their own: in the interpreter's current directory, a
+// json.py among them was what the library's `import json` loaded at start-up (a fatal error).
+mp.FS.mkdir("/beside");
+for (const [name, source] of Object.entries(input.modules)) mp.FS.writeFile(`/beside/${name}`, source);
 mp.globals.set("_name", input.fileName);
 // The file's bytes reach the compiler as they are: MicroPython's lexer (py/lexer.c, v1.23) does not
 // check UTF-8, so a Latin-1 "ü" stays the byte 0xfc in a string literal, as on the board.

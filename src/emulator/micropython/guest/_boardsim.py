@@ -85,7 +85,7 @@ _OPTIONAL = ("mpython", "esp", "esp32", "rp2", "dht", "ds18x20", "onewire", "neo
 
 
 def _import_as_firmware():
-    # Modules of this library import as the firmware's: a frozen one shows its .frozen/ path, a
+    # Modules of this library import as the firmware's: a frozen one shows its manifest's path, a
     # built-in (C) one no file at all (py/builtinimport.c). Its private modules (and the
     # interpreter's bridges to JavaScript, which would reach Node) are not in sys.modules and
     # import only into the library's own modules: for a script, ImportError as on the board.
@@ -93,7 +93,7 @@ def _import_as_firmware():
     import os
     import _flash
 
-    frozen = _host.info["port"]["frozen"]
+    frozen_files = set(_host.info["frozenFiles"])
     library = set(n[:-3] if n.endswith(".py") else n for n in os.listdir("/boardsim"))
     private = {}
     for name in ("js", "jsffi", "_boardsim_js"):
@@ -107,6 +107,11 @@ def _import_as_firmware():
     ours = set(_host.info["firmwareModules"])
 
     extensible = set(_host.info["extensibleModules"])
+    # The firmware's frozen modules (those of this library): found where ".frozen" is on sys.path,
+    # after a file or folder of the name in an entry before it (py/builtinimport.c:117-152).
+    frozen_here = set(n for n in ours if n not in builtin and n in library)
+    # What a file or folder of the student's may stand in for (a built-in module not extensible never)
+    shadowable = extensible | frozen_here
 
     def builtin_named(top):
         # The built-in module an import of `top` finds (py/objmodule.c:176-200): the board's own, and
@@ -163,7 +168,7 @@ def _import_as_firmware():
                 # extensible, a file on sys.path, an extensible built-in one.
                 if name in kept and sys.path and name in sys.modules:
                     return original(name, *args)
-                if top in extensible and on_path(top):
+                if top in shadowable and shadowed(top):
                     return students_file(name, args)
             if name in held:
                 return held[name]
@@ -214,26 +219,36 @@ def _import_as_firmware():
                 raise ImportError("no module named '%s'" % name)
         return module
 
-    found = {}  # extensible module name: whether a file or folder on sys.path has it
+    found = {}  # shadowable module name: whether import finds it on the flash first
     seen = [-1, None]  # the flash's changes and sys.path that `found` is for
 
-    def on_path(top):
-        # py/builtinimport.c:117-152 (stat_top_level); no frozen module has a built-in one's name.
-        # Asked of the flash once per name until the script changes the flash or sys.path: not at
-        # each `import time` (a host call in every import made python-gc.test.ts's ESP8266
-        # workloads run out of heap, the firmware collects and retries where boardsim cannot).
+    def shadowed(top):
+        # Whether a script's import of `top` (one of `shadowable`) loads the student's file or
+        # folder (py/builtinimport.c:117-152 stat_top_level, 366-413): one on sys.path before
+        # ".frozen" for a frozen module, anywhere for an extensible built-in one. Asked of the flash
+        # once per name until the script changes the flash or sys.path: not at each `import time`
+        # (a host call in every import made python-gc.test.ts's ESP8266 workloads run out of heap,
+        # the firmware collects and retries where boardsim cannot).
         changes = _flash.changes()
         if seen[0] != changes or seen[1] != sys.path:
             found.clear()
             seen[0] = changes
             seen[1] = list(sys.path)
         if top not in found:
-            found[top] = _flash.has_module(top, sys.path)
+            search((top,))
         return found[top]
 
+    def search(names):
+        on_flash = _flash.modules_on_flash(list(names), sys.path)
+        # without ".frozen" on sys.path a frozen module is only the student's (else ImportError)
+        no_frozen = ".frozen" not in sys.path
+        for name in names:
+            found[name] = name in on_flash or (no_frozen and name in frozen_here)
+
     def search_flash():
-        for name in extensible:
-            on_path(name)
+        seen[0] = _flash.changes()
+        seen[1] = list(sys.path)
+        search(shadowable)  # every name in one host call
 
     def students_file(name, args):
         # A module the firmware has not: only a file of the student's (the flash, /lib, mip's) may
@@ -262,24 +277,36 @@ def _import_as_firmware():
             loading[0] -= 1
             if loading[0] == 0:
                 sys.path.remove("/boardsim")
-        # a package's submodule (umqtt.simple) too: frozen as .frozen/umqtt/simple.py
+        # a package's submodule (umqtt.simple) too: frozen as umqtt/simple.py
         for loaded in (sys.modules.get(package), sys.modules.get(name)):
-            where = getattr(loaded, "__file__", "")
-            if where.startswith("/boardsim/"):
-                if package in frozen:
-                    loaded.__file__ = ".frozen/" + where[len("/boardsim/"):]
+            if getattr(loaded, "__file__", "").startswith("/boardsim/"):
+                frozen_as = frozen_file(loaded.__name__)
+                if frozen_as:
+                    loaded.__file__ = frozen_as
                 else:
                     del loaded.__file__
         return module
+
+    def frozen_file(module_name):
+        # Its file in the firmware's frozen manifest, without ".frozen/": the ports freeze .mpy,
+        # whose __file__ is the path after the prefix (py/builtinimport.c:229; "frozentest.py" in
+        # tests/ports/unix/extra_coverage.py:99-101, .exp:216). A package's is its __init__.py
+        # (asyncio, requests), whatever file stands for it here.
+        path = module_name.replace(".", "/")
+        if path in frozen_files:
+            return path + ".py"
+        if path + "/__init__" in frozen_files:
+            return path + "/__init__.py"
+        return None
 
     builtins.__import__ = _import
     global _search_flash, _firmware_import
     _search_flash = search_flash
     _firmware_import = _import
     # The script's sys.path is the one the importer reads (so sys.path.append works), as the
-    # firmware starts it (MICROPY_PY_SYS_PATH_DEFAULT in the ports' mpconfigport.h): "", frozen
-    # modules, /lib. This library's folder is on it only while one of its modules loads.
-    sys.path[:] = ["", ".frozen", "/lib"]
+    # firmware starts it: "", frozen modules (py/runtime.c:140-144), then the port's (PortProfile
+    # sysPath). This library's folder is on it only while one of its modules loads.
+    sys.path[:] = _host.info["port"]["sysPath"]
     for name, module in list(sys.modules.items()):
         if getattr(module, "__file__", "").startswith("/boardsim/"):
             del module.__file__  # loaded at start-up: built into the firmware
@@ -329,7 +356,9 @@ def _from_filesystem(original, name, args):
     finally:
         if at >= 0 and ".frozen" not in sys.path:
             sys.path.insert(min(at, len(sys.path)), ".frozen")
-    if "__file__" not in module.__dict__:
+    if "__file__" not in module.__dict__ and "__path__" not in module.__dict__:
+        # the interpreter's own built-in module, not a file nor a folder (a namespace package,
+        # py/builtinimport.c:478-495) of the student's
         raise ImportError("no module named '%s'" % name)
     return module
 

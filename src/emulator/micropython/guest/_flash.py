@@ -112,7 +112,7 @@ def mount(library_loading):
     script run's flash is a fresh one in memory, a console's the --flash folder).
     `library_loading()`: whether one of the library's modules is being imported."""
     global _mounted
-    flash = _mounted = Flash(vfs.VfsPosix("/boardsim"), vfs.VfsPosix("/"), library_loading)
+    flash = _mounted = Flash(vfs.VfsPosix("/boardsim"), vfs.VfsPosix("/beside"), library_loading)
     vfs.umount("/")
     vfs.mount(flash, "/")
     os.chdir("/")
@@ -121,9 +121,10 @@ def mount(library_loading):
 _mounted = None
 
 
-def has_module(name, entries):
-    """Whether import finds module `name` in one of the sys.path `entries` on the board's flash."""
-    return _mounted.has_module(name, entries)
+def modules_on_flash(names, entries):
+    """Of `names`, those import finds on the board's flash along the sys.path `entries` before any
+    frozen module of the name: one host call."""
+    return _mounted.modules_on_flash(names, entries)
 
 
 def changes():
@@ -143,6 +144,7 @@ class Flash:
         self._changes = 0
         # The script's neighbours, copied in at start (runtime/script.ts scriptNeighbours)
         self._neighbours = set(entry[0] for entry in beside_script.ilistdir("/") if entry[0].endswith(".py"))
+        self._neighbour_modules = [name[:-3] for name in self._neighbours]
 
     def _in_library(self, path):
         return path.startswith(_LIBRARY) and self._library_loading()
@@ -167,12 +169,10 @@ class Flash:
             path = self._cwd.rstrip("/") + "/" + path
         return path
 
-    def has_module(self, name, entries):
-        # py/builtinimport.c:98-152 (stat_top_level, stat_module): a folder `name`, or name.py or
-        # name.mpy, in one of the sys.path `entries`; one host call.
-        if _call("flashHasModule", name, self._cwd, entries):
-            return True
-        return bool(self._neighbours) and "" in entries and self._cwd == "/" and name + ".py" in self._neighbours
+    def modules_on_flash(self, names, entries):
+        # The host walks sys.path as py/builtinimport.c:117-152 does (host/vfs_lfs.ts flashModules),
+        # the script's neighbours standing in "/".
+        return _call("flashModules", names, self._cwd, entries, self._neighbour_modules)
 
     def mount(self, readonly, mkfs):
         pass
