@@ -177,7 +177,7 @@ function answer(host: GuestHost, name: string, args: HostRequest["args"]): HostR
 }
 
 function valueReply(host: GuestHost, value: HostValue, instant: boolean): HostReply {
-  return { value, instant, ...(host.scheduled?.() ? { scheduled: true } : {}) };
+  return host.scheduled?.() ? { value, instant, scheduled: true } : { value, instant };
 }
 
 function errorReply(error: unknown): HostReply {
