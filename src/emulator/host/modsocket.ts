@@ -124,9 +124,9 @@ export function modsocket(board: BoardContext) {
       return [[AF_INET, SOCK_STREAM, 0, "", [lookup(board, cString(host)), portIn]]];
     },
     /** read([n]) / readinto(buf[, n]): n < 0 reads to the end of the stream; null is the firmware's None. */
-    socketRead: (fd: number, size: number): Promise<ReadResult> => readLoop((max) => readOnce(sockets.get(fd), max), size, false),
+    socketRead: (fd: number, size: number): ReadResult | Promise<ReadResult> => readLoop((max) => readOnce(sockets.get(fd), max), size, false),
     /** readline([limit]): bytes up to and including "\n" (mp_stream_unbuffered_readline). */
-    socketReadline: (fd: number, limit: number): Promise<ReadResult> => readLoop((max) => readOnce(sockets.get(fd), max), limit, true),
+    socketReadline: (fd: number, limit: number): ReadResult | Promise<ReadResult> => readLoop((max) => readOnce(sockets.get(fd), max), limit, true),
     /**
      * write(buf): mp_stream_write writes everything (blocking); non-blocking, what the buffer took,
      * or null when nothing (py/stream.c lines 243-262).
@@ -161,27 +161,36 @@ export function modsocket(board: BoardContext) {
  * py/stream.c mp_stream_rw/stream_readall/stream_unbuffered_readline over one stream's `read`:
  * reads until `size` bytes (-1: end of stream; `line`: up to and including "\n"), or end of
  * stream. EAGAIN (non-blocking) ends it with what was read, or null when nothing was; other errors
- * raise, losing what was read.
+ * raise, losing what was read. While the stream has the bytes it answers at once (a .py
+ * readinto's data call then takes no microtask turn); from the first read that waits, later.
  */
-export async function readLoop(read: (max: number) => Uint8Array | Promise<Uint8Array>, size: number, line: boolean): Promise<ReadResult> {
+export function readLoop(read: (max: number) => Uint8Array | Promise<Uint8Array>, size: number, line: boolean): ReadResult | Promise<ReadResult> {
   const parts: Uint8Array[] = [];
   let total = 0;
-  for (;;) {
-    if (size >= 0 && total >= size) break;
-    const want = line ? 1 : size < 0 ? READALL_STEP : size - total;
-    let chunk: Uint8Array;
-    try {
-      chunk = await read(want);
-    } catch (error) {
-      if (error instanceof NetError && error.code === "EAGAIN") return total === 0 ? null : concat(parts, total);
-      throw error;
-    }
-    if (chunk.length === 0) break;
+  /** Keeps one read's bytes; true when the loop ends with them. */
+  const took = (chunk: Uint8Array): boolean => {
+    if (chunk.length === 0) return true;
     parts.push(chunk);
     total += chunk.length;
-    if (line && chunk[0] === 0x0a) break;
-  }
-  return concat(parts, total);
+    return (line && chunk[0] === 0x0a) || (size >= 0 && total >= size);
+  };
+  const failed = (error: unknown): ReadResult => {
+    if (error instanceof NetError && error.code === "EAGAIN") return total === 0 ? null : concat(parts, total);
+    throw error;
+  };
+  const loop = (): ReadResult | Promise<ReadResult> => {
+    try {
+      while (!(size >= 0 && total >= size)) {
+        const chunk = read(line ? 1 : size < 0 ? READALL_STEP : size - total);
+        if (chunk instanceof Promise) return chunk.then((c) => (took(c) ? concat(parts, total) : loop()), failed);
+        if (took(chunk)) break;
+      }
+    } catch (error) {
+      return failed(error);
+    }
+    return concat(parts, total);
+  };
+  return loop();
 }
 
 /** modlwip.c STATE_* (lines 319-324), negative lwIP errors after failures (ERR_RST -14, _ERR_BADF -16). */

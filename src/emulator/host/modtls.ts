@@ -177,11 +177,11 @@ export function modtls(board: BoardContext) {
       if (!doHandshake || (!mbedtls && server)) return null;
       return handshake(s);
     },
-    tlsRead: (fd: number, size: number): Promise<ReadResult> => {
+    tlsRead: (fd: number, size: number): ReadResult | Promise<ReadResult> => {
       const s = state(fd);
       return readLoop((max) => readOnce(s, max), size, false);
     },
-    tlsReadline: (fd: number, limit: number): Promise<ReadResult> => {
+    tlsReadline: (fd: number, limit: number): ReadResult | Promise<ReadResult> => {
       const s = state(fd);
       return readLoop((max) => readOnce(s, max), limit, true);
     },

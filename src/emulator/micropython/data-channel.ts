@@ -276,7 +276,8 @@ export class DataChannelHost {
   constructor(
     private readonly channel: DataChannel,
     private readonly host: GuestHost,
-    private readonly answer: (name: string, args: HostValue[]) => Promise<HostReply>,
+    /** A reply at once where the host call did not block (no microtask turn), else a promise of it. */
+    private readonly answer: (name: string, args: HostValue[]) => HostReply | Promise<HostReply>,
   ) {}
 
   /**
@@ -346,7 +347,8 @@ export class DataChannelHost {
       this.settle(name);
       const reads = name === "socketRecv" || name === "socketRead";
       const args: HostValue[] = reads ? [fd, words[SIZE]!] : [fd, data.slice(0, words[LENGTH]!)];
-      const reply = name ? await this.answer(name, args) : { error: { pyType: "TypeError", pyArgs: ["invalid bridge argument"] } };
+      const answered = name ? this.answer(name, args) : { error: { pyType: "TypeError", pyArgs: ["invalid bridge argument"] } };
+      const reply = answered instanceof Promise ? await answered : answered;
       if (this.stopped) return;
       if ("value" in reply && (typeof reply.value === "number" || reply.value instanceof Uint8Array)) {
         const { value } = reply;

@@ -160,14 +160,27 @@ function fatal(cause: string): RunOutcome {
   return { kind: "raised", pyType: "RuntimeError", traceback: [`RuntimeError: fatal error (${cause})`] };
 }
 
-/** Runs one host call; a GuestException (or any failure) becomes the reply the worker raises in Python. */
-async function answer(host: GuestHost, name: string, args: HostRequest["args"]): Promise<HostReply> {
+/**
+ * Runs one host call; a GuestException (or any failure) becomes the reply the worker raises in
+ * Python. A call the host answers at once is answered at once, not through a promise: the
+ * microtask turns of two awaits were ≈ 0.7 µs of a .py data call's round trip (data-channel.ts).
+ */
+function answer(host: GuestHost, name: string, args: HostRequest["args"]): HostReply | Promise<HostReply> {
+  let result: HostValue | Promise<HostValue>;
   try {
-    const result = host.call(name, args);
-    const value = await result;
-    return { value, instant: !(result instanceof Promise), ...(host.scheduled?.() ? { scheduled: true } : {}) };
+    result = host.call(name, args);
+    if (!(result instanceof Promise)) return valueReply(host, result, true);
   } catch (error) {
-    if (error instanceof GuestException) return { error: { pyType: error.pyType, pyArgs: error.pyArgs } };
-    return { error: { pyType: "RuntimeError", pyArgs: [`boardsim internal error: ${(error as Error)?.message ?? String(error)}`] } };
+    return errorReply(error);
   }
+  return result.then((value) => valueReply(host, value, false)).catch(errorReply);
+}
+
+function valueReply(host: GuestHost, value: HostValue, instant: boolean): HostReply {
+  return host.scheduled?.() ? { value, instant, scheduled: true } : { value, instant };
+}
+
+function errorReply(error: unknown): HostReply {
+  if (error instanceof GuestException) return { error: { pyType: error.pyType, pyArgs: error.pyArgs } };
+  return { error: { pyType: "RuntimeError", pyArgs: [`boardsim internal error: ${(error as Error)?.message ?? String(error)}`] } };
 }
