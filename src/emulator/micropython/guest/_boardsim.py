@@ -250,6 +250,11 @@ def _import_as_firmware():
         seen[1] = list(sys.path)
         search(shadowable)  # every name in one host call
 
+    def flash_unseen():
+        # A soft reset brings the interpreter back as it was at start-up (worker.ts), `found` with
+        # it: the last run may have written or removed a module's file, so import asks the flash again.
+        seen[0] = -1
+
     def students_file(name, args):
         # A module the firmware has not: only a file of the student's (the flash, /lib, mip's) may
         # be it, so the interpreter's frozen modules are off the path (and its built-in ones, cmath
@@ -300,8 +305,9 @@ def _import_as_firmware():
         return None
 
     builtins.__import__ = _import
-    global _search_flash, _firmware_import
+    global _search_flash, _flash_unseen, _firmware_import
     _search_flash = search_flash
+    _flash_unseen = flash_unseen
     _firmware_import = _import
     # The script's sys.path is the one the importer reads (so sys.path.append works), as the
     # firmware starts it: "", frozen modules (py/runtime.c:140-144), then the port's (PortProfile
@@ -315,6 +321,7 @@ def _import_as_firmware():
 
 _native_help = None
 _search_flash = None
+_flash_unseen = None
 _firmware_import = None  # the import hook of _import_as_firmware
 
 
