@@ -276,12 +276,19 @@ def _import_as_firmware():
         loading[0] += 1
         if loading[0] == 1:
             sys.path.insert(0, "/boardsim")
+        outer = sys.modules.get(package)
+        if getattr(outer, "__path__", None) == ".frozen/" + package:
+            outer.__path__ = "/boardsim/" + package  # where its submodules load from here
         try:
             module = original(name, *args)
         finally:
             loading[0] -= 1
             if loading[0] == 0:
                 sys.path.remove("/boardsim")
+            # the firmware's frozen package (umqtt): found at ".frozen/umqtt" (py/builtinimport.c:494-498)
+            outer = sys.modules.get(package)
+            if getattr(outer, "__path__", None) == "/boardsim/" + package:
+                outer.__path__ = ".frozen/" + package
         # a package's submodule (umqtt.simple) too: frozen as umqtt/simple.py
         for loaded in (sys.modules.get(package), sys.modules.get(name)):
             if getattr(loaded, "__file__", "").startswith("/boardsim/"):
