@@ -92,6 +92,7 @@ def _import_as_firmware():
     import builtins
     import os
     import _flash
+    import _vfs
 
     frozen_files = set(_host.info["frozenFiles"])
     library = set(n[:-3] if n.endswith(".py") else n for n in os.listdir("/boardsim"))
@@ -239,11 +240,53 @@ def _import_as_firmware():
         return found[top]
 
     def search(names):
-        on_flash = _flash.modules_on_flash(list(names), sys.path)
+        mounts = [point.rstrip("/") for point, _ in _vfs._mounted]
+        on_flash = search_mounted(names, mounts) if mounts else _flash.modules_on_flash(list(names), sys.path)
         # without ".frozen" on sys.path a frozen module is only the student's (else ImportError)
         no_frozen = ".frozen" not in sys.path
         for name in names:
             found[name] = name in on_flash or (no_frozen and name in frozen_here)
+        if mounts:
+            seen[0] = -1  # a mounted filesystem's files change without the flash's count: asked again
+
+    def search_mounted(names, mounts):
+        # sys.path in order (py/builtinimport.c:117-152), where the script mounted a filesystem
+        # (mpremote mount's /remote, a FAT on a block device): an entry in one is stat'ed there,
+        # each run of the others asked of the flash in one host call.
+        cwd = os.getcwd().rstrip("/")
+        wanted = list(names)
+        held = []
+        run = []
+        for entry in sys.path + [None]:
+            at = None
+            if isinstance(entry, str) and not entry.startswith(".frozen"):
+                at = entry.rstrip("/") if entry.startswith("/") else (cwd + "/" + entry).rstrip("/")
+                if not any(at == point or at.startswith(point + "/") for point in mounts):
+                    at = None
+            if at is None and entry is not None:
+                run.append(entry)
+                continue
+            if run and wanted:
+                got = _flash.modules_on_flash(wanted, run)
+                held.extend(got)
+                wanted = [name for name in wanted if name not in got]
+            run = []
+            if at is not None:
+                for name in wanted:
+                    if module_at(at + "/" + name):
+                        held.append(name)
+                wanted = [name for name in wanted if name not in held]
+        return held
+
+    def module_at(base):
+        # py/builtinimport.c:98-112 stat_module: a folder, else name.py or name.mpy as a file
+        for path, kind in ((base, 0x4000), (base + ".py", 0x8000), (base + ".mpy", 0x8000)):
+            try:
+                if os.stat(path)[0] & 0xF000 == kind:
+                    return True
+            except OSError:
+                pass
+        return False
 
     def search_flash():
         seen[0] = _flash.changes()

@@ -132,6 +132,11 @@ def changes():
     return _mounted._changes
 
 
+def changed():
+    """A filesystem mounted or unmounted (vfs.mount): what import found on the flash may not hold."""
+    _mounted._changes += 1
+
+
 class Flash:
     # `library`: the board's modules (the firmware's built-in and frozen ones), found by import
     # under /boardsim/ while one of them loads, but not a folder of the flash.
