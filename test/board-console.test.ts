@@ -79,6 +79,40 @@ describe("boot", () => {
     run.type("\x04");
     expect(await run.take(">>> ")).toContain("<module 'dht' from 'dht.py'> mine <module 'json' from 'json.py'> mine False\r\n");
   });
+
+  // The ESP8266's sys.path ends in "/" (ports/esp8266/main.c:58-59): from another directory its
+  // import finds a file of "/" as "//helper.py" (py/builtinimport.c:127-133 joins entry, "/" and
+  // name), so a module beside the script does too; the ESP32's has no "/" (ports/esp32/main.c:130).
+  it.each([
+    ["esp8266", "<module 'helper' from '//helper.py'> 7"],
+    ["esp32", "no module named 'helper'"],
+  ])("%s: after os.chdir('/lib') a module beside the script imports through sys.path's '/' only where it has one", async (board, shown) => {
+    const main = "import os\nos.mkdir('/lib')\nos.chdir('/lib')\ntry:\n    import helper\n    print(helper, helper.X)\nexcept ImportError as e:\n    print(e)\n";
+    const run = await boot(board, { main, modules: { "helper.py": "X = 7\n" } });
+    expect(await run.take(">>> ")).toContain(`${shown}\r\n`);
+  });
+
+  // A soft reset starts the interpreter again (ports/esp32/main.c:124-210): its import stats the
+  // flash as it is then (py/builtinimport.c:117-152), so a dht.py written before Ctrl-D (mpremote's
+  // `cp` then `run`, which soft-resets) is the dht imported after it, and one removed is not.
+  it("a dht.py written at the REPL is the dht imported after Ctrl-D; one removed leaves the frozen dht", async () => {
+    const softReset = async (run: ConsoleRun) => (run.type("\x04"), await run.take(">>> "));
+    const imported = "import dht; print(dht, getattr(dht, 'X', '-'), hasattr(dht, 'DHT11'))";
+    const written = await boot("esp32");
+    await written.take(">>> ");
+    await repl(written, "f = open('dht.py', 'w'); f.write('X = 1\\n'); f.close()");
+    await softReset(written);
+    expect(await repl(written, imported)).toContain("\r\n<module 'dht' from 'dht.py'> 1 False\r\n");
+
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), "boardsim-flash-")), "flash");
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, "dht.py"), "X = 1\n");
+    const removed = await boot("esp32", { flashDir: dir });
+    await removed.take(">>> ");
+    await repl(removed, "import os; os.remove('dht.py')");
+    await softReset(removed);
+    expect(await repl(removed, imported)).toContain("\r\n<module 'dht' from 'dht.py'> - True\r\n");
+  });
 });
 
 describe("flash filesystem", () => {

@@ -591,6 +591,16 @@ print(utime.ticks_ms() >= 0, ujson.dumps([1]))
     ]);
   });
 
+  // The frozen umqtt has no __init__: import finds the folder at ".frozen/umqtt", a namespace
+  // package whose __path__ is that path (py/builtinimport.c:117-152, 494-498; py/frozenmod.c:122-125
+  // a name followed by "/" is a folder); its submodules import from it, after it too.
+  it.each(["esp32", "esp8266"])("%s: the frozen umqtt's __path__ is .frozen/umqtt, its submodules import after it", async (board) => {
+    expect(await printed(board, `import umqtt.simple\nprint(umqtt, umqtt.__path__)\nfrom umqtt import robust\nimport umqtt.robust as again\nprint(robust, again is robust, umqtt.__path__)\n`)).toEqual([
+      "<module 'umqtt'> .frozen/umqtt",
+      "<module 'umqtt.robust' from 'umqtt/robust.py'> True .frozen/umqtt",
+    ]);
+  });
+
   // A frozen .mpy's __file__ is its path without ".frozen/" (py/builtinimport.c:229; "frozentest.py"
   // in tests/ports/unix/extra_coverage.py:99-101, .exp:216); a package's is its __init__.py.
   it("frozen modules show their manifest's path, built-in ones none (v1.23 frozen manifests)", async () => {

@@ -135,3 +135,44 @@ describe("os.VfsFat on a RAM block device", () => {
     }
   });
 });
+
+// py/builtinimport.c:117-152 stat_top_level walks sys.path through the VFS, so a folder of a mounted
+// filesystem (a FAT here, mpremote mount's /remote alike) is searched as the flash's are: from the
+// current directory ("") a dht.py or json.py there comes before the frozen dht and the built-in
+// json; unmounted, the firmware's again; a /dht.py of the flash is not the current directory's.
+describe("import from a mounted filesystem", () => {
+  it("a dht.py and a json.py in the current directory on a mounted FAT shadow the frozen dht and the built-in json", async () => {
+    const { output } = await runScript(
+      `${RAMDISK}
+bdev = RAMBlockDev(512, 50)
+os.VfsFat.mkfs(bdev)
+with open("/dht.py", "w") as f:
+    f.write("X = 'flash'\\n")
+os.mount(bdev, "/ram")
+for name in ("dht", "json"):
+    with open("/ram/%s.py" % name, "w") as f:
+        f.write("X = 'ram'\\n")
+os.chdir("/ram")
+import dht, json
+print("ram", dht, dht.X, json, json.X)
+import sys
+del sys.modules["dht"], sys.modules["json"]
+os.remove("dht.py")
+import dht, json
+print("removed", dht, getattr(dht, "X", "-"), json.X)
+os.chdir("/")
+os.umount("/ram")
+del sys.modules["dht"], sys.modules["json"]
+import dht, json
+print("umounted", dht, dht.X, json)
+`,
+      "esp32",
+      "main.py",
+    );
+    expect(output.split("\n").filter((l) => /^(ram|removed|umounted) /.test(l))).toEqual([
+      "ram <module 'dht' from 'dht.py'> ram <module 'json' from 'json.py'> ram",
+      "removed <module 'dht' from 'dht.py'> - ram",
+      "umounted <module 'dht' from 'dht.py'> flash <module 'json'>",
+    ]);
+  });
+});

@@ -456,6 +456,7 @@ if (input.board) prepareFirmware(mp);
 // callbacks (which free ids in that state) run only from this thread's event loop, which it
 // never returns to while the interpreter lives.
 const start = sandboxed.snapshot();
+let restored = false;
 for (;;) {
   const result = runOnce();
   if (result.kind !== "soft-reset") {
@@ -463,6 +464,7 @@ for (;;) {
     break;
   }
   start.restore();
+  restored = true;
   resetBridge();
   Atomics.store(signal, 1, 0);
   parentPort!.postMessage(result);
@@ -471,6 +473,8 @@ for (;;) {
 
 function runOnce(): WorkerOutcome {
   try {
+    // What import found on the flash at start-up came back with the state: the last run may have changed it.
+    if (restored) mp.runPython("_boardsim._flash_unseen()");
     if (input.board) {
       const takeSoftReset = () => [softResetRequested, (softResetRequested = false)][0]!;
       const context = { mp, hostCall, flushConsole, raiseIfInterrupted, takeSoftReset, input: consoleInput!, setConsoleSink: (sink: typeof consoleSink) => (consoleSink = sink) };

@@ -92,6 +92,7 @@ def _import_as_firmware():
     import builtins
     import os
     import _flash
+    import _vfs
 
     frozen_files = set(_host.info["frozenFiles"])
     library = set(n[:-3] if n.endswith(".py") else n for n in os.listdir("/boardsim"))
@@ -239,16 +240,63 @@ def _import_as_firmware():
         return found[top]
 
     def search(names):
-        on_flash = _flash.modules_on_flash(list(names), sys.path)
+        mounts = [point.rstrip("/") for point, _ in _vfs._mounted]
+        on_flash = search_mounted(names, mounts) if mounts else _flash.modules_on_flash(list(names), sys.path)
         # without ".frozen" on sys.path a frozen module is only the student's (else ImportError)
         no_frozen = ".frozen" not in sys.path
         for name in names:
             found[name] = name in on_flash or (no_frozen and name in frozen_here)
+        if mounts:
+            seen[0] = -1  # a mounted filesystem's files change without the flash's count: asked again
+
+    def search_mounted(names, mounts):
+        # sys.path in order (py/builtinimport.c:117-152), where the script mounted a filesystem
+        # (mpremote mount's /remote, a FAT on a block device): an entry in one is stat'ed there,
+        # each run of the others asked of the flash in one host call.
+        cwd = os.getcwd().rstrip("/")
+        wanted = list(names)
+        held = []
+        run = []
+        for entry in sys.path + [None]:
+            at = None
+            if isinstance(entry, str) and not entry.startswith(".frozen"):
+                at = entry.rstrip("/") if entry.startswith("/") else (cwd + "/" + entry).rstrip("/")
+                if not any(at == point or at.startswith(point + "/") for point in mounts):
+                    at = None
+            if at is None and entry is not None:
+                run.append(entry)
+                continue
+            if run and wanted:
+                got = _flash.modules_on_flash(wanted, run)
+                held.extend(got)
+                wanted = [name for name in wanted if name not in got]
+            run = []
+            if at is not None:
+                for name in wanted:
+                    if module_at(at + "/" + name):
+                        held.append(name)
+                wanted = [name for name in wanted if name not in held]
+        return held
+
+    def module_at(base):
+        # py/builtinimport.c:98-112 stat_module: a folder, else name.py or name.mpy as a file
+        for path, kind in ((base, 0x4000), (base + ".py", 0x8000), (base + ".mpy", 0x8000)):
+            try:
+                if os.stat(path)[0] & 0xF000 == kind:
+                    return True
+            except OSError:
+                pass
+        return False
 
     def search_flash():
         seen[0] = _flash.changes()
         seen[1] = list(sys.path)
         search(shadowable)  # every name in one host call
+
+    def flash_unseen():
+        # A soft reset brings the interpreter back as it was at start-up (worker.ts), `found` with
+        # it: the last run may have written or removed a module's file, so import asks the flash again.
+        seen[0] = -1
 
     def students_file(name, args):
         # A module the firmware has not: only a file of the student's (the flash, /lib, mip's) may
@@ -271,12 +319,19 @@ def _import_as_firmware():
         loading[0] += 1
         if loading[0] == 1:
             sys.path.insert(0, "/boardsim")
+        outer = sys.modules.get(package)
+        if getattr(outer, "__path__", None) == ".frozen/" + package:
+            outer.__path__ = "/boardsim/" + package  # where its submodules load from here
         try:
             module = original(name, *args)
         finally:
             loading[0] -= 1
             if loading[0] == 0:
                 sys.path.remove("/boardsim")
+            # the firmware's frozen package (umqtt): found at ".frozen/umqtt" (py/builtinimport.c:494-498)
+            outer = sys.modules.get(package)
+            if getattr(outer, "__path__", None) == "/boardsim/" + package:
+                outer.__path__ = ".frozen/" + package
         # a package's submodule (umqtt.simple) too: frozen as umqtt/simple.py
         for loaded in (sys.modules.get(package), sys.modules.get(name)):
             if getattr(loaded, "__file__", "").startswith("/boardsim/"):
@@ -300,8 +355,9 @@ def _import_as_firmware():
         return None
 
     builtins.__import__ = _import
-    global _search_flash, _firmware_import
+    global _search_flash, _flash_unseen, _firmware_import
     _search_flash = search_flash
+    _flash_unseen = flash_unseen
     _firmware_import = _import
     # The script's sys.path is the one the importer reads (so sys.path.append works), as the
     # firmware starts it: "", frozen modules (py/runtime.c:140-144), then the port's (PortProfile
@@ -315,6 +371,7 @@ def _import_as_firmware():
 
 _native_help = None
 _search_flash = None
+_flash_unseen = None
 _firmware_import = None  # the import hook of _import_as_firmware
 
 

@@ -132,6 +132,11 @@ def changes():
     return _mounted._changes
 
 
+def changed():
+    """A filesystem mounted or unmounted (vfs.mount): what import found on the flash may not hold."""
+    _mounted._changes += 1
+
+
 class Flash:
     # `library`: the board's modules (the firmware's built-in and frozen ones), found by import
     # under /boardsim/ while one of them loads, but not a folder of the flash.
@@ -150,8 +155,9 @@ class Flash:
         return path.startswith(_LIBRARY) and self._library_loading()
 
     def _beside_script(self, path, mode="r"):
-        # Only top-level .py files, only for reading, only where the flash has none.
-        if path.count("/") != 1 or not path.endswith(".py") or "w" in mode or "a" in mode or "+" in mode:
+        # Only top-level .py files, only for reading, only where the flash has none. "//x.py" is one:
+        # import joins a sys.path entry "/" (the ESP8266's) and the name with "/" (py/builtinimport.c:127-133).
+        if path.lstrip("/").count("/") or not path.endswith(".py") or "w" in mode or "a" in mode or "+" in mode:
             return None
         try:
             _held("flashStat", path)

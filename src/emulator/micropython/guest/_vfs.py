@@ -5,6 +5,7 @@ from vfs import *
 from vfs import mount as _mount, umount as _umount
 import io
 from _host import constructor as _held
+import _flash
 
 del VfsPosix  # the interpreter's own files: not in the boards' firmware (extmod/modvfs.c:54-56, MICROPY_VFS_POSIX off)
 
@@ -41,8 +42,12 @@ def mount(fsobj, mount_point, *, readonly=False, mkfs=False):
         wrapper = _ScriptVfs(fsobj, mount_point)
         _mount(wrapper, mount_point, readonly=readonly, mkfs=mkfs)
         _script_vfs.append(wrapper)  # only once mounted: a mount that failed leaves nothing here
+        _mounted.append((mount_point, fsobj))
+        _flash.changed()
         return
     _mount(fsobj, mount_point, readonly=readonly, mkfs=mkfs)
+    _mounted.append((mount_point, fsobj))
+    _flash.changed()
 
 
 def umount(mount_point):
@@ -52,8 +57,20 @@ def umount(mount_point):
         if fs._fs is mount_point or fs._at == mount_point:
             _umount(fs)
             _script_vfs.pop(i)
+            _unmounted(mount_point)
             return
     _umount(mount_point)
+    _unmounted(mount_point)
+
+
+# The filesystems the script mounted, (mount point, object): import's search of sys.path looks
+# in them itself (_boardsim), the host knowing only the flash.
+_mounted = []
+
+
+def _unmounted(mount_point):
+    _mounted[:] = [m for m in _mounted if m[0] != mount_point and m[1] is not mount_point]
+    _flash.changed()
 
 
 # A filesystem written in Python (mpremote mount's RemoteFS, a script's own): import calls its
