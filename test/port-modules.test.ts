@@ -601,6 +601,42 @@ print(utime.ticks_ms() >= 0, ujson.dumps([1]))
     ]);
   });
 
+  // The frozen packages asyncio, requests and mip (extmod/asyncio/manifest.py; micropython-lib's
+  // requests/__init__.py, mip/__init__.py) are folders at ".frozen/<name>" (py/builtinimport.c:494-498).
+  it.each([...BOARDS, "mpython"])("%s: the frozen packages asyncio, requests and mip have the firmware's __path__", async (board) => {
+    expect(await printed(board, `import asyncio, requests, mip\nprint(asyncio.__path__, requests.__path__, mip.__path__)\n`)).toEqual([
+      ".frozen/asyncio .frozen/requests .frozen/mip",
+    ]);
+  });
+
+  // A frozen module's own import runs the script's search (py/builtinimport.c:366-413): mip's
+  // `import requests` (micropython-lib mip/__init__.py:5) finds the student's requests.py in "" before
+  // ".frozen". Its u-names force the built-in modules (py/objmodule.c:176-200): umqtt.simple's
+  // `import usocket as socket` (umqtt/simple.py:1) is never a student's socket.py; asyncio imports
+  // socket only in open_connection/start_server (extmod/asyncio/stream.py:101, 180). (Not asyncio on
+  // the ESP8266: there, after a file is written, importing it runs out of heap, on main too.)
+  it.each([...BOARDS, "mpython"])("%s: the frozen mip imports the student's requests.py; umqtt and asyncio not the student's socket.py", async (board) => {
+    const lines = await printed(
+      board,
+      `for name in ("requests", "socket"):
+    with open(name + ".py", "w") as f:
+        f.write("print('imported', __name__)\\nX = 'mine'\\n")
+import mip${board === "esp8266" ? "" : ", asyncio"}
+print(mip.requests, mip.requests.X)
+try:
+    import umqtt.simple
+    print(umqtt.simple.socket)
+except ImportError as e:
+    print(e)
+`,
+    );
+    expect(lines).toEqual([
+      "imported requests",
+      "<module 'requests' from 'requests.py'> mine",
+      board === "pico_w" ? "no module named 'umqtt'" : "<module 'socket'>",
+    ]);
+  });
+
   // A frozen .mpy's __file__ is its path without ".frozen/" (py/builtinimport.c:229; "frozentest.py"
   // in tests/ports/unix/extra_coverage.py:99-101, .exp:216); a package's is its __init__.py.
   it("frozen modules show their manifest's path, built-in ones none (v1.23 frozen manifests)", async () => {

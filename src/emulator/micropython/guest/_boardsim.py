@@ -171,6 +171,8 @@ def _import_as_firmware():
                     return original(name, *args)
                 if top in shadowable and shadowed(top):
                     return students_file(name, args)
+            elif top in shadowable and importers and importers[-1] in frozen_here:
+                return frozens_import(name, args)
             if name in held:
                 return held[name]
             base = builtin_named(top)
@@ -219,6 +221,24 @@ def _import_as_firmware():
             except ImportError:
                 raise ImportError("no module named '%s'" % name)
         return module
+
+    importers = []  # the packages of this library's modules loading now, the innermost last
+
+    def frozens_import(name, args):
+        # A firmware's frozen module (mip's `import requests`) imports as the script does
+        # (py/builtinimport.c:366-413: the same sys.path, "" before ".frozen"), so a student's file
+        # may be what it gets; the library's private modules keep getting the library's. A student's
+        # file running here runs inside the frozen import, where C alone holds the import hook's
+        # arguments: no collection (nor the held heap taken back, __import__ below) until it ends.
+        at = sys.path.index("/boardsim")
+        del sys.path[at]
+        counts = loading[0], nested[0]
+        loading[0] = nested[0] = 0
+        try:
+            return _host.constructor(_import)(name, *args)
+        finally:
+            loading[0], nested[0] = counts
+            sys.path.insert(at, "/boardsim")
 
     found = {}  # shadowable module name: whether import finds it on the flash first
     seen = [-1, None]  # the flash's changes and sys.path that `found` is for
@@ -322,9 +342,11 @@ def _import_as_firmware():
         outer = sys.modules.get(package)
         if getattr(outer, "__path__", None) == ".frozen/" + package:
             outer.__path__ = "/boardsim/" + package  # where its submodules load from here
+        importers.append(package)
         try:
             module = original(name, *args)
         finally:
+            importers.pop()
             loading[0] -= 1
             if loading[0] == 0:
                 sys.path.remove("/boardsim")
@@ -338,6 +360,10 @@ def _import_as_firmware():
                 frozen_as = frozen_file(loaded.__name__)
                 if frozen_as:
                     loaded.__file__ = frozen_as
+                    if frozen_as.endswith("/__init__.py"):
+                        # a frozen package (asyncio, requests, mip) here one file: its firmware's
+                        # __path__ (py/builtinimport.c:494-498)
+                        loaded.__path__ = ".frozen/" + frozen_as[:-12]
                 else:
                     del loaded.__file__
         return module

@@ -4,7 +4,6 @@
 import _host as _bridge  # format_exception is set after this module loads
 from _host import call as _call
 import _modselect as _select  # its _wait (select.py lists only the firmware's names)
-import socket as _socket
 
 _POLLIN, _POLLOUT = _select.POLLIN, _select.POLLOUT
 
@@ -402,6 +401,8 @@ StreamWriter = Stream
 
 
 def open_connection(host, port):
+    import socket as _socket  # here, as extmod/asyncio/stream.py:101: a student's socket.py at this call
+
     ai = _socket.getaddrinfo(host, port, 0, _socket.SOCK_STREAM)[0]
     s = _socket.socket(ai[0], ai[1], ai[2])
     s.setblocking(False)
@@ -447,6 +448,8 @@ class Server:
 
 
 def start_server(cb, host, port, backlog=5):
+    import socket as _socket  # extmod/asyncio/stream.py:180
+
     ai = _socket.getaddrinfo(host, port)[0]
     s = _socket.socket()
     s.setblocking(False)

@@ -2,9 +2,10 @@
 # install(package, index=None, target=None, version=None, mpy=True). The internet is not simulated,
 # so only indexes and files served on the virtual network (e.g. python3 -m http.server on this PC,
 # reached at http://192.168.1.2:PORT) can be installed from.
-import json
-import os
+# at the top as micropython/mip/mip/__init__.py:4-6: a student's requests.py is what mip gets; its
+# json is the built-in (Response.json's ujson there), os imported where it is used (:15, :46)
 import sys
+import ujson as json
 
 import requests
 
@@ -12,6 +13,8 @@ _INDEX = "https://micropython.org/pi/v2"
 
 
 def _ensure_dir(path):
+    import os
+
     parts = path.split("/")
     for i in range(2, len(parts)):
         try:

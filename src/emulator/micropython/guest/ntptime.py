@@ -1,7 +1,8 @@
 # The ntptime module frozen into the firmware: one SNTP query (RFC 4330) over UDP port 123, written
 # from the protocol and its documented API: host, timeout, time(), settime().
-import socket
-import struct
+# the built-in modules by their u-names (micropython-lib micropython/net/ntptime/ntptime.py:1-10)
+import usocket as socket
+import ustruct as struct
 import utime
 
 host = "pool.ntp.org"

@@ -1,6 +1,6 @@
 # The requests module frozen into the firmware (micropython-lib's bundle-networking), written from its
 # documented API: HTTP/1.0 requests over the board's sockets, one connection per request.
-import socket
+import usocket as socket  # the built-in socket (python-ecosys/requests/requests/__init__.py:1)
 import tls
 
 
@@ -34,7 +34,7 @@ class Response:
         return str(self.content, self.encoding)
 
     def json(self):
-        import json
+        import ujson as json  # :31, the built-in json
 
         return json.loads(self.content)
 
@@ -77,11 +77,11 @@ def request(method, url, data=None, json=None, headers=None, stream=None, auth=N
                 s.write(headers[k])
                 s.write(b"\r\n")
             if auth is not None:
-                import binascii
+                import ubinascii as binascii
 
                 s.write(b"Authorization: Basic %s\r\n" % binascii.b2a_base64(b"%s:%s" % auth)[:-1])
             if json is not None:
-                import json as _json
+                import ujson as _json
 
                 data = _json.dumps(json)
                 s.write(b"Content-Type: application/json\r\n")

@@ -1,6 +1,6 @@
 # umqtt.robust, frozen into the ESP firmwares: umqtt.simple's client that reconnects and retries
 # when the connection fails (its documented API: DELAY, DEBUG, delay(), log(), reconnect()).
-import time
+import utime as time  # micropython/umqtt.robust/umqtt/robust.py:1: the built-in time
 
 from . import simple
 

@@ -1,7 +1,9 @@
 # umqtt.simple, frozen into the ESP firmwares: an MQTT 3.1.1 client (OASIS MQTT v3.1.1), written
 # from the protocol and the module's documented API (MQTTClient, MQTTException).
-import socket
-import struct
+# the u-names force the built-in modules, never a student's socket.py (micropython-lib 50ed36fb
+# micropython/umqtt.simple/umqtt/simple.py:1-2, py/objmodule.c:176-200)
+import usocket as socket
+import ustruct as struct
 
 
 class MQTTException(Exception):
