@@ -732,4 +732,20 @@ print(abs(gc.mem_free() - before) <= 256, before > 30000)
     );
     expect(lines).toEqual(["True True"]);
   });
+
+  it("esp8266: also after the script wrote a file (the import asks the flash again: its host call took the heap back before the module compiled, MemoryError)", async () => {
+    const lines = await output(
+      "esp8266",
+      `import gc
+with open("log.txt", "w") as f:
+    f.write("x")
+gc.collect()
+before = gc.mem_free()
+import asyncio
+gc.collect()
+print(abs(gc.mem_free() - before) <= 256, before > 30000)
+`,
+    );
+    expect(lines).toEqual(["True True"]);
+  });
 });

@@ -527,11 +527,15 @@ def __import__(name, *args):
     free_before = _gc.mem_free()
     _ballast = None
     _gc.collect()
-    # Taken back at a later host call where the worker may collect (_host.run_deferred): inside the
-    # import, C alone holds the heap block of the import hook's arguments (_import_as_firmware's
-    # closure, py/objclosure.c closure_call), which a collection there freed under C's feet.
-    _host.defer(lambda: _retake(free_before))
-    return _host.untimed(_native_import, name, *args)
+    try:
+        return _host.untimed(_native_import, name, *args)
+    finally:
+        # Taken back at a later host call where the worker may collect (_host.run_deferred): inside
+        # the import, C alone holds the heap block of the import hook's arguments (_import_as_firmware's
+        # closure, py/objclosure.c closure_call), which a collection there freed under C's feet.
+        # Deferred only once the import is done: a host call inside it (the import order asking the
+        # flash after the script wrote a file) took the heap back before the module compiled.
+        _host.defer(lambda: _retake(free_before))
 
 
 def _import_frozen_without_heap():
