@@ -325,6 +325,21 @@ describe("REPL", () => {
     expect(await run.take(">>> ")).toBe('Traceback (most recent call last):\r\n  File "<stdin>", line 1, in <module>\r\nKeyboardInterrupt: \r\n>>> ');
   });
 
+  // A student's requests.py that the frozen mip imports (py/builtinimport.c:366-413) is the
+  // student's code, as from a plain import: the script's busy time, so Ctrl-C stops a loop at its
+  // top, though it runs inside the frozen import (_host.untimed, which the stat of the file ends).
+  it("Ctrl-C stops a loop in a student's requests.py that the frozen mip imports, as in a plain import", async () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), "boardsim-flash-")), "flash");
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, "requests.py"), "print('requests.py runs')\nn = 0\nwhile True:\n    n += 1\n");
+    const run = await boot("pico_w", { flashDir: dir });
+    await run.take(">>> ");
+    run.type("import mip\r");
+    await run.take("requests.py runs\r\n");
+    run.type("\x03");
+    expect(await run.take(">>> ")).toBe('Traceback (most recent call last):\r\n  File "<stdin>", line 1, in <module>\r\n  File "requests.py", line 4, in <module>\r\nKeyboardInterrupt: \r\n>>> ');
+  });
+
   it("Ctrl-D soft-reboots: a PC client of the board's server sees its connection end, main.py runs again", async () => {
     const run = await boot("pico_w", { main: "print('main ran')\n" });
     await run.take(">>> ");

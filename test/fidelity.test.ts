@@ -129,9 +129,16 @@ describe("mpython module", () => {
       oled.show();
     `);
     expect(outcome).toMatchObject({ kind: "raised", pyType: "ImportError" });
-    // Left: the firmware's traceback has the import's line (File "main.py", line 2, in <module>); a TS
-    // board's import fails while the module links, with no frame, so the exception line alone.
-    expect(output).toMatch(/(^|\n)ImportError: no module named 'mpython'\n$/);
+    // The firmware's traceback has the import's line (py/builtinimport.c:454); a TS board's import
+    // fails while the module links, before any of it runs: the frame is the import statement's.
+    expect(output).toMatch(/(^|\n)Traceback \(most recent call last\):\n {2}File "main\.ts", line 2, in <module>\nImportError: no module named 'mpython'\n$/);
+  });
+
+  it("a name a board module has not fails the import as the firmware's from-import does, at its line", async () => {
+    const { output, outcome } = await runScript(`print("a");\nimport { connectWiFi } from "network";\nprint(connectWiFi);\n`);
+    expect(outcome).toMatchObject({ kind: "raised", pyType: "ImportError" });
+    // py/runtime.c:1542 (mp_import_from); the module links before any of the script runs
+    expect(output).toMatch(/(^|\n)Traceback \(most recent call last\):\n {2}File "main\.ts", line 2, in <module>\nImportError: can't import name connectWiFi\n$/);
   });
 
   it("wifi.connectWiFi() gives up after its timeout with the tutorial's message, a dot every 500 ms", async () => {

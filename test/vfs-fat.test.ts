@@ -175,4 +175,48 @@ print("umounted", dht, dht.X, json)
       "umounted <module 'dht' from 'dht.py'> flash <module 'json'>",
     ]);
   });
+
+  // extmod/vfs.c:57-93: a relative path (sys.path's "") goes to the current directory's filesystem
+  // as it is, and mpremote's RemoteFS joins its own directory to every path (absolute ones too), so
+  // after os.chdir("/remote/sub") the student's sub/dht.py is the one import finds, not the frozen dht.
+  it("from a subfolder of a mounted filesystem written in Python (mpremote mount's), the student's dht.py shadows the frozen one", async () => {
+    const { output } = await runScript(
+      `import os, sys
+
+class RemoteFS:
+    # mpremote mount's (tools/mpremote/mpremote/transport_serial.py:847-899): every path it is given,
+    # absolute ones too, joined to its own current directory; its files here in the flash's /pc
+    def __init__(self):
+        self.path = "/"
+    def mount(self, readonly, mkfs):
+        pass
+    def umount(self):
+        pass
+    def chdir(self, path):
+        if not path.startswith("/"):
+            path = self.path + path
+        if not path.endswith("/"):
+            path += "/"
+        self.path = path
+    def getcwd(self):
+        return self.path
+    def stat(self, path):
+        return os.stat("/pc" + self.path + path)
+    def open(self, path, mode):
+        return open("/pc" + self.path + path, mode)
+
+os.mkdir("/pc")
+os.mkdir("/pc/sub")
+with open("/pc/sub/dht.py", "w") as f:
+    f.write("X = 'pc/sub'\\n")
+os.mount(RemoteFS(), "/remote")
+os.chdir("/remote/sub")
+import dht
+print("sub", dht, getattr(dht, "X", "frozen"))
+`,
+      "esp32",
+      "main.py",
+    );
+    expect(output.split("\n").filter((l) => l.startsWith("sub "))).toEqual(["sub <module 'dht' from 'dht.py'> pc/sub"]);
+  });
 });

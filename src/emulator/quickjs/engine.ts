@@ -6,7 +6,7 @@ import { BoardHeap, OUT_OF_MEMORY } from "./board-heap.ts";
 import { guestModuleSource, nativesOf, restore, RUN_FILE, snapshotFor, type Snapshot } from "./snapshot.ts";
 import { scriptSnapshotFor } from "./script-snapshots.ts";
 import { SLICE_MESSAGE, TimeSlice } from "./time-slice.ts";
-import { formatTraceback, type GuestError } from "./traceback.ts";
+import { failedImport, formatTraceback, importFrame, type GuestError } from "./traceback.ts";
 import type { CompiledScript } from "./transpile.ts";
 
 /**
@@ -65,6 +65,8 @@ export interface QuickJsOptions {
  */
 export class QuickJsEngine implements GuestEngine {
   private hostOpen = true;
+  /** A guest module the script imports that the board has not (moduleSource): the link failed there. */
+  private missingModule: string | undefined;
   private slice = new TimeSlice();
 
   private constructor(
@@ -157,7 +159,9 @@ export class QuickJsEngine implements GuestEngine {
         : error === null && heap.takeFailure()
           ? OUT_OF_MEMORY
           : { name: "Exception", message: String(error), stack: "" };
-    const { pyType, lines } = formatTraceback(normalized, this.script, ENTRY_FILE);
+    const failed = normalized.stack?.includes(ENTRY_FILE) ? undefined : failedImport(normalized, this.missingModule);
+    const stack = failed === undefined ? undefined : importFrame(this.script.code, failed, ENTRY_FILE);
+    const { pyType, lines } = formatTraceback(stack ? { ...normalized, stack } : normalized, this.script, ENTRY_FILE);
     return { kind: "raised", pyType, traceback: lines };
   }
 
@@ -166,7 +170,10 @@ export class QuickJsEngine implements GuestEngine {
       const keys = Object.keys(this.options.config);
       return `const m = ${JSON.stringify(this.options.config)}; export default m; export const { ${keys.join(", ")} } = m;`;
     }
-    return guestModuleSource(name, exports) ?? { error: Object.assign(new Error(`no module named '${name}'`), { name: "ImportError" }) };
+    const source = guestModuleSource(name, exports);
+    if (source !== undefined) return source;
+    this.missingModule = name;
+    return { error: Object.assign(new Error(`no module named '${name}'`), { name: "ImportError" }) };
   }
 
   /**

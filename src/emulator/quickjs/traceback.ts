@@ -11,6 +11,9 @@ export interface GuestError {
 
 const FRAME = /^\s*at (.+?) \((.+):(\d+):(\d+)\)$/;
 
+/** QuickJS's link error for a name a module does not export (quickjs.c js_resolve_module). */
+const MISSING_EXPORT = /^Could not find export '([^']+)' in module '([^']+)'$/;
+
 /** The Python exception line for an error from the sandbox: JS error kinds become Python's. */
 export function pythonException(error: GuestError): { pyType: string; text: string } {
   const { name, message } = error;
@@ -25,6 +28,11 @@ export function pythonException(error: GuestError): { pyType: string; text: stri
   if (name === "InternalError") {
     if (/out of memory/.test(message)) return { pyType: "MemoryError", text: "memory allocation failed" };
     if (/stack overflow/.test(message)) return { pyType: "RuntimeError", text: "maximum recursion depth exceeded" };
+  }
+  if (name === "SyntaxError") {
+    // py/runtime.c:1542 (mp_import_from): `from network import nope`
+    const missing = MISSING_EXPORT.exec(message)?.[1];
+    if (missing) return { pyType: "ImportError", text: `can't import name ${missing}` };
   }
   if (name === "RangeError") return { pyType: "ValueError", text: message };
   if (name === "Error" || !name) return { pyType: "Exception", text: message };
@@ -52,4 +60,26 @@ export function formatTraceback(error: GuestError, script: CompiledScript, entry
   const { pyType, text } = pythonException(error);
   const header = frames.length > 0 ? ["Traceback (most recent call last):"] : [];
   return { pyType, lines: [...header, ...frames, `${pyType}: ${text}`] };
+}
+
+/**
+ * The guest module whose import failed the script's link (a name it does not export, or
+ * `missingModule`, one the board has not, if that is the error), undefined for any other error.
+ */
+export function failedImport(error: GuestError, missingModule: string | undefined): string | undefined {
+  if (error.name === "SyntaxError") return MISSING_EXPORT.exec(error.message)?.[2];
+  return error.name === "ImportError" && error.message === `no module named '${missingModule}'` ? missingModule : undefined;
+}
+
+/**
+ * A QuickJS stack line at the script's import of `module` (the bundle's, hoisted to its top), for
+ * formatTraceback to map: a module that cannot load fails the script while it links, before any of
+ * it runs, so QuickJS's error has no frame, where the firmware's traceback has the import's line
+ * (py/builtinimport.c:454 raises in the frame of the import statement). Undefined without one.
+ */
+export function importFrame(code: string, module: string, file: string): string | undefined {
+  const quoted = JSON.stringify(module).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const at = new RegExp(`^import\\b[^;]*?${quoted}`, "m").exec(code)?.index;
+  if (at === undefined) return undefined;
+  return `    at <eval> (${file}:${code.slice(0, at).split("\n").length}:1)`;
 }

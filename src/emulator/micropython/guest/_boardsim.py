@@ -272,18 +272,25 @@ def _import_as_firmware():
     def search_mounted(names, mounts):
         # sys.path in order (py/builtinimport.c:117-152), where the script mounted a filesystem
         # (mpremote mount's /remote, a FAT on a block device): an entry in one is stat'ed there,
-        # each run of the others asked of the flash in one host call.
+        # by the path import stats ("<entry>/<name>", :127-133), each run of the others asked of
+        # the flash in one host call. A relative entry is the current directory's filesystem's
+        # (extmod/vfs.c:57-93): where that is a mount, the path goes to it relative, and it
+        # resolves it itself (mpremote's RemoteFS joins its own directory even to an absolute
+        # path, transport_serial.py:847-899); at "/" (chdir("/") leaves the root current,
+        # vfs.c:318-343) it is looked up as an absolute one; elsewhere it is the flash's.
         cwd = os.getcwd().rstrip("/")
+        here = on_mount(cwd, mounts)
         wanted = list(names)
         held = []
         run = []
         for entry in sys.path + [None]:
-            at = None
+            mounted = False
             if isinstance(entry, str) and not entry.startswith(".frozen"):
-                at = entry.rstrip("/") if entry.startswith("/") else (cwd + "/" + entry).rstrip("/")
-                if not any(at == point or at.startswith(point + "/") for point in mounts):
-                    at = None
-            if at is None and entry is not None:
+                if entry.startswith("/"):
+                    mounted = on_mount(entry.rstrip("/"), mounts)
+                else:
+                    mounted = here or (cwd == "" and on_mount(("/" + entry).rstrip("/"), mounts))
+            if not mounted and entry is not None:
                 run.append(entry)
                 continue
             if run and wanted:
@@ -291,12 +298,15 @@ def _import_as_firmware():
                 held.extend(got)
                 wanted = [name for name in wanted if name not in got]
             run = []
-            if at is not None:
+            if mounted:
                 for name in wanted:
-                    if module_at(at + "/" + name):
+                    if module_at(entry + "/" + name if entry else name):
                         held.append(name)
                 wanted = [name for name in wanted if name not in held]
         return held
+
+    def on_mount(path, mounts):
+        return any(path == point or path.startswith(point + "/") for point in mounts)
 
     def module_at(base):
         # py/builtinimport.c:98-112 stat_module: a folder, else name.py or name.mpy as a file

@@ -110,6 +110,8 @@ def _bridge(js):
     def untimed(fn, *args):
         # The firmware's own frozen code (an import of one of its libraries): not the script's busy
         # time, so no poll call, and so no collection while C code (the compiler) holds objects.
+        # Only until its first host call, whose js_resume counts again: a student's file that the
+        # frozen module imports (after the stat of it, a host call) runs as the script's, Ctrl-C too.
         js_pause()
         try:
             return fn(*args)
