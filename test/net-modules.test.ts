@@ -399,10 +399,12 @@ async def main():
     ev.set()
     await w
     try:
-        await asyncio.wait_for(asyncio.sleep(10), 0.5)
+        await asyncio.wait_for(forever(), 0.5)
     except asyncio.TimeoutError:
         print("timeout", round(now(), -1))
     return "done"
+async def forever():
+    await asyncio.sleep(10)
 print(asyncio.run(main()))
 `;
     const first = await output(board, body);
@@ -474,6 +476,27 @@ asyncio.run(main())
     conn.end();
     await b.finished();
     expect(b.lines().slice(2)).toEqual(["b'abc' b'def'", "EOF"]);
+  });
+
+  // sleep and sleep_ms return one SingletonGenerator, no coroutine (extmod/asyncio/core.py v1.23.0
+  // lines 35-63), so create_task, gather and wait_for refuse it (core.py:143-145, funcs.py:25);
+  // get_event_loop() is the class Loop itself (core.py:292-293).
+  it.each(BOARDS)("%s: asyncio.sleep is no coroutine: wait_for(asyncio.sleep(1), ...) raises TypeError; the loop is the class Loop", async (board) => {
+    const lines = await output(
+      board,
+      `import asyncio
+print(type(asyncio.sleep(1)).__name__, asyncio.sleep_ms(1) is asyncio.sleep(2), asyncio.get_event_loop())
+async def main():
+    for aw in (lambda: asyncio.wait_for(asyncio.sleep(1), 0.5), lambda: asyncio.gather(asyncio.sleep_ms(5))):
+        try:
+            await aw()
+        except TypeError as e:
+            print("TypeError", e)
+    print(asyncio.current_task() is asyncio.core.cur_task, asyncio.run_until_complete is asyncio.core.run_until_complete)
+asyncio.run(main())
+`,
+    );
+    expect(lines).toEqual(["SingletonGenerator True <class 'Loop'>", "TypeError coroutine expected", "TypeError coroutine expected", "True True"]);
   });
 
   it("an exception in a task nobody awaits is printed as the firmware's handler does", async () => {
