@@ -499,6 +499,42 @@ asyncio.run(main())
     expect(lines).toEqual(["SingletonGenerator True <class 'Loop'>", "TypeError coroutine expected", "TypeError coroutine expected", "True True"]);
   });
 
+  // A ThreadSafeFlag is polled as a stream (extmod/asyncio/event.py v1.23.0 lines 50-66) by the
+  // loop's poll, inside which the firmware runs due callbacks (extmod/modselect.c, MICROPY_EVENT_POLL_HOOK);
+  // with no task queued and no stream polled, run_until_complete returns None (core.py:156-168).
+  it.each([["esp32", 0], ["pico_w", -1], ["esp8266", -1]] as const)("%s: a Timer callback sets a ThreadSafeFlag the main task waits on; run() returns None once nothing can wake its task", async (board, id) => {
+    const lines = await output(
+      board,
+      `import asyncio
+from machine import Timer
+flag = asyncio.ThreadSafeFlag()
+t0 = time.ticks_ms()
+tim = Timer(${id})
+tim.init(period=100, mode=Timer.PERIODIC, callback=lambda t: flag.set())
+async def main():
+    for i in range(3):
+        await flag.wait()
+        print("flag", round(time.ticks_diff(time.ticks_ms(), t0), -1))
+    tim.deinit()
+    return "main done"
+print(asyncio.run(main()))
+async def stuck():
+    await asyncio.Event().wait()
+    return "never"
+print(asyncio.run(stuck()))
+async def once():
+    await asyncio.sleep_ms(10)
+    print("once")
+loop = asyncio.get_event_loop()
+loop.create_task(once())
+loop.run_forever()
+print("run_forever returned")
+`,
+    );
+    // run_forever() too ends once no task is left (core.py:257-261)
+    expect(lines).toEqual(["flag 100", "flag 200", "flag 300", "main done", "None", "once", "run_forever returned"]);
+  });
+
   it("an exception in a task nobody awaits is printed as the firmware's handler does", async () => {
     const lines = await output(
       "pico_w",

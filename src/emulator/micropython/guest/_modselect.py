@@ -30,9 +30,10 @@ def _int(value):
     return value
 
 
-def _wait(entries, timeout_ms):
-    # entries: [[obj, events], ...] -> the revents of each
-    return _call("selectPoll", [[_fd(o), e] for o, e in entries], timeout_ms)
+def _wait(entries, timeout_ms, wake_for_callbacks=False):
+    # entries: [[obj, events], ...] -> the revents of each (all 0 when woken for a callback, which
+    # the bridge runs on its way back)
+    return _call("selectPoll", [[_fd(o), e] for o, e in entries], timeout_ms, wake_for_callbacks)
 
 
 class poll:

@@ -32,6 +32,7 @@ class _Scheduler:
         self.ready = []  # [(task, value, exc)]
         self.timers = []  # [(due, seq, task, gen)] sorted
         self.io = {}  # id(sock) -> [sock, reader (task, gen) or None, writer (task, gen) or None]
+        self.flags = 0  # tasks waiting on a ThreadSafeFlag (the firmware polls it as a stream, event.py:50-66)
         self.seq = 0
 
     def wake(self, task, gen, value=None, exc=None):
@@ -71,7 +72,8 @@ class _Scheduler:
             cur_task = None
 
     def wait(self):
-        # Nothing to run: one host call until a socket is ready or the next timer is due.
+        # Nothing to run: one host call until a socket is ready, the next timer is due or a callback
+        # (Timer, Pin.irq) is, which runs on the call's way back and may set a ThreadSafeFlag.
         timeout = None
         if self.ready:
             timeout = 0
@@ -83,7 +85,7 @@ class _Scheduler:
             if events:
                 entries.append((sock, events))
         if entries or timeout != 0:
-            revents = _select._wait(entries, timeout)
+            revents = _select._wait(entries, timeout, _bridge.can_run_callbacks())
             for (sock, events), rev in zip(entries, revents):
                 entry = self.io[id(sock)]
                 if rev & ~_POLLOUT and entry[1]:  # readable, or an error the read will raise
@@ -99,11 +101,9 @@ class _Scheduler:
             _, _, task, gen = self.timers.pop(0)
             self.wake(task, gen)
 
-    def idle(self):
-        return not (self.ready or self.timers or self.io)
-
     def run_until(self, main):
-        # main None: until no task is left to run or wake (core.py:152-168)
+        # Until `main` is done, or no task is left that could run or be woken (core.py:156-168: no
+        # task queued, no stream polled): then None, main or not (an Event nobody sets).
         if main is not None:
             main._awaited = True
         while main is None or not main.done():
@@ -113,9 +113,9 @@ class _Scheduler:
                     self.step(task, value, exc)
                 if main is not None and main.done():
                     break
-            if main is None and self.idle():
-                return None
-            if main is None or not main.done():
+            else:
+                if not (self.timers or self.io or self.flags):
+                    return None
                 self.wait()
         return main.result()
 

@@ -38,5 +38,9 @@ class ThreadSafeFlag:
         self._event.clear()
 
     def wait(self):
-        yield from self._event.wait()
+        core._loop.flags += 1  # the loop waits on while a flag may be set (from a callback)
+        try:
+            yield from self._event.wait()
+        finally:
+            core._loop.flags -= 1
         self._event.clear()
