@@ -334,6 +334,29 @@ print(len(list(p.ipoll(0))))
     expect(lines).toEqual(["[(True, 4)]", "[]", "1"]);
   });
 
+  // poll_set_poll_until_ready_or_timeout (extmod/modselect.c v1.23.0) runs MICROPY_EVENT_POLL_HOOK
+  // while it waits, where scheduled callbacks run: a Timer's run on time, the wait goes on to its end.
+  it.each([["esp32", 0], ["pico_w", -1]] as const)("%s: Timer callbacks run on time inside poll(350) and select(), which still wait their full time", async (board, id) => {
+    const lines = await output(
+      board,
+      `import select
+from machine import Timer
+t0 = time.ticks_ms()
+tim = Timer(${id})
+tim.init(period=100, mode=Timer.PERIODIC, callback=lambda t: print("tick", time.ticks_diff(time.ticks_ms(), t0)))
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+p = select.poll()
+p.register(s, select.POLLIN)
+print(p.poll(350), time.ticks_diff(time.ticks_ms(), t0))
+print(select.select([s], [], [], 0.12), time.ticks_diff(time.ticks_ms(), t0))
+tim.deinit()
+`,
+    );
+    expect(lines.map((l) => l.replace(/ (\d+)$/, (_, ms) => ` ${Math.round(Number(ms) / 10) * 10}`))).toEqual([
+      "tick 100", "tick 200", "tick 300", "[] 350", "tick 400", "([], [], []) 470",
+    ]);
+  });
+
   it("Ctrl-C ends a poll() that waits for ever with KeyboardInterrupt", async () => {
     const { lab, board } = await runPy("esp32", `import select\np = select.poll()\nprint("polling")\np.poll()\n`);
     await board.waitFor("polling");
