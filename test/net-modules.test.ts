@@ -558,6 +558,50 @@ print("run_forever returned")
     expect(lines).toEqual(["flag 100", "flag 200", "flag 300", "main done", "None", "once", "run_forever returned"]);
   });
 
+  // funcs.py v1.23.0: gather ends at its first task's failure, in time, the others running on
+  // unawaited (lines 66-80, 96-124); a gather or wait_for cancelled from outside cancels its tasks
+  // (lines 35-40, 107-124).
+  it.each(["pico_w", "esp8266"])("%s: gather raises the first failure at once; cancelling a gather or a wait_for cancels what they wait for", async (board) => {
+    const lines = await output(
+      board,
+      `import asyncio
+t0 = time.ticks_ms()
+def now():
+    return round(time.ticks_diff(time.ticks_ms(), t0), -1)
+async def ok(ms):
+    await asyncio.sleep_ms(ms)
+    print("ok", ms, now())
+async def bad(ms, e):
+    await asyncio.sleep_ms(ms)
+    raise e
+async def main():
+    try:
+        await asyncio.gather(ok(500), bad(300, KeyError("late")), bad(100, ValueError("first")))
+    except Exception as e:
+        print("gather raised", repr(e), now())
+    inner = asyncio.create_task(ok(1000))
+    w = asyncio.create_task(asyncio.wait_for(inner, 5))
+    g = asyncio.create_task(asyncio.gather(ok(1000), ok(2000)))
+    await asyncio.sleep_ms(100)
+    w.cancel()
+    g.cancel()
+    await asyncio.sleep_ms(2000)
+    print("end", inner.done(), now())
+asyncio.run(main())
+`,
+    );
+    expect(lines).toEqual([
+      "gather raised ValueError('first',) 100",
+      "Task exception wasn't retrieved",
+      expect.stringMatching(/^future: <Task> coro= <generator object 'bad' at [0-9a-f]+>$/),
+      "Traceback (most recent call last):",
+      '  File "main.py", line 16, in bad',
+      "KeyError: late",
+      "ok 500 500",
+      "end True 2200",
+    ]);
+  });
+
   it("an exception in a task nobody awaits is printed as the firmware's handler does", async () => {
     const lines = await output(
       "pico_w",

@@ -153,6 +153,8 @@ class Task:
 
     def _finish(self, value, exc):
         self._done, self._value, self._exc = True, value, exc
+        _loop.seq += 1
+        self._order = _loop.seq  # which of a gather's tasks failed first
         for task, gen in self._waiters:
             _loop.wake(task, gen)
         if exc is not None and not self._waiters and not self._awaited and not isinstance(exc, CancelledError):
