@@ -334,6 +334,29 @@ print(len(list(p.ipoll(0))))
     expect(lines).toEqual(["[(True, 4)]", "[]", "1"]);
   });
 
+  // poll_set_poll_until_ready_or_timeout (extmod/modselect.c v1.23.0) runs MICROPY_EVENT_POLL_HOOK
+  // while it waits, where scheduled callbacks run: a Timer's run on time, the wait goes on to its end.
+  it.each([["esp32", 0], ["pico_w", -1]] as const)("%s: Timer callbacks run on time inside poll(350) and select(), which still wait their full time", async (board, id) => {
+    const lines = await output(
+      board,
+      `import select
+from machine import Timer
+t0 = time.ticks_ms()
+tim = Timer(${id})
+tim.init(period=100, mode=Timer.PERIODIC, callback=lambda t: print("tick", time.ticks_diff(time.ticks_ms(), t0)))
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+p = select.poll()
+p.register(s, select.POLLIN)
+print(p.poll(350), time.ticks_diff(time.ticks_ms(), t0))
+print(select.select([s], [], [], 0.12), time.ticks_diff(time.ticks_ms(), t0))
+tim.deinit()
+`,
+    );
+    expect(lines.map((l) => l.replace(/ (\d+)$/, (_, ms) => ` ${Math.round(Number(ms) / 10) * 10}`))).toEqual([
+      "tick 100", "tick 200", "tick 300", "[] 350", "tick 400", "([], [], []) 470",
+    ]);
+  });
+
   it("Ctrl-C ends a poll() that waits for ever with KeyboardInterrupt", async () => {
     const { lab, board } = await runPy("esp32", `import select\np = select.poll()\nprint("polling")\np.poll()\n`);
     await board.waitFor("polling");
@@ -399,10 +422,12 @@ async def main():
     ev.set()
     await w
     try:
-        await asyncio.wait_for(asyncio.sleep(10), 0.5)
+        await asyncio.wait_for(forever(), 0.5)
     except asyncio.TimeoutError:
         print("timeout", round(now(), -1))
     return "done"
+async def forever():
+    await asyncio.sleep(10)
 print(asyncio.run(main()))
 `;
     const first = await output(board, body);
@@ -474,6 +499,107 @@ asyncio.run(main())
     conn.end();
     await b.finished();
     expect(b.lines().slice(2)).toEqual(["b'abc' b'def'", "EOF"]);
+  });
+
+  // sleep and sleep_ms return one SingletonGenerator, no coroutine (extmod/asyncio/core.py v1.23.0
+  // lines 35-63), so create_task, gather and wait_for refuse it (core.py:143-145, funcs.py:25);
+  // get_event_loop() is the class Loop itself (core.py:292-293).
+  it.each(BOARDS)("%s: asyncio.sleep is no coroutine: wait_for(asyncio.sleep(1), ...) raises TypeError; the loop is the class Loop", async (board) => {
+    const lines = await output(
+      board,
+      `import asyncio
+print(type(asyncio.sleep(1)).__name__, asyncio.sleep_ms(1) is asyncio.sleep(2), asyncio.get_event_loop())
+async def main():
+    for aw in (lambda: asyncio.wait_for(asyncio.sleep(1), 0.5), lambda: asyncio.gather(asyncio.sleep_ms(5))):
+        try:
+            await aw()
+        except TypeError as e:
+            print("TypeError", e)
+    print(asyncio.current_task() is asyncio.core.cur_task, asyncio.run_until_complete is asyncio.core.run_until_complete)
+asyncio.run(main())
+`,
+    );
+    expect(lines).toEqual(["SingletonGenerator True <class 'Loop'>", "TypeError coroutine expected", "TypeError coroutine expected", "True True"]);
+  });
+
+  // A ThreadSafeFlag is polled as a stream (extmod/asyncio/event.py v1.23.0 lines 50-66) by the
+  // loop's poll, inside which the firmware runs due callbacks (extmod/modselect.c, MICROPY_EVENT_POLL_HOOK);
+  // with no task queued and no stream polled, run_until_complete returns None (core.py:156-168).
+  it.each([["esp32", 0], ["pico_w", -1], ["esp8266", -1]] as const)("%s: a Timer callback sets a ThreadSafeFlag the main task waits on; run() returns None once nothing can wake its task", async (board, id) => {
+    const lines = await output(
+      board,
+      `import asyncio
+from machine import Timer
+flag = asyncio.ThreadSafeFlag()
+t0 = time.ticks_ms()
+tim = Timer(${id})
+tim.init(period=100, mode=Timer.PERIODIC, callback=lambda t: flag.set())
+async def main():
+    for i in range(3):
+        await flag.wait()
+        print("flag", round(time.ticks_diff(time.ticks_ms(), t0), -1))
+    tim.deinit()
+    return "main done"
+print(asyncio.run(main()))
+async def stuck():
+    await asyncio.Event().wait()
+    return "never"
+print(asyncio.run(stuck()))
+async def once():
+    await asyncio.sleep_ms(10)
+    print("once")
+loop = asyncio.get_event_loop()
+loop.create_task(once())
+loop.run_forever()
+print("run_forever returned")
+`,
+    );
+    // run_forever() too ends once no task is left (core.py:257-261)
+    expect(lines).toEqual(["flag 100", "flag 200", "flag 300", "main done", "None", "once", "run_forever returned"]);
+  });
+
+  // funcs.py v1.23.0: gather ends at its first task's failure, in time, the others running on
+  // unawaited (lines 66-80, 96-124); a gather or wait_for cancelled from outside cancels its tasks
+  // (lines 35-40, 107-124).
+  it.each(["pico_w", "esp8266"])("%s: gather raises the first failure at once; cancelling a gather or a wait_for cancels what they wait for", async (board) => {
+    const lines = await output(
+      board,
+      `import asyncio
+t0 = time.ticks_ms()
+def now():
+    return round(time.ticks_diff(time.ticks_ms(), t0), -1)
+async def ok(ms):
+    await asyncio.sleep_ms(ms)
+    print("ok", ms, now())
+async def bad(ms, e):
+    await asyncio.sleep_ms(ms)
+    raise e
+async def main():
+    try:
+        await asyncio.gather(ok(500), bad(300, KeyError("late")), bad(100, ValueError("first")))
+    except Exception as e:
+        print("gather raised", repr(e), now())
+    inner = asyncio.create_task(ok(1000))
+    w = asyncio.create_task(asyncio.wait_for(inner, 5))
+    g = asyncio.create_task(asyncio.gather(ok(1000), ok(2000)))
+    await asyncio.sleep_ms(100)
+    w.cancel()
+    g.cancel()
+    await asyncio.sleep_ms(2000)
+    print("end", inner.done(), now())
+asyncio.run(main())
+`,
+    );
+    expect(lines).toEqual([
+      "gather raised ValueError('first',) 100",
+      "Task exception wasn't retrieved",
+      expect.stringMatching(/^future: <Task> coro= <generator object 'bad' at [0-9a-f]+>$/),
+      "Traceback (most recent call last):",
+      '  File "main.py", line 16, in bad',
+      "KeyError: late",
+      "ok 500 500",
+      "end True 2200",
+    ]);
   });
 
   it("an exception in a task nobody awaits is printed as the firmware's handler does", async () => {

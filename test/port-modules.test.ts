@@ -622,6 +622,49 @@ print(utime.ticks_ms() >= 0, ujson.dumps([1]))
     ]);
   });
 
+  // extmod/asyncio/manifest.py freezes the package's files (task.py is the C _asyncio): __init__.py
+  // runs `from .core import *` (__init__.py:4), so asyncio.core is its attribute and in sys.modules
+  // (py/builtinimport.c:522), each file's __file__ its own; core.py:4-5 imports time, sys and select,
+  // names asyncio then has too.
+  it.each([...BOARDS, "mpython"])("%s: asyncio is the frozen package: asyncio.core and its siblings import, with their files; core's names", async (board) => {
+    expect(
+      await printed(
+        board,
+        `import asyncio.core, sys, time, select
+from asyncio.core import sleep_ms
+from asyncio import core, lock
+print(asyncio.core, core.__file__, lock.__file__, asyncio.__version__)
+print(sleep_ms is asyncio.sleep_ms, asyncio.Lock is lock.Lock, asyncio.ticks is time.ticks_ms, asyncio.select is select, asyncio.core.sys is sys)
+print(sorted(n for n in sys.modules if n.startswith("asyncio")))
+print(sorted(n for n in dir(asyncio) if not n.startswith("_")))
+`,
+      ),
+    ).toEqual([
+      "<module 'asyncio.core' from 'asyncio/core.py'> asyncio/core.py asyncio/lock.py (3, 0, 0)",
+      "True True True True True",
+      "['asyncio', 'asyncio.core', 'asyncio.event', 'asyncio.funcs', 'asyncio.lock', 'asyncio.stream']",
+      // core's public names (core.py), those __init__.py's _attrs names, the package's modules
+      "['CancelledError', 'Event', 'Lock', 'Loop', 'SingletonGenerator', 'StreamReader', 'StreamWriter', 'Task', 'TaskQueue', 'ThreadSafeFlag', 'TimeoutError', " +
+        "'core', 'create_task', 'cur_task', 'current_task', 'event', 'funcs', 'gather', 'get_event_loop', 'lock', 'new_event_loop', 'open_connection', " +
+        "'run', 'run_until_complete', 'select', 'sleep', 'sleep_ms', 'start_server', 'stream', 'sys', 'ticks', 'ticks_add', 'ticks_diff', 'wait_for', 'wait_for_ms']",
+    ]);
+  });
+
+  // core.py:4 `from time import ticks_ms as ticks, ...` runs the script's search, where a file of the
+  // student's stands in for the extensible time (py/builtinimport.c:394-413): asyncio's clock is then hers.
+  it.each(["esp32", "esp8266"])("%s: a student's time.py is the one asyncio.core imports", async (board) => {
+    expect(
+      await printed(
+        board,
+        `with open("time.py", "w") as f:
+    f.write("print('my time')\\nfrom utime import *\\n")
+import asyncio, time
+print(asyncio.ticks is time.ticks_ms, time)
+`,
+      ),
+    ).toEqual(["my time", "True <module 'time' from 'time.py'>"]);
+  });
+
   // A frozen module's own import runs the script's search (py/builtinimport.c:366-413): mip's
   // `import requests` (micropython-lib mip/__init__.py:5) finds the student's requests.py in "" before
   // ".frozen". Its u-names force the built-in modules (py/objmodule.c:176-200): umqtt.simple's

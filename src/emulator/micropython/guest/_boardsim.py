@@ -370,9 +370,10 @@ def _import_as_firmware():
             outer = sys.modules.get(package)
             if getattr(outer, "__path__", None) == "/boardsim/" + package:
                 outer.__path__ = ".frozen/" + package
-        # a package's submodule (umqtt.simple) too: frozen as umqtt/simple.py
-        for loaded in (sys.modules.get(package), sys.modules.get(name)):
-            if getattr(loaded, "__file__", "").startswith("/boardsim/"):
+        # a package's submodules (umqtt.simple; asyncio.core, which asyncio's own import loads) too:
+        # frozen as umqtt/simple.py
+        for loaded_name, loaded in list(sys.modules.items()):
+            if loaded_name.split(".")[0] == package and getattr(loaded, "__file__", "").startswith("/boardsim/"):
                 frozen_as = frozen_file(loaded.__name__)
                 if frozen_as:
                     loaded.__file__ = frozen_as

@@ -1,0 +1,169 @@
+# asyncio.stream (extmod/asyncio/stream.py v1.23.0): Stream (StreamReader and StreamWriter are the one
+# class), open_connection, start_server and its Server.
+from . import core
+
+_POLLIN, _POLLOUT = core._POLLIN, core._POLLOUT
+
+
+class Stream:
+    # StreamReader and StreamWriter are one class, as in the firmware's asyncio.
+    def __init__(self, sock, extra=None):
+        self.s = sock
+        self.e = extra or {}
+        self.out = b""
+
+    def get_extra_info(self, name):
+        return self.e[name]
+
+    def _wait(self, events):
+        yield ("io", self.s, events)
+
+    def read(self, n=-1):
+        chunks = []
+        while True:
+            yield from self._wait(_POLLIN)
+            data = self.s.read(n if n >= 0 else 4096)
+            if data is None:
+                continue
+            if n >= 0 or not data:
+                return b"".join(chunks) + data
+            chunks.append(data)
+
+    def readinto(self, buf):
+        yield from self._wait(_POLLIN)
+        return self.s.readinto(buf)
+
+    def readexactly(self, n):
+        data = b""
+        while len(data) < n:
+            yield from self._wait(_POLLIN)
+            chunk = self.s.read(n - len(data))
+            if chunk is None:
+                continue
+            if not chunk:
+                raise EOFError
+            data += chunk
+        return data
+
+    def readline(self):
+        line = b""
+        while True:
+            yield from self._wait(_POLLIN)
+            part = self.s.readline()
+            if part is None:
+                continue
+            line += part
+            if not part or line[-1:] == b"\n":
+                return line
+
+    def write(self, buf):
+        # Written at once where the socket takes it (a str too, as socket.write takes one); the rest
+        # waits for drain().
+        buf = buf.encode() if isinstance(buf, str) else bytes(buf)
+        if not self.out:
+            n = self.s.write(buf)
+            if n == len(buf):
+                return
+            buf = buf[n or 0 :]
+        self.out += buf
+
+    def drain(self):
+        while self.out:
+            yield from self._wait(_POLLOUT)
+            n = self.s.write(self.out)
+            if n:
+                self.out = self.out[n:]
+
+    def close(self):
+        pass
+
+    def wait_closed(self):
+        self.s.close()
+        yield from ()
+
+    # uasyncio v2's names, which v1.23 keeps (extmod/asyncio/stream.py: aclose, awrite, awritestr)
+    aclose = wait_closed
+
+    def awrite(self, buf, off=0, sz=-1):
+        buf = bytes(buf, "utf-8") if isinstance(buf, str) else buf
+        self.write(buf[off:] if sz < 0 else buf[off : off + sz])
+        yield from self.drain()
+
+    awritestr = awrite
+
+    def __aenter__(self):
+        return self._self()
+
+    async def _self(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.drain()
+        self.close()
+        await self.wait_closed()
+
+
+StreamReader = Stream
+StreamWriter = Stream
+
+
+def open_connection(host, port):
+    import socket as _socket  # here, as extmod/asyncio/stream.py:101: a student's socket.py at this call
+
+    ai = _socket.getaddrinfo(host, port, 0, _socket.SOCK_STREAM)[0]
+    s = _socket.socket(ai[0], ai[1], ai[2])
+    s.setblocking(False)
+    try:
+        s.connect(ai[-1])
+    except OSError as e:
+        if e.errno != 115 and e.errno != 119:  # EINPROGRESS (lwIP ports 115, ESP32 119)
+            raise
+    yield ("io", s, _POLLOUT)
+    ss = Stream(s, {"peername": ai[-1]})
+    return ss, ss
+
+
+class Server:
+    def __init__(self, sock, cb):
+        self.s = sock
+        self.cb = cb
+        self.task = core.create_task(self._serve())
+
+    def _serve(self):
+        while True:
+            yield ("io", self.s, _POLLIN)
+            try:
+                s2, addr = self.s.accept()
+            except OSError:
+                continue
+            s2.setblocking(False)
+            ss = Stream(s2, {"peername": addr})
+            core.create_task(self.cb(ss, ss))
+
+    def close(self):
+        self.task.cancel()
+        self.s.close()
+
+    def wait_closed(self):
+        yield from self.task if not self.task.done() else ()
+
+    def __aenter__(self):
+        return Stream._self(self)
+
+    async def __aexit__(self, *exc):
+        self.close()
+
+
+def start_server(cb, host, port, backlog=5):
+    import socket as _socket  # extmod/asyncio/stream.py:180
+
+    ai = _socket.getaddrinfo(host, port)[0]
+    s = _socket.socket()
+    s.setblocking(False)
+    s.setsockopt(_socket.SOL_SOCKET, _socket.SO_REUSEADDR, 1)
+    s.bind(ai[-1])
+    s.listen(backlog)
+    yield from ()
+    return Server(s, cb)
+
+
