@@ -141,6 +141,17 @@ describe("mpython module", () => {
     expect(output).toMatch(/(^|\n)Traceback \(most recent call last\):\n {2}File "main\.ts", line 2, in <module>\nImportError: can't import name connectWiFi\n$/);
   });
 
+  // py/runtime.c:1542 raises at the from-import that names the missing name, not the module's first import
+  it("a missing name's frame is the import that names it, where the script imports its module twice", async () => {
+    const { output } = await runScript(`import { WLAN } from "network";\nimport {\n  STA_IF, connectWiFi } from "network";\nprint(WLAN, STA_IF, connectWiFi);\n`);
+    expect(output).toMatch(/(^|\n)Traceback \(most recent call last\):\n {2}File "main\.ts", line 2, in <module>\nImportError: can't import name connectWiFi\n$/);
+  });
+
+  it("a re-export of a module the board has not has its line too", async () => {
+    const { output } = await runScript(`// re-exports\nexport * from "mpython";\nprint("runs");\n`);
+    expect(output).toMatch(/(^|\n)Traceback \(most recent call last\):\n {2}File "main\.ts", line 2, in <module>\nImportError: no module named 'mpython'\n$/);
+  });
+
   it("wifi.connectWiFi() gives up after its timeout with the tutorial's message, a dot every 500 ms", async () => {
     const run = await startScript(
       `

@@ -176,6 +176,37 @@ print("umounted", dht, dht.X, json)
     ]);
   });
 
+  // py/builtinimport.c:117-152 walks sys.path in order and ".frozen" holds the frozen dht: a mounted
+  // folder after it is never asked for dht, though it is for json, a built-in a file extends
+  // anywhere on sys.path (mpremote mount's /remote/lib, an SD card's /sd/lib appended alike)
+  it("a dht.py in a mounted folder after .frozen on sys.path leaves the frozen dht; before it, the file shadows it", async () => {
+    const { output } = await runScript(
+      `${RAMDISK}
+import sys
+bdev = RAMBlockDev(512, 50)
+os.VfsFat.mkfs(bdev)
+os.mount(bdev, "/ram")
+os.mkdir("/ram/lib")
+for name in ("dht", "json"):
+    with open("/ram/lib/%s.py" % name, "w") as f:
+        f.write("X = 'ram'\\n")
+sys.path.append("/ram/lib")
+import dht, json
+print("after", dht, getattr(dht, "X", "frozen"), json, json.X)
+del sys.modules["dht"]
+sys.path.insert(sys.path.index(".frozen"), "/ram/lib")
+import dht
+print("before", dht, dht.X)
+`,
+      "esp32",
+      "main.py",
+    );
+    expect(output.split("\n").filter((l) => /^(after|before) /.test(l))).toEqual([
+      "after <module 'dht' from 'dht.py'> frozen <module 'json' from '/ram/lib/json.py'> ram",
+      "before <module 'dht' from '/ram/lib/dht.py'> ram",
+    ]);
+  });
+
   // extmod/vfs.c:57-93: a relative path (sys.path's "") goes to the current directory's filesystem
   // as it is, and mpremote's RemoteFS joins its own directory to every path (absolute ones too), so
   // after os.chdir("/remote/sub") the student's sub/dht.py is the one import finds, not the frozen dht.

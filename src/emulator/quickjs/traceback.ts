@@ -62,24 +62,38 @@ export function formatTraceback(error: GuestError, script: CompiledScript, entry
   return { pyType, lines: [...header, ...frames, `${pyType}: ${text}`] };
 }
 
+/** The import that failed the script's link: its module, and the name it asked of it when that was missing. */
+export interface FailedImport {
+  module: string;
+  name?: string;
+}
+
 /**
  * The guest module whose import failed the script's link (a name it does not export, or
  * `missingModule`, one the board has not, if that is the error), undefined for any other error.
  */
-export function failedImport(error: GuestError, missingModule: string | undefined): string | undefined {
-  if (error.name === "SyntaxError") return MISSING_EXPORT.exec(error.message)?.[2];
-  return error.name === "ImportError" && error.message === `no module named '${missingModule}'` ? missingModule : undefined;
+export function failedImport(error: GuestError, missingModule: string | undefined): FailedImport | undefined {
+  if (error.name === "SyntaxError") {
+    const missing = MISSING_EXPORT.exec(error.message);
+    return missing ? { module: missing[2]!, name: missing[1]! } : undefined;
+  }
+  return error.name === "ImportError" && error.message === `no module named '${missingModule}'` ? { module: missingModule! } : undefined;
 }
+
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
  * A QuickJS stack line at the script's import of `module` (the bundle's, hoisted to its top), for
  * formatTraceback to map: a module that cannot load fails the script while it links, before any of
  * it runs, so QuickJS's error has no frame, where the firmware's traceback has the import's line
- * (py/builtinimport.c:454 raises in the frame of the import statement). Undefined without one.
+ * (py/builtinimport.c:454 raises in the frame of the import statement). For a missing name, the
+ * import that names it (`{ name` or `, name`, not `as name`), as py/runtime.c:1542 raises at the
+ * from-import of it, not the module's first import (else that). A re-export (`export * from`)
+ * imports as well. Undefined without one.
  */
-export function importFrame(code: string, module: string, file: string): string | undefined {
-  const quoted = JSON.stringify(module).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const at = new RegExp(`^import\\b[^;]*?${quoted}`, "m").exec(code)?.index;
+export function importFrame(code: string, failed: FailedImport, file: string): string | undefined {
+  const from = (named: string) => new RegExp(`^(?:import|export)\\b[^;]*?${named}${escaped(JSON.stringify(failed.module))}`, "m").exec(code)?.index;
+  const at = (failed.name === undefined ? undefined : from(`[{,]\\s*${escaped(failed.name)}(?![\\w$])[^;]*?`)) ?? from("");
   if (at === undefined) return undefined;
   return `    at <eval> (${file}:${code.slice(0, at).split("\n").length}:1)`;
 }

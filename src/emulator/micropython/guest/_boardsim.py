@@ -302,7 +302,9 @@ def _import_as_firmware():
             if run and wanted:
                 got = _flash.modules_on_flash(wanted, run)
                 held.extend(got)
-                wanted = [name for name in wanted if name not in got]
+                # past ".frozen" a frozen module is the firmware's (:57-70): no later entry's file
+                frozen = ".frozen" in run
+                wanted = [name for name in wanted if name not in got and not (frozen and name in frozen_here)]
             run = []
             if mounted:
                 for name in wanted:
