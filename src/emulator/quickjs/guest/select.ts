@@ -28,8 +28,8 @@ function int(value: unknown): number {
 
 /**
  * The revents of each entry once one is ready or the time is up (null: no limit). The firmware runs
- * due callbacks (Timer, Pin.irq) inside the wait and waits on (extmod/modselect.c
- * poll_set_poll_until_ready_or_timeout, MICROPY_EVENT_POLL_HOOK): the host's wait ends when one is
+ * due callbacks (Timer, Pin.irq) inside the wait and waits on (extmod/modselect.c v1.23.0
+ * poll_set_poll_until_ready_or_timeout, lines 397-410: mp_event_wait_ms): the host's wait ends when one is
  * due (all revents 0), call() runs it on the way back, and the wait goes on for what is left.
  */
 function wait(entries: [unknown, number][], timeoutMs: number | null): number[] {
