@@ -804,6 +804,36 @@ print(ready[0][1], s.readline(), s.read(3));
     await b.finished();
     expect(b.lines().slice(2)).toEqual([addrinfo, shown, "0", "1 b'line one\\n' b'abc'"]);
   });
+
+  // As the .py boards' (above): poll_set_poll_until_ready_or_timeout (extmod/modselect.c v1.23.0)
+  // runs MICROPY_EVENT_POLL_HOOK while it waits, where due callbacks run; the wait goes on to its end,
+  // or until an object is ready, also one a callback made ready.
+  it.each([["esp32", 0], ["pico_w", -1]] as const)("%s: Timer callbacks run on time inside poll(350), select() and ipoll(), which wait their full time or until a callback makes a socket ready", async (board, id) => {
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({
+      name: "ts",
+      board,
+      source: `${JOIN_TS}import machine from "machine";
+const t0 = time.ticks_ms();
+const ms = () => Math.round(time.ticks_diff(time.ticks_ms(), t0) / 10) * 10;
+const tim = machine.Timer(${id});
+tim.init({ period: 100, mode: machine.Timer.PERIODIC, callback: () => print("tick", ms()) });
+const s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+s.bind(["0.0.0.0", 5005]);
+const p = select.poll();
+p.register(s, select.POLLIN);
+print(p.poll(350), ms());
+print(select.select([s], [], [], 0.12), ms());
+tim.deinit();
+const u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+const one = machine.Timer(${id});
+one.init({ period: 50, mode: machine.Timer.ONE_SHOT, callback: () => u.sendto("x", [wlan.ifconfig()[0], 5005]) });
+print(p.ipoll(1000).length, ms(), s.recv(8));
+`,
+    });
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual(["tick 100", "tick 200", "tick 300", "[] 350", "tick 400", "([], [], []) 470", "1 520 b'x'"]);
+  });
 });
 
 describe("a host with a NUL: the firmware reads it as a C string, up to the NUL", () => {
