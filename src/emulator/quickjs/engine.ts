@@ -6,6 +6,7 @@ import { BoardHeap, OUT_OF_MEMORY } from "./board-heap.ts";
 import { guestModuleSource, nativesOf, restore, RUN_FILE, snapshotFor, type Snapshot } from "./snapshot.ts";
 import { scriptSnapshotFor } from "./script-snapshots.ts";
 import { SLICE_MESSAGE, TimeSlice } from "./time-slice.ts";
+import { runPromiseJobs } from "./promise-jobs.ts";
 import { failedImport, formatTraceback, importFrame, type GuestError } from "./traceback.ts";
 import type { CompiledScript } from "./transpile.ts";
 
@@ -90,8 +91,7 @@ export class QuickJsEngine implements GuestEngine {
       snapshot = scripted ?? (await snapshotFor(info, host.functionNames, this.library));
     } catch (error) {
       if (!(error instanceof GuestException)) throw error;
-      const { pyType, lines } = formatTraceback({ name: error.pyType, message: "", stack: "" }, this.script, ENTRY_FILE);
-      return { kind: "raised", pyType, traceback: lines };
+      return raisedWith({ name: error.pyType, message: "", stack: "" }, this.script);
     }
     // Never disposed: the instance and its memory are dropped after the run (QuickJS freeing every
     // object first, JS_FreeRuntime, cost ≈ 1.3 ms per run for nothing).
@@ -114,33 +114,52 @@ export class QuickJsEngine implements GuestEngine {
       ? [[this.script.code, ENTRY_FILE, "module"]]
       : [[`__modules.config = ${JSON.stringify(this.options.config)};`, CONFIG_FILE, "global"], [RUN_ENTRY, RUN_FILE, "module"]];
     for (const [code, file, type] of steps) {
-      const result = await this.evaluate(ctx, code, file, type);
-      if (result === "host stack exhausted" || result === "heap full") {
-        const error = result === "heap full" ? OUT_OF_MEMORY : { name: "InternalError", message: "stack overflow", stack: "" };
-        const { pyType, lines } = formatTraceback(error, this.script, ENTRY_FILE);
-        return { kind: "raised", pyType, traceback: lines };
-      }
+      const result = await this.evaluate(() => ctx.evalCodeAsync(code, file, { type }));
+      if (typeof result === "string") return limitReached(result, this.script);
       if (result.error) return this.raised(ctx, result.error, heap);
-      const state = ctx.getPromiseState(result.value);
-      if (state.type === "rejected") return this.raised(ctx, state.error, heap);
-      result.value.dispose();
+      const ended = await this.settle(ctx, result.value, heap);
+      if (ended) return ended;
     }
     return { kind: "finished" };
   }
 
   /**
-   * Runs the script. Deep recursion normally stops at QuickJS's stack limit (a RuntimeError the
-   * script can catch), but some call patterns use more of the host's stack per level and exhaust
-   * it first: that ends the script with the same RuntimeError, uncatchable. A script whose text
-   * has no room in the heap (the board compiles it there: it did not fit the heap compiled) ends
-   * as one whose compile fills it, in MemoryError (board-heap.ts, checkMalloc).
+   * The script's stack is empty (its top-level code ran, or waits at a top-level `await`): its
+   * promise jobs run, until none is left (promise-jobs.ts); then its module's promise says how it
+   * ended. One still pending has nothing left that could settle it (the board has no event source
+   * a promise could wait on: a blocking call blocks): Node ends such a program with exit code 13
+   * (Node's docs: esm.md "Top-level await", process.md "Exit codes", "Unsettled Top-Level Await")
+   * and, in newer versions, that warning; the board ends the script with the warning, as a script that
+   * raised (exit code 1). A rejected one ends as its error thrown at the top level would, as in
+   * Node (nodejs/node 35ef990: "always treat it like an uncaught exception").
    */
-  private async evaluate(ctx: QuickJSAsyncContext, code: string, file: string, type: "module" | "global") {
+  private async settle(ctx: QuickJSAsyncContext, value: QuickJSHandle, heap: BoardHeap): Promise<RunOutcome | undefined> {
+    const failed = await this.evaluate(() => runPromiseJobs(ctx, () => this.slice.exceeded));
+    if (typeof failed === "string") return limitReached(failed, this.script);
+    if (failed) return this.raised(ctx, failed, heap);
+    const state = ctx.getPromiseState(value);
+    if (state.type === "rejected") return this.raised(ctx, state.error, heap);
+    // A job ran out its slice: QuickJS's interrupt only rejected that job's promise.
+    if (this.slice.exceeded) return raisedWith({ name: "RuntimeError", message: SLICE_MESSAGE, stack: "" }, this.script);
+    if (state.type === "pending") return { kind: "raised", pyType: "Warning", traceback: [UNSETTLED] };
+    value.dispose();
+    return undefined;
+  }
+
+  /**
+   * Runs the script (its top-level code, or its promise jobs). Deep recursion normally stops at
+   * QuickJS's stack limit (a RuntimeError the script can catch), but some call patterns use more
+   * of the host's stack per level and exhaust it first: that ends the script with the same
+   * RuntimeError, uncatchable. A script whose text has no room in the heap (the board compiles it
+   * there: it did not fit the heap compiled) ends as one whose compile fills it, in MemoryError
+   * (board-heap.ts, checkMalloc).
+   */
+  private async evaluate<T>(run: () => Promise<T>): Promise<T | Limit> {
     try {
-      return await ctx.evalCodeAsync(code, file, { type });
+      return await run();
     } catch (error) {
-      if (error instanceof RangeError && /call stack/.test(error.message)) return "host stack exhausted" as const;
-      if (error instanceof GuestException && error.pyType === "MemoryError") return "heap full" as const;
+      if (error instanceof RangeError && /call stack/.test(error.message)) return "host stack exhausted";
+      if (error instanceof GuestException && error.pyType === "MemoryError") return "heap full";
       throw error;
     }
   }
@@ -193,6 +212,21 @@ export class QuickJsEngine implements GuestEngine {
       },
     };
   }
+}
+
+/** Node's words (since nodejs/node#51999; Node 20 exits 13 silently) for a top-level `await` left pending with nothing left to run: see settle. */
+const UNSETTLED = "Warning: Detected unsettled top-level await";
+
+/** What ended the script outside it: the host's stack or the board's heap. */
+type Limit = "host stack exhausted" | "heap full";
+
+function limitReached(limit: Limit, script: CompiledScript): RunOutcome {
+  return raisedWith(limit === "heap full" ? OUT_OF_MEMORY : { name: "InternalError", message: "stack overflow", stack: "" }, script);
+}
+
+function raisedWith(error: GuestError, script: CompiledScript): RunOutcome {
+  const { pyType, lines } = formatTraceback(error, script, ENTRY_FILE);
+  return { kind: "raised", pyType, traceback: lines };
 }
 
 /** Errors cross into the sandbox as name + message; the guest library rebuilds the Python exception. */

@@ -109,6 +109,8 @@ export async function bundleScript(file: string, onRead: (file: string) => void 
     format: "esm",
     platform: "neutral",
     target: "es2020",
+    // QuickJS runs module code with top-level await, and the engine runs its promise jobs (engine.ts, settle).
+    supported: { "top-level-await": true },
     write: false,
     sourcemap: "external",
     sourcesContent: false,

@@ -1,0 +1,137 @@
+/**
+ * A TS script's promise jobs (`.then` callbacks, the code after an `await`) run as JavaScript runs
+ * them: once the script's stack is empty, after its top-level code and at each top-level `await`,
+ * in order, until none is left (ECMA-262 HostEnqueuePromiseJob; Node). On the board's clock.
+ */
+import { describe, expect, it } from "vitest";
+import { Lab } from "../src/testing/index.ts";
+import { SLICE_MESSAGE } from "../src/emulator/quickjs/time-slice.ts";
+
+/** Runs `source` on a fresh board (simulated time) to its end: the lines after the banner, and how it ended. */
+async function run(source: string, board = "pico_w") {
+  const lab = new Lab({ timing: "fast" });
+  const b = await lab.addBoard({ name: "main", board, fileName: "main.ts", source });
+  const outcome = await b.finished();
+  return { lines: b.lines().slice(2), outcome };
+}
+
+describe("promise jobs run once the script's stack is empty", () => {
+  it("the code after an await and .then callbacks run after the top-level code, in order", async () => {
+    const { lines, outcome } = await run(`async function f() {
+  print("in f");
+  await null;
+  print("after await");
+}
+f();
+Promise.resolve(1).then((v) => print("then", v)).then(() => print("second then"));
+print("end of script");
+`);
+    expect(lines).toEqual(["in f", "end of script", "after await", "then 1", "second then"]);
+    expect(outcome).toEqual({ kind: "finished" });
+  });
+
+  // Twice on the Pico W: the second board of a kind to run a script starts from a template with it compiled in (script-snapshots.ts).
+  it.each(["pico_w", "pico_w", "esp32", "esp8266"])("%s: a top-level await waits for an async function whose job blocks in time.sleep_ms on the board's clock", async (board) => {
+    const { lines, outcome } = await run(`import time from "time";
+const t0 = time.ticks_ms();
+async function slow(): Promise<number> {
+  await null;
+  time.sleep_ms(250);
+  return time.ticks_diff(time.ticks_ms(), t0);
+}
+print("waited", await slow());
+print("done");
+`, board);
+    expect(lines).toEqual(["waited 250", "done"]);
+    expect(outcome).toEqual({ kind: "finished" });
+  });
+
+  it("a Timer's callbacks run on time while a job sleeps", async () => {
+    const { lines } = await run(`import machine from "machine";
+import time from "time";
+const t0 = time.ticks_ms();
+const tim = machine.Timer(-1);
+tim.init({ period: 100, mode: machine.Timer.PERIODIC, callback: () => print("tick", time.ticks_diff(time.ticks_ms(), t0)) });
+async function main() {
+  await null;
+  time.sleep_ms(350);
+  print("slept", time.ticks_diff(time.ticks_ms(), t0));
+}
+await main();
+tim.deinit();
+`);
+    expect(lines).toEqual(["tick 100", "tick 200", "tick 300", "slept 350"]);
+  });
+});
+
+describe("how a script with promise jobs ends", () => {
+  it("an error thrown after an await that the top level awaits: the traceback at the script's lines", async () => {
+    const { lines, outcome } = await run(`async function check(n: number): Promise<number> {
+  await null;
+  if (n > 2) throw new ValueError("too big");
+  return n;
+}
+print(await check(1));
+print(await check(3));
+print("not reached");
+`);
+    // Only the async function's frame: QuickJS keeps no async stack (Node's V8 adds "at async main.mjs:7").
+    expect(lines).toEqual(["1", "Traceback (most recent call last):", '  File "main.ts", line 3, in check', "ValueError: too big"]);
+    expect(outcome).toMatchObject({ kind: "raised", pyType: "ValueError" });
+  });
+
+  it("a top-level await that nothing can settle: Node's warning, as a script that raised", async () => {
+    const { lines, outcome } = await run(`print("waiting");\nawait new Promise(() => {});\nprint("never");\n`);
+    expect(lines).toEqual(["waiting", "Warning: Detected unsettled top-level await"]);
+    expect(outcome).toMatchObject({ kind: "raised" });
+  });
+
+  it("a memory bomb inside a job raises MemoryError", async () => {
+    const { lines, outcome } = await run(`async function hog() {
+  await null;
+  const chunks: Uint8Array[] = [];
+  while (true) chunks.push(new Uint8Array(4096));
+}
+await hog();
+`);
+    expect(lines.at(-1)).toMatch(/^MemoryError: /);
+    expect(outcome).toMatchObject({ kind: "raised", pyType: "MemoryError" });
+  });
+
+  it("a job that runs past its time slice without a break ends the script with RuntimeError", async () => {
+    const { lines, outcome } = await run(`async function spin() {
+  await null;
+  print("spinning");
+  (0, eval)("while (true) {}");
+}
+spin();
+print("end of script");
+`);
+    expect(lines).toEqual(["end of script", "spinning", `RuntimeError: ${SLICE_MESSAGE}`]);
+    expect(outcome).toMatchObject({ kind: "raised", pyType: "RuntimeError" });
+  });
+
+  it("Ctrl-C while a job blocks in accept() ends the script with KeyboardInterrupt", async () => {
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({
+      name: "main",
+      board: "pico_w",
+      fileName: "main.ts",
+      source: `import socket from "socket";
+async function serve() {
+  await null;
+  const s = socket.socket();
+  s.bind(["0.0.0.0", 8080]);
+  s.listen(1);
+  print("accepting");
+  s.accept();
+}
+await serve();
+`,
+    });
+    await b.waitFor("accepting");
+    b.board!.interrupt();
+    expect(await b.finished()).toMatchObject({ kind: "raised", pyType: "KeyboardInterrupt" });
+    expect(b.lines().at(-1)).toBe("KeyboardInterrupt: ");
+  });
+});
