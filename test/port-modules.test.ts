@@ -354,6 +354,29 @@ describe("the board's modules and frozen libraries (items 4 and 5)", () => {
     expect(lines.filter((l) => / ok$|^no module/.test(l))).toEqual([...present.split(" ").map((n) => `${n} ok`), ...absent.split(" ").map((n) => `no module named '${n}'`)]);
   });
 
+  // py/moderrno.c names MP_Exxx: py/mperrno.h's own numbers where MICROPY_USE_INTERNAL_ERRNO (rp2
+  // mpconfigport.h:90, esp8266 :58), the toolchain's errno.h on the ESP32 (mpconfigport.h:70: newlib,
+  // ETIMEDOUT 116, EINPROGRESS 119), the numbers its sockets raise (esp32 modsocket.c:361, :717).
+  it.each([
+    ["pico_w", 110, 115],
+    ["esp32", 116, 119],
+    ["esp8266", 110, 115],
+  ])("%s: errno has the numbers its sockets raise (ETIMEDOUT %i, EINPROGRESS %i)", async (board, timedOut, inProgress) => {
+    const script = `import errno, uerrno, socket, network
+network.WLAN(network.STA_IF).active(True)
+print(errno.ETIMEDOUT, errno.EINPROGRESS, errno.errorcode[errno.ETIMEDOUT], uerrno is errno)
+s = socket.socket()
+s.bind(('0.0.0.0', 1234))
+s.listen(1)
+s.settimeout(0.2)
+try:
+    s.accept()
+except OSError as e:
+    print(e.errno == errno.ETIMEDOUT)
+`;
+    expect(await printed(board, script)).toEqual([`${timedOut} ${inProgress} ETIMEDOUT True`, "True"]);
+  });
+
   // py/builtinhelp.c:78-120: the built-in and frozen names, sorted, column-first in 4 columns of 18,
   // then "Plus any modules on the filesystem". The lists: src/boards/firmware-modules.ts (cited there).
   it.each([

@@ -39,13 +39,11 @@ def setup(source, name, heap_bytes):
         sys.modules[as_name] = module
     _as_builtin(_vfs, "vfs")
     sys.modules["vfs"] = _vfs
-    # The interpreter's errno has Linux's numbers, the rp2 and ESP8266 ones; the ESP32's differ
-    # (newlib: EINPROGRESS 119), so there the board's own table replaces it.
+    # The interpreter's errno has Linux's numbers, the rp2 and ESP8266 ones; the ESP32's differ.
     if _host.info["ownErrno"]:
         import _errno
 
-        _as_builtin(_errno, "errno")
-        _REPLACED["errno"] = _errno
+        _errno.renumber(_host.info["errorcode"])
     import socket
     import select
     _gc.collect()  # their compilation's garbage: `import machine` next compiles the largest module
@@ -78,10 +76,6 @@ def setup(source, name, heap_bytes):
     _search_flash()  # before the heap is the board's: the script's imports need not ask the flash
     _script = (source, name, heap_bytes)
 
-
-# Built-in modules of the interpreter that this board's firmware has otherwise (import finds a
-# built-in before sys.modules, so the import hook answers for them).
-_REPLACED = {}
 
 # How many of this library's modules are loading now: only then are its files readable.
 _loading = [0]
@@ -190,8 +184,6 @@ def _import_as_firmware():
                 if module is not None:
                     return module
                 name = base
-        if name in _REPLACED:
-            return _REPLACED[name]
         if name in private:
             # _boardsim and _board stay importable: the worker's REPL code imports them at its top level
             if (loading[0] == 0 and name not in ("_boardsim", "_board")) or private[name] is None:
@@ -216,8 +208,6 @@ def _import_as_firmware():
 
     def builtin_module(base, name):
         # The board's built-in module `base` (imported as `name`), None if not loaded yet.
-        if base in _REPLACED:
-            return _REPLACED[base]
         module = held.get(base)
         if module is None and base in extensible and base not in library:
             # The interpreter's own C module by its u-name: never a file nor its .py half (io.py,
