@@ -1,13 +1,37 @@
-# The asyncio package the firmware freezes (extmod/asyncio/manifest.py, __init__.py v1.23.0): core's
-# names (`from .core import *`), __version__, and the names of its other modules.
-# UNVERIFIED + choice: the firmware loads event, funcs, lock and stream at a name's first use (a
-# module __getattr__ over _attrs, __init__.py:8-31); here they load with the package, as dir()
-# calls a module __getattr__ for every name it probes, where the heap the frozen import lets go
-# cannot be taken back safely (MemoryError on the ESP8266). So sys.modules holds them all at once.
+# MicroPython asyncio module (extmod/asyncio/__init__.py v1.23.0, the firmware's frozen package)
+# MIT license; Copyright (c) 2019 Damien P. George
+
 from .core import *
-from .event import Event, ThreadSafeFlag
-from .funcs import wait_for, wait_for_ms, gather
-from .lock import Lock
-from .stream import open_connection, start_server, StreamReader, StreamWriter
 
 __version__ = (3, 0, 0)
+
+# The firmware's names as keywords: there they are qstrs of its frozen modules from boot, which
+# dir(asyncio) probes; a string literal longer than 10 characters compiled from source is not
+# interned (py/parse.c:626 and py/mpconfig.h:324 MICROPY_ALLOC_PARSE_INTERN_STRING_LEN, v1.27.0 the
+# interpreter's), and dir() would miss StreamReader.
+_attrs = dict(
+    wait_for="funcs",
+    wait_for_ms="funcs",
+    gather="funcs",
+    Event="event",
+    ThreadSafeFlag="event",
+    Lock="lock",
+    open_connection="stream",
+    start_server="stream",
+    StreamReader="stream",
+    StreamWriter="stream",
+)
+
+
+# Lazy loader, effectively does:
+#   global attr
+#   from .mod import attr
+def __getattr__(attr):
+    mod = _attrs.get(attr, None)
+    if mod is None:
+        raise AttributeError(attr)
+    # globals() where the firmware passes None (the caller's, this module's): here the import hook,
+    # a Python function, is the caller (py/builtinimport.c mp_builtin___import___default).
+    value = getattr(__import__(mod, globals(), None, True, 1), attr)
+    globals()[attr] = value
+    return value
