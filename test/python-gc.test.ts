@@ -526,3 +526,39 @@ except TypeError:
     expect(output).toBe("-1\n4096\n4096 888900\n-1\nTypeError\n");
   });
 });
+
+/**
+ * dir(module) looks up every name and calls the module's __getattr__ for each one it lacks,
+ * swallowing its AttributeError (py/modbuiltins.c mp_builtin_dir, py/runtime.c
+ * mp_load_method_protected, py/objmodule.c module_attr): ≈ 1,500 calls inside one C loop. With no
+ * collection there the heap filled (MemoryError inside __getattr__); a collection at a host call
+ * there freed dir's list, which the next allocations overwrote (names such as '[' and 'e').
+ */
+const DIR_OF_MODULES = `def module(name, source):
+    with open(name + ".py", "w") as f:
+        f.write(source)
+
+module("lazy", "def __getattr__(name):\\n    import dht\\n    raise AttributeError(name)\\n")
+module("busy", "import time\\ndef __getattr__(name):\\n    junk = [name] * 20\\n    time.sleep_ms(0)\\n    raise AttributeError(name)\\n")
+module("valued", "def __getattr__(name):\\n    return len(name)\\n")
+module("plain", "X = 1\\ndef f():\\n    pass\\n")
+import lazy, busy, valued, plain
+print(sorted(dir(lazy)))
+print(sorted(dir(busy)))
+names = dir(valued)
+print("append" in names, all(getattr(valued, n) == len(n) for n in names if n not in ("__class__", "__dict__", "__file__", "__getattr__", "__name__")))
+print(sorted(dir(plain)))
+`;
+
+describe("dir() of a module with __getattr__ (py/modbuiltins.c mp_builtin_dir)", () => {
+  it.each(["pico_w", "esp32", "esp8266"])("%s: one that imports and raises AttributeError, one that also allocates and makes a host call, one that returns values, a plain module: their names", async (board) => {
+    const { output, outcome } = await runScript(DIR_OF_MODULES, board, "main.py");
+    expect(output.trimEnd().split("\n").slice(-4)).toEqual([
+      "['__class__', '__dict__', '__file__', '__getattr__', '__name__']",
+      "['__class__', '__dict__', '__file__', '__getattr__', '__name__', 'time']",
+      "True True",
+      "['X', '__class__', '__dict__', '__file__', '__name__', 'f']",
+    ]);
+    expect(outcome).toEqual({ kind: "finished" });
+  });
+});

@@ -16,7 +16,9 @@
  * mp_obj_gen_resume; exec's code_execute) hold no object only they refer to, where a C builtin
  * calling back into Python may ("".join(generator), list(map(...)), sorted(key=...)'s pivot, a
  * class's make_new with its argument block, f(*args)). There the collection waits for the next
- * safe point or host call.
+ * safe point or host call. dir(obj) is one more: between two names its C loop holds only its list,
+ * which is pinned (realm.ts `counted`, pinned-args.ts); the Python it calls for each name (a
+ * module's __getattr__) may have no branch, and so the heap filled inside it.
  *
  * The port's fixed threshold (16 KiB, ports/webassembly/main.c mp_js_init) is replaced by half the
  * heap left free after each collection, so that collections are rare but leave room for what the
@@ -28,7 +30,7 @@
  * a probe that finds no unique answer stops the worker.
  */
 import type { MicroPython } from "@micropython/micropython-webassembly-pyscript";
-import { type ArgPins, argPins } from "./pinned-args.ts";
+import { type ArgPins, argPins, qstrObject } from "./pinned-args.ts";
 import type { SafePoints, SandboxedMicroPython, WasmExports } from "./realm.ts";
 
 /** py/mpstate.h: MP_SCHED_IDLE, MP_SCHED_PENDING. */
@@ -162,7 +164,7 @@ export function findCollector(env: Env): Collector {
   // gc_collect_pending: the byte gc.collect() sets (the port's gc_collect) and the top level's
   // return clears. MP_STATE_MEM(gc_alloc_threshold): the word gc.threshold(n) sets to n / 16
   // (py/modgc.c). The table indexes of the calls a safe point may sit under, and the types of
-  // their callees: see `plain` and `viaExec` below.
+  // their callees: see `plain`, `viaExec`, `star` and `dirName` below.
   run(
     [
       "import gc",
@@ -185,7 +187,11 @@ export function findCollector(env: Env): Collector {
       "exec('_p.stack()', {'_p': _p})",
       "def _s(*a):\n    _p.stack(id(_C), id(_s))",
       "_s(*())",
-      "del gc, _f, _g, _C, _closure, _cl, _bm, _gen, _s",
+      "import __main__",
+      "_L = []",
+      "def __getattr__(n):\n    _p.stack(id(__main__), id(n), id(dir), id(_L), id('__class__'))\n    raise KeyError",
+      "try:\n    dir(__main__)\nexcept KeyError:\n    pass",
+      "del gc, _f, _g, _C, _closure, _cl, _bm, _gen, _s, __main__, _L, __getattr__",
     ].join("\n"),
   );
   snaps.push(staticData());
@@ -215,15 +221,18 @@ export function findCollector(env: Env): Collector {
   }
   const firstArea = unique("the heap's first area", areaFound);
 
-  const [plain, viaExec, star] = stacks;
+  const [plain, viaExec, star, dirName] = stacks;
   // plain: the module's call (mp_js_do_exec: mp_call_function_0), _C().m (CALL_METHOD), the bound
   // method _bm (CALL_FUNCTION), the closure _cl (CALL_FUNCTION), _f (CALL_FUNCTION), the for loop's
   // FOR_ITER (mp_iternext_allow_raise), _p.stack (CALL_METHOD). viaExec: the module's call, exec
   // (CALL_FUNCTION: from there to the code's frame no invoke, py/builtinevex.c), _p.stack. star:
   // the module's call, _s(*()) (CALL_FUNCTION_VAR_KW: mp_call_method_n_kw_var, py/vm.c), _p.stack.
-  if (plain?.length !== 7 || viaExec?.length !== 3 || star?.length !== 3) throw new Error("MicroPython: unexpected invoke stacks at the collector's probe");
-  const [method, f, gen, bound, n, closure, none, cls, starred] = objects;
-  if (!starred) throw new Error("MicroPython: unexpected objects at the collector's probe");
+  // dirName: the module's call, dir(__main__) (CALL_FUNCTION), its lookup of the first name
+  // (py/modbuiltins.c mp_builtin_dir → py/runtime.c mp_load_method_protected's mp_load_method_maybe(obj,
+  // qstr, dest)), which calls the module's __getattr__ (py/objmodule.c module_attr), _p.stack.
+  if (plain?.length !== 7 || viaExec?.length !== 3 || star?.length !== 3 || dirName?.length !== 4) throw new Error("MicroPython: unexpected invoke stacks at the collector's probe");
+  const [method, f, gen, bound, n, closure, none, cls, starred, main, name, dir, list, classAttr] = objects;
+  if (!classAttr) throw new Error("MicroPython: unexpected objects at the collector's probe");
   const found: SafePoints = {
     pendingFlag,
     schedState,
@@ -242,6 +251,10 @@ export function findCollector(env: Env): Collector {
     typeType: cls!.words[0]!,
     exec: viaExec[1]!.arg1,
     none: none.id, // id() of an immediate object is its word (py/obj.c mp_obj_id)
+    dir: dir!.id,
+    nameLookup: dirName[2]!.fn,
+    listType: list!.words[0]!,
+    classQstr: classAttr.id >> 3,
   };
   const checks = [
     plain[6]!.fn === found.callMethod,
@@ -256,8 +269,13 @@ export function findCollector(env: Env): Collector {
     viaExec[0]!.fn === found.call0 && viaExec[1]!.fn === found.callN && viaExec[2]!.fn === found.callMethod,
     // mp_call_method_n_kw_var(false, 1 positional (the starred one), args): args[0] the callee
     star[0]!.fn === found.call0 && star[1]!.arg1 === 0 && star[1]!.arg2 === 1 && star[1]!.args0 === starred.id && star[2]!.fn === found.callMethod,
-    new Set([found.call0, found.callN, found.callMethod, found.callVar, found.iterNext]).size === 5,
-    new Set([found.funType, found.genType, found.boundType, found.closureType, found.typeType]).size === 5,
+    dirName[0]!.fn === found.call0 && dirName[1]!.fn === found.callN && dirName[1]!.arg1 === found.dir && dirName[1]!.arg2 === 1 && dirName[3]!.fn === found.callMethod,
+    // the lookup's object and name: the name as dir() appends it (pinned-args.ts qstrObject)
+    dirName[2]!.arg1 === main!.id && qstrObject(dirName[2]!.arg2) === name!.id,
+    list!.words[1] === 4 && list!.words[2] === 0, // an empty list: alloc LIST_MIN_ALLOC, len 0 (py/objlist.c)
+    qstrObject(found.classQstr) === classAttr.id,
+    new Set([found.call0, found.callN, found.callMethod, found.callVar, found.iterNext, found.nameLookup]).size === 6,
+    new Set([found.funType, found.genType, found.boundType, found.closureType, found.typeType, found.listType]).size === 6,
     none.id !== 0 && none.id !== f!.id,
   ];
   if (checks.includes(false)) throw new Error(`MicroPython: the collector's probe found other calls than expected (${checks.join(",")})`);
@@ -304,7 +322,7 @@ export function findCollector(env: Env): Collector {
       sandboxed.watchCollections(found);
       this.retune();
     },
-    pins: argPins(() => new Int32Array(sandboxed.buffer()), firstArea, found.closureType),
+    pins: argPins(() => new Int32Array(sandboxed.buffer()), firstArea, found),
   };
 }
 

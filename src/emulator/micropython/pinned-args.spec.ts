@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { argPins } from "./pinned-args.ts";
+import { argPins, qstrObject } from "./pinned-args.ts";
 
 /**
  * A heap as py/gc.c lays it out: one area (mp_state_mem_area_t at AREA: next, the allocation
  * table's start and length, the finaliser table, the pool's start and end), 2 bits a 16-byte
  * block in the table (1: a head, 2: a tail).
  */
-const AREA = 16, TABLE = 64, BLOCKS = 64, POOL = 256, CLOSURE_TYPE = 0x1000, TYPE_TYPE = 0x2000;
+const AREA = 16, TABLE = 64, BLOCKS = 64, POOL = 256, CLOSURE_TYPE = 0x1000, TYPE_TYPE = 0x2000, LIST_TYPE = 0x5000, CLASS_QSTR = 20;
 function heap() {
   const words = new Int32Array(0x4000 / 4);
   words.set([0, TABLE, BLOCKS / 4, 0, POOL, POOL + BLOCKS * 16], AREA / 4);
@@ -21,7 +21,7 @@ function heap() {
     words.set(content, at / 4);
     return at;
   };
-  return { words, alloc, pins: argPins(() => words, AREA, CLOSURE_TYPE) };
+  return { words, alloc, pins: argPins(() => words, AREA, { closureType: CLOSURE_TYPE, listType: LIST_TYPE, classQstr: CLASS_QSTR }) };
 }
 /** A closure, or a class called with *args (its arguments not known). */
 const loose = (callee: number) => ({ callee, args: null });
@@ -63,6 +63,25 @@ describe("argPins: the argument blocks only C holds (py/objclosure.c closure_cal
     alloc(0, 0, 0, instance); // its arguments would be past the allocation, in the next one
     alloc(5, 7);
     expect(pins.find([{ callee: cls, args: [5, 7] }])).toEqual([newArgs, initArgs, classmethodArgs, wrappedInitArgs, staticInitArgs]);
+  });
+
+  it("dir()'s list: names in rising order before the one looked up, __class__ among them once past it; an empty one before __class__; each dir() by its own name", () => {
+    const { alloc, pins } = heap();
+    pins.setArea(alloc(0, 0, 0, 0, 0, 0, 0, 0), 32);
+    const q = (...names: number[]) => names.map(qstrObject);
+    /** A list as py/objlist.c makes one: alloc, len, items (the free slots zeroed). */
+    const list = (room: number, ...items: number[]) => alloc(LIST_TYPE, room, items.length, alloc(...items, ...Array(room - items.length).fill(0)));
+    const found = list(4, ...q(CLASS_QSTR, 23, 25));
+    const grown = list(8, ...q(3, CLASS_QSTR, 21, 23, 25));
+    const empty = list(4);
+    const early = list(4, ...q(3)); // names before __class__ only
+    list(4, ...q(40)); // a str.split()'s list of one name: no __class__
+    list(4, ...q(CLASS_QSTR, 25, 23)); // not in rising order
+    list(4, ...q(CLASS_QSTR, 30)); // the name looked up now is not in it yet
+    list(4, CLASS_QSTR * 2 + 1, 61); // small ints
+    expect(pins.find([{ dirName: 30 }])).toEqual([found, grown]);
+    expect(pins.find([{ dirName: 8 }])).toEqual([empty, early]);
+    expect(pins.find([{ dirName: 8 }, { dirName: 30 }])).toEqual([found, grown, empty, early]);
   });
 
   it("holding() writes the blocks into the pin area for the collection only; a built-in type (outside the heap) or more candidates than pins: null", () => {

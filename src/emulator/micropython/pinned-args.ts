@@ -1,6 +1,7 @@
 /**
  * Pins for the heap blocks C alone holds under a host call: the argument blocks of a closure's or a
- * class's call (realm.ts argCopiers), which a collection there would free while C still uses them.
+ * class's call (realm.ts heldByC), which a collection there would free while C still uses them,
+ * and the list a dir(obj) builds.
  *
  * closure_call copies a closure's cells and arguments into `args2 = m_new(...)` when they do not
  * fit its C array of 5, and m_del's it when the callee returns (py/objclosure.c, v1.27.0 51-58);
@@ -23,6 +24,11 @@
  * map's), which would else fill the pins. A closure's: every head block that starts with its
  * cells. No collection (null) under a built-in type (outside the heap: its constructor may hold
  * what no pin finds, as list() the list it builds) or with more candidates than the pin area holds.
+ *
+ * dir(obj) looks up every name (qstr) in order and appends those found to a list that only its C
+ * local holds (py/modbuiltins.c mp_builtin_dir, v1.27.0 159-185); a module's __getattr__ or a
+ * property it calls meanwhile runs Python code. Its candidates: every list whose items are names in
+ * rising order, all before the name looked up now (an empty list too: dir's before it finds one).
  */
 
 /** MICROPY_BYTES_PER_GC_BLOCK (py/mpconfig.h: 4 words). */
@@ -33,6 +39,11 @@ const AT_HEAD = 1;
 const AT_TAIL = 2;
 /** The most cells a closure has (py/vm.c MP_BC_MAKE_CLOSURE: their count is one byte of the bytecode). */
 const MAX_CELLS = 255;
+/** py/objlist.c LIST_MIN_ALLOC: the fewest items a list has room for. */
+const LIST_MIN_ALLOC = 4;
+
+/** A name (qstr) as an object: py/obj.h MP_OBJ_NEW_QSTR with MICROPY_OBJ_REPR_A, the port's (collector.ts checks it). */
+export const qstrObject = (qstr: number) => (qstr << 3) | 2;
 
 /** A call below a host call that copies its arguments to a heap block (realm.ts argCopiers). */
 export interface ArgCopier {
@@ -42,17 +53,32 @@ export interface ArgCopier {
   args: readonly number[] | null;
 }
 
+/** A dir(obj) below a host call or safe point, looking up the name `dirName` (a qstr). */
+export interface DirCall {
+  dirName: number;
+}
+
+/** What a call below a host call holds in a heap block only C refers to. */
+export type HeldByC = ArgCopier | DirCall;
+
 export interface ArgPins {
   /** The pin area: `length` bytes at `address`, inside a heap block the guest library holds (once). */
   setArea(address: number, length: number): void;
-  /** The candidate blocks of the calls of `copiers`, or null if they cannot all be pinned (a built-in type, too many). */
-  find(copiers: readonly ArgCopier[]): number[] | null;
+  /** The candidate blocks of the calls of `held`, or null if they cannot all be pinned (a built-in type, too many). */
+  find(held: readonly HeldByC[]): number[] | null;
   /** Runs `collect` with `blocks` pinned. */
   holding(blocks: readonly number[], collect: () => void): void;
 }
 
-/** `firstArea`: MP_STATE_MEM(area) (collector.ts); `closureType`: a closure's type word. */
-export function argPins(memory: () => Int32Array, firstArea: number, closureType: number): ArgPins {
+/** What collector.ts's probes found: the type words of a closure and of a list, the name `__class__`. */
+export interface PinnedKinds {
+  closureType: number;
+  listType: number;
+  classQstr: number;
+}
+
+/** `firstArea`: MP_STATE_MEM(area) (collector.ts). */
+export function argPins(memory: () => Int32Array, firstArea: number, kinds: PinnedKinds): ArgPins {
   let area = -1;
   let capacity = 0;
   return {
@@ -61,10 +87,10 @@ export function argPins(memory: () => Int32Array, firstArea: number, closureType
       area = address;
       capacity = length >> 2;
     },
-    find(copiers) {
-      if (copiers.length === 0) return [];
+    find(held) {
+      if (held.length === 0) return [];
       if (area === -1) return null;
-      return candidates(memory(), firstArea, copiers, closureType, capacity);
+      return candidates(memory(), firstArea, held, kinds, capacity);
     },
     holding(blocks, collect) {
       if (blocks.length === 0) return collect();
@@ -85,9 +111,33 @@ function pools(words: Int32Array, firstArea: number): number[] {
   return found;
 }
 
-function candidates(words: Int32Array, firstArea: number, copiers: readonly ArgCopier[], closureType: number, capacity: number): number[] | null {
+function candidates(words: Int32Array, firstArea: number, held: readonly HeldByC[], kinds: PinnedKinds, capacity: number): number[] | null {
+  const { closureType, listType } = kinds;
   const heap = pools(words, firstArea);
   const inHeap = (address: number) => heap.some((start, i) => i % 2 === 0 && address >= start && address < heap[i + 1]!);
+  const copiers = held.filter((h): h is ArgCopier => "callee" in h);
+  const dirNames = held.filter((h): h is DirCall => "dirName" in h).map((h) => qstrObject(h.dirName));
+  const classAttr = qstrObject(kinds.classQstr);
+  /**
+   * A list (its words at word index `at`) of names in rising order, all before `name`, among them
+   * `__class__` once past it: every object has that (py/runtime.c mp_load_method_maybe, v1.27.0
+   * 1185-1189), where a garbage list of one name (a str.split()'s) has not.
+   */
+  const isDirList = (at: number, name: number) => {
+    const alloc = words[at + 1]!, length = words[at + 2]!, items = words[at + 3]!;
+    if (alloc < LIST_MIN_ALLOC || length < 0 || length > alloc) return false;
+    if (length === 0) return name <= classAttr;
+    if ((items & 3) !== 0 || !inHeap(items) || !inHeap(items + 4 * (length - 1))) return false;
+    let last = 0;
+    let hasClass = name <= classAttr;
+    for (let i = items >> 2; i < (items >> 2) + length; i++) {
+      const item = words[i]!;
+      if ((item & 7) !== 2 || item <= last || item >= name) return false;
+      hasClass ||= item === classAttr;
+      last = item;
+    }
+    return hasClass;
+  };
   // Per copier: a class (cells null) or a closure's cells (its words after type, fun, n_closed: py/objclosure.c mp_obj_closure_t)
   const cellsOf: (Int32Array | null)[] = [];
   for (const { callee: copier } of copiers) {
@@ -104,6 +154,7 @@ function candidates(words: Int32Array, firstArea: number, copiers: readonly ArgC
   const followedBy = (i: number, args: readonly number[]) => args.every((word, j) => words[i + 1 + j] === word);
   /** `length`: the allocation's words. */
   const matches = (at: number, length: number) => {
+    if (words[at] === listType && dirNames.some((name) => isDirList(at, name))) return true;
     for (let c = 0; c < copiers.length; c++) {
       const cells = cellsOf[c]!;
       if (cells === null) {

@@ -26,7 +26,7 @@ import { createRequire } from "node:module";
 import vm from "node:vm";
 import type { MicroPython, MicroPythonOptions } from "@micropython/micropython-webassembly-pyscript";
 import { snapshotMemory } from "./memory-snapshot.ts";
-import type { ArgCopier } from "./pinned-args.ts";
+import type { HeldByC } from "./pinned-args.ts";
 
 type Primitive = string | number | boolean | null | undefined;
 /** A function the context may call: primitives in, a primitive (or nothing) out. */
@@ -73,10 +73,11 @@ export interface SandboxedMicroPython {
    * In a call from Python to JavaScript (a host call), the invoke_* calls below the innermost
    * (Python's call of the JavaScript function): null if one is a with block's __exit__ on its way
    * out, which holds the block's return value only in C; else the closures and classes among the
-   * callees whose calls copy their arguments to a heap block only C holds (pinned-args.ts pins
-   * those blocks). None (an empty list) until watchCollections (start-up: this file's code only).
+   * callees whose calls copy their arguments to a heap block only C holds, and the dir() calls
+   * looking up a name, whose list only C holds (pinned-args.ts pins those blocks). None (an empty
+   * list) until watchCollections (start-up: this file's code only).
    */
-  argCopiers(): ArgCopier[] | null;
+  heldByC(): HeldByC[] | null;
   /** The invoke_* calls in progress, outermost first: "index,arg1,arg2,arg3;" each (start-up probes). */
   invokeStack(): string;
   /** Start (true) or stop (false) a log of the counted invokes; stopping returns "index,arg1,..." (start-up probes). */
@@ -121,6 +122,14 @@ export interface SafePoints {
   exec: number;
   /** None's word (an immediate object). */
   none: number;
+  /** The dir builtin (py/modbuiltins.c mp_builtin_dir_obj). */
+  dir: number;
+  /** mp_load_method_maybe as mp_load_method_protected calls it (py/runtime.c): dir()'s lookup of each name. */
+  nameLookup: number;
+  /** A list's type (py/objlist.c mp_type_list). */
+  listType: number;
+  /** The name `__class__` (a qstr), which every object has (py/runtime.c mp_load_method_maybe). */
+  classQstr: number;
 }
 
 const GLUE_PACKAGE = "@micropython/micropython-webassembly-pyscript";
@@ -157,7 +166,7 @@ function glueScript(): string {
  * written out once per signature with the invoke frame recorded around the call. They run around
  * nearly every C call of the VM: each its own function (its own type feedback), no spread, no
  * layer of the glue between them and the table. Up to 5 arguments of C (invoke_iiiiii); a helper's
- * first four are recorded (`safe`, `argCopiers`), the ones it lacks as 0.
+ * first four are recorded (`safe`, `heldByC`), the ones it lacks as 0.
  */
 function invokeHelpers(): string {
   const helpers = [];
@@ -235,6 +244,11 @@ const INSIDE = `"use strict";
       invokesLeft = invokesPerCall;
       onInvokes();
     }
+    if (flags[pendingFlag] === 0) return;
+    // dir(obj) between two names (py/modbuiltins.c mp_builtin_dir, v1.27.0 172-185): its C loop has
+    // no branch of the VM, nor may the Python it calls for each name (a module's __getattr__), so
+    // the heap filled inside it (MemoryError). C holds only its list there (pinned: heldByC).
+    if (index === gc.nameLookup && at > 0 && callsDir(at - 1) && safe(at - 1)) onSafePoint();
     if (flags[pendingFlag] !== 0) askForSafePoint();
   };
   // mp_handle_pending(true) at a branch of the VM (py/vm.c pending_exception_check): collects if
@@ -298,15 +312,23 @@ const INSIDE = `"use strict";
     const self = words[args + 1] !== 0 ? 1 : 0;
     return { callee: words[args], nArgs: arg + self, nKw: frameArg2[k], at: args + 2 - self };
   };
-  // At a host call: null if an invoke below \`top\` is a with block's __exit__ as above, else the
-  // argument copiers below it as "address,...", a class called plainly as "address=its argument
-  // words,". Weaker than \`safe\`: other C callers (import, a C builtin calling back) are let through
-  // as before the VM's branches collected; the frozen libraries' imports rely on collections there
-  // (_boardsim.py _import).
-  const argCopiers = function (top) {
+  // Whether invoke frame k calls dir (plainly, as a method, or with *args: mp_call_method_n_kw_var's args[0]).
+  const callsDir = (k) => {
+    if (frameFn[k] === gc.callVar) return words[frameArg3[k] >> 2] === gc.dir;
+    const call = vmCall(k);
+    return call != null && call.callee === gc.dir;
+  };
+  // At a host call or a safe point: null if an invoke below \`top\` is a with block's __exit__ as
+  // above, else the argument copiers below it as "address,...", a class called plainly as
+  // "address=its argument words,", and a dir() looking up a name (the frame above it, at or below
+  // \`top\`: mp_builtin_dir's list holds the names before it) as "d<the name's qstr>,". Weaker than
+  // \`safe\`: other C callers (import, a C builtin calling back) are let through as before the VM's
+  // branches collected; the frozen libraries' imports rely on collections there (_boardsim.py _import).
+  const heldByC = function (top) {
     if (top > FRAMES) return null;
     let found = "";
     for (let k = 1; k < top; k++) {
+      if (k + 1 < FRAMES && frameFn[k + 1] === gc.nameLookup && callsDir(k)) found += "d" + frameArg2[k + 1] + ",";
       const call = vmCall(k);
       if (call === null) return null;
       let copier = 0, args = "";
@@ -377,7 +399,7 @@ const INSIDE = `"use strict";
       return exports;
     },
     buffer() { return Reflect.apply(bufferOf, exports.memory, []); },
-    argCopiers() { return gc === null ? "" : argCopiers(depth - 1); },
+    heldByC() { return gc === null ? "" : heldByC(depth - 1); },
     countInvokes(on, restart) {
       counting = on === true;
       if (restart === true) { invokesLeft = invokesPerCall; depth = 0; ourPending = false; }
@@ -394,11 +416,11 @@ const INSIDE = `"use strict";
       invokesLeft = invokesPerCall;
       return text;
     },
-    watchCollections(pendingFlagAt, schedState, idle, pending, handlePendingIndex, callN, call0, callMethod, callVar, iterNext, funType, genType, boundType, closureType, typeType, exec, none) {
+    watchCollections(pendingFlagAt, schedState, idle, pending, handlePendingIndex, callN, call0, callMethod, callVar, iterNext, funType, genType, boundType, closureType, typeType, exec, none, dir, nameLookup) {
       const buffer = Reflect.apply(bufferOf, exports.memory, []);
       flags = new Uint8Array(buffer);
       words = new Int32Array(buffer);
-      gc = { schedState: schedState >> 2, idle, pending, callN, call0, callMethod, callVar, iterNext, funType, genType, boundType, closureType, typeType, exec, none };
+      gc = { schedState: schedState >> 2, idle, pending, callN, call0, callMethod, callVar, iterNext, funType, genType, boundType, closureType, typeType, exec, none, dir, nameLookup };
       pendingFlag = pendingFlagAt;
       handlePending = handlePendingIndex;
     },
@@ -487,13 +509,14 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
     exports,
     buffer: () => inside.buffer(),
     countInvokes: (on, restart = false) => inside.countInvokes(on, restart),
-    argCopiers: () => {
-      const found = inside.argCopiers();
+    heldByC: () => {
+      const found = inside.heldByC();
       if (typeof found !== "string") return null;
       return found
         .split(",")
         .filter(Boolean)
-        .map((entry) => {
+        .map((entry): HeldByC => {
+          if (entry.startsWith("d")) return { dirName: Number(entry.slice(1)) };
           const [callee, args] = entry.split("=");
           return { callee: Number(callee), args: args === undefined ? null : args.split(" ").filter(Boolean).map(Number) };
         });
@@ -501,7 +524,7 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
     invokeStack: () => String(inside.invokeStack()),
     logInvokes: (on) => String(inside.logInvokes(on)),
     watchCollections: (f) =>
-      inside.watchCollections(f.pendingFlag, f.schedState, f.idle, f.pending, f.handlePending, f.callN, f.call0, f.callMethod, f.callVar, f.iterNext, f.funType, f.genType, f.boundType, f.closureType, f.typeType, f.exec, f.none),
+      inside.watchCollections(f.pendingFlag, f.schedState, f.idle, f.pending, f.handlePending, f.callN, f.call0, f.callMethod, f.callVar, f.iterNext, f.funType, f.genType, f.boundType, f.closureType, f.typeType, f.exec, f.none, f.dir, f.nameLookup),
     describe: (error) => {
       const text = inside.describe(error);
       return typeof text === "string" ? text.slice(0, 200) : "";
@@ -538,7 +561,7 @@ interface Inside {
   loaded(): WasmExports;
   buffer(): ArrayBuffer;
   countInvokes(on: boolean, restart: boolean): void;
-  argCopiers(): unknown;
+  heldByC(): unknown;
   invokeStack(): unknown;
   logInvokes(on: boolean): unknown;
   watchCollections(...found: number[]): void;

@@ -143,8 +143,9 @@ function memory(): Uint8Array {
 // holds (a list() being built from a generator that makes a host call, a with block's return
 // value while __exit__ runs, the heap block a closure's or a class's call copies its arguments to)
 // is not on the Python stack. The VM's own branches collect only when the calls below are plain
-// calls of Python code (collector.ts); a host call unless that __exit__ is below, with the argument
-// blocks of such calls pinned (realm.ts argCopiers, pinned-args.ts; other C callers are a known limit).
+// calls of Python code (collector.ts), as does dir(obj) between two names; a host call unless that
+// __exit__ is below. The argument blocks of such calls, and dir()'s list, are pinned (realm.ts
+// heldByC, pinned-args.ts; other C callers are a known limit).
 let callDepthAddress = -1;
 const depthSnapshots: Int32Array[] = [];
 /** The __main__ dict (its proxy's reference; the glue holds the proxy), a C string of a key to look up, and 12 bytes for the (unused) result. */
@@ -180,14 +181,13 @@ function callDepth(): Int32Array {
 let collector!: Collector;
 
 /**
- * Runs the collection the interpreter asked for: at a branch of the VM (`atBranch`, collector.ts
- * found it safe), or at a host call unless a with block's __exit__ on its way out is below it, with
- * the argument blocks C holds for the calls below pinned (heldArgBlocks); otherwise it waits for
- * the next safe point.
+ * Runs the collection the interpreter asked for: at a safe point of the VM (collector.ts found it
+ * safe), or at a host call unless a with block's __exit__ on its way out is below it, with the
+ * blocks C holds for the calls below pinned (heldBlocks); otherwise it waits for the next safe point.
  */
-function collectGarbage(atBranch = false): void {
+function collectGarbage(): void {
   if (!collector.asked()) return;
-  const pinned = atBranch ? [] : heldArgBlocks();
+  const pinned = heldBlocks();
   if (pinned === null) return;
   collector.pins.holding(pinned, () => {
     const saved = callDepth()[0]!;
@@ -201,10 +201,10 @@ function collectGarbage(atBranch = false): void {
   collector.retune();
 }
 
-/** At a host call: the heap blocks to pin for a collection, null if it may not run (realm.ts argCopiers, pinned-args.ts). */
-function heldArgBlocks(): number[] | null {
-  const copiers = sandboxed.argCopiers();
-  return copiers === null ? null : collector.pins.find(copiers);
+/** The heap blocks to pin for a collection here, null if it may not run (realm.ts heldByC, pinned-args.ts). */
+function heldBlocks(): number[] | null {
+  const held = sandboxed.heldByC();
+  return held === null ? null : collector.pins.find(held);
 }
 
 // The Python side of the bridge (_host.py) calls these. Bytes cross as {"__b": [...]}: from
@@ -328,7 +328,7 @@ const bridge = {
   },
   /** Whether a collection may run here (_host.py runs deferred work that collects only then). */
   mayCollect(): boolean {
-    return scriptStarted && heldArgBlocks() !== null;
+    return scriptStarted && heldBlocks() !== null;
   },
   /** The pin area (_host.py _pins: a bytearray's bytes), once at the library's import. */
   pins(address: unknown, length: unknown): void {
@@ -396,7 +396,7 @@ const sandboxed = await loadSandboxedMicroPython(interpreterHeapBytes(input.heap
   wasm: input.wasm,
   onInvokes: poll,
   invokesPerCall: POLL_EVERY_CALLS,
-  onSafePoint: () => collectGarbage(true),
+  onSafePoint: () => collectGarbage(),
   // Once the heap is capped, the wasm memory may not grow, so malloc() cannot add Python heap.
   mayGrowHeap: () => heapMayGrow,
   consoleByte: onConsoleByte,

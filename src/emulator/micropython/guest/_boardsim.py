@@ -530,6 +530,11 @@ def __import__(name, *args):
     # Named as the built-in it replaces: print(__import__) shows no helper's name (the firmware's,
     # a C function, prints <function>, py/objfun.c; the interpreter calls only a Python hook).
     global _ballast
+    if name and len(args) > 3 and args[3] == 1 and args[0] and "__path__" in args[0] and args[0]["__name__"] in _FROZEN:
+        # A frozen package's import of one of its modules at the first use of a name (asyncio's
+        # __getattr__, extmod/asyncio/__init__.py:27-31), made absolute: it loads from the library
+        # as `import asyncio.event` does, with the held heap let go.
+        name, args = args[0]["__name__"] + "." + name, args[:3] + (0,)
     if name.split(".")[0] not in _FROZEN or name in sys.modules or name in _held or _ballast is None:
         return _native_import(name, *args)
     _gc.collect()
