@@ -801,10 +801,11 @@ except OSError as e:
 describe("no boardsim internals reach a script (item 7)", () => {
   const INTERNAL = /_host|_boardsim|_time\b|_gc\b|_sys\b|_os\b|_attrtuple|\/boardsim\/|Emscripten|JS with|webassembly|pyscript|jsffi|\bjs\b|stream operation not supported/;
 
-  // The bridge's public names (src/emulator/micropython/guest/_host.py): a guest module imports them
-  // under private names, so a script's dir() never lists them (issue 12 item 7).
+  // The bridge's public names (src/emulator/micropython/guest/_host.py, _hostdata.py): a guest module
+  // imports them under private names, so a script's dir() never lists them (issue 12 item 7).
   const BRIDGE = new Set(
-    [...readFileSync(new URL("../src/emulator/micropython/guest/_host.py", import.meta.url), "utf8").matchAll(/^(?:def (\w+)|(\w+(?:, \w+)*) =)/gm)]
+    ["_host.py", "_hostdata.py"]
+      .flatMap((file) => [...readFileSync(new URL(`../src/emulator/micropython/guest/${file}`, import.meta.url), "utf8").matchAll(/^(?:def (\w+)|(\w+(?:, \w+)*) =)/gm)])
       .flatMap((m) => (m[1] ?? m[2]).split(", "))
       .filter((name) => !name.startsWith("_")),
   );
@@ -825,7 +826,7 @@ for m in mods:
     print("DIR", m.__name__, " ".join(sorted(n for n in dir(m) if not n.startswith("_") and not n.isupper())))
 print(sys.implementation, sys.version, sys.platform, sys.path, os.uname(), list(sys.modules))
 print(repr(machine.Pin(2)), repr(machine.RTC()), repr(machine.Timer), repr(time.sleep))
-for name in ("_host", "js", "jsffi", "_time"):
+for name in ("_host", "_hostdata", "js", "jsffi", "_time"):
     try:
         __import__(name)
     except ImportError as e:
@@ -850,6 +851,7 @@ time.sleep("x")
     expect(named.filter((name) => BRIDGE.has(name.split(".")[1]) && !["gc.collect", "machine.soft_reset"].includes(name))).toEqual([]);
     expect(BRIDGE.has("call") && BRIDGE.has("info") && BRIDGE.has("buffer")).toBe(true);
     expect(out).toContain("no module named '_host'");
+    expect(out).toContain("no module named '_hostdata'");
     expect(out).toContain("no module named 'js'");
     expect(out).toContain("TypeError: can't convert str to float");
     // a script that names an internal module sees it refused as the firmware would: nothing else may show one

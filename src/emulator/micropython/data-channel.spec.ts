@@ -2,15 +2,18 @@ import { readFileSync } from "node:fs";
 import { once } from "node:events";
 import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
-import { createDataChannel, DATA_BYTES, DATA_CALLS, HOST_PY_WORDS, LENT_BYTES, LentData } from "./data-channel.ts";
+import { createDataChannel, DATA_BYTES, DATA_CALLS, HOSTDATA_PY_WORDS, LENT_BYTES, LentData } from "./data-channel.ts";
 
-// _host.py states some of the channel's numbers again: its lent words' indexes are const()s the
-// compiler puts into the bytecode as numbers (read at every recv and send), and the data calls are
-// numbered. A drift would show only as wrong bytes in behaviour tests; here it fails by name.
-const source = readFileSync(new URL("./guest/_host.py", import.meta.url), "utf8");
+// The guest library states some of the channel's numbers again: _hostdata.py's lent words' indexes
+// are const()s the compiler puts into the bytecode as numbers (read at every recv and send), and
+// _host.py numbers the data calls. A drift would show only as wrong bytes in behaviour tests; here
+// it fails by name.
+const guest = (name: string) => readFileSync(new URL(`./guest/${name}`, import.meta.url), "utf8");
+const host = guest("_host.py");
+const hostdata = guest("_hostdata.py");
 
-/** _host.py's top-level assignments of integers (`A = const(1)`, `A, B = 0, 1`), by name. */
-function integers(): Map<string, { value: number; isConst: boolean }> {
+/** A module's top-level assignments of integers (`A = const(1)`, `A, B = 0, 1`), by name. */
+function integers(source: string): Map<string, { value: number; isConst: boolean }> {
   const found = new Map<string, { value: number; isConst: boolean }>();
   for (const [, names, values] of source.matchAll(/^(\w+(?:, \w+)*) = ((?:const\(\d+\)|\d+)(?:, (?:const\(\d+\)|\d+))*)$/gm)) {
     const list = values!.split(", ");
@@ -22,15 +25,15 @@ function integers(): Map<string, { value: number; isConst: boolean }> {
   return found;
 }
 
-describe("_host.py mirrors the data channel (data-channel.ts)", () => {
-  const py = integers();
-
-  it("its const() word indexes and send records are LentData's, and it has no other const()", () => {
-    const consts = Object.fromEntries([...py].filter(([, v]) => v.isConst).map(([name, v]) => [name, v.value]));
-    expect(consts).toEqual(HOST_PY_WORDS);
+describe("_host.py and _hostdata.py mirror the data channel (data-channel.ts)", () => {
+  it("_hostdata.py's const() word indexes and send records are LentData's, and _host.py has no const()", () => {
+    const consts = (source: string) => Object.fromEntries([...integers(source)].filter(([, v]) => v.isConst).map(([name, v]) => [name, v.value]));
+    expect(consts(hostdata)).toEqual(HOSTDATA_PY_WORDS);
+    expect(consts(host)).toEqual({});
   });
 
-  it("its data call numbers are the calls' places in DATA_CALLS", () => {
+  it("_host.py's data call numbers are the calls' places in DATA_CALLS", () => {
+    const py = integers(host);
     const calls = { RECV: "socketRecv", SEND: "socketSend", SENDALL: "socketSendAll", WRITE: "socketWrite", READ: "socketRead" };
     for (const [name, call] of Object.entries(calls)) expect([name, DATA_CALLS[py.get(name)?.value ?? -1]]).toEqual([name, call]);
     expect(Object.keys(calls)).toHaveLength(DATA_CALLS.length);
@@ -39,9 +42,10 @@ describe("_host.py mirrors the data channel (data-channel.ts)", () => {
   it("the layout the worker hands to _lend holds every word it indexes and a reply of DATA_BYTES", () => {
     const address = 8;
     const [words, received, ahead, sends, end] = new LentData(createDataChannel(), address, () => new ArrayBuffer(address + LENT_BYTES)).layout();
-    expect(source).toContain("_lend(*json.loads(js.lent()))");
+    expect(host).toContain("json.loads(js.lent())");
+    expect(hostdata).toContain("_lend(*lent)");
     expect(words).toBe(address);
-    expect((received! - words!) / 4).toBeGreaterThanOrEqual(HOST_PY_WORDS._LENGTHS + HOST_PY_WORDS._MAX_SENDS);
+    expect((received! - words!) / 4).toBeGreaterThanOrEqual(HOSTDATA_PY_WORDS._LENGTHS + HOSTDATA_PY_WORDS._MAX_SENDS);
     expect(ahead! - received!).toBe(DATA_BYTES);
     expect(sends).toBeGreaterThan(ahead!);
     expect(end).toBe(address + LENT_BYTES);
@@ -49,8 +53,8 @@ describe("_host.py mirrors the data channel (data-channel.ts)", () => {
 
   it("its buffered send records start 8-byte aligned, as the worker and the main thread step through them (a copy to a misaligned record is slow)", () => {
     // data-channel.ts nextRecord: the padding after a record of n bytes counts against the room.
-    expect(source).toContain("w[_SEND_USED] = (used + n + 7) & ~7");
-    expect(source).toContain("if n <= w[_SEND_ROOM] - used and count < _MAX_SENDS:");
+    expect(hostdata).toContain("w[_SEND_USED] = (used + n + 7) & ~7");
+    expect(hostdata).toContain("if n <= w[_SEND_ROOM] - used and count < _MAX_SENDS:");
   });
 
   it("the reply region, the read-ahead and the sends start 16-byte aligned, as the heap's blocks (a copy between addresses aligned otherwise is slow)", () => {

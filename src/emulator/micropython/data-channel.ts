@@ -36,7 +36,7 @@ export const DATA_BYTES = 64 * 1024;
 const AHEAD_BYTES = 64 * 1024;
 const SEND_BYTES = 64 * 1024;
 const MAX_SENDS = 64;
-/** Where the send record after one of `length` bytes at `at` starts: 8-byte aligned, as _host.py lays them out (a misaligned copy is slow). */
+/** Where the send record after one of `length` bytes at `at` starts: 8-byte aligned, as _hostdata.py lays them out (a misaligned copy is slow). */
 const nextRecord = (at: number, length: number) => (at + length + 7) & ~7;
 
 // Int32 words at the start of the buffer.
@@ -82,7 +82,7 @@ export function createDataChannel(): DataChannel {
 
 /**
  * The lent bytes as the script reads and writes them: a copy in the interpreter's own memory
- * (malloc'd once, outside the Python heap), which _host.py reads and writes through uctypes, so a
+ * (malloc'd once, outside the Python heap), which _hostdata.py reads and writes through uctypes, so a
  * recv() from the read-ahead or a send within the send room is Python code alone, with no call
  * into JavaScript. Int32 words, then the bytes of a recv data call's reply, the read-ahead, the sends.
  */
@@ -102,10 +102,10 @@ const L_LENGTHS = 7;
  */
 const L_WORDS = (L_LENGTHS + MAX_SENDS + 3) & ~3;
 /**
- * _host.py's const()s for the words above (compiled into its bytecode as numbers, so not handed
+ * _hostdata.py's const()s for the words above (compiled into its bytecode as numbers, so not handed
  * over at start-up as the regions' addresses are): data-channel.spec.ts checks they are these.
  */
-export const HOST_PY_WORDS = {
+export const HOSTDATA_PY_WORDS = {
   _AHEAD_FD: L_AHEAD_FD,
   _AHEAD_START: L_AHEAD_START,
   _AHEAD_END: L_AHEAD_END,
@@ -161,7 +161,7 @@ export class LentData {
     return this.view;
   }
 
-  /** Where the words, the reply region, the read-ahead and the sends start, and where the copy ends: _host.py's _lend. */
+  /** Where the words, the reply region, the read-ahead and the sends start, and where the copy ends: _hostdata.py's _lend (through _host.py's `lent`). */
   layout(): number[] {
     return [0, L_RECEIVED, L_AHEAD, L_SENDS, LENT_BYTES].map((offset) => this.address + offset);
   }

@@ -276,7 +276,7 @@ const bridge = {
         : value,
     ) as HostValue[];
     if (!Array.isArray(args)) throw new TypeError("invalid bridge argument");
-    // {"__w": [address, length]} last: the buffer a stream's readinto reads into (_host.read_into), not an argument of the host's.
+    // {"__w": [address, length]} last: the buffer a stream's readinto reads into (_hostdata.read_into), not an argument of the host's.
     if (into !== null && args.pop() !== into) throw new TypeError("invalid bridge argument");
     flushConsole();
     consoleInput?.returnPending();
@@ -299,7 +299,7 @@ const bridge = {
    * and readinto's size, and for a send the bytes at `address`, for a readinto the buffer there.
    * Returns value × 2 + (callbacks due), the value a count or how many bytes a recv left in the
    * lent copy's reply region; or, for None and exceptions, a JSON reply as `call` gives one. (recv
-   * and readinto from the read-ahead and sends within the send room never come here: _host.py
+   * and readinto from the read-ahead and sends within the send room never come here: _hostdata.py
    * serves them from the lent copy.)
    */
   data(op: unknown, fd: unknown, size: unknown, address: unknown, length: unknown, collect: unknown = true): number | string {
@@ -316,7 +316,7 @@ const bridge = {
     if ("reply" in answer) return encodeReply(answer.reply);
     return answer.value * 2 + (answer.scheduled ? 1 : 0);
   },
-  /** Where the lent copy's parts start (data-channel.ts LentData.layout), as JSON, for _host.py's uctypes views. */
+  /** Where the lent copy's parts start (data-channel.ts LentData.layout), as JSON, for _hostdata.py's uctypes views. */
   lent(): string {
     return JSON.stringify(lent.layout());
   },
@@ -408,7 +408,7 @@ wasm = sandboxed.exports;
 sandboxed.registerJsModule("_boardsim_js", bridge);
 callDepthAddress = findCallDepth();
 collector = findCollector({ mp, wasm, sandboxed, callDepthAddress });
-// Before the library loads: _host.py views it at its import.
+// Before the library loads: _hostdata.py views it at its import.
 const lent = new LentData(input.data, wasm.malloc(LENT_BYTES), () => sandboxed.buffer());
 const key = new TextEncoder().encode("__name__\0"); // an interned name: the lookup allocates nothing
 lookup.key = wasm.malloc(key.length);

@@ -55,9 +55,7 @@ def run_file(name, source=None):
         # pyexec.c:146-149: SystemExit ends the file; machine.soft_reset() makes it a soft reset.
         return _host.soft_reset_requested()
     except BaseException as exc:
-        import _boardsim
-
-        print(_boardsim._traceback(exc))
+        print(_host.format_exception(exc))
     return False
 
 

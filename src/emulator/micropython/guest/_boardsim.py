@@ -1,14 +1,12 @@
 # Runs the user's script as the board's main program: the board's modules in place of the
 # interpreter's, the script compiled under its own file name, and an uncaught exception printed
 # as the board's traceback (frames of this library left out, as the firmware's C modules have none).
-import io
 import sys
 
 import _gc
 import _host
 import _time
 
-_OURS = ("/boardsim/", "<stdin>")
 _ballast = None
 _reserved = None
 _script = None
@@ -17,7 +15,7 @@ _globals = None
 
 def setup(source, name, heap_bytes):
     """Before the heap is capped: the board's modules in place of the interpreter's, the script held."""
-    global _script
+    global _script, setup, _as_builtin, _OPTIONAL
     # The port collects nothing inside this call unless asked (ports/webassembly/main.c gc_collect
     # only sets a flag), so without these collections the compilers' garbage piles up: start-up
     # then needed 112-116 KiB of the library's 128 KiB room (worker.ts), 72-80 KiB with them;
@@ -59,7 +57,6 @@ def setup(source, name, heap_bytes):
     for module in _OPTIONAL:
         if module not in _host.info["modules"]:
             os.remove("/boardsim/%s.py" % module)
-    _host.format_exception = _traceback
     global _native_help, _import_as_firmware
     import builtins
 
@@ -72,9 +69,20 @@ def setup(source, name, heap_bytes):
     # whole heap for marked blocks (gc_deal_with_stack_overflow, 549-567): the .py echo's
     # collections took twice as long (0.29 ms, was 0.15) when the table grew by 3 (w13-review).
     del _import_as_firmware
-    _flash.mount(lambda: _loading[0] > 0)
+    _flash.mount(_loading)
     _search_flash()  # before the heap is the board's: the script's imports need not ask the flash
     _script = (source, name, heap_bytes)
+    # What only start-up reads, dropped as _import_as_firmware is: the host's lists of module names,
+    # the tables the modules imported above copied. Kept: what help() and the modules a script
+    # may import later (tls, esp) read. Each object still held is one more for the collector to
+    # mark at each collection, on the deepest path, see _hostdata.py.
+    info = _host.info
+    for table, kept in ((info, ("help", "helpModules", "port")), (info["port"], ("platform", "tls"))):
+        for key in [key for key in table if key not in kept]:
+            del table[key]
+    # help('modules')'s names as one str: one object, not 30-70.
+    info["helpModules"] = " ".join(info["helpModules"])
+    del setup, _as_builtin, _OPTIONAL
 
 
 # How many of this library's modules are loading now: only then are its files readable.
@@ -416,7 +424,7 @@ def help(*args):
     if not args:
         sys.stdout.write(_host.info["help"])
     elif args[0] == "modules":
-        _print_modules(_host.info["helpModules"])
+        _print_modules(_host.info["helpModules"].split())
     else:
         return _native_help(*args)
 
@@ -566,17 +574,6 @@ def _retake(free_before):
     _ballast = _hold_all_but(free_before)
 
 
-def _traceback(exc):
-    out = io.StringIO()
-    sys.print_exception(exc, out)
-    lines = out.getvalue().rstrip("\n").split("\n")
-    keep = [l for l in lines if not (l.startswith('  File "') and l[8:].startswith(_OURS))]
-    if len(keep) == 2:
-        # No frame of the script's: the firmware prints the exception line alone (py/obj.c, mp_obj_print_exception).
-        keep = keep[1:]
-    return "\n".join(keep)
-
-
 def _keep_running_callbacks():
     # After the script the board sits at its REPL, where running timers still call back: so
     # does the virtual board, until its timers stop (Ctrl-C or a reset end it).
@@ -609,6 +606,6 @@ def run():
         global _ballast
         _ballast = None
         _gc.collect()  # asks the interpreter for the collection, then runs it (_host.collect() alone ran none unless one was due)
-        _host.finish("raised", type(exc).__name__, _traceback(exc))
+        _host.finish("raised", type(exc).__name__, _host.format_exception(exc))
         return
     _host.finish("finished", "", "")

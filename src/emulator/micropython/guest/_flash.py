@@ -8,6 +8,7 @@ import os
 import vfs
 from _stream import LineStream
 import _host
+from _hostdata import buffer as _buffer
 
 _call = _host.call
 # For calls under which C alone may hold objects the collector cannot see (see _host.constructor):
@@ -67,7 +68,7 @@ class _File(LineStream):
         self._check(self._write)
         if self._append:
             self._pos = _call("flashStat", self._path)[6]
-        n = _call("flashWrite", self._path, self._pos, _host.buffer(data))
+        n = _call("flashWrite", self._path, self._pos, _buffer(data))
         self._pos += n
         return n
 
@@ -110,7 +111,9 @@ _LIBRARY = "/boardsim/"
 def mount(library_loading):
     """Mounts the board's flash at "/" in place of the interpreter's own files (every run: a
     script run's flash is a fresh one in memory, a console's the --flash folder).
-    `library_loading()`: whether one of the library's modules is being imported."""
+    `library_loading[0]`: how many of the library's modules are being imported (a list, not a
+    function of _boardsim's: that would put all of _boardsim's objects under this one's, and the
+    deepest path every collection marks grew past py/gc.c's mark stack, see _hostdata.py)."""
     global _mounted
     flash = _mounted = Flash(vfs.VfsPosix("/boardsim"), vfs.VfsPosix("/beside"), library_loading)
     vfs.umount("/")
@@ -152,7 +155,7 @@ class Flash:
         self._neighbour_modules = [name[:-3] for name in self._neighbours]
 
     def _in_library(self, path):
-        return path.startswith(_LIBRARY) and self._library_loading()
+        return path.startswith(_LIBRARY) and self._library_loading[0] > 0
 
     def _beside_script(self, path, mode="r"):
         # Only top-level .py files, only for reading, only where the flash has none. "//x.py" is one:
@@ -225,7 +228,7 @@ class Flash:
 
     def stat(self, path):
         path = self._abs(path)
-        if self._library_loading():
+        if self._library_loading[0] > 0:
             # The library's modules import only each other and built-in ones: no host call (and
             # no collection) in the middle of their import.
             if not path.startswith(_LIBRARY):

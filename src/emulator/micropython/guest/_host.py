@@ -2,10 +2,11 @@
 # Values cross as JSON; bytes cross as (address, length) in the Python heap, read and written by
 # the worker directly, so big buffers need no extra copies. Socket data (recv, send, sendall,
 # write) crosses without JSON through data() (the worker's data-channel.ts); what the host lends
-# (read-ahead, send room) the script reads and writes here, in the lent copy, with no call at all.
+# (read-ahead, send room) the script reads and writes in the lent copy (_hostdata.py), with no call at all.
+import io
 import json
+import sys
 import uctypes
-from micropython import const
 from gc import collect as _native_collect  # the interpreter's: only asks for a collection (see _gc.py)
 
 
@@ -139,11 +140,10 @@ def _bridge(js):
 
     js_soft_reset, js_raw_output, js_gc_threshold, may_collect = js.softReset, js.rawOutput, js.gcThreshold, js.mayCollect
     js_free_bytes = js.freeBytes
-    _lend(*json.loads(js.lent()))
     js.pins(uctypes.addressof(_pins), len(_pins))
     call_fns = (js_pause, js_call, js_resume, read_reply)
     data_fns = (js_pause, js_data, js_resume, read_reply)
-    return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, may_collect
+    return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, may_collect, json.loads(js.lent())
 
 
 # The worker collects garbage at host calls, but not while an instance is being constructed with
@@ -183,35 +183,6 @@ _pins = bytearray(4 * 128)
 # Socket data calls by number (data-channel.ts DATA_CALLS; data-channel.spec.ts checks them).
 RECV, SEND, SENDALL, WRITE, READ = 0, 1, 2, 3, 4
 
-# The lent copy (data-channel.ts LentData): Int32 words (the read-ahead of socket _AHEAD_FD, bytes
-# [_AHEAD_START, _AHEAD_END); the send buffer of socket _SEND_FD, _SEND_USED bytes of _SEND_ROOM in
-# _SEND_COUNT records, their lengths from _LENGTHS on), then a recv data call's reply, the
-# read-ahead, the sends. One uctypes array of words indexed by const()s (compiled in as numbers:
-# these are read at every recv and send; data-channel.spec.ts checks them against the worker's).
-_AHEAD_FD = const(0)
-_AHEAD_START = const(1)
-_AHEAD_END = const(2)
-_SEND_FD = const(3)
-_SEND_ROOM = const(4)
-_SEND_USED = const(5)
-_SEND_COUNT = const(6)
-_LENGTHS = const(7)
-_MAX_SENDS = const(64)
-_words = _received = _ahead = _ahead_view = _sends = None
-
-
-def _lend(words, received, ahead, sends, end):
-    # Where each part of the lent copy starts, as the worker lays it out (LentData.layout); the
-    # reply region's size is the most bytes one data call carries (DATA_BYTES).
-    global _words, _received, _ahead, _ahead_view, _sends, DATA_BYTES
-    _words = uctypes.struct(words, (uctypes.ARRAY | 0, uctypes.INT32 | (received - words) // 4))
-    _received = received
-    DATA_BYTES = ahead - received
-    _ahead = ahead
-    _ahead_view = memoryview(uctypes.bytearray_at(ahead, sends - ahead))
-    _sends = memoryview(uctypes.bytearray_at(sends, end - sends))
-
-
 # One copy into the heap, hashed as it is copied (extmod/moductypes.c uctypes_struct_bytes_at:
 # py/objstr.c mp_obj_new_bytes).
 _new_bytes = uctypes.bytes_at
@@ -231,184 +202,11 @@ def _bytes_at(address, n):
         return uctypes.bytes_at(address, n)
 
 
-call, _data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, _may_collect = _bridge(__import__("_boardsim_js"))
-
-
-def recv(stream, size):
-    """A socket's recv(size): bytes, from the read-ahead the host lent if it holds any, else a data
-    call. One frame: it is the method."""
-    if not isinstance(size, int):
-        _int(size)  # its TypeError
-    fd = stream._fd
-    w = _words
-    if w[_AHEAD_FD] == fd and size > 0 and not deferred:
-        start = w[_AHEAD_START]
-        n = w[_AHEAD_END] - start
-        if n > 0:
-            if n > size:
-                n = size
-            try:
-                out = _new_bytes(_ahead + start, n)
-            except MemoryError:
-                out = _bytes_at(_ahead + start, n)  # collects and tries again
-            w[_AHEAD_START] = start + n
-            return out
-    if 0 <= size <= DATA_BYTES:
-        return _data(RECV, fd, size, None)
-    return call("socketRecv", fd, size)
-
-
-def readinto(stream, buf, nbytes=None):
-    """A socket's readinto(buf[, nbytes]) (py/stream.c stream_readinto): at most len(buf) bytes,
-    all of them from the read-ahead if it holds them (what the host's read would give at once),
-    else through a data call that reads into buf; the count, or None. One frame: it is the method."""
-    mv = memoryview(buf) if type(buf) is bytearray else byte_view(buf)
-    n = readinto_size(mv, nbytes)
-    fd = stream._fd
-    w = _words
-    if w[_AHEAD_FD] == fd and n > 0 and not deferred:
-        start = w[_AHEAD_START]
-        if w[_AHEAD_END] - start >= n:
-            try:
-                mv[:n] = _ahead_view[start : start + n]
-            except TypeError:
-                writable(mv)
-                raise
-            w[_AHEAD_START] = start + n
-            return n
-    writable(mv)  # the worker writes into it
-    if n == 0:
-        return 0  # no read at all (mp_stream_rw), so 0 on a closed socket too
-    if n <= DATA_BYTES:
-        return _data(READ, fd, n, mv)
-    return read_into(mv, "socketRead", fd, n)
-
-
-def read_into(mv, name, fd, n):
-    """The end of a stream's readinto (a socket's, HostStream's): the host call `name` reads up to
-    n bytes of stream fd, copied into mv; their count, or None (non-blocking, nothing there)."""
-    # The worker writes the bytes read straight into mv ({"__w": ...}, worker.ts bridge.call), as
-    # the firmware reads into the buffer (py/stream.c stream_readinto): no copy of n bytes in the heap.
-    return call(name, fd, n, {"__w": [uctypes.addressof(mv), n]})
-
-
-def byte_view(buf):
-    """A memoryview of buf's bytes: readinto fills the bytes mp_get_buffer gives (py/stream.c
-    stream_readinto), 2 per item of an array('H'), where len(memoryview) counts items. MicroPython's
-    memoryview has no cast() nor itemsize: the bytes are the distance to the view's end."""
-    mv = memoryview(buf)
-    address = uctypes.addressof(mv)
-    size = uctypes.addressof(mv[len(mv) :]) - address
-    return mv if size == len(mv) else memoryview(uctypes.bytearray_at(address, size))
-
-
-def readinto_size(mv, nbytes):
-    """The bytes readinto(buf[, nbytes]) reads: nbytes taken as C's unsigned length and capped at
-    the buffer's (py/stream.c: v1.23.0 stream_readinto, v1.27.0 stream_readinto_write_generic),
-    so a negative nbytes reads len(buf), never to the end of the stream."""
-    n = len(mv)
-    if nbytes is not None:
-        nbytes = _int(nbytes)
-        if 0 <= nbytes < n:
-            n = nbytes
-    return n
-
-
-def _int(value):
-    # mp_obj_get_int (py/obj.c), as py/stream.c takes sizes: an int or a bool, else TypeError
-    if not isinstance(value, int):
-        raise TypeError("can't convert %s to int" % type(value).__name__)
-    return value
-
-
-def writable(mv):
-    """readinto() of a read-only buffer (bytes) raises before it reads: py/stream.c stream_readinto,
-    mp_get_buffer_raise(..., MP_BUFFER_WRITE)."""
-    try:
-        mv[:0] = b""
-    except TypeError:
-        raise TypeError("object with buffer protocol required")
-
-
-def sender(op, name):
-    """A socket's send, sendall or write of the bytes to send (op, and the host call's name for data
-    too big for one data call): the count sent, None for sendall (extmod/modlwip.c
-    lwip_socket_sendall). One frame: the method is this function."""
-    counts = op != SENDALL
-
-    def send(stream, data):
-        # bytes and bytearray as they are: their length is their bytes (a memoryview's counts items)
-        t = type(data)
-        mv = data if t is bytes or t is bytearray else _view(data)
-        n = len(mv)
-        fd = stream._fd
-        w = _words
-        # Kept in the send buffer the host lent, one record per call, unless print() output waits
-        # (the worker sets _SEND_FD to -1 meanwhile: the data call writes it first) or deferred
-        # work is due. Each record starts 8-byte aligned (_SEND_USED is where the next one may
-        # start; the padding counts against the room): a misaligned copy is a slow one.
-        if w[_SEND_FD] == fd and n > 0 and not deferred:
-            used = w[_SEND_USED]
-            count = w[_SEND_COUNT]
-            if n <= w[_SEND_ROOM] - used and count < _MAX_SENDS:
-                _sends[used : used + n] = mv
-                w[_LENGTHS + count] = n
-                w[_SEND_COUNT] = count + 1
-                w[_SEND_USED] = (used + n + 7) & ~7
-                return n if counts else None
-        sent = _data(op, fd, 0, mv) if n <= DATA_BYTES else call(name, fd, {"__b": [uctypes.addressof(mv), n]})
-        return sent if counts else None
-
-    return send
-
-
-class _Buffer(dict):
-    # What crosses is {"__b": [address, length]} (json.dumps prints the dict); the view rides along
-    # so the bytes stay alive as long as the argument does: through the whole call(), whose
-    # arguments the caller's frame holds until the reply. The bridge may collect garbage before
-    # the host reads them (run_deferred(), a host call made while later arguments are built), and a
-    # str's encoding has no other reference.
-    pass
-
-
-def buffer(data):
-    """A bytes-like argument: str as UTF-8, anything with the buffer protocol as it is."""
-    mv = _view(data)
-    arg = _Buffer(__b=[uctypes.addressof(mv) if len(mv) else 0, len(mv)])
-    arg.view = mv
-    return arg
-
-
-def write_view(data, args):
-    """The bytes a stream's write(buf[, max_len]) or write(buf, off, max_len) writes
-    (mp_stream_write_obj, py/stream.c v1.23.0 stream_write_method, v1.27.0 lines 268-286): off and
-    max_len in bytes, both C's unsigned sizes: a negative off is past the end, a negative max_len
-    no limit."""
-    if not args:
-        return data
-    if len(args) > 2:
-        # MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(..., 2, 4, ...): py/argcheck.c, self counted
-        raise TypeError("function expected at most 4 arguments, got %d" % (len(args) + 2))
-    mv = _view(data)
-    off = _int(args[0]) if len(args) == 2 else 0
-    size = _int(args[-1])
-    off = len(mv) if off < 0 else off
-    return mv[off:] if size < 0 else mv[off : off + size]
-
-
-def _view(data):
-    # The bytes mp_get_buffer gives, which the firmware sends or writes (extmod/modlwip.c v1.27.0
-    # lwip_socket_send line 1265, lwip_socket_sendto line 1348; py/stream.c line 266): 2 per item
-    # of an array('H'). str, bytes and bytearray first: their views are their bytes already.
-    t = type(data)
-    if t is str:
-        return memoryview(data.encode())
-    if t is bytes or t is bytearray:
-        return memoryview(data)
-    try:
-        return byte_view(data.encode() if isinstance(data, str) else data)  # a str subclass too
-    except TypeError:
-        raise TypeError("object with buffer protocol required")
+call, _data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, _may_collect, lent = _bridge(__import__("_boardsim_js"))
+del _bridge  # run once: kept, the table of its 13 nested functions' code was marked at every collection
+# Where the lent copy's parts start (data-channel.ts LentData.layout: words, reply region,
+# read-ahead, sends, end): a recv data call's bytes are in the reply region (_hostdata.py views the rest).
+_received = lent[1]
 
 
 # Callbacks the board schedules (Timer, Pin.irq), run as the firmware's scheduler runs them
@@ -431,8 +229,23 @@ def drop_handler(key):
     _handlers.pop(key, None)
 
 
-# Set by _boardsim: an exception as the board prints it.
-format_exception = repr
+# This library's files (and the worker's own code): their frames are left out of a traceback.
+_OURS = ("/boardsim/", "<stdin>")
+
+
+def format_exception(exc):
+    """An exception as the board prints it: the traceback without this library's frames, as the
+    firmware's C modules have none. Here, not in _boardsim.py, which sets the script running: a
+    reference from this module (which every module imports from) to that one put all of
+    _boardsim's objects under the deepest path every collection marks (see _hostdata.py)."""
+    out = io.StringIO()
+    sys.print_exception(exc, out)
+    lines = out.getvalue().rstrip("\n").split("\n")
+    keep = [l for l in lines if not (l.startswith('  File "') and l[8:].startswith(_OURS))]
+    if len(keep) == 2:
+        # No frame of the script's: the firmware prints the exception line alone (py/obj.c, mp_obj_print_exception).
+        keep = keep[1:]
+    return "\n".join(keep)
 
 
 def can_run_callbacks():
@@ -457,8 +270,9 @@ def run_scheduled():
 
 
 info = call("boardInfo")
-# str(OSError(n)) for each number this board names, as the host made it.
-_oserror_text = {int(k): v for k, v in info["oserror"].items()}
+# str(OSError(n)) for each number this board names, as the host made it: "\n<n> <text>" each, in
+# one str (one object for each collection to mark, not 20-130 texts: see _hostdata.py).
+_oserror_texts = "".join("\n%s %s" % item for item in info["oserror"].items()) + "\n"
 
 
 _NativeOSError = OSError
@@ -468,7 +282,12 @@ class OSError(_NativeOSError):
     # The interpreter names errno values by Linux numbering; where this board numbers or names
     # them differently (ESP32's newlib), str() and the traceback line are the board's text.
     def __str__(self):
-        return _oserror_text.get(self.args[0], str(self.args[0]))
+        n = self.args[0]
+        at = _oserror_texts.find("\n%d " % n) if isinstance(n, int) else -1
+        if at < 0:
+            return str(n)
+        at = _oserror_texts.index(" ", at) + 1
+        return _oserror_texts[at : _oserror_texts.index("\n", at)]
 
     def __repr__(self):
         return "OSError: " + self.__str__()

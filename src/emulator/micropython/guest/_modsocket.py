@@ -1,7 +1,7 @@
 # The socket module's code (socket.py lists its names): TCP and UDP sockets of the simulated board. The rules (lookups, stream
 # loops, repr) are the host's (src/emulator/host/modsocket.ts); this module only adapts values.
-from _host import buffer as _buffer, call as _call, info as _info, readinto as _readinto, recv as _recv, sender as _sender
-from _host import SEND as _SEND, SENDALL as _SENDALL, WRITE as _WRITE, write_view as _write_view
+from _host import SEND as _SEND, SENDALL as _SENDALL, WRITE as _WRITE, call as _call, info as _info
+from _hostdata import buffer as _buffer, readinto as _readinto, recv as _recv, sender as _sender, write_view as _write_view
 from _stream import HostStream as _HostStream, _int
 from _names import export as _export
 
@@ -74,7 +74,7 @@ class socket(_HostStream):
         fd, ip, port = _call("socketAccept", self._fd)
         return socket(AF_INET, SOCK_STREAM, 0, fd), (ip, port)
 
-    # Kept in the send buffer the host lent, else a data call (_host.sender)
+    # Kept in the send buffer the host lent, else a data call (_hostdata.sender)
     send = _sender(_SEND, "socketSend")
     sendall = _sender(_SENDALL, "socketSendAll")
 

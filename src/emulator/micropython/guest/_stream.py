@@ -2,7 +2,8 @@
 # `with` closing them (LineStream); for sockets and TLS sockets, read/readinto/readline, whose
 # work (waiting, the end, non-blocking None) is the host's (HostStream).
 import io
-from _host import _int, byte_view as _byte_view, call as _call, read_into as _read_into, readinto_size as _readinto_size, writable as _writable
+from _host import call as _call
+from _hostdata import _int, byte_view as _byte_view, read_into as _read_into, readinto_size as _readinto_size, writable as _writable
 
 
 class HostStream:
@@ -15,7 +16,7 @@ class HostStream:
         return _call(self._READ, self._fd, -1 if size is None else _int(size))
 
     # readinto(buf[, nbytes]) (mp_stream_readinto): at most len(buf) bytes, their count or None
-    # (a socket's: _host.readinto).
+    # (a socket's: _hostdata.readinto).
     def readinto(self, buf, nbytes=None):
         mv = _byte_view(buf)
         n = _readinto_size(mv, nbytes)

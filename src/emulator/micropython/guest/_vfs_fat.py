@@ -4,6 +4,7 @@
 # the volume and of each open file is the host's, under the ids these objects hold.
 from _stream import LineStream
 import _host
+from _hostdata import buffer as _buffer
 
 _call = _host.call
 
@@ -17,7 +18,7 @@ def _run(bdev, op, volume, file, *args):
             if buf is None or len(buf) != b:
                 buf = bytearray(b)
             bdev.readblocks(a, buf)
-            step = _call("fatResume", token, _host.buffer(buf))
+            step = _call("fatResume", token, _buffer(buf))
         elif kind == "write":
             # UNVERIFIED: the firmware hands over a bytearray (extmod/vfs_blockdev.c:87); bytes
             # here, one copy of up to 4 KiB less on the board's heap.
@@ -77,7 +78,7 @@ class _File(LineStream):
         return self._out(line)
 
     def write(self, data):
-        return self._do("write", _host.buffer(data))
+        return self._do("write", _buffer(data))
 
     def seek(self, offset, whence=0):
         return self._do("seek", offset, whence)

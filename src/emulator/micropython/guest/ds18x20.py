@@ -1,7 +1,8 @@
 # The frozen ds18x20 driver (micropython-lib drivers/ds18x20, documented API): DS18S20/DS18B20
 # thermometers on a OneWire bus; temperatures are what a test or lab file set, in the sensor's
 # 1/16 °C steps.
-from _host import buffer as _buffer, call as _call
+from _host import call as _call
+from _hostdata import buffer as _buffer
 
 
 class DS18X20:

@@ -1,7 +1,8 @@
 # MicroPython's built-in tls module (extmod/modtls_mbedtls.c v1.23.0; modtls_axtls.c on the
 # ESP8266). The TLS runs on the host over the board's TCP socket and the firmware's rules (checks,
 # errors, blocking) are the host's (src/emulator/host/modtls.ts); this module only adapts values.
-from _host import buffer as _buffer, call as _call, info as _info, write_view as _write_view
+from _host import call as _call, info as _info
+from _hostdata import buffer as _buffer, write_view as _write_view
 from _stream import HostStream as _HostStream, _int
 
 _library = _info["port"]["tls"]
