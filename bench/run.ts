@@ -48,6 +48,8 @@ interface PythonRows {
   echo: number[];
   /** The native echo's runs in the .py rows' process, alternating with `echo`. */
   native: number[];
+  /** The .py echo's collections (all runs, the warm-up too), and those that filled the mark stack. */
+  collections: { all: number; filled: number };
   rtts: number[];
   costs: PythonCosts;
 }
@@ -84,6 +86,9 @@ async function throughputRows(): Promise<void> {
   ] as const) {
     rows.push({ what: `1. ${label} (MB/s)`, board: fmt(median(rates)), native: fmt(median(native)), ratio: `${fmt(100 * pairedRatio(rates, native))} %`, target: `≥ ${target * 100} %` });
   }
+  // A collection whose marking fills py/gc.c's 64-entry mark stack may rescan the heap: ≈ 2× (mark-stack.ts).
+  const { all, filled } = py.collections;
+  rows.push({ what: "1. echo, .py board: collections / of which the mark stack filled (all runs and the warm-up)", board: `${all} / ${filled}`, native: "", ratio: "", target: "0 filled" });
 }
 
 const p50 = (rtts: number[]) => percentile(rtts, 50);

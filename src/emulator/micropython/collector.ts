@@ -30,6 +30,7 @@
  * a probe that finds no unique answer stops the worker.
  */
 import type { MicroPython } from "@micropython/micropython-webassembly-pyscript";
+import { type CollectionCounts, markStackGuard, type MarkStackGuard } from "./mark-stack.ts";
 import { type ArgPins, argPins, qstrObject } from "./pinned-args.ts";
 import type { SafePoints, SandboxedMicroPython, WasmExports } from "./realm.ts";
 
@@ -67,6 +68,8 @@ export interface Collector {
   watch(): void;
   /** The argument blocks C alone holds under a host call, pinned for its collections (pinned-args.ts). */
   pins: ArgPins;
+  /** Around each collection: counts those that filled py/gc.c's mark stack (mark-stack.ts). */
+  markStack: MarkStackGuard;
 }
 
 interface Env {
@@ -75,6 +78,8 @@ interface Env {
   sandboxed: SandboxedMicroPython;
   /** external_call_depth's address (worker.ts findCallDepth): the words searched here lie near it. */
   callDepthAddress: number;
+  /** Where the collections are counted (mark-stack.ts). */
+  counts: CollectionCounts;
 }
 
 /**
@@ -323,6 +328,7 @@ export function findCollector(env: Env): Collector {
       this.retune();
     },
     pins: argPins(() => new Int32Array(sandboxed.buffer()), firstArea, found),
+    markStack: markStackGuard(() => new Int32Array(sandboxed.buffer()), firstArea, thresholdAddress, env.counts),
   };
 }
 

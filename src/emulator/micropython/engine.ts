@@ -5,6 +5,7 @@ import { type MessagePort, Worker } from "node:worker_threads";
 import { packageRoot } from "../../package-root.ts";
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "../host-api.ts";
 import { createDataChannel, DataChannelHost } from "./data-channel.ts";
+import { sharedCollectionCounts } from "./mark-stack.ts";
 import type { BoardBoot, HostReply, HostRequest, WorkerInput } from "./protocol.ts";
 
 /** The guest library's folder; src/ ships with the package, so the CLI bundle in dist/ reads it there too. */
@@ -113,6 +114,7 @@ export class MicroPythonEngine implements GuestEngine {
       heapBytes: this.options.heapBytes,
       config: this.options.config,
       modules: this.script.modules ?? {},
+      collections: sharedCollectionCounts(),
       ...(this.options.board ? { board: this.options.board } : {}),
     };
     const worker = new Worker(workerFile(), { workerData: input, transferList: [port2] });

@@ -1,6 +1,7 @@
 /** What the MicroPython worker and the main thread say to each other. */
 import type { MessagePort } from "node:worker_threads";
 import type { HostValue, RunOutcome } from "../host-api.ts";
+import type { CollectionCounts } from "./mark-stack.ts";
 
 export interface WorkerInput {
   /** The interpreter's WebAssembly, compiled once per process. */
@@ -21,6 +22,8 @@ export interface WorkerInput {
   modules: Record<string, string | Uint8Array>;
   /** The board boots to its REPL (board-repl.ts) instead of running one script. */
   board?: BoardBoot;
+  /** Where the worker counts its collections (mark-stack.ts). */
+  collections: CollectionCounts;
 }
 
 /** A board that boots to its REPL (board-repl.ts). */

@@ -194,7 +194,9 @@ function collectGarbage(): void {
     const wasInBridge = inBridge;
     setInBridge(true); // no Ctrl-C check in there: it would be raised in the lookup, and lost
     callDepth()[0] = 0;
+    collector.markStack.arm();
     wasm.proxy_c_to_js_lookup_attr(lookup.dict, lookup.key, lookup.out);
+    if (scriptStarted) collector.markStack.count(); // the library's own at start-up are not the script's
     callDepth()[0] = saved; // the collection may have grown the memory
     setInBridge(wasInBridge);
   });
@@ -407,7 +409,7 @@ const mp = sandboxed.mp;
 wasm = sandboxed.exports;
 sandboxed.registerJsModule("_boardsim_js", bridge);
 callDepthAddress = findCallDepth();
-collector = findCollector({ mp, wasm, sandboxed, callDepthAddress });
+collector = findCollector({ mp, wasm, sandboxed, callDepthAddress, counts: input.collections });
 // Before the library loads: _hostdata.py views it at its import.
 const lent = new LentData(input.data, wasm.malloc(LENT_BYTES), () => sandboxed.buffer());
 const key = new TextEncoder().encode("__name__\0"); // an interned name: the lookup allocates nothing
