@@ -12,6 +12,7 @@ export function machineTimer(ctx: BoardContext) {
   const stop = (handle: number) => {
     running.get(handle)?.();
     running.delete(handle);
+    ctx.scheduler.timers = running.size;
   };
   // rp2's soft_timer_deinit, esp32's machine_timer_deinit_all (main.c, v1.23.0 lines 223 and 179).
   // UNVERIFIED: ESP8266's mp_reset leaves its os_timers armed (their callbacks swept): stopped here too.
@@ -33,9 +34,10 @@ export function machineTimer(ctx: BoardContext) {
         const cancel = ctx.clock.setTimer(Math.max(periodMs, 1), () => {
           if (handler !== null) ctx.scheduler.schedule(handler, handle);
           if (periodic) arm();
-          else running.delete(handle);
+          else stop(handle);
         });
         running.set(handle, cancel);
+        ctx.scheduler.timers = running.size;
       };
       arm();
       return null;

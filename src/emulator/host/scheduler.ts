@@ -1,11 +1,20 @@
 /**
  * Callbacks the board schedules for the script (Timer, Pin.irq), like MicroPython's
  * mp_sched_schedule(): they queue here and the guest runs them at its next host call (every host
- * reply says when some are due), or when a sleep wakes for them, one at a time, never nested.
+ * reply says when some are due), or inside a blocking call woken for them (blocking-wake.ts), one
+ * at a time, never nested.
  */
 export class Scheduler {
   private queue: [handler: number, arg: number | string | null][] = [];
+  private due: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  /**
+   * Whether the guest runs callbacks now: from a take that finds some (or a call woken for them)
+   * to the take that finds none. A blocking call made meanwhile waits as it is: callbacks never nest.
+   */
+  running = false;
+  /** machine.Timers armed now (machine_timer.ts): a sleep ending as one fires lets it fire first (modtime.ts). */
+  timers = 0;
 
   /** `handler` is the guest's id for the callback; `arg` what it is called with (a pin, a timer). */
   schedule(handler: number, arg: number | string | null): void {
@@ -19,26 +28,28 @@ export class Scheduler {
     return this.queue.length > 0;
   }
 
-  /** The due callbacks, in order; the guest runs them. */
+  /** The due callbacks, in order; the guest runs them, and takes again until none is left. */
   take(): [number, number | string | null][] {
     const due = this.queue;
     this.queue = [];
+    this.running = due.length > 0;
     return due;
   }
 
-  /** Resolves when a callback is queued (a sleep cut short to run it). */
+  /** Resolves when a callback is queued (a wait cut short to run it); one promise for every waiter. */
   whenScheduled(): Promise<void> {
     if (this.pending) return Promise.resolve();
-    return new Promise((resolve) => {
+    return (this.due ??= new Promise((resolve) => {
       this.wake = () => {
-        this.wake = null;
+        this.due = this.wake = null;
         resolve();
       };
-    });
+    }));
   }
 
   clear(): void {
     this.queue = [];
-    this.wake = null;
+    this.due = this.wake = null;
+    this.running = false;
   }
 }

@@ -1,0 +1,98 @@
+/**
+ * Timer and Pin.irq callbacks run while a blocking socket call waits, as on the firmware: its wait
+ * loop polls events (extmod/modlwip.c v1.23.0 poll_sockets, lines 329-331; ports/esp32/modsocket.c
+ * v1.23.0 check_for_exceptions, lines 155-157), and the call waits on to its own deadline
+ * (src/emulator/host/blocking-wake.ts). In the board's clock, so the times printed are exact.
+ */
+import { describe, expect, it } from "vitest";
+import { Lab } from "../src/testing/index.ts";
+import { JOIN_PY, JOIN_TS } from "./support/join.ts";
+
+const TIMER = { pico_w: -1, esp32: 0, esp8266: -1 } as const;
+
+/** Lines after the banner, each time rounded to 10 ms (the join's WiFi steps are not on the ticks' grid). */
+const rounded = (lines: string[]) => lines.map((l) => l.replace(/(-?\d+)$/, (_, ms) => `${Math.round(Number(ms) / 10) * 10}`));
+
+describe("callbacks inside blocking socket calls", () => {
+  it.each(Object.keys(TIMER) as (keyof typeof TIMER)[])("%s (.py): a periodic Timer prints while accept() and recv() wait; recv's timeout still ends it at its time", async (board) => {
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({
+      name: "py",
+      board,
+      fileName: "main.py",
+      source: `${JOIN_PY}from machine import Timer
+srv = socket.socket()
+srv.bind(("0.0.0.0", 8000))
+srv.listen(1)
+t0 = time.ticks_ms()
+ms = lambda: time.ticks_diff(time.ticks_ms(), t0)
+tim = Timer(${TIMER[board]})
+tim.init(period=100, mode=Timer.PERIODIC, callback=lambda t: print("tick", ms()))
+print("listening", 0)
+c, addr = srv.accept()
+print("accepted", ms())
+c.settimeout(0.33)
+try:
+    c.recv(10)
+except OSError as e:
+    print("recv", e.errno == 110 or e.errno == 116, ms())
+tim.deinit()
+c.close()
+`,
+    });
+    await b.waitFor("listening");
+    await lab.advance(350);
+    const conn = await lab.until(lab.pc.connect("192.168.1.100", 8000));
+    await b.finished();
+    conn.end();
+    expect(rounded(b.lines().slice(2))).toEqual(["listening 0", "tick 100", "tick 200", "tick 300", "accepted 350", "tick 400", "tick 500", "tick 600", "recv True 680"]);
+  });
+
+  it.each(Object.keys(TIMER) as (keyof typeof TIMER)[])("%s (TS): a periodic Timer prints while accept() and recv() wait; recv's timeout still ends it at its time", async (board) => {
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({
+      name: "ts",
+      board,
+      source: `${JOIN_TS}import machine from "machine";
+const srv = socket.socket();
+srv.bind(["0.0.0.0", 8000]);
+srv.listen(1);
+const t0 = time.ticks_ms();
+const ms = () => time.ticks_diff(time.ticks_ms(), t0);
+const tim = machine.Timer(${TIMER[board]});
+tim.init({ period: 100, mode: machine.Timer.PERIODIC, callback: () => print("tick", ms()) });
+print("listening", 0);
+const [c] = srv.accept();
+print("accepted", ms());
+c.settimeout(0.33);
+try {
+  c.recv(10);
+} catch (e) {
+  print("recv", (e as { errno: number }).errno === 110 || (e as { errno: number }).errno === 116, ms());
+}
+tim.deinit();
+c.close();
+`,
+    });
+    await b.waitFor("listening");
+    await lab.advance(350);
+    const conn = await lab.until(lab.pc.connect("192.168.1.100", 8000));
+    await b.finished();
+    conn.end();
+    expect(rounded(b.lines().slice(2))).toEqual(["listening 0", "tick 100", "tick 200", "tick 300", "accepted 350", "tick 400", "tick 500", "tick 600", "recv True 680"]);
+  });
+
+  it.each([
+    ["pico_w", "main.py", `from machine import Timer\ntim = Timer(-1)\ntim.init(period=100, mode=Timer.PERIODIC, callback=lambda t: print("tick"))\nsrv = socket.socket()\nsrv.bind(("0.0.0.0", 8000))\nsrv.listen(1)\nprint("listening")\nsrv.accept()\n`],
+    ["esp32", "main.ts", `import machine from "machine";\nconst tim = machine.Timer(0);\ntim.init({ period: 100, mode: machine.Timer.PERIODIC, callback: () => print("tick") });\nconst srv = socket.socket();\nsrv.bind(["0.0.0.0", 8000]);\nsrv.listen(1);\nprint("listening");\nsrv.accept();\n`],
+  ])("%s (%s): Ctrl-C still ends an accept() that runs Timer callbacks, with KeyboardInterrupt", async (board, fileName, body) => {
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({ name: "b", board, fileName, source: (fileName.endsWith(".py") ? JOIN_PY : JOIN_TS) + body });
+    await b.waitFor("listening");
+    await lab.advance(250);
+    b.board!.interrupt();
+    expect(await b.finished()).toMatchObject({ kind: "raised", pyType: "KeyboardInterrupt" });
+    expect(b.lines().slice(2, 5)).toEqual(["listening", "tick", "tick"]);
+    expect(b.lines().at(-1)).toBe("KeyboardInterrupt: ");
+  });
+});
