@@ -95,4 +95,20 @@ c.close();
     expect(b.lines().slice(2, 5)).toEqual(["listening", "tick", "tick"]);
     expect(b.lines().at(-1)).toBe("KeyboardInterrupt: ");
   });
+
+  // The peer reads only after 350 ms: 200 kB fill its window and the sender's buffer, and sendall waits.
+  const READER = `${JOIN_PY}srv = socket.socket()\nsrv.bind(("0.0.0.0", 9000))\nsrv.listen(1)\nprint("ip", wlan.ifconfig()[0])\nc, _ = srv.accept()\ntime.sleep_ms(350)\nn = 0\nwhile n < 200000:\n    n += len(c.recv(4096))\nprint("read", n)\n`;
+  it.each([
+    ["main.py", `${JOIN_PY}from machine import Timer\ns = socket.socket()\ns.connect(("192.168.1.100", 9000))\nt0 = time.ticks_ms()\ntim = Timer(0)\ntim.init(period=100, mode=Timer.PERIODIC, callback=lambda t: print("tick", time.ticks_diff(time.ticks_ms(), t0)))\nbuf = b"x" * 20000\nfor i in range(10):\n    s.sendall(buf)\nprint("sent", time.ticks_diff(time.ticks_ms(), t0))\ntim.deinit()\n`],
+    ["main.ts", `${JOIN_TS}import machine from "machine";\nconst s = socket.socket();\ns.connect(["192.168.1.100", 9000]);\nconst t0 = time.ticks_ms();\nconst tim = machine.Timer(0);\ntim.init({ period: 100, mode: machine.Timer.PERIODIC, callback: () => print("tick", time.ticks_diff(time.ticks_ms(), t0)) });\nconst buf = new Uint8Array(20000);\nfor (let i = 0; i < 10; i++) s.sendall(buf);\nprint("sent", time.ticks_diff(time.ticks_ms(), t0));\ntim.deinit();\n`],
+  ])("esp32 (%s): a periodic Timer prints while sendall() waits for the peer to read", async (fileName, source) => {
+    const lab = new Lab({ timing: "fast" });
+    const reader = await lab.addBoard({ name: "reader", board: "esp32", fileName: "main.py", source: READER });
+    await reader.waitFor("ip 192.168.1.100");
+    const b = await lab.addBoard({ name: "sender", board: "esp32", fileName, source });
+    await b.finished();
+    await reader.finished();
+    expect(reader.lines().at(-1)).toBe("read 200000");
+    expect(rounded(b.lines().slice(2))).toEqual(["tick 100", "tick 200", "tick 300", "sent 350"]);
+  });
 });
