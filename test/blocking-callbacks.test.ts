@@ -13,20 +13,15 @@ const TIMER = { pico_w: -1, esp32: 0, esp8266: -1 } as const;
 /** Lines after the banner, each time rounded to 10 ms (the join's WiFi steps are not on the ticks' grid). */
 const rounded = (lines: string[]) => lines.map((l) => l.replace(/(-?\d+)$/, (_, ms) => `${Math.round(Number(ms) / 10) * 10}`));
 
-describe("callbacks inside blocking socket calls", () => {
-  it.each(Object.keys(TIMER) as (keyof typeof TIMER)[])("%s (.py): a periodic Timer prints while accept() and recv() wait; recv's timeout still ends it at its time", async (board) => {
-    const lab = new Lab({ timing: "fast" });
-    const b = await lab.addBoard({
-      name: "py",
-      board,
-      fileName: "main.py",
-      source: `${JOIN_PY}from machine import Timer
+/** accept() waits 350 ms for the PC, then recv() for its 330 ms timeout, a 100 ms Timer printing meanwhile. */
+const ACCEPT_RECV = {
+  py: (timer: number) => `${JOIN_PY}from machine import Timer
 srv = socket.socket()
 srv.bind(("0.0.0.0", 8000))
 srv.listen(1)
 t0 = time.ticks_ms()
 ms = lambda: time.ticks_diff(time.ticks_ms(), t0)
-tim = Timer(${TIMER[board]})
+tim = Timer(${timer})
 tim.init(period=100, mode=Timer.PERIODIC, callback=lambda t: print("tick", ms()))
 print("listening", 0)
 c, addr = srv.accept()
@@ -39,27 +34,13 @@ except OSError as e:
 tim.deinit()
 c.close()
 `,
-    });
-    await b.waitFor("listening");
-    await lab.advance(350);
-    const conn = await lab.until(lab.pc.connect("192.168.1.100", 8000));
-    await b.finished();
-    conn.end();
-    expect(rounded(b.lines().slice(2))).toEqual(["listening 0", "tick 100", "tick 200", "tick 300", "accepted 350", "tick 400", "tick 500", "tick 600", "recv True 680"]);
-  });
-
-  it.each(Object.keys(TIMER) as (keyof typeof TIMER)[])("%s (TS): a periodic Timer prints while accept() and recv() wait; recv's timeout still ends it at its time", async (board) => {
-    const lab = new Lab({ timing: "fast" });
-    const b = await lab.addBoard({
-      name: "ts",
-      board,
-      source: `${JOIN_TS}import machine from "machine";
+  ts: (timer: number) => `${JOIN_TS}import machine from "machine";
 const srv = socket.socket();
 srv.bind(["0.0.0.0", 8000]);
 srv.listen(1);
 const t0 = time.ticks_ms();
 const ms = () => time.ticks_diff(time.ticks_ms(), t0);
-const tim = machine.Timer(${TIMER[board]});
+const tim = machine.Timer(${timer});
 tim.init({ period: 100, mode: machine.Timer.PERIODIC, callback: () => print("tick", ms()) });
 print("listening", 0);
 const [c] = srv.accept();
@@ -73,7 +54,13 @@ try {
 tim.deinit();
 c.close();
 `,
-    });
+};
+
+describe("callbacks inside blocking socket calls", () => {
+  const runs = (["py", "ts"] as const).flatMap((engine) => (Object.keys(TIMER) as (keyof typeof TIMER)[]).map((board) => [board, engine] as const));
+  it.each(runs)("%s (%s): a periodic Timer prints while accept() and recv() wait; recv's timeout still ends it at its time", async (board, engine) => {
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({ name: engine, board, fileName: `main.${engine}`, source: ACCEPT_RECV[engine](TIMER[board]) });
     await b.waitFor("listening");
     await lab.advance(350);
     const conn = await lab.until(lab.pc.connect("192.168.1.100", 8000));

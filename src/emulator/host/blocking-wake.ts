@@ -63,16 +63,35 @@ export class BlockingWake {
     return null;
   }
 
-  /** Call `name` blocks on `pending`: a callback coming due first answers WOKEN and parks the wait. */
+  /**
+   * Call `name` blocks on `pending`: a callback coming due first answers WOKEN and parks the wait.
+   * No race before the script has a callback. One promise and one turn more per blocked call, not
+   * Promise.race's (which cost a 64-byte round trip ≈ 10 µs more, measured).
+   */
   wait(name: string, pending: Promise<HostValue>): Promise<HostValue> {
-    if (!WAKEABLE.has(name) || this.scheduler.running) return pending;
-    return Promise.race([pending, this.scheduler.whenScheduled().then(woken)]).then((value) => {
-      if (value !== WOKEN) return value;
-      pending.catch(() => {}); // ended while parked (Ctrl-C, the code's end): nobody asks for it
-      this.parked = { name, pending };
-      this.scheduler.running = true; // from here the guest runs callbacks: its calls are theirs
-      return WOKEN;
+    if (!this.scheduler.armed || this.scheduler.running || !WAKEABLE.has(name)) return pending;
+    if (this.scheduler.pending) return Promise.resolve(this.park(name, pending));
+    return new Promise<HostValue>((resolve, reject) => {
+      const woken = () => resolve(this.park(name, pending));
+      this.scheduler.onScheduled(woken);
+      pending.then(
+        (value) => {
+          this.scheduler.off(woken);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.scheduler.off(woken);
+          reject(error);
+        },
+      );
     });
+  }
+
+  private park(name: string, pending: Promise<HostValue>): HostValue {
+    pending.catch(() => {}); // ended while parked (Ctrl-C, the code's end): nobody asks for it
+    this.parked = { name, pending };
+    this.scheduler.running = true; // from here the guest runs callbacks: its calls are theirs
+    return WOKEN;
   }
 
   /** Ctrl-C or the code's end aborts every wait: the parked one is forgotten, and the callbacks it ran end with a KeyboardInterrupt. */
@@ -81,5 +100,3 @@ export class BlockingWake {
     this.scheduler.running = false;
   }
 }
-
-const woken = () => WOKEN;

@@ -29,6 +29,7 @@ export function machineTimer(ctx: BoardContext) {
     /** init(mode=, period=ms, callback=): `handle` is the guest's timer, `handler` its callback's id (null: none). */
     timerInit: (handle: number, periodic: boolean, periodMs: number, handler: number | null): null => {
       stop(handle);
+      if (handler !== null) ctx.scheduler.armed = true;
       if (periodMs < 0) throw new FirmwareError("ValueError", "period must be positive"); // UNVERIFIED text
       const arm = () => {
         const cancel = ctx.clock.setTimer(Math.max(periodMs, 1), () => {

@@ -6,13 +6,14 @@
  */
 export class Scheduler {
   private queue: [handler: number, arg: number | string | null][] = [];
-  private due: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   /**
    * Whether the guest runs callbacks now: from a take that finds some (or a call woken for them)
    * to the take that finds none. A blocking call made meanwhile waits as it is: callbacks never nest.
    */
   running = false;
+  /** Whether the script gave the board a callback (a Timer's, a Pin.irq's): until then no blocking call waits for one. */
+  armed = false;
   /** machine.Timers armed now (machine_timer.ts): a sleep ending as one fires lets it fire first (modtime.ts). */
   timers = 0;
 
@@ -21,7 +22,9 @@ export class Scheduler {
     // The firmware's queue holds MICROPY_SCHEDULER_DEPTH (4) entries (py/mpconfig.h); beyond it, schedule() fails and the event is lost.
     if (this.queue.length >= 4) return;
     this.queue.push([handler, arg]);
-    this.wake?.();
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
   }
 
   get pending(): boolean {
@@ -36,20 +39,27 @@ export class Scheduler {
     return due;
   }
 
-  /** Resolves when a callback is queued (a wait cut short to run it); one promise for every waiter. */
+  /**
+   * Calls `wake` once when a callback is queued (a wait cut short to run it). One wait at a time
+   * (the guest's blocking call): a new one replaces the last; `off` drops it if it is still `wake`.
+   */
+  onScheduled(wake: () => void): void {
+    this.wake = wake;
+  }
+
+  off(wake: () => void): void {
+    if (this.wake === wake) this.wake = null;
+  }
+
+  /** Resolves when a callback is queued (through onScheduled: a later wait replaces this one). */
   whenScheduled(): Promise<void> {
     if (this.pending) return Promise.resolve();
-    return (this.due ??= new Promise((resolve) => {
-      this.wake = () => {
-        this.due = this.wake = null;
-        resolve();
-      };
-    }));
+    return new Promise((resolve) => this.onScheduled(resolve));
   }
 
   clear(): void {
     this.queue = [];
-    this.due = this.wake = null;
-    this.running = false;
+    this.wake = null;
+    this.running = this.armed = false;
   }
 }
