@@ -98,4 +98,17 @@ describe("callbacks inside blocking socket calls", () => {
     expect(reader.lines().at(-1)).toBe("read 200000");
     expect(rounded(b.lines().slice(2))).toEqual(["tick 100", "tick 200", "tick 300", "sent 350"]);
   });
+
+  it.each([
+    ["esp8266", "main.py", `from machine import Pin\nbutton = Pin(4, Pin.IN)\nbutton.irq(handler=lambda p: print("pressed", time.ticks_ms()), trigger=Pin.IRQ_RISING)\nu = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\nu.bind(("0.0.0.0", 5005))\nu.settimeout(1)\ntry:\n    u.recvfrom(64)\nexcept OSError:\n    print("timeout", time.ticks_ms())\n`],
+    ["esp32", "main.ts", `import machine from "machine";\nconst button = machine.Pin(4, machine.Pin.IN);\nbutton.irq(() => print("pressed", time.ticks_ms()), machine.Pin.IRQ_RISING);\nconst u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);\nu.bind(["0.0.0.0", 5005]);\nu.settimeout(1);\ntry {\n  u.recvfrom(64);\n} catch (e) {\n  print("timeout", time.ticks_ms());\n}\n`],
+  ])("%s (%s): a Pin.irq handler runs at its edge while recvfrom() waits, which still times out at its time", async (board, fileName, body) => {
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({ name: "b", board, fileName, source: (fileName.endsWith(".py") ? JOIN_PY : JOIN_TS) + `print("waiting", time.ticks_ms())\n` + body });
+    await b.waitFor("waiting");
+    const start = Number(b.lines().at(-1)!.split(" ")[1]);
+    lab.at(start + 250, () => b.setPin(4, 1));
+    await b.finished();
+    expect(b.lines().slice(3).map((l) => `${l.split(" ")[0]} ${Number(l.split(" ")[1]) - start}`)).toEqual(["pressed 250", "timeout 1000"]);
+  });
 });
