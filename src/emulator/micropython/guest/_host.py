@@ -254,9 +254,6 @@ def format_exception(exc):
     return "\n".join(keep)
 
 
-# A blocking call's answer when callbacks came due while it waited (host/table.ts WOKEN).
-_WOKEN = "<woken for callbacks>"
-
 # Set by asyncio's loop while it waits: whether the callbacks that woke the wait made a task ready
 # (a ThreadSafeFlag set: the firmware's poll sees the flag readable, extmod/asyncio/event.py); the
 # call then returns WOKEN instead of waiting on.
@@ -264,10 +261,11 @@ wait_ends = None
 
 
 def _woken(value):
-    # A blocking call woken for callbacks (WOKEN, always with the callbacks-due bit): they ran, and
-    # asked again it waits on to its own deadline (host/blocking-wake.ts); unless asyncio's loop ends
-    # its wait (wait_ends).
-    return type(value) is str and value == _WOKEN and not (wait_ends is not None and wait_ends())
+    # A blocking call woken for callbacks (host/table.ts WOKEN, always with the callbacks-due bit):
+    # they ran, and asked again it waits on to its own deadline (host/blocking-wake.ts); unless
+    # asyncio's loop ends its wait (wait_ends). The text inline, not a global: each of _host's
+    # globals is one more child the collector's mark stack holds (py/gc.c gc_mark_subtree).
+    return type(value) is str and value == "<woken for callbacks>" and not (wait_ends is not None and wait_ends())
 
 
 def run_scheduled():
