@@ -67,7 +67,7 @@ export class Board implements GuestHost, LanHost, BoardContext {
     this.profile = profile;
     this.log = log;
     this.clock = lan.clock;
-    this.gate = new HostCallGate(this.clock, profile.errno);
+    this.gate = new HostCallGate(this.clock, profile.errno, this.scheduler);
     this.lan = lan;
     this.console = opts.console;
     this.name = opts.name ?? profile.id;
@@ -195,6 +195,6 @@ export class Board implements GuestHost, LanHost, BoardContext {
     if (!fn) throw new GuestException("RuntimeError", [`no host function ${name}`]);
     const consoleCall = CONSOLE_CALLS.has(name);
     if (!consoleCall) this.serial?.running();
-    return this.gate.call(fn, args, !consoleCall);
+    return this.gate.call(name, fn, args, !consoleCall);
   }
 }

@@ -2,6 +2,8 @@ import type { Clock } from "../network-sim/clock/clock.ts";
 import { FirmwareError, NetError } from "../network-sim/errors.ts";
 import type { BoardProfile } from "../boards/profile.ts";
 import { GuestException, type HostValue } from "./host-api.ts";
+import { BlockingWake } from "./host/blocking-wake.ts";
+import type { Scheduler } from "./host/scheduler.ts";
 
 /** A host call as the guest makes it: plain values in, a value (or a promise of one) out. */
 export type GuestCall = (...a: readonly HostValue[]) => HostValue | Promise<HostValue>;
@@ -9,8 +11,8 @@ export type GuestCall = (...a: readonly HostValue[]) => HostValue | Promise<Host
 /**
  * What every host call of one board passes through: Ctrl-C (raised in the call the script is
  * blocked in, or at its next one), settling of blocking calls (the clock is told whether the guest
- * runs), halting (a board switched off never answers), and simulator errors turned into the board's
- * own Python exceptions.
+ * runs), callbacks inside blocking calls (blocking-wake.ts), halting (a board switched off never
+ * answers), and simulator errors turned into the board's own Python exceptions.
  */
 export class HostCallGate {
   /** performance.now() when the guest last let the event loop take a turn (a blocking call settled). */
@@ -21,11 +23,16 @@ export class HostCallGate {
   /** Whether the guest is running code now (not blocked in a host call): the clock is told. */
   private guestRunning = false;
   private halted = false;
+  private readonly wake: BlockingWake;
 
   constructor(
     private readonly clock: Clock,
     private readonly errno: BoardProfile["errno"],
-  ) {}
+    scheduler: Scheduler,
+  ) {
+    // Only a parked call waits when the guest moves on without it: aborting all ends just that one.
+    this.wake = new BlockingWake(scheduler, () => this.abortCalls(new GuestException("KeyboardInterrupt", [])));
+  }
 
   /** Aborted by Ctrl-C: every blocking host call waits on it. */
   get signal(): AbortSignal {
@@ -49,28 +56,32 @@ export class HostCallGate {
 
   /** Ctrl-C: raises KeyboardInterrupt in the script, in the call it is blocked in or at its next one. */
   interrupt(): void {
-    if (this.pendingCalls === 0) {
-      this.interruptPending = true;
-      return;
-    }
-    const calls = this.calls;
-    this.calls = new AbortController();
-    calls.abort(new GuestException("KeyboardInterrupt", []));
+    if (this.pendingCalls === 0) this.interruptPending = true;
+    this.abortCalls(new GuestException("KeyboardInterrupt", [])); // with none pending, only a parked call waits on it
   }
 
+  /** Drops a Ctrl-C that came after the code ended, and the call it left parked. */
   clearInterrupt(): void {
     this.interruptPending = false;
+    this.abortCalls(new GuestException("KeyboardInterrupt", []));
   }
 
-  /** Runs one host call of a board not halted; `interruptible` is false for console calls, which a pending Ctrl-C does not stop. */
-  call(fn: GuestCall, args: readonly HostValue[], interruptible: boolean): HostValue | Promise<HostValue> {
+  private abortCalls(reason: GuestException): void {
+    this.wake.forget();
+    const calls = this.calls;
+    this.calls = new AbortController();
+    calls.abort(reason);
+  }
+
+  /** Runs host call `name` of a board not halted; `interruptible` is false for console calls, which a pending Ctrl-C does not stop. */
+  call(name: string, fn: GuestCall, args: readonly HostValue[], interruptible: boolean): HostValue | Promise<HostValue> {
     if (this.interruptPending && interruptible) {
       this.interruptPending = false;
       throw new GuestException("KeyboardInterrupt", []);
     }
     try {
-      const result = fn(...args);
-      return result instanceof Promise ? this.settle(result) : result;
+      const result = this.wake.resume(name) ?? fn(...args);
+      return result instanceof Promise ? this.settle(this.wake.wait(name, result)) : result;
     } catch (error) {
       throw this.asGuestException(error);
     }

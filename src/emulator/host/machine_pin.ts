@@ -117,7 +117,10 @@ export function machinePin(ctx: BoardContext) {
       const key = pinKey(handle);
       if (typeof key === "string") throw new FirmwareError("ValueError", "expecting a regular GPIO Pin"); // rp2 machine_pin.c:471
       if (handler === null) irqs.delete(key);
-      else irqs.set(key, { handler, trigger });
+      else {
+        irqs.set(key, { handler, trigger });
+        ctx.scheduler.armed = true;
+      }
       return null;
     },
   } satisfies HostCalls<"machine_pin">;

@@ -12,6 +12,7 @@ export function machineTimer(ctx: BoardContext) {
   const stop = (handle: number) => {
     running.get(handle)?.();
     running.delete(handle);
+    ctx.scheduler.timers = running.size;
   };
   // rp2's soft_timer_deinit, esp32's machine_timer_deinit_all (main.c, v1.23.0 lines 223 and 179).
   // UNVERIFIED: ESP8266's mp_reset leaves its os_timers armed (their callbacks swept): stopped here too.
@@ -28,14 +29,16 @@ export function machineTimer(ctx: BoardContext) {
     /** init(mode=, period=ms, callback=): `handle` is the guest's timer, `handler` its callback's id (null: none). */
     timerInit: (handle: number, periodic: boolean, periodMs: number, handler: number | null): null => {
       stop(handle);
+      if (handler !== null) ctx.scheduler.armed = true;
       if (periodMs < 0) throw new FirmwareError("ValueError", "period must be positive"); // UNVERIFIED text
       const arm = () => {
         const cancel = ctx.clock.setTimer(Math.max(periodMs, 1), () => {
           if (handler !== null) ctx.scheduler.schedule(handler, handle);
           if (periodic) arm();
-          else running.delete(handle);
+          else stop(handle);
         });
         running.set(handle, cancel);
+        ctx.scheduler.timers = running.size;
       };
       arm();
       return null;

@@ -65,16 +65,14 @@ export function modselect(board: BoardContext) {
     /**
      * poll.poll()/select.select(): [[fd, events], ...] → the revents of each, after waiting until one
      * is non-zero or `timeoutMs` passes (null: no limit; extmod/modselect.c
-     * poll_set_poll_until_ready_or_timeout). Ctrl-C ends the wait with KeyboardInterrupt.
-     * `wakeForCallbacks`: it also ends when a callback (Timer, Pin.irq) is due, for the caller to run
-     * it (the firmware runs them inside the wait, MICROPY_EVENT_POLL_HOOK) and wait on: asyncio's
-     * scheduler, whose ThreadSafeFlag a callback sets.
+     * poll_set_poll_until_ready_or_timeout). Ctrl-C ends the wait with KeyboardInterrupt; due
+     * callbacks run inside it (blocking-wake.ts).
      */
-    selectPoll: (entries: readonly (readonly [number, number])[], timeoutMs: number | null, wakeForCallbacks = false): HostValue | Promise<HostValue> => {
+    selectPoll: (entries: readonly (readonly [number, number])[], timeoutMs: number | null): HostValue | Promise<HostValue> => {
       const check = () => entries.map(([fd, events]) => revents(fd, events));
       const now = check();
       if (now.some((r) => r !== 0) || timeoutMs === 0) return now;
-      return waitReady(board, entries, timeoutMs, check, wakeForCallbacks ? board.scheduler.whenScheduled() : null);
+      return waitReady(board, entries, timeoutMs, check);
     },
   } satisfies HostCalls<"modselect">;
 }
@@ -84,10 +82,7 @@ async function waitReady(
   entries: readonly (readonly [number, number])[],
   timeoutMs: number | null,
   check: () => number[],
-  scheduled: Promise<void> | null,
 ): Promise<HostValue> {
-  const woken = Symbol("woken");
-  const callback = scheduled?.then(() => woken);
   const outer = board.signal;
   const deadline = timeoutMs === null ? null : board.clock.now() + timeoutMs;
   for (;;) {
@@ -107,7 +102,7 @@ async function waitReady(
     });
     if (waits.length === 0) waits.push(new Promise((_, reject) => round.signal.addEventListener("abort", () => reject(round.signal.reason), { once: true })));
     try {
-      if ((await Promise.race(callback ? [...waits, callback] : waits)) === woken) return check();
+      await Promise.race(waits);
     } catch (error) {
       if (error !== expired) throw error;
       return check(); // timed out: what is ready now (nothing, usually)

@@ -8,8 +8,7 @@ import { MS_1970_TO_2000, mktime2000, since2000, sinceEpoch, structTime2000 } fr
 /** ticks_ms()/ticks_us() wrap at 2^30 (MICROPY_PY_TIME_TICKS_PERIOD, extmod/modtime.c). */
 const TICKS_PERIOD = 2 ** 30;
 const TICKS_HALF = TICKS_PERIOD / 2;
-/** "left": the rest of a sleep cut short for callbacks, in ms as the host returned it. */
-const MS_PER_UNIT = { s: 1000, ms: 1, us: 0.001, left: 1 } as const;
+const MS_PER_UNIT = { s: 1000, ms: 1, us: 0.001 } as const;
 
 /**
  * MicroPython's time module (extmod/modtime.c and each port's modtime.c, v1.23.0): the board's
@@ -23,18 +22,17 @@ export function modtime(board: BoardContext) {
   return {
     /**
      * time.sleep(s) takes a float (mp_obj_get_float), sleep_ms()/sleep_us() an int (mp_obj_get_int).
-     * With `wakeForCallbacks` a scheduled callback cuts the sleep short (the firmware runs them while
-     * it waits: mp_hal_delay_ms polls events): returns the ms still to sleep, which the guest sleeps
-     * as unit "left" after running them.
+     * Due callbacks run while it sleeps (the firmware's mp_hal_delay_ms polls events; blocking-wake.ts).
      */
-    timeSleep: async (value: HostValue, unit: keyof typeof MS_PER_UNIT, wakeForCallbacks = false): Promise<number> => {
+    timeSleep: (value: HostValue, unit: keyof typeof MS_PER_UNIT): Promise<null> => {
       // milliseconds(): NaN, infinities and delays past the clock's range raise as the firmware's int() does.
-      const ms = milliseconds((unit === "s" ? float(value) : unit === "left" ? Number(value) : int(value)) * MS_PER_UNIT[unit]);
-      const start = board.clock.now();
-      const slept = sleep(board.clock, ms, board.signal).then(() => false);
-      const woken = await (wakeForCallbacks ? Promise.race([slept, board.scheduler.whenScheduled().then(() => true)]) : slept);
-      // What is left only when a callback cut it short (a full sleep may differ from `ms` by float rounding).
-      return woken ? Math.max(0, ms - (board.clock.now() - start)) : 0;
+      const ms = milliseconds((unit === "s" ? float(value) : int(value)) * MS_PER_UNIT[unit]);
+      const slept = sleep(board.clock, ms, board.signal);
+      // A Timer firing at the sleep's last moment fires inside it, as on the firmware, where it was
+      // armed before the sleep began (so a moment earlier): a turn of the clock after the sleep's end,
+      // for the timers due then (set before the sleep's) to fire first.
+      const last = () => (board.scheduler.timers > 0 ? sleep(board.clock, 0, board.signal) : undefined);
+      return slept.then(last).then(() => null);
     },
     ticksMs: (): number => Math.floor(board.clock.now()) % TICKS_PERIOD,
     ticksUs: (): number => Math.floor(board.clock.now() * 1000) % TICKS_PERIOD,

@@ -51,5 +51,12 @@ export const HOST_TABLE = {
   modwebrepl: ["webreplStart", "webreplStop"],
 } as const;
 
+/**
+ * A blocking call's answer when callbacks (Timer, Pin.irq) came due while it waited: the guest runs
+ * them and makes the same call again, which waits on to its own deadline (blocking-wake.ts). No
+ * such call answers a string otherwise. _host.py's _woken states it again (table.spec.ts checks).
+ */
+export const WOKEN = "<woken for callbacks>";
+
 export type HostModuleName = keyof typeof HOST_TABLE;
 export type HostName<M extends HostModuleName = HostModuleName> = (typeof HOST_TABLE)[M][number];

@@ -26,6 +26,7 @@
  */
 import type { QuickJSAsyncContext, QuickJSAsyncWASMModule, QuickJSHandle } from "quickjs-emscripten";
 import { GuestException, type GuestHost, type HostValue } from "../host-api.ts";
+import { WOKEN } from "../host/table.ts";
 import type { BoardHeap } from "./board-heap.ts";
 import { gluedCalls, type DirectCalls } from "./direct-calls.ts";
 
@@ -261,7 +262,8 @@ export class RawHostCalls {
   }
 
   private answer(fn: RawBinding, name: string, value: HostValue): number {
-    return fn.dropping.has(name) ? NO_ANSWER : this.toGuestOrThrow(fn, value);
+    // WOKEN is no answer to drop: the guest runs the callbacks and asks again (host/blocking-wake.ts).
+    return fn.dropping.has(name) && value !== WOKEN ? NO_ANSWER : this.toGuestOrThrow(fn, value);
   }
 
   private toGuestOrThrow(fn: RawBinding, value: HostValue): number {

@@ -55,25 +55,28 @@ def _bridge(js):
     # these calls (pinned-args.ts).
     def call(name, *args):
         js_pause, js_call, js_resume, read_reply = call_fns
-        # The bridge's own work is not the script's: the worker does not count it as busy time.
-        js_pause()
-        try:
-            if _constructing[0] == 0:
-                run_deferred()  # it may collect garbage: not while C alone holds objects (see constructor)
-            text = json.dumps(args)
-            if "nan" in text or "inf" in text:
-                # JSON has no NaN or infinity: they cross tagged, for the host to refuse as the firmware does.
-                text = json.dumps(_tag_floats(args))
-            r = js_call(name, text, _constructing[0] == 0)
-            if type(r) is int:
-                value, scheduled = r >> 1, r & 1  # an integer and the callbacks-due bit, no JSON
-            else:
-                value, scheduled = read_reply(r)
-        finally:
-            js_resume()
-        if scheduled:
+        while True:
+            # The bridge's own work is not the script's: the worker does not count it as busy time.
+            js_pause()
+            try:
+                if _constructing[0] == 0:
+                    run_deferred()  # it may collect garbage: not while C alone holds objects (see constructor)
+                text = json.dumps(args)
+                if "nan" in text or "inf" in text:
+                    # JSON has no NaN or infinity: they cross tagged, for the host to refuse as the firmware does.
+                    text = json.dumps(_tag_floats(args))
+                r = js_call(name, text, _constructing[0] == 0)
+                if type(r) is int:
+                    value, scheduled = r >> 1, r & 1  # an integer and the callbacks-due bit, no JSON
+                else:
+                    value, scheduled = read_reply(r)
+            finally:
+                js_resume()
+            if not scheduled:
+                return value
             run_scheduled()
-        return value
+            if not _woken(value):
+                return value
 
     def read_reply(text):
         reply = json.loads(text)
@@ -83,24 +86,27 @@ def _bridge(js):
 
     def data(op, fd, size, mv):
         js_pause, js_data, js_resume, read_reply = data_fns
-        # A socket data call without JSON (data-channel.ts): ints in, a count or the bytes read out.
-        js_pause()
-        try:
-            if _constructing[0] == 0:
-                run_deferred()  # it may collect garbage: not while C alone holds objects (see constructor)
-            address = uctypes.addressof(mv) if mv is not None and len(mv) else 0
-            r = js_data(op, fd, size, address, 0 if mv is None else len(mv), _constructing[0] == 0)
-            if type(r) is str:
-                value, scheduled = read_reply(r)
-            else:
-                value, scheduled = r >> 1, r & 1
-                if op == RECV:
-                    value = _bytes_at(_received, value)
-        finally:
-            js_resume()
-        if scheduled:
+        while True:
+            # A socket data call without JSON (data-channel.ts): ints in, a count or the bytes read out.
+            js_pause()
+            try:
+                if _constructing[0] == 0:
+                    run_deferred()  # it may collect garbage: not while C alone holds objects (see constructor)
+                address = uctypes.addressof(mv) if mv is not None and len(mv) else 0
+                r = js_data(op, fd, size, address, 0 if mv is None else len(mv), _constructing[0] == 0)
+                if type(r) is str:
+                    value, scheduled = read_reply(r)
+                else:
+                    value, scheduled = r >> 1, r & 1
+                    if op == RECV:
+                        value = _bytes_at(_received, value)
+            finally:
+                js_resume()
+            if not scheduled:
+                return value
             run_scheduled()
-        return value
+            if not _woken(value):
+                return value
 
     def finish(outcome, py_type, text):
         js_finish(outcome, py_type, text)
@@ -248,8 +254,18 @@ def format_exception(exc):
     return "\n".join(keep)
 
 
-def can_run_callbacks():
-    return not _in_callback[0]
+# Set by asyncio's loop while it waits: whether the callbacks that woke the wait made a task ready
+# (a ThreadSafeFlag set: the firmware's poll sees the flag readable, extmod/asyncio/event.py); the
+# call then returns WOKEN instead of waiting on.
+wait_ends = None
+
+
+def _woken(value):
+    # A blocking call woken for callbacks (host/table.ts WOKEN, always with the callbacks-due bit):
+    # they ran, and asked again it waits on to its own deadline (host/blocking-wake.ts); unless
+    # asyncio's loop ends its wait (wait_ends). The text inline, not a global: each of _host's
+    # globals is one more child the collector's mark stack holds (py/gc.c gc_mark_subtree).
+    return type(value) is str and value == "<woken for callbacks>" and not (wait_ends is not None and wait_ends())
 
 
 def run_scheduled():
@@ -257,14 +273,18 @@ def run_scheduled():
         return
     _in_callback[0] = True
     try:
-        for key, _ in call("schedTake"):
-            fn, arg = _handlers.get(key, (None, None))
-            if fn is None:
-                continue
-            try:
-                fn(arg)
-            except Exception as exc:
-                print(format_exception(exc))
+        # Until a take finds none: the host then knows the callbacks are done (Scheduler.running).
+        due = call("schedTake")
+        while due:
+            for key, _ in due:
+                fn, arg = _handlers.get(key, (None, None))
+                if fn is None:
+                    continue
+                try:
+                    fn(arg)
+                except Exception as exc:
+                    print(format_exception(exc))
+            due = call("schedTake")
     finally:
         _in_callback[0] = False
 

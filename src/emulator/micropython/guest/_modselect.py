@@ -1,9 +1,11 @@
 # The select module's code (select.py lists its names; extmod/modselect.c): poll objects and
 # select() over the board's sockets and sys.stdin. One host call waits on the whole set in the
 # board's clock; which events a socket reports is the host's rule per firmware
-# (src/emulator/host/modselect.ts).
+# (src/emulator/host/modselect.ts). Due callbacks (Timer, Pin.irq) run inside the wait, which goes
+# on to its time (extmod/modselect.c poll_set_poll_until_ready_or_timeout, MICROPY_EVENT_POLL_HOOK):
+# the bridge runs them and asks again (host/blocking-wake.ts).
 import sys as _stdio
-from _host import call as _call, can_run_callbacks as _can_run
+from _host import call as _call
 
 POLLIN = 0x01
 POLLOUT = 0x04
@@ -30,28 +32,9 @@ def _int(value):
     return value
 
 
-def _wait(entries, timeout_ms, wake_for_callbacks=False):
-    # entries: [[obj, events], ...] -> the revents of each (all 0 when woken for a callback, which
-    # the bridge runs on its way back)
-    return _call("selectPoll", [[_fd(o), e] for o, e in entries], timeout_ms, wake_for_callbacks)
-
-
-def _wait_running_callbacks(entries, timeout_ms):
-    # The firmware runs due callbacks (Timer, Pin.irq) inside the wait and waits on until an object
-    # is ready or the time is up (extmod/modselect.c poll_set_poll_until_ready_or_timeout,
-    # MICROPY_EVENT_POLL_HOOK); the bridge runs them on the host call's way back.
-    if timeout_ms == 0 or not _can_run():
-        return _wait(entries, timeout_ms)
-    start = _call("ticksMs") if timeout_ms is not None else 0
-    left = timeout_ms
-    while True:
-        revents = _wait(entries, left, True)
-        if any(revents):
-            return revents
-        if left is not None:
-            left = timeout_ms - _call("ticksDiff", _call("ticksMs"), start)
-            if left <= 0:
-                return revents
+def _wait(entries, timeout_ms):
+    # entries: [[obj, events], ...] -> the revents of each
+    return _call("selectPoll", [[_fd(o), e] for o, e in entries], timeout_ms)
 
 
 class poll:
@@ -83,7 +66,7 @@ class poll:
         if timeout is not None:
             timeout = _int(timeout)
         entries = list(self._set.values())
-        revents = _wait_running_callbacks(entries, None if timeout is None or timeout < 0 else timeout)
+        revents = _wait(entries, None if timeout is None or timeout < 0 else timeout)
         self._oneshot = bool(_int(flags) & 1)
         return [(e[0], r) for e, r in zip(entries, revents) if r]
 
@@ -135,7 +118,7 @@ def select(rlist, wlist, xlist, timeout=None):
         if not isinstance(timeout, (int, float)):
             raise TypeError("can't convert %s to float" % type(timeout).__name__)
         ms = None if timeout < 0 else int(timeout * 1000)
-    revents = _wait_running_callbacks([(o, events[id(o)]) for o in order], ms)
+    revents = _wait([(o, events[id(o)]) for o in order], ms)
     r = [o for o, e in zip(order, revents) if e & POLLIN]
     w = [o for o, e in zip(order, revents) if e & POLLOUT]
     x = [o for o, e in zip(order, revents) if e & ~(POLLIN | POLLOUT)]

@@ -1,25 +1,19 @@
 # The time module's code (_time.py, imported as `time`, lists its names): each function is the host's
 # (src/emulator/host/modtime.ts), which checks the arguments, wraps the ticks and knows the board's
-# epoch and calendar. A sleep wakes for scheduled callbacks (Timer, Pin.irq), runs them, sleeps on.
-from _host import call as _call, can_run_callbacks as _can_run
-
-
-def _sleep(value, unit):
-    left = _call("timeSleep", value, unit, _can_run())
-    while left > 0:
-        left = _call("timeSleep", left, "left", _can_run())
+# epoch and calendar. Due callbacks (Timer, Pin.irq) run while it sleeps (host/blocking-wake.ts).
+from _host import call as _call
 
 
 def sleep(seconds):
-    _sleep(seconds, "s")
+    _call("timeSleep", seconds, "s")
 
 
 def sleep_ms(ms):
-    _sleep(ms, "ms")
+    _call("timeSleep", ms, "ms")
 
 
 def sleep_us(us):
-    _sleep(us, "us")
+    _call("timeSleep", us, "us")
 
 
 def ticks_ms():

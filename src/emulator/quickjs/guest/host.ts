@@ -3,7 +3,7 @@
  * captured here and removed from the global scope so user scripts only reach the simulator
  * through the Python-style modules.
  */
-import type { HostName } from "../../host/table.ts";
+import { WOKEN, type HostName } from "../../host/table.ts";
 import { exceptionFromHost } from "./exceptions.ts";
 
 type HostFunction = (...args: unknown[]) => unknown;
@@ -35,8 +35,28 @@ export function call<T = unknown>(name: HostName, ...args: unknown[]): T {
   } catch (error) {
     throw exceptionFromHost(error);
   }
+  if (value === WOKEN) return woken(functions[name]!, args);
   if (hasHandlers) afterCall();
   return value;
+}
+
+/**
+ * A blocking call (accept, recv, send, connect, select, sleep) the host answered WOKEN: callbacks
+ * came due while it waited. They run, as the firmware runs them inside the wait, and the same call
+ * asked again waits on to its own deadline (src/emulator/host/blocking-wake.ts).
+ */
+export function woken<T>(fn: HostFunction, args: unknown[]): T {
+  let value: unknown = WOKEN;
+  while (value === WOKEN) {
+    runScheduled();
+    try {
+      value = fn.apply(undefined, args);
+    } catch (error) {
+      throw exceptionFromHost(error);
+    }
+  }
+  if (hasHandlers) afterCall();
+  return value as T;
 }
 
 /**
@@ -86,10 +106,6 @@ export function dropHandler(id: number | null): void {
   hasHandlers = handlers.size > 0;
 }
 
-export function canRunCallbacks(): boolean {
-  return hasHandlers && !inCallback;
-}
-
 /** A host function itself, looked up once, for the calls a busy loop makes (socket.ts, call0 and call2 say why). */
 export function hostFunction(name: HostName): HostFunction {
   return functions[name]!;
@@ -100,21 +116,26 @@ export function afterCall(): void {
   if (!inCallback && invoke<boolean>(functions, "schedPending", [])) runScheduled();
 }
 
+/** Takes the due callbacks until a take finds none: the host then knows they are done (its Scheduler.running). */
 function runScheduled(): void {
   inCallback = true;
   try {
-    for (const [id] of invoke<[number, unknown][]>(functions, "schedTake", [])) {
-      try {
-        handlers.get(id)?.();
-      } catch (error) {
-        if (!(error instanceof Error) || error.name === "KeyboardInterrupt") throw error;
-        invoke(functions, "write", [`${error.name}: ${error.message}\n`]);
+    for (let due = takeDue(); due.length > 0; due = takeDue()) {
+      for (const [id] of due) {
+        try {
+          handlers.get(id)?.();
+        } catch (error) {
+          if (!(error instanceof Error) || error.name === "KeyboardInterrupt") throw error;
+          invoke(functions, "write", [`${error.name}: ${error.message}\n`]);
+        }
       }
     }
   } finally {
     inCallback = false;
   }
 }
+
+const takeDue = () => invoke<[number, unknown][]>(functions, "schedTake", []);
 
 /**
  * Whether an allocation failed since last asked (native.ts). Called as it is, with no arguments

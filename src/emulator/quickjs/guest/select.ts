@@ -5,7 +5,7 @@
  */
 import { callable } from "./callable.ts";
 import { OSError, tuple } from "./exceptions.ts";
-import { call, canRunCallbacks } from "./host.ts";
+import { call } from "./host.ts";
 import { typeName } from "./builtins.ts";
 import { socketFd } from "./socket.ts";
 
@@ -27,24 +27,13 @@ function int(value: unknown): number {
 }
 
 /**
- * The revents of each entry once one is ready or the time is up (null: no limit). The firmware runs
- * due callbacks (Timer, Pin.irq) inside the wait and waits on (extmod/modselect.c v1.23.0
- * poll_set_poll_until_ready_or_timeout, lines 397-410: mp_event_wait_ms): the host's wait ends when one is
- * due (all revents 0), call() runs it on the way back, and the wait goes on for what is left.
+ * The revents of each entry once one is ready or the time is up (null: no limit). Due callbacks
+ * (Timer, Pin.irq) run inside the wait, which goes on (extmod/modselect.c v1.23.0
+ * poll_set_poll_until_ready_or_timeout, lines 397-410: mp_event_wait_ms): call() runs them when
+ * the host answers WOKEN and asks again (host.ts woken).
  */
 function wait(entries: [unknown, number][], timeoutMs: number | null): number[] {
-  const fds = entries.map(([obj, events]) => [fd(obj), events]);
-  if (timeoutMs === 0 || !canRunCallbacks()) return call<number[]>("selectPoll", fds, timeoutMs);
-  const start = timeoutMs === null ? 0 : call<number>("ticksMs");
-  let left = timeoutMs;
-  for (;;) {
-    const revents = call<number[]>("selectPoll", fds, left, true);
-    if (revents.some((r) => r !== 0)) return revents;
-    if (timeoutMs !== null) {
-      left = timeoutMs - call<number>("ticksDiff", call<number>("ticksMs"), start);
-      if (left <= 0) return revents;
-    }
-  }
+  return call<number[]>("selectPoll", entries.map(([obj, events]) => [fd(obj), events]), timeoutMs);
 }
 
 class poll {

@@ -2,7 +2,8 @@
 import { bytes, toBuffer } from "./bytes.ts";
 import { callable } from "./callable.ts";
 import { exceptionFromHost, tuple } from "./exceptions.ts";
-import { afterCall, boardInfo, call, hasHandlers, hostFunction } from "./host.ts";
+import { afterCall, boardInfo, call, hasHandlers, hostFunction, woken } from "./host.ts";
+import { WOKEN } from "../../host/table.ts";
 import { typeName } from "./builtins.ts";
 import { strictInstances } from "./attributes.ts";
 
@@ -85,37 +86,43 @@ class socket {
   }
   /** Returns how many bytes the board took, which can be fewer than given. */
   send(data: unknown): number {
-    let sent: number;
+    const buf = data instanceof Uint8Array ? data : toBuffer(data); // bytes: no toBuffer call
+    let sent: unknown;
     try {
-      sent = socketSend(this.fd, data instanceof Uint8Array ? data : toBuffer(data)) as number; // bytes: no toBuffer call
+      sent = socketSend(this.fd, buf);
     } catch (error) {
       throw exceptionFromHost(error);
     }
+    if (sent === WOKEN) return woken(socketSend, [this.fd, buf]); // callbacks ran inside the wait (host.ts)
     if (hasHandlers) afterCall();
-    return sent;
+    return sent as number;
   }
   sendall(data: unknown): void {
-    // The host's answer (a count) never reaches here: engine.ts's DROPPING.
+    const buf = data instanceof Uint8Array ? data : toBuffer(data);
+    // The host's answer (a count) never reaches here, but WOKEN: engine.ts's DROPPING.
+    let answer: unknown;
     try {
-      socketSendAll(this.fd, data instanceof Uint8Array ? data : toBuffer(data));
+      answer = socketSendAll(this.fd, buf);
     } catch (error) {
       throw exceptionFromHost(error);
     }
-    if (hasHandlers) afterCall();
+    if (answer === WOKEN) woken(socketSendAll, [this.fd, buf]);
+    else if (hasHandlers) afterCall();
   }
   /** write(buf): everything (blocking), or what the buffer took / null when non-blocking (py/stream.c). */
   write(data: unknown): number | null {
     return call<number | null>("socketWrite", this.fd, toBuffer(data));
   }
   recv(bufsize: number): bytes {
-    let data: ArrayBuffer;
+    let data: unknown;
     try {
-      data = socketRecv(this.fd, bufsize) as ArrayBuffer;
+      data = socketRecv(this.fd, bufsize);
     } catch (error) {
       throw exceptionFromHost(error);
     }
-    if (hasHandlers) afterCall();
-    return new bytes(data);
+    if (data === WOKEN) data = woken(socketRecv, [this.fd, bufsize]);
+    else if (hasHandlers) afterCall();
+    return new bytes(data as ArrayBuffer);
   }
   /** read(n) waits for n bytes or the end, read() for the end; null (None) when non-blocking with nothing to read. */
   read(size?: number): bytes | null {

@@ -1,6 +1,6 @@
 /** MicroPython's time module: each function is the host's (src/emulator/host/modtime.ts), which checks and wraps. */
 import { tuple } from "./exceptions.ts";
-import { call, call0, call2, canRunCallbacks, hostFunction } from "./host.ts";
+import { call, call0, call2, hostFunction } from "./host.ts";
 
 const ticksMs = hostFunction("ticksMs");
 const ticksUs = hostFunction("ticksUs");
@@ -8,21 +8,16 @@ const ticksAdd = hostFunction("ticksAdd");
 const ticksDiff = hostFunction("ticksDiff");
 const timeTime = hostFunction("timeTime");
 
-/** A sleep wakes for scheduled callbacks (Timer, Pin.irq), runs them after the call, sleeps on. */
-function sleepFor(value: number, unit: "s" | "ms" | "us"): void {
-  let left = call<number>("timeSleep", value, unit, canRunCallbacks());
-  while (left > 0) left = call<number>("timeSleep", left, "left", canRunCallbacks());
-}
-
 export default {
+  /** Due callbacks (Timer, Pin.irq) run while it sleeps (host.ts woken). */
   sleep(s: number): void {
-    sleepFor(s, "s");
+    call("timeSleep", s, "s");
   },
   sleep_ms(ms: number): void {
-    sleepFor(ms, "ms");
+    call("timeSleep", ms, "ms");
   },
   sleep_us(us: number): void {
-    sleepFor(us, "us");
+    call("timeSleep", us, "us");
   },
   ticks_ms(): number {
     return call0<number>(ticksMs);

@@ -71,9 +71,12 @@ class _Scheduler:
         finally:
             cur_task = None
 
+    def _task_ready(self):
+        return bool(self.ready)
+
     def wait(self):
-        # Nothing to run: one host call until a socket is ready, the next timer is due or a callback
-        # (Timer, Pin.irq) is, which runs on the call's way back and may set a ThreadSafeFlag.
+        # Nothing to run: one host call until a socket is ready or the next timer is due; a callback
+        # (Timer, Pin.irq) runs inside it and may set a ThreadSafeFlag.
         timeout = None
         if self.ready:
             timeout = 0
@@ -85,7 +88,14 @@ class _Scheduler:
             if events:
                 entries.append((sock, events))
         if entries or timeout != 0:
-            revents = _select._wait(entries, timeout, _bridge.can_run_callbacks())
+            # Callbacks run inside the wait; one that makes a task ready (sets a ThreadSafeFlag) ends it.
+            _bridge.wait_ends = self._task_ready
+            try:
+                revents = _select._wait(entries, timeout)
+            finally:
+                _bridge.wait_ends = None
+            if type(revents) is str:  # ended so (_host.py's WOKEN): no stream is known ready
+                revents = ()
             for (sock, events), rev in zip(entries, revents):
                 entry = self.io[id(sock)]
                 if rev & ~_POLLOUT and entry[1]:  # readable, or an error the read will raise
