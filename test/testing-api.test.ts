@@ -41,3 +41,41 @@ it("a hosts name the router could not hold is refused at once, as a lab file's h
   expect(() => new Lab({ hosts: { ["a".repeat(250) + ".lan"]: "192.168.1.2" } })).toThrow(`must be a host name of at most 253 characters, not 254`);
   expect(() => new Lab({ hosts: { broker: "nowhere" } })).toThrow(`hosts["broker"]: must map a host name to an IPv4 address, e.g. broker.local: 192.168.1.2, not "nowhere"`);
 });
+
+it("conn.end() half-closes the PC's side, as nc -N does: the board reads b'' and its answer still arrives", async () => {
+  const lab = new Lab({ timing: "fast" });
+  onTestFinished(() => lab.close());
+  const board = await lab.addBoard({
+    name: "b",
+    board: "pico_w",
+    fileName: "main.py",
+    source: `import network, socket, time
+wlan = network.WLAN(network.STA_IF)
+wlan.active(True)
+wlan.connect("boardsim-lab", "micropython")
+while not wlan.isconnected():
+    time.sleep_ms(100)
+s = socket.socket()
+s.bind(("0.0.0.0", 8000))
+s.listen(1)
+print("listening")
+c, _ = s.accept()
+data = b""
+while True:
+    d = c.recv(100)
+    if not d:
+        break
+    data += d
+c.sendall(b"got " + data)
+c.close()
+print("answered")
+`,
+  });
+  await board.waitFor("listening");
+  const conn = await lab.until(lab.pc.connect("192.168.1.100", 8000));
+  await lab.until(conn.send("hello"));
+  conn.end();
+  expect(await lab.until(conn.readAll())).toBe("got hello");
+  expect(await board.finished()).toEqual({ kind: "finished" });
+  expect(board.lines()).toContain("answered");
+});

@@ -215,6 +215,11 @@ export class NetSocketLink implements TcpLink {
     this.out.fin();
   }
 
+  /** Its end() is a FIN alone already: the real socket reads on until the PC closes. */
+  shutdown(): void {
+    this.end();
+  }
+
   abort(): void {
     if (!this.socket.destroyed) this.observer?.(true, { kind: "rst" });
     this.out.rst();

@@ -108,9 +108,12 @@ export class PcConnection {
     return this.text;
   }
 
-  /** Closes the PC's side (FIN): the board reads b''. */
+  /**
+   * Half-closes the PC's side (FIN), as `nc -N`, Python's shutdown(SHUT_WR) or Node's socket.end():
+   * the board reads b'', and what it sends back still arrives (recv, readAll).
+   */
   end(): void {
-    this.link.end();
+    this.link.shutdown();
   }
 
   /** Resets the connection (RST): the board sees ECONNRESET. */

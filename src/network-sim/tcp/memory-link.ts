@@ -21,6 +21,8 @@ export class MemoryLink implements TcpLink {
   private readonly unsent: Uint8Array[] = [];
   private unsentBytes = 0;
   private finPending = false;
+  /** This end half-closed (shutdown): it sends nothing more, and reads on. */
+  private writeShut = false;
   /** The board closed its socket: data arriving now is answered with RST, as lwIP does. */
   private closed = false;
   private readonly space = new Notifier();
@@ -66,7 +68,7 @@ export class MemoryLink implements TcpLink {
 
   /** Always a copy: the peer's recv() hands out views of what arrives, which nothing may write to. */
   write(data: Uint8Array): void {
-    if (this.failure || this.closed || data.length === 0) return;
+    if (this.failure || this.closed || this.writeShut || data.length === 0) return;
     this.unsent.push(data.slice());
     this.unsentBytes += data.length;
     this.flush();
@@ -75,6 +77,13 @@ export class MemoryLink implements TcpLink {
   end(): void {
     if (this.closed) return;
     this.closed = true;
+    this.finPending = !this.failure && !this.writeShut;
+    this.flush();
+  }
+
+  shutdown(): void {
+    if (this.closed || this.writeShut) return;
+    this.writeShut = true;
     this.finPending = !this.failure;
     this.flush();
   }

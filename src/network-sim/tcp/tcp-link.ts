@@ -24,6 +24,12 @@ export interface TcpLink {
   write(data: Uint8Array, borrowed?: boolean): void;
   /** Graceful close (FIN) of the board's side. */
   end(): void;
+  /**
+   * Half-close: FIN once the data queued is out, and what the peer sends still arrives (a PC's
+   * shutdown(SHUT_WR), Node's socket.end(), `nc -N` at end of input). A board has none: MicroPython
+   * v1.23's sockets have no shutdown() (extmod/modlwip.c, ports/esp32/modsocket.c).
+   */
+  shutdown(): void;
   /** Immediate teardown (RST). */
   abort(): void;
 }
