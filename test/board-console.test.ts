@@ -131,6 +131,18 @@ describe("flash filesystem", () => {
     expect(await repl(run, "os.listdir()")).toContain("[]\r\n");
   });
 
+  // A library a tutorial has the student copy to the flash (umqttsimple.py, 6.4 KB) imports from
+  // main.py as on the board, whose reads of the file make no garbage (a LittleFS file in C).
+  it.each(["esp8266", "esp32"])("%s: main.py imports a 6.4 KB module copied to the flash", async (board) => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), "boardsim-flash-")), "flash");
+    mkdirSync(dir);
+    const methods = Array.from({ length: 40 }, (_, i) => `    def send${i}(self, topic, msg, retain=False):\n        pkt = bytearray(b"\\x30\\0\\0\\0")\n        pkt[0] |= ${i} << 1 | retain\n        return len(topic) + len(msg)\n\n`);
+    writeFileSync(path.join(dir, "client.py"), "class Client:\n" + methods.join(""));
+    writeFileSync(path.join(dir, "main.py"), "from client import Client\nprint(Client().send39('topic', 'msg'))\n");
+    const run = await boot(board, { flashDir: dir });
+    expect(await run.take(">>> ")).toBe(`8\r\n${banner(board)}`);
+  });
+
   it("raises the firmware's OSErrors: ENOENT, EEXIST by name, LittleFS's ENOTEMPTY (39) bare", async () => {
     const run = await boot("esp32");
     await run.take(">>> ");

@@ -5,6 +5,7 @@
 # Imported before the firmware's os and vfs replace the interpreter's: `os` and `vfs` here are
 # the interpreter's own, whose VfsPosix reaches its in-memory files (the library), never the PC.
 import os
+import uctypes
 import vfs
 from _stream import LineStream
 import _host
@@ -35,10 +36,16 @@ class _File(LineStream):
 
     def readinto(self, buf):
         self._check(self._read)
-        data = self._call("flashRead", self._path, self._pos, len(buf))
-        buf[: len(data)] = data
-        self._pos += len(data)
-        return len(data)
+        if type(buf) is bytearray and buf:
+            # The worker writes the bytes into buf (as _host.read_into): no bytes object per read.
+            # Import's reads (the reader's buffer) collect no garbage until the module is compiled.
+            n = self._call("flashRead", self._path, self._pos, len(buf), {"__w": [uctypes.addressof(buf), len(buf)]})
+        else:
+            data = self._call("flashRead", self._path, self._pos, len(buf))
+            n = len(data)
+            buf[:n] = data
+        self._pos += n
+        return n
 
     def read(self, size=-1):
         self._check(self._read)
@@ -93,10 +100,15 @@ class _File(LineStream):
     def ioctl(self, request, arg):
         # MP_STREAM_FLUSH (1), MP_STREAM_SEEK (2), MP_STREAM_CLOSE (4): nothing is buffered here.
         # MP_STREAM_GET_BUFFER_SIZE (11) comes only from the reader that import uses
-        # (extmod/vfs_reader.c), which then holds this file in C.
+        # (extmod/vfs_reader.c), which then holds this file in C: no collection in its reads, so
+        # each read's garbage (a host call's) stays until the module is compiled. The largest
+        # buffer the reader takes (255 bytes, MICROPY_READER_VFS_MAX_BUFFER_SIZE) makes them few:
+        # with LittleFS's answer (none: the default, 25 bytes) a 4.3 KB module filled an ESP32's
+        # 95 KB (umqttsimple.py: MemoryError). The firmware's reads make no garbage.
         if request == 11:
             self._call = _held
-        elif request == 4:
+            return 255
+        if request == 4:
             self.close()
         return 0
 
