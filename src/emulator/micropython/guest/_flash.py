@@ -37,7 +37,7 @@ class _File(LineStream):
     def readinto(self, buf):
         self._check(self._read)
         if type(buf) is bytearray and buf:
-            # The worker writes the bytes into buf (as _host.read_into): no bytes object per read.
+            # The worker writes the bytes into buf (as _hostdata.read_into): no bytes object per read.
             # Import's reads (the reader's buffer) collect no garbage until the module is compiled.
             n = self._call("flashRead", self._path, self._pos, len(buf), {"__w": [uctypes.addressof(buf), len(buf)]})
         else:
