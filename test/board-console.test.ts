@@ -131,6 +131,22 @@ describe("flash filesystem", () => {
     expect(await repl(run, "os.listdir()")).toContain("[]\r\n");
   });
 
+  // Libraries a tutorial has the student copy to the flash import from main.py as on the board,
+  // whose reads of the file make no garbage (a LittleFS file in C): umqttsimple.py (6.4 KB) on an
+  // ESP8266; 24 KB of code on an ESP32 (where microdot.py, 46 KB with its docstrings, imports too).
+  it.each([
+    ["esp8266", 40],
+    ["esp32", 150],
+  ])("%s: main.py imports a library of %d methods copied to the flash", async (board, count) => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), "boardsim-flash-")), "flash");
+    mkdirSync(dir);
+    const methods = Array.from({ length: count }, (_, i) => `    def send${i}(self, topic, msg, retain=False):\n        pkt = bytearray(b"\\x30\\0\\0\\0")\n        pkt[0] |= ${i} << 1 | retain\n        return len(topic) + len(msg)\n\n`);
+    writeFileSync(path.join(dir, "client.py"), "class Client:\n" + methods.join(""));
+    writeFileSync(path.join(dir, "main.py"), "from client import Client\nprint(Client().send39('topic', 'msg'))\n");
+    const run = await boot(board, { flashDir: dir });
+    expect(await run.take(">>> ")).toBe(`8\r\n${banner(board)}`);
+  });
+
   it("raises the firmware's OSErrors: ENOENT, EEXIST by name, LittleFS's ENOTEMPTY (39) bare", async () => {
     const run = await boot("esp32");
     await run.take(">>> ");

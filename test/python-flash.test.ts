@@ -66,6 +66,22 @@ print(os.stat("log.txt")[6], gc.mem_free() > 20000)
     expect(output).toBe("helper.py /lib/deep.py\n" + "18890 True\n");
   });
 
+  // A library of the student's that imports the firmware's frozen modules (microdot_asyncio's
+  // `import uasyncio`, a helper's `import dht`) gets them, as the script's own import does.
+  it.each(["pico_w", "esp32"])("%s: a module on the flash imports the frozen dht and asyncio", async (board) => {
+    const { output, outcome } = await runScript(
+      `with open("sensors.py", "w") as f:
+    f.write("import dht\\nimport uasyncio as asyncio\\n")
+import sensors
+print(sensors.dht, sensors.asyncio.sleep_ms.__name__)
+`,
+      board,
+      "main.py",
+    );
+    expect(outcome).toEqual({ kind: "finished" });
+    expect(output).toBe("<module 'dht' from 'dht.py'> sleep_ms\n");
+  });
+
   it("writing an array to a file writes all its bytes (2 per item of an array('H')), not len(array) bytes", async () => {
     // The file's write takes mp_get_buffer's bytes (py/stream.c v1.27.0 line 266), little-endian.
     const { output, outcome } = await runScript(

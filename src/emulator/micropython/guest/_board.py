@@ -1,6 +1,7 @@
 # The board's boot sequence and console, as the firmware's main.c and pyexec.c run them: the
 # flash mounted at "/", boot.py, then main.py (the REPL itself runs in the worker, board-repl.ts).
 import sys
+import _gc
 import _host
 
 _NativeOSError = OSError
@@ -50,7 +51,13 @@ def run_file(name, source=None):
         except _NativeOSError:
             return False
     try:
-        exec(compile(source, name, "exec"), __main__.__dict__)
+        code = compile(source, name, "exec")
+        del source
+        # The compile's garbage goes now: an import in the file collects none until its module
+        # is compiled (_flash.py), where the firmware collects when an allocation fails (py/gc.c
+        # gc_alloc). An ESP8266's main.py started 5.7 KB short and could not import a 6 KB library.
+        _gc.collect()
+        exec(code, __main__.__dict__)
     except SystemExit:
         # pyexec.c:146-149: SystemExit ends the file; machine.soft_reset() makes it a soft reset.
         return _host.soft_reset_requested()

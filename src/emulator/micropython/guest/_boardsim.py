@@ -255,25 +255,26 @@ def _import_as_firmware():
         # (a host call in every import made python-gc.test.ts's ESP8266 workloads run out of heap,
         # the firmware collects and retries where boardsim cannot).
         changes = _flash.changes()
-        if seen[0] != changes or seen[1] != sys.path:
+        path = _script_path()
+        if seen[0] != changes or seen[1] != path:
             found.clear()
             seen[0] = changes
-            seen[1] = list(sys.path)
+            seen[1] = path
         if top not in found:
-            search((top,))
+            search((top,), path)
         return found[top]
 
-    def search(names):
+    def search(names, path):
         mounts = [point.rstrip("/") for point, _ in _vfs._mounted]
-        on_flash = search_mounted(names, mounts) if mounts else _flash.modules_on_flash(list(names), sys.path)
+        on_flash = search_mounted(names, mounts, path) if mounts else _flash.modules_on_flash(list(names), path)
         # without ".frozen" on sys.path a frozen module is only the student's (else ImportError)
-        no_frozen = ".frozen" not in sys.path
+        no_frozen = ".frozen" not in path
         for name in names:
             found[name] = name in on_flash or (no_frozen and name in frozen_here)
         if mounts:
             seen[0] = -1  # a mounted filesystem's files change without the flash's count: asked again
 
-    def search_mounted(names, mounts):
+    def search_mounted(names, mounts, path):
         # sys.path in order (py/builtinimport.c:117-152), where the script mounted a filesystem
         # (mpremote mount's /remote, a FAT on a block device): an entry in one is stat'ed there,
         # by the path import stats ("<entry>/<name>", :127-133), each run of the others asked of
@@ -287,7 +288,7 @@ def _import_as_firmware():
         wanted = list(names)
         held = []
         run = []
-        for entry in sys.path + [None]:
+        for entry in path + [None]:
             mounted = False
             if isinstance(entry, str) and not entry.startswith(".frozen"):
                 if entry.startswith("/"):
@@ -327,7 +328,7 @@ def _import_as_firmware():
     def search_flash():
         seen[0] = _flash.changes()
         seen[1] = list(sys.path)
-        search(shadowable)  # every name in one host call
+        search(shadowable, seen[1])  # every name in one host call
 
     def flash_unseen():
         # A soft reset brings the interpreter back as it was at start-up (worker.ts), `found` with
@@ -444,6 +445,10 @@ def _print_modules(names):
     sys.stdout.write("Plus any modules on the filesystem\n")
 
 
+# Where _from_filesystem took ".frozen" off sys.path while a student's file loads (the outermost).
+_frozen_off = []
+
+
 def _from_filesystem(original, name, args):
     try:
         at = sys.path.index(".frozen")
@@ -451,16 +456,29 @@ def _from_filesystem(original, name, args):
         at = -1
     else:
         del sys.path[at]
+        _frozen_off.append(at)
     try:
         module = original(name, *args)
     finally:
-        if at >= 0 and ".frozen" not in sys.path:
-            sys.path.insert(min(at, len(sys.path)), ".frozen")
+        if at >= 0:
+            _frozen_off.pop()
+            if ".frozen" not in sys.path:
+                sys.path.insert(min(at, len(sys.path)), ".frozen")
     if "__file__" not in module.__dict__ and "__path__" not in module.__dict__:
         # the interpreter's own built-in module, not a file nor a folder (a namespace package,
         # py/builtinimport.c:478-495) of the student's
         raise ImportError("no module named '%s'" % name)
     return module
+
+
+def _script_path():
+    # sys.path as the script has it: the imports a student's file makes while it loads find the
+    # firmware's frozen modules (its `import dht`, microdot_asyncio's `import uasyncio`), which
+    # _from_filesystem keeps off the path only for finding that file.
+    path = list(sys.path)
+    if _frozen_off:
+        path.insert(min(_frozen_off[0], len(path)), ".frozen")
+    return path
 
 
 def _as_builtin(module, name):

@@ -5,6 +5,7 @@
 # Imported before the firmware's os and vfs replace the interpreter's: `os` and `vfs` here are
 # the interpreter's own, whose VfsPosix reaches its in-memory files (the library), never the PC.
 import os
+import uctypes
 import vfs
 from _stream import LineStream
 import _host
@@ -27,7 +28,9 @@ class _File(LineStream):
         self._write = "r" not in mode or "+" in mode
         self._append = "a" in mode
         self._pos = size if self._append else 0
+        self._size = size
         self._closed = False
+        self._ahead = None
 
     def _check(self, ok):
         if self._closed or not ok:
@@ -35,10 +38,34 @@ class _File(LineStream):
 
     def readinto(self, buf):
         self._check(self._read)
-        data = self._call("flashRead", self._path, self._pos, len(buf))
-        buf[: len(data)] = data
-        self._pos += len(data)
-        return len(data)
+        if self._ahead is not None:
+            return self._from_ahead(buf)
+        if type(buf) is bytearray and buf:
+            # The worker writes the bytes into buf (as _hostdata.read_into): no bytes object per read.
+            n = self._call("flashRead", self._path, self._pos, len(buf), {"__w": [uctypes.addressof(buf), len(buf)]})
+        else:
+            data = self._call("flashRead", self._path, self._pos, len(buf))
+            n = len(data)
+            buf[:n] = data
+        self._pos += n
+        return n
+
+    def _from_ahead(self, buf):
+        # Import's reads (the reader's 255 bytes), whose garbage stays until the module is compiled:
+        # from a read-ahead of 8 of them, so one host call (about 200 bytes of garbage) per 8 reads;
+        # the others leave a memoryview's 16 bytes. Each is whole but the file's last: the reader
+        # takes a short read for the end (extmod/vfs_reader.c mp_reader_vfs_readbyte).
+        start, end = self._start, self._end
+        if start == end:
+            ahead = self._ahead
+            end = self._call("flashRead", self._path, self._pos, len(ahead), {"__w": [uctypes.addressof(ahead), len(ahead)]})
+            self._pos += end
+            self._end = end
+            start = 0
+        n = min(len(buf), end - start)
+        buf[:n] = self._ahead_view[start : start + n]
+        self._start = start + n
+        return n
 
     def read(self, size=-1):
         self._check(self._read)
@@ -93,10 +120,18 @@ class _File(LineStream):
     def ioctl(self, request, arg):
         # MP_STREAM_FLUSH (1), MP_STREAM_SEEK (2), MP_STREAM_CLOSE (4): nothing is buffered here.
         # MP_STREAM_GET_BUFFER_SIZE (11) comes only from the reader that import uses
-        # (extmod/vfs_reader.c), which then holds this file in C.
+        # (extmod/vfs_reader.c), which then holds this file in C: no collection in its reads, so
+        # each read's garbage (a host call's) stays until the module is compiled. The largest
+        # buffer the reader takes (255 bytes, MICROPY_READER_VFS_MAX_BUFFER_SIZE) and a read-ahead
+        # make them few: with LittleFS's answer (none: the default, 25 bytes) a 4.3 KB module
+        # filled an ESP32's 95 KB (umqttsimple.py: MemoryError). The firmware's reads make no garbage.
         if request == 11:
             self._call = _held
-        elif request == 4:
+            self._ahead = bytearray(max(1, min(8 * 255, self._size)))
+            self._ahead_view = memoryview(self._ahead)
+            self._start = self._end = 0
+            return 255
+        if request == 4:
             self.close()
         return 0
 
