@@ -70,6 +70,8 @@ export interface Collector {
   pins: ArgPins;
   /** Around each collection: counts those that filled py/gc.c's mark stack (mark-stack.ts). */
   markStack: MarkStackGuard;
+  /** MP_STATE_THREAD(dict_locals)'s address: the collector's first root (library-first.ts). */
+  dictLocals: number;
 }
 
 interface Env {
@@ -109,6 +111,8 @@ export function findCollector(env: Env): Collector {
    */
   const stacks: { fn: number; arg1: number; arg2: number; type: number; args0: number }[][] = [];
   const logs: string[] = [];
+  /** Static data while exec() runs code under a globals and a locals dict, with their id()s. */
+  const rootSnaps: { data: Int32Array; globals: number; locals: number }[] = [];
   /**
    * Objects the probe's generator passes by id() (an object's address in MicroPython), with their
    * first three words then (the type first) and the type of what the second points to.
@@ -148,6 +152,7 @@ export function findCollector(env: Env): Collector {
     pend: probe((on) => {
       if (on === true) words()[schedState >> 2] = SCHED_PENDING;
     }),
+    roots: probe((globals, locals) => void rootSnaps.push({ data: staticData(), globals: Number(globals), locals: Number(locals) })),
   });
   const run = (code: string) => mp.runPython(`import _boardsim_probe as _p\n${code}`);
 
@@ -165,7 +170,7 @@ export function findCollector(env: Env): Collector {
   }
   const schedState = unique("the scheduler's state", schedFound);
 
-  // One run for the next three probes (each run costs the start-up time).
+  // One run for the next four probes (each run costs the start-up time).
   // gc_collect_pending: the byte gc.collect() sets (the port's gc_collect) and the top level's
   // return clears. MP_STATE_MEM(gc_alloc_threshold): the word gc.threshold(n) sets to n / 16
   // (py/modgc.c). The table indexes of the calls a safe point may sit under, and the types of
@@ -196,7 +201,9 @@ export function findCollector(env: Env): Collector {
       "_L = []",
       "def __getattr__(n):\n    _p.stack(id(__main__), id(n), id(dir), id(_L), id('__class__'))\n    raise KeyError",
       "try:\n    dir(__main__)\nexcept KeyError:\n    pass",
-      "del gc, _f, _g, _C, _closure, _cl, _bm, _gen, _s, __main__, _L, __getattr__",
+      "_r = ({'_p': _p}, {}, {'_p': _p}, {})",
+      "for _i in (0, 2):\n    exec('_p.roots(id(globals()), id(locals()))', _r[_i], _r[_i + 1])",
+      "del gc, _f, _g, _C, _closure, _cl, _bm, _gen, _s, __main__, _L, __getattr__, _r, _i",
     ].join("\n"),
   );
   snaps.push(staticData());
@@ -225,6 +232,16 @@ export function findCollector(env: Env): Collector {
     if (length > 0 && data[i + 1]! > 0 && data[i + 5]! - data[i + 4]! === length * BLOCKS_PER_ATB * BLOCK && data[i + 4]! > data[i + 1]!) areaFound.push(lo + i * 4);
   }
   const firstArea = unique("the heap's first area", areaFound);
+
+  // MP_STATE_THREAD(dict_locals): the word that holds exec()'s locals dict while its code runs, and
+  // the next one its globals (mp_state_thread_t's root pointers start with the two, py/mpstate.h
+  // v1.27.0; py/builtinevex.c sets both).
+  const [r0, r1] = rootSnaps;
+  const localsFound = [];
+  for (let i = 0; i + 1 < r0!.data.length; i++) {
+    if (r0!.data[i] === r0!.locals && r1!.data[i] === r1!.locals && r0!.data[i + 1] === r0!.globals && r1!.data[i + 1] === r1!.globals) localsFound.push(lo + i * 4);
+  }
+  const dictLocals = unique("the interpreter's locals dict", localsFound);
 
   const [plain, viaExec, star, dirName] = stacks;
   // plain: the module's call (mp_js_do_exec: mp_call_function_0), _C().m (CALL_METHOD), the bound
@@ -329,6 +346,7 @@ export function findCollector(env: Env): Collector {
     },
     pins: argPins(() => new Int32Array(sandboxed.buffer()), firstArea, found),
     markStack: markStackGuard(() => new Int32Array(sandboxed.buffer()), firstArea, thresholdAddress, env.counts),
+    dictLocals,
   };
 }
 

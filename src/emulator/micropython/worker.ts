@@ -9,6 +9,7 @@ import { bootFirmware, ConsoleInput, prepareFirmware } from "./board-repl.ts";
 import { DATA_BYTES, DATA_CALLS, LENT_BYTES, LentData, READ } from "./data-channel.ts";
 import type { HostReply, WorkerInput, WorkerOutcome } from "./protocol.ts";
 import { type Collector, findCollector } from "./collector.ts";
+import { type LibraryFirst, libraryFirst } from "./library-first.ts";
 import { loadSandboxedMicroPython, type WasmExports } from "./realm.ts";
 
 const input = workerData as WorkerInput;
@@ -179,6 +180,7 @@ function callDepth(): Int32Array {
 }
 
 let collector!: Collector;
+let library!: LibraryFirst;
 
 /**
  * Runs the collection the interpreter asked for: at a safe point of the VM (collector.ts found it
@@ -195,7 +197,7 @@ function collectGarbage(): void {
     setInBridge(true); // no Ctrl-C check in there: it would be raised in the lookup, and lost
     callDepth()[0] = 0;
     collector.markStack.arm();
-    wasm.proxy_c_to_js_lookup_attr(lookup.dict, lookup.key, lookup.out);
+    library.around(() => wasm.proxy_c_to_js_lookup_attr(lookup.dict, lookup.key, lookup.out));
     if (scriptStarted) collector.markStack.count(); // the library's own at start-up are not the script's
     callDepth()[0] = saved; // the collection may have grown the memory
     setInBridge(wasInBridge);
@@ -337,6 +339,11 @@ const bridge = {
     const span = bytesSpan(address, length);
     collector.pins.setArea(span.address, span.length);
   },
+  /** The library's chain to mark first (library-first.ts), by its first and last tuples' id()s: once, at start-up. */
+  markFirst(head: unknown, tail: unknown): void {
+    if (scriptStarted) throw new TypeError("invalid bridge argument");
+    library.set(checked(head, isIndex), checked(tail, isIndex));
+  },
   /** gc.mem_free() (_gc.py): the heap's free bytes. */
   freeBytes(): number {
     return collector.freeBytes();
@@ -410,6 +417,7 @@ wasm = sandboxed.exports;
 sandboxed.registerJsModule("_boardsim_js", bridge);
 callDepthAddress = findCallDepth();
 collector = findCollector({ mp, wasm, sandboxed, callDepthAddress, counts: input.collections });
+library = libraryFirst(() => new Int32Array(sandboxed.buffer()), collector.dictLocals);
 // Before the library loads: _hostdata.py views it at its import.
 const lent = new LentData(input.data, wasm.malloc(LENT_BYTES), () => sandboxed.buffer());
 const key = new TextEncoder().encode("__name__\0"); // an interned name: the lookup allocates nothing

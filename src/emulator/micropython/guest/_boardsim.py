@@ -15,7 +15,7 @@ _globals = None
 
 def setup(source, name, heap_bytes):
     """Before the heap is capped: the board's modules in place of the interpreter's, the script held."""
-    global _script, setup, _as_builtin, _OPTIONAL
+    global _script, setup, _as_builtin, _OPTIONAL, _mark_first
     # The port collects nothing inside this call unless asked (ports/webassembly/main.c gc_collect
     # only sets a flag), so without these collections the compilers' garbage piles up: start-up
     # then needed 112-116 KiB of the library's 128 KiB room (worker.ts), 72-80 KiB with them;
@@ -62,6 +62,7 @@ def setup(source, name, heap_bytes):
 
     _native_help = builtins.help
     builtins.help = help
+    _mark_first()  # while the bridge's module can still be imported
     _import_as_firmware()
     # Run once: kept, its table of 16 nested functions' code was marked at every collection, on
     # top of the script's objects. py/gc.c gc_mark_subtree (v1.27.0 lines 457-527) pushes each
@@ -82,7 +83,59 @@ def setup(source, name, heap_bytes):
             del table[key]
     # help('modules')'s names as one str: one object, not 30-70.
     info["helpModules"] = " ".join(info["helpModules"])
-    del setup, _as_builtin, _OPTIONAL
+    del setup, _as_builtin, _OPTIONAL, _mark_first
+
+
+# The library's modules, for the collector to mark before anything else (library-first.ts).
+_first = None
+
+
+def _mark_first():
+    # A chain of (next, payload) tuples: the library's module dicts, each after those its values lead
+    # to (the modules it holds, the globals of its functions, closures and classes' methods), so that
+    # marking it stops at theirs (but in a cycle: _host and _hostdata). The last tuple's payload is
+    # the worker's to fill.
+    import _boardsim_js
+
+    module = type(sys)
+
+    def generator():
+        yield
+
+    def closure():
+        return generator
+
+    functions = (type(generator), type(_mark_first), type(closure))
+    order = []
+    seen = set()
+
+    def visit(names):
+        if id(names) in seen:
+            return
+        seen.add(id(names))
+        for value in names.values():
+            kind = type(value)
+            if kind is module:
+                visit(value.__dict__)
+            elif kind in functions:
+                visit(value.__globals__)
+            elif kind is dict:
+                for item in value.values():
+                    if type(item) is module:
+                        visit(item.__dict__)
+            elif kind is type and type(getattr(value, "__dict__", None)) is dict:
+                for item in value.__dict__.values():
+                    if type(item) in functions:
+                        visit(item.__globals__)
+        order.append(names)
+
+    visit(sys.modules)
+    global _first
+    tail = (None, None)
+    _first = tail
+    for names in reversed(order):
+        _first = (_first, names)
+    _boardsim_js.markFirst(id(_first), id(tail))
 
 
 # How many of this library's modules are loading now: only then are its files readable.
