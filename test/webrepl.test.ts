@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -217,5 +217,120 @@ describe("WebREPL", () => {
     expect((await client.take(">>> ")).toString()).toBe("\r\nWebREPL connected\r\n>>> ");
     client.send("import sys; sys.platform\r");
     expect((await client.take(">>> ")).toString()).toBe("import sys; sys.platform\r\n'rp2'\r\n>>> ");
+  });
+});
+
+// `import webrepl_setup` at the REPL, as docs esp8266/tutorial/repl.html says: the frozen module
+// (micropython-lib net/webrepl/manifest.py, in every port's bundle-networking) asks on the console,
+// writes /webrepl_cfg.py and comments boot.py's webrepl lines in or out.
+describe("import webrepl_setup", () => {
+  /** Answers each prompt in turn: everything printed up to it, then the line typed. */
+  async function answer(run: ConsoleRun, steps: [prompt: string, typed: string][]): Promise<string> {
+    let printed = "";
+    for (const [prompt, typed] of steps) {
+      printed += await run.take(prompt);
+      run.type(typed + "\r");
+    }
+    return printed;
+  }
+  /** Types the import; its first line, the status (an ImportError's traceback fails here, not by a timeout). */
+  async function importSetup(run: ConsoleRun): Promise<string> {
+    run.type("import webrepl_setup\r");
+    expect(await run.take("\r\n")).toBe("import webrepl_setup\r\n");
+    return (await run.take("\r\n")).slice(0, -2);
+  }
+  const flashFile = (run: ConsoleRun, name: string) => readFileSync(path.join(run.flashDir, name), "latin1");
+
+  it("ESP32: enable asks a password twice (4-9 chars), writes webrepl_cfg.py, uncomments boot.py's lines; y reboots into WebREPL", async () => {
+    const run = await boot("esp32");
+    expect(await importSetup(run)).toBe("WebREPL daemon auto-start status: disabled");
+    const printed = await answer(run, [
+      ["> ", "e"],
+      ["New password (4-9 chars): ", "abc"],
+      ["New password (4-9 chars): ", "abcdefghij"],
+      ["New password (4-9 chars): ", "pass1234"],
+      ["Confirm password: ", "pass123"],
+      ["New password (4-9 chars): ", "pass1234"],
+      ["Confirm password: ", "pass1234"],
+      ["Would you like to reboot now? (y/n) ", "x"],
+      ["Would you like to reboot now? (y/n) ", "y"],
+    ]);
+    expect(printed.split("\r\n").filter((l) => !l.includes("(4-9 chars)") && !l.startsWith("Confirm"))).toEqual([
+      "",
+      "Would you like to (E)nable or (D)isable it running on boot?",
+      "(Empty line to quit)",
+      "> e",
+      "To enable WebREPL, you must set password for it",
+      "Invalid password length",
+      "Invalid password length",
+      "Passwords do not match",
+      "Changes will be activated after reboot",
+      "Would you like to reboot now? (y/n) x",
+      "Would you like to reboot now? (y/n) ",
+    ]);
+    expect(flashFile(run, "webrepl_cfg.py")).toBe("PASS = 'pass1234'\n");
+    // ports/esp32/modules/inisetup.py's boot.py, its two webrepl lines uncommented
+    expect(flashFile(run, "boot.py")).toBe("# This file is executed on every boot (including wake-boot from deepsleep)\n#import esp\n#esp.osdebug(None)\nimport webrepl\nwebrepl.start()\n");
+    expect(readdirSync(run.flashDir).sort()).toEqual(["boot.py", "webrepl_cfg.py"]); // boot.py.tmp renamed over boot.py
+    // machine.reset(): boot.py starts WebREPL with the new password
+    await run.take("Started webrepl in normal mode\r\n");
+    const { client } = await WsClient.open(await run.hostPort(8266));
+    await client.take("Password: ");
+    client.send("pass1234\r");
+    expect((await client.take(">>> ")).toString()).toBe("\r\nWebREPL connected\r\n>>> ");
+  });
+
+  it("ESP8266: with a password set it asks whether to change it; disable comments the lines out; nothing to do is a soft reboot", async () => {
+    const run = await boot("esp8266");
+    writeFileSync(path.join(run.flashDir, "webrepl_cfg.py"), "PASS = 'abcd'\n");
+    // (D)isable while disabled: nothing to do, and its sys.exit() at the REPL soft-reboots
+    // (shared/runtime/pyexec.c: SystemExit is PYEXEC_FORCED_EXIT, which ends pyexec_friendly_repl)
+    expect(await importSetup(run)).toBe("WebREPL daemon auto-start status: disabled");
+    let printed = await answer(run, [["> ", "D"]]);
+    printed += await run.take("MPY: soft reboot");
+    expect(printed.endsWith("> D\r\nNo further action required\r\nMPY: soft reboot")).toBe(true);
+    await run.take(">>> ");
+    expect(await importSetup(run)).toBe("WebREPL daemon auto-start status: disabled");
+    printed = await answer(run, [
+      ["> ", "E"],
+      ["Would you like to change WebREPL password? (y/n) ", "n"],
+      ["Would you like to reboot now? (y/n) ", "n"],
+    ]);
+    printed += await run.take(">>> ");
+    expect(printed).toContain("\r\nChanges will be activated after reboot\r\n");
+    expect(printed).not.toContain("New password");
+    expect(flashFile(run, "webrepl_cfg.py")).toBe("PASS = 'abcd'\n");
+    const bootPy = "# This file is executed on every boot (including wake-boot from deepsleep)\n#import esp\n#esp.osdebug(None)\nimport os, machine\n#os.dupterm(None, 1) # disable REPL on UART(0)\nimport gc\n%import webrepl\n%webrepl.start()\ngc.collect()\n";
+    expect(flashFile(run, "boot.py")).toBe(bootPy.replaceAll("%", ""));
+    // Ctrl-D, then disable: the status line reads boot.py; the lines are commented out again
+    run.type("\x04");
+    await run.take("MPY: soft reboot");
+    await run.take(">>> ");
+    expect(await importSetup(run)).toBe("WebREPL daemon auto-start status: enabled");
+    await answer(run, [
+      ["> ", "d"],
+      ["Would you like to reboot now? (y/n) ", ""],
+    ]);
+    await run.take(">>> ");
+    expect(flashFile(run, "boot.py")).toBe(bootPy.replaceAll("%", "#"));
+  });
+
+  it("the Pico W freezes it too (bundle-networking): without a boot.py it writes one and adds the two lines; main() runs it again", async () => {
+    const run = await boot("pico_w");
+    expect(await importSetup(run)).toBe("WebREPL daemon auto-start status: disabled");
+    await answer(run, [
+      ["> ", "E"],
+      ["New password (4-9 chars): ", "pico"],
+      ["Confirm password: ", "pico"],
+      ["Would you like to reboot now? (y/n) ", "n"],
+    ]);
+    await run.take(">>> ");
+    expect(flashFile(run, "boot.py")).toBe("# boot.py -- run on boot-up\nimport webrepl\nwebrepl.start()\n");
+    expect(flashFile(run, "webrepl_cfg.py")).toBe("PASS = 'pico'\n");
+    // its main() under the firmware's name, as scripts call it again; an empty line quits
+    run.type("webrepl_setup.main()\r");
+    const again = await answer(run, [["> ", ""]]);
+    expect(again).toContain("WebREPL daemon auto-start status: enabled\r\n");
+    expect(await run.take("MPY: soft reboot")).toBe("\r\nNo further action required\r\nMPY: soft reboot");
   });
 });

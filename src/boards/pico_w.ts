@@ -189,8 +189,9 @@ export const picoW: BoardProfile = {
     // machine_timer.c:120: only the virtual timer -1 ("Timer doesn't exist"), the default.
     timer: { ids: [-1], invalidError: "Timer doesn't exist", idOptional: true },
     // ports/rp2/boards/manifest.py; webrepl: boards/RPI_PICO_W/manifest.py's require("bundle-networking")
-    // with its C half, MICROPY_PY_WEBREPL (1) under MICROPY_PY_NETWORK (ports/rp2/mpconfigport.h:188-189).
-    frozen: ["onewire", "ds18x20", "dht", "neopixel", "webrepl"],
+    // with its C half, MICROPY_PY_WEBREPL (1) under MICROPY_PY_NETWORK (ports/rp2/mpconfigport.h:188-189);
+    // webrepl_setup beside it (micropython-lib net/webrepl/manifest.py).
+    frozen: ["onewire", "ds18x20", "dht", "neopixel", "webrepl", "webrepl_setup"],
     sysPath: ["", ".frozen", "/lib"], // ports/rp2/main.c:153
     modules: ["rp2"],
     firmwareModules: PICO_W_MODULES,

@@ -142,7 +142,7 @@ def _mark_first():
 _loading = [0]
 
 # Guest modules that exist only where a board's profile lists them.
-_OPTIONAL = ("mpython", "esp", "esp32", "rp2", "dht", "ds18x20", "onewire", "neopixel", "upysh", "webrepl")
+_OPTIONAL = ("mpython", "esp", "esp32", "rp2", "dht", "ds18x20", "onewire", "neopixel", "upysh", "webrepl", "webrepl_setup")
 
 
 def _import_as_firmware():
