@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { Lab } from "../src/testing/index.ts";
 import { JOIN_PY, JOIN_TS } from "./support/join.ts";
+import { WOKEN } from "../src/emulator/host/table.ts";
 
 const TIMER = { pico_w: -1, esp32: 0, esp8266: -1 } as const;
 
@@ -110,5 +111,26 @@ describe("callbacks inside blocking socket calls", () => {
     lab.at(start + 250, () => b.setPin(4, 1));
     await b.finished();
     expect(b.lines().slice(3).map((l) => `${l.split(" ")[0]} ${Number(l.split(" ")[1]) - start}`)).toEqual(["pressed 250", "timeout 1000"]);
+  });
+});
+
+describe("a script's own text equal to the host's WOKEN answer", () => {
+  it("pico_w (ts): an AP SSID that reads as WOKEN is returned as it is, with or without a Timer armed", async () => {
+    const lab = new Lab({ timing: "fast" });
+    const source = `import network from "network";
+import machine from "machine";
+import time from "time";
+const ap = network.WLAN(network.AP_IF);
+ap.config({ ssid: ${JSON.stringify(WOKEN)} });
+print(ap.config("ssid"));
+const tim = machine.Timer(-1);
+tim.init({ period: 1, mode: machine.Timer.PERIODIC, callback: () => {} });
+time.sleep_ms(5);
+print(ap.config("ssid"));
+tim.deinit();
+`;
+    const b = await lab.addBoard({ name: "b", board: "pico_w", fileName: "main.ts", source });
+    expect(await b.finished()).toEqual({ kind: "finished" });
+    expect(b.lines().slice(2)).toEqual([WOKEN, WOKEN]);
   });
 });

@@ -3,7 +3,7 @@
  * captured here and removed from the global scope so user scripts only reach the simulator
  * through the Python-style modules.
  */
-import { WOKEN, type HostName } from "../../host/table.ts";
+import { WAKEABLE, WOKEN, type HostName } from "../../host/table.ts";
 import { exceptionFromHost } from "./exceptions.ts";
 
 type HostFunction = (...args: unknown[]) => unknown;
@@ -35,7 +35,7 @@ export function call<T = unknown>(name: HostName, ...args: unknown[]): T {
   } catch (error) {
     throw exceptionFromHost(error);
   }
-  if (value === WOKEN) return woken(functions[name]!, args);
+  if (value === WOKEN && WAKEABLE.has(name)) return woken(functions[name]!, args);
   if (hasHandlers) afterCall();
   return value;
 }
