@@ -7,7 +7,6 @@
 import { describe, expect, it } from "vitest";
 import { Lab } from "../src/testing/index.ts";
 import { JOIN_PY, JOIN_TS } from "./support/join.ts";
-import { WOKEN } from "../src/emulator/host/table.ts";
 
 const TIMER = { pico_w: -1, esp32: 0, esp8266: -1 } as const;
 
@@ -114,14 +113,17 @@ describe("callbacks inside blocking socket calls", () => {
   });
 });
 
-describe("a script's own text equal to the host's WOKEN answer", () => {
+/** The text that once meant "woken for callbacks" (host/blocking-wake.ts WOKEN was this string), and the TS signal's name. */
+const WOKEN_TEXT = "<woken for callbacks>";
+
+describe("a script's own text equal to what once was the host's WOKEN answer", () => {
   it("pico_w (ts): an AP SSID that reads as WOKEN is returned as it is, with or without a Timer armed", async () => {
     const lab = new Lab({ timing: "fast" });
     const source = `import network from "network";
 import machine from "machine";
 import time from "time";
 const ap = network.WLAN(network.AP_IF);
-ap.config({ ssid: ${JSON.stringify(WOKEN)} });
+ap.config({ ssid: ${JSON.stringify(WOKEN_TEXT)} });
 print(ap.config("ssid"));
 const tim = machine.Timer(-1);
 tim.init({ period: 1, mode: machine.Timer.PERIODIC, callback: () => {} });
@@ -131,6 +133,55 @@ tim.deinit();
 `;
     const b = await lab.addBoard({ name: "b", board: "pico_w", fileName: "main.ts", source });
     expect(await b.finished()).toEqual({ kind: "finished" });
-    expect(b.lines().slice(2)).toEqual([WOKEN, WOKEN]);
+    expect(b.lines().slice(2)).toEqual([WOKEN_TEXT, WOKEN_TEXT]);
+  });
+
+  it("pico_w (py): a callback reads that SSID back while another Timer's callback is queued", async () => {
+    // The read is answered with callbacks due; inside a callback they wait (never nested), and the
+    // answer is the SSID, not a wake to ask again (it asked again forever: the queue stays full).
+    const lab = new Lab({ timing: "fast" });
+    const source = `import network, time
+from machine import Timer
+ap = network.WLAN(network.AP_IF)
+ap.config(ssid=${JSON.stringify(WOKEN_TEXT)})
+seen = []
+def read(t):
+    time.sleep_ms(3)  # the other Timer comes due meanwhile
+    seen.append(ap.config("ssid"))
+other = Timer(-1)
+other.init(period=1, mode=Timer.PERIODIC, callback=lambda t: None)
+reader = Timer(-1)
+reader.init(period=5, mode=Timer.ONE_SHOT, callback=read)
+time.sleep_ms(20)
+other.deinit()
+print(seen)
+`;
+    const b = await lab.addBoard({ name: "b", board: "pico_w", fileName: "main.py", source });
+    expect(await b.finished()).toEqual({ kind: "finished" });
+    expect(b.lines().slice(2)).toEqual([`['${WOKEN_TEXT}']`]);
+  });
+
+  it("pico_w (ts): the same read in a callback while another is queued returns the SSID", async () => {
+    const lab = new Lab({ timing: "fast" });
+    const source = `import network from "network";
+import machine from "machine";
+import time from "time";
+const ap = network.WLAN(network.AP_IF);
+ap.config({ ssid: ${JSON.stringify(WOKEN_TEXT)} });
+const seen: string[] = [];
+const other = machine.Timer(-1);
+other.init({ period: 1, mode: machine.Timer.PERIODIC, callback: () => {} });
+const reader = machine.Timer(-1);
+reader.init({ period: 5, mode: machine.Timer.ONE_SHOT, callback: () => {
+  time.sleep_ms(3); // the other Timer comes due meanwhile
+  seen.push(ap.config("ssid"));
+} });
+time.sleep_ms(20);
+other.deinit();
+print(seen.length, seen[0]);
+`;
+    const b = await lab.addBoard({ name: "b", board: "pico_w", fileName: "main.ts", source });
+    expect(await b.finished()).toEqual({ kind: "finished" });
+    expect(b.lines().slice(2)).toEqual([`1 ${WOKEN_TEXT}`]);
   });
 });

@@ -80,8 +80,8 @@ export class HostCallGate {
       throw new GuestException("KeyboardInterrupt", []);
     }
     try {
-      const result = this.wake.resume(name) ?? fn(...args);
-      return result instanceof Promise ? this.settle(this.wake.wait(name, result)) : result;
+      const result = this.wake.resume(name, args) ?? fn(...args);
+      return result instanceof Promise ? this.settle(this.wake.wait(name, args, result)) : result;
     } catch (error) {
       throw this.asGuestException(error);
     }

@@ -1,6 +1,15 @@
+import { isDeepStrictEqual } from "node:util";
 import type { HostValue } from "../host-api.ts";
 import type { Scheduler } from "./scheduler.ts";
-import { WAKEABLE, WOKEN, type HostName } from "./table.ts";
+import { WAKEABLE, type HostName } from "./table.ts";
+
+/**
+ * A blocking call's answer when callbacks (Timer, Pin.irq) came due while it waited. Compared by
+ * identity: no value a host call returns (a script's own text, an SSID) can be it. It never reaches
+ * a guest as a value: the .py engine answers with a bit beside the callbacks-due bit
+ * (micropython/engine.ts), the TS engine throws a signal its guest catches (quickjs/raw-ffi.ts).
+ */
+export const WOKEN: HostValue = Object.freeze({});
 
 /** The engines' own calls between the script's (busy time, console output): a parked wait goes on past them. */
 const ASIDE: ReadonlySet<string> = new Set<HostName>(["poll", "write"]);
@@ -12,7 +21,7 @@ const ASIDE: ReadonlySet<string> = new Set<HostName>(["poll", "write"]);
  * first call's. One host-side mechanism for sockets, select and sleep, for both guests.
  */
 export class BlockingWake {
-  private parked: { name: string; pending: Promise<HostValue> } | null = null;
+  private parked: { name: string; args: readonly HostValue[]; pending: Promise<HostValue> } | null = null;
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -22,14 +31,16 @@ export class BlockingWake {
 
   /**
    * Before call `name` runs, once the guest has run the callbacks: the parked wait if this is its
-   * call asked again, else null. Any other call ends the parked one: the guest went on without it
-   * (asyncio's loop, whose wait a callback ended by setting a ThreadSafeFlag).
+   * call asked again (same name and arguments), else null. Any other call ends the parked one: the
+   * guest went on without it (asyncio's loop, whose wait a callback ended by setting a
+   * ThreadSafeFlag, then polls other sockets or with timeout 0). The arguments are compared only
+   * while a wait is parked: the guests ask again with equal ones (decoded anew on .py).
    */
-  resume(name: string): Promise<HostValue> | null {
+  resume(name: string, args: readonly HostValue[]): Promise<HostValue> | null {
     const parked = this.parked;
     if (parked === null || this.scheduler.running || ASIDE.has(name)) return null;
     this.parked = null;
-    if (parked.name === name) return parked.pending;
+    if (parked.name === name && isDeepStrictEqual(parked.args, args)) return parked.pending;
     this.cancel();
     return null;
   }
@@ -39,11 +50,11 @@ export class BlockingWake {
    * No race before the script has a callback: with one, a TS 64-byte round trip (one blocked recv)
    * costs ≈ 8 µs more (docs/benchmarks.md). One promise more, not Promise.race's chain of three.
    */
-  wait(name: string, pending: Promise<HostValue>): Promise<HostValue> {
+  wait(name: string, args: readonly HostValue[], pending: Promise<HostValue>): Promise<HostValue> {
     if (!this.scheduler.armed || this.scheduler.running || !WAKEABLE.has(name)) return pending;
-    if (this.scheduler.pending) return Promise.resolve(this.park(name, pending));
+    if (this.scheduler.pending) return Promise.resolve(this.park(name, args, pending));
     return new Promise<HostValue>((resolve, reject) => {
-      const woken = () => resolve(this.park(name, pending));
+      const woken = () => resolve(this.park(name, args, pending));
       this.scheduler.onScheduled(woken);
       pending.then(
         (value) => {
@@ -58,9 +69,9 @@ export class BlockingWake {
     });
   }
 
-  private park(name: string, pending: Promise<HostValue>): HostValue {
+  private park(name: string, args: readonly HostValue[], pending: Promise<HostValue>): HostValue {
     pending.catch(() => {}); // ended while parked (Ctrl-C, the code's end): nobody asks for it
-    this.parked = { name, pending };
+    this.parked = { name, args, pending };
     this.scheduler.running = true; // from here the guest runs callbacks: its calls are theirs
     return WOKEN;
   }

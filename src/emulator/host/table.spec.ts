@@ -9,7 +9,7 @@ import { Lan } from "../../network-sim/lan.ts";
 import { Board } from "../board.ts";
 import { Peripherals } from "../devices/peripherals.ts";
 import { MODULES } from "./functions.ts";
-import { HOST_TABLE, WOKEN, type HostModuleName } from "./table.ts";
+import { HOST_TABLE, type HostModuleName } from "./table.ts";
 
 const EMULATOR = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 const TABLE_NAMES: string[] = Object.values(HOST_TABLE).flat();
@@ -69,9 +69,4 @@ describe("the host-call table", () => {
       expect(called.filter((c) => !TABLE_NAMES.includes(c.name))).toEqual([]);
     });
   }
-
-  it("_host.py states WOKEN as the table does (a blocking call woken for callbacks)", () => {
-    const source = readFileSync(path.join(EMULATOR, "micropython/guest/_host.py"), "utf8");
-    expect(source).toContain(`value == ${JSON.stringify(WOKEN)} and`);
-  });
 });

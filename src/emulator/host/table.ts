@@ -52,12 +52,11 @@ export const HOST_TABLE = {
 } as const;
 
 /**
- * A blocking call's answer when callbacks (Timer, Pin.irq) came due while it waited: the guest runs
- * them and makes the same call again, which waits on to its own deadline (blocking-wake.ts). Only
- * WAKEABLE calls answer it, and none of them a string otherwise: another call's string (a script's
- * own text, an SSID) may equal it and is no WOKEN. _host.py's _woken states it again (table.spec.ts checks).
+ * The name of the error the TS engine throws in a blocking call woken for callbacks (quickjs/raw-ffi.ts,
+ * host/blocking-wake.ts WOKEN): the guest runs them and asks again (quickjs/guest/host.ts). Host
+ * functions throw only what the engine makes, so no value a call returns, nor a script's own error, passes for it.
  */
-export const WOKEN = "<woken for callbacks>";
+export const WOKEN_SIGNAL = "<woken for callbacks>";
 
 /**
  * The calls whose firmware wait runs due callbacks while it blocks. extmod/modlwip.c v1.23.0

@@ -4,6 +4,7 @@ import path from "node:path";
 import { type MessagePort, Worker } from "node:worker_threads";
 import { packageRoot } from "../../package-root.ts";
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "../host-api.ts";
+import { WOKEN } from "../host/blocking-wake.ts";
 import { createDataChannel, DataChannelHost } from "./data-channel.ts";
 import { sharedCollectionCounts } from "./mark-stack.ts";
 import type { BoardBoot, HostReply, HostRequest, WorkerInput } from "./protocol.ts";
@@ -179,7 +180,9 @@ function answer(host: GuestHost, name: string, args: HostRequest["args"]): HostR
 }
 
 function valueReply(host: GuestHost, value: HostValue, instant: boolean): HostReply {
-  return host.scheduled?.() ? { value, instant, scheduled: true } : { value, instant };
+  if (!host.scheduled?.()) return { value, instant };
+  // WOKEN comes only with callbacks due (blocking-wake.ts): a flag, not a value a string could equal.
+  return value === WOKEN ? { value: null, instant, scheduled: true, woken: true } : { value, instant, scheduled: true };
 }
 
 function errorReply(error: unknown): HostReply {

@@ -41,7 +41,8 @@ export interface HostRequest {
 
 /** `instant`: the host answered at once, so no time passed (a real clock's poll between event-loop turns). */
 /** `scheduled`: callbacks are due, the guest runs them after this call (host/scheduler.ts). */
-export type HostReply = ({ value: HostValue; instant: boolean } | { error: { pyType: string; pyArgs: readonly HostValue[] } }) & { scheduled?: boolean };
+/** `woken` (always with `scheduled`, value null): the call was woken for them and is to be asked again (host/blocking-wake.ts). */
+export type HostReply = ({ value: HostValue; instant: boolean } | { error: { pyType: string; pyArgs: readonly HostValue[] } }) & { scheduled?: boolean; woken?: true };
 
 export type WorkerOutcome = RunOutcome;
 

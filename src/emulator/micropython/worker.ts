@@ -245,12 +245,12 @@ function bytesAt(span: unknown): Uint8Array {
   return memory().slice(address, address + length);
 }
 
-/** A host call's reply as JSON for _host.py (bytes as blobs it copies with `blob`). */
+/** A host call's reply as JSON for _host.py (bytes as blobs it copies with `blob`); "s": 1 callbacks due, 2 and woken for them. */
 function encodeReply(answer: HostReply): string {
   blobs = [];
   return "error" in answer
     ? JSON.stringify({ e: [answer.error.pyType, answer.error.pyArgs] })
-    : JSON.stringify({ v: answer.value, ...(answer.scheduled ? { s: 1 } : {}) }, (_key, value) =>
+    : JSON.stringify({ v: answer.value, ...(answer.scheduled ? { s: answer.woken ? 2 : 1 } : {}) }, (_key, value) =>
         value instanceof Uint8Array ? { __b: [blobs.push(value) - 1, value.length] } : value,
       );
 }

@@ -26,7 +26,8 @@
  */
 import type { QuickJSAsyncContext, QuickJSAsyncWASMModule, QuickJSHandle } from "quickjs-emscripten";
 import { GuestException, type GuestHost, type HostValue } from "../host-api.ts";
-import { WOKEN } from "../host/table.ts";
+import { WOKEN } from "../host/blocking-wake.ts";
+import { WOKEN_SIGNAL } from "../host/table.ts";
 import type { BoardHeap } from "./board-heap.ts";
 import { gluedCalls, type DirectCalls } from "./direct-calls.ts";
 
@@ -42,6 +43,11 @@ const FIRST_RAW_ID = 0x40000000;
 const ASYNCIFY_NORMAL = 0;
 /** A host function's JSValue* NULL: the C side gives the guest undefined (qts_call_function). */
 const NO_ANSWER = 0;
+/**
+ * Thrown in a blocking call woken for callbacks (blocking-wake.ts WOKEN): a signal, not a value, so
+ * no answer of a host call can pass for it; guest/host.ts catches it, runs them and asks again.
+ */
+const WOKEN_ERROR = { name: WOKEN_SIGNAL, message: "" };
 /** See RawHostCalls.arena. */
 const ARENA_BYTES = 16384;
 /**
@@ -248,7 +254,8 @@ export class RawHostCalls {
   };
   private readonly onAnswer = (value: HostValue): void => {
     const call = this.resumed();
-    call.wakeUp!(this.answer(call.fn, call.name, value));
+    // Only a blocking call is woken (blocking-wake.ts): checked here, not on the path of every call.
+    call.wakeUp!(value === WOKEN ? this.raise(call.fn, WOKEN_ERROR) : this.answer(call.fn, call.name, value));
   };
   private readonly onFailure = (error: unknown): void => {
     const call = this.resumed();
@@ -262,8 +269,7 @@ export class RawHostCalls {
   }
 
   private answer(fn: RawBinding, name: string, value: HostValue): number {
-    // WOKEN is no answer to drop: the guest runs the callbacks and asks again (host/blocking-wake.ts).
-    return fn.dropping.has(name) && value !== WOKEN ? NO_ANSWER : this.toGuestOrThrow(fn, value);
+    return fn.dropping.has(name) ? NO_ANSWER : this.toGuestOrThrow(fn, value);
   }
 
   private toGuestOrThrow(fn: RawBinding, value: HostValue): number {
@@ -276,8 +282,12 @@ export class RawHostCalls {
 
   /** Raises the error in the guest: the host function returns JS_EXCEPTION. */
   private throwInGuest(fn: RawBinding, error: unknown): number {
+    return this.raise(fn, fn.guestError(error));
+  }
+
+  private raise(fn: RawBinding, error: { name: string; message: string }): number {
     this.heap?.roomForError();
-    return fn.ctx.newError(fn.guestError(error)).consume((handle) => this.ffi.QTS_Throw(fn.ctxPtr, handle.value));
+    return fn.ctx.newError(error).consume((handle) => this.ffi.QTS_Throw(fn.ctxPtr, handle.value));
   }
 
   /** Several reads per host call: comparing the views is cheaper than reading both `buffer`s. */

@@ -75,14 +75,14 @@ def _bridge(js):
             if not scheduled:
                 return value
             run_scheduled()
-            if not _woken(value):
+            if not _woken(scheduled):
                 return value
 
     def read_reply(text):
         reply = json.loads(text)
         if "e" in reply:
             raise exception(*reply["e"])
-        return decode(reply["v"]), "s" in reply
+        return decode(reply["v"]), reply.get("s", 0)  # 1: callbacks due, 2: and woken for them
 
     def data(op, fd, size, mv):
         js_pause, js_data, js_resume, read_reply = data_fns
@@ -105,7 +105,7 @@ def _bridge(js):
             if not scheduled:
                 return value
             run_scheduled()
-            if not _woken(value):
+            if not _woken(scheduled):
                 return value
 
     def finish(outcome, py_type, text):
@@ -256,16 +256,15 @@ def format_exception(exc):
 
 # Set by asyncio's loop while it waits: whether the callbacks that woke the wait made a task ready
 # (a ThreadSafeFlag set: the firmware's poll sees the flag readable, extmod/asyncio/event.py); the
-# call then returns WOKEN instead of waiting on.
+# call then returns None instead of waiting on.
 wait_ends = None
 
 
-def _woken(value):
-    # A blocking call woken for callbacks (host/table.ts WOKEN, always with the callbacks-due bit):
-    # they ran, and asked again it waits on to its own deadline (host/blocking-wake.ts); unless
-    # asyncio's loop ends its wait (wait_ends). The text inline, not a global: each of _host's
-    # globals is one more child the collector's mark stack holds (py/gc.c gc_mark_subtree).
-    return type(value) is str and value == "<woken for callbacks>" and not (wait_ends is not None and wait_ends())
+def _woken(scheduled):
+    # A blocking call woken for callbacks (the reply's "s": 2, worker.ts encodeReply; a flag, not a
+    # value, so no string a host call returns can pass for it): they ran, and asked again it waits
+    # on to its own deadline (host/blocking-wake.ts); unless asyncio's loop ends its wait (wait_ends).
+    return scheduled == 2 and not (wait_ends is not None and wait_ends())
 
 
 def run_scheduled():

@@ -3,7 +3,7 @@
  * captured here and removed from the global scope so user scripts only reach the simulator
  * through the Python-style modules.
  */
-import { WAKEABLE, WOKEN, type HostName } from "../../host/table.ts";
+import { WOKEN_SIGNAL, type HostName } from "../../host/table.ts";
 import { exceptionFromHost } from "./exceptions.ts";
 
 type HostFunction = (...args: unknown[]) => unknown;
@@ -33,30 +33,30 @@ export function call<T = unknown>(name: HostName, ...args: unknown[]): T {
   try {
     value = functions[name]!.apply(undefined, args) as T;
   } catch (error) {
-    throw exceptionFromHost(error);
+    return thrown(functions[name]!, args, error);
   }
-  if (value === WOKEN && WAKEABLE.has(name)) return woken(functions[name]!, args);
   if (hasHandlers) afterCall();
   return value;
 }
 
 /**
- * A blocking call (accept, recv, send, connect, select, sleep) the host answered WOKEN: callbacks
- * came due while it waited. They run, as the firmware runs them inside the wait, and the same call
- * asked again waits on to its own deadline (src/emulator/host/blocking-wake.ts).
+ * A host call threw `error`: the Python exception it names, or, for a blocking call (accept, recv,
+ * send, connect, select, sleep) woken because callbacks came due while it waited (raw-ffi.ts
+ * throws WOKEN_SIGNAL), its answer: they run, as the firmware runs them inside the wait, and the
+ * same call asked again waits on to its own deadline (src/emulator/host/blocking-wake.ts).
  */
-export function woken<T>(fn: HostFunction, args: unknown[]): T {
-  let value: unknown = WOKEN;
-  while (value === WOKEN) {
+export function thrown<T>(fn: HostFunction, args: unknown[], error: unknown): T {
+  while ((error as Error)?.name === WOKEN_SIGNAL) {
     runScheduled();
     try {
-      value = fn.apply(undefined, args);
-    } catch (error) {
-      throw exceptionFromHost(error);
+      const value = fn.apply(undefined, args) as T;
+      if (hasHandlers) afterCall();
+      return value;
+    } catch (again) {
+      error = again;
     }
   }
-  if (hasHandlers) afterCall();
-  return value as T;
+  throw exceptionFromHost(error);
 }
 
 /**

@@ -30,7 +30,7 @@ function int(value: unknown): number {
  * The revents of each entry once one is ready or the time is up (null: no limit). Due callbacks
  * (Timer, Pin.irq) run inside the wait, which goes on (extmod/modselect.c v1.23.0
  * poll_set_poll_until_ready_or_timeout, lines 397-410: mp_event_wait_ms): call() runs them when
- * the host answers WOKEN and asks again (host.ts woken).
+ * the host wakes it (WOKEN) and it asks again (host.ts thrown).
  */
 function wait(entries: [unknown, number][], timeoutMs: number | null): number[] {
   return call<number[]>("selectPoll", entries.map(([obj, events]) => [fd(obj), events]), timeoutMs);

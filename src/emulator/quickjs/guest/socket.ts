@@ -1,9 +1,8 @@
 /** MicroPython's socket module: TCP sockets of the simulated board. */
 import { bytes, toBuffer } from "./bytes.ts";
 import { callable } from "./callable.ts";
-import { exceptionFromHost, tuple } from "./exceptions.ts";
-import { afterCall, boardInfo, call, hasHandlers, hostFunction, woken } from "./host.ts";
-import { WOKEN } from "../../host/table.ts";
+import { tuple } from "./exceptions.ts";
+import { afterCall, boardInfo, call, hasHandlers, hostFunction, thrown } from "./host.ts";
 import { typeName } from "./builtins.ts";
 import { strictInstances } from "./attributes.ts";
 
@@ -91,23 +90,21 @@ class socket {
     try {
       sent = socketSend(this.fd, buf);
     } catch (error) {
-      throw exceptionFromHost(error);
+      return thrown(socketSend, [this.fd, buf], error); // callbacks ran inside the wait, or the exception (host.ts)
     }
-    if (sent === WOKEN) return woken(socketSend, [this.fd, buf]); // callbacks ran inside the wait (host.ts)
     if (hasHandlers) afterCall();
     return sent as number;
   }
   sendall(data: unknown): void {
     const buf = data instanceof Uint8Array ? data : toBuffer(data);
-    // The host's answer (a count) never reaches here, but WOKEN: engine.ts's DROPPING.
-    let answer: unknown;
+    // The host's answer (a count) never reaches here: engine.ts's DROPPING.
     try {
-      answer = socketSendAll(this.fd, buf);
+      socketSendAll(this.fd, buf);
     } catch (error) {
-      throw exceptionFromHost(error);
+      thrown(socketSendAll, [this.fd, buf], error);
+      return;
     }
-    if (answer === WOKEN) woken(socketSendAll, [this.fd, buf]);
-    else if (hasHandlers) afterCall();
+    if (hasHandlers) afterCall();
   }
   /** write(buf): everything (blocking), or what the buffer took / null when non-blocking (py/stream.c). */
   write(data: unknown): number | null {
@@ -118,10 +115,9 @@ class socket {
     try {
       data = socketRecv(this.fd, bufsize);
     } catch (error) {
-      throw exceptionFromHost(error);
+      return new bytes(thrown<ArrayBuffer>(socketRecv, [this.fd, bufsize], error));
     }
-    if (data === WOKEN) data = woken(socketRecv, [this.fd, bufsize]);
-    else if (hasHandlers) afterCall();
+    if (hasHandlers) afterCall();
     return new bytes(data as ArrayBuffer);
   }
   /** read(n) waits for n bytes or the end, read() for the end; null (None) when non-blocking with nothing to read. */

@@ -9,7 +9,7 @@ const ticksDiff = hostFunction("ticksDiff");
 const timeTime = hostFunction("timeTime");
 
 export default {
-  /** Due callbacks (Timer, Pin.irq) run while it sleeps (host.ts woken). */
+  /** Due callbacks (Timer, Pin.irq) run while it sleeps (host.ts thrown). */
   sleep(s: number): void {
     call("timeSleep", s, "s");
   },

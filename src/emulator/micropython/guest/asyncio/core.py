@@ -94,7 +94,7 @@ class _Scheduler:
                 revents = _select._wait(entries, timeout)
             finally:
                 _bridge.wait_ends = None
-            if type(revents) is str:  # ended so (_host.py's WOKEN): no stream is known ready
+            if revents is None:  # ended so (_host.py's wait_ends): no stream is known ready
                 revents = ()
             for (sock, events), rev in zip(entries, revents):
                 entry = self.io[id(sock)]
