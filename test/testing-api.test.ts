@@ -1,6 +1,7 @@
 // What a test author sees from boardsim/testing when a wait goes wrong.
 import { expect, it, onTestFinished } from "vitest";
 import { Lab } from "boardsim/testing";
+import { JOIN_PY } from "./support/join.ts";
 
 it("a wait that runs out of simulated time says what it waited for, and for how long", async () => {
   const lab = new Lab({ timing: "fast" });
@@ -49,13 +50,7 @@ it("conn.end() half-closes the PC's side, as nc -N does: the board reads b'' and
     name: "b",
     board: "pico_w",
     fileName: "main.py",
-    source: `import network, socket, time
-wlan = network.WLAN(network.STA_IF)
-wlan.active(True)
-wlan.connect("boardsim-lab", "micropython")
-while not wlan.isconnected():
-    time.sleep_ms(100)
-s = socket.socket()
+    source: `${JOIN_PY}s = socket.socket()
 s.bind(("0.0.0.0", 8000))
 s.listen(1)
 print("listening")
