@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { HostValue } from "../host-api.ts";
 import type { Scheduler } from "./scheduler.ts";
-import { WAKEABLE, type HostName } from "./table.ts";
+import type { HostName } from "./table.ts";
 
 /**
  * A blocking call's answer when callbacks (Timer, Pin.irq) came due while it waited. Compared by
@@ -10,6 +10,35 @@ import { WAKEABLE, type HostName } from "./table.ts";
  * (micropython/engine.ts), the TS engine throws a signal its guest catches (quickjs/raw-ffi.ts).
  */
 export const WOKEN: HostValue = Object.freeze({});
+
+/**
+ * The calls whose firmware wait runs due callbacks while it blocks. extmod/modlwip.c v1.23.0
+ * (Pico W, ESP8266): poll_sockets() (lines 329-331, mp_event_wait_ms: py/scheduler.c:271-279 runs
+ * mp_handle_pending) in the wait loops of UDP recv (653), TCP send (723) and recv (791), accept
+ * (1057), connect (1145); ports/esp32/modsocket.c v1.23.0: check_for_exceptions() (lines 155-157,
+ * mp_handle_pending) in connect (355), accept (468), recv (658), send (714), sendto (769), write
+ * (805); TLS, whose reads and writes are the socket stream's (extmod/modtls_mbedtls.c v1.23.0
+ * _mbedtls_ssl_send/_recv, lines 448-480); extmod/modselect.c poll_set_poll_until_ready_or_timeout
+ * (MICROPY_EVENT_POLL_HOOK); time.sleep's mp_hal_delay_ms (ports/rp2/mphalport.c:202-207:
+ * mp_event_handle_nowait in its loop).
+ */
+const WAKEABLE: ReadonlySet<string> = new Set<HostName>([
+  "socketAccept",
+  "socketConnect",
+  "socketRecv",
+  "socketRecvfrom",
+  "socketRead",
+  "socketReadline",
+  "socketSend",
+  "socketSendAll",
+  "socketWrite",
+  "tlsWrap",
+  "tlsRead",
+  "tlsReadline",
+  "tlsWrite",
+  "selectPoll",
+  "timeSleep",
+]);
 
 /** The engines' own calls between the script's (busy time, console output): a parked wait goes on past them. */
 const ASIDE: ReadonlySet<string> = new Set<HostName>(["poll", "write"]);

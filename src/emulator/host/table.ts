@@ -58,34 +58,5 @@ export const HOST_TABLE = {
  */
 export const WOKEN_SIGNAL = "<woken for callbacks>";
 
-/**
- * The calls whose firmware wait runs due callbacks while it blocks. extmod/modlwip.c v1.23.0
- * (Pico W, ESP8266): poll_sockets() (lines 329-331, mp_event_wait_ms: py/scheduler.c:271-279 runs
- * mp_handle_pending) in the wait loops of UDP recv (653), TCP send (723) and recv (791), accept
- * (1057), connect (1145); ports/esp32/modsocket.c v1.23.0: check_for_exceptions() (lines 155-157,
- * mp_handle_pending) in connect (355), accept (468), recv (658), send (714), sendto (769), write
- * (805); TLS, whose reads and writes are the socket stream's (extmod/modtls_mbedtls.c v1.23.0
- * _mbedtls_ssl_send/_recv, lines 448-480); extmod/modselect.c poll_set_poll_until_ready_or_timeout
- * (MICROPY_EVENT_POLL_HOOK); time.sleep's mp_hal_delay_ms (ports/rp2/mphalport.c:202-207:
- * mp_event_handle_nowait in its loop).
- */
-export const WAKEABLE: ReadonlySet<string> = new Set<HostName>([
-  "socketAccept",
-  "socketConnect",
-  "socketRecv",
-  "socketRecvfrom",
-  "socketRead",
-  "socketReadline",
-  "socketSend",
-  "socketSendAll",
-  "socketWrite",
-  "tlsWrap",
-  "tlsRead",
-  "tlsReadline",
-  "tlsWrite",
-  "selectPoll",
-  "timeSleep",
-]);
-
 export type HostModuleName = keyof typeof HOST_TABLE;
 export type HostName<M extends HostModuleName = HostModuleName> = (typeof HOST_TABLE)[M][number];
