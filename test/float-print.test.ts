@@ -5,18 +5,13 @@
  * (that file compiled for MICROPY_FLOAT_IMPL_FLOAT on a PC, float arithmetic as the boards' IEEE single).
  */
 import { describe, expect, it } from "vitest";
-import { Lab } from "../src/testing/index.ts";
+import { runScript } from "./support/run-script.ts";
 
-/** The script's output on a fresh `board`, without the banner. */
+/** The lines `source` prints as main.py on `board`. */
 async function printed(board: string, source: string): Promise<string[]> {
-  const lab = new Lab({ timing: "fast" });
-  try {
-    const b = await lab.addBoard({ name: "b", board, fileName: "main.py", source });
-    await b.finished();
-    return b.lines().slice(2);
-  } finally {
-    await lab.close();
-  }
+  const { output, outcome } = await runScript(source, board, "main.py");
+  expect(outcome).toEqual({ kind: "finished" });
+  return output.split("\n").slice(0, -1);
 }
 
 const FLOATS = `import json
