@@ -32,7 +32,8 @@ function compiledWasm(floatDigits: number): Promise<WebAssembly.Module> {
   const { compile } = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module> } }).WebAssembly;
   let module = wasm.get(floatDigits);
   if (!module) {
-    module = readFile(require.resolve("@micropython/micropython-webassembly-pyscript/micropython.wasm")).then((bytes) => compile(withFloatPrecision(bytes, floatDigits)));
+    const file = require.resolve("@micropython/micropython-webassembly-pyscript/micropython.wasm");
+    module = readFile(file).then((bytes) => compile(withFloatPrecision(bytes, floatDigits)));
     wasm.set(floatDigits, module);
   }
   return module;
