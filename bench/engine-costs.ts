@@ -132,7 +132,7 @@ export async function pythonCosts(runs: number): Promise<PythonCosts> {
   const samples: [Sample, Sample][] = [];
   for (let i = 0; i <= runs; i++) {
     const run = async (streams: boolean) => {
-      const engine = await MicroPythonEngine.create({ source: PY_CALLS, fileName: "calls.py" }, { heapBytes: 1 << 20, config: {} });
+      const engine = await MicroPythonEngine.create({ source: PY_CALLS, fileName: "calls.py" }, { heapBytes: 1 << 20, config: {}, floatDigits: BOARDS.pico_w!.port.floatDigits });
       return JSON.parse(await printedBy(engine, streams)) as Sample;
     };
     const sample: [Sample, Sample] = [await run(false), await run(true)];

@@ -33,6 +33,14 @@ describe("boardsim run --board B, no script: the board's REPL on stdin/stdout", 
     rmSync(folder, { recursive: true, force: true });
   });
 
+  // Single-precision floats printed with 6 digits on ESP8266 (MICROPY_OBJ_REPR_C, py/objfloat.c:105-124 v1.23.0).
+  it("a float at the REPL shows the board's digits: ESP8266's six", async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), "boardsim-cli-"));
+    const { stdout } = await runPiped(["run", "--board", "esp8266", "--flash", path.join(folder, "flash")], "0.1+0.2\n[1/3, 2**0.5]\n");
+    expect(stdout.slice(stdout.indexOf(">>> "))).toBe(">>> 0.1+0.2\r\n0.3\r\n>>> [1/3, 2**0.5]\r\n[0.333333, 1.41421]\r\n>>> ");
+    rmSync(folder, { recursive: true, force: true });
+  });
+
   it("a flash folder that is a file: one line, exit 2", async () => {
     const { stderr, code } = await runPiped(["run", "--board", "esp32", "--flash", BIN], "");
     expect(stderr.split("\n")).toEqual([`boardsim: cannot use flash folder '${BIN}': not a folder`, ""]);

@@ -201,6 +201,7 @@ export const esp32: BoardProfile = {
     unameVersion: "v1.23.0 on 2024-06-02", // extmod/modos.c:107; the esp32 port defines no MICROPY_BUILD_TYPE
     mpy: 6 | ((3 | (10 << 2)) << 8), // MPY v6.3, MP_NATIVE_ARCH_XTENSAWIN (py/persistentcode.h)
     epochYear: 2000, // MICROPY_EPOCH_IS_1970 not set (shared/timeutils/timeutils.h:89)
+    floatDigits: 7, // MICROPY_FLOAT_IMPL_FLOAT, MICROPY_OBJ_REPR_A (ports/esp32/mpconfigport.h:20,68)
     rtcSubseconds: "us", // ports/esp32/machine_rtc.c: tuple[7] = tv.tv_usec
     freqHz: 160_000_000, // CONFIG_ESP_DEFAULT_CPU_FREQ_MHZ 160 (ports/esp32/boards/sdkconfig.base)
     freqChoices: { hz: [20_000_000, 40_000_000, 80_000_000, 160_000_000, 240_000_000], error: "frequency must be 20MHz, 40MHz, 80Mhz, 160MHz or 240MHz" }, // modmachine.c:103-111

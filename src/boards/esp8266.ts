@@ -153,6 +153,7 @@ export const esp8266: BoardProfile = {
     unameVersion: "v1.23.0 on 2024-06-02", // extmod/modos.c:107 (no build type on this port)
     mpy: 6 | ((3 | (9 << 2)) << 8), // MPY v6.3, MP_NATIVE_ARCH_XTENSA (py/persistentcode.h)
     epochYear: 2000,
+    floatDigits: 6, // MICROPY_FLOAT_IMPL_FLOAT, MICROPY_OBJ_REPR_C (ports/esp8266/mpconfigport.h:46,109)
     rtcSubseconds: "ms", // ports/esp8266/machine_rtc.c:143 (msecs % 1000)
     freqHz: 80_000_000, // system_get_cpu_freq() after boot
     freqChoices: { hz: [80_000_000, 160_000_000], error: "frequency can only be either 80Mhz or 160MHz" }, // modmachine.c:68

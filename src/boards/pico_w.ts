@@ -143,6 +143,7 @@ export const picoW: BoardProfile = {
     unameVersion: "v1.23.0 on 2024-06-02 (GNU 13.2.1 MinSizeRel)",
     mpy: 6 | ((3 | (4 << 2)) << 8), // MPY v6.3, MP_NATIVE_ARCH_ARMV6M (py/persistentcode.h)
     epochYear: 1970, // ports/rp2/mpconfigport.h:103 MICROPY_EPOCH_IS_1970
+    floatDigits: 7, // MICROPY_FLOAT_IMPL_FLOAT (ports/rp2/mpconfigport.h:86), py/mpconfig.h's MICROPY_OBJ_REPR_A
     rtcSubseconds: "zero", // ports/rp2/machine_rtc.c:87 (subseconds always 0)
     freqHz: 125_000_000, // RP2040 default system clock (pico-sdk); freq(hz) is checked by set_sys_clock_khz
     freqChoices: null,

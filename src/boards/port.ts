@@ -14,6 +14,11 @@ export interface PortProfile {
   mpy: number;
   /** time.time()'s epoch (MICROPY_EPOCH_IS_1970, shared/timeutils/timeutils.h). */
   epochYear: 1970 | 2000;
+  /**
+   * Significant digits str() and repr() give a float: 7 for single-precision floats, 6 where
+   * MICROPY_OBJ_REPR_C keeps them in 30 bits (py/objfloat.c:105-124, v1.23.0).
+   */
+  floatDigits: 6 | 7;
   /** What RTC.datetime()[7] holds: rp2 always 0, ESP32 microseconds, ESP8266 milliseconds. */
   rtcSubseconds: "zero" | "us" | "ms";
   /** machine.freq() after boot, Hz, and the values freq(hz) accepts (null: any; the message otherwise). */

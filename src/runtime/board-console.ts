@@ -51,8 +51,9 @@ export async function loadFirmware(spec: BoardRun): Promise<GuestScript> {
     main = await readFile(path.resolve(spec.script), "utf8");
     modules = await scriptNeighbours(path.resolve(spec.script));
   }
-  const banner = BOARDS[spec.board]!.banner;
+  const { banner, port } = BOARDS[spec.board]!;
   return {
-    createEngine: (heapBytes, config) => MicroPythonEngine.create({ source: "", fileName: "main.py", modules }, { heapBytes, config, board: { banner, main } }),
+    createEngine: (heapBytes, config) =>
+      MicroPythonEngine.create({ source: "", fileName: "main.py", modules }, { heapBytes, config, floatDigits: port.floatDigits, board: { banner, main } }),
   };
 }

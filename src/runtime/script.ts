@@ -1,6 +1,7 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { lstat, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import { BOARDS } from "../boards/index.ts";
 import { packageRoot } from "../package-root.ts";
 import type { GuestEngine, HostValue } from "../emulator/host-api.ts";
 import { MicroPythonEngine } from "../emulator/micropython/engine.ts";
@@ -41,7 +42,7 @@ export async function loadScript(opts: { board: string; role?: Role | undefined;
   if (path.extname(file).toLowerCase() === ".py") {
     // A syntax error is the script's to report: MicroPython prints its traceback and it exits 1, as on the board.
     const python = { source: new Uint8Array(await readFile(file)), fileName: displayName ?? opts.script!, modules: await scriptNeighbours(file) };
-    return { createEngine: (heapBytes, config) => MicroPythonEngine.create(python, { heapBytes, config }) };
+    return { createEngine: (heapBytes, config) => MicroPythonEngine.create(python, { heapBytes, config, floatDigits: BOARDS[opts.board]!.port.floatDigits }) };
   }
   try {
     const compiled = await compileScript(file, displayName);

@@ -55,7 +55,7 @@ export async function bootBoard(boardId = "pico_w", opts: { flashDir?: string; m
   });
   const script: GuestScript = {
     createEngine: (heapBytes, config) =>
-      MicroPythonEngine.create({ source: "", fileName: "main.py", modules: opts.modules ?? {} }, { heapBytes, config, board: { banner: profile.banner, main: opts.main ?? null } }),
+      MicroPythonEngine.create({ source: "", fileName: "main.py", modules: opts.modules ?? {} }, { heapBytes, config, floatDigits: profile.port.floatDigits, board: { banner: profile.banner, main: opts.main ?? null } }),
   };
   let current: Board | undefined;
   let ended = false;

@@ -22,7 +22,7 @@ describe("MicroPython engine", () => {
     );
     expect(outcome).toEqual({ kind: "finished" });
     expect(output).toBe(
-      `1|2.5|0.3333333333333333|None|True|b"\\x00\\xff'"|(1,)|[1, 'a']|{'k': 2}\n('0.0.0.0', '0.0.0.0', '0.0.0.0', '0.0.0.0')\nno newline`,
+      `1|2.5|0.3333333|None|True|b"\\x00\\xff'"|(1,)|[1, 'a']|{'k': 2}\n('0.0.0.0', '0.0.0.0', '0.0.0.0', '0.0.0.0')\nno newline`,
     );
   });
 

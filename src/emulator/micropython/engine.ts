@@ -6,6 +6,7 @@ import { packageRoot } from "../../package-root.ts";
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "../host-api.ts";
 import { WOKEN } from "../host/blocking-wake.ts";
 import { createDataChannel, DataChannelHost } from "./data-channel.ts";
+import { withFloatPrecision } from "./float-precision.ts";
 import { sharedCollectionCounts } from "./mark-stack.ts";
 import type { BoardBoot, HostReply, HostRequest, WorkerInput } from "./protocol.ts";
 
@@ -21,12 +22,21 @@ function workerFile(): string {
   return path.join(packageRoot(), entry);
 }
 
-let wasm: Promise<WebAssembly.Module> | undefined;
-/** MicroPython's WebAssembly, compiled once per process; each board's worker instantiates its own. */
-function compiledWasm(): Promise<WebAssembly.Module> {
+const wasm = new Map<number, Promise<WebAssembly.Module>>();
+/**
+ * MicroPython's WebAssembly printing floats with `floatDigits` digits (float-precision.ts), compiled
+ * once per process for each; each board's worker instantiates its own.
+ */
+function compiledWasm(floatDigits: number): Promise<WebAssembly.Module> {
   const require = createRequire(import.meta.url);
   const { compile } = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module> } }).WebAssembly;
-  return (wasm ??= readFile(require.resolve("@micropython/micropython-webassembly-pyscript/micropython.wasm")).then(compile));
+  let module = wasm.get(floatDigits);
+  if (!module) {
+    const file = require.resolve("@micropython/micropython-webassembly-pyscript/micropython.wasm");
+    module = readFile(file).then((bytes) => compile(withFloatPrecision(bytes, floatDigits)));
+    wasm.set(floatDigits, module);
+  }
+  return module;
 }
 
 let library: Promise<Record<string, Uint8Array>> | undefined;
@@ -59,6 +69,8 @@ export interface MicroPythonOptions {
   heapBytes: number;
   /** The `config` module: the settings the command line or lab file gives the script, as in a TS script. */
   config: Record<string, HostValue>;
+  /** Significant digits str() and repr() give a float: the board's port.floatDigits. */
+  floatDigits: number;
   /** The board boots to its REPL with the flash mounted (the script, if any, runs as main.py). */
   board?: BoardBoot;
 }
@@ -86,7 +98,7 @@ export class MicroPythonEngine implements GuestEngine {
   ) {}
 
   static async create(script: PythonScript, options: MicroPythonOptions): Promise<MicroPythonEngine> {
-    const [module, library] = await Promise.all([compiledWasm(), guestLibrary()]);
+    const [module, library] = await Promise.all([compiledWasm(options.floatDigits), guestLibrary()]);
     return new MicroPythonEngine(module, library, script, options);
   }
 
