@@ -55,6 +55,8 @@ export interface PinsProfile {
   constants: Record<string, number>;
   /** repr: "number" is `Pin(2)` (ESP ports); "rp2" is `Pin(GPIO2, mode=OUT)` (ports/rp2/machine_pin.c). */
   repr: "number" | "rp2";
+  /** The type name of Pin.irq()'s object, which has no print (py/obj.c:131 prints `<name>`). */
+  irqType: "irq" | "IRQ";
   /** GPIOs from this number up are input-only (ESP32: 34), null when none. */
   inputOnlyFrom: number | null;
   /** The exception and text for a bad id: a number, a name. */
@@ -92,4 +94,6 @@ export interface TimerProfile {
   invalidError: string;
   /** Timer() with no id allowed (rp2, ESP8266 take -1 by default). */
   idOptional: boolean;
+  /** Whose machine_timer_print repr(Timer) is (host/machine_timer.ts timerRepr). */
+  repr: "rp2" | "esp32" | "esp8266";
 }

@@ -30,6 +30,13 @@ class _IRQ:
     def flags(self):
         return 0
 
+    def __repr__(self):
+        # A C type with no print: py/obj.c:131 (mp_obj_print_helper) prints its name.
+        return "<%s>" % type(self).__name__
+
+
+_IRQ = type(_port["irqType"], (_IRQ,), {})  # the port's type name (irq, IRQ)
+
 
 class Pin:
     @_constructor
@@ -165,6 +172,9 @@ class RTC:
     def init(self, datetimetuple):
         self.datetime(datetimetuple)
 
+    def __repr__(self):
+        return "<RTC>"  # no print in the ports' machine_rtc.c: py/obj.c:131 prints the type's name
+
 
 _NO_ID = object()
 _next_timer = [1]
@@ -177,6 +187,7 @@ class Timer:
     @_constructor
     def __init__(self, id=_NO_ID, *args, **kwargs):
         _call("timerCheck", None if id is _NO_ID else _int(id))
+        self._id = -1 if id is _NO_ID else id
         self._handle = _next_timer[0]
         _next_timer[0] += 1
         self._callback = None
@@ -200,6 +211,9 @@ class Timer:
         if self._callback is not None:
             _drop_handler(self._callback)
             self._callback = None
+
+    def __repr__(self):
+        return _call("timerRepr", self._handle, self._id, id(self))
 
 
 def unique_id():

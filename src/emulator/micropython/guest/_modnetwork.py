@@ -51,6 +51,9 @@ class WLAN:
     def isconnected(self):
         return _call("wlanIsConnected", self._itf)
 
+    def __repr__(self):
+        return _call("wlanRepr", self._itf)
+
     def scan(self):
         # Blocks for one scan: [(ssid, bssid, channel, RSSI, security, hidden-or-count), ...] in the board's format
         return [_tuples(entry) for entry in _call("wlanScan", self._itf)]
@@ -68,6 +71,9 @@ class WLAN:
     def config(self, *args, **kwargs):
         # config('essid') queries one key; config(essid='x', password='y') sets (the AP's settings)
         return _query_or_set("wlanConfig", self._itf, args, kwargs)
+
+
+WLAN = type(_info["networkType"], (WLAN,), {})  # the port's type name: the Pico W's CYW43
 
 
 def ipconfig(key):
