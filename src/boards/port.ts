@@ -57,6 +57,10 @@ export interface PinsProfile {
   repr: "number" | "rp2";
   /** The type name of Pin.irq()'s object, which has no print (py/obj.c:131 prints `<name>`). */
   irqType: "irq" | "IRQ";
+  /** Pin.irq()'s keyword arguments beside handler and trigger; others raise TypeError (py/argcheck.c:129). */
+  irqKeywords: readonly string[];
+  /** Whether irq(hard=True) is a hard IRQ (rp2); false: the port refuses it (ESP8266). */
+  hardIrq: boolean;
   /** GPIOs from this number up are input-only (ESP32: 34), null when none. */
   inputOnlyFrom: number | null;
   /** The exception and text for a bad id: a number, a name. */
