@@ -139,3 +139,35 @@ except Exception as e:
     expect(b.lines().slice(2)).toEqual([line]);
   });
 });
+
+describe("the scheduler's queue", () => {
+  it.each([
+    ["pico_w", 8], // ports/rp2/mpconfigport.h:87
+    ["esp32", 8], // ports/esp32/mpconfigport.h:72
+    ["esp8266", 4], // py/mpconfig.h:986
+  ] as const)("%s: holds MICROPY_SCHEDULER_DEPTH (%i) callbacks while one runs (the scheduler locked); more are lost", async (board, depth) => {
+    const b = await run(
+      board,
+      `import time
+from machine import Pin
+first = [True]
+def on_edge(p):
+    if first[0]:
+        first[0] = False
+        print("first")
+        for i in range(40000):
+            pass
+    else:
+        print("edge")
+Pin(4, Pin.IN).irq(on_edge)
+print("waiting")
+time.sleep(1)
+print("done")
+`,
+    );
+    await b.waitFor("waiting");
+    for (let n = 1; n <= 11; n++) lab.at(lab.now() + 5 * n, () => b.setPin(4, (n % 2) as 0 | 1));
+    await b.finished();
+    expect(b.lines().slice(3)).toEqual(["first", ...Array<string>(depth).fill("edge"), "done"]);
+  });
+});

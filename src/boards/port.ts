@@ -27,6 +27,8 @@ export interface PortProfile {
   adc: AdcProfile;
   pwm: PwmProfile;
   timer: TimerProfile;
+  /** MICROPY_SCHEDULER_DEPTH: how many callbacks the scheduler queues; one more is lost (py/scheduler.c:159-177). */
+  schedulerDepth: number;
   /** Python libraries frozen into the firmware (the board's v1.23 manifest.py), besides networking. */
   frozen: readonly string[];
   /**
