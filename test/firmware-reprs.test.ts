@@ -82,6 +82,24 @@ print(t)
     expect(lines).toEqual(expected);
   });
 
+  it.each([
+    ["pico_w", "<CYW43 AP down 0.0.0.0>"], // extmod/network_cyw43.c:92-99: any id but STA_IF is the AP
+    ["esp32", "ValueError: invalid WLAN interface identifier"], // ports/esp32/network_wlan.c:252-262
+    ["esp8266", "ValueError: "], // ports/esp8266/network_wlan.c:63-73, mp_raise_ValueError(NULL)
+  ] as const)("%s: WLAN(id) is one object per interface; WLAN(5) gives %s", async (board, five) => {
+    const lines = await printed(
+      board,
+      `import network
+print(network.WLAN() is network.WLAN(network.STA_IF), network.WLAN(1) is network.WLAN(network.AP_IF))
+try:
+    print(network.WLAN(5))
+except ValueError as e:
+    print("ValueError: %s" % e)
+`,
+    );
+    expect(lines).toEqual(["True True", five]);
+  });
+
   it("pico_w: a joined station shows up and its address", async () => {
     lab = new Lab({ timing: "fast" });
     const b = await lab.addBoard({

@@ -104,6 +104,7 @@ export const esp32: BoardProfile = {
     },
     activeReturnsState: true,
     type: "WLAN", // network_wlan.c:754-757, no print
+    badInterface: "invalid WLAN interface identifier", // network_wlan.c:252-262
     connectInactiveError: "Wifi Not Started",
     // Whether disconnect() clears the address at once is UNVERIFIED; esp_netif drops it on the
     // disconnect event, so the address goes.

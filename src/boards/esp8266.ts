@@ -89,6 +89,9 @@ export const esp8266: BoardProfile = {
     },
     activeReturnsState: false,
     type: "WLAN", // network_wlan.c:536-541, no print
+    // network_wlan.c:63-73: ValueError() beyond sizeof(wlan_objs), its size in bytes; 2 up to that
+    // reads past the two objects (UNVERIFIED what it gives): ValueError() too.
+    badInterface: "",
     // wifi_station_set_config fails while the STA is off; the exact condition is UNVERIFIED.
     connectInactiveError: "Cannot set STA config",
     // UNVERIFIED: the SDK drops the station address with the link.

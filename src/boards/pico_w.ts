@@ -82,6 +82,7 @@ export const picoW: BoardProfile = {
     },
     activeReturnsState: false,
     type: "CYW43", // extmod/network_cyw43.c:558-564
+    badInterface: null, // network_cyw43.c:92-99: any id but STA_IF is the AP
     connectInactiveError: "EPERM",
     keepsIpOnDisconnect: true,
     ifconfigInactive: ["0.0.0.0", "0.0.0.0", "0.0.0.0", "0.0.0.0"],

@@ -15,6 +15,12 @@ export function modnetwork(board: BoardContext) {
   const { profile } = board;
   const wlan = (itf: number): Wlan | SoftAp => (itf === 0 ? board.sta : board.ap);
   return {
+    /** WLAN(id): the interface (0 STA, 1 AP) the port's make_new gives for `id`. */
+    wlanInterface: (id: HostValue): number => {
+      const itf = integer(id);
+      if (itf === 0 || itf === 1 || profile.wlan.badInterface === null) return itf === 0 ? 0 : 1;
+      throw new FirmwareError("ValueError", profile.wlan.badInterface);
+    },
     wlanActive: (itf: number, on: boolean | null): boolean | null => {
       if (on === null) return wlan(itf).active;
       wlan(itf).setActive(on);
