@@ -65,10 +65,9 @@ export class Board implements GuestHost, LanHost, BoardContext {
   constructor(opts: BoardOptions) {
     const { profile, lan, log } = opts;
     this.profile = profile;
-    this.scheduler = new Scheduler(profile.port.schedulerDepth);
     this.log = log;
     this.clock = lan.clock;
-    this.gate = new HostCallGate(this.clock, profile.errno, this.scheduler);
+    this.gate = new HostCallGate(this.clock, profile.errno, (this.scheduler = new Scheduler(profile.port.schedulerDepth)));
     this.lan = lan;
     this.console = opts.console;
     this.name = opts.name ?? profile.id;
