@@ -103,6 +103,8 @@ export const esp32: BoardProfile = {
       PM_POWERSAVE: 2,
     },
     activeReturnsState: true,
+    type: "WLAN", // network_wlan.c:754-757, no print
+    badInterface: "invalid WLAN interface identifier", // network_wlan.c:252-262
     connectInactiveError: "Wifi Not Started",
     // Whether disconnect() clears the address at once is UNVERIFIED; esp_netif drops it on the
     // disconnect event, so the address goes.
@@ -215,6 +217,9 @@ export const esp32: BoardProfile = {
       // machine_pin.c:52-53, 371-379 (ESP-IDF gpio_mode_t / gpio_int_type_t values)
       constants: { IN: 1, OUT: 3, OPEN_DRAIN: 7, PULL_UP: 2, PULL_DOWN: 1, IRQ_RISING: 1, IRQ_FALLING: 2, WAKE_LOW: 4, WAKE_HIGH: 5 },
       repr: "number", // machine_pin.c:133
+      irqType: "IRQ", // machine_pin.c:448-450
+      irqKeywords: ["wake"], // machine_pin.c:286-293
+      hardIrq: false,
       inputOnlyFrom: 34, // GPIO_FIRST_NON_OUTPUT: "pin can only be input" (machine_pin.c:189)
       invalidPin: "invalid pin", // machine_pin.c:123
       unknownName: "invalid pin",
@@ -237,7 +242,8 @@ export const esp32: BoardProfile = {
     },
     // Hardware timers: any id is masked to group (id >> 1) & 1, index id & 1, so -1 is timer 3
     // (machine_timer.c:92-93); the id is required (machine_timer.c:91, mp_arg_check_num).
-    timer: { ids: null, invalidError: "function missing 1 required positional arguments", idOptional: false },
+    timer: { ids: null, invalidError: "function missing 1 required positional arguments", idOptional: false, repr: "esp32" },
+    schedulerDepth: 8, // ports/esp32/mpconfigport.h:72
     // webrepl: bundle-networking's require("webrepl") with its C half, MICROPY_PY_WEBREPL (1) in
     // ports/esp32/mpconfigport.h; webrepl_setup beside it (micropython-lib net/webrepl/manifest.py).
     frozen: ["dht", "ds18x20", "neopixel", "onewire", "upysh", "webrepl", "webrepl_setup"], // ports/esp32/boards/manifest.py

@@ -88,6 +88,10 @@ export const esp8266: BoardProfile = {
       PM_POWERSAVE: 1,
     },
     activeReturnsState: false,
+    type: "WLAN", // network_wlan.c:536-541, no print
+    // network_wlan.c:63-73: ValueError() beyond sizeof(wlan_objs), its size in bytes; 2 up to that
+    // reads past the two objects (UNVERIFIED what it gives): ValueError() too.
+    badInterface: "",
     // wifi_station_set_config fails while the STA is off; the exact condition is UNVERIFIED.
     connectInactiveError: "Cannot set STA config",
     // UNVERIFIED: the SDK drops the station address with the link.
@@ -165,6 +169,9 @@ export const esp8266: BoardProfile = {
       names: {},
       constants: { IN: 0, OUT: 1, OPEN_DRAIN: 2, PULL_UP: 1, IRQ_RISING: 1, IRQ_FALLING: 2 },
       repr: "number", // machine_pin.c:249
+      irqType: "IRQ", // machine_pin.c:518-520
+      irqKeywords: ["hard"], // machine_pin.c:376-383; hard=True: "hard IRQ not supported" (391-393)
+      hardIrq: false,
       inputOnlyFrom: null,
       invalidPin: "invalid pin", // machine_pin.c:140
       unknownName: "invalid pin",
@@ -186,7 +193,8 @@ export const esp8266: BoardProfile = {
       // PWM: it keeps driving its pin (UNVERIFIED beyond the source)
       stopsAtSoftReset: false,
     },
-    timer: { ids: [-1], invalidError: "Timer doesn't exist", idOptional: true }, // only the virtual timer -1 (UNVERIFIED text)
+    timer: { ids: [-1], invalidError: "Timer doesn't exist", idOptional: true, repr: "esp8266" }, // only the virtual timer -1 (UNVERIFIED text)
+    schedulerDepth: 4, // py/mpconfig.h:986 (the default)
     // webrepl, webrepl_setup: as on ESP32 (MICROPY_PY_WEBREPL (1) in ports/esp8266/mpconfigport.h).
     // ports/esp8266/boards/manifest.py; upysh: boards/ESP8266_GENERIC/manifest_2MiB.py (the 2 MiB+ build)
     frozen: ["dht", "ds18x20", "neopixel", "onewire", "webrepl", "webrepl_setup", "upysh"],

@@ -81,6 +81,8 @@ export const picoW: BoardProfile = {
       PM_POWERSAVE: 17,
     },
     activeReturnsState: false,
+    type: "CYW43", // extmod/network_cyw43.c:558-564
+    badInterface: null, // network_cyw43.c:92-99: any id but STA_IF is the AP
     connectInactiveError: "EPERM",
     keepsIpOnDisconnect: true,
     ifconfigInactive: ["0.0.0.0", "0.0.0.0", "0.0.0.0", "0.0.0.0"],
@@ -168,6 +170,9 @@ export const picoW: BoardProfile = {
       // machine_pin.c:41-45, 506-513 (GPIO_IRQ_EDGE_FALL 4, RISE 8 from pico-sdk)
       constants: { IN: 0, OUT: 1, OPEN_DRAIN: 2, ALT: 3, PULL_UP: 1, PULL_DOWN: 2, IRQ_FALLING: 4, IRQ_RISING: 8 },
       repr: "rp2", // machine_pin.c:199-243
+      irqType: "irq", // shared/runtime/mpirq.c:128-130 (mp_irq_type)
+      irqKeywords: ["hard"], // machine_pin.c:461-468
+      hardIrq: true, // mp_hal_pin_interrupt (machine_pin.c:443-451), shared/runtime/mpirq.c:68-94
       inputOnlyFrom: null,
       invalidPin: "invalid pin", // machine_pin.c:196
       unknownName: 'unknown named pin "%s"', // machine_pin.c:188
@@ -188,7 +193,8 @@ export const picoW: BoardProfile = {
       stopsAtSoftReset: true, // main.c:218, machine_pwm_deinit_all: each slice disabled
     },
     // machine_timer.c:120: only the virtual timer -1 ("Timer doesn't exist"), the default.
-    timer: { ids: [-1], invalidError: "Timer doesn't exist", idOptional: true },
+    timer: { ids: [-1], invalidError: "Timer doesn't exist", idOptional: true, repr: "rp2" },
+    schedulerDepth: 8, // ports/rp2/mpconfigport.h:87
     // ports/rp2/boards/manifest.py; webrepl: boards/RPI_PICO_W/manifest.py's require("bundle-networking")
     // with its C half, MICROPY_PY_WEBREPL (1) under MICROPY_PY_NETWORK (ports/rp2/mpconfigport.h:188-189);
     // webrepl_setup beside it (micropython-lib net/webrepl/manifest.py).

@@ -32,6 +32,8 @@ export interface PortProfile {
   adc: AdcProfile;
   pwm: PwmProfile;
   timer: TimerProfile;
+  /** MICROPY_SCHEDULER_DEPTH: how many callbacks the scheduler queues; one more is lost (py/scheduler.c:159-177). */
+  schedulerDepth: number;
   /** Python libraries frozen into the firmware (the board's v1.23 manifest.py), besides networking. */
   frozen: readonly string[];
   /**
@@ -60,6 +62,12 @@ export interface PinsProfile {
   constants: Record<string, number>;
   /** repr: "number" is `Pin(2)` (ESP ports); "rp2" is `Pin(GPIO2, mode=OUT)` (ports/rp2/machine_pin.c). */
   repr: "number" | "rp2";
+  /** The type name of Pin.irq()'s object, which has no print (py/obj.c:131 prints `<name>`). */
+  irqType: "irq" | "IRQ";
+  /** Pin.irq()'s keyword arguments beside handler and trigger; others raise TypeError (py/argcheck.c:129). */
+  irqKeywords: readonly string[];
+  /** Whether irq(hard=True) is a hard IRQ (rp2); false: the port refuses it (ESP8266). */
+  hardIrq: boolean;
   /** GPIOs from this number up are input-only (ESP32: 34), null when none. */
   inputOnlyFrom: number | null;
   /** The exception and text for a bad id: a number, a name. */
@@ -97,4 +105,6 @@ export interface TimerProfile {
   invalidError: string;
   /** Timer() with no id allowed (rp2, ESP8266 take -1 by default). */
   idOptional: boolean;
+  /** Whose machine_timer_print repr(Timer) is (host/machine_timer.ts timerRepr). */
+  repr: "rp2" | "esp32" | "esp8266";
 }

@@ -80,6 +80,10 @@ export interface BoardProfile {
     constants: Record<string, number>;
     /** ESP32's active(x) returns the new state; the lwIP ports return None. */
     activeReturnsState: boolean;
+    /** network.WLAN's type: the Pico W's cyw43 driver's (repr `<CYW43 STA up 192.168.1.100>`), or the ESP ports' WLAN, which has no print (`<WLAN>`). */
+    type: "CYW43" | "WLAN";
+    /** WLAN(id) for an id not STA_IF (0) nor AP_IF (1): the AP (null: cyw43) or ValueError with this text. */
+    badInterface: string | null;
     /** connect() on an inactive interface: an errno, or a message string (`Wifi Not Started`). */
     connectInactiveError: ErrnoName | string;
     /** Pico W keeps the old address in ifconfig() after disconnect() (lwIP only drops the link flag). */

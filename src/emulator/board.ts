@@ -50,7 +50,7 @@ export class Board implements GuestHost, LanHost, BoardContext {
   /** Pins, ADC, PWM, sensors: what tests see and set (devices/peripherals.ts). */
   readonly peripherals: Peripherals;
   /** Timer and Pin.irq callbacks due in the script (host/scheduler.ts). */
-  readonly scheduler = new Scheduler();
+  readonly scheduler: Scheduler;
   /** machine.reset_cause() of this boot. */
   readonly resetCause: number;
   /** machine.RTC().datetime(x) moves the board's clock by this much. */
@@ -67,7 +67,7 @@ export class Board implements GuestHost, LanHost, BoardContext {
     this.profile = profile;
     this.log = log;
     this.clock = lan.clock;
-    this.gate = new HostCallGate(this.clock, profile.errno, this.scheduler);
+    this.gate = new HostCallGate(this.clock, profile.errno, (this.scheduler = new Scheduler(profile.port.schedulerDepth)));
     this.lan = lan;
     this.console = opts.console;
     this.name = opts.name ?? profile.id;

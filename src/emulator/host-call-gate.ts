@@ -2,7 +2,7 @@ import type { Clock } from "../network-sim/clock/clock.ts";
 import { FirmwareError, NetError } from "../network-sim/errors.ts";
 import type { BoardProfile } from "../boards/profile.ts";
 import { GuestException, type HostValue } from "./host-api.ts";
-import { BlockingWake } from "./host/blocking-wake.ts";
+import { BlockingWake, WOKEN } from "./host/blocking-wake.ts";
 import type { Scheduler } from "./host/scheduler.ts";
 
 /** A host call as the guest makes it: plain values in, a value (or a promise of one) out. */
@@ -18,6 +18,11 @@ export class HostCallGate {
   /** performance.now() when the guest last let the event loop take a turn (a blocking call settled). */
   lastYield = performance.now();
   private calls = new AbortController();
+  /**
+   * The calls of a blocking call parked while callbacks run inside it (blocking-wake.ts): Ctrl-C
+   * then aborts only the callbacks' calls (`calls`), and the parked one waits on to its deadline.
+   */
+  private parkedCalls: AbortController | null = null;
   private pendingCalls = 0;
   private interruptPending = false;
   /** Whether the guest is running code now (not blocked in a host call): the clock is told. */
@@ -54,10 +59,18 @@ export class HostCallGate {
     this.clock.guestRunning?.(running ? 1 : -1);
   }
 
-  /** Ctrl-C: raises KeyboardInterrupt in the script, in the call it is blocked in or at its next one. */
+  /**
+   * Ctrl-C: raises KeyboardInterrupt in the script, in the call it is blocked in or at its next one.
+   * While callbacks run inside a blocking call, in theirs: on the firmware the pending exception is
+   * raised by the wait the callback is in (py/scheduler.c:224-235 mp_handle_pending, from
+   * mp_event_handle_nowait in e.g. ports/rp2/mphalport.c:202-207 mp_hal_delay_ms), the scheduler's
+   * mp_call_function_1_protected prints it (py/runtime_utils.c:30-40), and the outer wait's loop
+   * goes on to its own deadline.
+   */
   interrupt(): void {
     if (this.pendingCalls === 0) this.interruptPending = true;
-    this.abortCalls(new GuestException("KeyboardInterrupt", [])); // with none pending, only a parked call waits on it
+    if (this.parkedCalls === null) this.abortCalls(new GuestException("KeyboardInterrupt", [])); // with none pending, only a parked call waits on it
+    else this.abortCallbacksCalls();
   }
 
   /** Drops a Ctrl-C that came after the code ended, and the call it left parked. */
@@ -69,8 +82,17 @@ export class HostCallGate {
   private abortCalls(reason: GuestException): void {
     this.wake.forget();
     const calls = this.calls;
+    const parked = this.parkedCalls;
     this.calls = new AbortController();
+    this.parkedCalls = null;
     calls.abort(reason);
+    parked?.abort(reason);
+  }
+
+  private abortCallbacksCalls(): void {
+    const calls = this.calls;
+    this.calls = new AbortController();
+    calls.abort(new GuestException("KeyboardInterrupt", []));
   }
 
   /** Runs host call `name` of a board not halted; `interruptible` is false for console calls, which a pending Ctrl-C does not stop. */
@@ -80,7 +102,12 @@ export class HostCallGate {
       throw new GuestException("KeyboardInterrupt", []);
     }
     try {
-      const result = this.wake.resume(name, args) ?? fn(...args);
+      const parked = this.wake.resume(name, args);
+      if (parked !== null && this.parkedCalls !== null) {
+        this.calls = this.parkedCalls; // the callbacks are done: Ctrl-C aborts the parked call again
+        this.parkedCalls = null;
+      }
+      const result = parked ?? fn(...args);
       return result instanceof Promise ? this.settle(this.wake.wait(name, args, result)) : result;
     } catch (error) {
       throw this.asGuestException(error);
@@ -95,7 +122,15 @@ export class HostCallGate {
   }
 
   // Made once per board, not per blocking call (each call's pair was two closures more per round trip).
-  private readonly onAnswer = (value: HostValue): HostValue | Promise<never> => (this.resumed() ? value : new Promise<never>(() => {}));
+  private readonly onAnswer = (value: HostValue): HostValue | Promise<never> => {
+    if (!this.resumed()) return new Promise<never>(() => {});
+    if (value === WOKEN) {
+      // Parked (blocking-wake.ts): the callbacks' calls get their own signal from here.
+      this.parkedCalls = this.calls;
+      this.calls = new AbortController();
+    }
+    return value;
+  };
   private readonly onFailure = (error: unknown): Promise<never> => {
     if (!this.resumed()) return new Promise<never>(() => {});
     throw this.asGuestException(error);

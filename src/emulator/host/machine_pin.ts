@@ -113,15 +113,17 @@ export function machinePin(ctx: BoardContext) {
       return `Pin(GPIO${key}, mode=${state.mode}${pull ? `, pull=${pull}` : ""})`;
     },
     /** irq(handler, trigger): the handler (the guest's callback id) runs scheduled on each edge; null removes it. */
-    pinIrq: (handle: number, handler: number | null, trigger: number): null => {
+    pinIrq: (handle: number, handler: number | null, trigger: number, keywords: readonly string[] = [], hard = false): boolean => {
       const key = pinKey(handle);
       if (typeof key === "string") throw new FirmwareError("ValueError", "expecting a regular GPIO Pin"); // rp2 machine_pin.c:471
+      if (keywords.some((k) => !pins.irqKeywords.includes(k))) throw new FirmwareError("TypeError", "extra keyword arguments given"); // py/argcheck.c:129
+      if (hard && !pins.hardIrq) throw new FirmwareError("ValueError", "hard IRQ not supported"); // esp8266 machine_pin.c:391-393
       if (handler === null) irqs.delete(key);
       else {
         irqs.set(key, { handler, trigger });
         ctx.scheduler.armed = true;
       }
-      return null;
+      return hard; // a hard IRQ: the guest runs the handler as mpirq.c does (_modmachine.py)
     },
   } satisfies HostCalls<"machine_pin">;
 }

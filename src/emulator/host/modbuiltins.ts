@@ -53,6 +53,7 @@ function makeBoardInfo(profile: BoardProfile, console: boolean) {
     ownErrno: profile.errno.EINPROGRESS !== LINUX_ERRNO.EINPROGRESS, // the interpreter's errno module has Linux's numbers
     socket: profile.socket.constants,
     network: profile.wlan.constants,
+    networkType: profile.wlan.type,
     modules: [...(profile.vendorModules ?? []), ...profile.port.frozen, ...profile.port.modules],
     notFrozen: [...(profile.notFrozen ?? [])],
     console,
@@ -81,6 +82,7 @@ function portInfo(profile: BoardProfile) {
     machine: profile.banner.replace(/^[^;]*; /, ""),
     mpy: port.mpy,
     pin: port.pins.constants,
+    irqType: port.pins.irqType,
     resetCauses: port.resetCauses.constants,
     adcRead: port.adc.readBits !== null,
     tls: port.tls,

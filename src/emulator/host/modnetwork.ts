@@ -15,6 +15,12 @@ export function modnetwork(board: BoardContext) {
   const { profile } = board;
   const wlan = (itf: number): Wlan | SoftAp => (itf === 0 ? board.sta : board.ap);
   return {
+    /** WLAN(id): the interface (0 STA, 1 AP) the port's make_new gives for `id`. */
+    wlanInterface: (id: HostValue): number => {
+      const itf = integer(id);
+      if (itf === 0 || itf === 1 || profile.wlan.badInterface === null) return itf === 0 ? 0 : 1;
+      throw new FirmwareError("ValueError", profile.wlan.badInterface);
+    },
     wlanActive: (itf: number, on: boolean | null): boolean | null => {
       if (on === null) return wlan(itf).active;
       wlan(itf).setActive(on);
@@ -35,6 +41,16 @@ export function modnetwork(board: BoardContext) {
       return wlan(itf).status();
     },
     wlanIsConnected: (itf: number): boolean => wlan(itf).isConnected(),
+    /**
+     * repr(WLAN): the ESP ports' type has no print (py/obj.c:131: `<WLAN>`); the Pico W's is
+     * extmod/network_cyw43.c:63-90, the interface, its cyw43 link status as a word, its address.
+     */
+    wlanRepr: (itf: number): string => {
+      if (profile.wlan.type !== "CYW43") return `<${profile.wlan.type}>`;
+      const status = wlan(itf).status() ?? 0; // the Pico W's status() codes are cyw43's link codes
+      const word = status === 0 ? "down" : status === 1 || status === 2 ? "join" : status === 3 ? "up" : status === -2 ? "nonet" : status === -3 ? "badauth" : "fail";
+      return `<CYW43 ${itf === 0 ? "STA" : "AP"} ${word} ${wlan(itf).ifconfig()[0]}>`;
+    },
     wlanIfconfig: (itf: number, config: readonly string[] | null): HostValue => {
       if (config !== null) wlan(itf).setStatic(ifconfigTuple(config));
       return config === null ? [...wlan(itf).ifconfig()] : null;

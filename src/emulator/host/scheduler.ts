@@ -5,6 +5,9 @@
  * at a time, never nested.
  */
 export class Scheduler {
+  /** `depth`: the port's MICROPY_SCHEDULER_DEPTH. */
+  constructor(private readonly depth = 4) {}
+
   private queue: [handler: number, arg: number | string | null][] = [];
   private wake: (() => void) | null = null;
   /**
@@ -19,8 +22,8 @@ export class Scheduler {
 
   /** `handler` is the guest's id for the callback; `arg` what it is called with (a pin, a timer). */
   schedule(handler: number, arg: number | string | null): void {
-    // The firmware's queue holds MICROPY_SCHEDULER_DEPTH (4) entries (py/mpconfig.h); beyond it, schedule() fails and the event is lost.
-    if (this.queue.length >= 4) return;
+    // The firmware's queue holds MICROPY_SCHEDULER_DEPTH entries; beyond it, schedule() fails and the event is lost (py/scheduler.c:159-177).
+    if (this.queue.length >= this.depth) return;
     this.queue.push([handler, arg]);
     const wake = this.wake;
     this.wake = null;

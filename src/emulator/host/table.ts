@@ -11,7 +11,7 @@
 export const HOST_TABLE = {
   modbuiltins: ["boardInfo", "write", "poll"],
   modtime: ["timeSleep", "ticksMs", "ticksUs", "ticksAdd", "ticksDiff", "timeTime", "timeTimeNs", "timeLocaltime", "timeMktime"],
-  modnetwork: ["wlanActive", "wlanConnect", "wlanDisconnect", "wlanStatus", "wlanIsConnected", "wlanIfconfig", "wlanIpconfig", "wlanScan", "wlanConfig"],
+  modnetwork: ["wlanInterface", "wlanActive", "wlanConnect", "wlanDisconnect", "wlanStatus", "wlanIsConnected", "wlanRepr", "wlanIfconfig", "wlanIpconfig", "wlanScan", "wlanConfig"],
   modsocket: [
     "socketNew",
     "socketConnect",
@@ -42,7 +42,7 @@ export const HOST_TABLE = {
   machine_adc: ["adcInit", "adcRead"],
   machine_pwm: ["pwmInit", "pwmFreq", "pwmDuty", "pwmDeinit"],
   machine_rtc: ["rtcDatetime"],
-  machine_timer: ["timerCheck", "timerInit", "timerDeinit", "timersRunning"],
+  machine_timer: ["timerCheck", "timerInit", "timerDeinit", "timersRunning", "timerRepr"],
   scheduler: ["schedTake", "schedPending"],
   dht: ["dhtMeasure"],
   ds18x20: ["onewireScan", "ds18x20Read"],

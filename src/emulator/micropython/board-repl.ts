@@ -107,6 +107,8 @@ export class ConsoleInput {
 
 export interface WorkerContext {
   mp: MicroPython;
+  /** Runs the worker's own code, which reaches the library by one __import__ (worker.ts). */
+  runLibrary(code: string): unknown;
   hostCall(name: string, args: HostValue[]): HostReply;
   /** Sends what print() collected so far (through the console sink). */
   flushConsole(): void;
@@ -128,12 +130,12 @@ const latin1 = new TextDecoder("latin1");
  * (_boardsim.run), so the board's heap is free; frozen libraries (asyncio, requests, ...) then
  * import without costing the board's heap, as from flash.
  */
-export function prepareFirmware(mp: MicroPython): void {
-  mp.runPython("import _boardsim\n_boardsim._trim_heap(_boardsim._script[2], 0)\n_boardsim._script = None\n_boardsim._import_frozen_without_heap()");
+export function prepareFirmware(runLibrary: WorkerContext["runLibrary"]): void {
+  runLibrary("__import__('_boardsim')._prepare_firmware()");
 }
 
 export function bootFirmware(ctx: WorkerContext, boot: BoardBoot): WorkerOutcome {
-  const { mp } = ctx;
+  const { mp, runLibrary } = ctx;
   const out = new ConsoleFilter((bytes) => ctx.input.send(bytes), boot.banner);
   ctx.setConsoleSink((bytes, raw) => (raw ? out.send(bytes) : out.write(bytes)));
   const mode = (raw: boolean | null) => {
@@ -143,12 +145,12 @@ export function bootFirmware(ctx: WorkerContext, boot: BoardBoot): WorkerOutcome
   let raw = mode(null).raw;
 
   // main.c (ports/rp2/main.c:180-192, ports/esp32/main.c:143-150): boot.py, then main.py only in the friendly REPL.
-  mp.runPython("import _board\n_board.attach_console()");
+  runLibrary("__import__('_board').attach_console()");
   const softReset = () => (ctx.flushConsole(), { kind: "soft-reset" }) as WorkerOutcome;
   mp.globals.set("_main", boot.main);
-  if (mp.runPython("_board.run_file('boot.py')")) return softReset();
-  if (!raw && mp.runPython("_board.run_file('main.py', _main)")) return softReset();
-  mp.runPython("del _main");
+  if (runLibrary("__import__('_board').run_file('boot.py')")) return softReset();
+  if (!raw && runLibrary("__import__('_board').run_file('main.py', globals().pop('_main'))")) return softReset();
+  mp.runPython("globals().pop('_main', None)");
 
   out.quiet = true;
   mp.replInit(); // prints the port's banner: the board's is printed instead

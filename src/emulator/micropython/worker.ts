@@ -125,9 +125,25 @@ function flushConsole(): void {
 
 /** sys.stdin, when the board has a console. */
 const newConsoleInput = () =>
-  input.board ? new ConsoleInput(hostCall, flushConsole, raiseIfInterrupted, () => mp.runPython("_board.run_callbacks()")) : null;
+  input.board ? new ConsoleInput(hostCall, flushConsole, raiseIfInterrupted, () => runLibrary("__import__('_board').run_callbacks()")) : null;
 let consoleInput = newConsoleInput();
 let softResetRequested = false;
+/** Set while the worker's own code imports the library's _boardsim or _board (runLibrary): for a script, no such module. */
+let libraryImport = false;
+
+/**
+ * Runs the worker's `code`, which reaches the library by `__import__('_boardsim')` or
+ * `__import__('_board')` once, first: no name of it in __main__, where the script's and the REPL's
+ * globals are (dir(), `import __main__`), and no import of it by a script (_boardsim.py _import).
+ */
+function runLibrary(code: string): unknown {
+  libraryImport = true;
+  try {
+    return mp.runPython(code);
+  } finally {
+    libraryImport = false;
+  }
+}
 
 function memory(): Uint8Array {
   return new Uint8Array(sandboxed.buffer());
@@ -340,6 +356,12 @@ const bridge = {
     collector.pins.setArea(span.address, span.length);
   },
   /** The library's chain to mark first (library-first.ts), by its first and last tuples' id()s: once, at start-up. */
+  /** Whether this import of _boardsim or _board is the worker's own (runLibrary); only its first. */
+  ownImport(): boolean {
+    const own = libraryImport;
+    libraryImport = false;
+    return own;
+  },
   markFirst(head: unknown, tail: unknown): void {
     if (scriptStarted) throw new TypeError("invalid bridge argument");
     library.set(checked(head, isIndex), checked(tail, isIndex));
@@ -446,7 +468,7 @@ else {
   source = `open("/boardsim/.source", "rb").read()`;
 }
 mp.runPython(
-  `import sys\nsys.path.insert(0, "/boardsim")\nimport _boardsim\n_script = ${source}\n_boardsim.setup(_script, _name, ${input.heapBytes})\ndel _script, _name`,
+  `import sys\nsys.path.insert(0, "/boardsim")\nimport _boardsim\n_script = ${source}\n_boardsim.setup(_script, _name, ${input.heapBytes})\ndel _script, _name, _boardsim, sys`,
 );
 if (typeof input.source !== "string") mp.FS.unlink("/boardsim/.source");
 capHeap();
@@ -454,7 +476,7 @@ collector.watch();
 sandboxed.lockdown();
 scriptStarted = true;
 setInBridge(false);
-if (input.board) prepareFirmware(mp);
+if (input.board) prepareFirmware(runLibrary);
 
 // Soft reset. The firmware keeps running on the same chip: it sweeps the heap, re-inits the
 // interpreter and runs _boot.py and boot.py again (v1.23.0 ports/rp2/main.c:149-229, the
@@ -484,12 +506,12 @@ for (;;) {
 function runOnce(): WorkerOutcome {
   try {
     // What import found on the flash at start-up came back with the state: the last run may have changed it.
-    if (restored) mp.runPython("_boardsim._flash_unseen()");
+    if (restored) runLibrary("__import__('_boardsim')._flash_unseen()");
     if (input.board) {
       const takeSoftReset = () => [softResetRequested, (softResetRequested = false)][0]!;
-      const context = { mp, hostCall, flushConsole, raiseIfInterrupted, takeSoftReset, input: consoleInput!, setConsoleSink: (sink: typeof consoleSink) => (consoleSink = sink) };
+      const context = { mp, runLibrary, hostCall, flushConsole, raiseIfInterrupted, takeSoftReset, input: consoleInput!, setConsoleSink: (sink: typeof consoleSink) => (consoleSink = sink) };
       outcome = bootFirmware(context, input.board);
-    } else mp.runPython("_boardsim.run()");
+    } else runLibrary("__import__('_boardsim').run()");
   } catch (error) {
     // Something unwound the interpreter itself: a wasm trap (memory the script corrupted through
     // uctypes), or an exception of the glue's JavaScript the script reached. Its state is lost: the

@@ -138,6 +138,9 @@ def _mark_first():
     _boardsim_js.markFirst(id(_first), id(tail))
 
 
+# The modules only the worker's own code imports (worker.ts runLibrary).
+_WORKERS = ("_boardsim", "_board")
+
 # How many of this library's modules are loading now: only then are its files readable.
 _loading = [0]
 
@@ -154,6 +157,8 @@ def _import_as_firmware():
     import os
     import _flash
     import _vfs
+
+    from _boardsim_js import ownImport as own_import
 
     frozen_files = set(_host.info["frozenFiles"])
     library = set(n[:-3] if n.endswith(".py") else n for n in os.listdir("/boardsim"))
@@ -222,6 +227,9 @@ def _import_as_firmware():
                 sys.modules.pop(name)
 
     def _import(name, *args):
+        if name in _WORKERS and loading[0] == 0 and not own_import():
+            # the worker's own code imports them (worker.ts runLibrary), a script never, loaded or not
+            raise ImportError("no module named '%s'" % name)
         if len(args) < 4 or not args[3]:
             top = name.split(".")[0] if "." in name else name
             if loading[0] == 0 and nested[0] == 0:
@@ -246,8 +254,7 @@ def _import_as_firmware():
                     return module
                 name = base
         if name in private:
-            # _boardsim and _board stay importable: the worker's REPL code imports them at its top level
-            if (loading[0] == 0 and name not in ("_boardsim", "_board")) or private[name] is None:
+            if (loading[0] == 0 and name not in _WORKERS) or private[name] is None:
                 raise ImportError("no module named '%s'" % name)
             return private[name]
         package = name.split(".")[0]
@@ -639,6 +646,14 @@ def _import_frozen_without_heap():
     builtins.__import__ = __import__
 
 
+def _prepare_firmware():
+    # Before the first boot of a board with its console (board-repl.ts): the board's heap free, as before a script.
+    global _script
+    _trim_heap(_script[2], 0)
+    _script = None
+    _import_frozen_without_heap()
+
+
 def _retake(free_before):
     global _ballast
     _gc.collect()
@@ -663,8 +678,11 @@ def run():
         del source
         # Held here too: while the script calls into a library module, only C locals (which the
         # collector cannot scan here) would hold its globals.
+        # In __main__'s globals, as pyexec.c runs main.py: `import __main__` is the script's module.
         global _globals
-        _globals = {"__name__": "__main__"}
+        import __main__
+
+        _globals = __main__.__dict__
         exec(code, _globals)
         _keep_running_callbacks()
     except SystemExit:

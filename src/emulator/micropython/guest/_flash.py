@@ -135,9 +135,21 @@ class _File(LineStream):
             self.close()
         return 0
 
-
     def __del__(self):
         self._closed = True
+
+    def __repr__(self):
+        # extmod/vfs_lfsx_file.c:44-48 file_print: the type's name alone (FileIO, TextIOWrapper)
+        return "<io.%s>" % type(self).__name__
+
+
+# LittleFS's file types by the mode's "b" (extmod/vfs_lfsx_file.c:219-240): what type() shows.
+class FileIO(_File):
+    pass
+
+
+class TextIOWrapper(_File):
+    pass
 
 
 _LIBRARY = "/boardsim/"
@@ -288,4 +300,4 @@ class Flash:
             return beside.open(path, mode)
         if "r" not in mode or "+" in mode:
             self._changes += 1  # a file may be made
-        return _File(path, mode, _held("flashOpen", path, mode))
+        return (FileIO if "b" in mode else TextIOWrapper)(path, mode, _held("flashOpen", path, mode))

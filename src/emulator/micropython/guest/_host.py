@@ -216,8 +216,9 @@ _received = lent[1]
 
 
 # Callbacks the board schedules (Timer, Pin.irq), run as the firmware's scheduler runs them
-# (py/scheduler.c): after the host call in progress, one at a time, never nested; an exception
-# in one is printed and the script goes on (mp_call_function_1_protected).
+# (py/scheduler.c): after the host call in progress, one at a time, never nested; any exception
+# in one, SystemExit and KeyboardInterrupt too, is printed and the script goes on
+# (py/runtime_utils.c:30-40 mp_call_function_1_protected catches all, mp_obj_print_exception).
 _handlers = {}
 _next_handler = [1]
 _in_callback = [False]
@@ -281,7 +282,7 @@ def run_scheduled():
                     continue
                 try:
                     fn(arg)
-                except Exception as exc:
+                except BaseException as exc:
                     print(format_exception(exc))
             due = call("schedTake")
     finally:

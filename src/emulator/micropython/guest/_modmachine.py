@@ -30,12 +30,38 @@ class _IRQ:
     def flags(self):
         return 0
 
+    def __repr__(self):
+        # A C type with no print: py/obj.c:131 (mp_obj_print_helper) prints its name.
+        return "<%s>" % type(self).__name__
+
+
+_IRQ = type(_port["irqType"], (_IRQ,), {})  # the port's type name (irq, IRQ)
+
+
+_NO_ARG = object()  # an argument not given (Pin.irq(), Timer())
+
+
+def _hard_irq(pin, handler):
+    # A hard IRQ's handler (rp2: shared/runtime/mpirq.c:68-94): an exception it does not catch
+    # disables the IRQ and is printed after "Uncaught exception in IRQ callback handler", where a
+    # soft one's is printed alone. Here the scheduler runs it, as a soft one (no interrupt context).
+    def hard(p):
+        try:
+            handler(p)
+        except BaseException:
+            pin.irq(None, 0)
+            print("Uncaught exception in IRQ callback handler")
+            raise
+
+    return hard
+
 
 class Pin:
     @_constructor
     def __init__(self, id, mode=None, pull=None, *, value=None, **kwargs):
         self._key = _call("pinInit", _pin(id), _opt(mode), _opt(pull), _opt(value))
         self._irq = None
+        self._trigger = 0
 
     def init(self, mode=None, pull=None, *, value=None, **kwargs):
         _call("pinInit", self._key, _opt(mode), _opt(pull), _opt(value))
@@ -58,15 +84,24 @@ class Pin:
     def toggle(self):
         _call("pinToggle", self._key)
 
-    def irq(self, handler=None, trigger=None, *, priority=1, wake=None, hard=False):
+    def irq(self, handler=_NO_ARG, trigger=None, **kwargs):
+        if handler is _NO_ARG and trigger is None and not kwargs:
+            return _IRQ(self._trigger)  # no argument: the IRQ object, nothing changed (machine_pin.c)
+        if handler is _NO_ARG:
+            handler = None
         if trigger is None:
             trigger = Pin.IRQ_FALLING | Pin.IRQ_RISING
+        hard = bool(kwargs.get("hard", False))
+        new = None if handler is None else _handler(_hard_irq(self, handler) if hard else handler, self)
+        try:
+            _call("pinIrq", self._key, new, _int(trigger), list(kwargs), hard)  # the port's rules (machine_pin.ts)
+        except BaseException:
+            _drop_handler(new)
+            raise
         if self._irq is not None:
             _drop_handler(self._irq)
-            self._irq = None
-        if handler is not None:
-            self._irq = _handler(handler, self)
-        _call("pinIrq", self._key, self._irq, _int(trigger))
+        self._irq = new
+        self._trigger = trigger
         return _IRQ(trigger)
 
     def __repr__(self):
@@ -165,8 +200,10 @@ class RTC:
     def init(self, datetimetuple):
         self.datetime(datetimetuple)
 
+    def __repr__(self):
+        return "<RTC>"  # no print in the ports' machine_rtc.c: py/obj.c:131 prints the type's name
 
-_NO_ID = object()
+
 _next_timer = [1]
 
 
@@ -175,8 +212,9 @@ class Timer:
     PERIODIC = 1
 
     @_constructor
-    def __init__(self, id=_NO_ID, *args, **kwargs):
-        _call("timerCheck", None if id is _NO_ID else _int(id))
+    def __init__(self, id=_NO_ARG, *args, **kwargs):
+        _call("timerCheck", None if id is _NO_ARG else _int(id))
+        self._id = -1 if id is _NO_ARG else id
         self._handle = _next_timer[0]
         _next_timer[0] += 1
         self._callback = None
@@ -200,6 +238,9 @@ class Timer:
         if self._callback is not None:
             _drop_handler(self._callback)
             self._callback = None
+
+    def __repr__(self):
+        return _call("timerRepr", self._handle, self._id, id(self))
 
 
 def unique_id():

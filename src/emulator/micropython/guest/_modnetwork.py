@@ -26,12 +26,24 @@ def _query_or_set(name, itf, args, kwargs):
     return _tuples(_call(name, itf, str(args[0]), None))
 
 
+_wlans = [None, None]  # STA_IF's, AP_IF's
+
+
 class WLAN:
     IF_STA = STA_IF
     IF_AP = AP_IF
 
+    def __new__(cls, interface_id=STA_IF):
+        # One object per interface, as the ports' static ones (WLAN(0) is WLAN(0)).
+        itf = _call("wlanInterface", interface_id)
+        wlan = _wlans[itf]
+        if wlan is None:
+            wlan = _wlans[itf] = object.__new__(cls)
+            wlan._itf = itf
+        return wlan
+
     def __init__(self, interface_id=STA_IF):
-        self._itf = interface_id
+        pass
 
     def active(self, *is_active):
         # active() -> bool; active(x) -> None, or the new state on ESP32
@@ -51,6 +63,9 @@ class WLAN:
     def isconnected(self):
         return _call("wlanIsConnected", self._itf)
 
+    def __repr__(self):
+        return _call("wlanRepr", self._itf)
+
     def scan(self):
         # Blocks for one scan: [(ssid, bssid, channel, RSSI, security, hidden-or-count), ...] in the board's format
         return [_tuples(entry) for entry in _call("wlanScan", self._itf)]
@@ -68,6 +83,9 @@ class WLAN:
     def config(self, *args, **kwargs):
         # config('essid') queries one key; config(essid='x', password='y') sets (the AP's settings)
         return _query_or_set("wlanConfig", self._itf, args, kwargs)
+
+
+WLAN = type(_info["networkType"], (WLAN,), {})  # the port's type name: the Pico W's CYW43
 
 
 def ipconfig(key):

@@ -125,7 +125,10 @@ function runScheduled(): void {
         try {
           handlers.get(id)?.();
         } catch (error) {
-          if (!(error instanceof Error) || error.name === "KeyboardInterrupt") throw error;
+          // As the firmware's scheduler: any exception is printed and the script goes on, SystemExit
+          // and a Ctrl-C's KeyboardInterrupt too (py/runtime_utils.c:30-40). Only a value no Error
+          // (the heap's failed allocation, board-heap.ts) ends the script.
+          if (!(error instanceof Error)) throw error;
           invoke(functions, "write", [`${error.name}: ${error.message}\n`]);
         }
       }

@@ -41,7 +41,7 @@ class Pin {
   irq(fn: ((pin: Pin) => void) | null = null, trigger: number = (Pin.IRQ_FALLING as number) | (Pin.IRQ_RISING as number)): void {
     dropHandler(this.irqHandler);
     this.irqHandler = fn ? handler(() => fn(this)) : null;
-    call("pinIrq", this.handle, this.irqHandler, trigger);
+    call("pinIrq", this.handle, this.irqHandler, trigger, [], false);
   }
   __repr__(): string {
     return call<string>("pinRepr", this.handle);

@@ -1,0 +1,114 @@
+/**
+ * What a script sees when it prints or imports what tutorials and curious students try, as each
+ * board's MicroPython v1.23.0 firmware shows it (paths relative to the micropython repository at
+ * tag v1.23.0): the objects' reprs and type names, and no module of boardsim's own.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { Lab } from "../src/testing/index.ts";
+
+let lab: Lab;
+afterEach(() => lab.close());
+
+/** The lines `source` prints as main.py on `board`, without the banner. */
+async function printed(board: string, source: string): Promise<string[]> {
+  lab = new Lab({ timing: "fast" });
+  const b = await lab.addBoard({ name: "b", board, fileName: "main.py", source });
+  await b.finished();
+  return b.lines().slice(2);
+}
+
+describe("no module of boardsim's own", () => {
+  it.each(["pico_w", "esp32", "esp8266"])("%s: _boardsim and _board import as no module; __main__ is the script's", async (board) => {
+    const lines = await printed(
+      board,
+      `for name in ("_boardsim", "_board"):
+    try:
+        __import__(name)
+        print(name, "imported")
+    except ImportError as e:
+        print(e)
+import __main__
+x = 1
+print(globals() is __main__.__dict__, sorted(dir(__main__)))
+`,
+    );
+    // py/builtinimport.c:454; pyexec.c runs main.py in __main__'s globals (its module's dict).
+    expect(lines).toEqual(["no module named '_boardsim'", "no module named '_board'", "True ['__class__', '__dict__', '__main__', '__name__', 'name', 'x']"]);
+  });
+});
+
+describe("reprs and type names", () => {
+  it.each(["pico_w", "esp32", "esp8266"])("%s: a file shows LittleFS's <io.TextIOWrapper> / <io.FileIO>", async (board) => {
+    const lines = await printed(board, `f = open("x.txt", "w")\nprint(f, type(f))\nf.close()\nf = open("x.txt", "rb")\nprint(f, type(f))\nf.close()\n`);
+    // extmod/vfs_lfsx_file.c:44-48 (file_print), 219-240 (the two types)
+    expect(lines).toEqual(["<io.TextIOWrapper> <class 'TextIOWrapper'>", "<io.FileIO> <class 'FileIO'>"]);
+  });
+
+  it.each([
+    // rp2: shared/runtime/mpirq.c:128-130 (irq, no print); ports/rp2/machine_timer.c:57-66 (period in µs)
+    ["pico_w", -1, ["<irq> <class 'irq'>", "<RTC>", "Timer(mode=ONE_SHOT, tick_hz=1000000, period=0)", "Timer(mode=PERIODIC, tick_hz=1000000, period=250000)"]],
+    // ports/esp32/machine_pin.c:448-450 (IRQ); machine_timer.c:83-88 (period in ms)
+    ["esp32", 1, ["<IRQ> <class 'IRQ'>", "<RTC>", "Timer(1, mode=ONE_SHOT, period=0)", "Timer(1, mode=PERIODIC, period=250)"]],
+  ] as const)("%s: Pin.irq()'s object, RTC() and Timer() as the port prints them", async (board, timer, expected) => {
+    const lines = await printed(
+      board,
+      `import machine
+irq = machine.Pin(4, machine.Pin.IN).irq(lambda p: None)
+print(irq, type(irq))
+print(machine.RTC())
+t = machine.Timer(${timer})
+print(t)
+t.init(period=250, mode=machine.Timer.PERIODIC, callback=lambda t: None)
+t.deinit()
+print(t)
+`,
+    );
+    expect(lines).toEqual(expected);
+  });
+
+  it("esp8266: Timer(-1) shows its address, as esp_timer_print (ports/esp8266/modmachine.c:207-210)", async () => {
+    const lines = await printed("esp8266", `import machine\nprint(machine.Timer(-1))\nprint(machine.Pin(4).irq(lambda p: None))\n`);
+    expect(lines[0]).toMatch(/^Timer\([0-9a-f]+\)$/);
+    expect(lines[1]).toBe("<IRQ>"); // ports/esp8266/machine_pin.c:518-520
+  });
+
+  it.each([
+    // extmod/network_cyw43.c:63-90 (network_cyw43_print), 558-564 (the type CYW43); WLAN(n != 0) is the AP (:92-99)
+    ["pico_w", ["<class 'CYW43'>", "<CYW43 STA down 0.0.0.0>", "<CYW43 AP down 0.0.0.0>"]],
+    // ports/esp32/network_wlan.c:754-757: WLAN, no print (py/obj.c:131)
+    ["esp32", ["<class 'WLAN'>", "<WLAN>", "<WLAN>"]],
+  ] as const)("%s: network.WLAN's type and repr", async (board, expected) => {
+    const lines = await printed(board, `import network\nprint(network.WLAN)\nprint(network.WLAN(network.STA_IF))\nprint(network.WLAN(network.AP_IF))\n`);
+    expect(lines).toEqual(expected);
+  });
+
+  it.each([
+    ["pico_w", "<CYW43 AP down 0.0.0.0>"], // extmod/network_cyw43.c:92-99: any id but STA_IF is the AP
+    ["esp32", "ValueError: invalid WLAN interface identifier"], // ports/esp32/network_wlan.c:252-262
+    ["esp8266", "ValueError: "], // ports/esp8266/network_wlan.c:63-73, mp_raise_ValueError(NULL)
+  ] as const)("%s: WLAN(id) is one object per interface; WLAN(5) gives %s", async (board, five) => {
+    const lines = await printed(
+      board,
+      `import network
+print(network.WLAN() is network.WLAN(network.STA_IF), network.WLAN(1) is network.WLAN(network.AP_IF))
+try:
+    print(network.WLAN(5))
+except ValueError as e:
+    print("ValueError: %s" % e)
+`,
+    );
+    expect(lines).toEqual(["True True", five]);
+  });
+
+  it("pico_w: a joined station shows up and its address", async () => {
+    lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({
+      name: "b",
+      board: "pico_w",
+      fileName: "main.py",
+      source: `import network, time\nw = network.WLAN(network.STA_IF)\nw.active(True)\nw.connect("boardsim-lab", "micropython")\nwhile not w.isconnected():\n    time.sleep_ms(100)\nprint(w)\n`,
+    });
+    await b.finished();
+    expect(b.lines().at(-1)).toMatch(/^<CYW43 STA up 192\.168\.1\.\d+>$/);
+  });
+});
