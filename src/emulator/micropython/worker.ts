@@ -355,13 +355,13 @@ const bridge = {
     const span = bytesSpan(address, length);
     collector.pins.setArea(span.address, span.length);
   },
-  /** The library's chain to mark first (library-first.ts), by its first and last tuples' id()s: once, at start-up. */
   /** Whether this import of _boardsim or _board is the worker's own (runLibrary); only its first. */
   ownImport(): boolean {
     const own = libraryImport;
     libraryImport = false;
     return own;
   },
+  /** The library's chain to mark first (library-first.ts), by its first and last tuples' id()s: once, at start-up. */
   markFirst(head: unknown, tail: unknown): void {
     if (scriptStarted) throw new TypeError("invalid bridge argument");
     library.set(checked(head, isIndex), checked(tail, isIndex));
