@@ -23,10 +23,10 @@ function worker(limitMs = 0.05) {
   let clock = 0;
   const spin = new AdaptiveSpin(limitMs, () => (clock += 0.001));
   let calls = 0;
-  /** Runs `n` calls on `machine`; returns the longest a call polled (ms). */
-  const run = (n: number, machine: Machine) => {
+  /** Runs calls on `machine` for `ms` of its time; returns the longest a call polled (ms). */
+  const run = (ms: number, machine: Machine) => {
     let longestPoll = 0;
-    for (let i = 0; i < n; i++, calls++) {
+    for (const end = clock + ms; clock < end; calls++) {
       const requested = clock;
       const blocks = machine.blockEvery !== undefined && calls % machine.blockEvery === 0;
       let replyAt = requested + (blocks ? machine.block! : machine.reply);
@@ -52,23 +52,23 @@ function worker(limitMs = 0.05) {
 describe("AdaptiveSpin: a reply's wait polls only while the calls go faster with it", () => {
   it("polls on a quiet machine, where sleeping costs a wake-up", () => {
     const { spin, run } = worker();
-    run(600, QUIET);
+    run(200, QUIET);
     expect(spin.polling).toBe(true);
   });
 
   it("sleeps under load, where polling makes the replies later, even though they still come within the poll", () => {
     const { spin, run } = worker();
-    run(600, LOADED);
+    run(1000, LOADED);
     expect(spin.polling).toBe(false);
   });
 
   it("stops polling once the machine gets busy, and polls again once it is quiet", () => {
     const { spin, run } = worker();
-    run(600, QUIET);
+    run(200, QUIET);
     expect(spin.polling).toBe(true);
-    run(600, LOADED);
+    run(500, LOADED);
     expect(spin.polling).toBe(false);
-    run(1200, QUIET);
+    run(600, QUIET);
     expect(spin.polling).toBe(true);
   });
 

@@ -9,10 +9,10 @@
  * thread needs to answer, and the CPU time it burns is charged to this thread's fair share, which
  * its Python then lacks (sessions 13 and 15: a fixed 40-50 µs poll lost), even though most replies
  * still come within it. So the waiter measures what it is for: now and then a run of calls with the
- * poll and a run without, each timed from call to call (the Python between them included), and the
- * calls until the next trial wait the faster way (sleeping unless polling wins clearly, twice in a row). A call
- * that blocks (a sleep, a recv waiting for the network) counts only up to CAP_MS. An idle board
- * makes no call, so it never polls.
+ * poll and a run without (TRIAL_MS each), each call timed from call to call (the Python between them included), and the
+ * calls until the next trial wait the faster way: sleeping, unless polling won clearly twice in a
+ * row. A call that blocks (a sleep, a recv waiting for the network) counts only up to CAP_MS. An
+ * idle board makes no call, so it never polls.
  */
 
 /**
@@ -21,10 +21,15 @@
  * of a tight loop between two (a readinto loop: 25-40 µs on this machine).
  */
 export const POLL_MS = 0.05;
-/** Calls timed each way per trial. */
-const TRIAL_CALLS = 32;
-/** Calls waited the chosen way between two trials. */
-const CHOSEN_CALLS = 448;
+/**
+ * Each way of a trial lasts this long (ms) and at least TRIAL_MIN_CALLS calls: long enough for the
+ * kernel's fair share to show (a poll's CPU is charged to the thread, which the scheduler evens out
+ * over a few ms: runs of 32 calls, 2-5 ms, favoured polling under load, session 16).
+ */
+const TRIAL_MS = 20;
+const TRIAL_MIN_CALLS = 8;
+/** How long the calls wait the chosen way until the next trial (ms). */
+const CHOSEN_MS = 400;
 /**
  * Polling must cut the calls' time by this share to win a trial: the poll costs CPU, the sleep
  * none, and the trials of a busy echo (calls 0.2-1.3 ms apart, bursty) differed by 10-30 % either
@@ -35,9 +40,10 @@ const MARGIN = 0.2;
 const CAP_MS = 0.5;
 
 export class AdaptiveSpin {
-  /** Call number within the cycle: the first 2 × TRIAL_CALLS a trial (one run polled, one slept), then the chosen way. */
-  private call = 0;
-  /** Whether this cycle's trial polls first (alternating, so a drift in the work favours neither). */
+  /** The trial's run now (the first or second way) or the chosen way's stretch, and when it started. */
+  private phase: "first" | "second" | "chosen" = "first";
+  private phaseStart: number | undefined;
+  /** Whether this trial polls first (alternating, so a drift in the work favours neither). */
   private pollFirst = true;
   /** The trial's calls' times each way, and what the last call was (its time ends when the next starts). */
   private readonly times = { polled: [] as number[], slept: [] as number[] };
@@ -69,21 +75,33 @@ export class AdaptiveSpin {
   poll(ready: () => boolean): boolean {
     const start = this.now();
     if (this.last) this.times[this.last.way].push(Math.min(start - this.last.start, CAP_MS));
-    const at = this.call;
-    this.call = (at + 1) % (2 * TRIAL_CALLS + CHOSEN_CALLS);
-    if (at === 2 * TRIAL_CALLS) this.choose();
-    const trial = at < 2 * TRIAL_CALLS;
-    const poll = trial ? at < TRIAL_CALLS === this.pollFirst : this.pollChosen;
-    this.last = trial ? { start, way: poll ? "polled" : "slept" } : undefined;
+    this.advance(start);
+    const poll = this.phase === "chosen" ? this.pollChosen : (this.phase === "first") === this.pollFirst;
+    this.last = this.phase === "chosen" ? undefined : { start, way: poll ? "polled" : "slept" };
     if (!poll) return ready();
     while (!ready()) if (this.now() - start >= this.limitMs) return false;
     return true;
   }
 
-  /** Polling wins a trial if it cuts both the calls' total time (which a core lost under load shows) and their median (which a few blocking calls do not sway). */
+  /** Moves to the next run or stretch once this one has lasted its time (and a run its calls). */
+  private advance(now: number): void {
+    this.phaseStart ??= now;
+    const elapsed = now - this.phaseStart;
+    const calls = this.times.polled.length + this.times.slept.length;
+    if (this.phase === "chosen" ? elapsed < CHOSEN_MS : elapsed < TRIAL_MS || calls < TRIAL_MIN_CALLS * (this.phase === "first" ? 1 : 2)) return;
+    this.phaseStart = now;
+    if (this.phase === "first") this.phase = "second";
+    else if (this.phase === "second") {
+      this.choose();
+      // A first win is tried again at once: polling starts after two in a row.
+      this.phase = this.won && !this.pollChosen ? "first" : "chosen";
+    } else this.phase = "first";
+  }
+
+  /** Polling wins a trial if it cuts both the calls' mean time (which a core lost under load shows) and their median (which a few blocking calls do not sway). */
   private choose(): void {
     const { polled, slept } = this.times;
-    const wins = sum(polled) < sum(slept) * (1 - MARGIN) && median(polled) < median(slept) * (1 - MARGIN);
+    const wins = mean(polled) < mean(slept) * (1 - MARGIN) && median(polled) < median(slept) * (1 - MARGIN);
     this.pollChosen = wins && this.won;
     this.won = wins;
     polled.length = slept.length = 0;
@@ -91,5 +109,5 @@ export class AdaptiveSpin {
   }
 }
 
-const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 const median = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1]!;
