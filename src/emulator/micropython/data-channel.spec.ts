@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { once } from "node:events";
 import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
-import { createDataChannel, DATA_BYTES, DATA_CALLS, DataChannelHost, HOSTDATA_PY_WORDS, LENT_BYTES, LentData } from "./data-channel.ts";
+import { createDataChannel, DATA_BYTES, DATA_CALLS, HOSTDATA_PY_WORDS, LENT_BYTES, LentData } from "./data-channel.ts";
 
 // The guest library states some of the channel's numbers again: _hostdata.py's lent words' indexes
 // are const()s the compiler puts into the bytecode as numbers (read at every recv and send), and
@@ -89,38 +89,5 @@ describe("a data call (LentData.call)", () => {
     Atomics.store(returned, 0, 1);
     await host.terminate();
     expect(reply).toEqual({ value: 42, scheduled: false });
-  });
-});
-
-describe("the main thread's side (DataChannelHost)", () => {
-  it("lets its event loop run while it polls for a board's next data call, however quickly they come", async () => {
-    const channel = createDataChannel();
-    const turned = new Int32Array(new SharedArrayBuffer(8));
-    // The worker's side, in a thread of its own: data calls back to back (words by index: STATE 0,
-    // REQUEST 1, REPLIED 2; OP 1, FD 2, LENGTH 4), until the main thread's event loop has run a
-    // callback, or 50,000 calls. [1]: the calls made by then.
-    const script = new Worker(
-      `const { words, turned } = require("node:worker_threads").workerData;
-      let calls = 0;
-      for (; calls < 50000 && Atomics.load(turned, 0) === 0; calls++) {
-        words[1] = 1; words[2] = 3; words[4] = 0;
-        Atomics.store(words, 0, 1);
-        Atomics.notify(words, 0);
-        while (Atomics.load(words, 0) === 1);
-      }
-      Atomics.store(turned, 1, calls);`,
-      { eval: true, workerData: { words: channel.words, turned } },
-    );
-    await once(script, "online");
-    const host = { functionNames: [], call: () => 0 };
-    // A poll that always finds the next call (as on a quiet machine, where polling wins): without a
-    // turn of the event loop now and then, the other boards, the network and timers would wait.
-    const alwaysPolls = { poll: (ready: () => boolean) => { const start = performance.now(); while (!ready() && performance.now() - start < 1000); return ready(); } };
-    const served = new DataChannelHost(channel, host, () => ({ value: 0, instant: true }), alwaysPolls);
-    served.serve();
-    setImmediate(() => Atomics.store(turned, 0, 1));
-    await once(script, "exit");
-    served.stop();
-    expect(Atomics.load(turned, 1)).toBeLessThan(50000);
   });
 });

@@ -23,7 +23,6 @@
  */
 import type { DataChannel, HostReply } from "./protocol.ts";
 import type { GuestHost, HostValue } from "../host-api.ts";
-import { AdaptiveSpin, POLL_MS } from "./adaptive-spin.ts";
 
 /** The calls that may go this way, by index: _host.py names them by number. */
 export const DATA_CALLS = ["socketRecv", "socketSend", "socketSendAll", "socketWrite", "socketRead"] as const;
@@ -142,8 +141,6 @@ export class LentData {
   /** The socket whose send room is lent (-1: none), and whether print() output waits (L_SEND_FD is -1 meanwhile). */
   private sendFd = -1;
   private console = false;
-  /** Data calls' replies: polled for a moment first while that makes the calls faster (adaptive-spin.ts). */
-  private readonly replies = new AdaptiveSpin(POLL_MS);
 
   constructor(
     private readonly channel: DataChannel,
@@ -252,10 +249,7 @@ export class LentData {
     // can come this late (where the worker saw that reply before it slept, and the main thread
     // was held up between its store and its notify), and ended this wait with the request's
     // own words taken for the reply (wrong bytes; seen with the main thread slowed there).
-    this.replies.wait(
-      () => Atomics.load(words, STATE) !== REQUEST,
-      () => Atomics.wait(words, STATE, REQUEST),
-    );
+    while (Atomics.load(words, STATE) === REQUEST) Atomics.wait(words, STATE, REQUEST);
     const result = words[LENGTH]!;
     const fast = words[KIND] === FAST;
     if (fast && (op === RECV || op === READ)) new Uint8Array(this.memory()).set(data.subarray(0, result), readInto);
@@ -266,9 +260,6 @@ export class LentData {
 }
 
 // ---- The main thread's side.
-
-/** The longest the main thread serves one board's data calls without a turn of its event loop (ms). */
-const TURN_MS = 1;
 
 /** Atomics.waitAsync (Node 20 has it; the project's TypeScript lib predates it). */
 const waitAsync = (Atomics as unknown as { waitAsync(array: Int32Array, index: number, value: number): { async: boolean; value: Promise<string> | string } }).waitAsync;
@@ -287,8 +278,6 @@ export class DataChannelHost {
     private readonly host: GuestHost,
     /** A reply at once where the host call did not block (no microtask turn), else a promise of it. */
     private readonly answer: (name: string, args: HostValue[]) => HostReply | Promise<HostReply>,
-    /** The script's next data call after a reply (adaptive-spin.ts). */
-    private readonly requests: Pick<AdaptiveSpin, "poll"> = new AdaptiveSpin(POLL_MS),
   ) {}
 
   /**
@@ -346,14 +335,11 @@ export class DataChannelHost {
 
   private async loop(): Promise<void> {
     const { words, data } = this.channel;
-    /** When this loop last let the event loop run. */
-    let turned = performance.now();
     while (!this.stopped) {
       const state = Atomics.load(words, STATE);
       if (state !== REQUEST) {
         const waited = waitAsync(words, STATE, state);
         if (waited.async) await waited.value;
-        turned = performance.now();
         continue;
       }
       const name = DATA_CALLS[words[OP]!] ?? "";
@@ -363,7 +349,6 @@ export class DataChannelHost {
       const args: HostValue[] = reads ? [fd, words[SIZE]!] : [fd, data.slice(0, words[LENGTH]!)];
       const answered = name ? this.answer(name, args) : { error: { pyType: "TypeError", pyArgs: ["invalid bridge argument"] } };
       const reply = answered instanceof Promise ? await answered : answered;
-      if (answered instanceof Promise) turned = performance.now();
       if (this.stopped) return;
       if ("value" in reply && (typeof reply.value === "number" || reply.value instanceof Uint8Array)) {
         const { value } = reply;
@@ -379,13 +364,6 @@ export class DataChannelHost {
       this.lend(fd);
       Atomics.store(words, STATE, REPLIED);
       Atomics.notify(words, STATE);
-      // The script's next data call, polled for a moment while that makes its calls faster: no
-      // wake-up of this thread then (adaptive-spin.ts). The event loop (the other boards, the
-      // network, timers) still runs at least every TURN_MS.
-      if (performance.now() - turned >= TURN_MS) {
-        await new Promise(setImmediate);
-        turned = performance.now();
-      } else this.requests.poll(() => Atomics.load(words, STATE) === REQUEST);
     }
   }
 }

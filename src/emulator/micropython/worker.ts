@@ -4,7 +4,6 @@
  * sleeps in Atomics.wait until the reply is on the port.
  */
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
-import { AdaptiveSpin, POLL_MS } from "./adaptive-spin.ts";
 import type { HostValue } from "../host-api.ts";
 import { bootFirmware, ConsoleInput, prepareFirmware } from "./board-repl.ts";
 import { DATA_BYTES, DATA_CALLS, LENT_BYTES, LentData, READ } from "./data-channel.ts";
@@ -66,21 +65,18 @@ function setInBridge(on: boolean): void {
   sandboxed.countInvokes(scriptStarted && !inBridge);
 }
 
-/** Host calls' replies: polled for a moment first while that makes the calls faster (adaptive-spin.ts). */
-const hostReplies = new AdaptiveSpin(POLL_MS);
-
 function hostCall(name: string, args: HostValue[]): HostReply {
   lent.publish();
   Atomics.store(signal, 0, 0);
   port.postMessage({ name, args });
-  // Only the set signal says the reply is posted: a notify can come before it (the engine's
-  // notify for the previous reply, held up after its store), and polling the port then spun
-  // for the whole call (a blocking accept, a sleep).
-  hostReplies.wait(
-    () => Atomics.load(signal, 0) !== 0,
-    () => Atomics.wait(signal, 0, 0),
-  );
   for (;;) {
+    // Only the set signal says the reply is posted: a notify can come before it (the engine's
+    // notify for the previous reply, held up after its store), and polling the port then spun
+    // for the whole call (a blocking accept, a sleep).
+    if (Atomics.load(signal, 0) === 0) {
+      Atomics.wait(signal, 0, 0);
+      continue;
+    }
     const received = receiveMessageOnPort(port);
     if (received) {
       lent.renew(name);
