@@ -171,3 +171,31 @@ print("done")
     expect(b.lines().slice(3)).toEqual(["first", ...Array<string>(depth).fill("edge"), "done"]);
   });
 });
+
+describe("callbacks slower than their Timer", () => {
+  // py/scheduler.c:105-114 (v1.23.0): each pending check runs at most one Python callback, so the
+  // code that checks (the script's sleep, ports/rp2/mphalport.c:202-207; the REPL's wait for a key)
+  // goes on between them, however many are queued.
+  it.each(BOARDS)("%s: the script goes on between them", async (board) => {
+    const b = await run(
+      board,
+      `import time
+from machine import Timer
+n = [0]
+def cb(t):
+    n[0] += 1
+    if n[0] == 20:
+        t.deinit()
+    time.sleep_ms(30)
+tim = Timer(${TIMER[board]})
+tim.init(period=10, mode=Timer.PERIODIC, callback=cb)
+for i in range(3):
+    time.sleep_ms(15)
+    print("main", i, n[0] < 20)
+`,
+    );
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual(["main 0 True", "main 1 True", "main 2 True"]);
+  });
+});
+

@@ -37,6 +37,30 @@ print(globals() is __main__.__dict__, sorted(dir(__main__)))
   });
 });
 
+describe("no module of boardsim's own, from a callback", () => {
+  it.each(["pico_w", "esp32", "esp8266"])("%s: a Timer callback run while a frozen module loads cannot import _boardsim or _board", async (board) => {
+    const lines = await printed(
+      board,
+      `from machine import Timer
+got = []
+def cb(t):
+    for name in ("_boardsim", "_board"):
+        try:
+            got.append(__import__(name))
+        except ImportError as e:
+            got.append(str(e))
+Timer(${board === "esp32" ? 0 : -1}).init(period=1, mode=Timer.ONE_SHOT, callback=cb)
+for i in range(5000):
+    pass
+import requests, ntptime, mip, dht, neopixel, onewire, ds18x20, webrepl, asyncio
+print(got)
+`,
+    );
+    // py/builtinimport.c:454: the firmware has no such module, whatever runs the import
+    expect(lines).toEqual([`["no module named '_boardsim'", "no module named '_board'"]`]);
+  });
+});
+
 describe("reprs and type names", () => {
   it.each(["pico_w", "esp32", "esp8266"])("%s: a file shows LittleFS's <io.TextIOWrapper> / <io.FileIO>", async (board) => {
     const lines = await printed(board, `f = open("x.txt", "w")\nprint(f, type(f))\nf.close()\nf = open("x.txt", "rb")\nprint(f, type(f))\nf.close()\n`);

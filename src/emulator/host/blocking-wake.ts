@@ -81,20 +81,28 @@ export class BlockingWake {
    */
   wait(name: string, args: readonly HostValue[], pending: Promise<HostValue>): Promise<HostValue> {
     if (!this.scheduler.armed || this.scheduler.running || !WAKEABLE.has(name)) return pending;
-    if (this.scheduler.pending) return Promise.resolve(this.park(name, args, pending));
     return new Promise<HostValue>((resolve, reject) => {
-      const woken = () => resolve(this.park(name, args, pending));
-      this.scheduler.onScheduled(woken);
+      let settled = false;
+      const woken = () => {
+        if (!settled) resolve(this.park(name, args, pending));
+        settled = true;
+      };
       pending.then(
         (value) => {
+          settled = true;
           this.scheduler.off(woken);
           resolve(value);
         },
         (error: unknown) => {
+          settled = true;
           this.scheduler.off(woken);
           reject(error);
         },
       );
+      // Callbacks already queued: after a wait that has ended (a sleep asked again past its
+      // deadline), whose answer comes first, so the code goes on between callbacks (py/scheduler.c:105-114).
+      if (this.scheduler.pending) queueMicrotask(woken);
+      else this.scheduler.onScheduled(woken);
     });
   }
 

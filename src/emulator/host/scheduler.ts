@@ -34,10 +34,13 @@ export class Scheduler {
     return this.queue.length > 0;
   }
 
-  /** The due callbacks, in order; the guest runs them, and takes again until none is left. */
+  /**
+   * The first due callback (none or one), for the guest to run; then schedDone. One at a time, as
+   * the firmware runs at most one per pending check (py/scheduler.c:105-114): the code that checks
+   * goes on between them.
+   */
   take(): [number, number | string | null][] {
-    const due = this.queue;
-    this.queue = [];
+    const due = this.queue.splice(0, 1);
     this.running = due.length > 0;
     return due;
   }

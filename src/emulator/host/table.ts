@@ -43,7 +43,7 @@ export const HOST_TABLE = {
   machine_pwm: ["pwmInit", "pwmFreq", "pwmDuty", "pwmDeinit"],
   machine_rtc: ["rtcDatetime"],
   machine_timer: ["timerCheck", "timerInit", "timerDeinit", "timersRunning", "timerRepr"],
-  scheduler: ["schedTake", "schedPending"],
+  scheduler: ["schedTake", "schedDone", "schedPending"],
   dht: ["dhtMeasure"],
   ds18x20: ["onewireScan", "ds18x20Read"],
   neopixel: ["neopixelWrite"],

@@ -227,8 +227,9 @@ def _import_as_firmware():
                 sys.modules.pop(name)
 
     def _import(name, *args):
-        if name in _WORKERS and loading[0] == 0 and not own_import():
-            # the worker's own code imports them (worker.ts runLibrary), a script never, loaded or not
+        if name in _WORKERS and not own_import():
+            # the worker's own code imports them (worker.ts runLibrary), a script never, loaded or not,
+            # nor a callback run while a library module loads (no module of the library imports them)
             raise ImportError("no module named '%s'" % name)
         if len(args) < 4 or not args[3]:
             top = name.split(".")[0] if "." in name else name

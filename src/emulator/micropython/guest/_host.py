@@ -273,18 +273,18 @@ def run_scheduled():
         return
     _in_callback[0] = True
     try:
-        # Until a take finds none: the host then knows the callbacks are done (Scheduler.running).
-        due = call("schedTake")
-        while due:
-            for key, _ in due:
-                fn, arg = _handlers.get(key, (None, None))
-                if fn is None:
-                    continue
-                try:
-                    fn(arg)
-                except BaseException as exc:
-                    print(format_exception(exc))
-            due = call("schedTake")
+        # The first due (the take gives one), then back to the code that ran it: the others wait for
+        # its next host call, as the firmware runs one callback per pending check and the code goes on
+        # between them (py/scheduler.c:105-114). schedDone tells the host it is done (Scheduler.running).
+        for key, _ in call("schedTake"):
+            fn, arg = _handlers.get(key, (None, None))
+            if fn is None:
+                continue
+            try:
+                fn(arg)
+            except BaseException as exc:
+                print(format_exception(exc))
+        call("schedDone")  # its reply's callbacks-due bit runs none here (_in_callback)
     finally:
         _in_callback[0] = False
 
