@@ -137,8 +137,9 @@ describe(".py socket data", () => {
   }, 180_000);
 
   it("recv() returns bytes that hash as their content: a dict or set finds them, read ahead or not", async () => {
-    // bytes are hashed when made (py/objstr.c mp_obj_new_str_copy): bytes made first and filled
-    // after would keep the hash of zeros, and a dict keyed by the same bytes would not find them.
+    // The firmware hashes bytes when made (py/objstr.c:2223 mp_obj_new_str_copy, v1.27.0; boardsim
+    // when first needed, lazy-str-hash.ts): bytes made first and filled after would keep the hash
+    // of zeros, and a dict keyed by the same bytes would not find them.
     const lab = new Lab({ timing: "fast" });
     try {
       const { board, conn } = await labClient(lab, client(8888, 4, 'print(data, {b"ping": "found"}.get(data), data in {b"pong"}, hash(data) == hash(b"ping"))', "done"));

@@ -7,6 +7,7 @@ import { GuestException, type GuestEngine, type GuestHost, type HostValue, type 
 import { WOKEN } from "../host/blocking-wake.ts";
 import { createDataChannel, DataChannelHost } from "./data-channel.ts";
 import { withFloatPrecision } from "./float-precision.ts";
+import { withLazyStrHash } from "./lazy-str-hash.ts";
 import { sharedCollectionCounts } from "./mark-stack.ts";
 import type { BoardBoot, HostReply, HostRequest, WorkerInput } from "./protocol.ts";
 
@@ -24,7 +25,8 @@ function workerFile(): string {
 
 const wasm = new Map<number, Promise<WebAssembly.Module>>();
 /**
- * MicroPython's WebAssembly printing floats with `floatDigits` digits (float-precision.ts), compiled
+ * MicroPython's WebAssembly printing floats with `floatDigits` digits (float-precision.ts) and hashing
+ * new str and bytes objects when needed (lazy-str-hash.ts), compiled
  * once per process for each; each board's worker instantiates its own.
  */
 function compiledWasm(floatDigits: number): Promise<WebAssembly.Module> {
@@ -33,7 +35,7 @@ function compiledWasm(floatDigits: number): Promise<WebAssembly.Module> {
   let module = wasm.get(floatDigits);
   if (!module) {
     const file = require.resolve("@micropython/micropython-webassembly-pyscript/micropython.wasm");
-    module = readFile(file).then((bytes) => compile(withFloatPrecision(bytes, floatDigits)));
+    module = readFile(file).then((bytes) => compile(withLazyStrHash(withFloatPrecision(bytes, floatDigits))));
     wasm.set(floatDigits, module);
   }
   return module;

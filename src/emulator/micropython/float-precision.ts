@@ -14,13 +14,14 @@
  * other numbers.
  */
 
+import { codeSection, uleb } from "./wasm-code.ts";
+
 /** `i32.const 0 ('\0'); i32.const -1; i32.const 99; call`: the last arguments of each call, then the opcode. */
 const CALL_TAIL = Buffer.from([0x41, 0x00, 0x41, 0x7f, 0x41, 0xe3, 0x00, 0x10]);
 /** float_print's first constant arguments before the tail: `i32.const 103 ('g'); i32.const 0x100` (PF_FLAG_ALWAYS_DECIMAL, py/mpprint.h:39). */
 const FLOAT_PRINT_HEAD = [0x41, 0xe7, 0x00, 0x41, 0x80, 0x02];
 /** Where 99's two LEB128 bytes start in the tail. */
 const PRECISION_AT = 5;
-const CODE_SECTION = 10;
 
 /** The wasm with float and complex printing at `digits` significant digits; `wasm` is left as it is. */
 export function withFloatPrecision(wasm: Uint8Array, digits: number): Uint8Array {
@@ -49,24 +50,4 @@ export function withFloatPrecision(wasm: Uint8Array, digits: number): Uint8Array
 
 function matches(bytes: Uint8Array, at: number, pattern: readonly number[]): boolean {
   return at >= 0 && pattern.every((b, i) => bytes[at + i] === b);
-}
-
-/** An unsigned LEB128 at `at` (the build pads call targets to 5 bytes), and where the next field starts. */
-function uleb(bytes: Uint8Array, at: number): { value: number; next: number } {
-  let value = 0;
-  for (let shift = 0; ; shift += 7) {
-    const byte = bytes[at++]!;
-    value += (byte & 0x7f) * 2 ** shift;
-    if (!(byte & 0x80)) return { value, next: at };
-  }
-}
-
-/** The code section's bytes (the functions' bodies), from the module's section headers. */
-function codeSection(wasm: Uint8Array): { start: number; end: number } {
-  for (let at = 8; at < wasm.length; ) {
-    const { value: size, next: start } = uleb(wasm, at + 1);
-    if (wasm[at] === CODE_SECTION) return { start, end: start + size };
-    at = start + size;
-  }
-  throw new Error("micropython.wasm: no code section");
 }

@@ -189,8 +189,8 @@ _pins = bytearray(4 * 128)
 # Socket data calls by number (data-channel.ts DATA_CALLS; data-channel.spec.ts checks them).
 RECV, SEND, SENDALL, WRITE, READ = 0, 1, 2, 3, 4
 
-# One copy into the heap, hashed as it is copied (extmod/moductypes.c uctypes_struct_bytes_at:
-# py/objstr.c mp_obj_new_bytes).
+# One copy into the heap (extmod/moductypes.c uctypes_struct_bytes_at: py/objstr.c mp_obj_new_bytes);
+# its hash is computed when first needed (lazy-str-hash.ts).
 _new_bytes = uctypes.bytes_at
 
 
