@@ -14,7 +14,7 @@
  * other numbers.
  */
 
-import { codeSection, uleb } from "./wasm-code.ts";
+import { codeSection, matches, uleb } from "./wasm-code.ts";
 
 /** `i32.const 0 ('\0'); i32.const -1; i32.const 99; call`: the last arguments of each call, then the opcode. */
 const CALL_TAIL = Buffer.from([0x41, 0x00, 0x41, 0x7f, 0x41, 0xe3, 0x00, 0x10]);
@@ -46,8 +46,4 @@ export function withFloatPrecision(wasm: Uint8Array, digits: number): Uint8Array
   // The same two bytes: `digits` as a padded signed LEB128 (a continuation byte, then 0).
   for (const { at } of sites) patched.set([0x80 | digits, 0x00], at + PRECISION_AT);
   return patched;
-}
-
-function matches(bytes: Uint8Array, at: number, pattern: readonly number[]): boolean {
-  return at >= 0 && pattern.every((b, i) => bytes[at + i] === b);
 }

@@ -15,7 +15,7 @@
  * build: another build fails here rather than run with a patch in the wrong place.
  */
 
-import { codeSection, functionAt } from "./wasm-code.ts";
+import { codeSection, functionAt, matches } from "./wasm-code.ts";
 
 /**
  * qstr_compute_hash's body in the pinned build (py/qstr.c:64-76, v1.27.0; MICROPY_QSTR_BYTES_IN_HASH
@@ -70,8 +70,4 @@ export function withLazyStrHash(wasm: Uint8Array): Uint8Array {
   const patched = wasm.slice();
   for (const [at] of sites) patched.set(NO_HASH, at!);
   return patched;
-}
-
-function matches(bytes: Uint8Array, at: number, pattern: readonly number[]): boolean {
-  return at >= 0 && pattern.every((b, i) => bytes[at + i] === b);
 }

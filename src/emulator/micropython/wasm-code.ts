@@ -4,6 +4,11 @@
  * index of the function whose body starts at an offset.
  */
 
+/** Whether `pattern` lies in `bytes` at `at`. */
+export function matches(bytes: Uint8Array, at: number, pattern: readonly number[]): boolean {
+  return at >= 0 && pattern.every((b, i) => bytes[at + i] === b);
+}
+
 const IMPORT_SECTION = 2;
 const CODE_SECTION = 10;
 
