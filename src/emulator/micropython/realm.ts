@@ -318,19 +318,32 @@ const INSIDE = `"use strict";
     const call = vmCall(k);
     return call != null && call.callee === gc.dir;
   };
+  // A built-in function or method (not Python code, a class, exec or dir) that calls back into the
+  // Python that makes the host call may hold what it has made so far in C alone: sorted()'s and
+  // "".join()'s list (py/modbuiltins.c mp_builtin_sorted, py/objstr.c str_join build it from the
+  // iterable), sum()'s, min()'s and max()'s running value (py/modbuiltins.c mp_builtin_sum,
+  // min_max), a host call's collection freed them (the board then stopped with a memory access
+  // out of bounds). A class's, a closure's and dir()'s are pinned instead (below).
+  const heldInC = (callee) => {
+    if (callee === gc.exec || callee === gc.dir || isType(callee, gc.typeType)) return false;
+    if (isType(callee, gc.boundType)) callee = words[(callee >> 2) + 1];
+    if (isType(callee, gc.closureType)) callee = words[(callee >> 2) + 1];
+    return !isType(callee, gc.funType);
+  };
   // At a host call or a safe point: null if an invoke below \`top\` is a with block's __exit__ as
   // above, else the argument copiers below it as "address,...", a class called plainly as
   // "address=its argument words,", and a dir() looking up a name (the frame above it, at or below
-  // \`top\`: mp_builtin_dir's list holds the names before it) as "d<the name's qstr>,". Weaker than
-  // \`safe\`: other C callers (import, a C builtin calling back) are let through as before the VM's
-  // branches collected; the frozen libraries' imports rely on collections there (_boardsim.py _import).
+  // \`top\`: mp_builtin_dir's list holds the names before it) as "d<the name's qstr>,". null too under
+  // a built-in that calls back (heldInC). Weaker than \`safe\`: other C callers (import, a for loop's
+  // iterator) are let through as before the VM's branches collected; the frozen libraries' imports
+  // rely on collections there (_boardsim.py _import).
   const heldByC = function (top) {
     if (top > FRAMES) return null;
     let found = "";
     for (let k = 1; k < top; k++) {
       if (k + 1 < FRAMES && frameFn[k + 1] === gc.nameLookup && callsDir(k)) found += "d" + frameArg2[k + 1] + ",";
       const call = vmCall(k);
-      if (call === null) return null;
+      if (call === null || (call !== undefined && heldInC(call.callee))) return null;
       let copier = 0, args = "";
       if (call !== undefined) {
         copier = argCopier(call.callee, call.nArgs, call.nKw, false);
