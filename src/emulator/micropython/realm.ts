@@ -323,9 +323,11 @@ const INSIDE = `"use strict";
   // "".join()'s list (py/modbuiltins.c mp_builtin_sorted, py/objstr.c str_join build it from the
   // iterable), sum()'s, min()'s and max()'s running value (py/modbuiltins.c mp_builtin_sum,
   // min_max), a host call's collection freed them (the board then stopped with a memory access
-  // out of bounds). A class's, a closure's and dir()'s are pinned instead (below).
-  const heldInC = (callee) => {
-    if (callee === gc.exec || callee === gc.dir || isType(callee, gc.typeType)) return false;
+  // out of bounds). A class's, a closure's and dir()'s are pinned instead (below); a generator's own
+  // methods (send, throw: asyncio runs every task so, py/objgenerator.c) hold nothing but the
+  // generator, which its caller holds.
+  const heldInC = (callee, self) => {
+    if (callee === gc.exec || callee === gc.dir || isType(callee, gc.typeType) || isType(self, gc.genType)) return false;
     if (isType(callee, gc.boundType)) callee = words[(callee >> 2) + 1];
     if (isType(callee, gc.closureType)) callee = words[(callee >> 2) + 1];
     return !isType(callee, gc.funType);
@@ -343,7 +345,7 @@ const INSIDE = `"use strict";
     for (let k = 1; k < top; k++) {
       if (k + 1 < FRAMES && frameFn[k + 1] === gc.nameLookup && callsDir(k)) found += "d" + frameArg2[k + 1] + ",";
       const call = vmCall(k);
-      if (call === null || (call !== undefined && heldInC(call.callee))) return null;
+      if (call === null || (call !== undefined && heldInC(call.callee, frameFn[k] === gc.callMethod ? words[(frameArg3[k] >> 2) + 1] : 0))) return null;
       let copier = 0, args = "";
       if (call !== undefined) {
         copier = argCopier(call.callee, call.nArgs, call.nKw, false);
