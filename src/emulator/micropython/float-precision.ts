@@ -42,7 +42,7 @@ export function withFloatPrecision(wasm: Uint8Array, digits: number): Uint8Array
         `and 3 such calls in all (found ${sites.length}): not the pinned interpreter (1.27.0)?`,
     );
   }
-  const patched = wasm.slice();
+  const patched = new Uint8Array(wasm); // a copy: a Buffer's slice() would be a view of `wasm`
   // The same two bytes: `digits` as a padded signed LEB128 (a continuation byte, then 0).
   for (const { at } of sites) patched.set([0x80 | digits, 0x00], at + PRECISION_AT);
   return patched;

@@ -67,7 +67,7 @@ export function withLazyStrHash(wasm: Uint8Array): Uint8Array {
         `(found ${sites.map((found) => found.length).join(", ")}): not the pinned interpreter (1.27.0)?`,
     );
   }
-  const patched = wasm.slice();
+  const patched = new Uint8Array(wasm); // a copy: a Buffer's slice() would be a view of `wasm`
   for (const [at] of sites) patched.set(NO_HASH, at!);
   return patched;
 }
