@@ -113,7 +113,7 @@ export function machinePin(ctx: BoardContext) {
       return `Pin(GPIO${key}, mode=${state.mode}${pull ? `, pull=${pull}` : ""})`;
     },
     /** irq(handler, trigger): the handler (the guest's callback id) runs scheduled on each edge; null removes it. */
-    pinIrq: (handle: number, handler: number | null, trigger: number, keywords: readonly string[] = [], hard = false): boolean => {
+    pinIrq: (handle: number, handler: number | null, trigger: number, keywords: readonly string[] = [], hard = false): null => {
       const key = pinKey(handle);
       if (typeof key === "string") throw new FirmwareError("ValueError", "expecting a regular GPIO Pin"); // rp2 machine_pin.c:471
       if (keywords.some((k) => !pins.irqKeywords.includes(k))) throw new FirmwareError("TypeError", "extra keyword arguments given"); // py/argcheck.c:129
@@ -123,7 +123,7 @@ export function machinePin(ctx: BoardContext) {
         irqs.set(key, { handler, trigger });
         ctx.scheduler.armed = true;
       }
-      return hard; // a hard IRQ: the guest runs the handler as mpirq.c does (_modmachine.py)
+      return null; // a hard IRQ's handler the guest runs as mpirq.c does (_modmachine.py _hard_irq)
     },
   } satisfies HostCalls<"machine_pin">;
 }

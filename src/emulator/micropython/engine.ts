@@ -23,6 +23,7 @@ function workerFile(): string {
   return path.join(packageRoot(), entry);
 }
 
+let wasmFile: Promise<Uint8Array> | undefined;
 const wasm = new Map<number, Promise<WebAssembly.Module>>();
 /**
  * MicroPython's WebAssembly printing floats with `floatDigits` digits (float-precision.ts) and hashing
@@ -34,8 +35,9 @@ function compiledWasm(floatDigits: number): Promise<WebAssembly.Module> {
   const { compile } = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module> } }).WebAssembly;
   let module = wasm.get(floatDigits);
   if (!module) {
-    const file = require.resolve("@micropython/micropython-webassembly-pyscript/micropython.wasm");
-    module = readFile(file).then((bytes) => compile(withLazyStrHash(withFloatPrecision(bytes, floatDigits))));
+    // Read once for every digit count (a lab of ESP8266s and other boards compiles two).
+    wasmFile ??= readFile(require.resolve("@micropython/micropython-webassembly-pyscript/micropython.wasm"));
+    module = wasmFile.then((bytes) => compile(withLazyStrHash(withFloatPrecision(bytes, floatDigits))));
     wasm.set(floatDigits, module);
   }
   return module;

@@ -161,8 +161,9 @@ function memory(): Uint8Array {
 // value while __exit__ runs, the heap block a closure's or a class's call copies its arguments to)
 // is not on the Python stack. The VM's own branches collect only when the calls below are plain
 // calls of Python code (collector.ts), as does dir(obj) between two names; a host call unless that
-// __exit__ or a built-in calling back into Python (sorted, join, sum, min, max) is below. The argument blocks of such calls, and dir()'s list, are pinned (realm.ts
-// heldByC, pinned-args.ts; other C callers are a known limit).
+// __exit__ or a built-in calling back into Python (sorted, join, sum, min, max) is below. The
+// argument blocks of such calls, and dir()'s list, are pinned (realm.ts heldByC, pinned-args.ts;
+// other C callers are a known limit).
 let callDepthAddress = -1;
 const depthSnapshots: Int32Array[] = [];
 /** The __main__ dict (its proxy's reference; the glue holds the proxy), a C string of a key to look up, and 12 bytes for the (unused) result. */

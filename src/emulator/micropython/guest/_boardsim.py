@@ -388,7 +388,7 @@ def _import_as_firmware():
 
     def search_flash():
         seen[0] = _flash.changes()
-        seen[1] = list(sys.path)
+        seen[1] = _script_path()
         search(shadowable, seen[1])  # every name in one host call
 
     def flash_unseen():
