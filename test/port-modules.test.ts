@@ -810,6 +810,38 @@ describe("no boardsim internals reach a script (item 7)", () => {
       .filter((name) => !name.startsWith("_")),
   );
 
+  // The library's own modules: a script's import of one is ImportError whether or not the library
+  // has loaded it (vfs.VfsFat's driver at its first use, tls's streams), and sys.modules never
+  // holds one (py/builtinimport.c keeps there only modules loaded from a file).
+  it.each([...BOARDS, "mpython"])("%s: the library's private modules are never in sys.modules nor importable, before or after it loads them", async (board) => {
+    const lines = await printed(
+      board,
+      `import sys, vfs
+print(sorted(sys.modules))
+class Blank:
+    def readblocks(self, n, buf):
+        buf[:] = bytes(len(buf))
+    def writeblocks(self, n, buf):
+        pass
+    def ioctl(self, op, arg):
+        return 64 if op == 4 else 512 if op == 5 else 0
+try:
+    vfs.mount(vfs.VfsFat(Blank()), "/blank")
+except OSError:
+    pass
+import tls
+print(sorted(sys.modules))
+for name in ("_vfs_fat", "_errno", "_stream", "_modmicropython"):
+    try:
+        __import__(name)
+        print("imported", name)
+    except ImportError as e:
+        print(e)
+`,
+    );
+    expect(lines).toEqual(["[]", "[]", "no module named '_vfs_fat'", "no module named '_errno'", "no module named '_stream'", "no module named '_modmicropython'"]);
+  });
+
   it.each([...BOARDS, "mpython"])("%s: reprs, dir() of every module, tracebacks and import errors show only the firmware's names", async (board) => {
     const b = await run(
       board,

@@ -198,9 +198,10 @@ def _import_as_firmware():
     students = [0]  # imports of the student's files running: sys.modules is sorted once they end
     original = builtins.__import__
     loading = _loading
+    own_imports = _host.own_imports
     kept = set()  # sys.modules entries found to be the firmware's frozen ones or the student's
 
-    def hide(at_start=False):
+    def hide():
         # No host call in here (a file's stat): one would count the rest of an untimed import as
         # the script's busy time (_host.call resumes the count).
         for name in list(sys.modules):
@@ -209,9 +210,10 @@ def _import_as_firmware():
             if name in kept:
                 pass
             elif top.startswith("_") or top in ("js", "jsffi"):
-                # those loaded later stay, for the library's own imports (but the two the REPL imports)
-                if at_start or name in ("_boardsim", "_board"):
-                    private[name] = sys.modules.pop(name)
+                # the library's own, loaded at start-up or later (vfs's FAT driver, tls's streams):
+                # the firmware's sys.modules holds no such name (py/builtinimport.c keeps there only
+                # what it loaded from a file)
+                private[name] = sys.modules.pop(name)
             elif top in ours and top not in builtin:
                 kept.add(name)  # frozen on the board
             elif dot < 0 and is_builtin(top):
@@ -254,11 +256,16 @@ def _import_as_firmware():
                 if module is not None:
                     return module
                 name = base
+        # the library's private modules import only into its own modules, as they load or at their
+        # own imports later (_host.own_imports): for a script, as on the board, no such module
+        own = loading[0] or own_imports[0] or name in _WORKERS
         if name in private:
-            if (loading[0] == 0 and name not in _WORKERS) or private[name] is None:
+            if not own or private[name] is None:
                 raise ImportError("no module named '%s'" % name)
             return private[name]
         package = name.split(".")[0]
+        if package[:1] == "_" and package in library and not own:
+            raise ImportError("no module named '%s'" % name)
         if package not in library:
             if (len(args) > 3 and args[3]) or loading[0] or nested[0] or name in kept:
                 return original(name, *args)
@@ -471,7 +478,7 @@ def _import_as_firmware():
     for name, module in list(sys.modules.items()):
         if getattr(module, "__file__", "").startswith("/boardsim/"):
             del module.__file__  # loaded at start-up: built into the firmware
-    hide(True)
+    hide()
 
 
 _native_help = None

@@ -19,6 +19,11 @@ def defer(fn):
     deferred.append(fn)
 
 
+# The library's own imports at run time (vfs's FAT driver at its first use): the import hook
+# (_boardsim._import_as_firmware) lets them reach its private modules, as while a module loads.
+own_imports = [0]
+
+
 def run_deferred():
     # Only where the worker may collect (not under a with block's __exit__ on its way out, nor a
     # call whose argument block it cannot pin, pinned-args.ts): elsewhere the collections fn asks
