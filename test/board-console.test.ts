@@ -30,6 +30,29 @@ async function repl(run: ConsoleRun, line: string): Promise<string> {
 }
 
 describe("boot", () => {
+  // The board's heap at its REPL, as the firmware's mem_info() prints it (py/modmicropython.c:71-93,
+  // py/gc.c:1175-1185): the board's total, a few KB used, never the guest library's ≈ 130 KB; the
+  // same after a soft reset, which brings the interpreter back as it was after boot.
+  it.each([
+    ["pico_w", 192 * 1024, 7936],
+    ["esp8266", 37_952, 8192],
+  ])("%s: micropython.mem_info() at the REPL shows the board's heap, after a soft reset too", async (board, heap, stackLimit) => {
+    const run = await boot(board);
+    await run.take(">>> ");
+    const memInfo = async () => {
+      const lines = (await repl(run, "import micropython; micropython.mem_info()")).split("\r\n");
+      expect(lines[1]).toMatch(new RegExp(`^stack: \\d+ out of ${stackLimit}$`));
+      const [total, used, free] = /^GC: total: (\d+), used: (\d+), free: (\d+)$/.exec(lines[2]!)!.slice(1).map(Number) as [number, number, number];
+      expect([total, used + free]).toEqual([heap, heap]);
+      expect(used).toBeLessThan(8192); // a few KB: the REPL's own (its input line, the console's reader)
+      expect(Number(/ No\. of 1-blocks: (\d+)/.exec(lines[3]!)![1])).toBeLessThan(500); // not the library's ≈ 1500
+    };
+    await memInfo();
+    run.type("\x04");
+    await run.take(">>> ");
+    await memInfo();
+  });
+
   it("ESP32's first boot formats the flash, writes the firmware's boot.py, then shows the banner and >>>", async () => {
     const run = await boot("esp32");
     expect(await run.take(">>> ")).toBe(`Performing initial setup\r\n${banner("esp32")}`);

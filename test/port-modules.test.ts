@@ -52,6 +52,48 @@ describe("sys and os as the board (item 6)", () => {
     expect(before).toBeGreaterThan(heap * 0.95);
     expect(before).toBeLessThanOrEqual(heap);
   });
+
+  // py/modgc.c:76-82 (mem_alloc: gc_info's used), py/modmicropython.c:71-108 (mem_info, qstr_info),
+  // py/gc.c:1175-1185 (gc_dump_info), :1187-1313 (the map); the stack limits: ports/rp2/main.c:114
+  // (PICO_STACK_SIZE 0x2000, CMakeLists.txt:486, less 256), ports/esp32/main.c:127 (16 KiB less
+  // 1024), ports/esp8266/main.c:54; max new split only where MICROPY_GC_SPLIT_HEAP_AUTO is set
+  // (ports/esp32/mpconfigport.h:87-88). The firmware's qstrs are in ROM: qstr_info counts the
+  // script's (py/qstr.c:398-423). The library's ≈ 130 KB and ≈ 700 qstrs are never shown.
+  it.each([
+    ["pico_w", 192 * 1024, 7936, ""],
+    ["esp32", 111_936, 15360, ", max new split: 0"],
+    ["esp8266", 37_952, 8192, ""],
+  ])("%s: gc.mem_alloc(), micropython.mem_info() and qstr_info() show the board's heap, stack limit and qstrs", async (board, heap, stackLimit, split) => {
+    const lines = await printed(
+      board,
+      `import gc, micropython
+print(gc.mem_alloc(), gc.mem_free())
+micropython.mem_info()
+a_name_no_firmware_has = bytearray(4096)
+micropython.qstr_info(1)
+micropython.mem_info(1)
+`,
+    );
+    const [alloc, free] = lines[0]!.split(" ").map(Number) as [number, number];
+    expect(alloc).toBeGreaterThan(0);
+    expect(alloc).toBeLessThan(4096); // a freshly booted board's few KB
+    expect(alloc + free).toBe(heap);
+    expect(lines[1]).toBe(`stack: ${lines[1]!.split(" ")[1]} out of ${stackLimit}`);
+    const gcLine = /^GC: total: (\d+), used: (\d+), free: (\d+)(.*)$/.exec(lines[2]!)!;
+    expect([Number(gcLine[1]), Number(gcLine[2]) + Number(gcLine[3]), gcLine[4]]).toEqual([heap, heap, split]);
+    expect(Math.abs(Number(gcLine[3]) - free)).toBeLessThan(256); // the lines printed in between
+    const counts = / No\. of 1-blocks: (\d+), 2-blocks: (\d+), max blk sz: (\d+), max free sz: (\d+)$/.exec(lines[3]!)!.slice(1).map(Number);
+    expect(counts[0]! + counts[1]!).toBeLessThan(100); // the script's objects, not the library's ≈ 1500
+    expect(counts[3]! * 16).toBeGreaterThan(free * 0.9); // the board's free heap is one block
+    const qstrs = /^qstr pool: n_pool=1, n_qstr=(\d+), n_str_data_bytes=(\d+), n_total_bytes=\d+$/.exec(lines[4]!)!;
+    expect(Number(qstrs[1])).toBeLessThan(10);
+    expect(lines).toContain("Q(a_name_no_firmware_has)");
+    const map = lines.slice(lines.indexOf(lines.find((line) => line.startsWith("GC memory layout; from "))!) + 1);
+    expect(lines.find((line) => line.startsWith("GC memory layout; from "))).toMatch(/^GC memory layout; from [0-9a-f]+:$/);
+    const blocks = map.filter((line) => /^[0-9a-f]{8}: /.test(line)).map((line) => line.slice(10)).join("");
+    expect(blocks).toContain(`h${"=".repeat(255)}`); // the bytearray's 4096 bytes
+    expect(blocks.replace(/\./g, "").length * 16).toBeLessThan(2 * 4096 + 4096); // its blocks and the script's few, no library's
+  });
 });
 
 describe("time with each port's epoch (item 6)", () => {
@@ -810,6 +852,38 @@ describe("no boardsim internals reach a script (item 7)", () => {
       .filter((name) => !name.startsWith("_")),
   );
 
+  // The library's own modules: a script's import of one is ImportError whether or not the library
+  // has loaded it (vfs.VfsFat's driver at its first use, tls's streams), and sys.modules never
+  // holds one (py/builtinimport.c keeps there only modules loaded from a file).
+  it.each([...BOARDS, "mpython"])("%s: the library's private modules are never in sys.modules nor importable, before or after it loads them", async (board) => {
+    const lines = await printed(
+      board,
+      `import sys, vfs
+print(sorted(sys.modules))
+class Blank:
+    def readblocks(self, n, buf):
+        buf[:] = bytes(len(buf))
+    def writeblocks(self, n, buf):
+        pass
+    def ioctl(self, op, arg):
+        return 64 if op == 4 else 512 if op == 5 else 0
+try:
+    vfs.mount(vfs.VfsFat(Blank()), "/blank")
+except OSError:
+    pass
+import tls
+print(sorted(sys.modules))
+for name in ("_vfs_fat", "_errno", "_stream", "_modmicropython"):
+    try:
+        __import__(name)
+        print("imported", name)
+    except ImportError as e:
+        print(e)
+`,
+    );
+    expect(lines).toEqual(["[]", "[]", "no module named '_vfs_fat'", "no module named '_errno'", "no module named '_stream'", "no module named '_modmicropython'"]);
+  });
+
   it.each([...BOARDS, "mpython"])("%s: reprs, dir() of every module, tracebacks and import errors show only the firmware's names", async (board) => {
     const b = await run(
       board,
@@ -889,6 +963,16 @@ print(network.WLAN.PM_NONE == network.WLAN.PM_NONE)
     expect(lines.slice(3, 7).flatMap((line) => line.split(" ")).filter((name) => name.startsWith("_") && !MODULE.includes(name))).toEqual([]);
     // PM_NONE is WLAN's (extmod/network_cyw43.c:551, ports/esp32/network_wlan.c:747), not the module's
     expect([lines[3].includes("PM_NONE"), lines[7]]).toEqual([false, "True"]);
+  });
+
+  // py/modmicropython.c:169-206 with the ports' config (MICROPY_CONFIG_ROM_LEVEL_EXTRA_FEATURES,
+  // MICROPY_ENABLE_EMERGENCY_EXCEPTION_BUF: ports/rp2/mpconfigport.h:84, esp32:64, esp8266:56; no
+  // PYSTACK nor HEAP_LOCKED, py/mpconfig.h:1294)
+  it.each(BOARDS)("%s: dir(micropython) is the firmware's table, none of the library's helpers", async (board) => {
+    expect(await printed(board, `import micropython\nprint(" ".join(sorted(dir(micropython))))\nprint(micropython.alloc_emergency_exception_buf(100))\n`)).toEqual([
+      sorted(["alloc_emergency_exception_buf", "const", "heap_lock", "heap_unlock", "kbd_intr", "mem_info", "opt_level", "qstr_info", "schedule", "stack_use"]),
+      "None",
+    ]);
   });
 
   // py/modgc.c:103-114 (threshold: MICROPY_GC_ALLOC_THRESHOLD, py/mpconfig.h:199-200, on from the core features up)

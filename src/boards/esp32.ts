@@ -249,6 +249,9 @@ export const esp32: BoardProfile = {
     frozen: ["dht", "ds18x20", "neopixel", "onewire", "upysh", "webrepl", "webrepl_setup"], // ports/esp32/boards/manifest.py
     // main.c:130. mpython: UNVERIFIED, labplus's v2.x firmware is taken to have the ESP32's.
     sysPath: ["", ".frozen", "/lib"],
+    // main.c:127: MICROPY_TASK_STACK_SIZE (16 KiB, mpconfigport.h:195) less MP_TASK_STACK_LIMIT_MARGIN
+    // (1024, main.c:75-79); the heap grows by splits (mpconfigport.h:87-88).
+    memInfo: { stackLimit: 16 * 1024 - 1024, splitHeapAuto: true },
     modules: ["esp", "esp32"],
     firmwareModules: ESP32_MODULES,
     // ports/esp32/mpconfigport.h:180 MICROPY_SSL_MBEDTLS, ESP-IDF's own mbedTLS (UNVERIFIED version: IDF v5.0.4's).

@@ -199,6 +199,7 @@ export const esp8266: BoardProfile = {
     // ports/esp8266/boards/manifest.py; upysh: boards/ESP8266_GENERIC/manifest_2MiB.py (the 2 MiB+ build)
     frozen: ["dht", "ds18x20", "neopixel", "onewire", "webrepl", "webrepl_setup", "upysh"],
     sysPath: ["", ".frozen", "/lib", "/"], // main.c:58-59 (mp_reset)
+    memInfo: { stackLimit: 8192, splitHeapAuto: false }, // main.c:54
     modules: ["esp"],
     firmwareModules: ESP8266_MODULES,
     // ports/esp8266: MICROPY_SSL_AXTLS (mpconfigport.h:60, 128); axTLS has no MBEDTLS_VERSION.

@@ -200,6 +200,8 @@ export const picoW: BoardProfile = {
     // webrepl_setup beside it (micropython-lib net/webrepl/manifest.py).
     frozen: ["onewire", "ds18x20", "dht", "neopixel", "webrepl", "webrepl_setup"],
     sysPath: ["", ".frozen", "/lib"], // ports/rp2/main.c:153
+    // main.c:114: the stack's size less 256, PICO_STACK_SIZE=0x2000 (ports/rp2/CMakeLists.txt:486)
+    memInfo: { stackLimit: 0x2000 - 256, splitHeapAuto: false },
     modules: ["rp2"],
     firmwareModules: PICO_W_MODULES,
     // ports/rp2/mpconfigport.h:154 MICROPY_SSL_MBEDTLS; lib/mbedtls at v1.23.0 is Mbed TLS 3.5.1 (UNVERIFIED: read from the submodule's release, not a board).

@@ -49,6 +49,12 @@ export interface PortProfile {
    * A script imports only these (and the filesystem's); built-in ones are never in sys.modules.
    */
   firmwareModules: { builtin: readonly string[]; frozen: readonly string[] };
+  /**
+   * micropython.mem_info()'s own figures: the C stack limit the port's main.c sets
+   * (mp_stack_set_limit, "stack: n out of <limit>", py/modmicropython.c:78-79), and whether the GC
+   * line adds ", max new split: n" (MICROPY_GC_SPLIT_HEAP_AUTO, py/gc.c:1180-1182).
+   */
+  memInfo: { stackLimit: number; splitHeapAuto: boolean };
   /** The TLS library behind the `tls`/`ssl` modules (MICROPY_SSL_MBEDTLS or MICROPY_SSL_AXTLS) and tls.MBEDTLS_VERSION. */
   tls: { library: "mbedtls"; version: string } | { library: "axtls" };
 }

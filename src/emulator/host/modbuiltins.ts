@@ -87,6 +87,7 @@ function portInfo(profile: BoardProfile) {
     adcRead: port.adc.readBits !== null,
     tls: port.tls,
     sysPath: port.sysPath,
+    memInfo: port.memInfo,
   };
 }
 

@@ -72,6 +72,8 @@ export interface Collector {
   markStack: MarkStackGuard;
   /** MP_STATE_THREAD(dict_locals)'s address: the collector's first root (library-first.ts). */
   dictLocals: number;
+  /** MP_STATE_MEM(area)'s address: the heap's first area (memory-report.ts). */
+  firstArea: number;
 }
 
 interface Env {
@@ -347,6 +349,7 @@ export function findCollector(env: Env): Collector {
     pins: argPins(() => new Int32Array(sandboxed.buffer()), firstArea, found),
     markStack: markStackGuard(() => new Int32Array(sandboxed.buffer()), firstArea, thresholdAddress, env.counts),
     dictLocals,
+    firstArea,
   };
 }
 

@@ -10,6 +10,7 @@ import { DATA_BYTES, DATA_CALLS, LENT_BYTES, LentData, READ } from "./data-chann
 import type { HostReply, WorkerInput, WorkerOutcome } from "./protocol.ts";
 import { type Collector, findCollector } from "./collector.ts";
 import { type LibraryFirst, libraryFirst } from "./library-first.ts";
+import { type MemoryReport, memoryReport } from "./memory-report.ts";
 import { loadSandboxedMicroPython, type WasmExports } from "./realm.ts";
 
 const input = workerData as WorkerInput;
@@ -108,7 +109,13 @@ function poll(): void {
 // other host call so the order of output and effects is kept.
 const decoder = new TextDecoder();
 let consoleBytes: number[] = [];
+/** The interpreter's own report being read (memory-report.ts), not printed: its bytes. */
+let captured: number[] | null = null;
 function onConsoleByte(byte: number): void {
+  if (captured !== null) {
+    captured.push(byte);
+    return;
+  }
   if (consoleBytes.push(byte) === 1) lent.consolePending(true);
   if (byte === 10 || consoleBytes.length >= 256) flushConsole();
 }
@@ -198,6 +205,49 @@ function callDepth(): Int32Array {
 
 let collector!: Collector;
 let library!: LibraryFirst;
+let report!: MemoryReport;
+
+/** The interpreter's output since `capture` began (micropython.qstr_info()'s), as text; the capture ends. */
+function endCapture(): string {
+  const text = new TextDecoder().decode(Uint8Array.from(captured ?? [])); // not the console's: a character it has half of stays
+  captured = null;
+  return text;
+}
+
+/** What the board's memory reports read (_micropython.py, _modgc.py), by `what`. */
+function memoryFigures(what: unknown, arg: unknown): number | string {
+  switch (what) {
+    case "alloc": // gc.mem_alloc(): the board's heap less its free bytes (py/modgc.c gc_mem_alloc: gc_info's used)
+      return input.heapBytes - collector.freeBytes();
+    case "mark":
+      report.mark();
+      return 0;
+    case "counts": // mem_info's: the board's heap, its free bytes (as gc.mem_free()), its blocks' counts
+      return [input.heapBytes, collector.freeBytes(), ...report.counts()].join(" ");
+    case "layout": {
+      const letters = checked(arg, isString).split(" ");
+      const types = new Map<number, string>();
+      // "<id> <letter>" pairs: a type object by id() (its address), the letter its instances get
+      for (let i = 0; i + 1 < letters.length; i += 2) types.set(bytesSpan(Number(letters[i]), 4).address, letters[i + 1]!);
+      return report.layout(types);
+    }
+    case "capture":
+      flushConsole();
+      captured = [];
+      return 0;
+    case "qstrBase":
+      report.qstrBase(endCapture());
+      return 0;
+    case "qstrs": {
+      // qstr_info(1)'s output: the board's figures, then every name its Q(name) lines give
+      const text = endCapture();
+      const { pools, count, dataBytes, totalBytes } = report.qstrs(text);
+      return [[pools, count, dataBytes, totalBytes].join(" "), ...Array.from(text.matchAll(/^Q\((.*)\)$/gm), (m) => m[1])].join("\n");
+    }
+    default:
+      throw new TypeError("invalid bridge argument");
+  }
+}
 
 /**
  * Runs the collection the interpreter asked for: at a safe point of the VM (collector.ts found it
@@ -371,6 +421,10 @@ const bridge = {
   freeBytes(): number {
     return collector.freeBytes();
   },
+  /** gc.mem_alloc(), micropython.mem_info() and qstr_info(): the board's part of the memory (memoryFigures). */
+  memory(what: unknown, arg: unknown = null): number | string {
+    return memoryFigures(what, arg);
+  },
   /** gc.threshold(n) of the script, in bytes as py/modgc.c keeps it (-1: none). */
   gcThreshold(bytes: unknown): void {
     if (!Number.isSafeInteger(bytes) || (bytes as number) < -1) throw new TypeError("invalid bridge argument");
@@ -441,6 +495,7 @@ sandboxed.registerJsModule("_boardsim_js", bridge);
 callDepthAddress = findCallDepth();
 collector = findCollector({ mp, wasm, sandboxed, callDepthAddress, counts: input.collections });
 library = libraryFirst(() => new Int32Array(sandboxed.buffer()), collector.dictLocals);
+report = memoryReport(() => new Int32Array(sandboxed.buffer()), collector.firstArea);
 // Before the library loads: _hostdata.py views it at its import.
 const lent = new LentData(input.data, wasm.malloc(LENT_BYTES), () => sandboxed.buffer());
 const key = new TextEncoder().encode("__name__\0"); // an interned name: the lookup allocates nothing

@@ -27,6 +27,12 @@ def setup(source, name, heap_bytes):
     _reserve(heap_bytes)
     import _flash
     import _micropython
+    import _modmicropython
+
+    # Reached through micropython's functions, and kept out of sys.modules from here: one entry more
+    # there reordered its table, and with it the chain the collector marks first (_mark_first),
+    # whose marking then filled py/gc.c's mark stack on the ESP32 (python-gc.test.ts, "mark stack").
+    del sys.modules["_modmicropython"]
     import _os
     import _sys
     import _vfs
@@ -83,6 +89,7 @@ def setup(source, name, heap_bytes):
             del table[key]
     # help('modules')'s names as one str: one object, not 30-70.
     info["helpModules"] = " ".join(info["helpModules"])
+    _modmicropython._qstr_base()  # the library's qstrs, which qstr_info() leaves out
     del setup, _as_builtin, _OPTIONAL, _mark_first
 
 
@@ -198,9 +205,10 @@ def _import_as_firmware():
     students = [0]  # imports of the student's files running: sys.modules is sorted once they end
     original = builtins.__import__
     loading = _loading
+    own_imports = _host.own_imports
     kept = set()  # sys.modules entries found to be the firmware's frozen ones or the student's
 
-    def hide(at_start=False):
+    def hide():
         # No host call in here (a file's stat): one would count the rest of an untimed import as
         # the script's busy time (_host.call resumes the count).
         for name in list(sys.modules):
@@ -209,9 +217,10 @@ def _import_as_firmware():
             if name in kept:
                 pass
             elif top.startswith("_") or top in ("js", "jsffi"):
-                # those loaded later stay, for the library's own imports (but the two the REPL imports)
-                if at_start or name in ("_boardsim", "_board"):
-                    private[name] = sys.modules.pop(name)
+                # the library's own, loaded at start-up or later (vfs's FAT driver, tls's streams):
+                # the firmware's sys.modules holds no such name (py/builtinimport.c keeps there only
+                # what it loaded from a file)
+                private[name] = sys.modules.pop(name)
             elif top in ours and top not in builtin:
                 kept.add(name)  # frozen on the board
             elif dot < 0 and is_builtin(top):
@@ -254,11 +263,16 @@ def _import_as_firmware():
                 if module is not None:
                     return module
                 name = base
+        # the library's private modules import only into its own modules, as they load or at their
+        # own imports later (_host.own_imports): for a script, as on the board, no such module
+        own = loading[0] or own_imports[0] or name in _WORKERS
         if name in private:
-            if (loading[0] == 0 and name not in _WORKERS) or private[name] is None:
+            if not own or private[name] is None:
                 raise ImportError("no module named '%s'" % name)
             return private[name]
         package = name.split(".")[0]
+        if package[:1] == "_" and package in library and not own:
+            raise ImportError("no module named '%s'" % name)
         if package not in library:
             if (len(args) > 3 and args[3]) or loading[0] or nested[0] or name in kept:
                 return original(name, *args)
@@ -471,7 +485,7 @@ def _import_as_firmware():
     for name, module in list(sys.modules.items()):
         if getattr(module, "__file__", "").startswith("/boardsim/"):
             del module.__file__  # loaded at start-up: built into the firmware
-    hide(True)
+    hide()
 
 
 _native_help = None
@@ -653,12 +667,20 @@ def _prepare_firmware():
     _trim_heap(_script[2], 0)
     _script = None
     _import_frozen_without_heap()
+    _host.memory("mark")  # the board's heap: what mem_info() counts
 
 
 def _retake(free_before):
     global _ballast
     _gc.collect()
     _ballast = _hold_all_but(free_before)
+
+
+def _mark_board_heap():
+    # The board's heap, what mem_info() counts: the free blocks once the script's source text is
+    # freed (it lay below the held spare, where the script's first objects go after a collection).
+    _gc.collect()
+    _host.memory("mark")
 
 
 def _keep_running_callbacks():
@@ -677,6 +699,7 @@ def run():
         _import_frozen_without_heap()
         code = compile(source, name, "exec")
         del source
+        _host.untimed(_mark_board_heap)  # the simulator's work, not the script's busy time
         # Held here too: while the script calls into a library module, only C locals (which the
         # collector cannot scan here) would hold its globals.
         # In __main__'s globals, as pyexec.c runs main.py: `import __main__` is the script's module.

@@ -19,6 +19,11 @@ def defer(fn):
     deferred.append(fn)
 
 
+# The library's own imports at run time (vfs's FAT driver at its first use): the import hook
+# (_boardsim._import_as_firmware) lets them reach its private modules, as while a module loads.
+own_imports = [0]
+
+
 def run_deferred():
     # Only where the worker may collect (not under a with block's __exit__ on its way out, nor a
     # call whose argument block it cannot pin, pinned-args.ts): elsewhere the collections fn asks
@@ -145,11 +150,17 @@ def _bridge(js):
         return js_free_bytes()
 
     js_soft_reset, js_raw_output, js_gc_threshold, may_collect = js.softReset, js.rawOutput, js.gcThreshold, js.mayCollect
-    js_free_bytes = js.freeBytes
+    js_free_bytes, js_memory = js.freeBytes, js.memory
+
+    def memory(what, arg=None):
+        # The board's part of the memory as gc.mem_alloc(), micropython.mem_info() and qstr_info()
+        # show it (see _micropython.py), by the worker.
+        return js_memory(what, arg)
+
     js.pins(uctypes.addressof(_pins), len(_pins))
     call_fns = (js_pause, js_call, js_resume, read_reply)
     data_fns = (js_pause, js_data, js_resume, read_reply)
-    return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, may_collect, json.loads(js.lent())
+    return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, may_collect, memory, json.loads(js.lent())
 
 
 # The worker collects garbage at host calls, but not while an instance is being constructed with
@@ -208,8 +219,8 @@ def _bytes_at(address, n):
         return uctypes.bytes_at(address, n)
 
 
-call, _data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, _may_collect, lent = _bridge(__import__("_boardsim_js"))
-del _bridge  # run once: kept, the table of its 13 nested functions' code was marked at every collection
+call, _data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, _may_collect, memory, lent = _bridge(__import__("_boardsim_js"))
+del _bridge  # run once: kept, the table of its 14 nested functions' code was marked at every collection
 # Where the lent copy's parts start (data-channel.ts LentData.layout: words, reply region,
 # read-ahead, sends, end): a recv data call's bytes are in the reply region (_hostdata.py views the rest).
 _received = lent[1]

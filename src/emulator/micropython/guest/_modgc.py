@@ -2,9 +2,9 @@
 # with mem_free() counting the board's heap only. The webassembly port adds its growth allowance,
 # gc_get_max_new_split() (128 MiB, ports/webassembly/main.c), to mem_free(); the worker never lets
 # the heap grow.
-from gc import disable, enable, isenabled, mem_alloc
+from gc import disable, enable, isenabled
 import gc as _native
-from _host import collect as _collect, run_deferred as _run_deferred, gc_threshold as _gc_threshold, free_bytes as _free_bytes
+from _host import collect as _collect, run_deferred as _run_deferred, gc_threshold as _gc_threshold, free_bytes as _free_bytes, memory as _memory
 # The script's threshold as the firmware keeps it: -1 until set (py/gc.c gc_init); the worker sets
 # the interpreter's own from the free heap and this (see collector.ts).
 _threshold = [-1]
@@ -25,6 +25,13 @@ def mem_free():
     # reads it a block at a time, ≈ 0.8 ms for a 1 MiB heap, and the library's heap trim
     # (_boardsim._fill) asks hundreds of times at each start.
     return _free_bytes()
+
+
+def mem_alloc():
+    # gc_info's used bytes (py/modgc.c gc_mem_alloc): the board's heap less its free bytes, not
+    # the library's blocks the interpreter's own counts.
+    _run_deferred()
+    return _memory("alloc")
 
 
 def collect():

@@ -4,7 +4,7 @@
 from vfs import *
 from vfs import mount as _mount, umount as _umount
 import io
-from _host import constructor as _held
+from _host import constructor as _held, own_imports as _own_imports
 import _flash
 
 del VfsPosix  # the interpreter's own files: not in the boards' firmware (extmod/modvfs.c:54-56, MICROPY_VFS_POSIX off)
@@ -13,8 +13,11 @@ del VfsPosix  # the interpreter's own files: not in the boards' firmware (extmod
 def _fat():
     # Loaded on first use: built into the firmware (C), it costs the board's heap nothing there,
     # and the ESP8266's heap has no room for it at start-up here.
-    from _vfs_fat import VfsFat
-
+    _own_imports[0] += 1
+    try:
+        from _vfs_fat import VfsFat
+    finally:
+        _own_imports[0] -= 1
     return VfsFat
 
 
