@@ -17,6 +17,7 @@ const scripts: Record<string, string> = {
   "await-forever.ts": `print("waiting");\nawait new Promise(() => {});\n`,
   "lightsleep.ts": `import machine from "machine";\nprint("sleeping");\nmachine.lightsleep();\n`,
   "lightsleep.py": `import machine\nprint("sleeping")\nmachine.lightsleep()\n`,
+  "rejects.ts": `print("start");\nasync function f() { throw new TypeError("bad thing"); }\nf();\nprint("after");\n`,
   "joined.ts": [
     `import network from "network";`,
     `import time from "time";`,
@@ -137,6 +138,16 @@ describe("a script that fails or never ends", () => {
     expect(await run.exit).toBe(130);
     expect(run.stdout().endsWith(printed + end)).toBe(true);
     expect(run.stderr()).not.toMatch(/Warning|unsettled/);
+  });
+
+  it("a rejection no code can handle: its traceback after asyncio's words, the script goes on, exit 0", async () => {
+    const run = boardsim("run", "--board", "pico_w", "--script", script("rejects.ts"));
+    expect(await run.exit).toBe(0);
+    const file = path.relative(process.cwd(), script("rejects.ts"));
+    expect(run.stdout()).toMatch(
+      new RegExp(`\\nstart\\nafter\\nTask exception wasn't retrieved\\nTraceback \\(most recent call last\\):\\n  File "${file}", line 3, in <module>\\n  File "${file}", line 2, in f\\nTypeError: bad thing\\n$`),
+    );
+    expect(run.stderr()).toBe("");
   });
 });
 

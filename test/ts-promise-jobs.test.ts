@@ -160,6 +160,7 @@ print("end of script");
 
   it.each([
     ["the top level awaits", "await serve();"],
+    ["no code awaits", "serve();"],
   ])("Ctrl-C while a job %s blocks in accept() ends the script with KeyboardInterrupt at the job's line", async (_, call) => {
     const { b } = await start(`import socket from "socket";
 async function serve() {
@@ -176,5 +177,75 @@ ${call}
     b.board!.interrupt();
     expect(await b.finished()).toMatchObject({ kind: "raised", pyType: "KeyboardInterrupt" });
     expect(b.lines().slice(2)).toEqual(["accepting", "Traceback (most recent call last):", '  File "main.ts", line 8, in serve', "KeyboardInterrupt: "]);
+  });
+});
+
+describe("a rejection no code can handle", () => {
+  it("is printed as asyncio prints a task's exception nobody retrieved, at the script's lines, and the script goes on", async () => {
+    const { lines, outcome } = await run(`print("start");
+Promise.reject(new Error("boom"));
+async function f() { throw new TypeError("bad thing"); }
+f();
+print("after");
+`);
+    expect(lines).toEqual([
+      "start",
+      "after",
+      "Task exception wasn't retrieved",
+      "Traceback (most recent call last):",
+      '  File "main.ts", line 2, in <module>',
+      "Exception: boom",
+      "Task exception wasn't retrieved",
+      "Traceback (most recent call last):",
+      '  File "main.ts", line 4, in <module>',
+      '  File "main.ts", line 3, in f',
+      "TypeError: bad thing",
+    ]);
+    expect(outcome).toEqual({ kind: "finished" });
+  });
+
+  it("after an await, from a .then callback, from void f(), and from an async Timer callback: each printed as its job ends", async () => {
+    const { lines, outcome } = await run(`import machine from "machine";
+import time from "time";
+async function later(n: number) {
+  await null;
+  time.sleep_ms(n);
+  throw new ValueError(n);
+}
+later(20);
+Promise.resolve().then(() => { throw new OSError(104); });
+void later(10);
+machine.Timer(-1).init({ period: 50, mode: machine.Timer.ONE_SHOT, callback: async () => { await null; throw new KeyError("tick"); } });
+await later(30).catch((e) => print("caught", e));
+time.sleep_ms(100);
+print("end");
+`);
+    const errors = lines.filter((l) => /Error|wasn't/.test(l) || l.startsWith("caught") || l === "end");
+    expect(errors).toEqual([
+      "Task exception wasn't retrieved",
+      "ValueError: 20",
+      "Task exception wasn't retrieved",
+      "OSError: [Errno 104] ECONNRESET",
+      "Task exception wasn't retrieved",
+      "ValueError: 10",
+      "caught 30",
+      "Task exception wasn't retrieved",
+      "KeyError: tick",
+      "end",
+    ]);
+    expect(lines).toContain('  File "main.ts", line 6, in later');
+    expect(outcome).toEqual({ kind: "finished" });
+  });
+
+  it("a handled one is not printed: awaited, caught, or passed on to a promise that is", async () => {
+    const { lines, outcome } = await run(`async function fails() { await null; throw new ValueError("handled"); }
+fails().catch(() => print("caught"));
+try { await fails(); } catch (e) { print("awaited", e); }
+const p = fails();
+await Promise.allSettled([p]);
+print("end");
+`);
+    expect(lines).toEqual(["caught", "awaited handled", "end"]);
+    expect(outcome).toEqual({ kind: "finished" });
   });
 });

@@ -22,7 +22,12 @@ const RUN_ENTRY = `import ${JSON.stringify(ENTRY_FILE)};`;
 const CONFIG_FILE = "boardsim:config";
 /** The board idling for its callbacks (settle): no frame of it is the script's. */
 const IDLE_FILE = "boardsim:idle";
-
+/**
+ * The line before the traceback of a rejection no code can handle: asyncio's for a task's
+ * exception no one retrieved (extmod/asyncio/core.py v1.23.0, `_exc_context`). Its next line,
+ * "future: <Task> coro= ...", names a Task, which a promise is not: left out.
+ */
+const UNRETRIEVED = "Task exception wasn't retrieved";
 /**
  * Host calls done with their bytes when they return, which read them in place (raw-ffi.ts,
  * RawBinding.borrowing): print's `write` (consoleText makes them text first) and the text helpers.
@@ -72,6 +77,8 @@ export class QuickJsEngine implements GuestEngine {
   /** A guest module the script imports that the board has not (moduleSource): the link failed there. */
   private missingModule: string | undefined;
   private slice = new TimeSlice();
+  /** Set when a rejection no code can handle ends the script (unretrieved): how it ended. */
+  private ended: RunOutcome | undefined;
 
   private constructor(
     private readonly script: CompiledScript,
@@ -85,6 +92,7 @@ export class QuickJsEngine implements GuestEngine {
 
   async run(host: GuestHost): Promise<RunOutcome> {
     this.hostOpen = true;
+    this.ended = undefined;
     let snapshot: Snapshot;
     const script = { code: this.script.code, file: ENTRY_FILE, configKeys: Object.keys(this.options.config) };
     try {
@@ -103,7 +111,7 @@ export class QuickJsEngine implements GuestEngine {
     const { raw, ctx, heap, scriptBytes } = (await restore(snapshot, this.options.heapBytes, script)) ?? (await restore(snapshot, this.options.heapBytes));
     const runtime = ctx.runtime;
     // The same order as the snapshot's template installed them (snapshot.ts): the same ids.
-    raw.bind(ctx, this.renewing(nativesOf(heap)), () => this.hostOpen, guestError, BORROWING);
+    raw.bind(ctx, this.renewing(this.nativesFor(heap)), () => this.hostOpen, guestError, BORROWING);
     raw.bind(ctx, this.renewing(host), () => this.hostOpen, guestError, BORROWING, DROPPING);
     raw.onResume = () => this.slice.resumed();
     runtime.setModuleLoader((name) => this.moduleSource(name, snapshot.exports));
@@ -143,8 +151,9 @@ export class QuickJsEngine implements GuestEngine {
    */
   private async settle(ctx: QuickJSAsyncContext, value: QuickJSHandle, heap: BoardHeap, last: boolean): Promise<RunOutcome | undefined> {
     for (;;) {
-      const failed = await this.evaluate(() => runPromiseJobs(ctx, () => this.slice.exceeded));
+      const failed = await this.evaluate(() => runPromiseJobs(ctx, () => this.slice.exceeded || this.ended !== undefined));
       if (typeof failed === "string") return limitReached(failed, this.script);
+      if (this.ended) return this.ended;
       if (failed) return this.raised(ctx, failed, heap);
       const state = ctx.getPromiseState(value);
       if (state.type === "rejected") return this.raised(ctx, state.error, heap);
@@ -198,6 +207,24 @@ export class QuickJsEngine implements GuestEngine {
     const stack = failed === undefined ? undefined : importFrame(this.script.code, failed, ENTRY_FILE);
     const { pyType, lines } = formatTraceback(stack ? { ...normalized, stack } : normalized, this.script, ENTRY_FILE);
     return { kind: "raised", pyType, traceback: lines };
+  }
+
+  /** The engine's helpers for the board's script: nativesOf(heap)'s, and its report of a rejection no code can handle. */
+  private nativesFor(heap: BoardHeap): GuestHost {
+    const natives = nativesOf(heap);
+    return { functionNames: natives.functionNames, call: (name, args) => (name === "unretrieved" ? this.unretrieved(args) : natives.call(name, args)) };
+  }
+
+  /**
+   * A rejection no code can handle (guest/dropped.ts): the text to print, its traceback at the
+   * script's lines after asyncio's words (UNRETRIEVED); the script goes on. One that `ends` it
+   * (KeyboardInterrupt, SystemExit) ends it as an uncaught error would, once its job is done (settle).
+   */
+  private unretrieved([name, message, stack, ends]: readonly HostValue[]): string | null {
+    const { pyType, lines } = formatTraceback({ name: String(name), message: String(message), stack: String(stack) }, this.script, ENTRY_FILE);
+    if (!ends) return [UNRETRIEVED, ...lines, ""].join("\n");
+    this.ended = { kind: "raised", pyType, traceback: lines };
+    return null;
   }
 
   private moduleSource(name: string, exports: Record<string, string[]>): string | { error: Error } {

@@ -4,6 +4,7 @@
  */
 import { strictAttributes } from "./attributes.ts";
 import { installBuiltins } from "./builtins.ts";
+import { dropped } from "./dropped.ts";
 import { caught, oserrorTexts, outOfMemory } from "./exceptions.ts";
 import { allocationFailed, boardInfo, call, pace } from "./host.ts";
 import machine from "./machine.ts";
@@ -64,4 +65,5 @@ for (const name of Object.keys(modules)) modules[name] = strictAttributes(module
 Object.defineProperty(globalThis, "__modules", { value: modules });
 Object.defineProperty(globalThis, "__tick", { value: __tick });
 Object.defineProperty(globalThis, "__caught", { value: __caught });
+Object.defineProperty(globalThis, "__dropped", { value: dropped });
 Object.defineProperty(globalThis, "__idle", { value: __idle });
