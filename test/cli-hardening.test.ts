@@ -14,6 +14,10 @@ const scripts: Record<string, string> = {
   "types.ts": `const n: number = "not a number";\nprint(n);\n`,
   "throws.ts": `function connect(): void {\n  throw new OSError(104);\n}\n\nconnect();\n`,
   "spin.ts": `print("spinning");\nwhile (true) {}\n`,
+  "await-forever.ts": `print("waiting");\nawait new Promise(() => {});\n`,
+  "lightsleep.ts": `import machine from "machine";\nprint("sleeping");\nmachine.lightsleep();\n`,
+  "lightsleep.py": `import machine\nprint("sleeping")\nmachine.lightsleep()\n`,
+  "rejects.ts": `print("start");\nasync function f() { throw new TypeError("bad thing"); }\nf();\nprint("after");\n`,
   "joined.ts": [
     `import network from "network";`,
     `import time from "time";`,
@@ -120,6 +124,30 @@ describe("a script that fails or never ends", () => {
     expect(await run.exit).toBe(130);
     const file = path.relative(process.cwd(), script("spin.ts"));
     expect(run.stdout()).toMatch(new RegExp(`\\nspinning\\nTraceback \\(most recent call last\\):\\n  File "${file}", line 2, in <module>\\nKeyboardInterrupt: \\n$`));
+  });
+
+  // A board idle with nothing armed holds no handle of Node's: the run must not end by itself.
+  it.each([
+    ["await-forever.ts", "waiting\n", "KeyboardInterrupt: \n"],
+    ["lightsleep.ts", "sleeping\n", `Traceback (most recent call last):\n  File "${path.relative(process.cwd(), script("lightsleep.ts"))}", line 3, in <module>\nKeyboardInterrupt: \n`],
+    ["lightsleep.py", "sleeping\n", `Traceback (most recent call last):\n  File "${script("lightsleep.py")}", line 3, in <module>\nKeyboardInterrupt: \n`],
+  ])("%s: a board waiting for nothing but its user stays up until Ctrl-C: exit 130, no Node warning", async (name, printed, end) => {
+    const run = boardsim("run", "--board", "pico_w", "--script", script(name));
+    await run.printed(printed);
+    run.child.kill("SIGINT");
+    expect(await run.exit).toBe(130);
+    expect(run.stdout().endsWith(printed + end)).toBe(true);
+    expect(run.stderr()).not.toMatch(/Warning|unsettled/);
+  });
+
+  it("a rejection no code can handle: its traceback after asyncio's words, the script goes on, exit 0", async () => {
+    const run = boardsim("run", "--board", "pico_w", "--script", script("rejects.ts"));
+    expect(await run.exit).toBe(0);
+    const file = path.relative(process.cwd(), script("rejects.ts"));
+    expect(run.stdout()).toMatch(
+      new RegExp(`\\nstart\\nafter\\nTask exception wasn't retrieved\\nTraceback \\(most recent call last\\):\\n  File "${file}", line 3, in <module>\\n  File "${file}", line 2, in f\\nTypeError: bad thing\\n$`),
+    );
+    expect(run.stderr()).toBe("");
   });
 });
 

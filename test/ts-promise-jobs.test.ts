@@ -7,10 +7,15 @@ import { describe, expect, it } from "vitest";
 import { Lab } from "../src/testing/index.ts";
 import { SLICE_MESSAGE } from "../src/emulator/quickjs/time-slice.ts";
 
+/** Starts `source` on a fresh board (simulated time) as main.ts. */
+async function start(source: string, board = "pico_w") {
+  const lab = new Lab({ timing: "fast" });
+  return { lab, b: await lab.addBoard({ name: "main", board, fileName: "main.ts", source }) };
+}
+
 /** Runs `source` on a fresh board (simulated time) to its end: the lines after the banner, and how it ended. */
 async function run(source: string, board = "pico_w") {
-  const lab = new Lab({ timing: "fast" });
-  const b = await lab.addBoard({ name: "main", board, fileName: "main.ts", source });
+  const { b } = await start(source, board);
   const outcome = await b.finished();
   return { lines: b.lines().slice(2), outcome };
 }
@@ -80,10 +85,52 @@ print("not reached");
     expect(outcome).toMatchObject({ kind: "raised", pyType: "ValueError" });
   });
 
-  it("a top-level await that nothing can settle: Node's warning, as a script that raised", async () => {
-    const { lines, outcome } = await run(`print("waiting");\nawait new Promise(() => {});\nprint("never");\n`);
-    expect(lines).toEqual(["waiting", "Warning: Detected unsettled top-level await"]);
-    expect(outcome).toMatchObject({ kind: "raised" });
+  it("a top-level await that nothing settles: the board stays up, idle, until Ctrl-C raises KeyboardInterrupt", async () => {
+    const { lab, b } = await start(`print("waiting");\nawait new Promise(() => {});\nprint("never");\n`);
+    await b.waitFor("waiting");
+    await lab.advance(24 * 3600 * 1000);
+    expect(b.result).toBeNull();
+    b.board!.interrupt();
+    expect(await b.finished()).toMatchObject({ kind: "raised", pyType: "KeyboardInterrupt" });
+    expect(b.lines().slice(2)).toEqual(["waiting", "KeyboardInterrupt: "]);
+  });
+
+  it("a top-level await that a Timer's callback settles: the board sleeps until it fires, then the script goes on", async () => {
+    const { lines, outcome } = await run(`import machine from "machine";
+import time from "time";
+const tim = machine.Timer(-1);
+const t0 = time.ticks_ms();
+await new Promise<void>((resolve) => tim.init({ period: 1500, mode: machine.Timer.ONE_SHOT, callback: () => resolve() }));
+print("fired after", time.ticks_diff(time.ticks_ms(), t0));
+`);
+    expect(lines).toEqual(["fired after 1500"]);
+    expect(outcome).toEqual({ kind: "finished" });
+  });
+
+  it("a top-level await that a Pin.irq callback settles: the script waits for the button", async () => {
+    const { lab, b } = await start(`import machine from "machine";
+const button = machine.Pin(4, machine.Pin.IN);
+print("press the button");
+await new Promise<void>((resolve) => button.irq(() => resolve(), machine.Pin.IRQ_RISING));
+print("pressed");
+`, "esp32");
+    await b.waitFor("press the button");
+    await lab.advance(60_000);
+    b.setPin(4, 1);
+    expect(await b.finished()).toEqual({ kind: "finished" });
+    expect(b.lines().slice(2)).toEqual(["press the button", "pressed"]);
+  });
+
+  it("a script that ends with a periodic Timer running: the board runs its callbacks on, as at the REPL, until Ctrl-C", async () => {
+    const { b } = await start(`import machine from "machine";
+let n = 0;
+machine.Timer(-1).init({ period: 100, mode: machine.Timer.PERIODIC, callback: () => print("tick", ++n) });
+print("end of script");
+`);
+    await b.waitFor("tick 3");
+    b.board!.interrupt();
+    expect(await b.finished()).toMatchObject({ kind: "raised", pyType: "KeyboardInterrupt" });
+    expect(b.lines().slice(2)).toEqual(["end of script", "tick 1", "tick 2", "tick 3", "KeyboardInterrupt: "]);
   });
 
   it("a memory bomb inside a job raises MemoryError", async () => {
@@ -111,13 +158,11 @@ print("end of script");
     expect(outcome).toMatchObject({ kind: "raised", pyType: "RuntimeError" });
   });
 
-  it("Ctrl-C while a job blocks in accept() ends the script with KeyboardInterrupt", async () => {
-    const lab = new Lab({ timing: "fast" });
-    const b = await lab.addBoard({
-      name: "main",
-      board: "pico_w",
-      fileName: "main.ts",
-      source: `import socket from "socket";
+  it.each([
+    ["the top level awaits", "await serve();"],
+    ["no code awaits", "serve();"],
+  ])("Ctrl-C while a job %s blocks in accept() ends the script with KeyboardInterrupt at the job's line", async (_, call) => {
+    const { b } = await start(`import socket from "socket";
 async function serve() {
   await null;
   const s = socket.socket();
@@ -126,12 +171,81 @@ async function serve() {
   print("accepting");
   s.accept();
 }
-await serve();
-`,
-    });
+${call}
+`);
     await b.waitFor("accepting");
     b.board!.interrupt();
     expect(await b.finished()).toMatchObject({ kind: "raised", pyType: "KeyboardInterrupt" });
-    expect(b.lines().at(-1)).toBe("KeyboardInterrupt: ");
+    expect(b.lines().slice(2)).toEqual(["accepting", "Traceback (most recent call last):", '  File "main.ts", line 8, in serve', "KeyboardInterrupt: "]);
+  });
+});
+
+describe("a rejection no code can handle", () => {
+  it("is printed as asyncio prints a task's exception nobody retrieved, at the script's lines, and the script goes on", async () => {
+    const { lines, outcome } = await run(`print("start");
+Promise.reject(new Error("boom"));
+async function f() { throw new TypeError("bad thing"); }
+f();
+print("after");
+`);
+    expect(lines).toEqual([
+      "start",
+      "after",
+      "Task exception wasn't retrieved",
+      "Traceback (most recent call last):",
+      '  File "main.ts", line 2, in <module>',
+      "Exception: boom",
+      "Task exception wasn't retrieved",
+      "Traceback (most recent call last):",
+      '  File "main.ts", line 4, in <module>',
+      '  File "main.ts", line 3, in f',
+      "TypeError: bad thing",
+    ]);
+    expect(outcome).toEqual({ kind: "finished" });
+  });
+
+  it("after an await, from a .then callback, from void f(), and from an async Timer callback: each printed as its job ends", async () => {
+    const { lines, outcome } = await run(`import machine from "machine";
+import time from "time";
+async function later(n: number) {
+  await null;
+  time.sleep_ms(n);
+  throw new ValueError(n);
+}
+later(20);
+Promise.resolve().then(() => { throw new OSError(104); });
+void later(10);
+machine.Timer(-1).init({ period: 50, mode: machine.Timer.ONE_SHOT, callback: async () => { await null; throw new KeyError("tick"); } });
+await later(30).catch((e) => print("caught", e));
+time.sleep_ms(100);
+print("end");
+`);
+    const errors = lines.filter((l) => /Error|wasn't/.test(l) || l.startsWith("caught") || l === "end");
+    expect(errors).toEqual([
+      "Task exception wasn't retrieved",
+      "ValueError: 20",
+      "Task exception wasn't retrieved",
+      "OSError: [Errno 104] ECONNRESET",
+      "Task exception wasn't retrieved",
+      "ValueError: 10",
+      "caught 30",
+      "Task exception wasn't retrieved",
+      "KeyError: tick",
+      "end",
+    ]);
+    expect(lines).toContain('  File "main.ts", line 6, in later');
+    expect(outcome).toEqual({ kind: "finished" });
+  });
+
+  it("a handled one is not printed: awaited, caught, or passed on to a promise that is", async () => {
+    const { lines, outcome } = await run(`async function fails() { await null; throw new ValueError("handled"); }
+fails().catch(() => print("caught"));
+try { await fails(); } catch (e) { print("awaited", e); }
+const p = fails();
+await Promise.allSettled([p]);
+print("end");
+`);
+    expect(lines).toEqual(["caught", "awaited handled", "end"]);
+    expect(outcome).toEqual({ kind: "finished" });
   });
 });

@@ -68,6 +68,10 @@ async function runBoards(
   const terminated = new Promise<NodeJS.Signals>((resolve) => (onTerminate = resolve));
   for (const signal of TERMINATING) process.on(signal, onTerminate);
   const timeout = deadline(net.timeoutMs);
+  // The boards are powered until the run ends. One waiting only for its user (a TS script's
+  // top-level await, machine.lightsleep() with nothing armed) holds no handle of Node's event loop,
+  // which would then end the process as if every script had ended (exit 0, nothing said).
+  const poweredOn = setInterval(() => {}, 2 ** 31 - 1); // Node's longest timer: it only holds the loop
   let leave!: () => void;
   const left = new Promise<"left">((resolve) => (leave = () => resolve("left")));
   const transports: ConsoleTransport[] = [];
@@ -99,6 +103,7 @@ async function runBoards(
     if (unmet) run.log.warn(unmet.why);
     return unmet?.code ?? code;
   } finally {
+    clearInterval(poweredOn);
     for (const transport of transports) transport.close();
     process.off("SIGINT", onSigint);
     for (const signal of TERMINATING) process.off(signal, onTerminate);

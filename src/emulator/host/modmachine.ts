@@ -4,7 +4,7 @@
  * its script from the start with reset_cause() DEEPSLEEP_RESET). Pins, ADC, PWM, RTC and timers
  * are machine_*.ts; the rest is micropython/guest/machine.py.
  */
-import { sleep } from "../../network-sim/clock/clock.ts";
+import { abortableWait } from "../../network-sim/clock/abortable-wait.ts";
 import { FirmwareError } from "../../network-sim/errors.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 
@@ -35,8 +35,25 @@ export function modmachine(board: BoardContext) {
       board.machineReset();
       return new Promise(() => {});
     },
-    /** lightsleep([ms]) / the REPL's wait: the script pauses; a scheduled callback ends the wait. */
-    machineLightsleep: (ms: number | null): Promise<null> =>
-      (ms === null ? board.scheduler.whenScheduled() : Promise.race([sleep(board.clock, ms, board.signal), board.scheduler.whenScheduled()])).then(() => null),
+    /**
+     * lightsleep([ms]) / the REPL's wait: the script pauses until `ms` have passed or a scheduled
+     * callback is due; Ctrl-C raises KeyboardInterrupt there, also in a sleep without `ms`.
+     */
+    machineLightsleep: (ms: number | null): Promise<null> => {
+      if (board.scheduler.pending) return Promise.resolve(null);
+      return abortableWait(board.signal, (resolve) => {
+        const wake = () => {
+          stop();
+          resolve(null);
+        };
+        const cancelTimer = ms === null ? () => {} : board.clock.setTimer(ms, wake);
+        const stop = () => {
+          cancelTimer();
+          board.scheduler.off(wake);
+        };
+        board.scheduler.onScheduled(wake);
+        return stop;
+      });
+    },
   } satisfies HostCalls<"modmachine">;
 }

@@ -20,6 +20,14 @@ const ENTRY_FILE = "main.js";
 const RUN_ENTRY = `import ${JSON.stringify(ENTRY_FILE)};`;
 /** Sets the board's config for a script compiled in a template (a script, not a module: no module of that name is made). */
 const CONFIG_FILE = "boardsim:config";
+/** The board idling for its callbacks (settle): no frame of it is the script's. */
+const IDLE_FILE = "boardsim:idle";
+/**
+ * The line before the traceback of a rejection no code can handle: asyncio's for a task's
+ * exception no one retrieved (extmod/asyncio/core.py v1.23.0, `_exc_context`). Its next line,
+ * "future: <Task> coro= ...", names a Task, which a promise is not: left out.
+ */
+const UNRETRIEVED = "Task exception wasn't retrieved";
 /**
  * Host calls done with their bytes when they return, which read them in place (raw-ffi.ts,
  * RawBinding.borrowing): print's `write` (consoleText makes them text first) and the text helpers.
@@ -69,6 +77,8 @@ export class QuickJsEngine implements GuestEngine {
   /** A guest module the script imports that the board has not (moduleSource): the link failed there. */
   private missingModule: string | undefined;
   private slice = new TimeSlice();
+  /** Set when a rejection no code can handle ends the script (unretrieved): how it ended. */
+  private ended: RunOutcome | undefined;
 
   private constructor(
     private readonly script: CompiledScript,
@@ -82,6 +92,7 @@ export class QuickJsEngine implements GuestEngine {
 
   async run(host: GuestHost): Promise<RunOutcome> {
     this.hostOpen = true;
+    this.ended = undefined;
     let snapshot: Snapshot;
     const script = { code: this.script.code, file: ENTRY_FILE, configKeys: Object.keys(this.options.config) };
     try {
@@ -100,7 +111,7 @@ export class QuickJsEngine implements GuestEngine {
     const { raw, ctx, heap, scriptBytes } = (await restore(snapshot, this.options.heapBytes, script)) ?? (await restore(snapshot, this.options.heapBytes));
     const runtime = ctx.runtime;
     // The same order as the snapshot's template installed them (snapshot.ts): the same ids.
-    raw.bind(ctx, this.renewing(nativesOf(heap)), () => this.hostOpen, guestError, BORROWING);
+    raw.bind(ctx, this.renewing(this.nativesFor(heap)), () => this.hostOpen, guestError, BORROWING);
     raw.bind(ctx, this.renewing(host), () => this.hostOpen, guestError, BORROWING, DROPPING);
     raw.onResume = () => this.slice.resumed();
     runtime.setModuleLoader((name) => this.moduleSource(name, snapshot.exports));
@@ -113,11 +124,11 @@ export class QuickJsEngine implements GuestEngine {
     const steps: [string, string, "module" | "global"][] = scriptBytes === undefined
       ? [[this.script.code, ENTRY_FILE, "module"]]
       : [[`__modules.config = ${JSON.stringify(this.options.config)};`, CONFIG_FILE, "global"], [RUN_ENTRY, RUN_FILE, "module"]];
-    for (const [code, file, type] of steps) {
+    for (const [i, [code, file, type]] of steps.entries()) {
       const result = await this.evaluate(() => ctx.evalCodeAsync(code, file, { type }));
       if (typeof result === "string") return limitReached(result, this.script);
       if (result.error) return this.raised(ctx, result.error, heap);
-      const ended = await this.settle(ctx, result.value, heap);
+      const ended = await this.settle(ctx, result.value, heap, i === steps.length - 1);
       if (ended) return ended;
     }
     return { kind: "finished" };
@@ -126,24 +137,38 @@ export class QuickJsEngine implements GuestEngine {
   /**
    * The script's stack is empty (its top-level code ran, or waits at a top-level `await`): its
    * promise jobs run, until none is left (promise-jobs.ts); then its module's promise says how it
-   * ended. One still pending has nothing left that could settle it (the board has no event source
-   * a promise could wait on: a blocking call blocks): Node ends such a program with exit code 13
-   * (Node's docs: esm.md "Top-level await", process.md "Exit codes", "Unsettled Top-Level Await")
-   * and, in newer versions, that warning; the board ends the script with the warning, as a script that
-   * raised (exit code 1). A rejected one ends as its error thrown at the top level would, as in
-   * Node (nodejs/node 35ef990: "always treat it like an uncaught exception").
+   * ended. A rejected one ends as its error thrown at the top level would, as in Node
+   * (nodejs/node 35ef990: "always treat it like an uncaught exception").
+   *
+   * One still pending waits on the board: no code of the script is left to settle it, but a Timer's
+   * or Pin.irq's callback can (a blocking call blocks: nothing else can). The board sleeps until
+   * one is due, runs it and then the jobs it made, and looks again (guest/index.ts, __idle); with
+   * nothing armed it stays up, idle, until Ctrl-C, a reset or the run's end (--timeout, a signal),
+   * as a board sits at its REPL. Node instead ends such a program (exit code 13 and, since
+   * nodejs/node#51999, "Warning: Detected unsettled top-level await"): it knows when no event
+   * source is left, and a board always has its pins and timers. After the script's `last` step,
+   * the same while its timers run, as on a .py board (_boardsim.py _keep_running_callbacks).
    */
-  private async settle(ctx: QuickJSAsyncContext, value: QuickJSHandle, heap: BoardHeap): Promise<RunOutcome | undefined> {
-    const failed = await this.evaluate(() => runPromiseJobs(ctx, () => this.slice.exceeded));
-    if (typeof failed === "string") return limitReached(failed, this.script);
-    if (failed) return this.raised(ctx, failed, heap);
-    const state = ctx.getPromiseState(value);
-    if (state.type === "rejected") return this.raised(ctx, state.error, heap);
-    // A job ran out its slice: QuickJS's interrupt only rejected that job's promise.
-    if (this.slice.exceeded) return raisedWith({ name: "RuntimeError", message: SLICE_MESSAGE, stack: "" }, this.script);
-    if (state.type === "pending") return { kind: "raised", pyType: "Warning", traceback: [UNSETTLED] };
-    value.dispose();
-    return undefined;
+  private async settle(ctx: QuickJSAsyncContext, value: QuickJSHandle, heap: BoardHeap, last: boolean): Promise<RunOutcome | undefined> {
+    for (;;) {
+      const failed = await this.evaluate(() => runPromiseJobs(ctx, () => this.slice.exceeded || this.ended !== undefined));
+      if (typeof failed === "string") return limitReached(failed, this.script);
+      if (this.ended) return this.ended;
+      if (failed) return this.raised(ctx, failed, heap);
+      const state = ctx.getPromiseState(value);
+      if (state.type === "rejected") return this.raised(ctx, state.error, heap);
+      // A job ran out its slice: QuickJS's interrupt only rejected that job's promise.
+      if (this.slice.exceeded) return raisedWith({ name: "RuntimeError", message: SLICE_MESSAGE, stack: "" }, this.script);
+      const waiting = state.type === "pending";
+      if (waiting || last) {
+        const idle = await this.evaluate(() => ctx.evalCodeAsync(`__idle(${waiting})`, IDLE_FILE, { type: "global" }));
+        if (typeof idle === "string") return limitReached(idle, this.script);
+        if (idle.error) return this.raised(ctx, idle.error, heap); // Ctrl-C: KeyboardInterrupt
+        if (ctx.dump(idle.value) === true) continue;
+      }
+      value.dispose();
+      return undefined;
+    }
   }
 
   /**
@@ -184,6 +209,24 @@ export class QuickJsEngine implements GuestEngine {
     return { kind: "raised", pyType, traceback: lines };
   }
 
+  /** The engine's helpers for the board's script: nativesOf(heap)'s, and its report of a rejection no code can handle. */
+  private nativesFor(heap: BoardHeap): GuestHost {
+    const natives = nativesOf(heap);
+    return { functionNames: natives.functionNames, call: (name, args) => (name === "unretrieved" ? this.unretrieved(args) : natives.call(name, args)) };
+  }
+
+  /**
+   * A rejection no code can handle (guest/dropped.ts): the text to print, its traceback at the
+   * script's lines after asyncio's words (UNRETRIEVED); the script goes on. One that `ends` it
+   * (KeyboardInterrupt, SystemExit) ends it as an uncaught error would, once its job is done (settle).
+   */
+  private unretrieved([name, message, stack, ends]: readonly HostValue[]): string | null {
+    const { pyType, lines } = formatTraceback({ name: String(name), message: String(message), stack: String(stack) }, this.script, ENTRY_FILE);
+    if (!ends) return [UNRETRIEVED, ...lines, ""].join("\n");
+    this.ended = { kind: "raised", pyType, traceback: lines };
+    return null;
+  }
+
   private moduleSource(name: string, exports: Record<string, string[]>): string | { error: Error } {
     if (name === "config") {
       const keys = Object.keys(this.options.config);
@@ -213,9 +256,6 @@ export class QuickJsEngine implements GuestEngine {
     };
   }
 }
-
-/** Node's words (since nodejs/node#51999; Node 20 exits 13 silently) for a top-level `await` left pending with nothing left to run: see settle. */
-const UNSETTLED = "Warning: Detected unsettled top-level await";
 
 /** What ended the script outside it: the host's stack or the board's heap. */
 type Limit = "host stack exhausted" | "heap full";

@@ -106,6 +106,11 @@ export const NATIVE_HELPERS: Record<string, (...args: never[]) => HostValue> = {
    * for its out-of-memory error. A board answers from its heap (snapshot.ts, nativesOf).
    */
   allocationFailed: (): boolean => false,
+  /**
+   * A rejection no code can handle (guest/dropped.ts): the text to print, or null when it ends the
+   * script. A board's engine answers (engine.ts, QuickJsEngine.unretrieved); the template runs no script.
+   */
+  unretrieved: (): null => null,
   /** Nothing: reaching the host is what paces the board's next collection (board-heap.ts). */
   pace: (): null => null,
   utf8Encode: (text: string): Uint8Array => UTF8_ENCODER.encode(text),

@@ -54,4 +54,12 @@ describe("compileScript", () => {
     expect(outcome).toEqual({ kind: "finished" });
     expect(output).toBe("True mine\n");
   });
+
+  it("reports a dropped promise's rejection in a script with its own __dropped and __value, which keep their values", async () => {
+    const { output, outcome } = await runScript(
+      `const __value = 1;\nfunction __dropped(x: number) { return x + __value; }\nasync function f() { throw new ValueError("lost"); }\nf();\nprint(__dropped(1));\n`,
+    );
+    expect(outcome).toEqual({ kind: "finished" });
+    expect(output).toBe(`2\nTask exception wasn't retrieved\nTraceback (most recent call last):\n  File "main.ts", line 4, in <module>\n  File "main.ts", line 3, in f\nValueError: lost\n`);
+  });
 });

@@ -4,6 +4,7 @@
  */
 import { strictAttributes } from "./attributes.ts";
 import { installBuiltins } from "./builtins.ts";
+import { dropped } from "./dropped.ts";
 import { caught, oserrorTexts, outOfMemory } from "./exceptions.ts";
 import { allocationFailed, boardInfo, call, pace } from "./host.ts";
 import machine from "./machine.ts";
@@ -43,6 +44,19 @@ function __caught(error: unknown): unknown {
   return caught(error);
 }
 
+/**
+ * Called by the engine when the script's stack is empty and no promise job is left (engine.ts,
+ * settle): while a top-level `await` waits (`waiting`), or, once the script has ended, while its
+ * timers run, the board sleeps until a callback is due and runs it, as the firmware's REPL does
+ * after a script (.py: _boardsim.py _keep_running_callbacks); Ctrl-C ends the sleep. False: the
+ * script ended and no timer runs.
+ */
+function __idle(waiting: boolean): boolean {
+  if (!waiting && !call<boolean>("timersRunning")) return false;
+  call("machineLightsleep", null);
+  return true;
+}
+
 const modules: Record<string, unknown> = { network, socket, select, time, machine, sys };
 // Only a board whose firmware ships the module can import it; elsewhere: ImportError.
 if (boardInfo.modules.includes("mpython")) modules.mpython = mpython;
@@ -51,3 +65,5 @@ for (const name of Object.keys(modules)) modules[name] = strictAttributes(module
 Object.defineProperty(globalThis, "__modules", { value: modules });
 Object.defineProperty(globalThis, "__tick", { value: __tick });
 Object.defineProperty(globalThis, "__caught", { value: __caught });
+Object.defineProperty(globalThis, "__dropped", { value: dropped });
+Object.defineProperty(globalThis, "__idle", { value: __idle });

@@ -5,6 +5,7 @@
  */
 import { callable } from "./callable.ts";
 import { AttributeError, tuple, ValueError } from "./exceptions.ts";
+import { dropped } from "./dropped.ts";
 import { boardInfo, call, dropHandler, handler } from "./host.ts";
 
 const { port } = boardInfo;
@@ -40,7 +41,7 @@ class Pin {
   /** irq(handler, trigger): the handler runs, scheduled, after the edge (see host.ts). */
   irq(fn: ((pin: Pin) => void) | null = null, trigger: number = (Pin.IRQ_FALLING as number) | (Pin.IRQ_RISING as number)): void {
     dropHandler(this.irqHandler);
-    this.irqHandler = fn ? handler(() => fn(this)) : null;
+    this.irqHandler = fn ? handler(() => dropped(fn(this))) : null;
     call("pinIrq", this.handle, this.irqHandler, trigger, [], false);
   }
   __repr__(): string {
@@ -110,7 +111,7 @@ class Timer {
     this.deinit();
     const periodMs = options.freq !== undefined ? 1000 / options.freq : (options.period ?? 1000);
     const fn = options.callback;
-    this.callback = fn ? handler(() => fn(this)) : null;
+    this.callback = fn ? handler(() => dropped(fn(this))) : null;
     call("timerInit", this.handle, (options.mode ?? Timer.PERIODIC) === Timer.PERIODIC, periodMs, this.callback);
   }
   deinit(): void {
