@@ -101,7 +101,8 @@ print("main goes on", ms());
 });
 
 describe("a hard IRQ (Pin.irq(hard=True))", () => {
-  it("pico_w: an exception prints after 'Uncaught exception in IRQ callback handler' and disables the IRQ (shared/runtime/mpirq.c:68-94)", async () => {
+  // hard by keyword or as the third positional argument (ports/rp2/machine_pin.c:465-467, none keyword-only)
+  it.each(["handler=pressed, trigger=Pin.IRQ_RISING, hard=True", "pressed, Pin.IRQ_RISING, True"])("pico_w: irq(%s): an exception prints after 'Uncaught exception in IRQ callback handler' and disables the IRQ (shared/runtime/mpirq.c:68-94)", async (args) => {
     const b = await run(
       "pico_w",
       `import time
@@ -110,7 +111,7 @@ def pressed(p):
     print("pressed")
     raise ValueError("bounce")
 button = Pin(4, Pin.IN)
-button.irq(handler=pressed, trigger=Pin.IRQ_RISING, hard=True)
+button.irq(${args})
 button.irq()
 print("waiting")
 time.sleep(1)
@@ -126,12 +127,17 @@ print("main goes on")
   });
 
   it.each([
-    ["esp8266", "ValueError: hard IRQ not supported"], // ports/esp8266/machine_pin.c:391-393
-    ["esp32", "TypeError: extra keyword arguments given"], // no hard argument (ports/esp32/machine_pin.c:286-293), py/argcheck.c:129
-  ])("%s: irq(hard=True) raises %s", async (board, line) => {
+    ["esp8266", "hard=True", "ValueError: hard IRQ not supported"], // ports/esp8266/machine_pin.c:391-393
+    ["esp8266", "Pin.IRQ_RISING, True", "ValueError: hard IRQ not supported"], // hard is also the third positional (378-383)
+    ["esp32", "hard=True", "TypeError: extra keyword arguments given"], // no hard argument (ports/esp32/machine_pin.c:286-293), py/argcheck.c:129
+    ["esp32", "Pin.IRQ_RISING, True", "ok"], // the third positional is wake, ignored for an edge trigger (machine_pin.c:303-331)
+    ["esp32", "Pin.IRQ_RISING, None, 1", "TypeError: extra positional arguments given"], // py/argcheck.c:117-122
+    ["pico_w", "Pin.IRQ_RISING, False, hard=True", "TypeError: extra keyword arguments given"], // hard given twice: the keyword is left over (py/argcheck.c:78-89, 124-129)
+  ])("%s: irq(cb, %s) raises %s", async (board, args, line) => {
     const b = await run(board, `from machine import Pin
 try:
-    Pin(4, Pin.IN).irq(lambda p: None, hard=True)
+    Pin(4, Pin.IN).irq(lambda p: None, ${args})
+    print("ok")
 except Exception as e:
     print("%s: %s" % (type(e).__name__, e))
 `);

@@ -218,7 +218,7 @@ export const esp32: BoardProfile = {
       constants: { IN: 1, OUT: 3, OPEN_DRAIN: 7, PULL_UP: 2, PULL_DOWN: 1, IRQ_RISING: 1, IRQ_FALLING: 2, WAKE_LOW: 4, WAKE_HIGH: 5 },
       repr: "number", // machine_pin.c:133
       irqType: "IRQ", // machine_pin.c:448-450
-      irqKeywords: ["wake"], // machine_pin.c:286-293
+      irqArgs: ["wake"], // machine_pin.c:286-293
       hardIrq: false,
       inputOnlyFrom: 34, // GPIO_FIRST_NON_OUTPUT: "pin can only be input" (machine_pin.c:189)
       invalidPin: "invalid pin", // machine_pin.c:123

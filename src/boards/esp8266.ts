@@ -170,7 +170,7 @@ export const esp8266: BoardProfile = {
       constants: { IN: 0, OUT: 1, OPEN_DRAIN: 2, PULL_UP: 1, IRQ_RISING: 1, IRQ_FALLING: 2 },
       repr: "number", // machine_pin.c:249
       irqType: "IRQ", // machine_pin.c:518-520
-      irqKeywords: ["hard"], // machine_pin.c:376-383; hard=True: "hard IRQ not supported" (391-393)
+      irqArgs: ["hard"], // machine_pin.c:376-383; hard=True: "hard IRQ not supported" (391-393)
       hardIrq: false,
       inputOnlyFrom: null,
       invalidPin: "invalid pin", // machine_pin.c:140

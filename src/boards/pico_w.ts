@@ -171,7 +171,7 @@ export const picoW: BoardProfile = {
       constants: { IN: 0, OUT: 1, OPEN_DRAIN: 2, ALT: 3, PULL_UP: 1, PULL_DOWN: 2, IRQ_FALLING: 4, IRQ_RISING: 8 },
       repr: "rp2", // machine_pin.c:199-243
       irqType: "irq", // shared/runtime/mpirq.c:128-130 (mp_irq_type)
-      irqKeywords: ["hard"], // machine_pin.c:461-468
+      irqArgs: ["hard"], // machine_pin.c:461-468
       hardIrq: true, // mp_hal_pin_interrupt (machine_pin.c:443-451), shared/runtime/mpirq.c:68-94
       inputOnlyFrom: null,
       invalidPin: "invalid pin", // machine_pin.c:196

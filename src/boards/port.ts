@@ -70,8 +70,11 @@ export interface PinsProfile {
   repr: "number" | "rp2";
   /** The type name of Pin.irq()'s object, which has no print (py/obj.c:131 prints `<name>`). */
   irqType: "irq" | "IRQ";
-  /** Pin.irq()'s keyword arguments beside handler and trigger; others raise TypeError (py/argcheck.c:129). */
-  irqKeywords: readonly string[];
+  /**
+   * Pin.irq()'s arguments after handler and trigger, in order: each given by position or keyword
+   * (mp_arg_parse_all, none keyword-only); others raise TypeError (py/argcheck.c:117-129).
+   */
+  irqArgs: readonly string[];
   /** Whether irq(hard=True) is a hard IRQ (rp2); false: the port refuses it (ESP8266). */
   hardIrq: boolean;
   /** GPIOs from this number up are input-only (ESP32: 34), null when none. */

@@ -113,10 +113,13 @@ export function machinePin(ctx: BoardContext) {
       return `Pin(GPIO${key}, mode=${state.mode}${pull ? `, pull=${pull}` : ""})`;
     },
     /** irq(handler, trigger): the handler (the guest's callback id) runs scheduled on each edge; null removes it. */
-    pinIrq: (handle: number, handler: number | null, trigger: number, keywords: readonly string[] = [], hard = false): null => {
+    pinIrq: (handle: number, handler: number | null, trigger: number, keywords: readonly string[] = [], hard = false, positional = 0): null => {
       const key = pinKey(handle);
       if (typeof key === "string") throw new FirmwareError("ValueError", "expecting a regular GPIO Pin"); // rp2 machine_pin.c:471
-      if (keywords.some((k) => !pins.irqKeywords.includes(k))) throw new FirmwareError("TypeError", "extra keyword arguments given"); // py/argcheck.c:129
+      // py/argcheck.c:117-129: `positional` arguments after trigger take the port's next names in
+      // order; a keyword for one of those is left over, as one the port has not
+      if (positional > pins.irqArgs.length) throw new FirmwareError("TypeError", "extra positional arguments given");
+      if (keywords.some((k) => !pins.irqArgs.slice(positional).includes(k))) throw new FirmwareError("TypeError", "extra keyword arguments given");
       if (hard && !pins.hardIrq) throw new FirmwareError("ValueError", "hard IRQ not supported"); // esp8266 machine_pin.c:391-393
       if (handler === null) irqs.delete(key);
       else {

@@ -83,6 +83,7 @@ function portInfo(profile: BoardProfile) {
     mpy: port.mpy,
     pin: port.pins.constants,
     irqType: port.pins.irqType,
+    irqArgs: port.pins.irqArgs,
     resetCauses: port.resetCauses.constants,
     adcRead: port.adc.readBits !== null,
     tls: port.tls,

@@ -36,6 +36,7 @@ class _IRQ:
 
 
 _IRQ = type(_port["irqType"], (_IRQ,), {})  # the port's type name (irq, IRQ)
+_IRQ_ARGS = _port["irqArgs"]  # read at import: start-up drops the port's tables (_boardsim.setup)
 
 
 _NO_ARG = object()  # an argument not given (Pin.irq(), Timer())
@@ -84,17 +85,20 @@ class Pin:
     def toggle(self):
         _call("pinToggle", self._key)
 
-    def irq(self, handler=_NO_ARG, trigger=None, **kwargs):
-        if handler is _NO_ARG and trigger is None and not kwargs:
+    def irq(self, handler=_NO_ARG, trigger=None, *args, **kwargs):
+        if handler is _NO_ARG and trigger is None and not args and not kwargs:
             return _IRQ(self._trigger)  # no argument: the IRQ object, nothing changed (machine_pin.c)
         if handler is _NO_ARG:
             handler = None
         if trigger is None:
             trigger = Pin.IRQ_FALLING | Pin.IRQ_RISING
-        hard = bool(kwargs.get("hard", False))
+        # the arguments after trigger by position take the port's names (irq(cb, trig, True) is
+        # hard=True on rp2); the host checks what is left over
+        given = dict(zip(_IRQ_ARGS, args))
+        hard = bool(given.get("hard", kwargs.get("hard", False)))
         new = None if handler is None else _handler(_hard_irq(self, handler) if hard else handler, self)
         try:
-            _call("pinIrq", self._key, new, _int(trigger), list(kwargs), hard)  # the port's rules (machine_pin.ts)
+            _call("pinIrq", self._key, new, _int(trigger), list(kwargs), hard, len(args))  # the port's rules (machine_pin.ts)
         except BaseException:
             _drop_handler(new)
             raise
