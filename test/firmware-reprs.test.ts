@@ -62,6 +62,12 @@ print(got)
 });
 
 describe("reprs and type names", () => {
+  it.each(["pico_w", "esp32", "esp8266"])("%s: sys.stdin, stdout, stderr and their buffers are <io.FileIO n>", async (board) => {
+    const lines = await printed(board, `import sys\nprint(sys.stdin, sys.stdout, sys.stderr, type(sys.stdin), type(sys.stderr))\nprint(sys.stdin.buffer, sys.stdout.buffer)\n`);
+    // shared/runtime/sys_stdio_mphal.c:55-58 (stdio_obj_print), 120-134 (type FileIO), 164 (the buffer's fd 0)
+    expect(lines).toEqual(["<io.FileIO 0> <io.FileIO 1> <io.FileIO 2> <class 'FileIO'> <class 'FileIO'>", "<io.FileIO 0> <io.FileIO 0>"]);
+  });
+
   it.each(["pico_w", "esp32", "esp8266"])("%s: a file shows LittleFS's <io.TextIOWrapper> / <io.FileIO>", async (board) => {
     const lines = await printed(board, `f = open("x.txt", "w")\nprint(f, type(f))\nf.close()\nf = open("x.txt", "rb")\nprint(f, type(f))\nf.close()\n`);
     // extmod/vfs_lfsx_file.c:44-48 (file_print), 219-240 (the two types)

@@ -31,8 +31,10 @@ import io as _io
 
 
 class FileIO(_io.IOBase):
-    # sys.stdout and sys.stdout.buffer as the firmware has them (shared/runtime/sys_stdio_mphal.c
-    # v1.23.0: type FileIO, printed "<io.FileIO 1>", the buffer "<io.FileIO 0>", its fd unused).
+    # sys.stdin, stdout, stderr and stdout.buffer as the firmware has them
+    # (shared/runtime/sys_stdio_mphal.c v1.23.0:55-58, 120-134: type FileIO, printed "<io.FileIO 0>"
+    # to "<io.FileIO 2>", the buffer "<io.FileIO 0>", its fd unused); the interpreter's print as
+    # <io.TextIOWrapper 0>.
     # The buffer's bytes go to the console as they are, where text (print, sys.stdout.write) has
     # "\n" sent as "\r\n" (stdio_buffer_write calls mp_hal_stdout_tx_strn, stdio_write
     # mp_hal_stdout_tx_strn_cooked). This interpreter writes both through one path, so the
@@ -58,7 +60,9 @@ class FileIO(_io.IOBase):
         return "<io.FileIO %d>" % self._number
 
 
+stdin = FileIO(_native.stdin, 0)
 stdout = FileIO(_native.stdout, 1)
+stderr = FileIO(_native.stderr, 2)
 stdout.buffer = FileIO(_native.stdout.buffer, 0, _host.raw_output)
 print_exception = _printer(_host)
 del _name, _make, _info, _port, _printer, _host, _io, FileIO, _native
