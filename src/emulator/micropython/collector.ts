@@ -21,8 +21,8 @@
  * module's __getattr__) may have no branch, and so the heap filled inside it.
  *
  * The port's fixed threshold (16 KiB, ports/webassembly/main.c mp_js_init) is replaced by half the
- * heap left free after each collection, so that collections are rare but leave room for what the
- * script allocates before its next safe point; a threshold the script sets (gc.threshold(n)) is
+ * heap left free after each collection (in runs of 16 blocks or more, THRESHOLD_RUN), so that
+ * collections are rare but leave room for what the script allocates before its next safe point; a threshold the script sets (gc.threshold(n)) is
  * honoured when lower. The script sees the firmware's gc.threshold(): -1 until it sets one (py/gc.c
  * gc_init, py/modgc.c).
  *
@@ -49,6 +49,15 @@ const LEAST_THRESHOLD = 1024;
  * (a hoard let go after MemoryError), the next safe point must collect before it allocates again.
  */
 const LOW_FREE = 4096;
+/**
+ * The threshold counts only free blocks in runs of at least this many (256 bytes). A failed
+ * allocation cannot collect and retry here (py/gc.c gc_alloc, v1.27.0 829-843, does on the board),
+ * so the threshold must ask for a collection before the runs a larger object needs are used up:
+ * counting the small holes too, on a 2/3-full ESP8266 heap whose free blocks lay half in holes too
+ * small for it, a bytes object grown to 23 blocks found no room before the next safe point
+ * (docs/benchmarks.md, session 17). Small objects still fit those holes: they make collections come sooner.
+ */
+const THRESHOLD_RUN = 16;
 
 export interface Collector {
   /** Whether the interpreter asked for a collection (gc_collect_pending). */
@@ -320,7 +329,7 @@ export function findCollector(env: Env): Collector {
   return {
     asked: () => bytes()[pendingFlag] !== 0,
     retune() {
-      const free = freeBlocks(new Int32Array(sandboxed.buffer()), firstArea);
+      const free = freeBlocksInRuns(new Int32Array(sandboxed.buffer()), firstArea, THRESHOLD_RUN);
       autoBlocks = free * BLOCK < LOW_FREE ? 0 : Math.max(LEAST_THRESHOLD / BLOCK, Math.floor(free / 2));
       applyThreshold();
     },
@@ -391,3 +400,45 @@ export function freeBlocks(memory: Int32Array, firstArea: number): number {
 }
 
 const FREE_IN_BYTE = Uint8Array.from({ length: 256 }, (_, byte) => [0, 2, 4, 6].filter((shift) => ((byte >> shift) & 3) === 0).length);
+
+/**
+ * Free blocks in runs of at least `minRun` (more than 4) consecutive ones, in every area of the heap
+ * (a run never spans two areas). Word at a time as freeBlocks; a table byte with a block in use ends
+ * the run with its free blocks below that block (the low bits first, py/gc.c ATB_GET_KIND) and
+ * starts the next with those above; the free blocks between two in use are fewer than minRun.
+ */
+export function freeBlocksInRuns(memory: Int32Array, firstArea: number, minRun: number): number {
+  const bytes = new Uint8Array(memory.buffer);
+  let free = 0;
+  let run = 0;
+  const addByte = (byte: number) => {
+    if (byte === 0) run += 4;
+    else {
+      run += FREE_BELOW[byte]!;
+      if (run >= minRun) free += run;
+      run = FREE_ABOVE[byte]!;
+    }
+  };
+  for (let area = firstArea; area !== 0; area = memory[area >> 2]!) {
+    let at = memory[(area >> 2) + 1]!;
+    const end = at + memory[(area >> 2) + 2]!;
+    for (; at < end && (at & 3) !== 0; at++) addByte(bytes[at]!);
+    for (; at + 4 <= end; at += 4) {
+      const word = memory[at >> 2]!;
+      if (word === 0) run += 16;
+      else for (let shift = 0; shift < 32; shift += 8) addByte((word >>> shift) & 255);
+    }
+    for (; at < end; at++) addByte(bytes[at]!);
+    if (run >= minRun) free += run;
+    run = 0;
+  }
+  return free;
+}
+
+/** A table byte's free blocks below its lowest block in use (`shifts` low first) or above its highest (high first); 4 if none is in use. */
+function freeEnd(byte: number, shifts: number[]): number {
+  const used = shifts.findIndex((shift) => ((byte >> shift) & 3) !== 0);
+  return used === -1 ? 4 : used;
+}
+const FREE_BELOW = Uint8Array.from({ length: 256 }, (_, byte) => freeEnd(byte, [0, 2, 4, 6]));
+const FREE_ABOVE = Uint8Array.from({ length: 256 }, (_, byte) => freeEnd(byte, [6, 4, 2, 0]));

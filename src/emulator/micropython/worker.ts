@@ -491,6 +491,23 @@ const sandboxed = await loadSandboxedMicroPython(interpreterHeapBytes(input.heap
 });
 const mp = sandboxed.mp;
 wasm = sandboxed.exports;
+mp.FS.mkdir("/boardsim");
+// The file's bytes reach the compiler as they are: MicroPython's lexer (py/lexer.c, v1.23) does not
+// check UTF-8, so a Latin-1 "ü" stays the byte 0xfc in a string literal, as on the board.
+let source = "_script";
+if (typeof input.source === "string") mp.globals.set("_script", input.source);
+else {
+  mp.FS.writeFile("/boardsim/.source", input.source);
+  source = `open("/boardsim/.source", "rb").read()`;
+}
+// The script's text (below the board's heap, as before), then the board's heap in one block
+// (_boardsim.setup holds it until the script runs), lowest in the heap: the library loads above
+// them, as on the board, where it is in ROM. After each collection py/gc.c gc_alloc (v1.27.0 lines
+// 799-823) looks for free blocks from the heap's start (gc_collect_end, 542-544, sets
+// gc_last_free_atb_index to 0; only a 1-block allocation moves it on, 853-861): with the library's
+// ≈ 55-62 KB below the board's heap, and its holes taking the script's small objects, each 4 KiB
+// bytes object walked its allocation table (docs/benchmarks.md, session 17).
+mp.runPython(`_script = ${source}\n_heap = bytearray(${input.heapBytes})`);
 sandboxed.registerJsModule("_boardsim_js", bridge);
 callDepthAddress = findCallDepth();
 collector = findCollector({ mp, wasm, sandboxed, callDepthAddress, counts: input.collections });
@@ -503,7 +520,6 @@ lookup.key = wasm.malloc(key.length);
 memory().set(key, lookup.key);
 lookup.out = wasm.malloc(12);
 lookup.dict = (mp.globals as unknown as { __dict__: { _ref: number } }).__dict__._ref;
-mp.FS.mkdir("/boardsim");
 for (const [name, source] of Object.entries(input.library)) {
   if (name.includes("/")) mp.FS.mkdirTree(`/boardsim/${name.slice(0, name.lastIndexOf("/"))}`);
   mp.FS.writeFile(`/boardsim/${name}`, source);
@@ -515,16 +531,8 @@ mp.FS.writeFile("/boardsim/config.py", `from json import loads\nglobals().update
 mp.FS.mkdir("/beside");
 for (const [name, source] of Object.entries(input.modules)) mp.FS.writeFile(`/beside/${name}`, source);
 mp.globals.set("_name", input.fileName);
-// The file's bytes reach the compiler as they are: MicroPython's lexer (py/lexer.c, v1.23) does not
-// check UTF-8, so a Latin-1 "ü" stays the byte 0xfc in a string literal, as on the board.
-let source = "_script";
-if (typeof input.source === "string") mp.globals.set("_script", input.source);
-else {
-  mp.FS.writeFile("/boardsim/.source", input.source);
-  source = `open("/boardsim/.source", "rb").read()`;
-}
 mp.runPython(
-  `import sys\nsys.path.insert(0, "/boardsim")\nimport _boardsim\n_script = ${source}\n_boardsim.setup(_script, _name, ${input.heapBytes})\ndel _script, _name, _boardsim, sys`,
+  `import sys\nsys.path.insert(0, "/boardsim")\nimport _boardsim\n_boardsim.setup(_script, _name, _heap)\ndel _script, _name, _heap, _boardsim, sys`,
 );
 if (typeof input.source !== "string") mp.FS.unlink("/boardsim/.source");
 capHeap();

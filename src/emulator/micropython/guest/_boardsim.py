@@ -13,9 +13,9 @@ _script = None
 _globals = None
 
 
-def setup(source, name, heap_bytes):
+def setup(source, name, heap):
     """Before the heap is capped: the board's modules in place of the interpreter's, the script held."""
-    global _script, setup, _as_builtin, _OPTIONAL, _mark_first
+    global _script, setup, _as_builtin, _OPTIONAL, _mark_first, _reserved
     # The port collects nothing inside this call unless asked (ports/webassembly/main.c gc_collect
     # only sets a flag), so without these collections the compilers' garbage piles up: start-up
     # then needed 112-116 KiB of the library's 128 KiB room (worker.ts), 72-80 KiB with them;
@@ -23,8 +23,8 @@ def setup(source, name, heap_bytes):
     # script's sweeps and marks. Here, between imports, only Python frames hold objects, as at the
     # script's host calls.
     _gc.collect()
-    # The board's heap in one block, taken before the library's modules scatter theirs over the heap.
-    _reserve(heap_bytes)
+    # The board's heap in one block, the worker's first (lowest in the heap, worker.ts): held until the script runs.
+    _reserved = heap
     import _flash
     import _micropython
     import _modmicropython
@@ -78,7 +78,7 @@ def setup(source, name, heap_bytes):
     del _import_as_firmware
     _flash.mount(_loading)
     _search_flash()  # before the heap is the board's: the script's imports need not ask the flash
-    _script = (source, name, heap_bytes)
+    _script = (source, name, len(heap))
     # What only start-up reads, dropped as _import_as_firmware is: the host's lists of module names,
     # the tables the modules imported above copied. Kept: what help() and the modules a script
     # may import later (tls, esp) read. Each object still held is one more for the collector to
