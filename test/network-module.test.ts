@@ -95,3 +95,29 @@ print(sta.config("${key}"))
     expect([lease?.msg, lease?.hostname, run.output().split("\n").at(-2)]).toEqual(["DHCP lease 192.168.1.100 for lab-07", "lab-07", "lab-07"]);
   });
 });
+
+describe("the same functions from a TS script (the host's calls)", () => {
+  it.each([
+    ["pico_w", "PicoW XX\nts-07 GB\nValueError()\n"],
+    ["esp8266", "mpy-esp8266 XX\nts-07 GB\nValueError()\n"],
+    ["mpython", "False False\n"],
+  ])("%s: network.hostname() and country() where the port has them", async (board, printed) => {
+    const { output } = await runScript(
+      `import network from "network";
+if ("hostname" in network && "country" in network) {
+  print(network.hostname!(), network.country!());
+  network.hostname!("ts-07");
+  network.country!("GB");
+  print(network.hostname!(), network.country!());
+  try {
+    network.hostname!("x".repeat(33));
+  } catch (e) {
+    print(repr(e));
+  }
+} else print("hostname" in network, "country" in network);
+`,
+      board,
+    );
+    expect(output).toBe(printed);
+  });
+});
