@@ -20,6 +20,7 @@ const V123 = (name: string) => [
   "ValueError", // longer than MICROPY_PY_NETWORK_HOSTNAME_MAX_LEN (32): mp_raise_ValueError(NULL)
   "TypeError can't convert 'int' object to str implicitly",
   "TypeError function expected at most 1 arguments, got 2",
+  "TypeError function doesn't take keyword arguments",
   "None",
   "'lab-07'", // bytes taken as they are, read back as a C string (strlen)
   "None",
@@ -49,6 +50,7 @@ if hasattr(network, "hostname"):
     show(network.hostname, "x" * 33)
     show(network.hostname, 5)
     show(network.hostname, "a", "b")
+    show(network.country, code="GB")
     show(network.hostname, b"lab-07\\x00x")
     show(network.hostname)
     show(sta.config, hostname="lab-08")

@@ -76,8 +76,8 @@ export function modnetwork(board: BoardContext) {
       ]);
     },
     /** network.hostname([name]) (extmod/modnetwork.c:128-142): the name, or sets the one DHCP sends. */
-    networkHostname: (args: readonly HostValue[]): string | null => {
-      atMostOne(args);
+    networkHostname: (args: readonly HostValue[], keywords = 0): string | null => {
+      atMostOne(args, keywords);
       if (args.length === 0) return board.networkGlobals.hostname;
       setHostname(board, args[0]!);
       return null;
@@ -86,8 +86,8 @@ export function modnetwork(board: BoardContext) {
      * network.country([code]) (extmod/modnetwork.c:111-126), rp2.country too (ports/rp2/modrp2.c:94-97).
      * Only kept: cyw43 takes it when the chip starts (network_cyw43.c:137), for channels not simulated.
      */
-    networkCountry: (args: readonly HostValue[]): string | null => {
-      atMostOne(args);
+    networkCountry: (args: readonly HostValue[], keywords = 0): string | null => {
+      atMostOne(args, keywords);
       if (args.length === 0) return board.networkGlobals.country;
       const code = strBytes(args[0]!);
       if (code.length !== 2) throw new GuestException("ValueError", []); // mp_raise_ValueError(NULL)
@@ -100,8 +100,9 @@ export function modnetwork(board: BoardContext) {
   } satisfies HostCalls<"modnetwork">;
 }
 
-/** A C function of 0 or 1 arguments (MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN): py/argcheck.c:70-73. */
-function atMostOne(args: readonly HostValue[]): void {
+/** A C function of 0 or 1 positional arguments (MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN): py/argcheck.c:40-46, 70-73. */
+function atMostOne(args: readonly HostValue[], keywords: number): void {
+  if (keywords > 0) throw new GuestException("TypeError", ["function doesn't take keyword arguments"]);
   if (args.length > 1) throw new GuestException("TypeError", [`function expected at most 1 arguments, got ${args.length}`]);
 }
 

@@ -102,14 +102,14 @@ def _text(value):
     return _buffer(value) if isinstance(value, bytes) else {"__t": type(value).__name__}
 
 
-def hostname(*args):
+def hostname(*args, **kwargs):
     # hostname() -> the name the station's DHCP sends; hostname(name) sets it
-    return _call("networkHostname", [_text(a) for a in args])
+    return _call("networkHostname", [_text(a) for a in args], len(kwargs))
 
 
-def country(*args):
+def country(*args, **kwargs):
     # country() -> the WiFi country code ('XX' until set); country(code) sets it
-    return _call("networkCountry", [_text(a) for a in args])
+    return _call("networkCountry", [_text(a) for a in args], len(kwargs))
 
 
 _nics = []
