@@ -92,6 +92,10 @@ declare module "network" {
     readonly WLAN: WLANConstructor;
     /** network.ipconfig("dns"): the DNS server. */
     ipconfig(key: "dns"): string;
+    /** The name the board's DHCP sends (default PicoW, mpy-esp32, mpy-esp8266); hostname(name) sets it (32 bytes at most). Absent on the mPython board. */
+    hostname?(name?: string): string | null;
+    /** The WiFi country code, "XX" until set; country("GB") sets it (2 characters). Absent on the mPython board. */
+    country?(code?: string): string | null;
     readonly [constant: string]: unknown;
   };
   export default network;

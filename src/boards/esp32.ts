@@ -129,6 +129,10 @@ export const esp32: BoardProfile = {
     // IDF's DHCP_REQUEST_TIMEOUT_SEQUENCE: 0.5, 1, 2, 4, 4, … s (board-numbers.md §1d).
     dhcpRetrySeconds: [0.5, 1, 2, 4],
     dhcpChecksAddress: true, // LWIP_DHCP_DOES_ARP_CHECK, on by default in IDF (board-numbers.md §1d)
+    // no ipconfig: it needs MICROPY_PY_LWIP (extmod/modnetwork.h:71-80), which ports/esp32 does not set
+    functions: ["country", "hostname"],
+    hostnameConfig: { keys: ["hostname", "dhcp_hostname"], queryNeedsSta: true }, // network_wlan.c:570-573, 672-677
+    dhcpHostname: "connect", // network_wlan.c:340: connect() hands the name to esp_netif_set_hostname
     ap: {
       // IDF's default AP: "ESP_" + the last 3 bytes of the AP MAC, open (facts §1.13, UNVERIFIED);
       // the channel is UNVERIFIED (1).

@@ -115,6 +115,12 @@ export const esp8266: BoardProfile = {
     // lwIP 1.4's DISCOVER backoff (2, 4, 8, … 60 s); the SDK's DHCP_MAXRTX register is UNVERIFIED.
     dhcpRetrySeconds: [2, 4, 8, 16, 32, 60],
     dhcpChecksAddress: true, // esp-open-lwip: DHCP_DOES_ARP_CHECK = LWIP_DHCP && LWIP_ARP (board-numbers.md §1d)
+    // no ipconfig: LWIP_VERSION_MAJOR >= 2 only (extmod/modnetwork.c:144, 152); the SDK's lwip_open is 1.4 (Makefile:79)
+    functions: ["country", "hostname"],
+    hostnameConfig: { keys: ["hostname", "dhcp_hostname"], queryNeedsSta: true }, // network_wlan.c:402-405, 477-481
+    // network_wlan.c:155: connect() hands the name to wifi_station_set_hostname (UNVERIFIED that the
+    // SDK copies it rather than keeping the pointer: a name set after connect() waits for the next one)
+    dhcpHostname: "connect",
     ap: {
       // inisetup.py on first boot: "MicroPython-" + the AP MAC's last 3 bytes, key "micropythoN",
       // WPA/WPA2 (facts §1.13). Channel UNVERIFIED: 1, as in the facts' scan sample of such an AP.

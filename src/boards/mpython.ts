@@ -23,6 +23,13 @@ export const mpython: BoardProfile = {
     constants: Object.fromEntries(
       Object.entries(esp32.wlan.constants).filter(([name]) => !/^STAT_NO_AP_FOUND_|^AUTH_WPA3|^AUTH_WPA2_WPA3/.test(name)),
     ),
+    // labplus-cn/mpython port/builtins/modnetwork.c (UNVERIFIED which of its versions is v2.1.2): no
+    // country, hostname, ipconfig nor route; config('dhcp_hostname') reads and sets the interface's
+    // tcpip_adapter name, which goes into the netif at once (UNVERIFIED: one name for both interfaces
+    // here; the adapter's OSError before active(True) is not simulated).
+    functions: [],
+    hostnameConfig: { keys: ["dhcp_hostname"], queryNeedsSta: false },
+    dhcpHostname: "message",
   },
   display: { width: 128, height: 64 },
   vendorModules: ["mpython"],

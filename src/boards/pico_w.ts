@@ -104,6 +104,12 @@ export const picoW: BoardProfile = {
     scanSixthField: 1, // times the BSSID was seen in the scan, not "hidden" (network_cyw43.c)
     dhcpRetrySeconds: [2, 4, 8, 16, 32, 60], // lwIP 2.2 dhcp.c
     dhcpChecksAddress: false, // LWIP_DHCP_DOES_ACD_CHECK 0 "to speed DHCP up" (board-numbers.md §1d)
+    // ipconfig: lwIP 2 under modlwip (extmod/modnetwork.c:144-153); route: ports/rp2/mpconfigport.h:229
+    functions: ["country", "hostname", "ipconfig", "route"],
+    hostnameConfig: { keys: ["hostname"], queryNeedsSta: false }, // extmod/network_cyw43.c:435-437, 511-513
+    // ports/rp2/cyw43_configport.h:52 CYW43_HOST_NAME is network.hostname()'s buffer, which
+    // cyw43_lwip.c:210 (cyw43-driver 9f6405f) makes the netif's hostname, a pointer, at active(True).
+    dhcpHostname: "message",
     ap: {
       // main.c: "PICO" + 2 bytes of the flash unique id; the simulated board has no flash id, so its MAC stands in.
       defaultSsid: (mac) => `PICO${hex(mac.subarray(4)).toUpperCase()}`,

@@ -55,6 +55,9 @@ export interface LinkTiming {
   mss: number;
 }
 
+/** A function of the network module beside WLAN, where the port has it (BoardProfile.wlan.functions). */
+export type NetworkFunction = "country" | "hostname" | "ipconfig" | "route";
+
 export type IfconfigTuple = readonly [ip: string, netmask: string, gateway: string, dns: string];
 
 /**
@@ -67,7 +70,7 @@ export interface BoardProfile {
   name: string;
   /** First banner line, e.g. `MicroPython v1.23.0 on 2024-06-02; Raspberry Pi Pico W with RP2040`. */
   banner: string;
-  /** network.hostname() default, used as the DHCP hostname. */
+  /** network.hostname() default (MICROPY_PY_NETWORK_HOSTNAME_DEFAULT), used as the DHCP hostname. */
   hostname: string;
   /** Vendor OUI of the station MAC. */
   macOui: readonly [number, number, number];
@@ -105,6 +108,23 @@ export interface BoardProfile {
     dhcpChecksAddress: boolean;
     /** DHCP client's wait between unanswered DISCOVERs, seconds; the last value repeats. */
     dhcpRetrySeconds: readonly number[];
+    /**
+     * The network module's functions beside WLAN and the constants (extmod/modnetwork.c v1.23.0
+     * lines 148-158): `country` and `hostname` on every v1.23 port, `ipconfig` where modlwip runs
+     * lwIP 2 (rp2; the ESP8266 SDK's lwIP is 1.4, ESP-IDF's is not modlwip), `route` where the port
+     * defines MICROPY_PORT_NETWORK_INTERFACES (rp2). dir(network) lists these.
+     */
+    functions: readonly NetworkFunction[];
+    /**
+     * WLAN.config() keys that read and write network.hostname()'s name, and whether a query needs the
+     * station interface (the ESP ports' require_if: `OSError: STA required`; cyw43 answers on either).
+     */
+    hostnameConfig: { keys: readonly string[]; queryNeedsSta: boolean };
+    /**
+     * When the station's DHCP messages take the name (lwIP's netif hostname): "message", each message
+     * reads it (cyw43 points the netif at network.hostname()'s buffer); "connect", connect() copies it in.
+     */
+    dhcpHostname: "message" | "connect";
     /** The AP interface (network.AP_IF) as the firmware sets it up. */
     ap: SoftApProfile;
   };

@@ -13,7 +13,7 @@ import { Oled } from "./devices/oled.ts";
 import { Peripherals } from "./devices/peripherals.ts";
 import { Scheduler } from "./host/scheduler.ts";
 import { OledLog } from "./devices/oled-log.ts";
-import type { BoardContext, HostFunction } from "./host/context.ts";
+import type { BoardContext, HostFunction, NetworkGlobals } from "./host/context.ts";
 import { HOST_NAMES, hostFunctions } from "./host/functions.ts";
 import { CONSOLE_CALLS } from "./host/mphalport.ts";
 import { SocketTable } from "./host/socket-table.ts";
@@ -39,6 +39,7 @@ export class Board implements GuestHost, LanHost, BoardContext {
   readonly console: BoardOptions["console"];
   readonly bootEpochMs: number;
   readonly sta: Wlan;
+  readonly networkGlobals: NetworkGlobals;
   /** The AP interface (network.AP_IF). */
   readonly ap: SoftAp;
   /** The built-in screen, on boards that have one: what the script last drew (shown or not). */
@@ -74,7 +75,8 @@ export class Board implements GuestHost, LanHost, BoardContext {
     this.bootEpochMs = opts.bootEpochMs ?? Date.now();
     this.mac = opts.mac ?? stationMac(profile.macOui, this.name);
     const timing = profile.wlan.timing[opts.timing];
-    this.sta = new Wlan({ lan, clock: this.clock, log, profile, timing, mac: this.mac, hostname: profile.hostname, host: this });
+    this.networkGlobals = { country: "XX", hostname: profile.hostname };
+    this.sta = new Wlan({ lan, clock: this.clock, log, profile, timing, mac: this.mac, hostname: () => this.networkGlobals.hostname, host: this });
     this.ap = new SoftAp(lan, log, profile, this.mac, this);
     const hostPort = (boardPort: number) => opts.forwards?.get(boardPort) ?? boardPort;
     this.sockets = new SocketTable({ lan, clock: this.clock, log, profile, localIp: () => this.sta.ip, lanHost: this, route: (ip) => route(this.ap, this.sta, ip), hostPort });

@@ -39,6 +39,16 @@ export function integer(value: HostValue): number {
 const UTF8 = new TextEncoder();
 
 /**
+ * The bytes C code sees of a str or bytes it takes with mp_obj_str_get_data (py/objstr.c v1.23.0
+ * line 2381): a str's UTF-8, a bytes' own; anything else is bad_implicit_conversion's TypeError (line 2345).
+ */
+export function strBytes(value: HostValue): Uint8Array {
+  if (typeof value === "string") return UTF8.encode(value);
+  if (value instanceof Uint8Array) return value;
+  throw new GuestException("TypeError", [`can't convert '${pyTypeName(value)}' object to str implicitly`]);
+}
+
+/**
  * The bytes of a buffer a script hands over (send, write): a str crosses as text (the TS boards'
  * guest library, bytes.ts toBuffer), and its buffer is its UTF-8, as a str's on the board
  * (py/objstr.c, mp_obj_str_get_buffer), in an ArrayBuffer of its own (the sockets keep what they

@@ -26,6 +26,8 @@ export interface BoardContext {
   readonly sta: Wlan;
   /** The AP interface (network.AP_IF). */
   readonly ap: SoftAp;
+  /** The network module's globals, kept across soft resets as the firmware's C statics. */
+  readonly networkGlobals: NetworkGlobals;
   /** The built-in screen, on boards that have one. */
   readonly oled: Oled | null;
   readonly sockets: SocketTable;
@@ -61,6 +63,15 @@ export interface BoardContext {
    * `softReset` tells the two apart: outputs such as a PWM keep what the script left when it ends.
    */
   onDeinit(fn: (softReset: boolean) => void): void;
+}
+
+/**
+ * extmod/modnetwork.c v1.23.0 lines 53-59: the WiFi country (cyw43 takes it when the chip starts;
+ * the ESP ports only keep it) and network.hostname()'s name, which the station's DHCP sends.
+ */
+export interface NetworkGlobals {
+  country: string;
+  hostname: string;
 }
 
 /** A host function takes the guest's plain values; each checks what it was given. */

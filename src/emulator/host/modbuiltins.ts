@@ -54,6 +54,7 @@ function makeBoardInfo(profile: BoardProfile, console: boolean) {
     socket: profile.socket.constants,
     network: profile.wlan.constants,
     networkType: profile.wlan.type,
+    networkFunctions: profile.wlan.functions,
     modules: [...(profile.vendorModules ?? []), ...profile.port.frozen, ...profile.port.modules],
     notFrozen: [...(profile.notFrozen ?? [])],
     console,

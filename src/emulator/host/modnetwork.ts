@@ -4,11 +4,15 @@ import { sleep } from "../../network-sim/clock/clock.ts";
 import { FirmwareError } from "../../network-sim/errors.ts";
 import type { SoftAp, SoftApSettings } from "../../network-sim/wifi/soft-ap.ts";
 import type { Wlan } from "../../network-sim/wifi/wlan.ts";
-import type { HostValue } from "../host-api.ts";
-import { integer } from "./arguments.ts";
+import { GuestException, type HostValue } from "../host-api.ts";
+import { integer, strBytes } from "./arguments.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 
 type Changes = { readonly [key: string]: HostValue };
+
+/** MICROPY_PY_NETWORK_HOSTNAME_MAX_LEN: extmod/modnetwork.h:58-61's, which no port changes. */
+const HOSTNAME_MAX_LEN = 32;
+const UTF8 = new TextDecoder();
 
 /** MicroPython's network module: WLAN(STA_IF) and WLAN(AP_IF) (extmod/network_cyw43.c, ports/esp32/network_wlan.c). */
 export function modnetwork(board: BoardContext) {
@@ -71,10 +75,46 @@ export function modnetwork(board: BoardContext) {
         profile.wlan.scanSixthField,
       ]);
     },
+    /** network.hostname([name]) (extmod/modnetwork.c:128-142): the name, or sets the one DHCP sends. */
+    networkHostname: (args: readonly HostValue[], keywords = 0): string | null => {
+      atMostOne(args, keywords);
+      if (args.length === 0) return board.networkGlobals.hostname;
+      setHostname(board, args[0]!);
+      return null;
+    },
+    /**
+     * network.country([code]) (extmod/modnetwork.c:111-126), rp2.country too (ports/rp2/modrp2.c:94-97).
+     * Only kept: cyw43 takes it when the chip starts (network_cyw43.c:137), for channels not simulated.
+     */
+    networkCountry: (args: readonly HostValue[], keywords = 0): string | null => {
+      atMostOne(args, keywords);
+      if (args.length === 0) return board.networkGlobals.country;
+      const code = strBytes(args[0]!);
+      if (code.length !== 2) throw new GuestException("ValueError", []); // mp_raise_ValueError(NULL)
+      board.networkGlobals.country = UTF8.decode(code);
+      return null;
+    },
     /** config('key') queries; config({ key: value }) sets (the AP's essid, password, channel, security). */
     wlanConfig: (itf: number, key: string | null, changes: Changes | null): HostValue =>
       key !== null ? configQuery(board, itf, key) : configSet(board, itf, changes ?? {}),
   } satisfies HostCalls<"modnetwork">;
+}
+
+/** A C function of 0 or 1 positional arguments (MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN): py/argcheck.c:40-46, 70-73. */
+function atMostOne(args: readonly HostValue[], keywords: number): void {
+  if (keywords > 0) throw new GuestException("TypeError", ["function doesn't take keyword arguments"]);
+  if (args.length > 1) throw new GuestException("TypeError", [`function expected at most 1 arguments, got ${args.length}`]);
+}
+
+/**
+ * mod_network_hostname(1, &name) (extmod/modnetwork.c:131-139): at most HOSTNAME_MAX_LEN bytes,
+ * else ValueError(); kept as a C string (its reader stops at a NUL: strlen, 130).
+ */
+function setHostname(board: BoardContext, name: HostValue): void {
+  const bytes = strBytes(name);
+  if (bytes.length > HOSTNAME_MAX_LEN) throw new GuestException("ValueError", []);
+  const end = bytes.indexOf(0);
+  board.networkGlobals.hostname = UTF8.decode(end === -1 ? bytes : bytes.subarray(0, end));
 }
 
 function ipconfigQuery(board: BoardContext, itf: Wlan | SoftAp, index: number, key: string): HostValue {
@@ -118,6 +158,12 @@ function ipconfigSet(sta: Wlan, changes: Changes): null {
 }
 
 function configQuery(board: BoardContext, itf: number, key: string): HostValue {
+  const { hostnameConfig } = board.profile.wlan;
+  if (hostnameConfig.keys.includes(key)) {
+    // the ESP ports' require_if (esp32 network_wlan.c:200-205, esp8266's 56-61 via modesp.c error_check)
+    if (itf !== 0 && hostnameConfig.queryNeedsSta) throw new FirmwareError("OSError", "STA required");
+    return board.networkGlobals.hostname;
+  }
   switch (key) {
     case "mac":
       return itf === 0 ? board.mac : board.ap.mac;
@@ -126,8 +172,6 @@ function configQuery(board: BoardContext, itf: number, key: string): HostValue {
       return itf === 0 ? (board.sta.network?.ssid ?? "") : board.ap.settings.ssid;
     case "channel":
       return itf === 0 ? (board.sta.network?.config.channel ?? 0) : board.ap.settings.channel;
-    case "hostname":
-      return board.profile.hostname;
   }
   throw new FirmwareError("ValueError", "unknown config param");
 }
@@ -136,6 +180,10 @@ function configSet(board: BoardContext, itf: number, changes: Changes): null {
   const ap: Partial<SoftApSettings> = {};
   for (const [key, value] of Object.entries(changes)) {
     if (key === "pm" || key === "txpower") continue; // power management and TX power are not simulated
+    if (board.profile.wlan.hostnameConfig.keys.includes(key)) {
+      setHostname(board, value); // on either interface (network_cyw43.c:511-513, esp32 network_wlan.c:570-573)
+      continue;
+    }
     // The ports copy at most 32 bytes of the SSID (esp32/esp8266 network_wlan.c
     // `len = MIN(len, sizeof(cfg.ap.ssid))`, cyw43_wifi_ap_set_ssid's MIN(len, sizeof(ap_ssid))).
     if (itf === 1 && (key === "essid" || key === "ssid")) ap.ssid = firstBytes(String(value), 32);

@@ -4,7 +4,7 @@
  * lwip_parse_inet_addr and the ESP32 modsocket.c's _socket_getaddrinfo. The guests pass the argument
  * as it is (a tuple or list as a list, anything else by its type's name: arguments.ts pyTypeName).
  */
-import { integer, pyTypeName } from "./arguments.ts";
+import { integer, pyTypeName, strBytes } from "./arguments.ts";
 import { GuestException, type HostValue } from "../host-api.ts";
 import type { BoardContext } from "./context.ts";
 
@@ -97,9 +97,7 @@ function pair(addr: HostValue): readonly HostValue[] {
 
 /** py/objstr.c mp_obj_str_get_data / mp_obj_str_get_str: str or bytes as text, else bad_implicit_conversion (line 2345). */
 function strData(value: HostValue): string {
-  if (typeof value === "string") return value;
-  if (value instanceof Uint8Array) return String.fromCharCode(...value);
-  throw new GuestException("TypeError", [`can't convert '${pyTypeName(value)}' object to str implicitly`]);
+  return typeof value === "string" ? value : String.fromCharCode(...strBytes(value));
 }
 
 function invalidArguments(): GuestException {

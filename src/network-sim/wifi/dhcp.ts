@@ -4,7 +4,8 @@ import type { Clock } from "../clock/clock.ts";
 export interface Lease {
   readonly ip: string;
   readonly mac: string;
-  readonly hostname: string;
+  /** The name the device's last request carried (DHCP option 12), as a router's lease table shows it. */
+  hostname: string;
   /** Clock time (ms) when the lease runs out. */
   expiresAt: number;
 }
@@ -46,6 +47,7 @@ export class DhcpServer {
     const existing = this.leases.get(mac);
     if (existing) {
       existing.expiresAt = expiresAt;
+      existing.hostname = hostname;
       return existing;
     }
     // A lease passed over may have run out since: look again from the start.

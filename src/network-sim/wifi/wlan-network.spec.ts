@@ -1,10 +1,17 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../../test/support/manual-clock.ts";
+import { readPcap } from "../../../test/support/pcap.ts";
+import { esp32 } from "../../boards/esp32.ts";
+import { esp8266 } from "../../boards/esp8266.ts";
 import { picoW } from "../../boards/pico_w.ts";
+import { Capture } from "../capture/capture.ts";
 import type { BoardProfile } from "../../boards/profile.ts";
 import { defaultAccessPointConfig, type AccessPointConfig } from "./access-point.ts";
-import { Lan } from "../lan.ts";
+import { Lan, PC_MAC } from "../lan.ts";
 import type { LanHost } from "../lan-host.ts";
 import { Wlan } from "./wlan.ts";
 
@@ -25,7 +32,7 @@ let macs = 0;
 function station(lan: Lan, name: string, profile = picoW) {
   const mac = Uint8Array.of(0x28, 0xcd, 0xc1, 0, 0, ++macs);
   const host: LanHost = { name, mac, linkBuffers: profile.socket, acceptTcp: () => false, receiveUdp: () => {} };
-  const wlan = new Wlan({ lan, clock: lan.clock, log: lan.log, profile, timing: profile.wlan.timing.realistic, mac, hostname: name, host });
+  const wlan = new Wlan({ lan, clock: lan.clock, log: lan.log, profile, timing: profile.wlan.timing.realistic, mac, hostname: () => name, host });
   wlan.setActive(true);
   return { wlan, host };
 }
@@ -149,6 +156,46 @@ describe("DHCP per access point", () => {
     a.wlan.connect("boardsim-lab", "micropython");
     clock.advance(JOIN_MS);
     expect([a.wlan.ip, b.wlan.ip]).toEqual(["192.168.1.100", "192.168.1.101"]);
+  });
+});
+
+describe("the name a board's DHCP messages carry (option 12)", () => {
+  /** The hostname option of each DHCP message the board sent (DISCOVER, REQUEST) in a capture. */
+  function sentNames(file: string): string[] {
+    return readPcap(file)
+      .filter((p) => p.proto === "udp" && p.dstPort === 67)
+      .map(({ payload }) => {
+        for (let o = 240; payload[o] !== 255; o += 2 + payload[o + 1]!) if (payload[o] === 12) return payload.subarray(o + 2, o + 2 + payload[o + 1]!).toString();
+        return "";
+      });
+  }
+
+  // Renamed while the board associates: cyw43's netif points at network.hostname()'s buffer (each
+  // message reads it); the ESP ports' connect() hands the name over (the next connect() sends the new one).
+  it.each([
+    { profile: picoW, names: ["after", "after", "after", "after", "after"] },
+    { profile: esp32, names: ["before", "before", "before", "after", "after"] },
+    { profile: esp8266, names: ["before", "before", "before", "after", "after"] },
+  ])("$profile.id: DISCOVER, REQUEST, the renewal's REQUEST, then a second connect()'s", ({ profile, names }) => {
+    const clock = new ManualClock();
+    const lan = lanWith(clock, [defaultAccessPointConfig({ leaseSeconds: 600 })]);
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "boardsim-dhcp-")), "dhcp.pcap");
+    lan.capture = new Capture(file, lan, () => clock.now(), PC_MAC);
+    let name = "before";
+    const mac = Uint8Array.of(...profile.macOui, 0, 0, 1);
+    const host: LanHost = { name: "a", mac, linkBuffers: profile.socket, acceptTcp: () => false, receiveUdp: () => {} };
+    const wlan = new Wlan({ lan, clock, log: lan.log, profile, timing: profile.wlan.timing.realistic, mac, hostname: () => name, host });
+    const { associateMs, dhcpMs } = profile.wlan.timing.realistic;
+    wlan.setActive(true);
+    wlan.connect("boardsim-lab", "micropython");
+    name = "after";
+    clock.advance(associateMs + dhcpMs + 300_000); // joined, then renewed at half the lease
+    wlan.connect("boardsim-lab", "micropython");
+    clock.advance(associateMs + dhcpMs);
+    lan.capture.close();
+    expect(wlan.ip).toBe("192.168.1.100");
+    expect(sentNames(file)).toEqual(names);
+    expect(lan.leases()["boardsim-lab"]!.map((l) => l.hostname)).toEqual(["after"]); // the router's table has the last name
   });
 });
 

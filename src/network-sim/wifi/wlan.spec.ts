@@ -10,7 +10,7 @@ import { Wlan } from "./wlan.ts";
 function picoStation(mac = Uint8Array.of(0x28, 0xcd, 0xc1, 1, 2, 3), clock = new ManualClock(), lan?: Lan) {
   const log = pino({ level: "silent" });
   lan ??= new Lan({ clock, log });
-  const wlan = new Wlan({ lan, clock, log, profile: picoW, timing: picoW.wlan.timing.realistic, mac, hostname: "PicoW" });
+  const wlan = new Wlan({ lan, clock, log, profile: picoW, timing: picoW.wlan.timing.realistic, mac, hostname: () => "PicoW" });
   return { wlan, clock, lan };
 }
 
@@ -91,7 +91,7 @@ function statusSequence(boardId: string, ssid: string, key: string, lan?: (lan: 
   const clock = new ManualClock();
   const log = pino({ level: "silent" });
   const network = new Lan({ clock, log });
-  const wlan = new Wlan({ lan: network, clock, log, profile, timing: profile.wlan.timing.realistic, mac: Uint8Array.of(...profile.macOui, 1, 2, 3), hostname: profile.hostname });
+  const wlan = new Wlan({ lan: network, clock, log, profile, timing: profile.wlan.timing.realistic, mac: Uint8Array.of(...profile.macOui, 1, 2, 3), hostname: () => profile.hostname });
   wlan.setActive(true);
   wlan.connect(ssid, key);
   const seen = [wlan.status()];
@@ -128,7 +128,7 @@ describe.each([
     const profile = BOARDS[board]!;
     const clock = new ManualClock();
     const log = pino({ level: "silent" });
-    const wlan = new Wlan({ lan: new Lan({ clock, log }), clock, log, profile, timing: profile.wlan.timing.realistic, mac: Uint8Array.of(...profile.macOui, 1, 2, 3), hostname: profile.hostname });
+    const wlan = new Wlan({ lan: new Lan({ clock, log }), clock, log, profile, timing: profile.wlan.timing.realistic, mac: Uint8Array.of(...profile.macOui, 1, 2, 3), hostname: () => profile.hostname });
     wlan.setActive(true);
     wlan.connect("boardsim-lab", "micropython");
     expect(wlan.ifconfig()).toEqual(expected);

@@ -16,7 +16,8 @@ export interface WlanOptions {
   profile: BoardProfile;
   timing: WlanTiming;
   mac: Uint8Array;
-  hostname: string;
+  /** network.hostname()'s name now: what the station's DHCP messages carry (profile wlan.dhcpHostname says when). */
+  hostname: () => string;
   /** The board as the LAN sees it: registered on the network under its address once it has one. */
   host?: LanHost;
 }
@@ -47,6 +48,8 @@ export class Wlan {
   private saidWrongPassword = false;
   /** ifconfig((ip, mask, gw, dns)): a static address instead of DHCP. */
   private staticConfig: IfconfigTuple | null = null;
+  /** The name connect() copied in, on a board whose connect() hands it to the WiFi stack. */
+  private copiedHostname: string | null = null;
 
   constructor(private readonly opts: WlanOptions) {}
 
@@ -60,7 +63,12 @@ export class Wlan {
 
   /** The board's name on the LAN (for per-board signal strength). */
   private get name(): string {
-    return this.opts.host?.name ?? this.opts.hostname;
+    return this.opts.host?.name ?? this.opts.hostname();
+  }
+
+  /** The name in its DHCP messages (lwIP's netif hostname). */
+  private get dhcpHostname(): string {
+    return this.copiedHostname ?? this.opts.hostname();
   }
 
   setActive(on: boolean): void {
@@ -72,6 +80,7 @@ export class Wlan {
   connect(ssid: string, key: string): void {
     if (!this.isActive) throw inactiveError(this.opts.profile.wlan.connectInactiveError);
     this.leave();
+    if (this.opts.profile.wlan.dhcpHostname === "connect") this.copiedHostname = this.opts.hostname();
     this.target = { ssid, key };
     this.saidWrongPassword = false;
     this.state = "connecting";
@@ -179,14 +188,15 @@ export class Wlan {
     log.info({ ssid: ap.ssid, bssid: formatMac(ap.config.bssid) }, `WiFi associated with "${ap.ssid}"`);
     if (this.staticConfig) this.bindAddress(ap);
     else {
-      this.opts.lan.capture?.dhcpDiscover(this.opts.mac, this.opts.hostname);
+      this.opts.lan.capture?.dhcpDiscover(this.opts.mac, this.dhcpHostname);
       this.schedule(timing.dhcpMs, () => this.requestLease(ap, 0));
     }
   }
 
   /** DHCP DISCOVER/REQUEST; an unanswered one (pool exhausted) is retried with the board's backoff. */
   private requestLease(ap: AccessPoint, tries: number): void {
-    const { mac, hostname, log, profile } = this.opts;
+    const { mac, log, profile } = this.opts;
+    const hostname = this.dhcpHostname;
     if (tries > 0) this.opts.lan.capture?.dhcpDiscover(mac, hostname); // the first went out at association
     const lease = ap.dhcp.lease(formatMac(mac), hostname);
     if (!lease) {
@@ -229,8 +239,8 @@ export class Wlan {
   private scheduleRenewal(ap: AccessPoint): void {
     this.cancelRenewal?.();
     this.cancelRenewal = this.opts.clock.setTimer((ap.dhcp.leaseSeconds * 1000) / 2, () => {
-      const lease = ap.dhcp.lease(formatMac(this.opts.mac), this.opts.hostname);
-      if (lease) this.opts.lan.capture?.dhcp(this.opts.mac, this.opts.hostname, lease.ip, ap.config, true);
+      const lease = ap.dhcp.lease(formatMac(this.opts.mac), this.dhcpHostname);
+      if (lease) this.opts.lan.capture?.dhcp(this.opts.mac, this.dhcpHostname, lease.ip, ap.config, true);
       if (lease) this.opts.log.info({ ip: lease.ip, expiresAt: this.timeOf(lease.expiresAt) }, `DHCP renewed ${lease.ip}`);
       this.scheduleRenewal(ap);
     });

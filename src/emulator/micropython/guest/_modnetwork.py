@@ -1,6 +1,7 @@
 # The network module's code (network.py lists its names): WLAN interfaces (station and access
 # point) backed by the simulated WiFi.
 from _host import call as _call, info as _info
+from _hostdata import buffer as _buffer
 from _names import export as _export
 
 STA_IF = 0
@@ -93,6 +94,36 @@ def ipconfig(key):
     return _call("wlanIpconfig", STA_IF, key, None)
 
 
+def _text(value):
+    # A str as it is, bytes as its bytes, for the host to read as C does (mp_obj_str_get_data);
+    # anything else by its type's name, for the host's TypeError.
+    if isinstance(value, str):
+        return value
+    return _buffer(value) if isinstance(value, bytes) else {"__t": type(value).__name__}
+
+
+def hostname(*args, **kwargs):
+    # hostname() -> the name the station's DHCP sends; hostname(name) sets it
+    return _call("networkHostname", [_text(a) for a in args], len(kwargs))
+
+
+def country(*args, **kwargs):
+    # country() -> the WiFi country code ('XX' until set); country(code) sets it
+    return _call("networkCountry", [_text(a) for a in args], len(kwargs))
+
+
+_nics = []
+
+
+def route():
+    # The NICs the port registered, the same list each time (extmod/modnetwork.c:102-104): none on
+    # the Pico W, whose cyw43 interface is lwIP's (only the NICs without lwIP register, 79-88).
+    return _nics
+
+
+for _name in ("country", "hostname", "ipconfig", "route"):
+    if _name not in _info["networkFunctions"]:
+        del globals()[_name]  # not in this port's table
 for _name, _value in _info["network"].items():
     if _name.startswith("PM_"):
         setattr(WLAN, _name, _value)

@@ -159,6 +159,8 @@ export interface BoardInfo {
   oserror: Record<string, string>;
   socket: Record<string, number> & Record<"AF_INET" | "SOCK_STREAM" | "SOCK_DGRAM" | "SOL_SOCKET" | "SO_REUSEADDR", number>;
   network: Record<string, number>;
+  /** The network module's functions beside WLAN in the port's table (profile wlan.functions). */
+  networkFunctions: string[];
   /** Vendor modules this board's firmware has (e.g. "mpython"). */
   modules: string[];
   /** The port's identity and machine constants (Board's portInfo). */

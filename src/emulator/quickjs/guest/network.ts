@@ -77,6 +77,15 @@ class WLAN {
   }
 }
 
+/**
+ * network.hostname([name]) and network.country([code]) where the port's table has them (not on the
+ * mPython board): the host's calls, as the .py boards' (extmod/modnetwork.c v1.23.0 lines 111-142).
+ */
+const hostFunctions = {
+  hostname: (...name: string[]): string | null => call("networkHostname", name),
+  country: (...code: string[]): string | null => call("networkCountry", code),
+};
+
 export default {
   ...boardInfo.network,
   STA_IF,
@@ -86,4 +95,5 @@ export default {
   ipconfig(key: "dns"): string {
     return call("wlanIpconfig", STA_IF, key, null);
   },
+  ...Object.fromEntries(Object.entries(hostFunctions).filter(([name]) => boardInfo.networkFunctions.includes(name))),
 };
