@@ -884,6 +884,20 @@ for name in ("_vfs_fat", "_errno", "_stream", "_modmicropython"):
     expect(lines).toEqual(["[]", "[]", "no module named '_vfs_fat'", "no module named '_errno'", "no module named '_stream'", "no module named '_modmicropython'"]);
   });
 
+  // The firmware's C modules list only their table's names (e.g. extmod/modvfs.c v1.23.0:37-60):
+  // no private name of the library's code behind them (vfs listed `_ScriptVfs`, `_flash`, `io`).
+  it.each([...BOARDS, "mpython"])("%s: dir() of the built-in modules shows no private name", async (board) => {
+    const lines = await printed(
+      board,
+      `import sys, os, time, gc, machine, socket, network, vfs, select, micropython
+for m in (sys, os, time, gc, machine, socket, network, vfs, select, micropython):
+    print(m.__name__, [n for n in dir(m) if n[:1] == "_" and n[:2] != "__" or n == "io"])
+print(dir(vfs))
+`,
+    );
+    expect(lines).toEqual([...["sys", "os", "time", "gc", "machine", "socket", "network", "vfs", "select", "micropython"].map((name) => `${name} []`), "['__class__', '__name__', '__dict__', 'mount', 'umount', 'VfsFat']"]);
+  });
+
   it.each([...BOARDS, "mpython"])("%s: reprs, dir() of every module, tracebacks and import errors show only the firmware's names", async (board) => {
     const b = await run(
       board,

@@ -3,7 +3,7 @@ import { runScript } from "./support/run-script.ts";
 
 /**
  * A filesystem written in Python, mounted by the script (vfs.mount, extmod/vfs.c): boardsim wraps it
- * so import can read from it (guest/_vfs.py, _ScriptVfs); the script must see only its own objects,
+ * so import can read from it (guest/_modvfs.py, _ScriptVfs); the script must see only its own objects,
  * and unmounting must let go of them.
  */
 const USER_FS = `

@@ -36,6 +36,8 @@ def setup(source, name, heap):
     import _os
     import _sys
     import _vfs
+
+    vfs_code = sys.modules.pop("_modvfs")  # as _modmicropython: reached through vfs's functions
     # The board's modules under the firmware's names (the import hook maps the u-prefixed aliases):
     # their repr shows that name, never this library's file.
     for module, as_name in ((_time, "time"), (_gc, "gc"), (_sys, "sys"), (_os, "os"), (_micropython, "micropython")):
@@ -69,7 +71,7 @@ def setup(source, name, heap):
     _native_help = builtins.help
     builtins.help = help
     _mark_first()  # while the bridge's module can still be imported
-    _import_as_firmware()
+    _import_as_firmware(vfs_code)
     # Run once: kept, its table of 16 nested functions' code was marked at every collection, on
     # top of the script's objects. py/gc.c gc_mark_subtree (v1.27.0 lines 457-527) pushes each
     # unmarked child of a block on a stack of 64 (py/mpconfig.h:256); one more and it rescans the
@@ -155,7 +157,7 @@ _loading = [0]
 _OPTIONAL = ("mpython", "esp", "esp32", "rp2", "dht", "ds18x20", "onewire", "neopixel", "upysh", "webrepl", "webrepl_setup")
 
 
-def _import_as_firmware():
+def _import_as_firmware(vfs_code):
     # Modules of this library import as the firmware's: a frozen one shows its manifest's path, a
     # built-in (C) one no file at all (py/builtinimport.c). Its private modules (and the
     # interpreter's bridges to JavaScript, which would reach Node) are not in sys.modules and
@@ -163,7 +165,6 @@ def _import_as_firmware():
     import builtins
     import os
     import _flash
-    import _vfs
 
     from _boardsim_js import ownImport as own_import
 
@@ -340,7 +341,7 @@ def _import_as_firmware():
         return found[top]
 
     def search(names, path):
-        mounts = [point.rstrip("/") for point, _ in _vfs._mounted]
+        mounts = [point.rstrip("/") for point, _ in vfs_code._mounted]
         on_flash = search_mounted(names, mounts, path) if mounts else _flash.modules_on_flash(list(names), path)
         # without ".frozen" on sys.path a frozen module is only the student's (else ImportError)
         no_frozen = ".frozen" not in path
