@@ -147,10 +147,13 @@ export function bootFirmware(ctx: WorkerContext, boot: BoardBoot): WorkerOutcome
   // main.c (ports/rp2/main.c:180-192, ports/esp32/main.c:143-150): boot.py, then main.py only in the friendly REPL.
   runLibrary("__import__('_board').attach_console()");
   const softReset = () => (ctx.flushConsole(), { kind: "soft-reset" }) as WorkerOutcome;
-  mp.globals.set("_main", boot.main);
   if (runLibrary("__import__('_board').run_file('boot.py')")) return softReset();
-  if (!raw && runLibrary("__import__('_board').run_file('main.py', globals().pop('_main'))")) return softReset();
-  mp.runPython("globals().pop('_main', None)");
+  if (!raw) {
+    // A --script's text, from now (not in boot.py's heap) until _board.run_file takes it out of
+    // __main__'s globals itself: no frame that lives while it runs holds it (python-stack.ts).
+    if (boot.main !== null) mp.globals.set("_main", boot.main);
+    if (runLibrary(`__import__('_board').run_file('main.py', ${boot.main !== null ? "True" : "False"})`)) return softReset();
+  }
 
   out.quiet = true;
   mp.replInit(); // prints the port's banner: the board's is printed instead

@@ -11,6 +11,7 @@ import type { HostReply, WorkerInput, WorkerOutcome } from "./protocol.ts";
 import { type Collector, findCollector } from "./collector.ts";
 import { type LibraryFirst, libraryFirst } from "./library-first.ts";
 import { type MemoryReport, memoryReport } from "./memory-report.ts";
+import { findPythonStack, type PythonStack } from "./python-stack.ts";
 import { loadSandboxedMicroPython, type WasmExports } from "./realm.ts";
 
 const input = workerData as WorkerInput;
@@ -144,6 +145,8 @@ let libraryImport = false;
  * globals are (dir(), `import __main__`), and no import of it by a script (_boardsim.py _import).
  */
 function runLibrary(code: string): unknown {
+  // Nothing an earlier run left on the Python stack (the script's text) is kept by this one's frames.
+  pythonStack.clearAboveTop();
   libraryImport = true;
   try {
     return mp.runPython(code);
@@ -203,6 +206,7 @@ function callDepth(): Int32Array {
   return depthView;
 }
 
+let pythonStack!: PythonStack;
 let collector!: Collector;
 let library!: LibraryFirst;
 let report!: MemoryReport;
@@ -437,6 +441,10 @@ const bridge = {
   resume(): void {
     setInBridge(false);
   },
+  /** Once a frame that held the script's text has returned (_boardsim.py, _board.py): nothing of it left above the stack's top. */
+  clearStack(): void {
+    pythonStack.clearAboveTop();
+  },
   /** Depth probe (findCallDepth), at start-up only. */
   probe(): void {
     if (callDepthAddress === -1) depthSnapshots.push(staticData());
@@ -510,6 +518,7 @@ else {
 mp.runPython(`_script = ${source}\n_heap = bytearray(${input.heapBytes})`);
 sandboxed.registerJsModule("_boardsim_js", bridge);
 callDepthAddress = findCallDepth();
+pythonStack = findPythonStack(() => new Int32Array(sandboxed.buffer()), depthSnapshots);
 collector = findCollector({ mp, wasm, sandboxed, callDepthAddress, counts: input.collections });
 library = libraryFirst(() => new Int32Array(sandboxed.buffer()), collector.dictLocals);
 report = memoryReport(() => new Int32Array(sandboxed.buffer()), collector.firstArea);

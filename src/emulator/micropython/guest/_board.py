@@ -39,20 +39,17 @@ def input(prompt=None):
             sys.stdout.buffer.write(data)
 
 
-def run_file(name, source=None):
+def run_file(name, given=False):
     """pyexec_file_if_exists (shared/runtime/pyexec.c:689): runs the file in __main__'s globals if
-    it exists; an exception prints its traceback. Returns True when the board must soft-reset."""
+    it exists (`given`: the text in __main__'s _main, a --script run as main.py); an exception
+    prints its traceback. Returns True when the board must soft-reset."""
     import __main__
 
-    if source is None:
-        try:
-            with open(name) as f:
-                source = f.read()
-        except _NativeOSError:
-            return False
     try:
-        code = compile(source, name, "exec")
-        del source
+        code = _compiled(name, given)
+        if code is None:
+            return False
+        _host.clear_stack()
         # The compile's garbage goes now: an import in the file collects none until its module
         # is compiled (_flash.py), where the firmware collects when an allocation fails (py/gc.c
         # gc_alloc). An ESP8266's main.py started 5.7 KB short and could not import a 6 KB library.
@@ -64,6 +61,24 @@ def run_file(name, source=None):
     except BaseException as exc:
         print(_host.format_exception(exc))
     return False
+
+
+def _compiled(name, given):
+    # The file's text is a value of this frame only, gone from the Python stack once it has
+    # returned (python-stack.ts): on the board the lexer reads the file from flash
+    # (v1.23.0 shared/runtime/pyexec.c:685-686, 102-103; extmod/vfs_reader.c:79-94, a buffer of at most
+    # 255 bytes): the text is never in the heap.
+    if given:
+        import __main__
+
+        source = __main__.__dict__.pop("_main")
+    else:
+        try:
+            with open(name) as f:
+                source = f.read()
+        except _NativeOSError:
+            return None
+    return compile(source, name, "exec")
 
 
 def run_callbacks():

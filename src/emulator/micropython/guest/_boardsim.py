@@ -691,15 +691,23 @@ def _keep_running_callbacks():
         _host.call("machineLightsleep", None)
 
 
-def run():
+def _compiled_script():
+    # The script's text is a value of this frame only, gone from the Python stack once it has
+    # returned (python-stack.ts): on the board the lexer reads the file from flash
+    # (v1.23.0 shared/runtime/pyexec.c:685-686, 102-103; extmod/vfs_reader.c:79-94, a buffer of at most
+    # 255 bytes): the text is never in the heap.
     global _script
     source, name, heap_bytes = _script
     _script = None
+    _trim_heap(heap_bytes, len(source))
+    _import_frozen_without_heap()
+    return compile(source, name, "exec")
+
+
+def run():
     try:
-        _trim_heap(heap_bytes, len(source))
-        _import_frozen_without_heap()
-        code = compile(source, name, "exec")
-        del source
+        code = _compiled_script()
+        _host.clear_stack()
         _host.untimed(_mark_board_heap)  # the simulator's work, not the script's busy time
         # Held here too: while the script calls into a library module, only C locals (which the
         # collector cannot scan here) would hold its globals.

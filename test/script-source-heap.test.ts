@@ -1,0 +1,69 @@
+/**
+ * A .py script's text costs it no heap: on the board the lexer reads main.py from the flash a
+ * chunk at a time (v1.23.0 shared/runtime/pyexec.c:685-686 pyexec_file, 102-103
+ * mp_lexer_new_from_file; extmod/vfs_reader.c:79-94 mp_reader_new_file: a buffer of at most 255
+ * bytes), and only the compiled code is in the heap. Before, the text stayed referenced while the
+ * script ran (a frame's stale word on the Python stack, python-stack.ts), in boot.py too for a
+ * --script main.py: an ESP8266 script of 10 KB, most of it comments, had 10 KB less free heap.
+ */
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it, onTestFinished } from "vitest";
+import { Lab } from "boardsim/vitest";
+import { bootBoard, type ConsoleRun } from "./support/board-console.ts";
+
+const SCRIPT = "import gc\ngc.collect()\nprint('free', gc.mem_free())\n";
+/** The same script followed by about 10 KB of comments (no code: the same bytecode). */
+const COMMENTED = SCRIPT + `# ${"a comment that takes the room of a web page's text ".repeat(2)}\n`.repeat(100);
+/** A few blocks of the heap: what may differ between two runs of the same code. */
+const SLACK = 256;
+
+const freeIn = (text: string) => Number(/free (\d+)/.exec(text)![1]);
+
+describe("a script's comments cost it no heap (the board's lexer reads the file from flash)", () => {
+  it.each(["esp8266", "esp32", "pico_w"])("%s, a script run (the Lab): gc.mem_free() with 10 KB of comments as without", async (board) => {
+    const free = async (source: string) => {
+      const lab = new Lab();
+      onTestFinished(() => lab.close());
+      const b = await lab.addBoard({ name: "b", board, fileName: "main.py", source });
+      expect((await b.finished()).kind).toBe("finished");
+      return freeIn(b.lines().join("\n"));
+    };
+    expect(COMMENTED.length).toBeGreaterThan(10_000);
+    const plain = await free(SCRIPT);
+    expect(Math.abs((await free(COMMENTED)) - plain)).toBeLessThan(SLACK);
+  });
+
+  let runs: ConsoleRun[] = [];
+  afterEach(() => {
+    for (const run of runs) {
+      run.serial.close();
+      run.board()?.halt();
+    }
+    runs = [];
+  });
+  /**
+   * gc.mem_free() as boot.py prints it, then main.py (given to run, as --script, or on the flash),
+   * then main.py after a soft reset (Ctrl-D at the REPL).
+   */
+  async function bootFree(board: string, main: string, onFlash: boolean): Promise<number[]> {
+    const flashDir = path.join(await mkdtemp(path.join(tmpdir(), "boardsim-flash-")), "flash");
+    await mkdir(flashDir);
+    await writeFile(path.join(flashDir, "boot.py"), "import gc\ngc.collect()\nprint('boot', gc.mem_free())\n");
+    if (onFlash) await writeFile(path.join(flashDir, "main.py"), main);
+    const run = await bootBoard(board, onFlash ? { flashDir } : { flashDir, main });
+    runs.push(run);
+    const boot = await run.take(">>> ");
+    run.type("\x04");
+    return [Number(/boot (\d+)/.exec(boot)![1]), freeIn(boot), freeIn(await run.take(">>> "))];
+  }
+
+  it.each(["esp8266", "esp32", "pico_w"])("%s, the firmware: boot.py, then main.py given to run (--script) or on the flash, at boot and after a soft reset", async (board) => {
+    for (const onFlash of [false, true]) {
+      const plain = await bootFree(board, SCRIPT, onFlash);
+      const commented = await bootFree(board, COMMENTED, onFlash);
+      for (const i of [0, 1, 2]) expect(Math.abs(commented[i]! - plain[i]!)).toBeLessThan(SLACK);
+    }
+  });
+});
