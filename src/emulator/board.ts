@@ -139,12 +139,8 @@ export class Board implements GuestHost, LanHost, BoardContext {
   }
 
   /** Ctrl-C: raises KeyboardInterrupt in the script, in the call it is blocked in or at its next one. */
-  interrupt(): void {
-    this.gate.interrupt();
-  }
-  clearInterrupt(): void {
-    this.gate.clearInterrupt();
-  }
+  interrupt(): void { this.gate.interrupt(); }
+  clearInterrupt(): void { this.gate.clearInterrupt(); }
 
   machineReset(): void {
     this.onMachineReset();
