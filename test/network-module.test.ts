@@ -98,6 +98,46 @@ print(sta.config("${key}"))
   });
 });
 
+// WLAN.config()'s AP keys and ipconfig() as each port's v1.23.0 has them: the ESP ports' station refuses the AP's
+// keys (ports/esp32/network_wlan.c:520-549, 606-609; ports/esp8266's 366-400, 426-430: channel too) with
+// `OSError: AP required`; cyw43 sets the AP's from either interface (extmod/network_cyw43.c:458-494, no authmode);
+// only cyw43's WLAN has ipconfig (network_cyw43.c:541; ports/esp32 network_wlan.c:722-730, esp8266's 508-516).
+describe("WLAN.config() keys and WLAN.ipconfig() per port", () => {
+  const AP_REQUIRED = "OSError AP required";
+  const NO_IPCONFIG = "AttributeError 'WLAN' object has no attribute 'ipconfig'";
+  // str or bytes, as mp_obj_str_get_data takes them (py/objstr.c:2381; else 2345's TypeError)
+  const BYTES_NAME = ["None", "TypeError can't convert 'bytearray' object to str implicitly"];
+  it.each([
+    ["pico_w", [...BYTES_NAME, "None", "'lab-10'", "None", "None", UNKNOWN, "True", "None", "None", "None", "'ap-set'", "7", "True", "True"]],
+    ["esp32", [...BYTES_NAME, "None", "'lab-10'", AP_REQUIRED, AP_REQUIRED, AP_REQUIRED, "False", "None", "None", "None", "'ap-set'", "7", NO_IPCONFIG, "False"]],
+    ["esp8266", [...BYTES_NAME, "None", "'lab-10'", AP_REQUIRED, AP_REQUIRED, AP_REQUIRED, "False", AP_REQUIRED, "None", "None", "'ap-set'", "7", NO_IPCONFIG, "False"]],
+    ["mpython", [...BYTES_NAME, "None", "'lab-10'", AP_REQUIRED, AP_REQUIRED, AP_REQUIRED, "False", "None", "None", "None", "'ap-set'", "7", NO_IPCONFIG, "False"]],
+  ])("%s: bytes names, the AP's keys on the station, ipconfig", async (board, lines) => {
+    const { output } = await runScript(
+      `${SHOW}key = "hostname" if hasattr(network, "hostname") else "dhcp_hostname"
+show(sta.config, **{key: b"lab-\\xff"})
+show(sta.config, **{key: bytearray(b"lab-10")})
+show(sta.config, **{key: b"lab-10"})
+show(sta.config, key)
+show(sta.config, essid="sta-set")
+show(sta.config, password="micropython")
+show(sta.config, authmode=3)
+print(ap.config("essid") == "sta-set")
+show(sta.config, channel=5)
+show(ap.config, channel=7)
+show(ap.config, essid=b"ap-set")
+show(ap.config, "essid")
+show(ap.config, "channel")
+show(lambda: sta.ipconfig("addr4") == sta.ifconfig()[:2])
+print(hasattr(ap, "ipconfig"))
+`,
+      board,
+      "main.py",
+    );
+    expect(output.split("\n").slice(0, -1)).toEqual(lines);
+  });
+});
+
 describe("the same functions from a TS script (the host's calls)", () => {
   it.each([
     ["pico_w", "PicoW XX\nts-07 GB\nValueError()\n"],
@@ -120,6 +160,16 @@ if ("hostname" in network && "country" in network) {
 `,
       board,
     );
+    expect(output).toBe(printed);
+  });
+
+  it.each([
+    ["pico_w", "True True\n"],
+    ["esp32", "False False\n"],
+    ["esp8266", "False False\n"],
+    ["mpython", "False False\n"],
+  ])("%s: network.ipconfig and WLAN.ipconfig on the Pico W only", async (board, printed) => {
+    const { output } = await runScript(`import network from "network";\nprint("ipconfig" in network, "ipconfig" in network.WLAN(network.STA_IF));\n`, board);
     expect(output).toBe(printed);
   });
 });

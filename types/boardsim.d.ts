@@ -67,10 +67,13 @@ declare module "network" {
     ifconfig(): IfconfigTuple;
     /** Sets a static address: no DHCP from now on. */
     ifconfig(config: IfconfigTuple): null;
-    /** ipconfig("addr4") → [ip, mask]; "gw4" → ip; "dhcp4" → bool. */
-    ipconfig(key: string): unknown;
-    /** ipconfig({ addr4: "192.168.1.50/24", gw4: "192.168.1.1" }) sets a static address; { dhcp4: true } goes back to DHCP. */
-    ipconfig(settings: { addr4?: string | [string, string]; gw4?: string; dhcp4?: boolean }): null;
+    /** Pico W only (the ESP boards' WLAN has none). */
+    ipconfig?: {
+      /** ipconfig("addr4") → [ip, mask]; "gw4" → ip; "dhcp4" → bool. */
+      (key: string): unknown;
+      /** ipconfig({ addr4: "192.168.1.50/24", gw4: "192.168.1.1" }) sets a static address; { dhcp4: true } goes back to DHCP. */
+      (settings: { addr4?: string | [string, string]; gw4?: string; dhcp4?: boolean }): null;
+    };
     /** config("essid"), config("mac"), config("channel") query; config({ essid, password, channel }) sets (AP interface). */
     config(key: string): unknown;
     config(settings: { [key: string]: unknown }): null;
@@ -90,8 +93,8 @@ declare module "network" {
     readonly STA_IF: number;
     readonly AP_IF: number;
     readonly WLAN: WLANConstructor;
-    /** network.ipconfig("dns"): the DNS server. */
-    ipconfig(key: "dns"): string;
+    /** network.ipconfig("dns"): the DNS server. Pico W only. */
+    ipconfig?(key: "dns"): string;
     /** The name the board's DHCP sends (default PicoW, mpy-esp32, mpy-esp8266); hostname(name) sets it (32 bytes at most). Absent on the mPython board. */
     hostname?(name?: string): string | null;
     /** The WiFi country code, "XX" until set; country("GB") sets it (2 characters). Absent on the mPython board. */

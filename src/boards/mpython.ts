@@ -29,6 +29,7 @@ export const mpython: BoardProfile = {
     // here; the adapter's OSError before active(True) is not simulated).
     functions: [],
     hostnameConfig: { keys: ["dhcp_hostname"], queryNeedsSta: false },
+    // ipconfigMethod and apConfig: the ESP32's (UNVERIFIED for labplus's WLAN)
     dhcpHostname: "message",
   },
   display: { width: 128, height: 64 },

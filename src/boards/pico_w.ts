@@ -107,6 +107,9 @@ export const picoW: BoardProfile = {
     // ipconfig: lwIP 2 under modlwip (extmod/modnetwork.c:144-153); route: ports/rp2/mpconfigport.h:229
     functions: ["country", "hostname", "ipconfig", "route"],
     hostnameConfig: { keys: ["hostname"], queryNeedsSta: false }, // extmod/network_cyw43.c:435-437, 511-513
+    ipconfigMethod: true,
+    // network_cyw43.c:458-461, 462-468, 484-487, 488-494: the AP's settings from either interface (no authmode)
+    apConfig: { keys: { channel: "channel", ssid: "ssid", essid: "ssid", security: "security", key: "password", password: "password" }, apOnly: [] },
     // ports/rp2/cyw43_configport.h:52 CYW43_HOST_NAME is network.hostname()'s buffer, which
     // cyw43_lwip.c:210 (cyw43-driver 9f6405f) makes the netif's hostname, a pointer, at active(True).
     dhcpHostname: "message",

@@ -37,6 +37,9 @@ export interface WlanTiming {
   link: LinkTiming | null;
 }
 
+/** The ESP ports' config() keys for the AP's settings (ports/esp32 and esp8266 network_wlan.c, config's kwargs switch). */
+export const ESP_AP_CONFIG_KEYS = { ssid: "ssid", essid: "ssid", security: "security", authmode: "security", key: "password", password: "password", channel: "channel" } as const;
+
 /**
  * The "fast" timing profile of every board: each step at once, the WiFi hop unshaped; a driver that
  * retries does so every 100 ms (so a test sees the retry without waiting the board's period).
@@ -120,6 +123,14 @@ export interface BoardProfile {
      * station interface (the ESP ports' require_if: `OSError: STA required`; cyw43 answers on either).
      */
     hostnameConfig: { keys: readonly string[]; queryNeedsSta: boolean };
+    /** WLAN.ipconfig(): cyw43's (extmod/network_cyw43.c:324-328, 541); the ESP ports' WLAN tables have none at v1.23.0. */
+    ipconfigMethod: boolean;
+    /**
+     * WLAN.config() keys that set the access point (the port's spellings: the AP setting each sets),
+     * and those the station refuses with `OSError: AP required` (the ESP ports' require_if); the
+     * station's other keys set the AP's too (cyw43's ap_set_* calls ignore the interface).
+     */
+    apConfig: { keys: Readonly<Record<string, "ssid" | "password" | "channel" | "security">>; apOnly: readonly string[] };
     /**
      * When the station's DHCP messages take the name (lwIP's netif hostname): "message", each message
      * reads it (cyw43 points the netif at network.hostname()'s buffer); "connect", connect() copies it in.

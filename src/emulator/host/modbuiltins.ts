@@ -55,6 +55,7 @@ function makeBoardInfo(profile: BoardProfile, console: boolean) {
     network: profile.wlan.constants,
     networkType: profile.wlan.type,
     networkFunctions: profile.wlan.functions,
+    networkIpconfigMethod: profile.wlan.ipconfigMethod,
     modules: [...(profile.vendorModules ?? []), ...profile.port.frozen, ...profile.port.modules],
     notFrozen: [...(profile.notFrozen ?? [])],
     console,

@@ -94,7 +94,7 @@ export function modnetwork(board: BoardContext) {
       board.networkGlobals.country = UTF8.decode(code);
       return null;
     },
-    /** config('key') queries; config({ key: value }) sets (the AP's essid, password, channel, security). */
+    /** config('key') queries; config({ key: value }) sets (the AP's essid, password, channel, security: the profile's wlan.apConfig). */
     wlanConfig: (itf: number, key: string | null, changes: Changes | null): HostValue =>
       key !== null ? configQuery(board, itf, key) : configSet(board, itf, changes ?? {}),
   } satisfies HostCalls<"modnetwork">;
@@ -177,20 +177,24 @@ function configQuery(board: BoardContext, itf: number, key: string): HostValue {
 }
 
 function configSet(board: BoardContext, itf: number, changes: Changes): null {
+  const { hostnameConfig, apConfig } = board.profile.wlan;
   const ap: Partial<SoftApSettings> = {};
   for (const [key, value] of Object.entries(changes)) {
     if (key === "pm" || key === "txpower") continue; // power management and TX power are not simulated
-    if (board.profile.wlan.hostnameConfig.keys.includes(key)) {
+    if (hostnameConfig.keys.includes(key)) {
       setHostname(board, value); // on either interface (network_cyw43.c:511-513, esp32 network_wlan.c:570-573)
       continue;
     }
+    const setting = Object.hasOwn(apConfig.keys, key) ? apConfig.keys[key] : undefined;
+    if (setting === undefined) throw new FirmwareError("ValueError", "unknown config param");
     // The ports copy at most 32 bytes of the SSID (esp32/esp8266 network_wlan.c
     // `len = MIN(len, sizeof(cfg.ap.ssid))`, cyw43_wifi_ap_set_ssid's MIN(len, sizeof(ap_ssid))).
-    if (itf === 1 && (key === "essid" || key === "ssid")) ap.ssid = firstBytes(String(value), 32);
-    else if (itf === 1 && (key === "password" || key === "key")) ap.password = String(value);
-    else if (itf === 1 && key === "channel") ap.channel = integer(value); // mp_obj_get_int on every port
-    else if (itf === 1 && (key === "security" || key === "authmode")) ap.security = apSecurity(board, Number(value));
-    else throw new FirmwareError("ValueError", "unknown config param");
+    if (setting === "ssid") ap.ssid = firstBytes(UTF8.decode(strBytes(value)), 32);
+    else if (setting === "password") ap.password = UTF8.decode(strBytes(value));
+    else if (setting === "channel") ap.channel = integer(value); // mp_obj_get_int on every port
+    else ap.security = apSecurity(board, integer(value));
+    // after the value's conversion, as the ESP ports' "post-check" (esp32 network_wlan.c:606-609)
+    if (itf === 0 && apConfig.apOnly.includes(key)) throw new FirmwareError("OSError", "AP required");
   }
   if (Object.keys(ap).length > 0) board.ap.configure(ap);
   return null;

@@ -16,12 +16,20 @@ def _tuples(value):
     return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
 
 
+def _kwarg(value):
+    # A keyword's value: bytes as its bytes (the ports read str or bytes, mp_obj_str_get_data), a type
+    # JSON has no kind for by its name, for the host's TypeError.
+    if isinstance(value, (str, int, float, tuple, list)) or value is None:
+        return value
+    return _buffer(value) if isinstance(value, bytes) else {"__t": type(value).__name__}
+
+
 def _query_or_set(name, itf, args, kwargs):
     # config()/ipconfig(): one positional key queries it, keyword arguments set them.
     if kwargs:
         if args:
             raise TypeError("either pos or kw args are allowed")
-        return _call(name, itf, None, kwargs)
+        return _call(name, itf, None, {k: _kwarg(v) for k, v in kwargs.items()})
     if len(args) != 1:
         raise TypeError("must query one param")
     return _tuples(_call(name, itf, str(args[0]), None))
@@ -86,6 +94,8 @@ class WLAN:
         return _query_or_set("wlanConfig", self._itf, args, kwargs)
 
 
+if not _info["networkIpconfigMethod"]:
+    del WLAN.ipconfig  # not in the port's WLAN table (the ESP ports')
 WLAN = type(_info["networkType"], (WLAN,), {})  # the port's type name: the Pico W's CYW43
 
 

@@ -161,6 +161,8 @@ export interface BoardInfo {
   network: Record<string, number>;
   /** The network module's functions beside WLAN in the port's table (profile wlan.functions). */
   networkFunctions: string[];
+  /** Whether WLAN has ipconfig() (profile wlan.ipconfigMethod). */
+  networkIpconfigMethod: boolean;
   /** Vendor modules this board's firmware has (e.g. "mpython"). */
   modules: string[];
   /** The port's identity and machine constants (Board's portInfo). */

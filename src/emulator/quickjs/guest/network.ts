@@ -77,13 +77,17 @@ class WLAN {
   }
 }
 
+if (!boardInfo.networkIpconfigMethod) delete (WLAN.prototype as Partial<WLAN>).ipconfig; // not in the ESP ports' WLAN table
+
 /**
- * network.hostname([name]) and network.country([code]) where the port's table has them (not on the
- * mPython board): the host's calls, as the .py boards' (extmod/modnetwork.c v1.23.0 lines 111-142).
+ * network.hostname([name]), country([code]) and ipconfig('dns') where the port's table has them:
+ * the host's calls, as the .py boards' (extmod/modnetwork.c v1.23.0 lines 111-158).
  */
 const hostFunctions = {
   hostname: (...name: string[]): string | null => call("networkHostname", name),
   country: (...code: string[]): string | null => call("networkCountry", code),
+  /** network.ipconfig('dns'): the station's DNS server. */
+  ipconfig: (key: "dns"): string => call("wlanIpconfig", STA_IF, key, null),
 };
 
 export default {
@@ -91,9 +95,5 @@ export default {
   STA_IF,
   AP_IF,
   WLAN: callable(WLAN),
-  /** network.ipconfig('dns'): the station's DNS server. */
-  ipconfig(key: "dns"): string {
-    return call("wlanIpconfig", STA_IF, key, null);
-  },
   ...Object.fromEntries(Object.entries(hostFunctions).filter(([name]) => boardInfo.networkFunctions.includes(name))),
 };
