@@ -48,6 +48,13 @@ export function strBytes(value: HostValue): Uint8Array {
   throw new GuestException("TypeError", [`can't convert '${pyTypeName(value)}' object to str implicitly`]);
 }
 
+const TEXT = new TextDecoder();
+
+/** The text of a str or bytes (mp_obj_str_get_str, py/objstr.c): a str as it is, bytes as UTF-8; else strBytes's TypeError. */
+export function strText(value: HostValue): string {
+  return typeof value === "string" ? value : TEXT.decode(strBytes(value));
+}
+
 /**
  * The bytes of a buffer a script hands over (send, write): a str crosses as text (the TS boards'
  * guest library, bytes.ts toBuffer), and its buffer is its UTF-8, as a str's on the board

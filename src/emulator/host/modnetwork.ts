@@ -5,14 +5,13 @@ import { FirmwareError } from "../../network-sim/errors.ts";
 import type { SoftAp, SoftApSettings } from "../../network-sim/wifi/soft-ap.ts";
 import type { Wlan } from "../../network-sim/wifi/wlan.ts";
 import { GuestException, type HostValue } from "../host-api.ts";
-import { integer, strBytes } from "./arguments.ts";
+import { integer, strBytes, strText } from "./arguments.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 
 type Changes = { readonly [key: string]: HostValue };
 
 /** MICROPY_PY_NETWORK_HOSTNAME_MAX_LEN: extmod/modnetwork.h:58-61's, which no port changes. */
 const HOSTNAME_MAX_LEN = 32;
-const UTF8 = new TextDecoder();
 
 /** MicroPython's network module: WLAN(STA_IF) and WLAN(AP_IF) (extmod/network_cyw43.c, ports/esp32/network_wlan.c). */
 export function modnetwork(board: BoardContext) {
@@ -91,7 +90,7 @@ export function modnetwork(board: BoardContext) {
       if (args.length === 0) return board.networkGlobals.country;
       const code = strBytes(args[0]!);
       if (code.length !== 2) throw new GuestException("ValueError", []); // mp_raise_ValueError(NULL)
-      board.networkGlobals.country = UTF8.decode(code);
+      board.networkGlobals.country = strText(code);
       return null;
     },
     /** config('key') queries; config({ key: value }) sets (the AP's essid, password, channel, security: the profile's wlan.apConfig). */
@@ -114,7 +113,7 @@ function setHostname(board: BoardContext, name: HostValue): void {
   const bytes = strBytes(name);
   if (bytes.length > HOSTNAME_MAX_LEN) throw new GuestException("ValueError", []);
   const end = bytes.indexOf(0);
-  board.networkGlobals.hostname = UTF8.decode(end === -1 ? bytes : bytes.subarray(0, end));
+  board.networkGlobals.hostname = strText(end === -1 ? bytes : bytes.subarray(0, end));
 }
 
 function ipconfigQuery(board: BoardContext, itf: Wlan | SoftAp, index: number, key: string): HostValue {
@@ -189,8 +188,8 @@ function configSet(board: BoardContext, itf: number, changes: Changes): null {
     if (setting === undefined) throw new FirmwareError("ValueError", "unknown config param");
     // The ports copy at most 32 bytes of the SSID (esp32/esp8266 network_wlan.c
     // `len = MIN(len, sizeof(cfg.ap.ssid))`, cyw43_wifi_ap_set_ssid's MIN(len, sizeof(ap_ssid))).
-    if (setting === "ssid") ap.ssid = firstBytes(UTF8.decode(strBytes(value)), 32);
-    else if (setting === "password") ap.password = UTF8.decode(strBytes(value));
+    if (setting === "ssid") ap.ssid = firstBytes(strText(value), 32);
+    else if (setting === "password") ap.password = strText(value);
     else if (setting === "channel") ap.channel = integer(value); // mp_obj_get_int on every port
     else ap.security = apSecurity(board, integer(value));
     // after the value's conversion, as the ESP ports' "post-check" (esp32 network_wlan.c:606-609)

@@ -1,5 +1,5 @@
 import { GuestException, type HostValue } from "../host-api.ts";
-import { pyTypeName } from "./arguments.ts";
+import { pyTypeName, strText } from "./arguments.ts";
 
 /**
  * The cipher suites of the boards' Mbed TLS, by the names mbedTLS gives them (what
@@ -58,9 +58,7 @@ export function setCiphers(ciphersuite: HostValue): string[] {
   if (!Array.isArray(ciphersuite)) throw new GuestException("TypeError", [`object '${pyTypeName(ciphersuite)}' isn't a tuple or list`]); // py/obj.c:432
   if (ciphersuite.length === 0) throw BAD_CONFIG(); // line 325
   return ciphersuite.map((item) => {
-    const name = typeof item === "string" ? item : item instanceof Uint8Array ? Buffer.from(item).toString("utf8") : null;
-    // mp_obj_str_get_str (py/objstr.c): a str or bytes, else its TypeError
-    if (name === null) throw new GuestException("TypeError", [`can't convert '${pyTypeName(item)}' object to str implicitly`]);
+    const name = strText(item); // mp_obj_str_get_str (py/objstr.c): a str or bytes, else its TypeError
     if (opensslCiphers([name]) === undefined) throw BAD_CONFIG(); // line 334: mbedtls_ssl_get_ciphersuite_id gives 0
     return name;
   });

@@ -186,6 +186,15 @@ class _Buffer(dict):
     pass
 
 
+def judged(value):
+    """A value the host judges as the firmware's C code would (a str or bytes where it wants text,
+    an int where a number): str and int as they are, bytes as its bytes, anything else by its
+    type's name (arguments.ts pyTypeName), for the host's TypeError."""
+    if isinstance(value, (str, int)):
+        return value
+    return buffer(value) if isinstance(value, bytes) else {"__t": type(value).__name__}
+
+
 def buffer(data):
     """A bytes-like argument: str as UTF-8, anything with the buffer protocol as it is."""
     mv = _view(data)

@@ -1,7 +1,7 @@
 # The network module's code (network.py lists its names): WLAN interfaces (station and access
 # point) backed by the simulated WiFi.
 from _host import call as _call, info as _info
-from _hostdata import buffer as _buffer
+from _hostdata import judged as _judged
 from _names import export as _export
 
 STA_IF = 0
@@ -17,11 +17,10 @@ def _tuples(value):
 
 
 def _kwarg(value):
-    # A keyword's value: bytes as its bytes (the ports read str or bytes, mp_obj_str_get_data), a type
-    # JSON has no kind for by its name, for the host's TypeError.
-    if isinstance(value, (str, int, float, tuple, list)) or value is None:
+    # A keyword's value: a float, tuple, list or None as it is too (txpower, ipconfig's addr4)
+    if isinstance(value, (float, tuple, list)) or value is None:
         return value
-    return _buffer(value) if isinstance(value, bytes) else {"__t": type(value).__name__}
+    return _judged(value)
 
 
 def _query_or_set(name, itf, args, kwargs):
@@ -104,22 +103,14 @@ def ipconfig(key):
     return _call("wlanIpconfig", STA_IF, key, None)
 
 
-def _text(value):
-    # A str as it is, bytes as its bytes, for the host to read as C does (mp_obj_str_get_data);
-    # anything else by its type's name, for the host's TypeError.
-    if isinstance(value, str):
-        return value
-    return _buffer(value) if isinstance(value, bytes) else {"__t": type(value).__name__}
-
-
 def hostname(*args, **kwargs):
     # hostname() -> the name the station's DHCP sends; hostname(name) sets it
-    return _call("networkHostname", [_text(a) for a in args], len(kwargs))
+    return _call("networkHostname", [_judged(a) for a in args], len(kwargs))
 
 
 def country(*args, **kwargs):
     # country() -> the WiFi country code ('XX' until set); country(code) sets it
-    return _call("networkCountry", [_text(a) for a in args], len(kwargs))
+    return _call("networkCountry", [_judged(a) for a in args], len(kwargs))
 
 
 _nics = []

@@ -1,7 +1,7 @@
 # The socket module's code (socket.py lists its names): TCP and UDP sockets of the simulated board. The rules (lookups, stream
 # loops, repr) are the host's (src/emulator/host/modsocket.ts); this module only adapts values.
 from _host import SEND as _SEND, SENDALL as _SENDALL, WRITE as _WRITE, call as _call, info as _info
-from _hostdata import buffer as _buffer, readinto as _readinto, recv as _recv, sender as _sender, write_view as _write_view
+from _hostdata import buffer as _buffer, judged as _judged, readinto as _readinto, recv as _recv, sender as _sender, write_view as _write_view
 from _stream import HostStream as _HostStream, _int
 from _names import export as _export
 
@@ -28,16 +28,8 @@ def _address(addr):
     # (ip, port) as it is, for the host to check as the port does (src/emulator/host/netutils.ts):
     # a tuple or list as a list of its items, anything else by its type's name.
     if isinstance(addr, (tuple, list)):
-        return [_item(v) for v in addr]
+        return [_judged(v) for v in addr]
     return {"__t": type(addr).__name__}
-
-
-def _item(value):
-    if isinstance(value, (str, int)):
-        return value
-    if isinstance(value, bytes):
-        return _buffer(value)
-    return {"__t": type(value).__name__}
 
 
 def getaddrinfo(host, port, af=0, type=0, proto=0, flags=0):

@@ -2,7 +2,7 @@
 # ESP8266). The TLS runs on the host over the board's TCP socket and the firmware's rules (checks,
 # errors, blocking) are the host's (src/emulator/host/modtls.ts); this module only adapts values.
 from _host import call as _call, info as _info
-from _hostdata import buffer as _buffer, write_view as _write_view
+from _hostdata import buffer as _buffer, judged as _judged, write_view as _write_view
 from _stream import HostStream as _HostStream, _int
 
 _library = _info["port"]["tls"]
@@ -65,7 +65,7 @@ class SSLContext:
         def set_ciphers(self, ciphersuite):
             # The names the host judges as they are: a str or bytes, else the item's type.
             if isinstance(ciphersuite, (tuple, list)):
-                ciphersuite = [n if isinstance(n, str) else _buffer(n) if isinstance(n, bytes) else {"__t": type(n).__name__} for n in ciphersuite]
+                ciphersuite = [_judged(n) for n in ciphersuite]
             else:
                 ciphersuite = {"__t": type(ciphersuite).__name__}
             self._ciphers = _call("tlsSetCiphers", ciphersuite)
