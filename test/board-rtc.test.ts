@@ -124,6 +124,24 @@ except __thonny_helper.builtins.Exception as e:
   });
 });
 
+describe("the clock through deepsleep", () => {
+  it.each([
+    ["pico_w", "(2021, 1, 1, 0, 0, 0)"], // a lightsleep, then machine.reset() (ports/rp2/modmachine.c:202-205): main() sets 2021
+    ["esp32", "(2025, 7, 14, 10, 0, 5)"], // the RTC timer counts through the 5 s asleep
+    ["esp8266", "(2025, 7, 14, 10, 0, 5)"], // rtc_prepare_deepsleep adds the time asleep (machine_rtc.c:121-125)
+  ])("%s: set, 5 s of deepsleep, then main.py again reads %s", async (board, after) => {
+    const source = `import machine, time
+if machine.reset_cause() == machine.PWRON_RESET:
+    machine.RTC().datetime((2025, 7, 14, 0, 10, 0, 0, 0))
+    machine.deepsleep(5000)
+print(time.localtime()[:6])
+`;
+    const b = await new Lab({ timing: "fast" }).addBoard({ name: "b", board, fileName: "main.py", source });
+    await b.finished();
+    expect(b.lines().filter((l) => l.startsWith("("))).toEqual([after]);
+  });
+});
+
 describe("mpremote rtc", () => {
   it("reads the firmware's start, --set sets the PC's local time", async () => {
     const run = startCli(["run", "--board", "pico_w", "--profile", "fast", "--serial", "rfc2217:0", "--flash", mkdtempSync(path.join(work, "flash-")), "--log-format", "json"]);
