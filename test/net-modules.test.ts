@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { Lab } from "../src/testing/index.ts";
 import type { PcConnection } from "../src/network-sim/pc/pc-peers.ts";
 import { JOIN_PY, JOIN_TS } from "./support/join.ts";
+import { sntpResponderPy } from "./support/ntp.ts";
 
 
 const BOARDS = ["pico_w", "esp32", "esp8266"] as const;
@@ -667,18 +668,7 @@ print(r.status_code, r.text)
   it.each(BOARDS)("%s: ntptime.time() asks an NTP server (a board answering on UDP 123) and returns seconds since the board's epoch", async (board) => {
     const lab = new Lab({ timing: "fast", hosts: { "pool.ntp.org": "192.168.1.100" } });
     // An SNTP responder (RFC 4330): transmit timestamp 3913056000 = 2024-01-01 00:00:00 UTC.
-    const ntp = await lab.addBoard({
-      name: "ntp",
-      board: "esp32",
-      fileName: "ntp.py",
-      source: `${JOIN_PY}import struct
-u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-u.bind(("", 123))
-q, a = u.recvfrom(48)
-print("query", q[0], len(q))
-u.sendto(bytes([0x1C]) + bytes(39) + struct.pack("!II", 3913056000, 0), a)
-`,
-    });
+    const ntp = await lab.addBoard({ name: "ntp", board: "esp32", fileName: "ntp.py", source: sntpResponderPy(3913056000) });
     await ntp.waitFor(/^/);
     const { board: b } = await runPy(board, `import ntptime\nprint(ntptime.time())\n`, { lab });
     await b.finished();

@@ -136,7 +136,7 @@ def attempt(cadata, name):
     t.write(b"GET / HTTP/1.0\\r\\n\\r\\n")
     print(t.read())
     t.close()
-attempt(CA, "server.lan")  # the board's clock is still 2024: the certificate is not valid yet
+attempt(CA, "server.lan")  # the board's clock is at the firmware's start (2021 rp2, 2000 ESP32): the certificate is not valid yet
 ${SET_CLOCK()}attempt(OTHER, "server.lan")
 attempt(CA, "other.lan")
 attempt(CA, "server.lan")

@@ -97,15 +97,16 @@ micropython.mem_info(1)
 });
 
 describe("time with each port's epoch (item 6)", () => {
-  // The lab's clock starts at 2024-06-02 00:00:00 UTC. rp2 counts from 1970 (ports/rp2/mpconfigport.h:103
+  // The lab's clock set to 2024-06-02 00:00:00 UTC (Lab's rtc option). rp2 counts from 1970 (ports/rp2/mpconfigport.h:103
   // MICROPY_EPOCH_IS_1970); esp32/esp8266 from 2000 (shared/timeutils/timeutils.h:89-97).
   it.each([
     ["pico_w", 1717286400, "(1970, 1, 1, 0, 0, 0, 3, 1)"],
     ["esp32", 770601600, "(2000, 1, 1, 0, 0, 0, 5, 1)"],
     ["esp8266", 770601600, "(2000, 1, 1, 0, 0, 0, 5, 1)"],
   ])("%s: time(), gmtime(0), localtime(), mktime(), time_ns()", async (board, now, epoch) => {
+    const lab = new Lab({ timing: "fast", rtc: new Date(Date.UTC(2024, 5, 2)) });
     expect(
-      await printed(board, `import time
+      (await run(board, `import time
 print(time.time())
 print(time.gmtime(0))
 print(time.localtime())
@@ -113,7 +114,7 @@ print(time.mktime(time.localtime()) == time.time())
 print(time.time_ns() // 1000000000 == time.time())
 print(time.mktime((2024, 2, 30, 0, 0, 0, 0, 0)) == time.mktime((2024, 3, 1, 0, 0, 0, 0, 0)))
 print(time.gmtime(time.mktime((2024, 12, 31, 23, 59, 60, 0, 0))))
-`),
+`, lab)).lines().slice(2),
     ).toEqual([
       String(now),
       epoch,
@@ -1011,8 +1012,8 @@ describe("the same port modules from a TS script (machine, time, sys)", () => {
   });
 
   it.each([
-    ["pico_w", "-1", 26, "rp2", "1717286400", "(1970, 1, 1, 0, 0, 0, 3, 1)", "Pin(GPIO2, mode=OUT) 1", "<ADC channel=0> 1234"],
-    ["esp32", "0", 34, "esp32", "770601600", "(2000, 1, 1, 0, 0, 0, 5, 1)", "Pin(2) 1", "ADC(Pin(34), atten=0) 1234"],
+    ["pico_w", "-1", 26, "rp2", "1609459200", "(1970, 1, 1, 0, 0, 0, 3, 1)", "Pin(GPIO2, mode=OUT) 1", "<ADC channel=0> 1234"],
+    ["esp32", "0", 34, "esp32", "0", "(2000, 1, 1, 0, 0, 0, 5, 1)", "Pin(2) 1", "ADC(Pin(34), atten=0) 1234"],
   ])("%s: sys.platform, the epoch, Pin, ADC, RTC, a Timer on the board's clock", async (board, timer, adcPin, platform, now, epoch, pin, adc) => {
     const lab = new Lab({ timing: "fast" });
     const b = await lab.addBoard({

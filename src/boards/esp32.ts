@@ -213,6 +213,11 @@ export const esp32: BoardProfile = {
     epochYear: 2000, // MICROPY_EPOCH_IS_1970 not set (shared/timeutils/timeutils.h:89)
     floatDigits: 7, // MICROPY_FLOAT_IMPL_FLOAT, MICROPY_OBJ_REPR_A (ports/esp32/mpconfigport.h:20,68)
     rtcSubseconds: "us", // ports/esp32/machine_rtc.c: tuple[7] = tv.tv_usec
+    // time and RTC.datetime() are ESP-IDF's gettimeofday() read as seconds since 2000 (modtime.c:36-58,
+    // machine_rtc.c:104-137), which starts at 0 on power-on; nothing in the port sets it at boot. The
+    // IDF keeps system time in the RTC timer through every reset but power-on (esp_restart() of
+    // machine.reset(), deepsleep: ESP-IDF "System Time" guide).
+    rtcStart: { ms: Date.UTC(2000, 0, 1), everyBoot: false },
     freqHz: 160_000_000, // CONFIG_ESP_DEFAULT_CPU_FREQ_MHZ 160 (ports/esp32/boards/sdkconfig.base)
     freqChoices: { hz: [20_000_000, 40_000_000, 80_000_000, 160_000_000, 240_000_000], error: "frequency must be 20MHz, 40MHz, 80Mhz, 160MHz or 240MHz" }, // modmachine.c:103-111
     uniqueIdBytes: 6, // the base MAC (esp_efuse_mac_get_default)

@@ -168,6 +168,12 @@ export const esp8266: BoardProfile = {
     epochYear: 2000,
     floatDigits: 6, // MICROPY_FLOAT_IMPL_FLOAT, MICROPY_OBJ_REPR_C (ports/esp8266/mpconfigport.h:46,109)
     rtcSubseconds: "ms", // ports/esp8266/machine_rtc.c:143 (msecs % 1000)
+    // The clock is the RTC counter plus a delta kept in RTC memory, µs since 2000; on power-on the
+    // memory lacks its magic and the delta starts at 0 (machine_rtc.c:57-77, 98-119). Deepsleep adds the
+    // time slept to the delta (:121-125). machine.reset() (system_restart, modmachine.c:74-75) keeps the
+    // RTC memory; that the counter runs on through it is UNVERIFIED (the comment at :71 says it reads 0
+    // after a reset, which would drop the last boot's uptime): chosen, the clock runs on.
+    rtcStart: { ms: Date.UTC(2000, 0, 1), everyBoot: false },
     freqHz: 80_000_000, // system_get_cpu_freq() after boot
     freqChoices: { hz: [80_000_000, 160_000_000], error: "frequency can only be either 80Mhz or 160MHz" }, // modmachine.c:68
     uniqueIdBytes: 4, // system_get_chip_id()

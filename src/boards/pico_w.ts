@@ -156,11 +156,15 @@ export const picoW: BoardProfile = {
     epochYear: 1970, // ports/rp2/mpconfigport.h:103 MICROPY_EPOCH_IS_1970
     floatDigits: 7, // MICROPY_FLOAT_IMPL_FLOAT (ports/rp2/mpconfigport.h:86), py/mpconfig.h's MICROPY_OBJ_REPR_A
     rtcSubseconds: "zero", // ports/rp2/machine_rtc.c:87 (subseconds always 0)
+    // main() sets the RTC to 2021-01-01 00:00:00 before its soft-reset loop (ports/rp2/main.c:98-110,
+    // loop from :149), so at every hard boot: machine.reset() and deepsleep reboot through the
+    // watchdog (modmachine.c:64-69, 202-205) and run main() again.
+    rtcStart: { ms: Date.UTC(2021, 0, 1), everyBoot: true },
     freqHz: 125_000_000, // RP2040 default system clock (pico-sdk); freq(hz) is checked by set_sys_clock_khz
     freqChoices: null,
     uniqueIdBytes: 8, // pico_get_unique_board_id: the flash's 64-bit id (ports/rp2/modmachine.c:58)
     // ports/rp2/modmachine.c:47-78: only PWRON_RESET and WDT_RESET; machine.reset() reboots through
-    // the watchdog, so the next boot reads WDT_RESET. Deepsleep is a lightsleep on rp2 (no reset): UNVERIFIED, chosen as WDT.
+    // the watchdog, so the next boot reads WDT_RESET; deepsleep is a lightsleep then machine.reset() (modmachine.c:202-205).
     resetCauses: { powerOn: 1, reset: 3, deepsleep: 3, constants: { PWRON_RESET: 1, WDT_RESET: 3 } },
     pins: {
       ids: Array.from({ length: 30 }, (_, i) => i), // NUM_BANK0_GPIOS 30 (machine_pin.c:191)

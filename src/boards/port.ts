@@ -21,6 +21,11 @@ export interface PortProfile {
   floatDigits: 6 | 7;
   /** What RTC.datetime()[7] holds: rp2 always 0, ESP32 microseconds, ESP8266 milliseconds. */
   rtcSubseconds: "zero" | "us" | "ms";
+  /**
+   * The RTC at boot: what the firmware starts it at (ms since 1970) on power-on, and whether it
+   * sets it again at every boot (machine.reset(), deepsleep) or the clock runs on through those.
+   */
+  rtcStart: { ms: number; everyBoot: boolean };
   /** machine.freq() after boot, Hz, and the values freq(hz) accepts (null: any; the message otherwise). */
   freqHz: number;
   freqChoices: { hz: readonly number[]; error: string } | null;

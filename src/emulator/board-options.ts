@@ -4,6 +4,7 @@ import type { Lan } from "../network-sim/lan.ts";
 import type { BoardSerial } from "./console/board-serial.ts";
 import type { Peripherals } from "./devices/peripherals.ts";
 import type { Flash } from "./flash.ts";
+import type { Rtc } from "./rtc.ts";
 
 /**
  * Where a board's console text goes. A promise: the console is full, print waits for it (USB CDC
@@ -28,8 +29,8 @@ export interface BoardOptions {
   name?: string;
   /** --forward: PC port for a listening board port, when not the same number. */
   forwards?: ReadonlyMap<number, number>;
-  /** What time.time() counts from (ms since 1970); now by default, fixed in tests so runs repeat. */
-  bootEpochMs?: number;
+  /** The real-time clock; the runner keeps it across resets (a new one, as the firmware starts it, by default). */
+  rtc?: Rtc;
   /** The console port, when the board boots to its REPL (it outlives the Board: resets keep it). */
   serial?: BoardSerial;
   /** The flash filesystem (a fresh one in memory by default); the runner keeps it across resets. */

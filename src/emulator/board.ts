@@ -22,6 +22,7 @@ import { MemoryFlash } from "./flash-memory.ts";
 import type { BoardOptions } from "./board-options.ts";
 import { HostCallGate, type GuestCall } from "./host-call-gate.ts";
 import { route } from "./route.ts";
+import { Rtc } from "./rtc.ts";
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "./host-api.ts";
 
 /**
@@ -37,7 +38,6 @@ export class Board implements GuestHost, LanHost, BoardContext {
   readonly clock: Clock;
   readonly lan: Lan;
   readonly console: BoardOptions["console"];
-  readonly bootEpochMs: number;
   readonly sta: Wlan;
   readonly networkGlobals: NetworkGlobals;
   /** The AP interface (network.AP_IF). */
@@ -54,8 +54,7 @@ export class Board implements GuestHost, LanHost, BoardContext {
   readonly scheduler: Scheduler;
   /** machine.reset_cause() of this boot. */
   readonly resetCause: number;
-  /** machine.RTC().datetime(x) moves the board's clock by this much. */
-  private rtcOffsetMs = 0;
+  private readonly rtc: Rtc;
   private readonly deinitHooks: ((softReset: boolean) => void)[] = [];
   private readonly onMachineReset: () => void;
   private readonly api: (name: string) => HostFunction | undefined;
@@ -72,7 +71,6 @@ export class Board implements GuestHost, LanHost, BoardContext {
     this.lan = lan;
     this.console = opts.console;
     this.name = opts.name ?? profile.id;
-    this.bootEpochMs = opts.bootEpochMs ?? Date.now();
     this.mac = opts.mac ?? stationMac(profile.macOui, this.name);
     const timing = profile.wlan.timing[opts.timing];
     this.networkGlobals = { country: "XX", hostname: profile.hostname };
@@ -87,6 +85,8 @@ export class Board implements GuestHost, LanHost, BoardContext {
     this.peripherals = opts.peripherals ?? new Peripherals();
     this.resetCause = this.peripherals.resetCause ?? profile.port.resetCauses.powerOn;
     this.peripherals.resetCause = null;
+    this.rtc = opts.rtc ?? new Rtc(this.clock);
+    this.rtc.boot(profile.port.rtcStart, this.resetCause === profile.port.resetCauses.powerOn);
     this.peripherals.boot();
     this.api = hostFunctions(this);
     this.functionNames = HOST_NAMES;
@@ -148,11 +148,11 @@ export class Board implements GuestHost, LanHost, BoardContext {
 
   /** The RTC: ms since 1970 as the board's clock reads now. */
   rtcNowMs(): number {
-    return this.bootEpochMs + this.clock.now() + this.rtcOffsetMs;
+    return this.rtc.nowMs();
   }
 
   setRtcMs(ms: number): void {
-    this.rtcOffsetMs = ms - this.bootEpochMs - this.clock.now();
+    this.rtc.set(ms);
   }
 
   onDeinit(fn: (softReset: boolean) => void): void {

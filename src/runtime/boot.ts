@@ -7,6 +7,7 @@ import type { BoardSerial } from "../emulator/console/board-serial.ts";
 import { Peripherals } from "../emulator/devices/peripherals.ts";
 import type { Flash } from "../emulator/flash.ts";
 import { MemoryFlash } from "../emulator/flash-memory.ts";
+import { Rtc } from "../emulator/rtc.ts";
 import type { GuestEngine, HostValue, RunOutcome } from "../emulator/host-api.ts";
 import { sleep } from "../network-sim/clock/clock.ts";
 import { Faults } from "../network-sim/faults/faults.ts";
@@ -43,8 +44,8 @@ export interface BootOptions {
   timing: TimingProfileName;
   log: Logger;
   console: ConsoleOut;
-  /** time.time()'s start, fixed in tests. */
-  bootEpochMs?: number;
+  /** The board's RTC reads this (ms since 1970) at simulated time 0, as if set then; the firmware's start by default. */
+  rtcMs?: number | undefined;
   /** Called with each Board as it boots (again after a reset). */
   onBoot?: (board: Board) => void;
   /** True once the board is switched off: a halt then ends the run instead of booting again. */
@@ -73,6 +74,7 @@ export async function runOnLan(spec: LanBoard, script: GuestScript, lan: Lan, op
   // A script run's board has its own flash too, kept across its resets, as a real board's.
   const flash = opts.flash ?? new MemoryFlash(base.flash);
   const peripherals = opts.peripherals ?? new Peripherals();
+  const rtc = new Rtc(lan.clock, opts.rtcMs); // the chip's RTC: each boot starts it as the port does
   let firstBoot = true;
   for (;;) {
     const setup = lan.faults?.setup({ name: spec.name, profile: base, heapBytes: base.heapBytes }) ?? { profile: base, heapBytes: base.heapBytes };
@@ -83,7 +85,7 @@ export async function runOnLan(spec: LanBoard, script: GuestScript, lan: Lan, op
     try {
       const { profile } = setup;
       const onMachineReset = () => board.halt();
-      board = new Board({ profile, lan, log: opts.log, timing: opts.timing, console, name: spec.name, forwards: spec.forwards, bootEpochMs: opts.bootEpochMs, serial, flash, onMachineReset, peripherals });
+      board = new Board({ profile, lan, log: opts.log, timing: opts.timing, console, name: spec.name, forwards: spec.forwards, rtc, serial, flash, onMachineReset, peripherals });
       engine = await script.createEngine(setup.heapBytes, scriptConfig(spec));
       opts.onBoot?.(board);
       if (serial) {

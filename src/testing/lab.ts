@@ -19,8 +19,6 @@ import { OfflineBridge } from "../network-sim/pc/offline-bridge.ts";
 import { PcPeers, PcWait } from "../network-sim/pc/pc-peers.ts";
 import { VirtualClock } from "../network-sim/clock/virtual-clock.ts";
 
-/** time.time() in a lab: 2024-06-02 00:00:00 UTC (the firmware's build date), so runs repeat. */
-const LAB_EPOCH_MS = Date.UTC(2024, 5, 2);
 /** How much simulated time a wait may take before it gives up. */
 const DEFAULT_WITHIN_MS = 10 * 60_000;
 /** Real time after which a PC-side wait awaited while the simulation stands still gets a hint. */
@@ -39,6 +37,12 @@ export interface LabOptions {
   log?: Logger;
   /** The router's DNS names: name → IPv4 address (as a lab file's hosts:). */
   hosts?: Record<string, string>;
+  /**
+   * Every board's real-time clock reads this at the lab's start (simulated time 0) and runs on, as if
+   * ntptime had set it then; resets then do what the port does (rp2 sets 2021-01-01 again).
+   * Default: as the firmware starts it, 2021-01-01 00:00 UTC (rp2) or 2000-01-01 (ESP32, ESP8266).
+   */
+  rtc?: Date;
 }
 
 export interface BoardSpec {
@@ -80,6 +84,7 @@ export class Lab {
   readonly faults: Faults;
   readonly boards = new Map<string, LabBoard>();
   private readonly timing: TimingProfileName;
+  private readonly rtcMs: number | undefined;
   private readonly runs: Promise<unknown>[] = [];
   private closed = false;
   /** How many times the simulation was run (until, advance), and the PC-side waits it was run for. */
@@ -106,6 +111,8 @@ export class Lab {
     this.faults = new Faults(this.lan, opts.seed);
     this.lan.faults = this.faults;
     this.timing = opts.timing ?? "realistic";
+    this.rtcMs = opts.rtc?.getTime();
+    if (Number.isNaN(this.rtcMs)) throw new Error("rtc: an invalid Date");
     for (const fault of opts.faults ?? []) this.fault(fault);
   }
 
@@ -162,7 +169,7 @@ export class Lab {
           timing: this.timing,
           log: this.lan.log.child({ board: name }),
           console: (text) => board.write(text),
-          bootEpochMs: LAB_EPOCH_MS,
+          rtcMs: this.rtcMs,
           onBoot: (b) => board.booted(b),
           peripherals: board.peripherals,
           switchedOff: () => this.closed,

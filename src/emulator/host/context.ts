@@ -31,8 +31,6 @@ export interface BoardContext {
   /** The built-in screen, on boards that have one. */
   readonly oled: Oled | null;
   readonly sockets: SocketTable;
-  /** What time.time() counts from (ms since 1970). */
-  readonly bootEpochMs: number;
   /** The board's serial console. */
   /** The console; a promise while it is full (USB CDC back-pressure): print waits for it. */
   readonly console: ConsoleOut;
