@@ -1,5 +1,3 @@
-import type { Security } from "./profile.ts";
-
 /**
  * WLAN.config() as each port's C function reads its keys (v1.23.0): the setting a key reads and
  * writes, whether the port can query it and set it, and on which interface (the ESP ports'
@@ -42,8 +40,8 @@ export interface WlanConfigTable {
   mixed: string;
   /** txpower is an int of dBm (cyw43, mp_obj_get_int) or a float, kept in 0.25 dBm steps (ESP: `power * 4`, read back `* 0.25`). */
   txpowerFloat: boolean;
-  /** The AP's security as `security`/`authmode` number it: the ESP ports' authmode (as scan() does), cyw43's CYW43_AUTH_*. */
-  securityCodes: Readonly<Record<Security, number>>;
+  /** The AP's security (profile.ts Security) as `security`/`authmode` number it: the ESP ports' authmode (as scan() does), cyw43's CYW43_AUTH_*. */
+  securityCodes: Readonly<Record<string, number>>;
   /** What a query reads before a script set it (radio settings the simulation only keeps; txpower in 0.25 dBm). UNVERIFIED where marked. */
   defaults: Readonly<Partial<Record<WlanSetting, number | string | [sta: string, ap: string]>>>;
 }
