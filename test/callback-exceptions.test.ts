@@ -96,7 +96,29 @@ print("main goes on", ms());
     await b.waitFor(/^cb \d+$/m); // its time as rounded() reads it: a busy-loop poll may make it 101
     lab.at(lab.now() + 500, () => b.board!.interrupt());
     expect(await b.finished()).toEqual({ kind: "finished" });
-    expect(rounded(b.lines())).toEqual(["cb 100", "KeyboardInterrupt: ", "main goes on 3000"]);
+    expect(rounded(b.lines())).toEqual(["cb 100", "Traceback (most recent call last):", '  File "main.ts", line 8, in callback', "KeyboardInterrupt: ", "main goes on 3000"]);
+  });
+
+  it("pico_w (ts): an Error a Timer callback throws prints its traceback at the callback's lines only, and the script goes on", async () => {
+    const b = await run(
+      "pico_w",
+      `import machine from "machine";
+import time from "time";
+function check(n: number) {
+  if (n > 1) throw new RangeError("too many: " + n);
+}
+let n = 0;
+const tim = machine.Timer(-1);
+tim.init({ period: 100, callback: () => check(++n) });
+time.sleep_ms(250);
+tim.deinit();
+print("main goes on", n);
+`,
+      "main.ts",
+    );
+    expect(await b.finished()).toEqual({ kind: "finished" });
+    // as the .py boards print a scheduled callback's exception (mp_obj_print_exception): not the script's sleep_ms line
+    expect(b.lines().slice(2)).toEqual(["Traceback (most recent call last):", '  File "main.ts", line 8, in callback', '  File "main.ts", line 4, in check', "ValueError: too many: 2", "main goes on 2"]);
   });
 });
 

@@ -1,7 +1,8 @@
 import { NEWLIB_ERRNO } from "./errno.ts";
 import { ESP32_MODULES } from "./firmware-modules.ts";
 import { hex, macPlus } from "./mac.ts";
-import { ESP_AP_CONFIG_KEYS, fastTiming, type BoardProfile } from "./profile.ts";
+import { fastTiming, type BoardProfile } from "./profile.ts";
+import { ESP32_WLAN_CONFIG } from "./wlan-config.ts";
 
 /**
  * ESP32 (ESP32-WROVER of the Freenove kit) on the generic firmware: ESP-IDF WiFi driver and
@@ -131,11 +132,10 @@ export const esp32: BoardProfile = {
     dhcpChecksAddress: true, // LWIP_DHCP_DOES_ARP_CHECK, on by default in IDF (board-numbers.md §1d)
     // no ipconfig: it needs MICROPY_PY_LWIP (extmod/modnetwork.h:71-80), which ports/esp32 does not set
     functions: ["country", "hostname"],
-    hostnameConfig: { keys: ["hostname", "dhcp_hostname"], queryNeedsSta: true }, // network_wlan.c:570-573, 672-677
     ipconfigMethod: false, // network_wlan.c:722-730: active, connect, disconnect, status, scan, isconnected, config, ifconfig
     // network_wlan.c:520-549 require_if(..., ESP_IF_WIFI_AP) (199-204, checked after each key, 606-609); channel
     // (551-568) is the radio's, esp_wifi_set_channel, from either interface (UNVERIFIED while the station is connected)
-    apConfig: { keys: ESP_AP_CONFIG_KEYS, apOnly: ["ssid", "essid", "security", "authmode", "key", "password"] },
+    config: ESP32_WLAN_CONFIG,
     dhcpHostname: "connect", // network_wlan.c:340: connect() hands the name to esp_netif_set_hostname
     ap: {
       // IDF's default AP: "ESP_" + the last 3 bytes of the AP MAC, open (facts §1.13, UNVERIFIED);
@@ -144,6 +144,8 @@ export const esp32: BoardProfile = {
       defaultPassword: "",
       security: "open",
       channel: 1,
+      // wifi_ap_config_t's max_connection: "default 4, max 10" (esp_wifi_types.h)
+      maxStations: 4,
       // IDF dhcpserver: AP address + 1, 100 addresses (.2-.101), 120 min (board-numbers.md §5).
       poolFirst: 2,
       poolSize: 100,

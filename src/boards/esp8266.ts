@@ -2,7 +2,8 @@ import { LINUX_ERRNO } from "./errno.ts";
 import { ESP8266_MODULES } from "./firmware-modules.ts";
 import { hex } from "./mac.ts";
 import { MODLWIP_SOCKET } from "./modlwip.ts";
-import { ESP_AP_CONFIG_KEYS, fastTiming, type BoardProfile } from "./profile.ts";
+import { fastTiming, type BoardProfile } from "./profile.ts";
+import { ESP8266_WLAN_CONFIG } from "./wlan-config.ts";
 
 /** ESP8266: NONOS SDK WiFi, MicroPython's raw-lwIP sockets (extmod/modlwip.c) on the SDK's lwIP 1.4. */
 export const esp8266: BoardProfile = {
@@ -117,10 +118,9 @@ export const esp8266: BoardProfile = {
     dhcpChecksAddress: true, // esp-open-lwip: DHCP_DOES_ARP_CHECK = LWIP_DHCP && LWIP_ARP (board-numbers.md §1d)
     // no ipconfig: LWIP_VERSION_MAJOR >= 2 only (extmod/modnetwork.c:144, 152); the SDK's lwip_open is 1.4 (Makefile:79)
     functions: ["country", "hostname"],
-    hostnameConfig: { keys: ["hostname", "dhcp_hostname"], queryNeedsSta: true }, // network_wlan.c:402-405, 477-481
     ipconfigMethod: false, // network_wlan.c:508-516: active, connect, disconnect, status, scan, isconnected, config, ifconfig
     // network_wlan.c:366-400 (channel too: the AP's cfg.ap.channel), require_if(..., SOFTAP_IF) once after the keys (426-430)
-    apConfig: { keys: ESP_AP_CONFIG_KEYS, apOnly: Object.keys(ESP_AP_CONFIG_KEYS) },
+    config: ESP8266_WLAN_CONFIG,
     // network_wlan.c:155: connect() hands the name to wifi_station_set_hostname (UNVERIFIED that the
     // SDK copies it rather than keeping the pointer: a name set after connect() waits for the next one)
     dhcpHostname: "connect",
@@ -131,6 +131,8 @@ export const esp8266: BoardProfile = {
       defaultPassword: "micropythoN",
       security: "wpa-wpa2",
       channel: 1,
+      // softap_config's max_connection: 4 by default (the SDK's; UNVERIFIED)
+      maxStations: 4,
       // NONOS dhcpserver: .2-.101, 120 min (board-numbers.md §5).
       poolFirst: 2,
       poolSize: 100,

@@ -6,6 +6,9 @@ import type { BoardProfile } from "./profile.ts";
  * build, which adds the `mpython` module (the `wifi` helper class, `oled`). Everything the
  * firmware does not change is the ESP32's.
  */
+/** The ESP32's WLAN.config() keys but `hostname`. */
+const esp32Keys = Object.fromEntries(Object.entries(esp32.wlan.config.keys).filter(([key]) => key !== "hostname"));
+
 export const mpython: BoardProfile = {
   ...esp32,
   id: "mpython",
@@ -28,8 +31,8 @@ export const mpython: BoardProfile = {
     // tcpip_adapter name, which goes into the netif at once (UNVERIFIED: one name for both interfaces
     // here; the adapter's OSError before active(True) is not simulated).
     functions: [],
-    hostnameConfig: { keys: ["dhcp_hostname"], queryNeedsSta: false },
-    // ipconfigMethod and apConfig: the ESP32's (UNVERIFIED for labplus's WLAN)
+    // The ESP32's other keys (UNVERIFIED for labplus's WLAN), as ipconfigMethod
+    config: { ...esp32.wlan.config, keys: { ...esp32Keys, dhcp_hostname: { setting: "hostname", query: "any", set: "any" } } },
     dhcpHostname: "message",
   },
   display: { width: 128, height: 64 },

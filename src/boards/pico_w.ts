@@ -3,6 +3,7 @@ import { PICO_W_MODULES } from "./firmware-modules.ts";
 import { hex } from "./mac.ts";
 import { MODLWIP_SOCKET } from "./modlwip.ts";
 import { fastTiming, type BoardProfile } from "./profile.ts";
+import { CYW43_WLAN_CONFIG } from "./wlan-config.ts";
 
 /** Raspberry Pi Pico W: rp2 port, cyw43 WiFi, MicroPython's raw-lwIP sockets (extmod/modlwip.c). */
 export const picoW: BoardProfile = {
@@ -106,10 +107,9 @@ export const picoW: BoardProfile = {
     dhcpChecksAddress: false, // LWIP_DHCP_DOES_ACD_CHECK 0 "to speed DHCP up" (board-numbers.md §1d)
     // ipconfig: lwIP 2 under modlwip (extmod/modnetwork.c:144-153); route: ports/rp2/mpconfigport.h:229
     functions: ["country", "hostname", "ipconfig", "route"],
-    hostnameConfig: { keys: ["hostname"], queryNeedsSta: false }, // extmod/network_cyw43.c:435-437, 511-513
     ipconfigMethod: true,
     // network_cyw43.c:458-461, 462-468, 484-487, 488-494: the AP's settings from either interface (no authmode)
-    apConfig: { keys: { channel: "channel", ssid: "ssid", essid: "ssid", security: "security", key: "password", password: "password" }, apOnly: [] },
+    config: CYW43_WLAN_CONFIG,
     // ports/rp2/cyw43_configport.h:52 CYW43_HOST_NAME is network.hostname()'s buffer, which
     // cyw43_lwip.c:210 (cyw43-driver 9f6405f) makes the netif's hostname, a pointer, at active(True).
     dhcpHostname: "message",
@@ -119,6 +119,7 @@ export const picoW: BoardProfile = {
       defaultPassword: "picoW123",
       security: "wpa2",
       channel: 3,
+      maxStations: null, // cyw43's AP limit: UNVERIFIED
       poolFirst: 16, // shared/netutils/dhcpserver.h DHCPS_BASE_IP 16, DHCPS_MAX_IP 8
       poolSize: 8,
       leaseSeconds: 24 * 3600,

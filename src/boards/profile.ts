@@ -1,5 +1,6 @@
 import type { ErrnoName } from "./errno.ts";
 import type { PortProfile } from "./port.ts";
+import type { WlanConfigTable } from "./wlan-config.ts";
 
 /** How an access point is secured: open, WPA2-PSK, or WPA/WPA2-PSK mixed mode. */
 export type Security = "open" | "wpa2" | "wpa-wpa2";
@@ -38,7 +39,6 @@ export interface WlanTiming {
 }
 
 /** The ESP ports' config() keys for the AP's settings (ports/esp32 and esp8266 network_wlan.c, config's kwargs switch). */
-export const ESP_AP_CONFIG_KEYS = { ssid: "ssid", essid: "ssid", security: "security", authmode: "security", key: "password", password: "password", channel: "channel" } as const;
 
 /**
  * The "fast" timing profile of every board: each step at once, the WiFi hop unshaped; a driver that
@@ -118,19 +118,10 @@ export interface BoardProfile {
      * defines MICROPY_PORT_NETWORK_INTERFACES (rp2). dir(network) lists these.
      */
     functions: readonly NetworkFunction[];
-    /**
-     * WLAN.config() keys that read and write network.hostname()'s name, and whether a query needs the
-     * station interface (the ESP ports' require_if: `OSError: STA required`; cyw43 answers on either).
-     */
-    hostnameConfig: { keys: readonly string[]; queryNeedsSta: boolean };
     /** WLAN.ipconfig(): cyw43's (extmod/network_cyw43.c:324-328, 541); the ESP ports' WLAN tables have none at v1.23.0. */
     ipconfigMethod: boolean;
-    /**
-     * WLAN.config() keys that set the access point (the port's spellings: the AP setting each sets),
-     * and those the station refuses with `OSError: AP required` (the ESP ports' require_if); the
-     * station's other keys set the AP's too (cyw43's ap_set_* calls ignore the interface).
-     */
-    apConfig: { keys: Readonly<Record<string, "ssid" | "password" | "channel" | "security">>; apOnly: readonly string[] };
+    /** WLAN.config()'s keys, errors and kept settings (wlan-config.ts). */
+    config: WlanConfigTable;
     /**
      * When the station's DHCP messages take the name (lwIP's netif hostname): "message", each message
      * reads it (cyw43 points the netif at network.hostname()'s buffer); "connect", connect() copies it in.
@@ -222,6 +213,8 @@ export interface SoftApProfile {
   defaultPassword: string;
   security: Security;
   channel: number;
+  /** Stations it lets join at most (null: no limit modelled). */
+  maxStations: number | null;
   /** Its DHCP server: first address (last octet) and how many, lease time. AP address is 192.168.4.1. */
   poolFirst: number;
   poolSize: number;

@@ -73,7 +73,7 @@ export class Board implements GuestHost, LanHost, BoardContext {
     this.name = opts.name ?? profile.id;
     this.mac = opts.mac ?? stationMac(profile.macOui, this.name);
     const timing = profile.wlan.timing[opts.timing];
-    this.networkGlobals = { country: "XX", hostname: profile.hostname };
+    this.networkGlobals = { country: "XX", hostname: profile.hostname, config: new Map() };
     this.sta = new Wlan({ lan, clock: this.clock, log, profile, timing, mac: this.mac, hostname: () => this.networkGlobals.hostname, host: this });
     this.ap = new SoftAp(lan, log, profile, this.mac, this);
     const hostPort = (boardPort: number) => opts.forwards?.get(boardPort) ?? boardPort;

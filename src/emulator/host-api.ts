@@ -14,6 +14,9 @@ export type HostValue =
   | readonly HostValue[]
   | { readonly [key: string]: HostValue };
 
+/** A float the script must see as a float even when it is whole (JSON carries 20.0 as 20): the guests unwrap it. */
+export const pyFloat = (value: number): HostValue => ({ __f: value });
+
 /** A Python exception for the guest: its type and its args (the guest formats str(e) as the board does). */
 export class GuestException extends Error {
   constructor(

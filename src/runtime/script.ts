@@ -45,7 +45,7 @@ export async function loadScript(opts: { board: string; role?: Role | undefined;
     return { createEngine: (heapBytes, config) => MicroPythonEngine.create(python, { heapBytes, config, floatDigits: BOARDS[opts.board]!.port.floatDigits }) };
   }
   try {
-    const compiled = await compileScript(file, displayName);
+    const compiled = await compileScript(file, displayName ?? opts.script);
     return { createEngine: (heapBytes, config) => QuickJsEngine.create(compiled, { heapBytes, config }) };
   } catch (error) {
     if (error instanceof ScriptError) throw new ScriptInputError(error.message);

@@ -70,6 +70,8 @@ export interface BoardContext {
 export interface NetworkGlobals {
   country: string;
   hostname: string;
+  /** WLAN.config()'s settings the simulation only keeps (pm, txpower, ...), by setting (network_wlan_config.ts). */
+  config: Map<string, HostValue>;
 }
 
 /** A host function takes the guest's plain values; each checks what it was given. */

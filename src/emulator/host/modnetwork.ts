@@ -1,17 +1,16 @@
-import type { IfconfigTuple, Security } from "../../boards/profile.ts";
+import type { IfconfigTuple } from "../../boards/profile.ts";
 import { ipToNumber, isIPv4, numberToIp } from "../../network-sim/address.ts";
 import { sleep } from "../../network-sim/clock/clock.ts";
 import { FirmwareError } from "../../network-sim/errors.ts";
-import type { SoftAp, SoftApSettings } from "../../network-sim/wifi/soft-ap.ts";
+import type { SoftAp } from "../../network-sim/wifi/soft-ap.ts";
 import type { Wlan } from "../../network-sim/wifi/wlan.ts";
 import { GuestException, type HostValue } from "../host-api.ts";
 import { integer, strBytes, strText } from "./arguments.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
+import { setHostname } from "./network_hostname.ts";
+import { wlanConfig } from "./network_wlan_config.ts";
 
 type Changes = { readonly [key: string]: HostValue };
-
-/** MICROPY_PY_NETWORK_HOSTNAME_MAX_LEN: extmod/modnetwork.h:58-61's, which no port changes. */
-const HOSTNAME_MAX_LEN = 32;
 
 /** MicroPython's network module: WLAN(STA_IF) and WLAN(AP_IF) (extmod/network_cyw43.c, ports/esp32/network_wlan.c). */
 export function modnetwork(board: BoardContext) {
@@ -93,9 +92,8 @@ export function modnetwork(board: BoardContext) {
       board.networkGlobals.country = strText(code);
       return null;
     },
-    /** config('key') queries; config({ key: value }) sets (the AP's essid, password, channel, security: the profile's wlan.apConfig). */
-    wlanConfig: (itf: number, key: string | null, changes: Changes | null): HostValue =>
-      key !== null ? configQuery(board, itf, key) : configSet(board, itf, changes ?? {}),
+    /** config('key') queries one key, config(key=value, ...) sets (network_wlan_config.ts). */
+    wlanConfig: (itf: number, args: readonly HostValue[], changes: Changes): HostValue => wlanConfig(board, itf, args, changes),
   } satisfies HostCalls<"modnetwork">;
 }
 
@@ -103,17 +101,6 @@ export function modnetwork(board: BoardContext) {
 function atMostOne(args: readonly HostValue[], keywords: number): void {
   if (keywords > 0) throw new GuestException("TypeError", ["function doesn't take keyword arguments"]);
   if (args.length > 1) throw new GuestException("TypeError", [`function expected at most 1 arguments, got ${args.length}`]);
-}
-
-/**
- * mod_network_hostname(1, &name) (extmod/modnetwork.c:131-139): at most HOSTNAME_MAX_LEN bytes,
- * else ValueError(); kept as a C string (its reader stops at a NUL: strlen, 130).
- */
-function setHostname(board: BoardContext, name: HostValue): void {
-  const bytes = strBytes(name);
-  if (bytes.length > HOSTNAME_MAX_LEN) throw new GuestException("ValueError", []);
-  const end = bytes.indexOf(0);
-  board.networkGlobals.hostname = strText(end === -1 ? bytes : bytes.subarray(0, end));
 }
 
 function ipconfigQuery(board: BoardContext, itf: Wlan | SoftAp, index: number, key: string): HostValue {
@@ -154,65 +141,6 @@ function ipconfigSet(sta: Wlan, changes: Changes): null {
     sta.setStatic(ifconfigTuple([ip, netmask, gateway, dns]));
   }
   return null;
-}
-
-function configQuery(board: BoardContext, itf: number, key: string): HostValue {
-  const { hostnameConfig } = board.profile.wlan;
-  if (hostnameConfig.keys.includes(key)) {
-    // the ESP ports' require_if (esp32 network_wlan.c:200-205, esp8266's 56-61 via modesp.c error_check)
-    if (itf !== 0 && hostnameConfig.queryNeedsSta) throw new FirmwareError("OSError", "STA required");
-    return board.networkGlobals.hostname;
-  }
-  switch (key) {
-    case "mac":
-      return itf === 0 ? board.mac : board.ap.mac;
-    case "essid":
-    case "ssid":
-      return itf === 0 ? (board.sta.network?.ssid ?? "") : board.ap.settings.ssid;
-    case "channel":
-      return itf === 0 ? (board.sta.network?.config.channel ?? 0) : board.ap.settings.channel;
-  }
-  throw new FirmwareError("ValueError", "unknown config param");
-}
-
-function configSet(board: BoardContext, itf: number, changes: Changes): null {
-  const { hostnameConfig, apConfig } = board.profile.wlan;
-  const ap: Partial<SoftApSettings> = {};
-  for (const [key, value] of Object.entries(changes)) {
-    if (key === "pm" || key === "txpower") continue; // power management and TX power are not simulated
-    if (hostnameConfig.keys.includes(key)) {
-      setHostname(board, value); // on either interface (network_cyw43.c:511-513, esp32 network_wlan.c:570-573)
-      continue;
-    }
-    const setting = Object.hasOwn(apConfig.keys, key) ? apConfig.keys[key] : undefined;
-    if (setting === undefined) throw new FirmwareError("ValueError", "unknown config param");
-    // The ports copy at most 32 bytes of the SSID (esp32/esp8266 network_wlan.c
-    // `len = MIN(len, sizeof(cfg.ap.ssid))`, cyw43_wifi_ap_set_ssid's MIN(len, sizeof(ap_ssid))).
-    if (setting === "ssid") ap.ssid = firstBytes(strText(value), 32);
-    else if (setting === "password") ap.password = strText(value);
-    else if (setting === "channel") ap.channel = integer(value); // mp_obj_get_int on every port
-    else ap.security = apSecurity(board, integer(value));
-    // after the value's conversion, as the ESP ports' "post-check" (esp32 network_wlan.c:606-609)
-    if (itf === 0 && apConfig.apOnly.includes(key)) throw new FirmwareError("OSError", "AP required");
-  }
-  if (Object.keys(ap).length > 0) board.ap.configure(ap);
-  return null;
-}
-
-/** The text of the first `max` UTF-8 bytes of `text` (a character cut in two is dropped). */
-function firstBytes(text: string, max: number): string {
-  const bytes = new TextEncoder().encode(text);
-  return bytes.length <= max ? text : new TextDecoder().decode(bytes.subarray(0, max)).replace(/\uFFFD$/, "");
-}
-
-/**
- * config(authmode=n) on the AP: 0 is open; the ESP ports number the rest as their scan() does
- * (3 WPA2, 4 WPA/WPA2); any other mode (Pico W's SEC_* bit sets) is taken as WPA2.
- */
-function apSecurity(board: BoardContext, mode: number): Security {
-  if (mode === 0) return "open";
-  const kinds = Object.entries(board.profile.wlan.scanSecurity) as [Security, number][];
-  return kinds.find(([, code]) => code === mode)?.[0] ?? "wpa2";
 }
 
 /** ifconfig()'s 4-tuple argument, checked like the firmware's. */

@@ -212,7 +212,8 @@ export class QuickJsEngine implements GuestEngine {
   /** The engine's helpers for the board's script: nativesOf(heap)'s, and its report of a rejection no code can handle. */
   private nativesFor(heap: BoardHeap): GuestHost {
     const natives = nativesOf(heap);
-    return { functionNames: natives.functionNames, call: (name, args) => (name === "unretrieved" ? this.unretrieved(args) : natives.call(name, args)) };
+    const own: Record<string, (args: readonly HostValue[]) => HostValue> = { unretrieved: (args) => this.unretrieved(args), callbackError: (args) => this.callbackError(args) };
+    return { functionNames: natives.functionNames, call: (name, args) => (Object.hasOwn(own, name) ? own[name]!(args) : natives.call(name, args)) };
   }
 
   /**
@@ -225,6 +226,16 @@ export class QuickJsEngine implements GuestEngine {
     if (!ends) return [UNRETRIEVED, ...lines, ""].join("\n");
     this.ended = { kind: "raised", pyType, traceback: lines };
     return null;
+  }
+
+  /**
+   * A callback's uncaught error (guest/host.ts runScheduled, its stack cut where the callback was
+   * called): its traceback, as the firmware's scheduler prints one with mp_obj_print_exception
+   * (py/scheduler.c mp_sched_run_pending → mp_call_function_1_protected, py/runtime_utils.c:30-40).
+   */
+  private callbackError([name, message, stack]: readonly HostValue[]): string {
+    const { lines } = formatTraceback({ name: String(name), message: String(message), stack: String(stack) }, this.script, ENTRY_FILE, false);
+    return `${lines.join("\n")}\n`;
   }
 
   private moduleSource(name: string, exports: Record<string, string[]>): string | { error: Error } {

@@ -111,6 +111,8 @@ export const NATIVE_HELPERS: Record<string, (...args: never[]) => HostValue> = {
    * script. A board's engine answers (engine.ts, QuickJsEngine.unretrieved); the template runs no script.
    */
   unretrieved: (): null => null,
+  /** A Timer's or Pin.irq's callback's uncaught error as the board prints it: a board's engine answers (engine.ts, QuickJsEngine.callbackError). */
+  callbackError: (): string => "",
   /** Nothing: reaching the host is what paces the board's next collection (board-heap.ts). */
   pace: (): null => null,
   utf8Encode: (text: string): Uint8Array => UTF8_ENCODER.encode(text),

@@ -41,11 +41,13 @@ export function pythonException(error: GuestError): { pyType: string; text: stri
 
 /**
  * A MicroPython-style traceback (outermost call first) for an uncaught error, with frames mapped
- * back to the script's own files and lines; frames of the guest library are left out. With no
+ * back to the script's own files and lines; frames of the guest library are left out. The
+ * outermost anonymous frame is `<module>` when the stack starts at the script's top (`fromModule`),
+ * not a callback's. With no
  * frames left, the exception line alone: the firmware prints the header only when the traceback
  * has entries (py/obj.c mp_obj_print_exception, `if (n > 0)`, v1.23.0).
  */
-export function formatTraceback(error: GuestError, script: CompiledScript, entryFile: string): { pyType: string; lines: string[] } {
+export function formatTraceback(error: GuestError, script: CompiledScript, entryFile: string, fromModule = true): { pyType: string; lines: string[] } {
   const frames: string[] = [];
   const jsFrames = (error.stack ?? "").split("\n").map((l) => FRAME.exec(l)).filter((m) => m !== null);
   jsFrames.forEach(([, fn, file, line, column], i) => {
@@ -53,7 +55,7 @@ export function formatTraceback(error: GuestError, script: CompiledScript, entry
     const pos = originalPositionFor(script.map, { line: Number(line), column: Number(column) - 1 });
     if (pos.line === null || pos.source === null) return;
     const source = pos.source === script.sourcePath ? script.displayName : path.relative(process.cwd(), pos.source);
-    const outermost = i === jsFrames.length - 1;
+    const outermost = fromModule && i === jsFrames.length - 1;
     const name = fn === "<anonymous>" || fn === "<eval>" ? (outermost ? "<module>" : "<lambda>") : fn!.replace(/^.*\./, "");
     frames.unshift(`  File "${source}", line ${pos.line}, in ${name}`);
   });

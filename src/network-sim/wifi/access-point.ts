@@ -9,6 +9,10 @@ export interface AccessPointConfig {
   password: string;
   security: Security;
   channel: number;
+  /** Not in scans (a hidden SSID); stations that name it still join. */
+  hidden?: boolean;
+  /** Stations it lets join at most (a board's AP: its max_clients); more are refused association. */
+  maxStations?: number | null;
   bssid: Uint8Array;
   /** Signal strength as the boards see it, dBm. */
   rssi: number;
@@ -59,6 +63,12 @@ export class AccessPoint {
   /** The signal `board` receives, dBm. */
   rssiFor(board: string): number {
     return this.config.rssiByBoard?.[board] ?? this.config.rssi;
+  }
+
+  /** Whether its station limit is reached (each associated station watches it: onGone). */
+  get full(): boolean {
+    const { maxStations } = this.config;
+    return maxStations !== null && maxStations !== undefined && this.goneListeners.size >= maxStations;
   }
 
   /** Whether `board` hears this AP at all (not its own, and in range). */

@@ -18,6 +18,10 @@ export interface SoftApSettings {
   password: string;
   security: Security;
   channel: number;
+  /** Left out of other boards' scans (config(hidden=True)); a station naming it still joins. */
+  hidden: boolean;
+  /** Stations it lets join at most; null: no limit. */
+  maxStations: number | null;
 }
 
 /**
@@ -38,7 +42,8 @@ export class SoftAp {
   ) {
     const defaults = profile.wlan.ap;
     this.mac = defaults.mac(staMac);
-    this.settings = { ssid: defaults.defaultSsid(this.mac), password: defaults.defaultPassword, security: defaults.security, channel: defaults.channel };
+    const { defaultPassword: password, security, channel, maxStations } = defaults;
+    this.settings = { ssid: defaults.defaultSsid(this.mac), password, security, channel, hidden: false, maxStations };
   }
 
   get active(): boolean {

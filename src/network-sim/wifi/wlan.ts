@@ -50,6 +50,13 @@ export class Wlan {
   private staticConfig: IfconfigTuple | null = null;
   /** The name connect() copied in, on a board whose connect() hands it to the WiFi stack. */
   private copiedHostname: string | null = null;
+  /**
+   * config(reconnects=n) (ESP32): how often a retrying board tries again after a failure or a lost
+   * link, -1 for ever (network_wlan.c:582-587, counted in the disconnect handler 149-154, reset by
+   * connect() 342); `retried` counts since connect().
+   */
+  reconnects = -1;
+  private retried = 0;
 
   constructor(private readonly opts: WlanOptions) {}
 
@@ -82,6 +89,7 @@ export class Wlan {
     this.leave();
     if (this.opts.profile.wlan.dhcpHostname === "connect") this.copiedHostname = this.opts.hostname();
     this.target = { ssid, key };
+    this.retried = 0;
     this.saidWrongPassword = false;
     this.state = "connecting";
     this.attempt();
@@ -95,7 +103,7 @@ export class Wlan {
   scan(): ScanResult[] {
     if (!this.isActive) throw inactiveError(this.opts.profile.wlan.scanInactiveError);
     return this.opts.lan.accessPoints
-      .filter((ap) => ap.audibleTo(this.name))
+      .filter((ap) => ap.audibleTo(this.name) && !ap.config.hidden)
       .map((ap) => ({ ap, rssi: ap.rssiFor(this.name) }))
       .sort((a, b) => b.rssi - a.rssi);
   }
@@ -168,6 +176,17 @@ export class Wlan {
       });
       return;
     }
+    if (ap.full) {
+      // The AP refuses the association. A retrying board's status() reads "connecting" meanwhile, as
+      // ESP32's does for a reason it does not name (network_wlan.c:384-387); the ESP8266's and a
+      // Pico W's (connect_fail) UNVERIFIED.
+      this.schedule(timing.associateMs, () => {
+        this.state = timing.retryMs === null ? "connect_fail" : "connecting";
+        log.warn({ ssid }, `WiFi: "${ssid}" takes no more stations`);
+        this.retryLater();
+      });
+      return;
+    }
     this.schedule(timing.associateMs, () => this.associate(ap));
   }
 
@@ -177,7 +196,13 @@ export class Wlan {
    */
   private retryLater(): void {
     const { retryMs } = this.opts.timing;
-    if (retryMs !== null && this.target) this.schedule(retryMs, () => this.attempt());
+    if (this.retries()) this.schedule(retryMs!, () => this.attempt());
+  }
+
+  /** Whether the board tries again after a failure: it retries at all, and config(reconnects=) leaves it tries. */
+  private retries(): boolean {
+    if (this.opts.timing.retryMs === null || !this.target) return false;
+    return this.reconnects < 0 || ++this.retried <= this.reconnects;
   }
 
   private associate(ap: AccessPoint): void {
@@ -259,7 +284,7 @@ export class Wlan {
     this.leave();
     this.target = target;
     // Pico W: the link goes down (status 0, UNVERIFIED which code cyw43 shows after a vanished AP).
-    if (this.opts.timing.retryMs !== null && target) {
+    if (this.retries()) {
       this.state = "connecting";
       this.attempt();
     }

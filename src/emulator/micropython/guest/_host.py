@@ -51,6 +51,8 @@ def _bridge(js):
         if isinstance(value, dict):
             if "__b" in value:
                 return blob(*value["__b"])
+            if "__f" in value:
+                return float(value["__f"])
             return {k: decode(v) for k, v in value.items()}
         return value
 

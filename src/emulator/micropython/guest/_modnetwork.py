@@ -24,7 +24,7 @@ def _kwarg(value):
 
 
 def _query_or_set(name, itf, args, kwargs):
-    # config()/ipconfig(): one positional key queries it, keyword arguments set them.
+    # ipconfig(): one positional key queries it, keyword arguments set them.
     if kwargs:
         if args:
             raise TypeError("either pos or kw args are allowed")
@@ -89,8 +89,8 @@ class WLAN:
         return _query_or_set("wlanIpconfig", self._itf, args, kwargs)
 
     def config(self, *args, **kwargs):
-        # config('essid') queries one key; config(essid='x', password='y') sets (the AP's settings)
-        return _query_or_set("wlanConfig", self._itf, args, kwargs)
+        # config('essid') queries one key; config(essid='x', password='y') sets
+        return _tuples(_call("wlanConfig", self._itf, [_judged(a) for a in args], {k: _kwarg(v) for k, v in kwargs.items()}))
 
 
 if not _info["networkIpconfigMethod"]:

@@ -129,13 +129,20 @@ function runScheduled(): void {
           // and a Ctrl-C's KeyboardInterrupt too (py/runtime_utils.c:30-40). Only a value no Error
           // (the heap's failed allocation, board-heap.ts) ends the script.
           if (!(error instanceof Error)) throw error;
-          invoke(functions, "write", [`${error.name}: ${error.message}\n`]);
+          invoke(functions, "write", [native<string>("callbackError", error.name, error.message, callbackFrames(error.stack ?? ""))]);
         }
       }
     }
   } finally {
     inCallback = false;
   }
+}
+
+/** The frames of a stack down to the callback's (those below it, up to runScheduled, are the library's and the script's where it was when the callback ran). */
+function callbackFrames(stack: string): string {
+  const lines = stack.split("\n");
+  const at = lines.findIndex((line) => /^\s*at runScheduled /.test(line));
+  return (at === -1 ? lines : lines.slice(0, at)).join("\n");
 }
 
 const takeDue = () => invoke<[number, unknown][]>(functions, "schedTake", []);

@@ -17,6 +17,7 @@ function isKeywords(value: unknown): value is Settings {
 function pythonValue(value: unknown): unknown {
   if (value instanceof ArrayBuffer) return new bytes(value);
   if (Array.isArray(value)) return tuple(...value.map(pythonValue));
+  if (typeof value === "object" && value !== null && "__f" in value) return value.__f; // host-api.ts pyFloat
   return value;
 }
 
@@ -67,9 +68,8 @@ class WLAN {
   config(key: string): unknown;
   config(settings: Settings): null;
   config(keyOrSettings: string | Settings): unknown {
-    if (isKeywords(keyOrSettings)) return call("wlanConfig", this.itf, null, keyOrSettings);
-    if (typeof keyOrSettings !== "string") throw new TypeError("must query one param");
-    return pythonValue(call("wlanConfig", this.itf, keyOrSettings, null));
+    if (isKeywords(keyOrSettings)) return call("wlanConfig", this.itf, [], keyOrSettings);
+    return pythonValue(call("wlanConfig", this.itf, [keyOrSettings], {}));
   }
   /** Blocks for the scan's time: [(ssid, bssid, channel, RSSI, security, hidden-or-count), ...] in the board's own format. */
   scan(): ScanEntry[] {
