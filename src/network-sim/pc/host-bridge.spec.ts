@@ -1,8 +1,9 @@
 import net from "node:net";
+import { Duplex } from "node:stream";
 import { randomBytes } from "node:crypto";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { HostBridge, type Forward, type NetSocketLink } from "./host-bridge.ts";
+import { HostBridge, NetSocketLink, type Forward } from "./host-bridge.ts";
 
 const log = pino({ level: "silent" });
 const opened: (Forward | net.Server | net.Socket)[] = [];
@@ -89,21 +90,104 @@ describe("HostBridge", () => {
     expect(Buffer.concat(received).equals(payload)).toBe(true);
     expect(mostHeld).toBeLessThan(6400 + 65536); // the window and at most one read from the kernel
   });
-  it("a board's sends within one turn reach the PC in order, before its FIN, and leave the send buffer free", async () => {
-    const { forward, link: linkPromise } = await forwardOnce(0);
+
+  /** A board's link to a PC client, and all the client receives until the board's FIN. */
+  async function linkToClient(): Promise<{ link: NetSocketLink; received: Promise<Buffer> }> {
+    const { forward, link } = await forwardOnce(0);
     const client = await connect(forward.hostPort);
-    const link = await linkPromise;
     const got: Buffer[] = [];
     client.on("data", (chunk: Buffer) => got.push(chunk));
-    const ended = new Promise((resolve) => client.on("end", resolve));
+    const received = new Promise<Buffer>((resolve) => client.on("end", () => resolve(Buffer.concat(got))));
+    return { link: await link, received };
+  }
+
+  it("a board's sends within one turn reach the PC in order, before its FIN, and leave the send buffer free", async () => {
+    const { link, received } = await linkToClient();
     const payload = randomBytes(60 * 1024);
     for (let off = 0; off < payload.length; off += 1024) {
       expect(link.sendSpace()).toBe(6400); // the kernel takes what is written: nothing stays unacknowledged
       link.write(payload.subarray(off, off + 1024));
     }
     link.end();
-    await ended;
-    expect(Buffer.concat(got).equals(payload)).toBe(true);
+    expect((await received).equals(payload)).toBe(true);
+  });
+
+  /**
+   * Sends 32 KiB from one buffer the caller writes again after each send (as a .py board's shared
+   * send region), `attach` running halfway; returns the bytes sent and those the PC received.
+   */
+  async function borrowedSends(attach: (link: NetSocketLink) => void): Promise<{ payload: Buffer; received: Buffer }> {
+    const { link, received } = await linkToClient();
+    const payload = randomBytes(32 * 1024);
+    const region = new Uint8Array(1000);
+    const send = (from: number, to: number) => {
+      for (let off = from; off < to; off += region.length) {
+        const piece = payload.subarray(off, Math.min(to, off + region.length));
+        region.set(piece);
+        link.write(region.subarray(0, piece.length), true);
+        region.fill(0xee);
+      }
+    };
+    send(0, 16 * 1024);
+    await new Promise((resolve) => setImmediate(resolve));
+    attach(link);
+    send(16 * 1024, 32 * 1024);
+    link.end();
+    return { payload, received: await received };
+  }
+
+  it("a borrowed send reaches the PC as it was, and a capture attached mid-connection sees every byte after", async () => {
+    const captured: Uint8Array[] = [];
+    const { payload, received } = await borrowedSends((link) => {
+      link.observer = (fromBoard, segment) => fromBoard && segment.kind === "data" && captured.push(segment.chunk);
+    });
+    expect(received.equals(payload)).toBe(true);
+    expect(Buffer.concat(captured).equals(payload.subarray(16 * 1024))).toBe(true);
+  });
+
+  it("a borrowed send reaches the PC as it was, and a fault attached mid-connection sees every byte after", async () => {
+    const faulted: Uint8Array[] = [];
+    const { payload, received } = await borrowedSends((link) => {
+      const next = link.out;
+      // Holds each segment and the FIN for a turn, as a delay does.
+      link.out = { data: (chunk) => (faulted.push(chunk), setImmediate(() => next.data(chunk))), fin: () => setImmediate(() => next.fin()), rst: next.rst };
+    });
+    expect(received.equals(payload)).toBe(true);
+    expect(Buffer.concat(faulted).equals(payload.subarray(16 * 1024))).toBe(true);
+  });
+
+  it("bytes the kernel has not taken yet stay as the board sent them, and later sends join them and hold the send buffer", async () => {
+    // A socket whose kernel takes written bytes only when the test says (the PC's window closed until then).
+    const taken: Buffer[] = [];
+    const waiting: [Buffer, () => void][] = [];
+    const socket = new Duplex({ read() {}, write: (chunk: Buffer, _encoding, done) => void waiting.push([chunk, done]) });
+    const takeAll = () => {
+      // Each done() hands the socket's next buffered write to the kernel.
+      for (let next = waiting.shift(); next; next = waiting.shift()) taken.push(Buffer.from(next[0])), next[1]();
+    };
+    const link = new NetSocketLink(socket as unknown as net.Socket, ["192.168.1.2", 50000], { sendBuffer: 6400, receiveWindow: 6400 });
+    const payload = randomBytes(5 * 1024);
+    const region = new Uint8Array(1024); // written again after each send, as a .py board's send region
+    const send = (piece: number) => {
+      region.set(payload.subarray(piece * 1024, (piece + 1) * 1024));
+      link.write(region, true);
+      region.fill(0xee);
+    };
+    send(0);
+    send(1);
+    expect(link.sendSpace()).toBe(6400); // gathered for this turn's write: as taken by the kernel
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(link.sendSpace()).toBe(6400 - 2048); // written, not taken
+    send(2);
+    expect(link.sendSpace()).toBe(6400 - 3072);
+    send(3);
+    await new Promise((resolve) => setImmediate(resolve));
+    takeAll();
+    expect(link.sendSpace()).toBe(6400);
+    send(4);
+    await new Promise((resolve) => setImmediate(resolve));
+    takeAll();
+    expect(Buffer.concat(taken).equals(payload)).toBe(true);
   });
 
   it("bytes the PC's kernel does not take hold the board's send buffer", async () => {

@@ -15,8 +15,8 @@ export interface LinkBuffers {
   receiveWindow: number;
 }
 
-/** Bytes a board's connection gathers before one write() to the real socket (see NetSocketLink.corked). */
-const CORK_BYTES = 65536;
+/** Bytes a board's connection gathers before one write() to the real socket (see NetSocketLink.gather). */
+const GATHER_BYTES = 65536;
 
 /** A board-side connection backed by a real TCP socket on the PC. */
 export class NetSocketLink implements TcpLink {
@@ -34,37 +34,45 @@ export class NetSocketLink implements TcpLink {
   private readonly sendSpaceFreed = new Notifier();
   private readonly freed = () => this.sendSpaceFreed.notify();
   /**
-   * Bytes written to the real socket since it was corked: a board sends in small pieces (a
-   * recv(1024)/send loop runs through a whole 64 KiB read of the PC's socket in one turn), and
-   * one write() system call for each cost more than the rest of the send. The socket is uncorked
-   * at the end of the turn, or once CORK_BYTES are waiting. Corked bytes count as taken by the
-   * kernel (they free the send buffer at once, as a write the kernel takes does): a socket with
-   * bytes the kernel did not take (`writableLength` beyond them) is not corked, so its backlog
-   * holds the send buffer as before.
+   * The board's bytes of this turn, gathered for one write() to the real socket: a board sends in
+   * small pieces (a recv(1024)/send loop runs through a whole 64 KiB read of the PC's socket in one
+   * turn, a .py board hands over its buffered sends at each host call): a write() system call for
+   * each cost more than the rest of the send, and Node's cork and writev of the pieces ≈ 1-2 µs
+   * more per piece than a copy into one buffer (measured, issue 16). They are written at the end
+   * of the turn, or once GATHER_BYTES are waiting. Gathered bytes count as taken by the kernel (they free
+   * the send buffer at once, as a write the kernel takes does): while the kernel has not taken
+   * earlier bytes (`writableLength`: the PC's window is closed), bytes are not gathered but wait
+   * in the socket's backlog, where they hold the send buffer. So bytes are gathered only while the
+   * socket holds none: the one buffer is free again (Node and the kernel are done with the last
+   * write from it) whenever a turn gathers into it.
    */
-  private corked = 0;
-  private readonly uncork = () => {
-    if (this.corked === 0) return;
-    this.corked = 0;
-    this.socket.uncork();
+  private gather: Buffer | null = null;
+  private gathered = 0;
+  private readonly flush = () => {
+    if (this.gathered === 0) return;
+    const bytes = this.gather!.subarray(0, this.gathered);
+    this.gathered = 0;
+    this.socket.write(bytes, this.freed);
   };
   /** Sees the connection's segments (the capture): sent by the board, or by the real peer. */
   observer: ((fromBoard: boolean, segment: Segment) => void) | null = null;
-  /** The board's segments on their way to the real socket; faults wrap it. */
-  out: Pipe = {
+  /** The board's segments arriving at the real socket. */
+  private readonly toPeer: Pipe = {
     data: (chunk) => {
       this.inPipe -= chunk.length;
       this.toSocket(chunk);
     },
     fin: () => {
-      this.uncork();
+      this.flush();
       this.socket.end();
     },
     rst: () => {
-      this.uncork(); // the bytes before the RST, as the board sent them
+      this.flush(); // the bytes before the RST, as the board sent them
       this.socket.resetAndDestroy();
     },
   };
+  /** The board's segments on their way to the real socket; faults wrap it. */
+  out: Pipe = this.toPeer;
   /** Bytes read from the real socket that a fault still holds (delayed): they count against the window. */
   private inFlight = 0;
   /**
@@ -182,18 +190,20 @@ export class NetSocketLink implements TcpLink {
 
   sendSpace(): number {
     if (this.socket.destroyed) return this.buffers.sendBuffer;
-    return Math.max(0, this.buffers.sendBuffer - this.inPipe - (this.socket.writableLength - this.corked));
+    return Math.max(0, this.buffers.sendBuffer - this.inPipe - this.socket.writableLength);
   }
 
+  /**
+   * Copies `chunk` into this turn's write (see `gather`); while the kernel holds earlier bytes back,
+   * or when it is bigger than a turn's write, writes a copy of it at once.
+   */
   private toSocket(chunk: Uint8Array): void {
-    if (this.corked === 0) {
-      if (this.socket.writableLength > 0) return void this.socket.write(chunk, this.freed);
-      this.socket.cork();
-      process.nextTick(this.uncork);
-    }
-    this.corked += chunk.length;
-    this.socket.write(chunk, this.freed);
-    if (this.corked >= CORK_BYTES) this.uncork();
+    if (this.gathered + chunk.length > GATHER_BYTES) this.flush();
+    if ((this.gathered === 0 && this.socket.writableLength > 0) || chunk.length > GATHER_BYTES) return void this.socket.write(chunk.slice(), this.freed);
+    if (this.gathered === 0) process.nextTick(this.flush);
+    this.gather ??= Buffer.allocUnsafe(GATHER_BYTES);
+    this.gather.set(chunk, this.gathered);
+    this.gathered += chunk.length;
   }
 
   waitForSendSpace(signal?: AbortSignal): Promise<void> {
@@ -202,7 +212,9 @@ export class NetSocketLink implements TcpLink {
 
   write(data: Uint8Array, borrowed = false): void {
     if (this.socket.destroyed) return;
-    // The real socket writes it later (and the capture and faults may hold it): not a buffer the caller reuses.
+    // Nothing between the board and the real socket (no capture, no fault): toSocket copies what it keeps.
+    if (this.out === this.toPeer && !this.observer) return this.toSocket(data);
+    // The capture and faults may hold it: not a buffer the caller reuses.
     if (borrowed) data = data.slice();
     this.observer?.(true, { kind: "data", chunk: data });
     this.inPipe += data.length;
