@@ -4,7 +4,6 @@
  * a promise (the guest blocks until it settles), or throws a GuestException that the engine
  * raises as the Python exception it describes.
  */
-import type { Clock } from "../network-sim/clock/clock.ts";
 
 export type HostValue =
   | null
@@ -36,15 +35,12 @@ export interface GuestHost {
   readonly console?: { flush?(): void; bytes?(data: Uint8Array): void | Promise<void> };
   /** TCP data an engine may move between host calls (the .py engine's shared memory); without it, every recv and send is a call. */
   readonly streams?: SocketStreams;
-  /** The board's clock: on a real one (no guestRunning) an engine may move that data between the calls too. */
-  readonly clock?: Clock;
 }
 
 /**
- * A board's TCP sockets as an engine reads ahead and buffers sends between host calls. In virtual
- * time the engine calls these only at the board's host calls (before one runs, after one answered),
- * never on its own timing, so what moves and when is the same as if each recv and send had been a
- * call; on a real clock also as soon as the script has buffered a send, in the script's order.
+ * A board's TCP sockets as an engine reads ahead and buffers sends between host calls. The engine
+ * calls these only at the board's host calls (before one runs, after one answered), never on its
+ * own timing, so what moves and when is the same as if each recv and send had been a call.
  */
 export interface SocketStreams {
   /** Copies the socket's next received bytes into `into` without taking them: how many (0: none, or not a connected TCP socket). */

@@ -2,13 +2,7 @@ import { readFileSync } from "node:fs";
 import { once } from "node:events";
 import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
-import { BOARDS } from "../../boards/index.ts";
-import { RealClock, type Clock } from "../../network-sim/clock/clock.ts";
-import { VirtualClock } from "../../network-sim/clock/virtual-clock.ts";
-import type { GuestHost, HostValue } from "../host-api.ts";
-import { boardInfo } from "../host/modbuiltins.ts";
 import { createDataChannel, DATA_BYTES, DATA_CALLS, HOSTDATA_PY_WORDS, LENT_BYTES, LentData } from "./data-channel.ts";
-import { MicroPythonEngine } from "./engine.ts";
 
 // The guest library states some of the channel's numbers again: _hostdata.py's lent words' indexes
 // are const()s the compiler puts into the bytecode as numbers (read at every recv and send), and
@@ -96,82 +90,4 @@ describe("a data call (LentData.call)", () => {
     await host.terminate();
     expect(reply).toEqual({ value: 42, scheduled: false });
   });
-});
-
-/**
- * A .py echo on a stand-in board whose peer sends its next chunk only once the echo of the last one
- * reached the socket (SocketStreams.send). Returns what the peer got back, the host's recv and send
- * calls, and what the script printed.
- */
-async function echoWithPeer(clock: Clock, chunks: number, size: number) {
-  const script = `import socket
-s = socket.socket()
-total = 0
-for i in range(${chunks}):
-    d = s.recv(${size})
-    s.sendall(d)
-    total += len(d)
-print(total)
-`;
-  const sent = (i: number) => Uint8Array.from({ length: size }, (_, j) => (i * 7 + j) & 0xff);
-  let incoming = sent(0);
-  let next = 1;
-  const echoed: number[] = [];
-  const calls = { socketRecv: 0, socketSendAll: 0 };
-  let printed = "";
-  // The peer: each whole chunk echoed, the next one arrives.
-  const echo = (data: Uint8Array) => {
-    echoed.push(...data);
-    if (echoed.length === next * size && next < chunks) incoming = Uint8Array.from([...incoming, ...sent(next++)]);
-  };
-  const take = (n: number) => {
-    const out = incoming.slice(0, n);
-    incoming = incoming.slice(n);
-    return out;
-  };
-  const fns: Record<string, (...args: never[]) => HostValue> = {
-    boardInfo: () => boardInfo(BOARDS.pico_w!, false),
-    flashIsDir: () => true,
-    flashModules: () => [],
-    timersRunning: () => false,
-    poll: () => null,
-    socketNew: () => 1,
-    socketRecv: (_fd: number, n: number) => (calls.socketRecv++, take(n)),
-    socketSendAll: (_fd: number, data: Uint8Array) => (calls.socketSendAll++, echo(data), data.length),
-    write: (text: string) => ((printed += text), null),
-  };
-  const host: GuestHost = {
-    functionNames: Object.keys(fns),
-    call: (name, args) => (fns[name] as (...a: readonly HostValue[]) => HostValue)(...args),
-    streams: {
-      peek: (_fd, into) => (into.set(incoming.subarray(0, into.length)), Math.min(into.length, incoming.length)),
-      consume: (_fd, n) => void take(n),
-      sendRoom: () => 1 << 16,
-      send: (_fd, data) => echo(data),
-    },
-    clock,
-  };
-  const engine = await MicroPythonEngine.create({ source: script, fileName: "main.py" }, { heapBytes: 1 << 18, config: {}, floatDigits: BOARDS.pico_w!.port.floatDigits });
-  try {
-    expect(await engine.run(host)).toEqual({ kind: "finished" });
-  } finally {
-    await engine.dispose();
-  }
-  const expected = Array.from({ length: chunks }, (_, i) => [...sent(i)]).flat();
-  return { same: echoed.length === expected.length && echoed.every((b, i) => b === expected[i]), calls, printed };
-}
-
-describe("in real time the main thread sends and lends between the script's calls (LentData.ring)", () => {
-  it("an echo whose peer answers each echo: every chunk after the first is read from what was lent, with no recv call", async () => {
-    const { same, calls, printed } = await echoWithPeer(new RealClock(), 50, 1000);
-    expect([same, printed]).toEqual([true, "50000\n"]);
-    // Without the doorbell each recv after a send found the copy empty and called: 50 calls.
-    expect(calls).toEqual({ socketRecv: 1, socketSendAll: 0 });
-  }, 30_000);
-
-  it("in virtual time data moves only at the script's calls, as before: one recv call per chunk", async () => {
-    const { same, calls, printed } = await echoWithPeer(new VirtualClock(), 50, 1000);
-    expect([same, printed]).toEqual([true, "50000\n"]);
-    expect(calls).toEqual({ socketRecv: 50, socketSendAll: 0 });
-  }, 30_000);
 });

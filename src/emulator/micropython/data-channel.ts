@@ -18,24 +18,8 @@
  *   host call runs (a close() after sendall() sends the data first). Each record is one write, the
  *   segments pcap and the faults see, as when each send was a call.
  *
- * In virtual time data moves only at the board's own host calls, never on the main thread's timing:
- * a run repeats exactly. Every host call (data or control) starts with settle().
- *
- * - **Real time** (a board on a real clock, `live`): the main thread also settles and lends between
- *   the board's calls, in program order still. After a buffered send the worker hands what the
- *   script sent and read to the main thread at once (ring(): the doorbell, no wait), which sends
- *   the records, takes the bytes read (the receive window opens), then lends again: the socket's
- *   newer bytes appended to the read-ahead, its send room now (relend()). Where the script's copy
- *   runs short, the worker first takes that newer lending (sync(), in its own JS: no round trip)
- *   before it makes the call. Without this, an echo's read bytes held the window shut and its
- *   echoes waited in SENDS until the script's next data call: ≈ 155 round trips per MiB echoed.
- *
- * Who owns what: STATE says which thread may read and write every other word and the three
- * regions. IDLE and REPLIED: the worker's; REQUEST (a data call) and RUNG (the doorbell): the main
- * thread's, until it stores REPLIED or IDLE. Only the worker moves STATE from its own values to the
- * main thread's, and only the main thread back; every change is an Atomics store (then notify), every
- * read of STATE an Atomics load, which orders the plain reads and writes of the words around it.
- * Control calls (messages) start with the worker waiting for RUNG to end (LentData.publish).
+ * So data moves only at the board's own host calls, never on the main thread's timing: in virtual
+ * time a run repeats exactly. Every host call (data or control) starts with settle().
  */
 import type { DataChannel, HostReply } from "./protocol.ts";
 import type { GuestHost, HostValue } from "../host-api.ts";
@@ -75,15 +59,11 @@ const SEND_FD = 10;
 const SEND_ROOM = 11;
 const SEND_USED = 12;
 const SEND_COUNT = 13;
-/** Counts the main thread's lendings: the worker takes one it has not seen at its next sync(). */
-const LENT = 14;
 const SEND_LENGTHS = 16;
 const WORDS = SEND_LENGTHS + MAX_SENDS;
 
-const IDLE = 0;
 const REQUEST = 1;
 const REPLIED = 2;
-const RUNG = 3;
 const FAST = 0;
 const JSON_REPLY = 1;
 
@@ -149,8 +129,7 @@ export type DataReply = { value: number; scheduled: boolean } | { reply: HostRep
  * The worker's end of the channel. The script's lent copy is authoritative between host calls;
  * publish() hands what it read and sent to the shared memory before every host call (the main
  * thread settles from there), renew() copies what the main thread lends after one. Every word the
- * script's memory holds is checked: a script can write there with uctypes. `live`: a board in real
- * time, whose main thread settles and lends between its calls too (ring(), sync()).
+ * script's memory holds is checked: a script can write there with uctypes.
  */
 export class LentData {
   private view = new Int32Array();
@@ -159,9 +138,6 @@ export class LentData {
   private published = 0;
   private publishedBytes = 0;
   private room = 0;
-  /** The read-ahead's offset last handed over, and the lending (LENT) the copy holds. */
-  private publishedStart = 0;
-  private seen = 0;
   /** The socket whose send room is lent (-1: none), and whether print() output waits (L_SEND_FD is -1 meanwhile). */
   private sendFd = -1;
   private console = false;
@@ -171,7 +147,6 @@ export class LentData {
     /** The lent copy's address in the interpreter's memory. */
     readonly address: number,
     private readonly memory: () => ArrayBuffer,
-    readonly live = false,
   ) {
     this.words().fill(0);
     this.reset();
@@ -196,8 +171,7 @@ export class LentData {
     const w = this.words();
     w[L_AHEAD_FD] = w[L_SEND_FD] = -1;
     w[L_AHEAD_START] = w[L_AHEAD_END] = w[L_SEND_ROOM] = w[L_SEND_USED] = w[L_SEND_COUNT] = 0;
-    this.published = this.publishedBytes = this.room = this.publishedStart = 0;
-    this.seen = this.channel.words[LENT]!;
+    this.published = this.publishedBytes = this.room = 0;
     this.sendFd = -1;
     this.console = false;
   }
@@ -208,17 +182,12 @@ export class LentData {
     this.words()[L_SEND_FD] = on ? -1 : this.sendFd;
   }
 
-  /**
-   * Before a host call: the bytes the script read ahead and its new send records go to the shared
-   * memory, once the main thread has handed it back (RUNG). Whether anything went.
-   */
-  publish(): boolean {
-    const { words, sends } = this.channel;
-    while (Atomics.load(words, STATE) === RUNG) Atomics.wait(words, STATE, RUNG);
+  /** Before a host call: the bytes the script read ahead and its new send records go to the shared memory. */
+  publish(): void {
     const w = this.words();
+    const { words, sends } = this.channel;
     const start = w[L_AHEAD_START]!;
-    const read = start > this.publishedStart && start <= words[AHEAD_END]!;
-    if (read) words[AHEAD_START] = this.publishedStart = start;
+    if (start > words[AHEAD_START]! && start <= words[AHEAD_END]!) words[AHEAD_START] = start;
     const count = Math.min(w[L_SEND_COUNT]!, MAX_SENDS);
     const from = this.publishedBytes;
     let end = from;
@@ -233,11 +202,9 @@ export class LentData {
     // The new records lie here as they will there (both start aligned): one copy for them all.
     const at = words[SEND_USED]!;
     sends.set(this.bytes.subarray(L_SENDS + from, L_SENDS + end), at);
-    const sent = records > words[SEND_COUNT]!;
     words[SEND_COUNT] = records;
     words[SEND_USED] = at + this.publishedBytes - from;
     this.published = Math.max(this.published, count);
-    return read || sent;
   }
 
   /**
@@ -246,69 +213,29 @@ export class LentData {
    * others (write, poll: the script may be amid a recv or send there) it stays as it is.
    */
   renew(name: string): void {
-    if (endsLending(name)) this.take();
-  }
-
-  /**
-   * The script's copy becomes the main thread's lending: the read-ahead's unread bytes (at the
-   * same offsets), the send room, and the records handed over but not yet sent (at the same
-   * offsets: the script's next record goes after them, within the same room).
-   */
-  private take(): void {
+    if (!endsLending(name)) return;
     const w = this.words();
     const { words, ahead } = this.channel;
     const start = words[AHEAD_START]!;
     const end = words[AHEAD_END]!;
     this.bytes.set(ahead.subarray(start, end), L_AHEAD + start);
     w[L_AHEAD_FD] = end > start ? words[AHEAD_FD]! : -1;
-    w[L_AHEAD_START] = this.publishedStart = start;
+    w[L_AHEAD_START] = start;
     w[L_AHEAD_END] = end;
     this.room = words[SEND_ROOM]!;
     this.sendFd = this.room > 0 ? words[SEND_FD]! : -1;
     w[L_SEND_FD] = this.console ? -1 : this.sendFd;
     w[L_SEND_ROOM] = this.room;
-    w[L_SEND_USED] = this.publishedBytes = words[SEND_USED]!;
-    w[L_SEND_COUNT] = this.published = words[SEND_COUNT]!;
-    this.seen = words[LENT]!;
-  }
-
-  /** Real time: hands what the script did over, and takes a lending the copy does not hold yet. Whether anything went. */
-  private sync(): boolean {
-    const moved = this.publish();
-    if (this.channel.words[LENT] !== this.seen) this.take();
-    return moved;
-  }
-
-  /**
-   * Real time, after a send the script buffered: the doorbell. The
-   * main thread sends the records and takes the bytes read now, not at the script's next call;
-   * the worker does not wait for it. Nothing while it still works on the last ring.
-   */
-  ring(): void {
-    const { words } = this.channel;
-    if (!this.live || Atomics.load(words, STATE) === RUNG) return;
-    if (this.sync()) {
-      Atomics.store(words, STATE, RUNG);
-      Atomics.notify(words, STATE);
-    }
+    w[L_SEND_USED] = w[L_SEND_COUNT] = 0;
+    this.published = this.publishedBytes = 0;
   }
 
   /**
    * A data call to the main thread (`payload` copies a send's bytes into the given view); the bytes
    * read land at `readInto` (an address the worker checked: a readinto's buffer), else in the reply
-   * region, for _host.py to make recv's bytes object from. In real time, first from the main
-   * thread's newest lending if it answers the call (no round trip).
+   * region, for _host.py to make recv's bytes object from.
    */
   call(op: number, fd: number, size: number, length: number, payload: (into: Uint8Array) => void, readInto = this.address + L_RECEIVED): DataReply {
-    if (this.live) {
-      this.sync();
-      const served = this.answerFromCopy(op, fd, size, length, payload, readInto);
-      if (served >= 0) {
-        // A send rings as the script's own buffered sends do; what a recv read goes at the next ring.
-        if (op !== RECV && op !== READ) this.ring();
-        return { value: served, scheduled: false };
-      }
-    }
     const { words, data } = this.channel;
     this.publish();
     words[OP] = op;
@@ -329,31 +256,6 @@ export class LentData {
     this.renew(DATA_CALLS[op]!);
     if (fast) return { value: result, scheduled: words[SCHEDULED] === 1 };
     return { reply: JSON.parse(new TextDecoder().decode(data.subarray(0, result))) as HostReply };
-  }
-
-  /**
-   * A data call the lent copy answers as _hostdata.py's own paths would (a recv of what is there,
-   * a readinto of all it asks, a send within the room, one record): the count, or -1.
-   */
-  private answerFromCopy(op: number, fd: number, size: number, length: number, payload: (into: Uint8Array) => void, readInto: number): number {
-    const w = this.words();
-    if (op === RECV || op === READ) {
-      const start = w[L_AHEAD_START]!;
-      const end = w[L_AHEAD_END]!;
-      const n = Math.min(end - start, size);
-      if (w[L_AHEAD_FD] !== fd || start < 0 || end > AHEAD_BYTES || n <= 0 || (op === READ && n < size)) return -1;
-      new Uint8Array(this.memory()).copyWithin(readInto, this.address + L_AHEAD + start, this.address + L_AHEAD + start + n);
-      w[L_AHEAD_START] = start + n;
-      return n;
-    }
-    const used = w[L_SEND_USED]!;
-    const count = w[L_SEND_COUNT]!;
-    if (w[L_SEND_FD] !== fd || length <= 0 || used < 0 || length > this.room - used || count < 0 || count >= MAX_SENDS) return -1;
-    payload(this.bytes.subarray(L_SENDS + used, L_SENDS + used + length));
-    w[L_LENGTHS + count] = length;
-    w[L_SEND_COUNT] = count + 1;
-    w[L_SEND_USED] = nextRecord(used, length);
-    return length;
   }
 }
 
@@ -405,27 +307,8 @@ export class DataChannelHost {
     // After a neutral call the worker keeps the room it was lent (LentData.renew): nothing to refresh.
     if (endsLending(name)) {
       words[AHEAD_START] = words[AHEAD_END] = this.taken = 0;
-      words[AHEAD_FD] = words[SEND_FD] = -1;
       words[SEND_ROOM] = 0;
     }
-  }
-
-  /**
-   * Real time, at the worker's doorbell (RUNG): what the script sent and read settles as at a
-   * neutral call, then the lending grows: the socket's bytes that came since, after the unread ones
-   * (at the same offsets: the script may read on from its copy meanwhile), and its send room now.
-   */
-  private relend(): void {
-    this.settle("poll");
-    const streams = this.host.streams;
-    if (!streams) return;
-    const { words, ahead } = this.channel;
-    // All read: the read-ahead starts again at the region's start (the script's copy is empty too).
-    if (words[AHEAD_START] === words[AHEAD_END]) words[AHEAD_START] = words[AHEAD_END] = this.taken = 0;
-    const start = words[AHEAD_START]!;
-    words[AHEAD_END] = start + streams.peek(words[AHEAD_FD]!, ahead.subarray(start));
-    words[SEND_ROOM] = Math.min(streams.sendRoom(words[SEND_FD]!), SEND_BYTES);
-    words[LENT] = (words[LENT]! + 1) | 0;
   }
 
   /** After a data call on socket `fd` answered: its next bytes to read ahead, and its send room. */
@@ -438,7 +321,6 @@ export class DataChannelHost {
     words[AHEAD_END] = streams.peek(fd, ahead);
     words[SEND_FD] = fd;
     words[SEND_ROOM] = Math.min(streams.sendRoom(fd), SEND_BYTES);
-    words[LENT] = (words[LENT]! + 1) | 0;
   }
 
   /** Answers the worker's data calls until stop(). */
@@ -455,12 +337,6 @@ export class DataChannelHost {
     const { words, data } = this.channel;
     while (!this.stopped) {
       const state = Atomics.load(words, STATE);
-      if (state === RUNG) {
-        this.relend();
-        Atomics.store(words, STATE, IDLE);
-        Atomics.notify(words, STATE);
-        continue;
-      }
       if (state !== REQUEST) {
         const waited = waitAsync(words, STATE, state);
         if (waited.async) await waited.value;

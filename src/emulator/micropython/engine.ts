@@ -114,19 +114,17 @@ export class MicroPythonEngine implements GuestEngine {
       if (this.worker) {
         Atomics.store(this.signal, 1, 1);
         Atomics.notify(this.signal, 1);
-      } else this.start(host);
+      } else this.start();
     });
   }
 
-  private start(host: GuestHost): void {
+  private start(): void {
     const { port1, port2 } = new MessageChannel();
     const input: WorkerInput = {
       wasm: this.wasm,
       signal: this.signal,
       port: port2,
       data: this.data,
-      // A virtual clock moves only while no guest runs (Clock.guestRunning): data there moves only at the board's calls, so runs repeat.
-      live: host.clock !== undefined && host.clock.guestRunning === undefined,
       library: this.library,
       source: this.script.source,
       fileName: this.script.fileName,

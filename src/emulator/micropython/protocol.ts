@@ -11,8 +11,6 @@ export interface WorkerInput {
   port: MessagePort;
   /** Socket data calls: shared memory and a doorbell instead of messages (data-channel.ts). */
   data: DataChannel;
-  /** The board runs in real time: its socket data may move between its host calls (data-channel.ts). */
-  live: boolean;
   /** The guest library's .py files by name, as bytes. */
   library: Record<string, Uint8Array>;
   source: string | Uint8Array;

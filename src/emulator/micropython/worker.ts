@@ -391,13 +391,9 @@ const bridge = {
     if ("reply" in answer) return encodeReply(answer.reply);
     return answer.value * 2 + (answer.scheduled ? 1 : 0);
   },
-  /** Where the lent copy's parts start (data-channel.ts LentData.layout), and whether the board is in real time, as JSON, for _hostdata.py. */
+  /** Where the lent copy's parts start (data-channel.ts LentData.layout), as JSON, for _hostdata.py's uctypes views. */
   lent(): string {
-    return JSON.stringify([...lent.layout(), lent.live]);
-  },
-  /** After a send the script buffered, in real time: the main thread sends it now (data-channel.ts LentData.ring). */
-  ring(): void {
-    lent.ring();
+    return JSON.stringify(lent.layout());
   },
   blob(index: unknown, address: unknown): void {
     memory().set(blobs[checked(index, isIndex)]!, checked(address, isIndex));
@@ -527,7 +523,7 @@ collector = findCollector({ mp, wasm, sandboxed, callDepthAddress, counts: input
 library = libraryFirst(() => new Int32Array(sandboxed.buffer()), collector.dictLocals);
 report = memoryReport(() => new Int32Array(sandboxed.buffer()), collector.firstArea);
 // Before the library loads: _hostdata.py views it at its import.
-const lent = new LentData(input.data, wasm.malloc(LENT_BYTES), () => sandboxed.buffer(), input.live);
+const lent = new LentData(input.data, wasm.malloc(LENT_BYTES), () => sandboxed.buffer());
 const key = new TextEncoder().encode("__name__\0"); // an interned name: the lookup allocates nothing
 lookup.key = wasm.malloc(key.length);
 memory().set(key, lookup.key);

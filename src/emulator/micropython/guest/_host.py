@@ -160,7 +160,7 @@ def _bridge(js):
     js.pins(uctypes.addressof(_pins), len(_pins))
     call_fns = (js_pause, js_call, js_resume, read_reply)
     data_fns = (js_pause, js_data, js_resume, read_reply)
-    return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, may_collect, memory, clear_stack, js.ring, json.loads(js.lent())
+    return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, may_collect, memory, clear_stack, json.loads(js.lent())
 
 
 # The worker collects garbage at host calls, but not while an instance is being constructed with
@@ -219,11 +219,10 @@ def _bytes_at(address, n):
         return uctypes.bytes_at(address, n)
 
 
-call, _data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, _may_collect, memory, clear_stack, ring, lent = _bridge(__import__("_boardsim_js"))
+call, _data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, _may_collect, memory, clear_stack, lent = _bridge(__import__("_boardsim_js"))
 del _bridge  # run once: kept, the table of its 14 nested functions' code was marked at every collection
 # Where the lent copy's parts start (data-channel.ts LentData.layout: words, reply region,
-# read-ahead, sends, end), then whether the board is in real time: a recv data call's bytes are in
-# the reply region (_hostdata.py views the rest). ring(): a buffered send goes out now (real time).
+# read-ahead, sends, end): a recv data call's bytes are in the reply region (_hostdata.py views the rest).
 _received = lent[1]
 
 

@@ -16,7 +16,7 @@
 # adding objects to the library.
 import uctypes
 from micropython import const
-from _host import READ, RECV, SENDALL, _bytes_at, _data, _new_bytes, call, deferred, lent, ring
+from _host import READ, RECV, SENDALL, _bytes_at, _data, _new_bytes, call, deferred, lent
 
 # The lent copy (data-channel.ts LentData): Int32 words (the read-ahead of socket _AHEAD_FD, bytes
 # [_AHEAD_START, _AHEAD_END); the send buffer of socket _SEND_FD, _SEND_USED bytes of _SEND_ROOM in
@@ -34,16 +34,15 @@ _LENGTHS = const(7)
 _MAX_SENDS = const(64)
 
 
-def _lend(words, received, ahead, sends, end, live):
+def _lend(words, received, ahead, sends, end):
     # Where each part of the lent copy starts, as the worker lays it out (LentData.layout); the
-    # reply region's size is the most bytes one data call carries (DATA_BYTES). live: real time.
-    global _words, _ahead, _ahead_view, _sends, DATA_BYTES, _live
+    # reply region's size is the most bytes one data call carries (DATA_BYTES).
+    global _words, _ahead, _ahead_view, _sends, DATA_BYTES
     _words = uctypes.struct(words, (uctypes.ARRAY | 0, uctypes.INT32 | (received - words) // 4))
     DATA_BYTES = ahead - received
     _ahead = ahead
     _ahead_view = memoryview(uctypes.bytearray_at(ahead, sends - ahead))
     _sends = memoryview(uctypes.bytearray_at(sends, end - sends))
-    _live = live
 
 
 _lend(*lent)
@@ -171,8 +170,6 @@ def sender(op, name):
                 w[_LENGTHS + count] = n
                 w[_SEND_COUNT] = count + 1
                 w[_SEND_USED] = (used + n + 7) & ~7
-                if _live:
-                    ring()  # real time: the main thread sends it now, not at the next call (data-channel.ts)
                 return n if counts else None
         sent = _data(op, fd, 0, mv) if n <= DATA_BYTES else call(name, fd, {"__b": [uctypes.addressof(mv), n]})
         return sent if counts else None
