@@ -342,6 +342,43 @@ print("sent")
     }
   });
 
+  it("a request sent within the lent send room reaches the PC before the recv() that waits for its answer: 50 request/answer rounds", async () => {
+    // A PC server that answers each line with "ok <line>".
+    const server = net.createServer((socket) => {
+      let text = "";
+      socket.on("data", (c) => {
+        text += c.toString();
+        for (let at = text.indexOf("\n"); at >= 0; at = text.indexOf("\n")) {
+          socket.write(`ok ${text.slice(0, at)};`);
+          text = text.slice(at + 1);
+        }
+      });
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (server.address() as net.AddressInfo).port;
+      const script = `${JOIN}s = socket.socket()
+s.connect(("192.168.1.2", ${port}))
+answers = []
+for i in range(50):
+    s.sendall(b"%d\\n" % i)
+    want = b"ok %d;" % i
+    got = b""
+    while len(got) < len(want):
+        got += s.recv(len(want) - len(got))
+    answers.append(got == want)
+s.close()
+print(answers.count(True))
+`;
+      const run = await startScript(script, "pico_w", "main.py");
+      expect(await run.done).toEqual({ kind: "finished" });
+      expect(run.output()).toBe("50\n");
+    } finally {
+      server.close();
+    }
+  }, 60_000);
+
   it("Ctrl-C ends a recv() that waits for data with KeyboardInterrupt", async () => {
     // A PC server that accepts and sends nothing.
     const server = net.createServer((socket) => socket.on("error", () => {}));
