@@ -312,6 +312,73 @@ print("echoed", total)
     }
   }, 120_000);
 
+  it("in real time, sends the main thread took between calls keep program order: every byte, then FIN, with host calls between the sends", async () => {
+    // The PC's view: the bytes in order, and how the connection ended (a board's RST would be "error").
+    let ended!: (result: { data: string; how: string }) => void;
+    const result = new Promise<{ data: string; how: string }>((resolve) => (ended = resolve));
+    const server = net.createServer((socket) => {
+      let data = "";
+      socket.on("data", (c) => (data += c.toString())).on("end", () => ended({ data, how: "end" })).on("error", () => ended({ data, how: "error" }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (server.address() as net.AddressInfo).port;
+      const script = `${JOIN}s = socket.socket()
+s.connect(("192.168.1.2", ${port}))
+for i in range(300):
+    s.sendall(b"%04d," % i)
+    if i % 7 == 0:
+        time.sleep_ms(0)
+s.close()
+print("sent")
+`;
+      const run = await startScript(script, "pico_w", "main.py");
+      expect(await run.done).toEqual({ kind: "finished" });
+      expect(run.output()).toBe("sent\n");
+      const expected = Array.from({ length: 300 }, (_, i) => `${String(i).padStart(4, "0")},`).join("");
+      expect(await result).toEqual({ data: expected, how: "end" });
+    } finally {
+      server.close();
+    }
+  });
+
+  it("a request sent within the lent send room reaches the PC before the recv() that waits for its answer: 50 request/answer rounds", async () => {
+    // A PC server that answers each line with "ok <line>".
+    const server = net.createServer((socket) => {
+      let text = "";
+      socket.on("data", (c) => {
+        text += c.toString();
+        for (let at = text.indexOf("\n"); at >= 0; at = text.indexOf("\n")) {
+          socket.write(`ok ${text.slice(0, at)};`);
+          text = text.slice(at + 1);
+        }
+      });
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (server.address() as net.AddressInfo).port;
+      const script = `${JOIN}s = socket.socket()
+s.connect(("192.168.1.2", ${port}))
+answers = []
+for i in range(50):
+    s.sendall(b"%d\\n" % i)
+    want = b"ok %d;" % i
+    got = b""
+    while len(got) < len(want):
+        got += s.recv(len(want) - len(got))
+    answers.append(got == want)
+s.close()
+print(answers.count(True))
+`;
+      const run = await startScript(script, "pico_w", "main.py");
+      expect(await run.done).toEqual({ kind: "finished" });
+      expect(run.output()).toBe("50\n");
+    } finally {
+      server.close();
+    }
+  }, 60_000);
+
   it("Ctrl-C ends a recv() that waits for data with KeyboardInterrupt", async () => {
     // A PC server that accepts and sends nothing.
     const server = net.createServer((socket) => socket.on("error", () => {}));
