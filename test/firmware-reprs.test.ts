@@ -61,6 +61,15 @@ print(got)
   });
 });
 
+describe("what the firmware's types lack", () => {
+  // A socket is no context manager: neither socket type has __enter__/__exit__ (extmod/modlwip.c:1632-1653,
+  // ports/esp32/modsocket.c:880-902), and `with` looks up __exit__ first (py/vm.c:602, py/runtime.c:1238-1240).
+  it.each(["pico_w", "esp32", "esp8266"])("%s: `with socket.socket() as s` raises AttributeError", async (board) => {
+    const lines = await printed(board, `import socket\ntry:\n    with socket.socket() as s:\n        print("in")\nexcept AttributeError as e:\n    print("AttributeError:", e)\n`);
+    expect(lines).toEqual(["AttributeError: 'socket' object has no attribute '__exit__'"]);
+  });
+});
+
 describe("reprs and type names", () => {
   it.each(["pico_w", "esp32", "esp8266"])("%s: sys.stdin, stdout, stderr and their buffers are <io.FileIO n>", async (board) => {
     const lines = await printed(board, `import sys\nprint(sys.stdin, sys.stdout, sys.stderr, type(sys.stdin), type(sys.stderr))\nprint(sys.stdin.buffer, sys.stdout.buffer)\n`);

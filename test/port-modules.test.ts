@@ -267,6 +267,24 @@ for f in (lambda: ADC(4).read_u16(), lambda: ADC(Pin(2))):
   });
 
   it.each([
+    // ports/rp2/machine_pwm.c:79-83: GPIO 2 is slice 1 channel A, GPIO 3 channel B (pico-sdk
+    // pwm_gpio_to_slice_num, pwm_gpio_to_channel); each PWM() clears invert (:142), invert= sets it (:123-125)
+    ["pico_w", ["<PWM slice=1 channel=0 invert=0>", "<PWM slice=1 channel=1 invert=1>", "<PWM slice=1 channel=1 invert=0>", "<PWM slice=1 channel=0 invert=0>"]],
+    // ports/esp8266/machine_pwm.c:48-56: the 10-bit duty (duty_u16 * 1024 / 65536, :173); inactive after deinit (:127)
+    ["esp8266", ["PWM(2, freq=1000, duty=512)", "PWM(3, freq=500, duty=0)", "PWM(3, freq=500, duty=0)", "PWM(2)"]],
+  ])("%s: repr(PWM) is the firmware's print", async (board, expected) => {
+    expect(await printed(board, `from machine import Pin, PWM
+pwm = PWM(Pin(2), freq=1000)
+pwm.duty_u16(32768)
+print(pwm)
+print(PWM(Pin(3), invert=1) if "${board}" == "pico_w" else PWM(Pin(3)))
+print(repr(PWM(Pin(3))))
+pwm.deinit()
+print(pwm)
+`)).toEqual(expected);
+  });
+
+  it.each([
     ["pico_w", "0"], // ports/rp2/machine_rtc.c:87: subseconds always 0
     ["esp32", "500000"], // ports/esp32/machine_rtc.c: tv_usec
     ["esp8266", "500"], // ports/esp8266/machine_rtc.c:143: ms

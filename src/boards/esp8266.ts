@@ -209,6 +209,7 @@ export const esp8266: BoardProfile = {
       // main.c:89-96 soft_reset() (gc_sweep_all, mp_reset: pin_init0 clears pin IRQs only) stops no
       // PWM: it keeps driving its pin (UNVERIFIED beyond the source)
       stopsAtSoftReset: false,
+      repr: "esp8266",
     },
     timer: { ids: [-1], invalidError: "Timer doesn't exist", idOptional: true, repr: "esp8266" }, // only the virtual timer -1 (UNVERIFIED text)
     schedulerDepth: 4, // py/mpconfig.h:986 (the default)

@@ -111,6 +111,11 @@ export interface PwmProfile {
   freqError: string;
   /** A soft reset stops every PWM (rp2's and esp32's soft_reset_exit call machine_pwm_deinit_all). */
   stopsAtSoftReset: boolean;
+  /**
+   * Whose mp_machine_pwm_print repr(PWM) is (host/machine_pwm.ts pwmRepr); null where it is not
+   * modelled (ESP32's names the LEDC mode, channel, timer and resolution boardsim does not allocate).
+   */
+  repr: "rp2" | "esp8266" | null;
 }
 
 export interface TimerProfile {

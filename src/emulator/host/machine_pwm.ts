@@ -14,6 +14,8 @@ export function machinePwm(ctx: BoardContext) {
     const state = ctx.peripherals.pwm.get(gpio)!;
     ctx.log.info({ pwm: gpio, freq: state.freq, duty_u16: state.duty }, `PWM ${pinLabel(ctx, gpio)} freq=${state.freq} duty_u16=${state.duty}`);
   };
+  // rp2's invert= per slice channel: each PWM() clears it (machine_pwm.c:142), invert= sets it (:123-125).
+  const inverted = new Set<number>();
   const stop = (gpio: number) => {
     if (ctx.peripherals.pwm.delete(gpio)) ctx.log.info({ pwm: gpio, freq: 0, duty_u16: 0 }, `PWM ${pinLabel(ctx, gpio)} off`);
   };
@@ -22,10 +24,12 @@ export function machinePwm(ctx: BoardContext) {
     if (softReset && pwm.stopsAtSoftReset) [...ctx.peripherals.pwm.keys()].forEach(stop);
   });
   return {
-    /** PWM(pin, freq=, duty_u16=): the GPIO it drives. */
-    pwmInit: (id: HostValue, freq: number | null, duty: number | null): number => {
+    /** PWM(pin, freq=, duty_u16=, invert=): the GPIO it drives. */
+    pwmInit: (id: HostValue, freq: number | null, duty: number | null, invert: number | null = null): number => {
       const gpio = resolvePin(ctx, id);
       if (typeof gpio !== "number" || pwm.unsupportedPins.includes(gpio)) throw new FirmwareError("ValueError", pwm.unsupportedError.replace("%d", String(gpio)));
+      if (invert) inverted.add(gpio);
+      else inverted.delete(gpio);
       const state = ctx.peripherals.pwm.get(gpio) ?? { freq: pwm.defaultFreq, duty: 0 };
       ctx.peripherals.pwm.set(gpio, state);
       if (freq !== null) setFreq(state, freq);
@@ -52,6 +56,21 @@ export function machinePwm(ctx: BoardContext) {
     pwmDeinit: (gpio: number): null => {
       stop(gpio);
       return null;
+    },
+    /** repr(PWM): the port's mp_machine_pwm_print; null where it is not modelled (the guest's default). */
+    pwmRepr: (gpio: number): string | null => {
+      switch (pwm.repr) {
+        case "rp2": // ports/rp2/machine_pwm.c:79-83; slice and channel: pico-sdk pwm_gpio_to_slice_num / _to_channel
+          return `<PWM slice=${(gpio >> 1) & 7} channel=${gpio & 1} invert=${inverted.has(gpio) ? 1 : 0}>`;
+        case "esp8266": {
+          // ports/esp8266/machine_pwm.c:48-56: freq and the 10-bit duty (duty_u16(x) sets x * 1024 / 65536,
+          // :173) while active; after deinit() (:124-128) the pin alone
+          const state = ctx.peripherals.pwm.get(gpio);
+          return state ? `PWM(${gpio}, freq=${state.freq}, duty=${state.duty >> 6})` : `PWM(${gpio})`;
+        }
+        case null:
+          return null;
+      }
     },
   } satisfies HostCalls<"machine_pwm">;
 

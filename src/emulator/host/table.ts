@@ -40,7 +40,7 @@ export const HOST_TABLE = {
   modmachine: ["machineReset", "machineUniqueId", "machineFreq", "machineResetCause", "machineDeepsleep", "machineLightsleep"],
   machine_pin: ["pinInit", "pinValue", "pinToggle", "pinRepr", "pinIrq"],
   machine_adc: ["adcInit", "adcRead"],
-  machine_pwm: ["pwmInit", "pwmFreq", "pwmDuty", "pwmDeinit"],
+  machine_pwm: ["pwmInit", "pwmFreq", "pwmDuty", "pwmDeinit", "pwmRepr"],
   machine_rtc: ["rtcDatetime"],
   machine_timer: ["timerCheck", "timerInit", "timerDeinit", "timersRunning", "timerRepr"],
   scheduler: ["schedTake", "schedDone", "schedPending"],

@@ -147,9 +147,13 @@ if _port["adcRead"]:
 
 class PWM:
     @_constructor
-    def __init__(self, dest, *, freq=None, duty_u16=None, duty_ns=None, duty=None, **kwargs):
-        self._pin = _call("pwmInit", _pin(dest), None if freq is None else _int(freq), None)
+    def __init__(self, dest, *, freq=None, duty_u16=None, duty_ns=None, duty=None, invert=None, **kwargs):
+        self._pin = _call("pwmInit", _pin(dest), None if freq is None else _int(freq), None, None if invert is None else _int(invert))
         self._set_duty(duty_u16, duty_ns, duty)
+
+    def __repr__(self):
+        # the port's print (the host's); where boardsim does not model it, the interpreter's default
+        return _call("pwmRepr", self._pin) or "<PWM object at %x>" % id(self)
 
     def _set_duty(self, duty_u16, duty_ns, duty):
         if duty_u16 is not None:

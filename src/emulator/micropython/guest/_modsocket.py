@@ -101,9 +101,3 @@ class socket(_HostStream):
     def makefile(self, mode="rb", buffering=0):
         # Both socket modules return the socket itself (modlwip.c lwip_socket_makefile, esp32 socket_makefile).
         return self
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
