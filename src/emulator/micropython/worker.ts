@@ -99,6 +99,7 @@ function raiseIfInterrupted(reply: HostReply): void {
  * they are where a busy loop still notices Ctrl-C: this runs once every POLL_EVERY_CALLS of them.
  */
 function poll(): void {
+  collector.checkGrowth();
   if (performance.now() < nextPollAt) return;
   flushConsole();
   const reply = hostCall("poll", []);
