@@ -262,8 +262,74 @@ for f in (lambda: ADC(4).read_u16(), lambda: ADC(Pin(2))):
 
   it("PWM: frequency and duty visible to tests; duty_ns from the period", async () => {
     const b = await run("esp32", `from machine import Pin, PWM\npwm = PWM(Pin(2), freq=1000)\npwm.duty_u16(32768)\nprint(pwm.freq(), pwm.duty_u16())\npwm.duty_ns(250000)\nprint(pwm.duty_u16())\n`);
-    expect(b.lines().slice(2)).toEqual(["1000 32768", "16383"]);
-    expect(b.pwm(2)).toEqual({ freq: 1000, duty: 16383 });
+    // esp32 machine_pwm.c:277-286: 250000 ns at 1 kHz is duty_u16 16384 (rounded), 16-bit LEDC at 1 kHz (:213-239)
+    expect(b.lines().slice(2)).toEqual(["1000 32768", "16384"]);
+    expect(b.pwm(2)).toEqual({ freq: 1000, duty: 16384 });
+  });
+
+  it.each([
+    // rp2 (ports/rp2/machine_pwm.c): no duty() (MICROPY_PY_MACHINE_PWM_DUTY unset; extmod/machine_pwm.c:132-134);
+    // duty reads 0 until set (:252, :281); at 1 kHz div16 31, top 64515 (:206-227): duty_u16 through the
+    // counter level (:273, :259), duty_ns from the slice clock (:285); init takes invert= (:99-125)
+    ["pico_w", ["0 0", "AttributeError 'PWM' object has no attribute 'duty'", "32768 499999", "16384 250000", "<PWM slice=1 channel=0 invert=1> 800 250010", "1001", "1001 152694"]],
+    // esp32 (ports/esp32/machine_pwm.c): 50 % on a new PWM (:560-561); duty() kept as duty_u16 << 6 in the
+    // LEDC's 16 bits at 1 kHz and 100 Hz, 13 at 5 kHz (:213-239, :331-341), read back (:302-316); duty_ns
+    // from it (:288-292); init takes no invert= (:470-476; py/argcheck.c:129)
+    ["esp32", ["32768 500008", "512 32768 500008", "32768 500008", "16384 250004", "TypeError extra keyword arguments given", "1001", "1001 152743", "1000"]],
+    // esp8266 (ports/esp8266/machine_pwm.c): a 10-bit duty (:155); duty_u16(x) keeps x * 1024 / 65536 (:173),
+    // the constructor's x * 1000 / 65536 (:83), read as duty * 64 (:167); duty_ns as duty * 976563 / freq (:180)
+    ["esp8266", ["0 0", "512 32768 500000", "32768 500000", "16384 250000", "TypeError extra keyword arguments given", "960", "960 146484", "960"]],
+  ])("%s: PWM duty, duty_u16 and duty_ns read back in the port's arithmetic", async (board, expected) => {
+    expect(await printed(board, `from machine import Pin, PWM
+p = PWM(Pin(2), freq=1000)
+print(p.duty_u16(), p.duty_ns())
+try:
+    p.duty(512)
+    print(p.duty(), p.duty_u16(), p.duty_ns())
+except AttributeError as e:
+    print("AttributeError", e)
+p.duty_u16(32768)
+print(p.duty_u16(), p.duty_ns())
+p.duty_ns(250000)
+print(p.duty_u16(), p.duty_ns())
+try:
+    p.init(freq=800, invert=1)
+    print(p, p.freq(), p.duty_ns())
+except TypeError as e:
+    print("TypeError", e)
+p.duty_u16(1001)
+print(p.duty_u16())
+p.init(freq=100, duty_u16=1001)
+print(p.duty_u16(), p.duty_ns())
+if "${board}" != "pico_w":
+    p.init(freq=${board === "esp32" ? 5000 : 1000}, duty_u16=1001)
+    print(p.duty_u16())
+`)).toEqual(expected);
+  });
+
+  it.each([
+    ["pico_w", ["AttributeError 'PWM' object has no attribute 'duty'", "16384 250000"]], // rp2 has no duty() (extmod/machine_pwm.c:132-134)
+    ["esp32", ["512 32768", "16384 250004"]], // esp32 machine_pwm.c:302-316, :288-292
+  ])("%s: a TS script's PWM uses the same duty arithmetic", async (board, expected) => {
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({
+      name: "b",
+      board,
+      fileName: "main.ts",
+      source: `import machine from "machine";
+const p = machine.PWM(machine.Pin(2), { freq: 1000 });
+try {
+  p.duty(512);
+  print(p.duty(), p.duty_u16());
+} catch (e) {
+  print((e as Error).name, (e as Error).message);
+}
+p.init({ duty_ns: 250000 });
+print(p.duty_u16(), p.duty_ns());
+`,
+    });
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual(expected);
   });
 
   it.each([

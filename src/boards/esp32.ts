@@ -255,6 +255,7 @@ export const esp32: BoardProfile = {
       freqError: "frequency must be from 1Hz to 40MHz", // machine_pwm.c:508
       stopsAtSoftReset: true, // main.c:200, machine_pwm_deinit_all
       repr: null, // UNVERIFIED: machine_pwm.c:444-465 prints the LEDC mode, channel, timer and resolution, not modelled
+      model: "esp32", // mpconfigport.h:133 MICROPY_PY_MACHINE_PWM_DUTY
     },
     // Hardware timers: any id is masked to group (id >> 1) & 1, index id & 1, so -1 is timer 3
     // (machine_timer.c:92-93); the id is required (machine_timer.c:91, mp_arg_check_num).

@@ -210,6 +210,7 @@ export const esp8266: BoardProfile = {
       // PWM: it keeps driving its pin (UNVERIFIED beyond the source)
       stopsAtSoftReset: false,
       repr: "esp8266",
+      model: "esp8266", // mpconfigport.h:80 MICROPY_PY_MACHINE_PWM_DUTY
     },
     timer: { ids: [-1], invalidError: "Timer doesn't exist", idOptional: true, repr: "esp8266" }, // only the virtual timer -1 (UNVERIFIED text)
     schedulerDepth: 4, // py/mpconfig.h:986 (the default)

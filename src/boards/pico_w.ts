@@ -206,6 +206,7 @@ export const picoW: BoardProfile = {
       freqError: "freq too large",
       stopsAtSoftReset: true, // main.c:218, machine_pwm_deinit_all: each slice disabled
       repr: "rp2",
+      model: "rp2",
     },
     // machine_timer.c:120: only the virtual timer -1 ("Timer doesn't exist"), the default.
     timer: { ids: [-1], invalidError: "Timer doesn't exist", idOptional: true, repr: "rp2" },

@@ -100,6 +100,9 @@ export interface AdcProfile {
   repr: string;
 }
 
+/** The firmware whose PWM duty arithmetic a port uses (ports/<model>/machine_pwm.c). */
+export type PwmModel = "rp2" | "esp32" | "esp8266";
+
 export interface PwmProfile {
   /** Pins PWM cannot drive (others can), and the message. */
   unsupportedPins: readonly number[];
@@ -116,6 +119,8 @@ export interface PwmProfile {
    * modelled (ESP32's names the LEDC mode, channel, timer and resolution boardsim does not allocate).
    */
   repr: "rp2" | "esp8266" | null;
+  /** Whose duty arithmetic duty_u16/duty/duty_ns use (host/pwm_duty.ts); all but rp2 have duty() (MICROPY_PY_MACHINE_PWM_DUTY). */
+  model: PwmModel;
 }
 
 export interface TimerProfile {

@@ -147,47 +147,39 @@ if _port["adcRead"]:
 
 class PWM:
     @_constructor
-    def __init__(self, dest, *, freq=None, duty_u16=None, duty_ns=None, duty=None, invert=None, **kwargs):
-        self._pin = _call("pwmInit", _pin(dest), None if freq is None else _int(freq), None, None if invert is None else _int(invert))
-        self._set_duty(duty_u16, duty_ns, duty)
+    def __init__(self, dest, *args, **kwargs):
+        self._pin = self._init(_pin(dest), True, *args, **kwargs)
 
     def __repr__(self):
         # the port's print (the host's); where boardsim does not model it, the interpreter's default
         return _call("pwmRepr", self._pin) or "<PWM object at %x>" % id(self)
 
-    def _set_duty(self, duty_u16, duty_ns, duty):
-        if duty_u16 is not None:
-            self.duty_u16(duty_u16)
-        elif duty_ns is not None:
-            self.duty_ns(duty_ns)
-        elif duty is not None:
-            self.duty(duty)
+    def _init(self, dest, new, freq=None, *, duty=None, duty_u16=None, duty_ns=None, invert=None):
+        # the port's keywords and their order are the host's (mp_machine_pwm_init_helper)
+        return _call("pwmInit", dest, new, *[None if v is None else _int(v) for v in (freq, duty, duty_u16, duty_ns, invert)])
 
-    def init(self, *, freq=None, duty_u16=None, duty_ns=None, duty=None):
-        if freq is not None:
-            self.freq(freq)
-        self._set_duty(duty_u16, duty_ns, duty)
+    def init(self, *args, **kwargs):
+        self._init(self._pin, False, *args, **kwargs)
 
     def freq(self, value=None):
         return _call("pwmFreq", self._pin, None if value is None else _int(value))
 
     def duty_u16(self, value=None):
-        return _call("pwmDuty", self._pin, None if value is None else _int(value))
+        return _call("pwmDuty", self._pin, "u16", None if value is None else _int(value))
 
     def duty_ns(self, value=None):
-        period_ns = 1000000000 // max(self.freq(), 1)
-        if value is None:
-            return self.duty_u16() * period_ns // 65535
-        self.duty_u16(min(65535, _int(value) * 65535 // period_ns))
-
-    def duty(self, value=None):
-        # ESP ports: 10-bit duty, 0-1023
-        if value is None:
-            return self.duty_u16() * 1023 // 65535
-        self.duty_u16(_int(value) * 65535 // 1023)
+        return _call("pwmDuty", self._pin, "ns", None if value is None else _int(value))
 
     def deinit(self):
         _call("pwmDeinit", self._pin)
+
+
+if _port["pwmDuty"]:
+    def _pwm_duty(self, value=None):
+        # the 10-bit duty of the ESP ports (MICROPY_PY_MACHINE_PWM_DUTY)
+        return _call("pwmDuty", self._pin, "u10", None if value is None else _int(value))
+
+    PWM.duty = _pwm_duty
 
 
 class RTC:

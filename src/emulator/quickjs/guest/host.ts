@@ -183,6 +183,7 @@ export interface BoardInfo {
     pin: Record<string, number>;
     resetCauses: Record<string, number>;
     adcRead: boolean;
+    pwmDuty: boolean;
   };
 }
 

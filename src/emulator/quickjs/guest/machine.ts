@@ -69,17 +69,38 @@ class ADC {
   }
 }
 
+/** PWM(pin, {freq, duty, duty_u16, duty_ns, invert}): the port's keywords and arithmetic are the host's. */
+interface PwmOptions {
+  freq?: number;
+  duty?: number;
+  duty_u16?: number;
+  duty_ns?: number;
+  invert?: number;
+}
+const pwmInit = (dest: unknown, isNew: boolean, o: PwmOptions) =>
+  call<number>("pwmInit", dest, isNew, o.freq ?? null, o.duty ?? null, o.duty_u16 ?? null, o.duty_ns ?? null, o.invert ?? null);
+
 class PWM {
   private readonly pin: number;
-  constructor(dest: PinId, options: { freq?: number; duty_u16?: number } = {}) {
-    this.pin = call<number>("pwmInit", pinArg(dest), options.freq ?? null, null);
-    if (options.duty_u16 !== undefined) this.duty_u16(options.duty_u16);
+  constructor(dest: PinId, options: PwmOptions = {}) {
+    this.pin = pwmInit(pinArg(dest), true, options);
+  }
+  init(options: PwmOptions = {}): void {
+    pwmInit(this.pin, false, options);
   }
   freq(value?: number): number | null {
     return call("pwmFreq", this.pin, value ?? null);
   }
   duty_u16(value?: number): number | null {
-    return call("pwmDuty", this.pin, value ?? null);
+    return call("pwmDuty", this.pin, "u16", value ?? null);
+  }
+  duty_ns(value?: number): number | null {
+    return call("pwmDuty", this.pin, "ns", value ?? null);
+  }
+  /** The ESP ports' 10-bit duty (MICROPY_PY_MACHINE_PWM_DUTY); rp2 has none. */
+  duty(value?: number): number | null {
+    if (!port.pwmDuty) throw new AttributeError("'PWM' object has no attribute 'duty'");
+    return call("pwmDuty", this.pin, "u10", value ?? null);
   }
   deinit(): void {
     call("pwmDeinit", this.pin);
