@@ -2,7 +2,7 @@ import { NEWLIB_ERRNO } from "./errno.ts";
 import { ESP32_MODULES } from "./firmware-modules.ts";
 import { hex, macPlus } from "./mac.ts";
 import { fastTiming, type BoardProfile } from "./profile.ts";
-import { ESP32_WLAN_CONFIG } from "./wlan-config.ts";
+import { ESP_SECURITY_CODES, ESP32_WLAN_CONFIG } from "./wlan-config.ts";
 
 /**
  * ESP32 (ESP32-WROVER of the Freenove kit) on the generic firmware: ESP-IDF WiFi driver and
@@ -125,7 +125,7 @@ export const esp32: BoardProfile = {
     },
     scanInactiveError: "STA must be active",
     // wifi_auth_mode_t (WPA2_PSK 3, WPA_WPA2_PSK 4); the sixth field is always False (network_wlan.c scan).
-    scanSecurity: { open: 0, wpa2: 3, "wpa-wpa2": 4 },
+    scanSecurity: ESP_SECURITY_CODES,
     scanSixthField: false,
     // IDF's DHCP_REQUEST_TIMEOUT_SEQUENCE: 0.5, 1, 2, 4, 4, … s (board-numbers.md §1d).
     dhcpRetrySeconds: [0.5, 1, 2, 4],
@@ -254,7 +254,6 @@ export const esp32: BoardProfile = {
       maxFreq: 40_000_000,
       freqError: "frequency must be from 1Hz to 40MHz", // machine_pwm.c:508
       stopsAtSoftReset: true, // main.c:200, machine_pwm_deinit_all
-      repr: null, // UNVERIFIED: machine_pwm.c:444-465 prints the LEDC mode, channel, timer and resolution, not modelled
       model: "esp32", // mpconfigport.h:133 MICROPY_PY_MACHINE_PWM_DUTY
     },
     // Hardware timers: any id is masked to group (id >> 1) & 1, index id & 1, so -1 is timer 3

@@ -3,7 +3,7 @@ import { ESP8266_MODULES } from "./firmware-modules.ts";
 import { hex } from "./mac.ts";
 import { MODLWIP_SOCKET } from "./modlwip.ts";
 import { fastTiming, type BoardProfile } from "./profile.ts";
-import { ESP8266_WLAN_CONFIG } from "./wlan-config.ts";
+import { ESP_SECURITY_CODES, ESP8266_WLAN_CONFIG } from "./wlan-config.ts";
 
 /** ESP8266: NONOS SDK WiFi, MicroPython's raw-lwIP sockets (extmod/modlwip.c) on the SDK's lwIP 1.4. */
 export const esp8266: BoardProfile = {
@@ -111,7 +111,7 @@ export const esp8266: BoardProfile = {
     },
     scanInactiveError: "STA must be active",
     // SDK AUTH_* (WPA2_PSK 3, WPA_WPA2_PSK 4); the sixth field is is_hidden 0/1.
-    scanSecurity: { open: 0, wpa2: 3, "wpa-wpa2": 4 },
+    scanSecurity: ESP_SECURITY_CODES,
     scanSixthField: 0,
     // lwIP 1.4's DISCOVER backoff (2, 4, 8, … 60 s); the SDK's DHCP_MAXRTX register is UNVERIFIED.
     dhcpRetrySeconds: [2, 4, 8, 16, 32, 60],
@@ -209,7 +209,6 @@ export const esp8266: BoardProfile = {
       // main.c:89-96 soft_reset() (gc_sweep_all, mp_reset: pin_init0 clears pin IRQs only) stops no
       // PWM: it keeps driving its pin (UNVERIFIED beyond the source)
       stopsAtSoftReset: false,
-      repr: "esp8266",
       model: "esp8266", // mpconfigport.h:80 MICROPY_PY_MACHINE_PWM_DUTY
     },
     timer: { ids: [-1], invalidError: "Timer doesn't exist", idOptional: true, repr: "esp8266" }, // only the virtual timer -1 (UNVERIFIED text)

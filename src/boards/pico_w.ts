@@ -205,7 +205,6 @@ export const picoW: BoardProfile = {
       maxFreq: 62_500_000, // div16 < 16 at 125 MHz / 2: "freq too large" (machine_pwm.c:231)
       freqError: "freq too large",
       stopsAtSoftReset: true, // main.c:218, machine_pwm_deinit_all: each slice disabled
-      repr: "rp2",
       model: "rp2",
     },
     // machine_timer.c:120: only the virtual timer -1 ("Timer doesn't exist"), the default.

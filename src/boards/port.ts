@@ -115,11 +115,9 @@ export interface PwmProfile {
   /** A soft reset stops every PWM (rp2's and esp32's soft_reset_exit call machine_pwm_deinit_all). */
   stopsAtSoftReset: boolean;
   /**
-   * Whose mp_machine_pwm_print repr(PWM) is (host/machine_pwm.ts pwmRepr); null where it is not
-   * modelled (ESP32's names the LEDC mode, channel, timer and resolution boardsim does not allocate).
+   * Whose duty arithmetic duty_u16/duty/duty_ns use (host/pwm_duty.ts) and whose mp_machine_pwm_print
+   * repr(PWM) is (host/machine_pwm.ts pwmRepr); all but rp2 have duty() (MICROPY_PY_MACHINE_PWM_DUTY).
    */
-  repr: "rp2" | "esp8266" | null;
-  /** Whose duty arithmetic duty_u16/duty/duty_ns use (host/pwm_duty.ts); all but rp2 have duty() (MICROPY_PY_MACHINE_PWM_DUTY). */
   model: PwmModel;
 }
 

@@ -46,8 +46,8 @@ export interface WlanConfigTable {
   defaults: Readonly<Partial<Record<WlanSetting, number | string | [sta: string, ap: string]>>>;
 }
 
-/** ESP-IDF's and the ESP8266 SDK's AUTH_OPEN, AUTH_WPA2_PSK, AUTH_WPA_WPA2_PSK. */
-const ESP_SECURITY_CODES = { open: 0, wpa2: 3, "wpa-wpa2": 4 } as const;
+/** ESP-IDF's and the ESP8266 SDK's AUTH_OPEN, AUTH_WPA2_PSK, AUTH_WPA_WPA2_PSK: config('authmode') and scan() alike. */
+export const ESP_SECURITY_CODES = { open: 0, wpa2: 3, "wpa-wpa2": 4 } as const;
 const ESP_SSID = { setting: "ssid", query: "any", set: "ap" } as const;
 const ESP_PASSWORD = { setting: "password", set: "ap" } as const;
 const ESP_SECURITY = { setting: "security", query: "ap", set: "ap" } as const;

@@ -36,16 +36,32 @@ export function integer(value: HostValue): number {
   return value;
 }
 
+/** A float argument the firmware reads with mp_obj_get_float (py/obj.c): an int, float or bool, else its TypeError. */
+export function float(value: HostValue): number {
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (typeof value !== "number") throw new GuestException("TypeError", [`can't convert ${pyTypeName(value)} to float`]);
+  return value;
+}
+
 const UTF8 = new TextEncoder();
+
+/** py/objstr.c bad_implicit_conversion's TypeError (v1.23.0 line 2345). */
+const badImplicitConversion = (value: HostValue) => new GuestException("TypeError", [`can't convert '${pyTypeName(value)}' object to str implicitly`]);
 
 /**
  * The bytes C code sees of a str or bytes it takes with mp_obj_str_get_data (py/objstr.c v1.23.0
- * line 2381): a str's UTF-8, a bytes' own; anything else is bad_implicit_conversion's TypeError (line 2345).
+ * line 2381): a str's UTF-8, a bytes' own; anything else is bad_implicit_conversion's TypeError.
  */
 export function strBytes(value: HostValue): Uint8Array {
   if (typeof value === "string") return UTF8.encode(value);
   if (value instanceof Uint8Array) return value;
-  throw new GuestException("TypeError", [`can't convert '${pyTypeName(value)}' object to str implicitly`]);
+  throw badImplicitConversion(value);
+}
+
+/** A name C code takes with mp_obj_str_get_qstr (py/objstr.c:2358-2367): a str only, bytes too is the TypeError. */
+export function qstrName(value: HostValue): string {
+  if (typeof value !== "string") throw badImplicitConversion(value);
+  return value;
 }
 
 const TEXT = new TextDecoder();

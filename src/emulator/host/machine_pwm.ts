@@ -84,9 +84,12 @@ export function machinePwm(ctx: BoardContext) {
       stop(gpio);
       return null;
     },
-    /** repr(PWM): the port's mp_machine_pwm_print; null where it is not modelled (the guest's default). */
+    /**
+     * repr(PWM): the port's mp_machine_pwm_print; null where it is not modelled (the guest's default):
+     * ESP32's names the LEDC mode, channel, timer and resolution (machine_pwm.c:444-465), not allocated here.
+     */
     pwmRepr: (gpio: number): string | null => {
-      switch (pwm.repr) {
+      switch (pwm.model) {
         case "rp2": // ports/rp2/machine_pwm.c:79-83; slice and channel: pico-sdk pwm_gpio_to_slice_num / _to_channel
           return `<PWM slice=${(gpio >> 1) & 7} channel=${gpio & 1} invert=${inverted.has(gpio) ? 1 : 0}>`;
         case "esp8266": {
@@ -95,7 +98,7 @@ export function machinePwm(ctx: BoardContext) {
           const state = ctx.peripherals.pwm.get(gpio);
           return state ? `PWM(${gpio}, freq=${state.freq}, duty=${arithmetic.read(state.freq, settings.get(gpio) ?? null, "u10")})` : `PWM(${gpio})`;
         }
-        case null:
+        case "esp32":
           return null;
       }
     },

@@ -1,7 +1,7 @@
 import { sleep } from "../../network-sim/clock/clock.ts";
 import { FirmwareError } from "../../network-sim/errors.ts";
 import type { HostValue } from "../host-api.ts";
-import { milliseconds, pyTypeName } from "./arguments.ts";
+import { float, integer as int, milliseconds, pyTypeName } from "./arguments.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 import { MS_1970_TO_2000, mktime2000, since2000, sinceEpoch, structTime2000 } from "./timeutils.ts";
 
@@ -63,18 +63,3 @@ export function modtime(board: BoardContext) {
 function wrap(ticks: number): number {
   return ((ticks % TICKS_PERIOD) + TICKS_PERIOD) % TICKS_PERIOD;
 }
-
-/** mp_obj_get_float: a number (bool counts as int), else TypeError "can't convert T to float". */
-function float(value: HostValue): number {
-  if (typeof value === "boolean") return Number(value);
-  if (typeof value !== "number") throw new FirmwareError("TypeError", `can't convert ${pyTypeName(value)} to float`);
-  return value;
-}
-
-/** mp_obj_get_int: an integer (bool counts), else TypeError "can't convert T to int". */
-function int(value: HostValue): number {
-  if (typeof value === "boolean") return Number(value);
-  if (typeof value !== "number" || !Number.isInteger(value)) throw new FirmwareError("TypeError", `can't convert ${pyTypeName(value)} to int`);
-  return value;
-}
-

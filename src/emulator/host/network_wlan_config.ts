@@ -3,7 +3,7 @@ import type { WlanConfigKey, WlanConfigTable, WlanInterfaceNeed } from "../../bo
 import { FirmwareError } from "../../network-sim/errors.ts";
 import type { SoftApSettings } from "../../network-sim/wifi/soft-ap.ts";
 import { GuestException, pyFloat, type HostValue } from "../host-api.ts";
-import { integer, pyTypeName, strBytes, strText } from "./arguments.ts";
+import { float, integer, qstrName, strText } from "./arguments.ts";
 import type { BoardContext } from "./context.ts";
 import { setHostname } from "./network_hostname.ts";
 
@@ -22,12 +22,6 @@ export function wlanConfig(board: BoardContext, itf: number, args: readonly Host
   if (keywords > 0) return configSet(board, table, itf, changes);
   if (args.length !== 1) throw new GuestException("TypeError", [table.queryOne]);
   return configQuery(board, table, itf, qstrName(args[0]!));
-}
-
-/** A key as mp_obj_str_get_qstr takes it (py/objstr.c:2358-2367): a str, else bad_implicit_conversion's TypeError. */
-function qstrName(value: HostValue): string {
-  if (typeof value !== "string") strBytes({ __t: pyTypeName(value) }); // raises the TypeError
-  return value as string;
 }
 
 function lookUp(table: WlanConfigTable, key: string, direction: "query" | "set"): WlanConfigKey & { need: WlanInterfaceNeed } {
@@ -146,13 +140,6 @@ function macAddress(value: HostValue): Uint8Array {
   if (!(value instanceof Uint8Array)) throw new GuestException("TypeError", ["object with buffer protocol required"]);
   if (value.length !== 6) throw new FirmwareError("ValueError", "invalid buffer length");
   return Uint8Array.from(value);
-}
-
-/** mp_obj_get_float (py/obj.c): an int, float or bool. */
-function float(value: HostValue): number {
-  if (typeof value === "number") return value;
-  if (typeof value === "boolean") return value ? 1 : 0;
-  throw new GuestException("TypeError", [`can't convert ${pyTypeName(value)} to float`]);
 }
 
 const int8 = (n: number) => ((n << 24) >> 24);

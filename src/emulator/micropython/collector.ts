@@ -68,7 +68,7 @@ export interface Collector {
   retune(): void;
   /**
    * Asks for a collection (at the next safe point) when the heap lost the threshold's worth of free
-   * blocks since the last collection, counting what the interpreter's count misses (see grown()).
+   * blocks since the last collection, counting what the interpreter's count misses (blocks grown in place).
    */
   checkGrowth(): void;
   /**
