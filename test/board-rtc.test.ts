@@ -35,6 +35,17 @@ describe("the clock at power-on", () => {
     expect(run.stdout().split("\n").at(-2)).toMatch(expected);
   });
 
+  it.each(["pico_w", "esp8266"])("boardsim run --board %s --rtc: the clock starts at the date given; a date that does not exist is one line, exit 2", async (board) => {
+    const file = path.join(work, `${board}-rtc-flag.py`);
+    writeFileSync(file, "import time\nprint(time.localtime())\n");
+    const run = startCli(["run", "--board", board, "--script", file, "--profile", "fast", "--rtc", "2026-12-01T09:30:15"]);
+    expect(await run.exit).toBe(0);
+    expect(run.stdout().split("\n").at(-2)).toMatch(/^\(2026, 12, 1, 9, 30, (1[5-9]|2\d), 1, 335\)$/);
+    const bad = startCli(["run", "--board", board, "--script", file, "--rtc", "2026-02-30"]);
+    expect(await bad.exit).toBe(2);
+    expect(bad.stderr()).toMatch(/^boardsim: --rtc must be now \(this PC's local time\) or a date and time from 2000 to 2099, .* not '2026-02-30' \(see boardsim --help\)\n$/);
+  });
+
   it.each(["pico_w", "esp32"])("%s in a lab: the firmware's start too; Lab({ rtc }) starts every board's clock at a set time", async (board) => {
     const source = "import time\nprint(time.localtime())\n";
     const plain = await new Lab({ timing: "fast" }).addBoard({ name: "b", board, fileName: "main.py", source });

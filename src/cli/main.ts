@@ -15,6 +15,7 @@ import type { Role } from "../runtime/script.ts";
 import { packageRoot } from "../package-root.ts";
 import { batchedWriter, drained, endOnBrokenPipe } from "../console/stdio.ts";
 import { parseSerial, SERIAL_USAGE } from "../console/serial-spec.ts";
+import { parseRtcFlag, RTC_USAGE } from "./rtc-flag.ts";
 
 /** --pcap with an empty value (`--pcap ""`, a shell variable left unset) would capture nothing without a word. */
 const PCAP_NEEDS_FILE = "--pcap needs a file name to write the capture to, e.g. --pcap run.pcap";
@@ -72,11 +73,13 @@ async function main(): Promise<void> {
           .option("expect-text", { type: "string", describe: "exit 0 as soon as the console prints this text (1 if the script ends without it)" })
           .option("fail-text", { type: "string", describe: "exit 1 as soon as the console prints this text" })
           .option("fault", { type: "string", array: true, default: [] as string[], describe: "inject a fault: NAME[:KEY=VALUE,...], e.g. latency:ms=200 or ap_off:at=30s (repeatable; docs/faults.md)" })
+          .option("rtc", { type: "string", describe: "start the board's clock at this date and time instead of the firmware's (Pico W 2021-01-01, ESP 2000-01-01): now (this PC's local time) or 2026-12-01T09:30:00" })
           .option("serial", { type: "string", describe: "where the board's console is: stdio, pty (a pseudo-terminal, its path on stderr), pty:PATH (plus a link at PATH), rfc2217:PORT (mpremote connect rfc2217://localhost:PORT)" })
           .conflicts("role", "script")
           .conflicts("role", "serial")
           .check((argv) => {
             if (argv.pcap === "") throw new UsageError(PCAP_NEEDS_FILE);
+            checkRtc(argv.rtc);
             if (argv.serial !== undefined && !parseSerial(argv.serial)) throw new UsageError(`--serial must be ${SERIAL_USAGE}, not '${argv.serial}'`);
             if (argv.port !== undefined && parsePort(argv.port) === null) {
               throw new UsageError(argv.port === "" ? "--port needs a value: a whole number from 1 to 65535" : `--port must be a whole number from 1 to 65535, not '${argv.port}'`);
@@ -115,6 +118,7 @@ async function main(): Promise<void> {
           .example("boardsim run --board esp32 --serial rfc2217:2217", "the REPL for mpremote connect rfc2217://localhost:2217 (DTR/RTS reset the ESP32 as on a dev board)")
           .example("boardsim run --board esp32 --role client --fault refused", "the server refuses: the script's connect() raises ECONNRESET")
           .example("boardsim run --board esp32 --script main.py --expect-text 'connected' --fail-text 'Error' --timeout 60s", "grade a script: exit 0 once it prints 'connected', 1 on 'Error' or if it ends first, 124 after 60 s")
+          .example("boardsim run --board pico_w --script clock.py --rtc now", "the board's clock starts at this PC's time, as Thonny sets it (else at the firmware's start, as a board that never ran ntptime)")
           .example("boardsim run --board pico_w --role server --fault latency:ms=300,jitter=50ms", "a slow link between the PC and the board")
           .epilogue("Boards: pico_w, esp32, esp8266, mpython (details: boardsim boards). Exit codes: 0 the script ended (or printed --expect-text), 1 it raised (or printed --fail-text, or ended without --expect-text), 2 bad usage or input, 70 internal error, 124 --timeout, 130 Ctrl-C."),
       async (argv) => {
@@ -141,6 +145,7 @@ async function main(): Promise<void> {
             timeoutMs: argv.timeout === undefined ? undefined : parseDuration(argv.timeout)!,
             faults: argv.fault.map(String),
             hosts: hostsFrom(argv.hosts),
+            rtcMs: rtcFrom(argv.rtc),
             expectText: argv["expect-text"],
             failText: argv["fail-text"],
           },
@@ -161,8 +166,10 @@ async function main(): Promise<void> {
           .option("hosts", { type: "string", array: true, default: [] as string[], describe: "NAME=IP: the simulated router's DNS answers NAME with IP (getaddrinfo, ESP32 connect); repeatable" })
           .option("log-format", { choices: ["pretty", "json"] as const, default: "pretty" as const, describe: "how stderr shows the simulator's events" })
           .option("log-level", { choices: ["trace", "debug", "info", "warn", "error", "silent"], default: "info", describe: "how much the simulator says on stderr" })
+          .option("rtc", { type: "string", describe: "start every board's clock at this date and time instead of the firmware's (Pico W 2021-01-01, ESP 2000-01-01): now (this PC's local time) or 2026-12-01T09:30:00" })
           .check((argv) => {
             if (argv.pcap === "") throw new UsageError(PCAP_NEEDS_FILE);
+            checkRtc(argv.rtc);
             const badHost = argv.hosts.find((spec) => !parseHostEntry(String(spec)));
             if (badHost !== undefined) throw new UsageError(`--hosts must be NAME=IP, e.g. broker.local=192.168.1.2, not '${badHost}'`);
             return true;
@@ -171,7 +178,7 @@ async function main(): Promise<void> {
       async (argv) => {
         const code = await runLab(
           argv.file,
-          { profile: argv.profile, expose: argv.expose, pcap: argv.pcap, logFormat: argv["log-format"], logLevel: argv["log-level"], hosts: hostsFrom(argv.hosts) },
+          { profile: argv.profile, expose: argv.expose, pcap: argv.pcap, logFormat: argv["log-format"], logLevel: argv["log-level"], hosts: hostsFrom(argv.hosts), rtcMs: rtcFrom(argv.rtc) },
           stdout,
         ).catch((error: unknown) => {
           // A mistake in the file is not a command-line mistake: no "see --help".
@@ -196,6 +203,15 @@ async function main(): Promise<void> {
     // yargs looks for package.json beside the entry script, which the bundle in dist/ is not.
     .version((JSON.parse(readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as { version: string }).version)
     .parseAsync();
+}
+
+function checkRtc(text: string | undefined): void {
+  if (text !== undefined && parseRtcFlag(text, new Date()) === null) throw new UsageError(`--rtc must be ${RTC_USAGE}, not '${text}'`);
+}
+
+/** --rtc (already checked) as the boards' clock at the start, read as the run starts. */
+function rtcFrom(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : parseRtcFlag(text, new Date())!;
 }
 
 /** --hosts NAME=IP entries (already checked) as a table. */

@@ -27,6 +27,8 @@ export interface RunOptions extends BoardRun {
   faults?: string[];
   /** --hosts NAME=IP: the router's DNS names. */
   hosts?: Record<string, string>;
+  /** --rtc: the board's clock at the start (ms since 1970 as it reads them). */
+  rtcMs?: number | undefined;
   /** --expect-text T: exit 0 as soon as a console shows T. */
   expectText?: string | undefined;
   /** --fail-text T: exit 1 as soon as a console shows T. */

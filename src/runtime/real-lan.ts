@@ -36,6 +36,8 @@ export interface NetworkOptions {
   faults?: string[] | undefined;
   /** The router's DNS names (--hosts NAME=IP, a lab file's hosts:). */
   hosts?: Record<string, string> | undefined;
+  /** --rtc: every board's clock reads this (ms since 1970) at the start; the firmware's start when absent. */
+  rtcMs?: number | undefined;
   /** Runs before each log line (the CLI writes the console output it holds first). */
   beforeLog?: () => void;
 }
@@ -85,6 +87,7 @@ export async function startRealLan(specs: LanBoard[], net: NetworkOptions, conso
         log: rootLog.child({ board: spec.name }),
         console: consoleFor(spec),
         onBoot: (board) => boards.set(spec, board),
+        rtcMs: net.rtcMs,
         ...consoles.get(spec.name),
       }),
     ),
