@@ -229,7 +229,7 @@ def _bytes_at(address, n):
 
 
 call, _data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, _may_collect, memory, clear_stack, spare, lent = _bridge(__import__("_boardsim_js"))
-del _bridge  # run once: kept, the table of its 14 nested functions' code was marked at every collection
+del _bridge  # run once: kept, the table of its 15 nested functions' code was marked at every collection
 # Where the lent copy's parts start (data-channel.ts LentData.layout: words, reply region,
 # read-ahead, sends, end): a recv data call's bytes are in the reply region (_hostdata.py views the rest).
 _received = lent[1]
