@@ -428,33 +428,37 @@ export function freeBlockCounts(memory: Int32Array, firstArea: number, minRun: n
   let free = 0;
   let inRuns = 0;
   let run = 0;
-  const addByte = (byte: number) => {
-    if (byte === 0) {
-      free += 4;
-      run += 4;
-    } else {
-      free += FREE_IN_BYTE[byte]!;
-      run += FREE_BELOW[byte]!;
-      if (run >= minRun) inRuns += run;
-      run = FREE_ABOVE[byte]!;
-    }
-  };
   for (let area = firstArea; area !== 0; area = memory[area >> 2]!) {
-    let at = memory[(area >> 2) + 1]!;
-    const end = at + memory[(area >> 2) + 2]!;
-    for (; at < end && (at & 3) !== 0; at++) addByte(bytes[at]!);
-    for (let word = at >> 2; word < end >> 2; word++) {
-      const entries = memory[word]!;
-      if (entries === 0) {
-        free += 16;
-        run += 16;
-      } else if (((entries | (entries >>> 1)) & 0x55555555) === 0x55555555) {
-        // no free block in the word: the run ends
+    const start = memory[(area >> 2) + 1]!;
+    const end = start + memory[(area >> 2) + 2]!;
+    for (let at = start; at < end; ) {
+      if ((at & 3) === 0 && at + 4 <= end) {
+        const entries = memory[at >> 2]!;
+        if (entries === 0) {
+          free += 16;
+          run += 16;
+          at += 4;
+          continue;
+        }
+        if (((entries | (entries >>> 1)) & 0x55555555) === 0x55555555) {
+          // no free block in the word: the run ends
+          if (run >= minRun) inRuns += run;
+          run = 0;
+          at += 4;
+          continue;
+        }
+      }
+      const byte = bytes[at++]!;
+      if (byte === 0) {
+        free += 4;
+        run += 4;
+      } else {
+        free += FREE_IN_BYTE[byte]!;
+        run += FREE_BELOW[byte]!;
         if (run >= minRun) inRuns += run;
-        run = 0;
-      } else for (let shift = 0; shift < 32; shift += 8) addByte((entries >>> shift) & 255);
+        run = FREE_ABOVE[byte]!;
+      }
     }
-    for (at = Math.max(at, end & ~3); at < end; at++) addByte(bytes[at]!);
     if (run >= minRun) inRuns += run;
     run = 0;
   }
