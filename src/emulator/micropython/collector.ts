@@ -421,7 +421,8 @@ function handlePendingIndex(idle: string, pending: string): number {
  * (a byte at a time cost 75-400 µs per collection in the worker, about a third of the interpreter's
  * own sweep). A table byte with a block in use ends the run with its free blocks below that block
  * (the low bits first, py/gc.c ATB_GET_KIND) and starts the next with those above; the free blocks
- * between two in use are fewer than minRun.
+ * between two in use are fewer than minRun. No closure over the counters: V8 then kept them in a
+ * context object, ≈ 5× slower (docs/benchmarks.md, session 19).
  */
 export function freeBlockCounts(memory: Int32Array, firstArea: number, minRun: number): { free: number; inRuns: number } {
   const bytes = new Uint8Array(memory.buffer);
