@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { freeBlocks, freeBlocksInRuns } from "./collector.ts";
+import { freeBlockCounts, freeBlocks } from "./collector.ts";
 
 /** A block's 2 bits in its allocation table byte, the lowest block in the low bits; 0 is free (py/gc.c AT_FREE, BLOCK_SHIFT). */
 const isFree = (byte: number, block: number) => ((byte >> (2 * block)) & 3) === 0;
@@ -41,8 +41,8 @@ describe("freeBlocks", () => {
   });
 });
 
-describe("freeBlocksInRuns", () => {
-  it.each([5, 16, 40])("counts the free blocks in runs of at least %i, block by block, a run ending with its area", (minRun) => {
+describe("freeBlockCounts", () => {
+  it.each([5, 16, 40])("counts the free blocks in runs of at least %i, block by block, a run ending with its area, and all free blocks", (minRun) => {
     const { memory, tables } = twoAreas();
     let expected = 0;
     for (const table of tables) {
@@ -59,6 +59,6 @@ describe("freeBlocksInRuns", () => {
       if (run >= minRun) expected += run;
     }
     expect(expected).toBeGreaterThan(0);
-    expect(freeBlocksInRuns(memory, 64, minRun)).toBe(expected);
+    expect(freeBlockCounts(memory, 64, minRun)).toEqual({ free: freeBlocks(memory, 64), inRuns: expected });
   });
 });

@@ -340,9 +340,9 @@ export function findCollector(env: Env): Collector {
   return {
     asked: () => bytes()[pendingFlag] !== 0,
     retune() {
-      const free = freeBlocksInRuns(new Int32Array(sandboxed.buffer()), firstArea, THRESHOLD_RUN);
-      autoBlocks = free * BLOCK < LOW_FREE ? 0 : Math.max(LEAST_THRESHOLD / BLOCK, Math.floor(free / 2));
-      if (freeAfter !== null) freeAfter = freeBlocks(new Int32Array(sandboxed.buffer()), firstArea);
+      const { free, inRuns } = freeBlockCounts(new Int32Array(sandboxed.buffer()), firstArea, THRESHOLD_RUN);
+      autoBlocks = inRuns * BLOCK < LOW_FREE ? 0 : Math.max(LEAST_THRESHOLD / BLOCK, Math.floor(inRuns / 2));
+      if (freeAfter !== null) freeAfter = free;
       amountChecked = 0;
       applyThreshold();
     },
@@ -413,62 +413,65 @@ function handlePendingIndex(idle: string, pending: string): number {
 }
 
 /**
- * Free blocks in every area of the heap (py/gc.c: an allocation table entry 0 is a free block).
- * After each collection, so read a word (4 table bytes, 16 blocks) at a time: most of a board's
- * heap is free then, and a zero word needs no lookup (a byte at a time cost 75-400 µs per
- * collection in the worker, about a third of the interpreter's own sweep).
+ * Free blocks in every area of the heap (py/gc.c: an allocation table entry 0 is a free block), all
+ * of them (`free`) and those in runs of at least `minRun` (more than 4) consecutive ones (`inRuns`;
+ * a run never spans two areas), in one pass over the allocation tables. After each collection, so
+ * read a word (4 table bytes, 16 blocks) at a time: most of a board's heap is free then, the library
+ * and what the script holds mostly in words with no free block, and neither word needs a lookup
+ * (a byte at a time cost 75-400 µs per collection in the worker, about a third of the interpreter's
+ * own sweep). A table byte with a block in use ends the run with its free blocks below that block
+ * (the low bits first, py/gc.c ATB_GET_KIND) and starts the next with those above; the free blocks
+ * between two in use are fewer than minRun. No closure over the counters: V8 then kept them in a
+ * context object, ≈ 5× slower (docs/benchmarks.md, session 19).
  */
-export function freeBlocks(memory: Int32Array, firstArea: number): number {
+export function freeBlockCounts(memory: Int32Array, firstArea: number, minRun: number): { free: number; inRuns: number } {
   const bytes = new Uint8Array(memory.buffer);
   let free = 0;
+  let inRuns = 0;
+  let run = 0;
   for (let area = firstArea; area !== 0; area = memory[area >> 2]!) {
-    let at = memory[(area >> 2) + 1]!;
-    const end = at + memory[(area >> 2) + 2]!;
-    for (; at < end && (at & 3) !== 0; at++) free += FREE_IN_BYTE[bytes[at]!]!;
-    for (; at + 4 <= end; at += 4) {
-      const word = memory[at >> 2]!;
-      free += word === 0 ? 16 : FREE_IN_BYTE[word & 255]! + FREE_IN_BYTE[(word >> 8) & 255]! + FREE_IN_BYTE[(word >> 16) & 255]! + FREE_IN_BYTE[word >>> 24]!;
+    const start = memory[(area >> 2) + 1]!;
+    const end = start + memory[(area >> 2) + 2]!;
+    for (let at = start; at < end; ) {
+      if ((at & 3) === 0 && at + 4 <= end) {
+        const entries = memory[at >> 2]!;
+        if (entries === 0) {
+          free += 16;
+          run += 16;
+          at += 4;
+          continue;
+        }
+        if (((entries | (entries >>> 1)) & 0x55555555) === 0x55555555) {
+          // no free block in the word: the run ends
+          if (run >= minRun) inRuns += run;
+          run = 0;
+          at += 4;
+          continue;
+        }
+      }
+      const byte = bytes[at++]!;
+      if (byte === 0) {
+        free += 4;
+        run += 4;
+      } else {
+        free += FREE_IN_BYTE[byte]!;
+        run += FREE_BELOW[byte]!;
+        if (run >= minRun) inRuns += run;
+        run = FREE_ABOVE[byte]!;
+      }
     }
-    for (; at < end; at++) free += FREE_IN_BYTE[bytes[at]!]!;
+    if (run >= minRun) inRuns += run;
+    run = 0;
   }
-  return free;
+  return { free, inRuns };
+}
+
+/** Free blocks in every area of the heap (freeBlockCounts). */
+export function freeBlocks(memory: Int32Array, firstArea: number): number {
+  return freeBlockCounts(memory, firstArea, Number.MAX_SAFE_INTEGER).free;
 }
 
 const FREE_IN_BYTE = Uint8Array.from({ length: 256 }, (_, byte) => [0, 2, 4, 6].filter((shift) => ((byte >> shift) & 3) === 0).length);
-
-/**
- * Free blocks in runs of at least `minRun` (more than 4) consecutive ones, in every area of the heap
- * (a run never spans two areas). Word at a time as freeBlocks; a table byte with a block in use ends
- * the run with its free blocks below that block (the low bits first, py/gc.c ATB_GET_KIND) and
- * starts the next with those above; the free blocks between two in use are fewer than minRun.
- */
-export function freeBlocksInRuns(memory: Int32Array, firstArea: number, minRun: number): number {
-  const bytes = new Uint8Array(memory.buffer);
-  let free = 0;
-  let run = 0;
-  const addByte = (byte: number) => {
-    if (byte === 0) run += 4;
-    else {
-      run += FREE_BELOW[byte]!;
-      if (run >= minRun) free += run;
-      run = FREE_ABOVE[byte]!;
-    }
-  };
-  for (let area = firstArea; area !== 0; area = memory[area >> 2]!) {
-    let at = memory[(area >> 2) + 1]!;
-    const end = at + memory[(area >> 2) + 2]!;
-    for (; at < end && (at & 3) !== 0; at++) addByte(bytes[at]!);
-    for (; at + 4 <= end; at += 4) {
-      const word = memory[at >> 2]!;
-      if (word === 0) run += 16;
-      else for (let shift = 0; shift < 32; shift += 8) addByte((word >>> shift) & 255);
-    }
-    for (; at < end; at++) addByte(bytes[at]!);
-    if (run >= minRun) free += run;
-    run = 0;
-  }
-  return free;
-}
 
 /** A table byte's free blocks below its lowest block in use (`shifts` low first) or above its highest (high first); 4 if none is in use. */
 function freeEnd(byte: number, shifts: number[]): number {

@@ -10,6 +10,7 @@ import { DATA_BYTES, DATA_CALLS, LENT_BYTES, LentData, READ } from "./data-chann
 import type { HostReply, WorkerInput, WorkerOutcome } from "./protocol.ts";
 import { type Collector, findCollector } from "./collector.ts";
 import { type LibraryFirst, libraryFirst } from "./library-first.ts";
+import { type SpareHeap, spareHeap } from "./spare-heap.ts";
 import { type MemoryReport, memoryReport } from "./memory-report.ts";
 import { findPythonStack, type PythonStack } from "./python-stack.ts";
 import { loadSandboxedMicroPython, type WasmExports } from "./realm.ts";
@@ -210,6 +211,7 @@ function callDepth(): Int32Array {
 let pythonStack!: PythonStack;
 let collector!: Collector;
 let library!: LibraryFirst;
+let spare!: SpareHeap;
 let report!: MemoryReport;
 
 /** The interpreter's output since `capture` began (micropython.qstr_info()'s), as text; the capture ends. */
@@ -269,6 +271,7 @@ function collectGarbage(): void {
     setInBridge(true); // no Ctrl-C check in there: it would be raised in the lookup, and lost
     callDepth()[0] = 0;
     collector.markStack.arm();
+    spare.mark();
     library.around(() => wasm.proxy_c_to_js_lookup_attr(lookup.dict, lookup.key, lookup.out));
     if (scriptStarted) collector.markStack.count(); // the library's own at start-up are not the script's
     callDepth()[0] = saved; // the collection may have grown the memory
@@ -422,6 +425,10 @@ const bridge = {
     if (scriptStarted) throw new TypeError("invalid bridge argument");
     library.set(checked(head, isIndex), checked(tail, isIndex));
   },
+  /** The held spare (_host.py spare): its chain by id(), 0 once let go. */
+  spare(chain: unknown): void {
+    spare.hold(checked(chain, isIndex));
+  },
   /** gc.mem_free() (_gc.py): the heap's free bytes. */
   freeBytes(): number {
     return collector.freeBytes();
@@ -522,6 +529,7 @@ callDepthAddress = findCallDepth();
 pythonStack = findPythonStack(() => new Int32Array(sandboxed.buffer()), depthSnapshots);
 collector = findCollector({ mp, wasm, sandboxed, callDepthAddress, counts: input.collections });
 library = libraryFirst(() => new Int32Array(sandboxed.buffer()), collector.dictLocals);
+spare = spareHeap(() => new Int32Array(sandboxed.buffer()), collector.firstArea);
 report = memoryReport(() => new Int32Array(sandboxed.buffer()), collector.firstArea);
 // Before the library loads: _hostdata.py views it at its import.
 const lent = new LentData(input.data, wasm.malloc(LENT_BYTES), () => sandboxed.buffer());
@@ -562,6 +570,7 @@ if (input.board) prepareFirmware(runLibrary);
 // callbacks (which free ids in that state) run only from this thread's event loop, which it
 // never returns to while the interpreter lives.
 const start = sandboxed.snapshot();
+const spareAtStart = spare.saved();
 let restored = false;
 for (;;) {
   const result = runOnce();
@@ -570,6 +579,7 @@ for (;;) {
     break;
   }
   start.restore();
+  spare.restore(spareAtStart);
   restored = true;
   resetBridge();
   Atomics.store(signal, 1, 0);

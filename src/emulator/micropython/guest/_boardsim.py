@@ -565,12 +565,19 @@ def _as_builtin(module, name):
 def _trim_heap(heap_bytes, source_bytes):
     # What the library left free beyond the board's heap is held, so the script finds the board's
     # heap free (the source text does not count: a board's lexer reads it from flash).
-    global _ballast
     if source_bytes > heap_bytes:
         # The source alone leaves less than the board's heap: compiling it needs more still (its
         # parse tree and bytecode). UNVERIFIED: the board's exact point of failure; its exception.
         raise MemoryError("memory allocation failed")
-    _ballast = _hold_all_but(heap_bytes - source_bytes)
+    _hold_spare(_hold_all_but(heap_bytes - source_bytes))
+
+
+def _hold_spare(held):
+    # Every change of the held spare goes through here: the worker keeps its pieces out of each
+    # collection's marking while they are held (spare-heap.ts), so it must know when they are let go.
+    global _ballast
+    _ballast = held
+    _host.spare(held)
 
 
 # A board's heap is nearly empty after boot, so its free bytes are one block (an ESP8266 script
@@ -631,7 +638,6 @@ _held = {}  # the board's built-in modules once imported (_import_as_firmware)
 def __import__(name, *args):
     # Named as the built-in it replaces: print(__import__) shows no helper's name (the firmware's,
     # a C function, prints <function>, py/objfun.c; the interpreter calls only a Python hook).
-    global _ballast
     if name and len(args) > 3 and args[3] == 1 and args[0] and "__path__" in args[0] and args[0]["__name__"] in _FROZEN:
         # A frozen package's import of one of its modules at the first use of a name (asyncio's
         # __getattr__, extmod/asyncio/__init__.py:27-31), made absolute: it loads from the library
@@ -641,7 +647,7 @@ def __import__(name, *args):
         return _native_import(name, *args)
     _gc.collect()
     free_before = _gc.mem_free()
-    _ballast = None
+    _hold_spare(None)
     _gc.collect()
     try:
         return _host.untimed(_native_import, name, *args)
@@ -672,9 +678,8 @@ def _prepare_firmware():
 
 
 def _retake(free_before):
-    global _ballast
     _gc.collect()
-    _ballast = _hold_all_but(free_before)
+    _hold_spare(_hold_all_but(free_before))
 
 
 def _mark_board_heap():
@@ -725,8 +730,7 @@ def run():
             return
     except BaseException as exc:
         # After a MemoryError the heap may be full: the held spare makes room to format the traceback.
-        global _ballast
-        _ballast = None
+        _hold_spare(None)
         _gc.collect()  # asks the interpreter for the collection, then runs it (_host.collect() alone ran none unless one was due)
         _host.finish("raised", type(exc).__name__, _host.format_exception(exc))
         return

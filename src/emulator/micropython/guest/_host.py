@@ -152,7 +152,14 @@ def _bridge(js):
         return js_free_bytes()
 
     js_soft_reset, js_raw_output, js_gc_threshold, may_collect = js.softReset, js.rawOutput, js.gcThreshold, js.mayCollect
-    js_free_bytes, js_memory, clear_stack = js.freeBytes, js.memory, js.clearStack
+    js_free_bytes, js_memory, clear_stack, js_spare = js.freeBytes, js.memory, js.clearStack, js.spare
+
+    def spare(held):
+        # The held spare (_boardsim.py _hold_spare: a chain of (next, bytearray) tuples), for the
+        # worker to mark its pieces before each collection (spare-heap.ts). By id(): the worker
+        # walks it, so this allocates nothing (gc.mem_free() next counts no garbage of it, and a
+        # full heap after a MemoryError lets the spare go).
+        js_spare(0 if held is None else id(held))
 
     def memory(what, arg=None):
         # The board's part of the memory as gc.mem_alloc(), micropython.mem_info() and qstr_info()
@@ -162,7 +169,7 @@ def _bridge(js):
     js.pins(uctypes.addressof(_pins), len(_pins))
     call_fns = (js_pause, js_call, js_resume, read_reply)
     data_fns = (js_pause, js_data, js_resume, read_reply)
-    return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, may_collect, memory, clear_stack, json.loads(js.lent())
+    return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, may_collect, memory, clear_stack, spare, json.loads(js.lent())
 
 
 # The worker collects garbage at host calls, but not while an instance is being constructed with
@@ -221,8 +228,8 @@ def _bytes_at(address, n):
         return uctypes.bytes_at(address, n)
 
 
-call, _data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, _may_collect, memory, clear_stack, lent = _bridge(__import__("_boardsim_js"))
-del _bridge  # run once: kept, the table of its 14 nested functions' code was marked at every collection
+call, _data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, _may_collect, memory, clear_stack, spare, lent = _bridge(__import__("_boardsim_js"))
+del _bridge  # run once: kept, the table of its 15 nested functions' code was marked at every collection
 # Where the lent copy's parts start (data-channel.ts LentData.layout: words, reply region,
 # read-ahead, sends, end): a recv data call's bytes are in the reply region (_hostdata.py views the rest).
 _received = lent[1]

@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import { spareHeap } from "./spare-heap.ts";
+
+/** py/gc.c's kinds: free, head, tail, mark. */
+const [FREE, HEAD, TAIL, MARK] = [0, 1, 2, 3];
+const AREA = 64;
+const TABLE = 256;
+const POOL = 1024;
+const BLOCKS = 64;
+/** None and the types: static data, outside the pool. */
+const NONE = 16;
+const TUPLE = 32;
+const BYTEARRAY = 48;
+
+const at = (block: number) => POOL + block * 16;
+
+/**
+ * One area (py/mpstate.h mp_state_mem_area_t: next, table start, table length, finaliser table,
+ * pool start, pool end) with the blocks' kinds given, and `objects`: a block's words from its start.
+ */
+function heap(kinds: number[], objects: Record<number, number[]>): { memory: Int32Array; kind: (block: number) => number } {
+  const memory = new Int32Array(4096);
+  const bytes = new Uint8Array(memory.buffer);
+  memory.set([0, TABLE, BLOCKS / 4, TABLE + BLOCKS / 4, POOL, at(BLOCKS)], AREA >> 2);
+  kinds.forEach((kind, block) => (bytes[TABLE + (block >> 2)] |= kind << (2 * (block & 3))));
+  for (const [block, words] of Object.entries(objects)) memory.set(words, at(Number(block)) >> 2);
+  return { memory, kind: (block) => (bytes[TABLE + (block >> 2)]! >> (2 * (block & 3))) & 3 };
+}
+
+/** (next, piece) tuples in blocks 0-2, a piece each in 3 and 5 whose bytes are blocks 10-11 and 12-14, the last tuple's piece None. */
+const CHAIN = {
+  0: [TUPLE, 2, at(1), at(3)],
+  1: [TUPLE, 2, at(2), at(5)],
+  2: [TUPLE, 2, NONE, NONE],
+  3: [BYTEARRAY, 1, 20, at(10)],
+  5: [BYTEARRAY, 1, 40, at(12)],
+};
+//           0     1     2     3     4     5     6     7     8     9     10    11    12    13    14    15
+const KINDS = [HEAD, HEAD, HEAD, HEAD, FREE, HEAD, FREE, HEAD, TAIL, FREE, HEAD, TAIL, HEAD, TAIL, TAIL, HEAD];
+
+describe("spareHeap", () => {
+  it("marks the bytes of the chain's pieces before a collection, none other, and none once let go", () => {
+    const { memory, kind } = heap(KINDS, CHAIN);
+    const spare = spareHeap(() => memory, AREA);
+    spare.hold(at(0));
+    spare.mark();
+    expect(KINDS.map((_, block) => kind(block))).toEqual(KINDS.map((k, block) => (block === 10 || block === 12 ? MARK : k)));
+    // the sweep turns them back to heads (py/gc.c gc_sweep_free_blocks); let go, they stay so
+    const bytes = new Uint8Array(memory.buffer);
+    bytes[TABLE + 2] = TAIL | (HEAD << 4) | (TAIL << 6); // blocks 8-11: 10 a head again
+    bytes[TABLE + 3] = HEAD | (TAIL << 2) | (TAIL << 4) | (HEAD << 6); // 12-15
+    spare.hold(0);
+    spare.mark();
+    expect([10, 12].map(kind)).toEqual([HEAD, HEAD]);
+  });
+
+  it("leaves a piece freed since as it is", () => {
+    const { memory, kind } = heap(KINDS, CHAIN);
+    const spare = spareHeap(() => memory, AREA);
+    spare.hold(at(0));
+    new Uint8Array(memory.buffer)[TABLE + 3] = HEAD << 6; // blocks 12-14 free
+    spare.mark();
+    expect([10, 12, 13, 15].map(kind)).toEqual([MARK, FREE, FREE, HEAD]);
+  });
+
+  it("refuses a chain whose piece's bytes are not a head block's start, or that is a cycle; nothing held then", () => {
+    for (const [block, words] of [
+      [3, [BYTEARRAY, 1, 20, at(11)]], // a tail
+      [3, [BYTEARRAY, 1, 20, at(9)]], // free
+      [3, [BYTEARRAY, 1, 20, at(10) + 4]], // inside a block
+      [2, [TUPLE, 2, at(0), NONE]], // a cycle
+      [2, [TUPLE, 3, NONE, NONE]], // no 2-tuple
+    ] as const) {
+      const { memory, kind } = heap(KINDS, { ...CHAIN, [block]: words });
+      const spare = spareHeap(() => memory, AREA);
+      expect(() => spare.hold(at(0))).toThrow(TypeError);
+      spare.mark();
+      expect([10, 12].map(kind)).toEqual([HEAD, HEAD]);
+    }
+  });
+
+  it("brings back the pieces saved, as a soft reset brings back the memory", () => {
+    const { memory, kind } = heap(KINDS, CHAIN);
+    const spare = spareHeap(() => memory, AREA);
+    const none = spare.saved();
+    spare.hold(at(1));
+    const one = spare.saved();
+    spare.restore(none);
+    spare.mark();
+    expect([10, 12].map(kind)).toEqual([HEAD, HEAD]);
+    spare.restore(one);
+    spare.mark();
+    expect([10, 12].map(kind)).toEqual([HEAD, MARK]);
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * The spare heap the guest library holds so that a script finds the board's heap free
+ * (_boardsim.py _hold_all_but: every free block around the board's, in bytearrays), kept out of
+ * each collection's marking (issue 16).
+ *
+ * py/gc.c marks a block it reaches by turning its allocation table entry from AT_HEAD to AT_MARK,
+ * and scans the words of only those it turned (gc_mark_subtree, v1.27.0 457-527: a block already
+ * AT_MARK is passed over); the sweep turns AT_MARK back to AT_HEAD and keeps the block and its tail
+ * (gc_sweep_free_blocks 613-658). The spare's bytes are zeros that hold no object, yet the collector
+ * read them word by word at each collection: ≈ 55 KB on every board (3400-3460 blocks, 40 % of the
+ * blocks in use when a script starts), ≈ 1/4 of the interpreter's time per collection. So the
+ * worker marks the pieces' data blocks before each collection: the collector neither scans nor
+ * frees them, as before it scanned zeros and kept them. Only while the library holds them: it
+ * hands over each new spare, and none when it lets it go (_boardsim.py _hold_spare).
+ */
+
+/** py/gc.c: BYTES_PER_BLOCK, BLOCKS_PER_ATB, and the kinds AT_HEAD and AT_MARK. */
+const BLOCK = 16;
+const BLOCKS_PER_ATB = 4;
+const AT_HEAD = 1;
+const AT_MARK = 3;
+/** A heap area's words from its address (py/mpstate.h mp_state_mem_area_t): next, table start, pool start and end. */
+const NEXT = 0;
+const TABLE = 1;
+const POOL = 4;
+const POOL_END = 5;
+/** A tuple's words (py/objtuple.h mp_obj_tuple_t): type, length, items; a bytearray's (py/objarray.h mp_obj_array_t): type, typecode and free, length, items. */
+const TUPLE_LENGTH = 1;
+const TUPLE_ITEMS = 2;
+const ARRAY_ITEMS = 3;
+
+export interface SpareHeap {
+  /** The spare from now on: its chain's first tuple by id() (its address), (next, piece) each, the last's next None; 0: the spare let go. */
+  hold(chain: number): void;
+  /** Before a collection: each piece's head block marked. */
+  mark(): void;
+  /** The pieces held now, for `restore` after a soft reset brings the memory back (worker.ts). */
+  saved(): HeldPieces;
+  restore(saved: HeldPieces): void;
+}
+
+/** Each piece's head block: its allocation table byte's address and the entry's shift in that byte. */
+interface HeldPieces {
+  tableBytes: Int32Array;
+  shifts: Uint8Array;
+}
+
+/** Over the interpreter's heap, whose first area's state is at `firstArea`; `memory` reads the current memory. */
+export function spareHeap(memory: () => Int32Array, firstArea: number): SpareHeap {
+  let held: HeldPieces = { tableBytes: new Int32Array(0), shifts: new Uint8Array(0) };
+  return {
+    hold(chain) {
+      const words = memory();
+      const bytes = new Uint8Array(words.buffer);
+      /** The area whose pool holds `address` at a block's start, else 0 (None and the other constants are static data). */
+      const areaOf = (address: number) => {
+        let area = firstArea;
+        while (area !== 0 && !(address >= words[(area >> 2) + POOL]! && address < words[(area >> 2) + POOL_END]!)) area = words[(area >> 2) + NEXT]!;
+        return area !== 0 && (address - words[(area >> 2) + POOL]!) % BLOCK === 0 ? area : 0;
+      };
+      const tableBytes: number[] = [];
+      const shifts: number[] = [];
+      let tuples = 0;
+      for (let tuple = chain; tuple !== 0 && areaOf(tuple) !== 0; tuple = words[(tuple >> 2) + TUPLE_ITEMS]!) {
+        // A chain longer than the memory has blocks is a cycle: not the library's
+        if (words[(tuple >> 2) + TUPLE_LENGTH] !== 2 || ++tuples > words.byteLength / BLOCK) throw new TypeError("invalid bridge argument");
+        const piece = words[(tuple >> 2) + TUPLE_ITEMS + 1]!;
+        if (areaOf(piece) === 0) continue; // None: a hole too small for a piece
+        const data = words[(piece >> 2) + ARRAY_ITEMS]!;
+        const area = areaOf(data);
+        const block = (data - words[(area >> 2) + POOL]!) / BLOCK;
+        const at = words[(area >> 2) + TABLE]! + Math.floor(block / BLOCKS_PER_ATB);
+        const shift = 2 * (block % BLOCKS_PER_ATB);
+        // Only a head block: anything else would mark part of another object.
+        if (area === 0 || ((bytes[at]! >> shift) & 3) !== AT_HEAD) throw new TypeError("invalid bridge argument");
+        tableBytes.push(at);
+        shifts.push(shift);
+      }
+      held = { tableBytes: Int32Array.from(tableBytes), shifts: Uint8Array.from(shifts) };
+    },
+    mark() {
+      const bytes = new Uint8Array(memory().buffer);
+      const { tableBytes, shifts } = held;
+      for (let i = 0; i < tableBytes.length; i++) {
+        const at = tableBytes[i]!;
+        const shift = shifts[i]!;
+        if (((bytes[at]! >> shift) & 3) === AT_HEAD) bytes[at] = bytes[at]! | (AT_MARK << shift);
+      }
+    },
+    saved: () => held,
+    restore(saved) {
+      held = saved;
+    },
+  };
+}
