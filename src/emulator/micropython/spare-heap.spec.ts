@@ -63,6 +63,20 @@ describe("spareHeap", () => {
     expect([10, 12, 13, 15].map(kind)).toEqual([MARK, FREE, FREE, HEAD]);
   });
 
+  it("marks a piece only while its tuple still holds it and it is still a bytearray owning those bytes", () => {
+    const { memory, kind } = heap(KINDS, CHAIN);
+    const spare = spareHeap(() => memory, AREA);
+    spare.hold(at(0));
+    memory[at(3) >> 2] = 64; // block 3 reused: no bytearray now
+    memory[(at(1) >> 2) + 3] = NONE; // the second tuple holds its piece no more
+    spare.mark();
+    expect([10, 12].map(kind)).toEqual([HEAD, HEAD]);
+    memory[at(3) >> 2] = BYTEARRAY;
+    memory[(at(3) >> 2) + 3] = at(12); // a bytearray again, owning other bytes
+    spare.mark();
+    expect([10, 12].map(kind)).toEqual([HEAD, HEAD]);
+  });
+
   it("refuses a chain whose piece's bytes are not a head block's start, or that is a cycle; nothing held then", () => {
     for (const [block, words] of [
       [3, [BYTEARRAY, 1, 20, at(11)]], // a tail

@@ -39,15 +39,31 @@ export interface SpareHeap {
   restore(saved: HeldPieces): void;
 }
 
-/** Each piece's head block: its allocation table byte's address and the entry's shift in that byte. */
+/**
+ * Each piece: its tuple and bytearray objects, the bytearray's data block, and that block's
+ * allocation table byte's address and entry's shift in that byte.
+ */
 interface HeldPieces {
+  tuples: Int32Array;
+  pieces: Int32Array;
+  data: Int32Array;
   tableBytes: Int32Array;
   shifts: Uint8Array;
 }
 
+const NONE_HELD: HeldPieces = { tuples: new Int32Array(0), pieces: new Int32Array(0), data: new Int32Array(0), tableBytes: new Int32Array(0), shifts: new Uint8Array(0) };
+
 /** Over the interpreter's heap, whose first area's state is at `firstArea`; `memory` reads the current memory. */
 export function spareHeap(memory: () => Int32Array, firstArea: number): SpareHeap {
-  let held: HeldPieces = { tableBytes: new Int32Array(0), shifts: new Uint8Array(0) };
+  let held = NONE_HELD;
+  /**
+   * The tuple and bytearray types, from the library's first spare (handed over before a script
+   * runs): each collection marks a piece only while its tuple is still a tuple holding it and it is
+   * still a bytearray owning that block. A bytearray's bytes never hold a reference, so whatever
+   * hands over a chain, and whatever becomes of its blocks after, marking cannot free a live object.
+   */
+  let tupleType = 0;
+  let bytearrayType = 0;
   return {
     hold(chain) {
       const words = memory();
@@ -58,12 +74,15 @@ export function spareHeap(memory: () => Int32Array, firstArea: number): SpareHea
         while (area !== 0 && !(address >= words[(area >> 2) + POOL]! && address < words[(area >> 2) + POOL_END]!)) area = words[(area >> 2) + NEXT]!;
         return area !== 0 && (address - words[(area >> 2) + POOL]!) % BLOCK === 0 ? area : 0;
       };
+      const tuples: number[] = [];
+      const pieces: number[] = [];
+      const datas: number[] = [];
       const tableBytes: number[] = [];
       const shifts: number[] = [];
-      let tuples = 0;
+      let walked = 0;
       for (let tuple = chain; tuple !== 0 && areaOf(tuple) !== 0; tuple = words[(tuple >> 2) + TUPLE_ITEMS]!) {
         // A chain longer than the memory has blocks is a cycle: not the library's
-        if (words[(tuple >> 2) + TUPLE_LENGTH] !== 2 || ++tuples > words.byteLength / BLOCK) throw new TypeError("invalid bridge argument");
+        if (words[(tuple >> 2) + TUPLE_LENGTH] !== 2 || ++walked > words.byteLength / BLOCK) throw new TypeError("invalid bridge argument");
         const piece = words[(tuple >> 2) + TUPLE_ITEMS + 1]!;
         if (areaOf(piece) === 0) continue; // None: a hole too small for a piece
         const data = words[(piece >> 2) + ARRAY_ITEMS]!;
@@ -73,15 +92,22 @@ export function spareHeap(memory: () => Int32Array, firstArea: number): SpareHea
         const shift = 2 * (block % BLOCKS_PER_ATB);
         // Only a head block: anything else would mark part of another object.
         if (area === 0 || ((bytes[at]! >> shift) & 3) !== AT_HEAD) throw new TypeError("invalid bridge argument");
+        if (tupleType === 0) [tupleType, bytearrayType] = [words[tuple >> 2]!, words[piece >> 2]!];
+        tuples.push(tuple);
+        pieces.push(piece);
+        datas.push(data);
         tableBytes.push(at);
         shifts.push(shift);
       }
-      held = { tableBytes: Int32Array.from(tableBytes), shifts: Uint8Array.from(shifts) };
+      held = { tuples: Int32Array.from(tuples), pieces: Int32Array.from(pieces), data: Int32Array.from(datas), tableBytes: Int32Array.from(tableBytes), shifts: Uint8Array.from(shifts) };
     },
     mark() {
-      const bytes = new Uint8Array(memory().buffer);
-      const { tableBytes, shifts } = held;
+      const words = memory();
+      const bytes = new Uint8Array(words.buffer);
+      const { tuples, pieces, data, tableBytes, shifts } = held;
       for (let i = 0; i < tableBytes.length; i++) {
+        const [tuple, piece] = [tuples[i]! >> 2, pieces[i]! >> 2];
+        if (words[tuple] !== tupleType || words[tuple + TUPLE_ITEMS + 1] !== pieces[i] || words[piece] !== bytearrayType || words[piece + ARRAY_ITEMS] !== data[i]) continue;
         const at = tableBytes[i]!;
         const shift = shifts[i]!;
         if (((bytes[at]! >> shift) & 3) === AT_HEAD) bytes[at] = bytes[at]! | (AT_MARK << shift);
