@@ -393,6 +393,19 @@ describe("a .py loop that makes garbage and no host call runs to its end", () =>
     expect(code).toBe(0);
   });
 
+  // The board collects when the allocation fails and retries (py/gc.c gc_alloc, v1.27.0 829-843):
+  // with the last round's buffer still held, two fit where three do not. Here the threshold's
+  // check came only at the next allocation (787-793), the one that needed the collection.
+  it.each([
+    ["pico_w", 85000],
+    ["esp32", 48000],
+    ["esp8266", 15000],
+  ] as const)("%s: `b = bytearray(%i)` in a loop, two at a time fitting the heap, exit 0", async (board, size) => {
+    const { code, lines } = await runFile(board, "rebuffer.py", `for i in range(6):\n    b = bytearray(${size})\nprint('rounds', i + 1, len(b))\n`);
+    expect(lines.at(-1)).toBe(`rounds 6 ${size}`);
+    expect(code).toBe(0);
+  });
+
   it.each(["pico_w", "esp32", "esp8266"])("%s: 20,000 print() lines of a 20-item list, exit 0", async (board) => {
     const { code, lines } = await runFile(board, "printloop.py", PRINT_LOOP);
     expect(lines.at(-1)).toBe(`line 19999 [${Array(20).fill(19999).join(", ")}]`);

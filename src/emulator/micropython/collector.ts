@@ -275,6 +275,7 @@ export function findCollector(env: Env): Collector {
   if (!classAttr) throw new Error("MicroPython: unexpected objects at the collector's probe");
   const found: SafePoints = {
     pendingFlag,
+    allocAmount: amountAddress,
     schedState,
     idle: SCHED_IDLE,
     pending: SCHED_PENDING,

@@ -101,6 +101,11 @@ export interface SandboxedMicroPython {
 /** What the collector's probes found (collector.ts): byte addresses, values, table indexes, type addresses. */
 export interface SafePoints {
   pendingFlag: number;
+  /**
+   * MP_STATE_MEM(gc_alloc_amount)'s address; gc_alloc_threshold's follows it, and
+   * gc_auto_collect_enabled (a uint16_t, padded) precedes it (py/mpstate.h, v1.27.0 137-141).
+   */
+  allocAmount: number;
   schedState: number;
   idle: number;
   pending: number;
@@ -180,7 +185,7 @@ function invokeHelpers(): string {
       const at = depth;
       if (at < FRAMES) { frameFn[at] = index; ${record} }
       depth = at + 1;
-      if (counting && (index === handlePending || --invokesLeft === 0 || flags[pendingFlag] !== 0)) counted(index, ${n > 0 ? "a1" : "void 0"}, at);
+      if (counting && (index === handlePending || --invokesLeft === 0 || flags[pendingFlag] !== 0 || counters[allocAmount] >= counters[allocAmount + 1])) counted(index, ${n > 0 ? "a1" : "void 0"}, at);
       const sp = stackSave();
       try {
         const result = (mirror[index] ?? tableEntry(index))(${args.join(", ")});
@@ -229,6 +234,8 @@ const INSIDE = `"use strict";
   // Collection at the VM's safe points (collector.ts), off until watchCollections(): no table
   // index is -1, and the flag read is of a byte that stays 0.
   let gc = null, words = null, handlePending = -1, flags = new Uint8Array(1), pendingFlag = 0, ourPending = false;
+  // The interpreter's allocation count and threshold (unsigned), off until then: 0 < 1.
+  let counters = Uint32Array.of(0, 0, 1), allocAmount = 1;
   // Start-up probes: the (index, first argument) of each counted invoke, while set.
   let log = null;
   // A counted invoke (only while the script's work is counted): the poll count, the safe point, the
@@ -244,6 +251,13 @@ const INSIDE = `"use strict";
       invokesLeft = invokesPerCall;
       onInvokes();
     }
+    // The blocks allocated since the last collection reached the threshold: ask for one now, as
+    // py/gc.c gc_alloc would only at the next allocation (v1.27.0 787-793), which may be the one that
+    // needs the collection; it cannot collect and retry here (829-843), so \`b = bytearray(n)\` in a
+    // loop ran out of heap in its third round. Not while the script disabled collections (gc.disable(),
+    // 782), nor with nothing allocated (a threshold of 0 asks at every allocation, not at every call).
+    const amount = counters[allocAmount];
+    if (amount !== 0 && amount >= counters[allocAmount + 1] && (counters[allocAmount - 1] & 0xffff) !== 0) flags[pendingFlag] = 1;
     if (flags[pendingFlag] === 0) return;
     // dir(obj) between two names (py/modbuiltins.c mp_builtin_dir, v1.27.0 172-185): its C loop has
     // no branch of the VM, nor may the Python it calls for each name (a module's __getattr__), so
@@ -431,10 +445,12 @@ const INSIDE = `"use strict";
       invokesLeft = invokesPerCall;
       return text;
     },
-    watchCollections(pendingFlagAt, schedState, idle, pending, handlePendingIndex, callN, call0, callMethod, callVar, iterNext, funType, genType, boundType, closureType, typeType, exec, none, dir, nameLookup) {
+    watchCollections(pendingFlagAt, allocAmountAt, schedState, idle, pending, handlePendingIndex, callN, call0, callMethod, callVar, iterNext, funType, genType, boundType, closureType, typeType, exec, none, dir, nameLookup) {
       const buffer = Reflect.apply(bufferOf, exports.memory, []);
       flags = new Uint8Array(buffer);
       words = new Int32Array(buffer);
+      counters = new Uint32Array(buffer);
+      allocAmount = allocAmountAt >> 2;
       gc = { schedState: schedState >> 2, idle, pending, callN, call0, callMethod, callVar, iterNext, funType, genType, boundType, closureType, typeType, exec, none, dir, nameLookup };
       pendingFlag = pendingFlagAt;
       handlePending = handlePendingIndex;
@@ -539,7 +555,7 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
     invokeStack: () => String(inside.invokeStack()),
     logInvokes: (on) => String(inside.logInvokes(on)),
     watchCollections: (f) =>
-      inside.watchCollections(f.pendingFlag, f.schedState, f.idle, f.pending, f.handlePending, f.callN, f.call0, f.callMethod, f.callVar, f.iterNext, f.funType, f.genType, f.boundType, f.closureType, f.typeType, f.exec, f.none, f.dir, f.nameLookup),
+      inside.watchCollections(f.pendingFlag, f.allocAmount, f.schedState, f.idle, f.pending, f.handlePending, f.callN, f.call0, f.callMethod, f.callVar, f.iterNext, f.funType, f.genType, f.boundType, f.closureType, f.typeType, f.exec, f.none, f.dir, f.nameLookup),
     describe: (error) => {
       const text = inside.describe(error);
       return typeof text === "string" ? text.slice(0, 200) : "";
