@@ -502,6 +502,67 @@ asyncio.run(main())
     expect(b.lines().slice(2)).toEqual(["b'abc' b'def'", "EOF"]);
   });
 
+  // extmod/asyncio/stream.py v1.23.0: Server.close() cancels the serving task, which closes the
+  // socket and returns at its wait, so wait_closed() returns (149-158, 160-173; start_server's
+  // sleep_ms(0) puts the task at that wait first, 197-206); drain() with nothing queued still gives
+  // the other tasks a turn (84-87); open_connection's stream has no extra info (116); Stream has no
+  // __aenter__ (no `async with writer`), Server has (141-147).
+  it.each(BOARDS)("%s: server.close(); await server.wait_closed() returns; drain() yields; no peername or `async with` on a client stream", async (board) => {
+    const lab = new Lab({ timing: "fast" });
+    const server = lab.pc.listen(9000);
+    const { board: b } = await runPy(
+      board,
+      `import asyncio
+async def handle(r, w):
+    pass
+async def ticker():
+    for i in range(3):
+        print("tick", i)
+        await asyncio.sleep_ms(0)
+async def main():
+    srv = await asyncio.start_server(handle, "0.0.0.0", 8000)
+    srv.close()
+    print("wait_closed", await srv.wait_closed())
+    async with await asyncio.start_server(handle, "0.0.0.0", 8001) as srv2:
+        print("in", type(srv2).__name__)
+    r, w = await asyncio.open_connection("192.168.1.2", 9000)
+    try:
+        w.get_extra_info("peername")
+    except KeyError as e:
+        print("KeyError", e)
+    asyncio.create_task(ticker())
+    for i in range(3):
+        w.write(b"x")
+        await w.drain()
+        print("drained", i)
+    try:
+        async with w:
+            pass
+    except AttributeError as e:
+        print("AttributeError", e)
+    w.close()
+    await w.wait_closed()
+asyncio.run(main())
+`,
+      { lab },
+    );
+    const conn = await lab.until(server.accept());
+    await lab.until(conn.readUntil("xxx"));
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual([
+      "wait_closed None",
+      "in Server",
+      "KeyError peername",
+      "tick 0",
+      "drained 0",
+      "tick 1",
+      "drained 1",
+      "tick 2",
+      "drained 2",
+      "AttributeError 'Stream' object has no attribute '__aenter__'",
+    ]);
+  });
+
   // sleep and sleep_ms return one SingletonGenerator, no coroutine (extmod/asyncio/core.py v1.23.0
   // lines 35-63), so create_task, gather and wait_for refuse it (core.py:143-145, funcs.py:25);
   // get_event_loop() is the class Loop itself (core.py:292-293).
