@@ -26,6 +26,15 @@ async function output(board: string, body: string, hosts?: Record<string, string
   return b.lines().slice(2);
 }
 
+/** Reads a PC connection's bytes n at a time, whatever segments they came in (each within 10 s of simulated time). */
+function byteReader(lab: Lab, conn: PcConnection): (n: number) => Promise<Buffer> {
+  const received: number[] = [];
+  return async (n) => {
+    while (received.length < n) received.push(...(await lab.until(conn.recv(), { within: 10_000 })));
+    return Buffer.from(received.splice(0, n));
+  };
+}
+
 /** All bytes a PC connection receives until the board closes. */
 async function allBytes(conn: PcConnection): Promise<Buffer> {
   const parts: Uint8Array[] = [];
@@ -761,11 +770,7 @@ c.disconnect()
       { lab },
     );
     const conn = await lab.until(broker.accept());
-    const received: number[] = [];
-    const take = async (n: number) => {
-      while (received.length < n) received.push(...(await lab.until(conn.recv())));
-      return Buffer.from(received.splice(0, n));
-    };
+    const take = byteReader(lab, conn);
     // CONNECT: remaining length 16; "MQTT", level 4, clean session, keep alive 60; client id "dev1"
     expect((await take(18)).toString("hex")).toBe("1010" + "00044d515454" + "04" + "02" + "003c" + "000464657631");
     await lab.until(conn.send(Uint8Array.of(0x20, 2, 0, 0))); // CONNACK, accepted
@@ -788,6 +793,74 @@ c.disconnect()
     await b.finished();
     expect(b.lines().slice(2)).toEqual(["refused 5"]);
     expect(await output("pico_w", `try:\n    import umqtt.simple\nexcept ImportError as e:\n    print(e)\n`)).toEqual(["no module named 'umqtt'"]);
+  });
+
+  // micropython-lib 50ed36fb (v1.23.0's) umqtt.simple 1.4.0: wait_msg()/check_msg() return a
+  // PUBLISH's opcode after the callback (simple.py:173-209); user and password are sent together
+  // (:72-74, 99-101), an empty password too; connect() takes no timeout (:59).
+  it.each(["esp32", "esp8266"])("%s: umqtt.simple check_msg() returns the PUBLISH's opcode; user with an empty password sends both; connect(timeout=) is a TypeError", async (board) => {
+    const lab = new Lab({ timing: "fast" });
+    const broker = lab.pc.listen(1883);
+    const { board: b } = await runPy(
+      board,
+      `from umqtt.simple import MQTTClient
+c = MQTTClient("d", "192.168.1.2", user="u", password="")
+c.set_callback(lambda t, m: print("got", t, m))
+try:
+    c.connect(timeout=5)
+except TypeError as e:
+    print("TypeError")
+c.connect()
+while True:
+    op = c.check_msg()
+    if op is not None:
+        break
+    time.sleep_ms(10)
+print("op", op)
+c.disconnect()
+`,
+      { lab },
+    );
+    const conn = await lab.until(broker.accept());
+    const take = byteReader(lab, conn);
+    // CONNECT: remaining length 18; flags 0xC2 (user, password, clean session); "d", "u", ""
+    expect((await take(20)).toString("hex")).toBe("1012" + "00044d515454" + "04" + "c2" + "0000" + "000164" + "000175" + "0000");
+    await lab.until(conn.send(Uint8Array.of(0x20, 2, 0, 0, 0x31, 4, 0, 1, ...Buffer.from("tm")))); // CONNACK; PUBLISH retained "t" "m"
+    expect((await take(2)).toString("hex")).toBe("e000"); // DISCONNECT
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual(["TypeError", "got b't' b'm'", "op 49"]);
+  });
+
+  // umqtt.robust 1.0.2's check_msg(attempts=2) (robust.py:44-52): after a lost connection it
+  // reconnects and tries once more without blocking, then returns None (was: blocked after the reconnect).
+  it("esp32: umqtt.robust check_msg() reconnects after the broker closed and returns None without waiting", async () => {
+    const lab = new Lab({ timing: "fast" });
+    const broker = lab.pc.listen(1883);
+    const { board: b } = await runPy(
+      "esp32",
+      `from umqtt.robust import MQTTClient
+c = MQTTClient("d", "192.168.1.2")
+c.DEBUG = True
+c.set_callback(print)
+c.connect()
+time.sleep(1)
+print(c.check_msg())
+c.disconnect()
+`,
+      { lab },
+    );
+    const first = await lab.until(broker.accept());
+    await byteReader(lab, first)(15);
+    await lab.until(first.send(Uint8Array.of(0x20, 2, 0, 0)));
+    first.end();
+    const second = await lab.until(broker.accept());
+    const take = byteReader(lab, second);
+    expect((await take(15)).toString("hex")).toBe("100d00044d51545404000000000164"); // clean_session False
+    await lab.until(second.send(Uint8Array.of(0x20, 2, 0, 0)));
+    // DISCONNECT at once: check_msg() did not wait for a message
+    expect(Buffer.from(await lab.until(second.recv(), { within: 100 })).toString("hex")).toBe("e000");
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual(["mqtt: OSError(-1,)", "None"]);
   });
 
   it.each(BOARDS)("%s: mip installs a package served on the PC (package.json + file) and it imports; the internet is a clear error", async (board) => {
