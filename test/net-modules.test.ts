@@ -512,10 +512,10 @@ asyncio.run(main())
   });
 
   // extmod/asyncio/stream.py v1.23.0: Server.close() cancels the serving task, which closes the
-  // socket and returns at its wait, so wait_closed() returns (149-158, 160-173; start_server's
-  // sleep_ms(0) puts the task at that wait first, 197-206); drain() with nothing queued still gives
-  // the other tasks a turn (84-87); open_connection's stream has no extra info (116); Stream has no
-  // __aenter__ (no `async with writer`), Server has (141-147).
+  // socket and returns at its wait, so wait_closed() returns (135-159; start_server's sleep_ms(0)
+  // puts the task at that wait first, 193-202); drain() with nothing queued still gives the other
+  // tasks a turn (77-80); open_connection's stream has no extra info (121); Stream has no
+  // __aenter__ (no `async with writer`, 7-93), Server has (128-133).
   it.each(BOARDS)("%s: server.close(); await server.wait_closed() returns; drain() yields; no peername or `async with` on a client stream", async (board) => {
     const lab = new Lab({ timing: "fast" });
     const server = lab.pc.listen(9000);
@@ -748,6 +748,21 @@ print(r.status_code, r.text)
     expect(["1704067200", "757382400"]).toContain(b.lines()[2]);
   });
 
+  // micropython-lib ntptime 0.1.1 (v1.23.0's) works its epoch offset out inside time() (ntptime.py:56-64):
+  // a tutorial's `ntptime.NTP_DELTA = ...` (older firmware's time zone trick) changes nothing, and
+  // a count below 2024-01-01's is taken as wrapped past 2036 (:32, 51-52).
+  it.each([
+    ["esp32", 3913056000, "ntptime.NTP_DELTA = 3155673600 - 8 * 3600  # UTC+8, as tutorials for older firmware do\nntptime.settime()\nprint(time.localtime()[:5])\n", "(2024, 1, 1, 0, 0)"],
+    ["pico_w", 16, "print(ntptime.time())  # 2036-02-07 06:28:32 UTC\n", "2085978512"],
+  ])("%s: ntptime keeps UTC whatever NTP_DELTA a script sets; a timestamp before 2024 is read as after 2036", async (board, transmit, body, printed) => {
+    const lab = new Lab({ timing: "fast", hosts: { "pool.ntp.org": "192.168.1.100" } });
+    const ntp = await lab.addBoard({ name: "ntp", board: "esp32", fileName: "ntp.py", source: sntpResponderPy(transmit as number) });
+    await ntp.waitFor(/^/);
+    const { board: b } = await runPy(board as string, `import ntptime\n${body}`, { lab });
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual([printed]);
+  });
+
   it("ntptime.time() with no answer raises ETIMEDOUT after ntptime.timeout", async () => {
     const lines = await output("pico_w", `import ntptime\nntptime.host = "192.168.1.77"\nt = time.ticks_ms()\ntry:\n    ntptime.time()\nexcept OSError as e:\n    print(e, time.ticks_diff(time.ticks_ms(), t) // 10 * 10)\n`);
     expect(lines).toEqual(["[Errno 110] ETIMEDOUT 1000"]);
@@ -796,8 +811,8 @@ c.disconnect()
   });
 
   // micropython-lib 50ed36fb (v1.23.0's) umqtt.simple 1.4.0: wait_msg()/check_msg() return a
-  // PUBLISH's opcode after the callback (simple.py:173-209); user and password are sent together
-  // (:72-74, 99-101), an empty password too; connect() takes no timeout (:59).
+  // PUBLISH's opcode after the callback (simple.py:174-205); user and password are sent together
+  // (:74-76, 100-102), an empty password too; connect() takes no timeout (:63).
   it.each(["esp32", "esp8266"])("%s: umqtt.simple check_msg() returns the PUBLISH's opcode; user with an empty password sends both; connect(timeout=) is a TypeError", async (board) => {
     const lab = new Lab({ timing: "fast" });
     const broker = lab.pc.listen(1883);
@@ -831,7 +846,7 @@ c.disconnect()
     expect(b.lines().slice(2)).toEqual(["TypeError", "got b't' b'm'", "op 49"]);
   });
 
-  // umqtt.robust 1.0.2's check_msg(attempts=2) (robust.py:44-52): after a lost connection it
+  // umqtt.robust 1.0.2's check_msg(attempts=2) (robust.py:45-53): after a lost connection it
   // reconnects and tries once more without blocking, then returns None (was: blocked after the reconnect).
   it("esp32: umqtt.robust check_msg() reconnects after the broker closed and returns None without waiting", async () => {
     const lab = new Lab({ timing: "fast" });

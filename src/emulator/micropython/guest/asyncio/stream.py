@@ -9,7 +9,7 @@ class Stream:
     # StreamReader and StreamWriter are one class, as in the firmware's asyncio.
     def __init__(self, sock, extra={}):
         self.s = sock
-        self.e = extra  # open_connection's stream has none: get_extra_info("peername") is a KeyError (stream.py:116)
+        self.e = extra  # open_connection's stream has none: get_extra_info("peername") is a KeyError (stream.py:121)
         self.out = b""
 
     def get_extra_info(self, name):
@@ -69,7 +69,7 @@ class Stream:
 
     def drain(self):
         if not self.out:
-            # always a turn of the scheduler, so write+drain in a loop lets other tasks run (stream.py:84-87)
+            # always a turn of the scheduler, so write+drain in a loop lets other tasks run (stream.py:77-80)
             return (yield from core.sleep_ms(0))
         while self.out:
             yield from self._wait(_POLLOUT)
@@ -128,7 +128,7 @@ class Server:
                 yield ("io", self.s, _POLLIN)
             except core.CancelledError:
                 # Cancelled at its wait, the socket closes: by close(), the task ends quietly and
-                # wait_closed() returns; cancelled otherwise (its parent was), it goes on up (stream.py:160-173).
+                # wait_closed() returns; cancelled otherwise (its parent was), it goes on up (stream.py:135-159).
                 self.s.close()
                 if self.closing:
                     return
@@ -167,7 +167,7 @@ def start_server(cb, host, port, backlog=5):
     s.listen(backlog)
     srv = Server(s, cb)
     try:
-        # one turn, so the server's task is at its wait when close() cancels it (stream.py:197-206)
+        # one turn, so the server's task is at its wait when close() cancels it (stream.py:193-202)
         yield from core.sleep_ms(0)
     except core.CancelledError:
         srv.task.cancel()

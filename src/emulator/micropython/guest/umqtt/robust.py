@@ -45,7 +45,7 @@ class MQTTClient(simple.MQTTClient):
                 self.log(False, e)
             self.reconnect()
 
-    # check_msg gives up after `attempts` reconnects and returns None (robust.py 1.0.2:44-52); each
+    # check_msg gives up after `attempts` reconnects and returns None (robust.py 1.0.2:45-53); each
     # try is non-blocking again, so a lost connection never turns check_msg into a blocking wait.
     def check_msg(self, attempts=2):
         while attempts:

@@ -76,7 +76,7 @@ class MQTTClient:
         flags = 0x02 if clean_session else 0
         length = 10 + 2 + len(self.client_id)
         if self.user:
-            # user and password go together (simple.py:72-74): a password of None is len()'s
+            # user and password go together (simple.py:74-76, 100-102): a password of None is len()'s
             # TypeError, an empty one is sent empty with the password flag.
             flags |= 0xC0
             length += 2 + len(self.user) + 2 + len(self.pswd)
@@ -147,7 +147,7 @@ class MQTTClient:
 
     def wait_msg(self):
         # One packet: its first byte (the opcode) is returned, a PUBLISH's after the callback ran
-        # (and the PUBACK at QoS 1) (simple.py:173-209); None when nothing came (check_msg) or a PINGRESP.
+        # (and the PUBACK at QoS 1) (simple.py:174-205); None when nothing came (check_msg) or a PINGRESP.
         res = self.sock.read(1)
         self.sock.setblocking(True)
         if res is None:
