@@ -715,6 +715,59 @@ r.close()
     expect(b.lines().slice(2)).toEqual(["200 b'OK' application/json", "21.5"]);
   });
 
+  // micropython-lib 50ed36fb requests 0.9.0 (python-ecosys/requests/requests/__init__.py): auth=
+  // writes Authorization into the headers dict, the default one every later call shares (:41, 50-56);
+  // 301-303 are followed as GET with the headers, other 3xx with a Location are NotImplementedError
+  // (:145-149, 162-167); an iterator body goes chunked (:48, 111-123); parse_headers=False leaves
+  // no .headers, a function gets each line (:79-81, 151-157, 172-173); no reason is "" (:134-136).
+  it("requests 0.9.0: auth= sticks to the shared default headers, redirects, chunked bodies, parse_headers, NotImplementedError", async () => {
+    const lab = new Lab({ timing: "fast" });
+    const server = lab.pc.listen(8080);
+    const { board: b } = await runPy(
+      "pico_w",
+      `import requests
+r = requests.get("http://192.168.1.2:8080/old", auth=("u", "p"), timeout=5)
+print(r.status_code, r.reason, r.text)
+r = requests.get("http://192.168.1.2:8080/plain", parse_headers=False)
+print(hasattr(r, "headers"), r.text)
+def gen():
+    yield b"ab"
+    yield b"cde"
+r = requests.post("http://192.168.1.2:8080/up", data=gen(), parse_headers=lambda l, d: print("hdr", l))
+print(r.status_code, repr(r.reason))
+r.close()
+try:
+    requests.get("http://192.168.1.2:8080/multi")
+except NotImplementedError as e:
+    print("NotImplementedError", e)
+`,
+      { lab },
+    );
+    const served: string[] = [];
+    for (const [end, reply] of [
+      ["\r\n\r\n", "HTTP/1.0 302 Found\r\nLocation: http://192.168.1.2:8080/new\r\n\r\n"],
+      ["\r\n\r\n", "HTTP/1.0 200 OK\r\n\r\nhi"],
+      ["\r\n\r\n", "HTTP/1.0 200 OK\r\nX: y\r\n\r\nplain"],
+      ["0\r\n\r\n", "HTTP/1.0 204\r\nX: y\r\n\r\n"],
+      ["\r\n\r\n", "HTTP/1.0 300 Multiple Choices\r\nLocation: /a\r\n\r\n"],
+    ]) {
+      const conn = await lab.until(server.accept());
+      served.push(await lab.until(conn.readUntil(end)));
+      await lab.until(conn.send(reply));
+      conn.end();
+    }
+    await b.finished();
+    const auth = "Authorization: Basic dTpw\r\n";
+    expect(served).toEqual([
+      `GET /old HTTP/1.0\r\nHost: 192.168.1.2\r\n${auth}Connection: close\r\n\r\n`,
+      `GET /new HTTP/1.0\r\nHost: 192.168.1.2\r\n${auth}Connection: close\r\n\r\n`,
+      `GET /plain HTTP/1.0\r\nHost: 192.168.1.2\r\n${auth}Connection: close\r\n\r\n`,
+      `POST /up HTTP/1.0\r\nHost: 192.168.1.2\r\n${auth}Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\nab\r\n3\r\ncde\r\n0\r\n\r\n`,
+      `GET /multi HTTP/1.0\r\nHost: 192.168.1.2\r\n${auth}Connection: close\r\n\r\n`,
+    ]);
+    expect(b.lines().slice(2)).toEqual(["200 b'OK' hi", "False plain", "hdr b'X: y\\r\\n'", "204 ''", "NotImplementedError Redirect 300 not yet supported"]);
+  });
+
   it("requests.post(json=...) sends the body with its length (https: test/net-tls.test.ts)", async () => {
     const lab = new Lab({ timing: "fast" });
     const server = lab.pc.listen(80);
