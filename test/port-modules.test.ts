@@ -468,6 +468,40 @@ describe("machine's functions (item 5)", () => {
 });
 
 describe("the board's modules and frozen libraries (items 4 and 5)", () => {
+  // extmod/modhashlib.c v1.23.0: sha256 everywhere, sha1 where the port sets MICROPY_PY_HASHLIB_SHA1
+  // (rp2 mpconfigport.h:114, esp32 :105, esp8266 :60 with axTLS), md5 on the ESP32 only (:104);
+  // digest() makes the object final (:67-71, 105-113). A WebSocket handshake (RFC 6455's example key)
+  // needs sha1: microdot's websocket, the tutorials' servers.
+  it.each([
+    ["pico_w", "['sha1', 'sha256']"],
+    ["esp32", "['md5', 'sha1', 'sha256']"],
+    ["esp8266", "['sha1', 'sha256']"],
+  ])("%s: hashlib has %s; a WebSocket accept key; hash is final after digest()", async (board, names) => {
+    const lines = await printed(
+      board,
+      `import hashlib, binascii
+print(sorted(n for n in dir(hashlib) if not n.startswith("__")))
+h = hashlib.sha1(b"dGhlIHNhbXBsZSBub25jZQ==" + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
+print(binascii.b2a_base64(h.digest()), h)
+for call in (lambda: h.update(b"x"), h.digest):
+    try:
+        call()
+    except ValueError as e:
+        print("ValueError", e)
+s = hashlib.sha256("ab")
+s.update(bytearray(b"c"))
+print(binascii.hexlify(s.digest()))
+`,
+    );
+    expect(lines).toEqual([
+      names,
+      "b's3pPLMBiTxaQ9kYGzzhZRbK+xOo=\\n' <sha1>",
+      "ValueError hash is final",
+      "ValueError hash is final",
+      "b'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'",
+    ]);
+  });
+
   it.each([
     // ports/rp2/boards/manifest.py and RPI_PICO_W; ports/esp32/boards/manifest.py (upysh);
     // ports/esp8266/boards/ESP8266_GENERIC/manifest_2MiB.py (upysh, the 2 MiB+ build's manifest)

@@ -8,6 +8,7 @@ import { modsocket } from "./modsocket.ts";
 import { modmachine } from "./modmachine.ts";
 import { modtime } from "./modtime.ts";
 import { modwebrepl } from "./modwebrepl.ts";
+import { modhashlib } from "./modhashlib.ts";
 import { mphalport } from "./mphalport.ts";
 import { vfs_fat } from "./vfs_fat.ts";
 import { vfs_lfs } from "./vfs_lfs.ts";
@@ -45,6 +46,7 @@ export const MODULES: { [M in HostModuleName]: HostModule<M> } = {
   ds18x20,
   neopixel,
   modwebrepl,
+  modhashlib,
 };
 
 /** Which module serves each name of the table. */
