@@ -23,6 +23,14 @@ async function printed(board: string, source: string): Promise<string[]> {
 const BOARDS = ["pico_w", "esp32", "esp8266"] as const;
 
 describe("sys and os as the board (item 6)", () => {
+  // MICROPY_PY_OS_URANDOM on all three (rp2 mpconfigport.h:111, esp32 :114, esp8266 :107; extmod/modos.c:168-170):
+  // os.urandom(n), n bytes of the hardware generator (ports/rp2/modos.c:31-40, esp32 :39-53, esp8266 :38-47).
+  it.each(BOARDS)("%s: os.urandom(n) gives n random bytes", async (board) => {
+    expect(await printed(board, `import os\na = os.urandom(16)\nprint(type(a), len(a), a != os.urandom(16), os.urandom(0), "urandom" in dir(os))\n`)).toEqual([
+      "<class 'bytes'> 16 True b'' True",
+    ]);
+  });
+
   // py/modsys.c:58 (version), :65-79 (implementation); extmod/modos.c:97-108 (uname);
   // _mpy = MPY_VERSION 6 | (MPY_SUB_VERSION 3 | arch << 2) << 8 (py/persistentcode.h: ARMV6M 4, XTENSA 9, XTENSAWIN 10).
   it.each([

@@ -9,6 +9,7 @@ import { modmachine } from "./modmachine.ts";
 import { modtime } from "./modtime.ts";
 import { modwebrepl } from "./modwebrepl.ts";
 import { modhashlib } from "./modhashlib.ts";
+import { modos } from "./modos.ts";
 import { mphalport } from "./mphalport.ts";
 import { vfs_fat } from "./vfs_fat.ts";
 import { vfs_lfs } from "./vfs_lfs.ts";
@@ -47,6 +48,7 @@ export const MODULES: { [M in HostModuleName]: HostModule<M> } = {
   neopixel,
   modwebrepl,
   modhashlib,
+  modos,
 };
 
 /** Which module serves each name of the table. */

@@ -50,6 +50,7 @@ export const HOST_TABLE = {
   vfs_fat: ["fatStart", "fatResume"],
   modwebrepl: ["webreplStart", "webreplStop"],
   modhashlib: ["hashAlgorithms", "hashNew", "hashUpdate", "hashDigest"],
+  modos: ["osUrandom"],
 } as const;
 
 /**
