@@ -440,12 +440,15 @@ describe("machine's functions (item 5)", () => {
     ["pico_w", 3], // machine.reset() reboots through the watchdog: WDT_RESET (modmachine.c:71-78)
     ["esp32", 5], // esp_restart(): SOFT_RESET
     ["esp8266", 4], // REASON_SOFT_RESTART
-  ])("%s: machine.reset() boots the board again and runs the script from the start", async (board, cause) => {
+  ])("%s: machine.reset() boots the board again and runs the script from the start, ticks_ms() from 0 again", async (board, cause) => {
+    // ticks count from the boot (ports/rp2/mphalport.h:93-95 to_ms_since_boot, ports/esp32/mphalport.c:158-160
+    // esp_timer_get_time, ports/esp8266/esp_mphal.c:117-120 the system time): also on a board a lab adds late
     const lab = new Lab({ timing: "fast" });
-    const b = await lab.addBoard({ name: "b", board, fileName: "main.py", source: `import machine\nprint("cause", machine.reset_cause())\nif machine.reset_cause() == machine.PWRON_RESET:\n    machine.reset()\nprint("done")\n` });
+    await lab.advance(7000);
+    const b = await lab.addBoard({ name: "b", board, fileName: "main.py", source: `import machine, time\nprint("cause", machine.reset_cause(), time.ticks_ms() // 1000)\nif machine.reset_cause() == machine.PWRON_RESET:\n    time.sleep(3)\n    machine.reset()\nprint("done")\n` });
     await b.finished();
     expect(b.boots).toBe(2);
-    expect(b.lines().filter((l) => !l.startsWith("MicroPython") && !l.startsWith("Type"))).toEqual([`cause ${b.board!.profile.port.resetCauses.powerOn}`, `cause ${cause}`, "done"]);
+    expect(b.lines().filter((l) => !l.startsWith("MicroPython") && !l.startsWith("Type"))).toEqual([`cause ${b.board!.profile.port.resetCauses.powerOn} 0`, `cause ${cause} 0`, "done"]);
   });
 
   it("a reset puts pins, PWM and NeoPixels back to their reset state, on a boot whose script never touches them too", async () => {
@@ -457,11 +460,11 @@ describe("machine's functions (item 5)", () => {
     expect([b.pin(2), b.pwm(4), b.neopixels(5)]).toEqual([null, null, []]);
   });
 
-  it("deepsleep(ms): the board is off for the time, then boots with DEEPSLEEP_RESET (ports/esp32/modmachine.c:209)", async () => {
+  it("deepsleep(ms): the board is off for the time, then boots with DEEPSLEEP_RESET (ports/esp32/modmachine.c:209), its ticks from 0, its RTC on", async () => {
     const lab = new Lab({ timing: "fast" });
-    const b = await lab.addBoard({ name: "b", board: "esp32", fileName: "main.py", source: `import machine, time\nprint(machine.reset_cause(), time.ticks_ms())\nif machine.reset_cause() != machine.DEEPSLEEP_RESET:\n    machine.deepsleep(5000)\n` });
+    const b = await lab.addBoard({ name: "b", board: "esp32", fileName: "main.py", source: `import machine, time\nprint(machine.reset_cause(), time.ticks_ms(), time.time())\nif machine.reset_cause() != machine.DEEPSLEEP_RESET:\n    machine.deepsleep(5000)\n` });
     await b.finished();
-    expect(b.lines().filter((l) => /^\d/.test(l))).toEqual(["1 0", "4 5000"]);
+    expect(b.lines().filter((l) => /^\d/.test(l))).toEqual(["1 0 0", "4 0 5"]);
   });
 
   it("soft_reset() prints the firmware's line and runs the script again (ports/rp2/main.c: MPY: soft reboot)", async () => {
