@@ -511,6 +511,24 @@ asyncio.run(main())
     expect(b.lines().slice(2)).toEqual(["b'abc' b'def'", "EOF"]);
   });
 
+  // The ports' Task is the C _asyncio one: cancel() of the running task raises (extmod/modasyncio.c:182-192).
+  it("a task cancelling itself raises RuntimeError: can't cancel self", async () => {
+    const lines = await output(
+      "esp32",
+      `import asyncio
+async def main():
+    try:
+        asyncio.current_task().cancel()
+    except RuntimeError as e:
+        print("RuntimeError", e)
+    await asyncio.sleep_ms(1)
+    print("goes on")
+asyncio.run(main())
+`,
+    );
+    expect(lines).toEqual(["RuntimeError can't cancel self", "goes on"]);
+  });
+
   // extmod/asyncio/stream.py v1.23.0: Server.close() cancels the serving task, which closes the
   // socket and returns at its wait, so wait_closed() returns (135-159; start_server's sleep_ms(0)
   // puts the task at that wait first, 193-202); drain() with nothing queued still gives the other
