@@ -99,7 +99,7 @@ StreamReader = Stream
 StreamWriter = Stream
 
 
-def open_connection(host, port):
+def open_connection(host, port, ssl=None, server_hostname=None):
     import socket as _socket  # here, as extmod/asyncio/stream.py:101: a student's socket.py at this call
 
     ai = _socket.getaddrinfo(host, port, 0, _socket.SOCK_STREAM)[0]
@@ -110,15 +110,25 @@ def open_connection(host, port):
     except OSError as e:
         if e.errno != 115 and e.errno != 119:  # EINPROGRESS (lwIP ports 115, ESP32 119)
             raise
+    if ssl:
+        # ssl=True is the frozen ssl module's client context (CERT_NONE); the handshake runs at the
+        # stream's first read or write, the name checked is the host's unless given (stream.py:112-120)
+        if ssl is True:
+            import ssl as _ssl
+
+            ssl = _ssl.SSLContext(_ssl.PROTOCOL_TLS_CLIENT)
+        s = ssl.wrap_socket(s, server_hostname=server_hostname or host, do_handshake_on_connect=False)
+        s.setblocking(False)
     yield ("io", s, _POLLOUT)
     ss = Stream(s)
     return ss, ss
 
 
 class Server:
-    def __init__(self, sock, cb):
+    def __init__(self, sock, cb, ssl):
         self.s = sock
         self.cb = cb
+        self.ssl = ssl
         self.closing = False
         self.task = core.create_task(self._serve())
 
@@ -137,6 +147,14 @@ class Server:
                 s2, addr = self.s.accept()
             except OSError:
                 continue
+            if self.ssl:
+                # each client's TLS session, its handshake at the handler's first read (stream.py:165-171)
+                try:
+                    s2 = self.ssl.wrap_socket(s2, server_side=True, do_handshake_on_connect=False)
+                except OSError as e:
+                    core.sys.print_exception(e)
+                    s2.close()
+                    continue
             s2.setblocking(False)
             ss = Stream(s2, {"peername": addr})
             core.create_task(self.cb(ss, ss))
@@ -156,7 +174,7 @@ class Server:
         await self.wait_closed()
 
 
-def start_server(cb, host, port, backlog=5):
+def start_server(cb, host, port, backlog=5, ssl=None):
     import socket as _socket  # extmod/asyncio/stream.py:180
 
     ai = _socket.getaddrinfo(host, port)[0]
@@ -165,7 +183,7 @@ def start_server(cb, host, port, backlog=5):
     s.setsockopt(_socket.SOL_SOCKET, _socket.SO_REUSEADDR, 1)
     s.bind(ai[-1])
     s.listen(backlog)
-    srv = Server(s, cb)
+    srv = Server(s, cb, ssl)
     try:
         # one turn, so the server's task is at its wait when close() cancels it (stream.py:193-202)
         yield from core.sleep_ms(0)
