@@ -733,6 +733,23 @@ r.close()
     expect(b.lines().slice(2)).toEqual(["200 b'OK' application/json", "21.5"]);
   });
 
+  // micropython-lib urequests 0.8.0 (micropython/urequests/urequests.py): a module __getattr__ that
+  // imports requests and forwards each name, so dir(), which probes every name, lists requests' (a
+  // package: __path__) beside its own __getattr__ and __file__.
+  it("urequests forwards every name to requests: dir(urequests)", async () => {
+    const lines = await output(
+      "esp8266",
+      `import urequests, sys
+print(sorted(dir(urequests)))
+print(urequests.get is sys.modules["requests"].get)
+`,
+    );
+    expect(lines).toEqual([
+      "['Response', '__class__', '__dict__', '__file__', '__getattr__', '__name__', '__path__', 'delete', 'get', 'head', 'patch', 'post', 'put', 'request', 'usocket']",
+      "True",
+    ]);
+  });
+
   // micropython-lib 50ed36fb requests 0.9.0 (python-ecosys/requests/requests/__init__.py): auth=
   // writes Authorization into the headers dict, the default one every later call shares (:41, 50-56);
   // 301-303 are followed as GET with the headers, other 3xx with a Location are NotImplementedError

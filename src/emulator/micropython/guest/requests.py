@@ -37,21 +37,11 @@ class Response:
         return json.loads(self.content)
 
 
-def _is_stream(data):
-    # An iterator without a length goes out chunked (__init__.py:48)
-    return data and getattr(data, "__next__", None) and not getattr(data, "__len__", None)
-
-
-def _line(s, *parts):
-    for part in parts:
-        s.write(part)
-    s.write(b"\r\n")
-
-
 # `headers` is one dict shared by every call that leaves it out, as 0.9.0's default argument:
 # auth= writes its Authorization header into it, so later requests send it too (__init__.py:41, 50-56).
 def request(method, url, data=None, json=None, headers={}, stream=None, auth=None, timeout=None, parse_headers=True):
-    chunked = _is_stream(data)
+    # no helper names here: urequests forwards every name (dir() too) to this module
+    chunked = data and getattr(data, "__next__", None) and not getattr(data, "__len__", None)  # an iterator goes chunked (:48)
     if auth is not None:
         import ubinascii
 
@@ -91,7 +81,10 @@ def request(method, url, data=None, json=None, headers={}, stream=None, auth=Non
         if "Host" not in headers:
             s.write(b"Host: %s\r\n" % host)
         for k in headers:
-            _line(s, k, b": ", headers[k])
+            s.write(k)
+            s.write(b": ")
+            s.write(headers[k])
+            s.write(b"\r\n")
         if json is not None:
             assert data is None
             import ujson
@@ -107,7 +100,9 @@ def request(method, url, data=None, json=None, headers={}, stream=None, auth=Non
         if data:
             if chunked:
                 for chunk in data:
-                    _line(s, b"%x\r\n" % len(chunk), chunk)
+                    s.write(b"%x\r\n" % len(chunk))
+                    s.write(chunk)
+                    s.write(b"\r\n")
                 s.write("0\r\n\r\n")
             else:
                 s.write(data)
