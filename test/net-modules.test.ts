@@ -26,6 +26,15 @@ async function output(board: string, body: string, hosts?: Record<string, string
   return b.lines().slice(2);
 }
 
+/** Reads a PC connection's bytes n at a time, whatever segments they came in (each within 10 s of simulated time). */
+function byteReader(lab: Lab, conn: PcConnection): (n: number) => Promise<Buffer> {
+  const received: number[] = [];
+  return async (n) => {
+    while (received.length < n) received.push(...(await lab.until(conn.recv(), { within: 10_000 })));
+    return Buffer.from(received.splice(0, n));
+  };
+}
+
 /** All bytes a PC connection receives until the board closes. */
 async function allBytes(conn: PcConnection): Promise<Buffer> {
   const parts: Uint8Array[] = [];
@@ -502,6 +511,85 @@ asyncio.run(main())
     expect(b.lines().slice(2)).toEqual(["b'abc' b'def'", "EOF"]);
   });
 
+  // The ports' Task is the C _asyncio one: cancel() of the running task raises (extmod/modasyncio.c:182-192).
+  it("a task cancelling itself raises RuntimeError: can't cancel self", async () => {
+    const lines = await output(
+      "esp32",
+      `import asyncio
+async def main():
+    try:
+        asyncio.current_task().cancel()
+    except RuntimeError as e:
+        print("RuntimeError", e)
+    await asyncio.sleep_ms(1)
+    print("goes on")
+asyncio.run(main())
+`,
+    );
+    expect(lines).toEqual(["RuntimeError can't cancel self", "goes on"]);
+  });
+
+  // extmod/asyncio/stream.py v1.23.0: Server.close() cancels the serving task, which closes the
+  // socket and returns at its wait, so wait_closed() returns (135-159; start_server's sleep_ms(0)
+  // puts the task at that wait first, 193-202); drain() with nothing queued still gives the other
+  // tasks a turn (77-80); open_connection's stream has no extra info (121); Stream has no
+  // __aenter__ (no `async with writer`, 7-93), Server has (128-133).
+  it.each(BOARDS)("%s: server.close(); await server.wait_closed() returns; drain() yields; no peername or `async with` on a client stream", async (board) => {
+    const lab = new Lab({ timing: "fast" });
+    const server = lab.pc.listen(9000);
+    const { board: b } = await runPy(
+      board,
+      `import asyncio
+async def handle(r, w):
+    pass
+async def ticker():
+    for i in range(3):
+        print("tick", i)
+        await asyncio.sleep_ms(0)
+async def main():
+    srv = await asyncio.start_server(handle, "0.0.0.0", 8000)
+    srv.close()
+    print("wait_closed", await srv.wait_closed())
+    async with await asyncio.start_server(handle, "0.0.0.0", 8001) as srv2:
+        print("in", type(srv2).__name__)
+    r, w = await asyncio.open_connection("192.168.1.2", 9000)
+    try:
+        w.get_extra_info("peername")
+    except KeyError as e:
+        print("KeyError", e)
+    asyncio.create_task(ticker())
+    for i in range(3):
+        w.write(b"x")
+        await w.drain()
+        print("drained", i)
+    try:
+        async with w:
+            pass
+    except AttributeError as e:
+        print("AttributeError", e)
+    w.close()
+    await w.wait_closed()
+asyncio.run(main())
+`,
+      { lab },
+    );
+    const conn = await lab.until(server.accept());
+    await lab.until(conn.readUntil("xxx"));
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual([
+      "wait_closed None",
+      "in Server",
+      "KeyError peername",
+      "tick 0",
+      "drained 0",
+      "tick 1",
+      "drained 1",
+      "tick 2",
+      "drained 2",
+      "AttributeError 'Stream' object has no attribute '__aenter__'",
+    ]);
+  });
+
   // sleep and sleep_ms return one SingletonGenerator, no coroutine (extmod/asyncio/core.py v1.23.0
   // lines 35-63), so create_task, gather and wait_for refuse it (core.py:143-145, funcs.py:25);
   // get_event_loop() is the class Loop itself (core.py:292-293).
@@ -645,6 +733,76 @@ r.close()
     expect(b.lines().slice(2)).toEqual(["200 b'OK' application/json", "21.5"]);
   });
 
+  // micropython-lib urequests 0.8.0 (micropython/urequests/urequests.py): a module __getattr__ that
+  // imports requests and forwards each name, so dir(), which probes every name, lists requests' (a
+  // package: __path__) beside its own __getattr__ and __file__.
+  it("urequests forwards every name to requests: dir(urequests)", async () => {
+    const lines = await output(
+      "esp8266",
+      `import urequests, sys
+print(sorted(dir(urequests)))
+print(urequests.get is sys.modules["requests"].get)
+`,
+    );
+    expect(lines).toEqual([
+      "['Response', '__class__', '__dict__', '__file__', '__getattr__', '__name__', '__path__', 'delete', 'get', 'head', 'patch', 'post', 'put', 'request', 'usocket']",
+      "True",
+    ]);
+  });
+
+  // micropython-lib 50ed36fb requests 0.9.0 (python-ecosys/requests/requests/__init__.py): auth=
+  // writes Authorization into the headers dict, the default one every later call shares (:41, 50-56);
+  // 301-303 are followed as GET with the headers, other 3xx with a Location are NotImplementedError
+  // (:145-149, 162-167); an iterator body goes chunked (:48, 111-123); parse_headers=False leaves
+  // no .headers, a function gets each line (:79-81, 151-157, 172-173); no reason is "" (:134-136).
+  it("requests 0.9.0: auth= sticks to the shared default headers, redirects, chunked bodies, parse_headers, NotImplementedError", async () => {
+    const lab = new Lab({ timing: "fast" });
+    const server = lab.pc.listen(8080);
+    const { board: b } = await runPy(
+      "pico_w",
+      `import requests
+r = requests.get("http://192.168.1.2:8080/old", auth=("u", "p"), timeout=5)
+print(r.status_code, r.reason, r.text)
+r = requests.get("http://192.168.1.2:8080/plain", parse_headers=False)
+print(hasattr(r, "headers"), r.text)
+def gen():
+    yield b"ab"
+    yield b"cde"
+r = requests.post("http://192.168.1.2:8080/up", data=gen(), parse_headers=lambda l, d: print("hdr", l))
+print(r.status_code, repr(r.reason))
+r.close()
+try:
+    requests.get("http://192.168.1.2:8080/multi")
+except NotImplementedError as e:
+    print("NotImplementedError", e)
+`,
+      { lab },
+    );
+    const served: string[] = [];
+    for (const [end, reply] of [
+      ["\r\n\r\n", "HTTP/1.0 302 Found\r\nLocation: http://192.168.1.2:8080/new\r\n\r\n"],
+      ["\r\n\r\n", "HTTP/1.0 200 OK\r\n\r\nhi"],
+      ["\r\n\r\n", "HTTP/1.0 200 OK\r\nX: y\r\n\r\nplain"],
+      ["0\r\n\r\n", "HTTP/1.0 204\r\nX: y\r\n\r\n"],
+      ["\r\n\r\n", "HTTP/1.0 300 Multiple Choices\r\nLocation: /a\r\n\r\n"],
+    ]) {
+      const conn = await lab.until(server.accept());
+      served.push(await lab.until(conn.readUntil(end)));
+      await lab.until(conn.send(reply));
+      conn.end();
+    }
+    await b.finished();
+    const auth = "Authorization: Basic dTpw\r\n";
+    expect(served).toEqual([
+      `GET /old HTTP/1.0\r\nHost: 192.168.1.2\r\n${auth}Connection: close\r\n\r\n`,
+      `GET /new HTTP/1.0\r\nHost: 192.168.1.2\r\n${auth}Connection: close\r\n\r\n`,
+      `GET /plain HTTP/1.0\r\nHost: 192.168.1.2\r\n${auth}Connection: close\r\n\r\n`,
+      `POST /up HTTP/1.0\r\nHost: 192.168.1.2\r\n${auth}Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\nab\r\n3\r\ncde\r\n0\r\n\r\n`,
+      `GET /multi HTTP/1.0\r\nHost: 192.168.1.2\r\n${auth}Connection: close\r\n\r\n`,
+    ]);
+    expect(b.lines().slice(2)).toEqual(["200 b'OK' hi", "False plain", "hdr b'X: y\\r\\n'", "204 ''", "NotImplementedError Redirect 300 not yet supported"]);
+  });
+
   it("requests.post(json=...) sends the body with its length (https: test/net-tls.test.ts)", async () => {
     const lab = new Lab({ timing: "fast" });
     const server = lab.pc.listen(80);
@@ -678,6 +836,21 @@ print(r.status_code, r.text)
     expect(["1704067200", "757382400"]).toContain(b.lines()[2]);
   });
 
+  // micropython-lib ntptime 0.1.1 (v1.23.0's) works its epoch offset out inside time() (ntptime.py:56-64):
+  // a tutorial's `ntptime.NTP_DELTA = ...` (older firmware's time zone trick) changes nothing, and
+  // a count below 2024-01-01's is taken as wrapped past 2036 (:32, 51-52).
+  it.each([
+    ["esp32", 3913056000, "ntptime.NTP_DELTA = 3155673600 - 8 * 3600  # UTC+8, as tutorials for older firmware do\nntptime.settime()\nprint(time.localtime()[:5])\n", "(2024, 1, 1, 0, 0)"],
+    ["pico_w", 16, "print(ntptime.time())  # 2036-02-07 06:28:32 UTC\n", "2085978512"],
+  ])("%s: ntptime keeps UTC whatever NTP_DELTA a script sets; a timestamp before 2024 is read as after 2036", async (board, transmit, body, printed) => {
+    const lab = new Lab({ timing: "fast", hosts: { "pool.ntp.org": "192.168.1.100" } });
+    const ntp = await lab.addBoard({ name: "ntp", board: "esp32", fileName: "ntp.py", source: sntpResponderPy(transmit as number) });
+    await ntp.waitFor(/^/);
+    const { board: b } = await runPy(board as string, `import ntptime\n${body}`, { lab });
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual([printed]);
+  });
+
   it("ntptime.time() with no answer raises ETIMEDOUT after ntptime.timeout", async () => {
     const lines = await output("pico_w", `import ntptime\nntptime.host = "192.168.1.77"\nt = time.ticks_ms()\ntry:\n    ntptime.time()\nexcept OSError as e:\n    print(e, time.ticks_diff(time.ticks_ms(), t) // 10 * 10)\n`);
     expect(lines).toEqual(["[Errno 110] ETIMEDOUT 1000"]);
@@ -700,11 +873,7 @@ c.disconnect()
       { lab },
     );
     const conn = await lab.until(broker.accept());
-    const received: number[] = [];
-    const take = async (n: number) => {
-      while (received.length < n) received.push(...(await lab.until(conn.recv())));
-      return Buffer.from(received.splice(0, n));
-    };
+    const take = byteReader(lab, conn);
     // CONNECT: remaining length 16; "MQTT", level 4, clean session, keep alive 60; client id "dev1"
     expect((await take(18)).toString("hex")).toBe("1010" + "00044d515454" + "04" + "02" + "003c" + "000464657631");
     await lab.until(conn.send(Uint8Array.of(0x20, 2, 0, 0))); // CONNACK, accepted
@@ -727,6 +896,74 @@ c.disconnect()
     await b.finished();
     expect(b.lines().slice(2)).toEqual(["refused 5"]);
     expect(await output("pico_w", `try:\n    import umqtt.simple\nexcept ImportError as e:\n    print(e)\n`)).toEqual(["no module named 'umqtt'"]);
+  });
+
+  // micropython-lib 50ed36fb (v1.23.0's) umqtt.simple 1.4.0: wait_msg()/check_msg() return a
+  // PUBLISH's opcode after the callback (simple.py:174-205); user and password are sent together
+  // (:74-76, 100-102), an empty password too; connect() takes no timeout (:63).
+  it.each(["esp32", "esp8266"])("%s: umqtt.simple check_msg() returns the PUBLISH's opcode; user with an empty password sends both; connect(timeout=) is a TypeError", async (board) => {
+    const lab = new Lab({ timing: "fast" });
+    const broker = lab.pc.listen(1883);
+    const { board: b } = await runPy(
+      board,
+      `from umqtt.simple import MQTTClient
+c = MQTTClient("d", "192.168.1.2", user="u", password="")
+c.set_callback(lambda t, m: print("got", t, m))
+try:
+    c.connect(timeout=5)
+except TypeError as e:
+    print("TypeError")
+c.connect()
+while True:
+    op = c.check_msg()
+    if op is not None:
+        break
+    time.sleep_ms(10)
+print("op", op)
+c.disconnect()
+`,
+      { lab },
+    );
+    const conn = await lab.until(broker.accept());
+    const take = byteReader(lab, conn);
+    // CONNECT: remaining length 18; flags 0xC2 (user, password, clean session); "d", "u", ""
+    expect((await take(20)).toString("hex")).toBe("1012" + "00044d515454" + "04" + "c2" + "0000" + "000164" + "000175" + "0000");
+    await lab.until(conn.send(Uint8Array.of(0x20, 2, 0, 0, 0x31, 4, 0, 1, ...Buffer.from("tm")))); // CONNACK; PUBLISH retained "t" "m"
+    expect((await take(2)).toString("hex")).toBe("e000"); // DISCONNECT
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual(["TypeError", "got b't' b'm'", "op 49"]);
+  });
+
+  // umqtt.robust 1.0.2's check_msg(attempts=2) (robust.py:45-53): after a lost connection it
+  // reconnects and tries once more without blocking, then returns None (was: blocked after the reconnect).
+  it("esp32: umqtt.robust check_msg() reconnects after the broker closed and returns None without waiting", async () => {
+    const lab = new Lab({ timing: "fast" });
+    const broker = lab.pc.listen(1883);
+    const { board: b } = await runPy(
+      "esp32",
+      `from umqtt.robust import MQTTClient
+c = MQTTClient("d", "192.168.1.2")
+c.DEBUG = True
+c.set_callback(print)
+c.connect()
+time.sleep(1)
+print(c.check_msg())
+c.disconnect()
+`,
+      { lab },
+    );
+    const first = await lab.until(broker.accept());
+    await byteReader(lab, first)(15);
+    await lab.until(first.send(Uint8Array.of(0x20, 2, 0, 0)));
+    first.end();
+    const second = await lab.until(broker.accept());
+    const take = byteReader(lab, second);
+    expect((await take(15)).toString("hex")).toBe("100d00044d51545404000000000164"); // clean_session False
+    await lab.until(second.send(Uint8Array.of(0x20, 2, 0, 0)));
+    // DISCONNECT at once: check_msg() did not wait for a message
+    expect(Buffer.from(await lab.until(second.recv(), { within: 100 })).toString("hex")).toBe("e000");
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual(["mqtt: OSError(-1,)", "None"]);
   });
 
   it.each(BOARDS)("%s: mip installs a package served on the PC (package.json + file) and it imports; the internet is a clear error", async (board) => {

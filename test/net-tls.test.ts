@@ -346,6 +346,72 @@ c.disconnect()
   });
 });
 
+// extmod/asyncio/stream.py v1.23.0: open_connection(host, port, ssl=None, server_hostname=None)
+// wraps the socket with do_handshake_on_connect=False (ssl=True: the frozen ssl's client context),
+// the name checked the host's unless given (:99-123); start_server(..., ssl=ctx) wraps each client
+// server-side (:165-171). The handshake runs at the stream's first read or write.
+describe("asyncio streams over TLS", () => {
+  it.each(BOARDS)("%s: open_connection(ssl=True) speaks TLS to a PC server", async (board) => {
+    const { lab, server, board: b } = await boardWith(
+      board,
+      `import asyncio
+async def main():
+    r, w = await asyncio.open_connection("192.168.1.2", 8443, ssl=True)
+    w.write(b"GET / HTTP/1.0\\r\\n\\r\\n")
+    await w.drain()
+    print(await r.readline(), await r.read(5))
+    w.close()
+    await w.wait_closed()
+asyncio.run(main())
+`,
+    );
+    const conn = await lab.until(server.accept());
+    const wire: Uint8Array[] = [];
+    const tls = tlsServer(lab, conn, certs, wire);
+    expect(await lab.until(readUntil(tls, "\r\n\r\n"))).toBe("GET / HTTP/1.0\r\n\r\n");
+    tls.end("HTTP/1.0 200 OK\r\n\r\nhello");
+    expect(await b.finished()).toEqual({ kind: "finished" });
+    expect(b.lines().slice(2)).toEqual(["b'HTTP/1.0 200 OK\\r\\n' b'\\r\\nhel'"]);
+    expect([wire[0]![0], wire[0]![1]]).toEqual([0x16, 0x03]); // a handshake record first
+  });
+
+  it.each(MBEDTLS)("%s: start_server(ssl=ctx) serves a PC TLS client", async (board) => {
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({
+      name: "py",
+      board,
+      fileName: "main.py",
+      source:
+        JOIN +
+        `import asyncio, tls
+ctx = tls.SSLContext(tls.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(${JSON.stringify(certs.cert)}, ${JSON.stringify(certs.key)})
+done = asyncio.Event()
+async def handle(r, w):
+    line = await r.readline()
+    w.write(b"echo " + line)
+    await w.drain()
+    w.close()
+    await w.wait_closed()
+    done.set()
+async def main():
+    srv = await asyncio.start_server(handle, "0.0.0.0", 8443, ssl=ctx)
+    print("serving")
+    await done.wait()
+    srv.close()
+    await srv.wait_closed()
+asyncio.run(main())
+`,
+    });
+    await b.waitFor("serving");
+    const conn = await lab.until(lab.pc.connect("192.168.1.100", 8443));
+    const tls = tlsClient(lab, conn);
+    tls.write("hi\n");
+    expect(await lab.until(readUntil(tls, "hi\n"))).toBe("echo hi\n");
+    expect(await b.finished()).toEqual({ kind: "finished" });
+  });
+});
+
 describe("bad input", () => {
   it.each(BOARDS)("%s: wrong types and values raise the firmware's exceptions", async (board) => {
     const { board: b } = await boardWith(

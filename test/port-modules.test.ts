@@ -23,6 +23,14 @@ async function printed(board: string, source: string): Promise<string[]> {
 const BOARDS = ["pico_w", "esp32", "esp8266"] as const;
 
 describe("sys and os as the board (item 6)", () => {
+  // MICROPY_PY_OS_URANDOM on all three (rp2 mpconfigport.h:111, esp32 :114, esp8266 :107; extmod/modos.c:168-170):
+  // os.urandom(n), n bytes of the hardware generator (ports/rp2/modos.c:31-40, esp32 :39-53, esp8266 :38-47).
+  it.each(BOARDS)("%s: os.urandom(n) gives n random bytes", async (board) => {
+    expect(await printed(board, `import os\na = os.urandom(16)\nprint(type(a), len(a), a != os.urandom(16), os.urandom(0), "urandom" in dir(os))\n`)).toEqual([
+      "<class 'bytes'> 16 True b'' True",
+    ]);
+  });
+
   // py/modsys.c:58 (version), :65-79 (implementation); extmod/modos.c:97-108 (uname);
   // _mpy = MPY_VERSION 6 | (MPY_SUB_VERSION 3 | arch << 2) << 8 (py/persistentcode.h: ARMV6M 4, XTENSA 9, XTENSAWIN 10).
   it.each([
@@ -432,12 +440,15 @@ describe("machine's functions (item 5)", () => {
     ["pico_w", 3], // machine.reset() reboots through the watchdog: WDT_RESET (modmachine.c:71-78)
     ["esp32", 5], // esp_restart(): SOFT_RESET
     ["esp8266", 4], // REASON_SOFT_RESTART
-  ])("%s: machine.reset() boots the board again and runs the script from the start", async (board, cause) => {
+  ])("%s: machine.reset() boots the board again and runs the script from the start, ticks_ms() from 0 again", async (board, cause) => {
+    // ticks count from the boot (ports/rp2/mphalport.h:93-95 to_ms_since_boot, ports/esp32/mphalport.c:158-160
+    // esp_timer_get_time, ports/esp8266/esp_mphal.c:117-120 the system time): also on a board a lab adds late
     const lab = new Lab({ timing: "fast" });
-    const b = await lab.addBoard({ name: "b", board, fileName: "main.py", source: `import machine\nprint("cause", machine.reset_cause())\nif machine.reset_cause() == machine.PWRON_RESET:\n    machine.reset()\nprint("done")\n` });
+    await lab.advance(7000);
+    const b = await lab.addBoard({ name: "b", board, fileName: "main.py", source: `import machine, time\nprint("cause", machine.reset_cause(), time.ticks_ms() // 1000)\nif machine.reset_cause() == machine.PWRON_RESET:\n    time.sleep(3)\n    machine.reset()\nprint("done")\n` });
     await b.finished();
     expect(b.boots).toBe(2);
-    expect(b.lines().filter((l) => !l.startsWith("MicroPython") && !l.startsWith("Type"))).toEqual([`cause ${b.board!.profile.port.resetCauses.powerOn}`, `cause ${cause}`, "done"]);
+    expect(b.lines().filter((l) => !l.startsWith("MicroPython") && !l.startsWith("Type"))).toEqual([`cause ${b.board!.profile.port.resetCauses.powerOn} 0`, `cause ${cause} 0`, "done"]);
   });
 
   it("a reset puts pins, PWM and NeoPixels back to their reset state, on a boot whose script never touches them too", async () => {
@@ -449,11 +460,11 @@ describe("machine's functions (item 5)", () => {
     expect([b.pin(2), b.pwm(4), b.neopixels(5)]).toEqual([null, null, []]);
   });
 
-  it("deepsleep(ms): the board is off for the time, then boots with DEEPSLEEP_RESET (ports/esp32/modmachine.c:209)", async () => {
+  it("deepsleep(ms): the board is off for the time, then boots with DEEPSLEEP_RESET (ports/esp32/modmachine.c:209), its ticks from 0, its RTC on", async () => {
     const lab = new Lab({ timing: "fast" });
-    const b = await lab.addBoard({ name: "b", board: "esp32", fileName: "main.py", source: `import machine, time\nprint(machine.reset_cause(), time.ticks_ms())\nif machine.reset_cause() != machine.DEEPSLEEP_RESET:\n    machine.deepsleep(5000)\n` });
+    const b = await lab.addBoard({ name: "b", board: "esp32", fileName: "main.py", source: `import machine, time\nprint(machine.reset_cause(), time.ticks_ms(), time.time())\nif machine.reset_cause() != machine.DEEPSLEEP_RESET:\n    machine.deepsleep(5000)\n` });
     await b.finished();
-    expect(b.lines().filter((l) => /^\d/.test(l))).toEqual(["1 0", "4 5000"]);
+    expect(b.lines().filter((l) => /^\d/.test(l))).toEqual(["1 0 0", "4 0 5"]);
   });
 
   it("soft_reset() prints the firmware's line and runs the script again (ports/rp2/main.c: MPY: soft reboot)", async () => {
@@ -468,6 +479,40 @@ describe("machine's functions (item 5)", () => {
 });
 
 describe("the board's modules and frozen libraries (items 4 and 5)", () => {
+  // extmod/modhashlib.c v1.23.0: sha256 everywhere, sha1 where the port sets MICROPY_PY_HASHLIB_SHA1
+  // (rp2 mpconfigport.h:114, esp32 :105, esp8266 :60 with axTLS), md5 on the ESP32 only (:104);
+  // digest() makes the object final (:67-71, 105-113). A WebSocket handshake (RFC 6455's example key)
+  // needs sha1: microdot's websocket, the tutorials' servers.
+  it.each([
+    ["pico_w", "['sha1', 'sha256']"],
+    ["esp32", "['md5', 'sha1', 'sha256']"],
+    ["esp8266", "['sha1', 'sha256']"],
+  ])("%s: hashlib has %s; a WebSocket accept key; hash is final after digest()", async (board, names) => {
+    const lines = await printed(
+      board,
+      `import hashlib, binascii
+print(sorted(n for n in dir(hashlib) if not n.startswith("__")))
+h = hashlib.sha1(b"dGhlIHNhbXBsZSBub25jZQ==" + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
+print(binascii.b2a_base64(h.digest()), h)
+for call in (lambda: h.update(b"x"), h.digest):
+    try:
+        call()
+    except ValueError as e:
+        print("ValueError", e)
+s = hashlib.sha256("ab")
+s.update(bytearray(b"c"))
+print(binascii.hexlify(s.digest()))
+`,
+    );
+    expect(lines).toEqual([
+      names,
+      "b's3pPLMBiTxaQ9kYGzzhZRbK+xOo=\\n' <sha1>",
+      "ValueError hash is final",
+      "ValueError hash is final",
+      "b'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'",
+    ]);
+  });
+
   it.each([
     // ports/rp2/boards/manifest.py and RPI_PICO_W; ports/esp32/boards/manifest.py (upysh);
     // ports/esp8266/boards/ESP8266_GENERIC/manifest_2MiB.py (upysh, the 2 MiB+ build's manifest)

@@ -270,6 +270,7 @@ export const esp32: BoardProfile = {
     memInfo: { stackLimit: 16 * 1024 - 1024, splitHeapAuto: true },
     modules: ["esp", "esp32"],
     firmwareModules: ESP32_MODULES,
+    hashlib: ["sha256", "sha1", "md5"], // mpconfigport.h:104-106
     // ports/esp32/mpconfigport.h:180 MICROPY_SSL_MBEDTLS, ESP-IDF's own mbedTLS (UNVERIFIED version: IDF v5.0.4's).
     tls: { library: "mbedtls", version: "Mbed TLS 3.4.1" },
   },

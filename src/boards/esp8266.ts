@@ -220,6 +220,7 @@ export const esp8266: BoardProfile = {
     memInfo: { stackLimit: 8192, splitHeapAuto: false }, // main.c:54
     modules: ["esp"],
     firmwareModules: ESP8266_MODULES,
+    hashlib: ["sha256", "sha1"], // mpconfigport.h:60: SHA1 with axTLS (SHA256 py/mpconfig.h:1686's default, no MD5)
     // ports/esp8266: MICROPY_SSL_AXTLS (mpconfigport.h:60, 128); axTLS has no MBEDTLS_VERSION.
     tls: { library: "axtls" },
   },

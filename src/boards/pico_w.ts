@@ -219,6 +219,7 @@ export const picoW: BoardProfile = {
     memInfo: { stackLimit: 0x2000 - 256, splitHeapAuto: false },
     modules: ["rp2"],
     firmwareModules: PICO_W_MODULES,
+    hashlib: ["sha256", "sha1"], // mpconfigport.h:114 MICROPY_PY_HASHLIB_SHA1 (SHA256 py/mpconfig.h:1686's default, no MD5)
     // ports/rp2/mpconfigport.h:154 MICROPY_SSL_MBEDTLS; lib/mbedtls at v1.23.0 is Mbed TLS 3.5.1 (UNVERIFIED: read from the submodule's release, not a board).
     tls: { library: "mbedtls", version: "Mbed TLS 3.5.1" },
   },

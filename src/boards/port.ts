@@ -60,6 +60,8 @@ export interface PortProfile {
    * line adds ", max new split: n" (MICROPY_GC_SPLIT_HEAP_AUTO, py/gc.c:1180-1182).
    */
   memInfo: { stackLimit: number; splitHeapAuto: boolean };
+  /** hashlib's constructors, in the order of its table (extmod/modhashlib.c v1.23.0:357-368): MICROPY_PY_HASHLIB_SHA256/SHA1/MD5. */
+  hashlib: readonly ("sha256" | "sha1" | "md5")[];
   /** The TLS library behind the `tls`/`ssl` modules (MICROPY_SSL_MBEDTLS or MICROPY_SSL_AXTLS) and tls.MBEDTLS_VERSION. */
   tls: { library: "mbedtls"; version: string } | { library: "axtls" };
 }

@@ -54,6 +54,7 @@ export class Board implements GuestHost, LanHost, BoardContext {
   readonly scheduler: Scheduler;
   /** machine.reset_cause() of this boot. */
   readonly resetCause: number;
+  readonly bootMs: number;
   private readonly rtc: Rtc;
   private readonly deinitHooks: ((softReset: boolean) => void)[] = [];
   private readonly onMachineReset: () => void;
@@ -83,6 +84,7 @@ export class Board implements GuestHost, LanHost, BoardContext {
     this.flash = opts.flash ?? new MemoryFlash(profile.flash);
     this.onMachineReset = opts.onMachineReset ?? (() => {});
     this.peripherals = opts.peripherals ?? new Peripherals();
+    this.bootMs = this.clock.now(); // a new Board at each power-on, machine.reset() and deepsleep wake
     this.resetCause = this.peripherals.resetCause ?? profile.port.resetCauses.powerOn;
     this.peripherals.resetCause = null;
     this.rtc = opts.rtc ?? new Rtc(this.clock);

@@ -50,6 +50,8 @@ export interface BoardContext {
   readonly peripherals: Peripherals;
   /** Callbacks (Timer, Pin.irq) due in the script. */
   readonly scheduler: Scheduler;
+  /** The clock's reading (ms) when this boot began: ticks_ms()/ticks_us() count from it. */
+  readonly bootMs: number;
   /** machine.reset_cause() of this boot. */
   readonly resetCause: number;
   /** The RTC: ms since 1970 as the board's clock reads now; setting it moves the board's clock. */

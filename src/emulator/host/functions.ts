@@ -8,6 +8,8 @@ import { modsocket } from "./modsocket.ts";
 import { modmachine } from "./modmachine.ts";
 import { modtime } from "./modtime.ts";
 import { modwebrepl } from "./modwebrepl.ts";
+import { modhashlib } from "./modhashlib.ts";
+import { modos } from "./modos.ts";
 import { mphalport } from "./mphalport.ts";
 import { vfs_fat } from "./vfs_fat.ts";
 import { vfs_lfs } from "./vfs_lfs.ts";
@@ -45,6 +47,8 @@ export const MODULES: { [M in HostModuleName]: HostModule<M> } = {
   ds18x20,
   neopixel,
   modwebrepl,
+  modhashlib,
+  modos,
 };
 
 /** Which module serves each name of the table. */

@@ -34,8 +34,11 @@ export function modtime(board: BoardContext) {
       const last = () => (board.scheduler.timers > 0 ? sleep(board.clock, 0, board.signal) : undefined);
       return slept.then(last).then(() => null);
     },
-    ticksMs: (): number => Math.floor(board.clock.now()) % TICKS_PERIOD,
-    ticksUs: (): number => Math.floor(board.clock.now() * 1000) % TICKS_PERIOD,
+    // Since this boot, as each port's counter (ports/rp2/mphalport.h:89-95 to_ms_since_boot/time_us_32,
+    // ports/esp32/mphalport.c:158-164 esp_timer_get_time, ports/esp8266/esp_mphal.c:117-120 system
+    // time): back near 0 after machine.reset() or a deepsleep wake; a soft reset keeps counting.
+    ticksMs: (): number => Math.floor(board.clock.now() - board.bootMs) % TICKS_PERIOD,
+    ticksUs: (): number => Math.floor((board.clock.now() - board.bootMs) * 1000) % TICKS_PERIOD,
     /** ticks_add(): the sum, wrapped into the ticks period; a delta of half the period or more overflows (modtime.c:183-188). */
     ticksAdd: (ticks: HostValue, delta: HostValue): number => {
       const d = int(delta);

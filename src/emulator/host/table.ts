@@ -49,6 +49,8 @@ export const HOST_TABLE = {
   neopixel: ["neopixelWrite"],
   vfs_fat: ["fatStart", "fatResume"],
   modwebrepl: ["webreplStart", "webreplStop"],
+  modhashlib: ["hashAlgorithms", "hashNew", "hashUpdate", "hashDigest"],
+  modos: ["osUrandom"],
 } as const;
 
 /**

@@ -24,5 +24,20 @@ uname = _returning(_make(
     ("sysname", "nodename", "release", "version", "machine"),
     (_port["platform"], _port["platform"], _port["release"], _port["unameVersion"], _port["machine"]),
 ))
-del _make, _info, _port, _returning
+
+
+def _urandom(call, to_int):
+    # os.urandom(n): n random bytes from the board's hardware generator (MICROPY_PY_OS_URANDOM on all
+    # three: ports/rp2/modos.c:31-40, ports/esp32/modos.c:39-53, ports/esp8266/modos.c:38-47), the host's
+    def urandom(n):
+        return call("osUrandom", to_int(n))
+
+    return urandom
+
+
+from _host import call as _call
+from _hostdata import _int
+
+urandom = _urandom(_call, _int)
+del _make, _info, _port, _returning, _urandom, _call, _int
 

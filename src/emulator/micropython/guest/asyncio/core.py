@@ -157,6 +157,8 @@ class Task:
     def cancel(self):
         if self._done:
             return False
+        if self is cur_task:
+            raise RuntimeError("can't cancel self")  # extmod/modasyncio.c:188-192, the C Task the ports build
         # Thrown in at its next turn, whatever it waits for (the wait's wake-up is then stale).
         _loop.wake(self, self._gen, None, CancelledError())
         return True

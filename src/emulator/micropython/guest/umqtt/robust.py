@@ -44,3 +44,15 @@ class MQTTClient(simple.MQTTClient):
             except OSError as e:
                 self.log(False, e)
             self.reconnect()
+
+    # check_msg gives up after `attempts` reconnects and returns None (robust.py 1.0.2:45-53); each
+    # try is non-blocking again, so a lost connection never turns check_msg into a blocking wait.
+    def check_msg(self, attempts=2):
+        while attempts:
+            self.sock.setblocking(False)
+            try:
+                return super().wait_msg()
+            except OSError as e:
+                self.log(False, e)
+            self.reconnect()
+            attempts -= 1

@@ -64,10 +64,9 @@ class MQTTClient:
         self.lw_qos = qos
         self.lw_retain = retain
 
-    def connect(self, clean_session=True, timeout=None):
+    # umqtt.simple 1.4.0 (v1.23.0's) takes no timeout: connect(timeout=5) is a TypeError, as on the board.
+    def connect(self, clean_session=True):
         self.sock = socket.socket()
-        if timeout is not None:
-            self.sock.settimeout(timeout)
         addr = socket.getaddrinfo(self.server, self.port)[0][-1]
         self.sock.connect(addr)
         if self.ssl:
@@ -77,11 +76,12 @@ class MQTTClient:
         flags = 0x02 if clean_session else 0
         length = 10 + 2 + len(self.client_id)
         if self.user:
-            flags |= 0x80
-            length += 2 + len(self.user)
-            if self.pswd:
-                flags |= 0x40
-                length += 2 + len(self.pswd)
+            # user and password go together (simple.py:74-76, 100-102): a password of None is len()'s
+            # TypeError, an empty one is sent empty with the password flag.
+            flags |= 0xC0
+            length += 2 + len(self.user) + 2 + len(self.pswd)
+        if self.keepalive:
+            assert self.keepalive < 65536
         if self.lw_topic:
             flags |= 0x04 | (self.lw_qos & 1) << 3 | (self.lw_qos & 2) << 3 | self.lw_retain << 5
             length += 2 + len(self.lw_topic) + 2 + len(self.lw_msg)
@@ -93,8 +93,7 @@ class MQTTClient:
             self._send_str(self.lw_msg)
         if self.user:
             self._send_str(self.user)
-            if self.pswd:
-                self._send_str(self.pswd)
+            self._send_str(self.pswd)
         resp = self.sock.read(4)
         assert resp[0] == 0x20 and resp[1] == 0x02
         if resp[3] != 0:
@@ -123,7 +122,7 @@ class MQTTClient:
             while True:
                 op = self.wait_msg()
                 if op == 0x40:
-                    self.sock.read(1)  # remaining length 2
+                    assert self.sock.read(1) == b"\x02"  # remaining length 2
                     rcv_pid = self.sock.read(2)
                     if pid == rcv_pid[0] << 8 | rcv_pid[1]:
                         return
@@ -147,8 +146,8 @@ class MQTTClient:
                 return
 
     def wait_msg(self):
-        # One packet: a PUBLISH goes to the callback (and is acknowledged at QoS 1); other packet
-        # types are returned for the caller; None when nothing came (check_msg) or a PINGRESP.
+        # One packet: its first byte (the opcode) is returned, a PUBLISH's after the callback ran
+        # (and the PUBACK at QoS 1) (simple.py:174-205); None when nothing came (check_msg) or a PINGRESP.
         res = self.sock.read(1)
         self.sock.setblocking(True)
         if res is None:
@@ -156,7 +155,7 @@ class MQTTClient:
         if res == b"":
             raise OSError(-1)
         if res == b"\xd0":  # PINGRESP
-            self.sock.read(1)
+            assert self.sock.read(1)[0] == 0
             return None
         op = res[0]
         if op & 0xF0 != 0x30:
@@ -176,6 +175,7 @@ class MQTTClient:
             self.sock.write(b"\x40\x02" + struct.pack("!H", pid))  # PUBACK
         elif op & 6 == 4:
             assert 0
+        return op
 
     def check_msg(self):
         self.sock.setblocking(False)
