@@ -80,6 +80,33 @@ describe("boot", () => {
     expect(await repl(run, "x")).toBe("x\r\n42\r\n");
   });
 
+  // ports/esp32/main.c:143-151, ports/rp2/main.c:180-193, ports/esp8266/main.c:83-85: main.py runs
+  // only when boot.py returned non-zero, and pyexec.c:146-153 returns 0 after an exception or a
+  // SystemExit (pyexec_system_exit, 0 unless machine.soft_reset() set it).
+  it.each([
+    ["esp32", "print('boot')\nimport wifi_secrets\n", 'boot\r\nTraceback (most recent call last):\r\n  File "boot.py", line 2, in <module>\r\nImportError: no module named \'wifi_secrets\'\r\n'],
+    ["pico_w", "import sys\nprint('boot')\nsys.exit()\n", "boot\r\n"],
+    ["esp8266", "print('boot')\n", "boot\r\nmain\r\n"],
+  ])("%s: main.py runs only if boot.py ran to its end (no exception, no sys.exit())", async (board, bootPy, printed) => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), "boardsim-flash-")), "flash");
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, "boot.py"), bootPy);
+    writeFileSync(path.join(dir, "main.py"), "print('main')\n");
+    const run = await boot(board, { flashDir: dir });
+    expect(await run.take(">>> ")).toBe(`${printed}${banner(board)}`);
+    run.type("\x04"); // the same at a soft reset
+    expect(await run.take(">>> ")).toBe(`\r\nMPY: soft reboot\r\n${printed}${banner(board)}`);
+  });
+
+  it("machine.soft_reset() in main.py soft-reboots at once: boot.py and main.py run again", async () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), "boardsim-flash-")), "flash");
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, "boot.py"), "print('boot')\n");
+    writeFileSync(path.join(dir, "main.py"), "import machine, os\nif 'again' in os.listdir():\n    print('second')\nelse:\n    open('again', 'w').close()\n    machine.soft_reset()\n");
+    const run = await boot("pico_w", { flashDir: dir });
+    expect(await run.take(">>> ")).toBe(`boot\r\nMPY: soft reboot\r\nboot\r\nsecond\r\n${banner("pico_w")}`);
+  });
+
   it("a --script runs as main.py; the .py files beside it import (secrets.py), the flash's first", async () => {
     const run = await boot("pico_w", { main: "import secrets\nprint(secrets.SSID)\nimport helper\nprint(helper.VALUE)\n", modules: { "secrets.py": "SSID = 'lab'\n" } });
     expect(await run.take(">>> ")).toContain("lab\r\nTraceback (most recent call last):\r\n");
@@ -460,6 +487,48 @@ describe("REPL", () => {
     run.type("\x04");
     await run.take(">>> ");
     expect(await repl(run, "import requests; requests.get")).toMatch(/<function get at 0x[0-9a-f]+>\r\n$/);
+  });
+
+  // v1.23.0 shared/runtime/pyexec.c:146-150: a SystemExit's result is pyexec_system_exit, 0 unless
+  // machine.soft_reset() set it (extmod/modmachine.c:64-67), so sys.exit() ends the code and the REPL
+  // goes on (a soft reset on SystemExit came in v1.24, commit 69c25ea8).
+  it("sys.exit() ends the code and the REPL goes on, its globals kept: at >>>, in paste mode, after a continuation line, in the raw REPL", async () => {
+    const run = await boot("esp32");
+    await run.take(">>> ");
+    expect(await repl(run, "x = 5; import sys; sys.exit()")).toBe("x = 5; import sys; sys.exit()\r\n");
+    expect(await repl(run, "raise SystemExit(3)")).toBe("raise SystemExit(3)\r\n");
+    run.type("\x05print('p', end='')\rsys.exit()\r\x04");
+    expect(await run.take(">>> ")).toBe("\r\npaste mode; Ctrl-C to cancel, Ctrl-D to finish\r\n=== print('p', end='')\r\n=== sys.exit()\r\n=== \r\np>>> ");
+    // a continuation line's Ctrl-D (its auto-indent deleted first) runs the block
+    run.type("for i in range(3):\rprint(i)\rsys.exit()\r\x08\x04");
+    expect(await run.take(">>> ")).toBe("for i in range(3):\r\n...     print(i)\r\n...     sys.exit()\r\n...     \x08\x08\x08\x08\x1b[K0\r\n>>> ");
+    expect(await repl(run, "x")).toBe("x\r\n5\r\n");
+    run.type("\x01");
+    await run.take("raw REPL; CTRL-B to exit\r\n>");
+    run.type("print(x); sys.exit()\x04");
+    expect(await run.take("\x04>")).toBe("OK5\r\n\x04\x04>");
+    // raw-paste mode too (mpremote exec, pyboard.py)
+    run.type("\x05A\x01");
+    await run.take("R\x01\x80\x00\x01");
+    run.type("print(x + 1); sys.exit()\x04");
+    expect(await run.take("\x04>")).toBe("\x046\r\n\x04\x04>");
+    // Ctrl-D on an empty line still soft-reboots
+    run.type("\x04");
+    expect(await run.take("raw REPL; CTRL-B to exit\r\n>")).toBe("OK\r\nMPY: soft reboot\r\nraw REPL; CTRL-B to exit\r\n>");
+    run.type("\x02");
+    await run.take(">>> ");
+    expect(await repl(run, "x")).toContain("NameError: name 'x' isn't defined\r\n");
+  });
+
+  it("Ctrl-D at an empty >>> soft-reboots after a paste, a continuation block and a sys.exit()", async () => {
+    const run = await boot("pico_w");
+    await run.take(">>> ");
+    run.type("\x05y = 1\r\x04");
+    await run.take(">>> ");
+    run.type("if y:\rimport sys; sys.exit()\r\r\r\r");
+    expect(await run.take(">>> ")).toBe("if y:\r\n...     import sys; sys.exit()\r\n...     \r\n...     \r\n... \r\n>>> ");
+    run.type("\x04");
+    expect(await run.take(">>> ")).toBe(`\r\nMPY: soft reboot\r\n${banner("pico_w")}`);
   });
 
   it("machine.soft_reset() soft-reboots, machine.reset() reboots with the banner", async () => {

@@ -48,7 +48,7 @@ async function serve(board: BoardContext, listener: TcpSocket, password: string)
       return; // closed
     }
     const id = board.sockets.add(conn); // a soft reset closes it with the board's other sockets
-    await new WebReplSession(conn, password, board.serial!, board.flash, board.log).run();
+    await new WebReplSession(conn, password, board.serial!, board.flash, board.log, board.profile.port.release).run();
     board.sockets.close(id);
   }
 }

@@ -23,6 +23,10 @@ const PYEXEC_FORCED_EXIT = 0x100;
 /** MICROPY_REPL_STDIN_BUFFER_MAX (pyexec.c:195, not overridden by rp2/esp32/esp8266): raw-paste's window is half. */
 const RAW_PASTE_WINDOW = 256 / 2;
 const RAW_PROMPT = "raw REPL; CTRL-B to exit\r\n";
+/** pyexec.c: Ctrl-E at the friendly REPL. */
+const PASTE_PROMPT = "paste mode; Ctrl-C to cancel, Ctrl-D to finish\r\n=== ";
+/** The friendly REPL's continuation prompt (sys.ps2) with readline's auto-indent, at the end of its output. */
+const CONTINUATION_PROMPT = /\r\n\.\.\. (?: {4})*$/;
 
 /**
  * The console's input in this worker: bytes the REPL fetched from the board's port and has not
@@ -144,15 +148,25 @@ export function bootFirmware(ctx: WorkerContext, boot: BoardBoot): WorkerOutcome
   };
   let raw = mode(null).raw;
 
-  // main.c (ports/rp2/main.c:180-192, ports/esp32/main.c:143-150): boot.py, then main.py only in the friendly REPL.
+  // main.c (ports/rp2/main.c:180-192, ports/esp32/main.c:143-150, ports/esp8266/main.c:83-85):
+  // boot.py, then main.py only in the friendly REPL and only if boot.py ran to its end (`ret != 0`:
+  // an exception or sys.exit() in boot.py leaves main.py out).
   runLibrary("__import__('_board').attach_console()");
   const softReset = () => (ctx.flushConsole(), { kind: "soft-reset" }) as WorkerOutcome;
-  if (runLibrary("__import__('_board').run_file('boot.py')")) return softReset();
-  if (!raw) {
+  /** _board.run_file's result, pyexec.c's; through __main__'s globals, as runPython gives no value back. */
+  const runFile = (args: string): number => {
+    runLibrary(`_pyexec = __import__('_board').run_file(${args})`);
+    const ret = mp.globals.get("_pyexec") as number;
+    mp.globals.delete("_pyexec");
+    return ret;
+  };
+  const booted = runFile("'boot.py'");
+  if (booted & PYEXEC_FORCED_EXIT) return softReset();
+  if (!raw && booted !== 0) {
     // A --script's text, from now (not in boot.py's heap) until _board.run_file takes it out of
     // __main__'s globals itself: no frame that lives while it runs holds it (python-stack.ts).
     if (boot.main !== null) mp.globals.set("_main", boot.main);
-    if (runLibrary(`__import__('_board').run_file('main.py', ${boot.main !== null ? "True" : "False"})`)) return softReset();
+    if (runFile(`'main.py', ${boot.main !== null ? "True" : "False"}`) & PYEXEC_FORCED_EXIT) return softReset();
   }
 
   out.quiet = true;
@@ -165,8 +179,10 @@ export function bootFirmware(ctx: WorkerContext, boot: BoardBoot): WorkerOutcome
   ctx.input.holdOutput(); // the prompt goes out with the REPL's first read: from then on Ctrl-C is a key
   out.write(encoder.encode(raw ? RAW_PROMPT + ">" : `${boot.banner}\r\nType "help()" for more information.\r\n>>> `));
 
-  /** The raw REPL's line, as pyexec.c keeps it: Ctrl-E 'A' then Ctrl-A asks for raw-paste mode. */
+  /** The raw REPL's line, as pyexec.c keeps it (its first bytes): Ctrl-E 'A' then Ctrl-A asks for raw-paste mode. */
   let rawLine: number[] = [];
+  /** The friendly REPL's state (pyexec.c repl_t paste_mode, cont_line): what a Ctrl-D there does. */
+  const friendly = new FriendlyState();
   const read = () => ctx.input.readRepl();
   const feed = (c: number): number => {
     const ret = mp.replProcessChar(c) as number;
@@ -181,18 +197,75 @@ export function bootFirmware(ctx: WorkerContext, boot: BoardBoot): WorkerOutcome
       return { kind: "finished" };
     }
     let ret: number;
+    let ranCode: boolean;
     if (raw && c === CTRL_A && rawLine.length === 2 && rawLine[0] === CTRL_E && rawLine[1] === 0x41) {
       ret = rawPaste(out, read, feed);
+      ranCode = true;
     } else {
+      // A Ctrl-D on an empty line soft-resets; anywhere else it, or Enter, runs code (pyexec.c).
+      ranCode = raw ? c === CTRL_D && rawLine.length > 0 : friendly.runsCode(c);
       if (raw && c === CTRL_B) raw = false;
       ret = feed(c);
     }
     if (raw) rawLine = c === CTRL_A || c === CTRL_B || c === CTRL_C || c === CTRL_D ? [] : [...rawLine.slice(0, 2), c];
-    if (ret & PYEXEC_FORCED_EXIT || ctx.takeSoftReset()) {
+    if (ctx.takeSoftReset() || (ret & PYEXEC_FORCED_EXIT && !ranCode)) {
       mode(raw);
       ctx.input.returnPending();
       return softReset();
     }
+    if (ret & PYEXEC_FORCED_EXIT) {
+      // SystemExit raised by the code (sys.exit()): on v1.23.0 it ends that code only, and the REPL
+      // goes on (pyexec.c:146-150: its result is pyexec_system_exit, 0 unless machine.soft_reset()
+      // set it, extmod/modmachine.c:65). The interpreter here (v1.27) returns PYEXEC_FORCED_EXIT
+      // before its prompt, so the REPL is set up again and its prompt printed.
+      ctx.flushConsole();
+      out.quiet = true;
+      mp.replInit();
+      ctx.flushConsole();
+      out.forgetQuiet();
+      out.write(encoder.encode(raw ? ">" : ">>> "));
+      friendly.reset();
+      rawLine = [];
+      continue;
+    }
+    if (raw) friendly.reset();
+    else {
+      if (FriendlyState.changesOn(c)) ctx.flushConsole(); // the prompt it printed last, to read
+      friendly.update(c, out.recentText());
+    }
+  }
+}
+
+/**
+ * The friendly REPL's paste mode and continuation lines, followed from the keys and the prompts it
+ * prints: the interpreter keeps them in C (pyexec.c repl_t), where this file cannot read them.
+ */
+class FriendlyState {
+  private pasting = false;
+  private continuing = false;
+
+  /** Whether key `c` makes the REPL run code: Enter does, and Ctrl-D in paste mode or on a continuation line. */
+  runsCode(c: number): boolean {
+    return c !== CTRL_D || this.pasting || this.continuing;
+  }
+
+  /** Whether key `c` can change the state: Enter and Ctrl-B to Ctrl-E; other keys edit the line. */
+  static changesOn(c: number): boolean {
+    return c === 0x0d || (c >= CTRL_B && c <= CTRL_E);
+  }
+
+  /** After key `c`, with `printed` the end of the console's output. */
+  update(c: number, printed: string): void {
+    if (!FriendlyState.changesOn(c)) return;
+    if (this.pasting) this.pasting = c !== CTRL_C && c !== CTRL_D;
+    else if (c === CTRL_E) this.pasting = printed.endsWith(PASTE_PROMPT);
+    // readline_note_newline: the "... " prompt and its auto-indent; input_restart: ">>> ".
+    this.continuing = !this.pasting && CONTINUATION_PROMPT.test(printed);
+  }
+
+  reset(): void {
+    this.pasting = false;
+    this.continuing = false;
   }
 }
 
@@ -258,6 +331,18 @@ class ConsoleFilter {
   /** Drops `text` if it is what comes next (raw-paste's code runs in the raw REPL without its "OK"). */
   dropNext(text: string): void {
     this.drop = text;
+  }
+
+  /** The end of what was written (cooked), for the REPL's prompts. */
+  recentText(): string {
+    return this.recent;
+  }
+
+  /** Drops what was written while quiet. */
+  forgetQuiet(): void {
+    this.quiet = false;
+    this.captured = "";
+    this.recent = "";
   }
 
   sawRawPrompt(): boolean {

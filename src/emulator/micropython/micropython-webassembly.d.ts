@@ -11,7 +11,7 @@ declare module "@micropython/micropython-webassembly-pyscript" {
   }
   export interface MicroPython {
     FS: { mkdir(path: string): void; mkdirTree(path: string): void; writeFile(path: string, data: string | Uint8Array): void; unlink(path: string): void };
-    globals: { set(key: string, value: unknown): void };
+    globals: { set(key: string, value: unknown): void; get(key: string): unknown; delete(key: string): void };
     registerJsModule(name: string, module: object): void;
     runPython(code: string): unknown;
     /** The event-driven REPL (shared/runtime/pyexec.c): prints the banner and the prompt. */

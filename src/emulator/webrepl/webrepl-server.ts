@@ -9,10 +9,12 @@ import { FrameReader, frame, handshakeReply, OP_BINARY, OP_CLOSE, OP_PING, OP_PO
  * binary message "WA", op, flags, offset u64, size u32, name length u16, name[64], little-endian.
  */
 const HEADER_BYTES = 82;
+/** extmod/modwebrepl.c:57 (v1.23.0): PUT_FILE = 1, GET_FILE, GET_VER. */
 const PUT_FILE = 1;
 const GET_FILE = 2;
-/** Bytes per GET chunk (each sent as u16 length + data after the client's request byte). UNVERIFIED: the firmware's buffer size. */
-const GET_CHUNK = 1024;
+const GET_VER = 3;
+/** Bytes per GET chunk (each sent as u16 length + data after the client's request byte): modwebrepl.c:118 write_file_chunk's readbuf[2 + 256]. */
+const GET_CHUNK = 256;
 
 const latin1 = (text: string) => Buffer.from(text, "latin1");
 const status = (code: number) => Uint8Array.from([0x57, 0x42, code & 0xff, code >> 8]); // "WB" + u16 status
@@ -35,6 +37,8 @@ export class WebReplSession {
     private readonly serial: SerialDevice,
     private readonly flash: Flash | null,
     private readonly log: Logger,
+    /** The firmware's MICROPY_VERSION_STRING ("1.23.0"), which GET_VER answers. */
+    private readonly release: string,
   ) {}
 
   /** Serves the connection until either side closes it. */
@@ -113,8 +117,13 @@ export class WebReplSession {
   }
 
   private startRecord(header: Buffer): void {
-    if (header.toString("latin1", 0, 2) !== "WA" || !this.flash) return this.reply(1);
     const op = header[2];
+    if (header.toString("latin1", 0, 2) === "WA" && op === GET_VER) {
+      // modwebrepl.c:137-142: MICROPY_VERSION_MAJOR, _MINOR, _MICRO as three bytes, no status
+      // (webrepl_cli.py asks for it before each put or get and prints "Remote WebREPL version").
+      return this.send(frame(OP_BINARY, Uint8Array.from(this.release.split(".").map(Number))));
+    }
+    if (header.toString("latin1", 0, 2) !== "WA" || !this.flash) return this.reply(1);
     const size = header.readUInt32LE(12);
     const name = header.toString("utf8", 18, 18 + Math.min(64, header.readUInt16LE(16)));
     try {

@@ -42,13 +42,15 @@ def input(prompt=None):
 def run_file(name, given=False):
     """pyexec_file_if_exists (shared/runtime/pyexec.c:689): runs the file in __main__'s globals if
     it exists (`given`: the text in __main__'s _main, a --script run as main.py); an exception
-    prints its traceback. Returns True when the board must soft-reset."""
+    prints its traceback. Returns as pyexec.c's parse_compile_execute: 1 when the file ran to its
+    end or does not exist, 0 after an exception or SystemExit (pyexec.c:146-153), 0x100
+    (PYEXEC_FORCED_EXIT) when machine.soft_reset() asks for a soft reset."""
     import __main__
 
     try:
         code = _compiled(name, given)
         if code is None:
-            return False
+            return 1
         _host.clear_stack()
         # The compile's garbage goes now: an import in the file collects none until its module
         # is compiled (_flash.py), where the firmware collects when an allocation fails (py/gc.c
@@ -57,10 +59,11 @@ def run_file(name, given=False):
         exec(code, __main__.__dict__)
     except SystemExit:
         # pyexec.c:146-149: SystemExit ends the file; machine.soft_reset() makes it a soft reset.
-        return _host.soft_reset_requested()
+        return 0x100 if _host.soft_reset_requested() else 0
     except BaseException as exc:
         print(_host.format_exception(exc))
-    return False
+        return 0
+    return 1
 
 
 def _compiled(name, given):

@@ -100,7 +100,7 @@ def main():
     # nothing to change: no choice, or boot.py already does what was chosen
     if choice not in ("D", "E") or (choice == "E") == bool(on):
         print("No further action required")
-        sys.exit()  # at the REPL: a soft reset (shared/runtime/pyexec.c, PYEXEC_FORCED_EXIT)
+        sys.exit()  # at the REPL: back to >>> (v1.23.0 shared/runtime/pyexec.c:146-150)
     change_daemon(choice == "E")
     print("Changes will be activated after reboot")
     if input_choice("Would you like to reboot now? (y/n) ", ("y", "n", "")) == "y":
