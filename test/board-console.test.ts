@@ -321,6 +321,14 @@ describe("REPL", () => {
     expect(await run.take("import ")).toBe("impoimport ".slice(0, "impo".length) + "rt ");
   });
 
+  it("tab completion after `import ` offers no name of the simulator's interpreter (its js, jsffi)", async () => {
+    const run = await boot("esp32");
+    await run.take(">>> ");
+    // json is the one built-in module starting with j on the board (help('modules')).
+    run.type("import j\t\r");
+    expect(await run.take(">>> ")).toBe("import json\r\n>>> ");
+  });
+
   it("help() prints the port's text (ports/esp8266/help.c), help(obj) the VM's", async () => {
     const run = await boot("esp8266");
     await run.take(">>> ");

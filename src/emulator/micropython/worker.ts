@@ -11,6 +11,7 @@ import type { HostReply, WorkerInput, WorkerOutcome } from "./protocol.ts";
 import { type Collector, findCollector } from "./collector.ts";
 import { type LibraryFirst, libraryFirst } from "./library-first.ts";
 import { type SpareHeap, spareHeap } from "./spare-heap.ts";
+import { hideBuiltinModules } from "./builtin-module-map.ts";
 import { type MemoryReport, memoryReport } from "./memory-report.ts";
 import { findPythonStack, type PythonStack } from "./python-stack.ts";
 import { loadSandboxedMicroPython, type WasmExports } from "./realm.ts";
@@ -530,6 +531,13 @@ pythonStack = findPythonStack(() => new Int32Array(sandboxed.buffer()), depthSna
 collector = findCollector({ mp, wasm, sandboxed, callDepthAddress, counts: input.collections });
 library = libraryFirst(() => new Int32Array(sandboxed.buffer()), collector.dictLocals);
 spare = spareHeap(() => new Int32Array(sandboxed.buffer()), collector.firstArea);
+// The port's bridges to JavaScript out of the built-in module table, which tab completion lists (builtin-module-map.ts).
+{
+  mp.runPython("import js as _j, jsffi as _f\n_ids = '%d %d %d' % (id(''), id(_j), id(_f))\ndel _j, _f");
+  const [empty, ...hidden] = String(mp.globals.get("_ids")).split(" ").map(Number) as [number, ...number[]];
+  mp.runPython("del _ids");
+  hideBuiltinModules(new Int32Array(sandboxed.buffer()), new Int32Array(sandboxed.buffer())[(collector.firstArea >> 2) + 4]!, empty, hidden);
+}
 report = memoryReport(() => new Int32Array(sandboxed.buffer()), collector.firstArea);
 // Before the library loads: _hostdata.py views it at its import.
 const lent = new LentData(input.data, wasm.malloc(LENT_BYTES), () => sandboxed.buffer());
