@@ -145,6 +145,7 @@ export const picoW: BoardProfile = {
     // are not counted: tcp_alloc() reclaims the oldest of them before it fails.
     tcpPcbs: 5,
     listenPcbs: 8,
+    filenoBase: null, // modlwip's socket has no fileno (extmod/modlwip.c:1632-1653)
   },
   // MicroPython v1.23.0 ports/rp2 (paths below relative to the micropython repository at tag v1.23.0).
   port: {
