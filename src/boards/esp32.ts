@@ -78,6 +78,9 @@ export const esp32: BoardProfile = {
       no_ap_found: 201,
       wrong_password: 202,
       connect_fail: 203,
+      // config(reconnects=) used up after the AP vanished: the disconnect's reason, BEACON_TIMEOUT
+      // (network_wlan.c:108-110, 149-154, passed through by status() at 392-394)
+      ap_lost: 200,
     },
     constants: {
       STAT_IDLE: 1000,

@@ -68,6 +68,7 @@ export const esp8266: BoardProfile = {
       wrong_password: 4,
       no_ap_found: 3,
       connect_fail: 4,
+      ap_lost: 0, // never: the SDK looks for the AP for ever
     },
     constants: {
       STAT_IDLE: 0,

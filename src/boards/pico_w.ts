@@ -69,6 +69,7 @@ export const picoW: BoardProfile = {
       connect_fail: -1,
       no_ap_found: -2,
       wrong_password: -3,
+      ap_lost: 0, // UNVERIFIED which code cyw43 shows after a vanished AP; the link is down
     },
     constants: {
       STAT_IDLE: 0,

@@ -13,7 +13,8 @@ export type WlanState =
   | "got_ip"
   | "no_ap_found"
   | "wrong_password"
-  | "connect_fail";
+  | "connect_fail"
+  | "ap_lost"; // the AP went off the air and the board tries no more
 
 export type TimingProfileName = "realistic" | "fast";
 
