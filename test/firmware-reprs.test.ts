@@ -162,7 +162,7 @@ describe("the C modules' functions are built-in functions", () => {
       `import time, socket, machine, gc
 s = socket.socket()
 print(time.sleep, type(time.sleep), dir(time.sleep))
-print(socket.getaddrinfo, socket.socket.send, machine.Pin.value, gc.collect, help, __import__)
+print(socket.getaddrinfo, socket.socket.send, machine.Pin.value, gc.collect, help, __import__, dir)
 for f in (time.sleep, socket.getaddrinfo, socket.socket.connect, machine.Pin.value, machine.Timer.init, help):
     for name in ("__globals__", "__name__", "__code__"):
         try:
@@ -181,7 +181,7 @@ print([name for name in dir(s) + dir(machine.Pin(2)) if name.startswith("_") and
     );
     expect(lines).toEqual([
       "<function> <class 'function'> ['__class__']",
-      "<function> <function> <function> <function> <function> <function>",
+      "<function> <function> <function> <function> <function> <function> <function>",
       "can't create 'function' instances",
       "[False, False]",
       "[False, False]",

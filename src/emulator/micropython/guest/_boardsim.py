@@ -90,6 +90,7 @@ def setup(source, name, heap):
     for module in list(sys.modules.values()) + list(_held.values()):
         _builtin_functions.hide(module)
     _builtin_functions.hide(globals())
+    _builtin_functions.hide(_dir)
     _flash.mount(_loading)
     _search_flash()  # before the heap is the board's: the script's imports need not ask the flash
     _script = (source, name, len(heap))
