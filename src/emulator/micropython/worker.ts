@@ -430,11 +430,6 @@ const bridge = {
   spare(chain: unknown): void {
     spare.hold(checked(chain, isIndex));
   },
-  /** The library's copies of the function and closure types (_builtin_functions.py), by address: once, at start-up. */
-  builtinFunctionTypes(fun: unknown, closure: unknown): void {
-    if (scriptStarted) throw new TypeError("invalid bridge argument");
-    sandboxed.builtinFunctionTypes(checked(fun, isIndex), checked(closure, isIndex));
-  },
   /** gc.mem_free() (_gc.py): the heap's free bytes. */
   freeBytes(): number {
     return collector.freeBytes();

@@ -10,10 +10,10 @@ from time import ticks_ms as ticks, ticks_diff, ticks_add
 import sys, select
 from _asyncio import TaskQueue  # the firmware's C run queue (core.py:8-9); its Task is below
 
-# Functions of the library's, not its modules: a script reaches this module's globals (as on the
-# board), and a module here would lead on to the bridge's.
-from _host import format_exception as _format_exception
-from _modselect import POLLIN as _POLLIN, POLLOUT as _POLLOUT, _wait_unless
+import _host as _bridge  # format_exception is set after this module loads
+import _modselect as _select  # its _wait (select lists only the firmware's names)
+
+_POLLIN, _POLLOUT = _select.POLLIN, _select.POLLOUT
 
 
 class CancelledError(BaseException):
@@ -89,7 +89,11 @@ class _Scheduler:
                 entries.append((sock, events))
         if entries or timeout != 0:
             # Callbacks run inside the wait; one that makes a task ready (sets a ThreadSafeFlag) ends it.
-            revents = _wait_unless(self._task_ready, entries, timeout)
+            _bridge.wait_ends = self._task_ready
+            try:
+                revents = _select._wait(entries, timeout)
+            finally:
+                _bridge.wait_ends = None
             if revents is None:  # ended so (_host.py's wait_ends): no stream is known ready
                 revents = ()
             for (sock, events), rev in zip(entries, revents):
@@ -263,7 +267,7 @@ class Loop:
     def default_exception_handler(loop, context):
         print(context["message"])
         print("future:", context["future"], "coro=", context["future"].coro)
-        print(_format_exception(context["exception"]))
+        print(_bridge.format_exception(context["exception"]))
 
     def call_exception_handler(context):
         (Loop._exc_handler or Loop.default_exception_handler)(Loop, context)
