@@ -430,6 +430,12 @@ const bridge = {
   spare(chain: unknown): void {
     spare.hold(checked(chain, isIndex));
   },
+  /** Once, before the library loads (see below): the built-in module table's entries of these modules take the key `empty`. */
+  hideBuiltinModules(empty: unknown, ...modules: unknown[]): void {
+    if (scriptStarted) throw new TypeError("invalid bridge argument");
+    const words = new Int32Array(sandboxed.buffer());
+    hideBuiltinModules(words, words[(collector.firstArea >> 2) + 4]!, checked(empty, isIndex), modules.map((m) => checked(m, isIndex)));
+  },
   /** gc.mem_free() (_gc.py): the heap's free bytes. */
   freeBytes(): number {
     return collector.freeBytes();
@@ -531,13 +537,10 @@ pythonStack = findPythonStack(() => new Int32Array(sandboxed.buffer()), depthSna
 collector = findCollector({ mp, wasm, sandboxed, callDepthAddress, counts: input.collections });
 library = libraryFirst(() => new Int32Array(sandboxed.buffer()), collector.dictLocals);
 spare = spareHeap(() => new Int32Array(sandboxed.buffer()), collector.firstArea);
-// The port's bridges to JavaScript out of the built-in module table, which tab completion lists (builtin-module-map.ts).
-{
-  mp.runPython("import js as _j, jsffi as _f\n_ids = '%d %d %d' % (id(''), id(_j), id(_f))\ndel _j, _f");
-  const [empty, ...hidden] = String(mp.globals.get("_ids")).split(" ").map(Number) as [number, ...number[]];
-  mp.runPython("del _ids");
-  hideBuiltinModules(new Int32Array(sandboxed.buffer()), new Int32Array(sandboxed.buffer())[(collector.firstArea >> 2) + 4]!, empty, hidden);
-}
+// The port's bridges to JavaScript out of the built-in module table, which tab completion lists
+// (builtin-module-map.ts). One expression, no name bound: a global more in __main__ grew its table,
+// and the Pico W's .py echo then filled py/gc.c's mark stack (mark-stack.ts).
+mp.runPython('__import__("_boardsim_js").hideBuiltinModules(id(""), id(__import__("js")), id(__import__("jsffi")))');
 report = memoryReport(() => new Int32Array(sandboxed.buffer()), collector.firstArea);
 // Before the library loads: _hostdata.py views it at its import.
 const lent = new LentData(input.data, wasm.malloc(LENT_BYTES), () => sandboxed.buffer());
