@@ -153,3 +153,81 @@ except ValueError as e:
     expect(b.lines().at(-1)).toMatch(/^<CYW43 STA up 192\.168\.1\.\d+>$/);
   });
 });
+
+describe("the C modules' functions are built-in functions", () => {
+  // py/objfun.c:59-128 (mp_type_fun_builtin_*): no print slot, so `<function>` (py/obj.c
+  // mp_obj_print_helper prints the type's name), no attr slot, so no attribute but __class__
+  // (py/runtime.c:1186), no make_new; a C type's locals table has no private names nor __module__.
+  it.each(["pico_w", "esp32", "esp8266"])("%s: print(time.sleep) is <function>, and no function, method or class leads to the library's globals", async (board) => {
+    const lines = await printed(
+      board,
+      `import time, socket, machine, gc
+s = socket.socket()
+print(time.sleep, type(time.sleep), dir(time.sleep))
+print(socket.getaddrinfo, socket.socket.send, machine.Pin.value, gc.collect, help, __import__, dir)
+for f in (time.sleep, socket.getaddrinfo, socket.socket.connect, machine.Pin.value, machine.Timer.init, help):
+    for name in ("__globals__", "__name__", "__code__"):
+        try:
+            getattr(f, name)
+            print(name, "reached")
+        except AttributeError as e:
+            pass
+try:
+    type(time.sleep)(1, 2)
+except TypeError as e:
+    print(e)
+for cls in (socket.socket, machine.Pin):
+    print([hasattr(cls, name) for name in ("__module__", "__qualname__")])
+print([name for name in dir(s) + dir(machine.Pin(2)) if name.startswith("_") and name != "__class__"])
+`,
+    );
+    expect(lines).toEqual([
+      "<function> <class 'function'> ['__class__']",
+      "<function> <function> <function> <function> <function> <function> <function>",
+      "can't create 'function' instances",
+      "[False, False]",
+      "[False, False]",
+      "[]",
+    ]);
+  });
+
+  it.each(["pico_w", "esp32", "esp8266"])("%s: from the frozen modules' and the C modules' names, no module or function of the library's is reached", async (board) => {
+    const lines = await printed(
+      board,
+      `import sys, time, socket, machine, network, select, gc, os, micropython, asyncio, neopixel, dht, onewire, ds18x20, webrepl, ntptime, requests, mip
+module = type(sys)
+reached = set()
+seen = set()
+def walk(value, depth):
+    if id(value) in seen or depth > 8:
+        return
+    seen.add(id(value))
+    names = getattr(value, "__globals__", None)
+    if type(value) in (module, type) or names is None:
+        names = getattr(value, "__dict__", None)
+    if type(names) is not dict:
+        return
+    if type(value) is module or value is getattr(value, "__globals__", None):
+        reached.add(names.get("__name__", "?"))
+    for item in list(names.values()):
+        if type(item) is module:
+            reached.add(item.__name__)
+        walk(item, depth + 1)
+for m in (time, socket, machine, network, select, gc, os, micropython, asyncio, neopixel, dht, onewire, ds18x20, webrepl, ntptime, requests, mip):
+    walk(m, 0)
+print(sorted(name for name in reached if name.startswith("_")))
+print(asyncio.run.__globals__["__name__"], sorted(k for k, v in asyncio.run.__globals__.items() if type(v) is module))
+`,
+    );
+    // extmod/asyncio/core.py (v1.23.0 4-9) imports sys and select and names from time and _asyncio
+    expect(lines).toEqual(["[]", "asyncio.core ['select', 'sys']"]);
+  });
+
+  it("pico_w: dir(socket) instance lists the port's socket table but __del__ (extmod/modlwip.c:1632-1653)", async () => {
+    const [line] = await printed("pico_w", `import socket\nprint(sorted(dir(socket.socket())))\n`);
+    // __del__ is left out: a Python __del__ here would run at a collection (UNVERIFIED whether it should, see the report)
+    expect(line).toBe(
+      "['__class__', 'accept', 'bind', 'close', 'connect', 'listen', 'makefile', 'read', 'readinto', 'readline', 'recv', 'recvfrom', 'send', 'sendall', 'sendto', 'setblocking', 'setsockopt', 'settimeout', 'write']",
+    );
+  });
+});

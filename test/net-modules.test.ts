@@ -3,7 +3,7 @@
  * and the stream methods, select.poll/select.select, asyncio, and the frozen requests, ntptime,
  * umqtt and mip. Each expectation cites the firmware source (MicroPython v1.23.0) it follows.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { Lab } from "../src/testing/index.ts";
 import type { PcConnection } from "../src/network-sim/pc/pc-peers.ts";
 import { JOIN_PY, JOIN_TS } from "./support/join.ts";
@@ -44,6 +44,39 @@ async function allBytes(conn: PcConnection): Promise<Buffer> {
     parts.push(chunk);
   }
 }
+
+describe("socket.fileno()", () => {
+  // ports/esp32/modsocket.c:775-779 returns lwIP's descriptor: ESP-IDF numbers them from
+  // LWIP_SOCKET_OFFSET (FD_SETSIZE 64 - CONFIG_LWIP_MAX_SOCKETS 10 = 54) in lwIP's lowest free slot
+  // (api/sockets.c alloc_socket), UNVERIFIED on a board; modlwip's socket has none (extmod/modlwip.c:1632-1653).
+  it.each([
+    ["esp32", ["54 55", "54 True"]],
+    ["pico_w", ["AttributeError 'socket' object has no attribute 'fileno'", "False"]],
+    ["esp8266", ["AttributeError 'socket' object has no attribute 'fileno'", "False"]],
+  ])("%s: socket.fileno() as the port has it", async (board, expected) => {
+    const lab = new Lab({ timing: "fast" });
+    onTestFinished(() => lab.close());
+    const b = await lab.addBoard({
+      name: "b",
+      board,
+      fileName: "main.py",
+      source: `import socket
+s1 = socket.socket()
+s2 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+try:
+    print(s1.fileno(), s2.fileno())
+    s1.close()
+    s3 = socket.socket()
+    print(s3.fileno(), "fileno" in dir(s3))
+except AttributeError as e:
+    print("AttributeError", e)
+    print("fileno" in dir(s1))
+`,
+    });
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual(expected);
+  });
+});
 
 describe("socket.getaddrinfo", () => {
   it.each(LWIP)("%s: one (AF_INET, SOCK_STREAM, 0, '', addr) tuple; unknown names OSError -2 (modlwip.c lwip_getaddrinfo, lines 1746-1813)", async (board) => {

@@ -230,4 +230,27 @@ print("joined", sta.ifconfig()[0])
     // the disconnect handler gives up (network_wlan.c:149-154); status() then shows the last reason, NO_AP_FOUND
     expect(brief.lines().slice(2)).toEqual(["False 201"]);
   });
+
+  it("ESP32: once the AP vanishes, reconnects=0 reads BEACON_TIMEOUT (200); reconnects=1 tries once more and reads NO_AP_FOUND", async () => {
+    const lab = new Lab({ timing: "fast" });
+    onTestFinished(() => lab.close());
+    await lab.addBoard({
+      name: "ap",
+      board: "esp32",
+      fileName: "ap.py",
+      // off the air once both stations have joined
+      source: `import network, time\nap = network.WLAN(network.AP_IF)\nap.config(essid="brief")\nap.active(True)\nwhile len(ap.status("stations")) < 2:\n    time.sleep_ms(50)\nap.active(False)\ntime.sleep(10)\n`,
+    });
+    const watch = (n: number) =>
+      `sta.connect("brief", "")\nwhile not sta.isconnected():\n    time.sleep_ms(50)\nsta.config(reconnects=${n})\ntime.sleep(6)\nprint(sta.isconnected(), sta.status())\n`;
+    const none = await station(lab, "none", watch(0));
+    const once = await station(lab, "once", watch(1));
+    await none.finished();
+    await once.finished();
+    // network_wlan.c: config(reconnects=n) keeps n + 1 (:586); the disconnect handler stops at that count
+    // (:149-154) and status() passes its reason through (:392-394): the lost AP's BEACON_TIMEOUT (:108-110),
+    // or NO_AP_FOUND from the attempt after it
+    expect(none.lines().slice(2)).toEqual(["False 200"]);
+    expect(once.lines().slice(2)).toEqual(["False 201"]);
+  });
 });

@@ -78,6 +78,9 @@ export const esp32: BoardProfile = {
       no_ap_found: 201,
       wrong_password: 202,
       connect_fail: 203,
+      // config(reconnects=) used up after the AP vanished: the disconnect's reason, BEACON_TIMEOUT
+      // (network_wlan.c:108-110, 149-154, passed through by status() at 392-394)
+      ap_lost: 200,
     },
     constants: {
       STAT_IDLE: 1000,
@@ -205,6 +208,10 @@ export const esp32: BoardProfile = {
     // CONFIG_LWIP_MAX_UDP_PCBS 16 (board-numbers.md §3); UDP sockets also take descriptors, so
     // maxSockets (ENFILE) is reached first.
     udpPcbs: 16,
+    // ports/esp32/modsocket.c:775-779 returns lwIP's descriptor: ESP-IDF's lwipopts.h numbers them
+    // from LWIP_SOCKET_OFFSET = FD_SETSIZE (64, newlib) - CONFIG_LWIP_MAX_SOCKETS (10) = 54, in
+    // lwIP's lowest free slot (api/sockets.c alloc_socket). UNVERIFIED on a board.
+    filenoBase: 54,
   },
   // MicroPython v1.23.0 ports/esp32 (paths relative to the micropython repository at tag v1.23.0).
   port: {

@@ -68,6 +68,7 @@ export const esp8266: BoardProfile = {
       wrong_password: 4,
       no_ap_found: 3,
       connect_fail: 4,
+      ap_lost: 0, // never: the SDK looks for the AP for ever
     },
     constants: {
       STAT_IDLE: 0,
@@ -160,6 +161,7 @@ export const esp8266: BoardProfile = {
     socketsExhausted: "ENOMEM",
     // MEMP_NUM_UDP_PCB 4 (esp-open-lwip include/lwipopts.h, board-numbers.md §3); udp_new() → ENOMEM.
     udpPcbs: 4,
+    filenoBase: null, // modlwip's socket has no fileno (extmod/modlwip.c:1632-1653)
   },
   // MicroPython v1.23.0 ports/esp8266 (paths relative to the micropython repository at tag v1.23.0).
   port: {

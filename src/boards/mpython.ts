@@ -22,7 +22,7 @@ export const mpython: BoardProfile = {
     ...esp32.wlan,
     // The firmware predates v1.22's status() (UNVERIFIED which upstream it is based on): while a
     // connect is requested it reads STAT_CONNECTING, whatever the last failure was.
-    status: { ...esp32.wlan.status, no_ap_found: 1001, wrong_password: 1001, connect_fail: 1001 },
+    status: { ...esp32.wlan.status, no_ap_found: 1001, wrong_password: 1001, connect_fail: 1001, ap_lost: 1001 },
     constants: Object.fromEntries(
       Object.entries(esp32.wlan.constants).filter(([name]) => !/^STAT_NO_AP_FOUND_|^AUTH_WPA3|^AUTH_WPA2_WPA3/.test(name)),
     ),

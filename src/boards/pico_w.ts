@@ -69,6 +69,7 @@ export const picoW: BoardProfile = {
       connect_fail: -1,
       no_ap_found: -2,
       wrong_password: -3,
+      ap_lost: 0, // UNVERIFIED which code cyw43 shows after a vanished AP; the link is down
     },
     constants: {
       STAT_IDLE: 0,
@@ -145,6 +146,7 @@ export const picoW: BoardProfile = {
     // are not counted: tcp_alloc() reclaims the oldest of them before it fails.
     tcpPcbs: 5,
     listenPcbs: 8,
+    filenoBase: null, // modlwip's socket has no fileno (extmod/modlwip.c:1632-1653)
   },
   // MicroPython v1.23.0 ports/rp2 (paths below relative to the micropython repository at tag v1.23.0).
   port: {

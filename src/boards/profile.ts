@@ -13,7 +13,8 @@ export type WlanState =
   | "got_ip"
   | "no_ap_found"
   | "wrong_password"
-  | "connect_fail";
+  | "connect_fail"
+  | "ap_lost"; // the AP went off the air and the board tries no more
 
 export type TimingProfileName = "realistic" | "fast";
 
@@ -186,6 +187,11 @@ export interface BoardProfile {
      * raw-API ports the next socket(SOCK_DGRAM) raises ENOMEM; ESP32's descriptors (maxSockets) run out first.
      */
     udpPcbs: number;
+    /**
+     * What socket.fileno() returns for the socket in lwIP's slot 0 (slots: the lowest free one at
+     * socket() and accept()); null where the port's socket has no fileno().
+     */
+    filenoBase: number | null;
   };
   /** The filesystem on the board's flash (a folder on the PC: src/emulator/flash-dir.ts). */
   flash: FlashProfile;

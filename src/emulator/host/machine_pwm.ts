@@ -67,7 +67,7 @@ export function machinePwm(ctx: BoardContext) {
     /** freq() reads, freq(hz) sets; rp2 and ESP32 keep the duty's setting at the new frequency. */
     pwmFreq: (gpio: number, freq: number | null): number | null => {
       const state = active(gpio);
-      if (freq === null) return state.freq;
+      if (freq === null) return arithmetic.readFreq(state.freq);
       setFreq(gpio, state, freq);
       log(gpio);
       return null;
@@ -96,7 +96,7 @@ export function machinePwm(ctx: BoardContext) {
           // ports/esp8266/machine_pwm.c:48-56: freq and the 10-bit duty (duty_u16(x) sets x * 1024 / 65536,
           // :173) while active; after deinit() (:124-128) the pin alone
           const state = ctx.peripherals.pwm.get(gpio);
-          return state ? `PWM(${gpio}, freq=${state.freq}, duty=${arithmetic.read(state.freq, settings.get(gpio) ?? null, "u10")})` : `PWM(${gpio})`;
+          return state ? `PWM(${gpio}, freq=${arithmetic.readFreq(state.freq)}, duty=${arithmetic.read(state.freq, settings.get(gpio) ?? null, "u10")})` : `PWM(${gpio})`;
         }
         case "esp32":
           return null;

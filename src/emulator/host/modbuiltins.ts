@@ -52,6 +52,7 @@ function makeBoardInfo(profile: BoardProfile, console: boolean) {
     errorcode: errorcodeTable(profile.errno), // the errno module where the board's numbers are not the interpreter's
     ownErrno: profile.errno.EINPROGRESS !== LINUX_ERRNO.EINPROGRESS, // the interpreter's errno module has Linux's numbers
     socket: profile.socket.constants,
+    socketFileno: profile.socket.filenoBase !== null,
     network: profile.wlan.constants,
     networkType: profile.wlan.type,
     networkFunctions: profile.wlan.functions,

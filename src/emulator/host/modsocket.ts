@@ -154,6 +154,11 @@ export function modsocket(board: BoardContext) {
       // %p of the queued pbuf: its address on the board is UNVERIFIED; a RAM address stands in for it.
       return `<socket state=${modlwipState(st)} timeout=${timeout} incoming=${st?.incoming ? "20010a40" : "0"} off=0>`;
     },
+    /** socket.fileno(), on the ports that have it (ESP32: ports/esp32/modsocket.c:775-779): lwIP's descriptor. */
+    socketFileno: (fd: number): number => {
+      sockets.get(fd);
+      return profile.socket.filenoBase! + sockets.slot(fd);
+    },
   } satisfies HostCalls<"modsocket">;
 }
 

@@ -18,6 +18,8 @@ export interface DutyArithmetic {
   set(freq: number, unit: DutyUnit, value: number, fromInit: boolean): DutySetting;
   /** What duty_u16() / duty() / duty_ns() read at freq; null setting: no duty set yet. */
   read(freq: number, setting: DutySetting | null, unit: DutyUnit): number;
+  /** What freq() reads after freq(freq): the port computes it back from the hardware's setting. */
+  readFreq(freq: number): number;
 }
 
 const floorDiv = (a: bigint, b: bigint): number => Number(a / b);
@@ -49,6 +51,11 @@ const rp2: DutyArithmetic = {
     if (cc > top + 1n) cc = top + 1n;
     if (unit === "ns") return floorDiv(cc * 1_000_000_000n + sliceHz / 2n, sliceHz); // :285
     return floorDiv(cc * 65535n + (top + 1n) / 2n, top + 1n); // :259
+  },
+  // get_slice_hz_round(div16 * (top + 1)) (:191-200); 0 before freq is set
+  readFreq: (freq) => {
+    const slice = rp2Slice(freq);
+    return slice ? Number(rp2SliceHz(slice.div16 * (slice.top + 1n))) : 0;
   },
 };
 
@@ -86,6 +93,15 @@ const esp32: DutyArithmetic = {
     const read = channelDuty << (16 - res); // get_duty_u16 (:302-312)
     return unit === "u16" ? read : unit === "u10" ? read >> 6 : esp32DutyToNs(freq, read); // :316, :321
   },
+  // ledc_get_freq (:607-610; ESP-IDF ledc.c): the clock over the timer's precision and its divider, which
+  // ledc_calculate_divisor rounded, in 1/256 steps (LEDC_LL_FRACTIONAL_BITS 8); the 1 MHz REF_TICK below
+  // 10 Hz (:214-218, :243-247), else the 80 MHz APB clock
+  readFreq: (freq) => {
+    const clock = BigInt(freq < 10 ? 1_000_000 : 80_000_000) << 8n;
+    const precision = 1n << BigInt(esp32Resolution(freq));
+    const divider = (clock + (BigInt(freq) * precision) / 2n) / (BigInt(freq) * precision);
+    return floorDiv(clock / precision, divider);
+  },
 };
 
 // ports/esp8266/machine_pwm.c: a 10-bit duty, clamped to 0-1023 by esppwm.c:230-236
@@ -101,6 +117,7 @@ const esp8266: DutyArithmetic = {
     const duty = !setting ? 0 : setting.unit === "ns" ? clamp10(Math.floor((setting.value * freq) / 976562)) : setting.value; // :187
     return unit === "u10" ? duty : unit === "u16" ? Math.floor((duty * 65536) / 1024) : Math.floor((duty * 976563) / freq); // :155, :167, :180
   },
+  readFreq: (freq) => freq, // pwm_get_freq (:130-132, esppwm.c:290-292): the frequency set
 };
 
 export const dutyArithmetic: Record<PwmModel, DutyArithmetic> = { rp2, esp32, esp8266 };

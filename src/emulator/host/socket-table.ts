@@ -12,6 +12,8 @@ export class SocketTable {
   /** What every socket of the board is given: the board's network, ports and limits. */
   readonly host: SocketHost & UdpHost;
   private readonly sockets = new Map<number, TcpSocket | UdpSocket>();
+  /** Each open socket's slot in lwIP's table: the lowest free one when it was made (api/sockets.c alloc_socket). */
+  private readonly slots = new Map<number, number>();
   private readonly ports = new PortTable<TcpSocket>();
   private readonly udpPorts = new PortTable<UdpSocket>();
   private nextId = 1;
@@ -40,8 +42,17 @@ export class SocketTable {
 
   add(socket: TcpSocket | UdpSocket): number {
     const id = this.nextId++;
+    const taken = new Set(this.slots.values());
+    let slot = 0;
+    while (taken.has(slot)) slot++;
     this.sockets.set(id, socket);
+    this.slots.set(id, slot);
     return id;
+  }
+
+  /** The socket's slot in lwIP's table (socket.fileno() counts from it). */
+  slot(id: number): number {
+    return this.slots.get(id)!;
   }
 
   /** The open socket with this id, or undefined once closed (select reports POLLNVAL). */
@@ -81,6 +92,7 @@ export class SocketTable {
     // Forget it first, so its PCB no longer counts when close() lets waiting connections in.
     const socket = this.sockets.get(id);
     this.sockets.delete(id);
+    this.slots.delete(id);
     socket?.close();
   }
 
@@ -89,6 +101,7 @@ export class SocketTable {
     // Empty the table first: a closing socket frees room that must not let queued connections in.
     const sockets = [...this.sockets.values()];
     this.sockets.clear();
+    this.slots.clear();
     for (const socket of sockets) {
       if (reset && socket instanceof TcpSocket) socket.reset();
       else socket.close();

@@ -31,6 +31,7 @@ export const HOST_TABLE = {
     "socketReadline",
     "socketWrite",
     "socketRepr",
+    "socketFileno",
   ],
   modselect: ["selectPoll"],
   modtls: ["tlsLoadCertChain", "tlsLoadVerifyLocations", "tlsWrap", "tlsRead", "tlsReadline", "tlsWrite", "tlsClose", "tlsCipher", "tlsGetCiphers", "tlsSetCiphers"],

@@ -90,6 +90,8 @@ export interface SandboxedMicroPython {
   lockdown(): void;
   /** A short text for what the context threw (a wasm trap's message, an error's name, else ""), read inside. */
   describe(error: unknown): string;
+  /** The addresses of the library's copies of the function and closure types (_builtin_functions.py): still Python code to the collector. */
+  builtinFunctionTypes(fun: number, closure: number): void;
   /**
    * The interpreter as it is now: its memory and the glue's tables of the JavaScript objects
    * Python holds (proxy_js_ref ..., whose ids live in that memory). `restore()` brings both back.
@@ -278,6 +280,11 @@ const INSIDE = `"use strict";
     if (words[gc.schedState] === gc.idle) { words[gc.schedState] = gc.pending; ourPending = true; }
   };
   const isType = (object, type) => (object & 3) === 0 && object > 0 && object < flags.length && words[object >> 2] === type;
+  // The library's functions and closures carry copies of these two types, printed and looked up as
+  // the firmware's built-in functions (_builtin_functions.py); called, they are the same Python code.
+  let builtinFun = 0, builtinClosure = 0;
+  const isFun = (object) => isType(object, gc.funType) || (builtinFun !== 0 && isType(object, builtinFun));
+  const isClosure = (object) => isType(object, gc.closureType) || (builtinClosure !== 0 && isType(object, builtinClosure));
   // A with block's __exit__ called with (None, None, None) (mp_call_method_n_kw's args at \`args\`,
   // a word index): on the way out by return or jump the VM holds the return value or jump target
   // only in a C local meanwhile (py/vm.c MP_BC_WITH_CLEANUP, v1.27.0 643-656). A plain exit looks
@@ -293,15 +300,15 @@ const INSIDE = `"use strict";
   // star call's count of arguments is not known before it unpacks them: any closure or class there (\`star\`).
   const argCopier = (callee, nArgs, nKw, star) => {
     if (isType(callee, gc.boundType)) { callee = words[(callee >> 2) + 1]; nArgs += 1; }
-    if (isType(callee, gc.closureType)) return star || words[(callee >> 2) + 2] + nArgs + 2 * nKw > 5 ? callee : 0;
+    if (isClosure(callee)) return star || words[(callee >> 2) + 2] + nArgs + 2 * nKw > 5 ? callee : 0;
     return isType(callee, gc.typeType) && (star || nArgs + nKw > 0) ? callee : 0;
   };
   // A Python function called with nArgs positional and nKw keyword arguments; or a bound method of
   // one (its arguments on the Python stack with MICROPY_ENABLE_PYSTACK, py/objboundmeth.c
   // mp_call_method_self_n_kw); or a closure of one that copies no arguments as above.
   const isPython = (callee, nArgs, nKw) =>
-    isType(callee, gc.funType) ||
-    ((isType(callee, gc.boundType) || (isType(callee, gc.closureType) && argCopier(callee, nArgs, nKw, false) === 0)) && isType(words[(callee >> 2) + 1], gc.funType));
+    isFun(callee) ||
+    ((isType(callee, gc.boundType) || (isClosure(callee) && argCopier(callee, nArgs, nKw, false) === 0)) && isFun(words[(callee >> 2) + 1]));
   // A class's copy holds the words of the arguments its caller passed right after the class or the
   // instance (py/objtype.c v1.27.0 324-325, 355-357): \`n\` words at word index \`at\`, after a bound
   // method's self (py/objboundmeth.c mp_call_method_self_n_kw puts it first, v1.27.0 68), as "=word word...".
@@ -343,8 +350,8 @@ const INSIDE = `"use strict";
   const heldInC = (callee, self) => {
     if (callee === gc.exec || callee === gc.dir || isType(callee, gc.typeType) || isType(self, gc.genType)) return false;
     if (isType(callee, gc.boundType)) callee = words[(callee >> 2) + 1];
-    if (isType(callee, gc.closureType)) callee = words[(callee >> 2) + 1];
-    return !isType(callee, gc.funType);
+    if (isClosure(callee)) callee = words[(callee >> 2) + 1];
+    return !isFun(callee);
   };
   // At a host call or a safe point: null if an invoke below \`top\` is a with block's __exit__ as
   // above, else the argument copiers below it as "address,...", a class called plainly as
@@ -455,6 +462,10 @@ const INSIDE = `"use strict";
       pendingFlag = pendingFlagAt;
       handlePending = handlePendingIndex;
     },
+    builtinFunctionTypes(fun, closure) {
+      builtinFun = fun;
+      builtinClosure = closure;
+    },
     saveProxies() {
       proxies = { ref: proxy_js_ref.slice(), next: proxy_js_ref_next, refMap: new Map(proxy_js_ref_map), map: new Map(proxy_js_map), existing: proxy_js_existing.slice() };
     },
@@ -556,6 +567,7 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
     logInvokes: (on) => String(inside.logInvokes(on)),
     watchCollections: (f) =>
       inside.watchCollections(f.pendingFlag, f.allocAmount, f.schedState, f.idle, f.pending, f.handlePending, f.callN, f.call0, f.callMethod, f.callVar, f.iterNext, f.funType, f.genType, f.boundType, f.closureType, f.typeType, f.exec, f.none, f.dir, f.nameLookup),
+    builtinFunctionTypes: (fun, closure) => inside.builtinFunctionTypes(fun, closure),
     describe: (error) => {
       const text = inside.describe(error);
       return typeof text === "string" ? text.slice(0, 200) : "";
@@ -597,6 +609,7 @@ interface Inside {
   logInvokes(on: boolean): unknown;
   watchCollections(...found: number[]): void;
   describe(error: unknown): unknown;
+  builtinFunctionTypes(fun: number, closure: number): void;
   saveProxies(): void;
   restoreProxies(): void;
   module(functions: Record<string, unknown>): object;

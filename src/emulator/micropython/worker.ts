@@ -436,6 +436,11 @@ const bridge = {
     const words = new Int32Array(sandboxed.buffer());
     hideBuiltinModules(words, words[(collector.firstArea >> 2) + 4]!, checked(empty, isIndex), modules.map((m) => checked(m, isIndex)));
   },
+  /** The library's copies of the function and closure types (_builtin_functions.py), by address: once, at start-up. */
+  builtinFunctionTypes(fun: unknown, closure: unknown): void {
+    if (scriptStarted) throw new TypeError("invalid bridge argument");
+    sandboxed.builtinFunctionTypes(checked(fun, isIndex), checked(closure, isIndex));
+  },
   /** gc.mem_free() (_gc.py): the heap's free bytes. */
   freeBytes(): number {
     return collector.freeBytes();

@@ -283,11 +283,10 @@ export class Wlan {
     const target = this.target;
     this.leave();
     this.target = target;
-    // Pico W: the link goes down (status 0, UNVERIFIED which code cyw43 shows after a vanished AP).
     if (this.retries()) {
       this.state = "connecting";
       this.attempt();
-    }
+    } else this.state = "ap_lost";
   }
 
   private leave(): void {

@@ -25,6 +25,12 @@ def setup(source, name, heap):
     _gc.collect()
     # The board's heap in one block, the worker's first (lowest in the heap, worker.ts): held until the script runs.
     _reserved = heap
+    import _builtin_functions
+    import _dir
+
+    # Kept out of sys.modules (as _modmicropython below): one more entry there reordered the chain
+    # _mark_first builds, and the ESP32's .py echo then filled py/gc.c's mark stack.
+    del sys.modules["_builtin_functions"], sys.modules["_dir"]
     import _flash
     import _micropython
     import _modmicropython
@@ -70,14 +76,21 @@ def setup(source, name, heap):
 
     _native_help = builtins.help
     builtins.help = help
+    builtins.dir = _dir.dir
     _mark_first()  # while the bridge's module can still be imported
-    _import_as_firmware(vfs_code)
+    _import_as_firmware(vfs_code, _builtin_functions.hide)
     # Run once: kept, its table of 16 nested functions' code was marked at every collection, on
     # top of the script's objects. py/gc.c gc_mark_subtree (v1.27.0 lines 457-527) pushes each
     # unmarked child of a block on a stack of 64 (py/mpconfig.h:256); one more and it rescans the
     # whole heap for marked blocks (gc_deal_with_stack_overflow, 549-567): the .py echo's
     # collections took twice as long (0.29 ms, was 0.15) when the table grew by 3 (w13-review).
     del _import_as_firmware
+    # The board's C modules' functions as its built-in ones (after _mark_first, which follows their __globals__).
+    _builtin_functions.start(set(path.split("/")[0] for path in _host.info["frozenFiles"]))
+    for module in list(sys.modules.values()) + list(_held.values()):
+        _builtin_functions.hide(module)
+    _builtin_functions.hide(globals())
+    _builtin_functions.hide(_dir)
     _flash.mount(_loading)
     _search_flash()  # before the heap is the board's: the script's imports need not ask the flash
     _script = (source, name, len(heap))
@@ -157,7 +170,7 @@ _loading = [0]
 _OPTIONAL = ("mpython", "esp", "esp32", "rp2", "dht", "ds18x20", "onewire", "neopixel", "upysh", "webrepl", "webrepl_setup")
 
 
-def _import_as_firmware(vfs_code):
+def _import_as_firmware(vfs_code, hide_functions):
     # Modules of this library import as the firmware's: a frozen one shows its manifest's path, a
     # built-in (C) one no file at all (py/builtinimport.c). Its private modules (and the
     # interpreter's bridges to JavaScript, which would reach Node) are not in sys.modules and
@@ -222,6 +235,8 @@ def _import_as_firmware(vfs_code):
                 # the firmware's sys.modules holds no such name (py/builtinimport.c keeps there only
                 # what it loaded from a file)
                 private[name] = sys.modules.pop(name)
+                if top in library:
+                    hide_functions(private[name])  # the library's functions as the firmware's C ones (_builtin_functions.py)
             elif top in ours and top not in builtin:
                 kept.add(name)  # frozen on the board
             elif dot < 0 and is_builtin(top):
@@ -231,6 +246,8 @@ def _import_as_firmware(vfs_code):
                     # SEEK_SET, ... to the C io): the board's is the C one, by its u-name
                     module = original("u" + name)
                 held[name] = module
+                if top in library:
+                    hide_functions(module)  # not the interpreter's own (struct, json): no Python functions, and no work at a script's import
             else:
                 # what the interpreter's own .py modules imported (abc, ...) and its packages' parts
                 # (os.path, collections.defaultdict): the board has none

@@ -5,6 +5,7 @@
 # on to its time (extmod/modselect.c poll_set_poll_until_ready_or_timeout, MICROPY_EVENT_POLL_HOOK):
 # the bridge runs them and asks again (host/blocking-wake.ts).
 import sys as _stdio
+import _host
 from _host import call as _call
 
 POLLIN = 0x01
@@ -35,6 +36,16 @@ def _int(value):
 def _wait(entries, timeout_ms):
     # entries: [[obj, events], ...] -> the revents of each
     return _call("selectPoll", [[_fd(o), e] for o, e in entries], timeout_ms)
+
+
+def _wait_unless(ready, entries, timeout_ms):
+    # asyncio's loop: as _wait, but None once callbacks in the wait have made `ready()` true (_host.py
+    # wait_ends). Here, not in asyncio.core, which is frozen on the board: a script reaches its globals.
+    _host.wait_ends = ready
+    try:
+        return _wait(entries, timeout_ms)
+    finally:
+        _host.wait_ends = None
 
 
 class poll:

@@ -101,3 +101,11 @@ class socket(_HostStream):
     def makefile(self, mode="rb", buffering=0):
         # Both socket modules return the socket itself (modlwip.c lwip_socket_makefile, esp32 socket_makefile).
         return self
+
+    def fileno(self):
+        # lwIP's descriptor (ports/esp32/modsocket.c:775-779)
+        return _call("socketFileno", self._fd)
+
+
+if not _info["socketFileno"]:
+    del socket.fileno  # modlwip's socket has none (extmod/modlwip.c:1632-1653)

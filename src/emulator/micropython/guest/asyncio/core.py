@@ -10,10 +10,10 @@ from time import ticks_ms as ticks, ticks_diff, ticks_add
 import sys, select
 from _asyncio import TaskQueue  # the firmware's C run queue (core.py:8-9); its Task is below
 
-import _host as _bridge  # format_exception is set after this module loads
-import _modselect as _select  # its _wait (select lists only the firmware's names)
-
-_POLLIN, _POLLOUT = _select.POLLIN, _select.POLLOUT
+# Functions of the library's, not its modules: a script reaches this module's globals (as on the
+# board), and a module here would lead on to the bridge's.
+from _host import format_exception as _format_exception
+from _modselect import POLLIN as _POLLIN, POLLOUT as _POLLOUT, _wait_unless
 
 
 class CancelledError(BaseException):
@@ -89,11 +89,7 @@ class _Scheduler:
                 entries.append((sock, events))
         if entries or timeout != 0:
             # Callbacks run inside the wait; one that makes a task ready (sets a ThreadSafeFlag) ends it.
-            _bridge.wait_ends = self._task_ready
-            try:
-                revents = _select._wait(entries, timeout)
-            finally:
-                _bridge.wait_ends = None
+            revents = _wait_unless(self._task_ready, entries, timeout)
             if revents is None:  # ended so (_host.py's wait_ends): no stream is known ready
                 revents = ()
             for (sock, events), rev in zip(entries, revents):
@@ -267,7 +263,7 @@ class Loop:
     def default_exception_handler(loop, context):
         print(context["message"])
         print("future:", context["future"], "coro=", context["future"].coro)
-        print(_bridge.format_exception(context["exception"]))
+        print(_format_exception(context["exception"]))
 
     def call_exception_handler(context):
         (Loop._exc_handler or Loop.default_exception_handler)(Loop, context)

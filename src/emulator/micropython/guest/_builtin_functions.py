@@ -1,0 +1,138 @@
+# The firmware's C modules' functions and methods are built-in functions (py/objfun.c v1.23.0 59-128,
+# mp_type_fun_builtin_*): no print slot, so print(time.sleep) shows the type's name, `<function>`
+# (py/obj.c mp_obj_print_helper); no attr slot, so they have no attribute but __class__ (py/runtime.c
+# v1.23.0 1186) and dir() lists only that; no make_new: `type(time.sleep)(...)` raises TypeError.
+# Here they are this library's Python functions (py/objfun.c v1.27.0 mp_type_fun_bc: `<function sleep
+# at 0x…>`, __name__, __code__, and __globals__, which reached the library's module globals and the
+# bridge's helpers). Each gets a copy of its type without those slots; called, it runs the same code,
+# and the worker's collector knows the copies as Python (realm.ts builtinFunctionTypes). A class of
+# the library loses the names the compiler stores in it (__module__ = the library module's name,
+# __qualname__); dir() lists of it and its instances what it would of a C type's (_dir.py).
+# Modules frozen on the board (asyncio, ntptime, ...) are Python there too: theirs stay as they are.
+import uctypes
+from _boardsim_js import builtinFunctionTypes
+from _dir import classes as _classes
+
+# mp_obj_type_t (py/obj.h v1.27.0 617-720): base, flags (2 bytes), name (a 2-byte qstr), 12 slot
+# indexes (0: no slot), then the slots.
+_NAME = 6
+_MAKE_NEW = 8
+_PRINT = 9
+_ATTR = 13
+_SLOTS = 20
+# The memory as 32-bit words (its first 64 MiB, more than the interpreter has): one object for every
+# type word the walk reads and writes. A uctypes.struct per function left ≈ 1000 objects of garbage
+# at start-up, and start-up's heap then no longer left the board's heap one free block
+# (port-modules.test.ts, "mem_info").
+_WORDS = uctypes.struct(0, {"w": (uctypes.ARRAY | 0, uctypes.UINT32 | (1 << 24))}).w
+
+
+def _function():
+    pass
+
+
+def _closure(cell):
+    return lambda: cell
+
+
+def _generator():
+    yield
+
+
+def _copy(kind):
+    slots = uctypes.bytearray_at(id(kind), _SLOTS)
+    copy = bytearray(uctypes.bytearray_at(id(kind), _SLOTS + 4 * max(slots[_MAKE_NEW:])))
+    copy[_MAKE_NEW] = copy[_PRINT] = copy[_ATTR] = 0
+    copy[_NAME : _NAME + 2] = uctypes.bytearray_at(id(type(_function)), _SLOTS)[_NAME : _NAME + 2]  # `function`
+    return copy
+
+
+_KINDS = (type(_function), type(_closure(None)), type(_generator))
+_copies = [_copy(kind) for kind in _KINDS]
+_COPY_OF = {id(kind): uctypes.addressof(copy) for kind, copy in zip(_KINDS, _copies)}
+builtinFunctionTypes(_COPY_OF[id(_KINDS[0])], _COPY_OF[id(_KINDS[1])])
+del _function, _closure, _generator, _copy, builtinFunctionTypes
+
+
+def _as_builtin(address):
+    # A function (or closure, generator function) at `address` becomes a built-in one; anything else is left.
+    copy = _COPY_OF.get(_WORDS[address >> 2])
+    if copy is not None:
+        _WORDS[address >> 2] = copy
+
+
+_frozen = ()  # the names of the modules the board freezes (Python there too)
+_seen = set()  # the module dicts and classes done
+_frozen_dicts = set()  # those of them that are frozen modules' globals
+
+
+def start(frozen):
+    global _frozen
+    _frozen = frozen
+
+
+def hide(module):
+    """The functions and classes of `module` (or a module's dict) and of the library modules they lead to."""
+    names = module if type(module) is dict else getattr(module, "__dict__", None)
+    if type(names) is dict:
+        _hide(names)
+
+
+def _frozen_here(name):
+    return name.split(".")[0] in _frozen
+
+
+def _hide(names):
+    # A frozen module's own functions stay Python (their __globals__ is the module's, as on the
+    # board); the library's it holds do not.
+    if id(names) in _seen:
+        return
+    _seen.add(id(names))
+    if _frozen_here(names.get("__name__", "")):
+        _frozen_dicts.add(id(names))
+    for value in names.values():
+        kind = type(value)
+        if kind in _KINDS:
+            _function(value)
+        elif kind is type(uctypes):
+            hide(value)
+        elif kind is type:
+            _class(value)
+
+
+def _function(value):
+    names = value.__globals__
+    _hide(names)
+    if id(names) not in _frozen_dicts:
+        _as_builtin(id(value))
+
+
+def _class(cls):
+    # A class of the library's (its body's names has __qualname__, py/compile.c), and those it
+    # derives from: a C type has none of them. Its functions, also under staticmethod, classmethod
+    # and property (their functions follow the type word: py/objfun.h mp_obj_static_class_method_t,
+    # py/objproperty.c), and its nested classes. A frozen module's class keeps its own.
+    if id(cls) in _seen:
+        return
+    _seen.add(id(cls))
+    for base in cls.__bases__:
+        _class(base)
+    names = cls.__dict__
+    if "__qualname__" not in names:
+        if any(id(base) in _classes for base in cls.__bases__):
+            _classes.add(id(cls))  # made by type(name, bases, {}): network's CYW43 / WLAN
+        return
+    frozen = _frozen_here(names["__module__"])
+    for value in names.values():
+        kind = type(value)
+        if kind in _KINDS:
+            _function(value)
+        elif kind in (staticmethod, classmethod, property) and not frozen:
+            for at in range(1, 4 if kind is property else 2):
+                _as_builtin(_WORDS[(id(value) >> 2) + at])
+        elif kind is type:
+            _class(value)
+    if not frozen:
+        del cls.__module__
+        del cls.__qualname__
+        _classes.add(id(cls))

@@ -1,0 +1,25 @@
+# The dir() built-in (in its place from start-up, as help is): of a class of the library's that
+# stands for a C type (`classes`), and of its instances, what the firmware lists of
+# the C type's: dir() probes every name (py/modbuiltins.c v1.23.0 165-178), and a C type's instance
+# has those of its type's locals table and __class__ (py/runtime.c 1186), the type also __name__,
+# __bases__ and __dict__ (py/objtype.c 1009-1052). Here those classes also hold the library's
+# private names and methods (__init__, __repr__), and their instances their attributes (_fd).
+# Not a __dir__ in each class (py/modbuiltins.c v1.27.0 176-181 would call it): a name more in the
+# classes' dicts reordered them, and the .py echo's collections then filled py/gc.c's mark stack
+# (python-gc.test.ts, "mark stack").
+import builtins
+
+classes = set()  # the library's classes that stand for C types, by id() (_builtin_functions.py adds them)
+_native_dir = builtins.dir
+_OF_INSTANCE = ("__class__", "__del__", "__enter__", "__exit__")
+_OF_TYPE = _OF_INSTANCE + ("__name__", "__bases__", "__dict__")
+
+
+def dir(*args):
+    if len(args) != 1:
+        return _native_dir(*args)  # dir(): the script's names (mp_locals_get, not this function's); else its TypeError
+    names = _native_dir(args[0])
+    kept = _OF_TYPE if id(args[0]) in classes else _OF_INSTANCE if id(type(args[0])) in classes else None
+    if kept is None:
+        return names
+    return [name for name in names if name[0] != "_" or name in kept]
