@@ -30,6 +30,7 @@
  * a probe that finds no unique answer stops the worker.
  */
 import type { MicroPython } from "@micropython/micropython-webassembly-pyscript";
+import { AREA_NEXT, AREA_TABLE, AREA_TABLE_BYTES, BLOCK, BLOCKS_PER_ATB } from "./gc-heap.ts";
 import { type CollectionCounts, markStackGuard, type MarkStackGuard } from "./mark-stack.ts";
 import { type ArgPins, argPins, qstrObject } from "./pinned-args.ts";
 import type { SafePoints, SandboxedMicroPython, WasmExports } from "./realm.ts";
@@ -37,10 +38,6 @@ import type { SafePoints, SandboxedMicroPython, WasmExports } from "./realm.ts";
 /** py/mpstate.h: MP_SCHED_IDLE, MP_SCHED_PENDING. */
 const SCHED_IDLE = 1;
 const SCHED_PENDING = 0;
-/** MICROPY_BYTES_PER_GC_BLOCK (py/mpconfig.h: 4 words). */
-const BLOCK = 16;
-/** py/gc.c: blocks per byte of the allocation table (2 bits each, 0 = free). */
-const BLOCKS_PER_ATB = 4;
 /** The least threshold set after a collection, in bytes: below it collections would run every few allocations. */
 const LEAST_THRESHOLD = 1024;
 /**
@@ -430,9 +427,9 @@ export function freeBlockCounts(memory: Int32Array, firstArea: number, minRun: n
   let free = 0;
   let inRuns = 0;
   let run = 0;
-  for (let area = firstArea; area !== 0; area = memory[area >> 2]!) {
-    const start = memory[(area >> 2) + 1]!;
-    const end = start + memory[(area >> 2) + 2]!;
+  for (let area = firstArea; area !== 0; area = memory[(area >> 2) + AREA_NEXT]!) {
+    const start = memory[(area >> 2) + AREA_TABLE]!;
+    const end = start + memory[(area >> 2) + AREA_TABLE_BYTES]!;
     for (let at = start; at < end; ) {
       if ((at & 3) === 0 && at + 4 <= end) {
         const entries = memory[at >> 2]!;

@@ -10,21 +10,10 @@
  * (UNVERIFIED how much: the trim leaves the library's holes filled). The board's qstrs are those
  * interned after the library loaded (`qstrBase`), read from the interpreter's own qstr_info() output.
  */
+import { AREA_NEXT, AREA_POOL, AREA_TABLE, AREA_TABLE_BYTES, AT_FREE, AT_HEAD, AT_TAIL, BLOCK, BLOCKS_PER_ATB } from "./gc-heap.ts";
 
-/** py/gc.c: BYTES_PER_BLOCK, BLOCKS_PER_ATB, the kinds of a block in the allocation table. */
-const BLOCK = 16;
-const BLOCKS_PER_ATB = 4;
-const AT_FREE = 0;
-const AT_HEAD = 1;
-const AT_TAIL = 2;
 /** py/gc.c gc_dump_alloc_table: DUMP_BYTES_PER_LINE (blocks per line). */
 const PER_LINE = 64;
-
-/** A heap area's words from its address (py/mpstate.h mp_state_mem_area_t): next, table start, table length, ..., pool start. */
-const NEXT = 0;
-const TABLE = 1;
-const TABLE_BYTES = 2;
-const POOL = 4;
 
 /** gc_info's block counts (py/gc.c:653-718): 1-blocks, 2-blocks, max blk sz, max free sz. */
 export type BlockCounts = [oneBlocks: number, twoBlocks: number, maxBlock: number, maxFree: number];
@@ -70,8 +59,8 @@ export function memoryReport(memory: () => Int32Array, firstArea: number): Memor
     const words = memory();
     const bytes = new Uint8Array(words.buffer);
     for (const { address, marked } of areas) {
-      const table = words[(address >> 2) + TABLE]!;
-      const pool = words[(address >> 2) + POOL]!;
+      const table = words[(address >> 2) + AREA_TABLE]!;
+      const pool = words[(address >> 2) + AREA_POOL]!;
       for (let block = 0; block < marked.length * BLOCKS_PER_ATB; block++) {
         const shift = 2 * (block & (BLOCKS_PER_ATB - 1));
         const at = block >> 2;
@@ -86,9 +75,9 @@ export function memoryReport(memory: () => Int32Array, firstArea: number): Memor
       const words = memory();
       const bytes = new Uint8Array(words.buffer);
       areas = [];
-      for (let area = firstArea; area !== 0; area = words[(area >> 2) + NEXT]!) {
-        const table = words[(area >> 2) + TABLE]!;
-        areas.push({ address: area, marked: bytes.slice(table, table + words[(area >> 2) + TABLE_BYTES]!) });
+      for (let area = firstArea; area !== 0; area = words[(area >> 2) + AREA_NEXT]!) {
+        const table = words[(area >> 2) + AREA_TABLE]!;
+        areas.push({ address: area, marked: bytes.slice(table, table + words[(area >> 2) + AREA_TABLE_BYTES]!) });
       }
     },
     counts() {

@@ -30,13 +30,8 @@
  * property it calls meanwhile runs Python code. Its candidates: every list whose items are names in
  * rising order, all before the name looked up now (an empty list too: dir's before it finds one).
  */
+import { AREA_NEXT, AREA_POOL, AREA_TABLE, AREA_TABLE_BYTES, AT_HEAD, AT_TAIL, BLOCK, areaHolding } from "./gc-heap.ts";
 
-/** MICROPY_BYTES_PER_GC_BLOCK (py/mpconfig.h: 4 words). */
-const BLOCK = 16;
-/** py/gc.c: an allocation table entry (2 bits a block) of a block that starts an allocation. */
-const AT_HEAD = 1;
-/** py/gc.c: the entry of a block that continues an allocation. */
-const AT_TAIL = 2;
 /** The most cells a closure has (py/vm.c MP_BC_MAKE_CLOSURE: their count is one byte of the bytecode). */
 const MAX_CELLS = 255;
 /** py/objlist.c LIST_MIN_ALLOC: the fewest items a list has room for. */
@@ -104,17 +99,9 @@ export function argPins(memory: () => Int32Array, firstArea: number, kinds: Pinn
   };
 }
 
-/** The heap's areas as [pool start, pool end) pairs (mp_state_mem_area_t, see collector.ts). */
-function pools(words: Int32Array, firstArea: number): number[] {
-  const found = [];
-  for (let area = firstArea; area !== 0; area = words[area >> 2]!) found.push(words[(area >> 2) + 4]!, words[(area >> 2) + 5]!);
-  return found;
-}
-
 function candidates(words: Int32Array, firstArea: number, held: readonly HeldByC[], kinds: PinnedKinds, capacity: number): number[] | null {
   const { closureType, listType } = kinds;
-  const heap = pools(words, firstArea);
-  const inHeap = (address: number) => heap.some((start, i) => i % 2 === 0 && address >= start && address < heap[i + 1]!);
+  const inHeap = (address: number) => areaHolding(words, firstArea, address) !== 0;
   const copiers = held.filter((h): h is ArgCopier => "callee" in h);
   const dirNames = held.filter((h): h is DirCall => "dirName" in h).map((h) => qstrObject(h.dirName));
   const classAttr = qstrObject(kinds.classQstr);
@@ -175,10 +162,10 @@ function candidates(words: Int32Array, firstArea: number, held: readonly HeldByC
   };
   const bytes = new Uint8Array(words.buffer);
   const found: number[] = [];
-  for (let area = firstArea; area !== 0; area = words[area >> 2]!) {
-    const table = words[(area >> 2) + 1]!;
-    const tableEnd = table + words[(area >> 2) + 2]!;
-    const pool = words[(area >> 2) + 4]!;
+  for (let area = firstArea; area !== 0; area = words[(area >> 2) + AREA_NEXT]!) {
+    const table = words[(area >> 2) + AREA_TABLE]!;
+    const tableEnd = table + words[(area >> 2) + AREA_TABLE_BYTES]!;
+    const pool = words[(area >> 2) + AREA_POOL]!;
     const entryOf = (b: number) => (bytes[table + (b >> 2)]! >> (2 * (b & 3))) & 3;
     const blocks = (tableEnd - table) * 4;
     for (let at = table; at < tableEnd; at++) {

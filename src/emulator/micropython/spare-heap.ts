@@ -13,17 +13,8 @@
  * frees them, as before it scanned zeros and kept them. Only while the library holds them: it
  * hands over each new spare, and none when it lets it go (_boardsim.py _hold_spare).
  */
+import { AREA_POOL, AREA_TABLE, AT_HEAD, AT_MARK, BLOCK, BLOCKS_PER_ATB, areaHolding } from "./gc-heap.ts";
 
-/** py/gc.c: BYTES_PER_BLOCK, BLOCKS_PER_ATB, and the kinds AT_HEAD and AT_MARK. */
-const BLOCK = 16;
-const BLOCKS_PER_ATB = 4;
-const AT_HEAD = 1;
-const AT_MARK = 3;
-/** A heap area's words from its address (py/mpstate.h mp_state_mem_area_t): next, table start, pool start and end. */
-const NEXT = 0;
-const TABLE = 1;
-const POOL = 4;
-const POOL_END = 5;
 /** A tuple's words (py/objtuple.h mp_obj_tuple_t): type, length, items; a bytearray's (py/objarray.h mp_obj_array_t): type, typecode and free, length, items. */
 const TUPLE_LENGTH = 1;
 const TUPLE_ITEMS = 2;
@@ -70,9 +61,8 @@ export function spareHeap(memory: () => Int32Array, firstArea: number): SpareHea
       const bytes = new Uint8Array(words.buffer);
       /** The area whose pool holds `address` at a block's start, else 0 (None and the other constants are static data). */
       const areaOf = (address: number) => {
-        let area = firstArea;
-        while (area !== 0 && !(address >= words[(area >> 2) + POOL]! && address < words[(area >> 2) + POOL_END]!)) area = words[(area >> 2) + NEXT]!;
-        return area !== 0 && (address - words[(area >> 2) + POOL]!) % BLOCK === 0 ? area : 0;
+        const area = areaHolding(words, firstArea, address);
+        return area !== 0 && (address - words[(area >> 2) + AREA_POOL]!) % BLOCK === 0 ? area : 0;
       };
       const tuples: number[] = [];
       const pieces: number[] = [];
@@ -87,8 +77,8 @@ export function spareHeap(memory: () => Int32Array, firstArea: number): SpareHea
         if (areaOf(piece) === 0) continue; // None: a hole too small for a piece
         const data = words[(piece >> 2) + ARRAY_ITEMS]!;
         const area = areaOf(data);
-        const block = (data - words[(area >> 2) + POOL]!) / BLOCK;
-        const at = words[(area >> 2) + TABLE]! + Math.floor(block / BLOCKS_PER_ATB);
+        const block = (data - words[(area >> 2) + AREA_POOL]!) / BLOCK;
+        const at = words[(area >> 2) + AREA_TABLE]! + Math.floor(block / BLOCKS_PER_ATB);
         const shift = 2 * (block % BLOCKS_PER_ATB);
         // Only a head block: anything else would mark part of another object.
         if (area === 0 || ((bytes[at]! >> shift) & 3) !== AT_HEAD) throw new TypeError("invalid bridge argument");

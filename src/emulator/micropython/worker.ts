@@ -12,6 +12,7 @@ import { type Collector, findCollector } from "./collector.ts";
 import { type LibraryFirst, libraryFirst } from "./library-first.ts";
 import { type SpareHeap, spareHeap } from "./spare-heap.ts";
 import { hideBuiltinModules } from "./builtin-module-map.ts";
+import { AREA_POOL } from "./gc-heap.ts";
 import { type MemoryReport, memoryReport } from "./memory-report.ts";
 import { findPythonStack, type PythonStack } from "./python-stack.ts";
 import { loadSandboxedMicroPython, type WasmExports } from "./realm.ts";
@@ -434,7 +435,7 @@ const bridge = {
   hideBuiltinModules(empty: unknown, ...modules: unknown[]): void {
     if (scriptStarted) throw new TypeError("invalid bridge argument");
     const words = new Int32Array(sandboxed.buffer());
-    hideBuiltinModules(words, words[(collector.firstArea >> 2) + 4]!, checked(empty, isIndex), modules.map((m) => checked(m, isIndex)));
+    hideBuiltinModules(words, words[(collector.firstArea >> 2) + AREA_POOL]!, checked(empty, isIndex), modules.map((m) => checked(m, isIndex)));
   },
   /** The library's copies of the function and closure types (_builtin_functions.py), by address: once, at start-up. */
   builtinFunctionTypes(fun: unknown, closure: unknown): void {
