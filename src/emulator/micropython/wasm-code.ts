@@ -23,7 +23,7 @@ export function uleb(bytes: Uint8Array, at: number): { value: number; next: numb
 }
 
 /** The section `id`'s contents, from the module's section headers. */
-function section(wasm: Uint8Array, id: number): { start: number; end: number } | undefined {
+export function section(wasm: Uint8Array, id: number): { start: number; end: number } | undefined {
   for (let at = 8; at < wasm.length; ) {
     const { value: size, next: start } = uleb(wasm, at + 1);
     if (wasm[at] === id) return { start, end: start + size };
