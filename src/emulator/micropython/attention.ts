@@ -9,8 +9,9 @@
  *
  * The VM's C code writes sched_state without atomics (mp_sched_lock, mp_sched_unlock): a pending
  * state set meanwhile can be lost, and while a callback runs the state is locked. So the request
- * stays set and the state is set again every RETRY_MS until the worker makes a host call, which
- * carries what was wanted (its reply) and clears the request (answered()).
+ * stays set and the state is set again every RETRY_MS until the worker's next host call, which
+ * carries what was wanted (its reply: the Board's pending Ctrl-C, the callbacks-due bit) and
+ * clears the request (answered()). Asked while a call is answered, the worker polls once more.
  */
 import { SCHED_IDLE, SCHED_PENDING } from "./sched-queue.ts";
 

@@ -97,8 +97,6 @@ export class MicroPythonEngine implements GuestEngine {
   private current: { host: GuestHost; channel: DataChannelHost; end(outcome: RunOutcome): void } | undefined;
   /** The way to the script between its host calls, once the worker has booted (attention.ts). */
   private attention: Attention | undefined;
-  /** Host calls of the worker being answered: their replies carry what the host wants of the script. */
-  private calls = 0;
 
   private constructor(
     private readonly wasm: WebAssembly.Module,
@@ -116,9 +114,9 @@ export class MicroPythonEngine implements GuestEngine {
     return new Promise<RunOutcome>((end) => {
       const channel = new DataChannelHost(this.data, host, (name, args) => this.answer(host, name, args));
       this.current = { host, channel, end };
-      host.onWanted?.(() => {
-        if (this.calls === 0) this.attention?.ask();
-      });
+      // Also while a host call is answered: its reply may not carry it (a console write takes no
+      // Ctrl-C); the worker's next call clears the request, its next branch polls.
+      host.onWanted?.(() => this.attention?.ask());
       channel.serve();
       if (this.worker) {
         Atomics.store(this.signal, 1, 1);
@@ -180,16 +178,10 @@ export class MicroPythonEngine implements GuestEngine {
     run.end(outcome);
   }
 
-  /** A host call of the worker (a port message or a data call): its reply carries what the host wants, so no request meanwhile. */
+  /** A host call of the worker (a port message or a data call): its reply carries what the host wants, so no request is left. */
   private answer(host: GuestHost, name: string, args: HostRequest["args"]): HostReply | Promise<HostReply> {
     this.attention?.answered();
-    this.calls++;
-    const reply = answer(host, name, args);
-    if (!(reply instanceof Promise)) {
-      this.calls--;
-      return reply;
-    }
-    return reply.finally(() => this.calls--);
+    return answer(host, name, args);
   }
 
   async dispose(): Promise<void> {
