@@ -1,22 +1,23 @@
 /**
  * py/gc.c gc_alloc looks for `n_blocks` free blocks first-fit, an allocation table byte (4 blocks,
- * 2 bits each) at a time from `gc_last_free_atb_index` (v1.27.0 lines 804-815). A collection sets
- * that index to 0 (gc_collect_end, 542-544) and only a 1-block allocation moves it on (853-861), so
+ * 2 bits each) at a time from `gc_last_free_atb_index` (v1.27.0 lines 805-816). A collection sets
+ * that index to 0 (gc_collect_end, 542-544) and only a 1-block allocation moves it on (856-861), so
  * each larger allocation (a 4 KiB bytes object from recv(4096)) walks every block in use below the
- * first hole big enough, one branch per block: ≈ 16 000 blocks, ≈ 20 µs, in a 1 MiB heap, ≈ 46 µs
- * in 4 MiB (issue 16, docs/benchmarks.md session 20).
+ * first hole big enough, one branch per block (≈ 1 ns): most of the 17-22 µs of a bytes(4096) with
+ * a 1 MiB heap, 6-8 µs with this patch (issue 16, docs/benchmarks.md session 20).
  *
  * The build cannot be rebuilt here, so before it is compiled that loop gets a loop at its top
  * that passes over 8 table bytes (32 blocks) at a time while none of their entries is AT_FREE (0):
  * exactly what the byte loop concludes there (no run found, the free count back to 0), so every
  * allocation gets the same blocks and the index the same value. It stops 8 bytes or fewer before the
- * table's end, where the byte loop goes on as before (the byte after the table is AT_FREE, 98-103:
+ * table's end, where the byte loop goes on as before (the byte after the table is AT_FREE, 98-102:
  * it must not be read as a block). MICROPY_GC_HOOK_LOOP, which the loop would call for each byte,
- * is empty in this port (py/mpconfig.h:763-765; ports/webassembly/mpconfigport.h has none).
+ * is empty in this port (py/mpconfig.h:763-764; ports/webassembly/mpconfigport.h has none).
  * The compiler made three more copies of the loop, left as they are: two for n_blocks == 1 (which
  * starts at the index, where the first free block was), and the search again after gc_try_add_heap
- * added an area (828-836), which a board never gets to: its heap is capped before a script runs
- * (worker.ts, mayGrowHeap).
+ * added an area (830-835), which a board never gets to: its heap is capped before a script runs
+ * (worker.ts capHeap: malloc keeps 16 KiB) and gc_try_add_heap asks for the whole heap's size
+ * again (300-322).
  *
  * The loop must be found exactly once as the pinned build compiled it: another build fails here
  * rather than run with code in the wrong place.
