@@ -1,7 +1,7 @@
 /**
  * Reading a WebAssembly module's code where it lies, for the patches applied to MicroPython's
- * build before it is compiled (float-precision.ts, lazy-str-hash.ts): the code section and the
- * index of the function whose body starts at an offset.
+ * build before it is compiled (float-precision.ts, lazy-str-hash.ts, gc-alloc-skip.ts): the code
+ * section, the index of the function whose body starts at an offset, and code inserted into bodies.
  */
 
 /** Whether `pattern` lies in `bytes` at `at`. */
@@ -22,18 +22,25 @@ export function uleb(bytes: Uint8Array, at: number): { value: number; next: numb
   }
 }
 
-/** The section `id`'s contents, from the module's section headers. */
-export function section(wasm: Uint8Array, id: number): { start: number; end: number } | undefined {
+/** `value` as an unsigned LEB128. */
+function ulebBytes(value: number): number[] {
+  const bytes: number[] = [];
+  for (; value >= 0x80; value = Math.floor(value / 0x80)) bytes.push((value & 0x7f) | 0x80);
+  return [...bytes, value];
+}
+
+/** The section `id`'s contents, from the module's section headers; `header`: where its id byte is. */
+export function section(wasm: Uint8Array, id: number): { header: number; start: number; end: number } | undefined {
   for (let at = 8; at < wasm.length; ) {
     const { value: size, next: start } = uleb(wasm, at + 1);
-    if (wasm[at] === id) return { start, end: start + size };
+    if (wasm[at] === id) return { header: at, start, end: start + size };
     at = start + size;
   }
   return undefined;
 }
 
 /** The code section's bytes (the functions' bodies). */
-export function codeSection(wasm: Uint8Array): { start: number; end: number } {
+export function codeSection(wasm: Uint8Array): { header: number; start: number; end: number } {
   const code = section(wasm, CODE_SECTION);
   if (!code) throw new Error("micropython.wasm: no code section");
   return code;
@@ -76,4 +83,39 @@ function importedFunctions(wasm: Uint8Array): number {
     else throw new Error(`micropython.wasm: import of kind ${kind}`);
   }
   return functions;
+}
+
+/**
+ * A copy of `wasm` with each insertion's bytes put before the byte at its offset, which lies in a
+ * function's code: the sizes of the bodies that grow and of the code section are encoded again.
+ * Nothing else in the module counts bytes of code (the build has no custom sections naming offsets).
+ */
+export function withCodeInserted(wasm: Uint8Array, insertions: readonly { at: number; bytes: readonly number[] }[]): Uint8Array {
+  const code = codeSection(wasm);
+  const sorted = [...insertions].sort((a, b) => a.at - b.at);
+  const pieces: (Uint8Array | readonly number[])[] = [];
+  let copied = code.start; // the section's contents up to here are in `pieces`
+  let body = uleb(wasm, code.start).next;
+  for (let next = 0; next < sorted.length; ) {
+    if (body >= code.end) throw new Error(`micropython.wasm: an insertion at ${sorted[next]!.at} is outside the code`);
+    const { value: size, next: start } = uleb(wasm, body);
+    const end = start + size;
+    const inside: { at: number; bytes: readonly number[] }[] = [];
+    for (; next < sorted.length && sorted[next]!.at < end; next++) inside.push(sorted[next]!);
+    if (inside.length > 0) {
+      if (inside[0]!.at < start) throw new Error(`micropython.wasm: an insertion at ${inside[0]!.at} is in a body's size`);
+      pieces.push(wasm.subarray(copied, body), ulebBytes(size + inside.reduce((sum, { bytes }) => sum + bytes.length, 0)));
+      copied = start;
+      for (const { at, bytes } of inside) (pieces.push(wasm.subarray(copied, at), bytes), (copied = at));
+    }
+    body = end;
+  }
+  pieces.push(wasm.subarray(copied, code.end));
+  const contents = pieces.reduce((sum, piece) => sum + piece.length, 0);
+  const header = [wasm[code.header]!, ...ulebBytes(contents)];
+  const patched = new Uint8Array(code.header + header.length + contents + (wasm.length - code.end));
+  patched.set(wasm.subarray(0, code.header));
+  let at = code.header;
+  for (const piece of [header, ...pieces, wasm.subarray(code.end)]) (patched.set(piece, at), (at += piece.length));
+  return patched;
 }
