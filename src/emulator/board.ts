@@ -60,6 +60,8 @@ export class Board implements GuestHost, LanHost, BoardContext {
   private readonly onMachineReset: () => void;
   private readonly api: (name: string) => HostFunction | undefined;
   private readonly gate: HostCallGate;
+  /** The engine's listener (onWanted). */
+  private wanted: (() => void) | null = null;
   /** Set by run(): halt() ends the run as if the power went. */
   private halted: ((outcome: RunOutcome) => void) | null = null;
 
@@ -68,7 +70,10 @@ export class Board implements GuestHost, LanHost, BoardContext {
     this.profile = profile;
     this.log = log;
     this.clock = lan.clock;
-    this.gate = new HostCallGate(this.clock, profile.errno, (this.scheduler = new Scheduler(profile.port.schedulerDepth)));
+    // A callback queued while the script runs: only on a real clock. A simulated one moves only at the
+    // script's own calls and polls, where its callbacks run too: a run stays the same every time.
+    this.scheduler = new Scheduler(profile.port.schedulerDepth, () => (this.clock.busyLoop ? undefined : this.wanted?.()));
+    this.gate = new HostCallGate(this.clock, profile.errno, this.scheduler);
     this.lan = lan;
     this.console = opts.console;
     this.name = opts.name ?? profile.id;
@@ -141,8 +146,15 @@ export class Board implements GuestHost, LanHost, BoardContext {
   }
 
   /** Ctrl-C: raises KeyboardInterrupt in the script, in the call it is blocked in or at its next one. */
-  interrupt(): void { this.gate.interrupt(); }
+  interrupt(): void {
+    this.gate.interrupt();
+    this.wanted?.();
+  }
   clearInterrupt(): void { this.gate.clearInterrupt(); }
+  /** The script may be running without host calls (the console's Ctrl-C, BoardSerial.onMaybeRunning): its engine asks it to poll. */
+  askScript(): void {
+    this.wanted?.();
+  }
 
   machineReset(): void {
     this.onMachineReset();
@@ -159,6 +171,10 @@ export class Board implements GuestHost, LanHost, BoardContext {
 
   onDeinit(fn: (softReset: boolean) => void): void {
     this.deinitHooks.push(fn);
+  }
+
+  onWanted(listener: (() => void) | null): void {
+    this.wanted = listener;
   }
 
   /** Whether callbacks wait for the script (the engine tells the guest with each host reply). */

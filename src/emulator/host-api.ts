@@ -34,6 +34,13 @@ export interface GuestHost {
   call(name: string, args: readonly HostValue[]): HostValue | Promise<HostValue>;
   /** Whether callbacks (Timer, Pin.irq) are due: the guest runs them after the call it is in. */
   scheduled?(): boolean;
+  /**
+   * Calls `listener` (null: no more) when the script is wanted while it runs: Ctrl-C, and on a real
+   * clock a callback queued. An engine that cannot reach a script between its host calls
+   * otherwise (the .py worker in a loop with none) asks it to poll; a host call in progress
+   * carries both in its reply.
+   */
+  onWanted?(listener: (() => void) | null): void;
   /** Its console: an engine running the guest in this thread flushes it while the guest keeps the event loop (BoardOptions.console). */
   readonly console?: { flush?(): void; bytes?(data: Uint8Array): void | Promise<void> };
   /** TCP data an engine may move between host calls (the .py engine's shared memory); without it, every recv and send is a call. */

@@ -92,6 +92,7 @@ export async function runOnLan(spec: LanBoard, script: GuestScript, lan: Lan, op
         serial.rawRepl = false; // a hard reset starts the friendly REPL (pyexec_mode_kind's initial value)
         serial.booting();
         serial.onInterrupt = () => board.interrupt();
+        serial.onMaybeRunning = () => board.askScript();
         serial.onResetPin = () => board.halt();
         // inisetup.py's message, on the boot that formats the flash
         if (firstBoot && flash?.formatted && profile.flash.firstBootMessage) console(profile.flash.firstBootMessage + "\n");

@@ -47,6 +47,12 @@ export class BoardSerial implements SerialDevice {
 
   /** Ctrl-C while code runs: the Board raises KeyboardInterrupt. Set by the runner for each boot. */
   onInterrupt: () => void = () => {};
+  /**
+   * Ctrl-C after the REPL took its line and before it reads again: code may be running that has made
+   * no host call yet (`while True: pass`), which would tell (running()). The runner has the board
+   * ask it to poll (Board.askScript): its poll is such a call. Set by the runner for each boot.
+   */
+  onMaybeRunning: () => void = () => {};
   /** The reset circuit fired (EN released): the runner reboots the board. */
   onResetPin: () => void = () => {};
 
@@ -64,7 +70,10 @@ export class BoardSerial implements SerialDevice {
   write(data: Uint8Array): void {
     for (const byte of data) {
       if (byte === this.interruptChar && this.started && !this.atPrompt) this.onInterrupt();
-      else this.input.push(byte);
+      else {
+        this.input.push(byte);
+        if (byte === this.interruptChar && this.started && this.reader === null) this.onMaybeRunning();
+      }
     }
     this.wake();
   }

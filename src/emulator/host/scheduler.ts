@@ -5,8 +5,11 @@
  * at a time, never nested.
  */
 export class Scheduler {
-  /** `depth`: the port's MICROPY_SCHEDULER_DEPTH. */
-  constructor(private readonly depth = 4) {}
+  /** `depth`: the port's MICROPY_SCHEDULER_DEPTH; `queued`: called when a callback is queued. */
+  constructor(
+    private readonly depth = 4,
+    private readonly queued: () => void = () => {},
+  ) {}
 
   private queue: [handler: number, arg: number | string | null][] = [];
   private wake: (() => void) | null = null;
@@ -28,6 +31,7 @@ export class Scheduler {
     const wake = this.wake;
     this.wake = null;
     wake?.();
+    this.queued();
   }
 
   get pending(): boolean {

@@ -34,10 +34,8 @@ import { AREA_NEXT, AREA_TABLE, AREA_TABLE_BYTES, BLOCK, BLOCKS_PER_ATB } from "
 import { type CollectionCounts, markStackGuard, type MarkStackGuard } from "./mark-stack.ts";
 import { type ArgPins, argPins, qstrObject } from "./pinned-args.ts";
 import type { SafePoints, SandboxedMicroPython, WasmExports } from "./realm.ts";
+import { SCHED_IDLE, SCHED_PENDING } from "./sched-queue.ts";
 
-/** py/mpstate.h: MP_SCHED_IDLE, MP_SCHED_PENDING. */
-const SCHED_IDLE = 1;
-const SCHED_PENDING = 0;
 /** The least threshold set after a collection, in bytes: below it collections would run every few allocations. */
 const LEAST_THRESHOLD = 1024;
 /**
@@ -87,6 +85,9 @@ export interface Collector {
   dictLocals: number;
   /** MP_STATE_MEM(area)'s address: the heap's first area (memory-report.ts). */
   firstArea: number;
+  /** MP_STATE_VM(sched_state)'s address (an int16_t, py/mpstate.h) and None's word, for the scheduler's queue (sched-queue.ts). */
+  schedState: number;
+  none: number;
 }
 
 interface Env {
@@ -392,6 +393,8 @@ export function findCollector(env: Env): Collector {
     markStack: markStackGuard(() => new Int32Array(sandboxed.buffer()), firstArea, thresholdAddress, env.counts),
     dictLocals,
     firstArea,
+    schedState,
+    none: found.none,
   };
 }
 

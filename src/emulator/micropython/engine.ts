@@ -9,8 +9,10 @@ import { createDataChannel, DataChannelHost } from "./data-channel.ts";
 import { withFloatPrecision } from "./float-precision.ts";
 import { withGcAllocSkip } from "./gc-alloc-skip.ts";
 import { withLazyStrHash } from "./lazy-str-hash.ts";
+import { withSharedMemory } from "./shared-memory.ts";
 import { sharedCollectionCounts } from "./mark-stack.ts";
 import type { BoardBoot, HostReply, HostRequest, WorkerInput } from "./protocol.ts";
+import { Attention, type AttentionWords, isAttentionWords } from "./attention.ts";
 
 /** The guest library's folder; src/ ships with the package, so the CLI bundle in dist/ reads it there too. */
 const GUEST_DIR = path.join(packageRoot(), "src/emulator/micropython/guest");
@@ -28,8 +30,9 @@ let wasmFile: Promise<Uint8Array> | undefined;
 const wasm = new Map<number, Promise<WebAssembly.Module>>();
 /**
  * MicroPython's WebAssembly printing floats with `floatDigits` digits (float-precision.ts), hashing
- * new str and bytes objects when needed (lazy-str-hash.ts) and finding free blocks past full
- * stretches of the heap 32 blocks at a time (gc-alloc-skip.ts), compiled
+ * new str and bytes objects when needed (lazy-str-hash.ts), finding free blocks past full
+ * stretches of the heap 32 blocks at a time (gc-alloc-skip.ts) and with a shared memory
+ * (shared-memory.ts), compiled
  * once per process for each; each board's worker instantiates its own.
  */
 function compiledWasm(floatDigits: number): Promise<WebAssembly.Module> {
@@ -39,7 +42,7 @@ function compiledWasm(floatDigits: number): Promise<WebAssembly.Module> {
   if (!module) {
     // Read once for every digit count (a lab of ESP8266s and other boards compiles two).
     wasmFile ??= readFile(require.resolve("@micropython/micropython-webassembly-pyscript/micropython.wasm"));
-    module = wasmFile.then((bytes) => compile(withGcAllocSkip(withLazyStrHash(withFloatPrecision(bytes, floatDigits)))));
+    module = wasmFile.then((bytes) => compile(withSharedMemory(withGcAllocSkip(withLazyStrHash(withFloatPrecision(bytes, floatDigits))))));
     wasm.set(floatDigits, module);
   }
   return module;
@@ -95,6 +98,8 @@ export class MicroPythonEngine implements GuestEngine {
   private readonly data = createDataChannel();
   /** The run in progress: its host, its data channel, and how it ends. */
   private current: { host: GuestHost; channel: DataChannelHost; end(outcome: RunOutcome): void } | undefined;
+  /** The way to the script between its host calls, once the worker has booted (attention.ts). */
+  private attention: Attention | undefined;
 
   private constructor(
     private readonly wasm: WebAssembly.Module,
@@ -110,8 +115,11 @@ export class MicroPythonEngine implements GuestEngine {
 
   run(host: GuestHost): Promise<RunOutcome> {
     return new Promise<RunOutcome>((end) => {
-      const channel = new DataChannelHost(this.data, host, (name, args) => answer(host, name, args));
+      const channel = new DataChannelHost(this.data, host, (name, args) => this.answer(host, name, args));
       this.current = { host, channel, end };
+      // Also while a host call is answered: its reply may not carry it (a console write takes no
+      // Ctrl-C); the worker's next call clears the request, its next branch polls.
+      host.onWanted?.(() => this.attention?.ask());
       channel.serve();
       if (this.worker) {
         Atomics.store(this.signal, 1, 1);
@@ -143,12 +151,15 @@ export class MicroPythonEngine implements GuestEngine {
       const run = this.current;
       if (!run) return;
       run.channel.settle(name);
-      port1.postMessage(await answer(run.host, name, args));
+      port1.postMessage(await this.answer(run.host, name, args));
       Atomics.store(this.signal, 0, 1);
       Atomics.notify(this.signal, 0);
     });
-    // What the script sent last goes out before the run's end closes its sockets.
-    worker.on("message", (outcome: RunOutcome) => this.finish(outcome, true));
+    worker.on("message", (message: RunOutcome | AttentionWords) => {
+      if (isAttentionWords(message)) this.attention = new Attention(message);
+      // What the script sent last goes out before the run's end closes its sockets.
+      else this.finish(message, true);
+    });
     // The worker's own end (out of memory, an error outside the interpreter) is this board's fatal
     // error, never the process's: other boards run on.
     worker.once("error", (error) => this.finish(fatal(error?.name ?? ""), false));
@@ -162,10 +173,18 @@ export class MicroPythonEngine implements GuestEngine {
     const run = this.current;
     if (!run) return;
     this.current = undefined;
+    run.host.onWanted?.(null);
+    this.attention?.answered();
     if (settle) run.channel.settle("");
     run.channel.stop();
     if (outcome.kind !== "soft-reset") void this.dispose();
     run.end(outcome);
+  }
+
+  /** A host call of the worker (a port message or a data call): its reply carries what the host wants, so no request is left. */
+  private answer(host: GuestHost, name: string, args: HostRequest["args"]): HostReply | Promise<HostReply> {
+    this.attention?.answered();
+    return answer(host, name, args);
   }
 
   async dispose(): Promise<void> {

@@ -69,6 +69,7 @@ async function run(bytes: Uint8Array): Promise<string> {
     onInvokes: () => {},
     invokesPerCall: 1 << 30,
     onSafePoint: () => {},
+    onAttention: () => {},
     mayGrowHeap: () => true,
     consoleByte: (byte) => out.push(byte),
     stdinByte: null,

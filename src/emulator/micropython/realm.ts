@@ -52,6 +52,8 @@ export interface RealmOptions {
   invokesPerCall: number;
   /** At a safe point of the VM, with a collection asked for (watchCollections): collect now (collector.ts). */
   onSafePoint(): void;
+  /** At the VM's branch, while counting, with the main thread's request set (watchAttention): poll now (attention.ts). */
+  onAttention(): void;
   /** Whether the wasm memory may still grow. */
   mayGrowHeap(): boolean;
   /** One byte the interpreter wrote to stdout or stderr. */
@@ -84,6 +86,8 @@ export interface SandboxedMicroPython {
   logInvokes(on: boolean): string;
   /** Collect at the VM's safe points from now on: the addresses, table indexes and types collector.ts found. */
   watchCollections(found: SafePoints): void;
+  /** From now on (after watchCollections) the VM's branches answer the main thread's request at this word's address (attention.ts). */
+  watchAttention(request: number): void;
   /** Registers a JS module for Python whose functions are wrappers, made inside, of `functions`. */
   registerJsModule(name: string, functions: Record<string, OuterFunction>): void;
   /** Freezes the context's built-ins: call once the glue's setup is done, before untrusted Python runs. */
@@ -219,7 +223,7 @@ const INSIDE = `"use strict";
     return result;
   };
   const onInvokes = wrap(hooks.onInvokes), mayGrowHeap = wrap(hooks.mayGrowHeap), consoleByte = wrap(hooks.consoleByte);
-  const onSafePoint = wrap(hooks.onSafePoint);
+  const onSafePoint = wrap(hooks.onSafePoint), onAttention = wrap(hooks.onAttention);
   const stdinByte = hooks.stdinByte ? wrap(hooks.stdinByte) : null;
   const glueMessage = wrap(hooks.glueMessage);
   let exports = null;
@@ -235,7 +239,9 @@ const INSIDE = `"use strict";
   const frameFn = new Int32Array(FRAMES), frameArg1 = new Int32Array(FRAMES), frameArg2 = new Int32Array(FRAMES), frameArg3 = new Int32Array(FRAMES), frameArg4 = new Int32Array(FRAMES);
   // Collection at the VM's safe points (collector.ts), off until watchCollections(): no table
   // index is -1, and the flag read is of a byte that stays 0.
-  let gc = null, words = null, handlePending = -1, flags = new Uint8Array(1), pendingFlag = 0, ourPending = false;
+  let gc = null, words = null, halves = null, handlePending = -1, flags = new Uint8Array(1), pendingFlag = 0, ourPending = false;
+  // The main thread's request word (a word index; 0: none yet), set while it wants the script (attention.ts).
+  let attention = 0;
   // The interpreter's allocation count and threshold (unsigned), off until then: 0 < 1.
   let counters = Uint32Array.of(0, 0, 1), allocAmount = 1;
   // Start-up probes: the (index, first argument) of each counted invoke, while set.
@@ -245,6 +251,9 @@ const INSIDE = `"use strict";
   // invoke already unless it is of mp_handle_pending.
   const counted = function (index, arg1, at) {
     if (index === handlePending) {
+      // The main thread made the scheduler pending (attention.ts): Ctrl-C or a callback is due.
+      // Polled before the call runs, so what the poll schedules runs in this very check (py/scheduler.c).
+      if (attention !== 0 && words[attention] !== 0) onAttention();
       if (arg1 === 1 && atSafePoint(at)) return;
       --invokesLeft;
     }
@@ -275,9 +284,11 @@ const INSIDE = `"use strict";
     ourPending = false;
     return true;
   };
-  // A collection is asked for: the VM calls mp_handle_pending at its next branch (scheduler idle only: never over Ctrl-C or a callback).
+  // A collection is asked for: the VM calls mp_handle_pending at its next branch (scheduler idle only:
+  // never over Ctrl-C or a callback). sched_state is an int16_t; sched_len and sched_idx share its
+  // word (py/mpstate.h v1.27.0 239-251), so it is read alone: once a callback ran, sched_idx is not 0.
   const askForSafePoint = function () {
-    if (words[gc.schedState] === gc.idle) { words[gc.schedState] = gc.pending; ourPending = true; }
+    if (halves[gc.schedState] === gc.idle) { halves[gc.schedState] = gc.pending; ourPending = true; }
   };
   const isType = (object, type) => (object & 3) === 0 && object > 0 && object < flags.length && words[object >> 2] === type;
   // The library's functions and closures carry copies of these two types, printed and looked up as
@@ -456,11 +467,15 @@ const INSIDE = `"use strict";
       const buffer = Reflect.apply(bufferOf, exports.memory, []);
       flags = new Uint8Array(buffer);
       words = new Int32Array(buffer);
+      halves = new Int16Array(buffer);
       counters = new Uint32Array(buffer);
       allocAmount = allocAmountAt >> 2;
-      gc = { schedState: schedState >> 2, idle, pending, callN, call0, callMethod, callVar, iterNext, funType, genType, boundType, closureType, typeType, exec, none, dir, nameLookup };
+      gc = { schedState: schedState >> 1, idle, pending, callN, call0, callMethod, callVar, iterNext, funType, genType, boundType, closureType, typeType, exec, none, dir, nameLookup };
       pendingFlag = pendingFlagAt;
       handlePending = handlePendingIndex;
+    },
+    watchAttention(request) {
+      attention = request >> 2;
     },
     builtinFunctionTypes(fun, closure) {
       builtinFun = fun;
@@ -526,6 +541,7 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
   const hooks = Object.create(null) as Record<string, unknown>;
   hooks.onInvokes = guard(() => options.onInvokes());
   hooks.onSafePoint = guard(() => options.onSafePoint());
+  hooks.onAttention = guard(() => options.onAttention());
   hooks.mayGrowHeap = guard(() => options.mayGrowHeap());
   hooks.consoleByte = guard((byte) => {
     if (typeof byte === "number") options.consoleByte(byte);
@@ -567,6 +583,7 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
     logInvokes: (on) => String(inside.logInvokes(on)),
     watchCollections: (f) =>
       inside.watchCollections(f.pendingFlag, f.allocAmount, f.schedState, f.idle, f.pending, f.handlePending, f.callN, f.call0, f.callMethod, f.callVar, f.iterNext, f.funType, f.genType, f.boundType, f.closureType, f.typeType, f.exec, f.none, f.dir, f.nameLookup),
+    watchAttention: (request) => inside.watchAttention(request),
     builtinFunctionTypes: (fun, closure) => inside.builtinFunctionTypes(fun, closure),
     describe: (error) => {
       const text = inside.describe(error);
@@ -608,6 +625,7 @@ interface Inside {
   invokeStack(): unknown;
   logInvokes(on: boolean): unknown;
   watchCollections(...found: number[]): void;
+  watchAttention(request: number): void;
   describe(error: unknown): unknown;
   builtinFunctionTypes(fun: number, closure: number): void;
   saveProxies(): void;

@@ -30,7 +30,7 @@ function ulebBytes(value: number): number[] {
 }
 
 /** The section `id`'s contents, from the module's section headers; `header`: where its id byte is. */
-function section(wasm: Uint8Array, id: number): { header: number; start: number; end: number } | undefined {
+export function section(wasm: Uint8Array, id: number): { header: number; start: number; end: number } | undefined {
   for (let at = 8; at < wasm.length; ) {
     const { value: size, next: start } = uleb(wasm, at + 1);
     if (wasm[at] === id) return { header: at, start, end: start + size };

@@ -16,6 +16,8 @@ import { AREA_POOL } from "./gc-heap.ts";
 import { type MemoryReport, memoryReport } from "./memory-report.ts";
 import { findPythonStack, type PythonStack } from "./python-stack.ts";
 import { loadSandboxedMicroPython, type WasmExports } from "./realm.ts";
+import { findSchedQueue, type SchedQueue } from "./sched-queue.ts";
+import type { AttentionWords } from "./attention.ts";
 
 const input = workerData as WorkerInput;
 const { signal, port } = input;
@@ -99,15 +101,19 @@ function raiseIfInterrupted(reply: HostReply): void {
 
 /**
  * emscripten's setjmp/longjmp helpers (invoke_*) run around nearly every C call the VM makes, so
- * they are where a busy loop still notices Ctrl-C: this runs once every POLL_EVERY_CALLS of them.
+ * they are where a busy loop still notices Ctrl-C: this runs once every POLL_EVERY_CALLS of them,
+ * and (`asked`) at the VM's next branch when the main thread asks (attention.ts), also in a loop
+ * that calls no C function. Callbacks due run at the VM's branch as the firmware runs an IRQ's
+ * (sched-queue.ts), not only after the script's next host call.
  */
-function poll(): void {
+function poll(asked = false): void {
   collector.checkGrowth();
-  if (performance.now() < nextPollAt) return;
+  if (!asked && performance.now() < nextPollAt) return;
   flushConsole();
   const reply = hostCall("poll", []);
   nextPollAt = "instant" in reply && reply.instant ? performance.now() + POLL_PAUSE_AFTER_INSTANT_MS : 0;
   raiseIfInterrupted(reply);
+  if (reply.scheduled) schedQueue.schedule();
 }
 
 // The console: bytes from print() go to the host's write() a line at a time, and before any
@@ -211,6 +217,7 @@ function callDepth(): Int32Array {
 }
 
 let pythonStack!: PythonStack;
+let schedQueue!: SchedQueue;
 let collector!: Collector;
 let library!: LibraryFirst;
 let spare!: SpareHeap;
@@ -470,6 +477,10 @@ const bridge = {
   probe(): void {
     if (callDepthAddress === -1) depthSnapshots.push(staticData());
   },
+  /** A KeyboardInterrupt a callback's host call got (_host.py run_at_branch): raised again at the VM's next branch. */
+  interrupt(): void {
+    wasm.mp_sched_keyboard_interrupt();
+  },
   /** Around a write of sys.stdout.buffer: what was printed before is text, what comes until false is raw bytes. */
   rawOutput(on: unknown): void {
     flushConsole();
@@ -512,6 +523,7 @@ const sandboxed = await loadSandboxedMicroPython(interpreterHeapBytes(input.heap
   onInvokes: poll,
   invokesPerCall: POLL_EVERY_CALLS,
   onSafePoint: () => collectGarbage(),
+  onAttention: () => poll(true),
   // Once the heap is capped, the wasm memory may not grow, so malloc() cannot add Python heap.
   mayGrowHeap: () => heapMayGrow,
   consoleByte: onConsoleByte,
@@ -570,8 +582,17 @@ mp.runPython(
   `import sys\nsys.path.insert(0, "/boardsim")\nimport _boardsim\n_boardsim.setup(_script, _name, _heap)\ndel _script, _name, _heap, _boardsim, sys`,
 );
 if (typeof input.source !== "string") mp.FS.unlink("/boardsim/.source");
+// No branch of the VM after the schedules (a lambda's call and a tuple: no jump), which would run
+// the entries before the probe has read and removed them.
+const scheduleProbe = "(lambda h: (h.schedule_at_branch(), h.schedule_at_branch()))(__import__('_boardsim')._host)";
+schedQueue = findSchedQueue(() => sandboxed.buffer(), staticData, () => runLibrary(scheduleProbe), collector.schedState, collector.none);
+const attentionRequest = wasm.malloc(4);
+new Int32Array(sandboxed.buffer())[attentionRequest >> 2] = 0;
 capHeap();
 collector.watch();
+sandboxed.watchAttention(attentionRequest);
+// The memory is shared (shared-memory.ts): the main thread reaches a script that makes no host call (attention.ts).
+parentPort!.postMessage({ attention: { memory: sandboxed.buffer() as unknown as SharedArrayBuffer, request: attentionRequest, schedState: collector.schedState } } satisfies AttentionWords);
 sandboxed.lockdown();
 scriptStarted = true;
 setInBridge(false);

@@ -7,6 +7,7 @@ import io
 import json
 import sys
 import uctypes
+from micropython import schedule as _native_schedule
 from gc import collect as _native_collect  # the interpreter's: only asks for a collection (see _gc.py)
 
 
@@ -169,7 +170,7 @@ def _bridge(js):
     js.pins(uctypes.addressof(_pins), len(_pins))
     call_fns = (js_pause, js_call, js_resume, read_reply)
     data_fns = (js_pause, js_data, js_resume, read_reply)
-    return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, may_collect, memory, clear_stack, spare, json.loads(js.lent())
+    return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, may_collect, memory, clear_stack, spare, js.interrupt, json.loads(js.lent())
 
 
 # The worker collects garbage at host calls, but not while an instance is being constructed with
@@ -228,7 +229,7 @@ def _bytes_at(address, n):
         return uctypes.bytes_at(address, n)
 
 
-call, _data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, _may_collect, memory, clear_stack, spare, lent = _bridge(__import__("_boardsim_js"))
+call, _data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, _may_collect, memory, clear_stack, spare, _interrupt, lent = _bridge(__import__("_boardsim_js"))
 del _bridge  # run once: kept, the table of its 15 nested functions' code was marked at every collection
 # Where the lent copy's parts start (data-channel.ts LentData.layout: words, reply region,
 # read-ahead, sends, end): a recv data call's bytes are in the reply region (_hostdata.py views the rest).
@@ -304,9 +305,31 @@ def run_scheduled():
                 fn(arg)
             except BaseException as exc:
                 print(format_exception(exc))
-        call("schedDone")  # its reply's callbacks-due bit runs none here (_in_callback)
+        return call("schedDone")  # whether more are due; its reply's callbacks-due bit runs none here (_in_callback)
     finally:
         _in_callback[0] = False
+
+
+def run_at_branch(_):
+    # Queued in the interpreter's scheduler by the worker at a poll that found callbacks due while
+    # the script made no host call (sched-queue.ts); the VM runs it at a branch with the scheduler
+    # locked (py/scheduler.c mp_sched_run_pending), one callback, the next at a later branch.
+    try:
+        more = run_scheduled()
+    except KeyboardInterrupt:
+        # Ctrl-C reached the take (a host call): the script's, as the firmware raises a pending one
+        # at its next check (py/scheduler.c mp_sched_keyboard_interrupt), not printed as a callback's.
+        _interrupt()
+        return
+    if more:
+        try:
+            schedule_at_branch()
+        except RuntimeError:
+            pass  # the scheduler's queue is full (the script's micropython.schedule): the next poll queues it
+
+
+def schedule_at_branch():
+    _native_schedule(run_at_branch, None)
 
 
 info = call("boardInfo")
