@@ -174,6 +174,13 @@ export interface BoardProfile {
      */
     dnsNameErrno: number;
     /**
+     * The bare OSError number of a name lookup on a board without a DNS server (its station never
+     * given one): lwIP 2.x's dns_gethostbyname refuses it with ERR_VAL, -6 as modlwip raises it;
+     * ESP-IDF's getaddrinfo makes that EAI_FAIL, -202. (With a server but no joined station the
+     * query goes unanswered: dnsFailureErrno.)
+     */
+    dnsNoServerErrno: number;
+    /**
      * connect() to an address nobody answers: lwIP resends the SYN every `rtoMs` (its initial RTO,
      * LWIP_TCP_RTO_TIME; no doubling in SYN_SENT), `retransmissions` times (TCP_SYNMAXRTX), then
      * aborts: ECONNABORTED (src/network-sim/tcp/syn-retries.ts).

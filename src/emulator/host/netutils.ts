@@ -69,17 +69,27 @@ const DNS_MAX_NAME_LENGTH = 256;
 /**
  * A name as the simulated router's DNS resolves it (its hosts table), a numeric address as it is;
  * an unknown name fails at once with the board's lookup error (a real router may take its DNS
- * timeout: UNVERIFIED).
+ * timeout: UNVERIFIED). Only a station that joined reaches the router: before that a board has
+ * no DNS server (ifconfig()'s fourth field 0.0.0.0, dnsNoServerErrno) or one it cannot reach,
+ * whose query lwIP resends unanswered and then fails (about 7 s on the lwIP ports,
+ * board-numbers.md §1d; here at once, as an unknown name).
  */
 export function lookup(board: BoardContext, host: string): string {
   // dns_gethostbyname refuses an empty name and checks the length before it reads an address (lwIP
   // src/core/dns.c), so even "1.2.3.4" padded with spaces past it is refused. (The ESP32 asks for
   // "0.0.0.0" where its script gave "": esp32Getaddrinfo.)
   if (host === "" || Buffer.byteLength(host) >= DNS_MAX_NAME_LENGTH) throw new GuestException("OSError", [board.profile.socket.dnsNameErrno]);
-  const ip = ip4addrAton(host) ?? board.lan.dns.resolve(host);
+  const literal = ip4addrAton(host);
+  if (literal !== null) return literal;
+  const { socket } = board.profile;
+  if (!board.sta.isConnected()) {
+    board.log.warn({ host }, `DNS: no answer for "${host}": the board's WiFi station has not connected (wlan.connect(...) and wait for wlan.isconnected() first)`);
+    throw new GuestException("OSError", [board.sta.ifconfig()[3] === "0.0.0.0" ? socket.dnsNoServerErrno : socket.dnsFailureErrno]);
+  }
+  const ip = board.lan.dns.resolve(host);
   if (ip !== null) return ip;
   board.log.warn({ host }, `DNS: no address for "${host}" (add it with --hosts ${host}=IP or the lab file's hosts:)`);
-  throw new GuestException("OSError", [board.profile.socket.dnsFailureErrno]);
+  throw new GuestException("OSError", [socket.dnsFailureErrno]);
 }
 
 /** The chapter's scripts ship with host = "********" for the student to fill in: say what to put there. */
