@@ -210,6 +210,44 @@ for host in ("10.0.0.1" + " " * 248, "${name}" + "." * 3):
   });
 });
 
+describe("TCP PCBs on the lwIP raw-API ports", () => {
+  // socket() takes a PCB from MEMP_NUM_TCP_PCB (5: rp2's lwIP opt.h default, the ESP8266 SDK's
+  // register; modlwip.c lwip_socket_make_new raises ENOMEM when tcp_new fails); listen() frees it
+  // for one of MEMP_NUM_TCP_PCB_LISTEN (lwIP core/tcp.c tcp_listen_with_backlog_and_err), and each
+  // connection lwIP accepts takes one (tcp_listen_input → tcp_alloc). So a server with 4 clients
+  // can still open a 5th socket, and with that one closed accepts a 5th client.
+  it.each(LWIP)("%s: a listening socket holds none of the 5 PCBs: 4 clients and one more socket(), then ENOMEM", async (board) => {
+    const lab = new Lab({ timing: "fast" });
+    const { board: b } = await runPy(
+      board,
+      `s = socket.socket()
+s.bind(("0.0.0.0", 8000))
+s.listen(5)
+print("listening")
+conns = [s.accept()[0] for _ in range(4)]
+extra = []
+try:
+    while True:
+        extra.append(socket.socket())
+except OSError as e:
+    print(len(conns), "clients,", len(extra), "more sockets:", e)
+extra.pop().close()
+print("ready")
+conns.append(s.accept()[0])
+print(len(conns), "clients")
+`,
+      { lab },
+    );
+    await b.waitFor("listening");
+    const clients = [];
+    for (let i = 0; i < 4; i++) clients.push(await lab.until(lab.pc.connect("192.168.1.100", 8000)));
+    await b.waitFor("ready");
+    clients.push(await lab.until(lab.pc.connect("192.168.1.100", 8000)));
+    expect(await b.finished()).toEqual({ kind: "finished" });
+    expect(b.lines().slice(3)).toEqual(["4 clients, 1 more sockets: [Errno 12] ENOMEM", "ready", "5 clients"]);
+  });
+});
+
 describe("socket stream methods (py/stream.c)", () => {
   it.each(BOARDS)("%s: makefile() is the socket; readline, read(n), readinto, read() to the end; write returns the count", async (board) => {
     const lab = new Lab({ timing: "fast" });

@@ -186,7 +186,11 @@ export interface BoardProfile {
      * aborts: ECONNABORTED (src/network-sim/tcp/syn-retries.ts).
      */
     syn: { rtoMs: number; retransmissions: number };
-    /** How many TCP sockets can be open at once, and what socket() raises beyond that. */
+    /**
+     * How many TCP sockets socket() can make, and what it raises beyond that: ESP32 descriptors (any
+     * open socket, listening too); tcp_new()'s PCBs on the raw-API ports, where a listening socket
+     * holds none (host/socket-table.ts checkTcpRoom).
+     */
     maxSockets: number;
     socketsExhausted: ErrnoName;
     /**

@@ -55,7 +55,7 @@ export function modsocket(board: BoardContext) {
         if (sockets.open(UdpSocket) >= udpPcbs) throw new NetError(socketsExhausted);
         return sockets.add(new UdpSocket(sockets.host));
       }
-      if (sockets.open(TcpSocket) >= maxSockets) throw new NetError(socketsExhausted);
+      sockets.checkTcpRoom();
       return sockets.add(new TcpSocket(sockets.host));
     },
     socketConnect: (id: number, addr: HostValue): null | Promise<null> => {
