@@ -130,6 +130,44 @@ for host, port in (("micropython.org", 80), ("192.168.1.2", 70000)):
     ]);
   });
 
+  // Before the station joined, a name reaches no DNS server: none at all where ifconfig()'s DNS is
+  // 0.0.0.0 (lwIP 2.x dns.c dns_gethostbyname_addrtype: ERR_VAL, raised raw by modlwip.c v1.23.0
+  // lines 1785-1800; ESP-IDF's netdb.c makes it EAI_FAIL), an unreachable one after active(True) on
+  // the Pico W (cyw43's 8.8.8.8) and always on the ESP8266 (lwIP 1.4's OpenDNS default): lwIP
+  // resends the query for 7 s (dns.c dns_check_entry), then lwip_getaddrinfo_cb's -2. An address
+  // needs no DNS. After connecting, the name resolves. (Seconds in the board's clock.)
+  it.each([
+    ["pico_w", "-6 0", "-2 7"],
+    ["esp32", "-202 0", "-202 0"],
+    ["esp8266", "-2 7", "-2 7"],
+  ] as const)("%s: a name before the WiFi joined is OSError (errno, seconds) %s (inactive), %s (active, not connected); an address resolves", async (board, inactive, active) => {
+    const lab = new Lab({ timing: "fast", hosts: { "example.com": "192.168.1.2" } });
+    const b = await lab.addBoard({
+      name: "py",
+      board,
+      fileName: "main.py",
+      source: `import network, socket, time
+def lookup(host):
+    t = time.ticks_ms()
+    try:
+        print(socket.getaddrinfo(host, 80)[0][-1])
+    except OSError as e:
+        print("OSError", e.errno, time.ticks_diff(time.ticks_ms(), t) // 1000)
+wlan = network.WLAN(network.STA_IF)
+lookup("example.com")
+lookup("10.0.0.1")
+wlan.active(True)
+lookup("example.com")
+wlan.connect("boardsim-lab", "micropython")
+while not wlan.isconnected():
+    time.sleep_ms(100)
+lookup("example.com")
+`,
+    });
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual([`OSError ${inactive}`, "('10.0.0.1', 80)", `OSError ${active}`, "('192.168.1.2', 80)"]);
+  });
+
   it.each([
     ["pico_w", -16],
     ["esp32", -202],
@@ -171,6 +209,44 @@ for host in ("10.0.0.1" + " " * 248, "${name}" + "." * 3):
     const conn = await lab.until(server.accept());
     expect((await lab.until(allBytes(conn))).toString()).toBe("hi");
     expect(await board.finished()).toEqual({ kind: "finished" });
+  });
+});
+
+describe("TCP PCBs on the lwIP raw-API ports", () => {
+  // socket() takes a PCB from MEMP_NUM_TCP_PCB (5: rp2's lwIP opt.h default, the ESP8266 SDK's
+  // register; modlwip.c lwip_socket_make_new raises ENOMEM when tcp_new fails); listen() frees it
+  // for one of MEMP_NUM_TCP_PCB_LISTEN (lwIP core/tcp.c tcp_listen_with_backlog_and_err), and each
+  // connection lwIP accepts takes one (tcp_listen_input → tcp_alloc). So a server with 4 clients
+  // can still open a 5th socket, and with that one closed accepts a 5th client.
+  it.each(LWIP)("%s: a listening socket holds none of the 5 PCBs: 4 clients and one more socket(), then ENOMEM", async (board) => {
+    const lab = new Lab({ timing: "fast" });
+    const { board: b } = await runPy(
+      board,
+      `s = socket.socket()
+s.bind(("0.0.0.0", 8000))
+s.listen(5)
+print("listening")
+conns = [s.accept()[0] for _ in range(4)]
+extra = []
+try:
+    while True:
+        extra.append(socket.socket())
+except OSError as e:
+    print(len(conns), "clients,", len(extra), "more sockets:", e)
+extra.pop().close()
+print("ready")
+conns.append(s.accept()[0])
+print(len(conns), "clients")
+`,
+      { lab },
+    );
+    await b.waitFor("listening");
+    const clients = [];
+    for (let i = 0; i < 4; i++) clients.push(await lab.until(lab.pc.connect("192.168.1.100", 8000)));
+    await b.waitFor("ready");
+    clients.push(await lab.until(lab.pc.connect("192.168.1.100", 8000)));
+    expect(await b.finished()).toEqual({ kind: "finished" });
+    expect(b.lines().slice(3)).toEqual(["4 clients, 1 more sockets: [Errno 12] ENOMEM", "ready", "5 clients"]);
   });
 });
 

@@ -540,6 +540,60 @@ print(binascii.hexlify(s.digest()))
     ]);
   });
 
+  // extmod/modcryptolib.c v1.23.0, MICROPY_PY_CRYPTOLIB on all three (rp2 mpconfigport.h:115, esp32
+  // :107, ESP8266_GENERIC mpconfigboard.h:15), without CTR or the MODE_* names (py/mpconfig.h:1695-1701,
+  // set by no port). Ciphertexts: NIST SP 800-38A F.1.1, F.1.5 (ECB) and F.2.1, F.2.5 (CBC, the chain
+  // running on across calls, :202-204); errors in make_new's and aes_process's order (:214-305).
+  it.each(BOARDS)("%s: cryptolib.aes encrypts and decrypts ECB and CBC as NIST's vectors, with the firmware's errors", async (board) => {
+    const lines = await printed(
+      board,
+      `import cryptolib
+from binascii import hexlify, unhexlify
+print(cryptolib, [n for n in dir(cryptolib) if not n.startswith("__")], cryptolib.aes)
+p = unhexlify("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51")
+iv = bytes(range(16))
+for key in ("2b7e151628aed2a6abf7158809cf4f3c", "603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4"):
+    k = unhexlify(key)
+    ecb = cryptolib.aes(k, 1)
+    print(ecb, hexlify(ecb.encrypt(p)))
+    cbc = cryptolib.aes(k, 2, iv)
+    c = cbc.encrypt(p[:16]) + cbc.encrypt(bytearray(p[16:]))
+    print(hexlify(c))
+    buf = bytearray(32)
+    d = cryptolib.aes(k, 2, iv)
+    print(d.decrypt(c, buf) is buf, buf == p)
+for f in (lambda: cryptolib.aes(k, 6, iv), lambda: cryptolib.aes(k[:24], 1), lambda: cryptolib.aes(k, 2),
+          lambda: cryptolib.aes(k, 1, b"1"), lambda: cryptolib.aes(k, "1"), lambda: cryptolib.aes(5, 1),
+          lambda: d.encrypt(p), lambda: d.decrypt(b"abc"), lambda: d.decrypt(p, bytearray(16)),
+          lambda: d.decrypt(p, b"x" * 32), lambda: cryptolib.MODE_CBC):
+    try:
+        print(f())
+    except Exception as e:
+        print(type(e).__name__, e)
+`,
+    );
+    expect(lines).toEqual([
+      "<module 'cryptolib'> ['aes'] <class 'aes'>",
+      "<aes> b'3ad77bb40d7a3660a89ecaf32466ef97f5d3d58503b9699de785895a96fdbaaf'",
+      "b'7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2'",
+      "True True",
+      "<aes> b'f3eed1bdb5d2a03c064b5a7e3db181f8591ccb10d410ed26dc5ba74a31362870'",
+      "b'f58c4c04d6e5f1ba779eabfb5f7bfbd69cfc4e967edb808d679f777bc6702c7d'",
+      "True True",
+      "ValueError mode",
+      "ValueError key",
+      "ValueError IV",
+      "ValueError IV",
+      "TypeError can't convert str to int",
+      "TypeError object with buffer protocol required",
+      "ValueError can't encrypt & decrypt",
+      "ValueError blksize % 16",
+      "ValueError output too small",
+      "TypeError object with buffer protocol required",
+      expect.stringMatching(/^AttributeError .*MODE_CBC/),
+    ]);
+  });
+
   it.each([
     // ports/rp2/boards/manifest.py and RPI_PICO_W; ports/esp32/boards/manifest.py (upysh);
     // ports/esp8266/boards/ESP8266_GENERIC/manifest_2MiB.py (upysh, the 2 MiB+ build's manifest)

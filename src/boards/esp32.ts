@@ -199,6 +199,8 @@ export const esp32: BoardProfile = {
     dnsFailureErrno: -202,
     // lwip_getaddrinfo (api/netdb.c) turns netconn_gethostbyname's ERR_ARG into EAI_FAIL too.
     dnsNameErrno: -202,
+    // netconn_gethostbyname's ERR_VAL (no DNS server before DHCP) is EAI_FAIL too (api/netdb.c).
+    dnsNoServerErrno: -202,
     // IDF's lwIP Kconfig with LWIP_TCP_HIGH_SPEED_RETRANSMISSION (default y): CONFIG_LWIP_TCP_SYNMAXRTX
     // 12, CONFIG_LWIP_TCP_RTO_TIME 1500 ms; MicroPython's sdkconfig.base sets neither (board-numbers.md §3).
     syn: { rtoMs: 1500, retransmissions: 12 },

@@ -147,6 +147,10 @@ export const esp8266: BoardProfile = {
     // ERR_ARG is -12 in the SDK's lwIP 1.4 (include/lwip/err.h), the numbering modlwip.c v1.23.0
     // lines 209-232 tabulate for lwIP before 1.4.1.
     dnsNameErrno: -12,
+    // lwIP 1.4's dns_gethostbyname has no ERR_VAL check, and its DNS_SERVER_ADDRESS default
+    // (208.67.222.222, ifconfigInactive) is always there: the query goes unanswered (UNVERIFIED
+    // for a DNS server the script set to 0.0.0.0).
+    dnsNoServerErrno: -2,
     // TCP_SND_BUF 2×MSS(1460) (esp-open-lwip); TCP_WND is an SDK register, 4×MSS assumed (UNVERIFIED).
     sendBuffer: 2920,
     receiveWindow: 5840,

@@ -34,6 +34,9 @@ export const MODLWIP_SOCKET = {
   dnsFailureErrno: -2,
   // ERR_ARG in lwIP 2.x (src/include/lwip/err.h), raised as it is (modlwip.c v1.23.0 lines 1785-1800).
   dnsNameErrno: -16,
+  // ERR_VAL (lwIP 2.x src/core/dns.c dns_gethostbyname_addrtype: "prevent calling found callback if
+  // no server is set, return error instead"), raised as it is (modlwip.c v1.23.0 lines 1785-1800).
+  dnsNoServerErrno: -6,
   // LWIP_INCOMING_PACKET_QUEUE_LEN is 4 in v1.29; whether v1.23 already queued 4 is UNVERIFIED.
   udpReceiveQueue: 4,
 } as const;

@@ -136,7 +136,8 @@ export const picoW: BoardProfile = {
     // lwIP's defaults, which neither lwipopts_common.h nor ports/rp2's lwipopts.h override:
     // TCP_SYNMAXRTX 6, LWIP_TCP_RTO_TIME 3000 ms (lwIP src/include/lwip/opt.h; board-numbers.md §3).
     syn: { rtoMs: 3000, retransmissions: 6 },
-    // MEMP_NUM_TCP_PCB 5 (lwIP default): tcp_new fails, socket() raises ENOMEM.
+    // MEMP_NUM_TCP_PCB 5 (lwIP default): tcp_new fails, socket() raises ENOMEM; a listening socket
+    // holds a PCB of MEMP_NUM_TCP_PCB_LISTEN instead (listenPcbs).
     maxSockets: 5,
     socketsExhausted: "ENOMEM",
     // MEMP_NUM_UDP_PCB is 4 + 1 for the mDNS responder (board-numbers.md §3, lwipopts_common.h): 4 left

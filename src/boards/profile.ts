@@ -174,12 +174,23 @@ export interface BoardProfile {
      */
     dnsNameErrno: number;
     /**
+     * The bare OSError number of a name lookup on a board without a DNS server (its station never
+     * given one): lwIP 2.x's dns_gethostbyname refuses it with ERR_VAL, -6 as modlwip raises it;
+     * ESP-IDF's getaddrinfo makes that EAI_FAIL, -202. (With a server but no joined station the
+     * query goes unanswered: dnsFailureErrno.)
+     */
+    dnsNoServerErrno: number;
+    /**
      * connect() to an address nobody answers: lwIP resends the SYN every `rtoMs` (its initial RTO,
      * LWIP_TCP_RTO_TIME; no doubling in SYN_SENT), `retransmissions` times (TCP_SYNMAXRTX), then
      * aborts: ECONNABORTED (src/network-sim/tcp/syn-retries.ts).
      */
     syn: { rtoMs: number; retransmissions: number };
-    /** How many TCP sockets can be open at once, and what socket() raises beyond that. */
+    /**
+     * How many TCP sockets socket() can make, and what it raises beyond that: ESP32 descriptors (any
+     * open socket, listening too); tcp_new()'s PCBs on the raw-API ports, where a listening socket
+     * holds none (host/socket-table.ts checkTcpRoom).
+     */
     maxSockets: number;
     socketsExhausted: ErrnoName;
     /**

@@ -9,6 +9,7 @@ import { modmachine } from "./modmachine.ts";
 import { modtime } from "./modtime.ts";
 import { modwebrepl } from "./modwebrepl.ts";
 import { modhashlib } from "./modhashlib.ts";
+import { modcryptolib } from "./modcryptolib.ts";
 import { modos } from "./modos.ts";
 import { mphalport } from "./mphalport.ts";
 import { vfs_fat } from "./vfs_fat.ts";
@@ -48,6 +49,7 @@ export const MODULES: { [M in HostModuleName]: HostModule<M> } = {
   neopixel,
   modwebrepl,
   modhashlib,
+  modcryptolib,
   modos,
 };
 

@@ -1,5 +1,6 @@
 import { bufferOf, milliseconds } from "./arguments.ts";
-import { cString, esp32Getaddrinfo, inetAddress, lookup } from "./netutils.ts";
+import { cString, esp32Getaddrinfo, inetAddress, lookup, unansweredQueryMs } from "./netutils.ts";
+import { sleep } from "../../network-sim/clock/clock.ts";
 import { NetError } from "../../network-sim/errors.ts";
 import { TcpSocket } from "../../network-sim/tcp/tcp-socket.ts";
 import { type Datagram, UdpSocket } from "../../network-sim/udp/udp-socket.ts";
@@ -55,7 +56,7 @@ export function modsocket(board: BoardContext) {
         if (sockets.open(UdpSocket) >= udpPcbs) throw new NetError(socketsExhausted);
         return sockets.add(new UdpSocket(sockets.host));
       }
-      if (sockets.open(TcpSocket) >= maxSockets) throw new NetError(socketsExhausted);
+      sockets.checkTcpRoom();
       return sockets.add(new TcpSocket(sockets.host));
     },
     socketConnect: (id: number, addr: HostValue): null | Promise<null> => {
@@ -110,7 +111,7 @@ export function modsocket(board: BoardContext) {
      * Both ports read the host as a C string (modlwip.c v1.23.0 lines 1748-1781, v1.27.0 1791-1837:
      * mp_obj_str_get_str then dns_gethostbyname), so up to its first NUL: netutils.ts cString.
      */
-    socketGetaddrinfo: (host: string, portIn: number | string, family: number, type: number, proto: number, flags: number): HostValue => {
+    socketGetaddrinfo: (host: string, portIn: number | string, family: number, type: number, proto: number, flags: number): HostValue | Promise<HostValue> => {
       const { AF_INET, SOCK_STREAM } = profile.socket.constants as { AF_INET: number; SOCK_STREAM: number };
       if (esp32) {
         const [ip, port, name] = esp32Getaddrinfo(board, host, String(portIn));
@@ -121,7 +122,10 @@ export function modsocket(board: BoardContext) {
       if (!((family === 0 || family === AF_INET) && (type === 0 || type === SOCK_STREAM) && proto === 0 && flags === 0)) {
         board.console("Warning: unsupported getaddrinfo constraints\n");
       }
-      return [[AF_INET, SOCK_STREAM, 0, "", [lookup(board, cString(host)), portIn]]];
+      const name = cString(host);
+      const answer = (): HostValue => [[AF_INET, SOCK_STREAM, 0, "", [lookup(board, name), portIn]]];
+      const waitMs = unansweredQueryMs(board, name);
+      return waitMs > 0 ? sleep(board.clock, waitMs, board.signal).then(answer) : answer();
     },
     /** read([n]) / readinto(buf[, n]): n < 0 reads to the end of the stream; null is the firmware's None. */
     socketRead: (fd: number, size: number): ReadResult | Promise<ReadResult> => readLoop((max) => readOnce(sockets.get(fd), max), size, false),

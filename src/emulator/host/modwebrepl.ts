@@ -1,4 +1,3 @@
-import { NetError } from "../../network-sim/errors.ts";
 import { TcpSocket } from "../../network-sim/tcp/tcp-socket.ts";
 import { GuestException } from "../host-api.ts";
 import { WebReplSession } from "../webrepl/webrepl-server.ts";
@@ -25,7 +24,7 @@ export function modwebrepl(board: BoardContext) {
       if (password.length > 9) throw new GuestException("ValueError", []);
       stop();
       const { sockets } = board;
-      if (sockets.open(TcpSocket) >= board.profile.socket.maxSockets) throw new NetError(board.profile.socket.socketsExhausted);
+      sockets.checkTcpRoom();
       const socket = new TcpSocket(sockets.host);
       const id = sockets.add(socket);
       listener = id;

@@ -69,17 +69,50 @@ const DNS_MAX_NAME_LENGTH = 256;
 /**
  * A name as the simulated router's DNS resolves it (its hosts table), a numeric address as it is;
  * an unknown name fails at once with the board's lookup error (a real router may take its DNS
- * timeout: UNVERIFIED).
+ * timeout: UNVERIFIED). Only a station that joined reaches the router: before that a board has
+ * no DNS server (ifconfig()'s fourth field 0.0.0.0, dnsNoServerErrno) or one it cannot reach
+ * (dnsFailureErrno, after unansweredQueryMs on the raw-API ports).
  */
 export function lookup(board: BoardContext, host: string): string {
-  // dns_gethostbyname refuses an empty name and checks the length before it reads an address (lwIP
-  // src/core/dns.c), so even "1.2.3.4" padded with spaces past it is refused. (The ESP32 asks for
-  // "0.0.0.0" where its script gave "": esp32Getaddrinfo.)
-  if (host === "" || Buffer.byteLength(host) >= DNS_MAX_NAME_LENGTH) throw new GuestException("OSError", [board.profile.socket.dnsNameErrno]);
-  const ip = ip4addrAton(host) ?? board.lan.dns.resolve(host);
+  if (refusedName(host)) throw new GuestException("OSError", [board.profile.socket.dnsNameErrno]);
+  const literal = ip4addrAton(host);
+  if (literal !== null) return literal;
+  const { socket } = board.profile;
+  if (!board.sta.isConnected()) {
+    board.log.warn({ host }, `DNS: no answer for "${host}": the board's WiFi station has not connected (wlan.connect(...) and wait for wlan.isconnected() first)`);
+    throw new GuestException("OSError", [board.sta.ifconfig()[3] === "0.0.0.0" ? socket.dnsNoServerErrno : socket.dnsFailureErrno]);
+  }
+  const ip = board.lan.dns.resolve(host);
   if (ip !== null) return ip;
   board.log.warn({ host }, `DNS: no address for "${host}" (add it with --hosts ${host}=IP or the lab file's hosts:)`);
-  throw new GuestException("OSError", [board.profile.socket.dnsFailureErrno]);
+  throw new GuestException("OSError", [socket.dnsFailureErrno]);
+}
+
+/**
+ * dns_gethostbyname refuses an empty name and checks the length before it reads an address (lwIP
+ * src/core/dns.c), so even "1.2.3.4" padded with spaces past it is refused. (The ESP32 asks for
+ * "0.0.0.0" where its script gave "": esp32Getaddrinfo.)
+ */
+function refusedName(host: string): boolean {
+  return host === "" || Buffer.byteLength(host) >= DNS_MAX_NAME_LENGTH;
+}
+
+/**
+ * lwIP's DNS client resends a query nobody answers after 1, 1, 2 and 3 s and gives up at the 4th
+ * (src/core/dns.c dns_check_entry: DNS_TMR_INTERVAL 1000, DNS_MAX_RETRIES 4, the timer set to the
+ * retry count; lwIP 1.4 the same), then lwip_getaddrinfo_cb reports -2 (board-numbers.md §1d).
+ */
+const UNANSWERED_QUERY_MS = 7000;
+
+/**
+ * How long modlwip's getaddrinfo waits on a query for `host` before lookup() gives its answer: the
+ * retries above where the query goes to a DNS server the board cannot reach (its station has not
+ * joined; a station that joins meanwhile gets the answer), 0 where no query goes out (an address,
+ * a refused name, no DNS server, a joined station whose router answers at once).
+ */
+export function unansweredQueryMs(board: BoardContext, host: string): number {
+  if (refusedName(host) || ip4addrAton(host) !== null || board.sta.isConnected()) return 0;
+  return board.sta.ifconfig()[3] === "0.0.0.0" ? 0 : UNANSWERED_QUERY_MS;
 }
 
 /** The chapter's scripts ship with host = "********" for the student to fill in: say what to put there. */

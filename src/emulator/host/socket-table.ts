@@ -88,6 +88,19 @@ export class SocketTable {
     return sum(this.sockets.values(), (s) => (s.isClosed || (kind && !(s instanceof kind)) ? 0 : 1));
   }
 
+  /**
+   * socket(SOCK_STREAM)'s room (profile.socket.maxSockets), else its error: on the ESP32 a
+   * descriptor, which every open socket holds, listeners too (lwip_socket, CONFIG_LWIP_MAX_SOCKETS);
+   * on the lwIP raw-API ports a PCB from tcp_new()'s pool (MEMP_NUM_TCP_PCB), which a listening
+   * socket gave back for one of MEMP_NUM_TCP_PCB_LISTEN (lwIP core/tcp.c tcp_listen_with_backlog_and_err
+   * frees the PCB it was given) while each connection it queued or accepted holds one (pcbsInUse).
+   */
+  checkTcpRoom(): void {
+    const { module, maxSockets, socketsExhausted } = this.host.profile.socket;
+    const used = module === "esp32" ? this.open() : this.host.pcbsInUse();
+    if (used >= maxSockets) throw new NetError(socketsExhausted);
+  }
+
   close(id: number): void {
     // Forget it first, so its PCB no longer counts when close() lets waiting connections in.
     const socket = this.sockets.get(id);

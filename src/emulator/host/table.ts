@@ -51,6 +51,7 @@ export const HOST_TABLE = {
   vfs_fat: ["fatStart", "fatResume"],
   modwebrepl: ["webreplStart", "webreplStop"],
   modhashlib: ["hashAlgorithms", "hashNew", "hashUpdate", "hashDigest"],
+  modcryptolib: ["aesNew", "aesProcess"],
   modos: ["osUrandom"],
 } as const;
 
