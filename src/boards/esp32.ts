@@ -232,6 +232,9 @@ export const esp32: BoardProfile = {
     uniqueIdBytes: 6, // the base MAC (esp_efuse_mac_get_default)
     // ports/esp32/modmachine.c:84-88, 190-215: esp_restart() reads back as SOFT_RESET.
     resetCauses: { powerOn: 1, reset: 5, deepsleep: 4, constants: { PWRON_RESET: 1, HARD_RESET: 2, WDT_RESET: 3, DEEPSLEEP_RESET: 4, SOFT_RESET: 5 } },
+    // no MICROPY_BOARD_ENTER_BOOTLOADER for the ESP32 target (mpconfigport.h:272-284: only S2/S3/C2/C3);
+    // mPython's own modmachine.c (labplus-cn/mpython port/builtins) has none either
+    bootloader: false,
     pins: {
       // ports/esp32/machine_pin.h (CONFIG_IDF_TARGET_ESP32, no SPIRAM: 16 and 17 usable)
       ids: [...Array.from({ length: 24 }, (_, i) => i), 25, 26, 27, 32, 33, 34, 35, 36, 37, 38, 39],

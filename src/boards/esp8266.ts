@@ -183,6 +183,7 @@ export const esp8266: BoardProfile = {
     uniqueIdBytes: 4, // system_get_chip_id()
     // SDK rst_reason: DEFAULT 0, WDT 1, SOFT_RESTART 4, DEEP_SLEEP_AWAKE 5, EXT_SYS 6 (modmachine.c:56-60)
     resetCauses: { powerOn: 0, reset: 4, deepsleep: 5, constants: { PWRON_RESET: 0, HARD_RESET: 6, DEEPSLEEP_RESET: 5, WDT_RESET: 1, SOFT_RESET: 4 } },
+    bootloader: false, // MICROPY_PY_MACHINE_BOOTLOADER not set (ports/esp8266/mpconfigport.h)
     pins: {
       ids: [0, 1, 2, 3, 4, 5, 9, 10, 12, 13, 14, 15, 16], // pyb_pin_obj (machine_pin.c:67-86)
       names: {},

@@ -33,6 +33,8 @@ export interface PortProfile {
   uniqueIdBytes: number;
   /** machine.reset_cause() after power-on, machine.reset(), deepsleep; the constants machine has. */
   resetCauses: { powerOn: number; reset: number; deepsleep: number; constants: Record<string, number> };
+  /** machine.bootloader() (MICROPY_PY_MACHINE_BOOTLOADER): the chip restarts into its ROM's USB bootloader. */
+  bootloader: boolean;
   pins: PinsProfile;
   adc: AdcProfile;
   pwm: PwmProfile;
