@@ -212,6 +212,29 @@ describe("WebREPL", () => {
     expect(await client.takeBytes(4)).toEqual(WB_OK);
   });
 
+  // extmod/modwebrepl.c:159 (v1.23.0): the GET's mp_builtin_open raises inside the WebSocket's dupterm
+  // read, and extmod/os_dupterm.c:163 mp_os_deactivate (:41-59) takes the WebSocket off the console,
+  // prints the exception on the board's console and closes it: webrepl_cli.py's read_resp() gets no
+  // status but the connection's end. The server still listens: the next client logs in.
+  it("ESP32: a get of a file that is not there: no status, the connection closes, the board's console shows dupterm's message", async () => {
+    const run = await boot("esp32");
+    const port = await startWebRepl(run, "import webrepl; webrepl.start(password='secret')");
+    const { client } = await WsClient.open(port);
+    await client.take("Password: ");
+    client.send("secret\r");
+    await client.take(">>> ");
+    client.send(record(3, 0, ""), true); // webrepl_cli.py asks for the version first
+    expect([...(await client.takeBytes(3))]).toEqual([1, 23, 0]);
+    client.send(record(2, 0, "missing.txt"), true);
+    await expect(client.takeBytes(1)).rejects.toThrow(/^closed; received ""$/); // no "WB" status: the end
+    expect(await run.take("ENOENT\r\n")).toBe("dupterm: Exception in read() method, deactivating: OSError: [Errno 2] ENOENT\r\n");
+    expect(await repl(run, "1+1")).toBe("1+1\r\n2\r\n"); // the console goes on; the WebSocket no longer sees it
+    const next = await WsClient.open(port);
+    await next.client.take("Password: ");
+    next.client.send("secret\r");
+    expect((await next.client.take(">>> ")).toString()).toBe("\r\nWebREPL connected\r\n>>> ");
+  });
+
   it("ESP8266: a wrong password is denied and the connection closed; start() reads PASS from /webrepl_cfg.py; soft reset ends a client", async () => {
     const run = await boot("esp8266");
     writeFileSync(path.join(run.flashDir, "webrepl_cfg.py"), "PASS = 'abcd'\n");
