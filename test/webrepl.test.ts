@@ -145,6 +145,17 @@ async function startWebRepl(run: ConsoleRun, start: string): Promise<number> {
   return run.hostPort(8266);
 }
 
+/** A board with WebREPL started and a client logged in. */
+async function loggedIn(board: string, password: string): Promise<{ run: ConsoleRun; port: number; client: WsClient }> {
+  const run = await boot(board);
+  const port = await startWebRepl(run, `import webrepl; webrepl.start(password='${password}')`);
+  const { client } = await WsClient.open(port);
+  await client.take("Password: ");
+  client.send(password + "\r");
+  await client.take(">>> ");
+  return { run, port, client };
+}
+
 describe("WebREPL", () => {
   it("ESP32: password prompt, the REPL over the WebSocket (and on the serial port), put and get of a file", async () => {
     const run = await boot("esp32");
@@ -187,12 +198,7 @@ describe("WebREPL", () => {
   // The official client (micropython/webrepl webrepl_cli.py) asks for the version before each put
   // or get, and reads exactly 3 bytes: a "WB" status there left it one byte out of step (AssertionError).
   it("Pico W: GET_VER answers the firmware's version in 3 bytes, no status; a get comes in 256-byte chunks", async () => {
-    const run = await boot("pico_w");
-    const port = await startWebRepl(run, "import webrepl; webrepl.start(password='pico')");
-    const { client } = await WsClient.open(port);
-    await client.take("Password: ");
-    client.send("pico\r");
-    await client.take(">>> ");
+    const { run, client } = await loggedIn("pico_w", "pico");
     // extmod/modwebrepl.c:137-142: {MICROPY_VERSION_MAJOR, _MINOR, _MICRO}
     client.send(record(3, 0, ""), true);
     expect([...(await client.takeBytes(3))]).toEqual([1, 23, 0]);
@@ -217,12 +223,7 @@ describe("WebREPL", () => {
   // prints the exception on the board's console and closes it: webrepl_cli.py's read_resp() gets no
   // status but the connection's end. The server still listens: the next client logs in.
   it("ESP32: a get of a file that is not there: no status, the connection closes, the board's console shows dupterm's message", async () => {
-    const run = await boot("esp32");
-    const port = await startWebRepl(run, "import webrepl; webrepl.start(password='secret')");
-    const { client } = await WsClient.open(port);
-    await client.take("Password: ");
-    client.send("secret\r");
-    await client.take(">>> ");
+    const { run, port, client } = await loggedIn("esp32", "secret");
     client.send(record(3, 0, ""), true); // webrepl_cli.py asks for the version first
     expect([...(await client.takeBytes(3))]).toEqual([1, 23, 0]);
     client.send(record(2, 0, "missing.txt"), true);
