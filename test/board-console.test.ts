@@ -29,6 +29,13 @@ async function repl(run: ConsoleRun, line: string): Promise<string> {
   return (await run.take(">>> ")).slice(0, -">>> ".length);
 }
 
+/** Types a line that resets the board at the friendly REPL; returns what the board printed after its echo, up to the next prompt. */
+async function resetBy(run: ConsoleRun, line: string): Promise<string> {
+  run.type(line + "\r");
+  await run.take(line + "\r\n");
+  return run.take(">>> ");
+}
+
 describe("boot", () => {
   // The board's heap at its REPL, as the firmware's mem_info() prints it (py/modmicropython.c:71-93,
   // py/gc.c:1175-1185): the board's total, a few KB used, never the guest library's ≈ 130 KB; the
@@ -539,13 +546,37 @@ describe("REPL", () => {
     expect(await run.take(">>> ")).toBe(`\r\nMPY: soft reboot\r\n${banner("pico_w")}`);
   });
 
-  it("machine.soft_reset() soft-reboots, machine.reset() reboots with the banner", async () => {
+  // The ESP32's ROM prints its reset reason and the bootloader it loads on UART0 at every hard reset
+  // (ESP-IDF esp32/rom/rtc.h: SW_CPU_RESET 12 after esp_restart(), DEEPSLEEP_RESET 5 after a
+  // deepsleep wake), then MicroPython starts; the Pico W's console is USB CDC, which shows none.
+  const esp32Rom = (reason: string) =>
+    `ets Jun  8 2016 00:22:57\r\n\r\nrst:${reason},boot:0x13 (SPI_FAST_FLASH_BOOT)\r\nconfigsip: 0, SPIWP:0xee\r\n` +
+    "clk_drv:0x00,q_drv:0x00,d_drv:0x00,cs0_drv:0x00,hd_drv:0x00,wp_drv:0x00\r\nmode:DIO, clock div:2\r\n" +
+    "load:0x3fff0030,len:4728\r\nload:0x40078000,len:14888\r\nload:0x40080400,len:3368\r\nentry 0x400805cc\r\n";
+
+  it("machine.soft_reset() soft-reboots, machine.reset() reboots with the ROM's lines (rst:0xc SW_CPU_RESET) and the banner", async () => {
     const run = await boot("esp32");
     await run.take(">>> ");
     run.type("import machine; machine.soft_reset()\r");
     expect(await run.take(">>> ")).toBe(`import machine; machine.soft_reset()\r\nMPY: soft reboot\r\n${banner("esp32")}`);
-    run.type("import machine; machine.reset()\r");
-    await run.take("machine.reset()\r\n");
-    expect(await run.take(">>> ")).toBe(banner("esp32"));
+    expect(await resetBy(run, "import machine; machine.reset()")).toBe(esp32Rom("0xc (SW_CPU_RESET)") + banner("esp32"));
+    expect(await repl(run, "import machine; machine.reset_cause()")).toBe("import machine; machine.reset_cause()\r\n5\r\n");
+  });
+
+  it("ESP32: a deepsleep wake prints the ROM's rst:0x5 (DEEPSLEEP_RESET); a Pico W's reset prints no ROM line", async () => {
+    const esp = await boot("esp32");
+    await esp.take(">>> ");
+    expect(await resetBy(esp, "import machine; machine.deepsleep(10)")).toBe(esp32Rom("0x5 (DEEPSLEEP_RESET)") + banner("esp32"));
+    const pico = await boot("pico_w");
+    await pico.take(">>> ");
+    expect(await resetBy(pico, "import machine; machine.reset()")).toBe(banner("pico_w"));
+  });
+
+  it("ESP8266: machine.reset() shows the ROM's 74880-baud lines as garbage at 115200, then the banner", async () => {
+    const run = await boot("esp8266");
+    await run.take(">>> ");
+    const garbage = (await resetBy(run, "import machine; machine.reset()")).slice(0, -banner("esp8266").length);
+    expect(garbage.length).toBeGreaterThan(100); // ~240 ROM characters at 74880 read as ~2/3 as many bytes
+    expect(garbage).not.toMatch(/ets|rst cause|load/);
   });
 });

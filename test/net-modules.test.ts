@@ -1075,39 +1075,60 @@ c.disconnect()
     expect(b.lines().slice(2)).toEqual(["mqtt: OSError(-1,)", "None"]);
   });
 
-  it.each(BOARDS)("%s: mip installs a package served on the PC (package.json + file) and it imports; the internet is a clear error", async (board) => {
+  // micropython-lib mip 0.3.0 (frozen in v1.23.0): an index package is
+  // <index>/package/<mpy version>/<name>/<version>.json, the mpy version sys.implementation._mpy & 0xff
+  // (6) or "py" with mpy=False; a URL is <url>/package.json. Every address goes through requests, so
+  // a name on the internet fails as the board's getaddrinfo does: ESP32 -202 (ports/esp32/modsocket.c
+  // _getaddrinfo_inner, lwip EAI_FAIL), the lwIP ports -2 (extmod/modlwip.c lwip_getaddrinfo_cb).
+  // 0.3.0 takes a package.json's urls as they are (relative ones came later, micropython-lib b379e4fb).
+  it.each([
+    ["pico_w", "-2"],
+    ["esp32", "-202"],
+    ["esp8266", "-2"],
+  ])("%s: mip installs from a URL and from an index served on the PC (/package/6/...), and a name on the internet fails as getaddrinfo does (%s)", async (board, gaiError) => {
     const lab = new Lab({ timing: "fast" });
     const server = lab.pc.listen(8000);
     const { board: b } = await runPy(
       board,
-      `import mip, sys
-sys.path.append("/lib")
+      `import mip
 mip.install("http://192.168.1.2:8000/hello")
 import hello
 print(hello.greet())
+mip.install("tool", index="http://192.168.1.2:8000/pi/")
+mip.install("tool", index="http://192.168.1.2:8000/pi", version="1.0", mpy=False)
 try:
-    mip.install("github:org/repo")
+    mip.install("umqtt.simple")
 except OSError as e:
-    print(e)
+    print(repr(e))
 `,
       { lab },
     );
-    const serve = async (path: string, body: string) => {
+    const serve = async (path: string, status: string, body: string) => {
       const conn = await lab.until(server.accept());
       expect(await lab.until(conn.readUntil("\r\n\r\n"))).toMatch(new RegExp(`^GET ${path} HTTP/1.0\r\n`));
-      await lab.until(conn.send(`HTTP/1.0 200 OK\r\n\r\n${body}`));
+      await lab.until(conn.send(`HTTP/1.0 ${status}\r\n\r\n${body}`));
       conn.end();
     };
-    await serve("/hello/package.json", '{"urls": [["hello.py", "hello.py"]], "version": "1.0"}');
-    await serve("/hello/hello.py", "def greet():\n    return 'hi from mip'\n");
+    await serve("/hello/package.json", "200 OK", '{"urls": [["hello.py", "http://192.168.1.2:8000/hello/hello.py"]], "version": "1.0"}');
+    await serve("/hello/hello.py", "200 OK", "def greet():\n    return 'hi from mip'\n");
+    await serve("/pi/package/6/tool/latest.json", "200 OK", '{"urls": [["tool/x.py", "http://192.168.1.2:8000/x.py"]]}');
+    await serve("/x.py", "404 Not Found", "");
+    await serve("/pi/package/py/tool/1.0.json", "404 Not Found", "");
     await b.finished();
     expect(b.lines().slice(2)).toEqual([
-      "Installing http://192.168.1.2:8000/hello (latest) from https://micropython.org/pi/v2 to /lib",
+      "Installing http://192.168.1.2:8000/hello/package.json to /lib",
       "Copying: /lib/hello.py",
       "Done",
       "hi from mip",
-      "Installing github:org/repo (latest) from https://micropython.org/pi/v2 to /lib",
-      "mip: github:org/repo is on the internet, which is not simulated; serve the package on this PC and give its http:// address",
+      "Installing tool (latest) from http://192.168.1.2:8000/pi to /lib",
+      "Error 404 requesting http://192.168.1.2:8000/x.py",
+      "File not found: tool/x.py http://192.168.1.2:8000/x.py",
+      "Package may be partially installed",
+      "Installing tool (1.0) from http://192.168.1.2:8000/pi to /lib",
+      "Package not found: http://192.168.1.2:8000/pi/package/py/tool/1.0.json",
+      "Package may be partially installed",
+      "Installing umqtt.simple (latest) from https://micropython.org/pi/v2 to /lib",
+      `OSError(${gaiError},)`,
     ]);
   });
 });

@@ -475,7 +475,7 @@ describe("machine's functions (item 5)", () => {
     const b = await lab.addBoard({ name: "b", board, fileName: "main.py", source: `import machine, time\nprint("cause", machine.reset_cause(), time.ticks_ms() // 1000)\nif machine.reset_cause() == machine.PWRON_RESET:\n    time.sleep(3)\n    machine.reset()\nprint("done")\n` });
     await b.finished();
     expect(b.boots).toBe(2);
-    expect(b.lines().filter((l) => !l.startsWith("MicroPython") && !l.startsWith("Type"))).toEqual([`cause ${b.board!.profile.port.resetCauses.powerOn} 0`, `cause ${cause} 0`, "done"]);
+    expect(b.lines().filter((l) => /^(cause|done)/.test(l))).toEqual([`cause ${b.board!.profile.port.resetCauses.powerOn} 0`, `cause ${cause} 0`, "done"]);
   });
 
   it("a reset puts pins, PWM and NeoPixels back to their reset state, on a boot whose script never touches them too", async () => {
@@ -492,6 +492,33 @@ describe("machine's functions (item 5)", () => {
     const b = await lab.addBoard({ name: "b", board: "esp32", fileName: "main.py", source: `import machine, time\nprint(machine.reset_cause(), time.ticks_ms(), time.time())\nif machine.reset_cause() != machine.DEEPSLEEP_RESET:\n    machine.deepsleep(5000)\n` });
     await b.finished();
     expect(b.lines().filter((l) => /^\d/.test(l))).toEqual(["1 0 0", "4 0 5"]);
+  });
+
+  // ports/rp2/mpconfigport.h:124 MICROPY_PY_MACHINE_BOOTLOADER, modmachine.c:81-87 reset_usb_boot:
+  // the chip is in its ROM's USB mass-storage bootloader, no MicroPython runs until a reset. The
+  // ESP32 target has no MICROPY_BOARD_ENTER_BOOTLOADER (ports/esp32/mpconfigport.h:272-284), nor
+  // the ESP8266 or mPython's own modmachine.c.
+  it("Pico W: machine.bootloader() leaves MicroPython for the USB bootloader (BOOTSEL) until a reset; the ESP boards have none", async () => {
+    const logged: { msg: string }[] = [];
+    const lab = new Lab({ timing: "fast", log: pino({ level: "info" }, { write: (line: string) => void logged.push(JSON.parse(line)) }) });
+    const source = `import machine\nprint(hasattr(machine, "bootloader"))\nif hasattr(machine, "bootloader"):\n    machine.bootloader()\n    print("after")\n`;
+    const boards = await Promise.all(["pico_w", "esp32", "esp8266", "mpython"].map((board) => lab.addBoard({ name: board, board, fileName: "main.py", source })));
+    await Promise.all(boards.slice(1).map((b) => b.finished()));
+    await lab.advance(60_000);
+    expect(boards.map((b) => b.lines().filter((l) => !/^(MicroPython|Type)/.test(l)))).toEqual([["True"], ["False"], ["False"], ["False"]]);
+    expect(boards[0]!.result).toBe(null); // off: the script never ends, the board never boots again
+    expect(boards[0]!.boots).toBe(1);
+    expect(logged.map((l) => l.msg)).toContain("machine.bootloader(): the board is in its USB bootloader (BOOTSEL) until reset");
+  });
+
+  it.each([
+    ["pico_w", "function"],
+    ["esp32", "AttributeError: 'module' object has no attribute 'bootloader'"],
+  ])("%s: a TS script's machine.bootloader: %s", async (board, kind) => {
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({ name: "b", board, fileName: "main.ts", source: `import machine from "machine";\nprint(typeof (machine as Record<string, unknown>).bootloader);\n` });
+    await b.finished();
+    expect(b.lines().at(-1)).toBe(kind);
   });
 
   it("soft_reset() prints the firmware's line and runs the script again (ports/rp2/main.c: MPY: soft reboot)", async () => {

@@ -145,6 +145,17 @@ async function startWebRepl(run: ConsoleRun, start: string): Promise<number> {
   return run.hostPort(8266);
 }
 
+/** A board with WebREPL started and a client logged in. */
+async function loggedIn(board: string, password: string): Promise<{ run: ConsoleRun; port: number; client: WsClient }> {
+  const run = await boot(board);
+  const port = await startWebRepl(run, `import webrepl; webrepl.start(password='${password}')`);
+  const { client } = await WsClient.open(port);
+  await client.take("Password: ");
+  client.send(password + "\r");
+  await client.take(">>> ");
+  return { run, port, client };
+}
+
 describe("WebREPL", () => {
   it("ESP32: password prompt, the REPL over the WebSocket (and on the serial port), put and get of a file", async () => {
     const run = await boot("esp32");
@@ -187,12 +198,7 @@ describe("WebREPL", () => {
   // The official client (micropython/webrepl webrepl_cli.py) asks for the version before each put
   // or get, and reads exactly 3 bytes: a "WB" status there left it one byte out of step (AssertionError).
   it("Pico W: GET_VER answers the firmware's version in 3 bytes, no status; a get comes in 256-byte chunks", async () => {
-    const run = await boot("pico_w");
-    const port = await startWebRepl(run, "import webrepl; webrepl.start(password='pico')");
-    const { client } = await WsClient.open(port);
-    await client.take("Password: ");
-    client.send("pico\r");
-    await client.take(">>> ");
+    const { run, client } = await loggedIn("pico_w", "pico");
     // extmod/modwebrepl.c:137-142: {MICROPY_VERSION_MAJOR, _MINOR, _MICRO}
     client.send(record(3, 0, ""), true);
     expect([...(await client.takeBytes(3))]).toEqual([1, 23, 0]);
@@ -210,6 +216,24 @@ describe("WebREPL", () => {
     // modwebrepl.c:118-130 write_file_chunk: readbuf[2 + 256]
     expect(sizes).toEqual([256, 256, 88, 0]);
     expect(await client.takeBytes(4)).toEqual(WB_OK);
+  });
+
+  // extmod/modwebrepl.c:159 (v1.23.0): the GET's mp_builtin_open raises inside the WebSocket's dupterm
+  // read, and extmod/os_dupterm.c:163 mp_os_deactivate (:41-59) takes the WebSocket off the console,
+  // prints the exception on the board's console and closes it: webrepl_cli.py's read_resp() gets no
+  // status but the connection's end. The server still listens: the next client logs in.
+  it("ESP32: a get of a file that is not there: no status, the connection closes, the board's console shows dupterm's message", async () => {
+    const { run, port, client } = await loggedIn("esp32", "secret");
+    client.send(record(3, 0, ""), true); // webrepl_cli.py asks for the version first
+    expect([...(await client.takeBytes(3))]).toEqual([1, 23, 0]);
+    client.send(record(2, 0, "missing.txt"), true);
+    await expect(client.takeBytes(1)).rejects.toThrow(/^closed; received ""$/); // no "WB" status: the end
+    expect(await run.take("ENOENT\r\n")).toBe("dupterm: Exception in read() method, deactivating: OSError: [Errno 2] ENOENT\r\n");
+    expect(await repl(run, "1+1")).toBe("1+1\r\n2\r\n"); // the console goes on; the WebSocket no longer sees it
+    const next = await WsClient.open(port);
+    await next.client.take("Password: ");
+    next.client.send("secret\r");
+    expect((await next.client.take(">>> ")).toString()).toBe("\r\nWebREPL connected\r\n>>> ");
   });
 
   it("ESP8266: a wrong password is denied and the connection closed; start() reads PASS from /webrepl_cfg.py; soft reset ends a client", async () => {

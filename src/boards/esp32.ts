@@ -5,6 +5,20 @@ import { fastTiming, type BoardProfile } from "./profile.ts";
 import { ESP_SECURITY_CODES, ESP32_WLAN_CONFIG } from "./wlan-config.ts";
 
 /**
+ * The ESP32 ROM's boot lines on UART0 at 115200 (ESP-IDF esp_rom esp32/rom/rtc.h RESET_REASON:
+ * SW_CPU_RESET 12 for esp_restart() of machine.reset(), DEEPSLEEP_RESET 5 for a deepsleep wake;
+ * esptool's "Boot Mode Selection" guide for the lines): its build date, the reset reason, the
+ * flash settings and the second-stage bootloader it loads, which prints nothing more
+ * (CONFIG_BOOTLOADER_LOG_LEVEL_WARN, ports/esp32/boards/sdkconfig.base:15). The segment lengths
+ * and entry point of the v1.23.0 bootloader, and the ROM revision (chip v1: "Jun  8 2016"), are UNVERIFIED.
+ */
+function esp32Rom(reason: string): string {
+  return `ets Jun  8 2016 00:22:57\n\nrst:${reason},boot:0x13 (SPI_FAST_FLASH_BOOT)\nconfigsip: 0, SPIWP:0xee
+clk_drv:0x00,q_drv:0x00,d_drv:0x00,cs0_drv:0x00,hd_drv:0x00,wp_drv:0x00\nmode:DIO, clock div:2
+load:0x3fff0030,len:4728\nload:0x40078000,len:14888\nload:0x40080400,len:3368\nentry 0x400805cc\n`;
+}
+
+/**
  * ESP32 (ESP32-WROVER of the Freenove kit) on the generic firmware: ESP-IDF WiFi driver and
  * lwIP BSD sockets (ports/esp32/modsocket.c). Facts: micropython-facts.md, board-numbers.md.
  */
@@ -234,6 +248,10 @@ export const esp32: BoardProfile = {
     uniqueIdBytes: 6, // the base MAC (esp_efuse_mac_get_default)
     // ports/esp32/modmachine.c:84-88, 190-215: esp_restart() reads back as SOFT_RESET.
     resetCauses: { powerOn: 1, reset: 5, deepsleep: 4, constants: { PWRON_RESET: 1, HARD_RESET: 2, WDT_RESET: 3, DEEPSLEEP_RESET: 4, SOFT_RESET: 5 } },
+    // no MICROPY_BOARD_ENTER_BOOTLOADER for the ESP32 target (mpconfigport.h:272-284: only S2/S3/C2/C3);
+    // mPython's own modmachine.c (labplus-cn/mpython port/builtins) has none either
+    bootloader: false,
+    romBoot: { baud: 115_200, reset: esp32Rom("0xc (SW_CPU_RESET)"), deepsleep: esp32Rom("0x5 (DEEPSLEEP_RESET)") },
     pins: {
       // ports/esp32/machine_pin.h (CONFIG_IDF_TARGET_ESP32, no SPIRAM: 16 and 17 usable)
       ids: [...Array.from({ length: 24 }, (_, i) => i), 25, 26, 27, 32, 33, 34, 35, 36, 37, 38, 39],

@@ -5,6 +5,12 @@ import { MODLWIP_SOCKET } from "./modlwip.ts";
 import { fastTiming, type BoardProfile } from "./profile.ts";
 import { ESP_SECURITY_CODES, ESP8266_WLAN_CONFIG } from "./wlan-config.ts";
 
+/** The ESP8266 ROM's lines as it loads the firmware's segments (esptool's "Boot Mode Selection" guide). */
+function esp8266Rom(cause: number): string {
+  return `\n ets Jan  8 2013,rst cause:${cause}, boot mode:(3,6)\n\nload 0x40100000, len 31024, room 16 \ntail 0\nchksum 0xb4
+load 0x3ffe8000, len 1020, room 8 \ntail 4\nchksum 0x9b\nload 0x3ffe8400, len 1232, room 4 \ntail 12\nchksum 0x1f\ncsum 0x1f\n`;
+}
+
 /** ESP8266: NONOS SDK WiFi, MicroPython's raw-lwIP sockets (extmod/modlwip.c) on the SDK's lwIP 1.4. */
 export const esp8266: BoardProfile = {
   id: "esp8266",
@@ -187,6 +193,11 @@ export const esp8266: BoardProfile = {
     uniqueIdBytes: 4, // system_get_chip_id()
     // SDK rst_reason: DEFAULT 0, WDT 1, SOFT_RESTART 4, DEEP_SLEEP_AWAKE 5, EXT_SYS 6 (modmachine.c:56-60)
     resetCauses: { powerOn: 0, reset: 4, deepsleep: 5, constants: { PWRON_RESET: 0, HARD_RESET: 6, DEEPSLEEP_RESET: 5, WDT_RESET: 1, SOFT_RESET: 4 } },
+    bootloader: false, // MICROPY_PY_MACHINE_BOOTLOADER not set (ports/esp8266/mpconfigport.h)
+    // The ROM prints at 74880 baud (uart.c:261), the console then runs at 115200 (esp_mphal.c:49):
+    // garbage on the PC's terminal. "rst cause:2" (the reset pin, which a deepsleep wake also pulls
+    // through GPIO16) for both is UNVERIFIED for system_restart(), as are the lengths and checksums.
+    romBoot: { baud: 74_880, reset: esp8266Rom(2), deepsleep: esp8266Rom(2) },
     pins: {
       ids: [0, 1, 2, 3, 4, 5, 9, 10, 12, 13, 14, 15, 16], // pyb_pin_obj (machine_pin.c:67-86)
       names: {},

@@ -170,6 +170,8 @@ export const picoW: BoardProfile = {
     // ports/rp2/modmachine.c:47-78: only PWRON_RESET and WDT_RESET; machine.reset() reboots through
     // the watchdog, so the next boot reads WDT_RESET; deepsleep is a lightsleep then machine.reset() (modmachine.c:202-205).
     resetCauses: { powerOn: 1, reset: 3, deepsleep: 3, constants: { PWRON_RESET: 1, WDT_RESET: 3 } },
+    bootloader: true, // mpconfigport.h:124; modmachine.c:81-87 reset_usb_boot: the RP2040's BOOTSEL mass-storage mode
+    romBoot: null, // the console is USB CDC, which the bootrom never opens: the PC sees the port go and come back
     pins: {
       ids: Array.from({ length: 30 }, (_, i) => i), // NUM_BANK0_GPIOS 30 (machine_pin.c:191)
       // ports/rp2/boards/RPI_PICO_W/pins.csv: GPn board names, GPIOn cpu names, the WiFi chip's pins.

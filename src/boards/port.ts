@@ -33,6 +33,10 @@ export interface PortProfile {
   uniqueIdBytes: number;
   /** machine.reset_cause() after power-on, machine.reset(), deepsleep; the constants machine has. */
   resetCauses: { powerOn: number; reset: number; deepsleep: number; constants: Record<string, number> };
+  /** machine.bootloader() (MICROPY_PY_MACHINE_BOOTLOADER): the chip restarts into its ROM's USB bootloader. */
+  bootloader: boolean;
+  /** What the chip's ROM prints on the console UART at a hard reset, before MicroPython starts; null: nothing. */
+  romBoot: RomBoot | null;
   pins: PinsProfile;
   adc: AdcProfile;
   pwm: PwmProfile;
@@ -64,6 +68,17 @@ export interface PortProfile {
   hashlib: readonly ("sha256" | "sha1" | "md5")[];
   /** The TLS library behind the `tls`/`ssl` modules (MICROPY_SSL_MBEDTLS or MICROPY_SSL_AXTLS) and tls.MBEDTLS_VERSION. */
   tls: { library: "mbedtls"; version: string } | { library: "axtls" };
+}
+
+/**
+ * The ROM bootloader's lines after machine.reset() and after a deepsleep wake ("\n" line ends), and
+ * the rate it prints them at. Power-on's are not printed: they go out as the board gets power, before
+ * a PC can open its USB-serial port (UNVERIFIED that no terminal ever sees them; chosen).
+ */
+export interface RomBoot {
+  baud: number;
+  reset: string;
+  deepsleep: string;
 }
 
 export interface PinsProfile {

@@ -1,9 +1,11 @@
 import type { Logger } from "pino";
 import { BOARDS } from "../boards/index.ts";
+import type { RomBoot } from "../boards/port.ts";
 import type { TimingProfileName } from "../boards/profile.ts";
 import { Board } from "../emulator/board.ts";
 import type { ConsoleOut } from "../emulator/board-options.ts";
 import type { BoardSerial } from "../emulator/console/board-serial.ts";
+import { CONSOLE_BAUD, romBootBytes } from "../emulator/console/rom-boot.ts";
 import { Peripherals } from "../emulator/devices/peripherals.ts";
 import type { Flash } from "../emulator/flash.ts";
 import { MemoryFlash } from "../emulator/flash-memory.ts";
@@ -76,6 +78,7 @@ export async function runOnLan(spec: LanBoard, script: GuestScript, lan: Lan, op
   const peripherals = opts.peripherals ?? new Peripherals();
   const rtc = new Rtc(lan.clock, opts.rtcMs); // the chip's RTC: each boot starts it as the port does
   let firstBoot = true;
+  let romLines: string | null = null; // what the chip's ROM prints as the board boots again
   for (;;) {
     const setup = lan.faults?.setup({ name: spec.name, profile: base, heapBytes: base.heapBytes }) ?? { profile: base, heapBytes: base.heapBytes };
     lan.clock.guestRunning?.(1); // booting is work: simulated time waits for it
@@ -88,6 +91,7 @@ export async function runOnLan(spec: LanBoard, script: GuestScript, lan: Lan, op
       board = new Board({ profile, lan, log: opts.log, timing: opts.timing, console, name: spec.name, forwards: spec.forwards, rtc, serial, flash, onMachineReset, peripherals });
       engine = await script.createEngine(setup.heapBytes, scriptConfig(spec));
       opts.onBoot?.(board);
+      if (romLines !== null) printRom(profile.port.romBoot!, romLines, serial, console);
       if (serial) {
         serial.rawRepl = false; // a hard reset starts the friendly REPL (pyexec_mode_kind's initial value)
         serial.booting();
@@ -132,6 +136,9 @@ export async function runOnLan(spec: LanBoard, script: GuestScript, lan: Lan, op
     if (outcome.kind !== "reset" || opts.switchedOff?.()) return outcome;
     const asleep = peripherals.wakeAfterMs;
     peripherals.wakeAfterMs = null;
+    // machine.reset() and deepsleep set the next boot's cause; the reset pin and a fault leave power-on's
+    const rom = peripherals.resetCause === null ? null : base.port.romBoot;
+    romLines = rom && (asleep !== null ? rom.deepsleep : rom.reset);
     if (asleep !== null) await deepSleep(lan, asleep);
     opts.log.info("reset: the board reboots");
   }
@@ -140,6 +147,13 @@ export async function runOnLan(spec: LanBoard, script: GuestScript, lan: Lan, op
 /** machine.deepsleep(ms): the board is off until the time is up (for ever without a time). */
 function deepSleep(lan: Lan, ms: number): Promise<void> {
   return Number.isFinite(ms) ? sleep(lan.clock, ms) : new Promise(() => {});
+}
+
+/** The ROM's boot lines: bytes on the serial port (garbage at another rate), text on a script run's console. */
+function printRom(rom: RomBoot, text: string, serial: BoardSerial | undefined, console: ConsoleOut): void {
+  const bytes = romBootBytes(rom, text);
+  if (serial) void serial.print(bytes);
+  else void console(rom.baud === CONSOLE_BAUD ? text : new TextDecoder().decode(bytes));
 }
 
 /** The LAN's faults, started when it has none yet. */

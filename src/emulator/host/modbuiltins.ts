@@ -88,6 +88,7 @@ function portInfo(profile: BoardProfile) {
     irqType: port.pins.irqType,
     irqArgs: port.pins.irqArgs,
     resetCauses: port.resetCauses.constants,
+    bootloader: port.bootloader,
     adcRead: port.adc.readBits !== null,
     pwmDuty: port.pwm.model !== "rp2", // extmod/machine_pwm.c:132-134: duty() where MICROPY_PY_MACHINE_PWM_DUTY
     tls: port.tls,

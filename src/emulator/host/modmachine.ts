@@ -36,6 +36,18 @@ export function modmachine(board: BoardContext) {
       return new Promise(() => {});
     },
     /**
+     * bootloader(): the RP2040 restarts into its ROM's USB mass-storage bootloader (BOOTSEL,
+     * reset_usb_boot, ports/rp2/modmachine.c:81-87): its serial port is gone and no MicroPython
+     * runs until the next reset or power cycle, which then reads as PWRON_RESET.
+     */
+    machineBootloader: (): Promise<null> => {
+      board.peripherals.resetCause = port.resetCauses.powerOn;
+      board.peripherals.wakeAfterMs = Number.POSITIVE_INFINITY;
+      board.log.info("machine.bootloader(): the board is in its USB bootloader (BOOTSEL) until reset");
+      board.machineReset();
+      return new Promise(() => {});
+    },
+    /**
      * lightsleep([ms]) / the REPL's wait: the script pauses until `ms` have passed or a scheduled
      * callback is due; Ctrl-C raises KeyboardInterrupt there, also in a sleep without `ms`.
      */

@@ -1,3 +1,4 @@
+import { oserrorTexts } from "../../boards/errno.ts";
 import { TcpSocket } from "../../network-sim/tcp/tcp-socket.ts";
 import { GuestException } from "../host-api.ts";
 import { WebReplSession } from "../webrepl/webrepl-server.ts";
@@ -47,7 +48,7 @@ async function serve(board: BoardContext, listener: TcpSocket, password: string)
       return; // closed
     }
     const id = board.sockets.add(conn); // a soft reset closes it with the board's other sockets
-    await new WebReplSession(conn, password, board.serial!, board.flash, board.log, board.profile.port.release).run();
+    await new WebReplSession(conn, password, board.serial!, board.flash, board.log, board.profile.port.release, oserrorTexts(board.profile.errno)).run();
     board.sockets.close(id);
   }
 }

@@ -1,7 +1,8 @@
 import type { Logger } from "pino";
 import type { TcpSocket } from "../../network-sim/tcp/tcp-socket.ts";
 import type { Flash } from "../flash.ts";
-import type { SerialDevice } from "../serial-device.ts";
+import type { BoardSerial } from "../console/board-serial.ts";
+import { GuestException } from "../host-api.ts";
 import { FrameReader, frame, handshakeReply, OP_BINARY, OP_CLOSE, OP_PING, OP_PONG, OP_TEXT } from "./websocket.ts";
 
 /**
@@ -26,6 +27,8 @@ export class WebReplSession {
   private loggedIn = false;
   private typed = "";
   private unsubscribe: (() => void) | null = null;
+  /** The firmware took the WebSocket off the console: the session ends, what else came is dropped. */
+  private deactivated = false;
   /** Binary bytes of a file record not yet used. */
   private record = Buffer.alloc(0);
   private put: { name: string; offset: number; left: number } | null = null;
@@ -34,11 +37,13 @@ export class WebReplSession {
   constructor(
     private readonly conn: TcpSocket,
     private readonly password: string,
-    private readonly serial: SerialDevice,
+    private readonly serial: BoardSerial,
     private readonly flash: Flash | null,
     private readonly log: Logger,
     /** The firmware's MICROPY_VERSION_STRING ("1.23.0"), which GET_VER answers. */
     private readonly release: string,
+    /** How the board prints OSError(n)'s arguments: "[Errno 2] ENOENT" (boards/errno.ts oserrorTexts). */
+    private readonly oserror: Record<number, string>,
   ) {}
 
   /** Serves the connection until either side closes it. */
@@ -59,13 +64,14 @@ export class WebReplSession {
         const data = await this.conn.recv(4096);
         if (data.length === 0) return;
         for (const { opcode, payload } of this.frames.push(data)) {
+          if (this.deactivated) return;
           if (opcode === OP_CLOSE) return this.send(frame(OP_CLOSE, new Uint8Array()));
           if (opcode === OP_PING) this.send(frame(OP_PONG, payload));
           else if (!this.loggedIn) this.login(payload);
           else if (opcode === OP_BINARY) this.fileBytes(payload);
           else if (opcode === OP_TEXT) this.serial.write(payload);
         }
-        if (this.conn.isClosed) return;
+        if (this.conn.isClosed || this.deactivated) return;
       }
     } catch {
       // The connection failed or the board reset: nothing to tell, the client sees its end.
@@ -96,7 +102,7 @@ export class WebReplSession {
   /** Binary messages: a file record's header, a PUT's data, or a GET's next-chunk requests. */
   private fileBytes(payload: Buffer): void {
     let bytes: Buffer = payload;
-    while (bytes.length > 0) {
+    while (bytes.length > 0 && !this.deactivated) {
       if (this.put) {
         const chunk = bytes.subarray(0, this.put.left);
         bytes = bytes.subarray(chunk.length);
@@ -137,10 +143,27 @@ export class WebReplSession {
         this.get = { data: this.flash.read(name, 0, total), offset: 0, done: false };
         this.reply(0);
       } else this.reply(1);
-    } catch {
-      this.reply(1); // UNVERIFIED: the status code the firmware sends for a file it cannot open
+    } catch (error) {
+      if (!(error instanceof GuestException)) throw error;
+      return this.deactivate(error);
     }
     this.log.info({ op: op === PUT_FILE ? "put" : op === GET_FILE ? "get" : op, file: name }, "WebREPL file transfer");
+  }
+
+  /**
+   * A file that cannot be opened: mp_builtin_open raises in the WebSocket's dupterm read
+   * (extmod/modwebrepl.c:159, v1.23.0), so extmod/os_dupterm.c:163 mp_os_deactivate (:41-59) takes it
+   * off the console, prints the exception on the board's own console and closes the connection
+   * (modwebrepl.c:301-304 closes the WebSocket's socket): no status record, no close frame.
+   */
+  private deactivate(error: GuestException): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    const [errno] = error.pyArgs;
+    const args = typeof errno === "number" ? (this.oserror[errno] ?? String(errno)) : error.pyArgs.join(", ");
+    void this.serial.print(latin1(`dupterm: Exception in read() method, deactivating: ${error.pyType}: ${args}\r\n`));
+    this.log.info("WebREPL: the file could not be opened; dupterm deactivated, connection closed");
+    this.deactivated = true; // run() ends and closes the connection
   }
 
   private flashWrite(chunk: Buffer): void {

@@ -278,6 +278,12 @@ def deepsleep(time_ms=None):
     _call("machineDeepsleep", None if time_ms is None else _int(time_ms))
 
 
+if _port["bootloader"]:
+    def bootloader(value=None):
+        # rp2: the chip restarts into its USB bootloader; the call never returns
+        _call("machineBootloader")
+
+
 def disable_irq():
     return 0
 

@@ -182,6 +182,7 @@ export interface BoardInfo {
     mpy: number;
     pin: Record<string, number>;
     resetCauses: Record<string, number>;
+    bootloader: boolean;
     adcRead: boolean;
     pwmDuty: boolean;
   };

@@ -156,4 +156,6 @@ export default {
   idle: (): void => void call("poll"),
   lightsleep: (ms?: number): void => void call("machineLightsleep", ms ?? null),
   deepsleep: (ms?: number): void => void call("machineDeepsleep", ms ?? null),
+  // rp2 only (MICROPY_PY_MACHINE_BOOTLOADER): the chip restarts into its USB bootloader
+  ...(port.bootloader ? { bootloader: (): void => void call("machineBootloader") } : {}),
 };
