@@ -336,6 +336,17 @@ describe("REPL", () => {
     expect(await run.take(">>> ")).toBe("import json\r\n>>> ");
   });
 
+  // py/repl.c v1.23.0 157-170, 294-298: after "import ", the names of the built-in module table,
+  // which on the board hold machine, network and socket (C modules there, this library's Python here).
+  it.each(["esp32", "pico_w"])("%s: tab completion after `import ` offers the board's C modules (machine, network, socket)", async (board) => {
+    const run = await boot(board);
+    await run.take(">>> ");
+    run.type("import mac\t, netw\t\r");
+    expect(await run.take(">>> ")).toBe("import machine, network\r\n>>> ");
+    run.type("import so\t\r");
+    expect(await run.take(">>> ")).toBe("import socket\r\n>>> ");
+  });
+
   it("help() prints the port's text (ports/esp8266/help.c), help(obj) the VM's", async () => {
     const run = await boot("esp8266");
     await run.take(">>> ");

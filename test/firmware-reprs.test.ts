@@ -223,6 +223,57 @@ print(asyncio.run.__globals__["__name__"], sorted(k for k, v in asyncio.run.__gl
     expect(lines).toEqual(["[]", "asyncio.core ['select', 'sys']"]);
   });
 
+  // A frozen module's names are its file's globals (micropython-lib 50ed36fb drivers/sensor/dht/dht.py,
+  // drivers/led/neopixel/neopixel.py, drivers/bus/onewire/onewire.py, drivers/sensor/ds18x20/ds18x20.py:
+  // machine's dht_readinto and bitstream, extmod/modmachine.c v1.23.0 184-189; _onewire,
+  // extmod/modonewire.c); a C module's are its table's. None is the library's bridge (dht._call reached
+  // any host call by name) nor a helper of its own.
+  it.each([
+    ["pico_w", "rp2"],
+    ["esp32", "esp, esp32"],
+    ["esp8266", "esp"],
+    ["mpython", "esp, esp32, mpython"],
+  ])("%s: dir() of the frozen drivers and the C modules lists the firmware's names, no private one of the library's", async (board, port) => {
+    const lines = await printed(
+      board,
+      `import dht, neopixel, onewire, ds18x20, tls, ssl, machine, ${port}
+for m in (dht, neopixel, onewire, ds18x20, onewire._ow, tls, ssl, machine, ${port}):
+    private = [n for n in dir(m) if n[0] == "_" and not n.endswith("__")]
+    if private:
+        print(m.__name__, private)
+for m in (dht, neopixel, onewire, ds18x20, onewire._ow):
+    print(sorted(dir(m)))
+print(dht.dht_readinto is machine.dht_readinto, neopixel.bitstream is machine.bitstream, onewire._ow.reset, onewire._ow)
+`,
+    );
+    expect(lines).toEqual([
+      "onewire ['_ow']", // onewire.py:4, `import _onewire as _ow`
+      "['DHT11', 'DHT22', 'DHTBase', '__class__', '__dict__', '__file__', '__name__', 'dht_readinto', 'sys']",
+      "['NeoPixel', '__class__', '__dict__', '__file__', '__name__', 'bitstream']",
+      "['OneWire', 'OneWireError', '__class__', '__dict__', '__file__', '__name__', '_ow']",
+      "['DS18X20', '__class__', '__dict__', '__file__', '__name__', 'const']", // its _CONVERT, ... are const()s the compiler folds
+      "['__class__', '__dict__', '__name__', 'crc8', 'readbit', 'readbyte', 'reset', 'writebit', 'writebyte']", // extmod/modonewire.c:149-160
+      "True True <function> <module 'onewire'>", // extmod/modonewire.c:150, its table's __name__
+    ]);
+  });
+
+  // The firmware's objects are C structs (a file: extmod/vfs_lfsx_file.c, a socket: extmod/modlwip.c
+  // lwip_socket_obj_t): nothing of theirs is a function. Here their attributes are the library's,
+  // and a file's held the bridge's raw host call (open(...)._call("flashRemove", ...)).
+  it.each(["pico_w", "esp32", "esp8266"])("%s: no attribute of a file, socket, poll, Pin, hash, WLAN or Timer is a function or module", async (board) => {
+    const lines = await printed(
+      board,
+      `import socket, select, machine, hashlib, network, os, sys
+t = machine.Timer(0 if sys.platform == "esp32" else -1)
+t.init(period=1000, callback=lambda t: None)
+objs = [open("x.txt", "w"), open("y.bin", "wb"), socket.socket(), select.poll(), machine.Pin(2), hashlib.sha256(), network.WLAN(0), t]
+print([(type(o).__name__, k) for o in objs for k, v in o.__dict__.items() if callable(v) or type(v) is type(os)])
+t.deinit()
+`,
+    );
+    expect(lines).toEqual(["[]"]);
+  });
+
   it("pico_w: dir(socket) instance lists the port's socket table but __del__ (extmod/modlwip.c:1632-1653)", async () => {
     const [line] = await printed("pico_w", `import socket\nprint(sorted(dir(socket.socket())))\n`);
     // __del__ is left out: a Python __del__ here would run at a collection (UNVERIFIED whether it should, see the report)

@@ -46,7 +46,7 @@ export const HOST_TABLE = {
   machine_timer: ["timerCheck", "timerInit", "timerDeinit", "timersRunning", "timerRepr"],
   scheduler: ["schedTake", "schedDone", "schedPending"],
   dht: ["dhtMeasure"],
-  ds18x20: ["onewireScan", "ds18x20Read"],
+  ds18x20: ["onewireReset", "onewireReadBit", "onewireWriteBit", "onewireReadByte", "onewireWriteByte"],
   neopixel: ["neopixelWrite"],
   vfs_fat: ["fatStart", "fatResume"],
   modwebrepl: ["webreplStart", "webreplStop"],

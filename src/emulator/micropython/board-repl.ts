@@ -18,6 +18,8 @@ import type { HostValue } from "../host-api.ts";
 import type { BoardBoot, HostReply, WorkerOutcome } from "./protocol.ts";
 import { CTRL_A, CTRL_B, CTRL_C, CTRL_D, CTRL_E } from "../console/control-chars.ts";
 
+/** The key readline completes at (shared/readline/readline.c v1.23.0:243). */
+const TAB = 9;
 /** pyexec.h PYEXEC_FORCED_EXIT: Ctrl-D at the REPL asks for a soft reset. */
 const PYEXEC_FORCED_EXIT = 0x100;
 /** MICROPY_REPL_STDIN_BUFFER_MAX (pyexec.c:195, not overridden by rp2/esp32/esp8266): raw-paste's window is half. */
@@ -122,6 +124,8 @@ export interface WorkerContext {
   raiseIfInterrupted(reply: HostReply): void;
   /** machine.soft_reset() was called (and clears the request). */
   takeSoftReset(): boolean;
+  /** Runs fn with the board's C modules in the built-in module tables tab completion reads (builtin-module-map.ts). */
+  completing<T>(fn: () => T): T;
   input: ConsoleInput;
 }
 
@@ -185,7 +189,8 @@ export function bootFirmware(ctx: WorkerContext, boot: BoardBoot): WorkerOutcome
   const friendly = new FriendlyState();
   const read = () => ctx.input.readRepl();
   const feed = (c: number): number => {
-    const ret = mp.replProcessChar(c) as number;
+    // Tab completes from the module tables only there (no code runs at a Tab: readline keeps it).
+    const ret = (c === TAB ? ctx.completing(() => mp.replProcessChar(c)) : mp.replProcessChar(c)) as number;
     if (out.sawRawPrompt()) raw = true;
     return ret;
   };

@@ -11,7 +11,7 @@ import type { HostReply, WorkerInput, WorkerOutcome } from "./protocol.ts";
 import { type Collector, findCollector } from "./collector.ts";
 import { type LibraryFirst, libraryFirst } from "./library-first.ts";
 import { type SpareHeap, spareHeap } from "./spare-heap.ts";
-import { hideBuiltinModules } from "./builtin-module-map.ts";
+import { hideBuiltinModules, type ModuleTable, offerBoardModules, useModuleTable } from "./builtin-module-map.ts";
 import { AREA_POOL } from "./gc-heap.ts";
 import { type MemoryReport, memoryReport } from "./memory-report.ts";
 import { findPythonStack, type PythonStack } from "./python-stack.ts";
@@ -43,6 +43,8 @@ function interpreterHeapBytes(heapBytes: number): number {
   const tableBytes = Math.ceil((heapBytes + LIBRARY_ALLOWANCE) / 64);
   return Math.ceil(tableBytes * 65.5) + 1 + 16;
 }
+/** Entries the built-in module table may have with the board's C modules added (the interpreter's ≈ 30, a board's ≈ 40). */
+const MODULE_TABLE_ENTRIES = 96;
 /** malloc() space left once the heap is capped: for the interpreter's and its JS glue's small buffers. */
 const MALLOC_RESERVE = 16 * 1024;
 /**
@@ -444,6 +446,19 @@ const bridge = {
     const words = new Int32Array(sandboxed.buffer());
     hideBuiltinModules(words, words[(collector.firstArea >> 2) + AREA_POOL]!, checked(empty, isIndex), modules.map((m) => checked(m, isIndex)));
   },
+  /**
+   * Once, at start-up: the interpreter's built-in module table (`table` 0) or its extensible one (1),
+   * found by modules it holds (ids, 0: none), with the board's C modules loaded by then, each by its
+   * name's id() and its own, for the REPL's completion (completing()).
+   */
+  offerBoardModules(table: unknown, known: unknown, other: unknown, ...added: unknown[]): void {
+    if (scriptStarted || (table !== 0 && table !== 1) || added.length % 2 !== 0) throw new TypeError("invalid bridge argument");
+    const ids = added.map((v) => checked(v, isIndex));
+    const pairs = ids.filter((_, i) => i % 2 === 0).map((key, i) => [key, ids[2 * i + 1]!] as const);
+    const words = new Int32Array(sandboxed.buffer());
+    const holds = [checked(known, isIndex), checked(other, isIndex)].filter((id) => id !== 0);
+    moduleTables.push(offerBoardModules(words, words[(collector.firstArea >> 2) + AREA_POOL]!, holds, pairs, moduleRooms[table]!));
+  },
   /** The library's copies of the function and closure types (_builtin_functions.py), by address: once, at start-up. */
   builtinFunctionTypes(fun: unknown, closure: unknown): void {
     if (scriptStarted) throw new TypeError("invalid bridge argument");
@@ -561,6 +576,11 @@ spare = spareHeap(() => new Int32Array(sandboxed.buffer()), collector.firstArea)
 mp.runPython('__import__("_boardsim_js").hideBuiltinModules(id(""), id(__import__("js")), id(__import__("jsffi")))');
 report = memoryReport(() => new Int32Array(sandboxed.buffer()), collector.firstArea);
 // Before the library loads: _hostdata.py views it at its import.
+// Room for the built-in module tables with the board's modules (addBuiltinModules): malloc() from a
+// bridge call failed (the glue's memory-growth hook refuses it there).
+const moduleRooms = [0, 1].map(() => ({ address: wasm.malloc(MODULE_TABLE_ENTRIES * 8), entries: MODULE_TABLE_ENTRIES }));
+/** The built-in module tables with the board's modules (offerBoardModules), in place while the REPL completes. */
+const moduleTables: ModuleTable[] = [];
 const lent = new LentData(input.data, wasm.malloc(LENT_BYTES), () => sandboxed.buffer());
 const key = new TextEncoder().encode("__name__\0"); // an interned name: the lookup allocates nothing
 lookup.key = wasm.malloc(key.length);
@@ -631,7 +651,16 @@ function runOnce(): WorkerOutcome {
     if (restored) runLibrary("__import__('_boardsim')._flash_unseen()");
     if (input.board) {
       const takeSoftReset = () => [softResetRequested, (softResetRequested = false)][0]!;
-      const context = { mp, runLibrary, hostCall, flushConsole, raiseIfInterrupted, takeSoftReset, input: consoleInput!, setConsoleSink: (sink: typeof consoleSink) => (consoleSink = sink) };
+      const completing = <T>(fn: () => T): T => {
+        const words = () => new Int32Array(sandboxed.buffer());
+        for (const table of moduleTables) useModuleTable(words(), table, true);
+        try {
+          return fn();
+        } finally {
+          for (const table of moduleTables) useModuleTable(words(), table, false);
+        }
+      };
+      const context = { mp, runLibrary, hostCall, flushConsole, raiseIfInterrupted, takeSoftReset, completing, input: consoleInput!, setConsoleSink: (sink: typeof consoleSink) => (consoleSink = sink) };
       outcome = bootFirmware(context, input.board);
     } else runLibrary("__import__('_boardsim').run()");
   } catch (error) {

@@ -15,7 +15,7 @@ _globals = None
 
 def setup(source, name, heap):
     """Before the heap is capped: the board's modules in place of the interpreter's, the script held."""
-    global _script, setup, _as_builtin, _OPTIONAL, _mark_first, _reserved
+    global _script, setup, _as_builtin, _OPTIONAL, _mark_first, _reserved, _offer_board_modules
     # The port collects nothing inside this call unless asked (ports/webassembly/main.c gc_collect
     # only sets a flag), so without these collections the compilers' garbage piles up: start-up
     # then needed 112-116 KiB of the library's 128 KiB room (worker.ts), 72-80 KiB with them;
@@ -77,7 +77,9 @@ def setup(source, name, heap):
     _native_help = builtins.help
     builtins.help = help
     builtins.dir = _dir.dir
-    _mark_first()  # while the bridge's module can still be imported
+    import _boardsim_js  # while it can still be imported
+
+    _mark_first()
     _import_as_firmware(vfs_code, _builtin_functions.hide)
     # Run once: kept, its table of 16 nested functions' code was marked at every collection, on
     # top of the script's objects. py/gc.c gc_mark_subtree (v1.27.0 lines 457-527) pushes each
@@ -85,6 +87,7 @@ def setup(source, name, heap):
     # whole heap for marked blocks (gc_deal_with_stack_overflow, 549-567): the .py echo's
     # collections took twice as long (0.29 ms, was 0.15) when the table grew by 3 (w13-review).
     del _import_as_firmware
+    _offer_board_modules(_boardsim_js, _host.info["builtinModules"], _host.info["extensibleModules"])
     # The board's C modules' functions as its built-in ones (after _mark_first, which follows their __globals__).
     _builtin_functions.start(set(path.split("/")[0] for path in _host.info["frozenFiles"]))
     for module in list(sys.modules.values()) + list(_held.values()):
@@ -105,7 +108,21 @@ def setup(source, name, heap):
     # help('modules')'s names as one str: one object, not 30-70.
     info["helpModules"] = " ".join(info["helpModules"])
     _modmicropython._qstr_base()  # the library's qstrs, which qstr_info() leaves out
-    del setup, _as_builtin, _OPTIONAL, _mark_first
+    del setup, _as_builtin, _OPTIONAL, _mark_first, _offer_board_modules
+
+
+def _offer_board_modules(bridge, names, extensible):
+    # py/repl.c (v1.23.0 157-170, 294-298): after "import ", Tab completes the names of the built-in
+    # module tables, the interpreter's here: the board's C modules that this library is (machine,
+    # network, socket: loaded by now, _held) join them while the REPL completes
+    # (builtin-module-map.ts), an extensible one the extensible table. A module's __name__ is the
+    # qstr its import interned. uctypes and sys, json (_host's): the interpreter's own, in each table.
+    for table, known, other in ((0, _host.uctypes, _host.sys), (1, _host.json, None)):
+        added = []
+        for name, module in _held.items():
+            if name in names and (name in extensible) == (table == 1):
+                added += [id(module.__name__), id(module)]
+        bridge.offerBoardModules(table, id(known), id(other) if other else 0, *added)
 
 
 # The library's modules, for the collector to mark before anything else (library-first.ts).
@@ -237,6 +254,8 @@ def _import_as_firmware(vfs_code, hide_functions):
                 private[name] = sys.modules.pop(name)
                 if top in library:
                     hide_functions(private[name])  # the library's functions as the firmware's C ones (_builtin_functions.py)
+                    if "__file__" in private[name].__dict__:
+                        del private[name].__file__  # a C module of the board's (onewire._ow, _onewire) has none
             elif top in ours and top not in builtin:
                 kept.add(name)  # frozen on the board
             elif dot < 0 and is_builtin(top):

@@ -21,7 +21,6 @@ _held = _host.constructor(_call)
 class _File(LineStream):
     # LineStream (an IOBase of io) gives this class the stream protocol, so import and exec read it like a file.
     def __init__(self, path, mode, size):
-        self._call = _call
         self._path = path
         self._text = "b" not in mode
         self._read = "r" in mode or "+" in mode
@@ -42,9 +41,9 @@ class _File(LineStream):
             return self._from_ahead(buf)
         if type(buf) is bytearray and buf:
             # The worker writes the bytes into buf (as _hostdata.read_into): no bytes object per read.
-            n = self._call("flashRead", self._path, self._pos, len(buf), {"__w": [uctypes.addressof(buf), len(buf)]})
+            n = _call("flashRead", self._path, self._pos, len(buf), {"__w": [uctypes.addressof(buf), len(buf)]})
         else:
-            data = self._call("flashRead", self._path, self._pos, len(buf))
+            data = _call("flashRead", self._path, self._pos, len(buf))
             n = len(data)
             buf[:n] = data
         self._pos += n
@@ -58,7 +57,7 @@ class _File(LineStream):
         start, end = self._start, self._end
         if start == end:
             ahead = self._ahead
-            end = self._call("flashRead", self._path, self._pos, len(ahead), {"__w": [uctypes.addressof(ahead), len(ahead)]})
+            end = _held("flashRead", self._path, self._pos, len(ahead), {"__w": [uctypes.addressof(ahead), len(ahead)]})
             self._pos += end
             self._end = end
             start = 0
@@ -126,7 +125,6 @@ class _File(LineStream):
         # make them few: with LittleFS's answer (none: the default, 25 bytes) a 4.3 KB module
         # filled an ESP32's 95 KB (umqttsimple.py: MemoryError). The firmware's reads make no garbage.
         if request == 11:
-            self._call = _held
             self._ahead = bytearray(max(1, min(8 * 255, self._size)))
             self._ahead_view = memoryview(self._ahead)
             self._start = self._end = 0

@@ -292,4 +292,30 @@ def enable_irq(state=0):
     pass
 
 
+def bitstream(pin, encoding, timing, buf):
+    # extmod/machine_bitstream.c v1.23.0 39-63 (machine's on all three ports, extmod/modmachine.c:184-186):
+    # the bytes out on the pin, read here as a WS2812 chain reads them (G, R, B per LED; an RGBW
+    # strip's fourth byte is not told apart, UNVERIFIED), for tests and the log (host/neopixel.ts).
+    if _int(encoding) != 0:
+        raise ValueError("encoding")
+    data = bytes(buf)
+    if len(timing) != 4:
+        raise ValueError("tuple/list has wrong length")
+    _call("neopixelWrite", _pin(pin), [[data[i + 1], data[i], data[i + 2]] for i in range(0, len(data) - 2, 3)])
+
+
+def dht_readinto(pin, buf):
+    # drivers/dht/dht.c v1.23.0 43-97 (machine's on all three ports, extmod/modmachine.c:187-189): the
+    # sensor's 5 bytes into buf, its reading the one a test or lab set for the pin (host/dht.ts). The
+    # lab does not say which sensor it is: the bytes are a DHT22's (tenths, sign bit), which dht.py's
+    # DHT11 reads in whole units.
+    if len(memoryview(buf)) < 5:
+        raise ValueError("buffer too small")
+    temperature, humidity = _call("dhtMeasure", _pin(pin))
+    h = int(round(humidity * 10))
+    t = int(round(abs(temperature) * 10))
+    buf[0], buf[1], buf[2], buf[3] = h >> 8, h & 0xFF, (t >> 8) | (0x80 if temperature < 0 else 0), t & 0xFF
+    buf[4] = (buf[0] + buf[1] + buf[2] + buf[3]) & 0xFF
+
+
 del _name, _value

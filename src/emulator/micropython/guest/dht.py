@@ -1,7 +1,11 @@
-# The frozen dht driver (micropython-lib drivers/dht, documented API): DHT11/DHT22 on one pin. A
-# measurement reads what a test or lab file set for the pin, in the sensor's own resolution
-# (DHT11 whole units, DHT22 tenths); with no sensor there, OSError ETIMEDOUT as the firmware's.
-from _host import call as _call
+# The frozen dht module (micropython-lib's drivers/sensor/dht, frozen by every v1.23.0 port; its
+# documented API: DHT11/DHT22(pin), measure(), temperature(), humidity()). boardsim's own code;
+# its globals are the frozen file's names (sys, dht_readinto, DHTBase, DHT11, DHT22). A measurement
+# is machine.dht_readinto's 5 bytes (extmod/modmachine.c v1.23.0 187-189): humidity, temperature
+# (sign in the top bit), checksum. They are a DHT22's (the lab does not say the model): the
+# DHT11 reads them in whole units.
+import sys
+from machine import dht_readinto
 
 
 class DHTBase:
@@ -10,32 +14,33 @@ class DHTBase:
         self.buf = bytearray(5)
 
     def measure(self):
-        temperature, humidity = _call("dhtMeasure", {"pin": self.pin._key})
-        self._pack(temperature, humidity)
-        self.buf[4] = (self.buf[0] + self.buf[1] + self.buf[2] + self.buf[3]) & 0xFF
+        b = self.buf
+        dht_readinto(self.pin, b)
+        if (b[0] + b[1] + b[2] + b[3]) & 0xFF != b[4]:
+            raise Exception("checksum error")  # the frozen driver's own check
+
+    def _humidity(self):
+        # tenths of %RH
+        return self.buf[0] << 8 | self.buf[1]
+
+    def _temperature(self):
+        # tenths of a degree, the sign in the top bit
+        t = (self.buf[2] & 0x7F) << 8 | self.buf[3]
+        return -t if self.buf[2] & 0x80 else t
 
 
 class DHT11(DHTBase):
-    def _pack(self, temperature, humidity):
-        self.buf[0], self.buf[1], self.buf[2], self.buf[3] = int(humidity), 0, int(temperature), 0
-
     def humidity(self):
-        return self.buf[0]
+        return self._humidity() // 10
 
     def temperature(self):
-        return self.buf[2]
+        t = self._temperature()
+        return -(-t // 10) if t < 0 else t // 10
 
 
 class DHT22(DHTBase):
-    def _pack(self, temperature, humidity):
-        h = int(round(humidity * 10))
-        t = int(round(abs(temperature) * 10))
-        self.buf[0], self.buf[1] = h >> 8, h & 0xFF
-        self.buf[2], self.buf[3] = (t >> 8) | (0x80 if temperature < 0 else 0), t & 0xFF
-
     def humidity(self):
-        return (self.buf[0] << 8 | self.buf[1]) / 10
+        return self._humidity() * 0.1
 
     def temperature(self):
-        t = ((self.buf[2] & 0x7F) << 8 | self.buf[3]) / 10
-        return -t if self.buf[2] & 0x80 else t
+        return self._temperature() * 0.1

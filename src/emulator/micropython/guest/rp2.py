@@ -1,9 +1,3 @@
-# The rp2 module (ports/rp2/modrp2.c and modules/rp2.py, v1.23.0): the WiFi country and the
-# BOOTSEL button. PIO, StateMachine, DMA and Flash are not simulated (AttributeError).
-from _host import call as _call
-from network import country  # the same function (modrp2.c:94-97)
-
-
-def bootsel_button():
-    # 1 while the button is held: a test presses it as the input "BOOTSEL"
-    return _call("pinValue", "BOOTSEL", None)
+# The rp2 module, frozen on the Pico W (ports/rp2/modules/rp2.py v1.23.0): the C module _rp2's names
+# (modrp2.c), over which the firmware's file adds PIO's assembler (not simulated here).
+from _rp2 import *

@@ -6,11 +6,6 @@ import tls
 from tls import *
 
 
-def _read(name):
-    with open(name, "rb") as f:
-        return f.read()
-
-
 class SSLContext:
     def __init__(self, *args):
         self._context = tls.SSLContext(*args)
@@ -25,12 +20,18 @@ class SSLContext:
         self._context.verify_mode = value
 
     def load_cert_chain(self, certfile, keyfile):
-        certfile = _read(certfile) if isinstance(certfile, str) else certfile
-        keyfile = _read(keyfile) if isinstance(keyfile, str) else keyfile
-        self._context.load_cert_chain(certfile, keyfile)
+        self._context.load_cert_chain(self._contents(certfile), self._contents(keyfile))
 
     def load_verify_locations(self, cafile=None, cadata=None):
-        self._context.load_verify_locations(_read(cafile) if cafile else cadata)
+        self._context.load_verify_locations(self._contents(cafile) if cafile else cadata)
+
+    @staticmethod
+    def _contents(file):
+        # a str names a file on the board's file system; bytes are the data itself
+        if not isinstance(file, str):
+            return file
+        with open(file, "rb") as f:
+            return f.read()
 
     def wrap_socket(self, sock, server_side=False, do_handshake_on_connect=True, server_hostname=None):
         return self._context.wrap_socket(sock, server_side=server_side, do_handshake_on_connect=do_handshake_on_connect, server_hostname=server_hostname)
