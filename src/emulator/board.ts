@@ -60,8 +60,6 @@ export class Board implements GuestHost, LanHost, BoardContext {
   private readonly onMachineReset: () => void;
   private readonly api: (name: string) => HostFunction | undefined;
   private readonly gate: HostCallGate;
-  /** The engine's listener (onWanted). */
-  private wanted: (() => void) | null = null;
   /** Set by run(): halt() ends the run as if the power went. */
   private halted: ((outcome: RunOutcome) => void) | null = null;
 
@@ -70,9 +68,9 @@ export class Board implements GuestHost, LanHost, BoardContext {
     this.profile = profile;
     this.log = log;
     this.clock = lan.clock;
-    // A callback queued while the script runs: only on a real clock. A simulated one moves only at the
-    // script's own calls and polls, where its callbacks run too: a run stays the same every time.
-    this.scheduler = new Scheduler(profile.port.schedulerDepth, () => (this.clock.busyLoop ? undefined : this.wanted?.()));
+    // A callback queued while the script runs wants it only on a real clock: a simulated one moves only
+    // at the script's own calls and polls, where its callbacks run too (a run stays the same every time).
+    this.scheduler = new Scheduler(profile.port.schedulerDepth, () => (this.clock.busyLoop ? undefined : this.gate.want()));
     this.gate = new HostCallGate(this.clock, profile.errno, this.scheduler);
     this.lan = lan;
     this.console = opts.console;
@@ -146,36 +144,21 @@ export class Board implements GuestHost, LanHost, BoardContext {
   }
 
   /** Ctrl-C: raises KeyboardInterrupt in the script, in the call it is blocked in or at its next one. */
-  interrupt(): void {
-    this.gate.interrupt();
-    this.wanted?.();
-  }
+  interrupt(): void { this.gate.interrupt(); }
   clearInterrupt(): void { this.gate.clearInterrupt(); }
   /** The script may be running without host calls (the console's Ctrl-C, BoardSerial.onMaybeRunning): its engine asks it to poll. */
-  askScript(): void {
-    this.wanted?.();
-  }
+  askScript(): void { this.gate.want(); }
 
-  machineReset(): void {
-    this.onMachineReset();
-  }
+  machineReset(): void { this.onMachineReset(); }
 
   /** The RTC: ms since 1970 as the board's clock reads now. */
-  rtcNowMs(): number {
-    return this.rtc.nowMs();
-  }
+  rtcNowMs(): number { return this.rtc.nowMs(); }
 
-  setRtcMs(ms: number): void {
-    this.rtc.set(ms);
-  }
+  setRtcMs(ms: number): void { this.rtc.set(ms); }
 
-  onDeinit(fn: (softReset: boolean) => void): void {
-    this.deinitHooks.push(fn);
-  }
+  onDeinit(fn: (softReset: boolean) => void): void { this.deinitHooks.push(fn); }
 
-  onWanted(listener: (() => void) | null): void {
-    this.wanted = listener;
-  }
+  onWanted(listener: (() => void) | null): void { this.gate.wanted = listener; }
 
   /** Whether callbacks wait for the script (the engine tells the guest with each host reply). */
   scheduled(): boolean {

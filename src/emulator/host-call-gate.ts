@@ -29,6 +29,8 @@ export class HostCallGate {
   private guestRunning = false;
   private halted = false;
   private readonly wake: BlockingWake;
+  /** The engine's way to a script that runs without host calls (GuestHost.onWanted): Ctrl-C, a callback queued. */
+  wanted: (() => void) | null = null;
 
   constructor(
     private readonly clock: Clock,
@@ -71,6 +73,12 @@ export class HostCallGate {
     if (this.pendingCalls === 0) this.interruptPending = true;
     if (this.parkedCalls === null) this.abortCalls(new GuestException("KeyboardInterrupt", [])); // with none pending, only a parked call waits on it
     else this.abortCallbacksCalls();
+    this.want(); // a script running without host calls polls at its next branch
+  }
+
+  /** The script is wanted (Ctrl-C, a callback due): its engine has it poll at its next branch. */
+  want(): void {
+    this.wanted?.();
   }
 
   /** Drops a Ctrl-C that came after the code ended, and the call it left parked. */
