@@ -24,30 +24,41 @@ export interface SchedQueue {
 }
 
 /**
- * `staticData` copies the port's static data (from address 0); `probe` runs
- * `micropython.schedule(run_at_branch, None)` twice with no branch of the VM after them.
- * `schedState` and `none` as collector.ts found them.
+ * The bytes below sched_state that the probe reads: sched_queue is one of mp_state_vm_t's root
+ * pointers, which end a few fields before sched_state (py/mpstate.h v1.23.0 142-239); 60 bytes
+ * below it in the pinned build. A window, not all static data (≈ 0.5 MB copied twice a board).
  */
-export function findSchedQueue(buffer: () => ArrayBuffer, staticData: () => Int32Array, probe: () => void, schedState: number, none: number): SchedQueue {
-  const before = staticData();
+const WINDOW = 4 * 1024;
+
+/**
+ * `probe` runs `micropython.schedule(run_at_branch, None)` twice with no branch of the VM after
+ * them. `schedState` (a word's address) and `none` as collector.ts found them.
+ */
+export function findSchedQueue(buffer: () => ArrayBuffer, probe: () => void, schedState: number, none: number): SchedQueue {
+  const lo = Math.max(0, schedState - WINDOW);
+  /** A copy of the window through sched_state's word: word i is at lo + 4 i. */
+  const window = () => new Int32Array(buffer(), lo, (schedState + 4 - lo) >> 2).slice();
+  const before = window();
   probe();
-  const after = staticData();
+  const after = window();
+  const state = (schedState - lo) >> 2;
   // Queued at sched_idx 0, so at the queue's start: two (run_at_branch, None) entries where the queue was empty.
-  const entries = [];
-  for (let i = 0; i + 3 < before.length; i++) {
+  const entries: number[] = [];
+  for (let i = 0; i + 3 < state; i++) {
     if (after[i + 1] !== none || after[i + 3] !== none || after[i] === 0 || after[i] !== after[i + 2]) continue;
     if (before[i] === 0 && before[i + 1] === 0 && before[i + 2] === 0 && before[i + 3] === 0) entries.push(i);
   }
   // sched_state pending, sched_len 2 (little-endian: py/mpstate.h's order).
-  const stateWord = after[schedState >> 2]!;
-  if (entries.length !== 1 || before[schedState >> 2] !== SCHED_IDLE || stateWord !== (SCHED_PENDING | (2 << 16))) {
+  const stateWord = after[state]!;
+  if (entries.length !== 1 || before[state] !== SCHED_IDLE || stateWord !== (SCHED_PENDING | (2 << 16))) {
     throw new Error(`MicroPython: cannot find the scheduler's queue (${entries.length} candidates, state ${stateWord})`);
   }
-  const queue = entries[0]!;
-  const func = after[queue]!;
+  const at = entries[0]!;
+  const func = after[at]!;
   // Put back (only these: the probe's Python moved the allocator's words too): the queue empty, the scheduler idle.
   const words = new Int32Array(buffer());
-  for (const i of [queue, queue + 1, queue + 2, queue + 3, schedState >> 2]) words[i] = before[i]!;
+  for (const i of [at, at + 1, at + 2, at + 3, state]) words[(lo >> 2) + i] = before[i]!;
+  const queue = (lo >> 2) + at;
   const lenAt = schedState + 2;
   const idxAt = schedState + 3;
   return {

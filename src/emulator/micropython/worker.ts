@@ -605,7 +605,7 @@ if (typeof input.source !== "string") mp.FS.unlink("/boardsim/.source");
 // No branch of the VM after the schedules (a lambda's call and a tuple: no jump), which would run
 // the entries before the probe has read and removed them.
 const scheduleProbe = "(lambda h: (h.schedule_at_branch(), h.schedule_at_branch()))(__import__('_boardsim')._host)";
-schedQueue = findSchedQueue(() => sandboxed.buffer(), staticData, () => runLibrary(scheduleProbe), collector.schedState, collector.none);
+schedQueue = findSchedQueue(() => sandboxed.buffer(), () => runLibrary(scheduleProbe), collector.schedState, collector.none);
 const attentionRequest = wasm.malloc(4);
 new Int32Array(sandboxed.buffer())[attentionRequest >> 2] = 0;
 capHeap();
