@@ -26,15 +26,6 @@ function workerFile(): string {
   return path.join(packageRoot(), entry);
 }
 
-/**
- * The worker's V8 young generation, 3 MB: semi-spaces of 1 MB (a third each, the third for new large
- * objects), V8's starting size, which it then never grows. The worker's JavaScript (the glue, the
- * bridge, the library's start-up) makes short-lived garbage and keeps little (≈ 0.1-1 MB in the
- * new space after its boot), but by default the semi-spaces grew to 4 MB each during the boot and
- * stayed committed and touched (8 MB a board) while the worker waits in Atomics.wait, never
- * idle enough for V8 to shrink them: ≈ 5-6 MiB of each .py board's RSS (docs/benchmarks.md, session 20).
- */
-const WORKER_YOUNG_MB = 3;
 let wasmFile: Promise<Uint8Array> | undefined;
 const wasm = new Map<number, Promise<WebAssembly.Module>>();
 /**
@@ -153,7 +144,7 @@ export class MicroPythonEngine implements GuestEngine {
       collections: sharedCollectionCounts(),
       ...(this.options.board ? { board: this.options.board } : {}),
     };
-    const worker = new Worker(workerFile(), { workerData: input, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+    const worker = new Worker(workerFile(), { workerData: input, transferList: [port2] });
     this.worker = worker;
     this.port = port1;
     port1.on("message", async ({ name, args }: HostRequest) => {
