@@ -178,16 +178,17 @@ function station(lab: Lab, name: string, body: string) {
   return lab.addBoard({ name, board: "esp32", fileName: `${name}.py`, source: `import network, time\nsta = network.WLAN(network.STA_IF)\nsta.active(True)\n${body}` });
 }
 
+/** A new Lab (closed when the test ends) with an ESP32 .py board "ap" running `body` after `ap = network.WLAN(network.AP_IF)`. */
+async function accessPoint(body: string) {
+  const lab = new Lab({ timing: "fast" });
+  onTestFinished(() => lab.close());
+  const ap = await lab.addBoard({ name: "ap", board: "esp32", fileName: "ap.py", source: `import network, time\nap = network.WLAN(network.AP_IF)\n${body}` });
+  return { lab, ap };
+}
+
 describe("what the AP's keys do to other boards (simulated time)", () => {
   it("hidden=True: left out of scan(), joined by name; max_clients=1: a second station waits until the first leaves", async () => {
-    const lab = new Lab({ timing: "fast" });
-    onTestFinished(() => lab.close());
-    const ap = await lab.addBoard({
-      name: "ap",
-      board: "esp32",
-      fileName: "ap.py",
-      source: `import network, time\nap = network.WLAN(network.AP_IF)\nap.config(essid="quiet", hidden=True, max_clients=1)\nap.active(True)\nprint("ap up")\ntime.sleep(30)\n`,
-    });
+    const { lab, ap } = await accessPoint(`ap.config(essid="quiet", hidden=True, max_clients=1)\nap.active(True)\nprint("ap up")\ntime.sleep(30)\n`);
     await ap.waitFor("ap up\n");
     const one = await station(lab, "one", `print(sorted(ap[0] for ap in sta.scan()))
 sta.connect("quiet", "")
@@ -214,14 +215,7 @@ print("joined", sta.ifconfig()[0])
   });
 
   it("ESP32 reconnects=2: the station stops trying before the AP comes up; without it, it joins", async () => {
-    const lab = new Lab({ timing: "fast" });
-    onTestFinished(() => lab.close());
-    await lab.addBoard({
-      name: "ap",
-      board: "esp32",
-      fileName: "ap.py",
-      source: `import network, time\nap = network.WLAN(network.AP_IF)\nap.config(essid="late")\ntime.sleep(1)\nap.active(True)\ntime.sleep(10)\n`,
-    });
+    const { lab } = await accessPoint(`ap.config(essid="late")\ntime.sleep(1)\nap.active(True)\ntime.sleep(10)\n`);
     const patient = await station(lab, "patient", `sta.connect("late", "")\ntime.sleep(3)\nprint(sta.isconnected(), sta.status())\n`);
     const brief = await station(lab, "brief", `sta.config(reconnects=2)\nsta.connect("late", "")\ntime.sleep(3)\nprint(sta.isconnected(), sta.status())\n`);
     await patient.finished();
@@ -232,15 +226,8 @@ print("joined", sta.ifconfig()[0])
   });
 
   it("ESP32: once the AP vanishes, reconnects=0 reads BEACON_TIMEOUT (200); reconnects=1 tries once more and reads NO_AP_FOUND", async () => {
-    const lab = new Lab({ timing: "fast" });
-    onTestFinished(() => lab.close());
-    await lab.addBoard({
-      name: "ap",
-      board: "esp32",
-      fileName: "ap.py",
-      // off the air once both stations have joined
-      source: `import network, time\nap = network.WLAN(network.AP_IF)\nap.config(essid="brief")\nap.active(True)\nwhile len(ap.status("stations")) < 2:\n    time.sleep_ms(50)\nap.active(False)\ntime.sleep(10)\n`,
-    });
+    // off the air once both stations have joined
+    const { lab } = await accessPoint(`ap.config(essid="brief")\nap.active(True)\nwhile len(ap.status("stations")) < 2:\n    time.sleep_ms(50)\nap.active(False)\ntime.sleep(10)\n`);
     const watch = (n: number) =>
       `sta.connect("brief", "")\nwhile not sta.isconnected():\n    time.sleep_ms(50)\nsta.config(reconnects=${n})\ntime.sleep(6)\nprint(sta.isconnected(), sta.status())\n`;
     const none = await station(lab, "none", watch(0));
