@@ -192,8 +192,8 @@ let callDepthAddress = -1;
  * MP_STATE_VM(dict_main), inside mp_state_ctx with the Python stack's words (its first part,
  * mp_state_thread_t: py/mpstate.h v1.27.0 197, 283-285, 323-327), and ports/webassembly/main.c's
  * external_call_depth lies 912 bytes above it in the pinned build (the stack's words 92 below).
- * A window, not all static data: that is 0.7 MB, copied three times at each boot and kept (2.1 MB of
- * ArrayBuffers a board, ≈ 200 page faults of its boot).
+ * A window, not all static data: that is 0.7 MB, which was copied three times at each boot and
+ * kept (2.1 MB of ArrayBuffers a board).
  */
 const DEPTH_WINDOW = 4 * 1024;
 /** The window's first byte, once the __main__ dict's address is known (findCallDepth). */
