@@ -26,6 +26,14 @@ function workerFile(): string {
   return path.join(packageRoot(), entry);
 }
 
+/**
+ * The worker's V8 young generation, 6 MB: semi-spaces of 2 MB (a third for new large objects). By
+ * default they grew to 4 MB each during the boot (the library's start-up keeps ≈ 3 MB) and stay
+ * committed and touched while the worker waits in Atomics.wait, never idle long enough for V8 to
+ * shrink them: ≈ 4-5 MiB of each .py board's RSS. 1 MB semi-spaces (session 20) took ≈ 1 MiB more
+ * off but scavenged the .py echo twice as often (docs/benchmarks.md, sessions 20 and 21).
+ */
+const WORKER_YOUNG_MB = 6;
 let wasmFile: Promise<Uint8Array> | undefined;
 const wasm = new Map<number, Promise<WebAssembly.Module>>();
 /**
@@ -144,7 +152,7 @@ export class MicroPythonEngine implements GuestEngine {
       collections: sharedCollectionCounts(),
       ...(this.options.board ? { board: this.options.board } : {}),
     };
-    const worker = new Worker(workerFile(), { workerData: input, transferList: [port2] });
+    const worker = new Worker(workerFile(), { workerData: input, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
     this.worker = worker;
     this.port = port1;
     port1.on("message", async ({ name, args }: HostRequest) => {

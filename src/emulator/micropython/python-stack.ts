@@ -17,16 +17,17 @@ export interface PythonStack {
 /**
  * MP_STATE_THREAD(pystack_start), (pystack_end) and (pystack_cur), three words in a row
  * (py/mpstate.h:283-285, v1.27.0), found in the port's static data at call depths 0, 1 and 2
- * (worker.ts findCallDepth): at depth 0 the top is the start, and each call moves it up.
+ * (worker.ts findCallDepth): at depth 0 the top is the start, and each call moves it up. The
+ * snapshots' word 0 is at byte `from`.
  */
-export function findPythonStack(memory: () => Int32Array, [top, one, two]: Int32Array[]): PythonStack {
+export function findPythonStack(memory: () => Int32Array, [top, one, two]: Int32Array[], from = 0): PythonStack {
   const found: number[] = [];
   for (let i = 2; i < top!.length; i++) {
     const start = top![i]!;
     if (start > 0 && top![i - 2] === start && top![i - 1]! > one![i]! && start < one![i]! && one![i]! < two![i]! && two![i - 2] === start) found.push(i - 2);
   }
   if (found.length !== 1) throw new Error(`MicroPython: cannot find the Python stack (${found.length} candidates)`);
-  const at = found[0]!;
+  const at = (from >> 2) + found[0]!;
   return {
     clearAboveTop() {
       const words = memory();

@@ -187,26 +187,36 @@ function memory(): Uint8Array {
 // argument blocks of such calls, and dir()'s list, are pinned (realm.ts heldByC, pinned-args.ts;
 // other C callers are a known limit).
 let callDepthAddress = -1;
+/**
+ * The static data the depth probe reads, in bytes either side of the __main__ dict: that dict is
+ * MP_STATE_VM(dict_main), inside mp_state_ctx with the Python stack's words (its first part,
+ * mp_state_thread_t: py/mpstate.h v1.27.0 197, 283-285, 323-327), and ports/webassembly/main.c's
+ * external_call_depth lies 912 bytes above it in the pinned build (the stack's words 92 below).
+ * A window, not all static data: that is 0.7 MB, which was copied three times at each boot and
+ * kept (2.1 MB of ArrayBuffers a board).
+ */
+const DEPTH_WINDOW = 4 * 1024;
+/** The window's first byte, once the __main__ dict's address is known (findCallDepth). */
+let depthWindowStart = -1;
 const depthSnapshots: Int32Array[] = [];
 /** The __main__ dict (its proxy's reference; the glue holds the proxy), a C string of a key to look up, and 12 bytes for the (unused) result. */
 const lookup = { dict: 0, key: 0, out: 0 };
 
-/** The port's static data: everything below the first malloc() block. */
+/** A copy of the depth probe's window of static data: word i is at depthWindowStart + 4 i. */
 function staticData(): Int32Array {
-  const heapStart = wasm.malloc(4);
-  wasm.free(heapStart);
-  return new Int32Array(sandboxed.buffer(), 0, heapStart >> 2).slice();
+  return new Int32Array(sandboxed.buffer(), depthWindowStart, (2 * DEPTH_WINDOW) >> 2).slice();
 }
 
 /** The address of external_call_depth: the one word of static data that is 0, 1 and 2 at those call depths. */
 function findCallDepth(): number {
+  // id() of the top level's globals(): the __main__ dict's address (py/runtime.c v1.27.0 118-119).
+  mp.runPython('__import__("_boardsim_js").probe(id(globals()))');
   depthSnapshots.push(staticData());
   // Called from Python (depth 1), then from Python that JavaScript called (depth 2).
   mp.runPython("import _boardsim_js, js\n_boardsim_js.probe()\njs.Array.of(0).forEach(lambda *_: _boardsim_js.probe())\ndel _boardsim_js, js");
   const [top, one, two] = depthSnapshots;
   const found = [];
-  // The words that are 2 are few: indexOf finds them natively (a loop over every word cost ≈ 10 ms of each boot).
-  for (let i = two!.indexOf(2); i !== -1; i = two!.indexOf(2, i + 1)) if (top![i] === 0 && one![i] === 1) found.push(i * 4);
+  for (let i = two!.indexOf(2); i !== -1; i = two!.indexOf(2, i + 1)) if (top![i] === 0 && one![i] === 1) found.push(depthWindowStart + i * 4);
   if (found.length !== 1) throw new Error(`MicroPython: cannot find the collector's call depth (${found.length} candidates)`);
   return found[0]!;
 }
@@ -488,9 +498,11 @@ const bridge = {
   clearStack(): void {
     pythonStack.clearAboveTop();
   },
-  /** Depth probe (findCallDepth), at start-up only. */
-  probe(): void {
-    if (callDepthAddress === -1) depthSnapshots.push(staticData());
+  /** Depth probe (findCallDepth), at start-up only: first with the __main__ dict's id(), which places the window. */
+  probe(mainDict?: unknown): void {
+    if (callDepthAddress !== -1) return;
+    if (depthWindowStart === -1) depthWindowStart = Math.max(0, checked(mainDict, isIndex) - DEPTH_WINDOW);
+    else depthSnapshots.push(staticData());
   },
   /** A KeyboardInterrupt a callback's host call got (_host.py run_at_branch): raised again at the VM's next branch. */
   interrupt(): void {
@@ -566,7 +578,7 @@ else {
 mp.runPython(`_script = ${source}\n_heap = bytearray(${input.heapBytes})`);
 sandboxed.registerJsModule("_boardsim_js", bridge);
 callDepthAddress = findCallDepth();
-pythonStack = findPythonStack(() => new Int32Array(sandboxed.buffer()), depthSnapshots);
+pythonStack = findPythonStack(() => new Int32Array(sandboxed.buffer()), depthSnapshots, depthWindowStart);
 collector = findCollector({ mp, wasm, sandboxed, callDepthAddress, counts: input.collections });
 library = libraryFirst(() => new Int32Array(sandboxed.buffer()), collector.dictLocals);
 spare = spareHeap(() => new Int32Array(sandboxed.buffer()), collector.firstArea);
