@@ -363,6 +363,20 @@ Reading(1, 1500)
 print("long done", len(keep), keep[199].v)
 `;
 
+/**
+ * The library's own closures copy their arguments so too: _host.call (one cell, the call's name and
+ * the host call's arguments) prints as a built-in function, its type the library's copy of the
+ * closure type (_builtin_functions.py). Its block was not pinned: socket.getaddrinfo (7 words) with a
+ * collection at its host call lost it, the reply's lists took it, and closure_call's m_del then freed
+ * the address list under them (5 of 30 addresses were then other objects, a function among them;
+ * mip's requests.get stopped with a memory access out of bounds).
+ */
+const LIBRARY_CLOSURE = `import gc, socket
+gc.threshold(1)
+kept = [socket.getaddrinfo("192.168.1.2", 8000 + i)[0][-1] for i in range(30)]
+print(sum(a == ("192.168.1.2", 8000 + i) for i, a in enumerate(kept)), kept[-1])
+`;
+
 let dir = "";
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "boardsim-gc-"));
@@ -533,6 +547,12 @@ describe("a collection under a call whose arguments C holds in the heap keeps th
   it("ESP8266: the same inside a class's __init__(self, v, n) with 200 instances of that class alive runs to its end", async () => {
     const { output, outcome } = await runScript(MANY_INSTANCES, "esp8266", "main.py");
     expect(output).toBe("long done 200 199\n");
+    expect(outcome).toEqual({ kind: "finished" });
+  });
+
+  it("ESP8266: 30 socket.getaddrinfo() calls, each collecting at its host call under the library's _host.call (a closure of its own type), keep their addresses", async () => {
+    const { output, outcome } = await runScript(LIBRARY_CLOSURE, "esp8266", "main.py");
+    expect(output).toBe("30 ('192.168.1.2', 8029)\n");
     expect(outcome).toEqual({ kind: "finished" });
   });
 });

@@ -6,7 +6,7 @@ import { argPins, qstrObject } from "./pinned-args.ts";
  * table's start and length, the finaliser table, the pool's start and end), 2 bits a 16-byte
  * block in the table (1: a head, 2: a tail).
  */
-const AREA = 16, TABLE = 64, BLOCKS = 64, POOL = 256, CLOSURE_TYPE = 0x1000, TYPE_TYPE = 0x2000, LIST_TYPE = 0x5000, CLASS_QSTR = 20;
+const AREA = 16, TABLE = 64, BLOCKS = 64, POOL = 256, CLOSURE_TYPE = 0x1000, LIBRARY_CLOSURE_TYPE = 0x1100, TYPE_TYPE = 0x2000, LIST_TYPE = 0x5000, CLASS_QSTR = 20;
 function heap() {
   const words = new Int32Array(0x4000 / 4);
   words.set([0, TABLE, BLOCKS / 4, 0, POOL, POOL + BLOCKS * 16], AREA / 4);
@@ -21,10 +21,10 @@ function heap() {
     words.set(content, at / 4);
     return at;
   };
-  return { words, alloc, pins: argPins(() => words, AREA, { closureType: CLOSURE_TYPE, listType: LIST_TYPE, classQstr: CLASS_QSTR }) };
+  return { words, alloc, pins: argPins(() => words, AREA, { listType: LIST_TYPE, classQstr: CLASS_QSTR }) };
 }
-/** A closure, or a class called with *args (its arguments not known). */
-const loose = (callee: number) => ({ callee, args: null });
+/** A class called with *args (its arguments not known). */
+const starCall = (cls: number) => ({ cls, args: null });
 
 describe("argPins: the argument blocks only C holds (py/objclosure.c closure_call, py/objtype.c mp_obj_instance_make_new)", () => {
   it("finds a closure's block by its cells; a class's, called with *args, by the class first (__new__) or an instance of it second (__init__), its instances too", () => {
@@ -41,9 +41,19 @@ describe("argPins: the argument blocks only C holds (py/objclosure.c closure_cal
     const classmethodArgs = alloc(0x4000, cls, 3); // an __init__ made a classmethod: the class second
     const wrappedInitArgs = alloc(0x5000, 0x5010, instance, 3, 5, 7); // a decorator's closure of 2 cells as __init__, called from C
     const wrappedNewArgs = alloc(0x5000, 0x5010, 0x5020, 0x5030, cls, 3); // one of 4 cells as __new__: the class in the second block
-    expect(pins.find([loose(closure)])).toEqual([closureArgs]);
-    expect(pins.find([loose(cls)])).toEqual([instance, newArgs, initArgs, classmethodArgs, wrappedInitArgs, wrappedNewArgs]);
-    expect(pins.find([loose(closure), loose(cls)])).toEqual([instance, closureArgs, newArgs, initArgs, classmethodArgs, wrappedInitArgs, wrappedNewArgs]);
+    expect(pins.find([{ closure }])).toEqual([closureArgs]);
+    expect(pins.find([starCall(cls)])).toEqual([instance, newArgs, initArgs, classmethodArgs, wrappedInitArgs, wrappedNewArgs]);
+    expect(pins.find([{ closure }, starCall(cls)])).toEqual([instance, closureArgs, newArgs, initArgs, classmethodArgs, wrappedInitArgs, wrappedNewArgs]);
+  });
+
+  it("finds the block of a closure of the library's copy of the closure type (_builtin_functions.py) by its cells too, not as a class's", () => {
+    const { alloc, pins } = heap();
+    pins.setArea(alloc(0, 0, 0, 0, 0, 0, 0, 0), 32);
+    const cell = alloc(0x3000, 1);
+    const closure = alloc(LIBRARY_CLOSURE_TYPE, 0x4000, 1, cell);
+    alloc(closure, 0, 0, 0); // holds the closure, as a class's __new__ block holds the class: no pin
+    const callArgs = alloc(cell, 7, 9, 11, 13, 15, 17, 19); // _host.call("name", 6 arguments): 8 words
+    expect(pins.find([{ closure }])).toEqual([callArgs]);
   });
 
   it("a class called with known arguments: only blocks where the class, an instance or (second) NULL is followed by them, inside the allocation; not its instances, nor a list of them", () => {
@@ -62,7 +72,7 @@ describe("argPins: the argument blocks only C holds (py/objclosure.c closure_cal
     alloc(0x4000, instance, 5, 9); // other arguments
     alloc(0, 0, 0, instance); // its arguments would be past the allocation, in the next one
     alloc(5, 7);
-    expect(pins.find([{ callee: cls, args: [5, 7] }])).toEqual([newArgs, initArgs, classmethodArgs, wrappedInitArgs, staticInitArgs]);
+    expect(pins.find([{ cls, args: [5, 7] }])).toEqual([newArgs, initArgs, classmethodArgs, wrappedInitArgs, staticInitArgs]);
   });
 
   it("dir()'s list: names in rising order before the one looked up, __class__ among them once past it; an empty one before __class__; each dir() by its own name", () => {
@@ -90,12 +100,12 @@ describe("argPins: the argument blocks only C holds (py/objclosure.c closure_cal
     const cell = alloc(0x3000, 1);
     const closure = alloc(CLOSURE_TYPE, 0x4000, 1, cell);
     const args = [alloc(cell, 1, 2, 3, 4, 5), alloc(cell, 6, 7, 8, 9, 10), alloc(cell, 11, 12, 13, 14, 15)];
-    expect(pins.find([loose(closure)])).toBeNull(); // no pin area yet
+    expect(pins.find([{ closure }])).toBeNull(); // no pin area yet
     const area = alloc(0, 0);
     pins.setArea(area, 8);
     expect(() => pins.setArea(area, 8)).toThrow(TypeError);
-    expect(pins.find([loose(closure)])).toBeNull(); // three candidates, two pins
-    expect(pins.find([{ callee: 0x80, args: [3] }])).toBeNull(); // a type in static data (below the pool)
+    expect(pins.find([{ closure }])).toBeNull(); // three candidates, two pins
+    expect(pins.find([{ cls: 0x80, args: [3] }])).toBeNull(); // a type in static data (below the pool)
     let during: number[] = [];
     pins.holding(args.slice(0, 2), () => (during = Array.from(words.subarray(area / 4, area / 4 + 2))));
     expect(during).toEqual(args.slice(0, 2));

@@ -40,11 +40,20 @@ const LIST_MIN_ALLOC = 4;
 /** A name (qstr) as an object: py/obj.h MP_OBJ_NEW_QSTR with MICROPY_OBJ_REPR_A, the port's (collector.ts checks it). */
 export const qstrObject = (qstr: number) => (qstr << 3) | 2;
 
-/** A call below a host call that copies its arguments to a heap block (realm.ts argCopiers). */
-export interface ArgCopier {
-  /** The closure or class called. */
-  callee: number;
-  /** A class called plainly: its arguments' words, as its block holds them after the class or instance; null: a star call's (not known), or a closure. */
+/**
+ * A closure below a host call whose call copies its cells and arguments to a heap block (realm.ts
+ * argCopier). Of either closure type: the interpreter's, or the library's copy of it that prints as
+ * a built-in function (_builtin_functions.py), as _host.call's: realm.ts tells which it is, its type
+ * word does not.
+ */
+export interface ClosureCall {
+  closure: number;
+}
+
+/** A class below a host call, called with arguments, which its call copies to heap blocks (realm.ts argCopier). */
+export interface ClassCall {
+  cls: number;
+  /** Called plainly: its arguments' words, as its block holds them after the class or instance; null: a star call's (not known). */
   args: readonly number[] | null;
 }
 
@@ -54,7 +63,7 @@ export interface DirCall {
 }
 
 /** What a call below a host call holds in a heap block only C refers to. */
-export type HeldByC = ArgCopier | DirCall;
+export type HeldByC = ClosureCall | ClassCall | DirCall;
 
 export interface ArgPins {
   /** The pin area: `length` bytes at `address`, inside a heap block the guest library holds (once). */
@@ -65,9 +74,8 @@ export interface ArgPins {
   holding(blocks: readonly number[], collect: () => void): void;
 }
 
-/** What collector.ts's probes found: the type words of a closure and of a list, the name `__class__`. */
+/** What collector.ts's probes found: the type word of a list, the name `__class__`. */
 export interface PinnedKinds {
-  closureType: number;
   listType: number;
   classQstr: number;
 }
@@ -100,9 +108,10 @@ export function argPins(memory: () => Int32Array, firstArea: number, kinds: Pinn
 }
 
 function candidates(words: Int32Array, firstArea: number, held: readonly HeldByC[], kinds: PinnedKinds, capacity: number): number[] | null {
-  const { closureType, listType } = kinds;
+  const { listType } = kinds;
   const inHeap = (address: number) => areaHolding(words, firstArea, address) !== 0;
-  const copiers = held.filter((h): h is ArgCopier => "callee" in h);
+  const classes = held.filter((h): h is ClassCall => "cls" in h);
+  const closures = held.filter((h): h is ClosureCall => "closure" in h).map((h) => h.closure);
   const dirNames = held.filter((h): h is DirCall => "dirName" in h).map((h) => qstrObject(h.dirName));
   const classAttr = qstrObject(kinds.classQstr);
   /**
@@ -125,35 +134,29 @@ function candidates(words: Int32Array, firstArea: number, held: readonly HeldByC
     }
     return hasClass;
   };
-  // Per copier: a class (cells null) or a closure's cells (its words after type, fun, n_closed: py/objclosure.c mp_obj_closure_t)
-  const cellsOf: (Int32Array | null)[] = [];
-  for (const { callee: copier } of copiers) {
-    if (!inHeap(copier)) return null; // a built-in type: its constructor may hold what no pin finds (realm.ts argCopier)
-    if (words[copier >> 2] !== closureType) {
-      cellsOf.push(null);
-      continue;
-    }
-    const n = words[(copier >> 2) + 2]!;
+  // A built-in type: its constructor may hold what no pin finds (realm.ts argCopier)
+  if (classes.some((c) => !inHeap(c.cls)) || closures.some((c) => !inHeap(c))) return null;
+  // Each closure's cells (its words after type, fun, n_closed: py/objclosure.c mp_obj_closure_t)
+  const cellsOf: Int32Array[] = [];
+  for (const closure of closures) {
+    const n = words[(closure >> 2) + 2]!;
     if (n < 1 || n > MAX_CELLS) return null;
-    cellsOf.push(words.subarray((copier >> 2) + 3, (copier >> 2) + 3 + n));
+    cellsOf.push(words.subarray((closure >> 2) + 3, (closure >> 2) + 3 + n));
   }
   const instanceOf = (object: number, cls: number) => (object & 3) === 0 && object > 0 && object < words.length * 4 && words[object >> 2] === cls;
   const followedBy = (i: number, args: readonly number[]) => args.every((word, j) => words[i + 1 + j] === word);
   /** `length`: the allocation's words. */
   const matches = (at: number, length: number) => {
     if (words[at] === listType && dirNames.some((name) => isDirList(at, name))) return true;
-    for (let c = 0; c < copiers.length; c++) {
-      const cells = cellsOf[c]!;
-      if (cells === null) {
-        // (the class itself past the first word: an __init__ made a classmethod, or a wrapped __new__;
-        // NULL second: an __init__ that binds no self, a staticmethod or a callable instance, py/runtime.c
-        // mp_convert_member_lookup v1.27.0 1120-1122, 1142-1144, 1158-1164; py/objtype.c 343 clears init_fn)
-        const { callee: cls, args } = copiers[c]!;
-        const end = at + Math.min(length - (args?.length ?? 0), MAX_CELLS + 2);
-        const holds = (i: number) => words[i] === cls || instanceOf(words[i]!, cls) || (args !== null && i === at + 1 && words[i] === 0);
-        for (let i = at; i < end; i++) if (holds(i) && (args === null || followedBy(i, args))) return true;
-        continue;
-      }
+    for (const { cls, args } of classes) {
+      // (the class itself past the first word: an __init__ made a classmethod, or a wrapped __new__;
+      // NULL second: an __init__ that binds no self, a staticmethod or a callable instance, py/runtime.c
+      // mp_convert_member_lookup v1.27.0 1120-1122, 1142-1144, 1158-1164; py/objtype.c 343 clears init_fn)
+      const end = at + Math.min(length - (args?.length ?? 0), MAX_CELLS + 2);
+      const holds = (i: number) => words[i] === cls || instanceOf(words[i]!, cls) || (args !== null && i === at + 1 && words[i] === 0);
+      for (let i = at; i < end; i++) if (holds(i) && (args === null || followedBy(i, args))) return true;
+    }
+    for (const cells of cellsOf) {
       let i = 0;
       while (i < cells.length && words[at + i] === cells[i]) i++;
       if (i === cells.length) return true;

@@ -365,8 +365,9 @@ const INSIDE = `"use strict";
     return !isFun(callee);
   };
   // At a host call or a safe point: null if an invoke below \`top\` is a with block's __exit__ as
-  // above, else the argument copiers below it as "address,...", a class called plainly as
-  // "address=its argument words,", and a dir() looking up a name (the frame above it, at or below
+  // above, else the argument copiers below it: a closure as "c<address>," (either closure type:
+  // pinned-args.ts finds its block by its cells), a class as "address,", or called plainly as
+  // "address=its argument words,"; and a dir() looking up a name (the frame above it, at or below
   // \`top\`: mp_builtin_dir's list holds the names before it) as "d<the name's qstr>,". null too under
   // a built-in that calls back (heldInC). Weaker than \`safe\`: other C callers (import, a for loop's
   // iterator) are let through as before the VM's branches collected; the frozen libraries' imports
@@ -385,7 +386,7 @@ const INSIDE = `"use strict";
       }
       // mp_call_method_n_kw_var(have_self, n_args_n_kw, args): the callee at args[0], its arguments not known before it unpacks them
       else if (frameFn[k] === gc.callVar) copier = argCopier(words[frameArg3[k] >> 2], 0, 0, true);
-      if (copier !== 0) found += copier + args + ",";
+      if (copier !== 0) found += (isClosure(copier) ? "c" : "") + copier + args + ",";
     }
     return found;
   };
@@ -575,8 +576,9 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
         .filter(Boolean)
         .map((entry): HeldByC => {
           if (entry.startsWith("d")) return { dirName: Number(entry.slice(1)) };
-          const [callee, args] = entry.split("=");
-          return { callee: Number(callee), args: args === undefined ? null : args.split(" ").filter(Boolean).map(Number) };
+          if (entry.startsWith("c")) return { closure: Number(entry.slice(1)) };
+          const [cls, args] = entry.split("=");
+          return { cls: Number(cls), args: args === undefined ? null : args.split(" ").filter(Boolean).map(Number) };
         });
     },
     invokeStack: () => String(inside.invokeStack()),
