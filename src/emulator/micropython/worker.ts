@@ -411,10 +411,8 @@ const bridge = {
     flushConsole();
     if (scriptStarted && collect !== false) collectGarbage();
     // A readinto's bytes go to its buffer; a send's come from there.
-    const payload = read ? () => {} : (into: Uint8Array) => into.set(memory().subarray(span.address, span.address + span.length));
-    const answer = lent.call(op, fd, size, read ? 0 : span.length, payload, read ? span.address : undefined);
-    if ("reply" in answer) return encodeReply(answer.reply);
-    return answer.value * 2 + (answer.scheduled ? 1 : 0);
+    const answer = read ? lent.call(op, fd, size, 0, 0, span.address) : lent.call(op, fd, size, span.address, span.length);
+    return typeof answer === "number" ? answer : encodeReply(answer);
   },
   /** Where the lent copy's parts start (data-channel.ts LentData.layout), as JSON, for _hostdata.py's uctypes views. */
   lent(): string {
