@@ -250,12 +250,14 @@ def _import_as_firmware(vfs_code, hide_functions):
             elif top.startswith("_") or top in ("js", "jsffi"):
                 # the library's own, loaded at start-up or later (vfs's FAT driver, tls's streams):
                 # the firmware's sys.modules holds no such name (py/builtinimport.c keeps there only
-                # what it loaded from a file)
-                private[name] = sys.modules.pop(name)
+                # what it loaded from a file); one that is the board's C module (_onewire,
+                # extmod/modonewire.c:166; _rp2, ports/rp2/modrp2.c:106) a script imports too
+                module = sys.modules.pop(name)
+                (held if dot < 0 and top in builtin else private)[name] = module
                 if top in library:
-                    hide_functions(private[name])  # the library's functions as the firmware's C ones (_builtin_functions.py)
-                    if "__file__" in private[name].__dict__:
-                        del private[name].__file__  # a C module of the board's (onewire._ow, _onewire) has none
+                    hide_functions(module)  # the library's functions as the firmware's C ones (_builtin_functions.py)
+                    if "__file__" in module.__dict__:
+                        del module.__file__  # a C module of the board's (onewire._ow, _onewire) has none
             elif top in ours and top not in builtin:
                 kept.add(name)  # frozen on the board
             elif dot < 0 and is_builtin(top):
@@ -308,7 +310,7 @@ def _import_as_firmware(vfs_code, hide_functions):
                 raise ImportError("no module named '%s'" % name)
             return private[name]
         package = name.split(".")[0]
-        if package[:1] == "_" and package in library and not own:
+        if package[:1] == "_" and package in library and not own and package not in builtin:
             raise ImportError("no module named '%s'" % name)
         if package not in library:
             if (len(args) > 3 and args[3]) or loading[0] or nested[0] or name in kept:
