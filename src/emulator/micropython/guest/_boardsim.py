@@ -113,15 +113,21 @@ def setup(source, name, heap):
 
 def _offer_board_modules(bridge, names, extensible):
     # py/repl.c (v1.23.0 157-170, 294-298): after "import ", Tab completes the names of the built-in
-    # module tables, the interpreter's here: the board's C modules that this library is (machine,
-    # network, socket: loaded by now, _held) join them while the REPL completes
-    # (builtin-module-map.ts), an extensible one the extensible table. A module's __name__ is the
-    # qstr its import interned. uctypes and sys, json (_host's): the interpreter's own, in each table.
+    # module tables, the interpreter's here: all the board's C modules (`names`, those this library
+    # is, loaded or not: machine, tls, esp32, _onewire) join them while the REPL completes
+    # (builtin-module-map.ts), an extensible one the extensible table. Completion looks only
+    # for the name: a module not loaded yet stands as None. Each name is a qstr, interned here
+    # in alphabetical order, as the firmware's sorted qstr pool has them (py/makeqstrdata.py:413-418).
+    # uctypes and sys, json (_host's): the interpreter's own, in each table.
+    keys = {}
+    for name in sorted(names):
+        getattr(_offer_board_modules, name, None)  # interns it (py/objstr.c mp_obj_str_get_qstr)
+        keys[name] = name[:]  # the qstr (py/objstr.c mp_obj_new_str)
     for table, known, other in ((0, _host.uctypes, _host.sys), (1, _host.json, None)):
         added = []
-        for name, module in _held.items():
-            if name in names and (name in extensible) == (table == 1):
-                added += [id(module.__name__), id(module)]
+        for name in names:
+            if (name in extensible) == (table == 1):
+                added += [id(keys[name]), id(_held.get(name))]
         bridge.offerBoardModules(table, id(known), id(other) if other else 0, *added)
 
 
