@@ -593,10 +593,17 @@ describe("REPL", () => {
     expect(await repl(run, "import machine; machine.reset_cause()")).toBe("import machine; machine.reset_cause()\r\n5\r\n");
   });
 
-  it("ESP32: a deepsleep wake prints the ROM's rst:0x5 (DEEPSLEEP_RESET); a Pico W's reset prints no ROM line", async () => {
+  // The EN pin (a serial port's auto-reset, the reset button) starts the chip as power-on does: the
+  // ROM prints rst:0x1 (POWERON_RESET) at 115200 (esptool docs, boot-mode-selection.rst "Boot Log"),
+  // on a console already open; reset_cause() is then PWRON_RESET (ports/esp32/modmachine.c:190-215).
+  it("ESP32: a deepsleep wake prints the ROM's rst:0x5 (DEEPSLEEP_RESET), the EN pin rst:0x1 (POWERON_RESET); a Pico W's reset prints no ROM line", async () => {
     const esp = await boot("esp32");
     await esp.take(">>> ");
     expect(await resetBy(esp, "import machine; machine.deepsleep(10)")).toBe(esp32Rom("0x5 (DEEPSLEEP_RESET)") + banner("esp32"));
+    esp.serial.setControlLines({ dtr: false, rts: true }); // EN low
+    esp.serial.setControlLines({ rts: false }); // EN high: the chip starts
+    expect(await esp.take(">>> ")).toBe(esp32Rom("0x1 (POWERON_RESET)") + banner("esp32"));
+    expect(await repl(esp, "import machine; machine.reset_cause()")).toBe("import machine; machine.reset_cause()\r\n1\r\n");
     const pico = await boot("pico_w");
     await pico.take(">>> ");
     expect(await resetBy(pico, "import machine; machine.reset()")).toBe(banner("pico_w"));
