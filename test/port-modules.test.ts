@@ -556,6 +556,10 @@ for call in (lambda: h.update(b"x"), h.digest):
 s = hashlib.sha256("ab")
 s.update(bytearray(b"c"))
 print(binascii.hexlify(s.digest()))
+try:
+    s._id
+except AttributeError as e:
+    print(e)
 `,
     );
     expect(lines).toEqual([
@@ -564,6 +568,7 @@ print(binascii.hexlify(s.digest()))
       "ValueError hash is final",
       "ValueError hash is final",
       "b'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'",
+      "'sha256' object has no attribute '_id'", // no handle of the host's on the object (extmod/modhashlib.c: a C struct)
     ]);
   });
 
