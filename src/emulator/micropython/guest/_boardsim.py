@@ -116,19 +116,19 @@ def _offer_board_modules(bridge, names, extensible):
     # module tables, the interpreter's here: all the board's C modules (`names`, those this library
     # is, loaded or not: machine, tls, esp32, _onewire) join them while the REPL completes
     # (builtin-module-map.ts), an extensible one the extensible table. Completion looks only
-    # for the name: a module not loaded yet stands as None. Each name is a qstr, interned here
-    # in alphabetical order, as the firmware's sorted qstr pool has them (py/makeqstrdata.py:413-418).
-    # uctypes and sys, json (_host's): the interpreter's own, in each table.
-    keys = {}
-    for name in sorted(names):
-        getattr(_offer_board_modules, name, None)  # interns it (py/objstr.c mp_obj_str_get_qstr)
-        keys[name] = name[:]  # the qstr (py/objstr.c mp_obj_new_str)
+    # for the name: a module not loaded yet stands as None. Each name is a qstr, interned here (the
+    # listing's order is the firmware's, import-completion.ts). uctypes and sys, json (_host's): the
+    # interpreter's own, in each table. Its garbage is collected before the library's next objects
+    # are placed: left, it moved them, and the ESP8266's heap after start-up no longer had room for
+    # mip's 768 bytes (net-modules.test.ts "esp8266: mip installs").
     for table, known, other in ((0, _host.uctypes, _host.sys), (1, _host.json, None)):
         added = []
         for name in names:
             if (name in extensible) == (table == 1):
-                added += [id(keys[name]), id(_held.get(name))]
+                getattr(_offer_board_modules, name, None)  # interns it (py/objstr.c mp_obj_str_get_qstr)
+                added += [id(name[:]), id(_held.get(name))]  # the qstr (py/objstr.c mp_obj_new_str)
         bridge.offerBoardModules(table, id(known), id(other) if other else 0, *added)
+    _gc.collect()
 
 
 # The library's modules, for the collector to mark before anything else (library-first.ts).
