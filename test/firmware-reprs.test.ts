@@ -227,16 +227,17 @@ print(asyncio.run.__globals__["__name__"], sorted(k for k, v in asyncio.run.__gl
   // drivers/led/neopixel/neopixel.py, drivers/bus/onewire/onewire.py, drivers/sensor/ds18x20/ds18x20.py:
   // machine's dht_readinto and bitstream, extmod/modmachine.c v1.23.0 184-189; _onewire,
   // extmod/modonewire.c); a C module's are its table's. None is the library's bridge (dht._call reached
-  // any host call by name) nor a helper of its own.
+  // any host call by name) nor a helper of its own. The C modules _onewire (modonewire.c:166, every
+  // port) and _rp2 (ports/rp2/modrp2.c:106) import from a script as well.
   it.each([
-    ["pico_w", "rp2"],
+    ["pico_w", "rp2, _rp2"],
     ["esp32", "esp, esp32"],
     ["esp8266", "esp"],
     ["mpython", "esp, esp32, mpython"],
   ])("%s: dir() of the frozen drivers and the C modules lists the firmware's names, no private one of the library's", async (board, port) => {
     const lines = await printed(
       board,
-      `import dht, neopixel, onewire, ds18x20, tls, ssl, machine, ${port}
+      `import dht, neopixel, onewire, ds18x20, tls, ssl, machine, _onewire, ${port}
 for m in (dht, neopixel, onewire, ds18x20, onewire._ow, tls, ssl, machine, ${port}):
     private = [n for n in dir(m) if n[0] == "_" and not n.endswith("__")]
     if private:
@@ -244,6 +245,7 @@ for m in (dht, neopixel, onewire, ds18x20, onewire._ow, tls, ssl, machine, ${por
 for m in (dht, neopixel, onewire, ds18x20, onewire._ow):
     print(sorted(dir(m)))
 print(dht.dht_readinto is machine.dht_readinto, neopixel.bitstream is machine.bitstream, onewire._ow.reset, onewire._ow)
+print(_onewire is onewire._ow, ${port.includes("_rp2") ? "sorted(dir(_rp2)), _rp2" : '""'})
 `,
     );
     expect(lines).toEqual([
@@ -254,6 +256,8 @@ print(dht.dht_readinto is machine.dht_readinto, neopixel.bitstream is machine.bi
       "['DS18X20', '__class__', '__dict__', '__file__', '__name__', 'const']", // its _CONVERT, ... are const()s the compiler folds
       "['__class__', '__dict__', '__name__', 'crc8', 'readbit', 'readbyte', 'reset', 'writebit', 'writebyte']", // extmod/modonewire.c:149-160
       "True True <function> <module 'onewire'>", // extmod/modonewire.c:150, its table's __name__
+      // modrp2.c:85-98 (PIO, StateMachine, DMA, Flash not simulated), :86 its table's __name__
+      board === "pico_w" ? "True ['__class__', '__dict__', '__name__', 'bootsel_button', 'country'] <module 'rp2'>" : "True ",
     ]);
   });
 
