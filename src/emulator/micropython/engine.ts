@@ -40,8 +40,8 @@ const wasm = new Map<number, Promise<WebAssembly.Module>>();
 /**
  * MicroPython's WebAssembly printing floats with `floatDigits` digits (float-precision.ts), hashing
  * new str and bytes objects when needed (lazy-str-hash.ts), finding free blocks past full
- * stretches of the heap 32 blocks at a time (gc-alloc-skip.ts), sweeping free and tail
- * stretches 16 blocks at a time (gc-sweep-skip.ts) and with a shared memory (shared-memory.ts), compiled
+ * stretches of the heap 32 blocks at a time (gc-alloc-skip.ts), sweeping whole allocation table
+ * words and bytes where it can (gc-sweep-skip.ts) and with a shared memory (shared-memory.ts), compiled
  * once per process for each; each board's worker instantiates its own.
  */
 function compiledWasm(floatDigits: number): Promise<WebAssembly.Module> {
