@@ -268,6 +268,31 @@ for f in (lambda: ADC(4).read_u16(), lambda: ADC(Pin(2))):
     expect(b.lines().slice(2)).toEqual(expected);
   });
 
+  it("esp32: atten() and width() as Random Nerd Tutorials' potentiometer script calls them", async () => {
+    // ports/esp32/machine_adc.c:39-68 (ATTN_*, WIDTH_*), 147 (repr), 162-181 (atten, "invalid atten"),
+    // adc.c:26-55 (width: the block's bits for read(), "invalid bits"); ADC2 (Pin(4)) has its own width
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({
+      name: "b",
+      board: "esp32",
+      fileName: "main.py",
+      source: `from machine import ADC, Pin
+pot = ADC(Pin(34))
+pot.width(ADC.WIDTH_10BIT)
+pot.atten(ADC.ATTN_11DB)
+print(pot, pot.read(), ADC(Pin(4), atten=ADC.ATTN_6DB))
+for f in (lambda: pot.atten(4), lambda: pot.width(8)):
+    try:
+        f()
+    except ValueError as e:
+        print(e)
+`,
+    });
+    b.setAdc(34, 40000);
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual(["ADC(Pin(34), atten=3) 625 ADC(Pin(4), atten=2)", "invalid atten", "invalid bits"]);
+  });
+
   it("PWM: frequency and duty visible to tests; duty_ns from the period", async () => {
     const b = await run("esp32", `from machine import Pin, PWM\npwm = PWM(Pin(2), freq=1000)\npwm.duty_u16(32768)\nprint(pwm.freq(), pwm.duty_u16())\npwm.duty_ns(250000)\nprint(pwm.duty_u16())\n`);
     // esp32 machine_pwm.c:277-286: 250000 ns at 1 kHz is duty_u16 16384 (rounded), 16-bit LEDC at 1 kHz (:213-239);

@@ -274,7 +274,16 @@ export const esp32: BoardProfile = {
       channels: [],
       readBits: 12, // read(): the raw value at the default 12-bit width
       invalidError: "invalid pin", // machine_adc.c:192
-      repr: "ADC(Pin({pin}), atten=0)", // machine_adc.c:147 (ATTN_0DB by default)
+      repr: "ADC(Pin({pin}), atten={atten})", // machine_adc.c:147 (ATTN_0DB once made, :179-181)
+      attenWidth: {
+        // machine_adc.c:39-68: ADC_ATTEN_DB_0..11 are 0-3 (ESP-IDF adc_atten_t); WIDTH_nBIT is n
+        constants: { ATTN_0DB: 0, ATTN_2_5DB: 1, ATTN_6DB: 2, ATTN_11DB: 3, WIDTH_9BIT: 9, WIDTH_10BIT: 10, WIDTH_11BIT: 11, WIDTH_12BIT: 12 },
+        // machine_adc.c:70-90: ADC1 on 32-39 and ADC2 on the rest, each block with its own width
+        blocks: [
+          [36, 37, 38, 39, 32, 33, 34, 35],
+          [4, 0, 2, 15, 13, 12, 14, 27, 25, 26],
+        ],
+      },
     },
     pwm: {
       unsupportedPins: [34, 35, 36, 37, 38, 39], // input-only pins

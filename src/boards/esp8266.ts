@@ -217,6 +217,7 @@ export const esp8266: BoardProfile = {
       readBits: 10, // read(): 0-1024 (machine_adc.c)
       invalidError: "ADC(%d) doesn't exist", // machine_adc.c:67
       repr: "ADC({channel})",
+      attenWidth: null, // no atten()/width() (machine_adc.c)
     },
     pwm: {
       unsupportedPins: [16],

@@ -202,6 +202,7 @@ export const picoW: BoardProfile = {
       readBits: null, // read_u16() only
       invalidError: "invalid channel", // machine_adc.c:82; a Pin without ADC: "Pin doesn't have ADC capabilities"
       repr: "<ADC channel={channel}>", // machine_adc.c:62
+      attenWidth: null, // no atten()/width(): MICROPY_PY_MACHINE_ADC_ATTEN_WIDTH unset
     },
     pwm: {
       unsupportedPins: [],

@@ -118,8 +118,13 @@ export interface AdcProfile {
   /** The raw read() width in bits where the port has read() (ESP32 12, ESP8266 10), null where it has only read_u16(). */
   readBits: number | null;
   invalidError: string;
-  /** repr with {pin} / {channel}. */
+  /** repr with {pin} / {channel}; {atten} where the port keeps an attenuation per channel. */
   repr: string;
+  /**
+   * ESP32's atten()/width() (MICROPY_PY_MACHINE_ADC_ATTEN_WIDTH): the class constants, and the pins
+   * of each ADC block, which has one width for all its channels; null where the port has neither.
+   */
+  attenWidth: { constants: Readonly<Record<string, number>>; blocks: readonly (readonly number[])[] } | null;
 }
 
 /** The firmware whose PWM duty arithmetic a port uses (ports/<model>/machine_pwm.c). */

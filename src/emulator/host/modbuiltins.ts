@@ -90,6 +90,7 @@ function portInfo(profile: BoardProfile) {
     resetCauses: port.resetCauses.constants,
     bootloader: port.bootloader,
     adcRead: port.adc.readBits !== null,
+    adc: port.adc.attenWidth?.constants ?? {},
     pwmDuty: port.pwm.model !== "rp2", // extmod/machine_pwm.c:132-134: duty() where MICROPY_PY_MACHINE_PWM_DUTY
     tls: port.tls,
     sysPath: port.sysPath,

@@ -40,7 +40,7 @@ export const HOST_TABLE = {
   mphalport: ["serialRead", "serialWrite", "serialMode", "serialUnread", "serialInterruptChar"],
   modmachine: ["machineReset", "machineUniqueId", "machineFreq", "machineResetCause", "machineDeepsleep", "machineBootloader", "machineLightsleep"],
   machine_pin: ["pinInit", "pinValue", "pinToggle", "pinRepr", "pinIrq"],
-  machine_adc: ["adcInit", "adcRead"],
+  machine_adc: ["adcInit", "adcRead", "adcConfig", "adcRepr"],
   machine_pwm: ["pwmInit", "pwmFreq", "pwmDuty", "pwmDeinit", "pwmRepr"],
   machine_rtc: ["rtcDatetime"],
   machine_timer: ["timerCheck", "timerInit", "timerDeinit", "timersRunning", "timerRepr"],

@@ -127,14 +127,34 @@ class ADC:
     @_constructor
     def __init__(self, id, *, atten=None):
         self._key, self._repr = _call("adcInit", _pin(id), isinstance(id, Pin))
+        if _ADC_ATTEN_WIDTH:
+            _call("adcConfig", self._key, _opt(atten), None)
 
     def read_u16(self):
         return _call("adcRead", self._key, False)
 
     def __repr__(self):
-        return self._repr
+        return _call("adcRepr", self._key, self._repr)
 
     __str__ = __repr__
+
+
+_ADC_ATTEN_WIDTH = _port["adc"]  # ESP32's ATTN_*/WIDTH_* (machine_adc.c:39-68), empty elsewhere
+if _ADC_ATTEN_WIDTH:
+    def _adc_init(self, *, atten=None):
+        _call("adcConfig", self._key, _opt(atten), None)
+
+    def _adc_atten(self, atten):
+        _call("adcConfig", self._key, _int(atten), None)
+
+    def _adc_width(self, bits):
+        _call("adcConfig", self._key, None, _int(bits))
+
+    ADC.init = _adc_init
+    ADC.atten = _adc_atten
+    ADC.width = _adc_width
+    for _name, _value in _ADC_ATTEN_WIDTH.items():
+        setattr(ADC, _name, _value)
 
 
 if _port["adcRead"]:

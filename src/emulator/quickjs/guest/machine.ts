@@ -65,7 +65,7 @@ class ADC {
     return call("adcRead", this.key, true);
   }
   __repr__(): string {
-    return this.text;
+    return call("adcRepr", this.key, this.text);
   }
 }
 
