@@ -197,7 +197,7 @@ print(led.value())
 led.toggle()
 print(led(), led.value())
 led.value(1)
-button = Pin(15, Pin.IN, Pin.PULL_UP)
+button = Pin(15, Pin.IN, Pin.PULL_DOWN)
 print("button", button.value())
 while button.value() == 0:
     time.sleep_ms(10)
@@ -210,6 +210,30 @@ print("pressed at", time.ticks_ms() // 100 * 100)
     await b.finished();
     expect(b.lines().slice(2)).toEqual(["1", "0 0", "button 0", "pressed at 500"]);
     expect(logged.filter((l) => l.pin !== undefined).map((l) => l.msg)).toEqual(["EXT_GPIO0 = 1", "EXT_GPIO0 = 0", "EXT_GPIO0 = 1"]);
+  });
+
+  it("an input with PULL_UP reads 1 until a button pulls it low, and that falling edge runs its irq; init() without a pull turns it off on rp2", async () => {
+    // the pad's pull-up holds a pin nothing drives high (rp2 machine_pin.c:305-311 gpio_set_pulls, also
+    // for pull=None); Random Nerd Tutorials' debounce_pushbutton.py and pico-micropython-examples irq/irq.py
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({
+      name: "b",
+      board: "pico_w",
+      fileName: "main.py",
+      source: `from machine import Pin
+import time
+button = Pin(12, Pin.IN, Pin.PULL_UP)
+button.irq(lambda p: print("pressed", p.value()), Pin.IRQ_FALLING)
+print(button.value())
+time.sleep_ms(100)
+button.irq(None)
+Pin(13, Pin.IN, Pin.PULL_UP).init(Pin.IN)
+print(Pin(13).value(), Pin(13))
+`,
+    });
+    lab.at(50, () => b.setPin(12, 0));
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual(["1", "pressed 0", "0 Pin(GPIO13, mode=IN)"]);
   });
 
   it.each(BOARDS)("%s: Pin.irq() handlers run at the script's next host call after the edge (a sleep wakes for them)", async (board) => {

@@ -265,6 +265,7 @@ export const esp32: BoardProfile = {
       irqArgs: ["wake"], // machine_pin.c:286-293
       hardIrq: false,
       inputOnlyFrom: 34, // GPIO_FIRST_NON_OUTPUT: "pin can only be input" (machine_pin.c:189)
+      pullKept: true,
       invalidPin: "invalid pin", // machine_pin.c:123
       unknownName: "invalid pin",
     },

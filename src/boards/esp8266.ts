@@ -208,6 +208,7 @@ export const esp8266: BoardProfile = {
       irqArgs: ["hard"], // machine_pin.c:376-383; hard=True: "hard IRQ not supported" (391-393)
       hardIrq: false,
       inputOnlyFrom: null,
+      pullKept: false,
       invalidPin: "invalid pin", // machine_pin.c:140
       unknownName: "invalid pin",
     },

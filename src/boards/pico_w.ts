@@ -193,6 +193,7 @@ export const picoW: BoardProfile = {
       irqArgs: ["hard"], // machine_pin.c:461-468
       hardIrq: true, // mp_hal_pin_interrupt (machine_pin.c:443-451), shared/runtime/mpirq.c:68-94
       inputOnlyFrom: null,
+      pullKept: false,
       invalidPin: "invalid pin", // machine_pin.c:196
       unknownName: 'unknown named pin "%s"', // machine_pin.c:188
     },

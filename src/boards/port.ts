@@ -106,6 +106,11 @@ export interface PinsProfile {
   hardIrq: boolean;
   /** GPIOs from this number up are input-only (ESP32: 34), null when none. */
   inputOnlyFrom: number | null;
+  /**
+   * Whether init() without a pull keeps the pin's pull (ESP32: its default is -1, "not given",
+   * machine_pin.c:141, 196); elsewhere the default None turns it off (rp2 :305-311, ESP8266 :257, 297-311).
+   */
+  pullKept: boolean;
   /** The exception and text for a bad id: a number, a name. */
   invalidPin: string;
   unknownName: string;

@@ -59,13 +59,13 @@ def _hard_irq(pin, handler):
 
 class Pin:
     @_constructor
-    def __init__(self, id, mode=None, pull=None, *, value=None, **kwargs):
-        self._key = _call("pinInit", _pin(id), _opt(mode), _opt(pull), _opt(value))
+    def __init__(self, id, mode=None, pull=-1, *, value=None, **kwargs):
+        self._key = _call("pinInit", _pin(id), _opt(mode), _pull(pull), _opt(value))
         self._irq = None
         self._trigger = 0
 
-    def init(self, mode=None, pull=None, *, value=None, **kwargs):
-        _call("pinInit", self._key, _opt(mode), _opt(pull), _opt(value))
+    def init(self, mode=None, pull=-1, *, value=None, **kwargs):
+        _call("pinInit", self._key, _opt(mode), _pull(pull), _opt(value))
 
     def value(self, x=None):
         return _call("pinValue", self._key, None if x is None else (1 if x else 0))
@@ -117,6 +117,11 @@ class Pin:
 def _opt(x):
     # -1 is the firmware's "not given" for mode and pull
     return None if x is None or x == -1 else _int(x)
+
+
+def _pull(x):
+    # a pull not given stays -1 (the ESP32 keeps the pin's, the others turn it off); None is no pull
+    return x if x is None or x == -1 else _int(x)
 
 
 for _name, _value in _port["pin"].items():
