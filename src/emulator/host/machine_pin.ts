@@ -48,7 +48,7 @@ export function machinePin(ctx: BoardContext) {
   const { pins } = ctx.profile.port;
   const modeNames = new Map(Object.entries(pins.constants).filter(([n]) => ["IN", "OUT", "OPEN_DRAIN", "ALT"].includes(n)).map(([n, v]) => [v, n]));
   const pullNames = new Map(Object.entries(pins.constants).filter(([n]) => n.startsWith("PULL_")).map(([n, v]) => [v, n]));
-  const irqs = new Map<PinKey, { handler: number; trigger: number }>();
+  const irqs = new Map<PinKey, { handler: number; trigger: number; flags: number }>();
   const pulls = new Map<PinKey, string>();
 
   // An input nothing drives reads its pull-up's 1; ESP32's input-only GPIOs 34-39 have no pull
@@ -73,7 +73,9 @@ export function machinePin(ctx: BoardContext) {
     const irq = irqs.get(key);
     if (!irq) return;
     const edge = level ? pins.constants.IRQ_RISING! : pins.constants.IRQ_FALLING!;
-    if (irq.trigger & edge) ctx.scheduler.schedule(irq.handler, pinHandle(key));
+    if (!(irq.trigger & edge)) return;
+    irq.flags = edge; // rp2 machine_pin.c:112: the events that fired, masked by the trigger
+    ctx.scheduler.schedule(irq.handler, pinHandle(key));
   });
 
   return {
@@ -136,10 +138,12 @@ export function machinePin(ctx: BoardContext) {
       if (hard && !pins.hardIrq) throw new FirmwareError("ValueError", "hard IRQ not supported"); // esp8266 machine_pin.c:391-393
       if (handler === null) irqs.delete(key);
       else {
-        irqs.set(key, { handler, trigger });
+        irqs.set(key, { handler, trigger, flags: 0 }); // rp2 machine_pin.c:452, 575
         ctx.scheduler.armed = true;
       }
       return null; // a hard IRQ's handler the guest runs as mpirq.c does (_modmachine.py _hard_irq)
     },
+    /** irq().flags() (rp2): the edge that fired last; 0 before any, or with no handler. */
+    pinIrqFlags: (handle: number): number => irqs.get(pinKey(handle))?.flags ?? 0,
   } satisfies HostCalls<"machine_pin">;
 }

@@ -39,7 +39,7 @@ export const HOST_TABLE = {
   vfs_lfs: ["flashStat", "flashIlistdir", "flashOpen", "flashRead", "flashWrite", "flashMkdir", "flashRemove", "flashRename", "flashStatvfs", "flashIsDir", "flashModules"],
   mphalport: ["serialRead", "serialWrite", "serialMode", "serialUnread", "serialInterruptChar"],
   modmachine: ["machineReset", "machineUniqueId", "machineFreq", "machineResetCause", "machineDeepsleep", "machineBootloader", "machineLightsleep"],
-  machine_pin: ["pinInit", "pinValue", "pinToggle", "pinRepr", "pinIrq"],
+  machine_pin: ["pinInit", "pinValue", "pinToggle", "pinRepr", "pinIrq", "pinIrqFlags"],
   machine_adc: ["adcInit", "adcRead", "adcConfig", "adcRepr"],
   machine_pwm: ["pwmInit", "pwmFreq", "pwmDuty", "pwmDeinit", "pwmRepr"],
   machine_rtc: ["rtcDatetime"],

@@ -21,19 +21,24 @@ def _int(x):
 
 class _IRQ:
     @_constructor
-    def __init__(self, trigger):
+    def __init__(self, key, trigger):
+        self._key = key
         self._trigger = trigger
 
     def trigger(self):
         return self._trigger
 
-    def flags(self):
-        return 0
-
     def __repr__(self):
         # A C type with no print: py/obj.c:131 (mp_obj_print_helper) prints its name.
         return "<%s>" % type(self).__name__
 
+
+if _port["irqFlags"]:
+    def _irq_flags(self):
+        # the edge that ran the handler last (rp2 machine_pin.c:112, 585; 0 until one did)
+        return _call("pinIrqFlags", self._key)
+
+    _IRQ.flags = _irq_flags
 
 _IRQ = type(_port["irqType"], (_IRQ,), {})  # the port's type name (irq, IRQ)
 _IRQ_ARGS = _port["irqArgs"]  # read at import: start-up drops the port's tables (_boardsim.setup)
@@ -87,7 +92,7 @@ class Pin:
 
     def irq(self, handler=_NO_ARG, trigger=None, *args, **kwargs):
         if handler is _NO_ARG and trigger is None and not args and not kwargs:
-            return _IRQ(self._trigger)  # no argument: the IRQ object, nothing changed (machine_pin.c)
+            return _IRQ(self._key, self._trigger)  # no argument: the IRQ object, nothing changed (machine_pin.c)
         if handler is _NO_ARG:
             handler = None
         if trigger is None:
@@ -106,7 +111,7 @@ class Pin:
             _drop_handler(self._irq)
         self._irq = new
         self._trigger = trigger
-        return _IRQ(trigger)
+        return _IRQ(self._key, trigger)
 
     def __repr__(self):
         return _call("pinRepr", self._key)
