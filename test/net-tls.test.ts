@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { Lab } from "../src/testing/index.ts";
-import { makeCertificates, readUntil, tlsClient, tlsServer, type TestCertificates } from "./support/tls-peer.ts";
+import { makeCertificates, makeSmallDerCertificate, readUntil, tlsClient, tlsServer, type TestCertificates } from "./support/tls-peer.ts";
 
 const JOIN = `import network, socket, ssl, time
 wlan = network.WLAN(network.STA_IF)
@@ -287,6 +287,41 @@ srv.close()
     await lab.until(new Promise<void>((resolve) => tls.once("secureConnect", resolve)));
     expect(tls.getPeerX509Certificate()?.subject).toBe("CN=server.lan");
     expect(tls.getProtocol()).toBe("TLSv1.2"); // neither library enables TLS 1.3 in v1.23
+    tls.write("ping\n");
+    expect(await lab.until(readUntil(tls, "pong\n"))).toBe("pong\n");
+    expect(await b.finished()).toEqual({ kind: "finished" });
+    expect(b.lines().slice(2)).toEqual(["listening", "b'ping\\n'"]);
+  });
+});
+
+describe("server side, a DER key and certificate", () => {
+  // MicroPython's examples/network/https_server.py: a 512-bit RSA key and its certificate in DER
+  // (binascii.unhexlify), which both libraries take (modtls_mbedtls.c lines 102-111; axTLS
+  // ssl_obj_memory_load) and which the board serves with however small its key is.
+  it("esp8266: wrap_socket(server_side=True, key=DER, cert=DER) serves a PC TLS client", async () => {
+    const small = makeSmallDerCertificate();
+    const { lab, board: b } = await boardWith(
+      "esp8266",
+      `import binascii
+KEY = binascii.unhexlify(b"${small.key}")
+CERT = binascii.unhexlify(b"${small.cert}")
+srv = socket.socket()
+srv.bind(("0.0.0.0", 8443))
+srv.listen(1)
+print("listening")
+c, addr = srv.accept()
+t = ssl.wrap_socket(c, server_side=True, key=KEY, cert=CERT)
+print(t.readline())
+t.write(b"pong\\n")
+t.close()
+`,
+    );
+    await b.waitFor("listening");
+    const conn = await lab.until(lab.pc.connect("192.168.1.100", 8443));
+    const tls = tlsClient(lab, conn);
+    tls.on("error", () => {});
+    await lab.until(new Promise<void>((resolve) => tls.once("secureConnect", resolve)));
+    expect(tls.getPeerX509Certificate()?.subject).toBe("CN=small");
     tls.write("ping\n");
     expect(await lab.until(readUntil(tls, "pong\n"))).toBe("pong\n");
     expect(await b.finished()).toEqual({ kind: "finished" });
