@@ -296,7 +296,7 @@ srv.close()
 
 describe("server side, a DER key and certificate", () => {
   // MicroPython's examples/network/https_server.py: a 512-bit RSA key and its certificate in DER
-  // (binascii.unhexlify), which both libraries take (modtls_mbedtls.c lines 102-111; axTLS
+  // (binascii.unhexlify), which both libraries take (modtls_mbedtls.c lines 344-370: mbedtls_pk_parse_key, mbedtls_x509_crt_parse; axTLS
   // ssl_obj_memory_load) and which the board serves with however small its key is.
   it("esp8266: wrap_socket(server_side=True, key=DER, cert=DER) serves a PC TLS client", async () => {
     const small = makeSmallDerCertificate();
