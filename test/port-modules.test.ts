@@ -318,6 +318,31 @@ for f in (lambda: pot.atten(4), lambda: pot.width(8)):
     expect(b.lines().slice(2)).toEqual(["ADC(Pin(34), atten=3) 625 ADC(Pin(4), atten=2)", "invalid atten", "invalid bits"]);
   });
 
+  it("esp32: TouchPad reads above a thousand untouched and what a test's finger gives, on the ten touch pins only", async () => {
+    // ports/esp32/machine_touchpad.c:45-56 (GPIOs), 78-90 ("invalid pin for touchpad"), 116-131 (read);
+    // docs/esp32/quickref.rst 760-763 (tens touched, above one thousand not). Random Nerd Tutorials' main_esp32.py
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({
+      name: "b",
+      board: "esp32",
+      fileName: "main.py",
+      source: `from machine import TouchPad, Pin
+import time
+t = TouchPad(Pin(4))
+print(t, t.read() > 1000, t.config(500))
+try:
+    TouchPad(Pin(5))
+except ValueError as e:
+    print(e)
+time.sleep_ms(200)
+print(t.read())
+`,
+    });
+    lab.at(100, () => b.setTouch(4, 42));
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual(["<TouchPad> True None", "invalid pin for touchpad", "42"]);
+  });
+
   it("PWM: frequency and duty visible to tests; duty_ns from the period", async () => {
     const b = await run("esp32", `from machine import Pin, PWM\npwm = PWM(Pin(2), freq=1000)\npwm.duty_u16(32768)\nprint(pwm.freq(), pwm.duty_u16())\npwm.duty_ns(250000)\nprint(pwm.duty_u16())\n`);
     // esp32 machine_pwm.c:277-286: 250000 ns at 1 kHz is duty_u16 16384 (rounded), 16-bit LEDC at 1 kHz (:213-239);

@@ -269,6 +269,7 @@ export const esp32: BoardProfile = {
       invalidPin: "invalid pin", // machine_pin.c:123
       unknownName: "invalid pin",
     },
+    touchPads: [4, 0, 2, 15, 13, 12, 14, 27, 33, 32], // machine_touchpad.c:45-56, TOUCH_PAD_NUM0-9
     adc: {
       // ports/esp32/machine_adc.c madcs: ADC1 on 32-39, ADC2 on 0, 2, 4, 12-15, 25-27
       pins: [32, 33, 34, 35, 36, 37, 38, 39, 0, 2, 4, 12, 13, 14, 15, 25, 26, 27],

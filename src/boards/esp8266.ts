@@ -212,6 +212,7 @@ export const esp8266: BoardProfile = {
       invalidPin: "invalid pin", // machine_pin.c:140
       unknownName: "invalid pin",
     },
+    touchPads: [], // no MICROPY_PY_MACHINE_TOUCH_PAD
     adc: {
       pins: [],
       channels: [0, 1], // ADC(0): the TOUT pin; ADC(1): VCC

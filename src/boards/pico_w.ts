@@ -197,6 +197,7 @@ export const picoW: BoardProfile = {
       invalidPin: "invalid pin", // machine_pin.c:196
       unknownName: 'unknown named pin "%s"', // machine_pin.c:188
     },
+    touchPads: [], // no MICROPY_PY_MACHINE_TOUCH_PAD
     adc: {
       pins: [26, 27, 28, 29], // ports/rp2/machine_adc.c:34
       channels: [0, 1, 2, 3, 4], // 4: the temperature sensor (ADC.CORE_TEMP)

@@ -39,6 +39,8 @@ export interface PortProfile {
   romBoot: RomBoot | null;
   pins: PinsProfile;
   adc: AdcProfile;
+  /** TouchPad(pin)'s GPIOs (ESP32: ports/esp32/machine_touchpad.c:45-56); empty: the port has no TouchPad. */
+  touchPads: readonly number[];
   pwm: PwmProfile;
   timer: TimerProfile;
   /** MICROPY_SCHEDULER_DEPTH: how many callbacks the scheduler queues; one more is lost (py/scheduler.c:159-177). */

@@ -34,6 +34,8 @@ export class Peripherals {
   private readonly pulledUp = new Set<string | number>();
   /** ADC readings, as read_u16() values, by GPIO number or channel. */
   readonly adc = new Map<number, number>();
+  /** ESP32 TouchPad readings, by GPIO (a finger on it: tens). */
+  readonly touch = new Map<number, number>();
   readonly dht = new Map<number, DhtReading>();
   /** DS18X20 sensors on a OneWire bus, by pin: each one's temperature, °C. */
   readonly ds18x20 = new Map<number, number[]>();

@@ -41,6 +41,7 @@ export const HOST_TABLE = {
   modmachine: ["machineReset", "machineUniqueId", "machineFreq", "machineResetCause", "machineDeepsleep", "machineBootloader", "machineLightsleep"],
   machine_pin: ["pinInit", "pinValue", "pinToggle", "pinRepr", "pinIrq", "pinIrqFlags"],
   machine_adc: ["adcInit", "adcRead", "adcConfig", "adcRepr"],
+  machine_touchpad: ["touchInit", "touchRead"],
   machine_pwm: ["pwmInit", "pwmFreq", "pwmDuty", "pwmDeinit", "pwmRepr"],
   machine_rtc: ["rtcDatetime"],
   machine_timer: ["timerCheck", "timerInit", "timerDeinit", "timersRunning", "timerRepr"],

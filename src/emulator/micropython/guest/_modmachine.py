@@ -175,6 +175,23 @@ if _port["adcRead"]:
     ADC.read = _adc_read
 
 
+if _port["touchPad"]:
+    class TouchPad:
+        # ports/esp32/machine_touchpad.c: the pin's check and reading are the host's
+        @_constructor
+        def __init__(self, pin):
+            self._key = _call("touchInit", _pin(pin))
+
+        def config(self, value):
+            _int(value)  # the threshold only a touch wake-up reads (not simulated)
+
+        def read(self):
+            return _call("touchRead", self._key)
+
+        def __repr__(self):
+            return "<TouchPad>"  # a C type with no print (py/obj.c:131)
+
+
 class PWM:
     @_constructor
     def __init__(self, dest, *args, **kwargs):
