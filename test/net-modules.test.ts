@@ -639,7 +639,7 @@ asyncio.run(main())
   });
 
   // extmod/asyncio/core.py v1.23.0: one run queue keyed by time (modasyncio.c task_lt): sleep_ms(0)
-  // queues a task at now (35-58), a finished task's waiters at the moment it ends (188-195). So a task
+  // queues a task at now (35-58), a finished task's waiters at the moment it ends (207-211). So a task
   // back from sleep_ms(0) runs before the main task that a task ending after it woke; microdot's
   // shutdown() (the serving task cancelled from a handler) writes a header line more before run() returns.
   it("a task back from sleep_ms(0) runs before a task woken after it", async () => {
