@@ -295,7 +295,7 @@ for f in (lambda: ADC(4).read_u16(), lambda: ADC(Pin(2))):
 
   it("esp32: atten() and width() as Random Nerd Tutorials' potentiometer script calls them", async () => {
     // ports/esp32/machine_adc.c:39-68 (ATTN_*, WIDTH_*), 147 (repr), 162-181 (atten, "invalid atten"),
-    // adc.c:26-55 (width: the block's bits for read(), "invalid bits"); ADC2 (Pin(4)) has its own width
+    // adc.c:34-70 (width: the block's bits for read(), "invalid bits"); ADC2 (Pin(4)) has its own width
     const lab = new Lab({ timing: "fast" });
     const b = await lab.addBoard({
       name: "b",
@@ -316,6 +316,26 @@ for f in (lambda: pot.atten(4), lambda: pot.width(8)):
     b.setAdc(34, 40000);
     await b.finished();
     expect(b.lines().slice(2)).toEqual(["ADC(Pin(34), atten=3) 625 ADC(Pin(4), atten=2)", "invalid atten", "invalid bits"]);
+  });
+
+  it("esp32: an ADC2 pin cannot be read while the WiFi is on (the ESP-IDF's arbiter): OSError ETIMEDOUT", async () => {
+    // ports/esp32/adc.c:77 (adc2_get_raw under check_esp_err), mphalport.c:57-97 (ESP_ERR_TIMEOUT →
+    // OSError(116, 'ESP_ERR_TIMEOUT'), printed by py/objexcept.c:184-195); ADC1 (Pin(34)) reads on
+    const lines = await printed(
+      "esp32",
+      `from machine import ADC, Pin
+import network
+pot = ADC(Pin(4))
+print(pot.read())
+network.WLAN(network.STA_IF).active(True)
+print(ADC(Pin(34)).read())
+try:
+    pot.read()
+except OSError as e:
+    print(e)
+`,
+    );
+    expect(lines).toEqual(["0", "0", "[Errno 116] ETIMEDOUT: ESP_ERR_TIMEOUT"]);
   });
 
   it("esp32: TouchPad reads above a thousand untouched and what a test's finger gives, on the ten touch pins only", async () => {

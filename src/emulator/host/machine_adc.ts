@@ -5,7 +5,7 @@
  * ESP32's atten() is kept per channel (machine_adc.c madc_obj_atten), shown by the repr.
  */
 import { FirmwareError } from "../../network-sim/errors.ts";
-import type { HostValue } from "../host-api.ts";
+import { GuestException, type HostValue } from "../host-api.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 import { resolvePin } from "./machine_pin.ts";
 
@@ -37,12 +37,17 @@ export function machineAdc(ctx: BoardContext) {
     },
     /** read_u16() (raw false), or read(): the raw value in the port's width (ESP8266: 0-1024, machine_adc.c). */
     adcRead: (key: number, raw: boolean): number => {
+      // ESP32: ADC2 is the WiFi's from esp_wifi_start() to esp_wifi_stop() (ESP-IDF's ADC guide:
+      // adc2_get_raw() fails meanwhile; its legacy driver returns ESP_ERR_TIMEOUT), so with either
+      // interface active a read raises what adc.c:77's check_esp_err makes of it (mphalport.c:57-97,
+      // NORMAL error reporting): OSError(ETIMEDOUT, 'ESP_ERR_TIMEOUT').
+      if (blockOf(key) === 1 && (ctx.sta.active || ctx.ap.active)) throw new GuestException("OSError", [ctx.profile.errno.ETIMEDOUT, "ESP_ERR_TIMEOUT"]);
       const u16 = ctx.peripherals.adc.get(key) ?? (ctx.profile.port.platform === "rp2" && key === 4 ? RP2_TEMP_SENSOR_U16 : 0);
       if (!raw || adc.readBits === null) return u16;
       return adc.readBits === 10 ? Math.round((u16 * 1024) / 65535) : u16 >> (16 - bits(key));
     },
     /**
-     * ESP32 (machine_adc.c:162-181, 227-233; adc.c:26-55): ADC(pin, atten=) and atten(a) set the
+     * ESP32 (machine_adc.c:162-181, 227-233; adc.c:34-70): ADC(pin, atten=) and atten(a) set the
      * channel's attenuation (ESP-IDF refuses 4 and above: "invalid atten"), a new ADC without one
      * takes ATTN_0DB if the channel has none yet; width(n) sets its block's bits ("invalid bits").
      */
