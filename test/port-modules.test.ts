@@ -214,7 +214,7 @@ print("pressed at", time.ticks_ms() // 100 * 100)
 
   it("an input with PULL_UP reads 1 until a button pulls it low, and that falling edge runs its irq, whose flags() is the edge; init() without a pull turns it off on rp2", async () => {
     // the pad's pull-up holds a pin nothing drives high (rp2 machine_pin.c:305-311 gpio_set_pulls, also
-    // for pull=None); irq().flags() is the edge that fired (:112, 585; shared/runtime/mpirq.c:98-101).
+    // for pull=None); irq().flags() is the edge that fired (:112, 585; shared/runtime/mpirq.c:99-102).
     // Random Nerd Tutorials' debounce_pushbutton.py and pico-micropython-examples irq/irq.py
     const lab = new Lab({ timing: "fast" });
     const b = await lab.addBoard({
@@ -339,7 +339,7 @@ except OSError as e:
   });
 
   it("esp32: TouchPad reads above a thousand untouched and what a test's finger gives, on the ten touch pins only", async () => {
-    // ports/esp32/machine_touchpad.c:45-56 (GPIOs), 78-90 ("invalid pin for touchpad"), 116-131 (read);
+    // ports/esp32/machine_touchpad.c:45-56 (GPIOs), 78-90 ("invalid pin for touchpad"), 126-141 (read);
     // docs/esp32/quickref.rst 760-763 (tens touched, above one thousand not). Random Nerd Tutorials' main_esp32.py
     const lab = new Lab({ timing: "fast" });
     const b = await lab.addBoard({

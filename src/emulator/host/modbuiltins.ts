@@ -87,7 +87,7 @@ function portInfo(profile: BoardProfile) {
     pin: port.pins.constants,
     irqType: port.pins.irqType,
     irqArgs: port.pins.irqArgs,
-    // shared/runtime/mpirq.c:118-121: rp2's irq type (mp_irq_type) has flags(); the ESP ports' IRQ
+    // shared/runtime/mpirq.c:122-125: rp2's irq type (mp_irq_type) has flags(); the ESP ports' IRQ
     // types only trigger() (esp32 machine_pin.c:444-446, esp8266 :512-514)
     irqFlags: port.pins.irqType === "irq",
     resetCauses: port.resetCauses.constants,
