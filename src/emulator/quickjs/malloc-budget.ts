@@ -22,6 +22,8 @@
  * sets the globals, `remaining` never runs out (a template's runs are unchanged).
  */
 
+import { WasmReader } from "./wasm-reader.ts";
+
 /** The exports added: three mutable i32 globals. */
 export const BUDGET_EXPORTS = { remaining: "boardsimRemaining", budget: "boardsimBudget", threshold: "boardsimThreshold" } as const;
 
@@ -67,92 +69,78 @@ function name(text: string): number[] {
 
 /** `bytes` (a module) with its exported `malloc` and `free` (their export names) counting bytes as above. */
 export function withMallocBudget(bytes: Uint8Array, names: { malloc: string; free: string }): Uint8Array {
-  let at = 8;
-  const u32 = () => {
-    let value = 0;
-    let shift = 0;
-    let byte: number;
-    do {
-      byte = bytes[at++]!;
-      value |= (byte & 0x7f) << shift;
-      shift += 7;
-    } while (byte & 0x80);
-    return value >>> 0;
-  };
-  const text = () => {
-    const length = u32();
-    at += length;
-    return new TextDecoder().decode(bytes.subarray(at - length, at));
-  };
-  const sections: { id: number; body: Uint8Array }[] = [];
-  while (at < bytes.length) {
-    const id = bytes[at++]!;
-    const size = u32();
-    sections.push({ id, body: bytes.subarray(at, at + size) });
-    at += size;
+  const sections: [number, Uint8Array][] = [];
+  for (const r = new WasmReader(bytes, 8); r.at < bytes.length; ) {
+    const id = r.byte();
+    const size = r.u32();
+    sections.push([id, bytes.subarray(r.at, r.at + size)]);
+    r.at += size;
   }
   const section = (id: number) => {
-    const found = sections.find((s) => s.id === id);
+    const found = sections.find(([each]) => each === id)?.[1];
     if (!found) throw new Error("boardsim: unsupported quickjs-emscripten build (malloc budget)");
-    return found;
+    return new WasmReader(found);
   };
-  const within = (s: { body: Uint8Array }) => {
-    bytes = s.body;
-    at = 0;
+  /** A section's bytes after its count (its vector's items). */
+  const afterCount = (id: number) => {
+    const r = section(id);
+    r.u32();
+    return r.bytes.subarray(r.at);
   };
-  const whole = bytes;
 
   // Imported functions and globals come first in their index spaces.
   let importedFunctions = 0;
   let importedGlobals = 0;
-  within(section(SECTION_IMPORT));
-  for (let count = u32(); count > 0; count--) {
-    text();
-    text();
-    const kind = bytes[at++]!;
-    if (kind === KIND_FUNCTION) (importedFunctions++, u32());
-    else if (kind === 1) (at++, limits());
-    else if (kind === 2) limits();
-    else (importedGlobals++, (at += 2));
+  let r = section(SECTION_IMPORT);
+  for (let count = r.u32(); count > 0; count--) {
+    r.name();
+    r.name();
+    const kind = r.byte();
+    if (kind === KIND_FUNCTION) (importedFunctions++, r.u32());
+    else if (kind === 1) (r.byte(), r.limits());
+    else if (kind === 2) r.limits();
+    else (importedGlobals++, (r.at += 2));
   }
-  within(section(SECTION_EXPORT));
+  r = section(SECTION_EXPORT);
   let malloc = -1;
   let free = -1;
-  for (let count = u32(); count > 0; count--) {
-    const exported = text();
-    const kind = bytes[at++]!;
-    const index = u32() - importedFunctions;
+  const exports = r.u32();
+  for (let count = exports; count > 0; count--) {
+    const exported = r.name();
+    const kind = r.byte();
+    const index = r.u32() - importedFunctions;
     if (kind === KIND_FUNCTION && exported === names.malloc) malloc = index;
     if (kind === KIND_FUNCTION && exported === names.free) free = index;
   }
-  within(section(SECTION_FUNCTION));
+  r = section(SECTION_FUNCTION);
   const types: number[] = [];
-  for (let count = u32(); count > 0; count--) types.push(u32());
-  within(section(SECTION_GLOBAL));
-  const globals = u32();
-  const globalsRest = bytes.subarray(at);
-  within(section(SECTION_CODE));
-  const bodies: Uint8Array[] = [];
-  for (let count = u32(); count > 0; count--) {
-    const size = u32();
-    bodies.push(bytes.subarray(at, at + size));
-    at += size;
-  }
-  within(section(SECTION_TYPE));
-  const typeCount = u32();
+  for (let count = r.u32(); count > 0; count--) types.push(r.u32());
+  r = section(SECTION_TYPE);
   const signatures: string[] = [];
-  for (let i = 0; i < typeCount; i++) {
-    const start = at;
-    at++; // 0x60
+  for (let count = r.u32(); count > 0; count--) {
+    const start = r.at;
+    r.byte(); // 0x60
     for (let vector = 0; vector < 2; vector++) {
-      const length = u32();
-      at += length;
+      const length = r.u32(); // read before `at` moves by it
+      r.at += length;
     }
-    signatures.push(bytes.subarray(start, at).join(","));
+    signatures.push(r.bytes.subarray(start, r.at).join(","));
   }
   if (malloc < 0 || signatures[types[malloc]!] !== [0x60, 1, I32, 1, I32].join(",") || free < 0 || signatures[types[free]!] !== [0x60, 1, I32, 0].join(",")) {
     throw new Error("boardsim: unsupported quickjs-emscripten build (malloc budget)");
   }
+  const globals = section(SECTION_GLOBAL).u32();
+  r = section(SECTION_CODE);
+  // Each body's entry (its size, then its bytes), as [start, end] in the section.
+  const entries: [number, number][] = [];
+  const codeCount = r.u32();
+  for (let i = 0; i < codeCount; i++) {
+    const start = r.at;
+    const size = r.u32();
+    r.at += size;
+    entries.push([start, r.at]);
+  }
+  const code = r.bytes;
 
   // The old bodies become two new functions, after every existing one (no index moves).
   const oldMalloc = importedFunctions + types.length;
@@ -184,22 +172,35 @@ export function withMallocBudget(bytes: Uint8Array, names: { malloc: string; fre
     0x0b,
   ];
   const global = (value: number) => [I32, 1, 0x41, ...sleb(value), 0x0b];
-  within(section(SECTION_EXPORT));
-  const exports = u32();
   const replaced = new Map<number, (Uint8Array | number[])[]>([
-    [SECTION_FUNCTION, [leb(types.length + 2), ...[...types, types[malloc]!, types[free]!].map(leb)]],
-    [SECTION_GLOBAL, [leb(globals + 3), globalsRest, global(NEVER), global(NEVER), global(0)]],
+    [SECTION_FUNCTION, [leb(types.length + 2), afterCount(SECTION_FUNCTION), leb(types[malloc]!), leb(types[free]!)]],
+    [SECTION_GLOBAL, [leb(globals + 3), afterCount(SECTION_GLOBAL), global(NEVER), global(NEVER), global(0)]],
     [SECTION_EXPORT, [
       leb(exports + 3),
-      bytes.subarray(at),
+      afterCount(SECTION_EXPORT),
       [...name(BUDGET_EXPORTS.remaining), KIND_GLOBAL, ...leb(remaining)],
       [...name(BUDGET_EXPORTS.budget), KIND_GLOBAL, ...leb(budget)],
       [...name(BUDGET_EXPORTS.threshold), KIND_GLOBAL, ...leb(threshold)],
     ]],
-    [SECTION_CODE, [leb(bodies.length + 2), ...[...bodies.map((body, i) => (i === malloc ? wrappedMalloc : i === free ? wrappedFree : body)), bodies[malloc]!, bodies[free]!].flatMap((body) => [leb(body.length), body])]],
+    [SECTION_CODE, (() => {
+      // The section's bytes as they are, but for the two bodies replaced; the old ones at the end.
+      const [first, second] = malloc < free ? [malloc, free] : [free, malloc];
+      const entry = (i: number) => code.subarray(entries[i]![0], entries[i]![1]);
+      const wrapped = (i: number) => (i === malloc ? wrappedMalloc : wrappedFree);
+      return [
+        leb(codeCount + 2),
+        code.subarray(entries[0]![0], entries[first]![0]),
+        [...leb(wrapped(first).length), ...wrapped(first)],
+        code.subarray(entries[first]![1], entries[second]![0]),
+        [...leb(wrapped(second).length), ...wrapped(second)],
+        code.subarray(entries[second]![1]),
+        entry(malloc),
+        entry(free),
+      ];
+    })()],
   ]);
-  const parts: (Uint8Array | number[])[] = [whole.subarray(0, 8)];
-  for (const { id, body } of sections) {
+  const parts: (Uint8Array | number[])[] = [bytes.subarray(0, 8)];
+  for (const [id, body] of sections) {
     const content = replaced.get(id) ?? [body];
     parts.push([id, ...leb(content.reduce((sum, part) => sum + part.length, 0))], ...content);
   }
@@ -210,12 +211,6 @@ export function withMallocBudget(bytes: Uint8Array, names: { malloc: string; fre
     offset += part.length;
   }
   return out;
-
-  function limits() {
-    const flags = bytes[at++]!;
-    u32();
-    if (flags & 1) u32();
-  }
 }
 
 /** An instance's three globals (WebAssembly.Global objects: `value` reads and writes them). */
