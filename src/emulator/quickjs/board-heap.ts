@@ -14,6 +14,7 @@
  * run: suspend-block.ts), and a spare the host lets go to raise MemoryError in a full heap.
  */
 import { GuestException } from "../host-api.ts";
+import type { MallocBudget } from "./malloc-budget.ts";
 import type { SuspendBlock } from "./suspend-block.ts";
 
 export const PAGE = 65536;
@@ -35,6 +36,13 @@ const QUICKJS_ROOM = 1.5;
 /** QuickJS counts a block as 8 bytes here (MALLOC_OVERHEAD); a collection comes after heap / 256 new blocks (ESP8266: ~150). */
 const COUNTED_BLOCK_BYTES = 8;
 const GC_HEAP_FRACTION = 256;
+/**
+ * And a collection each time the heap has grown by room / GROWTH_FRACTION bytes (malloc-budget.ts):
+ * the garbage made between two collections is then at most that (and what the next object's
+ * creation allocates), which a heap with room to spare holds, as MicroPython's collect-and-retry
+ * would. A heap fuller than that still raises MemoryError where the firmware would collect first.
+ */
+const GROWTH_FRACTION = 4;
 
 export interface Malloc {
   _malloc(bytes: number): number;
@@ -156,6 +164,7 @@ export class BoardHeap {
     memory: object,
     private readonly gc: { size: number; threshold: number },
     private readonly suspend: SuspendBlock,
+    private readonly budget: MallocBudget,
   ) {
     this.words = new Int32Array(em.HEAPU8.buffer);
     Object.defineProperty(memory, "grow", {
@@ -196,6 +205,9 @@ export class BoardHeap {
     this.failed = false;
     this.gcEvery = Math.floor(heapBytes / GC_HEAP_FRACTION) * COUNTED_BLOCK_BYTES;
     this.pace();
+    this.budget.threshold.value = this.gc.threshold;
+    this.budget.budget.value = Math.floor(BoardHeap.room(heapBytes) / GROWTH_FRACTION);
+    this.budget.remaining.value = this.budget.budget.value;
     return granted;
   }
 

@@ -26,6 +26,7 @@ import type { GuestHost, HostValue } from "../host-api.ts";
 import { NATIVE_HELPERS } from "./native.ts";
 import { BoardHeap, checkMalloc, PAGE, takeFree, type Malloc } from "./board-heap.ts";
 import { lazyFfi } from "./lazy-ffi.ts";
+import { mallocBudget, withMallocBudget, type MallocBudget } from "./malloc-budget.ts";
 import { RawHostCalls } from "./raw-ffi.ts";
 import { directCalls, exportNames, type DirectCalls, type ExportNames } from "./direct-calls.ts";
 import { SuspendBlock } from "./suspend-block.ts";
@@ -136,8 +137,9 @@ function quickJsBuild() {
     // instance, a trip through the ES module loader (and its hooks' thread under tsx) per board.
     const loaderFile = require.resolve("@jitl/quickjs-wasmfile-release-asyncify/emscripten-module");
     const loader = require(loaderFile) as ModuleLoader;
-    const [wasm, Ffi, glue] = await Promise.all([compile(small.bytes), RELEASE_ASYNC.importFFI(), readFile(loaderFile, "utf8")]);
-    return { wasm, layout: { stackTop: small.stackTop, dataEnd: small.dataEnd }, loader, Ffi, names: exportNames(glue) };
+    const names = exportNames(await readFile(loaderFile, "utf8"));
+    const [wasm, Ffi] = await Promise.all([compile(withMallocBudget(small.bytes, { malloc: names.get("malloc")!, free: names.get("free")! })), RELEASE_ASYNC.importFFI()]);
+    return { wasm, layout: { stackTop: small.stackTop, dataEnd: small.dataEnd }, loader, Ffi, names };
   })());
 }
 
@@ -148,7 +150,7 @@ type HeapMalloc = Malloc & { readonly HEAPU8: Uint8Array };
  * A new QuickJS instance: the template's memory starts at what its static data and C stack need, or
  * at `pages`, and grows; a board's has `pages`, for good (board-heap.ts). Shared: see wasm-memory.ts.
  */
-async function newInstance(pages?: number, grows = pages === undefined): Promise<BoardInstance & { memory: WasmMemory; layout: Layout; malloc: HeapMalloc }> {
+async function newInstance(pages?: number, grows = pages === undefined): Promise<BoardInstance & { memory: WasmMemory; layout: Layout; malloc: HeapMalloc; budget: MallocBudget }> {
   const { wasm, layout, loader, Ffi, names } = await quickJsBuild();
   const initial = pages ?? Math.ceil(layout.stackTop / PAGE);
   const memory = new Memory({ initial, maximum: grows ? MAX_PAGES : initial, shared: true });
@@ -168,7 +170,7 @@ async function newInstance(pages?: number, grows = pages === undefined): Promise
   const module = new QuickJSAsyncWASMModule(em, lazyFfi(Ffi, em));
   const direct = directCalls(exports, names);
   const malloc: HeapMalloc = { _malloc: direct.malloc, _free: direct.free, get HEAPU8() { return em.HEAPU8; } };
-  return { module, raw: new RawHostCalls(module, direct), memory, suspend, direct, layout, malloc };
+  return { module, raw: new RawHostCalls(module, direct), memory, suspend, direct, layout, malloc, budget: mallocBudget(exports) };
 }
 
 const snapshots = new Map<string, Promise<Snapshot>>();
@@ -451,7 +453,7 @@ export async function restore(snapshot: Snapshot, heapBytes: number, script?: Te
   const heap = new BoardHeap(instance.malloc, instance.memory, {
     size: snapshot.rt + gcFields!.size,
     threshold: snapshot.rt + gcFields!.threshold,
-  }, instance.suspend);
+  }, instance.suspend, instance.budget);
   // The fills counted are for the snapshot's memory as it is: a script compiled here changes it.
   const fills = heap.reserve(heapBytes, compiling ? undefined : snapshot.fills.get(heapBytes), scriptBytes);
   if (!compiling) snapshot.fills.set(heapBytes, fills);

@@ -14,6 +14,7 @@
  * a single-threaded instance (no atomics are used; the buffer is a SharedArrayBuffer, which
  * TextDecoder and the typed arrays of the glue and raw-ffi.ts read as any other).
  */
+import { WasmReader } from "./wasm-reader.ts";
 
 /** The patched binary, and the first address above the C stack: a fresh instance needs memory up to here. */
 export interface SmallMemoryWasm {
@@ -33,75 +34,54 @@ const SHARED = 2;
 
 export function smallMemoryWasm(original: Uint8Array): SmallMemoryWasm {
   const bytes = Uint8Array.prototype.slice.call(original);
-  let at = 8; // magic and version
-  const u32 = () => {
-    let value = 0;
-    let shift = 0;
-    let byte: number;
-    do {
-      byte = bytes[at++]!;
-      value |= (byte & 0x7f) << shift;
-      shift += 7;
-    } while (byte & 0x80);
-    return value >>> 0;
-  };
-  const skipName = () => {
-    const length = u32();
-    at += length;
-  };
+  const r = new WasmReader(bytes, 8); // after the magic and version
   let patched = false;
   let stackTop = -1;
   let dataEnd = -1;
-  while (at < bytes.length) {
-    const id = bytes[at++]!;
-    const size = u32();
-    const end = at + size;
+  while (r.at < bytes.length) {
+    const id = r.byte();
+    const size = r.u32();
+    const end = r.at + size;
     if (id === SECTION_IMPORT) {
-      for (let count = u32(); count > 0; count--) {
-        skipName();
-        skipName();
-        const kind = bytes[at++]!;
+      for (let count = r.u32(); count > 0; count--) {
+        r.name();
+        r.name();
+        const kind = r.byte();
         if (kind !== KIND_MEMORY) {
-          if (kind === 0) u32(); // function: its type
-          else if (kind === 1) (at++, limits()); // table: element type, limits
-          else at += 2; // global: value type, mutability
+          if (kind === 0) r.u32(); // function: its type
+          else if (kind === 1) (r.byte(), r.limits()); // table: element type, limits
+          else r.at += 2; // global: value type, mutability
           continue;
         }
-        const flags = bytes[at++]!;
+        const flags = r.byte();
         if (!(flags & 1)) throw new Error("boardsim: unsupported quickjs-emscripten build (memory without a maximum)");
-        bytes[at - 1] = flags | SHARED;
+        bytes[r.at - 1] = flags | SHARED;
         // The minimum, rewritten as 1 in the same number of LEB128 bytes (padding is valid LEB128).
-        const start = at;
-        u32();
-        for (let i = start; i < at; i++) bytes[i] = i === start ? (at - start > 1 ? 0x81 : 0x01) : i === at - 1 ? 0x00 : 0x80;
-        if (flags & 1) u32();
+        const start = r.at;
+        r.u32();
+        for (let i = start; i < r.at; i++) bytes[i] = i === start ? (r.at - start > 1 ? 0x81 : 0x01) : i === r.at - 1 ? 0x00 : 0x80;
+        if (flags & 1) r.u32();
         patched = true;
       }
     } else if (id === SECTION_GLOBAL) {
       // Emscripten's first global is __stack_pointer, `i32.const` of the stack's top (it grows down).
-      u32();
-      at += 2; // i32, mutable
-      if (bytes[at++] === I32_CONST) stackTop = u32();
+      r.u32();
+      r.at += 2; // i32, mutable
+      if (r.byte() === I32_CONST) stackTop = r.u32();
     } else if (id === SECTION_DATA) {
-      for (let count = u32(); count > 0; count--) {
+      for (let count = r.u32(); count > 0; count--) {
         // Emscripten's segments are active, in memory 0 at an `i32.const` offset (flag 0); any other kind is not this build.
-        if (u32() !== 0 || bytes[at++] !== I32_CONST) throw new Error("boardsim: unsupported quickjs-emscripten build (data segments)");
-        const offset = u32();
-        at++; // end
-        const length = u32();
+        if (r.u32() !== 0 || r.byte() !== I32_CONST) throw new Error("boardsim: unsupported quickjs-emscripten build (data segments)");
+        const offset = r.u32();
+        r.at++; // end
+        const length = r.u32();
         dataEnd = Math.max(dataEnd, offset + length);
-        at += length;
+        r.at += length;
       }
     }
-    at = end;
+    r.at = end;
   }
   if (!patched || stackTop <= 0) throw new Error("boardsim: unsupported quickjs-emscripten build (memory import)");
   if (dataEnd <= 0 || dataEnd >= stackTop) throw new Error("boardsim: unsupported quickjs-emscripten build (data below the stack)");
   return { bytes, stackTop, dataEnd };
-
-  function limits() {
-    const flags = bytes[at++]!;
-    u32();
-    if (flags & 1) u32();
-  }
 }

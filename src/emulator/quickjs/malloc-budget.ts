@@ -1,0 +1,222 @@
+/**
+ * A collection once the heap has grown by so many bytes (issue 14). MicroPython collects when an
+ * allocation finds no room and retries it (py/gc.c v1.23.0, gc_alloc, lines 748-807). QuickJS
+ * collects only as it makes an object, when its count of memory passes a threshold (quickjs.c,
+ * JS_NewObjectFromShape: `js_trigger_gc(ctx->rt, sizeof(JSObject))`, its one call site), and in
+ * this build that count is 8 bytes a block whatever the block's size (board-heap.ts): 4 KB buffers
+ * left in cycles filled an ESP8266's heap long before a collection, and a failed malloc is
+ * out-of-memory at once (js_malloc: JS_ThrowOutOfMemory, no retry). Nothing inside malloc reaches
+ * the host unless it fails, and a collection there would re-enter malloc.
+ *
+ * So the binary counts bytes itself: the functions exported as malloc and free get new bodies,
+ * which call the old ones (moved to two new functions) and count each block's size as dlmalloc
+ * keeps it (the head word before the block, less its flag bits): malloc takes it from `remaining`,
+ * free gives it back (never above `budget`). When `remaining` drops below 0 (the heap grew by
+ * `budget` bytes that no free gave back: garbage a collection may find, or data kept), malloc
+ * writes 0 over QuickJS's collection threshold (the address in `threshold`, as board-heap.ts's
+ * grow does) and starts again from `budget`: the collection runs where QuickJS runs it, at the
+ * next object made, never inside malloc. Every malloc and free of the build are these (QuickJS's,
+ * calloc's, realloc's when it moves a block, the glue's, the host's through the exports); a
+ * realloc that resizes a block in place is not counted. A block freed at once is given back, so
+ * a loop that only makes and drops buffers (an echo server) is not collected more. Until a board
+ * sets the globals, `remaining` never runs out (a template's runs are unchanged).
+ */
+
+import { WasmReader } from "./wasm-reader.ts";
+
+/** The exports added: three mutable i32 globals. */
+export const BUDGET_EXPORTS = { remaining: "boardsimRemaining", budget: "boardsimBudget", threshold: "boardsimThreshold" } as const;
+
+const SECTION_TYPE = 1;
+const SECTION_IMPORT = 2;
+const SECTION_FUNCTION = 3;
+const SECTION_GLOBAL = 6;
+const SECTION_EXPORT = 7;
+const SECTION_CODE = 10;
+const KIND_FUNCTION = 0;
+const KIND_GLOBAL = 3;
+const I32 = 0x7f;
+const NEVER = 0x7fff_ffff;
+
+function leb(value: number): number[] {
+  const out: number[] = [];
+  let v = value >>> 0;
+  do {
+    let byte = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (v !== 0);
+  return out;
+}
+
+/** Signed LEB128 (i32.const's immediate). */
+function sleb(value: number): number[] {
+  const out: number[] = [];
+  let v = value | 0;
+  for (;;) {
+    const byte = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && !(byte & 0x40)) || (v === -1 && byte & 0x40)) return [...out, byte];
+    out.push(byte | 0x80);
+  }
+}
+
+function name(text: string): number[] {
+  const bytes = [...new TextEncoder().encode(text)];
+  return [...leb(bytes.length), ...bytes];
+}
+
+/** `bytes` (a module) with its exported `malloc` and `free` (their export names) counting bytes as above. */
+export function withMallocBudget(bytes: Uint8Array, names: { malloc: string; free: string }): Uint8Array {
+  const sections: [number, Uint8Array][] = [];
+  for (const r = new WasmReader(bytes, 8); r.at < bytes.length; ) {
+    const id = r.byte();
+    const size = r.u32();
+    sections.push([id, bytes.subarray(r.at, r.at + size)]);
+    r.at += size;
+  }
+  const section = (id: number) => {
+    const found = sections.find(([each]) => each === id)?.[1];
+    if (!found) throw new Error("boardsim: unsupported quickjs-emscripten build (malloc budget)");
+    return new WasmReader(found);
+  };
+  /** A section's bytes after its count (its vector's items). */
+  const afterCount = (id: number) => {
+    const r = section(id);
+    r.u32();
+    return r.bytes.subarray(r.at);
+  };
+
+  // Imported functions and globals come first in their index spaces.
+  let importedFunctions = 0;
+  let importedGlobals = 0;
+  let r = section(SECTION_IMPORT);
+  for (let count = r.u32(); count > 0; count--) {
+    r.name();
+    r.name();
+    const kind = r.byte();
+    if (kind === KIND_FUNCTION) (importedFunctions++, r.u32());
+    else if (kind === 1) (r.byte(), r.limits());
+    else if (kind === 2) r.limits();
+    else (importedGlobals++, (r.at += 2));
+  }
+  r = section(SECTION_EXPORT);
+  let malloc = -1;
+  let free = -1;
+  const exports = r.u32();
+  for (let count = exports; count > 0; count--) {
+    const exported = r.name();
+    const kind = r.byte();
+    const index = r.u32() - importedFunctions;
+    if (kind === KIND_FUNCTION && exported === names.malloc) malloc = index;
+    if (kind === KIND_FUNCTION && exported === names.free) free = index;
+  }
+  r = section(SECTION_FUNCTION);
+  const types: number[] = [];
+  for (let count = r.u32(); count > 0; count--) types.push(r.u32());
+  r = section(SECTION_TYPE);
+  const signatures: string[] = [];
+  for (let count = r.u32(); count > 0; count--) {
+    const start = r.at;
+    r.byte(); // 0x60
+    for (let vector = 0; vector < 2; vector++) {
+      const length = r.u32(); // read before `at` moves by it
+      r.at += length;
+    }
+    signatures.push(r.bytes.subarray(start, r.at).join(","));
+  }
+  if (malloc < 0 || signatures[types[malloc]!] !== [0x60, 1, I32, 1, I32].join(",") || free < 0 || signatures[types[free]!] !== [0x60, 1, I32, 0].join(",")) {
+    throw new Error("boardsim: unsupported quickjs-emscripten build (malloc budget)");
+  }
+  const globals = section(SECTION_GLOBAL).u32();
+  r = section(SECTION_CODE);
+  // Each body's entry (its size, then its bytes), as [start, end] in the section.
+  const entries: [number, number][] = [];
+  const codeCount = r.u32();
+  for (let i = 0; i < codeCount; i++) {
+    const start = r.at;
+    const size = r.u32();
+    r.at += size;
+    entries.push([start, r.at]);
+  }
+  const code = r.bytes;
+
+  // The old bodies become two new functions, after every existing one (no index moves).
+  const oldMalloc = importedFunctions + types.length;
+  const oldFree = oldMalloc + 1;
+  const [remaining, budget, threshold] = [0, 1, 2].map((i) => importedGlobals + globals + i) as [number, number, number];
+  const GET = 0x23;
+  const SET = 0x24;
+  // dlmalloc's chunk size: the head word before the block, less its 3 flag bits (the same on malloc and free).
+  const chunkSize = (local: number) => [0x20, local, 0x41, 4, 0x6b, 0x28, 2, 0, 0x41, ...sleb(-8), 0x71];
+  const wrappedMalloc = [
+    1, 1, I32, // one i32 local: the block
+    0x20, 0, 0x10, ...leb(oldMalloc), 0x22, 1, 0x04, 0x40, // if (block = malloc'(size)) {
+    GET, ...leb(remaining), ...chunkSize(1), 0x6b, SET, ...leb(remaining), //   remaining -= its size
+    GET, ...leb(remaining), 0x41, 0, 0x48, 0x04, 0x40, //   if (remaining < 0) {
+    GET, ...leb(threshold), 0x41, 0, 0x36, 2, 0, //     *threshold = 0
+    GET, ...leb(budget), SET, ...leb(remaining), //     remaining = budget
+    0x0b, 0x0b, // } }
+    0x20, 1, // return block
+    0x0b,
+  ];
+  const wrappedFree = [
+    0, // no locals
+    0x20, 0, 0x04, 0x40, // if (ptr) {
+    GET, ...leb(remaining), ...chunkSize(0), 0x6a, SET, ...leb(remaining), //   remaining += its size
+    GET, ...leb(remaining), GET, ...leb(budget), 0x4a, 0x04, 0x40, //   if (remaining > budget)
+    GET, ...leb(budget), SET, ...leb(remaining), //     remaining = budget
+    0x0b, 0x0b, // } }
+    0x20, 0, 0x10, ...leb(oldFree), // free'(ptr)
+    0x0b,
+  ];
+  const global = (value: number) => [I32, 1, 0x41, ...sleb(value), 0x0b];
+  const replaced = new Map<number, (Uint8Array | number[])[]>([
+    [SECTION_FUNCTION, [leb(types.length + 2), afterCount(SECTION_FUNCTION), leb(types[malloc]!), leb(types[free]!)]],
+    [SECTION_GLOBAL, [leb(globals + 3), afterCount(SECTION_GLOBAL), global(NEVER), global(NEVER), global(0)]],
+    [SECTION_EXPORT, [
+      leb(exports + 3),
+      afterCount(SECTION_EXPORT),
+      [...name(BUDGET_EXPORTS.remaining), KIND_GLOBAL, ...leb(remaining)],
+      [...name(BUDGET_EXPORTS.budget), KIND_GLOBAL, ...leb(budget)],
+      [...name(BUDGET_EXPORTS.threshold), KIND_GLOBAL, ...leb(threshold)],
+    ]],
+    [SECTION_CODE, (() => {
+      // The section's bytes as they are, but for the two bodies replaced; the old ones at the end.
+      const [first, second] = malloc < free ? [malloc, free] : [free, malloc];
+      const entry = (i: number) => code.subarray(entries[i]![0], entries[i]![1]);
+      const wrapped = (i: number) => (i === malloc ? wrappedMalloc : wrappedFree);
+      return [
+        leb(codeCount + 2),
+        code.subarray(entries[0]![0], entries[first]![0]),
+        [...leb(wrapped(first).length), ...wrapped(first)],
+        code.subarray(entries[first]![1], entries[second]![0]),
+        [...leb(wrapped(second).length), ...wrapped(second)],
+        code.subarray(entries[second]![1]),
+        entry(malloc),
+        entry(free),
+      ];
+    })()],
+  ]);
+  const parts: (Uint8Array | number[])[] = [bytes.subarray(0, 8)];
+  for (const [id, body] of sections) {
+    const content = replaced.get(id) ?? [body];
+    parts.push([id, ...leb(content.reduce((sum, part) => sum + part.length, 0))], ...content);
+  }
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/** An instance's three globals (WebAssembly.Global objects: `value` reads and writes them). */
+export type MallocBudget = Record<keyof typeof BUDGET_EXPORTS, { value: number }>;
+
+export function mallocBudget(exports: Record<string, unknown>): MallocBudget {
+  const global = (key: keyof typeof BUDGET_EXPORTS) => exports[BUDGET_EXPORTS[key]] as { value: number };
+  return { remaining: global("remaining"), budget: global("budget"), threshold: global("threshold") };
+}
