@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, symlinkSync, writeFileSync, mkdtempSync, mkdirSync } from "node:fs";
+import { existsSync, readFileSync, statSync, symlinkSync, writeFileSync, mkdtempSync, mkdirSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -184,6 +184,10 @@ describe("flash filesystem", () => {
     expect(readFileSync(path.join(run.flashDir, "lib", "d.txt"), "utf8")).toBe("one\ntwo\n");
     expect(await repl(run, "list(os.ilistdir('/'))")).toContain("[('lib', 16384, 0, 0)]\r\n");
     expect(await repl(run, "os.stat('lib/d.txt')[0], os.stat('lib/d.txt')[6]")).toContain("(32768, 8)\r\n");
+    // The file's time in the Pico W's epoch, 1970 (ports/rp2/mpconfigport.h:103; vfs_lfsx.c:390),
+    // as time.time() counts: Thonny's file browser shows it.
+    const seconds = Math.floor(statSync(path.join(run.flashDir, "lib", "d.txt")).mtimeMs / 1000);
+    expect(await repl(run, "os.stat('lib/d.txt')[8]")).toContain(`\r\n${seconds}\r\n`);
     await repl(run, "os.remove('lib/d.txt'); os.rmdir('lib')");
     expect(await repl(run, "os.listdir()")).toContain("[]\r\n");
   });
@@ -202,6 +206,9 @@ describe("flash filesystem", () => {
     writeFileSync(path.join(dir, "main.py"), "from client import Client\nprint(Client().send39('topic', 'msg'))\n");
     const run = await boot(board, { flashDir: dir });
     expect(await run.take(">>> ")).toBe(`8\r\n${banner(board)}`);
+    // The file's time in the ESP boards' epoch, 2000 (vfs_lfsx.c:390).
+    const seconds = Math.floor(statSync(path.join(dir, "client.py")).mtimeMs / 1000) - 946_684_800;
+    expect(await repl(run, "import os; os.stat('client.py')[8]")).toContain(`\r\n${seconds}\r\n`);
   });
 
   it("raises the firmware's OSErrors: ENOENT, EEXIST by name, LittleFS's ENOTEMPTY (39) bare", async () => {

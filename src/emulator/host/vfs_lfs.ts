@@ -2,6 +2,7 @@ import path from "node:path";
 import type { Flash } from "../flash.ts";
 import type { HostValue } from "../host-api.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
+import { since2000, sinceEpoch } from "./timeutils.ts";
 
 /**
  * The board's flash filesystem, LittleFS as extmod/vfs_lfsx.c serves it (guest side:
@@ -10,10 +11,18 @@ import type { BoardContext, HostCalls } from "./context.ts";
  */
 export function vfs_lfs(board: BoardContext) {
   const flash = () => board.flash;
+  const { epochYear } = board.profile.port;
   // The top-level names of the firmware's frozen modules (asyncio for asyncio/core.py ...)
   const frozen = new Set(board.profile.port.firmwareModules.frozen.map((file) => file.split("/")[0]));
   return {
-    flashStat: (path: string): HostValue => flash().stat(path),
+    flashStat: (path: string): HostValue => {
+      // The times in the port's epoch (v1.23.0 extmod/vfs_lfsx.c:390
+      // timeutils_seconds_since_epoch_from_nanoseconds_since_1970): since 1970 on the Pico W
+      // (ports/rp2/mpconfigport.h:103 MICROPY_EPOCH_IS_1970), since 2000 on the ESP boards.
+      const tuple = flash().stat(path);
+      for (const i of [7, 8, 9]) tuple[i] = Math.max(0, sinceEpoch(since2000(tuple[i]!, 1970), epochYear));
+      return tuple;
+    },
     flashIlistdir: (path: string): HostValue => flash().ilistdir(path),
     flashOpen: (path: string, mode: string): number => flash().open(path, mode),
     flashRead: (path: string, offset: number, size: number): Uint8Array => flash().read(path, offset, size),
