@@ -184,6 +184,9 @@ describe("flash filesystem", () => {
     expect(readFileSync(path.join(run.flashDir, "lib", "d.txt"), "utf8")).toBe("one\ntwo\n");
     expect(await repl(run, "list(os.ilistdir('/'))")).toContain("[('lib', 16384, 0, 0)]\r\n");
     expect(await repl(run, "os.stat('lib/d.txt')[0], os.stat('lib/d.txt')[6]")).toContain("(32768, 8)\r\n");
+    // The file's time is the board's clock at the write, in the Pico W's epoch, 1970, as time.time()
+    // counts (vfs_lfsx.c:381-405; ports/rp2/mpconfigport.h:103): Thonny's file browser shows it.
+    expect(await repl(run, "import time; 0 <= time.time() - os.stat('lib/d.txt')[8] < 60")).toContain("\r\nTrue\r\n");
     await repl(run, "os.remove('lib/d.txt'); os.rmdir('lib')");
     expect(await repl(run, "os.listdir()")).toContain("[]\r\n");
   });
@@ -202,6 +205,9 @@ describe("flash filesystem", () => {
     writeFileSync(path.join(dir, "main.py"), "from client import Client\nprint(Client().send39('topic', 'msg'))\n");
     const run = await boot(board, { flashDir: dir });
     expect(await run.take(">>> ")).toBe(`8\r\n${banner(board)}`);
+    // A file the PC put there before the boot: its time on the board's clock, in the ESP boards'
+    // epoch, 2000, as time.time() counts (vfs_lfsx.c:381-405).
+    expect(await repl(run, "import os, time; 0 <= time.time() - os.stat('client.py')[8] < 60")).toContain("\r\nTrue\r\n");
   });
 
   it("raises the firmware's OSErrors: ENOENT, EEXIST by name, LittleFS's ENOTEMPTY (39) bare", async () => {

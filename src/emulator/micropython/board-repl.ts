@@ -6,7 +6,8 @@
  * The REPL's C code is the firmware's: friendly REPL, readline (history, auto-indent, tab
  * completion), paste mode, raw REPL. What the webassembly port cannot do, this file does around it:
  * - raw-paste mode (pyexec.c do_reader_stdin reads stdin, which this port does not have): the
- *   protocol runs here and the code is then run by the raw REPL itself;
+ *   protocol runs here and the code is then compiled and run as main.py is, not through the raw
+ *   REPL's line (whose text would stay in the heap while the code runs);
  * - the board's banner in place of the port's, and "\n" → "\r\n" as the ports' cooked stdout does
  *   (shared/runtime/stdout_helpers.c), for text only: sys.stdout.buffer's bytes go out unchanged
  *   (shared/runtime/sys_stdio_mphal.c: stdio_write cooks, stdio_buffer_write does not);
@@ -24,6 +25,8 @@ const TAB = 9;
 const PYEXEC_FORCED_EXIT = 0x100;
 /** MICROPY_REPL_STDIN_BUFFER_MAX (pyexec.c:195, not overridden by rp2/esp32/esp8266): raw-paste's window is half. */
 const RAW_PASTE_WINDOW = 256 / 2;
+/** The most characters of a text given to the interpreter at once. */
+const TEXT_PIECE = 4096;
 const RAW_PROMPT = "raw REPL; CTRL-B to exit\r\n";
 /** pyexec.c: Ctrl-E at the friendly REPL. */
 const PASTE_PROMPT = "paste mode; Ctrl-C to cancel, Ctrl-D to finish\r\n=== ";
@@ -132,6 +135,7 @@ export interface WorkerContext {
 
 const encoder = new TextEncoder();
 const latin1 = new TextDecoder("latin1");
+const utf8 = new TextDecoder();
 
 /**
  * Before the first boot: the library's spare heap is held back, as before a script
@@ -164,12 +168,33 @@ export function bootFirmware(ctx: WorkerContext, boot: BoardBoot): WorkerOutcome
     mp.globals.delete("_pyexec");
     return ret;
   };
+  /**
+   * The text _board.run_file runs (`given`): in __main__'s _main, a JavaScript array of pieces
+   * that it joins (each piece becomes a str as it is read). A text of tens of KB did not arrive
+   * whole (each string goes through a buffer the glue mallocs; exact cause not found): a --script
+   * of 61 KB in two 32 KB pieces compiled with its first piece replaced by the second (a
+   * SyntaxError), one of 91 KB at once made the interpreter trap and the board stop.
+   */
+  const setMain = (text: string) => {
+    const pieces: string[] = [];
+    for (let at = 0; at < text.length; at += TEXT_PIECE) pieces.push(text.slice(at, at + TEXT_PIECE));
+    mp.globals.set("_main", pieces);
+  };
+  /**
+   * A raw-paste's code, as do_reader_stdin runs it (pyexec.c:266-281): the lexer reads it from the
+   * console as it comes (mp_reader_stdin), so the text is never in the heap while it runs; here it
+   * waited on the host and is compiled as main.py is, its text gone once compiled.
+   */
+  const runPasted = (code: Uint8Array): number => {
+    setMain(utf8.decode(code));
+    return runFile("'<stdin>', True, '\\x04'");
+  };
   const booted = runFile("'boot.py'");
   if (booted & PYEXEC_FORCED_EXIT) return softReset();
   if (!raw && booted !== 0) {
     // A --script's text, from now (not in boot.py's heap) until _board.run_file takes it out of
     // __main__'s globals itself: no frame that lives while it runs holds it (python-stack.ts).
-    if (boot.main !== null) mp.globals.set("_main", boot.main);
+    if (boot.main !== null) setMain(boot.main);
     if (runFile(`'main.py', ${boot.main !== null ? "True" : "False"}`) & PYEXEC_FORCED_EXIT) return softReset();
   }
 
@@ -204,7 +229,11 @@ export function bootFirmware(ctx: WorkerContext, boot: BoardBoot): WorkerOutcome
     let ret: number;
     let ranCode: boolean;
     if (raw && c === CTRL_A && rawLine.length === 2 && rawLine[0] === CTRL_E && rawLine[1] === 0x41) {
-      ret = rawPaste(out, read, feed);
+      feed(CTRL_C); // clears the raw REPL's line (Ctrl-E 'A'), prints nothing
+      const code = rawPaste(out, read);
+      ret = code === null ? 0 : runPasted(code);
+      ctx.flushConsole();
+      if (!(ret & PYEXEC_FORCED_EXIT)) out.write(encoder.encode(">")); // pyexec.c:319-321 `goto reset`
       ranCode = true;
     } else {
       // A Ctrl-D on an empty line soft-resets; anywhere else it, or Enter, runs code (pyexec.c).
@@ -277,25 +306,23 @@ class FriendlyState {
 /**
  * Raw-paste mode (pyexec.c:262-292, mp_reader_stdin_readbyte): "R\x01", the window size and a
  * first window; then code bytes, with \x01 each time a window has been taken, until Ctrl-D,
- * acknowledged with \x04. The code then runs in the raw REPL, whose "OK" raw-paste does not print.
+ * acknowledged with \x04. Returns the code, or null after Ctrl-C (the reader's KeyboardInterrupt,
+ * printed here) or when the PC closed the console.
  */
-function rawPaste(out: ConsoleFilter, read: () => number | null, feed: (c: number) => number): number {
-  feed(CTRL_C); // clears the raw REPL's line (Ctrl-E 'A'), prints nothing
+function rawPaste(out: ConsoleFilter, read: () => number | null): Uint8Array | null {
   out.send(Uint8Array.of(0x52, 0x01, RAW_PASTE_WINDOW & 0xff, RAW_PASTE_WINDOW >> 8, 0x01));
   const code: number[] = [];
   let windowRemain = RAW_PASTE_WINDOW;
   for (;;) {
     const c = read();
-    if (c === null) return 0;
+    if (c === null) return null;
     if (c === CTRL_C || c === CTRL_D) {
       out.send(Uint8Array.of(CTRL_D));
-      if (c === CTRL_C) {
-        // KeyboardInterrupt raised by the reader (no traceback: traceback_data = NULL), printed
-        // between parse_compile_execute's two \x04, then the raw REPL's prompt.
-        out.write(encoder.encode("\x04KeyboardInterrupt: \r\n\x04>"));
-        return 0;
-      }
-      break;
+      if (c === CTRL_D) return Uint8Array.from(code);
+      // KeyboardInterrupt raised by the reader (no traceback: traceback_data = NULL), printed
+      // between parse_compile_execute's two \x04.
+      out.write(encoder.encode("\x04KeyboardInterrupt: \r\n\x04"));
+      return null;
     }
     code.push(c);
     if (--windowRemain === 0) {
@@ -303,9 +330,6 @@ function rawPaste(out: ConsoleFilter, read: () => number | null, feed: (c: numbe
       windowRemain = RAW_PASTE_WINDOW;
     }
   }
-  for (const c of code) feed(c);
-  out.dropNext("OK");
-  return feed(CTRL_D);
 }
 
 /**
@@ -317,7 +341,6 @@ class ConsoleFilter {
   private portBanner: string | null = null;
   private lastByte = 0;
   private recent = "";
-  private drop = "";
   private captured = "";
 
   constructor(
@@ -331,11 +354,6 @@ class ConsoleFilter {
     this.portBanner = line ?? null;
     this.captured = "";
     this.recent = "";
-  }
-
-  /** Drops `text` if it is what comes next (raw-paste's code runs in the raw REPL without its "OK"). */
-  dropNext(text: string): void {
-    this.drop = text;
   }
 
   /** The end of what was written (cooked), for the REPL's prompts. */
@@ -367,13 +385,6 @@ class ConsoleFilter {
       this.captured += text;
       this.recent = (this.recent + text).slice(-64);
       return;
-    }
-    if (this.drop) {
-      const n = Math.min(this.drop.length, text.length);
-      if (text.slice(0, n) === this.drop.slice(0, n)) {
-        text = text.slice(n);
-        this.drop = this.drop.slice(n);
-      } else this.drop = "";
     }
     if (this.portBanner) text = text.split(this.portBanner).join(this.banner);
     text = text.replace(/^ {2}File "\/boardsim\/[^\n]*\n/gm, "");

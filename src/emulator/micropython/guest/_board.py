@@ -39,12 +39,15 @@ def input(prompt=None):
             sys.stdout.buffer.write(data)
 
 
-def run_file(name, given=False):
+def run_file(name, given=False, end=""):
     """pyexec_file_if_exists (shared/runtime/pyexec.c:689): runs the file in __main__'s globals if
     it exists (`given`: the text in __main__'s _main, a --script run as main.py); an exception
     prints its traceback. Returns as pyexec.c's parse_compile_execute: 1 when the file ran to its
     end or does not exist, 0 after an exception or SystemExit (pyexec.c:146-153), 0x100
     (PYEXEC_FORCED_EXIT) when machine.soft_reset() asks for a soft reset."""
+    # `given` is also the code of a raw-paste, with `end` "\x04": the raw REPL's
+    # EXEC_FLAG_PRINT_EOF, \x04 after the output and \x04 after the exception (pyexec.c:127-129,
+    # 141-143, 181-183).
     import __main__
 
     try:
@@ -59,10 +62,13 @@ def run_file(name, given=False):
         exec(code, __main__.__dict__)
     except SystemExit:
         # pyexec.c:146-149: SystemExit ends the file; machine.soft_reset() makes it a soft reset.
+        print(end=end * 2)
         return 0x100 if _host.soft_reset_requested() else 0
     except BaseException as exc:
-        print(_host.format_exception(exc))
+        # The raw REPL's code is "<stdin>", which the library's own frames are not.
+        print(end + _host.format_exception(exc, name == "<stdin>"), end="\n" + end)
         return 0
+    print(end=end * 2)
     return 1
 
 
@@ -74,7 +80,7 @@ def _compiled(name, given):
     if given:
         import __main__
 
-        source = __main__.__dict__.pop("_main")
+        source = "".join(__main__.__dict__.pop("_main"))  # its pieces (board-repl.ts setMain)
     else:
         try:
             with open(name) as f:

@@ -261,15 +261,15 @@ def drop_handler(key):
 _OURS = ("/boardsim/", "<stdin>")
 
 
-def format_exception(exc):
+def format_exception(exc, stdin=False):
     """An exception as the board prints it: the traceback without this library's frames, as the
-    firmware's C modules have none. Here, not in _boardsim.py, which sets the script running: a
+    firmware's C modules have none (`stdin`: "<stdin>" is the raw REPL's code, not ours). Here, not in _boardsim.py, which sets the script running: a
     reference from this module (which every module imports from) to that one put all of
     _boardsim's objects under the deepest path every collection marks (see _hostdata.py)."""
     out = io.StringIO()
     sys.print_exception(exc, out)
     lines = out.getvalue().rstrip("\n").split("\n")
-    keep = [l for l in lines if not (l.startswith('  File "') and l[8:].startswith(_OURS))]
+    keep = [l for l in lines if not (l.startswith('  File "') and l[8:].startswith(_OURS[0] if stdin else _OURS))]
     if len(keep) == 2:
         # No frame of the script's: the firmware prints the exception line alone (py/obj.c, mp_obj_print_exception).
         keep = keep[1:]
