@@ -636,10 +636,12 @@ def _hold(keep_free):
 
 def _reserve(size):
     # The largest free block up to `size`, in steps of 1/1024: with 1/8 a frozen import could leave
-    # the script kilobytes short of the free heap it had (_retake), with 1/64 up to 1/64 of it
+    # the script kilobytes short of the free heap it had (__import__), with 1/64 up to 1/64 of it
     # (an ESP8266 script ≈ 550 bytes, as the library's own size fell). Only failed tries: a block
     # taken and dropped would stay until the next safe point, and the port would add heap for the
     # next try (py/gc.c gc_try_add_heap) while the memory may still grow.
+    # A failed try leaves ≈ 160 bytes of garbage, which no safe point collects under _host.untimed:
+    # after a frozen import they filled the heap before a try fitted. Collected once they took the bytes sought.
     global _reserved
     _reserved = None
     while size >= 16 and _reserved is None:
@@ -647,6 +649,8 @@ def _reserve(size):
             _reserved = bytearray(size)
         except MemoryError:
             size -= max(16, size // 1024)
+            if _gc.mem_free() < size:
+                _gc.collect()
 
 
 def _fill(held, keep_free):
@@ -682,18 +686,42 @@ def __import__(name, *args):
     if name.split(".")[0] not in _FROZEN or name in sys.modules or name in _held or _ballast is None:
         return _native_import(name, *args)
     _gc.collect()
+    # The script's free blocks are held through the import, and only the spare let go: the module
+    # compiles into the spare's holes, and the script gets its free blocks back as they were. Let
+    # go instead, they took the module's objects: taking back as many bytes left only the smallest
+    # holes free (ESP8266, `import requests`: 37 KB free, no 1000 bytes in one block).
     free_before = _gc.mem_free()
+    script_free = _hold_all_but(0)
     _hold_spare(None)
+    _host.clear_stack()  # as below: a word of an earlier frame naming the spare kept it all
     _gc.collect()
     try:
-        return _host.untimed(_native_import, name, *args)
+        try:
+            return _host.untimed(_native_import, name, *args)
+        except MemoryError:
+            # The spare's holes are too few for the module (mpython): it takes the script's too.
+            script_free = None
+            _gc.collect()
+            return _host.untimed(_native_import, name, *args)
     finally:
-        # Taken back at a later host call where the worker may collect (_host.run_deferred): inside
-        # the import, C alone holds the heap block of the import hook's arguments (_import_as_firmware's
-        # closure, py/objclosure.c closure_call), which a collection there freed under C's feet.
-        # Deferred only once the import is done: a host call inside it (the import order asking the
-        # flash after the script wrote a file) took the heap back before the module compiled.
-        _host.defer(lambda: _retake(free_before))
+        # Taken back here, once the import is done (a host call inside it, the import order asking
+        # the flash after the script wrote a file, took the heap back before the module compiled),
+        # not at a later host call: until then the script's free blocks stayed held, and dir(asyncio),
+        # whose __getattr__ imports its parts, ran out of heap between two names. What the import
+        # left free is the spare again, then the script's blocks are let go; if the import took
+        # them too, as many bytes as the script had are left free. No allocation between the two:
+        # the heap is full then. The stack above its top is cleared before that collection
+        # (python-stack.ts): its frames' padding could keep a word the hold's frames left there
+        # naming the script's blocks, and it kept them all (ESP32, asyncio.gather's first use in a
+        # coroutine: MemoryError with 111 KB free).
+        _gc.collect()
+        _hold_spare(_hold_all_but(0 if script_free is not None else free_before))
+        script_free = None
+        _host.clear_stack()
+        _gc.collect()
+        # What that collection freed of the holds' own garbage (failed tries, ≈ 100-600 bytes) is
+        # held too: else each import added it to the script's free heap.
+        _hold_spare(_host.untimed(_fill, _ballast, free_before))
 
 
 def _import_frozen_without_heap():
@@ -711,11 +739,6 @@ def _prepare_firmware():
     _script = None
     _import_frozen_without_heap()
     _host.memory("mark")  # the board's heap: what mem_info() counts
-
-
-def _retake(free_before):
-    _gc.collect()
-    _hold_spare(_hold_all_but(free_before))
 
 
 def _mark_board_heap():
