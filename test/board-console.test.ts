@@ -328,23 +328,42 @@ describe("REPL", () => {
     expect(await run.take("import ")).toBe("impoimport ".slice(0, "impo".length) + "rt ");
   });
 
-  it("tab completion after `import ` offers no name of the simulator's interpreter (its js, jsffi)", async () => {
-    const run = await boot("esp32");
+  it("tab completion after `import ` offers no name of the simulator's interpreter (its js, jsffi; cmath, which the ESP8266 lacks)", async () => {
+    const run = await boot("esp8266");
     await run.take(">>> ");
     // json is the one built-in module starting with j on the board (help('modules')).
     run.type("import j\t\r");
     expect(await run.take(">>> ")).toBe("import json\r\n>>> ");
+    // ports/esp8266/mpconfigport.h:25 MICROPY_PY_BUILTINS_COMPLEX 0: no cmath
+    run.type("import c\t");
+    expect(await run.take(">>> import c")).toBe("import c\r\ncollections     cryptolib\r\n>>> import c");
   });
 
-  // py/repl.c v1.23.0 157-170, 294-298: after "import ", the names of the built-in module table,
-  // which on the board hold machine, network and socket (C modules there, this library's Python here).
-  it.each(["esp32", "pico_w"])("%s: tab completion after `import ` offers the board's C modules (machine, network, socket)", async (board) => {
+  // py/repl.c v1.23.0 157-170, 294-298: after "import ", the names of the built-in module tables,
+  // which on the board hold machine, network and socket (C modules there, this library's Python
+  // here), and those a script has not imported yet (tls, _onewire), listed in qstr order: the
+  // static pool's micropython first, then by value (py/makeqstrdata.py:58-224, 413-418).
+  it.each([
+    ["esp32", "__main__        _asyncio        _espnow         _onewire\r\n_thread         _webrepl"],
+    ["pico_w", "__main__        _asyncio        _onewire        _rp2\r\n_thread         _webrepl"],
+  ])("%s: tab completion after `import ` offers the board's C modules (machine, network, socket, tls), in the firmware's order", async (board, underscored) => {
     const run = await boot(board);
     await run.take(">>> ");
     run.type("import mac\t, netw\t\r");
     expect(await run.take(">>> ")).toBe("import machine, network\r\n>>> ");
     run.type("import so\t\r");
     expect(await run.take(">>> ")).toBe("import socket\r\n>>> ");
+    for (const [typed, listed] of [
+      ["t", "time            tls"],
+      ["s", "select          socket          struct          sys"],
+      ["m", "micropython     machine         math"],
+      ["_", underscored],
+    ]) {
+      run.type(`import ${typed}\t`);
+      expect(await run.take(`>>> import ${typed}`)).toBe(`import ${typed}\r\n${listed}\r\n>>> import ${typed}`);
+      run.type("\x03");
+      await run.take(">>> ");
+    }
   });
 
   it("help() prints the port's text (ports/esp8266/help.c), help(obj) the VM's", async () => {
@@ -574,10 +593,17 @@ describe("REPL", () => {
     expect(await repl(run, "import machine; machine.reset_cause()")).toBe("import machine; machine.reset_cause()\r\n5\r\n");
   });
 
-  it("ESP32: a deepsleep wake prints the ROM's rst:0x5 (DEEPSLEEP_RESET); a Pico W's reset prints no ROM line", async () => {
+  // The EN pin (a serial port's auto-reset, the reset button) starts the chip as power-on does: the
+  // ROM prints rst:0x1 (POWERON_RESET) at 115200 (esptool docs, boot-mode-selection.rst "Boot Log"),
+  // on a console already open; reset_cause() is then PWRON_RESET (ports/esp32/modmachine.c:190-215).
+  it("ESP32: a deepsleep wake prints the ROM's rst:0x5 (DEEPSLEEP_RESET), the EN pin rst:0x1 (POWERON_RESET); a Pico W's reset prints no ROM line", async () => {
     const esp = await boot("esp32");
     await esp.take(">>> ");
     expect(await resetBy(esp, "import machine; machine.deepsleep(10)")).toBe(esp32Rom("0x5 (DEEPSLEEP_RESET)") + banner("esp32"));
+    esp.serial.setControlLines({ dtr: false, rts: true }); // EN low
+    esp.serial.setControlLines({ rts: false }); // EN high: the chip starts
+    expect(await esp.take(">>> ")).toBe(esp32Rom("0x1 (POWERON_RESET)") + banner("esp32"));
+    expect(await repl(esp, "import machine; machine.reset_cause()")).toBe("import machine; machine.reset_cause()\r\n1\r\n");
     const pico = await boot("pico_w");
     await pico.take(">>> ");
     expect(await resetBy(pico, "import machine; machine.reset()")).toBe(banner("pico_w"));

@@ -227,16 +227,17 @@ print(asyncio.run.__globals__["__name__"], sorted(k for k, v in asyncio.run.__gl
   // drivers/led/neopixel/neopixel.py, drivers/bus/onewire/onewire.py, drivers/sensor/ds18x20/ds18x20.py:
   // machine's dht_readinto and bitstream, extmod/modmachine.c v1.23.0 184-189; _onewire,
   // extmod/modonewire.c); a C module's are its table's. None is the library's bridge (dht._call reached
-  // any host call by name) nor a helper of its own.
+  // any host call by name) nor a helper of its own. The C modules _onewire (modonewire.c:166, every
+  // port) and _rp2 (ports/rp2/modrp2.c:106) import from a script as well.
   it.each([
-    ["pico_w", "rp2"],
+    ["pico_w", "rp2, _rp2"],
     ["esp32", "esp, esp32"],
     ["esp8266", "esp"],
     ["mpython", "esp, esp32, mpython"],
   ])("%s: dir() of the frozen drivers and the C modules lists the firmware's names, no private one of the library's", async (board, port) => {
     const lines = await printed(
       board,
-      `import dht, neopixel, onewire, ds18x20, tls, ssl, machine, ${port}
+      `import dht, neopixel, onewire, ds18x20, tls, ssl, machine, _onewire, ${port}
 for m in (dht, neopixel, onewire, ds18x20, onewire._ow, tls, ssl, machine, ${port}):
     private = [n for n in dir(m) if n[0] == "_" and not n.endswith("__")]
     if private:
@@ -244,6 +245,7 @@ for m in (dht, neopixel, onewire, ds18x20, onewire._ow, tls, ssl, machine, ${por
 for m in (dht, neopixel, onewire, ds18x20, onewire._ow):
     print(sorted(dir(m)))
 print(dht.dht_readinto is machine.dht_readinto, neopixel.bitstream is machine.bitstream, onewire._ow.reset, onewire._ow)
+print(_onewire is onewire._ow, ${port.includes("_rp2") ? "sorted(dir(_rp2)), _rp2" : '""'})
 `,
     );
     expect(lines).toEqual([
@@ -254,13 +256,18 @@ print(dht.dht_readinto is machine.dht_readinto, neopixel.bitstream is machine.bi
       "['DS18X20', '__class__', '__dict__', '__file__', '__name__', 'const']", // its _CONVERT, ... are const()s the compiler folds
       "['__class__', '__dict__', '__name__', 'crc8', 'readbit', 'readbyte', 'reset', 'writebit', 'writebyte']", // extmod/modonewire.c:149-160
       "True True <function> <module 'onewire'>", // extmod/modonewire.c:150, its table's __name__
+      // modrp2.c:85-98 (PIO, StateMachine, DMA, Flash not simulated), :86 its table's __name__
+      board === "pico_w" ? "True ['__class__', '__dict__', '__name__', 'bootsel_button', 'country'] <module 'rp2'>" : "True ",
     ]);
   });
 
   // The firmware's objects are C structs (a file: extmod/vfs_lfsx_file.c, a socket: extmod/modlwip.c
   // lwip_socket_obj_t): nothing of theirs is a function. Here their attributes are the library's,
-  // and a file's held the bridge's raw host call (open(...)._call("flashRemove", ...)).
-  it.each(["pico_w", "esp32", "esp8266"])("%s: no attribute of a file, socket, poll, Pin, hash, WLAN or Timer is a function or module", async (board) => {
+  // and a file's held the bridge's raw host call (open(...)._call("flashRemove", ...)). Nor does
+  // their C type derive from a class of the library's: with no parent slot its __bases__ is
+  // (object,) (py/objtype.c type_attr 1038-1051, MICROPY_CPYTHON_COMPAT on every port), where
+  // HostStream, _Hash, _IRQ, WLAN, _File showed.
+  it.each(["pico_w", "esp32", "esp8266"])("%s: no attribute of a file, socket, poll, Pin, hash, WLAN or Timer is a function or module; their types' __bases__ are (object,)", async (board) => {
     const lines = await printed(
       board,
       `import socket, select, machine, hashlib, network, os, sys
@@ -268,10 +275,11 @@ t = machine.Timer(0 if sys.platform == "esp32" else -1)
 t.init(period=1000, callback=lambda t: None)
 objs = [open("x.txt", "w"), open("y.bin", "wb"), socket.socket(), select.poll(), machine.Pin(2), hashlib.sha256(), network.WLAN(0), t]
 print([(type(o).__name__, k) for o in objs for k, v in o.__dict__.items() if callable(v) or type(v) is type(os)])
+print(set(type(o).__bases__ for o in objs + [machine.Pin(2).irq(), network.WLAN]), hashlib.sha256.__bases__)
 t.deinit()
 `,
     );
-    expect(lines).toEqual(["[]"]);
+    expect(lines).toEqual(["[]", "{(<class 'object'>,)} (<class 'object'>,)"]);
   });
 
   it("pico_w: dir(socket) instance lists the port's socket table but __del__ (extmod/modlwip.c:1632-1653)", async () => {

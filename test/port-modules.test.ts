@@ -556,6 +556,10 @@ for call in (lambda: h.update(b"x"), h.digest):
 s = hashlib.sha256("ab")
 s.update(bytearray(b"c"))
 print(binascii.hexlify(s.digest()))
+try:
+    s._id
+except AttributeError as e:
+    print(e)
 `,
     );
     expect(lines).toEqual([
@@ -564,6 +568,7 @@ print(binascii.hexlify(s.digest()))
       "ValueError hash is final",
       "ValueError hash is final",
       "b'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'",
+      "'sha256' object has no attribute '_id'", // no handle of the host's on the object (extmod/modhashlib.c: a C struct)
     ]);
   });
 
@@ -592,7 +597,8 @@ for key in ("2b7e151628aed2a6abf7158809cf4f3c", "603deb1015ca71be2b73aef0857d778
 for f in (lambda: cryptolib.aes(k, 6, iv), lambda: cryptolib.aes(k[:24], 1), lambda: cryptolib.aes(k, 2),
           lambda: cryptolib.aes(k, 1, b"1"), lambda: cryptolib.aes(k, "1"), lambda: cryptolib.aes(5, 1),
           lambda: d.encrypt(p), lambda: d.decrypt(b"abc"), lambda: d.decrypt(p, bytearray(16)),
-          lambda: d.decrypt(p, b"x" * 32), lambda: cryptolib.MODE_CBC):
+          lambda: d.decrypt(p, b"x" * 32), lambda: cryptolib.MODE_CBC, lambda: cryptolib.aes(key=k, mode=1),
+          lambda: cryptolib.aes(k, mode=1), lambda: d.decrypt(p, out=buf), lambda: d.decrypt(), lambda: d._id, lambda: dir(d)):
     try:
         print(f())
     except Exception as e:
@@ -618,6 +624,14 @@ for f in (lambda: cryptolib.aes(k, 6, iv), lambda: cryptolib.aes(k[:24], 1), lam
       "ValueError output too small",
       "TypeError object with buffer protocol required",
       expect.stringMatching(/^AttributeError .*MODE_CBC/),
+      // no keyword arguments (py/argcheck.c:37-43; make_new :215, the methods :338, :343), and
+      // nothing but the type's table (:346-350) on the object
+      "TypeError function doesn't take keyword arguments",
+      "TypeError function doesn't take keyword arguments",
+      "TypeError function doesn't take keyword arguments",
+      "TypeError function missing 1 required positional arguments",
+      "AttributeError 'aes' object has no attribute '_id'",
+      "['__class__', 'encrypt', 'decrypt']",
     ]);
   });
 

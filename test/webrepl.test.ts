@@ -197,10 +197,16 @@ describe("WebREPL", () => {
 
   // The official client (micropython/webrepl webrepl_cli.py) asks for the version before each put
   // or get, and reads exactly 3 bytes: a "WB" status there left it one byte out of step (AssertionError).
-  it("Pico W: GET_VER answers the firmware's version in 3 bytes, no status; a get comes in 256-byte chunks", async () => {
+  // handle_op (extmod/modwebrepl.c:133-174) reads no signature: a record without "WA" is served too.
+  // Another op opens its file as a get and answers 0 (:153-169), then no header is read again.
+  it("Pico W: GET_VER answers the firmware's version in 3 bytes, no status; a get comes in 256-byte chunks; another op answers 0 and ends file transfers", async () => {
     const { run, client } = await loggedIn("pico_w", "pico");
     // extmod/modwebrepl.c:137-142: {MICROPY_VERSION_MAJOR, _MINOR, _MICRO}
     client.send(record(3, 0, ""), true);
+    expect([...(await client.takeBytes(3))]).toEqual([1, 23, 0]);
+    const unsigned = record(3, 0, "");
+    unsigned.write("\0\0", 0, "latin1");
+    client.send(unsigned, true);
     expect([...(await client.takeBytes(3))]).toEqual([1, 23, 0]);
     writeFileSync(path.join(run.flashDir, "log.txt"), "x".repeat(600));
     client.send(record(2, 0, "log.txt"), true);
@@ -216,6 +222,11 @@ describe("WebREPL", () => {
     // modwebrepl.c:118-130 write_file_chunk: readbuf[2 + 256]
     expect(sizes).toEqual([256, 256, 88, 0]);
     expect(await client.takeBytes(4)).toEqual(WB_OK);
+    client.send(record(4, 0, "log.txt"), true);
+    expect(await client.takeBytes(4)).toEqual(WB_OK);
+    client.send(record(3, 0, ""), true); // no answer now
+    client.send("1+1\r");
+    expect((await client.take(">>> ")).toString()).toBe("1+1\r\n2\r\n>>> ");
   });
 
   // extmod/modwebrepl.c:159 (v1.23.0): the GET's mp_builtin_open raises inside the WebSocket's dupterm

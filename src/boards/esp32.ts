@@ -251,7 +251,9 @@ export const esp32: BoardProfile = {
     // no MICROPY_BOARD_ENTER_BOOTLOADER for the ESP32 target (mpconfigport.h:272-284: only S2/S3/C2/C3);
     // mPython's own modmachine.c (labplus-cn/mpython port/builtins) has none either
     bootloader: false,
-    romBoot: { baud: 115_200, reset: esp32Rom("0xc (SW_CPU_RESET)"), deepsleep: esp32Rom("0x5 (DEEPSLEEP_RESET)") },
+    // The EN pin resets the chip as power-on does (esptool docs, boot-mode-selection.rst "Boot Log": the
+    // ROM's second line at 115200, rst:0x1 (POWERON_RESET); ESP-IDF esp32/rom/rtc.h RESET_REASON).
+    romBoot: { baud: 115_200, reset: esp32Rom("0xc (SW_CPU_RESET)"), deepsleep: esp32Rom("0x5 (DEEPSLEEP_RESET)"), resetPin: esp32Rom("0x1 (POWERON_RESET)") },
     pins: {
       // ports/esp32/machine_pin.h (CONFIG_IDF_TARGET_ESP32, no SPIRAM: 16 and 17 usable)
       ids: [...Array.from({ length: 24 }, (_, i) => i), 25, 26, 27, 32, 33, 34, 35, 36, 37, 38, 39],

@@ -197,7 +197,8 @@ export const esp8266: BoardProfile = {
     // The ROM prints at 74880 baud (uart.c:261), the console then runs at 115200 (esp_mphal.c:49):
     // garbage on the PC's terminal. "rst cause:2" (the reset pin, which a deepsleep wake also pulls
     // through GPIO16) for both is UNVERIFIED for system_restart(), as are the lengths and checksums.
-    romBoot: { baud: 74_880, reset: esp8266Rom(2), deepsleep: esp8266Rom(2) },
+    // rst cause 2: external reset, the RST pin (esptool docs, esp8266 boot-mode-selection.rst "Boot Log")
+    romBoot: { baud: 74_880, reset: esp8266Rom(2), deepsleep: esp8266Rom(2), resetPin: esp8266Rom(2) },
     pins: {
       ids: [0, 1, 2, 3, 4, 5, 9, 10, 12, 13, 14, 15, 16], // pyb_pin_obj (machine_pin.c:67-86)
       names: {},

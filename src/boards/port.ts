@@ -75,10 +75,15 @@ export interface PortProfile {
  * the rate it prints them at. Power-on's are not printed: they go out as the board gets power, before
  * a PC can open its USB-serial port (UNVERIFIED that no terminal ever sees them; chosen).
  */
+/** The ROM bootloader's lines on the console UART at a reset (none at power-on: see runOnLan). */
 export interface RomBoot {
   baud: number;
+  /** After machine.reset(). */
   reset: string;
+  /** After a deepsleep wake. */
   deepsleep: string;
+  /** After the EN/RST pin's reset (the reset button, a serial port's auto-reset circuit). */
+  resetPin: string;
 }
 
 export interface PinsProfile {

@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { batchedWriter } from "./stdio.ts";
+import { batchedWriter, drained } from "./stdio.ts";
 
 /** A stream that keeps every byte written to it, and how many writes brought them. */
 function collector() {
@@ -55,5 +55,24 @@ describe("batchedWriter", () => {
     const bytes = [...new Set(held.map((chunk) => chunk.buffer))].reduce((sum, buffer) => sum + buffer.byteLength, 0);
     expect(out.writableLength).toBeGreaterThanOrEqual(1024);
     expect(bytes).toBeLessThanOrEqual(1024 + (1 << 16));
+  });
+});
+
+describe("drained", () => {
+  // The race behind a rare exit code 0 after a traceback (test/console-stdio.test.ts, a reader that
+  // starts late): the last write, shorter than the high-water mark, waited on a full pipe; no 'drain'
+  // follows such a write, so drained() never resolved and Node, with nothing else to wait for, ended
+  // the process with 0 once the pipe took it.
+  it("resolves once a last short write that waited on a full pipe is taken", async () => {
+    let reading = false;
+    const waiting: (() => void)[] = [];
+    const out = new Writable({ write: (_chunk, _encoding, done) => (reading ? done() : waiting.push(done)) });
+    out.write("ValueError: late\n");
+    const outcome = drained(out).then(() => "drained");
+    reading = true; // the reader starts: the pipe takes what waited, and what comes after at once
+    waiting.splice(0).forEach((done) => done());
+    const turnEnd = new Promise((resolve) => setImmediate(() => resolve("still waiting")));
+    expect(await Promise.race([outcome, turnEnd])).toBe("drained");
+    expect(out.writableLength).toBe(0);
   });
 });

@@ -84,19 +84,24 @@ function drainOf(out: NodeJS.WritableStream): Promise<void> {
   });
 }
 
-/** Resolves once everything written to `out` has been handed to the OS (call before process.exit). */
+/**
+ * Resolves once everything written to `out` has been handed to the OS (call before process.exit):
+ * the callback of an empty write, as writes complete in order. Not 'drain': a stream sends it only
+ * after a write that left it at its high-water mark, so for a last short write waiting on a full pipe
+ * (a reader that starts late) none came, and with nothing else to wait for Node ended the process
+ * with exit code 0 once the pipe took it: the traceback printed, `boardsim run` exited 0 instead of 1.
+ */
 export function drained(out: NodeJS.WritableStream & { writableLength?: number; destroyed?: boolean }): Promise<void> {
   if (!out.writableLength || out.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
-      out.off("drain", done);
       out.off("close", done);
       out.off("error", done);
       resolve();
     };
-    out.on("drain", done);
     out.on("close", done);
     out.on("error", done);
+    out.write(new Uint8Array(0), done);
   });
 }
 

@@ -78,8 +78,16 @@ export async function runOnLan(spec: LanBoard, script: GuestScript, lan: Lan, op
   const peripherals = opts.peripherals ?? new Peripherals();
   const rtc = new Rtc(lan.clock, opts.rtcMs); // the chip's RTC: each boot starts it as the port does
   let firstBoot = true;
-  let romLines: string | null = null; // what the chip's ROM prints as the board boots again
+  // What the chip's ROM prints as the board boots again. None at power-on: a dev board's USB-serial
+  // port comes with its power, and the ROM has printed before a terminal can open it.
+  let romLines: string | null = null;
+  let resetPin = false; // the EN/RST pin (the reset button, the serial port's auto-reset) reset it
+  const pressReset = (board: Board) => {
+    resetPin = true;
+    board.halt();
+  };
   for (;;) {
+    resetPin = false;
     const setup = lan.faults?.setup({ name: spec.name, profile: base, heapBytes: base.heapBytes }) ?? { profile: base, heapBytes: base.heapBytes };
     lan.clock.guestRunning?.(1); // booting is work: simulated time waits for it
     let board: Board;
@@ -97,7 +105,7 @@ export async function runOnLan(spec: LanBoard, script: GuestScript, lan: Lan, op
         serial.booting();
         serial.onInterrupt = () => board.interrupt();
         serial.onMaybeRunning = () => board.askScript();
-        serial.onResetPin = () => board.halt();
+        serial.onResetPin = () => pressReset(board);
         // inisetup.py's message, on the boot that formats the flash
         if (firstBoot && flash?.formatted && profile.flash.firstBootMessage) console(profile.flash.firstBootMessage + "\n");
       } else board.boot();
@@ -107,7 +115,7 @@ export async function runOnLan(spec: LanBoard, script: GuestScript, lan: Lan, op
       throw error;
     }
     const current = board;
-    const unregister = lan.faults?.register({ name: spec.name, reset: () => current.halt() });
+    const unregister = lan.faults?.register({ name: spec.name, reset: () => pressReset(current) });
     let outcome: RunOutcome;
     try {
       for (;;) {
@@ -136,9 +144,10 @@ export async function runOnLan(spec: LanBoard, script: GuestScript, lan: Lan, op
     if (outcome.kind !== "reset" || opts.switchedOff?.()) return outcome;
     const asleep = peripherals.wakeAfterMs;
     peripherals.wakeAfterMs = null;
-    // machine.reset() and deepsleep set the next boot's cause; the reset pin and a fault leave power-on's
-    const rom = peripherals.resetCause === null ? null : base.port.romBoot;
-    romLines = rom && (asleep !== null ? rom.deepsleep : rom.reset);
+    // machine.reset() and deepsleep set the next boot's cause; the reset pin leaves power-on's,
+    // with the ROM's lines for it
+    const rom = base.port.romBoot;
+    romLines = rom && (asleep !== null ? rom.deepsleep : peripherals.resetCause !== null ? rom.reset : resetPin ? rom.resetPin : null);
     if (asleep !== null) await deepSleep(lan, asleep);
     opts.log.info("reset: the board reboots");
   }

@@ -18,6 +18,6 @@ describe("misread", () => {
 
 describe("romBootBytes", () => {
   it("lines end in CR LF; at the console's rate they are the text", () => {
-    expect(new TextDecoder().decode(romBootBytes({ baud: 115_200, reset: "", deepsleep: "" }, "ets\n\nrst\n"))).toBe("ets\r\n\r\nrst\r\n");
+    expect(new TextDecoder().decode(romBootBytes({ baud: 115_200, reset: "", deepsleep: "", resetPin: "" }, "ets\n\nrst\n"))).toBe("ets\r\n\r\nrst\r\n");
   });
 });

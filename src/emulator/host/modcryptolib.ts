@@ -28,16 +28,17 @@ const valueError = (text: string) => new GuestException("ValueError", [text]);
  * (rp2 mpconfigport.h:115, esp32 :107, ESP8266_GENERIC mpconfigboard.h:15) with neither
  * MICROPY_PY_CRYPTOLIB_CTR nor MICROPY_PY_CRYPTOLIB_CONSTS (py/mpconfig.h:1695-1701 default 0, no
  * port sets them): aes in ECB and CBC, no MODE_* names. mbedTLS (rp2, esp32) and axTLS (ESP8266)
- * give the same bytes. Each object is kept here until a soft reset (the heap it lives in on the
- * board is cleared then), its checks in the firmware's order.
+ * give the same bytes. Each object is kept here under the guest object's address (its id(): the
+ * script's object holds no handle of the host's it could read, as the C object has none) until
+ * another aes is made there or a soft reset clears the heap; its checks in the firmware's order.
  */
 export function modcryptolib(board: BoardContext) {
   const objects = new Map<number, Aes>();
-  let next = 1;
   board.onDeinit(() => objects.clear());
   return {
     /** aes(key, mode[, IV]) (cryptolib_aes_make_new, :214-261): mode, then key, then IV. */
-    aesNew: (key: HostValue, mode: HostValue, iv: HostValue): number => {
+    aesNew: (address: number, key: HostValue, mode: HostValue, iv: HostValue): null => {
+      objects.delete(address); // a collected aes's, or this one's when made anew by __init__
       const blockMode = integer(mode);
       if (blockMode !== ECB && blockMode !== CBC) throw valueError("mode");
       const keyBytes = readBuffer(key);
@@ -49,8 +50,8 @@ export function modcryptolib(board: BoardContext) {
       } else if (blockMode === CBC) {
         throw valueError("IV");
       }
-      objects.set(next, { key: keyBytes.slice(), mode: blockMode, iv: ivBytes.slice(), direction: null });
-      return next++;
+      objects.set(address, { key: keyBytes.slice(), mode: blockMode, iv: ivBytes.slice(), direction: null });
+      return null;
     },
     /**
      * encrypt/decrypt(in[, out]) (aes_process, :263-333): whole blocks only, an output buffer at
@@ -59,8 +60,8 @@ export function modcryptolib(board: BoardContext) {
      * axTLS's AES_cbc_* update the context's IV). `out` is the output buffer's length, null
      * without one, or a value that has no writable buffer.
      */
-    aesProcess: (id: number, data: HostValue, out: HostValue, encrypt: boolean): Uint8Array => {
-      const aes = objects.get(id);
+    aesProcess: (address: number, data: HostValue, out: HostValue, encrypt: boolean): Uint8Array => {
+      const aes = objects.get(address);
       if (!aes) throw new GuestException("TypeError", ["object with buffer protocol required"]);
       const input = readBuffer(data);
       if (input.length % 16 !== 0) throw valueError("blksize % 16");

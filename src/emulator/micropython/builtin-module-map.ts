@@ -37,9 +37,10 @@ export interface ModuleTable {
  * of the board's own (machine, network, socket are this library's Python), so `import m<Tab>` never
  * offered machine. A table (mp_builtin_module_map or mp_builtin_extensible_module_map,
  * py/objmodule.c: a constant mp_map_t, ordered, every key a qstr) is the one below `end` whose
- * entries hold the modules `known`; its copy in `room` (malloc'd, 8 bytes per entry) has `added`'s
- * entries after its own, each [key, module] (a qstr object, an address; others than qstrs and
- * keys it has are left out). The copy is in place only while the REPL completes (useModuleTable):
+ * entries hold the modules `known`; its copy in `room` (malloc'd, 8 bytes per entry) has those of
+ * its entries whose keys `added` has (the board's: not esp8266's cmath, the interpreter's own),
+ * then the rest of `added`, each [key, module] (a qstr object, an address; others than qstrs are
+ * left out). The copy is in place only while the REPL completes (useModuleTable):
  * imports go on as before, through the library's hook (_boardsim.py), where a name in the
  * non-extensible table would be found before a student's file (py/builtinimport.c).
  */
@@ -55,19 +56,19 @@ export function offerBoardModules(memory: Int32Array, end: number, known: readon
   }
   if (maps.length !== 1) throw new Error(`MicroPython: cannot find a built-in module table (${maps.length} candidates)`);
   const map = maps[0]!;
-  const used = memory[map + 1]!;
   const old = memory[map + 2]! >> 2;
-  const keys = new Set(Array.from({ length: used }, (_, e) => memory[old + 2 * e]));
-  const entries = added.filter(([key]) => (key & 7) === 2 && !keys.has(key));
-  const total = used + entries.length;
-  if (total > room.entries) throw new Error(`MicroPython: no room for ${total} built-in modules`);
+  const board = new Set(added.map(([key]) => key));
+  const own = Array.from({ length: memory[map + 1]! }, (_, e) => [memory[old + 2 * e]!, memory[old + 2 * e + 1]!] as const);
+  const kept = own.filter(([key]) => board.has(key));
+  const keys = new Set(kept.map(([key]) => key));
+  const entries = [...kept, ...added.filter(([key]) => (key & 7) === 2 && !keys.has(key))];
+  if (entries.length > room.entries) throw new Error(`MicroPython: no room for ${entries.length} built-in modules`);
   const copy = room.address >> 2;
-  memory.copyWithin(copy, old, old + 2 * used);
   entries.forEach(([key, module], e) => {
-    memory[copy + 2 * (used + e)] = key;
-    memory[copy + 2 * (used + e) + 1] = module;
+    memory[copy + 2 * e] = key;
+    memory[copy + 2 * e + 1] = module;
   });
-  return { map, own: [...memory.subarray(map, map + 3)], offered: [(total << 3) | 7, total, room.address] };
+  return { map, own: [...memory.subarray(map, map + 3)], offered: [(entries.length << 3) | 7, entries.length, room.address] };
 }
 
 /** Puts a table's copy with the board's modules (`offered`) or the interpreter's own in place. */

@@ -118,7 +118,14 @@ export function findCollector(env: Env): Collector {
   const lo = Math.max(0, env.callDepthAddress - WINDOW);
   /** A copy of the window: word i is at lo + 4 i. */
   const staticData = () => new Int32Array(sandboxed.buffer(), lo, (2 * WINDOW) >> 2).slice();
-  const words = () => new Int32Array(sandboxed.buffer());
+  // Views of the memory made again only once it grew (the shared memory's buffer is then a new
+  // one), not at each host call and poll that reads the flag or the count: they were part of the
+  // worker's JavaScript garbage per data call (docs/benchmarks.md, session 21).
+  let wordView = new Int32Array();
+  const words = () => {
+    const buffer = sandboxed.buffer();
+    return wordView.buffer === buffer ? wordView : (wordView = new Int32Array(buffer));
+  };
   const snaps: Int32Array[] = [];
   /**
    * The invoke_* calls in progress at each stack probe, outermost first: the table index, the first
@@ -331,7 +338,11 @@ export function findCollector(env: Env): Collector {
   let freeAfter: number | null = null;
   let amountChecked = 0;
   let pollsToCheck = 1;
-  const bytes = () => new Uint8Array(sandboxed.buffer());
+  let byteView = new Uint8Array();
+  const bytes = () => {
+    const buffer = sandboxed.buffer();
+    return byteView.buffer === buffer ? byteView : (byteView = new Uint8Array(buffer));
+  };
   const applyThreshold = () => {
     const blocks = scriptThreshold >= 0 ? Math.min(autoBlocks, scriptThreshold / BLOCK) : autoBlocks;
     new Int32Array(sandboxed.buffer())[thresholdAddress >> 2] = blocks;
@@ -360,7 +371,7 @@ export function findCollector(env: Env): Collector {
       if (--pollsToCheck > 0) return;
       pollsToCheck = Math.max(1, Math.floor((autoBlocks * BLOCK) / GROWTH_CHECK_BYTES));
       if (freeAfter === null || autoBlocks === 0 || bytes()[pendingFlag] !== 0) return;
-      const memory = new Int32Array(sandboxed.buffer());
+      const memory = words();
       const amount = memory[amountAddress >> 2]!;
       if (amount === amountChecked) return;
       amountChecked = amount;

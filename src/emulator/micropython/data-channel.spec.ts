@@ -85,9 +85,11 @@ describe("a data call (LentData.call)", () => {
       { eval: true, workerData: { words: channel.words, returned } },
     );
     await once(host, "online");
-    const reply = lent.call(DATA_CALLS.indexOf("socketSend"), 3, 0, 5, (into) => into.set([1, 2, 3, 4, 5]));
+    new Uint8Array(memory).set([1, 2, 3, 4, 5], 0);
+    const reply = lent.call(DATA_CALLS.indexOf("socketSend"), 3, 0, 0, 5);
     Atomics.store(returned, 0, 1);
     await host.terminate();
-    expect(reply).toEqual({ value: 42, scheduled: false });
+    expect(reply).toBe(42 * 2); // 42, no callbacks due
+    expect([...channel.data.subarray(0, 5)]).toEqual([1, 2, 3, 4, 5]);
   });
 });

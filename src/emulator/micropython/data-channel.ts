@@ -122,9 +122,6 @@ const L_AHEAD = L_RECEIVED + DATA_BYTES;
 const L_SENDS = L_AHEAD + AHEAD_BYTES;
 export const LENT_BYTES = L_SENDS + SEND_BYTES;
 
-/** A data call's answer: a number (a count, or how many bytes of the reply region a recv read), or a whole reply. */
-export type DataReply = { value: number; scheduled: boolean } | { reply: HostReply };
-
 /**
  * The worker's end of the channel. The script's lent copy is authoritative between host calls;
  * publish() hands what it read and sent to the shared memory before every host call (the main
@@ -134,6 +131,8 @@ export type DataReply = { value: number; scheduled: boolean } | { reply: HostRep
 export class LentData {
   private view = new Int32Array();
   private bytes = new Uint8Array();
+  /** The interpreter's whole memory, viewed again only once it grew (its buffer is then a new one): no view made per data call. */
+  private heap = new Uint8Array();
   /** Records of the send buffer already in the shared memory, and their bytes; the room lent (the script may not exceed it). */
   private published = 0;
   private publishedBytes = 0;
@@ -159,6 +158,12 @@ export class LentData {
       this.bytes = new Uint8Array(this.memory(), this.address, LENT_BYTES);
     }
     return this.view;
+  }
+
+  private heapBytes(): Uint8Array {
+    const buffer = this.memory();
+    if (this.heap.buffer !== buffer) this.heap = new Uint8Array(buffer);
+    return this.heap;
   }
 
   /** Where the words, the reply region, the read-ahead and the sends start, and where the copy ends: _hostdata.py's _lend (through _host.py's `lent`). */
@@ -201,7 +206,7 @@ export class LentData {
     }
     // The new records lie here as they will there (both start aligned): one copy for them all.
     const at = words[SEND_USED]!;
-    sends.set(this.bytes.subarray(L_SENDS + from, L_SENDS + end), at);
+    if (end > from) sends.set(this.bytes.subarray(L_SENDS + from, L_SENDS + end), at);
     words[SEND_COUNT] = records;
     words[SEND_USED] = at + this.publishedBytes - from;
     this.published = Math.max(this.published, count);
@@ -218,7 +223,7 @@ export class LentData {
     const { words, ahead } = this.channel;
     const start = words[AHEAD_START]!;
     const end = words[AHEAD_END]!;
-    this.bytes.set(ahead.subarray(start, end), L_AHEAD + start);
+    if (end > start) this.bytes.set(ahead.subarray(start, end), L_AHEAD + start);
     w[L_AHEAD_FD] = end > start ? words[AHEAD_FD]! : -1;
     w[L_AHEAD_START] = start;
     w[L_AHEAD_END] = end;
@@ -231,18 +236,20 @@ export class LentData {
   }
 
   /**
-   * A data call to the main thread (`payload` copies a send's bytes into the given view); the bytes
-   * read land at `readInto` (an address the worker checked: a readinto's buffer), else in the reply
-   * region, for _host.py to make recv's bytes object from.
+   * A data call to the main thread: a send's `length` bytes from `source` (an address the worker
+   * checked); the bytes read land at `readInto` (likewise checked: a readinto's buffer), else in the
+   * reply region, for _host.py to make recv's bytes object from. Returns value × 2 + (callbacks
+   * due), or for None and exceptions the whole reply. No object, closure or view per call but the
+   * copies' (the worker's JavaScript garbage per data call 1.2 → 0.5 KB, docs/benchmarks.md session 21).
    */
-  call(op: number, fd: number, size: number, length: number, payload: (into: Uint8Array) => void, readInto = this.address + L_RECEIVED): DataReply {
+  call(op: number, fd: number, size: number, source: number, length: number, readInto = this.address + L_RECEIVED): number | HostReply {
     const { words, data } = this.channel;
     this.publish();
     words[OP] = op;
     words[FD] = fd;
     words[SIZE] = size;
     words[LENGTH] = length;
-    payload(data.subarray(0, length));
+    if (length > 0) data.set(this.heapBytes().subarray(source, source + length));
     Atomics.store(words, STATE, REQUEST);
     Atomics.notify(words, STATE);
     // Only REPLIED ends the wait, not any notify: the main thread's notify for the previous reply
@@ -252,10 +259,10 @@ export class LentData {
     while (Atomics.load(words, STATE) === REQUEST) Atomics.wait(words, STATE, REQUEST);
     const result = words[LENGTH]!;
     const fast = words[KIND] === FAST;
-    if (fast && (op === RECV || op === READ)) new Uint8Array(this.memory()).set(data.subarray(0, result), readInto);
+    if (fast && result > 0 && (op === RECV || op === READ)) this.heapBytes().set(data.subarray(0, result), readInto);
     this.renew(DATA_CALLS[op]!);
-    if (fast) return { value: result, scheduled: words[SCHEDULED] === 1 };
-    return { reply: JSON.parse(new TextDecoder().decode(data.subarray(0, result))) as HostReply };
+    if (fast) return result * 2 + (words[SCHEDULED] === 1 ? 1 : 0);
+    return JSON.parse(new TextDecoder().decode(data.subarray(0, result))) as HostReply;
   }
 }
 

@@ -433,6 +433,7 @@ const INSIDE = `"use strict";
     return { instance };
   };
   const bufferOf = Object.getOwnPropertyDescriptor(WebAssembly.Memory.prototype, "buffer").get;
+  const noArguments = Object.freeze([]); // not a new array at each call: buffer() runs at every data call
   // Copies of the glue's proxy tables (proxy_js_init) at the snapshot, held here where Python cannot reach them.
   let proxies = null;
   return {
@@ -446,7 +447,7 @@ const INSIDE = `"use strict";
       delete globalThis.loadMicroPython;
       return exports;
     },
-    buffer() { return Reflect.apply(bufferOf, exports.memory, []); },
+    buffer() { return Reflect.apply(bufferOf, exports.memory, noArguments); },
     heldByC() { return gc === null ? "" : heldByC(depth - 1); },
     countInvokes(on, restart) {
       counting = on === true;

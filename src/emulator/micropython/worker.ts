@@ -12,6 +12,7 @@ import { type Collector, findCollector } from "./collector.ts";
 import { type LibraryFirst, libraryFirst } from "./library-first.ts";
 import { type SpareHeap, spareHeap } from "./spare-heap.ts";
 import { hideBuiltinModules, type ModuleTable, offerBoardModules, useModuleTable } from "./builtin-module-map.ts";
+import { inFirmwareOrder } from "./import-completion.ts";
 import { AREA_POOL } from "./gc-heap.ts";
 import { type MemoryReport, memoryReport } from "./memory-report.ts";
 import { findPythonStack, type PythonStack } from "./python-stack.ts";
@@ -411,10 +412,8 @@ const bridge = {
     flushConsole();
     if (scriptStarted && collect !== false) collectGarbage();
     // A readinto's bytes go to its buffer; a send's come from there.
-    const payload = read ? () => {} : (into: Uint8Array) => into.set(memory().subarray(span.address, span.address + span.length));
-    const answer = lent.call(op, fd, size, read ? 0 : span.length, payload, read ? span.address : undefined);
-    if ("reply" in answer) return encodeReply(answer.reply);
-    return answer.value * 2 + (answer.scheduled ? 1 : 0);
+    const answer = read ? lent.call(op, fd, size, 0, 0, span.address) : lent.call(op, fd, size, span.address, span.length);
+    return typeof answer === "number" ? answer : encodeReply(answer);
   },
   /** Where the lent copy's parts start (data-channel.ts LentData.layout), as JSON, for _hostdata.py's uctypes views. */
   lent(): string {
@@ -663,13 +662,21 @@ function runOnce(): WorkerOutcome {
     if (restored) runLibrary("__import__('_boardsim')._flash_unseen()");
     if (input.board) {
       const takeSoftReset = () => [softResetRequested, (softResetRequested = false)][0]!;
+      // A Tab: the board's modules in the tables, and what it prints held to be put in the
+      // firmware's order (import-completion.ts); no code runs, so all of it is readline's.
       const completing = <T>(fn: () => T): T => {
         const words = () => new Int32Array(sandboxed.buffer());
         for (const table of moduleTables) useModuleTable(words(), table, true);
+        flushConsole();
+        captured = [];
         try {
           return fn();
         } finally {
           for (const table of moduleTables) useModuleTable(words(), table, false);
+          const printed = String.fromCharCode(...captured!); // a byte a character: the line's own bytes go back as they were
+          captured = null;
+          const text = inFirmwareOrder(printed);
+          for (let i = 0; i < text.length; i++) onConsoleByte(text.charCodeAt(i));
         }
       };
       const context = { mp, runLibrary, hostCall, flushConsole, raiseIfInterrupted, takeSoftReset, completing, input: consoleInput!, setConsoleSink: (sink: typeof consoleSink) => (consoleSink = sink) };

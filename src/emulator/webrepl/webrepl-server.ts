@@ -33,6 +33,8 @@ export class WebReplSession {
   private record = Buffer.alloc(0);
   private put: { name: string; offset: number; left: number } | null = null;
   private get: { data: Uint8Array; offset: number; done: boolean } | null = null;
+  /** An op other than put, get and version was answered: the firmware waits for no record again. */
+  private stalled = false;
 
   constructor(
     private readonly conn: TcpSocket,
@@ -102,7 +104,7 @@ export class WebReplSession {
   /** Binary messages: a file record's header, a PUT's data, or a GET's next-chunk requests. */
   private fileBytes(payload: Buffer): void {
     let bytes: Buffer = payload;
-    while (bytes.length > 0 && !this.deactivated) {
+    while (bytes.length > 0 && !this.deactivated && !this.stalled) {
       if (this.put) {
         const chunk = bytes.subarray(0, this.put.left);
         bytes = bytes.subarray(chunk.length);
@@ -122,16 +124,21 @@ export class WebReplSession {
     }
   }
 
+  /**
+   * handle_op (extmod/modwebrepl.c:133-174, v1.23.0), which reads neither the "WA" signature nor
+   * the name's length: the name is the bytes up to a NUL (:155, strlen).
+   */
   private startRecord(header: Buffer): void {
     const op = header[2];
-    if (header.toString("latin1", 0, 2) === "WA" && op === GET_VER) {
+    if (op === GET_VER) {
       // modwebrepl.c:137-142: MICROPY_VERSION_MAJOR, _MINOR, _MICRO as three bytes, no status
       // (webrepl_cli.py asks for it before each put or get and prints "Remote WebREPL version").
       return this.send(frame(OP_BINARY, Uint8Array.from(this.release.split(".").map(Number))));
     }
-    if (header.toString("latin1", 0, 2) !== "WA" || !this.flash) return this.reply(1);
+    if (!this.flash) return this.reply(1);
     const size = header.readUInt32LE(12);
-    const name = header.toString("utf8", 18, 18 + Math.min(64, header.readUInt16LE(16)));
+    const fname = header.subarray(18);
+    const name = fname.toString("utf8", 0, fname.includes(0) ? fname.indexOf(0) : fname.length);
     try {
       if (op === PUT_FILE) {
         this.flash.open(name, "wb");
@@ -142,7 +149,15 @@ export class WebReplSession {
         const total = this.flash.open(name, "rb");
         this.get = { data: this.flash.read(name, 0, total), offset: 0, done: false };
         this.reply(0);
-      } else this.reply(1);
+      } else {
+        // Any other op opens the file for reading as a get does (:153-160) and answers 0 (:169),
+        // then reads no data and waits for no header again (hdr_to_recv is set back only at
+        // GET_VER, :141, and at a file op's end, :112): the session's binary messages are dropped
+        // from then on; the console goes on.
+        this.flash.open(name, "rb");
+        this.stalled = true;
+        this.reply(0);
+      }
     } catch (error) {
       if (!(error instanceof GuestException)) throw error;
       return this.deactivate(error);

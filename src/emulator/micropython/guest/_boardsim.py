@@ -113,16 +113,22 @@ def setup(source, name, heap):
 
 def _offer_board_modules(bridge, names, extensible):
     # py/repl.c (v1.23.0 157-170, 294-298): after "import ", Tab completes the names of the built-in
-    # module tables, the interpreter's here: the board's C modules that this library is (machine,
-    # network, socket: loaded by now, _held) join them while the REPL completes
-    # (builtin-module-map.ts), an extensible one the extensible table. A module's __name__ is the
-    # qstr its import interned. uctypes and sys, json (_host's): the interpreter's own, in each table.
+    # module tables, the interpreter's here: all the board's C modules (`names`, those this library
+    # is, loaded or not: machine, tls, esp32, _onewire) join them while the REPL completes
+    # (builtin-module-map.ts), an extensible one the extensible table. Completion looks only
+    # for the name: a module not loaded yet stands as None. Each name is a qstr, interned here (the
+    # listing's order is the firmware's, import-completion.ts). uctypes and sys, json (_host's): the
+    # interpreter's own, in each table. Its garbage is collected before the library's next objects
+    # are placed: left, it moved them, and the ESP8266's heap after start-up no longer had room for
+    # mip's 768 bytes (net-modules.test.ts "esp8266: mip installs").
     for table, known, other in ((0, _host.uctypes, _host.sys), (1, _host.json, None)):
         added = []
-        for name, module in _held.items():
-            if name in names and (name in extensible) == (table == 1):
-                added += [id(module.__name__), id(module)]
+        for name in names:
+            if (name in extensible) == (table == 1):
+                getattr(_offer_board_modules, name, None)  # interns it (py/objstr.c mp_obj_str_get_qstr)
+                added += [id(name[:]), id(_held.get(name))]  # the qstr (py/objstr.c mp_obj_new_str)
         bridge.offerBoardModules(table, id(known), id(other) if other else 0, *added)
+    _gc.collect()
 
 
 # The library's modules, for the collector to mark before anything else (library-first.ts).
@@ -250,12 +256,14 @@ def _import_as_firmware(vfs_code, hide_functions):
             elif top.startswith("_") or top in ("js", "jsffi"):
                 # the library's own, loaded at start-up or later (vfs's FAT driver, tls's streams):
                 # the firmware's sys.modules holds no such name (py/builtinimport.c keeps there only
-                # what it loaded from a file)
-                private[name] = sys.modules.pop(name)
+                # what it loaded from a file); one that is the board's C module (_onewire,
+                # extmod/modonewire.c:166; _rp2, ports/rp2/modrp2.c:106) a script imports too
+                module = sys.modules.pop(name)
+                (held if dot < 0 and top in builtin else private)[name] = module
                 if top in library:
-                    hide_functions(private[name])  # the library's functions as the firmware's C ones (_builtin_functions.py)
-                    if "__file__" in private[name].__dict__:
-                        del private[name].__file__  # a C module of the board's (onewire._ow, _onewire) has none
+                    hide_functions(module)  # the library's functions as the firmware's C ones (_builtin_functions.py)
+                    if "__file__" in module.__dict__:
+                        del module.__file__  # a C module of the board's (onewire._ow, _onewire) has none
             elif top in ours and top not in builtin:
                 kept.add(name)  # frozen on the board
             elif dot < 0 and is_builtin(top):
@@ -308,7 +316,7 @@ def _import_as_firmware(vfs_code, hide_functions):
                 raise ImportError("no module named '%s'" % name)
             return private[name]
         package = name.split(".")[0]
-        if package[:1] == "_" and package in library and not own:
+        if package[:1] == "_" and package in library and not own and package not in builtin:
             raise ImportError("no module named '%s'" % name)
         if package not in library:
             if (len(args) > 3 and args[3]) or loading[0] or nested[0] or name in kept:

@@ -9,6 +9,7 @@
 # the library loses the names the compiler stores in it (__module__ = the library module's name,
 # __qualname__); dir() lists of it and its instances what it would of a C type's (_dir.py).
 # Modules frozen on the board (asyncio, ntptime, ...) are Python there too: theirs stay as they are.
+import io
 import uctypes
 from _boardsim_js import builtinFunctionTypes
 from _dir import classes as _classes
@@ -19,6 +20,7 @@ _NAME = 6
 _MAKE_NEW = 8
 _PRINT = 9
 _ATTR = 13
+_PARENT = 18
 _SLOTS = 20
 # The memory as 32-bit words (its first 64 MiB, more than the interpreter has): one object for every
 # type word the walk reads and writes. A uctypes.struct per function left ≈ 1000 objects of garbage
@@ -121,6 +123,7 @@ def _class(cls):
     if "__qualname__" not in names:
         if any(id(base) in _classes for base in cls.__bases__):
             _classes.add(id(cls))  # made by type(name, bases, {}): network's CYW43 / WLAN
+            _flatten(cls)
         return
     frozen = _frozen_here(names["__module__"])
     for value in names.values():
@@ -136,3 +139,26 @@ def _class(cls):
         del cls.__module__
         del cls.__qualname__
         _classes.add(id(cls))
+        _flatten(cls)
+
+
+def _flatten(cls):
+    # A C type derives from none of the library's classes: its __bases__ is (object,) where it has
+    # no parent slot (py/objtype.c v1.23.0 type_attr 1038-1051; MICROPY_CPYTHON_COMPAT on every
+    # port). A class of the library's whose bases are the library's alone (socket's HostStream,
+    # sha256's _Hash, the IRQ's, WLAN's) gets its base's names in its own dict and loses its parent
+    # slot (py/obj.h mp_obj_type_t). So does one on io.IOBase (files, sys.stdout), whose C type
+    # has nothing but make_new and the stream protocol (py/modio.c v1.27.0 61-67) that the class
+    # holds in its own protocol slot (py/objtype.c mp_obj_new_type, "Inherit protocol"), and
+    # whose methods find the class's readinto and write. One on any other C type keeps its parent.
+    bases = cls.__bases__
+    if len(bases) != 1:
+        return
+    if id(bases[0]) in _classes and bases[0].__bases__ == (object,):
+        own = cls.__dict__
+        for name, value in bases[0].__dict__.items():
+            if name not in own:
+                setattr(cls, name, value)
+    elif bases[0] is not io.IOBase:
+        return
+    uctypes.bytearray_at(id(cls), _SLOTS)[_PARENT] = 0

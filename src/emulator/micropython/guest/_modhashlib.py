@@ -5,11 +5,12 @@ from _hostdata import buffer as _buffer
 
 
 class _Hash:
-    # sha256([data]) etc.: one optional positional argument (mp_arg_check_num(n_args, n_kw, 0, 1, false))
+    # sha256([data]) etc.: one optional positional argument (mp_arg_check_num(n_args, n_kw, 0, 1, false)).
+    # The host keeps the hash under id(self): no attribute here, as the C object shows none.
     def __init__(self, *data):
         if len(data) > 1:
             raise TypeError("function expected at most 1 arguments, got %d" % len(data))
-        self._id = _call("hashNew", type(self).__name__)
+        _call("hashNew", id(self), type(self).__name__)
         if data:
             self.update(data[0])
 
@@ -17,10 +18,10 @@ class _Hash:
         return "<%s>" % type(self).__name__  # a C type without a print slot (py/obj.c mp_obj_print_helper)
 
     def update(self, data):
-        _call("hashUpdate", self._id, _buffer(data))
+        _call("hashUpdate", id(self), _buffer(data))
 
     def digest(self):
-        return _call("hashDigest", self._id)
+        return _call("hashDigest", id(self))
 
 
 class sha256(_Hash):

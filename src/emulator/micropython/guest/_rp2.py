@@ -1,9 +1,5 @@
-# The firmware's C module _rp2 (ports/rp2/modrp2.c v1.23.0), whose names rp2 (frozen) takes:
-# the WiFi country and the BOOTSEL button. PIO, StateMachine, DMA and Flash are not simulated (AttributeError).
-from _host import call as _call
-from network import country  # the same function (modrp2.c:94-97)
+# The firmware's C module _rp2 (ports/rp2/modrp2.c v1.23.0:85-106), whose names rp2 (frozen) takes
+# and a script may import: the code is _modrp2's, whose helpers stay in that module's globals.
+from _modrp2 import *
 
-
-def bootsel_button():
-    # 1 while the button is held: a test presses it as the input "BOOTSEL"
-    return _call("pinValue", "BOOTSEL", None)
+__name__ = "rp2"  # its table's __name__ (modrp2.c:86): _rp2 shows <module 'rp2'>
