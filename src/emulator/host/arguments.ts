@@ -29,6 +29,19 @@ export function milliseconds(value: HostValue): number {
   return value;
 }
 
+/**
+ * mp_arg_check_num (py/argcheck.c v1.23.0:32-76) as every port reports it (MICROPY_ERROR_REPORTING
+ * NORMAL or more): a C function of `min` to `max` positional arguments (self counted), no keywords.
+ */
+export function argCount(count: number, keywords: number, min: number, max: number): void {
+  const wrong = (text: string) => new GuestException("TypeError", [text]);
+  if (keywords > 0) throw wrong("function doesn't take keyword arguments");
+  if (min === max) {
+    if (count !== min) throw wrong(`function takes ${min} positional arguments but ${count} were given`);
+  } else if (count < min) throw wrong(`function missing ${min - count} required positional arguments`);
+  else if (count > max) throw wrong(`function expected at most ${max} arguments, got ${count}`);
+}
+
 /** An int argument the firmware reads with mp_obj_get_int (py/obj.c: False and True are 0 and 1): anything else is its TypeError. */
 export function integer(value: HostValue): number {
   if (typeof value === "boolean") return value ? 1 : 0;

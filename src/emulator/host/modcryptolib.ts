@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv } from "node:crypto";
 import { GuestException, type HostValue } from "../host-api.ts";
-import { integer } from "./arguments.ts";
+import { argCount, integer } from "./arguments.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 
 /** The block modes every port builds (values of PEP 272, extmod/modcryptolib.c v1.23.0:43-47). */
@@ -36,8 +36,9 @@ export function modcryptolib(board: BoardContext) {
   const objects = new Map<number, Aes>();
   board.onDeinit(() => objects.clear());
   return {
-    /** aes(key, mode[, IV]) (cryptolib_aes_make_new, :214-261): mode, then key, then IV. */
-    aesNew: (address: number, key: HostValue, mode: HostValue, iv: HostValue): null => {
+    /** aes(key, mode[, IV]) (cryptolib_aes_make_new, :214-261): `count` arguments, mp_arg_check_num(n_args, n_kw, 2, 3, false) (:215), then mode, key, IV. */
+    aesNew: (address: number, count: number, keywords: number, key: HostValue, mode: HostValue, iv: HostValue): null => {
+      argCount(count, keywords, 2, 3);
       objects.delete(address); // a collected aes's, or this one's when made anew by __init__
       const blockMode = integer(mode);
       if (blockMode !== ECB && blockMode !== CBC) throw valueError("mode");
@@ -58,9 +59,11 @@ export function modcryptolib(board: BoardContext) {
      * least as long, then one direction per object (the key schedule is set for it at the first
      * call, :294-305). CBC chains on from the last call's final block (mbedtls_aes_crypt_cbc and
      * axTLS's AES_cbc_* update the context's IV). `out` is the output buffer's length, null
-     * without one, or a value that has no writable buffer.
+     * without one, or a value that has no writable buffer. `count` arguments, self counted:
+     * MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(..., 2, 3, ...) (:338, :343).
      */
-    aesProcess: (address: number, data: HostValue, out: HostValue, encrypt: boolean): Uint8Array => {
+    aesProcess: (address: number, count: number, keywords: number, data: HostValue, out: HostValue, encrypt: boolean): Uint8Array => {
+      argCount(count, keywords, 2, 3);
       const aes = objects.get(address);
       if (!aes) throw new GuestException("TypeError", ["object with buffer protocol required"]);
       const input = readBuffer(data);

@@ -5,7 +5,7 @@ import { FirmwareError } from "../../network-sim/errors.ts";
 import type { SoftAp } from "../../network-sim/wifi/soft-ap.ts";
 import type { Wlan } from "../../network-sim/wifi/wlan.ts";
 import { GuestException, type HostValue } from "../host-api.ts";
-import { integer, strBytes, strText } from "./arguments.ts";
+import { argCount, integer, strBytes, strText } from "./arguments.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 import { setHostname } from "./network_hostname.ts";
 import { wlanConfig } from "./network_wlan_config.ts";
@@ -75,7 +75,7 @@ export function modnetwork(board: BoardContext) {
     },
     /** network.hostname([name]) (extmod/modnetwork.c:128-142): the name, or sets the one DHCP sends. */
     networkHostname: (args: readonly HostValue[], keywords = 0): string | null => {
-      atMostOne(args, keywords);
+      argCount(args.length, keywords, 0, 1); // MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(..., 0, 1, ...)
       if (args.length === 0) return board.networkGlobals.hostname;
       setHostname(board, args[0]!);
       return null;
@@ -85,7 +85,7 @@ export function modnetwork(board: BoardContext) {
      * Only kept: cyw43 takes it when the chip starts (network_cyw43.c:137), for channels not simulated.
      */
     networkCountry: (args: readonly HostValue[], keywords = 0): string | null => {
-      atMostOne(args, keywords);
+      argCount(args.length, keywords, 0, 1); // MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(..., 0, 1, ...)
       if (args.length === 0) return board.networkGlobals.country;
       const code = strBytes(args[0]!);
       if (code.length !== 2) throw new GuestException("ValueError", []); // mp_raise_ValueError(NULL)
@@ -97,11 +97,6 @@ export function modnetwork(board: BoardContext) {
   } satisfies HostCalls<"modnetwork">;
 }
 
-/** A C function of 0 or 1 positional arguments (MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN): py/argcheck.c:40-46, 70-73. */
-function atMostOne(args: readonly HostValue[], keywords: number): void {
-  if (keywords > 0) throw new GuestException("TypeError", ["function doesn't take keyword arguments"]);
-  if (args.length > 1) throw new GuestException("TypeError", [`function expected at most 1 arguments, got ${args.length}`]);
-}
 
 function ipconfigQuery(board: BoardContext, itf: Wlan | SoftAp, index: number, key: string): HostValue {
   const [ip, netmask, gateway, dns] = itf.ifconfig();
