@@ -27,3 +27,31 @@ export function areaHolding(words: Int32Array, firstArea: number, address: numbe
   }
   return 0;
 }
+
+/** mp_state_mem_area_t's word after its pool's end: gc_last_free_atb_index, where gc_alloc's search starts (py/mpstate.h v1.27.0). */
+export const AREA_LAST_FREE_ATB = 6;
+
+/** The 2-bit allocation table entry of `block` in the area whose table starts at byte `table`. */
+export function blockKind(bytes: Uint8Array, table: number, block: number): number {
+  return (bytes[table + Math.floor(block / BLOCKS_PER_ATB)]! >> (2 * (block % BLOCKS_PER_ATB))) & 3;
+}
+
+export function setBlockKind(bytes: Uint8Array, table: number, block: number, kind: number): void {
+  const at = table + Math.floor(block / BLOCKS_PER_ATB);
+  const shift = 2 * (block % BLOCKS_PER_ATB);
+  bytes[at] = (bytes[at]! & ~(3 << shift)) | (kind << shift);
+}
+
+/**
+ * As py/gc.c gc_free (v1.27.0 950-982) frees an object: its head `block` and the tail blocks after
+ * it, and the area's next search for free blocks starts no higher. (With more than one area, gc_free
+ * also points gc_last_free_area at the first: here the heap is one area, worker.ts LIBRARY_ALLOWANCE.)
+ */
+export function freeObject(words: Int32Array, area: number, block: number): void {
+  const bytes = new Uint8Array(words.buffer);
+  const table = words[(area >> 2) + AREA_TABLE]!;
+  const at = (area >> 2) + AREA_LAST_FREE_ATB;
+  words[at] = Math.min(words[at]!, Math.floor(block / BLOCKS_PER_ATB));
+  do setBlockKind(bytes, table, block++, AT_FREE);
+  while (blockKind(bytes, table, block) === AT_TAIL);
+}
