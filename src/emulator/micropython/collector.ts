@@ -73,8 +73,8 @@ export interface Collector {
   setScriptThreshold(bytes: number): boolean;
   /** The heap's free bytes, as py/gc.c gc_info() counts them (gc.mem_free() without the port's growth allowance). */
   freeBytes(): number;
-  /** The heap's longest run of free blocks, in bytes: the largest object that fits (py/gc.c gc_alloc's first fit finds a run at least as long). */
-  largestFreeBytes(): number;
+  /** The heap's free bytes and its longest run of free blocks in bytes (the largest object that fits: py/gc.c gc_alloc's first fit finds a run at least as long), in one pass. */
+  freeAndLargest(): { free: number; largest: number };
   /** After a soft reset (the memory as at the snapshot): no threshold of the script's, the interpreter's from the heap now. */
   reset(): void;
   /** From now on the VM's safe points collect (call once the heap is capped: the memory no longer grows). */
@@ -380,7 +380,10 @@ export function findCollector(env: Env): Collector {
       if (freeAfter - freeBlocks(memory, firstArea) >= autoBlocks) bytes()[pendingFlag] = 1;
     },
     freeBytes: () => freeBlocks(new Int32Array(sandboxed.buffer()), firstArea) * BLOCK,
-    largestFreeBytes: () => freeBlockCounts(new Int32Array(sandboxed.buffer()), firstArea, Number.MAX_SAFE_INTEGER).largest * BLOCK,
+    freeAndLargest() {
+      const { free, largest } = freeBlockCounts(new Int32Array(sandboxed.buffer()), firstArea, Number.MAX_SAFE_INTEGER);
+      return { free: free * BLOCK, largest: largest * BLOCK };
+    },
     setScriptThreshold(value) {
       scriptThreshold = value;
       applyThreshold();

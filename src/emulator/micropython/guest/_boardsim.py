@@ -640,7 +640,7 @@ def _hold(keep_free):
 
 
 # Each block the holds allocate is sized from the heap's largest free block, which the worker reads
-# from the allocation table (_host.memory("largest")), so no allocation of theirs fails: a failed
+# from the allocation table (_host.memory("holdable")), so no allocation of theirs fails: a failed
 # try left ≈ 160 bytes of garbage (its bytearray object, the MemoryError and its traceback), and
 # those holes, collected inside the script's held block, took a frozen module's objects there
 # (ESP32, `import requests`: 84 KB in one block of 111 KB free).
@@ -648,7 +648,7 @@ def _reserve(size):
     # One block of `size` bytes, or of the largest free block less its object's own block.
     global _reserved
     _reserved = None
-    size = min(size, _host.memory("largest") - 16)
+    size = min(size, _host.memory("holdable", 0) - 16)
     if size >= 16:
         _reserved = bytearray(size)
 
@@ -657,11 +657,10 @@ def _fill(held, keep_free):
     # Pieces, largest first, each in the lowest hole it fits, until `keep_free` bytes are free: a
     # chain of 2-tuples (one 16-byte block each, so even the smallest hole is taken), a piece's
     # bytearray object and its tuple two blocks of its size.
-    size = _gc.mem_free() - keep_free
+    size = _host.memory("holdable", keep_free)
     while size >= 16:
-        size = min(size, _host.memory("largest"))
         held = (held, bytearray(size - 32) if size >= 64 else None)
-        size = _gc.mem_free() - keep_free
+        size = _host.memory("holdable", keep_free)
     return held
 
 

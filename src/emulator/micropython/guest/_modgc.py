@@ -21,8 +21,7 @@ def threshold(*args):
 def mem_free():
     # The free blocks of the allocation table, as the interpreter's gc_info() counts them (py/gc.c),
     # without its growth allowance; counted by the worker a word at a time (collector.ts): gc_info()
-    # reads it a block at a time, ≈ 0.8 ms for a 1 MiB heap, and the library's heap trim
-    # (_boardsim._fill) asks hundreds of times at each start.
+    # reads it a block at a time, ≈ 0.8 ms for a 1 MiB heap.
     return _free_bytes()
 
 
