@@ -687,7 +687,9 @@ def __import__(name, *args):
     # spare's holes, and the script gets its free blocks back as they were. Let go with the spare,
     # they took the module's objects: taking back as many bytes left only the smallest holes free
     # (ESP8266, `import requests`: 37 KB free, no 1000 bytes in one block). Neither needs a
-    # collection, which may not run here (asyncio's __getattr__ under a built-in, collector.ts).
+    # collection, which may not run here: under a built-in that calls back into Python (collector.ts,
+    # `list(map(lambda _: asyncio.gather, ...))`) the import's garbage, freed by a later collection,
+    # then adds itself to gc.mem_free() (ESP8266: ≈ 9 KB; not held again, left).
     free_before = _gc.mem_free()
     _host.hold_free(True)
     script_free = True
@@ -708,10 +710,12 @@ def __import__(name, *args):
         # heap between two names then. What the import left free is the spare again, then the
         # script's blocks are let go; if the import took them too, as many bytes as the script
         # had are left free, in one block if they can be.
-        _gc.collect()
-        _hold_spare_again(0 if script_free else free_before)
-        if script_free:
-            _host.hold_free(False)
+        try:
+            _gc.collect()
+            _hold_spare_again(0 if script_free else free_before)
+        finally:
+            if script_free:
+                _host.hold_free(False)
         _host.clear_stack()
 
 
