@@ -30,7 +30,7 @@
  * a probe that finds no unique answer stops the worker.
  */
 import type { MicroPython } from "@micropython/micropython-webassembly-pyscript";
-import { AREA_NEXT, AREA_TABLE, AREA_TABLE_BYTES, BLOCK, BLOCKS_PER_ATB } from "./gc-heap.ts";
+import { AREA_NEXT, AREA_TABLE, AREA_TABLE_BYTES, BLOCK, BLOCKS_PER_ATB, areasOf } from "./gc-heap.ts";
 import { type CollectionCounts, markStackGuard, type MarkStackGuard } from "./mark-stack.ts";
 import { type ArgPins, argPins, qstrObject } from "./pinned-args.ts";
 import type { SafePoints, SandboxedMicroPython, WasmExports } from "./realm.ts";
@@ -87,6 +87,8 @@ export interface Collector {
   dictLocals: number;
   /** MP_STATE_MEM(area)'s address: the heap's first area (memory-report.ts). */
   firstArea: number;
+  /** MP_STATE_MEM(gc_last_free_area)'s address: the area where py/gc.c gc_alloc's search starts (gc-heap.ts freeObject). */
+  lastFreeArea: number;
   /** MP_STATE_VM(sched_state)'s address (an int16_t, py/mpstate.h) and None's word, for the scheduler's queue (sched-queue.ts). */
   schedState: number;
   none: number;
@@ -257,6 +259,10 @@ export function findCollector(env: Env): Collector {
     if (length > 0 && data[i + 1]! > 0 && data[i + 5]! - data[i + 4]! === length * BLOCKS_PER_ATB * BLOCK && data[i + 4]! > data[i + 1]!) areaFound.push(lo + i * 4);
   }
   const firstArea = unique("the heap's first area", areaFound);
+  // MP_STATE_MEM(gc_last_free_area): the word after the threshold (py/mpstate.h v1.27.0 144-150,
+  // MICROPY_GC_SPLIT_HEAP), which names one of the areas.
+  const lastFreeArea = thresholdAddress + 4;
+  if (!areasOf(words(), firstArea).includes(words()[lastFreeArea >> 2]!)) throw new Error("MicroPython: cannot find the collector's last free area");
 
   // MP_STATE_THREAD(dict_locals): the word that holds exec()'s locals dict while its code runs, and
   // the next one its globals (mp_state_thread_t's root pointers start with the two, py/mpstate.h
@@ -410,6 +416,7 @@ export function findCollector(env: Env): Collector {
     markStack: markStackGuard(() => new Int32Array(sandboxed.buffer()), firstArea, thresholdAddress, env.counts),
     dictLocals,
     firstArea,
+    lastFreeArea,
     schedState,
     none: found.none,
   };

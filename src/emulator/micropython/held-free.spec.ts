@@ -4,6 +4,8 @@ import { heldFree } from "./held-free.ts";
 /** py/gc.c's kinds: free, head, tail, mark. */
 const [FREE, HEAD, TAIL, MARK] = [0, 1, 2, 3];
 const AREA = 64;
+/** MP_STATE_MEM(gc_last_free_area): static data, outside the area and the pool. */
+const LAST_FREE_AREA = 128;
 const TABLE = 256;
 const POOL = 1024;
 const BLOCKS = 16;
@@ -23,19 +25,21 @@ const KINDS = [HEAD, FREE, FREE, HEAD, TAIL, FREE, HEAD, FREE, FREE, FREE, HEAD,
 describe("heldFree", () => {
   it("holds each run of free blocks as one object, marks its head before a collection, and frees them all again", () => {
     const { memory, kinds } = heap(KINDS);
-    const held = heldFree(() => memory, AREA);
+    const held = heldFree(() => memory, { firstArea: AREA, lastFreeArea: LAST_FREE_AREA });
     held.hold();
     expect(kinds()).toEqual([HEAD, HEAD, TAIL, HEAD, TAIL, HEAD, HEAD, HEAD, TAIL, TAIL, HEAD, TAIL, TAIL, HEAD, TAIL, TAIL]);
     held.mark();
     expect([1, 5, 7, 13].map((block) => kinds()[block])).toEqual([MARK, MARK, MARK, MARK]);
+    memory[LAST_FREE_AREA >> 2] = 4000; // a second area's, where the last 1-block allocation was
     held.release();
     expect(kinds()).toEqual(KINDS);
-    expect(memory[(AREA >> 2) + 6]).toBe(0); // gc_alloc's search starts at the first freed block's table byte (py/gc.c gc_free)
+    // gc_alloc's search starts at the first area, at the first freed block's table byte (py/gc.c gc_free)
+    expect([memory[LAST_FREE_AREA >> 2], memory[(AREA >> 2) + 6]]).toEqual([AREA, 0]);
   });
 
   it("frees a run whose head a collection's sweep did not reach (still marked), and refuses one freed meanwhile", () => {
     const { memory, kinds } = heap(KINDS);
-    const held = heldFree(() => memory, AREA);
+    const held = heldFree(() => memory, { firstArea: AREA, lastFreeArea: LAST_FREE_AREA });
     held.hold();
     held.mark();
     held.release();

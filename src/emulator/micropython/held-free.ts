@@ -11,7 +11,7 @@
  * frees it (py/gc.c v1.27.0 gc_mark_subtree 457-527, gc_sweep_free_blocks 613-658), and freed at
  * once when the import is done, as gc_free frees an object.
  */
-import { AREA_NEXT, AREA_POOL, AREA_POOL_END, AREA_TABLE, AT_FREE, AT_HEAD, AT_MARK, AT_TAIL, BLOCK, blockKind, freeObject, setBlockKind } from "./gc-heap.ts";
+import { AREA_NEXT, AREA_POOL, AREA_POOL_END, AREA_TABLE, AT_FREE, AT_HEAD, AT_MARK, AT_TAIL, BLOCK, blockKind, freeObject, type HeapAreas, setBlockKind } from "./gc-heap.ts";
 
 export interface HeldFree {
   /** Holds every free block of the heap. */
@@ -24,8 +24,9 @@ export interface HeldFree {
   forget(): void;
 }
 
-/** Over the interpreter's heap, whose first area's state is at `firstArea`; `memory` reads the current memory. */
-export function heldFree(memory: () => Int32Array, firstArea: number): HeldFree {
+/** Over the interpreter's heap (`heap`: its areas); `memory` reads the current memory. */
+export function heldFree(memory: () => Int32Array, heap: HeapAreas): HeldFree {
+  const { firstArea } = heap;
   /** Each held run: its area and first block. */
   let runs: { area: number; first: number }[] = [];
   return {
@@ -59,7 +60,7 @@ export function heldFree(memory: () => Int32Array, firstArea: number): HeldFree 
       // the area's last used block) left it AT_MARK.
       const intact = ({ area, first }: (typeof runs)[number]) => [AT_HEAD, AT_MARK].includes(blockKind(bytes, words[(area >> 2) + AREA_TABLE]!, first));
       if (!runs.every(intact)) throw new Error("a held free block of the script's was freed");
-      for (const { area, first } of runs) freeObject(words, area, first);
+      for (const { area, first } of runs) freeObject(words, heap, area, first);
       runs = [];
     },
     forget() {

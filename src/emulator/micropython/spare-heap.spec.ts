@@ -4,6 +4,8 @@ import { spareHeap } from "./spare-heap.ts";
 /** py/gc.c's kinds: free, head, tail, mark. */
 const [FREE, HEAD, TAIL, MARK] = [0, 1, 2, 3];
 const AREA = 64;
+/** MP_STATE_MEM(gc_last_free_area): static data, outside the area and the pool. */
+const LAST_FREE_AREA = 128;
 const TABLE = 256;
 const POOL = 1024;
 const BLOCKS = 64;
@@ -41,7 +43,7 @@ const KINDS = [HEAD, HEAD, HEAD, HEAD, FREE, HEAD, FREE, HEAD, TAIL, FREE, HEAD,
 describe("spareHeap", () => {
   it("marks the bytes of the chain's pieces before a collection, none other; let go, frees them at once and empties each bytearray", () => {
     const { memory, kind } = heap(KINDS, CHAIN);
-    const spare = spareHeap(() => memory, AREA);
+    const spare = spareHeap(() => memory, { firstArea: AREA, lastFreeArea: LAST_FREE_AREA });
     spare.hold(at(0));
     spare.mark();
     expect(KINDS.map((_, block) => kind(block))).toEqual(KINDS.map((k, block) => (block === 10 || block === 12 ? MARK : k)));
@@ -63,7 +65,7 @@ describe("spareHeap", () => {
 
   it("let go, leaves a piece no longer the chain's as it is", () => {
     const { memory, kind } = heap(KINDS, CHAIN);
-    const spare = spareHeap(() => memory, AREA);
+    const spare = spareHeap(() => memory, { firstArea: AREA, lastFreeArea: LAST_FREE_AREA });
     spare.hold(at(0));
     memory[(at(1) >> 2) + 3] = NONE; // the second tuple holds its piece no more
     spare.hold(0);
@@ -73,7 +75,7 @@ describe("spareHeap", () => {
 
   it("leaves a piece freed since as it is", () => {
     const { memory, kind } = heap(KINDS, CHAIN);
-    const spare = spareHeap(() => memory, AREA);
+    const spare = spareHeap(() => memory, { firstArea: AREA, lastFreeArea: LAST_FREE_AREA });
     spare.hold(at(0));
     new Uint8Array(memory.buffer)[TABLE + 3] = HEAD << 6; // blocks 12-14 free
     spare.mark();
@@ -82,7 +84,7 @@ describe("spareHeap", () => {
 
   it("marks a piece only while its tuple still holds it and it is still a bytearray owning those bytes", () => {
     const { memory, kind } = heap(KINDS, CHAIN);
-    const spare = spareHeap(() => memory, AREA);
+    const spare = spareHeap(() => memory, { firstArea: AREA, lastFreeArea: LAST_FREE_AREA });
     spare.hold(at(0));
     memory[at(3) >> 2] = 64; // block 3 reused: no bytearray now
     memory[(at(1) >> 2) + 3] = NONE; // the second tuple holds its piece no more
@@ -103,7 +105,7 @@ describe("spareHeap", () => {
       [2, [TUPLE, 3, NONE, NONE]], // no 2-tuple
     ] as const) {
       const { memory, kind } = heap(KINDS, { ...CHAIN, [block]: words });
-      const spare = spareHeap(() => memory, AREA);
+      const spare = spareHeap(() => memory, { firstArea: AREA, lastFreeArea: LAST_FREE_AREA });
       expect(() => spare.hold(at(0))).toThrow(TypeError);
       spare.mark();
       expect([10, 12].map(kind)).toEqual([HEAD, HEAD]);
@@ -112,7 +114,7 @@ describe("spareHeap", () => {
 
   it("brings back the pieces saved, as a soft reset brings back the memory", () => {
     const { memory, kind } = heap(KINDS, CHAIN);
-    const spare = spareHeap(() => memory, AREA);
+    const spare = spareHeap(() => memory, { firstArea: AREA, lastFreeArea: LAST_FREE_AREA });
     const none = spare.saved();
     spare.hold(at(1));
     const one = spare.saved();

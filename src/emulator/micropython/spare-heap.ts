@@ -20,7 +20,7 @@
  * module (ESP8266, asyncio.gather's first use in a coroutine: MemoryError). A collection may not
  * run there at all (collector.ts). The chain's tuples and the empty bytearrays are garbage.
  */
-import { AREA_POOL, AREA_TABLE, AT_HEAD, AT_MARK, BLOCK, BLOCKS_PER_ATB, areaHolding, freeObject } from "./gc-heap.ts";
+import { AREA_POOL, AREA_TABLE, AT_HEAD, AT_MARK, BLOCK, BLOCKS_PER_ATB, areaHolding, freeObject, type HeapAreas } from "./gc-heap.ts";
 
 /** A tuple's words (py/objtuple.h mp_obj_tuple_t): type, length, items; a bytearray's (py/objarray.h mp_obj_array_t): type, typecode and free, length, items. */
 const TUPLE_LENGTH = 1;
@@ -52,8 +52,9 @@ interface HeldPieces {
 
 const NONE_HELD: HeldPieces = { tuples: new Int32Array(0), pieces: new Int32Array(0), data: new Int32Array(0), tableBytes: new Int32Array(0), shifts: new Uint8Array(0) };
 
-/** Over the interpreter's heap, whose first area's state is at `firstArea`; `memory` reads the current memory. */
-export function spareHeap(memory: () => Int32Array, firstArea: number): SpareHeap {
+/** Over the interpreter's heap (`heap`: its areas); `memory` reads the current memory. */
+export function spareHeap(memory: () => Int32Array, heap: HeapAreas): SpareHeap {
+  const { firstArea } = heap;
   let held = NONE_HELD;
   /**
    * The tuple and bytearray types, from the library's first spare (handed over before a script
@@ -78,7 +79,7 @@ export function spareHeap(memory: () => Int32Array, firstArea: number): SpareHea
       const area = areaHolding(words, firstArea, data[i]!);
       words[(pieces[i]! >> 2) + ARRAY_LENGTH] = 0;
       words[(pieces[i]! >> 2) + ARRAY_ITEMS] = 0;
-      freeObject(words, area, (data[i]! - words[(area >> 2) + AREA_POOL]!) / BLOCK);
+      freeObject(words, heap, area, (data[i]! - words[(area >> 2) + AREA_POOL]!) / BLOCK);
     }
   };
   return {

@@ -592,8 +592,8 @@ callDepthAddress = findCallDepth();
 pythonStack = findPythonStack(() => new Int32Array(sandboxed.buffer()), depthSnapshots, depthWindowStart);
 collector = findCollector({ mp, wasm, sandboxed, callDepthAddress, counts: input.collections });
 library = libraryFirst(() => new Int32Array(sandboxed.buffer()), collector.dictLocals);
-spare = spareHeap(() => new Int32Array(sandboxed.buffer()), collector.firstArea);
-scriptFree = heldFree(() => new Int32Array(sandboxed.buffer()), collector.firstArea);
+spare = spareHeap(() => new Int32Array(sandboxed.buffer()), collector);
+scriptFree = heldFree(() => new Int32Array(sandboxed.buffer()), collector);
 // The port's bridges to JavaScript out of the built-in module table, which tab completion lists
 // (builtin-module-map.ts). One expression, no name bound: a global more in __main__ grew its table,
 // and the Pico W's .py echo then filled py/gc.c's mark stack (mark-stack.ts).

@@ -118,7 +118,9 @@ def _offer_board_modules(bridge, names, extensible):
     # (builtin-module-map.ts), an extensible one the extensible table. Completion looks only
     # for the name: a module not loaded yet stands as None. Each name is a qstr, interned here (the
     # listing's order is the firmware's, import-completion.ts). uctypes and sys, json (_host's): the
-    # interpreter's own, in each table.
+    # interpreter's own, in each table. Its garbage is collected before the library's next modules
+    # load, as between setup's imports: left, the library passed its room and py/gc.c added a second
+    # heap area (169 KB more on an ESP8266, held as spare, its table swept at every collection).
     for table, known, other in ((0, _host.uctypes, _host.sys), (1, _host.json, None)):
         added = []
         for name in names:
@@ -126,6 +128,7 @@ def _offer_board_modules(bridge, names, extensible):
                 getattr(_offer_board_modules, name, None)  # interns it (py/objstr.c mp_obj_str_get_qstr)
                 added += [id(name[:]), id(_held.get(name))]  # the qstr (py/objstr.c mp_obj_new_str)
         bridge.offerBoardModules(table, id(known), id(other) if other else 0, *added)
+    _gc.collect()
 
 
 # The library's modules, for the collector to mark before anything else (library-first.ts).
