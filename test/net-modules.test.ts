@@ -638,6 +638,38 @@ asyncio.run(main())
     expect(lines).toEqual(["RuntimeError can't cancel self", "goes on"]);
   });
 
+  // extmod/asyncio/core.py v1.23.0: one run queue keyed by time (modasyncio.c task_lt): sleep_ms(0)
+  // queues a task at now (35-58), a finished task's waiters at the moment it ends (207-211). So a task
+  // back from sleep_ms(0) runs before the main task that a task ending after it woke; microdot's
+  // shutdown() (the serving task cancelled from a handler) writes a header line more before run() returns.
+  it("a task back from sleep_ms(0) runs before a task woken after it", async () => {
+    const lines = await output(
+      "pico_w",
+      `import asyncio
+log = []
+async def serving():
+    try:
+        await asyncio.sleep(100)
+    except asyncio.CancelledError:
+        log.append("cancelled")
+async def handler(s):
+    s.cancel()
+    for i in range(3):
+        log.append(i)
+        await asyncio.sleep_ms(0)
+async def main():
+    s = asyncio.create_task(serving())
+    await asyncio.sleep_ms(0)
+    asyncio.create_task(handler(s))
+    await s
+    log.append("main")
+asyncio.run(main())
+print(log)
+`,
+    );
+    expect(lines).toEqual(["[0, 'cancelled', 1, 'main']"]);
+  });
+
   // extmod/asyncio/stream.py v1.23.0: Server.close() cancels the serving task, which closes the
   // socket and returns at its wait, so wait_closed() returns (135-159; start_server's sleep_ms(0)
   // puts the task at that wait first, 193-202); drain() with nothing queued still gives the other

@@ -197,7 +197,7 @@ print(led.value())
 led.toggle()
 print(led(), led.value())
 led.value(1)
-button = Pin(15, Pin.IN, Pin.PULL_UP)
+button = Pin(15, Pin.IN, Pin.PULL_DOWN)
 print("button", button.value())
 while button.value() == 0:
     time.sleep_ms(10)
@@ -210,6 +210,31 @@ print("pressed at", time.ticks_ms() // 100 * 100)
     await b.finished();
     expect(b.lines().slice(2)).toEqual(["1", "0 0", "button 0", "pressed at 500"]);
     expect(logged.filter((l) => l.pin !== undefined).map((l) => l.msg)).toEqual(["EXT_GPIO0 = 1", "EXT_GPIO0 = 0", "EXT_GPIO0 = 1"]);
+  });
+
+  it("an input with PULL_UP reads 1 until a button pulls it low, and that falling edge runs its irq, whose flags() is the edge; init() without a pull turns it off on rp2", async () => {
+    // the pad's pull-up holds a pin nothing drives high (rp2 machine_pin.c:305-311 gpio_set_pulls, also
+    // for pull=None); irq().flags() is the edge that fired (:112, 585; shared/runtime/mpirq.c:99-102).
+    // Random Nerd Tutorials' debounce_pushbutton.py and pico-micropython-examples irq/irq.py
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({
+      name: "b",
+      board: "pico_w",
+      fileName: "main.py",
+      source: `from machine import Pin
+import time
+button = Pin(12, Pin.IN, Pin.PULL_UP)
+button.irq(lambda p: print("pressed", p.value(), p.irq().flags()), Pin.IRQ_FALLING)
+print(button.value())
+time.sleep_ms(100)
+button.irq(None)
+Pin(13, Pin.IN, Pin.PULL_UP).init(Pin.IN)
+print(Pin(13).value(), Pin(13))
+`,
+    });
+    lab.at(50, () => b.setPin(12, 0));
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual(["1", "pressed 0 4", "0 Pin(GPIO13, mode=IN)"]);
   });
 
   it.each(BOARDS)("%s: Pin.irq() handlers run at the script's next host call after the edge (a sleep wakes for them)", async (board) => {
@@ -266,6 +291,76 @@ for f in (lambda: ADC(4).read_u16(), lambda: ADC(Pin(2))):
     b.setAdc(board === "esp8266" ? 0 : board === "pico_w" ? 26 : 34, 40000);
     await b.finished();
     expect(b.lines().slice(2)).toEqual(expected);
+  });
+
+  it("esp32: atten() and width() as Random Nerd Tutorials' potentiometer script calls them", async () => {
+    // ports/esp32/machine_adc.c:39-68 (ATTN_*, WIDTH_*), 147 (repr), 162-181 (atten, "invalid atten"),
+    // adc.c:34-70 (width: the block's bits for read(), "invalid bits"); ADC2 (Pin(4)) has its own width
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({
+      name: "b",
+      board: "esp32",
+      fileName: "main.py",
+      source: `from machine import ADC, Pin
+pot = ADC(Pin(34))
+pot.width(ADC.WIDTH_10BIT)
+pot.atten(ADC.ATTN_11DB)
+print(pot, pot.read(), ADC(Pin(4), atten=ADC.ATTN_6DB))
+for f in (lambda: pot.atten(4), lambda: pot.width(8)):
+    try:
+        f()
+    except ValueError as e:
+        print(e)
+`,
+    });
+    b.setAdc(34, 40000);
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual(["ADC(Pin(34), atten=3) 625 ADC(Pin(4), atten=2)", "invalid atten", "invalid bits"]);
+  });
+
+  it("esp32: an ADC2 pin cannot be read while the WiFi is on (the ESP-IDF's arbiter): OSError ETIMEDOUT", async () => {
+    // ports/esp32/adc.c:77 (adc2_get_raw under check_esp_err), mphalport.c:57-97 (ESP_ERR_TIMEOUT →
+    // OSError(116, 'ESP_ERR_TIMEOUT'), printed by py/objexcept.c:184-195); ADC1 (Pin(34)) reads on
+    const lines = await printed(
+      "esp32",
+      `from machine import ADC, Pin
+import network
+pot = ADC(Pin(4))
+print(pot.read())
+network.WLAN(network.STA_IF).active(True)
+print(ADC(Pin(34)).read())
+try:
+    pot.read()
+except OSError as e:
+    print(e)
+`,
+    );
+    expect(lines).toEqual(["0", "0", "[Errno 116] ETIMEDOUT: ESP_ERR_TIMEOUT"]);
+  });
+
+  it("esp32: TouchPad reads above a thousand untouched and what a test's finger gives, on the ten touch pins only", async () => {
+    // ports/esp32/machine_touchpad.c:45-56 (GPIOs), 78-90 ("invalid pin for touchpad"), 126-141 (read);
+    // docs/esp32/quickref.rst 760-763 (tens touched, above one thousand not). Random Nerd Tutorials' main_esp32.py
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({
+      name: "b",
+      board: "esp32",
+      fileName: "main.py",
+      source: `from machine import TouchPad, Pin
+import time
+t = TouchPad(Pin(4))
+print(t, t.read() > 1000, t.config(500))
+try:
+    TouchPad(Pin(5))
+except ValueError as e:
+    print(e)
+time.sleep_ms(200)
+print(t.read())
+`,
+    });
+    lab.at(100, () => b.setTouch(4, 42));
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual(["<TouchPad> True None", "invalid pin for touchpad", "42"]);
   });
 
   it("PWM: frequency and duty visible to tests; duty_ns from the period", async () => {

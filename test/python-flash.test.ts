@@ -45,6 +45,12 @@ describe("a script run's flash", () => {
     );
   });
 
+  it("pico_w: os.stat()'s mtime is the board's clock at the write, in the port's epoch (rp2: 1970, its clock from 2021)", async () => {
+    // extmod/vfs_lfsx.c v1.23.0 381-405 (lfs_get_mtime: mp_hal_time_ns); ports/rp2/mpconfigport.h:103 MICROPY_EPOCH_IS_1970
+    const { output } = await runScript(`import os, time\nopen("t.txt", "w").write("x")\nm = os.stat("t.txt")[8]\nprint(abs(m - time.time()) <= 2, time.localtime(m)[:3])\n`, "pico_w", "main.py");
+    expect(output).toBe("True (2021, 1, 1)\n");
+  });
+
   it("esp8266 (38 KB heap): a module the script writes imports, from / and /lib; a loop of appends frees its garbage", async () => {
     const { output, outcome } = await runScript(
       `import os, gc

@@ -265,16 +265,27 @@ export const esp32: BoardProfile = {
       irqArgs: ["wake"], // machine_pin.c:286-293
       hardIrq: false,
       inputOnlyFrom: 34, // GPIO_FIRST_NON_OUTPUT: "pin can only be input" (machine_pin.c:189)
+      pullKept: true,
       invalidPin: "invalid pin", // machine_pin.c:123
       unknownName: "invalid pin",
     },
+    touchPads: [4, 0, 2, 15, 13, 12, 14, 27, 33, 32], // machine_touchpad.c:45-56, TOUCH_PAD_NUM0-9
     adc: {
       // ports/esp32/machine_adc.c madcs: ADC1 on 32-39, ADC2 on 0, 2, 4, 12-15, 25-27
       pins: [32, 33, 34, 35, 36, 37, 38, 39, 0, 2, 4, 12, 13, 14, 15, 25, 26, 27],
       channels: [],
       readBits: 12, // read(): the raw value at the default 12-bit width
       invalidError: "invalid pin", // machine_adc.c:192
-      repr: "ADC(Pin({pin}), atten=0)", // machine_adc.c:147 (ATTN_0DB by default)
+      repr: "ADC(Pin({pin}), atten={atten})", // machine_adc.c:147 (ATTN_0DB once made, :179-181)
+      attenWidth: {
+        // machine_adc.c:39-68: ADC_ATTEN_DB_0..11 are 0-3 (ESP-IDF adc_atten_t); WIDTH_nBIT is n
+        constants: { ATTN_0DB: 0, ATTN_2_5DB: 1, ATTN_6DB: 2, ATTN_11DB: 3, WIDTH_9BIT: 9, WIDTH_10BIT: 10, WIDTH_11BIT: 11, WIDTH_12BIT: 12 },
+        // machine_adc.c:70-90: ADC1 on 32-39 and ADC2 on the rest, each block with its own width
+        blocks: [
+          [36, 37, 38, 39, 32, 33, 34, 35],
+          [4, 0, 2, 15, 13, 12, 14, 27, 25, 26],
+        ],
+      },
     },
     pwm: {
       unsupportedPins: [34, 35, 36, 37, 38, 39], // input-only pins

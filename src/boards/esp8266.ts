@@ -208,15 +208,18 @@ export const esp8266: BoardProfile = {
       irqArgs: ["hard"], // machine_pin.c:376-383; hard=True: "hard IRQ not supported" (391-393)
       hardIrq: false,
       inputOnlyFrom: null,
+      pullKept: false,
       invalidPin: "invalid pin", // machine_pin.c:140
       unknownName: "invalid pin",
     },
+    touchPads: [], // no MICROPY_PY_MACHINE_TOUCH_PAD
     adc: {
       pins: [],
       channels: [0, 1], // ADC(0): the TOUT pin; ADC(1): VCC
       readBits: 10, // read(): 0-1024 (machine_adc.c)
       invalidError: "ADC(%d) doesn't exist", // machine_adc.c:67
       repr: "ADC({channel})",
+      attenWidth: null, // no atten()/width() (machine_adc.c)
     },
     pwm: {
       unsupportedPins: [16],

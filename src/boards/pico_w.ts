@@ -193,15 +193,18 @@ export const picoW: BoardProfile = {
       irqArgs: ["hard"], // machine_pin.c:461-468
       hardIrq: true, // mp_hal_pin_interrupt (machine_pin.c:443-451), shared/runtime/mpirq.c:68-94
       inputOnlyFrom: null,
+      pullKept: false,
       invalidPin: "invalid pin", // machine_pin.c:196
       unknownName: 'unknown named pin "%s"', // machine_pin.c:188
     },
+    touchPads: [], // no MICROPY_PY_MACHINE_TOUCH_PAD
     adc: {
       pins: [26, 27, 28, 29], // ports/rp2/machine_adc.c:34
       channels: [0, 1, 2, 3, 4], // 4: the temperature sensor (ADC.CORE_TEMP)
       readBits: null, // read_u16() only
       invalidError: "invalid channel", // machine_adc.c:82; a Pin without ADC: "Pin doesn't have ADC capabilities"
       repr: "<ADC channel={channel}>", // machine_adc.c:62
+      attenWidth: null, // no atten()/width(): MICROPY_PY_MACHINE_ADC_ATTEN_WIDTH unset
     },
     pwm: {
       unsupportedPins: [],

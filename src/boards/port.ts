@@ -39,6 +39,8 @@ export interface PortProfile {
   romBoot: RomBoot | null;
   pins: PinsProfile;
   adc: AdcProfile;
+  /** TouchPad(pin)'s GPIOs (ESP32: ports/esp32/machine_touchpad.c:45-56); empty: the port has no TouchPad. */
+  touchPads: readonly number[];
   pwm: PwmProfile;
   timer: TimerProfile;
   /** MICROPY_SCHEDULER_DEPTH: how many callbacks the scheduler queues; one more is lost (py/scheduler.c:159-177). */
@@ -106,6 +108,11 @@ export interface PinsProfile {
   hardIrq: boolean;
   /** GPIOs from this number up are input-only (ESP32: 34), null when none. */
   inputOnlyFrom: number | null;
+  /**
+   * Whether init() without a pull keeps the pin's pull (ESP32: its default is -1, "not given",
+   * machine_pin.c:141, 196); elsewhere the default None turns it off (rp2 :305-311, ESP8266 :257, 297-311).
+   */
+  pullKept: boolean;
   /** The exception and text for a bad id: a number, a name. */
   invalidPin: string;
   unknownName: string;
@@ -118,8 +125,13 @@ export interface AdcProfile {
   /** The raw read() width in bits where the port has read() (ESP32 12, ESP8266 10), null where it has only read_u16(). */
   readBits: number | null;
   invalidError: string;
-  /** repr with {pin} / {channel}. */
+  /** repr with {pin} / {channel}; {atten} where the port keeps an attenuation per channel. */
   repr: string;
+  /**
+   * ESP32's atten()/width() (MICROPY_PY_MACHINE_ADC_ATTEN_WIDTH): the class constants, and the pins
+   * of each ADC block, which has one width for all its channels; null where the port has neither.
+   */
+  attenWidth: { constants: Readonly<Record<string, number>>; blocks: readonly (readonly number[])[] } | null;
 }
 
 /** The firmware whose PWM duty arithmetic a port uses (ports/<model>/machine_pwm.c). */

@@ -12,8 +12,6 @@ const NAME_MAX = 255;
 /** stat() st_mode: MP_S_IFDIR / MP_S_IFREG (extmod/vfs.h). */
 const S_IFDIR = 0x4000;
 const S_IFREG = 0x8000;
-/** The ports' epoch is 2000-01-01 (MICROPY_EPOCH_IS_2000 on rp2, esp32, esp8266): stat()'s times count from it. */
-const EPOCH_2000_S = 946_684_800;
 
 /** What a store holds at a path: a file, a directory, or something the board cannot see (a link, a device). */
 export interface StoreEntry {
@@ -102,10 +100,11 @@ export class Flash {
     return this.store.entry(at)?.size ?? 0;
   }
 
-  stat(boardPath: string): number[] {
+  /** stat(): `mtimeOf` turns the store's time of the last write (ms since 1970, the PC's) into the board's. */
+  stat(boardPath: string, mtimeOf: (storeMs: number) => number): number[] {
     const at = this.resolve(boardPath, true);
     const entry = this.store.entry(at)!;
-    const mtime = Math.max(0, Math.floor(entry.mtimeMs / 1000) - EPOCH_2000_S);
+    const mtime = mtimeOf(entry.mtimeMs);
     const dir = at === this.root || entry.kind === "dir";
     // (mode, ino, dev, nlink, uid, gid, size, atime, mtime, ctime): vfs_lfsx.c stat
     return [dir ? S_IFDIR : S_IFREG, 0, 0, 0, 0, 0, dir ? 0 : entry.size, mtime, mtime, mtime];

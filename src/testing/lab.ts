@@ -277,6 +277,11 @@ export class LabBoard {
     this.peripherals.adc.set(adc.pins.length > 0 && adc.channels.length > 0 && id < adc.pins.length ? adc.pins[id]! : id, u16);
   }
 
+  /** What an ESP32's TouchPad(Pin(id)).read() reads: tens while a finger is on it (untouched: above a thousand). */
+  setTouch(id: number, value: number): void {
+    this.peripherals.touch.set(this.pinKey(id) as number, value);
+  }
+
   /** A DHT11/DHT22 on pin `id`: what dht's measure() reads. */
   setDht(id: number, temperature: number, humidity: number): void {
     this.peripherals.dht.set(this.pinKey(id) as number, { temperature, humidity });

@@ -37,6 +37,24 @@ export function makeCertificates(): TestCertificates {
 }
 
 /**
+ * A 512-bit RSA key (PKCS#1) and its self-signed certificate, both DER, as hex: the kind of pair
+ * MicroPython's examples/network/https_server.py embeds with binascii.unhexlify.
+ */
+export function makeSmallDerCertificate(): { key: string; cert: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), "boardsim-tls-"));
+  const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
+  try {
+    openssl("req", "-x509", "-newkey", "rsa:512", "-nodes", "-keyout", "k.pem", "-out", "c.pem", "-days", "30", "-subj", "/CN=small");
+    openssl("rsa", "-in", "k.pem", "-traditional", "-outform", "DER", "-out", "k.der");
+    openssl("x509", "-in", "c.pem", "-outform", "DER", "-out", "c.der");
+    const hex = (name: string) => readFileSync(path.join(dir, name)).toString("hex");
+    return { key: hex("k.der"), cert: hex("c.der") };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
  * The raw bytes of a PC connection as a Node stream; `wire` collects what the board sent. The lab's
  * clock is held while Node's TLS works on them, as the board's side does.
  */

@@ -30,8 +30,12 @@ export class Peripherals {
   readonly neopixels = new Map<number, number[][]>();
   /** What the outside world puts on input pins (a button: 0 or 1). */
   readonly inputs = new Map<string | number, number>();
+  /** Pins whose pull-up the script turned on: high while nothing outside drives them. */
+  private readonly pulledUp = new Set<string | number>();
   /** ADC readings, as read_u16() values, by GPIO number or channel. */
   readonly adc = new Map<number, number>();
+  /** ESP32 TouchPad readings, by GPIO (a finger on it: tens). */
+  readonly touch = new Map<number, number>();
   readonly dht = new Map<number, DhtReading>();
   /** DS18X20 sensors on a OneWire bus, by pin: each one's temperature, °C. */
   readonly ds18x20 = new Map<number, number[]>();
@@ -44,6 +48,7 @@ export class Peripherals {
   /** At each boot: outputs go back to reset state; the wiring (inputs, sensors) stays. */
   boot(): void {
     this.pins.clear();
+    this.pulledUp.clear();
     this.pwm.clear();
     this.neopixels.clear();
     this.listener = null;
@@ -56,15 +61,28 @@ export class Peripherals {
 
   /** A level on an input pin (a test pressing a button): the script's Pin.irq() sees the edge. */
   setInput(pin: string | number, level: number): void {
-    const old = this.level(pin);
-    this.inputs.set(pin, level ? 1 : 0);
-    if (old !== this.level(pin)) this.listener?.(pin, this.level(pin));
+    this.change(pin, () => this.inputs.set(pin, level ? 1 : 0));
   }
 
-  /** What Pin.value() reads: the driven value of an output, else the level the outside world puts there (0 by default). */
+  /** The script turns a pin's pull-up on or off: a pin nothing drives follows it, an edge included. */
+  setPullUp(pin: string | number, on: boolean): void {
+    this.change(pin, () => (on ? this.pulledUp.add(pin) : this.pulledUp.delete(pin)));
+  }
+
+  /**
+   * What Pin.value() reads: the driven value of an output, else the level the outside world puts
+   * there, else its pull-up's 1; a pin with a pull-down or floating reads 0 (UNVERIFIED for a
+   * floating one, whose level is undefined on a board).
+   */
   level(pin: string | number): number {
     const state = this.pins.get(pin);
     if (state && state.mode !== "IN") return state.value;
-    return this.inputs.get(pin) ?? 0;
+    return this.inputs.get(pin) ?? (this.pulledUp.has(pin) ? 1 : 0);
+  }
+
+  private change(pin: string | number, update: () => void): void {
+    const old = this.level(pin);
+    update();
+    if (old !== this.level(pin)) this.listener?.(pin, this.level(pin));
   }
 }

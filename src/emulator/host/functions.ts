@@ -19,6 +19,7 @@ import { ds18x20 } from "./ds18x20.ts";
 import { machineAdc } from "./machine_adc.ts";
 import { machinePin } from "./machine_pin.ts";
 import { machinePwm } from "./machine_pwm.ts";
+import { machineTouchpad } from "./machine_touchpad.ts";
 import { machineRtc } from "./machine_rtc.ts";
 import { machineTimer } from "./machine_timer.ts";
 import { neopixel } from "./neopixel.ts";
@@ -40,6 +41,7 @@ export const MODULES: { [M in HostModuleName]: HostModule<M> } = {
   modmachine,
   machine_pin: machinePin,
   machine_adc: machineAdc,
+  machine_touchpad: machineTouchpad,
   machine_pwm: machinePwm,
   machine_rtc: machineRtc,
   machine_timer: machineTimer,

@@ -1,10 +1,11 @@
 /**
  * machine.ADC (ports/<port>/machine_adc.c, v1.23.0): which pins or channels a board has, and the
  * reading a test or lab file set for it (read_u16 scale; 0 when nothing is wired). read() is the
- * raw value where the port has it (ESP32 12 bits, ESP8266 10 bits).
+ * raw value where the port has it (ESP32 12 bits, or its block's width(); ESP8266 10 bits).
+ * ESP32's atten() is kept per channel (machine_adc.c madc_obj_atten), shown by the repr.
  */
 import { FirmwareError } from "../../network-sim/errors.ts";
-import type { HostValue } from "../host-api.ts";
+import { GuestException, type HostValue } from "../host-api.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 import { resolvePin } from "./machine_pin.ts";
 
@@ -13,6 +14,10 @@ const RP2_TEMP_SENSOR_U16 = Math.round((0.706 / 3.3) * 65535);
 
 export function machineAdc(ctx: BoardContext) {
   const { adc } = ctx.profile.port;
+  const attens = new Map<number, number>();
+  const widths = new Map<number, number>(); // by block (index in attenWidth.blocks)
+  const blockOf = (key: number) => adc.attenWidth?.blocks.findIndex((pins) => pins.includes(key)) ?? -1;
+  const bits = (key: number) => widths.get(blockOf(key)) ?? adc.readBits!;
   return {
     /** ADC(id): the key its reading is kept under (a GPIO number, or rp2/ESP8266's channel), and its repr. */
     adcInit: (id: HostValue, isPin: boolean): HostValue => {
@@ -32,10 +37,33 @@ export function machineAdc(ctx: BoardContext) {
     },
     /** read_u16() (raw false), or read(): the raw value in the port's width (ESP8266: 0-1024, machine_adc.c). */
     adcRead: (key: number, raw: boolean): number => {
+      // ESP32: ADC2 is the WiFi's from esp_wifi_start() to esp_wifi_stop() (ESP-IDF's ADC guide:
+      // adc2_get_raw() fails meanwhile; its legacy driver returns ESP_ERR_TIMEOUT), so with either
+      // interface active a read raises what adc.c:77's check_esp_err makes of it (mphalport.c:57-97,
+      // NORMAL error reporting): OSError(ETIMEDOUT, 'ESP_ERR_TIMEOUT').
+      if (blockOf(key) === 1 && (ctx.sta.active || ctx.ap.active)) throw new GuestException("OSError", [ctx.profile.errno.ETIMEDOUT, "ESP_ERR_TIMEOUT"]);
       const u16 = ctx.peripherals.adc.get(key) ?? (ctx.profile.port.platform === "rp2" && key === 4 ? RP2_TEMP_SENSOR_U16 : 0);
       if (!raw || adc.readBits === null) return u16;
-      return adc.readBits === 10 ? Math.round((u16 * 1024) / 65535) : u16 >> (16 - adc.readBits);
+      return adc.readBits === 10 ? Math.round((u16 * 1024) / 65535) : u16 >> (16 - bits(key));
     },
+    /**
+     * ESP32 (machine_adc.c:162-181, 227-233; adc.c:34-70): ADC(pin, atten=) and atten(a) set the
+     * channel's attenuation (ESP-IDF refuses 4 and above: "invalid atten"), a new ADC without one
+     * takes ATTN_0DB if the channel has none yet; width(n) sets its block's bits ("invalid bits").
+     */
+    adcConfig: (key: number, atten: number | null, width: number | null): null => {
+      if (atten !== null) {
+        if (atten < 0 || atten > 3) throw new FirmwareError("ValueError", "invalid atten");
+        attens.set(key, atten);
+      } else if (!attens.has(key)) attens.set(key, 0);
+      if (width !== null) {
+        const valid = Object.entries(adc.attenWidth!.constants).some(([name, n]) => name.startsWith("WIDTH_") && n === width);
+        if (!valid) throw new FirmwareError("ValueError", "invalid bits");
+        widths.set(blockOf(key), width);
+      }
+      return null;
+    },
+    adcRepr: (key: number, text: string): string => text.replace("{atten}", String(attens.get(key) ?? 0)),
   } satisfies HostCalls<"machine_adc">;
 
   /** Readings are kept by GPIO number where the board has one (rp2's channels 0-3 are GPIO 26-29), else by channel. */

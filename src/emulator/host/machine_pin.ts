@@ -48,8 +48,16 @@ export function machinePin(ctx: BoardContext) {
   const { pins } = ctx.profile.port;
   const modeNames = new Map(Object.entries(pins.constants).filter(([n]) => ["IN", "OUT", "OPEN_DRAIN", "ALT"].includes(n)).map(([n, v]) => [v, n]));
   const pullNames = new Map(Object.entries(pins.constants).filter(([n]) => n.startsWith("PULL_")).map(([n, v]) => [v, n]));
-  const irqs = new Map<PinKey, { handler: number; trigger: number }>();
+  const irqs = new Map<PinKey, { handler: number; trigger: number; flags: number }>();
   const pulls = new Map<PinKey, string>();
+
+  // An input nothing drives reads its pull-up's 1; ESP32's input-only GPIOs 34-39 have no pull
+  // resistors (ESP32 datasheet, 4.1.1 GPIO & RTC GPIO, note on GPIO34-39): the setting changes nothing.
+  const setPull = (key: number, pull: number) => {
+    pulls.set(key, pullNames.get(pull) ?? "");
+    const noResistors = pins.inputOnlyFrom !== null && key >= pins.inputOnlyFrom;
+    ctx.peripherals.setPullUp(key, !noResistors && (pull & (pins.constants.PULL_UP ?? 0)) !== 0);
+  };
 
   const drive = (key: PinKey, value: number) => {
     const state = ctx.peripherals.pins.get(key) ?? { mode: "OUT", value: 0 };
@@ -65,13 +73,20 @@ export function machinePin(ctx: BoardContext) {
     const irq = irqs.get(key);
     if (!irq) return;
     const edge = level ? pins.constants.IRQ_RISING! : pins.constants.IRQ_FALLING!;
-    if (irq.trigger & edge) ctx.scheduler.schedule(irq.handler, pinHandle(key));
+    if (!(irq.trigger & edge)) return;
+    irq.flags = edge; // rp2 machine_pin.c:112: the events that fired, masked by the trigger
+    ctx.scheduler.schedule(irq.handler, pinHandle(key));
   });
 
   return {
-    /** Pin(id, mode, pull, value=): the pin's key; configures what was given. */
+    /**
+     * Pin(id, mode, pull, value=): the pin's key; configures what was given. pull is -1 when not
+     * given (the ESP32's default), null for None: no pull. Pin(id) alone configures nothing (each
+     * port's mp_pin_make_new runs init only with more arguments).
+     */
     pinInit: (id: HostValue, mode: number | null, pull: number | null, value: number | null): HostValue => {
       const key = resolvePin(ctx, id);
+      const init = mode !== null || pull !== -1 || value !== null;
       if (mode !== null) {
         const name = modeNames.get(mode);
         if (name === undefined) throw new FirmwareError("ValueError", "invalid pin mode"); // UNVERIFIED text per port
@@ -82,10 +97,10 @@ export function machinePin(ctx: BoardContext) {
         state.mode = name;
         ctx.peripherals.pins.set(key, state);
       }
-      if (pull !== null) {
-        if (typeof key === "string") throw new FirmwareError("ValueError", "pulls are not supported for external pins"); // rp2 machine_pin.c:262
-        pulls.set(key, pullNames.get(pull) ?? "");
+      if (pull !== null && pull !== -1 && typeof key === "string") {
+        throw new FirmwareError("ValueError", "pulls are not supported for external pins"); // rp2 machine_pin.c:262
       }
+      if (init && typeof key === "number" && (pull !== -1 || !pins.pullKept)) setPull(key, pull === -1 ? 0 : (pull ?? 0));
       if (value !== null) drive(key, value);
       return pinHandle(key);
     },
@@ -123,10 +138,12 @@ export function machinePin(ctx: BoardContext) {
       if (hard && !pins.hardIrq) throw new FirmwareError("ValueError", "hard IRQ not supported"); // esp8266 machine_pin.c:391-393
       if (handler === null) irqs.delete(key);
       else {
-        irqs.set(key, { handler, trigger });
+        irqs.set(key, { handler, trigger, flags: 0 }); // rp2 machine_pin.c:452, 575
         ctx.scheduler.armed = true;
       }
       return null; // a hard IRQ's handler the guest runs as mpirq.c does (_modmachine.py _hard_irq)
     },
+    /** irq().flags() (rp2): the edge that fired last; 0 before any, or with no handler. */
+    pinIrqFlags: (handle: number): number => irqs.get(pinKey(handle))?.flags ?? 0,
   } satisfies HostCalls<"machine_pin">;
 }

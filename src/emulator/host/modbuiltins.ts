@@ -87,9 +87,14 @@ function portInfo(profile: BoardProfile) {
     pin: port.pins.constants,
     irqType: port.pins.irqType,
     irqArgs: port.pins.irqArgs,
+    // shared/runtime/mpirq.c:122-125: rp2's irq type (mp_irq_type) has flags(); the ESP ports' IRQ
+    // types only trigger() (esp32 machine_pin.c:444-446, esp8266 :512-514)
+    irqFlags: port.pins.irqType === "irq",
     resetCauses: port.resetCauses.constants,
     bootloader: port.bootloader,
     adcRead: port.adc.readBits !== null,
+    adc: port.adc.attenWidth?.constants ?? {},
+    touchPad: port.touchPads.length > 0,
     pwmDuty: port.pwm.model !== "rp2", // extmod/machine_pwm.c:132-134: duty() where MICROPY_PY_MACHINE_PWM_DUTY
     tls: port.tls,
     sysPath: port.sysPath,

@@ -165,8 +165,9 @@ export function modtls(board: BoardContext) {
         clock: board.clock,
         server,
         hostname: hostname !== null && !isIPv4(hostname) ? hostname : null,
-        cert: cert && Buffer.from(cert),
-        key: key && Buffer.from(key),
+        // PEM or DER as mbedTLS takes either (x509_crt.ts); Node's TLS takes PEM
+        cert: cert && Buffer.from(parseCertificates(cert).map((c) => c.toString()).join("")),
+        key: key && Buffer.from(parseKey(key).export({ format: "pem", type: "pkcs8" })),
         requestCert: server && checked !== CERT_NONE,
         ciphers: mbedtls ? (ciphers && opensslCiphers(ciphers)) ?? null : AXTLS_CIPHERS,
         verify: (peer) => (checked === CERT_REQUIRED ? verifyFlags(peer, ca, server ? null : hostname, board.rtcNowMs()) : 0),

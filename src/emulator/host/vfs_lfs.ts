@@ -2,6 +2,7 @@ import path from "node:path";
 import type { Flash } from "../flash.ts";
 import type { HostValue } from "../host-api.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
+import { MS_1970_TO_2000 } from "./timeutils.ts";
 
 /**
  * The board's flash filesystem, LittleFS as extmod/vfs_lfsx.c serves it (guest side:
@@ -12,8 +13,14 @@ export function vfs_lfs(board: BoardContext) {
   const flash = () => board.flash;
   // The top-level names of the firmware's frozen modules (asyncio for asyncio/core.py ...)
   const frozen = new Set(board.profile.port.firmwareModules.frozen.map((file) => file.split("/")[0]));
+  const epochMs = board.profile.port.epochYear === 2000 ? MS_1970_TO_2000 : 0;
+  // vfs_lfsx.c (v1.23.0) 381-405: st_mtime is the board's clock at the last write (lfs_get_mtime:
+  // mp_hal_time_ns), in seconds since the port's epoch (rp2 1970, ESP 2000). The store keeps the
+  // PC's time of the write; the board's is that less the PC clock's lead over the board's now (a
+  // file from an earlier boot, whose clock had another offset, is placed by this one's: UNVERIFIED).
+  const mtimeOf = (storeMs: number) => Math.max(0, Math.floor((storeMs - (Date.now() - board.rtcNowMs()) - epochMs) / 1000));
   return {
-    flashStat: (path: string): HostValue => flash().stat(path),
+    flashStat: (path: string): HostValue => flash().stat(path, mtimeOf),
     flashIlistdir: (path: string): HostValue => flash().ilistdir(path),
     flashOpen: (path: string, mode: string): number => flash().open(path, mode),
     flashRead: (path: string, offset: number, size: number): Uint8Array => flash().read(path, offset, size),

@@ -1,4 +1,4 @@
-import { createPrivateKey, X509Certificate } from "node:crypto";
+import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
 import { isIPv4 } from "../../network-sim/address.ts";
 import { FirmwareError } from "../../network-sim/errors.ts";
 import type { PeerCertificates } from "../../network-sim/tls/tls-stream.ts";
@@ -54,16 +54,15 @@ export function parseCertificates(data: Uint8Array): X509Certificate[] {
 }
 
 /** A private key in PEM or DER; else `invalid key` (lines 107-108, 358; axTLS line 259). */
-export function parseKey(data: Uint8Array): void {
+export function parseKey(data: Uint8Array): KeyObject {
   const buffer = Buffer.from(data);
   const pem = buffer.includes("-----BEGIN");
   try {
-    if (pem) createPrivateKey(buffer);
-    else createPrivateKey({ key: buffer, format: "der", type: "pkcs8" });
+    return pem ? createPrivateKey(buffer) : createPrivateKey({ key: buffer, format: "der", type: "pkcs8" });
   } catch {
     try {
-      if (!pem) createPrivateKey({ key: buffer, format: "der", type: "pkcs1" });
-      else throw new Error();
+      if (!pem) return createPrivateKey({ key: buffer, format: "der", type: "pkcs1" });
+      throw new Error();
     } catch {
       throw new FirmwareError("ValueError", "invalid key");
     }

@@ -1,15 +1,6 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
+import { freshInterpreter, HEAP_WORKLOAD_HELPERS, insertedCode, pinnedWasm as wasm } from "../../../test/support/pinned-wasm.ts";
 import { withGcAllocSkip } from "./gc-alloc-skip.ts";
-import { loadSandboxedMicroPython } from "./realm.ts";
-import { codeSection, uleb } from "./wasm-code.ts";
-
-const wasm = () => new Uint8Array(readFileSync(createRequire(import.meta.url).resolve("@micropython/micropython-webassembly-pyscript/micropython.wasm")));
-
-/** WebAssembly.validate and compile (the project's types have no WebAssembly value; engine.ts reaches compile() the same way). */
-const { validate, compile } = (globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean; compile(bytes: Uint8Array): Promise<WebAssembly.Module> } })
-  .WebAssembly;
 
 /** The skip's code: `block loop ... end end`, 75 bytes. */
 const SKIP_BYTES = 75;
@@ -24,14 +15,7 @@ const SKIP_BYTES = 75;
  * map (micropython.mem_info(1)).
  */
 const WORKLOAD = `import gc, micropython
-seed = 1
-def rnd(n):  # small ints only: a long int would leave garbage blocks everywhere
-    global seed
-    seed = (seed * 75 + 74) % 65537
-    return seed % n
-def blocks(n):  # one allocation of exactly n blocks: a tuple's 2 words and 4 n - 2 items
-    return (0,) * (4 * n - 2)
-def size():  # half of them whole table bytes (4 blocks), so that holes end on a byte's edge
+${HEAP_WORKLOAD_HELPERS}def size():  # half of them whole table bytes (4 blocks), so that holes end on a byte's edge
     return 4 * (1 + rnd(10)) if rnd(2) else 1 + rnd(40)
 kept = []
 for round in range(40):
@@ -49,32 +33,10 @@ for round in range(40):
         micropython.mem_info(1)
 `;
 
-/** Each function's body (locals and code), in the code section's order. */
-function bodies(module: Uint8Array): Buffer[] {
-  const code = codeSection(module);
-  const found: Buffer[] = [];
-  for (let { value: count, next: at } = uleb(module, code.start); count > 0; count--) {
-    const { value: size, next: start } = uleb(module, at);
-    found.push(Buffer.from(module.subarray(start, start + size)));
-    at = start + size;
-  }
-  return found;
-}
-
 /** What WORKLOAD prints in a fresh interpreter compiled from `bytes`. */
 async function run(bytes: Uint8Array): Promise<string> {
   const out: number[] = [];
-  const sandboxed = await loadSandboxedMicroPython(64 * 1024, {
-    wasm: await compile(bytes),
-    onInvokes: () => {},
-    invokesPerCall: 1 << 30,
-    onSafePoint: () => {},
-    onAttention: () => {},
-    mayGrowHeap: () => true,
-    consoleByte: (byte) => out.push(byte),
-    stdinByte: null,
-    glueMessage: () => {},
-  });
+  const sandboxed = await freshInterpreter(bytes, out);
   sandboxed.mp.runPython(WORKLOAD);
   return Buffer.from(out).toString();
 }
@@ -82,19 +44,9 @@ async function run(bytes: Uint8Array): Promise<string> {
 describe("withGcAllocSkip on the pinned interpreter (1.27.0)", () => {
   it("inserts the skip at the top of gc_alloc's search for a run of blocks, and changes no other code; the module stays valid", () => {
     const original = wasm();
-    const patched = withGcAllocSkip(original);
-    expect(validate(patched)).toBe(true);
-    const before = bodies(original);
-    const after = bodies(patched);
-    expect(after).toHaveLength(before.length);
-    const changed = before.flatMap((body, index) => (body.equals(after[index]!) ? [] : [index]));
-    expect(changed).toHaveLength(1);
-    const [old, now] = [before[changed[0]!]!, after[changed[0]!]!];
     // The search's loop starts `loop; i32.const 0; local.set 10 (the run found); block; local.get 9 (the table)`,
     // and n_free = 0 (local 7) just before: the skip goes right after `loop`.
-    const top = old.indexOf(Buffer.from([0x41, 0x00, 0x21, 0x07, 0x03, 0x40, 0x41, 0x00, 0x21, 0x0a, 0x02, 0x40, 0x20, 0x09])) + 6;
-    expect(Buffer.concat([old.subarray(0, top), now.subarray(top, top + SKIP_BYTES), old.subarray(top)]).equals(now)).toBe(true);
-    const skip = now.subarray(top, top + SKIP_BYTES);
+    const skip = insertedCode(original, withGcAllocSkip(original), [0x41, 0x00, 0x21, 0x07, 0x03, 0x40, 0x41, 0x00, 0x21, 0x0a, 0x02, 0x40, 0x20, 0x09], 6, SKIP_BYTES);
     expect([...skip.subarray(0, 4)]).toEqual([0x02, 0x40, 0x03, 0x40]); // block; loop
     expect([...skip.subarray(-4)]).toEqual([0x0c, 0x00, 0x0b, 0x0b]); // br 0; end; end
     expect(Buffer.from(original).equals(wasm())).toBe(true); // left as it was

@@ -1,5 +1,5 @@
 import { X509Certificate } from "node:crypto";
-import { connect, createSecureContext, TLSSocket, type SecureContextOptions } from "node:tls";
+import { connect, createSecureContext, DEFAULT_CIPHERS, TLSSocket, type SecureContextOptions } from "node:tls";
 import { NetError } from "../errors.ts";
 import { Notifier } from "../notifier.ts";
 import { activityHold } from "../clock/activity-hold.ts";
@@ -74,8 +74,12 @@ export class TlsStream {
     raw.on("error", (error) => {
       if (error instanceof NetError) this.netError = error;
     });
-    const context: SecureContextOptions = { maxVersion: "TLSv1.2", cert: options.cert ?? undefined, key: options.key ?? undefined };
-    if (options.ciphers) context.ciphers = options.ciphers;
+    // The board's TLS library takes a key of any size for its own certificate (mbedTLS's
+    // mbedtls_ssl_conf_own_cert and axTLS check none; MicroPython's examples/network/https_server.py
+    // has a 512-bit RSA key): OpenSSL's default security level would refuse it ("ee key too small").
+    // Level 0 drops only that kind of check; the ciphers stay the board's (or Node's) list.
+    const ciphers = `${options.ciphers ?? DEFAULT_CIPHERS}:@SECLEVEL=0`;
+    const context: SecureContextOptions = { maxVersion: "TLSv1.2", cert: options.cert ?? undefined, key: options.key ?? undefined, ciphers };
     const secureContext = createSecureContext(context);
     this.socket = options.server
       ? new TLSSocket(raw, { isServer: true, secureContext, requestCert: options.requestCert, rejectUnauthorized: false })

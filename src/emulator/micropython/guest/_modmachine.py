@@ -21,19 +21,24 @@ def _int(x):
 
 class _IRQ:
     @_constructor
-    def __init__(self, trigger):
+    def __init__(self, key, trigger):
+        self._key = key
         self._trigger = trigger
 
     def trigger(self):
         return self._trigger
 
-    def flags(self):
-        return 0
-
     def __repr__(self):
         # A C type with no print: py/obj.c:131 (mp_obj_print_helper) prints its name.
         return "<%s>" % type(self).__name__
 
+
+if _port["irqFlags"]:
+    def _irq_flags(self):
+        # the edge that ran the handler last (rp2 machine_pin.c:112, 585; 0 until one did)
+        return _call("pinIrqFlags", self._key)
+
+    _IRQ.flags = _irq_flags
 
 _IRQ = type(_port["irqType"], (_IRQ,), {})  # the port's type name (irq, IRQ)
 _IRQ_ARGS = _port["irqArgs"]  # read at import: start-up drops the port's tables (_boardsim.setup)
@@ -59,13 +64,13 @@ def _hard_irq(pin, handler):
 
 class Pin:
     @_constructor
-    def __init__(self, id, mode=None, pull=None, *, value=None, **kwargs):
-        self._key = _call("pinInit", _pin(id), _opt(mode), _opt(pull), _opt(value))
+    def __init__(self, id, mode=None, pull=-1, *, value=None, **kwargs):
+        self._key = _call("pinInit", _pin(id), _opt(mode), _pull(pull), _opt(value))
         self._irq = None
         self._trigger = 0
 
-    def init(self, mode=None, pull=None, *, value=None, **kwargs):
-        _call("pinInit", self._key, _opt(mode), _opt(pull), _opt(value))
+    def init(self, mode=None, pull=-1, *, value=None, **kwargs):
+        _call("pinInit", self._key, _opt(mode), _pull(pull), _opt(value))
 
     def value(self, x=None):
         return _call("pinValue", self._key, None if x is None else (1 if x else 0))
@@ -87,7 +92,7 @@ class Pin:
 
     def irq(self, handler=_NO_ARG, trigger=None, *args, **kwargs):
         if handler is _NO_ARG and trigger is None and not args and not kwargs:
-            return _IRQ(self._trigger)  # no argument: the IRQ object, nothing changed (machine_pin.c)
+            return _IRQ(self._key, self._trigger)  # no argument: the IRQ object, nothing changed (machine_pin.c)
         if handler is _NO_ARG:
             handler = None
         if trigger is None:
@@ -106,7 +111,7 @@ class Pin:
             _drop_handler(self._irq)
         self._irq = new
         self._trigger = trigger
-        return _IRQ(trigger)
+        return _IRQ(self._key, trigger)
 
     def __repr__(self):
         return _call("pinRepr", self._key)
@@ -119,6 +124,11 @@ def _opt(x):
     return None if x is None or x == -1 else _int(x)
 
 
+def _pull(x):
+    # a pull not given stays -1 (the ESP32 keeps the pin's, the others turn it off); None is no pull
+    return x if x is None or x == -1 else _int(x)
+
+
 for _name, _value in _port["pin"].items():
     setattr(Pin, _name, _value)
 
@@ -127,14 +137,34 @@ class ADC:
     @_constructor
     def __init__(self, id, *, atten=None):
         self._key, self._repr = _call("adcInit", _pin(id), isinstance(id, Pin))
+        if _ADC_ATTEN_WIDTH:
+            _call("adcConfig", self._key, _opt(atten), None)
 
     def read_u16(self):
         return _call("adcRead", self._key, False)
 
     def __repr__(self):
-        return self._repr
+        return _call("adcRepr", self._key, self._repr)
 
     __str__ = __repr__
+
+
+_ADC_ATTEN_WIDTH = _port["adc"]  # ESP32's ATTN_*/WIDTH_* (machine_adc.c:39-68), empty elsewhere
+if _ADC_ATTEN_WIDTH:
+    def _adc_init(self, *, atten=None):
+        _call("adcConfig", self._key, _opt(atten), None)
+
+    def _adc_atten(self, atten):
+        _call("adcConfig", self._key, _int(atten), None)
+
+    def _adc_width(self, bits):
+        _call("adcConfig", self._key, None, _int(bits))
+
+    ADC.init = _adc_init
+    ADC.atten = _adc_atten
+    ADC.width = _adc_width
+    for _name, _value in _ADC_ATTEN_WIDTH.items():
+        setattr(ADC, _name, _value)
 
 
 if _port["adcRead"]:
@@ -143,6 +173,23 @@ if _port["adcRead"]:
         return _call("adcRead", self._key, True)
 
     ADC.read = _adc_read
+
+
+if _port["touchPad"]:
+    class TouchPad:
+        # ports/esp32/machine_touchpad.c: the pin's check and reading are the host's
+        @_constructor
+        def __init__(self, pin):
+            self._key = _call("touchInit", _pin(pin))
+
+        def config(self, value):
+            _int(value)  # the threshold only a touch wake-up reads (not simulated)
+
+        def read(self):
+            return _call("touchRead", self._key)
+
+        def __repr__(self):
+            return "<TouchPad>"  # a C type with no print (py/obj.c:131)
 
 
 class PWM:

@@ -27,6 +27,11 @@ def _data(value):
     raise TypeError("can't convert '%s' object to str implicitly" % type(value).__name__)
 
 
+def _bytes(data):
+    # keys and certificates cross as bytes, not JSON text: a DER one is binary
+    return None if data is None else _buffer(data)
+
+
 class SSLContext:
     # ssl_context_make_new (lines 205-264): a client checks the server's certificate by default
     def __init__(self, *args):
@@ -49,14 +54,14 @@ class SSLContext:
 
     def load_cert_chain(self, certfile, keyfile):
         key, cert = _data(keyfile), _data(certfile)
-        _call("tlsLoadCertChain", cert, key)
+        _call("tlsLoadCertChain", _bytes(cert), _bytes(key))
         self._cert, self._key = cert, key
 
     if _mbedtls:
 
         def load_verify_locations(self, cadata):
             cadata = _data(cadata)
-            _call("tlsLoadVerifyLocations", cadata)
+            _call("tlsLoadVerifyLocations", _bytes(cadata))
             self._cadata = cadata
 
         def get_ciphers(self):
@@ -77,7 +82,7 @@ class SSLContext:
         if not isinstance(fd, int) or getattr(sock, "_ssl", False):
             raise OSError("stream operation not supported")  # mp_get_stream_raise (py/stream.c)
         host = None if server_hostname is None else _data(server_hostname).decode()
-        _call("tlsWrap", fd, bool(server_side), host, self._verify, self._cadata, self._cert, self._key, bool(do_handshake_on_connect), self._ciphers)
+        _call("tlsWrap", fd, bool(server_side), host, self._verify, _bytes(self._cadata), _bytes(self._cert), _bytes(self._key), bool(do_handshake_on_connect), self._ciphers)
         return _SSLSocket(sock, fd)
 
 

@@ -19,10 +19,11 @@ class Pin {
   readonly handle: number;
   private irqHandler: number | null = null;
 
-  constructor(id: PinId, mode: number | null = null, pull: number | null = null, options: { value?: number } = {}) {
+  /** pull: -1 when not given (the ESP32 keeps the pin's), null for None (no pull). */
+  constructor(id: PinId, mode: number | null = null, pull: number | null = -1, options: { value?: number } = {}) {
     this.handle = call<number>("pinInit", pinArg(id), mode, pull, options.value ?? null);
   }
-  init(mode: number | null = null, pull: number | null = null, options: { value?: number } = {}): void {
+  init(mode: number | null = null, pull: number | null = -1, options: { value?: number } = {}): void {
     call("pinInit", { pin: this.handle }, mode, pull, options.value ?? null);
   }
   /** value() reads the level; value(x) drives it. */
@@ -65,7 +66,7 @@ class ADC {
     return call("adcRead", this.key, true);
   }
   __repr__(): string {
-    return this.text;
+    return call("adcRepr", this.key, this.text);
   }
 }
 

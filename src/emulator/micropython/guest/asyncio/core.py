@@ -34,6 +34,7 @@ class _Scheduler:
         self.io = {}  # id(sock) -> [sock, reader (task, gen) or None, writer (task, gen) or None]
         self.flags = 0  # tasks waiting on a ThreadSafeFlag (the firmware polls it as a stream, event.py:50-66)
         self.seq = 0
+        self.yielded = False  # a task of this round went back with sleep_ms(0)
 
     def wake(self, task, gen, value=None, exc=None):
         if task._gen == gen and not task.done():
@@ -61,6 +62,11 @@ class _Scheduler:
             gen = task._gen
             if cmd is None:
                 pass  # parked: an Event, Lock, task or flag holds (task, gen) and wakes it
+            elif cmd[0] == "yield":
+                # sleep_ms(0): due now, so behind what is ready already and ahead of what wakes
+                # later (core.py's run queue is one heap keyed by time, modasyncio.c task_lt)
+                self.yielded = True
+                self.wake(task, gen)
             elif cmd[0] == "sleep":
                 self.seq += 1
                 self.timers.append((cmd[1], self.seq, task, gen))
@@ -113,12 +119,19 @@ class _Scheduler:
         if main is not None:
             main._awaited = True
         while main is None or not main.done():
-            while self.ready:
-                task, value, exc = self.ready.pop(0)
-                if not task.done():
-                    self.step(task, value, exc)
-                if main is not None and main.done():
-                    break
+            if self.ready:
+                # A round: the tasks ready now. One back from sleep_ms(0) runs in a later round,
+                # after the streams and timers due by then are looked at (the firmware polls them
+                # before each task, core.py:156-168), so tasks that only yield starve none.
+                self.yielded = False
+                for _ in range(len(self.ready)):
+                    task, value, exc = self.ready.pop(0)
+                    if not task.done():
+                        self.step(task, value, exc)
+                    if main is not None and main.done():
+                        break
+                if self.yielded and (self.timers or self.io or self.flags):
+                    self.wait()
             else:
                 if not (self.timers or self.io or self.flags):
                     return None
@@ -216,12 +229,13 @@ class SingletonGenerator:
     def __next__(self):
         if self.state is not None:
             due, self.state = self.state, None
-            return ("sleep", due)
+            return ("yield",) if due is True else ("sleep", due)
         raise StopIteration
 
 
 def sleep_ms(t, sgen=SingletonGenerator()):
-    sgen.state = ticks() + max(0, t)
+    t = max(0, t)
+    sgen.state = ticks() + t if t else True  # True: due now
     return sgen
 
 

@@ -1,0 +1,76 @@
+/**
+ * The pinned interpreter's WebAssembly (1.27.0), for the specs of the patches engine.ts makes to it
+ * before compiling (gc-alloc-skip.ts, gc-sweep-skip.ts): its bytes, its functions' bodies, and a
+ * fresh interpreter from patched or unpatched bytes.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { expect } from "vitest";
+import { loadSandboxedMicroPython, type SandboxedMicroPython } from "../../src/emulator/micropython/realm.ts";
+import { codeSection, uleb } from "../../src/emulator/micropython/wasm-code.ts";
+
+/** A new copy of the file's bytes. */
+export const pinnedWasm = () => new Uint8Array(readFileSync(createRequire(import.meta.url).resolve("@micropython/micropython-webassembly-pyscript/micropython.wasm")));
+
+/** WebAssembly.validate and compile (the project's types have no WebAssembly value; engine.ts reaches compile() the same way). */
+export const { validate, compile } = (
+  globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean; compile(bytes: Uint8Array): Promise<WebAssembly.Module> } }
+).WebAssembly;
+
+/** Each function's body (locals and code), in the code section's order. */
+export function functionBodies(module: Uint8Array): Buffer[] {
+  const code = codeSection(module);
+  const found: Buffer[] = [];
+  for (let { value: count, next: at } = uleb(module, code.start); count > 0; count--) {
+    const { value: size, next: start } = uleb(module, at);
+    found.push(Buffer.from(module.subarray(start, start + size)));
+    at = start + size;
+  }
+  return found;
+}
+
+/** An interpreter compiled from `bytes` with a 64 KiB heap that may grow, no host hooks, its output to `out`. */
+export async function freshInterpreter(bytes: Uint8Array, out: number[]): Promise<SandboxedMicroPython> {
+  return loadSandboxedMicroPython(64 * 1024, {
+    wasm: await compile(bytes),
+    onInvokes: () => {},
+    invokesPerCall: 1 << 30,
+    onSafePoint: () => {},
+    onAttention: () => {},
+    mayGrowHeap: () => true,
+    consoleByte: (byte) => out.push(byte),
+    stdinByte: null,
+    glueMessage: () => {},
+  });
+}
+
+/**
+ * Checks that `patched` is `original` with `length` bytes inserted in one function, `offset` bytes
+ * into the first place its body has the bytes `at`, and is valid; returns the inserted bytes.
+ */
+export function insertedCode(original: Uint8Array, patched: Uint8Array, at: readonly number[], offset: number, length: number): Buffer {
+  expect(validate(patched)).toBe(true);
+  const before = functionBodies(original);
+  const after = functionBodies(patched);
+  expect(after).toHaveLength(before.length);
+  const changed = before.flatMap((body, index) => (body.equals(after[index]!) ? [] : [index]));
+  expect(changed).toHaveLength(1);
+  const [old, now] = [before[changed[0]!]!, after[changed[0]!]!];
+  const top = old.indexOf(Buffer.from(at)) + offset;
+  expect(Buffer.concat([old.subarray(0, top), now.subarray(top, top + length), old.subarray(top)]).equals(now)).toBe(true);
+  return now.subarray(top, top + length);
+}
+
+/**
+ * Python for the patches' workloads: `rnd(n)`, a pseudo-random number below n from a fixed seed
+ * (small ints only: a long int would leave garbage blocks everywhere), and `blocks(n)`, one
+ * allocation of exactly n heap blocks (a tuple's 2 words and 4 n - 2 items).
+ */
+export const HEAP_WORKLOAD_HELPERS = `seed = 1
+def rnd(n):
+    global seed
+    seed = (seed * 75 + 74) % 65537
+    return seed % n
+def blocks(n):
+    return (0,) * (4 * n - 2)
+`;
