@@ -42,9 +42,10 @@ describe("freeBlocks", () => {
 });
 
 describe("freeBlockCounts", () => {
-  it.each([5, 16, 40])("counts the free blocks in runs of at least %i, block by block, a run ending with its area, and all free blocks", (minRun) => {
+  it.each([5, 16, 40])("counts the free blocks in runs of at least %i, block by block, a run ending with its area, all free blocks and the longest run", (minRun) => {
     const { memory, tables } = twoAreas();
     let expected = 0;
+    let largest = 0;
     for (const table of tables) {
       let run = 0;
       for (const byte of table) {
@@ -52,13 +53,15 @@ describe("freeBlockCounts", () => {
           if (isFree(byte, block)) run++;
           else {
             if (run >= minRun) expected += run;
+            largest = Math.max(largest, run);
             run = 0;
           }
         }
       }
       if (run >= minRun) expected += run;
+      largest = Math.max(largest, run);
     }
     expect(expected).toBeGreaterThan(0);
-    expect(freeBlockCounts(memory, 64, minRun)).toEqual({ free: freeBlocks(memory, 64), inRuns: expected });
+    expect(freeBlockCounts(memory, 64, minRun)).toEqual({ free: freeBlocks(memory, 64), inRuns: expected, largest });
   });
 });

@@ -30,7 +30,7 @@
  * a probe that finds no unique answer stops the worker.
  */
 import type { MicroPython } from "@micropython/micropython-webassembly-pyscript";
-import { AREA_NEXT, AREA_TABLE, AREA_TABLE_BYTES, BLOCK, BLOCKS_PER_ATB } from "./gc-heap.ts";
+import { AREA_NEXT, AREA_TABLE, AREA_TABLE_BYTES, BLOCK, BLOCKS_PER_ATB, areasOf } from "./gc-heap.ts";
 import { type CollectionCounts, markStackGuard, type MarkStackGuard } from "./mark-stack.ts";
 import { type ArgPins, argPins, qstrObject } from "./pinned-args.ts";
 import type { SafePoints, SandboxedMicroPython, WasmExports } from "./realm.ts";
@@ -73,6 +73,8 @@ export interface Collector {
   setScriptThreshold(bytes: number): boolean;
   /** The heap's free bytes, as py/gc.c gc_info() counts them (gc.mem_free() without the port's growth allowance). */
   freeBytes(): number;
+  /** The heap's free bytes and its longest run of free blocks in bytes (the largest object that fits: py/gc.c gc_alloc's first fit finds a run at least as long), in one pass. */
+  freeAndLargest(): { free: number; largest: number };
   /** After a soft reset (the memory as at the snapshot): no threshold of the script's, the interpreter's from the heap now. */
   reset(): void;
   /** From now on the VM's safe points collect (call once the heap is capped: the memory no longer grows). */
@@ -85,6 +87,8 @@ export interface Collector {
   dictLocals: number;
   /** MP_STATE_MEM(area)'s address: the heap's first area (memory-report.ts). */
   firstArea: number;
+  /** MP_STATE_MEM(gc_last_free_area)'s address: the area where py/gc.c gc_alloc's search starts (gc-heap.ts freeObject). */
+  lastFreeArea: number;
   /** MP_STATE_VM(sched_state)'s address (an int16_t, py/mpstate.h) and None's word, for the scheduler's queue (sched-queue.ts). */
   schedState: number;
   none: number;
@@ -255,6 +259,10 @@ export function findCollector(env: Env): Collector {
     if (length > 0 && data[i + 1]! > 0 && data[i + 5]! - data[i + 4]! === length * BLOCKS_PER_ATB * BLOCK && data[i + 4]! > data[i + 1]!) areaFound.push(lo + i * 4);
   }
   const firstArea = unique("the heap's first area", areaFound);
+  // MP_STATE_MEM(gc_last_free_area): the word after the threshold (py/mpstate.h v1.27.0 144-150,
+  // MICROPY_GC_SPLIT_HEAP), which names one of the areas.
+  const lastFreeArea = thresholdAddress + 4;
+  if (!areasOf(words(), firstArea).includes(words()[lastFreeArea >> 2]!)) throw new Error("MicroPython: cannot find the collector's last free area");
 
   // MP_STATE_THREAD(dict_locals): the word that holds exec()'s locals dict while its code runs, and
   // the next one its globals (mp_state_thread_t's root pointers start with the two, py/mpstate.h
@@ -378,6 +386,10 @@ export function findCollector(env: Env): Collector {
       if (freeAfter - freeBlocks(memory, firstArea) >= autoBlocks) bytes()[pendingFlag] = 1;
     },
     freeBytes: () => freeBlocks(new Int32Array(sandboxed.buffer()), firstArea) * BLOCK,
+    freeAndLargest() {
+      const { free, largest } = freeBlockCounts(new Int32Array(sandboxed.buffer()), firstArea, Number.MAX_SAFE_INTEGER);
+      return { free: free * BLOCK, largest: largest * BLOCK };
+    },
     setScriptThreshold(value) {
       scriptThreshold = value;
       applyThreshold();
@@ -404,6 +416,7 @@ export function findCollector(env: Env): Collector {
     markStack: markStackGuard(() => new Int32Array(sandboxed.buffer()), firstArea, thresholdAddress, env.counts),
     dictLocals,
     firstArea,
+    lastFreeArea,
     schedState,
     none: found.none,
   };
@@ -426,8 +439,8 @@ function handlePendingIndex(idle: string, pending: string): number {
 
 /**
  * Free blocks in every area of the heap (py/gc.c: an allocation table entry 0 is a free block), all
- * of them (`free`) and those in runs of at least `minRun` (more than 4) consecutive ones (`inRuns`;
- * a run never spans two areas), in one pass over the allocation tables. After each collection, so
+ * of them (`free`), those in runs of at least `minRun` (more than 4) consecutive ones (`inRuns`;
+ * a run never spans two areas) and the longest run (`largest`), in one pass over the allocation tables. After each collection, so
  * read a word (4 table bytes, 16 blocks) at a time: most of a board's heap is free then, the library
  * and what the script holds mostly in words with no free block, and neither word needs a lookup
  * (a byte at a time cost 75-400 µs per collection in the worker, about a third of the interpreter's
@@ -436,10 +449,11 @@ function handlePendingIndex(idle: string, pending: string): number {
  * between two in use are fewer than minRun. No closure over the counters: V8 then kept them in a
  * context object, ≈ 5× slower (docs/benchmarks.md, session 19).
  */
-export function freeBlockCounts(memory: Int32Array, firstArea: number, minRun: number): { free: number; inRuns: number } {
+export function freeBlockCounts(memory: Int32Array, firstArea: number, minRun: number): { free: number; inRuns: number; largest: number } {
   const bytes = new Uint8Array(memory.buffer);
   let free = 0;
   let inRuns = 0;
+  let largest = 0;
   let run = 0;
   for (let area = firstArea; area !== 0; area = memory[(area >> 2) + AREA_NEXT]!) {
     const start = memory[(area >> 2) + AREA_TABLE]!;
@@ -456,6 +470,7 @@ export function freeBlockCounts(memory: Int32Array, firstArea: number, minRun: n
         if (((entries | (entries >>> 1)) & 0x55555555) === 0x55555555) {
           // no free block in the word: the run ends
           if (run >= minRun) inRuns += run;
+          if (run > largest) largest = run;
           run = 0;
           at += 4;
           continue;
@@ -469,13 +484,15 @@ export function freeBlockCounts(memory: Int32Array, firstArea: number, minRun: n
         free += FREE_IN_BYTE[byte]!;
         run += FREE_BELOW[byte]!;
         if (run >= minRun) inRuns += run;
+        if (run > largest) largest = run;
         run = FREE_ABOVE[byte]!;
       }
     }
     if (run >= minRun) inRuns += run;
+    if (run > largest) largest = run;
     run = 0;
   }
-  return { free, inRuns };
+  return { free, inRuns, largest };
 }
 
 /** Free blocks in every area of the heap (freeBlockCounts). */

@@ -20,10 +20,54 @@ export const AREA_TABLE_BYTES = 2;
 export const AREA_POOL = 4;
 export const AREA_POOL_END = 5;
 
+/** Every area's address, the first first. */
+export function areasOf(words: Int32Array, firstArea: number): number[] {
+  const areas = [];
+  for (let area = firstArea; area !== 0; area = words[(area >> 2) + AREA_NEXT]!) areas.push(area);
+  return areas;
+}
+
 /** The area whose pool holds `address`, else 0. */
 export function areaHolding(words: Int32Array, firstArea: number, address: number): number {
   for (let area = firstArea; area !== 0; area = words[(area >> 2) + AREA_NEXT]!) {
     if (address >= words[(area >> 2) + AREA_POOL]! && address < words[(area >> 2) + AREA_POOL_END]!) return area;
   }
   return 0;
+}
+
+/** mp_state_mem_area_t's word after its pool's end: gc_last_free_atb_index, where gc_alloc's search starts (py/mpstate.h v1.27.0). */
+export const AREA_LAST_FREE_ATB = 6;
+
+/** The 2-bit allocation table entry of `block` in the area whose table starts at byte `table`. */
+export function blockKind(bytes: Uint8Array, table: number, block: number): number {
+  return (bytes[table + Math.floor(block / BLOCKS_PER_ATB)]! >> (2 * (block % BLOCKS_PER_ATB))) & 3;
+}
+
+export function setBlockKind(bytes: Uint8Array, table: number, block: number, kind: number): void {
+  const at = table + Math.floor(block / BLOCKS_PER_ATB);
+  const shift = 2 * (block % BLOCKS_PER_ATB);
+  bytes[at] = (bytes[at]! & ~(3 << shift)) | (kind << shift);
+}
+
+/** Where py/gc.c's allocator starts its search: the heap's first area and MP_STATE_MEM(gc_last_free_area)'s address (collector.ts). */
+export interface HeapAreas {
+  firstArea: number;
+  lastFreeArea: number;
+}
+
+/**
+ * As py/gc.c gc_free (v1.27.0 950-982) frees an object: its head `block` of `area` and the tail
+ * blocks after it; gc_alloc's next search starts no higher in that area, and from the first area
+ * when it started in another (gc_alloc, 797-825, searches the areas from gc_last_free_area on,
+ * which its last 1-block allocation set). Every board's heap has two areas by the time a script
+ * runs (the second added while the library loaded, py/gc.c gc_try_add_heap).
+ */
+export function freeObject(words: Int32Array, { firstArea, lastFreeArea }: HeapAreas, area: number, block: number): void {
+  const bytes = new Uint8Array(words.buffer);
+  if (words[lastFreeArea >> 2] !== area) words[lastFreeArea >> 2] = firstArea;
+  const table = words[(area >> 2) + AREA_TABLE]!;
+  const at = (area >> 2) + AREA_LAST_FREE_ATB;
+  words[at] = Math.min(words[at]!, Math.floor(block / BLOCKS_PER_ATB));
+  do setBlockKind(bytes, table, block++, AT_FREE);
+  while (blockKind(bytes, table, block) === AT_TAIL);
 }

@@ -4,6 +4,8 @@ import { spareHeap } from "./spare-heap.ts";
 /** py/gc.c's kinds: free, head, tail, mark. */
 const [FREE, HEAD, TAIL, MARK] = [0, 1, 2, 3];
 const AREA = 64;
+/** MP_STATE_MEM(gc_last_free_area): static data, outside the area and the pool. */
+const LAST_FREE_AREA = 128;
 const TABLE = 256;
 const POOL = 1024;
 const BLOCKS = 64;
@@ -39,24 +41,41 @@ const CHAIN = {
 const KINDS = [HEAD, HEAD, HEAD, HEAD, FREE, HEAD, FREE, HEAD, TAIL, FREE, HEAD, TAIL, HEAD, TAIL, TAIL, HEAD];
 
 describe("spareHeap", () => {
-  it("marks the bytes of the chain's pieces before a collection, none other, and none once let go", () => {
+  it("marks the bytes of the chain's pieces before a collection, none other; let go, frees them at once and empties each bytearray", () => {
     const { memory, kind } = heap(KINDS, CHAIN);
-    const spare = spareHeap(() => memory, AREA);
+    const spare = spareHeap(() => memory, { firstArea: AREA, lastFreeArea: LAST_FREE_AREA });
     spare.hold(at(0));
     spare.mark();
     expect(KINDS.map((_, block) => kind(block))).toEqual(KINDS.map((k, block) => (block === 10 || block === 12 ? MARK : k)));
-    // the sweep turns them back to heads (py/gc.c gc_sweep_free_blocks); let go, they stay so
+    // the sweep turns them back to heads (py/gc.c gc_sweep_free_blocks)
     const bytes = new Uint8Array(memory.buffer);
     bytes[TABLE + 2] = TAIL | (HEAD << 4) | (TAIL << 6); // blocks 8-11: 10 a head again
     bytes[TABLE + 3] = HEAD | (TAIL << 2) | (TAIL << 4) | (HEAD << 6); // 12-15
+    memory[(AREA >> 2) + 6] = 4; // gc_last_free_atb_index: the search starts at block 16
     spare.hold(0);
+    expect(KINDS.map((_, block) => kind(block))).toEqual(KINDS.map((k, block) => (block >= 10 && block <= 14 ? FREE : k)));
+    expect([Array.from(memory.subarray(at(3) >> 2, (at(3) >> 2) + 4)), Array.from(memory.subarray(at(5) >> 2, (at(5) >> 2) + 4))]).toEqual([
+      [BYTEARRAY, 1, 0, 0],
+      [BYTEARRAY, 1, 0, 0],
+    ]);
+    expect(memory[(AREA >> 2) + 6]).toBe(2); // from block 8's table byte on (py/gc.c gc_free)
     spare.mark();
-    expect([10, 12].map(kind)).toEqual([HEAD, HEAD]);
+    expect([10, 12].map(kind)).toEqual([FREE, FREE]);
+  });
+
+  it("let go, leaves a piece no longer the chain's as it is", () => {
+    const { memory, kind } = heap(KINDS, CHAIN);
+    const spare = spareHeap(() => memory, { firstArea: AREA, lastFreeArea: LAST_FREE_AREA });
+    spare.hold(at(0));
+    memory[(at(1) >> 2) + 3] = NONE; // the second tuple holds its piece no more
+    spare.hold(0);
+    expect([10, 11, 12, 13, 14].map(kind)).toEqual([FREE, FREE, HEAD, TAIL, TAIL]);
+    expect(memory[(at(5) >> 2) + 3]).toBe(at(12));
   });
 
   it("leaves a piece freed since as it is", () => {
     const { memory, kind } = heap(KINDS, CHAIN);
-    const spare = spareHeap(() => memory, AREA);
+    const spare = spareHeap(() => memory, { firstArea: AREA, lastFreeArea: LAST_FREE_AREA });
     spare.hold(at(0));
     new Uint8Array(memory.buffer)[TABLE + 3] = HEAD << 6; // blocks 12-14 free
     spare.mark();
@@ -65,7 +84,7 @@ describe("spareHeap", () => {
 
   it("marks a piece only while its tuple still holds it and it is still a bytearray owning those bytes", () => {
     const { memory, kind } = heap(KINDS, CHAIN);
-    const spare = spareHeap(() => memory, AREA);
+    const spare = spareHeap(() => memory, { firstArea: AREA, lastFreeArea: LAST_FREE_AREA });
     spare.hold(at(0));
     memory[at(3) >> 2] = 64; // block 3 reused: no bytearray now
     memory[(at(1) >> 2) + 3] = NONE; // the second tuple holds its piece no more
@@ -86,7 +105,7 @@ describe("spareHeap", () => {
       [2, [TUPLE, 3, NONE, NONE]], // no 2-tuple
     ] as const) {
       const { memory, kind } = heap(KINDS, { ...CHAIN, [block]: words });
-      const spare = spareHeap(() => memory, AREA);
+      const spare = spareHeap(() => memory, { firstArea: AREA, lastFreeArea: LAST_FREE_AREA });
       expect(() => spare.hold(at(0))).toThrow(TypeError);
       spare.mark();
       expect([10, 12].map(kind)).toEqual([HEAD, HEAD]);
@@ -95,7 +114,7 @@ describe("spareHeap", () => {
 
   it("brings back the pieces saved, as a soft reset brings back the memory", () => {
     const { memory, kind } = heap(KINDS, CHAIN);
-    const spare = spareHeap(() => memory, AREA);
+    const spare = spareHeap(() => memory, { firstArea: AREA, lastFreeArea: LAST_FREE_AREA });
     const none = spare.saved();
     spare.hold(at(1));
     const one = spare.saved();

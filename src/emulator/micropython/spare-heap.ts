@@ -12,16 +12,24 @@
  * worker marks the pieces' data blocks before each collection: the collector neither scans nor
  * frees them, as before it scanned zeros and kept them. Only while the library holds them: it
  * hands over each new spare, and none when it lets it go (_boardsim.py _hold_spare).
+ *
+ * Let go, the pieces' bytes are freed at once, as py/gc.c gc_free frees a block, each bytearray
+ * left empty (no bytes, no pointer to them): left to a collection, any stale word naming the
+ * chain (a frame's padding on the Python stack, a module's constants table allocated where a
+ * tuple of it had been) kept the pieces it reached, and a frozen import found no heap for its
+ * module (ESP8266, asyncio.gather's first use in a coroutine: MemoryError). A collection may not
+ * run there at all (collector.ts). The chain's tuples and the empty bytearrays are garbage.
  */
-import { AREA_POOL, AREA_TABLE, AT_HEAD, AT_MARK, BLOCK, BLOCKS_PER_ATB, areaHolding } from "./gc-heap.ts";
+import { AREA_POOL, AREA_TABLE, AT_HEAD, AT_MARK, BLOCK, BLOCKS_PER_ATB, areaHolding, freeObject, type HeapAreas } from "./gc-heap.ts";
 
 /** A tuple's words (py/objtuple.h mp_obj_tuple_t): type, length, items; a bytearray's (py/objarray.h mp_obj_array_t): type, typecode and free, length, items. */
 const TUPLE_LENGTH = 1;
 const TUPLE_ITEMS = 2;
+const ARRAY_LENGTH = 2;
 const ARRAY_ITEMS = 3;
 
 export interface SpareHeap {
-  /** The spare from now on: its chain's first tuple by id() (its address), (next, piece) each, the last's next None; 0: the spare let go. */
+  /** The spare from now on: its chain's first tuple by id() (its address), (next, piece) each, the last's next None; 0: the spare let go, its bytes freed. */
   hold(chain: number): void;
   /** Before a collection: each piece's head block marked. */
   mark(): void;
@@ -44,8 +52,9 @@ interface HeldPieces {
 
 const NONE_HELD: HeldPieces = { tuples: new Int32Array(0), pieces: new Int32Array(0), data: new Int32Array(0), tableBytes: new Int32Array(0), shifts: new Uint8Array(0) };
 
-/** Over the interpreter's heap, whose first area's state is at `firstArea`; `memory` reads the current memory. */
-export function spareHeap(memory: () => Int32Array, firstArea: number): SpareHeap {
+/** Over the interpreter's heap (`heap`: its areas); `memory` reads the current memory. */
+export function spareHeap(memory: () => Int32Array, heap: HeapAreas): SpareHeap {
+  const { firstArea } = heap;
   let held = NONE_HELD;
   /**
    * The tuple and bytearray types, from the library's first spare (handed over before a script
@@ -55,8 +64,27 @@ export function spareHeap(memory: () => Int32Array, firstArea: number): SpareHea
    */
   let tupleType = 0;
   let bytearrayType = 0;
+  /** Whether held piece i is still as handed over: its tuple a tuple holding it, it a bytearray owning its block. */
+  const intact = (words: Int32Array, i: number) => {
+    const { tuples, pieces, data } = held;
+    const [tuple, piece] = [tuples[i]! >> 2, pieces[i]! >> 2];
+    return words[tuple] === tupleType && words[tuple + TUPLE_ITEMS + 1] === pieces[i] && words[piece] === bytearrayType && words[piece + ARRAY_ITEMS] === data[i];
+  };
+  const letGo = () => {
+    const words = memory();
+    const bytes = new Uint8Array(words.buffer);
+    const { pieces, data, tableBytes, shifts } = held;
+    for (let i = 0; i < tableBytes.length; i++) {
+      if (!intact(words, i) || ((bytes[tableBytes[i]!]! >> shifts[i]!) & 3) !== AT_HEAD) continue;
+      const area = areaHolding(words, firstArea, data[i]!);
+      words[(pieces[i]! >> 2) + ARRAY_LENGTH] = 0;
+      words[(pieces[i]! >> 2) + ARRAY_ITEMS] = 0;
+      freeObject(words, heap, area, (data[i]! - words[(area >> 2) + AREA_POOL]!) / BLOCK);
+    }
+  };
   return {
     hold(chain) {
+      if (chain === 0) letGo();
       const words = memory();
       const bytes = new Uint8Array(words.buffer);
       /** The area whose pool holds `address` at a block's start, else 0 (None and the other constants are static data). */
@@ -94,10 +122,9 @@ export function spareHeap(memory: () => Int32Array, firstArea: number): SpareHea
     mark() {
       const words = memory();
       const bytes = new Uint8Array(words.buffer);
-      const { tuples, pieces, data, tableBytes, shifts } = held;
+      const { tableBytes, shifts } = held;
       for (let i = 0; i < tableBytes.length; i++) {
-        const [tuple, piece] = [tuples[i]! >> 2, pieces[i]! >> 2];
-        if (words[tuple] !== tupleType || words[tuple + TUPLE_ITEMS + 1] !== pieces[i] || words[piece] !== bytearrayType || words[piece + ARRAY_ITEMS] !== data[i]) continue;
+        if (!intact(words, i)) continue;
         const at = tableBytes[i]!;
         const shift = shifts[i]!;
         if (((bytes[at]! >> shift) & 3) === AT_HEAD) bytes[at] = bytes[at]! | (AT_MARK << shift);

@@ -10,6 +10,7 @@ import { DATA_BYTES, DATA_CALLS, LENT_BYTES, LentData, READ } from "./data-chann
 import type { HostReply, WorkerInput, WorkerOutcome } from "./protocol.ts";
 import { type Collector, findCollector } from "./collector.ts";
 import { type LibraryFirst, libraryFirst } from "./library-first.ts";
+import { type HeldFree, heldFree } from "./held-free.ts";
 import { type SpareHeap, spareHeap } from "./spare-heap.ts";
 import { hideBuiltinModules, type ModuleTable, offerBoardModules, useModuleTable } from "./builtin-module-map.ts";
 import { inFirmwareOrder } from "./import-completion.ts";
@@ -234,6 +235,7 @@ let schedQueue!: SchedQueue;
 let collector!: Collector;
 let library!: LibraryFirst;
 let spare!: SpareHeap;
+let scriptFree!: HeldFree;
 let report!: MemoryReport;
 
 /** The interpreter's output since `capture` began (micropython.qstr_info()'s), as text; the capture ends. */
@@ -248,6 +250,13 @@ function memoryFigures(what: unknown, arg: unknown): number | string {
   switch (what) {
     case "alloc": // gc.mem_alloc(): the board's heap less its free bytes (py/modgc.c gc_mem_alloc: gc_info's used)
       return input.heapBytes - collector.freeBytes();
+    case "holdable": {
+      // The next piece a hold of the library's takes (_boardsim.py _fill): the largest free block, at
+      // most the free bytes beyond `arg`, so that no allocation of it fails. One pass over the
+      // allocation table per piece: with gc.mem_free() beside it, the heap trim at start-up took twice as long.
+      const { free, largest } = collector.freeAndLargest();
+      return Math.max(0, Math.min(largest, free - checked(arg, isIndex)));
+    }
     case "mark":
       report.mark();
       return 0;
@@ -294,6 +303,7 @@ function collectGarbage(): void {
     callDepth()[0] = 0;
     collector.markStack.arm();
     spare.mark();
+    scriptFree.mark();
     library.around(() => wasm.proxy_c_to_js_lookup_attr(lookup.dict, lookup.key, lookup.out));
     if (scriptStarted) collector.markStack.count(); // the library's own at start-up are not the script's
     callDepth()[0] = saved; // the collection may have grown the memory
@@ -425,10 +435,6 @@ const bridge = {
   collect(): void {
     collectGarbage();
   },
-  /** Whether a collection may run here (_host.py runs deferred work that collects only then). */
-  mayCollect(): boolean {
-    return scriptStarted && heldBlocks() !== null;
-  },
   /** The pin area (_host.py _pins: a bytearray's bytes), once at the library's import. */
   pins(address: unknown, length: unknown): void {
     const span = bytesSpan(address, length);
@@ -448,6 +454,12 @@ const bridge = {
   /** The held spare (_host.py spare): its chain by id(), 0 once let go. */
   spare(chain: unknown): void {
     spare.hold(checked(chain, isIndex));
+  },
+  /** Through a frozen import (_host.py hold_free): every free block held (true), then free again (false). */
+  holdFree(on: unknown): void {
+    if (on === true) scriptFree.hold();
+    else if (on === false) scriptFree.release();
+    else throw new TypeError("invalid bridge argument");
   },
   /** Once, before the library loads (see below): the built-in module table's entries of these modules take the key `empty`. */
   hideBuiltinModules(empty: unknown, ...modules: unknown[]): void {
@@ -580,7 +592,8 @@ callDepthAddress = findCallDepth();
 pythonStack = findPythonStack(() => new Int32Array(sandboxed.buffer()), depthSnapshots, depthWindowStart);
 collector = findCollector({ mp, wasm, sandboxed, callDepthAddress, counts: input.collections });
 library = libraryFirst(() => new Int32Array(sandboxed.buffer()), collector.dictLocals);
-spare = spareHeap(() => new Int32Array(sandboxed.buffer()), collector.firstArea);
+spare = spareHeap(() => new Int32Array(sandboxed.buffer()), collector);
+scriptFree = heldFree(() => new Int32Array(sandboxed.buffer()), collector);
 // The port's bridges to JavaScript out of the built-in module table, which tab completion lists
 // (builtin-module-map.ts). One expression, no name bound: a global more in __main__ grew its table,
 // and the Pico W's .py echo then filled py/gc.c's mark stack (mark-stack.ts).
@@ -649,6 +662,7 @@ for (;;) {
   }
   start.restore();
   spare.restore(spareAtStart);
+  scriptFree.forget();
   restored = true;
   resetBridge();
   Atomics.store(signal, 1, 0);

@@ -118,9 +118,9 @@ def _offer_board_modules(bridge, names, extensible):
     # (builtin-module-map.ts), an extensible one the extensible table. Completion looks only
     # for the name: a module not loaded yet stands as None. Each name is a qstr, interned here (the
     # listing's order is the firmware's, import-completion.ts). uctypes and sys, json (_host's): the
-    # interpreter's own, in each table. Its garbage is collected before the library's next objects
-    # are placed: left, it moved them, and the ESP8266's heap after start-up no longer had room for
-    # mip's 768 bytes (net-modules.test.ts "esp8266: mip installs").
+    # interpreter's own, in each table. Its garbage is collected before the library's next modules
+    # load, as between setup's imports: left, the library passed its room and py/gc.c added a second
+    # heap area (169 KB more on an ESP8266, held as spare, its table swept at every collection).
     for table, known, other in ((0, _host.uctypes, _host.sys), (1, _host.json, None)):
         added = []
         for name in names:
@@ -634,41 +634,36 @@ def _hold_all_but(keep_free):
 
 
 def _hold(keep_free):
-    if _reserved is None:
+    if _reserved is None:  # else the board's heap, reserved before the library loaded (setup)
         _reserve(keep_free)
     held = _fill(None, 0)  # every hole around the reserved block
     _reserve(0)  # let go (stored and cleared in their own frames: no stale reference left on this one)
     _gc.collect()
-    return _fill(_fill(held, keep_free), keep_free)  # the second takes what the first's failed tries left
+    return _fill(held, keep_free)  # what the reserved block has beyond `keep_free`
 
 
+# Each block the holds allocate is sized from the heap's largest free block, which the worker reads
+# from the allocation table (_host.memory("holdable")), so no allocation of theirs fails: a failed
+# try left ≈ 160 bytes of garbage (its bytearray object, the MemoryError and its traceback), and
+# those holes, collected inside the script's held block, took a frozen module's objects there
+# (ESP32, `import requests`: 84 KB in one block of 111 KB free).
 def _reserve(size):
-    # The largest free block up to `size`, in steps of 1/1024: with 1/8 a frozen import could leave
-    # the script kilobytes short of the free heap it had (_retake), with 1/64 up to 1/64 of it
-    # (an ESP8266 script ≈ 550 bytes, as the library's own size fell). Only failed tries: a block
-    # taken and dropped would stay until the next safe point, and the port would add heap for the
-    # next try (py/gc.c gc_try_add_heap) while the memory may still grow.
+    # One block of `size` bytes, or of the largest free block less its object's own block.
     global _reserved
     _reserved = None
-    while size >= 16 and _reserved is None:
-        try:
-            _reserved = bytearray(size)
-        except MemoryError:
-            size -= max(16, size // 1024)
+    size = min(size, _host.memory("holdable", 0) - 16)
+    if size >= 16:
+        _reserved = bytearray(size)
 
 
 def _fill(held, keep_free):
     # Pieces, largest first, each in the lowest hole it fits, until `keep_free` bytes are free: a
-    # chain of 2-tuples (one 16-byte block each, so even the smallest hole is taken).
-    size = _gc.mem_free() - keep_free
+    # chain of 2-tuples (one 16-byte block each, so even the smallest hole is taken), a piece's
+    # bytearray object and its tuple two blocks of its size.
+    size = _host.memory("holdable", keep_free)
     while size >= 16:
-        try:
-            held = (held, bytearray(size - 32) if size >= 64 else None)
-        except MemoryError:
-            size //= 2
-        else:
-            size = min(size, _gc.mem_free() - keep_free)
-    _gc.collect()
+        held = (held, bytearray(size - 32) if size >= 64 else None)
+        size = _host.memory("holdable", keep_free)
     return held
 
 
@@ -690,18 +685,48 @@ def __import__(name, *args):
     if name.split(".")[0] not in _FROZEN or name in sys.modules or name in _held or _ballast is None:
         return _native_import(name, *args)
     _gc.collect()
+    # The script's free blocks are held through the import (by the worker, held-free.ts), and only
+    # the spare let go (its bytes freed at once, spare-heap.ts): the module compiles into the
+    # spare's holes, and the script gets its free blocks back as they were. Let go with the spare,
+    # they took the module's objects: taking back as many bytes left only the smallest holes free
+    # (ESP8266, `import requests`: 37 KB free, no 1000 bytes in one block). Neither needs a
+    # collection, which may not run here: under a built-in that calls back into Python (collector.ts,
+    # `list(map(lambda _: asyncio.gather, ...))`) the import's garbage, freed by a later collection,
+    # then adds itself to gc.mem_free() (ESP8266: ≈ 9 KB; not held again, left).
     free_before = _gc.mem_free()
-    _hold_spare(None)
-    _gc.collect()
+    _host.hold_free(True)
+    script_free = True
     try:
-        return _host.untimed(_native_import, name, *args)
+        _hold_spare(None)
+        try:
+            return _host.untimed(_native_import, name, *args)
+        except MemoryError:
+            # The spare's holes are too few for the module: it takes the script's blocks too.
+            _host.hold_free(False)
+            script_free = False
+            _gc.collect()
+            return _host.untimed(_native_import, name, *args)
     finally:
-        # Taken back at a later host call where the worker may collect (_host.run_deferred): inside
-        # the import, C alone holds the heap block of the import hook's arguments (_import_as_firmware's
-        # closure, py/objclosure.c closure_call), which a collection there freed under C's feet.
-        # Deferred only once the import is done: a host call inside it (the import order asking the
-        # flash after the script wrote a file) took the heap back before the module compiled.
-        _host.defer(lambda: _retake(free_before))
+        # Taken back here, once the import is done (a host call inside it, the import order asking
+        # the flash after the script wrote a file, took the heap back before the module compiled),
+        # not at a later host call: dir(asyncio), whose __getattr__ imports its parts, ran out of
+        # heap between two names then. What the import left free is the spare again, then the
+        # script's blocks are let go; if the import took them too, as many bytes as the script
+        # had are left free, in one block if they can be.
+        try:
+            _gc.collect()
+            _hold_spare_again(0 if script_free else free_before)
+        finally:
+            if script_free:
+                _host.hold_free(False)
+        _host.clear_stack()
+
+
+def _hold_spare_again(keep_free):
+    # In frames above the import hook's, whose words naming the new spare's chain it clears after
+    # (python-stack.ts): left in its own frame, a later frame's padding could keep one (py/bc.c
+    # zeroes a frame's slots, not its padding), and with it the chain's tuples once let go.
+    _hold_spare(_hold_all_but(keep_free))
 
 
 def _import_frozen_without_heap():
@@ -719,11 +744,6 @@ def _prepare_firmware():
     _script = None
     _import_frozen_without_heap()
     _host.memory("mark")  # the board's heap: what mem_info() counts
-
-
-def _retake(free_before):
-    _gc.collect()
-    _hold_spare(_hold_all_but(free_before))
 
 
 def _mark_board_heap():

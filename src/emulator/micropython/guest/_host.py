@@ -11,26 +11,9 @@ from micropython import schedule as _native_schedule
 from gc import collect as _native_collect  # the interpreter's: only asks for a collection (see _gc.py)
 
 
-# Work that must wait for a host call of the script, where collecting garbage is safe (see defer()).
-deferred = []
-
-
-def defer(fn):
-    """Runs fn at the script's next host call where the worker may collect garbage anyway."""
-    deferred.append(fn)
-
-
 # The library's own imports at run time (vfs's FAT driver at its first use): the import hook
 # (_boardsim._import_as_firmware) lets them reach its private modules, as while a module loads.
 own_imports = [0]
-
-
-def run_deferred():
-    # Only where the worker may collect (not under a with block's __exit__ on its way out, nor a
-    # call whose argument block it cannot pin, pinned-args.ts): elsewhere the collections fn asks
-    # for would not run, and what it holds would stay held.
-    while deferred and _may_collect():
-        deferred.pop()()
 
 
 def _bridge(js):
@@ -67,8 +50,6 @@ def _bridge(js):
             # The bridge's own work is not the script's: the worker does not count it as busy time.
             js_pause()
             try:
-                if _constructing[0] == 0:
-                    run_deferred()  # it may collect garbage: not while C alone holds objects (see constructor)
                 text = json.dumps(args)
                 if "nan" in text or "inf" in text:
                     # JSON has no NaN or infinity: they cross tagged, for the host to refuse as the firmware does.
@@ -98,8 +79,6 @@ def _bridge(js):
             # A socket data call without JSON (data-channel.ts): ints in, a count or the bytes read out.
             js_pause()
             try:
-                if _constructing[0] == 0:
-                    run_deferred()  # it may collect garbage: not while C alone holds objects (see constructor)
                 address = uctypes.addressof(mv) if mv is not None and len(mv) else 0
                 r = js_data(op, fd, size, address, 0 if mv is None else len(mv), _constructing[0] == 0)
                 if type(r) is str:
@@ -152,8 +131,8 @@ def _bridge(js):
         # gc.mem_free()'s count (see _gc.py), by the worker.
         return js_free_bytes()
 
-    js_soft_reset, js_raw_output, js_gc_threshold, may_collect = js.softReset, js.rawOutput, js.gcThreshold, js.mayCollect
-    js_free_bytes, js_memory, clear_stack, js_spare = js.freeBytes, js.memory, js.clearStack, js.spare
+    js_soft_reset, js_raw_output, js_gc_threshold = js.softReset, js.rawOutput, js.gcThreshold
+    js_free_bytes, js_memory, clear_stack, js_spare, hold_free = js.freeBytes, js.memory, js.clearStack, js.spare, js.holdFree
 
     def spare(held):
         # The held spare (_boardsim.py _hold_spare: a chain of (next, bytearray) tuples), for the
@@ -170,7 +149,7 @@ def _bridge(js):
     js.pins(uctypes.addressof(_pins), len(_pins))
     call_fns = (js_pause, js_call, js_resume, read_reply)
     data_fns = (js_pause, js_data, js_resume, read_reply)
-    return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, may_collect, memory, clear_stack, spare, js.interrupt, json.loads(js.lent())
+    return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, memory, clear_stack, spare, hold_free, js.interrupt, json.loads(js.lent())
 
 
 # The worker collects garbage at host calls, but not while an instance is being constructed with
@@ -229,7 +208,7 @@ def _bytes_at(address, n):
         return uctypes.bytes_at(address, n)
 
 
-call, _data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, _may_collect, memory, clear_stack, spare, _interrupt, lent = _bridge(__import__("_boardsim_js"))
+call, _data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, memory, clear_stack, spare, hold_free, _interrupt, lent = _bridge(__import__("_boardsim_js"))
 del _bridge  # run once: kept, the table of its 15 nested functions' code was marked at every collection
 # Where the lent copy's parts start (data-channel.ts LentData.layout: words, reply region,
 # read-ahead, sends, end): a recv data call's bytes are in the reply region (_hostdata.py views the rest).

@@ -16,7 +16,7 @@
 # adding objects to the library.
 import uctypes
 from micropython import const
-from _host import READ, RECV, SENDALL, _bytes_at, _data, _new_bytes, call, deferred, lent
+from _host import READ, RECV, SENDALL, _bytes_at, _data, _new_bytes, call, lent
 
 # The lent copy (data-channel.ts LentData): Int32 words (the read-ahead of socket _AHEAD_FD, bytes
 # [_AHEAD_START, _AHEAD_END); the send buffer of socket _SEND_FD, _SEND_USED bytes of _SEND_ROOM in
@@ -56,7 +56,7 @@ def recv(stream, size):
         _int(size)  # its TypeError
     fd = stream._fd
     w = _words
-    if w[_AHEAD_FD] == fd and size > 0 and not deferred:
+    if w[_AHEAD_FD] == fd and size > 0:
         start = w[_AHEAD_START]
         n = w[_AHEAD_END] - start
         if n > 0:
@@ -81,7 +81,7 @@ def readinto(stream, buf, nbytes=None):
     n = readinto_size(mv, nbytes)
     fd = stream._fd
     w = _words
-    if w[_AHEAD_FD] == fd and n > 0 and not deferred:
+    if w[_AHEAD_FD] == fd and n > 0:
         start = w[_AHEAD_START]
         if w[_AHEAD_END] - start >= n:
             try:
@@ -159,10 +159,9 @@ def sender(op, name):
         fd = stream._fd
         w = _words
         # Kept in the send buffer the host lent, one record per call, unless print() output waits
-        # (the worker sets _SEND_FD to -1 meanwhile: the data call writes it first) or deferred
-        # work is due. Each record starts 8-byte aligned (_SEND_USED is where the next one may
+        # (the worker sets _SEND_FD to -1 meanwhile: the data call writes it first). Each record starts 8-byte aligned (_SEND_USED is where the next one may
         # start; the padding counts against the room): a misaligned copy is a slow one.
-        if w[_SEND_FD] == fd and n > 0 and not deferred:
+        if w[_SEND_FD] == fd and n > 0:
             used = w[_SEND_USED]
             count = w[_SEND_COUNT]
             if n <= w[_SEND_ROOM] - used and count < _MAX_SENDS:
@@ -181,7 +180,7 @@ class _Buffer(dict):
     # What crosses is {"__b": [address, length]} (json.dumps prints the dict); the view rides along
     # so the bytes stay alive as long as the argument does: through the whole call(), whose
     # arguments the caller's frame holds until the reply. The bridge may collect garbage before
-    # the host reads them (run_deferred(), a host call made while later arguments are built), and a
+    # the host reads them (a host call made while later arguments are built), and a
     # str's encoding has no other reference.
     pass
 

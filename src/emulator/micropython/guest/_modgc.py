@@ -4,7 +4,7 @@
 # the heap grow.
 from gc import disable, enable, isenabled
 import gc as _native
-from _host import collect as _collect, run_deferred as _run_deferred, gc_threshold as _gc_threshold, free_bytes as _free_bytes, memory as _memory
+from _host import collect as _collect, gc_threshold as _gc_threshold, free_bytes as _free_bytes, memory as _memory
 # The script's threshold as the firmware keeps it: -1 until set (py/gc.c gc_init); the worker sets
 # the interpreter's own from the free heap and this (see collector.ts).
 _threshold = [-1]
@@ -19,18 +19,15 @@ def threshold(*args):
 
 
 def mem_free():
-    _run_deferred()  # the heap as the board has it, after an import of a frozen library
     # The free blocks of the allocation table, as the interpreter's gc_info() counts them (py/gc.c),
     # without its growth allowance; counted by the worker a word at a time (collector.ts): gc_info()
-    # reads it a block at a time, ≈ 0.8 ms for a 1 MiB heap, and the library's heap trim
-    # (_boardsim._fill) asks hundreds of times at each start.
+    # reads it a block at a time, ≈ 0.8 ms for a 1 MiB heap.
     return _free_bytes()
 
 
 def mem_alloc():
     # gc_info's used bytes (py/modgc.c gc_mem_alloc): the board's heap less its free bytes, not
     # the library's blocks the interpreter's own counts.
-    _run_deferred()
     return _memory("alloc")
 
 

@@ -4,7 +4,7 @@
 import micropython as _native
 from array import array as _array
 import _host
-from _host import call as _call, memory as _memory, run_deferred as _run_deferred
+from _host import call as _call, memory as _memory
 from _modgc import collect as _collect
 
 # The port's figures (ints, no objects for the collector to mark at each collection).
@@ -46,7 +46,6 @@ def mem_info(*args):
     if len(args) > 1:
         raise TypeError("function expected at most 1 arguments, got %d" % len(args))
     stack = _native.stack_use() - _CALL
-    _run_deferred()
     print("stack: %d out of %d" % (stack, _STACK_LIMIT))
     total, free, one, two, largest, largest_free = _memory("counts").split()
     # The ESP32's heap grows by splits (the IDF's largest free block), gc.mem_free() adds that
