@@ -59,8 +59,9 @@ export interface HeapAreas {
  * As py/gc.c gc_free (v1.27.0 950-982) frees an object: its head `block` of `area` and the tail
  * blocks after it; gc_alloc's next search starts no higher in that area, and from the first area
  * when it started in another (gc_alloc, 797-825, searches the areas from gc_last_free_area on,
- * which its last 1-block allocation set). Every board's heap has two areas by the time a script
- * runs (the second added while the library loaded, py/gc.c gc_try_add_heap).
+ * which its last 1-block allocation set). A board's heap is one area when its script runs
+ * (worker.ts LIBRARY_ALLOWANCE; counted on the Pico W and ESP8266), but the port may add one
+ * (py/gc.c gc_try_add_heap).
  */
 export function freeObject(words: Int32Array, { firstArea, lastFreeArea }: HeapAreas, area: number, block: number): void {
   const bytes = new Uint8Array(words.buffer);
