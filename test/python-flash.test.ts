@@ -72,6 +72,25 @@ print(os.stat("log.txt")[6], gc.mem_free() > 20000)
     expect(output).toBe("helper.py /lib/deep.py\n" + "18890 True\n");
   });
 
+  it("esp32: os.listdir() of a folder of 420 files with 45-character names lists them all (a reply of 27 KB)", async () => {
+    // The firmware lists them (extmod/vfs.c:435-443 mp_vfs_listdir); here the host's reply is
+    // longer than the glue can hand over as one string once the heap is capped (worker.ts REPLY_TEXT_MAX).
+    const { output, outcome } = await runScript(
+      `import os
+os.mkdir("d")
+for i in range(420):
+    with open("d/file_with_a_much_longer_name_than_usual_%04d.txt" % i, "w") as f:
+        pass
+names = os.listdir("d")
+print(len(names), names[0], names[-1])
+`,
+      "esp32",
+      "main.py",
+    );
+    expect(outcome).toEqual({ kind: "finished" });
+    expect(output).toBe("420 file_with_a_much_longer_name_than_usual_0000.txt file_with_a_much_longer_name_than_usual_0419.txt\n");
+  });
+
   // A library of the student's that imports the firmware's frozen modules (microdot_asyncio's
   // `import uasyncio`, a helper's `import dht`) gets them, as the script's own import does.
   it.each(["pico_w", "esp32"])("%s: a module on the flash imports the frozen dht and asyncio", async (board) => {

@@ -171,9 +171,12 @@ export function bootFirmware(ctx: WorkerContext, boot: BoardBoot): WorkerOutcome
   /**
    * The text _board.run_file runs (`given`): in __main__'s _main, a JavaScript array of pieces
    * that it joins (each piece becomes a str as it is read). A text of tens of KB did not arrive
-   * whole (each string goes through a buffer the glue mallocs; exact cause not found): a --script
-   * of 61 KB in two 32 KB pieces compiled with its first piece replaced by the second (a
-   * SyntaxError), one of 91 KB at once made the interpreter trap and the board stop.
+   * whole: the glue copies each string through a buffer it mallocs without checking for 0
+   * (micropython.mjs proxy_convert_js_to_mp_obj_jsside), and once the heap is capped malloc has
+   * only worker.ts MALLOC_RESERVE (16 KiB) left, so a longer string was written at address 0: a
+   * --script of 61 KB in two 32 KB pieces compiled with its first piece replaced by the second (a
+   * SyntaxError), one of 91 KB at once made the interpreter trap and the board stop. A piece of
+   * TEXT_PIECE characters is at most 12 KB of UTF-8.
    */
   const setMain = (text: string) => {
     const pieces: string[] = [];

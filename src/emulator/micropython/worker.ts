@@ -246,7 +246,7 @@ function endCapture(): string {
 }
 
 /** What the board's memory reports read (_micropython.py, _modgc.py), by `what`. */
-function memoryFigures(what: unknown, arg: unknown): number | string {
+function memoryFigures(what: unknown, arg: unknown): number | string | string[] {
   switch (what) {
     case "alloc": // gc.mem_alloc(): the board's heap less its free bytes (py/modgc.c gc_mem_alloc: gc_info's used)
       return input.heapBytes - collector.freeBytes();
@@ -280,7 +280,7 @@ function memoryFigures(what: unknown, arg: unknown): number | string {
       // qstr_info(1)'s output: the board's figures, then every name its Q(name) lines give
       const text = endCapture();
       const { pools, count, dataBytes, totalBytes } = report.qstrs(text);
-      return [[pools, count, dataBytes, totalBytes].join(" "), ...Array.from(text.matchAll(/^Q\((.*)\)$/gm), (m) => m[1])].join("\n");
+      return [[pools, count, dataBytes, totalBytes].join(" "), ...Array.from(text.matchAll(/^Q\((.*)\)$/gm), (m) => m[1]!)];
     }
     default:
       throw new TypeError("invalid bridge argument");
@@ -352,14 +352,58 @@ function bytesAt(span: unknown): Uint8Array {
   return memory().slice(address, address + length);
 }
 
-/** A host call's reply as JSON for _host.py (bytes as blobs it copies with `blob`); "s": 1 callbacks due, 2 and woken for them. */
+/**
+ * The longest reply that crosses as a string. The glue turns a JavaScript string into a Python str
+ * through a buffer it mallocs and does not check (micropython.mjs proxy_convert_js_to_mp_obj_jsside:
+ * `_malloc(len + 1)`, then stringToUTF8), and after capHeap() malloc has only MALLOC_RESERVE left:
+ * a longer reply (os.listdir of a few hundred files) failed with a MemoryError or wrote over memory
+ * at address 0. At most 3 UTF-8 bytes a UTF-16 unit: 12 KB, within the reserve. Also the most
+ * characters of one piece of a longer reply (longReply).
+ */
+const REPLY_TEXT_MAX = 4096;
+const utf8 = new TextEncoder();
+
+/** JSON.stringify's replacer for a reply: bytes as a blob _host.py copies with `blob`. */
+const blobbed = (_key: string, value: unknown) => (value instanceof Uint8Array ? { __b: [blobs.push(value) - 1, value.length] } : value);
+
+/** A host call's reply as JSON for _host.py; "s": 1 callbacks due, 2 and woken for them. */
 function encodeReply(answer: HostReply): string {
   blobs = [];
-  return "error" in answer
-    ? JSON.stringify({ e: [answer.error.pyType, answer.error.pyArgs] })
-    : JSON.stringify({ v: answer.value, ...(answer.scheduled ? { s: answer.woken ? 2 : 1 } : {}) }, (_key, value) =>
-        value instanceof Uint8Array ? { __b: [blobs.push(value) - 1, value.length] } : value,
-      );
+  const text =
+    "error" in answer
+      ? JSON.stringify({ e: [answer.error.pyType, answer.error.pyArgs] })
+      : JSON.stringify({ v: answer.value, ...(answer.scheduled ? { s: answer.woken ? 2 : 1 } : {}) }, blobbed);
+  return text.length <= REPLY_TEXT_MAX ? text : longReply(answer, text);
+}
+
+/**
+ * A reply longer than REPLY_TEXT_MAX, as blobs _host.py read_long copies into one buffer in its
+ * heap and decodes one at a time, {"p": [first blob, blobs, longest]}: a list value's items in
+ * pieces of about REPLY_TEXT_MAX characters, each a JSON list, or ("w") the whole reply as one.
+ */
+function longReply(answer: HostReply, text: string): string {
+  const list = "value" in answer && Array.isArray(answer.value);
+  if (list) blobs = []; // the items' bytes again, as the items are encoded again
+  const items = list ? (answer.value as HostValue[]).map((item) => JSON.stringify(item, blobbed) ?? "null") : [text];
+  const first = blobs.length;
+  let longest = 0;
+  let piece: string[] = [];
+  let size = 0;
+  const flush = () => {
+    const bytes = utf8.encode(`[${piece.join(",")}]`);
+    blobs.push(bytes);
+    longest = Math.max(longest, bytes.length);
+    piece = [];
+    size = 0;
+  };
+  for (const item of items) {
+    if (piece.length > 0 && size + item.length > REPLY_TEXT_MAX) flush();
+    piece.push(item);
+    size += item.length + 1;
+  }
+  flush();
+  const marks = !list ? { w: 1 } : answer.scheduled ? { s: answer.woken ? 2 : 1 } : {};
+  return JSON.stringify({ p: [first, blobs.length - first, longest], ...marks });
 }
 
 /** Integer values the bridge returns as value × 2 + (callbacks due), a number Python reads with no JSON (the glue converts integers through 32 bits). */
@@ -429,8 +473,11 @@ const bridge = {
   lent(): string {
     return JSON.stringify(lent.layout());
   },
-  blob(index: unknown, address: unknown): void {
-    memory().set(blobs[checked(index, isIndex)]!, checked(address, isIndex));
+  /** Copies blob `index` to `address`; returns its length. */
+  blob(index: unknown, address: unknown): number {
+    const bytes = blobs[checked(index, isIndex)]!;
+    memory().set(bytes, checked(address, isIndex));
+    return bytes.length;
   },
   collect(): void {
     collectGarbage();
@@ -491,7 +538,9 @@ const bridge = {
   },
   /** gc.mem_alloc(), micropython.mem_info() and qstr_info(): the board's part of the memory (memoryFigures). */
   memory(what: unknown, arg: unknown = null): number | string {
-    return memoryFigures(what, arg);
+    const figures = memoryFigures(what, arg);
+    // Texts as a reply: qstr_info(1)'s names are as many as the script made, a long list crosses in pieces (encodeReply).
+    return typeof figures === "number" ? figures : encodeReply({ value: figures, instant: true });
   },
   /** gc.threshold(n) of the script, in bytes as py/modgc.c keeps it (-1: none). */
   gcThreshold(bytes: unknown): void {
@@ -606,7 +655,7 @@ const moduleRooms = [0, 1].map(() => ({ address: wasm.malloc(MODULE_TABLE_ENTRIE
 /** The built-in module tables with the board's modules (offerBoardModules), in place while the REPL completes. */
 const moduleTables: ModuleTable[] = [];
 const lent = new LentData(input.data, wasm.malloc(LENT_BYTES), () => sandboxed.buffer());
-const key = new TextEncoder().encode("__name__\0"); // an interned name: the lookup allocates nothing
+const key = utf8.encode("__name__\0"); // an interned name: the lookup allocates nothing
 lookup.key = wasm.malloc(key.length);
 memory().set(key, lookup.key);
 lookup.out = wasm.malloc(12);

@@ -30,14 +30,30 @@ def _bridge(js):
         return bytes(buf)
 
     def decode(value):
-        if isinstance(value, list):
-            return [decode(v) for v in value]
+        # In place: a copy of each list and dict was a second of each in the heap (a long reply's
+        # too, while no collection can run: os.listdir's loop in C, see read_long).
         if isinstance(value, dict):
             if "__b" in value:
                 return blob(*value["__b"])
             if "__f" in value:
                 return float(value["__f"])
-            return {k: decode(v) for k, v in value.items()}
+            for k in value:
+                value[k] = decode(value[k])
+        elif isinstance(value, list):
+            for i in range(len(value)):
+                value[i] = decode(value[i])
+        return value
+
+    def read_long(first, count, longest):
+        # A long reply (worker.ts encodeReply): the value's list in pieces, each a JSON list of its
+        # items, copied one after another into one buffer (the heap pays for the longest piece, not
+        # for the whole text, which the firmware never has) and read there (json reads any buffer,
+        # extmod/modjson.c:360-362). Under os.listdir() no collection runs until it returns (C holds
+        # its list, worker.ts collectGarbage): the whole text in the heap did not fit there.
+        buf = memoryview(bytearray(longest))
+        value = []
+        for index in range(first, first + count):
+            value.extend(json.loads(buf[: js_blob(index, uctypes.addressof(buf))]))
         return value
 
     # call() and data() close over one tuple, not each function: a closure called with more than
@@ -69,6 +85,12 @@ def _bridge(js):
 
     def read_reply(text):
         reply = json.loads(text)
+        if "p" in reply:
+            # A long reply (worker.ts encodeReply): its value's list in pieces, or ("w") the whole reply in one.
+            value = read_long(*reply["p"])
+            if "w" not in reply:
+                return decode(value), reply.get("s", 0)
+            reply = value[0]
         if "e" in reply:
             raise exception(*reply["e"])
         return decode(reply["v"]), reply.get("s", 0)  # 1: callbacks due, 2: and woken for them
@@ -144,7 +166,8 @@ def _bridge(js):
     def memory(what, arg=None):
         # The board's part of the memory as gc.mem_alloc(), micropython.mem_info() and qstr_info()
         # show it (see _micropython.py), by the worker.
-        return js_memory(what, arg)
+        figures = js_memory(what, arg)
+        return read_reply(figures)[0] if type(figures) is str else figures
 
     js.pins(uctypes.addressof(_pins), len(_pins))
     call_fns = (js_pause, js_call, js_resume, read_reply)

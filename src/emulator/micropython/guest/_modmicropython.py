@@ -66,7 +66,7 @@ def qstr_info(*args):
     try:
         _native.qstr_info(*args)
     finally:
-        names = _memory("qstrs").split("\n")
+        names = _memory("qstrs")
     figures = names.pop(0).split()
     print("qstr pool: n_pool=%s, n_qstr=%s, n_str_data_bytes=%s, n_total_bytes=%s" % tuple(figures))
     if names:
