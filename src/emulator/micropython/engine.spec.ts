@@ -158,11 +158,17 @@ print(free)
     expect(freeOn8266).toBeLessThanOrEqual(37_952);
     expect(freeOn8266).toBeGreaterThan(37_952 - 4096);
 
-    // Uncaught, with the heap full: the traceback is still made and printed (the board hung in a
-    // fatal error of the interpreter where the heap left no room to make it).
+    // Uncaught, with the heap full: the exception is still made and printed (the board hung in a
+    // fatal error of the interpreter where the heap left no room to make it). Its message and
+    // traceback need a few bytes the full heap may not have left, as on the firmware: without room
+    // for the message's str object the exception has no args (py/objexcept.c v1.23.0 497-499), and
+    // a traceback that cannot be stored is left out (mp_obj_exception_add_traceback); which one a
+    // board shows depends on the bytes left below 1 KB.
     for (const board of ["esp8266", "pico_w"]) {
       const { outcome } = await runPy(`x = []\nwhile True:\n    x.append(bytearray(1024))\n`, board);
-      expect(outcome).toMatchObject({ kind: "raised", pyType: "MemoryError", traceback: expect.arrayContaining(["MemoryError: memory allocation failed, allocating 1024 bytes"]) });
+      expect(outcome).toMatchObject({ kind: "raised", pyType: "MemoryError" });
+      if (outcome.kind !== "raised") throw new Error("not raised");
+      expect(outcome.traceback.at(-1)).toMatch(/^MemoryError: (memory allocation failed, allocating 1024 bytes)?$/);
     }
   });
 
