@@ -100,6 +100,8 @@ def _hide(names):
             hide(value)
         elif kind is type:
             _class(value)
+        elif type(kind) is type and "__qualname__" in kind.__dict__:
+            _class(kind)  # an object of a class of the library's (sys.stdout): the firmware's is a C object
 
 
 def _function(value):
