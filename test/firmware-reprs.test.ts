@@ -79,6 +79,29 @@ describe("reprs and type names", () => {
     expect(lines).toEqual(["<io.FileIO 0> <io.FileIO 1> <io.FileIO 2> <class 'FileIO'> <class 'FileIO'>", "<io.FileIO 0> <io.FileIO 0>"]);
   });
 
+  // sys.stdout is a C object (shared/runtime/sys_stdio_mphal.c:123-134): its type has no parent slot,
+  // so __bases__ is (object,) (py/objtype.c type_attr 1038-1051), and dir() probes every name
+  // (py/modbuiltins.c:168-178): __class__ (py/runtime.c:1186), __next__ (the type's
+  // MP_TYPE_FLAG_ITER_IS_STREAM, py/runtime.c:1193) and the locals table (sys_stdio_mphal.c:100-112),
+  // one `buffer` for all three. Here it showed IOBase as its base and the host stream it wrapped.
+  it.each(["pico_w", "esp32", "esp8266"])("%s: sys.stdout's type derives from object and dir() lists the firmware's stdio table", async (board) => {
+    const lines = await printed(
+      board,
+      `import sys
+print(type(sys.stdout).__bases__, type(sys.stdout.buffer).__bases__, sys.stdin.buffer is sys.stdout.buffer)
+print(sorted(dir(sys.stdout)))
+print(sorted(dir(type(sys.stdout))))
+print([name for name in ("_native", "_number", "_raw", "flush", "fileno") if hasattr(sys.stdout, name) or hasattr(sys.stdout.buffer, name)])
+`,
+    );
+    expect(lines).toEqual([
+      "(<class 'object'>,) (<class 'object'>,) True",
+      "['__class__', '__enter__', '__exit__', '__next__', 'buffer', 'close', 'read', 'readinto', 'readline', 'readlines', 'write']",
+      "['__bases__', '__class__', '__dict__', '__enter__', '__exit__', '__name__', 'buffer', 'close', 'read', 'readinto', 'readline', 'readlines', 'write']",
+      "[]",
+    ]);
+  });
+
   it.each(["pico_w", "esp32", "esp8266"])("%s: a file shows LittleFS's <io.TextIOWrapper> / <io.FileIO>", async (board) => {
     const lines = await printed(board, `f = open("x.txt", "w")\nprint(f, type(f))\nf.close()\nf = open("x.txt", "rb")\nprint(f, type(f))\nf.close()\n`);
     // extmod/vfs_lfsx_file.c:44-48 (file_print), 219-240 (the two types)

@@ -100,6 +100,8 @@ def _hide(names):
             hide(value)
         elif kind is type:
             _class(value)
+        elif type(kind) is type and "__qualname__" in kind.__dict__:
+            _class(kind)  # an object of a class of the library's (sys.stdout): the firmware's is a C object
 
 
 def _function(value):
@@ -147,7 +149,7 @@ def _flatten(cls):
     # no parent slot (py/objtype.c v1.23.0 type_attr 1038-1051; MICROPY_CPYTHON_COMPAT on every
     # port). A class of the library's whose bases are the library's alone (socket's HostStream,
     # sha256's _Hash, the IRQ's, WLAN's) gets its base's names in its own dict and loses its parent
-    # slot (py/obj.h mp_obj_type_t). So does one on io.IOBase (files, sys.stdout), whose C type
+    # slot (py/obj.h mp_obj_type_t). So does one on io.IOBase (LineStream: files, sys.stdout), whose C type
     # has nothing but make_new and the stream protocol (py/modio.c v1.27.0 61-67) that the class
     # holds in its own protocol slot (py/objtype.c mp_obj_new_type, "Inherit protocol"), and
     # whose methods find the class's readinto and write. One on any other C type keeps its parent.

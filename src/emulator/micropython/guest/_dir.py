@@ -1,9 +1,10 @@
 # The dir() built-in (in its place from start-up, as help is): of a class of the library's that
 # stands for a C type (`classes`), and of its instances, what the firmware lists of
 # the C type's: dir() probes every name (py/modbuiltins.c v1.23.0 165-178), and a C type's instance
-# has those of its type's locals table and __class__ (py/runtime.c 1186), the type also __name__,
-# __bases__ and __dict__ (py/objtype.c 1009-1052). Here those classes also hold the library's
-# private names and methods (__init__, __repr__), and their instances their attributes (_fd).
+# has those of its type's locals table, __class__ (py/runtime.c 1186) and a stream's __next__
+# (1193), the type also __name__, __bases__ and __dict__ (py/objtype.c 1009-1052). Here those
+# classes also hold the library's private names and methods (__init__, __repr__), and their
+# instances their attributes (_fd).
 # Not a __dir__ in each class (py/modbuiltins.c v1.27.0 176-181 would call it): a name more in the
 # classes' dicts reordered them, and the .py echo's collections then filled py/gc.c's mark stack
 # (python-gc.test.ts, "mark stack").
@@ -11,8 +12,9 @@ import builtins
 
 classes = set()  # the library's classes that stand for C types, by id() (_builtin_functions.py adds them)
 _native_dir = builtins.dir
-_OF_INSTANCE = ("__class__", "__del__", "__enter__", "__exit__")
-_OF_TYPE = _OF_INSTANCE + ("__name__", "__bases__", "__dict__")
+_OF_TYPE = ("__class__", "__del__", "__enter__", "__exit__", "__name__", "__bases__", "__dict__")
+# A stream's instance also has __next__ (MP_TYPE_FLAG_ITER_IS_STREAM, py/runtime.c 1193), its type not.
+_OF_INSTANCE = _OF_TYPE[:4] + ("__next__",)
 
 
 def dir(*args):

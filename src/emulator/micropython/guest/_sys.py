@@ -27,42 +27,58 @@ def _printer(host):
 
 
 import _host
-import io as _io
+from _stream import LineStream
 
 
-class FileIO(_io.IOBase):
-    # sys.stdin, stdout, stderr and stdout.buffer as the firmware has them
-    # (shared/runtime/sys_stdio_mphal.c v1.23.0:55-58, 120-134: type FileIO, printed "<io.FileIO 0>"
-    # to "<io.FileIO 2>", the buffer "<io.FileIO 0>", its fd unused); the interpreter's print as
-    # <io.TextIOWrapper 0>.
+def _stdio(host, native):
+    # sys.stdin, stdout, stderr and their buffer as the firmware has them
+    # (shared/runtime/sys_stdio_mphal.c v1.23.0): objects of a C type FileIO, printed "<io.FileIO 0>"
+    # to "<io.FileIO 2>", the buffer "<io.FileIO 0>", its fd unused (55-58, 132-134, 164), with the
+    # locals table's names only (100-112; `buffer` one object for all three, also its own).
     # The buffer's bytes go to the console as they are, where text (print, sys.stdout.write) has
     # "\n" sent as "\r\n" (stdio_buffer_write calls mp_hal_stdout_tx_strn, stdio_write
     # mp_hal_stdout_tx_strn_cooked). This interpreter writes both through one path, so the
-    # buffer's writes are marked raw (`raw`). mpremote's mount sends its binary records this way.
-    def __init__(self, native, fd, raw=None):
-        self._native = native
-        self._number = fd  # (not _fd: select takes an int _fd for a socket)
-        self._raw = raw
+    # buffer's writes are marked raw. mpremote's mount sends its binary records this way and
+    # reads sys.stdin.buffer. What each object reads and writes through (the interpreter's own
+    # stdio objects) is held here, not in the object, where a script would read it.
+    ends = {}  # id(object): (its fd, what it reads from, what it writes to, whether the writes are raw)
 
-    def write(self, *args):
-        if self._raw is None:
-            return self._native.write(*args)
-        self._raw(True)
-        try:
-            return self._native.write(*args)
-        finally:
-            self._raw(False)
+    # LineStream: readlines, iteration (the type's MP_TYPE_FLAG_ITER_IS_STREAM, 126) and `with`.
+    class FileIO(LineStream):
+        def read(self, *args):
+            return ends[id(self)][1].read(*args)
 
-    def __getattr__(self, name):
-        return getattr(self._native, name)
+        def readinto(self, *args):
+            return ends[id(self)][1].readinto(*args)
 
-    def __repr__(self):
-        return "<io.FileIO %d>" % self._number
+        def readline(self, *args):
+            return ends[id(self)][1].readline(*args)
+
+        def write(self, *args):
+            _, _, out, raw = ends[id(self)]
+            if not raw:
+                return out.write(*args)
+            host.raw_output(True)
+            try:
+                return out.write(*args)
+            finally:
+                host.raw_output(False)
+
+        def close(self):
+            return self  # mp_identity_obj (109)
+
+        def __repr__(self):
+            return "<io.FileIO %d>" % ends[id(self)][0]
+
+    objects = []
+    for fd, reads, writes in ((0, native.stdin, native.stdin), (1, native.stdout, native.stdout), (2, native.stderr, native.stderr)):
+        objects.append(FileIO())
+        ends[id(objects[-1])] = (fd, reads, writes, False)
+    FileIO.buffer = FileIO()
+    ends[id(FileIO.buffer)] = (0, native.stdin.buffer, native.stdout.buffer, True)
+    return objects
 
 
-stdin = FileIO(_native.stdin, 0)
-stdout = FileIO(_native.stdout, 1)
-stderr = FileIO(_native.stderr, 2)
-stdout.buffer = FileIO(_native.stdout.buffer, 0, _host.raw_output)
+stdin, stdout, stderr = _stdio(_host, _native)
 print_exception = _printer(_host)
-del _name, _make, _info, _port, _printer, _host, _io, FileIO, _native
+del _name, _make, _info, _port, _printer, _stdio, _host, LineStream, _native
