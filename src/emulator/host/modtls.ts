@@ -165,8 +165,7 @@ export function modtls(board: BoardContext) {
         clock: board.clock,
         server,
         hostname: hostname !== null && !isIPv4(hostname) ? hostname : null,
-        // PEM or DER as mbedTLS takes either (x509_crt.ts); Node's TLS takes PEM
-        cert: cert && Buffer.from(parseCertificates(cert).map((c) => c.toString()).join("")),
+        cert: cert && Buffer.from(parseCertificates(cert).map((c) => c.toString()).join("")), // PEM or DER, as mbedTLS: Node's TLS takes PEM
         key: key && Buffer.from(parseKey(key).export({ format: "pem", type: "pkcs8" })),
         requestCert: server && checked !== CERT_NONE,
         ciphers: mbedtls ? (ciphers && opensslCiphers(ciphers)) ?? null : AXTLS_CIPHERS,
