@@ -7,7 +7,8 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { expect } from "vitest";
 import { loadSandboxedMicroPython, type SandboxedMicroPython } from "../../src/emulator/micropython/realm.ts";
-import { codeSection, uleb } from "../../src/emulator/micropython/wasm-code.ts";
+import { codeSection } from "../../src/emulator/micropython/wasm-code.ts";
+import { uleb } from "../../src/emulator/wasm-reader.ts";
 
 /** A new copy of the file's bytes. */
 export const pinnedWasm = () => new Uint8Array(readFileSync(createRequire(import.meta.url).resolve("@micropython/micropython-webassembly-pyscript/micropython.wasm")));

@@ -14,7 +14,8 @@
  * other numbers.
  */
 
-import { codeSection, matches, uleb } from "./wasm-code.ts";
+import { uleb } from "../wasm-reader.ts";
+import { codeSection, matches } from "./wasm-code.ts";
 
 /** `i32.const 0 ('\0'); i32.const -1; i32.const 99; call`: the last arguments of each call, then the opcode. */
 const CALL_TAIL = Buffer.from([0x41, 0x00, 0x41, 0x7f, 0x41, 0xe3, 0x00, 0x10]);

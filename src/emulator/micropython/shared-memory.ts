@@ -8,7 +8,8 @@
  * changes, 0x01 (a maximum) to 0x03 (a maximum, shared); the memory grows in place and its buffer
  * is a SharedArrayBuffer, which the worker posts to the main thread (worker.ts).
  */
-import { section, uleb } from "./wasm-code.ts";
+import { uleb } from "../wasm-reader.ts";
+import { section } from "./wasm-code.ts";
 
 const MEMORY_SECTION = 5;
 const HAS_MAXIMUM = 0x01;

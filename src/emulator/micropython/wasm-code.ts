@@ -3,6 +3,7 @@
  * build before it is compiled (float-precision.ts, lazy-str-hash.ts, gc-alloc-skip.ts): the code
  * section, the index of the function whose body starts at an offset, and code inserted into bodies.
  */
+import { KIND_FUNCTION, uleb, ulebBytes, WasmReader } from "../wasm-reader.ts";
 
 /** Whether `pattern` lies in `bytes` at `at`. */
 export function matches(bytes: Uint8Array, at: number, pattern: readonly number[]): boolean {
@@ -11,23 +12,6 @@ export function matches(bytes: Uint8Array, at: number, pattern: readonly number[
 
 const IMPORT_SECTION = 2;
 const CODE_SECTION = 10;
-
-/** An unsigned LEB128 at `at` (the build pads call targets to 5 bytes), and where the next field starts. */
-export function uleb(bytes: Uint8Array, at: number): { value: number; next: number } {
-  let value = 0;
-  for (let shift = 0; ; shift += 7) {
-    const byte = bytes[at++]!;
-    value += (byte & 0x7f) * 2 ** shift;
-    if (!(byte & 0x80)) return { value, next: at };
-  }
-}
-
-/** `value` as an unsigned LEB128. */
-function ulebBytes(value: number): number[] {
-  const bytes: number[] = [];
-  for (; value >= 0x80; value = Math.floor(value / 0x80)) bytes.push((value & 0x7f) | 0x80);
-  return [...bytes, value];
-}
 
 /** The section `id`'s contents, from the module's section headers; `header`: where its id byte is. */
 export function section(wasm: Uint8Array, id: number): { header: number; start: number; end: number } | undefined {
@@ -62,25 +46,14 @@ export function functionAt(wasm: Uint8Array, at: number): number | undefined {
 function importedFunctions(wasm: Uint8Array): number {
   const imports = section(wasm, IMPORT_SECTION);
   if (!imports) return 0;
-  let { value: count, next: at } = uleb(wasm, imports.start);
+  const r = new WasmReader(wasm, imports.start);
   let functions = 0;
-  const skip = () => (at = uleb(wasm, at).next);
-  const skipLimits = () => {
-    const flags = wasm[at++]!;
-    skip();
-    if (flags & 1) skip();
-  };
-  for (; count > 0; count--) {
-    for (const _name of [0, 1]) {
-      const { value: length, next } = uleb(wasm, at);
-      at = next + length;
-    }
-    const kind = wasm[at++];
-    if (kind === 0) (functions++, skip()); // a function: its type
-    else if (kind === 1) (at++, skipLimits()); // a table: element type, limits
-    else if (kind === 2) skipLimits(); // a memory
-    else if (kind === 3) at += 2; // a global: value type, mutability
-    else throw new Error(`micropython.wasm: import of kind ${kind}`);
+  for (let count = r.u32(); count > 0; count--) {
+    r.name();
+    r.name();
+    const kind = r.byte();
+    if (kind === KIND_FUNCTION) functions++;
+    r.skipImport(kind);
   }
   return functions;
 }

@@ -22,7 +22,7 @@
  * sets the globals, `remaining` never runs out (a template's runs are unchanged).
  */
 
-import { WasmReader } from "./wasm-reader.ts";
+import { KIND_FUNCTION, KIND_GLOBAL, slebBytes, ulebBytes, WasmReader } from "../wasm-reader.ts";
 
 /** The exports added: three mutable i32 globals. */
 export const BUDGET_EXPORTS = { remaining: "boardsimRemaining", budget: "boardsimBudget", threshold: "boardsimThreshold" } as const;
@@ -33,38 +33,12 @@ const SECTION_FUNCTION = 3;
 const SECTION_GLOBAL = 6;
 const SECTION_EXPORT = 7;
 const SECTION_CODE = 10;
-const KIND_FUNCTION = 0;
-const KIND_GLOBAL = 3;
 const I32 = 0x7f;
 const NEVER = 0x7fff_ffff;
 
-function leb(value: number): number[] {
-  const out: number[] = [];
-  let v = value >>> 0;
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
-}
-
-/** Signed LEB128 (i32.const's immediate). */
-function sleb(value: number): number[] {
-  const out: number[] = [];
-  let v = value | 0;
-  for (;;) {
-    const byte = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && !(byte & 0x40)) || (v === -1 && byte & 0x40)) return [...out, byte];
-    out.push(byte | 0x80);
-  }
-}
-
 function name(text: string): number[] {
   const bytes = [...new TextEncoder().encode(text)];
-  return [...leb(bytes.length), ...bytes];
+  return [...ulebBytes(bytes.length), ...bytes];
 }
 
 /** `bytes` (a module) with its exported `malloc` and `free` (their export names) counting bytes as above. */
@@ -96,10 +70,9 @@ export function withMallocBudget(bytes: Uint8Array, names: { malloc: string; fre
     r.name();
     r.name();
     const kind = r.byte();
-    if (kind === KIND_FUNCTION) (importedFunctions++, r.u32());
-    else if (kind === 1) (r.byte(), r.limits());
-    else if (kind === 2) r.limits();
-    else (importedGlobals++, (r.at += 2));
+    if (kind === KIND_FUNCTION) importedFunctions++;
+    if (kind === KIND_GLOBAL) importedGlobals++;
+    r.skipImport(kind);
   }
   r = section(SECTION_EXPORT);
   let malloc = -1;
@@ -149,14 +122,14 @@ export function withMallocBudget(bytes: Uint8Array, names: { malloc: string; fre
   const GET = 0x23;
   const SET = 0x24;
   // dlmalloc's chunk size: the head word before the block, less its 3 flag bits (the same on malloc and free).
-  const chunkSize = (local: number) => [0x20, local, 0x41, 4, 0x6b, 0x28, 2, 0, 0x41, ...sleb(-8), 0x71];
+  const chunkSize = (local: number) => [0x20, local, 0x41, 4, 0x6b, 0x28, 2, 0, 0x41, ...slebBytes(-8), 0x71];
   const wrappedMalloc = [
     1, 1, I32, // one i32 local: the block
-    0x20, 0, 0x10, ...leb(oldMalloc), 0x22, 1, 0x04, 0x40, // if (block = malloc'(size)) {
-    GET, ...leb(remaining), ...chunkSize(1), 0x6b, SET, ...leb(remaining), //   remaining -= its size
-    GET, ...leb(remaining), 0x41, 0, 0x48, 0x04, 0x40, //   if (remaining < 0) {
-    GET, ...leb(threshold), 0x41, 0, 0x36, 2, 0, //     *threshold = 0
-    GET, ...leb(budget), SET, ...leb(remaining), //     remaining = budget
+    0x20, 0, 0x10, ...ulebBytes(oldMalloc), 0x22, 1, 0x04, 0x40, // if (block = malloc'(size)) {
+    GET, ...ulebBytes(remaining), ...chunkSize(1), 0x6b, SET, ...ulebBytes(remaining), //   remaining -= its size
+    GET, ...ulebBytes(remaining), 0x41, 0, 0x48, 0x04, 0x40, //   if (remaining < 0) {
+    GET, ...ulebBytes(threshold), 0x41, 0, 0x36, 2, 0, //     *threshold = 0
+    GET, ...ulebBytes(budget), SET, ...ulebBytes(remaining), //     remaining = budget
     0x0b, 0x0b, // } }
     0x20, 1, // return block
     0x0b,
@@ -164,23 +137,23 @@ export function withMallocBudget(bytes: Uint8Array, names: { malloc: string; fre
   const wrappedFree = [
     0, // no locals
     0x20, 0, 0x04, 0x40, // if (ptr) {
-    GET, ...leb(remaining), ...chunkSize(0), 0x6a, SET, ...leb(remaining), //   remaining += its size
-    GET, ...leb(remaining), GET, ...leb(budget), 0x4a, 0x04, 0x40, //   if (remaining > budget)
-    GET, ...leb(budget), SET, ...leb(remaining), //     remaining = budget
+    GET, ...ulebBytes(remaining), ...chunkSize(0), 0x6a, SET, ...ulebBytes(remaining), //   remaining += its size
+    GET, ...ulebBytes(remaining), GET, ...ulebBytes(budget), 0x4a, 0x04, 0x40, //   if (remaining > budget)
+    GET, ...ulebBytes(budget), SET, ...ulebBytes(remaining), //     remaining = budget
     0x0b, 0x0b, // } }
-    0x20, 0, 0x10, ...leb(oldFree), // free'(ptr)
+    0x20, 0, 0x10, ...ulebBytes(oldFree), // free'(ptr)
     0x0b,
   ];
-  const global = (value: number) => [I32, 1, 0x41, ...sleb(value), 0x0b];
+  const global = (value: number) => [I32, 1, 0x41, ...slebBytes(value), 0x0b];
   const replaced = new Map<number, (Uint8Array | number[])[]>([
-    [SECTION_FUNCTION, [leb(types.length + 2), afterCount(SECTION_FUNCTION), leb(types[malloc]!), leb(types[free]!)]],
-    [SECTION_GLOBAL, [leb(globals + 3), afterCount(SECTION_GLOBAL), global(NEVER), global(NEVER), global(0)]],
+    [SECTION_FUNCTION, [ulebBytes(types.length + 2), afterCount(SECTION_FUNCTION), ulebBytes(types[malloc]!), ulebBytes(types[free]!)]],
+    [SECTION_GLOBAL, [ulebBytes(globals + 3), afterCount(SECTION_GLOBAL), global(NEVER), global(NEVER), global(0)]],
     [SECTION_EXPORT, [
-      leb(exports + 3),
+      ulebBytes(exports + 3),
       afterCount(SECTION_EXPORT),
-      [...name(BUDGET_EXPORTS.remaining), KIND_GLOBAL, ...leb(remaining)],
-      [...name(BUDGET_EXPORTS.budget), KIND_GLOBAL, ...leb(budget)],
-      [...name(BUDGET_EXPORTS.threshold), KIND_GLOBAL, ...leb(threshold)],
+      [...name(BUDGET_EXPORTS.remaining), KIND_GLOBAL, ...ulebBytes(remaining)],
+      [...name(BUDGET_EXPORTS.budget), KIND_GLOBAL, ...ulebBytes(budget)],
+      [...name(BUDGET_EXPORTS.threshold), KIND_GLOBAL, ...ulebBytes(threshold)],
     ]],
     [SECTION_CODE, (() => {
       // The section's bytes as they are, but for the two bodies replaced; the old ones at the end.
@@ -188,11 +161,11 @@ export function withMallocBudget(bytes: Uint8Array, names: { malloc: string; fre
       const entry = (i: number) => code.subarray(entries[i]![0], entries[i]![1]);
       const wrapped = (i: number) => (i === malloc ? wrappedMalloc : wrappedFree);
       return [
-        leb(codeCount + 2),
+        ulebBytes(codeCount + 2),
         code.subarray(entries[0]![0], entries[first]![0]),
-        [...leb(wrapped(first).length), ...wrapped(first)],
+        [...ulebBytes(wrapped(first).length), ...wrapped(first)],
         code.subarray(entries[first]![1], entries[second]![0]),
-        [...leb(wrapped(second).length), ...wrapped(second)],
+        [...ulebBytes(wrapped(second).length), ...wrapped(second)],
         code.subarray(entries[second]![1]),
         entry(malloc),
         entry(free),
@@ -202,7 +175,7 @@ export function withMallocBudget(bytes: Uint8Array, names: { malloc: string; fre
   const parts: (Uint8Array | number[])[] = [bytes.subarray(0, 8)];
   for (const [id, body] of sections) {
     const content = replaced.get(id) ?? [body];
-    parts.push([id, ...leb(content.reduce((sum, part) => sum + part.length, 0))], ...content);
+    parts.push([id, ...ulebBytes(content.reduce((sum, part) => sum + part.length, 0))], ...content);
   }
   const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
   let offset = 0;

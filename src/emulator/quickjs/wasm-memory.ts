@@ -14,7 +14,7 @@
  * a single-threaded instance (no atomics are used; the buffer is a SharedArrayBuffer, which
  * TextDecoder and the typed arrays of the glue and raw-ffi.ts read as any other).
  */
-import { WasmReader } from "./wasm-reader.ts";
+import { KIND_MEMORY, WasmReader } from "../wasm-reader.ts";
 
 /** The patched binary, and the first address above the C stack: a fresh instance needs memory up to here. */
 export interface SmallMemoryWasm {
@@ -27,7 +27,6 @@ export interface SmallMemoryWasm {
 const SECTION_IMPORT = 2;
 const SECTION_GLOBAL = 6;
 const SECTION_DATA = 11;
-const KIND_MEMORY = 2;
 const I32_CONST = 0x41;
 /** Limits flag: shared memory (the threads proposal; it requires a maximum, which the build has). */
 const SHARED = 2;
@@ -48,9 +47,7 @@ export function smallMemoryWasm(original: Uint8Array): SmallMemoryWasm {
         r.name();
         const kind = r.byte();
         if (kind !== KIND_MEMORY) {
-          if (kind === 0) r.u32(); // function: its type
-          else if (kind === 1) (r.byte(), r.limits()); // table: element type, limits
-          else r.at += 2; // global: value type, mutability
+          r.skipImport(kind);
           continue;
         }
         const flags = r.byte();
