@@ -16,6 +16,19 @@ describe("snapshotMemory", () => {
     expect(Buffer.compare(bytes(), before)).toBe(0);
   });
 
+  it("leaves the held blocks' whole pages as they are: not copied, not restored", () => {
+    const memory = { buffer: new ArrayBuffer(65536) };
+    const bytes = () => new Uint8Array(memory.buffer);
+    bytes()[100] = 1;
+    const snapshot = snapshotMemory(() => memory.buffer, [[4000, 2 * 4096 + 200]]); // whole pages 4096-12287
+    bytes()[100] = 2;
+    bytes()[4001] = 3; // on a page the block shares with others: restored
+    bytes()[5000] = 4; // written only here, as no one writes a held block
+    bytes()[12288] = 5; // the block's last, partial page: restored
+    snapshot.restore();
+    expect([bytes()[100], bytes()[4001], bytes()[5000], bytes()[12288]]).toEqual([1, 0, 4, 0]);
+  });
+
   it("refuses a memory that grew", () => {
     const memory = { buffer: new ArrayBuffer(65536) };
     const snapshot = snapshotMemory(() => memory.buffer);

@@ -100,8 +100,9 @@ export interface SandboxedMicroPython {
    * The interpreter as it is now: its memory and the glue's tables of the JavaScript objects
    * Python holds (proxy_js_ref ..., whose ids live in that memory). `restore()` brings both back.
    * Take it with no Python running and after the memory has stopped growing (the heap capped).
+   * `held`: the [address, bytes] blocks malloc() holds, which no one writes (not read, not restored).
    */
-  snapshot(): { restore(): void };
+  snapshot(held: readonly (readonly [address: number, bytes: number])[]): { restore(): void };
 }
 
 /** What the collector's probes found (collector.ts): byte addresses, values, table indexes, type addresses. */
@@ -592,8 +593,8 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
       const text = inside.describe(error);
       return typeof text === "string" ? text.slice(0, 200) : "";
     },
-    snapshot: () => {
-      const memory = snapshotMemory(() => inside.buffer());
+    snapshot: (held) => {
+      const memory = snapshotMemory(() => inside.buffer(), held);
       inside.saveProxies();
       return {
         restore: () => {

@@ -589,8 +589,11 @@ const bridge = {
   },
 };
 
-/** From here on the Python heap is the board's: malloc() gets all free memory but a small reserve, and memory cannot grow. */
-function capHeap(): void {
+/**
+ * From here on the Python heap is the board's: malloc() gets all free memory but a small reserve,
+ * and memory cannot grow. Returns the blocks it holds: no one writes them (the snapshot skips them).
+ */
+function capHeap(): [address: number, size: number][] {
   heapMayGrow = false;
   const blocks: [address: number, size: number][] = [];
   for (let size = 1 << 26; size >= 4096; ) {
@@ -603,6 +606,7 @@ function capHeap(): void {
     wasm.free(address);
     reserve += size;
   }
+  return blocks;
 }
 
 const sandboxed = await loadSandboxedMicroPython(interpreterHeapBytes(input.heapBytes), {
@@ -681,7 +685,7 @@ const scheduleProbe = "(lambda h: (h.schedule_at_branch(), h.schedule_at_branch(
 schedQueue = findSchedQueue(() => sandboxed.buffer(), () => runLibrary(scheduleProbe), collector.schedState, collector.none);
 const attentionRequest = wasm.malloc(4);
 new Int32Array(sandboxed.buffer())[attentionRequest >> 2] = 0;
-capHeap();
+const held = capHeap();
 collector.watch();
 sandboxed.watchAttention(attentionRequest);
 // The memory is shared (shared-memory.ts): the main thread reaches a script that makes no host call (attention.ts).
@@ -700,7 +704,7 @@ if (input.board) prepareFirmware(runLibrary);
 // WebAssembly instance and the library are not made again. The glue's FinalizationRegistry
 // callbacks (which free ids in that state) run only from this thread's event loop, which it
 // never returns to while the interpreter lives.
-const start = sandboxed.snapshot();
+const start = sandboxed.snapshot(held);
 const spareAtStart = spare.saved();
 let restored = false;
 for (;;) {
