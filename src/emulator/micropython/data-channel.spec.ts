@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { once } from "node:events";
 import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
-import { createDataChannel, DATA_BYTES, DATA_CALLS, HOSTDATA_PY_WORDS, LENT_BYTES, LentData } from "./data-channel.ts";
+import type { GuestHost } from "../host-api.ts";
+import { createDataChannel, DATA_BYTES, DATA_CALLS, DataChannelHost, HOSTDATA_PY_WORDS, LENT_BYTES, LentData } from "./data-channel.ts";
 
 // The guest library states some of the channel's numbers again: _hostdata.py's lent words' indexes
 // are const()s the compiler puts into the bytecode as numbers (read at every recv and send), and
@@ -91,5 +92,48 @@ describe("a data call (LentData.call)", () => {
     await host.terminate();
     expect(reply).toBe(42 * 2); // 42, no callbacks due
     expect([...channel.data.subarray(0, 5)]).toEqual([1, 2, 3, 4, 5]);
+  });
+});
+
+describe("the read-ahead a data call lends (DataChannelHost.lend, LentData.renew)", () => {
+  // A send data call of no bytes on socket 3 answered 7, after which the socket lends its 100
+  // queued bytes; the worker's memory known to the main thread (as once the worker has booted) or
+  // not yet. Words by index: STATE 0 (REQUEST 1, REPLIED 2), OP 1, FD 2, SIZE 3, LENGTH 4.
+  async function lend(memoryKnown: boolean) {
+    const queued = Uint8Array.from({ length: 100 }, (_, i) => i + 1);
+    const host: GuestHost = {
+      functionNames: [],
+      call: () => null,
+      streams: { peek: (_fd, into) => (into.set(queued), queued.length), consume: () => {}, sendRoom: () => 0, send: () => {} },
+    };
+    const channel = createDataChannel();
+    const address = 64;
+    const memory = new SharedArrayBuffer(address + LENT_BYTES);
+    const lent = new LentData(channel, address, () => memory as unknown as ArrayBuffer);
+    const served = new DataChannelHost(channel, host, () => ({ value: 7, instant: true }), () => (memoryKnown ? memory : undefined));
+    served.serve();
+    const { words } = channel;
+    words[1] = DATA_CALLS.indexOf("socketSend");
+    words[2] = 3;
+    words[3] = words[4] = 0;
+    Atomics.store(words, 0, 1);
+    Atomics.notify(words, 0);
+    while (Atomics.load(words, 0) === 1) await new Promise((resolve) => setImmediate(resolve));
+    served.stop();
+    lent.renew("socketSend");
+    const [, , ahead] = lent.layout();
+    return { script: [...new Uint8Array(memory, ahead, 100)], shared: [...channel.ahead.subarray(0, 100)], queued: [...queued] };
+  }
+
+  it("goes straight into the worker's lent copy once the main thread has its memory: nothing through the AHEAD region", async () => {
+    const { script, shared, queued } = await lend(true);
+    expect(script).toEqual(queued);
+    expect(shared).toEqual(new Array(100).fill(0));
+  });
+
+  it("before that, through the AHEAD region, which the worker copies", async () => {
+    const { script, shared, queued } = await lend(false);
+    expect(script).toEqual(queued);
+    expect(shared).toEqual(queued);
   });
 });

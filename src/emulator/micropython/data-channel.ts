@@ -7,9 +7,10 @@
  *   Atomics.wait, the main thread waits on the same word with Atomics.waitAsync and runs the call on
  *   the Board as it runs any host call. Control calls (connect, accept, WiFi, ...) stay messages.
  * - **Read-ahead.** After answering a data call on a TCP socket the main thread copies that
- *   socket's next queued bytes into the AHEAD region without taking them (SocketStreams.peek): the
- *   script's next recv() calls read them with no call at all, from the worker's copy in the
- *   interpreter's memory (LentData: Python code alone). They stay in the socket's queue
+ *   socket's next queued bytes without taking them (SocketStreams.peek) straight into the worker's
+ *   copy in the interpreter's memory, which is shared (shared-memory.ts; into the AHEAD region for
+ *   the worker to copy until the worker's memory is known here): the script's next recv() calls
+ *   read them with no call at all (LentData: Python code alone). They stay in the socket's queue
  *   (so its receive window, select() and close()'s RST see them) until the board's next host call,
  *   where the main thread first takes what the script read.
  * - **Sends.** Likewise the main thread publishes how much that socket's send buffer takes now
@@ -59,6 +60,9 @@ const SEND_FD = 10;
 const SEND_ROOM = 11;
 const SEND_USED = 12;
 const SEND_COUNT = 13;
+/** Where the worker's lent copy keeps the read-ahead, in its memory (0: not known yet), and whether the main thread peeked straight there (1) or into AHEAD (0). */
+const LENT_AHEAD = 14;
+const IN_PLACE = 15;
 const SEND_LENGTHS = 16;
 const WORDS = SEND_LENGTHS + MAX_SENDS;
 
@@ -149,6 +153,7 @@ export class LentData {
   ) {
     this.words().fill(0);
     this.reset();
+    channel.words[LENT_AHEAD] = address + L_AHEAD;
   }
 
   /** The words and bytes, viewed again once the memory grew (before the heap is capped). */
@@ -223,7 +228,7 @@ export class LentData {
     const { words, ahead } = this.channel;
     const start = words[AHEAD_START]!;
     const end = words[AHEAD_END]!;
-    if (end > start) this.bytes.set(ahead.subarray(start, end), L_AHEAD + start);
+    if (end > start && words[IN_PLACE] === 0) this.bytes.set(ahead.subarray(start, end), L_AHEAD + start);
     w[L_AHEAD_FD] = end > start ? words[AHEAD_FD]! : -1;
     w[L_AHEAD_START] = start;
     w[L_AHEAD_END] = end;
@@ -279,12 +284,16 @@ export class DataChannelHost {
   /** AHEAD_START when the main thread last took what the script read. */
   private taken = 0;
   private stopped = false;
+  /** The worker's lent read-ahead, viewed in its memory. */
+  private lentAhead: Uint8Array<ArrayBufferLike> = new Uint8Array();
 
   constructor(
     private readonly channel: DataChannel,
     private readonly host: GuestHost,
     /** A reply at once where the host call did not block (no microtask turn), else a promise of it. */
     private readonly answer: (name: string, args: HostValue[]) => HostReply | Promise<HostReply>,
+    /** The worker's memory once it has booted (attention.ts AttentionWords), else undefined. */
+    private readonly memory: () => SharedArrayBuffer | undefined = () => undefined,
   ) {}
 
   /**
@@ -323,11 +332,24 @@ export class DataChannelHost {
     const streams = this.host.streams;
     if (!streams) return;
     const { words, ahead } = this.channel;
+    // Straight into the script's copy (one 64 KiB copy fewer per lending, on the data call's way
+    // back: docs/benchmarks.md, session 23): the worker waits for this reply meanwhile.
+    const inPlace = this.inPlace();
     words[AHEAD_FD] = fd;
     words[AHEAD_START] = this.taken = 0;
-    words[AHEAD_END] = streams.peek(fd, ahead);
+    words[AHEAD_END] = streams.peek(fd, inPlace ?? ahead);
+    words[IN_PLACE] = inPlace ? 1 : 0;
     words[SEND_FD] = fd;
     words[SEND_ROOM] = Math.min(streams.sendRoom(fd), SEND_BYTES);
+  }
+
+  /** The worker's lent read-ahead in its memory, if known and within it. */
+  private inPlace(): Uint8Array | undefined {
+    const memory = this.memory();
+    const at = this.channel.words[LENT_AHEAD]!;
+    if (!memory || !(at > 0) || at + AHEAD_BYTES > memory.byteLength) return undefined;
+    if (this.lentAhead.buffer !== memory || this.lentAhead.byteOffset !== at) this.lentAhead = new Uint8Array(memory, at, AHEAD_BYTES);
+    return this.lentAhead;
   }
 
   /** Answers the worker's data calls until stop(). */

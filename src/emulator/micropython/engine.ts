@@ -109,6 +109,8 @@ export class MicroPythonEngine implements GuestEngine {
   private current: { host: GuestHost; channel: DataChannelHost; end(outcome: RunOutcome): void } | undefined;
   /** The way to the script between its host calls, once the worker has booted (attention.ts). */
   private attention: Attention | undefined;
+  /** The worker's memory, once it has booted: the data channel lends read-ahead straight into it. */
+  private memory: SharedArrayBuffer | undefined;
 
   private constructor(
     private readonly wasm: WebAssembly.Module,
@@ -124,7 +126,7 @@ export class MicroPythonEngine implements GuestEngine {
 
   run(host: GuestHost): Promise<RunOutcome> {
     return new Promise<RunOutcome>((end) => {
-      const channel = new DataChannelHost(this.data, host, (name, args) => this.answer(host, name, args));
+      const channel = new DataChannelHost(this.data, host, (name, args) => this.answer(host, name, args), () => this.memory);
       this.current = { host, channel, end };
       // Also while a host call is answered: its reply may not carry it (a console write takes no
       // Ctrl-C); the worker's next call clears the request, its next branch polls.
@@ -138,6 +140,7 @@ export class MicroPythonEngine implements GuestEngine {
   }
 
   private start(): void {
+    this.memory = undefined; // a new worker's, once it has booted
     const { port1, port2 } = new MessageChannel();
     const input: WorkerInput = {
       wasm: this.wasm,
@@ -165,7 +168,10 @@ export class MicroPythonEngine implements GuestEngine {
       Atomics.notify(this.signal, 0);
     });
     worker.on("message", (message: RunOutcome | AttentionWords) => {
-      if (isAttentionWords(message)) this.attention = new Attention(message);
+      if (isAttentionWords(message)) {
+        this.attention = new Attention(message);
+        this.memory = message.attention.memory;
+      }
       // What the script sent last goes out before the run's end closes its sockets.
       else this.finish(message, true);
     });
