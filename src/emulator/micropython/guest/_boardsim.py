@@ -28,9 +28,6 @@ def setup(source, name, heap):
     import _builtin_functions
     import _dir
 
-    # Kept out of sys.modules (as _modmicropython below): one more entry there reordered the chain
-    # _mark_first builds, and the ESP32's .py echo then filled py/gc.c's mark stack.
-    del sys.modules["_builtin_functions"], sys.modules["_dir"]
     import _flash
     import _micropython
     import _modmicropython
@@ -42,6 +39,10 @@ def setup(source, name, heap):
     import _os
     import _sys
     import _vfs
+
+    # Kept out of sys.modules (as _modmicropython above) once _sys took uncreatable: one more entry
+    # there reordered the chain _mark_first builds, and the ESP32's .py echo then filled py/gc.c's mark stack.
+    del sys.modules["_builtin_functions"], sys.modules["_dir"]
 
     vfs_code = sys.modules.pop("_modvfs")  # as _modmicropython: reached through vfs's functions
     # The board's modules under the firmware's names (the import hook maps the u-prefixed aliases):
