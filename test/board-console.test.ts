@@ -69,6 +69,18 @@ describe("boot", () => {
     );
   });
 
+  // An empty folder is a blank flash (an erased board): ESP32's first boot sets it up as for a new
+  // folder (ports/esp32/modules/_boot.py, inisetup.py v1.23.0). Was: no message, no boot.py.
+  it("an empty --flash folder is an erased flash: ESP32 sets it up, ESP8266 too", async () => {
+    for (const board of ["esp32", "esp8266"]) {
+      const dir = path.join(mkdtempSync(path.join(tmpdir(), "boardsim-flash-")), "flash");
+      mkdirSync(dir);
+      const run = await boot(board, { flashDir: dir });
+      expect(await run.take(">>> ")).toBe(`Performing initial setup\r\n${banner(board)}`);
+      expect(readFileSync(path.join(dir, "boot.py"), "utf8")).toMatch(/^# This file is executed on every boot/);
+    }
+  });
+
   it("the Pico W starts with an empty flash and no setup message", async () => {
     const run = await boot("pico_w");
     expect(await run.take(">>> ")).toBe(banner("pico_w"));
