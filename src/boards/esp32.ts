@@ -300,6 +300,7 @@ export const esp32: BoardProfile = {
     // (machine_timer.c:92-93); the id is required (machine_timer.c:91, mp_arg_check_num).
     timer: { ids: null, invalidError: "function missing 1 required positional arguments", idOptional: false, repr: "esp32" },
     schedulerDepth: 8, // ports/esp32/mpconfigport.h:72
+    duptermSlots: 1, // ports/esp32/mpconfigport.h:110
     // webrepl: bundle-networking's require("webrepl") with its C half, MICROPY_PY_WEBREPL (1) in
     // ports/esp32/mpconfigport.h; webrepl_setup beside it (micropython-lib net/webrepl/manifest.py).
     frozen: ["dht", "ds18x20", "neopixel", "onewire", "upysh", "webrepl", "webrepl_setup"], // ports/esp32/boards/manifest.py

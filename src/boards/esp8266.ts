@@ -234,6 +234,7 @@ export const esp8266: BoardProfile = {
     },
     timer: { ids: [-1], invalidError: "Timer doesn't exist", idOptional: true, repr: "esp8266" }, // only the virtual timer -1 (UNVERIFIED text)
     schedulerDepth: 4, // py/mpconfig.h:986 (the default)
+    duptermSlots: 2, // ports/esp8266/mpconfigport.h:101
     // webrepl, webrepl_setup: as on ESP32 (MICROPY_PY_WEBREPL (1) in ports/esp8266/mpconfigport.h).
     // ports/esp8266/boards/manifest.py; upysh: boards/ESP8266_GENERIC/manifest_2MiB.py (the 2 MiB+ build)
     frozen: ["dht", "ds18x20", "neopixel", "onewire", "webrepl", "webrepl_setup", "upysh"],

@@ -53,7 +53,7 @@ export const HOST_TABLE = {
   modwebrepl: ["webreplStart", "webreplStop"],
   modhashlib: ["hashAlgorithms", "hashNew", "hashUpdate", "hashDigest"],
   modcryptolib: ["aesNew", "aesProcess"],
-  modos: ["osUrandom"],
+  modos: ["osUrandom", "osDupterm"],
 } as const;
 
 /**

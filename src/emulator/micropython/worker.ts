@@ -142,7 +142,24 @@ function flushConsole(): void {
   const bytes = Uint8Array.from(consoleBytes);
   consoleBytes = [];
   lent.consolePending(false);
+  if (duplicated !== null) duplicate(bytes);
   consoleSink(bytes, rawOutput);
+}
+
+// os.dupterm (guest _os_dupterm.py): while a stream is registered the console's bytes are also kept
+// for it, as the port's stdout sends them (text's "\n" as "\r\n": mp_hal_stdout_tx_strn_cooked,
+// shared/runtime/stdout_helpers.c v1.23.0), and the library writes them to the streams at the VM's
+// next branch (run_at_branch) or when it asks (bridge.dupterm). The firmware writes them at once,
+// inside mp_hal_stdout_tx_strn; Python cannot run inside the port's output here.
+let duplicated: string | null = null;
+let duplicatedLast = 0;
+function duplicate(bytes: Uint8Array): void {
+  for (const byte of bytes) {
+    if (byte === 10 && !rawOutput && duplicatedLast !== 13) duplicated += "\r";
+    duplicated += String.fromCharCode(byte);
+    duplicatedLast = byte;
+  }
+  schedQueue.schedule();
 }
 
 /** sys.stdin, when the board has a console. */
@@ -568,6 +585,16 @@ const bridge = {
   interrupt(): void {
     wasm.mp_sched_keyboard_interrupt();
   },
+  /**
+   * os.dupterm: whether a stream is registered (the console's bytes are then kept for it); returns
+   * the bytes kept since the last ask, one char a byte (_os_dupterm.py).
+   */
+  dupterm(on: unknown): string {
+    flushConsole();
+    const kept = duplicated ?? "";
+    duplicated = on === true ? "" : null;
+    return kept;
+  },
   /** Around a write of sys.stdout.buffer: what was printed before is text, what comes until false is raw bytes. */
   rawOutput(on: unknown): void {
     flushConsole();
@@ -762,6 +789,7 @@ function resetBridge(): void {
   consoleBytes = [];
   decoder.decode();
   rawOutput = false;
+  duplicated = null;
   softResetRequested = false;
   sandboxed.countInvokes(!inBridge, true);
   collector.reset();
