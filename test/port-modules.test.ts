@@ -105,6 +105,29 @@ print(os.dupterm(None))
     ]);
   });
 
+  // help(module) walks the module's dict map in its stored order (py/builtinhelp.c:124-156); a C
+  // module's is its ROM table (MP_DEFINE_CONST_DICT, ordered): extmod/modtime.c:199-226,
+  // extmod/modselect.c:655-665 (no MICROPY_PY_SELECT_SELECT on these ports' extra level: select
+  // there), extmod/modlwip.c:1824-1855 / ports/esp32/modsocket.c:989-1009 (less the names boardsim
+  // has not: reset, callback, print_pcbs, __init__). Lines "  name -- value" (:46-52). Was: hash order.
+  it.each(BOARDS)("%s: help(time), help(select), help(socket) list the module's table in its order", async (board) => {
+    const lines = await printed(board, `import time, select, socket\nfor m in (time, select, socket):\n    help(m)\n`);
+    const names = (from: number, module: string) => {
+      const at = lines.indexOf(`object <module '${module}'> is of type module`, from);
+      const end = lines.findIndex((line, i) => i > at && line.startsWith("object "));
+      return lines.slice(at + 1, end < 0 ? undefined : end).map((line) => line.split(" -- ")[0]!.trim());
+    };
+    expect(names(0, "time")).toEqual(["__name__", "gmtime", "localtime", "mktime", "time", "time_ns", "sleep", "sleep_ms", "sleep_us", "ticks_ms", "ticks_us", "ticks_cpu", "ticks_add", "ticks_diff"]);
+    expect(names(0, "select")).toEqual(["__name__", "select", "poll", "POLLIN", "POLLOUT", "POLLERR", "POLLHUP"]);
+    expect(names(0, "socket")).toEqual(
+      board === "esp32"
+        ? ["__name__", "socket", "getaddrinfo", "AF_INET", "AF_INET6", "SOCK_STREAM", "SOCK_DGRAM", "SOCK_RAW", "IPPROTO_TCP", "IPPROTO_UDP", "IPPROTO_IP", "SOL_SOCKET", "SO_REUSEADDR", "SO_BROADCAST", "SO_BINDTODEVICE", "IP_ADD_MEMBERSHIP", "TCP_NODELAY"]
+        : ["__name__", "getaddrinfo", "socket", "AF_INET", "AF_INET6", "SOCK_STREAM", "SOCK_DGRAM", "SOCK_RAW", "SOL_SOCKET", "SO_REUSEADDR", "SO_BROADCAST", "IPPROTO_IP", "IP_ADD_MEMBERSHIP", "IP_DROP_MEMBERSHIP", "IPPROTO_TCP", "TCP_NODELAY"],
+    );
+    expect(lines).toContain("  time -- <function>");
+    expect(lines).toContain("  POLLIN -- 1");
+  });
+
   // py/modsys.c:58 (version), :65-79 (implementation); extmod/modos.c:97-108 (uname);
   // _mpy = MPY_VERSION 6 | (MPY_SUB_VERSION 3 | arch << 2) << 8 (py/persistentcode.h: ARMV6M 4, XTENSA 9, XTENSAWIN 10).
   it.each([

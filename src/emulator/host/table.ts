@@ -9,7 +9,7 @@
  * MODULES, which the compiler asks for).
  */
 export const HOST_TABLE = {
-  modbuiltins: ["boardInfo", "write", "poll"],
+  modbuiltins: ["boardInfo", "write", "poll", "helpOrder"],
   modtime: ["timeSleep", "ticksMs", "ticksUs", "ticksAdd", "ticksDiff", "timeTime", "timeTimeNs", "timeLocaltime", "timeMktime"],
   modnetwork: ["wlanInterface", "wlanActive", "wlanConnect", "wlanDisconnect", "wlanStatus", "wlanIsConnected", "wlanRepr", "wlanIfconfig", "wlanIpconfig", "wlanScan", "wlanConfig", "networkHostname", "networkCountry"],
   modsocket: [

@@ -547,8 +547,25 @@ def help(*args):
         sys.stdout.write(_host.info["help"])
     elif args[0] == "modules":
         _print_modules(_host.info["helpModules"].split())
-    else:
+    elif not _print_c_module(*args):
         return _native_help(*args)
+
+
+def _print_c_module(module, *more):
+    # help() of the board's C module (one without __file__: py/builtinimport.c sets none) lists its
+    # ROM table in its order (py/builtinhelp.c:124-156), which the host has; this library's module
+    # dict would list them in its hash order. Lines as mp_help_print_info_about_object (:46-52).
+    if more or type(module) is not type(sys) or hasattr(module, "__file__"):
+        return False
+    order = _host.call("helpOrder", module.__name__)
+    if order is None:
+        return False
+    print("object %s is of type module" % module)
+    names = module.__dict__
+    for name in order:
+        if name in names:
+            print("  %s -- %s" % (name, names[name]))
+    return True
 
 
 def _print_modules(names):
