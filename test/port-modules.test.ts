@@ -110,8 +110,8 @@ print(os.dupterm(None))
   // extmod/modselect.c:655-665 (no MICROPY_PY_SELECT_SELECT on these ports' extra level: select
   // there), extmod/modlwip.c:1824-1855 / ports/esp32/modsocket.c:989-1009 (less the names boardsim
   // has not: reset, callback, print_pcbs, __init__). Lines "  name -- value" (:46-52). Was: hash order.
-  it.each(BOARDS)("%s: help(time), help(select), help(socket) list the module's table in its order", async (board) => {
-    const lines = await printed(board, `import time, select, socket\nfor m in (time, select, socket):\n    help(m)\n`);
+  it.each(BOARDS)("%s: help(time), help(select), help(socket), help(machine) list the module's table in its order", async (board) => {
+    const lines = await printed(board, `import time, select, socket, machine\nfor m in (time, select, socket, machine):\n    help(m)\n`);
     const names = (from: number, module: string) => {
       const at = lines.indexOf(`object <module '${module}'> is of type module`, from);
       const end = lines.findIndex((line, i) => i > at && line.startsWith("object "));
@@ -123,6 +123,16 @@ print(os.dupterm(None))
       board === "esp32"
         ? ["__name__", "socket", "getaddrinfo", "AF_INET", "AF_INET6", "SOCK_STREAM", "SOCK_DGRAM", "SOCK_RAW", "IPPROTO_TCP", "IPPROTO_UDP", "IPPROTO_IP", "SOL_SOCKET", "SO_REUSEADDR", "SO_BROADCAST", "SO_BINDTODEVICE", "IP_ADD_MEMBERSHIP", "TCP_NODELAY"]
         : ["__name__", "getaddrinfo", "socket", "AF_INET", "AF_INET6", "SOCK_STREAM", "SOCK_DGRAM", "SOCK_RAW", "SOL_SOCKET", "SO_REUSEADDR", "SO_BROADCAST", "IPPROTO_IP", "IP_ADD_MEMBERSHIP", "IP_DROP_MEMBERSHIP", "IPPROTO_TCP", "TCP_NODELAY"],
+    );
+    // extmod/modmachine.c:144-246, then the port's MICROPY_PY_MACHINE_EXTRA_GLOBALS: ports/rp2/modmachine.c:50-56,
+    // ports/esp32/modmachine.c:54-81, ports/esp8266/modmachine.c:43-60 (PWM in both parts: listed twice).
+    const functions = ["__name__", "unique_id", "soft_reset", ...(board === "pico_w" ? ["bootloader"] : []), "reset", "reset_cause", "idle", "freq", "lightsleep", "deepsleep", "disable_irq", "enable_irq", "bitstream", "dht_readinto", "ADC", "PWM"];
+    expect(names(0, "machine")).toEqual(
+      {
+        pico_w: [...functions, "Pin", "RTC", "Timer", "PWRON_RESET", "WDT_RESET"],
+        esp32: [...functions, "Timer", "Pin", "TouchPad", "RTC", "HARD_RESET", "PWRON_RESET", "WDT_RESET", "DEEPSLEEP_RESET", "SOFT_RESET"],
+        esp8266: [...functions, "RTC", "Timer", "Pin", "PWM", "PWRON_RESET", "HARD_RESET", "DEEPSLEEP_RESET", "WDT_RESET", "SOFT_RESET"],
+      }[board],
     );
     expect(lines).toContain("  time -- <function>");
     expect(lines).toContain("  POLLIN -- 1");

@@ -49,8 +49,61 @@ const SOCKET_ESP32 = [
   "IP_ADD_MEMBERSHIP", "TCP_NODELAY",
 ];
 
+/**
+ * extmod/modmachine.c:144-246, every #if branch in; the port's MICROPY_PY_MACHINE_EXTRA_GLOBALS
+ * follow (each port's modmachine.c).
+ */
+const MACHINE = [
+  "__name__", "mem8", "mem16", "mem32", "unique_id", "soft_reset", "bootloader", "reset", "reset_cause", "idle", "freq",
+  "lightsleep", "deepsleep", "disable_irq", "enable_irq", "bitstream", "dht_readinto", "time_pulse_us", "PinBase",
+  "Signal", "SoftI2C", "SoftSPI", "ADC", "ADCBlock", "DAC", "I2C", "I2S", "PWM", "SPI", "UART", "USBDevice", "WDT",
+];
+
+/** extmod/modnetwork.c:148-170: what comes before the port's part. */
+const NETWORK = ["__name__", "country", "hostname", "ipconfig"];
+
 const COMMON = { time: TIME, gc: GC, select: SELECT, micropython: MICROPYTHON, sys: SYS, os: OS };
 
-/** Each board's: its module's name → its table's names in order. */
-export const LWIP_MODULE_TABLES: Readonly<Record<string, readonly string[]>> = { ...COMMON, socket: SOCKET_LWIP };
-export const ESP32_MODULE_TABLES: Readonly<Record<string, readonly string[]>> = { ...COMMON, socket: SOCKET_ESP32 };
+export const PICO_W_MODULE_TABLES: Readonly<Record<string, readonly string[]>> = {
+  ...COMMON,
+  socket: SOCKET_LWIP,
+  // ports/rp2/modmachine.c:50-56
+  machine: [...MACHINE, "Pin", "RTC", "Timer", "PWRON_RESET", "WDT_RESET"],
+  // MICROPY_PORT_NETWORK_INTERFACES: route, then MICROPY_HW_NIC_CYW43 (ports/rp2/mpconfigport.h:193-202), then STA_IF, AP_IF
+  network: [...NETWORK, "route", "WLAN", "STAT_IDLE", "STAT_CONNECTING", "STAT_WRONG_PASSWORD", "STAT_NO_AP_FOUND", "STAT_CONNECT_FAIL", "STAT_GOT_IP", "STA_IF", "AP_IF"],
+};
+
+export const ESP32_MODULE_TABLES: Readonly<Record<string, readonly string[]>> = {
+  ...COMMON,
+  socket: SOCKET_ESP32,
+  // ports/esp32/modmachine.c:54-81 (SDCard, TouchPad: MICROPY_PY_MACHINE_SDCARD_ENTRY, _TOUCH_PAD_ENTRY)
+  machine: [
+    ...MACHINE, "sleep", "Timer", "SDCard", "Pin", "TouchPad", "RTC", "SLEEP", "DEEPSLEEP", "HARD_RESET", "PWRON_RESET", "WDT_RESET",
+    "DEEPSLEEP_RESET", "SOFT_RESET", "wake_reason", "PIN_WAKE", "EXT0_WAKE", "EXT1_WAKE", "TIMER_WAKE", "TOUCHPAD_WAKE", "ULP_WAKE",
+  ],
+  // ports/esp32/modnetwork_globals.h (MICROPY_PY_NETWORK_MODULE_GLOBALS_INCLUDEFILE)
+  network: [
+    ...NETWORK, "__init__", "WLAN", "LAN", "PPP", "phy_mode", "STA_IF", "AP_IF", "MODE_11B", "MODE_11G", "MODE_11N", "MODE_LR",
+    "AUTH_OPEN", "AUTH_WEP", "AUTH_WPA_PSK", "AUTH_WPA2_PSK", "AUTH_WPA_WPA2_PSK", "AUTH_WPA2_ENTERPRISE", "AUTH_WPA3_PSK",
+    "AUTH_WPA2_WPA3_PSK", "AUTH_WAPI_PSK", "AUTH_OWE", "AUTH_WPA3_ENT_192", "AUTH_WPA3_EXT_PSK", "AUTH_WPA3_EXT_PSK_MIXED_MODE",
+    "AUTH_MAX", "PHY_LAN8710", "PHY_LAN8720", "PHY_IP101", "PHY_RTL8201", "PHY_DP83848", "PHY_KSZ8041", "PHY_KSZ8081",
+    "PHY_KSZ8851SNL", "PHY_DM9051", "PHY_W5500", "ETH_INITIALIZED", "ETH_STARTED", "ETH_STOPPED", "ETH_CONNECTED",
+    "ETH_DISCONNECTED", "ETH_GOT_IP", "STAT_IDLE", "STAT_CONNECTING", "STAT_GOT_IP", "STAT_NO_AP_FOUND",
+    "STAT_NO_AP_FOUND_IN_RSSI_THRESHOLD", "STAT_NO_AP_FOUND_IN_AUTHMODE_THRESHOLD", "STAT_NO_AP_FOUND_W_COMPATIBLE_SECURITY",
+    "STAT_WRONG_PASSWORD", "STAT_BEACON_TIMEOUT", "STAT_ASSOC_FAIL", "STAT_HANDSHAKE_TIMEOUT",
+  ],
+};
+
+export const ESP8266_MODULE_TABLES: Readonly<Record<string, readonly string[]>> = {
+  ...COMMON,
+  socket: SOCKET_LWIP,
+  // ports/esp8266/modmachine.c:43-60; no MICROPY_PY_MACHINE_I2C (its I2C is the port's entry), and
+  // MICROPY_PY_MACHINE_PWM with the port's PWM entry too: the table holds PWM twice, help lists it twice.
+  machine: [...MACHINE.filter((name) => name !== "I2C"), "sleep", "RTC", "Timer", "Pin", "PWM", "I2C", "DEEPSLEEP", "PWRON_RESET", "HARD_RESET", "DEEPSLEEP_RESET", "WDT_RESET", "SOFT_RESET"],
+  // no ipconfig (lwIP 1.4: LWIP_VERSION_MAJOR < 2), then ports/esp8266/modnetwork_globals.h
+  network: [
+    ...NETWORK.filter((name) => name !== "ipconfig"), "WLAN", "phy_mode", "STA_IF", "AP_IF", "STAT_IDLE", "STAT_CONNECTING",
+    "STAT_WRONG_PASSWORD", "STAT_NO_AP_FOUND", "STAT_CONNECT_FAIL", "STAT_GOT_IP", "MODE_11B", "MODE_11G", "MODE_11N", "AUTH_OPEN",
+    "AUTH_WEP", "AUTH_WPA_PSK", "AUTH_WPA2_PSK", "AUTH_WPA_WPA2_PSK",
+  ],
+};
