@@ -805,6 +805,8 @@ def run():
         _globals = __main__.__dict__
         exec(code, _globals)
         _keep_running_callbacks()
+        if _host.duplicate is not None:
+            _host.duplicate()  # os.dupterm's streams get the script's last output
     except SystemExit:
         if _host.soft_reset_requested():
             # machine.soft_reset(): the runner starts the interpreter again (runtime/boot.ts)
