@@ -69,6 +69,18 @@ describe("boot", () => {
     );
   });
 
+  // An empty folder is a blank flash (an erased board): ESP32's first boot sets it up as for a new
+  // folder (ports/esp32/modules/_boot.py, inisetup.py v1.23.0). Was: no message, no boot.py.
+  it("an empty --flash folder is an erased flash: ESP32 sets it up, ESP8266 too", async () => {
+    for (const board of ["esp32", "esp8266"]) {
+      const dir = path.join(mkdtempSync(path.join(tmpdir(), "boardsim-flash-")), "flash");
+      mkdirSync(dir);
+      const run = await boot(board, { flashDir: dir });
+      expect(await run.take(">>> ")).toBe(`Performing initial setup\r\n${banner(board)}`);
+      expect(readFileSync(path.join(dir, "boot.py"), "utf8")).toMatch(/^# This file is executed on every boot/);
+    }
+  });
+
   it("the Pico W starts with an empty flash and no setup message", async () => {
     const run = await boot("pico_w");
     expect(await run.take(">>> ")).toBe(banner("pico_w"));
@@ -370,6 +382,28 @@ describe("REPL", () => {
       run.type("\x03");
       await run.take(">>> ");
     }
+  });
+
+  // At the REPL the stream gets what the console gets, the prompt and the echo too (mp_hal_stdout_tx_strn
+  // calls mp_os_dupterm_tx_strn: ports/rp2/mphalport.c, extmod/os_dupterm.c v1.23.0:176-213), never
+  // a line of boardsim's own (the REPL's filter runs first).
+  it("os.dupterm at the REPL: the stream gets the prompt, the echo and the output", async () => {
+    const run = await boot("pico_w");
+    await run.take(">>> ");
+    run.type("import io, os\r");
+    await run.take(">>> ");
+    run.type("class Log(io.IOBase):\r");
+    run.type("def __init__(self): self.data = bytearray()\r");
+    run.type("def write(self, b): self.data += b; return len(b)\r");
+    run.type("def ioctl(self, r, a): return 0\r\b\b\b\b\r");
+    await run.take(">>> ");
+    await repl(run, "log = Log(); os.dupterm(log)");
+    expect(await repl(run, "print(6 * 7)")).toBe("print(6 * 7)\r\n42\r\n");
+    await repl(run, "os.dupterm(None) is log");
+    // (its prompts shown as <<< : a ">>> " would end what repl() reads)
+    expect(await repl(run, "bytes(log.data).replace(b'>', b'<')")).toBe(
+      "bytes(log.data).replace(b'>', b'<')\r\nb'<<< print(6 * 7)\\r\\n42\\r\\n<<< os.dupterm(None) is log\\r\\n'\r\n",
+    );
   });
 
   it("help() prints the port's text (ports/esp8266/help.c), help(obj) the VM's", async () => {

@@ -102,6 +102,31 @@ print([name for name in ("_native", "_number", "_raw", "flush", "fileno") if has
     ]);
   });
 
+  // Neither stdio type has make_new (shared/runtime/sys_stdio_mphal.c v1.23.0 120-126, 153-160), so
+  // calling one raises py/objtype.c v1.23.0 994-999's TypeError; the buffer's type is another C type
+  // of the same name and table (stdio_buffer_obj_type); stdin cannot write and stdout, stderr cannot
+  // read: MP_EPERM (stdio_read, stdio_write 60-88). Here type(sys.stdout)() made an object (a
+  // KeyError at its first use), the buffer shared stdout's type and stdin.write gave OSError 8.
+  it.each(["pico_w", "esp32", "esp8266"])("%s: the stdio types cannot be called, the buffer's type is its own, the wrong direction is EPERM", async (board) => {
+    const lines = await printed(
+      board,
+      `import sys
+for make in (type(sys.stdout), type(sys.stdout.buffer)):
+    try:
+        make()
+    except TypeError as e:
+        print("TypeError:", e)
+print(type(sys.stdout.buffer) is type(sys.stdout), type(sys.stdout.buffer).__name__, type(sys.stdout.buffer).buffer is sys.stdout.buffer)
+for call in (lambda: sys.stdin.write("x"), lambda: sys.stdout.read(1), lambda: sys.stderr.readline()):
+    try:
+        call()
+    except OSError as e:
+        print("OSError", e.errno)
+`,
+    );
+    expect(lines).toEqual(["TypeError: can't create 'FileIO' instances", "TypeError: can't create 'FileIO' instances", "False FileIO True", "OSError 1", "OSError 1", "OSError 1"]);
+  });
+
   it.each(["pico_w", "esp32", "esp8266"])("%s: a file shows LittleFS's <io.TextIOWrapper> / <io.FileIO>", async (board) => {
     const lines = await printed(board, `f = open("x.txt", "w")\nprint(f, type(f))\nf.close()\nf = open("x.txt", "rb")\nprint(f, type(f))\nf.close()\n`);
     // extmod/vfs_lfsx_file.c:44-48 (file_print), 219-240 (the two types)

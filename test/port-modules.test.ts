@@ -31,6 +31,113 @@ describe("sys and os as the board (item 6)", () => {
     ]);
   });
 
+  // os.dupterm (MICROPY_PY_OS_DUPTERM: rp2 mpconfigport.h:106 and esp32 :110 one slot, esp8266 :101 two;
+  // extmod/modos.c:187-189, extmod/os_dupterm.c:215-242): the previous stream (None at first), the
+  // console's output written to the stream too, "\n" as "\r\n" (mp_hal_stdout_tx_strn_cooked,
+  // os_dupterm.c:176-213), a bad index ValueError (:221-223), an object without the stream
+  // protocol OSError (:232, py/stream.c:97-109), one or two positional arguments (py/argcheck.c),
+  // a write() that raises deactivates the slot with its message and traceback and closes the
+  // stream (:41-59, 197-209: ioctl MP_STREAM_CLOSE 4 of a class on IOBase, py/modio.c). Was: no os.dupterm.
+  it.each([
+    ["pico_w", 1],
+    ["esp32", 1],
+    ["esp8266", 2],
+  ])("%s: os.dupterm(stream[, index]) duplicates the console's output to the stream and returns the previous one", async (board, slots) => {
+    const lines = await printed(
+      board,
+      `import io, os
+class Log(io.IOBase):
+    def __init__(self):
+        self.data = bytearray()
+    def write(self, buf):
+        self.data += buf
+        return len(buf)
+    def readinto(self, buf):
+        return None
+    def ioctl(self, req, arg):
+        return 0
+log = Log()
+first = os.dupterm(log)
+print("hello")
+n = 0
+while not log.data and n < 1000:  # the stream has it before the script's next call (here at the VM's next branch)
+    n += 1
+early = bytes(log.data)
+for i in range(2):
+    print(i)
+back = os.dupterm(None)
+print(first, back is log, early, bytes(log.data))
+for args in ((log, ${slots}), (log, -1), (log, "1"), (b"x",), (), (log, 0, 0)):
+    try:
+        os.dupterm(*args)
+    except Exception as e:
+        print(type(e).__name__, e)
+print(os.dupterm(log, ${slots - 1}), os.dupterm(None, ${slots - 1}) is log)
+class Broken(io.IOBase):
+    def write(self, buf):
+        raise ValueError("boom")
+    def ioctl(self, req, arg):
+        print("ioctl", req, arg)
+        return 0
+os.dupterm(Broken())
+print("x")
+print(os.dupterm(None))
+`,
+    );
+    expect(lines).toEqual([
+      "hello",
+      "0",
+      "1",
+      "None True b'hello\\r\\n' b'hello\\r\\n0\\r\\n1\\r\\n'",
+      "ValueError invalid dupterm index",
+      "ValueError invalid dupterm index",
+      "TypeError can't convert str to int",
+      "OSError stream operation not supported",
+      "TypeError function missing 1 required positional arguments",
+      "TypeError function expected at most 2 arguments, got 3",
+      "None True",
+      "x",
+      "dupterm: Exception in write() method, deactivating: Traceback (most recent call last):",
+      '  File "main.py", line 31, in write',
+      "ValueError: boom",
+      "ioctl 4 0",
+      "None",
+    ]);
+  });
+
+  // help(module) walks the module's dict map in its stored order (py/builtinhelp.c:124-156); a C
+  // module's is its ROM table (MP_DEFINE_CONST_DICT, ordered): extmod/modtime.c:199-226,
+  // extmod/modselect.c:655-665 (no MICROPY_PY_SELECT_SELECT on these ports' extra level: select
+  // there), extmod/modlwip.c:1824-1855 / ports/esp32/modsocket.c:989-1009 (less the names boardsim
+  // has not: reset, callback, print_pcbs, __init__). Lines "  name -- value" (:46-52). Was: hash order.
+  it.each(BOARDS)("%s: help(time), help(select), help(socket), help(machine) list the module's table in its order", async (board) => {
+    const lines = await printed(board, `import time, select, socket, machine\nfor m in (time, select, socket, machine):\n    help(m)\n`);
+    const names = (from: number, module: string) => {
+      const at = lines.indexOf(`object <module '${module}'> is of type module`, from);
+      const end = lines.findIndex((line, i) => i > at && line.startsWith("object "));
+      return lines.slice(at + 1, end < 0 ? undefined : end).map((line) => line.split(" -- ")[0]!.trim());
+    };
+    expect(names(0, "time")).toEqual(["__name__", "gmtime", "localtime", "mktime", "time", "time_ns", "sleep", "sleep_ms", "sleep_us", "ticks_ms", "ticks_us", "ticks_cpu", "ticks_add", "ticks_diff"]);
+    expect(names(0, "select")).toEqual(["__name__", "select", "poll", "POLLIN", "POLLOUT", "POLLERR", "POLLHUP"]);
+    expect(names(0, "socket")).toEqual(
+      board === "esp32"
+        ? ["__name__", "socket", "getaddrinfo", "AF_INET", "AF_INET6", "SOCK_STREAM", "SOCK_DGRAM", "SOCK_RAW", "IPPROTO_TCP", "IPPROTO_UDP", "IPPROTO_IP", "SOL_SOCKET", "SO_REUSEADDR", "SO_BROADCAST", "SO_BINDTODEVICE", "IP_ADD_MEMBERSHIP", "TCP_NODELAY"]
+        : ["__name__", "getaddrinfo", "socket", "AF_INET", "AF_INET6", "SOCK_STREAM", "SOCK_DGRAM", "SOCK_RAW", "SOL_SOCKET", "SO_REUSEADDR", "SO_BROADCAST", "IPPROTO_IP", "IP_ADD_MEMBERSHIP", "IP_DROP_MEMBERSHIP", "IPPROTO_TCP", "TCP_NODELAY"],
+    );
+    // extmod/modmachine.c:144-246, then the port's MICROPY_PY_MACHINE_EXTRA_GLOBALS: ports/rp2/modmachine.c:50-56,
+    // ports/esp32/modmachine.c:54-81, ports/esp8266/modmachine.c:43-60 (PWM in both parts: listed twice).
+    const functions = ["__name__", "unique_id", "soft_reset", ...(board === "pico_w" ? ["bootloader"] : []), "reset", "reset_cause", "idle", "freq", "lightsleep", "deepsleep", "disable_irq", "enable_irq", "bitstream", "dht_readinto", "ADC", "PWM"];
+    expect(names(0, "machine")).toEqual(
+      {
+        pico_w: [...functions, "Pin", "RTC", "Timer", "PWRON_RESET", "WDT_RESET"],
+        esp32: [...functions, "Timer", "Pin", "TouchPad", "RTC", "HARD_RESET", "PWRON_RESET", "WDT_RESET", "DEEPSLEEP_RESET", "SOFT_RESET"],
+        esp8266: [...functions, "RTC", "Timer", "Pin", "PWM", "PWRON_RESET", "HARD_RESET", "DEEPSLEEP_RESET", "WDT_RESET", "SOFT_RESET"],
+      }[board],
+    );
+    expect(lines).toContain("  time -- <function>");
+    expect(lines).toContain("  POLLIN -- 1");
+  });
+
   // py/modsys.c:58 (version), :65-79 (implementation); extmod/modos.c:97-108 (uname);
   // _mpy = MPY_VERSION 6 | (MPY_SUB_VERSION 3 | arch << 2) << 8 (py/persistentcode.h: ARMV6M 4, XTENSA 9, XTENSAWIN 10).
   it.each([

@@ -26,7 +26,13 @@ export class FlashDir extends Flash {
     if (exists && !exists.isDirectory()) throw Object.assign(new Error("not a folder"), { code: "ENOTDIR" });
     if (!exists) makeFolders(root);
     fs.accessSync(root, fs.constants.R_OK | fs.constants.W_OK);
-    super(new FolderStore(root), profile, !exists);
+    // A new or empty folder is a blank flash, as after esptool's erase_flash: the first boot's
+    // mount fails and inisetup.py formats it, prints "Performing initial setup" and writes boot.py
+    // (ports/esp32/modules/_boot.py, inisetup.py setup(), v1.23.0; ports/esp8266 likewise). A board
+    // whose files were all deleted keeps its formatted LittleFS and is not set up again: a folder
+    // cannot tell that case apart, so such a folder is set up again (UNVERIFIED choice: a folder a
+    // user made for a fresh board, `mkdir` or a temporary one, is the common case).
+    super(new FolderStore(root), profile, !exists || fs.readdirSync(root).length === 0);
   }
 }
 

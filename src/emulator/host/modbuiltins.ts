@@ -27,6 +27,8 @@ export function modbuiltins(board: BoardContext) {
       if (board.clock.busyLoop) return board.clock.busyLoop(board.signal).then(() => null);
       return performance.now() - board.lastYield < YIELD_EVERY_MS ? null : nextTurn(board.signal);
     },
+    /** help(module) of a C module of the board's: its table's names in order (py/builtinhelp.c:141-156); null for another. */
+    helpOrder: (name: string): readonly string[] | null => board.profile.port.moduleTables[name] ?? null,
   } satisfies HostCalls<"modbuiltins">;
 }
 

@@ -9,7 +9,7 @@
  * MODULES, which the compiler asks for).
  */
 export const HOST_TABLE = {
-  modbuiltins: ["boardInfo", "write", "poll"],
+  modbuiltins: ["boardInfo", "write", "poll", "helpOrder"],
   modtime: ["timeSleep", "ticksMs", "ticksUs", "ticksAdd", "ticksDiff", "timeTime", "timeTimeNs", "timeLocaltime", "timeMktime"],
   modnetwork: ["wlanInterface", "wlanActive", "wlanConnect", "wlanDisconnect", "wlanStatus", "wlanIsConnected", "wlanRepr", "wlanIfconfig", "wlanIpconfig", "wlanScan", "wlanConfig", "networkHostname", "networkCountry"],
   modsocket: [
@@ -53,7 +53,7 @@ export const HOST_TABLE = {
   modwebrepl: ["webreplStart", "webreplStop"],
   modhashlib: ["hashAlgorithms", "hashNew", "hashUpdate", "hashDigest"],
   modcryptolib: ["aesNew", "aesProcess"],
-  modos: ["osUrandom"],
+  modos: ["osUrandom", "osDupterm"],
 } as const;
 
 /**

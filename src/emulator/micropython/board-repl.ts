@@ -47,8 +47,10 @@ export class ConsoleInput {
     private readonly hostCall: (name: string, args: HostValue[]) => HostReply,
     private readonly flushConsole: () => void,
     private readonly raiseIfInterrupted: (reply: HostReply) => void,
-    /** Runs the Timer and Pin.irq callbacks that are due (the script's scheduler). */
+    /** Runs the Timer and Pin.irq callbacks that are due (the script's scheduler), and writes os.dupterm's streams. */
     private readonly runCallbacks: () => void,
+    /** Whether os.dupterm's streams have console bytes to take (worker.ts duplicate). */
+    private readonly forStreams: () => boolean,
   ) {}
 
   /** From now until the REPL reads, output waits to go with that read. */
@@ -71,6 +73,7 @@ export class ConsoleInput {
     while (this.pending.length === 0) {
       this.holdOutput();
       this.flushConsole();
+      if (this.forStreams()) this.runCallbacks(); // the prompt too, as the firmware writes it
       const output = Uint8Array.from(this.held ?? []);
       this.held = null;
       const reply = this.hostCall("serialRead", [4096, true, output]);
@@ -123,6 +126,8 @@ export interface WorkerContext {
   flushConsole(): void;
   /** Where console bytes go once collected; `raw`: sys.stdout.buffer's, not cooked. */
   setConsoleSink(sink: (bytes: Uint8Array, raw: boolean) => void): void;
+  /** os.dupterm: a copy of the bytes that go out to the console, for the script's streams. */
+  duplicate(bytes: Uint8Array): void;
   /** A KeyboardInterrupt reply outside Python's own calls: scheduled in the VM. */
   raiseIfInterrupted(reply: HostReply): void;
   /** machine.soft_reset() was called (and clears the request). */
@@ -148,7 +153,10 @@ export function prepareFirmware(runLibrary: WorkerContext["runLibrary"]): void {
 
 export function bootFirmware(ctx: WorkerContext, boot: BoardBoot): WorkerOutcome {
   const { mp, runLibrary } = ctx;
-  const out = new ConsoleFilter((bytes) => ctx.input.send(bytes), boot.banner);
+  const out = new ConsoleFilter((bytes) => {
+    ctx.duplicate(bytes);
+    ctx.input.send(bytes);
+  }, boot.banner);
   ctx.setConsoleSink((bytes, raw) => (raw ? out.send(bytes) : out.write(bytes)));
   const mode = (raw: boolean | null) => {
     const reply = ctx.hostCall("serialMode", [raw]);

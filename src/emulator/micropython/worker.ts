@@ -136,7 +136,10 @@ function onConsoleByte(byte: number): void {
 }
 /** sys.stdout.buffer is writing: its bytes go out as they are, not cooked as text (see _sys.py). */
 let rawOutput = false;
-let consoleSink = (bytes: Uint8Array, _raw: boolean) => raiseIfInterrupted(hostCall("write", [decoder.decode(bytes, { stream: true })]));
+let consoleSink = (bytes: Uint8Array, _raw: boolean) => {
+  duplicate(bytes);
+  raiseIfInterrupted(hostCall("write", [decoder.decode(bytes, { stream: true })]));
+};
 function flushConsole(): void {
   if (consoleBytes.length === 0) return;
   const bytes = Uint8Array.from(consoleBytes);
@@ -145,9 +148,29 @@ function flushConsole(): void {
   consoleSink(bytes, rawOutput);
 }
 
+// os.dupterm (guest _os_dupterm.py): while a stream is registered the console's bytes are also kept
+// for it, as the port's stdout sends them (text's "\n" as "\r\n": mp_hal_stdout_tx_strn_cooked,
+// shared/runtime/stdout_helpers.c v1.23.0; at the REPL after its filter, board-repl.ts), and the
+// library writes them to the streams at the VM's next branch (run_at_branch), when the REPL waits
+// for a key, at the script's end or when it asks (bridge.dupterm). The firmware writes them at
+// once, inside mp_hal_stdout_tx_strn; Python cannot run inside the port's output here.
+let duplicated: string | null = null;
+let duplicatedLast = 0;
+function duplicate(bytes: Uint8Array): void {
+  if (duplicated === null) return;
+  for (const byte of bytes) {
+    if (byte === 10 && !rawOutput && duplicatedLast !== 13) duplicated += "\r";
+    duplicated += String.fromCharCode(byte);
+    duplicatedLast = byte;
+  }
+  schedQueue.schedule();
+}
+
 /** sys.stdin, when the board has a console. */
 const newConsoleInput = () =>
-  input.board ? new ConsoleInput(hostCall, flushConsole, raiseIfInterrupted, () => runLibrary("__import__('_board').run_callbacks()")) : null;
+  input.board
+    ? new ConsoleInput(hostCall, flushConsole, raiseIfInterrupted, () => runLibrary("__import__('_board').run_callbacks()"), () => Boolean(duplicated))
+    : null;
 let consoleInput = newConsoleInput();
 let softResetRequested = false;
 /** Set while the worker's own code imports the library's _boardsim or _board (runLibrary): for a script, no such module. */
@@ -568,6 +591,16 @@ const bridge = {
   interrupt(): void {
     wasm.mp_sched_keyboard_interrupt();
   },
+  /**
+   * os.dupterm: whether a stream is registered (the console's bytes are then kept for it); returns
+   * the bytes kept since the last ask, one char a byte (_os_dupterm.py).
+   */
+  dupterm(on: unknown): string {
+    flushConsole();
+    const kept = duplicated ?? "";
+    duplicated = on === true ? "" : null;
+    return kept;
+  },
   /** Around a write of sys.stdout.buffer: what was printed before is text, what comes until false is raw bytes. */
   rawOutput(on: unknown): void {
     flushConsole();
@@ -746,7 +779,7 @@ function runOnce(): WorkerOutcome {
           for (let i = 0; i < text.length; i++) onConsoleByte(text.charCodeAt(i));
         }
       };
-      const context = { mp, runLibrary, hostCall, flushConsole, raiseIfInterrupted, takeSoftReset, completing, input: consoleInput!, setConsoleSink: (sink: typeof consoleSink) => (consoleSink = sink) };
+      const context = { mp, runLibrary, hostCall, flushConsole, raiseIfInterrupted, takeSoftReset, completing, input: consoleInput!, setConsoleSink: (sink: typeof consoleSink) => (consoleSink = sink), duplicate };
       outcome = bootFirmware(context, input.board);
     } else runLibrary("__import__('_boardsim').run()");
   } catch (error) {
@@ -766,6 +799,7 @@ function resetBridge(): void {
   consoleBytes = [];
   decoder.decode();
   rawOutput = false;
+  duplicated = null;
   softResetRequested = false;
   sandboxed.countInvokes(!inBridge, true);
   collector.reset();

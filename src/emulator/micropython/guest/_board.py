@@ -91,5 +91,8 @@ def _compiled(name, given):
 
 
 def run_callbacks():
-    # The REPL waits for a key: Timer and Pin.irq callbacks due meanwhile run there (board-repl.ts).
+    # The REPL waits for a key: Timer and Pin.irq callbacks due meanwhile run there (board-repl.ts),
+    # and os.dupterm's streams get what it printed.
+    if _host.duplicate is not None:
+        _host.duplicate()
     _host.run_scheduled()

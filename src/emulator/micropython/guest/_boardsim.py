@@ -28,9 +28,6 @@ def setup(source, name, heap):
     import _builtin_functions
     import _dir
 
-    # Kept out of sys.modules (as _modmicropython below): one more entry there reordered the chain
-    # _mark_first builds, and the ESP32's .py echo then filled py/gc.c's mark stack.
-    del sys.modules["_builtin_functions"], sys.modules["_dir"]
     import _flash
     import _micropython
     import _modmicropython
@@ -42,6 +39,10 @@ def setup(source, name, heap):
     import _os
     import _sys
     import _vfs
+
+    # Kept out of sys.modules (as _modmicropython above) once _sys took uncreatable: one more entry
+    # there reordered the chain _mark_first builds, and the ESP32's .py echo then filled py/gc.c's mark stack.
+    del sys.modules["_builtin_functions"], sys.modules["_dir"]
 
     vfs_code = sys.modules.pop("_modvfs")  # as _modmicropython: reached through vfs's functions
     # The board's modules under the firmware's names (the import hook maps the u-prefixed aliases):
@@ -546,8 +547,25 @@ def help(*args):
         sys.stdout.write(_host.info["help"])
     elif args[0] == "modules":
         _print_modules(_host.info["helpModules"].split())
-    else:
+    elif not _print_c_module(*args):
         return _native_help(*args)
+
+
+def _print_c_module(module, *more):
+    # help() of the board's C module (one without __file__: py/builtinimport.c sets none) lists its
+    # ROM table in its order (py/builtinhelp.c:124-156), which the host has; this library's module
+    # dict would list them in its hash order. Lines as mp_help_print_info_about_object (:46-52).
+    if more or type(module) is not type(sys) or hasattr(module, "__file__"):
+        return False
+    order = _host.call("helpOrder", module.__name__)
+    if order is None:
+        return False
+    print("object %s is of type module" % module)
+    names = module.__dict__
+    for name in order:
+        if name in names:
+            print("  %s -- %s" % (name, names[name]))
+    return True
 
 
 def _print_modules(names):
@@ -787,6 +805,8 @@ def run():
         _globals = __main__.__dict__
         exec(code, _globals)
         _keep_running_callbacks()
+        if _host.duplicate is not None:
+            _host.duplicate()  # os.dupterm's streams get the script's last output
     except SystemExit:
         if _host.soft_reset_requested():
             # machine.soft_reset(): the runner starts the interpreter again (runtime/boot.ts)

@@ -63,6 +63,13 @@ def _as_builtin(address):
         _WORDS[address >> 2] = copy
 
 
+def uncreatable(cls):
+    # A class standing for a C type without make_new (sys.stdout's FileIO): calling it raises the
+    # interpreter's own TypeError "can't create '<name>' instances" (py/objtype.c v1.23.0 994-999).
+    # Its instances are made before this.
+    uctypes.bytearray_at(id(cls), _SLOTS)[_MAKE_NEW] = 0
+
+
 _frozen = ()  # the names of the modules the board freezes (Python there too)
 _seen = set()  # the module dicts and classes done
 _frozen_dicts = set()  # those of them that are frozen modules' globals
@@ -100,8 +107,12 @@ def _hide(names):
             hide(value)
         elif kind is type:
             _class(value)
-        elif type(kind) is type and "__qualname__" in kind.__dict__:
+        elif _of_library_class(kind):
             _class(kind)  # an object of a class of the library's (sys.stdout): the firmware's is a C object
+
+
+def _of_library_class(kind):
+    return type(kind) is type and "__qualname__" in kind.__dict__
 
 
 def _function(value):
@@ -137,6 +148,8 @@ def _class(cls):
                 _as_builtin(_WORDS[(id(value) >> 2) + at])
         elif kind is type:
             _class(value)
+        elif _of_library_class(kind) and not frozen:
+            _class(kind)  # one held by a class (sys.stdout's buffer): a C object on the board
     if not frozen:
         del cls.__module__
         del cls.__qualname__

@@ -172,7 +172,7 @@ def _bridge(js):
     js.pins(uctypes.addressof(_pins), len(_pins))
     call_fns = (js_pause, js_call, js_resume, read_reply)
     data_fns = (js_pause, js_data, js_resume, read_reply)
-    return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, memory, clear_stack, spare, hold_free, js.interrupt, json.loads(js.lent())
+    return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, memory, clear_stack, spare, hold_free, js.interrupt, js.dupterm, json.loads(js.lent())
 
 
 # The worker collects garbage at host calls, but not while an instance is being constructed with
@@ -231,7 +231,7 @@ def _bytes_at(address, n):
         return uctypes.bytes_at(address, n)
 
 
-call, _data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, memory, clear_stack, spare, hold_free, _interrupt, lent = _bridge(__import__("_boardsim_js"))
+call, _data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, memory, clear_stack, spare, hold_free, _interrupt, dupterm_bytes, lent = _bridge(__import__("_boardsim_js"))
 del _bridge  # run once: kept, the table of its 15 nested functions' code was marked at every collection
 # Where the lent copy's parts start (data-channel.ts LentData.layout: words, reply region,
 # read-ahead, sends, end): a recv data call's bytes are in the reply region (_hostdata.py views the rest).
@@ -312,10 +312,17 @@ def run_scheduled():
         _in_callback[0] = False
 
 
+# os.dupterm's writer of the console's bytes to its streams (_os_dupterm.py), once a script registered one.
+duplicate = None
+
+
 def run_at_branch(_):
     # Queued in the interpreter's scheduler by the worker at a poll that found callbacks due while
-    # the script made no host call (sched-queue.ts); the VM runs it at a branch with the scheduler
-    # locked (py/scheduler.c mp_sched_run_pending), one callback, the next at a later branch.
+    # the script made no host call (sched-queue.ts), or when os.dupterm's streams have console bytes
+    # to take; the VM runs it at a branch with the scheduler locked (py/scheduler.c
+    # mp_sched_run_pending), one callback, the next at a later branch.
+    if duplicate is not None:
+        duplicate()
     try:
         more = run_scheduled()
     except KeyboardInterrupt:

@@ -41,3 +41,8 @@ from _hostdata import _int
 urandom = _urandom(_call, _int)
 del _make, _info, _port, _returning, _urandom, _call, _int
 
+from _os_dupterm import make as _make
+import _host
+
+dupterm = _make(_host)
+del _make, _host
