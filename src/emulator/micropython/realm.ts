@@ -384,8 +384,15 @@ const INSIDE = `"use strict";
         copier = argCopier(call.callee, call.nArgs, call.nKw, false);
         if (copier !== 0 && isType(copier, gc.typeType)) args = classArgs(call.callee, call.at, call.nArgs + 2 * call.nKw);
       }
-      // mp_call_method_n_kw_var(have_self, n_args_n_kw, args): the callee at args[0], its arguments not known before it unpacks them
-      else if (frameFn[k] === gc.callVar) copier = argCopier(words[frameArg3[k] >> 2], 0, 0, true);
+      // mp_call_method_n_kw_var(have_self, n_args_n_kw, args): the callee at args[0], its self next
+      // if have_self (py/runtime.c v1.27.0 735-740), its arguments not known before it unpacks them.
+      // A built-in that calls back holds the same there as called plainly: sorted(*lists, key=f)'s
+      // list was freed under it (a NameError in f).
+      else if (frameFn[k] === gc.callVar) {
+        const callee = words[frameArg3[k] >> 2];
+        if (heldInC(callee, frameArg1[k] !== 0 ? words[(frameArg3[k] >> 2) + 1] : 0)) return null;
+        copier = argCopier(callee, 0, 0, true);
+      }
       if (copier !== 0) found += (isClosure(copier) ? "c" : "") + copier + args + ",";
     }
     return found;
