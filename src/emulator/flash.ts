@@ -113,12 +113,12 @@ export class Flash {
 
   /**
    * ilistdir()'s entries whose names sort after `after` ("": from the first), as many as have
-   * `maxChars` characters of names (at least one), in two values, so that the guest holds a few
+   * `maxChars` characters of names (at least one), in three values, so that the guest holds a few
    * names' bytes rather than a tuple per entry (_flash.py makes each (name, type, inode, size) when
    * it is reached, as vfs_lfsx.c's iterator does): the names, each followed by "/" (no name holds
-   * one), as UTF-8, and their sizes (-1: a directory). None left: both empty.
+   * one), as UTF-8, their sizes (-1: a directory), and whether entries are left after them.
    */
-  listing(boardPath: string, after: string, maxChars: number): [Uint8Array, number[]] {
+  listing(boardPath: string, after: string, maxChars: number): [Uint8Array, number[], boolean] {
     const at = this.resolve(boardPath, true);
     if (this.kind(at) === "file") throw fsError(LFS.ENOTDIR);
     let names = "";
@@ -127,11 +127,11 @@ export class Flash {
       if (name <= after) continue;
       const kind = this.kind(path.join(at, name));
       if (kind === null) continue;
-      if (sizes.length > 0 && names.length + name.length >= maxChars) break;
+      if (sizes.length > 0 && names.length + name.length >= maxChars) return [utf8.encode(names), sizes, true];
       names += `${name}/`;
       sizes.push(kind === "dir" ? -1 : this.size(path.join(at, name)));
     }
-    return [utf8.encode(names), sizes];
+    return [utf8.encode(names), sizes, false];
   }
 
   /** open(): checks and creates or truncates as the mode says; returns the file's size. */

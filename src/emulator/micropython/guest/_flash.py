@@ -202,7 +202,7 @@ class iterator:
         # The names and sizes after `after`; the last piece's are garbage before the host call (a
         # collection there frees them). str(bytes) shares the bytes' data (py/objstr.c v1.27.0 204-225).
         self._names = self._sizes = None
-        names, self._sizes = _call("flashIlistdir", self._path, after)
+        names, self._sizes, self._more = _call("flashIlistdir", self._path, after)
         self._names = (names if self._bytes else str(names, "utf-8")).split(b"/" if self._bytes else "/")
         self._at = 0
 
@@ -211,12 +211,12 @@ class iterator:
 
     def __next__(self):
         at = self._at
-        if at == len(self._sizes):
-            if not at:
+        while at == len(self._sizes):  # (the next piece is empty if its files went meanwhile)
+            if not self._more:
                 raise StopIteration
             after = self._names[at - 1]
             self._take(after.decode() if self._bytes else after)
-            return self.__next__()
+            at = 0
         self._at = at + 1
         size = self._sizes[at]
         return (self._names[at], 0x4000 if size < 0 else 0x8000, 0, max(size, 0))
