@@ -12,6 +12,7 @@ const NAME_MAX = 255;
 /** stat() st_mode: MP_S_IFDIR / MP_S_IFREG (extmod/vfs.h). */
 const S_IFDIR = 0x4000;
 const S_IFREG = 0x8000;
+const utf8 = new TextEncoder();
 
 /** What a store holds at a path: a file, a directory, or something the board cannot see (a link, a device). */
 export interface StoreEntry {
@@ -59,7 +60,7 @@ export class Flash {
     readonly formatted: boolean,
   ) {
     this.root = store.root;
-    if (formatted) for (const [name, text] of Object.entries(profile.firstBootFiles)) this.store.write(this.create(name), 0, new TextEncoder().encode(text));
+    if (formatted) for (const [name, text] of Object.entries(profile.firstBootFiles)) this.store.write(this.create(name), 0, utf8.encode(text));
   }
 
   private create(name: string): string {
@@ -110,17 +111,27 @@ export class Flash {
     return [dir ? S_IFDIR : S_IFREG, 0, 0, 0, 0, 0, dir ? 0 : entry.size, mtime, mtime, mtime];
   }
 
-  /** ilistdir(): (name, type, inode, size) for each entry, as vfs_lfsx.c gives them. */
-  ilistdir(boardPath: string): [string, number, number, number][] {
+  /**
+   * ilistdir()'s entries whose names sort after `after` ("": from the first), as many as have
+   * `maxChars` characters of names (at least one), in three values, so that the guest holds a few
+   * names' bytes rather than a tuple per entry (_flash.py makes each (name, type, inode, size) when
+   * it is reached, as vfs_lfsx.c's iterator does): the names, each followed by "/" (no name holds
+   * one), as UTF-8, their sizes (-1: a directory), and whether entries are left after them.
+   */
+  listing(boardPath: string, after: string, maxChars: number): [Uint8Array, number[], boolean] {
     const at = this.resolve(boardPath, true);
     if (this.kind(at) === "file") throw fsError(LFS.ENOTDIR);
-    const entries: [string, number, number, number][] = [];
+    let names = "";
+    const sizes: number[] = [];
     for (const name of this.store.names(at).sort()) {
+      if (name <= after) continue;
       const kind = this.kind(path.join(at, name));
-      if (kind === "dir") entries.push([name, S_IFDIR, 0, 0]);
-      else if (kind === "file") entries.push([name, S_IFREG, 0, this.size(path.join(at, name))]);
+      if (kind === null) continue;
+      if (sizes.length > 0 && names.length + name.length >= maxChars) return [utf8.encode(names), sizes, true];
+      names += `${name}/`;
+      sizes.push(kind === "dir" ? -1 : this.size(path.join(at, name)));
     }
-    return entries;
+    return [utf8.encode(names), sizes, false];
   }
 
   /** open(): checks and creates or truncates as the mode says; returns the file's size. */

@@ -30,7 +30,7 @@
  * a probe that finds no unique answer stops the worker.
  */
 import type { MicroPython } from "@micropython/micropython-webassembly-pyscript";
-import { AREA_NEXT, AREA_TABLE, AREA_TABLE_BYTES, BLOCK, BLOCKS_PER_ATB, areasOf } from "./gc-heap.ts";
+import { AREA_NEXT, AREA_POOL, AREA_TABLE, AREA_TABLE_BYTES, BLOCK, BLOCKS_PER_ATB, areasOf } from "./gc-heap.ts";
 import { type CollectionCounts, markStackGuard, type MarkStackGuard } from "./mark-stack.ts";
 import { type ArgPins, argPins, qstrObject } from "./pinned-args.ts";
 import type { SafePoints, SandboxedMicroPython, WasmExports } from "./realm.ts";
@@ -308,6 +308,7 @@ export function findCollector(env: Env): Collector {
     dir: dir!.id,
     nameLookup: dirName[2]!.fn,
     listType: list!.words[0]!,
+    heapStart: words()[(firstArea >> 2) + AREA_POOL]!,
     classQstr: classAttr.id >> 3,
   };
   const checks = [

@@ -140,6 +140,8 @@ export interface SafePoints {
   nameLookup: number;
   /** A list's type (py/objlist.c mp_type_list). */
   listType: number;
+  /** The heap's first byte: a type at or above it is a class of Python code (the C types are static data, below it). */
+  heapStart: number;
   /** The name `__class__` (a qstr), which every object has (py/runtime.c mp_load_method_maybe). */
   classQstr: number;
 }
@@ -370,13 +372,21 @@ const INSIDE = `"use strict";
   // pinned-args.ts finds its block by its cells), a class as "address,", or called plainly as
   // "address=its argument words,"; and a dir() looking up a name (the frame above it, at or below
   // \`top\`: mp_builtin_dir's list holds the names before it) as "d<the name's qstr>,". null too under
-  // a built-in that calls back (heldInC). Weaker than \`safe\`: other C callers (import, a for loop's
-  // iterator) are let through as before the VM's branches collected; the frozen libraries' imports
-  // rely on collections there (_boardsim.py _import).
+  // a built-in that calls back (heldInC), or a for loop's C iterator. Weaker than \`safe\`: other C
+  // callers (import, a for loop over a class's instance) are let through as before the VM's branches
+  // collected; the frozen libraries' imports rely on collections there (_boardsim.py _import).
+  // An instance of a class of Python code (its type in the heap): py/objtype.c instance_iternext
+  // calls its __next__ holding nothing else.
+  const isInstance = (object) => (object & 3) === 0 && object > 0 && object < flags.length && words[object >> 2] >= gc.heapStart && isType(words[object >> 2], gc.typeType);
   const heldByC = function (top) {
     if (top > FRAMES) return null;
     let found = "";
     for (let k = 1; k < top; k++) {
+      // A for loop's iterator of C that calls back may hold what it has made so far in C alone:
+      // zip's tuple, map's argument block (py/objzip.c v1.27.0 56-64, py/objmap.c 53-61): a host
+      // call's collection under zip(g1(), g2()) freed the tuple with g1's item in it. A generator's
+      // and a Python class's instance's hold nothing.
+      if (frameFn[k] === gc.iterNext && !isType(frameArg1[k], gc.genType) && !isInstance(frameArg1[k])) return null;
       if (k + 1 < FRAMES && frameFn[k + 1] === gc.nameLookup && callsDir(k)) found += "d" + frameArg2[k + 1] + ",";
       const call = vmCall(k);
       if (call === null || (call !== undefined && heldInC(call.callee, frameFn[k] === gc.callMethod ? words[(frameArg3[k] >> 2) + 1] : 0))) return null;
@@ -385,8 +395,15 @@ const INSIDE = `"use strict";
         copier = argCopier(call.callee, call.nArgs, call.nKw, false);
         if (copier !== 0 && isType(copier, gc.typeType)) args = classArgs(call.callee, call.at, call.nArgs + 2 * call.nKw);
       }
-      // mp_call_method_n_kw_var(have_self, n_args_n_kw, args): the callee at args[0], its arguments not known before it unpacks them
-      else if (frameFn[k] === gc.callVar) copier = argCopier(words[frameArg3[k] >> 2], 0, 0, true);
+      // mp_call_method_n_kw_var(have_self, n_args_n_kw, args): the callee at args[0], its self next
+      // if have_self (py/runtime.c v1.27.0 735-740), its arguments not known before it unpacks them.
+      // A built-in that calls back holds the same there as called plainly: sorted(*lists, key=f)'s
+      // list was freed under it (a NameError in f).
+      else if (frameFn[k] === gc.callVar) {
+        const callee = words[frameArg3[k] >> 2];
+        if (heldInC(callee, frameArg1[k] !== 0 ? words[(frameArg3[k] >> 2) + 1] : 0)) return null;
+        copier = argCopier(callee, 0, 0, true);
+      }
       if (copier !== 0) found += (isClosure(copier) ? "c" : "") + copier + args + ",";
     }
     return found;
@@ -466,14 +483,14 @@ const INSIDE = `"use strict";
       invokesLeft = invokesPerCall;
       return text;
     },
-    watchCollections(pendingFlagAt, allocAmountAt, schedState, idle, pending, handlePendingIndex, callN, call0, callMethod, callVar, iterNext, funType, genType, boundType, closureType, typeType, exec, none, dir, nameLookup) {
+    watchCollections(pendingFlagAt, allocAmountAt, schedState, idle, pending, handlePendingIndex, callN, call0, callMethod, callVar, iterNext, funType, genType, boundType, closureType, typeType, exec, none, dir, nameLookup, heapStart) {
       const buffer = Reflect.apply(bufferOf, exports.memory, []);
       flags = new Uint8Array(buffer);
       words = new Int32Array(buffer);
       halves = new Int16Array(buffer);
       counters = new Uint32Array(buffer);
       allocAmount = allocAmountAt >> 2;
-      gc = { schedState: schedState >> 1, idle, pending, callN, call0, callMethod, callVar, iterNext, funType, genType, boundType, closureType, typeType, exec, none, dir, nameLookup };
+      gc = { schedState: schedState >> 1, idle, pending, callN, call0, callMethod, callVar, iterNext, funType, genType, boundType, closureType, typeType, exec, none, dir, nameLookup, heapStart };
       pendingFlag = pendingFlagAt;
       handlePending = handlePendingIndex;
     },
@@ -586,7 +603,7 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
     invokeStack: () => String(inside.invokeStack()),
     logInvokes: (on) => String(inside.logInvokes(on)),
     watchCollections: (f) =>
-      inside.watchCollections(f.pendingFlag, f.allocAmount, f.schedState, f.idle, f.pending, f.handlePending, f.callN, f.call0, f.callMethod, f.callVar, f.iterNext, f.funType, f.genType, f.boundType, f.closureType, f.typeType, f.exec, f.none, f.dir, f.nameLookup),
+      inside.watchCollections(f.pendingFlag, f.allocAmount, f.schedState, f.idle, f.pending, f.handlePending, f.callN, f.call0, f.callMethod, f.callVar, f.iterNext, f.funType, f.genType, f.boundType, f.closureType, f.typeType, f.exec, f.none, f.dir, f.nameLookup, f.heapStart),
     watchAttention: (request) => inside.watchAttention(request),
     builtinFunctionTypes: (fun, closure) => inside.builtinFunctionTypes(fun, closure),
     describe: (error) => {

@@ -657,22 +657,24 @@ const sandboxed = await loadSandboxedMicroPython(interpreterHeapBytes(input.heap
 const mp = sandboxed.mp;
 wasm = sandboxed.exports;
 mp.FS.mkdir("/boardsim");
+// The board's heap in one block (_boardsim.setup holds it until the script runs), lowest in the
+// heap, then the script's text: the library loads above them, as on the board, where it is in ROM.
+// After each collection py/gc.c gc_alloc (v1.27.0 lines 807-823) looks for free blocks from the
+// heap's start (gc_collect_end, 542-544, sets gc_last_free_atb_index to 0; only a 1-block
+// allocation moves it on, 853-861): with the library's ≈ 55-62 KB below the board's heap, and its
+// holes taking the script's small objects, each 4 KiB bytes object walked its allocation table
+// (docs/benchmarks.md, session 17). The text lies right above the board's heap, whose free blocks
+// are at its top once the script is compiled (the compiled code at its start): freed then, it
+// joins them, as if a board's lexer had read the file from flash. Below the board's heap, its
+// hole was a free block apart (10 KB of comments: the largest free block 10 KB short).
+mp.runPython(`_heap = bytearray(${input.heapBytes})`);
 // The file's bytes reach the compiler as they are: MicroPython's lexer (py/lexer.c, v1.23) does not
 // check UTF-8, so a Latin-1 "ü" stays the byte 0xfc in a string literal, as on the board.
-let source = "_script";
 if (typeof input.source === "string") mp.globals.set("_script", input.source);
 else {
   mp.FS.writeFile("/boardsim/.source", input.source);
-  source = `open("/boardsim/.source", "rb").read()`;
+  mp.runPython(`_script = open("/boardsim/.source", "rb").read()`);
 }
-// The script's text (below the board's heap, as before), then the board's heap in one block
-// (_boardsim.setup holds it until the script runs), lowest in the heap: the library loads above
-// them, as on the board, where it is in ROM. After each collection py/gc.c gc_alloc (v1.27.0 lines
-// 799-823) looks for free blocks from the heap's start (gc_collect_end, 542-544, sets
-// gc_last_free_atb_index to 0; only a 1-block allocation moves it on, 853-861): with the library's
-// ≈ 55-62 KB below the board's heap, and its holes taking the script's small objects, each 4 KiB
-// bytes object walked its allocation table (docs/benchmarks.md, session 17).
-mp.runPython(`_script = ${source}\n_heap = bytearray(${input.heapBytes})`);
 sandboxed.registerJsModule("_boardsim_js", bridge);
 callDepthAddress = findCallDepth();
 pythonStack = findPythonStack(() => new Int32Array(sandboxed.buffer()), depthSnapshots, depthWindowStart);

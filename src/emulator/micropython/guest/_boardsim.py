@@ -631,6 +631,15 @@ def _trim_heap(heap_bytes, source_bytes):
         # The source alone leaves less than the board's heap: compiling it needs more still (its
         # parse tree and bytecode). UNVERIFIED: the board's exact point of failure; its exception.
         raise MemoryError("memory allocation failed")
+    # The library's garbage is freed first, while the board's block is still reserved, so that its
+    # holes are held with the others. Freed by the collection that lets the reserved block go
+    # (_hold), they stayed free, and the holds of what the free bytes had beyond the board's heap
+    # went into the board's block instead, which lies below the library: py/gc.c gc_alloc (v1.27.0
+    # 807-823) takes the lowest free run that fits, from the heap's start after a collection
+    # (gc_collect_end, 542-544). Its free bytes were then two blocks or more: on the ESP32 the
+    # largest 89 KB of 111 KB, so a script's bytearray(48000) twice did not fit. How much garbage
+    # there was, and so whether, depended on the library's size (a class more in _flash.py).
+    _gc.collect()
     _hold_spare(_hold_all_but(heap_bytes - source_bytes))
 
 

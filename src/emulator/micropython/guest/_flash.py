@@ -185,6 +185,46 @@ def changed():
     _mounted._changes += 1
 
 
+class iterator:
+    # os.ilistdir()'s, the firmware's C iterator (extmod/vfs_lfsx.c v1.23.0 171-238: a
+    # mp_type_polymorph_iter, py/objpolyiter.c), named, printed and listed by dir() as that type is:
+    # one (name, type, inode, size) at a time, as it reads the directory (MP_S_IFDIR / MP_S_IFREG,
+    # extmod/vfs.h), names bytes for a bytes path (194-198). Here from pieces of the listing
+    # (flash.ts listing), the first read at the call (whose errors are lfs_dir_open's, 232-235).
+    # The whole listing's tuples, made at once, held 64 bytes an entry: os.listdir of a few hundred
+    # files ran out of an ESP8266's 38 KB heap.
+    def __init__(self, path, as_bytes):
+        self._path = path
+        self._bytes = as_bytes
+        self._take("")
+
+    def _take(self, after):
+        # The names and sizes after `after`; the last piece's are garbage before the host call (a
+        # collection there frees them). str(bytes) shares the bytes' data (py/objstr.c v1.27.0 204-225).
+        self._names = self._sizes = None
+        names, self._sizes, self._more = _call("flashIlistdir", self._path, after)
+        self._names = (names if self._bytes else str(names, "utf-8")).split(b"/" if self._bytes else "/")
+        self._at = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        at = self._at
+        while at == len(self._sizes):  # (the next piece is empty if its files went meanwhile)
+            if not self._more:
+                raise StopIteration
+            after = self._names[at - 1]
+            self._take(after.decode() if self._bytes else after)
+            at = 0
+        self._at = at + 1
+        size = self._sizes[at]
+        return (self._names[at], 0x4000 if size < 0 else 0x8000, 0, max(size, 0))
+
+    def __repr__(self):
+        return "<iterator>"
+
+
 class Flash:
     # `library`: the board's modules (the firmware's built-in and frozen ones), found by import
     # under /boardsim/ while one of them loads, but not a folder of the flash.
@@ -235,8 +275,8 @@ class Flash:
         pass
 
     def ilistdir(self, path):
-        # Read at once, not as a generator: os.listdir() builds its list in C while iterating.
-        return iter([tuple(entry) for entry in _call("flashIlistdir", self._abs(path))])
+        as_bytes = type(path) is bytes
+        return iterator(self._abs(path.decode() if as_bytes else path), as_bytes)
 
     def chdir(self, path):
         self._changes += 1

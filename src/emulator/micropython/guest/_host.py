@@ -23,15 +23,33 @@ def _bridge(js):
     js_pause, js_resume = js.pause, js.resume
     js_data = js.data
 
+    def fresh(kind, n):
+        # A reply's buffer. Where the heap has no room for it the board's gc_alloc collects and
+        # retries (py/gc.c v1.27.0 829-843); here the failed allocation asked for a collection
+        # (the port's gc_collect), which the worker runs now if it may, by the rule of the host
+        # call just made (only Python frames hold anything new since: worker.ts collectGarbage),
+        # and not where that call was made with none (_constructing).
+        try:
+            return kind(n)
+        except MemoryError:
+            if _constructing[0]:
+                raise
+            js_collect()
+            return kind(n)
+
     def blob(index, length):
-        buf = bytearray(length)
-        if length:
-            js_blob(index, uctypes.addressof(buf))
-        return bytes(buf)
+        # Written into a new bytes object, which nothing else holds yet (py/objstr.c bytes_make_new,
+        # v1.27.0 278-286; its hash is computed when first needed, lazy-str-hash.ts): one copy in
+        # the heap, where a bytearray and its bytes() were two.
+        if not length:
+            return b""
+        buf = fresh(bytes, length)
+        js_blob(index, uctypes.addressof(buf))
+        return buf
 
     def decode(value):
         # In place: a copy of each list and dict was a second of each in the heap (a long reply's
-        # too, while no collection can run: os.listdir's loop in C, see read_long).
+        # too, while no collection can run: under a built-in of C that calls back, see read_long).
         if isinstance(value, dict):
             if "__b" in value:
                 return blob(*value["__b"])
@@ -48,9 +66,9 @@ def _bridge(js):
         # A long reply (worker.ts encodeReply): the value's list in pieces, each a JSON list of its
         # items, copied one after another into one buffer (the heap pays for the longest piece, not
         # for the whole text, which the firmware never has) and read there (json reads any buffer,
-        # extmod/modjson.c:360-362). Under os.listdir() no collection runs until it returns (C holds
-        # its list, worker.ts collectGarbage): the whole text in the heap did not fit there.
-        buf = memoryview(bytearray(longest))
+        # extmod/modjson.c:360-362). Under a built-in of C that calls back (sorted(), os.ilistdir()'s
+        # call) no collection runs until it returns (realm.ts heldInC): the whole text did not fit there.
+        buf = memoryview(fresh(bytearray, longest))
         value = []
         for index in range(first, first + count):
             value.extend(json.loads(buf[: js_blob(index, uctypes.addressof(buf))]))

@@ -35,11 +35,24 @@ def _urandom(call, to_int):
     return urandom
 
 
+def _listing(ilistdir):
+    # os.listdir: ilistdir's names (extmod/vfs.c mp_vfs_listdir, v1.27.0 451-460). There a C loop
+    # holds the list, which no collection here may then run under (the worker cannot see it:
+    # realm.ts heldInC), and a listing of a few hundred files after garbage ran out of heap where
+    # the board's gc_alloc collects and retries (py/gc.c v1.27.0 829-843). A comprehension's list
+    # is on the Python stack: the VM's branches collect in it.
+    def listdir(*path):
+        return [entry[0] for entry in ilistdir(*path)]
+
+    return listdir
+
+
 from _host import call as _call
 from _hostdata import _int
 
 urandom = _urandom(_call, _int)
-del _make, _info, _port, _returning, _urandom, _call, _int
+listdir = _listing(ilistdir)
+del _make, _info, _port, _returning, _urandom, _call, _int, _listing
 
 from _os_dupterm import make as _make
 import _host

@@ -149,7 +149,8 @@ class VfsFat:
         pass
 
     def ilistdir(self, path=""):
-        # Read at once, not as a generator: os.listdir() builds its list in C while iterating.
+        # Read at once (UNVERIFIED: FatFs reads the directory as it is iterated, extmod/vfs_fat.c;
+        # a listing of many files holds a tuple each here, as the flash's did, _flash.py iterator).
         as_bytes = isinstance(path, bytes)
         entries = self._do("ilistdir", path.decode() if as_bytes else path)
         return iter([(name.encode() if as_bytes else name, kind, inode, size) for name, kind, inode, size in entries])
