@@ -119,7 +119,7 @@ print(os.dupterm(None))
     };
     expect(names(0, "time")).toEqual(["__name__", "gmtime", "localtime", "mktime", "time", "time_ns", "sleep", "sleep_ms", "sleep_us", "ticks_ms", "ticks_us", "ticks_cpu", "ticks_add", "ticks_diff"]);
     expect(names(0, "select")).toEqual(["__name__", "select", "poll", "POLLIN", "POLLOUT", "POLLERR", "POLLHUP"]);
-    expect(names(0, "socket")).toEqual(
+    expect(names(0, board === "esp32" ? "socket" : "lwip")).toEqual(
       board === "esp32"
         ? ["__name__", "socket", "getaddrinfo", "AF_INET", "AF_INET6", "SOCK_STREAM", "SOCK_DGRAM", "SOCK_RAW", "IPPROTO_TCP", "IPPROTO_UDP", "IPPROTO_IP", "SOL_SOCKET", "SO_REUSEADDR", "SO_BROADCAST", "SO_BINDTODEVICE", "IP_ADD_MEMBERSHIP", "TCP_NODELAY"]
         : ["__name__", "getaddrinfo", "socket", "AF_INET", "AF_INET6", "SOCK_STREAM", "SOCK_DGRAM", "SOCK_RAW", "SOL_SOCKET", "SO_REUSEADDR", "SO_BROADCAST", "IPPROTO_IP", "IP_ADD_MEMBERSHIP", "IP_DROP_MEMBERSHIP", "IPPROTO_TCP", "TCP_NODELAY"],
@@ -136,6 +136,36 @@ print(os.dupterm(None))
     );
     expect(lines).toContain("  time -- <function>");
     expect(lines).toContain("  POLLIN -- 1");
+  });
+
+  // The Pico W's and the ESP8266's socket module is extmod/modlwip.c's (v1.23.0): its table's
+  // __name__ is lwip (:1825), and the one module object is registered as lwip (:1864) and as the
+  // extensible socket (:1867); mp_module_get_builtin returns the table's entry as it is
+  // (py/objmodule.c:176-216), so `import lwip`, `import socket`, `import usocket` give the same
+  // object, and no ulwip (lwip is not extensible). module_print shows __name__ (py/objmodule.c:36-56).
+  // The ESP32's is ports/esp32/modsocket.c's, named socket (:990), and has no lwip module.
+  it.each(BOARDS)("%s: the socket module is lwip's where the firmware runs modlwip", async (board) => {
+    const lines = await printed(
+      board,
+      `import socket, usocket
+print(socket, socket.__name__, usocket is socket)
+for name in ("lwip", "ulwip"):
+    try:
+        m = __import__(name)
+        print(m, m is socket)
+    except ImportError as e:
+        print(e)
+help(socket)
+`,
+    );
+    const lwip = board !== "esp32";
+    expect(lines.slice(0, 5)).toEqual([
+      lwip ? "<module 'lwip'> lwip True" : "<module 'socket'> socket True",
+      lwip ? "<module 'lwip'> True" : "no module named 'lwip'",
+      "no module named 'ulwip'",
+      `object <module '${lwip ? "lwip" : "socket"}'> is of type module`,
+      `  __name__ -- ${lwip ? "lwip" : "socket"}`,
+    ]);
   });
 
   // py/modsys.c:58 (version), :65-79 (implementation); extmod/modos.c:97-108 (uname);
@@ -1223,7 +1253,7 @@ except ImportError as e:
     expect(lines).toEqual([
       "imported requests",
       "<module 'requests' from 'requests.py'> mine",
-      board === "pico_w" ? "no module named 'umqtt'" : "<module 'socket'>",
+      { pico_w: "no module named 'umqtt'", esp8266: "<module 'lwip'>" }[board] ?? "<module 'socket'>",
     ]);
   });
 
@@ -1351,7 +1381,8 @@ for m in (sys, os, time, gc, machine, socket, network, vfs, select, micropython)
 print(dir(vfs))
 `,
     );
-    expect(lines).toEqual([...["sys", "os", "time", "gc", "machine", "socket", "network", "vfs", "select", "micropython"].map((name) => `${name} []`), "['__class__', '__name__', '__dict__', 'mount', 'umount', 'VfsFat']"]);
+    const socket = board === "pico_w" || board === "esp8266" ? "lwip" : "socket"; // extmod/modlwip.c v1.23.0:1825
+    expect(lines).toEqual([...["sys", "os", "time", "gc", "machine", socket, "network", "vfs", "select", "micropython"].map((name) => `${name} []`), "['__class__', '__name__', '__dict__', 'mount', 'umount', 'VfsFat']"]);
   });
 
   it.each([...BOARDS, "mpython"])("%s: reprs, dir() of every module, tracebacks and import errors show only the firmware's names", async (board) => {
@@ -1388,7 +1419,7 @@ time.sleep("x")
     const dirs = b.lines().filter((line) => line.startsWith("DIR "));
     expect(dirs.length).toBeGreaterThanOrEqual(20);
     // socket and network list their functions and classes only, none of the bridge's (call, info, buffer, ...)
-    expect(dirs).toContain("DIR socket getaddrinfo socket");
+    expect(dirs).toContain(`DIR ${board === "pico_w" || board === "esp8266" ? "lwip" : "socket"} getaddrinfo socket`);
     // the port's functions (extmod/modnetwork.c:148-158): country/hostname from v1.20, ipconfig and route on rp2 only
     expect(dirs).toContain({ pico_w: "DIR network country hostname ipconfig route", esp32: "DIR network country hostname", esp8266: "DIR network country hostname", mpython: "DIR network " }[board]);
     const named = dirs.flatMap((line) => line.split(" ").slice(2).map((name) => `${line.split(" ")[1]}.${name}`));
