@@ -126,7 +126,7 @@ print(os.dupterm(None))
     );
     // extmod/modmachine.c:144-246, then the port's MICROPY_PY_MACHINE_EXTRA_GLOBALS: ports/rp2/modmachine.c:50-56,
     // ports/esp32/modmachine.c:54-81, ports/esp8266/modmachine.c:43-60 (PWM in both parts: listed twice).
-    const functions = ["__name__", "unique_id", "soft_reset", ...(board === "pico_w" ? ["bootloader"] : []), "reset", "reset_cause", "idle", "freq", "lightsleep", "deepsleep", "disable_irq", "enable_irq", "bitstream", "dht_readinto", "ADC", "PWM"];
+    const functions = ["__name__", "unique_id", "soft_reset", ...(board === "pico_w" ? ["bootloader"] : []), "reset", "reset_cause", "idle", "freq", "lightsleep", "deepsleep", "disable_irq", "enable_irq", "bitstream", "dht_readinto", "ADC", ...(board === "esp32" ? ["ADCBlock"] : []), "PWM"];
     expect(names(0, "machine")).toEqual(
       {
         pico_w: [...functions, "Pin", "RTC", "Timer", "PWRON_RESET", "WDT_RESET"],
@@ -404,7 +404,8 @@ describe("machine.ADC, PWM, RTC, Timer (item 5)", () => {
     // rp2: read_u16 only (machine_adc.c); channel 4 is the temperature sensor; GPIO 26 is channel 0
     ["pico_w", "ADC(26)", ["<ADC channel=0>", "40000", "False", "14021", "ValueError Pin doesn't have ADC capabilities"]],
     // esp32: read() is the 12-bit raw value (machine_adc.c:210); GPIO 4 and 2 are ADC2 channels
-    ["esp32", "ADC(Pin(34))", ["ADC(Pin(34), atten=0)", "40000", "2500", "0", "ADC(Pin(2), atten=0)"]],
+    // (read_u16 rebuilt from that raw value, machine_adc.c:215-221: 2500 << 4 | 2500 >> 8)
+    ["esp32", "ADC(Pin(34))", ["ADC(Pin(34), atten=0)", "40009", "2500", "0", "ADC(Pin(2), atten=0)"]],
     // esp8266: ADC(0) only; read() 0-1024 (machine_adc.c:43-80)
     ["esp8266", "ADC(0)", ["ADC(0)", "40000", "625", "ValueError ADC(4) doesn't exist", "TypeError can't convert Pin to int"]],
   ])("%s: the reading a test set, read_u16() and read(), and the board's errors", async (board, make, expected) => {
@@ -453,6 +454,49 @@ for f in (lambda: pot.atten(4), lambda: pot.width(8)):
     b.setAdc(34, 40000);
     await b.finished();
     expect(b.lines().slice(2)).toEqual(["ADC(Pin(34), atten=3) 625 ADC(Pin(4), atten=2)", "invalid atten", "invalid bits"]);
+  });
+
+  it("esp32: read_u16(), read() and read_uv() come from one raw reading at the block's width; block() is its ADCBlock", async () => {
+    // ports/esp32/machine_adc.c v1.23.0:206-226: read() is the raw reading, read_u16() scales it by
+    // the block's bits (raw << (16 - bits) | raw >> (2 * bits - 16)), read_uv() is adc.c:82-92's
+    // calibration (ESP-IDF esp_adc_cal, Vref 1100 mV: 11 dB is 1100 * 196602 / 4096 per 65536, + 142;
+    // the lookup table at 11 dB above 2880), block() the static ADCBlock
+    // (machine_adc_block.c:34-46: "ADCBlock(unit, bits=n)", bits= as width(); "invalid block id",
+    // extmod/machine_adc_block.c:70; connect(channel / pin / both), "no matching ADC", :104-107).
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({
+      name: "b",
+      board: "esp32",
+      fileName: "main.py",
+      source: `from machine import ADC, ADCBlock, Pin
+a = ADC(Pin(34))
+print(a.read(), a.read_u16(), a.read_uv())
+a.atten(ADC.ATTN_11DB)
+a.width(ADC.WIDTH_10BIT)
+block = a.block()
+print(block, a.read(), a.read_u16(), a.read_uv(), block is ADCBlock(0), ADC(Pin(4)).block())
+print(ADC(Pin(35)).read_u16(), ADC(Pin(35), atten=ADC.ATTN_11DB).read_uv())
+ADCBlock(0, bits=12)
+print(block, block.connect(6), block.connect(Pin(39)), block.connect(7, Pin(35), atten=ADC.ATTN_6DB))
+for f in (lambda: ADCBlock(2), lambda: block.connect(8), lambda: block.connect(7, Pin(34))):
+    try:
+        f()
+    except ValueError as e:
+        print(e)
+`,
+    });
+    b.setAdc(34, 40000);
+    b.setAdc(35, 65535);
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual([
+      "2500 40009 663000",
+      "ADCBlock(0, bits=10) 625 40039 2156000 True ADCBlock(1, bits=12)",
+      "65535 3133000", // 1023 at 10 bits, 4092 at 12: the table between 4032 and 4096
+      "ADCBlock(0, bits=12) ADC(Pin(34), atten=3) ADC(Pin(39), atten=0) ADC(Pin(35), atten=2)",
+      "invalid block id",
+      "no matching ADC",
+      "no matching ADC",
+    ]);
   });
 
   it("esp32: an ADC2 pin cannot be read while the WiFi is on (the ESP-IDF's arbiter): OSError ETIMEDOUT", async () => {
@@ -1499,7 +1543,7 @@ describe("the same port modules from a TS script (machine, time, sys)", () => {
 
   it.each([
     ["pico_w", "-1", 26, "rp2", "1609459200", "(1970, 1, 1, 0, 0, 0, 3, 1)", "Pin(GPIO2, mode=OUT) 1", "<ADC channel=0> 1234"],
-    ["esp32", "0", 34, "esp32", "0", "(2000, 1, 1, 0, 0, 0, 5, 1)", "Pin(2) 1", "ADC(Pin(34), atten=0) 1234"],
+    ["esp32", "0", 34, "esp32", "0", "(2000, 1, 1, 0, 0, 0, 5, 1)", "Pin(2) 1", "ADC(Pin(34), atten=0) 1232"],
   ])("%s: sys.platform, the epoch, Pin, ADC, RTC, a Timer on the board's clock", async (board, timer, adcPin, platform, now, epoch, pin, adc) => {
     const lab = new Lab({ timing: "fast" });
     const b = await lab.addBoard({

@@ -64,6 +64,9 @@ def setup(source, name, heap):
     sys.modules.pop("asyncio", None)
     # Built into the firmware (C), so importing it costs a script no heap: loaded before the heap is the board's.
     import machine
+    if _host.info["port"]["adc"]:
+        _gc.collect()  # machine's compilation's garbage, before the ESP32's ADCBlock (_modadcblock.py) compiles
+        import _modadcblock
     # Modules only some boards' firmware has (vendor, port and frozen ones): elsewhere ImportError.
     import os
     # Out of the import path (a name with a dot is never imported), so mip can install its own.
