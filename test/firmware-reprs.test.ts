@@ -127,6 +127,25 @@ for call in (lambda: sys.stdin.write("x"), lambda: sys.stdout.read(1), lambda: s
     expect(lines).toEqual(["TypeError: can't create 'FileIO' instances", "TypeError: can't create 'FileIO' instances", "False FileIO True", "OSError 1", "OSError 1", "OSError 1"]);
   });
 
+  // select.poll() makes the object itself (extmod/modselect.c v1.23.0:646-652); its type mp_type_poll
+  // has no make_new (:637-643), so calling it raises py/objtype.c v1.23.0 994-999's TypeError. Here
+  // type(select.poll())() made a poll object.
+  it.each(["pico_w", "esp32", "esp8266"])("%s: select.poll()'s type cannot be called; poll objects still work", async (board) => {
+    const lines = await printed(
+      board,
+      `import select, sys
+p = select.poll()
+try:
+    type(p)()
+except TypeError as e:
+    print("TypeError:", e)
+p.register(sys.stdout, select.POLLOUT)
+print(type(p), p, len(p.poll(0)), select.poll() is not p)
+`,
+    );
+    expect(lines).toEqual(["TypeError: can't create 'poll' instances", "<class 'poll'> <poll> 1 True"]);
+  });
+
   it.each(["pico_w", "esp32", "esp8266"])("%s: a file shows LittleFS's <io.TextIOWrapper> / <io.FileIO>", async (board) => {
     const lines = await printed(board, `f = open("x.txt", "w")\nprint(f, type(f))\nf.close()\nf = open("x.txt", "rb")\nprint(f, type(f))\nf.close()\n`);
     // extmod/vfs_lfsx_file.c:44-48 (file_print), 219-240 (the two types)

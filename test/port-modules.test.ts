@@ -119,14 +119,14 @@ print(os.dupterm(None))
     };
     expect(names(0, "time")).toEqual(["__name__", "gmtime", "localtime", "mktime", "time", "time_ns", "sleep", "sleep_ms", "sleep_us", "ticks_ms", "ticks_us", "ticks_cpu", "ticks_add", "ticks_diff"]);
     expect(names(0, "select")).toEqual(["__name__", "select", "poll", "POLLIN", "POLLOUT", "POLLERR", "POLLHUP"]);
-    expect(names(0, "socket")).toEqual(
+    expect(names(0, board === "esp32" ? "socket" : "lwip")).toEqual(
       board === "esp32"
         ? ["__name__", "socket", "getaddrinfo", "AF_INET", "AF_INET6", "SOCK_STREAM", "SOCK_DGRAM", "SOCK_RAW", "IPPROTO_TCP", "IPPROTO_UDP", "IPPROTO_IP", "SOL_SOCKET", "SO_REUSEADDR", "SO_BROADCAST", "SO_BINDTODEVICE", "IP_ADD_MEMBERSHIP", "TCP_NODELAY"]
         : ["__name__", "getaddrinfo", "socket", "AF_INET", "AF_INET6", "SOCK_STREAM", "SOCK_DGRAM", "SOCK_RAW", "SOL_SOCKET", "SO_REUSEADDR", "SO_BROADCAST", "IPPROTO_IP", "IP_ADD_MEMBERSHIP", "IP_DROP_MEMBERSHIP", "IPPROTO_TCP", "TCP_NODELAY"],
     );
     // extmod/modmachine.c:144-246, then the port's MICROPY_PY_MACHINE_EXTRA_GLOBALS: ports/rp2/modmachine.c:50-56,
     // ports/esp32/modmachine.c:54-81, ports/esp8266/modmachine.c:43-60 (PWM in both parts: listed twice).
-    const functions = ["__name__", "unique_id", "soft_reset", ...(board === "pico_w" ? ["bootloader"] : []), "reset", "reset_cause", "idle", "freq", "lightsleep", "deepsleep", "disable_irq", "enable_irq", "bitstream", "dht_readinto", "ADC", "PWM"];
+    const functions = ["__name__", "unique_id", "soft_reset", ...(board === "pico_w" ? ["bootloader"] : []), "reset", "reset_cause", "idle", "freq", "lightsleep", "deepsleep", "disable_irq", "enable_irq", "bitstream", "dht_readinto", "ADC", ...(board === "esp32" ? ["ADCBlock"] : []), "PWM"];
     expect(names(0, "machine")).toEqual(
       {
         pico_w: [...functions, "Pin", "RTC", "Timer", "PWRON_RESET", "WDT_RESET"],
@@ -136,6 +136,36 @@ print(os.dupterm(None))
     );
     expect(lines).toContain("  time -- <function>");
     expect(lines).toContain("  POLLIN -- 1");
+  });
+
+  // The Pico W's and the ESP8266's socket module is extmod/modlwip.c's (v1.23.0): its table's
+  // __name__ is lwip (:1825), and the one module object is registered as lwip (:1864) and as the
+  // extensible socket (:1867); mp_module_get_builtin returns the table's entry as it is
+  // (py/objmodule.c:176-216), so `import lwip`, `import socket`, `import usocket` give the same
+  // object, and no ulwip (lwip is not extensible). module_print shows __name__ (py/objmodule.c:36-56).
+  // The ESP32's is ports/esp32/modsocket.c's, named socket (:990), and has no lwip module.
+  it.each(BOARDS)("%s: the socket module is lwip's where the firmware runs modlwip", async (board) => {
+    const lines = await printed(
+      board,
+      `import socket, usocket
+print(socket, socket.__name__, usocket is socket)
+for name in ("lwip", "ulwip"):
+    try:
+        m = __import__(name)
+        print(m, m is socket)
+    except ImportError as e:
+        print(e)
+help(socket)
+`,
+    );
+    const lwip = board !== "esp32";
+    expect(lines.slice(0, 5)).toEqual([
+      lwip ? "<module 'lwip'> lwip True" : "<module 'socket'> socket True",
+      lwip ? "<module 'lwip'> True" : "no module named 'lwip'",
+      "no module named 'ulwip'",
+      `object <module '${lwip ? "lwip" : "socket"}'> is of type module`,
+      `  __name__ -- ${lwip ? "lwip" : "socket"}`,
+    ]);
   });
 
   // py/modsys.c:58 (version), :65-79 (implementation); extmod/modos.c:97-108 (uname);
@@ -374,7 +404,8 @@ describe("machine.ADC, PWM, RTC, Timer (item 5)", () => {
     // rp2: read_u16 only (machine_adc.c); channel 4 is the temperature sensor; GPIO 26 is channel 0
     ["pico_w", "ADC(26)", ["<ADC channel=0>", "40000", "False", "14021", "ValueError Pin doesn't have ADC capabilities"]],
     // esp32: read() is the 12-bit raw value (machine_adc.c:210); GPIO 4 and 2 are ADC2 channels
-    ["esp32", "ADC(Pin(34))", ["ADC(Pin(34), atten=0)", "40000", "2500", "0", "ADC(Pin(2), atten=0)"]],
+    // (read_u16 rebuilt from that raw value, machine_adc.c:215-221: 2500 << 4 | 2500 >> 8)
+    ["esp32", "ADC(Pin(34))", ["ADC(Pin(34), atten=0)", "40009", "2500", "0", "ADC(Pin(2), atten=0)"]],
     // esp8266: ADC(0) only; read() 0-1024 (machine_adc.c:43-80)
     ["esp8266", "ADC(0)", ["ADC(0)", "40000", "625", "ValueError ADC(4) doesn't exist", "TypeError can't convert Pin to int"]],
   ])("%s: the reading a test set, read_u16() and read(), and the board's errors", async (board, make, expected) => {
@@ -423,6 +454,49 @@ for f in (lambda: pot.atten(4), lambda: pot.width(8)):
     b.setAdc(34, 40000);
     await b.finished();
     expect(b.lines().slice(2)).toEqual(["ADC(Pin(34), atten=3) 625 ADC(Pin(4), atten=2)", "invalid atten", "invalid bits"]);
+  });
+
+  it("esp32: read_u16(), read() and read_uv() come from one raw reading at the block's width; block() is its ADCBlock", async () => {
+    // ports/esp32/machine_adc.c v1.23.0:206-226: read() is the raw reading, read_u16() scales it by
+    // the block's bits (raw << (16 - bits) | raw >> (2 * bits - 16)), read_uv() is adc.c:82-92's
+    // calibration (ESP-IDF esp_adc_cal, Vref 1100 mV: 11 dB is 1100 * 196602 / 4096 per 65536, + 142;
+    // the lookup table at 11 dB above 2880), block() the static ADCBlock
+    // (machine_adc_block.c:34-46: "ADCBlock(unit, bits=n)", bits= as width(); "invalid block id",
+    // extmod/machine_adc_block.c:70; connect(channel / pin / both), "no matching ADC", :104-107).
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({
+      name: "b",
+      board: "esp32",
+      fileName: "main.py",
+      source: `from machine import ADC, ADCBlock, Pin
+a = ADC(Pin(34))
+print(a.read(), a.read_u16(), a.read_uv())
+a.atten(ADC.ATTN_11DB)
+a.width(ADC.WIDTH_10BIT)
+block = a.block()
+print(block, a.read(), a.read_u16(), a.read_uv(), block is ADCBlock(0), ADC(Pin(4)).block())
+print(ADC(Pin(35)).read_u16(), ADC(Pin(35), atten=ADC.ATTN_11DB).read_uv())
+ADCBlock(0, bits=12)
+print(block, block.connect(6), block.connect(Pin(39)), block.connect(7, Pin(35), atten=ADC.ATTN_6DB))
+for f in (lambda: ADCBlock(2), lambda: block.connect(8), lambda: block.connect(7, Pin(34))):
+    try:
+        f()
+    except ValueError as e:
+        print(e)
+`,
+    });
+    b.setAdc(34, 40000);
+    b.setAdc(35, 65535);
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual([
+      "2500 40009 663000",
+      "ADCBlock(0, bits=10) 625 40039 2156000 True ADCBlock(1, bits=12)",
+      "65535 3133000", // 1023 at 10 bits, 4092 at 12: the table between 4032 and 4096
+      "ADCBlock(0, bits=12) ADC(Pin(34), atten=3) ADC(Pin(39), atten=0) ADC(Pin(35), atten=2)",
+      "invalid block id",
+      "no matching ADC",
+      "no matching ADC",
+    ]);
   });
 
   it("esp32: an ADC2 pin cannot be read while the WiFi is on (the ESP-IDF's arbiter): OSError ETIMEDOUT", async () => {
@@ -1223,7 +1297,7 @@ except ImportError as e:
     expect(lines).toEqual([
       "imported requests",
       "<module 'requests' from 'requests.py'> mine",
-      board === "pico_w" ? "no module named 'umqtt'" : "<module 'socket'>",
+      { pico_w: "no module named 'umqtt'", esp8266: "<module 'lwip'>" }[board] ?? "<module 'socket'>",
     ]);
   });
 
@@ -1351,7 +1425,8 @@ for m in (sys, os, time, gc, machine, socket, network, vfs, select, micropython)
 print(dir(vfs))
 `,
     );
-    expect(lines).toEqual([...["sys", "os", "time", "gc", "machine", "socket", "network", "vfs", "select", "micropython"].map((name) => `${name} []`), "['__class__', '__name__', '__dict__', 'mount', 'umount', 'VfsFat']"]);
+    const socket = board === "pico_w" || board === "esp8266" ? "lwip" : "socket"; // extmod/modlwip.c v1.23.0:1825
+    expect(lines).toEqual([...["sys", "os", "time", "gc", "machine", socket, "network", "vfs", "select", "micropython"].map((name) => `${name} []`), "['__class__', '__name__', '__dict__', 'mount', 'umount', 'VfsFat']"]);
   });
 
   it.each([...BOARDS, "mpython"])("%s: reprs, dir() of every module, tracebacks and import errors show only the firmware's names", async (board) => {
@@ -1388,7 +1463,7 @@ time.sleep("x")
     const dirs = b.lines().filter((line) => line.startsWith("DIR "));
     expect(dirs.length).toBeGreaterThanOrEqual(20);
     // socket and network list their functions and classes only, none of the bridge's (call, info, buffer, ...)
-    expect(dirs).toContain("DIR socket getaddrinfo socket");
+    expect(dirs).toContain(`DIR ${board === "pico_w" || board === "esp8266" ? "lwip" : "socket"} getaddrinfo socket`);
     // the port's functions (extmod/modnetwork.c:148-158): country/hostname from v1.20, ipconfig and route on rp2 only
     expect(dirs).toContain({ pico_w: "DIR network country hostname ipconfig route", esp32: "DIR network country hostname", esp8266: "DIR network country hostname", mpython: "DIR network " }[board]);
     const named = dirs.flatMap((line) => line.split(" ").slice(2).map((name) => `${line.split(" ")[1]}.${name}`));
@@ -1468,7 +1543,7 @@ describe("the same port modules from a TS script (machine, time, sys)", () => {
 
   it.each([
     ["pico_w", "-1", 26, "rp2", "1609459200", "(1970, 1, 1, 0, 0, 0, 3, 1)", "Pin(GPIO2, mode=OUT) 1", "<ADC channel=0> 1234"],
-    ["esp32", "0", 34, "esp32", "0", "(2000, 1, 1, 0, 0, 0, 5, 1)", "Pin(2) 1", "ADC(Pin(34), atten=0) 1234"],
+    ["esp32", "0", 34, "esp32", "0", "(2000, 1, 1, 0, 0, 0, 5, 1)", "Pin(2) 1", "ADC(Pin(34), atten=0) 1232"],
   ])("%s: sys.platform, the epoch, Pin, ADC, RTC, a Timer on the board's clock", async (board, timer, adcPin, platform, now, epoch, pin, adc) => {
     const lab = new Lab({ timing: "fast" });
     const b = await lab.addBoard({

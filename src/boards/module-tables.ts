@@ -66,7 +66,7 @@ const COMMON = { time: TIME, gc: GC, select: SELECT, micropython: MICROPYTHON, s
 
 export const PICO_W_MODULE_TABLES: Readonly<Record<string, readonly string[]>> = {
   ...COMMON,
-  socket: SOCKET_LWIP,
+  lwip: SOCKET_LWIP, // the socket module's __name__ (modlwip.c:1825), which help() looks the table up by
   // ports/rp2/modmachine.c:50-56
   machine: [...MACHINE, "Pin", "RTC", "Timer", "PWRON_RESET", "WDT_RESET"],
   // MICROPY_PORT_NETWORK_INTERFACES: route, then MICROPY_HW_NIC_CYW43 (ports/rp2/mpconfigport.h:193-202), then STA_IF, AP_IF
@@ -96,7 +96,7 @@ export const ESP32_MODULE_TABLES: Readonly<Record<string, readonly string[]>> = 
 
 export const ESP8266_MODULE_TABLES: Readonly<Record<string, readonly string[]>> = {
   ...COMMON,
-  socket: SOCKET_LWIP,
+  lwip: SOCKET_LWIP, // the socket module's __name__ (modlwip.c:1825), which help() looks the table up by
   // ports/esp8266/modmachine.c:43-60; no MICROPY_PY_MACHINE_I2C (its I2C is the port's entry), and
   // MICROPY_PY_MACHINE_PWM with the port's PWM entry too: the table holds PWM twice, help lists it twice.
   machine: [...MACHINE.filter((name) => name !== "I2C"), "sleep", "RTC", "Timer", "Pin", "PWM", "I2C", "DEEPSLEEP", "PWRON_RESET", "HARD_RESET", "DEEPSLEEP_RESET", "WDT_RESET", "SOFT_RESET"],

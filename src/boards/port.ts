@@ -47,7 +47,7 @@ export interface PortProfile {
   schedulerDepth: number;
   /** MICROPY_PY_OS_DUPTERM: how many streams os.dupterm() holds, its index 0 to this less 1 (extmod/os_dupterm.c v1.23.0:221). */
   duptermSlots: number;
-  /** help(module)'s order of a C module's names: its ROM table's (module-tables.ts). */
+  /** help(module)'s order of a C module's names: its ROM table's (module-tables.ts), by the module's __name__. */
   moduleTables: Readonly<Record<string, readonly string[]>>;
   /** Python libraries frozen into the firmware (the board's v1.23 manifest.py), besides networking. */
   frozen: readonly string[];

@@ -271,7 +271,10 @@ export class LabBoard {
     this.peripherals.setInput(id === "BOOTSEL" ? id : this.pinKey(id), level);
   }
 
-  /** What ADC(id).read_u16() reads (0-65535): a GPIO number, or the channel on boards that number them (ESP8266's 0). */
+  /**
+   * The input on ADC(id), as read_u16() would read it (0-65535): a GPIO number, or the channel on boards
+   * that number them (ESP8266's 0). The ESP32 quantises it to its block's width first (machine_adc.c:215-221).
+   */
   setAdc(id: number, u16: number): void {
     const { adc } = BOARDS[this.type]!.port;
     this.peripherals.adc.set(adc.pins.length > 0 && adc.channels.length > 0 && id < adc.pins.length ? adc.pins[id]! : id, u16);

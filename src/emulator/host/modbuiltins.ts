@@ -54,6 +54,10 @@ function makeBoardInfo(profile: BoardProfile, console: boolean) {
     errorcode: errorcodeTable(profile.errno), // the errno module where the board's numbers are not the interpreter's
     ownErrno: profile.errno.EINPROGRESS !== LINUX_ERRNO.EINPROGRESS, // the interpreter's errno module has Linux's numbers
     socket: profile.socket.constants,
+    // The socket module's __name__, which its repr shows: extmod/modlwip.c's table is `lwip` (v1.23.0
+    // :1825), registered as lwip (:1864) and as the extensible socket (:1867), one module object;
+    // ports/esp32/modsocket.c's is `socket` (:990).
+    socketModule: profile.socket.module === "modlwip" ? "lwip" : "socket",
     socketFileno: profile.socket.filenoBase !== null,
     network: profile.wlan.constants,
     networkType: profile.wlan.type,

@@ -40,7 +40,7 @@ export const HOST_TABLE = {
   mphalport: ["serialRead", "serialWrite", "serialMode", "serialUnread", "serialInterruptChar"],
   modmachine: ["machineReset", "machineUniqueId", "machineFreq", "machineResetCause", "machineDeepsleep", "machineBootloader", "machineLightsleep"],
   machine_pin: ["pinInit", "pinValue", "pinToggle", "pinRepr", "pinIrq", "pinIrqFlags"],
-  machine_adc: ["adcInit", "adcRead", "adcConfig", "adcRepr"],
+  machine_adc: ["adcInit", "adcRead", "adcReadUv", "adcConfig", "adcBlockInit", "adcBlockOf", "adcBlockConnect", "adcBlockRepr", "adcRepr"],
   machine_touchpad: ["touchInit", "touchRead"],
   machine_pwm: ["pwmInit", "pwmFreq", "pwmDuty", "pwmDeinit", "pwmRepr"],
   machine_rtc: ["rtcDatetime"],

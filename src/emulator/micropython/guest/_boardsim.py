@@ -59,11 +59,16 @@ def setup(source, name, heap):
         _errno.renumber(_host.info["errorcode"])
     import socket
     import select
+
+    _builtin_functions.uncreatable(sys.modules["_modselect"]._Poll)  # select.poll()'s type (_modselect.py)
     _gc.collect()  # their compilation's garbage: `import machine` next compiles the largest module
     # The interpreter's own asyncio (the browser's) is frozen; ours, first on sys.path, replaces it.
     sys.modules.pop("asyncio", None)
     # Built into the firmware (C), so importing it costs a script no heap: loaded before the heap is the board's.
     import machine
+    if _host.info["port"]["adc"]:
+        _gc.collect()  # machine's compilation's garbage, before the ESP32's ADCBlock (_modadcblock.py) compiles
+        import _modadcblock
     # Modules only some boards' firmware has (vendor, port and frozen ones): elsewhere ImportError.
     import os
     # Out of the import path (a name with a dot is never imported), so mip can install its own.
@@ -88,6 +93,9 @@ def setup(source, name, heap):
     # whole heap for marked blocks (gc_deal_with_stack_overflow, 549-567): the .py echo's
     # collections took twice as long (0.29 ms, was 0.15) when the table grew by 3 (w13-review).
     del _import_as_firmware
+    # modlwip's socket module is also built in as lwip, the same object (extmod/modlwip.c v1.23.0
+    # :1864, :1867; py/objmodule.c:176-200 returns the table's entry as it is): held under its __name__.
+    _held[_held["socket"].__name__] = _held["socket"]
     _offer_board_modules(_boardsim_js, _host.info["builtinModules"], _host.info["extensibleModules"])
     # The board's C modules' functions as its built-in ones (after _mark_first, which follows their __globals__).
     _builtin_functions.start(set(path.split("/")[0] for path in _host.info["frozenFiles"]))

@@ -64,9 +64,9 @@ def _as_builtin(address):
 
 
 def uncreatable(cls):
-    # A class standing for a C type without make_new (sys.stdout's FileIO): calling it raises the
-    # interpreter's own TypeError "can't create '<name>' instances" (py/objtype.c v1.23.0 994-999).
-    # Its instances are made before this.
+    # A class standing for a C type without make_new (sys.stdout's FileIO, select's poll): calling it
+    # raises the interpreter's own TypeError "can't create '<name>' instances" (py/objtype.c v1.23.0
+    # 994-999). Its instances are made before this, or by object.__new__.
     uctypes.bytearray_at(id(cls), _SLOTS)[_MAKE_NEW] = 0
 
 
