@@ -94,7 +94,11 @@ def setup(source, name, heap):
     # collections took twice as long (0.29 ms, was 0.15) when the table grew by 3 (w13-review).
     del _import_as_firmware
     # modlwip's socket module is also built in as lwip, the same object (extmod/modlwip.c v1.23.0
-    # :1864, :1867; py/objmodule.c:176-200 returns the table's entry as it is): held under its __name__.
+    # :1825, :1864, :1867; py/objmodule.c:176-200 returns the table's entry as it is): its name, the
+    # host's rule (modbuiltins.ts), and held under it. Named here, not in socket.py: a name more in
+    # socket.py's globals reordered the chain _mark_first builds, and every collection of the bench's
+    # Pico W .py echo filled py/gc.c's mark stack (1060 of 1060; session 23).
+    _held["socket"].__name__ = _host.info["socketModule"]
     _held[_held["socket"].__name__] = _held["socket"]
     _offer_board_modules(_boardsim_js, _host.info["builtinModules"], _host.info["extensibleModules"])
     # The board's C modules' functions as its built-in ones (after _mark_first, which follows their __globals__).

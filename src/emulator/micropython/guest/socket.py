@@ -3,7 +3,3 @@
 # boardsim does not simulate (modlwip's reset, callback, print_pcbs; esp32's __init__). The code is
 # _modsocket's, whose helpers stay in that module's globals.
 from _modsocket import *
-from _modsocket import _info
-
-__name__ = _info["socketModule"]  # the table's name, lwip on modlwip's ports (the host's rule, modbuiltins.ts)
-del _info
