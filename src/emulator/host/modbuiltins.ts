@@ -57,7 +57,7 @@ function makeBoardInfo(profile: BoardProfile, console: boolean) {
     // The socket module's __name__, which its repr shows: extmod/modlwip.c's table is `lwip` (v1.23.0
     // :1825), registered as lwip (:1864) and as the extensible socket (:1867), one module object;
     // ports/esp32/modsocket.c's is `socket` (:990).
-    socketModule: profile.socket.module === "modlwip" ? "lwip" : "socket",
+    nameOfSocketModule: profile.socket.module === "modlwip" ? "lwip" : "socket",
     socketFileno: profile.socket.filenoBase !== null,
     network: profile.wlan.constants,
     networkType: profile.wlan.type,

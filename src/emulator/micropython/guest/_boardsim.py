@@ -98,7 +98,7 @@ def setup(source, name, heap):
     # host's rule (modbuiltins.ts), and held under it. Named here, not in socket.py: a name more in
     # socket.py's globals reordered the chain _mark_first builds, and every collection of the bench's
     # Pico W .py echo filled py/gc.c's mark stack (1060 of 1060; session 23).
-    _held["socket"].__name__ = _host.info["socketModule"]
+    _held["socket"].__name__ = _host.info["nameOfSocketModule"]
     _held[_held["socket"].__name__] = _held["socket"]
     _offer_board_modules(_boardsim_js, _host.info["builtinModules"], _host.info["extensibleModules"])
     # The board's C modules' functions as its built-in ones (after _mark_first, which follows their __globals__).
