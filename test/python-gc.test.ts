@@ -844,13 +844,8 @@ describe("dir() of a module with __getattr__ (py/modbuiltins.c mp_builtin_dir)",
   });
 });
 
-/** The bench's .py echo (bench/echo.ts pythonEchoScript) on port 8000, after `join`: joining the lab's WiFi. */
-const echoServer = (join: string) => `${join}
-s = socket.socket()
-s.bind(("0.0.0.0", 8000))
-s.listen(1)
-print("listening")
-conn, addr = s.accept()
+/** The bench's .py echo's loop (bench/echo.ts pythonEchoScript), from accept() to the sockets closed. */
+const ECHO_LOOP = `conn, addr = s.accept()
 while True:
     data = conn.recv(4096)
     if not data:
@@ -858,7 +853,15 @@ while True:
     conn.sendall(data)
 conn.close()
 s.close()
-print("echo done")
+`;
+
+/** The bench's .py echo on port 8000, after `join`: joining the lab's WiFi. */
+const echoServer = (join: string) => `${join}
+s = socket.socket()
+s.bind(("0.0.0.0", 8000))
+s.listen(1)
+print("listening")
+${ECHO_LOOP}print("echo done")
 `;
 
 /** Joining in a function: the script's globals are only `socket` and `join`. */
@@ -917,20 +920,12 @@ describe("the .py echo's collections fit py/gc.c's mark stack (mark-stack.ts; is
   });
 });
 
-/** The bench's .py echo (bench/echo.ts pythonEchoScript(4096)): the board's port forwarded to a free one on the PC. */
+/** The bench's .py echo as it is (bench/echo.ts pythonEchoScript(4096)): the board's port forwarded to a free one on the PC. */
 const BENCH_ECHO = `import socket
 s = socket.socket()
 s.bind(('0.0.0.0', 0))
 s.listen(1)
-conn, addr = s.accept()
-while True:
-    data = conn.recv(4096)
-    if not data:
-        break
-    conn.sendall(data)
-conn.close()
-s.close()
-`;
+${ECHO_LOOP}`;
 
 describe("the guest library's marking does not fill the mark stack, whatever its objects' order (gc-mark-stack.ts; issue 16)", () => {
   // With py/gc.c's 64 entries, every collection of this echo filled it (24 of 24 on 2 MiB, session 24):

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { freshInterpreter, functionBodies, HEAP_WORKLOAD_HELPERS, pinnedWasm as wasm, validate } from "../../../test/support/pinned-wasm.ts";
+import { firstArea, freshInterpreter, functionBodies, HEAP_WORKLOAD_HELPERS, pinnedWasm as wasm, validate } from "../../../test/support/pinned-wasm.ts";
 import { giveMarkStack, MARK_STACK_BYTES, MARK_STACK_ENTRIES, MARK_STACK_WORD, withGcMarkStack } from "./gc-mark-stack.ts";
 import { markStackGuard } from "./mark-stack.ts";
 
@@ -21,11 +21,7 @@ ${HEAP_WORKLOAD_HELPERS}def tree(depth, width):
     return [tree(depth - 1, width) for k in range(width)]
 kept = []
 def round(r):
-    for k in range(20):
-        o = blocks(1 + rnd(8))
-        print(id(o))
-        if rnd(2):
-            kept.append(o)
+    placed(20, lambda: 1 + rnd(8), kept)
     if r % 10 == 9:
         micropython.mem_info(1)
     kept.append(tree(1 + rnd(3), 2 + rnd(6)))
@@ -48,15 +44,6 @@ const ROUNDS = 40;
 
 /** MP_STATE_MEM(gc_alloc_threshold) from the first area (mark-stack.ts). */
 const THRESHOLD = 8 * 4 + 4 + 2 * 64 * 4 + 8;
-
-/** The first heap area's state, found by its pool's start, which mem_info(1)'s layout gives (as gc-sweep-skip.spec.ts finds it). */
-function firstArea(words: Int32Array, layout: string): number {
-  const pool = parseInt(/GC memory layout; from ([0-9a-f]+):/.exec(layout)![1]!, 16);
-  const found = [];
-  for (let i = 4; i + 1 < words.length; i++) if (words[i] === pool && words[i + 1]! - pool === words[i - 2]! * 64 && words[i - 3]! < pool) found.push((i - 4) * 4);
-  expect(found).toHaveLength(1);
-  return found[0]!;
-}
 
 /**
  * What the workload prints in a fresh interpreter compiled from `bytes`, and after each collection
