@@ -22,6 +22,24 @@ async function printed(board: string, source: string): Promise<string[]> {
 
 const BOARDS = ["pico_w", "esp32", "esp8266"] as const;
 
+/** An ESP32 script's output (main.py or main.ts) with GPIO34 reading 40000 and GPIO35 65535 (read_u16 scale). */
+async function esp32AdcLines(fileName: string, source: string): Promise<string[]> {
+  const lab = new Lab({ timing: "fast" });
+  const b = await lab.addBoard({ name: "b", board: "esp32", fileName, source });
+  b.setAdc(34, 40000);
+  b.setAdc(35, 65535);
+  await b.finished();
+  return b.lines().slice(2);
+}
+
+/** What the .py and TS scripts of read_uv() and ADCBlock print first (see those tests). */
+const ESP32_ADC_LINES = [
+  "2500 40009 663000",
+  "ADCBlock(0, bits=10) 625 40039 2156000 True ADCBlock(1, bits=12)",
+  "65535 3133000", // 1023 at 10 bits, 4092 at 12: the table between 4032 and 4096
+  "ADCBlock(0, bits=12) ADC(Pin(34), atten=3) ADC(Pin(39), atten=0) ADC(Pin(35), atten=2)",
+];
+
 describe("sys and os as the board (item 6)", () => {
   // MICROPY_PY_OS_URANDOM on all three (rp2 mpconfigport.h:111, esp32 :114, esp8266 :107; extmod/modos.c:168-170):
   // os.urandom(n), n bytes of the hardware generator (ports/rp2/modos.c:31-40, esp32 :39-53, esp8266 :38-47).
@@ -463,12 +481,9 @@ for f in (lambda: pot.atten(4), lambda: pot.width(8)):
     // the lookup table at 11 dB above 2880), block() the static ADCBlock
     // (machine_adc_block.c:34-46: "ADCBlock(unit, bits=n)", bits= as width(); "invalid block id",
     // extmod/machine_adc_block.c:70; connect(channel / pin / both), "no matching ADC", :104-107).
-    const lab = new Lab({ timing: "fast" });
-    const b = await lab.addBoard({
-      name: "b",
-      board: "esp32",
-      fileName: "main.py",
-      source: `from machine import ADC, ADCBlock, Pin
+    const lines = await esp32AdcLines(
+      "main.py",
+      `from machine import ADC, ADCBlock, Pin
 a = ADC(Pin(34))
 print(a.read(), a.read_u16(), a.read_uv())
 a.atten(ADC.ATTN_11DB)
@@ -484,19 +499,29 @@ for f in (lambda: ADCBlock(2), lambda: block.connect(8), lambda: block.connect(7
     except ValueError as e:
         print(e)
 `,
-    });
-    b.setAdc(34, 40000);
-    b.setAdc(35, 65535);
-    await b.finished();
-    expect(b.lines().slice(2)).toEqual([
-      "2500 40009 663000",
-      "ADCBlock(0, bits=10) 625 40039 2156000 True ADCBlock(1, bits=12)",
-      "65535 3133000", // 1023 at 10 bits, 4092 at 12: the table between 4032 and 4096
-      "ADCBlock(0, bits=12) ADC(Pin(34), atten=3) ADC(Pin(39), atten=0) ADC(Pin(35), atten=2)",
-      "invalid block id",
-      "no matching ADC",
-      "no matching ADC",
-    ]);
+    );
+    expect(lines).toEqual([...ESP32_ADC_LINES, "invalid block id", "no matching ADC", "no matching ADC"]);
+  });
+
+  it.each([
+    // ports/rp2/machine_adc.c v1.23.0:125: mp_obj_malloc, a new object at each call
+    ["pico_w", "26", "Pin(26)", "False False"],
+    // ports/esp32/machine_adc.c v1.23.0:187-204: the static table's entry (madc_obj :70-90, madc_search_helper
+    // :135-144), configured again by each call (atten=3 shows on the first); ADCBlock.connect finds the same entry
+    ["esp32", "34", "Pin(34)", "True True ADC(Pin(34), atten=3) True"],
+    ["mpython", "34", "Pin(34)", "True True ADC(Pin(34), atten=3) True"],
+    // ports/esp8266/machine_adc.c v1.23.0:40-41, 56-69: one of its two static objects
+    ["esp8266", "0", "1", "True True"],
+  ])("%s: ADC(id) is the same object for the same channel where the firmware's make_new returns a static one", async (board, id, other, expected) => {
+    const esp32 = board === "esp32" || board === "mpython";
+    const lines = await printed(
+      board,
+      `from machine import ADC, Pin
+a = ADC(${id})
+print(a is ADC(${id}), ADC(${other}) is ADC(${other})${esp32 ? ", ADC(Pin(34), atten=ADC.ATTN_11DB), a.block().connect(6) is a" : ""})
+`,
+    );
+    expect(lines).toEqual([expected]);
   });
 
   it("esp32: an ADC2 pin cannot be read while the WiFi is on (the ESP-IDF's arbiter): OSError ETIMEDOUT", async () => {
@@ -1531,6 +1556,56 @@ print(network.WLAN.PM_NONE == network.WLAN.PM_NONE)
 });
 
 describe("the same port modules from a TS script (machine, time, sys)", () => {
+  it.each([
+    ["pico_w", "26", "False"],
+    ["esp32", "34", "True"],
+    ["esp8266", "0", "True"],
+  ])("%s: ADC(id) is the same object for the same channel as the .py board's (machine_adc.c make_new)", async (board, id, same) => {
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({ name: "b", board, source: `import machine from "machine";\nprint(machine.ADC(${id}) === machine.ADC(${id}));\n` });
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual([same]);
+  });
+
+  it("esp32: ADC read_uv(), atten(), width(), block() and ADCBlock as the .py board's (the host's calibration, host/esp32_adc_cal.ts)", async () => {
+    // The same readings as the .py test above ("read_u16(), read() and read_uv() come from one raw reading"):
+    // ports/esp32/machine_adc.c v1.23.0:206-233, adc.c:82-92, machine_adc_block.c:34-46, extmod/machine_adc_block.c:70, 104-107.
+    const lines = await esp32AdcLines(
+      "main.ts",
+      `import machine from "machine";
+const { ADC, ADCBlock, Pin } = machine as any;
+const a = ADC(Pin(34));
+print(a.read(), a.read_u16(), a.read_uv());
+a.atten(ADC.ATTN_11DB);
+a.width(ADC.WIDTH_10BIT);
+const block = a.block();
+print(block, a.read(), a.read_u16(), a.read_uv(), block === ADCBlock(0), ADC(Pin(4)).block());
+print(ADC(Pin(35)).read_u16(), ADC(Pin(35), { atten: ADC.ATTN_11DB }).read_uv());
+ADCBlock(0, { bits: 12 });
+print(block, block.connect(6), block.connect(Pin(39)), block.connect(7, Pin(35), { atten: ADC.ATTN_6DB }));
+for (const f of [() => ADCBlock(2), () => block.connect(8), () => block.connect(7, Pin(34)), () => a.atten(4)]) {
+  try {
+    f();
+  } catch (e) {
+    print((e as Error).name, str(e));
+  }
+}
+`,
+    );
+    expect(lines).toEqual([...ESP32_ADC_LINES, "ValueError invalid block id", "ValueError no matching ADC", "ValueError no matching ADC", "ValueError invalid atten"]);
+  });
+
+  it("pico_w: ADC has no read_uv() (MICROPY_PY_MACHINE_ADC_READ_UV is the ESP32's only), nor machine.ADCBlock", async () => {
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({
+      name: "b",
+      board: "pico_w",
+      source: `import machine from "machine";\ntry {\n  (machine.ADC(26) as any).read_uv();\n} catch (e) {\n  print((e as Error).name, str(e));\n}\nprint("ADCBlock" in machine);\n`,
+    });
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual(["AttributeError 'ADC' object has no attribute 'read_uv'", "False"]);
+  });
+
   it.each([...BOARDS, "mpython"])("%s: sys.version and sys.implementation name the firmware, not the engine", async (board) => {
     const lab = new Lab({ timing: "fast" });
     const b = await lab.addBoard({ name: "b", board, source: `import sys from "sys";\nprint(sys.version);\nprint(JSON.stringify(sys.implementation));\n` });

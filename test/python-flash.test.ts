@@ -45,6 +45,28 @@ describe("a script run's flash", () => {
     );
   });
 
+  it.each(["pico_w", "esp8266"])("%s: open()'s types cannot be called (no make_new: py/objtype.c's TypeError); their files still work", async (board) => {
+    // extmod/vfs_lfsx_file.c v1.23.0:219-242: FileIO and TextIOWrapper have no make_new, so
+    // type_call raises "can't create '%q' instances" (py/objtype.c:994-999; NORMAL or DETAILED
+    // error reporting: ports/esp8266/boards/ESP8266_GENERIC/mpconfigboard.h:10, rp2's ROM level EXTRA)
+    const { output, outcome } = await runScript(
+      `for mode in ("w", "wb"):
+    f = open("x", mode)
+    try:
+        type(f)()
+    except TypeError as e:
+        print(e, f)
+    f.write("ok" if mode == "w" else b"ok")
+    f.close()
+print(open("x").read(), type(open("x")), isinstance(open("x", "rb"), type(open("x", "wb"))))
+`,
+      board,
+      "main.py",
+    );
+    expect(output).toBe("can't create 'TextIOWrapper' instances <io.TextIOWrapper>\ncan't create 'FileIO' instances <io.FileIO>\nok <class 'TextIOWrapper'> True\n");
+    expect(outcome).toEqual({ kind: "finished" });
+  });
+
   it("pico_w: os.stat()'s mtime is the board's clock at the write, in the port's epoch (rp2: 1970, its clock from 2021)", async () => {
     // extmod/vfs_lfsx.c v1.23.0 381-405 (lfs_get_mtime: mp_hal_time_ns); ports/rp2/mpconfigport.h:103 MICROPY_EPOCH_IS_1970
     const { output } = await runScript(`import os, time\nopen("t.txt", "w").write("x")\nm = os.stat("t.txt")[8]\nprint(abs(m - time.time()) <= 2, time.localtime(m)[:3])\n`, "pico_w", "main.py");

@@ -251,3 +251,89 @@ print("sub", dht, getattr(dht, "X", "frozen"))
     expect(output.split("\n").filter((l) => l.startsWith("sub "))).toEqual(["sub <module 'dht' from 'dht.py'> pc/sub"]);
   });
 });
+
+/**
+ * A VfsFat's ilistdir() is the firmware's iterator (extmod/vfs_fat.c v1.23.0 120-200): f_opendir at
+ * the call, then f_readdir at each step, holding no entry it has passed. Here the host reads a
+ * piece of entries at a time (fat/ff.ts fReaddir); it read the whole listing at the call, a tuple an
+ * entry, and 450 files on an ESP8266 ran out of its heap.
+ */
+const FILE_BDEV = `import os, gc
+
+class FileBlockDev:
+    # The blocks in a file of the board's flash, not in the heap.
+    def __init__(self, path, blocks):
+        self.f = open(path, "w+b")
+        for i in range(blocks):
+            self.f.write(bytes(512))
+        self.blocks = blocks
+
+    def readblocks(self, n, buf):
+        self.f.seek(n * 512)
+        self.f.readinto(buf)
+
+    def writeblocks(self, n, buf):
+        self.f.seek(n * 512)
+        self.f.write(buf)
+
+    def ioctl(self, op, arg):
+        if op == 4:
+            return self.blocks
+        if op == 5:
+            return 512
+
+bdev = FileBlockDev("/disk.img", 128)
+os.VfsFat.mkfs(bdev)
+os.mount(bdev, "/fat")
+os.mkdir("/fat/d")
+`;
+
+describe("a VfsFat's ilistdir() reads the directory as it is iterated", () => {
+  it("esp8266 (38 KB heap): a loop over 450 files' entries, and listdir() of them", async () => {
+    const { output, outcome } = await runScript(
+      `${FILE_BDEV}
+for i in range(450):
+    open("/fat/d/F%03d.TXT" % i, "w").close()
+gc.collect()
+count = 0
+for entry in os.ilistdir("/fat/d"):
+    count += 1
+print(count, entry)
+names = os.listdir("/fat/d")
+print(len(names), names[0], names[-1])
+`,
+      "esp8266",
+      "main.py",
+    );
+    expect(output).toBe("450 ('F449.TXT', 32768, 0, 0)\n450 F000.TXT F449.TXT\n");
+    expect(outcome).toEqual({ kind: "finished" });
+  });
+
+  it("errors at the call; an entry made past the one reached is listed (f_readdir reads the live directory); the iterator's type, bytes names", async () => {
+    const { output, outcome } = await runScript(
+      `${FILE_BDEV}
+for i in range(40):
+    open("/fat/d/F%03d.TXT" % i, "w").close()
+def errno(path):
+    try:
+        return os.ilistdir(path) and None
+    except OSError as e:
+        return e.errno
+print("errors", errno("/fat/missing"), errno("/fat/d/F000.TXT"))
+it = os.ilistdir("/fat/d")
+print(it, type(it), next(it))
+open("/fat/d/NEW.TXT", "w").close()
+names = [e[0] for e in it]
+print(len(names), names[-1])
+print(list(os.ilistdir(b"/fat/d"))[-1], list(os.ilistdir("/fat/missing".replace("missing", ""))))
+`,
+      "esp32",
+      "main.py",
+    );
+    // vfs_fat.c:193-196: FR_NO_PATH for both (a file is no directory to f_opendir), ENOENT
+    expect(output).toBe(
+      "errors 2 2\n<iterator> <class 'iterator'> ('F000.TXT', 32768, 0, 0)\n40 NEW.TXT\n(b'NEW.TXT', 32768, 0, 0) [('d', 16384, 0, 0)]\n",
+    );
+    expect(outcome).toEqual({ kind: "finished" });
+  });
+});

@@ -200,6 +200,20 @@ declare module "machine" {
     read_u16(): number;
     /** ESP32 (12 bits) and ESP8266 (10 bits) only. */
     read(): number;
+    /** ESP32 only: the channel's attenuation (ADC.ATTN_*), its block's width (ADC.WIDTH_*). */
+    init(options?: { atten?: number }): void;
+    atten(atten: number): void;
+    width(bits: number): void;
+    /** ESP32 only: the calibrated reading in µV. */
+    read_uv(): number;
+    /** ESP32 only: the channel's ADCBlock. */
+    block(): ADCBlock;
+  }
+  /** ESP32 only (machine.ADCBlock): ADC unit 0 or 1. */
+  interface ADCBlock {
+    init(options?: { bits?: number }): void;
+    /** connect(channel), connect(pin) or connect(channel, pin), with {atten}. */
+    connect(channelOrPin: PinId, pinOrOptions?: PinId | { atten?: number }, options?: { atten?: number }): ADC;
   }
   interface PWM {
     freq(value?: number): number | null;
@@ -219,7 +233,10 @@ declare module "machine" {
   const machine: {
     /** Pin(2, Pin.OUT), Pin("LED", Pin.OUT) on the Pico W; the board's own ValueError for pins it has not. */
     readonly Pin: Ctor<[id: PinId, mode?: number | null, pull?: number | null, options?: { value?: number }], Pin> & { readonly [constant: string]: number };
-    readonly ADC: Ctor<[id: PinId], ADC>;
+    /** ADC(id); on the ESP32 ADC(pin, {atten}), and ADC.ATTN_* / ADC.WIDTH_*. The same object for the same channel on the ESP32 and ESP8266. */
+    readonly ADC: Ctor<[id: PinId, options?: { atten?: number }], ADC> & { readonly [constant: string]: number };
+    /** ESP32 only. */
+    readonly ADCBlock?: Ctor<[id: number, options?: { bits?: number }], ADCBlock>;
     readonly PWM: Ctor<[dest: PinId, options?: { freq?: number; duty_u16?: number }], PWM>;
     readonly RTC: Ctor<[], RTC>;
     /** Timer(-1) on the Pico W and ESP8266, Timer(0..3) on the ESP32. */

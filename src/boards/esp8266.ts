@@ -221,6 +221,7 @@ export const esp8266: BoardProfile = {
       invalidError: "ADC(%d) doesn't exist", // machine_adc.c:67
       repr: "ADC({channel})",
       attenWidth: null, // no atten()/width() (machine_adc.c)
+      onePerChannel: true, // machine_adc.c v1.23.0:40-41, 56-69: make_new returns one of two static objects
     },
     pwm: {
       unsupportedPins: [16],

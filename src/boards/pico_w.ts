@@ -206,6 +206,7 @@ export const picoW: BoardProfile = {
       invalidError: "invalid channel", // machine_adc.c:82; a Pin without ADC: "Pin doesn't have ADC capabilities"
       repr: "<ADC channel={channel}>", // machine_adc.c:62
       attenWidth: null, // no atten()/width(): MICROPY_PY_MACHINE_ADC_ATTEN_WIDTH unset
+      onePerChannel: false, // machine_adc.c v1.23.0:125 mp_obj_malloc: a new object at each ADC(id)
     },
     pwm: {
       unsupportedPins: [],

@@ -136,6 +136,11 @@ export interface AdcProfile {
    * of each ADC block, which has one width for all its channels; null where the port has neither.
    */
   attenWidth: { constants: Readonly<Record<string, number>>; blocks: readonly (readonly number[])[] } | null;
+  /**
+   * Whether ADC(id) returns the port's one object for the channel (a static table: `ADC(p) is
+   * ADC(p)`), or a new object at each call.
+   */
+  onePerChannel: boolean;
 }
 
 /** The firmware whose PWM duty arithmetic a port uses (ports/<model>/machine_pwm.c). */

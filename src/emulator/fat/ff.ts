@@ -32,8 +32,17 @@ export function* fStat(vol: Volume, path: string): Io<FileInfo> {
   return yield* fileInfo(dj);
 }
 
-/** f_opendir (ff.c:4270) and f_readdir (ff.c:4366) to the end: every entry of a directory. */
-export function* fListdir(vol: Volume, path: string): Io<FileInfo[]> {
+/** An open directory between f_readdir calls (ff.h DIR): its mount's id and where it has read to. */
+export interface DirPos {
+  id: number;
+  sclust: number;
+  clust: number;
+  sect: number;
+  dptr: number;
+}
+
+/** f_opendir (ff.c:4270): the directory at `path`, at its first entry. */
+export function* fOpendir(vol: Volume, path: string): Io<DirPos> {
   const dp = new Dir(vol);
   if (!(yield* followPath(dp, pathUnits(path)))) throw new FatError(FR.NO_PATH);
   if (!(dp.fn[NSFLAG]! & NS_NONAME)) {
@@ -41,11 +50,28 @@ export function* fListdir(vol: Volume, path: string): Io<FileInfo[]> {
     dp.sclust = ldClust(vol, yield* dp.entry());
   }
   yield* dirSdi(dp, 0);
+  return { id: vol.fs.id, sclust: dp.sclust, clust: dp.clust, sect: dp.sect, dptr: dp.dptr };
+}
+
+/**
+ * f_readdir (ff.c:4366) from `pos` on, which it moves: at least `least` entries (fewer at the end),
+ * then those left in the sector it reached, so that the next call starts on a sector not yet read
+ * (FatFs keeps the sector in its window between calls). None once the end is reached, or when the
+ * volume was mounted again since f_opendir (ff.c validate: FR_INVALID_OBJECT, which vfs_fat.c's
+ * iterator takes as the end).
+ */
+export function* fReaddir(vol: Volume, pos: DirPos, least: number): Io<FileInfo[]> {
   const entries: FileInfo[] = [];
+  if (pos.id !== vol.fs.id) return entries;
+  const dp = new Dir(vol);
+  Object.assign(dp, { sclust: pos.sclust, clust: pos.clust, sect: pos.sect, dptr: pos.dptr });
   while (yield* dirRead(dp)) {
     entries.push(yield* fileInfo(dp));
-    if (!(yield* dirNext(dp, false))) break;
+    const sect = dp.sect;
+    if (!(yield* dirNext(dp, false))) dp.sect = 0;
+    if (dp.sect === 0 || (entries.length >= least && dp.sect !== sect)) break;
   }
+  Object.assign(pos, { clust: dp.clust, sect: dp.sect, dptr: dp.dptr });
   return entries;
 }
 

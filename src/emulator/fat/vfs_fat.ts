@@ -6,7 +6,7 @@ import { GuestException, type HostValue } from "../host-api.ts";
 import { sinceEpoch, secondsSince2000 } from "../host/timeutils.ts";
 import { Disk, FatError, FR, type FResult, type Io } from "./disk.ts";
 import { AM_DIR } from "./dir.ts";
-import { fChdir, fGetcwd, fListdir, fMkdir, fRename, fStat, fUnlink, type FileInfo } from "./ff.ts";
+import { fChdir, fGetcwd, fMkdir, fOpendir, fReaddir, fRename, fStat, fUnlink, type DirPos, type FileInfo } from "./ff.ts";
 import { FA_CREATE_ALWAYS, FA_CREATE_NEW, FA_OPEN_ALWAYS, FA_READ, FA_WRITE, fClose, fLseek, fOpen, fRead, fSync, fWrite, type Fil } from "./file.ts";
 import { FM_FAT, FM_FAT32, FM_SFD, mkfs } from "./mkfs.ts";
 import { mountVolume, Volume, type FatFs } from "./volume.ts";
@@ -47,8 +47,15 @@ class OsError extends Error {
 }
 
 
-/** An operation's result; `opened`: the file open() made. */
-export type Result = { value: HostValue; opened?: Fil };
+/** An operation's result; `opened`: the file open() made; `listing`: the directory ilistdir() opened, with entries left to read. */
+export type Result = { value: HostValue; opened?: Fil; listing?: DirPos };
+
+/**
+ * The entries ilistdir()'s iterator reads from the device in one call (at least; fat/ff.ts
+ * fReaddir ends a piece at a sector's end): the firmware reads one at each step (vfs_fat.c:130-165,
+ * f_readdir), holding none of them; each piece here costs the guest a few host calls.
+ */
+const LISTING_PIECE = 16;
 
 /** The errno the firmware raises for a driver error (null: not one). */
 export function errnoOf(e: unknown): number | null {
@@ -100,6 +107,11 @@ export function vfsFat(fattime: () => number, epochYear: 1970 | 2000) {
     return [info.attrib & AM_DIR ? 0x4000 : 0x8000, 0, 0, 0, 0, 0, info.size, seconds, seconds, seconds];
   }
 
+  /** An ilistdir() entry (vfs_fat.c:143-160): (name, MP_S_IFDIR or MP_S_IFREG, no inode, size). */
+  function entryTuple(e: FileInfo): HostValue {
+    return [e.name, e.attrib & AM_DIR ? 0x4000 : 0x8000, 0, e.size];
+  }
+
   /** fat_vfs_remove_internal (vfs_fat.c:204): `dir` says whether a directory (rmdir) or a file (remove) is meant. */
   function* remove(disk: Disk, state: VfsState, path: string, dir: boolean): Io<void> {
     const info = yield* fStat(yield* volume(disk, state, false), path);
@@ -108,7 +120,7 @@ export function vfsFat(fattime: () => number, epochYear: 1970 | 2000) {
   }
 
   /** The VfsFat and file methods, as vfs_fat.c and vfs_fat_file.c implement them. */
-  function* operation(op: string, state: VfsState, fil: Fil | null, args: HostValue[]): Io<Result> {
+  function* operation(op: string, state: VfsState, fil: Fil | DirPos | null, args: HostValue[]): Io<Result> {
     // The sectors this call touched; what it changed reaches the device before it returns, as
     // FatFs writes its window back at the end of each call that changed it.
     const disk = new Disk(state.fs?.ssize ?? 512);
@@ -119,7 +131,8 @@ export function vfsFat(fattime: () => number, epochYear: 1970 | 2000) {
     }
   }
 
-  function* dispatch(disk: Disk, op: string, state: VfsState, fil: Fil | null, args: HostValue[]): Io<Result> {
+  function* dispatch(disk: Disk, op: string, state: VfsState, handle: Fil | DirPos | null, args: HostValue[]): Io<Result> {
+    const fil = op === "readdir" ? null : (handle as Fil | null);
     const str = (i: number) => {
       if (typeof args[i] !== "string") throw new GuestException("TypeError", ["can't convert to str implicitly"]);
       return args[i] as string;
@@ -144,8 +157,21 @@ export function vfsFat(fattime: () => number, epochYear: 1970 | 2000) {
         }
         state.noFs = false;
         return { value: null };
-      case "ilistdir": // vfs_fat.c:130-200
-        return { value: (yield* fListdir(yield* volume(disk, state, false), str(0))).map((e) => [e.name, e.attrib & AM_DIR ? 0x4000 : 0x8000, 0, e.size]) };
+      case "ilistdir": {
+        // vfs_fat.c:171-200: f_opendir at the call (its errors there), then its iterator's f_readdir
+        // (:130-165), here a piece at a time: [entries, whether the directory has more]
+        const vol = yield* volume(disk, state, false);
+        const listing = yield* fOpendir(vol, str(0));
+        const entries = yield* fReaddir(vol, listing, LISTING_PIECE);
+        return { value: [entries.map(entryTuple), listing.sect !== 0], ...(listing.sect !== 0 ? { listing } : {}) };
+      }
+      case "readdir": {
+        // The iterator's next piece; none once the directory ended or the volume was mounted again (ff.c validate).
+        const listing = handle as DirPos | null;
+        if (!listing || !state.fs) return { value: [[], false] };
+        const entries = yield* fReaddir(new Volume(state.fs, disk), listing, LISTING_PIECE);
+        return { value: [entries.map(entryTuple), listing.sect !== 0] };
+      }
       case "stat": {
         const path = str(0);
         // vfs_fat.c:304: the root has no entry of its own.

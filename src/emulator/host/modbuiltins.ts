@@ -100,6 +100,7 @@ function portInfo(profile: BoardProfile) {
     bootloader: port.bootloader,
     adcRead: port.adc.readBits !== null,
     adc: port.adc.attenWidth?.constants ?? {},
+    adcOnePerChannel: port.adc.onePerChannel,
     touchPad: port.touchPads.length > 0,
     pwmDuty: port.pwm.model !== "rp2", // extmod/machine_pwm.c:132-134: duty() where MICROPY_PY_MACHINE_PWM_DUTY
     tls: port.tls,

@@ -7,6 +7,7 @@
  * id the guest's object holds.
  */
 import type { Io } from "../fat/disk.ts";
+import type { DirPos } from "../fat/ff.ts";
 import type { Fil } from "../fat/file.ts";
 import { errnoOf, vfsFat, type Result, type VfsState } from "../fat/vfs_fat.ts";
 import { GuestException, type HostValue } from "../host-api.ts";
@@ -21,6 +22,8 @@ const MAX_KEPT = 256;
 export function vfs_fat(board: BoardContext) {
   const volumes = new Map<number, VfsState>();
   const files = new Map<number, Fil>();
+  /** The directories ilistdir() iterators read, with entries left (FatFs's DIR objects). */
+  const listings = new Map<number, DirPos>();
   let nextId = 1;
   const keep = <T>(map: Map<number, T>, value: T): number => {
     if (map.size >= MAX_KEPT) map.delete(map.keys().next().value!);
@@ -35,11 +38,13 @@ export function vfs_fat(board: BoardContext) {
   };
   const operation = vfsFat(fattime, board.profile.port.epochYear);
 
-  /** The ids the guest's objects keep: a new VfsFat's, an opened file's. */
-  function* withIds(name: string, state: VfsState, op: Io<Result>): Io<Result> {
+  /** The ids the guest's objects keep: a new VfsFat's, an opened file's, an ilistdir() iterator's (null: nothing left to read). */
+  function* withIds(name: string, state: VfsState, op: Io<Result>, handle: number | null): Io<Result> {
     const result = yield* op;
     if (name === "new") return { value: keep(volumes, state) };
     if (name === "open") return { value: [result.value, keep(files, result.opened!)] };
+    if (name === "ilistdir") return { value: [...(result.value as HostValue[]), result.listing ? keep(listings, result.listing) : null] };
+    if (name === "readdir" && !(result.value as HostValue[])[1]) listings.delete(handle!);
     return result;
   }
 
@@ -70,13 +75,13 @@ export function vfs_fat(board: BoardContext) {
     /** An operation of the VfsFat `volume` (null: a new one; `writable` first among the args) or of its open `file`. */
     fatStart: (name: string, volume: number | null, file: number | null, ...args: HostValue[]): HostValue => {
       const state = volume === null ? { fs: null, noFs: false, writable: Boolean(args[0]) } : volumes.get(volume);
-      const fil = file === null ? null : files.get(file) ?? null;
+      const fil = file === null ? null : ((name === "readdir" ? listings : files).get(file) ?? null);
       if (!state) throw new GuestException("OSError", [5]); // EIO: a VfsFat from before MAX_KEPT newer ones
       if (name === "close" && file !== null) files.delete(file);
       // An operation the guest left unfinished (its block device raised) is dropped.
       for (const old of [...pending.keys()].slice(0, Math.max(0, pending.size - MAX_PENDING + 1))) pending.delete(old);
       const token = nextToken++;
-      return advance(token, withIds(name, state, operation(name, state, fil, args)), null);
+      return advance(token, withIds(name, state, operation(name, state, fil, args), file), null);
     },
     fatResume: (token: number, value: HostValue): HostValue => {
       const gen = pending.get(token);

@@ -211,6 +211,23 @@ export class BoardHeap {
     return granted;
   }
 
+  /**
+   * Whether the heap has a free block of `bytes` now: one taken and given back, and the heap's
+   * state kept as it was either way (a failure reported to no one, no collection asked for, the
+   * growth budget as before).
+   */
+  hasRoom(bytes: number): boolean {
+    const { failed } = this;
+    const threshold = this.words[this.gc.threshold >> 2]!;
+    const remaining = this.budget.remaining.value;
+    const ptr = this.em._malloc(bytes);
+    if (ptr !== 0) this.em._free(ptr);
+    this.failed = failed;
+    this.words[this.gc.threshold >> 2] = threshold;
+    this.budget.remaining.value = remaining;
+    return ptr !== 0;
+  }
+
   /** A block for the host's answer; MemoryError in the guest when the heap has no room for it. */
   allocate(bytes: number): number {
     const ptr = this.em._malloc(bytes);

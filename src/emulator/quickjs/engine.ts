@@ -20,6 +20,8 @@ const ENTRY_FILE = "main.js";
 const RUN_ENTRY = `import ${JSON.stringify(ENTRY_FILE)};`;
 /** Sets the board's config for a script compiled in a template (a script, not a module: no module of that name is made). */
 const CONFIG_FILE = "boardsim:config";
+/** Room a heap needs for configure's calls, beyond 8 bytes per character of the config's JSON. */
+const CONFIG_ROOM = 4096;
 /** The board idling for its callbacks (settle): no frame of it is the script's. */
 const IDLE_FILE = "boardsim:idle";
 /**
@@ -120,10 +122,13 @@ export class QuickJsEngine implements GuestEngine {
     runtime.setInterruptHandler(this.slice.interrupt);
 
     // With the script compiled in the template, its config module reads the board's config, set
-    // first: in a heap the compile all but filled, that fails as the script's first allocation would.
+    // first (configure): in a heap the compile all but filled, that fails as the script's first
+    // allocation would. The config is then set by a script run as a step of its own.
+    const json = JSON.stringify(this.options.config);
+    const configured = scriptBytes !== undefined && heap.hasRoom(CONFIG_ROOM + 8 * json.length) && this.configure(ctx, json);
     const steps: [string, string, "module" | "global"][] = scriptBytes === undefined
       ? [[this.script.code, ENTRY_FILE, "module"]]
-      : [[`__modules.config = ${JSON.stringify(this.options.config)};`, CONFIG_FILE, "global"], [RUN_ENTRY, RUN_FILE, "module"]];
+      : [...(configured ? [] : [[`__modules.config = ${json};`, CONFIG_FILE, "global"] as [string, string, "global"]]), [RUN_ENTRY, RUN_FILE, "module"]];
     for (const [i, [code, file, type]] of steps.entries()) {
       const result = await this.evaluate(() => ctx.evalCodeAsync(code, file, { type }));
       if (typeof result === "string") return limitReached(result, this.script);
@@ -132,6 +137,35 @@ export class QuickJsEngine implements GuestEngine {
       if (ended) return ended;
     }
     return { kind: "finished" };
+  }
+
+  /**
+   * `__modules.config` for a script compiled in its template, in a heap with room for it: the
+   * config's JSON parsed by the guest's own JSON.parse and set with Reflect.set, both called
+   * through the FFI. The script that assigns it (`__modules.config = {...}`) was compiled, run and
+   * settled on every board (a fleet of 100 Pico Ws one after the other, load ≈ 8: 3.3 ms of wall
+   * time and 6.9 page faults per board, against 2.0 ms and 5.1 for these calls); it is kept for a
+   * heap with no such room, where it fails as before (MemoryError). False if a call failed all the
+   * same (the script then sets it).
+   */
+  private configure(ctx: QuickJSAsyncContext, json: string): boolean {
+    const handles: QuickJSHandle[] = [];
+    const held = (handle: QuickJSHandle) => (handles.push(handle), handle);
+    try {
+      const global = (name: string) => held(ctx.getProp(ctx.global, name));
+      const [parser, reflect, modules] = [global("JSON"), global("Reflect"), global("__modules")];
+      const parsed = ctx.callFunction(held(ctx.getProp(parser, "parse")), parser, held(ctx.newString(json)));
+      held(parsed.error ?? parsed.value);
+      if (parsed.error) return false;
+      const set = ctx.callFunction(held(ctx.getProp(reflect, "set")), reflect, modules, held(ctx.newString("config")), parsed.value);
+      held(set.error ?? set.value);
+      return set.error === undefined;
+    } catch (error) {
+      if (error instanceof GuestException) return false; // MemoryError from a block the calls asked for (checkMalloc)
+      throw error;
+    } finally {
+      for (const handle of handles) handle.dispose();
+    }
   }
 
   /**

@@ -185,4 +185,15 @@ describe("the sandbox", () => {
     await expect(runScript(`import fs from "fs"; print(fs);`)).rejects.toThrow(/main.ts:1:\d+: Could not resolve "fs"/);
     await expect(runScript(`import nothing from "nothing"; print(nothing);`)).rejects.toThrow(/Could not resolve "nothing"/);
   });
+
+  it("shows a board function's text as a built-in's, not the library's code; the script's own functions keep theirs", async () => {
+    const out = await consoleOf(`
+      import socket from "socket";
+      import time from "time";
+      function mine(a: number) { return a + 1; }
+      for (const f of [print, socket.socket, time.sleep_ms]) print(String(f).includes("[native code]"), String(f).length < 60);
+      print(String(mine).includes("return a + 1"));
+    `);
+    expect(out).toBe("True True\nTrue True\nTrue True\nTrue\n");
+  });
 });

@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { QuickJSAsyncContext } from "quickjs-emscripten";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { BOARDS } from "../../boards/index.ts";
 import { RealClock, type Clock } from "../../network-sim/clock/clock.ts";
 import { VirtualClock } from "../../network-sim/clock/virtual-clock.ts";
@@ -59,6 +60,20 @@ describe("boards running one script", () => {
     expect(first.kind === "raised" && first.traceback.join("\n")).toMatch(/main\.ts", line 6, in <module>\n.*main\.ts", line 4, in check\n/);
     expect(runs[1]!.outcome).toEqual(first);
     expect(runs[2]!.outcome).toEqual(first);
+  });
+
+  it("set the config of a board started from the template without compiling code for it", async () => {
+    const file = path.join(dir, "config.ts");
+    await writeFile(file, `import config from "config"; print(config.name, config.list.join("+"));`);
+    const evaluated = vi.spyOn(QuickJSAsyncContext.prototype, "evalCodeAsync");
+    try {
+      const runs = await runOnThreeBoards(file, [{ name: "a", list: [1] }, { name: "b", list: [2, 3] }, { name: "c", list: [] }]);
+      expect(runs.map((run) => run.output)).toEqual(["a 1\n", "b 2+3\n", "c \n"]);
+      // Per board: the script's run (the first board compiled it in its own instance) and the idle after it.
+      expect(evaluated.mock.calls.map(([, file]) => file)).toEqual(Array(3).fill(["boardsim:run", "boardsim:idle"]).flat());
+    } finally {
+      evaluated.mockRestore();
+    }
   });
 
   // To the block: small arrays fit in holes a compile leaves, larger ones do not. In virtual time:

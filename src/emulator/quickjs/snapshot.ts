@@ -240,7 +240,8 @@ async function takeSnapshot(info: HostValue, functionNames: readonly string[], l
   };
   raw.install(ctx, "__native", NATIVES, open, hostError);
   raw.install(ctx, "__host", template, open, hostError);
-  ctx.unwrapResult(ctx.evalCode(library, GUEST_LIBRARY_FILE)).dispose();
+  stripFlagsOffset ??= findStripFlags(module, ctx);
+  withoutSource(module, ctx, stripFlagsOffset, () => ctx.unwrapResult(ctx.evalCode(library, GUEST_LIBRARY_FILE)).dispose());
   const exports = ctx
     .unwrapResult(ctx.evalCode("Object.fromEntries(Object.entries(__modules).map(([k, v]) => [k, Object.keys(v)]))"))
     .consume((h) => ctx.dump(h) as Record<string, string[]>);
@@ -522,6 +523,55 @@ function findGcFields(module: QuickJSAsyncWASMModule, ctx: QuickJSAsyncContext):
     throw new Error("boardsim: unsupported quickjs-emscripten build (malloc state)");
   }
   return { size: (limit - 1) * 4, threshold: thresholds[0]! * 4 };
+}
+
+/**
+ * The library's functions without their source text. QuickJS keeps each function's source for
+ * Function.prototype.toString unless its runtime's `strip_flags` says otherwise (quickjs.c at the
+ * pinned build's f1139494, js_parse_function_decl2: `if (!fd->strip_source) fd->source =
+ * js_strndup(...)`, lines 36302 and 36331), and a nested function's text is inside its parent's:
+ * the library's bundle (one function around all of it) was kept once whole and again in pieces,
+ * ≈ 40 KB of the template that every board copied (≈ 10 of its ≈ 88 pages). Without it a library
+ * function reads as a built-in one, `function print() { [native code] }` (js_function_toString),
+ * not the library's internals. JS_SetStripInfo, which sets the flags, is not exported by the build,
+ * so the flags' byte is found once (findStripFlags) and set around the library's compile only: a
+ * script's own functions keep their text.
+ */
+let stripFlagsOffset: number | undefined;
+/** quickjs.h: JS_STRIP_SOURCE. */
+const STRIP_SOURCE = 1;
+
+function withoutSource(module: QuickJSAsyncWASMModule, ctx: QuickJSAsyncContext, offset: number, compile: () => void): void {
+  const em = (module as unknown as { module: { HEAPU8: Uint8Array } }).module;
+  const at = (ctx as unknown as { rt: { value: number } }).rt.value + offset;
+  em.HEAPU8[at] = STRIP_SOURCE;
+  try {
+    compile();
+  } finally {
+    em.HEAPU8[at] = 0;
+  }
+}
+
+/**
+ * The offset of `strip_flags` in JSRuntime (quickjs.c, struct JSRuntime, lines 297-305): a byte
+ * after the SharedArrayBuffer functions (four pointers, all NULL here) and before the shape hash
+ * table's `shape_hash_bits`, `shape_hash_size` (1 << bits), `shape_hash_count` (at most the size)
+ * and `shape_hash` (a pointer). Checked on a function compiled with the flag set: its text is gone.
+ */
+function findStripFlags(module: QuickJSAsyncWASMModule, ctx: QuickJSAsyncContext): number {
+  const em = (module as unknown as { module: { HEAPU8: Uint8Array } }).module;
+  const rtPtr = (ctx as unknown as { rt: { value: number } }).rt.value;
+  const words = new Int32Array(em.HEAPU8.buffer, rtPtr, 2 * RUNTIME_SEARCH_WORDS);
+  const found: number[] = [];
+  for (let i = 5; i + 3 < words.length; i++) {
+    const bits = words[i]!;
+    const table = bits >= 4 && bits < 31 && words[i + 1] === 1 << bits && words[i + 2]! >= 0 && words[i + 2]! <= words[i + 1]! && words[i + 3] !== 0;
+    if (table && words.subarray(i - 5, i).every((word) => word === 0)) found.push((i - 1) * 4);
+  }
+  let text = "";
+  if (found.length === 1) withoutSource(module, ctx, found[0]!, () => (text = ctx.unwrapResult(ctx.evalCode("(function stripped() { return 1; }).toString()")).consume((h) => ctx.getString(h))));
+  if (!text.includes("[native code]")) throw new Error("boardsim: unsupported quickjs-emscripten build (strip flags)");
+  return found[0]!;
 }
 
 /**

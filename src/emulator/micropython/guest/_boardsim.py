@@ -61,6 +61,8 @@ def setup(source, name, heap):
     import select
 
     _builtin_functions.uncreatable(sys.modules["_modselect"]._Poll)  # select.poll()'s type (_modselect.py)
+    _builtin_functions.uncreatable(_flash.FileIO)  # open()'s types (_flash.py)
+    _builtin_functions.uncreatable(_flash.TextIOWrapper)
     _gc.collect()  # their compilation's garbage: `import machine` next compiles the largest module
     # The interpreter's own asyncio (the browser's) is frozen; ours, first on sys.path, replaces it.
     sys.modules.pop("asyncio", None)

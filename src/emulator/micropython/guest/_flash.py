@@ -141,7 +141,9 @@ class _File(LineStream):
         return "<io.%s>" % type(self).__name__
 
 
-# LittleFS's file types by the mode's "b" (extmod/vfs_lfsx_file.c:219-240): what type() shows.
+# LittleFS's file types by the mode's "b" (extmod/vfs_lfsx_file.c:219-242): what type() shows. No
+# make_new there, so calling one raises py/objtype.c's "can't create 'FileIO' instances" (v1.23.0
+# 994-999): _boardsim makes them uncreatable.
 class FileIO(_File):
     pass
 
@@ -338,4 +340,7 @@ class Flash:
             return beside.open(path, mode)
         if "r" not in mode or "+" in mode:
             self._changes += 1  # a file may be made
-        return (FileIO if "b" in mode else TextIOWrapper)(path, mode, _held("flashOpen", path, mode))
+        # Made by object.__new__: the types have no make_new, as the firmware's (_boardsim makes them uncreatable).
+        f = object.__new__(FileIO if "b" in mode else TextIOWrapper)
+        f.__init__(path, mode, _held("flashOpen", path, mode))
+        return f

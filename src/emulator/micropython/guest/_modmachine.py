@@ -135,10 +135,19 @@ for _name, _value in _port["pin"].items():
 
 class ADC:
     @_constructor
-    def __init__(self, id, *, atten=None):
-        self._key, self._repr = _call("adcInit", _pin(id), isinstance(id, Pin))
+    def __new__(cls, id, *, atten=None):
+        # The same object for a channel where the port keeps one per channel (host info adcOnePerChannel),
+        # configured again by each call as the firmware's make_new does.
+        key, text = _call("adcInit", _pin(id), isinstance(id, Pin))
+        adc = None if _adcs is None else _adcs.get(key)
+        if adc is None:
+            adc = object.__new__(cls)
+            adc._key, adc._repr = key, text
+            if _adcs is not None:
+                _adcs[key] = adc
         if _ADC_ATTEN_WIDTH:
-            _call("adcConfig", self._key, _opt(atten), None)
+            _call("adcConfig", key, _opt(atten), None)
+        return adc
 
     def read_u16(self):
         return _call("adcRead", self._key, False)
@@ -149,6 +158,7 @@ class ADC:
     __str__ = __repr__
 
 
+_adcs = {} if _port["adcOnePerChannel"] else None  # by key, where the port keeps one object per channel
 _ADC_ATTEN_WIDTH = _port["adc"]  # ESP32's ATTN_*/WIDTH_* (machine_adc.c:39-68), empty elsewhere
 if _ADC_ATTEN_WIDTH:
     def _adc_init(self, *, atten=None):

@@ -117,6 +117,39 @@ class TextIOWrapper(_File):
         return data.decode()
 
 
+class iterator:
+    # ilistdir()'s, the firmware's C iterator (extmod/vfs_fat.c v1.23.0 120-200, a
+    # mp_type_polymorph_iter_with_finaliser): f_opendir at the call, its errors there (:193-196), then
+    # one (name, type, inode, size) at a time as f_readdir reads the directory (:130-165), names bytes
+    # for a bytes path (:147-151). Here the host reads a piece of entries at a time (fat/ff.ts
+    # fReaddir) and keeps the directory's position under the id this holds (None: nothing left).
+    def __init__(self, vfs, path, as_bytes):
+        self._vfs = vfs
+        self._bytes = as_bytes
+        self._entries, more, self._dir = vfs._do("ilistdir", path)
+        self._at = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        at = self._at
+        while at == len(self._entries):
+            if self._dir is None:
+                raise StopIteration
+            self._entries = None  # garbage before the host call, which may collect
+            self._entries, more = _run(self._vfs._bdev, "readdir", self._vfs._id, self._dir)
+            if not more:
+                self._dir = None
+            at = 0
+        self._at = at + 1
+        name, kind, inode, size = self._entries[at]
+        return (name.encode() if self._bytes else name, kind, inode, size)
+
+    def __repr__(self):
+        return "<iterator>"
+
+
 class VfsFat:
     @_host.constructor
     def __init__(self, bdev):
@@ -149,11 +182,8 @@ class VfsFat:
         pass
 
     def ilistdir(self, path=""):
-        # Read at once (UNVERIFIED: FatFs reads the directory as it is iterated, extmod/vfs_fat.c;
-        # a listing of many files holds a tuple each here, as the flash's did, _flash.py iterator).
         as_bytes = isinstance(path, bytes)
-        entries = self._do("ilistdir", path.decode() if as_bytes else path)
-        return iter([(name.encode() if as_bytes else name, kind, inode, size) for name, kind, inode, size in entries])
+        return iterator(self, path.decode() if as_bytes else path, as_bytes)
 
     def mkdir(self, path):
         self._do("mkdir", path)

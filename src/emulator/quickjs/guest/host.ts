@@ -184,6 +184,9 @@ export interface BoardInfo {
     resetCauses: Record<string, number>;
     bootloader: boolean;
     adcRead: boolean;
+    /** ESP32's ADC constants (ATTN_*, WIDTH_*), empty elsewhere: where ADC has atten(), width(), read_uv(), block(). */
+    adc: Record<string, number>;
+    adcOnePerChannel: boolean;
     pwmDuty: boolean;
   };
 }

@@ -51,11 +51,25 @@ class Pin {
 }
 Object.assign(Pin, port.pin);
 
+/** ADC's ESP32 methods (atten, width, read_uv, block): elsewhere the firmware's AttributeError. */
+const adcEsp32 = (name: string): void => {
+  if (Object.keys(port.adc).length === 0) throw new AttributeError(`'ADC' object has no attribute '${name}'`);
+};
+/** The ADC of each channel where the port keeps one object per channel (host info adcOnePerChannel). */
+const adcs = new Map<number, ADC>();
+
 class ADC {
-  private readonly key: number;
-  private readonly text: string;
-  constructor(id: PinId) {
-    [this.key, this.text] = call<[number, string]>("adcInit", pinArg(id), id instanceof Pin);
+  static readonly [constant: string]: unknown;
+  private readonly key!: number;
+  private readonly text!: string;
+  /** ADC(id), ESP32: ADC(pin, {atten}); the port's one object for the channel where it keeps one, configured again. */
+  constructor(id: PinId, options: { atten?: number } = {}) {
+    const [key, text] = call<[number, string]>("adcInit", pinArg(id), id instanceof Pin);
+    const kept = adcs.get(key);
+    if (Object.keys(port.adc).length > 0) call("adcConfig", key, options.atten ?? null, null);
+    if (kept) return kept;
+    [this.key, this.text] = [key, text];
+    if (port.adcOnePerChannel) adcs.set(key, this);
   }
   read_u16(): number {
     return call("adcRead", this.key, false);
@@ -65,8 +79,62 @@ class ADC {
     if (!port.adcRead) throw new AttributeError("'ADC' object has no attribute 'read'");
     return call("adcRead", this.key, true);
   }
+  /** ESP32: init({atten}), atten(a), width(bits): the channel's attenuation, its block's width. */
+  init(options: { atten?: number } = {}): void {
+    adcEsp32("init");
+    call("adcConfig", this.key, options.atten ?? null, null);
+  }
+  atten(atten: number): void {
+    adcEsp32("atten");
+    call("adcConfig", this.key, atten, null);
+  }
+  width(bits: number): void {
+    adcEsp32("width");
+    call("adcConfig", this.key, null, bits);
+  }
+  /** ESP32: the calibrated reading in µV (the host's calibration, as the .py ADC's). */
+  read_uv(): number {
+    adcEsp32("read_uv");
+    return call("adcReadUv", this.key);
+  }
+  /** ESP32: the ADCBlock of the channel. */
+  block(): ADCBlock {
+    adcEsp32("block");
+    return new ADCBlock(call<number>("adcBlockOf", this.key));
+  }
   __repr__(): string {
     return call("adcRepr", this.key, this.text);
+  }
+}
+Object.assign(ADC, port.adc);
+
+/** The ESP32's two static blocks (ports/esp32/machine_adc_block.c:34-42): one object each. */
+const adcBlocks = new Map<number, ADCBlock>();
+
+class ADCBlock {
+  private readonly unit!: number;
+  /** ADCBlock(id, {bits}): the block of unit id (0, 1), its width set where bits is given. */
+  constructor(id: number, options: { bits?: number } = {}) {
+    const unit = call<number>("adcBlockInit", id, options.bits ?? -1);
+    const kept = adcBlocks.get(unit);
+    if (kept) return kept;
+    this.unit = unit;
+    adcBlocks.set(unit, this);
+  }
+  init(options: { bits?: number } = {}): void {
+    call("adcBlockInit", this.unit, options.bits ?? -1);
+  }
+  /** connect(channel), connect(pin) or connect(channel, pin), and {atten}: that ADC, configured as ADC(pin, {atten}) would be. */
+  connect(channelOrPin: number | PinId, pinOrOptions?: PinId | { atten?: number }, options: { atten?: number } = {}): ADC {
+    const two = pinOrOptions !== undefined && (typeof pinOrOptions !== "object" || pinOrOptions instanceof Pin);
+    const opts = two ? options : ((pinOrOptions as { atten?: number } | undefined) ?? {});
+    const channel = two || typeof channelOrPin === "number" ? channelOrPin : null;
+    const pin = two ? (pinOrOptions as PinId) : channel === null ? channelOrPin : null;
+    const key = call<number>("adcBlockConnect", this.unit, channel, pin === null ? null : pinArg(pin));
+    return new ADC(key, opts);
+  }
+  __repr__(): string {
+    return call("adcBlockRepr", this.unit);
   }
 }
 
@@ -147,6 +215,7 @@ export default {
   ...port.resetCauses,
   Pin: callable(Pin),
   ADC: callable(ADC),
+  ...(Object.keys(port.adc).length > 0 ? { ADCBlock: callable(ADCBlock) } : {}),
   PWM: callable(PWM),
   RTC: callable(RTC),
   Timer: callable(Timer),
