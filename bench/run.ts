@@ -86,7 +86,7 @@ async function throughputRows(): Promise<void> {
   ] as const) {
     rows.push({ what: `1. ${label} (MB/s)`, board: fmt(median(rates)), native: fmt(median(native)), ratio: `${fmt(100 * pairedRatio(rates, native))} %`, target: `≥ ${target * 100} %` });
   }
-  // A collection whose marking fills py/gc.c's 64-entry mark stack may rescan the heap: ≈ 2× (mark-stack.ts).
+  // A collection whose marking fills py/gc.c's mark stack (1024 entries, gc-mark-stack.ts) may rescan the heap: ≈ 2× (mark-stack.ts).
   const { all, filled } = py.collections;
   rows.push({ what: "1. echo, .py board: collections / of which the mark stack filled (all runs and the warm-up)", board: `${all} / ${filled}`, native: "", ratio: "", target: "0 filled" });
 }

@@ -64,8 +64,10 @@ export function insertedCode(original: Uint8Array, patched: Uint8Array, at: read
 
 /**
  * Python for the patches' workloads: `rnd(n)`, a pseudo-random number below n from a fixed seed
- * (small ints only: a long int would leave garbage blocks everywhere), and `blocks(n)`, one
- * allocation of exactly n heap blocks (a tuple's 2 words and 4 n - 2 items).
+ * (small ints only: a long int would leave garbage blocks everywhere), `blocks(n)`, one
+ * allocation of exactly n heap blocks (a tuple's 2 words and 4 n - 2 items), and `placed(n, size,
+ * kept)`, n allocations of size() blocks each, their addresses printed (where the allocator found
+ * room), about half of them appended to `kept`.
  */
 export const HEAP_WORKLOAD_HELPERS = `seed = 1
 def rnd(n):
@@ -74,4 +76,23 @@ def rnd(n):
     return seed % n
 def blocks(n):
     return (0,) * (4 * n - 2)
+def placed(n, size, kept):
+    for k in range(n):
+        o = blocks(size())
+        print(id(o))
+        if rnd(2):
+            kept.append(o)
 `;
+
+/**
+ * The first heap area's state (py/mpstate.h mp_state_mem_area_t, v1.27.0 84-99, 32-bit: next, the
+ * allocation table's start and bytes, the finaliser table, the pool's start and end, the last free
+ * table byte, the last used block), found by its pool's start, which mem_info(1)'s layout gives.
+ */
+export function firstArea(words: Int32Array, layout: string): number {
+  const pool = parseInt(/GC memory layout; from ([0-9a-f]+):/.exec(layout)![1]!, 16);
+  const found = [];
+  for (let i = 4; i + 1 < words.length; i++) if (words[i] === pool && words[i + 1]! - pool === words[i - 2]! * 64 && words[i - 3]! < pool) found.push((i - 4) * 4);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}

@@ -24,11 +24,7 @@ for round in range(40):
     for k in range(30):
         kept.pop(rnd(len(kept)))
     gc.collect()
-    for k in range(40):
-        o = blocks(2 + rnd(60))
-        print(id(o))
-        if rnd(2):
-            kept.append(o)
+    placed(40, lambda: 2 + rnd(60), kept)
     if round % 10 == 9:
         micropython.mem_info(1)
 `;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { freshInterpreter, HEAP_WORKLOAD_HELPERS, insertedCode, pinnedWasm as wasm } from "../../../test/support/pinned-wasm.ts";
+import { firstArea, freshInterpreter, HEAP_WORKLOAD_HELPERS, insertedCode, pinnedWasm as wasm } from "../../../test/support/pinned-wasm.ts";
 import { withGcSweepSkip } from "./gc-sweep-skip.ts";
 
 /** The skip's code: `block loop ... end end`, 235 bytes. */
@@ -23,11 +23,7 @@ ${HEAP_WORKLOAD_HELPERS}def size():  # a third of them long (whole words of tail
     return 16 * (1 + rnd(18)) + rnd(3) if k == 0 else 1 if k == 1 else 1 + rnd(12)
 kept = []
 def round(r):
-    for k in range(20):
-        o = blocks(size())
-        print(id(o))
-        if rnd(2):
-            kept.append(o)
+    placed(20, size, kept)
     if r % 15 == 14:
         micropython.mem_info(1)
     for k in range(60):
@@ -50,19 +46,6 @@ def heads_then_tail(pool):
             return
 `;
 const ROUNDS = 60;
-
-/**
- * The first heap area's state (py/mpstate.h mp_state_mem_area_t, v1.27.0 84-99, 32-bit: next, the
- * allocation table's start and bytes, the finaliser table, the pool's start and end, the last free
- * table byte, the last used block), found by its pool's start, which mem_info(1)'s layout gives.
- */
-function firstArea(words: Int32Array, layout: string): number {
-  const pool = parseInt(/GC memory layout; from ([0-9a-f]+):/.exec(layout)![1]!, 16);
-  const found = [];
-  for (let i = 4; i + 1 < words.length; i++) if (words[i] === pool && words[i + 1]! - pool === words[i - 2]! * 64 && words[i - 3]! < pool) found.push((i - 4) * 4);
-  expect(found).toHaveLength(1);
-  return found[0]!;
-}
 
 /** What the workload prints in a fresh interpreter compiled from `bytes`, and each area's last used block after each collection. */
 async function run(bytes: Uint8Array, seed: number): Promise<string> {

@@ -4,11 +4,11 @@
  *
  * py/gc.c gc_collect_start (v1.27.0 395-410) marks the roots in order, each to completion:
  * MP_STATE_THREAD(dict_locals) first. gc_mark_subtree (457-527) pushes every unmarked child of a
- * block on a 64-entry stack and pops the last pushed first; past 64 it rescans the heap
- * (mark-stack.ts). At a host call from a script's top level dict_locals is the script's globals, so
- * the whole library was first reached through one of them (`socket`, `wlan`) with the script's other
- * globals still on the stack: each global more took a slot more, and a tutorial's `network`, `time`,
- * `wlan` filled the Pico W's stack. On the firmware the library is frozen or built in (ROM) and never
+ * block on a 64-entry stack (1024 in the patched build, gc-mark-stack.ts) and pops the last pushed
+ * first; past it it rescans the heap (mark-stack.ts). At a host call from a script's top level
+ * dict_locals is the script's globals, so the whole library was first reached through one of them
+ * (`socket`, `wlan`) with the script's other globals still on the stack: each global more took a
+ * slot more, and a tutorial's `network`, `time`, `wlan` filled the Pico W's 64 entries. On the firmware the library is frozen or built in (ROM) and never
  * marked.
  *
  * So for each collection dict_locals' word holds a chain the library built once (_boardsim.py

@@ -1,14 +1,16 @@
+import { MARK_STACK_BYTES, MARK_STACK_ENTRIES, MARK_STACK_WORD } from "./gc-mark-stack.ts";
+
 /**
- * Whether a collection filled py/gc.c's mark stack, counted for the benchmarks and tests (never
- * shown to a script).
+ * py/gc.c's mark stack, which the worker gives the collector (gc-mark-stack.ts), and whether a
+ * collection filled it, counted for the benchmarks and tests (never shown to a script).
  *
- * gc_mark_subtree pushes every unmarked child of a block on a stack of MICROPY_ALLOC_GC_STACK_SIZE
- * (64) entries; a child found when it is full sets gc_stack_overflow, and gc_deal_with_stack_overflow
- * then scans the whole heap again (py/gc.c v1.27.0 457-527, 549-567): that collection costs ≈ 2×
- * (the .py echo's 0.17-0.20 ms became 0.27-0.34 ms, commit 17b82ca). How deep the
- * marking goes depends on the guest library's objects and their hash order, so a change anywhere
- * can bring it back; this is its guard. The overflow flag is cleared before the rescan, so it
- * cannot be read after a collection: the last slot of the stack is. It is zeroed before each
+ * gc_mark_subtree pushes every unmarked child of a block on the stack; a child found when it is
+ * full sets gc_stack_overflow, and gc_deal_with_stack_overflow then scans the whole heap again
+ * (py/gc.c v1.27.0 457-527, 549-567): that collection costs ≈ 2× (the .py echo's 0.17-0.20 ms
+ * became 0.27-0.34 ms, commit 17b82ca). With the firmware's 64 entries, how deep the marking of
+ * the guest library went decided it, and that moved with its objects' hash order (gc-mark-stack.ts);
+ * this is the guard of the larger stack. The overflow flag is cleared before the rescan, so it
+ * cannot be read after a collection: the stack's last entry is. It is zeroed before each
  * collection, and non-zero after one when the stack was full at some point (it fit exactly, or
  * overflowed).
  */
@@ -19,8 +21,7 @@
  * gc_alloc_amount, gc_alloc_threshold. Offsets in bytes from the first area.
  */
 const STACK_SIZE = 64;
-const AREA_STACK = 8 * 4 + 4 + STACK_SIZE * 4;
-const THRESHOLD = AREA_STACK + STACK_SIZE * 4 + 4 + 4;
+const THRESHOLD = 8 * 4 + 4 + 2 * STACK_SIZE * 4 + 4 + 4;
 
 /** Collections, and those whose mark stack filled: [0] and [1], shared by every board's worker in the process. */
 export type CollectionCounts = Int32Array;
@@ -46,13 +47,17 @@ export interface MarkStackGuard {
 
 /**
  * The guard of the heap whose first area and threshold word collector.ts found. `memory` reads the
- * current memory. At start-up, after a collection: a layout other than the one above stops the worker.
+ * current memory. At start-up, after a collection: a layout other than the one above, or a collector
+ * not given its stack there (worker.ts, gc-mark-stack.ts giveMarkStack), stops the worker.
  */
 export function markStackGuard(memory: () => Int32Array, firstArea: number, thresholdAddress: number, counts: CollectionCounts): MarkStackGuard {
-  const areaStack = (firstArea + AREA_STACK) >> 2;
-  // Each collection so far pushed at least one child: the bottom slot holds the area it is in.
-  if (thresholdAddress - firstArea !== THRESHOLD || memory()[areaStack] !== firstArea) throw new Error("MicroPython: py/gc.c's mark stack is not where expected");
-  const last = areaStack + STACK_SIZE - 1;
+  const words = memory();
+  const stack = words[(firstArea + MARK_STACK_WORD) >> 2]!;
+  if (thresholdAddress - firstArea !== THRESHOLD || stack === 0 || words[((firstArea + MARK_STACK_WORD) >> 2) + 1] !== MARK_STACK_ENTRIES) {
+    throw new Error("MicroPython: py/gc.c's mark stack is not where expected");
+  }
+  /** The last entry's area (an entry: the block's index, its area's address). */
+  const last = ((stack + MARK_STACK_BYTES) >> 2) - 1;
   return {
     arm() {
       memory()[last] = 0;

@@ -60,10 +60,11 @@ function importedFunctions(wasm: Uint8Array): number {
 
 /**
  * A copy of `wasm` with each insertion's bytes put before the byte at its offset, which lies in a
- * function's code: the sizes of the bodies that grow and of the code section are encoded again.
- * Nothing else in the module counts bytes of code (the build has no custom sections naming offsets).
+ * function's code, in place of the `remove` bytes from there (none unless given): the sizes of the
+ * bodies that change and of the code section are encoded again. Nothing else in the module counts
+ * bytes of code (the build has no custom sections naming offsets).
  */
-export function withCodeInserted(wasm: Uint8Array, insertions: readonly { at: number; bytes: readonly number[] }[]): Uint8Array {
+export function withCodeInserted(wasm: Uint8Array, insertions: readonly { at: number; bytes: readonly number[]; remove?: number }[]): Uint8Array {
   const code = codeSection(wasm);
   const sorted = [...insertions].sort((a, b) => a.at - b.at);
   const pieces: (Uint8Array | readonly number[])[] = [];
@@ -73,13 +74,15 @@ export function withCodeInserted(wasm: Uint8Array, insertions: readonly { at: nu
     if (body >= code.end) throw new Error(`micropython.wasm: an insertion at ${sorted[next]!.at} is outside the code`);
     const { value: size, next: start } = uleb(wasm, body);
     const end = start + size;
-    const inside: { at: number; bytes: readonly number[] }[] = [];
+    const inside: { at: number; bytes: readonly number[]; remove?: number }[] = [];
     for (; next < sorted.length && sorted[next]!.at < end; next++) inside.push(sorted[next]!);
     if (inside.length > 0) {
       if (inside[0]!.at < start) throw new Error(`micropython.wasm: an insertion at ${inside[0]!.at} is in a body's size`);
-      pieces.push(wasm.subarray(copied, body), ulebBytes(size + inside.reduce((sum, { bytes }) => sum + bytes.length, 0)));
+      const removed = inside.map(({ at, remove = 0 }, i) => (at + remove > (inside[i + 1]?.at ?? end) ? Number.NaN : remove));
+      if (removed.some(Number.isNaN)) throw new Error("micropython.wasm: bytes removed past the next insertion or the body's end");
+      pieces.push(wasm.subarray(copied, body), ulebBytes(size + inside.reduce((sum, { bytes }, i) => sum + bytes.length - removed[i]!, 0)));
       copied = start;
-      for (const { at, bytes } of inside) (pieces.push(wasm.subarray(copied, at), bytes), (copied = at));
+      for (const [i, { at, bytes }] of inside.entries()) (pieces.push(wasm.subarray(copied, at), bytes), (copied = at + removed[i]!));
     }
     body = end;
   }

@@ -9,6 +9,7 @@ import { bootFirmware, ConsoleInput, prepareFirmware } from "./board-repl.ts";
 import { DATA_BYTES, DATA_CALLS, LENT_BYTES, LentData, READ } from "./data-channel.ts";
 import type { HostReply, WorkerInput, WorkerOutcome } from "./protocol.ts";
 import { type Collector, findCollector } from "./collector.ts";
+import { giveMarkStack, MARK_STACK_BYTES } from "./gc-mark-stack.ts";
 import { type LibraryFirst, libraryFirst } from "./library-first.ts";
 import { type HeldFree, heldFree } from "./held-free.ts";
 import { type SpareHeap, spareHeap } from "./spare-heap.ts";
@@ -656,6 +657,7 @@ const sandboxed = await loadSandboxedMicroPython(interpreterHeapBytes(input.heap
 });
 const mp = sandboxed.mp;
 wasm = sandboxed.exports;
+giveMarkStack(new Int32Array(sandboxed.buffer()), wasm.malloc(MARK_STACK_BYTES)); // before any collection
 mp.FS.mkdir("/boardsim");
 // The board's heap in one block (_boardsim.setup holds it until the script runs), lowest in the
 // heap, then the script's text: the library loads above them, as on the board, where it is in ROM.
