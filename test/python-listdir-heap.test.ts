@@ -103,6 +103,39 @@ describe("os.listdir() and os.ilistdir() of many files collect as the board's he
     expect(outcome).toEqual({ kind: "finished" });
   });
 
+  it("esp8266: sum() over a generator of ilistdir()'s 420 entries collects as the board's gc_alloc does; sum()'s errors and repr as the firmware's", async () => {
+    // py/modbuiltins.c v1.23.0 mp_builtin_sum (MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN 1, 2); py/argcheck.c's messages
+    const { output, outcome } = await runScript(
+      `import os
+os.mkdir("d")
+for i in range(420):
+    open("d/file_number_%d.txt" % i, "w").close()
+print(sum(1 for _ in os.ilistdir("d")), sum(e[1] for e in os.ilistdir("d")) // 0x8000, sum(len(str(i) * 3) for i in range(3000)))
+print(sum, sum([1, 2]), sum((x for x in range(4)), 10), sum([[1]], []))
+for f in (lambda: sum(), lambda: sum(1, 2, 3), lambda: sum([1], start=2), lambda: sum(x for x in "ab"), lambda: sum(1)):
+    try:
+        f()
+    except TypeError as e:
+        print(e)
+`,
+      "esp8266",
+      "main.py",
+    );
+    expect(output).toBe(
+      [
+        "420 420 32670",
+        "<function> 3 16 [1]",
+        "function missing 1 required positional arguments",
+        "function expected at most 2 arguments, got 3",
+        "function doesn't take keyword arguments",
+        "unsupported types for __add__: 'int', 'str'",
+        "'int' object isn't iterable",
+        "",
+      ].join("\n"),
+    );
+    expect(outcome).toEqual({ kind: "finished" });
+  });
+
   it("os.ilistdir() is the firmware's iterator: its errors at the call, its type, repr and dir()", async () => {
     const { output, outcome } = await runScript(
       `import os

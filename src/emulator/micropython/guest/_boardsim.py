@@ -85,6 +85,7 @@ def setup(source, name, heap):
     _native_help = builtins.help
     builtins.help = help
     builtins.dir = _dir.dir
+    builtins.sum = _dir.sum
     import _boardsim_js  # while it can still be imported
 
     _mark_first()
