@@ -25,7 +25,7 @@ export type ExportNames = ReadonlyMap<string, string>;
 
 export function exportNames(glue: string): ExportNames {
   const names = new Map<string, string>();
-  for (const [, name, exported] of glue.matchAll(/\._(\w+)=\w+\.([\w$]+)/g)) names.set(name!, exported!);
+  for (const [, name, exported] of glue.matchAll(/\._(\w+)=\s*\w+\.([\w$]+)/g)) names.set(name!, exported!);
   if (DIRECT.some((name) => !names.has(name))) throw new Error("boardsim: unsupported quickjs-emscripten build (exports)");
   return names;
 }

@@ -30,6 +30,7 @@ import { mallocBudget, withMallocBudget, type MallocBudget } from "./malloc-budg
 import { RawHostCalls } from "./raw-ffi.ts";
 import { directCalls, exportNames, type DirectCalls, type ExportNames } from "./direct-calls.ts";
 import { SuspendBlock } from "./suspend-block.ts";
+import { calledExports, withoutExports } from "./wasm-exports.ts";
 import { smallMemoryWasm } from "./wasm-memory.ts";
 
 const GUEST_LIBRARY_FILE = "boardsim:guest";
@@ -123,7 +124,8 @@ let build: Promise<{ wasm: WebAssembly.Module; layout: Layout; loader: ModuleLoa
  * QuickJS's WebAssembly, compiled once per process (each board instantiates its own copy), and
  * the build's emscripten loader and FFI class, imported once (quickjs-emscripten's
  * `newQuickJSAsyncWASMModuleFromVariant` imports them again for every instance), and the
- * export names of its C functions, read from the loader (direct-calls.ts).
+ * export names of its C functions, read from the loader (direct-calls.ts). The module has only
+ * the exports something calls (wasm-exports.ts): each one costs every board's instance.
  */
 function quickJsBuild() {
   return (build ??= (async () => {
@@ -137,8 +139,10 @@ function quickJsBuild() {
     // instance, a trip through the ES module loader (and its hooks' thread under tsx) per board.
     const loaderFile = require.resolve("@jitl/quickjs-wasmfile-release-asyncify/emscripten-module");
     const loader = require(loaderFile) as ModuleLoader;
-    const names = exportNames(await readFile(loaderFile, "utf8"));
-    const [wasm, Ffi] = await Promise.all([compile(withMallocBudget(small.bytes, { malloc: names.get("malloc")!, free: names.get("free")! })), RELEASE_ASYNC.importFFI()]);
+    const glue = await readFile(loaderFile, "utf8");
+    const names = exportNames(glue);
+    const budgeted = withMallocBudget(small.bytes, { malloc: names.get("malloc")!, free: names.get("free")! });
+    const [wasm, Ffi] = await Promise.all([compile(withoutExports(budgeted, calledExports(glue))), RELEASE_ASYNC.importFFI()]);
     return { wasm, layout: { stackTop: small.stackTop, dataEnd: small.dataEnd }, loader, Ffi, names };
   })());
 }
