@@ -176,6 +176,15 @@ export class LentData {
     return [0, L_RECEIVED, L_AHEAD, L_SENDS, LENT_BYTES].map((offset) => this.address + offset);
   }
 
+  /**
+   * The bytes of the reply region, the read-ahead and the sends: a soft reset's snapshot neither
+   * reads nor restores their pages (worker.ts), since they are read only where written since
+   * (reset() empties the words). Never read at boot, they are not resident until a socket lends.
+   */
+  unkept(): [address: number, bytes: number] {
+    return [this.address + L_RECEIVED, LENT_BYTES - L_RECEIVED];
+  }
+
   /** Nothing lent (at the start and after a soft reset). */
   reset(): void {
     const w = this.words();

@@ -15,8 +15,10 @@ export interface MemorySnapshot {
 
 /**
  * `buffer` reads the memory's current buffer (a fresh view each time: the glue reads it through a
- * getter). `unwritten`: [address, bytes] blocks no one writes from now on (those malloc() holds):
- * their whole pages are neither read nor restored, and so stay as they are.
+ * getter). `unwritten`: [address, bytes] blocks no one writes from now on (those malloc() holds),
+ * or whose bytes need not come back (the socket data the worker lends, read only where written
+ * since: data-channel.ts LentData.unkept): their whole pages are neither read nor restored, and so
+ * stay as they are.
  */
 export function snapshotMemory(buffer: () => ArrayBuffer, unwritten: readonly (readonly [address: number, bytes: number])[] = []): MemorySnapshot {
   const length = buffer().byteLength;

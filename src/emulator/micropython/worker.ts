@@ -740,8 +740,9 @@ if (input.board) prepareFirmware(runLibrary);
 // reset: no module, global, object or heap block of the last run is left, and the worker, its
 // WebAssembly instance and the library are not made again. The glue's FinalizationRegistry
 // callbacks (which free ids in that state) run only from this thread's event loop, which it
-// never returns to while the interpreter lives.
-const start = sandboxed.snapshot(held);
+// never returns to while the interpreter lives. Not the socket data lent to the script (lent.reset()
+// empties it): read here, its pages were committed at each boot (192 KiB; docs/benchmarks.md session 24).
+const start = sandboxed.snapshot([...held, lent.unkept()]);
 const spareAtStart = spare.saved();
 let restored = false;
 for (;;) {
