@@ -2,7 +2,8 @@
  * Reading and writing WebAssembly's binary encodings (WebAssembly core spec, "Binary Format":
  * LEB128 integers, names as a length and UTF-8 bytes, limits as flags, minimum and maximum when flag
  * bit 0 is set), for the patches both engines make to their builds before compiling them
- * (micropython/wasm-code.ts and its users, quickjs/wasm-memory.ts, quickjs/malloc-budget.ts).
+ * (micropython/wasm-code.ts and its users, quickjs/wasm-memory.ts, quickjs/malloc-budget.ts,
+ * quickjs/wasm-exports.ts).
  */
 const decoder = new TextDecoder();
 
@@ -33,6 +34,34 @@ export function slebBytes(value: number): number[] {
     if ((v === 0 && !(byte & 0x40)) || (v === -1 && byte & 0x40)) return [...out, byte];
     out.push(byte | 0x80);
   }
+}
+
+/** A module's sections in order: each one's id and contents (after its size). */
+export function sections(bytes: Uint8Array): [id: number, contents: Uint8Array][] {
+  const found: [number, Uint8Array][] = [];
+  for (const r = new WasmReader(bytes, 8); r.at < bytes.length; ) {
+    const id = r.byte();
+    const size = r.u32();
+    found.push([id, bytes.subarray(r.at, r.at + size)]);
+    r.at += size;
+  }
+  return found;
+}
+
+/** `bytes` (a module) with the contents of each section in `replaced` (by id) made of those parts instead; the others as they are. */
+export function withSections(bytes: Uint8Array, replaced: ReadonlyMap<number, readonly (Uint8Array | readonly number[])[]>): Uint8Array {
+  const parts: (Uint8Array | readonly number[])[] = [bytes.subarray(0, 8)];
+  for (const [id, contents] of sections(bytes)) {
+    const made = replaced.get(id) ?? [contents];
+    parts.push([id, ...ulebBytes(made.reduce((sum, part) => sum + part.length, 0))], ...made);
+  }
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }
 
 /** An import's or export's kind (its descriptor's first byte). */

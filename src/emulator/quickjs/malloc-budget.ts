@@ -22,7 +22,7 @@
  * sets the globals, `remaining` never runs out (a template's runs are unchanged).
  */
 
-import { KIND_FUNCTION, KIND_GLOBAL, slebBytes, ulebBytes, WasmReader } from "../wasm-reader.ts";
+import { KIND_FUNCTION, KIND_GLOBAL, sections, slebBytes, ulebBytes, WasmReader, withSections } from "../wasm-reader.ts";
 
 /** The exports added: three mutable i32 globals. */
 export const BUDGET_EXPORTS = { remaining: "boardsimRemaining", budget: "boardsimBudget", threshold: "boardsimThreshold" } as const;
@@ -43,15 +43,9 @@ function name(text: string): number[] {
 
 /** `bytes` (a module) with its exported `malloc` and `free` (their export names) counting bytes as above. */
 export function withMallocBudget(bytes: Uint8Array, names: { malloc: string; free: string }): Uint8Array {
-  const sections: [number, Uint8Array][] = [];
-  for (const r = new WasmReader(bytes, 8); r.at < bytes.length; ) {
-    const id = r.byte();
-    const size = r.u32();
-    sections.push([id, bytes.subarray(r.at, r.at + size)]);
-    r.at += size;
-  }
+  const all = sections(bytes);
   const section = (id: number) => {
-    const found = sections.find(([each]) => each === id)?.[1];
+    const found = all.find(([each]) => each === id)?.[1];
     if (!found) throw new Error("boardsim: unsupported quickjs-emscripten build (malloc budget)");
     return new WasmReader(found);
   };
@@ -172,18 +166,7 @@ export function withMallocBudget(bytes: Uint8Array, names: { malloc: string; fre
       ];
     })()],
   ]);
-  const parts: (Uint8Array | number[])[] = [bytes.subarray(0, 8)];
-  for (const [id, body] of sections) {
-    const content = replaced.get(id) ?? [body];
-    parts.push([id, ...ulebBytes(content.reduce((sum, part) => sum + part.length, 0))], ...content);
-  }
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return withSections(bytes, replaced);
 }
 
 /** An instance's three globals (WebAssembly.Global objects: `value` reads and writes them). */

@@ -15,7 +15,7 @@
  * a fleet of 100 ≈ 22 page faults, 0.07 MiB and 0.57 ms of CPU less per board, of 1,000 ≈ 3 page
  * faults and 0.44 ms of CPU (the heap's pages are reused there).
  */
-import { KIND_FUNCTION, ulebBytes, WasmReader } from "../wasm-reader.ts";
+import { KIND_FUNCTION, sections, ulebBytes, WasmReader, withSections } from "../wasm-reader.ts";
 
 const SECTION_EXPORT = 7;
 
@@ -56,38 +56,16 @@ export function calledExports(glue: string): Set<string> {
 
 /** `bytes` (a module) with only the function exports in `keep`, and every export of another kind. */
 export function withoutExports(bytes: Uint8Array, keep: ReadonlySet<string>): Uint8Array {
-  const r = new WasmReader(bytes, 8);
-  while (r.at < bytes.length) {
-    const id = r.byte();
-    const sizeAt = r.at;
-    const size = r.u32();
-    const end = r.at + size;
-    if (id !== SECTION_EXPORT) {
-      r.at = end;
-      continue;
-    }
-    const kept: Uint8Array[] = [];
-    let count = 0;
-    for (let n = r.u32(); n > 0; n--) {
-      const from = r.at;
-      const name = r.name();
-      const kind = r.byte();
-      r.u32();
-      if (kind !== KIND_FUNCTION || keep.has(name)) {
-        kept.push(bytes.subarray(from, r.at));
-        count++;
-      }
-    }
-    const body = [ulebBytes(count), ...kept];
-    const length = body.reduce((sum, part) => sum + part.length, 0);
-    const head = [id, ...ulebBytes(length)];
-    const out = new Uint8Array(sizeAt - 1 + head.length + length + bytes.length - end);
-    let at = 0;
-    for (const part of [bytes.subarray(0, sizeAt - 1), head, ...body, bytes.subarray(end)]) {
-      out.set(part, at);
-      at += part.length;
-    }
-    return out;
+  const exports = sections(bytes).find(([id]) => id === SECTION_EXPORT)?.[1];
+  if (!exports) throw new Error("boardsim: unsupported quickjs-emscripten build (no exports)");
+  const r = new WasmReader(exports);
+  const kept: Uint8Array[] = [];
+  for (let n = r.u32(); n > 0; n--) {
+    const from = r.at;
+    const name = r.name();
+    const kind = r.byte();
+    r.u32();
+    if (kind !== KIND_FUNCTION || keep.has(name)) kept.push(exports.subarray(from, r.at));
   }
-  throw new Error("boardsim: unsupported quickjs-emscripten build (no exports)");
+  return withSections(bytes, new Map([[SECTION_EXPORT, [ulebBytes(kept.length), ...kept]]]));
 }
