@@ -25,7 +25,7 @@
  * fails here rather than run with code in the wrong place.
  */
 import { ulebBytes } from "../wasm-reader.ts";
-import { codeSection, withCodeInserted } from "./wasm-code.ts";
+import { type CodeEdit, codeSection, withCodeInserted } from "./wasm-code.ts";
 
 /** The new stack's entries: ≈ 10× the library's deepest marking; 8 KiB a board. */
 export const MARK_STACK_ENTRIES = 1024;
@@ -102,7 +102,7 @@ export function withGcMarkStack(wasm: Uint8Array): Uint8Array {
     throw new Error(`micropython.wasm: expected py/gc.c's mark stack pushed and popped twice each (found ${pushes.length} and ${pops.length}): not the pinned interpreter (1.27.0)?`);
   }
   const state = [I32_CONST, 0, I32_LOAD, 2, ...ulebBytes(WORDS)]; // the new stack's address, from the old stack's first word
-  const edits: { at: number; bytes: readonly number[]; remove?: number }[] = [];
+  const edits: CodeEdit[] = [];
   const entries = (offsets: number[]) => offsets.map((at) => ({ at, bytes: bytes[at] === BLOCKS_BYTES[0] && bytes[at + 1] === BLOCKS_BYTES[1] ? NEW_BLOCK : NEW_AREA, remove: 2 }));
   for (const { at, offsets } of pushes) {
     // sp ≥ the limit (the old stack's second word) → overflow; the entry 8 bytes at sp * 8 from the new stack's address

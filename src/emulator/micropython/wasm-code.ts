@@ -58,13 +58,20 @@ function importedFunctions(wasm: Uint8Array): number {
   return functions;
 }
 
+/** Bytes put in a function's code before the byte at `at`, in place of `remove` bytes from there (none unless given). */
+export interface CodeEdit {
+  at: number;
+  bytes: readonly number[];
+  remove?: number;
+}
+
 /**
  * A copy of `wasm` with each insertion's bytes put before the byte at its offset, which lies in a
  * function's code, in place of the `remove` bytes from there (none unless given): the sizes of the
  * bodies that change and of the code section are encoded again. Nothing else in the module counts
  * bytes of code (the build has no custom sections naming offsets).
  */
-export function withCodeInserted(wasm: Uint8Array, insertions: readonly { at: number; bytes: readonly number[]; remove?: number }[]): Uint8Array {
+export function withCodeInserted(wasm: Uint8Array, insertions: readonly CodeEdit[]): Uint8Array {
   const code = codeSection(wasm);
   const sorted = [...insertions].sort((a, b) => a.at - b.at);
   const pieces: (Uint8Array | readonly number[])[] = [];
@@ -74,15 +81,16 @@ export function withCodeInserted(wasm: Uint8Array, insertions: readonly { at: nu
     if (body >= code.end) throw new Error(`micropython.wasm: an insertion at ${sorted[next]!.at} is outside the code`);
     const { value: size, next: start } = uleb(wasm, body);
     const end = start + size;
-    const inside: { at: number; bytes: readonly number[]; remove?: number }[] = [];
+    const inside: CodeEdit[] = [];
     for (; next < sorted.length && sorted[next]!.at < end; next++) inside.push(sorted[next]!);
     if (inside.length > 0) {
       if (inside[0]!.at < start) throw new Error(`micropython.wasm: an insertion at ${inside[0]!.at} is in a body's size`);
-      const removed = inside.map(({ at, remove = 0 }, i) => (at + remove > (inside[i + 1]?.at ?? end) ? Number.NaN : remove));
-      if (removed.some(Number.isNaN)) throw new Error("micropython.wasm: bytes removed past the next insertion or the body's end");
-      pieces.push(wasm.subarray(copied, body), ulebBytes(size + inside.reduce((sum, { bytes }, i) => sum + bytes.length - removed[i]!, 0)));
+      if (inside.some(({ at, remove = 0 }, i) => at + remove > (inside[i + 1]?.at ?? end))) {
+        throw new Error("micropython.wasm: bytes removed past the next insertion or the body's end");
+      }
+      pieces.push(wasm.subarray(copied, body), ulebBytes(size + inside.reduce((sum, { bytes, remove = 0 }) => sum + bytes.length - remove, 0)));
       copied = start;
-      for (const [i, { at, bytes }] of inside.entries()) (pieces.push(wasm.subarray(copied, at), bytes), (copied = at + removed[i]!));
+      for (const { at, bytes, remove = 0 } of inside) (pieces.push(wasm.subarray(copied, at), bytes), (copied = at + remove));
     }
     body = end;
   }
