@@ -252,9 +252,9 @@ async function takeSnapshot(info: HostValue, functionNames: readonly string[], l
   randomStateOffset ??= findRandomState(module, ctx);
   const held = zeroFreeMemory(malloc, memory);
 
-  const internals = ctx as unknown as { ctx: { value: number }; rt: { value: number } };
+  const internals = internalsOf(module, ctx);
   // The template instance is dropped here, its context never freed: the snapshot holds it.
-  return capture(memory, layout, internals.rt.value, internals.ctx.value, exports, { held });
+  return capture(memory, layout, internals.rt, internals.ctx, exports, { held });
 }
 
 /**
@@ -501,6 +501,12 @@ function wrap(module: QuickJSAsyncWASMModule, rtPtr: number, ctxPtr: number): Qu
   return context;
 }
 
+/** The template's memory and its runtime's and context's addresses: quickjs-emscripten's private fields, read by the searches below. */
+function internalsOf(module: QuickJSAsyncWASMModule, ctx: QuickJSAsyncContext): { em: { HEAPU8: Uint8Array }; rt: number; ctx: number } {
+  const handles = ctx as unknown as { ctx: { value: number }; rt: { value: number } };
+  return { em: (module as unknown as { module: { HEAPU8: Uint8Array } }).module, rt: handles.rt.value, ctx: handles.ctx.value };
+}
+
 /**
  * Where QuickJS keeps, in its JSRuntime, `malloc_state.malloc_size` (what it counts as allocated:
  * 8 bytes a block in this build, board-heap.ts) and `malloc_gc_threshold` (a collection runs when
@@ -515,9 +521,8 @@ const GC_THRESHOLD_START = 256 * 1024;
 const RUNTIME_SEARCH_WORDS = 64;
 
 function findGcFields(module: QuickJSAsyncWASMModule, ctx: QuickJSAsyncContext): { size: number; threshold: number } {
-  const em = (module as unknown as { module: { HEAPU8: Uint8Array } }).module;
-  const rtPtr = (ctx as unknown as { rt: { value: number } }).rt.value;
-  const words = () => new Int32Array(em.HEAPU8.buffer, rtPtr, RUNTIME_SEARCH_WORDS);
+  const { em, rt } = internalsOf(module, ctx);
+  const words = () => new Int32Array(em.HEAPU8.buffer, rt, RUNTIME_SEARCH_WORDS);
   ctx.runtime.setMemoryLimit(LIMIT_MARKER);
   const limit = words().indexOf(LIMIT_MARKER);
   ctx.runtime.setMemoryLimit(-1);
@@ -546,8 +551,8 @@ let stripFlagsOffset: number | undefined;
 const STRIP_SOURCE = 1;
 
 function withoutSource(module: QuickJSAsyncWASMModule, ctx: QuickJSAsyncContext, offset: number, compile: () => void): void {
-  const em = (module as unknown as { module: { HEAPU8: Uint8Array } }).module;
-  const at = (ctx as unknown as { rt: { value: number } }).rt.value + offset;
+  const { em, rt } = internalsOf(module, ctx);
+  const at = rt + offset;
   em.HEAPU8[at] = STRIP_SOURCE;
   try {
     compile();
@@ -563,9 +568,8 @@ function withoutSource(module: QuickJSAsyncWASMModule, ctx: QuickJSAsyncContext,
  * and `shape_hash` (a pointer). Checked on a function compiled with the flag set: its text is gone.
  */
 function findStripFlags(module: QuickJSAsyncWASMModule, ctx: QuickJSAsyncContext): number {
-  const em = (module as unknown as { module: { HEAPU8: Uint8Array } }).module;
-  const rtPtr = (ctx as unknown as { rt: { value: number } }).rt.value;
-  const words = new Int32Array(em.HEAPU8.buffer, rtPtr, 2 * RUNTIME_SEARCH_WORDS);
+  const { em, rt } = internalsOf(module, ctx);
+  const words = new Int32Array(em.HEAPU8.buffer, rt, 2 * RUNTIME_SEARCH_WORDS);
   const found: number[] = [];
   for (let i = 5; i + 3 < words.length; i++) {
     const bits = words[i]!;
@@ -596,8 +600,7 @@ function xorshift64(x: bigint): bigint {
 }
 
 function findRandomState(module: QuickJSAsyncWASMModule, ctx: QuickJSAsyncContext): number {
-  const em = (module as unknown as { module: { HEAPU8: Uint8Array } }).module;
-  const ctxPtr = (ctx as unknown as { ctx: { value: number } }).ctx.value;
+  const { em, ctx: ctxPtr } = internalsOf(module, ctx);
   const view = () => new DataView(em.HEAPU8.buffer, ctxPtr, SEARCH_BYTES);
   const before = view();
   const states = Array.from({ length: SEARCH_BYTES / 8 }, (_, i) => before.getBigUint64(i * 8, true));

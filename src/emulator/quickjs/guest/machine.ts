@@ -51,9 +51,11 @@ class Pin {
 }
 Object.assign(Pin, port.pin);
 
+/** Whether the port's ADC has the ESP32's attenuation and width (port.adc holds their ATTN_ and WIDTH_ constants; empty elsewhere). */
+const attenWidth = Object.keys(port.adc).length > 0;
 /** ADC's ESP32 methods (atten, width, read_uv, block): elsewhere the firmware's AttributeError. */
 const adcEsp32 = (name: string): void => {
-  if (Object.keys(port.adc).length === 0) throw new AttributeError(`'ADC' object has no attribute '${name}'`);
+  if (!attenWidth) throw new AttributeError(`'ADC' object has no attribute '${name}'`);
 };
 /** The ADC of each channel where the port keeps one object per channel (host info adcOnePerChannel). */
 const adcs = new Map<number, ADC>();
@@ -66,7 +68,7 @@ class ADC {
   constructor(id: PinId, options: { atten?: number } = {}) {
     const [key, text] = call<[number, string]>("adcInit", pinArg(id), id instanceof Pin);
     const kept = adcs.get(key);
-    if (Object.keys(port.adc).length > 0) call("adcConfig", key, options.atten ?? null, null);
+    if (attenWidth) call("adcConfig", key, options.atten ?? null, null);
     if (kept) return kept;
     [this.key, this.text] = [key, text];
     if (port.adcOnePerChannel) adcs.set(key, this);
@@ -215,7 +217,7 @@ export default {
   ...port.resetCauses,
   Pin: callable(Pin),
   ADC: callable(ADC),
-  ...(Object.keys(port.adc).length > 0 ? { ADCBlock: callable(ADCBlock) } : {}),
+  ...(attenWidth ? { ADCBlock: callable(ADCBlock) } : {}),
   PWM: callable(PWM),
   RTC: callable(RTC),
   Timer: callable(Timer),
