@@ -290,6 +290,7 @@ export const esp32: BoardProfile = {
       // machine_adc.c v1.23.0:187-204: make_new returns the static table's entry (madc_obj, :70-90,
       // found by madc_search_helper :135-144); so did v1.12's (madc_make_new), older than the mPython firmware
       onePerChannel: true,
+      readUvBlock: true, // mpconfigport.h v1.23.0:123-127
     },
     pwm: {
       unsupportedPins: [34, 35, 36, 37, 38, 39], // input-only pins

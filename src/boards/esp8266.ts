@@ -222,6 +222,7 @@ export const esp8266: BoardProfile = {
       repr: "ADC({channel})",
       attenWidth: null, // no atten()/width() (machine_adc.c)
       onePerChannel: true, // machine_adc.c v1.23.0:40-41, 56-69: make_new returns one of two static objects
+      readUvBlock: false,
     },
     pwm: {
       unsupportedPins: [16],

@@ -207,6 +207,7 @@ export const picoW: BoardProfile = {
       repr: "<ADC channel={channel}>", // machine_adc.c:62
       attenWidth: null, // no atten()/width(): MICROPY_PY_MACHINE_ADC_ATTEN_WIDTH unset
       onePerChannel: false, // machine_adc.c v1.23.0:125 mp_obj_malloc: a new object at each ADC(id)
+      readUvBlock: false,
     },
     pwm: {
       unsupportedPins: [],

@@ -141,6 +141,11 @@ export interface AdcProfile {
    * ADC(p)`), or a new object at each call.
    */
   onePerChannel: boolean;
+  /**
+   * ESP32 v1.23's ADC init(), read_uv(), block() and machine.ADCBlock (MICROPY_PY_MACHINE_ADC_INIT,
+   * _READ_UV, _BLOCK: ports/esp32/mpconfigport.h v1.23.0:123-127); v1.12's ESP32 ADC had none.
+   */
+  readUvBlock: boolean;
 }
 
 /** The firmware whose PWM duty arithmetic a port uses (ports/<model>/machine_pwm.c). */

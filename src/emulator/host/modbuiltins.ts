@@ -101,6 +101,7 @@ function portInfo(profile: BoardProfile) {
     adcRead: port.adc.readBits !== null,
     adc: port.adc.attenWidth?.constants ?? {},
     adcOnePerChannel: port.adc.onePerChannel,
+    adcBlock: port.adc.readUvBlock,
     touchPad: port.touchPads.length > 0,
     pwmDuty: port.pwm.model !== "rp2", // extmod/machine_pwm.c:132-134: duty() where MICROPY_PY_MACHINE_PWM_DUTY
     tls: port.tls,

@@ -68,7 +68,7 @@ def setup(source, name, heap):
     sys.modules.pop("asyncio", None)
     # Built into the firmware (C), so importing it costs a script no heap: loaded before the heap is the board's.
     import machine
-    if _host.info["port"]["adc"]:
+    if _host.info["port"]["adcBlock"]:
         _gc.collect()  # machine's compilation's garbage, before the ESP32's ADCBlock (_modadcblock.py) compiles
         import _modadcblock
     # Modules only some boards' firmware has (vendor, port and frozen ones): elsewhere ImportError.
