@@ -13,6 +13,7 @@ import io
 import uctypes
 from _boardsim_js import builtinFunctionTypes
 from _dir import classes as _classes
+from _host import uncreatable  # for _boardsim and _sys
 
 # mp_obj_type_t (py/obj.h v1.27.0 617-720): base, flags (2 bytes), name (a 2-byte qstr), 12 slot
 # indexes (0: no slot), then the slots.
@@ -61,13 +62,6 @@ def _as_builtin(address):
     copy = _COPY_OF.get(_WORDS[address >> 2])
     if copy is not None:
         _WORDS[address >> 2] = copy
-
-
-def uncreatable(cls):
-    # A class standing for a C type without make_new (sys.stdout's FileIO, select's poll): calling it
-    # raises the interpreter's own TypeError "can't create '<name>' instances" (py/objtype.c v1.23.0
-    # 994-999). Its instances are made before this, or by object.__new__.
-    uctypes.bytearray_at(id(cls), _SLOTS)[_MAKE_NEW] = 0
 
 
 _frozen = ()  # the names of the modules the board freezes (Python there too)

@@ -214,6 +214,14 @@ def constructor(init):
     return __init__
 
 
+def uncreatable(cls):
+    # A class standing for a C type without make_new (sys.stdout's FileIO, select's poll, the files'
+    # types): calling it raises the interpreter's own TypeError "can't create '<name>' instances"
+    # (py/objtype.c v1.23.0 994-999). Its instances are made before this, or by object.__new__.
+    # mp_obj_type_t (py/obj.h v1.27.0 617-720): make_new's slot index is its byte 8 (0: no slot).
+    uctypes.bytearray_at(id(cls), 9)[8] = 0
+
+
 def _tag_floats(value):
     if isinstance(value, float) and (value != value or value in (float("inf"), -float("inf"))):
         return {"__f": str(value)}
