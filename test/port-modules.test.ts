@@ -156,6 +156,35 @@ print(os.dupterm(None))
     expect(lines).toContain("  POLLIN -- 1");
   });
 
+  // help(type) and help(object) walk the type's locals table (py/builtinhelp.c:141-151), in its
+  // order: module-tables.ts cites each port's table (the socket, Pin and WLAN types); names a
+  // class of the library's has more follow. Was: the class's dict in hash order, with the
+  // library's private names (the socket's _READ -- socketRead, __init__, __new__).
+  it.each([
+    ["pico_w", "CYW43", ["active", "scan", "connect", "disconnect", "isconnected", "ifconfig", "ipconfig", "status", "config", "IF_STA", "IF_AP"], ["close", "bind", "listen", "accept", "connect", "send", "recv"]],
+    ["esp32", "WLAN", ["active", "connect", "disconnect", "status", "scan", "isconnected", "config", "ifconfig", "IF_STA", "IF_AP"], ["close", "bind", "listen", "accept", "connect", "send", "sendall"]],
+    ["esp8266", "WLAN", ["active", "connect", "disconnect", "status", "scan", "isconnected", "config", "ifconfig", "IF_STA", "IF_AP"], ["close", "bind", "listen", "accept", "connect", "send", "recv"]],
+  ])("%s: help() of the socket, Pin and WLAN types and objects lists their locals table in its order, no private name", async (board, wlan, wlanNames, socketNames) => {
+    const lines = await printed(board, `import socket, network, machine
+for o in (socket.socket, network.WLAN(0), machine.Pin):
+    help(o)
+`);
+    const at = (header: string) => lines.indexOf(header);
+    const names = (header: string) => {
+      const end = lines.findIndex((line, i) => i > at(header) && line.startsWith("object "));
+      return lines.slice(at(header) + 1, end < 0 ? undefined : end).map((line) => line.split(" -- ")[0]!.trim());
+    };
+    expect(lines.filter((line) => line.startsWith("object "))).toEqual([
+      "object <class 'socket'> is of type type",
+      expect.stringMatching(new RegExp(`^object .* is of type ${wlan}$`)),
+      "object <class 'Pin'> is of type type",
+    ]);
+    expect(names("object <class 'socket'> is of type type").slice(0, socketNames.length)).toEqual(socketNames);
+    expect(names(lines.find((line) => line.endsWith(`is of type ${wlan}`))!).filter((name) => wlanNames.includes(name))).toEqual(wlanNames);
+    expect(names("object <class 'Pin'> is of type type").slice(0, 5)).toEqual(board === "pico_w" ? ["init", "value", "low", "high", "off"] : ["init", "value", "off", "on", "irq"]);
+    expect(lines.filter((line) => /^ {2}_/.test(line) || /socket[A-Z]|wlan[A-Z]|pin[A-Z]/.test(line))).toEqual([]);
+  });
+
   // The Pico W's and the ESP8266's socket module is extmod/modlwip.c's (v1.23.0): its table's
   // __name__ is lwip (:1825), and the one module object is registered as lwip (:1864) and as the
   // extensible socket (:1867); mp_module_get_builtin returns the table's entry as it is

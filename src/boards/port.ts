@@ -49,6 +49,8 @@ export interface PortProfile {
   duptermSlots: number;
   /** help(module)'s order of a C module's names: its ROM table's (module-tables.ts), by the module's __name__. */
   moduleTables: Readonly<Record<string, readonly string[]>>;
+  /** help(type)'s order of a C type's names: its locals table's (module-tables.ts), by the type's name. */
+  typeTables: Readonly<Record<string, readonly string[]>>;
   /** Python libraries frozen into the firmware (the board's v1.23 manifest.py), besides networking. */
   frozen: readonly string[];
   /**
