@@ -156,6 +156,35 @@ print(os.dupterm(None))
     expect(lines).toContain("  POLLIN -- 1");
   });
 
+  // help(type) and help(object) walk the type's locals table (py/builtinhelp.c:141-151), in its
+  // order: module-tables.ts cites each port's table (the socket, Pin and WLAN types); names a
+  // class of the library's has more follow. Was: the class's dict in hash order, with the
+  // library's private names (the socket's _READ -- socketRead, __init__, __new__).
+  it.each([
+    ["pico_w", "CYW43", ["active", "scan", "connect", "disconnect", "isconnected", "ifconfig", "ipconfig", "status", "config", "IF_STA", "IF_AP"], ["close", "bind", "listen", "accept", "connect", "send", "recv"]],
+    ["esp32", "WLAN", ["active", "connect", "disconnect", "status", "scan", "isconnected", "config", "ifconfig", "IF_STA", "IF_AP"], ["close", "bind", "listen", "accept", "connect", "send", "sendall"]],
+    ["esp8266", "WLAN", ["active", "connect", "disconnect", "status", "scan", "isconnected", "config", "ifconfig", "IF_STA", "IF_AP"], ["close", "bind", "listen", "accept", "connect", "send", "recv"]],
+  ])("%s: help() of the socket, Pin and WLAN types and objects lists their locals table in its order, no private name", async (board, wlan, wlanNames, socketNames) => {
+    const lines = await printed(board, `import socket, network, machine
+for o in (socket.socket, network.WLAN(0), machine.Pin):
+    help(o)
+`);
+    const at = (header: string) => lines.indexOf(header);
+    const names = (header: string) => {
+      const end = lines.findIndex((line, i) => i > at(header) && line.startsWith("object "));
+      return lines.slice(at(header) + 1, end < 0 ? undefined : end).map((line) => line.split(" -- ")[0]!.trim());
+    };
+    expect(lines.filter((line) => line.startsWith("object "))).toEqual([
+      "object <class 'socket'> is of type type",
+      expect.stringMatching(new RegExp(`^object .* is of type ${wlan}$`)),
+      "object <class 'Pin'> is of type type",
+    ]);
+    expect(names("object <class 'socket'> is of type type").slice(0, socketNames.length)).toEqual(socketNames);
+    expect(names(lines.find((line) => line.endsWith(`is of type ${wlan}`))!).filter((name) => wlanNames.includes(name))).toEqual(wlanNames);
+    expect(names("object <class 'Pin'> is of type type").slice(0, 5)).toEqual(board === "pico_w" ? ["init", "value", "low", "high", "off"] : ["init", "value", "off", "on", "irq"]);
+    expect(lines.filter((line) => /^ {2}_/.test(line) || /socket[A-Z]|wlan[A-Z]|pin[A-Z]/.test(line))).toEqual([]);
+  });
+
   // The Pico W's and the ESP8266's socket module is extmod/modlwip.c's (v1.23.0): its table's
   // __name__ is lwip (:1825), and the one module object is registered as lwip (:1864) and as the
   // extensible socket (:1867); mp_module_get_builtin returns the table's entry as it is
@@ -504,12 +533,55 @@ for f in (lambda: ADCBlock(2), lambda: block.connect(8), lambda: block.connect(7
   });
 
   it.each([
+    // rp2 machine_adc.c v1.23.0:67 and esp8266 :56: mp_arg_check_num(n_args, n_kw, 1, 1, false), the
+    // keywords refused first (py/argcheck.c:40-46), then the count (:48-56)
+    ["pico_w", "26", ["function doesn't take keyword arguments", "function doesn't take keyword arguments", "function takes 1 positional arguments but 2 were given", "function takes 1 positional arguments but 0 were given"]],
+    ["esp8266", "0", ["function doesn't take keyword arguments", "function doesn't take keyword arguments", "function takes 1 positional arguments but 2 were given", "function takes 1 positional arguments but 0 were given"]],
+    // esp32 :187 takes keywords, at least the pin (argcheck.c:58-64); madc_init_helper (:163-181)
+    // parses atten= only, by keyword (argcheck.c:79-131: a positional one or another keyword)
+    ["esp32", "Pin(34)", ["ADC(Pin(34), atten=3)", "extra keyword arguments given", "extra positional arguments given", "function missing 1 required positional arguments"]],
+  ])("%s: ADC(id) takes the arguments the port's make_new takes (Pico W and ESP8266 no atten=)", async (board, id, expected) => {
+    const lines = await printed(
+      board,
+      `from machine import ADC, Pin
+for f in (lambda: ADC(${id}, atten=3), lambda: ADC(${id}, width=1), lambda: ADC(${id}, 3), lambda: ADC()):
+    try:
+        print(f())
+    except TypeError as e:
+        print(e)
+`,
+    );
+    expect(lines).toEqual(expected);
+  });
+
+  it.each([
+    ["esp32", "True True True True"],
+    // labplus-cn/mpython port/builtins/modmachine.c (machine_module_globals_table: ADC, no ADCBlock); the
+    // ESP32 ADC of its era (ports/esp32/machine_adc.c v1.12 and v1.13, madc_locals_dict_table) has no
+    // init, read_uv nor block (MICROPY_PY_MACHINE_ADC_INIT/_READ_UV/_BLOCK came with extmod/machine_adc.c)
+    ["mpython", "False False False False"],
+  ])("%s: machine.ADCBlock and ADC's init(), read_uv() and block() where the board's firmware has them", async (board, expected) => {
+    const lines = await printed(
+      board,
+      `import machine
+a = machine.ADC(machine.Pin(34))
+print(hasattr(machine, "ADCBlock"), hasattr(a, "init"), hasattr(a, "read_uv"), hasattr(a, "block"))
+try:
+    print(type(a.read_uv()))
+except AttributeError as e:
+    print(e)
+`,
+    );
+    expect(lines).toEqual([expected, board === "esp32" ? "<class 'int'>" : "'ADC' object has no attribute 'read_uv'"]);
+  });
+
+  it.each([
     // ports/rp2/machine_adc.c v1.23.0:125: mp_obj_malloc, a new object at each call
     ["pico_w", "26", "Pin(26)", "False False"],
     // ports/esp32/machine_adc.c v1.23.0:187-204: the static table's entry (madc_obj :70-90, madc_search_helper
     // :135-144), configured again by each call (atten=3 shows on the first); ADCBlock.connect finds the same entry
     ["esp32", "34", "Pin(34)", "True True ADC(Pin(34), atten=3) True"],
-    ["mpython", "34", "Pin(34)", "True True ADC(Pin(34), atten=3) True"],
+    ["mpython", "34", "Pin(34)", "True True ADC(Pin(34), atten=3)"],
     // ports/esp8266/machine_adc.c v1.23.0:40-41, 56-69: one of its two static objects
     ["esp8266", "0", "1", "True True"],
   ])("%s: ADC(id) is the same object for the same channel where the firmware's make_new returns a static one", async (board, id, other, expected) => {
@@ -518,7 +590,7 @@ for f in (lambda: ADCBlock(2), lambda: block.connect(8), lambda: block.connect(7
       board,
       `from machine import ADC, Pin
 a = ADC(${id})
-print(a is ADC(${id}), ADC(${other}) is ADC(${other})${esp32 ? ", ADC(Pin(34), atten=ADC.ATTN_11DB), a.block().connect(6) is a" : ""})
+print(a is ADC(${id}), ADC(${other}) is ADC(${other})${esp32 ? ", ADC(Pin(34), atten=ADC.ATTN_11DB)" : ""}${board === "esp32" ? ", a.block().connect(6) is a" : ""})
 `,
     );
     expect(lines).toEqual([expected]);
@@ -1604,6 +1676,51 @@ for (const f of [() => ADCBlock(2), () => block.connect(8), () => block.connect(
     });
     await b.finished();
     expect(b.lines().slice(2)).toEqual(["AttributeError 'ADC' object has no attribute 'read_uv'", "False"]);
+  });
+
+  it.each([
+    ["pico_w", "26", "TypeError function doesn't take keyword arguments"],
+    ["esp32", "34", "TypeError extra keyword arguments given"],
+  ])("%s: a TS script's ADC options are the .py board's keywords (Pico W takes none, ESP32 atten only)", async (board, id, expected) => {
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({
+      name: "b",
+      board,
+      source: `import machine from "machine";
+try {
+  (machine.ADC as any)(${id}, ${board === "pico_w" ? "{ atten: 3 }" : "{ width: 1 }"});
+} catch (e) {
+  print((e as Error).name, str(e));
+}
+`,
+    });
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual([expected]);
+  });
+
+  it("mpython: a TS script's ADC has no init(), read_uv() nor block(), machine no ADCBlock (its ESP32 build's, as the .py board's)", async () => {
+    const lab = new Lab({ timing: "fast" });
+    const b = await lab.addBoard({
+      name: "b",
+      board: "mpython",
+      source: `import machine from "machine";
+for (const name of ["init", "read_uv", "block"]) {
+  try {
+    (machine.ADC(34) as any)[name]();
+  } catch (e) {
+    print((e as Error).name, str(e));
+  }
+}
+print("ADCBlock" in machine);
+`,
+    });
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual([
+      "AttributeError 'ADC' object has no attribute 'init'",
+      "AttributeError 'ADC' object has no attribute 'read_uv'",
+      "AttributeError 'ADC' object has no attribute 'block'",
+      "False",
+    ]);
   });
 
   it.each([...BOARDS, "mpython"])("%s: sys.version and sys.implementation name the firmware, not the engine", async (board) => {

@@ -289,6 +289,28 @@ os.mkdir("/fat/d")
 `;
 
 describe("a VfsFat's ilistdir() reads the directory as it is iterated", () => {
+  it("a file's types cannot be called (no make_new: py/objtype.c's TypeError); their files still work", async () => {
+    // extmod/vfs_fat_file.c v1.23.0:172-195: FileIO and TextIOWrapper have no make_new, so type_call
+    // raises "can't create '%q' instances" (py/objtype.c:994-999), as the flash's files' (python-flash.test.ts)
+    const { output, outcome } = await runScript(
+      `${FILE_BDEV}
+for mode in ("w", "wb"):
+    f = open("/fat/x", mode)
+    try:
+        type(f)()
+    except TypeError as e:
+        print(e, type(f))
+    f.write("ok" if mode == "w" else b"ok")
+    f.close()
+print(open("/fat/x").read(), type(open("/fat/x")), isinstance(open("/fat/x", "rb"), type(open("/fat/x", "wb"))))
+`,
+      "esp32",
+      "main.py",
+    );
+    expect(output).toBe("can't create 'TextIOWrapper' instances <class 'TextIOWrapper'>\ncan't create 'FileIO' instances <class 'FileIO'>\nok <class 'TextIOWrapper'> True\n");
+    expect(outcome).toEqual({ kind: "finished" });
+  });
+
   it("esp8266 (38 KB heap): a loop over 450 files' entries, and listdir() of them", async () => {
     const { output, outcome } = await runScript(
       `${FILE_BDEV}

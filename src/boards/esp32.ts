@@ -1,7 +1,7 @@
 import { NEWLIB_ERRNO } from "./errno.ts";
 import { ESP32_MODULES } from "./firmware-modules.ts";
 import { hex, macPlus } from "./mac.ts";
-import { ESP32_MODULE_TABLES } from "./module-tables.ts";
+import { ESP32_MODULE_TABLES, ESP32_TYPE_TABLES } from "./module-tables.ts";
 import { fastTiming, type BoardProfile } from "./profile.ts";
 import { ESP_SECURITY_CODES, ESP32_WLAN_CONFIG } from "./wlan-config.ts";
 
@@ -290,6 +290,7 @@ export const esp32: BoardProfile = {
       // machine_adc.c v1.23.0:187-204: make_new returns the static table's entry (madc_obj, :70-90,
       // found by madc_search_helper :135-144); so did v1.12's (madc_make_new), older than the mPython firmware
       onePerChannel: true,
+      readUvBlock: true, // mpconfigport.h v1.23.0:123-127
     },
     pwm: {
       unsupportedPins: [34, 35, 36, 37, 38, 39], // input-only pins
@@ -306,6 +307,7 @@ export const esp32: BoardProfile = {
     schedulerDepth: 8, // ports/esp32/mpconfigport.h:72
     duptermSlots: 1, // ports/esp32/mpconfigport.h:110
     moduleTables: ESP32_MODULE_TABLES,
+    typeTables: ESP32_TYPE_TABLES,
     // webrepl: bundle-networking's require("webrepl") with its C half, MICROPY_PY_WEBREPL (1) in
     // ports/esp32/mpconfigport.h; webrepl_setup beside it (micropython-lib net/webrepl/manifest.py).
     frozen: ["dht", "ds18x20", "neopixel", "onewire", "upysh", "webrepl", "webrepl_setup"], // ports/esp32/boards/manifest.py

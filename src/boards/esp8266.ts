@@ -2,7 +2,7 @@ import { LINUX_ERRNO } from "./errno.ts";
 import { ESP8266_MODULES } from "./firmware-modules.ts";
 import { hex } from "./mac.ts";
 import { MODLWIP_SOCKET } from "./modlwip.ts";
-import { ESP8266_MODULE_TABLES } from "./module-tables.ts";
+import { ESP8266_MODULE_TABLES, ESP8266_TYPE_TABLES } from "./module-tables.ts";
 import { fastTiming, type BoardProfile } from "./profile.ts";
 import { ESP_SECURITY_CODES, ESP8266_WLAN_CONFIG } from "./wlan-config.ts";
 
@@ -222,6 +222,7 @@ export const esp8266: BoardProfile = {
       repr: "ADC({channel})",
       attenWidth: null, // no atten()/width() (machine_adc.c)
       onePerChannel: true, // machine_adc.c v1.23.0:40-41, 56-69: make_new returns one of two static objects
+      readUvBlock: false,
     },
     pwm: {
       unsupportedPins: [16],
@@ -238,6 +239,7 @@ export const esp8266: BoardProfile = {
     schedulerDepth: 4, // py/mpconfig.h:986 (the default)
     duptermSlots: 2, // ports/esp8266/mpconfigport.h:101
     moduleTables: ESP8266_MODULE_TABLES,
+    typeTables: ESP8266_TYPE_TABLES,
     // webrepl, webrepl_setup: as on ESP32 (MICROPY_PY_WEBREPL (1) in ports/esp8266/mpconfigport.h).
     // ports/esp8266/boards/manifest.py; upysh: boards/ESP8266_GENERIC/manifest_2MiB.py (the 2 MiB+ build)
     frozen: ["dht", "ds18x20", "neopixel", "onewire", "webrepl", "webrepl_setup", "upysh"],

@@ -107,3 +107,58 @@ export const ESP8266_MODULE_TABLES: Readonly<Record<string, readonly string[]>> 
     "AUTH_WEP", "AUTH_WPA_PSK", "AUTH_WPA2_PSK", "AUTH_WPA_WPA2_PSK",
   ],
 };
+
+/**
+ * The locals tables of the C types a script meets most, which help(type) and help(object) list in
+ * their order (py/builtinhelp.c:141-151): the socket, Pin and WLAN types of each port (v1.23.0).
+ */
+/** extmod/modlwip.c:1632-1653. */
+const SOCKET_LWIP_TYPE = [
+  "__del__", "close", "bind", "listen", "accept", "connect", "send", "recv", "sendto", "recvfrom", "sendall", "settimeout",
+  "setblocking", "setsockopt", "makefile", "read", "readinto", "readline", "write",
+];
+
+export const PICO_W_TYPE_TABLES: Readonly<Record<string, readonly string[]>> = {
+  socket: SOCKET_LWIP_TYPE,
+  // ports/rp2/machine_pin.c:490-525
+  Pin: [
+    "init", "value", "low", "high", "off", "on", "toggle", "irq", "board", "cpu", "IN", "OUT", "OPEN_DRAIN", "ALT", "PULL_UP",
+    "PULL_DOWN", "IRQ_RISING", "IRQ_FALLING", "ALT_SPI", "ALT_UART", "ALT_I2C", "ALT_PWM", "ALT_SIO", "ALT_PIO0", "ALT_PIO1",
+    "ALT_GPCK", "ALT_USB",
+  ],
+  // extmod/network_cyw43.c:530-554 (the WLAN type's name is CYW43)
+  CYW43: [
+    "send_ethernet", "ioctl", "deinit", "active", "scan", "connect", "disconnect", "isconnected", "ifconfig", "ipconfig", "status",
+    "config", "IF_STA", "IF_AP", "SEC_OPEN", "SEC_WPA_WPA2", "PM_NONE", "PM_PERFORMANCE", "PM_POWERSAVE",
+  ],
+};
+
+export const ESP32_TYPE_TABLES: Readonly<Record<string, readonly string[]>> = {
+  // ports/esp32/modsocket.c:880-902
+  socket: [
+    "__del__", "close", "bind", "listen", "accept", "connect", "send", "sendall", "sendto", "recv", "recvfrom", "setsockopt",
+    "settimeout", "setblocking", "makefile", "fileno", "read", "readinto", "readline", "write",
+  ],
+  // ports/esp32/machine_pin.c:359-384
+  Pin: [
+    "init", "value", "off", "on", "irq", "board", "IN", "OUT", "OPEN_DRAIN", "PULL_UP", "PULL_DOWN", "IRQ_RISING", "IRQ_FALLING",
+    "WAKE_LOW", "WAKE_HIGH", "DRIVE_0", "DRIVE_1", "DRIVE_2", "DRIVE_3",
+  ],
+  // ports/esp32/network_wlan.c:722-750
+  WLAN: [
+    "active", "connect", "disconnect", "status", "scan", "isconnected", "config", "ifconfig", "IF_STA", "IF_AP", "SEC_OPEN",
+    "SEC_WEP", "SEC_WPA", "SEC_WPA2", "SEC_WPA_WPA2", "SEC_WPA2_ENT", "SEC_WPA3", "SEC_WPA2_WPA3", "SEC_WAPI", "SEC_OWE",
+    "PM_NONE", "PM_PERFORMANCE", "PM_POWERSAVE",
+  ],
+};
+
+export const ESP8266_TYPE_TABLES: Readonly<Record<string, readonly string[]>> = {
+  socket: SOCKET_LWIP_TYPE,
+  // ports/esp8266/machine_pin.c:432-450
+  Pin: ["init", "value", "off", "on", "irq", "IN", "OUT", "OPEN_DRAIN", "PULL_UP", "PULL_DOWN", "IRQ_RISING", "IRQ_FALLING"],
+  // ports/esp8266/network_wlan.c:508-531
+  WLAN: [
+    "active", "connect", "disconnect", "status", "scan", "isconnected", "config", "ifconfig", "IF_STA", "IF_AP", "SEC_OPEN",
+    "SEC_WEP", "SEC_WPA", "SEC_WPA2", "SEC_WPA_WPA2", "PM_NONE", "PM_PERFORMANCE", "PM_POWERSAVE",
+  ],
+};

@@ -35,6 +35,15 @@ export const mpython: BoardProfile = {
     config: { ...esp32.wlan.config, keys: { ...esp32Keys, dhcp_hostname: { setting: "hostname", query: "any", set: "any" } } },
     dhcpHostname: "message",
   },
+  port: {
+    ...esp32.port,
+    // labplus's machine table (labplus-cn/mpython port/builtins/modmachine.c, machine_module_globals_table)
+    // has ADC but no ADCBlock; the upstream ESP32 ADC of its era (ports/esp32/machine_adc.c v1.12 and
+    // v1.13, madc_locals_dict_table) has read_u16, read, atten and width, no init, read_uv nor block.
+    // UNVERIFIED which upstream the 2020 build is; its other ADC differences (ADC1 pins only, repr
+    // "ADC(Pin(n))", width() a classmethod of ADC_WIDTH_9Bit..12Bit = 0-3) are not simulated.
+    adc: { ...esp32.port.adc, readUvBlock: false },
+  },
   display: { width: 128, height: 64 },
   vendorModules: ["mpython"],
 };

@@ -2,7 +2,7 @@ import { LINUX_ERRNO } from "./errno.ts";
 import { PICO_W_MODULES } from "./firmware-modules.ts";
 import { hex } from "./mac.ts";
 import { MODLWIP_SOCKET } from "./modlwip.ts";
-import { PICO_W_MODULE_TABLES } from "./module-tables.ts";
+import { PICO_W_MODULE_TABLES, PICO_W_TYPE_TABLES } from "./module-tables.ts";
 import { fastTiming, type BoardProfile } from "./profile.ts";
 import { CYW43_WLAN_CONFIG } from "./wlan-config.ts";
 
@@ -207,6 +207,7 @@ export const picoW: BoardProfile = {
       repr: "<ADC channel={channel}>", // machine_adc.c:62
       attenWidth: null, // no atten()/width(): MICROPY_PY_MACHINE_ADC_ATTEN_WIDTH unset
       onePerChannel: false, // machine_adc.c v1.23.0:125 mp_obj_malloc: a new object at each ADC(id)
+      readUvBlock: false,
     },
     pwm: {
       unsupportedPins: [],
@@ -222,6 +223,7 @@ export const picoW: BoardProfile = {
     schedulerDepth: 8, // ports/rp2/mpconfigport.h:87
     duptermSlots: 1, // ports/rp2/mpconfigport.h:106
     moduleTables: PICO_W_MODULE_TABLES,
+    typeTables: PICO_W_TYPE_TABLES,
     // ports/rp2/boards/manifest.py; webrepl: boards/RPI_PICO_W/manifest.py's require("bundle-networking")
     // with its C half, MICROPY_PY_WEBREPL (1) under MICROPY_PY_NETWORK (ports/rp2/mpconfigport.h:188-189);
     // webrepl_setup beside it (micropython-lib net/webrepl/manifest.py).

@@ -49,6 +49,8 @@ export interface PortProfile {
   duptermSlots: number;
   /** help(module)'s order of a C module's names: its ROM table's (module-tables.ts), by the module's __name__. */
   moduleTables: Readonly<Record<string, readonly string[]>>;
+  /** help(type)'s order of a C type's names: its locals table's (module-tables.ts), by the type's name. */
+  typeTables: Readonly<Record<string, readonly string[]>>;
   /** Python libraries frozen into the firmware (the board's v1.23 manifest.py), besides networking. */
   frozen: readonly string[];
   /**
@@ -141,6 +143,11 @@ export interface AdcProfile {
    * ADC(p)`), or a new object at each call.
    */
   onePerChannel: boolean;
+  /**
+   * ESP32 v1.23's ADC init(), read_uv(), block() and machine.ADCBlock (MICROPY_PY_MACHINE_ADC_INIT,
+   * _READ_UV, _BLOCK: ports/esp32/mpconfigport.h v1.23.0:123-127); v1.12's ESP32 ADC had none.
+   */
+  readUvBlock: boolean;
 }
 
 /** The firmware whose PWM duty arithmetic a port uses (ports/<model>/machine_pwm.c). */

@@ -112,26 +112,33 @@ export class Flash {
   }
 
   /**
-   * ilistdir()'s entries whose names sort after `after` ("": from the first), as many as have
-   * `maxChars` characters of names (at least one), in three values, so that the guest holds a few
-   * names' bytes rather than a tuple per entry (_flash.py makes each (name, type, inode, size) when
-   * it is reached, as vfs_lfsx.c's iterator does): the names, each followed by "/" (no name holds
-   * one), as UTF-8, their sizes (-1: a directory), and whether entries are left after them.
+   * ilistdir()'s entries whose names sort after `after` ("": from the first), as many as fit in
+   * `capacity` bytes (at least one), and whether entries are left after them: so that the guest
+   * holds one piece's bytes in a buffer of its own, and makes each (name, type, inode, size) from
+   * them when it is reached, as vfs_lfsx.c's iterator does. Each entry: its size (4 bytes,
+   * little-endian; a directory's top bit set), its name's length in UTF-8 (2 bytes), the name.
    */
-  listing(boardPath: string, after: string, maxChars: number): [Uint8Array, number[], boolean] {
+  listing(boardPath: string, after: string, capacity: number): [Uint8Array, boolean] {
     const at = this.resolve(boardPath, true);
     if (this.kind(at) === "file") throw fsError(LFS.ENOTDIR);
-    let names = "";
-    const sizes: number[] = [];
+    const piece = new Uint8Array(capacity);
+    const view = new DataView(piece.buffer);
+    let used = 0;
     for (const name of this.store.names(at).sort()) {
       if (name <= after) continue;
       const kind = this.kind(path.join(at, name));
       if (kind === null) continue;
-      if (sizes.length > 0 && names.length + name.length >= maxChars) return [utf8.encode(names), sizes, true];
-      names += `${name}/`;
-      sizes.push(kind === "dir" ? -1 : this.size(path.join(at, name)));
+      const bytes = utf8.encode(name);
+      if (used + 6 + bytes.length > capacity) {
+        if (used === 0) throw new Error(`listing: a piece of ${capacity} bytes cannot hold ${name}`);
+        return [piece.subarray(0, used), true];
+      }
+      view.setUint32(used, kind === "dir" ? 0x8000_0000 : this.size(path.join(at, name)), true);
+      view.setUint16(used + 4, bytes.length, true);
+      piece.set(bytes, used + 6);
+      used += 6 + bytes.length;
     }
-    return [utf8.encode(names), sizes, false];
+    return [piece.subarray(0, used), false];
   }
 
   /** open(): checks and creates or truncates as the mode says; returns the file's size. */

@@ -7,6 +7,7 @@
  */
 import { FirmwareError } from "../../network-sim/errors.ts";
 import { GuestException, type HostValue } from "../host-api.ts";
+import { argCount } from "./arguments.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 import { esp32AdcMillivolts } from "./esp32_adc_cal.ts";
 import { resolvePin } from "./machine_pin.ts";
@@ -43,8 +44,16 @@ export function machineAdc(ctx: BoardContext) {
     widths.set(block, width);
   }
   return {
-    /** ADC(id): the key its reading is kept under (a GPIO number, or rp2/ESP8266's channel), and its repr. */
-    adcInit: (id: HostValue, isPin: boolean): HostValue => {
+    /**
+     * ADC(id): the key its reading is kept under (a GPIO number, or rp2/ESP8266's channel), and its
+     * repr; `count` positional arguments and the keywords' names as the script gave them. rp2 and
+     * ESP8266 take one argument, no keyword (mp_arg_check_num(n_args, n_kw, 1, 1, false): rp2
+     * machine_adc.c v1.23.0:67, esp8266 :56); ESP32's takes keywords (:187), atten= only and by
+     * keyword (madc_init_helper :163-181, py/argcheck.c:79-131).
+     */
+    adcInit: (id: HostValue, isPin: boolean, count: number, keywords: string[]): HostValue => {
+      if (!adc.attenWidth) argCount(count, keywords.length, 1, 1);
+      else argCount(count, 0, 1, Infinity); // ESP32: keywords taken, at least the pin
       if (isPin) {
         // ESP8266 numbers its ADC only: a Pin is not a number (machine_adc.c mp_obj_get_int)
         if (adc.pins.length === 0) throw new FirmwareError("TypeError", "can't convert Pin to int");
@@ -53,10 +62,10 @@ export function machineAdc(ctx: BoardContext) {
           // rp2 machine_adc.c:98; ESP32 machine_adc.c:192
           throw new FirmwareError("ValueError", adc.channels.length ? "Pin doesn't have ADC capabilities" : adc.invalidError);
         }
-        return pinOrChannel(key);
+        return pinOrChannel(key, count, keywords);
       }
       if (typeof id !== "number") throw new FirmwareError("TypeError", `can't convert ${typeof id === "string" ? "str" : "NoneType"} to int`);
-      if (adc.pins.includes(id) || adc.channels.includes(id)) return pinOrChannel(id);
+      if (adc.pins.includes(id) || adc.channels.includes(id)) return pinOrChannel(id, count, keywords);
       throw new FirmwareError("ValueError", adc.invalidError.replace("%d", String(id)));
     },
     adcRead: read,
@@ -105,8 +114,14 @@ export function machineAdc(ctx: BoardContext) {
     adcRepr: (key: number, text: string): string => text.replace("{atten}", String(attens.get(key) ?? 0)),
   } satisfies HostCalls<"machine_adc">;
 
-  /** Readings are kept by GPIO number where the board has one (rp2's channels 0-3 are GPIO 26-29), else by channel. */
-  function pinOrChannel(id: number): HostValue {
+  /**
+   * Readings are kept by GPIO number where the board has one (rp2's channels 0-3 are GPIO 26-29),
+   * else by channel. The ESP32 parses what follows the pin once it found it (madc_init_helper):
+   * atten= is keyword-only.
+   */
+  function pinOrChannel(id: number, count: number, keywords: string[]): HostValue {
+    if (count > 1) throw new FirmwareError("TypeError", "extra positional arguments given");
+    if (keywords.some((name) => name !== "atten")) throw new FirmwareError("TypeError", "extra keyword arguments given");
     const rp2Channel = adc.pins.length > 0 && adc.channels.length > 0;
     const channel = rp2Channel && adc.pins.includes(id) ? adc.pins.indexOf(id) : id;
     const key = rp2Channel && channel < adc.pins.length ? adc.pins[channel]! : id;

@@ -28,7 +28,8 @@ export function modbuiltins(board: BoardContext) {
       return performance.now() - board.lastYield < YIELD_EVERY_MS ? null : nextTurn(board.signal);
     },
     /** help(module) of a C module of the board's: its table's names in order (py/builtinhelp.c:141-156); null for another. */
-    helpOrder: (name: string): readonly string[] | null => board.profile.port.moduleTables[name] ?? null,
+    // help(): a C module's table (by its __name__), or a C type's locals table (by its name)
+    helpOrder: (name: string, isType: boolean): readonly string[] | null => (isType ? board.profile.port.typeTables : board.profile.port.moduleTables)[name] ?? null,
   } satisfies HostCalls<"modbuiltins">;
 }
 
@@ -101,6 +102,7 @@ function portInfo(profile: BoardProfile) {
     adcRead: port.adc.readBits !== null,
     adc: port.adc.attenWidth?.constants ?? {},
     adcOnePerChannel: port.adc.onePerChannel,
+    adcBlock: port.adc.readUvBlock,
     touchPad: port.touchPads.length > 0,
     pwmDuty: port.pwm.model !== "rp2", // extmod/machine_pwm.c:132-134: duty() where MICROPY_PY_MACHINE_PWM_DUTY
     tls: port.tls,

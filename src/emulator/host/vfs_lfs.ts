@@ -21,8 +21,8 @@ export function vfs_lfs(board: BoardContext) {
   const mtimeOf = (storeMs: number) => Math.max(0, Math.floor((storeMs - (Date.now() - board.rtcNowMs()) - epochMs) / 1000));
   return {
     flashStat: (path: string): HostValue => flash().stat(path, mtimeOf),
-    // A piece of a listing at a time (_flash.py iterator), whose names fit a small block of the heap.
-    flashIlistdir: (path: string, after: string): HostValue => flash().listing(path, after, LISTING_CHARS),
+    // A piece of a listing at a time, into the guest's buffer of `capacity` bytes (_flash.py iterator).
+    flashIlistdir: (path: string, after: string, capacity: number): HostValue => flash().listing(path, after, capacity),
     flashOpen: (path: string, mode: string): number => flash().open(path, mode),
     flashRead: (path: string, offset: number, size: number): Uint8Array => flash().read(path, offset, size),
     flashWrite: (path: string, offset: number, data: Uint8Array): number => flash().write(path, offset, data),
@@ -36,9 +36,6 @@ export function vfs_lfs(board: BoardContext) {
     flashModules: (names: string[], cwd: string, entries: string[], beside: string[]): string[] => modulesOnFlash(flash(), frozen, names, cwd, entries, beside),
   } satisfies HostCalls<"vfs_lfs">;
 }
-
-/** The names' characters in one piece of a listing (flash.ts listing). */
-const LISTING_CHARS = 1024;
 
 /**
  * py/builtinimport.c:117-152 (stat_top_level, v1.23.0): the sys.path `entries` in order (relative

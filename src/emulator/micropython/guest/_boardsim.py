@@ -68,7 +68,7 @@ def setup(source, name, heap):
     sys.modules.pop("asyncio", None)
     # Built into the firmware (C), so importing it costs a script no heap: loaded before the heap is the board's.
     import machine
-    if _host.info["port"]["adc"]:
+    if _host.info["port"]["adcBlock"]:
         _gc.collect()  # machine's compilation's garbage, before the ESP32's ADCBlock (_modadcblock.py) compiles
         import _modadcblock
     # Modules only some boards' firmware has (vendor, port and frozen ones): elsewhere ImportError.
@@ -79,9 +79,10 @@ def setup(source, name, heap):
     for module in _OPTIONAL:
         if module not in _host.info["modules"]:
             os.remove("/boardsim/%s.py" % module)
-    global _native_help, _import_as_firmware
+    global _native_help, _import_as_firmware, _c_types
     import builtins
 
+    _c_types = _dir.classes
     _native_help = builtins.help
     builtins.help = help
     builtins.dir = _dir.dir
@@ -550,6 +551,7 @@ def _import_as_firmware(vfs_code, hide_functions):
 
 
 _native_help = None
+_c_types = None  # the library's classes that stand for C types, by id() (_dir.classes)
 _search_flash = None
 _flash_unseen = None
 _firmware_import = None  # the import hook of _import_as_firmware
@@ -562,21 +564,35 @@ def help(*args):
         sys.stdout.write(_host.info["help"])
     elif args[0] == "modules":
         _print_modules(_host.info["helpModules"].split())
-    elif not _print_c_module(*args):
+    elif not _print_c_table(*args):
         return _native_help(*args)
 
 
-def _print_c_module(module, *more):
+def _print_c_table(obj, *more):
     # help() of the board's C module (one without __file__: py/builtinimport.c sets none) lists its
     # ROM table in its order (py/builtinhelp.c:124-156), which the host has; this library's module
     # dict would list them in its hash order. Lines as mp_help_print_info_about_object (:46-52).
-    if more or type(module) is not type(sys) or hasattr(module, "__file__"):
+    # Of a C type (a class of the library's that stands for one) or its object, the type's locals
+    # table (:141-151): the port's order where the host has it, the names the class has more after
+    # it (UNVERIFIED order, as any without a table); never the library's private names and fields.
+    if more:
         return False
-    order = _host.call("helpOrder", module.__name__)
-    if order is None:
-        return False
-    print("object %s is of type module" % module)
-    names = module.__dict__
+    kind = type(obj)
+    if kind is type(sys):
+        if hasattr(obj, "__file__"):
+            return False
+        order = _host.call("helpOrder", obj.__name__, False)
+        if order is None:
+            return False
+        names = obj.__dict__
+    else:
+        cls = obj if kind is type else kind
+        if id(cls) not in _c_types:
+            return False
+        names = cls.__dict__
+        order = _host.call("helpOrder", cls.__name__, True) or []
+        order += [name for name in names if name not in order and (name[0] != "_" or name in ("__del__", "__enter__", "__exit__"))]
+    print("object %s is of type %s" % (obj, kind.__name__))
     for name in order:
         if name in names:
             print("  %s -- %s" % (name, names[name]))

@@ -13,10 +13,12 @@ import io
 import uctypes
 from _boardsim_js import builtinFunctionTypes
 from _dir import classes as _classes
+from _host import uncreatable  # for _boardsim and _sys
 
 # mp_obj_type_t (py/obj.h v1.27.0 617-720): base, flags (2 bytes), name (a 2-byte qstr), 12 slot
 # indexes (0: no slot), then the slots.
 _NAME = 6
+_FLAGS_HIGH = 5  # the flags' high byte (2 bytes at offset 4, little-endian)
 _MAKE_NEW = 8
 _PRINT = 9
 _ATTR = 13
@@ -61,13 +63,6 @@ def _as_builtin(address):
     copy = _COPY_OF.get(_WORDS[address >> 2])
     if copy is not None:
         _WORDS[address >> 2] = copy
-
-
-def uncreatable(cls):
-    # A class standing for a C type without make_new (sys.stdout's FileIO, select's poll): calling it
-    # raises the interpreter's own TypeError "can't create '<name>' instances" (py/objtype.c v1.23.0
-    # 994-999). Its instances are made before this, or by object.__new__.
-    uctypes.bytearray_at(id(cls), _SLOTS)[_MAKE_NEW] = 0
 
 
 _frozen = ()  # the names of the modules the board freezes (Python there too)
@@ -135,8 +130,7 @@ def _class(cls):
     names = cls.__dict__
     if "__qualname__" not in names:
         if any(id(base) in _classes for base in cls.__bases__):
-            _classes.add(id(cls))  # made by type(name, bases, {}): network's CYW43 / WLAN
-            _flatten(cls)
+            _c_type(cls)  # made by type(name, bases, {}): network's CYW43 / WLAN
         return
     frozen = _frozen_here(names["__module__"])
     for value in names.values():
@@ -153,8 +147,15 @@ def _class(cls):
     if not frozen:
         del cls.__module__
         del cls.__qualname__
-        _classes.add(id(cls))
-        _flatten(cls)
+        _c_type(cls)
+
+
+def _c_type(cls):
+    # Its objects, as a C type's, have no __dict__ (AttributeError: instance-dict.ts DICTLESS,
+    # 0x8000); dir() lists of them what the firmware's would (_dir.py).
+    _classes.add(id(cls))
+    uctypes.bytearray_at(id(cls), _SLOTS)[_FLAGS_HIGH] |= 0x80
+    _flatten(cls)
 
 
 def _flatten(cls):

@@ -12,6 +12,7 @@ import _host
 from _hostdata import buffer as _buffer
 
 _call = _host.call
+_call_into = _host.call_into
 # For calls under which C alone may hold objects the collector cannot see (see _host.constructor):
 # import's stat() and open() (its path buffers, py/builtinimport.c) and the reads of a module's
 # file (extmod/vfs_reader.c's buffer). No garbage is collected in these calls.
@@ -187,6 +188,12 @@ def changed():
     _mounted._changes += 1
 
 
+# A piece of a listing (flash.ts listing): at least one entry of the longest name (255 characters,
+# 765 bytes in UTF-8, and 6); mp_obj_array_t's len and items (py/objarray.h v1.27.0), a window's.
+_PIECE = 1024
+_WINDOW = {"len": 8 | uctypes.UINT32, "items": 12 | uctypes.UINT32}
+
+
 class iterator:
     # os.ilistdir()'s, the firmware's C iterator (extmod/vfs_lfsx.c v1.23.0 171-238: a
     # mp_type_polymorph_iter, py/objpolyiter.c), named, printed and listed by dir() as that type is:
@@ -194,34 +201,46 @@ class iterator:
     # extmod/vfs.h), names bytes for a bytes path (194-198). Here from pieces of the listing
     # (flash.ts listing), the first read at the call (whose errors are lfs_dir_open's, 232-235).
     # The whole listing's tuples, made at once, held 64 bytes an entry: os.listdir of a few hundred
-    # files ran out of an ESP8266's 38 KB heap.
+    # files ran out of an ESP8266's 38 KB heap. Each piece is copied into the iterator's buffer
+    # (_host.call_into), and each name made from it through a window (a bytearray over the buffer
+    # whose address and length are set for the entry) as vfs_lfsx.c makes it, mp_obj_new_str or
+    # mp_obj_new_bytes of the name (py/objstr.c v1.27.0 str_make_new, bytes_make_new): an entry
+    # leaves its tuple and name only, as on the board (a name already a qstr, none).
     def __init__(self, path, as_bytes):
         self._path = path
         self._bytes = as_bytes
+        self._buf = bytearray(_PIECE)
+        self._window = uctypes.bytearray_at(uctypes.addressof(self._buf), 0)
+        self._set = uctypes.struct(id(self._window), _WINDOW, uctypes.LITTLE_ENDIAN)
+        self._last = None
         self._take("")
 
     def _take(self, after):
-        # The names and sizes after `after`; the last piece's are garbage before the host call (a
-        # collection there frees them). str(bytes) shares the bytes' data (py/objstr.c v1.27.0 204-225).
-        self._names = self._sizes = None
-        names, self._sizes, self._more = _call("flashIlistdir", self._path, after)
-        self._names = (names if self._bytes else str(names, "utf-8")).split(b"/" if self._bytes else "/")
-        self._at = 0
+        # (whose errors, the first time, are the call's)
+        self._end, self._more = _call_into(self._buf, "flashIlistdir", self._path, after, _PIECE)
+        self._pos = 0
 
     def __iter__(self):
         return self
 
     def __next__(self):
-        at = self._at
-        while at == len(self._sizes):  # (the next piece is empty if its files went meanwhile)
+        pos = self._pos
+        while pos == self._end:  # (the next piece is empty if its files went meanwhile)
             if not self._more:
                 raise StopIteration
-            after = self._names[at - 1]
-            self._take(after.decode() if self._bytes else after)
-            at = 0
-        self._at = at + 1
-        size = self._sizes[at]
-        return (self._names[at], 0x4000 if size < 0 else 0x8000, 0, max(size, 0))
+            last = self._last
+            self._take(last.decode() if self._bytes else last)
+            pos = 0
+        b = self._buf
+        n = b[pos + 4] | b[pos + 5] << 8
+        window = self._set
+        window.len = n
+        window.items = uctypes.addressof(b) + pos + 6
+        self._pos = pos + 6 + n
+        name = self._last = bytes(self._window) if self._bytes else str(self._window, "utf-8")
+        if b[pos + 3] & 0x80:
+            return (name, 0x4000, 0, 0)
+        return (name, 0x8000, 0, b[pos] | b[pos + 1] << 8 | b[pos + 2] << 16 | b[pos + 3] << 24)
 
     def __repr__(self):
         return "<iterator>"

@@ -40,7 +40,13 @@ def _bridge(js):
     def blob(index, length):
         # Written into a new bytes object, which nothing else holds yet (py/objstr.c bytes_make_new,
         # v1.27.0 278-286; its hash is computed when first needed, lazy-str-hash.ts): one copy in
-        # the heap, where a bytearray and its bytes() were two.
+        # the heap, where a bytearray and its bytes() were two. Under call_into, the reply's one
+        # blob goes into the caller's buffer instead, and stands as its length.
+        into = _into[0]
+        if into is not None:
+            _into[0] = None
+            js_blob(index, uctypes.addressof(into))
+            return length
         if not length:
             return b""
         buf = fresh(bytes, length)
@@ -193,6 +199,20 @@ def _bridge(js):
     return call, data, finish, collect, untimed, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, memory, clear_stack, spare, hold_free, js.interrupt, js.dupterm, json.loads(js.lent())
 
 
+_into = [None]  # call_into's buffer, until the reply's blob is copied there
+
+
+def call_into(buf, name, *args):
+    """call(), whose reply holds one bytes value, copied into `buf` (at most its length): it
+    stands in the value as its length. No new bytes object: what a loop over many small host
+    replies (the flash's ilistdir) would leave as garbage each time."""
+    _into[0] = buf
+    try:
+        return call(name, *args)
+    finally:
+        _into[0] = None
+
+
 # The worker collects garbage at host calls, but not while an instance is being constructed with
 # arguments: the interpreter holds the __init__ arguments in a heap block only C refers to
 # (py/objtype.c mp_obj_instance_make_new: m_new ... m_del), which a collection would free and
@@ -212,6 +232,14 @@ def constructor(init):
             _constructing[0] -= 1
 
     return __init__
+
+
+def uncreatable(cls):
+    # A class standing for a C type without make_new (sys.stdout's FileIO, select's poll, the files'
+    # types): calling it raises the interpreter's own TypeError "can't create '<name>' instances"
+    # (py/objtype.c v1.23.0 994-999). Its instances are made before this, or by object.__new__.
+    # mp_obj_type_t (py/obj.h v1.27.0 617-720): make_new's slot index is its byte 8 (0: no slot).
+    uctypes.bytearray_at(id(cls), 9)[8] = 0
 
 
 def _tag_floats(value):

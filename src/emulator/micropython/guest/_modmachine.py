@@ -135,10 +135,12 @@ for _name, _value in _port["pin"].items():
 
 class ADC:
     @_constructor
-    def __new__(cls, id, *, atten=None):
+    def __new__(cls, *args, **kwargs):
         # The same object for a channel where the port keeps one per channel (host info adcOnePerChannel),
-        # configured again by each call as the firmware's make_new does.
-        key, text = _call("adcInit", _pin(id), isinstance(id, Pin))
+        # configured again by each call as the firmware's make_new does. Which arguments the port
+        # takes is the host's (machine_adc.ts adcInit).
+        id = args[0] if args else None
+        key, text = _call("adcInit", _pin(id), isinstance(id, Pin), len(args), list(kwargs))
         adc = None if _adcs is None else _adcs.get(key)
         if adc is None:
             adc = object.__new__(cls)
@@ -146,7 +148,7 @@ class ADC:
             if _adcs is not None:
                 _adcs[key] = adc
         if _ADC_ATTEN_WIDTH:
-            _call("adcConfig", key, _opt(atten), None)
+            _call("adcConfig", key, _opt(kwargs.get("atten")), None)
         return adc
 
     def read_u16(self):
@@ -170,7 +172,8 @@ if _ADC_ATTEN_WIDTH:
     def _adc_width(self, bits):
         _call("adcConfig", self._key, None, _int(bits))
 
-    ADC.init = _adc_init
+    if _port["adcBlock"]:
+        ADC.init = _adc_init  # MICROPY_PY_MACHINE_ADC_INIT, with read_uv and ADCBlock (_modadcblock.py)
     ADC.atten = _adc_atten
     ADC.width = _adc_width
     for _name, _value in _ADC_ATTEN_WIDTH.items():

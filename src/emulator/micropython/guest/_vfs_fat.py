@@ -4,6 +4,7 @@
 # the volume and of each open file is the host's, under the ids these objects hold.
 from _stream import LineStream
 import _host
+from _host import uncreatable as _uncreatable
 from _hostdata import buffer as _buffer
 
 _call = _host.call
@@ -108,6 +109,9 @@ class _File(LineStream):
         return "<io.%s %x>" % (type(self).__name__, id(self))
 
 
+# The file types by the mode's "b" (extmod/vfs_fat_file.c v1.23.0:172-195): no make_new, so calling
+# one raises py/objtype.c's "can't create 'FileIO' instances" (994-999); open() makes them by
+# object.__new__.
 class FileIO(_File):
     pass
 
@@ -115,6 +119,10 @@ class FileIO(_File):
 class TextIOWrapper(_File):
     def _out(self, data):
         return data.decode()
+
+
+_uncreatable(FileIO)
+_uncreatable(TextIOWrapper)
 
 
 class iterator:
@@ -211,4 +219,6 @@ class VfsFat:
 
     def open(self, path, mode="r"):
         text, file = _run(self._bdev, "open", self._id, None, path, mode)
-        return (TextIOWrapper if text else FileIO)(self, file)
+        f = object.__new__(TextIOWrapper if text else FileIO)
+        f.__init__(self, file)
+        return f

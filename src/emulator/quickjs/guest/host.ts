@@ -187,6 +187,8 @@ export interface BoardInfo {
     /** ESP32's ADC constants (ATTN_*, WIDTH_*), empty elsewhere: where ADC has atten(), width(), read_uv(), block(). */
     adc: Record<string, number>;
     adcOnePerChannel: boolean;
+    /** ESP32 v1.23's ADC init(), read_uv(), block() and ADCBlock (not the mPython's older ESP32 build). */
+    adcBlock: boolean;
     pwmDuty: boolean;
   };
 }

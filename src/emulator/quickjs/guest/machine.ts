@@ -53,9 +53,9 @@ Object.assign(Pin, port.pin);
 
 /** Whether the port's ADC has the ESP32's attenuation and width (port.adc holds their ATTN_ and WIDTH_ constants; empty elsewhere). */
 const attenWidth = Object.keys(port.adc).length > 0;
-/** ADC's ESP32 methods (atten, width, read_uv, block): elsewhere the firmware's AttributeError. */
-const adcEsp32 = (name: string): void => {
-  if (!attenWidth) throw new AttributeError(`'ADC' object has no attribute '${name}'`);
+/** ADC's ESP32 methods (atten, width; v1.23's init, read_uv, block: host info adcBlock): elsewhere the firmware's AttributeError. */
+const adcEsp32 = (name: string, has = attenWidth): void => {
+  if (!has) throw new AttributeError(`'ADC' object has no attribute '${name}'`);
 };
 /** The ADC of each channel where the port keeps one object per channel (host info adcOnePerChannel). */
 const adcs = new Map<number, ADC>();
@@ -66,7 +66,8 @@ class ADC {
   private readonly text!: string;
   /** ADC(id), ESP32: ADC(pin, {atten}); the port's one object for the channel where it keeps one, configured again. */
   constructor(id: PinId, options: { atten?: number } = {}) {
-    const [key, text] = call<[number, string]>("adcInit", pinArg(id), id instanceof Pin);
+    // the options' names as a .py call's keywords: the port's rules (machine_adc.ts adcInit)
+    const [key, text] = call<[number, string]>("adcInit", pinArg(id), id instanceof Pin, arguments.length === 0 ? 0 : 1, Object.keys(options));
     const kept = adcs.get(key);
     if (attenWidth) call("adcConfig", key, options.atten ?? null, null);
     if (kept) return kept;
@@ -83,7 +84,7 @@ class ADC {
   }
   /** ESP32: init({atten}), atten(a), width(bits): the channel's attenuation, its block's width. */
   init(options: { atten?: number } = {}): void {
-    adcEsp32("init");
+    adcEsp32("init", port.adcBlock);
     call("adcConfig", this.key, options.atten ?? null, null);
   }
   atten(atten: number): void {
@@ -96,12 +97,12 @@ class ADC {
   }
   /** ESP32: the calibrated reading in µV (the host's calibration, as the .py ADC's). */
   read_uv(): number {
-    adcEsp32("read_uv");
+    adcEsp32("read_uv", port.adcBlock);
     return call("adcReadUv", this.key);
   }
   /** ESP32: the ADCBlock of the channel. */
   block(): ADCBlock {
-    adcEsp32("block");
+    adcEsp32("block", port.adcBlock);
     return new ADCBlock(call<number>("adcBlockOf", this.key));
   }
   __repr__(): string {
@@ -217,7 +218,7 @@ export default {
   ...port.resetCauses,
   Pin: callable(Pin),
   ADC: callable(ADC),
-  ...(attenWidth ? { ADCBlock: callable(ADCBlock) } : {}),
+  ...(port.adcBlock ? { ADCBlock: callable(ADCBlock) } : {}),
   PWM: callable(PWM),
   RTC: callable(RTC),
   Timer: callable(Timer),
