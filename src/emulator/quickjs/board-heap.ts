@@ -61,48 +61,106 @@ export interface Malloc {
  */
 export function takeFree(em: Malloc, limit: number, granted: number[] = []): [number, number][] {
   const blocks: [number, number][] = [];
-  const grants = (size: number) => {
-    const ptr = em._malloc(size);
-    if (ptr !== 0) {
-      em._free(ptr);
-      granted.push(-size);
-    }
-    return ptr !== 0;
-  };
   const take = (ptr: number, size: number) => {
     blocks.push([ptr, size]);
     granted.push(size);
   };
   for (let size = limit; size >= WHOLE_FROM; ) {
-    if (!grants(size)) {
-      let denied = size;
-      size = 0;
-      while (denied - size > 1) {
-        const middle = Math.floor((size + denied) / 2);
-        if (grants(middle)) size = middle;
-        else denied = middle;
-      }
-      if (size < WHOLE_FROM) break;
-    }
+    if (!grants(em, size, granted)) size = largestGrant(em, size, granted);
+    if (size < WHOLE_FROM) break;
     take(em._malloc(size), size);
   }
   for (const size of SMALL_SIZES) for (let ptr = em._malloc(size); ptr !== 0; ptr = em._malloc(size)) take(ptr, size);
   return blocks;
 }
 
+/** Whether malloc grants `size` bytes now: the block is freed at once, and recorded in `granted` as a probe (minus its size). */
+function grants(em: Malloc, size: number, granted: number[]): boolean {
+  const ptr = em._malloc(size);
+  if (ptr !== 0) {
+    em._free(ptr);
+    granted.push(-size);
+  }
+  return ptr !== 0;
+}
+
+/** The largest request below `denied` that malloc grants now (0 if none), found by halving; the granted probes recorded in `granted`. */
+function largestGrant(em: Malloc, denied: number, granted: number[]): number {
+  let size = 0;
+  while (denied - size > 1) {
+    const middle = Math.floor((size + denied) / 2);
+    if (grants(em, middle, granted)) size = middle;
+    else denied = middle;
+  }
+  return size;
+}
+
 /**
- * Repeats what takeFree did, `granted`, without its failed mallocs (each made emscripten try to grow
- * the memory three times). The probes are repeated too: the first one granted is what moved
- * malloc's break up to the memory's end (a request near the end fails until then, dlmalloc asking
- * the system for whole 64 KiB steps). Returns false if a malloc failed: not a memory in that state.
+ * Repeats what reserve's first board did, `granted` (its layout, then takeFree), without its failed
+ * mallocs (each made emscripten try to grow the memory three times). The probes are repeated too:
+ * the first one granted is what moved malloc's break up to the memory's end (a request near the end
+ * fails until then, dlmalloc asking the system for whole 64 KiB steps). Returns the blocks kept, in
+ * order, or undefined if a malloc failed: not a memory in that state.
  */
-function replayFree(em: Malloc, granted: readonly number[]): boolean {
+function replayFree(em: Malloc, granted: readonly number[]): number[] | undefined {
+  const kept: number[] = [];
   for (const size of granted) {
     const ptr = em._malloc(Math.abs(size));
-    if (ptr === 0) return false;
+    if (ptr === 0) return undefined;
     if (size < 0) em._free(ptr);
+    else kept.push(ptr);
   }
-  return true;
+  return kept;
+}
+
+/**
+ * dlmalloc's chunk for a request of `bytes` in this build (32-bit, no footers): the request and its
+ * 4-byte head, in 8-byte steps, at least 16 bytes (malloc.c: pad_request, MIN_CHUNK_SIZE).
+ */
+function chunkBytes(bytes: number): number {
+  return Math.max(16, (bytes + 4 + 7) & ~7);
+}
+
+/**
+ * The host's blocks and the heap, from the free memory's start up: the spare, asyncify's buffer, the
+ * heap's block (`heapSize` bytes), a 1-byte block after it, as far up as the memory reaches. Returns
+ * the first three, or undefined if they do not fit so; every malloc is recorded in `granted`
+ * (replayFree). Only where the blocks lie changes (the heap is one free block of the same size as
+ * before, between blocks held): each block's head is on a page a board touches anyway. The spare's
+ * is on the last page of the snapshot (it ends there); asyncify's buffer's is on its first page,
+ * where a suspension writes its data; the heap's on the first page the guest allocates in; and the
+ * heap ends on the memory's last page, where malloc keeps its top chunk's foot (written as the
+ * template's break reached the end). Laid out as malloc hands them (a fill after the heap, the
+ * leftover taken at the memory's end), in a memory one heap larger than the template's, the heads
+ * fell on 8 pages touched for nothing else, ≈ 8 page faults per board (≈ 15 µs each on the bench's
+ * VM). Asyncify's block takes what the others leave: it is never touched past its data.
+ */
+function layOut(em: Malloc & { HEAPU8: Uint8Array }, heapSize: number, granted: number[]): number[] | undefined {
+  const malloc = (bytes: number) => {
+    const ptr = em._malloc(bytes);
+    if (ptr !== 0) granted.push(bytes);
+    return ptr;
+  };
+  const spare = malloc(SPARE_BYTES);
+  // Only the largest probe is kept for replayFree (it moved malloc's break as far as any did): each
+  // probe leaves the top chunk's head where it ended, on a page of its own (4 more per board).
+  const largest = largestGrant(em, em.HEAPU8.byteLength, []);
+  // A request 4 bytes short of a multiple of 8 has a chunk of exactly that size: the heap's block
+  // and the last one then fill what is left of the largest chunk malloc grants.
+  const suspendBytes = chunkBytes(largest) - chunkBytes(heapSize) - chunkBytes(1) - 4;
+  if (spare === 0 || suspendBytes < SUSPEND_BYTES) return undefined;
+  granted.push(-largest);
+  const suspendBlock = malloc(suspendBytes);
+  const heap = malloc(heapSize);
+  malloc(1);
+  return suspendBlock === 0 || heap === 0 ? undefined : [spare, suspendBlock, heap];
+}
+
+/** The board's memory has no room for its heap and the host's blocks (laid out as asked). */
+export class NoRoomForHeap extends Error {
+  constructor() {
+    super("boardsim: the board's memory has no room for its heap");
+  }
 }
 
 /**
@@ -178,29 +236,39 @@ export class BoardHeap {
 
   /**
    * Leaves exactly the room for `heapBytes` free for the guest (and the host's two blocks held).
-   * Returns the mallocs it made to fill the rest (takeFree's `granted`). `granted`, returned by a
-   * board whose memory was the same (same snapshot and heap): makes those again (replayFree).
+   * Returns the mallocs it made (layOut's, then takeFree's fill of the rest). `granted`, returned by
+   * a board whose memory was the same (same snapshot and heap): makes those again (replayFree).
    * `taken`: bytes of the room the guest already holds in the snapshot (its compiled script).
+   * `atTop`: the free memory is one chunk up to the memory's end, malloc's break there (a template
+   * with the board's script, in a memory of the same size): the blocks are laid out there (layOut);
+   * NoRoomForHeap if they do not fit so. Else they are taken as malloc hands them.
    */
-  reserve(heapBytes: number, granted?: readonly number[], taken = 0): readonly number[] {
-    const suspendBlock = this.em._malloc(SUSPEND_BYTES);
-    this.spare = this.em._malloc(SPARE_BYTES);
-    const heap = this.em._malloc(Math.max(1, BoardHeap.room(heapBytes) - taken));
-    if (!suspendBlock || !this.spare || !heap) throw new Error("boardsim: the board's memory has no room for its heap");
-    this.suspend.hold(suspendBlock, SUSPEND_BYTES);
+  reserve(heapBytes: number, granted?: readonly number[], taken = 0, atTop = false): readonly number[] {
     // The fill's failed mallocs (takeFree's) ask for a collection at the next object made (the
     // memory's grow): one whole collection of the guest library's objects at every board's boot, for
     // nothing (≈ 0.2-0.3 ms of a 5 ms boot in a fleet). The threshold is put back as it was; pace()
     // then brings it down to the heap's pace, as for a board whose fill had not failed.
     const threshold = this.words[this.gc.threshold >> 2]!;
+    let kept: number[];
     if (granted) {
-      if (!replayFree(this.em, granted)) throw new Error("boardsim: the board's memory differs from its snapshot's");
+      const replayed = replayFree(this.em, granted);
+      if (!replayed) throw new Error("boardsim: the board's memory differs from its snapshot's");
+      kept = replayed;
     } else {
       const made: number[] = [];
+      const heapSize = Math.max(1, BoardHeap.room(heapBytes) - taken);
+      const laid = atTop ? layOut(this.em, heapSize, made) : [SUSPEND_BYTES, SPARE_BYTES, heapSize].map((bytes) => this.em._malloc(bytes));
+      if (!laid || laid.includes(0)) throw new NoRoomForHeap();
+      if (!atTop) made.push(SUSPEND_BYTES, SPARE_BYTES, heapSize);
       takeFree(this.em, this.em.HEAPU8.byteLength, made);
+      kept = laid;
       granted = made;
     }
     this.words[this.gc.threshold >> 2] = threshold;
+    const [first, second, heap] = kept as [number, number, number];
+    const [spare, suspendBlock] = atTop ? [first, second] : [second, first];
+    this.spare = spare;
+    this.suspend.hold(suspendBlock, SUSPEND_BYTES);
     this.em._free(heap);
     this.failed = false;
     this.gcEvery = Math.floor(heapBytes / GC_HEAP_FRACTION) * COUNTED_BLOCK_BYTES;

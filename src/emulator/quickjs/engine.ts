@@ -47,7 +47,7 @@ declare const BOARDSIM_GUEST_LIBRARY: string | undefined;
 
 let guestLibrary: Promise<string> | undefined;
 /** The guest library (./guest) as one script: prebuilt in the bundle, else bundled once per process. */
-function guestLibrarySource(): Promise<string> {
+export function guestLibrarySource(): Promise<string> {
   if (typeof BOARDSIM_GUEST_LIBRARY === "string") return Promise.resolve(BOARDSIM_GUEST_LIBRARY);
   return (guestLibrary ??= import("esbuild").then(({ build }) => build({
     entryPoints: [fileURLToPath(new URL("./guest/index.ts", import.meta.url))],

@@ -24,7 +24,7 @@ import { setFlagsFromString } from "node:v8";
 import { Lifetime, QuickJSAsyncContext, QuickJSAsyncRuntime, QuickJSAsyncWASMModule, RELEASE_ASYNC } from "quickjs-emscripten";
 import type { GuestHost, HostValue } from "../host-api.ts";
 import { NATIVE_HELPERS } from "./native.ts";
-import { BoardHeap, checkMalloc, PAGE, takeFree, type Malloc } from "./board-heap.ts";
+import { BoardHeap, checkMalloc, NoRoomForHeap, PAGE, takeFree, type Malloc } from "./board-heap.ts";
 import { lazyFfi } from "./lazy-ffi.ts";
 import { mallocBudget, withMallocBudget, type MallocBudget } from "./malloc-budget.ts";
 import { RawHostCalls } from "./raw-ffi.ts";
@@ -63,6 +63,8 @@ export interface Snapshot {
   fills: Map<number, readonly number[]>;
   /** With a script compiled into the template (script-snapshots.ts): its bytes, which count against a board's heap. */
   scriptBytes?: number;
+  /** With a script: the heap it was compiled for, whose board's memory is the template's size (restore); unset where the heap does not fit there. */
+  heapBytes?: number;
   /**
    * Chunks inside the blocks the template holds taken and zeroed (zeroFreeMemory) that it left as a
    * fresh instance has them: nothing can write there (no one has the blocks), so a template made from
@@ -202,12 +204,26 @@ export function snapshotFor(info: HostValue, functionNames: readonly string[], l
 const lastKeys = new WeakMap<object, { names: readonly string[]; key: string }>();
 
 export function snapshotKey(info: HostValue, names: readonly string[]): string {
-  const make = () => `${JSON.stringify(info)}\n${names.join(",")}`;
+  const make = () => shortKey(`${JSON.stringify(info)}\n${names.join(",")}`);
   if (typeof info !== "object" || info === null) return make();
   const last = lastKeys.get(info);
   if (last && last.names.length === names.length && last.names.every((name, i) => name === names[i])) return last.key;
   const key = make();
   lastKeys.set(info, { names, key });
+  return key;
+}
+
+/**
+ * Each key text's short name, given as it is first seen. The text is ≈ 8 KB (a board's tables and
+ * host names), and script-snapshots.ts's key for every board began with it: a copy of it made flat
+ * and hashed at each lookup, ≈ 9 KB of a fleet board's ≈ 250 KB of JavaScript allocations (N = 100:
+ * each 4 KB allocated was a page of V8's young generation touched for the first time).
+ */
+const shortKeys = new Map<string, string>();
+
+function shortKey(text: string): string {
+  let key = shortKeys.get(text);
+  if (key === undefined) shortKeys.set(text, (key = `board kind ${shortKeys.size}`));
   return key;
 }
 
@@ -250,7 +266,7 @@ async function takeSnapshot(info: HostValue, functionNames: readonly string[], l
     .unwrapResult(ctx.evalCode("Object.fromEntries(Object.entries(__modules).map(([k, v]) => [k, Object.keys(v)]))"))
     .consume((h) => ctx.dump(h) as Record<string, string[]>);
   randomStateOffset ??= findRandomState(module, ctx);
-  const held = zeroFreeMemory(malloc, memory);
+  const held = zeroFreeMemory(malloc, memory, "held");
 
   const internals = internalsOf(module, ctx);
   // The template instance is dropped here, its context never freed: the snapshot holds it.
@@ -261,7 +277,7 @@ async function takeSnapshot(info: HostValue, functionNames: readonly string[], l
  * A template's memory as a snapshot: what differs from a fresh instance's memory, not reading the
  * `idle` chunks of its base, if any. `held`: the blocks zeroFreeMemory took, for the snapshot's own idle chunks.
  */
-function capture(memory: WasmMemory, layout: Layout, rt: number, ctx: number, exports: Record<string, string[]>, more: { held?: [number, number][]; idle?: Set<number>; scriptBytes?: number }): Snapshot {
+function capture(memory: WasmMemory, layout: Layout, rt: number, ctx: number, exports: Record<string, string[]>, more: { held?: [number, number][]; idle?: Set<number>; scriptBytes?: number; heapBytes?: number }): Snapshot {
   const heap = new Uint8Array(memory.buffer);
   const ranges: [number, number][] = [];
   const changed = changedChunks(heap, layout, more.idle);
@@ -279,7 +295,7 @@ function capture(memory: WasmMemory, layout: Layout, rt: number, ctx: number, ex
   const idle = new Set<number>();
   for (const [ptr, size] of more.held ?? []) for (let chunk = Math.ceil(ptr / CHUNK); (chunk + 1) * CHUNK <= ptr + size; chunk++) idle.add(chunk);
   for (const chunk of changed) idle.delete(chunk);
-  return { pages: memory.buffer.byteLength / PAGE, ranges, bytes, rt, ctx, exports, fills: new Map(), scriptBytes: more.scriptBytes, idle };
+  return { pages: memory.buffer.byteLength / PAGE, ranges, bytes, rt, ctx, exports, fills: new Map(), scriptBytes: more.scriptBytes, heapBytes: more.heapBytes, idle };
 }
 
 /**
@@ -296,8 +312,8 @@ export async function withScript(base: Snapshot, script: TemplateScript, heapByt
   const ctx = wrap(module, base.rt, base.ctx);
   const scriptBytes = compiledBytes(malloc, memory, ctx, script, base.exports, heapBytes);
   if (scriptBytes === undefined) return undefined;
-  zeroFreeMemory(malloc, memory);
-  return capture(memory, layout, base.rt, base.ctx, base.exports, { idle: base.idle, scriptBytes });
+  zeroFreeMemory(malloc, memory, "free");
+  return capture(memory, layout, base.rt, base.ctx, base.exports, { idle: base.idle, scriptBytes, heapBytes });
 }
 
 function copySnapshot(snapshot: Snapshot, memory: Uint8Array): void {
@@ -357,14 +373,65 @@ function usedBytes(em: HeapMalloc, memory: WasmMemory): number {
  * Zeroes the template's free malloc memory and keeps it taken: compiling the library leaves freed
  * blocks full of garbage, which every board would copy and keep resident for nothing. Each free
  * block is taken (the memory may not grow meanwhile; large ones whole, so few of malloc's headers)
- * and zeroed, and stays taken in every board: pages of zeros are not copied, and a board's heap
- * lies above the template's memory anyway (BoardHeap.pages).
+ * and zeroed, and stays taken in every board: pages of zeros are not copied. The free memory above
+ * the template's last object (malloc's top chunk, up to the memory's end) is one block: kept taken
+ * in a guest library's template (`top` "held": a board's heap lies above it, and a template made
+ * from it need not read it, Snapshot.idle), given back in a template with a script ("free": its
+ * boards lay out their heap there, BoardHeap.reserve). takeFree had taken it in pieces (103, 52,
+ * 27, 14 and 2 pages above the guest library), and each piece's head was a page of its own that
+ * every board copied.
  */
-function zeroFreeMemory(em: HeapMalloc, memory: WasmMemory): [number, number][] {
-  const held = takeAllFree(em, memory);
-  for (const [ptr, size] of held) em.HEAPU8.fill(0, ptr, ptr + size);
+function zeroFreeMemory(em: HeapMalloc, memory: WasmMemory, top: "held" | "free"): [number, number][] {
+  const taken = takeAllFree(em, memory);
+  for (const [ptr, size] of taken) em.HEAPU8.fill(0, ptr, ptr + size);
+  const { held, start } = giveBackTop(em, taken);
+  if (top === "free" || start === undefined) return held;
+  // The block ends 8 bytes into the top chunk's last page, where a template made from this one puts
+  // its first objects (their head before them): no page of malloc's heads alone. A request of 4
+  // less than a multiple of 8 has a chunk of exactly that size.
+  const end = start + chunkSize(em, start);
+  let blockEnd = Math.floor(end / CHUNK) * CHUNK + 8;
+  if (blockEnd > end - 16) blockEnd -= CHUNK;
+  const bytes = blockEnd - start - 4;
+  if (bytes < CHUNK) return held;
+  const ptr = em._malloc(bytes);
+  if (ptr === start + 8) return [...held, [ptr, bytes]];
+  if (ptr !== 0) em._free(ptr);
   return held;
 }
+
+/** The size of malloc's chunk at `start` (a block's chunk starts 8 bytes before it), from its head word. */
+function chunkSize(em: HeapMalloc, start: number): number {
+  return new Uint32Array(em.HEAPU8.buffer)[(start + 4) >> 2]! & ~7;
+}
+
+/**
+ * The blocks of `taken` that reach up to malloc's top chunk (the memory's end) given back, highest
+ * first, so that the free memory above the template's last object is one free chunk again (it
+ * starts at `start`); the blocks still held are returned. The heads the merged blocks leave in its
+ * bytes are zeroed.
+ */
+function giveBackTop(em: HeapMalloc, taken: [number, number][]): { held: [number, number][]; start?: number } {
+  const size = (start: number) => chunkSize(em, start);
+  const byAddress = [...taken].sort(([a], [b]) => b - a);
+  // The top chunk left after takeFree, smaller than a block: it must end at the memory's end (its foot).
+  const highest = byAddress[0] && byAddress[0][0] - 8;
+  let above = highest === undefined ? -1 : highest + size(highest);
+  if (above < 0 || above + size(above) < em.HEAPU8.byteLength - TOP_FOOT_ROOM) return { held: byAddress };
+  let given = 0;
+  for (const [ptr] of byAddress) {
+    if (ptr - 8 + size(ptr - 8) !== above) break;
+    em._free(ptr);
+    above = ptr - 8;
+    given++;
+  }
+  if (given === 0) return { held: byAddress };
+  em.HEAPU8.fill(0, above + 8, above + size(above));
+  return { held: byAddress.slice(given), start: above };
+}
+
+/** How far below the memory's end malloc's top chunk may end (its foot, TOP_FOOT_SIZE in dlmalloc: 40 bytes in this build). */
+const TOP_FOOT_ROOM = 64;
 
 /** What a template's memory throws when asked to grow while its free blocks are taken: made once (emscripten drops it). */
 const TEMPLATE_FULL = new RangeError("the template's memory is full");
@@ -448,7 +515,11 @@ export async function restore(snapshot: Snapshot, heapBytes: number): Promise<Re
 export async function restore(snapshot: Snapshot, heapBytes: number, script: TemplateScript): Promise<RestoredBoard | undefined>;
 export async function restore(snapshot: Snapshot, heapBytes: number, script?: TemplateScript): Promise<RestoredBoard | undefined> {
   const compiling = script !== undefined && snapshot.scriptBytes === undefined;
-  const instance = await newInstance(BoardHeap.pages(snapshot.pages, heapBytes));
+  // A template with the script was made in the memory of a board with this heap, its free memory
+  // above the script one chunk (zeroFreeMemory): a board's memory is the same, its heap laid out
+  // there (BoardHeap.reserve). Where that does not fit, in a memory one heap larger, as before.
+  const atTop = snapshot.heapBytes === heapBytes && !compiling;
+  const instance = await newInstance(atTop ? snapshot.pages : BoardHeap.pages(snapshot.pages, heapBytes));
   const memory = new Uint8Array(instance.memory.buffer);
   copySnapshot(snapshot, memory);
   seedRandom(memory, snapshot.ctx);
@@ -460,7 +531,14 @@ export async function restore(snapshot: Snapshot, heapBytes: number, script?: Te
     threshold: snapshot.rt + gcFields!.threshold,
   }, instance.suspend, instance.budget);
   // The fills counted are for the snapshot's memory as it is: a script compiled here changes it.
-  const fills = heap.reserve(heapBytes, compiling ? undefined : snapshot.fills.get(heapBytes), scriptBytes);
+  let fills: readonly number[];
+  try {
+    fills = heap.reserve(heapBytes, compiling ? undefined : snapshot.fills.get(heapBytes), scriptBytes, atTop);
+  } catch (error) {
+    if (!atTop || !(error instanceof NoRoomForHeap)) throw error;
+    snapshot.heapBytes = undefined;
+    return restore(snapshot, heapBytes);
+  }
   if (!compiling) snapshot.fills.set(heapBytes, fills);
   instance.raw.heap = heap;
   return { ...instance, ctx, heap, scriptBytes };
