@@ -1,6 +1,6 @@
 /**
  * The pinned interpreter's WebAssembly (1.27.0), for the specs of the patches engine.ts makes to it
- * before compiling (gc-alloc-skip.ts, gc-sweep-skip.ts): its bytes, its functions' bodies, and a
+ * before compiling (gc-alloc-skip.ts, gc-alloc-tails.ts, gc-sweep-skip.ts): its bytes, its functions' bodies, and a
  * fresh interpreter from patched or unpatched bytes.
  */
 import { readFileSync } from "node:fs";

@@ -1,7 +1,8 @@
 /**
  * Reading a WebAssembly module's code where it lies, for the patches applied to MicroPython's
- * build before it is compiled (float-precision.ts, lazy-str-hash.ts, gc-alloc-skip.ts): the code
- * section, the index of the function whose body starts at an offset, and code inserted into bodies.
+ * build before it is compiled (float-precision.ts, lazy-str-hash.ts, gc-alloc-skip.ts,
+ * gc-alloc-tails.ts): the code section, the index of the function whose body starts at an offset,
+ * and code inserted into bodies.
  */
 import { KIND_FUNCTION, uleb, ulebBytes, WasmReader } from "../wasm-reader.ts";
 
