@@ -45,6 +45,14 @@ export async function freshInterpreter(bytes: Uint8Array, out: number[]): Promis
   });
 }
 
+/** What `code` prints in a fresh interpreter compiled from `bytes` (a patch's workload, run on the patched and the unpatched build). */
+export async function printedBy(bytes: Uint8Array, code: string): Promise<string> {
+  const out: number[] = [];
+  const sandboxed = await freshInterpreter(bytes, out);
+  sandboxed.mp.runPython(code);
+  return Buffer.from(out).toString();
+}
+
 /**
  * Checks that `patched` is `original` with `length` bytes inserted in one function, `offset` bytes
  * into the first place its body has the bytes `at`, and is valid; returns the inserted bytes.

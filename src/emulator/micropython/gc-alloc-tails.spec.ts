@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { freshInterpreter, HEAP_WORKLOAD_HELPERS, insertedCode, pinnedWasm as wasm } from "../../../test/support/pinned-wasm.ts";
+import { HEAP_WORKLOAD_HELPERS, insertedCode, pinnedWasm as wasm, printedBy } from "../../../test/support/pinned-wasm.ts";
 import { withGcAllocTails } from "./gc-alloc-tails.ts";
 
 /** The inserted test: `block ... end`, 69 bytes. */
@@ -25,14 +25,6 @@ for round in range(30):
     gc.collect()
 `;
 
-/** What WORKLOAD prints in a fresh interpreter compiled from `bytes`. */
-async function run(bytes: Uint8Array): Promise<string> {
-  const out: number[] = [];
-  const sandboxed = await freshInterpreter(bytes, out);
-  sandboxed.mp.runPython(WORKLOAD);
-  return Buffer.from(out).toString();
-}
-
 describe("withGcAllocTails on the pinned interpreter (1.27.0)", () => {
   it("inserts the test at the top of gc_alloc's loop marking tail blocks, and changes no other code; the module stays valid", () => {
     const original = wasm();
@@ -55,8 +47,8 @@ describe("withGcAllocTails on the pinned interpreter (1.27.0)", () => {
   });
 
   it("leaves every object at the same address and every block of the heap as the unpatched interpreter does", { timeout: 60_000 }, async () => {
-    const original = await run(wasm());
-    const patched = await run(withGcAllocTails(wasm()));
+    const original = await printedBy(wasm(), WORKLOAD);
+    const patched = await printedBy(withGcAllocTails(wasm()), WORKLOAD);
     // The workload did what it is for: 1,800 objects placed, the map printed 3 times.
     expect(original.match(/^\d+$/gm)).toHaveLength(30 * 60);
     expect(original.match(/^GC: total: /gm)).toHaveLength(3);

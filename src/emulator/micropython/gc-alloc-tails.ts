@@ -15,7 +15,7 @@
  * rather than run with code in the wrong place.
  */
 
-import { codeSection, withCodeInserted } from "./wasm-code.ts";
+import { codeOnce, withCodeInserted } from "./wasm-code.ts";
 
 const BLOCK = 0x02, LOOP = 0x03, END = 0x0b, BR_IF = 0x0d, VOID = 0x40;
 const LOCAL_GET = 0x20, LOCAL_TEE = 0x22;
@@ -62,14 +62,6 @@ function wholeBytes(): number[] {
 
 /** The wasm with gc_alloc marking an allocation's tail a table byte (4 blocks) at a time where it can; `wasm` is left as it is. */
 export function withGcAllocTails(wasm: Uint8Array): Uint8Array {
-  const code = codeSection(wasm);
-  // Searched natively (Buffer's indexOf), as gc-alloc-skip.ts does: a byte at a time would cost each cold start.
-  const bytes = Buffer.from(wasm.buffer, wasm.byteOffset, code.end);
-  const pattern = Buffer.from(TAIL_LOOP);
-  const at = bytes.indexOf(pattern, code.start);
-  const found = at === -1 ? 0 : bytes.indexOf(pattern, at + 1) === -1 ? 1 : 2;
-  if (found !== 1) {
-    throw new Error(`micropython.wasm: expected gc_alloc's loop marking a new object's tail blocks once (found ${found === 2 ? "more" : 0}): not the pinned interpreter (1.27.0)?`);
-  }
+  const at = codeOnce(wasm, TAIL_LOOP, "gc_alloc's loop marking a new object's tail blocks");
   return withCodeInserted(wasm, [{ at: at + 2, bytes: wholeBytes() }]);
 }

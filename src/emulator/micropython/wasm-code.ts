@@ -67,6 +67,21 @@ export interface CodeEdit {
 }
 
 /**
+ * Where `pattern` (code as the pinned build compiled it) lies in the code section: it must be there
+ * exactly once, else `what` names it in the error (another build fails rather than run with code in
+ * the wrong place). Searched natively (Buffer's indexOf): a byte at a time would cost each cold start.
+ */
+export function codeOnce(wasm: Uint8Array, pattern: readonly number[], what: string): number {
+  const code = codeSection(wasm);
+  const bytes = Buffer.from(wasm.buffer, wasm.byteOffset, code.end);
+  const sought = Buffer.from(pattern);
+  const at = bytes.indexOf(sought, code.start);
+  const found = at === -1 ? 0 : bytes.indexOf(sought, at + 1) === -1 ? 1 : 2;
+  if (found !== 1) throw new Error(`micropython.wasm: expected ${what} once (found ${found === 2 ? "more" : 0}): not the pinned interpreter (1.27.0)?`);
+  return at;
+}
+
+/**
  * A copy of `wasm` with each insertion's bytes put before the byte at its offset, which lies in a
  * function's code, in place of the `remove` bytes from there (none unless given): the sizes of the
  * bodies that change and of the code section are encoded again. Nothing else in the module counts
