@@ -1,9 +1,10 @@
 /**
  * py/gc.c gc_alloc marks the blocks after an allocation's head as its tail one at a time (v1.27.0
  * lines 870-872, "TODO for a run of many blocks can make this more efficient"): a read, an OR and a
- * write of the allocation table byte for each block, with the table's address read again each time,
- * ≈ 3 ns a block. A 4 KiB bytes object (each recv(4096), bytes(4096)) is 257 blocks: ≈ 0.8 µs of
- * marking a table byte at a time could do in 65 stores (docs/benchmarks.md session 25).
+ * write of the allocation table byte for each block, with the table's address read again each time.
+ * A 4 KiB bytes object (each recv(4096), bytes(4096)) is 257 blocks, 64 whole table bytes: paired,
+ * a recv(4096) from the read-ahead 3.47 → 2.96 µs and bytes(4096) 1.78 → 1.51 µs of CPU
+ * (docs/benchmarks.md, session 25).
  *
  * The build cannot be rebuilt here, so before it is compiled that loop gets a test at its top: from
  * a block that is a table byte's first, with 4 blocks or more left to mark, every whole byte left is
