@@ -1,6 +1,6 @@
 /**
  * The pinned interpreter's WebAssembly (1.27.0), for the specs of the patches engine.ts makes to it
- * before compiling (gc-alloc-skip.ts, gc-sweep-skip.ts): its bytes, its functions' bodies, and a
+ * before compiling (gc-alloc-skip.ts, gc-alloc-tails.ts, gc-sweep-skip.ts): its bytes, its functions' bodies, and a
  * fresh interpreter from patched or unpatched bytes.
  */
 import { readFileSync } from "node:fs";
@@ -43,6 +43,14 @@ export async function freshInterpreter(bytes: Uint8Array, out: number[]): Promis
     stdinByte: null,
     glueMessage: () => {},
   });
+}
+
+/** What `code` prints in a fresh interpreter compiled from `bytes` (a patch's workload, run on the patched and the unpatched build). */
+export async function printedBy(bytes: Uint8Array, code: string): Promise<string> {
+  const out: number[] = [];
+  const sandboxed = await freshInterpreter(bytes, out);
+  sandboxed.mp.runPython(code);
+  return Buffer.from(out).toString();
 }
 
 /**

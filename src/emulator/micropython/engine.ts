@@ -8,6 +8,7 @@ import { WOKEN } from "../host/blocking-wake.ts";
 import { createDataChannel, DataChannelHost } from "./data-channel.ts";
 import { withFloatPrecision } from "./float-precision.ts";
 import { withGcAllocSkip } from "./gc-alloc-skip.ts";
+import { withGcAllocTails } from "./gc-alloc-tails.ts";
 import { withDictlessInstances } from "./instance-dict.ts";
 import { withGcMarkStack } from "./gc-mark-stack.ts";
 import { withGcSweepSkip } from "./gc-sweep-skip.ts";
@@ -39,11 +40,14 @@ function workerFile(): string {
 const WORKER_YOUNG_MB = 6;
 let wasmFile: Promise<Uint8Array> | undefined;
 const wasm = new Map<number, Promise<WebAssembly.Module>>();
+/** The interpreter's load-time patches after float-precision.ts's, in the order applied (each finds its code as the ones before left it). */
+const PATCHES = [withLazyStrHash, withDictlessInstances, withGcAllocSkip, withGcAllocTails, withGcSweepSkip, withGcMarkStack, withSharedMemory];
 /**
  * MicroPython's WebAssembly printing floats with `floatDigits` digits (float-precision.ts), hashing
  * new str and bytes objects when needed (lazy-str-hash.ts), answering `__dict__` of the library's
- * objects as C objects do (instance-dict.ts), finding free blocks past full
- * stretches of the heap 32 blocks at a time (gc-alloc-skip.ts), sweeping whole allocation table
+ * objects as C objects do (instance-dict.ts), finding free blocks past full stretches of the heap
+ * 32 blocks at a time (gc-alloc-skip.ts), marking a new object's tail blocks a table byte at a time
+ * (gc-alloc-tails.ts), sweeping whole allocation table
  * words and bytes where it can (gc-sweep-skip.ts), marking on a larger stack (gc-mark-stack.ts) and
  * with a shared memory (shared-memory.ts), compiled once per process for each; each board's worker
  * instantiates its own.
@@ -55,7 +59,7 @@ function compiledWasm(floatDigits: number): Promise<WebAssembly.Module> {
   if (!module) {
     // Read once for every digit count (a lab of ESP8266s and other boards compiles two).
     wasmFile ??= readFile(require.resolve("@micropython/micropython-webassembly-pyscript/micropython.wasm"));
-    module = wasmFile.then((bytes) => compile(withSharedMemory(withGcMarkStack(withGcSweepSkip(withGcAllocSkip(withDictlessInstances(withLazyStrHash(withFloatPrecision(bytes, floatDigits)))))))));
+    module = wasmFile.then((bytes) => compile(PATCHES.reduce((code, patch) => patch(code), withFloatPrecision(bytes, floatDigits))));
     wasm.set(floatDigits, module);
   }
   return module;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { freshInterpreter, HEAP_WORKLOAD_HELPERS, insertedCode, pinnedWasm as wasm } from "../../../test/support/pinned-wasm.ts";
+import { HEAP_WORKLOAD_HELPERS, insertedCode, pinnedWasm as wasm, printedBy } from "../../../test/support/pinned-wasm.ts";
 import { withGcAllocSkip } from "./gc-alloc-skip.ts";
 
 /** The skip's code: `block loop ... end end`, 75 bytes. */
@@ -29,14 +29,6 @@ for round in range(40):
         micropython.mem_info(1)
 `;
 
-/** What WORKLOAD prints in a fresh interpreter compiled from `bytes`. */
-async function run(bytes: Uint8Array): Promise<string> {
-  const out: number[] = [];
-  const sandboxed = await freshInterpreter(bytes, out);
-  sandboxed.mp.runPython(WORKLOAD);
-  return Buffer.from(out).toString();
-}
-
 describe("withGcAllocSkip on the pinned interpreter (1.27.0)", () => {
   it("inserts the skip at the top of gc_alloc's search for a run of blocks, and changes no other code; the module stays valid", () => {
     const original = wasm();
@@ -60,8 +52,8 @@ describe("withGcAllocSkip on the pinned interpreter (1.27.0)", () => {
   });
 
   it("places every object at the same address as the unpatched interpreter, through collections, holes and added heap areas", { timeout: 60_000 }, async () => {
-    const original = await run(wasm());
-    const patched = await run(withGcAllocSkip(wasm()));
+    const original = await printedBy(wasm(), WORKLOAD);
+    const patched = await printedBy(withGcAllocSkip(wasm()), WORKLOAD);
     // The workload did what it is for: 1,600 objects looked for, the map printed 4 times, areas added.
     expect(original.match(/^\d+$/gm)).toHaveLength(40 * 40);
     expect(original.match(/^GC: total: /gm)).toHaveLength(4);

@@ -23,7 +23,7 @@
  * rather than run with code in the wrong place.
  */
 
-import { codeSection, withCodeInserted } from "./wasm-code.ts";
+import { codeOnce, withCodeInserted } from "./wasm-code.ts";
 
 const BLOCK = 0x02, LOOP = 0x03, END = 0x0b, BR = 0x0c, BR_IF = 0x0d, VOID = 0x40;
 const LOCAL_GET = 0x20, LOCAL_SET = 0x21, LOCAL_TEE = 0x22;
@@ -95,15 +95,7 @@ function skip(): number[] {
 
 /** The wasm with gc_alloc's search passing over full stretches of the allocation table 32 blocks at a time; `wasm` is left as it is. */
 export function withGcAllocSkip(wasm: Uint8Array): Uint8Array {
-  const code = codeSection(wasm);
-  // Searched natively (Buffer's indexOf), as float-precision.ts does: a byte at a time would cost each cold start.
-  const bytes = Buffer.from(wasm.buffer, wasm.byteOffset, code.end);
   const { code: loop, top } = searchLoop();
-  const pattern = Buffer.from(loop);
-  const at = bytes.indexOf(pattern, code.start);
-  const found = at === -1 ? 0 : bytes.indexOf(pattern, at + 1) === -1 ? 1 : 2;
-  if (found !== 1) {
-    throw new Error(`micropython.wasm: expected gc_alloc's search for a run of free blocks once (found ${found === 2 ? "more" : 0}): not the pinned interpreter (1.27.0)?`);
-  }
+  const at = codeOnce(wasm, loop, "gc_alloc's search for a run of free blocks");
   return withCodeInserted(wasm, [{ at: at + top, bytes: skip() }]);
 }

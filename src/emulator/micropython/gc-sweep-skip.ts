@@ -28,7 +28,7 @@
  * rather than run with code in the wrong place.
  */
 
-import { codeSection, withCodeInserted } from "./wasm-code.ts";
+import { codeOnce, withCodeInserted } from "./wasm-code.ts";
 
 const BLOCK = 0x02, LOOP = 0x03, IF = 0x04, ELSE = 0x05, END = 0x0b, BR = 0x0c, BR_IF = 0x0d, BR_TABLE = 0x0e, VOID = 0x40;
 const LOCAL_GET = 0x20, LOCAL_SET = 0x21, LOCAL_TEE = 0x22;
@@ -116,14 +116,6 @@ function skip(): number[] {
 
 /** The wasm with gc_sweep_free_blocks passing over whole words and bytes of the allocation table where it can; `wasm` is left as it is. */
 export function withGcSweepSkip(wasm: Uint8Array): Uint8Array {
-  const code = codeSection(wasm);
-  // Searched natively (Buffer's indexOf), as gc-alloc-skip.ts does: a byte at a time would cost each cold start.
-  const bytes = Buffer.from(wasm.buffer, wasm.byteOffset, code.end);
-  const pattern = Buffer.from(SWEEP_LOOP);
-  const at = bytes.indexOf(pattern, code.start);
-  const found = at === -1 ? 0 : bytes.indexOf(pattern, at + 1) === -1 ? 1 : 2;
-  if (found !== 1) {
-    throw new Error(`micropython.wasm: expected gc_sweep_free_blocks's loop once (found ${found === 2 ? "more" : 0}): not the pinned interpreter (1.27.0)?`);
-  }
+  const at = codeOnce(wasm, SWEEP_LOOP, "gc_sweep_free_blocks's loop");
   return withCodeInserted(wasm, [{ at: at + TOP, bytes: skip() }]);
 }

@@ -1,7 +1,8 @@
 /**
  * Reading a WebAssembly module's code where it lies, for the patches applied to MicroPython's
- * build before it is compiled (float-precision.ts, lazy-str-hash.ts, gc-alloc-skip.ts): the code
- * section, the index of the function whose body starts at an offset, and code inserted into bodies.
+ * build before it is compiled (float-precision.ts, lazy-str-hash.ts, gc-alloc-skip.ts,
+ * gc-alloc-tails.ts): the code section, the index of the function whose body starts at an offset,
+ * and code inserted into bodies.
  */
 import { KIND_FUNCTION, uleb, ulebBytes, WasmReader } from "../wasm-reader.ts";
 
@@ -63,6 +64,21 @@ export interface CodeEdit {
   at: number;
   bytes: readonly number[];
   remove?: number;
+}
+
+/**
+ * Where `pattern` (code as the pinned build compiled it) lies in the code section: it must be there
+ * exactly once, else `what` names it in the error (another build fails rather than run with code in
+ * the wrong place). Searched natively (Buffer's indexOf): a byte at a time would cost each cold start.
+ */
+export function codeOnce(wasm: Uint8Array, pattern: readonly number[], what: string): number {
+  const code = codeSection(wasm);
+  const bytes = Buffer.from(wasm.buffer, wasm.byteOffset, code.end);
+  const sought = Buffer.from(pattern);
+  const at = bytes.indexOf(sought, code.start);
+  const found = at === -1 ? 0 : bytes.indexOf(sought, at + 1) === -1 ? 1 : 2;
+  if (found !== 1) throw new Error(`micropython.wasm: expected ${what} once (found ${found === 2 ? "more" : 0}): not the pinned interpreter (1.27.0)?`);
+  return at;
 }
 
 /**
