@@ -14,7 +14,7 @@
  * Python subclass of a C type's do on the board. The test must be found exactly once as the
  * pinned build compiled it: another build fails here rather than run with code in the wrong place.
  */
-import { codeSection, withCodeInserted } from "./wasm-code.ts";
+import { codeOnce, withCodeInserted } from "./wasm-code.ts";
 
 /** The flag, as _builtin_functions.py sets it (the high byte of the 2-byte flags at offset 4: 0x80). */
 export const DICTLESS = 0x8000;
@@ -43,12 +43,6 @@ const OR_DICTLESS = [LOCAL_GET, 0, I32_LOAD, 2, 0, I32_LOAD16_U, 1, 4, I32_CONST
 
 /** The wasm with an instance of a DICTLESS type answering `__dict__` as a C object does; `wasm` is left as it is. */
 export function withDictlessInstances(wasm: Uint8Array): Uint8Array {
-  const code = codeSection(wasm);
-  const bytes = Buffer.from(wasm.buffer, wasm.byteOffset, code.end);
-  const at = bytes.indexOf(DICT_TEST, code.start);
-  const found = at === -1 ? 0 : bytes.indexOf(DICT_TEST, at + 1) === -1 ? 1 : 2;
-  if (found !== 1) {
-    throw new Error(`micropython.wasm: expected mp_obj_instance_load_attr's __dict__ test once (found ${found === 2 ? "more" : 0}): not the pinned interpreter (1.27.0)?`);
-  }
+  const at = codeOnce(wasm, [...DICT_TEST], "mp_obj_instance_load_attr's __dict__ test");
   return withCodeInserted(wasm, [{ at: at + TEST, bytes: OR_DICTLESS }]);
 }
