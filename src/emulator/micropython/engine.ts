@@ -6,6 +6,7 @@ import { packageRoot } from "../../package-root.ts";
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "../host-api.ts";
 import { WOKEN } from "../host/blocking-wake.ts";
 import { createDataChannel, DataChannelHost } from "./data-channel.ts";
+import { withCHeldRecords } from "./c-held.ts";
 import { withFloatPrecision } from "./float-precision.ts";
 import { withGcAllocSkip } from "./gc-alloc-skip.ts";
 import { withGcMarkStack } from "./gc-mark-stack.ts";
@@ -43,7 +44,8 @@ const wasm = new Map<number, Promise<WebAssembly.Module>>();
  * new str and bytes objects when needed (lazy-str-hash.ts), finding free blocks past full
  * stretches of the heap 32 blocks at a time (gc-alloc-skip.ts), sweeping whole allocation table
  * words and bytes where it can (gc-sweep-skip.ts), marking on a larger stack (gc-mark-stack.ts) and
- * with a shared memory (shared-memory.ts), compiled once per process for each; each board's worker
+ * with a shared memory (shared-memory.ts), its built-ins that call back into Python recording what
+ * their C locals hold (c-held.ts), compiled once per process for each; each board's worker
  * instantiates its own.
  */
 function compiledWasm(floatDigits: number): Promise<WebAssembly.Module> {
@@ -53,7 +55,7 @@ function compiledWasm(floatDigits: number): Promise<WebAssembly.Module> {
   if (!module) {
     // Read once for every digit count (a lab of ESP8266s and other boards compiles two).
     wasmFile ??= readFile(require.resolve("@micropython/micropython-webassembly-pyscript/micropython.wasm"));
-    module = wasmFile.then((bytes) => compile(withSharedMemory(withGcMarkStack(withGcSweepSkip(withGcAllocSkip(withLazyStrHash(withFloatPrecision(bytes, floatDigits))))))));
+    module = wasmFile.then((bytes) => compile(withSharedMemory(withGcMarkStack(withGcSweepSkip(withGcAllocSkip(withLazyStrHash(withFloatPrecision(withCHeldRecords(bytes), floatDigits))))))));
     wasm.set(floatDigits, module);
   }
   return module;
