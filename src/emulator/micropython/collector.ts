@@ -14,9 +14,10 @@
  * (realm.ts `safe`): the C functions between them (mp_call_function_n_kw → fun_bc_call →
  * mp_execute_bytecode, through bound_meth_call or a small closure_call; mp_iternext →
  * mp_obj_gen_resume; exec's code_execute) hold no object only they refer to, where a C builtin
- * calling back into Python may ("".join(generator), list(map(...)), sorted(key=...)'s pivot, a
- * class's make_new with its argument block, f(*args)). There the collection waits for the next
- * safe point or host call. dir(obj) is one more: between two names its C loop holds only its list,
+ * calling back into Python may (list(map(...)), a class's make_new with its argument block,
+ * f(*args)). There the collection waits for the next safe point or host call. list(), tuple(),
+ * set(), dict(), min(), max(), sorted(), any(), all() and "".join() over a generator record what
+ * they hold on the C stack (c-held.ts) and collect (realm.ts `recorded`). dir(obj) is one more: between two names its C loop holds only its list,
  * which is pinned (realm.ts `counted`, pinned-args.ts); the Python it calls for each name (a
  * module's __getattr__) may have no branch, and so the heap filled inside it.
  *
@@ -228,9 +229,13 @@ export function findCollector(env: Env): Collector {
       "_L = []",
       "def __getattr__(n):\n    _p.stack(id(__main__), id(n), id(dir), id(_L), id('__class__'))\n    raise KeyError",
       "try:\n    dir(__main__)\nexcept KeyError:\n    pass",
+      "def _h():\n    _p.stack(id(tuple), id(set), id(frozenset), id(dict), id(min), id(max), id(sorted), id(any), id(all), id(''.join), id('key'))\n    yield",
+      "_h = _h()",
+      "list(_h)",
+      "_p.stack(id(_h))",
       "_r = ({'_p': _p}, {}, {'_p': _p}, {})",
       "for _i in (0, 2):\n    exec('_p.roots(id(globals()), id(locals()))', _r[_i], _r[_i + 1])",
-      "del gc, _f, _g, _C, _closure, _cl, _bm, _gen, _s, __main__, _L, __getattr__, _r, _i",
+      "del gc, _f, _g, _C, _closure, _cl, _bm, _gen, _s, __main__, _L, __getattr__, _r, _i, _h",
     ].join("\n"),
   );
   snaps.push(staticData());
@@ -274,7 +279,7 @@ export function findCollector(env: Env): Collector {
   }
   const dictLocals = unique("the interpreter's locals dict", localsFound);
 
-  const [plain, viaExec, star, dirName] = stacks;
+  const [plain, viaExec, star, dirName, underList] = stacks;
   // plain: the module's call (mp_js_do_exec: mp_call_function_0), _C().m (CALL_METHOD), the bound
   // method _bm (CALL_FUNCTION), the closure _cl (CALL_FUNCTION), _f (CALL_FUNCTION), the for loop's
   // FOR_ITER (mp_iternext_allow_raise), _p.stack (CALL_METHOD). viaExec: the module's call, exec
@@ -283,9 +288,14 @@ export function findCollector(env: Env): Collector {
   // dirName: the module's call, dir(__main__) (CALL_FUNCTION), its lookup of the first name
   // (py/modbuiltins.c mp_builtin_dir → py/runtime.c mp_load_method_protected's mp_load_method_maybe(obj,
   // qstr, dest)), which calls the module's __getattr__ (py/objmodule.c module_attr), _p.stack.
-  if (plain?.length !== 7 || viaExec?.length !== 3 || star?.length !== 3 || dirName?.length !== 4) throw new Error("MicroPython: unexpected invoke stacks at the collector's probe");
-  const [method, f, gen, bound, n, closure, none, cls, starred, main, name, dir, list, classAttr] = objects;
-  if (!classAttr) throw new Error("MicroPython: unexpected objects at the collector's probe");
+  // underList: the module's call, list(_h) (CALL_FUNCTION, py/objlist.c list_extend_from_iter →
+  // py/runtime.c mp_iternext), mp_iternext's invoke of the generator's iternext, _p.stack.
+  if (plain?.length !== 7 || viaExec?.length !== 3 || star?.length !== 3 || dirName?.length !== 4 || underList?.length !== 4) {
+    throw new Error("MicroPython: unexpected invoke stacks at the collector's probe");
+  }
+  const [method, f, gen, bound, n, closure, none, cls, starred, main, name, dir, list, classAttr, ...more] = objects;
+  const [tuple, set, frozenset, dict, min, max, sorted, any, all, join, key, underListGen] = more;
+  if (!underListGen) throw new Error("MicroPython: unexpected objects at the collector's probe");
   const found: SafePoints = {
     pendingFlag,
     allocAmount: amountAddress,
@@ -310,6 +320,13 @@ export function findCollector(env: Env): Collector {
     listType: list!.words[0]!,
     heapStart: words()[(firstArea >> 2) + AREA_POOL]!,
     classQstr: classAttr.id >> 3,
+    genNext: underList[2]!.fn,
+    recordedBuiltins: {
+      list: list!.words[0]!,
+      ...{ tuple: tuple!.id, set: set!.id, frozenset: frozenset!.id, dict: dict!.id, min: min!.id, max: max!.id, sorted: sorted!.id, any: any!.id, all: all!.id },
+      join: join!.words[1]!, // ''.join: a bound method (py/objboundmeth.c: its meth after the type)
+      keyName: key!.id,
+    },
   };
   const checks = [
     plain[6]!.fn === found.callMethod,
@@ -329,7 +346,10 @@ export function findCollector(env: Env): Collector {
     dirName[2]!.arg1 === main!.id && qstrObject(dirName[2]!.arg2) === name!.id,
     list!.words[1] === 4 && list!.words[2] === 0, // an empty list: alloc LIST_MIN_ALLOC, len 0 (py/objlist.c)
     qstrObject(found.classQstr) === classAttr.id,
-    new Set([found.call0, found.callN, found.callMethod, found.callVar, found.iterNext, found.nameLookup]).size === 6,
+    new Set([found.call0, found.callN, found.callMethod, found.callVar, found.iterNext, found.nameLookup, found.genNext]).size === 7,
+    underList[0]!.fn === found.call0 && underList[1]!.fn === found.callN && underList[1]!.arg1 === found.listType && underList[1]!.arg2 === 1,
+    underList[2]!.arg1 === underListGen.id && underListGen.words[0] === found.genType && underList[3]!.fn === found.callMethod,
+    join!.words[0] === found.boundType && (key!.id & 7) === 2,
     new Set([found.funType, found.genType, found.boundType, found.closureType, found.typeType, found.listType]).size === 6,
     none.id !== 0 && none.id !== f!.id,
   ];
@@ -413,7 +433,7 @@ export function findCollector(env: Env): Collector {
       freeAfter = 0;
       this.retune();
     },
-    pins: argPins(() => new Int32Array(sandboxed.buffer()), firstArea, found),
+    pins: argPins(() => new Int32Array(sandboxed.buffer()), firstArea, found, () => ({ sp: wasm.emscripten_stack_get_current() >>> 0, base: wasm.emscripten_stack_get_base() >>> 0 })),
     markStack: markStackGuard(() => new Int32Array(sandboxed.buffer()), firstArea, thresholdAddress, env.counts),
     dictLocals,
     firstArea,

@@ -6,6 +6,7 @@ import { packageRoot } from "../../package-root.ts";
 import { GuestException, type GuestEngine, type GuestHost, type HostValue, type RunOutcome } from "../host-api.ts";
 import { WOKEN } from "../host/blocking-wake.ts";
 import { createDataChannel, DataChannelHost } from "./data-channel.ts";
+import { withCHeldRecords } from "./c-held.ts";
 import { withFloatPrecision } from "./float-precision.ts";
 import { withGcAllocSkip } from "./gc-alloc-skip.ts";
 import { withGcAllocTails } from "./gc-alloc-tails.ts";
@@ -40,7 +41,7 @@ function workerFile(): string {
 const WORKER_YOUNG_MB = 6;
 let wasmFile: Promise<Uint8Array> | undefined;
 const wasm = new Map<number, Promise<WebAssembly.Module>>();
-/** The interpreter's load-time patches after float-precision.ts's, in the order applied (each finds its code as the ones before left it). */
+/** The interpreter's load-time patches after c-held.ts's (first: it finds its functions by their bodies' hashes) and float-precision.ts's, in the order applied (each finds its code as the ones before left it). */
 const PATCHES = [withLazyStrHash, withDictlessInstances, withGcAllocSkip, withGcAllocTails, withGcSweepSkip, withGcMarkStack, withSharedMemory];
 /**
  * MicroPython's WebAssembly printing floats with `floatDigits` digits (float-precision.ts), hashing
@@ -49,7 +50,8 @@ const PATCHES = [withLazyStrHash, withDictlessInstances, withGcAllocSkip, withGc
  * 32 blocks at a time (gc-alloc-skip.ts), marking a new object's tail blocks a table byte at a time
  * (gc-alloc-tails.ts), sweeping whole allocation table
  * words and bytes where it can (gc-sweep-skip.ts), marking on a larger stack (gc-mark-stack.ts) and
- * with a shared memory (shared-memory.ts), compiled once per process for each; each board's worker
+ * with a shared memory (shared-memory.ts), its built-ins that call back into Python recording what
+ * their C locals hold (c-held.ts), compiled once per process for each; each board's worker
  * instantiates its own.
  */
 function compiledWasm(floatDigits: number): Promise<WebAssembly.Module> {
@@ -59,7 +61,7 @@ function compiledWasm(floatDigits: number): Promise<WebAssembly.Module> {
   if (!module) {
     // Read once for every digit count (a lab of ESP8266s and other boards compiles two).
     wasmFile ??= readFile(require.resolve("@micropython/micropython-webassembly-pyscript/micropython.wasm"));
-    module = wasmFile.then((bytes) => compile(PATCHES.reduce((code, patch) => patch(code), withFloatPrecision(bytes, floatDigits))));
+    module = wasmFile.then((bytes) => compile(PATCHES.reduce((code, patch) => patch(code), withFloatPrecision(withCHeldRecords(bytes), floatDigits))));
     wasm.set(floatDigits, module);
   }
   return module;

@@ -21,7 +21,7 @@ function heap() {
     words.set(content, at / 4);
     return at;
   };
-  return { words, alloc, pins: argPins(() => words, AREA, { listType: LIST_TYPE, classQstr: CLASS_QSTR }) };
+  return { words, alloc, pins: argPins(() => words, AREA, { listType: LIST_TYPE, classQstr: CLASS_QSTR }, () => ({ sp: 0, base: 0 })) };
 }
 /** A class called with *args (its arguments not known). */
 const starCall = (cls: number) => ({ cls, args: null });

@@ -29,7 +29,11 @@
  * local holds (py/modbuiltins.c mp_builtin_dir, v1.27.0 159-185); a module's __getattr__ or a
  * property it calls meanwhile runs Python code. Its candidates: every list whose items are names in
  * rising order, all before the name looked up now (an empty list too: dir's before it finds one).
+ *
+ * A built-in that calls back into Python over a generator (list(g), max(g), ...) records its
+ * locals on the C stack (c-held.ts): its words that may be objects are pinned too.
  */
+import { recordedWords } from "./c-held.ts";
 import { AREA_NEXT, AREA_POOL, AREA_TABLE, AREA_TABLE_BYTES, AT_HEAD, AT_TAIL, BLOCK, areaHolding } from "./gc-heap.ts";
 
 /** The most cells a closure has (py/vm.c MP_BC_MAKE_CLOSURE: their count is one byte of the bytecode). */
@@ -62,8 +66,13 @@ export interface DirCall {
   dirName: number;
 }
 
+/** A built-in below a host call or safe point whose C functions recorded their locals on the C stack (c-held.ts). */
+export interface RecordsHeld {
+  records: true;
+}
+
 /** What a call below a host call holds in a heap block only C refers to. */
-export type HeldByC = ClosureCall | ClassCall | DirCall;
+export type HeldByC = ClosureCall | ClassCall | DirCall | RecordsHeld;
 
 export interface ArgPins {
   /** The pin area: `length` bytes at `address`, inside a heap block the guest library holds (once). */
@@ -80,8 +89,8 @@ export interface PinnedKinds {
   classQstr: number;
 }
 
-/** `firstArea`: MP_STATE_MEM(area) (collector.ts). */
-export function argPins(memory: () => Int32Array, firstArea: number, kinds: PinnedKinds): ArgPins {
+/** `firstArea`: MP_STATE_MEM(area) (collector.ts); `cStack`: the C stack pointer and the stack's base (c-held.ts's records lie between). */
+export function argPins(memory: () => Int32Array, firstArea: number, kinds: PinnedKinds, cStack: () => { sp: number; base: number }): ArgPins {
   let area = -1;
   let capacity = 0;
   return {
@@ -93,7 +102,15 @@ export function argPins(memory: () => Int32Array, firstArea: number, kinds: Pinn
     find(held) {
       if (held.length === 0) return [];
       if (area === -1) return null;
-      return candidates(memory(), firstArea, held, kinds, capacity);
+      const words = memory();
+      const found = candidates(words, firstArea, held, kinds, capacity);
+      if (found === null || !held.some((h) => "records" in h)) return found;
+      // The records' words that may be objects: block-aligned and in the heap (py/gc.c VERIFY_PTR
+      // marks no other), once each; a pin too many keeps a garbage block one collection longer.
+      const { sp, base } = cStack();
+      const blocks = new Set(found);
+      for (const word of recordedWords(words, sp, base)) if ((word & (BLOCK - 1)) === 0 && areaHolding(words, firstArea, word) !== 0) blocks.add(word);
+      return blocks.size > capacity ? null : [...blocks];
     },
     holding(blocks, collect) {
       if (blocks.length === 0) return collect();
@@ -113,6 +130,7 @@ function candidates(words: Int32Array, firstArea: number, held: readonly HeldByC
   const classes = held.filter((h): h is ClassCall => "cls" in h);
   const closures = held.filter((h): h is ClosureCall => "closure" in h).map((h) => h.closure);
   const dirNames = held.filter((h): h is DirCall => "dirName" in h).map((h) => qstrObject(h.dirName));
+  if (classes.length + closures.length + dirNames.length === 0) return []; // records only (find)
   const classAttr = qstrObject(kinds.classQstr);
   /**
    * A list (its words at word index `at`) of names in rising order, all before `name`, among them

@@ -25,6 +25,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import vm from "node:vm";
 import type { MicroPython, MicroPythonOptions } from "@micropython/micropython-webassembly-pyscript";
+import { RECORD_MAGIC } from "./c-held.ts";
 import { snapshotMemory } from "./memory-snapshot.ts";
 import type { HeldByC } from "./pinned-args.ts";
 
@@ -38,6 +39,9 @@ export interface WasmExports {
   free(ptr: number): void;
   mp_sched_keyboard_interrupt(): void;
   proxy_c_to_js_lookup_attr(ref: number, attr: number, out: number): void;
+  /** The C stack pointer (emscripten's; the C stack grows down) and the stack's base, its highest address. */
+  emscripten_stack_get_current(): number;
+  emscripten_stack_get_base(): number;
 }
 
 export interface RealmOptions {
@@ -76,8 +80,9 @@ export interface SandboxedMicroPython {
    * (Python's call of the JavaScript function): null if one is a with block's __exit__ on its way
    * out, which holds the block's return value only in C; else the closures and classes among the
    * callees whose calls copy their arguments to a heap block only C holds, and the dir() calls
-   * looking up a name, whose list only C holds (pinned-args.ts pins those blocks). None (an empty
-   * list) until watchCollections (start-up: this file's code only).
+   * looking up a name, whose list only C holds, and whether a built-in below recorded its locals on
+   * the C stack (c-held.ts; pinned-args.ts pins those blocks). None (an empty list) until
+   * watchCollections (start-up: this file's code only).
    */
   heldByC(): HeldByC[] | null;
   /** The invoke_* calls in progress, outermost first: "index,arg1,arg2,arg3;" each (start-up probes). */
@@ -144,6 +149,28 @@ export interface SafePoints {
   heapStart: number;
   /** The name `__class__` (a qstr), which every object has (py/runtime.c mp_load_method_maybe). */
   classQstr: number;
+  /** The generator type's iternext (py/objgenerator.c gen_instance_iternext) as mp_iternext invokes it (py/runtime.c: it has an nlr_push). */
+  genNext: number;
+  /** The built-ins whose C functions record what they hold while they run a generator (c-held.ts): their objects' addresses. */
+  recordedBuiltins: RecordedBuiltins;
+}
+
+/** The built-ins realm.ts `recorded` lets collect under them (c-held.ts), by their objects' addresses (a type's, a function's). */
+export interface RecordedBuiltins {
+  list: number;
+  tuple: number;
+  set: number;
+  frozenset: number;
+  dict: number;
+  min: number;
+  max: number;
+  sorted: number;
+  any: number;
+  all: number;
+  /** str.join (py/objstr.c str_join_obj). */
+  join: number;
+  /** The name `key` as an object (a qstr's word), a keyword argument of min, max and sorted. */
+  keyName: number;
 }
 
 const GLUE_PACKAGE = "@micropython/micropython-webassembly-pyscript";
@@ -201,7 +228,7 @@ function invokeHelpers(): string {
         depth = at;
         return result;
       } catch (e) {
-        stackRestore(sp);
+        unwind(sp);
         if (e !== e + 0) throw e;
         setThrew(1, 0);
         // Also after a longjmp caught here; one that unwinds past this helper leaves depth to the
@@ -235,6 +262,16 @@ const INSIDE = `"use strict";
   const mirror = [];
   const tableEntry = (index) => (mirror[index] = table.get(index));
   let counting = false, invokesLeft = invokesPerCall;
+  // A longjmp past C functions that recorded what they held (c-held.ts) leaves their records on the
+  // C stack between the stack pointer it had (\`top\`) and the one restored (\`sp\`): their magic
+  // words are cleared, else a later frame's unwritten words there would pin their objects.
+  // The helpers' catch: the stack pointer back to \`sp\`, the records between cleared (its own function:
+  // the helpers stay as small as they were, V8 inlines and optimises them per call site).
+  const unwind = function (sp) {
+    const top = stackSave();
+    stackRestore(sp);
+    if (gc !== null) for (let i = top >> 2; i < sp >> 2; i++) if (words[i] === ${RECORD_MAGIC}) words[i] = 0;
+  };
   // The invoke_* calls in progress, innermost last: each one's table index (the C function called)
   // and its first four arguments (collector.ts reads them at a safe point). Typed arrays: no allocation.
   const FRAMES = 4096;
@@ -358,7 +395,8 @@ const INSIDE = `"use strict";
   // "".join()'s list (py/modbuiltins.c mp_builtin_sorted, py/objstr.c str_join build it from the
   // iterable), sum()'s, min()'s and max()'s running value (py/modbuiltins.c mp_builtin_sum,
   // min_max), a host call's collection freed them (the board then stopped with a memory access
-  // out of bounds). A class's, a closure's and dir()'s are pinned instead (below); a generator's own
+  // out of bounds). Over a generator most of them record what they hold (\`recorded\`, c-held.ts),
+  // checked first. A class's, a closure's and dir()'s are pinned instead (below); a generator's own
   // methods (send, throw: asyncio runs every task so, py/objgenerator.c) hold nothing but the
   // generator, which its caller holds.
   const heldInC = (callee, self) => {
@@ -367,12 +405,50 @@ const INSIDE = `"use strict";
     if (isClosure(callee)) callee = words[(callee >> 2) + 1];
     return !isFun(callee);
   };
+  // A built-in called over a generator whose C functions record on the C stack what they hold
+  // while they call back into Python (c-held.ts): list, tuple, set, frozenset, dict (py/objlist.c
+  // list_extend_from_iter, py/objtuple.c, py/objset.c set_make_new, py/objdict.c dict_update),
+  // str.join (py/objstr.c: list(g) first), min, max and sorted (py/modbuiltins.c min_max,
+  // mp_builtin_sorted, py/objlist.c mp_quicksort) with no key or a key of Python code, any and all
+  // (they hold nothing: py/modbuiltins.c mp_builtin_any). The frame above (k + 1, at or below
+  // \`top\`) is then mp_iternext's invoke of that generator's iternext; for the last five also the Python a
+  // key, an item's __lt__ or __bool__ runs, from C functions that hold nothing more (py/runtime.c
+  // mp_binary_op, py/objtype.c instance_binary_op: the items, which the records hold). list, tuple,
+  // set and dict call back no other way but an item's __hash__ or __eq__ (mp_map_lookup, whose
+  // rehash holds the old table in C alone, py/map.c mp_map_rehash): those stay refused. Keyword
+  // arguments other than key= are not called (default=, reverse=); a key of C might call back (not let through).
+  const recorded = (call, k, top) => {
+    const b = gc.recorded, callee = call.callee, at = call.at;
+    let gen = 0, more = false;
+    if (callee === b.join || (isType(callee, gc.boundType) && words[(callee >> 2) + 1] === b.join)) {
+      // "".join(g), str.join(s, g), or j(g) with j = s.join (a bound method: its self first, py/objboundmeth.c)
+      const bound = callee !== b.join;
+      if (call.nArgs + (bound ? 1 : 0) !== 2 || call.nKw !== 0) return false;
+      gen = words[bound ? at : at + 1];
+    } else {
+      if (call.nArgs !== 1) return false;
+      gen = words[at];
+      if (callee === b.min || callee === b.max || callee === b.sorted) {
+        for (let i = 0; i < call.nKw; i++) {
+          const value = words[at + 2 + 2 * i];
+          if (words[at + 1 + 2 * i] === b.keyName && value !== gc.none && !isPython(value, 1, 0)) return false;
+        }
+        more = true;
+      } else if (call.nKw !== 0) return false;
+      else if (callee === b.any || callee === b.all) more = true;
+      else if (callee !== b.list && callee !== b.tuple && callee !== b.set && callee !== b.frozenset && callee !== b.dict) return false;
+    }
+    if (!isType(gen, gc.genType)) return false;
+    if (k + 1 < top && frameFn[k + 1] === gc.genNext) return frameArg1[k + 1] === gen;
+    return more;
+  };
   // At a host call or a safe point: null if an invoke below \`top\` is a with block's __exit__ as
   // above, else the argument copiers below it: a closure as "c<address>," (either closure type:
   // pinned-args.ts finds its block by its cells), a class as "address,", or called plainly as
   // "address=its argument words,"; and a dir() looking up a name (the frame above it, at or below
-  // \`top\`: mp_builtin_dir's list holds the names before it) as "d<the name's qstr>,". null too under
-  // a built-in that calls back (heldInC), or a for loop's C iterator. Weaker than \`safe\`: other C
+  // \`top\`: mp_builtin_dir's list holds the names before it) as "d<the name's qstr>,"; and "r," once
+  // if a built-in below recorded what it holds on the C stack (\`recorded\`). null too under another
+  // built-in that calls back (heldInC), or a for loop's C iterator. Weaker than \`safe\`: other C
   // callers (import, a for loop over a class's instance) are let through as before the VM's branches
   // collected; the frozen libraries' imports rely on collections there (_boardsim.py _import).
   // An instance of a class of Python code (its type in the heap): py/objtype.c instance_iternext
@@ -380,7 +456,7 @@ const INSIDE = `"use strict";
   const isInstance = (object) => (object & 3) === 0 && object > 0 && object < flags.length && words[object >> 2] >= gc.heapStart && isType(words[object >> 2], gc.typeType);
   const heldByC = function (top) {
     if (top > FRAMES) return null;
-    let found = "";
+    let found = "", records = false;
     for (let k = 1; k < top; k++) {
       // A for loop's iterator of C that calls back may hold what it has made so far in C alone:
       // zip's tuple, map's argument block (py/objzip.c v1.27.0 56-64, py/objmap.c 53-61): a host
@@ -389,6 +465,10 @@ const INSIDE = `"use strict";
       if (frameFn[k] === gc.iterNext && !isType(frameArg1[k], gc.genType) && !isInstance(frameArg1[k])) return null;
       if (k + 1 < FRAMES && frameFn[k + 1] === gc.nameLookup && callsDir(k)) found += "d" + frameArg2[k + 1] + ",";
       const call = vmCall(k);
+      if (call !== undefined && call !== null && recorded(call, k, top)) {
+        records = true;
+        continue;
+      }
       if (call === null || (call !== undefined && heldInC(call.callee, frameFn[k] === gc.callMethod ? words[(frameArg3[k] >> 2) + 1] : 0))) return null;
       let copier = 0, args = "";
       if (call !== undefined) {
@@ -406,9 +486,10 @@ const INSIDE = `"use strict";
       }
       if (copier !== 0) found += (isClosure(copier) ? "c" : "") + copier + args + ",";
     }
-    return found;
+    return records ? found + "r," : found;
   };
-  // Whether every invoke below the safe point at \`top\` is a plain call of Python code: no C
+  // Whether every invoke below the safe point at \`top\` is a plain call of Python code, or a built-in
+  // that records what it holds (\`recorded\`, with mp_iternext's invoke of its generator): no C
   // function in between holds an object the collector cannot see (collector.ts).
   const safe = function (top) {
     if (top > FRAMES) return false;
@@ -417,6 +498,10 @@ const INSIDE = `"use strict";
       if (fn === gc.iterNext) { if (!isType(arg, gc.genType)) return false; continue; }
       // The outermost: the top level's call of its module code (mp_js_do_exec: no arguments); above it, the VM's calls.
       const call = k > 0 ? vmCall(k) : fn === gc.call0 ? { callee: arg, nArgs: 0, nKw: 0 } : undefined;
+      if (k > 0 && call != null && recorded(call, k, top)) {
+        if (k + 1 < top && frameFn[k + 1] === gc.genNext) k++; // mp_iternext's invoke of the generator
+        continue;
+      }
       if (call == null || call.callee === 0 || !(call.callee === gc.exec || isPython(call.callee, call.nArgs, call.nKw))) return false;
     }
     return true;
@@ -483,14 +568,15 @@ const INSIDE = `"use strict";
       invokesLeft = invokesPerCall;
       return text;
     },
-    watchCollections(pendingFlagAt, allocAmountAt, schedState, idle, pending, handlePendingIndex, callN, call0, callMethod, callVar, iterNext, funType, genType, boundType, closureType, typeType, exec, none, dir, nameLookup, heapStart) {
+    watchCollections(pendingFlagAt, allocAmountAt, schedState, idle, pending, handlePendingIndex, callN, call0, callMethod, callVar, iterNext, funType, genType, boundType, closureType, typeType, exec, none, dir, nameLookup, heapStart, genNext, list, tuple, set, frozenset, dict, min, max, sorted, any, all, join, keyName) {
       const buffer = Reflect.apply(bufferOf, exports.memory, []);
       flags = new Uint8Array(buffer);
       words = new Int32Array(buffer);
       halves = new Int16Array(buffer);
       counters = new Uint32Array(buffer);
       allocAmount = allocAmountAt >> 2;
-      gc = { schedState: schedState >> 1, idle, pending, callN, call0, callMethod, callVar, iterNext, funType, genType, boundType, closureType, typeType, exec, none, dir, nameLookup, heapStart };
+      const recorded = { list, tuple, set, frozenset, dict, min, max, sorted, any, all, join, keyName };
+      gc = { schedState: schedState >> 1, idle, pending, callN, call0, callMethod, callVar, iterNext, funType, genType, boundType, closureType, typeType, exec, none, dir, nameLookup, heapStart, genNext, recorded };
       pendingFlag = pendingFlagAt;
       handlePending = handlePendingIndex;
     },
@@ -594,6 +680,7 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
         .split(",")
         .filter(Boolean)
         .map((entry): HeldByC => {
+          if (entry === "r") return { records: true };
           if (entry.startsWith("d")) return { dirName: Number(entry.slice(1)) };
           if (entry.startsWith("c")) return { closure: Number(entry.slice(1)) };
           const [cls, args] = entry.split("=");
@@ -603,7 +690,11 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
     invokeStack: () => String(inside.invokeStack()),
     logInvokes: (on) => String(inside.logInvokes(on)),
     watchCollections: (f) =>
-      inside.watchCollections(f.pendingFlag, f.allocAmount, f.schedState, f.idle, f.pending, f.handlePending, f.callN, f.call0, f.callMethod, f.callVar, f.iterNext, f.funType, f.genType, f.boundType, f.closureType, f.typeType, f.exec, f.none, f.dir, f.nameLookup, f.heapStart),
+      inside.watchCollections(
+        ...[f.pendingFlag, f.allocAmount, f.schedState, f.idle, f.pending, f.handlePending, f.callN, f.call0, f.callMethod, f.callVar, f.iterNext, f.funType, f.genType],
+        ...[f.boundType, f.closureType, f.typeType, f.exec, f.none, f.dir, f.nameLookup, f.heapStart, f.genNext],
+        ...(["list", "tuple", "set", "frozenset", "dict", "min", "max", "sorted", "any", "all", "join", "keyName"] as const).map((name) => f.recordedBuiltins[name]),
+      ),
     watchAttention: (request) => inside.watchAttention(request),
     builtinFunctionTypes: (fun, closure) => inside.builtinFunctionTypes(fun, closure),
     describe: (error) => {

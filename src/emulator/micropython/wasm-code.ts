@@ -44,7 +44,7 @@ export function functionAt(wasm: Uint8Array, at: number): number | undefined {
 }
 
 /** How many of the module's imports are functions. */
-function importedFunctions(wasm: Uint8Array): number {
+export function importedFunctions(wasm: Uint8Array): number {
   const imports = section(wasm, IMPORT_SECTION);
   if (!imports) return 0;
   const r = new WasmReader(wasm, imports.start);
