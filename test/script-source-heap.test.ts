@@ -1,10 +1,12 @@
 /**
  * A .py script's text costs it no heap: on the board the lexer reads main.py from the flash a
  * chunk at a time (v1.23.0 shared/runtime/pyexec.c:685-686 pyexec_file, 102-103
- * mp_lexer_new_from_file; extmod/vfs_reader.c:79-94 mp_reader_new_file: a buffer of at most 255
- * bytes), and only the compiled code is in the heap. Before, the text stayed referenced while the
- * script ran (a frame's stale word on the Python stack, python-stack.ts), in boot.py too for a
- * --script main.py: an ESP8266 script of 10 KB, most of it comments, had 10 KB less free heap.
+ * mp_lexer_new_from_file; extmod/vfs_reader.c:79-108 mp_reader_new_file: a buffer of at most 255
+ * bytes), and only the compiled code is in the heap. Here too the lexer reads the script from a
+ * file (_flash.py run_source). Before, the text stayed referenced while the script ran (a frame's
+ * stale word on the Python stack, python-stack.ts), in boot.py too for a --script main.py: an
+ * ESP8266 script of 10 KB, most of it comments, had 10 KB less free heap; later it was compiled
+ * from the heap, so a script larger than the free heap could not run.
  */
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -20,6 +22,19 @@ const COMMENTED = SCRIPT + `# ${"a comment that takes the room of a web page's t
 const SLACK = 256;
 
 const freeIn = (text: string) => Number(/free (\d+)/.exec(text)![1]);
+
+/** Enters the raw REPL of `run` (at >>>): then each code sent in raw-paste mode gives what it printed, after the end's \x04. */
+async function rawPaster(run: ConsoleRun): Promise<(code: string) => Promise<string>> {
+  run.type("\x01");
+  await run.take("raw REPL; CTRL-B to exit\r\n>");
+  return async (code) => {
+    run.type("\x05A\x01");
+    await run.take("R\x01\x80\x00\x01");
+    run.type(code + "\x04"); // the PC's flow control is not needed here: the console takes it all
+    const out = await run.take("\x04>");
+    return out.slice(out.indexOf("\x04") + 1); // the window's \x01s, then the end's \x04
+  };
+}
 
 describe("a script's comments cost it no heap (the board's lexer reads the file from flash)", () => {
   it.each(["esp8266", "esp32", "pico_w"])("%s, a script run (the Lab): gc.mem_free() with 10 KB of comments as without", async (board) => {
@@ -73,24 +88,94 @@ describe("a script's comments cost it no heap (the board's lexer reads the file 
    * 198-234), so the code's text is never in the heap while it runs. Before, it went into the raw
    * REPL's line, which kept it there: an ESP8266 script of 10 KB had 10 KB less free heap.
    */
-  it.each(["esp8266", "pico_w"])("%s, raw-paste mode: gc.mem_free() with 10 KB of comments as without; a traceback names <stdin> and its lines", async (board) => {
+  it.each(["esp8266", "pico_w"])("%s, raw-paste mode: gc.mem_free() with 10 KB of comments as without; its bytes as they came; a traceback names <stdin> and its lines", async (board) => {
     const run = await bootBoard(board);
     runs.push(run);
     await run.take(">>> ");
-    run.type("\x01");
-    await run.take("raw REPL; CTRL-B to exit\r\n>");
-    const paste = async (code: string) => {
-      run.type("\x05A\x01");
-      await run.take("R\x01\x80\x00\x01");
-      run.type(code + "\x04"); // the PC's flow control is not needed here: the console takes it all
-      const out = await run.take("\x04>");
-      return out.slice(out.indexOf("\x04") + 1); // the window's \x01s, then the end's \x04
-    };
+    const paste = await rawPaster(run);
     const plain = freeIn(await paste(SCRIPT));
     expect(Math.abs(freeIn(await paste(COMMENTED)) - plain)).toBeLessThan(SLACK);
+    // The code's bytes as they came, as the board's lexer reads them (py/lexer.c does not check UTF-8): Latin-1's ü stays 0xfc.
+    expect(await paste("print('\xfc'.encode())\n")).toBe("b'\\xfc'\r\n\x04\x04>");
     expect(await paste("def f():\n    return 1 / 0\n\nf()\n")).toBe(
       '\x04Traceback (most recent call last):\r\n  File "<stdin>", line 4, in <module>\r\n  File "<stdin>", line 2, in f\r\nZeroDivisionError: divide by zero\r\n\x04>',
     );
+  });
+
+  /**
+   * Larger than the board's whole heap: before, the text went into the heap whole, and the largest
+   * commented script an ESP32 ran was 110 KB as a script run (52 KB as a --script main.py or a
+   * raw-paste, 104 KB as main.py on the flash); an ESP8266's 36.6 KB (15 KB, 30 KB).
+   */
+  it.each([
+    ["esp32", 300_000],
+    ["esp8266", 150_000],
+  ])("%s, a script of %i bytes, most of it comments: it runs with the free heap it has without them, as a script run, main.py and a raw-paste", async (board, size) => {
+    const big = COMMENTED + `# ${"x".repeat(98)}\n`.repeat((size - COMMENTED.length) / 100);
+    expect(big.length).toBeGreaterThan(size - 100);
+    const lab = new Lab();
+    onTestFinished(() => lab.close());
+    const free = async (source: string) => {
+      const b = await lab.addBoard({ name: `b${source.length}`, board, fileName: "main.py", source });
+      expect((await b.finished()).kind).toBe("finished");
+      return freeIn(b.lines().join("\n"));
+    };
+    const plain = await free(SCRIPT);
+    expect(Math.abs((await free(big)) - plain)).toBeLessThan(SLACK);
+    for (const onFlash of [false, true]) {
+      const [boot, main, again] = await bootFree(board, SCRIPT, onFlash);
+      const commented = await bootFree(board, big, onFlash);
+      for (const [i, value] of [boot, main, again].entries()) expect(Math.abs(commented[i]! - value!)).toBeLessThan(SLACK);
+    }
+    const run = await bootBoard(board);
+    runs.push(run);
+    await run.take(">>> ");
+    const paste = await rawPaster(run);
+    expect(Math.abs(freeIn(await paste(big)) - freeIn(await paste(SCRIPT)))).toBeLessThan(SLACK);
+  });
+
+  /**
+   * The run's file is the interpreter's, in a folder of its own (board-repl.ts SOURCE_FILE): no
+   * path of the board's filesystem reaches it while the script runs, nor any of the simulator's folders.
+   */
+  it.each(["esp32", "esp8266"])("%s: a script finds no file of the simulator's, its own text's neither, listing or opening", async (board) => {
+    const probe = `import os
+found = []
+def walk(d):
+    for entry in os.ilistdir(d):
+        p = d.rstrip("/") + "/" + entry[0]
+        found.append(p)
+        if entry[1] == 0x4000:
+            walk(p)
+walk("/")
+print("found", sorted(found))
+for p in ("/script/text", "script/text", "/script", "//script/text", "/../script/text", "/lib/../../script/text", "/text", "text", "/boardsim", "/boardsim/.source", "/beside", "/tmp"):
+    out = []
+    for f in (lambda: open(p, "rb"), lambda: os.stat(p), lambda: os.listdir(p)):
+        try:
+            f()
+            out.append("found")
+        except OSError as e:
+            out.append(e.errno)
+    print(p, out)
+`;
+    const expected = [
+      "found ['/boot.py']",
+      ...["/script/text", "script/text", "/script", "//script/text", "/../script/text", "/lib/../../script/text", "/text", "text", "/boardsim", "/boardsim/.source", "/beside", "/tmp"].map((p) => `${p} [2, 2, 2]`),
+    ];
+    /** The probe's lines in `lines` (ENOENT, 2, for each). */
+    const probed = (lines: string[]) => lines.slice(lines.findIndex((line) => line.startsWith("found ")), lines.findIndex((line) => line.startsWith("found ")) + expected.length);
+    const lab = new Lab();
+    onTestFinished(() => lab.close());
+    const b = await lab.addBoard({ name: "b", board, fileName: "main.py", source: probe });
+    expect((await b.finished()).kind).toBe("finished");
+    expect(probed(b.lines())).toEqual(expected);
+    // At the console: main.py given (--script), then the same code as a raw-paste.
+    const run = await bootBoard(board, { main: probe });
+    runs.push(run);
+    expect(probed((await run.take(">>> ")).split("\r\n"))).toEqual(expected);
+    const paste = await rawPaster(run);
+    expect(probed((await paste(probe)).split("\r\n"))).toEqual(expected);
   });
 
   /** A text of 91 KB given at once stopped the board (the interpreter trapped): a --script main.py, or a raw-paste. */

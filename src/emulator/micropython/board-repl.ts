@@ -6,8 +6,8 @@
  * The REPL's C code is the firmware's: friendly REPL, readline (history, auto-indent, tab
  * completion), paste mode, raw REPL. What the webassembly port cannot do, this file does around it:
  * - raw-paste mode (pyexec.c do_reader_stdin reads stdin, which this port does not have): the
- *   protocol runs here and the code is then compiled and run as main.py is, not through the raw
- *   REPL's line (whose text would stay in the heap while the code runs);
+ *   protocol runs here and the code is then compiled from a file and run as main.py is, not
+ *   through the raw REPL's line (whose text would stay in the heap while the code runs);
  * - the board's banner in place of the port's, and "\n" → "\r\n" as the ports' cooked stdout does
  *   (shared/runtime/stdout_helpers.c), for text only: sys.stdout.buffer's bytes go out unchanged
  *   (shared/runtime/sys_stdio_mphal.c: stdio_write cooks, stdio_buffer_write does not);
@@ -25,8 +25,13 @@ const TAB = 9;
 const PYEXEC_FORCED_EXIT = 0x100;
 /** MICROPY_REPL_STDIN_BUFFER_MAX (pyexec.c:195, not overridden by rp2/esp32/esp8266): raw-paste's window is half. */
 const RAW_PASTE_WINDOW = 256 / 2;
-/** The most characters of a text given to the interpreter at once. */
-const TEXT_PIECE = 4096;
+/**
+ * The file whose text a run compiles (_flash.py run_source: the lexer reads it as it goes), in the
+ * interpreter's own files, in a folder no path of the board's filesystem reaches: a script's,
+ * a --script main.py's, a raw-paste's code (its bytes as they came), or a copy of boot.py's or
+ * main.py's (_board.py).
+ */
+export const SOURCE_FILE = "/script/text";
 const RAW_PROMPT = "raw REPL; CTRL-B to exit\r\n";
 /** pyexec.c: Ctrl-E at the friendly REPL. */
 const PASTE_PROMPT = "paste mode; Ctrl-C to cancel, Ctrl-D to finish\r\n=== ";
@@ -140,7 +145,6 @@ export interface WorkerContext {
 
 const encoder = new TextEncoder();
 const latin1 = new TextDecoder("latin1");
-const utf8 = new TextDecoder();
 
 /**
  * Before the first boot: the library's spare heap is held back, as before a script
@@ -177,35 +181,19 @@ export function bootFirmware(ctx: WorkerContext, boot: BoardBoot): WorkerOutcome
     return ret;
   };
   /**
-   * The text _board.run_file runs (`given`): in __main__'s _main, a JavaScript array of pieces
-   * that it joins (each piece becomes a str as it is read). A text of tens of KB did not arrive
-   * whole: the glue copies each string through a buffer it mallocs without checking for 0
-   * (micropython.mjs proxy_convert_js_to_mp_obj_jsside), and once the heap is capped malloc has
-   * only worker.ts MALLOC_RESERVE (16 KiB) left, so a longer string was written at address 0: a
-   * --script of 61 KB in two 32 KB pieces compiled with its first piece replaced by the second (a
-   * SyntaxError), one of 91 KB at once made the interpreter trap and the board stop. A piece of
-   * TEXT_PIECE characters is at most 12 KB of UTF-8.
-   */
-  const setMain = (text: string) => {
-    const pieces: string[] = [];
-    for (let at = 0; at < text.length; at += TEXT_PIECE) pieces.push(text.slice(at, at + TEXT_PIECE));
-    mp.globals.set("_main", pieces);
-  };
-  /**
    * A raw-paste's code, as do_reader_stdin runs it (pyexec.c:266-281): the lexer reads it from the
-   * console as it comes (mp_reader_stdin), so the text is never in the heap while it runs; here it
-   * waited on the host and is compiled as main.py is, its text gone once compiled.
+   * console as it comes (mp_reader_stdin), so the text is never in the heap; here it waited on the
+   * host and the lexer reads it from the run's file (SOURCE_FILE), as main.py.
    */
   const runPasted = (code: Uint8Array): number => {
-    setMain(utf8.decode(code));
+    mp.FS.writeFile(SOURCE_FILE, code);
     return runFile("'<stdin>', True, '\\x04'");
   };
   const booted = runFile("'boot.py'");
   if (booted & PYEXEC_FORCED_EXIT) return softReset();
   if (!raw && booted !== 0) {
-    // A --script's text, from now (not in boot.py's heap) until _board.run_file takes it out of
-    // __main__'s globals itself: no frame that lives while it runs holds it (python-stack.ts).
-    if (boot.main !== null) setMain(boot.main);
+    // A --script's text: main.py's, read by the lexer from the run's file.
+    if (boot.main !== null) mp.FS.writeFile(SOURCE_FILE, boot.main);
     if (runFile(`'main.py', ${boot.main !== null ? "True" : "False"}`) & PYEXEC_FORCED_EXIT) return softReset();
   }
 

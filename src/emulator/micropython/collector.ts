@@ -56,6 +56,8 @@ const LOW_FREE = 4096;
 const THRESHOLD_RUN = 16;
 /** checkGrowth() reads the allocation table once every polls per this many bytes of threshold. */
 const GROWTH_CHECK_BYTES = 16 * 1024;
+/** The file the probe's execfile runs, in the interpreter's own files (removed after). */
+const EXECFILE_PROBE = "/_probe.py";
 
 export interface Collector {
   /** Whether the interpreter asked for a collection (gc_collect_pending). */
@@ -203,6 +205,7 @@ export function findCollector(env: Env): Collector {
   // return clears. MP_STATE_MEM(gc_alloc_threshold): the word gc.threshold(n) sets to n / 16
   // (py/modgc.c). The table indexes of the calls a safe point may sit under, and the types of
   // their callees: see `plain`, `viaExec`, `star` and `dirName` below.
+  mp.FS.writeFile(EXECFILE_PROBE, "_p.stack(id(execfile))\n");
   run(
     [
       "import gc",
@@ -229,6 +232,7 @@ export function findCollector(env: Env): Collector {
       "_L = []",
       "def __getattr__(n):\n    _p.stack(id(__main__), id(n), id(dir), id(_L), id('__class__'))\n    raise KeyError",
       "try:\n    dir(__main__)\nexcept KeyError:\n    pass",
+      `execfile(${JSON.stringify(EXECFILE_PROBE)}, {'_p': _p})`,
       "def _h():\n    _p.stack(id(tuple), id(set), id(frozenset), id(dict), id(min), id(max), id(sorted), id(any), id(all), id(''.join), id('key'))\n    yield",
       "_h = _h()",
       "list(_h)",
@@ -238,6 +242,7 @@ export function findCollector(env: Env): Collector {
       "del gc, _f, _g, _C, _closure, _cl, _bm, _gen, _s, __main__, _L, __getattr__, _r, _i, _h",
     ].join("\n"),
   );
+  mp.FS.unlink(EXECFILE_PROBE);
   snaps.push(staticData());
   const [w0, w1] = snaps;
   const [s0, s1, , s3, s4] = snaps.map((s) => new Uint8Array(s.buffer));
@@ -279,7 +284,7 @@ export function findCollector(env: Env): Collector {
   }
   const dictLocals = unique("the interpreter's locals dict", localsFound);
 
-  const [plain, viaExec, star, dirName, underList] = stacks;
+  const [plain, viaExec, star, dirName, viaExecfile, underList] = stacks;
   // plain: the module's call (mp_js_do_exec: mp_call_function_0), _C().m (CALL_METHOD), the bound
   // method _bm (CALL_FUNCTION), the closure _cl (CALL_FUNCTION), _f (CALL_FUNCTION), the for loop's
   // FOR_ITER (mp_iternext_allow_raise), _p.stack (CALL_METHOD). viaExec: the module's call, exec
@@ -288,14 +293,17 @@ export function findCollector(env: Env): Collector {
   // dirName: the module's call, dir(__main__) (CALL_FUNCTION), its lookup of the first name
   // (py/modbuiltins.c mp_builtin_dir → py/runtime.c mp_load_method_protected's mp_load_method_maybe(obj,
   // qstr, dest)), which calls the module's __getattr__ (py/objmodule.c module_attr), _p.stack.
+  // viaExecfile: as viaExec, the file's code run by execfile (py/builtinevex.c eval_exec_helper →
+  // py/runtime.c mp_parse_compile_execute: no invoke either), which the library's copy of it runs
+  // the script with (realm.ts ownExecfile).
   // underList: the module's call, list(_h) (CALL_FUNCTION, py/objlist.c list_extend_from_iter →
   // py/runtime.c mp_iternext), mp_iternext's invoke of the generator's iternext, _p.stack.
-  if (plain?.length !== 7 || viaExec?.length !== 3 || star?.length !== 3 || dirName?.length !== 4 || underList?.length !== 4) {
+  if (plain?.length !== 7 || viaExec?.length !== 3 || star?.length !== 3 || dirName?.length !== 4 || viaExecfile?.length !== 3 || underList?.length !== 4) {
     throw new Error("MicroPython: unexpected invoke stacks at the collector's probe");
   }
-  const [method, f, gen, bound, n, closure, none, cls, starred, main, name, dir, list, classAttr, ...more] = objects;
+  const [method, f, gen, bound, n, closure, none, cls, starred, main, name, dir, list, classAttr, execfile, ...more] = objects;
   const [tuple, set, frozenset, dict, min, max, sorted, any, all, join, key, underListGen] = more;
-  if (!underListGen) throw new Error("MicroPython: unexpected objects at the collector's probe");
+  if (!execfile || !underListGen) throw new Error("MicroPython: unexpected objects at the collector's probe");
   const found: SafePoints = {
     pendingFlag,
     allocAmount: amountAddress,
@@ -339,6 +347,7 @@ export function findCollector(env: Env): Collector {
     [method, n].every((o) => o!.words[0] === found.funType),
     plain[0]!.type === found.funType,
     viaExec[0]!.fn === found.call0 && viaExec[1]!.fn === found.callN && viaExec[2]!.fn === found.callMethod,
+    viaExecfile[0]!.fn === found.call0 && viaExecfile[1]!.fn === found.callN && viaExecfile[1]!.arg1 === execfile.id && viaExecfile[2]!.fn === found.callMethod,
     // mp_call_method_n_kw_var(false, 1 positional (the starred one), args): args[0] the callee
     star[0]!.fn === found.call0 && star[1]!.arg1 === 0 && star[1]!.arg2 === 1 && star[1]!.args0 === starred.id && star[2]!.fn === found.callMethod,
     dirName[0]!.fn === found.call0 && dirName[1]!.fn === found.callN && dirName[1]!.arg1 === found.dir && dirName[1]!.arg2 === 1 && dirName[3]!.fn === found.callMethod,

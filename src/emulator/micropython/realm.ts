@@ -102,6 +102,11 @@ export interface SandboxedMicroPython {
   /** The addresses of the library's copies of the function and closure types (_builtin_functions.py): still Python code to the collector. */
   builtinFunctionTypes(fun: number, closure: number): void;
   /**
+   * The address of the library's copy of execfile (_flash.py run_source), under which a run's file
+   * is compiled and run: collections run under it as under exec once the code runs (`safe`).
+   */
+  ownExecfile(address: number): void;
+  /**
    * The interpreter as it is now: its memory and the glue's tables of the JavaScript objects
    * Python holds (proxy_js_ref ..., whose ids live in that memory). `restore()` brings both back.
    * Take it with no Python running and after the memory has stopped growing (the heap capped).
@@ -334,6 +339,11 @@ const INSIDE = `"use strict";
   // The library's functions and closures carry copies of these two types, printed and looked up as
   // the firmware's built-in functions (_builtin_functions.py); called, they are the same Python code.
   let builtinFun = 0, builtinClosure = 0;
+  // The library's copy of execfile (_flash.py run_source; -1: none yet). Its lexer reads a file of the
+  // interpreter's own (no Python runs while C holds the lexer and the parse tree), then the code runs
+  // as under exec: from there to the code's frame no invoke (collector.ts checks it of execfile). The
+  // interpreter's own execfile stays a built-in that calls back: its file may be read by Python.
+  let ownExecfile = -1;
   const isFun = (object) => isType(object, gc.funType) || (builtinFun !== 0 && isType(object, builtinFun));
   const isClosure = (object) => isType(object, gc.closureType) || (builtinClosure !== 0 && isType(object, builtinClosure));
   // A with block's __exit__ called with (None, None, None) (mp_call_method_n_kw's args at \`args\`,
@@ -390,7 +400,7 @@ const INSIDE = `"use strict";
     const call = vmCall(k);
     return call != null && call.callee === gc.dir;
   };
-  // A built-in function or method (not Python code, a class, exec or dir) that calls back into the
+  // A built-in function or method (not Python code, a class, exec, the library's execfile or dir) that calls back into the
   // Python that makes the host call may hold what it has made so far in C alone: sorted()'s and
   // "".join()'s list (py/modbuiltins.c mp_builtin_sorted, py/objstr.c str_join build it from the
   // iterable), sum()'s, min()'s and max()'s running value (py/modbuiltins.c mp_builtin_sum,
@@ -400,7 +410,7 @@ const INSIDE = `"use strict";
   // methods (send, throw: asyncio runs every task so, py/objgenerator.c) hold nothing but the
   // generator, which its caller holds.
   const heldInC = (callee, self) => {
-    if (callee === gc.exec || callee === gc.dir || isType(callee, gc.typeType) || isType(self, gc.genType)) return false;
+    if (callee === gc.exec || callee === ownExecfile || callee === gc.dir || isType(callee, gc.typeType) || isType(self, gc.genType)) return false;
     if (isType(callee, gc.boundType)) callee = words[(callee >> 2) + 1];
     if (isClosure(callee)) callee = words[(callee >> 2) + 1];
     return !isFun(callee);
@@ -502,7 +512,7 @@ const INSIDE = `"use strict";
         if (k + 1 < top && frameFn[k + 1] === gc.genNext) k++; // mp_iternext's invoke of the generator
         continue;
       }
-      if (call == null || call.callee === 0 || !(call.callee === gc.exec || isPython(call.callee, call.nArgs, call.nKw))) return false;
+      if (call == null || call.callee === 0 || !(call.callee === gc.exec || call.callee === ownExecfile || isPython(call.callee, call.nArgs, call.nKw))) return false;
     }
     return true;
   };
@@ -586,6 +596,9 @@ const INSIDE = `"use strict";
     builtinFunctionTypes(fun, closure) {
       builtinFun = fun;
       builtinClosure = closure;
+    },
+    ownExecfile(address) {
+      ownExecfile = address;
     },
     saveProxies() {
       proxies = { ref: proxy_js_ref.slice(), next: proxy_js_ref_next, refMap: new Map(proxy_js_ref_map), map: new Map(proxy_js_map), existing: proxy_js_existing.slice() };
@@ -697,6 +710,7 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
       ),
     watchAttention: (request) => inside.watchAttention(request),
     builtinFunctionTypes: (fun, closure) => inside.builtinFunctionTypes(fun, closure),
+    ownExecfile: (address) => inside.ownExecfile(address),
     describe: (error) => {
       const text = inside.describe(error);
       return typeof text === "string" ? text.slice(0, 200) : "";
@@ -740,6 +754,7 @@ interface Inside {
   watchAttention(request: number): void;
   describe(error: unknown): unknown;
   builtinFunctionTypes(fun: number, closure: number): void;
+  ownExecfile(address: number): void;
   saveProxies(): void;
   restoreProxies(): void;
   module(functions: Record<string, unknown>): object;

@@ -5,7 +5,7 @@
  */
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import type { HostValue } from "../host-api.ts";
-import { bootFirmware, ConsoleInput, prepareFirmware } from "./board-repl.ts";
+import { bootFirmware, ConsoleInput, prepareFirmware, SOURCE_FILE } from "./board-repl.ts";
 import { DATA_BYTES, DATA_CALLS, LENT_BYTES, LentData, READ } from "./data-channel.ts";
 import type { HostReply, WorkerInput, WorkerOutcome } from "./protocol.ts";
 import { type Collector, findCollector } from "./collector.ts";
@@ -556,6 +556,11 @@ const bridge = {
     if (scriptStarted) throw new TypeError("invalid bridge argument");
     sandboxed.builtinFunctionTypes(checked(fun, isIndex), checked(closure, isIndex));
   },
+  /** The library's copy of execfile (_flash.py run_source), by id(): once, at start-up. */
+  ownExecfile(address: unknown): void {
+    if (scriptStarted) throw new TypeError("invalid bridge argument");
+    sandboxed.ownExecfile(checked(address, isIndex));
+  },
   /** gc.mem_free() (_gc.py): the heap's free bytes. */
   freeBytes(): number {
     return collector.freeBytes();
@@ -660,23 +665,18 @@ wasm = sandboxed.exports;
 giveMarkStack(new Int32Array(sandboxed.buffer()), wasm.malloc(MARK_STACK_BYTES)); // before any collection
 mp.FS.mkdir("/boardsim");
 // The board's heap in one block (_boardsim.setup holds it until the script runs), lowest in the
-// heap, then the script's text: the library loads above them, as on the board, where it is in ROM.
-// After each collection py/gc.c gc_alloc (v1.27.0 lines 807-823) looks for free blocks from the
-// heap's start (gc_collect_end, 542-544, sets gc_last_free_atb_index to 0; only a 1-block
-// allocation moves it on, 853-861): with the library's ≈ 55-62 KB below the board's heap, and its
-// holes taking the script's small objects, each 4 KiB bytes object walked its allocation table
-// (docs/benchmarks.md, session 17). The text lies right above the board's heap, whose free blocks
-// are at its top once the script is compiled (the compiled code at its start): freed then, it
-// joins them, as if a board's lexer had read the file from flash. Below the board's heap, its
-// hole was a free block apart (10 KB of comments: the largest free block 10 KB short).
+// heap: the library loads above it, as on the board, where it is in ROM. After each collection
+// py/gc.c gc_alloc (v1.27.0 lines 807-823) looks for free blocks from the heap's start
+// (gc_collect_end, 542-544, sets gc_last_free_atb_index to 0; only a 1-block allocation moves it
+// on, 853-861): with the library's ≈ 55-62 KB below the board's heap, and its holes taking the
+// script's small objects, each 4 KiB bytes object walked its allocation table (docs/benchmarks.md, session 17).
 mp.runPython(`_heap = bytearray(${input.heapBytes})`);
-// The file's bytes reach the compiler as they are: MicroPython's lexer (py/lexer.c, v1.23) does not
-// check UTF-8, so a Latin-1 "ü" stays the byte 0xfc in a string literal, as on the board.
-if (typeof input.source === "string") mp.globals.set("_script", input.source);
-else {
-  mp.FS.writeFile("/boardsim/.source", input.source);
-  mp.runPython(`_script = open("/boardsim/.source", "rb").read()`);
-}
+// The script's text in a file the lexer reads as it compiles (_flash.py run_source), as a board's
+// reads main.py from flash: never whole in the heap. Kept for each soft reset's run. The file's
+// bytes reach the compiler as they are: MicroPython's lexer (py/lexer.c, v1.23) does not check
+// UTF-8, so a Latin-1 "ü" stays the byte 0xfc in a string literal, as on the board.
+mp.FS.mkdir(SOURCE_FILE.slice(0, SOURCE_FILE.lastIndexOf("/")));
+mp.FS.writeFile(SOURCE_FILE, input.source);
 sandboxed.registerJsModule("_boardsim_js", bridge);
 callDepthAddress = findCallDepth();
 pythonStack = findPythonStack(() => new Int32Array(sandboxed.buffer()), depthSnapshots, depthWindowStart);
@@ -713,9 +713,8 @@ mp.FS.mkdir("/beside");
 for (const [name, source] of Object.entries(input.modules)) mp.FS.writeFile(`/beside/${name}`, source);
 mp.globals.set("_name", input.fileName);
 mp.runPython(
-  `import sys\nsys.path.insert(0, "/boardsim")\nimport _boardsim\n_boardsim.setup(_script, _name, _heap)\ndel _script, _name, _heap, _boardsim, sys`,
+  `import sys\nsys.path.insert(0, "/boardsim")\nimport _boardsim\n_boardsim.setup(_name, _heap)\ndel _name, _heap, _boardsim, sys`,
 );
-if (typeof input.source !== "string") mp.FS.unlink("/boardsim/.source");
 // No branch of the VM after the schedules (a lambda's call and a tuple: no jump), which would run
 // the entries before the probe has read and removed them.
 const scheduleProbe = "(lambda h: (h.schedule_at_branch(), h.schedule_at_branch()))(__import__('_boardsim')._host)";

@@ -1,6 +1,7 @@
 # The board's boot sequence and console, as the firmware's main.c and pyexec.c run them: the
 # flash mounted at "/", boot.py, then main.py (the REPL itself runs in the worker, board-repl.ts).
 import sys
+import _flash
 import _gc
 import _host
 
@@ -41,7 +42,7 @@ def input(prompt=None):
 
 def run_file(name, given=False, end=""):
     """pyexec_file_if_exists (shared/runtime/pyexec.c:689): runs the file in __main__'s globals if
-    it exists (`given`: the text in __main__'s _main, a --script run as main.py); an exception
+    it exists (`given`: the text in the run's file, a --script run as main.py); an exception
     prints its traceback. Returns as pyexec.c's parse_compile_execute: 1 when the file ran to its
     end or does not exist, 0 after an exception or SystemExit (pyexec.c:146-153), 0x100
     (PYEXEC_FORCED_EXIT) when machine.soft_reset() asks for a soft reset."""
@@ -51,15 +52,15 @@ def run_file(name, given=False, end=""):
     import __main__
 
     try:
-        code = _compiled(name, given)
-        if code is None:
+        if not given and not _copied(name):
             return 1
         _host.clear_stack()
-        # The compile's garbage goes now: an import in the file collects none until its module
-        # is compiled (_flash.py), where the firmware collects when an allocation fails (py/gc.c
-        # gc_alloc). An ESP8266's main.py started 5.7 KB short and could not import a 6 KB library.
+        # The copy's garbage goes now: an import in the file collects none until its module is
+        # compiled (_flash.py), where the firmware collects when an allocation fails (py/gc.c
+        # gc_alloc). An ESP8266's main.py (compiled here then) started 5.7 KB short and could not
+        # import a 6 KB library.
         _gc.collect()
-        exec(code, __main__.__dict__)
+        _flash.run_source(name, __main__.__dict__)
     except SystemExit:
         # pyexec.c:146-149: SystemExit ends the file; machine.soft_reset() makes it a soft reset.
         print(end=end * 2)
@@ -72,22 +73,16 @@ def run_file(name, given=False, end=""):
     return 1
 
 
-def _compiled(name, given):
-    # The file's text is a value of this frame only, gone from the Python stack once it has
-    # returned (python-stack.ts): on the board the lexer reads the file from flash
-    # (v1.23.0 shared/runtime/pyexec.c:685-686, 102-103; extmod/vfs_reader.c:79-94, a buffer of at most
-    # 255 bytes): the text is never in the heap.
-    if given:
-        import __main__
-
-        source = "".join(__main__.__dict__.pop("_main"))  # its pieces (board-repl.ts setMain)
-    else:
-        try:
-            with open(name) as f:
-                source = f.read()
-        except _NativeOSError:
-            return None
-    return compile(source, name, "exec")
+def _copied(name):
+    # The file as open() finds it (on the flash, or where a script mounted "/"), copied into the run's
+    # file a piece at a time (_flash.run_source: the board's lexer reads it from flash as it goes,
+    # shared/runtime/pyexec.c:685-686, 102-103); False if there is none (mp_import_stat, :695-697).
+    try:
+        f = open(name, "rb")
+    except _NativeOSError:
+        return False
+    _flash.source_from(f)
+    return True
 
 
 def run_callbacks():

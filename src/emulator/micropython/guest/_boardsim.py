@@ -1,5 +1,5 @@
 # Runs the user's script as the board's main program: the board's modules in place of the
-# interpreter's, the script compiled under its own file name, and an uncaught exception printed
+# interpreter's, the script compiled from its file under its own name, and an uncaught exception printed
 # as the board's traceback (frames of this library left out, as the firmware's C modules have none).
 import sys
 
@@ -11,11 +11,12 @@ _ballast = None
 _reserved = None
 _script = None
 _globals = None
+_run_source = None  # _flash.run_source
 
 
-def setup(source, name, heap):
-    """Before the heap is capped: the board's modules in place of the interpreter's, the script held."""
-    global _script, setup, _as_builtin, _OPTIONAL, _mark_first, _reserved, _offer_board_modules
+def setup(name, heap):
+    """Before the heap is capped: the board's modules in place of the interpreter's, the script's name kept."""
+    global _script, _run_source, setup, _as_builtin, _OPTIONAL, _mark_first, _reserved, _offer_board_modules
     # The port collects nothing inside this call unless asked (ports/webassembly/main.c gc_collect
     # only sets a flag), so without these collections the compilers' garbage piles up: start-up
     # then needed 112-116 KiB of the library's 128 KiB room (worker.ts), 72-80 KiB with them;
@@ -113,7 +114,8 @@ def setup(source, name, heap):
     _builtin_functions.hide(_dir)
     _flash.mount(_loading)
     _search_flash()  # before the heap is the board's: the script's imports need not ask the flash
-    _script = (source, name, len(heap))
+    _script = (name, len(heap))
+    _run_source = _flash.run_source
     # What only start-up reads, dropped as _import_as_firmware is: the host's lists of module names,
     # the tables the modules imported above copied. Kept: what help() and the modules a script
     # may import later (tls, esp) read. Each object still held is one more for the collector to
@@ -655,14 +657,9 @@ def _as_builtin(module, name):
     del module.__file__
 
 
-def _trim_heap(heap_bytes, source_bytes):
+def _trim_heap(heap_bytes):
     # What the library left free beyond the board's heap is held, so the script finds the board's
-    # heap free (the source text does not count: a board's lexer reads it from flash).
-    if source_bytes > heap_bytes:
-        # The source alone leaves less than the board's heap: compiling it needs more still (its
-        # parse tree and bytecode). UNVERIFIED: the board's exact point of failure; its exception.
-        raise MemoryError("memory allocation failed")
-    # The library's garbage is freed first, while the board's block is still reserved, so that its
+    # heap free. The library's garbage is freed first, while the board's block is still reserved, so that its
     # holes are held with the others. Freed by the collection that lets the reserved block go
     # (_hold), they stayed free, and the holds of what the free bytes had beyond the board's heap
     # went into the board's block instead, which lies below the library: py/gc.c gc_alloc (v1.27.0
@@ -671,7 +668,7 @@ def _trim_heap(heap_bytes, source_bytes):
     # largest 89 KB of 111 KB, so a script's bytearray(48000) twice did not fit. How much garbage
     # there was, and so whether, depended on the library's size (a class more in _flash.py).
     _gc.collect()
-    _hold_spare(_hold_all_but(heap_bytes - source_bytes))
+    _hold_spare(_hold_all_but(heap_bytes))
 
 
 def _hold_spare(held):
@@ -798,15 +795,15 @@ def _import_frozen_without_heap():
 def _prepare_firmware():
     # Before the first boot of a board with its console (board-repl.ts): the board's heap free, as before a script.
     global _script
-    _trim_heap(_script[2], 0)
+    _trim_heap(_script[1])
     _script = None
     _import_frozen_without_heap()
     _host.memory("mark")  # the board's heap: what mem_info() counts
 
 
 def _mark_board_heap():
-    # The board's heap, what mem_info() counts: the free blocks once the script's source text is
-    # freed (it lay below the held spare, where the script's first objects go after a collection).
+    # The board's heap, what mem_info() counts: the free blocks before the script is compiled, as
+    # the firmware's counts its code too.
     _gc.collect()
     _host.memory("mark")
 
@@ -818,22 +815,19 @@ def _keep_running_callbacks():
         _host.call("machineLightsleep", None)
 
 
-def _compiled_script():
-    # The script's text is a value of this frame only, gone from the Python stack once it has
-    # returned (python-stack.ts): on the board the lexer reads the file from flash
-    # (v1.23.0 shared/runtime/pyexec.c:685-686, 102-103; extmod/vfs_reader.c:79-94, a buffer of at most
-    # 255 bytes): the text is never in the heap.
+def _start_script():
+    # The board's heap free for the script; its name.
     global _script
-    source, name, heap_bytes = _script
+    name, heap_bytes = _script
     _script = None
-    _trim_heap(heap_bytes, len(source))
+    _trim_heap(heap_bytes)
     _import_frozen_without_heap()
-    return compile(source, name, "exec")
+    return name
 
 
 def run():
     try:
-        code = _compiled_script()
+        name = _start_script()
         _host.clear_stack()
         _host.untimed(_mark_board_heap)  # the simulator's work, not the script's busy time
         # Held here too: while the script calls into a library module, only C locals (which the
@@ -843,7 +837,8 @@ def run():
         import __main__
 
         _globals = __main__.__dict__
-        exec(code, _globals)
+        # Its text read from its file by the lexer as it compiles, never whole in the heap (_flash.py).
+        _run_source(name, _globals)
         _keep_running_callbacks()
         if _host.duplicate is not None:
             _host.duplicate()  # os.dupterm's streams get the script's last output

@@ -154,6 +154,71 @@ class TextIOWrapper(_File):
 
 
 _LIBRARY = "/boardsim/"
+# The text of the file a run compiles (the worker's copy of a script, a --script main.py or a
+# raw-paste's code; source_from's of a file of the board's): in the interpreter's own files, in a
+# folder of its own that no path of the board's filesystem reaches (board-repl.ts SOURCE_FILE).
+_SOURCE = "/text"
+_REACHED = (0x8000, 0, 0, 0, 0, 0, 0, 0, 0, 0)  # its stat for run_source's check: no new object
+
+
+def _own_execfile():
+    # The interpreter's execfile (py/builtinevex.c v1.27.0 192-197, a built-in function: its type,
+    # signature and C function, 3 words) copied into a heap block of its own, made for it: the
+    # worker lets collections run under this object only (realm.ts ownExecfile), whose file is
+    # always the run's (run_source), read by C alone, while the parser works.
+    import builtins
+    from _boardsim_js import ownExecfile
+
+    own = tuple(range(2))  # 4 words, one block
+    uctypes.bytearray_at(id(own), 12)[:] = uctypes.bytearray_at(id(builtins.execfile), 12)
+    ownExecfile(id(own))
+    return own
+
+
+_execfile = _own_execfile()
+del _own_execfile
+
+
+def run_source(name, globals):
+    """pyexec_file (v1.23.0 shared/runtime/pyexec.c:685-686): the run's file compiled and run in
+    `globals`, its traceback's file `name`. The firmware's lexer reads main.py from the flash as it
+    goes (pyexec.c:102-103 mp_lexer_new_from_file; py/lexer.c:891-895; extmod/vfs_reader.c
+    mp_reader_new_file, 79-108, a buffer of at most 255 bytes), so the text costs the heap nothing:
+    so does execfile here (py/builtinevex.c v1.27.0 166-167, the same reader), whose open of
+    `name` (extmod/vfs.c mp_vfs_open) the flash answers with the run's file."""
+    flash = _mounted
+    _host.pause()  # the simulator's work, not the script's busy time: until the lexer's open (Flash.open)
+    flash._source = name
+    flash._reached = False
+    try:
+        os.stat(name)  # the interpreter's: where its open of `name` goes too (mp_vfs_lookup_path)
+    except Exception:
+        pass
+    if flash._reached:
+        try:
+            return _execfile(name, globals)
+        finally:
+            flash._source = None
+            _host.resume()
+    # A filesystem the script mounted in place of the flash would be asked, and a Python one read
+    # while C holds the lexer: the text is compiled from the heap instead. UNVERIFIED: the board
+    # reads its main.py from there.
+    flash._source = None
+    _host.resume()
+    with flash._run.open(_SOURCE, "rb") as f:
+        code = compile(f.read(), name, "exec")
+    exec(code, globals)
+
+
+def source_from(f):
+    """The file `f` (open for reading, as bytes) copied into the run's file a piece at a time, then closed."""
+    piece = bytearray(1024)
+    with f, _mounted._run.open(_SOURCE, "wb") as out:
+        while True:
+            n = f.readinto(piece)
+            if not n:
+                break
+            out.write(piece if n == len(piece) else memoryview(piece)[:n])
 
 
 def mount(library_loading):
@@ -163,7 +228,7 @@ def mount(library_loading):
     function of _boardsim's: that would put all of _boardsim's objects under this one's, and the
     deepest path every collection marks grew past py/gc.c's mark stack, see _hostdata.py)."""
     global _mounted
-    flash = _mounted = Flash(vfs.VfsPosix("/boardsim"), vfs.VfsPosix("/beside"), library_loading)
+    flash = _mounted = Flash(vfs.VfsPosix("/boardsim"), vfs.VfsPosix("/beside"), vfs.VfsPosix("/script"), library_loading)
     vfs.umount("/")
     vfs.mount(flash, "/")
     os.chdir("/")
@@ -250,10 +315,14 @@ class Flash:
     # `library`: the board's modules (the firmware's built-in and frozen ones), found by import
     # under /boardsim/ while one of them loads, but not a folder of the flash.
     # `beside_script`: the other .py files of a --script's folder, read where the flash has no such file.
-    def __init__(self, library, beside_script, library_loading):
+    # `run`: the folder of the run's file (run_source), whose name only run_source's open finds.
+    def __init__(self, library, beside_script, run, library_loading):
         self._cwd = "/"
         self._library = library
         self._beside = beside_script
+        self._run = run
+        self._source = None  # the name run_source runs, until its open
+        self._reached = False
         self._library_loading = library_loading
         self._changes = 0
         # The script's neighbours, copied in at start (runtime/script.ts scriptNeighbours)
@@ -333,6 +402,9 @@ class Flash:
         _call("flashRename", self._abs(old), self._abs(new))
 
     def stat(self, path):
+        if path == self._source:
+            self._reached = True  # run_source's check (the interpreter's os.stat)
+            return _REACHED
         path = self._abs(path)
         if self._library_loading[0] > 0:
             # The library's modules import only each other and built-in ones: no host call (and
@@ -349,6 +421,13 @@ class Flash:
         return tuple(_call("flashStatvfs"))
 
     def open(self, path, mode):
+        if path == self._source:
+            # The lexer's (run_source): the run's file, in the interpreter's own files, read by C.
+            # From here on it is the script's work (the compiler's, as on the board).
+            self._source = None
+            f = self._run.open(_SOURCE, "rb")
+            _host.resume()
+            return f
         if mode == "":
             mode = "r"
         path = self._abs(path)
