@@ -5,6 +5,9 @@ import { fileURLToPath } from "node:url";
 import { onTestFinished } from "vitest";
 import { killChild, spawnChild } from "./children.ts";
 
+/** Signals a process dies of when it crashes (V8's checks abort or trap; a fault). */
+const CRASHES = new Set(["SIGSEGV", "SIGABRT", "SIGTRAP", "SIGILL", "SIGBUS", "SIGFPE"]);
+
 const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../bin/boardsim.js");
 
 export interface LogLine {
@@ -33,7 +36,14 @@ export function startCli(args: string[], entry = BIN, where: { cwd?: string; env
   const wake = () => waiters.splice(0).forEach((w) => w());
   child.stdout!.on("data", (c: Buffer) => ((out += c.toString("utf8")), wake()));
   child.stderr!.on("data", (c: Buffer) => ((err += c.toString("utf8")), wake()));
-  const exit = new Promise<number | null>((resolve) => child.on("close", (code) => (wake(), resolve(code))));
+  const exit = new Promise<number | null>((resolve) =>
+    child.on("close", (code, signal) => {
+      // A crash (not the tests' own SIGKILL): the exit code alone says null; keep what it printed.
+      if (signal !== null && CRASHES.has(signal)) console.error(`boardsim ${args.join(" ")}: ended by ${signal}\nstdout:\n${out}\nstderr:\n${err}`);
+      wake();
+      resolve(code);
+    }),
+  );
   let exited = false;
   void exit.then(() => (exited = true));
 
