@@ -88,6 +88,12 @@ def setup(name, heap):
     builtins.help = help
     builtins.dir = _dir.dir
     builtins.sum = _dir.sum
+    absent = _host.info["port"]["absent"]
+    if absent:
+        # what the board's firmware is built without (_flash took compile and execfile before)
+        _builtin_functions.absent(absent["modules"], absent["types"])
+        if not absent["pow3"]:
+            _builtin_functions.pow_of_two_arguments()
     import _boardsim_js  # while it can still be imported
 
     _mark_first()
