@@ -89,6 +89,31 @@ describe("the ESP8266 is built without what mpconfigport.h turns off", () => {
     ]);
   });
 
+  // py/objfun.c:328-354 (mp_obj_fun_bc_attr), objclosure.c:81-88, objgenerator.c:73-77, objboundmeth.c:108-130:
+  // without MICROPY_PY_FUNCTION_ATTRS those types have no attr slot; __class__ stays (py/runtime.c).
+  it.each([
+    ["esp8266", ["f.__name__ !! AttributeError: 'function' object has no attribute '__name__'", "f.__globals__ is globals() !! AttributeError: 'function' object has no attribute '__globals__'", "g.__name__ !! AttributeError: 'generator' object has no attribute '__name__'", "mk(1).__name__ !! AttributeError: 'closure' object has no attribute '__name__'", "C().m.__name__ !! AttributeError: 'bound_method' object has no attribute '__name__'"]],
+    ["esp32", ["f.__name__ -> 'f'", "f.__globals__ is globals() -> True", "g.__name__ -> 'g'", "mk(1).__name__ -> '<lambda>'", "C().m.__name__ -> 'm'"]],
+  ])("%s: a function's __name__ and __globals__", async (board, expected) => {
+    const lines = await printed(
+      board,
+      `${TRY}def f():
+    pass
+def g():
+    yield
+def mk(x):
+    return lambda: x
+class C:
+    def m(self):
+        pass
+` +
+        `for c in ("f.__name__", "f.__globals__ is globals()", "g.__name__", "mk(1).__name__", "C().m.__name__", "f.__class__"):
+    t(c)
+`,
+    );
+    expect(lines).toEqual([...expected, "f.__class__ -> <class 'function'>"]);
+  });
+
   it("esp8266: a soft reset keeps the firmware's level", async () => {
     const lines = await printed(
       "esp8266",

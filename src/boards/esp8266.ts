@@ -268,6 +268,7 @@ export const esp8266: BoardProfile = {
       // bytes' and bytearray's dicts are windows of (2140-2157)
       types: Object.fromEntries(["str", "bytes", "bytearray"].map((type) => [type, ["splitlines", "partition", "rpartition", "center"]])),
       pow3: false, // py/modbuiltins.c:366-380: NotImplementedError("3-arg pow() not supported")
+      functionAttrs: false, // py/objfun.c:328-354, 411-423; objclosure.c:81-88; objgenerator.c:73-77; objboundmeth.c:108-130
     },
     // ports/esp8266: MICROPY_SSL_AXTLS (mpconfigport.h:60, 128); axTLS has no MBEDTLS_VERSION.
     tls: { library: "axtls" },

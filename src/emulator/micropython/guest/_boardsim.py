@@ -133,6 +133,8 @@ def setup(name, heap):
     # help('modules')'s names as one str: one object, not 30-70.
     info["helpModules"] = " ".join(info["helpModules"])
     _modmicropython._qstr_base()  # the library's qstrs, which qstr_info() leaves out
+    if absent and not absent["functionAttrs"]:
+        _builtin_functions.no_function_attrs()  # last: start-up reads its functions' __globals__ (_mark_first)
     del setup, _as_builtin, _OPTIONAL, _mark_first, _offer_board_modules
 
 

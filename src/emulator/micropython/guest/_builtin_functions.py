@@ -111,7 +111,11 @@ def _of_library_class(kind):
 
 
 def _function(value):
+    for slots, attr in _function_attrs:
+        slots[_ATTR] = attr
     names = value.__globals__
+    for slots, _ in _function_attrs:
+        slots[_ATTR] = 0
     _hide(names)
     if id(names) not in _frozen_dicts:
         _as_builtin(id(value))
@@ -229,6 +233,21 @@ def absent(modules, types):
             _WORDS[at + 1] = (_WORDS[at + 1] & 7) | used << 3
             _WORDS[at + 2] = used
             _WORDS[at + 3] = start - 8 * before
+
+
+# The function types' attr slots a board without MICROPY_PY_FUNCTION_ATTRS has without them (no_function_attrs).
+_function_attrs = []
+
+
+def no_function_attrs():
+    """A function's, closure's, generator function's and bound method's attributes (__name__,
+    __globals__: py/objfun.c v1.23.0:328-354, objclosure.c:81-88, objgenerator.c:73-77,
+    objboundmeth.c:108-130) gone, as where MICROPY_PY_FUNCTION_ATTRS is off: those types have no attr
+    slot; only __class__ is left (py/runtime.c). _function still reads a library function's __globals__."""
+    for kind in _KINDS + (type([].append),):
+        slots = uctypes.bytearray_at(id(kind), _SLOTS)
+        _function_attrs.append((slots, slots[_ATTR]))
+        slots[_ATTR] = 0
 
 
 def pow_of_two_arguments():
