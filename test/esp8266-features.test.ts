@@ -66,6 +66,12 @@ describe("the ESP8266 is built without what mpconfigport.h turns off", () => {
     ]);
   });
 
+  // The uncaught error's traceback is the script's line alone, as the firmware's C pow() adds no frame.
+  it("esp8266: pow(2, 3, 5) uncaught: the firmware's traceback", async () => {
+    const lines = await printed("esp8266", "x = 2\npow(x, 3, 5)\n");
+    expect(lines.slice(0, 3)).toEqual(["Traceback (most recent call last):", '  File "main.py", line 2, in <module>', "NotImplementedError: 3-arg pow() not supported"]);
+  });
+
   // py/modmath.c:370-429 (CONSTANTS: tau, inf, nan; SPECIAL_FUNCTIONS; ISCLOSE; FACTORIAL), extmod/modrandom.c:234-249
   // (RANDOM_EXTRA_FUNCS: only getrandbits and seed), extmod/modbinascii.c:194-196 (CRC32), py/modsys.c:252-255 (PS1_PS2).
   it("esp8266: math, random, binascii and sys lack the names; the others stay", async () => {
