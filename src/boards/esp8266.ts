@@ -248,6 +248,28 @@ export const esp8266: BoardProfile = {
     modules: ["esp"],
     firmwareModules: ESP8266_MODULES,
     hashlib: ["sha256", "sha1"], // mpconfigport.h:60: SHA1 with axTLS (SHA256 py/mpconfig.h:1686's default, no MD5)
+    // ports/esp8266/mpconfigport.h v1.23.0:26-43 turn these off (the default board,
+    // boards/ESP8266_GENERIC/mpconfigboard.h, turns none back on); py/mpconfig.h's EXTRA_FEATURES
+    // level, which the ESP32 and rp2 ports keep whole, has them.
+    absent: {
+      modules: {
+        // py/modbuiltins.c: COMPLEX 617-619, NOTIMPLEMENTED 664-666, COMPILE 674-676, EXECFILE 687-689
+        builtins: ["complex", "NotImplemented", "compile", "execfile"],
+        // py/modmath.c:370-429: CONSTANTS (tau, inf, nan; e and pi stay), SPECIAL_FUNCTIONS, ISCLOSE, FACTORIAL
+        math: [
+          "tau", "inf", "nan", "expm1", "log2", "log10", "cosh", "sinh", "tanh", "acosh", "asinh", "atanh", "isclose", "factorial",
+          "erf", "erfc", "gamma", "lgamma",
+        ],
+        random: ["randrange", "randint", "choice", "random", "uniform"], // extmod/modrandom.c:234-249 (RANDOM_EXTRA_FUNCS)
+        binascii: ["crc32"], // extmod/modbinascii.c:194-196 (BINASCII_CRC32)
+        sys: ["ps1", "ps2"], // py/modsys.c:252-255 (SYS_PS1_PS2: the attributes sys delegates)
+      },
+      // py/objstr.c:2089-2110 (STR_SPLITLINES, STR_PARTITION, STR_CENTER): one table that str's,
+      // bytes' and bytearray's dicts are windows of (2140-2157)
+      types: Object.fromEntries(["str", "bytes", "bytearray"].map((type) => [type, ["splitlines", "partition", "rpartition", "center"]])),
+      pow3: false, // py/modbuiltins.c:366-380: NotImplementedError("3-arg pow() not supported")
+      functionAttrs: false, // py/objfun.c:328-354, 411-423; objclosure.c:81-88; objgenerator.c:73-77; objboundmeth.c:108-130
+    },
     // ports/esp8266: MICROPY_SSL_AXTLS (mpconfigport.h:60, 128); axTLS has no MBEDTLS_VERSION.
     tls: { library: "axtls" },
   },

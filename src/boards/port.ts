@@ -74,6 +74,19 @@ export interface PortProfile {
   memInfo: { stackLimit: number; splitHeapAuto: boolean };
   /** hashlib's constructors, in the order of its table (extmod/modhashlib.c v1.23.0:357-368): MICROPY_PY_HASHLIB_SHA256/SHA1/MD5. */
   hashlib: readonly ("sha256" | "sha1" | "md5")[];
+  /**
+   * What the port's config turns off that the interpreter's build has (its ROM level's defaults,
+   * py/mpconfig.h): the names taken out of C modules' tables (by module name; sys's ps1 and ps2
+   * too) and of built-in types' (by type name), and whether pow() takes a third argument
+   * (MICROPY_PY_BUILTINS_POW3), whether functions have attributes (MICROPY_PY_FUNCTION_ATTRS: __name__,
+   * __globals__). Absent: the port has all of them.
+   */
+  absent?: {
+    modules: Readonly<Record<string, readonly string[]>>;
+    types: Readonly<Record<string, readonly string[]>>;
+    pow3: boolean;
+    functionAttrs: boolean;
+  };
   /** The TLS library behind the `tls`/`ssl` modules (MICROPY_SSL_MBEDTLS or MICROPY_SSL_AXTLS) and tls.MBEDTLS_VERSION. */
   tls: { library: "mbedtls"; version: string } | { library: "axtls" };
 }

@@ -108,6 +108,7 @@ function portInfo(profile: BoardProfile) {
     tls: port.tls,
     sysPath: port.sysPath,
     memInfo: port.memInfo,
+    absent: port.absent ?? null,
   };
 }
 

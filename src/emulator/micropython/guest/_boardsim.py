@@ -88,6 +88,12 @@ def setup(name, heap):
     builtins.help = help
     builtins.dir = _dir.dir
     builtins.sum = _dir.sum
+    absent = _host.info["port"]["absent"]
+    if absent:
+        # what the board's firmware is built without (_flash took compile and execfile before)
+        _builtin_functions.absent(absent["modules"], absent["types"])
+        if not absent["pow3"]:
+            _builtin_functions.pow_of_two_arguments()
     import _boardsim_js  # while it can still be imported
 
     _mark_first()
@@ -127,6 +133,8 @@ def setup(name, heap):
     # help('modules')'s names as one str: one object, not 30-70.
     info["helpModules"] = " ".join(info["helpModules"])
     _modmicropython._qstr_base()  # the library's qstrs, which qstr_info() leaves out
+    if absent and not absent["functionAttrs"]:
+        _builtin_functions.no_function_attrs()  # last: start-up reads its functions' __globals__ (_mark_first)
     del setup, _as_builtin, _OPTIONAL, _mark_first, _offer_board_modules
 
 

@@ -111,7 +111,11 @@ def _of_library_class(kind):
 
 
 def _function(value):
+    for slots, attr in _function_attrs:
+        slots[_ATTR] = attr
     names = value.__globals__
+    for slots, _ in _function_attrs:
+        slots[_ATTR] = 0
     _hide(names)
     if id(names) not in _frozen_dicts:
         _as_builtin(id(value))
@@ -178,3 +182,91 @@ def _flatten(cls):
     elif bases[0] is not io.IOBase:
         return
     uctypes.bytearray_at(id(cls), _SLOTS)[_PARENT] = 0
+
+
+def absent(modules, types):
+    """The names the board's firmware is built without (PortProfile absent) taken out of the
+    interpreter's tables: `modules` by module name, `types` by built-in type name. A C table is a
+    fixed ordered map (py/obj.h mp_map_t v1.27.0: its flags and used count in one word, alloc, the
+    table) whose lookup and iteration walk its `used` entries (py/map.c mp_map_lookup): the other
+    entries move down over the names', the count drops, and the freed slots end empty (no lookup
+    cache entry then finds a name there). Tables that share one array (str's, bytes' and
+    bytearray's, py/objstr.c) are moved together. A module of the library's (sys) loses the names
+    from its dict."""
+    import builtins
+    import sys
+
+    maps = []  # [start, end, dict, names] of the fixed maps
+    for owner, names in [(sys.modules.get(name) or _c_module(name), names) for name, names in modules.items()] + [
+        (getattr(builtins, name), names) for name, names in types.items()
+    ]:
+        table = owner.__dict__
+        at = id(table) >> 2
+        if not _WORDS[at + 1] & 2:
+            for name in names:
+                table.pop(name, None)
+            continue
+        start = _WORDS[at + 3]
+        maps.append([start, start + 8 * (_WORDS[at + 1] >> 3), table, names])
+    maps.sort(key=lambda m: m[0])
+    while maps:
+        group = [maps.pop(0)]
+        while maps and maps[0][0] < max(m[1] for m in group):
+            group.append(maps.pop(0))
+        gone = set()
+        for start, _, table, names in group:
+            gone.update(start + 8 * i for i, key in enumerate(table) if key in names)
+        low = group[0][0]
+        high = max(m[1] for m in group)
+        to = low
+        for entry in range(low, high, 8):
+            if entry not in gone:
+                _WORDS[to >> 2] = _WORDS[entry >> 2]
+                _WORDS[(to >> 2) + 1] = _WORDS[(entry >> 2) + 1]
+                to += 8
+        for entry in range(to, high, 4):
+            _WORDS[entry >> 2] = 0
+        for start, end, table, _ in group:
+            at = id(table) >> 2
+            before = sum(1 for entry in gone if entry < start)
+            used = (end - start) // 8 - sum(1 for entry in gone if start <= entry < end)
+            _WORDS[at + 1] = (_WORDS[at + 1] & 7) | used << 3
+            _WORDS[at + 2] = used
+            _WORDS[at + 3] = start - 8 * before
+
+
+# The function types' attr slots a board without MICROPY_PY_FUNCTION_ATTRS has without them (no_function_attrs).
+_function_attrs = []
+
+
+def no_function_attrs():
+    """A function's, closure's, generator function's and bound method's attributes (__name__,
+    __globals__: py/objfun.c v1.23.0:328-354, objclosure.c:81-88, objgenerator.c:73-77,
+    objboundmeth.c:108-130) gone, as where MICROPY_PY_FUNCTION_ATTRS is off: those types have no attr
+    slot; only __class__ is left (py/runtime.c). _function still reads a library function's __globals__."""
+    for kind in _KINDS + (type([].append),):
+        slots = uctypes.bytearray_at(id(kind), _SLOTS)
+        _function_attrs.append((slots, slots[_ATTR]))
+        slots[_ATTR] = 0
+
+
+def pow_of_two_arguments():
+    """pow() as a port without MICROPY_PY_BUILTINS_POW3 has it (py/modbuiltins.c v1.23.0:366-380):
+    the same arguments checked (2 or 3, no keywords), a third refused."""
+    import builtins
+
+    native = builtins.pow
+
+    def pow(*args, **kwargs):
+        if len(args) == 3 and not kwargs:
+            raise NotImplementedError("3-arg pow() not supported")
+        return native(*args, **kwargs)
+
+    _as_builtin(id(pow))
+    builtins.pow = pow
+
+
+def _c_module(name):
+    # The interpreter's C module: where it freezes a .py half of it (binascii), the C one is its u-name's.
+    module = __import__(name)
+    return __import__("u" + name) if "__file__" in module.__dict__ else module

@@ -179,7 +179,7 @@ _execfile = _own_execfile()
 del _own_execfile
 
 
-def run_source(name, globals):
+def run_source(name, globals, compile=compile):  # compile: taken before a board without it loses it (PortProfile absent)
     """pyexec_file (v1.23.0 shared/runtime/pyexec.c:685-686): the run's file compiled and run in
     `globals`, its traceback's file `name`. The firmware's lexer reads main.py from the flash as it
     goes (pyexec.c:102-103 mp_lexer_new_from_file; py/lexer.c:891-895; extmod/vfs_reader.c
