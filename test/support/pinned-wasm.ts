@@ -7,8 +7,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { expect } from "vitest";
 import { loadSandboxedMicroPython, type SandboxedMicroPython } from "../../src/emulator/micropython/realm.ts";
-import { codeSection } from "../../src/emulator/micropython/wasm-code.ts";
-import { uleb } from "../../src/emulator/wasm-reader.ts";
+import { functionBodies as bodiesOf } from "../../src/emulator/micropython/wasm-code.ts";
 
 /** A new copy of the file's bytes. */
 export const pinnedWasm = () => new Uint8Array(readFileSync(createRequire(import.meta.url).resolve("@micropython/micropython-webassembly-pyscript/micropython.wasm")));
@@ -20,14 +19,7 @@ export const { validate, compile } = (
 
 /** Each function's body (locals and code), in the code section's order. */
 export function functionBodies(module: Uint8Array): Buffer[] {
-  const code = codeSection(module);
-  const found: Buffer[] = [];
-  for (let { value: count, next: at } = uleb(module, code.start); count > 0; count--) {
-    const { value: size, next: start } = uleb(module, at);
-    found.push(Buffer.from(module.subarray(start, start + size)));
-    at = start + size;
-  }
-  return found;
+  return bodiesOf(module).map(({ start, end }) => Buffer.from(module.subarray(start, end)));
 }
 
 /** An interpreter compiled from `bytes` with a 64 KiB heap that may grow, no host hooks, its output to `out`. */

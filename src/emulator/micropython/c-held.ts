@@ -34,7 +34,7 @@
  */
 import { createHash } from "node:crypto";
 import { slebBytes, uleb, ulebBytes } from "../wasm-reader.ts";
-import { type CodeEdit, codeSection, importedFunctions, withCodeInserted } from "./wasm-code.ts";
+import { type CodeEdit, functionBodies, importedFunctions, withCodeInserted } from "./wasm-code.ts";
 
 /** A record's first word: odd, so no object's address; then the count of words that follow. */
 export const RECORD_MAGIC = 0x484c4443;
@@ -90,19 +90,6 @@ const GLOBAL_GET = 0x23, GLOBAL_SET = 0x24, LOCAL_GET = 0x20, I32_LOAD = 0x28, I
 const CALL = 0x10, CALL_INDIRECT = 0x11, I32 = 0x7f;
 /** The C stack pointer: the build's global 0 (emscripten's __stack_pointer, unnamed). */
 const SP = 0;
-
-/** The index of each function's body and where it starts (after its size), from the code section. */
-function bodies(wasm: Uint8Array): { start: number; end: number }[] {
-  const code = codeSection(wasm);
-  const { value: count, next } = uleb(wasm, code.start);
-  const found: { start: number; end: number }[] = [];
-  for (let at = next, i = 0; i < count; i++) {
-    const { value: size, next: start } = uleb(wasm, at);
-    found.push({ start, end: start + size });
-    at = start + size;
-  }
-  return found;
-}
 
 /**
  * The call instructions in a body's code (from `at`, after the locals, to `end`): where each
@@ -176,7 +163,7 @@ function around(held: readonly Held[]): { before: number[]; after: number[] } {
 
 /** The wasm with the records above around the recorded functions' calls; `wasm` is left as it is. */
 export function withCHeldRecords(wasm: Uint8Array): Uint8Array {
-  const all = bodies(wasm);
+  const all = functionBodies(wasm);
   const imported = importedFunctions(wasm);
   const edits: CodeEdit[] = [];
   for (const fn of RECORDED) {

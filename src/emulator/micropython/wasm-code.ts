@@ -31,16 +31,23 @@ export function codeSection(wasm: Uint8Array): { header: number; start: number; 
   return code;
 }
 
+/** Each function's body, in the code section's order: where it starts (its locals, after its size) and ends. */
+export function functionBodies(wasm: Uint8Array): { start: number; end: number }[] {
+  const code = codeSection(wasm);
+  const { value: count, next } = uleb(wasm, code.start);
+  const found: { start: number; end: number }[] = [];
+  for (let at = next, i = 0; i < count; i++) {
+    const { value: size, next: start } = uleb(wasm, at);
+    found.push({ start, end: start + size });
+    at = start + size;
+  }
+  return found;
+}
+
 /** The index (as `call` names it: imported functions first) of the function whose body starts at `at`, if one does. */
 export function functionAt(wasm: Uint8Array, at: number): number | undefined {
-  const { start } = codeSection(wasm);
-  let body = uleb(wasm, start).next;
-  for (let index = importedFunctions(wasm); body < at; index++) {
-    const { value: size, next } = uleb(wasm, body);
-    if (next === at) return index;
-    body = next + size;
-  }
-  return undefined;
+  const index = functionBodies(wasm).findIndex((body) => body.start === at);
+  return index === -1 ? undefined : importedFunctions(wasm) + index;
 }
 
 /** How many of the module's imports are functions. */
