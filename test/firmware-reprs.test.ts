@@ -72,6 +72,36 @@ describe("what the firmware's types lack", () => {
   });
 });
 
+describe("a missing attribute's message", () => {
+  // py/runtime.c:1229-1241 (mp_load_method): above MICROPY_ERROR_REPORTING_TERSE (rp2 DETAILED,
+  // py/mpconfig.h:792-794; ESP32 and ESP8266 NORMAL, ports/esp32/mpconfigport.h:66,
+  // ports/esp8266/boards/ESP8266_GENERIC/mpconfigboard.h:10) a type's is "type object '%q' …", every
+  // other object's, a module's too, "'%s' object has no attribute '%q'". Was, for a module, v1.27's
+  // "module 'random' has no attribute 'foo'" (module-attribute-error.ts).
+  it.each(["pico_w", "esp32", "esp8266", "mpython"])("%s: a module's is \"'module' object has no attribute\", uncaught too", async (board) => {
+    lab = new Lab({ timing: "fast" });
+    const source = `import random, machine, time
+for f in (lambda: random.foo, lambda: getattr(machine, "foo"), lambda: time.foo(), lambda: int.foo, lambda: machine.Pin.foo, lambda: (1).foo):
+    try:
+        f()
+    except AttributeError as e:
+        print(repr(e), "|", e)
+random.foo
+`;
+    const b = await lab.addBoard({ name: "b", board, fileName: "main.py", source });
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual([
+      ...["foo", "foo", "foo"].map((name) => `AttributeError("'module' object has no attribute '${name}'",) | 'module' object has no attribute '${name}'`),
+      `AttributeError("type object 'int' has no attribute 'foo'",) | type object 'int' has no attribute 'foo'`,
+      `AttributeError("type object 'Pin' has no attribute 'foo'",) | type object 'Pin' has no attribute 'foo'`,
+      `AttributeError("'int' object has no attribute 'foo'",) | 'int' object has no attribute 'foo'`,
+      "Traceback (most recent call last):",
+      '  File "main.py", line 7, in <module>',
+      "AttributeError: 'module' object has no attribute 'foo'",
+    ]);
+  });
+});
+
 describe("reprs and type names", () => {
   it.each(["pico_w", "esp32", "esp8266"])("%s: sys.stdin, stdout, stderr and their buffers are <io.FileIO n>", async (board) => {
     const lines = await printed(board, `import sys\nprint(sys.stdin, sys.stdout, sys.stderr, type(sys.stdin), type(sys.stderr))\nprint(sys.stdin.buffer, sys.stdout.buffer)\n`);

@@ -36,9 +36,8 @@
  * Python __hash__ runs while C alone holds it). enumerate's iternext needs none: across its one call
  * that runs Python it holds only itself, which its caller holds (py/objenumerate.c 78-88).
  */
-import { createHash } from "node:crypto";
 import { slebBytes, uleb, ulebBytes } from "../wasm-reader.ts";
-import { type CodeEdit, functionBodies, importedFunctions, withCodeInserted } from "./wasm-code.ts";
+import { type CodeEdit, functionBodies, importedFunctions, type PinnedFunction, pinnedBody, withCodeInserted } from "./wasm-code.ts";
 
 /** A record's first word: odd, so no object's address; then the count of words that follow. */
 export const RECORD_MAGIC = 0x484c4443;
@@ -48,12 +47,7 @@ const RECORD_MAX = 16;
 /** A value a record holds: a local's, or the word at a local's value + offset (a C variable whose address the function takes, in its frame). */
 type Held = { local: number } | { local: number; offset: number };
 
-interface Recorded {
-  /** The function as py/*.c names it. */
-  name: string;
-  index: number;
-  /** SHA-256 of its body (locals and code) in the pinned build, hex. */
-  sha256: string;
+interface Recorded extends PinnedFunction {
   /** Its parameters (all i32 here): the first locals. */
   params: number;
   /** The values recorded: every i32 local unless given. */
@@ -189,11 +183,7 @@ export function withCHeldRecords(wasm: Uint8Array): Uint8Array {
   const imported = importedFunctions(wasm);
   const edits: CodeEdit[] = [];
   for (const fn of RECORDED) {
-    const body = all[fn.index - imported];
-    const hash = body && createHash("sha256").update(wasm.subarray(body.start, body.end)).digest("hex");
-    if (!body || hash !== fn.sha256) {
-      throw new Error(`micropython.wasm: ${fn.name} is not function ${fn.index} as the pinned interpreter (1.27.0) compiled it`);
-    }
+    const body = pinnedBody(wasm, fn, all, imported);
     const { count, code } = localsOf(wasm, body.start);
     const held = fn.held ?? Array.from({ length: fn.params + count }, (_, local) => ({ local }));
     if (held.length > RECORD_MAX) throw new Error(`micropython.wasm: ${fn.name} has more locals than a record holds`);

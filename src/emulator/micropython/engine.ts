@@ -14,6 +14,7 @@ import { withDictlessInstances } from "./instance-dict.ts";
 import { withGcMarkStack } from "./gc-mark-stack.ts";
 import { withGcSweepSkip } from "./gc-sweep-skip.ts";
 import { withLazyStrHash } from "./lazy-str-hash.ts";
+import { withModuleAttributeError } from "./module-attribute-error.ts";
 import { withSharedMemory } from "./shared-memory.ts";
 import { sharedCollectionCounts } from "./mark-stack.ts";
 import type { BoardBoot, HostReply, HostRequest, WorkerInput } from "./protocol.ts";
@@ -42,9 +43,10 @@ const WORKER_YOUNG_MB = 6;
 let wasmFile: Promise<Uint8Array> | undefined;
 const wasm = new Map<number, Promise<WebAssembly.Module>>();
 /** The interpreter's load-time patches after c-held.ts's (first: it finds its functions by their bodies' hashes) and float-precision.ts's, in the order applied (each finds its code as the ones before left it). */
-const PATCHES = [withLazyStrHash, withDictlessInstances, withGcAllocSkip, withGcAllocTails, withGcSweepSkip, withGcMarkStack, withSharedMemory];
+const PATCHES = [withModuleAttributeError, withLazyStrHash, withDictlessInstances, withGcAllocSkip, withGcAllocTails, withGcSweepSkip, withGcMarkStack, withSharedMemory];
 /**
- * MicroPython's WebAssembly printing floats with `floatDigits` digits (float-precision.ts), hashing
+ * MicroPython's WebAssembly printing floats with `floatDigits` digits (float-precision.ts), a
+ * module's missing attribute with v1.23's message (module-attribute-error.ts), hashing
  * new str and bytes objects when needed (lazy-str-hash.ts), answering `__dict__` of the library's
  * objects as C objects do (instance-dict.ts), finding free blocks past full stretches of the heap
  * 32 blocks at a time (gc-alloc-skip.ts), marking a new object's tail blocks a table byte at a time

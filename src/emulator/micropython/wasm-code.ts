@@ -2,8 +2,9 @@
  * Reading a WebAssembly module's code where it lies, for the patches applied to MicroPython's
  * build before it is compiled (float-precision.ts, lazy-str-hash.ts, gc-alloc-skip.ts,
  * gc-alloc-tails.ts): the code section, the index of the function whose body starts at an offset,
- * and code inserted into bodies.
+ * a pinned function's body found by its hash, and code inserted into bodies.
  */
+import { createHash } from "node:crypto";
 import { KIND_FUNCTION, uleb, ulebBytes, WasmReader } from "../wasm-reader.ts";
 
 /** Whether `pattern` lies in `bytes` at `at`. */
@@ -125,4 +126,23 @@ export function withCodeInserted(wasm: Uint8Array, insertions: readonly CodeEdit
   let at = code.header;
   for (const piece of [header, ...pieces, wasm.subarray(code.end)]) (patched.set(piece, at), (at += piece.length));
   return patched;
+}
+
+/** A function of the pinned build (1.27.0 pyscript): its name as py/*.c has it, its index as `call` names it (imported functions first), the SHA-256 of its body (locals and code), hex. */
+export interface PinnedFunction {
+  name: string;
+  index: number;
+  sha256: string;
+}
+
+/**
+ * Where `fn`'s body (its locals, after its size) starts and ends in `wasm`: it must be the body the
+ * pinned build compiled, else the error names it (another build fails rather than run with code in
+ * the wrong place). `bodies` and `imported`: the module's, when the caller has them.
+ */
+export function pinnedBody(wasm: Uint8Array, fn: PinnedFunction, bodies = functionBodies(wasm), imported = importedFunctions(wasm)): { start: number; end: number } {
+  const body = bodies[fn.index - imported];
+  const hash = body && createHash("sha256").update(wasm.subarray(body.start, body.end)).digest("hex");
+  if (!body || hash !== fn.sha256) throw new Error(`micropython.wasm: ${fn.name} is not function ${fn.index} as the pinned interpreter (1.27.0) compiled it`);
+  return body;
 }
