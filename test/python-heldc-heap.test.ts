@@ -121,7 +121,8 @@ print(len(list(g(800))))
  * heap (≈ 60 KB, 37 KB free), under a for loop and under the built-ins above (sum() is the library's
  * loop over them, _dir.py), nested; map's and filter's Python function making garbage itself,
  * filter's mp_obj_is_true running an item's __bool__ and its function's result's (while C alone holds
- * the item: py/objfilter.c v1.27.0 52-57), and a host call at each step of the generator. Each raised
+ * the item: py/objfilter.c v1.27.0 52-57), a host call at each step of the generator, and a class's
+ * iterator (its __next__ called by mp_iternext, py/runtime.c 1392-1398). Each raised
  * MemoryError before (no collection ran under them: realm.ts), where the board's gc_alloc collects.
  * Every item is checked: a collection that freed zip's tuple, map's argument block or filter's item
  * shows as a wrong item, another object's attribute error or a crash.
@@ -155,6 +156,20 @@ class B:
 def objs(n):
     for i in range(n):
         yield B(i)
+class It:
+    def __init__(self, n):
+        self.i = 0
+        self.n = n
+    def __iter__(self):
+        return self
+    def __next__(self):
+        i = self.i
+        if i >= self.n:
+            raise StopIteration
+        self.i = i + 1
+        for j in range(10):
+            junk = [str(i) * 50 for _ in range(30)]
+        return i * 7 % 1000
 def loop(it):
     out = []
     for x in it:
@@ -182,6 +197,8 @@ for _ in range(2):
     check("filter __bool__", lambda: [b.v for b in filter(None, objs(N))], [i for i in range(N) if i % 3])
     check("filter __bool__ of its result", lambda: [b.v for b in filter(lambda b: B(b.v + 1), objs(N))], [i for i in range(N) if (i + 1) % 3])
     check("zip host calls", lambda: loop(zip(ticking(N), ticking(N))), list(zip(w, w)))
+    check("zip class iterator", lambda: loop(zip(It(N), huge(N))), list(zip(w, w)))
+    check("list enumerate class iterator", lambda: list(enumerate(It(N))), list(enumerate(w)))
     check("nested", lambda: loop(zip(map(slow, huge(N)), filter(None, enumerate(huge(N))))), list(zip([x + 1 for x in w], enumerate(w))))
     gc.collect()
     before = before or gc.mem_free()
@@ -223,7 +240,8 @@ describe("C built-ins over a generator collect as the board does (c-held.ts)", (
   it("ESP8266: zip, map, filter and enumerate over generators of ≈ 60 KB of garbage an item, in a for loop, under list/dict/sorted/max/join/sum and nested, keep every item; the heap after the second round as after the first", async () => {
     const { output, outcome } = await runScript(ITERATORS, "esp8266", "main.py");
     const names = ["for zip", "for map", "for enumerate", "for filter", "list zip", "list map", "list enumerate", "list filter", "sum map", "dict zip", "join map"]
-      .concat(["sorted zip", "max enumerate key", "map of Python", "filter of Python", "filter __bool__", "filter __bool__ of its result", "zip host calls", "nested"]);
+      .concat(["sorted zip", "max enumerate key", "map of Python", "filter of Python", "filter __bool__", "filter __bool__ of its result", "zip host calls"])
+      .concat(["zip class iterator", "list enumerate class iterator", "nested"]);
     expect(output.trimEnd().split("\n")).toEqual([...names, ...names].map((name) => `${name} ok`).concat("heap as after the first round True"));
     expect(outcome).toEqual({ kind: "finished" });
   });

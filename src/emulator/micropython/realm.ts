@@ -488,7 +488,7 @@ const INSIDE = `"use strict";
   // Python but map's function (py/objmap.c 63) and filter's and mp_obj_is_true's (an instance's
   // __bool__ or __len__, py/objfilter.c 52-56): what they hold meanwhile is recorded on the C stack
   // (c-held.ts; enumerate holds only itself, its caller's). Python that runs right under one of them
-  // (no such invoke above) is let through only if that is the function's, of Python code (\`isPython\`,
+  // (no such call above) is let through only if that is the function's, of Python code (\`isPython\`,
   // as the VM's calls), or filter's with no function: a function of C may call back holding more.
   // The last frame of the chain (k or above); -1 if it may not collect.
   const iterating = function (it, k, top) {
@@ -512,11 +512,22 @@ const INSIDE = `"use strict";
         direct = words[at + 1] === gc.none || isPython(words[at + 1], 1, 0);
       }
       if (k + 1 >= top) return direct ? k : -1;
+      const reads = (object) => {
+        for (let i = 0; i < n && i < 256 && first + i < words.length; i++) if (words[first + i] === object) return true;
+        return false;
+      };
+      // The frame above is mp_iternext's: the invoke of one of its iterators' iternext, which must be
+      // of a kind above (another's may hold more); or its call of a class instance's __next__
+      // (py/runtime.c v1.27.0 1392-1398: mp_call_method_n_kw(0, 0, dest), whose invoke in the build is
+      // mp_call_function_n_kw(dest[0], 1, 0, dest + 1), 725-729: the instance its one argument, which
+      // the iterator holds), a call the caller checks as the VM's. Else Python right under it.
+      if (frameFn[k + 1] === gc.callN && frameArg2[k + 1] === 1 && frameArg3[k + 1] === 0) {
+        const self = words[frameArg4[k + 1] >> 2];
+        if (isInstance(self) && reads(self)) return k;
+      }
       const inner = frameArg1[k + 1];
-      if (iternextOf(inner) !== frameFn[k + 1]) return direct ? k : -1;
-      let found = false;
-      for (let i = 0; i < n && i < 256 && first + i < words.length; i++) if (words[first + i] === inner) found = true;
-      if (!found) return -1;
+      if (!reads(inner)) return direct && iternextOf(inner) !== frameFn[k + 1] ? k : -1;
+      if (iternextOf(inner) !== frameFn[k + 1]) return -1;
       it = inner;
       k++;
     }
