@@ -3,7 +3,18 @@ import { compile, freshInterpreter, functionBodies, pinnedWasm, validate } from 
 import { callsIn, RECORD_MAGIC, recordedWords, withCHeldRecords } from "./c-held.ts";
 
 /** The recorded functions' indexes in the code section (the build imports 60 functions). */
-const RECORDED = [644, 826, 707, 540, 541, 928, 649, 939].map((index) => index - 60);
+const RECORDED = [644, 826, 707, 540, 541, 928, 649, 939, 862, 669, 588].map((index) => index - 60);
+
+/** How many times `pattern` occurs in `body`. */
+function count(body: Buffer, pattern: readonly number[]): number {
+  let n = 0;
+  for (let at = body.indexOf(Buffer.from(pattern)); at !== -1; at = body.indexOf(Buffer.from(pattern), at + 1)) n++;
+  return n;
+}
+/** The code that pushes a record of `n` words (i32.const RECORD_MAGIC's bytes as in the test above), `size` bytes below the stack pointer. */
+const push = (size: number, n: number) => [0x23, 0, 0x41, size, 0x6b, 0x24, 0, 0x23, 0, 0x41, 0xc3, 0x88, 0xb1, 0xc2, 0x04, 0x36, 2, 0, 0x23, 0, 0x41, n, 0x36, 2, 4];
+/** The code that clears and pops one. */
+const pop = (size: number) => [0x23, 0, 0x41, 0, 0x36, 2, 0, 0x23, 0, 0x41, size, 0x6a, 0x24, 0];
 
 describe("withCHeldRecords on the pinned interpreter (1.27.0)", () => {
   const original = pinnedWasm();
@@ -36,6 +47,26 @@ describe("withCHeldRecords on the pinned interpreter (1.27.0)", () => {
     expect(count).toBe(1);
   });
 
+  it("records zip's, map's and filter's locals around the calls that run Python, not around their allocations", () => {
+    const bodies = functionBodies(patched);
+    const originals = functionBodies(original);
+    // zip_iternext (py/objzip.c): 7 words (self and 6 locals, its tuple among them) around mp_iternext only, not mp_obj_new_tuple (824) or mp_obj_tuple_del (829)
+    const zip = bodies[862 - 60]!;
+    expect(callsIn(zip, 3, zip.length).map((c) => c.callee)).toEqual([824, 392, 829]);
+    expect([count(zip, push(48, 7)), count(zip, pop(48))]).toEqual([1, 1]);
+    // map_iternext (py/objmap.c): 6 words (its argument block, local 1) around mp_iternext and mp_call_function_n_kw, not m_malloc (67) or m_free (73)
+    const map = bodies[669 - 60]!;
+    expect(callsIn(map, 3, map.length).map((c) => c.callee)).toEqual([67, 392, 397, 73]);
+    expect([count(map, push(32, 6)), count(map, pop(32))]).toEqual([2, 2]);
+    // filter_iternext (py/objfilter.c): its 5 locals and the item at frame (local 1) + 12, around mp_iternext, mp_call_function_n_kw and mp_obj_is_true
+    const filter = bodies[588 - 60]!;
+    expect(callsIn(filter, 3, filter.length).map((c) => c.callee)).toEqual([392, 397, 464]);
+    expect([count(filter, push(32, 6)), count(filter, pop(32))]).toEqual([3, 3]);
+    expect(count(filter, [0x23, 0, 0x20, 1, 0x28, 2, 12, 0x36, 2, 28])).toBe(3); // [sp + 28] = [local 1 + 12]
+    // enumerate_iternext (py/objenumerate.c) and mp_builtin_sum are left as they are
+    expect(bodies[571 - 60]!.equals(originals[571 - 60]!)).toBe(true);
+  });
+
   it("refuses another build", () => {
     const other = pinnedWasm();
     const body = functionBodies(other)[644 - 60]!;
@@ -51,6 +82,12 @@ describe("withCHeldRecords on the pinned interpreter (1.27.0)", () => {
 print(list(g(9)), tuple(g(5)), sorted(set(g(12))), sorted(frozenset(g(3))), dict((x, x) for x in g(3)))
 print(min(g(50)), max(g(50), key=lambda x: -x), sorted(g(9), key=lambda x: -x), sorted(g(6), reverse=True))
 print(",".join(str(x) for x in g(6)), any(x > 90 for x in g(50)), all(x < 90 for x in g(50)))
+print(list(zip(g(4), "abc", g(9))), list(zip()), [x for x in map(lambda a, b: a - b, g(5), g(6))], list(filter(None, g(9))))
+print(list(filter(lambda x: x > 30, g(9))), list(enumerate(g(4), 2)), sum(map(abs, g(9))), dict(zip(map(str, g(3)), g(3))))
+try:
+    list(map(lambda x: 1 // 0, g(3)))
+except ZeroDivisionError:
+    print("ZeroDivisionError")
 try:
     dict(x for x in g(3))
 except TypeError as e:
@@ -73,6 +110,8 @@ except ValueError as e:
     expect(outputs[0]).toContain("[0, 7, 14, 21, 28, 35, 42, 49, 56]");
     expect(outputs[0]).toContain("TypeError");
     expect(outputs[0]).toContain("ValueError");
+    expect(outputs[0]).toContain("[(0, 'a', 0), (7, 'b', 7), (14, 'c', 14)] [] [0, 0, 0, 0, 0] [7, 14, 21, 28, 35, 42, 49, 56]");
+    expect(outputs[0]).toContain("ZeroDivisionError");
   });
 
   it("compiles", async () => {

@@ -1,7 +1,8 @@
 /**
  * What C built-ins that call back into Python hold in WebAssembly locals, written where the worker
  * finds it at a collection: list(), tuple(), set(), dict(), sorted(), min(), max() and "".join()
- * over a generator (realm.ts `recorded` says which calls may collect so).
+ * over a generator, and the iterators zip(), map() and filter() (realm.ts `recorded` and `iterating`
+ * say which calls may collect so).
  *
  * The port's collector cannot scan WebAssembly locals (collector.ts), so a collection while such a
  * built-in runs its generator's Python would free what it has made so far: list(g)'s list
@@ -10,7 +11,9 @@
  * holds while it reads the value (py/objdict.c 114-128, dict_update 379-420), min()'s and max()'s
  * best item and key (py/modbuiltins.c 248-289), sorted()'s list and its sort's pivot key
  * (py/modbuiltins.c 528-535, py/objlist.c mp_quicksort 290-320); "".join(g) builds its list with
- * list(g) (py/objstr.c 522). Until this patch no collection ran under them, so the garbage the
+ * list(g) (py/objstr.c 522). zip's, map's and filter's iternext hold the tuple being built, the
+ * argument block and the item (py/objzip.c 56-65, py/objmap.c 53-63, py/objfilter.c 49-58), under a
+ * for loop or one of those built-ins. Until this patch no collection ran under them, so the garbage the
  * generator made filled the heap (MemoryError) where the board's gc_alloc collects (py/gc.c v1.27.0
  * 829-843) and its collector scans the C stack (ports/esp8266/gccollect.c).
  *
@@ -29,8 +32,9 @@
  *
  * Not recorded (realm.ts refuses collections under them as before): mp_obj_list_make_new's list
  * before it calls list_extend_from_iter and str_join's list after it (no Python runs there, and a
- * failed allocation never collects here), zip's and map's iternext (py/objzip.c, py/objmap.c), and
- * mp_map_rehash's old table (py/map.c 131-160: an item's Python __hash__ runs while C alone holds it).
+ * failed allocation never collects here), and mp_map_rehash's old table (py/map.c 131-160: an item's
+ * Python __hash__ runs while C alone holds it). enumerate's iternext needs none: across its one call
+ * that runs Python it holds only itself, which its caller holds (py/objenumerate.c 78-88).
  */
 import { slebBytes, uleb, ulebBytes } from "../wasm-reader.ts";
 import { type CodeEdit, functionBodies, importedFunctions, type PinnedFunction, pinnedBody, withCodeInserted } from "./wasm-code.ts";
@@ -53,13 +57,14 @@ interface Recorded extends PinnedFunction {
 }
 
 /**
- * The calls under which Python runs that realm.ts lets collect (`recorded`): mp_iternext (py/runtime.c:
- * the generator), mp_call_function_1 (a key), mp_binary_op (an item's __lt__), dict_update and
- * mp_obj_list_sort from their callers. Other calls run no Python (mp_obj_list_append, m_renew), or
+ * The calls under which Python runs that realm.ts lets collect (`recorded`, `iterating`): mp_iternext
+ * (py/runtime.c: the generator, or an iterator below), mp_call_function_1 (a key), mp_call_function_n_kw
+ * (map's and filter's function), mp_binary_op (an item's __lt__), mp_obj_is_true (an item's __bool__),
+ * dict_update and mp_obj_list_sort from their callers. Other calls run no Python (mp_obj_list_append, m_renew), or
  * Python that realm.ts does not let collect (an item's __hash__ in mp_obj_set_store, an __iter__ in
  * mp_getiter): no record around them.
  */
-const MP_ITERNEXT = 392, CALL_1 = 399, BINARY_OP = 390, DICT_UPDATE = 541, LIST_SORT = 648;
+const MP_ITERNEXT = 392, CALL_1 = 399, CALL_N = 397, BINARY_OP = 390, IS_TRUE = 464, DICT_UPDATE = 541, LIST_SORT = 648;
 
 /**
  * The pinned build's functions (1.27.0 pyscript), indexes as `call` names them. The functions
@@ -78,6 +83,23 @@ const RECORDED: readonly Recorded[] = [
   { name: "mp_quicksort", index: 649, sha256: "41fcb6ca112a5accb0654697484b8b95a861f1d8651cc0881f881a0b227a67f9", params: 4, calls: [CALL_1, BINARY_OP] },
   // sorted's list lives in its frame (&self goes to mp_obj_list_sort): the word at frame + 12, around that call
   { name: "mp_builtin_sorted", index: 939, sha256: "4000a2960700c8b13788915090dbb6e480e57538ae0ad7d3ca489e9f0ee9b388", params: 3, held: [{ local: 3, offset: 12 }], calls: [LIST_SORT] },
+  // The iterators of a for loop or of the built-ins above (realm.ts `iterating`): zip's tuple (local
+  // 3) while it reads an item (py/objzip.c 56-65), map's argument block (local 1) while it reads the
+  // items and calls its function (py/objmap.c 53-63), filter's item (`next`, whose address it
+  // passes: the word at frame + 12) while its function and mp_obj_is_true (an instance's __bool__)
+  // run (py/objfilter.c 49-58). enumerate_iternext (571) holds only itself across its mp_iternext
+  // (py/objenumerate.c 80-86: the item after, into a tuple made without running Python), which its
+  // caller holds: no record.
+  { name: "zip_iternext", index: 862, sha256: "56f0f845145d9ac16f422d2b6eda951ea830bbe0325707ee5addfb9b49fbfb48", params: 1, calls: [MP_ITERNEXT] },
+  { name: "map_iternext", index: 669, sha256: "73e23639644f07bf3a8e5e3bfee4e46385b9be4a72cc3bbe29bdde1e78ea8d04", params: 1, calls: [MP_ITERNEXT, CALL_N] },
+  {
+    name: "filter_iternext",
+    index: 588,
+    sha256: "49e1b77db6e4a650576f9ed11d2cacab29d85e2cb14a213c329e6a2857927183",
+    params: 1,
+    held: [{ local: 0 }, { local: 1 }, { local: 2 }, { local: 3 }, { local: 4 }, { local: 1, offset: 12 }],
+    calls: [MP_ITERNEXT, CALL_N, IS_TRUE],
+  },
 ];
 
 const GLOBAL_GET = 0x23, GLOBAL_SET = 0x24, LOCAL_GET = 0x20, I32_LOAD = 0x28, I32_STORE = 0x36, I32_CONST = 0x41, I32_ADD = 0x6a, I32_SUB = 0x6b;

@@ -14,12 +14,14 @@
  * (realm.ts `safe`): the C functions between them (mp_call_function_n_kw → fun_bc_call →
  * mp_execute_bytecode, through bound_meth_call or a small closure_call; mp_iternext →
  * mp_obj_gen_resume; exec's code_execute) hold no object only they refer to, where a C builtin
- * calling back into Python may (list(map(...)), a class's make_new with its argument block,
+ * calling back into Python may (bytes(map(...)), a class's make_new with its argument block,
  * f(*args)). There the collection waits for the next safe point or host call. list(), tuple(),
  * set(), dict(), min(), max(), sorted(), any(), all() and "".join() over a generator record what
- * they hold on the C stack (c-held.ts) and collect (realm.ts `recorded`). dir(obj) is one more: between two names its C loop holds only its list,
- * which is pinned (realm.ts `counted`, pinned-args.ts); the Python it calls for each name (a
- * module's __getattr__) may have no branch, and so the heap filled inside it.
+ * they hold on the C stack (c-held.ts) and collect (realm.ts `recorded`), as do zip(), map(),
+ * filter() and enumerate() over generators, in a for loop or under those built-ins (realm.ts
+ * `iterating`). dir(obj) is one more: between two names its C loop holds only its list, which is
+ * pinned (realm.ts `counted`, pinned-args.ts); the Python it calls for each name (a module's
+ * __getattr__) may have no branch, and so the heap filled inside it.
  *
  * The port's fixed threshold (16 KiB, ports/webassembly/main.c mp_js_init) is replaced by half the
  * heap left free after each collection (in runs of 16 blocks or more, THRESHOLD_RUN), so that
@@ -233,7 +235,7 @@ export function findCollector(env: Env): Collector {
       "def __getattr__(n):\n    _p.stack(id(__main__), id(n), id(dir), id(_L), id('__class__'))\n    raise KeyError",
       "try:\n    dir(__main__)\nexcept KeyError:\n    pass",
       `execfile(${JSON.stringify(EXECFILE_PROBE)}, {'_p': _p})`,
-      "def _h():\n    _p.stack(id(tuple), id(set), id(frozenset), id(dict), id(min), id(max), id(sorted), id(any), id(all), id(''.join), id('key'))\n    yield",
+      "def _h():\n    _p.stack(id(tuple), id(set), id(frozenset), id(dict), id(min), id(max), id(sorted), id(any), id(all), id(''.join), id('key'), id(zip), id(map), id(filter), id(enumerate))\n    yield",
       "_h = _h()",
       "list(_h)",
       "_p.stack(id(_h))",
@@ -284,6 +286,14 @@ export function findCollector(env: Env): Collector {
   }
   const dictLocals = unique("the interpreter's locals dict", localsFound);
 
+  // A type's iternext (the table index its iter slot holds with MP_TYPE_FLAG_ITER_IS_ITERNEXT, py/obj.h
+  // v1.27.0 574): mp_obj_type_t is the base, flags and name (uint16_t each), 12 slot indexes (uint8_t,
+  // 1-based; slot_index_iter the 8th, at byte 15) and the slots from byte 20 (638-716); -1: none.
+  const iternextOf = (type: number) => {
+    const bytes = new Uint8Array(sandboxed.buffer());
+    const typeFlags = bytes[type + 4]! | (bytes[type + 5]! << 8), slot = bytes[type + 15]!;
+    return (typeFlags & 0x180) === 0x80 && slot > 0 ? words()[(type + 20 + 4 * (slot - 1)) >> 2]! : -1;
+  };
   const [plain, viaExec, star, dirName, viaExecfile, underList] = stacks;
   // plain: the module's call (mp_js_do_exec: mp_call_function_0), _C().m (CALL_METHOD), the bound
   // method _bm (CALL_FUNCTION), the closure _cl (CALL_FUNCTION), _f (CALL_FUNCTION), the for loop's
@@ -302,7 +312,7 @@ export function findCollector(env: Env): Collector {
     throw new Error("MicroPython: unexpected invoke stacks at the collector's probe");
   }
   const [method, f, gen, bound, n, closure, none, cls, starred, main, name, dir, list, classAttr, execfile, ...more] = objects;
-  const [tuple, set, frozenset, dict, min, max, sorted, any, all, join, key, underListGen] = more;
+  const [tuple, set, frozenset, dict, min, max, sorted, any, all, join, key, zipType, mapType, filterType, enumerateType, underListGen] = more;
   if (!execfile || !underListGen) throw new Error("MicroPython: unexpected objects at the collector's probe");
   const found: SafePoints = {
     pendingFlag,
@@ -335,6 +345,10 @@ export function findCollector(env: Env): Collector {
       join: join!.words[1]!, // ''.join: a bound method (py/objboundmeth.c: its meth after the type)
       keyName: key!.id,
     },
+    iterators: {
+      ...{ zip: zipType!.id, zipNext: iternextOf(zipType!.id), map: mapType!.id, mapNext: iternextOf(mapType!.id) },
+      ...{ filter: filterType!.id, filterNext: iternextOf(filterType!.id), enumerate: enumerateType!.id, enumerateNext: iternextOf(enumerateType!.id) },
+    },
   };
   const checks = [
     plain[6]!.fn === found.callMethod,
@@ -359,6 +373,9 @@ export function findCollector(env: Env): Collector {
     underList[0]!.fn === found.call0 && underList[1]!.fn === found.callN && underList[1]!.arg1 === found.listType && underList[1]!.arg2 === 1,
     underList[2]!.arg1 === underListGen.id && underListGen.words[0] === found.genType && underList[3]!.fn === found.callMethod,
     join!.words[0] === found.boundType && (key!.id & 7) === 2,
+    // the generator's iternext read from its type as the others' are: the one mp_iternext invoked
+    iternextOf(found.genType) === found.genNext,
+    new Set([found.genNext, ...Object.values(found.iterators)]).size === 9 && Object.values(found.iterators).every((v) => v > 0),
     new Set([found.funType, found.genType, found.boundType, found.closureType, found.typeType, found.listType]).size === 6,
     none.id !== 0 && none.id !== f!.id,
   ];

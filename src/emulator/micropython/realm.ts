@@ -158,6 +158,24 @@ export interface SafePoints {
   genNext: number;
   /** The built-ins whose C functions record what they hold while they run a generator (c-held.ts): their objects' addresses. */
   recordedBuiltins: RecordedBuiltins;
+  /** The iterators of C that call back into Python (realm.ts `iterating`). */
+  iterators: IteratorTypes;
+}
+
+/**
+ * zip, map, filter and enumerate (py/objzip.c, py/objmap.c, py/objfilter.c, py/objenumerate.c): each
+ * type's address, and its iternext's table index, as mp_iternext invokes it (py/runtime.c v1.27.0
+ * 1384-1391: it has an nlr_push, so each call it makes is an invoke_*).
+ */
+export interface IteratorTypes {
+  zip: number;
+  zipNext: number;
+  map: number;
+  mapNext: number;
+  filter: number;
+  filterNext: number;
+  enumerate: number;
+  enumerateNext: number;
 }
 
 /** The built-ins realm.ts `recorded` lets collect under them (c-held.ts), by their objects' addresses (a type's, a function's). */
@@ -427,40 +445,104 @@ const INSIDE = `"use strict";
   // set and dict call back no other way but an item's __hash__ or __eq__ (mp_map_lookup, whose
   // rehash holds the old table in C alone, py/map.c mp_map_rehash): those stay refused. Keyword
   // arguments other than key= are not called (default=, reverse=); a key of C might call back (not let through).
+  // Over zip, map, filter or enumerate of generators too (\`iterating\`): mp_iternext's invoke of its
+  // iternext above. The last frame the built-in's call covers (k, or the iterators' above it); -1: none.
   const recorded = (call, k, top) => {
     const b = gc.recorded, callee = call.callee, at = call.at;
     let gen = 0, more = false;
     if (callee === b.join || (isType(callee, gc.boundType) && words[(callee >> 2) + 1] === b.join)) {
       // "".join(g), str.join(s, g), or j(g) with j = s.join (a bound method: its self first, py/objboundmeth.c)
       const bound = callee !== b.join;
-      if (call.nArgs + (bound ? 1 : 0) !== 2 || call.nKw !== 0) return false;
+      if (call.nArgs + (bound ? 1 : 0) !== 2 || call.nKw !== 0) return -1;
       gen = words[bound ? at : at + 1];
     } else {
-      if (call.nArgs !== 1) return false;
+      if (call.nArgs !== 1) return -1;
       gen = words[at];
       if (callee === b.min || callee === b.max || callee === b.sorted) {
         for (let i = 0; i < call.nKw; i++) {
           const value = words[at + 2 + 2 * i];
-          if (words[at + 1 + 2 * i] === b.keyName && value !== gc.none && !isPython(value, 1, 0)) return false;
+          if (words[at + 1 + 2 * i] === b.keyName && value !== gc.none && !isPython(value, 1, 0)) return -1;
         }
         more = true;
-      } else if (call.nKw !== 0) return false;
+      } else if (call.nKw !== 0) return -1;
       else if (callee === b.any || callee === b.all) more = true;
-      else if (callee !== b.list && callee !== b.tuple && callee !== b.set && callee !== b.frozenset && callee !== b.dict) return false;
+      else if (callee !== b.list && callee !== b.tuple && callee !== b.set && callee !== b.frozenset && callee !== b.dict) return -1;
     }
-    if (!isType(gen, gc.genType)) return false;
-    if (k + 1 < top && frameFn[k + 1] === gc.genNext) return frameArg1[k + 1] === gen;
-    return more;
+    if (iternextOf(gen) === -1) return -1;
+    if (k + 1 < top && iternextOf(frameArg1[k + 1]) === frameFn[k + 1]) return frameArg1[k + 1] === gen ? iterating(gen, k + 1, top) : -1;
+    return more ? k : -1;
+  };
+  // The table index of \`it\`'s iternext as mp_iternext invokes it if it is a generator or one of the
+  // iterators below, else -1.
+  const iternextOf = (it) => {
+    const t = gc.iterators;
+    if ((it & 3) !== 0 || it <= 0 || it >= flags.length) return -1;
+    const type = words[it >> 2];
+    return type === gc.genType ? gc.genNext : type === t.zip ? t.zipNext : type === t.map ? t.mapNext : type === t.filter ? t.filterNext : type === t.enumerate ? t.enumerateNext : -1;
+  };
+  // Frame k runs \`it\`'s iternext: the VM's for loop (mp_iternext_allow_raise), or mp_iternext's
+  // invoke of it under a built-in (\`recorded\`) or an iterator below. A generator's runs its code
+  // (py/objgenerator.c: the frames above are its calls, which the caller checks). zip, map, filter
+  // and enumerate of C (py/objzip.c, py/objmap.c, py/objfilter.c, py/objenumerate.c v1.27.0) call
+  // mp_iternext on the iterators they were made of, whose invoke is the frame above, and no other
+  // Python but map's function (py/objmap.c 63) and filter's and mp_obj_is_true's (an instance's
+  // __bool__ or __len__, py/objfilter.c 52-56): what they hold meanwhile is recorded on the C stack
+  // (c-held.ts; enumerate holds only itself, its caller's). Python that runs right under one of them
+  // (no such call above) is let through only if that is the function's, of Python code (\`isPython\`,
+  // as the VM's calls), or filter's with no function: a function of C may call back holding more.
+  // The last frame of the chain (k or above); -1 if it may not collect.
+  const iterating = function (it, k, top) {
+    const t = gc.iterators;
+    for (let depth = 0; depth < 64; depth++) {
+      if (iternextOf(it) === -1) return -1;
+      const type = words[it >> 2], at = it >> 2;
+      if (type === gc.genType) return k;
+      // the iterators it reads: at \`first\`, \`n\` of them (py/objzip.c 33-37, objmap.c 32-37,
+      // objfilter.c 31-35, objenumerate.c 34-38), and whether Python right under it may collect
+      let first = at + 1, n = 1, direct = false;
+      if (type === t.zip) {
+        first = at + 2;
+        n = words[at + 1];
+      } else if (type === t.map) {
+        first = at + 3;
+        n = words[at + 1];
+        direct = isPython(words[at + 2], n, 0);
+      } else if (type === t.filter) {
+        first = at + 2;
+        direct = words[at + 1] === gc.none || isPython(words[at + 1], 1, 0);
+      }
+      if (k + 1 >= top) return direct ? k : -1;
+      const reads = (object) => {
+        for (let i = 0; i < n && i < 256 && first + i < words.length; i++) if (words[first + i] === object) return true;
+        return false;
+      };
+      // The frame above is mp_iternext's: the invoke of one of its iterators' iternext, which must be
+      // of a kind above (another's may hold more); or its call of a class instance's __next__
+      // (py/runtime.c v1.27.0 1392-1398: mp_call_method_n_kw(0, 0, dest), whose invoke in the build is
+      // mp_call_function_n_kw(dest[0], 1, 0, dest + 1), 725-729: the instance its one argument, which
+      // the iterator holds), a call the caller checks as the VM's. Else Python right under it.
+      if (frameFn[k + 1] === gc.callN && frameArg2[k + 1] === 1 && frameArg3[k + 1] === 0) {
+        const self = words[frameArg4[k + 1] >> 2];
+        if (isInstance(self) && reads(self)) return k;
+      }
+      const inner = frameArg1[k + 1];
+      if (!reads(inner)) return direct && iternextOf(inner) !== frameFn[k + 1] ? k : -1;
+      if (iternextOf(inner) !== frameFn[k + 1]) return -1;
+      it = inner;
+      k++;
+    }
+    return -1;
   };
   // At a host call or a safe point: null if an invoke below \`top\` is a with block's __exit__ as
   // above, else the argument copiers below it: a closure as "c<address>," (either closure type:
   // pinned-args.ts finds its block by its cells), a class as "address,", or called plainly as
   // "address=its argument words,"; and a dir() looking up a name (the frame above it, at or below
   // \`top\`: mp_builtin_dir's list holds the names before it) as "d<the name's qstr>,"; and "r," once
-  // if a built-in below recorded what it holds on the C stack (\`recorded\`). null too under another
-  // built-in that calls back (heldInC), or a for loop's C iterator. Weaker than \`safe\`: other C
-  // callers (import, a for loop over a class's instance) are let through as before the VM's branches
-  // collected; the frozen libraries' imports rely on collections there (_boardsim.py _import).
+  // if a built-in or an iterator below recorded what it holds on the C stack (\`recorded\`,
+  // \`iterating\`). null too under another built-in that calls back (heldInC), or a for loop's C
+  // iterator that \`iterating\` does not let through. Weaker than \`safe\`: other C callers (import, a
+  // for loop over a class's instance) are let through as before the VM's branches collected; the
+  // frozen libraries' imports rely on collections there (_boardsim.py _import).
   // An instance of a class of Python code (its type in the heap): py/objtype.c instance_iternext
   // calls its __next__ holding nothing else.
   const isInstance = (object) => (object & 3) === 0 && object > 0 && object < flags.length && words[object >> 2] >= gc.heapStart && isType(words[object >> 2], gc.typeType);
@@ -471,12 +553,23 @@ const INSIDE = `"use strict";
       // A for loop's iterator of C that calls back may hold what it has made so far in C alone:
       // zip's tuple, map's argument block (py/objzip.c v1.27.0 56-64, py/objmap.c 53-61): a host
       // call's collection under zip(g1(), g2()) freed the tuple with g1's item in it. A generator's
-      // and a Python class's instance's hold nothing.
-      if (frameFn[k] === gc.iterNext && !isType(frameArg1[k], gc.genType) && !isInstance(frameArg1[k])) return null;
+      // and a Python class's instance's hold nothing; zip's, map's and filter's record it (\`iterating\`).
+      // Under another C caller of theirs (\`x in zip(...)\`, let through here as before) their records are pinned too.
+      const fn = frameFn[k], t = gc.iterators;
+      if (fn === t.zipNext || fn === t.mapNext || fn === t.filterNext) records = true;
+      if (fn === gc.iterNext && !isInstance(frameArg1[k])) {
+        const last = iterating(frameArg1[k], k, top);
+        if (last === -1) return null;
+        if (!isType(frameArg1[k], gc.genType)) records = true;
+        k = last;
+        continue;
+      }
       if (k + 1 < FRAMES && frameFn[k + 1] === gc.nameLookup && callsDir(k)) found += "d" + frameArg2[k + 1] + ",";
       const call = vmCall(k);
-      if (call !== undefined && call !== null && recorded(call, k, top)) {
+      const last = call !== undefined && call !== null ? recorded(call, k, top) : -1;
+      if (last !== -1) {
         records = true;
+        k = last;
         continue;
       }
       if (call === null || (call !== undefined && heldInC(call.callee, frameFn[k] === gc.callMethod ? words[(frameArg3[k] >> 2) + 1] : 0))) return null;
@@ -499,17 +592,24 @@ const INSIDE = `"use strict";
     return records ? found + "r," : found;
   };
   // Whether every invoke below the safe point at \`top\` is a plain call of Python code, or a built-in
-  // that records what it holds (\`recorded\`, with mp_iternext's invoke of its generator): no C
-  // function in between holds an object the collector cannot see (collector.ts).
+  // that records what it holds (\`recorded\`, with mp_iternext's invoke of its generator), or a for
+  // loop's generator or iterator of C that records it (\`iterating\`): no C function in between holds
+  // an object the collector cannot see (collector.ts).
   const safe = function (top) {
     if (top > FRAMES) return false;
     for (let k = 0; k < top; k++) {
       const fn = frameFn[k], arg = frameArg1[k];
-      if (fn === gc.iterNext) { if (!isType(arg, gc.genType)) return false; continue; }
+      if (fn === gc.iterNext) {
+        const last = iterating(arg, k, top);
+        if (last === -1) return false;
+        k = last;
+        continue;
+      }
       // The outermost: the top level's call of its module code (mp_js_do_exec: no arguments); above it, the VM's calls.
       const call = k > 0 ? vmCall(k) : fn === gc.call0 ? { callee: arg, nArgs: 0, nKw: 0 } : undefined;
-      if (k > 0 && call != null && recorded(call, k, top)) {
-        if (k + 1 < top && frameFn[k + 1] === gc.genNext) k++; // mp_iternext's invoke of the generator
+      const last = k > 0 && call != null ? recorded(call, k, top) : -1;
+      if (last !== -1) {
+        k = last; // and mp_iternext's invokes of its iterators
         continue;
       }
       if (call == null || call.callee === 0 || !(call.callee === gc.exec || call.callee === ownExecfile || isPython(call.callee, call.nArgs, call.nKw))) return false;
@@ -578,7 +678,7 @@ const INSIDE = `"use strict";
       invokesLeft = invokesPerCall;
       return text;
     },
-    watchCollections(pendingFlagAt, allocAmountAt, schedState, idle, pending, handlePendingIndex, callN, call0, callMethod, callVar, iterNext, funType, genType, boundType, closureType, typeType, exec, none, dir, nameLookup, heapStart, genNext, list, tuple, set, frozenset, dict, min, max, sorted, any, all, join, keyName) {
+    watchCollections(pendingFlagAt, allocAmountAt, schedState, idle, pending, handlePendingIndex, callN, call0, callMethod, callVar, iterNext, funType, genType, boundType, closureType, typeType, exec, none, dir, nameLookup, heapStart, genNext, list, tuple, set, frozenset, dict, min, max, sorted, any, all, join, keyName, zip, zipNext, map, mapNext, filter, filterNext, enumerate, enumerateNext) {
       const buffer = Reflect.apply(bufferOf, exports.memory, []);
       flags = new Uint8Array(buffer);
       words = new Int32Array(buffer);
@@ -586,7 +686,8 @@ const INSIDE = `"use strict";
       counters = new Uint32Array(buffer);
       allocAmount = allocAmountAt >> 2;
       const recorded = { list, tuple, set, frozenset, dict, min, max, sorted, any, all, join, keyName };
-      gc = { schedState: schedState >> 1, idle, pending, callN, call0, callMethod, callVar, iterNext, funType, genType, boundType, closureType, typeType, exec, none, dir, nameLookup, heapStart, genNext, recorded };
+      const iterators = { zip, zipNext, map, mapNext, filter, filterNext, enumerate, enumerateNext };
+      gc = { schedState: schedState >> 1, idle, pending, callN, call0, callMethod, callVar, iterNext, funType, genType, boundType, closureType, typeType, exec, none, dir, nameLookup, heapStart, genNext, recorded, iterators };
       pendingFlag = pendingFlagAt;
       handlePending = handlePendingIndex;
     },
@@ -707,6 +808,7 @@ export async function loadSandboxedMicroPython(heapsize: number, options: RealmO
         ...[f.pendingFlag, f.allocAmount, f.schedState, f.idle, f.pending, f.handlePending, f.callN, f.call0, f.callMethod, f.callVar, f.iterNext, f.funType, f.genType],
         ...[f.boundType, f.closureType, f.typeType, f.exec, f.none, f.dir, f.nameLookup, f.heapStart, f.genNext],
         ...(["list", "tuple", "set", "frozenset", "dict", "min", "max", "sorted", "any", "all", "join", "keyName"] as const).map((name) => f.recordedBuiltins[name]),
+        ...(["zip", "zipNext", "map", "mapNext", "filter", "filterNext", "enumerate", "enumerateNext"] as const).map((name) => f.iterators[name]),
       ),
     watchAttention: (request) => inside.watchAttention(request),
     builtinFunctionTypes: (fun, closure) => inside.builtinFunctionTypes(fun, closure),

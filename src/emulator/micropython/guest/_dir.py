@@ -28,17 +28,18 @@ def dir(*args):
 
 
 _c_sum = builtins.sum
-_gen_type = type((lambda: (yield))())
+# A generator, or zip, map, filter and enumerate (of generators: a for loop over them collects, realm.ts `iterating`).
+_iter_types = (type((lambda: (yield))()), zip, map, filter, enumerate)
 
 
 def sum(*args, **kwargs):
-    # builtins.sum (py/modbuiltins.c v1.23.0 mp_builtin_sum): over a generator, the same loop in
+    # builtins.sum (py/modbuiltins.c v1.23.0 mp_builtin_sum): over a generator (or an iterator above), the same loop in
     # Python. The C one holds its running value in a C local, where no collection may run
     # (realm.ts heldInC), so the garbage its generator made waited for the end of sum() and
     # `sum(1 for _ in os.ilistdir(d))` over 420 files raised MemoryError on an ESP8266, where the
     # board's gc_alloc collects; here the value is on the Python stack and the loop's branches
     # collect. Anything else (and every argument error) is the C one's.
-    if kwargs or not 1 <= len(args) <= 2 or type(args[0]) is not _gen_type:
+    if kwargs or not 1 <= len(args) <= 2 or type(args[0]) not in _iter_types:
         return _c_sum(*args, **kwargs)
     value = args[1] if len(args) == 2 else 0
     for item in args[0]:
