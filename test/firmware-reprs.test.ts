@@ -388,7 +388,8 @@ for name in ("_fd", "_READ", "_READLINE"):
         print(getattr(s, name))
     except AttributeError as e:
         print(e)
-print([hasattr(o, n) for o in (s, t, u) for n in ("_fd", "_READ", "_READLINE", "_ssl")])
+print([hasattr(o, n) for o in (s, t, u) for n in ("_fd", "_READ", "_READLINE", "_ssl", "_sock")])
+t.setblocking(False)
 texts = []
 for o in (socket.socket, s, type(t), t, S, u):
     names = set(dir(o)) | set((o if isinstance(o, type) else type(o)).__dict__)
@@ -400,7 +401,7 @@ print(texts, [v for v in u.__dict__.values() if isinstance(v, str)])
       "'socket' object has no attribute '_fd'",
       "'socket' object has no attribute '_READ'",
       "'socket' object has no attribute '_READLINE'",
-      `[${Array(12).fill("False").join(", ")}]`,
+      `[${Array(15).fill("False").join(", ")}]`,
       "[] []",
     ]);
   });

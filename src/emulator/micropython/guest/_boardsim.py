@@ -61,8 +61,10 @@ def setup(name, heap):
     import socket
     import select
 
-    # The sockets' number no script can name, once the modules that read it compiled (_stream.FD)
+    # The names of a socket's number and a TLS socket's socket, which no script can name once the
+    # modules that use them compiled (_stream.FD)
     _builtin_functions.conceal(sys.modules["_stream"].FD)
+    _builtin_functions.conceal(sys.modules["_stream"].SOCK)
     _builtin_functions.uncreatable(sys.modules["_modselect"]._Poll)  # select.poll()'s type (_modselect.py)
     _builtin_functions.uncreatable(_flash.FileIO)  # open()'s types (_flash.py)
     _builtin_functions.uncreatable(_flash.TextIOWrapper)

@@ -3,7 +3,7 @@
 # errors, blocking) are the host's (src/emulator/host/modtls.ts); this module only adapts values.
 from _host import call as _call, info as _info
 from _hostdata import buffer as _buffer, judged as _judged, write_view as _write_view
-from _stream import FD as _FD, _int, host_stream as _host_stream
+from _stream import FD as _FD, SOCK as _SOCK, _int, host_stream as _host_stream
 
 _library = _info["port"]["tls"]
 _mbedtls = _library["library"] == "mbedtls"
@@ -87,12 +87,13 @@ class SSLContext:
 
 
 class _SSLSocket:
-    # The SSLSocket type (lines 719-751): the stream methods only, no send/recv. Its number is the
-    # socket's, under the name _stream.FD (this module compiles after that name is concealed).
+    # The SSLSocket type (lines 719-751): the stream methods only, no send/recv. Its number (the
+    # socket's) and its socket are under the names _stream.FD and SOCK, which no script names (this
+    # module compiles after they are concealed).
     read, readinto, readline = _host_stream("tlsRead", "tlsReadline")
 
     def __init__(self, sock, fd):
-        self._sock = sock
+        setattr(self, _SOCK, sock)
         setattr(self, _FD, fd)
 
     def __repr__(self):
@@ -102,7 +103,7 @@ class _SSLSocket:
         return _call("tlsWrite", getattr(self, _FD), _buffer(_write_view(data, args)))
 
     def setblocking(self, flag):
-        return self._sock.setblocking(flag)
+        return getattr(self, _SOCK).setblocking(flag)  # the socket's method (socket_setblocking, lines 652-660)
 
     def close(self):
         _call("tlsClose", getattr(self, _FD))

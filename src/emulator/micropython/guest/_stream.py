@@ -11,8 +11,10 @@ from _hostdata import _int, byte_view as _byte_view, read_into as _read_into, re
 # _builtin_functions.py), its qstr's text is not "_fd" anymore, so no str a script makes names it
 # (`s._fd` raises AttributeError, as the firmware's C struct field, extmod/modlwip.c
 # lwip_socket_obj_t, is no attribute); the library's code compiled before holds its number. Code
-# compiled after (tls) names it through FD.
+# compiled after (tls) names it through FD, and a TLS socket's socket through SOCK, concealed too
+# (extmod/modtls_mbedtls.c mp_obj_ssl_socket_t's sock).
 FD = "_fd"
+SOCK = "_sock"
 
 
 def host_stream(read_call, readline_call):
