@@ -396,6 +396,46 @@ t.deinit()
     expect(lines).toEqual([...names.map((name) => `'${name}' object has no attribute '__dict__' False`), "{'x': 1}", "{(<class 'object'>,)} (<class 'object'>,)"]);
   });
 
+  // The firmware's socket and TLS socket are C objects (extmod/modlwip.c v1.23.0 lwip_socket_obj_t,
+  // ports/esp32/modsocket.c socket_obj_t, extmod/modtls_mbedtls.c mp_obj_ssl_socket_t): their
+  // fields are no attributes (AttributeError, py/runtime.c mp_load_method), nor are they through a
+  // script's subclass, and their types' tables hold methods only (modlwip.c:1632-1653). Was: `s._fd`
+  // read the host's stream number, and the classes held the host calls' names (`_READ =
+  // "socketRead"`, "tlsRead") that __dict__, dir() and getattr() showed.
+  it.each(["pico_w", "esp32", "esp8266"])("%s: a socket's and a TLS socket's fields are no attributes, and no host call's name is reachable from them", async (board) => {
+    const lines = await printed(
+      board,
+      `import socket, tls
+s = socket.socket()
+ctx = tls.SSLContext(tls.PROTOCOL_TLS_CLIENT)
+ctx.verify_mode = tls.CERT_NONE
+t = ctx.wrap_socket(socket.socket(), do_handshake_on_connect=False)
+class S(socket.socket):  # a script's: its __module__ and __qualname__ are its own
+    pass
+u = S()
+for name in ("_fd", "_READ", "_READLINE"):
+    try:
+        print(getattr(s, name))
+    except AttributeError as e:
+        print(e)
+print([hasattr(o, n) for o in (s, t, u) for n in ("_fd", "_READ", "_READLINE", "_ssl", "_sock")])
+t.setblocking(False)
+texts = []
+for o in (socket.socket, s, type(t), t, S, u):
+    names = set(dir(o)) | set((o if isinstance(o, type) else type(o)).__dict__)
+    texts += [getattr(o, n) for n in names if n not in ("__name__", "__module__", "__qualname__") and isinstance(getattr(o, n, None), str)]
+print(texts, [v for v in u.__dict__.values() if isinstance(v, str)])
+`,
+    );
+    expect(lines).toEqual([
+      "'socket' object has no attribute '_fd'",
+      "'socket' object has no attribute '_READ'",
+      "'socket' object has no attribute '_READLINE'",
+      `[${Array(15).fill("False").join(", ")}]`,
+      "[] []",
+    ]);
+  });
+
   it("pico_w: dir(socket) instance lists the port's socket table but __del__ (extmod/modlwip.c:1632-1653)", async () => {
     const [line] = await printed("pico_w", `import socket\nprint(sorted(dir(socket.socket())))\n`);
     // __del__ is left out: a Python __del__ here would run at a collection (UNVERIFIED whether it should, see the report)

@@ -1587,19 +1587,29 @@ time.sleep("x")
   const MODLWIP = [...SOCKET, "IP_DROP_MEMBERSHIP"]; // extmod/modlwip.c:1824-1855
   const ESP32_SOCKET = [...SOCKET, "IPPROTO_UDP", "SO_BINDTODEVICE"]; // ports/esp32/modsocket.c:989-1009
   const sorted = (names: string[]) => [...MODULE, ...names].sort().join(" ");
+  // The socket type's locals table, which socket.socket.__dict__ is (py/objtype.c v1.23.0 type_attr
+  // 1021-1035: a C type's fixed map itself, in its order), but for __del__ (not simulated: a Python
+  // __del__ would run at collections).
+  const MODLWIP_TYPE = ["close", "bind", "listen", "accept", "connect", "send", "recv", "sendto", "recvfrom", "sendall", "settimeout", "setblocking", "setsockopt", "makefile", "read", "readinto", "readline", "write"]; // extmod/modlwip.c:1632-1653
+  const ESP32_TYPE = ["close", "bind", "listen", "accept", "connect", "send", "sendall", "sendto", "recv", "recvfrom", "setsockopt", "settimeout", "setblocking", "makefile", "fileno", "read", "readinto", "readline", "write"]; // ports/esp32/modsocket.c:880-902
 
   it.each([
-    ["pico_w", MODLWIP],
-    ["esp8266", MODLWIP],
-    ["esp32", ESP32_SOCKET],
-    ["mpython", ESP32_SOCKET],
-  ])("%s: dir() of time, select and socket is the firmware's table; network, machine, sys and os list no helper", async (board, socket) => {
+    ["pico_w", MODLWIP, MODLWIP_TYPE],
+    ["esp8266", MODLWIP, MODLWIP_TYPE],
+    ["esp32", ESP32_SOCKET, ESP32_TYPE],
+    ["mpython", ESP32_SOCKET, ESP32_TYPE],
+  ])("%s: dir() of time, select and socket is the firmware's table; network, machine, sys and os list no helper; socket.socket.__dict__ the type's table", async (board, socket, type) => {
     const lines = await printed(
       board,
       `import time, select, socket, network, machine, sys, os
 for m in (time, select, socket, network, machine, sys, os):
     print(" ".join(sorted(dir(m))))
 print(network.WLAN.PM_NONE == network.WLAN.PM_NONE)
+print(" ".join(socket.socket.__dict__))
+try:
+    socket.socket.x = 1
+except AttributeError:
+    print("fixed", socket.socket.__dict__ is socket.socket.__dict__)
 `,
     );
     expect(lines.slice(0, 3)).toEqual([sorted(TIME), sorted(SELECT), sorted(socket)]);
@@ -1607,6 +1617,11 @@ print(network.WLAN.PM_NONE == network.WLAN.PM_NONE)
     expect(lines.slice(3, 7).flatMap((line) => line.split(" ")).filter((name) => name.startsWith("_") && !MODULE.includes(name))).toEqual([]);
     // PM_NONE is WLAN's (extmod/network_cyw43.c:551, ports/esp32/network_wlan.c:747), not the module's
     expect([lines[3].includes("PM_NONE"), lines[7]]).toEqual([false, "True"]);
+    // The table's names in its order, then the library's __init__ and __repr__ (the C type's make_new
+    // and print slots); a fixed map, which refuses a store (py/objtype.c 1066-1070). Was: hash order,
+    // with _READ and _READLINE (the host calls' names).
+    const names = lines[8]!.split(" ");
+    expect([names.slice(0, type.length), names.slice(type.length).sort(), lines[9]]).toEqual([type, ["__init__", "__repr__"], "fixed True"]);
   });
 
   // py/modmicropython.c:169-206 with the ports' config (MICROPY_CONFIG_ROM_LEVEL_EXTRA_FEATURES,

@@ -109,6 +109,7 @@ function portInfo(profile: BoardProfile) {
     sysPath: port.sysPath,
     memInfo: port.memInfo,
     absent: port.absent ?? null,
+    tableOfSocketType: port.typeTables.socket ?? [], // the socket type's locals table (module-tables.ts): socket.socket.__dict__'s order
   };
 }
 

@@ -61,6 +61,10 @@ def setup(name, heap):
     import socket
     import select
 
+    # The names of a socket's number and a TLS socket's socket, which no script can name once the
+    # modules that use them compiled (_stream.FD)
+    _builtin_functions.conceal(sys.modules["_stream"].FD)
+    _builtin_functions.conceal(sys.modules["_stream"].SOCK)
     _builtin_functions.uncreatable(sys.modules["_modselect"]._Poll)  # select.poll()'s type (_modselect.py)
     _builtin_functions.uncreatable(_flash.FileIO)  # open()'s types (_flash.py)
     _builtin_functions.uncreatable(_flash.TextIOWrapper)
@@ -118,6 +122,8 @@ def setup(name, heap):
         _builtin_functions.hide(module)
     _builtin_functions.hide(globals())
     _builtin_functions.hide(_dir)
+    # socket.socket.__dict__ as the port's socket type's locals table (after hide: it deletes names there)
+    _builtin_functions.in_order(_held["socket"].socket, _host.info["port"]["tableOfSocketType"])
     _flash.mount(_loading)
     _search_flash()  # before the heap is the board's: the script's imports need not ask the flash
     _script = (name, len(heap))

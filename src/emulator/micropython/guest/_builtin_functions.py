@@ -23,6 +23,7 @@ _MAKE_NEW = 8
 _PRINT = 9
 _ATTR = 13
 _PARENT = 18
+_LOCALS = 19
 _SLOTS = 20
 # The memory as 32-bit words (its first 64 MiB, more than the interpreter has): one object for every
 # type word the walk reads and writes. A uctypes.struct per function left ≈ 1000 objects of garbage
@@ -165,8 +166,8 @@ def _c_type(cls):
 def _flatten(cls):
     # A C type derives from none of the library's classes: its __bases__ is (object,) where it has
     # no parent slot (py/objtype.c v1.23.0 type_attr 1038-1051; MICROPY_CPYTHON_COMPAT on every
-    # port). A class of the library's whose bases are the library's alone (socket's HostStream,
-    # sha256's _Hash, the IRQ's, WLAN's) gets its base's names in its own dict and loses its parent
+    # port). A class of the library's whose bases are the library's alone (sha256's _Hash, the
+    # IRQ's, WLAN's) gets its base's names in its own dict and loses its parent
     # slot (py/obj.h mp_obj_type_t). So does one on io.IOBase (LineStream: files, sys.stdout), whose C type
     # has nothing but make_new and the stream protocol (py/modio.c v1.27.0 61-67) that the class
     # holds in its own protocol slot (py/objtype.c mp_obj_new_type, "Inherit protocol"), and
@@ -182,6 +183,39 @@ def _flatten(cls):
     elif bases[0] is not io.IOBase:
         return
     uctypes.bytearray_at(id(cls), _SLOTS)[_PARENT] = 0
+
+
+def conceal(name):
+    """The library's attribute `name` (an interned str its code compiled before names) as a C
+    struct's field: not an attribute a script can name. Its qstr's last byte becomes 1, where its
+    hash stays the old text's (py/qstr.c v1.27.0 qstr_find_strn compares hash, length and bytes):
+    the old text no longer matches it and the new text's hash does not (2 bytes in this build,
+    MICROPY_QSTR_BYTES_IN_HASH, py/mpconfig.h:373-380), so the compiler and getattr() intern a new
+    qstr for either, which finds nothing on the library's objects; its number, in the library's
+    code, still does. A name of the interpreter's sorted pool (is_sorted: binary search by
+    strncmp) keeps its place there only if no other name there lies between the two texts: "_fd"
+    does, between "_f" and "_filemode_table" in the pinned build."""
+    uctypes.bytearray_at(uctypes.addressof(name), len(name))[-1] = 1
+
+
+def in_order(cls, names):
+    """The dict of cls, a class of the library's, as the C type's locals table: a fixed ordered map
+    (MP_DEFINE_CONST_DICT, py/obj.h v1.27.0 mp_map_t), `names` (the table's, module-tables.ts) first
+    in their order, then the rest (the library's __init__ and __repr__, where the C type has
+    make_new and print slots). type_attr then answers `__dict__` with the map itself, printed in that
+    order, and refuses to store into it (py/objtype.c v1.23.0 1021-1035, 1066-1070), as the
+    firmware's. Lookups walk it and are cached (py/map.c mp_map_lookup, MICROPY_OPT_MAP_LOOKUP_CACHE).
+    Last: nothing may set or delete a name of cls after it."""
+    own = cls.__dict__  # a copy (its map is not fixed yet): the same keys and values
+    keys = [key for name in names for key in own if key == name] + [key for key in own if key not in names]
+    at = _WORDS[((id(cls) + _SLOTS) >> 2) + uctypes.bytearray_at(id(cls), _SLOTS)[_LOCALS] - 1] >> 2
+    table = _WORDS[at + 3] >> 2
+    for i in range(_WORDS[at + 2]):
+        entry = table + 2 * i
+        _WORDS[entry] = id(keys[i]) if i < len(keys) else 0
+        _WORDS[entry + 1] = id(own[keys[i]]) if i < len(keys) else 0
+    _WORDS[at + 1] = (_WORDS[at + 1] & 1) | 6 | len(keys) << 3  # all_keys_are_qstrs kept, is_fixed, is_ordered
+    _WORDS[at + 2] = len(keys)
 
 
 def absent(modules, types):

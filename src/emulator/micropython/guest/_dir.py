@@ -4,7 +4,7 @@
 # has those of its type's locals table, __class__ (py/runtime.c 1186) and a stream's __next__
 # (1193), the type also __name__, __bases__ and __dict__ (py/objtype.c 1009-1052). Here those
 # classes also hold the library's private names and methods (__init__, __repr__), and their
-# instances their attributes (_fd).
+# instances their attributes (a WLAN's _itf; a socket's number is none: _stream.FD).
 # Not a __dir__ in each class (py/modbuiltins.c v1.27.0 176-181 would call it): a name more in the
 # classes' dicts reordered them, and the .py echo's collections then filled py/gc.c's mark stack
 # (python-gc.test.ts, "mark stack").

@@ -113,7 +113,7 @@ def readinto(stream, buf, nbytes=None):
 
 
 def read_into(mv, name, fd, n):
-    """The end of a stream's readinto (a socket's, HostStream's): the host call `name` reads up to
+    """The end of a stream's readinto (a socket's, _stream.host_stream's): the host call `name` reads up to
     n bytes of stream fd, copied into mv; their count, or None (non-blocking, nothing there)."""
     # The worker writes the bytes read straight into mv ({"__w": ...}, worker.ts bridge.call), as
     # the firmware reads into the buffer (py/stream.c stream_readinto): no copy of n bytes in the heap.

@@ -16,7 +16,8 @@ POLLHUP = 0x10
 
 def _fd(obj):
     # A socket of this board, or the console; anything else is not a stream
-    # (mp_get_stream_raise, py/stream.c v1.23.0 line 108).
+    # (mp_get_stream_raise, py/stream.c v1.23.0 line 108). Its number's name (_stream.FD): this
+    # module compiles at start-up, before that name is concealed.
     fd = getattr(obj, "_fd", None)
     if isinstance(fd, int):
         return fd

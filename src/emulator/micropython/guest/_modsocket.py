@@ -2,7 +2,7 @@
 # loops, repr) are the host's (src/emulator/host/modsocket.ts); this module only adapts values.
 from _host import SEND as _SEND, SENDALL as _SENDALL, WRITE as _WRITE, call as _call, info as _info
 from _hostdata import buffer as _buffer, judged as _judged, readinto as _readinto, recv as _recv, sender as _sender, write_view as _write_view
-from _stream import HostStream as _HostStream, _int
+from _stream import _int, host_stream as _host_stream
 from _names import export as _export
 
 # network is C on the board too: loaded here, at start-up, its import costs a script no heap, and its
@@ -42,10 +42,11 @@ def getaddrinfo(host, port, af=0, type=0, proto=0, flags=0):
 _write = _sender(_WRITE, "socketWrite")
 
 
-class socket(_HostStream):
-    _READ = "socketRead"
-    _READLINE = "socketReadline"
-    readinto = _readinto  # from the read-ahead, or a data call into the buffer
+class socket:
+    # The stream methods over the host's read loop (_stream.host_stream); readinto the socket's
+    # own: from the read-ahead, or a data call into the buffer.
+    read, readinto, readline = _host_stream("socketRead", "socketReadline")
+    readinto = _readinto
 
     def __init__(self, af=AF_INET, type=SOCK_STREAM, proto=0, fd=None):
         self._fd = _call("socketNew", _int(af), _int(type), _int(proto)) if fd is None else fd

@@ -3,7 +3,7 @@
 # errors, blocking) are the host's (src/emulator/host/modtls.ts); this module only adapts values.
 from _host import call as _call, info as _info
 from _hostdata import buffer as _buffer, judged as _judged, write_view as _write_view
-from _stream import HostStream as _HostStream, _int
+from _stream import FD as _FD, SOCK as _SOCK, _int, host_stream as _host_stream
 
 _library = _info["port"]["tls"]
 _mbedtls = _library["library"] == "mbedtls"
@@ -78,37 +78,37 @@ class SSLContext:
     def wrap_socket(self, sock, *args, server_side=False, do_handshake_on_connect=True, server_hostname=None):
         if args:
             raise TypeError("extra positional arguments given")  # mp_arg_parse_all: the flags are keyword-only
-        fd = getattr(sock, "_fd", None)
-        if not isinstance(fd, int) or getattr(sock, "_ssl", False):
+        fd = getattr(sock, _FD, None)
+        if not isinstance(fd, int) or isinstance(sock, _SSLSocket):
             raise OSError("stream operation not supported")  # mp_get_stream_raise (py/stream.c)
         host = None if server_hostname is None else _data(server_hostname).decode()
         _call("tlsWrap", fd, bool(server_side), host, self._verify, _bytes(self._cadata), _bytes(self._cert), _bytes(self._key), bool(do_handshake_on_connect), self._ciphers)
         return _SSLSocket(sock, fd)
 
 
-class _SSLSocket(_HostStream):
-    # The SSLSocket type (lines 719-751): the stream methods only, no send/recv
-    _ssl = True
-    _READ = "tlsRead"
-    _READLINE = "tlsReadline"
+class _SSLSocket:
+    # The SSLSocket type (lines 719-751): the stream methods only, no send/recv. Its number (the
+    # socket's) and its socket are under the names _stream.FD and SOCK, which no script names (this
+    # module compiles after they are concealed).
+    read, readinto, readline = _host_stream("tlsRead", "tlsReadline")
 
     def __init__(self, sock, fd):
-        self._sock = sock
-        self._fd = fd
+        setattr(self, _SOCK, sock)
+        setattr(self, _FD, fd)
 
     def __repr__(self):
         return "<SSLSocket>"
 
     def write(self, data, *args):
-        return _call("tlsWrite", self._fd, _buffer(_write_view(data, args)))
+        return _call("tlsWrite", getattr(self, _FD), _buffer(_write_view(data, args)))
 
     def setblocking(self, flag):
-        return self._sock.setblocking(flag)
+        return getattr(self, _SOCK).setblocking(flag)  # the socket's method (socket_setblocking, lines 652-660)
 
     def close(self):
-        _call("tlsClose", self._fd)
+        _call("tlsClose", getattr(self, _FD))
 
     if _mbedtls:
 
         def cipher(self):
-            return tuple(_call("tlsCipher", self._fd))
+            return tuple(_call("tlsCipher", getattr(self, _FD)))
