@@ -115,7 +115,8 @@ function standInHost(report: (text: string) => void, streams = false): GuestHost
   return {
     functionNames: Object.keys(fns),
     call,
-    streams: { peek: (_fd, into) => (into.set(waiting.subarray(0, into.length)), into.length), consume: () => {}, sendRoom: () => 1 << 16, send: () => {} },
+    // A real clock's: the engine may lend more while the script reads (data-channel.ts "More read-ahead").
+    streams: { peek: (_fd, into) => (into.set(waiting.subarray(0, into.length)), into.length), consume: () => {}, sendRoom: () => 1 << 16, send: () => {}, live: () => true },
   };
 }
 

@@ -49,12 +49,18 @@ export interface GuestHost {
 
 /**
  * A board's TCP sockets as an engine reads ahead and buffers sends between host calls. The engine
- * calls these only at the board's host calls (before one runs, after one answered), never on its
- * own timing, so what moves and when is the same as if each recv and send had been a call.
+ * calls these at the board's host calls (before one runs, after one answered), so what moves and
+ * when is the same as if each recv and send had been a call; where live(), also when the script
+ * has read far into what was lent (see data-channel.ts, "More read-ahead").
  */
 export interface SocketStreams {
-  /** Copies the socket's next received bytes into `into` without taking them: how many (0: none, or not a connected TCP socket). */
-  peek(fd: number, into: Uint8Array): number;
+  /** Copies the socket's next received bytes, past the first `skip` (0 if not given), into `into` without taking them: how many (0: none, or not a connected TCP socket). */
+  peek(fd: number, into: Uint8Array, skip?: number): number;
+  /**
+   * Whether the engine may take what the script read and lend more while the script runs, on the
+   * main thread's timing: on a real clock only (a simulated run must repeat exactly).
+   */
+  live(): boolean;
   /** The script read `n` of the peeked bytes. */
   consume(fd: number, n: number): void;
   /** Bytes one send would take now, whole and without waiting (0: none, or not a connected TCP socket). */

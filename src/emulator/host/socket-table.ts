@@ -19,10 +19,11 @@ export class SocketTable {
   private nextId = 1;
   /** The TCP sockets as an engine moves their data between host calls (host-api.ts SocketStreams). */
   readonly streams: SocketStreams = {
-    peek: (fd, into) => this.connected(fd)?.peekReceived(into) ?? 0,
+    peek: (fd, into, skip) => this.connected(fd)?.peekReceived(into, skip) ?? 0,
     consume: (fd, n) => this.connected(fd)?.consumeReceived(n),
     sendRoom: (fd) => this.connected(fd)?.sendRoom() ?? 0,
     send: (fd, data) => this.connected(fd)?.sendBuffered(data),
+    live: () => !this.host.clock.busyLoop,
   };
 
   constructor(host: NetHost) {

@@ -104,7 +104,7 @@ describe("the read-ahead a data call lends (DataChannelHost.lend, LentData.renew
     const host: GuestHost = {
       functionNames: [],
       call: () => null,
-      streams: { peek: (_fd, into) => (into.set(queued), queued.length), consume: () => {}, sendRoom: () => 0, send: () => {} },
+      streams: { peek: (_fd, into) => (into.set(queued), queued.length), consume: () => {}, sendRoom: () => 0, send: () => {}, live: () => false },
     };
     const channel = createDataChannel();
     const address = 64;
@@ -135,5 +135,113 @@ describe("the read-ahead a data call lends (DataChannelHost.lend, LentData.renew
     const { script, shared, queued } = await lend(false);
     expect(script).toEqual(queued);
     expect(shared).toEqual(queued);
+  });
+});
+
+describe("more read-ahead, while the script reads (LentData.more; a real clock only)", () => {
+  /**
+   * A socket whose queue holds `queued` bytes (byte i is i % 251), a data call of recv(0) that lends
+   * its read-ahead, then the script's reads and asks as _hostdata.py makes them (start moved in its
+   * words, more() at the mark), answered by the main thread in this same thread (more() does not wait).
+   */
+  async function channelWith(queued: number, live: boolean) {
+    const queue = Uint8Array.from({ length: queued }, (_, i) => i % 251);
+    let taken = 0;
+    const consumed: number[] = [];
+    const host: GuestHost = {
+      functionNames: [],
+      call: () => null,
+      streams: {
+        peek: (_fd, into, skip = 0) => {
+          const bytes = queue.subarray(taken + skip, taken + skip + into.length);
+          into.set(bytes);
+          return bytes.length;
+        },
+        consume: (_fd, n) => (consumed.push(n), (taken += n)),
+        sendRoom: () => 0,
+        send: () => {},
+        live: () => live,
+      },
+    };
+    const channel = createDataChannel();
+    const address = 64;
+    const memory = new SharedArrayBuffer(address + LENT_BYTES);
+    const lent = new LentData(channel, address, () => memory as unknown as ArrayBuffer);
+    const served = new DataChannelHost(channel, host, () => ({ value: 0, instant: true }), () => memory);
+    served.serve();
+    const answered = async () => {
+      while (Atomics.load(channel.words, 0) !== 2) await new Promise((resolve) => setImmediate(resolve));
+    };
+    // recv(0) on socket 3 (op 0, fd 3, size 0): a data call that lends the queue's first bytes.
+    const { words } = channel;
+    [words[1], words[2], words[3], words[4]] = [0, 3, 0, 0];
+    Atomics.store(words, 0, 1);
+    Atomics.notify(words, 0);
+    await answered();
+    lent.renew("socketRecv");
+    const [wordsAt, , ahead] = lent.layout();
+    const w = new Int32Array(memory, wordsAt, HOSTDATA_PY_WORDS._LENGTHS);
+    const ring = new Uint8Array(memory, ahead, HOSTDATA_PY_WORDS._AHEAD_BYTES);
+    const { _AHEAD_START: START, _AHEAD_END: END, _MORE_AT: MORE_AT } = HOSTDATA_PY_WORDS;
+    /** The script reads n bytes (as recv: up to the ring's end) and asks at the mark; returns them. */
+    const read = async (n: number) => {
+      const start = w[START]!;
+      const at = start % ring.length;
+      const got = [...ring.subarray(at, at + Math.min(n, w[END]! - start, ring.length - at))];
+      w[START] = start + got.length;
+      if (w[START]! >= w[MORE_AT]!) {
+        lent.more();
+        await answered();
+      }
+      return got;
+    };
+    return { w, read, consumed, stop: () => served.stop(), END, MORE_AT };
+  }
+  const expected = (from: number, n: number) => Array.from({ length: n }, (_, i) => (from + i) % 251);
+
+  it("lends the bytes queued after the lent ones into the ring's free part, in order across its end, and takes what was read from the queue", async () => {
+    const { w, read, consumed, stop, END, MORE_AT } = await channelWith(300_000, true);
+    try {
+      expect([w[END], w[MORE_AT]]).toEqual([65536, 32768]);
+      let at = 0;
+      const lengths = [];
+      while (at < 150_000) {
+        const got = await read(30_000);
+        expect(got).toEqual(expected(at, got.length));
+        lengths.push(got.length);
+        at += got.length;
+      }
+      // 161,072 bytes from one lending, a read cut short at the ring's end (65,536) each time, as recv()
+      // is: each ask took what was read from the queue (its window opens) and lent more.
+      expect(lengths).toEqual([30_000, 30_000, 5_536, 30_000, 30_000, 5_536, 30_000]);
+      expect(consumed.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(98_304);
+      expect(w[END]! - at).toBeGreaterThan(0);
+    } finally {
+      stop();
+    }
+  });
+
+  it("on a simulated clock lends only at the board's data call: no mark, and an ask lends nothing", async () => {
+    const { w, read, consumed, stop, END, MORE_AT } = await channelWith(300_000, false);
+    try {
+      expect([w[END], w[MORE_AT]]).toEqual([65536, 0x7fffffff]);
+      expect(await read(65536)).toEqual(expected(0, 65536));
+      expect(await read(10)).toEqual([]);
+      expect(consumed).toEqual([]);
+    } finally {
+      stop();
+    }
+  });
+
+  it("asks no more once the queue had nothing more to lend", async () => {
+    const { w, read, stop, END, MORE_AT } = await channelWith(40_000, true);
+    try {
+      expect([w[END], w[MORE_AT]]).toEqual([40_000, 20_000]);
+      expect(await read(25_000)).toEqual(expected(0, 25_000));
+      expect([w[END], w[MORE_AT]]).toEqual([40_000, 0x7fffffff]);
+      expect(await read(20_000)).toEqual(expected(25_000, 15_000));
+    } finally {
+      stop();
+    }
   });
 });

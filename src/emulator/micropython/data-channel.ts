@@ -19,11 +19,21 @@
  *   host call runs (a close() after sendall() sends the data first). Each record is one write, the
  *   segments pcap and the faults see, as when each send was a call.
  *
- * So data moves only at the board's own host calls, never on the main thread's timing: in virtual
- * time a run repeats exactly. Every host call (data or control) starts with settle().
+ * - **More read-ahead** (a real clock only: SocketStreams.live). The read-ahead is a ring: once the
+ *   script has read half of what was lent (or half the ring), its recv() asks for more without
+ *   waiting (LentData.more, one notify); the main thread takes what the script read from the
+ *   socket's queue (its window opens) and copies the bytes queued after the lent ones into the
+ *   ring's free part, in the worker's memory, while the script reads on. A data call that refilled
+ *   the read-ahead kept the worker waiting for the main thread to wake and answer (≈ 50-100 µs,
+ *   one recv(4096) in 17 on a busy connection; docs/benchmarks.md, session 26).
+ *
+ * So data moves only at the board's own host calls, never on the main thread's timing (but more
+ * read-ahead on a real clock): in virtual time a run repeats exactly. Every host call (data or
+ * control) starts with settle().
  */
 import type { DataChannel, HostReply } from "./protocol.ts";
 import type { GuestHost, HostValue } from "../host-api.ts";
+import { waitWhile } from "./spin-wait.ts";
 
 /** The calls that may go this way, by index: _host.py names them by number. */
 export const DATA_CALLS = ["socketRecv", "socketSend", "socketSendAll", "socketWrite", "socketRead"] as const;
@@ -33,7 +43,7 @@ export const READ = DATA_CALLS.indexOf("socketRead");
 
 /** Bytes one data call can carry either way; bigger sends and reads take the JSON path. */
 export const DATA_BYTES = 64 * 1024;
-/** The read-ahead and the buffered sends, at most (the socket's queue and send buffer bound them first). */
+/** The read-ahead's ring and the buffered sends, at most (the socket's queue and send buffer bound them first). A power of 2: _hostdata.py's offset in the ring is a mask. */
 const AHEAD_BYTES = 64 * 1024;
 const SEND_BYTES = 64 * 1024;
 const MAX_SENDS = 64;
@@ -51,7 +61,7 @@ const LENGTH = 4;
 /** Reply: FAST (LENGTH is the value; SCHEDULED says callbacks are due) or JSON_REPLY (DATA holds a HostReply). */
 const KIND = 5;
 const SCHEDULED = 6;
-/** Read-ahead: the socket, and its unread bytes AHEAD[start, end). */
+/** Read-ahead: the socket, and its unread bytes [start, end): counts since the lending began, at start % AHEAD_BYTES in the ring. */
 const AHEAD_FD = 7;
 const AHEAD_START = 8;
 const AHEAD_END = 9;
@@ -63,11 +73,20 @@ const SEND_COUNT = 13;
 /** Where the worker's lent copy keeps the read-ahead, in its memory (0: not known yet), and whether the main thread peeked straight there (1) or into AHEAD (0). */
 const LENT_AHEAD = 14;
 const IN_PLACE = 15;
-const SEND_LENGTHS = 16;
+/** The read-ahead count at which the script asks for more (NEVER: not while this lending lasts). */
+const MORE_AT = 16;
+const SEND_LENGTHS = 17;
 const WORDS = SEND_LENGTHS + MAX_SENDS;
 
 const REQUEST = 1;
 const REPLIED = 2;
+/** The script asked for more read-ahead (STATE REPLIED once lent). */
+const MORE = 3;
+const NEVER = 0x7fffffff;
+/** No more read-ahead past this count in one lending (the counts are Int32 words); the next data call starts again at 0. */
+const LEND_LIMIT = 1 << 30;
+/** Where the script asks for more read-ahead, with [start, end) lent: once half of it is read, or half the ring. */
+const moreAt = (start: number, end: number) => (end > start && end < LEND_LIMIT ? end - Math.min(AHEAD_BYTES / 2, (end - start) >> 1) : NEVER);
 const FAST = 0;
 const JSON_REPLY = 1;
 
@@ -98,7 +117,9 @@ const L_SEND_FD = 3;
 const L_SEND_ROOM = 4;
 const L_SEND_USED = 5;
 const L_SEND_COUNT = 6;
-const L_LENGTHS = 7;
+/** The main thread writes this and L_AHEAD_END while it lends more (MORE): the worker waits for that before any host call. */
+const L_MORE_AT = 7;
+const L_LENGTHS = 8;
 /**
  * The words, rounded up to 16 bytes, so the regions after them are aligned as the heap's blocks
  * are: with the regions 4 bytes off 8-byte alignment a buffered 4 KiB send cost the worker
@@ -117,8 +138,10 @@ export const HOSTDATA_PY_WORDS = {
   _SEND_ROOM: L_SEND_ROOM,
   _SEND_USED: L_SEND_USED,
   _SEND_COUNT: L_SEND_COUNT,
+  _MORE_AT: L_MORE_AT,
   _LENGTHS: L_LENGTHS,
   _MAX_SENDS: MAX_SENDS,
+  _AHEAD_BYTES: AHEAD_BYTES,
 };
 /** Byte offsets of the regions after the words. */
 const L_RECEIVED = L_WORDS * 4;
@@ -144,6 +167,8 @@ export class LentData {
   /** The socket whose send room is lent (-1: none), and whether print() output waits (L_SEND_FD is -1 meanwhile). */
   private sendFd = -1;
   private console = false;
+  /** The script asked for more read-ahead, and this thread has not seen the main thread's answer yet. */
+  private asked = false;
 
   constructor(
     private readonly channel: DataChannel,
@@ -187,9 +212,11 @@ export class LentData {
 
   /** Nothing lent (at the start and after a soft reset). */
   reset(): void {
+    this.settleMore();
     const w = this.words();
     w[L_AHEAD_FD] = w[L_SEND_FD] = -1;
     w[L_AHEAD_START] = w[L_AHEAD_END] = w[L_SEND_ROOM] = w[L_SEND_USED] = w[L_SEND_COUNT] = 0;
+    w[L_MORE_AT] = NEVER;
     this.published = this.publishedBytes = this.room = 0;
     this.sendFd = -1;
     this.console = false;
@@ -203,10 +230,10 @@ export class LentData {
 
   /** Before a host call: the bytes the script read ahead and its new send records go to the shared memory. */
   publish(): void {
+    this.settleMore();
     const w = this.words();
     const { words, sends } = this.channel;
-    const start = w[L_AHEAD_START]!;
-    if (start > words[AHEAD_START]! && start <= words[AHEAD_END]!) words[AHEAD_START] = start;
+    this.publishStart(w);
     const count = Math.min(w[L_SEND_COUNT]!, MAX_SENDS);
     const from = this.publishedBytes;
     let end = from;
@@ -226,6 +253,36 @@ export class LentData {
     this.published = Math.max(this.published, count);
   }
 
+  /** How far the script read ahead, as the main thread takes it (checked: the script can write its words). */
+  private publishStart(w: Int32Array): void {
+    const { words } = this.channel;
+    const start = w[L_AHEAD_START]!;
+    if (start > words[AHEAD_START]! && start <= words[AHEAD_END]!) words[AHEAD_START] = start;
+  }
+
+  /**
+   * The script has read to the mark (its recv, _hostdata.py): the main thread takes what it read
+   * and lends more, while the script reads on. Only one at a time; every host call waits for it first.
+   */
+  more(): void {
+    const w = this.words();
+    if (w[L_MORE_AT] === NEVER) return;
+    // A mark is set by the main thread's answer to the last ask, if any, just before it replies.
+    this.settleMore();
+    w[L_MORE_AT] = NEVER;
+    this.publishStart(w);
+    this.asked = true;
+    const { words } = this.channel;
+    Atomics.store(words, STATE, MORE);
+    Atomics.notify(words, STATE);
+  }
+
+  private settleMore(): void {
+    if (!this.asked) return;
+    waitWhile(this.channel.words, STATE, MORE);
+    this.asked = false;
+  }
+
   /**
    * After a host call `name` the main thread answered: a call that may read, send on or close a
    * socket ended the lending, and a data call lent anew; the script's copy follows. After the
@@ -241,6 +298,7 @@ export class LentData {
     w[L_AHEAD_FD] = end > start ? words[AHEAD_FD]! : -1;
     w[L_AHEAD_START] = start;
     w[L_AHEAD_END] = end;
+    w[L_MORE_AT] = words[MORE_AT]!;
     this.room = words[SEND_ROOM]!;
     this.sendFd = this.room > 0 ? words[SEND_FD]! : -1;
     w[L_SEND_FD] = this.console ? -1 : this.sendFd;
@@ -270,7 +328,7 @@ export class LentData {
     // can come this late (where the worker saw that reply before it slept, and the main thread
     // was held up between its store and its notify), and ended this wait with the request's
     // own words taken for the reply (wrong bytes; seen with the main thread slowed there).
-    while (Atomics.load(words, STATE) === REQUEST) Atomics.wait(words, STATE, REQUEST);
+    waitWhile(words, STATE, REQUEST);
     const result = words[LENGTH]!;
     const fast = words[KIND] === FAST;
     if (fast && result > 0 && (op === RECV || op === READ)) this.heapBytes().set(data.subarray(0, result), readInto);
@@ -293,8 +351,9 @@ export class DataChannelHost {
   /** AHEAD_START when the main thread last took what the script read. */
   private taken = 0;
   private stopped = false;
-  /** The worker's lent read-ahead, viewed in its memory. */
+  /** The worker's lent read-ahead and words, viewed in its memory. */
   private lentAhead: Uint8Array<ArrayBufferLike> = new Uint8Array();
+  private lentWords: Int32Array<ArrayBufferLike> = new Int32Array();
 
   constructor(
     private readonly channel: DataChannel,
@@ -332,6 +391,7 @@ export class DataChannelHost {
     // After a neutral call the worker keeps the room it was lent (LentData.renew): nothing to refresh.
     if (endsLending(name)) {
       words[AHEAD_START] = words[AHEAD_END] = this.taken = 0;
+      words[MORE_AT] = NEVER;
       words[SEND_ROOM] = 0;
     }
   }
@@ -348,17 +408,44 @@ export class DataChannelHost {
     words[AHEAD_START] = this.taken = 0;
     words[AHEAD_END] = streams.peek(fd, inPlace ?? ahead);
     words[IN_PLACE] = inPlace ? 1 : 0;
+    words[MORE_AT] = inPlace && streams.live() ? moreAt(0, words[AHEAD_END]!) : NEVER;
     words[SEND_FD] = fd;
     words[SEND_ROOM] = Math.min(streams.sendRoom(fd), SEND_BYTES);
   }
 
-  /** The worker's lent read-ahead in its memory, if known and within it. */
+  /** The worker's lent read-ahead in its memory, if known and within it (its lent words lie before it). */
   private inPlace(): Uint8Array | undefined {
     const memory = this.memory();
     const at = this.channel.words[LENT_AHEAD]!;
-    if (!memory || !(at > 0) || at + AHEAD_BYTES > memory.byteLength) return undefined;
-    if (this.lentAhead.buffer !== memory || this.lentAhead.byteOffset !== at) this.lentAhead = new Uint8Array(memory, at, AHEAD_BYTES);
+    if (!memory || !(at >= L_AHEAD) || at + AHEAD_BYTES > memory.byteLength) return undefined;
+    if (this.lentAhead.buffer !== memory || this.lentAhead.byteOffset !== at) {
+      this.lentAhead = new Uint8Array(memory, at, AHEAD_BYTES);
+      this.lentWords = new Int32Array(memory, at - L_AHEAD, L_WORDS);
+    }
     return this.lentAhead;
+  }
+
+  /**
+   * The script read to the mark (LentData.more): what it read is taken from the socket's queue,
+   * and the bytes queued after the lent ones go into the ring's free part, up to its end (the rest
+   * at the next ask). Written into the script's own words: it reads on meanwhile.
+   */
+  private more(): void {
+    const streams = this.host.streams;
+    const ring = this.inPlace();
+    const { words } = this.channel;
+    if (!streams || !ring) return;
+    const fd = words[AHEAD_FD]!;
+    const start = words[AHEAD_START]!;
+    const end = words[AHEAD_END]!;
+    if (start > this.taken) streams.consume(fd, start - this.taken);
+    this.taken = start;
+    const at = end % AHEAD_BYTES;
+    const room = Math.min(AHEAD_BYTES - (end - start), AHEAD_BYTES - at);
+    const added = room > 0 && end < LEND_LIMIT ? streams.peek(fd, ring.subarray(at, at + room), end - start) : 0;
+    words[AHEAD_END] = end + added;
+    Atomics.store(this.lentWords, L_AHEAD_END, end + added);
+    Atomics.store(this.lentWords, L_MORE_AT, added > 0 ? moreAt(start, end + added) : NEVER);
   }
 
   /** Answers the worker's data calls until stop(). */
@@ -375,6 +462,12 @@ export class DataChannelHost {
     const { words, data } = this.channel;
     while (!this.stopped) {
       const state = Atomics.load(words, STATE);
+      if (state === MORE) {
+        this.more();
+        Atomics.store(words, STATE, REPLIED);
+        Atomics.notify(words, STATE);
+        continue;
+      }
       if (state !== REQUEST) {
         const waited = waitAsync(words, STATE, state);
         if (waited.async) await waited.value;

@@ -7,6 +7,7 @@ import { parentPort, receiveMessageOnPort, workerData } from "node:worker_thread
 import type { HostValue } from "../host-api.ts";
 import { bootFirmware, ConsoleInput, prepareFirmware, SOURCE_FILE } from "./board-repl.ts";
 import { DATA_BYTES, DATA_CALLS, LENT_BYTES, LentData, READ } from "./data-channel.ts";
+import { waitWhile } from "./spin-wait.ts";
 import type { HostReply, WorkerInput, WorkerOutcome } from "./protocol.ts";
 import { type Collector, findCollector } from "./collector.ts";
 import { giveMarkStack, MARK_STACK_BYTES } from "./gc-mark-stack.ts";
@@ -86,7 +87,7 @@ function hostCall(name: string, args: HostValue[]): HostReply {
     // notify for the previous reply, held up after its store), and polling the port then spun
     // for the whole call (a blocking accept, a sleep).
     if (Atomics.load(signal, 0) === 0) {
-      Atomics.wait(signal, 0, 0);
+      waitWhile(signal, 0, 0);
       continue;
     }
     const received = receiveMessageOnPort(port);
@@ -492,6 +493,10 @@ const bridge = {
     // A readinto's bytes go to its buffer; a send's come from there.
     const answer = read ? lent.call(op, fd, size, 0, 0, span.address) : lent.call(op, fd, size, span.address, span.length);
     return typeof answer === "number" ? answer : encodeReply(answer);
+  },
+  /** The script read to the mark in the read-ahead (_hostdata.py recv): more is lent while it reads on (data-channel.ts LentData.more). */
+  more(): void {
+    lent.more();
   },
   /** Where the lent copy's parts start (data-channel.ts LentData.layout), as JSON, for _hostdata.py's uctypes views. */
   lent(): string {

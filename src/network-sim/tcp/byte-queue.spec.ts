@@ -51,6 +51,20 @@ describe("ByteQueue", () => {
     expect(q.peek(into)).toBe(0);
   });
 
+  it("peek() past the first bytes starts in whichever chunk holds them, after a partial read too", async () => {
+    const q = new ByteQueue(10);
+    q.push(Uint8Array.of(1, 2, 3));
+    q.push(Uint8Array.of(4, 5));
+    q.push(Uint8Array.of(6, 7, 8));
+    const into = new Uint8Array(4);
+    expect(q.peek(into, 2)).toBe(4);
+    expect(into).toEqual(Uint8Array.of(3, 4, 5, 6));
+    expect(await q.read(1)).toEqual(Uint8Array.of(1));
+    expect(q.peek(into, 4)).toBe(3);
+    expect(into.subarray(0, 3)).toEqual(Uint8Array.of(6, 7, 8));
+    expect(q.peek(into, 7)).toBe(0);
+  });
+
   it("says when the window is full and calls onDrain once the reader makes room", async () => {
     const q = new ByteQueue(4);
     let drained = 0;

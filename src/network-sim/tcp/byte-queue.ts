@@ -84,12 +84,16 @@ export class ByteQueue {
     return this.readable ? Promise.resolve() : this.changed.wait(signal);
   }
 
-  /** Copies the next bytes into `into` without taking them; returns how many. */
-  peek(into: Uint8Array): number {
+  /** Copies the next bytes, past the first `skip`, into `into` without taking them; returns how many. */
+  peek(into: Uint8Array, skip = 0): number {
     let filled = 0;
-    let head = this.head;
+    let head = this.head + skip;
     for (const chunk of this.chunks) {
       if (filled === into.length) break;
+      if (head >= chunk.length) {
+        head -= chunk.length;
+        continue;
+      }
       const n = Math.min(chunk.length - head, into.length - filled);
       into.set(chunk.subarray(head, head + n), filled);
       filled += n;

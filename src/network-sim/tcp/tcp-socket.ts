@@ -256,8 +256,8 @@ export class TcpSocket {
   // send() would have moved at that moment.
 
   /** Copies the next received bytes into `into` without taking them; 0 unless connected. */
-  peekReceived(into: Uint8Array): number {
-    return this.state === "connected" && this.link ? this.link.inbound.peek(into) : 0;
+  peekReceived(into: Uint8Array, skip = 0): number {
+    return this.state === "connected" && this.link ? this.link.inbound.peek(into, skip) : 0;
   }
 
   /** The script read `n` of the peeked bytes. */

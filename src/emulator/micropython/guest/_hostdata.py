@@ -16,12 +16,13 @@
 # adding objects to the library.
 import uctypes
 from micropython import const
-from _host import READ, RECV, SENDALL, _bytes_at, _data, _new_bytes, call, lent
+from _host import READ, RECV, SENDALL, _bytes_at, _data, _new_bytes, call, lent, more
 
 # The lent copy (data-channel.ts LentData): Int32 words (the read-ahead of socket _AHEAD_FD, bytes
-# [_AHEAD_START, _AHEAD_END); the send buffer of socket _SEND_FD, _SEND_USED bytes of _SEND_ROOM in
-# _SEND_COUNT records, their lengths from _LENGTHS on), then a recv data call's reply, the
-# read-ahead, the sends. One uctypes array of words indexed by const()s (compiled in as numbers:
+# [_AHEAD_START, _AHEAD_END) counted since it was lent, in a ring of _AHEAD_BYTES, more asked for
+# once the start reaches _MORE_AT; the send buffer of socket _SEND_FD, _SEND_USED bytes of
+# _SEND_ROOM in _SEND_COUNT records, their lengths from _LENGTHS on), then a recv data call's reply,
+# the read-ahead, the sends. One uctypes array of words indexed by const()s (compiled in as numbers:
 # these are read at every recv and send; data-channel.spec.ts checks them against the worker's).
 _AHEAD_FD = const(0)
 _AHEAD_START = const(1)
@@ -30,8 +31,10 @@ _SEND_FD = const(3)
 _SEND_ROOM = const(4)
 _SEND_USED = const(5)
 _SEND_COUNT = const(6)
-_LENGTHS = const(7)
+_MORE_AT = const(7)
+_LENGTHS = const(8)
 _MAX_SENDS = const(64)
+_AHEAD_BYTES = const(65536)
 
 
 def _lend(words, received, ahead, sends, end):
@@ -60,13 +63,19 @@ def recv(stream, size):
         start = w[_AHEAD_START]
         n = w[_AHEAD_END] - start
         if n > 0:
+            at = start & (_AHEAD_BYTES - 1)
             if n > size:
                 n = size
+            if n > _AHEAD_BYTES - at:
+                n = _AHEAD_BYTES - at  # to the ring's end: the rest at the next recv
             try:
-                out = _new_bytes(_ahead + start, n)
+                out = _new_bytes(_ahead + at, n)
             except MemoryError:
-                out = _bytes_at(_ahead + start, n)  # collects and tries again
-            w[_AHEAD_START] = start + n
+                out = _bytes_at(_ahead + at, n)  # collects and tries again
+            start += n
+            w[_AHEAD_START] = start
+            if start >= w[_MORE_AT]:
+                more()
             return out
     if 0 <= size <= DATA_BYTES:
         return _data(RECV, fd, size, None)
@@ -83,13 +92,17 @@ def readinto(stream, buf, nbytes=None):
     w = _words
     if w[_AHEAD_FD] == fd and n > 0:
         start = w[_AHEAD_START]
-        if w[_AHEAD_END] - start >= n:
+        at = start & (_AHEAD_BYTES - 1)
+        if w[_AHEAD_END] - start >= n and at + n <= _AHEAD_BYTES:
             try:
-                mv[:n] = _ahead_view[start : start + n]
+                mv[:n] = _ahead_view[at : at + n]
             except TypeError:
                 writable(mv)
                 raise
-            w[_AHEAD_START] = start + n
+            start += n
+            w[_AHEAD_START] = start
+            if start >= w[_MORE_AT]:
+                more()
             return n
     writable(mv)  # the worker writes into it
     if n == 0:
