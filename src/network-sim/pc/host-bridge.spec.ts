@@ -91,6 +91,33 @@ describe("HostBridge", () => {
     expect(mostHeld).toBeLessThan(6400 + 65536); // the window and at most one read from the kernel
   });
 
+  it("a board's read reopens the window for the PC at once while segments are still on their way", async () => {
+    const { forward, link: linkPromise } = await forwardOnce(0, 6400);
+    const client = await connect(forward.hostPort);
+    client.write(randomBytes(64 * 1024));
+    const link = await linkPromise;
+    // A hop that holds 1600 B segments until the test lets them arrive.
+    const next = link.incoming;
+    const onAir: Uint8Array[] = [];
+    let filled!: () => void;
+    const windowFilled = new Promise<void>((resolve) => (filled = resolve));
+    const heldBytes = () => onAir.reduce((sum, c) => sum + c.length, 0);
+    link.incoming = {
+      data: (chunk) => {
+        for (let at = 0; at < chunk.length; at += 1600) onAir.push(chunk.subarray(at, at + 1600));
+        if (heldBytes() >= 6400) filled();
+      },
+      fin: () => next.fin(),
+      rst: () => next.rst(),
+    };
+    await windowFilled;
+    expect(heldBytes()).toBe(6400);
+    next.data(onAir.shift()!); // one segment arrives; three are still on their way
+    expect((await link.inbound.read(4096)).length).toBe(1600);
+    // lwIP announces the room a read makes at once (tcp_recved's window update): the PC sends into it.
+    expect(heldBytes()).toBe(6400);
+  });
+
   /** A board's link to a PC client, and all the client receives until the board's FIN. */
   async function linkToClient(): Promise<{ link: NetSocketLink; received: Promise<Buffer> }> {
     const { forward, link } = await forwardOnce(0);

@@ -179,8 +179,10 @@ export class NetSocketLink implements TcpLink {
       this.observer?.(false, { kind: "fin" });
       this.incoming.fin();
     }
-    if (this.held.length > 0 || this.room() <= 0) this.socket.pause();
-    else this.socket.resume();
+    if (this.held.length > 0 || this.room() <= 0) {
+      this.socket.pause();
+      this.inbound.senderWaits();
+    } else this.socket.resume();
   }
 
   /** What the board's window takes now. */

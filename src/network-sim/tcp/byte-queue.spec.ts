@@ -77,6 +77,19 @@ describe("ByteQueue", () => {
     expect(drained).toBe(1);
   });
 
+  it("calls onDrain at the first read after the sender waited at a window its bytes on the way hold, though the queue was not full", async () => {
+    const q = new ByteQueue(4);
+    let drained = 0;
+    q.onDrain = () => drained++;
+    expect(q.push(Uint8Array.of(1))).toBe(true); // three more bytes are on their way
+    q.senderWaits();
+    await q.read(1);
+    expect(drained).toBe(1);
+    q.push(Uint8Array.of(2));
+    await q.read(1);
+    expect(drained).toBe(1); // the sender did not wait this time
+  });
+
   it("room, the window the capture announces, is the free space: 0 while full (a push may overfill), back after a read", async () => {
     const q = new ByteQueue(4);
     expect(q.room).toBe(4);

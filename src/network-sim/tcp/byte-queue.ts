@@ -14,9 +14,9 @@ export class ByteQueue {
   private error: NetError | null = null;
   private errorDelivered = false;
   private readonly changed = new Notifier();
-  /** Called when the queue falls below capacity after push() returned false. */
+  /** Called when a read makes room after push() returned false or the sender waited (senderWaits). */
   onDrain: (() => void) | null = null;
-  private full = false;
+  private senderWaiting = false;
 
   constructor(readonly capacity: number) {}
 
@@ -29,6 +29,16 @@ export class ByteQueue {
     return this.buffered;
   }
 
+  /**
+   * The sender stopped at a closed window that bytes still on their way hold in part (they count
+   * against it, not in this queue): the next read that makes room calls onDrain, as the ACK that
+   * carries the reopened window tells a real sender. Without it the sender learnt of the room only
+   * when its next segment arrived.
+   */
+  senderWaits(): void {
+    this.senderWaiting = true;
+  }
+
   /** Appends data. Returns false when the window is full and the sender should pause. */
   push(chunk: Uint8Array): boolean {
     if (this.ended || this.error) return false;
@@ -37,8 +47,9 @@ export class ByteQueue {
       this.buffered += chunk.length;
       this.changed.notify();
     }
-    this.full = this.buffered >= this.capacity;
-    return !this.full;
+    if (this.buffered < this.capacity) return true;
+    this.senderWaiting = true;
+    return false;
   }
 
   /** The peer closed its side: after the buffered bytes, reads return an empty chunk. */
@@ -154,8 +165,8 @@ export class ByteQueue {
       }
     }
     this.buffered -= filled;
-    if (this.full && this.buffered < this.capacity) {
-      this.full = false;
+    if (this.senderWaiting && this.buffered < this.capacity) {
+      this.senderWaiting = false;
       this.onDrain?.();
     }
   }

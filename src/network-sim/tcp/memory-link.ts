@@ -114,6 +114,7 @@ export class MemoryLink implements TcpLink {
       this.out.data(chunk.subarray(0, n));
     }
     this.flushing = false;
+    if (this.unsent.length > 0 && room() <= 0) window.senderWaits();
     if (this.finPending && this.unsent.length === 0 && !this.failure) {
       this.finPending = false;
       this.out.fin();
