@@ -196,7 +196,7 @@ def _bridge(js):
     js.pins(uctypes.addressof(_pins), len(_pins))
     call_fns = (js_pause, js_call, js_resume, read_reply)
     data_fns = (js_pause, js_data, js_resume, read_reply)
-    return call, data, finish, collect, untimed, js_pause, js_resume, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, memory, clear_stack, spare, hold_free, js.interrupt, js.dupterm, json.loads(js.lent()) + [js.more]
+    return call, data, finish, collect, untimed, js_pause, js_resume, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, memory, clear_stack, spare, hold_free, js.interrupt, js.dupterm, json.loads(js.lent()), js.more
 
 
 _into = [None]  # call_into's buffer, until the reply's blob is copied there
@@ -277,7 +277,7 @@ def _bytes_at(address, n):
         return uctypes.bytes_at(address, n)
 
 
-call, _data, finish, collect, untimed, pause, resume, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, memory, clear_stack, spare, hold_free, _interrupt, dupterm_bytes, lent = _bridge(__import__("_boardsim_js"))
+call, _data, finish, collect, untimed, pause, resume, soft_reset, soft_reset_requested, raw_output, gc_threshold, free_bytes, memory, clear_stack, spare, hold_free, _interrupt, dupterm_bytes, lent, more = _bridge(__import__("_boardsim_js"))
 del _bridge  # run once: kept, the table of its 15 nested functions' code was marked at every collection
 # Where the lent copy's parts start (data-channel.ts LentData.layout: words, reply region,
 # read-ahead, sends, end): a recv data call's bytes are in the reply region (_hostdata.py views the rest).

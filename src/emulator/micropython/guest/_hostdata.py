@@ -16,7 +16,7 @@
 # adding objects to the library.
 import uctypes
 from micropython import const
-from _host import READ, RECV, SENDALL, _bytes_at, _data, _new_bytes, call, lent
+from _host import READ, RECV, SENDALL, _bytes_at, _data, _new_bytes, call, lent, more
 
 # The lent copy (data-channel.ts LentData): Int32 words (the read-ahead of socket _AHEAD_FD, bytes
 # [_AHEAD_START, _AHEAD_END) counted since it was lent, in a ring of _AHEAD_BYTES, more asked for
@@ -37,12 +37,10 @@ _MAX_SENDS = const(64)
 _AHEAD_BYTES = const(65536)
 
 
-def _lend(words, received, ahead, sends, end, ask):
+def _lend(words, received, ahead, sends, end):
     # Where each part of the lent copy starts, as the worker lays it out (LentData.layout); the
-    # reply region's size is the most bytes one data call carries (DATA_BYTES); the worker's
-    # function that asks for more read-ahead (LentData.more).
-    global _words, _ahead, _ahead_view, _sends, DATA_BYTES, more
-    more = ask
+    # reply region's size is the most bytes one data call carries (DATA_BYTES).
+    global _words, _ahead, _ahead_view, _sends, DATA_BYTES
     _words = uctypes.struct(words, (uctypes.ARRAY | 0, uctypes.INT32 | (received - words) // 4))
     DATA_BYTES = ahead - received
     _ahead = ahead
