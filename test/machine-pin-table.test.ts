@@ -76,3 +76,26 @@ describe("machine.Pin: the port's table", () => {
     expect(lines[6]).toBe("33 4 4");
   });
 });
+
+describe("machine.Pin in a TS script", () => {
+  it.each([
+    ["pico_w", "toggled 0"],
+    ["esp32", "AttributeError 'Pin' object has no attribute 'toggle'"],
+    ["esp8266", "AttributeError 'Pin' object has no attribute 'toggle'"],
+  ])("%s: toggle() is rp2's only", async (board, shown) => {
+    lab = new Lab({ timing: "fast" });
+    const source = `import machine from "machine";
+const pin = new machine.Pin(2, machine.Pin.OUT);
+pin.on();
+try {
+  pin.toggle();
+  print("toggled", pin.value());
+} catch (e) {
+  print(e.name, e.message);
+}
+`;
+    const b = await lab.addBoard({ name: "b", board, fileName: "main.ts", source });
+    await b.finished();
+    expect(b.lines().slice(2)).toEqual([shown]);
+  });
+});
