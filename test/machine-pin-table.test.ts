@@ -7,18 +7,13 @@
  * then the others sorted by text (:413-418). help() lists them in the table's order
  * (py/builtinhelp.c:141-151). A method the port lacks raises py/runtime.c:1239's AttributeError.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import { Lab } from "../src/testing/index.ts";
+import { describe, expect, it } from "vitest";
+import { runScript } from "./support/run-script.ts";
 
-let lab: Lab;
-afterEach(() => lab.close());
-
-/** The lines `source` prints as main.py on `board`, without the banner. */
-async function printed(board: string, source: string): Promise<string[]> {
-  lab = new Lab({ timing: "fast" });
-  const b = await lab.addBoard({ name: "b", board, fileName: "main.py", source });
-  await b.finished();
-  return b.lines().slice(2);
+/** The lines `source` prints as main.py (or main.ts) on `board`. */
+async function lines(board: string, source: string, fileName = "main.py"): Promise<string[]> {
+  const { output } = await runScript(source, board, fileName);
+  return output.split("\n").filter((line) => line !== "");
 }
 
 const SCRIPT = `import machine
@@ -58,7 +53,7 @@ describe("machine.Pin: the port's table", () => {
     ],
   ])("%s: dir() of a Pin lists the port's names in qstr order; a method it lacks raises AttributeError", async (board, dir, ran, table) => {
     const missing = ["toggle", "low", "high"].map((name) => `AttributeError("'Pin' object has no attribute '${name}'",)`);
-    expect(await printed(board, SCRIPT)).toEqual([
+    expect(await lines(board, SCRIPT)).toEqual([
       JSON.stringify(dir).replaceAll('"', "'").replaceAll(",", ", "),
       ran ? "['toggle', 'low', 'high', 'on', 'off']" : "['on', 'off']",
       ...(ran ?? missing),
@@ -67,13 +62,13 @@ describe("machine.Pin: the port's table", () => {
   });
 
   it("mpython: labplus's table (PULL_HOLD, the connector's P0-P28; no toggle, low, high)", async () => {
-    const lines = await printed("mpython", SCRIPT + "print(machine.Pin.P0, machine.Pin.P28, machine.Pin.PULL_HOLD)\n");
-    expect(lines[0]).toBe(
+    const shown = await lines("mpython", SCRIPT + "print(machine.Pin.P0, machine.Pin.P28, machine.Pin.PULL_HOLD)\n");
+    expect(shown[0]).toBe(
       "['__class__', 'value', 'IN', 'IRQ_FALLING', 'IRQ_RISING', 'OPEN_DRAIN', 'OUT', 'P0', 'P1', 'P10', 'P11', 'P13', 'P14', 'P15', 'P16', 'P19', 'P2', 'P20', " +
         "'P23', 'P24', 'P25', 'P26', 'P27', 'P28', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P9', 'PULL_DOWN', 'PULL_HOLD', 'PULL_UP', 'WAKE_HIGH', 'WAKE_LOW', 'init', 'irq', 'off', 'on']",
     );
-    expect(lines.slice(1, 5)).toEqual(["['on', 'off']", ...["toggle", "low", "high"].map((name) => `AttributeError("'Pin' object has no attribute '${name}'",)`)]);
-    expect(lines[6]).toBe("33 4 4");
+    expect(shown.slice(1, 5)).toEqual(["['on', 'off']", ...["toggle", "low", "high"].map((name) => `AttributeError("'Pin' object has no attribute '${name}'",)`)]);
+    expect(shown[6]).toBe("33 4 4");
   });
 });
 
@@ -83,7 +78,6 @@ describe("machine.Pin in a TS script", () => {
     ["esp32", "AttributeError 'Pin' object has no attribute 'toggle'"],
     ["esp8266", "AttributeError 'Pin' object has no attribute 'toggle'"],
   ])("%s: toggle() is rp2's only", async (board, shown) => {
-    lab = new Lab({ timing: "fast" });
     const source = `import machine from "machine";
 const pin = new machine.Pin(2, machine.Pin.OUT);
 pin.on();
@@ -94,8 +88,6 @@ try {
   print(e.name, e.message);
 }
 `;
-    const b = await lab.addBoard({ name: "b", board, fileName: "main.ts", source });
-    await b.finished();
-    expect(b.lines().slice(2)).toEqual([shown]);
+    expect(await lines(board, source, "main.ts")).toEqual([shown]);
   });
 });
