@@ -7,7 +7,7 @@
  * then the others sorted by text (:413-418). help() lists them in the table's order
  * (py/builtinhelp.c:141-151). A method the port lacks raises py/runtime.c:1239's AttributeError.
  * Not simulated: the named-pin types the tables also hold (ESP32 and rp2 `board`, rp2 `cpu`), which
- * the firmware's dir() lists too (after OUT/PULL_UP: 'board', rp2's 'cpu' before 'high').
+ * the firmware's dir() lists too ('board' first of the lowercase names, rp2's 'cpu' after it).
  */
 import { describe, expect, it } from "vitest";
 import { runScript } from "./support/run-script.ts";
