@@ -1004,7 +1004,7 @@ for f in (lambda: cryptolib.aes(k, 6, iv), lambda: cryptolib.aes(k[:24], 1), lam
       "TypeError function doesn't take keyword arguments",
       "TypeError function missing 1 required positional arguments",
       "AttributeError 'aes' object has no attribute '_id'",
-      "['__class__', 'encrypt', 'decrypt']",
+      "['__class__', 'decrypt', 'encrypt']", // dir()'s qstr order (src/boards/qstr-order.ts)
     ]);
   });
 

@@ -191,6 +191,7 @@ declare module "machine" {
     value(x?: unknown): number | null;
     on(): void;
     off(): void;
+    /** The Pico W's only (rp2 machine_pin.c): on the ESP boards AttributeError, as their firmware. */
     toggle(): void;
     init(mode?: number | null, pull?: number | null, options?: { value?: number }): void;
     /** The handler runs after the edge, at the script's next call into the board (a sleep wakes for it). */

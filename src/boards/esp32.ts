@@ -259,8 +259,8 @@ export const esp32: BoardProfile = {
       // ports/esp32/machine_pin.h (CONFIG_IDF_TARGET_ESP32, no SPIRAM: 16 and 17 usable)
       ids: [...Array.from({ length: 24 }, (_, i) => i), 25, 26, 27, 32, 33, 34, 35, 36, 37, 38, 39],
       names: {}, // the generic board has no named pins: a string is "invalid pin"
-      // machine_pin.c:52-53, 371-379 (ESP-IDF gpio_mode_t / gpio_int_type_t values)
-      constants: { IN: 1, OUT: 3, OPEN_DRAIN: 7, PULL_UP: 2, PULL_DOWN: 1, IRQ_RISING: 1, IRQ_FALLING: 2, WAKE_LOW: 4, WAKE_HIGH: 5 },
+      // machine_pin.c:52-53, 371-383 (ESP-IDF gpio_mode_t / gpio_int_type_t / gpio_drive_cap_t values)
+      constants: { IN: 1, OUT: 3, OPEN_DRAIN: 7, PULL_UP: 2, PULL_DOWN: 1, IRQ_RISING: 1, IRQ_FALLING: 2, WAKE_LOW: 4, WAKE_HIGH: 5, DRIVE_0: 0, DRIVE_1: 1, DRIVE_2: 2, DRIVE_3: 3 },
       repr: "number", // machine_pin.c:133
       irqType: "IRQ", // machine_pin.c:448-450
       irqArgs: ["wake"], // machine_pin.c:286-293

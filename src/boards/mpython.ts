@@ -9,6 +9,13 @@ import type { BoardProfile } from "./profile.ts";
 /** The ESP32's WLAN.config() keys but `hostname`. */
 const esp32Keys = Object.fromEntries(Object.entries(esp32.wlan.config.keys).filter(([key]) => key !== "hostname"));
 
+/** Its Pin's constants in its table's order: GPIO_PULL_HOLD 4 (its :43), the others as upstream's; P0-P28: the connector's GPIOs. */
+const MPYTHON_PIN_CONSTANTS = {
+  ...{ IN: 1, OUT: 3, OPEN_DRAIN: 7, PULL_UP: 2, PULL_DOWN: 1, PULL_HOLD: 4, IRQ_RISING: 1, IRQ_FALLING: 2, WAKE_LOW: 4, WAKE_HIGH: 5 },
+  ...{ P0: 33, P1: 32, P2: 35, P3: 34, P4: 39, P5: 0, P6: 16, P7: 17, P8: 26, P9: 25, P10: 36, P11: 2, P13: 18, P14: 19, P15: 21 },
+  ...{ P16: 5, P19: 22, P20: 23, P23: 27, P24: 14, P25: 12, P26: 13, P27: 15, P28: 4 },
+};
+
 export const mpython: BoardProfile = {
   ...esp32,
   id: "mpython",
@@ -43,6 +50,11 @@ export const mpython: BoardProfile = {
     // UNVERIFIED which upstream the 2020 build is; its other ADC differences (ADC1 pins only, repr
     // "ADC(Pin(n))", width() a classmethod of ADC_WIDTH_9Bit..12Bit = 0-3) are not simulated.
     adc: { ...esp32.port.adc, readUvBlock: false },
+    // labplus-cn/mpython port/builtins/machine_pin.c, machine_pin_locals_dict_table (UNVERIFIED which
+    // of its versions the v2.1.2 build has): upstream v1.12's ESP32 table (init, value, off, on, irq;
+    // PULL_HOLD, no board nor DRIVE_*: no toggle, low or high) and the board's connector pins P0-P28.
+    pins: { ...esp32.port.pins, constants: MPYTHON_PIN_CONSTANTS },
+    typeTables: { ...esp32.port.typeTables, Pin: ["init", "value", "off", "on", "irq", ...Object.keys(MPYTHON_PIN_CONSTANTS)] },
   },
   display: { width: 128, height: 64 },
   vendorModules: ["mpython"],

@@ -187,8 +187,11 @@ export const picoW: BoardProfile = {
         EXT_GPIO1: "EXT_GPIO1",
         EXT_GPIO2: "EXT_GPIO2",
       },
-      // machine_pin.c:41-45, 506-513 (GPIO_IRQ_EDGE_FALL 4, RISE 8 from pico-sdk)
-      constants: { IN: 0, OUT: 1, OPEN_DRAIN: 2, ALT: 3, PULL_UP: 1, PULL_DOWN: 2, IRQ_FALLING: 4, IRQ_RISING: 8 },
+      // machine_pin.c:41-45, 506-524 (GPIO_IRQ_EDGE_FALL 4, RISE 8 and the GPIO_FUNC_* of pico-sdk's hardware/gpio.h)
+      constants: {
+        ...{ IN: 0, OUT: 1, OPEN_DRAIN: 2, ALT: 3, PULL_UP: 1, PULL_DOWN: 2, IRQ_RISING: 8, IRQ_FALLING: 4 },
+        ...{ ALT_SPI: 1, ALT_UART: 2, ALT_I2C: 3, ALT_PWM: 4, ALT_SIO: 5, ALT_PIO0: 6, ALT_PIO1: 7, ALT_GPCK: 8, ALT_USB: 9 },
+      },
       repr: "rp2", // machine_pin.c:199-243
       irqType: "irq", // shared/runtime/mpirq.c:128-130 (mp_irq_type)
       irqArgs: ["hard"], // machine_pin.c:461-468

@@ -1,6 +1,7 @@
 import { errorcodeTable, LINUX_ERRNO, oserrorTexts } from "../../boards/errno.ts";
 import type { BoardProfile } from "../../boards/profile.ts";
 import { EXTENSIBLE_MODULES } from "../../boards/firmware-modules.ts";
+import { inQstrOrder } from "../../boards/qstr-order.ts";
 import { abortableWait } from "../../network-sim/clock/abortable-wait.ts";
 import type { BoardContext, HostCalls } from "./context.ts";
 
@@ -30,6 +31,8 @@ export function modbuiltins(board: BoardContext) {
     /** help(module) of a C module of the board's: its table's names in order (py/builtinhelp.c:141-156); null for another. */
     // help(): a C module's table (by its __name__), or a C type's locals table (by its name)
     helpOrder: (name: string, isType: boolean): readonly string[] | null => (isType ? board.profile.port.typeTables : board.profile.port.moduleTables)[name] ?? null,
+    /** dir() of a C type or its object: the names in the order dir() probes the firmware's qstrs (qstr-order.ts). */
+    dirOrder: (names: string[]): string[] => inQstrOrder(names),
   } satisfies HostCalls<"modbuiltins">;
 }
 
@@ -110,6 +113,9 @@ function portInfo(profile: BoardProfile) {
     memInfo: port.memInfo,
     absent: port.absent ?? null,
     tableOfSocketType: port.typeTables.socket ?? [], // the socket type's locals table (module-tables.ts): socket.socket.__dict__'s order
+    // machine.Pin's locals table: its methods (a name not in it is not the port's: toggle, low, high
+    // are rp2's only) and machine.Pin.__dict__'s order; the constants' values are `pin`'s
+    tableOfPinType: port.typeTables.Pin ?? [],
   };
 }
 

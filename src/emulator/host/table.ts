@@ -9,7 +9,7 @@
  * MODULES, which the compiler asks for).
  */
 export const HOST_TABLE = {
-  modbuiltins: ["boardInfo", "write", "poll", "helpOrder"],
+  modbuiltins: ["boardInfo", "write", "poll", "helpOrder", "dirOrder"],
   modtime: ["timeSleep", "ticksMs", "ticksUs", "ticksAdd", "ticksDiff", "timeTime", "timeTimeNs", "timeLocaltime", "timeMktime"],
   modnetwork: ["wlanInterface", "wlanActive", "wlanConnect", "wlanDisconnect", "wlanStatus", "wlanIsConnected", "wlanRepr", "wlanIfconfig", "wlanIpconfig", "wlanScan", "wlanConfig", "networkHostname", "networkCountry"],
   modsocket: [

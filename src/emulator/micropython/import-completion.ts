@@ -8,20 +8,11 @@
  * all of them: `import s<Tab>` listed select, struct, sys, socket where the board lists select,
  * socket, struct, sys. The words are the same; only their order and so their layout change.
  */
-
-/** The module names py/makeqstrdata.py's static_qstr_list (v1.23.0:58-224) holds, in its order. */
-const STATIC_MODULE_NAMES = ["__main__", "builtins", "micropython"];
+import { qstrOrder } from "../../boards/qstr-order.ts";
 
 /** print_completions' layout (py/repl.c v1.23.0:208-237): 16-column slots, lines of at most 64. */
 const WORD_SLOT_LEN = 16;
 const MAX_LINE_LEN = 4 * WORD_SLOT_LEN;
-
-/** The firmware's qstr order of module names. */
-function firmwareOrder(a: string, b: string): number {
-  const [i, j] = [STATIC_MODULE_NAMES.indexOf(a), STATIC_MODULE_NAMES.indexOf(b)];
-  if (i >= 0 || j >= 0) return (i < 0 ? Infinity : i) - (j < 0 ? Infinity : j);
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** The words as print_completions lays them out, each line after a newline, the last line ended by one. */
 function layOut(words: readonly string[], newline: string): string {
@@ -53,5 +44,5 @@ export function inFirmwareOrder(printed: string): string {
   const redrawn = lines.at(-1)!;
   if (lines.length < 3 || lines[0] !== "" || !/^(>>>|\.\.\.) import /.test(redrawn)) return printed;
   const words = lines.slice(1, -1).join(" ").split(" ").filter(Boolean);
-  return layOut(words.sort(firmwareOrder), newline) + redrawn;
+  return layOut(words.sort(qstrOrder), newline) + redrawn;
 }

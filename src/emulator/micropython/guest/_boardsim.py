@@ -124,6 +124,7 @@ def setup(name, heap):
     _builtin_functions.hide(_dir)
     # socket.socket.__dict__ as the port's socket type's locals table (after hide: it deletes names there)
     _builtin_functions.in_order(_held["socket"].socket, _host.info["port"]["tableOfSocketType"])
+    _builtin_functions.in_order(machine.Pin, _host.info["port"]["tableOfPinType"])  # machine.Pin.__dict__ likewise
     _flash.mount(_loading)
     _search_flash()  # before the heap is the board's: the script's imports need not ask the flash
     _script = (name, len(heap))

@@ -9,6 +9,7 @@
 # classes' dicts reordered them, and the .py echo's collections then filled py/gc.c's mark stack
 # (python-gc.test.ts, "mark stack").
 import builtins
+from _host import call as _call
 
 classes = set()  # the library's classes that stand for C types, by id() (_builtin_functions.py adds them)
 _native_dir = builtins.dir
@@ -24,7 +25,8 @@ def dir(*args):
     kept = _OF_TYPE if id(args[0]) in classes else _OF_INSTANCE if id(type(args[0])) in classes else None
     if kept is None:
         return names
-    return [name for name in names if name[0] != "_" or name in kept]
+    # in the order dir() meets them, the firmware's qstr order (the host's, qstr-order.ts)
+    return _call("dirOrder", [name for name in names if name[0] != "_" or name in kept])
 
 
 _c_sum = builtins.sum

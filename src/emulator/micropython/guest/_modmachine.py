@@ -131,6 +131,10 @@ def _pull(x):
 
 for _name, _value in _port["pin"].items():
     setattr(Pin, _name, _value)
+# The port's methods only (its Pin's locals table, the host's): elsewhere than rp2 toggle, low and
+# high are the firmware's AttributeError.
+for _name in [name for name in Pin.__dict__ if name[0] != "_" and name not in _port["tableOfPinType"]]:
+    delattr(Pin, _name)
 
 
 class ADC:

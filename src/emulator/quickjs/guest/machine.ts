@@ -36,7 +36,9 @@ class Pin {
   off(): void {
     call("pinValue", this.handle, 0);
   }
+  /** rp2's only (the port's Pin table, host info tableOfPinType): elsewhere the firmware's AttributeError. */
   toggle(): void {
+    if (!port.tableOfPinType.includes("toggle")) throw new AttributeError("'Pin' object has no attribute 'toggle'");
     call("pinToggle", this.handle);
   }
   /** irq(handler, trigger): the handler runs, scheduled, after the edge (see host.ts). */
