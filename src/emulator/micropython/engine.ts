@@ -10,7 +10,7 @@ import { withCHeldRecords } from "./c-held.ts";
 import { withFloatPrecision } from "./float-precision.ts";
 import { withGcAllocSkip } from "./gc-alloc-skip.ts";
 import { withGcAllocTails } from "./gc-alloc-tails.ts";
-import { withDictlessInstances } from "./instance-dict.ts";
+import { withDictlessInstances, withStreamNumberHidden } from "./instance-dict.ts";
 import { withGcMarkStack } from "./gc-mark-stack.ts";
 import { withGcSweepSkip } from "./gc-sweep-skip.ts";
 import { withLazyStrHash } from "./lazy-str-hash.ts";
@@ -43,7 +43,7 @@ const WORKER_YOUNG_MB = 6;
 let wasmFile: Promise<Uint8Array> | undefined;
 const wasm = new Map<number, Promise<WebAssembly.Module>>();
 /** The interpreter's load-time patches after c-held.ts's (first: it finds its functions by their bodies' hashes) and float-precision.ts's, in the order applied (each finds its code as the ones before left it). */
-const PATCHES = [withModuleAttributeError, withLazyStrHash, withDictlessInstances, withGcAllocSkip, withGcAllocTails, withGcSweepSkip, withGcMarkStack, withSharedMemory];
+const PATCHES = [withModuleAttributeError, withLazyStrHash, withDictlessInstances, withStreamNumberHidden, withGcAllocSkip, withGcAllocTails, withGcSweepSkip, withGcMarkStack, withSharedMemory];
 /**
  * MicroPython's WebAssembly printing floats with `floatDigits` digits (float-precision.ts), a
  * module's missing attribute with v1.23's message (module-attribute-error.ts), hashing

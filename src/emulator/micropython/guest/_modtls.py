@@ -1,7 +1,7 @@
 # MicroPython's built-in tls module (extmod/modtls_mbedtls.c v1.23.0; modtls_axtls.c on the
 # ESP8266). The TLS runs on the host over the board's TCP socket and the firmware's rules (checks,
 # errors, blocking) are the host's (src/emulator/host/modtls.ts); this module only adapts values.
-from _host import call as _call, info as _info
+from _host import call as _call, info as _info, uncreatable as _uncreatable
 from _hostdata import buffer as _buffer, judged as _judged, write_view as _write_view
 from _stream import FD as _FD, SOCK as _SOCK, _int, host_stream as _host_stream
 
@@ -83,18 +83,18 @@ class SSLContext:
             raise OSError("stream operation not supported")  # mp_get_stream_raise (py/stream.c)
         host = None if server_hostname is None else _data(server_hostname).decode()
         _call("tlsWrap", fd, bool(server_side), host, self._verify, _bytes(self._cadata), _bytes(self._cert), _bytes(self._key), bool(do_handshake_on_connect), self._ciphers)
-        return _SSLSocket(sock, fd)
+        tls = object.__new__(_SSLSocket)  # the type has no make_new (below)
+        setattr(tls, _SOCK, sock)
+        setattr(tls, _FD, fd)
+        return tls
 
 
 class _SSLSocket:
     # The SSLSocket type (lines 719-751): the stream methods only, no send/recv. Its number (the
     # socket's) and its socket are under the names _stream.FD and SOCK, which no script names (this
-    # module compiles after they are concealed).
+    # module compiles after they are concealed). No make_new (lines 745-751): no script makes one
+    # or derives a class from it (py/objtype.c v1.23.0:1137-1144 "isn't an acceptable base type").
     read, readinto, readline = _host_stream("tlsRead", "tlsReadline")
-
-    def __init__(self, sock, fd):
-        setattr(self, _SOCK, sock)
-        setattr(self, _FD, fd)
 
     def __repr__(self):
         return "<SSLSocket>"
@@ -112,3 +112,6 @@ class _SSLSocket:
 
         def cipher(self):
             return tuple(_call("tlsCipher", getattr(self, _FD)))
+
+
+_uncreatable(_SSLSocket)

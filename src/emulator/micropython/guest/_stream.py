@@ -12,7 +12,8 @@ from _hostdata import _int, byte_view as _byte_view, read_into as _read_into, re
 # (`s._fd` raises AttributeError, as the firmware's C struct field, extmod/modlwip.c
 # lwip_socket_obj_t, is no attribute); the library's code compiled before holds its number. Code
 # compiled after (tls) names it through FD, and a TLS socket's socket through SOCK, concealed too
-# (extmod/modtls_mbedtls.c mp_obj_ssl_socket_t's sock).
+# (extmod/modtls_mbedtls.c mp_obj_ssl_socket_t's sock). FD is the interpreter's static qstr 955,
+# which a script's subclass's __dict__ and dir() leave out (instance-dict.ts withStreamNumberHidden).
 FD = "_fd"
 SOCK = "_sock"
 
