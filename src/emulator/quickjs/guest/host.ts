@@ -190,6 +190,8 @@ export interface BoardInfo {
     /** ESP32 v1.23's ADC init(), read_uv(), block() and ADCBlock (not the mPython's older ESP32 build). */
     adcBlock: boolean;
     pwmDuty: boolean;
+    /** machine.Pin's locals table of the port (module-tables.ts): toggle is rp2's only. */
+    tableOfPinType: string[];
   };
 }
 
