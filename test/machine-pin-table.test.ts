@@ -32,6 +32,10 @@ print([n for n in machine.Pin.__dict__ if n[0] != "_"])
 `;
 
 const ESP_METHODS = ["init", "irq", "off", "on"];
+/** What the script prints for toggle(), low() and high() where the port lacks them. */
+const MISSING = ["toggle", "low", "high"].map((name) => `AttributeError("'Pin' object has no attribute '${name}'",)`);
+/** A list of names as print() shows it. */
+const printedList = (names: string[]) => JSON.stringify(names).replaceAll('"', "'").replaceAll(",", ", ");
 
 describe("machine.Pin: the port's table", () => {
   it.each([
@@ -54,12 +58,11 @@ describe("machine.Pin: the port's table", () => {
       ["init", "value", "off", "on", "irq", "IN", "OUT", "OPEN_DRAIN", "PULL_UP", "IRQ_RISING", "IRQ_FALLING"],
     ],
   ])("%s: dir() of a Pin lists the port's names in qstr order; a method it lacks raises AttributeError", async (board, dir, ran, table) => {
-    const missing = ["toggle", "low", "high"].map((name) => `AttributeError("'Pin' object has no attribute '${name}'",)`);
     expect(await lines(board, SCRIPT)).toEqual([
-      JSON.stringify(dir).replaceAll('"', "'").replaceAll(",", ", "),
+      printedList(dir),
       ran ? "['toggle', 'low', 'high', 'on', 'off']" : "['on', 'off']",
-      ...(ran ?? missing),
-      JSON.stringify(table).replaceAll('"', "'").replaceAll(",", ", "),
+      ...(ran ?? MISSING),
+      printedList(table),
     ]);
   });
 
@@ -69,7 +72,7 @@ describe("machine.Pin: the port's table", () => {
       "['__class__', 'value', 'IN', 'IRQ_FALLING', 'IRQ_RISING', 'OPEN_DRAIN', 'OUT', 'P0', 'P1', 'P10', 'P11', 'P13', 'P14', 'P15', 'P16', 'P19', 'P2', 'P20', " +
         "'P23', 'P24', 'P25', 'P26', 'P27', 'P28', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P9', 'PULL_DOWN', 'PULL_HOLD', 'PULL_UP', 'WAKE_HIGH', 'WAKE_LOW', 'init', 'irq', 'off', 'on']",
     );
-    expect(shown.slice(1, 5)).toEqual(["['on', 'off']", ...["toggle", "low", "high"].map((name) => `AttributeError("'Pin' object has no attribute '${name}'",)`)]);
+    expect(shown.slice(1, 5)).toEqual(["['on', 'off']", ...MISSING]);
     expect(shown[6]).toBe("33 4 4");
   });
 });

@@ -59,7 +59,7 @@ export function withDictlessInstances(wasm: Uint8Array): Uint8Array {
  * read-only, and dir()'s probe of every qstr (py/modbuiltins.c v1.23.0:171-184) skips it: no work
  * on the members' lookup (the recv/send path), only when `__dict__` or dir() is asked.
  */
-export const FD_QSTR = 955;
+const FD_QSTR = 955;
 const FD_OBJ = (FD_QSTR << 3) | 2; // MP_OBJ_NEW_QSTR (py/obj.h, object representation A)
 const CALL = 0x10, DROP = 0x1a, I32_ADD = 0x6a, I32_EQ = 0x46;
 const MAP_LOOKUP = [CALL, 0xc2, 0x83, 0x80, 0x80, 0x00]; // call 450: mp_map_lookup (the members' lookup above calls it)
